@@ -1,0 +1,335 @@
+package io.commandcenter.models.features;
+
+import static io.commandcenter.models.features.TelemetryFeatures.SCHEMA;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The telemetry feature pipeline of ONE entity — the single implementation used by training, live
+ * serving and backtests. Feed samples in time order; after each update {@link #copyFeatures} gives the
+ * {@link TelemetryFeatures#SCHEMA} vector for that instant, computed only from samples at or before it.
+ *
+ * <p>Cost per update: O(M · C) for M metrics in the sample and C candidate seasonal periods (C ≤ 9),
+ * no allocation in steady state. Memory: about 8 bytes per candidate phase per metric (≈ 18 KB per
+ * metric with the STEPS candidates). Not thread-safe: the owner serialises updates of one entity.
+ *
+ * <p>A metric seen for the first time gets fresh statistics (it warms up over ~64 of its samples);
+ * metrics missing from a sample keep their state; non-finite values count as missing. A sample with no
+ * finite value leaves the features unchanged. Times must not go backwards (fails with
+ * {@link IllegalArgumentException}); equal times are accepted.
+ */
+public final class TelemetryFeatureExtractor {
+
+    private static final int[] STEP_PERIODS = {24, 48, 96, 144, 168, 288, 1440};
+    private static final int INTERVAL_PROBE = 16;
+    private static final int MAX_PERIOD = 2016;
+
+    private final TimeAxis axis;
+    private final Map<String, Integer> index = new HashMap<>();
+    private final List<String> names = new ArrayList<>();
+    private final List<MetricState> states = new ArrayList<>();
+    private final float[] features = new float[SCHEMA.size()];
+    private final int[] sources = new int[SCHEMA.size()];
+
+    private String[] lastNames;
+    private int[] lastSlots;
+    private int[] periods;
+    private long rows;
+    private long lastTime = Long.MIN_VALUE;
+    private long firstTime;
+    private long interval;
+    private int deltasSeen;
+    private double persist;
+    private long alarmRun;
+    private double downEwma;
+    private double errorRate;
+    private double latencySkew;
+    private boolean health;
+
+    // scratch for top-k
+    private final double[] top = new double[3];
+
+    public TelemetryFeatureExtractor(TimeAxis axis) {
+        this.axis = axis;
+        this.periods = axis == TimeAxis.STEPS ? STEP_PERIODS : null;
+        Arrays.fill(sources, -1);
+    }
+
+    public FeatureSchema schema() {
+        return SCHEMA;
+    }
+
+    /** Rows fed so far (samples with at least one finite value). */
+    public long rows() {
+        return rows;
+    }
+
+    /** Time of the latest accepted sample, or {@code Long.MIN_VALUE}. */
+    public long lastTime() {
+        return lastTime;
+    }
+
+    /** Metric names seen so far, in order of first appearance. */
+    public List<String> metricNames() {
+        return List.copyOf(names);
+    }
+
+    /** Samples of the least-observed metric in the latest row: the "amount of data" behind the vector. */
+    public long minMetricObservations() {
+        long min = Long.MAX_VALUE;
+        for (MetricState s : states) {
+            min = Math.min(min, s.count());
+        }
+        return min == Long.MAX_VALUE ? 0 : min;
+    }
+
+    /** Active seasonal period (steps) of a metric, 0 if none or unknown metric. */
+    public int seasonalPeriod(String metric) {
+        Integer i = index.get(metric);
+        return i == null ? 0 : states.get(i).seasonalPeriod();
+    }
+
+    public void update(TelemetrySample sample) {
+        String[] n = sample.metrics().keySet().toArray(String[]::new);
+        Arrays.sort(n);
+        double[] v = new double[n.length];
+        for (int i = 0; i < n.length; i++) {
+            v[i] = sample.metrics().get(n[i]);
+        }
+        update(sample.time(), n, v);
+    }
+
+    /** Decomposes a health sample into metrics (latencies, error rate, up) and feeds it. */
+    public void update(HealthSample s) {
+        int extra = s.extraMetrics().size();
+        String[] n = new String[5 + extra];
+        double[] v = new double[5 + extra];
+        n[0] = TelemetryFeatures.METRIC_LATENCY_P50;
+        v[0] = s.latencyP50();
+        n[1] = TelemetryFeatures.METRIC_LATENCY_P95;
+        v[1] = s.latencyP95();
+        n[2] = TelemetryFeatures.METRIC_LATENCY_P99;
+        v[2] = s.latencyP99();
+        n[3] = TelemetryFeatures.METRIC_ERROR_RATE;
+        v[3] = s.errorRate();
+        n[4] = TelemetryFeatures.METRIC_UP;
+        v[4] = s.up() ? 1.0 : 0.0;
+        int i = 5;
+        for (Map.Entry<String, Double> e : new java.util.TreeMap<>(s.extraMetrics()).entrySet()) {
+            n[i] = e.getKey();
+            v[i++] = e.getValue();
+        }
+        health = true;
+        errorRate = s.errorRate();
+        downEwma += 0.3 * ((s.up() ? 0.0 : 1.0) - downEwma);
+        double skew = s.latencyP50() > 0 ? Math.log(s.latencyP99() / s.latencyP50()) : 0.0;
+        latencySkew = Math.max(0.0, Math.min(5.0, skew));
+        update(s.timeMillis(), n, v);
+    }
+
+    /**
+     * Feeds one row: {@code names[i]} has value {@code values[i]}. Passing the same {@code names}
+     * array instance on every call skips the name lookups (the backtest's fast path).
+     */
+    public void update(long time, String[] names, double[] values) {
+        if (names.length != values.length) {
+            throw new IllegalArgumentException("names and values differ in length");
+        }
+        if (lastTime != Long.MIN_VALUE && time < lastTime) {
+            throw new IllegalArgumentException("time went backwards: " + time + " < " + lastTime);
+        }
+        int[] slots = slotsFor(names);
+        long step = stepOf(time);
+        int m = 0;
+        double maxRes = 0, maxLevel = 0, maxTrend = 0, maxRoc = 0;
+        int argRes = -1, argLevel = -1, argTrend = -1, argRoc = -1;
+        int fracRes = 0, fracLevel = 0;
+        for (int i = 0; i < values.length; i++) {
+            double x = values[i];
+            if (!Double.isFinite(x)) {
+                continue;
+            }
+            int slot = slots[i];
+            MetricState st = states.get(slot);
+            st.update(x, step);
+            m++;
+            if (st.sRes > maxRes || argRes < 0) {
+                maxRes = st.sRes;
+                argRes = slot;
+            }
+            if (st.sLevel > maxLevel || argLevel < 0) {
+                maxLevel = st.sLevel;
+                argLevel = slot;
+            }
+            if (st.sTrend > maxTrend || argTrend < 0) {
+                maxTrend = st.sTrend;
+                argTrend = slot;
+            }
+            if (st.sRoc > maxRoc || argRoc < 0) {
+                maxRoc = st.sRoc;
+                argRoc = slot;
+            }
+            if (st.sRes >= 2.0) {
+                fracRes++;
+            }
+            if (st.sLevel >= 2.0) {
+                fracLevel++;
+            }
+        }
+        if (m == 0) {
+            return;
+        }
+        rows++;
+        lastTime = time;
+        double logM = Math.log10(m);
+        int k = Math.min(3, m);
+        double logMk = Math.log10((double) m / k);
+        double resTop = topMean(slots, values, k, true) - logMk;
+        double levelTop = topMean(slots, values, k, false) - logMk;
+
+        float[] f = features;
+        f[0] = (float) Math.max(0, maxRes - logM);
+        f[1] = (float) Math.max(0, resTop);
+        f[2] = (float) fracRes / m;
+        f[3] = (float) Math.max(0, maxLevel - logM);
+        f[4] = (float) Math.max(0, levelTop);
+        f[5] = (float) fracLevel / m;
+        f[6] = (float) Math.max(0, maxTrend - logM);
+        f[7] = (float) Math.max(0, maxRoc - logM);
+        double evidence = Math.max(f[0], f[3]);
+        persist += 0.3 * (evidence - persist);
+        alarmRun = evidence >= 2.0 ? alarmRun + 1 : 0;
+        f[8] = (float) persist;
+        f[9] = (float) Math.log1p(alarmRun);
+        f[10] = (float) (1.0 - Math.exp(-rows / 100.0));
+        f[11] = health ? (float) errorRate : 0f;
+        f[12] = health ? (float) downEwma : 0f;
+        f[13] = health ? (float) latencySkew : 0f;
+
+        sources[0] = argRes;
+        sources[1] = argRes;
+        sources[2] = argRes;
+        sources[3] = argLevel;
+        sources[4] = argLevel;
+        sources[5] = argLevel;
+        sources[6] = argTrend;
+        sources[7] = argRoc;
+        sources[8] = f[0] >= f[3] ? argRes : argLevel;
+        sources[9] = sources[8];
+        sources[10] = -1;
+        sources[11] = health ? slotOf(TelemetryFeatures.METRIC_ERROR_RATE) : -1;
+        sources[12] = health ? slotOf(TelemetryFeatures.METRIC_UP) : -1;
+        sources[13] = health ? slotOf(TelemetryFeatures.METRIC_LATENCY_P99) : -1;
+    }
+
+    /** Writes the current vector ({@link TelemetryFeatures#SCHEMA} order) into {@code dst} at {@code offset}. */
+    public void copyFeatures(float[] dst, int offset) {
+        System.arraycopy(features, 0, dst, offset, features.length);
+    }
+
+    /** Metric behind feature {@code featureIndex} in the current vector, or {@code ""} for entity-level features. */
+    public String sourceMetric(int featureIndex) {
+        int s = sources[featureIndex];
+        return s < 0 ? "" : names.get(s);
+    }
+
+    /** A snapshot of the current vector with its per-feature source metrics. */
+    public FeatureVector features() {
+        List<String> src = new ArrayList<>(features.length);
+        for (int i = 0; i < features.length; i++) {
+            src.add(sourceMetric(i));
+        }
+        return new FeatureVector(SCHEMA, features, src);
+    }
+
+    private int slotOf(String name) {
+        Integer i = index.get(name);
+        return i == null ? -1 : i;
+    }
+
+    private double topMean(int[] slots, double[] values, int k, boolean residual) {
+        Arrays.fill(top, 0, k, -1.0);
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                continue;
+            }
+            MetricState st = states.get(slots[i]);
+            double s = residual ? st.sRes : st.sLevel;
+            if (s > top[k - 1]) {
+                int j = k - 1;
+                while (j > 0 && top[j - 1] < s) {
+                    top[j] = top[j - 1];
+                    j--;
+                }
+                top[j] = s;
+            }
+        }
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+            sum += Math.max(0, top[j]);
+        }
+        return sum / k;
+    }
+
+    private int[] slotsFor(String[] metricNames) {
+        if (metricNames == lastNames) {
+            return lastSlots;
+        }
+        int[] slots = new int[metricNames.length];
+        for (int i = 0; i < metricNames.length; i++) {
+            String name = metricNames[i];
+            Integer slot = index.get(name);
+            if (slot == null) {
+                slot = states.size();
+                index.put(name, slot);
+                names.add(name);
+                states.add(new MetricState(periods == null ? new int[0] : periods));
+            }
+            slots[i] = slot;
+        }
+        lastNames = metricNames;
+        lastSlots = slots;
+        return slots;
+    }
+
+    private long stepOf(long time) {
+        if (axis == TimeAxis.STEPS) {
+            return time;
+        }
+        if (lastTime == Long.MIN_VALUE) {
+            firstTime = time;
+            return 0;
+        }
+        long delta = time - lastTime;
+        if (deltasSeen < INTERVAL_PROBE && delta > 0) {
+            interval = interval == 0 ? delta : Math.min(interval, delta);
+            deltasSeen++;
+            if (deltasSeen == INTERVAL_PROBE) {
+                periods = derivePeriods(interval);
+                for (MetricState st : states) {
+                    st.enableSeasonality(periods);
+                }
+            }
+        }
+        return interval == 0 ? 0 : Math.floorDiv(time - firstTime, interval);
+    }
+
+    /** Daily and weekly periods in steps for a sampling interval, when whole and in [4, 2016]. */
+    static int[] derivePeriods(long intervalMillis) {
+        long day = 86_400_000L;
+        List<Integer> p = new ArrayList<>();
+        for (long span : new long[] {day, 7 * day}) {
+            if (span % intervalMillis == 0) {
+                long steps = span / intervalMillis;
+                if (steps >= 4 && steps <= MAX_PERIOD) {
+                    p.add((int) steps);
+                }
+            }
+        }
+        return p.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
