@@ -13,7 +13,9 @@ package io.commandcenter.models.features;
  *   <li><b>level</b> {@code zLevel = (fast - E) / σd}: the smoothed current value against the expected level
  *       {@code E = baseline + seasonal offset}, in units of the robust spread of {@code x - E};</li>
  *   <li><b>trend</b> {@code zTrend = (fast - mid) / σd}: a fast minus a medium EWMA, i.e. recent drift;</li>
- *   <li><b>rate of change</b> {@code zRoc = (x - x_prev) / σΔ}.</li>
+ *   <li><b>rate of change</b> {@code zRoc = (x - x_prev) / σΔ};</li>
+ *   <li><b>volatility</b> {@code zVol = ln((1.2533·EWMA_0.2|r| + floor) / (σr + floor)) / ln 2}: noise bursts
+ *       (&gt; 0) and flat-lines or stuck sensors (&lt; 0).</li>
  * </ul>
  * Each z is turned into a surprisal by its own {@link TailModel}, then scaled by the warm-up weight
  * {@code w(n) = clamp((n - 8) / 56, 0, 1)} so the first rows of a series, whose statistics are not
@@ -34,6 +36,9 @@ final class MetricState {
     static final double SPREAD_ALPHA = 0.03;
     static final double DEV_ALPHA = 0.01;
     static final double MAD_TO_SIGMA = 1.2533141373155003;
+    static final double SHORT_ALPHA = 0.2;
+    /** ln-ratio that counts as one unit of volatility change (ln 2: a doubling or halving). */
+    static final double VOL_SCALE = 0.6931471805599453;
     static final double Z_CAP = 50.0;
     /** Rows during which updates are not clipped, so the spreads can grow from zero. */
     static final long SETTLE_ROWS = 16;
@@ -43,6 +48,7 @@ final class MetricState {
     private final TailModel levelTail = new TailModel();
     private final TailModel trendTail = new TailModel();
     private final TailModel rocTail = new TailModel();
+    private final TailModel volTail = new TailModel();
 
     private long n;
     private double prev;
@@ -56,16 +62,19 @@ final class MetricState {
     private double fast;
     private double mid;
     private double rocAbs;
+    private double shortAbs;
 
     // outputs of the last update
     double zRes;
     double zLevel;
     double zTrend;
     double zRoc;
+    double zVol;
     double sRes;
     double sLevel;
     double sTrend;
     double sRoc;
+    double sVol;
     double lastValue = Double.NaN;
 
     MetricState(int[] seasonalPeriods) {
@@ -112,8 +121,8 @@ final class MetricState {
             base = x;
             fast = x;
             mid = x;
-            zRes = zLevel = zTrend = zRoc = 0;
-            sRes = sLevel = sTrend = sRoc = 0;
+            zRes = zLevel = zTrend = zRoc = zVol = 0;
+            sRes = sLevel = sTrend = sRoc = sVol = 0;
             return;
         }
         n++;
@@ -139,6 +148,10 @@ final class MetricState {
         double sigmaRoc = Math.max(MAD_TO_SIGMA * rocAbs, floor);
         zRoc = clampZ(d / sigmaRoc);
 
+        // volatility: short-term against long-term residual magnitude, log ratio (bursts > 0, flat-lines < 0)
+        double newShort = shortAbs + SHORT_ALPHA * (Math.abs(r) - shortAbs);
+        zVol = clampZ(Math.log((MAD_TO_SIGMA * newShort + floor) / (sigmaR + floor)) / VOL_SCALE);
+
         double w = warmupWeight(n);
         double aRes = Math.abs(zRes);
         double aLevel = Math.abs(zLevel);
@@ -148,11 +161,14 @@ final class MetricState {
         sLevel = w * levelTail.surprisal(aLevel);
         sTrend = w * trendTail.surprisal(aTrend);
         sRoc = w * rocTail.surprisal(aRoc);
+        double aVol = Math.abs(zVol);
+        sVol = w * volTail.surprisal(aVol);
         if (n > 2) {
             resTail.update(aRes);
             levelTail.update(aLevel);
             trendTail.update(aTrend);
             rocTail.update(aRoc);
+            volTail.update(aVol);
         }
 
         // learn: bias-corrected start (rate ≥ 1/n); Huber-clipped deviations once the spreads settled
@@ -169,6 +185,7 @@ final class MetricState {
         if (seasonal != null) {
             seasonal.update(step, x - base, 4 * sigmaD);
         }
+        shortAbs = newShort;
         fast = newFast;
         mid = newMid;
         rocAbs += rate(SPREAD_ALPHA) * ((settled ? Math.min(Math.abs(d), 4 * sigmaRoc) : Math.abs(d)) - rocAbs);

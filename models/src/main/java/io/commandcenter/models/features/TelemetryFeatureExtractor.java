@@ -145,8 +145,8 @@ public final class TelemetryFeatureExtractor {
         int[] slots = slotsFor(names);
         long step = stepOf(time);
         int m = 0;
-        double maxRes = 0, maxLevel = 0, maxTrend = 0, maxRoc = 0;
-        int argRes = -1, argLevel = -1, argTrend = -1, argRoc = -1;
+        double maxRes = 0, maxLevel = 0, maxTrend = 0, maxRoc = 0, maxVol = 0;
+        int argRes = -1, argLevel = -1, argTrend = -1, argRoc = -1, argVol = -1;
         int fracRes = 0, fracLevel = 0;
         for (int i = 0; i < values.length; i++) {
             double x = values[i];
@@ -172,6 +172,10 @@ public final class TelemetryFeatureExtractor {
             if (st.sRoc > maxRoc || argRoc < 0) {
                 maxRoc = st.sRoc;
                 argRoc = slot;
+            }
+            if (st.sVol > maxVol || argVol < 0) {
+                maxVol = st.sVol;
+                argVol = slot;
             }
             if (st.sRes >= 2.0) {
                 fracRes++;
@@ -203,9 +207,9 @@ public final class TelemetryFeatureExtractor {
         double evidence = Math.max(f[0], f[3]);
         persist += 0.3 * (evidence - persist);
         alarmRun = evidence >= 2.0 ? alarmRun + 1 : 0;
-        f[8] = (float) persist;
-        f[9] = (float) Math.log1p(alarmRun);
-        f[10] = (float) (1.0 - Math.exp(-rows / 100.0));
+        f[8] = (float) Math.max(0, maxVol - logM);
+        f[9] = (float) persist;
+        f[10] = (float) Math.log1p(alarmRun);
         f[11] = health ? (float) errorRate : 0f;
         f[12] = health ? (float) downEwma : 0f;
         f[13] = health ? (float) latencySkew : 0f;
@@ -218,9 +222,9 @@ public final class TelemetryFeatureExtractor {
         sources[5] = argLevel;
         sources[6] = argTrend;
         sources[7] = argRoc;
-        sources[8] = f[0] >= f[3] ? argRes : argLevel;
-        sources[9] = sources[8];
-        sources[10] = -1;
+        sources[8] = argVol;
+        sources[9] = f[0] >= f[3] ? argRes : argLevel;
+        sources[10] = sources[9];
         sources[11] = health ? slotOf(TelemetryFeatures.METRIC_ERROR_RATE) : -1;
         sources[12] = health ? slotOf(TelemetryFeatures.METRIC_UP) : -1;
         sources[13] = health ? slotOf(TelemetryFeatures.METRIC_LATENCY_P99) : -1;

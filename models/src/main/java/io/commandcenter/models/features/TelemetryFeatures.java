@@ -27,12 +27,12 @@ public final class TelemetryFeatures {
     public static final String TREND_MAX = "trend_max";
     /** Corrected max over metrics of the rate-of-change surprisal. */
     public static final String ROC_MAX = "roc_max";
+    /** Corrected max over metrics of the volatility surprisal (noise bursts, flat-lines). */
+    public static final String VOL_MAX = "vol_max";
     /** EWMA (rate 0.3) over rows of max(res_max, level_max): evidence that persists. */
     public static final String PERSIST = "persist";
     /** ln(1 + rows in the current run with max(res_max, level_max) ≥ 2). */
     public static final String ALARM_RUN = "alarm_run";
-    /** 1 - exp(-rows / 100): how much history the statistics rest on. */
-    public static final String HISTORY = "history";
     /** Error rate of the latest health sample (errors / requests), 0 for plain telemetry. */
     public static final String HEALTH_ERROR_RATE = "health_error_rate";
     /** EWMA (rate 0.3) of "health check failed", 0 for plain telemetry. */
@@ -42,8 +42,8 @@ public final class TelemetryFeatures {
 
     /** The schema, in the order the extractor writes vectors. */
     public static final FeatureSchema SCHEMA = FeatureSchema.of(
-            RES_MAX, RES_TOP, RES_FRAC, LEVEL_MAX, LEVEL_TOP, LEVEL_FRAC, TREND_MAX, ROC_MAX,
-            PERSIST, ALARM_RUN, HISTORY, HEALTH_ERROR_RATE, HEALTH_DOWN, HEALTH_LATENCY_SKEW);
+            RES_MAX, RES_TOP, RES_FRAC, LEVEL_MAX, LEVEL_TOP, LEVEL_FRAC, TREND_MAX, ROC_MAX, VOL_MAX,
+            PERSIST, ALARM_RUN, HEALTH_ERROR_RATE, HEALTH_DOWN, HEALTH_LATENCY_SKEW);
 
     /** Metric names a {@link HealthSample} is decomposed into. */
     public static final String METRIC_LATENCY_P50 = "latency_p50";

@@ -28,13 +28,17 @@ public final class LogisticTrainer {
     private final int minibatch;
     private final long seed;
 
-    public LogisticTrainer(int epochs, double learningRate, int minibatch, long seed) {
-        if (epochs < 1 || learningRate <= 0 || minibatch < 1) {
-            throw new IllegalArgumentException("need epochs >= 1, learningRate > 0, minibatch >= 1");
+    /**
+     * Minibatches are always of one example: Tribuo 4.3's SGD honours example weights only then (its
+     * minibatch path drops them; {@code LogisticTrainerTest} pins this).
+     */
+    public LogisticTrainer(int epochs, double learningRate, long seed) {
+        if (epochs < 1 || learningRate <= 0) {
+            throw new IllegalArgumentException("need epochs >= 1, learningRate > 0");
         }
         this.epochs = epochs;
         this.learningRate = learningRate;
-        this.minibatch = minibatch;
+        this.minibatch = 1;
         this.seed = seed;
     }
 
@@ -43,7 +47,7 @@ public final class LogisticTrainer {
     }
 
     public String describe() {
-        return "tribuo LinearSGDTrainer(LogMulticlass, AdaGrad lr=" + learningRate + ", epochs=" + epochs + ", minibatch=" + minibatch + ", seed=" + seed + ")";
+        return "tribuo LinearSGDTrainer(LogMulticlass, AdaGrad lr=" + learningRate + ", epochs=" + epochs + ", minibatch=1, seed=" + seed + ")";
     }
 
     public TrainedLogistic train(TrainingData data) {

@@ -40,15 +40,15 @@ class TrainedLogisticTest {
     @Test
     void training_isReproducible_forTheSameSeed() {
         TrainingData d = separable(1, 500);
-        LinearScorer a = new LogisticTrainer(5, 0.1, 1, 42).train(d).scorer();
-        LinearScorer b = new LogisticTrainer(5, 0.1, 1, 42).train(d).scorer();
+        LinearScorer a = new LogisticTrainer(5, 0.1, 42).train(d).scorer();
+        LinearScorer b = new LogisticTrainer(5, 0.1, 42).train(d).scorer();
         assertThat(a.weights()).containsExactly(b.weights());
         assertThat(a.bias()).isEqualTo(b.bias());
     }
 
     @Test
     void onnxFeatureOrder_isSortedByName_andWeightsRecoverTheGeneratingModel() {
-        TrainedLogistic m = new LogisticTrainer(10, 0.1, 1, 7).train(separable(2, 4000));
+        TrainedLogistic m = new LogisticTrainer(10, 0.1, 7).train(separable(2, 4000));
         assertThat(m.onnxSchema().names()).containsExactly("alpha", "mid", "zeta");
         double[] w = m.scorer().weights();
         assertThat(w[2]).isCloseTo(2.0, within(0.4));
@@ -58,7 +58,7 @@ class TrainedLogisticTest {
 
     @Test
     void javaScorer_equalsTribuoPrediction_beforeAndAfterPlattFolding() {
-        TrainedLogistic m = new LogisticTrainer(3, 0.1, 1, 7).train(separable(3, 300));
+        TrainedLogistic m = new LogisticTrainer(3, 0.1, 7).train(separable(3, 300));
         float[] training = {0.5f, -1.2f, 0.3f};
         float[] onnxOrder = {-1.2f, 0.3f, 0.5f};
         assertThat(m.scorer().score(onnxOrder, 1)[0]).isCloseTo(m.predict(training), within(1e-9));
@@ -71,7 +71,7 @@ class TrainedLogisticTest {
 
     @Test
     void exportedOnnx_scoresLikeTribuo_inOnnxRuntime_andCarriesTheGivenMetadata() throws Exception {
-        TrainedLogistic m = new LogisticTrainer(3, 0.1, 1, 7).train(separable(4, 300));
+        TrainedLogistic m = new LogisticTrainer(3, 0.1, 7).train(separable(4, 300));
         m.applyPlatt(new PlattScaling(1.3, 0.4));
         byte[] onnx = m.exportOnnx("io.commandcenter.test", 1, Map.of("features", "alpha,mid,zeta"));
         float[][] rows = {{0.5f, -1.2f, 0.3f}, {0f, 0f, 0f}, {-2f, 3f, 1f}};
@@ -98,9 +98,29 @@ class TrainedLogisticTest {
     @Test
     void export_isByteIdentical_acrossTrainingRuns() {
         TrainingData d = separable(5, 200);
-        byte[] a = new LogisticTrainer(2, 0.1, 1, 9).train(d).exportOnnx("d", 1, Map.of("k", "v"));
-        byte[] b = new LogisticTrainer(2, 0.1, 1, 9).train(d).exportOnnx("d", 1, Map.of("k", "v"));
+        byte[] a = new LogisticTrainer(2, 0.1, 9).train(d).exportOnnx("d", 1, Map.of("k", "v"));
+        byte[] b = new LogisticTrainer(2, 0.1, 9).train(d).exportOnnx("d", 1, Map.of("k", "v"));
         assertThat(a).isEqualTo(b);
+    }
+
+    @Test
+    void exampleWeights_shiftTheBias_likeDuplicatedRowsWould() {
+        Random rnd = new Random(1);
+        int n = 5000;
+        float[] x = new float[n];
+        boolean[] y = new boolean[n];
+        float[] plain = new float[n];
+        float[] heavyNegatives = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rnd.nextGaussian();
+            y[i] = rnd.nextDouble() < 1 / (1 + Math.exp(-2 * x[i]));
+            plain[i] = 1f;
+            heavyNegatives[i] = y[i] ? 1f : 10f;
+        }
+        FeatureSchema s = FeatureSchema.of("x");
+        double b1 = new LogisticTrainer(5, 0.05, 1).train(new TrainingData(s, x, y, plain)).scorer().bias();
+        double b10 = new LogisticTrainer(5, 0.05, 1).train(new TrainingData(s, x, y, heavyNegatives)).scorer().bias();
+        assertThat(b10 - b1).isCloseTo(-Math.log(10), within(0.3));
     }
 
     @Test

@@ -1,0 +1,229 @@
+package io.commandcenter.models.backtest;
+
+import io.commandcenter.models.ModelsException;
+import io.commandcenter.models.features.TimeAxis;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads a backtest CSV: a header, a time column, one or more numeric metric columns and an optional
+ * label column.
+ *
+ * <ul>
+ *   <li>Time column: {@code timestamp} (ISO-8601 instant or offset date-time, {@code yyyy-MM-dd HH:mm:ss}
+ *       or {@code yyyy-MM-ddTHH:mm:ss} taken as UTC, or a number: epoch milliseconds if ≥ 1e11, epoch
+ *       seconds if ≥ 1e8, else an integer step) or {@code t} (integer step). Names match case-insensitively.</li>
+ *   <li>Label column: the configured name (default {@code label}); a value other than 0/empty/false is an
+ *       incident row. If the configured name is absent, {@code is_anomaly} and {@code anomaly} are tried.</li>
+ *   <li>Every other column is a metric; cells that are empty, {@code NaN} or {@code null} are missing.
+ *       A column with a non-numeric cell fails INVALID / CSV_VALUE_INVALID naming row and column.</li>
+ * </ul>
+ * Failures: INVALID with reasons CSV_EMPTY, CSV_NO_TIME_COLUMN, CSV_NO_METRIC_COLUMN, CSV_ROW_WIDTH,
+ * CSV_TIME_INVALID, CSV_VALUE_INVALID, CSV_MIXED_TIME (both time kinds in one column).
+ */
+public final class SeriesCsv {
+
+    private static final DateTimeFormatter SPACE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]", Locale.ROOT);
+
+    private final String labelColumn;
+
+    public SeriesCsv(String labelColumn) {
+        this.labelColumn = labelColumn == null ? "label" : labelColumn;
+    }
+
+    public SeriesCsv() {
+        this("label");
+    }
+
+    public Series read(Reader in) throws IOException {
+        BufferedReader r = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
+        String header = r.readLine();
+        while (header != null && header.isBlank()) {
+            header = r.readLine();
+        }
+        if (header == null) {
+            throw ModelsException.invalid("CSV_EMPTY", "the CSV has no header");
+        }
+        if (header.startsWith("\uFEFF")) {
+            header = header.substring(1);
+        }
+        String[] cols = split(header);
+        int timeCol = -1;
+        boolean stepColumn = false;
+        int labelCol = -1;
+        for (int i = 0; i < cols.length; i++) {
+            String c = cols[i].trim().toLowerCase(Locale.ROOT);
+            cols[i] = cols[i].trim();
+            if (timeCol < 0 && (c.equals("timestamp") || c.equals("timestamps"))) {
+                timeCol = i;
+            } else if (timeCol < 0 && c.equals("t")) {
+                timeCol = i;
+                stepColumn = true;
+            }
+        }
+        for (String candidate : new String[] {labelColumn, "is_anomaly", "anomaly"}) {
+            for (int i = 0; i < cols.length && labelCol < 0; i++) {
+                if (i != timeCol && cols[i].equalsIgnoreCase(candidate)) {
+                    labelCol = i;
+                }
+            }
+            if (labelCol >= 0) {
+                break;
+            }
+        }
+        if (timeCol < 0) {
+            throw ModelsException.invalid("CSV_NO_TIME_COLUMN", "the CSV needs a 'timestamp' or 't' column, got " + String.join(",", cols));
+        }
+        List<String> metrics = new ArrayList<>();
+        int[] metricCols = new int[cols.length];
+        int m = 0;
+        for (int i = 0; i < cols.length; i++) {
+            if (i != timeCol && i != labelCol) {
+                metrics.add(cols[i]);
+                metricCols[m++] = i;
+            }
+        }
+        if (m == 0) {
+            throw ModelsException.invalid("CSV_NO_METRIC_COLUMN", "the CSV has no metric column");
+        }
+        List<String> stamps = new ArrayList<>();
+        long[] times = new long[1024];
+        double[] values = new double[1024 * m];
+        boolean[] labels = labelCol >= 0 ? new boolean[1024] : null;
+        int rows = 0;
+        Boolean epoch = stepColumn ? Boolean.FALSE : null;
+        String line;
+        int lineNo = 1;
+        while ((line = r.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] cells = split(line);
+            if (cells.length != cols.length) {
+                throw new ModelsException(ModelsException.Kind.INVALID, "CSV_ROW_WIDTH", "line " + lineNo + " has " + cells.length
+                        + " cells, the header " + cols.length, Map.of("line", Integer.toString(lineNo)), null);
+            }
+            if (rows == times.length) {
+                times = java.util.Arrays.copyOf(times, rows * 2);
+                values = java.util.Arrays.copyOf(values, rows * 2 * m);
+                if (labels != null) {
+                    labels = java.util.Arrays.copyOf(labels, rows * 2);
+                }
+            }
+            String ts = cells[timeCol].trim();
+            long[] parsed = parseTime(ts, stepColumn, lineNo);
+            boolean isEpoch = parsed[1] == 1;
+            if (epoch == null) {
+                epoch = isEpoch;
+            } else if (epoch != isEpoch) {
+                throw ModelsException.invalid("CSV_MIXED_TIME", "line " + lineNo + " mixes step and calendar times");
+            }
+            stamps.add(ts);
+            times[rows] = parsed[0];
+            for (int j = 0; j < m; j++) {
+                values[rows * m + j] = parseValue(cells[metricCols[j]], lineNo, cols[metricCols[j]]);
+            }
+            if (labels != null) {
+                String l = cells[labelCol].trim();
+                labels[rows] = !(l.isEmpty() || l.equals("0") || l.equals("0.0") || l.equalsIgnoreCase("false"));
+            }
+            rows++;
+        }
+        TimeAxis axis = Boolean.TRUE.equals(epoch) ? TimeAxis.EPOCH_MILLIS : TimeAxis.STEPS;
+        return new Series(metrics, axis, stamps, java.util.Arrays.copyOf(times, rows), java.util.Arrays.copyOf(values, rows * m),
+                labels == null ? null : java.util.Arrays.copyOf(labels, rows));
+    }
+
+    /** [time, 1 if epoch millis else 0]. */
+    static long[] parseTime(String ts, boolean stepColumn, int lineNo) {
+        try {
+            if (stepColumn) {
+                return new long[] {(long) Double.parseDouble(ts), 0};
+            }
+            if (!ts.isEmpty() && (Character.isDigit(ts.charAt(0)) || ts.charAt(0) == '-') && ts.indexOf('-', 1) < 0 && ts.indexOf(':') < 0) {
+                double v = Double.parseDouble(ts);
+                if (Math.abs(v) >= 1e11) {
+                    return new long[] {(long) v, 1};
+                }
+                if (Math.abs(v) >= 1e8) {
+                    return new long[] {(long) (v * 1000), 1};
+                }
+                return new long[] {(long) v, 0};
+            }
+            if (ts.length() >= 19 && ts.charAt(10) == ' ') {
+                return new long[] {LocalDateTime.parse(ts, SPACE).toInstant(ZoneOffset.UTC).toEpochMilli(), 1};
+            }
+            try {
+                return new long[] {Instant.parse(ts).toEpochMilli(), 1};
+            } catch (DateTimeParseException e) {
+                try {
+                    return new long[] {OffsetDateTime.parse(ts).toInstant().toEpochMilli(), 1};
+                } catch (DateTimeParseException e2) {
+                    return new long[] {LocalDateTime.parse(ts).toInstant(ZoneOffset.UTC).toEpochMilli(), 1};
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new ModelsException(ModelsException.Kind.INVALID, "CSV_TIME_INVALID", "line " + lineNo + ": cannot read time '" + ts + "'",
+                    Map.of("line", Integer.toString(lineNo)), e);
+        }
+    }
+
+    private static double parseValue(String cell, int lineNo, String column) {
+        String c = cell.trim();
+        if (c.isEmpty() || c.equalsIgnoreCase("nan") || c.equalsIgnoreCase("null") || c.equalsIgnoreCase("na")) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(c);
+        } catch (NumberFormatException e) {
+            throw new ModelsException(ModelsException.Kind.INVALID, "CSV_VALUE_INVALID", "line " + lineNo + ", column " + column + ": not a number '" + c + "'",
+                    Map.of("line", Integer.toString(lineNo), "column", column), e);
+        }
+    }
+
+    /** Splits one CSV line; supports double-quoted cells with doubled quotes inside. */
+    static String[] split(String line) {
+        if (line.indexOf('"') < 0) {
+            return line.split(",", -1);
+        }
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (quoted) {
+                if (ch == '"') {
+                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                        cur.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    cur.append(ch);
+                }
+            } else if (ch == '"') {
+                quoted = true;
+            } else if (ch == ',') {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(ch);
+            }
+        }
+        out.add(cur.toString());
+        return out.toArray(String[]::new);
+    }
+}

@@ -1,0 +1,64 @@
+package io.commandcenter.models.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.commandcenter.models.ModelsException;
+import io.commandcenter.models.features.FeatureSchema;
+import io.commandcenter.models.scoring.BatchScorer;
+import io.commandcenter.models.scoring.LinearScorer;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class OcclusionExplainerTest {
+
+    static final FeatureSchema SCHEMA = FeatureSchema.of("a", "b", "c");
+    static final LinearScorer MODEL = new LinearScorer(new double[] {2.0, -1.0, 0.5}, -1.0);
+
+    @Test
+    void contributions_ofALogisticModel_areExactlyWeightTimesDistanceToReference() {
+        OcclusionExplainer e = new OcclusionExplainer(MODEL, SCHEMA, new float[] {0, 1, 0});
+        OcclusionExplainer.Attribution a = e.attribute(new float[] {1, 3, 2}, 1);
+        assertThat(a.contribution(0, 0)).isCloseTo(2.0, within(1e-9));
+        assertThat(a.contribution(0, 1)).isCloseTo(-2.0, within(1e-9));
+        assertThat(a.contribution(0, 2)).isCloseTo(1.0, within(1e-9));
+        assertThat(a.risk()[0]).isCloseTo(1 / (1 + Math.exp(-(2 - 3 + 1 - 1))), within(1e-12));
+    }
+
+    @Test
+    void theFactorThatDrivesTheRisk_ranksFirst_withItsMetric() {
+        OcclusionExplainer e = new OcclusionExplainer(MODEL, SCHEMA, new float[] {0, 0, 0});
+        List<Explanation> out = e.explain(new float[] {0.1f, 0, 9, 4, 0, 0}, 2, new String[][] {{"m1", "m2", "disk"}, {"cpu", "", ""}}, 2);
+        assertThat(out.get(0).top().feature()).isEqualTo("c");
+        assertThat(out.get(0).top().label()).isEqualTo("c[disk]");
+        assertThat(out.get(1).top().label()).isEqualTo("a[cpu]");
+        assertThat(out.get(1).factors()).hasSize(2);
+    }
+
+    @Test
+    void allVariants_goThroughOneScorerCallPerChunk() {
+        AtomicInteger calls = new AtomicInteger();
+        BatchScorer counting = new BatchScorer() {
+            @Override
+            public int featureCount() {
+                return 3;
+            }
+
+            @Override
+            public double[] score(float[] rows, int rowCount) {
+                calls.incrementAndGet();
+                return MODEL.score(rows, rowCount);
+            }
+        };
+        new OcclusionExplainer(counting, SCHEMA, new float[3]).attribute(new float[3 * 100], 100);
+        assertThat(calls.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aReferenceOfTheWrongLength_isRefused() {
+        assertThatThrownBy(() -> new OcclusionExplainer(MODEL, SCHEMA, new float[2]))
+                .isInstanceOfSatisfying(ModelsException.class, ex -> assertThat(ex.reason()).isEqualTo("EXPLAIN_REFERENCE_INVALID"));
+    }
+}

@@ -1,0 +1,29 @@
+package io.commandcenter.models.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.commandcenter.models.ModelsException;
+import org.junit.jupiter.api.Test;
+
+class FeatureSchemaTest {
+
+    @Test
+    void project_reordersRowsByName() {
+        FeatureSchema pipeline = FeatureSchema.of("b", "c", "a");
+        FeatureSchema model = FeatureSchema.of("a", "b");
+        float[] out = pipeline.project(new float[] {1, 2, 3, 4, 5, 6}, 2, model);
+        assertThat(out).containsExactly(3, 1, 6, 4);
+    }
+
+    @Test
+    void projection_toAnUnknownFeature_failsWithFeaturesMissing() {
+        assertThatThrownBy(() -> FeatureSchema.of("a").projectionTo(FeatureSchema.of("z")))
+                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("FEATURES_MISSING"));
+    }
+
+    @Test
+    void duplicateNames_areRejected() {
+        assertThatThrownBy(() -> FeatureSchema.of("a", "a")).isInstanceOf(ModelsException.class);
+    }
+}
