@@ -1,0 +1,50 @@
+package io.commandcenter.inference;
+
+import io.commandcenter.models.artifact.ModelArtifact;
+import io.commandcenter.models.artifact.ModelMetadata;
+import java.util.Set;
+
+/**
+ * Port: something that runs model versions — in process (ONNX Runtime), or remote (Triton, Vertex).
+ * Implementations are thread-safe: {@link #score} may be called concurrently with itself, with
+ * {@link #load} of other versions and with {@link #unload}.
+ *
+ * <p>Failures are {@link io.commandcenter.models.ModelsException}s:
+ * <ul>
+ *   <li>{@code load}: INVALID / MODEL_UNREADABLE (not a model the backend can run), INVALID /
+ *       MODEL_INPUT_MISMATCH (no input named {@code metadata.inputName()} of shape [N, features]),
+ *       INVALID / MODEL_OUTPUT_MISMATCH (no output named {@code metadata.outputName()} with a column
+ *       {@code positiveIndex}), CONFLICT / MODEL_VERSION_CONFLICT (same key loaded with other bytes).</li>
+ *   <li>{@code score}: NOT_FOUND / MODEL_NOT_LOADED (never loaded, or unloaded — retry against the current
+ *       champion), INVALID / SCORE_INPUT_INVALID (wrong row width or a non-finite value), UNAVAILABLE /
+ *       BACKEND_FAILED (the runtime failed).</li>
+ * </ul>
+ */
+public interface InferenceBackend extends AutoCloseable {
+
+    /** Makes a model version scorable. Loading identical bytes again is a no-op. */
+    void load(ModelArtifact artifact);
+
+    /**
+     * Stops routing new calls to a version; calls already running finish normally and its resources are
+     * freed after the last one. Unknown keys are ignored.
+     */
+    void unload(ModelKey key);
+
+    boolean isLoaded(ModelKey key);
+
+    Set<ModelKey> loaded();
+
+    /** The sidecar of a loaded version; NOT_FOUND / MODEL_NOT_LOADED otherwise. */
+    ModelMetadata metadata(ModelKey key);
+
+    /**
+     * Positive-class probabilities of {@code rowCount} rows, row-major, in the model's feature order
+     * ({@code metadata(key).features()}), mapping the model's input and output by name.
+     */
+    double[] score(ModelKey key, float[] rows, int rowCount);
+
+    /** Frees every session; later calls fail UNAVAILABLE / BACKEND_CLOSED. */
+    @Override
+    void close();
+}

@@ -1,0 +1,26 @@
+package io.commandcenter.inference;
+
+import io.commandcenter.models.confidence.Confidence;
+import io.commandcenter.models.explain.Factor;
+import java.util.List;
+
+/**
+ * One scored, explained prediction: what the hub stores as a ModelRun / Prediction.
+ *
+ * @param model      the version that scored it
+ * @param risk       calibrated probability, [0, 1]
+ * @param threshold  the model's decision threshold
+ * @param confidence value and its four terms
+ * @param factors    most risk-raising first, each naming its metric when the feature has one
+ */
+public record RiskPrediction(ModelKey model, double risk, double threshold, Confidence confidence, List<Factor> factors) {
+
+    public RiskPrediction {
+        factors = List.copyOf(factors);
+    }
+
+    /** {@code risk ≥ threshold}. */
+    public boolean alarm() {
+        return risk >= threshold;
+    }
+}

@@ -1,0 +1,77 @@
+package io.commandcenter.inference;
+
+import io.commandcenter.inference.explain.Explainer;
+import io.commandcenter.models.ModelsException;
+import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.confidence.ConfidenceCalculator;
+import io.commandcenter.models.confidence.ConfidenceInputs;
+import io.commandcenter.models.explain.Explanation;
+import io.commandcenter.models.explain.Factor;
+import io.commandcenter.models.features.FeatureSchema;
+import io.commandcenter.models.features.FeatureVector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the hub's predictive engine calls per entity: a pipeline {@link FeatureVector} in, a
+ * {@link RiskPrediction} out (risk of the champion, confidence, top factors naming metrics). The vector is
+ * mapped to the model's input BY NAME; scoring and explanation are one backend call. Thread-safe.
+ */
+public final class RiskPredictor {
+
+    private final ChampionRouter router;
+    private final InferenceBackend backend;
+    private final ConfidenceCalculator confidence;
+    private final int topK;
+
+    public RiskPredictor(ChampionRouter router, InferenceBackend backend, ConfidenceCalculator confidence, int topK) {
+        this.router = router;
+        this.backend = backend;
+        this.confidence = confidence;
+        this.topK = topK;
+    }
+
+    /**
+     * Scores the vector with the champion of {@code modelName}.
+     *
+     * @param observations     samples behind the vector ({@code TelemetryFeatureExtractor.minMetricObservations()})
+     * @param age              time since the entity's latest sample
+     * @param expectedInterval the entity's sampling interval, or null if unknown
+     * @throws ModelsException NOT_FOUND / NO_CHAMPION, INVALID / FEATURES_MISSING when the vector lacks a model feature
+     */
+    public RiskPrediction predict(String modelName, FeatureVector vector, long observations, Duration age, Duration expectedInterval) {
+        ModelKey key = router.champion(modelName).orElseThrow(() ->
+                new ModelsException(ModelsException.Kind.NOT_FOUND, "NO_CHAMPION", "no champion for model " + modelName));
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return predict(key, vector, observations, age, expectedInterval);
+            } catch (ModelsException e) {
+                ModelKey now = router.champion(modelName).orElse(key);
+                if (!"MODEL_NOT_LOADED".equals(e.reason()) || now.equals(key) || attempt > 8) {
+                    throw e;
+                }
+                key = now;
+            }
+        }
+    }
+
+    /** Scores the vector with one given version. */
+    public RiskPrediction predict(ModelKey key, FeatureVector vector, long observations, Duration age, Duration expectedInterval) {
+        ModelMetadata m = backend.metadata(key);
+        FeatureSchema model = new FeatureSchema(m.features());
+        int[] p = vector.schema().projectionTo(model);
+        float[] values = vector.values();
+        float[] row = new float[p.length];
+        String[][] sources = new String[1][p.length];
+        for (int j = 0; j < p.length; j++) {
+            row[j] = values[p[j]];
+            sources[0][j] = vector.sources().get(p[j]);
+        }
+        Explanation e = new Explainer(backend).explain(key, row, 1, sources, p.length).get(0);
+        double[] contributions = e.factors().stream().mapToDouble(Factor::contribution).toArray();
+        var c = confidence.compute(new ConfidenceInputs(e.risk(), m.threshold(), m.calibration(), observations, age, expectedInterval, contributions));
+        List<Factor> top = new ArrayList<>(e.factors().subList(0, Math.min(topK, e.factors().size())));
+        return new RiskPrediction(key, e.risk(), m.threshold(), c, top);
+    }
+}
