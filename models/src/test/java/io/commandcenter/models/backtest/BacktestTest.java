@@ -1,0 +1,123 @@
+package io.commandcenter.models.backtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.commandcenter.models.ModelsException;
+import io.commandcenter.models.artifact.CalibrationBin;
+import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.artifact.ModelType;
+import io.commandcenter.models.features.TelemetryFeatures;
+import io.commandcenter.models.features.TimeAxis;
+import io.commandcenter.models.scoring.LinearScorer;
+import java.io.InputStreamReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BacktestTest {
+
+    /** A hand-made model on the pipeline features: risk rises with residual and level surprisal. */
+    static ModelMetadata metadata(List<String> features) {
+        List<Float> ref = new ArrayList<>();
+        for (int i = 0; i < features.size(); i++) {
+            ref.add(0.3f);
+        }
+        return new ModelMetadata("service_health", "0.1", ModelType.PREDICTIVE, features, "input", "output", 1,
+                TelemetryFeatures.PIPELINE_VERSION, 0.5, ref, List.of(new CalibrationBin(0, 1, 10_000, 0.05, 0.05)), "test", "h",
+                Map.of(), "test", 1, "2026-01-01T00:00:00Z", Map.of());
+    }
+
+    static LinearScorer scorer(List<String> features) {
+        double[] w = new double[features.size()];
+        w[features.indexOf(TelemetryFeatures.RES_MAX)] = 1.0;
+        w[features.indexOf(TelemetryFeatures.LEVEL_MAX)] = 0.5;
+        return new LinearScorer(w, -5);
+    }
+
+    static final List<String> MODEL_ORDER = TelemetryFeatures.SCHEMA.names().stream().sorted().toList();
+
+    @Test
+    void everyInputRow_getsExactlyOneOutputRow_inInputOrder_evenWhenTimesAreUnsorted() {
+        Random rnd = new Random(1);
+        int n = 400;
+        long[] times = new long[n];
+        double[] values = new double[n];
+        List<String> stamps = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            times[i] = i;
+            values[i] = 10 + rnd.nextGaussian() + (i == 300 ? 20 : 0);
+        }
+        // swap two rows in the file: the replay sorts by time, output keeps the file order
+        long t = times[10];
+        times[10] = times[11];
+        times[11] = t;
+        for (long ti : times) {
+            stamps.add(Long.toString(ti));
+        }
+        Series s = new Series(List.of("latency"), TimeAxis.STEPS, stamps, times, values, null);
+        BacktestResult r = new Backtest(scorer(MODEL_ORDER), metadata(MODEL_ORDER)).run(s);
+        assertThat(r.rows()).hasSize(n);
+        assertThat(r.rows().get(10).timestamp()).isEqualTo("11");
+        assertThat(r.rows().get(300).risk()).isGreaterThan(0.5);
+        assertThat(r.rows().get(300).topFactor()).isEqualTo("res_max[latency]");
+        assertThat(r.rows().get(250).risk()).isLessThan(0.5);
+        assertThat(r.summary()).isEmpty();
+        assertThat(r.rows()).allSatisfy(row -> assertThat(row.confidence()).isBetween(0.0, 1.0));
+    }
+
+    @Test
+    void onlineReplay_aRowsScoreDoesNotDependOnLaterRows() {
+        Random rnd = new Random(2);
+        int n = 300;
+        long[] times = new long[n];
+        double[] values = new double[n];
+        List<String> stamps = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            times[i] = i;
+            values[i] = rnd.nextGaussian();
+            stamps.add(Long.toString(i));
+        }
+        Backtest b = new Backtest(scorer(MODEL_ORDER), metadata(MODEL_ORDER));
+        BacktestResult full = b.run(new Series(List.of("x"), TimeAxis.STEPS, stamps, times, values, null));
+        BacktestResult prefix = b.run(new Series(List.of("x"), TimeAxis.STEPS, stamps.subList(0, 200),
+                java.util.Arrays.copyOf(times, 200), java.util.Arrays.copyOf(values, 200), null));
+        for (int i = 0; i < 200; i++) {
+            assertThat(prefix.rows().get(i)).isEqualTo(full.rows().get(i));
+        }
+    }
+
+    @Test
+    void labelledAsdSlice_isReplayed_andSummarised() throws Exception {
+        Series s;
+        try (var in = new InputStreamReader(getClass().getResourceAsStream("/asd/omi-1_test_rows600-899.csv"), StandardCharsets.UTF_8)) {
+            s = new SeriesCsv().read(in);
+        }
+        assertThat(s.metrics()).hasSize(19);
+        BacktestResult r = new Backtest(scorer(MODEL_ORDER), metadata(MODEL_ORDER)).run(s);
+        assertThat(r.rows()).hasSize(300);
+        BacktestSummary sum = r.summary().orElseThrow();
+        assertThat(sum.incident().truePositives() + sum.incident().falseNegatives()).isEqualTo(1);
+        StringWriter w = new StringWriter();
+        Backtest.writeCsv(r, w);
+        String[] lines = w.toString().split("\n");
+        assertThat(lines).hasSize(301);
+        assertThat(lines[0]).isEqualTo("timestamp,risk,confidence,top_factor");
+        assertThat(lines[1]).startsWith("600,");
+        assertThat(Backtest.describe(sum)).contains("precision").contains("lead time");
+    }
+
+    @Test
+    void aModelOfAnotherPipeline_isRefused() {
+        ModelMetadata m = metadata(MODEL_ORDER);
+        ModelMetadata other = new ModelMetadata(m.name(), m.version(), m.type(), m.features(), m.inputName(), m.outputName(),
+                m.positiveIndex(), "compliance-v1", m.threshold(), m.reference(), m.calibration(), m.trainingWindow(), m.dataHash(),
+                m.metrics(), m.codeVersion(), m.seed(), m.createdAt(), m.provenance());
+        assertThatThrownBy(() -> new Backtest(scorer(MODEL_ORDER), other))
+                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("PIPELINE_MISMATCH"));
+    }
+}

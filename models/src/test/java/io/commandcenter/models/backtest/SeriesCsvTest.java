@@ -1,0 +1,67 @@
+package io.commandcenter.models.backtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.commandcenter.models.ModelsException;
+import io.commandcenter.models.features.TimeAxis;
+import java.io.StringReader;
+import org.junit.jupiter.api.Test;
+
+class SeriesCsvTest {
+
+    static Series read(String csv) throws Exception {
+        return new SeriesCsv().read(new StringReader(csv));
+    }
+
+    @Test
+    void isoAndSpaceSeparatedTimestamps_areEpochMillis_andTheLabelColumnIsSeparated() throws Exception {
+        Series s = read("timestamp,value,label\n2024-01-01T00:00:00Z,1.5,0\n2024-01-01 00:05:00,2.5,1\n");
+        assertThat(s.axis()).isEqualTo(TimeAxis.EPOCH_MILLIS);
+        assertThat(s.times()).containsExactly(1704067200000L, 1704067500000L);
+        assertThat(s.metrics()).containsExactly("value");
+        assertThat(s.labels()).containsExactly(false, true);
+        assertThat(s.timestamps()).containsExactly("2024-01-01T00:00:00Z", "2024-01-01 00:05:00");
+    }
+
+    @Test
+    void stepColumn_multivariateMetrics_andMissingCells() throws Exception {
+        Series s = read("t,m1,m2\n0,1,\n1,NaN,4\n");
+        assertThat(s.axis()).isEqualTo(TimeAxis.STEPS);
+        assertThat(s.metrics()).containsExactly("m1", "m2");
+        assertThat(s.value(0, 0)).isEqualTo(1.0);
+        assertThat(s.value(0, 1)).isNaN();
+        assertThat(s.value(1, 0)).isNaN();
+        assertThat(s.hasLabels()).isFalse();
+    }
+
+    @Test
+    void numericTimestamps_areSecondsOrSteps_byMagnitude_andIsAnomalyIsALabel() throws Exception {
+        assertThat(read("timestamp,value,is_anomaly\n1416726000,1,0\n").times()).containsExactly(1416726000000L);
+        Series steps = read("timestamp,value,is_anomaly\n1,1,0\n2,1,1\n");
+        assertThat(steps.axis()).isEqualTo(TimeAxis.STEPS);
+        assertThat(steps.labels()).containsExactly(false, true);
+    }
+
+    @Test
+    void badInput_failsWithStableReasons() {
+        assertThatThrownBy(() -> read("")).isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_EMPTY"));
+        assertThatThrownBy(() -> read("time,value\n1,2\n"))
+                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_NO_TIME_COLUMN"));
+        assertThatThrownBy(() -> read("t,label\n1,0\n"))
+                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_NO_METRIC_COLUMN"));
+        assertThatThrownBy(() -> read("t,v\n1,2,3\n"))
+                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_ROW_WIDTH"));
+        assertThatThrownBy(() -> read("t,v\n1,abc\n"))
+                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_VALUE_INVALID"));
+        assertThatThrownBy(() -> read("timestamp,v\nyesterday,1\n"))
+                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_TIME_INVALID"));
+        assertThatThrownBy(() -> read("timestamp,v\n2024-01-01T00:00:00Z,1\n5,1\n"))
+                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_MIXED_TIME"));
+    }
+
+    @Test
+    void quotedCells_withCommas_areOneCell() {
+        assertThat(SeriesCsv.split("a,\"b,c\",\"d\"\"e\"")).containsExactly("a", "b,c", "d\"e");
+    }
+}
