@@ -1,0 +1,171 @@
+package io.commandcenter.hub.events;
+
+import io.commandcenter.hub.project.ProjectId;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One subscriber of the {@link EventBus}: a bounded buffer of undelivered events drained into its
+ * {@link EventSink} on the bus's delivery executor, one drain at a time, while the sink is ready.
+ * When the buffer is full the oldest undelivered event is dropped (a subscriber that lags wants
+ * the freshest events) and the sink hears how many were dropped before its next event. Publishing
+ * never waits for a subscriber.
+ */
+public final class Subscription implements AutoCloseable {
+    private final String id;
+    private final ProjectId project;
+    private final SubjectPattern pattern;
+    private final int capacity;
+    private final EventSink sink;
+    private final Executor executor;
+    private final Clock clock;
+    private final Runnable onClose;
+
+    private final ArrayDeque<Event> buffer;
+    private long droppedSinceNotice;
+    private long droppedTotal;
+    private Instant firstDropSinceNotice;
+    private boolean closed;
+
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    Subscription(String id, ProjectId project, SubjectPattern pattern, int capacity, EventSink sink,
+                 Executor executor, Clock clock, Runnable onClose) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1");
+        }
+        this.id = id;
+        this.project = project;
+        this.pattern = pattern;
+        this.capacity = capacity;
+        this.sink = sink;
+        this.executor = executor;
+        this.clock = clock;
+        this.onClose = onClose;
+        this.buffer = new ArrayDeque<>(Math.min(capacity, 1024));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public ProjectId project() {
+        return project;
+    }
+
+    public SubjectPattern pattern() {
+        return pattern;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Events dropped for this subscriber since it started. */
+    public synchronized long droppedTotal() {
+        return droppedTotal;
+    }
+
+    /** Buffers an event if the subject matches; never blocks. */
+    void offer(Event event) {
+        if (!pattern.matches(event.subject())) {
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (buffer.size() == capacity) {
+                buffer.pollFirst();
+                if (droppedSinceNotice == 0) {
+                    firstDropSinceNotice = clock.instant();
+                }
+                droppedSinceNotice++;
+                droppedTotal++;
+            }
+            buffer.addLast(event);
+        }
+        signal();
+    }
+
+    /** Asks for a drain; the sink calls this when it becomes ready again. */
+    public void signal() {
+        if (scheduled.compareAndSet(false, true)) {
+            executor.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            drainWhileReady();
+            scheduled.set(false);
+            // Re-check after releasing the flag: a signal that arrived while we were draining saw
+            // the flag set and did nothing, so the work it announced is ours to pick up.
+            if (!(hasWork() && sink.isReady() && scheduled.compareAndSet(false, true))) {
+                return;
+            }
+        }
+    }
+
+    private void drainWhileReady() {
+        while (sink.isReady()) {
+            Event next;
+            long dropped;
+            long total;
+            Instant since;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                dropped = droppedSinceNotice;
+                total = droppedTotal;
+                since = firstDropSinceNotice;
+                next = dropped > 0 ? null : buffer.pollFirst();
+                if (dropped > 0) {
+                    droppedSinceNotice = 0;
+                    firstDropSinceNotice = null;
+                }
+            }
+            if (dropped > 0) {
+                sink.dropped(dropped, total, since);
+            } else if (next != null) {
+                sink.deliver(next);
+            } else {
+                return;
+            }
+        }
+    }
+
+    private synchronized boolean hasWork() {
+        return !closed && (!buffer.isEmpty() || droppedSinceNotice > 0);
+    }
+
+    /** Stops delivery and unregisters from the bus. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            buffer.clear();
+        }
+        onClose.run();
+    }
+
+    /** Closes on the hub's side and tells the sink. */
+    void shutdown() {
+        boolean wasOpen;
+        synchronized (this) {
+            wasOpen = !closed;
+        }
+        close();
+        if (wasOpen) {
+            sink.closed();
+        }
+    }
+}

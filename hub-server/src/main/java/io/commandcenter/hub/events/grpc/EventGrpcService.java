@@ -1,0 +1,124 @@
+package io.commandcenter.hub.events.grpc;
+
+import io.commandcenter.hub.error.HubException;
+import io.commandcenter.hub.events.Event;
+import io.commandcenter.hub.events.EventBus;
+import io.commandcenter.hub.events.EventSink;
+import io.commandcenter.hub.events.SubjectPattern;
+import io.commandcenter.hub.events.Subscription;
+import io.commandcenter.hub.project.Caller;
+import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
+import io.commandcenter.hub.transport.grpc.CallContext;
+import io.commandcenter.hub.transport.grpc.GrpcErrors;
+import io.commandcenter.proto.v1.EventServiceGrpc;
+import io.commandcenter.proto.v1.EventsDropped;
+import io.commandcenter.proto.v1.SubscribeRequest;
+import io.commandcenter.proto.v1.SubscribeResponse;
+import io.commandcenter.proto.v1.SubscriptionStarted;
+import io.commandcenter.proto.v1.TraceContext;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.time.Instant;
+
+/**
+ * {@code EventService}: streams a project's events to a gRPC subscriber, as fast as the client
+ * reads (delivery stops while the stream is not ready; the bus drops for this subscriber only).
+ */
+public final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
+    private final EventBus bus;
+    private final int bufferSize;
+
+    /**
+     * @param bufferSize undelivered events kept per subscriber before the oldest are dropped
+     */
+    public EventGrpcService(EventBus bus, int bufferSize) {
+        this.bus = bus;
+        this.bufferSize = bufferSize;
+    }
+
+    @Override
+    public void subscribe(SubscribeRequest request, StreamObserver<SubscribeResponse> observer) {
+        ServerCallStreamObserver<SubscribeResponse> call = (ServerCallStreamObserver<SubscribeResponse>) observer;
+        Caller caller = CallContext.caller();
+        Subscription subscription;
+        GrpcSink sink = new GrpcSink(call);
+        try {
+            SubjectPattern pattern = SubjectPattern.parse(request.getPattern());
+            subscription = bus.subscribe(caller.project(), pattern, bufferSize, sink);
+        } catch (HubException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        call.setOnCancelHandler(subscription::close);
+        call.setOnReadyHandler(subscription::signal);
+        synchronized (call) {
+            call.onNext(SubscribeResponse.newBuilder().setStarted(SubscriptionStarted.newBuilder()
+                    .setSubscriptionId(subscription.id())
+                    .setPattern(subscription.pattern().toString())
+                    .setProjectId(caller.project().value())
+                    .setBufferSize(subscription.capacity())).build());
+        }
+        // Events buffered since the subscription registered wait until `started` is out.
+        sink.open = true;
+        subscription.signal();
+    }
+
+    /** The wire form of an event. */
+    public static io.commandcenter.proto.v1.Event toProto(Event event) {
+        return io.commandcenter.proto.v1.Event.newBuilder()
+                .setEventId(event.id())
+                .setSubject(event.subject())
+                .setProjectId(event.project().value())
+                .setHubId(event.hubId())
+                .setTime(TelemetryProtoMapper.timestamp(event.time()))
+                .setTrace(TraceContext.newBuilder().setTraceparent(event.trace().traceparent())
+                        .setTracestate(event.trace().tracestate()))
+                .setPayloadType(event.payload().type())
+                .setPayload(ProtoPayload.structOf(event.payload()))
+                .build();
+    }
+
+    private static final class GrpcSink implements EventSink {
+        private final ServerCallStreamObserver<SubscribeResponse> call;
+        private volatile boolean open;
+
+        GrpcSink(ServerCallStreamObserver<SubscribeResponse> call) {
+            this.call = call;
+        }
+
+        @Override
+        public boolean isReady() {
+            return open && call.isReady() && !call.isCancelled();
+        }
+
+        @Override
+        public void deliver(Event event) {
+            send(SubscribeResponse.newBuilder().setEvent(toProto(event)).build());
+        }
+
+        @Override
+        public void dropped(long count, long total, Instant since) {
+            send(SubscribeResponse.newBuilder().setDropped(EventsDropped.newBuilder().setCount(count).setTotal(total)
+                    .setSince(TelemetryProtoMapper.timestamp(since))).build());
+        }
+
+        @Override
+        public void closed() {
+            synchronized (call) {
+                if (!call.isCancelled()) {
+                    call.onError(Status.UNAVAILABLE.withDescription("the hub is shutting down").asRuntimeException());
+                }
+            }
+        }
+
+        private void send(SubscribeResponse response) {
+            synchronized (call) {
+                if (!call.isCancelled()) {
+                    call.onNext(response);
+                }
+            }
+        }
+    }
+}

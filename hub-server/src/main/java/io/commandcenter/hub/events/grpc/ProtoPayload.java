@@ -1,0 +1,95 @@
+package io.commandcenter.hub.events.grpc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
+import com.google.protobuf.util.JsonFormat;
+import io.commandcenter.hub.events.Payload;
+
+import java.util.function.Supplier;
+
+/**
+ * An event payload that is a protobuf message. JSON (for SSE) and {@link Struct} (for gRPC
+ * subscribers) are rendered on first use and shared by every subscriber of the event; an event
+ * nobody receives is never rendered.
+ */
+public final class ProtoPayload implements Payload {
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+
+    private final String type;
+    private final Supplier<? extends Message> source;
+    private volatile Message message;
+    private volatile String json;
+    private volatile Struct struct;
+
+    public ProtoPayload(Message message) {
+        this.type = message.getDescriptorForType().getFullName();
+        this.source = () -> message;
+        this.message = message;
+    }
+
+    /**
+     * A payload whose message is built only when someone reads it.
+     *
+     * @param type the full name of the message the source builds
+     */
+    public ProtoPayload(String type, Supplier<? extends Message> source) {
+        this.type = type;
+        this.source = source;
+    }
+
+    /** The message (built on first call). */
+    public Message message() {
+        Message built = message;
+        if (built == null) {
+            built = source.get();
+            message = built;
+        }
+        return built;
+    }
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public String toJson() {
+        String rendered = json;
+        if (rendered == null) {
+            try {
+                rendered = PRINTER.print(message());
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("cannot render " + type() + " as JSON", e);
+            }
+            json = rendered;
+        }
+        return rendered;
+    }
+
+    /** The payload as a Struct (its JSON mapping). */
+    public Struct toStruct() {
+        Struct rendered = struct;
+        if (rendered == null) {
+            rendered = structOf(toJson());
+            struct = rendered;
+        }
+        return rendered;
+    }
+
+    /** Any payload as a Struct. */
+    public static Struct structOf(Payload payload) {
+        return payload instanceof ProtoPayload p ? p.toStruct() : structOf(payload.toJson());
+    }
+
+    private static Struct structOf(String json) {
+        Struct.Builder builder = Struct.newBuilder();
+        try {
+            PARSER.merge(json, builder);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("payload is not a JSON object: " + e.getMessage(), e);
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,160 @@
+package io.commandcenter.hub.persistence;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.commandcenter.hub.error.HubException;
+import jakarta.persistence.EntityManagerFactory;
+import org.eclipse.persistence.config.PersistenceUnitProperties;
+import org.eclipse.persistence.jpa.PersistenceProvider;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+import javax.sql.DataSource;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The hub's database: a connection pool, the schema brought up to date by Flyway migrations, and
+ * the JPA (EclipseLink) persistence unit {@code commandcenter} over the same pool. The schema is
+ * owned by the migrations; EclipseLink never generates DDL.
+ *
+ * <p>The hub bootstraps JPA itself (resource-local, application-managed) instead of through
+ * Liberty's persistence feature, so the same code runs in the server, in plain JUnit tests and
+ * in benchmarks, and switching databases is a matter of one URL (docs/adr/0001).
+ */
+public final class Database implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Database.class.getName());
+    /** The persistence unit in META-INF/persistence.xml. */
+    public static final String UNIT = "commandcenter";
+
+    private final DatabaseSettings settings;
+    private final HikariDataSource dataSource;
+    private final EntityManagerFactory emf;
+    private final int migrationsApplied;
+
+    private Database(DatabaseSettings settings, HikariDataSource dataSource, EntityManagerFactory emf,
+                     int migrationsApplied) {
+        this.settings = settings;
+        this.dataSource = dataSource;
+        this.emf = emf;
+        this.migrationsApplied = migrationsApplied;
+    }
+
+    /**
+     * Opens the pool, migrates the schema and starts JPA.
+     *
+     * @throws HubException UNAVAILABLE ({@code DATABASE_UNAVAILABLE}) when the database cannot be
+     *         reached or migrated
+     */
+    public static Database open(DatabaseSettings settings) {
+        HikariDataSource dataSource = null;
+        try {
+            if (settings.vendor() == DatabaseSettings.Vendor.H2 && settings.url().isEmpty()) {
+                Files.createDirectories(settings.dataDir().resolve("db"));
+            }
+            dataSource = new HikariDataSource(poolConfig(settings));
+            ClassLoader loader = Database.class.getClassLoader();
+            MigrateResult result = Flyway.configure(loader)
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+            Map<String, Object> properties = new HashMap<>();
+            properties.put(PersistenceUnitProperties.NON_JTA_DATASOURCE, dataSource);
+            properties.put(PersistenceUnitProperties.CLASSLOADER, loader);
+            EntityManagerFactory emf = new PersistenceProvider().createEntityManagerFactory(UNIT, properties);
+            if (emf == null) {
+                throw new IllegalStateException("persistence unit " + UNIT + " not found");
+            }
+            // Connect now, so a mapping error shows at start, not at the first query.
+            emf.createEntityManager().close();
+            LOG.log(Level.INFO, "database ready: {0} ({1}), {2} migration(s) applied, schema version {3}",
+                    settings.vendor(), settings, result.migrationsExecuted, result.targetSchemaVersion);
+            return new Database(settings, dataSource, emf, result.migrationsExecuted);
+        } catch (RuntimeException | java.io.IOException e) {
+            if (dataSource != null) {
+                dataSource.close();
+            }
+            throw HubException.unavailable("DATABASE_UNAVAILABLE",
+                    "cannot open the database " + settings + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static HikariConfig poolConfig(DatabaseSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("cc-db");
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.user().isEmpty() ? null : settings.user());
+        config.setPassword(settings.password().isEmpty() ? null : settings.password());
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setMinimumIdle(Math.min(2, settings.poolSize()));
+        config.setConnectionTimeout(10_000);
+        config.setInitializationFailTimeout(15_000);
+        config.setAutoCommit(false);
+        switch (settings.vendor()) {
+            case H2 -> config.setDriverClassName("org.h2.Driver");
+            case POSTGRESQL -> {
+                config.setDriverClassName("org.postgresql.Driver");
+                // one multi-row INSERT per JDBC batch: several times fewer round trips
+                config.addDataSourceProperty("reWriteBatchedInserts", "true");
+            }
+        }
+        return config;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    public DatabaseSettings settings() {
+        return settings;
+    }
+
+    public DatabaseSettings.Vendor vendor() {
+        return settings.vendor();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public EntityManagerFactory entityManagerFactory() {
+        return emf;
+    }
+
+    /** Migrations applied when this database was opened (0 when the schema was current). */
+    public int migrationsApplied() {
+        return migrationsApplied;
+    }
+
+    /** Whether a connection can be had and answers. */
+    public boolean isReachable() {
+        try (var connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            emf.close();
+        } finally {
+            dataSource.close();
+        }
+    }
+
+    /** Directory of the embedded database, for operators. */
+    public Path embeddedDirectory() {
+        return settings.dataDir().resolve("db");
+    }
+}

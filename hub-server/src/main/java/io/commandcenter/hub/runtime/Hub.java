@@ -1,0 +1,178 @@
+package io.commandcenter.hub.runtime;
+
+import io.commandcenter.hub.events.EventBus;
+import io.commandcenter.hub.events.grpc.EventGrpcService;
+import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.project.CallerResolver;
+import io.commandcenter.hub.telemetry.IngestPipeline;
+import io.commandcenter.hub.telemetry.RecordRules;
+import io.commandcenter.hub.telemetry.SampleListing;
+import io.commandcenter.hub.telemetry.grpc.TelemetryGrpcService;
+import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
+import io.commandcenter.hub.telemetry.sql.SqlTelemetryStore;
+import io.commandcenter.hub.transport.grpc.CallerInterceptor;
+import io.commandcenter.hub.transport.grpc.GrpcServerHost;
+
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One running hub, assembled by hand from its settings: database, event bus, ingest pipeline,
+ * the gRPC services on the hub's own server. Liberty starts one from a CDI observer
+ * ({@code HubLifecycle}); tests and benchmarks start one directly. Closing it stops the gRPC
+ * server, flushes ingest and closes the database, in that order.
+ */
+public final class Hub implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Hub.class.getName());
+
+    private final HubSettings settings;
+    private final Database database;
+    private final ExecutorService deliveryExecutor;
+    private final EventBus bus;
+    private final IngestPipeline pipeline;
+    private final SampleListing listing;
+    private final CallerResolver callerResolver;
+    private final RecordRules rules;
+    private final GrpcServerHost grpc;
+
+    private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
+                IngestPipeline pipeline, SampleListing listing, CallerResolver callerResolver, RecordRules rules,
+                GrpcServerHost grpc) {
+        this.settings = settings;
+        this.database = database;
+        this.deliveryExecutor = deliveryExecutor;
+        this.bus = bus;
+        this.pipeline = pipeline;
+        this.listing = listing;
+        this.callerResolver = callerResolver;
+        this.rules = rules;
+        this.grpc = grpc;
+    }
+
+    /**
+     * Starts a hub. On failure everything already started is stopped again.
+     *
+     * @throws io.commandcenter.hub.error.HubException UNAVAILABLE when the database cannot be opened
+     * @throws java.io.UncheckedIOException when the gRPC port cannot be bound
+     */
+    public static Hub start(HubSettings settings, Clock clock) {
+        long started = System.nanoTime();
+        Database database = Database.open(settings.database());
+        ExecutorService delivery = null;
+        IngestPipeline pipeline = null;
+        try {
+            delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
+            EventBus bus = new EventBus(settings.hubId(), clock, delivery, settings.maxSubscribers());
+            SqlTelemetryStore store = new SqlTelemetryStore(database);
+            store.ensureProject(settings.defaultProject().value());
+            pipeline = new IngestPipeline(store, bus, TelemetryProtoMapper::payload, clock,
+                    settings.ingestBatchSize(), settings.ingestMaxStreams() * settings.ingestWindow() + 1024).start();
+            SampleListing listing = new SampleListing(store);
+            RecordRules rules = new RecordRules(clock, settings.maxFutureSkew());
+            CallerResolver resolver = CallerResolver.projectHeader(settings.defaultProject());
+            GrpcServerHost grpc = GrpcServerHost.start(settings.grpcHost(), settings.grpcPort(),
+                    settings.maxInboundMessageBytes(), new CallerInterceptor(resolver, new SecureRandom()),
+                    List.of(new TelemetryGrpcService(pipeline, listing, rules, settings.ingestWindow(),
+                                    settings.ingestMaxStreams()),
+                            new EventGrpcService(bus, settings.eventBufferSize())));
+            LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC port {2,number,#}, database {3}, default project {4}",
+                    settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), grpc.port(),
+                    database.vendor(), settings.defaultProject());
+            return new Hub(settings, database, delivery, bus, pipeline, listing, resolver, rules, grpc);
+        } catch (RuntimeException | java.sql.SQLException e) {
+            if (pipeline != null) {
+                pipeline.close();
+            }
+            if (delivery != null) {
+                delivery.shutdownNow();
+            }
+            database.close();
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw io.commandcenter.hub.error.HubException.unavailable("DATABASE_UNAVAILABLE",
+                    "cannot prepare the database: " + e.getMessage(), e);
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    public HubSettings settings() {
+        return settings;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public EventBus bus() {
+        return bus;
+    }
+
+    public IngestPipeline pipeline() {
+        return pipeline;
+    }
+
+    public SampleListing listing() {
+        return listing;
+    }
+
+    public CallerResolver callerResolver() {
+        return callerResolver;
+    }
+
+    public RecordRules rules() {
+        return rules;
+    }
+
+    /** The port gRPC listens on. */
+    public int grpcPort() {
+        return grpc.port();
+    }
+
+    /** The application gRPC services served. */
+    public List<String> grpcServices() {
+        return grpc.serviceNames();
+    }
+
+    /** Ready: gRPC serving and the database answering. */
+    public boolean isReady() {
+        return grpc.isRunning() && database.isReachable();
+    }
+
+    /** Live: the ingest writer is running and not stuck for more than a minute. */
+    public boolean isLive() {
+        return pipeline.isHealthy(TimeUnit.MINUTES.toNanos(1));
+    }
+
+    @Override
+    public void close() {
+        LOG.log(Level.INFO, "hub {0} stopping", settings.hubId());
+        grpc.beginShutdown();
+        bus.close(); // ends event streams, so the server is not kept waiting on them
+        grpc.awaitTermination(10_000);
+        pipeline.close();
+        deliveryExecutor.shutdown();
+        try {
+            deliveryExecutor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        database.close();
+        LOG.log(Level.INFO, "hub {0} stopped", settings.hubId());
+    }
+}

@@ -1,0 +1,264 @@
+package io.commandcenter.hub.telemetry.grpc;
+
+import io.commandcenter.hub.error.ErrorKind;
+import io.commandcenter.hub.error.FieldViolation;
+import io.commandcenter.hub.error.HubException;
+import io.commandcenter.hub.error.Violations;
+import io.commandcenter.hub.project.Caller;
+import io.commandcenter.hub.telemetry.IngestPipeline;
+import io.commandcenter.hub.telemetry.IngestSession;
+import io.commandcenter.hub.telemetry.IngestSummary;
+import io.commandcenter.hub.telemetry.RecordRules;
+import io.commandcenter.hub.telemetry.Rejection;
+import io.commandcenter.hub.telemetry.SampleListing;
+import io.commandcenter.hub.telemetry.SamplePage;
+import io.commandcenter.hub.telemetry.SampleQuery;
+import io.commandcenter.hub.telemetry.StoredSample;
+import io.commandcenter.hub.transport.grpc.CallContext;
+import io.commandcenter.hub.transport.grpc.GrpcErrors;
+import io.commandcenter.proto.v1.IngestRequest;
+import io.commandcenter.proto.v1.IngestResponse;
+import io.commandcenter.proto.v1.IngestStreamRequest;
+import io.commandcenter.proto.v1.IngestStreamResponse;
+import io.commandcenter.proto.v1.ListHealthSamplesRequest;
+import io.commandcenter.proto.v1.ListHealthSamplesResponse;
+import io.commandcenter.proto.v1.RecordRejection;
+import io.commandcenter.proto.v1.TelemetryRecord;
+import io.commandcenter.proto.v1.TelemetryServiceGrpc;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * {@code TelemetryService}. Ingest streams read with manual flow control: the hub asks the
+ * transport for a record only when the stream's window has room, so HTTP/2 flow control holds
+ * back a client that sends faster than the database commits.
+ */
+public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceImplBase {
+    private final IngestPipeline pipeline;
+    private final SampleListing listing;
+    private final TelemetryProtoMapper mapper;
+    private final RecordRules rules;
+    private final int window;
+    private final int maxStreams;
+    private final Semaphore streams;
+
+    /**
+     * @param window     most unsettled records per stream
+     * @param maxStreams most concurrent ingest streams; more are refused with RESOURCE_EXHAUSTED
+     */
+    public TelemetryGrpcService(IngestPipeline pipeline, SampleListing listing, RecordRules rules, int window,
+                                int maxStreams) {
+        this.pipeline = pipeline;
+        this.listing = listing;
+        this.rules = rules;
+        this.mapper = new TelemetryProtoMapper(rules);
+        this.window = window;
+        this.maxStreams = maxStreams;
+        this.streams = new Semaphore(maxStreams);
+    }
+
+    @Override
+    public StreamObserver<IngestRequest> ingest(StreamObserver<IngestResponse> observer) {
+        return open(observer, false, IngestRequest::getRecord, new Reply<>() {
+            @Override
+            public void progress(ServerCallStreamObserver<IngestResponse> call, IngestSummary progress) {
+                // Ingest answers once, at the end.
+            }
+
+            @Override
+            public void complete(ServerCallStreamObserver<IngestResponse> call, IngestSummary summary) {
+                IngestResponse response = response(summary);
+                if (summary.rejected() > 0) {
+                    call.onError(GrpcErrors.withDetails(rejectedError(summary), response));
+                } else {
+                    call.onNext(response);
+                    call.onCompleted();
+                }
+            }
+        });
+    }
+
+    @Override
+    public StreamObserver<IngestStreamRequest> ingestStream(StreamObserver<IngestStreamResponse> observer) {
+        return open(observer, true, IngestStreamRequest::getRecord, new Reply<>() {
+            @Override
+            public void progress(ServerCallStreamObserver<IngestStreamResponse> call, IngestSummary progress) {
+                call.onNext(ack(progress));
+            }
+
+            @Override
+            public void complete(ServerCallStreamObserver<IngestStreamResponse> call, IngestSummary summary) {
+                call.onCompleted();
+            }
+        });
+    }
+
+    /** How a kind of ingest call answers. */
+    private interface Reply<R> {
+        void progress(ServerCallStreamObserver<R> call, IngestSummary progress);
+
+        void complete(ServerCallStreamObserver<R> call, IngestSummary summary);
+    }
+
+    private <Q, R> StreamObserver<Q> open(StreamObserver<R> observer, boolean acknowledge,
+                                         Function<Q, TelemetryRecord> record, Reply<R> reply) {
+        ServerCallStreamObserver<R> call = (ServerCallStreamObserver<R>) observer;
+        Caller caller = CallContext.caller();
+        if (!streams.tryAcquire()) {
+            observer.onError(GrpcErrors.toStatus(HubException.exhausted("TOO_MANY_STREAMS",
+                    "the hub already serves " + maxStreams + " ingest streams; retry later")));
+            return new Ignore<>();
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                streams.release();
+            }
+        };
+        call.disableAutoRequest();
+        IngestSession session = new IngestSession(caller.project(), CallContext.trace(), pipeline,
+                new IngestSession.Listener() {
+                    @Override
+                    public void requestMore(int count) {
+                        call.request(count);
+                    }
+
+                    @Override
+                    public void acknowledged(IngestSummary progress) {
+                        if (!call.isCancelled()) {
+                            reply.progress(call, progress);
+                        }
+                    }
+
+                    @Override
+                    public void completed(IngestSummary summary) {
+                        release.run();
+                        if (!call.isCancelled()) {
+                            reply.complete(call, summary);
+                        }
+                    }
+
+                    @Override
+                    public void failed(HubException error) {
+                        release.run();
+                        if (!call.isCancelled()) {
+                            call.onError(GrpcErrors.toStatus(error));
+                        }
+                    }
+                }, acknowledge, window);
+        call.setOnCancelHandler(() -> {
+            session.onCancel();
+            release.run();
+        });
+        session.start();
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(Q request) {
+                TelemetryProtoMapper.Mapped mapped = mapper.fromProto(record.apply(request));
+                if (mapped.isValid()) {
+                    session.onRecord(mapped.record());
+                } else {
+                    session.onRejected(mapped.recordId(), mapped.violations());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                session.onCancel();
+                release.run();
+            }
+
+            @Override
+            public void onCompleted() {
+                session.onHalfClose();
+            }
+        };
+    }
+
+    @Override
+    public void listHealthSamples(ListHealthSamplesRequest request, StreamObserver<ListHealthSamplesResponse> observer) {
+        try {
+            Caller caller = CallContext.caller();
+            Violations v = new Violations();
+            if (!request.getService().isEmpty()) {
+                rules.service(v, "service", request.getService());
+            }
+            v.throwIfAny("INVALID_ARGUMENT", "invalid request");
+            SampleQuery query = new SampleQuery(
+                    request.getService().isEmpty() ? null : request.getService(),
+                    TelemetryProtoMapper.instant(request.hasStartTime(), request.getStartTime()),
+                    TelemetryProtoMapper.instant(request.hasEndTime(), request.getEndTime()),
+                    SampleQuery.limitOf(request.getPageSize(), "page_size"),
+                    null, request.getOldestFirst());
+            SamplePage page = listing.list(caller.project(), query, request.getPageToken(), "page_token");
+            ListHealthSamplesResponse.Builder response = ListHealthSamplesResponse.newBuilder()
+                    .setNextPageToken(page.nextToken());
+            for (StoredSample sample : page.samples()) {
+                response.addSamples(TelemetryProtoMapper.toProto(sample));
+            }
+            observer.onNext(response.build());
+            observer.onCompleted();
+        } catch (HubException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    static IngestResponse response(IngestSummary summary) {
+        IngestResponse.Builder b = IngestResponse.newBuilder().setReceived(summary.received())
+                .setAccepted(summary.accepted()).setDuplicates(summary.duplicates()).setRejected(summary.rejected());
+        summary.rejections().forEach(r -> b.addRejections(rejection(r)));
+        return b.build();
+    }
+
+    static IngestStreamResponse ack(IngestSummary progress) {
+        IngestStreamResponse.Builder b = IngestStreamResponse.newBuilder()
+                .setSettledThrough(progress.settledThrough()).setAccepted(progress.accepted())
+                .setDuplicates(progress.duplicates()).setRejected(progress.rejected());
+        progress.rejections().forEach(r -> b.addRejections(rejection(r)));
+        return b.build();
+    }
+
+    private static RecordRejection rejection(Rejection r) {
+        return RecordRejection.newBuilder().setIndex(r.index()).setRecordId(r.recordId()).setField(r.field())
+                .setReason(r.reason()).setMessage(r.message()).build();
+    }
+
+    private static HubException rejectedError(IngestSummary summary) {
+        Rejection first = summary.rejections().get(0);
+        String message = summary.rejected() + " of " + summary.received() + " records rejected ("
+                + summary.accepted() + " stored, " + summary.duplicates() + " duplicates); first: records["
+                + first.index() + "]." + first.field() + ": " + first.message();
+        List<FieldViolation> violations = summary.rejections().stream()
+                .map(r -> new FieldViolation("records[" + r.index() + "]." + r.field(), r.reason(), r.message()))
+                .toList();
+        return new HubException(ErrorKind.INVALID, "RECORDS_REJECTED", message,
+                Map.of("received", Long.toString(summary.received()),
+                        "accepted", Long.toString(summary.accepted()),
+                        "duplicates", Long.toString(summary.duplicates()),
+                        "rejected", Long.toString(summary.rejected())),
+                violations, null);
+    }
+
+    /** Swallows a stream the hub refused at the start. */
+    private static final class Ignore<Q> implements StreamObserver<Q> {
+        @Override
+        public void onNext(Q value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.commandcenter.hub.transport.grpc;
+
+import io.commandcenter.hub.error.HubException;
+import io.commandcenter.hub.events.TraceContext;
+import io.commandcenter.hub.project.Caller;
+import io.commandcenter.hub.project.CallerResolver;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * Resolves every gRPC call to a {@link Caller} through the hub's {@link CallerResolver} (the
+ * same one the HTTP filter uses) and picks up the W3C trace context. A call whose project header
+ * is malformed ends with INVALID_ARGUMENT before it reaches a service.
+ */
+public final class CallerInterceptor implements ServerInterceptor {
+    private static final Metadata.Key<String> TRACEPARENT =
+            Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> TRACESTATE =
+            Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final CallerResolver resolver;
+    private final RandomGenerator random;
+
+    public CallerInterceptor(CallerResolver resolver, RandomGenerator random) {
+        this.resolver = resolver;
+        this.random = random;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                      ServerCallHandler<Q, R> next) {
+        Caller caller;
+        try {
+            caller = resolver.resolve(name -> headers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER)));
+        } catch (HubException e) {
+            var status = GrpcErrors.toStatus(e);
+            call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+            return new ServerCall.Listener<>() {
+            };
+        } catch (RuntimeException e) {
+            call.close(Status.INTERNAL.withDescription("could not resolve the caller"), new Metadata());
+            return new ServerCall.Listener<>() {
+            };
+        }
+        String traceparent = headers.get(TRACEPARENT);
+        String tracestate = headers.get(TRACESTATE);
+        TraceContext trace = TraceContext.isValid(traceparent)
+                ? new TraceContext(traceparent, tracestate == null ? "" : tracestate)
+                : TraceContext.newRoot(random);
+        Context context = Context.current().withValue(CallContext.CALLER, caller).withValue(CallContext.TRACE, trace);
+        return Contexts.interceptCall(context, call, headers, next);
+    }
+}

@@ -1,0 +1,115 @@
+package io.commandcenter.hub.transport.grpc;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The hub's own grpc-java server (Netty): the application services behind the caller
+ * interceptor, plus server reflection (v1 and v1alpha, for older grpcurl and reflection clients)
+ * and the standard health service, so any gRPC tool can list and call everything.
+ */
+public final class GrpcServerHost implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(GrpcServerHost.class.getName());
+
+    private final Server server;
+    private final HealthStatusManager health;
+    private final List<String> serviceNames;
+
+    private GrpcServerHost(Server server, HealthStatusManager health, List<String> serviceNames) {
+        this.server = server;
+        this.health = health;
+        this.serviceNames = serviceNames;
+    }
+
+    /**
+     * Binds and starts the server.
+     *
+     * @param port                   TCP port; 0 picks a free one
+     * @param maxInboundMessageBytes larger messages fail with RESOURCE_EXHAUSTED
+     * @throws UncheckedIOException when the port cannot be bound
+     */
+    @SuppressWarnings("deprecation") // v1alpha reflection kept on purpose for older clients
+    public static GrpcServerHost start(String host, int port, int maxInboundMessageBytes,
+                                       CallerInterceptor interceptor, List<BindableService> services) {
+        HealthStatusManager health = new HealthStatusManager();
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                .maxInboundMessageSize(maxInboundMessageBytes)
+                .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .keepAliveTime(60, TimeUnit.SECONDS)
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(ProtoReflectionService.newInstance())
+                .addService(health.getHealthService());
+        List<String> names = new ArrayList<>();
+        for (BindableService service : services) {
+            ServerServiceDefinition definition = service.bindService();
+            names.add(definition.getServiceDescriptor().getName());
+            builder.addService(ServerInterceptors.intercept(definition, interceptor));
+        }
+        try {
+            Server server = builder.build().start();
+            for (String name : names) {
+                health.setStatus(name, ServingStatus.SERVING);
+            }
+            health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+            LOG.log(Level.INFO, "gRPC listening on {0}:{1,number,#} with {2}", host, server.getPort(), names);
+            return new GrpcServerHost(server, health, List.copyOf(names));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for gRPC on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The application services served (besides reflection and health). */
+    public List<String> serviceNames() {
+        return serviceNames;
+    }
+
+    public boolean isRunning() {
+        return !server.isShutdown();
+    }
+
+    /** Marks every service NOT_SERVING and stops taking new calls; running calls go on. */
+    public void beginShutdown() {
+        health.enterTerminalState();
+        server.shutdown();
+    }
+
+    /** Waits up to {@code millis} for running calls, then cancels the rest. */
+    public void awaitTermination(long millis) {
+        try {
+            if (!server.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        beginShutdown();
+        awaitTermination(5_000);
+    }
+}

@@ -1,0 +1,230 @@
+package io.commandcenter.hub.telemetry.sql;
+
+import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.persistence.DatabaseSettings;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.telemetry.AuditRecord;
+import io.commandcenter.hub.telemetry.EntityId;
+import io.commandcenter.hub.telemetry.HealthSampleRecord;
+import io.commandcenter.hub.telemetry.SampleListing;
+import io.commandcenter.hub.telemetry.SamplePage;
+import io.commandcenter.hub.telemetry.SampleQuery;
+import io.commandcenter.hub.telemetry.StoredSample;
+import io.commandcenter.hub.telemetry.TaskHistoryRecord;
+import io.commandcenter.hub.telemetry.TelemetryStore.Outcome;
+import io.commandcenter.hub.telemetry.TelemetryStore.Scoped;
+import io.commandcenter.hub.telemetry.WorkflowRunHistoryRecord;
+import io.commandcenter.hub.error.HubException;
+import io.commandcenter.hub.project.sql.ProjectEntity;
+import jakarta.persistence.EntityManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The persistence suite: the same tests on every database the hub supports (H2 and a real
+ * PostgreSQL server), through the migrations, the JDBC write path and the JPA entities.
+ */
+abstract class AbstractSqlTelemetryStoreTest {
+    static final ProjectId ALPHA = ProjectId.of("alpha");
+    static final ProjectId BETA = ProjectId.of("beta");
+    static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+    static final Instant RECEIVED = Instant.parse("2026-11-01T12:00:00.123456Z");
+
+    @TempDir
+    Path dir;
+    Database database;
+    SqlTelemetryStore store;
+
+    abstract DatabaseSettings settings(Path dir);
+
+    @BeforeEach
+    void open() {
+        database = Database.open(settings(dir));
+        store = new SqlTelemetryStore(database);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    static HealthSampleRecord sample(String id, String service, Instant time, double latency) {
+        return new HealthSampleRecord(id, service, time, 0.999, latency, 0.01, 0.5, 0.25,
+                Map.of("queue_depth", 12.0, "gc.pause_ms", 3.5));
+    }
+
+    @Test
+    void write_storesEveryKindOfRecord_andEntitiesReadThemBack() {
+        AuditRecord audit = new AuditRecord("a-1", "run-77", new EntityId("service", "checkout"), "cis-1.8",
+                AuditRecord.Status.FAILED, T0, List.of(
+                new AuditRecord.ComplianceRecord("5.1.3", AuditRecord.ComplianceStatus.NON_COMPLIANT,
+                        AuditRecord.Severity.HIGH, "root login allowed"),
+                new AuditRecord.ComplianceRecord("5.1.4", AuditRecord.ComplianceStatus.COMPLIANT,
+                        AuditRecord.Severity.LOW, "")), "1 of 2 controls failed");
+        TaskHistoryRecord task = new TaskHistoryRecord("t-1", "task-9", "devops.restart",
+                new EntityId("service", "checkout"), "run-5", TaskHistoryRecord.Status.FAILED, T0,
+                Duration.ofMillis(1234).plusNanos(5000), "exit 3", "agent-a");
+        WorkflowRunHistoryRecord run = new WorkflowRunHistoryRecord("w-1", "run-5", "auto-restart", null,
+                WorkflowRunHistoryRecord.Status.SUCCEEDED, T0, T0.plusSeconds(30), "prediction:p-1", "");
+
+        List<Outcome> outcomes = store.write(List.of(new Scoped(ALPHA, sample("s-1", "checkout", T0, 12.5)),
+                new Scoped(ALPHA, audit), new Scoped(ALPHA, task), new Scoped(ALPHA, run)), RECEIVED);
+
+        assertThat(outcomes).containsOnly(Outcome.STORED).hasSize(4);
+        EntityManager em = database.entityManagerFactory().createEntityManager();
+        try {
+            AuditEntity a = em.find(AuditEntity.class, new RecordKey("alpha", "a-1"));
+            assertThat(a.getStatus()).isEqualTo("FAILED");
+            assertThat(a.getTargetId()).isEqualTo("checkout");
+            assertThat(a.getResults()).extracting(ComplianceResultEntity::getControlId).containsExactly("5.1.3", "5.1.4");
+            assertThat(a.getResults().get(0).getSeverity()).isEqualTo("HIGH");
+            assertThat(a.getReceivedAt().toInstant()).isEqualTo(RECEIVED);
+            TaskEntity t = em.find(TaskEntity.class, new RecordKey("alpha", "t-1"));
+            assertThat(t.getExecutionTimeMicros()).isEqualTo(1_234_005L);
+            assertThat(t.getError()).isEqualTo("exit 3");
+            WorkflowRunEntity w = em.find(WorkflowRunEntity.class, new RecordKey("alpha", "w-1"));
+            assertThat(w.getTargetKind()).isNull();
+            assertThat(w.getEndTime().toInstant()).isEqualTo(T0.plusSeconds(30));
+            assertThat(w.getTrigger()).isEqualTo("prediction:p-1");
+            HealthSampleEntity s = em.find(HealthSampleEntity.class, new RecordKey("alpha", "s-1"));
+            assertThat(s.getLatencyMs()).isEqualTo(12.5);
+            assertThat(em.find(ProjectEntity.class, "alpha")).isNotNull();
+        } finally {
+            em.close();
+        }
+    }
+
+    @Test
+    void write_sameIdTwice_storesOnce_evenAcrossBatchesAndWithinOne() {
+        store.write(List.of(new Scoped(ALPHA, sample("s-1", "api", T0, 10))), RECEIVED);
+
+        List<Outcome> second = store.write(List.of(
+                new Scoped(ALPHA, sample("s-1", "api", T0, 99)),      // already stored
+                new Scoped(ALPHA, sample("s-2", "api", T0, 20)),      // new
+                new Scoped(ALPHA, sample("s-2", "api", T0, 21))), RECEIVED); // repeated within the batch
+
+        assertThat(second).containsExactly(Outcome.DUPLICATE, Outcome.STORED, Outcome.DUPLICATE);
+        List<StoredSample> all = list(ALPHA, null, 100, true);
+        assertThat(all).extracting(s -> s.sample().latencyMs()).containsExactly(10.0, 20.0);
+    }
+
+    @Test
+    void write_sameIdInTwoProjects_areTwoRecords() {
+        List<Outcome> outcomes = store.write(List.of(new Scoped(ALPHA, sample("s-1", "api", T0, 1)),
+                new Scoped(BETA, sample("s-1", "api", T0, 2))), RECEIVED);
+
+        assertThat(outcomes).containsExactly(Outcome.STORED, Outcome.STORED);
+        assertThat(list(ALPHA, null, 10, true)).extracting(s -> s.sample().latencyMs()).containsExactly(1.0);
+        assertThat(list(BETA, null, 10, true)).extracting(s -> s.sample().latencyMs()).containsExactly(2.0);
+    }
+
+    @Test
+    void write_roundTripsEveryField_includingMissingMeasurementsAndMicroseconds() {
+        Instant t = Instant.parse("2026-11-01T10:00:00.123456Z");
+        HealthSampleRecord sparse = new HealthSampleRecord("s-1", "db:primary/eu", t, null, 7.25, null, null, null,
+                Map.of());
+        store.write(List.of(new Scoped(ALPHA, sparse), new Scoped(ALPHA, sample("s-2", "api", t, 3))), RECEIVED);
+
+        List<StoredSample> read = list(ALPHA, "db:primary/eu", 10, true);
+
+        assertThat(read).hasSize(1);
+        assertThat(read.get(0).sample()).isEqualTo(sparse);
+        assertThat(read.get(0).receivedAt()).isEqualTo(RECEIVED);
+        assertThat(list(ALPHA, "api", 10, true).get(0).sample().metrics())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("queue_depth", 12.0, "gc.pause_ms", 3.5));
+    }
+
+    @Test
+    void list_pagesThroughEverySampleOnce_inBothOrders_withTies() {
+        List<Scoped> batch = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            // pairs of samples share a timestamp, so the record id must break ties
+            batch.add(new Scoped(ALPHA, sample(String.format("s-%02d", i), "api", T0.plusSeconds(i / 2), i)));
+        }
+        store.write(batch, RECEIVED);
+        SampleListing listing = new SampleListing(store);
+
+        for (boolean oldestFirst : new boolean[]{true, false}) {
+            List<Double> seen = new ArrayList<>();
+            SampleQuery query = new SampleQuery(null, null, null, 7, null, oldestFirst);
+            String token = "";
+            int pages = 0;
+            do {
+                SamplePage page = listing.list(ALPHA, query, token, "page_token");
+                page.samples().forEach(s -> seen.add(s.sample().latencyMs()));
+                token = page.nextToken();
+                pages++;
+            } while (!token.isEmpty());
+            assertThat(pages).isEqualTo(4);
+            assertThat(seen).hasSize(25).doesNotHaveDuplicates();
+            assertThat(seen).isSortedAccordingTo(oldestFirst ? Double::compare : (a, b) -> Double.compare(b, a));
+        }
+    }
+
+    @Test
+    void list_filtersByServiceAndTimeRange() {
+        store.write(List.of(new Scoped(ALPHA, sample("a", "api", T0, 1)),
+                new Scoped(ALPHA, sample("b", "api", T0.plusSeconds(60), 2)),
+                new Scoped(ALPHA, sample("c", "db", T0.plusSeconds(60), 3)),
+                new Scoped(ALPHA, sample("d", "api", T0.plusSeconds(120), 4))), RECEIVED);
+
+        List<StoredSample> read = store.listHealthSamples(ALPHA,
+                new SampleQuery("api", T0.plusSeconds(1), T0.plusSeconds(120), 10, null, true));
+
+        assertThat(read).extracting(s -> s.sample().recordId()).containsExactly("b");
+    }
+
+    @Test
+    void list_aTokenFromOtherFilters_isRefused() {
+        store.write(List.of(new Scoped(ALPHA, sample("a", "api", T0, 1)), new Scoped(ALPHA, sample("b", "api", T0, 2))),
+                RECEIVED);
+        SampleListing listing = new SampleListing(store);
+        String token = listing.list(ALPHA, new SampleQuery("api", null, null, 1, null, false), "", "page_token")
+                .nextToken();
+
+        assertThatThrownBy(() -> listing.list(ALPHA, new SampleQuery("db", null, null, 1, null, false), token,
+                "page_token"))
+                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo("INVALID_PAGE_TOKEN"));
+    }
+
+    @Test
+    void migrations_areAppliedOnce_andReopeningKeepsData() {
+        store.write(List.of(new Scoped(ALPHA, sample("a", "api", T0, 1))), RECEIVED);
+        assertThat(database.migrationsApplied()).isEqualTo(1);
+        database.close();
+
+        database = Database.open(database.settings());
+        store = new SqlTelemetryStore(database);
+
+        assertThat(database.migrationsApplied()).isZero();
+        assertThat(list(ALPHA, null, 10, true)).hasSize(1);
+    }
+
+    @Test
+    void write_whenTheDatabaseIsGone_failsUnavailable_andStoresNothing() {
+        database.close();
+
+        assertThatThrownBy(() -> store.write(List.of(new Scoped(ALPHA, sample("a", "api", T0, 1))), RECEIVED))
+                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo("STORE_UNAVAILABLE"));
+
+        database = Database.open(database.settings());
+        store = new SqlTelemetryStore(database);
+        assertThat(list(ALPHA, null, 10, true)).isEmpty();
+    }
+
+    List<StoredSample> list(ProjectId project, String service, int limit, boolean oldestFirst) {
+        return store.listHealthSamples(project, new SampleQuery(service, null, null, limit, null, oldestFirst));
+    }
+}
