@@ -47,7 +47,7 @@ public final class BootstrapModelsMain {
     }
 
     static LogisticTrainer serviceHealthTrainer(long seed) {
-        return new LogisticTrainer(5, 0.05, seed);
+        return new LogisticTrainer(10, 0.05, seed);
     }
 
     public static void main(String[] args) throws Exception {

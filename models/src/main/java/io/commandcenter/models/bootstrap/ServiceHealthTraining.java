@@ -43,6 +43,10 @@ public final class ServiceHealthTraining {
     static final int NEGATIVE_KEEP_PERCENT = 25;
     /** Incident rows after the first {@value} weigh {@code ONSET_ROWS / rows since onset}. */
     static final int ONSET_ROWS = 12;
+    /** Incident rows later than this after the onset are not trained on. */
+    static final int MAX_INCIDENT_ROWS = 36;
+    /** Normal rows this close after an incident's end are not trained on. */
+    static final int AFTER_INCIDENT_ROWS = 12;
     /** Early-warning horizon in rows: a warning up to this many rows before an incident counts. */
     public static final int HORIZON = 12;
 
@@ -106,14 +110,21 @@ public final class ServiceHealthTraining {
                     ws.add(negWeight);
                 }
             }
+            boolean[] lab = r.labels();
             int sinceOnset = 0;
-            for (int i = 0; i < r.labels().length; i++) {
-                boolean y = r.labels()[i];
+            int sinceEnd = Integer.MAX_VALUE / 2;
+            for (int i = 0; i < lab.length; i++) {
+                boolean y = lab[i];
                 sinceOnset = y ? sinceOnset + 1 : 0;
+                sinceEnd = y ? 0 : sinceEnd + 1;
+                // early warning is what counts: an incident's first rows weigh most, rows long after its
+                // onset and the rows right after its end (statistics still adapting) are left out
+                if (y && sinceOnset > MAX_INCIDENT_ROWS || !y && sinceEnd <= AFTER_INCIDENT_ROWS) {
+                    continue;
+                }
                 if (y || rnd.nextInt(100) < NEGATIVE_KEEP_PERCENT) {
                     rows.add(Arrays.copyOfRange(r.features(), i * nf, (i + 1) * nf));
                     ys.add(y);
-                    // early warning is what counts: the first rows of an incident weigh most
                     ws.add(y ? (float) Math.min(1.0, ONSET_ROWS / (double) sinceOnset) : negWeight);
                 }
             }

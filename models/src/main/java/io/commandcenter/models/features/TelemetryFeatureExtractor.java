@@ -204,15 +204,17 @@ public final class TelemetryFeatureExtractor {
         f[5] = (float) fracLevel / m;
         f[6] = (float) Math.max(0, maxTrend - logM);
         f[7] = (float) Math.max(0, maxRoc - logM);
+        f[8] = (float) Math.max(0, maxVol - logM);
         double evidence = Math.max(f[0], f[3]);
+        float jump = (float) Math.max(0, Math.max(evidence, f[8]) - persist);
         persist += 0.3 * (evidence - persist);
         alarmRun = evidence >= 2.0 ? alarmRun + 1 : 0;
-        f[8] = (float) Math.max(0, maxVol - logM);
         f[9] = (float) persist;
-        f[10] = (float) Math.log1p(alarmRun);
-        f[11] = health ? (float) errorRate : 0f;
-        f[12] = health ? (float) downEwma : 0f;
-        f[13] = health ? (float) latencySkew : 0f;
+        f[10] = jump;
+        f[11] = (float) Math.log1p(alarmRun);
+        f[12] = health ? (float) errorRate : 0f;
+        f[13] = health ? (float) downEwma : 0f;
+        f[14] = health ? (float) latencySkew : 0f;
 
         sources[0] = argRes;
         sources[1] = argRes;
@@ -224,10 +226,11 @@ public final class TelemetryFeatureExtractor {
         sources[7] = argRoc;
         sources[8] = argVol;
         sources[9] = f[0] >= f[3] ? argRes : argLevel;
-        sources[10] = sources[9];
-        sources[11] = health ? slotOf(TelemetryFeatures.METRIC_ERROR_RATE) : -1;
-        sources[12] = health ? slotOf(TelemetryFeatures.METRIC_UP) : -1;
-        sources[13] = health ? slotOf(TelemetryFeatures.METRIC_LATENCY_P99) : -1;
+        sources[10] = f[8] > evidence ? argVol : sources[9];
+        sources[11] = sources[9];
+        sources[12] = health ? slotOf(TelemetryFeatures.METRIC_ERROR_RATE) : -1;
+        sources[13] = health ? slotOf(TelemetryFeatures.METRIC_UP) : -1;
+        sources[14] = health ? slotOf(TelemetryFeatures.METRIC_LATENCY_P99) : -1;
     }
 
     /** Writes the current vector ({@link TelemetryFeatures#SCHEMA} order) into {@code dst} at {@code offset}. */

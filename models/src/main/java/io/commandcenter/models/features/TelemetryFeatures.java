@@ -31,6 +31,8 @@ public final class TelemetryFeatures {
     public static final String VOL_MAX = "vol_max";
     /** EWMA (rate 0.3) over rows of max(res_max, level_max): evidence that persists. */
     public static final String PERSIST = "persist";
+    /** max(0, evidence - persist before this row): how suddenly the evidence appeared (onsets score, plateaus fade). */
+    public static final String JUMP = "jump";
     /** ln(1 + rows in the current run with max(res_max, level_max) ≥ 2). */
     public static final String ALARM_RUN = "alarm_run";
     /** Error rate of the latest health sample (errors / requests), 0 for plain telemetry. */
@@ -43,7 +45,7 @@ public final class TelemetryFeatures {
     /** The schema, in the order the extractor writes vectors. */
     public static final FeatureSchema SCHEMA = FeatureSchema.of(
             RES_MAX, RES_TOP, RES_FRAC, LEVEL_MAX, LEVEL_TOP, LEVEL_FRAC, TREND_MAX, ROC_MAX, VOL_MAX,
-            PERSIST, ALARM_RUN, HEALTH_ERROR_RATE, HEALTH_DOWN, HEALTH_LATENCY_SKEW);
+            PERSIST, JUMP, ALARM_RUN, HEALTH_ERROR_RATE, HEALTH_DOWN, HEALTH_LATENCY_SKEW);
 
     /** Metric names a {@link HealthSample} is decomposed into. */
     public static final String METRIC_LATENCY_P50 = "latency_p50";
