@@ -1,0 +1,226 @@
+package io.commandcenter.hub.events.grpc;
+
+import io.commandcenter.hub.testing.GrpcFixture;
+import io.commandcenter.hub.testing.MemoryTelemetryStore;
+import io.commandcenter.proto.v1.IngestRequest;
+import io.commandcenter.proto.v1.IngestResponse;
+import io.commandcenter.proto.v1.SubscribeRequest;
+import io.commandcenter.proto.v1.SubscribeResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static io.commandcenter.hub.testing.Records.request;
+import static io.commandcenter.hub.testing.Records.sample;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventGrpcServiceTest {
+    static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    final MemoryTelemetryStore store = new MemoryTelemetryStore();
+    final GrpcFixture grpc = new GrpcFixture(store, CLOCK, 64, 8, 8, 3);
+
+    @AfterEach
+    void close() throws InterruptedException {
+        grpc.close();
+    }
+
+    IngestResponse ingest(String project, int n, String service) {
+        CompletableFuture<IngestResponse> result = new CompletableFuture<>();
+        StreamObserver<IngestRequest> stream = grpc.telemetryAsync(project).ingest(new StreamObserver<>() {
+            @Override
+            public void onNext(IngestResponse value) {
+                result.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                result.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            stream.onNext(request(sample(service + "-" + i, service, NOW.minusSeconds(n - i), i)));
+        }
+        stream.onCompleted();
+        return result.join();
+    }
+
+    /** A subscriber reading at its own pace: it asks for one message at a time. */
+    static final class Subscriber implements ClientResponseObserver<SubscribeRequest, SubscribeResponse> {
+        final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+        final boolean manual;
+        ClientCallStreamObserver<SubscribeRequest> call;
+
+        Subscriber(boolean manual) {
+            this.manual = manual;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<SubscribeRequest> call) {
+            this.call = call;
+            if (manual) {
+                call.disableAutoRequestWithInitial(1);
+            }
+        }
+
+        @Override
+        public void onNext(SubscribeResponse value) {
+            messages.add(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            messages.add(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            messages.add("completed");
+        }
+
+        SubscribeResponse next() throws InterruptedException {
+            if (manual) {
+                call.request(1);
+            }
+            return take();
+        }
+
+        SubscribeResponse take() throws InterruptedException {
+            Object message = messages.poll(10, TimeUnit.SECONDS);
+            assertThat(message).as("a message within 10 s").isInstanceOf(SubscribeResponse.class);
+            return (SubscribeResponse) message;
+        }
+    }
+
+    Subscriber subscribe(String project, String pattern) throws InterruptedException {
+        return subscribe(project, pattern, true);
+    }
+
+    Subscriber subscribe(String project, String pattern, boolean manual) throws InterruptedException {
+        Subscriber subscriber = new Subscriber(manual);
+        grpc.eventsAsync(project).subscribe(SubscribeRequest.newBuilder().setPattern(pattern).build(), subscriber);
+        SubscribeResponse started = subscriber.take();
+        assertThat(started.hasStarted()).isTrue();
+        assertThat(started.getStarted().getProjectId()).isEqualTo(project);
+        return subscriber;
+    }
+
+    @Test
+    void subscribe_startsWithStarted_thenStreamsStoredRecordsAsEvents() throws Exception {
+        Subscriber subscriber = subscribe("alpha", "hub.health.*");
+
+        ingest("alpha", 3, "api");
+
+        List<String> subjects = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            SubscribeResponse response = subscriber.next();
+            assertThat(response.hasEvent()).isTrue();
+            subjects.add(response.getEvent().getSubject());
+            assertThat(response.getEvent().getPayloadType()).isEqualTo("commandcenter.v1.HealthSample");
+            assertThat(response.getEvent().getPayload().getFieldsOrThrow("recordId").getStringValue())
+                    .isEqualTo("api-" + i);
+            assertThat(response.getEvent().getProjectId()).isEqualTo("alpha");
+            assertThat(response.getEvent().getTrace().getTraceparent()).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+        }
+        assertThat(subjects).containsOnly("hub.health.api");
+    }
+
+    @Test
+    void subscribe_seesOnlyItsOwnProjectsEvents() throws Exception {
+        Subscriber beta = subscribe("beta", "*");
+
+        ingest("alpha", 2, "api");
+        ingest("beta", 1, "db");
+
+        SubscribeResponse first = beta.next();
+        assertThat(first.getEvent().getSubject()).isEqualTo("hub.health.db");
+        assertThat(first.getEvent().getProjectId()).isEqualTo("beta");
+    }
+
+    @Test
+    void aSubscriberThatStopsReading_isToldWhatItMissed_andSlowsNobody() throws Exception {
+        Subscriber slow = subscribe("alpha", "hub.health", true);
+        Subscriber fast = subscribe("alpha", "hub.health", false);
+
+        // the buffer is 8 events per subscriber: 5 bursts of 8, which `fast` keeps up with and `slow` does not read
+        List<String> fastIds = new ArrayList<>();
+        for (int burst = 0; burst < 5; burst++) {
+            IngestResponse response = ingest("alpha", 8, "api" + burst);
+            assertThat(response.getAccepted()).isEqualTo(8);
+            for (int i = 0; i < 8; i++) {
+                SubscribeResponse message = fast.next();
+                assertThat(message.hasEvent()).as("the fast subscriber loses nothing").isTrue();
+                fastIds.add(message.getEvent().getPayload().getFieldsOrThrow("recordId").getStringValue());
+            }
+        }
+
+        assertThat(fastIds).hasSize(40).doesNotHaveDuplicates();
+        long delivered = 0;
+        long dropped = 0;
+        List<String> slowIds = new ArrayList<>();
+        while (delivered + dropped < 40) {
+            SubscribeResponse message = slow.next();
+            if (message.hasDropped()) {
+                dropped += message.getDropped().getCount();
+                assertThat(message.getDropped().getTotal()).isEqualTo(dropped);
+            } else {
+                delivered++;
+                slowIds.add(message.getEvent().getPayload().getFieldsOrThrow("recordId").getStringValue());
+            }
+        }
+        assertThat(dropped).isPositive();
+        // what the slow subscriber kept are the newest events, in order
+        assertThat(slowIds).isSubsetOf(fastIds).contains("api4-7");
+        assertThat(fastIds.subList(40 - slowIds.size(), 40)).containsAll(slowIds.subList(slowIds.size() - 8, slowIds.size()));
+    }
+
+    @Test
+    void subscribe_withABadPattern_isInvalidArgument() {
+        var stream = grpc.events("alpha").subscribe(SubscribeRequest.newBuilder().setPattern("hub..health").build());
+
+        assertThatThrownBy(stream::next).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void subscribe_beyondTheLimit_isResourceExhausted() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            subscribe("alpha", "*");
+        }
+
+        var stream = grpc.events("alpha").subscribe(SubscribeRequest.newBuilder().setPattern("*").build());
+
+        assertThatThrownBy(stream::next).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+    }
+
+    @Test
+    void cancellingASubscription_freesItsSlot() throws Exception {
+        Subscriber subscriber = subscribe("alpha", "*");
+        assertThat(grpc.bus.subscriberCount()).isEqualTo(1);
+
+        subscriber.call.cancel("done", null);
+
+        org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> grpc.bus.subscriberCount() == 0);
+    }
+}

@@ -1,0 +1,212 @@
+package io.commandcenter.hub.runtime;
+
+import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.testing.GrpcFixture;
+import io.commandcenter.proto.v1.IngestRequest;
+import io.commandcenter.proto.v1.IngestResponse;
+import io.commandcenter.proto.v1.IngestStreamRequest;
+import io.commandcenter.proto.v1.IngestStreamResponse;
+import io.commandcenter.proto.v1.ListHealthSamplesRequest;
+import io.commandcenter.proto.v1.TelemetryServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.commandcenter.hub.testing.Records.request;
+import static io.commandcenter.hub.testing.Records.sample;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The assembled hub on a real port and a real embedded database. */
+class HubTest {
+    @TempDir
+    Path dir;
+    Hub hub;
+    ManagedChannel channel;
+
+    @AfterEach
+    void stop() {
+        if (channel != null) {
+            channel.shutdownNow();
+        }
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    ManagedChannel connect(int port) {
+        return NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+    }
+
+    static IngestResponse ingest(TelemetryServiceGrpc.TelemetryServiceStub stub, List<IngestRequest> requests) {
+        CompletableFuture<IngestResponse> result = new CompletableFuture<>();
+        StreamObserver<IngestRequest> stream = stub.ingest(new StreamObserver<>() {
+            @Override
+            public void onNext(IngestResponse value) {
+                result.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                result.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        requests.forEach(stream::onNext);
+        stream.onCompleted();
+        return result.join();
+    }
+
+    @Test
+    void reflection_listsTheHubsServices_andHealthSaysServing() throws Exception {
+        hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
+        channel = connect(hub.grpcPort());
+
+        CompletableFuture<List<String>> names = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> reflection = ServerReflectionGrpc.newStub(channel)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse value) {
+                        names.complete(value.getListServicesResponse().getServiceList().stream()
+                                .map(ServiceResponse::getName).toList());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        names.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        reflection.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        reflection.onCompleted();
+
+        assertThat(names.get(10, TimeUnit.SECONDS)).contains("commandcenter.v1.TelemetryService",
+                "commandcenter.v1.EventService", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection");
+        HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
+                .check(HealthCheckRequest.newBuilder().setService("commandcenter.v1.TelemetryService").build());
+        assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+        assertThat(hub.isReady()).isTrue();
+        assertThat(hub.isLive()).isTrue();
+    }
+
+    @Test
+    void aMessageLargerThanTheLimit_isRefusedWithResourceExhausted_andTheHubCarriesOn() {
+        hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
+        channel = connect(hub.grpcPort());
+        var stub = GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), "alpha");
+        IngestRequest huge = request(sample("big", "api", Instant.now(), 1)
+                .putMetrics("m", 1).setRecordId("x".repeat(5 << 20)));
+
+        assertThatThrownBy(() -> ingest(stub, List.of(huge)))
+                .hasCauseInstanceOf(StatusRuntimeException.class)
+                .satisfies(e -> assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode())
+                        .isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+        assertThat(ingest(stub, List.of(request(sample("ok", "api", Instant.now(), 1)))).getAccepted()).isEqualTo(1);
+    }
+
+    @Test
+    void dataSurvivesAStopAndStart_onTheSameDataDirectory() {
+        hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
+        channel = connect(hub.grpcPort());
+        var stub = GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), "alpha");
+        ingest(stub, List.of(request(sample("s-1", "api", Instant.now(), 1)), request(sample("s-2", "api", Instant.now(), 2))));
+        channel.shutdownNow();
+        hub.close();
+
+        hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
+        channel = connect(hub.grpcPort());
+
+        var samples = GrpcFixture.scoped(TelemetryServiceGrpc.newBlockingStub(channel), "alpha")
+                .listHealthSamples(ListHealthSamplesRequest.getDefaultInstance());
+        assertThat(samples.getSamplesCount()).isEqualTo(2);
+    }
+
+    @Test
+    void everyAcknowledgedRecord_survivesTheHubProcessBeingKilled() throws Exception {
+        Path portFile = dir.resolve("port");
+        Path dataDir = dir.resolve("data");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.commandcenter.hub.testing.HubMain",
+                dataDir.toString(), portFile.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("hub.log").toFile()).start();
+        try {
+            await().atMost(60, TimeUnit.SECONDS).until(() -> Files.exists(portFile) || !process.isAlive());
+            assertThat(process.isAlive()).as("hub process started; log: %s", dir.resolve("hub.log")).isTrue();
+            channel = connect(Integer.parseInt(Files.readString(portFile).trim()));
+            AtomicLong settledThrough = new AtomicLong(-1);
+            CompletableFuture<Void> enoughAcked = new CompletableFuture<>();
+            StreamObserver<IngestStreamRequest> stream = GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), "alpha")
+                    .ingestStream(new StreamObserver<>() {
+                        @Override
+                        public void onNext(IngestStreamResponse ack) {
+                            settledThrough.set(ack.getSettledThrough());
+                            if (ack.getSettledThrough() >= 2_999) {
+                                enoughAcked.complete(null);
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            enoughAcked.complete(null);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    });
+            List<IngestStreamRequest> requests = new ArrayList<>();
+            Instant now = Instant.now();
+            for (int i = 0; i < 20_000; i++) {
+                requests.add(IngestStreamRequest.newBuilder()
+                        .setRecord(request(sample("k-" + i, "api", now.minusMillis(i), i)).getRecord()).build());
+            }
+            requests.forEach(stream::onNext);
+            enoughAcked.get(60, TimeUnit.SECONDS);
+
+            process.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
+            process.waitFor(30, TimeUnit.SECONDS);
+            long acked = settledThrough.get() + 1;
+
+            try (Database database = Database.open(HubSettings.defaults(dataDir, 0).database());
+                 var connection = database.dataSource().getConnection();
+                 var count = connection.prepareStatement(
+                         "SELECT COUNT(*) FROM health_sample WHERE project_id = 'alpha'").executeQuery()) {
+                count.next();
+                assertThat(acked).isGreaterThanOrEqualTo(3_000);
+                assertThat(count.getLong(1)).as("every acknowledged record is in the database")
+                        .isGreaterThanOrEqualTo(acked);
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+}
