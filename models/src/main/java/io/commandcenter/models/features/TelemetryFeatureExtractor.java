@@ -198,10 +198,13 @@ public final class TelemetryFeatureExtractor {
         float[] f = features;
         f[0] = (float) Math.max(0, maxRes - logM);
         f[1] = (float) Math.max(0, resTop);
-        f[2] = (float) fracRes / m;
+        // a share of metrics only means something with several metrics: with one it would just be a
+        // noisy 0/1 copy of the maximum, so it fades in from 0 at one metric to full weight at five
+        double fracWeight = Math.min(1.0, (m - 1) / 4.0);
+        f[2] = (float) (fracWeight * fracRes / m);
         f[3] = (float) Math.max(0, maxLevel - logM);
         f[4] = (float) Math.max(0, levelTop);
-        f[5] = (float) fracLevel / m;
+        f[5] = (float) (fracWeight * fracLevel / m);
         f[6] = (float) Math.max(0, maxTrend - logM);
         f[7] = (float) Math.max(0, maxRoc - logM);
         f[8] = (float) Math.max(0, maxVol - logM);

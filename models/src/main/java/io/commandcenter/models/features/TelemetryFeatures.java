@@ -15,13 +15,13 @@ public final class TelemetryFeatures {
     public static final String RES_MAX = "res_max";
     /** Mean of the top-k (k = min(3, M)) residual surprisals minus log10(M / k). */
     public static final String RES_TOP = "res_top";
-    /** Fraction of metrics whose residual surprisal is at least 2 (p ≤ 0.01). */
+    /** Fraction of metrics whose residual surprisal is at least 2 (p ≤ 0.01), times min(1, (M - 1) / 4). */
     public static final String RES_FRAC = "res_frac";
     /** Corrected max over metrics of the level surprisal (smoothed value vs baseline + season). */
     public static final String LEVEL_MAX = "level_max";
     /** Mean of the top-k level surprisals minus log10(M / k). */
     public static final String LEVEL_TOP = "level_top";
-    /** Fraction of metrics whose level surprisal is at least 2. */
+    /** Fraction of metrics whose level surprisal is at least 2, times min(1, (M - 1) / 4). */
     public static final String LEVEL_FRAC = "level_frac";
     /** Corrected max over metrics of the trend surprisal (fast minus medium EWMA). */
     public static final String TREND_MAX = "trend_max";
