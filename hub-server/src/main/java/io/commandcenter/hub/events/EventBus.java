@@ -76,6 +76,15 @@ public final class EventBus implements AutoCloseable {
      *         ({@code SHUTTING_DOWN}) once the bus is closed
      */
     public Subscription subscribe(ProjectId project, SubjectPattern pattern, int bufferSize, EventSink sink) {
+        return subscribe(project, pattern, bufferSize, sink, deliveryExecutor);
+    }
+
+    /**
+     * Subscribes with a delivery executor of the subscriber's own: for sinks whose delivery may
+     * block (a servlet writing to a slow socket), so they never hold up the shared executor.
+     */
+    public Subscription subscribe(ProjectId project, SubjectPattern pattern, int bufferSize, EventSink sink,
+                                  Executor executor) {
         if (closed) {
             throw HubException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null);
         }
@@ -87,7 +96,7 @@ public final class EventBus implements AutoCloseable {
         String id = "sub-" + subscriptionSequence.incrementAndGet();
         List<Subscription> list = byProject.computeIfAbsent(project, p -> new CopyOnWriteArrayList<>());
         Subscription[] holder = new Subscription[1];
-        Subscription subscription = new Subscription(id, project, pattern, bufferSize, sink, deliveryExecutor, clock,
+        Subscription subscription = new Subscription(id, project, pattern, bufferSize, sink, executor, clock,
                 () -> {
                     if (list.remove(holder[0])) {
                         subscriberCount.decrementAndGet();

@@ -48,8 +48,12 @@ public record SampleQuery(String service, Instant start, Instant end, int limit,
         return new SampleQuery(service, start, end, limit, position, oldestFirst);
     }
 
-    /** A fingerprint of the filters, so a page token cannot be replayed on another query. */
+    /**
+     * A fingerprint of what a page position means (service and order), so a page token cannot be
+     * replayed on another listing. Time bounds are left out on purpose: a relative bound
+     * ({@code since=15m}) moves between page requests, and a keyset position stays valid when it does.
+     */
     int filterHash() {
-        return java.util.Objects.hash(service, start, end, oldestFirst);
+        return java.util.Objects.hash(service, oldestFirst);
     }
 }

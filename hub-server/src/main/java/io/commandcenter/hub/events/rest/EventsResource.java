@@ -1,0 +1,172 @@
+package io.commandcenter.hub.events.rest;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import io.commandcenter.hub.events.Event;
+import io.commandcenter.hub.events.EventSink;
+import io.commandcenter.hub.events.SubjectPattern;
+import io.commandcenter.hub.events.Subscription;
+import io.commandcenter.hub.events.grpc.EventGrpcService;
+import io.commandcenter.hub.project.Caller;
+import io.commandcenter.hub.runtime.Hub;
+import io.commandcenter.hub.runtime.cdi.HubLifecycle;
+import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
+import io.commandcenter.hub.transport.rest.RequestCaller;
+import io.commandcenter.proto.v1.EventsDropped;
+import io.commandcenter.proto.v1.SubscriptionStarted;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import java.time.Instant;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code GET /api/events?pattern=hub.health.*}: the caller's project's events as Server-Sent
+ * Events, the REST mirror of {@code EventService.Subscribe}. Messages:
+ * <ul>
+ *   <li>{@code event: started}: first, once the subscription is live ({@code SubscriptionStarted} as JSON);</li>
+ *   <li>unnamed (so {@code EventSource.onmessage} gets them), with {@code id:} = event id: each
+ *       event, the {@code Event} envelope in the protobuf JSON mapping;</li>
+ *   <li>{@code event: dropped}: events were dropped because this client read too slowly;</li>
+ *   <li>a comment every 15 s, so dead connections are noticed and proxies keep the stream open.</li>
+ * </ul>
+ * Each connection delivers on a thread of its own: a client that reads slowly blocks only itself.
+ */
+@Path("/events")
+@RequestScoped
+public class EventsResource {
+    private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
+    private static final int IN_FLIGHT = 8;
+
+    @Inject
+    HubLifecycle lifecycle;
+    @Inject
+    RequestCaller caller;
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void stream(@QueryParam("pattern") String pattern, @Context SseEventSink sink, @Context Sse sse) {
+        Hub hub = lifecycle.hub();
+        Caller who = caller.get();
+        SubjectPattern parsed = SubjectPattern.parse(pattern);
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "cc-sse-" + who.project());
+            thread.setDaemon(true);
+            return thread;
+        });
+        SseSink sseSink = new SseSink(sink, sse, executor);
+        Subscription subscription;
+        try {
+            subscription = hub.bus().subscribe(who.project(), parsed, hub.settings().eventBufferSize(), sseSink,
+                    executor);
+        } catch (RuntimeException e) {
+            executor.shutdownNow();
+            throw e;
+        }
+        sseSink.subscription = subscription;
+        executor.execute(() -> {
+            sseSink.send(sse.newEventBuilder().name("started").mediaType(MediaType.APPLICATION_JSON_TYPE)
+                    .data(String.class, json(SubscriptionStarted.newBuilder().setSubscriptionId(subscription.id())
+                            .setPattern(parsed.toString()).setProjectId(who.project().value())
+                            .setBufferSize(subscription.capacity())))
+                    .build());
+            sseSink.open = true;
+            subscription.signal();
+        });
+        executor.scheduleWithFixedDelay(() -> sseSink.send(sse.newEventBuilder().comment("keepalive").build()),
+                15, 15, TimeUnit.SECONDS);
+    }
+
+    static String json(MessageOrBuilder message) {
+        try {
+            return JSON.print(message);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final class SseSink implements EventSink {
+        private final SseEventSink sink;
+        private final Sse sse;
+        private final ScheduledThreadPoolExecutor executor;
+        private final AtomicInteger inFlight = new AtomicInteger();
+        volatile Subscription subscription;
+        volatile boolean open;
+
+        SseSink(SseEventSink sink, Sse sse, ScheduledThreadPoolExecutor executor) {
+            this.sink = sink;
+            this.sse = sse;
+            this.executor = executor;
+        }
+
+        @Override
+        public boolean isReady() {
+            return open && !sink.isClosed() && inFlight.get() < IN_FLIGHT;
+        }
+
+        @Override
+        public void deliver(Event event) {
+            send(sse.newEventBuilder().id(event.id()).mediaType(MediaType.APPLICATION_JSON_TYPE)
+                    .data(String.class, json(EventGrpcService.toProto(event))).build());
+        }
+
+        @Override
+        public void dropped(long count, long total, Instant since) {
+            send(sse.newEventBuilder().name("dropped").mediaType(MediaType.APPLICATION_JSON_TYPE)
+                    .data(String.class, json(EventsDropped.newBuilder().setCount(count).setTotal(total)
+                            .setSince(TelemetryProtoMapper.timestamp(since))))
+                    .build());
+        }
+
+        @Override
+        public void closed() {
+            end();
+        }
+
+        void send(OutboundSseEvent event) {
+            if (sink.isClosed()) {
+                end();
+                return;
+            }
+            inFlight.incrementAndGet();
+            try {
+                sink.send(event).whenComplete((ok, failure) -> {
+                    inFlight.decrementAndGet();
+                    if (failure != null) {
+                        end();
+                    } else if (subscription != null) {
+                        subscription.signal();
+                    }
+                });
+            } catch (RuntimeException e) {
+                inFlight.decrementAndGet();
+                end();
+            }
+        }
+
+        private void end() {
+            Subscription s = subscription;
+            if (s != null) {
+                s.close();
+            }
+            try {
+                sink.close();
+            } catch (RuntimeException ignored) {
+                // already closed by the client
+            }
+            executor.shutdown();
+        }
+    }
+}

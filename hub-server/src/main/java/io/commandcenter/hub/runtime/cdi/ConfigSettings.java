@@ -1,0 +1,67 @@
+package io.commandcenter.hub.runtime.cdi;
+
+import io.commandcenter.hub.persistence.DatabaseSettings;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.runtime.HubSettings;
+import org.eclipse.microprofile.config.Config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Reads {@link HubSettings} from MicroProfile Config. Every setting has a property name
+ * ({@code cc.grpc.port}) and so, by MicroProfile's mapping, an environment variable
+ * ({@code CC_GRPC_PORT}); unset or empty means the default.
+ */
+final class ConfigSettings {
+    private ConfigSettings() {
+    }
+
+    static HubSettings read(Config config) {
+        Path dataDir = Path.of(string(config, "cc.data.dir", "data")).toAbsolutePath().normalize();
+        DatabaseSettings database = new DatabaseSettings(string(config, "cc.db.url", ""),
+                string(config, "cc.db.user", ""), string(config, "cc.db.password", ""), dataDir,
+                integer(config, "cc.db.pool-size", 8));
+        return new HubSettings(
+                string(config, "cc.hub.id", defaultHubId()),
+                string(config, "cc.grpc.host", "0.0.0.0"),
+                integer(config, "cc.grpc.port", 50051),
+                integer(config, "cc.grpc.max-message-bytes", 4 << 20),
+                database,
+                ProjectId.of(string(config, "cc.project", "default")),
+                integer(config, "cc.ingest.batch-size", 1000),
+                integer(config, "cc.ingest.window", 2048),
+                integer(config, "cc.ingest.max-streams", 64),
+                Duration.parse(string(config, "cc.ingest.max-future-skew", "PT5M").toUpperCase(Locale.ROOT)),
+                integer(config, "cc.events.buffer-size", 4096),
+                integer(config, "cc.events.max-subscribers", 256));
+    }
+
+    private static String string(Config config, String name, String fallback) {
+        return config.getOptionalValue(name, String.class).map(String::strip).filter(s -> !s.isEmpty())
+                .orElse(fallback);
+    }
+
+    private static int integer(Config config, String name, int fallback) {
+        String value = string(config, name, "");
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'", e);
+        }
+    }
+
+    private static String defaultHubId() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "hub";
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.commandcenter.hub.runtime.cdi;
+
+import io.commandcenter.hub.runtime.Hub;
+import io.commandcenter.hub.runtime.HubSettings;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+
+/**
+ * Starts the hub when the application starts and stops it when the application stops. The hub
+ * is built by hand ({@link Hub#start}); CDI only carries it to the REST resources and health
+ * checks. A hub that fails to start leaves the application running but not ready, with the
+ * reason in the log and in {@code /health/ready}.
+ */
+@ApplicationScoped
+public class HubLifecycle {
+    private static final System.Logger LOG = System.getLogger(HubLifecycle.class.getName());
+
+    private volatile Hub hub;
+    private volatile String startFailure;
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        try {
+            HubSettings settings = ConfigSettings.read(ConfigProvider.getConfig(HubLifecycle.class.getClassLoader()));
+            hub = Hub.start(settings, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            startFailure = e.getMessage();
+            LOG.log(Level.ERROR, "the hub could not start: " + e.getMessage(), e);
+        }
+    }
+
+    void onStop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored) {
+        stop();
+    }
+
+    @PreDestroy
+    void stop() {
+        Hub running = hub;
+        hub = null;
+        if (running != null) {
+            running.close();
+        }
+    }
+
+    /**
+     * The running hub.
+     *
+     * @throws io.commandcenter.hub.error.HubException UNAVAILABLE ({@code HUB_NOT_STARTED}) when
+     *         it is not running
+     */
+    public Hub hub() {
+        Hub running = hub;
+        if (running == null) {
+            throw io.commandcenter.hub.error.HubException.unavailable("HUB_NOT_STARTED",
+                    "the hub is not running" + (startFailure == null ? "" : ": " + startFailure), null);
+        }
+        return running;
+    }
+
+    /** Whether the hub runs; {@code false} before start, after stop, or when it failed to start. */
+    public boolean isRunning() {
+        return hub != null;
+    }
+
+    /** Why the hub failed to start; {@code null} when it did not fail. */
+    public String startFailure() {
+        return startFailure;
+    }
+}

@@ -1,0 +1,49 @@
+package io.commandcenter.hub.transport.rest;
+
+import io.commandcenter.hub.error.ErrorKind;
+import io.commandcenter.hub.error.HubException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/** The one mapping from the hub's errors to HTTP: status by kind, {@link ErrorBody} as JSON. */
+@Provider
+public class RestErrors implements ExceptionMapper<HubException> {
+
+    /** The HTTP status of an error kind. */
+    public static int status(ErrorKind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case PRECONDITION -> 412;
+            case CONTENTION -> 409;
+            case EXHAUSTED -> 429;
+            case UNAVAILABLE -> 503;
+        };
+    }
+
+    /** The gRPC status name of an error kind, so REST and gRPC clients read the same words. */
+    static String statusName(ErrorKind kind) {
+        return switch (kind) {
+            case INVALID -> "INVALID_ARGUMENT";
+            case NOT_FOUND -> "NOT_FOUND";
+            case CONFLICT -> "ALREADY_EXISTS";
+            case PRECONDITION -> "FAILED_PRECONDITION";
+            case CONTENTION -> "ABORTED";
+            case EXHAUSTED -> "RESOURCE_EXHAUSTED";
+            case UNAVAILABLE -> "UNAVAILABLE";
+        };
+    }
+
+    public static ErrorBody body(HubException e) {
+        return new ErrorBody(new ErrorBody.Error(status(e.kind()), statusName(e.kind()), e.reason(), e.getMessage(),
+                e.violations().stream().map(v -> new ErrorBody.Violation(v.field(), v.reason(), v.message())).toList()));
+    }
+
+    @Override
+    public Response toResponse(HubException e) {
+        return Response.status(status(e.kind())).type(MediaType.APPLICATION_JSON_TYPE).entity(body(e)).build();
+    }
+}
