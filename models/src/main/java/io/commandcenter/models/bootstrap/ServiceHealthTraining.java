@@ -42,7 +42,7 @@ public final class ServiceHealthTraining {
 
     static final int NEGATIVE_KEEP_PERCENT = 25;
     /** Incident rows after the first {@value} weigh {@code ONSET_ROWS / rows since onset}. */
-    static final int ONSET_ROWS = 12;
+    static final int ONSET_ROWS = 6;
     /** Incident rows later than this after the onset are not trained on. */
     static final int MAX_INCIDENT_ROWS = 36;
     /** Normal rows this close after an incident's end are not trained on. */

@@ -32,7 +32,7 @@ final class MetricState {
     static final double HOLT_PHI = 0.8;
     static final double FAST_ALPHA = 0.3;
     static final double MID_ALPHA = 0.05;
-    static final double BASE_ALPHA = 0.01;
+    static final double BASE_ALPHA = 0.005;
     static final double SPREAD_ALPHA = 0.03;
     static final double DEV_ALPHA = 0.01;
     static final double MAD_TO_SIGMA = 1.2533141373155003;

@@ -11,7 +11,12 @@ package io.commandcenter.models.features;
  *   s(a) = a / q90                                   a ≤ q90           (s = 1 at q90)
  *   s(a) = 1 + (a - q90) / (q99 - q90)               a &gt; q90           (s = 2 at q99, one decade per (q99 - q90))
  * </pre>
- * capped at {@link #MAX_SURPRISAL}. A series whose own history is spiky learns wide quantiles and
+ * capped at {@link #MAX_SURPRISAL}. Extremes that recur are bounded by their own frequency: once a value
+ * with {@code s ≥} {@value #EXTREME} was seen recently ({@code c ≥ 0.5}, where {@code c} counts such
+ * values with decay {@value #DECAY} per update, ~500 values), a new extreme gets at most
+ * {@code -log10(c / (n + 100))} ({@code n} = the decayed count of values): the first extreme of an
+ * incident is fully surprising, the rows that follow it, a second burst soon after, or the routine
+ * blips of a mostly flat metric are not "one in a billion" again. A series whose own history is spiky learns wide quantiles and
  * needs a larger deviation to surprise; a quiet series learns narrow ones. Values far beyond q99
  * (more than twice) move the quantiles ten times more slowly, so a sustained incident does not
  * immediately teach the model that the incident is normal.
@@ -21,6 +26,12 @@ final class TailModel {
     static final double MAX_SURPRISAL = 30.0;
     private static final double STEP = 0.05;
     private static final double MIN_Q90 = 0.25;
+    /** Tail surprisal counted as an extreme event. */
+    static final double EXTREME = 5.0;
+    static final double DECAY = 0.998;
+
+    private double recentExtremes;
+    private double seen;
 
     // Gaussian priors: |N(0,1)| has q90 = 1.645, q99 = 2.576
     private double logQ90 = Math.log(1.645);
@@ -39,11 +50,25 @@ final class TailModel {
         double q90 = q90();
         double q99 = q99();
         double s = a <= q90 ? a / q90 : 1.0 + (a - q90) / (q99 - q90);
+        if (s >= EXTREME && recentExtremes >= 0.5) {
+            // an extreme that already happened recently is not "one in a billion" any more:
+            // bound it by how often extremes occurred over the last ~500 values
+            double bound = -Math.log10(recentExtremes / (seen + 100.0));
+            s = Math.min(s, bound);
+        }
         return s > MAX_SURPRISAL ? MAX_SURPRISAL : s;
+    }
+
+    private double rawSurprisal(double a) {
+        double q90 = q90();
+        double q99 = q99();
+        return a <= q90 ? a / q90 : 1.0 + (a - q90) / (q99 - q90);
     }
 
     /** Learns from one observation; call after {@link #surprisal} so a point never dilutes its own surprise. */
     void update(double a) {
+        recentExtremes = DECAY * recentExtremes + (rawSurprisal(a) >= EXTREME ? 1 : 0);
+        seen = DECAY * seen + 1;
         double q99 = q99();
         double step = a > 2.0 * q99 ? STEP * 0.1 : STEP;
         logQ90 += a > q90() ? step * 0.90 : -step * 0.10;
