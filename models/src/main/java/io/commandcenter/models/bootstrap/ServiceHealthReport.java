@@ -28,6 +28,9 @@ public final class ServiceHealthReport {
         for (CorpusEntry e : ServiceHealthCorpus.build(seed, synthetic, asd)) {
             corpus.add(ServiceHealthTraining.replay(e));
         }
+        for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(seed, 200)) {
+            corpus.add(ServiceHealthTraining.replay(e));
+        }
         long t1 = System.nanoTime();
         ServiceHealthTraining.Outcome o = new ServiceHealthTraining(BootstrapModelsMain.serviceHealthTrainer(seed)).train(corpus);
         long t2 = System.nanoTime();
@@ -44,6 +47,10 @@ public final class ServiceHealthReport {
             summary(o, g + " ASD", r -> r.name().startsWith("omi") && r.group().equals(g));
             summary(o, g + " synthetic", r -> r.name().startsWith("syn") && r.group().equals(g));
         }
+        summary(o, "validation health", r -> r.name().startsWith("health") && r.group().equals("validation"));
+        summary(o, "test synthetic", r -> r.group().equals("test"));
+        summary(o, "test uni synthetic", r -> r.group().equals("test") && r.univariate());
+        summary(o, "test multi synthetic", r -> r.group().equals("test") && !r.univariate());
         summary(o, "ASD all", r -> r.name().startsWith("omi"));
     }
 

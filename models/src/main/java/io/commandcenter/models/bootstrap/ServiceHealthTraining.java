@@ -68,11 +68,21 @@ public final class ServiceHealthTraining {
 
     /** Quality of one series at a threshold. */
     public record SeriesReport(String name, String group, int rows, int incidents, BinaryMetrics point, BinaryMetrics incident,
-                               double meanLeadRows, double earlyWarning, double rawEarlyWarning, double auc, double ece) {
+                               double meanLeadRows, double earlyWarning, double rawEarlyWarning, double auc, double ece, boolean univariate) {
     }
 
     public static Replayed replay(CorpusEntry e) {
         TelemetryFeatureExtractor ex = new TelemetryFeatureExtractor(e.scored().axis());
+        if (e.health() != null) {
+            int nf = TelemetryFeatures.SCHEMA.size();
+            float[] f = new float[e.health().labels().length * nf];
+            int i = 0;
+            for (io.commandcenter.models.features.HealthSample s : e.health().samples()) {
+                ex.update(s);
+                ex.copyFeatures(f, i++ * nf);
+            }
+            return new Replayed(e, new float[0], 0, f, e.health().labels());
+        }
         float[] hist = new float[0];
         int hrows = 0;
         if (e.history() != null) {
@@ -182,10 +192,10 @@ public final class ServiceHealthTraining {
 
     public static SeriesReport evaluate(TrainedLogistic model, Replayed r, double threshold) {
         double[] risk = risk(model, r);
-        return report(r.entry().name(), r.entry().group(), risk, r.labels(), threshold);
+        return report(r.entry().name(), r.entry().group(), risk, r.labels(), threshold, r.entry().scored().metrics().size() == 1);
     }
 
-    public static SeriesReport report(String name, String group, double[] risk, boolean[] labels, double threshold) {
+    public static SeriesReport report(String name, String group, double[] risk, boolean[] labels, double threshold, boolean univariate) {
         boolean[] alarms = Evaluation.alarms(risk, threshold);
         List<Segment> incidents = Segment.fromLabels(labels);
         return new SeriesReport(name, group, labels.length, incidents.size(),
@@ -195,7 +205,7 @@ public final class ServiceHealthTraining {
                 Evaluation.earlyWarningScore(alarms, incidents, HORIZON, EarlyWarningProfile.STANDARD),
                 Evaluation.rawEarlyWarning(alarms, incidents, HORIZON, EarlyWarningProfile.STANDARD),
                 Evaluation.rocAuc(risk, labels),
-                Evaluation.expectedCalibrationError(risk, labels, 10));
+                Evaluation.expectedCalibrationError(risk, labels, 10), univariate);
     }
 
     private static double chooseThreshold(TrainedLogistic model, List<Replayed> corpus) {
