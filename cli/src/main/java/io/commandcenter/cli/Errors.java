@@ -1,0 +1,75 @@
+package io.commandcenter.cli;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+
+import java.util.StringJoiner;
+
+/** How the CLI reports failures: one line a person can act on, and an exit code per kind. */
+public final class Errors {
+    private Errors() {
+    }
+
+    public static String describe(Throwable e) {
+        StatusRuntimeException status = statusOf(e);
+        if (status == null) {
+            return e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        Status.Code code = status.getStatus().getCode();
+        if (code == Status.Code.UNAVAILABLE && status.getStatus().getDescription() != null
+                && status.getStatus().getDescription().startsWith("io exception")) {
+            return "cannot reach the hub (is it running? --hub host:port): " + status.getStatus().getDescription();
+        }
+        StringJoiner text = new StringJoiner("; ");
+        text.add(code + ": " + status.getStatus().getDescription());
+        com.google.rpc.Status rich = StatusProto.fromThrowable(status);
+        if (rich != null) {
+            for (var detail : rich.getDetailsList()) {
+                try {
+                    if (detail.is(BadRequest.class)) {
+                        for (var v : detail.unpack(BadRequest.class).getFieldViolationsList()) {
+                            String description = status.getStatus().getDescription();
+                            if (description == null || !description.contains(v.getDescription())) {
+                                text.add(v.getField() + ": " + v.getDescription());
+                            }
+                        }
+                    } else if (detail.is(ErrorInfo.class)) {
+                        String reason = detail.unpack(ErrorInfo.class).getReason();
+                        if (reason.equals("INTERNAL")) {
+                            text.add("see the hub's log");
+                        }
+                    }
+                } catch (InvalidProtocolBufferException ignored) {
+                    // an unreadable detail adds nothing
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    /** 2: bad input; 3: hub unreachable or unavailable; 1: anything else. */
+    public static int exitCode(Throwable e) {
+        StatusRuntimeException status = statusOf(e);
+        if (status == null) {
+            return e instanceof IllegalArgumentException || e instanceof java.io.IOException ? 2 : 1;
+        }
+        return switch (status.getStatus().getCode()) {
+            case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE -> 2;
+            case UNAVAILABLE, DEADLINE_EXCEEDED -> 3;
+            default -> 1;
+        };
+    }
+
+    static StatusRuntimeException statusOf(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StatusRuntimeException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+}
