@@ -255,6 +255,34 @@ class HubIT {
         }
     }
 
+    @Test
+    void aNodeClientBuiltOnlyFromTheProtoFiles_ingestsListsAndFollowsEvents() throws Exception {
+        java.nio.file.Path client = java.nio.file.Path.of(System.getProperty("repo.root"), "examples", "node-client");
+        run(client, 300, "npm", "ci", "--no-audit", "--no-fund");
+
+        String output = run(client, 120, "node", "client.mjs", "--hub", "localhost:" + HubClient.GRPC_PORT,
+                "--project", project());
+
+        assertThat(output).contains("\"accepted\":3").contains("\"duplicates\":3")
+                .contains("\"rejectedCode\":\"INVALID_ARGUMENT\"").contains("health_sample.latency_ms")
+                .contains("\"events\":[\"hub.health.node-api\",\"hub.health.node-api\",\"hub.health.node-api\"]");
+    }
+
+    /** Runs a command, fails the test unless it exits 0 in time, returns what it printed. */
+    static String run(java.nio.file.Path dir, int seconds, String... command) throws Exception {
+        java.nio.file.Path log = java.nio.file.Files.createTempFile("cc-it-", ".log");
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        boolean finished = process.waitFor(seconds, TimeUnit.SECONDS);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        String output = java.nio.file.Files.readString(log);
+        assertThat(finished && process.exitValue() == 0).as("%s exited 0 in %d s; output:%n%s",
+                String.join(" ", command), seconds, output).isTrue();
+        return output;
+    }
+
     /** The data of the next SSE message with the given event name (null: unnamed). */
     static String nextData(BlockingQueue<String> lines, String name) throws InterruptedException {
         String event = null;
