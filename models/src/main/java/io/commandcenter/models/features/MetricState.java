@@ -30,7 +30,7 @@ final class MetricState {
     static final double HOLT_ALPHA = 0.3;
     static final double HOLT_BETA = 0.05;
     static final double HOLT_PHI = 0.8;
-    static final double FAST_ALPHA = 0.3;
+    static final double FAST_ALPHA = 0.5;
     static final double MID_ALPHA = 0.05;
     static final double BASE_ALPHA = 0.005;
     static final double SPREAD_ALPHA = 0.03;

@@ -10,17 +10,19 @@ class MetricStateTest {
 
     @Test
     void thirdUpdate_matchesHandComputedResidualLevelTrendAndRateOfChange() {
-        // x = 10, 12, 11. After 12: level 10.6, trend 0.03, resAbs 1.0, base 11, devAbs 1.0, fast 10.6, mid 10.1, rocAbs 1.0
+        // x = 10, 12, 11. After 12 (rates 1/n = 0.5 while n is small): level 10.6, trend 0.03, resAbs 1.0,
+        // base 11, devAbs 1.0, fast 10 + 0.5*2 = 11, mid 10.1, rocAbs 1.0
         // x = 11: forecast 10.6 + 0.8*0.03 = 10.624, r = 0.376, σr = 1.2533 → zRes = 0.3000
-        // fast' = 10.72, mid' = 10.145, σd = 1.2533 → zLevel = (10.72 - 11)/1.2533 = -0.2234, zTrend = 0.4588
+        // fast' = 11 + 0.5*(11 - 11) = 11, σd = 1.2533 → zLevel = (11 - 11)/1.2533 = 0
+        // mid' = 10.1 + 0.05*0.9 = 10.145 → zTrend = (11 - 10.145)/1.2533 = 0.6822
         // d = -1, σΔ = 1.2533 → zRoc = -0.7979
         MetricState s = new MetricState(new int[0]);
         s.update(10, 0);
         s.update(12, 1);
         s.update(11, 2);
         assertThat(s.zRes).isCloseTo(0.3000, within(1e-3));
-        assertThat(s.zLevel).isCloseTo(-0.2234, within(1e-3));
-        assertThat(s.zTrend).isCloseTo(0.4588, within(1e-3));
+        assertThat(s.zLevel).isCloseTo(0.0, within(1e-3));
+        assertThat(s.zTrend).isCloseTo(0.6822, within(1e-3));
         assertThat(s.zRoc).isCloseTo(-0.7979, within(1e-3));
         assertThat(s.baseline()).isCloseTo(11.0 + 0.3333 * 0.0, within(0.34));
     }
