@@ -12,8 +12,10 @@ import java.util.List;
  * @param threshold  the model's decision threshold
  * @param confidence value and its four terms
  * @param factors    most risk-raising first, each naming its metric when the feature has one
+ * @param recommendedAction {@code restart | scale | notify} from {@link ActionRecommender}
  */
-public record RiskPrediction(ModelKey model, double risk, double threshold, Confidence confidence, List<Factor> factors) {
+public record RiskPrediction(ModelKey model, double risk, double threshold, Confidence confidence, List<Factor> factors,
+                             String recommendedAction) {
 
     public RiskPrediction {
         factors = List.copyOf(factors);

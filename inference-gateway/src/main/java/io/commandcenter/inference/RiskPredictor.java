@@ -24,6 +24,7 @@ public final class RiskPredictor {
     private final InferenceBackend backend;
     private final ConfidenceCalculator confidence;
     private final int topK;
+    private final ActionRecommender actions = new ActionRecommender();
 
     public RiskPredictor(ChampionRouter router, InferenceBackend backend, ConfidenceCalculator confidence, int topK) {
         this.router = router;
@@ -72,6 +73,6 @@ public final class RiskPredictor {
         double[] contributions = e.factors().stream().mapToDouble(Factor::contribution).toArray();
         var c = confidence.compute(new ConfidenceInputs(e.risk(), m.threshold(), m.calibration(), observations, age, expectedInterval, contributions));
         List<Factor> top = new ArrayList<>(e.factors().subList(0, Math.min(topK, e.factors().size())));
-        return new RiskPrediction(key, e.risk(), m.threshold(), c, top);
+        return new RiskPrediction(key, e.risk(), m.threshold(), c, top, actions.recommend(key.name(), e.factors()));
     }
 }

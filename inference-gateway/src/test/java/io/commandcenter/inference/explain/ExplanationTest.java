@@ -60,6 +60,7 @@ class ExplanationTest {
             assertThat(r.factors().get(0).label()).isEqualTo("cpu[cpu0]");
             assertThat(r.confidence().value()).isBetween(0.0, 1.0);
             assertThat(r.model()).isEqualTo(new ModelKey("risk", "1"));
+            assertThat(r.recommendedAction()).isEqualTo("notify");
         }
     }
 
