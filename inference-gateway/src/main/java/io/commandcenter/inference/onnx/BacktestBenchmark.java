@@ -1,0 +1,87 @@
+package io.commandcenter.inference.onnx;
+
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.models.artifact.ModelArtifact;
+import io.commandcenter.models.backtest.BacktestResult;
+import io.commandcenter.models.backtest.FeatureReplay;
+import io.commandcenter.models.backtest.Series;
+import io.commandcenter.models.bootstrap.BootstrapModels;
+import io.commandcenter.models.features.FeatureSchema;
+import io.commandcenter.models.features.TelemetryFeatures;
+import io.commandcenter.models.features.TimeAxis;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Offline backtest rate against the model's own limit, one thread: a univariate series of
+ * {@code rows} rows (default 20,000) through (a) the full backtest (features, scoring with occlusion
+ * explanations, confidence), (b) the feature pipeline alone, (c) ONNX Runtime {@code run} alone on the
+ * same feature matrix in batches of 4,096. Prints the median of 7 runs after 3 warm-up runs.
+ * Usage: {@code BacktestBenchmark [rows]}.
+ */
+public final class BacktestBenchmark {
+
+    private BacktestBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        ModelArtifact sh = new BootstrapModels().load("service_health");
+        Series s = series(rows);
+        FeatureSchema model = new FeatureSchema(sh.metadata().features());
+        double[] full = new double[7];
+        double[] feat = new double[7];
+        double[] ort = new double[7];
+        try (OnnxBackend backend = new OnnxBackend()) {
+            backend.load(sh);
+            ModelKey key = ModelKey.of(sh.metadata());
+            for (int run = -3; run < 7; run++) {
+                long t0 = System.nanoTime();
+                BacktestResult r = OfflineBacktest.run(sh, s);
+                long t1 = System.nanoTime();
+                FeatureReplay.Result fr = FeatureReplay.replay(TimeAxis.EPOCH_MILLIS, s.metrics(), s.times(), s.values(), false);
+                long t2 = System.nanoTime();
+                float[] x = TelemetryFeatures.SCHEMA.project(fr.features(), rows, model);
+                long t3 = System.nanoTime();
+                int f = model.size();
+                for (int off = 0; off < rows; off += 4096) {
+                    int n = Math.min(4096, rows - off);
+                    float[] batch = new float[n * f];
+                    System.arraycopy(x, off * f, batch, 0, n * f);
+                    backend.score(key, batch, n);
+                }
+                long t4 = System.nanoTime();
+                if (run >= 0) {
+                    full[run] = rows * 1e9 / (t1 - t0);
+                    feat[run] = rows * 1e9 / (t2 - t1);
+                    ort[run] = rows * 1e9 / (t4 - t3);
+                }
+                if (r.rows().size() != rows) {
+                    throw new IllegalStateException("row count mismatch");
+                }
+            }
+        }
+        java.util.Arrays.sort(full);
+        java.util.Arrays.sort(feat);
+        java.util.Arrays.sort(ort);
+        System.out.printf(Locale.ROOT, "univariate backtest, %d rows, median of 7 (rows/s):%n", rows);
+        System.out.printf(Locale.ROOT, "  full backtest (features + scoring + explanations + confidence): %,.0f%n", full[3]);
+        System.out.printf(Locale.ROOT, "  feature pipeline alone:                                        %,.0f%n", feat[3]);
+        System.out.printf(Locale.ROOT, "  ONNX Runtime run alone on the feature matrix (batches of 4096): %,.0f%n", ort[3]);
+    }
+
+    static Series series(int rows) {
+        SplittableRandom rnd = new SplittableRandom(1);
+        long[] times = new long[rows];
+        double[] values = new double[rows];
+        List<String> stamps = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            times[i] = 1_700_000_000_000L + i * 60_000L;
+            stamps.add(Long.toString(times[i]));
+            values[i] = 100 + 10 * Math.sin(2 * Math.PI * i / 1440) + rnd.nextGaussian();
+        }
+        return new Series(List.of("value"), TimeAxis.EPOCH_MILLIS, stamps, times, values, null);
+    }
+}
