@@ -140,6 +140,8 @@ public final class BootstrapModelsMain {
             ref.add(v);
         }
         String codeVersion = codeVersion();
+        provenance = new LinkedHashMap<>(provenance);
+        provenance.put("pipeline_fingerprint", PipelineFingerprint.of(pipeline));
         ModelMetadata meta = new ModelMetadata(name, VERSION, type, model.onnxSchema().names(), "input", "output",
                 model.positiveIndex(), pipeline, threshold, ref, calibration, window, data.sha256(), metrics, codeVersion,
                 SEED, CLOCK.instant().toString(), provenance);

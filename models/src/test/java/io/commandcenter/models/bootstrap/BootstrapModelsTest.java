@@ -43,6 +43,15 @@ class BootstrapModelsTest {
     }
 
     @Test
+    void everyShippedModel_wasTrainedOnTheFeaturesTheCurrentPipelineComputes() {
+        for (ModelArtifact a : bootstrap.load()) {
+            assertThat(a.metadata().provenance().get("pipeline_fingerprint"))
+                    .as("%s is stale: feature code changed since it was trained; rerun BootstrapModelsMain", a.metadata().fileStem())
+                    .isEqualTo(PipelineFingerprint.of(a.metadata().pipeline()));
+        }
+    }
+
+    @Test
     void everyModel_loadsInOnnxRuntime_withItsDeclaredInputAndOutputNames() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         for (ModelArtifact a : bootstrap.load()) {
