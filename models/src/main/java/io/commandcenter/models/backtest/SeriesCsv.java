@@ -21,16 +21,18 @@ import java.util.Map;
  * label column.
  *
  * <ul>
- *   <li>Time column: {@code timestamp} (ISO-8601 instant or offset date-time, {@code yyyy-MM-dd HH:mm:ss}
+ *   <li>Time column: {@code timestamp} (ISO-8601 instant or offset date-time, {@code yyyy-MM-dd HH:mm:ss}, {@code yyyy-MM-dd}
  *       or {@code yyyy-MM-ddTHH:mm:ss} taken as UTC, or a number: epoch milliseconds if ≥ 1e11, epoch
  *       seconds if ≥ 1e8, else an integer step) or {@code t} (integer step). Names match case-insensitively.</li>
  *   <li>Label column: the configured name (default {@code label}); a value other than 0/empty/false is an
  *       incident row. If the configured name is absent, {@code is_anomaly} and {@code anomaly} are tried.</li>
- *   <li>Every other column is a metric; cells that are empty, {@code NaN} or {@code null} are missing.
- *       A column with a non-numeric cell fails INVALID / CSV_VALUE_INVALID naming row and column.</li>
+ *   <li>Every other column is a metric; cells that are empty, {@code NaN}, {@code null}, infinite or not
+ *       a number are missing. A column whose non-empty cells are mostly not numbers (a host name, an id)
+ *       is not a metric and is dropped.</li>
+ *   <li>Without a time column, rows are steps in file order ({@code timestamp} echoes the row index).</li>
  * </ul>
- * Failures: INVALID with reasons CSV_EMPTY, CSV_NO_TIME_COLUMN, CSV_NO_METRIC_COLUMN, CSV_ROW_WIDTH,
- * CSV_TIME_INVALID, CSV_VALUE_INVALID, CSV_MIXED_TIME (both time kinds in one column).
+ * Failures: INVALID with reasons CSV_EMPTY, CSV_NO_METRIC_COLUMN, CSV_ROW_WIDTH, CSV_TIME_INVALID,
+ * CSV_MIXED_TIME (both time kinds in one column).
  */
 public final class SeriesCsv {
 
@@ -82,8 +84,9 @@ public final class SeriesCsv {
                 break;
             }
         }
-        if (timeCol < 0) {
-            throw ModelsException.invalid("CSV_NO_TIME_COLUMN", "the CSV needs a 'timestamp' or 't' column, got " + String.join(",", cols));
+        boolean implicitTime = timeCol < 0;
+        if (implicitTime) {
+            stepColumn = true;
         }
         List<String> metrics = new ArrayList<>();
         int[] metricCols = new int[cols.length];
@@ -98,6 +101,8 @@ public final class SeriesCsv {
             throw ModelsException.invalid("CSV_NO_METRIC_COLUMN", "the CSV has no metric column");
         }
         List<String> stamps = new ArrayList<>();
+        int[] numeric = new int[m];
+        int[] nonNumeric = new int[m];
         long[] times = new long[1024];
         double[] values = new double[1024 * m];
         boolean[] labels = labelCol >= 0 ? new boolean[1024] : null;
@@ -122,7 +127,7 @@ public final class SeriesCsv {
                     labels = java.util.Arrays.copyOf(labels, rows * 2);
                 }
             }
-            String ts = cells[timeCol].trim();
+            String ts = implicitTime ? Integer.toString(rows) : cells[timeCol].trim();
             long[] parsed = parseTime(ts, stepColumn, lineNo);
             boolean isEpoch = parsed[1] == 1;
             if (epoch == null) {
@@ -133,7 +138,14 @@ public final class SeriesCsv {
             stamps.add(ts);
             times[rows] = parsed[0];
             for (int j = 0; j < m; j++) {
-                values[rows * m + j] = parseValue(cells[metricCols[j]], lineNo, cols[metricCols[j]]);
+                String cell = cells[metricCols[j]].trim();
+                double v = parseValue(cell);
+                if (Double.isNaN(v) && !isMissing(cell)) {
+                    nonNumeric[j]++;
+                } else if (!isMissing(cell)) {
+                    numeric[j]++;
+                }
+                values[rows * m + j] = v;
             }
             if (labels != null) {
                 String l = cells[labelCol].trim();
@@ -142,7 +154,26 @@ public final class SeriesCsv {
             rows++;
         }
         TimeAxis axis = Boolean.TRUE.equals(epoch) ? TimeAxis.EPOCH_MILLIS : TimeAxis.STEPS;
-        return new Series(metrics, axis, stamps, java.util.Arrays.copyOf(times, rows), java.util.Arrays.copyOf(values, rows * m),
+        // text columns (ids, host names) are not metrics: drop a column whose cells are mostly non-numeric
+        List<Integer> keep = new ArrayList<>();
+        for (int j = 0; j < m; j++) {
+            if (nonNumeric[j] <= numeric[j]) {
+                keep.add(j);
+            }
+        }
+        if (keep.isEmpty()) {
+            throw ModelsException.invalid("CSV_NO_METRIC_COLUMN", "the CSV has no numeric metric column");
+        }
+        List<String> kept = new ArrayList<>();
+        double[] out = new double[rows * keep.size()];
+        for (int k = 0; k < keep.size(); k++) {
+            int j = keep.get(k);
+            kept.add(metrics.get(j));
+            for (int i = 0; i < rows; i++) {
+                out[i * keep.size() + k] = values[i * m + j];
+            }
+        }
+        return new Series(kept, axis, stamps, java.util.Arrays.copyOf(times, rows), out,
                 labels == null ? null : java.util.Arrays.copyOf(labels, rows));
     }
 
@@ -162,6 +193,9 @@ public final class SeriesCsv {
                 }
                 return new long[] {(long) v, 0};
             }
+            if (ts.length() == 10 && ts.charAt(4) == '-' && ts.charAt(7) == '-') {
+                return new long[] {java.time.LocalDate.parse(ts).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli(), 1};
+            }
             if (ts.length() >= 19 && ts.charAt(10) == ' ') {
                 return new long[] {LocalDateTime.parse(ts, SPACE).toInstant(ZoneOffset.UTC).toEpochMilli(), 1};
             }
@@ -180,16 +214,20 @@ public final class SeriesCsv {
         }
     }
 
-    private static double parseValue(String cell, int lineNo, String column) {
-        String c = cell.trim();
-        if (c.isEmpty() || c.equalsIgnoreCase("nan") || c.equalsIgnoreCase("null") || c.equalsIgnoreCase("na")) {
+    private static boolean isMissing(String c) {
+        return c.isEmpty() || c.equalsIgnoreCase("nan") || c.equalsIgnoreCase("null") || c.equalsIgnoreCase("na");
+    }
+
+    /** The number in a cell, NaN when missing or not a number (the caller counts which). */
+    private static double parseValue(String c) {
+        if (isMissing(c)) {
             return Double.NaN;
         }
         try {
-            return Double.parseDouble(c);
+            double v = Double.parseDouble(c);
+            return Double.isFinite(v) ? v : Double.NaN;
         } catch (NumberFormatException e) {
-            throw new ModelsException(ModelsException.Kind.INVALID, "CSV_VALUE_INVALID", "line " + lineNo + ", column " + column + ": not a number '" + c + "'",
-                    Map.of("line", Integer.toString(lineNo), "column", column), e);
+            return Double.NaN;
         }
     }
 

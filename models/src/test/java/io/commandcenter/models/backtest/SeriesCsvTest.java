@@ -46,18 +46,29 @@ class SeriesCsvTest {
     @Test
     void badInput_failsWithStableReasons() {
         assertThatThrownBy(() -> read("")).isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_EMPTY"));
-        assertThatThrownBy(() -> read("time,value\n1,2\n"))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_NO_TIME_COLUMN"));
         assertThatThrownBy(() -> read("t,label\n1,0\n"))
                 .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_NO_METRIC_COLUMN"));
         assertThatThrownBy(() -> read("t,v\n1,2,3\n"))
                 .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_ROW_WIDTH"));
-        assertThatThrownBy(() -> read("t,v\n1,abc\n"))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_VALUE_INVALID"));
+        assertThatThrownBy(() -> read("t,host\n1,abc\n"))
+                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_NO_METRIC_COLUMN"));
         assertThatThrownBy(() -> read("timestamp,v\nyesterday,1\n"))
                 .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_TIME_INVALID"));
         assertThatThrownBy(() -> read("timestamp,v\n2024-01-01T00:00:00Z,1\n5,1\n"))
                 .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_MIXED_TIME"));
+    }
+
+    @Test
+    void textColumnsAreDropped_strayTextCellsAreMissing_andAFileWithoutTimeUsesRowOrder() throws Exception {
+        Series s = read("host,cpu,mem\nweb-1,1,2\nweb-1,oops,3\nweb-2,Infinity,4\nweb-2,5,6\n");
+        assertThat(s.metrics()).containsExactly("cpu", "mem");
+        assertThat(s.axis()).isEqualTo(TimeAxis.STEPS);
+        assertThat(s.timestamps()).containsExactly("0", "1", "2", "3");
+        assertThat(s.value(1, 0)).isNaN();
+        assertThat(s.value(2, 0)).isNaN();
+        assertThat(s.value(2, 1)).isEqualTo(4.0);
+        assertThat(read("timestamp,v\n2024-01-02,1\n").times()).containsExactly(1704153600000L);
+        assertThat(read("timestamp,v\n2024-01-01T00:00:00.500+01:00,1\n").times()).containsExactly(1704063600500L);
     }
 
     @Test
