@@ -67,6 +67,28 @@ class OfflineBacktestTest {
     }
 
     @Test
+    void degenerateFiles_giveOneRowPerInputRow_withFiniteRisks() throws Exception {
+        ModelArtifact sh = new BootstrapModels().load("service_health");
+        StringBuilder constant = new StringBuilder("t,v\n");
+        StringBuilder huge = new StringBuilder("t,v,w\n");
+        for (int i = 0; i < 300; i++) {
+            constant.append(i).append(",7\n");
+            huge.append(i).append(',').append(1e30 * (1 + (i % 7))).append(",NaN\n");
+        }
+        String[] files = {"t,v\n", "t,v\n0,1\n", "t,v\n0,1\n1,2\n", constant.toString(), huge.toString(),
+            "timestamp,v,label\n2024-01-01 00:00:00,-5e-30,0\n2024-01-01 00:00:00,3,1\n"};
+        for (String f : files) {
+            Series s = new io.commandcenter.models.backtest.SeriesCsv().read(new java.io.StringReader(f));
+            BacktestResult r = OfflineBacktest.run(sh, s);
+            assertThat(r.rows()).hasSize(s.rows());
+            assertThat(r.rows()).allSatisfy(row -> {
+                assertThat(row.risk()).isBetween(0.0, 1.0);
+                assertThat(row.confidence()).isBetween(0.0, 1.0);
+            });
+        }
+    }
+
+    @Test
     void twentyThousandRowUnivariateFile_isScoredInWellUnderTheBudget_andWarnsOfTheCreep() {
         ModelArtifact sh = new BootstrapModels().load("service_health");
         OfflineBacktest.run(sh, degrading(5000, 3)); // warm the JIT
