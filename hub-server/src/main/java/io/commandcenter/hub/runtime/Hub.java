@@ -78,7 +78,7 @@ public final class Hub implements AutoCloseable {
             RecordRules rules = new RecordRules(clock, settings.maxFutureSkew());
             CallerResolver resolver = CallerResolver.projectHeader(settings.defaultProject());
             GrpcServerHost grpc = GrpcServerHost.start(settings.grpcHost(), settings.grpcPort(),
-                    settings.maxInboundMessageBytes(), new CallerInterceptor(resolver, new SecureRandom()),
+                    settings.maxInboundMessageBytes(), settings.flowControlWindowBytes(), new CallerInterceptor(resolver, new SecureRandom()),
                     List.of(new TelemetryGrpcService(pipeline, listing, rules, settings.ingestWindow(),
                                     settings.ingestMaxStreams()),
                             new EventGrpcService(bus, settings.eventBufferSize())));

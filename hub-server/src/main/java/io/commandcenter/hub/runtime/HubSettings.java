@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param grpcHost               interface the gRPC server binds ({@code cc.grpc.host})
  * @param grpcPort               gRPC port, 0 for any free one ({@code cc.grpc.port})
  * @param maxInboundMessageBytes largest gRPC message accepted ({@code cc.grpc.max-message-bytes})
+ * @param flowControlWindowBytes HTTP/2 window per stream ({@code cc.grpc.flow-control-window})
  * @param database               the database ({@code cc.db.url}, {@code cc.db.user}, {@code cc.db.password})
  * @param defaultProject         project of calls that name none ({@code cc.project})
  * @param ingestBatchSize        most records per commit ({@code cc.ingest.batch-size})
@@ -26,7 +27,7 @@ import java.util.Objects;
  * @param maxSubscribers         most concurrent event subscribers ({@code cc.events.max-subscribers})
  */
 public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxInboundMessageBytes,
-                          DatabaseSettings database, ProjectId defaultProject, int ingestBatchSize, int ingestWindow,
+                          int flowControlWindowBytes, DatabaseSettings database, ProjectId defaultProject, int ingestBatchSize, int ingestWindow,
                           int ingestMaxStreams, Duration maxFutureSkew, int eventBufferSize, int maxSubscribers) {
 
     public HubSettings {
@@ -37,6 +38,7 @@ public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxIn
         Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
         requireRange("cc.grpc.port", grpcPort, 0, 65535);
         requireRange("cc.grpc.max-message-bytes", maxInboundMessageBytes, 1024, 64 << 20);
+        requireRange("cc.grpc.flow-control-window", flowControlWindowBytes, 64 << 10, 64 << 20);
         requireRange("cc.ingest.batch-size", ingestBatchSize, 1, 100_000);
         requireRange("cc.ingest.window", ingestWindow, 1, 1_000_000);
         requireRange("cc.ingest.max-streams", ingestMaxStreams, 1, 100_000);
@@ -49,22 +51,22 @@ public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxIn
 
     /** The embedded defaults, on a data directory and gRPC port. */
     public static HubSettings defaults(Path dataDir, int grpcPort) {
-        return new HubSettings("hub-local", "0.0.0.0", grpcPort, 4 << 20, DatabaseSettings.embedded(dataDir),
+        return new HubSettings("hub-local", "0.0.0.0", grpcPort, 4 << 20, 256 << 10, DatabaseSettings.embedded(dataDir),
                 ProjectId.of("default"), 1000, 2048, 64, Duration.ofMinutes(5), 4096, 256);
     }
 
     public HubSettings withDatabase(DatabaseSettings newDatabase) {
-        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, newDatabase, defaultProject,
+        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, newDatabase, defaultProject,
                 ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers);
     }
 
     public HubSettings withEventBufferSize(int size) {
-        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, database, defaultProject,
+        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database, defaultProject,
                 ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, size, maxSubscribers);
     }
 
     public HubSettings withIngest(int batchSize, int window, int maxStreams) {
-        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, database, defaultProject,
+        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database, defaultProject,
                 batchSize, window, maxStreams, maxFutureSkew, eventBufferSize, maxSubscribers);
     }
 

@@ -68,11 +68,11 @@ public final class ProtoPayload implements Payload {
         return rendered;
     }
 
-    /** The payload as a Struct (its JSON mapping). */
+    /** The payload as a Struct (its JSON mapping), built from the message without a JSON round trip. */
     public Struct toStruct() {
         Struct rendered = struct;
         if (rendered == null) {
-            rendered = structOf(toJson());
+            rendered = ProtoStructs.toStruct(message());
             struct = rendered;
         }
         return rendered;

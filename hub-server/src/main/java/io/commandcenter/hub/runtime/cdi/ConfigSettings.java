@@ -30,6 +30,7 @@ final class ConfigSettings {
                 string(config, "cc.grpc.host", "0.0.0.0"),
                 integer(config, "cc.grpc.port", 50051),
                 integer(config, "cc.grpc.max-message-bytes", 4 << 20),
+                integer(config, "cc.grpc.flow-control-window", 256 << 10),
                 database,
                 ProjectId.of(string(config, "cc.project", "default")),
                 integer(config, "cc.ingest.batch-size", 1000),

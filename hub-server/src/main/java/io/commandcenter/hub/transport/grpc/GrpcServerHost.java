@@ -41,14 +41,17 @@ public final class GrpcServerHost implements AutoCloseable {
      *
      * @param port                   TCP port; 0 picks a free one
      * @param maxInboundMessageBytes larger messages fail with RESOURCE_EXHAUSTED
+     * @param flowControlWindowBytes HTTP/2 window per stream: how much a client may send ahead of
+     *                               what the hub has read; bounds memory and ack latency per stream
      * @throws UncheckedIOException when the port cannot be bound
      */
     @SuppressWarnings("deprecation") // v1alpha reflection kept on purpose for older clients
-    public static GrpcServerHost start(String host, int port, int maxInboundMessageBytes,
+    public static GrpcServerHost start(String host, int port, int maxInboundMessageBytes, int flowControlWindowBytes,
                                        CallerInterceptor interceptor, List<BindableService> services) {
         HealthStatusManager health = new HealthStatusManager();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .maxInboundMessageSize(maxInboundMessageBytes)
+                .flowControlWindow(flowControlWindowBytes)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .keepAliveTime(60, TimeUnit.SECONDS)

@@ -1,0 +1,361 @@
+package io.commandcenter.benchmarks;
+
+import com.google.protobuf.Timestamp;
+import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.persistence.DatabaseSettings;
+import io.commandcenter.hub.runtime.Hub;
+import io.commandcenter.hub.runtime.HubSettings;
+import io.commandcenter.proto.v1.EventServiceGrpc;
+import io.commandcenter.proto.v1.HealthSample;
+import io.commandcenter.proto.v1.IngestStreamRequest;
+import io.commandcenter.proto.v1.IngestStreamResponse;
+import io.commandcenter.proto.v1.SubscribeRequest;
+import io.commandcenter.proto.v1.SubscribeResponse;
+import io.commandcenter.proto.v1.TelemetryRecord;
+import io.commandcenter.proto.v1.TelemetryServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Ingest throughput end to end: health samples streamed over gRPC ({@code IngestStream}, several
+ * concurrent streams, flow-controlled) into a hub on loopback, validated, committed to the
+ * database and published as events to a gRPC subscriber; against the database's own limit, a raw
+ * JDBC batch insert of the same rows into the same table (1000 rows a batch, a commit per batch,
+ * one thread), measured in the same run. Reports rows/s, the ratio, and the p50/p99 latency from
+ * sending a record to its acknowledgement (the ack says it is durable).
+ *
+ * <pre>./mvnw -q -pl benchmarks -am install -DskipTests &amp;&amp; ./mvnw -q -pl benchmarks exec:java -Dexec.args="--db both --rows 300000"</pre>
+ */
+public final class IngestBenchmark {
+
+    record Result(String database, String path, long rows, double seconds, long p50Micros, long p99Micros,
+                  long eventsReceived, long eventsDropped) {
+        double rate() {
+            return rows / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        quietLogs();
+        String db = option(args, "--db", "both");
+        int rows = Integer.parseInt(option(args, "--rows", "300000"));
+        int streams = Integer.parseInt(option(args, "--streams", "4"));
+        List<Result> results = new ArrayList<>();
+        EmbeddedPostgres postgres = null;
+        try {
+            if (!db.equals("postgres")) {
+                results.addAll(run("H2 (embedded)", dir -> DatabaseSettings.embedded(dir), rows, streams));
+            }
+            if (!db.equals("h2")) {
+                postgres = EmbeddedPostgres.builder().start();
+                EmbeddedPostgres pg = postgres;
+                AtomicInteger n = new AtomicInteger();
+                results.addAll(run("PostgreSQL 17", dir -> {
+                    String name = "bench_" + n.incrementAndGet();
+                    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                        s.execute("CREATE DATABASE " + name);
+                    }
+                    return new DatabaseSettings(pg.getJdbcUrl("postgres", name), "postgres", "postgres", dir, 8);
+                }, rows, streams));
+            }
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+        print(results, rows, streams);
+        System.exit(0);
+    }
+
+    interface DatabaseFactory {
+        DatabaseSettings create(Path dir) throws Exception;
+    }
+
+    static List<Result> run(String name, DatabaseFactory databases, int rows, int streams) throws Exception {
+        List<HealthSample> data = generate(rows);
+        // warm the JIT on both paths with a smaller run, then measure on fresh databases
+        rawJdbc(name, databases.create(Files.createTempDirectory("cc-bench")), generate(Math.min(rows, 50_000)));
+        hub(name, databases.create(Files.createTempDirectory("cc-bench")), generate(Math.min(rows, 50_000)), streams, 0,
+                true);
+        Result raw = rawJdbc(name, databases.create(Files.createTempDirectory("cc-bench")), data);
+        Result bare = hub(name, databases.create(Files.createTempDirectory("cc-bench")), data, streams, 0, false);
+        Result followed = hub(name, databases.create(Files.createTempDirectory("cc-bench")), data, streams, 0, true);
+        // latency at a normal load: half of what the hub sustained, for a third of the rows
+        Result paced = hub(name, databases.create(Files.createTempDirectory("cc-bench")),
+                data.subList(0, Math.max(1000, data.size() / 3)), streams, Math.floor(followed.rate() / 2000) * 1000, true);
+        return List.of(raw, bare, followed, paced);
+    }
+
+    /** The wire requests, built before the clock starts: generating data is not the system's work. */
+    static List<IngestStreamRequest> requests(List<HealthSample> samples) {
+        List<IngestStreamRequest> requests = new ArrayList<>(samples.size());
+        for (HealthSample s : samples) {
+            requests.add(IngestStreamRequest.newBuilder().setRecord(TelemetryRecord.newBuilder().setHealthSample(s)).build());
+        }
+        return requests;
+    }
+
+    static List<HealthSample> generate(int rows) {
+        Instant t0 = Instant.now().minusSeconds(rows / 1000 + 3600);
+        List<HealthSample> samples = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            Instant t = t0.plusMillis(i);
+            samples.add(HealthSample.newBuilder().setRecordId("r-" + i).setService("svc-" + (i % 20))
+                    .setTime(Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()))
+                    .setLatencyMs(20 + (i % 97)).setErrorRate((i % 13) / 1000.0).setUptime(1.0)
+                    .setCpu((i % 80) / 100.0).setMemory((i % 60) / 100.0)
+                    .putMetrics("queue_depth", i % 31).putMetrics("gc_pause_ms", (i % 7) * 1.5)
+                    .build());
+        }
+        return samples;
+    }
+
+    /** The database's own limit: the same rows, JDBC batches of 1000, a commit per batch, one thread. */
+    static Result rawJdbc(String name, DatabaseSettings settings, List<HealthSample> data) throws Exception {
+        try (Database database = Database.open(settings);
+             Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO health_sample (project_id, record_id, service, "
+                     + "sample_time, uptime, latency_ms, error_rate, cpu, memory, metrics_json, received_at) "
+                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            c.setAutoCommit(false);
+            long start = System.nanoTime();
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            for (int i = 0; i < data.size(); i++) {
+                HealthSample s = data.get(i);
+                ps.setString(1, "bench");
+                ps.setString(2, s.getRecordId());
+                ps.setString(3, s.getService());
+                ps.setObject(4, OffsetDateTime.ofInstant(Instant.ofEpochSecond(s.getTime().getSeconds(),
+                        s.getTime().getNanos()), ZoneOffset.UTC));
+                ps.setDouble(5, s.getUptime());
+                ps.setDouble(6, s.getLatencyMs());
+                ps.setDouble(7, s.getErrorRate());
+                ps.setDouble(8, s.getCpu());
+                ps.setDouble(9, s.getMemory());
+                ps.setString(10, "{\"gc_pause_ms\":" + s.getMetricsOrThrow("gc_pause_ms") + ",\"queue_depth\":"
+                        + s.getMetricsOrThrow("queue_depth") + "}");
+                ps.setObject(11, now);
+                ps.addBatch();
+                if ((i + 1) % 1000 == 0 || i == data.size() - 1) {
+                    ps.executeBatch();
+                    c.commit();
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Result(name, "raw JDBC batch insert", data.size(), seconds, 0, 0, 0, 0);
+        }
+    }
+
+    /** The hub end to end, with one gRPC event subscriber following every stored sample. */
+    static Result hub(String name, DatabaseSettings settings, List<HealthSample> samples, int streams,
+                      double rowsPerSecond, boolean subscriber) throws Exception {
+        List<IngestStreamRequest> data = requests(samples);
+        try (Hub hub = Hub.start(HubSettings.defaults(settings.dataDir(), 0).withDatabase(settings), Clock.systemUTC())) {
+            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
+            ManagedChannel eventChannel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
+            try {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("x-cc-project", Metadata.ASCII_STRING_MARSHALLER), "bench");
+                AtomicLong events = new AtomicLong();
+                AtomicLong dropped = new AtomicLong();
+                CountDownLatch subscribed = new CountDownLatch(subscriber ? 1 : 0);
+                if (subscriber) {
+                EventServiceGrpc.newStub(eventChannel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                        .subscribe(SubscribeRequest.newBuilder().setPattern("hub.health").build(), new StreamObserver<>() {
+                            @Override
+                            public void onNext(SubscribeResponse value) {
+                                if (value.hasStarted()) {
+                                    subscribed.countDown();
+                                } else if (value.hasEvent()) {
+                                    events.incrementAndGet();
+                                } else if (value.hasDropped()) {
+                                    dropped.addAndGet(value.getDropped().getCount());
+                                }
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        });
+                }
+                subscribed.await(30, TimeUnit.SECONDS);
+                var stub = TelemetryServiceGrpc.newStub(channel).withInterceptors(
+                        MetadataUtils.newAttachHeadersInterceptor(headers));
+                long[] latencies = new long[data.size()];
+                AtomicInteger latencyCount = new AtomicInteger();
+                int per = data.size() / streams;
+                long start = System.nanoTime();
+                List<CompletableFuture<Void>> done = new ArrayList<>();
+                for (int s = 0; s < streams; s++) {
+                    List<IngestStreamRequest> slice = data.subList(s * per, s == streams - 1 ? data.size() : (s + 1) * per);
+                    done.add(stream(stub, slice, latencies, latencyCount, rowsPerSecond / streams));
+                }
+                CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                // every stored sample is published: wait for the subscriber to have seen (or been told it missed) them all
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (subscriber && events.get() + dropped.get() < data.size() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                long[] sorted = Arrays.copyOf(latencies, latencyCount.get());
+                Arrays.sort(sorted);
+                String path = rowsPerSecond > 0 ? String.format(Locale.ROOT, "hub, paced at %,.0f rows/s", rowsPerSecond)
+                        : "hub: IngestStream x" + streams + " -> validate -> commit -> publish";
+                return new Result(name, path + (subscriber ? ", 1 gRPC subscriber" : ", no subscriber"),
+                        data.size(), seconds, percentile(sorted, 0.50) / 1000, percentile(sorted, 0.99) / 1000,
+                        events.get(), dropped.get());
+            } finally {
+                channel.shutdownNow();
+                eventChannel.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * One flow-controlled stream on a sender thread of its own; records the send-to-ack latency of
+     * every record. {@code rowsPerSecond} 0 sends as fast as the hub takes; otherwise the stream is
+     * paced to that rate (an offered load below saturation, where latency is not queueing).
+     */
+    static CompletableFuture<Void> stream(TelemetryServiceGrpc.TelemetryServiceStub stub, List<IngestStreamRequest> slice,
+                                          long[] latencies, AtomicInteger latencyCount, double rowsPerSecond) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long[] sentAt = new long[slice.size()];
+        long[] settled = {-1};
+        Object ready = new Object();
+        @SuppressWarnings("unchecked")
+        ClientCallStreamObserver<IngestStreamRequest>[] callRef = new ClientCallStreamObserver[1];
+        stub.ingestStream(new ClientResponseObserver<IngestStreamRequest, IngestStreamResponse>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<IngestStreamRequest> requestStream) {
+                callRef[0] = requestStream;
+                requestStream.setOnReadyHandler(() -> {
+                    synchronized (ready) {
+                        ready.notifyAll();
+                    }
+                });
+            }
+
+            @Override
+            public void onNext(IngestStreamResponse ack) {
+                long now = System.nanoTime();
+                for (long i = settled[0] + 1; i <= ack.getSettledThrough(); i++) {
+                    latencies[latencyCount.getAndIncrement()] = now - sentAt[(int) i];
+                }
+                settled[0] = Math.max(settled[0], ack.getSettledThrough());
+                if (ack.getRejected() > 0) {
+                    done.completeExceptionally(new IllegalStateException("rejections: " + ack.getRejectionsList()));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.complete(null);
+            }
+        });
+        Thread sender = new Thread(() -> {
+            ClientCallStreamObserver<IngestStreamRequest> call = callRef[0];
+            long start = System.nanoTime();
+            try {
+                for (int i = 0; i < slice.size() && !done.isDone(); i++) {
+                    if (rowsPerSecond > 0) {
+                        long due = start + (long) (i * 1e9 / rowsPerSecond);
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        }
+                    }
+                    synchronized (ready) {
+                        while (!call.isReady() && !done.isDone()) {
+                            ready.wait(100);
+                        }
+                    }
+                    sentAt[i] = System.nanoTime();
+                    call.onNext(slice.get(i));
+                }
+                call.onCompleted();
+            } catch (InterruptedException e) {
+                call.cancel("interrupted", e);
+            }
+        }, "bench-sender");
+        sender.setDaemon(true);
+        sender.start();
+        return done;
+    }
+
+    static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    static void print(List<Result> results, int rows, int streams) {
+        System.out.printf(Locale.ROOT, "%n%d rows, %d streams, %d cores, %s%n%n", rows, streams,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+        System.out.println("| database | path | rows/s | vs raw | ack p50 | ack p99 | events seen / dropped |");
+        System.out.println("|---|---|---:|---:|---:|---:|---|");
+        for (int i = 0; i < results.size(); i += 4) {
+            Result raw = results.get(i);
+            System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | 1.00 | | | |%n", raw.database(), raw.path(), raw.rate());
+            for (Result hub : results.subList(i + 1, i + 4)) {
+                System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.2f | %.1f ms | %.1f ms | %,d / %,d |%n",
+                        hub.database(), hub.path(), hub.rate(), hub.rate() / raw.rate(), hub.p50Micros() / 1000.0,
+                        hub.p99Micros() / 1000.0, hub.eventsReceived(), hub.eventsDropped());
+            }
+        }
+    }
+
+    /** Warnings only: the figures are the output. */
+    static void quietLogs() {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(java.util.logging.Level.WARNING);
+        for (var handler : root.getHandlers()) {
+            handler.setLevel(java.util.logging.Level.WARNING);
+        }
+        java.util.logging.Logger.getLogger("org.flywaydb").setLevel(java.util.logging.Level.WARNING);
+        java.util.logging.Logger.getLogger("io.commandcenter").setLevel(java.util.logging.Level.WARNING);
+    }
+
+    static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}

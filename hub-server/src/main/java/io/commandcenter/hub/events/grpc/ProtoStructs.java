@@ -1,0 +1,102 @@
+package io.commandcenter.hub.events.grpc;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Duration;
+import com.google.protobuf.ListValue;
+import com.google.protobuf.MapEntry;
+import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Converts a message straight into a {@link Struct} holding its protobuf JSON mapping
+ * (lowerCamelCase names, 64-bit integers as strings, enums by name, timestamps and durations as
+ * strings, default values left out), without printing and re-parsing JSON: event payloads are
+ * converted once per event, on the hot path of every subscriber.
+ */
+final class ProtoStructs {
+    private ProtoStructs() {
+    }
+
+    static Struct toStruct(Message message) {
+        Struct.Builder struct = Struct.newBuilder();
+        for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
+            FieldDescriptor descriptor = field.getKey();
+            struct.putFields(descriptor.getJsonName(), fieldValue(descriptor, field.getValue()));
+        }
+        return struct.build();
+    }
+
+    private static Value fieldValue(FieldDescriptor descriptor, Object value) {
+        if (descriptor.isMapField()) {
+            Struct.Builder map = Struct.newBuilder();
+            FieldDescriptor valueField = descriptor.getMessageType().findFieldByName("value");
+            for (Object entry : (List<?>) value) {
+                MapEntry<?, ?> e = (MapEntry<?, ?>) entry;
+                map.putFields(String.valueOf(e.getKey()), single(valueField, e.getValue()));
+            }
+            return Value.newBuilder().setStructValue(map).build();
+        }
+        if (descriptor.isRepeated()) {
+            ListValue.Builder list = ListValue.newBuilder();
+            for (Object element : (List<?>) value) {
+                list.addValues(single(descriptor, element));
+            }
+            return Value.newBuilder().setListValue(list).build();
+        }
+        return single(descriptor, value);
+    }
+
+    private static Value single(FieldDescriptor descriptor, Object value) {
+        return switch (descriptor.getJavaType()) {
+            case INT -> number(((Integer) value).doubleValue());
+            case FLOAT -> number(((Float) value).doubleValue());
+            case DOUBLE -> number((Double) value);
+            case LONG -> string(descriptor.getType() == FieldDescriptor.Type.UINT64
+                    || descriptor.getType() == FieldDescriptor.Type.FIXED64
+                    ? Long.toUnsignedString((Long) value) : Long.toString((Long) value));
+            case BOOLEAN -> Value.newBuilder().setBoolValue((Boolean) value).build();
+            case STRING -> string((String) value);
+            case BYTE_STRING -> string(Base64.getEncoder().encodeToString(((ByteString) value).toByteArray()));
+            case ENUM -> string(((EnumValueDescriptor) value).getName());
+            case MESSAGE -> message((Message) value);
+        };
+    }
+
+    private static Value message(Message value) {
+        if (value instanceof Timestamp t) {
+            return string(Timestamps.toString(t));
+        }
+        if (value instanceof Duration d) {
+            return string(Durations.toString(d));
+        }
+        if (value instanceof Struct s) {
+            return Value.newBuilder().setStructValue(s).build();
+        }
+        if (value instanceof Value v) {
+            return v;
+        }
+        return Value.newBuilder().setStructValue(toStruct(value)).build();
+    }
+
+    private static Value number(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            // JSON has no NaN or infinity; the mapping writes them as strings
+            return string(Double.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+        return Value.newBuilder().setNumberValue(value).build();
+    }
+
+    private static Value string(String value) {
+        return Value.newBuilder().setStringValue(value).build();
+    }
+}
