@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * never waits for a subscriber.
  */
 public final class Subscription implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Subscription.class.getName());
     private final String id;
     private final ProjectId project;
     private final SubjectPattern pattern;
@@ -101,7 +102,18 @@ public final class Subscription implements AutoCloseable {
 
     private void drain() {
         while (true) {
-            drainWhileReady();
+            try {
+                drainWhileReady();
+            } catch (RuntimeException e) {
+                // A sink that fails (a closed transport, a payload that cannot be rendered) ends
+                // its own subscription, and only that one.
+                LOG.log(System.Logger.Level.WARNING, "subscription {0} failed delivering and is closed: {1}", id,
+                        e.toString());
+                scheduled.set(false);
+                close();
+                sink.closed();
+                return;
+            }
             scheduled.set(false);
             // Re-check after releasing the flag: a signal that arrived while we were draining saw
             // the flag set and did nothing, so the work it announced is ours to pick up.

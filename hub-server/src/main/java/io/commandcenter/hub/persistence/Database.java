@@ -12,7 +12,6 @@ import org.flywaydb.core.api.output.MigrateResult;
 import javax.sql.DataSource;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -151,10 +150,5 @@ public final class Database implements AutoCloseable {
         } finally {
             dataSource.close();
         }
-    }
-
-    /** Directory of the embedded database, for operators. */
-    public Path embeddedDirectory() {
-        return settings.dataDir().resolve("db");
     }
 }

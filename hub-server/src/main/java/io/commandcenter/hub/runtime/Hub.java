@@ -70,7 +70,7 @@ public final class Hub implements AutoCloseable {
         try {
             delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
             EventBus bus = new EventBus(settings.hubId(), clock, delivery, settings.maxSubscribers());
-            SqlTelemetryStore store = new SqlTelemetryStore(database);
+            SqlTelemetryStore store = new SqlTelemetryStore(database, clock);
             store.ensureProject(settings.defaultProject().value());
             pipeline = new IngestPipeline(store, bus, TelemetryProtoMapper::payload, clock,
                     settings.ingestBatchSize(), settings.ingestMaxStreams() * settings.ingestWindow() + 1024).start();

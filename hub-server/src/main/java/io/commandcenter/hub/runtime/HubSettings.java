@@ -60,16 +60,6 @@ public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxIn
                 ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers);
     }
 
-    public HubSettings withEventBufferSize(int size) {
-        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database, defaultProject,
-                ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, size, maxSubscribers);
-    }
-
-    public HubSettings withIngest(int batchSize, int window, int maxStreams) {
-        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database, defaultProject,
-                batchSize, window, maxStreams, maxFutureSkew, eventBufferSize, maxSubscribers);
-    }
-
     private static void requireRange(String name, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);

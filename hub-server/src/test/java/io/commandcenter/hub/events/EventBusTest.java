@@ -40,7 +40,7 @@ class EventBusTest {
     }
 
     /** A sink whose readiness the test controls. */
-    static final class RecordingSink implements EventSink {
+    static class RecordingSink implements EventSink {
         boolean ready = true;
         final List<String> received = new ArrayList<>();
         boolean closed;
@@ -165,6 +165,28 @@ class EventBusTest {
         assertThat(sink.closed).isTrue();
         assertThatThrownBy(() -> bus.subscribe(ALPHA, SubjectPattern.parse("*"), 1, new RecordingSink()))
                 .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo("SHUTTING_DOWN"));
+    }
+
+    @Test
+    void aSinkThatThrows_endsOnlyItsOwnSubscription() {
+        RecordingSink healthy = new RecordingSink();
+        RecordingSink broken = new RecordingSink() {
+            @Override
+            public void deliver(Event event) {
+                throw new IllegalStateException("transport gone");
+            }
+        };
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, broken);
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, healthy);
+
+        bus.publish(ALPHA, "task.failed", TRACE, payload(1));
+        executor.runAll();
+        bus.publish(ALPHA, "task.failed", TRACE, payload(2));
+        executor.runAll();
+
+        assertThat(broken.closed).isTrue();
+        assertThat(bus.subscriberCount()).isEqualTo(1);
+        assertThat(healthy.received).containsExactly("task.failed#1", "task.failed#2");
     }
 
     @Test

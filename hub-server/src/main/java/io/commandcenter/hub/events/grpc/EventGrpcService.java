@@ -108,7 +108,7 @@ public final class EventGrpcService extends EventServiceGrpc.EventServiceImplBas
         public void closed() {
             synchronized (call) {
                 if (!call.isCancelled()) {
-                    call.onError(Status.UNAVAILABLE.withDescription("the hub is shutting down").asRuntimeException());
+                    call.onError(Status.UNAVAILABLE.withDescription("the event stream was closed by the hub (shutting down, or delivery failed); subscribe again").asRuntimeException());
                 }
             }
         }

@@ -192,8 +192,8 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
             v.throwIfAny("INVALID_ARGUMENT", "invalid request");
             SampleQuery query = new SampleQuery(
                     request.getService().isEmpty() ? null : request.getService(),
-                    TelemetryProtoMapper.instant(request.hasStartTime(), request.getStartTime()),
-                    TelemetryProtoMapper.instant(request.hasEndTime(), request.getEndTime()),
+                    TelemetryProtoMapper.instant(request.hasStartTime(), request.getStartTime(), "start_time"),
+                    TelemetryProtoMapper.instant(request.hasEndTime(), request.getEndTime(), "end_time"),
                     SampleQuery.limitOf(request.getPageSize(), "page_size"),
                     null, request.getOldestFirst());
             SamplePage page = listing.list(caller.project(), query, request.getPageToken(), "page_token");
@@ -204,8 +204,6 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
             }
             observer.onNext(response.build());
             observer.onCompleted();
-        } catch (HubException e) {
-            observer.onError(GrpcErrors.toStatus(e));
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
         }

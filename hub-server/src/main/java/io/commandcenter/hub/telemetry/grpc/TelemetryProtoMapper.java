@@ -356,8 +356,23 @@ public final class TelemetryProtoMapper {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
-    /** The instant of a protobuf timestamp, or {@code null} when absent. */
-    public static Instant instant(boolean present, Timestamp ts) {
-        return present ? Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()) : null;
+    /**
+     * The instant of a request's optional timestamp, or {@code null} when absent.
+     *
+     * @throws io.commandcenter.hub.error.HubException INVALID ({@code BAD_FORMAT}) naming
+     *         {@code field} when the timestamp is not a valid one
+     */
+    public static Instant instant(boolean present, Timestamp ts, String field) {
+        if (!present) {
+            return null;
+        }
+        if (ts.getNanos() < 0 || ts.getNanos() > 999_999_999) {
+            throw io.commandcenter.hub.error.HubException.invalid("BAD_FORMAT", field, field + " has nanos out of range");
+        }
+        try {
+            return Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos());
+        } catch (java.time.DateTimeException e) {
+            throw io.commandcenter.hub.error.HubException.invalid("BAD_FORMAT", field, field + " is not a representable time");
+        }
     }
 }

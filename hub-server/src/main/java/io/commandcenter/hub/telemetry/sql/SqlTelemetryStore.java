@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -60,10 +61,13 @@ public final class SqlTelemetryStore implements TelemetryStore {
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Database database;
+    private final Clock clock;
     private final Set<String> knownProjects = ConcurrentHashMap.newKeySet();
 
-    public SqlTelemetryStore(Database database) {
+    /** @param clock stamps new projects' creation time */
+    public SqlTelemetryStore(Database database, Clock clock) {
         this.database = database;
+        this.clock = clock;
     }
 
     @Override
@@ -142,7 +146,7 @@ public final class SqlTelemetryStore implements TelemetryStore {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO project (project_id, created_at) VALUES (?, ?)")) {
                 insert.setString(1, project);
-                insert.setObject(2, ts(Instant.now()));
+                insert.setObject(2, ts(clock.instant()));
                 insert.executeUpdate();
                 connection.commit();
             } catch (SQLException e) {

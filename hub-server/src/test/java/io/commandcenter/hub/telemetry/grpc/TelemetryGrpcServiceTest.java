@@ -473,6 +473,10 @@ class TelemetryGrpcServiceTest {
                 "INVALID_ARGUMENT");
         assertListRefused(ListHealthSamplesRequest.newBuilder().setStartTime(ts(NOW)).setEndTime(ts(NOW)).build(),
                 "end_time", "INVALID_RANGE");
+        assertListRefused(ListHealthSamplesRequest.newBuilder().setStartTime(
+                com.google.protobuf.Timestamp.newBuilder().setSeconds(1).setNanos(-5)).build(), "start_time", "BAD_FORMAT");
+        assertListRefused(ListHealthSamplesRequest.newBuilder().setEndTime(
+                com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MAX_VALUE)).build(), "end_time", "BAD_FORMAT");
     }
 
     @Test

@@ -52,7 +52,7 @@ abstract class AbstractSqlTelemetryStoreTest {
     @BeforeEach
     void open() {
         database = Database.open(settings(dir));
-        store = new SqlTelemetryStore(database);
+        store = new SqlTelemetryStore(database, java.time.Clock.fixed(RECEIVED, java.time.ZoneOffset.UTC));
     }
 
     @AfterEach
@@ -206,7 +206,7 @@ abstract class AbstractSqlTelemetryStoreTest {
         database.close();
 
         database = Database.open(database.settings());
-        store = new SqlTelemetryStore(database);
+        store = new SqlTelemetryStore(database, java.time.Clock.fixed(RECEIVED, java.time.ZoneOffset.UTC));
 
         assertThat(database.migrationsApplied()).isZero();
         assertThat(list(ALPHA, null, 10, true)).hasSize(1);
@@ -220,7 +220,7 @@ abstract class AbstractSqlTelemetryStoreTest {
                 .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo("STORE_UNAVAILABLE"));
 
         database = Database.open(database.settings());
-        store = new SqlTelemetryStore(database);
+        store = new SqlTelemetryStore(database, java.time.Clock.fixed(RECEIVED, java.time.ZoneOffset.UTC));
         assertThat(list(ALPHA, null, 10, true)).isEmpty();
     }
 
