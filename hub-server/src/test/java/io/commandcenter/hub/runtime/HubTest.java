@@ -2,6 +2,7 @@ package io.commandcenter.hub.runtime;
 
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.testing.GrpcFixture;
+import io.commandcenter.hub.testing.Ingest;
 import io.commandcenter.proto.v1.IngestRequest;
 import io.commandcenter.proto.v1.IngestResponse;
 import io.commandcenter.proto.v1.IngestStreamRequest;
@@ -62,25 +63,7 @@ class HubTest {
     }
 
     static IngestResponse ingest(TelemetryServiceGrpc.TelemetryServiceStub stub, List<IngestRequest> requests) {
-        CompletableFuture<IngestResponse> result = new CompletableFuture<>();
-        StreamObserver<IngestRequest> stream = stub.ingest(new StreamObserver<>() {
-            @Override
-            public void onNext(IngestResponse value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
-        requests.forEach(stream::onNext);
-        stream.onCompleted();
-        return result.join();
+        return Ingest.call(stub, requests).join();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.commandcenter.hub.events.grpc;
 
 import io.commandcenter.hub.testing.GrpcFixture;
+import io.commandcenter.hub.testing.Ingest;
 import io.commandcenter.hub.testing.MemoryTelemetryStore;
 import io.commandcenter.proto.v1.IngestRequest;
 import io.commandcenter.proto.v1.IngestResponse;
@@ -42,27 +43,11 @@ class EventGrpcServiceTest {
     }
 
     IngestResponse ingest(String project, int n, String service) {
-        CompletableFuture<IngestResponse> result = new CompletableFuture<>();
-        StreamObserver<IngestRequest> stream = grpc.telemetryAsync(project).ingest(new StreamObserver<>() {
-            @Override
-            public void onNext(IngestResponse value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
+        List<IngestRequest> requests = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            stream.onNext(request(sample(service + "-" + i, service, NOW.minusSeconds(n - i), i)));
+            requests.add(request(sample(service + "-" + i, service, NOW.minusSeconds(n - i), i)));
         }
-        stream.onCompleted();
-        return result.join();
+        return Ingest.call(grpc.telemetryAsync(project), requests).join();
     }
 
     /** A subscriber reading at its own pace: it asks for one message at a time. */

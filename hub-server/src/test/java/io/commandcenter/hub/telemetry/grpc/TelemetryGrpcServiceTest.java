@@ -6,6 +6,7 @@ import com.google.rpc.ErrorInfo;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.telemetry.HealthSampleRecord;
 import io.commandcenter.hub.testing.GrpcFixture;
+import io.commandcenter.hub.testing.Ingest;
 import io.commandcenter.hub.testing.MemoryTelemetryStore;
 import io.commandcenter.proto.v1.AuditResult;
 import io.commandcenter.proto.v1.ComplianceResult;
@@ -62,27 +63,8 @@ class TelemetryGrpcServiceTest {
         grpc.close();
     }
 
-    /** Sends the requests on one Ingest stream and waits for its outcome. */
     CompletableFuture<IngestResponse> ingest(String project, List<IngestRequest> requests) {
-        CompletableFuture<IngestResponse> result = new CompletableFuture<>();
-        StreamObserver<IngestRequest> stream = grpc.telemetryAsync(project).ingest(new StreamObserver<>() {
-            @Override
-            public void onNext(IngestResponse value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
-        requests.forEach(stream::onNext);
-        stream.onCompleted();
-        return result;
+        return Ingest.call(grpc.telemetryAsync(project), requests);
     }
 
     static List<IngestRequest> samples(int n, String service) {
@@ -94,8 +76,7 @@ class TelemetryGrpcServiceTest {
     }
 
     static StatusRuntimeException failure(CompletableFuture<?> future) {
-        return (StatusRuntimeException) future.handle((v, t) -> t instanceof java.util.concurrent.CompletionException
-                ? t.getCause() : t).join();
+        return Ingest.failure(future);
     }
 
     static <T extends com.google.protobuf.Message> T detail(StatusRuntimeException e, Class<T> type) {
