@@ -21,7 +21,8 @@ class ArchitectureTest {
             "io.commandcenter.hub.error",
             "io.commandcenter.hub.project",
             "io.commandcenter.hub.events",
-            "io.commandcenter.hub.telemetry"};
+            "io.commandcenter.hub.telemetry",
+            "io.commandcenter.hub.predict"};
 
     @Test
     void domainPackages_importNoFrameworks() {
@@ -29,7 +30,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "io.grpc..", "com.google.protobuf..", "com.google.rpc..", "jakarta..", "javax.sql..",
                         "java.sql..", "org.eclipse.persistence..", "org.flywaydb..", "com.zaxxer..",
-                        "io.commandcenter.proto..")
+                        "io.commandcenter.proto..", "ai.onnxruntime..")
                 .because("domain logic is plain Java, constructed with new in unit tests")
                 .check(HUB);
     }

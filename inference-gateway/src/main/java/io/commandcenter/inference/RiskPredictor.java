@@ -34,6 +34,14 @@ public final class RiskPredictor {
     }
 
     /**
+     * A predictor for callers that route themselves (one champion per project, say): only
+     * {@link #predict(ModelKey, FeatureVector, long, Duration, Duration)} may be used.
+     */
+    public RiskPredictor(InferenceBackend backend, ConfidenceCalculator confidence, int topK) {
+        this(null, backend, confidence, topK);
+    }
+
+    /**
      * Scores the vector with the champion of {@code modelName}.
      *
      * @param observations     samples behind the vector ({@code TelemetryFeatureExtractor.minMetricObservations()})
@@ -42,6 +50,9 @@ public final class RiskPredictor {
      * @throws ModelsException NOT_FOUND / NO_CHAMPION, INVALID / FEATURES_MISSING when the vector lacks a model feature
      */
     public RiskPrediction predict(String modelName, FeatureVector vector, long observations, Duration age, Duration expectedInterval) {
+        if (router == null) {
+            throw new IllegalStateException("this predictor has no router: score a given ModelKey");
+        }
         ModelKey key = router.champion(modelName).orElseThrow(() ->
                 new ModelsException(ModelsException.Kind.NOT_FOUND, "NO_CHAMPION", "no champion for model " + modelName));
         for (int attempt = 0; ; attempt++) {

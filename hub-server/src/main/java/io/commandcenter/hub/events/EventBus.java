@@ -24,6 +24,7 @@ public final class EventBus implements AutoCloseable {
     private final int maxSubscribers;
 
     private final Map<ProjectId, List<Subscription>> byProject = new ConcurrentHashMap<>();
+    private final List<Subscription> everyProject = new CopyOnWriteArrayList<>();
     private final AtomicInteger subscriberCount = new AtomicInteger();
     private final AtomicLong sequence;
     private final AtomicLong subscriptionSequence = new AtomicLong();
@@ -59,6 +60,9 @@ public final class EventBus implements AutoCloseable {
             for (Subscription subscription : subscriptions) {
                 subscription.offer(event);
             }
+        }
+        for (Subscription subscription : everyProject) {
+            subscription.offer(event);
         }
         return event;
     }
@@ -107,6 +111,23 @@ public final class EventBus implements AutoCloseable {
         return subscription;
     }
 
+    /**
+     * Subscribes a hub-internal consumer (the predictive engine) to matching events of every
+     * project. Not counted against the subscriber limit; not reachable from the API.
+     */
+    public Subscription subscribeEveryProject(SubjectPattern pattern, int bufferSize, EventSink sink,
+                                              Executor executor) {
+        if (closed) {
+            throw HubException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null);
+        }
+        Subscription[] holder = new Subscription[1];
+        Subscription subscription = new Subscription("internal-" + subscriptionSequence.incrementAndGet(),
+                ProjectId.of("all"), pattern, bufferSize, sink, executor, clock, () -> everyProject.remove(holder[0]));
+        holder[0] = subscription;
+        everyProject.add(subscription);
+        return subscription;
+    }
+
     /** Subscriptions currently registered, all projects. */
     public int subscriberCount() {
         return subscriberCount.get();
@@ -125,6 +146,9 @@ public final class EventBus implements AutoCloseable {
             for (Subscription subscription : list) {
                 subscription.shutdown();
             }
+        }
+        for (Subscription subscription : everyProject) {
+            subscription.shutdown();
         }
     }
 }

@@ -11,4 +11,12 @@ public interface Payload {
 
     /** The payload as a JSON object (protobuf JSON mapping: lowerCamelCase field names). */
     String toJson();
+
+    /**
+     * The domain object the payload was made from, when it is of the given type: in-process
+     * consumers (the predictive engine) read records without going through JSON.
+     */
+    default <T> java.util.Optional<T> as(Class<T> type) {
+        return java.util.Optional.empty();
+    }
 }

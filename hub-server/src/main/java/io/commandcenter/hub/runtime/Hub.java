@@ -2,7 +2,22 @@ package io.commandcenter.hub.runtime;
 
 import io.commandcenter.hub.events.EventBus;
 import io.commandcenter.hub.events.grpc.EventGrpcService;
+import io.commandcenter.hub.events.grpc.ProtoPayload;
 import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.predict.ModelRegistry;
+import io.commandcenter.hub.predict.PredictionService;
+import io.commandcenter.hub.predict.PredictiveEngine;
+import io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService;
+import io.commandcenter.hub.predict.grpc.PredictGrpcService;
+import io.commandcenter.hub.predict.grpc.PredictProtos;
+import io.commandcenter.hub.predict.sql.JpaModelRepository;
+import io.commandcenter.hub.predict.sql.JpaPredictionRepository;
+import io.commandcenter.inference.RiskPredictor;
+import io.commandcenter.inference.onnx.OnnxBackend;
+import io.commandcenter.models.artifact.ModelStore;
+import io.commandcenter.models.bootstrap.BootstrapModels;
+import io.commandcenter.models.confidence.ConfidenceCalculator;
+import io.commandcenter.proto.v1.PredictionCreated;
 import io.commandcenter.hub.project.CallerResolver;
 import io.commandcenter.hub.telemetry.IngestPipeline;
 import io.commandcenter.hub.telemetry.RecordRules;
@@ -40,10 +55,15 @@ public final class Hub implements AutoCloseable {
     private final SampleListing listing;
     private final CallerResolver callerResolver;
     private final RecordRules rules;
+    private final OnnxBackend backend;
+    private final ModelRegistry registry;
+    private final PredictiveEngine engine;
+    private final PredictionService predictions;
     private final GrpcServerHost grpc;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, SampleListing listing, CallerResolver callerResolver, RecordRules rules,
+                OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine, PredictionService predictions,
                 GrpcServerHost grpc) {
         this.settings = settings;
         this.database = database;
@@ -53,6 +73,10 @@ public final class Hub implements AutoCloseable {
         this.listing = listing;
         this.callerResolver = callerResolver;
         this.rules = rules;
+        this.backend = backend;
+        this.registry = registry;
+        this.engine = engine;
+        this.predictions = predictions;
         this.grpc = grpc;
     }
 
@@ -67,6 +91,8 @@ public final class Hub implements AutoCloseable {
         Database database = Database.open(settings.database());
         ExecutorService delivery = null;
         IngestPipeline pipeline = null;
+        OnnxBackend backend = null;
+        PredictiveEngine engine = null;
         try {
             delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
             EventBus bus = new EventBus(settings.hubId(), clock, delivery, settings.maxSubscribers());
@@ -77,18 +103,42 @@ public final class Hub implements AutoCloseable {
             SampleListing listing = new SampleListing(store);
             RecordRules rules = new RecordRules(clock, settings.maxFutureSkew());
             CallerResolver resolver = CallerResolver.projectHeader(settings.defaultProject());
+
+            backend = new OnnxBackend();
+            ModelRegistry registry = new ModelRegistry(new JpaModelRepository(database), backend,
+                    new ModelStore(settings.modelsDir()), new BootstrapModels(), clock);
+            registry.start();
+            registry.ensureBootstrap(settings.defaultProject());
+            RiskPredictor predictor = new RiskPredictor(backend, new ConfidenceCalculator(), 3);
+            JpaPredictionRepository predictionRepository = new JpaPredictionRepository(database);
+            engine = new PredictiveEngine(bus, registry, backend, predictor, predictionRepository,
+                    p -> new ProtoPayload(PredictionCreated.getDescriptor().getFullName(), p, () -> PredictProtos.event(p)),
+                    clock, settings.predict()).start();
+            PredictionService predictions = new PredictionService(registry, predictor, engine, predictionRepository,
+                    backend);
+
             GrpcServerHost grpc = GrpcServerHost.start(settings.grpcHost(), settings.grpcPort(),
-                    settings.maxInboundMessageBytes(), settings.flowControlWindowBytes(), new CallerInterceptor(resolver, new SecureRandom()),
+                    settings.maxInboundMessageBytes(), settings.flowControlWindowBytes(),
+                    new CallerInterceptor(resolver, new SecureRandom()),
                     List.of(new TelemetryGrpcService(pipeline, listing, rules, settings.ingestWindow(),
                                     settings.ingestMaxStreams()),
-                            new EventGrpcService(bus, settings.eventBufferSize())));
+                            new EventGrpcService(bus, settings.eventBufferSize()),
+                            new PredictGrpcService(predictions, rules),
+                            new ModelRegistryGrpcService(registry)));
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC port {2,number,#}, database {3}, default project {4}",
                     settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), grpc.port(),
                     database.vendor(), settings.defaultProject());
-            return new Hub(settings, database, delivery, bus, pipeline, listing, resolver, rules, grpc);
+            return new Hub(settings, database, delivery, bus, pipeline, listing, resolver, rules, backend, registry, engine,
+                    predictions, grpc);
         } catch (RuntimeException | java.sql.SQLException e) {
+            if (engine != null) {
+                engine.close();
+            }
             if (pipeline != null) {
                 pipeline.close();
+            }
+            if (backend != null) {
+                backend.close();
             }
             if (delivery != null) {
                 delivery.shutdownNow();
@@ -139,6 +189,18 @@ public final class Hub implements AutoCloseable {
         return rules;
     }
 
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    public PredictiveEngine engine() {
+        return engine;
+    }
+
+    public PredictionService predictions() {
+        return predictions;
+    }
+
     /** The port gRPC listens on. */
     public int grpcPort() {
         return grpc.port();
@@ -166,6 +228,8 @@ public final class Hub implements AutoCloseable {
         bus.close(); // ends event streams, so the server is not kept waiting on them
         grpc.awaitTermination(10_000);
         pipeline.close();
+        engine.close();
+        backend.close();
         deliveryExecutor.shutdown();
         try {
             deliveryExecutor.awaitTermination(5, TimeUnit.SECONDS);

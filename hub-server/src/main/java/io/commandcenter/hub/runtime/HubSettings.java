@@ -1,6 +1,7 @@
 package io.commandcenter.hub.runtime;
 
 import io.commandcenter.hub.persistence.DatabaseSettings;
+import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.project.ProjectId;
 
 import java.nio.file.Path;
@@ -25,10 +26,13 @@ import java.util.Objects;
  * @param maxFutureSkew          how far ahead of the hub's clock a record may be ({@code cc.ingest.max-future-skew})
  * @param eventBufferSize        undelivered events kept per subscriber ({@code cc.events.buffer-size})
  * @param maxSubscribers         most concurrent event subscribers ({@code cc.events.max-subscribers})
+ * @param modelsDir              where model artifacts live ({@code cc.models.dir}; default {@code <data dir>/models})
+ * @param predict                the predictive engine's tuning ({@code cc.predict.*})
  */
 public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxInboundMessageBytes,
                           int flowControlWindowBytes, DatabaseSettings database, ProjectId defaultProject, int ingestBatchSize, int ingestWindow,
-                          int ingestMaxStreams, Duration maxFutureSkew, int eventBufferSize, int maxSubscribers) {
+                          int ingestMaxStreams, Duration maxFutureSkew, int eventBufferSize, int maxSubscribers,
+                          Path modelsDir, PredictiveEngine.Settings predict) {
 
     public HubSettings {
         Objects.requireNonNull(hubId, "hubId");
@@ -36,6 +40,8 @@ public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxIn
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(defaultProject, "defaultProject");
         Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
+        Objects.requireNonNull(modelsDir, "modelsDir");
+        Objects.requireNonNull(predict, "predict");
         requireRange("cc.grpc.port", grpcPort, 0, 65535);
         requireRange("cc.grpc.max-message-bytes", maxInboundMessageBytes, 1024, 64 << 20);
         requireRange("cc.grpc.flow-control-window", flowControlWindowBytes, 64 << 10, 64 << 20);
@@ -52,12 +58,20 @@ public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxIn
     /** The embedded defaults, on a data directory and gRPC port. */
     public static HubSettings defaults(Path dataDir, int grpcPort) {
         return new HubSettings("hub-local", "0.0.0.0", grpcPort, 4 << 20, 256 << 10, DatabaseSettings.embedded(dataDir),
-                ProjectId.of("default"), 1000, 2048, 64, Duration.ofMinutes(5), 4096, 256);
+                ProjectId.of("default"), 1000, 2048, 64, Duration.ofMinutes(5), 4096, 256, dataDir.resolve("models"),
+                PredictiveEngine.Settings.defaults());
     }
 
     public HubSettings withDatabase(DatabaseSettings newDatabase) {
-        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, newDatabase, defaultProject,
-                ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers);
+        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, newDatabase,
+                defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
+                maxSubscribers, modelsDir, predict);
+    }
+
+    public HubSettings withPredict(PredictiveEngine.Settings newPredict) {
+        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database,
+                defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
+                maxSubscribers, modelsDir, newPredict);
     }
 
     private static void requireRange(String name, long value, long min, long max) {

@@ -3,6 +3,7 @@ package io.commandcenter.hub.runtime;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.testing.GrpcFixture;
 import io.commandcenter.hub.testing.Ingest;
+import io.commandcenter.hub.testing.ManifestJar;
 import io.commandcenter.proto.v1.IngestRequest;
 import io.commandcenter.proto.v1.IngestResponse;
 import io.commandcenter.proto.v1.IngestStreamRequest;
@@ -137,13 +138,15 @@ class HubTest {
     void everyAcknowledgedRecord_survivesTheHubProcessBeingKilled() throws Exception {
         Path portFile = dir.resolve("port");
         Path dataDir = dir.resolve("data");
+        Path classPath = ManifestJar.write(System.getProperty("java.class.path"), dir.resolve("classpath.jar"));
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.commandcenter.hub.testing.HubMain",
+                "-cp", classPath.toString(), "io.commandcenter.hub.testing.HubMain",
                 dataDir.toString(), portFile.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("hub.log").toFile()).start();
         try {
             await().atMost(60, TimeUnit.SECONDS).until(() -> Files.exists(portFile) || !process.isAlive());
-            assertThat(process.isAlive()).as("hub process started; log: %s", dir.resolve("hub.log")).isTrue();
+            assertThat(process.isAlive()).as("hub process started; its log:%n%s",
+                    Files.exists(dir.resolve("hub.log")) ? Files.readString(dir.resolve("hub.log")) : "(none)").isTrue();
             channel = connect(Integer.parseInt(Files.readString(portFile).trim()));
             AtomicLong settledThrough = new AtomicLong(-1);
             CompletableFuture<Void> enoughAcked = new CompletableFuture<>();

@@ -39,6 +39,7 @@ public final class TelemetryFeatureExtractor {
     private int[] lastSlots;
     private int[] periods;
     private long rows;
+    private long lastMinObservations;
     private long lastTime = Long.MIN_VALUE;
     private long firstTime;
     private long interval;
@@ -78,13 +79,12 @@ public final class TelemetryFeatureExtractor {
         return List.copyOf(names);
     }
 
-    /** Samples of the least-observed metric in the latest row: the "amount of data" behind the vector. */
+    /**
+     * Samples of the least-observed metric among those with a value in the latest row: the "amount
+     * of data" behind the vector (a metric an entity never reports does not make it look unobserved).
+     */
     public long minMetricObservations() {
-        long min = Long.MAX_VALUE;
-        for (MetricState s : states) {
-            min = Math.min(min, s.count());
-        }
-        return min == Long.MAX_VALUE ? 0 : min;
+        return lastMinObservations;
     }
 
     /** Active seasonal period (steps) of a metric, 0 if none or unknown metric. */
@@ -105,30 +105,54 @@ public final class TelemetryFeatureExtractor {
 
     /** Decomposes a health sample into metrics (latencies, error rate, up) and feeds it. */
     public void update(HealthSample s) {
-        int extra = s.extraMetrics().size();
+        updateHealth(s.timeMillis(), s.latencyP50(), s.latencyP95(), s.latencyP99(), s.errorRate(), s.up() ? 1.0 : 0.0,
+                s.extraMetrics());
+    }
+
+    /**
+     * Feeds a health reading whose error rate and availability are already fractions (as the hub
+     * receives them). Any measurement may be NaN (not measured): it is then missing for the per-metric
+     * evidence, and the health features keep their previous value.
+     *
+     * @param p50           median latency, ms
+     * @param p95           95th percentile latency, ms
+     * @param p99           99th percentile latency, ms
+     * @param errorRate     share of failed requests, [0, 1]
+     * @param upFraction    share of health checks that passed, [0, 1]
+     * @param extraMetrics  any further metrics, by name
+     */
+    public void updateHealth(long timeMillis, double p50, double p95, double p99, double errorRate, double upFraction,
+                             Map<String, Double> extraMetrics) {
+        int extra = extraMetrics.size();
         String[] n = new String[5 + extra];
         double[] v = new double[5 + extra];
         n[0] = TelemetryFeatures.METRIC_LATENCY_P50;
-        v[0] = s.latencyP50();
+        v[0] = p50;
         n[1] = TelemetryFeatures.METRIC_LATENCY_P95;
-        v[1] = s.latencyP95();
+        v[1] = p95;
         n[2] = TelemetryFeatures.METRIC_LATENCY_P99;
-        v[2] = s.latencyP99();
+        v[2] = p99;
         n[3] = TelemetryFeatures.METRIC_ERROR_RATE;
-        v[3] = s.errorRate();
+        v[3] = errorRate;
         n[4] = TelemetryFeatures.METRIC_UP;
-        v[4] = s.up() ? 1.0 : 0.0;
+        v[4] = upFraction;
         int i = 5;
-        for (Map.Entry<String, Double> e : new java.util.TreeMap<>(s.extraMetrics()).entrySet()) {
+        for (Map.Entry<String, Double> e : new java.util.TreeMap<>(extraMetrics).entrySet()) {
             n[i] = e.getKey();
             v[i++] = e.getValue();
         }
         health = true;
-        errorRate = s.errorRate();
-        downEwma += 0.3 * ((s.up() ? 0.0 : 1.0) - downEwma);
-        double skew = s.latencyP50() > 0 ? Math.log(s.latencyP99() / s.latencyP50()) : 0.0;
-        latencySkew = Math.max(0.0, Math.min(5.0, skew));
-        update(s.timeMillis(), n, v);
+        if (Double.isFinite(errorRate)) {
+            this.errorRate = errorRate;
+        }
+        if (Double.isFinite(upFraction)) {
+            downEwma += 0.3 * ((1.0 - upFraction) - downEwma);
+        }
+        if (Double.isFinite(p50) && Double.isFinite(p99)) {
+            double skew = p50 > 0 ? Math.log(p99 / p50) : 0.0;
+            latencySkew = Math.max(0.0, Math.min(5.0, skew));
+        }
+        update(timeMillis, n, v);
     }
 
     /**
@@ -148,6 +172,7 @@ public final class TelemetryFeatureExtractor {
         double maxRes = 0, maxLevel = 0, maxTrend = 0, maxRoc = 0, maxVol = 0;
         int argRes = -1, argLevel = -1, argTrend = -1, argRoc = -1, argVol = -1;
         int fracRes = 0, fracLevel = 0;
+        long minObservations = Long.MAX_VALUE;
         for (int i = 0; i < values.length; i++) {
             double x = values[i];
             if (!Double.isFinite(x)) {
@@ -156,6 +181,7 @@ public final class TelemetryFeatureExtractor {
             int slot = slots[i];
             MetricState st = states.get(slot);
             st.update(x, step);
+            minObservations = Math.min(minObservations, st.count());
             m++;
             if (st.sRes > maxRes || argRes < 0) {
                 maxRes = st.sRes;
@@ -187,6 +213,7 @@ public final class TelemetryFeatureExtractor {
         if (m == 0) {
             return;
         }
+        lastMinObservations = minObservations;
         rows++;
         lastTime = time;
         double logM = Math.log10(m);

@@ -18,6 +18,7 @@ public final class ProtoPayload implements Payload {
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
     private final String type;
+    private final Object domain;
     private final Supplier<? extends Message> source;
     private volatile Message message;
     private volatile String json;
@@ -25,18 +26,26 @@ public final class ProtoPayload implements Payload {
 
     public ProtoPayload(Message message) {
         this.type = message.getDescriptorForType().getFullName();
+        this.domain = null;
         this.source = () -> message;
         this.message = message;
     }
 
     /**
-     * A payload whose message is built only when someone reads it.
+     * A payload made from a domain object, whose message is built only when someone reads it.
      *
-     * @param type the full name of the message the source builds
+     * @param type   the full name of the message the source builds
+     * @param domain the domain object, handed to in-process consumers as is ({@link #as})
      */
-    public ProtoPayload(String type, Supplier<? extends Message> source) {
+    public ProtoPayload(String type, Object domain, Supplier<? extends Message> source) {
         this.type = type;
+        this.domain = domain;
         this.source = source;
+    }
+
+    @Override
+    public <T> java.util.Optional<T> as(Class<T> wanted) {
+        return wanted.isInstance(domain) ? java.util.Optional.of(wanted.cast(domain)) : java.util.Optional.empty();
     }
 
     /** The message (built on first call). */

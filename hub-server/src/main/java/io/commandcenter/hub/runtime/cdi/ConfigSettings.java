@@ -1,6 +1,7 @@
 package io.commandcenter.hub.runtime.cdi;
 
 import io.commandcenter.hub.persistence.DatabaseSettings;
+import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.runtime.HubSettings;
 import org.eclipse.microprofile.config.Config;
@@ -36,14 +37,31 @@ final class ConfigSettings {
                 integer(config, "cc.ingest.batch-size", 1000),
                 integer(config, "cc.ingest.window", 2048),
                 integer(config, "cc.ingest.max-streams", 64),
-                Duration.parse(string(config, "cc.ingest.max-future-skew", "PT5M").toUpperCase(Locale.ROOT)),
+                duration(config, "cc.ingest.max-future-skew", "PT5M"),
                 integer(config, "cc.events.buffer-size", 4096),
-                integer(config, "cc.events.max-subscribers", 256));
+                integer(config, "cc.events.max-subscribers", 256),
+                Path.of(string(config, "cc.models.dir", dataDir.resolve("models").toString())).toAbsolutePath().normalize(),
+                new PredictiveEngine.Settings(
+                        integer(config, "cc.predict.buffer-size", 65_536),
+                        integer(config, "cc.predict.batch-size", 512),
+                        duration(config, "cc.predict.flush-interval", "PT0.1S"),
+                        duration(config, "cc.predict.cooldown", "PT10M"),
+                        integer(config, "cc.predict.max-entities", 100_000),
+                        duration(config, "cc.predict.aggregate-window", "PT1M")));
     }
 
     private static String string(Config config, String name, String fallback) {
         return config.getOptionalValue(name, String.class).map(String::strip).filter(s -> !s.isEmpty())
                 .orElse(fallback);
+    }
+
+    private static Duration duration(Config config, String name, String fallback) {
+        String value = string(config, name, fallback).toUpperCase(Locale.ROOT);
+        try {
+            return Duration.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as PT5M, got '" + value + "'", e);
+        }
     }
 
     private static int integer(Config config, String name, int fallback) {

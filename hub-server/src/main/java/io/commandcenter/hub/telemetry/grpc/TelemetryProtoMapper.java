@@ -323,7 +323,7 @@ public final class TelemetryProtoMapper {
         } else {
             type = WorkflowRunRecord.getDescriptor().getFullName();
         }
-        return new io.commandcenter.hub.events.grpc.ProtoPayload(type, () -> toProto(record));
+        return new io.commandcenter.hub.events.grpc.ProtoPayload(type, record, () -> toProto(record));
     }
 
     private static HealthSample.Builder sampleBuilder(HealthSampleRecord r) {

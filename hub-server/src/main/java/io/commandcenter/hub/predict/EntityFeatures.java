@@ -1,0 +1,33 @@
+package io.commandcenter.hub.predict;
+
+import io.commandcenter.models.features.FeatureVector;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The feature state the engine keeps for one entity, fed in time order. Owned by the engine's
+ * thread: not thread-safe.
+ */
+public interface EntityFeatures {
+
+    EntityKey key();
+
+    /** The model that scores this kind of entity ({@code service_health}, ...). */
+    String model();
+
+    /** The vector as of now. */
+    FeatureVector vector(Instant now);
+
+    /** How much data stands behind the vector (samples of its least-observed metric, or records). */
+    long observations();
+
+    /** Time of the latest record fed. */
+    Instant lastTime();
+
+    /** The entity's typical interval between records; {@code null} until two were seen. */
+    Duration interval();
+
+    /** Trace id of the latest record, so a prediction links to the telemetry that caused it. */
+    String traceId();
+}

@@ -1,0 +1,42 @@
+package io.commandcenter.hub.predict;
+
+import io.commandcenter.hub.project.ProjectId;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Where the registry keeps model rows and champion history. Implementation: {@code JpaModelRepository}. */
+public interface ModelRepository {
+
+    /** A model row: what the database knows of a registered version. */
+    record Row(String modelId, ProjectId project, String name, String version, String type, String path,
+               String onnxSha256, double threshold, String metricsJson, Instant createdAt) {
+    }
+
+    /** A champion of some name in some project. */
+    record Champion(ProjectId project, String name, String version, String modelId) {
+    }
+
+    void insert(Row row);
+
+    Optional<Row> find(ProjectId project, String name, String version);
+
+    /** The project's versions, optionally of one name. */
+    List<Row> list(ProjectId project, String name);
+
+    /** Whether the project has any model. */
+    boolean hasModels(ProjectId project);
+
+    /** Current champions of every project (to restore the routing at start). */
+    List<Champion> currentChampions();
+
+    /** The champion periods of a name, newest first. */
+    List<ChampionPeriod> championHistory(ProjectId project, String name);
+
+    /**
+     * Makes a version the champion, in one transaction: ends the current period (if any) and
+     * starts a new one.
+     */
+    void promote(ProjectId project, Row model, Instant at, String promotedBy, String reason);
+}

@@ -1,0 +1,129 @@
+package io.commandcenter.hub.predict.grpc;
+
+import io.commandcenter.hub.error.HubException;
+import io.commandcenter.hub.predict.ChampionPeriod;
+import io.commandcenter.hub.predict.ModelRegistry;
+import io.commandcenter.hub.predict.RegisteredModel;
+import io.commandcenter.hub.project.Caller;
+import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
+import io.commandcenter.hub.transport.grpc.CallContext;
+import io.commandcenter.hub.transport.grpc.GrpcErrors;
+import io.commandcenter.models.ModelsException;
+import io.commandcenter.models.artifact.ModelArtifact;
+import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.artifact.SidecarJson;
+import io.commandcenter.proto.v1.ChampionPeriod.Builder;
+import io.commandcenter.proto.v1.GetModelRequest;
+import io.commandcenter.proto.v1.GetModelResponse;
+import io.commandcenter.proto.v1.ListModelsRequest;
+import io.commandcenter.proto.v1.ListModelsResponse;
+import io.commandcenter.proto.v1.ModelRegistryServiceGrpc;
+import io.commandcenter.proto.v1.PromoteModelRequest;
+import io.commandcenter.proto.v1.PromoteModelResponse;
+import io.commandcenter.proto.v1.RegisterModelRequest;
+import io.commandcenter.proto.v1.RegisterModelResponse;
+import io.grpc.stub.StreamObserver;
+
+import java.nio.charset.StandardCharsets;
+
+/** {@code ModelRegistryService}: validate, call {@link ModelRegistry}, map. */
+public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase {
+    private final ModelRegistry registry;
+
+    public ModelRegistryGrpcService(ModelRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> observer) {
+        try {
+            PredictGrpcService.checkModel(request.getName(), "", "name", "");
+            ListModelsResponse.Builder response = ListModelsResponse.newBuilder();
+            registry.list(CallContext.caller().project(), request.getName())
+                    .forEach(m -> response.addModels(PredictProtos.toProto(m)));
+            observer.onNext(response.build());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void getModel(GetModelRequest request, StreamObserver<GetModelResponse> observer) {
+        try {
+            requireName(request.getName());
+            PredictGrpcService.checkModel(request.getName(), request.getVersion(), "name", "version");
+            var project = CallContext.caller().project();
+            RegisteredModel model = registry.get(project, request.getName(), request.getVersion());
+            GetModelResponse.Builder response = GetModelResponse.newBuilder().setModel(PredictProtos.toProto(model));
+            for (ChampionPeriod p : registry.history(project, request.getName())) {
+                Builder period = io.commandcenter.proto.v1.ChampionPeriod.newBuilder().setVersion(p.version())
+                        .setStartTime(TelemetryProtoMapper.timestamp(p.start())).setPromotedBy(p.promotedBy())
+                        .setReason(p.reason());
+                if (p.end() != null) {
+                    period.setEndTime(TelemetryProtoMapper.timestamp(p.end()));
+                }
+                response.addChampionHistory(period);
+            }
+            observer.onNext(response.build());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void registerModel(RegisterModelRequest request, StreamObserver<RegisterModelResponse> observer) {
+        try {
+            Caller caller = CallContext.caller();
+            if (request.getOnnx().isEmpty()) {
+                throw HubException.invalid("REQUIRED", "onnx", "onnx (the model file) is required");
+            }
+            if (request.getSidecarJson().isBlank()) {
+                throw HubException.invalid("REQUIRED", "sidecar_json", "sidecar_json (the model's metadata) is required");
+            }
+            ModelMetadata metadata;
+            try {
+                metadata = new SidecarJson().read(request.getSidecarJson().getBytes(StandardCharsets.UTF_8));
+            } catch (ModelsException | IllegalArgumentException | java.io.UncheckedIOException e) {
+                throw HubException.invalid("SIDECAR_INVALID", "sidecar_json", "the sidecar is not valid: " + e.getMessage());
+            }
+            ModelRegistry.Registration registration = registry.register(caller.project(),
+                    new ModelArtifact(metadata, request.getOnnx().toByteArray()), request.getPromote(),
+                    caller.principal(), request.getReason());
+            observer.onNext(RegisterModelResponse.newBuilder().setModel(PredictProtos.toProto(registration.model()))
+                    .addAllWarnings(registration.warnings()).build());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void promoteModel(PromoteModelRequest request, StreamObserver<PromoteModelResponse> observer) {
+        try {
+            requireName(request.getName());
+            if (request.getVersion().isEmpty()) {
+                throw HubException.invalid("REQUIRED", "version", "version is required");
+            }
+            PredictGrpcService.checkModel(request.getName(), request.getVersion(), "name", "version");
+            if (request.getReason().length() > 512) {
+                throw HubException.invalid("TOO_LONG", "reason", "reason is longer than 512 characters");
+            }
+            Caller caller = CallContext.caller();
+            ModelRegistry.Promotion promotion = registry.promote(caller.project(), request.getName(),
+                    request.getVersion(), caller.principal(), request.getReason());
+            observer.onNext(PromoteModelResponse.newBuilder().setModel(PredictProtos.toProto(promotion.model()))
+                    .setPreviousVersion(promotion.previousVersion().orElse("")).build());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    private static void requireName(String name) {
+        if (name.isEmpty()) {
+            throw HubException.invalid("REQUIRED", "name", "name is required");
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package io.commandcenter.hub.predict.grpc;
+
+import io.commandcenter.hub.error.ErrorKind;
+import io.commandcenter.hub.error.FieldViolation;
+import io.commandcenter.hub.error.HubException;
+import io.commandcenter.hub.error.Violations;
+import io.commandcenter.hub.predict.EntityKey;
+import io.commandcenter.hub.predict.PredictionRecord;
+import io.commandcenter.hub.predict.PredictionService;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.telemetry.HealthSampleRecord;
+import io.commandcenter.hub.telemetry.RecordRules;
+import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
+import io.commandcenter.hub.transport.grpc.CallContext;
+import io.commandcenter.hub.transport.grpc.GrpcErrors;
+import io.commandcenter.models.backtest.BacktestResult;
+import io.commandcenter.models.backtest.BacktestRow;
+import io.commandcenter.proto.v1.BacktestRequest;
+import io.commandcenter.proto.v1.BacktestResponse;
+import io.commandcenter.proto.v1.BacktestRows;
+import io.commandcenter.proto.v1.BacktestStart;
+import io.commandcenter.proto.v1.BacktestSummary;
+import io.commandcenter.proto.v1.GetPredictionRequest;
+import io.commandcenter.proto.v1.GetPredictionResponse;
+import io.commandcenter.proto.v1.HealthSample;
+import io.commandcenter.proto.v1.ListPredictionsRequest;
+import io.commandcenter.proto.v1.ListPredictionsResponse;
+import io.commandcenter.proto.v1.PredictRequest;
+import io.commandcenter.proto.v1.PredictResponse;
+import io.commandcenter.proto.v1.PredictServiceGrpc;
+import io.commandcenter.proto.v1.TelemetryRecord;
+import io.grpc.stub.StreamObserver;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** {@code PredictService}: validate, call {@link PredictionService}, map. */
+public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceImplBase {
+    /** Largest CSV a backtest accepts. */
+    public static final int MAX_CSV_BYTES = 64 << 20;
+    private static final int ROWS_PER_MESSAGE = 2_000;
+    private static final Pattern MODEL_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+    private static final Pattern MODEL_VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.]{0,63}");
+
+    private final PredictionService service;
+    private final TelemetryProtoMapper mapper;
+    private final RecordRules rules;
+
+    public PredictGrpcService(PredictionService service, RecordRules rules) {
+        this.service = service;
+        this.rules = rules;
+        this.mapper = new TelemetryProtoMapper(rules);
+    }
+
+    @Override
+    public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
+        try {
+            ProjectId project = CallContext.caller().project();
+            checkModel(request.getModel(), request.getModelVersion(), "model", "model_version");
+            PredictionService.Answer answer = switch (request.getInputCase()) {
+                case FEATURES -> {
+                    if (request.getModel().isEmpty()) {
+                        throw HubException.invalid("REQUIRED", "model", "model is required with features");
+                    }
+                    long observations = request.getFeatures().getObservations();
+                    if (observations < 0) {
+                        throw HubException.invalid("OUT_OF_RANGE", "features.observations", "observations must be >= 0");
+                    }
+                    yield service.predictFeatures(project, request.getModel(), request.getModelVersion(),
+                            request.getFeatures().getValuesMap(), observations == 0 ? 64 : observations);
+                }
+                case WINDOW -> service.predictWindow(project, request.getModel(), request.getModelVersion(),
+                        window(request.getWindow().getSamplesList()));
+                case ENTITY -> {
+                    Violations v = new Violations();
+                    rules.entityKind(v, "entity.kind", request.getEntity().getKind());
+                    rules.requiredId(v, "entity.id", request.getEntity().getId(), 128);
+                    v.throwIfAny("INVALID_ARGUMENT", "invalid entity");
+                    yield service.predictEntity(project, new EntityKey(project, request.getEntity().getKind(),
+                            request.getEntity().getId()), request.getModelVersion());
+                }
+                case INPUT_NOT_SET -> throw HubException.invalid("REQUIRED", "input",
+                        "set one input: features, window or entity");
+            };
+            observer.onNext(PredictProtos.toProto(answer.key(), answer.prediction()));
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    private List<HealthSampleRecord> window(List<HealthSample> samples) {
+        if (samples.size() > PredictionService.MAX_WINDOW) {
+            throw HubException.invalid("TOO_MANY", "window.samples",
+                    "at most " + PredictionService.MAX_WINDOW + " samples per window, got " + samples.size());
+        }
+        List<HealthSampleRecord> records = new ArrayList<>(samples.size());
+        List<FieldViolation> violations = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            HealthSample sample = samples.get(i);
+            // a window belongs to one service: it need not repeat the name
+            if (sample.getService().isEmpty()) {
+                sample = sample.toBuilder().setService("window").build();
+            }
+            TelemetryProtoMapper.Mapped mapped = mapper.fromProto(TelemetryRecord.newBuilder().setHealthSample(sample).build());
+            if (mapped.isValid()) {
+                records.add((HealthSampleRecord) mapped.record());
+            } else {
+                String prefix = "window.samples[" + i + "]";
+                mapped.violations().forEach(v -> violations.add(new FieldViolation(
+                        prefix + v.field().substring("health_sample".length()), v.reason(), v.message())));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new HubException(ErrorKind.INVALID, "INVALID_WINDOW", "invalid window sample: "
+                    + violations.get(0).field() + ": " + violations.get(0).message(), Map.of(), violations, null);
+        }
+        return records;
+    }
+
+    @Override
+    public void listPredictions(ListPredictionsRequest request, StreamObserver<ListPredictionsResponse> observer) {
+        try {
+            ProjectId project = CallContext.caller().project();
+            if (!request.getModel().isEmpty()) {
+                checkModel(request.getModel(), "", "model", "");
+            }
+            if (!request.getTargetId().isEmpty()) {
+                Violations v = new Violations();
+                rules.requiredId(v, "target_id", request.getTargetId(), 128);
+                v.throwIfAny("INVALID_ARGUMENT", "invalid request");
+            }
+            PredictionService.Page page = service.list(project, emptyToNull(request.getTargetId()),
+                    emptyToNull(request.getModel()),
+                    TelemetryProtoMapper.instant(request.hasStartTime(), request.getStartTime(), "start_time"),
+                    TelemetryProtoMapper.instant(request.hasEndTime(), request.getEndTime(), "end_time"),
+                    request.getPageSize(), request.getPageToken());
+            ListPredictionsResponse.Builder response = ListPredictionsResponse.newBuilder()
+                    .setNextPageToken(page.nextToken());
+            for (PredictionRecord p : page.predictions()) {
+                response.addPredictions(PredictProtos.toProto(p));
+            }
+            observer.onNext(response.build());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void getPrediction(GetPredictionRequest request, StreamObserver<GetPredictionResponse> observer) {
+        try {
+            PredictionRecord p = service.get(CallContext.caller().project(), request.getPredictionId());
+            observer.onNext(GetPredictionResponse.newBuilder().setPrediction(PredictProtos.toProto(p)).build());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public StreamObserver<BacktestRequest> backtest(StreamObserver<BacktestResponse> observer) {
+        ProjectId project = CallContext.caller().project();
+        return new StreamObserver<>() {
+            private BacktestStart start;
+            private final ByteArrayOutputStream csv = new ByteArrayOutputStream();
+            private boolean failed;
+
+            @Override
+            public void onNext(BacktestRequest request) {
+                if (failed) {
+                    return;
+                }
+                try {
+                    if (start == null) {
+                        if (!request.hasStart()) {
+                            throw HubException.invalid("REQUIRED", "start", "the first message must be start");
+                        }
+                        checkModel(request.getStart().getModel(), request.getStart().getModelVersion(), "start.model",
+                                "start.model_version");
+                        start = request.getStart();
+                        return;
+                    }
+                    if (!request.hasCsvChunk() && request.hasStart()) {
+                        throw HubException.invalid("UNEXPECTED", "start", "start may only be sent first");
+                    }
+                    if (csv.size() + request.getCsvChunk().size() > MAX_CSV_BYTES) {
+                        throw HubException.exhausted("CSV_TOO_LARGE", "a backtest takes at most "
+                                + (MAX_CSV_BYTES >> 20) + " MiB of CSV");
+                    }
+                    request.getCsvChunk().writeTo(csv);
+                } catch (RuntimeException | java.io.IOException e) {
+                    failed = true;
+                    observer.onError(GrpcErrors.toStatus(e));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                failed = true;
+            }
+
+            @Override
+            public void onCompleted() {
+                if (failed) {
+                    return;
+                }
+                try {
+                    if (start == null) {
+                        throw HubException.invalid("REQUIRED", "start", "the stream had no start message");
+                    }
+                    BacktestResult result = service.backtest(project, start.getModel(), start.getModelVersion(),
+                            start.getLabelColumn(), new InputStreamReader(
+                                    new java.io.ByteArrayInputStream(csv.toByteArray()), StandardCharsets.UTF_8));
+                    BacktestRows.Builder chunk = BacktestRows.newBuilder();
+                    for (BacktestRow row : result.rows()) {
+                        chunk.addRows(io.commandcenter.proto.v1.BacktestRow.newBuilder().setTimestamp(row.timestamp())
+                                .setRisk(row.risk()).setConfidence(row.confidence()).setTopFactor(row.topFactor()));
+                        if (chunk.getRowsCount() == ROWS_PER_MESSAGE) {
+                            observer.onNext(BacktestResponse.newBuilder().setRows(chunk).build());
+                            chunk = BacktestRows.newBuilder();
+                        }
+                    }
+                    if (chunk.getRowsCount() > 0) {
+                        observer.onNext(BacktestResponse.newBuilder().setRows(chunk).build());
+                    }
+                    observer.onNext(BacktestResponse.newBuilder().setSummary(summary(result, start)).build());
+                    observer.onCompleted();
+                } catch (RuntimeException e) {
+                    observer.onError(GrpcErrors.toStatus(e));
+                }
+            }
+        };
+    }
+
+    private static BacktestSummary summary(BacktestResult result, BacktestStart start) {
+        BacktestSummary.Builder b = BacktestSummary.newBuilder().setRows(result.rows().size())
+                .setModel(start.getModel().isEmpty() ? "service_health" : start.getModel())
+                .setModelVersion(start.getModelVersion());
+        result.summary().ifPresentOrElse(s -> b.setLabelled(true).setThreshold(s.threshold())
+                        .setPrecision(s.point().precision()).setRecall(s.point().recall()).setF1(s.point().f1())
+                        .setIncidentPrecision(s.incident().precision()).setIncidentRecall(s.incident().recall())
+                        .setIncidentF1(s.incident().f1()).setMeanLeadRows(s.meanLeadRows())
+                        .setEarlyWarning(s.earlyWarning())
+                        .setDescription(io.commandcenter.models.backtest.Backtest.describe(s)),
+                () -> b.setLabelled(false).setDescription(result.rows().size() + " rows scored (no labels)"));
+        return b.build();
+    }
+
+    static void checkModel(String name, String version, String nameField, String versionField) {
+        Violations v = new Violations();
+        if (!name.isEmpty() && !MODEL_NAME.matcher(name).matches()) {
+            v.add(nameField, "BAD_FORMAT", "a model name is [a-z][a-z0-9_]*, at most 64 characters; got '" + name + "'");
+        }
+        if (!version.isEmpty() && !MODEL_VERSION.matcher(version).matches()) {
+            v.add(versionField, "BAD_FORMAT", "a model version is [0-9A-Za-z][0-9A-Za-z.]*, at most 64 characters");
+        }
+        v.throwIfAny("INVALID_ARGUMENT", "invalid model");
+    }
+
+    private static String emptyToNull(String value) {
+        return value.isEmpty() ? null : value;
+    }
+}

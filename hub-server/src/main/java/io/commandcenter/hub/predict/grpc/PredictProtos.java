@@ -1,0 +1,111 @@
+package io.commandcenter.hub.predict.grpc;
+
+import io.commandcenter.hub.predict.PredictionRecord;
+import io.commandcenter.hub.predict.RegisteredModel;
+import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.inference.RiskPrediction;
+import io.commandcenter.models.confidence.Confidence;
+import io.commandcenter.models.explain.Factor;
+import io.commandcenter.proto.v1.ConfidenceTerms;
+import io.commandcenter.proto.v1.EntityRef;
+import io.commandcenter.proto.v1.Model;
+import io.commandcenter.proto.v1.ModelType;
+import io.commandcenter.proto.v1.Prediction;
+import io.commandcenter.proto.v1.PredictionCreated;
+import io.commandcenter.proto.v1.PredictResponse;
+
+import java.util.List;
+
+/** Predictions and models, domain → wire. */
+public final class PredictProtos {
+    private PredictProtos() {
+    }
+
+    public static Prediction toProto(PredictionRecord p) {
+        return Prediction.newBuilder()
+                .setPredictionId(p.id())
+                .setProjectId(p.project().value())
+                .setTarget(EntityRef.newBuilder().setKind(p.targetKind()).setId(p.targetId()))
+                .setPredictionType(p.type())
+                .setRisk(p.risk())
+                .setConfidence(p.confidence().value())
+                .setConfidenceTerms(terms(p.confidence()))
+                .setRecommendedAction(p.recommendedAction())
+                .addAllFactors(factors(p.factors()))
+                .setModel(p.modelName())
+                .setModelVersion(p.modelVersion())
+                .setThreshold(p.threshold())
+                .setTraceId(p.traceId())
+                .setCreateTime(TelemetryProtoMapper.timestamp(p.createdAt()))
+                .setModelRunId(p.modelRunId())
+                .setObservedTime(TelemetryProtoMapper.timestamp(p.observedAt()))
+                .build();
+    }
+
+    /** The event payload: the seed's fields plus confidence, factors and the prediction's id. */
+    public static PredictionCreated event(PredictionRecord p) {
+        return PredictionCreated.newBuilder()
+                .setType(p.type())
+                .setEntity(p.targetKind())
+                .setId(p.targetId())
+                .setRisk(p.risk())
+                .setRecommendedAction(p.recommendedAction())
+                .setModel(p.modelName() + "_v" + p.modelVersion())
+                .setTimestamp(TelemetryProtoMapper.timestamp(p.createdAt()))
+                .setConfidence(p.confidence().value())
+                .addAllFactors(factors(p.factors()))
+                .setPredictionId(p.id())
+                .build();
+    }
+
+    public static PredictResponse toProto(ModelKey key, RiskPrediction p) {
+        return PredictResponse.newBuilder()
+                .setRisk(p.risk())
+                .setConfidence(p.confidence().value())
+                .setConfidenceTerms(terms(p.confidence()))
+                .setThreshold(p.threshold())
+                .setAlarm(p.alarm())
+                .setRecommendedAction(p.recommendedAction())
+                .addAllFactors(factors(p.factors()))
+                .setModel(key.name())
+                .setModelVersion(key.version())
+                .build();
+    }
+
+    public static Model toProto(RegisteredModel m) {
+        return Model.newBuilder()
+                .setModelId(m.modelId())
+                .setProjectId(m.project().value())
+                .setName(m.name())
+                .setVersion(m.version())
+                .setType(switch (m.metadata().type()) {
+                    case PREDICTIVE -> ModelType.MODEL_TYPE_PREDICTIVE;
+                    case CLASSIFIER -> ModelType.MODEL_TYPE_CLASSIFIER;
+                    case RECOMMENDER -> ModelType.MODEL_TYPE_RECOMMENDER;
+                })
+                .setPath(m.path())
+                .putAllMetrics(m.metadata().metrics())
+                .setThreshold(m.metadata().threshold())
+                .addAllFeatures(m.metadata().features())
+                .setChampion(m.champion())
+                .setCreateTime(TelemetryProtoMapper.timestamp(m.createdAt()))
+                .setPipeline(m.metadata().pipeline())
+                .setDataHash(m.metadata().dataHash() == null ? "" : m.metadata().dataHash())
+                .setTrainingWindow(m.metadata().trainingWindow() == null ? "" : m.metadata().trainingWindow())
+                .setCodeVersion(m.metadata().codeVersion() == null ? "" : m.metadata().codeVersion())
+                .setOnnxSha256(m.onnxSha256())
+                .build();
+    }
+
+    static ConfidenceTerms terms(Confidence c) {
+        return ConfidenceTerms.newBuilder().setCalibration(c.calibration()).setAmount(c.amount())
+                .setFreshness(c.freshness()).setAgreement(c.agreement()).build();
+    }
+
+    static List<io.commandcenter.proto.v1.Factor> factors(List<Factor> factors) {
+        return factors.stream().map(f -> io.commandcenter.proto.v1.Factor.newBuilder().setFeature(f.feature())
+                .setMetric(f.metric() == null ? "" : f.metric()).setValue(f.value())
+                .setContribution(f.contribution()).build()).toList();
+    }
+}

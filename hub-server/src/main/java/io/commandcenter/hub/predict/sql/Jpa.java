@@ -1,0 +1,60 @@
+package io.commandcenter.hub.predict.sql;
+
+import io.commandcenter.hub.error.HubException;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.PersistenceException;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.function.Function;
+
+/** Resource-local JPA work in one transaction, with database failures as UNAVAILABLE. */
+final class Jpa {
+    private final EntityManagerFactory emf;
+
+    Jpa(EntityManagerFactory emf) {
+        this.emf = emf;
+    }
+
+    /** Runs {@code work} in a transaction and commits. */
+    <T> T write(Function<EntityManager, T> work) {
+        EntityManager em = emf.createEntityManager();
+        EntityTransaction tx = em.getTransaction();
+        try {
+            tx.begin();
+            T result = work.apply(em);
+            tx.commit();
+            return result;
+        } catch (PersistenceException e) {
+            throw HubException.unavailable("STORE_UNAVAILABLE", "database write failed: " + e.getMessage(), e);
+        } finally {
+            if (tx.isActive()) {
+                tx.rollback();
+            }
+            em.close();
+        }
+    }
+
+    /** Runs {@code work} without a transaction. */
+    <T> T read(Function<EntityManager, T> work) {
+        EntityManager em = emf.createEntityManager();
+        try {
+            return work.apply(em);
+        } catch (PersistenceException e) {
+            throw HubException.unavailable("STORE_UNAVAILABLE", "database read failed: " + e.getMessage(), e);
+        } finally {
+            em.close();
+        }
+    }
+
+    static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+}

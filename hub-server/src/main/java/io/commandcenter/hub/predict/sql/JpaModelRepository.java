@@ -1,0 +1,90 @@
+package io.commandcenter.hub.predict.sql;
+
+import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.predict.ChampionPeriod;
+import io.commandcenter.hub.predict.ModelRepository;
+import io.commandcenter.hub.project.ProjectId;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The model registry's rows in SQL, through JPA. */
+public final class JpaModelRepository implements ModelRepository {
+    private final Jpa jpa;
+
+    public JpaModelRepository(Database database) {
+        this.jpa = new Jpa(database.entityManagerFactory());
+    }
+
+    @Override
+    public void insert(Row row) {
+        jpa.write(em -> {
+            em.persist(new ModelEntity(row.modelId(), row.project().value(), row.name(), row.version(), row.type(),
+                    row.path(), row.onnxSha256(), row.threshold(), row.metricsJson(), Jpa.ts(row.createdAt())));
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Row> find(ProjectId project, String name, String version) {
+        return jpa.read(em -> em.createQuery("SELECT m FROM ModelEntity m WHERE m.projectId = :p AND m.name = :n "
+                        + "AND m.version = :v", ModelEntity.class)
+                .setParameter("p", project.value()).setParameter("n", name).setParameter("v", version)
+                .getResultStream().findFirst().map(JpaModelRepository::row));
+    }
+
+    @Override
+    public List<Row> list(ProjectId project, String name) {
+        return jpa.read(em -> (name == null || name.isEmpty()
+                ? em.createQuery("SELECT m FROM ModelEntity m WHERE m.projectId = :p ORDER BY m.name, m.createdAt DESC",
+                ModelEntity.class).setParameter("p", project.value())
+                : em.createQuery("SELECT m FROM ModelEntity m WHERE m.projectId = :p AND m.name = :n "
+                + "ORDER BY m.createdAt DESC", ModelEntity.class).setParameter("p", project.value()).setParameter("n", name))
+                .getResultList().stream().map(JpaModelRepository::row).toList());
+    }
+
+    @Override
+    public boolean hasModels(ProjectId project) {
+        return jpa.read(em -> em.createQuery("SELECT COUNT(m) FROM ModelEntity m WHERE m.projectId = :p", Long.class)
+                .setParameter("p", project.value()).getSingleResult() > 0);
+    }
+
+    @Override
+    public List<Champion> currentChampions() {
+        return jpa.read(em -> em.createQuery("SELECT c FROM ModelChampionEntity c WHERE c.endTime IS NULL",
+                        ModelChampionEntity.class).getResultList().stream()
+                .map(c -> new Champion(ProjectId.of(c.getProjectId()), c.getName(), c.getVersion(), c.getModelId()))
+                .toList());
+    }
+
+    @Override
+    public List<ChampionPeriod> championHistory(ProjectId project, String name) {
+        return jpa.read(em -> em.createQuery("SELECT c FROM ModelChampionEntity c WHERE c.projectId = :p AND c.name = :n "
+                        + "ORDER BY c.startTime DESC", ModelChampionEntity.class)
+                .setParameter("p", project.value()).setParameter("n", name).getResultList().stream()
+                .map(c -> new ChampionPeriod(c.getVersion(), c.getModelId(), Jpa.instant(c.getStartTime()),
+                        Jpa.instant(c.getEndTime()), c.getPromotedBy(), c.getReason()))
+                .toList());
+    }
+
+    @Override
+    public void promote(ProjectId project, Row model, Instant at, String promotedBy, String reason) {
+        jpa.write(em -> {
+            for (ModelChampionEntity current : em.createQuery("SELECT c FROM ModelChampionEntity c WHERE "
+                            + "c.projectId = :p AND c.name = :n AND c.endTime IS NULL", ModelChampionEntity.class)
+                    .setParameter("p", project.value()).setParameter("n", model.name()).getResultList()) {
+                current.end(Jpa.ts(at));
+            }
+            em.persist(new ModelChampionEntity(UUID.randomUUID().toString(), project.value(), model.name(),
+                    model.version(), model.modelId(), Jpa.ts(at), promotedBy, reason));
+            return null;
+        });
+    }
+
+    private static Row row(ModelEntity m) {
+        return new Row(m.getModelId(), ProjectId.of(m.getProjectId()), m.getName(), m.getVersion(), m.getType(),
+                m.getPath(), m.getOnnxSha256(), m.getThreshold(), m.getMetricsJson(), Jpa.instant(m.getCreatedAt()));
+    }
+}

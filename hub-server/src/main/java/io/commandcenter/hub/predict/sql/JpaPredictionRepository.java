@@ -1,0 +1,140 @@
+package io.commandcenter.hub.predict.sql;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.predict.ModelRun;
+import io.commandcenter.hub.predict.PredictionRecord;
+import io.commandcenter.hub.predict.PredictionRepository;
+import io.commandcenter.hub.predict.RunJson;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.models.confidence.Confidence;
+import io.commandcenter.models.explain.Factor;
+import jakarta.persistence.TypedQuery;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Predictions and model runs in SQL, through JPA. */
+public final class JpaPredictionRepository implements PredictionRepository {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Jpa jpa;
+
+    public JpaPredictionRepository(Database database) {
+        this.jpa = new Jpa(database.entityManagerFactory());
+    }
+
+    @Override
+    public void save(PredictionRecord p, ModelRun run) {
+        jpa.write(em -> {
+            em.persist(entity(run));
+            em.persist(new PredictionEntity(p.id(), p.project().value(), p.targetKind(), p.targetId(), p.type(),
+                    p.risk(), p.confidence().value(), write(RunJson.confidence(p.confidence())), p.recommendedAction(),
+                    write(RunJson.factors(p.factors())), p.modelName(), p.modelVersion(), p.threshold(), p.traceId(),
+                    p.modelRunId(), Jpa.ts(p.observedAt()), Jpa.ts(p.createdAt())));
+            return null;
+        });
+    }
+
+    @Override
+    public void saveRuns(List<ModelRun> runs) {
+        jpa.write(em -> {
+            runs.forEach(r -> em.persist(entity(r)));
+            return null;
+        });
+    }
+
+    @Override
+    public List<PredictionRecord> list(ProjectId project, Query q) {
+        StringBuilder jpql = new StringBuilder("SELECT p FROM PredictionEntity p WHERE p.projectId = :project");
+        if (q.targetId() != null) {
+            jpql.append(" AND p.targetId = :target");
+        }
+        if (q.model() != null) {
+            jpql.append(" AND p.modelName = :model");
+        }
+        if (q.start() != null) {
+            jpql.append(" AND p.createdAt >= :start");
+        }
+        if (q.end() != null) {
+            jpql.append(" AND p.createdAt < :end");
+        }
+        if (q.afterTime() != null) {
+            jpql.append(" AND (p.createdAt < :afterTime OR (p.createdAt = :afterTime AND p.predictionId < :afterId))");
+        }
+        jpql.append(" ORDER BY p.createdAt DESC, p.predictionId DESC");
+        return jpa.read(em -> {
+            TypedQuery<PredictionEntity> query = em.createQuery(jpql.toString(), PredictionEntity.class)
+                    .setParameter("project", project.value()).setMaxResults(q.limit() + 1);
+            if (q.targetId() != null) {
+                query.setParameter("target", q.targetId());
+            }
+            if (q.model() != null) {
+                query.setParameter("model", q.model());
+            }
+            if (q.start() != null) {
+                query.setParameter("start", Jpa.ts(q.start()));
+            }
+            if (q.end() != null) {
+                query.setParameter("end", Jpa.ts(q.end()));
+            }
+            if (q.afterTime() != null) {
+                query.setParameter("afterTime", Jpa.ts(q.afterTime())).setParameter("afterId", q.afterId());
+            }
+            List<PredictionRecord> out = new ArrayList<>();
+            query.getResultList().forEach(e -> out.add(record(e)));
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<PredictionRecord> get(ProjectId project, String predictionId) {
+        return jpa.read(em -> Optional.ofNullable(em.find(PredictionEntity.class, predictionId))
+                .filter(e -> e.getProjectId().equals(project.value()))
+                .map(JpaPredictionRepository::record));
+    }
+
+    private static ModelRunEntity entity(ModelRun r) {
+        return new ModelRunEntity(r.runId(), r.project().value(), r.modelId(), r.targetKind(), r.targetId(),
+                r.kind().name(), r.runs(), r.inputJson(), r.outputJson(), r.confidence(), Jpa.ts(r.executedAt()));
+    }
+
+    private static PredictionRecord record(PredictionEntity e) {
+        Map<String, Double> terms = read(e.getConfidenceTermsJson(), new TypeReference<>() {
+        });
+        List<Map<String, Object>> factors = read(e.getFactorsJson(), new TypeReference<>() {
+        });
+        List<Factor> parsed = new ArrayList<>();
+        for (Map<String, Object> f : factors) {
+            parsed.add(new Factor((String) f.get("feature"), (String) f.get("metric"),
+                    ((Number) f.get("value")).floatValue(), ((Number) f.get("reference")).floatValue(),
+                    ((Number) f.get("contribution")).doubleValue()));
+        }
+        Confidence confidence = new Confidence(e.getConfidence(), terms.get("calibration"), terms.get("amount"),
+                terms.get("freshness"), terms.get("agreement"));
+        return new PredictionRecord(e.getPredictionId(), ProjectId.of(e.getProjectId()), e.getTargetEntity(),
+                e.getTargetId(), e.getPredictionType(), e.getRisk(), confidence, e.getRecommendedAction(), parsed,
+                e.getModelName(), e.getModelVersion(), e.getThreshold(), e.getTraceId(), e.getModelRunId(),
+                Jpa.instant(e.getObservedAt()), Jpa.instant(e.getCreatedAt()));
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable stored JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

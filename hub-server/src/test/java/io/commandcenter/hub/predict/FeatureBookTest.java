@@ -1,0 +1,107 @@
+package io.commandcenter.hub.predict;
+
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.telemetry.AuditRecord;
+import io.commandcenter.hub.telemetry.EntityId;
+import io.commandcenter.hub.telemetry.HealthSampleRecord;
+import io.commandcenter.hub.telemetry.TaskHistoryRecord;
+import io.commandcenter.hub.telemetry.WorkflowRunHistoryRecord;
+import io.commandcenter.models.features.FeatureVector;
+import io.commandcenter.models.features.TelemetryFeatures;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FeatureBookTest {
+    static final ProjectId P = ProjectId.of("p");
+    static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    final FeatureBook book = new FeatureBook(3);
+
+    static HealthSampleRecord sample(int i, double latency, Map<String, Double> metrics) {
+        return new HealthSampleRecord("s-" + i, "api", T0.plusSeconds(60L * i), 1.0, latency, 0.01, 0.4, 0.5, metrics);
+    }
+
+    @Test
+    void healthSamples_feedTheTelemetryPipeline_asTheServiceEntity_withTheirRhythm() {
+        for (int i = 0; i < 100; i++) {
+            book.apply(P, sample(i, 100 + (i % 7), Map.of("queue_depth", (double) (i % 5))), "trace-" + i);
+        }
+
+        EntityFeatures api = book.get(new EntityKey(P, EntityKey.SERVICE, "api")).orElseThrow();
+        FeatureVector v = api.vector(T0.plusSeconds(6000));
+        assertThat(api.model()).isEqualTo(FeatureBook.SERVICE_HEALTH);
+        assertThat(api.observations()).isEqualTo(100);
+        assertThat(api.interval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(api.traceId()).isEqualTo("trace-99");
+        assertThat(v.schema()).isEqualTo(TelemetryFeatures.SCHEMA);
+        assertThat(v.value(TelemetryFeatures.HEALTH_ERROR_RATE)).isEqualTo(0.01f);
+        for (float f : v.values()) {
+            assertThat(f).isFinite();
+        }
+    }
+
+    @Test
+    void aLatencySpike_isBlamedOnTheLatencyMetric() {
+        for (int i = 0; i < 100; i++) {
+            book.apply(P, sample(i, 100 + (i % 3), Map.of()), "");
+        }
+        book.apply(P, sample(100, 900, Map.of()), "");
+
+        FeatureVector v = book.get(new EntityKey(P, EntityKey.SERVICE, "api")).orElseThrow().vector(T0);
+        assertThat(v.value(TelemetryFeatures.RES_MAX)).isGreaterThan(1f);
+        assertThat(v.source(TelemetryFeatures.RES_MAX)).isEqualTo(TelemetryFeatures.METRIC_LATENCY_P50);
+    }
+
+    @Test
+    void latencyPercentileMetrics_becomeThePipelinesPercentiles() {
+        for (int i = 0; i < 80; i++) {
+            book.apply(P, sample(i, 100, Map.of("latency_p99_ms", 400.0 + (i % 4), "latency_p95_ms", 250.0)), "");
+        }
+
+        FeatureVector v = book.get(new EntityKey(P, EntityKey.SERVICE, "api")).orElseThrow().vector(T0);
+        // ln(p99 / p50) = ln(~401.5 / 100)
+        assertThat(v.value(TelemetryFeatures.HEALTH_LATENCY_SKEW)).isCloseTo((float) Math.log(403 / 100.0), org.assertj.core.data.Offset.offset(0.01f));
+    }
+
+    @Test
+    void aRecordOlderThanItsEntitysLatest_isSkippedAndCounted() {
+        book.apply(P, sample(10, 100, Map.of()), "");
+
+        assertThat(book.apply(P, sample(5, 100, Map.of()), "")).isEmpty();
+        assertThat(book.skippedLate()).isEqualTo(1);
+    }
+
+    @Test
+    void auditsTasksAndRuns_feedTheirOwnPipelines_underTheirOwnEntities() {
+        book.apply(P, new AuditRecord("a-1", "", new EntityId("cluster", "eu-1"), "cis", AuditRecord.Status.FAILED, T0,
+                List.of(new AuditRecord.ComplianceRecord("1.1", AuditRecord.ComplianceStatus.NON_COMPLIANT,
+                        AuditRecord.Severity.CRITICAL, "")), ""), "");
+        book.apply(P, new TaskHistoryRecord("t-1", "9", "devops.restart", null, "", TaskHistoryRecord.Status.FAILED, T0,
+                Duration.ofSeconds(3), "exit 1", ""), "");
+        book.apply(P, new WorkflowRunHistoryRecord("w-1", "r", "auto-restart", null,
+                WorkflowRunHistoryRecord.Status.SUCCEEDED, T0, T0.plusSeconds(30), "", ""), "");
+
+        assertThat(book.get(new EntityKey(P, "cluster", "eu-1")).orElseThrow().model()).isEqualTo(FeatureBook.COMPLIANCE_RISK);
+        assertThat(book.get(new EntityKey(P, EntityKey.TASK, "devops.restart")).orElseThrow().model())
+                .isEqualTo(FeatureBook.WORKFLOW_FAILURE);
+        assertThat(book.get(new EntityKey(P, EntityKey.WORKFLOW, "auto-restart")).orElseThrow().observations()).isEqualTo(1);
+        assertThat(book.get(new EntityKey(P, "cluster", "eu-1")).orElseThrow().vector(T0).values())
+                .as("a critical failing control shows").isNotEqualTo(new float[8]);
+    }
+
+    @Test
+    void theBookIsBounded_forgettingTheLeastRecentlyUpdatedEntity() {
+        for (String service : List.of("a", "b", "c", "d")) {
+            book.apply(P, new HealthSampleRecord("x", service, T0, 1.0, 1.0, 0.0, null, null, Map.of()), "");
+        }
+
+        assertThat(book.size()).isEqualTo(3);
+        assertThat(book.get(new EntityKey(P, EntityKey.SERVICE, "a"))).isEmpty();
+        assertThat(book.keys(P)).hasSize(3);
+    }
+}

@@ -1,0 +1,78 @@
+package io.commandcenter.hub.predict;
+
+import io.commandcenter.hub.project.ProjectId;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.commandcenter.hub.predict.IncidentTracker.Decision.ONGOING;
+import static io.commandcenter.hub.predict.IncidentTracker.Decision.QUIET;
+import static io.commandcenter.hub.predict.IncidentTracker.Decision.RAISE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IncidentTrackerTest {
+    static final EntityKey API = new EntityKey(ProjectId.of("p"), "service", "api");
+    static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    final IncidentTracker tracker = new IncidentTracker(Duration.ofMinutes(10), 0.7, 3);
+
+    List<IncidentTracker.Decision> feed(double... risks) {
+        List<IncidentTracker.Decision> out = new ArrayList<>();
+        for (int i = 0; i < risks.length; i++) {
+            out.add(tracker.observe(API, "m", risks[i], 0.5, T0.plusSeconds(60L * i)));
+        }
+        return out;
+    }
+
+    @Test
+    void anIncident_raisesOnce_howeverLongItLasts() {
+        assertThat(feed(0.1, 0.2, 0.6, 0.9, 0.95, 0.8, 0.7)).containsExactly(QUIET, QUIET, RAISE, ONGOING, ONGOING,
+                ONGOING, ONGOING);
+    }
+
+    @Test
+    void aRiskHoveringAroundTheThreshold_doesNotFlap() {
+        // dips to 0.45 (above 0.7 x 0.5) never count towards closing
+        assertThat(feed(0.6, 0.45, 0.55, 0.45, 0.6)).containsExactly(RAISE, ONGOING, ONGOING, ONGOING, ONGOING);
+    }
+
+    @Test
+    void anIncidentCloses_afterThreeScoresBelowTheLowWater_andANewOneRaisesAfterTheCooldown() {
+        List<IncidentTracker.Decision> first = feed(0.9, 0.1, 0.1, 0.1);
+        IncidentTracker.Decision soon = tracker.observe(API, "m", 0.9, 0.5, T0.plusSeconds(60L * 5));
+        tracker.observe(API, "m", 0.1, 0.5, T0.plusSeconds(60L * 6));
+        tracker.observe(API, "m", 0.1, 0.5, T0.plusSeconds(60L * 7));
+        tracker.observe(API, "m", 0.1, 0.5, T0.plusSeconds(60L * 8));
+        IncidentTracker.Decision later = tracker.observe(API, "m", 0.9, 0.5, T0.plusSeconds(60L * 11));
+
+        assertThat(first).containsExactly(RAISE, ONGOING, ONGOING, QUIET);
+        assertThat(soon).as("re-opened within the cool-down: the same trouble").isEqualTo(ONGOING);
+        assertThat(later).as("a new incident after the cool-down").isEqualTo(RAISE);
+    }
+
+    @Test
+    void aBelowRun_isResetByAScoreAboveTheLowWater() {
+        assertThat(feed(0.9, 0.1, 0.1, 0.4, 0.1, 0.1, 0.1)).containsExactly(RAISE, ONGOING, ONGOING, ONGOING, ONGOING,
+                ONGOING, QUIET);
+    }
+
+    @Test
+    void entitiesAndModels_areTrackedApart() {
+        EntityKey db = new EntityKey(ProjectId.of("p"), "service", "db");
+
+        assertThat(tracker.observe(API, "m", 0.9, 0.5, T0)).isEqualTo(RAISE);
+        assertThat(tracker.observe(db, "m", 0.9, 0.5, T0)).isEqualTo(RAISE);
+        assertThat(tracker.observe(API, "other", 0.9, 0.5, T0)).isEqualTo(RAISE);
+    }
+
+    @Test
+    void retract_letsTheNextHighScoreRaiseAgain() {
+        tracker.observe(API, "m", 0.9, 0.5, T0);
+
+        tracker.retract(API, "m");
+
+        assertThat(tracker.observe(API, "m", 0.9, 0.5, T0.plusSeconds(1))).isEqualTo(RAISE);
+    }
+}

@@ -1,0 +1,414 @@
+package io.commandcenter.hub.predict;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import io.commandcenter.hub.runtime.Hub;
+import io.commandcenter.hub.runtime.HubSettings;
+import io.commandcenter.hub.testing.GrpcFixture;
+import io.commandcenter.hub.testing.Ingest;
+import io.commandcenter.hub.testing.Records;
+import io.commandcenter.hub.testing.Series;
+import io.commandcenter.models.artifact.ModelArtifact;
+import io.commandcenter.models.artifact.SidecarJson;
+import io.commandcenter.models.bootstrap.BootstrapModels;
+import io.commandcenter.proto.v1.BacktestRequest;
+import io.commandcenter.proto.v1.BacktestResponse;
+import io.commandcenter.proto.v1.BacktestStart;
+import io.commandcenter.proto.v1.EntityRef;
+import io.commandcenter.proto.v1.EventServiceGrpc;
+import io.commandcenter.proto.v1.FeatureInput;
+import io.commandcenter.proto.v1.GetModelRequest;
+import io.commandcenter.proto.v1.GetModelResponse;
+import io.commandcenter.proto.v1.GetPredictionRequest;
+import io.commandcenter.proto.v1.HealthSample;
+import io.commandcenter.proto.v1.ListModelsRequest;
+import io.commandcenter.proto.v1.ListModelsResponse;
+import io.commandcenter.proto.v1.ListPredictionsRequest;
+import io.commandcenter.proto.v1.ListPredictionsResponse;
+import io.commandcenter.proto.v1.Model;
+import io.commandcenter.proto.v1.ModelRegistryServiceGrpc;
+import io.commandcenter.proto.v1.PredictRequest;
+import io.commandcenter.proto.v1.PredictResponse;
+import io.commandcenter.proto.v1.PredictServiceGrpc;
+import io.commandcenter.proto.v1.Prediction;
+import io.commandcenter.proto.v1.PromoteModelRequest;
+import io.commandcenter.proto.v1.RegisterModelRequest;
+import io.commandcenter.proto.v1.SubscribeRequest;
+import io.commandcenter.proto.v1.SubscribeResponse;
+import io.commandcenter.proto.v1.TelemetryServiceGrpc;
+import io.commandcenter.proto.v1.WindowInput;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The predictive engine and its services in an assembled hub (real port, embedded database, ONNX Runtime). */
+class PredictiveHubTest {
+    @TempDir
+    Path dir;
+    Hub hub;
+    ManagedChannel channel;
+
+    @BeforeEach
+    void start() {
+        hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
+        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
+    }
+
+    @AfterEach
+    void stop() {
+        channel.shutdownNow();
+        hub.close();
+    }
+
+    PredictServiceGrpc.PredictServiceBlockingStub predict(String project) {
+        return GrpcFixture.scoped(PredictServiceGrpc.newBlockingStub(channel), project);
+    }
+
+    ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub models(String project) {
+        return GrpcFixture.scoped(ModelRegistryServiceGrpc.newBlockingStub(channel), project);
+    }
+
+    void ingest(String project, List<io.commandcenter.proto.v1.IngestRequest> requests) {
+        Ingest.call(GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), project), requests).join();
+        hub.engine().sync();
+    }
+
+    static <T extends com.google.protobuf.Message> T detail(StatusRuntimeException e, Class<T> type) {
+        return StatusProto.fromThrowable(e).getDetailsList().stream().filter(a -> a.is(type)).findFirst().map(a -> {
+            try {
+                return a.unpack(type);
+            } catch (InvalidProtocolBufferException ex) {
+                throw new AssertionError(ex);
+            }
+        }).orElseThrow();
+    }
+
+    static void assertStatus(Runnable call, Status.Code code, String reason) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(code);
+            assertThat(detail(e, ErrorInfo.class).getReason()).isEqualTo(reason);
+        });
+    }
+
+    @Test
+    void aDegradingService_raisesOnePrediction_explained_published_andListedOnlyInItsProject() throws Exception {
+        BlockingQueue<SubscribeResponse> events = new LinkedBlockingQueue<>();
+        GrpcFixture.scoped(EventServiceGrpc.newStub(channel), "shop").subscribe(
+                SubscribeRequest.newBuilder().setPattern("prediction.created").build(), collect(events));
+        assertThat(events.poll(10, TimeUnit.SECONDS).hasStarted()).isTrue();
+        Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+        ingest("shop", Series.degrading("checkout", 240, 40, end, 7));
+        assertThat(hub.engine().stats().runs()).as("every record is scored").isEqualTo(280);
+
+        ListPredictionsResponse listed = predict("shop").listPredictions(ListPredictionsRequest.getDefaultInstance());
+        assertThat(listed.getPredictionsList()).singleElement().satisfies(p -> {
+            assertThat(p.getTarget().getKind()).isEqualTo("service");
+            assertThat(p.getTarget().getId()).isEqualTo("checkout");
+            assertThat(p.getPredictionType()).isEqualTo("risk");
+            assertThat(p.getRisk()).isGreaterThanOrEqualTo(p.getThreshold());
+            assertThat(p.getConfidence()).isBetween(0.0, 1.0);
+            assertThat(p.getFactorsList()).isNotEmpty();
+            assertThat(p.getFactors(0).getContribution()).isPositive();
+            assertThat(p.getRecommendedAction()).isIn("restart", "scale", "notify");
+            assertThat(p.getModel()).isEqualTo("service_health");
+            assertThat(p.getTraceId()).hasSize(32);
+            // raised within the degradation, not during the steady part
+            assertThat(Instant.ofEpochSecond(p.getObservedTime().getSeconds()))
+                    .isAfter(end.minus(40, ChronoUnit.MINUTES));
+        });
+        Prediction prediction = listed.getPredictions(0);
+        assertThat(predict("shop").getPrediction(GetPredictionRequest.newBuilder()
+                .setPredictionId(prediction.getPredictionId()).build()).getPrediction()).isEqualTo(prediction);
+        assertThat(predict("other").listPredictions(ListPredictionsRequest.getDefaultInstance()).getPredictionsList())
+                .isEmpty();
+        assertStatus(() -> predict("other").getPrediction(GetPredictionRequest.newBuilder()
+                .setPredictionId(prediction.getPredictionId()).build()), Status.Code.NOT_FOUND, "PREDICTION_NOT_FOUND");
+
+        SubscribeResponse event = events.poll(10, TimeUnit.SECONDS);
+        assertThat(event).isNotNull();
+        assertThat(event.getEvent().getSubject()).isEqualTo("prediction.created.risk");
+        var payload = event.getEvent().getPayload().getFieldsMap();
+        assertThat(payload).containsKeys("type", "entity", "id", "risk", "recommendedAction", "model", "timestamp",
+                "confidence", "factors", "predictionId");
+        assertThat(payload.get("model").getStringValue()).isEqualTo("service_health_v1.0.0");
+        assertThat(payload.get("predictionId").getStringValue()).isEqualTo(prediction.getPredictionId());
+        assertThat(event.getEvent().getTrace().getTraceparent()).contains(prediction.getTraceId());
+    }
+
+    @Test
+    void aSteadyService_raisesNothing_butItsRunsAreKeptAsAggregates() {
+        ingest("quiet", Series.degrading("billing", 300, 0, Instant.now().truncatedTo(ChronoUnit.SECONDS), 3));
+
+        assertThat(predict("quiet").listPredictions(ListPredictionsRequest.getDefaultInstance()).getPredictionsCount())
+                .isZero();
+        assertThat(hub.engine().stats().runs()).isPositive();
+        assertThat(hub.engine().stats().raised()).isZero();
+    }
+
+    @Test
+    void predict_onAWindow_anEntity_andFeatures_scoresAndExplains() {
+        Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<io.commandcenter.proto.v1.IngestRequest> series = Series.degrading("cart", 200, 20, end, 11);
+        ingest("p", series);
+        WindowInput.Builder window = WindowInput.newBuilder();
+        series.forEach(r -> window.addSamples(r.getRecord().getHealthSample().toBuilder().clearService()));
+
+        PredictResponse byWindow = predict("p").predict(PredictRequest.newBuilder().setWindow(window).build());
+        PredictResponse byEntity = predict("p").predict(PredictRequest.newBuilder()
+                .setEntity(EntityRef.newBuilder().setKind("service").setId("cart")).build());
+
+        for (PredictResponse r : List.of(byWindow, byEntity)) {
+            assertThat(r.getModel()).isEqualTo("service_health");
+            assertThat(r.getModelVersion()).isEqualTo("1.0.0");
+            assertThat(r.getAlarm()).isTrue();
+            assertThat(r.getFactorsList()).hasSize(3);
+        }
+        assertThat(byWindow.getRisk()).as("the window replays what the live pipeline saw")
+                .isCloseTo(byEntity.getRisk(), org.assertj.core.data.Offset.offset(1e-6));
+
+        FeatureInput.Builder features = FeatureInput.newBuilder();
+        hub.registry().metadata(hub.registry().resolve(io.commandcenter.hub.project.ProjectId.of("p"),
+                "workflow_failure", "")).features().forEach(f -> features.putValues(f, 0.0));
+        PredictResponse byFeatures = predict("p").predict(PredictRequest.newBuilder().setModel("workflow_failure")
+                .setFeatures(features).build());
+        assertThat(byFeatures.getRisk()).isBetween(0.0, 1.0);
+        assertThat(byFeatures.getAlarm()).isFalse();
+    }
+
+    @Test
+    void predict_badRequests_nameWhatIsWrong() {
+        assertStatus(() -> predict("p").predict(PredictRequest.getDefaultInstance()), Status.Code.INVALID_ARGUMENT,
+                "REQUIRED");
+        assertStatus(() -> predict("p").predict(PredictRequest.newBuilder().setModel("workflow_failure")
+                .setFeatures(FeatureInput.newBuilder().putValues("fail_rate", 0.1).putValues("bogus", 1)).build()),
+                Status.Code.INVALID_ARGUMENT, "FEATURES_INVALID");
+        assertStatus(() -> predict("p").predict(PredictRequest.newBuilder().setModel("no_such_model")
+                .setFeatures(FeatureInput.newBuilder().putValues("x", 1)).build()), Status.Code.NOT_FOUND,
+                "MODEL_NOT_FOUND");
+        assertStatus(() -> predict("p").predict(PredictRequest.newBuilder().setModel("Bad-Name")
+                .setFeatures(FeatureInput.newBuilder().putValues("x", 1)).build()), Status.Code.INVALID_ARGUMENT,
+                "INVALID_ARGUMENT");
+        assertStatus(() -> predict("p").predict(PredictRequest.newBuilder()
+                .setEntity(EntityRef.newBuilder().setKind("service").setId("never-seen")).build()),
+                Status.Code.NOT_FOUND, "ENTITY_NOT_FOUND");
+        Instant now = Instant.now();
+        assertThatThrownBy(() -> predict("p").predict(PredictRequest.newBuilder().setWindow(WindowInput.newBuilder()
+                .addSamples(HealthSample.newBuilder().setTime(Records.ts(now)).setLatencyMs(1))
+                .addSamples(HealthSample.newBuilder().setTime(Records.ts(now.minusSeconds(60))).setLatencyMs(1))).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
+                        detail(e, BadRequest.class).getFieldViolations(0).getField()).isEqualTo("window.samples[1].time"));
+        assertThatThrownBy(() -> predict("p").predict(PredictRequest.newBuilder().setWindow(WindowInput.newBuilder()
+                .addSamples(HealthSample.newBuilder().setTime(Records.ts(now)).setLatencyMs(Double.NaN))).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
+                        detail(e, BadRequest.class).getFieldViolations(0).getField()).isEqualTo("window.samples[0].latency_ms"));
+        assertStatus(() -> predict("p").getPrediction(GetPredictionRequest.getDefaultInstance()),
+                Status.Code.INVALID_ARGUMENT, "REQUIRED");
+        assertStatus(() -> predict("p").listPredictions(ListPredictionsRequest.newBuilder().setPageToken("nope").build()),
+                Status.Code.INVALID_ARGUMENT, "INVALID_PAGE_TOKEN");
+        assertStatus(() -> predict("p").listPredictions(ListPredictionsRequest.newBuilder().setPageSize(-2).build()),
+                Status.Code.INVALID_ARGUMENT, "OUT_OF_RANGE");
+    }
+
+    @Test
+    void aProject_startsWithTheBootstrapModels_eachItsNamesChampion() {
+        ListModelsResponse models = models("fresh").listModels(ListModelsRequest.getDefaultInstance());
+
+        assertThat(models.getModelsList()).extracting(Model::getName)
+                .containsExactlyInAnyOrder("service_health", "compliance_risk", "workflow_failure");
+        assertThat(models.getModelsList()).allSatisfy(m -> {
+            assertThat(m.getChampion()).isTrue();
+            assertThat(m.getMetricsMap()).isNotEmpty();
+            assertThat(m.getPath()).endsWith(m.getName() + "-" + m.getVersion() + ".onnx");
+            assertThat(m.getOnnxSha256()).hasSize(64);
+        });
+        GetModelResponse health = models("fresh").getModel(GetModelRequest.newBuilder().setName("service_health").build());
+        assertThat(health.getChampionHistoryList()).singleElement().satisfies(p -> {
+            assertThat(p.getPromotedBy()).isEqualTo("bootstrap");
+            assertThat(p.hasEndTime()).isFalse();
+        });
+    }
+
+    static RegisterModelRequest register(ModelArtifact artifact, String version, byte[] onnx,
+                                         Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) {
+        try {
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            var sidecar = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(
+                    new SidecarJson().write(artifact.metadata()));
+            sidecar.put("version", version);
+            edit.accept(sidecar);
+            return RegisterModelRequest.newBuilder().setOnnx(ByteString.copyFrom(onnx))
+                    .setSidecarJson(mapper.writeValueAsString(sidecar)).build();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void registerAndPromote_switchTheChampion_keepHistory_andSurviveARestart() throws Exception {
+        ModelArtifact health = new BootstrapModels().load("service_health");
+        models("m").listModels(ListModelsRequest.getDefaultInstance());
+
+        var registered = models("m").registerModel(register(health, "1.1.0", health.onnx(), s -> { }));
+        var promoted = models("m").promoteModel(PromoteModelRequest.newBuilder().setName("service_health")
+                .setVersion("1.1.0").setReason("better on last week's data").build());
+
+        assertThat(registered.getModel().getChampion()).isFalse();
+        assertThat(promoted.getPreviousVersion()).isEqualTo("1.0.0");
+        assertThat(promoted.getModel().getChampion()).isTrue();
+        GetModelResponse history = models("m").getModel(GetModelRequest.newBuilder().setName("service_health").build());
+        assertThat(history.getModel().getVersion()).isEqualTo("1.1.0");
+        assertThat(history.getChampionHistoryList()).extracting(p -> p.getVersion() + ":" + p.hasEndTime())
+                .containsExactly("1.1.0:false", "1.0.0:true");
+        assertThat(models("other").getModel(GetModelRequest.newBuilder().setName("service_health").build())
+                .getModel().getVersion()).as("champions are per project").isEqualTo("1.0.0");
+
+        channel.shutdownNow();
+        hub.close();
+        hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
+        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
+
+        assertThat(models("m").getModel(GetModelRequest.newBuilder().setName("service_health").build())
+                .getModel().getVersion()).isEqualTo("1.1.0");
+    }
+
+    @Test
+    void register_refusesConflictsMismatchesAndModelsThatCannotExplain() throws Exception {
+        ModelArtifact health = new BootstrapModels().load("service_health");
+        ModelArtifact workflow = new BootstrapModels().load("workflow_failure");
+        models("r").listModels(ListModelsRequest.getDefaultInstance());
+
+        assertStatus(() -> models("r").registerModel(register(health, "1.0.0", workflow.onnx(), s -> { })),
+                Status.Code.ALREADY_EXISTS, "MODEL_VERSION_CONFLICT");
+        assertStatus(() -> models("r").registerModel(register(health, "2.0.0", workflow.onnx(), s -> { })),
+                Status.Code.INVALID_ARGUMENT, "MODEL_INPUT_MISMATCH");
+        assertStatus(() -> models("r").registerModel(register(health, "3.0.0", health.onnx(), s -> s.putArray("reference"))),
+                Status.Code.FAILED_PRECONDITION, "MODEL_NOT_EXPLAINABLE");
+        assertStatus(() -> models("r").registerModel(RegisterModelRequest.newBuilder()
+                .setOnnx(ByteString.copyFromUtf8("x")).setSidecarJson("{not json").build()),
+                Status.Code.INVALID_ARGUMENT, "SIDECAR_INVALID");
+        assertStatus(() -> models("r").registerModel(RegisterModelRequest.getDefaultInstance()),
+                Status.Code.INVALID_ARGUMENT, "REQUIRED");
+        assertStatus(() -> models("r").promoteModel(PromoteModelRequest.newBuilder().setName("service_health")
+                .setVersion("9.9.9").build()), Status.Code.NOT_FOUND, "MODEL_NOT_FOUND");
+        assertThat(models("r").listModels(ListModelsRequest.newBuilder().setName("service_health").build())
+                .getModelsList()).extracting(Model::getVersion).containsExactly("1.0.0");
+    }
+
+    @Test
+    void backtest_overGrpc_scoresEveryRowInOrder_likeTheOfflineReplay() throws Exception {
+        StringBuilder csv = new StringBuilder("t,latency,errors,label\n");
+        for (int t = 0; t < 600; t++) {
+            boolean incident = t >= 500 && t < 530;
+            csv.append(t).append(',').append(incident ? 400 + t % 7 : 100 + t % 5).append(',')
+                    .append(incident ? 0.3 : 0.001).append(',').append(incident ? 1 : 0).append('\n');
+        }
+        List<BacktestResponse> responses = new ArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        StreamObserver<BacktestRequest> stream = GrpcFixture.scoped(PredictServiceGrpc.newStub(channel), "b")
+                .backtest(collect(responses, done));
+        stream.onNext(BacktestRequest.newBuilder().setStart(BacktestStart.newBuilder().setLabelColumn("label")).build());
+        byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i += 1000) {
+            stream.onNext(BacktestRequest.newBuilder()
+                    .setCsvChunk(ByteString.copyFrom(bytes, i, Math.min(1000, bytes.length - i))).build());
+        }
+        stream.onCompleted();
+        done.get(60, TimeUnit.SECONDS);
+
+        List<io.commandcenter.proto.v1.BacktestRow> rows = responses.stream().filter(BacktestResponse::hasRows)
+                .flatMap(r -> r.getRows().getRowsList().stream()).toList();
+        var offline = io.commandcenter.inference.onnx.OfflineBacktest.run(new BootstrapModels().load("service_health"),
+                new io.commandcenter.models.backtest.SeriesCsv("label").read(new java.io.StringReader(csv.toString())));
+        assertThat(rows).hasSize(600);
+        for (int i = 0; i < 600; i++) {
+            assertThat(rows.get(i).getTimestamp()).isEqualTo(Integer.toString(i));
+            assertThat(rows.get(i).getRisk()).isCloseTo(offline.rows().get(i).risk(), org.assertj.core.data.Offset.offset(1e-9));
+        }
+        var summary = responses.get(responses.size() - 1).getSummary();
+        assertThat(summary.getLabelled()).isTrue();
+        assertThat(summary.getIncidentRecall()).as("the one incident is caught").isEqualTo(1.0);
+    }
+
+    @Test
+    void backtest_badStreams_areRefused() throws Exception {
+        CompletableFuture<Void> noStart = new CompletableFuture<>();
+        StreamObserver<BacktestRequest> a = GrpcFixture.scoped(PredictServiceGrpc.newStub(channel), "b")
+                .backtest(collect(new ArrayList<>(), noStart));
+        a.onNext(BacktestRequest.newBuilder().setCsvChunk(ByteString.copyFromUtf8("t,x\n1,2\n")).build());
+        a.onCompleted();
+        CompletableFuture<Void> badCsv = new CompletableFuture<>();
+        StreamObserver<BacktestRequest> b = GrpcFixture.scoped(PredictServiceGrpc.newStub(channel), "b")
+                .backtest(collect(new ArrayList<>(), badCsv));
+        b.onNext(BacktestRequest.newBuilder().setStart(BacktestStart.getDefaultInstance()).build());
+        b.onNext(BacktestRequest.newBuilder().setCsvChunk(ByteString.copyFromUtf8("t,x\n1,2\n2,3,4\n")).build());
+        b.onCompleted();
+
+        for (CompletableFuture<Void> call : List.of(noStart, badCsv)) {
+            StatusRuntimeException e = Ingest.failure(call);
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        }
+    }
+
+    static <T> StreamObserver<T> collect(BlockingQueue<T> into) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+                into.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
+    }
+
+    static <T> StreamObserver<T> collect(List<T> into, CompletableFuture<Void> done) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+                into.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.complete(null);
+            }
+        };
+    }
+
+}
