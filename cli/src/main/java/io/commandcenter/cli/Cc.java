@@ -1,6 +1,9 @@
 package io.commandcenter.cli;
 
+import io.commandcenter.cli.command.BacktestCommand;
 import io.commandcenter.cli.command.EventsCommand;
+import io.commandcenter.cli.command.ModelsCommand;
+import io.commandcenter.cli.command.PredictionsCommand;
 import io.commandcenter.cli.command.IngestCommand;
 import io.commandcenter.cli.command.SamplesCommand;
 import io.commandcenter.cli.command.StatusCommand;
@@ -14,7 +17,7 @@ import java.io.PrintWriter;
 @Command(name = "cc", mixinStandardHelpOptions = true, versionProvider = Cc.Version.class,
         description = "CommandCenter command line: talk to a hub over gRPC.",
         subcommands = {StatusCommand.class, IngestCommand.class, SamplesCommand.class, EventsCommand.class,
-                CommandLine.HelpCommand.class})
+                PredictionsCommand.class, ModelsCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class})
 public final class Cc {
 
     @Option(names = "--hub", defaultValue = "${env:CC_HUB:-localhost:50051}", scope = CommandLine.ScopeType.INHERIT,

@@ -16,6 +16,9 @@ public final class Errors {
 
     public static String describe(Throwable e) {
         StatusRuntimeException status = statusOf(e);
+        if (status == null && e instanceof io.commandcenter.models.ModelsException m) {
+            return m.reason() + ": " + m.getMessage();
+        }
         if (status == null) {
             return e.getMessage() == null ? e.toString() : e.getMessage();
         }
@@ -55,7 +58,8 @@ public final class Errors {
     public static int exitCode(Throwable e) {
         StatusRuntimeException status = statusOf(e);
         if (status == null) {
-            return e instanceof IllegalArgumentException || e instanceof java.io.IOException ? 2 : 1;
+            return e instanceof IllegalArgumentException || e instanceof java.io.IOException
+                    || e instanceof io.commandcenter.models.ModelsException ? 2 : 1;
         }
         return switch (status.getStatus().getCode()) {
             case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE -> 2;

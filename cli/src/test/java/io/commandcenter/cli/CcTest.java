@@ -51,6 +51,14 @@ class CcTest {
         return new Result(exit, out.toString(), err.toString());
     }
 
+    /** A command line without --hub (offline commands). */
+    static Result offline(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Cc.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
     static String project() {
         return "cli-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -136,6 +144,99 @@ class CcTest {
         assertThat(r.err()).contains("--since");
     }
 
+    /** A service that runs steadily for four hours, then degrades: latency, errors and failing checks. */
+    static Path degrading(String name, String service) throws Exception {
+        StringBuilder text = new StringBuilder("timestamp,service,latency_ms,error_rate,uptime\n");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(9);
+        LocalDateTime end = LocalDateTime.now(ZoneOffset.UTC).withNano(0);
+        for (int i = 0; i < 280; i++) {
+            double p = i < 240 ? 0 : Math.min(1, (i - 239) / 10.0);
+            text.append(end.minusMinutes(279 - i).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")))
+                    .append(',').append(service).append(',')
+                    .append(String.format(java.util.Locale.ROOT, "%.2f,%.4f,%.3f", 100 + 300 * p + random.nextDouble(-5, 5),
+                            0.001 + 0.4 * p, 1 - 0.5 * p)).append('\n');
+        }
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void predictions_listAndGet_showTheExplainedPredictionOfADegradingService() throws Exception {
+        String project = project();
+        cc("--project", project, "ingest", "--file", degrading("degrading.csv", "payments").toString());
+        hub.engine().sync();
+
+        Result list = cc("--project", project, "predictions", "list");
+        Result json = cc("--project", project, "predictions", "list", "--json", "--entity", "payments");
+        String id = json.out().lines().findFirst().orElseThrow().replaceAll(".*\"predictionId\":\"([^\"]+)\".*", "$1");
+        Result get = cc("--project", project, "predictions", "get", id);
+
+        assertThat(list.exit()).isZero();
+        assertThat(list.out().lines()).hasSize(2).anyMatch(l -> l.contains("service/payments"));
+        assertThat(get.out()).contains("risk ").contains("confidence").contains("factors").contains("service_health 1.0.0");
+        assertThat(cc("--project", project, "predictions", "get", "no-such-id").exit()).isEqualTo(2);
+        assertThat(cc("--project", project(), "predictions", "list").out()).contains("no predictions");
+    }
+
+    @Test
+    void models_listAndPromote() {
+        String project = project();
+
+        Result list = cc("--project", project, "models", "list");
+        Result promote = cc("--project", project, "models", "promote", "service_health", "1.0.0", "--reason", "test");
+        Result missing = cc("--project", project, "models", "promote", "service_health", "7.0.0");
+
+        assertThat(list.out()).contains("service_health").contains("compliance_risk").contains("workflow_failure");
+        assertThat(promote.exit()).isZero();
+        assertThat(promote.out()).contains("service_health 1.0.0 is the champion");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("NOT_FOUND");
+    }
+
+    @Test
+    void backtest_offlineAndThroughTheHub_giveTheSameRows_oneOutputRowPerInputRow() throws Exception {
+        StringBuilder text = new StringBuilder("t,cpu,latency,label\n");
+        for (int t = 0; t < 2000; t++) {
+            boolean incident = t >= 1500 && t < 1540;
+            text.append(t).append(',').append(0.3 + (t % 11) / 100.0).append(',')
+                    .append(incident ? 500 + t % 9 : 100 + t % 7).append(',').append(incident ? 1 : 0).append('\n');
+        }
+        Path input = dir.resolve("series.csv");
+        Files.writeString(input, text);
+
+        Result offline = offline("backtest", "--input", input.toString(), "--output", dir.resolve("offline.csv").toString());
+        Result viaHub = offline("--hub", "localhost:" + hub.grpcPort(), "backtest", "--input", input.toString(),
+                "--output", dir.resolve("hub.csv").toString());
+
+        assertThat(offline.exit()).isZero();
+        assertThat(offline.out()).contains("2,000 rows scored offline").contains("per incident").contains("(1 of 1 incidents)");
+        assertThat(viaHub.out()).contains("on the hub");
+        List<String> a = Files.readAllLines(dir.resolve("offline.csv"));
+        List<String> b = Files.readAllLines(dir.resolve("hub.csv"));
+        assertThat(a).hasSize(2001).first().isEqualTo("timestamp,risk,confidence,top_factor");
+        assertThat(b).isEqualTo(a);
+    }
+
+    @Test
+    void backtest_withSeveralEntities_needsEntity_andBadInputIsABadInputExit() throws Exception {
+        Path input = dir.resolve("two.csv");
+        Files.writeString(input, "t,service,x\n1,a,1\n2,b,2\n3,a,3\n");
+
+        Result ambiguous = offline("backtest", "--input", input.toString(), "--output", dir.resolve("o.csv").toString());
+        Result picked = offline("backtest", "--input", input.toString(), "--output", dir.resolve("o.csv").toString(),
+                "--entity", "a");
+        Result unknown = offline("backtest", "--input", input.toString(), "--output", dir.resolve("o.csv").toString(),
+                "--entity", "zzz");
+
+        assertThat(ambiguous.exit()).isEqualTo(2);
+        assertThat(ambiguous.err()).contains("--entity");
+        assertThat(picked.exit()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("o.csv"))).hasSize(3);
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(offline("backtest", "--input", dir.resolve("missing.csv").toString(), "--output", "x").exit()).isEqualTo(2);
+    }
+
     @Test
     void events_followsNewSamples() throws Exception {
         String project = project();
@@ -143,6 +244,7 @@ class CcTest {
                 () -> cc("--project", project, "events", "--pattern", "hub.health.*", "--count", "2"));
         // the subscription is live once the hub counts it; only then is data sent
         org.awaitility.Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> hub.bus().subscriberCount() > 0);
+
 
         cc("--project", project, "ingest", "--file", csv("events.csv", 2, "").toString());
 

@@ -59,12 +59,13 @@ public final class Hub implements AutoCloseable {
     private final ModelRegistry registry;
     private final PredictiveEngine engine;
     private final PredictionService predictions;
+    private final PredictGrpcService predictApi;
     private final GrpcServerHost grpc;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, SampleListing listing, CallerResolver callerResolver, RecordRules rules,
                 OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine, PredictionService predictions,
-                GrpcServerHost grpc) {
+                PredictGrpcService predictApi, GrpcServerHost grpc) {
         this.settings = settings;
         this.database = database;
         this.deliveryExecutor = deliveryExecutor;
@@ -77,6 +78,7 @@ public final class Hub implements AutoCloseable {
         this.registry = registry;
         this.engine = engine;
         this.predictions = predictions;
+        this.predictApi = predictApi;
         this.grpc = grpc;
     }
 
@@ -116,6 +118,7 @@ public final class Hub implements AutoCloseable {
                     clock, settings.predict()).start();
             PredictionService predictions = new PredictionService(registry, predictor, engine, predictionRepository,
                     backend);
+            PredictGrpcService predictApi = new PredictGrpcService(predictions, rules);
 
             GrpcServerHost grpc = GrpcServerHost.start(settings.grpcHost(), settings.grpcPort(),
                     settings.maxInboundMessageBytes(), settings.flowControlWindowBytes(),
@@ -123,13 +126,13 @@ public final class Hub implements AutoCloseable {
                     List.of(new TelemetryGrpcService(pipeline, listing, rules, settings.ingestWindow(),
                                     settings.ingestMaxStreams()),
                             new EventGrpcService(bus, settings.eventBufferSize()),
-                            new PredictGrpcService(predictions, rules),
+                            predictApi,
                             new ModelRegistryGrpcService(registry)));
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC port {2,number,#}, database {3}, default project {4}",
                     settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), grpc.port(),
                     database.vendor(), settings.defaultProject());
             return new Hub(settings, database, delivery, bus, pipeline, listing, resolver, rules, backend, registry, engine,
-                    predictions, grpc);
+                    predictions, predictApi, grpc);
         } catch (RuntimeException | java.sql.SQLException e) {
             if (engine != null) {
                 engine.close();
@@ -199,6 +202,11 @@ public final class Hub implements AutoCloseable {
 
     public PredictionService predictions() {
         return predictions;
+    }
+
+    /** The predict API at the protobuf level, for the REST mirror. */
+    public PredictGrpcService predictApi() {
+        return predictApi;
     }
 
     /** The port gRPC listens on. */

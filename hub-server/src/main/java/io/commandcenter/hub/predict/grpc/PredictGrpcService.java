@@ -60,38 +60,42 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
     @Override
     public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
         try {
-            ProjectId project = CallContext.caller().project();
-            checkModel(request.getModel(), request.getModelVersion(), "model", "model_version");
-            PredictionService.Answer answer = switch (request.getInputCase()) {
-                case FEATURES -> {
-                    if (request.getModel().isEmpty()) {
-                        throw HubException.invalid("REQUIRED", "model", "model is required with features");
-                    }
-                    long observations = request.getFeatures().getObservations();
-                    if (observations < 0) {
-                        throw HubException.invalid("OUT_OF_RANGE", "features.observations", "observations must be >= 0");
-                    }
-                    yield service.predictFeatures(project, request.getModel(), request.getModelVersion(),
-                            request.getFeatures().getValuesMap(), observations == 0 ? 64 : observations);
-                }
-                case WINDOW -> service.predictWindow(project, request.getModel(), request.getModelVersion(),
-                        window(request.getWindow().getSamplesList()));
-                case ENTITY -> {
-                    Violations v = new Violations();
-                    rules.entityKind(v, "entity.kind", request.getEntity().getKind());
-                    rules.requiredId(v, "entity.id", request.getEntity().getId(), 128);
-                    v.throwIfAny("INVALID_ARGUMENT", "invalid entity");
-                    yield service.predictEntity(project, new EntityKey(project, request.getEntity().getKind(),
-                            request.getEntity().getId()), request.getModelVersion());
-                }
-                case INPUT_NOT_SET -> throw HubException.invalid("REQUIRED", "input",
-                        "set one input: features, window or entity");
-            };
-            observer.onNext(PredictProtos.toProto(answer.key(), answer.prediction()));
+            observer.onNext(predict(CallContext.caller().project(), request));
             observer.onCompleted();
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
         }
+    }
+
+    /** {@code Predict} for a project: shared by gRPC and {@code POST /api/predict}. */
+    public PredictResponse predict(ProjectId project, PredictRequest request) {
+        checkModel(request.getModel(), request.getModelVersion(), "model", "model_version");
+        PredictionService.Answer answer = switch (request.getInputCase()) {
+            case FEATURES -> {
+                if (request.getModel().isEmpty()) {
+                    throw HubException.invalid("REQUIRED", "model", "model is required with features");
+                }
+                long observations = request.getFeatures().getObservations();
+                if (observations < 0) {
+                    throw HubException.invalid("OUT_OF_RANGE", "features.observations", "observations must be >= 0");
+                }
+                yield service.predictFeatures(project, request.getModel(), request.getModelVersion(),
+                        request.getFeatures().getValuesMap(), observations == 0 ? 64 : observations);
+            }
+            case WINDOW -> service.predictWindow(project, request.getModel(), request.getModelVersion(),
+                    window(request.getWindow().getSamplesList()));
+            case ENTITY -> {
+                Violations v = new Violations();
+                rules.entityKind(v, "entity.kind", request.getEntity().getKind());
+                rules.requiredId(v, "entity.id", request.getEntity().getId(), 128);
+                v.throwIfAny("INVALID_ARGUMENT", "invalid entity");
+                yield service.predictEntity(project, new EntityKey(project, request.getEntity().getKind(),
+                        request.getEntity().getId()), request.getModelVersion());
+            }
+            case INPUT_NOT_SET -> throw HubException.invalid("REQUIRED", "input",
+                    "set one input: features, window or entity");
+        };
+        return PredictProtos.toProto(answer.key(), answer.prediction());
     }
 
     private List<HealthSampleRecord> window(List<HealthSample> samples) {
@@ -126,41 +130,50 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
     @Override
     public void listPredictions(ListPredictionsRequest request, StreamObserver<ListPredictionsResponse> observer) {
         try {
-            ProjectId project = CallContext.caller().project();
-            if (!request.getModel().isEmpty()) {
-                checkModel(request.getModel(), "", "model", "");
-            }
-            if (!request.getTargetId().isEmpty()) {
-                Violations v = new Violations();
-                rules.requiredId(v, "target_id", request.getTargetId(), 128);
-                v.throwIfAny("INVALID_ARGUMENT", "invalid request");
-            }
-            PredictionService.Page page = service.list(project, emptyToNull(request.getTargetId()),
-                    emptyToNull(request.getModel()),
-                    TelemetryProtoMapper.instant(request.hasStartTime(), request.getStartTime(), "start_time"),
-                    TelemetryProtoMapper.instant(request.hasEndTime(), request.getEndTime(), "end_time"),
-                    request.getPageSize(), request.getPageToken());
-            ListPredictionsResponse.Builder response = ListPredictionsResponse.newBuilder()
-                    .setNextPageToken(page.nextToken());
-            for (PredictionRecord p : page.predictions()) {
-                response.addPredictions(PredictProtos.toProto(p));
-            }
-            observer.onNext(response.build());
+            observer.onNext(listPredictions(CallContext.caller().project(), request));
             observer.onCompleted();
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
         }
     }
 
+    /** {@code ListPredictions} for a project: shared by gRPC and {@code GET /api/predictions}. */
+    public ListPredictionsResponse listPredictions(ProjectId project, ListPredictionsRequest request) {
+        if (!request.getModel().isEmpty()) {
+            checkModel(request.getModel(), "", "model", "");
+        }
+        if (!request.getTargetId().isEmpty()) {
+            Violations v = new Violations();
+            rules.requiredId(v, "target_id", request.getTargetId(), 128);
+            v.throwIfAny("INVALID_ARGUMENT", "invalid request");
+        }
+        PredictionService.Page page = service.list(project, emptyToNull(request.getTargetId()),
+                emptyToNull(request.getModel()),
+                TelemetryProtoMapper.instant(request.hasStartTime(), request.getStartTime(), "start_time"),
+                TelemetryProtoMapper.instant(request.hasEndTime(), request.getEndTime(), "end_time"),
+                request.getPageSize(), request.getPageToken());
+        ListPredictionsResponse.Builder response = ListPredictionsResponse.newBuilder()
+                .setNextPageToken(page.nextToken());
+        for (PredictionRecord p : page.predictions()) {
+            response.addPredictions(PredictProtos.toProto(p));
+        }
+        return response.build();
+    }
+
     @Override
     public void getPrediction(GetPredictionRequest request, StreamObserver<GetPredictionResponse> observer) {
         try {
-            PredictionRecord p = service.get(CallContext.caller().project(), request.getPredictionId());
-            observer.onNext(GetPredictionResponse.newBuilder().setPrediction(PredictProtos.toProto(p)).build());
+            observer.onNext(getPrediction(CallContext.caller().project(), request));
             observer.onCompleted();
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
         }
+    }
+
+    /** {@code GetPrediction} for a project: shared by gRPC and {@code GET /api/predictions/{id}}. */
+    public GetPredictionResponse getPrediction(ProjectId project, GetPredictionRequest request) {
+        PredictionRecord p = service.get(project, request.getPredictionId());
+        return GetPredictionResponse.newBuilder().setPrediction(PredictProtos.toProto(p)).build();
     }
 
     @Override

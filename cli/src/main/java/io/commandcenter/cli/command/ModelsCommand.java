@@ -1,0 +1,108 @@
+package io.commandcenter.cli.command;
+
+import io.commandcenter.cli.Cc;
+import io.commandcenter.cli.HubConnection;
+import io.commandcenter.cli.Json;
+import io.commandcenter.proto.v1.ListModelsRequest;
+import io.commandcenter.proto.v1.Model;
+import io.commandcenter.proto.v1.ModelRegistryServiceGrpc;
+import io.commandcenter.proto.v1.PromoteModelRequest;
+import io.commandcenter.proto.v1.PromoteModelResponse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** {@code cc models}: the project's model registry. */
+@Command(name = "models", description = "Registered models and their champions.",
+        subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.PromoteCommand.class})
+public final class ModelsCommand {
+    @ParentCommand
+    Cc cc;
+
+    /** {@code cc models list}. */
+    @Command(name = "list", description = "List the project's models, champions first.")
+    static final class ListCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--name", description = "Only versions of this model.")
+        String name;
+        @Option(names = "--json", description = "One JSON object per model.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<Model> models;
+            try (HubConnection hub = parent.cc.connect()) {
+                models = hub.scoped(ModelRegistryServiceGrpc.newBlockingStub(hub.channel()))
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .listModels(ListModelsRequest.newBuilder().setName(name == null ? "" : name).build())
+                        .getModelsList();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                models.forEach(m -> out.println(Json.of(m)));
+                return 0;
+            }
+            out.printf("%-18s %-9s %-11s %-8s %9s %6s %6s %6s  %s%n", "NAME", "VERSION", "TYPE", "CHAMPION", "THRESHOLD",
+                    "F1", "AUC", "ECE", "REGISTERED");
+            for (Model m : models) {
+                out.printf(Locale.ROOT, "%-18s %-9s %-11s %-8s %9.2f %6s %6s %6s  %s%n", m.getName(), m.getVersion(),
+                        m.getType().name().replace("MODEL_TYPE_", "").toLowerCase(Locale.ROOT),
+                        m.getChampion() ? "yes" : "", m.getThreshold(), metric(m, "validation_f1", "f1"),
+                        metric(m, "validation_roc_auc", "roc_auc"), metric(m, "validation_ece", "ece"), Instant.ofEpochSecond(m.getCreateTime().getSeconds()));
+            }
+            return 0;
+        }
+
+        private static String metric(Model m, String... names) {
+            for (String n : names) {
+                if (m.getMetricsMap().containsKey(n)) {
+                    return String.format(Locale.ROOT, "%.3f", m.getMetricsMap().get(n));
+                }
+            }
+            return "-";
+        }
+    }
+
+    /** {@code cc models promote NAME VERSION}. */
+    @Command(name = "promote", description = "Make a registered version its model's champion.")
+    static final class PromoteCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "Model name, e.g. service_health.")
+        String name;
+        @Parameters(index = "1", description = "Version to promote.")
+        String version;
+        @Option(names = "--reason", description = "Why (kept in the champion history).")
+        String reason;
+
+        @Override
+        public Integer call() {
+            PromoteModelResponse response;
+            try (HubConnection hub = parent.cc.connect()) {
+                response = hub.scoped(ModelRegistryServiceGrpc.newBlockingStub(hub.channel()))
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .promoteModel(PromoteModelRequest.newBuilder().setName(name).setVersion(version)
+                                .setReason(reason == null ? "" : reason).build());
+            }
+            spec.commandLine().getOut().printf("%s %s is the champion%s%n", name, response.getModel().getVersion(),
+                    response.getPreviousVersion().isEmpty() ? "" : " (was " + response.getPreviousVersion() + ")");
+            return 0;
+        }
+    }
+}

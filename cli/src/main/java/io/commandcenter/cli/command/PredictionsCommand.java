@@ -1,0 +1,151 @@
+package io.commandcenter.cli.command;
+
+import io.commandcenter.cli.Cc;
+import io.commandcenter.cli.HubConnection;
+import io.commandcenter.cli.Json;
+import io.commandcenter.proto.v1.Factor;
+import io.commandcenter.proto.v1.GetPredictionRequest;
+import io.commandcenter.proto.v1.ListPredictionsRequest;
+import io.commandcenter.proto.v1.ListPredictionsResponse;
+import io.commandcenter.proto.v1.PredictServiceGrpc;
+import io.commandcenter.proto.v1.Prediction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** {@code cc predictions}: what the hub predicted, and why. */
+@Command(name = "predictions", description = "Predictions the hub raised.",
+        subcommands = {PredictionsCommand.ListCommand.class, PredictionsCommand.GetCommand.class})
+public final class PredictionsCommand {
+    @ParentCommand
+    Cc cc;
+
+    /** {@code cc predictions list}. */
+    @Command(name = "list", description = "List predictions, newest first.")
+    static final class ListCommand implements Callable<Integer> {
+        @ParentCommand
+        PredictionsCommand parent;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--entity", description = "Only predictions for this entity id.")
+        String entity;
+        @Option(names = "--model", description = "Only predictions of this model.")
+        String model;
+        @Option(names = "--since", description = "Only predictions raised at or after: ISO-8601 or a span back from now (15m, 2h, 7d).")
+        String since;
+        @Option(names = "--limit", defaultValue = "20", description = "How many (default: ${DEFAULT-VALUE}).")
+        int limit;
+        @Option(names = "--json", description = "One JSON object per prediction (protobuf JSON mapping).")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (limit < 1) {
+                throw new IllegalArgumentException("--limit must be at least 1");
+            }
+            ListPredictionsRequest.Builder request = ListPredictionsRequest.newBuilder();
+            if (entity != null) {
+                request.setTargetId(entity);
+            }
+            if (model != null) {
+                request.setModel(model);
+            }
+            if (since != null) {
+                request.setStartTime(SamplesCommand.ts(SamplesCommand.time(since, Clock.systemUTC(), "--since")));
+            }
+            List<Prediction> predictions = new ArrayList<>();
+            try (HubConnection hub = parent.cc.connect()) {
+                var stub = hub.scoped(PredictServiceGrpc.newBlockingStub(hub.channel()));
+                String token = "";
+                do {
+                    ListPredictionsResponse page = stub.withDeadlineAfter(30, TimeUnit.SECONDS).listPredictions(
+                            request.setPageSize(Math.min(500, limit - predictions.size())).setPageToken(token).build());
+                    predictions.addAll(page.getPredictionsList());
+                    token = page.getNextPageToken();
+                } while (!token.isEmpty() && predictions.size() < limit);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                predictions.forEach(p -> out.println(Json.of(p)));
+                return 0;
+            }
+            if (predictions.isEmpty()) {
+                out.println("no predictions");
+                return 0;
+            }
+            out.printf("%-36s %-20s %-18s %-6s %5s %5s %-8s %-22s %s%n", "ID", "RAISED", "ENTITY", "TYPE", "RISK",
+                    "CONF", "ACTION", "MODEL", "TOP FACTOR");
+            for (Prediction p : predictions) {
+                out.printf(Locale.ROOT, "%-36s %-20s %-18s %-6s %5.2f %5.2f %-8s %-22s %s%n", p.getPredictionId(),
+                        Instant.ofEpochSecond(p.getCreateTime().getSeconds()),
+                        p.getTarget().getKind() + "/" + p.getTarget().getId(), p.getPredictionType(), p.getRisk(),
+                        p.getConfidence(), p.getRecommendedAction(), p.getModel() + " " + p.getModelVersion(),
+                        p.getFactorsCount() == 0 ? "" : label(p.getFactors(0)));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code cc predictions get ID}. */
+    @Command(name = "get", description = "Show one prediction in full.")
+    static final class GetCommand implements Callable<Integer> {
+        @ParentCommand
+        PredictionsCommand parent;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "The prediction's id.")
+        String id;
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Prediction p;
+            try (HubConnection hub = parent.cc.connect()) {
+                p = hub.scoped(PredictServiceGrpc.newBlockingStub(hub.channel())).withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .getPrediction(GetPredictionRequest.newBuilder().setPredictionId(id).build()).getPrediction();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Json.of(p));
+                return 0;
+            }
+            out.printf(Locale.ROOT, "prediction   %s%n", p.getPredictionId());
+            out.printf(Locale.ROOT, "entity       %s/%s (project %s)%n", p.getTarget().getKind(), p.getTarget().getId(),
+                    p.getProjectId());
+            out.printf(Locale.ROOT, "type         %s%n", p.getPredictionType());
+            out.printf(Locale.ROOT, "risk         %.3f (threshold %.2f)%n", p.getRisk(), p.getThreshold());
+            out.printf(Locale.ROOT, "confidence   %.3f = calibration %.2f x amount %.2f x freshness %.2f x agreement %.2f%n",
+                    p.getConfidence(), p.getConfidenceTerms().getCalibration(), p.getConfidenceTerms().getAmount(),
+                    p.getConfidenceTerms().getFreshness(), p.getConfidenceTerms().getAgreement());
+            out.printf(Locale.ROOT, "action       %s%n", p.getRecommendedAction());
+            out.printf(Locale.ROOT, "model        %s %s%n", p.getModel(), p.getModelVersion());
+            out.printf(Locale.ROOT, "observed     %s%n", Instant.ofEpochSecond(p.getObservedTime().getSeconds()));
+            out.printf(Locale.ROOT, "raised       %s%n", Instant.ofEpochSecond(p.getCreateTime().getSeconds(),
+                    p.getCreateTime().getNanos()));
+            out.printf(Locale.ROOT, "trace        %s   run %s%n", p.getTraceId(), p.getModelRunId());
+            out.println("factors      (log-odds added to the risk, most risk-raising first)");
+            for (Factor f : p.getFactorsList()) {
+                out.printf(Locale.ROOT, "  %+7.3f  %-28s value %.3f%n", f.getContribution(), label(f), f.getValue());
+            }
+            return 0;
+        }
+    }
+
+    static String label(Factor f) {
+        return f.getMetric().isEmpty() ? f.getFeature() : f.getFeature() + "[" + f.getMetric() + "]";
+    }
+}

@@ -1,0 +1,107 @@
+package io.commandcenter.hub.predict.rest;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import io.commandcenter.hub.error.HubException;
+import io.commandcenter.hub.runtime.Hub;
+import io.commandcenter.hub.runtime.cdi.HubLifecycle;
+import io.commandcenter.hub.telemetry.TimeArgument;
+import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
+import io.commandcenter.hub.transport.rest.RequestCaller;
+import io.commandcenter.proto.v1.GetPredictionRequest;
+import io.commandcenter.proto.v1.ListPredictionsRequest;
+import io.commandcenter.proto.v1.PredictRequest;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * The REST mirror of {@code PredictService}: bodies and answers are the gRPC messages in the
+ * protobuf JSON mapping, so a script and a gRPC client read the same fields.
+ * <ul>
+ *   <li>{@code POST /api/predict} — a {@code PredictRequest}, e.g.
+ *       {@code {"entity":{"kind":"service","id":"checkout"}}}; answers a {@code PredictResponse};</li>
+ *   <li>{@code GET /api/predictions?targetId=&model=&since=&until=&limit=&pageToken=} — newest first;</li>
+ *   <li>{@code GET /api/predictions/{id}}.</li>
+ * </ul>
+ */
+@Path("/")
+@RequestScoped
+public class PredictResource {
+    private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
+
+    @Inject
+    HubLifecycle lifecycle;
+    @Inject
+    RequestCaller caller;
+
+    @POST
+    @Path("predict")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public String predict(String body) {
+        PredictRequest.Builder request = PredictRequest.newBuilder();
+        try {
+            JsonFormat.parser().merge(body == null ? "" : body, request);
+        } catch (InvalidProtocolBufferException e) {
+            throw HubException.invalid("BAD_JSON", "body", "the body is not a PredictRequest in JSON: " + e.getMessage());
+        }
+        Hub hub = lifecycle.hub();
+        return print(hub.predictApi().predict(caller.get().project(), request.build()));
+    }
+
+    @GET
+    @Path("predictions")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String list(@QueryParam("targetId") String targetId, @QueryParam("model") String model,
+                       @QueryParam("since") String since, @QueryParam("until") String until,
+                       @QueryParam("limit") @DefaultValue("0") int limit, @QueryParam("pageToken") String pageToken) {
+        ListPredictionsRequest.Builder request = ListPredictionsRequest.newBuilder().setPageSize(limit);
+        if (targetId != null) {
+            request.setTargetId(targetId);
+        }
+        if (model != null) {
+            request.setModel(model);
+        }
+        if (pageToken != null) {
+            request.setPageToken(pageToken);
+        }
+        Instant start = TimeArgument.parse(since, Clock.systemUTC(), "since");
+        Instant end = TimeArgument.parse(until, Clock.systemUTC(), "until");
+        if (start != null) {
+            request.setStartTime(TelemetryProtoMapper.timestamp(start));
+        }
+        if (end != null) {
+            request.setEndTime(TelemetryProtoMapper.timestamp(end));
+        }
+        return print(lifecycle.hub().predictApi().listPredictions(caller.get().project(), request.build()));
+    }
+
+    @GET
+    @Path("predictions/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String get(@PathParam("id") String id) {
+        return print(lifecycle.hub().predictApi().getPrediction(caller.get().project(),
+                GetPredictionRequest.newBuilder().setPredictionId(id).build()).getPrediction());
+    }
+
+    private static String print(MessageOrBuilder message) {
+        try {
+            return JSON.print(message);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
