@@ -256,6 +256,50 @@ class HubIT {
     }
 
     @Test
+    void aDegradingService_becomesAPrediction_readableOverRest_andPredictAnswersOnDemand() throws Exception {
+        String project = project();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        Instant end = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        List<IngestRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 280; i++) {
+            double p = i < 240 ? 0 : Math.min(1, (i - 239) / 10.0);
+            requests.add(IngestRequest.newBuilder().setRecord(io.commandcenter.proto.v1.TelemetryRecord.newBuilder()
+                    .setHealthSample(io.commandcenter.proto.v1.HealthSample.newBuilder().setRecordId("pay-" + i)
+                            .setService("payments").setTime(com.google.protobuf.Timestamp.newBuilder()
+                                    .setSeconds(end.minusSeconds(60L * (279 - i)).getEpochSecond()))
+                            .setLatencyMs(100 + 300 * p + random.nextDouble(-5, 5)).setErrorRate(0.001 + 0.4 * p)
+                            .setUptime(1 - 0.5 * p))).build());
+        }
+        client.ingest(project, requests).get(60, TimeUnit.SECONDS);
+
+        String[] listed = new String[1];
+        org.awaitility.Awaitility.await().atMost(60, TimeUnit.SECONDS).until(() -> {
+            listed[0] = client.get("/api/predictions", project).body();
+            return listed[0].contains("predictionId");
+        });
+        assertThat(listed[0]).contains("\"target\":{\"kind\":\"service\",\"id\":\"payments\"}")
+                .contains("\"model\":\"service_health\"").contains("\"factors\":[");
+        String id = listed[0].replaceAll("(?s).*?\"predictionId\":\"([^\"]+)\".*", "$1");
+        assertThat(client.get("/api/predictions/" + id, project).body()).contains(id);
+        assertThat(client.get("/api/predictions/" + id, project()).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> onDemand = client.http.send(HttpRequest.newBuilder(client.base.resolve("api/predict"))
+                .header("X-CC-Project", project).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"entity\":{\"kind\":\"service\",\"id\":\"payments\"}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> bad = client.http.send(HttpRequest.newBuilder(client.base.resolve("api/predict"))
+                .header("X-CC-Project", project).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"entity\":{\"kind\":\"service\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(onDemand.statusCode()).isEqualTo(200);
+        assertThat(onDemand.body()).contains("\"risk\":").contains("\"modelVersion\":\"1.0.0\"");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("\"field\":\"entity.id\"");
+        HttpResponse<String> models = client.get("/health/ready", null);
+        assertThat(models.statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aNodeClientBuiltOnlyFromTheProtoFiles_ingestsListsAndFollowsEvents() throws Exception {
         java.nio.file.Path client = java.nio.file.Path.of(System.getProperty("repo.root"), "examples", "node-client");
         run(client, 300, "npm", "ci", "--no-audit", "--no-fund");
