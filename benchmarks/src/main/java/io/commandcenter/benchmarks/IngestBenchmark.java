@@ -52,9 +52,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>./mvnw -q -pl benchmarks -am install -DskipTests &amp;&amp; ./mvnw -q -pl benchmarks exec:java -Dexec.args="--db both --rows 300000"</pre>
  */
 public final class IngestBenchmark {
+    private static final int STREAMS_FOR_DATA = 4;
 
     record Result(String database, String path, long rows, double seconds, long p50Micros, long p99Micros,
-                  long eventsReceived, long eventsDropped) {
+                  long eventsReceived, long eventsDropped, String engine) {
         double rate() {
             return rows / seconds;
         }
@@ -64,7 +65,7 @@ public final class IngestBenchmark {
         quietLogs();
         String db = option(args, "--db", "both");
         int rows = Integer.parseInt(option(args, "--rows", "300000"));
-        int streams = Integer.parseInt(option(args, "--streams", "4"));
+        int streams = STREAMS_FOR_DATA;
         List<Result> results = new ArrayList<>();
         EmbeddedPostgres postgres = null;
         try {
@@ -101,14 +102,19 @@ public final class IngestBenchmark {
         // warm the JIT on both paths with a smaller run, then measure on fresh databases
         rawJdbc(name, databases.create(Files.createTempDirectory("cc-bench")), generate(Math.min(rows, 50_000)));
         hub(name, databases.create(Files.createTempDirectory("cc-bench")), generate(Math.min(rows, 50_000)), streams, 0,
-                true);
+                true, true);
         Result raw = rawJdbc(name, databases.create(Files.createTempDirectory("cc-bench")), data);
-        Result bare = hub(name, databases.create(Files.createTempDirectory("cc-bench")), data, streams, 0, false);
-        Result followed = hub(name, databases.create(Files.createTempDirectory("cc-bench")), data, streams, 0, true);
+        Result ingestOnly = hub(name, databases.create(Files.createTempDirectory("cc-bench")), data, streams, 0, false,
+                false);
+        Result withEngine = hub(name, databases.create(Files.createTempDirectory("cc-bench")), data, streams, 0, false,
+                true);
+        Result followed = hub(name, databases.create(Files.createTempDirectory("cc-bench")), data, streams, 0, true,
+                true);
         // latency at a normal load: half of what the hub sustained, for a third of the rows
         Result paced = hub(name, databases.create(Files.createTempDirectory("cc-bench")),
-                data.subList(0, Math.max(1000, data.size() / 3)), streams, Math.floor(followed.rate() / 2000) * 1000, true);
-        return List.of(raw, bare, followed, paced);
+                data.subList(0, Math.max(1000, data.size() / 3)), streams, Math.floor(followed.rate() / 2000) * 1000,
+                true, true);
+        return List.of(raw, ingestOnly, withEngine, followed, paced);
     }
 
     /** The wire requests, built before the clock starts: generating data is not the system's work. */
@@ -125,7 +131,9 @@ public final class IngestBenchmark {
         List<HealthSample> samples = new ArrayList<>(rows);
         for (int i = 0; i < rows; i++) {
             Instant t = t0.plusMillis(i);
-            samples.add(HealthSample.newBuilder().setRecordId("r-" + i).setService("svc-" + (i % 20))
+            // each stream carries its own five services, each service's samples in time order, as shippers send them
+            int stream = (int) ((long) i * STREAMS_FOR_DATA / rows);
+            samples.add(HealthSample.newBuilder().setRecordId("r-" + i).setService("svc-" + (stream * 5 + i % 5))
                     .setTime(Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()))
                     .setLatencyMs(20 + (i % 97)).setErrorRate((i % 13) / 1000.0).setUptime(1.0)
                     .setCpu((i % 80) / 100.0).setMemory((i % 60) / 100.0)
@@ -167,15 +175,17 @@ public final class IngestBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result(name, "raw JDBC batch insert", data.size(), seconds, 0, 0, 0, 0);
+            return new Result(name, "raw JDBC batch insert", data.size(), seconds, 0, 0, 0, 0, "");
         }
     }
 
     /** The hub end to end, with one gRPC event subscriber following every stored sample. */
     static Result hub(String name, DatabaseSettings settings, List<HealthSample> samples, int streams,
-                      double rowsPerSecond, boolean subscriber) throws Exception {
+                      double rowsPerSecond, boolean subscriber, boolean engineOn) throws Exception {
         List<IngestStreamRequest> data = requests(samples);
-        try (Hub hub = Hub.start(HubSettings.defaults(settings.dataDir(), 0).withDatabase(settings), Clock.systemUTC())) {
+        HubSettings hubSettings = HubSettings.defaults(settings.dataDir(), 0).withDatabase(settings);
+        hubSettings = hubSettings.withPredict(hubSettings.predict().withEnabled(engineOn));
+        try (Hub hub = Hub.start(hubSettings, Clock.systemUTC())) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
             ManagedChannel eventChannel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
             try {
@@ -226,13 +236,17 @@ public final class IngestBenchmark {
                 while (subscriber && events.get() + dropped.get() < data.size() && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
+                hub.engine().sync();
+                var engine = hub.engine().stats();
+                String engineFigures = engineOn ? String.format(Locale.ROOT, "%,d scored / %,d dropped", engine.runs(),
+                        engine.dropped()) : "off";
                 long[] sorted = Arrays.copyOf(latencies, latencyCount.get());
                 Arrays.sort(sorted);
                 String path = rowsPerSecond > 0 ? String.format(Locale.ROOT, "hub, paced at %,.0f rows/s", rowsPerSecond)
                         : "hub: IngestStream x" + streams + " -> validate -> commit -> publish";
                 return new Result(name, path + (subscriber ? ", 1 gRPC subscriber" : ", no subscriber"),
                         data.size(), seconds, percentile(sorted, 0.50) / 1000, percentile(sorted, 0.99) / 1000,
-                        events.get(), dropped.get());
+                        events.get(), dropped.get(), engineFigures);
             } finally {
                 channel.shutdownNow();
                 eventChannel.shutdownNow();
@@ -326,15 +340,17 @@ public final class IngestBenchmark {
     static void print(List<Result> results, int rows, int streams) {
         System.out.printf(Locale.ROOT, "%n%d rows, %d streams, %d cores, %s%n%n", rows, streams,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
-        System.out.println("| database | path | rows/s | vs raw | ack p50 | ack p99 | events seen / dropped |");
-        System.out.println("|---|---|---:|---:|---:|---:|---|");
-        for (int i = 0; i < results.size(); i += 4) {
+        System.out.println("| database | path | rows/s | vs raw | ack p50 | ack p99 | subscriber: events seen / dropped | predictive engine |");
+        System.out.println("|---|---|---:|---:|---:|---:|---|---|");
+        for (int i = 0; i < results.size(); i += 5) {
             Result raw = results.get(i);
-            System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | 1.00 | | | |%n", raw.database(), raw.path(), raw.rate());
-            for (Result hub : results.subList(i + 1, i + 4)) {
-                System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.2f | %.1f ms | %.1f ms | %,d / %,d |%n",
+            System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | 1.00 | | | | |%n", raw.database(), raw.path(), raw.rate());
+            for (Result hub : results.subList(i + 1, i + 5)) {
+                System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.2f | %.1f ms | %.1f ms | %s | %s |%n",
                         hub.database(), hub.path(), hub.rate(), hub.rate() / raw.rate(), hub.p50Micros() / 1000.0,
-                        hub.p99Micros() / 1000.0, hub.eventsReceived(), hub.eventsDropped());
+                        hub.p99Micros() / 1000.0, hub.path().contains("no subscriber") ? "-"
+                                : String.format(Locale.ROOT, "%,d / %,d", hub.eventsReceived(), hub.eventsDropped()),
+                        hub.engine());
             }
         }
     }

@@ -59,12 +59,20 @@ public final class PredictiveEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PredictiveEngine.class.getName());
     private static final List<String> PATTERNS = List.of("hub.health", "audit.result", "task", "workflow.run");
 
-    /** Tuning of the engine. */
-    public record Settings(int bufferSize, int batchSize, Duration flushInterval, Duration cooldown, int maxEntities,
-                           Duration aggregateWindow) {
+    /**
+     * Tuning of the engine.
+     *
+     * @param enabled whether it follows live telemetry at all (on-demand scoring works either way)
+     */
+    public record Settings(boolean enabled, int bufferSize, int batchSize, Duration flushInterval, Duration cooldown,
+                           int maxEntities, Duration aggregateWindow) {
         public static Settings defaults() {
-            return new Settings(65_536, 512, Duration.ofMillis(100), Duration.ofMinutes(10), 100_000,
+            return new Settings(true, 65_536, 512, Duration.ofMillis(100), Duration.ofMinutes(10), 100_000,
                     Duration.ofMinutes(1));
+        }
+
+        public Settings withEnabled(boolean on) {
+            return new Settings(on, bufferSize, batchSize, flushInterval, cooldown, maxEntities, aggregateWindow);
         }
     }
 
@@ -118,8 +126,12 @@ public final class PredictiveEngine implements AutoCloseable {
         this.thread = executor;
     }
 
-    /** Subscribes to the bus and starts flushing. */
+    /** Subscribes to the bus and starts flushing (unless disabled). */
     public PredictiveEngine start() {
+        if (!settings.enabled()) {
+            LOG.log(Level.INFO, "predictive engine disabled (cc.predict.enabled=false): on-demand scoring only");
+            return this;
+        }
         for (String pattern : PATTERNS) {
             subscriptions.add(bus.subscribeEveryProject(SubjectPattern.parse(pattern), settings.bufferSize(),
                     new Sink(), thread));
@@ -240,7 +252,7 @@ public final class PredictiveEngine implements AutoCloseable {
             EntityKey entity = p.entity().key();
             switch (incidents.observe(entity, model, risks[i], meta.threshold(), p.observedAt())) {
                 case RAISE -> raise(p, key, modelId, now);
-                case ONGOING, QUIET -> aggregator.add(entity, modelId, risks[i], RunJson.input(p.vector()), now);
+                case ONGOING, QUIET -> aggregator.add(entity, modelId, risks[i], () -> RunJson.input(p.vector()), now);
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Bounded storage of model runs: runs that raise no prediction are summed per entity, model and
@@ -25,7 +26,7 @@ public final class RunAggregator {
         double sum;
         double max;
         double last;
-        String input;
+        Supplier<String> input;
 
         Window(Instant start) {
             this.start = start;
@@ -43,8 +44,12 @@ public final class RunAggregator {
         this.window = window;
     }
 
-    /** Adds a run that raised nothing. */
-    public void add(EntityKey entity, String modelId, double risk, String inputJson, Instant now) {
+    /**
+     * Adds a run that raised nothing.
+     *
+     * @param input renders the run's input; called once per window, for the last run only
+     */
+    public void add(EntityKey entity, String modelId, double risk, Supplier<String> input, Instant now) {
         Key key = new Key(entity, modelId);
         Instant start = windowStart(now);
         Window w = open.get(key);
@@ -60,7 +65,7 @@ public final class RunAggregator {
         w.sum += risk;
         w.max = w.runs == 1 ? risk : Math.max(w.max, risk);
         w.last = risk;
-        w.input = inputJson;
+        w.input = input;
     }
 
     /** The aggregates of every window that ended before {@code now}. */
@@ -99,6 +104,6 @@ public final class RunAggregator {
                 "{\"runs\":%d,\"riskMean\":%.6f,\"riskMax\":%.6f,\"riskLast\":%.6f}", w.runs, w.sum / w.runs, w.max,
                 w.last);
         return new ModelRun(UUID.randomUUID().toString(), key.entity().project(), key.modelId(), key.entity().kind(),
-                key.entity().id(), ModelRun.Kind.AGGREGATE, w.runs, w.input, output, null, w.start);
+                key.entity().id(), ModelRun.Kind.AGGREGATE, w.runs, w.input.get(), output, null, w.start);
     }
 }

@@ -18,7 +18,8 @@ class RunAggregatorTest {
     @Test
     void runsOfOneEntityAndMinute_becomeOneRow_withCountMeanMaxAndLastInput() {
         for (int i = 0; i < 120; i++) {
-            aggregator.add(API, "model-1", i < 119 ? 0.1 : 0.4, "{\"i\":" + i + "}", T0.plusMillis(1000L * i));
+            int n = i;
+            aggregator.add(API, "model-1", i < 119 ? 0.1 : 0.4, () -> "{\"i\":" + n + "}", T0.plusMillis(1000L * i));
         }
 
         List<ModelRun> due = aggregator.drainDue(T0.plusSeconds(120));
@@ -35,8 +36,8 @@ class RunAggregatorTest {
 
     @Test
     void anOpenWindow_isNotDue_untilItEnds_butDrainAllTakesIt() {
-        aggregator.add(API, "m", 0.2, "{}", T0.plusSeconds(10));
-        aggregator.add(DB, "m", 0.3, "{}", T0.plusSeconds(20));
+        aggregator.add(API, "m", 0.2, () -> "{}", T0.plusSeconds(10));
+        aggregator.add(DB, "m", 0.3, () -> "{}", T0.plusSeconds(20));
 
         assertThat(aggregator.drainDue(T0.plusSeconds(59))).isEmpty();
         assertThat(aggregator.drainAll()).hasSize(2);
@@ -46,7 +47,7 @@ class RunAggregatorTest {
     @Test
     void storageGrowsWithEntitiesAndMinutes_notWithTheSampleRate() {
         for (int i = 0; i < 10_000; i++) {
-            aggregator.add(i % 2 == 0 ? API : DB, "m", 0.1, "{}", T0.plusMillis(i));
+            aggregator.add(i % 2 == 0 ? API : DB, "m", 0.1, () -> "{}", T0.plusMillis(i));
         }
 
         assertThat(aggregator.drainAll()).hasSize(2);

@@ -42,6 +42,7 @@ final class ConfigSettings {
                 integer(config, "cc.events.max-subscribers", 256),
                 Path.of(string(config, "cc.models.dir", dataDir.resolve("models").toString())).toAbsolutePath().normalize(),
                 new PredictiveEngine.Settings(
+                        !string(config, "cc.predict.enabled", "true").equalsIgnoreCase("false"),
                         integer(config, "cc.predict.buffer-size", 65_536),
                         integer(config, "cc.predict.batch-size", 512),
                         duration(config, "cc.predict.flush-interval", "PT0.1S"),

@@ -1,0 +1,202 @@
+package io.commandcenter.benchmarks.predict;
+
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.runtime.Hub;
+import io.commandcenter.hub.runtime.HubSettings;
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.proto.v1.FeatureInput;
+import io.commandcenter.proto.v1.PredictRequest;
+import io.commandcenter.proto.v1.PredictServiceGrpc;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code Predict} over gRPC with 16 concurrent clients — scoring with the champion, explaining
+ * (occlusion through ONNX Runtime) and computing confidence on every call — side by side with a
+ * bare grpc-java unary echo of the same request bytes on the same machine, in the same run: the
+ * transport's own limit. Both over loopback with one channel and blocking stubs; warm-up first.
+ *
+ * <pre>./mvnw -q -pl benchmarks exec:java -Dexec.mainClass=io.commandcenter.benchmarks.predict.PredictBenchmark \
+ *     -Dexec.args="--clients 16 --warmup 10 --seconds 20"</pre>
+ */
+public final class PredictBenchmark {
+
+    record Result(String path, long calls, double seconds, long p50Nanos, long p99Nanos) {
+        double rate() {
+            return calls / seconds;
+        }
+    }
+
+    private static final MethodDescriptor<byte[], byte[]> ECHO = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName("bench.Echo/Echo")
+            .setRequestMarshaller(new Bytes())
+            .setResponseMarshaller(new Bytes())
+            .build();
+
+    public static void main(String[] args) throws Exception {
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        for (var h : java.util.logging.Logger.getLogger("").getHandlers()) {
+            h.setLevel(java.util.logging.Level.WARNING);
+        }
+        int clients = Integer.parseInt(option(args, "--clients", "16"));
+        int warmup = Integer.parseInt(option(args, "--warmup", "10"));
+        int seconds = Integer.parseInt(option(args, "--seconds", "20"));
+
+        Hub hub = Hub.start(HubSettings.defaults(Files.createTempDirectory("cc-predict-bench"), 0), Clock.systemUTC());
+        Server echo = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(ServerServiceDefinition.builder("bench.Echo")
+                        .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, observer) -> {
+                            observer.onNext(request);
+                            observer.onCompleted();
+                        })).build())
+                .build().start();
+        ManagedChannel hubChannel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext().build();
+        ManagedChannel echoChannel = NettyChannelBuilder.forAddress("127.0.0.1", echo.getPort()).usePlaintext().build();
+        try {
+            ModelKey key = hub.registry().resolve(ProjectId.of("default"), "service_health", "");
+            ModelMetadata meta = hub.registry().metadata(key);
+            List<PredictRequest> requests = new ArrayList<>();
+            SplittableRandom random = new SplittableRandom(1);
+            for (int i = 0; i < 1024; i++) {
+                FeatureInput.Builder features = FeatureInput.newBuilder().setObservations(200);
+                for (int f = 0; f < meta.features().size(); f++) {
+                    features.putValues(meta.features().get(f), meta.reference().get(f) + random.nextDouble(0, 3));
+                }
+                requests.add(PredictRequest.newBuilder().setModel("service_health").setFeatures(features).build());
+            }
+            byte[] echoPayload = requests.get(0).toByteArray();
+            var predict = PredictServiceGrpc.newBlockingStub(hubChannel);
+
+            List<Result> results = new ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                boolean measured = round == 1;
+                Result e = load("bare grpc-java unary echo (same request bytes)", clients, measured ? seconds : warmup,
+                        i -> () -> ClientCalls.blockingUnaryCall(echoChannel, ECHO, CallOptions.DEFAULT, echoPayload));
+                Result p = load("Predict: score + explain + confidence", clients, measured ? seconds : warmup,
+                        i -> () -> predict.predict(requests.get(i & 1023)));
+                if (measured) {
+                    results.add(e);
+                    results.add(p);
+                }
+            }
+            System.out.printf(Locale.ROOT, "%n%d clients, %d s measured after %d s warm-up, %d cores, %s%n%n", clients,
+                    seconds, warmup, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+            System.out.println("| path | calls/s | vs echo | p50 | p99 |");
+            System.out.println("|---|---:|---:|---:|---:|");
+            for (Result r : results) {
+                System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f ms | %.2f ms |%n", r.path(), r.rate(),
+                        r.rate() / results.get(0).rate(), r.p50Nanos() / 1e6, r.p99Nanos() / 1e6);
+            }
+        } finally {
+            hubChannel.shutdownNow();
+            echoChannel.shutdownNow();
+            echo.shutdownNow();
+            hub.close();
+        }
+        System.exit(0);
+    }
+
+    interface CallFactory {
+        Runnable call(int i);
+    }
+
+    static Result load(String path, int clients, int seconds, CallFactory factory) throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        long[][] latencies = new long[clients][];
+        int[] counts = new int[clients];
+        CountDownLatch done = new CountDownLatch(clients);
+        long start = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            Thread t = new Thread(() -> {
+                long[] mine = new long[1 << 20];
+                int n = 0;
+                int i = client * 7919;
+                while (!stop.get()) {
+                    Runnable call = factory.call(i++);
+                    long t0 = System.nanoTime();
+                    call.run();
+                    if (n < mine.length) {
+                        mine[n] = System.nanoTime() - t0;
+                    }
+                    n++;
+                }
+                latencies[client] = mine;
+                counts[client] = n;
+                done.countDown();
+            }, "bench-client-" + c);
+            t.setDaemon(true);
+            t.start();
+        }
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        stop.set(true);
+        done.await();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long total = 0;
+        int kept = 0;
+        for (int c = 0; c < clients; c++) {
+            total += counts[c];
+            kept += Math.min(counts[c], latencies[c].length);
+        }
+        long[] all = new long[kept];
+        int k = 0;
+        for (int c = 0; c < clients; c++) {
+            int n = Math.min(counts[c], latencies[c].length);
+            System.arraycopy(latencies[c], 0, all, k, n);
+            k += n;
+        }
+        Arrays.sort(all);
+        return new Result(path, total, elapsed, all[(int) (0.50 * (all.length - 1))], all[(int) (0.99 * (all.length - 1))]);
+    }
+
+    static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+
+    /** Raw bytes on the wire. */
+    private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
