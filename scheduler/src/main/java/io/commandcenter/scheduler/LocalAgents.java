@@ -1,0 +1,162 @@
+package io.commandcenter.scheduler;
+
+import io.commandcenter.scheduler.error.ErrorKind;
+import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.scheduler.events.SchedulerEvent;
+import io.commandcenter.scheduler.leases.Revocation;
+import io.commandcenter.scheduler.mesh.AgentMessage;
+import io.commandcenter.scheduler.pool.Dispatched;
+import io.commandcenter.scheduler.pool.PoolOps;
+import io.commandcenter.scheduler.pool.Settled;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agents whose streams this hub holds, and the delivery of assignments and revocations to
+ * agents anywhere: to a local agent's listener directly, to another hub's agents through the mesh.
+ * An assignment that finds no live session is given back at once (its task is queued again).
+ */
+final class LocalAgents {
+    private static final System.Logger LOG = System.getLogger(LocalAgents.class.getName());
+
+    record Key(String agentType, String agentId) {
+    }
+
+    private final Scheduler scheduler;
+    private final ConcurrentHashMap<Key, AgentConnection> connections = new ConcurrentHashMap<>();
+
+    LocalAgents(Scheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    /** Adds a connection; an older local session of the same agent is closed as superseded. */
+    void add(AgentConnection connection) {
+        AgentConnection old = connections.put(key(connection), connection);
+        if (old != null && old != connection) {
+            old.closeBy(superseded());
+        }
+    }
+
+    void remove(AgentConnection connection) {
+        connections.remove(key(connection), connection);
+    }
+
+    /** Sessions of the local agents of one type, for the periodic liveness touch. */
+    Map<String, String> sessions(String agentType) {
+        Map<String, String> sessions = new TreeMap<>();
+        connections.forEach((key, c) -> {
+            if (key.agentType().equals(agentType)) {
+                sessions.put(key.agentId(), c.sessionId());
+            }
+        });
+        return sessions;
+    }
+
+    List<AgentConnection> all() {
+        return List.copyOf(connections.values());
+    }
+
+    /** Delivers a dispatch's decisions: local ones here, the others to their agents' hubs. */
+    void deliver(List<Dispatched> batch) {
+        Map<String, List<AgentMessage>> remote = new TreeMap<>();
+        for (Dispatched d : batch) {
+            String hub = d.assignment().agentHub();
+            if (hub.equals(scheduler.hubId())) {
+                deliverHere(d);
+            } else {
+                remote.computeIfAbsent(hub, h -> new ArrayList<>()).add(new AgentMessage.Deliver(d));
+            }
+        }
+        remote.forEach((hub, messages) -> scheduler.mesh().send(hub, messages));
+    }
+
+    /** Tells an agent, wherever it is connected, that a lease ended. */
+    void revoke(Revocation revocation) {
+        if (revocation.agentHub() == null || revocation.agentHub().isEmpty()) {
+            return;
+        }
+        if (revocation.agentHub().equals(scheduler.hubId())) {
+            AgentConnection c = connections.get(new Key(revocation.agentType(), revocation.agentId()));
+            if (c != null) {
+                c.revoked(revocation);
+            }
+        } else {
+            scheduler.mesh().send(revocation.agentHub(), List.of(new AgentMessage.Revoke(revocation)));
+        }
+    }
+
+    /** Ends the stream of a superseded session, wherever it is. */
+    void supersede(String agentType, String agentId, String hub, String sessionId) {
+        if (hub.equals(scheduler.hubId())) {
+            closeIfSession(agentType, agentId, sessionId);
+        } else {
+            scheduler.mesh().send(hub, List.of(new AgentMessage.Supersede(agentType, agentId, sessionId)));
+        }
+    }
+
+    /** Messages other hubs sent to this hub's agents. */
+    void receive(List<AgentMessage> messages) {
+        for (AgentMessage message : messages) {
+            if (message instanceof AgentMessage.Deliver d) {
+                deliverHere(d.dispatched());
+            } else if (message instanceof AgentMessage.Revoke r) {
+                revoke(r.revocation());
+            } else if (message instanceof AgentMessage.Supersede s) {
+                closeIfSession(s.agentType(), s.agentId(), s.sessionId());
+            }
+        }
+    }
+
+    private void closeIfSession(String agentType, String agentId, String sessionId) {
+        AgentConnection c = connections.get(new Key(agentType, agentId));
+        if (c != null && c.sessionId().equals(sessionId)) {
+            c.closeBy(superseded());
+        }
+    }
+
+    private void deliverHere(Dispatched d) {
+        AgentConnection c = connections.get(new Key(d.assignment().agentType(), d.assignment().agentId()));
+        boolean delivered = false;
+        if (c != null && c.sessionId().equals(d.agentSession())) {
+            try {
+                delivered = c.deliver(d);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "agent {0} refused an assignment: {1}", d.assignment().agentId(), e.toString());
+            }
+        }
+        if (!delivered) {
+            giveBack(d);
+        }
+    }
+
+    private void giveBack(Dispatched d) {
+        String type = d.assignment().agentType();
+        Settled settled = scheduler.state().pool(type, scheduler.config(), new PoolOps.ReturnLease(
+                d.assignment().agentId(), d.assignment().taskId(), d.assignment().fencingToken(), scheduler.now()));
+        if (settled.status() == Settled.Status.ACCEPTED) {
+            scheduler.publish(List.of(new SchedulerEvent.TaskChanged(settled.task(), "requeued", scheduler.hubId(),
+                    scheduler.clock().instant())));
+            scheduler.signal(type);
+        }
+    }
+
+    void closeAll(SchedulerException reason) {
+        for (AgentConnection c : connections.values()) {
+            c.closeBy(reason);
+        }
+    }
+
+    private static Key key(AgentConnection c) {
+        return new Key(c.agentType(), c.agentId());
+    }
+
+    private static SchedulerException superseded() {
+        return new SchedulerException(ErrorKind.CONTENTION, "SESSION_SUPERSEDED",
+                "the agent registered again on another stream; this one is closed");
+    }
+}

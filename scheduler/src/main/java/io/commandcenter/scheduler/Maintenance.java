@@ -1,0 +1,113 @@
+package io.commandcenter.scheduler;
+
+import io.commandcenter.scheduler.events.Delegation;
+import io.commandcenter.scheduler.events.SchedulerEvent;
+import io.commandcenter.scheduler.federation.DelegationPlan;
+import io.commandcenter.scheduler.federation.FederationPolicy;
+import io.commandcenter.scheduler.leases.Revocation;
+import io.commandcenter.scheduler.pool.HubLoad;
+import io.commandcenter.scheduler.pool.PoolOps;
+import io.commandcenter.scheduler.pool.SweepReport;
+import io.commandcenter.scheduler.pool.TargetRelease;
+import io.commandcenter.scheduler.task.Task;
+import io.commandcenter.scheduler.task.TaskState;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What each hub does periodically, and when a cluster peer leaves. Every step is idempotent, so
+ * all hubs run it and none coordinates: a lease expired by one hub is not expired again by
+ * another, a target released twice is released once.
+ */
+final class Maintenance {
+    private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
+
+    private final Scheduler scheduler;
+
+    Maintenance(Scheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * For every pool: vouches for this hub's connected agents, expires leases (telling their
+     * agents), disconnects silent agents, drops old finished tasks, redoes target releases and
+     * acquisitions a failed hub left halfway, and dispatches.
+     */
+    void sweep() {
+        for (String type : scheduler.agentTypes()) {
+            Map<String, String> sessions = scheduler.agents().sessions(type);
+            if (!sessions.isEmpty()) {
+                scheduler.state().pool(type, scheduler.config(), new PoolOps.Touch(sessions, scheduler.now()));
+            }
+            SweepReport report = scheduler.state().pool(type, scheduler.config(), new PoolOps.Sweep(scheduler.now()));
+            for (Revocation revocation : report.revocations()) {
+                scheduler.agents().revoke(revocation);
+            }
+            List<SchedulerEvent> events = new ArrayList<>();
+            for (Task task : report.changed()) {
+                events.add(new SchedulerEvent.TaskChanged(task, SchedulerEvent.TaskChanged.changeOf(task),
+                        scheduler.hubId(), scheduler.clock().instant()));
+            }
+            scheduler.publish(events);
+            for (TargetRelease release : report.pendingReleases()) {
+                scheduler.releaseTarget(type, release);
+            }
+            for (Task waiting : report.stuckWaiting()) {
+                if (scheduler.acquireTarget(type, waiting).state() == TaskState.QUEUED) {
+                    LOG.log(Level.DEBUG, "task {0} got its target on a redrive", waiting.id());
+                }
+            }
+            if (!report.disconnected().isEmpty()) {
+                LOG.log(Level.INFO, "agents of type {0} disconnected for silence: {1}", type, report.disconnected());
+            }
+            scheduler.signal(type);
+        }
+    }
+
+    /** A cluster peer left: its agents' streams are gone; their leases run until they expire. */
+    void peerLost(String peerId) {
+        for (String type : scheduler.agentTypes()) {
+            try {
+                List<String> lost = scheduler.state().pool(type, scheduler.config(),
+                        new PoolOps.PeerLost(peerId, scheduler.now()));
+                if (!lost.isEmpty()) {
+                    LOG.log(Level.INFO, "peer {0} left: agents {1} of type {2} disconnected", peerId, lost, type);
+                }
+                scheduler.signal(type);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "handling the loss of peer {0} failed: {1}", peerId, e.toString());
+            }
+        }
+    }
+
+    /** One round of the meta hub (see {@link FederationPolicy}). */
+    FederationReport rebalance() {
+        long now = scheduler.now();
+        List<HubLoad> loads = new ArrayList<>();
+        scheduler.state().pools(scheduler.config(), new PoolOps.HubLoads(now)).values().forEach(loads::addAll);
+        List<DelegationPlan> plans = FederationPolicy.plan(loads, now,
+                scheduler.settings().saturationWait().toMillis());
+        List<Delegation> made = new ArrayList<>();
+        if (scheduler.settings().delegation()) {
+            for (DelegationPlan plan : plans) {
+                List<Task> tasks = scheduler.state().pool(plan.agentType(), scheduler.config(),
+                        new PoolOps.Delegate(plan.action(), plan.fromHub(), plan.toHub(), plan.count(), now));
+                for (Task task : tasks) {
+                    made.add(new Delegation(task.id(), task.project(), task.spec().capability().toString(),
+                            plan.fromHub(), plan.toHub(), scheduler.hubId(), scheduler.clock().instant(),
+                            plan.backlog(), plan.freeSlots()));
+                }
+                if (!tasks.isEmpty()) {
+                    scheduler.signal(plan.agentType());
+                }
+            }
+            List<SchedulerEvent> events = new ArrayList<>();
+            made.forEach(d -> events.add(new SchedulerEvent.TaskDelegated(d)));
+            scheduler.publish(events);
+        }
+        return new FederationReport(loads, plans, made);
+    }
+}

@@ -1,0 +1,611 @@
+package io.commandcenter.scheduler;
+
+import io.commandcenter.scheduler.agents.AgentLoad;
+import io.commandcenter.scheduler.agents.AgentRegistration;
+import io.commandcenter.scheduler.agents.AgentView;
+import io.commandcenter.scheduler.capacity.LoadSignal;
+import io.commandcenter.scheduler.error.ErrorKind;
+import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.scheduler.events.SchedulerEvent;
+import io.commandcenter.scheduler.events.SchedulerEvents;
+import io.commandcenter.scheduler.leases.Assignment;
+import io.commandcenter.scheduler.mesh.SchedulerMesh;
+import io.commandcenter.scheduler.pool.AssignmentQuery;
+import io.commandcenter.scheduler.pool.Dispatched;
+import io.commandcenter.scheduler.pool.Enqueued;
+import io.commandcenter.scheduler.pool.PoolConfig;
+import io.commandcenter.scheduler.pool.PoolOps;
+import io.commandcenter.scheduler.pool.PoolSummary;
+import io.commandcenter.scheduler.pool.Registered;
+import io.commandcenter.scheduler.pool.TargetRelease;
+import io.commandcenter.scheduler.pool.TaskQuery;
+import io.commandcenter.scheduler.state.IdempotencyRecord;
+import io.commandcenter.scheduler.state.SchedulerState;
+import io.commandcenter.scheduler.targets.GateOp;
+import io.commandcenter.scheduler.targets.TargetGate;
+import io.commandcenter.scheduler.task.Capability;
+import io.commandcenter.scheduler.task.Forms;
+import io.commandcenter.scheduler.task.Placement;
+import io.commandcenter.scheduler.task.Task;
+import io.commandcenter.scheduler.task.TaskSpec;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One hub's mesh scheduler: the API the hub calls. Tasks are submitted, read and cancelled here;
+ * agents (built in, or remote through the gRPC adapter) connect here; decisions are published to
+ * every hub through the mesh and reach {@link SchedulerEvents} subscribers.
+ *
+ * <p>The scheduler keeps no state of its own beyond the agents whose streams this hub holds:
+ * queues, leases, agents and gates live in the {@link SchedulerState} (shared by every hub of a
+ * cluster), and every decision is one atomic operation there. Any hub may dispatch any pool and
+ * the best agent may sit on any hub; a hub that dies loses nothing but its agents' streams.
+ *
+ * <p>Failure modes: a state failure surfaces as {@link SchedulerException} UNAVAILABLE
+ * ({@code STATE_UNAVAILABLE}); submitting again with the same idempotency key is then safe. Calls
+ * after {@link #close()} fail with UNAVAILABLE ({@code SHUTTING_DOWN}). Background work (dispatch,
+ * maintenance, federation) logs its failures and carries on. Thread-safe.
+ *
+ * <p>Closing stops this hub's threads and ends its agents' sessions; it does not close the state
+ * or the mesh, which belong to the caller.
+ */
+public final class Scheduler implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
+
+    private final SchedulerSettings settings;
+    private final SchedulerState state;
+    private final SchedulerMesh mesh;
+    private final Clock clock;
+    private final PoolConfig config;
+    private final LocalAgents agents;
+    private final DispatchLoop dispatcher;
+    private final Maintenance maintenance;
+    private final CopyOnWriteArrayList<SchedulerEvents> listeners = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> subscriptions = new ArrayList<>();
+    private final ScheduledExecutorService timers;
+    private final AtomicLong sequence = new AtomicLong();
+    private final String idPrefix;
+    private volatile boolean closed;
+
+    private Scheduler(SchedulerSettings settings, SchedulerState state, SchedulerMesh mesh, Clock clock) {
+        this.settings = settings;
+        this.state = state;
+        this.mesh = mesh;
+        this.clock = clock;
+        this.config = settings.poolConfig();
+        this.idPrefix = Long.toString(clock.millis(), 36) + "-" + sanitize(settings.hubId()) + "-";
+        this.agents = new LocalAgents(this);
+        this.maintenance = new Maintenance(this);
+        this.dispatcher = new DispatchLoop(this::dispatch, settings.background(),
+                "cc-scheduler-dispatch-" + settings.hubId());
+        this.timers = settings.background() ? Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cc-scheduler-maintenance-" + settings.hubId());
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    /**
+     * Starts a hub's scheduler over a state and a mesh (in memory, or Hazelcast for a cluster).
+     * In background mode, dispatch runs on its own thread and maintenance every
+     * {@code sweepInterval} (federation every {@code federationInterval} on a meta hub).
+     */
+    public static Scheduler start(SchedulerSettings settings, SchedulerState state, SchedulerMesh mesh, Clock clock) {
+        Scheduler s = new Scheduler(settings, state, mesh, clock);
+        s.subscriptions.add(mesh.subscribeEvents(s::fanOut));
+        s.subscriptions.add(mesh.receive(settings.hubId(), s.agents::receive));
+        s.subscriptions.add(mesh.onPeerLost(s.maintenance::peerLost));
+        settings.projectWeights().forEach((project, w) -> {
+            if (state.weight(project, -1) < 0) {
+                s.setProjectWeight(project, w);
+            }
+        });
+        if (s.timers != null) {
+            long sweep = settings.sweepInterval().toMillis();
+            s.timers.scheduleWithFixedDelay(s::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
+            if (settings.metaHub()) {
+                long every = settings.federationInterval().toMillis();
+                s.timers.scheduleWithFixedDelay(s::rebalanceQuietly, every, every, TimeUnit.MILLISECONDS);
+            }
+        }
+        for (String type : state.agentTypes()) {
+            s.signal(type);
+        }
+        LOG.log(Level.INFO, "scheduler of hub {0} started: placement {1}, policy {2}, lease {3}, meta hub {4}",
+                settings.hubId(), settings.placement(), settings.policy(), settings.lease(),
+                settings.metaHub() ? (settings.delegation() ? "delegating" : "observing") : "no");
+        return s;
+    }
+
+    // ------------------------------------------------------------------ tasks
+
+    /**
+     * Queues a task (see {@code ScheduleService.SubmitTask} for the rules).
+     *
+     * @throws SchedulerException INVALID ({@code PAYLOAD_TOO_LARGE}, {@code UNKNOWN_CAPABILITY}),
+     *         CONFLICT ({@code IDEMPOTENCY_KEY_REUSED}, {@code IDEMPOTENCY_KEY_USED}), EXHAUSTED
+     *         ({@code QUEUE_FULL}), UNAVAILABLE
+     */
+    public SubmitResult submit(TaskSpec spec) {
+        checkOpen();
+        int size = spec.inputsJson().getBytes(StandardCharsets.UTF_8).length;
+        if (size > settings.maxPayloadBytes()) {
+            throw SchedulerException.invalid("PAYLOAD_TOO_LARGE", "inputs", "inputs are " + size
+                    + " bytes, at most " + settings.maxPayloadBytes());
+        }
+        TaskSpec resolved = spec.placement() == Placement.DEFAULT ? spec.withPlacement(settings.placement()) : spec;
+        String project = resolved.project();
+        String type = resolved.capability().agentType();
+        String taskId = newId("t");
+        String key = null;
+        IdempotencyRecord record = null;
+        long ttl = settings.idempotencyRetention().toMillis();
+        if (!resolved.idempotencyKey().isEmpty()) {
+            key = project + "\u0000" + resolved.idempotencyKey();
+            record = new IdempotencyRecord(taskId, type, resolved.fingerprint(), false);
+            IdempotencyRecord existing = state.reserveKey(key, record, ttl);
+            if (existing != null) {
+                if (!existing.fingerprint().equals(record.fingerprint())) {
+                    throw new SchedulerException(ErrorKind.CONFLICT, "IDEMPOTENCY_KEY_REUSED", "idempotency key '"
+                            + resolved.idempotencyKey() + "' was used for another task (" + existing.taskId() + ")",
+                            Map.of("task_id", existing.taskId()), List.of(), null);
+                }
+                Task found = state.pool(existing.agentType(), config, new PoolOps.GetTask(project, existing.taskId()));
+                if (found != null) {
+                    return new SubmitResult(found, false);
+                }
+                if (existing.enqueued()) {
+                    throw new SchedulerException(ErrorKind.CONFLICT, "IDEMPOTENCY_KEY_USED", "idempotency key '"
+                            + resolved.idempotencyKey() + "' was used for task " + existing.taskId()
+                            + ", which is no longer retained", Map.of("task_id", existing.taskId()), List.of(), null);
+                }
+                // a submission failed between reserving the key and queueing: finish it under its id
+                taskId = existing.taskId();
+                record = existing;
+            }
+        }
+        double weight = state.weight(project, settings.weightOf(project));
+        Enqueued enqueued = state.pool(type, config, new PoolOps.Enqueue(taskId, resolved, settings.hubId(),
+                effectivePriority(resolved), weight, resolved.exclusiveTarget(), now()));
+        switch (enqueued.status()) {
+            case UNKNOWN_CAPABILITY -> throw SchedulerException.invalid("UNKNOWN_CAPABILITY", "capability",
+                    "no agent of the cluster declares " + resolved.capability() + " (connect one first)");
+            case QUEUE_FULL -> throw SchedulerException.exhausted("QUEUE_FULL", "project " + project + " already has "
+                    + settings.maxUnfinishedPerProject() + " unfinished tasks for agent type " + type);
+            case EXISTS, CREATED -> {
+                // go on
+            }
+        }
+        Task task = enqueued.task();
+        if (task.state() == io.commandcenter.scheduler.task.TaskState.WAITING) {
+            task = acquireTarget(type, task);
+        }
+        if (key != null && !record.enqueued()) {
+            state.recordKey(key, record.asEnqueued(), ttl);
+        }
+        boolean created = enqueued.status() == Enqueued.Status.CREATED;
+        if (created) {
+            publish(List.of(new SchedulerEvent.TaskChanged(task, "queued", settings.hubId(), clock.instant())));
+        }
+        signal(type);
+        return new SubmitResult(task, created);
+    }
+
+    /**
+     * A task of the project.
+     *
+     * @throws SchedulerException INVALID (malformed id), NOT_FOUND ({@code TASK_NOT_FOUND}), UNAVAILABLE
+     */
+    public Task get(String project, String taskId) {
+        checkOpen();
+        checkTaskId(taskId);
+        for (Task task : state.pools(config, new PoolOps.GetTask(project, taskId)).values()) {
+            return task;
+        }
+        throw new SchedulerException(ErrorKind.NOT_FOUND, "TASK_NOT_FOUND", "no task " + taskId + " in project "
+                + project, Map.of("task_id", taskId), List.of(), null);
+    }
+
+    /**
+     * Tasks of the project, newest first. {@code cursor} is "" for the first page, else the
+     * {@link Page#nextCursor()} of the previous page (an opaque {@code millis:id}).
+     *
+     * @throws SchedulerException INVALID ({@code INVALID_PAGE_TOKEN}), UNAVAILABLE
+     */
+    public Page<Task> tasks(String project, java.util.Set<io.commandcenter.scheduler.task.TaskState> states,
+                            Capability capability, String workflow, int limit, String cursor) {
+        checkOpen();
+        long before = Long.MAX_VALUE;
+        String beforeId = "";
+        if (!cursor.isEmpty()) {
+            int colon = cursor.indexOf(':');
+            try {
+                before = Long.parseLong(cursor.substring(0, colon));
+                beforeId = cursor.substring(colon + 1);
+            } catch (RuntimeException e) {
+                throw SchedulerException.invalid("INVALID_PAGE_TOKEN", "page_token", "malformed page token");
+            }
+        }
+        TaskQuery query = new TaskQuery(project, states, capability == null ? null : capability.action(), workflow,
+                before, beforeId, limit + 1);
+        List<Task> all = new ArrayList<>();
+        Map<String, List<Task>> byPool = capability == null ? state.pools(config, new PoolOps.ListTasks(query))
+                : Map.of(capability.agentType(), state.pool(capability.agentType(), config,
+                new PoolOps.ListTasks(query)));
+        byPool.values().forEach(all::addAll);
+        all.sort(Comparator.comparing(Task::submittedAt).thenComparing(Task::id).reversed());
+        if (all.size() <= limit) {
+            return new Page<>(all, "");
+        }
+        Task last = all.get(limit - 1);
+        return new Page<>(all.subList(0, limit), last.submittedAt().toEpochMilli() + ":" + last.id());
+    }
+
+    /**
+     * Cancels a task: a queued or waiting task leaves the queue, an assigned task's lease is
+     * revoked (its agent is told), later results for it are refused.
+     *
+     * @throws SchedulerException NOT_FOUND, PRECONDITION ({@code TASK_FINISHED}), UNAVAILABLE
+     */
+    public Task cancel(String project, String taskId, String reason) {
+        Task task = get(project, taskId);
+        String type = task.spec().capability().agentType();
+        var settled = state.pool(type, config, new PoolOps.Cancel(project, taskId,
+                reason == null || reason.isEmpty() ? "CANCELLED" : "CANCELLED: " + reason, now()));
+        switch (settled.status()) {
+            case REJECTED -> {
+                if (settled.reason().equals("TASK_FINISHED")) {
+                    throw SchedulerException.precondition("TASK_FINISHED", "task_id", "task " + taskId
+                            + " already finished (" + settled.task().state() + ")");
+                }
+                throw new SchedulerException(ErrorKind.NOT_FOUND, "TASK_NOT_FOUND", "no task " + taskId
+                        + " in project " + project, Map.of("task_id", taskId), List.of(), null);
+            }
+            case DUPLICATE -> {
+                return settled.task();
+            }
+            case ACCEPTED -> {
+                if (settled.revocation() != null) {
+                    agents.revoke(settled.revocation());
+                }
+                publish(List.of(new SchedulerEvent.TaskChanged(settled.task(), "cancelled", settings.hubId(),
+                        clock.instant())));
+                if (settled.release() != null) {
+                    releaseTarget(type, settled.release());
+                }
+                signal(type);
+                return settled.task();
+            }
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    /** Recent assignment decisions of the project, newest first; cursor as {@link #tasks}. */
+    public Page<Assignment> assignments(String project, String taskId, String agentId, int limit, String cursor) {
+        checkOpen();
+        long before = Long.MAX_VALUE;
+        String beforeType = "";
+        long beforeToken = Long.MAX_VALUE;
+        if (!cursor.isEmpty()) {
+            String[] parts = cursor.split(":", 3);
+            try {
+                before = Long.parseLong(parts[0]);
+                beforeType = parts[1];
+                beforeToken = Long.parseLong(parts[2]);
+            } catch (RuntimeException e) {
+                throw SchedulerException.invalid("INVALID_PAGE_TOKEN", "page_token", "malformed page token");
+            }
+        }
+        AssignmentQuery query = new AssignmentQuery(project, taskId, agentId, before, beforeType, beforeToken,
+                limit + 1);
+        List<Assignment> all = new ArrayList<>();
+        state.pools(config, new PoolOps.ListAssignments(query)).values().forEach(all::addAll);
+        all.sort(AssignmentQuery.NEWEST_FIRST);
+        if (all.size() <= limit) {
+            return new Page<>(all, "");
+        }
+        Assignment last = all.get(limit - 1);
+        return new Page<>(all.subList(0, limit), last.assignedAt().toEpochMilli() + ":" + last.agentType() + ":"
+                + last.fencingToken());
+    }
+
+    /** Agents serving the project ({@code agentType} null: all types), and each type's capacity. */
+    public AgentListing agents(String project, String agentType) {
+        checkOpen();
+        long now = now();
+        List<AgentView> views = new ArrayList<>();
+        List<PoolSummary> pools = new ArrayList<>();
+        if (agentType != null) {
+            views.addAll(state.pool(agentType, config, new PoolOps.ListAgents(project, now)));
+            PoolSummary summary = state.pool(agentType, config, new PoolOps.Summary(now));
+            if (summary != null) {
+                pools.add(summary);
+            }
+        } else {
+            state.pools(config, new PoolOps.ListAgents(project, now)).values().forEach(views::addAll);
+            pools.addAll(state.pools(config, new PoolOps.Summary(now)).values());
+        }
+        return new AgentListing(views, pools);
+    }
+
+    // ------------------------------------------------------------------ agents
+
+    /**
+     * Connects an agent to this hub: registers it (superseding an earlier session of the same
+     * agent anywhere, keeping its leases) and starts delivering assignments to the listener.
+     *
+     * @throws SchedulerException UNAVAILABLE
+     */
+    public AgentConnection connect(AgentRegistration registration, AgentListener listener) {
+        checkOpen();
+        String session = newId("s");
+        Registered registered = state.pool(registration.agentType(), config, new PoolOps.Register(registration,
+                settings.hubId(), state.peerId(), session, now()));
+        AgentConnection connection = new AgentConnection(this, registration, session, listener,
+                registered.heldLeases());
+        agents.add(connection);
+        if (registered.supersededHub() != null) {
+            agents.supersede(registration.agentType(), registration.agentId(), registered.supersededHub(),
+                    registered.supersededSession());
+        }
+        signal(registration.agentType());
+        return connection;
+    }
+
+    /**
+     * Records an agent's load from {@code agent.health.<agent>} telemetry the hub received some
+     * other way than the agent's own stream.
+     *
+     * @return false when no such agent is registered
+     */
+    public boolean reportAgentHealth(String agentType, String agentId, AgentLoad load) {
+        checkOpen();
+        boolean known = state.pool(agentType, config, new PoolOps.ReportLoad(agentId, load, now()));
+        if (known) {
+            signal(agentType);
+        }
+        return known;
+    }
+
+    // ------------------------------------------------------------------ fairness, capacity, federation
+
+    /** Sets a project's weight (> 0) on every hub, for the tasks charged from now on. */
+    public void setProjectWeight(String project, double weight) {
+        if (!Forms.isProject(project) || !(weight > 0) || !Double.isFinite(weight)) {
+            throw SchedulerException.invalid("OUT_OF_RANGE", "weight", "a project id and a finite weight > 0");
+        }
+        state.setWeight(project, weight);
+        state.pools(config, new PoolOps.SetWeight(project, weight));
+    }
+
+    /**
+     * Announces remediation work a prediction makes likely: capacity for {@code capability} is
+     * reserved by the anticipation rule until the horizon ends or the task arrives.
+     */
+    public void anticipate(String predictionId, Capability capability, double risk, double confidence,
+                           Duration horizon) {
+        checkOpen();
+        state.pool(capability.agentType(), config, new PoolOps.Signal(new LoadSignal(predictionId,
+                capability.action(), risk, confidence, now() + horizon.toMillis())));
+    }
+
+    /**
+     * One look of the meta hub: every hub's load and, when delegation is on, the delegations made
+     * (each published as {@code mesh.schedule.delegation}). Runs periodically on a meta hub in
+     * background mode; callable anywhere.
+     */
+    public FederationReport rebalance() {
+        checkOpen();
+        return maintenance.rebalance();
+    }
+
+    // ------------------------------------------------------------------ events, driving
+
+    /** Subscribes to the events of every hub; close the returned handle to stop. */
+    public AutoCloseable subscribe(SchedulerEvents listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** Dispatches every pool signalled since the last call (manual mode; also safe in background mode). */
+    public void runPending() {
+        dispatcher.runPending();
+    }
+
+    /** Runs maintenance now: lease expiry, silent agents, retention, gate redrives. */
+    public void sweep() {
+        checkOpen();
+        maintenance.sweep();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        dispatcher.close();
+        agents.closeAll(SchedulerException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null));
+        for (AutoCloseable s : subscriptions) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "closing a subscription failed", e);
+            }
+        }
+        LOG.log(Level.INFO, "scheduler of hub {0} stopped", settings.hubId());
+    }
+
+    // ------------------------------------------------------------------ internals shared with collaborators
+
+    SchedulerSettings settings() {
+        return settings;
+    }
+
+    SchedulerState state() {
+        return state;
+    }
+
+    SchedulerMesh mesh() {
+        return mesh;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    PoolConfig config() {
+        return config;
+    }
+
+    LocalAgents agents() {
+        return agents;
+    }
+
+    String hubId() {
+        return settings.hubId();
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    void signal(String agentType) {
+        if (!closed) {
+            dispatcher.signal(agentType);
+        }
+    }
+
+    void publish(List<SchedulerEvent> events) {
+        if (!events.isEmpty()) {
+            mesh.publish(events);
+        }
+    }
+
+    /** One dispatch round of a pool: batches until the pool has nothing more to assign. */
+    private void dispatch(String type) {
+        while (!closed) {
+            List<Dispatched> batch = state.pool(type, config, new PoolOps.Dispatch(newId("d"), settings.hubId(),
+                    settings.dispatchBatch(), now()));
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<SchedulerEvent> events = new ArrayList<>(batch.size());
+            for (Dispatched d : batch) {
+                events.add(new SchedulerEvent.AssignmentMade(d.assignment()));
+            }
+            publish(events);
+            agents.deliver(batch);
+            if (batch.size() < settings.dispatchBatch()) {
+                return;
+            }
+        }
+    }
+
+    /** Tries to take a waiting task's target; queues the task when it got it. */
+    Task acquireTarget(String type, Task task) {
+        GateOp.Result r = state.gate(gateKey(task.project(), task.spec().target()),
+                new GateOp(GateOp.Kind.ACQUIRE, task.id(), type));
+        if (!r.acquired()) {
+            return task;
+        }
+        Task unblocked = state.pool(type, config, new PoolOps.Unblock(task.id(), now()));
+        return unblocked == null ? task : unblocked;
+    }
+
+    /** Releases a finished exclusive task's target: the next waiter is queued, the release confirmed. */
+    void releaseTarget(String type, TargetRelease release) {
+        GateOp.Result r = state.gate(gateKey(release.project(), release.target()),
+                new GateOp(GateOp.Kind.RELEASE, release.taskId(), type));
+        TargetGate.Holder next = r.nextHolder();
+        if (next != null) {
+            state.pool(next.agentType(), config, new PoolOps.Unblock(next.taskId(), now()));
+            signal(next.agentType());
+        }
+        state.pool(type, config, new PoolOps.TargetReleased(release.taskId()));
+    }
+
+    private static String gateKey(String project, io.commandcenter.scheduler.task.TargetRef target) {
+        return TargetGate.key(project, target.kind(), target.id());
+    }
+
+    private double effectivePriority(TaskSpec spec) {
+        double risk = spec.prediction() == null ? 0 : spec.prediction().risk();
+        return spec.priority() / 5.0 * (1 + settings.riskBoost() * risk);
+    }
+
+    private void fanOut(List<SchedulerEvent> events) {
+        for (SchedulerEvent event : events) {
+            for (SchedulerEvents listener : listeners) {
+                try {
+                    listener.onEvent(event);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "a scheduler event listener failed", e);
+                }
+            }
+        }
+    }
+
+    private void sweepQuietly() {
+        try {
+            maintenance.sweep();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "scheduler maintenance failed: {0}", e.toString());
+        }
+    }
+
+    private void rebalanceQuietly() {
+        try {
+            maintenance.rebalance();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "federation round failed: {0}", e.toString());
+        }
+    }
+
+    String newId(String kind) {
+        return kind + "-" + idPrefix + Long.toString(sequence.incrementAndGet(), 36);
+    }
+
+    private static String sanitize(String hubId) {
+        String s = hubId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        return s.length() > 40 ? s.substring(0, 40) : s;
+    }
+
+    private void checkTaskId(String taskId) {
+        if (taskId == null || taskId.isEmpty()) {
+            throw SchedulerException.invalid("REQUIRED", "task_id", "task_id is required");
+        }
+        if (!Forms.TASK_ID.matcher(taskId).matches()) {
+            throw SchedulerException.invalid("BAD_FORMAT", "task_id", "not a task id: '" + Forms.abbreviate(taskId)
+                    + "'");
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw SchedulerException.unavailable("SHUTTING_DOWN", "the scheduler is stopping", null);
+        }
+    }
+
+    /** Agent types this hub knows of: every pool of the state. */
+    java.util.Set<String> agentTypes() {
+        return new TreeSet<>(state.agentTypes());
+    }
+}

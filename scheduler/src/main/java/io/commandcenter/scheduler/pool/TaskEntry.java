@@ -1,0 +1,94 @@
+package io.commandcenter.scheduler.pool;
+
+import io.commandcenter.scheduler.fairqueue.QueuedTask;
+import io.commandcenter.scheduler.leases.Assignment;
+import io.commandcenter.scheduler.task.Task;
+import io.commandcenter.scheduler.task.TaskProgress;
+import io.commandcenter.scheduler.task.TaskResult;
+import io.commandcenter.scheduler.task.TaskSpec;
+import io.commandcenter.scheduler.task.TaskState;
+import io.commandcenter.scheduler.wire.WireIn;
+import io.commandcenter.scheduler.wire.WireOut;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeSet;
+
+/** One task inside a pool: mutable, owned by its {@link PoolState}, never handed out (see {@link #view()}). */
+final class TaskEntry {
+    final String id;
+    final TaskSpec spec;
+    final String originHub;
+    final long sequence;
+    final double effectivePriority;
+    final long submittedAt;
+
+    TaskState state;
+    String reason = "";
+    long updatedAt;
+    long queuedSince;
+    int attempt;
+    final TreeSet<String> delegated = new TreeSet<>();
+    /** The current lease (ASSIGNED) or the last one. */
+    Assignment lease;
+    /** Token of the last lease whose result was accepted; 0 when none. */
+    long settledToken;
+    TaskProgress progress;
+    TaskResult result;
+    /** Finished but its exclusive target is not yet released at the gate. */
+    boolean releasePending;
+
+    TaskEntry(String id, TaskSpec spec, String originHub, long sequence, double effectivePriority, long submittedAt) {
+        this.id = id;
+        this.spec = spec;
+        this.originHub = originHub;
+        this.sequence = sequence;
+        this.effectivePriority = effectivePriority;
+        this.submittedAt = submittedAt;
+    }
+
+    QueuedTask queued() {
+        return new QueuedTask(id, spec.project(), spec.workflow(), spec.cost(), effectivePriority, sequence);
+    }
+
+    boolean holds(String agentId, long token) {
+        return state == TaskState.ASSIGNED && lease != null && lease.fencingToken() == token
+                && lease.agentId().equals(agentId);
+    }
+
+    void move(TaskState next, String why, long now) {
+        state = state.moveTo(next);
+        reason = why;
+        updatedAt = now;
+    }
+
+    Task view() {
+        return new Task(id, spec, state, reason, originHub, List.copyOf(delegated), attempt, effectivePriority,
+                Instant.ofEpochMilli(submittedAt), Instant.ofEpochMilli(updatedAt), lease, progress, result);
+    }
+
+    void write(WireOut out) {
+        out.str(id);
+        TaskSpec.write(out, spec);
+        out.str(originHub).i64(sequence).f64(effectivePriority).i64(submittedAt).i32(state.ordinal()).str(reason)
+                .i64(updatedAt).i64(queuedSince).i32(attempt).strings(delegated)
+                .optional(lease, Assignment::write).i64(settledToken).optional(progress, TaskProgress::write)
+                .optional(result, TaskResult::write).bool(releasePending);
+    }
+
+    static TaskEntry read(WireIn in) {
+        TaskEntry e = new TaskEntry(in.str(), TaskSpec.read(in), in.str(), in.i64(), in.f64(), in.i64());
+        e.state = TaskState.values()[in.i32()];
+        e.reason = in.str();
+        e.updatedAt = in.i64();
+        e.queuedSince = in.i64();
+        e.attempt = in.i32();
+        e.delegated.addAll(in.strings());
+        e.lease = in.optional(Assignment::read);
+        e.settledToken = in.i64();
+        e.progress = in.optional(TaskProgress::read);
+        e.result = in.optional(TaskResult::read);
+        e.releasePending = in.bool();
+        return e;
+    }
+}

@@ -1,0 +1,779 @@
+package io.commandcenter.scheduler;
+
+import io.commandcenter.scheduler.agents.AgentLoad;
+import io.commandcenter.scheduler.agents.AgentRegistration;
+import io.commandcenter.scheduler.agents.AgentState;
+import io.commandcenter.scheduler.agents.AgentView;
+import io.commandcenter.scheduler.error.ErrorKind;
+import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.scheduler.events.SchedulerEvent;
+import io.commandcenter.scheduler.leases.Assignment;
+import io.commandcenter.scheduler.leases.LeaseRef;
+import io.commandcenter.scheduler.leases.Revocation;
+import io.commandcenter.scheduler.pool.Dispatched;
+import io.commandcenter.scheduler.task.Capability;
+import io.commandcenter.scheduler.task.Placement;
+import io.commandcenter.scheduler.task.PredictionCause;
+import io.commandcenter.scheduler.task.TargetRef;
+import io.commandcenter.scheduler.task.Task;
+import io.commandcenter.scheduler.task.TaskOutcome;
+import io.commandcenter.scheduler.task.TaskSpec;
+import io.commandcenter.scheduler.task.TaskState;
+import io.commandcenter.scheduler.testing.Backend;
+import io.commandcenter.scheduler.testing.EventLog;
+import io.commandcenter.scheduler.testing.MutableClock;
+import io.commandcenter.scheduler.testing.TestAgent;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * What every {@link io.commandcenter.scheduler.state.SchedulerState} and
+ * {@link io.commandcenter.scheduler.mesh.SchedulerMesh} must give the scheduler, proved through the
+ * scheduler's own API: run once over the in-memory state and once over a Hazelcast cluster.
+ * Schedulers run in manual mode on a hand-moved clock; only deliveries that cross threads (events,
+ * other hubs, on Hazelcast) are awaited.
+ */
+public abstract class AbstractSchedulerContractTest {
+    protected static final MutableClock CLOCK = new MutableClock();
+    static final String P = "payments";
+
+    protected abstract Backend backend();
+
+    private final List<Scheduler> hubs = new ArrayList<>();
+
+    @BeforeEach
+    void clean() {
+        backend().reset();
+    }
+
+    @AfterEach
+    void stop() {
+        hubs.forEach(Scheduler::close);
+    }
+
+    Scheduler hub(int n) {
+        return hub(n, s -> s);
+    }
+
+    Scheduler hub(int n, UnaryOperator<SchedulerSettings> tweak) {
+        SchedulerSettings settings = tweak.apply(SchedulerSettings.defaults("hub-" + n).withBackground(false));
+        Scheduler s = Scheduler.start(settings, backend().state(n), backend().mesh(n), CLOCK);
+        hubs.add(s);
+        return s;
+    }
+
+    static TestAgent agent(Scheduler hub, String id, int capacity, String... actions) {
+        return TestAgent.connect(hub, AgentRegistration.of(id, "devops", capacity, actions));
+    }
+
+    static TaskSpec restart() {
+        return TaskSpec.of(P, "devops.restart");
+    }
+
+    void eventually(Runnable assertion) {
+        if (backend().asynchronous()) {
+            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10))
+                    .untilAsserted(assertion::run);
+        } else {
+            assertion.run();
+        }
+    }
+
+    // ------------------------------------------------------------------ assignment and the score
+
+    @Test
+    void aSubmittedTask_isAssignedToAnAgentWithTheCapability_andSucceedsOnItsResult() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 2, "restart");
+
+        Task queued = hub.submit(restart().withInputs("{\"service\":\"checkout\"}")).task();
+        hub.runPending();
+        List<Dispatched> work = devops.drain();
+
+        assertThat(queued.state()).isEqualTo(TaskState.QUEUED);
+        assertThat(work).singleElement().satisfies(d -> {
+            assertThat(d.assignment().taskId()).isEqualTo(queued.id());
+            assertThat(d.spec().inputsJson()).isEqualTo("{\"service\":\"checkout\"}");
+            assertThat(d.assignment().attempt()).isEqualTo(1);
+        });
+        Task done = devops.succeed(work.get(0));
+        assertThat(done.state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(hub.get(P, queued.id()).result().outputJson()).isEqualTo("{\"ok\":true}");
+    }
+
+    @Test
+    void everyAssignment_isPublishedOnEveryHub_withTheScoresTerms() {
+        Scheduler a = hub(0);
+        Scheduler b = hub(1);
+        EventLog onB = new EventLog();
+        b.subscribe(onB);
+        agent(a, "devops-1", 1, "restart");
+
+        Task task = a.submit(restart()).task();
+        a.runPending();
+
+        eventually(() -> assertThat(onB.assignments()).singleElement().satisfies(e -> {
+            Assignment as = e.assignment();
+            assertThat(as.taskId()).isEqualTo(task.id());
+            assertThat(as.decidedByHub()).isEqualTo("hub-0");
+            assertThat(as.score().capabilityMatch()).isEqualTo(1.0);
+            assertThat(as.score().headroom()).isEqualTo(1.0);
+            assertThat(as.score().successRate()).isEqualTo(0.75);
+            assertThat(as.score().affinity()).isEqualTo(1.0);
+            assertThat(as.score().total()).isCloseTo(0.15 + 0.35 + 0.30 * 0.75 + 0.20, within(1e-9));
+            assertThat(as.candidates()).isEqualTo(1);
+        }));
+        eventually(() -> assertThat(onB.withSubject("mesh.schedule.task.queued")).hasSize(1));
+    }
+
+    @Test
+    void theAgentWithMoreHeadroom_winsTheTask() {
+        Scheduler hub = hub(0);
+        TestAgent busy = agent(hub, "busy", 4, "restart");
+        TestAgent idle = agent(hub, "idle", 4, "restart");
+        busy.connection.reportHealth(new AgentLoad(0.9, 0.5, 0, 0));
+        idle.connection.reportHealth(new AgentLoad(0.1, 0.2, 0, 0));
+
+        hub.submit(restart());
+        hub.runPending();
+
+        assertThat(idle.drain()).hasSize(1);
+        assertThat(busy.drain()).isEmpty();
+    }
+
+    @Test
+    void anAgentWithABetterRecordForTheAction_winsTheTask() {
+        Scheduler hub = hub(0);
+        TestAgent flaky = agent(hub, "flaky", 1, "restart");
+        TestAgent solid = agent(hub, "solid", 1, "restart");
+        for (int i = 0; i < 4; i++) {
+            hub.submit(restart());
+            hub.submit(restart());
+            hub.runPending();
+            flaky.fail(flaky.drain().get(0), false);
+            solid.succeed(solid.drain().get(0));
+        }
+
+        hub.submit(restart());
+        hub.runPending();
+
+        assertThat(solid.drain()).hasSize(1);
+        assertThat(flaky.drain()).isEmpty();
+    }
+
+    @Test
+    void aTaskPreferringAZone_goesToTheAgentInThatZone() {
+        Scheduler hub = hub(0);
+        TestAgent west = TestAgent.connect(hub, AgentRegistration.of("west", "devops", 2, "restart")
+                .withLabels(Map.of("zone", "eu-west-1")));
+        TestAgent east = TestAgent.connect(hub, AgentRegistration.of("east", "devops", 2, "restart")
+                .withLabels(Map.of("zone", "eu-east-1")));
+
+        hub.submit(restart().withAffinity(Map.of("zone", "eu-east-1")));
+        hub.runPending();
+
+        assertThat(east.drain()).singleElement()
+                .satisfies(d -> assertThat(d.assignment().score().affinity()).isEqualTo(1.0));
+        assertThat(west.drain()).isEmpty();
+    }
+
+    @Test
+    void anAgentNeverHoldsMoreLeasesThanItsCapacity_andFreedSlotsAreRefilled() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 3, "restart");
+        for (int i = 0; i < 10; i++) {
+            hub.submit(restart());
+        }
+
+        hub.runPending();
+        List<Dispatched> first = devops.drain();
+        devops.succeed(first.get(0));
+        hub.runPending();
+
+        assertThat(first).hasSize(3);
+        assertThat(devops.drain()).hasSize(1);
+        assertThat(hub.agents(P, "devops").pools()).singleElement()
+                .satisfies(p -> assertThat(p.queued()).isEqualTo(6));
+    }
+
+    @Test
+    void anAgentOfAnotherProject_neverGetsTheTask() {
+        Scheduler hub = hub(0);
+        TestAgent other = TestAgent.connect(hub, AgentRegistration.of("theirs", "devops", 2, "restart")
+                .withProjects(Set.of("billing")));
+        TestAgent ours = TestAgent.connect(hub, AgentRegistration.of("ours", "devops", 1, "restart")
+                .withProjects(Set.of(P)));
+
+        hub.submit(restart());
+        hub.submit(restart());
+        hub.runPending();
+
+        assertThat(ours.drain()).hasSize(1);
+        assertThat(other.drain()).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ leases and fencing
+
+    @Test
+    void aLeaseNotExtended_expires_andTheTaskIsAssignedAgainWithAHigherToken() {
+        Scheduler hub = hub(0);
+        TestAgent lost = agent(hub, "lost", 1, "restart");
+        hub.submit(restart());
+        hub.runPending();
+        Dispatched first = lost.drain().get(0);
+        lost.connection.close();
+        TestAgent other = agent(hub, "other", 1, "restart");
+
+        CLOCK.advance(Duration.ofSeconds(31));
+        hub.sweep();
+        hub.runPending();
+
+        Dispatched second = other.drain().get(0);
+        assertThat(second.assignment().taskId()).isEqualTo(first.assignment().taskId());
+        assertThat(second.assignment().fencingToken()).isGreaterThan(first.assignment().fencingToken());
+        assertThat(second.assignment().attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void aLateResultFromAnExpiredLease_isRefused_andTheTaskRunsOnceMore_notTwice() {
+        Scheduler hub = hub(0);
+        TestAgent slow = agent(hub, "slow", 1, "restart");
+        hub.submit(restart());
+        hub.runPending();
+        Dispatched first = slow.drain().get(0);
+
+        CLOCK.advance(Duration.ofSeconds(31));
+
+        assertThatThrownBy(() -> slow.succeed(first)).isInstanceOfSatisfying(SchedulerException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION);
+            assertThat(e.reason()).isEqualTo("LEASE_EXPIRED");
+            assertThat(e.violations()).singleElement()
+                    .satisfies(v -> assertThat(v.field()).isEqualTo("result.fencing_token"));
+        });
+        hub.runPending();
+        Dispatched second = slow.drain().get(0);
+        assertThatThrownBy(() -> slow.succeed(first)).isInstanceOfSatisfying(SchedulerException.class,
+                e -> assertThat(e.reason()).isEqualTo("LEASE_NOT_HELD"));
+        assertThat(slow.succeed(second).state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(hub.get(P, first.assignment().taskId()).result().agentId()).isEqualTo("slow");
+        assertThat(hub.get(P, first.assignment().taskId()).attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void heartbeats_keepALeaseAlivePastItsDuration() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 1, "restart");
+        hub.submit(restart());
+        hub.runPending();
+        Dispatched work = devops.drain().get(0);
+
+        for (int i = 0; i < 4; i++) {
+            CLOCK.advance(Duration.ofSeconds(20));
+            assertThat(devops.connection.heartbeat()).isEmpty();
+            hub.sweep();
+        }
+
+        assertThat(devops.succeed(work).state()).isEqualTo(TaskState.SUCCEEDED);
+    }
+
+    @Test
+    void aHeartbeatForALeaseTheAgentDoesNotHold_isAnsweredWithARevocation() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 1, "restart");
+        hub.submit(restart());
+        hub.runPending();
+        Dispatched work = devops.drain().get(0);
+
+        List<Revocation> revoked = devops.connection.heartbeat(List.of(
+                new LeaseRef(work.assignment().taskId(), work.assignment().fencingToken() + 99)));
+
+        assertThat(revoked).singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo("LEASE_NOT_HELD"));
+    }
+
+    @Test
+    void aResultFromAnAgentThatDoesNotHoldTheTask_isRefused() {
+        Scheduler hub = hub(0);
+        TestAgent holder = agent(hub, "holder", 1, "restart");
+        TestAgent intruder = agent(hub, "intruder", 1, "restart");
+        hub.submit(restart());
+        hub.runPending();
+        Dispatched work = holder.drain().get(0);
+
+        assertThatThrownBy(() -> intruder.succeed(work)).isInstanceOfSatisfying(SchedulerException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION);
+            assertThat(e.reason()).isEqualTo("LEASE_NOT_HELD");
+        });
+        assertThatThrownBy(() -> intruder.connection.complete("t-nope", 1, TaskOutcome.SUCCEEDED, "", "", false))
+                .isInstanceOfSatisfying(SchedulerException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+        assertThat(holder.succeed(work).state()).isEqualTo(TaskState.SUCCEEDED);
+    }
+
+    @Test
+    void aResentResult_isAcceptedWithoutEffect() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 1, "restart");
+        hub.submit(restart());
+        hub.runPending();
+        Dispatched work = devops.drain().get(0);
+        Task first = devops.succeed(work);
+
+        Task again = devops.succeed(work);
+
+        assertThat(again.updatedAt()).isEqualTo(first.updatedAt());
+        assertThat(again.state()).isEqualTo(TaskState.SUCCEEDED);
+    }
+
+    @Test
+    void aRetryableFailure_returnsTheTaskToTheQueue_untilItsAttemptsRunOut() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 1, "restart");
+        Task task = hub.submit(restart().withMaxAttempts(2)).task();
+
+        hub.runPending();
+        Task afterFirst = devops.fail(devops.drain().get(0), true);
+        hub.runPending();
+        Task afterSecond = devops.fail(devops.drain().get(0), true);
+
+        assertThat(afterFirst.state()).isEqualTo(TaskState.QUEUED);
+        assertThat(afterSecond.state()).isEqualTo(TaskState.FAILED);
+        assertThat(hub.get(P, task.id()).attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void anAgentThatReconnects_keepsItsLeases_andItsResultIsAccepted() {
+        Scheduler a = hub(0);
+        Scheduler b = hub(1);
+        TestAgent first = agent(a, "devops-1", 1, "restart");
+        a.submit(restart());
+        a.runPending();
+        Dispatched work = first.drain().get(0);
+
+        TestAgent again = agent(b, "devops-1", 1, "restart");
+
+        assertThat(again.connection.heldAtRegistration()).containsExactly(work.assignment().lease());
+        eventually(() -> assertThat(first.closedBy).isNotNull()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo("SESSION_SUPERSEDED")));
+        assertThat(again.connection.complete(work.assignment().taskId(), work.assignment().fencingToken(),
+                TaskOutcome.SUCCEEDED, "", "", false).state()).isEqualTo(TaskState.SUCCEEDED);
+    }
+
+    // ------------------------------------------------------------------ targets and idempotency
+
+    @Test
+    void twoExclusiveTasksOnOneTarget_neverRunAtOnce_evenAcrossAgentTypes() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 4, "restart");
+        TestAgent k8s = TestAgent.connect(hub, AgentRegistration.of("k8s-1", "k8s", 4, "scale"));
+        TargetRef api = new TargetRef("service", "api");
+
+        Task restart = hub.submit(restart().withTarget(api, true)).task();
+        Task scale = hub.submit(TaskSpec.of(P, "k8s.scale").withTarget(api, true)).task();
+        hub.runPending();
+
+        assertThat(restart.state()).isEqualTo(TaskState.QUEUED);
+        assertThat(scale.state()).isEqualTo(TaskState.WAITING);
+        assertThat(k8s.drain()).isEmpty();
+        devops.succeed(devops.drain().get(0));
+        hub.runPending();
+        assertThat(k8s.drain()).singleElement().satisfies(d -> assertThat(d.assignment().taskId()).isEqualTo(scale.id()));
+    }
+
+    @Test
+    void aWaitingExclusiveTaskThatIsCancelled_doesNotBlockTheTarget() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 4, "restart");
+        TargetRef api = new TargetRef("service", "api");
+        hub.submit(restart().withTarget(api, true));
+        Task second = hub.submit(restart().withTarget(api, true)).task();
+        Task third = hub.submit(restart().withTarget(api, true)).task();
+        hub.runPending();
+
+        hub.cancel(P, second.id(), "not needed");
+        devops.succeed(devops.drain().get(0));
+        hub.runPending();
+
+        assertThat(devops.drain()).singleElement().satisfies(d -> assertThat(d.assignment().taskId()).isEqualTo(third.id()));
+    }
+
+    @Test
+    void aNonExclusiveTaskOnABusyTarget_runsAtOnce() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 4, "restart");
+        TargetRef api = new TargetRef("service", "api");
+
+        hub.submit(restart().withTarget(api, true));
+        hub.submit(restart().withTarget(api, false));
+        hub.runPending();
+
+        assertThat(devops.drain()).hasSize(2);
+    }
+
+    @Test
+    void theSameIdempotencyKeyAndContent_returnsTheFirstTask() {
+        Scheduler hub = hub(0);
+        agent(hub, "devops-1", 1, "restart");
+
+        SubmitResult first = hub.submit(restart().withIdempotencyKey("run-7/restart"));
+        SubmitResult again = hub.submit(restart().withIdempotencyKey("run-7/restart"));
+
+        assertThat(first.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(again.task().id()).isEqualTo(first.task().id());
+        assertThat(hub.agents(P, "devops").pools().get(0).queued()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdempotencyKeyReusedForOtherContent_isAConflict() {
+        Scheduler hub = hub(0);
+        agent(hub, "devops-1", 1, "restart");
+        hub.submit(restart().withIdempotencyKey("k1"));
+
+        assertThatThrownBy(() -> hub.submit(restart().withIdempotencyKey("k1").withPriority(9)))
+                .isInstanceOfSatisfying(SchedulerException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
+                    assertThat(e.reason()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
+                });
+    }
+
+    // ------------------------------------------------------------------ cancel, bad input, limits
+
+    @Test
+    void cancellingAnAssignedTask_revokesTheLease_andItsLateResultIsRefused() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 1, "restart");
+        Task task = hub.submit(restart()).task();
+        hub.runPending();
+        Dispatched work = devops.drain().get(0);
+
+        Task cancelled = hub.cancel(P, task.id(), "operator");
+
+        assertThat(cancelled.state()).isEqualTo(TaskState.CANCELLED);
+        eventually(() -> assertThat(devops.revoked).singleElement()
+                .satisfies(r -> assertThat(r.reason()).isEqualTo("CANCELLED")));
+        assertThatThrownBy(() -> devops.succeed(work)).isInstanceOfSatisfying(SchedulerException.class,
+                e -> assertThat(e.reason()).isEqualTo("TASK_CANCELLED"));
+        assertThat(hub.cancel(P, task.id(), "again").state()).isEqualTo(TaskState.CANCELLED);
+    }
+
+    @Test
+    void cancellingATaskThatSucceeded_isAPreconditionFailure() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 1, "restart");
+        Task task = hub.submit(restart()).task();
+        hub.runPending();
+        devops.succeed(devops.drain().get(0));
+
+        assertThatThrownBy(() -> hub.cancel(P, task.id(), "")).isInstanceOfSatisfying(SchedulerException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION);
+            assertThat(e.reason()).isEqualTo("TASK_FINISHED");
+        });
+    }
+
+    @Test
+    void aTaskOfAnotherProject_isNotFound() {
+        Scheduler hub = hub(0);
+        agent(hub, "devops-1", 1, "restart");
+        Task task = hub.submit(restart()).task();
+
+        assertThatThrownBy(() -> hub.get("billing", task.id())).isInstanceOfSatisfying(SchedulerException.class,
+                e -> assertThat(e.reason()).isEqualTo("TASK_NOT_FOUND"));
+        assertThatThrownBy(() -> hub.cancel("billing", task.id(), "")).isInstanceOfSatisfying(
+                SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+    }
+
+    @Test
+    void aTaskForACapabilityNoAgentDeclares_isRefused_andOneAnAgentDeclaredStaysKnown() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 1, "restart");
+
+        assertThatThrownBy(() -> hub.submit(TaskSpec.of(P, "devops.reboot")))
+                .isInstanceOfSatisfying(SchedulerException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("UNKNOWN_CAPABILITY");
+                    assertThat(e.violations()).singleElement().satisfies(v -> assertThat(v.field()).isEqualTo("capability"));
+                });
+        devops.connection.close();
+        assertThat(hub.submit(restart()).created()).isTrue();
+    }
+
+    @Test
+    void aProjectOverItsQueueLimit_isRefused() {
+        Scheduler hub = hub(0, s -> s.withMaxUnfinishedPerProject(2));
+        agent(hub, "devops-1", 1, "restart");
+        hub.submit(restart());
+        hub.submit(restart());
+
+        assertThatThrownBy(() -> hub.submit(restart())).isInstanceOfSatisfying(SchedulerException.class,
+                e -> assertThat(e.reason()).isEqualTo("QUEUE_FULL"));
+        assertThat(hub.submit(TaskSpec.of("billing", "devops.restart")).created()).isTrue();
+    }
+
+    @Test
+    void oversizedInputs_areRefused() {
+        Scheduler hub = hub(0, s -> s.withMaxPayloadBytes(100));
+        agent(hub, "devops-1", 1, "restart");
+
+        assertThatThrownBy(() -> hub.submit(restart().withInputs("{\"x\":\"" + "y".repeat(200) + "\"}")))
+                .isInstanceOfSatisfying(SchedulerException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("PAYLOAD_TOO_LARGE");
+                    assertThat(e.violations().get(0).field()).isEqualTo("inputs");
+                });
+    }
+
+    // ------------------------------------------------------------------ fairness
+
+    @Test
+    void projectsWeighted1To2To5_withAgentsSaturated_shareCompletedWorkWithin2PercentOfTheirWeights_andNoneStarves() {
+        Map<String, Double> weights = Map.of("one", 1.0, "two", 2.0, "five", 5.0);
+        Scheduler hub = hub(0, s -> s.withProjectWeights(weights).withDispatchBatch(64));
+        List<TestAgent> agents = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            agents.add(TestAgent.connect(hub, AgentRegistration.of("batch-" + i, "batch", 2, "run")));
+        }
+        Map<String, Integer> completed = new HashMap<>();
+        weights.keySet().forEach(p -> completed.put(p, 0));
+        for (String project : weights.keySet()) {
+            for (int i = 0; i < 32; i++) {
+                hub.submit(TaskSpec.of(project, "batch.run"));
+            }
+        }
+        int total = fairnessTasks();
+        int done = 0;
+        int sinceOne = 0;
+        int longestWaitOfOne = 0;
+        while (done < total) {
+            hub.runPending();
+            for (TestAgent agent : agents) {
+                for (Dispatched work : agent.drain()) {
+                    agent.succeed(work);
+                    String project = work.assignment().project();
+                    completed.merge(project, 1, Integer::sum);
+                    done++;
+                    sinceOne = project.equals("one") ? 0 : sinceOne + 1;
+                    longestWaitOfOne = Math.max(longestWaitOfOne, sinceOne);
+                    hub.submit(TaskSpec.of(project, "batch.run"));
+                }
+            }
+        }
+
+        for (var w : weights.entrySet()) {
+            double share = completed.get(w.getKey()) / (double) done;
+            assertThat(share).as("share of %s", w.getKey()).isCloseTo(w.getValue() / 8, within(w.getValue() / 8 * 0.02));
+        }
+        assertThat(longestWaitOfOne).as("completions of others between two of the weight-1 project")
+                .isLessThanOrEqualTo(16);
+    }
+
+    /** How many completions the fairness test counts. */
+    protected int fairnessTasks() {
+        return 10_000;
+    }
+
+    // ------------------------------------------------------------------ hubs, peers, federation
+
+    @Test
+    void aTaskSubmittedOnOneHub_runsOnAnAgentConnectedToAnother() {
+        Scheduler a = hub(0);
+        Scheduler c = hub(1);
+        TestAgent onC = agent(c, "devops-c", 1, "restart");
+
+        Task task = a.submit(restart()).task();
+        a.runPending();
+
+        eventually(() -> assertThat(onC.received).singleElement().satisfies(d -> {
+            assertThat(d.assignment().taskId()).isEqualTo(task.id());
+            assertThat(d.assignment().agentHub()).isEqualTo("hub-1");
+            assertThat(d.assignment().decidedByHub()).isEqualTo("hub-0");
+        }));
+        assertThat(onC.succeed(onC.received.get(0)).state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(a.get(P, task.id()).state()).isEqualTo(TaskState.SUCCEEDED);
+    }
+
+    @Test
+    void theSubmittingHubsAgent_isPreferred_whenOthersAreEquallyFree() {
+        Scheduler a = hub(0);
+        Scheduler b = hub(1);
+        TestAgent onB = agent(b, "devops-b", 1, "restart");
+        TestAgent onA = agent(a, "devops-a", 1, "restart");
+
+        b.submit(restart());
+        b.runPending();
+
+        eventually(() -> assertThat(onB.received).hasSize(1));
+        assertThat(onA.received).isEmpty();
+    }
+
+    @Test
+    void whenAPeerLeaves_itsAgentsAreDisconnected_andTheirLeasesExpireIntoTheQueue() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 1, "restart");
+        hub.submit(restart());
+        hub.runPending();
+        devops.drain();
+
+        new io.commandcenter.scheduler.Maintenance(hub).peerLost(backend().state(0).peerId());
+
+        AgentView view = hub.agents(P, "devops").agents().get(0);
+        assertThat(view.state()).isEqualTo(AgentState.DISCONNECTED);
+        assertThat(view.leased()).isEqualTo(1);
+        TestAgent survivor = agent(hub, "devops-2", 1, "restart");
+        CLOCK.advance(Duration.ofSeconds(31));
+        hub.sweep();
+        hub.runPending();
+        assertThat(survivor.drain()).hasSize(1);
+    }
+
+    @Test
+    void theMetaHub_delegatesWorkQueuedAtASaturatedHubToAnotherHubsIdleAgents_andSaysSo() {
+        Scheduler project = hub(0, s -> s.withPlacement(Placement.ORIGIN_HUB));
+        Scheduler meta = hub(1, s -> s.withPlacement(Placement.ORIGIN_HUB)
+                .asMetaHub(true, Duration.ofSeconds(5), Duration.ofSeconds(2)));
+        EventLog events = new EventLog();
+        meta.subscribe(events);
+        TestAgent local = agent(project, "devops-local", 1, "restart");
+        TestAgent remote = agent(meta, "devops-remote", 3, "restart");
+        for (int i = 0; i < 4; i++) {
+            project.submit(restart());
+        }
+        project.runPending();
+        assertThat(local.drain()).hasSize(1);
+        assertThat(remote.received).isEmpty();
+
+        CLOCK.advance(Duration.ofSeconds(3));
+        FederationReport report = meta.rebalance();
+        meta.runPending();
+
+        assertThat(report.delegations()).hasSize(3).allSatisfy(d -> {
+            assertThat(d.fromHub()).isEqualTo("hub-0");
+            assertThat(d.toHub()).isEqualTo("hub-1");
+        });
+        eventually(() -> assertThat(remote.received).hasSize(3));
+        eventually(() -> assertThat(events.withSubject("mesh.schedule.delegation")).hasSize(3));
+        assertThat(project.get(P, remote.received.get(0).assignment().taskId()).delegatedHubs())
+                .containsExactly("hub-1");
+    }
+
+    @Test
+    void aMetaHubThatOnlyObserves_reportsTheLoadButDelegatesNothing() {
+        Scheduler project = hub(0, s -> s.withPlacement(Placement.ORIGIN_HUB));
+        Scheduler meta = hub(1, s -> s.asMetaHub(false, Duration.ofSeconds(5), Duration.ofSeconds(2)));
+        agent(project, "devops-local", 1, "restart");
+        agent(meta, "devops-remote", 2, "restart");
+        project.submit(restart());
+        project.submit(restart());
+        project.runPending();
+        CLOCK.advance(Duration.ofSeconds(3));
+
+        FederationReport report = meta.rebalance();
+
+        assertThat(report.plans()).singleElement().satisfies(p -> assertThat(p.count()).isEqualTo(1));
+        assertThat(report.delegations()).isEmpty();
+        assertThat(report.loads()).anySatisfy(l -> {
+            assertThat(l.hubId()).isEqualTo("hub-0");
+            assertThat(l.backlog()).isEqualTo(1);
+        });
+    }
+
+    // ------------------------------------------------------------------ listings
+
+    @Test
+    void tasksAndAssignments_areListedNewestFirst_pageByPage() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 10, "restart");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(hub.submit(restart()).task().id());
+            CLOCK.advance(Duration.ofMillis(5));
+            hub.runPending();
+        }
+
+        Page<Task> first = hub.tasks(P, Set.of(), null, null, 3, "");
+        Page<Task> second = hub.tasks(P, Set.of(), null, null, 3, first.nextCursor());
+        Page<Assignment> assignments = hub.assignments(P, null, null, 10, "");
+
+        assertThat(first.items()).extracting(Task::id).containsExactly(ids.get(4), ids.get(3), ids.get(2));
+        assertThat(second.items()).extracting(Task::id).containsExactly(ids.get(1), ids.get(0));
+        assertThat(second.nextCursor()).isEmpty();
+        List<String> newestFirst = new ArrayList<>(ids);
+        java.util.Collections.reverse(newestFirst);
+        assertThat(assignments.items()).extracting(Assignment::taskId).containsExactlyElementsOf(newestFirst);
+        assertThat(hub.tasks(P, Set.of(TaskState.SUCCEEDED), null, null, 10, "").items()).isEmpty();
+        assertThat(hub.tasks(P, Set.of(), Capability.parse("devops.restart", "c"), null, 10, "").items()).hasSize(5);
+        assertThat(devops.received).hasSize(5);
+    }
+
+    @Test
+    void remediationCausedByAPrediction_jumpsAheadOfItsProjectsRoutineWork() {
+        Scheduler hub = hub(0);
+        TestAgent devops = agent(hub, "devops-1", 1, "restart");
+        for (int i = 0; i < 5; i++) {
+            hub.submit(restart());
+        }
+        hub.runPending();
+        Dispatched routine = devops.drain().get(0);
+        Task urgent = hub.submit(restart().withPrediction(new PredictionCause("pred-1", 0.95, 0.9))).task();
+
+        devops.succeed(routine);
+        hub.runPending();
+
+        assertThat(urgent.effectivePriority()).isCloseTo(1.95, within(1e-9));
+        assertThat(devops.drain()).singleElement()
+                .satisfies(d -> assertThat(d.assignment().taskId()).isEqualTo(urgent.id()));
+    }
+
+    @Test
+    void manyHubsDispatchingAtOnce_neverAssignATaskTwice() throws Exception {
+        Scheduler a = hub(0);
+        Scheduler b = hub(1);
+        List<TestAgent> agents = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            agents.add(agent(i % 2 == 0 ? a : b, "devops-" + i, 50, "restart"));
+        }
+        for (int i = 0; i < 150; i++) {
+            (i % 2 == 0 ? a : b).submit(restart());
+        }
+
+        Thread t1 = new Thread(a::runPending);
+        Thread t2 = new Thread(b::runPending);
+        t1.start();
+        t2.start();
+        t1.join();
+        t2.join();
+
+        eventually(() -> {
+            Set<String> seen = new HashSet<>();
+            int n = 0;
+            for (TestAgent agent : agents) {
+                for (Dispatched d : agent.received) {
+                    assertThat(seen.add(d.assignment().taskId())).as("assigned once: %s", d.assignment().taskId())
+                            .isTrue();
+                    n++;
+                }
+            }
+            assertThat(n).isEqualTo(150);
+        });
+        Set<Long> tokens = new HashSet<>();
+        agents.forEach(ag -> ag.received.forEach(d -> tokens.add(d.assignment().fencingToken())));
+        assertThat(tokens).hasSize(150);
+    }
+
+    /** Tasks whose assignment events arrived, for tests that wait on them. */
+    static long assignmentsOf(EventLog log) {
+        return log.events.stream().filter(e -> e instanceof SchedulerEvent.AssignmentMade).count();
+    }
+}
