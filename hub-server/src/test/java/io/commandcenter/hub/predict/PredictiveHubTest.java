@@ -138,9 +138,11 @@ class PredictiveHubTest {
             assertThat(p.getRecommendedAction()).isIn("restart", "scale", "notify");
             assertThat(p.getModel()).isEqualTo("service_health");
             assertThat(p.getTraceId()).hasSize(32);
-            // raised within the degradation, not during the steady part
+            // raised early in the degradation — before the service is down (the ramp takes 10 samples) —
+            // and not during the steady part
+            Instant onset = end.minus(39, ChronoUnit.MINUTES);
             assertThat(Instant.ofEpochSecond(p.getObservedTime().getSeconds()))
-                    .isAfter(end.minus(40, ChronoUnit.MINUTES));
+                    .isBetween(onset, onset.plus(3, ChronoUnit.MINUTES));
         });
         Prediction prediction = listed.getPredictions(0);
         assertThat(predict("shop").getPrediction(GetPredictionRequest.newBuilder()
@@ -267,6 +269,20 @@ class PredictiveHubTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void modelReads_badRequests_nameWhatIsWrong() {
+        assertStatus(() -> models("p").getModel(GetModelRequest.getDefaultInstance()), Status.Code.INVALID_ARGUMENT,
+                "REQUIRED");
+        assertStatus(() -> models("p").getModel(GetModelRequest.newBuilder().setName("service_health")
+                .setVersion("bad version!").build()), Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
+        assertStatus(() -> models("p").getModel(GetModelRequest.newBuilder().setName("unknown_model").build()),
+                Status.Code.NOT_FOUND, "MODEL_NOT_FOUND");
+        assertStatus(() -> models("p").listModels(ListModelsRequest.newBuilder().setName("Not-A-Name").build()),
+                Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
+        assertStatus(() -> models("p").promoteModel(PromoteModelRequest.newBuilder().setName("service_health").build()),
+                Status.Code.INVALID_ARGUMENT, "REQUIRED");
     }
 
     @Test

@@ -56,6 +56,10 @@ public class HubHealthChecks {
                     .withData("queued", hub.pipeline().queued())
                     .withData("failedBatches", hub.pipeline().failedBatchCount())
                     .withData("subscribers", hub.bus().subscriberCount())
+                    .withData("predictRecords", hub.engine().stats().recordsSeen())
+                    .withData("predictRuns", hub.engine().stats().runs())
+                    .withData("predictionsRaised", hub.engine().stats().raised())
+                    .withData("predictDropped", hub.engine().stats().dropped())
                     .build();
         };
     }
