@@ -47,6 +47,7 @@ public final class ModelRegistry {
     private final Map<ProjectId, ChampionRouter> routers = new ConcurrentHashMap<>();
     private final Map<ModelKey, ModelMetadata> metadata = new ConcurrentHashMap<>();
     private final Map<ProjectId, Boolean> bootstrapped = new ConcurrentHashMap<>();
+    private final Map<String, String> modelIds = new ConcurrentHashMap<>();
 
     /** What a registration did. */
     public record Registration(RegisteredModel model, List<String> warnings) {
@@ -223,10 +224,11 @@ public final class ModelRegistry {
         return repository.championHistory(project, name);
     }
 
-    /** The model id of a registered version in a project. */
+    /** The model id of a registered version in a project (ids never change: cached). */
     public String modelId(ProjectId project, ModelKey key) {
-        return repository.find(project, key.name(), key.version()).map(ModelRepository.Row::modelId)
-                .orElseThrow(() -> notFound(project, key.name(), key.version()));
+        return modelIds.computeIfAbsent(project.value() + "/" + key, k -> repository.find(project, key.name(),
+                        key.version()).map(ModelRepository.Row::modelId)
+                .orElseThrow(() -> notFound(project, key.name(), key.version())));
     }
 
     private ChampionRouter router(ProjectId project) {
