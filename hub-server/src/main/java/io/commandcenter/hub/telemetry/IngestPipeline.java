@@ -4,6 +4,8 @@ import io.commandcenter.hub.error.ErrorKind;
 import io.commandcenter.hub.error.HubException;
 import io.commandcenter.hub.events.EventBus;
 import io.commandcenter.hub.events.Payload;
+import io.commandcenter.hub.events.TraceContext;
+import io.commandcenter.hub.project.ProjectId;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -33,7 +35,7 @@ import java.util.function.Function;
 public final class IngestPipeline implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(IngestPipeline.class.getName());
 
-    private record Pending(IngestSession session, long index, TelemetryRecord record) {
+    private record Pending(IngestOrigin session, long index, TelemetryRecord record) {
     }
 
     private final TelemetryStore store;
@@ -78,7 +80,7 @@ public final class IngestPipeline implements AutoCloseable {
         return this;
     }
 
-    void submit(IngestSession session, long index, TelemetryRecord record) {
+    void submit(IngestOrigin session, long index, TelemetryRecord record) {
         if (!accepting) {
             session.fail(HubException.unavailable("SHUTTING_DOWN", "the hub is shutting down; resend later", null));
             return;
@@ -136,7 +138,7 @@ public final class IngestPipeline implements AutoCloseable {
             return;
         }
         batches.incrementAndGet();
-        Map<IngestSession, Integer> settledPerSession = new IdentityHashMap<>();
+        Map<IngestOrigin, Integer> settledPerSession = new IdentityHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             TelemetryStore.Outcome outcome = outcomes.get(i);
@@ -150,13 +152,68 @@ public final class IngestPipeline implements AutoCloseable {
             p.session().settle(p.index(), outcome);
             settledPerSession.merge(p.session(), 1, Integer::sum);
         }
-        settledPerSession.forEach(IngestSession::batchSettled);
+        settledPerSession.forEach(IngestOrigin::batchSettled);
     }
 
     private static void failAll(List<Pending> batch, HubException error) {
         for (Pending p : batch) {
             p.session().fail(error.kind() == ErrorKind.UNAVAILABLE ? error
                     : HubException.unavailable("STORE_UNAVAILABLE", error.getMessage(), error));
+        }
+    }
+
+    /**
+     * Stores a record the hub itself produced (simulated telemetry, the outcome of a remediation),
+     * through the same validation-free path as API records: batched, deduplicated on its id,
+     * published after commit. The future completes once it is settled.
+     */
+    public java.util.concurrent.CompletableFuture<TelemetryStore.Outcome> record(ProjectId project,
+                                                                               TelemetryRecord record,
+                                                                               TraceContext trace) {
+        Own own = new Own(project, trace);
+        submit(own, 0, record);
+        return own.result;
+    }
+
+    /** The origin of one record the hub produced itself. */
+    private static final class Own implements IngestOrigin {
+        private final ProjectId project;
+        private final TraceContext trace;
+        private final java.util.concurrent.CompletableFuture<TelemetryStore.Outcome> result =
+                new java.util.concurrent.CompletableFuture<>();
+
+        Own(ProjectId project, TraceContext trace) {
+            this.project = project;
+            this.trace = trace;
+        }
+
+        @Override
+        public ProjectId project() {
+            return project;
+        }
+
+        @Override
+        public TraceContext trace() {
+            return trace;
+        }
+
+        @Override
+        public boolean isFailed() {
+            return result.isCompletedExceptionally();
+        }
+
+        @Override
+        public void settle(long index, TelemetryStore.Outcome outcome) {
+            result.complete(outcome);
+        }
+
+        @Override
+        public void batchSettled(int count) {
+        }
+
+        @Override
+        public void fail(HubException error) {
+            result.completeExceptionally(error);
         }
     }
 

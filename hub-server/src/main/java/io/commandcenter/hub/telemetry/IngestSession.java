@@ -20,7 +20,7 @@ import java.util.List;
  * <p>Thread-safe: transport callbacks and the pipeline's writer thread call in concurrently; the
  * listener is called with the session's lock held, so its calls never interleave.
  */
-public final class IngestSession {
+public final class IngestSession implements IngestOrigin {
     /** How many rejections the final summary lists. */
     public static final int MAX_REPORTED_REJECTIONS = 100;
 
@@ -76,10 +76,12 @@ public final class IngestSession {
         this.window = window;
     }
 
+    @Override
     public ProjectId project() {
         return project;
     }
 
+    @Override
     public TraceContext trace() {
         return trace;
     }
@@ -135,12 +137,14 @@ public final class IngestSession {
     }
 
     /** Whether the pipeline should still write this session's records. */
-    synchronized boolean isFailed() {
+    @Override
+    public synchronized boolean isFailed() {
         return state == State.FAILED;
     }
 
     /** Called by the pipeline, in submission order, once the record's batch committed. */
-    synchronized void settle(long index, TelemetryStore.Outcome outcome) {
+    @Override
+    public synchronized void settle(long index, TelemetryStore.Outcome outcome) {
         Long head = outstanding.pollFirst();
         if (head == null || head != index) {
             throw new IllegalStateException("records settled out of order: expected " + head + ", got " + index);
@@ -153,7 +157,8 @@ public final class IngestSession {
     }
 
     /** Called by the pipeline after it settled {@code count} records of this session in one batch. */
-    synchronized void batchSettled(int count) {
+    @Override
+    public synchronized void batchSettled(int count) {
         if (state != State.OPEN) {
             return;
         }
@@ -165,7 +170,8 @@ public final class IngestSession {
     }
 
     /** Called by the pipeline when a batch holding records of this session failed. */
-    synchronized void fail(HubException error) {
+    @Override
+    public synchronized void fail(HubException error) {
         if (state != State.OPEN) {
             return;
         }
