@@ -1,6 +1,5 @@
 package io.commandcenter.scheduler;
 
-import java.lang.System.Logger.Level;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -11,16 +10,16 @@ import java.util.function.Consumer;
  * signalled while it is being dispatched is dispatched again.
  */
 final class DispatchLoop implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(DispatchLoop.class.getName());
-
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final Consumer<String> dispatcher;
     private final Object wake = new Object();
     private final Thread thread;
+    private final QuietLog quiet;
     private volatile boolean running = true;
 
-    DispatchLoop(Consumer<String> dispatcher, boolean background, String name) {
+    DispatchLoop(Consumer<String> dispatcher, boolean background, String name, QuietLog quiet) {
         this.dispatcher = dispatcher;
+        this.quiet = quiet;
         if (background) {
             thread = new Thread(this::loop, name);
             thread.setDaemon(true);
@@ -69,7 +68,7 @@ final class DispatchLoop implements AutoCloseable {
             dispatcher.accept(type);
         } catch (RuntimeException e) {
             if (running) {
-                LOG.log(Level.WARNING, "dispatch of pool {0} failed: {1}", type, e.toString());
+                quiet.warn("dispatch of pool " + type, e);
             }
         }
     }

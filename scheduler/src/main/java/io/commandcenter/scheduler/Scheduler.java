@@ -78,6 +78,7 @@ public final class Scheduler implements AutoCloseable {
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
     private final ScheduledExecutorService timers;
     private final AtomicLong sequence = new AtomicLong();
+    private final QuietLog quiet = new QuietLog(LOG, Duration.ofSeconds(30));
     private final String idPrefix;
     private volatile boolean closed;
 
@@ -91,7 +92,7 @@ public final class Scheduler implements AutoCloseable {
         this.agents = new LocalAgents(this);
         this.maintenance = new Maintenance(this);
         this.dispatcher = new DispatchLoop(this::dispatch, settings.background(),
-                "cc-scheduler-dispatch-" + settings.hubId());
+                "cc-scheduler-dispatch-" + settings.hubId(), quiet);
         this.timers = settings.background() ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cc-scheduler-maintenance-" + settings.hubId());
             t.setDaemon(true);
@@ -455,7 +456,8 @@ public final class Scheduler implements AutoCloseable {
 
     // ------------------------------------------------------------------ internals shared with collaborators
 
-    SchedulerSettings settings() {
+    /** This hub's settings. */
+    public SchedulerSettings settings() {
         return settings;
     }
 
@@ -479,7 +481,8 @@ public final class Scheduler implements AutoCloseable {
         return agents;
     }
 
-    String hubId() {
+    /** This hub's id. */
+    public String hubId() {
         return settings.hubId();
     }
 
@@ -567,7 +570,7 @@ public final class Scheduler implements AutoCloseable {
         try {
             maintenance.sweep();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "scheduler maintenance failed: {0}", e.toString());
+            quiet.warn("scheduler maintenance of hub " + settings.hubId(), e);
         }
     }
 
@@ -575,7 +578,7 @@ public final class Scheduler implements AutoCloseable {
         try {
             maintenance.rebalance();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "federation round failed: {0}", e.toString());
+            quiet.warn("federation round of hub " + settings.hubId(), e);
         }
     }
 

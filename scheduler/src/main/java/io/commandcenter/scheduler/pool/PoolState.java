@@ -117,7 +117,9 @@ public final class PoolState {
         TaskEntry e = new TaskEntry(taskId, spec, originHub, nextSequence++, effectivePriority, now);
         e.updatedAt = now;
         tasks.put(taskId, e);
-        weights.put(spec.project(), projectWeight);
+        // the hint only seeds a project new to this pool: hubs may read a stale replica of the
+        // weights, and only SetWeight (sent to every pool) changes an existing weight
+        double weight = weights.computeIfAbsent(spec.project(), p -> projectWeight);
         anticipator.arrival(spec.capability().action(),
                 spec.prediction() == null ? null : spec.prediction().predictionId(), now, config.anticipation());
         if (waitForTarget) {
@@ -127,7 +129,7 @@ public final class PoolState {
         } else {
             e.state = TaskState.QUEUED;
             e.queuedSince = now;
-            queue.add(e.queued(), projectWeight);
+            queue.add(e.queued(), weight);
         }
         return new Enqueued(Enqueued.Status.CREATED, e.view());
     }

@@ -51,10 +51,14 @@ public interface SchedulerState extends AutoCloseable {
     /** Stores (replaces) the record under the key. */
     void recordKey(String key, IdempotencyRecord record, long ttlMillis);
 
-    /** The project's weight, or {@code fallback} when none was set. */
+    /**
+     * The project's weight as this hub last heard of it, or {@code fallback} when none was set.
+     * May lag a {@link #setWeight} on another hub by the replication delay: it only seeds a pool
+     * that has never seen the project.
+     */
     double weight(String project, double fallback);
 
-    /** Sets the project's weight for every hub. */
+    /** Sets the project's weight; every hub reads it within the replication delay. */
     void setWeight(String project, double weight);
 
     /** This process's identity in the cluster (what {@code PoolOps.PeerLost} names when it leaves). */

@@ -1,0 +1,33 @@
+package io.commandcenter.scheduler;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Logs a recurring background failure once, then at most once per interval with how many
+ * occurrences were suppressed — a hub whose cluster member is gone should not flood its log
+ * every sweep.
+ */
+final class QuietLog {
+    private final System.Logger log;
+    private final long intervalNanos;
+    private final AtomicLong lastLogged = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong suppressed = new AtomicLong();
+
+    QuietLog(System.Logger log, java.time.Duration interval) {
+        this.log = log;
+        this.intervalNanos = interval.toNanos();
+    }
+
+    void warn(String what, RuntimeException e) {
+        long now = System.nanoTime();
+        long last = lastLogged.get();
+        if (last != Long.MIN_VALUE && now - last < intervalNanos || !lastLogged.compareAndSet(last, now)) {
+            suppressed.incrementAndGet();
+            return;
+        }
+        long skipped = suppressed.getAndSet(0);
+        log.log(Level.WARNING, "{0} failed: {1}{2}", what, e.toString(),
+                skipped == 0 ? "" : " (" + skipped + " similar failures not logged)");
+    }
+}

@@ -1,0 +1,264 @@
+package io.commandcenter.scheduler.grpc;
+
+import io.commandcenter.proto.v1.CancelTaskRequest;
+import io.commandcenter.proto.v1.CancelTaskResponse;
+import io.commandcenter.proto.v1.ConnectAgentRequest;
+import io.commandcenter.proto.v1.ConnectAgentResponse;
+import io.commandcenter.proto.v1.GetTaskRequest;
+import io.commandcenter.proto.v1.GetTaskResponse;
+import io.commandcenter.proto.v1.ListAgentsRequest;
+import io.commandcenter.proto.v1.ListAgentsResponse;
+import io.commandcenter.proto.v1.ListAssignmentsRequest;
+import io.commandcenter.proto.v1.ListAssignmentsResponse;
+import io.commandcenter.proto.v1.ListTasksRequest;
+import io.commandcenter.proto.v1.ListTasksResponse;
+import io.commandcenter.proto.v1.ScheduleServiceGrpc;
+import io.commandcenter.proto.v1.SubmitTaskRequest;
+import io.commandcenter.proto.v1.SubmitTaskResponse;
+import io.commandcenter.proto.v1.WatchAssignmentsRequest;
+import io.commandcenter.proto.v1.WatchAssignmentsResponse;
+import io.commandcenter.scheduler.AgentListing;
+import io.commandcenter.scheduler.Page;
+import io.commandcenter.scheduler.Scheduler;
+import io.commandcenter.scheduler.SubmitResult;
+import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.scheduler.leases.Assignment;
+import io.commandcenter.scheduler.task.Capability;
+import io.commandcenter.scheduler.task.Forms;
+import io.commandcenter.scheduler.task.Task;
+import io.commandcenter.scheduler.task.TaskState;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * {@code ScheduleService} over a {@link Scheduler}: maps in, calls, maps out. Independent of the
+ * hub: the project of the current call comes from {@code project} (the hub supplies it from its
+ * own call context), errors map through {@link SchedulerGrpcErrors}. The agent protocol is
+ * {@link AgentStream}, over the same in-process API built-in agents use.
+ *
+ * <p>Every error reaches the client as a status with ErrorInfo (and BadRequest for fields), never
+ * as a bare UNKNOWN; a failure of one call never affects the scheduler or other calls.
+ */
+public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServiceImplBase {
+    /** Limits of the adapter. */
+    public record Options(int maxWatchers, int watchBuffer) {
+        public static final Options DEFAULT = new Options(64, 1024);
+
+        public Options {
+            if (maxWatchers < 0 || watchBuffer < 1) {
+                throw new IllegalArgumentException("maxWatchers >= 0 and watchBuffer >= 1");
+            }
+        }
+    }
+
+    private final Scheduler scheduler;
+    private final Supplier<String> project;
+    private final Options options;
+    private final AtomicInteger watchers = new AtomicInteger();
+
+    /**
+     * @param project the project of the current call (e.g. from the hub's {@code CallContext});
+     *                null or malformed is refused with INVALID_ARGUMENT {@code INVALID_PROJECT}
+     */
+    public ScheduleGrpcService(Scheduler scheduler, Supplier<String> project, Options options) {
+        this.scheduler = scheduler;
+        this.project = project;
+        this.options = options;
+    }
+
+    public ScheduleGrpcService(Scheduler scheduler, Supplier<String> project) {
+        this(scheduler, project, Options.DEFAULT);
+    }
+
+    /** The caller's project, checked. */
+    String project() {
+        String p = project.get();
+        if (!Forms.isProject(p)) {
+            throw SchedulerException.invalid("INVALID_PROJECT", "x-cc-project", p == null || p.isEmpty()
+                    ? "the call names no project (header x-cc-project)"
+                    : "project id must be 1-63 characters of lowercase letters, digits, '-', '_' or '.', starting"
+                    + " with a letter or digit; got '" + Forms.abbreviate(p) + "'");
+        }
+        return p;
+    }
+
+    @Override
+    public void submitTask(SubmitTaskRequest request, StreamObserver<SubmitTaskResponse> observer) {
+        try {
+            SubmitResult result = scheduler.submit(ScheduleProtoMapper.taskSpec(project(), request,
+                    scheduler.settings().maxPayloadBytes()));
+            observer.onNext(SubmitTaskResponse.newBuilder().setTask(ScheduleProtoMapper.task(result.task()))
+                    .setCreated(result.created()).build());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(SchedulerGrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void getTask(GetTaskRequest request, StreamObserver<GetTaskResponse> observer) {
+        try {
+            Task task = scheduler.get(project(), request.getTaskId());
+            observer.onNext(GetTaskResponse.newBuilder().setTask(ScheduleProtoMapper.task(task)).build());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(SchedulerGrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void listTasks(ListTasksRequest request, StreamObserver<ListTasksResponse> observer) {
+        try {
+            String p = project();
+            int limit = pageSize(request.getPageSize());
+            Set<TaskState> states = ScheduleProtoMapper.states(request.getStatesList());
+            Capability capability = request.getCapability().isEmpty() ? null
+                    : Capability.parse(request.getCapability(), "capability");
+            String workflow = request.getWorkflow().isEmpty() ? null : request.getWorkflow();
+            String filter = "tasks|" + request.getStatesList() + "|" + request.getCapability() + "|" + workflow;
+            Page<Task> page = scheduler.tasks(p, states, capability, workflow, limit,
+                    cursor(request.getPageToken(), filter));
+            ListTasksResponse.Builder response = ListTasksResponse.newBuilder()
+                    .setNextPageToken(token(page.nextCursor(), filter));
+            page.items().forEach(t -> response.addTasks(ScheduleProtoMapper.task(t)));
+            observer.onNext(response.build());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(SchedulerGrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void cancelTask(CancelTaskRequest request, StreamObserver<CancelTaskResponse> observer) {
+        try {
+            if (request.getReason().length() > 256) {
+                throw SchedulerException.invalid("TOO_LONG", "reason", "reason is longer than 256 characters");
+            }
+            Task task = scheduler.cancel(project(), request.getTaskId(), request.getReason());
+            observer.onNext(CancelTaskResponse.newBuilder().setTask(ScheduleProtoMapper.task(task)).build());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(SchedulerGrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void listAssignments(ListAssignmentsRequest request, StreamObserver<ListAssignmentsResponse> observer) {
+        try {
+            String p = project();
+            int limit = pageSize(request.getPageSize());
+            String filter = "assignments|" + request.getTaskId() + "|" + request.getAgentId();
+            Page<Assignment> page = scheduler.assignments(p, request.getTaskId().isEmpty() ? null : request.getTaskId(),
+                    request.getAgentId().isEmpty() ? null : request.getAgentId(), limit,
+                    cursor(request.getPageToken(), filter));
+            ListAssignmentsResponse.Builder response = ListAssignmentsResponse.newBuilder()
+                    .setNextPageToken(token(page.nextCursor(), filter));
+            page.items().forEach(a -> response.addAssignments(ScheduleProtoMapper.assignment(a)));
+            observer.onNext(response.build());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(SchedulerGrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void listAgents(ListAgentsRequest request, StreamObserver<ListAgentsResponse> observer) {
+        try {
+            String p = project();
+            String type = request.getAgentType().isEmpty() ? null : request.getAgentType();
+            if (type != null && !Forms.AGENT_TYPE.matcher(type).matches()) {
+                throw SchedulerException.invalid("BAD_FORMAT", "agent_type", "not an agent type: '"
+                        + Forms.abbreviate(type) + "'");
+            }
+            AgentListing listing = scheduler.agents(p, type);
+            ListAgentsResponse.Builder response = ListAgentsResponse.newBuilder();
+            listing.agents().forEach(a -> response.addAgents(ScheduleProtoMapper.agent(a)));
+            listing.pools().forEach(s -> response.addPools(ScheduleProtoMapper.pool(s)));
+            observer.onNext(response.build());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(SchedulerGrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void watchAssignments(WatchAssignmentsRequest request, StreamObserver<WatchAssignmentsResponse> observer) {
+        String p;
+        try {
+            p = project();
+            if (watchers.incrementAndGet() > options.maxWatchers()) {
+                watchers.decrementAndGet();
+                throw SchedulerException.exhausted("TOO_MANY_WATCHERS", "the hub already serves "
+                        + options.maxWatchers() + " assignment followers");
+            }
+        } catch (RuntimeException e) {
+            observer.onError(SchedulerGrpcErrors.toStatus(e));
+            return;
+        }
+        new AssignmentWatch((ServerCallStreamObserver<WatchAssignmentsResponse>) observer, scheduler, p,
+                request.getIncludeDelegations(), options.watchBuffer(), watchers::decrementAndGet).start();
+    }
+
+    @Override
+    public StreamObserver<ConnectAgentRequest> connectAgent(StreamObserver<ConnectAgentResponse> observer) {
+        String p;
+        try {
+            p = project();
+        } catch (RuntimeException e) {
+            observer.onError(SchedulerGrpcErrors.toStatus(e));
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(ConnectAgentRequest value) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            };
+        }
+        return new AgentStream(scheduler, p, (ServerCallStreamObserver<ConnectAgentResponse>) observer);
+    }
+
+    private static int pageSize(int size) {
+        if (size < 0) {
+            throw SchedulerException.invalid("OUT_OF_RANGE", "page_size", "page_size must not be negative");
+        }
+        return size == 0 ? 100 : Math.min(size, 1000);
+    }
+
+    /** Page tokens carry the cursor and the filters they were issued for. */
+    private static String token(String cursor, String filter) {
+        if (cursor.isEmpty()) {
+            return "";
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((Integer.toHexString(filter.hashCode()) + "|"
+                + cursor).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String cursor(String token, String filter) {
+        if (token.isEmpty()) {
+            return "";
+        }
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            int bar = decoded.indexOf('|');
+            if (bar > 0 && decoded.substring(0, bar).equals(Integer.toHexString(filter.hashCode()))) {
+                return decoded.substring(bar + 1);
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the error below
+        }
+        throw SchedulerException.invalid("INVALID_PAGE_TOKEN", "page_token",
+                "the page token is malformed or was issued for other filters");
+    }
+}

@@ -1,0 +1,94 @@
+package io.commandcenter.scheduler.pool;
+
+import io.commandcenter.scheduler.agents.AgentLoad;
+import io.commandcenter.scheduler.agents.AgentRegistration;
+import io.commandcenter.scheduler.capacity.LoadSignal;
+import io.commandcenter.scheduler.leases.LeaseRef;
+import io.commandcenter.scheduler.task.PredictionCause;
+import io.commandcenter.scheduler.task.TargetRef;
+import io.commandcenter.scheduler.task.TaskOutcome;
+import io.commandcenter.scheduler.task.TaskSpec;
+import io.commandcenter.scheduler.wire.Wire;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Replicas stay identical: a pool copied through its encoding (what Hazelcast does for a new
+ * backup) answers every following operation exactly as the original, and both encode to the same
+ * bytes at every step. Random operation sequences, seeded.
+ */
+class PoolCodecTest {
+    static final PoolConfig CONFIG = PoolConfig.DEFAULT.withLeaseMillis(1_000);
+
+    /** A random but valid operation at time {@code now}. */
+    static PoolOp<?> randomOp(SplittableRandom r, long now, List<String> taskIds, int n) {
+        String agent = "a" + r.nextInt(4);
+        String task = taskIds.isEmpty() ? "t-none" : taskIds.get(r.nextInt(taskIds.size()));
+        return switch (r.nextInt(12)) {
+            case 0, 1, 2 -> {
+                String id = "t-" + n;
+                taskIds.add(id);
+                TaskSpec spec = TaskSpec.of("p" + r.nextInt(3), "devops." + (r.nextBoolean() ? "restart" : "scale"))
+                        .withWorkflow("w" + r.nextInt(2)).withCost(0.5 + r.nextInt(3)).withPriority(1 + r.nextInt(10));
+                if (r.nextInt(5) == 0) {
+                    spec = spec.withPrediction(new PredictionCause("pred-" + n, r.nextDouble(), r.nextDouble()));
+                }
+                if (r.nextInt(6) == 0) {
+                    spec = spec.withTarget(new TargetRef("service", "s" + r.nextInt(2)), true);
+                }
+                yield new PoolOps.Enqueue(id, spec, "hub-" + r.nextInt(2), 0.5 + r.nextDouble(), 1 + r.nextInt(5),
+                        spec.exclusiveTarget(), now);
+            }
+            case 3 -> new PoolOps.Register(AgentRegistration.of(agent, "devops", 1 + r.nextInt(3), "restart", "scale")
+                    .withLabels(Map.of("zone", "z" + r.nextInt(2))), "hub-" + r.nextInt(2), "peer-" + r.nextInt(2),
+                    "s-" + n, now);
+            case 4, 5 -> new PoolOps.Dispatch("d-" + n, "hub-" + r.nextInt(2), 1 + r.nextInt(4), now);
+            case 6 -> new PoolOps.Complete(agent, task, r.nextInt(n + 1), r.nextBoolean() ? TaskOutcome.SUCCEEDED
+                    : TaskOutcome.FAILED, "{}", "", r.nextBoolean(), now);
+            case 7 -> new PoolOps.Heartbeat(agent, List.of(new LeaseRef(task, r.nextInt(n + 1))), now);
+            case 8 -> new PoolOps.ReportLoad(agent, new AgentLoad(r.nextDouble(), r.nextDouble(), r.nextInt(3), 0), now);
+            case 9 -> new PoolOps.Cancel("p" + r.nextInt(3), task, "", now);
+            case 10 -> new PoolOps.Signal(new LoadSignal("pred-x" + n, "restart", r.nextDouble(), r.nextDouble(),
+                    now + 5_000));
+            default -> new PoolOps.Sweep(now);
+        };
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static byte[] result(PoolOp op, PoolState pool) {
+        Object r = op.apply(pool, CONFIG);
+        return Wire.encode(out -> op.result().write(out, r));
+    }
+
+    @Test
+    void aPoolReadBackFromItsEncoding_decidesExactlyAsTheOriginal_throughRandomOperations() {
+        for (int seed = 1; seed <= 12; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            PoolState original = PoolState.create("devops", CONFIG);
+            PoolState copy = original;
+            List<String> ids = new ArrayList<>();
+            long now = 1_000_000;
+            for (int n = 0; n < 400; n++) {
+                now += r.nextInt(400);
+                if (n % 37 == 0) {
+                    copy = PoolCodec.fromBytes(PoolCodec.toBytes(original));
+                }
+                PoolOp<?> op = randomOp(r, now, ids, n);
+                PoolOp<?> sent = Wire.decode(Wire.encode(out -> PoolOps.write(out, op)), PoolOps::read);
+                byte[] expected = result(op, original);
+                byte[] actual = copy == original ? expected : result(sent, copy);
+                assertThat(actual).as("seed %d, step %d: %s", seed, n, op).isEqualTo(expected);
+                if (copy != original) {
+                    assertThat(PoolCodec.toBytes(copy)).as("seed %d, step %d", seed, n)
+                            .isEqualTo(PoolCodec.toBytes(original));
+                }
+            }
+        }
+    }
+}
