@@ -37,13 +37,13 @@ final class TriggerReader {
         List<FieldFilter> filters = fields.value("filters").map(this::filters).orElse(List.of());
         ZoneId zone = fields.value("timezone").flatMap(this::zone).orElse(ZoneOffset.UTC);
         Optional<CronSchedule> schedule = fields.value("schedule").flatMap(n -> schedule(n, zone));
-        if (!fields.has("on") && !fields.has("schedule")) {
+        if (fields.value("on").isEmpty() && fields.value("schedule").isEmpty()) {
             problems.add("trigger", node, "trigger needs 'on' (event subjects), 'schedule' (cron), or both");
         }
-        if (fields.has("filters") && !fields.has("on")) {
+        if (fields.value("filters").isPresent() && fields.value("on").isEmpty()) {
             problems.add("trigger.filters", fields.at("filters"), "filters apply to events: add 'on'");
         }
-        if (fields.has("timezone") && !fields.has("schedule")) {
+        if (fields.value("timezone").isPresent() && fields.value("schedule").isEmpty()) {
             problems.add("trigger.timezone", fields.at("timezone"), "timezone applies to a schedule: add 'schedule'");
         }
         if (problems.count() > before) {
