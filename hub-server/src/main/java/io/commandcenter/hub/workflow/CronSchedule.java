@@ -85,6 +85,11 @@ public final class CronSchedule {
         return schedule;
     }
 
+    /** Parses an expression in UTC; see {@link #parse(String, ZoneId)}. */
+    public static CronSchedule parse(String expression) {
+        return parse(expression, java.time.ZoneOffset.UTC);
+    }
+
     public String expression() {
         return expression;
     }

@@ -42,10 +42,6 @@ final class Problems {
         return list.isEmpty();
     }
 
-    List<FieldViolation> list() {
-        return List.copyOf(list);
-    }
-
     /** Throws INVALID ({@value #REASON}) with every problem, if any. */
     void throwIfAny() {
         if (!list.isEmpty()) {
