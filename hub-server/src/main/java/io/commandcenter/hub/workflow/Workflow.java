@@ -22,6 +22,11 @@ import java.util.Set;
  * for good.
  */
 public final class Workflow {
+    /** Default run deadline. */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(30);
+    /** Default idempotency key: one run per workflow and trigger. */
+    public static final String DEFAULT_IDEMPOTENCY_KEY = "$workflow.name:$trigger.id";
+
     private final String name;
     private final String description;
     private final Trigger trigger;
@@ -53,11 +58,6 @@ public final class Workflow {
         this.sha256 = sha256(this.source);
         this.graph = new WorkflowGraph(this.nodes);
     }
-
-    /** Default run deadline. */
-    public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(30);
-    /** Default idempotency key: one run per workflow and trigger. */
-    public static final String DEFAULT_IDEMPOTENCY_KEY = "$workflow.name:$trigger.id";
 
     public String name() {
         return name;

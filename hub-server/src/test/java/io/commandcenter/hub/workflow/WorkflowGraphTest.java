@@ -210,4 +210,28 @@ class WorkflowGraphTest {
         assertThat(w.deadline()).isEqualTo(java.time.Duration.ofHours(2));
         assertThat(w.idempotencyKey().references()).hasSize(3);
     }
+
+    static String chain(int nodes) {
+        StringBuilder yaml = new StringBuilder("name: long\ntrigger: {on: prediction.created}\nnodes:\n");
+        for (int i = 0; i < nodes; i++) {
+            yaml.append("  - id: n").append(i).append("\n    agent: devops\n    action: restart\n")
+                    .append(i == 0 ? "    depends_on: []\n" : "    depends_on: [n" + (i - 1) + "]\n")
+                    .append("    inputs: {service: $entity.id").append(i == 0 ? "" : ", pid: $nodes.n0.output.pid")
+                    .append("}\n");
+        }
+        return yaml.toString();
+    }
+
+    @Test
+    void aHundredNodes_parse_andTheLastMayReadTheFirstThroughTheChain() {
+        Workflow w = parser.parse(chain(100));
+
+        assertThat(w.order()).hasSize(100).startsWith("n0", "n1").endsWith("n99");
+        assertThat(w.ancestorsOf("n99")).hasSize(99);
+    }
+
+    @Test
+    void aHundredAndOneNodes_areRefused() {
+        assertThat(Refusals.refuseOnce(parser, chain(101)).message()).isEqualTo("line 4, column 3: at most 100 nodes, got 101");
+    }
 }
