@@ -4,9 +4,11 @@ import io.commandcenter.hub.error.HubException;
 import io.commandcenter.hub.events.SubjectPattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
+import java.math.BigDecimal;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -76,7 +78,7 @@ final class TriggerReader {
     private List<FieldFilter> filters(Node node) {
         List<FieldFilter> out = new ArrayList<>();
         yaml.mapping(node, "trigger.filters", Set.copyOf(PredictionFields.NAMES)).ifPresent(fields -> {
-            for (Map.Entry<String, org.snakeyaml.engine.v2.nodes.NodeTuple> e : fields.entries().entrySet()) {
+            for (Map.Entry<String, NodeTuple> e : fields.entries().entrySet()) {
                 String path = fields.path(e.getKey());
                 conditions(e.getValue().getValueNode(), path).ifPresent(c -> out.add(new FieldFilter(e.getKey(), c)));
             }
@@ -129,7 +131,7 @@ final class TriggerReader {
             if (value.isEmpty()) {
                 problems.add(itemPath, item, itemPath + " must be a string, a finite number or a boolean, not "
                         + YamlReader.describe(item));
-            } else if (op.ordered() && !(value.get() instanceof java.math.BigDecimal)) {
+            } else if (op.ordered() && !(value.get() instanceof BigDecimal)) {
                 problems.add(itemPath, item, op.key() + " compares numbers; got " + YamlReader.describe(item));
             } else {
                 operands.add(value.get());

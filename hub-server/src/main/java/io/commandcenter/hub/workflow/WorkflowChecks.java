@@ -1,7 +1,7 @@
 package io.commandcenter.hub.workflow;
 
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The rules across nodes: unique ids; {@code depends_on} naming existing, other, normal nodes and
@@ -157,7 +158,7 @@ final class WorkflowChecks {
             if (onStack.contains(dep)) {
                 List<String> cycle = new ArrayList<>(stack);
                 cycle = new ArrayList<>(cycle.subList(cycle.indexOf(dep), cycle.size()));
-                if (reported.add(String.join(",", new java.util.TreeSet<>(cycle)))) {
+                if (reported.add(String.join(",", new TreeSet<>(cycle)))) {
                     report(cycle);
                 }
                 found = true;

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Typed reads from a checked node tree ({@link SafeYaml}); every mismatch is recorded in
@@ -62,7 +63,7 @@ final class YamlReader {
     }
 
     /** A scalar's text checked against a pattern, described in words for the message. */
-    Optional<String> matching(Node node, String path, java.util.regex.Pattern form, String formInWords) {
+    Optional<String> matching(Node node, String path, Pattern form, String formInWords) {
         Optional<String> text = text(node, path);
         if (text.isPresent() && !form.matcher(text.get()).matches()) {
             problems.add(path, node, label(path) + " '" + abbreviate(text.get()) + "' must be " + formInWords);
