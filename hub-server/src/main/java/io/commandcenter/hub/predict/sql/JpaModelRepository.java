@@ -1,6 +1,7 @@
 package io.commandcenter.hub.predict.sql;
 
 import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.predict.ChampionPeriod;
 import io.commandcenter.hub.predict.ModelRepository;
 import io.commandcenter.hub.project.ProjectId;

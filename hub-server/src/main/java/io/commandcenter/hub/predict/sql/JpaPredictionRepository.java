@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.predict.ModelRun;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.predict.PredictionRepository;

@@ -1,4 +1,4 @@
-package io.commandcenter.hub.predict.sql;
+package io.commandcenter.hub.persistence;
 
 import io.commandcenter.hub.error.HubException;
 import jakarta.persistence.EntityManager;
@@ -12,15 +12,15 @@ import java.time.ZoneOffset;
 import java.util.function.Function;
 
 /** Resource-local JPA work in one transaction, with database failures as UNAVAILABLE. */
-final class Jpa {
+public final class Jpa {
     private final EntityManagerFactory emf;
 
-    Jpa(EntityManagerFactory emf) {
+    public Jpa(EntityManagerFactory emf) {
         this.emf = emf;
     }
 
     /** Runs {@code work} in a transaction and commits. */
-    <T> T write(Function<EntityManager, T> work) {
+    public <T> T write(Function<EntityManager, T> work) {
         EntityManager em = emf.createEntityManager();
         EntityTransaction tx = em.getTransaction();
         try {
@@ -39,7 +39,7 @@ final class Jpa {
     }
 
     /** Runs {@code work} without a transaction. */
-    <T> T read(Function<EntityManager, T> work) {
+    public <T> T read(Function<EntityManager, T> work) {
         EntityManager em = emf.createEntityManager();
         try {
             return work.apply(em);
@@ -50,11 +50,11 @@ final class Jpa {
         }
     }
 
-    static OffsetDateTime ts(Instant instant) {
+    public static OffsetDateTime ts(Instant instant) {
         return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    static Instant instant(OffsetDateTime time) {
+    public static Instant instant(OffsetDateTime time) {
         return time == null ? null : time.toInstant();
     }
 }

@@ -1,0 +1,425 @@
+package io.commandcenter.hub.remediate.sql;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.persistence.Jpa;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.remediate.ActionRecord;
+import io.commandcenter.hub.remediate.ApprovalRecord;
+import io.commandcenter.hub.remediate.AutonomySetting;
+import io.commandcenter.hub.remediate.NodeRecord;
+import io.commandcenter.hub.remediate.NodeState;
+import io.commandcenter.hub.remediate.RemediationStore;
+import io.commandcenter.hub.remediate.RunRecord;
+import io.commandcenter.hub.remediate.RunState;
+import io.commandcenter.hub.remediate.WorkflowRevision;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Remediation state in SQL, through JPA. */
+public final class JpaRemediationStore implements RemediationStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> UNFINISHED = List.of(RunState.AWAITING_APPROVAL.name(), RunState.RUNNING.name());
+
+    private final Jpa jpa;
+
+    public JpaRemediationStore(Database database) {
+        this.jpa = new Jpa(database.entityManagerFactory());
+    }
+
+    // ---- workflows
+
+    @Override
+    public Appended append(ProjectId project, String name, String source, String sha256, Instant at, String by) {
+        return jpa.write(em -> {
+            Optional<WorkflowRevisionEntity> latest = latestEntity(em, project, name);
+            if (latest.isPresent() && latest.get().sha256.equals(sha256)) {
+                return new Appended(revision(latest.get()), false);
+            }
+            WorkflowRevisionEntity e = new WorkflowRevisionEntity();
+            e.projectId = project.value();
+            e.name = name;
+            e.revision = latest.map(l -> l.revision + 1).orElse(1);
+            e.sourceText = source;
+            e.sha256 = sha256;
+            e.createdAt = Jpa.ts(at);
+            e.createdBy = by;
+            em.persist(e);
+            return new Appended(revision(e), true);
+        });
+    }
+
+    private static Optional<WorkflowRevisionEntity> latestEntity(EntityManager em, ProjectId project, String name) {
+        return em.createQuery("SELECT w FROM WorkflowRevisionEntity w WHERE w.projectId = :p AND w.name = :n "
+                        + "ORDER BY w.revision DESC", WorkflowRevisionEntity.class)
+                .setParameter("p", project.value()).setParameter("n", name).setMaxResults(1)
+                .getResultStream().findFirst();
+    }
+
+    @Override
+    public Optional<WorkflowRevision> revision(ProjectId project, String name, int revision) {
+        return jpa.read(em -> em.createQuery("SELECT w FROM WorkflowRevisionEntity w WHERE w.projectId = :p "
+                        + "AND w.name = :n AND w.revision = :r", WorkflowRevisionEntity.class)
+                .setParameter("p", project.value()).setParameter("n", name).setParameter("r", revision)
+                .getResultStream().findFirst().map(JpaRemediationStore::revision));
+    }
+
+    @Override
+    public Optional<WorkflowRevision> latest(ProjectId project, String name) {
+        return jpa.read(em -> latestEntity(em, project, name).map(JpaRemediationStore::revision));
+    }
+
+    @Override
+    public List<WorkflowRevision> revisions(ProjectId project, String name) {
+        return jpa.read(em -> em.createQuery("SELECT w FROM WorkflowRevisionEntity w WHERE w.projectId = :p "
+                        + "AND w.name = :n ORDER BY w.revision DESC", WorkflowRevisionEntity.class)
+                .setParameter("p", project.value()).setParameter("n", name).getResultList().stream()
+                .map(JpaRemediationStore::revision).toList());
+    }
+
+    @Override
+    public List<WorkflowRevision> latestEverywhere() {
+        return jpa.read(em -> em.createQuery("SELECT w FROM WorkflowRevisionEntity w WHERE w.revision = "
+                        + "(SELECT MAX(x.revision) FROM WorkflowRevisionEntity x WHERE x.projectId = w.projectId "
+                        + "AND x.name = w.name) ORDER BY w.projectId, w.name", WorkflowRevisionEntity.class)
+                .getResultList().stream().map(JpaRemediationStore::revision).toList());
+    }
+
+    private static WorkflowRevision revision(WorkflowRevisionEntity e) {
+        return new WorkflowRevision(ProjectId.of(e.projectId), e.name, e.revision, e.sourceText, e.sha256,
+                Jpa.instant(e.createdAt), e.createdBy);
+    }
+
+    // ---- runs
+
+    @Override
+    public boolean create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
+        return jpa.write(em -> {
+            Long existing = em.createQuery("SELECT COUNT(r) FROM RunEntity r WHERE r.projectId = :p "
+                            + "AND r.idempotencyKey = :k", Long.class)
+                    .setParameter("p", run.project().value()).setParameter("k", run.idempotencyKey()).getSingleResult();
+            if (existing > 0) {
+                return false;
+            }
+            em.persist(entity(run));
+            // EclipseLink orders inserts by entity class, not by the foreign keys between unrelated
+            // entities: write the run first so its nodes, approval and action can refer to it
+            em.flush();
+            run.nodes().forEach(n -> em.persist(entity(run.runId(), n)));
+            approval.ifPresent(a -> em.persist(entity(a)));
+            action.ifPresent(a -> em.persist(entity(a)));
+            // the unique key decides between two hubs racing for the same trigger
+            em.flush();
+            return true;
+        });
+    }
+
+    @Override
+    public void update(RunRecord run) {
+        jpa.write(em -> {
+            em.merge(entity(run));
+            run.nodes().forEach(n -> em.merge(entity(run.runId(), n)));
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<RunRecord> run(String runId) {
+        return jpa.read(em -> Optional.ofNullable(em.find(RunEntity.class, runId)).map(r -> record(em, r)));
+    }
+
+    @Override
+    public List<RunRecord> runs(ProjectId project, RunQuery q) {
+        StringBuilder jpql = new StringBuilder("SELECT r FROM RunEntity r WHERE r.projectId = :p");
+        if (q.workflow() != null) {
+            jpql.append(" AND r.workflow = :w");
+        }
+        if (q.state() != null) {
+            jpql.append(" AND r.state = :s");
+        }
+        if (q.targetId() != null) {
+            jpql.append(" AND r.targetId = :t");
+        }
+        if (q.afterTime() != null) {
+            jpql.append(" AND (r.createdAt < :at OR (r.createdAt = :at AND r.runId < :ai))");
+        }
+        jpql.append(" ORDER BY r.createdAt DESC, r.runId DESC");
+        return jpa.read(em -> {
+            TypedQuery<RunEntity> query = em.createQuery(jpql.toString(), RunEntity.class)
+                    .setParameter("p", project.value()).setMaxResults(q.limit() + 1);
+            if (q.workflow() != null) {
+                query.setParameter("w", q.workflow());
+            }
+            if (q.state() != null) {
+                query.setParameter("s", q.state().name());
+            }
+            if (q.targetId() != null) {
+                query.setParameter("t", q.targetId());
+            }
+            if (q.afterTime() != null) {
+                query.setParameter("at", Jpa.ts(q.afterTime())).setParameter("ai", q.afterId());
+            }
+            return query.getResultList().stream().map(r -> record(em, r)).toList();
+        });
+    }
+
+    @Override
+    public List<RunRecord> unfinished() {
+        return jpa.read(em -> em.createQuery("SELECT r FROM RunEntity r WHERE r.state IN :s ORDER BY r.createdAt",
+                RunEntity.class).setParameter("s", UNFINISHED).getResultList().stream().map(r -> record(em, r)).toList());
+    }
+
+    @Override
+    public int automaticRunsSince(ProjectId project, String targetKind, String targetId, Instant since) {
+        return jpa.read(em -> em.createQuery("SELECT COUNT(r) FROM RunEntity r WHERE r.projectId = :p AND "
+                        + "r.targetKind = :k AND r.targetId = :t AND r.mode = 'automatic' AND r.createdAt >= :since",
+                        Long.class)
+                .setParameter("p", project.value()).setParameter("k", targetKind).setParameter("t", targetId)
+                .setParameter("since", Jpa.ts(since)).getSingleResult().intValue());
+    }
+
+    @Override
+    public int activeRuns(ProjectId project, String workflow, String targetKind, String targetId) {
+        return jpa.read(em -> em.createQuery("SELECT COUNT(r) FROM RunEntity r WHERE r.projectId = :p AND "
+                        + "r.workflow = :w AND r.targetKind = :k AND r.targetId = :t AND r.state IN :s", Long.class)
+                .setParameter("p", project.value()).setParameter("w", workflow).setParameter("k", targetKind)
+                .setParameter("t", targetId).setParameter("s", UNFINISHED).getSingleResult().intValue());
+    }
+
+    private static RunEntity entity(RunRecord r) {
+        RunEntity e = new RunEntity();
+        e.runId = r.runId();
+        e.projectId = r.project().value();
+        e.workflow = r.workflow();
+        e.revision = r.revision();
+        e.state = r.state().name();
+        e.mode = r.mode();
+        e.triggerSubject = r.triggerSubject();
+        e.triggerEventId = r.triggerEventId();
+        e.predictionId = r.predictionId();
+        e.targetKind = r.targetKind();
+        e.targetId = r.targetId();
+        e.idempotencyKey = r.idempotencyKey();
+        e.approvalId = r.approvalId();
+        e.hubId = r.hubId();
+        e.error = truncate(r.error(), 4096);
+        e.outcome = r.outcome();
+        e.createdAt = Jpa.ts(r.createdAt());
+        e.startedAt = Jpa.ts(r.startedAt());
+        e.finishedAt = Jpa.ts(r.finishedAt());
+        e.deadlineAt = Jpa.ts(r.deadlineAt());
+        return e;
+    }
+
+    private static NodeEntity entity(String runId, NodeRecord n) {
+        NodeEntity e = new NodeEntity();
+        e.runId = runId;
+        e.nodeId = n.nodeId();
+        e.order = n.order();
+        e.agent = n.agent();
+        e.action = n.action();
+        e.state = n.state().name();
+        e.attempts = n.attempts();
+        e.taskId = n.taskId();
+        e.inputsJson = write(n.inputs());
+        e.outputJson = truncate(n.outputJson(), 8192);
+        e.error = truncate(n.error(), 4096);
+        e.compensation = n.compensation();
+        e.startedAt = Jpa.ts(n.startedAt());
+        e.finishedAt = Jpa.ts(n.finishedAt());
+        e.nextAttemptAt = Jpa.ts(n.nextAttemptAt());
+        return e;
+    }
+
+    private static RunRecord record(EntityManager em, RunEntity e) {
+        List<NodeRecord> nodes = new ArrayList<>();
+        for (NodeEntity n : em.createQuery("SELECT n FROM NodeEntity n WHERE n.runId = :r", NodeEntity.class)
+                .setParameter("r", e.runId).getResultList()) {
+            nodes.add(new NodeRecord(n.nodeId, n.order, n.agent, n.action, NodeState.valueOf(n.state), n.attempts,
+                    n.taskId, read(n.inputsJson), n.outputJson, n.error, n.compensation, Jpa.instant(n.startedAt),
+                    Jpa.instant(n.finishedAt), Jpa.instant(n.nextAttemptAt)));
+        }
+        nodes.sort(Comparator.comparingInt(NodeRecord::order));
+        return new RunRecord(e.runId, ProjectId.of(e.projectId), e.workflow, e.revision, RunState.valueOf(e.state),
+                e.mode, e.triggerSubject, e.triggerEventId, e.predictionId, e.targetKind, e.targetId, e.idempotencyKey,
+                e.approvalId, e.hubId, e.error, e.outcome, Jpa.instant(e.createdAt), Jpa.instant(e.startedAt),
+                Jpa.instant(e.finishedAt), Jpa.instant(e.deadlineAt), nodes);
+    }
+
+    // ---- approvals and decisions
+
+    @Override
+    public void update(ApprovalRecord approval) {
+        jpa.write(em -> em.merge(entity(approval)));
+    }
+
+    @Override
+    public Optional<ApprovalRecord> approval(String approvalId) {
+        return jpa.read(em -> Optional.ofNullable(em.find(ApprovalEntity.class, approvalId))
+                .map(JpaRemediationStore::record));
+    }
+
+    @Override
+    public List<ApprovalRecord> approvals(ProjectId project, String state, int limit) {
+        return jpa.read(em -> em.createQuery("SELECT a FROM ApprovalEntity a WHERE a.projectId = :p AND a.state = :s "
+                        + "ORDER BY a.requestedAt, a.approvalId", ApprovalEntity.class)
+                .setParameter("p", project.value()).setParameter("s", state == null ? ApprovalRecord.PENDING : state)
+                .setMaxResults(limit).getResultList().stream().map(JpaRemediationStore::record).toList());
+    }
+
+    @Override
+    public List<ApprovalRecord> expired(Instant now) {
+        return jpa.read(em -> em.createQuery("SELECT a FROM ApprovalEntity a WHERE a.state = :s AND a.expiresAt <= :now",
+                        ApprovalEntity.class)
+                .setParameter("s", ApprovalRecord.PENDING).setParameter("now", Jpa.ts(now)).getResultList().stream()
+                .map(JpaRemediationStore::record).toList());
+    }
+
+    private static ApprovalEntity entity(ApprovalRecord a) {
+        ApprovalEntity e = new ApprovalEntity();
+        e.approvalId = a.approvalId();
+        e.projectId = a.project().value();
+        e.runId = a.runId();
+        e.predictionId = a.predictionId();
+        e.workflow = a.workflow();
+        e.revision = a.revision();
+        e.state = a.state();
+        e.reasonRequested = truncate(a.reasonRequested(), 1024);
+        e.minConfidence = a.minConfidence();
+        e.blastPerHour = a.blastPerHour();
+        e.blastUsed = a.blastUsed();
+        e.requestedAt = Jpa.ts(a.requestedAt());
+        e.expiresAt = Jpa.ts(a.expiresAt());
+        e.decidedAt = Jpa.ts(a.decidedAt());
+        e.decidedBy = a.decidedBy();
+        e.reason = truncate(a.reason(), 1024);
+        return e;
+    }
+
+    private static ApprovalRecord record(ApprovalEntity e) {
+        return new ApprovalRecord(e.approvalId, ProjectId.of(e.projectId), e.runId, e.predictionId, e.workflow,
+                e.revision, e.state, e.reasonRequested, e.minConfidence, e.blastPerHour, e.blastUsed,
+                Jpa.instant(e.requestedAt), Jpa.instant(e.expiresAt), Jpa.instant(e.decidedAt), e.decidedBy, e.reason);
+    }
+
+    @Override
+    public void insert(ActionRecord action) {
+        jpa.write(em -> {
+            em.persist(entity(action));
+            return null;
+        });
+    }
+
+    @Override
+    public void update(ActionRecord action) {
+        jpa.write(em -> em.merge(entity(action)));
+    }
+
+    @Override
+    public Optional<ActionRecord> actionOfRun(String runId) {
+        return jpa.read(em -> em.createQuery("SELECT a FROM ActionEntity a WHERE a.runId = :r ORDER BY a.decidedAt DESC",
+                        ActionEntity.class).setParameter("r", runId).setMaxResults(1).getResultStream().findFirst()
+                .map(JpaRemediationStore::record));
+    }
+
+    @Override
+    public List<ActionRecord> actions(ProjectId project, String predictionId, int limit, Instant afterTime,
+                                      String afterId) {
+        StringBuilder jpql = new StringBuilder("SELECT a FROM ActionEntity a WHERE a.projectId = :p");
+        if (predictionId != null) {
+            jpql.append(" AND a.predictionId = :pr");
+        }
+        if (afterTime != null) {
+            jpql.append(" AND (a.decidedAt < :at OR (a.decidedAt = :at AND a.actionId < :ai))");
+        }
+        jpql.append(" ORDER BY a.decidedAt DESC, a.actionId DESC");
+        return jpa.read(em -> {
+            TypedQuery<ActionEntity> q = em.createQuery(jpql.toString(), ActionEntity.class)
+                    .setParameter("p", project.value()).setMaxResults(limit + 1);
+            if (predictionId != null) {
+                q.setParameter("pr", predictionId);
+            }
+            if (afterTime != null) {
+                q.setParameter("at", Jpa.ts(afterTime)).setParameter("ai", afterId);
+            }
+            return q.getResultList().stream().map(JpaRemediationStore::record).toList();
+        });
+    }
+
+    private static ActionEntity entity(ActionRecord a) {
+        ActionEntity e = new ActionEntity();
+        e.actionId = a.actionId();
+        e.projectId = a.project().value();
+        e.predictionId = a.predictionId();
+        e.runId = a.runId();
+        e.decision = a.decision();
+        e.decidedBy = a.decidedBy();
+        e.decidedAt = Jpa.ts(a.decidedAt());
+        e.reason = truncate(a.reason(), 1024);
+        e.targetKind = a.targetKind();
+        e.targetId = a.targetId();
+        e.riskBefore = a.riskBefore();
+        e.outcome = a.outcome();
+        e.outcomeAt = Jpa.ts(a.outcomeAt());
+        e.riskAfter = a.riskAfter();
+        e.outcomeJson = truncate(a.outcomeJson(), 4096);
+        return e;
+    }
+
+    private static ActionRecord record(ActionEntity e) {
+        return new ActionRecord(e.actionId, ProjectId.of(e.projectId), e.predictionId, e.runId, e.decision,
+                e.decidedBy, Jpa.instant(e.decidedAt), e.reason, e.targetKind, e.targetId, e.riskBefore, e.outcome,
+                Jpa.instant(e.outcomeAt), e.riskAfter, e.outcomeJson);
+    }
+
+    // ---- kill switch
+
+    @Override
+    public Optional<AutonomySetting> autonomy(String scope) {
+        return jpa.read(em -> Optional.ofNullable(em.find(AutonomyEntity.class, scope))
+                .map(e -> new AutonomySetting(e.scope, e.paused, Jpa.instant(e.changedAt), e.changedBy, e.reason)));
+    }
+
+    @Override
+    public void put(AutonomySetting s) {
+        jpa.write(em -> {
+            AutonomyEntity e = new AutonomyEntity();
+            e.scope = s.scope();
+            e.paused = s.paused();
+            e.changedAt = Jpa.ts(s.changedAt());
+            e.changedBy = s.changedBy();
+            e.reason = truncate(s.reason(), 1024);
+            return em.merge(e);
+        });
+    }
+
+    private static String write(Map<String, String> map) {
+        try {
+            return JSON.writeValueAsString(map);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> read(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable stored inputs: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max - 3) + "...";
+    }
+}

@@ -1,0 +1,170 @@
+package io.commandcenter.hub.remediate.sql;
+
+import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.persistence.DatabaseSettings;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.remediate.ActionRecord;
+import io.commandcenter.hub.remediate.ApprovalRecord;
+import io.commandcenter.hub.remediate.AutonomySetting;
+import io.commandcenter.hub.remediate.NodeRecord;
+import io.commandcenter.hub.remediate.NodeState;
+import io.commandcenter.hub.remediate.RemediationStore;
+import io.commandcenter.hub.remediate.RunRecord;
+import io.commandcenter.hub.remediate.RunState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The remediation store on every database the hub supports. */
+abstract class AbstractRemediationStoreTest {
+    static final ProjectId P = ProjectId.of("p");
+    static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+
+    @TempDir
+    Path dir;
+    Database database;
+    RemediationStore store;
+
+    abstract DatabaseSettings settings(Path dir);
+
+    @BeforeEach
+    void open() {
+        database = Database.open(settings(dir));
+        store = new JpaRemediationStore(database);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    static RunRecord run(String id, String key, String mode, Instant at) {
+        return new RunRecord(id, P, "auto-restart", 1, RunState.RUNNING, mode, "prediction.created.risk", "e-" + id,
+                "pred-" + id, "service", "api", key, null, "hub-1", "", "", at, at, null, at.plusSeconds(1800),
+                List.of(NodeRecord.pending("restart_service", 0, "devops", "restart", false),
+                        NodeRecord.pending("notify", 1, "notifier", "sendSlack", false)));
+    }
+
+    @Test
+    void workflowRevisions_growOnlyWhenTheTextChanges() {
+        var first = store.append(P, "auto-restart", "name: a", "sha-1", T0, "ana");
+        var same = store.append(P, "auto-restart", "name: a", "sha-1", T0.plusSeconds(1), "bob");
+        var second = store.append(P, "auto-restart", "name: b", "sha-2", T0.plusSeconds(2), "bob");
+
+        assertThat(first.created()).isTrue();
+        assertThat(first.revision().revision()).isEqualTo(1);
+        assertThat(same.created()).isFalse();
+        assertThat(second.revision().revision()).isEqualTo(2);
+        assertThat(store.latest(P, "auto-restart").orElseThrow().source()).isEqualTo("name: b");
+        assertThat(store.revision(P, "auto-restart", 1).orElseThrow().createdBy()).isEqualTo("ana");
+        assertThat(store.revisions(P, "auto-restart")).extracting(r -> r.revision()).containsExactly(2, 1);
+        assertThat(store.latestEverywhere()).singleElement().satisfies(r -> assertThat(r.revision()).isEqualTo(2));
+    }
+
+    @Test
+    void aRun_isStoredOncePerIdempotencyKey_withItsNodes_andUpdatesRoundTrip() {
+        RunRecord run = run("r-1", "auto-restart:e-1", "automatic", T0);
+        ActionRecord action = new ActionRecord("a-1", P, "pred-r-1", "r-1", "automatic", "engine", T0, "confident",
+                "service", "api", 0.93, "", null, null, "{}");
+
+        assertThat(store.create(run, Optional.empty(), Optional.of(action))).isTrue();
+        assertThat(store.create(run("r-2", "auto-restart:e-1", "automatic", T0), Optional.empty(), Optional.empty()))
+                .isFalse();
+
+        RunRecord progressed = run.withNode(run.node("restart_service").queued("task-9", 1, Map.of("service", "api"), T0))
+                .withNode(run.node("notify").finished(NodeState.SKIPPED, null, "restart failed", T0.plusSeconds(5)))
+                .withState(RunState.FAILED, "restart failed", T0.plusSeconds(5));
+        store.update(progressed);
+
+        RunRecord read = store.run("r-1").orElseThrow();
+        assertThat(read).isEqualTo(progressed);
+        assertThat(read.node("restart_service").inputs()).containsEntry("service", "api");
+        assertThat(store.actionOfRun("r-1")).contains(action);
+        assertThat(store.unfinished()).isEmpty();
+    }
+
+    @Test
+    void theBlastRadius_countsAutomaticRunsOnTheTargetInTheWindow_andActiveRunsCountUnfinishedOnes() {
+        store.create(run("r-1", "k1", "automatic", T0.minus(Duration.ofMinutes(90))), Optional.empty(), Optional.empty());
+        store.create(run("r-2", "k2", "automatic", T0.minus(Duration.ofMinutes(20))), Optional.empty(), Optional.empty());
+        store.create(run("r-3", "k3", "approved", T0.minus(Duration.ofMinutes(10))), Optional.empty(), Optional.empty());
+
+        assertThat(store.automaticRunsSince(P, "service", "api", T0.minus(Duration.ofHours(1)))).isEqualTo(1);
+        assertThat(store.activeRuns(P, "auto-restart", "service", "api")).isEqualTo(3);
+        assertThat(store.activeRuns(P, "auto-restart", "service", "db")).isZero();
+        assertThat(store.unfinished()).hasSize(3);
+    }
+
+    @Test
+    void runs_pageNewestFirst_withFilters() {
+        for (int i = 0; i < 5; i++) {
+            store.create(run("r-" + i, "k" + i, "automatic", T0.plusSeconds(i)), Optional.empty(), Optional.empty());
+        }
+
+        List<RunRecord> page = store.runs(P, new RemediationStore.RunQuery(null, null, "api", 2, null, null));
+        List<RunRecord> next = store.runs(P, new RemediationStore.RunQuery(null, null, "api", 2,
+                page.get(1).createdAt(), page.get(1).runId()));
+
+        assertThat(page).extracting(RunRecord::runId).containsExactly("r-4", "r-3", "r-2");
+        assertThat(next).extracting(RunRecord::runId).containsExactly("r-2", "r-1", "r-0");
+        assertThat(store.runs(ProjectId.of("other"), new RemediationStore.RunQuery(null, null, null, 10, null, null)))
+                .isEmpty();
+    }
+
+    @Test
+    void approvals_expire_andDecisionsRoundTrip() {
+        RunRecord run = run("r-1", "k1", "automatic", T0);
+        ApprovalRecord approval = new ApprovalRecord("ap-1", P, "r-1", "pred-r-1", "auto-restart", 1,
+                ApprovalRecord.PENDING, "confidence 0.62 < 0.90", 0.9, 3, 1, T0, T0.plusSeconds(600), null, "", "");
+        store.create(run, Optional.of(approval), Optional.empty());
+
+        assertThat(store.expired(T0.plusSeconds(599))).isEmpty();
+        assertThat(store.expired(T0.plusSeconds(600))).containsExactly(approval);
+        assertThat(store.approvals(P, null, 10)).containsExactly(approval);
+
+        ApprovalRecord decided = approval.decided(ApprovalRecord.REJECTED, "ana", "not now", T0.plusSeconds(60));
+        store.update(decided);
+        assertThat(store.approval("ap-1")).contains(decided);
+        assertThat(store.approvals(P, null, 10)).isEmpty();
+        assertThat(store.approvals(P, ApprovalRecord.REJECTED, 10)).containsExactly(decided);
+    }
+
+    @Test
+    void predictionActions_recordOutcomes_andPage() {
+        for (int i = 0; i < 3; i++) {
+            store.insert(new ActionRecord("a-" + i, P, "pred-1", "r-" + i, "automatic", "engine", T0.plusSeconds(i), "",
+                    "service", "api", 0.9, "", null, null, "{}"));
+        }
+        ActionRecord first = store.actions(P, null, 10, null, null).get(2);
+        store.update(first.withOutcome("recovered", 0.05, "{\"errorRate\":0.002}", T0.plusSeconds(300)));
+
+        List<ActionRecord> all = store.actions(P, "pred-1", 10, null, null);
+        assertThat(all).extracting(ActionRecord::actionId).containsExactly("a-2", "a-1", "a-0");
+        assertThat(all.get(2).outcome()).isEqualTo("recovered");
+        assertThat(all.get(2).riskAfter()).isEqualTo(0.05);
+        assertThat(store.actions(P, null, 1, null, null)).hasSize(2);
+    }
+
+    @Test
+    void theKillSwitch_isKeptPerScope() {
+        assertThat(store.autonomy("p")).isEmpty();
+
+        store.put(new AutonomySetting("p", true, T0, "ana", "incident review"));
+        store.put(new AutonomySetting(AutonomySetting.GLOBAL, false, T0, "bob", ""));
+        store.put(new AutonomySetting("p", false, T0.plusSeconds(1), "ana", "done"));
+
+        assertThat(store.autonomy("p").orElseThrow().paused()).isFalse();
+        assertThat(store.autonomy("p").orElseThrow().reason()).isEqualTo("done");
+        assertThat(store.autonomy(AutonomySetting.GLOBAL).orElseThrow().changedBy()).isEqualTo("bob");
+    }
+}
