@@ -74,6 +74,7 @@ public final class Scheduler implements AutoCloseable {
     private final LocalAgents agents;
     private final DispatchLoop dispatcher;
     private final Maintenance maintenance;
+    private final EventPublisher publisher;
     private final CopyOnWriteArrayList<SchedulerEvents> listeners = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
     private final ScheduledExecutorService timers;
@@ -93,6 +94,8 @@ public final class Scheduler implements AutoCloseable {
         this.maintenance = new Maintenance(this);
         this.dispatcher = new DispatchLoop(this::dispatch, settings.background(),
                 "cc-scheduler-dispatch-" + settings.hubId(), quiet);
+        this.publisher = new EventPublisher(mesh, settings.background(), "cc-scheduler-events-" + settings.hubId(),
+                quiet);
         this.timers = settings.background() ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cc-scheduler-maintenance-" + settings.hubId());
             t.setDaemon(true);
@@ -443,6 +446,7 @@ public final class Scheduler implements AutoCloseable {
             timers.shutdownNow();
         }
         dispatcher.close();
+        publisher.close();
         agents.closeAll(SchedulerException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null));
         for (AutoCloseable s : subscriptions) {
             try {
@@ -498,7 +502,7 @@ public final class Scheduler implements AutoCloseable {
 
     void publish(List<SchedulerEvent> events) {
         if (!events.isEmpty()) {
-            mesh.publish(events);
+            publisher.publish(events);
         }
     }
 

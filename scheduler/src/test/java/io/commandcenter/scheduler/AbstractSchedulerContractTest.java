@@ -227,6 +227,22 @@ public abstract class AbstractSchedulerContractTest {
         assertThat(other.drain()).isEmpty();
     }
 
+    @Test
+    void theRoundRobinBaseline_handsTasksToAgentsInTurn_withoutScoring() {
+        Scheduler hub = hub(0, s -> s.withPolicy(io.commandcenter.scheduler.fairqueue.FairQueue.Policy.ROUND_ROBIN));
+        TestAgent a = agent(hub, "a", 10, "restart");
+        TestAgent b = agent(hub, "b", 10, "restart");
+        b.connection.reportHealth(new AgentLoad(0.99, 0.99, 0, 0));
+        for (int i = 0; i < 6; i++) {
+            hub.submit(restart());
+        }
+
+        hub.runPending();
+
+        assertThat(a.drain()).hasSize(3);
+        assertThat(b.drain()).hasSize(3).allSatisfy(d -> assertThat(d.assignment().score().total()).isZero());
+    }
+
     // ------------------------------------------------------------------ leases and fencing
 
     @Test

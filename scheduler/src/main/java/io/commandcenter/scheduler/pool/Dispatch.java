@@ -26,6 +26,9 @@ import java.util.TreeMap;
  * taking the slot would not eat into capacity reserved ahead of predicted load
  * ({@link io.commandcenter.scheduler.capacity.SpikeAnticipator}).
  *
+ * <p>Under the ROUND_ROBIN policy (the benchmark baseline) there is no score: the first agent
+ * that can take the task, in id order after the one that got the previous task, gets it.
+ *
  * <p>Idempotent per request id and hub: a dispatch retried after a member loss (Hazelcast re-runs
  * an operation whose member died before answering) returns the decisions of the first run instead
  * of making new ones.
@@ -109,6 +112,9 @@ final class Dispatch {
     }
 
     private Choice choose(TaskEntry e) {
+        if (pool.queue.policy() == io.commandcenter.scheduler.fairqueue.FairQueue.Policy.ROUND_ROBIN) {
+            return rotate(e);
+        }
         String action = e.spec.capability().action();
         boolean remediation = e.spec.isRemediation();
         AgentEntry best = null;
@@ -141,6 +147,35 @@ final class Dispatch {
             }
         }
         return best == null ? null : new Choice(best, bestScore, candidates, bestEats);
+    }
+
+    /** The baseline's choice: the next agent in rotation that can take the task; no score. */
+    private Choice rotate(TaskEntry e) {
+        AgentEntry first = null;
+        for (AgentEntry a : open) {
+            if (!canTake(a, e)) {
+                continue;
+            }
+            if (a.id().compareTo(pool.lastAgent) > 0) {
+                return unscored(a);
+            }
+            if (first == null) {
+                first = a;
+            }
+        }
+        return first == null ? null : unscored(first);
+    }
+
+    private Choice unscored(AgentEntry a) {
+        return new Choice(a, new Score(0, 0, 0, 0, 0, config.weights()), 0, false);
+    }
+
+    private boolean canTake(AgentEntry a, TaskEntry e) {
+        return a.free() > 0 && a.registration.match(e.spec.capability().action()) > 0
+                && a.registration.serves(e.spec.project())
+                && (e.spec.placement() != Placement.ORIGIN_HUB || a.hubId.equals(e.originHub)
+                || e.delegated.contains(a.hubId))
+                && (reserve.isEmpty() || e.spec.isRemediation() || !eatsReserve(a));
     }
 
     /** Whether taking one slot of the agent leaves fewer free slots than reserved for an action it runs. */
@@ -176,6 +211,7 @@ final class Dispatch {
         e.lease = assignment;
         e.progress = null;
         agent.leases.add(e.id);
+        pool.lastAgent = agent.id();
         pool.recent.addLast(assignment);
         while (pool.recent.size() > config.recentAssignments()) {
             pool.recent.pollFirst();

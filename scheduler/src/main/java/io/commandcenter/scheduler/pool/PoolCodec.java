@@ -36,6 +36,7 @@ public final class PoolCodec {
         out.i32(s.lastDispatch.size());
         s.lastDispatch.forEach((hub, memo) -> out.str(hub).str(memo.requestId()).list(memo.result(), Dispatched::write));
         s.anticipator.write(out);
+        out.str(s.lastAgent);
     }
 
     public static PoolState read(WireIn in) {
@@ -75,6 +76,7 @@ public final class PoolCodec {
             memos.put(hub, new PoolState.DispatchMemo(in.str(), java.util.List.copyOf(in.list(Dispatched::read))));
         }
         PoolState s = new PoolState(agentType, queue, SpikeAnticipator.read(in));
+        s.lastAgent = in.str();
         s.nextToken = nextToken;
         s.nextSequence = nextSequence;
         tasks.forEach(e -> s.tasks.put(e.id, e));

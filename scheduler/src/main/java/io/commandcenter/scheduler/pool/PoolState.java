@@ -63,6 +63,8 @@ public final class PoolState {
     /** The last dispatch of each hub, so a dispatch retried after a member loss returns the same decisions. */
     final TreeMap<String, DispatchMemo> lastDispatch = new TreeMap<>();
     final SpikeAnticipator anticipator;
+    /** ROUND_ROBIN only: the agent that got the last task (the next one after it gets the next). */
+    String lastAgent = "";
 
     record DispatchMemo(String requestId, List<Dispatched> result) {
     }

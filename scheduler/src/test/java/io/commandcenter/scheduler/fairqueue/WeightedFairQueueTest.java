@@ -133,6 +133,20 @@ class WeightedFairQueueTest {
     }
 
     @Test
+    void aLightProjectFarBelowItsShare_isServedAtItsNextTurn_notAfterTheHeavyProjectsNextFiveTasks() {
+        WeightedFairQueue queue = new WeightedFairQueue();
+        for (int i = 0; i < 100; i++) {
+            queue.add(task("heavy", "w", 1, 1), 5);
+        }
+        serve(queue, 10);
+        QueuedTask light = task("light", "w", 1, 1);
+
+        queue.add(light, 1);
+
+        assertThat(serve(queue, 1).get(0)).isEqualTo(light);
+    }
+
+    @Test
     void whenTheHeadCannotRun_theFirstEligibleTaskInFairOrderIsServed() {
         WeightedFairQueue queue = new WeightedFairQueue();
         queue.add(task("a", "w", 1, 1), 1);

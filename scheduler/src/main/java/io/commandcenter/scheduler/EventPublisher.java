@@ -1,0 +1,88 @@
+package io.commandcenter.scheduler;
+
+import io.commandcenter.scheduler.events.SchedulerEvent;
+import io.commandcenter.scheduler.mesh.SchedulerMesh;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes this hub's events in batches: decisions made on any thread are queued and one thread
+ * sends what has accumulated as one mesh message (one topic publish for up to
+ * {@value #MAX_BATCH} events), in the order they were queued. A full queue holds producers back
+ * rather than dropping events. In manual mode (no thread) events are published at once.
+ */
+final class EventPublisher implements AutoCloseable {
+    static final int MAX_BATCH = 1024;
+
+    private final SchedulerMesh mesh;
+    private final QuietLog quiet;
+    private final BlockingQueue<SchedulerEvent> queue;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    EventPublisher(SchedulerMesh mesh, boolean background, String name, QuietLog quiet) {
+        this.mesh = mesh;
+        this.quiet = quiet;
+        this.queue = background ? new ArrayBlockingQueue<>(65_536) : null;
+        if (background) {
+            thread = new Thread(this::loop, name);
+            thread.setDaemon(true);
+            thread.start();
+        } else {
+            thread = null;
+        }
+    }
+
+    void publish(List<SchedulerEvent> events) {
+        if (queue == null) {
+            mesh.publish(events);
+            return;
+        }
+        try {
+            for (SchedulerEvent e : events) {
+                queue.put(e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        List<SchedulerEvent> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                SchedulerEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                mesh.publish(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                quiet.warn("publishing " + batch.size() + " scheduler events", e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Publishes what is queued, then stops. */
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
