@@ -1,0 +1,172 @@
+package io.commandcenter.scheduler;
+
+import io.commandcenter.scheduler.agents.AgentRegistration;
+import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.scheduler.leases.LeaseRef;
+import io.commandcenter.scheduler.leases.Revocation;
+import io.commandcenter.scheduler.pool.Dispatched;
+import io.commandcenter.scheduler.task.TaskOutcome;
+
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An agent built into the hub, on the same port as remote ones: registers through
+ * {@link Scheduler#connect}, runs each assigned task's {@link Action} on an executor, heartbeats
+ * its leases every {@link AgentConnection#heartbeatInterval()} while they run, reports each
+ * outcome with the lease's fencing token, and interrupts an action whose lease was revoked.
+ *
+ * <pre>
+ * BuiltInAgent devops = BuiltInAgent.start(scheduler,
+ *         AgentRegistration.of("devops-builtin", "devops", 4, "restart", "scale").withProjects(Set.of("*")),
+ *         work -> devopsActions.run(work.spec().capability().action(), work.spec().inputsJson()),
+ *         executor, timer);
+ * </pre>
+ */
+public final class BuiltInAgent implements AgentListener, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(BuiltInAgent.class.getName());
+
+    /** What the agent does with a task. */
+    @FunctionalInterface
+    public interface Action {
+        /**
+         * Runs the task.
+         *
+         * @return its output as a JSON object, or "" for none
+         * @throws Failure a failure to report (retryable or not)
+         * @throws Exception any other failure, reported as not retryable
+         */
+        String run(Dispatched work) throws Exception;
+    }
+
+    /** A failure an action reports, possibly retryable. */
+    public static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final boolean retryable;
+
+        public Failure(String message, boolean retryable) {
+            super(message);
+            this.retryable = retryable;
+        }
+
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+
+    private final Action action;
+    private final ExecutorService executor;
+    private final Map<LeaseRef, Future<?>> running = new ConcurrentHashMap<>();
+    private volatile AgentConnection connection;
+    private ScheduledFuture<?> heartbeats;
+
+    private BuiltInAgent(Action action, ExecutorService executor) {
+        this.action = action;
+        this.executor = executor;
+    }
+
+    /**
+     * Connects the agent and starts heartbeating.
+     *
+     * @param executor runs the actions (its size bounds how many run at once; match the capacity)
+     * @param timer    sends the heartbeats
+     */
+    public static BuiltInAgent start(Scheduler scheduler, AgentRegistration registration, Action action,
+                                     ExecutorService executor, ScheduledExecutorService timer) {
+        BuiltInAgent agent = new BuiltInAgent(action, executor);
+        synchronized (agent) {
+            agent.connection = scheduler.connect(registration, agent);
+            long every = Math.max(1, agent.connection.heartbeatInterval().toMillis());
+            agent.heartbeats = timer.scheduleWithFixedDelay(agent::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        }
+        return agent;
+    }
+
+    public AgentConnection connection() {
+        return connection;
+    }
+
+    @Override
+    public void onAssignment(Dispatched work) {
+        LeaseRef lease = work.assignment().lease();
+        running.put(lease, executor.submit(() -> run(work, lease)));
+    }
+
+    private void run(Dispatched work, LeaseRef lease) {
+        AgentConnection c = awaitConnection();
+        try {
+            String output = action.run(work);
+            c.complete(lease.taskId(), lease.fencingToken(), TaskOutcome.SUCCEEDED, output, "", false);
+        } catch (Failure f) {
+            report(c, lease, f.getMessage(), f.retryable());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SchedulerException e) {
+            LOG.log(Level.WARNING, "result of task {0} refused: {1}", lease.taskId(), e.getMessage());
+        } catch (Exception e) {
+            report(c, lease, e.toString(), false);
+        } finally {
+            running.remove(lease);
+        }
+    }
+
+    private void report(AgentConnection c, LeaseRef lease, String error, boolean retryable) {
+        try {
+            c.complete(lease.taskId(), lease.fencingToken(), TaskOutcome.FAILED, "",
+                    error == null ? "" : error.length() > 4096 ? error.substring(0, 4096) : error, retryable);
+        } catch (SchedulerException e) {
+            LOG.log(Level.WARNING, "failure of task {0} refused: {1}", lease.taskId(), e.getMessage());
+        }
+    }
+
+    /** The connection is set right after connect returns; an assignment may arrive just before. */
+    private synchronized AgentConnection awaitConnection() {
+        return connection;
+    }
+
+    private void heartbeat() {
+        AgentConnection c = connection;
+        if (c == null || c.isClosed() || c.leases().isEmpty()) {
+            return;
+        }
+        try {
+            for (Revocation r : c.heartbeat()) {
+                onRevoked(r);
+            }
+        } catch (SchedulerException e) {
+            LOG.log(Level.DEBUG, "heartbeat failed: {0}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void onRevoked(Revocation revocation) {
+        Future<?> f = running.remove(revocation.lease());
+        if (f != null) {
+            f.cancel(true);
+        }
+    }
+
+    @Override
+    public void onClosed(SchedulerException reason) {
+        if (heartbeats != null) {
+            heartbeats.cancel(false);
+        }
+        running.values().forEach(f -> f.cancel(true));
+    }
+
+    /** Stops heartbeating, interrupts running actions and disconnects (their leases expire into the queue). */
+    @Override
+    public void close() {
+        onClosed(null);
+        AgentConnection c = connection;
+        if (c != null) {
+            c.close();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.commandcenter.scheduler;
+
+import io.commandcenter.scheduler.agents.AgentRegistration;
+import io.commandcenter.scheduler.mesh.InMemoryMesh;
+import io.commandcenter.scheduler.state.InMemorySchedulerState;
+import io.commandcenter.scheduler.task.Task;
+import io.commandcenter.scheduler.task.TaskSpec;
+import io.commandcenter.scheduler.task.TaskState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class BuiltInAgentTest {
+    final Scheduler scheduler = Scheduler.start(SchedulerSettings.defaults("hub").withLease(Duration.ofMillis(600))
+                    .withSweepInterval(Duration.ofMillis(50)), new InMemorySchedulerState(Clock.systemUTC()),
+            new InMemoryMesh(new InMemoryMesh.Network(Executors.newSingleThreadExecutor())), Clock.systemUTC());
+    final ExecutorService executor = Executors.newFixedThreadPool(2);
+    final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        scheduler.close();
+        executor.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    @Test
+    void aBuiltInAgent_runsTheAction_andItsOutputIsTheTasksResult() {
+        BuiltInAgent.start(scheduler, AgentRegistration.of("devops-builtin", "devops", 2, "restart"),
+                work -> "{\"restarted\":" + work.spec().inputsJson() + "}", executor, timer);
+
+        Task task = scheduler.submit(TaskSpec.of("p", "devops.restart").withInputs("{\"service\":\"api\"}")).task();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(scheduler.get("p", task.id()).state()).isEqualTo(TaskState.SUCCEEDED));
+        assertThat(scheduler.get("p", task.id()).result().outputJson()).isEqualTo("{\"restarted\":{\"service\":\"api\"}}");
+    }
+
+    @Test
+    void anActionRunningLongerThanItsLease_isKeptAliveByHeartbeats_andRunsOnce() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        int[] runs = {0};
+        BuiltInAgent.start(scheduler, AgentRegistration.of("slow", "devops", 1, "restart"), work -> {
+            synchronized (runs) {
+                runs[0]++;
+            }
+            release.await(10, TimeUnit.SECONDS);
+            return "";
+        }, executor, timer);
+        Task task = scheduler.submit(TaskSpec.of("p", "devops.restart")).task();
+
+        // four lease durations pass while the action runs
+        await().pollDelay(Duration.ofMillis(2_400)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        release.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(scheduler.get("p", task.id()).state()).isEqualTo(TaskState.SUCCEEDED));
+        assertThat(scheduler.get("p", task.id()).attempt()).isEqualTo(1);
+        assertThat(runs[0]).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryableFailure_isRetried_andAPermanentOneFailsTheTask() {
+        int[] calls = {0};
+        BuiltInAgent.start(scheduler, AgentRegistration.of("flaky", "devops", 1, "restart", "scale"), work -> {
+            if (work.spec().capability().action().equals("scale")) {
+                throw new IllegalStateException("no such deployment");
+            }
+            synchronized (calls) {
+                if (calls[0]++ == 0) {
+                    throw new BuiltInAgent.Failure("connection reset", true);
+                }
+            }
+            return "";
+        }, executor, timer);
+
+        Task retried = scheduler.submit(TaskSpec.of("p", "devops.restart")).task();
+        Task failed = scheduler.submit(TaskSpec.of("p", "devops.scale")).task();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(scheduler.get("p", retried.id()).state()).isEqualTo(TaskState.SUCCEEDED);
+            assertThat(scheduler.get("p", failed.id()).state()).isEqualTo(TaskState.FAILED);
+        });
+        assertThat(scheduler.get("p", retried.id()).attempt()).isEqualTo(2);
+        assertThat(scheduler.get("p", failed.id()).result().error()).contains("no such deployment");
+    }
+}
