@@ -43,6 +43,21 @@ public record TraceContext(String traceparent, String tracestate) {
         return new TraceContext("00-" + HEX.formatHex(trace) + "-" + HEX.formatHex(span) + "-01", "");
     }
 
+    /**
+     * A new span in the trace {@code traceId} (32 hex digits, as a prediction keeps it), so what
+     * follows from a prediction stays in its trace; a new root when the id is not a valid one.
+     */
+    public static TraceContext continuing(String traceId, RandomGenerator random) {
+        if (traceId == null || !traceId.matches("[0-9a-f]{32}") || traceId.equals("0".repeat(32))) {
+            return newRoot(random);
+        }
+        byte[] span = new byte[8];
+        do {
+            random.nextBytes(span);
+        } while (allZero(span));
+        return new TraceContext("00-" + traceId + "-" + HEX.formatHex(span) + "-01", "");
+    }
+
     /** The 32-hex trace id. */
     public String traceId() {
         return traceparent.substring(3, 35);

@@ -33,7 +33,7 @@ public record NodeRecord(String nodeId, int order, String agent, String action, 
     /** Handed to the scheduler as task {@code task}, attempt {@code attempt}. */
     public NodeRecord queued(String task, int attempt, Map<String, String> sentInputs, Instant at) {
         return new NodeRecord(nodeId, order, agent, action, NodeState.QUEUED, attempt, task, sentInputs, outputJson,
-                error, compensation, startedAt == null ? at : startedAt, null, null);
+                error, compensation, at, null, null);
     }
 
     public NodeRecord running() {

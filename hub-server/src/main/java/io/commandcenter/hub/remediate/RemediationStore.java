@@ -56,7 +56,7 @@ public interface RemediationStore {
     /** Runs not finished (to resume after a restart). */
     List<RunRecord> unfinished();
 
-    /** Automatic runs created on a target since a time (the blast radius). */
+    /** Runs started without a person (automatic or scheduled) on a target since a time: the blast radius. */
     int automaticRunsSince(ProjectId project, String targetKind, String targetId, Instant since);
 
     /** Runs of a workflow on a target that are waiting for approval or running. */
@@ -65,6 +65,14 @@ public interface RemediationStore {
     // ---- approvals and decisions
 
     void update(ApprovalRecord approval);
+
+    /**
+     * Records a decision on an approval only if it is still pending: of two hubs (or two people)
+     * deciding at once, exactly one wins.
+     *
+     * @return whether this decision was recorded
+     */
+    boolean decide(ApprovalRecord decided);
 
     Optional<ApprovalRecord> approval(String approvalId);
 
@@ -79,6 +87,9 @@ public interface RemediationStore {
     void update(ActionRecord action);
 
     Optional<ActionRecord> actionOfRun(String runId);
+
+    /** Decisions whose outcome has not been observed yet, oldest first (to resume watching after a restart). */
+    List<ActionRecord> awaitingOutcome(int limit);
 
     /** Decisions of a project, newest first (up to {@code limit + 1}). */
     List<ActionRecord> actions(ProjectId project, String predictionId, int limit, Instant afterTime, String afterId);

@@ -10,7 +10,8 @@ import java.util.Objects;
  * A remediation run as stored: pinned to a workflow revision, with the state of every node. State
  * changes return new values ({@link #withState}, {@link #withNode}).
  *
- * @param mode            {@code automatic}, {@code approved}, {@code manual} or {@code scheduled}
+ * @param mode            how it started: {@code automatic}, {@code scheduled}, {@code manual}, or through a person:
+ *                        {@code approval} while waiting, {@code approved} once approved
  * @param predictionId    the prediction behind it, or {@code null}
  * @param idempotencyKey  unique per project: the same trigger never runs a workflow twice
  * @param outcome         {@code recovered}, {@code not_recovered}, {@code worse}, or empty
@@ -67,6 +68,13 @@ public record RunRecord(String runId, ProjectId project, String workflow, int re
         return new RunRecord(runId, project, workflow, revision, state, mode, triggerSubject, triggerEventId,
                 predictionId, targetKind, targetId, idempotencyKey, approvalId, hubId, error, newOutcome, createdAt,
                 startedAt, finishedAt, deadlineAt, nodes);
+    }
+
+    /** The run as an approval left it: driven by {@code hub}, in {@code newMode}, with a fresh deadline. */
+    public RunRecord takenBy(String hub, String newMode, Instant newDeadline) {
+        return new RunRecord(runId, project, workflow, revision, state, newMode, triggerSubject, triggerEventId,
+                predictionId, targetKind, targetId, idempotencyKey, approvalId, hub, "", outcome, createdAt,
+                startedAt, finishedAt, newDeadline, nodes);
     }
 
     public RunRecord withApproval(String id) {

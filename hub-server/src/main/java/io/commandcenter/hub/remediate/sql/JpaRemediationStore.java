@@ -181,7 +181,7 @@ public final class JpaRemediationStore implements RemediationStore {
     @Override
     public int automaticRunsSince(ProjectId project, String targetKind, String targetId, Instant since) {
         return jpa.read(em -> em.createQuery("SELECT COUNT(r) FROM RunEntity r WHERE r.projectId = :p AND "
-                        + "r.targetKind = :k AND r.targetId = :t AND r.mode = 'automatic' AND r.createdAt >= :since",
+                        + "r.targetKind = :k AND r.targetId = :t AND r.mode IN ('automatic', 'scheduled') AND r.state <> 'SKIPPED' AND r.createdAt >= :since",
                         Long.class)
                 .setParameter("p", project.value()).setParameter("k", targetKind).setParameter("t", targetId)
                 .setParameter("since", Jpa.ts(since)).getSingleResult().intValue());
@@ -263,6 +263,16 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     @Override
+    public boolean decide(ApprovalRecord d) {
+        return jpa.write(em -> em.createQuery("UPDATE ApprovalEntity a SET a.state = :s, a.decidedAt = :at, "
+                        + "a.decidedBy = :by, a.reason = :why WHERE a.approvalId = :id AND a.state = :pending")
+                .setParameter("s", d.state()).setParameter("at", Jpa.ts(d.decidedAt()))
+                .setParameter("by", d.decidedBy()).setParameter("why", truncate(d.reason(), 1024))
+                .setParameter("id", d.approvalId()).setParameter("pending", ApprovalRecord.PENDING)
+                .executeUpdate() == 1);
+    }
+
+    @Override
     public Optional<ApprovalRecord> approval(String approvalId) {
         return jpa.read(em -> Optional.ofNullable(em.find(ApprovalEntity.class, approvalId))
                 .map(JpaRemediationStore::record));
@@ -329,6 +339,13 @@ public final class JpaRemediationStore implements RemediationStore {
         return jpa.read(em -> em.createQuery("SELECT a FROM ActionEntity a WHERE a.runId = :r ORDER BY a.decidedAt DESC",
                         ActionEntity.class).setParameter("r", runId).setMaxResults(1).getResultStream().findFirst()
                 .map(JpaRemediationStore::record));
+    }
+
+    @Override
+    public List<ActionRecord> awaitingOutcome(int limit) {
+        return jpa.read(em -> em.createQuery("SELECT a FROM ActionEntity a WHERE a.outcome = '' "
+                        + "ORDER BY a.decidedAt, a.actionId", ActionEntity.class).setMaxResults(limit)
+                .getResultList().stream().map(JpaRemediationStore::record).toList());
     }
 
     @Override

@@ -98,6 +98,11 @@ abstract class AbstractRemediationStoreTest {
         store.create(run("r-1", "k1", "automatic", T0.minus(Duration.ofMinutes(90))), Optional.empty(), Optional.empty());
         store.create(run("r-2", "k2", "automatic", T0.minus(Duration.ofMinutes(20))), Optional.empty(), Optional.empty());
         store.create(run("r-3", "k3", "approved", T0.minus(Duration.ofMinutes(10))), Optional.empty(), Optional.empty());
+        RunRecord skipped = run("r-4", "k4", "automatic", T0.minus(Duration.ofMinutes(5)));
+        store.create(new RunRecord(skipped.runId(), P, skipped.workflow(), 1, RunState.SKIPPED, "automatic",
+                skipped.triggerSubject(), skipped.triggerEventId(), skipped.predictionId(), "service", "api", "k4", null,
+                "hub-1", "target busy", "", skipped.createdAt(), null, skipped.createdAt(), skipped.deadlineAt(),
+                skipped.nodes()), Optional.empty(), Optional.empty());
 
         assertThat(store.automaticRunsSince(P, "service", "api", T0.minus(Duration.ofHours(1)))).isEqualTo(1);
         assertThat(store.activeRuns(P, "auto-restart", "service", "api")).isEqualTo(3);
@@ -137,6 +142,34 @@ abstract class AbstractRemediationStoreTest {
         assertThat(store.approval("ap-1")).contains(decided);
         assertThat(store.approvals(P, null, 10)).isEmpty();
         assertThat(store.approvals(P, ApprovalRecord.REJECTED, 10)).containsExactly(decided);
+    }
+
+    @Test
+    void ofTwoDecisionsOnOneApproval_onlyTheFirstIsRecorded() {
+        RunRecord run = run("r-1", "k1", "automatic", T0);
+        ApprovalRecord approval = new ApprovalRecord("ap-1", P, "r-1", "pred-r-1", "auto-restart", 1,
+                ApprovalRecord.PENDING, "confidence 0.62 < 0.90", 0.9, 3, 1, T0, T0.plusSeconds(600), null, "", "");
+        store.create(run, Optional.of(approval), Optional.empty());
+
+        boolean approved = store.decide(approval.decided(ApprovalRecord.APPROVED, "ana", "go", T0.plusSeconds(5)));
+        boolean expired = store.decide(approval.decided(ApprovalRecord.EXPIRED, "hub", "", T0.plusSeconds(600)));
+
+        assertThat(approved).isTrue();
+        assertThat(expired).isFalse();
+        assertThat(store.approval("ap-1").orElseThrow().state()).isEqualTo(ApprovalRecord.APPROVED);
+        assertThat(store.approval("ap-1").orElseThrow().decidedBy()).isEqualTo("ana");
+    }
+
+    @Test
+    void decisionsWithoutAnOutcome_areListedOldestFirst_untilObserved() {
+        for (int i = 0; i < 3; i++) {
+            store.insert(new ActionRecord("a-" + i, P, "pred-1", "r-" + i, "automatic", "engine", T0.plusSeconds(i), "",
+                    "service", "api", 0.9, "", null, null, "{}"));
+        }
+        store.update(store.actions(P, null, 10, null, null).get(2).withOutcome("worse", 0.97, "{}", T0.plusSeconds(9)));
+
+        assertThat(store.awaitingOutcome(10)).extracting(ActionRecord::actionId).containsExactly("a-1", "a-2");
+        assertThat(store.awaitingOutcome(1)).extracting(ActionRecord::actionId).containsExactly("a-1");
     }
 
     @Test

@@ -1,0 +1,65 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.hub.workflow.Workflow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What happens to a trigger: the workflow runs on its own, a person decides first, or nothing
+ * runs. The one place the rules of seed 3.3 and the guard rails live:
+ * <ol>
+ *   <li>a run of the same workflow is already active on the target (beyond its
+ *       {@code concurrency.per_target}) → {@link Kind#SKIP};</li>
+ *   <li>automatic actions are paused (kill switch), the confidence is below the workflow's
+ *       {@code approval.min_confidence}, or the target's blast-radius budget for the hour is
+ *       spent → {@link Kind#APPROVAL}, naming every reason that applies;</li>
+ *   <li>otherwise → {@link Kind#AUTOMATIC}.</li>
+ * </ol>
+ *
+ * @param reason why, in words an operator reads on the approval card
+ */
+public record Decision(Kind kind, String reason) {
+    public enum Kind { AUTOMATIC, APPROVAL, SKIP }
+
+    /**
+     * What the engine knows when it decides.
+     *
+     * @param confidence the prediction's confidence, empty for a scheduled run (no prediction)
+     * @param pausedBy   the kill switch that pauses automatic actions (project or global), if any
+     * @param blastUsed  automatic runs on the target in the last hour
+     * @param activeRuns runs of the workflow on the target awaiting approval or running
+     */
+    public record Facts(Optional<Double> confidence, Optional<AutonomySetting> pausedBy, int blastUsed,
+                        int activeRuns) {
+    }
+
+    public static Decision decide(Workflow workflow, Facts facts) {
+        int perTarget = workflow.concurrency().perTarget();
+        if (facts.activeRuns() >= perTarget) {
+            return new Decision(Kind.SKIP, facts.activeRuns() + " run(s) of " + workflow.name()
+                    + " already active on the target (per_target " + perTarget + ")");
+        }
+        List<String> reasons = new ArrayList<>();
+        facts.pausedBy().ifPresent(s -> reasons.add("automatic actions are paused"
+                + (AutonomySetting.GLOBAL.equals(s.scope()) ? " for every project" : " in project " + s.scope())
+                + " by " + s.changedBy() + (s.reason().isEmpty() ? "" : " (" + s.reason() + ")")));
+        facts.confidence().filter(c -> workflow.approval().needsHuman(c)).ifPresent(c -> reasons.add(
+                String.format(Locale.ROOT, "confidence %.2f is below %.2f", c, workflow.approval().minConfidence())));
+        int budget = workflow.blastRadius().maxPerHour();
+        if (facts.blastUsed() >= budget) {
+            reasons.add(budget == 0 ? "the workflow always asks a person (max_per_hour 0)"
+                    : "blast radius: " + facts.blastUsed() + " automatic run(s) on the target in the last hour"
+                    + " (budget " + budget + ")");
+        }
+        if (!reasons.isEmpty()) {
+            return new Decision(Kind.APPROVAL, String.join("; ", reasons));
+        }
+        return new Decision(Kind.AUTOMATIC, facts.confidence().map(c -> String.format(Locale.ROOT,
+                        "confidence %.2f >= %.2f, %d of %d automatic runs used this hour", c,
+                        workflow.approval().minConfidence(), facts.blastUsed(), budget))
+                .orElse("scheduled; " + facts.blastUsed() + " of " + budget + " automatic runs used this hour"));
+    }
+}

@@ -1,0 +1,23 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.hub.project.ProjectId;
+
+import java.util.Optional;
+
+/**
+ * The target's health now, as the champion model sees its live features: how the engine judges
+ * what came of an action.
+ */
+@FunctionalInterface
+public interface HealthProbe {
+
+    /**
+     * @return the risk now and the model's top factors as JSON, empty when the hub has no live
+     *         telemetry of the target
+     */
+    Optional<Reading> read(ProjectId project, String targetKind, String targetId);
+
+    /** A risk in [0, 1] and what drove it. */
+    record Reading(double risk, String factorsJson) {
+    }
+}
