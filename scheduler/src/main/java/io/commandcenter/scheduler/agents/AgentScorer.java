@@ -38,15 +38,34 @@ public final class AgentScorer {
     public static Score score(double match, int free, int capacity, AgentLoad load, SuccessRate rate, long nowMillis,
                               long halfLifeMillis, boolean sameHub, Map<String, String> labels,
                               Map<String, String> affinity, ScoreWeights weights) {
-        double headroom = Math.max(0, Math.min((double) free / capacity, Math.min(1 - load.cpu(), 1 - load.memory())));
+        double headroom = headroom(free, capacity, load);
         double success = rate.rate(nowMillis, halfLifeMillis);
+        double aff = affinity(sameHub, labels, affinity);
+        return new Score(weights.total(match, headroom, success, aff), match, headroom, success, aff, weights);
+    }
+
+    /**
+     * The same total as {@link #score}, without building the record: what a decision computes for
+     * every candidate before it builds the winner's {@code Score}.
+     */
+    public static double total(double match, int free, int capacity, AgentLoad load, SuccessRate rate, long nowMillis,
+                               long halfLifeMillis, boolean sameHub, Map<String, String> labels,
+                               Map<String, String> affinity, ScoreWeights weights) {
+        return weights.total(match, headroom(free, capacity, load), rate.rate(nowMillis, halfLifeMillis),
+                affinity(sameHub, labels, affinity));
+    }
+
+    private static double headroom(int free, int capacity, AgentLoad load) {
+        return Math.max(0, Math.min((double) free / capacity, Math.min(1 - load.cpu(), 1 - load.memory())));
+    }
+
+    private static double affinity(boolean sameHub, Map<String, String> labels, Map<String, String> affinity) {
         int matched = sameHub ? 1 : 0;
         for (Map.Entry<String, String> wanted : affinity.entrySet()) {
             if (wanted.getValue().equals(labels.get(wanted.getKey()))) {
                 matched++;
             }
         }
-        double aff = (double) matched / (1 + affinity.size());
-        return new Score(weights.total(match, headroom, success, aff), match, headroom, success, aff, weights);
+        return (double) matched / (1 + affinity.size());
     }
 }

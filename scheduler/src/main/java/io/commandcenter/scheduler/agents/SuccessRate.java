@@ -18,6 +18,9 @@ public record SuccessRate(double successes, double failures, long atMillis) {
 
     /** The rate as of {@code nowMillis}. */
     public double rate(long nowMillis, long halfLifeMillis) {
+        if (successes == 0 && failures == 0) {
+            return PRIOR_MEAN;
+        }
         double f = decay(nowMillis, halfLifeMillis);
         double s = successes * f;
         double n = (successes + failures) * f;

@@ -118,7 +118,7 @@ final class Dispatch {
         String action = e.spec.capability().action();
         boolean remediation = e.spec.isRemediation();
         AgentEntry best = null;
-        Score bestScore = null;
+        double bestTotal = 0;
         boolean bestEats = false;
         int candidates = 0;
         for (AgentEntry a : open) {
@@ -136,17 +136,22 @@ final class Dispatch {
                 continue;
             }
             candidates++;
-            Score score = AgentScorer.score(match, free, a.capacity(), a.load,
+            double total = AgentScorer.total(match, free, a.capacity(), a.load,
                     a.success.getOrDefault(action, SuccessRate.NONE), now, config.successHalfLifeMillis(),
                     a.hubId.equals(e.originHub), a.registration.labels(), e.spec.affinity(), config.weights());
-            if (best == null || score.total() > bestScore.total()
-                    || score.total() == bestScore.total() && free > best.free()) {
+            if (best == null || total > bestTotal || total == bestTotal && free > best.free()) {
                 best = a;
-                bestScore = score;
+                bestTotal = total;
                 bestEats = eats;
             }
         }
-        return best == null ? null : new Choice(best, bestScore, candidates, bestEats);
+        if (best == null) {
+            return null;
+        }
+        Score score = AgentScorer.score(best.registration.match(action), best.free(), best.capacity(), best.load,
+                best.success.getOrDefault(action, SuccessRate.NONE), now, config.successHalfLifeMillis(),
+                best.hubId.equals(e.originHub), best.registration.labels(), e.spec.affinity(), config.weights());
+        return new Choice(best, score, candidates, bestEats);
     }
 
     /** The baseline's choice: the next agent in rotation that can take the task; no score. */
