@@ -1,6 +1,7 @@
 package io.commandcenter.inference;
 
 import io.commandcenter.models.explain.Factor;
+import io.commandcenter.models.features.TelemetryFeatures;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -11,7 +12,8 @@ import java.util.regex.Pattern;
  * looking at the most risk-raising factor only:
  * <ol>
  *   <li>model other than {@code service_health} → {@code notify};</li>
- *   <li>feature {@code health_down} or {@code health_error_rate} → {@code restart};</li>
+ *   <li>feature {@code health_down} or {@code health_error_rate}, or the health sample's own {@code up} or
+ *       {@code error_rate} series (failing checks, failing requests: a wedged process) → {@code restart};</li>
  *   <li>metric name containing mem, heap, gc, leak, swap, fd or handle → {@code restart} (leaks clear on restart);</li>
  *   <li>metric name containing cpu, load, latency, queue, satur, conn, thread, request, rps or disk → {@code scale};</li>
  *   <li>otherwise → {@code notify}.</li>
@@ -32,10 +34,11 @@ public final class ActionRecommender {
             return NOTIFY;
         }
         Factor top = factors.get(0);
-        if (top.feature().equals("health_down") || top.feature().equals("health_error_rate")) {
+        String metric = top.metric().toLowerCase(Locale.ROOT);
+        if (top.feature().equals(TelemetryFeatures.HEALTH_DOWN) || top.feature().equals(TelemetryFeatures.HEALTH_ERROR_RATE)
+                || metric.equals(TelemetryFeatures.METRIC_UP) || metric.equals(TelemetryFeatures.METRIC_ERROR_RATE)) {
             return RESTART;
         }
-        String metric = top.metric().toLowerCase(Locale.ROOT);
         if (LEAKY.matcher(metric).find()) {
             return RESTART;
         }

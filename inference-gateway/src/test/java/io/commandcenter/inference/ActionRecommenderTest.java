@@ -17,9 +17,12 @@ class ActionRecommenderTest {
     @Test
     void rulesMapTheTopFactorToAnAction() {
         assertThat(r.recommend("service_health", top("health_down", "up"))).isEqualTo("restart");
+        assertThat(r.recommend("service_health", top("persist", "up"))).isEqualTo("restart");
+        assertThat(r.recommend("service_health", top("level_top", "error_rate"))).isEqualTo("restart");
         assertThat(r.recommend("service_health", top("level_max", "jvm_heap_used"))).isEqualTo("restart");
         assertThat(r.recommend("service_health", top("trend_max", "latency_p99"))).isEqualTo("scale");
         assertThat(r.recommend("service_health", top("level_max", "m7"))).isEqualTo("notify");
+        assertThat(r.recommend("service_health", top("level_max", "uptime_days"))).isEqualTo("notify");
         assertThat(r.recommend("compliance_risk", top("fail_rate", ""))).isEqualTo("notify");
         assertThat(r.recommend("service_health", List.of())).isEqualTo("notify");
     }

@@ -12,12 +12,12 @@ import java.util.Optional;
 public interface HealthProbe {
 
     /**
-     * @return the risk now and the model's top factors as JSON, empty when the hub has no live
+     * @return the risk now and the model's explanation (its output as JSON: risk, confidence, top factors), empty when the hub has no live
      *         telemetry of the target
      */
     Optional<Reading> read(ProjectId project, String targetKind, String targetId);
 
-    /** A risk in [0, 1] and what drove it. */
-    record Reading(double risk, String factorsJson) {
+    /** A risk in [0, 1] and the model output behind it. */
+    record Reading(double risk, String detailJson) {
     }
 }

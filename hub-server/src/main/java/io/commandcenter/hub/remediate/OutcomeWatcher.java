@@ -110,9 +110,9 @@ final class OutcomeWatcher {
                 "no live telemetry of the target at the end of the window"));
         reading.ifPresent(r -> {
             try {
-                json.set("factors", RunExecutor.JSON.readTree(r.factorsJson()));
+                json.set("model", RunExecutor.JSON.readTree(r.detailJson()));
             } catch (JsonProcessingException e) {
-                json.put("factors", r.factorsJson());
+                json.put("model", r.detailJson());
             }
         });
         Instant now = clock.instant();

@@ -1,24 +1,40 @@
 package io.commandcenter.hub.runtime;
 
+import io.commandcenter.hub.demo.DemoFleet;
+import io.commandcenter.hub.demo.DemoRunner;
 import io.commandcenter.hub.events.EventBus;
 import io.commandcenter.hub.events.grpc.EventGrpcService;
 import io.commandcenter.hub.events.grpc.ProtoPayload;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.predict.ModelRegistry;
+import io.commandcenter.hub.predict.EntityKey;
 import io.commandcenter.hub.predict.PredictionService;
+import io.commandcenter.hub.predict.RunJson;
 import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.predict.grpc.PredictProtos;
 import io.commandcenter.hub.predict.sql.JpaModelRepository;
 import io.commandcenter.hub.predict.sql.JpaPredictionRepository;
+import io.commandcenter.hub.workflow.CapabilityCatalog;
+import io.commandcenter.hub.workflow.WorkflowParser;
+import io.commandcenter.inference.RiskPrediction;
 import io.commandcenter.inference.RiskPredictor;
 import io.commandcenter.inference.onnx.OnnxBackend;
 import io.commandcenter.models.artifact.ModelStore;
 import io.commandcenter.models.bootstrap.BootstrapModels;
 import io.commandcenter.models.confidence.ConfidenceCalculator;
 import io.commandcenter.proto.v1.PredictionCreated;
+import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.hub.project.CallerResolver;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.remediate.HealthProbe;
+import io.commandcenter.hub.remediate.PredictionLookup;
+import io.commandcenter.hub.remediate.RemediationEngine;
+import io.commandcenter.hub.remediate.WorkflowCatalog;
+import io.commandcenter.hub.remediate.grpc.BusRemediationEvents;
+import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
+import io.commandcenter.hub.remediate.sql.JpaRemediationStore;
 import io.commandcenter.hub.telemetry.IngestPipeline;
 import io.commandcenter.hub.telemetry.RecordRules;
 import io.commandcenter.hub.telemetry.SampleListing;
@@ -32,6 +48,7 @@ import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -60,12 +77,17 @@ public final class Hub implements AutoCloseable {
     private final PredictiveEngine engine;
     private final PredictionService predictions;
     private final PredictGrpcService predictApi;
+    private final Mesh mesh;
+    private final RemediationEngine remediation;
+    private final RemediateGrpcService remediateApi;
+    private final DemoRunner demo;
     private final GrpcServerHost grpc;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, SampleListing listing, CallerResolver callerResolver, RecordRules rules,
                 OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine, PredictionService predictions,
-                PredictGrpcService predictApi, GrpcServerHost grpc) {
+                PredictGrpcService predictApi, Mesh mesh, RemediationEngine remediation,
+                RemediateGrpcService remediateApi, DemoRunner demo, GrpcServerHost grpc) {
         this.settings = settings;
         this.database = database;
         this.deliveryExecutor = deliveryExecutor;
@@ -79,6 +101,10 @@ public final class Hub implements AutoCloseable {
         this.engine = engine;
         this.predictions = predictions;
         this.predictApi = predictApi;
+        this.mesh = mesh;
+        this.remediation = remediation;
+        this.remediateApi = remediateApi;
+        this.demo = demo;
         this.grpc = grpc;
     }
 
@@ -95,6 +121,9 @@ public final class Hub implements AutoCloseable {
         IngestPipeline pipeline = null;
         OnnxBackend backend = null;
         PredictiveEngine engine = null;
+        Mesh mesh = null;
+        RemediationEngine remediation = null;
+        DemoRunner demo = null;
         try {
             delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
             EventBus bus = new EventBus(settings.hubId(), clock, delivery, settings.maxSubscribers());
@@ -120,6 +149,23 @@ public final class Hub implements AutoCloseable {
                     backend);
             PredictGrpcService predictApi = new PredictGrpcService(predictions, rules);
 
+            Optional<DemoFleet> fleet = settings.demo().enabled() ? Optional.of(DemoRunner.fleet(settings.demo()))
+                    : Optional.empty();
+            mesh = Mesh.start(settings, bus, fleet, clock);
+            PredictionLookup lookup = (project, id) -> predictionRepository.get(project, id);
+            JpaRemediationStore remediationStore = new JpaRemediationStore(database);
+            WorkflowCatalog workflows = new WorkflowCatalog(remediationStore,
+                    new WorkflowParser(CapabilityCatalog.builtIn()), clock);
+            PredictiveEngine live = engine;
+            remediation = new RemediationEngine(remediationStore, workflows, mesh.scheduler(), bus, lookup,
+                    (project, kind, id) -> probe(live, project, kind, id),
+                    new BusRemediationEvents(bus, workflows), clock, settings.hubId(), settings.remediate()).start();
+            RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
+            if (fleet.isPresent()) {
+                demo = DemoRunner.start(fleet.get(), settings.demo(), settings.defaultProject(), pipeline, workflows,
+                        clock);
+            }
+
             GrpcServerHost grpc = GrpcServerHost.start(settings.grpcHost(), settings.grpcPort(),
                     settings.maxInboundMessageBytes(), settings.flowControlWindowBytes(),
                     new CallerInterceptor(resolver, new SecureRandom()),
@@ -127,13 +173,24 @@ public final class Hub implements AutoCloseable {
                                     settings.ingestMaxStreams()),
                             new EventGrpcService(bus, settings.eventBufferSize()),
                             predictApi,
-                            new ModelRegistryGrpcService(registry)));
+                            new ModelRegistryGrpcService(registry),
+                            mesh.grpcService(),
+                            remediateApi));
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC port {2,number,#}, database {3}, default project {4}",
                     settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), grpc.port(),
                     database.vendor(), settings.defaultProject());
             return new Hub(settings, database, delivery, bus, pipeline, listing, resolver, rules, backend, registry, engine,
-                    predictions, predictApi, grpc);
+                    predictions, predictApi, mesh, remediation, remediateApi, demo, grpc);
         } catch (RuntimeException | java.sql.SQLException e) {
+            if (demo != null) {
+                demo.close();
+            }
+            if (remediation != null) {
+                remediation.close();
+            }
+            if (mesh != null) {
+                mesh.close();
+            }
             if (engine != null) {
                 engine.close();
             }
@@ -155,7 +212,21 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
+    /** The target's risk now through the champion model, empty when the hub has no live state of it. */
+    private static Optional<HealthProbe.Reading> probe(PredictiveEngine engine, ProjectId project, String kind,
+                                                       String id) {
+        try {
+            RiskPrediction p = engine.predictLive(new EntityKey(project, kind, id), null);
+            return Optional.of(new HealthProbe.Reading(p.risk(), RunJson.output(p)));
+        } catch (io.commandcenter.hub.error.HubException e) {
+            if (e.kind() == io.commandcenter.hub.error.ErrorKind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + n.incrementAndGet());
@@ -209,6 +280,25 @@ public final class Hub implements AutoCloseable {
         return predictApi;
     }
 
+    /** The mesh scheduler this hub runs (a member of the cluster, or alone). */
+    public Scheduler scheduler() {
+        return mesh.scheduler();
+    }
+
+    public RemediationEngine remediation() {
+        return remediation;
+    }
+
+    /** The remediation API at the protobuf level, for the REST mirror. */
+    public RemediateGrpcService remediateApi() {
+        return remediateApi;
+    }
+
+    /** The demo, when it runs. */
+    public Optional<DemoRunner> demo() {
+        return Optional.ofNullable(demo);
+    }
+
     /** The port gRPC listens on. */
     public int grpcPort() {
         return grpc.port();
@@ -235,6 +325,11 @@ public final class Hub implements AutoCloseable {
         grpc.beginShutdown();
         bus.close(); // ends event streams, so the server is not kept waiting on them
         grpc.awaitTermination(10_000);
+        if (demo != null) {
+            demo.close();
+        }
+        remediation.close();
+        mesh.close();
         pipeline.close();
         engine.close();
         backend.close();

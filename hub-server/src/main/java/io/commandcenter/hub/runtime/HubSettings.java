@@ -1,12 +1,18 @@
 package io.commandcenter.hub.runtime;
 
+import io.commandcenter.hub.agents.AgentSettings;
+import io.commandcenter.hub.demo.DemoSettings;
 import io.commandcenter.hub.persistence.DatabaseSettings;
 import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.remediate.RemediationEngine;
+import io.commandcenter.scheduler.SchedulerSettings;
+import io.commandcenter.scheduler.hazelcast.HazelcastSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything a hub is configured with. In the server every value comes from MicroProfile Config
@@ -28,11 +34,20 @@ import java.util.Objects;
  * @param maxSubscribers         most concurrent event subscribers ({@code cc.events.max-subscribers})
  * @param modelsDir              where model artifacts live ({@code cc.models.dir}; default {@code <data dir>/models})
  * @param predict                the predictive engine's tuning ({@code cc.predict.*})
+ * @param scheduler              the mesh scheduler ({@code cc.scheduler.*})
+ * @param hazelcast              how the hub joins the scheduler's cluster ({@code cc.hazelcast.*}); empty:
+ *                               alone, state in memory ({@code cc.hazelcast.mode=none})
+ * @param remediate              the workflow engine's tuning ({@code cc.remediate.*})
+ * @param agents                 what the built-in agents reach ({@code cc.agents.*}, {@code cc.devops.*},
+ *                               {@code cc.notifier.*})
+ * @param demo                   the live demo ({@code cc.demo}, {@code cc.demo.*})
  */
 public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxInboundMessageBytes,
                           int flowControlWindowBytes, DatabaseSettings database, ProjectId defaultProject, int ingestBatchSize, int ingestWindow,
                           int ingestMaxStreams, Duration maxFutureSkew, int eventBufferSize, int maxSubscribers,
-                          Path modelsDir, PredictiveEngine.Settings predict) {
+                          Path modelsDir, PredictiveEngine.Settings predict, SchedulerSettings scheduler,
+                          Optional<HazelcastSettings> hazelcast, RemediationEngine.Settings remediate,
+                          AgentSettings agents, DemoSettings demo) {
 
     public HubSettings {
         Objects.requireNonNull(hubId, "hubId");
@@ -42,6 +57,11 @@ public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxIn
         Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
         Objects.requireNonNull(modelsDir, "modelsDir");
         Objects.requireNonNull(predict, "predict");
+        Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(hazelcast, "hazelcast");
+        Objects.requireNonNull(remediate, "remediate");
+        Objects.requireNonNull(agents, "agents");
+        Objects.requireNonNull(demo, "demo");
         requireRange("cc.grpc.port", grpcPort, 0, 65535);
         requireRange("cc.grpc.max-message-bytes", maxInboundMessageBytes, 1024, 64 << 20);
         requireRange("cc.grpc.flow-control-window", flowControlWindowBytes, 64 << 10, 64 << 20);
@@ -55,23 +75,51 @@ public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxIn
         }
     }
 
-    /** The embedded defaults, on a data directory and gRPC port. */
+    /**
+     * The embedded defaults, on a data directory and gRPC port, with the scheduler's state in memory
+     * (one process; the server's configuration embeds a Hazelcast member instead) and no demo.
+     */
     public static HubSettings defaults(Path dataDir, int grpcPort) {
         return new HubSettings("hub-local", "0.0.0.0", grpcPort, 4 << 20, 256 << 10, DatabaseSettings.embedded(dataDir),
                 ProjectId.of("default"), 1000, 2048, 64, Duration.ofMinutes(5), 4096, 256, dataDir.resolve("models"),
-                PredictiveEngine.Settings.defaults());
+                PredictiveEngine.Settings.defaults(), SchedulerSettings.defaults("hub-local"), Optional.empty(),
+                RemediationEngine.Settings.defaults(), AgentSettings.defaults(), DemoSettings.off());
     }
 
-    public HubSettings withDatabase(DatabaseSettings newDatabase) {
-        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, newDatabase,
+    public HubSettings withDatabase(DatabaseSettings value) {
+        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, value,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
-                maxSubscribers, modelsDir, predict);
+                maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, demo);
     }
 
-    public HubSettings withPredict(PredictiveEngine.Settings newPredict) {
+    public HubSettings withPredict(PredictiveEngine.Settings value) {
         return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
-                maxSubscribers, modelsDir, newPredict);
+                maxSubscribers, modelsDir, value, scheduler, hazelcast, remediate, agents, demo);
+    }
+
+    public HubSettings withScheduler(SchedulerSettings value, Optional<HazelcastSettings> cluster) {
+        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database,
+                defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
+                maxSubscribers, modelsDir, predict, value, cluster, remediate, agents, demo);
+    }
+
+    public HubSettings withRemediate(RemediationEngine.Settings value) {
+        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database,
+                defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
+                maxSubscribers, modelsDir, predict, scheduler, hazelcast, value, agents, demo);
+    }
+
+    public HubSettings withAgents(AgentSettings value) {
+        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database,
+                defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
+                maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, value, demo);
+    }
+
+    public HubSettings withDemo(DemoSettings value) {
+        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database,
+                defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
+                maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, value);
     }
 
     private static void requireRange(String name, long value, long min, long max) {

@@ -1,10 +1,5 @@
 package io.commandcenter.hub.predict.rest;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.util.JsonFormat;
-import io.commandcenter.hub.error.HubException;
-import io.commandcenter.hub.runtime.Hub;
 import io.commandcenter.hub.runtime.cdi.HubLifecycle;
 import io.commandcenter.hub.telemetry.TimeArgument;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
@@ -27,9 +22,12 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Instant;
 
+import static io.commandcenter.hub.transport.rest.ProtoJson.parse;
+import static io.commandcenter.hub.transport.rest.ProtoJson.print;
+
 /**
  * The REST mirror of {@code PredictService}: bodies and answers are the gRPC messages in the
- * protobuf JSON mapping, so a script and a gRPC client read the same fields.
+ * protobuf JSON mapping ({@link io.commandcenter.hub.transport.rest.ProtoJson}).
  * <ul>
  *   <li>{@code POST /api/predict} — a {@code PredictRequest}, e.g.
  *       {@code {"entity":{"kind":"service","id":"checkout"}}}; answers a {@code PredictResponse};</li>
@@ -40,8 +38,6 @@ import java.time.Instant;
 @Path("/")
 @RequestScoped
 public class PredictResource {
-    private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
-
     @Inject
     HubLifecycle lifecycle;
     @Inject
@@ -52,14 +48,8 @@ public class PredictResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public String predict(String body) {
-        PredictRequest.Builder request = PredictRequest.newBuilder();
-        try {
-            JsonFormat.parser().merge(body == null ? "" : body, request);
-        } catch (InvalidProtocolBufferException e) {
-            throw HubException.invalid("BAD_JSON", "body", "the body is not a PredictRequest in JSON: " + e.getMessage());
-        }
-        Hub hub = lifecycle.hub();
-        return print(hub.predictApi().predict(caller.get().project(), request.build()));
+        PredictRequest request = parse(body, PredictRequest.newBuilder()).build();
+        return print(lifecycle.hub().predictApi().predict(caller.get().project(), request));
     }
 
     @GET
@@ -95,13 +85,5 @@ public class PredictResource {
     public String get(@PathParam("id") String id) {
         return print(lifecycle.hub().predictApi().getPrediction(caller.get().project(),
                 GetPredictionRequest.newBuilder().setPredictionId(id).build()).getPrediction());
-    }
-
-    private static String print(MessageOrBuilder message) {
-        try {
-            return JSON.print(message);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

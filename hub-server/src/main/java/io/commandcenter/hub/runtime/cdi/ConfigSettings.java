@@ -1,9 +1,14 @@
 package io.commandcenter.hub.runtime.cdi;
 
+import io.commandcenter.hub.agents.AgentSettings;
+import io.commandcenter.hub.demo.DemoSettings;
 import io.commandcenter.hub.persistence.DatabaseSettings;
 import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.remediate.RemediationEngine;
 import io.commandcenter.hub.runtime.HubSettings;
+import io.commandcenter.scheduler.SchedulerSettings;
+import io.commandcenter.scheduler.hazelcast.HazelcastSettings;
 import org.eclipse.microprofile.config.Config;
 
 import java.net.InetAddress;
@@ -11,6 +16,8 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads {@link HubSettings} from MicroProfile Config. Every setting has a property name
@@ -26,8 +33,33 @@ final class ConfigSettings {
         DatabaseSettings database = new DatabaseSettings(string(config, "cc.db.url", ""),
                 string(config, "cc.db.user", ""), string(config, "cc.db.password", ""), dataDir,
                 integer(config, "cc.db.pool-size", 8));
+        String hubId = string(config, "cc.hub.id", defaultHubId());
+        Function<String, String> property = name -> string(config, name, "");
+        Optional<HazelcastSettings> cluster = "none".equalsIgnoreCase(string(config, "cc.hazelcast.mode", "embedded"))
+                ? Optional.empty() : Optional.of(HazelcastSettings.from(hubId, property));
+        RemediationEngine.Settings remediate = new RemediationEngine.Settings(
+                integer(config, "cc.remediate.lanes", 4),
+                duration(config, "cc.remediate.approval-sweep", "PT5S"),
+                duration(config, "cc.remediate.outcome-window", "PT2M"),
+                number(config, "cc.remediate.worse-margin", 0.05),
+                duration(config, "cc.remediate.refresh", "PT5S"),
+                integer(config, "cc.remediate.event-buffer", 65_536));
+        AgentSettings agents = new AgentSettings(
+                integer(config, "cc.agents.capacity", 4),
+                duration(config, "cc.agents.timeout", "PT30S"),
+                Optional.of(string(config, "cc.notifier.slack-webhook", "")).filter(u -> !u.isEmpty())
+                        .map(u -> AgentSettings.url("cc.notifier.slack-webhook", u)),
+                AgentSettings.urls("cc.notifier.webhooks", string(config, "cc.notifier.webhooks", "")),
+                AgentSettings.urls("cc.devops.endpoints", string(config, "cc.devops.endpoints", "")),
+                AgentSettings.commands("cc.devops.commands", string(config, "cc.devops.commands", "")));
+        DemoSettings demo = new DemoSettings(
+                string(config, "cc.demo", "false").equalsIgnoreCase("true"),
+                duration(config, "cc.demo.tick", "PT1S"),
+                integer(config, "cc.demo.first-fault", 80),
+                integer(config, "cc.demo.fault-every", 150),
+                integer(config, "cc.demo.seed", 42));
         return new HubSettings(
-                string(config, "cc.hub.id", defaultHubId()),
+                hubId,
                 string(config, "cc.grpc.host", "0.0.0.0"),
                 integer(config, "cc.grpc.port", 50051),
                 integer(config, "cc.grpc.max-message-bytes", 4 << 20),
@@ -48,7 +80,9 @@ final class ConfigSettings {
                         duration(config, "cc.predict.flush-interval", "PT0.1S"),
                         duration(config, "cc.predict.cooldown", "PT10M"),
                         integer(config, "cc.predict.max-entities", 100_000),
-                        duration(config, "cc.predict.aggregate-window", "PT1M")));
+                        duration(config, "cc.predict.aggregate-window", "PT1M")),
+                SchedulerSettings.from(hubId, property),
+                cluster, remediate, agents, demo);
     }
 
     private static String string(Config config, String name, String fallback) {
@@ -62,6 +96,18 @@ final class ConfigSettings {
             return Duration.parse(value);
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as PT5M, got '" + value + "'", e);
+        }
+    }
+
+    private static double number(Config config, String name, double fallback) {
+        String value = string(config, name, "");
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number, got '" + value + "'", e);
         }
     }
 

@@ -1,0 +1,158 @@
+package io.commandcenter.hub.runtime;
+
+import io.commandcenter.hub.agents.AgentSettings;
+import io.commandcenter.hub.agents.CommandExecutor;
+import io.commandcenter.hub.agents.DevopsActions;
+import io.commandcenter.hub.agents.HttpExecutor;
+import io.commandcenter.hub.agents.HubAgents;
+import io.commandcenter.hub.agents.NotifierActions;
+import io.commandcenter.hub.demo.DemoFleet;
+import io.commandcenter.hub.events.EventBus;
+import io.commandcenter.hub.events.TraceContext;
+import io.commandcenter.hub.events.grpc.ProtoPayload;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.transport.grpc.CallContext;
+import io.commandcenter.proto.v1.Assignment;
+import io.commandcenter.proto.v1.Delegation;
+import io.commandcenter.proto.v1.ScheduledTask;
+import io.commandcenter.scheduler.Scheduler;
+import io.commandcenter.scheduler.events.SchedulerEvent;
+import io.commandcenter.scheduler.grpc.ScheduleGrpcService;
+import io.commandcenter.scheduler.grpc.ScheduleProtoMapper;
+import io.commandcenter.scheduler.hazelcast.HazelcastCluster;
+import io.commandcenter.scheduler.mesh.InMemoryMesh;
+import io.commandcenter.scheduler.state.InMemorySchedulerState;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The hub's part of the mesh: its Hazelcast member (or client, or nothing when alone), the
+ * scheduler on it, the bridge that publishes every scheduler event of the cluster on this hub's
+ * bus ({@code mesh.schedule.*}), the built-in agents and {@code ScheduleService}.
+ */
+final class Mesh implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Mesh.class.getName());
+
+    private final HazelcastCluster cluster;
+    private final ExecutorService localMesh;
+    private final Scheduler scheduler;
+    private final AutoCloseable bridge;
+    private final ScheduledExecutorService timer;
+    private final HubAgents agents;
+    private final ScheduleGrpcService grpcService;
+
+    private Mesh(HazelcastCluster cluster, ExecutorService localMesh, Scheduler scheduler, AutoCloseable bridge,
+                 ScheduledExecutorService timer, HubAgents agents, ScheduleGrpcService grpcService) {
+        this.cluster = cluster;
+        this.localMesh = localMesh;
+        this.scheduler = scheduler;
+        this.bridge = bridge;
+        this.timer = timer;
+        this.agents = agents;
+        this.grpcService = grpcService;
+    }
+
+    static Mesh start(HubSettings settings, EventBus bus, Optional<DemoFleet> demo, Clock clock) {
+        HazelcastCluster cluster = null;
+        ExecutorService localMesh = null;
+        Scheduler scheduler = null;
+        AutoCloseable bridge = null;
+        ScheduledExecutorService timer = null;
+        try {
+            if (settings.hazelcast().isPresent()) {
+                cluster = HazelcastCluster.start(settings.hazelcast().get().withClassLoader(Mesh.class.getClassLoader()));
+                scheduler = Scheduler.start(settings.scheduler(), cluster.state(), cluster.mesh(), clock);
+            } else {
+                localMesh = Executors.newSingleThreadExecutor(Hub.daemonThreads("cc-mesh-"));
+                scheduler = Scheduler.start(settings.scheduler(), new InMemorySchedulerState(clock),
+                        new InMemoryMesh(new InMemoryMesh.Network(localMesh)), clock);
+            }
+            SplittableRandom random = new SplittableRandom();
+            bridge = scheduler.subscribe(event -> publish(bus, event, random));
+            timer = Executors.newSingleThreadScheduledExecutor(Hub.daemonThreads("cc-agents-timer-"));
+            AgentSettings a = settings.agents();
+            HttpExecutor http = new HttpExecutor(a.timeout());
+            HubAgents agents = HubAgents.start(scheduler, settings.hubId(), a.capacity(), HubAgents.builtIn(
+                    new DevopsActions(demo, a.adminEndpoints(), new CommandExecutor(a.commands(), a.timeout()), http),
+                    new NotifierActions(a.slackWebhook(), a.webhooks(), http)), timer);
+            ScheduleGrpcService grpc = new ScheduleGrpcService(scheduler,
+                    () -> CallContext.caller().project().value(), ScheduleGrpcService.Options.DEFAULT);
+            LOG.log(System.Logger.Level.INFO, "mesh scheduler of hub {0} ready: {1}", settings.hubId(),
+                    cluster == null ? "alone (state in memory)" : cluster.memberCount() + " member(s) in cluster "
+                            + settings.hazelcast().get().clusterName());
+            return new Mesh(cluster, localMesh, scheduler, bridge, timer, agents, grpc);
+        } catch (RuntimeException e) {
+            closeQuietly(bridge);
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+            if (scheduler != null) {
+                scheduler.close();
+            }
+            if (cluster != null) {
+                cluster.close();
+            }
+            if (localMesh != null) {
+                localMesh.shutdownNow();
+            }
+            throw e;
+        }
+    }
+
+    /** A scheduler event of any hub, on this hub's bus, with its protobuf payload built only if read. */
+    private static void publish(EventBus bus, SchedulerEvent event, SplittableRandom random) {
+        ProjectId project;
+        try {
+            project = ProjectId.of(event.project());
+        } catch (RuntimeException e) {
+            return;
+        }
+        String type = event instanceof SchedulerEvent.AssignmentMade ? Assignment.getDescriptor().getFullName()
+                : event instanceof SchedulerEvent.TaskDelegated ? Delegation.getDescriptor().getFullName()
+                : ScheduledTask.getDescriptor().getFullName();
+        TraceContext trace;
+        synchronized (random) {
+            trace = TraceContext.newRoot(random);
+        }
+        bus.publish(project, event.subject(), trace, new ProtoPayload(type, event,
+                () -> ScheduleProtoMapper.payload(event)));
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    ScheduleGrpcService grpcService() {
+        return grpcService;
+    }
+
+    @Override
+    public void close() {
+        agents.close();
+        timer.shutdownNow();
+        closeQuietly(bridge);
+        scheduler.close();
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (localMesh != null) {
+            localMesh.shutdownNow();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "close: {0}", e.getMessage());
+        }
+    }
+}
