@@ -4,6 +4,8 @@ import io.commandcenter.hub.telemetry.HealthSampleRecord;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,8 @@ import java.util.random.RandomGenerator;
 /**
  * The demo's services and their misfortunes: five services sampled every tick; the first faults
  * come early (so a newcomer sees predictions within minutes of starting a hub), later ones at
- * random, never more than two services degraded at once. Deterministic for a given random
+ * random times, each to the service that has gone longest without one, never more than two
+ * services degraded at once. Deterministic for a given random
  * generator. Not thread-safe: the demo's ticker owns it.
  */
 public final class DemoFleet {
@@ -27,6 +30,7 @@ public final class DemoFleet {
     private final int meanTicksBetweenFaults;
     private long tick;
     private int faultsStarted;
+    private final Map<String, Long> lastFault = new HashMap<>();
 
     /**
      * @param firstFaultTick         when the first service starts degrading (ticks after start)
@@ -72,12 +76,16 @@ public final class DemoFleet {
         if (!due || degraded >= 2) {
             return;
         }
-        List<SimulatedService> healthy = services.values().stream().filter(s -> !s.isDegraded()).toList();
-        if (healthy.isEmpty()) {
+        // the healthy service that has gone longest without trouble (never: in list order): a service
+        // that failed minutes ago would be the same incident to the predictive engine (its cooldown),
+        // and a newcomer should see each service's story once before any repeats
+        Optional<SimulatedService> victim = services.values().stream().filter(s -> !s.isDegraded())
+                .min(Comparator.comparingLong(s -> lastFault.getOrDefault(s.name(), Long.MIN_VALUE)));
+        if (victim.isEmpty()) {
             return;
         }
-        SimulatedService victim = faultsStarted < 2 ? healthy.get(0) : healthy.get(random.nextInt(healthy.size()));
-        victim.startFault(FAULTS[faultsStarted % FAULTS.length]);
+        victim.get().startFault(FAULTS[faultsStarted % FAULTS.length]);
+        lastFault.put(victim.get().name(), tick);
         faultsStarted++;
     }
 

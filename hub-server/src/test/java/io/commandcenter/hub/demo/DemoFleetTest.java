@@ -138,4 +138,22 @@ class DemoFleetTest {
         assertThat(fleet.restart("payments")).isPresent();
         assertThat(fleet.restart("nope")).isEmpty();
     }
+
+    @Test
+    void faultsGoToTheServiceLongestWithoutOne_soARestartedServiceIsNotHitAgainAtOnce() {
+        DemoFleet fleet = new DemoFleet(new SplittableRandom(2), 10, 3);
+        Instant t = T0;
+        java.util.List<String> hit = new java.util.ArrayList<>();
+        for (int i = 0; i < 2000 && hit.size() < 6; i++, t = t.plusSeconds(2)) {
+            fleet.tick(t);
+            for (SimulatedService s : fleet.services()) {
+                if (s.isDegraded()) {
+                    hit.add(s.name());
+                    fleet.restart(s.name()); // someone acts at once: the service is healthy again
+                }
+            }
+        }
+        // the restarted checkout-api is not chosen again before every other service had its turn
+        assertThat(hit).containsExactly("checkout-api", "payments", "catalog", "search", "auth", "checkout-api");
+    }
 }
