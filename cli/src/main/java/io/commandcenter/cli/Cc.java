@@ -1,23 +1,36 @@
 package io.commandcenter.cli;
 
+import io.commandcenter.cli.command.ActionsCommand;
+import io.commandcenter.cli.command.AgentsCommand;
+import io.commandcenter.cli.command.ApprovalsCommand;
+import io.commandcenter.cli.command.AssignmentsCommand;
+import io.commandcenter.cli.command.AutonomyCommand;
 import io.commandcenter.cli.command.BacktestCommand;
 import io.commandcenter.cli.command.EventsCommand;
 import io.commandcenter.cli.command.ModelsCommand;
 import io.commandcenter.cli.command.PredictionsCommand;
 import io.commandcenter.cli.command.IngestCommand;
+import io.commandcenter.cli.command.RunsCommand;
 import io.commandcenter.cli.command.SamplesCommand;
 import io.commandcenter.cli.command.StatusCommand;
+import io.commandcenter.cli.command.TasksCommand;
+import io.commandcenter.cli.command.WorkflowsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.Reader;
 
 /** {@code cc}: the CommandCenter command line. */
 @Command(name = "cc", mixinStandardHelpOptions = true, versionProvider = Cc.Version.class,
         description = "CommandCenter command line: talk to a hub over gRPC.",
         subcommands = {StatusCommand.class, IngestCommand.class, SamplesCommand.class, EventsCommand.class,
-                PredictionsCommand.class, ModelsCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class})
+                PredictionsCommand.class, ModelsCommand.class, BacktestCommand.class, WorkflowsCommand.class,
+                RunsCommand.class, ApprovalsCommand.class, AutonomyCommand.class, ActionsCommand.class,
+                TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, CommandLine.HelpCommand.class})
 public final class Cc {
 
     @Option(names = "--hub", defaultValue = "${env:CC_HUB:-localhost:50051}", scope = CommandLine.ScopeType.INHERIT,
@@ -28,18 +41,54 @@ public final class Cc {
             description = "Project to act in (default: the hub's default project; env CC_CLI_PROJECT).")
     String project;
 
+    @Option(names = "--user", scope = CommandLine.ScopeType.INHERIT,
+            description = "Who is acting, sent as x-cc-user: the hub records it on approvals, rejections, cancels "
+                    + "and workflow revisions (default: env USER when it is a login; otherwise nobody).")
+    String user;
+
+    private final BufferedReader in;
+    private final boolean interactive;
+
+    Cc(BufferedReader in, boolean interactive) {
+        this.in = in;
+        this.interactive = interactive;
+    }
+
     /** Opens a connection to the hub named by the global options. */
     public HubConnection connect() {
-        return HubConnection.open(hub, project);
+        return HubConnection.open(hub, project, HubConnection.user(user, System.getenv("USER")));
+    }
+
+    /** Where commands that ask questions read the answers (standard input, or what a test feeds). */
+    public BufferedReader in() {
+        return in;
+    }
+
+    /** Whether standard input is a person at a terminal (commands may ask questions then). */
+    public boolean interactive() {
+        return interactive;
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, new BufferedReader(new InputStreamReader(System.in)), System.console() != null,
+                new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs a command line; returns the exit code (for tests). */
+    /** Runs a command line with nothing to read; returns the exit code (for tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Cc());
+        return run(args, new BufferedReader(Reader.nullReader()), false, out, err);
+    }
+
+    /**
+     * Runs a command line reading answers from {@code in} (not a terminal: commands ask only when
+     * told to, e.g. {@code approvals --prompt}); returns the exit code (for tests).
+     */
+    public static int run(String[] args, BufferedReader in, PrintWriter out, PrintWriter err) {
+        return run(args, in, false, out, err);
+    }
+
+    static int run(String[] args, BufferedReader in, boolean interactive, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Cc(in, interactive));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

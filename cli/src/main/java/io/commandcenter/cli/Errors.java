@@ -7,6 +7,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.StringJoiner;
 
 /** How the CLI reports failures: one line a person can act on, and an exit code per kind. */
@@ -66,6 +68,26 @@ public final class Errors {
             case UNAVAILABLE, DEADLINE_EXCEEDED -> 3;
             default -> 1;
         };
+    }
+
+    /** The fields a hub error names ({@code google.rpc.BadRequest} details), in order; empty when none. */
+    public static List<BadRequest.FieldViolation> violations(Throwable e) {
+        StatusRuntimeException status = statusOf(e);
+        List<BadRequest.FieldViolation> out = new ArrayList<>();
+        com.google.rpc.Status rich = status == null ? null : StatusProto.fromThrowable(status);
+        if (rich == null) {
+            return out;
+        }
+        for (var detail : rich.getDetailsList()) {
+            try {
+                if (detail.is(BadRequest.class)) {
+                    out.addAll(detail.unpack(BadRequest.class).getFieldViolationsList());
+                }
+            } catch (InvalidProtocolBufferException ignored) {
+                // an unreadable detail adds nothing
+            }
+        }
+        return out;
     }
 
     static StatusRuntimeException statusOf(Throwable e) {

@@ -7,16 +7,26 @@ import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
-/** One channel to a hub, and stubs scoped to the chosen project. */
+/** One channel to a hub, and stubs scoped to the chosen project and carrying who acts. */
 public final class HubConnection implements AutoCloseable {
+    /** The header naming the project of a call. */
+    static final Metadata.Key<String> PROJECT_HEADER = Metadata.Key.of("x-cc-project", Metadata.ASCII_STRING_MARSHALLER);
+    /** The header declaring who acts: the hub records it on approvals, rejections, cancels and revisions. */
+    static final Metadata.Key<String> USER_HEADER = Metadata.Key.of("x-cc-user", Metadata.ASCII_STRING_MARSHALLER);
+    /** What the hub accepts in {@code x-cc-user}: a login or an e-mail address, at most 64 characters. */
+    public static final Pattern USER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}");
+
     private final String address;
     private final String project;
+    private final String user;
     private final ManagedChannel channel;
 
-    private HubConnection(String address, String project, ManagedChannel channel) {
+    private HubConnection(String address, String project, String user, ManagedChannel channel) {
         this.address = address;
         this.project = project;
+        this.user = user;
         this.channel = channel;
     }
 
@@ -26,6 +36,17 @@ public final class HubConnection implements AutoCloseable {
      * @throws IllegalArgumentException when the address is not host:port
      */
     public static HubConnection open(String address, String project) {
+        return open(address, project, null);
+    }
+
+    /**
+     * @param address {@code host:port}
+     * @param project the project, or {@code null}/empty for the hub's default
+     * @param user    who acts (sent as {@code x-cc-user}), or {@code null} to send nobody; a value
+     *                that is not a login ({@link #USER}) is not sent
+     * @throws IllegalArgumentException when the address is not host:port
+     */
+    public static HubConnection open(String address, String project, String user) {
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
             throw new IllegalArgumentException("--hub must be host:port, got '" + address + "'");
@@ -38,7 +59,8 @@ public final class HubConnection implements AutoCloseable {
         }
         ManagedChannel channel = NettyChannelBuilder.forAddress(address.substring(0, colon), port).usePlaintext()
                 .maxInboundMessageSize(16 << 20).build();
-        return new HubConnection(address, project == null || project.isBlank() ? null : project, channel);
+        return new HubConnection(address, project == null || project.isBlank() ? null : project,
+                user == null || !USER.matcher(user.strip()).matches() ? null : user.strip(), channel);
     }
 
     public String address() {
@@ -50,18 +72,50 @@ public final class HubConnection implements AutoCloseable {
         return project;
     }
 
+    /** Who the calls say acts ({@code x-cc-user}), or {@code null} when they name nobody. */
+    public String user() {
+        return user;
+    }
+
     public ManagedChannel channel() {
         return channel;
     }
 
-    /** A stub carrying the project header (when one was named). */
+    /** A stub carrying the project header (when one was named) and the user header (when there is a user). */
     public <S extends AbstractStub<S>> S scoped(S stub) {
-        if (project == null) {
+        if (project == null && user == null) {
             return stub;
         }
         Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("x-cc-project", Metadata.ASCII_STRING_MARSHALLER), project);
+        if (project != null) {
+            headers.put(PROJECT_HEADER, project);
+        }
+        if (user != null) {
+            headers.put(USER_HEADER, user);
+        }
         return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /**
+     * The user the calls declare: {@code --user} when given (refused when it is not a login), else
+     * the environment's {@code USER} when it is a login, else nobody.
+     *
+     * @return the login, or {@code null}
+     * @throws IllegalArgumentException when {@code explicit} is given but is not a login
+     */
+    public static String user(String explicit, String environment) {
+        if (explicit != null) {
+            String value = explicit.strip();
+            if (!USER.matcher(value).matches()) {
+                throw new IllegalArgumentException("--user must be a login or e-mail address of at most 64 characters"
+                        + " (letters, digits, . _ @ + -, starting with a letter or digit); got '" + explicit + "'");
+            }
+            return value;
+        }
+        if (environment == null || !USER.matcher(environment.strip()).matches()) {
+            return null;
+        }
+        return environment.strip();
     }
 
     @Override

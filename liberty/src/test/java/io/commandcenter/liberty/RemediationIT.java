@@ -55,7 +55,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The remediation loop on the real Liberty server, driven only through the hub's public APIs.
  * The integration-test server runs the demo sped up (see the liberty pom): 30 s after deployment
- * {@code checkout-api} starts failing (error burst), 15 s later {@code payments} (memory leak).
+ * {@code checkout-api} starts failing (error burst), 15 s later {@code payments} (latency creep).
  * The test pins which path each takes by its workflows — {@code auto-restart} acts on checkout-api
  * on its own, {@code careful-restart} asks a person about payments — so neither depends on the
  * model's confidence of the day. Rejection and expiry use degradations ingested into projects of
@@ -104,6 +104,9 @@ class RemediationIT {
                 approval:
                   min_confidence: %s
                   expires_after: %s
+                # the data directory outlives deployments: earlier runs on the demo's services must
+                # not use up this test's budget
+                blast_radius: {max_per_hour: 100}
                 nodes:
                   - id: restart_service
                     agent: devops
@@ -151,7 +154,7 @@ class RemediationIT {
                     BadRequest details = badRequest(e);
                     assertThat(details.getFieldViolationsList()).anySatisfy(v -> {
                         assertThat(v.getField()).isEqualTo("nodes[0].agent");
-                        assertThat(v.getDescription()).contains("line 10");
+                        assertThat(v.getDescription()).contains("line 13");
                     });
                 });
         HttpResponse<String> rest = client.http.send(HttpRequest.newBuilder(client.base.resolve("api/workflows"))

@@ -21,8 +21,8 @@ import java.util.random.RandomGenerator;
  */
 public final class DemoFleet {
     private static final SimulatedService.Fault[] FAULTS = {
-            SimulatedService.Fault.ERROR_BURST, SimulatedService.Fault.MEMORY_LEAK,
-            SimulatedService.Fault.LATENCY_CREEP};
+            SimulatedService.Fault.ERROR_BURST, SimulatedService.Fault.LATENCY_CREEP,
+            SimulatedService.Fault.MEMORY_LEAK};
 
     private final Map<String, SimulatedService> services = new LinkedHashMap<>();
     private final RandomGenerator random;

@@ -24,19 +24,22 @@ public final class DemoRunner implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DemoRunner.class.getName());
 
     /**
-     * Seed 3.2 as written, plus the approval block a demo needs: at the default 0.9 the bootstrap
-     * model's confidence on a fleet a few minutes old rarely clears the bar, so the demo asks a person
-     * below 0.7 — which shows both paths (an automatic restart and a pending approval) in minutes.
+     * Seed 3.2 as written, plus the approval block a demo needs. The demo's policy differs by action,
+     * as a careful team's would: a restart is cheap and reversible, so it runs on its own from 0.5
+     * confidence (the bootstrap model's confidence on a fleet a couple of minutes old is 0.6–0.8, so
+     * the seed's 0.9 would never act); scaling out costs money, so below 0.9 a person decides. The
+     * demo's first fault (an error burst) is therefore restarted automatically, its second (latency
+     * creep, which recommends scaling) waits for an approval.
      */
     public static final String AUTO_RESTART = """
             name: auto-restart
-            description: Restart a service the model expects to fail (seed 3.2); below 0.7 confidence a person decides.
+            description: Restart a service the model expects to fail (seed 3.2); below 0.5 confidence a person decides.
             trigger:
               on: [prediction.created]
               filters:
                 recommendedAction: restart
             approval:
-              min_confidence: 0.7
+              min_confidence: 0.5
               expires_after: 30m
             nodes:
               - id: restart_service
@@ -51,7 +54,7 @@ public final class DemoRunner implements AutoCloseable {
                   message: "Service $entity.id restarted after predicted failure."
             """;
 
-    /** Latency creep recommends {@code scale}: the demo scales out the same way. */
+    /** Latency creep recommends {@code scale}: scaling out costs money, so below 0.9 a person decides. */
     public static final String AUTO_SCALE = """
             name: auto-scale
             description: Scale out a service whose latency or load the model expects to break.
@@ -60,7 +63,7 @@ public final class DemoRunner implements AutoCloseable {
               filters:
                 recommendedAction: scale
             approval:
-              min_confidence: 0.7
+              min_confidence: 0.9
               expires_after: 30m
             nodes:
               - id: scale_out

@@ -20,6 +20,7 @@ import io.commandcenter.scheduler.task.TargetRef;
 import io.commandcenter.scheduler.task.Task;
 import io.commandcenter.scheduler.task.TaskResult;
 import io.commandcenter.scheduler.task.TaskSpec;
+import io.commandcenter.scheduler.task.TaskState;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -191,6 +192,16 @@ final class RunExecutor {
         if (task.state().isTerminal()) {
             // resubmitted after a restart: the scheduler still knew the attempt and it had ended
             taskEnded(a, task);
+            return;
+        }
+        // an idle agent may have been assigned the task before this lane knew its id, and that
+        // assignment event found no run to go to: look once, now that later events will find it
+        try {
+            if (scheduler.get(run.project().value(), taskId).state() == TaskState.ASSIGNED) {
+                assigned(a, taskId);
+            }
+        } catch (SchedulerException e) {
+            LOG.log(System.Logger.Level.DEBUG, "task {0} could not be read back: {1}", taskId, e.getMessage());
         }
     }
 
