@@ -16,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * How one hub's scheduler behaves. Defaults in {@link #defaults(String)}; the proposed environment
- * variables are in the module's DESIGN-NOTES.
+ * variables are in docs/phase12-intelligence.md, section 14.11.
  *
  * @param hubId                this hub's id (stamped on decisions, where agents' streams are)
  * @param placement            where tasks that do not say may run

@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ./mvnw -q -B -pl proto,scheduler install -DskipTests &amp;&amp; ./mvnw -q -B -pl benchmarks compile
  * nice -n 10 ./mvnw -q -B -pl benchmarks exec:java \
  *   -Dexec.mainClass=io.commandcenter.benchmarks.scheduler.AssignmentThroughputBenchmark \
- *   -Dexec.args="--members 1,3 --tasks 40000 --rounds 3"
+ *   -Dexec.args="--members 1,3 --tasks 40000 --rounds 3 --e2e-rounds 1"
  * </pre>
  */
 public final class AssignmentThroughputBenchmark {
@@ -65,6 +65,7 @@ public final class AssignmentThroughputBenchmark {
         int agentsPerHub = Integer.parseInt(BenchCluster.option(args, "--agents-per-hub", "16"));
         int seconds = Integer.parseInt(BenchCluster.option(args, "--seconds", "8"));
         int workers = Integer.parseInt(BenchCluster.option(args, "--workers", "32"));
+        int e2eRounds = Integer.parseInt(BenchCluster.option(args, "--e2e-rounds", "1"));
         List<Result> results = new ArrayList<>();
         for (int size : sizes) {
             try (BenchCluster cluster = new BenchCluster(size)) {
@@ -78,21 +79,27 @@ public final class AssignmentThroughputBenchmark {
                         }
                     }
                 }
-                for (FairQueue.Policy policy : FairQueue.Policy.values()) {
-                    Result res = endToEnd(cluster, policy, agentsPerHub, seconds, workers, "e" + round++);
-                    results.add(res);
-                    print(res);
+                for (int r = 0; r < e2eRounds; r++) {
+                    for (FairQueue.Policy policy : FairQueue.Policy.values()) {
+                        Result res = endToEnd(cluster, policy, agentsPerHub, seconds, workers, "e" + round++);
+                        results.add(res);
+                        print(res);
+                    }
                 }
             }
         }
         System.out.println();
-        System.out.println("| members | measure | WFQ (median /s) | round-robin (median /s) | WFQ / RR |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println("| members | measure | samples | WFQ (median /s) | WFQ range | round-robin (median /s) "
+                + "| round-robin range | WFQ / RR |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (int size : sizes) {
             for (String measure : List.of("decisions", "end-to-end")) {
                 double wfq = median(results, size, FairQueue.Policy.WFQ, measure);
                 double rr = median(results, size, FairQueue.Policy.ROUND_ROBIN, measure);
-                System.out.printf(Locale.ROOT, "| %d | %s | %,.0f | %,.0f | %.2f |%n", size, measure, wfq, rr, wfq / rr);
+                System.out.printf(Locale.ROOT, "| %d | %s | %d | %,.0f | %s | %,.0f | %s | %.2f |%n", size, measure,
+                        rates(results, size, FairQueue.Policy.WFQ, measure).length, wfq,
+                        range(results, size, FairQueue.Policy.WFQ, measure), rr,
+                        range(results, size, FairQueue.Policy.ROUND_ROBIN, measure), wfq / rr);
             }
         }
     }
@@ -103,9 +110,18 @@ public final class AssignmentThroughputBenchmark {
     }
 
     static double median(List<Result> results, int members, FairQueue.Policy policy, String measure) {
-        double[] rates = results.stream().filter(r -> r.members() == members && r.policy() == policy
-                && r.measure().equals(measure)).mapToDouble(Result::rate).sorted().toArray();
+        double[] rates = rates(results, members, policy, measure);
         return rates.length == 0 ? Double.NaN : rates[rates.length / 2];
+    }
+
+    static double[] rates(List<Result> results, int members, FairQueue.Policy policy, String measure) {
+        return results.stream().filter(r -> r.members() == members && r.policy() == policy
+                && r.measure().equals(measure)).mapToDouble(Result::rate).sorted().toArray();
+    }
+
+    static String range(List<Result> results, int members, FairQueue.Policy policy, String measure) {
+        double[] rates = rates(results, members, policy, measure);
+        return rates.length == 0 ? "" : String.format(Locale.ROOT, "%,.0f–%,.0f", rates[0], rates[rates.length - 1]);
     }
 
     static List<Scheduler> schedulers(BenchCluster cluster, FairQueue.Policy policy) {

@@ -35,9 +35,12 @@ import java.util.SplittableRandom;
  *
  * <p>Eight agents of one slot; service times exponential with mean 100 ms (capacity 80 tasks/s);
  * Poisson arrivals per project; projects weighted 1 : 2 : 5. Reported over the measured window
- * (after a warm-up): each project's share of the agent time, Jain's fairness index over the
+ * (after a warm-up): each project's share of the assignments and of the agent time, the worst
+ * relative deviation of either from the weighted max-min fair share, Jain's fairness index over the
  * weight-normalised shares ({@code x_i = share_i / (w_i / Σw)}, 1.0 = exactly by weight), and the
- * p50/p99 queueing delay per project (submission to assignment).
+ * p50/p99/max queueing delay per project (submission to assignment); for starvation, the most
+ * assignments made to other projects between two of the weight-1 project's while it had a task
+ * queued (decisions in fencing-token order).
  *
  * <pre>
  * ./mvnw -q -B -pl benchmarks exec:java -Dexec.mainClass=io.commandcenter.benchmarks.scheduler.FairnessBenchmark \
@@ -55,7 +58,8 @@ public final class FairnessBenchmark {
     }
 
     record Outcome(Map<String, Double> shares, double jain, double jainMaxMin, Map<String, long[]> delays,
-                   long completed) {
+                   long completed, long p1MaxGap, double worstDeviation, Map<String, Double> assigned,
+                   double worstAssigned) {
     }
 
     public static void main(String[] args) {
@@ -80,15 +84,22 @@ public final class FairnessBenchmark {
                     .map(p -> String.format(Locale.ROOT, "%.1f %%", 100 * fair.get(p))).toList()));
             System.out.println();
             System.out.println("| discipline | Jain, share / weight | Jain, share / max-min fair share "
-                    + "| share p1 / p2 / p5 | delay p50 ms p1 / p2 / p5 | delay p99 ms p1 / p2 / p5 | completed |");
-            System.out.println("|---|---|---|---|---|---|---|");
+                    + "| share of assignments p1 / p2 / p5 | share of agent time p1 / p2 / p5 "
+                    + "| worst deviation from fair share (assignments, agent time) "
+                    + "| delay p50 ms p1 / p2 / p5 | delay p99 ms p1 / p2 / p5 "
+                    + "| delay max ms p1 / p2 / p5 | most others served between two p1 while p1 waits | completed |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
             for (FairQueue.Policy policy : FairQueue.Policy.values()) {
                 Outcome o = simulate(scenario, policy, seconds, seed);
-                System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %s | %s | %s | %,d |%n", policy, o.jain(),
-                        o.jainMaxMin(),
+                System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %s | %s | %.1f %%, %.1f %% | %s | %s | %s | %d | %,d |%n",
+                        policy, o.jain(), o.jainMaxMin(),
+                        join(PROJECTS.stream().map(p -> String.format(Locale.ROOT, "%.1f %%", 100 * o.assigned().get(p))).toList()),
                         join(PROJECTS.stream().map(p -> String.format(Locale.ROOT, "%.1f %%", 100 * o.shares().get(p))).toList()),
+                        100 * o.worstAssigned(), 100 * o.worstDeviation(),
                         join(PROJECTS.stream().map(p -> Long.toString(o.delays().get(p)[0])).toList()),
-                        join(PROJECTS.stream().map(p -> Long.toString(o.delays().get(p)[1])).toList()), o.completed());
+                        join(PROJECTS.stream().map(p -> Long.toString(o.delays().get(p)[1])).toList()),
+                        join(PROJECTS.stream().map(p -> Long.toString(o.delays().get(p)[2])).toList()), o.p1MaxGap(),
+                        o.completed());
             }
         }
     }
@@ -161,17 +172,26 @@ public final class FairnessBenchmark {
         long end = start + seconds * 1000L;
         long warmUp = start + Math.min(60_000, seconds * 100L);
         Map<String, Double> busy = new HashMap<>();
+        Map<String, Long> counts = new HashMap<>();
         Map<String, List<Long>> delays = new HashMap<>();
         PROJECTS.forEach(p -> {
             busy.put(p, 0.0);
             delays.put(p, new ArrayList<>());
         });
         long completed = 0;
+        // starvation: assignments to other projects between two of p1's while p1 had a task queued
+        int p1Queued = 0;
+        long othersSinceP1 = 0;
+        long p1MaxGap = 0;
+        List<Dispatched> round = new ArrayList<>();
         while (!events.isEmpty() && events.peek().at() < end) {
             Event e = events.poll();
             clock.millis = e.at();
             if (e.kind() == 1) {
                 scheduler.submit(TaskSpec.of(e.project(), "sim.run"));
+                if (e.project().equals("p1")) {
+                    p1Queued++;
+                }
                 events.add(new Event(e.at() + exp(arrivals, 1000 / scenario.rates().get(e.project())), 1, e.project(),
                         null, -1));
             } else {
@@ -182,12 +202,27 @@ public final class FairnessBenchmark {
                 }
             }
             scheduler.runPending();
+            round.clear();
+            inboxes.forEach(round::addAll);
+            round.sort((a, b) -> Long.compare(a.assignment().fencingToken(), b.assignment().fencingToken()));
+            for (Dispatched work : round) {
+                if (work.assignment().project().equals("p1")) {
+                    p1Queued--;
+                    if (e.at() >= warmUp) {
+                        p1MaxGap = Math.max(p1MaxGap, othersSinceP1);
+                    }
+                    othersSinceP1 = 0;
+                } else if (p1Queued > 0) {
+                    othersSinceP1++;
+                }
+            }
             for (int i = 0; i < AGENTS; i++) {
                 for (Dispatched work : inboxes.get(i)) {
                     long took = exp(service, MEAN_SERVICE_MS);
                     events.add(new Event(e.at() + took, 0, work.assignment().project(), work, i));
                     if (e.at() >= warmUp) {
                         busy.merge(work.assignment().project(), (double) took, Double::sum);
+                        counts.merge(work.assignment().project(), 1L, Long::sum);
                         delays.get(work.assignment().project()).add(work.assignment().queueDelay().toMillis());
                     }
                 }
@@ -209,12 +244,21 @@ public final class FairnessBenchmark {
         }
         Map<String, Double> fair = maxMinFair(scenario.rates(), 1000 / MEAN_SERVICE_MS * AGENTS);
         double[] byFair = PROJECTS.stream().mapToDouble(p -> shares.get(p) / fair.get(p)).toArray();
+        double worst = PROJECTS.stream().mapToDouble(p -> Math.abs(shares.get(p) - fair.get(p)) / fair.get(p)).max()
+                .orElse(0);
         Map<String, long[]> percentiles = new HashMap<>();
         for (String p : PROJECTS) {
             long[] sorted = delays.get(p).stream().mapToLong(Long::longValue).sorted().toArray();
-            percentiles.put(p, new long[]{pct(sorted, 0.50), pct(sorted, 0.99)});
+            percentiles.put(p, new long[]{pct(sorted, 0.50), pct(sorted, 0.99), sorted.length == 0 ? 0
+                    : sorted[sorted.length - 1]});
         }
-        return new Outcome(shares, sx * sx / (PROJECTS.size() * sxx), jain(byFair), percentiles, completed);
+        long assignments = counts.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Double> assigned = new HashMap<>();
+        PROJECTS.forEach(p -> assigned.put(p, counts.getOrDefault(p, 0L) / (double) assignments));
+        double worstAssigned = PROJECTS.stream().mapToDouble(p -> Math.abs(assigned.get(p) - fair.get(p)) / fair.get(p))
+                .max().orElse(0);
+        return new Outcome(shares, sx * sx / (PROJECTS.size() * sxx), jain(byFair), percentiles, completed, p1MaxGap,
+                worst, assigned, worstAssigned);
     }
 
     static double jain(double[] x) {

@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * Trains the service_health model on {@link ServiceHealthCorpus} and prints its quality per ASD server,
- * per group and overall (the figures of DESIGN-NOTES.md).
+ * per group and overall (the figures of docs/phase12-intelligence.md, section 12.6).
  * Usage: {@code ServiceHealthReport <asd dir> [seed] [synthetic series]}.
  */
 public final class ServiceHealthReport {
