@@ -426,6 +426,9 @@ class RemediateCliTest {
         Result actionsTable = cc("--project", p, "actions", "list", "--prediction", predictionId);
         assertThat(actionsTable.out().lines()).hasSize(2);
         assertThat(actionsTable.out()).contains("approved").contains("ana.lima").contains(first.getRunId());
+        Result ofOneRun = cc("--project", p, "actions", "list", "--run", second.getRunId());
+        assertThat(ofOneRun.out().lines()).hasSize(2);
+        assertThat(ofOneRun.out()).contains("rejected").contains("bob").doesNotContain(first.getRunId());
 
         // nothing is pending any more; the decided ones are listed by state
         assertThat(cc("--project", p, "approvals").out()).isEqualTo("no pending approvals\n");

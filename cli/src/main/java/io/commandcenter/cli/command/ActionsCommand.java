@@ -35,6 +35,8 @@ public final class ActionsCommand {
 
         @Option(names = "--prediction", description = "Only the decisions on this prediction.")
         String prediction;
+        @Option(names = "--run", description = "Only the decisions on this run.")
+        String run;
         @Option(names = "--limit", defaultValue = "20", description = "How many (default: ${DEFAULT-VALUE}).")
         int limit;
         @Option(names = "--json", description = "One JSON object per decision.")
@@ -46,7 +48,7 @@ public final class ActionsCommand {
                 throw new IllegalArgumentException("--limit must be at least 1");
             }
             ListPredictionActionsRequest.Builder request = ListPredictionActionsRequest.newBuilder()
-                    .setPredictionId(prediction == null ? "" : prediction);
+                    .setPredictionId(prediction == null ? "" : prediction).setRunId(run == null ? "" : run);
             List<PredictionAction> actions = new ArrayList<>();
             try (HubConnection hub = parent.cc.connect()) {
                 var stub = hub.scoped(RemediateServiceGrpc.newBlockingStub(hub.channel()));

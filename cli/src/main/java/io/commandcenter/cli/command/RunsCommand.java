@@ -6,7 +6,6 @@ import io.commandcenter.cli.Json;
 import io.commandcenter.proto.v1.CancelWorkflowRunRequest;
 import io.commandcenter.proto.v1.GetWorkflowRunRequest;
 import io.commandcenter.proto.v1.ListPredictionActionsRequest;
-import io.commandcenter.proto.v1.ListPredictionActionsResponse;
 import io.commandcenter.proto.v1.ListWorkflowRunsRequest;
 import io.commandcenter.proto.v1.ListWorkflowRunsResponse;
 import io.commandcenter.proto.v1.NodeRun;
@@ -203,30 +202,11 @@ public final class RunsCommand {
                 + ")");
     }
 
-    /**
-     * The decision recorded for a run: among its prediction's decisions, or (a run without a
-     * prediction) among the project's latest 500.
-     */
+    /** The decision recorded for a run (its latest, if a person and the engine both decided). */
     static Optional<PredictionAction> decisionOf(RemediateServiceGrpc.RemediateServiceBlockingStub stub,
                                                  WorkflowRun run) {
-        ListPredictionActionsRequest.Builder request = ListPredictionActionsRequest.newBuilder().setPageSize(500);
-        if (run.hasPrediction()) {
-            request.setPredictionId(run.getPrediction().getPredictionId());
-        }
-        String token = "";
-        int seen = 0;
-        do {
-            ListPredictionActionsResponse page = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .listPredictionActions(request.setPageToken(token).build());
-            for (PredictionAction a : page.getActionsList()) {
-                if (a.getRunId().equals(run.getRunId())) {
-                    return Optional.of(a);
-                }
-            }
-            seen += page.getActionsCount();
-            token = page.getNextPageToken();
-        } while (!token.isEmpty() && (run.hasPrediction() || seen < 500));
-        return Optional.empty();
+        return stub.withDeadlineAfter(30, TimeUnit.SECONDS).listPredictionActions(ListPredictionActionsRequest
+                .newBuilder().setRunId(run.getRunId()).setPageSize(1).build()).getActionsList().stream().findFirst();
     }
 
     static void print(PrintWriter out, WorkflowRun r, Optional<PredictionAction> decision) {

@@ -91,8 +91,12 @@ public interface RemediationStore {
     /** Decisions whose outcome has not been observed yet, oldest first (to resume watching after a restart). */
     List<ActionRecord> awaitingOutcome(int limit);
 
-    /** Decisions of a project, newest first (up to {@code limit + 1}). */
-    List<ActionRecord> actions(ProjectId project, String predictionId, int limit, Instant afterTime, String afterId);
+    /**
+     * Decisions of a project, newest first (up to {@code limit + 1}), optionally only those of one
+     * prediction and/or one run ({@code null}: any).
+     */
+    List<ActionRecord> actions(ProjectId project, String predictionId, String runId, int limit, Instant afterTime,
+                               String afterId);
 
     // ---- kill switch
 

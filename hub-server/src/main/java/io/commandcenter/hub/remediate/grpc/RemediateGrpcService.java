@@ -353,12 +353,13 @@ public final class RemediateGrpcService extends RemediateServiceGrpc.RemediateSe
     public ListPredictionActionsResponse listPredictionActions(Caller caller, ListPredictionActionsRequest request) {
         Violations v = new Violations();
         rules.optionalId(v, "prediction_id", request.getPredictionId(), 128);
+        rules.optionalId(v, "run_id", request.getRunId(), 128);
         int size = pageSize(v, request.getPageSize());
         v.throwIfAny("INVALID_ARGUMENT", "invalid request");
-        int fingerprint = Objects.hash("actions", request.getPredictionId());
+        int fingerprint = Objects.hash("actions", request.getPredictionId(), request.getRunId());
         Optional<PageToken.Position> after = PageToken.decode(request.getPageToken(), fingerprint, "page_token");
         List<ActionRecord> rows = engine.store().actions(caller.project(), emptyToNull(request.getPredictionId()),
-                size, after.map(PageToken.Position::time).orElse(null), after.map(PageToken.Position::id).orElse(null));
+                emptyToNull(request.getRunId()), size, after.map(PageToken.Position::time).orElse(null), after.map(PageToken.Position::id).orElse(null));
         ListPredictionActionsResponse.Builder b = ListPredictionActionsResponse.newBuilder();
         rows.stream().limit(size).forEach(a -> b.addActions(RemediateProtos.action(a)));
         if (rows.size() > size) {

@@ -56,7 +56,7 @@ import static io.commandcenter.hub.transport.rest.ProtoJson.print;
  *       {@code POST /api/runs/{id}/cancel} — {@code {"reason": …}};</li>
  *   <li>{@code GET /api/approvals?state=&limit=}, {@code POST /api/approvals/{id}/approve|reject} — {@code {"reason": …}};</li>
  *   <li>{@code GET /api/autonomy}, {@code PUT /api/autonomy} — {@code {"paused": true, "global": false, "reason": …}};</li>
- *   <li>{@code GET /api/prediction-actions?predictionId=&limit=&pageToken=}.</li>
+ *   <li>{@code GET /api/prediction-actions?predictionId=&runId=&limit=&pageToken=}.</li>
  * </ul>
  * Enum query parameters take the short name ({@code state=SUCCEEDED}) or the full one
  * ({@code RUN_STATE_SUCCEEDED}).
@@ -185,11 +185,14 @@ public class RemediateResource {
 
     @GET
     @Path("prediction-actions")
-    public String listActions(@QueryParam("predictionId") String predictionId,
+    public String listActions(@QueryParam("predictionId") String predictionId, @QueryParam("runId") String runId,
                               @QueryParam("limit") @DefaultValue("0") int limit, @QueryParam("pageToken") String pageToken) {
         ListPredictionActionsRequest.Builder request = ListPredictionActionsRequest.newBuilder().setPageSize(limit);
         if (predictionId != null) {
             request.setPredictionId(predictionId);
+        }
+        if (runId != null) {
+            request.setRunId(runId);
         }
         if (pageToken != null) {
             request.setPageToken(pageToken);

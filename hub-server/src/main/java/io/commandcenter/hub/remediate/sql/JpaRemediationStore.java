@@ -349,11 +349,14 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     @Override
-    public List<ActionRecord> actions(ProjectId project, String predictionId, int limit, Instant afterTime,
-                                      String afterId) {
+    public List<ActionRecord> actions(ProjectId project, String predictionId, String runId, int limit,
+                                      Instant afterTime, String afterId) {
         StringBuilder jpql = new StringBuilder("SELECT a FROM ActionEntity a WHERE a.projectId = :p");
         if (predictionId != null) {
             jpql.append(" AND a.predictionId = :pr");
+        }
+        if (runId != null) {
+            jpql.append(" AND a.runId = :r");
         }
         if (afterTime != null) {
             jpql.append(" AND (a.decidedAt < :at OR (a.decidedAt = :at AND a.actionId < :ai))");
@@ -364,6 +367,9 @@ public final class JpaRemediationStore implements RemediationStore {
                     .setParameter("p", project.value()).setMaxResults(limit + 1);
             if (predictionId != null) {
                 q.setParameter("pr", predictionId);
+            }
+            if (runId != null) {
+                q.setParameter("r", runId);
             }
             if (afterTime != null) {
                 q.setParameter("at", Jpa.ts(afterTime)).setParameter("ai", afterId);

@@ -166,7 +166,7 @@ abstract class AbstractRemediationStoreTest {
             store.insert(new ActionRecord("a-" + i, P, "pred-1", "r-" + i, "automatic", "engine", T0.plusSeconds(i), "",
                     "service", "api", 0.9, "", null, null, "{}"));
         }
-        store.update(store.actions(P, null, 10, null, null).get(2).withOutcome("worse", 0.97, "{}", T0.plusSeconds(9)));
+        store.update(store.actions(P, null, null, 10, null, null).get(2).withOutcome("worse", 0.97, "{}", T0.plusSeconds(9)));
 
         assertThat(store.awaitingOutcome(10)).extracting(ActionRecord::actionId).containsExactly("a-1", "a-2");
         assertThat(store.awaitingOutcome(1)).extracting(ActionRecord::actionId).containsExactly("a-1");
@@ -178,14 +178,17 @@ abstract class AbstractRemediationStoreTest {
             store.insert(new ActionRecord("a-" + i, P, "pred-1", "r-" + i, "automatic", "engine", T0.plusSeconds(i), "",
                     "service", "api", 0.9, "", null, null, "{}"));
         }
-        ActionRecord first = store.actions(P, null, 10, null, null).get(2);
+        ActionRecord first = store.actions(P, null, null, 10, null, null).get(2);
         store.update(first.withOutcome("recovered", 0.05, "{\"errorRate\":0.002}", T0.plusSeconds(300)));
 
-        List<ActionRecord> all = store.actions(P, "pred-1", 10, null, null);
+        List<ActionRecord> all = store.actions(P, "pred-1", null, 10, null, null);
         assertThat(all).extracting(ActionRecord::actionId).containsExactly("a-2", "a-1", "a-0");
         assertThat(all.get(2).outcome()).isEqualTo("recovered");
         assertThat(all.get(2).riskAfter()).isEqualTo(0.05);
-        assertThat(store.actions(P, null, 1, null, null)).hasSize(2);
+        assertThat(store.actions(P, null, null, 1, null, null)).hasSize(2);
+        assertThat(store.actions(P, null, "r-1", 10, null, null)).extracting(ActionRecord::actionId)
+                .containsExactly("a-1");
+        assertThat(store.actions(P, "pred-1", "r-9", 10, null, null)).isEmpty();
     }
 
     @Test
