@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code worse}: the risk rose by at least the margin over the risk that was predicted;</li>
  *   <li>{@code not_recovered}: anything else, including a target that stopped reporting.</li>
  * </ul>
+ * A target with no live reading at the end of the window (a hub restarted since, a service slow to
+ * report after its restart) gets one more window before it is judged, so a restart of the hub does
+ * not turn into a "not recovered" label.
  */
 final class OutcomeWatcher {
     private static final System.Logger LOG = System.getLogger(OutcomeWatcher.class.getName());
@@ -66,7 +69,11 @@ final class OutcomeWatcher {
     void watch(ActionRecord action, Instant from) {
         long delay = Math.max(0, Duration.between(clock.instant(), from.plus(window)).toMillis());
         String lane = action.project().value() + "/" + action.targetKind() + "/" + action.targetId();
-        timer.schedule(() -> stripes.run(lane, () -> observe(action.actionId(), action.runId())), delay,
+        schedule(action, lane, delay, false);
+    }
+
+    private void schedule(ActionRecord action, String lane, long delayMillis, boolean lastChance) {
+        timer.schedule(() -> stripes.run(lane, () -> observe(action, lane, lastChance)), delayMillis,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -81,8 +88,9 @@ final class OutcomeWatcher {
         }
     }
 
-    private void observe(String actionId, String runId) {
-        Optional<ActionRecord> found = store.actionOfRun(runId).filter(a -> a.actionId().equals(actionId)
+    private void observe(ActionRecord watched, String lane, boolean lastChance) {
+        String runId = watched.runId();
+        Optional<ActionRecord> found = store.actionOfRun(runId).filter(a -> a.actionId().equals(watched.actionId())
                 && a.outcome().isEmpty());
         if (found.isEmpty()) {
             return;
@@ -101,13 +109,17 @@ final class OutcomeWatcher {
             reading = Optional.empty();
         }
         Optional<Double> after = reading.map(HealthProbe.Reading::risk);
+        if (after.isEmpty() && !lastChance) {
+            schedule(action, lane, window.toMillis(), true);
+            return;
+        }
         String outcome = classify(before, after, threshold, worseMargin);
         ObjectNode json = RunExecutor.JSON.createObjectNode();
         json.put("window", window.toString());
         json.put("threshold", threshold);
         json.put("riskBefore", before);
         after.ifPresentOrElse(r -> json.put("riskAfter", r), () -> json.put("note",
-                "no live telemetry of the target at the end of the window"));
+                "no live telemetry of the target at the end of the window, nor one window later"));
         reading.ifPresent(r -> {
             try {
                 json.set("model", RunExecutor.JSON.readTree(r.detailJson()));

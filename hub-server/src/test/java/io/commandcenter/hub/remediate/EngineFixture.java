@@ -56,6 +56,9 @@ final class EngineFixture implements AutoCloseable {
     final EventBus bus;
     final Map<String, PredictionRecord> predictions = new ConcurrentHashMap<>();
     final Map<String, Double> health = new ConcurrentHashMap<>();
+    /** What the engine reads a target's health from: {@link #health} unless a test says otherwise. */
+    volatile HealthProbe probe = (project, kind, id) -> Optional.ofNullable(health.get(id))
+            .map(r -> new HealthProbe.Reading(r, "[]"));
     final List<Call> calls = new CopyOnWriteArrayList<>();
     final List<String> published = new CopyOnWriteArrayList<>();
     /** What devops and notifier do; by default they succeed. */
@@ -99,8 +102,7 @@ final class EngineFixture implements AutoCloseable {
         WorkflowCatalog catalog = new WorkflowCatalog(store, new WorkflowParser(CapabilityCatalog.builtIn()), clock);
         engine = new RemediationEngine(store, catalog, scheduler, bus,
                 (project, id) -> Optional.ofNullable(predictions.get(id)).filter(p -> p.project().equals(project)),
-                (project, kind, id) -> Optional.ofNullable(health.get(id))
-                        .map(r -> new HealthProbe.Reading(r, "[]")),
+                (project, kind, id) -> probe.read(project, kind, id),
                 recordingEvents(), clock, "hub-test", settings).start();
         return this;
     }

@@ -91,6 +91,36 @@ class RemediationEngineTest {
     }
 
     @Test
+    void aTargetWithoutLiveTelemetryAtTheEndOfTheWindow_getsOneMoreWindow_beforeItIsJudged() {
+        start().put(AUTO_RESTART);
+        // nothing reads for checkout when the window ends (as after a hub restart); a reading arrives
+        // once the engine has looked once
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        f.probe = (project, kind, id) -> reads.incrementAndGet() == 1 ? java.util.Optional.empty()
+                : java.util.Optional.of(new HealthProbe.Reading(0.1, "[]"));
+        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+
+        await().atMost(WAIT).until(() -> f.runs().size() == 1
+                && !f.store.actionOfRun(f.onlyRun().runId()).orElseThrow().outcome().isEmpty());
+        ActionRecord action = f.store.actionOfRun(f.onlyRun().runId()).orElseThrow();
+        assertThat(action.outcome()).isEqualTo("recovered");
+        assertThat(reads.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aTargetThatStopsReporting_isNotRecovered_afterTheSecondWindow() {
+        start().put(AUTO_RESTART);
+        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+
+        await().atMost(WAIT).until(() -> f.runs().size() == 1
+                && !f.store.actionOfRun(f.onlyRun().runId()).orElseThrow().outcome().isEmpty());
+        ActionRecord action = f.store.actionOfRun(f.onlyRun().runId()).orElseThrow();
+        assertThat(action.outcome()).isEqualTo("not_recovered");
+        assertThat(action.riskAfter()).isNull();
+        assertThat(action.outcomeJson()).contains("nor one window later");
+    }
+
+    @Test
     void aPredictionTheFiltersRefuse_startsNothing() {
         start().put(AUTO_RESTART);
 
