@@ -83,8 +83,11 @@ public final class ActionsCommand {
 
         /** {@code 0.93 -> 0.12}: before, and after the watch window once observed. */
         private static String risk(PredictionAction a) {
-            String before = a.getPredictionId().isEmpty() ? "-" : Text.fmt(a.getRiskBefore());
-            return Text.isSet(a.getOutcomeTime()) ? before + " -> " + Text.fmt(a.getRiskAfter()) : before;
+            String before = a.hasRiskBefore() ? Text.fmt(a.getRiskBefore()) : "-";
+            if (!Text.isSet(a.getOutcomeTime())) {
+                return before;
+            }
+            return before + " -> " + (a.hasRiskAfter() ? Text.fmt(a.getRiskAfter()) : "n/a");
         }
     }
 }
