@@ -6,6 +6,7 @@ import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.PersistenceException;
 
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -13,6 +14,7 @@ import java.util.function.Function;
 
 /** Resource-local JPA work in one transaction, with database failures as UNAVAILABLE. */
 public final class Jpa {
+    private static final String UNIQUE_VIOLATION = "23505";
     private final EntityManagerFactory emf;
 
     public Jpa(EntityManagerFactory emf) {
@@ -48,6 +50,20 @@ public final class Jpa {
         } finally {
             em.close();
         }
+    }
+
+    /** Whether a failure is a unique-key violation (SQLState 23505, on H2 and PostgreSQL alike). */
+    public static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException s = sql; s != null; s = s.getNextException()) {
+                    if (UNIQUE_VIOLATION.equals(s.getSQLState())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     public static OffsetDateTime ts(Instant instant) {

@@ -263,8 +263,8 @@ public final class RemediationEngine implements AutoCloseable {
             triggers.incrementAndGet();
             Target target = prediction.map(p -> new Target(p.targetKind(), p.targetId()))
                     .orElse(new Target(RunExecutor.WORKFLOW_TARGET, workflow.name()));
-            Trigger trigger = new Trigger(prediction.map(PredictionRecord::id).orElse(event.id()), event.id(),
-                    event.subject(), event.time());
+            Trigger trigger = new Trigger(prediction.map(PredictionRecord::id).orElse(event.id()), event.subject(),
+                    event.time());
             stripes.run(lane(event.project(), target), () -> decideAndStart(entry, event.project(), trigger, target,
                     prediction));
         }
@@ -274,7 +274,7 @@ public final class RemediationEngine implements AutoCloseable {
     }
 
     /** What started a run: {@code id} is what {@code $trigger.id} reads (the prediction's id, the scheduled time). */
-    record Trigger(String id, String eventId, String subject, Instant time) {
+    record Trigger(String id, String subject, Instant time) {
     }
 
     private static String lane(ProjectId project, Target target) {
@@ -319,7 +319,7 @@ public final class RemediationEngine implements AutoCloseable {
                     now.plus(workflow.approval().expiresAfter()), null, "", ""));
         }
         RunRecord run = new RunRecord(runId, project, workflow.name(), entry.revision().revision(), state, mode,
-                trigger.subject(), trigger.eventId(), prediction.map(PredictionRecord::id).orElse(null), target.kind(),
+                trigger.subject(), trigger.id(), prediction.map(PredictionRecord::id).orElse(null), target.kind(),
                 target.id(), key, approvalId, hubId, state == RunState.RUNNING ? "" : decision.reason(), "", now,
                 state == RunState.RUNNING ? now : null, state == RunState.SKIPPED ? now : null,
                 now.plus(workflow.deadline()), pendingNodes(workflow));
@@ -452,7 +452,7 @@ public final class RemediationEngine implements AutoCloseable {
         Target target = new Target(RunExecutor.WORKFLOW_TARGET, entry.workflow().name());
         // the key renders the scheduled time: every hub computes the same, so only one run starts
         stripes.run(lane(project, target), () -> decideAndStart(entry, project,
-                new Trigger(at.toString(), "schedule:" + at, "schedule", at), target, Optional.empty()));
+                new Trigger(at.toString(), "schedule", at), target, Optional.empty()));
         plan(entry);
     }
 
@@ -739,7 +739,7 @@ public final class RemediationEngine implements AutoCloseable {
         Instant now = clock.instant();
         Decision decision = Decision.decide(workflow, facts(project, workflow, target,
                 prediction.map(p -> p.confidence().value()), now));
-        Trigger trigger = new Trigger(prediction.map(PredictionRecord::id).orElse("dry-run"), "dry-run",
+        Trigger trigger = new Trigger(prediction.map(PredictionRecord::id).orElse("dry-run"),
                 prediction.map(PredictionRecord::subject).orElse("manual"), now);
         RunBindings b = new RunBindings().workflow(workflow.name(), Integer.toString(revision)).run("dry-run")
                 .trigger(trigger.id(), trigger.subject(), now);

@@ -208,7 +208,7 @@ final class RunExecutor {
     private io.commandcenter.hub.workflow.Bindings bindings(Active a) {
         RunRecord run = a.run;
         RunBindings b = new RunBindings().workflow(run.workflow(), Integer.toString(run.revision())).run(run.runId())
-                .trigger(run.triggerEventId(), run.triggerSubject(), run.createdAt());
+                .trigger(run.triggerId(), run.triggerSubject(), run.createdAt());
         a.prediction.ifPresentOrElse(b::prediction, () -> {
             if (!WORKFLOW_TARGET.equals(run.targetKind())) {
                 b.prediction(Map.of("entity", run.targetKind(), "targetId", run.targetId()));

@@ -12,12 +12,14 @@ import java.util.Objects;
  *
  * @param mode            how it started: {@code automatic}, {@code scheduled}, {@code manual}, or through a person:
  *                        {@code approval} while waiting, {@code approved} once approved
+ * @param triggerId       what {@code $trigger.id} reads: the prediction's id, the scheduled time, or
+ *                        (a manual run) the run's own id
  * @param predictionId    the prediction behind it, or {@code null}
  * @param idempotencyKey  unique per project: the same trigger never runs a workflow twice
  * @param outcome         {@code recovered}, {@code not_recovered}, {@code worse}, or empty
  */
 public record RunRecord(String runId, ProjectId project, String workflow, int revision, RunState state, String mode,
-                        String triggerSubject, String triggerEventId, String predictionId, String targetKind,
+                        String triggerSubject, String triggerId, String predictionId, String targetKind,
                         String targetId, String idempotencyKey, String approvalId, String hubId, String error,
                         String outcome, Instant createdAt, Instant startedAt, Instant finishedAt, Instant deadlineAt,
                         List<NodeRecord> nodes) {
@@ -28,7 +30,7 @@ public record RunRecord(String runId, ProjectId project, String workflow, int re
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(triggerSubject, "triggerSubject");
-        Objects.requireNonNull(triggerEventId, "triggerEventId");
+        Objects.requireNonNull(triggerId, "triggerId");
         Objects.requireNonNull(targetKind, "targetKind");
         Objects.requireNonNull(targetId, "targetId");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
@@ -52,33 +54,33 @@ public record RunRecord(String runId, ProjectId project, String workflow, int re
         if (!state.canMoveTo(next)) {
             throw new IllegalStateException("run " + runId + " cannot go from " + state + " to " + next);
         }
-        return new RunRecord(runId, project, workflow, revision, next, mode, triggerSubject, triggerEventId,
+        return new RunRecord(runId, project, workflow, revision, next, mode, triggerSubject, triggerId,
                 predictionId, targetKind, targetId, idempotencyKey, approvalId, hubId, why == null ? error : why,
                 outcome, createdAt, next == RunState.RUNNING && startedAt == null ? at : startedAt,
                 next.isFinished() ? at : finishedAt, deadlineAt, nodes);
     }
 
     public RunRecord withMode(String newMode) {
-        return new RunRecord(runId, project, workflow, revision, state, newMode, triggerSubject, triggerEventId,
+        return new RunRecord(runId, project, workflow, revision, state, newMode, triggerSubject, triggerId,
                 predictionId, targetKind, targetId, idempotencyKey, approvalId, hubId, error, outcome, createdAt,
                 startedAt, finishedAt, deadlineAt, nodes);
     }
 
     public RunRecord withOutcome(String newOutcome) {
-        return new RunRecord(runId, project, workflow, revision, state, mode, triggerSubject, triggerEventId,
+        return new RunRecord(runId, project, workflow, revision, state, mode, triggerSubject, triggerId,
                 predictionId, targetKind, targetId, idempotencyKey, approvalId, hubId, error, newOutcome, createdAt,
                 startedAt, finishedAt, deadlineAt, nodes);
     }
 
     /** The run as an approval left it: driven by {@code hub}, in {@code newMode}, with a fresh deadline. */
     public RunRecord takenBy(String hub, String newMode, Instant newDeadline) {
-        return new RunRecord(runId, project, workflow, revision, state, newMode, triggerSubject, triggerEventId,
+        return new RunRecord(runId, project, workflow, revision, state, newMode, triggerSubject, triggerId,
                 predictionId, targetKind, targetId, idempotencyKey, approvalId, hub, "", outcome, createdAt,
                 startedAt, finishedAt, newDeadline, nodes);
     }
 
     public RunRecord withApproval(String id) {
-        return new RunRecord(runId, project, workflow, revision, state, mode, triggerSubject, triggerEventId,
+        return new RunRecord(runId, project, workflow, revision, state, mode, triggerSubject, triggerId,
                 predictionId, targetKind, targetId, idempotencyKey, id, hubId, error, outcome, createdAt,
                 startedAt, finishedAt, deadlineAt, nodes);
     }
@@ -86,7 +88,7 @@ public record RunRecord(String runId, ProjectId project, String workflow, int re
     /** The run with one node replaced (same id). */
     public RunRecord withNode(NodeRecord node) {
         List<NodeRecord> next = nodes.stream().map(n -> n.nodeId().equals(node.nodeId()) ? node : n).toList();
-        return new RunRecord(runId, project, workflow, revision, state, mode, triggerSubject, triggerEventId,
+        return new RunRecord(runId, project, workflow, revision, state, mode, triggerSubject, triggerId,
                 predictionId, targetKind, targetId, idempotencyKey, approvalId, hubId, error, outcome, createdAt,
                 startedAt, finishedAt, deadlineAt, next);
     }

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -118,6 +120,49 @@ class RemediationEngineTest {
         assertThat(action.outcome()).isEqualTo("not_recovered");
         assertThat(action.riskAfter()).isNull();
         assertThat(action.outcomeJson()).contains("nor one window later");
+    }
+
+    @Test
+    void aCronMinute_firedByTwoHubsAtOnce_startsOneRun() throws Exception {
+        // the hubs' clocks read 10 s before a minute (time enough to start both, even on a busy
+        // machine): the schedule fires on both 10 s from now
+        Instant real = Instant.now();
+        Instant minute = real.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+        java.time.Clock clock = java.time.Clock.offset(java.time.Clock.systemUTC(),
+                Duration.between(real, minute).minusMillis(10_000));
+        f = new EngineFixture(dir, clock).start();
+        f.put("""
+                name: every-minute
+                trigger:
+                  schedule: "* * * * *"
+                  timezone: Europe/Paris
+                nodes:
+                  - id: report
+                    agent: notifier
+                    action: sendSlack
+                    inputs:
+                      message: "scheduled at $trigger.id"
+                """);
+        RemediationEngine hubB = new RemediationEngine(f.store,
+                new WorkflowCatalog(f.store, new io.commandcenter.hub.workflow.WorkflowParser(
+                        io.commandcenter.hub.workflow.CapabilityCatalog.builtIn()), clock),
+                f.scheduler, f.bus, (project, id) -> Optional.empty(), (project, kind, id) -> Optional.empty(),
+                RemediationEvents.none(), clock, "hub-b", f.settings).start();
+        try {
+            assertThat(clock.instant()).as("both hubs planned the minute before it came").isBefore(minute);
+            // both hubs fired: one stored the run, the other found its key taken
+            await().atMost(WAIT.plusSeconds(10)).untilAsserted(() -> assertThat(f.engine.stats().duplicates()
+                    + hubB.stats().duplicates()).as("hub A %s, hub B %s, runs %s", f.engine.stats(), hubB.stats(),
+                    f.runs()).isEqualTo(1));
+            await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state() == RunState.SUCCEEDED);
+            RunRecord run = f.onlyRun();
+            assertThat(run.mode()).isEqualTo("scheduled");
+            assertThat(run.triggerId()).isEqualTo(minute.toString());
+            assertThat(f.calls("sendSlack")).singleElement().satisfies(c ->
+                    assertThat(c.inputs()).containsEntry("message", "scheduled at " + minute));
+        } finally {
+            hubB.close();
+        }
     }
 
     @Test

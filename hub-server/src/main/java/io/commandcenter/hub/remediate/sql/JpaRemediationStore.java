@@ -3,6 +3,7 @@ package io.commandcenter.hub.remediate.sql;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.commandcenter.hub.error.HubException;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.project.ProjectId;
@@ -103,6 +104,24 @@ public final class JpaRemediationStore implements RemediationStore {
 
     @Override
     public boolean create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
+        try {
+            return insert(run, approval, action);
+        } catch (HubException e) {
+            // another hub stored the same key between this one's check and its insert
+            if (Jpa.isUniqueViolation(e) && hasKey(run)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private boolean hasKey(RunRecord run) {
+        return jpa.read(em -> em.createQuery("SELECT COUNT(r) FROM RunEntity r WHERE r.projectId = :p "
+                        + "AND r.idempotencyKey = :k", Long.class)
+                .setParameter("p", run.project().value()).setParameter("k", run.idempotencyKey()).getSingleResult() > 0);
+    }
+
+    private boolean insert(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
         return jpa.write(em -> {
             Long existing = em.createQuery("SELECT COUNT(r) FROM RunEntity r WHERE r.projectId = :p "
                             + "AND r.idempotencyKey = :k", Long.class)
@@ -204,7 +223,7 @@ public final class JpaRemediationStore implements RemediationStore {
         e.state = r.state().name();
         e.mode = r.mode();
         e.triggerSubject = r.triggerSubject();
-        e.triggerEventId = r.triggerEventId();
+        e.triggerEventId = r.triggerId();
         e.predictionId = r.predictionId();
         e.targetKind = r.targetKind();
         e.targetId = r.targetId();

@@ -2,6 +2,7 @@ package io.commandcenter.hub.telemetry.sql;
 
 import io.commandcenter.hub.error.HubException;
 import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.telemetry.AuditRecord;
 import io.commandcenter.hub.telemetry.HealthSampleRecord;
@@ -42,7 +43,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * never pays for the lookup; a resend pays one failed attempt per batch.
  */
 public final class SqlTelemetryStore implements TelemetryStore {
-    private static final String UNIQUE_VIOLATION = "23505";
     private static final int MAX_ATTEMPTS = 4;
     private static final int LOOKUP_CHUNK = 200;
 
@@ -86,7 +86,7 @@ public final class SqlTelemetryStore implements TelemetryStore {
                         connection.commit();
                     } catch (SQLException e) {
                         connection.rollback();
-                        if (isUniqueViolation(e) && attempt < MAX_ATTEMPTS) {
+                        if (Jpa.isUniqueViolation(e) && attempt < MAX_ATTEMPTS) {
                             continue;
                         }
                         throw e;
@@ -151,7 +151,7 @@ public final class SqlTelemetryStore implements TelemetryStore {
                 connection.commit();
             } catch (SQLException e) {
                 connection.rollback();
-                if (!isUniqueViolation(e)) {
+                if (!Jpa.isUniqueViolation(e)) {
                     throw e;
                 }
             }
@@ -331,18 +331,6 @@ public final class SqlTelemetryStore implements TelemetryStore {
             return "task";
         }
         return "workflow_run";
-    }
-
-    private static boolean isUniqueViolation(SQLException e) {
-        for (SQLException s = e; s != null; s = s.getNextException()) {
-            if (UNIQUE_VIOLATION.equals(s.getSQLState())) {
-                return true;
-            }
-            if (s.getCause() instanceof SQLException cause && UNIQUE_VIOLATION.equals(cause.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

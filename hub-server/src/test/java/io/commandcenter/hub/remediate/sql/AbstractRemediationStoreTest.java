@@ -100,7 +100,7 @@ abstract class AbstractRemediationStoreTest {
         store.create(run("r-3", "k3", "approved", T0.minus(Duration.ofMinutes(10))), Optional.empty(), Optional.empty());
         RunRecord skipped = run("r-4", "k4", "automatic", T0.minus(Duration.ofMinutes(5)));
         store.create(new RunRecord(skipped.runId(), P, skipped.workflow(), 1, RunState.SKIPPED, "automatic",
-                skipped.triggerSubject(), skipped.triggerEventId(), skipped.predictionId(), "service", "api", "k4", null,
+                skipped.triggerSubject(), skipped.triggerId(), skipped.predictionId(), "service", "api", "k4", null,
                 "hub-1", "target busy", "", skipped.createdAt(), null, skipped.createdAt(), skipped.deadlineAt(),
                 skipped.nodes()), Optional.empty(), Optional.empty());
 
