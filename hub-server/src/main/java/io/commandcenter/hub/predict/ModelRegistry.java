@@ -69,7 +69,14 @@ public final class ModelRegistry {
 
     /** Restores the champions of every project from the database: loads their artifacts and routes to them. */
     public synchronized void start() {
+        restore(c -> true);
+    }
+
+    private void restore(java.util.function.Predicate<ModelRepository.Champion> which) {
         for (ModelRepository.Champion c : repository.currentChampions()) {
+            if (!which.test(c)) {
+                continue;
+            }
             try {
                 ModelRepository.Row row = repository.find(c.project(), c.name(), c.version()).orElseThrow();
                 ModelKey key = ensureLoaded(row);
@@ -94,6 +101,9 @@ public final class ModelRegistry {
                     register(project, artifact, true, "bootstrap", "shipped with the hub");
                 }
                 LOG.log(Level.INFO, "project {0}: bootstrap models registered and promoted", project);
+            } else {
+                // champions promoted since this hub started (by another hub sharing the database)
+                restore(c -> c.project().equals(project) && router(project).champion(c.name()).isEmpty());
             }
             bootstrapped.put(project, Boolean.TRUE);
         }
@@ -256,8 +266,19 @@ public final class ModelRegistry {
                 return artifact.get();
             }
         }
+        // another hub registered it (hubs share the database, not necessarily the models directory):
+        // a bootstrap model is shipped in every hub, so this hub writes its own copy
+        for (ModelArtifact shipped : bootstrap.load()) {
+            if (shipped.metadata().name().equals(key.name()) && shipped.metadata().version().equals(key.version())) {
+                store.write(shipped);
+                LOG.log(Level.INFO, "bootstrap model {0} written under {1} (registered by another hub)", key,
+                        store.root());
+                return shipped;
+            }
+        }
         throw new HubException(ErrorKind.UNAVAILABLE, "MODEL_ARTIFACT_MISSING",
-                "the artifact of " + key + " is missing under " + store.root());
+                "the artifact of " + key + " is missing under " + store.root()
+                        + " (hubs sharing a database must share cc.models.dir for models registered by users)");
     }
 
     private Optional<ModelArtifact> storedArtifact(ModelType type, String name, String version) {

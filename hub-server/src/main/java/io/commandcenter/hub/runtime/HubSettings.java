@@ -86,6 +86,13 @@ public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxIn
                 RemediationEngine.Settings.defaults(), AgentSettings.defaults(), DemoSettings.off());
     }
 
+    /** Another hub id; give the scheduler the same one ({@link #withScheduler}). */
+    public HubSettings withHubId(String value) {
+        return new HubSettings(value, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database,
+                defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
+                maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, demo);
+    }
+
     public HubSettings withDatabase(DatabaseSettings value) {
         return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, value,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
