@@ -12,9 +12,11 @@ import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.artifact.ModelStore;
 import io.commandcenter.models.artifact.ModelType;
+import io.commandcenter.models.artifact.SidecarJson;
 import io.commandcenter.models.bootstrap.BootstrapModels;
 
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The model registry of every project: versions (immutable: a name and version always mean the
@@ -36,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * features, and explain (some feature must move its score).
  */
 public final class ModelRegistry {
+    private static final SidecarJson SIDECAR = new SidecarJson();
     private static final System.Logger LOG = System.getLogger(ModelRegistry.class.getName());
 
     private final ModelRepository repository;
@@ -47,6 +51,7 @@ public final class ModelRegistry {
     private final Map<ProjectId, ChampionRouter> routers = new ConcurrentHashMap<>();
     private final Map<ModelKey, ModelMetadata> metadata = new ConcurrentHashMap<>();
     private final Map<ProjectId, Boolean> bootstrapped = new ConcurrentHashMap<>();
+    private final java.util.Set<String> unrestorable = ConcurrentHashMap.newKeySet();
     private final Map<String, String> modelIds = new ConcurrentHashMap<>();
 
     /** What a registration did. */
@@ -72,7 +77,15 @@ public final class ModelRegistry {
         restore(c -> true);
     }
 
-    private void restore(java.util.function.Predicate<ModelRepository.Champion> which) {
+    /**
+     * Routes every project to the champions the database names now: promotions made by other hubs
+     * sharing it (the predictive engine calls this every {@code cc.predict.champion-refresh}).
+     */
+    public synchronized void refresh() {
+        restore(c -> router(c.project()).champion(c.name()).map(k -> !k.version().equals(c.version())).orElse(true));
+    }
+
+    private void restore(Predicate<ModelRepository.Champion> which) {
         for (ModelRepository.Champion c : repository.currentChampions()) {
             if (!which.test(c)) {
                 continue;
@@ -80,9 +93,14 @@ public final class ModelRegistry {
             try {
                 ModelRepository.Row row = repository.find(c.project(), c.name(), c.version()).orElseThrow();
                 ModelKey key = ensureLoaded(row);
-                router(c.project()).promote(key);
+                route(c.project(), key).filter(old -> !old.equals(key)).ifPresent(old -> LOG.log(Level.INFO,
+                        "project {0}: {1} is the champion of {2} (was {3}), promoted on another hub", c.project(),
+                        key.version(), key.name(), old.version()));
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "cannot restore champion " + c + ": " + e.getMessage(), e);
+                // the refresh retries every few seconds: say it once
+                if (unrestorable.add(c.project() + "/" + c.name() + "/" + c.version())) {
+                    LOG.log(Level.ERROR, "cannot restore champion " + c + ": " + e.getMessage(), e);
+                }
             }
         }
     }
@@ -146,6 +164,7 @@ public final class ModelRegistry {
         if (stored.isEmpty()) {
             store.write(artifact);
         }
+        keep(artifact);
         ModelRepository.Row row = new ModelRepository.Row(UUID.randomUUID().toString(), project, m.name(),
                 m.version(), m.type().name(), store.onnxPath(m.type(), m.name(), m.version()).toString(), sha,
                 m.threshold(), MetricsJsonText.write(m.metrics()), clock.instant());
@@ -168,11 +187,8 @@ public final class ModelRegistry {
         ModelRepository.Row row = repository.find(project, name, version)
                 .orElseThrow(() -> notFound(project, name, version));
         ModelKey key = ensureLoaded(row);
-        Optional<ModelKey> previous = router(project).promote(key);
+        Optional<ModelKey> previous = route(project, key);
         repository.promote(project, row, clock.instant(), by, reason == null ? "" : reason);
-        previous.filter(old -> !old.equals(key) && routers.values().stream()
-                        .noneMatch(r -> r.champion(old.name()).filter(old::equals).isPresent()))
-                .ifPresent(backend::unload);
         LOG.log(Level.INFO, "project {0}: {1} is the champion of {2} (was {3}), by {4}", project, version, name,
                 previous.map(ModelKey::version).orElse("none"), by);
         return new Promotion(toModel(row, metadata(key)).withChampion(true),
@@ -241,6 +257,15 @@ public final class ModelRegistry {
                 .orElseThrow(() -> notFound(project, key.name(), key.version())));
     }
 
+    /** Routes a project's scoring to {@code key}; the previous champion, unloaded if no project routes to it. */
+    private Optional<ModelKey> route(ProjectId project, ModelKey key) {
+        Optional<ModelKey> previous = router(project).promote(key);
+        previous.filter(old -> !old.equals(key) && routers.values().stream()
+                        .noneMatch(r -> r.champion(old.name()).filter(old::equals).isPresent()))
+                .ifPresent(backend::unload);
+        return previous;
+    }
+
     private ChampionRouter router(ProjectId project) {
         return routers.computeIfAbsent(project, p -> new ChampionRouter(backend));
     }
@@ -259,15 +284,37 @@ public final class ModelRegistry {
         return key;
     }
 
+    /** Keeps a version's artifact in the database, for the other hubs sharing it. */
+    private void keep(ModelArtifact artifact) {
+        ModelMetadata m = artifact.metadata();
+        repository.saveArtifact(m.name(), m.version(), new ModelRepository.StoredArtifact(m.type().name(),
+                artifact.onnx(), new String(SIDECAR.write(m), StandardCharsets.UTF_8)));
+    }
+
     private ModelArtifact readStored(ModelKey key) {
         for (ModelType type : ModelType.values()) {
             Optional<ModelArtifact> artifact = storedArtifact(type, key.name(), key.version());
             if (artifact.isPresent()) {
+                keep(artifact.get()); // registered before the database kept artifacts: keep it now
                 return artifact.get();
             }
         }
-        // another hub registered it (hubs share the database, not necessarily the models directory):
-        // a bootstrap model is shipped in every hub, so this hub writes its own copy
+        // another hub registered it (hubs share the database, not the models directory): this hub
+        // writes its own copy, from the database — or, for a bootstrap model registered before the
+        // database kept artifacts, from the models shipped in every hub
+        Optional<ModelRepository.StoredArtifact> kept = repository.findArtifact(key.name(), key.version());
+        if (kept.isPresent()) {
+            ModelArtifact artifact;
+            try {
+                artifact = new ModelArtifact(SIDECAR.read(kept.get().sidecarJson().getBytes(StandardCharsets.UTF_8)),
+                        kept.get().onnx());
+            } catch (ModelsException e) {
+                throw ModelErrors.toHub(e);
+            }
+            store.write(artifact);
+            LOG.log(Level.INFO, "model {0} written under {1} from the database", key, store.root());
+            return artifact;
+        }
         for (ModelArtifact shipped : bootstrap.load()) {
             if (shipped.metadata().name().equals(key.name()) && shipped.metadata().version().equals(key.version())) {
                 store.write(shipped);
@@ -277,8 +324,7 @@ public final class ModelRegistry {
             }
         }
         throw new HubException(ErrorKind.UNAVAILABLE, "MODEL_ARTIFACT_MISSING",
-                "the artifact of " + key + " is missing under " + store.root()
-                        + " (hubs sharing a database must share cc.models.dir for models registered by users)");
+                "the artifact of " + key + " is missing under " + store.root() + " and in the database");
     }
 
     private Optional<ModelArtifact> storedArtifact(ModelType type, String name, String version) {

@@ -18,7 +18,19 @@ public interface ModelRepository {
     record Champion(ProjectId project, String name, String version, String modelId) {
     }
 
+    /** A version's files, kept in the database so that every hub sharing it can load the version. */
+    record StoredArtifact(String type, byte[] onnx, String sidecarJson) {
+    }
+
     void insert(Row row);
+
+    /**
+     * Keeps a version's artifact unless one is kept already (a name and version always mean the same
+     * bytes; another hub storing it at the same moment is fine).
+     */
+    void saveArtifact(String name, String version, StoredArtifact artifact);
+
+    Optional<StoredArtifact> findArtifact(String name, String version);
 
     Optional<Row> find(ProjectId project, String name, String version);
 

@@ -62,17 +62,25 @@ public final class PredictiveEngine implements AutoCloseable {
     /**
      * Tuning of the engine.
      *
-     * @param enabled whether it follows live telemetry at all (on-demand scoring works either way)
+     * @param enabled         whether it follows live telemetry at all (on-demand scoring works either way)
+     * @param championRefresh how often the champions are re-read from the database (promotions made on
+     *                        other hubs sharing it)
      */
     public record Settings(boolean enabled, int bufferSize, int batchSize, Duration flushInterval, Duration cooldown,
-                           int maxEntities, Duration aggregateWindow) {
+                           int maxEntities, Duration aggregateWindow, Duration championRefresh) {
         public static Settings defaults() {
             return new Settings(true, 65_536, 512, Duration.ofMillis(100), Duration.ofMinutes(10), 100_000,
-                    Duration.ofMinutes(1));
+                    Duration.ofMinutes(1), Duration.ofSeconds(10));
         }
 
         public Settings withEnabled(boolean on) {
-            return new Settings(on, bufferSize, batchSize, flushInterval, cooldown, maxEntities, aggregateWindow);
+            return new Settings(on, bufferSize, batchSize, flushInterval, cooldown, maxEntities, aggregateWindow,
+                    championRefresh);
+        }
+
+        public Settings withChampionRefresh(Duration value) {
+            return new Settings(enabled, bufferSize, batchSize, flushInterval, cooldown, maxEntities, aggregateWindow,
+                    value);
         }
     }
 
@@ -128,6 +136,8 @@ public final class PredictiveEngine implements AutoCloseable {
 
     /** Subscribes to the bus and starts flushing (unless disabled). */
     public PredictiveEngine start() {
+        long refresh = Math.max(1, settings.championRefresh().toMillis());
+        thread.scheduleWithFixedDelay(this::refreshChampions, refresh, refresh, TimeUnit.MILLISECONDS);
         if (!settings.enabled()) {
             LOG.log(Level.INFO, "predictive engine disabled (cc.predict.enabled=false): on-demand scoring only");
             return this;
@@ -172,6 +182,14 @@ public final class PredictiveEngine implements AutoCloseable {
         });
         if (pending.size() >= settings.batchSize()) {
             safeFlush();
+        }
+    }
+
+    private void refreshChampions() {
+        try {
+            registry.refresh();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "champions could not be re-read: {0}", e.getMessage());
         }
     }
 

@@ -8,6 +8,9 @@ import io.commandcenter.hub.remediate.RemediationStore;
 import io.commandcenter.hub.remediate.RunRecord;
 import io.commandcenter.hub.remediate.RunState;
 import io.commandcenter.hub.testing.Databases;
+import io.commandcenter.models.artifact.ModelArtifact;
+import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.bootstrap.BootstrapModels;
 import io.commandcenter.scheduler.SchedulerSettings;
 import io.commandcenter.scheduler.hazelcast.HazelcastSettings;
 import org.junit.jupiter.api.Test;
@@ -41,7 +44,7 @@ import static org.awaitility.Awaitility.await;
  * Users who outgrow one machine add hubs: two hubs on one PostgreSQL database and one Hazelcast
  * cluster (loopback). Runs started on hub A dispatch their nodes to the built-in agents of both
  * hubs; hub A follows results that hub B's agents report, and every action runs exactly once. The
- * models one hub registers serve on the other.
+ * models one hub registers serve on the other, and its promotions reach the other's scoring.
  */
 class TwoHubsTest {
     static final ProjectId P = ProjectId.of("default");
@@ -120,10 +123,21 @@ class TwoHubsTest {
             assertThat(agentHubs).containsExactlyInAnyOrder("hub-a", "hub-b");
 
             // the models hub A registered in the shared database serve on hub B too, from its own
-            // copy of the shipped artifacts (the hubs do not share a models directory here)
+            // copy written from the database (the hubs share no models directory)
             hubA.registry().ensureBootstrap(P);
             assertThat(hubB.registry().champion(P, "service_health")).isPresent();
             assertThat(dir.resolve("hub-b").resolve("models")).isDirectoryRecursivelyContaining("glob:**/*.onnx");
+
+            // a version promoted on hub A becomes hub B's champion within the refresh
+            ModelArtifact shipped = new BootstrapModels().load("service_health");
+            ModelMetadata m = shipped.metadata();
+            ModelArtifact next = new ModelArtifact(new ModelMetadata(m.name(), "1.0.1", m.type(), m.features(),
+                    m.inputName(), m.outputName(), m.positiveIndex(), m.pipeline(), m.threshold(), m.reference(),
+                    m.calibration(), m.trainingWindow(), m.dataHash(), m.metrics(), m.codeVersion(), m.seed(),
+                    m.createdAt(), m.provenance()), shipped.onnx());
+            hubA.registry().register(P, next, true, "ana", "retrained");
+            await().atMost(Duration.ofSeconds(30)).until(() -> hubB.registry().champion(P, "service_health")
+                    .map(k -> k.version().equals("1.0.1")).orElse(false));
         } finally {
             admin.stop(0);
             handlers.shutdownNow();
@@ -139,6 +153,7 @@ class TwoHubsTest {
                     Map<String, URI> endpoints) {
         HubSettings defaults = HubSettings.defaults(dir.resolve(id), 0);
         return defaults.withHubId(id).withDatabase(database)
+                .withPredict(defaults.predict().withChampionRefresh(Duration.ofMillis(200)))
                 .withScheduler(SchedulerSettings.defaults(id), Optional.of(HazelcastSettings.embedded(id, "127.0.0.1",
                         port, members).withClusterName(cluster)))
                 .withAgents(new AgentSettings(4, Duration.ofSeconds(40), Optional.empty(), Map.of(), endpoints,

@@ -1,5 +1,6 @@
 package io.commandcenter.hub.predict.sql;
 
+import io.commandcenter.hub.error.HubException;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.predict.ChampionPeriod;
@@ -44,6 +45,33 @@ public final class JpaModelRepository implements ModelRepository {
                 : em.createQuery("SELECT m FROM ModelEntity m WHERE m.projectId = :p AND m.name = :n "
                 + "ORDER BY m.createdAt DESC", ModelEntity.class).setParameter("p", project.value()).setParameter("n", name))
                 .getResultList().stream().map(JpaModelRepository::row).toList());
+    }
+
+    @Override
+    public void saveArtifact(String name, String version, StoredArtifact artifact) {
+        if (findArtifact(name, version).isPresent()) {
+            return;
+        }
+        try {
+            jpa.write(em -> em.createNativeQuery("INSERT INTO model_artifact (name, version, model_type, onnx, "
+                            + "sidecar_json) VALUES (?, ?, ?, ?, ?)")
+                    .setParameter(1, name).setParameter(2, version).setParameter(3, artifact.type())
+                    .setParameter(4, artifact.onnx()).setParameter(5, artifact.sidecarJson()).executeUpdate());
+        } catch (HubException e) {
+            if (!Jpa.isUniqueViolation(e)) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public Optional<StoredArtifact> findArtifact(String name, String version) {
+        return jpa.read(em -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("SELECT model_type, onnx, sidecar_json FROM model_artifact "
+                    + "WHERE name = ? AND version = ?").setParameter(1, name).setParameter(2, version).getResultList();
+            return rows.stream().findFirst().map(r -> new StoredArtifact((String) r[0], (byte[]) r[1], (String) r[2]));
+        });
     }
 
     @Override

@@ -80,7 +80,8 @@ final class ConfigSettings {
                         duration(config, "cc.predict.flush-interval", "PT0.1S"),
                         duration(config, "cc.predict.cooldown", "PT10M"),
                         integer(config, "cc.predict.max-entities", 100_000),
-                        duration(config, "cc.predict.aggregate-window", "PT1M")),
+                        duration(config, "cc.predict.aggregate-window", "PT1M"),
+                        duration(config, "cc.predict.champion-refresh", "PT10S")),
                 SchedulerSettings.from(hubId, property),
                 cluster, remediate, agents, demo);
     }
