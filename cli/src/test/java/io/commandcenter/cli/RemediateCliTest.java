@@ -436,6 +436,10 @@ class RemediateCliTest {
                 .containsExactly("bob");
         assertThat(cc("--project", p, "approvals", "list", "--state", "approved").out())
                 .contains(first.getApprovalId()).contains("APPROVED").contains("ana.lima: looks right");
+        Result shown = cc("--project", p, "approvals", "get", second.getApprovalId());
+        assertThat(shown.exit()).as(shown.err()).isZero();
+        assertThat(shown.out()).contains("approval " + second.getApprovalId()).contains("decided")
+                .contains("by bob: maintenance window");
         Result decided = cc("--project", p, "approvals", "approve", second.getApprovalId());
         assertThat(decided.exit()).isEqualTo(2);
         assertThat(decided.err()).startsWith("cc: FAILED_PRECONDITION").contains("already rejected by bob");

@@ -8,6 +8,8 @@ import io.commandcenter.proto.v1.Approval;
 import io.commandcenter.proto.v1.ApprovalState;
 import io.commandcenter.proto.v1.ApproveRequest;
 import io.commandcenter.proto.v1.ApproveResponse;
+import io.commandcenter.proto.v1.EntityRef;
+import io.commandcenter.proto.v1.GetApprovalRequest;
 import io.commandcenter.proto.v1.ListApprovalsRequest;
 import io.commandcenter.proto.v1.Prediction;
 import io.commandcenter.proto.v1.RejectRequest;
@@ -38,7 +40,8 @@ import java.util.stream.Collectors;
  */
 @Command(name = "approvals", description = "Pending approvals; at a terminal (or with --prompt) asks about each: "
         + "approve, reject (with a reason) or skip.",
-        subcommands = {ApprovalsCommand.ListCommand.class, ApprovalsCommand.ApproveCommand.class,
+        subcommands = {ApprovalsCommand.ListCommand.class, ApprovalsCommand.GetCommand.class,
+                ApprovalsCommand.ApproveCommand.class,
                 ApprovalsCommand.RejectCommand.class})
 public final class ApprovalsCommand implements Callable<Integer> {
     static final String STATE = "APPROVAL_STATE_";
@@ -170,7 +173,7 @@ public final class ApprovalsCommand implements Callable<Integer> {
     static void card(PrintWriter out, Approval a, Instant now) {
         Prediction p = a.getPrediction();
         out.printf("approval %s  %s@%d on %s%n", a.getApprovalId(), a.getWorkflow(), a.getRevision(),
-                Text.entity(p.getTarget()));
+                Text.entity(target(a)));
         out.printf("  why asked     %s%n", Text.orDash(a.getReasonRequested()));
         if (a.hasPrediction()) {
             out.printf(Locale.ROOT, "  prediction    %s: risk %.2f, confidence %.2f (runs alone from %.2f), "
@@ -183,6 +186,11 @@ public final class ApprovalsCommand implements Callable<Integer> {
                 a.getBlastRadiusPerHour());
         out.printf("  expires       %s (%s)%n", Text.time(a.getExpireTime()), expires(a, now));
         out.printf("  run           %s%n", a.getRunId());
+    }
+
+    /** What the run would act on: the approval's own target (older hubs: the prediction's). */
+    static EntityRef target(Approval a) {
+        return a.hasTarget() ? a.getTarget() : a.getPrediction().getTarget();
     }
 
     static String factors(Prediction p, int n) {
@@ -207,7 +215,7 @@ public final class ApprovalsCommand implements Callable<Integer> {
         for (Approval a : approvals) {
             Prediction p = a.getPrediction();
             table.row(a.getApprovalId(), Text.name(a.getState(), STATE), a.getWorkflow() + "@" + a.getRevision(),
-                    Text.entity(p.getTarget()), a.hasPrediction() ? Text.fmt(p.getRisk()) : "-",
+                    Text.entity(target(a)), a.hasPrediction() ? Text.fmt(p.getRisk()) : "-",
                     a.hasPrediction() ? Text.fmt(p.getConfidence()) : "-", Text.orDash(p.getRecommendedAction()),
                     factors(p, 2), a.getBlastRadiusUsed() + "/" + a.getBlastRadiusPerHour(), expires(a, now),
                     a.getDecidedBy().isEmpty() ? "-" : a.getDecidedBy() + (a.getReason().isEmpty() ? ""
@@ -255,6 +263,41 @@ public final class ApprovalsCommand implements Callable<Integer> {
                 return 0;
             }
             table(approvals, Instant.now()).print(out);
+            return 0;
+        }
+    }
+
+    /** {@code cc approvals get ID}. */
+    @Command(name = "get", description = "Show one approval, pending or decided, in full.")
+    static final class GetCommand implements Callable<Integer> {
+        @ParentCommand
+        ApprovalsCommand parent;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "The approval's id.")
+        String id;
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Approval a;
+            try (HubConnection hub = parent.cc.connect()) {
+                a = hub.scoped(RemediateServiceGrpc.newBlockingStub(hub.channel())).withDeadlineAfter(30,
+                        TimeUnit.SECONDS).getApproval(GetApprovalRequest.newBuilder().setApprovalId(id).build())
+                        .getApproval();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Json.of(a));
+                return 0;
+            }
+            card(out, a, Instant.now());
+            if (a.getState() != ApprovalState.APPROVAL_STATE_PENDING) {
+                out.printf("  decided       %s by %s%s%n", Text.time(a.getDecideTime()), Text.orDash(a.getDecidedBy()),
+                        a.getReason().isEmpty() ? "" : ": " + a.getReason());
+            }
             return 0;
         }
     }

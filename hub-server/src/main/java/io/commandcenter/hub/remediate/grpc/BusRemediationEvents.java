@@ -45,19 +45,20 @@ public final class BusRemediationEvents implements RemediationEvents {
 
     @Override
     public void approvalRequested(ApprovalRecord approval, Optional<PredictionRecord> prediction, RunRecord run) {
-        publish(approval, prediction, "approval.requested");
+        publish(approval, prediction, run, "approval.requested");
     }
 
     @Override
     public void approvalDecided(ApprovalRecord approval, Optional<PredictionRecord> prediction, RunRecord run) {
-        publish(approval, prediction, "approval." + approval.state().toLowerCase(Locale.ROOT));
+        publish(approval, prediction, run, "approval." + approval.state().toLowerCase(Locale.ROOT));
     }
 
-    private void publish(ApprovalRecord approval, Optional<PredictionRecord> prediction, String subject) {
+    private void publish(ApprovalRecord approval, Optional<PredictionRecord> prediction, RunRecord run,
+                         String subject) {
         bus.publish(approval.project(), subject, trace(prediction),
                 new ProtoPayload(Approval.getDescriptor().getFullName(), approval,
                         () -> RemediateProtos.approval(approval, prediction, RemediateProtos.actions(catalog,
-                                approval))));
+                                approval), Optional.ofNullable(run))));
     }
 
     @Override

@@ -29,6 +29,8 @@ import io.commandcenter.proto.v1.CancelWorkflowRunResponse;
 import io.commandcenter.proto.v1.DryRunWorkflowRequest;
 import io.commandcenter.proto.v1.DryRunWorkflowResponse;
 import io.commandcenter.proto.v1.EntityRef;
+import io.commandcenter.proto.v1.GetApprovalRequest;
+import io.commandcenter.proto.v1.GetApprovalResponse;
 import io.commandcenter.proto.v1.GetAutonomyRequest;
 import io.commandcenter.proto.v1.GetAutonomyResponse;
 import io.commandcenter.proto.v1.GetWorkflowRequest;
@@ -128,6 +130,11 @@ public final class RemediateGrpcService extends RemediateServiceGrpc.RemediateSe
     @Override
     public void listApprovals(ListApprovalsRequest request, StreamObserver<ListApprovalsResponse> observer) {
         Unary.answer(observer, () -> listApprovals(CallContext.caller(), request));
+    }
+
+    @Override
+    public void getApproval(GetApprovalRequest request, StreamObserver<GetApprovalResponse> observer) {
+        Unary.answer(observer, () -> getApproval(CallContext.caller(), request));
     }
 
     @Override
@@ -299,6 +306,17 @@ public final class RemediateGrpcService extends RemediateServiceGrpc.RemediateSe
         return b.build();
     }
 
+    public GetApprovalResponse getApproval(Caller caller, GetApprovalRequest request) {
+        Violations v = new Violations();
+        rules.requiredId(v, "approval_id", request.getApprovalId(), 64);
+        v.throwIfAny("INVALID_ARGUMENT", "invalid request");
+        ApprovalRecord a = engine.store().approval(request.getApprovalId())
+                .filter(found -> found.project().equals(caller.project()))
+                .orElseThrow(() -> HubException.notFound("APPROVAL_NOT_FOUND", "no approval "
+                        + request.getApprovalId() + " in project " + caller.project()));
+        return GetApprovalResponse.newBuilder().setApproval(approval(a)).build();
+    }
+
     public ApproveResponse approve(Caller caller, ApproveRequest request) {
         checkDecision(request.getApprovalId(), request.getReason(), false);
         RemediationEngine.Decided d = engine.approve(caller.project(), request.getApprovalId(), caller.principal(),
@@ -325,7 +343,8 @@ public final class RemediateGrpcService extends RemediateServiceGrpc.RemediateSe
 
     private Approval approval(ApprovalRecord a) {
         return RemediateProtos.approval(a, a.predictionId() == null ? Optional.empty()
-                : predictions.find(a.project(), a.predictionId()), RemediateProtos.actions(engine.catalog(), a));
+                : predictions.find(a.project(), a.predictionId()), RemediateProtos.actions(engine.catalog(), a),
+                engine.store().run(a.runId()));
     }
 
     // ---- kill switch and decisions

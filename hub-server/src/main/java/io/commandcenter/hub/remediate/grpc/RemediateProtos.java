@@ -128,7 +128,8 @@ public final class RemediateProtos {
     /**
      * @param actions the nodes that would run, as {@code agent.action}, in order
      */
-    public static Approval approval(ApprovalRecord a, Optional<PredictionRecord> prediction, List<String> actions) {
+    public static Approval approval(ApprovalRecord a, Optional<PredictionRecord> prediction, List<String> actions,
+                                    Optional<RunRecord> run) {
         Approval.Builder b = Approval.newBuilder()
                 .setApprovalId(a.approvalId())
                 .setState(approvalState(a.state()))
@@ -145,6 +146,7 @@ public final class RemediateProtos {
                 .setDecidedBy(a.decidedBy())
                 .setReason(a.reason());
         prediction.ifPresent(p -> b.setPrediction(PredictProtos.toProto(p)));
+        run.ifPresent(r -> b.setTarget(EntityRef.newBuilder().setKind(r.targetKind()).setId(r.targetId())));
         if (a.decidedAt() != null) {
             b.setDecideTime(timestamp(a.decidedAt()));
         }

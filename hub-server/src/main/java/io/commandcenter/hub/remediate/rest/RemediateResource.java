@@ -11,6 +11,7 @@ import io.commandcenter.proto.v1.ApprovalState;
 import io.commandcenter.proto.v1.ApproveRequest;
 import io.commandcenter.proto.v1.CancelWorkflowRunRequest;
 import io.commandcenter.proto.v1.DryRunWorkflowRequest;
+import io.commandcenter.proto.v1.GetApprovalRequest;
 import io.commandcenter.proto.v1.GetAutonomyRequest;
 import io.commandcenter.proto.v1.GetWorkflowRequest;
 import io.commandcenter.proto.v1.GetWorkflowRunRequest;
@@ -54,7 +55,8 @@ import static io.commandcenter.hub.transport.rest.ProtoJson.print;
  *   <li>{@code POST /api/workflows/{name}/trigger} — {@code {"predictionId": …, "target": …, "reason": …}};</li>
  *   <li>{@code GET /api/runs?workflow=&state=&targetId=&limit=&pageToken=}, {@code GET /api/runs/{id}},
  *       {@code POST /api/runs/{id}/cancel} — {@code {"reason": …}};</li>
- *   <li>{@code GET /api/approvals?state=&limit=}, {@code POST /api/approvals/{id}/approve|reject} — {@code {"reason": …}};</li>
+ *   <li>{@code GET /api/approvals?state=&limit=}, {@code GET /api/approvals/{id}},
+ *       {@code POST /api/approvals/{id}/approve|reject} — {@code {"reason": …}};</li>
  *   <li>{@code GET /api/autonomy}, {@code PUT /api/autonomy} — {@code {"paused": true, "global": false, "reason": …}};</li>
  *   <li>{@code GET /api/prediction-actions?predictionId=&runId=&limit=&pageToken=}.</li>
  * </ul>
@@ -157,6 +159,12 @@ public class RemediateResource {
             request.setStateValue(enumValue(ApprovalState.getDescriptor(), "APPROVAL_STATE_", state, "state"));
         }
         return print(api().listApprovals(who(), request.build()));
+    }
+
+    @GET
+    @Path("approvals/{id}")
+    public String getApproval(@PathParam("id") String id) {
+        return print(api().getApproval(who(), GetApprovalRequest.newBuilder().setApprovalId(id).build()).getApproval());
     }
 
     @POST
