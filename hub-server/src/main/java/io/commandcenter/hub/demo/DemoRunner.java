@@ -78,11 +78,9 @@ public final class DemoRunner implements AutoCloseable {
                   message: "Service $entity.id scaled out after predicted saturation."
             """;
 
-    private final DemoFleet fleet;
     private final ScheduledExecutorService ticker;
 
-    private DemoRunner(DemoFleet fleet, ScheduledExecutorService ticker) {
-        this.fleet = fleet;
+    private DemoRunner(ScheduledExecutorService ticker) {
         this.ticker = ticker;
     }
 
@@ -102,7 +100,7 @@ public final class DemoRunner implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        DemoRunner runner = new DemoRunner(fleet, ticker);
+        DemoRunner runner = new DemoRunner(ticker);
         SplittableRandom random = new SplittableRandom(settings.seed());
         long every = settings.tick().toMillis();
         ticker.scheduleAtFixedRate(() -> {
@@ -128,11 +126,6 @@ public final class DemoRunner implements AutoCloseable {
             workflows.put(project, yaml, "demo");
         }
     }
-
-    public DemoFleet fleet() {
-        return fleet;
-    }
-
     @Override
     public void close() {
         ticker.shutdownNow();

@@ -26,16 +26,4 @@ public record DemoSettings(boolean enabled, Duration tick, int firstFaultTick, i
     public static DemoSettings off() {
         return new DemoSettings(false, Duration.ofSeconds(1), 80, 150, 42);
     }
-
-    public DemoSettings enabled(boolean on) {
-        return new DemoSettings(on, tick, firstFaultTick, meanTicksBetweenFaults, seed);
-    }
-
-    public DemoSettings withTick(Duration value) {
-        return new DemoSettings(enabled, value, firstFaultTick, meanTicksBetweenFaults, seed);
-    }
-
-    public DemoSettings withFaults(int first, int meanBetween) {
-        return new DemoSettings(enabled, tick, first, meanBetween, seed);
-    }
 }

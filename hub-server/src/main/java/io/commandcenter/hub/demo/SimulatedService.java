@@ -33,7 +33,6 @@ public final class SimulatedService {
     private double memory = 0.35;
     private int restarting;
     private int restarts;
-    private long ticks;
 
     public SimulatedService(String name, double baseLatency, RandomGenerator random) {
         this.name = name;
@@ -43,10 +42,6 @@ public final class SimulatedService {
 
     public String name() {
         return name;
-    }
-
-    public Fault fault() {
-        return fault;
     }
 
     public int restarts() {
@@ -77,7 +72,6 @@ public final class SimulatedService {
 
     /** The sample of one tick. */
     public HealthSampleRecord tick(Instant now) {
-        ticks++;
         double latency = baseLatency * (1 + noise(0.03));
         double errors = Math.max(0, 0.002 + noise(0.001));
         double uptime = 1.0;
@@ -128,9 +122,5 @@ public final class SimulatedService {
 
     private static double round(double value) {
         return Math.round(value * 100) / 100.0;
-    }
-
-    long ticks() {
-        return ticks;
     }
 }

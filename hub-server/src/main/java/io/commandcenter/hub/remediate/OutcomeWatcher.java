@@ -68,7 +68,7 @@ final class OutcomeWatcher {
     /** Observes the decision's outcome a window after {@code from}. */
     void watch(ActionRecord action, Instant from) {
         long delay = Math.max(0, Duration.between(clock.instant(), from.plus(window)).toMillis());
-        String lane = action.project().value() + "/" + action.targetKind() + "/" + action.targetId();
+        String lane = Stripes.key(action.project(), action.targetKind(), action.targetId());
         schedule(action, lane, delay, false);
     }
 

@@ -278,7 +278,7 @@ public final class RemediationEngine implements AutoCloseable {
     }
 
     private static String lane(ProjectId project, Target target) {
-        return project.value() + "/" + target.kind() + "/" + target.id();
+        return Stripes.key(project, target.kind(), target.id());
     }
 
     /** Decides on a trigger and stores the run (and its approval or decision). Call on the target's lane. */
@@ -298,8 +298,8 @@ public final class RemediationEngine implements AutoCloseable {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        Decision decision = Decision.decide(workflow, facts(project, workflow, target, prediction.map(p ->
-                p.confidence().value()), now));
+        Decision.Facts facts = facts(project, workflow, target, prediction.map(p -> p.confidence().value()), now);
+        Decision decision = Decision.decide(workflow, facts);
         String mode = decision.kind() == Decision.Kind.APPROVAL ? "approval"
                 : prediction.isPresent() || hasEntity(target) ? "automatic" : "scheduled";
         String runId = "run-" + UUID.randomUUID();
@@ -315,7 +315,7 @@ public final class RemediationEngine implements AutoCloseable {
             approval = Optional.of(new ApprovalRecord(approvalId, project, runId,
                     prediction.map(PredictionRecord::id).orElse(null), workflow.name(), entry.revision().revision(),
                     ApprovalRecord.PENDING, decision.reason(), workflow.approval().minConfidence(),
-                    workflow.blastRadius().maxPerHour(), blastUsed(project, target, now), now,
+                    workflow.blastRadius().maxPerHour(), facts.blastUsed(), now,
                     now.plus(workflow.approval().expiresAfter()), null, "", ""));
         }
         RunRecord run = new RunRecord(runId, project, workflow.name(), entry.revision().revision(), state, mode,

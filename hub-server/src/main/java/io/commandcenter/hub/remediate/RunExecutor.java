@@ -20,13 +20,14 @@ import io.commandcenter.scheduler.task.TargetRef;
 import io.commandcenter.scheduler.task.Task;
 import io.commandcenter.scheduler.task.TaskResult;
 import io.commandcenter.scheduler.task.TaskSpec;
-import io.commandcenter.scheduler.task.TaskState;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,7 +99,7 @@ final class RunExecutor {
     }
 
     static String laneOf(RunRecord run) {
-        return run.project().value() + "/" + run.targetKind() + "/" + run.targetId();
+        return Stripes.key(run.project(), run.targetKind(), run.targetId());
     }
 
     int activeCount() {
@@ -194,14 +195,10 @@ final class RunExecutor {
             taskEnded(a, task);
             return;
         }
-        // an idle agent may have been assigned the task before this lane knew its id, and that
-        // assignment event found no run to go to: look once, now that later events will find it
-        try {
-            if (scheduler.get(run.project().value(), taskId).state() == TaskState.ASSIGNED) {
-                assigned(a, taskId);
-            }
-        } catch (SchedulerException e) {
-            LOG.log(System.Logger.Level.DEBUG, "task {0} could not be read back: {1}", taskId, e.getMessage());
+        // an idle agent may have been assigned the task before this lane knew its id: that event
+        // left the task unclaimed (see onSchedulerEvent)
+        if (unclaimed.remove(taskId) != null) {
+            assigned(a, taskId);
         }
     }
 
@@ -230,9 +227,21 @@ final class RunExecutor {
         if (event instanceof SchedulerEvent.TaskChanged changed && changed.task().state().isTerminal()) {
             task = changed.task();
         } else if (event instanceof SchedulerEvent.AssignmentMade made) {
-            Active a = active.get(runOf(made.assignment().taskId(), null));
+            String taskId = made.assignment().taskId();
+            String runId = runOfTask.get(taskId);
+            if (runId == null) {
+                // assigned before the submitting lane recorded the task: leave it for that lane,
+                // unless it recorded the task meanwhile (both may then route it: assigned() is idempotent)
+                unclaimed.put(taskId, Boolean.TRUE);
+                runId = runOfTask.get(taskId);
+                if (runId == null) {
+                    return;
+                }
+                unclaimed.remove(taskId);
+            }
+            Active a = active.get(runId);
             if (a != null) {
-                stripes.run(a.lane, () -> assigned(a, made.assignment().taskId()));
+                stripes.run(a.lane, () -> assigned(a, taskId));
             }
             return;
         } else {
@@ -249,11 +258,17 @@ final class RunExecutor {
     }
 
     private final Map<String, String> runOfTask = new ConcurrentHashMap<>();
-
-    private String runOf(String taskId, String fallback) {
-        String id = runOfTask.get(taskId);
-        return id == null ? (fallback == null ? "" : fallback) : id;
-    }
+    /**
+     * Assignments of tasks no run had recorded yet, for the submitting lane to pick up; bounded,
+     * since tasks that are not the engine's (a CLI's, another hub's) land here too.
+     */
+    private final Map<String, Boolean> unclaimed = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 4096;
+                }
+            });
 
     private void assigned(Active a, String taskId) {
         if (active.get(a.run.runId()) != a) {
@@ -434,6 +449,8 @@ final class RunExecutor {
         a.run = closed;
         store.update(closed);
         active.remove(closed.runId(), a);
+        // tasks whose end this run no longer waits for (halted, timed out) leave the map with it
+        closed.nodes().forEach(n -> runOfTask.remove(n.taskId()));
         LOG.log(System.Logger.Level.INFO, "run {0} of {1} on {2} {3}{4}", closed.runId(), closed.workflow(),
                 closed.targetId(), state, why.isEmpty() ? "" : ": " + why);
         events.runChanged(closed, a.prediction);

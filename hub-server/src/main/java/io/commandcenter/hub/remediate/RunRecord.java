@@ -59,13 +59,6 @@ public record RunRecord(String runId, ProjectId project, String workflow, int re
                 outcome, createdAt, next == RunState.RUNNING && startedAt == null ? at : startedAt,
                 next.isFinished() ? at : finishedAt, deadlineAt, nodes);
     }
-
-    public RunRecord withMode(String newMode) {
-        return new RunRecord(runId, project, workflow, revision, state, newMode, triggerSubject, triggerId,
-                predictionId, targetKind, targetId, idempotencyKey, approvalId, hubId, error, outcome, createdAt,
-                startedAt, finishedAt, deadlineAt, nodes);
-    }
-
     public RunRecord withOutcome(String newOutcome) {
         return new RunRecord(runId, project, workflow, revision, state, mode, triggerSubject, triggerId,
                 predictionId, targetKind, targetId, idempotencyKey, approvalId, hubId, error, newOutcome, createdAt,
@@ -78,13 +71,6 @@ public record RunRecord(String runId, ProjectId project, String workflow, int re
                 predictionId, targetKind, targetId, idempotencyKey, approvalId, hub, "", outcome, createdAt,
                 startedAt, finishedAt, newDeadline, nodes);
     }
-
-    public RunRecord withApproval(String id) {
-        return new RunRecord(runId, project, workflow, revision, state, mode, triggerSubject, triggerId,
-                predictionId, targetKind, targetId, idempotencyKey, id, hubId, error, outcome, createdAt,
-                startedAt, finishedAt, deadlineAt, nodes);
-    }
-
     /** The run with one node replaced (same id). */
     public RunRecord withNode(NodeRecord node) {
         List<NodeRecord> next = nodes.stream().map(n -> n.nodeId().equals(node.nodeId()) ? node : n).toList();

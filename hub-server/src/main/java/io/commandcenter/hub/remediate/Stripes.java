@@ -1,6 +1,7 @@
 package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.error.HubException;
+import io.commandcenter.hub.project.ProjectId;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,11 @@ import java.util.concurrent.TimeoutException;
 final class Stripes implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Stripes.class.getName());
     private final List<ExecutorService> lanes = new ArrayList<>();
+
+    /** The lane key of a target: every decision, node and outcome on one entity goes through its lane. */
+    static String key(ProjectId project, String targetKind, String targetId) {
+        return project.value() + "/" + targetKind + "/" + targetId;
+    }
 
     Stripes(int count, String prefix) {
         for (int i = 0; i < count; i++) {

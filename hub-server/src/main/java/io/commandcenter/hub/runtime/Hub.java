@@ -75,7 +75,6 @@ public final class Hub implements AutoCloseable {
     private final OnnxBackend backend;
     private final ModelRegistry registry;
     private final PredictiveEngine engine;
-    private final PredictionService predictions;
     private final PredictGrpcService predictApi;
     private final Mesh mesh;
     private final RemediationEngine remediation;
@@ -85,9 +84,9 @@ public final class Hub implements AutoCloseable {
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, SampleListing listing, CallerResolver callerResolver, RecordRules rules,
-                OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine, PredictionService predictions,
-                PredictGrpcService predictApi, Mesh mesh, RemediationEngine remediation,
-                RemediateGrpcService remediateApi, DemoRunner demo, GrpcServerHost grpc) {
+                OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine, PredictGrpcService predictApi,
+                Mesh mesh, RemediationEngine remediation, RemediateGrpcService remediateApi, DemoRunner demo,
+                GrpcServerHost grpc) {
         this.settings = settings;
         this.database = database;
         this.deliveryExecutor = deliveryExecutor;
@@ -99,7 +98,6 @@ public final class Hub implements AutoCloseable {
         this.backend = backend;
         this.registry = registry;
         this.engine = engine;
-        this.predictions = predictions;
         this.predictApi = predictApi;
         this.mesh = mesh;
         this.remediation = remediation;
@@ -180,7 +178,7 @@ public final class Hub implements AutoCloseable {
                     settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), grpc.port(),
                     database.vendor(), settings.defaultProject());
             return new Hub(settings, database, delivery, bus, pipeline, listing, resolver, rules, backend, registry, engine,
-                    predictions, predictApi, mesh, remediation, remediateApi, demo, grpc);
+                    predictApi, mesh, remediation, remediateApi, demo, grpc);
         } catch (RuntimeException | java.sql.SQLException e) {
             if (demo != null) {
                 demo.close();
@@ -270,11 +268,6 @@ public final class Hub implements AutoCloseable {
     public PredictiveEngine engine() {
         return engine;
     }
-
-    public PredictionService predictions() {
-        return predictions;
-    }
-
     /** The predict API at the protobuf level, for the REST mirror. */
     public PredictGrpcService predictApi() {
         return predictApi;
@@ -293,22 +286,10 @@ public final class Hub implements AutoCloseable {
     public RemediateGrpcService remediateApi() {
         return remediateApi;
     }
-
-    /** The demo, when it runs. */
-    public Optional<DemoRunner> demo() {
-        return Optional.ofNullable(demo);
-    }
-
     /** The port gRPC listens on. */
     public int grpcPort() {
         return grpc.port();
     }
-
-    /** The application gRPC services served. */
-    public List<String> grpcServices() {
-        return grpc.serviceNames();
-    }
-
     /** Ready: gRPC serving and the database answering. */
     public boolean isReady() {
         return grpc.isRunning() && database.isReachable();

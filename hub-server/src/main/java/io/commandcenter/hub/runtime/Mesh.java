@@ -8,6 +8,8 @@ import io.commandcenter.hub.agents.HubAgents;
 import io.commandcenter.hub.agents.NotifierActions;
 import io.commandcenter.hub.demo.DemoFleet;
 import io.commandcenter.hub.events.EventBus;
+import io.commandcenter.hub.events.SubjectPattern;
+import io.commandcenter.hub.events.Subscription;
 import io.commandcenter.hub.events.TraceContext;
 import io.commandcenter.hub.events.grpc.ProtoPayload;
 import io.commandcenter.hub.project.ProjectId;
@@ -75,6 +77,13 @@ final class Mesh implements AutoCloseable {
             SplittableRandom random = new SplittableRandom();
             bridge = scheduler.subscribe(event -> publish(bus, event, random));
             timer = Executors.newSingleThreadScheduledExecutor(Hub.daemonThreads("cc-agents-timer-"));
+            Subscription healthFeed = bus.subscribeEveryProject(SubjectPattern.parse(AgentHealthFeed.SUBJECTS), 1024,
+                    new AgentHealthFeed(scheduler), timer);
+            AutoCloseable schedulerEvents = bridge;
+            bridge = () -> {
+                healthFeed.close();
+                schedulerEvents.close();
+            };
             AgentSettings a = settings.agents();
             HttpExecutor http = new HttpExecutor(a.timeout());
             HubAgents agents = HubAgents.start(scheduler, settings.hubId(), a.capacity(), HubAgents.builtIn(

@@ -32,9 +32,11 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
@@ -138,6 +140,25 @@ final class EngineFixture implements AutoCloseable {
             public void outcomeObserved(ActionRecord action) {
                 published.add("remediation.outcome." + action.outcome());
             }
+        };
+    }
+
+    /**
+     * An agent action that says it started ({@code entered}, when given) and then holds until
+     * {@code release} opens (at most 10 s) or its thread is interrupted (a revoked lease).
+     */
+    static BiFunction<String, Map<String, String>, ActionResult> holding(CountDownLatch entered,
+                                                                         CountDownLatch release) {
+        return (action, inputs) -> {
+            if (entered != null) {
+                entered.countDown();
+            }
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ActionResult.done("{}");
         };
     }
 

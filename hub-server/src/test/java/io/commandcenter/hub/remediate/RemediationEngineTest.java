@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -261,14 +260,7 @@ class RemediationEngineTest {
     void manySimultaneousPredictionsOnOneService_startOneRestart_andTheBudgetSendsTheRestToAPerson() throws Exception {
         start().put(AUTO_RESTART.replace("nodes:", "blast_radius:\n  max_per_hour: 2\nnodes:"));
         CountDownLatch release = new CountDownLatch(1);
-        f.devops = (a, in) -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ActionResult.done("{}");
-        };
+        f.devops = EngineFixture.holding(null, release);
 
         for (int i = 0; i < 30; i++) {
             f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
@@ -318,15 +310,7 @@ class RemediationEngineTest {
         start().put(AUTO_RESTART);
         CountDownLatch inRestart = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        f.devops = (a, in) -> {
-            inRestart.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ActionResult.done("{}");
-        };
+        f.devops = EngineFixture.holding(inRestart, release);
         f.raise(EngineFixture.prediction("checkout", 0.93, 0.99, "restart"));
         await().atMost(WAIT).until(() -> inRestart.getCount() == 0);
 
@@ -423,14 +407,7 @@ class RemediationEngineTest {
                     timeout: 300ms
                 """.stripTrailing()));
         CountDownLatch never = new CountDownLatch(1);
-        f.devops = (a, in) -> {
-            try {
-                never.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ActionResult.done("{}");
-        };
+        f.devops = EngineFixture.holding(null, never);
 
         f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
 
@@ -444,15 +421,7 @@ class RemediationEngineTest {
     void cancellingARun_stopsItsTask_andNothingElseStarts() {
         start().put(AUTO_RESTART);
         CountDownLatch inRestart = new CountDownLatch(1);
-        f.devops = (a, in) -> {
-            inRestart.countDown();
-            try {
-                new CountDownLatch(1).await(10, TimeUnit.SECONDS); // interrupted when the lease is revoked
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ActionResult.done("{}");
-        };
+        f.devops = EngineFixture.holding(inRestart, new CountDownLatch(1)); // interrupted when the lease is revoked
         f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
         await().atMost(WAIT).until(() -> inRestart.getCount() == 0);
 
@@ -472,14 +441,7 @@ class RemediationEngineTest {
     void aPersonMayTriggerAWorkflow_butNotTwiceOnTheSameTargetAtOnce() {
         start().put(AUTO_RESTART);
         CountDownLatch release = new CountDownLatch(1);
-        f.devops = (a, in) -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ActionResult.done("{}");
-        };
+        f.devops = EngineFixture.holding(null, release);
 
         RunRecord run = f.engine.trigger(EngineFixture.P, "auto-restart", "", "service", "auth", "ana", "drill");
 
@@ -521,15 +483,7 @@ class RemediationEngineTest {
     void aHubRestartedWhileAnActionWasWithAnAgent_marksTheRunInterrupted_andNeverRunsTheActionTwice() {
         start().put(AUTO_RESTART);
         CountDownLatch inRestart = new CountDownLatch(1);
-        f.devops = (a, in) -> {
-            inRestart.countDown();
-            try {
-                new CountDownLatch(1).await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ActionResult.done("{}");
-        };
+        f.devops = EngineFixture.holding(inRestart, new CountDownLatch(1));
         f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
         await().atMost(WAIT).until(() -> inRestart.getCount() == 0);
 
@@ -571,14 +525,7 @@ class RemediationEngineTest {
     void aWorkflowChangedMidRun_doesNotChangeTheRun_whichStaysPinnedToItsRevision() {
         start().put(AUTO_RESTART);
         CountDownLatch release = new CountDownLatch(1);
-        f.devops = (a, in) -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ActionResult.done("{}");
-        };
+        f.devops = EngineFixture.holding(null, release);
         f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
         await().atMost(WAIT).until(() -> f.runs().size() == 1);
 

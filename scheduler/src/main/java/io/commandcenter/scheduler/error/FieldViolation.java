@@ -15,9 +15,4 @@ public record FieldViolation(String field, String reason, String message) {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(message, "message");
     }
-
-    /** The same violation with its field placed under a parent path ({@code parent.field}). */
-    public FieldViolation under(String parent) {
-        return new FieldViolation(field.isEmpty() ? parent : parent + "." + field, reason, message);
-    }
 }

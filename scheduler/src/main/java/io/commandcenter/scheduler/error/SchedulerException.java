@@ -69,10 +69,4 @@ public final class SchedulerException extends RuntimeException {
     public List<FieldViolation> violations() {
         return violations;
     }
-
-    /** The same error with every field placed under a parent path. */
-    public SchedulerException under(String parent) {
-        return new SchedulerException(kind, reason, getMessage(), metadata,
-                violations.stream().map(v -> v.under(parent)).toList(), getCause());
-    }
 }

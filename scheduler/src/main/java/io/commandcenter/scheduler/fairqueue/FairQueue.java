@@ -3,7 +3,6 @@ package io.commandcenter.scheduler.fairqueue;
 import io.commandcenter.scheduler.wire.WireIn;
 import io.commandcenter.scheduler.wire.WireOut;
 
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -58,9 +57,6 @@ public interface FairQueue {
     QueuedTask get(String taskId);
 
     int size();
-
-    /** Queued tasks per project. */
-    Map<String, Integer> sizes();
 
     /** Forgets idle projects and workflows whose tags no longer matter. */
     void prune();

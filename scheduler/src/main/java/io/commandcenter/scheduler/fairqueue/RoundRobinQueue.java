@@ -4,7 +4,6 @@ import io.commandcenter.scheduler.wire.WireIn;
 import io.commandcenter.scheduler.wire.WireOut;
 
 import java.util.HashMap;
-import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -98,13 +97,6 @@ public final class RoundRobinQueue implements FairQueue {
     @Override
     public int size() {
         return byId.size();
-    }
-
-    @Override
-    public Map<String, Integer> sizes() {
-        Map<String, Integer> sizes = new TreeMap<>();
-        projects.forEach((name, queue) -> sizes.put(name, queue.size()));
-        return sizes;
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.commandcenter.scheduler.wire.WireOut;
 
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -229,22 +228,6 @@ public final class WeightedFairQueue implements FairQueue {
     @Override
     public int size() {
         return byId.size();
-    }
-
-    @Override
-    public Map<String, Integer> sizes() {
-        Map<String, Integer> sizes = new TreeMap<>();
-        projects.forEach((name, p) -> {
-            if (p.size > 0) {
-                sizes.put(name, p.size);
-            }
-        });
-        return sizes;
-    }
-
-    /** The pool-level virtual time. */
-    public double virtualTime() {
-        return virtualTime;
     }
 
     @Override

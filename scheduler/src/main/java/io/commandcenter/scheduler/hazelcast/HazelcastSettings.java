@@ -87,11 +87,6 @@ public record HazelcastSettings(Mode mode, String clusterName, List<String> memb
                 classLoader);
     }
 
-    public HazelcastSettings withBackupCount(int value) {
-        return new HazelcastSettings(mode, clusterName, members, host, port, value, partitionCount, instanceName,
-                classLoader);
-    }
-
     public HazelcastSettings withClassLoader(ClassLoader value) {
         return new HazelcastSettings(mode, clusterName, members, host, port, backupCount, partitionCount, instanceName,
                 value);

@@ -12,6 +12,9 @@ import io.commandcenter.scheduler.targets.TargetGate;
 import io.commandcenter.scheduler.wire.WireIn;
 import io.commandcenter.scheduler.wire.WireOut;
 
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
 /**
  * Registers the scheduler's types with Hazelcast: the stored values through serializers over the
  * pure codecs ({@link PoolCodec} etc.), the entry processors as {@code IdentifiedDataSerializable}.
@@ -28,42 +31,9 @@ final class Serialization {
     }
 
     static void register(SerializationConfig config) {
-        config.addSerializerConfig(new SerializerConfig().setTypeClass(PoolState.class)
-                .setImplementation(new Codec<PoolState>(7101) {
-                    @Override
-                    void write(WireOut out, PoolState value) {
-                        PoolCodec.write(out, value);
-                    }
-
-                    @Override
-                    PoolState read(WireIn in) {
-                        return PoolCodec.read(in);
-                    }
-                }));
-        config.addSerializerConfig(new SerializerConfig().setTypeClass(TargetGate.class)
-                .setImplementation(new Codec<TargetGate>(7102) {
-                    @Override
-                    void write(WireOut out, TargetGate value) {
-                        TargetGate.write(out, value);
-                    }
-
-                    @Override
-                    TargetGate read(WireIn in) {
-                        return TargetGate.read(in);
-                    }
-                }));
-        config.addSerializerConfig(new SerializerConfig().setTypeClass(IdempotencyRecord.class)
-                .setImplementation(new Codec<IdempotencyRecord>(7103) {
-                    @Override
-                    void write(WireOut out, IdempotencyRecord value) {
-                        IdempotencyRecord.write(out, value);
-                    }
-
-                    @Override
-                    IdempotencyRecord read(WireIn in) {
-                        return IdempotencyRecord.read(in);
-                    }
-                }));
+        codec(config, PoolState.class, 7101, PoolCodec::write, PoolCodec::read);
+        codec(config, TargetGate.class, 7102, TargetGate::write, TargetGate::read);
+        codec(config, IdempotencyRecord.class, 7103, IdempotencyRecord::write, IdempotencyRecord::read);
         config.addDataSerializableFactory(FACTORY_ID, classId -> switch (classId) {
             case POOL_PROCESSOR -> new PoolProcessor();
             case GATE_PROCESSOR -> new GateProcessor();
@@ -72,31 +42,24 @@ final class Serialization {
         });
     }
 
-    /** A stream serializer over a pure codec. */
-    private abstract static class Codec<T> implements StreamSerializer<T> {
-        private final int typeId;
+    /** Registers a stream serializer of {@code type} over its pure codec. */
+    private static <T> void codec(SerializationConfig config, Class<T> type, int typeId,
+                                  BiConsumer<WireOut, T> writer, Function<WireIn, T> reader) {
+        config.addSerializerConfig(new SerializerConfig().setTypeClass(type).setImplementation(new StreamSerializer<T>() {
+            @Override
+            public int getTypeId() {
+                return typeId;
+            }
 
-        Codec(int typeId) {
-            this.typeId = typeId;
-        }
+            @Override
+            public void write(ObjectDataOutput out, T value) {
+                writer.accept(new WireOut(out), value);
+            }
 
-        abstract void write(WireOut out, T value);
-
-        abstract T read(WireIn in);
-
-        @Override
-        public int getTypeId() {
-            return typeId;
-        }
-
-        @Override
-        public void write(ObjectDataOutput out, T value) {
-            write(new WireOut(out), value);
-        }
-
-        @Override
-        public T read(ObjectDataInput in) {
-            return read(new WireIn(in));
-        }
+            @Override
+            public T read(ObjectDataInput in) {
+                return reader.apply(new WireIn(in));
+            }
+        }));
     }
 }

@@ -53,21 +53,9 @@ public record PoolConfig(FairQueue.Policy policy, long leaseMillis, long retenti
                 capabilityRetentionMillis, waitingRedriveMillis, weights, anticipation);
     }
 
-    public PoolConfig withAgentSilenceMillis(long value) {
-        return new PoolConfig(policy, leaseMillis, retentionMillis, maxRetained, recentAssignments, perFlowScan,
-                totalScan, maxUnfinishedPerProject, successHalfLifeMillis, value, agentRetentionMillis,
-                capabilityRetentionMillis, waitingRedriveMillis, weights, anticipation);
-    }
-
     public PoolConfig withMaxUnfinishedPerProject(int value) {
         return new PoolConfig(policy, leaseMillis, retentionMillis, maxRetained, recentAssignments, perFlowScan,
                 totalScan, value, successHalfLifeMillis, agentSilenceMillis, agentRetentionMillis,
-                capabilityRetentionMillis, waitingRedriveMillis, weights, anticipation);
-    }
-
-    public PoolConfig withRetained(int value) {
-        return new PoolConfig(policy, leaseMillis, retentionMillis, value, recentAssignments, perFlowScan, totalScan,
-                maxUnfinishedPerProject, successHalfLifeMillis, agentSilenceMillis, agentRetentionMillis,
                 capabilityRetentionMillis, waitingRedriveMillis, weights, anticipation);
     }
 
@@ -75,12 +63,6 @@ public record PoolConfig(FairQueue.Policy policy, long leaseMillis, long retenti
         return new PoolConfig(policy, leaseMillis, retentionMillis, maxRetained, recentAssignments, perFlowScan,
                 totalScan, maxUnfinishedPerProject, successHalfLifeMillis, agentSilenceMillis, agentRetentionMillis,
                 capabilityRetentionMillis, waitingRedriveMillis, weights, value);
-    }
-
-    public PoolConfig withWeights(ScoreWeights value) {
-        return new PoolConfig(policy, leaseMillis, retentionMillis, maxRetained, recentAssignments, perFlowScan,
-                totalScan, maxUnfinishedPerProject, successHalfLifeMillis, agentSilenceMillis, agentRetentionMillis,
-                capabilityRetentionMillis, waitingRedriveMillis, value, anticipation);
     }
 
     public static void write(WireOut out, PoolConfig c) {

@@ -61,14 +61,6 @@ public final class TargetGate {
         return holder;
     }
 
-    public Holder holder() {
-        return holder;
-    }
-
-    public List<Holder> waiters() {
-        return List.copyOf(waiters);
-    }
-
     public boolean isEmpty() {
         return holder == null && waiters.isEmpty();
     }

@@ -49,7 +49,10 @@ public final class JpaModelRepository implements ModelRepository {
 
     @Override
     public void saveArtifact(String name, String version, StoredArtifact artifact) {
-        if (findArtifact(name, version).isPresent()) {
+        long kept = jpa.read(em -> ((Number) em.createNativeQuery("SELECT COUNT(*) FROM model_artifact "
+                + "WHERE name = ? AND version = ?").setParameter(1, name).setParameter(2, version).getSingleResult())
+                .longValue());
+        if (kept > 0) {
             return;
         }
         try {

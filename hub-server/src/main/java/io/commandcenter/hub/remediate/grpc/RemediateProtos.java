@@ -23,7 +23,6 @@ import io.commandcenter.proto.v1.RunState;
 import io.commandcenter.proto.v1.WorkflowRun;
 import io.commandcenter.proto.v1.WorkflowSummary;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -198,9 +197,5 @@ public final class RemediateProtos {
                     .setCompensation(n.compensation()));
         }
         return b.build();
-    }
-
-    static Instant instant(com.google.protobuf.Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 }

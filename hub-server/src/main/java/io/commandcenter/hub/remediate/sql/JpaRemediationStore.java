@@ -116,17 +116,19 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     private boolean hasKey(RunRecord run) {
-        return jpa.read(em -> em.createQuery("SELECT COUNT(r) FROM RunEntity r WHERE r.projectId = :p "
-                        + "AND r.idempotencyKey = :k", Long.class)
-                .setParameter("p", run.project().value()).setParameter("k", run.idempotencyKey()).getSingleResult() > 0);
+        return jpa.read(em -> hasKey(em, run));
+    }
+
+    /** Whether a run with this run's idempotency key is stored in its project. */
+    private static boolean hasKey(EntityManager em, RunRecord run) {
+        return em.createQuery("SELECT COUNT(r) FROM RunEntity r WHERE r.projectId = :p AND r.idempotencyKey = :k",
+                        Long.class)
+                .setParameter("p", run.project().value()).setParameter("k", run.idempotencyKey()).getSingleResult() > 0;
     }
 
     private boolean insert(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
         return jpa.write(em -> {
-            Long existing = em.createQuery("SELECT COUNT(r) FROM RunEntity r WHERE r.projectId = :p "
-                            + "AND r.idempotencyKey = :k", Long.class)
-                    .setParameter("p", run.project().value()).setParameter("k", run.idempotencyKey()).getSingleResult();
-            if (existing > 0) {
+            if (hasKey(em, run)) {
                 return false;
             }
             em.persist(entity(run));
