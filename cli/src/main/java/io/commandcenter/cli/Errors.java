@@ -18,7 +18,7 @@ public final class Errors {
 
     public static String describe(Throwable e) {
         StatusRuntimeException status = statusOf(e);
-        if (status == null && e instanceof io.commandcenter.models.ModelsException m) {
+        if (status == null && e instanceof io.commandcenter.common.error.CommandCenterException m) {
             return m.reason() + ": " + m.getMessage();
         }
         if (status == null) {
@@ -61,7 +61,7 @@ public final class Errors {
         StatusRuntimeException status = statusOf(e);
         if (status == null) {
             return e instanceof IllegalArgumentException || e instanceof java.io.IOException
-                    || e instanceof io.commandcenter.models.ModelsException ? 2 : 1;
+                    || e instanceof io.commandcenter.common.error.CommandCenterException ? 2 : 1;
         }
         return switch (status.getStatus().getCode()) {
             case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE -> 2;

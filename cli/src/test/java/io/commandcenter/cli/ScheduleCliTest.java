@@ -69,6 +69,18 @@ class ScheduleCliTest {
     }
 
     @Test
+    void json_printsEveryField_zerosAndEmptyMapsIncluded() {
+        String p = project();
+        try (TestAgent idle = TestAgent.connect(hub().grpcPort(), p, "idler", "wait")) {
+            Result json = cc("--project", p, "agents", "list", "--type", "idler", "--json");
+
+            assertThat(json.exit()).as(json.err()).isZero();
+            assertThat(json.out().lines()).singleElement().asString()
+                    .contains("\"agentType\":\"idler\"", "\"leased\":0", "\"successRates\":{}");
+        }
+    }
+
+    @Test
     void tasksSubmit_runsOnTheBuiltInNotifier_isIdempotentOnItsKey_andGetAndListShowIt() {
         String p = project();
 

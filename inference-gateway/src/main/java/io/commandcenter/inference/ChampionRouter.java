@@ -1,6 +1,7 @@
 package io.commandcenter.inference;
 
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +29,7 @@ public final class ChampionRouter {
      */
     public Optional<ModelKey> promote(ModelKey key) {
         if (!backend.isLoaded(key)) {
-            throw new ModelsException(ModelsException.Kind.NOT_FOUND, "MODEL_NOT_LOADED", "cannot promote " + key + ": not loaded");
+            throw new CommandCenterException(ErrorKind.NOT_FOUND, "MODEL_NOT_LOADED", "cannot promote " + key + ": not loaded");
         }
         return Optional.ofNullable(champions.put(key.name(), key));
     }
@@ -42,11 +43,11 @@ public final class ChampionRouter {
         ModelKey key = champions.get(name);
         for (int attempt = 0; ; attempt++) {
             if (key == null) {
-                throw new ModelsException(ModelsException.Kind.NOT_FOUND, "NO_CHAMPION", "no champion for model " + name);
+                throw new CommandCenterException(ErrorKind.NOT_FOUND, "NO_CHAMPION", "no champion for model " + name);
             }
             try {
                 return new Scored(key, backend.score(key, rows, rowCount));
-            } catch (ModelsException e) {
+            } catch (CommandCenterException e) {
                 ModelKey now = champions.get(name);
                 if (!"MODEL_NOT_LOADED".equals(e.reason()) || key.equals(now) || attempt > 8) {
                     throw e;

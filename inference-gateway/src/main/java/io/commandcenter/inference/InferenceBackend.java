@@ -9,7 +9,7 @@ import java.util.Set;
  * Implementations are thread-safe: {@link #score} may be called concurrently with itself, with
  * {@link #load} of other versions and with {@link #unload}.
  *
- * <p>Failures are {@link io.commandcenter.models.ModelsException}s:
+ * <p>Failures are {@link io.commandcenter.common.error.CommandCenterException}s:
  * <ul>
  *   <li>{@code load}: INVALID / MODEL_UNREADABLE (not a model the backend can run), INVALID /
  *       MODEL_INPUT_MISMATCH (no input named {@code metadata.inputName()} of shape [N, features]),

@@ -1,7 +1,8 @@
 package io.commandcenter.inference;
 
 import io.commandcenter.inference.explain.Explainer;
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.confidence.ConfidenceCalculator;
 import io.commandcenter.models.confidence.ConfidenceInputs;
@@ -47,18 +48,18 @@ public final class RiskPredictor {
      * @param observations     samples behind the vector ({@code TelemetryFeatureExtractor.minMetricObservations()})
      * @param age              time since the entity's latest sample
      * @param expectedInterval the entity's sampling interval, or null if unknown
-     * @throws ModelsException NOT_FOUND / NO_CHAMPION, INVALID / FEATURES_MISSING when the vector lacks a model feature
+     * @throws CommandCenterException NOT_FOUND / NO_CHAMPION, INVALID / FEATURES_MISSING when the vector lacks a model feature
      */
     public RiskPrediction predict(String modelName, FeatureVector vector, long observations, Duration age, Duration expectedInterval) {
         if (router == null) {
             throw new IllegalStateException("this predictor has no router: score a given ModelKey");
         }
         ModelKey key = router.champion(modelName).orElseThrow(() ->
-                new ModelsException(ModelsException.Kind.NOT_FOUND, "NO_CHAMPION", "no champion for model " + modelName));
+                new CommandCenterException(ErrorKind.NOT_FOUND, "NO_CHAMPION", "no champion for model " + modelName));
         for (int attempt = 0; ; attempt++) {
             try {
                 return predict(key, vector, observations, age, expectedInterval);
-            } catch (ModelsException e) {
+            } catch (CommandCenterException e) {
                 ModelKey now = router.champion(modelName).orElse(key);
                 if (!"MODEL_NOT_LOADED".equals(e.reason()) || now.equals(key) || attempt > 8) {
                     throw e;

@@ -2,9 +2,9 @@ package io.commandcenter.scheduler;
 
 import io.commandcenter.scheduler.agents.AgentLoad;
 import io.commandcenter.scheduler.agents.AgentRegistration;
-import io.commandcenter.scheduler.error.ErrorKind;
-import io.commandcenter.scheduler.error.SchedulerException;
-import io.commandcenter.scheduler.error.Violations;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.Violations;
 import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.leases.LeaseRef;
 import io.commandcenter.scheduler.leases.Revocation;
@@ -118,7 +118,7 @@ public final class AgentConnection implements AutoCloseable {
     public List<Revocation> heartbeat(List<LeaseRef> refs) {
         checkOpen();
         if (refs.size() > 10_000) {
-            throw SchedulerException.invalid("TOO_MANY", "heartbeat.leases", "at most 10000 leases per heartbeat");
+            throw CommandCenterException.invalid("TOO_MANY", "heartbeat.leases", "heartbeat.leases: at most 10000 leases per heartbeat");
         }
         List<Revocation> revoked = scheduler.state().pool(agentType(), scheduler.config(),
                 new PoolOps.Heartbeat(agentId(), refs, scheduler.now()));
@@ -147,7 +147,7 @@ public final class AgentConnection implements AutoCloseable {
         }
         Forms.fraction(v, "progress.fraction", fraction);
         Forms.maxLength(v, "progress.message", message, 1024);
-        v.throwIfAny("INVALID_PROGRESS", "invalid progress");
+        v.throwIfAnyWithSharedReason("INVALID_PROGRESS", "invalid progress");
         Settled settled = scheduler.state().pool(agentType(), scheduler.config(),
                 new PoolOps.Progress(agentId(), taskId, token, fraction, message == null ? "" : message,
                         scheduler.now()));
@@ -176,7 +176,7 @@ public final class AgentConnection implements AutoCloseable {
                     + scheduler.settings().maxPayloadBytes());
         }
         Forms.maxLength(v, "result.error", error, 4096);
-        v.throwIfAny("INVALID_RESULT", "invalid result");
+        v.throwIfAnyWithSharedReason("INVALID_RESULT", "invalid result");
         Settled settled = scheduler.state().pool(agentType(), scheduler.config(), new PoolOps.Complete(agentId(),
                 taskId, token, outcome, outputJson == null ? "" : outputJson, error == null ? "" : error, retryable,
                 scheduler.now()));
@@ -207,9 +207,9 @@ public final class AgentConnection implements AutoCloseable {
         }
         String reason = settled.reason();
         if (reason.equals("TASK_NOT_FOUND")) {
-            throw new SchedulerException(ErrorKind.NOT_FOUND, reason, "no task " + ref.taskId() + " in the "
+            throw new CommandCenterException(ErrorKind.NOT_FOUND, reason, "no task " + ref.taskId() + " in the "
                     + agentType() + " pool", Map.of("task_id", ref.taskId()),
-                    List.of(new io.commandcenter.scheduler.error.FieldViolation(message + ".task_id", reason,
+                    List.of(new io.commandcenter.common.error.FieldViolation(message + ".task_id", reason,
                             "no such task")), null);
         }
         String why = switch (reason) {
@@ -218,9 +218,9 @@ public final class AgentConnection implements AutoCloseable {
             default -> "agent " + agentId() + " does not hold task " + ref.taskId() + " with fencing token "
                     + ref.fencingToken();
         };
-        throw new SchedulerException(ErrorKind.PRECONDITION, reason, why,
+        throw new CommandCenterException(ErrorKind.PRECONDITION, reason, why,
                 Map.of("task_id", ref.taskId(), "fencing_token", Long.toString(ref.fencingToken())),
-                List.of(new io.commandcenter.scheduler.error.FieldViolation(message + ".fencing_token", reason, why)),
+                List.of(new io.commandcenter.common.error.FieldViolation(message + ".fencing_token", reason, why)),
                 null);
     }
 
@@ -235,7 +235,7 @@ public final class AgentConnection implements AutoCloseable {
         try {
             scheduler.state().pool(agentType(), scheduler.config(),
                     new PoolOps.Disconnect(agentId(), sessionId, scheduler.now()));
-        } catch (SchedulerException e) {
+        } catch (CommandCenterException e) {
             // the state is gone (hub stopping): the agent falls silent and is disconnected by the survivors
         }
     }
@@ -263,7 +263,7 @@ public final class AgentConnection implements AutoCloseable {
     }
 
     /** Ends the session from the scheduler's side. */
-    void closeBy(SchedulerException reason) {
+    void closeBy(CommandCenterException reason) {
         if (closed) {
             return;
         }
@@ -274,7 +274,7 @@ public final class AgentConnection implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw SchedulerException.unavailable("SESSION_CLOSED", "this agent session is closed; connect again",
+            throw CommandCenterException.unavailable("SESSION_CLOSED", "this agent session is closed; connect again",
                     null);
         }
     }

@@ -1,6 +1,6 @@
 package io.commandcenter.scheduler;
 
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.leases.Revocation;
 import io.commandcenter.scheduler.pool.Dispatched;
 
@@ -24,5 +24,5 @@ public interface AgentListener {
      * when the agent registered again elsewhere, {@code UNAVAILABLE}/{@code SHUTTING_DOWN} when the
      * hub stops. No further calls follow.
      */
-    void onClosed(SchedulerException reason);
+    void onClosed(CommandCenterException reason);
 }

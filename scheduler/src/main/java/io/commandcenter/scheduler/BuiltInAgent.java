@@ -1,7 +1,7 @@
 package io.commandcenter.scheduler;
 
 import io.commandcenter.scheduler.agents.AgentRegistration;
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.leases.LeaseRef;
 import io.commandcenter.scheduler.leases.Revocation;
 import io.commandcenter.scheduler.pool.Dispatched;
@@ -107,7 +107,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
             report(c, lease, f.getMessage(), f.retryable());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (SchedulerException e) {
+        } catch (CommandCenterException e) {
             LOG.log(Level.WARNING, "result of task {0} refused: {1}", lease.taskId(), e.getMessage());
         } catch (Exception e) {
             report(c, lease, e.toString(), false);
@@ -120,7 +120,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         try {
             c.complete(lease.taskId(), lease.fencingToken(), TaskOutcome.FAILED, "",
                     error == null ? "" : error.length() > 4096 ? error.substring(0, 4096) : error, retryable);
-        } catch (SchedulerException e) {
+        } catch (CommandCenterException e) {
             LOG.log(Level.WARNING, "failure of task {0} refused: {1}", lease.taskId(), e.getMessage());
         }
     }
@@ -139,7 +139,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
             for (Revocation r : c.heartbeat()) {
                 onRevoked(r);
             }
-        } catch (SchedulerException e) {
+        } catch (CommandCenterException e) {
             LOG.log(Level.DEBUG, "heartbeat failed: {0}", e.getMessage());
         }
     }
@@ -153,7 +153,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
     }
 
     @Override
-    public void onClosed(SchedulerException reason) {
+    public void onClosed(CommandCenterException reason) {
         if (heartbeats != null) {
             heartbeats.cancel(false);
         }

@@ -1,7 +1,7 @@
 package io.commandcenter.scheduler;
 
-import io.commandcenter.scheduler.error.ErrorKind;
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.leases.Revocation;
 import io.commandcenter.scheduler.mesh.AgentMessage;
@@ -145,7 +145,7 @@ final class LocalAgents {
         }
     }
 
-    void closeAll(SchedulerException reason) {
+    void closeAll(CommandCenterException reason) {
         for (AgentConnection c : connections.values()) {
             c.closeBy(reason);
         }
@@ -155,8 +155,8 @@ final class LocalAgents {
         return new Key(c.agentType(), c.agentId());
     }
 
-    private static SchedulerException superseded() {
-        return new SchedulerException(ErrorKind.CONTENTION, "SESSION_SUPERSEDED",
+    private static CommandCenterException superseded() {
+        return new CommandCenterException(ErrorKind.CONTENTION, "SESSION_SUPERSEDED",
                 "the agent registered again on another stream; this one is closed");
     }
 }

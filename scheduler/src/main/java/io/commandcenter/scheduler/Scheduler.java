@@ -4,8 +4,8 @@ import io.commandcenter.scheduler.agents.AgentLoad;
 import io.commandcenter.scheduler.agents.AgentRegistration;
 import io.commandcenter.scheduler.agents.AgentView;
 import io.commandcenter.scheduler.capacity.LoadSignal;
-import io.commandcenter.scheduler.error.ErrorKind;
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.events.SchedulerEvents;
 import io.commandcenter.scheduler.leases.Assignment;
@@ -55,7 +55,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * cluster), and every decision is one atomic operation there. Any hub may dispatch any pool and
  * the best agent may sit on any hub; a hub that dies loses nothing but its agents' streams.
  *
- * <p>Failure modes: a state failure surfaces as {@link SchedulerException} UNAVAILABLE
+ * <p>Failure modes: a state failure surfaces as {@link CommandCenterException} UNAVAILABLE
  * ({@code STATE_UNAVAILABLE}); submitting again with the same idempotency key is then safe. Calls
  * after {@link #close()} fail with UNAVAILABLE ({@code SHUTTING_DOWN}). Background work (dispatch,
  * maintenance, federation) logs its failures and carries on. Thread-safe.
@@ -140,7 +140,7 @@ public final class Scheduler implements AutoCloseable {
     /**
      * Queues a task (see {@code ScheduleService.SubmitTask} for the rules).
      *
-     * @throws SchedulerException INVALID ({@code PAYLOAD_TOO_LARGE}, {@code UNKNOWN_CAPABILITY}),
+     * @throws CommandCenterException INVALID ({@code PAYLOAD_TOO_LARGE}, {@code UNKNOWN_CAPABILITY}),
      *         CONFLICT ({@code IDEMPOTENCY_KEY_REUSED}, {@code IDEMPOTENCY_KEY_USED}), EXHAUSTED
      *         ({@code QUEUE_FULL}), UNAVAILABLE
      */
@@ -148,7 +148,7 @@ public final class Scheduler implements AutoCloseable {
         checkOpen();
         int size = spec.inputsJson().getBytes(StandardCharsets.UTF_8).length;
         if (size > settings.maxPayloadBytes()) {
-            throw SchedulerException.invalid("PAYLOAD_TOO_LARGE", "inputs", "inputs are " + size
+            throw CommandCenterException.invalid("PAYLOAD_TOO_LARGE", "inputs", "inputs: inputs are " + size
                     + " bytes, at most " + settings.maxPayloadBytes());
         }
         TaskSpec resolved = spec.placement() == Placement.DEFAULT ? spec.withPlacement(settings.placement()) : spec;
@@ -164,7 +164,7 @@ public final class Scheduler implements AutoCloseable {
             IdempotencyRecord existing = state.reserveKey(key, record, ttl);
             if (existing != null) {
                 if (!existing.fingerprint().equals(record.fingerprint())) {
-                    throw new SchedulerException(ErrorKind.CONFLICT, "IDEMPOTENCY_KEY_REUSED", "idempotency key '"
+                    throw new CommandCenterException(ErrorKind.CONFLICT, "IDEMPOTENCY_KEY_REUSED", "idempotency key '"
                             + resolved.idempotencyKey() + "' was used for another task (" + existing.taskId() + ")",
                             Map.of("task_id", existing.taskId()), List.of(), null);
                 }
@@ -173,7 +173,7 @@ public final class Scheduler implements AutoCloseable {
                     return new SubmitResult(found, false);
                 }
                 if (existing.enqueued()) {
-                    throw new SchedulerException(ErrorKind.CONFLICT, "IDEMPOTENCY_KEY_USED", "idempotency key '"
+                    throw new CommandCenterException(ErrorKind.CONFLICT, "IDEMPOTENCY_KEY_USED", "idempotency key '"
                             + resolved.idempotencyKey() + "' was used for task " + existing.taskId()
                             + ", which is no longer retained", Map.of("task_id", existing.taskId()), List.of(), null);
                 }
@@ -186,9 +186,9 @@ public final class Scheduler implements AutoCloseable {
         Enqueued enqueued = state.pool(type, config, new PoolOps.Enqueue(taskId, resolved, settings.hubId(),
                 effectivePriority(resolved), weight, resolved.exclusiveTarget(), now()));
         switch (enqueued.status()) {
-            case UNKNOWN_CAPABILITY -> throw SchedulerException.invalid("UNKNOWN_CAPABILITY", "capability",
-                    "no agent of the cluster declares " + resolved.capability() + " (connect one first)");
-            case QUEUE_FULL -> throw SchedulerException.exhausted("QUEUE_FULL", "project " + project + " already has "
+            case UNKNOWN_CAPABILITY -> throw CommandCenterException.invalid("UNKNOWN_CAPABILITY", "capability",
+                    "capability: no agent of the cluster declares " + resolved.capability() + " (connect one first)");
+            case QUEUE_FULL -> throw CommandCenterException.exhausted("QUEUE_FULL", "project " + project + " already has "
                     + settings.maxUnfinishedPerProject() + " unfinished tasks for agent type " + type);
             case EXISTS, CREATED -> {
                 // go on
@@ -212,7 +212,7 @@ public final class Scheduler implements AutoCloseable {
     /**
      * A task of the project.
      *
-     * @throws SchedulerException INVALID (malformed id), NOT_FOUND ({@code TASK_NOT_FOUND}), UNAVAILABLE
+     * @throws CommandCenterException INVALID (malformed id), NOT_FOUND ({@code TASK_NOT_FOUND}), UNAVAILABLE
      */
     public Task get(String project, String taskId) {
         checkOpen();
@@ -220,7 +220,7 @@ public final class Scheduler implements AutoCloseable {
         for (Task task : state.pools(config, new PoolOps.GetTask(project, taskId)).values()) {
             return task;
         }
-        throw new SchedulerException(ErrorKind.NOT_FOUND, "TASK_NOT_FOUND", "no task " + taskId + " in project "
+        throw new CommandCenterException(ErrorKind.NOT_FOUND, "TASK_NOT_FOUND", "no task " + taskId + " in project "
                 + project, Map.of("task_id", taskId), List.of(), null);
     }
 
@@ -228,7 +228,7 @@ public final class Scheduler implements AutoCloseable {
      * Tasks of the project, newest first. {@code cursor} is "" for the first page, else the
      * {@link Page#nextCursor()} of the previous page (an opaque {@code millis:id}).
      *
-     * @throws SchedulerException INVALID ({@code INVALID_PAGE_TOKEN}), UNAVAILABLE
+     * @throws CommandCenterException INVALID ({@code INVALID_PAGE_TOKEN}), UNAVAILABLE
      */
     public Page<Task> tasks(String project, java.util.Set<io.commandcenter.scheduler.task.TaskState> states,
                             Capability capability, String workflow, int limit, String cursor) {
@@ -241,7 +241,7 @@ public final class Scheduler implements AutoCloseable {
                 before = Long.parseLong(cursor.substring(0, colon));
                 beforeId = cursor.substring(colon + 1);
             } catch (RuntimeException e) {
-                throw SchedulerException.invalid("INVALID_PAGE_TOKEN", "page_token", "malformed page token");
+                throw CommandCenterException.invalid("INVALID_PAGE_TOKEN", "page_token", "page_token: malformed page token");
             }
         }
         TaskQuery query = new TaskQuery(project, states, capability == null ? null : capability.action(), workflow,
@@ -263,7 +263,7 @@ public final class Scheduler implements AutoCloseable {
      * Cancels a task: a queued or waiting task leaves the queue, an assigned task's lease is
      * revoked (its agent is told), later results for it are refused.
      *
-     * @throws SchedulerException NOT_FOUND, PRECONDITION ({@code TASK_FINISHED}), UNAVAILABLE
+     * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code TASK_FINISHED}), UNAVAILABLE
      */
     public Task cancel(String project, String taskId, String reason) {
         Task task = get(project, taskId);
@@ -273,10 +273,10 @@ public final class Scheduler implements AutoCloseable {
         switch (settled.status()) {
             case REJECTED -> {
                 if (settled.reason().equals("TASK_FINISHED")) {
-                    throw SchedulerException.precondition("TASK_FINISHED", "task_id", "task " + taskId
+                    throw CommandCenterException.precondition("TASK_FINISHED", "task_id", "task " + taskId
                             + " already finished (" + settled.task().state() + ")");
                 }
-                throw new SchedulerException(ErrorKind.NOT_FOUND, "TASK_NOT_FOUND", "no task " + taskId
+                throw new CommandCenterException(ErrorKind.NOT_FOUND, "TASK_NOT_FOUND", "no task " + taskId
                         + " in project " + project, Map.of("task_id", taskId), List.of(), null);
             }
             case DUPLICATE -> {
@@ -311,7 +311,7 @@ public final class Scheduler implements AutoCloseable {
                 beforeType = parts[1];
                 beforeToken = Long.parseLong(parts[2]);
             } catch (RuntimeException e) {
-                throw SchedulerException.invalid("INVALID_PAGE_TOKEN", "page_token", "malformed page token");
+                throw CommandCenterException.invalid("INVALID_PAGE_TOKEN", "page_token", "page_token: malformed page token");
             }
         }
         AssignmentQuery query = new AssignmentQuery(project, taskId, agentId, before, beforeType, beforeToken,
@@ -352,7 +352,7 @@ public final class Scheduler implements AutoCloseable {
      * Connects an agent to this hub: registers it (superseding an earlier session of the same
      * agent anywhere, keeping its leases) and starts delivering assignments to the listener.
      *
-     * @throws SchedulerException UNAVAILABLE
+     * @throws CommandCenterException UNAVAILABLE
      */
     public AgentConnection connect(AgentRegistration registration, AgentListener listener) {
         checkOpen();
@@ -390,7 +390,7 @@ public final class Scheduler implements AutoCloseable {
     /** Sets a project's weight (> 0) on every hub, for the tasks charged from now on. */
     public void setProjectWeight(String project, double weight) {
         if (!Forms.isProject(project) || !(weight > 0) || !Double.isFinite(weight)) {
-            throw SchedulerException.invalid("OUT_OF_RANGE", "weight", "a project id and a finite weight > 0");
+            throw CommandCenterException.invalid("OUT_OF_RANGE", "weight", "weight: a project id and a finite weight > 0");
         }
         state.setWeight(project, weight);
         state.pools(config, new PoolOps.SetWeight(project, weight));
@@ -447,7 +447,7 @@ public final class Scheduler implements AutoCloseable {
         }
         dispatcher.close();
         publisher.close();
-        agents.closeAll(SchedulerException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null));
+        agents.closeAll(CommandCenterException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null));
         for (AutoCloseable s : subscriptions) {
             try {
                 s.close();
@@ -597,17 +597,17 @@ public final class Scheduler implements AutoCloseable {
 
     private void checkTaskId(String taskId) {
         if (taskId == null || taskId.isEmpty()) {
-            throw SchedulerException.invalid("REQUIRED", "task_id", "task_id is required");
+            throw CommandCenterException.invalid("REQUIRED", "task_id", "task_id: task_id is required");
         }
         if (!Forms.TASK_ID.matcher(taskId).matches()) {
-            throw SchedulerException.invalid("BAD_FORMAT", "task_id", "not a task id: '" + Forms.abbreviate(taskId)
+            throw CommandCenterException.invalid("BAD_FORMAT", "task_id", "task_id: not a task id: '" + Forms.abbreviate(taskId)
                     + "'");
         }
     }
 
     private void checkOpen() {
         if (closed) {
-            throw SchedulerException.unavailable("SHUTTING_DOWN", "the scheduler is stopping", null);
+            throw CommandCenterException.unavailable("SHUTTING_DOWN", "the scheduler is stopping", null);
         }
     }
 

@@ -4,8 +4,8 @@ import io.commandcenter.scheduler.agents.AgentLoad;
 import io.commandcenter.scheduler.agents.AgentRegistration;
 import io.commandcenter.scheduler.agents.AgentState;
 import io.commandcenter.scheduler.agents.AgentView;
-import io.commandcenter.scheduler.error.ErrorKind;
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.leases.Assignment;
 import io.commandcenter.scheduler.leases.LeaseRef;
@@ -275,7 +275,7 @@ public abstract class AbstractSchedulerContractTest {
 
         CLOCK.advance(Duration.ofSeconds(31));
 
-        assertThatThrownBy(() -> slow.succeed(first)).isInstanceOfSatisfying(SchedulerException.class, e -> {
+        assertThatThrownBy(() -> slow.succeed(first)).isInstanceOfSatisfying(CommandCenterException.class, e -> {
             assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION);
             assertThat(e.reason()).isEqualTo("LEASE_EXPIRED");
             assertThat(e.violations()).singleElement()
@@ -283,7 +283,7 @@ public abstract class AbstractSchedulerContractTest {
         });
         hub.runPending();
         Dispatched second = slow.drain().get(0);
-        assertThatThrownBy(() -> slow.succeed(first)).isInstanceOfSatisfying(SchedulerException.class,
+        assertThatThrownBy(() -> slow.succeed(first)).isInstanceOfSatisfying(CommandCenterException.class,
                 e -> assertThat(e.reason()).isEqualTo("LEASE_NOT_HELD"));
         assertThat(slow.succeed(second).state()).isEqualTo(TaskState.SUCCEEDED);
         assertThat(hub.get(P, first.assignment().taskId()).result().agentId()).isEqualTo("slow");
@@ -330,12 +330,12 @@ public abstract class AbstractSchedulerContractTest {
         hub.runPending();
         Dispatched work = holder.drain().get(0);
 
-        assertThatThrownBy(() -> intruder.succeed(work)).isInstanceOfSatisfying(SchedulerException.class, e -> {
+        assertThatThrownBy(() -> intruder.succeed(work)).isInstanceOfSatisfying(CommandCenterException.class, e -> {
             assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION);
             assertThat(e.reason()).isEqualTo("LEASE_NOT_HELD");
         });
         assertThatThrownBy(() -> intruder.connection.complete("t-nope", 1, TaskOutcome.SUCCEEDED, "", "", false))
-                .isInstanceOfSatisfying(SchedulerException.class,
+                .isInstanceOfSatisfying(CommandCenterException.class,
                         e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
         assertThat(holder.succeed(work).state()).isEqualTo(TaskState.SUCCEEDED);
     }
@@ -461,7 +461,7 @@ public abstract class AbstractSchedulerContractTest {
         hub.submit(restart().withIdempotencyKey("k1"));
 
         assertThatThrownBy(() -> hub.submit(restart().withIdempotencyKey("k1").withPriority(9)))
-                .isInstanceOfSatisfying(SchedulerException.class, e -> {
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
                     assertThat(e.reason()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
                 });
@@ -482,7 +482,7 @@ public abstract class AbstractSchedulerContractTest {
         assertThat(cancelled.state()).isEqualTo(TaskState.CANCELLED);
         eventually(() -> assertThat(devops.revoked).singleElement()
                 .satisfies(r -> assertThat(r.reason()).isEqualTo("CANCELLED")));
-        assertThatThrownBy(() -> devops.succeed(work)).isInstanceOfSatisfying(SchedulerException.class,
+        assertThatThrownBy(() -> devops.succeed(work)).isInstanceOfSatisfying(CommandCenterException.class,
                 e -> assertThat(e.reason()).isEqualTo("TASK_CANCELLED"));
         assertThat(hub.cancel(P, task.id(), "again").state()).isEqualTo(TaskState.CANCELLED);
     }
@@ -495,7 +495,7 @@ public abstract class AbstractSchedulerContractTest {
         hub.runPending();
         devops.succeed(devops.drain().get(0));
 
-        assertThatThrownBy(() -> hub.cancel(P, task.id(), "")).isInstanceOfSatisfying(SchedulerException.class, e -> {
+        assertThatThrownBy(() -> hub.cancel(P, task.id(), "")).isInstanceOfSatisfying(CommandCenterException.class, e -> {
             assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION);
             assertThat(e.reason()).isEqualTo("TASK_FINISHED");
         });
@@ -507,10 +507,10 @@ public abstract class AbstractSchedulerContractTest {
         agent(hub, "devops-1", 1, "restart");
         Task task = hub.submit(restart()).task();
 
-        assertThatThrownBy(() -> hub.get("billing", task.id())).isInstanceOfSatisfying(SchedulerException.class,
+        assertThatThrownBy(() -> hub.get("billing", task.id())).isInstanceOfSatisfying(CommandCenterException.class,
                 e -> assertThat(e.reason()).isEqualTo("TASK_NOT_FOUND"));
         assertThatThrownBy(() -> hub.cancel("billing", task.id(), "")).isInstanceOfSatisfying(
-                SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+                CommandCenterException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
     }
 
     @Test
@@ -519,7 +519,7 @@ public abstract class AbstractSchedulerContractTest {
         TestAgent devops = agent(hub, "devops-1", 1, "restart");
 
         assertThatThrownBy(() -> hub.submit(TaskSpec.of(P, "devops.reboot")))
-                .isInstanceOfSatisfying(SchedulerException.class, e -> {
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> {
                     assertThat(e.reason()).isEqualTo("UNKNOWN_CAPABILITY");
                     assertThat(e.violations()).singleElement().satisfies(v -> assertThat(v.field()).isEqualTo("capability"));
                 });
@@ -534,7 +534,7 @@ public abstract class AbstractSchedulerContractTest {
         hub.submit(restart());
         hub.submit(restart());
 
-        assertThatThrownBy(() -> hub.submit(restart())).isInstanceOfSatisfying(SchedulerException.class,
+        assertThatThrownBy(() -> hub.submit(restart())).isInstanceOfSatisfying(CommandCenterException.class,
                 e -> assertThat(e.reason()).isEqualTo("QUEUE_FULL"));
         assertThat(hub.submit(TaskSpec.of("billing", "devops.restart")).created()).isTrue();
     }
@@ -545,7 +545,7 @@ public abstract class AbstractSchedulerContractTest {
         agent(hub, "devops-1", 1, "restart");
 
         assertThatThrownBy(() -> hub.submit(restart().withInputs("{\"x\":\"" + "y".repeat(200) + "\"}")))
-                .isInstanceOfSatisfying(SchedulerException.class, e -> {
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> {
                     assertThat(e.reason()).isEqualTo("PAYLOAD_TOO_LARGE");
                     assertThat(e.violations().get(0).field()).isEqualTo("inputs");
                 });

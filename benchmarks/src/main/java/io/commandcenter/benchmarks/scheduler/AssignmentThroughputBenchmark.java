@@ -6,7 +6,7 @@ import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.SchedulerSettings;
 import io.commandcenter.scheduler.agents.AgentLoad;
 import io.commandcenter.scheduler.agents.AgentRegistration;
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.fairqueue.FairQueue;
 import io.commandcenter.scheduler.leases.Revocation;
 import io.commandcenter.scheduler.pool.Dispatched;
@@ -199,7 +199,7 @@ public final class AssignmentThroughputBenchmark {
                                                     .fencingToken(), TaskOutcome.SUCCEEDED, "", "", false);
                                             finished.incrementAndGet();
                                             hub.submit(TaskSpec.of(work.assignment().project(), pool + ".run"));
-                                        } catch (SchedulerException e) {
+                                        } catch (CommandCenterException e) {
                                             // closing at the end of the run
                                         }
                                     });
@@ -210,7 +210,7 @@ public final class AssignmentThroughputBenchmark {
                                 }
 
                                 @Override
-                                public void onClosed(SchedulerException reason) {
+                                public void onClosed(CommandCenterException reason) {
                                 }
                             });
                 }
@@ -266,7 +266,7 @@ public final class AssignmentThroughputBenchmark {
             }
 
             @Override
-            public void onClosed(SchedulerException reason) {
+            public void onClosed(CommandCenterException reason) {
             }
         };
     }

@@ -5,7 +5,7 @@ import io.commandcenter.scheduler.AgentListener;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.SchedulerSettings;
 import io.commandcenter.scheduler.agents.AgentRegistration;
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.leases.Revocation;
 import io.commandcenter.scheduler.pool.Dispatched;
 import io.commandcenter.scheduler.task.TaskOutcome;
@@ -137,7 +137,7 @@ public final class FailoverBenchmark {
                                             executions.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
                                             self[0].complete(id, work.assignment().fencingToken(),
                                                     TaskOutcome.SUCCEEDED, "", "", false);
-                                        } catch (SchedulerException e) {
+                                        } catch (CommandCenterException e) {
                                             // fenced: counted by the duplicate check if it ran twice
                                         } finally {
                                             inFlight.decrementAndGet();
@@ -150,7 +150,7 @@ public final class FailoverBenchmark {
                                 }
 
                                 @Override
-                                public void onClosed(SchedulerException reason) {
+                                public void onClosed(CommandCenterException reason) {
                                 }
                             });
                     // full while the backlog is submitted, so the kill finds work queued as well as leased

@@ -5,7 +5,7 @@ import io.commandcenter.scheduler.AgentListener;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.SchedulerSettings;
 import io.commandcenter.scheduler.agents.AgentRegistration;
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.fairqueue.FairQueue;
 import io.commandcenter.scheduler.leases.Revocation;
 import io.commandcenter.scheduler.mesh.InMemoryMesh;
@@ -162,7 +162,7 @@ public final class FairnessBenchmark {
                 }
 
                 @Override
-                public void onClosed(SchedulerException reason) {
+                public void onClosed(CommandCenterException reason) {
                 }
             }));
         }

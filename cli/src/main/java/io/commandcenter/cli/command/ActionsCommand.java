@@ -1,8 +1,8 @@
 package io.commandcenter.cli.command;
 
+import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.cli.Cc;
 import io.commandcenter.cli.HubConnection;
-import io.commandcenter.cli.Json;
 import io.commandcenter.proto.v1.ListPredictionActionsRequest;
 import io.commandcenter.proto.v1.ListPredictionActionsResponse;
 import io.commandcenter.proto.v1.PredictionAction;
@@ -63,7 +63,7 @@ public final class ActionsCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                actions.forEach(a -> out.println(Json.of(a)));
+                actions.forEach(a -> out.println(ProtoJson.print(a)));
                 return 0;
             }
             if (actions.isEmpty()) {

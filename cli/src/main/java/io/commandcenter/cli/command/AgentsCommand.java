@@ -1,8 +1,8 @@
 package io.commandcenter.cli.command;
 
+import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.cli.Cc;
 import io.commandcenter.cli.HubConnection;
-import io.commandcenter.cli.Json;
 import io.commandcenter.proto.v1.Agent;
 import io.commandcenter.proto.v1.AgentPool;
 import io.commandcenter.proto.v1.ListAgentsRequest;
@@ -52,7 +52,7 @@ public final class AgentsCommand {
             ListAgentsResponse response = fetch(parent, type);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                response.getAgentsList().forEach(a -> out.println(Json.of(a)));
+                response.getAgentsList().forEach(a -> out.println(ProtoJson.print(a)));
                 return 0;
             }
             if (response.getAgentsCount() == 0) {
@@ -94,7 +94,7 @@ public final class AgentsCommand {
             ListAgentsResponse response = fetch(parent, type);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                response.getPoolsList().forEach(p -> out.println(Json.of(p)));
+                response.getPoolsList().forEach(p -> out.println(ProtoJson.print(p)));
                 return 0;
             }
             pools(response).print(out);

@@ -1,9 +1,9 @@
 package io.commandcenter.cli.command;
 
+import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.cli.Cc;
 import io.commandcenter.cli.Errors;
 import io.commandcenter.cli.HubConnection;
-import io.commandcenter.cli.Json;
 import io.commandcenter.proto.v1.Approval;
 import io.commandcenter.proto.v1.ApprovalState;
 import io.commandcenter.proto.v1.ApproveRequest;
@@ -67,7 +67,7 @@ public final class ApprovalsCommand implements Callable<Integer> {
             List<Approval> pending = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
                     .listApprovals(ListApprovalsRequest.newBuilder().setPageSize(500).build()).getApprovalsList();
             if (json) {
-                pending.forEach(a -> out.println(Json.of(a)));
+                pending.forEach(a -> out.println(ProtoJson.print(a)));
                 return 0;
             }
             if (pending.isEmpty()) {
@@ -255,7 +255,7 @@ public final class ApprovalsCommand implements Callable<Integer> {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                approvals.forEach(a -> out.println(Json.of(a)));
+                approvals.forEach(a -> out.println(ProtoJson.print(a)));
                 return 0;
             }
             if (approvals.isEmpty()) {
@@ -290,7 +290,7 @@ public final class ApprovalsCommand implements Callable<Integer> {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.of(a));
+                out.println(ProtoJson.print(a));
                 return 0;
             }
             card(out, a, Instant.now());

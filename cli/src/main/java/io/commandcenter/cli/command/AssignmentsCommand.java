@@ -1,8 +1,8 @@
 package io.commandcenter.cli.command;
 
+import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.cli.Cc;
 import io.commandcenter.cli.HubConnection;
-import io.commandcenter.cli.Json;
 import io.commandcenter.proto.v1.Assignment;
 import io.commandcenter.proto.v1.AssignmentScore;
 import io.commandcenter.proto.v1.Delegation;
@@ -83,7 +83,7 @@ public final class AssignmentsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            assignments.forEach(a -> out.println(Json.of(a)));
+            assignments.forEach(a -> out.println(ProtoJson.print(a)));
             return 0;
         }
         if (assignments.isEmpty()) {
@@ -118,11 +118,11 @@ public final class AssignmentsCommand implements Callable<Integer> {
                             message.getDropped().getCount());
                     case ASSIGNMENT -> {
                         seen++;
-                        out.println(json ? Json.of(message.getAssignment()) : line(message.getAssignment()));
+                        out.println(json ? ProtoJson.print(message.getAssignment()) : line(message.getAssignment()));
                     }
                     case DELEGATION -> {
                         seen++;
-                        out.println(json ? Json.of(message.getDelegation()) : line(message.getDelegation()));
+                        out.println(json ? ProtoJson.print(message.getDelegation()) : line(message.getDelegation()));
                     }
                     default -> {
                     }

@@ -1,8 +1,8 @@
 package io.commandcenter.cli.command;
 
+import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.cli.Cc;
 import io.commandcenter.cli.HubConnection;
-import io.commandcenter.cli.Json;
 import io.commandcenter.proto.v1.Autonomy;
 import io.commandcenter.proto.v1.GetAutonomyRequest;
 import io.commandcenter.proto.v1.GetAutonomyResponse;
@@ -40,7 +40,7 @@ public final class AutonomyCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.of(response));
+            out.println(ProtoJson.print(response));
             return 0;
         }
         out.printf("automatic    %s%n", response.getAutomatic() ? "yes: predictions may start runs on their own"
@@ -68,7 +68,7 @@ public final class AutonomyCommand implements Callable<Integer> {
         PrintWriter out = parent.spec.commandLine().getOut();
         Autonomy a = response.getAutonomy();
         if (json) {
-            out.println(Json.of(response));
+            out.println(ProtoJson.print(response));
             return 0;
         }
         out.printf("automatic actions %s %s by %s%s%n", a.getPaused() ? "PAUSED" : "resumed",

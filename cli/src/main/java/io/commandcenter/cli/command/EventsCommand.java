@@ -1,9 +1,9 @@
 package io.commandcenter.cli.command;
 
+import io.commandcenter.common.proto.ProtoJson;
 import com.google.protobuf.Struct;
 import io.commandcenter.cli.Cc;
 import io.commandcenter.cli.HubConnection;
-import io.commandcenter.cli.Json;
 import io.commandcenter.proto.v1.Event;
 import io.commandcenter.proto.v1.EventServiceGrpc;
 import io.commandcenter.proto.v1.SubscribeRequest;
@@ -53,7 +53,7 @@ public final class EventsCommand implements Callable<Integer> {
                             message.getDropped().getCount(), message.getDropped().getTotal());
                     case EVENT -> {
                         seen++;
-                        out.println(json ? Json.of(message.getEvent()) : line(message.getEvent()));
+                        out.println(json ? ProtoJson.print(message.getEvent()) : line(message.getEvent()));
                     }
                     default -> {
                     }
@@ -70,6 +70,6 @@ public final class EventsCommand implements Callable<Integer> {
     }
 
     private static String compact(Struct payload) {
-        return Json.of(payload);
+        return ProtoJson.print(payload);
     }
 }

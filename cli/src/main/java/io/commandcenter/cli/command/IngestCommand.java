@@ -1,5 +1,6 @@
 package io.commandcenter.cli.command;
 
+import io.commandcenter.common.json.Json;
 import io.commandcenter.cli.Cc;
 import io.commandcenter.cli.HubConnection;
 import io.commandcenter.cli.csv.CsvReader;
@@ -211,10 +212,10 @@ public final class IngestCommand implements Callable<Integer> {
             if (json) {
                 StringBuilder reasons = new StringBuilder();
                 byReason.forEach((k, v) -> reasons.append(reasons.length() == 0 ? "" : ",")
-                        .append(io.commandcenter.cli.Json.quote(k)).append(':').append(v));
+                        .append(Json.quote(k)).append(':').append(v));
                 StringBuilder lines = new StringBuilder();
-                shown.forEach(s -> lines.append(lines.length() == 0 ? "" : ",").append(io.commandcenter.cli.Json.quote(s)));
-                out.println("{\"file\":" + io.commandcenter.cli.Json.quote(file.toString()) + ",\"rows\":" + rows
+                shown.forEach(s -> lines.append(lines.length() == 0 ? "" : ",").append(Json.quote(s)));
+                out.println("{\"file\":" + Json.quote(file.toString()) + ",\"rows\":" + rows
                         + ",\"accepted\":" + accepted + ",\"duplicates\":" + duplicates + ",\"rejected\":" + rejected()
                         + ",\"rejectedByReason\":{" + reasons + "},\"rejections\":[" + lines + "]}");
                 return;

@@ -1,8 +1,8 @@
 package io.commandcenter.cli.command;
 
+import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.cli.Cc;
 import io.commandcenter.cli.HubConnection;
-import io.commandcenter.cli.Json;
 import io.commandcenter.proto.v1.ListModelsRequest;
 import io.commandcenter.proto.v1.Model;
 import io.commandcenter.proto.v1.ModelRegistryServiceGrpc;
@@ -52,7 +52,7 @@ public final class ModelsCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                models.forEach(m -> out.println(Json.of(m)));
+                models.forEach(m -> out.println(ProtoJson.print(m)));
                 return 0;
             }
             out.printf("%-18s %-9s %-11s %-8s %9s %6s %6s %6s  %s%n", "NAME", "VERSION", "TYPE", "CHAMPION", "THRESHOLD",

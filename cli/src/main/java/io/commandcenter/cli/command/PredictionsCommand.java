@@ -1,8 +1,8 @@
 package io.commandcenter.cli.command;
 
+import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.cli.Cc;
 import io.commandcenter.cli.HubConnection;
-import io.commandcenter.cli.Json;
 import io.commandcenter.proto.v1.Factor;
 import io.commandcenter.proto.v1.GetPredictionRequest;
 import io.commandcenter.proto.v1.ListPredictionsRequest;
@@ -78,7 +78,7 @@ public final class PredictionsCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                predictions.forEach(p -> out.println(Json.of(p)));
+                predictions.forEach(p -> out.println(ProtoJson.print(p)));
                 return 0;
             }
             if (predictions.isEmpty()) {
@@ -120,7 +120,7 @@ public final class PredictionsCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.of(p));
+                out.println(ProtoJson.print(p));
                 return 0;
             }
             out.printf(Locale.ROOT, "prediction   %s%n", p.getPredictionId());

@@ -1,8 +1,8 @@
 package io.commandcenter.cli.command;
 
+import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.cli.Cc;
 import io.commandcenter.cli.HubConnection;
-import io.commandcenter.cli.Json;
 import io.commandcenter.proto.v1.CancelWorkflowRunRequest;
 import io.commandcenter.proto.v1.GetWorkflowRunRequest;
 import io.commandcenter.proto.v1.ListPredictionActionsRequest;
@@ -88,7 +88,7 @@ public final class RunsCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                runs.forEach(r -> out.println(Json.of(r)));
+                runs.forEach(r -> out.println(ProtoJson.print(r)));
                 return 0;
             }
             if (runs.isEmpty()) {
@@ -132,7 +132,7 @@ public final class RunsCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.of(run));
+                out.println(ProtoJson.print(run));
                 return 0;
             }
             print(out, run, decision);

@@ -1,9 +1,9 @@
 package io.commandcenter.cli.command;
 
+import io.commandcenter.common.proto.ProtoJson;
 import com.google.protobuf.Timestamp;
 import io.commandcenter.cli.Cc;
 import io.commandcenter.cli.HubConnection;
-import io.commandcenter.cli.Json;
 import io.commandcenter.proto.v1.HealthSample;
 import io.commandcenter.proto.v1.ListHealthSamplesRequest;
 import io.commandcenter.proto.v1.ListHealthSamplesResponse;
@@ -83,7 +83,7 @@ public final class SamplesCommand {
                 } while (!token.isEmpty() && samples.size() < limit);
             }
             if (json) {
-                samples.forEach(s -> out.println(Json.of(s)));
+                samples.forEach(s -> out.println(ProtoJson.print(s)));
             } else {
                 print(out, samples);
             }

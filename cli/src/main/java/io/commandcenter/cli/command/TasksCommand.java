@@ -1,10 +1,10 @@
 package io.commandcenter.cli.command;
 
+import io.commandcenter.common.proto.ProtoJson;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.commandcenter.cli.Cc;
 import io.commandcenter.cli.HubConnection;
-import io.commandcenter.cli.Json;
 import io.commandcenter.proto.v1.Assignment;
 import io.commandcenter.proto.v1.CancelTaskRequest;
 import io.commandcenter.proto.v1.GetTaskRequest;
@@ -92,7 +92,7 @@ public final class TasksCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.of(response));
+                out.println(ProtoJson.print(response));
                 return 0;
             }
             ScheduledTask t = response.getTask();
@@ -146,7 +146,7 @@ public final class TasksCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                tasks.forEach(t -> out.println(Json.of(t)));
+                tasks.forEach(t -> out.println(ProtoJson.print(t)));
                 return 0;
             }
             if (tasks.isEmpty()) {
@@ -189,7 +189,7 @@ public final class TasksCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.of(t));
+                out.println(ProtoJson.print(t));
                 return 0;
             }
             out.printf("task         %s (project %s)%n", t.getTaskId(), t.getProjectId());
@@ -198,7 +198,7 @@ public final class TasksCommand {
             out.printf("workflow     %s%s%n", t.getWorkflow(), t.getWorkflowRunId().isEmpty() ? ""
                     : "  run " + t.getWorkflowRunId() + "  node " + t.getNodeId());
             out.printf("target       %s%s%n", Text.entity(t.getTarget()), t.getExclusiveTarget() ? " (exclusive)" : "");
-            out.printf("inputs       %s%n", t.hasInputs() ? Json.of(t.getInputs()) : "{}");
+            out.printf("inputs       %s%n", t.hasInputs() ? ProtoJson.print(t.getInputs()) : "{}");
             out.printf(Locale.ROOT, "priority     %d (effective %.2f), cost %s%n", t.getPriority(),
                     t.getEffectivePriority(), SamplesCommand.fmt(t.getCost()));
             if (t.hasPrediction()) {
@@ -228,7 +228,7 @@ public final class TasksCommand {
                 out.printf("result       %s by %s at %s%n", Text.name(r.getOutcome(), "TASK_OUTCOME_"),
                         Text.orDash(r.getAgentId()), Text.time(r.getFinishTime()));
                 if (r.hasOutput() && r.getOutput().getFieldsCount() > 0) {
-                    out.printf("output       %s%n", Json.of(r.getOutput()));
+                    out.printf("output       %s%n", ProtoJson.print(r.getOutput()));
                 }
                 if (!r.getError().isEmpty()) {
                     out.printf("error        %s%n", r.getError());

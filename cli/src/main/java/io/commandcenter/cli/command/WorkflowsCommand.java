@@ -1,10 +1,10 @@
 package io.commandcenter.cli.command;
 
+import io.commandcenter.common.proto.ProtoJson;
 import com.google.rpc.BadRequest;
 import io.commandcenter.cli.Cc;
 import io.commandcenter.cli.Errors;
 import io.commandcenter.cli.HubConnection;
-import io.commandcenter.cli.Json;
 import io.commandcenter.proto.v1.DryRunNode;
 import io.commandcenter.proto.v1.DryRunWorkflowRequest;
 import io.commandcenter.proto.v1.DryRunWorkflowResponse;
@@ -63,7 +63,7 @@ public final class WorkflowsCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                workflows.forEach(w -> out.println(Json.of(w)));
+                workflows.forEach(w -> out.println(ProtoJson.print(w)));
                 return 0;
             }
             if (workflows.isEmpty()) {
@@ -119,7 +119,7 @@ public final class WorkflowsCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.of(response));
+                out.println(ProtoJson.print(response));
                 return 0;
             }
             WorkflowSummary w = response.getWorkflow();
@@ -169,7 +169,7 @@ public final class WorkflowsCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.of(response));
+                out.println(ProtoJson.print(response));
                 return 0;
             }
             WorkflowSummary w = response.getWorkflow();
@@ -244,7 +244,7 @@ public final class WorkflowsCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.of(response));
+                out.println(ProtoJson.print(response));
                 return 0;
             }
             out.printf("workflow     %s%n", file == null ? name + " (stored)" : file + " (not stored)");
@@ -314,7 +314,7 @@ public final class WorkflowsCommand {
                         .withDeadlineAfter(30, TimeUnit.SECONDS).triggerWorkflow(request.build()).getRun();
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.println(json ? Json.of(run) : "started " + RunsCommand.line(run));
+            out.println(json ? ProtoJson.print(run) : "started " + RunsCommand.line(run));
             return 0;
         }
     }

@@ -2,7 +2,7 @@ package io.commandcenter.hub.persistence;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.commandcenter.hub.error.HubException;
+import io.commandcenter.common.error.CommandCenterException;
 import jakarta.persistence.EntityManagerFactory;
 import org.eclipse.persistence.config.PersistenceUnitProperties;
 import org.eclipse.persistence.jpa.PersistenceProvider;
@@ -45,7 +45,7 @@ public final class Database implements AutoCloseable {
     /**
      * Opens the pool, migrates the schema and starts JPA.
      *
-     * @throws HubException UNAVAILABLE ({@code DATABASE_UNAVAILABLE}) when the database cannot be
+     * @throws CommandCenterException UNAVAILABLE ({@code DATABASE_UNAVAILABLE}) when the database cannot be
      *         reached or migrated
      */
     public static Database open(DatabaseSettings settings) {
@@ -78,7 +78,7 @@ public final class Database implements AutoCloseable {
             if (dataSource != null) {
                 dataSource.close();
             }
-            throw HubException.unavailable("DATABASE_UNAVAILABLE",
+            throw CommandCenterException.unavailable("DATABASE_UNAVAILABLE",
                     "cannot open the database " + settings + ": " + rootMessage(e), e);
         }
     }

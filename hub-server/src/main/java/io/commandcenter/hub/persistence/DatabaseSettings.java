@@ -1,7 +1,7 @@
 package io.commandcenter.hub.persistence;
 
-import io.commandcenter.hub.error.ErrorKind;
-import io.commandcenter.hub.error.HubException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.error.CommandCenterException;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -60,7 +60,7 @@ public record DatabaseSettings(String url, String user, String password, Path da
         if (url.startsWith("jdbc:postgresql:")) {
             return Vendor.POSTGRESQL;
         }
-        throw new HubException(ErrorKind.INVALID, "UNSUPPORTED_DATABASE",
+        throw new CommandCenterException(ErrorKind.INVALID, "UNSUPPORTED_DATABASE",
                 "CC_DB_URL must be empty (embedded database) or a jdbc:postgresql:// URL; got '" + url + "'");
     }
 

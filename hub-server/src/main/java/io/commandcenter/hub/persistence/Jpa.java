@@ -1,6 +1,6 @@
 package io.commandcenter.hub.persistence;
 
-import io.commandcenter.hub.error.HubException;
+import io.commandcenter.common.error.CommandCenterException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
@@ -31,7 +31,7 @@ public final class Jpa {
             tx.commit();
             return result;
         } catch (PersistenceException e) {
-            throw HubException.unavailable("STORE_UNAVAILABLE", "database write failed: " + e.getMessage(), e);
+            throw CommandCenterException.unavailable("STORE_UNAVAILABLE", "database write failed: " + e.getMessage(), e);
         } finally {
             if (tx.isActive()) {
                 tx.rollback();
@@ -46,7 +46,7 @@ public final class Jpa {
         try {
             return work.apply(em);
         } catch (PersistenceException e) {
-            throw HubException.unavailable("STORE_UNAVAILABLE", "database read failed: " + e.getMessage(), e);
+            throw CommandCenterException.unavailable("STORE_UNAVAILABLE", "database read failed: " + e.getMessage(), e);
         } finally {
             em.close();
         }

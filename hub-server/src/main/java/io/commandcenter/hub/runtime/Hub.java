@@ -109,7 +109,7 @@ public final class Hub implements AutoCloseable {
     /**
      * Starts a hub. On failure everything already started is stopped again.
      *
-     * @throws io.commandcenter.hub.error.HubException UNAVAILABLE when the database cannot be opened
+     * @throws io.commandcenter.common.error.CommandCenterException UNAVAILABLE when the database cannot be opened
      * @throws java.io.UncheckedIOException when the gRPC port cannot be bound
      */
     public static Hub start(HubSettings settings, Clock clock) {
@@ -205,7 +205,7 @@ public final class Hub implements AutoCloseable {
             if (e instanceof RuntimeException r) {
                 throw r;
             }
-            throw io.commandcenter.hub.error.HubException.unavailable("DATABASE_UNAVAILABLE",
+            throw io.commandcenter.common.error.CommandCenterException.unavailable("DATABASE_UNAVAILABLE",
                     "cannot prepare the database: " + e.getMessage(), e);
         }
     }
@@ -216,8 +216,8 @@ public final class Hub implements AutoCloseable {
         try {
             RiskPrediction p = engine.predictLive(new EntityKey(project, kind, id), null);
             return Optional.of(new HealthProbe.Reading(p.risk(), RunJson.output(p)));
-        } catch (io.commandcenter.hub.error.HubException e) {
-            if (e.kind() == io.commandcenter.hub.error.ErrorKind.NOT_FOUND) {
+        } catch (io.commandcenter.common.error.CommandCenterException e) {
+            if (e.kind() == io.commandcenter.common.error.ErrorKind.NOT_FOUND) {
                 return Optional.empty();
             }
             throw e;

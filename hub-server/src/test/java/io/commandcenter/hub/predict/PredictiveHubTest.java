@@ -257,18 +257,13 @@ class PredictiveHubTest {
     }
 
     static RegisterModelRequest register(ModelArtifact artifact, String version, byte[] onnx,
-                                         Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) {
-        try {
-            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-            var sidecar = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(
-                    new SidecarJson().write(artifact.metadata()));
-            sidecar.put("version", version);
-            edit.accept(sidecar);
-            return RegisterModelRequest.newBuilder().setOnnx(ByteString.copyFrom(onnx))
-                    .setSidecarJson(mapper.writeValueAsString(sidecar)).build();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+                                         Consumer<java.util.Map<String, Object>> edit) {
+        var sidecar = io.commandcenter.common.json.Json.parseObject(new String(
+                new SidecarJson().write(artifact.metadata()), java.nio.charset.StandardCharsets.UTF_8));
+        sidecar.put("version", version);
+        edit.accept(sidecar);
+        return RegisterModelRequest.newBuilder().setOnnx(ByteString.copyFrom(onnx))
+                .setSidecarJson(io.commandcenter.common.json.Json.write(sidecar)).build();
     }
 
     @Test
@@ -323,7 +318,7 @@ class PredictiveHubTest {
                 Status.Code.ALREADY_EXISTS, "MODEL_VERSION_CONFLICT");
         assertStatus(() -> models("r").registerModel(register(health, "2.0.0", workflow.onnx(), s -> { })),
                 Status.Code.INVALID_ARGUMENT, "MODEL_INPUT_MISMATCH");
-        assertStatus(() -> models("r").registerModel(register(health, "3.0.0", health.onnx(), s -> s.putArray("reference"))),
+        assertStatus(() -> models("r").registerModel(register(health, "3.0.0", health.onnx(), s -> s.put("reference", java.util.List.of()))),
                 Status.Code.FAILED_PRECONDITION, "MODEL_NOT_EXPLAINABLE");
         assertStatus(() -> models("r").registerModel(RegisterModelRequest.newBuilder()
                 .setOnnx(ByteString.copyFromUtf8("x")).setSidecarJson("{not json").build()),

@@ -1,7 +1,7 @@
 package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.agents.ActionResult;
-import io.commandcenter.hub.error.HubException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.predict.PredictionRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -203,7 +203,7 @@ class RemediationEngineTest {
         assertThat(action.decidedBy()).isEqualTo("ana");
         assertThat(action.reason()).isEqualTo("looked at the dashboard");
         assertThatThrownBy(() -> f.engine.reject(EngineFixture.P, approval.approvalId(), "bob", "too late"))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo("APPROVAL_DECIDED"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("APPROVAL_DECIDED"));
     }
 
     @Test
@@ -223,7 +223,7 @@ class RemediationEngineTest {
         f.engine.drain();
         assertThat(f.calls).isEmpty();
         assertThatThrownBy(() -> f.engine.approve(EngineFixture.P, approval.approvalId(), "ana", ""))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo("APPROVAL_DECIDED"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("APPROVAL_DECIDED"));
     }
 
     @Test
@@ -239,7 +239,7 @@ class RemediationEngineTest {
         assertThat(f.onlyRun().error()).contains("approval expired");
         assertThat(f.store.actionOfRun(f.onlyRun().runId()).orElseThrow().decision()).isEqualTo("expired");
         assertThatThrownBy(() -> f.engine.approve(EngineFixture.P, approvalId, "ana", ""))
-                .isInstanceOf(HubException.class);
+                .isInstanceOf(CommandCenterException.class);
         assertThat(f.calls).isEmpty();
         assertThat(f.published).contains("approval.expired");
     }
@@ -432,7 +432,7 @@ class RemediationEngineTest {
         assertThat(cancelled.nodes()).allSatisfy(n -> assertThat(n.state()).isEqualTo(NodeState.CANCELLED));
         assertThat(f.store.run(cancelled.runId()).orElseThrow().state()).isEqualTo(RunState.CANCELLED);
         assertThatThrownBy(() -> f.engine.cancel(EngineFixture.P, cancelled.runId(), "ana", ""))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo("RUN_FINISHED"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("RUN_FINISHED"));
         f.engine.drain();
         assertThat(f.calls("sendSlack")).isEmpty();
     }
@@ -447,9 +447,9 @@ class RemediationEngineTest {
 
         assertThat(run.mode()).isEqualTo("manual");
         assertThatThrownBy(() -> f.engine.trigger(EngineFixture.P, "auto-restart", "", "service", "auth", "bob", ""))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo("TARGET_BUSY"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("TARGET_BUSY"));
         assertThatThrownBy(() -> f.engine.trigger(EngineFixture.P, "nope", "", "service", "auth", "bob", ""))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason())
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason())
                         .isEqualTo("WORKFLOW_NOT_FOUND"));
         release.countDown();
         await().atMost(WAIT).until(() -> f.engine.run(EngineFixture.P, run.runId()).state() == RunState.SUCCEEDED);

@@ -2,7 +2,8 @@ package io.commandcenter.inference.explain;
 
 import io.commandcenter.inference.InferenceBackend;
 import io.commandcenter.inference.ModelKey;
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.explain.OcclusionExplainer;
@@ -58,7 +59,7 @@ public final class ExplainabilityValidator {
         boolean wasLoaded = backend.isLoaded(key);
         try {
             backend.load(artifact);
-        } catch (ModelsException e) {
+        } catch (CommandCenterException e) {
             problems.add(e.reason() + ": " + e.getMessage());
             return new Report(key, false, problems, warnings);
         }
@@ -77,7 +78,7 @@ public final class ExplainabilityValidator {
             OcclusionExplainer.Attribution a;
             try {
                 a = new Explainer(backend).attribute(key, probes, PROBES + 1);
-            } catch (ModelsException e) {
+            } catch (CommandCenterException e) {
                 problems.add("SCORES_INVALID: " + e.getMessage());
                 return finish(key, wasLoaded, problems, warnings);
             }
@@ -124,8 +125,8 @@ public final class ExplainabilityValidator {
     public Report requireExplainable(ModelArtifact artifact) {
         Report r = validate(artifact);
         if (!r.explainable()) {
-            throw new ModelsException(ModelsException.Kind.PRECONDITION, "MODEL_NOT_EXPLAINABLE",
-                    r.key() + " cannot be explained: " + String.join("; ", r.problems()), Map.of("model", r.key().toString()), null);
+            throw new CommandCenterException(ErrorKind.PRECONDITION, "MODEL_NOT_EXPLAINABLE",
+                    r.key() + " cannot be explained: " + String.join("; ", r.problems()), Map.of("model", r.key().toString()), java.util.List.of(), null);
         }
         return r;
     }

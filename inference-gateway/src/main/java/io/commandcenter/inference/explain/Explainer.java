@@ -3,7 +3,8 @@ package io.commandcenter.inference.explain;
 import io.commandcenter.inference.BackendScorer;
 import io.commandcenter.inference.InferenceBackend;
 import io.commandcenter.inference.ModelKey;
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.explain.Explanation;
 import io.commandcenter.models.explain.OcclusionExplainer;
@@ -27,7 +28,7 @@ public final class Explainer {
      * Explains {@code rowCount} rows given in the model's feature order.
      *
      * @param sources per row and model feature, the metric behind it (may be null)
-     * @throws ModelsException PRECONDITION / MODEL_NOT_EXPLAINABLE when the sidecar has no reference vector
+     * @throws CommandCenterException PRECONDITION / MODEL_NOT_EXPLAINABLE when the sidecar has no reference vector
      */
     public List<Explanation> explain(ModelKey key, float[] rows, int rowCount, String[][] sources, int topK) {
         return explainer(key).explain(rows, rowCount, sources, topK);
@@ -41,7 +42,7 @@ public final class Explainer {
     OcclusionExplainer explainer(ModelKey key) {
         ModelMetadata m = backend.metadata(key);
         if (m.reference().isEmpty()) {
-            throw new ModelsException(ModelsException.Kind.PRECONDITION, "MODEL_NOT_EXPLAINABLE", key + " declares no reference vector");
+            throw new CommandCenterException(ErrorKind.PRECONDITION, "MODEL_NOT_EXPLAINABLE", key + " declares no reference vector");
         }
         return new OcclusionExplainer(new BackendScorer(backend, key), new FeatureSchema(m.features()), m.referenceVector());
     }

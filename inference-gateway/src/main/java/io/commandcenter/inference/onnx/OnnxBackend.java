@@ -9,7 +9,8 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.commandcenter.inference.InferenceBackend;
 import io.commandcenter.inference.ModelKey;
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
 import java.nio.FloatBuffer;
@@ -56,7 +57,7 @@ public final class OnnxBackend implements InferenceBackend {
             if (existing.sha256.equals(artifact.onnxSha256()) && existing.metadata.equals(m)) {
                 return;
             }
-            throw new ModelsException(ModelsException.Kind.CONFLICT, "MODEL_VERSION_CONFLICT",
+            throw new CommandCenterException(ErrorKind.CONFLICT, "MODEL_VERSION_CONFLICT",
                     key + " is loaded with different content; publish a new version instead");
         }
         OrtSession session;
@@ -65,8 +66,8 @@ public final class OnnxBackend implements InferenceBackend {
             opts.setInterOpNumThreads(1);
             session = env.createSession(artifact.onnx(), opts);
         } catch (OrtException e) {
-            throw new ModelsException(ModelsException.Kind.INVALID, "MODEL_UNREADABLE", "ONNX Runtime cannot load " + key + ": " + e.getMessage(),
-                    Map.of("model", key.toString()), e);
+            throw new CommandCenterException(ErrorKind.INVALID, "MODEL_UNREADABLE", "ONNX Runtime cannot load " + key + ": " + e.getMessage(),
+                    Map.of("model", key.toString()), java.util.List.of(), e);
         }
         try {
             checkSignature(session, m, key);
@@ -82,19 +83,19 @@ public final class OnnxBackend implements InferenceBackend {
             NodeInfo in = session.getInputInfo().get(m.inputName());
             if (in == null || !(in.getInfo() instanceof TensorInfo ti) || ti.type != ai.onnxruntime.OnnxJavaType.FLOAT
                     || ti.getShape().length != 2 || ti.getShape()[1] != m.features().size()) {
-                throw new ModelsException(ModelsException.Kind.INVALID, "MODEL_INPUT_MISMATCH",
+                throw new CommandCenterException(ErrorKind.INVALID, "MODEL_INPUT_MISMATCH",
                         key + ": expected float input '" + m.inputName() + "' of shape [N, " + m.features().size() + "], model has "
-                                + describe(session.getInputInfo()), Map.of("model", key.toString()), null);
+                                + describe(session.getInputInfo()), Map.of("model", key.toString()), java.util.List.of(), null);
             }
             NodeInfo out = session.getOutputInfo().get(m.outputName());
             if (out == null || !(out.getInfo() instanceof TensorInfo to) || to.getShape().length != 2
                     || (to.getShape()[1] >= 0 && to.getShape()[1] <= m.positiveIndex())) {
-                throw new ModelsException(ModelsException.Kind.INVALID, "MODEL_OUTPUT_MISMATCH",
+                throw new CommandCenterException(ErrorKind.INVALID, "MODEL_OUTPUT_MISMATCH",
                         key + ": expected output '" + m.outputName() + "' of shape [N, >" + m.positiveIndex() + "], model has "
-                                + describe(session.getOutputInfo()), Map.of("model", key.toString()), null);
+                                + describe(session.getOutputInfo()), Map.of("model", key.toString()), java.util.List.of(), null);
             }
         } catch (OrtException e) {
-            throw new ModelsException(ModelsException.Kind.INVALID, "MODEL_UNREADABLE", key + ": " + e.getMessage(), Map.of(), e);
+            throw new CommandCenterException(ErrorKind.INVALID, "MODEL_UNREADABLE", key + ": " + e.getMessage(), Map.of(), java.util.List.of(), e);
         }
     }
 
@@ -163,13 +164,13 @@ public final class OnnxBackend implements InferenceBackend {
 
     private void ensureOpen() {
         if (closed) {
-            throw new ModelsException(ModelsException.Kind.UNAVAILABLE, "BACKEND_CLOSED", "the ONNX backend is closed");
+            throw new CommandCenterException(ErrorKind.UNAVAILABLE, "BACKEND_CLOSED", "the ONNX backend is closed");
         }
     }
 
-    private static ModelsException notLoaded(ModelKey key) {
-        return new ModelsException(ModelsException.Kind.NOT_FOUND, "MODEL_NOT_LOADED", "model " + key + " is not loaded",
-                Map.of("model", key.toString()), null);
+    private static CommandCenterException notLoaded(ModelKey key) {
+        return new CommandCenterException(ErrorKind.NOT_FOUND, "MODEL_NOT_LOADED", "model " + key + " is not loaded",
+                Map.of("model", key.toString()), java.util.List.of(), null);
     }
 
     private static void closeQuietly(OrtSession s) {
@@ -225,7 +226,7 @@ public final class OnnxBackend implements InferenceBackend {
 
         double[] run(OrtEnvironment env, float[] rows, int rowCount) {
             if (rowCount < 0 || rows.length < (long) rowCount * width) {
-                throw new ModelsException(ModelsException.Kind.INVALID, "SCORE_INPUT_INVALID",
+                throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID",
                         "need " + rowCount + " rows of " + width + " features, got " + rows.length + " values");
             }
             if (rowCount == 0) {
@@ -233,7 +234,7 @@ public final class OnnxBackend implements InferenceBackend {
             }
             for (int i = 0; i < rowCount * width; i++) {
                 if (!Float.isFinite(rows[i])) {
-                    throw new ModelsException(ModelsException.Kind.INVALID, "SCORE_INPUT_INVALID",
+                    throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID",
                             "non-finite value in row " + i / width + ", feature " + metadata.features().get(i % width));
                 }
             }
@@ -249,8 +250,8 @@ public final class OnnxBackend implements InferenceBackend {
                 }
                 return out;
             } catch (OrtException e) {
-                throw new ModelsException(ModelsException.Kind.UNAVAILABLE, "BACKEND_FAILED",
-                        "ONNX Runtime failed scoring " + metadata.fileStem() + ": " + e.getMessage(), Map.of(), e);
+                throw new CommandCenterException(ErrorKind.UNAVAILABLE, "BACKEND_FAILED",
+                        "ONNX Runtime failed scoring " + metadata.fileStem() + ": " + e.getMessage(), Map.of(), java.util.List.of(), e);
             }
         }
     }

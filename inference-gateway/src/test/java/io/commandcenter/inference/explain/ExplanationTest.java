@@ -10,7 +10,8 @@ import io.commandcenter.inference.RiskPrediction;
 import io.commandcenter.inference.RiskPredictor;
 import io.commandcenter.inference.TestModels;
 import io.commandcenter.inference.onnx.OnnxBackend;
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.confidence.ConfidenceCalculator;
@@ -87,7 +88,7 @@ class ExplanationTest {
             assertThat(r.problems()).anyMatch(s -> s.startsWith("NO_ATTRIBUTION"));
             assertThat(b.isLoaded(r.key())).isFalse();
             assertThatThrownBy(() -> v.requireExplainable(a))
-                    .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_NOT_EXPLAINABLE"));
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_NOT_EXPLAINABLE"));
         }
     }
 

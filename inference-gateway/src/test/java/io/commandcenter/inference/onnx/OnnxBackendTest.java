@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.commandcenter.inference.ModelKey;
 import io.commandcenter.inference.TestModels;
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.train.TrainedLogistic;
@@ -44,7 +45,7 @@ class OnnxBackendTest {
         try (OnnxBackend b = new OnnxBackend()) {
             ModelArtifact wrong = TestModels.artifact(m, "risk", "1", List.of("cpu", "disk"), new float[2]);
             assertThatThrownBy(() -> b.load(wrong))
-                    .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_INPUT_MISMATCH"));
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_INPUT_MISMATCH"));
             assertThat(b.loaded()).isEmpty();
         }
     }
@@ -62,9 +63,9 @@ class OnnxBackendTest {
                 md.metrics(), md.codeVersion(), md.seed(), md.createdAt(), md.provenance());
         try (OnnxBackend b = new OnnxBackend()) {
             assertThatThrownBy(() -> b.load(new ModelArtifact(badIn, ok.onnx())))
-                    .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_INPUT_MISMATCH"));
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_INPUT_MISMATCH"));
             assertThatThrownBy(() -> b.load(new ModelArtifact(badOut, ok.onnx())))
-                    .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_OUTPUT_MISMATCH"));
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_OUTPUT_MISMATCH"));
         }
     }
 
@@ -73,7 +74,7 @@ class OnnxBackendTest {
         ModelArtifact ok = TestModels.artifact(TestModels.train(4, 0), "risk", "1");
         try (OnnxBackend b = new OnnxBackend()) {
             assertThatThrownBy(() -> b.load(new ModelArtifact(ok.metadata(), new byte[] {1, 2, 3})))
-                    .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_UNREADABLE"));
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_UNREADABLE"));
         }
     }
 
@@ -83,7 +84,7 @@ class OnnxBackendTest {
             b.load(TestModels.artifact(TestModels.train(5, 0), "risk", "1"));
             b.load(TestModels.artifact(TestModels.train(5, 0), "risk", "1"));
             assertThatThrownBy(() -> b.load(TestModels.artifact(TestModels.train(6, 1), "risk", "1")))
-                    .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_VERSION_CONFLICT"));
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_VERSION_CONFLICT"));
         }
     }
 
@@ -93,17 +94,17 @@ class OnnxBackendTest {
             b.load(TestModels.artifact(TestModels.train(7, 0), "risk", "1"));
             ModelKey k = new ModelKey("risk", "1");
             assertThatThrownBy(() -> b.score(k, new float[5], 2))
-                    .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("SCORE_INPUT_INVALID"));
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("SCORE_INPUT_INVALID"));
             assertThatThrownBy(() -> b.score(k, new float[] {0, Float.NaN, 0}, 1))
-                    .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("SCORE_INPUT_INVALID"));
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("SCORE_INPUT_INVALID"));
             assertThat(b.score(k, new float[0], 0)).isEmpty();
             b.unload(k);
             assertThatThrownBy(() -> b.score(k, new float[3], 1))
-                    .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_NOT_LOADED"));
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_NOT_LOADED"));
         }
         OnnxBackend closed = new OnnxBackend();
         closed.close();
         assertThatThrownBy(() -> closed.score(new ModelKey("x", "1"), new float[0], 0))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("BACKEND_CLOSED"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("BACKEND_CLOSED"));
     }
 }

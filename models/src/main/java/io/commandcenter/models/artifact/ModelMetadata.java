@@ -1,6 +1,7 @@
 package io.commandcenter.models.artifact;
 
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,10 +40,10 @@ public record ModelMetadata(String name, String version, ModelType type, List<St
     public ModelMetadata {
         Objects.requireNonNull(type, "type");
         if (name == null || !NAME.matcher(name).matches()) {
-            throw ModelsException.invalid("MODEL_NAME_INVALID", "model name must match [a-z][a-z0-9_]*: " + name);
+            throw CommandCenterException.invalid("MODEL_NAME_INVALID", "model name must match [a-z][a-z0-9_]*: " + name);
         }
         if (version == null || !VERSION.matcher(version).matches()) {
-            throw ModelsException.invalid("MODEL_VERSION_INVALID", "model version must match [0-9A-Za-z][0-9A-Za-z.]*: " + version);
+            throw CommandCenterException.invalid("MODEL_VERSION_INVALID", "model version must match [0-9A-Za-z][0-9A-Za-z.]*: " + version);
         }
         features = List.copyOf(features);
         reference = List.copyOf(reference);
@@ -53,16 +54,16 @@ public record ModelMetadata(String name, String version, ModelType type, List<St
         Objects.requireNonNull(outputName, "outputName");
         Objects.requireNonNull(pipeline, "pipeline");
         if (features.isEmpty()) {
-            throw ModelsException.invalid("MODEL_FEATURES_MISSING", "a model declares at least one feature");
+            throw CommandCenterException.invalid("MODEL_FEATURES_MISSING", "a model declares at least one feature");
         }
         if (!reference.isEmpty() && reference.size() != features.size()) {
-            throw ModelsException.invalid("MODEL_REFERENCE_INVALID", "reference has " + reference.size() + " values for " + features.size() + " features");
+            throw CommandCenterException.invalid("MODEL_REFERENCE_INVALID", "reference has " + reference.size() + " values for " + features.size() + " features");
         }
         if (positiveIndex < 0) {
-            throw ModelsException.invalid("MODEL_OUTPUT_INVALID", "positiveIndex must be >= 0");
+            throw CommandCenterException.invalid("MODEL_OUTPUT_INVALID", "positiveIndex must be >= 0");
         }
         if (!(threshold > 0 && threshold < 1)) {
-            throw ModelsException.invalid("MODEL_THRESHOLD_INVALID", "threshold must be in (0, 1)");
+            throw CommandCenterException.invalid("MODEL_THRESHOLD_INVALID", "threshold must be in (0, 1)");
         }
     }
 

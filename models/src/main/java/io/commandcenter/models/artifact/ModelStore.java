@@ -1,6 +1,7 @@
 package io.commandcenter.models.artifact;
 
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,8 +53,8 @@ public final class ModelStore {
                         && Files.exists(sidecar) && java.util.Arrays.equals(Files.readAllBytes(sidecar), sidecarBytes)) {
                     return onnx;
                 }
-                throw new ModelsException(ModelsException.Kind.CONFLICT, "MODEL_EXISTS",
-                        "model " + m.fileStem() + " already exists with different content", Map.of("path", onnx.toString()), null);
+                throw new CommandCenterException(ErrorKind.CONFLICT, "MODEL_EXISTS",
+                        "model " + m.fileStem() + " already exists with different content", Map.of("path", onnx.toString()), java.util.List.of(), null);
             }
             Files.createDirectories(onnx.getParent());
             atomicWrite(onnx, artifact.onnx());
@@ -69,8 +70,8 @@ public final class ModelStore {
         Path onnx = onnxPath(type, name, version);
         Path sidecar = sidecarPath(type, name, version);
         if (!Files.isRegularFile(onnx) || !Files.isRegularFile(sidecar)) {
-            throw new ModelsException(ModelsException.Kind.NOT_FOUND, "MODEL_NOT_FOUND",
-                    "no model " + name + "-" + version + " of type " + type.directory(), Map.of("path", onnx.toString()), null);
+            throw new CommandCenterException(ErrorKind.NOT_FOUND, "MODEL_NOT_FOUND",
+                    "no model " + name + "-" + version + " of type " + type.directory(), Map.of("path", onnx.toString()), java.util.List.of(), null);
         }
         try {
             return new ModelArtifact(json.read(Files.readAllBytes(sidecar)), Files.readAllBytes(onnx));

@@ -1,6 +1,7 @@
 package io.commandcenter.models.artifact;
 
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import java.util.Locale;
 
 /** Kind of model; its lower-case name is the artifact sub-directory and the JSON value. */
@@ -18,6 +19,6 @@ public enum ModelType {
                 return t;
             }
         }
-        throw ModelsException.invalid("MODEL_TYPE_UNKNOWN", "unknown model type '" + s + "' (predictive | classifier | recommender)");
+        throw CommandCenterException.invalid("MODEL_TYPE_UNKNOWN", "unknown model type '" + s + "' (predictive | classifier | recommender)");
     }
 }

@@ -41,12 +41,12 @@ public final class Backtest {
     /**
      * @param scorer   scores vectors in {@code metadata.features()} order
      * @param metadata a model of the {@value TelemetryFeatures#PIPELINE_VERSION} pipeline
-     * @throws io.commandcenter.models.ModelsException INVALID / PIPELINE_MISMATCH for another pipeline,
+     * @throws io.commandcenter.common.error.CommandCenterException INVALID / PIPELINE_MISMATCH for another pipeline,
      *         INVALID / FEATURES_MISSING when the model wants features the pipeline does not produce
      */
     public Backtest(BatchScorer scorer, ModelMetadata metadata, ConfidenceCalculator confidence, int horizon) {
         if (!TelemetryFeatures.PIPELINE_VERSION.equals(metadata.pipeline())) {
-            throw io.commandcenter.models.ModelsException.invalid("PIPELINE_MISMATCH",
+            throw io.commandcenter.common.error.CommandCenterException.invalid("PIPELINE_MISMATCH",
                     "model " + metadata.fileStem() + " uses pipeline " + metadata.pipeline() + ", backtests replay " + TelemetryFeatures.PIPELINE_VERSION);
         }
         TelemetryFeatures.SCHEMA.projectionTo(new FeatureSchema(metadata.features()));

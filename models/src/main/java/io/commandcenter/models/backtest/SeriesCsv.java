@@ -1,6 +1,7 @@
 package io.commandcenter.models.backtest;
 
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.features.TimeAxis;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -55,7 +56,7 @@ public final class SeriesCsv {
             header = r.readLine();
         }
         if (header == null) {
-            throw ModelsException.invalid("CSV_EMPTY", "the CSV has no header");
+            throw CommandCenterException.invalid("CSV_EMPTY", "the CSV has no header");
         }
         if (header.startsWith("\uFEFF")) {
             header = header.substring(1);
@@ -98,7 +99,7 @@ public final class SeriesCsv {
             }
         }
         if (m == 0) {
-            throw ModelsException.invalid("CSV_NO_METRIC_COLUMN", "the CSV has no metric column");
+            throw CommandCenterException.invalid("CSV_NO_METRIC_COLUMN", "the CSV has no metric column");
         }
         List<String> stamps = new ArrayList<>();
         int[] numeric = new int[m];
@@ -117,8 +118,8 @@ public final class SeriesCsv {
             }
             String[] cells = split(line);
             if (cells.length != cols.length) {
-                throw new ModelsException(ModelsException.Kind.INVALID, "CSV_ROW_WIDTH", "line " + lineNo + " has " + cells.length
-                        + " cells, the header " + cols.length, Map.of("line", Integer.toString(lineNo)), null);
+                throw new CommandCenterException(ErrorKind.INVALID, "CSV_ROW_WIDTH", "line " + lineNo + " has " + cells.length
+                        + " cells, the header " + cols.length, Map.of("line", Integer.toString(lineNo)), java.util.List.of(), null);
             }
             if (rows == times.length) {
                 times = java.util.Arrays.copyOf(times, rows * 2);
@@ -133,7 +134,7 @@ public final class SeriesCsv {
             if (epoch == null) {
                 epoch = isEpoch;
             } else if (epoch != isEpoch) {
-                throw ModelsException.invalid("CSV_MIXED_TIME", "line " + lineNo + " mixes step and calendar times");
+                throw CommandCenterException.invalid("CSV_MIXED_TIME", "line " + lineNo + " mixes step and calendar times");
             }
             stamps.add(ts);
             times[rows] = parsed[0];
@@ -162,7 +163,7 @@ public final class SeriesCsv {
             }
         }
         if (keep.isEmpty()) {
-            throw ModelsException.invalid("CSV_NO_METRIC_COLUMN", "the CSV has no numeric metric column");
+            throw CommandCenterException.invalid("CSV_NO_METRIC_COLUMN", "the CSV has no numeric metric column");
         }
         List<String> kept = new ArrayList<>();
         double[] out = new double[rows * keep.size()];
@@ -209,8 +210,8 @@ public final class SeriesCsv {
                 }
             }
         } catch (RuntimeException e) {
-            throw new ModelsException(ModelsException.Kind.INVALID, "CSV_TIME_INVALID", "line " + lineNo + ": cannot read time '" + ts + "'",
-                    Map.of("line", Integer.toString(lineNo)), e);
+            throw new CommandCenterException(ErrorKind.INVALID, "CSV_TIME_INVALID", "line " + lineNo + ": cannot read time '" + ts + "'",
+                    Map.of("line", Integer.toString(lineNo)), java.util.List.of(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.commandcenter.models.bootstrap;
 
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelStore;
 import io.commandcenter.models.artifact.SidecarJson;
@@ -29,7 +30,7 @@ public final class BootstrapModels {
     public List<String> index() {
         try (InputStream in = BootstrapModels.class.getResourceAsStream(ROOT + "index.txt")) {
             if (in == null) {
-                throw new ModelsException(ModelsException.Kind.NOT_FOUND, "BOOTSTRAP_INDEX_MISSING", "no bootstrap index in the models jar");
+                throw new CommandCenterException(ErrorKind.NOT_FOUND, "BOOTSTRAP_INDEX_MISSING", "no bootstrap index in the models jar");
             }
             List<String> out = new ArrayList<>();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -63,7 +64,7 @@ public final class BootstrapModels {
                 return read(entry);
             }
         }
-        throw new ModelsException(ModelsException.Kind.NOT_FOUND, "BOOTSTRAP_MODEL_NOT_FOUND", "no bootstrap model " + name);
+        throw new CommandCenterException(ErrorKind.NOT_FOUND, "BOOTSTRAP_MODEL_NOT_FOUND", "no bootstrap model " + name);
     }
 
     /** Writes every bootstrap artifact into {@code store} (idempotent); returns the ONNX paths. */
@@ -82,7 +83,7 @@ public final class BootstrapModels {
     private static byte[] bytes(String resource) {
         try (InputStream in = BootstrapModels.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new ModelsException(ModelsException.Kind.NOT_FOUND, "BOOTSTRAP_MODEL_NOT_FOUND", "missing resource " + resource);
+                throw new CommandCenterException(ErrorKind.NOT_FOUND, "BOOTSTRAP_MODEL_NOT_FOUND", "missing resource " + resource);
             }
             return in.readAllBytes();
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.commandcenter.models.explain;
 
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.features.FeatureSchema;
 import io.commandcenter.models.scoring.BatchScorer;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ public final class OcclusionExplainer {
      */
     public OcclusionExplainer(BatchScorer scorer, FeatureSchema schema, float[] reference) {
         if (reference.length != schema.size() || scorer.featureCount() != schema.size()) {
-            throw ModelsException.invalid("EXPLAIN_REFERENCE_INVALID",
+            throw CommandCenterException.invalid("EXPLAIN_REFERENCE_INVALID",
                     "reference (" + reference.length + ") and scorer (" + scorer.featureCount() + ") must match the " + schema.size() + " features");
         }
         this.scorer = scorer;
@@ -68,7 +69,7 @@ public final class OcclusionExplainer {
             }
             double[] p = scorer.score(batch, n * variants);
             if (p.length != n * variants) {
-                throw new ModelsException(ModelsException.Kind.UNAVAILABLE, "SCORER_OUTPUT_INVALID",
+                throw new CommandCenterException(ErrorKind.UNAVAILABLE, "SCORER_OUTPUT_INVALID",
                         "scorer returned " + p.length + " scores for " + n * variants + " rows");
             }
             for (int r = 0; r < n; r++) {

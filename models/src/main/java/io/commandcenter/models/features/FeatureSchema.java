@@ -1,6 +1,7 @@
 package io.commandcenter.models.features;
 
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public record FeatureSchema(List<String> names) {
         Set<String> seen = new HashSet<>();
         for (String n : names) {
             if (n.isBlank() || !seen.add(n)) {
-                throw ModelsException.invalid("FEATURE_NAMES_INVALID", "feature names must be non-blank and unique: " + n);
+                throw CommandCenterException.invalid("FEATURE_NAMES_INVALID", "feature names must be non-blank and unique: " + n);
             }
         }
     }
@@ -45,7 +46,7 @@ public record FeatureSchema(List<String> names) {
      * For each column of {@code target}, the index of the same name in this schema: copying
      * {@code v[p[j]]} into column j re-orders a vector of this schema into the target's order.
      *
-     * @throws ModelsException INVALID / FEATURES_MISSING when the target names a feature this schema lacks
+     * @throws CommandCenterException INVALID / FEATURES_MISSING when the target names a feature this schema lacks
      */
     public int[] projectionTo(FeatureSchema target) {
         Map<String, Integer> index = new HashMap<>();
@@ -56,7 +57,7 @@ public record FeatureSchema(List<String> names) {
         for (int j = 0; j < p.length; j++) {
             Integer i = index.get(target.name(j));
             if (i == null) {
-                throw ModelsException.invalid("FEATURES_MISSING", "feature '" + target.name(j) + "' is not produced by this pipeline");
+                throw CommandCenterException.invalid("FEATURES_MISSING", "feature '" + target.name(j) + "' is not produced by this pipeline");
             }
             p[j] = i;
         }

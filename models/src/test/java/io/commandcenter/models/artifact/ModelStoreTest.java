@@ -3,7 +3,8 @@ package io.commandcenter.models.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,22 +39,22 @@ class ModelStoreTest {
         store.write(artifact("1", new byte[] {1}));
         store.write(artifact("1", new byte[] {1}));
         assertThatThrownBy(() -> store.write(artifact("1", new byte[] {2})))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_EXISTS"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_EXISTS"));
     }
 
     @Test
     void readingAMissingModel_failsNotFound(@TempDir Path root) {
         assertThatThrownBy(() -> new ModelStore(root).read(ModelType.CLASSIFIER, "x", "1"))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.kind()).isEqualTo(ModelsException.Kind.NOT_FOUND));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
     }
 
     @Test
     void invalidNamesAndVersions_areRejectedByTheSidecar() {
         assertThatThrownBy(() -> artifact("../1", new byte[] {1}))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_VERSION_INVALID"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_VERSION_INVALID"));
         assertThatThrownBy(() -> new SidecarJson().read("{\"name\":\"Bad Name\"}".getBytes()))
-                .isInstanceOf(ModelsException.class);
+                .isInstanceOf(CommandCenterException.class);
         assertThatThrownBy(() -> ModelType.parse("regressor"))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_TYPE_UNKNOWN"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_TYPE_UNKNOWN"));
     }
 }

@@ -3,7 +3,8 @@ package io.commandcenter.models.backtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.artifact.CalibrationBin;
 import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.artifact.ModelType;
@@ -118,6 +119,6 @@ class BacktestTest {
                 m.positiveIndex(), "compliance-v1", m.threshold(), m.reference(), m.calibration(), m.trainingWindow(), m.dataHash(),
                 m.metrics(), m.codeVersion(), m.seed(), m.createdAt(), m.provenance());
         assertThatThrownBy(() -> new Backtest(scorer(MODEL_ORDER), other))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("PIPELINE_MISMATCH"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("PIPELINE_MISMATCH"));
     }
 }

@@ -3,7 +3,8 @@ package io.commandcenter.models.backtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.features.TimeAxis;
 import java.io.StringReader;
 import org.junit.jupiter.api.Test;
@@ -45,17 +46,17 @@ class SeriesCsvTest {
 
     @Test
     void badInput_failsWithStableReasons() {
-        assertThatThrownBy(() -> read("")).isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_EMPTY"));
+        assertThatThrownBy(() -> read("")).isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("CSV_EMPTY"));
         assertThatThrownBy(() -> read("t,label\n1,0\n"))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_NO_METRIC_COLUMN"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("CSV_NO_METRIC_COLUMN"));
         assertThatThrownBy(() -> read("t,v\n1,2,3\n"))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_ROW_WIDTH"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("CSV_ROW_WIDTH"));
         assertThatThrownBy(() -> read("t,host\n1,abc\n"))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_NO_METRIC_COLUMN"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("CSV_NO_METRIC_COLUMN"));
         assertThatThrownBy(() -> read("timestamp,v\nyesterday,1\n"))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_TIME_INVALID"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("CSV_TIME_INVALID"));
         assertThatThrownBy(() -> read("timestamp,v\n2024-01-01T00:00:00Z,1\n5,1\n"))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("CSV_MIXED_TIME"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("CSV_MIXED_TIME"));
     }
 
     @Test

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.features.FeatureSchema;
 import io.commandcenter.models.scoring.BatchScorer;
 import io.commandcenter.models.scoring.LinearScorer;
@@ -59,6 +60,6 @@ class OcclusionExplainerTest {
     @Test
     void aReferenceOfTheWrongLength_isRefused() {
         assertThatThrownBy(() -> new OcclusionExplainer(MODEL, SCHEMA, new float[2]))
-                .isInstanceOfSatisfying(ModelsException.class, ex -> assertThat(ex.reason()).isEqualTo("EXPLAIN_REFERENCE_INVALID"));
+                .isInstanceOfSatisfying(CommandCenterException.class, ex -> assertThat(ex.reason()).isEqualTo("EXPLAIN_REFERENCE_INVALID"));
     }
 }

@@ -3,7 +3,8 @@ package io.commandcenter.models.features;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import org.junit.jupiter.api.Test;
 
 class FeatureSchemaTest {
@@ -19,11 +20,11 @@ class FeatureSchemaTest {
     @Test
     void projection_toAnUnknownFeature_failsWithFeaturesMissing() {
         assertThatThrownBy(() -> FeatureSchema.of("a").projectionTo(FeatureSchema.of("z")))
-                .isInstanceOfSatisfying(ModelsException.class, e -> assertThat(e.reason()).isEqualTo("FEATURES_MISSING"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("FEATURES_MISSING"));
     }
 
     @Test
     void duplicateNames_areRejected() {
-        assertThatThrownBy(() -> FeatureSchema.of("a", "a")).isInstanceOf(ModelsException.class);
+        assertThatThrownBy(() -> FeatureSchema.of("a", "a")).isInstanceOf(CommandCenterException.class);
     }
 }

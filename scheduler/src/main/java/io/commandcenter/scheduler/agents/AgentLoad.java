@@ -1,6 +1,6 @@
 package io.commandcenter.scheduler.agents;
 
-import io.commandcenter.scheduler.error.Violations;
+import io.commandcenter.common.error.Violations;
 import io.commandcenter.scheduler.task.Forms;
 import io.commandcenter.scheduler.wire.WireIn;
 import io.commandcenter.scheduler.wire.WireOut;
@@ -12,7 +12,7 @@ import io.commandcenter.scheduler.wire.WireOut;
  * @param memory       utilisation in [0, 1]
  * @param runningTasks tasks running, including work the scheduler did not give it; >= 0
  * @param capacity     a new capacity (1 to 1024), or 0 to keep the registered one
- * @throws io.commandcenter.scheduler.error.SchedulerException INVALID naming the fields ({@code health.*})
+ * @throws io.commandcenter.common.error.CommandCenterException INVALID naming the fields ({@code health.*})
  */
 public record AgentLoad(double cpu, double memory, int runningTasks, int capacity) {
     /** What the scheduler assumes before the first report. */
@@ -28,7 +28,7 @@ public record AgentLoad(double cpu, double memory, int runningTasks, int capacit
         if (capacity < 0 || capacity > AgentRegistration.MAX_CAPACITY) {
             v.add("health.capacity", "OUT_OF_RANGE", "capacity must be 0 (keep) or 1 to 1024, got " + capacity);
         }
-        v.throwIfAny("INVALID_HEALTH", "invalid health report");
+        v.throwIfAnyWithSharedReason("INVALID_HEALTH", "invalid health report");
     }
 
     public static void write(WireOut out, AgentLoad l) {

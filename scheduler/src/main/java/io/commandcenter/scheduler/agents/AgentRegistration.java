@@ -1,6 +1,6 @@
 package io.commandcenter.scheduler.agents;
 
-import io.commandcenter.scheduler.error.Violations;
+import io.commandcenter.common.error.Violations;
 import io.commandcenter.scheduler.task.Capability;
 import io.commandcenter.scheduler.task.Forms;
 import io.commandcenter.scheduler.wire.WireIn;
@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * @param capacity  tasks at once, 1 to 1024
  * @param projects  projects it serves; {@code *} for all. Never empty: the connecting edge puts the
  *                  caller's project in when the agent named none
- * @throws io.commandcenter.scheduler.error.SchedulerException INVALID naming every field at fault
+ * @throws io.commandcenter.common.error.CommandCenterException INVALID naming every field at fault
  */
 public record AgentRegistration(String agentId, String agentType, Set<String> actions, Map<String, String> labels,
                                 int capacity, Set<String> projects) {
@@ -63,7 +63,7 @@ public record AgentRegistration(String agentId, String agentType, Set<String> ac
                 v.add("register.projects", "INVALID_PROJECT", "not a project id: '" + Forms.abbreviate(project) + "'");
             }
         }
-        v.throwIfAny("INVALID_REGISTRATION", "invalid agent registration");
+        v.throwIfAnyWithSharedReason("INVALID_REGISTRATION", "invalid agent registration");
     }
 
     /** An agent of one type serving every project: for tests and built-in agents. */

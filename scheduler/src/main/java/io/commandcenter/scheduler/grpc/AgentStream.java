@@ -1,5 +1,6 @@
 package io.commandcenter.scheduler.grpc;
 
+import io.commandcenter.common.error.grpc.GrpcErrors;
 import io.commandcenter.proto.v1.AgentRegistered;
 import io.commandcenter.proto.v1.ConnectAgentRequest;
 import io.commandcenter.proto.v1.ConnectAgentResponse;
@@ -9,8 +10,8 @@ import io.commandcenter.proto.v1.TaskResultReport;
 import io.commandcenter.scheduler.AgentConnection;
 import io.commandcenter.scheduler.AgentListener;
 import io.commandcenter.scheduler.Scheduler;
-import io.commandcenter.scheduler.error.ErrorKind;
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.leases.LeaseRef;
 import io.commandcenter.scheduler.leases.Revocation;
 import io.commandcenter.scheduler.pool.Dispatched;
@@ -57,8 +58,8 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
         }
         AgentConnection c = connection;
         if (c == null) {
-            end(SchedulerException.invalid("REGISTRATION_REQUIRED", "register",
-                    "the first message on ConnectAgent must be register"));
+            end(CommandCenterException.invalid("REGISTRATION_REQUIRED", "register",
+                    "register: the first message on ConnectAgent must be register"));
             return;
         }
         String taskId = switch (request.getKindCase()) {
@@ -73,24 +74,24 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
                 case PROGRESS -> c.progress(taskId, request.getProgress().getFencingToken(),
                         request.getProgress().getFraction(), request.getProgress().getMessage());
                 case RESULT -> result(c, request.getResult());
-                default -> throw SchedulerException.invalid("REQUIRED", "kind",
-                        "a message must carry one of register, health, heartbeat, progress, result");
+                default -> throw CommandCenterException.invalid("REQUIRED", "kind",
+                        "kind: a message must carry one of register, health, heartbeat, progress, result");
             }
-        } catch (SchedulerException e) {
+        } catch (CommandCenterException e) {
             if (e.kind() == ErrorKind.UNAVAILABLE) {
                 end(e);
             } else {
-                send(ConnectAgentResponse.newBuilder().setRejected(SchedulerGrpcErrors.rejected(e, taskId)).build());
+                send(ConnectAgentResponse.newBuilder().setRejected(AgentRejections.rejected(e, taskId)).build());
             }
         } catch (RuntimeException e) {
-            send(ConnectAgentResponse.newBuilder().setRejected(SchedulerGrpcErrors.rejected(e, taskId)).build());
+            send(ConnectAgentResponse.newBuilder().setRejected(AgentRejections.rejected(e, taskId)).build());
         }
     }
 
     private void register(ConnectAgentRequest request) {
         if (connection != null) {
-            end(SchedulerException.invalid("ALREADY_REGISTERED", "register",
-                    "this stream already registered agent " + connection.agentId()));
+            end(CommandCenterException.invalid("ALREADY_REGISTERED", "register",
+                    "register: this stream already registered agent " + connection.agentId()));
             return;
         }
         try {
@@ -121,8 +122,8 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
         for (int i = 0; i < request.getHeartbeat().getLeasesCount(); i++) {
             var lease = request.getHeartbeat().getLeases(i);
             if (lease.getTaskId().isEmpty()) {
-                throw SchedulerException.invalid("REQUIRED", "heartbeat.leases[" + i + "].task_id",
-                        "each lease names its task");
+                throw CommandCenterException.invalid("REQUIRED", "heartbeat.leases[" + i + "].task_id",
+                        "heartbeat.leases[" + i + "].task_id" + ": " + "each lease names its task");
             }
             refs.add(new LeaseRef(lease.getTaskId(), lease.getFencingToken()));
         }
@@ -134,7 +135,7 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
     private void result(AgentConnection c, TaskResultReport r) {
         int max = scheduler.settings().maxPayloadBytes();
         if (r.hasOutput() && r.getOutput().getSerializedSize() > max) {
-            throw SchedulerException.invalid("PAYLOAD_TOO_LARGE", "result.output", "result.output is "
+            throw CommandCenterException.invalid("PAYLOAD_TOO_LARGE", "result.output", "result.output: result.output is "
                     + r.getOutput().getSerializedSize() + " bytes serialized, at most " + max);
         }
         Task task = c.complete(r.getTaskId(), r.getFencingToken(), ScheduleProtoMapper.outcome(r.getOutcome()),
@@ -177,7 +178,7 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
     }
 
     @Override
-    public void onClosed(SchedulerException reason) {
+    public void onClosed(CommandCenterException reason) {
         end(reason);
     }
 
@@ -204,7 +205,7 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
             }
             ended = true;
             if (!call.isCancelled()) {
-                call.onError(SchedulerGrpcErrors.toStatus(error));
+                call.onError(GrpcErrors.toStatus(error));
             }
         }
         disconnect();

@@ -1,5 +1,6 @@
 package io.commandcenter.scheduler.grpc;
 
+import io.commandcenter.common.error.grpc.GrpcErrors;
 import io.commandcenter.proto.v1.CancelTaskRequest;
 import io.commandcenter.proto.v1.CancelTaskResponse;
 import io.commandcenter.proto.v1.ConnectAgentRequest;
@@ -21,7 +22,7 @@ import io.commandcenter.scheduler.AgentListing;
 import io.commandcenter.scheduler.Page;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.SubmitResult;
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.leases.Assignment;
 import io.commandcenter.scheduler.task.Capability;
 import io.commandcenter.scheduler.task.Forms;
@@ -39,7 +40,7 @@ import java.util.function.Supplier;
 /**
  * {@code ScheduleService} over a {@link Scheduler}: maps in, calls, maps out. Independent of the
  * hub: the project of the current call comes from {@code project} (the hub supplies it from its
- * own call context), errors map through {@link SchedulerGrpcErrors}. The agent protocol is
+ * own call context), errors map through {@link GrpcErrors}. The agent protocol is
  * {@link AgentStream}, over the same in-process API built-in agents use.
  *
  * <p>Every error reaches the client as a status with ErrorInfo (and BadRequest for fields), never
@@ -80,10 +81,10 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
     String project() {
         String p = project.get();
         if (!Forms.isProject(p)) {
-            throw SchedulerException.invalid("INVALID_PROJECT", "x-cc-project", p == null || p.isEmpty()
+            throw CommandCenterException.invalid("INVALID_PROJECT", "x-cc-project", "x-cc-project: " + (p == null || p.isEmpty()
                     ? "the call names no project (header x-cc-project)"
                     : "project id must be 1-63 characters of lowercase letters, digits, '-', '_' or '.', starting"
-                    + " with a letter or digit; got '" + Forms.abbreviate(p) + "'");
+                    + " with a letter or digit; got '" + Forms.abbreviate(p) + "'"));
         }
         return p;
     }
@@ -97,7 +98,7 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
                     .setCreated(result.created()).build());
             observer.onCompleted();
         } catch (RuntimeException e) {
-            observer.onError(SchedulerGrpcErrors.toStatus(e));
+            observer.onError(GrpcErrors.toStatus(e));
         }
     }
 
@@ -108,7 +109,7 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
             observer.onNext(GetTaskResponse.newBuilder().setTask(ScheduleProtoMapper.task(task)).build());
             observer.onCompleted();
         } catch (RuntimeException e) {
-            observer.onError(SchedulerGrpcErrors.toStatus(e));
+            observer.onError(GrpcErrors.toStatus(e));
         }
     }
 
@@ -130,7 +131,7 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
             observer.onNext(response.build());
             observer.onCompleted();
         } catch (RuntimeException e) {
-            observer.onError(SchedulerGrpcErrors.toStatus(e));
+            observer.onError(GrpcErrors.toStatus(e));
         }
     }
 
@@ -138,13 +139,13 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
     public void cancelTask(CancelTaskRequest request, StreamObserver<CancelTaskResponse> observer) {
         try {
             if (request.getReason().length() > 256) {
-                throw SchedulerException.invalid("TOO_LONG", "reason", "reason is longer than 256 characters");
+                throw CommandCenterException.invalid("TOO_LONG", "reason", "reason: reason is longer than 256 characters");
             }
             Task task = scheduler.cancel(project(), request.getTaskId(), request.getReason());
             observer.onNext(CancelTaskResponse.newBuilder().setTask(ScheduleProtoMapper.task(task)).build());
             observer.onCompleted();
         } catch (RuntimeException e) {
-            observer.onError(SchedulerGrpcErrors.toStatus(e));
+            observer.onError(GrpcErrors.toStatus(e));
         }
     }
 
@@ -163,7 +164,7 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
             observer.onNext(response.build());
             observer.onCompleted();
         } catch (RuntimeException e) {
-            observer.onError(SchedulerGrpcErrors.toStatus(e));
+            observer.onError(GrpcErrors.toStatus(e));
         }
     }
 
@@ -173,7 +174,7 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
             String p = project();
             String type = request.getAgentType().isEmpty() ? null : request.getAgentType();
             if (type != null && !Forms.AGENT_TYPE.matcher(type).matches()) {
-                throw SchedulerException.invalid("BAD_FORMAT", "agent_type", "not an agent type: '"
+                throw CommandCenterException.invalid("BAD_FORMAT", "agent_type", "agent_type: not an agent type: '"
                         + Forms.abbreviate(type) + "'");
             }
             AgentListing listing = scheduler.agents(p, type);
@@ -183,7 +184,7 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
             observer.onNext(response.build());
             observer.onCompleted();
         } catch (RuntimeException e) {
-            observer.onError(SchedulerGrpcErrors.toStatus(e));
+            observer.onError(GrpcErrors.toStatus(e));
         }
     }
 
@@ -194,11 +195,11 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
             p = project();
             if (watchers.incrementAndGet() > options.maxWatchers()) {
                 watchers.decrementAndGet();
-                throw SchedulerException.exhausted("TOO_MANY_WATCHERS", "the hub already serves "
+                throw CommandCenterException.exhausted("TOO_MANY_WATCHERS", "the hub already serves "
                         + options.maxWatchers() + " assignment followers");
             }
         } catch (RuntimeException e) {
-            observer.onError(SchedulerGrpcErrors.toStatus(e));
+            observer.onError(GrpcErrors.toStatus(e));
             return;
         }
         new AssignmentWatch((ServerCallStreamObserver<WatchAssignmentsResponse>) observer, scheduler, p,
@@ -211,7 +212,7 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
         try {
             p = project();
         } catch (RuntimeException e) {
-            observer.onError(SchedulerGrpcErrors.toStatus(e));
+            observer.onError(GrpcErrors.toStatus(e));
             return new StreamObserver<>() {
                 @Override
                 public void onNext(ConnectAgentRequest value) {
@@ -231,7 +232,7 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
 
     private static int pageSize(int size) {
         if (size < 0) {
-            throw SchedulerException.invalid("OUT_OF_RANGE", "page_size", "page_size must not be negative");
+            throw CommandCenterException.invalid("OUT_OF_RANGE", "page_size", "page_size: page_size must not be negative");
         }
         return size == 0 ? 100 : Math.min(size, 1000);
     }
@@ -258,7 +259,7 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
         } catch (IllegalArgumentException e) {
             // falls through to the error below
         }
-        throw SchedulerException.invalid("INVALID_PAGE_TOKEN", "page_token",
-                "the page token is malformed or was issued for other filters");
+        throw CommandCenterException.invalid("INVALID_PAGE_TOKEN", "page_token",
+                "page_token: the page token is malformed or was issued for other filters");
     }
 }

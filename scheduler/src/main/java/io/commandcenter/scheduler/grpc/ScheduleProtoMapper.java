@@ -20,9 +20,9 @@ import io.commandcenter.scheduler.agents.AgentRegistration;
 import io.commandcenter.scheduler.agents.AgentState;
 import io.commandcenter.scheduler.agents.AgentView;
 import io.commandcenter.scheduler.agents.Score;
-import io.commandcenter.scheduler.error.ErrorKind;
-import io.commandcenter.scheduler.error.SchedulerException;
-import io.commandcenter.scheduler.error.Violations;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.Violations;
 import io.commandcenter.scheduler.events.Delegation;
 import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.leases.Assignment;
@@ -61,7 +61,7 @@ public final class ScheduleProtoMapper {
      * The task a {@code SubmitTaskRequest} asks for, in the project.
      *
      * @param maxPayloadBytes the largest serialized {@code inputs}
-     * @throws SchedulerException INVALID naming every field at fault
+     * @throws CommandCenterException INVALID naming every field at fault
      */
     public static TaskSpec taskSpec(String project, SubmitTaskRequest r, int maxPayloadBytes) {
         Violations v = new Violations();
@@ -84,11 +84,11 @@ public final class ScheduleProtoMapper {
         Capability capability = null;
         try {
             capability = Capability.parse(r.getCapability(), "capability");
-        } catch (SchedulerException e) {
+        } catch (CommandCenterException e) {
             v.addAll(e.violations());
         }
         if (!v.isEmpty()) {
-            v.throwIfAny("INVALID_TASK", "invalid task");
+            v.throwIfAnyWithSharedReason("INVALID_TASK", "invalid task");
         }
         return new TaskSpec(project, capability, r.getWorkflow(), r.getWorkflowRunId(), r.getNodeId(),
                 r.hasInputs() ? json(r.getInputs()) : "", r.getCost() == 0 ? 1.0 : r.getCost(),
@@ -103,7 +103,7 @@ public final class ScheduleProtoMapper {
     /**
      * The registration an agent sends; with no projects, it serves the stream's project.
      *
-     * @throws SchedulerException INVALID naming the fields ({@code register.*})
+     * @throws CommandCenterException INVALID naming the fields ({@code register.*})
      */
     public static AgentRegistration registration(String project, io.commandcenter.proto.v1.AgentRegistration r) {
         Set<String> projects = new HashSet<>(r.getProjectsList());
@@ -124,8 +124,8 @@ public final class ScheduleProtoMapper {
         return switch (outcome) {
             case TASK_OUTCOME_SUCCEEDED -> TaskOutcome.SUCCEEDED;
             case TASK_OUTCOME_FAILED -> TaskOutcome.FAILED;
-            case TASK_OUTCOME_UNSPECIFIED, UNRECOGNIZED -> throw SchedulerException.invalid("REQUIRED",
-                    "result.outcome", "result.outcome must be TASK_OUTCOME_SUCCEEDED or TASK_OUTCOME_FAILED");
+            case TASK_OUTCOME_UNSPECIFIED, UNRECOGNIZED -> throw CommandCenterException.invalid("REQUIRED",
+                    "result.outcome", "result.outcome: result.outcome must be TASK_OUTCOME_SUCCEEDED or TASK_OUTCOME_FAILED");
         };
     }
 
@@ -140,8 +140,8 @@ public final class ScheduleProtoMapper {
                 case SCHEDULED_TASK_STATE_SUCCEEDED -> TaskState.SUCCEEDED;
                 case SCHEDULED_TASK_STATE_FAILED -> TaskState.FAILED;
                 case SCHEDULED_TASK_STATE_CANCELLED -> TaskState.CANCELLED;
-                case SCHEDULED_TASK_STATE_UNSPECIFIED, UNRECOGNIZED -> throw SchedulerException.invalid(
-                        "UNKNOWN_ENUM", "states", "states must be known ScheduledTaskState values, not " + s);
+                case SCHEDULED_TASK_STATE_UNSPECIFIED, UNRECOGNIZED -> throw CommandCenterException.invalid(
+                        "UNKNOWN_ENUM", "states", "states: states must be known ScheduledTaskState values, not " + s);
             });
         }
         return out;
@@ -156,7 +156,7 @@ public final class ScheduleProtoMapper {
         try {
             PARSER.merge(json, builder);
         } catch (InvalidProtocolBufferException e) {
-            throw new SchedulerException(ErrorKind.INVALID, "BAD_FORMAT", "not a JSON object: " + e.getMessage());
+            throw new CommandCenterException(ErrorKind.INVALID, "BAD_FORMAT", "not a JSON object: " + e.getMessage());
         }
         return builder.build();
     }
@@ -166,7 +166,7 @@ public final class ScheduleProtoMapper {
         try {
             return PRINTER.print(struct);
         } catch (InvalidProtocolBufferException e) {
-            throw new SchedulerException(ErrorKind.INVALID, "BAD_FORMAT", "cannot render as JSON: " + e.getMessage());
+            throw new CommandCenterException(ErrorKind.INVALID, "BAD_FORMAT", "cannot render as JSON: " + e.getMessage());
         }
     }
 

@@ -6,7 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.map.IMap;
 import com.hazelcast.replicatedmap.ReplicatedMap;
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.pool.PoolConfig;
 import io.commandcenter.scheduler.pool.PoolOp;
 import io.commandcenter.scheduler.pool.PoolState;
@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  * </ul>
  *
  * No CP subsystem (it is not available): atomicity comes from partition ownership, durability
- * from backups. Hazelcast failures become {@link SchedulerException} UNAVAILABLE
+ * from backups. Hazelcast failures become {@link CommandCenterException} UNAVAILABLE
  * ({@code STATE_UNAVAILABLE}).
  */
 public final class HazelcastSchedulerState implements SchedulerState {
@@ -133,10 +133,10 @@ public final class HazelcastSchedulerState implements SchedulerState {
         try {
             return call.get();
         } catch (HazelcastInstanceNotActiveException | HazelcastClientOfflineException e) {
-            throw SchedulerException.unavailable("STATE_UNAVAILABLE", "the Hazelcast instance is not running: "
+            throw CommandCenterException.unavailable("STATE_UNAVAILABLE", "the Hazelcast instance is not running: "
                     + e.getMessage(), e);
         } catch (HazelcastException e) {
-            throw SchedulerException.unavailable("STATE_UNAVAILABLE", "the scheduler's shared state failed: "
+            throw CommandCenterException.unavailable("STATE_UNAVAILABLE", "the scheduler's shared state failed: "
                     + e.getMessage(), e);
         }
     }

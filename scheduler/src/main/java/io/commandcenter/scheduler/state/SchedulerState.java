@@ -18,7 +18,7 @@ import java.util.Set;
  *       interleaves, from this process or another; the state is changed only by operations;</li>
  *   <li>an operation's effect survives the loss of any single cluster member once it returned;</li>
  *   <li>{@link #gate} and {@link #reserveKey} are atomic on their key;</li>
- *   <li>failures of the store surface as {@code SchedulerException} UNAVAILABLE
+ *   <li>failures of the store surface as {@code CommandCenterException} UNAVAILABLE
  *       ({@code STATE_UNAVAILABLE}); an operation that failed so may or may not have been applied,
  *       and every operation is safe to repeat.</li>
  * </ul>

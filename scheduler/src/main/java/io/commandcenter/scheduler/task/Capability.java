@@ -1,6 +1,6 @@
 package io.commandcenter.scheduler.task;
 
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.CommandCenterException;
 
 import java.util.Objects;
 
@@ -27,19 +27,19 @@ public record Capability(String agentType, String action) {
     /**
      * Parses a task's capability.
      *
-     * @throws SchedulerException INVALID ({@code INVALID_CAPABILITY}, the given field) when it is
+     * @throws CommandCenterException INVALID ({@code INVALID_CAPABILITY}, the given field) when it is
      *         not {@code <agent type>.<action>}
      */
     public static Capability parse(String text, String field) {
         if (text == null || text.isEmpty()) {
-            throw SchedulerException.invalid("REQUIRED", field, "a capability is required, e.g. devops.restart");
+            throw CommandCenterException.invalid("REQUIRED", field, field + ": " + "a capability is required, e.g. devops.restart");
         }
         int dot = text.indexOf('.');
         if (dot <= 0 || dot != text.lastIndexOf('.')
                 || !Forms.AGENT_TYPE.matcher(text.substring(0, dot)).matches()
                 || !Forms.ACTION.matcher(text.substring(dot + 1)).matches()) {
-            throw SchedulerException.invalid("INVALID_CAPABILITY", field,
-                    "capability must be <agent type>.<action>, e.g. devops.restart (type: lowercase letters, digits,"
+            throw CommandCenterException.invalid("INVALID_CAPABILITY", field,
+                    field + ": " + "capability must be <agent type>.<action>, e.g. devops.restart (type: lowercase letters, digits,"
                             + " '-', '_', starting with a letter; action: letters, digits, '-', '_'); got '"
                             + Forms.abbreviate(text) + "'");
         }

@@ -1,6 +1,6 @@
 package io.commandcenter.scheduler.task;
 
-import io.commandcenter.scheduler.error.Violations;
+import io.commandcenter.common.error.Violations;
 
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -1,6 +1,6 @@
 package io.commandcenter.scheduler.task;
 
-import io.commandcenter.scheduler.error.Violations;
+import io.commandcenter.common.error.Violations;
 import io.commandcenter.scheduler.wire.WireIn;
 import io.commandcenter.scheduler.wire.WireOut;
 
@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * @param affinity        preferred agent labels
  * @param placement       where it may run
  * @param maxAttempts     1 to 100 assignments
- * @throws io.commandcenter.scheduler.error.SchedulerException INVALID naming every field at fault
+ * @throws io.commandcenter.common.error.CommandCenterException INVALID naming every field at fault
  */
 public record TaskSpec(String project, Capability capability, String workflow, String workflowRunId, String nodeId,
                        String inputsJson, double cost, int priority, PredictionCause prediction, TargetRef target,
@@ -94,7 +94,7 @@ public record TaskSpec(String project, Capability capability, String workflow, S
         if (maxAttempts < 1 || maxAttempts > 100) {
             v.add("max_attempts", "OUT_OF_RANGE", "max_attempts must be 1 to 100, got " + maxAttempts);
         }
-        v.throwIfAny("INVALID_TASK", "invalid task");
+        v.throwIfAnyWithSharedReason("INVALID_TASK", "invalid task");
     }
 
     /** A task with every optional part at its default: for tests and built-in submitters. */

@@ -5,7 +5,7 @@ import io.commandcenter.scheduler.AgentListener;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.SchedulerSettings;
 import io.commandcenter.scheduler.agents.AgentRegistration;
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.leases.Revocation;
 import io.commandcenter.scheduler.pool.Dispatched;
 import io.commandcenter.scheduler.task.Task;
@@ -107,7 +107,7 @@ class HazelcastClusterTest {
                             .add(name);
                     connection.complete(work.assignment().taskId(), work.assignment().fencingToken(),
                             TaskOutcome.SUCCEEDED, "", "", false);
-                } catch (SchedulerException e) {
+                } catch (CommandCenterException e) {
                     refused.add(work.assignment().taskId() + ":" + e.reason());
                 } finally {
                     running.decrementAndGet();
@@ -120,7 +120,7 @@ class HazelcastClusterTest {
         }
 
         @Override
-        public void onClosed(SchedulerException reason) {
+        public void onClosed(CommandCenterException reason) {
         }
     }
 

@@ -4,7 +4,7 @@ import io.commandcenter.scheduler.AgentConnection;
 import io.commandcenter.scheduler.AgentListener;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.agents.AgentRegistration;
-import io.commandcenter.scheduler.error.SchedulerException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.leases.Revocation;
 import io.commandcenter.scheduler.pool.Dispatched;
 import io.commandcenter.scheduler.task.Task;
@@ -21,7 +21,7 @@ public final class TestAgent implements AgentListener {
     public final BlockingQueue<Dispatched> inbox = new LinkedBlockingQueue<>();
     public final List<Dispatched> received = new CopyOnWriteArrayList<>();
     public final List<Revocation> revoked = new CopyOnWriteArrayList<>();
-    public volatile SchedulerException closedBy;
+    public volatile CommandCenterException closedBy;
     public AgentConnection connection;
 
     public static TestAgent connect(Scheduler scheduler, AgentRegistration registration) {
@@ -42,7 +42,7 @@ public final class TestAgent implements AgentListener {
     }
 
     @Override
-    public void onClosed(SchedulerException reason) {
+    public void onClosed(CommandCenterException reason) {
         closedBy = reason;
     }
 

@@ -1,6 +1,6 @@
 package io.commandcenter.hub.events.grpc;
 
-import io.commandcenter.hub.error.HubException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.events.Event;
 import io.commandcenter.hub.events.EventBus;
 import io.commandcenter.hub.events.EventSink;
@@ -9,7 +9,7 @@ import io.commandcenter.hub.events.Subscription;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.grpc.CallContext;
-import io.commandcenter.hub.transport.grpc.GrpcErrors;
+import io.commandcenter.common.error.grpc.GrpcErrors;
 import io.commandcenter.proto.v1.EventServiceGrpc;
 import io.commandcenter.proto.v1.EventsDropped;
 import io.commandcenter.proto.v1.SubscribeRequest;
@@ -47,7 +47,7 @@ public final class EventGrpcService extends EventServiceGrpc.EventServiceImplBas
         try {
             SubjectPattern pattern = SubjectPattern.parse(request.getPattern());
             subscription = bus.subscribe(caller.project(), pattern, bufferSize, sink);
-        } catch (HubException e) {
+        } catch (CommandCenterException e) {
             observer.onError(GrpcErrors.toStatus(e));
             return;
         }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
+import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.hub.events.Payload;
 
 import java.util.function.Supplier;
@@ -14,7 +15,6 @@ import java.util.function.Supplier;
  * nobody receives is never rendered.
  */
 public final class ProtoPayload implements Payload {
-    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
     private final String type;
@@ -67,11 +67,7 @@ public final class ProtoPayload implements Payload {
     public String toJson() {
         String rendered = json;
         if (rendered == null) {
-            try {
-                rendered = PRINTER.print(message());
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException("cannot render " + type() + " as JSON", e);
-            }
+            rendered = ProtoJson.print(message());
             json = rendered;
         }
         return rendered;

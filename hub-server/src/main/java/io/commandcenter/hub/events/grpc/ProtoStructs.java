@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * Converts a message straight into a {@link Struct} holding its protobuf JSON mapping
  * (lowerCamelCase names, 64-bit integers as strings, enums by name, timestamps and durations as
- * strings, default values left out), without printing and re-parsing JSON: event payloads are
+ * strings, every field with its default as {@code ProtoJson} prints them), without printing and re-parsing JSON: event payloads are
  * converted once per event, on the hot path of every subscriber.
  */
 final class ProtoStructs {
@@ -29,9 +29,12 @@ final class ProtoStructs {
 
     static Struct toStruct(Message message) {
         Struct.Builder struct = Struct.newBuilder();
-        for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
-            FieldDescriptor descriptor = field.getKey();
-            struct.putFields(descriptor.getJsonName(), fieldValue(descriptor, field.getValue()));
+        for (FieldDescriptor descriptor : message.getDescriptorForType().getFields()) {
+            // every field, defaults included, but what has presence only when it is set (as ProtoJson)
+            if (!descriptor.isRepeated() && descriptor.hasPresence() && !message.hasField(descriptor)) {
+                continue;
+            }
+            struct.putFields(descriptor.getJsonName(), fieldValue(descriptor, message.getField(descriptor)));
         }
         return struct.build();
     }

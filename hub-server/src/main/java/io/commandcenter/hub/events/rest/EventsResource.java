@@ -1,8 +1,7 @@
 package io.commandcenter.hub.events.rest;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.util.JsonFormat;
+import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.hub.events.Event;
 import io.commandcenter.hub.events.EventSink;
 import io.commandcenter.hub.events.SubjectPattern;
@@ -47,7 +46,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Path("/events")
 @RequestScoped
 public class EventsResource {
-    private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
     private static final int IN_FLIGHT = 8;
 
     @Inject
@@ -90,11 +88,7 @@ public class EventsResource {
     }
 
     static String json(MessageOrBuilder message) {
-        try {
-            return JSON.print(message);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
+        return ProtoJson.print(message);
     }
 
     private static final class SseSink implements EventSink {

@@ -1,14 +1,15 @@
 package io.commandcenter.hub.predict.grpc;
 
-import io.commandcenter.hub.error.HubException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.predict.ChampionPeriod;
 import io.commandcenter.hub.predict.ModelRegistry;
 import io.commandcenter.hub.predict.RegisteredModel;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.grpc.CallContext;
-import io.commandcenter.hub.transport.grpc.GrpcErrors;
-import io.commandcenter.models.ModelsException;
+import io.commandcenter.common.error.grpc.GrpcErrors;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.artifact.SidecarJson;
@@ -77,16 +78,16 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
         try {
             Caller caller = CallContext.caller();
             if (request.getOnnx().isEmpty()) {
-                throw HubException.invalid("REQUIRED", "onnx", "onnx (the model file) is required");
+                throw CommandCenterException.invalid("REQUIRED", "onnx", "onnx (the model file) is required");
             }
             if (request.getSidecarJson().isBlank()) {
-                throw HubException.invalid("REQUIRED", "sidecar_json", "sidecar_json (the model's metadata) is required");
+                throw CommandCenterException.invalid("REQUIRED", "sidecar_json", "sidecar_json (the model's metadata) is required");
             }
             ModelMetadata metadata;
             try {
                 metadata = new SidecarJson().read(request.getSidecarJson().getBytes(StandardCharsets.UTF_8));
-            } catch (ModelsException | IllegalArgumentException | java.io.UncheckedIOException e) {
-                throw HubException.invalid("SIDECAR_INVALID", "sidecar_json", "the sidecar is not valid: " + e.getMessage());
+            } catch (CommandCenterException | IllegalArgumentException | java.io.UncheckedIOException e) {
+                throw CommandCenterException.invalid("SIDECAR_INVALID", "sidecar_json", "the sidecar is not valid: " + e.getMessage());
             }
             ModelRegistry.Registration registration = registry.register(caller.project(),
                     new ModelArtifact(metadata, request.getOnnx().toByteArray()), request.getPromote(),
@@ -104,11 +105,11 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
         try {
             requireName(request.getName());
             if (request.getVersion().isEmpty()) {
-                throw HubException.invalid("REQUIRED", "version", "version is required");
+                throw CommandCenterException.invalid("REQUIRED", "version", "version is required");
             }
             PredictGrpcService.checkModel(request.getName(), request.getVersion(), "name", "version");
             if (request.getReason().length() > 512) {
-                throw HubException.invalid("TOO_LONG", "reason", "reason is longer than 512 characters");
+                throw CommandCenterException.invalid("TOO_LONG", "reason", "reason is longer than 512 characters");
             }
             Caller caller = CallContext.caller();
             ModelRegistry.Promotion promotion = registry.promote(caller.project(), request.getName(),
@@ -123,7 +124,7 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
 
     private static void requireName(String name) {
         if (name.isEmpty()) {
-            throw HubException.invalid("REQUIRED", "name", "name is required");
+            throw CommandCenterException.invalid("REQUIRED", "name", "name is required");
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.commandcenter.hub.predict.grpc;
 
-import io.commandcenter.hub.error.ErrorKind;
-import io.commandcenter.hub.error.FieldViolation;
-import io.commandcenter.hub.error.HubException;
-import io.commandcenter.hub.error.Violations;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.error.FieldViolation;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.Violations;
 import io.commandcenter.hub.predict.EntityKey;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.predict.PredictionService;
@@ -12,7 +12,7 @@ import io.commandcenter.hub.telemetry.HealthSampleRecord;
 import io.commandcenter.hub.telemetry.RecordRules;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.grpc.CallContext;
-import io.commandcenter.hub.transport.grpc.GrpcErrors;
+import io.commandcenter.common.error.grpc.GrpcErrors;
 import io.commandcenter.models.backtest.BacktestResult;
 import io.commandcenter.models.backtest.BacktestRow;
 import io.commandcenter.proto.v1.BacktestRequest;
@@ -73,11 +73,11 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
         PredictionService.Answer answer = switch (request.getInputCase()) {
             case FEATURES -> {
                 if (request.getModel().isEmpty()) {
-                    throw HubException.invalid("REQUIRED", "model", "model is required with features");
+                    throw CommandCenterException.invalid("REQUIRED", "model", "model is required with features");
                 }
                 long observations = request.getFeatures().getObservations();
                 if (observations < 0) {
-                    throw HubException.invalid("OUT_OF_RANGE", "features.observations", "observations must be >= 0");
+                    throw CommandCenterException.invalid("OUT_OF_RANGE", "features.observations", "observations must be >= 0");
                 }
                 yield service.predictFeatures(project, request.getModel(), request.getModelVersion(),
                         request.getFeatures().getValuesMap(), observations == 0 ? 64 : observations);
@@ -92,7 +92,7 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
                 yield service.predictEntity(project, new EntityKey(project, request.getEntity().getKind(),
                         request.getEntity().getId()), request.getModelVersion());
             }
-            case INPUT_NOT_SET -> throw HubException.invalid("REQUIRED", "input",
+            case INPUT_NOT_SET -> throw CommandCenterException.invalid("REQUIRED", "input",
                     "set one input: features, window or entity");
         };
         return PredictProtos.toProto(answer.key(), answer.prediction());
@@ -100,7 +100,7 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
 
     private List<HealthSampleRecord> window(List<HealthSample> samples) {
         if (samples.size() > PredictionService.MAX_WINDOW) {
-            throw HubException.invalid("TOO_MANY", "window.samples",
+            throw CommandCenterException.invalid("TOO_MANY", "window.samples",
                     "at most " + PredictionService.MAX_WINDOW + " samples per window, got " + samples.size());
         }
         List<HealthSampleRecord> records = new ArrayList<>(samples.size());
@@ -121,7 +121,7 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
             }
         }
         if (!violations.isEmpty()) {
-            throw new HubException(ErrorKind.INVALID, "INVALID_WINDOW", "invalid window sample: "
+            throw new CommandCenterException(ErrorKind.INVALID, "INVALID_WINDOW", "invalid window sample: "
                     + violations.get(0).field() + ": " + violations.get(0).message(), Map.of(), violations, null);
         }
         return records;
@@ -192,7 +192,7 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
                 try {
                     if (start == null) {
                         if (!request.hasStart()) {
-                            throw HubException.invalid("REQUIRED", "start", "the first message must be start");
+                            throw CommandCenterException.invalid("REQUIRED", "start", "the first message must be start");
                         }
                         checkModel(request.getStart().getModel(), request.getStart().getModelVersion(), "start.model",
                                 "start.model_version");
@@ -200,10 +200,10 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
                         return;
                     }
                     if (!request.hasCsvChunk() && request.hasStart()) {
-                        throw HubException.invalid("UNEXPECTED", "start", "start may only be sent first");
+                        throw CommandCenterException.invalid("UNEXPECTED", "start", "start may only be sent first");
                     }
                     if (csv.size() + request.getCsvChunk().size() > MAX_CSV_BYTES) {
-                        throw HubException.exhausted("CSV_TOO_LARGE", "a backtest takes at most "
+                        throw CommandCenterException.exhausted("CSV_TOO_LARGE", "a backtest takes at most "
                                 + (MAX_CSV_BYTES >> 20) + " MiB of CSV");
                     }
                     request.getCsvChunk().writeTo(csv);
@@ -225,7 +225,7 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
                 }
                 try {
                     if (start == null) {
-                        throw HubException.invalid("REQUIRED", "start", "the stream had no start message");
+                        throw CommandCenterException.invalid("REQUIRED", "start", "the stream had no start message");
                     }
                     BacktestResult result = service.backtest(project, start.getModel(), start.getModelVersion(),
                             start.getLabelColumn(), new InputStreamReader(

@@ -1,5 +1,6 @@
 package io.commandcenter.hub.predict.rest;
 
+import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.hub.runtime.cdi.HubLifecycle;
 import io.commandcenter.hub.telemetry.TimeArgument;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
@@ -22,12 +23,11 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Instant;
 
-import static io.commandcenter.hub.transport.rest.ProtoJson.parse;
-import static io.commandcenter.hub.transport.rest.ProtoJson.print;
+import static io.commandcenter.common.proto.ProtoJson.print;
 
 /**
  * The REST mirror of {@code PredictService}: bodies and answers are the gRPC messages in the
- * protobuf JSON mapping ({@link io.commandcenter.hub.transport.rest.ProtoJson}).
+ * protobuf JSON mapping ({@link io.commandcenter.common.proto.ProtoJson}).
  * <ul>
  *   <li>{@code POST /api/predict} — a {@code PredictRequest}, e.g.
  *       {@code {"entity":{"kind":"service","id":"checkout"}}}; answers a {@code PredictResponse};</li>
@@ -48,7 +48,7 @@ public class PredictResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public String predict(String body) {
-        PredictRequest request = parse(body, PredictRequest.newBuilder()).build();
+        PredictRequest request = ProtoJson.parse(body, PredictRequest.newBuilder(), "body").build();
         return print(lifecycle.hub().predictApi().predict(caller.get().project(), request));
     }
 

@@ -1,6 +1,6 @@
 package io.commandcenter.hub.predict.sql;
 
-import io.commandcenter.hub.error.HubException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.predict.ChampionPeriod;
@@ -60,7 +60,7 @@ public final class JpaModelRepository implements ModelRepository {
                             + "sidecar_json) VALUES (?, ?, ?, ?, ?)")
                     .setParameter(1, name).setParameter(2, version).setParameter(3, artifact.type())
                     .setParameter(4, artifact.onnx()).setParameter(5, artifact.sidecarJson()).executeUpdate());
-        } catch (HubException e) {
+        } catch (CommandCenterException e) {
             if (!Jpa.isUniqueViolation(e)) {
                 throw e;
             }

@@ -1,8 +1,7 @@
 package io.commandcenter.hub.predict.sql;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.commandcenter.common.json.Json;
+import io.commandcenter.common.json.JsonException;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.predict.ModelRun;
@@ -21,7 +20,6 @@ import java.util.Optional;
 
 /** Predictions and model runs in SQL, through JPA. */
 public final class JpaPredictionRepository implements PredictionRepository {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Jpa jpa;
 
@@ -105,18 +103,24 @@ public final class JpaPredictionRepository implements PredictionRepository {
     }
 
     private static PredictionRecord record(PredictionEntity e) {
-        Map<String, Double> terms = read(e.getConfidenceTermsJson(), new TypeReference<>() {
-        });
-        List<Map<String, Object>> factors = read(e.getFactorsJson(), new TypeReference<>() {
-        });
         List<Factor> parsed = new ArrayList<>();
-        for (Map<String, Object> f : factors) {
-            parsed.add(new Factor((String) f.get("feature"), (String) f.get("metric"),
-                    ((Number) f.get("value")).floatValue(), ((Number) f.get("reference")).floatValue(),
-                    ((Number) f.get("contribution")).doubleValue()));
+        Confidence confidence;
+        try {
+            Map<String, Object> terms = Json.parseObject(e.getConfidenceTermsJson());
+            for (Object item : (List<?>) Json.parse(e.getFactorsJson())) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> f = (Map<String, Object>) item;
+                parsed.add(new Factor(Json.string(f, "feature"), Json.string(f, "metric"),
+                        Json.number(f, "value").floatValue(), Json.number(f, "reference").floatValue(),
+                        Json.number(f, "contribution").doubleValue()));
+            }
+            confidence = new Confidence(e.getConfidence(), Json.number(terms, "calibration").doubleValue(),
+                    Json.number(terms, "amount").doubleValue(), Json.number(terms, "freshness").doubleValue(),
+                    Json.number(terms, "agreement").doubleValue());
+        } catch (JsonException | ClassCastException bad) {
+            throw new IllegalStateException("unreadable stored prediction " + e.getPredictionId() + ": "
+                    + bad.getMessage(), bad);
         }
-        Confidence confidence = new Confidence(e.getConfidence(), terms.get("calibration"), terms.get("amount"),
-                terms.get("freshness"), terms.get("agreement"));
         return new PredictionRecord(e.getPredictionId(), ProjectId.of(e.getProjectId()), e.getTargetEntity(),
                 e.getTargetId(), e.getPredictionType(), e.getRisk(), confidence, e.getRecommendedAction(), parsed,
                 e.getModelName(), e.getModelVersion(), e.getThreshold(), e.getTraceId(), e.getModelRunId(),
@@ -124,18 +128,6 @@ public final class JpaPredictionRepository implements PredictionRepository {
     }
 
     private static String write(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static <T> T read(String json, TypeReference<T> type) {
-        try {
-            return JSON.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable stored JSON: " + e.getOriginalMessage(), e);
-        }
+        return Json.write(value);
     }
 }

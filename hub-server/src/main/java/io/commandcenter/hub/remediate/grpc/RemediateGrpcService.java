@@ -1,7 +1,7 @@
 package io.commandcenter.hub.remediate.grpc;
 
-import io.commandcenter.hub.error.HubException;
-import io.commandcenter.hub.error.Violations;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.Violations;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.project.ProjectId;
@@ -17,7 +17,7 @@ import io.commandcenter.hub.remediate.WorkflowRevision;
 import io.commandcenter.hub.telemetry.PageToken;
 import io.commandcenter.hub.telemetry.RecordRules;
 import io.commandcenter.hub.transport.grpc.CallContext;
-import io.commandcenter.hub.transport.grpc.Unary;
+import io.commandcenter.common.error.grpc.Unary;
 import io.commandcenter.hub.workflow.Workflow;
 import io.commandcenter.hub.workflow.WorkflowGrammar;
 import io.commandcenter.proto.v1.Approval;
@@ -312,7 +312,7 @@ public final class RemediateGrpcService extends RemediateServiceGrpc.RemediateSe
         v.throwIfAny("INVALID_ARGUMENT", "invalid request");
         ApprovalRecord a = engine.store().approval(request.getApprovalId())
                 .filter(found -> found.project().equals(caller.project()))
-                .orElseThrow(() -> HubException.notFound("APPROVAL_NOT_FOUND", "no approval "
+                .orElseThrow(() -> CommandCenterException.notFound("APPROVAL_NOT_FOUND", "no approval "
                         + request.getApprovalId() + " in project " + caller.project()));
         return GetApprovalResponse.newBuilder().setApproval(approval(a)).build();
     }
@@ -394,7 +394,7 @@ public final class RemediateGrpcService extends RemediateServiceGrpc.RemediateSe
         if (id.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(predictions.find(project, id).orElseThrow(() -> HubException.notFound(
+        return Optional.of(predictions.find(project, id).orElseThrow(() -> CommandCenterException.notFound(
                 "PREDICTION_NOT_FOUND", "no prediction " + id + " in project " + project)));
     }
 
@@ -416,11 +416,11 @@ public final class RemediateGrpcService extends RemediateServiceGrpc.RemediateSe
 
     private static void yaml(String yaml, String field, boolean required) {
         if (required && yaml.isBlank()) {
-            throw HubException.invalid("REQUIRED", field, field + " is required: the workflow's YAML");
+            throw CommandCenterException.invalid("REQUIRED", field, field + " is required: the workflow's YAML");
         }
         int bytes = yaml.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_YAML_BYTES) {
-            throw HubException.invalid("TOO_LARGE", field, field + " is " + bytes + " bytes, at most "
+            throw CommandCenterException.invalid("TOO_LARGE", field, field + " is " + bytes + " bytes, at most "
                     + MAX_YAML_BYTES);
         }
     }

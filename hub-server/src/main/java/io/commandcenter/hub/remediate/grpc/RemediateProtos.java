@@ -119,7 +119,7 @@ public final class RemediateProtos {
         try {
             Workflow w = catalog.pinned(a.project(), a.workflow(), a.revision()).workflow();
             return w.order().stream().map(w::node).map(n -> n.agent() + "." + n.action()).toList();
-        } catch (io.commandcenter.hub.error.HubException e) {
+        } catch (io.commandcenter.common.error.CommandCenterException e) {
             return List.of();
         }
     }

@@ -2,7 +2,8 @@ package io.commandcenter.hub.remediate.rest;
 
 import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
-import io.commandcenter.hub.error.HubException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
 import io.commandcenter.hub.runtime.cdi.HubLifecycle;
@@ -40,8 +41,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.util.Locale;
 
-import static io.commandcenter.hub.transport.rest.ProtoJson.parse;
-import static io.commandcenter.hub.transport.rest.ProtoJson.print;
+import static io.commandcenter.common.proto.ProtoJson.print;
 
 /**
  * The REST mirror of {@code RemediateService}: the same validation and errors as gRPC (each call
@@ -97,7 +97,7 @@ public class RemediateResource {
     @Path("workflows")
     public String putWorkflow(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         PutWorkflowRequest request = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("json")
-                ? parse(body, PutWorkflowRequest.newBuilder()).build()
+                ? ProtoJson.parse(body, PutWorkflowRequest.newBuilder(), "body").build()
                 : PutWorkflowRequest.newBuilder().setYaml(body == null ? "" : body).build();
         return print(api().putWorkflow(who(), request));
     }
@@ -105,7 +105,7 @@ public class RemediateResource {
     @POST
     @Path("workflows/{name}/dry-run")
     public String dryRun(@PathParam("name") String name, String body) {
-        DryRunWorkflowRequest.Builder request = parse(body, DryRunWorkflowRequest.newBuilder());
+        DryRunWorkflowRequest.Builder request = ProtoJson.parse(body, DryRunWorkflowRequest.newBuilder(), "body");
         if (request.getYaml().isEmpty()) {
             request.setName(name);
         }
@@ -115,7 +115,7 @@ public class RemediateResource {
     @POST
     @Path("workflows/{name}/trigger")
     public String trigger(@PathParam("name") String name, String body) {
-        return print(api().triggerWorkflow(who(), parse(body, TriggerWorkflowRequest.newBuilder()).setName(name).build()));
+        return print(api().triggerWorkflow(who(), ProtoJson.parse(body, TriggerWorkflowRequest.newBuilder(), "body").setName(name).build()));
     }
 
     @GET
@@ -148,7 +148,7 @@ public class RemediateResource {
     @POST
     @Path("runs/{id}/cancel")
     public String cancelRun(@PathParam("id") String id, String body) {
-        return print(api().cancelWorkflowRun(who(), parse(body, CancelWorkflowRunRequest.newBuilder()).setRunId(id).build()));
+        return print(api().cancelWorkflowRun(who(), ProtoJson.parse(body, CancelWorkflowRunRequest.newBuilder(), "body").setRunId(id).build()));
     }
 
     @GET
@@ -170,13 +170,13 @@ public class RemediateResource {
     @POST
     @Path("approvals/{id}/approve")
     public String approve(@PathParam("id") String id, String body) {
-        return print(api().approve(who(), parse(body, ApproveRequest.newBuilder()).setApprovalId(id).build()));
+        return print(api().approve(who(), ProtoJson.parse(body, ApproveRequest.newBuilder(), "body").setApprovalId(id).build()));
     }
 
     @POST
     @Path("approvals/{id}/reject")
     public String reject(@PathParam("id") String id, String body) {
-        return print(api().reject(who(), parse(body, RejectRequest.newBuilder()).setApprovalId(id).build()));
+        return print(api().reject(who(), ProtoJson.parse(body, RejectRequest.newBuilder(), "body").setApprovalId(id).build()));
     }
 
     @GET
@@ -188,7 +188,7 @@ public class RemediateResource {
     @PUT
     @Path("autonomy")
     public String setAutonomy(String body) {
-        return print(api().setAutonomy(who(), parse(body, SetAutonomyRequest.newBuilder()).build()));
+        return print(api().setAutonomy(who(), ProtoJson.parse(body, SetAutonomyRequest.newBuilder(), "body").build()));
     }
 
     @GET
@@ -213,7 +213,7 @@ public class RemediateResource {
         String name = value.trim().toUpperCase(Locale.ROOT);
         EnumValueDescriptor found = type.findValueByName(name.startsWith(prefix) ? name : prefix + name);
         if (found == null || found.getNumber() == 0) {
-            throw HubException.invalid("INVALID_ENUM", field, field + " '" + value + "' is not one of "
+            throw CommandCenterException.invalid("INVALID_ENUM", field, field + " '" + value + "' is not one of "
                     + type.getValues().stream().filter(v -> v.getNumber() != 0)
                     .map(v -> v.getName().substring(prefix.length())).toList());
         }

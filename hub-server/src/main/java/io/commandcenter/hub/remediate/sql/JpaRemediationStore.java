@@ -1,9 +1,8 @@
 package io.commandcenter.hub.remediate.sql;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.commandcenter.hub.error.HubException;
+import io.commandcenter.common.json.Json;
+import io.commandcenter.common.json.JsonException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.project.ProjectId;
@@ -22,13 +21,13 @@ import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** Remediation state in SQL, through JPA. */
 public final class JpaRemediationStore implements RemediationStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> UNFINISHED = List.of(RunState.AWAITING_APPROVAL.name(), RunState.RUNNING.name());
 
     private final Jpa jpa;
@@ -106,7 +105,7 @@ public final class JpaRemediationStore implements RemediationStore {
     public boolean create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
         try {
             return insert(run, approval, action);
-        } catch (HubException e) {
+        } catch (CommandCenterException e) {
             // another hub stored the same key between this one's check and its insert
             if (Jpa.isUniqueViolation(e) && hasKey(run)) {
                 return false;
@@ -447,20 +446,17 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     private static String write(Map<String, String> map) {
-        try {
-            return JSON.writeValueAsString(map);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(map);
     }
 
     private static Map<String, String> read(String json) {
+        Map<String, String> out = new LinkedHashMap<>();
         try {
-            return JSON.readValue(json, new TypeReference<>() {
-            });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable stored inputs: " + e.getOriginalMessage(), e);
+            Json.parseObject(json).forEach((name, value) -> out.put(name, String.valueOf(value)));
+        } catch (JsonException e) {
+            throw new IllegalStateException("unreadable stored inputs: " + e.getMessage(), e);
         }
+        return out;
     }
 
     private static String truncate(String text, int max) {

@@ -51,13 +51,13 @@ public class HubLifecycle {
     /**
      * The running hub.
      *
-     * @throws io.commandcenter.hub.error.HubException UNAVAILABLE ({@code HUB_NOT_STARTED}) when
+     * @throws io.commandcenter.common.error.CommandCenterException UNAVAILABLE ({@code HUB_NOT_STARTED}) when
      *         it is not running
      */
     public Hub hub() {
         Hub running = hub;
         if (running == null) {
-            throw io.commandcenter.hub.error.HubException.unavailable("HUB_NOT_STARTED",
+            throw io.commandcenter.common.error.CommandCenterException.unavailable("HUB_NOT_STARTED",
                     "the hub is not running" + (startFailure == null ? "" : ": " + startFailure), null);
         }
         return running;

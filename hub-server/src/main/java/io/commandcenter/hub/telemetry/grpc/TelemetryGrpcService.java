@@ -1,9 +1,9 @@
 package io.commandcenter.hub.telemetry.grpc;
 
-import io.commandcenter.hub.error.ErrorKind;
-import io.commandcenter.hub.error.FieldViolation;
-import io.commandcenter.hub.error.HubException;
-import io.commandcenter.hub.error.Violations;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.error.FieldViolation;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.Violations;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.telemetry.IngestPipeline;
 import io.commandcenter.hub.telemetry.IngestSession;
@@ -15,7 +15,7 @@ import io.commandcenter.hub.telemetry.SamplePage;
 import io.commandcenter.hub.telemetry.SampleQuery;
 import io.commandcenter.hub.telemetry.StoredSample;
 import io.commandcenter.hub.transport.grpc.CallContext;
-import io.commandcenter.hub.transport.grpc.GrpcErrors;
+import io.commandcenter.common.error.grpc.GrpcErrors;
 import io.commandcenter.proto.v1.IngestRequest;
 import io.commandcenter.proto.v1.IngestResponse;
 import io.commandcenter.proto.v1.IngestStreamRequest;
@@ -111,7 +111,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
         ServerCallStreamObserver<R> call = (ServerCallStreamObserver<R>) observer;
         Caller caller = CallContext.caller();
         if (!streams.tryAcquire()) {
-            observer.onError(GrpcErrors.toStatus(HubException.exhausted("TOO_MANY_STREAMS",
+            observer.onError(GrpcErrors.toStatus(CommandCenterException.exhausted("TOO_MANY_STREAMS",
                     "the hub already serves " + maxStreams + " ingest streams; retry later")));
             return new Ignore<>();
         }
@@ -145,7 +145,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
                     }
 
                     @Override
-                    public void failed(HubException error) {
+                    public void failed(CommandCenterException error) {
                         release.run();
                         if (!call.isCancelled()) {
                             call.onError(GrpcErrors.toStatus(error));
@@ -229,7 +229,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
                 .setReason(r.reason()).setMessage(r.message()).build();
     }
 
-    private static HubException rejectedError(IngestSummary summary) {
+    private static CommandCenterException rejectedError(IngestSummary summary) {
         Rejection first = summary.rejections().get(0);
         String message = summary.rejected() + " of " + summary.received() + " records rejected ("
                 + summary.accepted() + " stored, " + summary.duplicates() + " duplicates); first: records["
@@ -237,7 +237,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
         List<FieldViolation> violations = summary.rejections().stream()
                 .map(r -> new FieldViolation("records[" + r.index() + "]." + r.field(), r.reason(), r.message()))
                 .toList();
-        return new HubException(ErrorKind.INVALID, "RECORDS_REJECTED", message,
+        return new CommandCenterException(ErrorKind.INVALID, "RECORDS_REJECTED", message,
                 Map.of("received", Long.toString(summary.received()),
                         "accepted", Long.toString(summary.accepted()),
                         "duplicates", Long.toString(summary.duplicates()),

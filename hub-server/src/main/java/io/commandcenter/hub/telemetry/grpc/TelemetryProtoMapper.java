@@ -3,8 +3,8 @@ package io.commandcenter.hub.telemetry.grpc;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
-import io.commandcenter.hub.error.FieldViolation;
-import io.commandcenter.hub.error.Violations;
+import io.commandcenter.common.error.FieldViolation;
+import io.commandcenter.common.error.Violations;
 import io.commandcenter.hub.telemetry.AuditRecord;
 import io.commandcenter.hub.telemetry.EntityId;
 import io.commandcenter.hub.telemetry.HealthSampleRecord;
@@ -359,7 +359,7 @@ public final class TelemetryProtoMapper {
     /**
      * The instant of a request's optional timestamp, or {@code null} when absent.
      *
-     * @throws io.commandcenter.hub.error.HubException INVALID ({@code BAD_FORMAT}) naming
+     * @throws io.commandcenter.common.error.CommandCenterException INVALID ({@code BAD_FORMAT}) naming
      *         {@code field} when the timestamp is not a valid one
      */
     public static Instant instant(boolean present, Timestamp ts, String field) {
@@ -367,12 +367,12 @@ public final class TelemetryProtoMapper {
             return null;
         }
         if (ts.getNanos() < 0 || ts.getNanos() > 999_999_999) {
-            throw io.commandcenter.hub.error.HubException.invalid("BAD_FORMAT", field, field + " has nanos out of range");
+            throw io.commandcenter.common.error.CommandCenterException.invalid("BAD_FORMAT", field, field + " has nanos out of range");
         }
         try {
             return Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos());
         } catch (java.time.DateTimeException e) {
-            throw io.commandcenter.hub.error.HubException.invalid("BAD_FORMAT", field, field + " is not a representable time");
+            throw io.commandcenter.common.error.CommandCenterException.invalid("BAD_FORMAT", field, field + " is not a representable time");
         }
     }
 }

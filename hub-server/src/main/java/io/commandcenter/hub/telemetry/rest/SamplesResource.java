@@ -1,6 +1,6 @@
 package io.commandcenter.hub.telemetry.rest;
 
-import io.commandcenter.hub.error.Violations;
+import io.commandcenter.common.error.Violations;
 import io.commandcenter.hub.runtime.Hub;
 import io.commandcenter.hub.runtime.cdi.HubLifecycle;
 import io.commandcenter.hub.telemetry.HealthSampleRecord;

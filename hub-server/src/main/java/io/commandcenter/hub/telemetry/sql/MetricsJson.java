@@ -1,13 +1,17 @@
 package io.commandcenter.hub.telemetry.sql;
 
+import io.commandcenter.common.json.Json;
+import io.commandcenter.common.json.JsonException;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The {@code metrics_json} column: a flat JSON object of metric name to number. Names are
- * validated on ingest to {@code [A-Za-z0-9_.:-]} and values to finite numbers, so the text never
- * needs escaping; the reader still accepts any flat object of numbers written by others.
+ * validated on ingest to {@code [A-Za-z0-9_.:-]} and values to finite numbers, so the writer (on
+ * the ingest path, once per sample) needs no escaping; the reader accepts any flat object of
+ * numbers written by others.
  */
 final class MetricsJson {
     private MetricsJson() {
@@ -28,55 +32,26 @@ final class MetricsJson {
         return out.append('}').toString();
     }
 
-    /** The metrics of a JSON text written by {@link #write}; empty for {@code null}. */
+    /**
+     * The metrics of a stored JSON text; empty for {@code null}.
+     *
+     * @throws IllegalArgumentException when the text is not a flat object of numbers
+     */
     static Map<String, Double> read(String json) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (json == null || json.isBlank()) {
             return metrics;
         }
-        int i = skip(json, 0);
-        expect(json, i++, '{');
-        i = skip(json, i);
-        if (json.charAt(i) == '}') {
-            return metrics;
+        try {
+            Json.parseObject(json).forEach((name, value) -> {
+                if (!(value instanceof Number n)) {
+                    throw new IllegalArgumentException("metric " + name + " is not a number in " + json);
+                }
+                metrics.put(name, n.doubleValue());
+            });
+        } catch (JsonException e) {
+            throw new IllegalArgumentException("unreadable metrics " + json + ": " + e.getMessage(), e);
         }
-        while (true) {
-            i = skip(json, i);
-            expect(json, i++, '"');
-            int close = json.indexOf('"', i);
-            if (close < 0) {
-                throw new IllegalArgumentException("unterminated metric name in " + json);
-            }
-            String name = json.substring(i, close);
-            i = skip(json, close + 1);
-            expect(json, i++, ':');
-            i = skip(json, i);
-            int end = i;
-            while (end < json.length() && ",} \t\r\n".indexOf(json.charAt(end)) < 0) {
-                end++;
-            }
-            metrics.put(name, Double.parseDouble(json.substring(i, end)));
-            i = skip(json, end);
-            char c = json.charAt(i++);
-            if (c == '}') {
-                return metrics;
-            }
-            if (c != ',') {
-                throw new IllegalArgumentException("expected ',' or '}' at " + (i - 1) + " in " + json);
-            }
-        }
-    }
-
-    private static int skip(String s, int i) {
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-            i++;
-        }
-        return i;
-    }
-
-    private static void expect(String s, int i, char c) {
-        if (i >= s.length() || s.charAt(i) != c) {
-            throw new IllegalArgumentException("expected '" + c + "' at " + i + " in " + s);
-        }
+        return metrics;
     }
 }

@@ -1,6 +1,6 @@
 package io.commandcenter.hub.telemetry.sql;
 
-import io.commandcenter.hub.error.HubException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.project.ProjectId;
@@ -99,7 +99,7 @@ public final class SqlTelemetryStore implements TelemetryStore {
                 return result;
             }
         } catch (SQLException e) {
-            throw HubException.unavailable("STORE_UNAVAILABLE", "could not store telemetry: " + e.getMessage(), e);
+            throw CommandCenterException.unavailable("STORE_UNAVAILABLE", "could not store telemetry: " + e.getMessage(), e);
         }
     }
 
@@ -375,7 +375,7 @@ public final class SqlTelemetryStore implements TelemetryStore {
             }
             return samples;
         } catch (PersistenceException e) {
-            throw HubException.unavailable("STORE_UNAVAILABLE", "could not read health samples: " + e.getMessage(), e);
+            throw CommandCenterException.unavailable("STORE_UNAVAILABLE", "could not read health samples: " + e.getMessage(), e);
         } finally {
             em.close();
         }

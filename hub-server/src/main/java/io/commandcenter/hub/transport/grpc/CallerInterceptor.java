@@ -1,6 +1,7 @@
 package io.commandcenter.hub.transport.grpc;
 
-import io.commandcenter.hub.error.HubException;
+import io.commandcenter.common.error.grpc.GrpcErrors;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.events.TraceContext;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.project.CallerResolver;
@@ -39,7 +40,7 @@ public final class CallerInterceptor implements ServerInterceptor {
         Caller caller;
         try {
             caller = resolver.resolve(name -> headers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER)));
-        } catch (HubException e) {
+        } catch (CommandCenterException e) {
             var status = GrpcErrors.toStatus(e);
             call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
             return new ServerCall.Listener<>() {

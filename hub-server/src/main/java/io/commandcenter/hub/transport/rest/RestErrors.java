@@ -1,7 +1,7 @@
 package io.commandcenter.hub.transport.rest;
 
-import io.commandcenter.hub.error.ErrorKind;
-import io.commandcenter.hub.error.HubException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.error.CommandCenterException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -9,7 +9,7 @@ import jakarta.ws.rs.ext.Provider;
 
 /** The one mapping from the hub's errors to HTTP: status by kind, {@link ErrorBody} as JSON. */
 @Provider
-public class RestErrors implements ExceptionMapper<HubException> {
+public class RestErrors implements ExceptionMapper<CommandCenterException> {
 
     /** The HTTP status of an error kind. */
     public static int status(ErrorKind kind) {
@@ -37,13 +37,13 @@ public class RestErrors implements ExceptionMapper<HubException> {
         };
     }
 
-    public static ErrorBody body(HubException e) {
+    public static ErrorBody body(CommandCenterException e) {
         return new ErrorBody(new ErrorBody.Error(status(e.kind()), statusName(e.kind()), e.reason(), e.getMessage(),
                 e.violations().stream().map(v -> new ErrorBody.Violation(v.field(), v.reason(), v.message())).toList()));
     }
 
     @Override
-    public Response toResponse(HubException e) {
+    public Response toResponse(CommandCenterException e) {
         return Response.status(status(e.kind())).type(MediaType.APPLICATION_JSON_TYPE).entity(body(e)).build();
     }
 }

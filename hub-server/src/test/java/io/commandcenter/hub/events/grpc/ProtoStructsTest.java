@@ -20,7 +20,7 @@ class ProtoStructsTest {
 
     static Struct viaJson(com.google.protobuf.Message message) throws Exception {
         Struct.Builder builder = Struct.newBuilder();
-        JsonFormat.parser().merge(JsonFormat.printer().print(message), builder);
+        JsonFormat.parser().merge(io.commandcenter.common.proto.ProtoJson.print(message), builder);
         return builder.build();
     }
 

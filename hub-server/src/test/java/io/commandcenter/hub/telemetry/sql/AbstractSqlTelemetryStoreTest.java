@@ -14,7 +14,7 @@ import io.commandcenter.hub.telemetry.TaskHistoryRecord;
 import io.commandcenter.hub.telemetry.TelemetryStore.Outcome;
 import io.commandcenter.hub.telemetry.TelemetryStore.Scoped;
 import io.commandcenter.hub.telemetry.WorkflowRunHistoryRecord;
-import io.commandcenter.hub.error.HubException;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.project.sql.ProjectEntity;
 import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.AfterEach;
@@ -196,7 +196,7 @@ abstract class AbstractSqlTelemetryStoreTest {
 
         assertThatThrownBy(() -> listing.list(ALPHA, new SampleQuery("db", null, null, 1, null, false), token,
                 "page_token"))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo("INVALID_PAGE_TOKEN"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("INVALID_PAGE_TOKEN"));
     }
 
     @Test
@@ -217,7 +217,7 @@ abstract class AbstractSqlTelemetryStoreTest {
         database.close();
 
         assertThatThrownBy(() -> store.write(List.of(new Scoped(ALPHA, sample("a", "api", T0, 1))), RECEIVED))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo("STORE_UNAVAILABLE"));
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("STORE_UNAVAILABLE"));
 
         database = Database.open(database.settings());
         store = new SqlTelemetryStore(database, java.time.Clock.fixed(RECEIVED, java.time.ZoneOffset.UTC));

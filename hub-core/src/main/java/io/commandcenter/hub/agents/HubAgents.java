@@ -1,0 +1,117 @@
+package io.commandcenter.hub.agents;
+
+import io.commandcenter.common.json.Json;
+import io.commandcenter.common.json.JsonException;
+import io.commandcenter.scheduler.BuiltInAgent;
+import io.commandcenter.scheduler.Scheduler;
+import io.commandcenter.scheduler.agents.AgentRegistration;
+import io.commandcenter.scheduler.pool.Dispatched;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The agents built into every hub — {@code devops} and {@code notifier} — connected to the
+ * scheduler through the same port remote agents use ({@link BuiltInAgent}). Each serves every
+ * project under the id {@code <type>:<hub>}.
+ *
+ * <p>A failed action is reported as {@code REASON: message}: the workflow engine reads the reason
+ * (and the workflow's {@code retry.non_retryable}) to decide whether to try again.
+ */
+public final class HubAgents implements AutoCloseable {
+
+    /** What an agent does: one action with its inputs; failures are results, never exceptions. */
+    @FunctionalInterface
+    public interface Actions {
+        ActionResult execute(String action, Map<String, String> inputs);
+    }
+
+    private final List<BuiltInAgent> agents = new ArrayList<>();
+    private final List<ExecutorService> executors = new ArrayList<>();
+
+    private HubAgents() {
+    }
+
+    /** An agent type: the actions it declares and what runs them. */
+    public record Agent(String type, Set<String> actions, Actions body) {
+    }
+
+    /** The built-in agents: devops (restart, scale, rollback) and notifier (sendSlack, webhook). */
+    public static List<Agent> builtIn(DevopsActions devops, NotifierActions notifier) {
+        return List.of(new Agent("devops", DevopsActions.ACTIONS, devops::execute),
+                new Agent("notifier", NotifierActions.ACTIONS, notifier::execute));
+    }
+
+    /** Connects each agent for this hub, up to {@code capacity} tasks at once each. */
+    public static HubAgents start(Scheduler scheduler, String hubId, int capacity, List<Agent> agents,
+                                  ScheduledExecutorService timer) {
+        HubAgents hub = new HubAgents();
+        try {
+            for (Agent a : agents) {
+                hub.add(scheduler, a.type(), hubId, a.actions(), capacity, a.body(), timer);
+            }
+        } catch (RuntimeException e) {
+            hub.close();
+            throw e;
+        }
+        return hub;
+    }
+
+    private void add(Scheduler scheduler, String type, String hubId, Set<String> actions, int capacity,
+                     Actions body, ScheduledExecutorService timer) {
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(capacity, r -> {
+            Thread t = new Thread(r, "cc-agent-" + type + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        executors.add(executor);
+        AgentRegistration registration = new AgentRegistration(type + ":" + hubId, type, actions,
+                Map.of("builtin", "true"), capacity, Set.of(AgentRegistration.ALL_PROJECTS));
+        agents.add(BuiltInAgent.start(scheduler, registration, work -> run(body, work), executor, timer));
+    }
+
+    /** Runs one task: its output on success; a {@link BuiltInAgent.Failure} naming the reason otherwise. */
+    static String run(Actions body, Dispatched work) throws BuiltInAgent.Failure {
+        Map<String, String> inputs = inputs(work.spec().inputsJson());
+        if (inputs == null) {
+            throw new BuiltInAgent.Failure("INVALID_INPUT: the task's inputs are not a JSON object", false);
+        }
+        ActionResult result = body.execute(work.spec().capability().action(), inputs);
+        if (!result.ok()) {
+            throw new BuiltInAgent.Failure(result.reason() + ": " + result.message(), result.retryable());
+        }
+        return result.output();
+    }
+
+    /** The inputs as text values (nested values as their JSON); null when they are not a JSON object. */
+    static Map<String, String> inputs(String json) {
+        if (json == null || json.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            if (!(Json.parse(json) instanceof Map<?, ?> object)) {
+                return null;
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            object.forEach((name, value) -> out.put((String) name,
+                    value instanceof String text ? text : Json.write(value)));
+            return out;
+        } catch (JsonException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        agents.forEach(BuiltInAgent::close);
+        executors.forEach(ExecutorService::shutdownNow);
+    }
+}

@@ -1,0 +1,154 @@
+package io.commandcenter.hub.events;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.project.ProjectId;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The hub's in-process event bus. Publishing hands the event to every matching subscription of
+ * the event's project (a bounded buffer each) and returns at once: a slow subscriber never slows
+ * the publisher or another subscriber. Delivery happens on the given executor.
+ */
+public final class EventBus implements AutoCloseable {
+    private final String hubId;
+    private final Clock clock;
+    private final Executor deliveryExecutor;
+    private final int maxSubscribers;
+
+    private final Map<ProjectId, List<Subscription>> byProject = new ConcurrentHashMap<>();
+    private final List<Subscription> everyProject = new CopyOnWriteArrayList<>();
+    private final AtomicInteger subscriberCount = new AtomicInteger();
+    private final AtomicLong sequence;
+    private final AtomicLong subscriptionSequence = new AtomicLong();
+    private final AtomicLong published = new AtomicLong();
+    private volatile boolean closed;
+
+    /**
+     * @param hubId            stamped on every event
+     * @param clock            event times
+     * @param deliveryExecutor runs subscriber drains; must not run tasks on the caller's thread
+     * @param maxSubscribers   subscriptions beyond this are refused with EXHAUSTED
+     */
+    public EventBus(String hubId, Clock clock, Executor deliveryExecutor, int maxSubscribers) {
+        this.hubId = hubId;
+        this.clock = clock;
+        this.deliveryExecutor = deliveryExecutor;
+        this.maxSubscribers = maxSubscribers;
+        // Ids sort in publication order, also across restarts of the hub (micros at start + n).
+        this.sequence = new AtomicLong(clock.millis() * 1000);
+    }
+
+    public String hubId() {
+        return hubId;
+    }
+
+    /** Publishes an event and returns it. Never blocks. */
+    public Event publish(ProjectId project, String subject, TraceContext trace, Payload payload) {
+        Event event = new Event(hubId + "-" + Long.toHexString(sequence.incrementAndGet()), subject, project,
+                hubId, clock.instant(), trace, payload);
+        published.incrementAndGet();
+        List<Subscription> subscriptions = byProject.get(project);
+        if (subscriptions != null) {
+            for (Subscription subscription : subscriptions) {
+                subscription.offer(event);
+            }
+        }
+        for (Subscription subscription : everyProject) {
+            subscription.offer(event);
+        }
+        return event;
+    }
+
+    /** Whether anyone in the project listens; publishers may skip building payloads otherwise. */
+    public boolean hasSubscribers(ProjectId project) {
+        List<Subscription> subscriptions = byProject.get(project);
+        return subscriptions != null && !subscriptions.isEmpty();
+    }
+
+    /**
+     * Subscribes to the project's events matching the pattern, from now on.
+     *
+     * @throws CommandCenterException EXHAUSTED ({@code TOO_MANY_SUBSCRIBERS}) past the limit, UNAVAILABLE
+     *         ({@code SHUTTING_DOWN}) once the bus is closed
+     */
+    public Subscription subscribe(ProjectId project, SubjectPattern pattern, int bufferSize, EventSink sink) {
+        return subscribe(project, pattern, bufferSize, sink, deliveryExecutor);
+    }
+
+    /**
+     * Subscribes with a delivery executor of the subscriber's own: for sinks whose delivery may
+     * block (a servlet writing to a slow socket), so they never hold up the shared executor.
+     */
+    public Subscription subscribe(ProjectId project, SubjectPattern pattern, int bufferSize, EventSink sink,
+                                  Executor executor) {
+        if (closed) {
+            throw CommandCenterException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null);
+        }
+        if (subscriberCount.incrementAndGet() > maxSubscribers) {
+            subscriberCount.decrementAndGet();
+            throw CommandCenterException.exhausted("TOO_MANY_SUBSCRIBERS",
+                    "the hub already serves " + maxSubscribers + " event subscribers");
+        }
+        String id = "sub-" + subscriptionSequence.incrementAndGet();
+        List<Subscription> list = byProject.computeIfAbsent(project, p -> new CopyOnWriteArrayList<>());
+        Subscription[] holder = new Subscription[1];
+        Subscription subscription = new Subscription(id, project, pattern, bufferSize, sink, executor, clock,
+                () -> {
+                    if (list.remove(holder[0])) {
+                        subscriberCount.decrementAndGet();
+                    }
+                });
+        holder[0] = subscription;
+        list.add(subscription);
+        return subscription;
+    }
+
+    /**
+     * Subscribes a hub-internal consumer (the predictive engine) to matching events of every
+     * project. Not counted against the subscriber limit; not reachable from the API.
+     */
+    public Subscription subscribeEveryProject(SubjectPattern pattern, int bufferSize, EventSink sink,
+                                              Executor executor) {
+        if (closed) {
+            throw CommandCenterException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null);
+        }
+        Subscription[] holder = new Subscription[1];
+        Subscription subscription = new Subscription("internal-" + subscriptionSequence.incrementAndGet(),
+                ProjectId.of("all"), pattern, bufferSize, sink, executor, clock, () -> everyProject.remove(holder[0]));
+        holder[0] = subscription;
+        everyProject.add(subscription);
+        return subscription;
+    }
+
+    /** Subscriptions currently registered, all projects. */
+    public int subscriberCount() {
+        return subscriberCount.get();
+    }
+
+    /** Events published since start. */
+    public long publishedCount() {
+        return published.get();
+    }
+
+    /** Ends every subscription (their sinks hear {@link EventSink#closed()}) and refuses new ones. */
+    @Override
+    public void close() {
+        closed = true;
+        for (List<Subscription> list : byProject.values()) {
+            for (Subscription subscription : list) {
+                subscription.shutdown();
+            }
+        }
+        for (Subscription subscription : everyProject) {
+            subscription.shutdown();
+        }
+    }
+}

@@ -1,0 +1,356 @@
+package io.commandcenter.hub.predict;
+
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.inference.ChampionRouter;
+import io.commandcenter.inference.InferenceBackend;
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.inference.explain.ExplainabilityValidator;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.models.artifact.ModelArtifact;
+import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.artifact.ModelStore;
+import io.commandcenter.models.artifact.ModelType;
+import io.commandcenter.models.artifact.SidecarJson;
+import io.commandcenter.models.bootstrap.BootstrapModels;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * The model registry of every project: versions (immutable: a name and version always mean the
+ * same ONNX bytes, in every project), one champion per name and project with its history, the
+ * artifacts under the models directory ({@code <dir>/<type>/<name>-<version>.onnx} + sidecar),
+ * and the routing that live scoring uses. A project gets the bootstrap models (service_health,
+ * compliance_risk, workflow_failure) the first time it needs a model.
+ *
+ * <p>Registration validates before anything is stored: the ONNX must load against its declared
+ * features, and explain (some feature must move its score).
+ */
+public final class ModelRegistry {
+    private static final SidecarJson SIDECAR = new SidecarJson();
+    private static final System.Logger LOG = System.getLogger(ModelRegistry.class.getName());
+
+    private final ModelRepository repository;
+    private final InferenceBackend backend;
+    private final ModelStore store;
+    private final BootstrapModels bootstrap;
+    private final Clock clock;
+    private final ExplainabilityValidator validator;
+    private final Map<ProjectId, ChampionRouter> routers = new ConcurrentHashMap<>();
+    private final Map<ModelKey, ModelMetadata> metadata = new ConcurrentHashMap<>();
+    private final Map<ProjectId, Boolean> bootstrapped = new ConcurrentHashMap<>();
+    private final java.util.Set<String> unrestorable = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> modelIds = new ConcurrentHashMap<>();
+
+    /** What a registration did. */
+    public record Registration(RegisteredModel model, List<String> warnings) {
+    }
+
+    /** What a promotion did. */
+    public record Promotion(RegisteredModel model, Optional<String> previousVersion) {
+    }
+
+    public ModelRegistry(ModelRepository repository, InferenceBackend backend, ModelStore store,
+                         BootstrapModels bootstrap, Clock clock) {
+        this.repository = repository;
+        this.backend = backend;
+        this.store = store;
+        this.bootstrap = bootstrap;
+        this.clock = clock;
+        this.validator = new ExplainabilityValidator(backend);
+    }
+
+    /** Restores the champions of every project from the database: loads their artifacts and routes to them. */
+    public synchronized void start() {
+        restore(c -> true);
+    }
+
+    /**
+     * Routes every project to the champions the database names now: promotions made by other hubs
+     * sharing it (the predictive engine calls this every {@code cc.predict.champion-refresh}).
+     */
+    public synchronized void refresh() {
+        restore(c -> router(c.project()).champion(c.name()).map(k -> !k.version().equals(c.version())).orElse(true));
+    }
+
+    private void restore(Predicate<ModelRepository.Champion> which) {
+        for (ModelRepository.Champion c : repository.currentChampions()) {
+            if (!which.test(c)) {
+                continue;
+            }
+            try {
+                ModelRepository.Row row = repository.find(c.project(), c.name(), c.version()).orElseThrow();
+                ModelKey key = ensureLoaded(row);
+                route(c.project(), key).filter(old -> !old.equals(key)).ifPresent(old -> LOG.log(Level.INFO,
+                        "project {0}: {1} is the champion of {2} (was {3}), promoted on another hub", c.project(),
+                        key.version(), key.name(), old.version()));
+            } catch (RuntimeException e) {
+                // the refresh retries every few seconds: say it once
+                if (unrestorable.add(c.project() + "/" + c.name() + "/" + c.version())) {
+                    LOG.log(Level.ERROR, "cannot restore champion " + c + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** Registers and promotes the bootstrap models in a project that has no model yet. Idempotent. */
+    public void ensureBootstrap(ProjectId project) {
+        if (bootstrapped.containsKey(project)) {
+            return;
+        }
+        synchronized (this) {
+            if (bootstrapped.containsKey(project)) {
+                return;
+            }
+            if (!repository.hasModels(project)) {
+                for (ModelArtifact artifact : bootstrap.load()) {
+                    register(project, artifact, true, "bootstrap", "shipped with the hub");
+                }
+                LOG.log(Level.INFO, "project {0}: bootstrap models registered and promoted", project);
+            } else {
+                // champions promoted since this hub started (by another hub sharing the database)
+                restore(c -> c.project().equals(project) && router(project).champion(c.name()).isEmpty());
+            }
+            bootstrapped.put(project, Boolean.TRUE);
+        }
+    }
+
+    /**
+     * Registers a version in a project, optionally promoting it.
+     *
+     * @throws CommandCenterException INVALID (MODEL_INPUT_MISMATCH, MODEL_OUTPUT_MISMATCH, MODEL_UNREADABLE),
+     *         PRECONDITION (MODEL_NOT_EXPLAINABLE), CONFLICT (MODEL_VERSION_CONFLICT)
+     */
+    public synchronized Registration register(ProjectId project, ModelArtifact artifact, boolean promote,
+                                              String by, String reason) {
+        ModelMetadata m = artifact.metadata();
+        ModelKey key = ModelKey.of(m);
+        String sha = artifact.onnxSha256();
+        Optional<ModelArtifact> stored = storedArtifact(m.type(), m.name(), m.version());
+        if (stored.isPresent() && !stored.get().onnxSha256().equals(sha)) {
+            throw conflict(key);
+        }
+        Optional<ModelRepository.Row> existing = repository.find(project, m.name(), m.version());
+        if (existing.isPresent()) {
+            if (!existing.get().onnxSha256().equals(sha)) {
+                throw conflict(key);
+            }
+            RegisteredModel model = toModel(existing.get(), m);
+            return new Registration(promote ? promote(project, m.name(), m.version(), by, reason).model() : model,
+                    List.of());
+        }
+        ExplainabilityValidator.Report report = validator.validate(artifact);
+        if (!report.explainable()) {
+            throw refusal(key, report.problems());
+        }
+        metadata.put(key, m);
+        if (stored.isEmpty()) {
+            store.write(artifact);
+        }
+        keep(artifact);
+        ModelRepository.Row row = new ModelRepository.Row(UUID.randomUUID().toString(), project, m.name(),
+                m.version(), m.type().name(), store.onnxPath(m.type(), m.name(), m.version()).toString(), sha,
+                m.threshold(), RunJson.metrics(m.metrics()), clock.instant());
+        repository.insert(row);
+        LOG.log(Level.INFO, "project {0}: model {1} registered", project, key);
+        RegisteredModel model = toModel(row, m);
+        if (promote) {
+            model = promote(project, m.name(), m.version(), by, reason).model();
+        }
+        return new Registration(model, report.warnings());
+    }
+
+    /**
+     * Makes a registered version its name's champion in the project; live scoring switches without
+     * a failed call.
+     *
+     * @throws CommandCenterException NOT_FOUND (MODEL_NOT_FOUND) when the version is not registered there
+     */
+    public synchronized Promotion promote(ProjectId project, String name, String version, String by, String reason) {
+        ModelRepository.Row row = repository.find(project, name, version)
+                .orElseThrow(() -> notFound(project, name, version));
+        ModelKey key = ensureLoaded(row);
+        Optional<ModelKey> previous = route(project, key);
+        repository.promote(project, row, clock.instant(), by, reason == null ? "" : reason);
+        LOG.log(Level.INFO, "project {0}: {1} is the champion of {2} (was {3}), by {4}", project, version, name,
+                previous.map(ModelKey::version).orElse("none"), by);
+        return new Promotion(toModel(row, metadata(key)).withChampion(true),
+                previous.filter(old -> !old.equals(key)).map(ModelKey::version));
+    }
+
+    /** The champion of a name in a project, bootstrapping the project's models if it has none. */
+    public Optional<ModelKey> champion(ProjectId project, String name) {
+        ensureBootstrap(project);
+        return router(project).champion(name);
+    }
+
+    /**
+     * The version to score with: the champion, or a given registered version (loaded on demand).
+     *
+     * @throws CommandCenterException NOT_FOUND (MODEL_NOT_FOUND)
+     */
+    public ModelKey resolve(ProjectId project, String name, String version) {
+        if (version == null || version.isEmpty()) {
+            return champion(project, name).orElseThrow(() -> notFound(project, name, "champion"));
+        }
+        ensureBootstrap(project);
+        ModelRepository.Row row = repository.find(project, name, version)
+                .orElseThrow(() -> notFound(project, name, version));
+        return ensureLoaded(row);
+    }
+
+    /** The sidecar of a loaded or stored version. */
+    public ModelMetadata metadata(ModelKey key) {
+        return metadata.computeIfAbsent(key, k -> backend.isLoaded(k) ? backend.metadata(k)
+                : readStored(k).metadata());
+    }
+
+    /** The project's models (optionally of one name): champions first, then by name and newest first. */
+    public List<RegisteredModel> list(ProjectId project, String name) {
+        ensureBootstrap(project);
+        List<RegisteredModel> models = new ArrayList<>();
+        for (ModelRepository.Row row : repository.list(project, name)) {
+            ModelKey key = new ModelKey(row.name(), row.version());
+            boolean champion = router(project).champion(row.name()).filter(key::equals).isPresent();
+            models.add(toModel(row, metadata(key)).withChampion(champion));
+        }
+        models.sort(Comparator.comparing((RegisteredModel m) -> !m.champion()).thenComparing(RegisteredModel::name)
+                .thenComparing(RegisteredModel::createdAt, Comparator.reverseOrder()));
+        return models;
+    }
+
+    /** One version (the champion when {@code version} is empty). */
+    public RegisteredModel get(ProjectId project, String name, String version) {
+        ModelKey key = resolve(project, name, version);
+        ModelRepository.Row row = repository.find(project, key.name(), key.version())
+                .orElseThrow(() -> notFound(project, name, version));
+        boolean champion = router(project).champion(name).filter(key::equals).isPresent();
+        return toModel(row, metadata(key)).withChampion(champion);
+    }
+
+    /** Champion periods of a name, newest first. */
+    public List<ChampionPeriod> history(ProjectId project, String name) {
+        return repository.championHistory(project, name);
+    }
+
+    /** The model id of a registered version in a project (ids never change: cached). */
+    public String modelId(ProjectId project, ModelKey key) {
+        return modelIds.computeIfAbsent(project.value() + "/" + key, k -> repository.find(project, key.name(),
+                        key.version()).map(ModelRepository.Row::modelId)
+                .orElseThrow(() -> notFound(project, key.name(), key.version())));
+    }
+
+    /** Routes a project's scoring to {@code key}; the previous champion, unloaded if no project routes to it. */
+    private Optional<ModelKey> route(ProjectId project, ModelKey key) {
+        Optional<ModelKey> previous = router(project).promote(key);
+        previous.filter(old -> !old.equals(key) && routers.values().stream()
+                        .noneMatch(r -> r.champion(old.name()).filter(old::equals).isPresent()))
+                .ifPresent(backend::unload);
+        return previous;
+    }
+
+    private ChampionRouter router(ProjectId project) {
+        return routers.computeIfAbsent(project, p -> new ChampionRouter(backend));
+    }
+
+    private ModelKey ensureLoaded(ModelRepository.Row row) {
+        ModelKey key = new ModelKey(row.name(), row.version());
+        if (!backend.isLoaded(key)) {
+            ModelArtifact artifact = readStored(key);
+            backend.load(artifact);
+            metadata.put(key, artifact.metadata());
+        }
+        return key;
+    }
+
+    /** Keeps a version's artifact in the database, for the other hubs sharing it. */
+    private void keep(ModelArtifact artifact) {
+        ModelMetadata m = artifact.metadata();
+        repository.saveArtifact(m.name(), m.version(), new ModelRepository.StoredArtifact(m.type().name(),
+                artifact.onnx(), new String(SIDECAR.write(m), StandardCharsets.UTF_8)));
+    }
+
+    private ModelArtifact readStored(ModelKey key) {
+        for (ModelType type : ModelType.values()) {
+            Optional<ModelArtifact> artifact = storedArtifact(type, key.name(), key.version());
+            if (artifact.isPresent()) {
+                keep(artifact.get()); // registered before the database kept artifacts: keep it now
+                return artifact.get();
+            }
+        }
+        // another hub registered it (hubs share the database, not the models directory): this hub
+        // writes its own copy, from the database — or, for a bootstrap model registered before the
+        // database kept artifacts, from the models shipped in every hub
+        Optional<ModelRepository.StoredArtifact> kept = repository.findArtifact(key.name(), key.version());
+        if (kept.isPresent()) {
+            ModelArtifact artifact = new ModelArtifact(
+                    SIDECAR.read(kept.get().sidecarJson().getBytes(StandardCharsets.UTF_8)), kept.get().onnx());
+            store.write(artifact);
+            LOG.log(Level.INFO, "model {0} written under {1} from the database", key, store.root());
+            return artifact;
+        }
+        for (ModelArtifact shipped : bootstrap.load()) {
+            if (shipped.metadata().name().equals(key.name()) && shipped.metadata().version().equals(key.version())) {
+                store.write(shipped);
+                LOG.log(Level.INFO, "bootstrap model {0} written under {1} (registered by another hub)", key,
+                        store.root());
+                return shipped;
+            }
+        }
+        throw new CommandCenterException(ErrorKind.UNAVAILABLE, "MODEL_ARTIFACT_MISSING",
+                "the artifact of " + key + " is missing under " + store.root() + " and in the database");
+    }
+
+    private Optional<ModelArtifact> storedArtifact(ModelType type, String name, String version) {
+        if (!Files.exists(store.onnxPath(type, name, version))) {
+            return Optional.empty();
+        }
+        return Optional.of(store.read(type, name, version));
+    }
+
+    private RegisteredModel toModel(ModelRepository.Row row, ModelMetadata m) {
+        return new RegisteredModel(row.modelId(), row.project(), m, row.path(), row.onnxSha256(), row.createdAt(),
+                false);
+    }
+
+    /**
+     * Why a model was refused: a model that does not even load against its declared signature is
+     * bad input (INVALID, or CONFLICT for a version clash, with the backend's reason); one that loads
+     * but cannot be explained fails the precondition of registration.
+     */
+    private static CommandCenterException refusal(ModelKey key, List<String> problems) {
+        String first = problems.get(0);
+        String reason = first.contains(":") ? first.substring(0, first.indexOf(':')) : first;
+        String all = String.join("; ", problems);
+        return switch (reason) {
+            case "MODEL_INPUT_MISMATCH", "MODEL_OUTPUT_MISMATCH", "MODEL_UNREADABLE" -> new CommandCenterException(
+                    ErrorKind.INVALID, reason, "model " + key + " was refused: " + all, Map.of("problems", all),
+                    List.of(new io.commandcenter.common.error.FieldViolation("onnx", reason, all)), null);
+            case "MODEL_VERSION_CONFLICT" -> conflict(key);
+            default -> new CommandCenterException(ErrorKind.PRECONDITION, "MODEL_NOT_EXPLAINABLE",
+                    "model " + key + " cannot be explained: " + all, Map.of("problems", all), List.of(), null);
+        };
+    }
+
+    private static CommandCenterException conflict(ModelKey key) {
+        return new CommandCenterException(ErrorKind.CONFLICT, "MODEL_VERSION_CONFLICT", "model " + key
+                + " is already registered with other ONNX bytes: versions are immutable, register a new version");
+    }
+
+    private static CommandCenterException notFound(ProjectId project, String name, String version) {
+        return CommandCenterException.notFound("MODEL_NOT_FOUND", "no model " + name + " " + version + " in project " + project);
+    }
+}

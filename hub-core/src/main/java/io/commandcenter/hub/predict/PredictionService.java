@@ -1,0 +1,195 @@
+package io.commandcenter.hub.predict;
+
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.error.FieldViolation;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.telemetry.HealthSampleRecord;
+import io.commandcenter.hub.telemetry.PageToken;
+import io.commandcenter.inference.BackendScorer;
+import io.commandcenter.inference.InferenceBackend;
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.inference.RiskPrediction;
+import io.commandcenter.inference.RiskPredictor;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.backtest.Backtest;
+import io.commandcenter.models.backtest.BacktestResult;
+import io.commandcenter.models.backtest.SeriesCsv;
+import io.commandcenter.models.features.FeatureSchema;
+import io.commandcenter.models.features.FeatureVector;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The predictive engine's answers on demand: score given features, a recent window of samples or
+ * an entity's live state; list and get raised predictions; replay a series (backtest). Scoring here
+ * stores nothing and raises nothing.
+ */
+public final class PredictionService {
+    /** Most samples in a window. */
+    public static final int MAX_WINDOW = 10_000;
+    /** Largest page of predictions. */
+    public static final int MAX_PAGE = 500;
+
+    private final ModelRegistry registry;
+    private final RiskPredictor predictor;
+    private final PredictiveEngine engine;
+    private final PredictionRepository repository;
+    private final InferenceBackend backend;
+
+    /** A scored answer and the version that scored it. */
+    public record Answer(ModelKey key, RiskPrediction prediction) {
+    }
+
+    /** A page of predictions. */
+    public record Page(List<PredictionRecord> predictions, String nextToken) {
+    }
+
+    public PredictionService(ModelRegistry registry, RiskPredictor predictor, PredictiveEngine engine,
+                             PredictionRepository repository, InferenceBackend backend) {
+        this.registry = registry;
+        this.predictor = predictor;
+        this.engine = engine;
+        this.repository = repository;
+        this.backend = backend;
+    }
+
+    /**
+     * Scores given feature values: exactly the model's features, finite.
+     *
+     * @throws CommandCenterException INVALID ({@code FEATURES_INVALID}, each missing or unknown feature named);
+     *         NOT_FOUND ({@code MODEL_NOT_FOUND})
+     */
+    public Answer predictFeatures(ProjectId project, String model, String version, Map<String, Double> values,
+                                  long observations) {
+        ModelKey key = registry.resolve(project, model, version);
+        ModelMetadata meta = registry.metadata(key);
+        List<FieldViolation> violations = new ArrayList<>();
+        float[] row = new float[meta.features().size()];
+        for (int i = 0; i < row.length; i++) {
+            String name = meta.features().get(i);
+            Double value = values.get(name);
+            if (value == null) {
+                violations.add(new FieldViolation("features.values[" + name + "]", "FEATURES_INVALID",
+                        "feature " + name + " of " + key + " is missing"));
+            } else if (!Double.isFinite(value)) {
+                violations.add(new FieldViolation("features.values[" + name + "]", "FEATURES_INVALID",
+                        "feature " + name + " must be finite, got " + value));
+            } else {
+                row[i] = value.floatValue();
+            }
+        }
+        for (String name : values.keySet()) {
+            if (!meta.features().contains(name)) {
+                violations.add(new FieldViolation("features.values[" + name + "]", "FEATURES_INVALID",
+                        name + " is not a feature of " + key + "; its features are " + meta.features()));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new CommandCenterException(ErrorKind.INVALID, "FEATURES_INVALID", violations.size()
+                    + " feature(s) wrong: " + violations.get(0).message(), Map.of(), violations, null);
+        }
+        FeatureVector vector = new FeatureVector(new FeatureSchema(meta.features()), row,
+                Collections.nCopies(row.length, ""));
+        return answer(key, vector, observations, Duration.ZERO, null);
+    }
+
+    /**
+     * Replays a window of one service's samples (oldest first) through a fresh feature pipeline
+     * and scores the last one.
+     *
+     * @throws CommandCenterException INVALID when the window is empty, too long or out of time order
+     */
+    public Answer predictWindow(ProjectId project, String model, String version, List<HealthSampleRecord> samples) {
+        if (samples.isEmpty()) {
+            throw CommandCenterException.invalid("REQUIRED", "window.samples", "the window has no sample");
+        }
+        if (samples.size() > MAX_WINDOW) {
+            throw CommandCenterException.invalid("TOO_MANY", "window.samples", "at most " + MAX_WINDOW + " samples per window");
+        }
+        FeatureBook book = new FeatureBook(1);
+        EntityFeatures entity = null;
+        for (int i = 0; i < samples.size(); i++) {
+            HealthSampleRecord s = samples.get(i);
+            if (i > 0 && s.time().isBefore(samples.get(i - 1).time())) {
+                throw CommandCenterException.invalid("OUT_OF_ORDER", "window.samples[" + i + "].time",
+                        "samples must be in time order: sample " + i + " is older than sample " + (i - 1));
+            }
+            entity = book.apply(ProjectId.of("window"), s, "").orElseThrow();
+        }
+        String name = model == null || model.isEmpty() ? FeatureBook.SERVICE_HEALTH : model;
+        ModelKey key = registry.resolve(project, name, version);
+        Objects.requireNonNull(entity);
+        return answer(key, entity.vector(entity.lastTime()), entity.observations(), Duration.ZERO, entity.interval());
+    }
+
+    /** Scores an entity's live features as the engine holds them now. */
+    public Answer predictEntity(ProjectId project, EntityKey entity, String version) {
+        RiskPrediction p = engine.predictLive(entity, version);
+        return new Answer(p.model(), p);
+    }
+
+    private Answer answer(ModelKey key, FeatureVector vector, long observations, Duration age, Duration interval) {
+        return new Answer(key, predictor.predict(key, vector, observations, age, interval));
+    }
+
+    /** Newest first; {@code limit} 0 means 50. */
+    public Page list(ProjectId project, String targetId, String model, Instant start, Instant end, int limit,
+                     String pageToken) {
+        if (limit < 0) {
+            throw CommandCenterException.invalid("OUT_OF_RANGE", "page_size", "page_size must not be negative");
+        }
+        if (start != null && end != null && !end.isAfter(start)) {
+            throw CommandCenterException.invalid("INVALID_RANGE", "end_time", "end time must be after start time");
+        }
+        int size = limit == 0 ? 50 : Math.min(limit, MAX_PAGE);
+        int fingerprint = Objects.hash("predictions", targetId, model);
+        Optional<PageToken.Position> after = PageToken.decode(pageToken, fingerprint, "page_token");
+        List<PredictionRecord> rows = repository.list(project, new PredictionRepository.Query(targetId, model, start,
+                end, size, after.map(PageToken.Position::time).orElse(null),
+                after.map(PageToken.Position::id).orElse(null)));
+        if (rows.size() <= size) {
+            return new Page(rows, "");
+        }
+        List<PredictionRecord> page = rows.subList(0, size);
+        PredictionRecord last = page.get(size - 1);
+        return new Page(page, PageToken.encode(fingerprint, last.createdAt(), last.id()));
+    }
+
+    /** @throws CommandCenterException NOT_FOUND ({@code PREDICTION_NOT_FOUND}) outside the project */
+    public PredictionRecord get(ProjectId project, String predictionId) {
+        if (predictionId == null || predictionId.isBlank()) {
+            throw CommandCenterException.invalid("REQUIRED", "prediction_id", "prediction_id is required");
+        }
+        return repository.get(project, predictionId).orElseThrow(() -> CommandCenterException.notFound("PREDICTION_NOT_FOUND",
+                "no prediction " + predictionId + " in project " + project));
+    }
+
+    /**
+     * Replays a CSV series through the same pipeline and model as live telemetry.
+     *
+     * @throws CommandCenterException INVALID ({@code CSV_*}, with the line) for a malformed CSV
+     */
+    public BacktestResult backtest(ProjectId project, String model, String version, String labelColumn, Reader csv) {
+        String name = model == null || model.isEmpty() ? FeatureBook.SERVICE_HEALTH : model;
+        ModelKey key = registry.resolve(project, name, version);
+        try {
+            var series = (labelColumn == null || labelColumn.isEmpty() ? new SeriesCsv() : new SeriesCsv(labelColumn))
+                    .read(csv);
+            return new Backtest(new BackendScorer(backend, key), registry.metadata(key)).run(series);
+        } catch (IOException e) {
+            throw CommandCenterException.invalid("CSV_UNREADABLE", "csv_chunk", "the CSV could not be read: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,379 @@
+package io.commandcenter.hub.predict;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.events.Event;
+import io.commandcenter.hub.events.EventBus;
+import io.commandcenter.hub.events.EventSink;
+import io.commandcenter.hub.events.Payload;
+import io.commandcenter.hub.events.SubjectPattern;
+import io.commandcenter.hub.events.Subscription;
+import io.commandcenter.hub.events.TraceContext;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.telemetry.TelemetryRecord;
+import io.commandcenter.inference.InferenceBackend;
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.inference.RiskPrediction;
+import io.commandcenter.inference.RiskPredictor;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.features.FeatureSchema;
+import io.commandcenter.models.features.FeatureVector;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The predictive engine: follows every project's stored telemetry on the event bus
+ * ({@code hub.health}, {@code audit.result}, {@code task}, {@code workflow.run}), keeps each
+ * entity's features up to date ({@link FeatureBook}) and scores every record as it arrives: each
+ * record's feature vector is snapshotted, and the snapshots are scored in batches (one backend call
+ * per project, model and flush) with the project's champion, in arrival order. When an entity's
+ * risk reaches the model's threshold a {@link PredictionRecord} is raised — once per incident
+ * ({@link IncidentTracker}, on the records' own time, so a backfill behaves like live data) —
+ * explained, with its confidence, stored with the run that raised it, and published as
+ * {@code prediction.created.<type>}. Other runs are aggregated ({@link RunAggregator}).
+ *
+ * <p>All state lives on one thread ({@code cc-predict}): the bus delivers to it, flushes run on it
+ * every {@code flushInterval} (or as soon as {@code batchSize} records wait), and on-demand
+ * questions about live entities are answered on it. The engine's subscription is bounded like any
+ * other: if the engine falls behind, the oldest samples are dropped (and counted), ingest is never
+ * slowed.
+ */
+public final class PredictiveEngine implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PredictiveEngine.class.getName());
+    private static final List<String> PATTERNS = List.of("hub.health", "audit.result", "task", "workflow.run");
+
+    /**
+     * Tuning of the engine.
+     *
+     * @param enabled         whether it follows live telemetry at all (on-demand scoring works either way)
+     * @param championRefresh how often the champions are re-read from the database (promotions made on
+     *                        other hubs sharing it)
+     */
+    public record Settings(boolean enabled, int bufferSize, int batchSize, Duration flushInterval, Duration cooldown,
+                           int maxEntities, Duration aggregateWindow, Duration championRefresh) {
+        public static Settings defaults() {
+            return new Settings(true, 65_536, 512, Duration.ofMillis(100), Duration.ofMinutes(10), 100_000,
+                    Duration.ofMinutes(1), Duration.ofSeconds(10));
+        }
+
+        public Settings withEnabled(boolean on) {
+            return new Settings(on, bufferSize, batchSize, flushInterval, cooldown, maxEntities, aggregateWindow,
+                    championRefresh);
+        }
+
+        public Settings withChampionRefresh(Duration value) {
+            return new Settings(enabled, bufferSize, batchSize, flushInterval, cooldown, maxEntities, aggregateWindow,
+                    value);
+        }
+    }
+
+    private final EventBus bus;
+    private final ModelRegistry registry;
+    private final InferenceBackend backend;
+    private final RiskPredictor predictor;
+    private final PredictionRepository repository;
+    private final Function<PredictionRecord, Payload> payloads;
+    private final Clock clock;
+    private final Settings settings;
+
+    private final FeatureBook book;
+    private final IncidentTracker incidents;
+    private final RunAggregator aggregator;
+    /** A record's vector, captured when it arrived, waiting to be scored. */
+    private record Pending(EntityFeatures entity, FeatureVector vector, long observations, Instant observedAt) {
+    }
+
+    private final List<Pending> pending = new ArrayList<>();
+    private final Map<String, TraceContext> traces = new HashMap<>();
+    private final ScheduledExecutorService thread;
+    private final List<Subscription> subscriptions = new ArrayList<>();
+
+    private final AtomicLong recordsSeen = new AtomicLong();
+    private final AtomicLong runs = new AtomicLong();
+    private final AtomicLong raised = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+
+    public PredictiveEngine(EventBus bus, ModelRegistry registry, InferenceBackend backend, RiskPredictor predictor,
+                            PredictionRepository repository, Function<PredictionRecord, Payload> payloads,
+                            Clock clock, Settings settings) {
+        this.bus = bus;
+        this.registry = registry;
+        this.backend = backend;
+        this.predictor = predictor;
+        this.repository = repository;
+        this.payloads = payloads;
+        this.clock = clock;
+        this.settings = settings;
+        this.book = new FeatureBook(settings.maxEntities());
+        this.incidents = new IncidentTracker(settings.cooldown(), 0.7, 3);
+        this.aggregator = new RunAggregator(settings.aggregateWindow());
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "cc-predict");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        this.thread = executor;
+    }
+
+    /** Subscribes to the bus and starts flushing (unless disabled). */
+    public PredictiveEngine start() {
+        long refresh = Math.max(1, settings.championRefresh().toMillis());
+        thread.scheduleWithFixedDelay(this::refreshChampions, refresh, refresh, TimeUnit.MILLISECONDS);
+        if (!settings.enabled()) {
+            LOG.log(Level.INFO, "predictive engine disabled (cc.predict.enabled=false): on-demand scoring only");
+            return this;
+        }
+        for (String pattern : PATTERNS) {
+            subscriptions.add(bus.subscribeEveryProject(SubjectPattern.parse(pattern), settings.bufferSize(),
+                    new Sink(), thread));
+        }
+        long every = Math.max(1, settings.flushInterval().toMillis());
+        thread.scheduleWithFixedDelay(this::safeFlush, every, every, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Delivery from the bus, on the engine's thread. */
+    private final class Sink implements EventSink {
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void deliver(Event event) {
+            event.payload().as(TelemetryRecord.class).ifPresent(record -> accept(event, record));
+        }
+
+        @Override
+        public void dropped(long count, long total, Instant since) {
+            dropped.addAndGet(count);
+            LOG.log(Level.WARNING, "predictive engine fell behind: {0} records dropped since {1}", count, since);
+        }
+
+        @Override
+        public void closed() {
+        }
+    }
+
+    private void accept(Event event, TelemetryRecord record) {
+        recordsSeen.incrementAndGet();
+        book.apply(event.project(), record, event.trace().traceId()).ifPresent(entity -> {
+            pending.add(new Pending(entity, entity.vector(entity.lastTime()), entity.observations(), entity.lastTime()));
+            traces.put(entity.traceId(), event.trace());
+        });
+        if (pending.size() >= settings.batchSize()) {
+            safeFlush();
+        }
+    }
+
+    private void refreshChampions() {
+        try {
+            registry.refresh();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "champions could not be re-read: {0}", e.getMessage());
+        }
+    }
+
+    private void safeFlush() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            LOG.log(Level.ERROR, "predictive engine flush failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Scores every record that arrived since the last flush. Runs on the engine's thread. */
+    void flush() {
+        Instant now = clock.instant();
+        if (!pending.isEmpty()) {
+            Map<ProjectId, Map<String, List<Pending>>> groups = new LinkedHashMap<>();
+            for (Pending p : pending) {
+                groups.computeIfAbsent(p.entity().key().project(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(p.entity().model(), m -> new ArrayList<>()).add(p);
+            }
+            pending.clear();
+            groups.forEach((project, byModel) -> byModel.forEach((model, rows) -> score(project, model, rows, now)));
+        }
+        List<ModelRun> due = aggregator.drainDue(now);
+        if (!due.isEmpty()) {
+            try {
+                repository.saveRuns(due);
+            } catch (CommandCenterException e) {
+                failures.incrementAndGet();
+                LOG.log(Level.WARNING, "could not store {0} aggregated model runs: {1}", due.size(), e.getMessage());
+            }
+        }
+        if (traces.size() > 4 * Math.max(1024, book.size())) {
+            traces.clear();
+        }
+    }
+
+    private void score(ProjectId project, String model, List<Pending> batch, Instant now) {
+        ModelKey key;
+        try {
+            key = registry.champion(project, model).orElse(null);
+        } catch (CommandCenterException e) {
+            LOG.log(Level.WARNING, "project {0}: no model to score {1}: {2}", project, model, e.getMessage());
+            return;
+        }
+        if (key == null) {
+            return;
+        }
+        ModelMetadata meta = registry.metadata(key);
+        FeatureSchema schema = new FeatureSchema(meta.features());
+        int width = schema.size();
+        float[] rows = new float[batch.size() * width];
+        for (int i = 0; i < batch.size(); i++) {
+            FeatureVector v = batch.get(i).vector();
+            int[] projection = v.schema().projectionTo(schema);
+            float[] values = v.values();
+            for (int j = 0; j < width; j++) {
+                rows[i * width + j] = values[projection[j]];
+            }
+        }
+        double[] risks;
+        try {
+            risks = backend.score(key, rows, batch.size());
+        } catch (CommandCenterException e) {
+            // a promotion unloaded the version between lookup and call: score again with the new champion
+            failures.incrementAndGet();
+            LOG.log(Level.DEBUG, "scoring {0} failed: {1}", key, e.getMessage());
+            if ("MODEL_NOT_LOADED".equals(e.reason())) {
+                pending.addAll(batch);
+            }
+            return;
+        }
+        runs.addAndGet(batch.size());
+        String modelId = registry.modelId(project, key);
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            EntityKey entity = p.entity().key();
+            switch (incidents.observe(entity, model, risks[i], meta.threshold(), p.observedAt())) {
+                case RAISE -> raise(p, key, modelId, now);
+                case ONGOING, QUIET -> aggregator.add(entity, modelId, risks[i], () -> RunJson.input(p.vector()), now);
+            }
+        }
+    }
+
+    private void raise(Pending pending, ModelKey key, String modelId, Instant now) {
+        EntityFeatures entity = pending.entity();
+        EntityKey e = entity.key();
+        try {
+            Duration age = Duration.between(pending.observedAt(), now);
+            RiskPrediction p = predictor.predict(key, pending.vector(), pending.observations(),
+                    age.isNegative() ? Duration.ZERO : age, entity.interval());
+            String runId = UUID.randomUUID().toString();
+            ModelRun run = new ModelRun(runId, e.project(), modelId, e.kind(), e.id(), ModelRun.Kind.PREDICTION, 1,
+                    RunJson.input(pending.vector()), RunJson.output(p), p.confidence().value(), now);
+            PredictionRecord prediction = new PredictionRecord(UUID.randomUUID().toString(), e.project(), e.kind(),
+                    e.id(), PredictionTypes.of(key.name()), p.risk(), p.confidence(), p.recommendedAction(),
+                    p.factors(), key.name(), key.version(), p.threshold(), entity.traceId(), runId,
+                    pending.observedAt(), now);
+            repository.save(prediction, run);
+            raised.incrementAndGet();
+            TraceContext trace = traces.get(entity.traceId());
+            bus.publish(e.project(), prediction.subject(),
+                    trace != null ? trace : TraceContext.newRoot(new java.util.SplittableRandom()),
+                    payloads.apply(prediction));
+            LOG.log(Level.INFO, "prediction {0}: {1} risk {2} (threshold {3}), confidence {4}, {5}",
+                    prediction.id(), e, String.format("%.2f", p.risk()), p.threshold(),
+                    String.format("%.2f", p.confidence().value()), p.recommendedAction());
+        } catch (CommandCenterException ex) {
+            failures.incrementAndGet();
+            incidents.retract(e, key.name());
+            LOG.log(Level.WARNING, "could not raise a prediction for {0}: {1}", e, ex.getMessage());
+        }
+    }
+
+    /**
+     * Scores an entity's live features now with a model version (the champion when {@code null}),
+     * on the engine's thread. Nothing is stored or raised.
+     *
+     * @throws CommandCenterException NOT_FOUND (ENTITY_NOT_FOUND) when the hub keeps no state for it
+     */
+    public RiskPrediction predictLive(EntityKey entity, String modelVersion) {
+        Future<RiskPrediction> answer = thread.submit(() -> {
+            EntityFeatures features = book.get(entity).orElseThrow(() -> CommandCenterException.notFound("ENTITY_NOT_FOUND",
+                    "the hub has no live state for " + entity.kind() + " " + entity.id()
+                            + " in project " + entity.project()));
+            ModelKey key = registry.resolve(entity.project(), features.model(), modelVersion);
+            Instant now = clock.instant();
+            Duration age = Duration.between(features.lastTime(), now);
+            return predictor.predict(key, features.vector(now), features.observations(),
+                    age.isNegative() ? Duration.ZERO : age, features.interval());
+        });
+        try {
+            return answer.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CommandCenterException h) {
+                throw h;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            answer.cancel(false);
+            throw CommandCenterException.unavailable("ENGINE_BUSY", "the predictive engine did not answer in 10 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CommandCenterException.unavailable("INTERRUPTED", "interrupted", e);
+        }
+    }
+
+    /** Runs a task on the engine's thread and waits (for tests: a barrier after queued deliveries). */
+    public void sync() {
+        try {
+            thread.submit(this::flush).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Counters for health and metrics. */
+    public record Stats(long recordsSeen, long runs, long raised, long dropped, long failures) {
+    }
+
+    public Stats stats() {
+        return new Stats(recordsSeen.get(), runs.get(), raised.get(), dropped.get(), failures.get());
+    }
+
+    /** Unsubscribes, stores the open aggregates, stops the thread. */
+    @Override
+    public void close() {
+        subscriptions.forEach(Subscription::close);
+        try {
+            thread.submit(() -> {
+                List<ModelRun> rest = aggregator.drainAll();
+                if (!rest.isEmpty()) {
+                    repository.saveRuns(rest);
+                }
+            }).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.WARNING, "could not store the last aggregated model runs: {0}", e.toString());
+        }
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,37 @@
+package io.commandcenter.hub.project;
+
+import io.commandcenter.common.error.CommandCenterException;
+
+import java.util.regex.Pattern;
+
+/**
+ * A project id: 1 to 63 characters of lowercase letters, digits, {@code -}, {@code _} and
+ * {@code .}, starting with a letter or a digit. Every piece of data belongs to exactly one.
+ */
+public record ProjectId(String value) {
+    private static final Pattern FORM = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
+    public ProjectId {
+        if (value == null || !FORM.matcher(value).matches()) {
+            throw CommandCenterException.invalid("INVALID_PROJECT", "x-cc-project",
+                    "project id must be 1-63 characters of lowercase letters, digits, '-', '_' or '.', "
+                            + "starting with a letter or digit; got '" + abbreviate(value) + "'");
+        }
+    }
+
+    public static ProjectId of(String value) {
+        return new ProjectId(value);
+    }
+
+    private static String abbreviate(String value) {
+        if (value == null) {
+            return "";
+        }
+        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

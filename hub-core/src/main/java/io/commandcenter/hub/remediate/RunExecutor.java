@@ -1,0 +1,562 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.common.json.Json;
+import io.commandcenter.common.json.JsonException;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.predict.PredictionRecord;
+import io.commandcenter.hub.workflow.RunBindings;
+import io.commandcenter.hub.workflow.Workflow;
+import io.commandcenter.hub.workflow.WorkflowNode;
+import io.commandcenter.scheduler.Scheduler;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.scheduler.events.SchedulerEvent;
+import io.commandcenter.scheduler.task.Capability;
+import io.commandcenter.scheduler.task.Placement;
+import io.commandcenter.scheduler.task.PredictionCause;
+import io.commandcenter.scheduler.task.TargetRef;
+import io.commandcenter.scheduler.task.Task;
+import io.commandcenter.scheduler.task.TaskResult;
+import io.commandcenter.scheduler.task.TaskSpec;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * Drives the runs this hub owns through their graph: every node becomes a scheduler task for an
+ * agent, its result moves the run on ({@link RunPlan}), failures are retried with the node's
+ * policy, a node that fails for good runs its compensation, timeouts and the run's deadline are
+ * enforced, and every change is stored before the next step, so a restarted hub picks up where
+ * it stopped ({@link #resume}).
+ *
+ * <p>All work on a run happens on its target's lane ({@link Stripes}); the maps here are only
+ * touched from lanes and the scheduler's event thread.
+ */
+final class RunExecutor {
+    private static final System.Logger LOG = System.getLogger(RunExecutor.class.getName());
+    /** The target kind of runs without an entity (scheduled ones): their tasks carry no target. */
+    static final String WORKFLOW_TARGET = "workflow";
+
+    private final RemediationStore store;
+    private final WorkflowCatalog catalog;
+    private final Scheduler scheduler;
+    private final RemediationEvents events;
+    private final Stripes stripes;
+    private final ScheduledExecutorService timer;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Consumer<RunRecord> onFinished;
+    private final Map<String, Active> active = new ConcurrentHashMap<>();
+
+    /** A run this hub is driving. */
+    final class Active {
+        volatile RunRecord run;
+        final Workflow workflow;
+        final Optional<PredictionRecord> prediction;
+        final String lane;
+        /** Why the run stops early (cancel, deadline, kill switch, restart); null while it goes on. */
+        String halt;
+        RunState haltAs;
+        final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
+
+        Active(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
+            this.run = run;
+            this.workflow = workflow;
+            this.prediction = prediction;
+            this.lane = laneOf(run);
+        }
+    }
+
+    RunExecutor(RemediationStore store, WorkflowCatalog catalog, Scheduler scheduler, RemediationEvents events,
+                Stripes stripes, ScheduledExecutorService timer, Clock clock, RandomGenerator random,
+                Consumer<RunRecord> onFinished) {
+        this.store = store;
+        this.catalog = catalog;
+        this.scheduler = scheduler;
+        this.events = events;
+        this.stripes = stripes;
+        this.timer = timer;
+        this.clock = clock;
+        this.random = random;
+        this.onFinished = onFinished;
+    }
+
+    static String laneOf(RunRecord run) {
+        return Stripes.key(run.project(), run.targetKind(), run.targetId());
+    }
+
+    int activeCount() {
+        return active.size();
+    }
+
+    /** The run as this hub holds it now, when it drives it. */
+    Optional<RunRecord> live(String runId) {
+        Active a = active.get(runId);
+        return a == null ? Optional.empty() : Optional.of(a.run);
+    }
+
+    /** Starts driving a stored RUNNING run. Call on the run's lane. */
+    void begin(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
+        Active a = new Active(run, workflow, prediction);
+        active.put(run.runId(), a);
+        armDeadline(a);
+        advance(a);
+    }
+
+    // ---- stepping
+
+    private void advance(Active a) {
+        Instant now = clock.instant();
+        boolean progressed = true;
+        while (progressed) {
+            progressed = false;
+            if (a.halt != null) {
+                for (NodeRecord n : a.run.nodes()) {
+                    if (n.state() == NodeState.PENDING || n.state() == NodeState.RETRY_WAIT) {
+                        a.run = a.run.withNode(n.finished(NodeState.CANCELLED, null, a.halt, now));
+                        cancelTimer(a, n.nodeId());
+                    }
+                }
+                if (!RunPlan.inFlight(a.run)) {
+                    finish(a, a.haltAs, a.halt);
+                    return;
+                }
+                store.update(a.run);
+                return;
+            }
+            a.run = RunPlan.skipUnreachable(a.workflow, a.run, now);
+            for (String nodeId : RunPlan.ready(a.workflow, a.run)) {
+                submit(a, nodeId);
+                progressed = true;
+            }
+        }
+        Optional<RunState> end = RunPlan.finalState(a.workflow, a.run);
+        if (end.isPresent()) {
+            finish(a, end.get(), end.get() == RunState.FAILED ? RunPlan.failureSummary(a.run) : "");
+        }
+    }
+
+    private void submit(Active a, String nodeId) {
+        WorkflowNode node = a.workflow.node(nodeId);
+        NodeRecord record = a.run.node(nodeId);
+        int attempt = record.attempts() + 1;
+        Instant now = clock.instant();
+        Map<String, String> inputs;
+        try {
+            inputs = node.renderInputs(bindings(a));
+        } catch (CommandCenterException e) {
+            // an input the run cannot resolve will not resolve on a retry either
+            a.run = a.run.withNode(record.queued("", attempt, Map.of(), now)
+                    .finished(NodeState.FAILED, null, e.reason() + ": " + e.getMessage(), now));
+            store.update(a.run);
+            return;
+        }
+        RunRecord run = a.run;
+        boolean entity = !WORKFLOW_TARGET.equals(run.targetKind());
+        TaskSpec spec = new TaskSpec(run.project().value(), new Capability(node.agent(), node.action()),
+                run.workflow(), run.runId(), nodeId, json(inputs), 1.0, 5,
+                a.prediction.map(p -> new PredictionCause(p.id(), p.risk(), p.confidence().value())).orElse(null),
+                entity ? new TargetRef(run.targetKind(), run.targetId()) : null,
+                entity && AgentTraits.of(node.agent()).actsOnTarget(),
+                run.runId() + ":" + nodeId + ":" + attempt, Map.of(), Placement.DEFAULT, 1);
+        Task task;
+        try {
+            task = scheduler.submit(spec).task();
+        } catch (CommandCenterException e) {
+            a.run = a.run.withNode(record.queued("", attempt, inputs, now));
+            attemptFailed(a, nodeId, e.reason(), e.getMessage(), e.kind() != ErrorKind.INVALID
+                    || "UNKNOWN_CAPABILITY".equals(e.reason()));
+            return;
+        }
+        runOfTask.put(task.id(), run.runId());
+        a.run = a.run.withNode(record.queued(task.id(), attempt, inputs, now));
+        store.update(a.run);
+        String taskId = task.id();
+        arm(a, nodeId, node.timeout(), () -> timedOut(a, nodeId, taskId));
+        if (task.state().isTerminal()) {
+            // resubmitted after a restart: the scheduler still knew the attempt and it had ended
+            taskEnded(a, task);
+            return;
+        }
+        // an idle agent may have been assigned the task before this lane knew its id: that event
+        // left the task unclaimed (see onSchedulerEvent)
+        if (unclaimed.remove(taskId) != null) {
+            assigned(a, taskId);
+        }
+    }
+
+    private io.commandcenter.hub.workflow.Bindings bindings(Active a) {
+        RunRecord run = a.run;
+        RunBindings b = new RunBindings().workflow(run.workflow(), Integer.toString(run.revision())).run(run.runId())
+                .trigger(run.triggerId(), run.triggerSubject(), run.createdAt());
+        a.prediction.ifPresentOrElse(b::prediction, () -> {
+            if (!WORKFLOW_TARGET.equals(run.targetKind())) {
+                b.prediction(Map.of("entity", run.targetKind(), "targetId", run.targetId()));
+            }
+        });
+        for (NodeRecord n : run.nodes()) {
+            if (n.state() == NodeState.SUCCEEDED) {
+                b.nodeOutput(n.nodeId(), outputOf(n.outputJson()));
+            }
+        }
+        return b.build();
+    }
+
+    // ---- scheduler events
+
+    /** Called on the scheduler's event thread: routes events about this hub's runs to their lanes. */
+    void onSchedulerEvent(SchedulerEvent event) {
+        Task task;
+        if (event instanceof SchedulerEvent.TaskChanged changed && changed.task().state().isTerminal()) {
+            task = changed.task();
+        } else if (event instanceof SchedulerEvent.AssignmentMade made) {
+            String taskId = made.assignment().taskId();
+            String runId = runOfTask.get(taskId);
+            if (runId == null) {
+                // assigned before the submitting lane recorded the task: leave it for that lane,
+                // unless it recorded the task meanwhile (both may then route it: assigned() is idempotent)
+                unclaimed.put(taskId, Boolean.TRUE);
+                runId = runOfTask.get(taskId);
+                if (runId == null) {
+                    return;
+                }
+                unclaimed.remove(taskId);
+            }
+            Active a = active.get(runId);
+            if (a != null) {
+                stripes.run(a.lane, () -> assigned(a, taskId));
+            }
+            return;
+        } else {
+            return;
+        }
+        String runId = task.spec().workflowRunId();
+        if (runId.isEmpty()) {
+            return;
+        }
+        Active a = active.get(runId);
+        if (a != null) {
+            stripes.run(a.lane, () -> taskEnded(a, task));
+        }
+    }
+
+    private final Map<String, String> runOfTask = new ConcurrentHashMap<>();
+    /**
+     * Assignments of tasks no run had recorded yet, for the submitting lane to pick up; bounded,
+     * since tasks that are not the engine's (a CLI's, another hub's) land here too.
+     */
+    private final Map<String, Boolean> unclaimed = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 4096;
+                }
+            });
+
+    private void assigned(Active a, String taskId) {
+        if (active.get(a.run.runId()) != a) {
+            return;
+        }
+        for (NodeRecord n : a.run.nodes()) {
+            if (n.taskId().equals(taskId) && n.state() == NodeState.QUEUED) {
+                a.run = a.run.withNode(n.running());
+                store.update(a.run);
+                return;
+            }
+        }
+    }
+
+    private void taskEnded(Active a, Task task) {
+        if (active.get(a.run.runId()) != a) {
+            return;
+        }
+        runOfTask.remove(task.id());
+        Optional<NodeRecord> match = a.run.nodes().stream()
+                .filter(n -> n.taskId().equals(task.id()) && n.state().isInFlight()).findFirst();
+        if (match.isEmpty()) {
+            return; // a late event about an attempt already settled (timed out, cancelled)
+        }
+        NodeRecord node = match.get();
+        cancelTimer(a, node.nodeId());
+        Instant now = clock.instant();
+        TaskResult result = task.result();
+        switch (task.state()) {
+            case SUCCEEDED -> {
+                a.run = a.run.withNode(node.finished(NodeState.SUCCEEDED,
+                        result == null || result.outputJson().isEmpty() ? "{}" : result.outputJson(), "", now));
+                store.update(a.run);
+                advance(a);
+            }
+            case FAILED -> {
+                Failure f = Failure.of(result, task.stateReason());
+                attemptFailed(a, node.nodeId(), f.reason(), f.message(), f.retryable());
+            }
+            case CANCELLED -> {
+                if (a.halt != null) {
+                    a.run = a.run.withNode(node.finished(NodeState.CANCELLED, null, a.halt, now));
+                    store.update(a.run);
+                    advance(a);
+                } else {
+                    attemptFailed(a, node.nodeId(), "TASK_CANCELLED", "its task " + task.id()
+                            + " was cancelled in the scheduler" + (task.stateReason().isEmpty() ? ""
+                            : " (" + task.stateReason() + ")"), false);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** What an agent reported: {@code REASON: message}, and whether a retry may help. */
+    record Failure(String reason, String message, boolean retryable) {
+        static Failure of(TaskResult result, String stateReason) {
+            if (result == null) {
+                return new Failure(stateReason.isEmpty() ? "FAILED" : stateReason, "the task failed without a result",
+                        true);
+            }
+            String error = result.error();
+            String reason = "FAILED";
+            String message = error;
+            int colon = error.indexOf(':');
+            if (colon > 0 && error.substring(0, colon).matches("[A-Z][A-Z0-9_]{0,63}")) {
+                reason = error.substring(0, colon);
+                message = error.substring(colon + 1).strip();
+            }
+            // an output that is not a JSON object says nothing about retries
+            boolean retryable = !(outputOf(result.outputJson()).get("retryable") instanceof Boolean b) || b;
+            return new Failure(reason, message.isEmpty() ? "failed" : message, retryable);
+        }
+    }
+
+    private void attemptFailed(Active a, String nodeId, String reason, String message, boolean retryable) {
+        NodeRecord node = a.run.node(nodeId);
+        WorkflowNode spec = a.workflow.node(nodeId);
+        Instant now = clock.instant();
+        String why = reason + ": " + message;
+        if (a.halt == null && retryable && spec.retry().retries(node.attempts(), reason)) {
+            Duration wait = spec.retry().delay(node.attempts(), random);
+            a.run = a.run.withNode(node.retryAt(now.plus(wait), why));
+            store.update(a.run);
+            arm(a, nodeId, wait, () -> retryDue(a, nodeId));
+            LOG.log(System.Logger.Level.INFO, "run {0}: {1} attempt {2} failed ({3}); retry in {4} ms",
+                    a.run.runId(), nodeId, node.attempts(), why, wait.toMillis());
+            return;
+        }
+        a.run = a.run.withNode(node.finished(NodeState.FAILED, null, why, now));
+        store.update(a.run);
+        LOG.log(System.Logger.Level.INFO, "run {0}: {1} failed after {2} attempt(s): {3}", a.run.runId(), nodeId,
+                node.attempts(), why);
+        advance(a);
+    }
+
+    private void retryDue(Active a, String nodeId) {
+        if (active.get(a.run.runId()) != a || a.run.node(nodeId).state() != NodeState.RETRY_WAIT) {
+            return;
+        }
+        a.timers.remove(nodeId);
+        if (a.halt != null) {
+            advance(a);
+            return;
+        }
+        submit(a, nodeId);
+        advance(a);
+    }
+
+    private void timedOut(Active a, String nodeId, String taskId) {
+        NodeRecord node = a.run.node(nodeId);
+        if (active.get(a.run.runId()) != a || !node.taskId().equals(taskId) || !node.state().isInFlight()) {
+            return;
+        }
+        a.timers.remove(nodeId);
+        cancelTask(a.run, taskId, "TIMEOUT");
+        attemptFailed(a, nodeId, "TIMEOUT", "no result within " + a.workflow.node(nodeId).timeout(), true);
+    }
+
+    // ---- stopping runs
+
+    /**
+     * Stops a run early. Nodes not started are cancelled; with {@code cancelInFlight} the tasks with
+     * agents are cancelled too (their late results are refused by the scheduler's fencing),
+     * otherwise they finish first. Call on the run's lane.
+     */
+    void halt(String runId, RunState as, String why, boolean cancelInFlight) {
+        Active a = active.get(runId);
+        if (a == null || a.halt != null && !cancelInFlight) {
+            return;
+        }
+        a.halt = why;
+        a.haltAs = as;
+        if (cancelInFlight) {
+            Instant now = clock.instant();
+            for (NodeRecord n : a.run.nodes()) {
+                if (n.state().isInFlight()) {
+                    cancelTimer(a, n.nodeId());
+                    cancelTask(a.run, n.taskId(), as.name());
+                    a.run = a.run.withNode(n.finished(NodeState.CANCELLED, null, why, now));
+                }
+            }
+        }
+        advance(a);
+    }
+
+    /** Runs this hub drives, for the kill switch. */
+    List<RunRecord> activeRuns() {
+        return active.values().stream().map(a -> a.run).toList();
+    }
+
+    private void cancelTask(RunRecord run, String taskId, String why) {
+        if (taskId.isEmpty()) {
+            return;
+        }
+        try {
+            scheduler.cancel(run.project().value(), taskId, why);
+        } catch (CommandCenterException e) {
+            LOG.log(System.Logger.Level.DEBUG, "task {0} of run {1} not cancelled: {2}", taskId, run.runId(),
+                    e.getMessage());
+        }
+    }
+
+    private void finish(Active a, RunState state, String why) {
+        Instant now = clock.instant();
+        a.timers.values().forEach(f -> f.cancel(false));
+        a.timers.clear();
+        RunRecord closed = RunPlan.closePending(a.run, NodeState.SKIPPED, state == RunState.SUCCEEDED
+                || state == RunState.FAILED ? "not needed" : why, now).withState(state, why, now);
+        a.run = closed;
+        store.update(closed);
+        active.remove(closed.runId(), a);
+        // tasks whose end this run no longer waits for (halted, timed out) leave the map with it
+        closed.nodes().forEach(n -> runOfTask.remove(n.taskId()));
+        LOG.log(System.Logger.Level.INFO, "run {0} of {1} on {2} {3}{4}", closed.runId(), closed.workflow(),
+                closed.targetId(), state, why.isEmpty() ? "" : ": " + why);
+        events.runChanged(closed, a.prediction);
+        onFinished.accept(closed);
+    }
+
+    // ---- timers
+
+    private void armDeadline(Active a) {
+        Duration left = Duration.between(clock.instant(), a.run.deadlineAt());
+        arm(a, "\u0000deadline", left, () -> {
+            if (active.get(a.run.runId()) == a) {
+                halt(a.run.runId(), RunState.TIMED_OUT, "the run's deadline passed ("
+                        + a.workflow.deadline() + ")", true);
+            }
+        });
+    }
+
+    private void arm(Active a, String key, Duration delay, Runnable work) {
+        cancelTimer(a, key);
+        long millis = Math.max(0, delay.toMillis());
+        a.timers.put(key, timer.schedule(() -> stripes.run(a.lane, work), millis, TimeUnit.MILLISECONDS));
+    }
+
+    private void cancelTimer(Active a, String key) {
+        ScheduledFuture<?> f = a.timers.remove(key);
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    // ---- restart
+
+    /**
+     * Takes up a RUNNING run this hub drove before it stopped. A node that was with an agent is
+     * looked up in the scheduler: finished → its result applies; still there → the run waits for
+     * it; unknown to the scheduler (its state died with the hub) → the node is {@code UNKNOWN} and
+     * the run is {@code INTERRUPTED}, never retried, so no action runs twice. Nodes that had not
+     * been handed out, or were waiting to retry, go on. Call on the run's lane.
+     */
+    void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
+        Active a = new Active(run, workflow, prediction);
+        active.put(run.runId(), a);
+        Instant now = clock.instant();
+        List<Task> ended = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (NodeRecord n : run.nodes()) {
+            if (n.state().isInFlight()) {
+                Optional<Task> task = find(run, n.taskId());
+                if (task.isEmpty()) {
+                    a.run = a.run.withNode(n.finished(NodeState.UNKNOWN, null, "the hub stopped while this node was"
+                            + " with an agent and the scheduler no longer knows its task: whether the action ran is"
+                            + " unknown, so it is not run again", now));
+                    unknown.add(n.nodeId());
+                } else if (task.get().state().isTerminal()) {
+                    ended.add(task.get());
+                } else {
+                    runOfTask.put(n.taskId(), run.runId());
+                    String taskId = n.taskId();
+                    Instant due = (n.startedAt() == null ? now : n.startedAt()).plus(workflow.node(n.nodeId()).timeout());
+                    arm(a, n.nodeId(), Duration.between(now, due), () -> timedOut(a, n.nodeId(), taskId));
+                }
+            } else if (n.state() == NodeState.RETRY_WAIT) {
+                Instant at = n.nextAttemptAt() == null ? now : n.nextAttemptAt();
+                arm(a, n.nodeId(), Duration.between(now, at), () -> retryDue(a, n.nodeId()));
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "run {0} of {1} resumed ({2} node(s) unknown)", run.runId(), run.workflow(),
+                unknown.size());
+        if (!unknown.isEmpty()) {
+            a.halt = "interrupted: the hub restarted while " + String.join(", ", unknown) + " was with an agent;"
+                    + " the run stops here rather than risk running an action twice";
+            a.haltAs = RunState.INTERRUPTED;
+        }
+        store.update(a.run);
+        armDeadline(a);
+        for (Task task : ended) {
+            taskEnded(a, task);
+        }
+        if (active.get(run.runId()) == a) {
+            advance(a);
+        }
+    }
+
+    private Optional<Task> find(RunRecord run, String taskId) {
+        if (taskId.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(scheduler.get(run.project().value(), taskId));
+        } catch (CommandCenterException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    // ---- JSON
+
+    static String json(Map<String, String> map) {
+        return Json.write(map);
+    }
+
+    /** A node's output as values: a JSON object's members, or the text itself under {@code text}. */
+    static Map<String, Object> outputOf(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> out = Json.parse(json) instanceof Map<?, ?> object ? (Map<String, Object>) object
+                    : Map.of("text", json);
+            return out;
+        } catch (JsonException e) {
+            return Map.of("text", json);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.commandcenter.hub.telemetry;
+
+import io.commandcenter.common.error.FieldViolation;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.events.TraceContext;
+import io.commandcenter.hub.project.ProjectId;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One ingest stream: numbers its records, hands valid ones to the {@link IngestPipeline}, settles
+ * them as batches commit, and tells its {@link Listener} what to request, acknowledge and answer.
+ *
+ * <p>Flow control: the session asks for {@code window} records up front and for one more each
+ * time a record settles, so at most {@code window} records of a stream are ever in the hub; a
+ * client that sends faster is held back by its transport (HTTP/2 flow control for gRPC).
+ *
+ * <p>Thread-safe: transport callbacks and the pipeline's writer thread call in concurrently; the
+ * listener is called with the session's lock held, so its calls never interleave.
+ */
+public final class IngestSession implements IngestOrigin {
+    /** How many rejections the final summary lists. */
+    public static final int MAX_REPORTED_REJECTIONS = 100;
+
+    /** What the session needs from its transport. */
+    public interface Listener {
+        /** Let the client send {@code count} more records. */
+        void requestMore(int count);
+
+        /** Progress: sent only by sessions that acknowledge as they go. */
+        void acknowledged(IngestSummary progress);
+
+        /** The client half-closed and every record is settled. */
+        void completed(IngestSummary summary);
+
+        /** The stream failed (store unavailable, hub stopping); unsettled records may not be stored. */
+        void failed(CommandCenterException error);
+    }
+
+    private enum State { OPEN, DONE, FAILED, CANCELLED }
+
+    private final ProjectId project;
+    private final TraceContext trace;
+    private final IngestPipeline pipeline;
+    private final Listener listener;
+    private final boolean acknowledgeAsYouGo;
+    private final int window;
+
+    private final ArrayDeque<Long> outstanding = new ArrayDeque<>();
+    private final List<Rejection> reported = new ArrayList<>();
+    private final List<Rejection> sinceLastAck = new ArrayList<>();
+    private long received;
+    private long accepted;
+    private long duplicates;
+    private long rejected;
+    private long lastAckedThrough = -1;
+    private boolean halfClosed;
+    private State state = State.OPEN;
+
+    /**
+     * @param acknowledgeAsYouGo report progress after every commit (for {@code IngestStream})
+     * @param window             most unsettled records of this stream in the hub
+     */
+    public IngestSession(ProjectId project, TraceContext trace, IngestPipeline pipeline, Listener listener,
+                         boolean acknowledgeAsYouGo, int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be >= 1");
+        }
+        this.project = project;
+        this.trace = trace;
+        this.pipeline = pipeline;
+        this.listener = listener;
+        this.acknowledgeAsYouGo = acknowledgeAsYouGo;
+        this.window = window;
+    }
+
+    @Override
+    public ProjectId project() {
+        return project;
+    }
+
+    @Override
+    public TraceContext trace() {
+        return trace;
+    }
+
+    /** Opens the window: asks the transport for the first records. */
+    public synchronized void start() {
+        listener.requestMore(window);
+    }
+
+    /** A valid record arrived. */
+    public synchronized void onRecord(TelemetryRecord record) {
+        if (state != State.OPEN) {
+            return;
+        }
+        long index = received++;
+        outstanding.addLast(index);
+        pipeline.submit(this, index, record);
+    }
+
+    /** A record arrived that validation refused; it is settled at once. */
+    public synchronized void onRejected(String recordId, List<FieldViolation> violations) {
+        if (state != State.OPEN) {
+            return;
+        }
+        long index = received++;
+        rejected++;
+        for (FieldViolation violation : violations) {
+            Rejection rejection = new Rejection(index, recordId, violation.field(), violation.reason(),
+                    violation.message());
+            if (reported.size() < MAX_REPORTED_REJECTIONS) {
+                reported.add(rejection);
+            }
+            if (acknowledgeAsYouGo) {
+                sinceLastAck.add(rejection);
+            }
+        }
+        listener.requestMore(1);
+        acknowledge();
+        finishIfDone();
+    }
+
+    /** The client sent its last record. */
+    public synchronized void onHalfClose() {
+        halfClosed = true;
+        finishIfDone();
+    }
+
+    /** The client went away; nothing more is sent to it. Records already received are still stored. */
+    public synchronized void onCancel() {
+        if (state == State.OPEN) {
+            state = State.CANCELLED;
+        }
+    }
+
+    /** Whether the pipeline should still write this session's records. */
+    @Override
+    public synchronized boolean isFailed() {
+        return state == State.FAILED;
+    }
+
+    /** Called by the pipeline, in submission order, once the record's batch committed. */
+    @Override
+    public synchronized void settle(long index, TelemetryStore.Outcome outcome) {
+        Long head = outstanding.pollFirst();
+        if (head == null || head != index) {
+            throw new IllegalStateException("records settled out of order: expected " + head + ", got " + index);
+        }
+        if (outcome == TelemetryStore.Outcome.STORED) {
+            accepted++;
+        } else {
+            duplicates++;
+        }
+    }
+
+    /** Called by the pipeline after it settled {@code count} records of this session in one batch. */
+    @Override
+    public synchronized void batchSettled(int count) {
+        if (state != State.OPEN) {
+            return;
+        }
+        if (!halfClosed) {
+            listener.requestMore(count);
+        }
+        acknowledge();
+        finishIfDone();
+    }
+
+    /** Called by the pipeline when a batch holding records of this session failed. */
+    @Override
+    public synchronized void fail(CommandCenterException error) {
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.FAILED;
+        listener.failed(error);
+    }
+
+    /** Counters so far. */
+    public synchronized IngestSummary summary() {
+        return new IngestSummary(settledThrough(), received, accepted, duplicates, rejected, reported);
+    }
+
+    private long settledThrough() {
+        return outstanding.isEmpty() ? received - 1 : outstanding.peekFirst() - 1;
+    }
+
+    private void acknowledge() {
+        if (!acknowledgeAsYouGo || state != State.OPEN) {
+            return;
+        }
+        long through = settledThrough();
+        if (through > lastAckedThrough || !sinceLastAck.isEmpty()) {
+            listener.acknowledged(new IngestSummary(through, received, accepted, duplicates, rejected,
+                    sinceLastAck));
+            sinceLastAck.clear();
+            lastAckedThrough = through;
+        }
+    }
+
+    private void finishIfDone() {
+        if (halfClosed && outstanding.isEmpty() && state == State.OPEN) {
+            state = State.DONE;
+            listener.completed(summary());
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.commandcenter.hub.events;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.project.ProjectId;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventBusTest {
+    static final ProjectId ALPHA = ProjectId.of("alpha");
+    static final ProjectId BETA = ProjectId.of("beta");
+    static final TraceContext TRACE = TraceContext.newRoot(new SplittableRandom(1));
+
+    /** Runs delivery tasks only when the test says so, so every interleaving is deterministic. */
+    static final class ManualExecutor implements Executor {
+        final Queue<Runnable> tasks = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable command) {
+            tasks.add(command);
+        }
+
+        void runAll() {
+            Runnable r;
+            while ((r = tasks.poll()) != null) {
+                r.run();
+            }
+        }
+    }
+
+    /** A sink whose readiness the test controls. */
+    static class RecordingSink implements EventSink {
+        boolean ready = true;
+        final List<String> received = new ArrayList<>();
+        boolean closed;
+
+        @Override
+        public boolean isReady() {
+            return ready;
+        }
+
+        @Override
+        public void deliver(Event event) {
+            received.add(event.subject() + "#" + event.payload().toJson());
+        }
+
+        @Override
+        public void dropped(long count, long total, Instant since) {
+            received.add("dropped " + count + "/" + total);
+        }
+
+        @Override
+        public void closed() {
+            closed = true;
+        }
+    }
+
+    static Payload payload(int n) {
+        return new Payload() {
+            @Override
+            public String type() {
+                return "test.N";
+            }
+
+            @Override
+            public String toJson() {
+                return Integer.toString(n);
+            }
+        };
+    }
+
+    final ManualExecutor executor = new ManualExecutor();
+    final EventBus bus = new EventBus("hub-1", Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC),
+            executor, 3);
+
+    @Test
+    void publish_deliversMatchingEventsInOrder_onlyToTheirProject() {
+        RecordingSink alphaHealth = new RecordingSink();
+        RecordingSink betaAll = new RecordingSink();
+        bus.subscribe(ALPHA, SubjectPattern.parse("hub.health.*"), 10, alphaHealth);
+        bus.subscribe(BETA, SubjectPattern.parse("*"), 10, betaAll);
+
+        bus.publish(ALPHA, "hub.health.api", TRACE, payload(1));
+        bus.publish(ALPHA, "task.failed", TRACE, payload(2));
+        bus.publish(ALPHA, "hub.health.db", TRACE, payload(3));
+        executor.runAll();
+
+        assertThat(alphaHealth.received).containsExactly("hub.health.api#1", "hub.health.db#3");
+        assertThat(betaAll.received).isEmpty();
+    }
+
+    @Test
+    void aSlowSubscriber_losesItsOldestEvents_andIsToldHowMany_whileOthersGetEverything() {
+        RecordingSink slow = new RecordingSink();
+        RecordingSink fast = new RecordingSink();
+        slow.ready = false;
+        bus.subscribe(ALPHA, SubjectPattern.parse("hub"), 3, slow);
+        bus.subscribe(ALPHA, SubjectPattern.parse("hub"), 100, fast);
+
+        for (int i = 1; i <= 10; i++) {
+            bus.publish(ALPHA, "hub.health.api", TRACE, payload(i));
+        }
+        executor.runAll();
+        slow.ready = true;
+        executor.runAll(); // nothing scheduled: the sink must signal when it becomes ready
+        assertThat(slow.received).isEmpty();
+        bus.publish(ALPHA, "hub.health.api", TRACE, payload(11));
+        executor.runAll();
+
+        assertThat(fast.received).hasSize(11);
+        assertThat(slow.received).containsExactly("dropped 8/8", "hub.health.api#9", "hub.health.api#10",
+                "hub.health.api#11");
+    }
+
+    @Test
+    void signal_resumesDeliveryWhenTheSinkBecomesReady() {
+        RecordingSink sink = new RecordingSink();
+        sink.ready = false;
+        Subscription subscription = bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, sink);
+        bus.publish(ALPHA, "task.failed", TRACE, payload(1));
+        executor.runAll();
+        assertThat(sink.received).isEmpty();
+
+        sink.ready = true;
+        subscription.signal();
+        executor.runAll();
+
+        assertThat(sink.received).containsExactly("task.failed#1");
+    }
+
+    @Test
+    void subscribe_beyondTheLimit_isRefused_andClosingFreesASlot() {
+        List<Subscription> subscriptions = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            subscriptions.add(bus.subscribe(ALPHA, SubjectPattern.parse("*"), 1, new RecordingSink()));
+        }
+
+        assertThatThrownBy(() -> bus.subscribe(ALPHA, SubjectPattern.parse("*"), 1, new RecordingSink()))
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("TOO_MANY_SUBSCRIBERS"));
+        subscriptions.get(0).close();
+        subscriptions.get(0).close(); // idempotent: frees one slot, not two
+        assertThat(bus.subscriberCount()).isEqualTo(2);
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 1, new RecordingSink());
+        assertThat(bus.subscriberCount()).isEqualTo(3);
+    }
+
+    @Test
+    void close_endsEverySubscription_andRefusesNewOnes() {
+        RecordingSink sink = new RecordingSink();
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 1, sink);
+
+        bus.close();
+
+        assertThat(sink.closed).isTrue();
+        assertThatThrownBy(() -> bus.subscribe(ALPHA, SubjectPattern.parse("*"), 1, new RecordingSink()))
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("SHUTTING_DOWN"));
+    }
+
+    @Test
+    void aSinkThatThrows_endsOnlyItsOwnSubscription() {
+        RecordingSink healthy = new RecordingSink();
+        RecordingSink broken = new RecordingSink() {
+            @Override
+            public void deliver(Event event) {
+                throw new IllegalStateException("transport gone");
+            }
+        };
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, broken);
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, healthy);
+
+        bus.publish(ALPHA, "task.failed", TRACE, payload(1));
+        executor.runAll();
+        bus.publish(ALPHA, "task.failed", TRACE, payload(2));
+        executor.runAll();
+
+        assertThat(broken.closed).isTrue();
+        assertThat(bus.subscriberCount()).isEqualTo(1);
+        assertThat(healthy.received).containsExactly("task.failed#1", "task.failed#2");
+    }
+
+    @Test
+    void eventIds_sortInPublicationOrder() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(bus.publish(ALPHA, "x", TRACE, payload(i)).id());
+        }
+
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+        assertThat(ids.get(0)).startsWith("hub-1-");
+    }
+}

@@ -1,0 +1,283 @@
+package io.commandcenter.models.train.bootstrap;
+
+import io.commandcenter.models.artifact.CalibrationBin;
+import io.commandcenter.models.backtest.FeatureReplay;
+import io.commandcenter.models.eval.BinaryMetrics;
+import io.commandcenter.models.eval.EarlyWarningProfile;
+import io.commandcenter.models.eval.Evaluation;
+import io.commandcenter.models.eval.Segment;
+import io.commandcenter.models.features.FeatureSchema;
+import io.commandcenter.models.features.TelemetryFeatureExtractor;
+import io.commandcenter.models.features.TelemetryFeatures;
+import io.commandcenter.models.scoring.LinearScorer;
+import io.commandcenter.models.synthetic.LabelledSeries;
+import io.commandcenter.models.train.LogisticTrainer;
+import io.commandcenter.models.train.PlattScaling;
+import io.commandcenter.models.train.TrainedLogistic;
+import io.commandcenter.models.train.TrainingData;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains and calibrates the service_health risk model from a corpus of labelled series.
+ *
+ * <ol>
+ *   <li>Every entry is replayed through the one telemetry pipeline (history first, then the scored
+ *       part), giving one feature vector per row.</li>
+ *   <li>Training rows: all positive rows and a seeded sample of {@value #NEGATIVE_KEEP_PERCENT} % of the
+ *       negative rows (weight 100 / {@value #NEGATIVE_KEEP_PERCENT}, so the class prior is preserved) of the
+ *       {@code train} entries, history rows counting as negatives. Incident rows weigh 1 for the first
+ *       {@value #ONSET_ROWS} rows of their incident and {@code ONSET_ROWS / k} at the k-th row after, so
+ *       the model learns what an incident looks like when it starts, not after the statistics adapted.</li>
+ *   <li>Tribuo logistic regression (seeded), then Platt scaling fitted on the {@code validation} entries
+ *       and folded into the weights: the risk is calibrated on data the weights never saw.</li>
+ *   <li>The decision threshold maximises the summed early-warning score over the validation entries.</li>
+ * </ol>
+ */
+public final class ServiceHealthTraining {
+
+    static final int NEGATIVE_KEEP_PERCENT = 25;
+    /** Incident rows after the first {@value} weigh {@code ONSET_ROWS / rows since onset}. */
+    static final int ONSET_ROWS = 6;
+    /** Incident rows later than this after the onset are not trained on. */
+    static final int MAX_INCIDENT_ROWS = 36;
+    /** Normal rows this close after an incident's end are not trained on. */
+    static final int AFTER_INCIDENT_ROWS = 12;
+    /** Early-warning horizon in rows: a warning up to this many rows before an incident counts. */
+    public static final int HORIZON = 12;
+
+    private final LogisticTrainer trainer;
+    private final long seed;
+
+    public ServiceHealthTraining(LogisticTrainer trainer) {
+        this.trainer = trainer;
+        this.seed = trainer.seed();
+    }
+
+    /** Feature rows of one replayed entry. */
+    public record Replayed(CorpusEntry entry, float[] historyFeatures, int historyRows, float[] features, boolean[] labels) {
+    }
+
+    public record Outcome(TrainedLogistic model, PlattScaling platt, double threshold, TrainingData data,
+                          List<CalibrationBin> calibration, float[] reference, Map<String, SeriesReport> reports) {
+    }
+
+    /** Quality of one series at a threshold. */
+    public record SeriesReport(String name, String group, int rows, int incidents, BinaryMetrics point, BinaryMetrics incident,
+                               double meanLeadRows, double earlyWarning, double rawEarlyWarning, double auc, double ece, boolean univariate) {
+    }
+
+    public static Replayed replay(CorpusEntry e) {
+        TelemetryFeatureExtractor ex = new TelemetryFeatureExtractor(e.scored().axis());
+        if (e.health() != null) {
+            int nf = TelemetryFeatures.SCHEMA.size();
+            float[] f = new float[e.health().labels().length * nf];
+            int i = 0;
+            for (io.commandcenter.models.features.HealthSample s : e.health().samples()) {
+                ex.update(s);
+                ex.copyFeatures(f, i++ * nf);
+            }
+            return new Replayed(e, new float[0], 0, f, e.health().labels());
+        }
+        float[] hist = new float[0];
+        int hrows = 0;
+        if (e.history() != null) {
+            LabelledSeries h = e.history();
+            hist = FeatureReplay.replay(ex, h.metrics(), h.times(), h.values(), false).features();
+            hrows = h.rows();
+        }
+        LabelledSeries s = e.scored();
+        long[] times = s.times();
+        if (e.history() != null && s.axis() == io.commandcenter.models.features.TimeAxis.STEPS) {
+            // ASD-style files restart t at 0: continue the step count after the history
+            long offset = e.history().times()[e.history().rows() - 1] + 1 - times[0];
+            times = Arrays.stream(times).map(t -> t + offset).toArray();
+        }
+        float[] f = FeatureReplay.replay(ex, s.metrics(), times, s.values(), false).features();
+        return new Replayed(e, hist, hrows, f, s.labels());
+    }
+
+    public Outcome train(List<Replayed> corpus) {
+        FeatureSchema schema = TelemetryFeatures.SCHEMA;
+        int nf = schema.size();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<float[]> rows = new ArrayList<>();
+        List<Boolean> ys = new ArrayList<>();
+        List<Float> ws = new ArrayList<>();
+        float negWeight = 100f / NEGATIVE_KEEP_PERCENT;
+        for (Replayed r : corpus) {
+            if (!r.entry().group().equals("train")) {
+                continue;
+            }
+            for (int i = 0; i < r.historyRows(); i++) {
+                if (rnd.nextInt(100) < NEGATIVE_KEEP_PERCENT) {
+                    rows.add(Arrays.copyOfRange(r.historyFeatures(), i * nf, (i + 1) * nf));
+                    ys.add(false);
+                    ws.add(negWeight);
+                }
+            }
+            boolean[] lab = r.labels();
+            int sinceOnset = 0;
+            int sinceEnd = Integer.MAX_VALUE / 2;
+            for (int i = 0; i < lab.length; i++) {
+                boolean y = lab[i];
+                sinceOnset = y ? sinceOnset + 1 : 0;
+                sinceEnd = y ? 0 : sinceEnd + 1;
+                // early warning is what counts: an incident's first rows weigh most, rows long after its
+                // onset and the rows right after its end (statistics still adapting) are left out
+                if (y && sinceOnset > MAX_INCIDENT_ROWS || !y && sinceEnd <= AFTER_INCIDENT_ROWS) {
+                    continue;
+                }
+                if (y || rnd.nextInt(100) < NEGATIVE_KEEP_PERCENT) {
+                    rows.add(Arrays.copyOfRange(r.features(), i * nf, (i + 1) * nf));
+                    ys.add(y);
+                    ws.add(y ? (float) Math.min(1.0, ONSET_ROWS / (double) sinceOnset) : negWeight);
+                }
+            }
+        }
+        float[] x = new float[rows.size() * nf];
+        boolean[] y = new boolean[rows.size()];
+        float[] w = new float[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, x, i * nf, nf);
+            y[i] = ys.get(i);
+            w[i] = ws.get(i);
+        }
+        TrainingData data = new TrainingData(schema, x, y, w);
+        TrainedLogistic model = trainer.train(data);
+
+        // calibrate on validation entries
+        LinearScorer raw = model.scorer();
+        List<Double> zs = new ArrayList<>();
+        List<Boolean> zy = new ArrayList<>();
+        for (Replayed r : corpus) {
+            if (!r.entry().group().equals("validation")) {
+                continue;
+            }
+            float[] proj = schema.project(r.features(), r.labels().length, model.onnxSchema());
+            for (int i = 0; i < r.labels().length; i++) {
+                zs.add(raw.logit(proj, i));
+                zy.add(r.labels()[i]);
+            }
+        }
+        double[] z = zs.stream().mapToDouble(Double::doubleValue).toArray();
+        boolean[] zl = new boolean[zy.size()];
+        float[] zw = new float[zy.size()];
+        for (int i = 0; i < zl.length; i++) {
+            zl[i] = zy.get(i);
+            zw[i] = 1f;
+        }
+        PlattScaling platt = PlattScaling.fit(z, zl, zw);
+        model.applyPlatt(platt);
+
+        double threshold = chooseThreshold(model, corpus);
+        List<CalibrationBin> bins = reliability(model, corpus, "validation");
+        float[] reference = reference(data, model.onnxSchema());
+        Map<String, SeriesReport> reports = new LinkedHashMap<>();
+        for (Replayed r : corpus) {
+            reports.put(r.entry().name(), evaluate(model, r, threshold));
+        }
+        return new Outcome(model, platt, threshold, data, bins, reference, reports);
+    }
+
+    /** Risk per scored row of an entry. */
+    public static double[] risk(TrainedLogistic model, Replayed r) {
+        float[] proj = TelemetryFeatures.SCHEMA.project(r.features(), r.labels().length, model.onnxSchema());
+        return model.scorer().score(proj, r.labels().length);
+    }
+
+    public static SeriesReport evaluate(TrainedLogistic model, Replayed r, double threshold) {
+        double[] risk = risk(model, r);
+        return report(r.entry().name(), r.entry().group(), risk, r.labels(), threshold, r.entry().scored().metrics().size() == 1);
+    }
+
+    public static SeriesReport report(String name, String group, double[] risk, boolean[] labels, double threshold, boolean univariate) {
+        boolean[] alarms = Evaluation.alarms(risk, threshold);
+        List<Segment> incidents = Segment.fromLabels(labels);
+        return new SeriesReport(name, group, labels.length, incidents.size(),
+                Evaluation.pointwise(alarms, labels),
+                Evaluation.perIncident(alarms, incidents, HORIZON),
+                Evaluation.meanLeadTime(alarms, incidents, HORIZON),
+                Evaluation.earlyWarningScore(alarms, incidents, HORIZON, EarlyWarningProfile.STANDARD),
+                Evaluation.rawEarlyWarning(alarms, incidents, HORIZON, EarlyWarningProfile.STANDARD),
+                Evaluation.rocAuc(risk, labels),
+                Evaluation.expectedCalibrationError(risk, labels, 10), univariate);
+    }
+
+    private static double chooseThreshold(TrainedLogistic model, List<Replayed> corpus) {
+        List<double[]> risks = new ArrayList<>();
+        List<Replayed> val = new ArrayList<>();
+        for (Replayed r : corpus) {
+            if (r.entry().group().equals("validation")) {
+                risks.add(risk(model, r));
+                val.add(r);
+            }
+        }
+        double best = 0.8;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int t = 30; t <= 95; t++) {
+            double th = t / 100.0;
+            double sum = 0;
+            for (int k = 0; k < val.size(); k++) {
+                boolean[] alarms = Evaluation.alarms(risks.get(k), th);
+                sum += Evaluation.rawEarlyWarning(alarms, Segment.fromLabels(val.get(k).labels()), HORIZON, EarlyWarningProfile.STANDARD);
+            }
+            if (sum > bestScore + 1e-9) {
+                bestScore = sum;
+                best = th;
+            }
+        }
+        return best;
+    }
+
+    private static List<CalibrationBin> reliability(TrainedLogistic model, List<Replayed> corpus, String group) {
+        List<double[]> risks = new ArrayList<>();
+        List<boolean[]> labels = new ArrayList<>();
+        int total = 0;
+        for (Replayed r : corpus) {
+            if (r.entry().group().equals(group)) {
+                risks.add(risk(model, r));
+                labels.add(r.labels());
+                total += r.labels().length;
+            }
+        }
+        double[] p = new double[total];
+        boolean[] y = new boolean[total];
+        int k = 0;
+        for (int i = 0; i < risks.size(); i++) {
+            System.arraycopy(risks.get(i), 0, p, k, risks.get(i).length);
+            System.arraycopy(labels.get(i), 0, y, k, labels.get(i).length);
+            k += risks.get(i).length;
+        }
+        return ClassifierTraining.reliability(p, y);
+    }
+
+    /** Per-feature median of the negative training rows, in {@code target} order. */
+    static float[] reference(TrainingData data, FeatureSchema target) {
+        int nf = data.schema().size();
+        int[] p = data.schema().projectionTo(target);
+        float[] ref = new float[target.size()];
+        int neg = 0;
+        for (boolean b : data.y()) {
+            if (!b) {
+                neg++;
+            }
+        }
+        float[] col = new float[neg];
+        for (int j = 0; j < target.size(); j++) {
+            int k = 0;
+            for (int i = 0; i < data.rows(); i++) {
+                if (!data.y()[i]) {
+                    col[k++] = data.x()[i * nf + p[j]];
+                }
+            }
+            Arrays.sort(col, 0, k);
+            ref[j] = k == 0 ? 0f : col[k / 2];
+        }
+        return ref;
+    }
+}

@@ -1,0 +1,37 @@
+package io.commandcenter.models.train.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.commandcenter.models.synthetic.SyntheticTelemetry;
+import io.commandcenter.models.train.LogisticTrainer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ServiceHealthTrainingTest {
+
+    @Test
+    void aSmallSyntheticCorpus_trainsAModelThatWarnsBetterThanSilence_onSeriesItNeverSaw() {
+        SyntheticTelemetry gen = new SyntheticTelemetry(11);
+        List<ServiceHealthTraining.Replayed> corpus = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String group = i < 20 ? "train" : "validation";
+            corpus.add(ServiceHealthTraining.replay(new CorpusEntry("s" + i, group, null, gen.series("s" + i, 1500, 1 + i % 3, 2))));
+        }
+        ServiceHealthTraining.Outcome o = new ServiceHealthTraining(new LogisticTrainer(3, 0.05, 1)).train(corpus);
+        SyntheticTelemetry unseen = new SyntheticTelemetry(99);
+        double raw = 0;
+        int windows = 0;
+        for (int i = 0; i < 10; i++) {
+            ServiceHealthTraining.Replayed r = ServiceHealthTraining.replay(new CorpusEntry("u" + i, "test", null, unseen.series("u" + i, 1500, 1, 2)));
+            ServiceHealthTraining.SeriesReport rep = ServiceHealthTraining.evaluate(o.model(), r, o.threshold());
+            raw += rep.rawEarlyWarning();
+            windows += rep.incidents();
+        }
+        double score = io.commandcenter.models.eval.Evaluation.normalise(raw, windows,
+                io.commandcenter.models.eval.EarlyWarningProfile.STANDARD);
+        assertThat(score).isGreaterThan(20.0);
+        assertThat(o.calibration()).hasSize(10);
+        assertThat(o.threshold()).isBetween(0.05, 0.95);
+    }
+}

@@ -1,0 +1,53 @@
+package io.commandcenter.models.artifact;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.models.bootstrap.BootstrapModels;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SidecarJsonTest {
+    private final SidecarJson json = new SidecarJson();
+
+    @Test
+    void everyShippedSidecar_readsAndWritesBackByteForByte() throws IOException {
+        for (String entry : new BootstrapModels().index()) {
+            byte[] shipped;
+            try (InputStream in = getClass().getResourceAsStream(BootstrapModels.ROOT + entry + ".json")) {
+                shipped = in.readAllBytes();
+            }
+
+            byte[] written = json.write(json.read(shipped));
+
+            assertThat(new String(written, StandardCharsets.UTF_8)).as(entry)
+                    .isEqualTo(new String(shipped, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void read_refusesMalformedSidecars_withSidecarInvalid() {
+        for (String bad : List.of("", "[]", "{\"name\":\"m\"", "{\"name\":1}",
+                "{\"name\":\"m\",\"version\":\"1\",\"type\":\"PREDICTIVE\",\"features\":[\"a\"],\"inputName\":\"in\","
+                        + "\"outputName\":\"out\",\"positiveIndex\":1,\"pipeline\":\"p\",\"threshold\":\"high\"}")) {
+            assertThatThrownBy(() -> json.read(bad.getBytes(StandardCharsets.UTF_8))).as(bad)
+                    .isInstanceOfSatisfying(CommandCenterException.class,
+                            e -> assertThat(e.reason()).isEqualTo("SIDECAR_INVALID"));
+        }
+    }
+
+    @Test
+    void read_keepsTheMetadatasOwnChecks() {
+        String badName = "{\"name\":\"Bad Name\",\"version\":\"1\",\"type\":\"PREDICTIVE\",\"features\":[\"a\"],"
+                + "\"inputName\":\"in\",\"outputName\":\"out\",\"positiveIndex\":1,\"pipeline\":\"p\",\"threshold\":0.5}";
+
+        assertThatThrownBy(() -> json.read(badName.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(CommandCenterException.class,
+                        e -> assertThat(e.reason()).isEqualTo("MODEL_NAME_INVALID"));
+    }
+}
