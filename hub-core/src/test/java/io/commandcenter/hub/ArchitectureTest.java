@@ -56,7 +56,8 @@ class ArchitectureTest {
 
         assertThat(packages)
                 .as("the domain packages this test guards (a new one is guarded as soon as it exists)")
-                .contains("io.commandcenter.hub.agents", "io.commandcenter.hub.demo", "io.commandcenter.hub.events",
+                .contains("io.commandcenter.hub.agents", "io.commandcenter.hub.capacity", "io.commandcenter.hub.demo",
+                        "io.commandcenter.hub.events",
                         "io.commandcenter.hub.predict", "io.commandcenter.hub.project",
                         "io.commandcenter.hub.remediate", "io.commandcenter.hub.telemetry",
                         "io.commandcenter.hub.workflow")

@@ -130,8 +130,30 @@ class HubIT {
         stream.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         stream.onCompleted();
 
-        assertThat(names.get(30, TimeUnit.SECONDS)).contains("commandcenter.v1.TelemetryService",
-                "commandcenter.v1.EventService", "grpc.health.v1.Health");
+        assertThat(new java.util.TreeSet<>(names.get(30, TimeUnit.SECONDS))).isEqualTo(everyServiceTheHubServes());
+    }
+
+    /**
+     * Every service of every {@code commandcenter.v1} file in the contracts' descriptor set, with
+     * health and reflection (v1 and v1alpha): what reflection must list, no more, no less.
+     */
+    @SuppressWarnings("deprecation")
+    static java.util.Set<String> everyServiceTheHubServes() throws java.io.IOException {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try (java.io.InputStream in = HubIT.class.getResourceAsStream("/proto/commandcenter.protoset")) {
+            assertThat(in).as("the proto jar's descriptor set").isNotNull();
+            for (com.google.protobuf.DescriptorProtos.FileDescriptorProto file
+                    : com.google.protobuf.DescriptorProtos.FileDescriptorSet.parseFrom(in).getFileList()) {
+                if (file.getPackage().equals("commandcenter.v1")) {
+                    file.getServiceList().forEach(service -> names.add("commandcenter.v1." + service.getName()));
+                }
+            }
+        }
+        assertThat(names).as("the contracts' services").contains("commandcenter.v1.TelemetryService");
+        names.addAll(List.of(io.grpc.health.v1.HealthGrpc.SERVICE_NAME,
+                io.grpc.reflection.v1.ServerReflectionGrpc.SERVICE_NAME,
+                io.grpc.reflection.v1alpha.ServerReflectionGrpc.SERVICE_NAME));
+        return names;
     }
 
     @Test

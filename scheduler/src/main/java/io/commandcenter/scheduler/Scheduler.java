@@ -327,7 +327,10 @@ public final class Scheduler implements AutoCloseable {
                 + last.fencingToken());
     }
 
-    /** Agents serving the project ({@code agentType} null: all types), and each type's capacity. */
+    /**
+     * Agents serving the project ({@code project} null: agents of every project), of one type
+     * ({@code agentType} null: all types), and each type's capacity.
+     */
     public AgentListing agents(String project, String agentType) {
         checkOpen();
         long now = now();

@@ -35,6 +35,9 @@ import java.util.function.Function;
  * @param agentSilence         an agent not heard from this long is disconnected
  * @param scoreWeights         weights of the agent score
  * @param anticipation         the spike-anticipation rule
+ * @param anticipationHorizon  how long the hub announces a prediction's remediation work for
+ *                             ({@link Scheduler#anticipate}): its capacity is held back until then, or
+ *                             until a task caused by the prediction arrives
  * @param metaHub              this hub observes every hub's queues and capacity (federation)
  * @param delegation           as meta hub, delegate work of saturated hubs to others
  * @param federationInterval   how often the meta hub looks
@@ -48,8 +51,9 @@ public record SchedulerSettings(String hubId, Placement placement, FairQueue.Pol
                                 double defaultWeight, Map<String, Double> projectWeights,
                                 Duration idempotencyRetention, Duration retention, int maxRetained,
                                 int maxUnfinishedPerProject, Duration agentSilence, ScoreWeights scoreWeights,
-                                AnticipationRule anticipation, boolean metaHub, boolean delegation,
-                                Duration federationInterval, Duration saturationWait, boolean background) {
+                                AnticipationRule anticipation, Duration anticipationHorizon, boolean metaHub,
+                                boolean delegation, Duration federationInterval, Duration saturationWait,
+                                boolean background) {
     public SchedulerSettings {
         Objects.requireNonNull(hubId, "hubId");
         if (hubId.isEmpty()) {
@@ -66,6 +70,10 @@ public record SchedulerSettings(String hubId, Placement placement, FairQueue.Pol
                 || sweepInterval.isNegative() || federationInterval.isZero() || saturationWait.isNegative()) {
             throw new IllegalArgumentException("scheduler settings out of range");
         }
+        if (anticipationHorizon.isNegative() || anticipationHorizon.isZero()) {
+            throw new IllegalArgumentException("cc.scheduler.anticipation-horizon must be positive, got "
+                    + anticipationHorizon);
+        }
     }
 
     private static void checkWeight(double w) {
@@ -77,9 +85,9 @@ public record SchedulerSettings(String hubId, Placement placement, FairQueue.Pol
     /** The defaults: cluster placement, WFQ, 30 s leases, batches of 64, background threads on. */
     public static SchedulerSettings defaults(String hubId) {
         return new SchedulerSettings(hubId, Placement.CLUSTER, FairQueue.Policy.WFQ, Duration.ofSeconds(30), 64,
-                Duration.ofSeconds(1), 64 * 1024, 1.0, 1.0, Map.of(), Duration.ofHours(24), Duration.ofHours(1),
-                10_000, 100_000, Duration.ofSeconds(90), ScoreWeights.DEFAULT, AnticipationRule.DEFAULT, false, false,
-                Duration.ofSeconds(5), Duration.ofSeconds(2), true);
+                Duration.ofSeconds(1), 64 * 1024, 1.0, 1.0, Map.of(), Duration.ofHours(24), Duration.ofHours(1), 10_000,
+                100_000, Duration.ofSeconds(90), ScoreWeights.DEFAULT, AnticipationRule.DEFAULT, Duration.ofMinutes(5),
+                false, false, Duration.ofSeconds(5), Duration.ofSeconds(2), true);
     }
 
     /**
@@ -106,6 +114,7 @@ public record SchedulerSettings(String hubId, Placement placement, FairQueue.Pol
      * cc.scheduler.score-weights            capability=,headroom=,success=,affinity= (0.15,0.35,0.30,0.20)
      * cc.scheduler.reserve-fraction         most capacity held for predicted work    (0.5; 0 = off)
      * cc.scheduler.trend-horizon            arrival trend extrapolated over          (PT1M)
+     * cc.scheduler.anticipation-horizon     how long a prediction holds capacity     (PT5M)
      * cc.scheduler.meta-hub                 this hub observes every hub              (false)
      * cc.scheduler.delegation               as meta hub, delegate work               (false)
      * cc.scheduler.federation-interval      how often the meta hub looks             (PT5S)
@@ -168,6 +177,7 @@ public record SchedulerSettings(String hubId, Placement placement, FairQueue.Pol
                             r.duration("cc.scheduler.trend-horizon",
                                     Duration.ofMillis(d.anticipation.trendHorizonMillis())).toMillis(),
                             d.anticipation.shortHalfLifeMillis(), d.anticipation.longHalfLifeMillis()),
+                    r.duration("cc.scheduler.anticipation-horizon", d.anticipationHorizon),
                     r.bool("cc.scheduler.meta-hub"), r.bool("cc.scheduler.delegation"),
                     r.duration("cc.scheduler.federation-interval", d.federationInterval),
                     r.duration("cc.scheduler.saturation-wait", d.saturationWait), true);
@@ -236,78 +246,85 @@ public record SchedulerSettings(String hubId, Placement placement, FairQueue.Pol
     public SchedulerSettings withBackground(boolean value) {
         return new SchedulerSettings(hubId, placement, policy, lease, dispatchBatch, sweepInterval, maxPayloadBytes,
                 riskBoost, defaultWeight, projectWeights, idempotencyRetention, retention, maxRetained,
-                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, metaHub, delegation,
-                federationInterval, saturationWait, value);
+                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, anticipationHorizon, metaHub,
+                delegation, federationInterval, saturationWait, value);
     }
 
     public SchedulerSettings withPlacement(Placement value) {
         return new SchedulerSettings(hubId, value, policy, lease, dispatchBatch, sweepInterval, maxPayloadBytes,
                 riskBoost, defaultWeight, projectWeights, idempotencyRetention, retention, maxRetained,
-                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, metaHub, delegation,
-                federationInterval, saturationWait, background);
+                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, anticipationHorizon, metaHub,
+                delegation, federationInterval, saturationWait, background);
     }
 
     public SchedulerSettings withPolicy(FairQueue.Policy value) {
         return new SchedulerSettings(hubId, placement, value, lease, dispatchBatch, sweepInterval, maxPayloadBytes,
                 riskBoost, defaultWeight, projectWeights, idempotencyRetention, retention, maxRetained,
-                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, metaHub, delegation,
-                federationInterval, saturationWait, background);
+                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, anticipationHorizon, metaHub,
+                delegation, federationInterval, saturationWait, background);
     }
 
     public SchedulerSettings withLease(Duration value) {
         return new SchedulerSettings(hubId, placement, policy, value, dispatchBatch, sweepInterval, maxPayloadBytes,
                 riskBoost, defaultWeight, projectWeights, idempotencyRetention, retention, maxRetained,
-                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, metaHub, delegation,
-                federationInterval, saturationWait, background);
+                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, anticipationHorizon, metaHub,
+                delegation, federationInterval, saturationWait, background);
     }
 
     public SchedulerSettings withSweepInterval(Duration value) {
-        return new SchedulerSettings(hubId, placement, policy, lease, dispatchBatch, value, maxPayloadBytes,
-                riskBoost, defaultWeight, projectWeights, idempotencyRetention, retention, maxRetained,
-                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, metaHub, delegation,
-                federationInterval, saturationWait, background);
+        return new SchedulerSettings(hubId, placement, policy, lease, dispatchBatch, value, maxPayloadBytes, riskBoost,
+                defaultWeight, projectWeights, idempotencyRetention, retention, maxRetained, maxUnfinishedPerProject,
+                agentSilence, scoreWeights, anticipation, anticipationHorizon, metaHub, delegation, federationInterval,
+                saturationWait, background);
     }
 
     public SchedulerSettings withProjectWeights(Map<String, Double> value) {
         return new SchedulerSettings(hubId, placement, policy, lease, dispatchBatch, sweepInterval, maxPayloadBytes,
-                riskBoost, defaultWeight, value, idempotencyRetention, retention, maxRetained,
-                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, metaHub, delegation,
-                federationInterval, saturationWait, background);
+                riskBoost, defaultWeight, value, idempotencyRetention, retention, maxRetained, maxUnfinishedPerProject,
+                agentSilence, scoreWeights, anticipation, anticipationHorizon, metaHub, delegation, federationInterval,
+                saturationWait, background);
     }
 
     public SchedulerSettings withDispatchBatch(int value) {
-        return new SchedulerSettings(hubId, placement, policy, lease, value, sweepInterval, maxPayloadBytes,
-                riskBoost, defaultWeight, projectWeights, idempotencyRetention, retention, maxRetained,
-                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, metaHub, delegation,
-                federationInterval, saturationWait, background);
+        return new SchedulerSettings(hubId, placement, policy, lease, value, sweepInterval, maxPayloadBytes, riskBoost,
+                defaultWeight, projectWeights, idempotencyRetention, retention, maxRetained, maxUnfinishedPerProject,
+                agentSilence, scoreWeights, anticipation, anticipationHorizon, metaHub, delegation, federationInterval,
+                saturationWait, background);
     }
 
     public SchedulerSettings withMaxUnfinishedPerProject(int value) {
         return new SchedulerSettings(hubId, placement, policy, lease, dispatchBatch, sweepInterval, maxPayloadBytes,
                 riskBoost, defaultWeight, projectWeights, idempotencyRetention, retention, maxRetained, value,
-                agentSilence, scoreWeights, anticipation, metaHub, delegation, federationInterval, saturationWait,
-                background);
+                agentSilence, scoreWeights, anticipation, anticipationHorizon, metaHub, delegation, federationInterval,
+                saturationWait, background);
     }
 
     public SchedulerSettings withMaxPayloadBytes(int value) {
         return new SchedulerSettings(hubId, placement, policy, lease, dispatchBatch, sweepInterval, value, riskBoost,
                 defaultWeight, projectWeights, idempotencyRetention, retention, maxRetained, maxUnfinishedPerProject,
-                agentSilence, scoreWeights, anticipation, metaHub, delegation, federationInterval, saturationWait,
-                background);
+                agentSilence, scoreWeights, anticipation, anticipationHorizon, metaHub, delegation, federationInterval,
+                saturationWait, background);
     }
 
     public SchedulerSettings withAnticipation(AnticipationRule value) {
         return new SchedulerSettings(hubId, placement, policy, lease, dispatchBatch, sweepInterval, maxPayloadBytes,
                 riskBoost, defaultWeight, projectWeights, idempotencyRetention, retention, maxRetained,
-                maxUnfinishedPerProject, agentSilence, scoreWeights, value, metaHub, delegation, federationInterval,
-                saturationWait, background);
+                maxUnfinishedPerProject, agentSilence, scoreWeights, value, anticipationHorizon, metaHub, delegation,
+                federationInterval, saturationWait, background);
+    }
+
+    public SchedulerSettings withAnticipationHorizon(Duration value) {
+        return new SchedulerSettings(hubId, placement, policy, lease, dispatchBatch, sweepInterval, maxPayloadBytes,
+                riskBoost, defaultWeight, projectWeights, idempotencyRetention, retention, maxRetained,
+                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, value, metaHub, delegation,
+                federationInterval, saturationWait, background);
     }
 
     /** This hub as meta hub, delegating or only observing. */
     public SchedulerSettings asMetaHub(boolean delegate, Duration interval, Duration wait) {
         return new SchedulerSettings(hubId, placement, policy, lease, dispatchBatch, sweepInterval, maxPayloadBytes,
                 riskBoost, defaultWeight, projectWeights, idempotencyRetention, retention, maxRetained,
-                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, true, delegate, interval, wait,
-                background);
+                maxUnfinishedPerProject, agentSilence, scoreWeights, anticipation, anticipationHorizon, true, delegate,
+                interval, wait, background);
     }
 }

@@ -23,7 +23,8 @@ class SchedulerSettingsTest {
         Map<String, String> p = Map.of("cc.scheduler.placement", "origin-hub", "cc.scheduler.lease", "45",
                 "cc.scheduler.project-weights", "payments=5, batch=1", "cc.scheduler.meta-hub", "true",
                 "cc.scheduler.delegation", "true", "cc.scheduler.saturation-wait", "PT10S",
-                "cc.scheduler.score-weights", "headroom=0.5,success=0.15", "cc.scheduler.reserve-fraction", "0");
+                "cc.scheduler.score-weights", "headroom=0.5,success=0.15", "cc.scheduler.reserve-fraction", "0",
+                "cc.scheduler.anticipation-horizon", "PT2M");
 
         SchedulerSettings s = SchedulerSettings.from("hub-a", p::get);
 
@@ -35,6 +36,8 @@ class SchedulerSettingsTest {
         assertThat(s.saturationWait()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.scoreWeights().headroom()).isEqualTo(0.5);
         assertThat(s.anticipation().maxReservedFraction()).isZero();
+        assertThat(s.anticipationHorizon()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(SchedulerSettings.defaults("hub-a").anticipationHorizon()).isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test
@@ -45,6 +48,8 @@ class SchedulerSettingsTest {
                 .hasMessageContaining("cc.scheduler.placement");
         assertThatThrownBy(() -> SchedulerSettings.from("hub", Map.of("cc.scheduler.score-weights", "headroom=0.9")::get))
                 .hasMessageContaining("sum to 1");
+        assertThatThrownBy(() -> SchedulerSettings.from("hub", Map.of("cc.scheduler.anticipation-horizon", "0")::get))
+                .hasMessageContaining("cc.scheduler.anticipation-horizon");
     }
 
     @Test

@@ -1,20 +1,24 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.project.ProjectId;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * A {@code PredictionAction}: a decision taken on a prediction (or a manual run) and, later, what
  * came of it — one row of the feedback dataset.
  *
- * @param decision {@code automatic}, {@code approved}, {@code rejected}, {@code expired}, {@code manual}
- * @param outcome  {@code recovered}, {@code not_recovered}, {@code worse}, or empty until observed
+ * @param riskBefore the prediction's risk, {@code null} without a prediction
+ * @param outcome    what came of it, {@code null} until judged
  */
-public record ActionRecord(String actionId, ProjectId project, String predictionId, String runId, String decision,
-                           String decidedBy, Instant decidedAt, String reason, String targetKind, String targetId,
-                           Double riskBefore, String outcome, Instant outcomeAt, Double riskAfter, String outcomeJson) {
+public record ActionRecord(String actionId, ProjectId project, String predictionId, String runId,
+                           ActionDecision decision, String decidedBy, Instant decidedAt, String reason,
+                           String targetKind, String targetId, Double riskBefore, Outcome outcome, Instant outcomeAt,
+                           Double riskAfter, String outcomeJson) {
     public ActionRecord {
         Objects.requireNonNull(actionId, "actionId");
         Objects.requireNonNull(project, "project");
@@ -25,11 +29,23 @@ public record ActionRecord(String actionId, ProjectId project, String prediction
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(targetKind, "targetKind");
         Objects.requireNonNull(targetId, "targetId");
-        Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(outcomeJson, "outcomeJson");
     }
 
-    public ActionRecord withOutcome(String result, Double after, String json, Instant at) {
+    /** A new decision on a run, not judged yet. */
+    public static ActionRecord of(RunRecord run, Optional<PredictionRecord> prediction, ActionDecision decision,
+                                  String by, String reason, Instant at) {
+        return new ActionRecord("pa-" + UUID.randomUUID(), run.project(), run.predictionId(), run.runId(), decision,
+                by, at, reason == null ? "" : reason, run.targetKind(), run.targetId(),
+                prediction.map(PredictionRecord::risk).orElse(null), null, null, null, "{}");
+    }
+
+    /** Whether its outcome was judged. */
+    public boolean isJudged() {
+        return outcome != null;
+    }
+
+    public ActionRecord withOutcome(Outcome result, Double after, String json, Instant at) {
         return new ActionRecord(actionId, project, predictionId, runId, decision, decidedBy, decidedAt, reason,
                 targetKind, targetId, riskBefore, result, at, after, json);
     }

@@ -8,17 +8,12 @@ import java.util.Objects;
 /**
  * A request for a person to decide whether a run starts.
  *
- * @param state {@code PENDING}, {@code APPROVED}, {@code REJECTED} or {@code EXPIRED}
+ * @param state where it stands; a decided approval never changes again
  */
 public record ApprovalRecord(String approvalId, ProjectId project, String runId, String predictionId, String workflow,
-                             int revision, String state, String reasonRequested, double minConfidence,
+                             int revision, ApprovalState state, String reasonRequested, double minConfidence,
                              int blastPerHour, int blastUsed, Instant requestedAt, Instant expiresAt,
                              Instant decidedAt, String decidedBy, String reason) {
-    public static final String PENDING = "PENDING";
-    public static final String APPROVED = "APPROVED";
-    public static final String REJECTED = "REJECTED";
-    public static final String EXPIRED = "EXPIRED";
-
     public ApprovalRecord {
         Objects.requireNonNull(approvalId, "approvalId");
         Objects.requireNonNull(project, "project");
@@ -33,10 +28,18 @@ public record ApprovalRecord(String approvalId, ProjectId project, String runId,
     }
 
     public boolean isPending() {
-        return PENDING.equals(state);
+        return state == ApprovalState.PENDING;
     }
 
-    public ApprovalRecord decided(String newState, String by, String why, Instant at) {
+    /**
+     * The approval once decided.
+     *
+     * @throws IllegalStateException when it was decided already
+     */
+    public ApprovalRecord decided(ApprovalState newState, String by, String why, Instant at) {
+        if (!state.canMoveTo(newState)) {
+            throw new IllegalStateException("approval " + approvalId + " cannot go from " + state + " to " + newState);
+        }
         return new ApprovalRecord(approvalId, project, runId, predictionId, workflow, revision, newState,
                 reasonRequested, minConfidence, blastPerHour, blastUsed, requestedAt, expiresAt, at, by, why);
     }

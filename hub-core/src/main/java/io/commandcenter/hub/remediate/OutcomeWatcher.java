@@ -2,18 +2,15 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
-
 import io.commandcenter.hub.predict.PredictionRecord;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Watches what came of a decision: a window after the run ended (or after a person rejected it),
@@ -30,60 +27,46 @@ import java.util.concurrent.TimeUnit;
  */
 final class OutcomeWatcher {
     private static final System.Logger LOG = System.getLogger(OutcomeWatcher.class.getName());
-    static final String RECOVERED = "recovered";
-    static final String NOT_RECOVERED = "not_recovered";
-    static final String WORSE = "worse";
-
-    private final RemediationStore store;
+    private final ActionStore actions;
+    private final RunStore runs;
     private final HealthProbe probe;
     private final PredictionLookup predictions;
     private final RemediationEvents events;
-    private final ScheduledExecutorService timer;
+    private final Timers timers;
     private final Stripes stripes;
     private final Clock clock;
     private final Duration window;
     private final double worseMargin;
 
-    OutcomeWatcher(RemediationStore store, HealthProbe probe, PredictionLookup predictions, RemediationEvents events,
-                   ScheduledExecutorService timer, Stripes stripes, Clock clock, Duration window, double worseMargin) {
-        this.store = store;
+    OutcomeWatcher(ActionStore actions, RunStore runs, HealthProbe probe, PredictionLookup predictions,
+                   RemediationEvents events, Timers timers, Stripes stripes, Clock clock, Duration window,
+                   double worseMargin) {
+        this.actions = actions;
+        this.runs = runs;
         this.probe = probe;
         this.predictions = predictions;
         this.events = events;
-        this.timer = timer;
+        this.timers = timers;
         this.stripes = stripes;
         this.clock = clock;
         this.window = window;
         this.worseMargin = worseMargin;
     }
 
-    /** The outcome of a risk that was {@code before} and is {@code after} now (empty: no telemetry). */
-    static String classify(double before, Optional<Double> after, double threshold, double margin) {
-        if (after.isEmpty()) {
-            return NOT_RECOVERED;
-        }
-        if (after.get() < threshold) {
-            return RECOVERED;
-        }
-        return after.get() >= before + margin ? WORSE : NOT_RECOVERED;
-    }
-
-    /** Observes the decision's outcome a window after {@code from}. */
+    /** Judges the decision's outcome a window after {@code from}. */
     void watch(ActionRecord action, Instant from) {
-        long delay = Math.max(0, Duration.between(clock.instant(), from.plus(window)).toMillis());
-        String lane = Stripes.key(action.project(), action.targetKind(), action.targetId());
-        schedule(action, lane, delay, false);
+        schedule(action, from.plus(window), false);
     }
 
-    private void schedule(ActionRecord action, String lane, long delayMillis, boolean lastChance) {
-        timer.schedule(() -> stripes.run(lane, () -> observe(action, lane, lastChance)), delayMillis,
-                TimeUnit.MILLISECONDS);
+    private void schedule(ActionRecord action, Instant at, boolean lastChance) {
+        String lane = Stripes.key(action.project(), action.targetKind(), action.targetId());
+        timers.at(at, () -> stripes.run(lane, () -> observe(action, lastChance)));
     }
 
     /** Takes up the watches of decisions of this hub's runs after a restart. */
     void resume(String hubId) {
-        for (ActionRecord action : store.awaitingOutcome(10_000)) {
-            store.run(action.runId()).filter(r -> r.hubId().equals(hubId)).ifPresent(run -> {
+        for (ActionRecord action : actions.awaitingOutcome(10_000)) {
+            runs.run(action.runId()).filter(r -> r.hubId().equals(hubId)).ifPresent(run -> {
                 if (run.state().isFinished()) {
                     watch(action, run.finishedAt() == null ? action.decidedAt() : run.finishedAt());
                 }
@@ -91,10 +74,10 @@ final class OutcomeWatcher {
         }
     }
 
-    private void observe(ActionRecord watched, String lane, boolean lastChance) {
+    private void observe(ActionRecord watched, boolean lastChance) {
         String runId = watched.runId();
-        Optional<ActionRecord> found = store.actionOfRun(runId).filter(a -> a.actionId().equals(watched.actionId())
-                && a.outcome().isEmpty());
+        Optional<ActionRecord> found = actions.actionOfRun(runId).filter(a -> a.actionId().equals(watched.actionId())
+                && !a.isJudged());
         if (found.isEmpty()) {
             return;
         }
@@ -113,10 +96,10 @@ final class OutcomeWatcher {
         }
         Optional<Double> after = reading.map(HealthProbe.Reading::risk);
         if (after.isEmpty() && !lastChance) {
-            schedule(action, lane, window.toMillis(), true);
+            schedule(action, clock.instant().plus(window), true);
             return;
         }
-        String outcome = classify(before, after, threshold, worseMargin);
+        Outcome outcome = Outcome.judge(before, after, threshold, worseMargin);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("window", window.toString());
         json.put("threshold", threshold);
@@ -132,10 +115,10 @@ final class OutcomeWatcher {
         });
         Instant now = clock.instant();
         ActionRecord observed = action.withOutcome(outcome, after.orElse(null), Json.write(json), now);
-        store.run(runId).filter(r -> r.state().isFinished()).ifPresent(r -> store.update(r.withOutcome(outcome)));
-        store.update(observed);
-        LOG.log(System.Logger.Level.INFO, "outcome of {0} on {1} {2}: {3} (risk {4} -> {5})", action.decision(),
-                action.targetKind(), action.targetId(), outcome, String.format(Locale.ROOT, "%.2f", before),
+        runs.run(runId).filter(r -> r.state().isFinished()).ifPresent(r -> runs.update(r.withOutcome(outcome)));
+        actions.update(observed);
+        LOG.log(System.Logger.Level.INFO, "outcome of {0} on {1} {2}: {3} (risk {4} -> {5})", action.decision().wireName(),
+                action.targetKind(), action.targetId(), outcome.wireName(), String.format(Locale.ROOT, "%.2f", before),
                 after.map(r -> String.format(Locale.ROOT, "%.2f", r)).orElse("n/a"));
         events.outcomeObserved(observed);
     }

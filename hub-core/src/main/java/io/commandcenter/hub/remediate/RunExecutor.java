@@ -9,7 +9,6 @@ import io.commandcenter.hub.workflow.Workflow;
 import io.commandcenter.hub.workflow.WorkflowNode;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.common.error.ErrorKind;
-import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.task.Capability;
 import io.commandcenter.scheduler.task.Placement;
@@ -30,9 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -48,15 +44,12 @@ import java.util.random.RandomGenerator;
  */
 final class RunExecutor {
     private static final System.Logger LOG = System.getLogger(RunExecutor.class.getName());
-    /** The target kind of runs without an entity (scheduled ones): their tasks carry no target. */
-    static final String WORKFLOW_TARGET = "workflow";
 
-    private final RemediationStore store;
-    private final WorkflowCatalog catalog;
+    private final RunStore store;
     private final Scheduler scheduler;
     private final RemediationEvents events;
     private final Stripes stripes;
-    private final ScheduledExecutorService timer;
+    private final Timers timers;
     private final Clock clock;
     private final RandomGenerator random;
     private final Consumer<RunRecord> onFinished;
@@ -71,7 +64,7 @@ final class RunExecutor {
         /** Why the run stops early (cancel, deadline, kill switch, restart); null while it goes on. */
         String halt;
         RunState haltAs;
-        final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
+        final Map<String, Timers.Timer> timers = new HashMap<>();
 
         Active(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
             this.run = run;
@@ -81,15 +74,13 @@ final class RunExecutor {
         }
     }
 
-    RunExecutor(RemediationStore store, WorkflowCatalog catalog, Scheduler scheduler, RemediationEvents events,
-                Stripes stripes, ScheduledExecutorService timer, Clock clock, RandomGenerator random,
-                Consumer<RunRecord> onFinished) {
+    RunExecutor(RunStore store, Scheduler scheduler, RemediationEvents events, Stripes stripes, Timers timers,
+                Clock clock, RandomGenerator random, Consumer<RunRecord> onFinished) {
         this.store = store;
-        this.catalog = catalog;
         this.scheduler = scheduler;
         this.events = events;
         this.stripes = stripes;
-        this.timer = timer;
+        this.timers = timers;
         this.clock = clock;
         this.random = random;
         this.onFinished = onFinished;
@@ -166,9 +157,9 @@ final class RunExecutor {
             return;
         }
         RunRecord run = a.run;
-        boolean entity = !WORKFLOW_TARGET.equals(run.targetKind());
+        boolean entity = Target.of(run).isEntity();
         TaskSpec spec = new TaskSpec(run.project().value(), new Capability(node.agent(), node.action()),
-                run.workflow(), run.runId(), nodeId, json(inputs), 1.0, 5,
+                run.workflow(), run.runId(), nodeId, json(inputs), node.cost(), a.workflow.priority(),
                 a.prediction.map(p -> new PredictionCause(p.id(), p.risk(), p.confidence().value())).orElse(null),
                 entity ? new TargetRef(run.targetKind(), run.targetId()) : null,
                 entity && AgentTraits.of(node.agent()).actsOnTarget(),
@@ -186,7 +177,7 @@ final class RunExecutor {
         a.run = a.run.withNode(record.queued(task.id(), attempt, inputs, now));
         store.update(a.run);
         String taskId = task.id();
-        arm(a, nodeId, node.timeout(), () -> timedOut(a, nodeId, taskId));
+        arm(a, nodeId, now.plus(node.timeout()), () -> timedOut(a, nodeId, taskId));
         if (task.state().isTerminal()) {
             // resubmitted after a restart: the scheduler still knew the attempt and it had ended
             taskEnded(a, task);
@@ -201,13 +192,9 @@ final class RunExecutor {
 
     private io.commandcenter.hub.workflow.Bindings bindings(Active a) {
         RunRecord run = a.run;
-        RunBindings b = new RunBindings().workflow(run.workflow(), Integer.toString(run.revision())).run(run.runId())
-                .trigger(run.triggerId(), run.triggerSubject(), run.createdAt());
-        a.prediction.ifPresentOrElse(b::prediction, () -> {
-            if (!WORKFLOW_TARGET.equals(run.targetKind())) {
-                b.prediction(Map.of("entity", run.targetKind(), "targetId", run.targetId()));
-            }
-        });
+        RunBindings b = RunStarter.bindings(run.workflow(), run.revision(),
+                new Trigger(run.triggerId(), run.triggerSubject(), run.createdAt()), Target.of(run), a.prediction)
+                .run(run.runId());
         for (NodeRecord n : run.nodes()) {
             if (n.state() == NodeState.SUCCEEDED) {
                 b.nodeOutput(n.nodeId(), outputOf(n.outputJson()));
@@ -351,7 +338,7 @@ final class RunExecutor {
             Duration wait = spec.retry().delay(node.attempts(), random);
             a.run = a.run.withNode(node.retryAt(now.plus(wait), why));
             store.update(a.run);
-            arm(a, nodeId, wait, () -> retryDue(a, nodeId));
+            arm(a, nodeId, now.plus(wait), () -> retryDue(a, nodeId));
             LOG.log(System.Logger.Level.INFO, "run {0}: {1} attempt {2} failed ({3}); retry in {4} ms",
                     a.run.runId(), nodeId, node.attempts(), why, wait.toMillis());
             return;
@@ -432,7 +419,7 @@ final class RunExecutor {
 
     private void finish(Active a, RunState state, String why) {
         Instant now = clock.instant();
-        a.timers.values().forEach(f -> f.cancel(false));
+        a.timers.values().forEach(Timers.Timer::cancel);
         a.timers.clear();
         RunRecord closed = RunPlan.closePending(a.run, NodeState.SKIPPED, state == RunState.SUCCEEDED
                 || state == RunState.FAILED ? "not needed" : why, now).withState(state, why, now);
@@ -450,8 +437,7 @@ final class RunExecutor {
     // ---- timers
 
     private void armDeadline(Active a) {
-        Duration left = Duration.between(clock.instant(), a.run.deadlineAt());
-        arm(a, "\u0000deadline", left, () -> {
+        arm(a, "\u0000deadline", a.run.deadlineAt(), () -> {
             if (active.get(a.run.runId()) == a) {
                 halt(a.run.runId(), RunState.TIMED_OUT, "the run's deadline passed ("
                         + a.workflow.deadline() + ")", true);
@@ -459,16 +445,16 @@ final class RunExecutor {
         });
     }
 
-    private void arm(Active a, String key, Duration delay, Runnable work) {
+    /** Runs {@code work} on the run's lane at {@code when} (replacing the timer of the same key). */
+    private void arm(Active a, String key, Instant when, Runnable work) {
         cancelTimer(a, key);
-        long millis = Math.max(0, delay.toMillis());
-        a.timers.put(key, timer.schedule(() -> stripes.run(a.lane, work), millis, TimeUnit.MILLISECONDS));
+        a.timers.put(key, timers.at(when, () -> stripes.run(a.lane, work)));
     }
 
     private void cancelTimer(Active a, String key) {
-        ScheduledFuture<?> f = a.timers.remove(key);
-        if (f != null) {
-            f.cancel(false);
+        Timers.Timer t = a.timers.remove(key);
+        if (t != null) {
+            t.cancel();
         }
     }
 
@@ -501,11 +487,11 @@ final class RunExecutor {
                     runOfTask.put(n.taskId(), run.runId());
                     String taskId = n.taskId();
                     Instant due = (n.startedAt() == null ? now : n.startedAt()).plus(workflow.node(n.nodeId()).timeout());
-                    arm(a, n.nodeId(), Duration.between(now, due), () -> timedOut(a, n.nodeId(), taskId));
+                    arm(a, n.nodeId(), due, () -> timedOut(a, n.nodeId(), taskId));
                 }
             } else if (n.state() == NodeState.RETRY_WAIT) {
                 Instant at = n.nextAttemptAt() == null ? now : n.nextAttemptAt();
-                arm(a, n.nodeId(), Duration.between(now, at), () -> retryDue(a, n.nodeId()));
+                arm(a, n.nodeId(), at, () -> retryDue(a, n.nodeId()));
             }
         }
         LOG.log(System.Logger.Level.INFO, "run {0} of {1} resumed ({2} node(s) unknown)", run.runId(), run.workflow(),

@@ -10,18 +10,17 @@ import java.util.Objects;
  * A remediation run as stored: pinned to a workflow revision, with the state of every node. State
  * changes return new values ({@link #withState}, {@link #withNode}).
  *
- * @param mode            how it started: {@code automatic}, {@code scheduled}, {@code manual}, or through a person:
- *                        {@code approval} while waiting, {@code approved} once approved
+ * @param mode            how it started (a run waiting for a person is {@code APPROVAL} until approved)
  * @param triggerId       what {@code $trigger.id} reads: the prediction's id, the scheduled time, or
  *                        (a manual run) the run's own id
  * @param predictionId    the prediction behind it, or {@code null}
  * @param idempotencyKey  unique per project: the same trigger never runs a workflow twice
- * @param outcome         {@code recovered}, {@code not_recovered}, {@code worse}, or empty
+ * @param outcome         what came of it, {@code null} until judged
  */
-public record RunRecord(String runId, ProjectId project, String workflow, int revision, RunState state, String mode,
+public record RunRecord(String runId, ProjectId project, String workflow, int revision, RunState state, RunMode mode,
                         String triggerSubject, String triggerId, String predictionId, String targetKind,
                         String targetId, String idempotencyKey, String approvalId, String hubId, String error,
-                        String outcome, Instant createdAt, Instant startedAt, Instant finishedAt, Instant deadlineAt,
+                        Outcome outcome, Instant createdAt, Instant startedAt, Instant finishedAt, Instant deadlineAt,
                         List<NodeRecord> nodes) {
     public RunRecord {
         Objects.requireNonNull(runId, "runId");
@@ -36,7 +35,6 @@ public record RunRecord(String runId, ProjectId project, String workflow, int re
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         Objects.requireNonNull(hubId, "hubId");
         Objects.requireNonNull(error, "error");
-        Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(deadlineAt, "deadlineAt");
         nodes = List.copyOf(nodes);
@@ -59,14 +57,14 @@ public record RunRecord(String runId, ProjectId project, String workflow, int re
                 outcome, createdAt, next == RunState.RUNNING && startedAt == null ? at : startedAt,
                 next.isFinished() ? at : finishedAt, deadlineAt, nodes);
     }
-    public RunRecord withOutcome(String newOutcome) {
+    public RunRecord withOutcome(Outcome newOutcome) {
         return new RunRecord(runId, project, workflow, revision, state, mode, triggerSubject, triggerId,
                 predictionId, targetKind, targetId, idempotencyKey, approvalId, hubId, error, newOutcome, createdAt,
                 startedAt, finishedAt, deadlineAt, nodes);
     }
 
     /** The run as an approval left it: driven by {@code hub}, in {@code newMode}, with a fresh deadline. */
-    public RunRecord takenBy(String hub, String newMode, Instant newDeadline) {
+    public RunRecord takenBy(String hub, RunMode newMode, Instant newDeadline) {
         return new RunRecord(runId, project, workflow, revision, state, newMode, triggerSubject, triggerId,
                 predictionId, targetKind, targetId, idempotencyKey, approvalId, hub, "", outcome, createdAt,
                 startedAt, finishedAt, newDeadline, nodes);

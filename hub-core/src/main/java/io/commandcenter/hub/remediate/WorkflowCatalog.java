@@ -29,7 +29,7 @@ public final class WorkflowCatalog {
     private record Key(ProjectId project, String name, int revision) {
     }
 
-    private final RemediationStore store;
+    private final WorkflowStore store;
     private final WorkflowParser parser;
     private final Clock clock;
     private final Map<ProjectId, Map<String, Entry>> latest = new ConcurrentHashMap<>();
@@ -37,7 +37,7 @@ public final class WorkflowCatalog {
     private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
     private final java.util.Set<Key> broken = ConcurrentHashMap.newKeySet();
 
-    public WorkflowCatalog(RemediationStore store, WorkflowParser parser, Clock clock) {
+    public WorkflowCatalog(WorkflowStore store, WorkflowParser parser, Clock clock) {
         this.store = store;
         this.parser = parser;
         this.clock = clock;
@@ -45,24 +45,31 @@ public final class WorkflowCatalog {
 
     /**
      * Reads the latest revision of every workflow (at start, then now and then to see what other
-     * hubs stored); listeners hear of each revision newer than the one held. One that no longer
-     * parses is logged and left out.
+     * hubs stored); listeners hear of each revision newer than the one held. One that does not
+     * parse is logged (once) and left out, and tried again at the next load: a workflow naming an
+     * external agent comes back once that agent has reconnected.
      */
     public WorkflowCatalog load() {
         for (WorkflowRevision revision : store.latestEverywhere()) {
             Optional<Entry> held = latest(revision.project(), revision.name());
-            if (held.isPresent() && held.get().revision().revision() >= revision.revision()
-                    || broken.contains(new Key(revision.project(), revision.name(), revision.revision()))) {
+            if (held.isPresent() && held.get().revision().revision() >= revision.revision()) {
                 continue;
             }
+            Key key = new Key(revision.project(), revision.name(), revision.revision());
             try {
                 Entry entry = new Entry(revision, parser.parse(revision.source()));
                 remember(entry);
+                if (broken.remove(key)) {
+                    LOG.log(System.Logger.Level.INFO, "workflow {0} revision {1} of project {2} loads again",
+                            revision.name(), revision.revision(), revision.project());
+                }
                 listeners.forEach(l -> l.accept(entry));
             } catch (CommandCenterException e) {
-                broken.add(new Key(revision.project(), revision.name(), revision.revision()));
-                LOG.log(System.Logger.Level.WARNING, "workflow {0} revision {1} of project {2} no longer loads: {3}",
-                        revision.name(), revision.revision(), revision.project(), e.getMessage());
+                if (broken.add(key)) {
+                    LOG.log(System.Logger.Level.WARNING, "workflow {0} revision {1} of project {2} does not load"
+                            + " (tried again at every refresh): {3}", revision.name(), revision.revision(),
+                            revision.project(), e.getMessage());
+                }
             }
         }
         return this;
@@ -81,7 +88,7 @@ public final class WorkflowCatalog {
      */
     public Put put(ProjectId project, String yaml, String by) {
         Workflow workflow = parser.parse(yaml);
-        RemediationStore.Appended appended = store.append(project, workflow.name(), workflow.source(),
+        WorkflowStore.Appended appended = store.append(project, workflow.name(), workflow.source(),
                 workflow.sha256(), clock.instant(), by);
         Entry entry = new Entry(appended.revision(), appended.created() ? workflow
                 : parser.parse(appended.revision().source()));

@@ -48,19 +48,16 @@ public interface CapabilityCatalog {
     }
 
     /**
-     * The agents built into CommandCenter: {@code devops} (restart, scale, rollback),
-     * {@code notifier} (sendSlack, webhook), and those of the nightly retraining workflow (seed
-     * 5.3): {@code data-collector} (snapshotMetrics), {@code trainer} (trainModel),
-     * {@code evaluator} (validate), {@code registry} (updateModelRegistry).
+     * The agents built into every hub: {@code devops} (restart, scale, rollback) and
+     * {@code notifier} (sendSlack, webhook). Nothing else: the agents of the seed's nightly
+     * retraining workflow ({@code data-collector}, {@code trainer}, {@code evaluator},
+     * {@code registry}) are not built in: they come from the learning-loop work or from any agent of
+     * those types connected to the scheduler, which the hub's parser reads as a second catalog.
      */
     static CapabilityCatalog builtIn() {
         return of(Map.of(
                 "devops", Set.of("restart", "scale", "rollback"),
-                "notifier", Set.of("sendSlack", "webhook"),
-                "data-collector", Set.of("snapshotMetrics"),
-                "trainer", Set.of("trainModel"),
-                "evaluator", Set.of("validate"),
-                "registry", Set.of("updateModelRegistry")));
+                "notifier", Set.of("sendSlack", "webhook")));
     }
 
     /** A catalog knowing what any of the given ones knows, read live from them. */

@@ -15,7 +15,7 @@ import java.util.Map;
 record NodeDraft(int index, Node at, String id, Node idAt, String agent, String action,
                  Map<String, Template> inputs, Map<String, Node> inputAt, boolean declaresDependsOn,
                  List<String> dependsOn, List<Node> dependsOnAt, RetryPolicy retry, Duration timeout,
-                 String onFailure, Node onFailureAt) {
+                 double cost, String onFailure, Node onFailureAt) {
     String path() {
         return "nodes[" + index + "]";
     }

@@ -81,11 +81,22 @@ final class NodeReader {
         RetryPolicy retry = f.value("retry").map(n -> retry(n, f.path("retry"))).orElse(RetryPolicy.defaults());
         Duration timeout = f.value("timeout").flatMap(n -> yaml.duration(n, f.path("timeout"), MIN_DURATION,
                 MAX_TIMEOUT)).orElse(WorkflowNode.DEFAULT_TIMEOUT);
+        double cost = f.value("cost").flatMap(n -> positive(n, f.path("cost"))).orElse(WorkflowGrammar.DEFAULT_COST);
         Node onFailureAt = f.value("on_failure").orElse(null);
         String onFailure = onFailureAt == null ? null : yaml.matching(onFailureAt, f.path("on_failure"),
                 WorkflowGrammar.NODE_ID_FORM, "a node id").orElse(null);
         return Optional.of(new NodeDraft(index, node, id, f.value("id").orElse(node), agent, action, inputs, inputAt,
-                f.has("depends_on"), dependsOn, dependsOnAt, retry, timeout, onFailure, onFailureAt));
+                f.has("depends_on"), dependsOn, dependsOnAt, retry, timeout, cost, onFailure, onFailureAt));
+    }
+
+    /** A cost: above 0 (a free attempt would never advance its workflow's share), at most the scheduler's limit. */
+    private Optional<Double> positive(Node node, String path) {
+        Optional<Double> value = yaml.decimal(node, path, 0, WorkflowGrammar.MAX_COST);
+        if (value.isPresent() && value.get() == 0) {
+            problems.add(path, node, path + " must be above 0");
+            return Optional.empty();
+        }
+        return value;
     }
 
     private Optional<Node> required(YamlReader.Fields f, String key) {

@@ -34,6 +34,7 @@ public final class Workflow {
     private final Concurrency concurrency;
     private final BlastRadius blastRadius;
     private final Duration deadline;
+    private final int priority;
     private final Template idempotencyKey;
     private final List<WorkflowNode> nodes;
     private final boolean sequential;
@@ -42,8 +43,8 @@ public final class Workflow {
     private final WorkflowGraph graph;
 
     Workflow(String name, String description, Trigger trigger, Approval approval, Concurrency concurrency,
-             BlastRadius blastRadius, Duration deadline, Template idempotencyKey, List<WorkflowNode> nodes,
-             boolean sequential, String source) {
+             BlastRadius blastRadius, Duration deadline, int priority, Template idempotencyKey,
+             List<WorkflowNode> nodes, boolean sequential, String source) {
         this.name = Objects.requireNonNull(name, "name");
         this.description = Objects.requireNonNull(description, "description");
         this.trigger = Objects.requireNonNull(trigger, "trigger");
@@ -51,6 +52,7 @@ public final class Workflow {
         this.concurrency = Objects.requireNonNull(concurrency, "concurrency");
         this.blastRadius = Objects.requireNonNull(blastRadius, "blastRadius");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
+        this.priority = priority;
         this.idempotencyKey = Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         this.nodes = List.copyOf(nodes);
         this.sequential = sequential;
@@ -87,6 +89,15 @@ public final class Workflow {
     /** The whole run's deadline. */
     public Duration deadline() {
         return deadline;
+    }
+
+    /**
+     * The priority of the workflow's tasks in the mesh scheduler, 1 to 10 (default 5): inside a
+     * project, fair queueing serves the workflows in proportion to it (scaled up by the risk of the
+     * prediction behind a task); it never changes a project's share.
+     */
+    public int priority() {
+        return priority;
     }
 
     /** Rendered per run; two runs with the same key are one run. */

@@ -52,7 +52,7 @@ final class WorkflowChecks {
         List<WorkflowNode> nodes = new ArrayList<>();
         for (NodeDraft d : drafts) {
             nodes.add(new WorkflowNode(d.id(), d.agent(), d.action(), d.inputs(), deps.get(d.id()), d.retry(),
-                    d.timeout(), Optional.ofNullable(d.onFailure()), compensates.containsKey(d.id())));
+                    d.timeout(), d.cost(), Optional.ofNullable(d.onFailure()), compensates.containsKey(d.id())));
         }
         return Optional.of(new Checked(nodes, sequential));
     }

@@ -1,5 +1,7 @@
 package io.commandcenter.hub.workflow;
 
+import io.commandcenter.scheduler.task.TaskSpec;
+
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -10,13 +12,13 @@ import java.util.regex.Pattern;
 public final class WorkflowGrammar {
     /** Top-level keys. */
     public static final Set<String> WORKFLOW = Set.of("name", "description", "trigger", "approval", "concurrency",
-            "blast_radius", "deadline", "idempotency_key", "nodes");
+            "blast_radius", "deadline", "priority", "idempotency_key", "nodes");
     public static final Set<String> TRIGGER = Set.of("on", "filters", "schedule", "timezone");
     public static final Set<String> APPROVAL = Set.of("min_confidence", "expires_after");
     public static final Set<String> CONCURRENCY = Set.of("per_target");
     public static final Set<String> BLAST_RADIUS = Set.of("max_per_hour");
     public static final Set<String> NODE = Set.of("id", "agent", "action", "inputs", "depends_on", "retry", "timeout",
-            "on_failure");
+            "cost", "on_failure");
     public static final Set<String> RETRY = Set.of("max_attempts", "backoff", "max_backoff", "multiplier", "jitter",
             "non_retryable");
     /** The operators of a filter written as a mapping. */
@@ -34,6 +36,13 @@ public final class WorkflowGrammar {
     public static final int MAX_NODES = 100;
     public static final int MAX_INPUTS = 64;
     public static final int MAX_DESCRIPTION = 2000;
+    /** A workflow's priority: 1 (least) to 10, default {@value #DEFAULT_PRIORITY}, as the scheduler's tasks. */
+    public static final int MIN_PRIORITY = 1;
+    public static final int MAX_PRIORITY = 10;
+    public static final int DEFAULT_PRIORITY = 5;
+    /** What one attempt of a node costs in fair queueing: above 0, at most {@value #MAX_COST}, default 1. */
+    public static final double MAX_COST = TaskSpec.MAX_COST;
+    public static final double DEFAULT_COST = 1.0;
 
     static final Pattern NAME_FORM = Pattern.compile(NAME);
     static final Pattern NODE_ID_FORM = Pattern.compile(NODE_ID);

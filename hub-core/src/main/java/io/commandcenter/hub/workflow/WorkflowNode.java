@@ -15,12 +15,15 @@ import java.util.Optional;
  *                     {@code depends_on}, or, in a workflow where no node writes one, the previous
  *                     node of the list (see {@link Workflow#sequential()}); empty for roots and
  *                     compensating nodes
+ * @param cost         what one attempt costs in the scheduler's fair queueing (default 1): a heavy
+ *                     action (a scale-out) may say it weighs more than a notification
  * @param onFailure    the compensating node to run when this one fails for good
  * @param compensating whether this node is some node's {@code on_failure}: it is outside the
  *                     normal graph and runs only as a compensation
  */
 public record WorkflowNode(String id, String agent, String action, Map<String, Template> inputs,
-                           List<String> dependsOn, RetryPolicy retry, Duration timeout, Optional<String> onFailure,
+                           List<String> dependsOn, RetryPolicy retry, Duration timeout, double cost,
+                           Optional<String> onFailure,
                            boolean compensating) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -32,6 +35,9 @@ public record WorkflowNode(String id, String agent, String action, Map<String, T
         dependsOn = List.copyOf(dependsOn);
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(timeout, "timeout");
+        if (!(cost > 0 && cost <= WorkflowGrammar.MAX_COST)) {
+            throw new IllegalArgumentException("cost must be > 0 and <= " + WorkflowGrammar.MAX_COST + ": " + cost);
+        }
         Objects.requireNonNull(onFailure, "onFailure");
     }
 

@@ -26,6 +26,7 @@ import java.util.function.Function;
  * concurrency: {per_target: 1}
  * blast_radius: {max_per_hour: 3}
  * deadline: 30m
+ * priority: 5                       # 1-10: the share of this workflow's tasks inside the project
  * idempotency_key: "$workflow.name:$trigger.id"
  * nodes:                            # 1 to 100
  *   - id: restart_service           # unique, [a-z0-9_][a-z0-9_-]{0,63}
@@ -35,6 +36,7 @@ import java.util.function.Function;
  *     depends_on: [other]           # see Workflow for the sequential rule
  *     retry: {max_attempts: 3, backoff: 1s, max_backoff: 30s, multiplier: 2, jitter: 0.2, non_retryable: [NOT_FOUND]}
  *     timeout: 60s
+ *     cost: 1                       # > 0: what one attempt weighs in fair queueing
  *     on_failure: rollback          # a compensating node
  * </pre>
  * Durations are {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601.
@@ -93,13 +95,15 @@ public final class WorkflowParser {
                         .orElse(BlastRadius.DEFAULT_MAX_PER_HOUR)));
         Duration deadline = top.value("deadline").flatMap(n -> yaml.duration(n, "deadline", Duration.ofSeconds(1),
                 MAX_DEADLINE)).orElse(Workflow.DEFAULT_DEADLINE);
+        int priority = top.value("priority").flatMap(n -> yaml.integer(n, "priority", WorkflowGrammar.MIN_PRIORITY,
+                WorkflowGrammar.MAX_PRIORITY)).orElse(WorkflowGrammar.DEFAULT_PRIORITY);
         Template idempotencyKey = idempotencyKey(top, yaml, hasEvent);
 
         Optional<WorkflowChecks.Checked> nodes = new WorkflowChecks(new NodeReader(yaml, catalog).read(top), problems)
                 .check(hasEvent);
         problems.throwIfAny();
         return new Workflow(name, description, trigger.orElseThrow(), approval, concurrency, blastRadius, deadline,
-                idempotencyKey, nodes.orElseThrow().nodes(), nodes.orElseThrow().sequential(), source);
+                priority, idempotencyKey, nodes.orElseThrow().nodes(), nodes.orElseThrow().sequential(), source);
     }
 
     private static Optional<Node> required(YamlReader.Fields top, String key, Problems problems) {

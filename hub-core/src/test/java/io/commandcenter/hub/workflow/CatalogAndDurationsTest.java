@@ -15,15 +15,27 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class CatalogAndDurationsTest {
     @Test
-    void theBuiltInCatalog_knowsTheSeedsAgentsAndActions() {
+    void theBuiltInCatalog_knowsOnlyTheAgentsEveryHubRuns() {
         CapabilityCatalog catalog = CapabilityCatalog.builtIn();
 
         assertThat(catalog.knows("devops", "restart")).isTrue();
         assertThat(catalog.knows("notifier", "webhook")).isTrue();
-        assertThat(catalog.knows("registry", "updateModelRegistry")).isTrue();
         assertThat(catalog.knows("devops", "sendSlack")).isFalse();
         assertThat(catalog.actionsOf("nobody")).isEmpty();
-        assertThat(catalog.agents()).containsExactlyInAnyOrder("devops", "notifier", "data-collector", "trainer",
+        assertThat(catalog.agents()).containsExactlyInAnyOrder("devops", "notifier");
+    }
+
+    @Test
+    void theRetrainingAgents_areNotBuiltIn_butKnownThroughASecondCatalog() {
+        CapabilityCatalog builtIn = CapabilityCatalog.builtIn();
+        CapabilityCatalog connected = builtIn.and(SeedWorkflows.RETRAINING_AGENTS);
+
+        for (String agent : SeedWorkflows.RETRAINING_AGENTS.agents()) {
+            assertThat(builtIn.actionsOf(agent)).as(agent).isEmpty();
+        }
+        assertThat(connected.knows("registry", "updateModelRegistry")).isTrue();
+        assertThat(connected.knows("trainer", "trainModel")).isTrue();
+        assertThat(connected.agents()).containsExactlyInAnyOrder("devops", "notifier", "data-collector", "trainer",
                 "evaluator", "registry");
     }
 

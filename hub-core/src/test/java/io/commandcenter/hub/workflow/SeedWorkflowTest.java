@@ -1,5 +1,6 @@
 package io.commandcenter.hub.workflow;
 
+import io.commandcenter.common.error.FieldViolation;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -42,8 +43,8 @@ class SeedWorkflowTest {
     }
 
     @Test
-    void retrain_asWrittenInTheSeed_runsItsFourNodesInListOrderAtThreeUtc() {
-        Workflow w = parser.parse(SeedWorkflows.RETRAIN);
+    void retrain_asWrittenInTheSeed_runsItsFourNodesInListOrderAtThreeUtc_onceItsAgentsAreKnown() {
+        Workflow w = SeedWorkflows.parserWithRetrainingAgents().parse(SeedWorkflows.RETRAIN);
 
         assertThat(w.order()).containsExactly("collect", "train", "evaluate", "register");
         assertThat(w.node("collect").inputs()).isEmpty();
@@ -52,6 +53,20 @@ class SeedWorkflowTest {
         assertThat(w.trigger().nextFire(Instant.parse("2026-03-01T10:00:00Z")))
                 .contains(Instant.parse("2026-03-02T03:00:00Z"));
         assertThat(w.trigger().matches("prediction.created.risk", Map.of())).isFalse();
+    }
+
+    @Test
+    void retrain_withTheBuiltInAgentsAlone_isRefused_namingEachUnknownAgentAtItsLine() {
+        var violations = Refusals.refuse(parser, SeedWorkflows.RETRAIN);
+
+        assertThat(violations).extracting(FieldViolation::field)
+                .containsExactly("nodes[0].agent", "nodes[1].agent", "nodes[2].agent", "nodes[3].agent");
+        assertThat(violations).extracting(FieldViolation::message).satisfiesExactly(
+                m -> assertThat(m).startsWith("line 6, column 12: unknown agent 'data-collector'"),
+                m -> assertThat(m).startsWith("line 9, column 12: unknown agent 'trainer'"),
+                m -> assertThat(m).startsWith("line 12, column 12: unknown agent 'evaluator'"),
+                m -> assertThat(m).startsWith("line 15, column 12: unknown agent 'registry'"));
+        assertThat(violations).allSatisfy(v -> assertThat(v.message()).endsWith("; known agents: devops, notifier"));
     }
 
     @Test

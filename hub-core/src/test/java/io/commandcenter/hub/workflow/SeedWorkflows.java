@@ -1,8 +1,11 @@
 package io.commandcenter.hub.workflow;
 
+import java.util.Map;
+import java.util.Set;
+
 /** The seed's workflows, exactly as written in the blueprint (sections 3.2 and 5.3). */
-final class SeedWorkflows {
-    static final String AUTO_RESTART = """
+public final class SeedWorkflows {
+    public static final String AUTO_RESTART = """
             name: auto-restart
             trigger:
               on: [prediction.created]
@@ -21,7 +24,7 @@ final class SeedWorkflows {
                   message: "Service $entity.id restarted after predicted failure."
             """;
 
-    static final String RETRAIN = """
+    public static final String RETRAIN = """
             name: retrain-predictive-models
             trigger:
               schedule: "0 3 * * *"
@@ -40,6 +43,21 @@ final class SeedWorkflows {
                 action: updateModelRegistry
             """;
 
+    /**
+     * The agents {@link #RETRAIN} names, none of them built in: what a hub's catalog holds once agents
+     * of these types (the learning-loop work's, or anyone's over ConnectAgent) register with its scheduler.
+     */
+    static final CapabilityCatalog RETRAINING_AGENTS = CapabilityCatalog.of(Map.of(
+            "data-collector", Set.of("snapshotMetrics"),
+            "trainer", Set.of("trainModel"),
+            "evaluator", Set.of("validate"),
+            "registry", Set.of("updateModelRegistry")));
+
     private SeedWorkflows() {
+    }
+
+    /** A parser of a hub whose scheduler has the retraining agents connected. */
+    static WorkflowParser parserWithRetrainingAgents() {
+        return new WorkflowParser(CapabilityCatalog.builtIn().and(RETRAINING_AGENTS));
     }
 }

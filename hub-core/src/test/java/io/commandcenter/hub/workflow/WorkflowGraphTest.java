@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** The sequential rule, DAGs with branches and joins, and compensating nodes. */
 class WorkflowGraphTest {
     final WorkflowParser parser = new WorkflowParser(CapabilityCatalog.builtIn());
+    final WorkflowParser retraining = SeedWorkflows.parserWithRetrainingAgents();
 
     static final String DIAMOND = """
             name: diamond
@@ -46,7 +47,7 @@ class WorkflowGraphTest {
 
     @Test
     void withoutAnyDependsOn_nodesRunInListOrder() {
-        Workflow w = parser.parse(SeedWorkflows.RETRAIN);
+        Workflow w = retraining.parse(SeedWorkflows.RETRAIN);
 
         assertThat(w.sequential()).isTrue();
         assertThat(w.roots()).containsExactly("collect");
@@ -57,7 +58,7 @@ class WorkflowGraphTest {
 
     @Test
     void inSequence_aLaterNodeMayReadAnEarlierNodesOutput() {
-        Workflow w = parser.parse(SeedWorkflows.RETRAIN.replace("    action: validate",
+        Workflow w = retraining.parse(SeedWorkflows.RETRAIN.replace("    action: validate",
                 "    action: validate\n    inputs: {model: $nodes.train.output.version}"));
 
         assertThat(w.node("evaluate").inputs()).containsKey("model");

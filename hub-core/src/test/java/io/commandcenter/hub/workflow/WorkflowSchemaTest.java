@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,6 +126,10 @@ class WorkflowSchemaTest {
         assertThat(integer(at("/$defs/node/properties/inputs"), "maxProperties")).isEqualTo(WorkflowGrammar.MAX_INPUTS);
         assertThat(integer(at("/properties/description"), "maxLength")).isEqualTo(WorkflowGrammar.MAX_DESCRIPTION);
         assertThat(integer(at("/$defs/template"), "maxLength")).isEqualTo(Template.MAX_LENGTH);
+        assertThat(integer(at("/properties/priority"), "minimum")).isEqualTo(WorkflowGrammar.MIN_PRIORITY);
+        assertThat(integer(at("/properties/priority"), "maximum")).isEqualTo(WorkflowGrammar.MAX_PRIORITY);
+        assertThat(((Number) at("/$defs/node/properties/cost").get("maximum")).doubleValue())
+                .isEqualTo(WorkflowGrammar.MAX_COST);
     }
 
     @Test
@@ -138,6 +143,8 @@ class WorkflowSchemaTest {
         assertThat(defaultNumber("/properties/concurrency/properties/per_target")).isEqualTo(w.concurrency().perTarget());
         assertThat(defaultNumber("/properties/blast_radius/properties/max_per_hour")).isEqualTo(w.blastRadius().maxPerHour());
         assertThat(defaultDuration("/properties/deadline")).isEqualTo(w.deadline());
+        assertThat(defaultNumber("/properties/priority")).isEqualTo(w.priority());
+        assertThat(defaultNumber("/$defs/node/properties/cost")).isEqualTo(node.cost());
         assertThat(pointer("/properties/idempotency_key/default")).isEqualTo(w.idempotencyKey().source());
         assertThat(pointer("/properties/trigger/properties/timezone/default")).isEqualTo("UTC");
         assertThat(defaultDuration("/$defs/node/properties/timeout")).isEqualTo(node.timeout());
@@ -160,14 +167,27 @@ class WorkflowSchemaTest {
     }
 
     @Test
-    void theBuiltInCatalog_isWhatTheSchemaDescribes() {
+    void theBuiltInCatalog_isExactlyWhatTheSchemaDescribesAsBuiltIn() {
         String actions = text(at("/$defs/node/properties/action"), "description");
+        String builtInPart = actions.substring(actions.indexOf("Built in: ") + "Built in: ".length(),
+                actions.indexOf(". ", actions.indexOf("Built in: ")));
+        Map<String, Set<String>> described = new TreeMap<>();
+        for (String entry : builtInPart.split("; ")) {
+            String[] agentAndActions = entry.split(": ", 2);
+            described.put(agentAndActions[0], Set.of(agentAndActions[1].split(", ")));
+        }
         CapabilityCatalog catalog = CapabilityCatalog.builtIn();
 
-        for (String agent : catalog.agents()) {
-            assertThat(actions).contains(agent + ": ");
-            assertThat(catalog.actionsOf(agent)).allSatisfy(action -> assertThat(actions).contains(action));
-        }
+        assertThat(described.keySet()).isEqualTo(catalog.agents());
+        described.forEach((agent, declared) -> assertThat(declared).as(agent).isEqualTo(catalog.actionsOf(agent)));
+    }
+
+    @Test
+    void theRetrainingAgents_areDescribedAsNotBuiltIn() {
+        String agents = text(at("/$defs/node/properties/agent"), "description");
+
+        assertThat(agents).contains("built into every hub, devops and notifier;")
+                .contains("(data-collector, trainer, evaluator, registry) are not built in");
     }
 
     private static Duration defaultDuration(String pointer) {

@@ -1,13 +1,11 @@
 package io.commandcenter.hub.runtime;
 
 import io.commandcenter.hub.events.Event;
-import io.commandcenter.hub.events.EventSink;
+import io.commandcenter.hub.events.InProcessSink;
 import io.commandcenter.hub.telemetry.HealthSampleRecord;
 import io.commandcenter.hub.telemetry.TelemetryRecord;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.agents.AgentLoad;
-
-import java.time.Instant;
 
 /**
  * Agents' load from telemetry: a health sample of the service {@code agent.<type>.<id>} (subject
@@ -17,7 +15,7 @@ import java.time.Instant;
  * reports its health through the hub's ingest rather than on the agent's own stream. Samples of
  * agents that are not registered are ignored.
  */
-final class AgentHealthFeed implements EventSink {
+final class AgentHealthFeed extends InProcessSink {
     private static final System.Logger LOG = System.getLogger(AgentHealthFeed.class.getName());
     static final String PREFIX = "agent.";
     /** The subjects of agents' health samples. */
@@ -26,12 +24,8 @@ final class AgentHealthFeed implements EventSink {
     private final Scheduler scheduler;
 
     AgentHealthFeed(Scheduler scheduler) {
+        super("agent health samples");
         this.scheduler = scheduler;
-    }
-
-    @Override
-    public boolean isReady() {
-        return true;
     }
 
     @Override
@@ -54,15 +48,5 @@ final class AgentHealthFeed implements EventSink {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "agent health of {0} not taken: {1}", sample.service(), e.getMessage());
         }
-    }
-
-    @Override
-    public void dropped(long count, long total, Instant since) {
-        LOG.log(System.Logger.Level.WARNING, "{0} agent health samples skipped since {1}: the feed fell behind", count,
-                since);
-    }
-
-    @Override
-    public void closed() {
     }
 }

@@ -3,6 +3,7 @@ package io.commandcenter.hub.runtime;
 import io.commandcenter.hub.demo.DemoFleet;
 import io.commandcenter.hub.demo.DemoRunner;
 import io.commandcenter.hub.events.EventBus;
+import io.commandcenter.hub.events.EventStreams;
 import io.commandcenter.hub.events.grpc.EventGrpcService;
 import io.commandcenter.hub.events.grpc.ProtoPayload;
 import io.commandcenter.hub.persistence.Database;
@@ -69,39 +70,30 @@ public final class Hub implements AutoCloseable {
     private final ExecutorService deliveryExecutor;
     private final EventBus bus;
     private final IngestPipeline pipeline;
-    private final SampleListing listing;
-    private final CallerResolver callerResolver;
-    private final RecordRules rules;
     private final OnnxBackend backend;
     private final ModelRegistry registry;
     private final PredictiveEngine engine;
-    private final PredictGrpcService predictApi;
     private final Mesh mesh;
     private final RemediationEngine remediation;
-    private final RemediateGrpcService remediateApi;
+    private final RestEndpoints endpoints;
     private final DemoRunner demo;
     private final GrpcServerHost grpc;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
-                IngestPipeline pipeline, SampleListing listing, CallerResolver callerResolver, RecordRules rules,
-                OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine, PredictGrpcService predictApi,
-                Mesh mesh, RemediationEngine remediation, RemediateGrpcService remediateApi, DemoRunner demo,
+                IngestPipeline pipeline, OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine,
+                Mesh mesh, RemediationEngine remediation, RestEndpoints endpoints, DemoRunner demo,
                 GrpcServerHost grpc) {
         this.settings = settings;
         this.database = database;
         this.deliveryExecutor = deliveryExecutor;
         this.bus = bus;
         this.pipeline = pipeline;
-        this.listing = listing;
-        this.callerResolver = callerResolver;
-        this.rules = rules;
         this.backend = backend;
         this.registry = registry;
         this.engine = engine;
-        this.predictApi = predictApi;
         this.mesh = mesh;
         this.remediation = remediation;
-        this.remediateApi = remediateApi;
+        this.endpoints = endpoints;
         this.demo = demo;
         this.grpc = grpc;
     }
@@ -153,11 +145,12 @@ public final class Hub implements AutoCloseable {
             PredictionLookup lookup = (project, id) -> predictionRepository.get(project, id);
             JpaRemediationStore remediationStore = new JpaRemediationStore(database);
             WorkflowCatalog workflows = new WorkflowCatalog(remediationStore,
-                    new WorkflowParser(CapabilityCatalog.builtIn()), clock);
+                    new WorkflowParser(CapabilityCatalog.builtIn().and(
+                            io.commandcenter.hub.agents.RegisteredAgents.everyProject(mesh.scheduler()))), clock);
             PredictiveEngine live = engine;
-            remediation = new RemediationEngine(remediationStore, workflows, mesh.scheduler(), bus, lookup,
-                    (project, kind, id) -> probe(live, project, kind, id),
-                    new BusRemediationEvents(bus, workflows), clock, settings.hubId(), settings.remediate()).start();
+            remediation = new RemediationEngine(new RemediationEngine.Ports(remediationStore, workflows,
+                    mesh.scheduler(), bus, lookup, (project, kind, id) -> probe(live, project, kind, id),
+                    new BusRemediationEvents(bus, workflows)), clock, settings.hubId(), settings.remediate()).start();
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
             if (fleet.isPresent()) {
                 demo = DemoRunner.start(fleet.get(), settings.demo(), settings.defaultProject(), pipeline, workflows,
@@ -177,8 +170,10 @@ public final class Hub implements AutoCloseable {
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC port {2,number,#}, database {3}, default project {4}",
                     settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), grpc.port(),
                     database.vendor(), settings.defaultProject());
-            return new Hub(settings, database, delivery, bus, pipeline, listing, resolver, rules, backend, registry, engine,
-                    predictApi, mesh, remediation, remediateApi, demo, grpc);
+            RestEndpoints endpoints = new RestEndpoints(resolver, rules, listing,
+                    new EventStreams(bus, settings.eventBufferSize()), predictApi, remediateApi);
+            return new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
+                    endpoints, demo, grpc);
         } catch (RuntimeException | java.sql.SQLException e) {
             if (demo != null) {
                 demo.close();
@@ -249,28 +244,12 @@ public final class Hub implements AutoCloseable {
         return pipeline;
     }
 
-    public SampleListing listing() {
-        return listing;
-    }
-
-    public CallerResolver callerResolver() {
-        return callerResolver;
-    }
-
-    public RecordRules rules() {
-        return rules;
-    }
-
     public ModelRegistry registry() {
         return registry;
     }
 
     public PredictiveEngine engine() {
         return engine;
-    }
-    /** The predict API at the protobuf level, for the REST mirror. */
-    public PredictGrpcService predictApi() {
-        return predictApi;
     }
 
     /** The mesh scheduler this hub runs (a member of the cluster, or alone). */
@@ -282,9 +261,9 @@ public final class Hub implements AutoCloseable {
         return remediation;
     }
 
-    /** The remediation API at the protobuf level, for the REST mirror. */
-    public RemediateGrpcService remediateApi() {
-        return remediateApi;
+    /** What the REST layer is handed ({@code HubLifecycle} produces each piece as a CDI bean). */
+    public RestEndpoints endpoints() {
+        return endpoints;
     }
     /** The port gRPC listens on. */
     public int grpcPort() {

@@ -6,6 +6,9 @@ import io.commandcenter.hub.agents.DevopsActions;
 import io.commandcenter.hub.agents.HttpExecutor;
 import io.commandcenter.hub.agents.HubAgents;
 import io.commandcenter.hub.agents.NotifierActions;
+import io.commandcenter.hub.agents.RegisteredAgents;
+import io.commandcenter.hub.capacity.AnticipationFeed;
+import io.commandcenter.hub.capacity.LoadAnticipation;
 import io.commandcenter.hub.demo.DemoFleet;
 import io.commandcenter.hub.events.EventBus;
 import io.commandcenter.hub.events.SubjectPattern;
@@ -14,6 +17,7 @@ import io.commandcenter.hub.events.TraceContext;
 import io.commandcenter.hub.events.grpc.ProtoPayload;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.transport.grpc.CallContext;
+import io.commandcenter.hub.workflow.CapabilityCatalog;
 import io.commandcenter.proto.v1.Assignment;
 import io.commandcenter.proto.v1.Delegation;
 import io.commandcenter.proto.v1.ScheduledTask;
@@ -35,7 +39,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The hub's part of the mesh: its Hazelcast member (or client, or nothing when alone), the
  * scheduler on it, the bridge that publishes every scheduler event of the cluster on this hub's
- * bus ({@code mesh.schedule.*}), the built-in agents and {@code ScheduleService}.
+ * bus ({@code mesh.schedule.*}), the feeds from the bus to the scheduler (agents' health samples,
+ * predictions announcing remediation work), the built-in agents and {@code ScheduleService}.
  */
 final class Mesh implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Mesh.class.getName());
@@ -83,6 +88,16 @@ final class Mesh implements AutoCloseable {
             bridge = () -> {
                 healthFeed.close();
                 schedulerEvents.close();
+            };
+            Scheduler live = scheduler;
+            Subscription anticipation = bus.subscribeEveryProject(SubjectPattern.parse(AnticipationFeed.SUBJECTS),
+                    1024, new AnticipationFeed(new LoadAnticipation(CapabilityCatalog.builtIn(),
+                            project -> RegisteredAgents.of(live, project),
+                            settings.scheduler().anticipationHorizon()), scheduler), timer);
+            AutoCloseable feeds = bridge;
+            bridge = () -> {
+                anticipation.close();
+                feeds.close();
             };
             AgentSettings a = settings.agents();
             HttpExecutor http = new HttpExecutor(a.timeout());

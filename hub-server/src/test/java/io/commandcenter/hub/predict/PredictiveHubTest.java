@@ -9,6 +9,7 @@ import io.commandcenter.hub.runtime.HubSettings;
 import io.commandcenter.hub.testing.GrpcFixture;
 import io.commandcenter.hub.testing.Ingest;
 import io.commandcenter.hub.testing.Records;
+import io.commandcenter.hub.testing.SchedulerFixture;
 import io.commandcenter.hub.testing.Series;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.SidecarJson;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -65,6 +67,7 @@ import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The predictive engine and its services in an assembled hub (real port, embedded database, ONNX Runtime). */
 class PredictiveHubTest {
@@ -161,6 +164,26 @@ class PredictiveHubTest {
         assertThat(payload.get("model").getStringValue()).isEqualTo("service_health_v1.0.0");
         assertThat(payload.get("predictionId").getStringValue()).isEqualTo(prediction.getPredictionId());
         assertThat(event.getEvent().getTrace().getTraceparent()).contains(prediction.getTraceId());
+    }
+
+    @Test
+    void aFreshRestartPrediction_makesTheMeshSchedulerHoldADevopsSlotForItsRemediation() {
+        int before = SchedulerFixture.reserved(hub.scheduler(), "shop", "devops");
+
+        // the degradation is the last six minutes, so the prediction is fresh (its confidence well above 0)
+        ingest("shop", Series.degrading("checkout", 240, 6, Instant.now().truncatedTo(ChronoUnit.SECONDS), 7));
+
+        Prediction raised = predict("shop").listPredictions(ListPredictionsRequest.getDefaultInstance())
+                .getPredictions(0);
+        assertThat(before).isZero();
+        assertThat(raised.getRecommendedAction()).as("failing checks and requests recommend a restart")
+                .isEqualTo("restart");
+        assertThat(raised.getRisk() * raised.getConfidence()).as("risk × confidence, terms %s",
+                raised.getConfidenceTerms()).isGreaterThan(0.05);
+        // devops has 4 slots; one prediction (risk × confidence ≤ 1) holds ⌈risk × confidence − 0.05⌉ = 1
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> SchedulerFixture.reserved(hub.scheduler(), "shop", "devops") == 1);
+        assertThat(SchedulerFixture.reserved(hub.scheduler(), "shop", "notifier")).isZero();
     }
 
     @Test

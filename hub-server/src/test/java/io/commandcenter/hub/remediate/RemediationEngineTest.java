@@ -2,12 +2,17 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.agents.ActionResult;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.persistence.DatabaseSettings;
 import io.commandcenter.hub.predict.PredictionRecord;
+import io.commandcenter.hub.remediate.sql.JpaRemediationStore;
+import io.commandcenter.hub.workflow.SeedWorkflows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,35 +25,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The engine on real parts: predictions on the bus become runs, approvals, actions and outcomes. */
+/**
+ * The engine on real parts and real time, on the database (H2): predictions on the bus become runs,
+ * approvals, actions and outcomes. What depends on time passing (expiry, outcome windows, cron) is
+ * shown on a manual clock in hub-core's {@code EngineOnAManualClockTest}.
+ */
 class RemediationEngineTest {
     /** Seed 3.2, exactly as written. */
-    static final String AUTO_RESTART = """
-            name: auto-restart
-            trigger:
-              on: [prediction.created]
-              filters:
-                recommendedAction: restart
-            nodes:
-              - id: restart_service
-                agent: devops
-                action: restart
-                inputs:
-                  service: $entity.id
-              - id: notify
-                agent: notifier
-                action: sendSlack
-                inputs:
-                  message: "Service $entity.id restarted after predicted failure."
-            """;
+    static final String AUTO_RESTART = SeedWorkflows.AUTO_RESTART;
     static final Duration WAIT = Duration.ofSeconds(15);
 
     @TempDir
     Path dir;
     EngineFixture f;
 
+    Database database;
+
     EngineFixture start() {
-        f = new EngineFixture(dir).start();
+        database = Database.open(DatabaseSettings.embedded(dir));
+        f = new EngineFixture(new JpaRemediationStore(database), Clock.systemUTC(), null).start();
         return f;
     }
 
@@ -57,6 +52,9 @@ class RemediationEngineTest {
         if (f != null) {
             f.close();
         }
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Test
@@ -64,11 +62,11 @@ class RemediationEngineTest {
         start().put(AUTO_RESTART);
         f.health.put("checkout", 0.12);
 
-        PredictionRecord p = f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+        PredictionRecord p = f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
 
         await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state() == RunState.SUCCEEDED);
         RunRecord run = f.onlyRun();
-        assertThat(run.mode()).isEqualTo("automatic");
+        assertThat(run.mode()).isEqualTo(RunMode.AUTOMATIC);
         assertThat(run.predictionId()).isEqualTo(p.id());
         assertThat(run.nodes()).extracting(NodeRecord::nodeId, NodeRecord::state).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("restart_service", NodeState.SUCCEEDED),
@@ -79,97 +77,24 @@ class RemediationEngineTest {
                 "Service checkout restarted after predicted failure."));
         assertThat(f.calls.get(1).at()).isAfterOrEqualTo(f.calls.get(0).at());
 
-        await().atMost(WAIT).until(() -> !f.store.actionOfRun(run.runId()).orElseThrow().outcome().isEmpty());
+        await().atMost(WAIT).until(() -> f.store.actionOfRun(run.runId()).orElseThrow().isJudged());
         ActionRecord action = f.store.actionOfRun(run.runId()).orElseThrow();
-        assertThat(action.decision()).isEqualTo("automatic");
+        assertThat(action.decision()).isEqualTo(ActionDecision.AUTOMATIC);
         assertThat(action.predictionId()).isEqualTo(p.id());
         assertThat(action.riskBefore()).isEqualTo(0.93);
-        assertThat(action.outcome()).isEqualTo("recovered");
+        assertThat(action.outcome()).isEqualTo(Outcome.RECOVERED);
         assertThat(action.riskAfter()).isEqualTo(0.12);
-        assertThat(f.store.run(run.runId()).orElseThrow().outcome()).isEqualTo("recovered");
+        assertThat(f.store.run(run.runId()).orElseThrow().outcome()).isEqualTo(Outcome.RECOVERED);
         assertThat(f.published).contains("workflow.run.running", "workflow.run.succeeded",
                 "remediation.outcome.recovered");
-    }
-
-    @Test
-    void aTargetWithoutLiveTelemetryAtTheEndOfTheWindow_getsOneMoreWindow_beforeItIsJudged() {
-        start().put(AUTO_RESTART);
-        // nothing reads for checkout when the window ends (as after a hub restart); a reading arrives
-        // once the engine has looked once
-        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
-        f.probe = (project, kind, id) -> reads.incrementAndGet() == 1 ? java.util.Optional.empty()
-                : java.util.Optional.of(new HealthProbe.Reading(0.1, "[]"));
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
-
-        await().atMost(WAIT).until(() -> f.runs().size() == 1
-                && !f.store.actionOfRun(f.onlyRun().runId()).orElseThrow().outcome().isEmpty());
-        ActionRecord action = f.store.actionOfRun(f.onlyRun().runId()).orElseThrow();
-        assertThat(action.outcome()).isEqualTo("recovered");
-        assertThat(reads.get()).isEqualTo(2);
-    }
-
-    @Test
-    void aTargetThatStopsReporting_isNotRecovered_afterTheSecondWindow() {
-        start().put(AUTO_RESTART);
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
-
-        await().atMost(WAIT).until(() -> f.runs().size() == 1
-                && !f.store.actionOfRun(f.onlyRun().runId()).orElseThrow().outcome().isEmpty());
-        ActionRecord action = f.store.actionOfRun(f.onlyRun().runId()).orElseThrow();
-        assertThat(action.outcome()).isEqualTo("not_recovered");
-        assertThat(action.riskAfter()).isNull();
-        assertThat(action.outcomeJson()).contains("nor one window later");
-    }
-
-    @Test
-    void aCronMinute_firedByTwoHubsAtOnce_startsOneRun() throws Exception {
-        // the hubs' clocks read 10 s before a minute (time enough to start both, even on a busy
-        // machine): the schedule fires on both 10 s from now
-        Instant real = Instant.now();
-        Instant minute = real.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
-        java.time.Clock clock = java.time.Clock.offset(java.time.Clock.systemUTC(),
-                Duration.between(real, minute).minusMillis(10_000));
-        f = new EngineFixture(dir, clock).start();
-        f.put("""
-                name: every-minute
-                trigger:
-                  schedule: "* * * * *"
-                  timezone: Europe/Paris
-                nodes:
-                  - id: report
-                    agent: notifier
-                    action: sendSlack
-                    inputs:
-                      message: "scheduled at $trigger.id"
-                """);
-        RemediationEngine hubB = new RemediationEngine(f.store,
-                new WorkflowCatalog(f.store, new io.commandcenter.hub.workflow.WorkflowParser(
-                        io.commandcenter.hub.workflow.CapabilityCatalog.builtIn()), clock),
-                f.scheduler, f.bus, (project, id) -> Optional.empty(), (project, kind, id) -> Optional.empty(),
-                RemediationEvents.none(), clock, "hub-b", f.settings).start();
-        try {
-            assertThat(clock.instant()).as("both hubs planned the minute before it came").isBefore(minute);
-            // both hubs fired: one stored the run, the other found its key taken
-            await().atMost(WAIT.plusSeconds(10)).untilAsserted(() -> assertThat(f.engine.stats().duplicates()
-                    + hubB.stats().duplicates()).as("hub A %s, hub B %s, runs %s", f.engine.stats(), hubB.stats(),
-                    f.runs()).isEqualTo(1));
-            await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state() == RunState.SUCCEEDED);
-            RunRecord run = f.onlyRun();
-            assertThat(run.mode()).isEqualTo("scheduled");
-            assertThat(run.triggerId()).isEqualTo(minute.toString());
-            assertThat(f.calls("sendSlack")).singleElement().satisfies(c ->
-                    assertThat(c.inputs()).containsEntry("message", "scheduled at " + minute));
-        } finally {
-            hubB.close();
-        }
     }
 
     @Test
     void aPredictionTheFiltersRefuse_startsNothing() {
         start().put(AUTO_RESTART);
 
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "scale"));
-        f.raise(EngineFixture.prediction("search", 0.95, 0.97, "restart"));
+        f.raise(f.prediction("checkout", 0.93, 0.95, "scale"));
+        f.raise(f.prediction("search", 0.95, 0.97, "restart"));
 
         await().atMost(WAIT).until(() -> f.runs().size() == 1);
         f.engine.drain();
@@ -180,7 +105,7 @@ class RemediationEngineTest {
     void aLowConfidencePrediction_waitsForAPerson_andRunsOnlyOnceApproved() {
         start().put(AUTO_RESTART);
 
-        PredictionRecord p = f.raise(EngineFixture.prediction("payments", 0.88, 0.62, "restart"));
+        PredictionRecord p = f.raise(f.prediction("payments", 0.88, 0.62, "restart"));
 
         await().atMost(WAIT).until(() -> f.runs().size() == 1);
         RunRecord waiting = f.onlyRun();
@@ -191,15 +116,15 @@ class RemediationEngineTest {
         assertThat(f.calls).isEmpty();
         assertThat(f.published).contains("approval.requested");
 
-        RemediationEngine.Decided decided = f.engine.approve(EngineFixture.P, approval.approvalId(), "ana",
+        Decided decided = f.engine.approve(EngineFixture.P, approval.approvalId(), "ana",
                 "looked at the dashboard");
 
-        assertThat(decided.approval().state()).isEqualTo(ApprovalRecord.APPROVED);
+        assertThat(decided.approval().state()).isEqualTo(ApprovalState.APPROVED);
         await().atMost(WAIT).until(() -> f.onlyRun().state() == RunState.SUCCEEDED);
-        assertThat(f.onlyRun().mode()).isEqualTo("approved");
+        assertThat(f.onlyRun().mode()).isEqualTo(RunMode.APPROVED);
         assertThat(f.calls(("restart"))).hasSize(1);
         ActionRecord action = f.store.actionOfRun(waiting.runId()).orElseThrow();
-        assertThat(action.decision()).isEqualTo("approved");
+        assertThat(action.decision()).isEqualTo(ActionDecision.APPROVED);
         assertThat(action.decidedBy()).isEqualTo("ana");
         assertThat(action.reason()).isEqualTo("looked at the dashboard");
         assertThatThrownBy(() -> f.engine.reject(EngineFixture.P, approval.approvalId(), "bob", "too late"))
@@ -209,7 +134,7 @@ class RemediationEngineTest {
     @Test
     void aRejectedApproval_runsNothing_andIsRecordedAsADecision() {
         start().put(AUTO_RESTART);
-        f.raise(EngineFixture.prediction("payments", 0.88, 0.62, "restart"));
+        f.raise(f.prediction("payments", 0.88, 0.62, "restart"));
         await().atMost(WAIT).until(() -> f.engine.approvals(EngineFixture.P, null, 10).size() == 1);
         ApprovalRecord approval = f.engine.approvals(EngineFixture.P, null, 10).get(0);
 
@@ -219,7 +144,7 @@ class RemediationEngineTest {
         assertThat(run.state()).isEqualTo(RunState.REJECTED);
         assertThat(run.error()).isEqualTo("rejected by bob: maintenance window");
         assertThat(run.nodes()).allSatisfy(n -> assertThat(n.state()).isEqualTo(NodeState.SKIPPED));
-        assertThat(f.store.actionOfRun(run.runId()).orElseThrow().decision()).isEqualTo("rejected");
+        assertThat(f.store.actionOfRun(run.runId()).orElseThrow().decision()).isEqualTo(ActionDecision.REJECTED);
         f.engine.drain();
         assertThat(f.calls).isEmpty();
         assertThatThrownBy(() -> f.engine.approve(EngineFixture.P, approval.approvalId(), "ana", ""))
@@ -227,27 +152,9 @@ class RemediationEngineTest {
     }
 
     @Test
-    void anApprovalNobodyDecides_expiresAsARejection_andCanNoLongerBeApproved() {
-        start().put(AUTO_RESTART.replace("nodes:", "approval:\n  expires_after: 1s\nnodes:"));
-        f.raise(EngineFixture.prediction("payments", 0.88, 0.62, "restart"));
-        await().atMost(WAIT).until(() -> f.runs().size() == 1);
-        String approvalId = f.onlyRun().approvalId();
-
-        await().atMost(WAIT).until(() -> f.onlyRun().state() == RunState.REJECTED);
-
-        assertThat(f.store.approval(approvalId).orElseThrow().state()).isEqualTo(ApprovalRecord.EXPIRED);
-        assertThat(f.onlyRun().error()).contains("approval expired");
-        assertThat(f.store.actionOfRun(f.onlyRun().runId()).orElseThrow().decision()).isEqualTo("expired");
-        assertThatThrownBy(() -> f.engine.approve(EngineFixture.P, approvalId, "ana", ""))
-                .isInstanceOf(CommandCenterException.class);
-        assertThat(f.calls).isEmpty();
-        assertThat(f.published).contains("approval.expired");
-    }
-
-    @Test
     void theSameTriggerTwice_startsOneRun() {
         start().put(AUTO_RESTART);
-        PredictionRecord p = EngineFixture.prediction("checkout", 0.93, 0.95, "restart");
+        PredictionRecord p = f.prediction("checkout", 0.93, 0.95, "restart");
 
         f.raise(p);
         f.raise(p);
@@ -263,7 +170,7 @@ class RemediationEngineTest {
         f.devops = EngineFixture.holding(null, release);
 
         for (int i = 0; i < 30; i++) {
-            f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+            f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
         }
         await().atMost(WAIT).until(() -> f.runs().size() == 30);
         f.engine.drain();
@@ -276,9 +183,9 @@ class RemediationEngineTest {
 
         // a second automatic run is within the budget of 2 an hour; the third asks a person
         f.devops = (a, in) -> ActionResult.done("{}");
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
         await().atMost(WAIT).until(() -> f.runs().stream().filter(r -> r.state() == RunState.SUCCEEDED).count() == 2);
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
         await().atMost(WAIT).until(() -> f.runs().stream().anyMatch(r -> r.state() == RunState.AWAITING_APPROVAL));
 
         assertThat(f.calls("restart")).hasSize(2);
@@ -292,7 +199,7 @@ class RemediationEngineTest {
         start().put(AUTO_RESTART);
 
         f.engine.setAutonomy(EngineFixture.P.value(), true, "ana", "incident review");
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.99, "restart"));
+        f.raise(f.prediction("checkout", 0.93, 0.99, "restart"));
         await().atMost(WAIT).until(() -> f.runs().size() == 1);
 
         assertThat(f.onlyRun().state()).isEqualTo(RunState.AWAITING_APPROVAL);
@@ -300,7 +207,7 @@ class RemediationEngineTest {
         assertThat(f.calls).isEmpty();
 
         f.engine.setAutonomy(EngineFixture.P.value(), false, "ana", "");
-        f.raise(EngineFixture.prediction("search", 0.93, 0.99, "restart"));
+        f.raise(f.prediction("search", 0.93, 0.99, "restart"));
         await().atMost(WAIT).until(() -> f.runs().stream().anyMatch(r -> r.targetId().equals("search")
                 && r.state() == RunState.SUCCEEDED));
     }
@@ -311,7 +218,7 @@ class RemediationEngineTest {
         CountDownLatch inRestart = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         f.devops = EngineFixture.holding(inRestart, release);
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.99, "restart"));
+        f.raise(f.prediction("checkout", 0.93, 0.99, "restart"));
         await().atMost(WAIT).until(() -> inRestart.getCount() == 0);
 
         f.engine.setAutonomy("global", true, "ana", "stop everything");
@@ -337,7 +244,7 @@ class RemediationEngineTest {
         f.devops = (a, in) -> attempts.incrementAndGet() < 3
                 ? ActionResult.failed("HTTP_503", "admin endpoint busy", true) : ActionResult.done("{}");
 
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
 
         await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state() == RunState.SUCCEEDED);
         assertThat(f.onlyRun().node("restart_service").attempts()).isEqualTo(3);
@@ -369,7 +276,7 @@ class RemediationEngineTest {
         f.devops = (a, in) -> a.equals("restart") ? ActionResult.failed("UNSAFE_INPUT", "refused", false)
                 : ActionResult.done("{}");
 
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
 
         await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state() == RunState.FAILED);
         RunRecord run = f.onlyRun();
@@ -390,7 +297,7 @@ class RemediationEngineTest {
                 """.stripTrailing()));
         f.notifier = (a, in) -> ActionResult.failed("HTTP_UNREACHABLE", "slack is down", true);
 
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
 
         await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state().isFinished());
         RunRecord run = f.onlyRun();
@@ -409,7 +316,7 @@ class RemediationEngineTest {
         CountDownLatch never = new CountDownLatch(1);
         f.devops = EngineFixture.holding(null, never);
 
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
 
         await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state() == RunState.FAILED);
         assertThat(f.onlyRun().node("restart_service").error()).startsWith("TIMEOUT: no result within PT0.3S");
@@ -422,7 +329,7 @@ class RemediationEngineTest {
         start().put(AUTO_RESTART);
         CountDownLatch inRestart = new CountDownLatch(1);
         f.devops = EngineFixture.holding(inRestart, new CountDownLatch(1)); // interrupted when the lease is revoked
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
         await().atMost(WAIT).until(() -> inRestart.getCount() == 0);
 
         RunRecord cancelled = f.engine.cancel(EngineFixture.P, f.onlyRun().runId(), "ana", "wrong service");
@@ -445,7 +352,7 @@ class RemediationEngineTest {
 
         RunRecord run = f.engine.trigger(EngineFixture.P, "auto-restart", "", "service", "auth", "ana", "drill");
 
-        assertThat(run.mode()).isEqualTo("manual");
+        assertThat(run.mode()).isEqualTo(RunMode.MANUAL);
         assertThatThrownBy(() -> f.engine.trigger(EngineFixture.P, "auto-restart", "", "service", "auth", "bob", ""))
                 .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("TARGET_BUSY"));
         assertThatThrownBy(() -> f.engine.trigger(EngineFixture.P, "nope", "", "service", "auth", "bob", ""))
@@ -454,25 +361,25 @@ class RemediationEngineTest {
         release.countDown();
         await().atMost(WAIT).until(() -> f.engine.run(EngineFixture.P, run.runId()).state() == RunState.SUCCEEDED);
         assertThat(f.calls("restart").get(0).inputs()).containsEntry("service", "auth");
-        assertThat(f.store.actionOfRun(run.runId()).orElseThrow().decision()).isEqualTo("manual");
+        assertThat(f.store.actionOfRun(run.runId()).orElseThrow().decision()).isEqualTo(ActionDecision.MANUAL);
     }
 
     @Test
     void aDryRun_showsTheDecisionAndTheRenderedInputs_andDoesNothing() {
         start();
         WorkflowCatalog.Entry entry = f.put(AUTO_RESTART);
-        PredictionRecord p = EngineFixture.prediction("checkout", 0.93, 0.62, "restart");
+        PredictionRecord p = f.prediction("checkout", 0.93, 0.62, "restart");
         f.predictions.put(p.id(), p);
 
-        RemediationEngine.DryRun dry = f.engine.dryRun(EngineFixture.P, entry.workflow(), 1,
+        DryRun dry = f.engine.dryRun(EngineFixture.P, entry.workflow(), 1,
                 java.util.Optional.of(p), null, null);
 
         assertThat(dry.matches()).isTrue();
         assertThat(dry.decision().kind()).isEqualTo(Decision.Kind.APPROVAL);
-        assertThat(dry.nodes()).extracting(RemediationEngine.DryRunNode::inputs).containsExactly(
+        assertThat(dry.nodes()).extracting(DryRun.Node::inputs).containsExactly(
                 Map.of("service", "checkout"), Map.of("message", "Service checkout restarted after predicted failure."));
-        RemediationEngine.DryRun other = f.engine.dryRun(EngineFixture.P, entry.workflow(), 1,
-                java.util.Optional.of(EngineFixture.prediction("checkout", 0.93, 0.95, "scale")), null, null);
+        DryRun other = f.engine.dryRun(EngineFixture.P, entry.workflow(), 1,
+                java.util.Optional.of(f.prediction("checkout", 0.93, 0.95, "scale")), null, null);
         assertThat(other.matches()).isFalse();
         assertThat(other.matchReason()).contains("filter recommendedAction does not hold for scale");
         assertThat(f.runs()).isEmpty();
@@ -484,7 +391,7 @@ class RemediationEngineTest {
         start().put(AUTO_RESTART);
         CountDownLatch inRestart = new CountDownLatch(1);
         f.devops = EngineFixture.holding(inRestart, new CountDownLatch(1));
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
         await().atMost(WAIT).until(() -> inRestart.getCount() == 0);
 
         f.stopEngine(); // the scheduler's in-memory state dies with it, as in a crash of a lone hub
@@ -507,7 +414,7 @@ class RemediationEngineTest {
                     retry: {max_attempts: 3, backoff: 2s, jitter: 0}
                 """.stripTrailing()));
         f.notifier = (a, in) -> ActionResult.failed("HTTP_503", "slack busy", true);
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
         await().atMost(WAIT).until(() -> f.runs().size() == 1
                 && f.onlyRun().node("notify").state() == NodeState.RETRY_WAIT);
 
@@ -526,7 +433,7 @@ class RemediationEngineTest {
         start().put(AUTO_RESTART);
         CountDownLatch release = new CountDownLatch(1);
         f.devops = EngineFixture.holding(null, release);
-        f.raise(EngineFixture.prediction("checkout", 0.93, 0.95, "restart"));
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
         await().atMost(WAIT).until(() -> f.runs().size() == 1);
 
         WorkflowCatalog.Entry second = f.put(AUTO_RESTART.replace("after predicted failure.", "(revision 2)."));
@@ -541,14 +448,14 @@ class RemediationEngineTest {
     @Test
     void predictionsOfOtherProjects_doNotStartThisProjectsWorkflows() {
         start().put(AUTO_RESTART);
-        PredictionRecord other = EngineFixture.prediction("checkout", 0.93, 0.95, "restart");
+        PredictionRecord other = f.prediction("checkout", 0.93, 0.95, "restart");
         PredictionRecord elsewhere = new PredictionRecord(other.id(), io.commandcenter.hub.project.ProjectId.of("other"),
                 other.targetKind(), other.targetId(), other.type(), other.risk(), other.confidence(),
                 other.recommendedAction(), other.factors(), other.modelName(), other.modelVersion(), other.threshold(),
                 other.traceId(), other.modelRunId(), other.observedAt(), other.createdAt());
 
         f.raise(elsewhere);
-        f.raise(EngineFixture.prediction("search", 0.93, 0.95, "restart"));
+        f.raise(f.prediction("search", 0.93, 0.95, "restart"));
 
         await().atMost(WAIT).until(() -> f.runs().size() == 1);
         f.engine.drain();

@@ -1,14 +1,27 @@
 package io.commandcenter.hub.runtime;
 
+import com.google.protobuf.DescriptorProtos;
+import com.google.protobuf.Descriptors;
+import com.google.rpc.BadRequest;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.testing.GrpcFixture;
 import io.commandcenter.hub.testing.Ingest;
 import io.commandcenter.hub.testing.ManifestJar;
+import io.commandcenter.hub.testing.SchedulerFixture;
+import io.commandcenter.proto.v1.CommonProto;
+import io.commandcenter.proto.v1.EventsProto;
 import io.commandcenter.proto.v1.IngestRequest;
 import io.commandcenter.proto.v1.IngestResponse;
 import io.commandcenter.proto.v1.IngestStreamRequest;
 import io.commandcenter.proto.v1.IngestStreamResponse;
 import io.commandcenter.proto.v1.ListHealthSamplesRequest;
+import io.commandcenter.proto.v1.ModelsProto;
+import io.commandcenter.proto.v1.PredictProto;
+import io.commandcenter.proto.v1.PutWorkflowRequest;
+import io.commandcenter.proto.v1.RemediateProto;
+import io.commandcenter.proto.v1.RemediateServiceGrpc;
+import io.commandcenter.proto.v1.ScheduleProto;
+import io.commandcenter.proto.v1.TelemetryProto;
 import io.commandcenter.proto.v1.TelemetryServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -17,6 +30,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
@@ -26,12 +40,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,10 +57,16 @@ import static io.commandcenter.hub.testing.Records.request;
 import static io.commandcenter.hub.testing.Records.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 /** The assembled hub on a real port and a real embedded database. */
 class HubTest {
+    /** The generated descriptors of every {@code commandcenter.v1} proto file. */
+    static final List<Descriptors.FileDescriptor> CONTRACTS = List.of(CommonProto.getDescriptor(),
+            EventsProto.getDescriptor(), ModelsProto.getDescriptor(), PredictProto.getDescriptor(),
+            RemediateProto.getDescriptor(), ScheduleProto.getDescriptor(), TelemetryProto.getDescriptor());
+
     @TempDir
     Path dir;
     Hub hub;
@@ -67,8 +90,40 @@ class HubTest {
         return Ingest.call(stub, requests).join();
     }
 
+    /**
+     * Every service declared in the {@code commandcenter.v1} proto files (read from their generated
+     * descriptors), the health service and server reflection (v1 and v1alpha).
+     */
+    @SuppressWarnings("deprecation") // v1alpha reflection is served on purpose, for older clients
+    static Set<String> everyServiceTheHubServes() {
+        Set<String> names = new TreeSet<>();
+        for (Descriptors.FileDescriptor file : CONTRACTS) {
+            file.getServices().forEach(service -> names.add(service.getFullName()));
+        }
+        names.addAll(List.of(HealthGrpc.SERVICE_NAME, ServerReflectionGrpc.SERVICE_NAME,
+                io.grpc.reflection.v1alpha.ServerReflectionGrpc.SERVICE_NAME));
+        return names;
+    }
+
     @Test
-    void reflection_listsTheHubsServices_andHealthSaysServing() throws Exception {
+    void theContractsListed_areEveryProtoFileOfCommandcenterV1() throws Exception {
+        Set<String> packaged = new TreeSet<>();
+        try (InputStream in = HubTest.class.getResourceAsStream("/proto/commandcenter.protoset")) {
+            assertThat(in).as("the proto jar's descriptor set").isNotNull();
+            for (DescriptorProtos.FileDescriptorProto file : DescriptorProtos.FileDescriptorSet.parseFrom(in)
+                    .getFileList()) {
+                if (file.getPackage().equals("commandcenter.v1")) {
+                    packaged.add(file.getName());
+                }
+            }
+        }
+
+        assertThat(CONTRACTS).extracting(Descriptors.FileDescriptor::getName)
+                .containsExactlyInAnyOrderElementsOf(packaged);
+    }
+
+    @Test
+    void reflection_listsEveryServiceTheHubServes_andHealthSaysServing() throws Exception {
         hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
         channel = connect(hub.grpcPort());
 
@@ -93,13 +148,41 @@ class HubTest {
         reflection.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         reflection.onCompleted();
 
-        assertThat(names.get(10, TimeUnit.SECONDS)).contains("commandcenter.v1.TelemetryService",
-                "commandcenter.v1.EventService", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection");
+        assertThat(new TreeSet<>(names.get(10, TimeUnit.SECONDS))).isEqualTo(everyServiceTheHubServes());
         HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
                 .check(HealthCheckRequest.newBuilder().setService("commandcenter.v1.TelemetryService").build());
         assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
         assertThat(hub.isReady()).isTrue();
         assertThat(hub.isLive()).isTrue();
+    }
+
+    @Test
+    void aWorkflowNamingAnAgentConnectedToTheScheduler_isStored_andRefusedBeforeTheAgentConnects() {
+        hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
+        channel = connect(hub.grpcPort());
+        PutWorkflowRequest put = PutWorkflowRequest.newBuilder().setYaml("""
+                name: retrain
+                trigger:
+                  schedule: "0 3 * * *"
+                nodes:
+                  - id: train
+                    agent: trainer
+                    action: trainModel
+                """).build();
+        var workflows = GrpcFixture.scoped(RemediateServiceGrpc.newBlockingStub(channel), "lab");
+        StatusRuntimeException refused = catchThrowableOfType(() -> workflows.putWorkflow(put),
+                StatusRuntimeException.class);
+
+        SchedulerFixture.connectIdle(hub.scheduler(), "trainer", Set.of("trainModel"), 1, "lab");
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(StatusProto.fromThrowable(refused).getDetailsList()).filteredOn(a -> a.is(BadRequest.class))
+                .singleElement().satisfies(a -> assertThat(a.unpack(BadRequest.class).getFieldViolationsList())
+                        .singleElement().satisfies(v -> {
+                            assertThat(v.getField()).isEqualTo("nodes[0].agent");
+                            assertThat(v.getDescription()).startsWith("line 6, column 12: unknown agent 'trainer'");
+                        }));
+        assertThat(workflows.putWorkflow(put).getCreated()).isTrue();
     }
 
     @Test

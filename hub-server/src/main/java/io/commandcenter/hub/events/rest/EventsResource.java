@@ -8,14 +8,14 @@ import io.commandcenter.hub.events.SubjectPattern;
 import io.commandcenter.hub.events.Subscription;
 import io.commandcenter.hub.events.grpc.EventGrpcService;
 import io.commandcenter.hub.project.Caller;
-import io.commandcenter.hub.runtime.Hub;
-import io.commandcenter.hub.runtime.cdi.HubLifecycle;
+import io.commandcenter.hub.events.EventStreams;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import io.commandcenter.proto.v1.EventsDropped;
 import io.commandcenter.proto.v1.SubscriptionStarted;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -49,14 +49,14 @@ public class EventsResource {
     private static final int IN_FLIGHT = 8;
 
     @Inject
-    HubLifecycle lifecycle;
+    Provider<EventStreams> streams;
     @Inject
     RequestCaller caller;
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@QueryParam("pattern") String pattern, @Context SseEventSink sink, @Context Sse sse) {
-        Hub hub = lifecycle.hub();
+        EventStreams events = streams.get();
         Caller who = caller.get();
         SubjectPattern parsed = SubjectPattern.parse(pattern);
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -67,8 +67,7 @@ public class EventsResource {
         SseSink sseSink = new SseSink(sink, sse, executor);
         Subscription subscription;
         try {
-            subscription = hub.bus().subscribe(who.project(), parsed, hub.settings().eventBufferSize(), sseSink,
-                    executor);
+            subscription = events.subscribe(who.project(), parsed, sseSink, executor);
         } catch (RuntimeException e) {
             executor.shutdownNow();
             throw e;

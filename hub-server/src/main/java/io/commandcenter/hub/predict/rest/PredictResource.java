@@ -1,7 +1,7 @@
 package io.commandcenter.hub.predict.rest;
 
 import io.commandcenter.common.proto.ProtoJson;
-import io.commandcenter.hub.runtime.cdi.HubLifecycle;
+import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.telemetry.TimeArgument;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.rest.RequestCaller;
@@ -10,6 +10,7 @@ import io.commandcenter.proto.v1.ListPredictionsRequest;
 import io.commandcenter.proto.v1.PredictRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -39,7 +40,7 @@ import static io.commandcenter.common.proto.ProtoJson.print;
 @RequestScoped
 public class PredictResource {
     @Inject
-    HubLifecycle lifecycle;
+    Provider<PredictGrpcService> api;
     @Inject
     RequestCaller caller;
 
@@ -49,7 +50,7 @@ public class PredictResource {
     @Produces(MediaType.APPLICATION_JSON)
     public String predict(String body) {
         PredictRequest request = ProtoJson.parse(body, PredictRequest.newBuilder(), "body").build();
-        return print(lifecycle.hub().predictApi().predict(caller.get().project(), request));
+        return print(api.get().predict(caller.get().project(), request));
     }
 
     @GET
@@ -76,14 +77,14 @@ public class PredictResource {
         if (end != null) {
             request.setEndTime(TelemetryProtoMapper.timestamp(end));
         }
-        return print(lifecycle.hub().predictApi().listPredictions(caller.get().project(), request.build()));
+        return print(api.get().listPredictions(caller.get().project(), request.build()));
     }
 
     @GET
     @Path("predictions/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public String get(@PathParam("id") String id) {
-        return print(lifecycle.hub().predictApi().getPrediction(caller.get().project(),
+        return print(api.get().getPrediction(caller.get().project(),
                 GetPredictionRequest.newBuilder().setPredictionId(id).build()).getPrediction());
     }
 }

@@ -50,7 +50,7 @@ public final class BusRemediationEvents implements RemediationEvents {
 
     @Override
     public void approvalDecided(ApprovalRecord approval, Optional<PredictionRecord> prediction, RunRecord run) {
-        publish(approval, prediction, run, "approval." + approval.state().toLowerCase(Locale.ROOT));
+        publish(approval, prediction, run, "approval." + approval.state().wireName());
     }
 
     private void publish(ApprovalRecord approval, Optional<PredictionRecord> prediction, RunRecord run,
@@ -63,7 +63,7 @@ public final class BusRemediationEvents implements RemediationEvents {
 
     @Override
     public void outcomeObserved(ActionRecord action) {
-        bus.publish(action.project(), "remediation.outcome." + action.outcome(), trace(Optional.empty()),
+        bus.publish(action.project(), "remediation.outcome." + action.outcome().wireName(), trace(Optional.empty()),
                 new ProtoPayload(PredictionAction.getDescriptor().getFullName(), action,
                         () -> RemediateProtos.action(action)));
     }

@@ -9,6 +9,7 @@ import io.commandcenter.hub.remediate.ActionRecord;
 import io.commandcenter.hub.remediate.ApprovalRecord;
 import io.commandcenter.hub.remediate.AutonomySetting;
 import io.commandcenter.hub.remediate.PredictionLookup;
+import io.commandcenter.hub.remediate.Decided;
 import io.commandcenter.hub.remediate.RemediationEngine;
 import io.commandcenter.hub.remediate.RemediationStore;
 import io.commandcenter.hub.remediate.RunRecord;
@@ -299,10 +300,9 @@ public final class RemediateGrpcService extends RemediateServiceGrpc.RemediateSe
         }
         int size = pageSize(v, request.getPageSize());
         v.throwIfAny("INVALID_ARGUMENT", "invalid request");
-        String state = request.getState() == ApprovalState.APPROVAL_STATE_UNSPECIFIED ? null
-                : request.getState().name().substring("APPROVAL_STATE_".length());
         ListApprovalsResponse.Builder b = ListApprovalsResponse.newBuilder();
-        engine.approvals(caller.project(), state, size).forEach(a -> b.addApprovals(approval(a)));
+        engine.approvals(caller.project(), RemediateProtos.approvalState(request.getState()).orElse(null), size)
+                .forEach(a -> b.addApprovals(approval(a)));
         return b.build();
     }
 
@@ -319,14 +319,14 @@ public final class RemediateGrpcService extends RemediateServiceGrpc.RemediateSe
 
     public ApproveResponse approve(Caller caller, ApproveRequest request) {
         checkDecision(request.getApprovalId(), request.getReason(), false);
-        RemediationEngine.Decided d = engine.approve(caller.project(), request.getApprovalId(), caller.principal(),
+        Decided d = engine.approve(caller.project(), request.getApprovalId(), caller.principal(),
                 request.getReason());
         return ApproveResponse.newBuilder().setApproval(approval(d.approval())).setRun(run(d.run())).build();
     }
 
     public RejectResponse reject(Caller caller, RejectRequest request) {
         checkDecision(request.getApprovalId(), request.getReason(), true);
-        RemediationEngine.Decided d = engine.reject(caller.project(), request.getApprovalId(), caller.principal(),
+        Decided d = engine.reject(caller.project(), request.getApprovalId(), caller.principal(),
                 request.getReason());
         return RejectResponse.newBuilder().setApproval(approval(d.approval())).build();
     }

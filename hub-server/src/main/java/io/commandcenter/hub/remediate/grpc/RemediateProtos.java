@@ -6,6 +6,7 @@ import io.commandcenter.hub.remediate.ActionRecord;
 import io.commandcenter.hub.remediate.ApprovalRecord;
 import io.commandcenter.hub.remediate.AutonomySetting;
 import io.commandcenter.hub.remediate.NodeRecord;
+import io.commandcenter.hub.remediate.DryRun;
 import io.commandcenter.hub.remediate.RemediationEngine;
 import io.commandcenter.hub.remediate.RunRecord;
 import io.commandcenter.hub.remediate.WorkflowCatalog;
@@ -48,8 +49,24 @@ public final class RemediateProtos {
         return NodeState.valueOf("NODE_STATE_" + s.name());
     }
 
-    static ApprovalState approvalState(String s) {
-        return ApprovalState.valueOf("APPROVAL_STATE_" + s);
+    static ApprovalState approvalState(io.commandcenter.hub.remediate.ApprovalState s) {
+        return switch (s) {
+            case PENDING -> ApprovalState.APPROVAL_STATE_PENDING;
+            case APPROVED -> ApprovalState.APPROVAL_STATE_APPROVED;
+            case REJECTED -> ApprovalState.APPROVAL_STATE_REJECTED;
+            case EXPIRED -> ApprovalState.APPROVAL_STATE_EXPIRED;
+        };
+    }
+
+    /** The domain's state of a requested one; empty for UNSPECIFIED (any pending). */
+    static java.util.Optional<io.commandcenter.hub.remediate.ApprovalState> approvalState(ApprovalState s) {
+        return switch (s) {
+            case APPROVAL_STATE_PENDING -> java.util.Optional.of(io.commandcenter.hub.remediate.ApprovalState.PENDING);
+            case APPROVAL_STATE_APPROVED -> java.util.Optional.of(io.commandcenter.hub.remediate.ApprovalState.APPROVED);
+            case APPROVAL_STATE_REJECTED -> java.util.Optional.of(io.commandcenter.hub.remediate.ApprovalState.REJECTED);
+            case APPROVAL_STATE_EXPIRED -> java.util.Optional.of(io.commandcenter.hub.remediate.ApprovalState.EXPIRED);
+            case APPROVAL_STATE_UNSPECIFIED, UNRECOGNIZED -> java.util.Optional.empty();
+        };
     }
 
     public static WorkflowSummary summary(WorkflowCatalog.Entry entry) {
@@ -75,12 +92,12 @@ public final class RemediateProtos {
                 .setWorkflow(r.workflow())
                 .setRevision(r.revision())
                 .setState(state(r.state()))
-                .setMode(r.mode())
+                .setMode(r.mode().wireName())
                 .setTriggerSubject(r.triggerSubject())
                 .setTarget(EntityRef.newBuilder().setKind(r.targetKind()).setId(r.targetId()))
                 .setCreateTime(timestamp(r.createdAt()))
                 .setError(r.error())
-                .setOutcome(r.outcome());
+                .setOutcome(r.outcome() == null ? "" : r.outcome().wireName());
         prediction.ifPresent(p -> b.setPrediction(PredictProtos.toProto(p)));
         if (r.startedAt() != null) {
             b.setStartTime(timestamp(r.startedAt()));
@@ -156,11 +173,11 @@ public final class RemediateProtos {
         PredictionAction.Builder b = PredictionAction.newBuilder()
                 .setActionId(a.actionId())
                 .setRunId(a.runId())
-                .setDecision(a.decision())
+                .setDecision(a.decision().wireName())
                 .setDecidedBy(a.decidedBy())
                 .setDecideTime(timestamp(a.decidedAt()))
                 .setReason(a.reason())
-                .setOutcome(a.outcome())
+                .setOutcome(a.outcome() == null ? "" : a.outcome().wireName())
                 .setTarget(EntityRef.newBuilder().setKind(a.targetKind()).setId(a.targetId()))
                 .setOutcomeJson(a.outcomeJson());
         if (a.predictionId() != null) {
@@ -185,13 +202,13 @@ public final class RemediateProtos {
         return b.build();
     }
 
-    public static DryRunWorkflowResponse dryRun(RemediationEngine.DryRun d) {
+    public static DryRunWorkflowResponse dryRun(DryRun d) {
         DryRunWorkflowResponse.Builder b = DryRunWorkflowResponse.newBuilder()
                 .setMatches(d.matches())
                 .setMatchReason(d.matchReason())
                 .setDecision(d.decision().kind().name().toLowerCase(Locale.ROOT))
                 .setDecisionReason(d.decision().reason());
-        for (RemediationEngine.DryRunNode n : d.nodes()) {
+        for (DryRun.Node n : d.nodes()) {
             b.addNodes(DryRunNode.newBuilder().setId(n.id()).setAgent(n.agent()).setAction(n.action())
                     .putAllInputs(n.inputs()).addAllDependsOn(n.dependsOn()).setError(n.error())
                     .setCompensation(n.compensation()));

@@ -6,7 +6,6 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
-import io.commandcenter.hub.runtime.cdi.HubLifecycle;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import io.commandcenter.proto.v1.ApprovalState;
 import io.commandcenter.proto.v1.ApproveRequest;
@@ -27,6 +26,7 @@ import io.commandcenter.proto.v1.SetAutonomyRequest;
 import io.commandcenter.proto.v1.TriggerWorkflowRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -69,12 +69,12 @@ import static io.commandcenter.common.proto.ProtoJson.print;
 public class RemediateResource {
 
     @Inject
-    HubLifecycle lifecycle;
+    Provider<RemediateGrpcService> api;
     @Inject
     RequestCaller caller;
 
     private RemediateGrpcService api() {
-        return lifecycle.hub().remediateApi();
+        return api.get();
     }
 
     private Caller who() {

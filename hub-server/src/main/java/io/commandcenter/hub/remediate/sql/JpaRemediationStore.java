@@ -7,11 +7,15 @@ import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.ActionRecord;
+import io.commandcenter.hub.remediate.ActionDecision;
 import io.commandcenter.hub.remediate.ApprovalRecord;
+import io.commandcenter.hub.remediate.ApprovalState;
 import io.commandcenter.hub.remediate.AutonomySetting;
 import io.commandcenter.hub.remediate.NodeRecord;
 import io.commandcenter.hub.remediate.NodeState;
+import io.commandcenter.hub.remediate.Outcome;
 import io.commandcenter.hub.remediate.RemediationStore;
+import io.commandcenter.hub.remediate.RunMode;
 import io.commandcenter.hub.remediate.RunRecord;
 import io.commandcenter.hub.remediate.RunState;
 import io.commandcenter.hub.remediate.WorkflowRevision;
@@ -20,6 +24,7 @@ import jakarta.persistence.TypedQuery;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +35,9 @@ import java.util.Optional;
 public final class JpaRemediationStore implements RemediationStore {
     private static final List<String> UNFINISHED = List.of(RunState.AWAITING_APPROVAL.name(), RunState.RUNNING.name());
 
+    /** The stored names of the modes no person decided: the blast radius counts these. */
+    private static final List<String> AUTOMATIC_MODES = Arrays.stream(RunMode.values()).filter(RunMode::isAutomatic)
+            .map(RunMode::wireName).toList();
     private final Jpa jpa;
 
     public JpaRemediationStore(Database database) {
@@ -201,9 +209,10 @@ public final class JpaRemediationStore implements RemediationStore {
     @Override
     public int automaticRunsSince(ProjectId project, String targetKind, String targetId, Instant since) {
         return jpa.read(em -> em.createQuery("SELECT COUNT(r) FROM RunEntity r WHERE r.projectId = :p AND "
-                        + "r.targetKind = :k AND r.targetId = :t AND r.mode IN ('automatic', 'scheduled') AND r.state <> 'SKIPPED' AND r.createdAt >= :since",
-                        Long.class)
+                        + "r.targetKind = :k AND r.targetId = :t AND r.mode IN :modes AND r.state <> :skipped "
+                        + "AND r.createdAt >= :since", Long.class)
                 .setParameter("p", project.value()).setParameter("k", targetKind).setParameter("t", targetId)
+                .setParameter("modes", AUTOMATIC_MODES).setParameter("skipped", RunState.SKIPPED.name())
                 .setParameter("since", Jpa.ts(since)).getSingleResult().intValue());
     }
 
@@ -222,7 +231,7 @@ public final class JpaRemediationStore implements RemediationStore {
         e.workflow = r.workflow();
         e.revision = r.revision();
         e.state = r.state().name();
-        e.mode = r.mode();
+        e.mode = r.mode().wireName();
         e.triggerSubject = r.triggerSubject();
         e.triggerEventId = r.triggerId();
         e.predictionId = r.predictionId();
@@ -232,7 +241,7 @@ public final class JpaRemediationStore implements RemediationStore {
         e.approvalId = r.approvalId();
         e.hubId = r.hubId();
         e.error = truncate(r.error(), 4096);
-        e.outcome = r.outcome();
+        e.outcome = r.outcome() == null ? "" : r.outcome().wireName();
         e.createdAt = Jpa.ts(r.createdAt());
         e.startedAt = Jpa.ts(r.startedAt());
         e.finishedAt = Jpa.ts(r.finishedAt());
@@ -270,25 +279,21 @@ public final class JpaRemediationStore implements RemediationStore {
         }
         nodes.sort(Comparator.comparingInt(NodeRecord::order));
         return new RunRecord(e.runId, ProjectId.of(e.projectId), e.workflow, e.revision, RunState.valueOf(e.state),
-                e.mode, e.triggerSubject, e.triggerEventId, e.predictionId, e.targetKind, e.targetId, e.idempotencyKey,
-                e.approvalId, e.hubId, e.error, e.outcome, Jpa.instant(e.createdAt), Jpa.instant(e.startedAt),
+                RunMode.of(e.mode), e.triggerSubject, e.triggerEventId, e.predictionId, e.targetKind, e.targetId,
+                e.idempotencyKey, e.approvalId, e.hubId, e.error, Outcome.of(e.outcome).orElse(null),
+                Jpa.instant(e.createdAt), Jpa.instant(e.startedAt),
                 Jpa.instant(e.finishedAt), Jpa.instant(e.deadlineAt), nodes);
     }
 
     // ---- approvals and decisions
 
     @Override
-    public void update(ApprovalRecord approval) {
-        jpa.write(em -> em.merge(entity(approval)));
-    }
-
-    @Override
     public boolean decide(ApprovalRecord d) {
         return jpa.write(em -> em.createQuery("UPDATE ApprovalEntity a SET a.state = :s, a.decidedAt = :at, "
                         + "a.decidedBy = :by, a.reason = :why WHERE a.approvalId = :id AND a.state = :pending")
-                .setParameter("s", d.state()).setParameter("at", Jpa.ts(d.decidedAt()))
+                .setParameter("s", d.state().name()).setParameter("at", Jpa.ts(d.decidedAt()))
                 .setParameter("by", d.decidedBy()).setParameter("why", truncate(d.reason(), 1024))
-                .setParameter("id", d.approvalId()).setParameter("pending", ApprovalRecord.PENDING)
+                .setParameter("id", d.approvalId()).setParameter("pending", ApprovalState.PENDING.name())
                 .executeUpdate() == 1);
     }
 
@@ -299,10 +304,10 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     @Override
-    public List<ApprovalRecord> approvals(ProjectId project, String state, int limit) {
+    public List<ApprovalRecord> approvals(ProjectId project, ApprovalState state, int limit) {
         return jpa.read(em -> em.createQuery("SELECT a FROM ApprovalEntity a WHERE a.projectId = :p AND a.state = :s "
                         + "ORDER BY a.requestedAt, a.approvalId", ApprovalEntity.class)
-                .setParameter("p", project.value()).setParameter("s", state == null ? ApprovalRecord.PENDING : state)
+                .setParameter("p", project.value()).setParameter("s", (state == null ? ApprovalState.PENDING : state).name())
                 .setMaxResults(limit).getResultList().stream().map(JpaRemediationStore::record).toList());
     }
 
@@ -310,7 +315,7 @@ public final class JpaRemediationStore implements RemediationStore {
     public List<ApprovalRecord> expired(Instant now) {
         return jpa.read(em -> em.createQuery("SELECT a FROM ApprovalEntity a WHERE a.state = :s AND a.expiresAt <= :now",
                         ApprovalEntity.class)
-                .setParameter("s", ApprovalRecord.PENDING).setParameter("now", Jpa.ts(now)).getResultList().stream()
+                .setParameter("s", ApprovalState.PENDING.name()).setParameter("now", Jpa.ts(now)).getResultList().stream()
                 .map(JpaRemediationStore::record).toList());
     }
 
@@ -322,7 +327,7 @@ public final class JpaRemediationStore implements RemediationStore {
         e.predictionId = a.predictionId();
         e.workflow = a.workflow();
         e.revision = a.revision();
-        e.state = a.state();
+        e.state = a.state().name();
         e.reasonRequested = truncate(a.reasonRequested(), 1024);
         e.minConfidence = a.minConfidence();
         e.blastPerHour = a.blastPerHour();
@@ -337,7 +342,7 @@ public final class JpaRemediationStore implements RemediationStore {
 
     private static ApprovalRecord record(ApprovalEntity e) {
         return new ApprovalRecord(e.approvalId, ProjectId.of(e.projectId), e.runId, e.predictionId, e.workflow,
-                e.revision, e.state, e.reasonRequested, e.minConfidence, e.blastPerHour, e.blastUsed,
+                e.revision, ApprovalState.valueOf(e.state), e.reasonRequested, e.minConfidence, e.blastPerHour, e.blastUsed,
                 Jpa.instant(e.requestedAt), Jpa.instant(e.expiresAt), Jpa.instant(e.decidedAt), e.decidedBy, e.reason);
     }
 
@@ -404,14 +409,14 @@ public final class JpaRemediationStore implements RemediationStore {
         e.projectId = a.project().value();
         e.predictionId = a.predictionId();
         e.runId = a.runId();
-        e.decision = a.decision();
+        e.decision = a.decision().wireName();
         e.decidedBy = a.decidedBy();
         e.decidedAt = Jpa.ts(a.decidedAt());
         e.reason = truncate(a.reason(), 1024);
         e.targetKind = a.targetKind();
         e.targetId = a.targetId();
         e.riskBefore = a.riskBefore();
-        e.outcome = a.outcome();
+        e.outcome = a.outcome() == null ? "" : a.outcome().wireName();
         e.outcomeAt = Jpa.ts(a.outcomeAt());
         e.riskAfter = a.riskAfter();
         e.outcomeJson = truncate(a.outcomeJson(), 4096);
@@ -419,8 +424,9 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     private static ActionRecord record(ActionEntity e) {
-        return new ActionRecord(e.actionId, ProjectId.of(e.projectId), e.predictionId, e.runId, e.decision,
-                e.decidedBy, Jpa.instant(e.decidedAt), e.reason, e.targetKind, e.targetId, e.riskBefore, e.outcome,
+        return new ActionRecord(e.actionId, ProjectId.of(e.projectId), e.predictionId, e.runId,
+                ActionDecision.of(e.decision), e.decidedBy, Jpa.instant(e.decidedAt), e.reason, e.targetKind, e.targetId,
+                e.riskBefore, Outcome.of(e.outcome).orElse(null),
                 Jpa.instant(e.outcomeAt), e.riskAfter, e.outcomeJson);
     }
 

@@ -1,12 +1,21 @@
 package io.commandcenter.hub.runtime.cdi;
 
+import io.commandcenter.hub.events.EventStreams;
+import io.commandcenter.hub.predict.grpc.PredictGrpcService;
+import io.commandcenter.hub.project.CallerResolver;
+import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
 import io.commandcenter.hub.runtime.Hub;
 import io.commandcenter.hub.runtime.HubSettings;
+import io.commandcenter.hub.runtime.RestEndpoints;
+import io.commandcenter.hub.telemetry.RecordRules;
+import io.commandcenter.hub.telemetry.SampleListing;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.lang.System.Logger.Level;
@@ -14,9 +23,11 @@ import java.time.Clock;
 
 /**
  * Starts the hub when the application starts and stops it when the application stops. The hub
- * is built by hand ({@link Hub#start}); CDI only carries it to the REST resources and health
- * checks. A hub that fails to start leaves the application running but not ready, with the
- * reason in the log and in {@code /health/ready}.
+ * is built by hand ({@link Hub#start}); CDI only carries to the REST resources the pieces the hub
+ * built for them ({@link RestEndpoints}), one producer each, so a resource injects exactly what it
+ * uses (as a {@code Provider}, read per request) and never the hub. A hub that fails to start
+ * leaves the application running but not ready, with the reason in the log and in
+ * {@code /health/ready}; a request then answers UNAVAILABLE ({@code HUB_NOT_STARTED}).
  */
 @ApplicationScoped
 public class HubLifecycle {
@@ -48,8 +59,44 @@ public class HubLifecycle {
         }
     }
 
+    @Produces
+    @Dependent
+    CallerResolver callerResolver() {
+        return hub().endpoints().callers();
+    }
+
+    @Produces
+    @Dependent
+    RecordRules recordRules() {
+        return hub().endpoints().rules();
+    }
+
+    @Produces
+    @Dependent
+    SampleListing sampleListing() {
+        return hub().endpoints().samples();
+    }
+
+    @Produces
+    @Dependent
+    EventStreams eventStreams() {
+        return hub().endpoints().events();
+    }
+
+    @Produces
+    @Dependent
+    PredictGrpcService predictApi() {
+        return hub().endpoints().predict();
+    }
+
+    @Produces
+    @Dependent
+    RemediateGrpcService remediateApi() {
+        return hub().endpoints().remediate();
+    }
+
     /**
-     * The running hub.
+     * The running hub (the health checks ask it whether it is ready).
      *
      * @throws io.commandcenter.common.error.CommandCenterException UNAVAILABLE ({@code HUB_NOT_STARTED}) when
      *         it is not running

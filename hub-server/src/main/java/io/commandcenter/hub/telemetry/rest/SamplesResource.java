@@ -1,8 +1,8 @@
 package io.commandcenter.hub.telemetry.rest;
 
 import io.commandcenter.common.error.Violations;
-import io.commandcenter.hub.runtime.Hub;
-import io.commandcenter.hub.runtime.cdi.HubLifecycle;
+import io.commandcenter.hub.telemetry.RecordRules;
+import io.commandcenter.hub.telemetry.SampleListing;
 import io.commandcenter.hub.telemetry.HealthSampleRecord;
 import io.commandcenter.hub.telemetry.SamplePage;
 import io.commandcenter.hub.telemetry.SampleQuery;
@@ -11,6 +11,7 @@ import io.commandcenter.hub.telemetry.TimeArgument;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -30,7 +31,9 @@ import java.util.Map;
 @RequestScoped
 public class SamplesResource {
     @Inject
-    HubLifecycle lifecycle;
+    Provider<RecordRules> rules;
+    @Inject
+    Provider<SampleListing> listing;
     @Inject
     RequestCaller caller;
 
@@ -66,17 +69,16 @@ public class SamplesResource {
                             @QueryParam("until") String until, @QueryParam("limit") @DefaultValue("0") int limit,
                             @QueryParam("pageToken") String pageToken,
                             @QueryParam("oldestFirst") @DefaultValue("false") boolean oldestFirst) {
-        Hub hub = lifecycle.hub();
         Violations v = new Violations();
         if (service != null && !service.isEmpty()) {
-            hub.rules().service(v, "service", service);
+            rules.get().service(v, "service", service);
         }
         v.throwIfAny("INVALID_ARGUMENT", "invalid request");
         Clock clock = Clock.systemUTC();
         SampleQuery query = new SampleQuery(service == null || service.isEmpty() ? null : service,
                 TimeArgument.parse(since, clock, "since"), TimeArgument.parse(until, clock, "until"),
                 SampleQuery.limitOf(limit, "limit"), null, oldestFirst);
-        SamplePage page = hub.listing().list(caller.get().project(), query, pageToken == null ? "" : pageToken,
+        SamplePage page = listing.get().list(caller.get().project(), query, pageToken == null ? "" : pageToken,
                 "pageToken");
         return new SamplesJson(page.samples().stream().map(SampleJson::of).toList(), page.nextToken());
     }

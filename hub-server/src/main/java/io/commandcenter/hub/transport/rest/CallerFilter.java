@@ -1,7 +1,6 @@
 package io.commandcenter.hub.transport.rest;
 
 import io.commandcenter.hub.project.CallerResolver;
-import io.commandcenter.hub.runtime.cdi.HubLifecycle;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -17,13 +16,13 @@ import java.util.Locale;
 @Provider
 public class CallerFilter implements ContainerRequestFilter {
     @Inject
-    HubLifecycle lifecycle;
+    jakarta.inject.Provider<CallerResolver> callers;
     @Inject
     RequestCaller requestCaller;
 
     @Override
     public void filter(ContainerRequestContext request) {
-        CallerResolver resolver = lifecycle.hub().callerResolver();
+        CallerResolver resolver = callers.get();
         requestCaller.set(resolver.resolve(name -> {
             String value = request.getHeaderString(name.toLowerCase(Locale.ROOT));
             if (value == null && name.equals(CallerResolver.PROJECT_HEADER)) {

@@ -1,16 +1,6 @@
-package io.commandcenter.hub.remediate.sql;
+package io.commandcenter.hub.remediate;
 
-import io.commandcenter.hub.persistence.Database;
-import io.commandcenter.hub.persistence.DatabaseSettings;
 import io.commandcenter.hub.project.ProjectId;
-import io.commandcenter.hub.remediate.ActionRecord;
-import io.commandcenter.hub.remediate.ApprovalRecord;
-import io.commandcenter.hub.remediate.AutonomySetting;
-import io.commandcenter.hub.remediate.NodeRecord;
-import io.commandcenter.hub.remediate.NodeState;
-import io.commandcenter.hub.remediate.RemediationStore;
-import io.commandcenter.hub.remediate.RunRecord;
-import io.commandcenter.hub.remediate.RunState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,32 +15,38 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The remediation store on every database the hub supports. */
-abstract class AbstractRemediationStoreTest {
+/**
+ * What every remediation store does, run once per implementation: in memory (the oracle) here,
+ * H2 and PostgreSQL in hub-server.
+ */
+public abstract class RemediationStoreContract {
     static final ProjectId P = ProjectId.of("p");
     static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
 
     @TempDir
     Path dir;
-    Database database;
     RemediationStore store;
 
-    abstract DatabaseSettings settings(Path dir);
+    /** A new, empty store (its files, if any, under {@code dir}). */
+    protected abstract RemediationStore open(Path dir);
+
+    /** Releases what {@link #open} took. */
+    protected void close(RemediationStore store) {
+    }
 
     @BeforeEach
-    void open() {
-        database = Database.open(settings(dir));
-        store = new JpaRemediationStore(database);
+    void openStore() {
+        store = open(dir);
     }
 
     @AfterEach
-    void close() {
-        database.close();
+    void closeStore() {
+        close(store);
     }
 
-    static RunRecord run(String id, String key, String mode, Instant at) {
+    static RunRecord run(String id, String key, RunMode mode, Instant at) {
         return new RunRecord(id, P, "auto-restart", 1, RunState.RUNNING, mode, "prediction.created.risk", "e-" + id,
-                "pred-" + id, "service", "api", key, null, "hub-1", "", "", at, at, null, at.plusSeconds(1800),
+                "pred-" + id, "service", "api", key, null, "hub-1", "", null, at, at, null, at.plusSeconds(1800),
                 List.of(NodeRecord.pending("restart_service", 0, "devops", "restart", false),
                         NodeRecord.pending("notify", 1, "notifier", "sendSlack", false)));
     }
@@ -73,12 +69,12 @@ abstract class AbstractRemediationStoreTest {
 
     @Test
     void aRun_isStoredOncePerIdempotencyKey_withItsNodes_andUpdatesRoundTrip() {
-        RunRecord run = run("r-1", "auto-restart:e-1", "automatic", T0);
-        ActionRecord action = new ActionRecord("a-1", P, "pred-r-1", "r-1", "automatic", "engine", T0, "confident",
-                "service", "api", 0.93, "", null, null, "{}");
+        RunRecord run = run("r-1", "auto-restart:e-1", RunMode.AUTOMATIC, T0);
+        ActionRecord action = new ActionRecord("a-1", P, "pred-r-1", "r-1", ActionDecision.AUTOMATIC, "engine", T0,
+                "confident", "service", "api", 0.93, null, null, null, "{}");
 
         assertThat(store.create(run, Optional.empty(), Optional.of(action))).isTrue();
-        assertThat(store.create(run("r-2", "auto-restart:e-1", "automatic", T0), Optional.empty(), Optional.empty()))
+        assertThat(store.create(run("r-2", "auto-restart:e-1", RunMode.AUTOMATIC, T0), Optional.empty(), Optional.empty()))
                 .isFalse();
 
         RunRecord progressed = run.withNode(run.node("restart_service").queued("task-9", 1, Map.of("service", "api"), T0))
@@ -95,13 +91,13 @@ abstract class AbstractRemediationStoreTest {
 
     @Test
     void theBlastRadius_countsAutomaticRunsOnTheTargetInTheWindow_andActiveRunsCountUnfinishedOnes() {
-        store.create(run("r-1", "k1", "automatic", T0.minus(Duration.ofMinutes(90))), Optional.empty(), Optional.empty());
-        store.create(run("r-2", "k2", "automatic", T0.minus(Duration.ofMinutes(20))), Optional.empty(), Optional.empty());
-        store.create(run("r-3", "k3", "approved", T0.minus(Duration.ofMinutes(10))), Optional.empty(), Optional.empty());
-        RunRecord skipped = run("r-4", "k4", "automatic", T0.minus(Duration.ofMinutes(5)));
-        store.create(new RunRecord(skipped.runId(), P, skipped.workflow(), 1, RunState.SKIPPED, "automatic",
+        store.create(run("r-1", "k1", RunMode.AUTOMATIC, T0.minus(Duration.ofMinutes(90))), Optional.empty(), Optional.empty());
+        store.create(run("r-2", "k2", RunMode.AUTOMATIC, T0.minus(Duration.ofMinutes(20))), Optional.empty(), Optional.empty());
+        store.create(run("r-3", "k3", RunMode.APPROVED, T0.minus(Duration.ofMinutes(10))), Optional.empty(), Optional.empty());
+        RunRecord skipped = run("r-4", "k4", RunMode.AUTOMATIC, T0.minus(Duration.ofMinutes(5)));
+        store.create(new RunRecord(skipped.runId(), P, skipped.workflow(), 1, RunState.SKIPPED, RunMode.AUTOMATIC,
                 skipped.triggerSubject(), skipped.triggerId(), skipped.predictionId(), "service", "api", "k4", null,
-                "hub-1", "target busy", "", skipped.createdAt(), null, skipped.createdAt(), skipped.deadlineAt(),
+                "hub-1", "target busy", null, skipped.createdAt(), null, skipped.createdAt(), skipped.deadlineAt(),
                 skipped.nodes()), Optional.empty(), Optional.empty());
 
         assertThat(store.automaticRunsSince(P, "service", "api", T0.minus(Duration.ofHours(1)))).isEqualTo(1);
@@ -113,60 +109,60 @@ abstract class AbstractRemediationStoreTest {
     @Test
     void runs_pageNewestFirst_withFilters() {
         for (int i = 0; i < 5; i++) {
-            store.create(run("r-" + i, "k" + i, "automatic", T0.plusSeconds(i)), Optional.empty(), Optional.empty());
+            store.create(run("r-" + i, "k" + i, RunMode.AUTOMATIC, T0.plusSeconds(i)), Optional.empty(), Optional.empty());
         }
 
-        List<RunRecord> page = store.runs(P, new RemediationStore.RunQuery(null, null, "api", 2, null, null));
-        List<RunRecord> next = store.runs(P, new RemediationStore.RunQuery(null, null, "api", 2,
+        List<RunRecord> page = store.runs(P, new RunStore.RunQuery(null, null, "api", 2, null, null));
+        List<RunRecord> next = store.runs(P, new RunStore.RunQuery(null, null, "api", 2,
                 page.get(1).createdAt(), page.get(1).runId()));
 
         assertThat(page).extracting(RunRecord::runId).containsExactly("r-4", "r-3", "r-2");
         assertThat(next).extracting(RunRecord::runId).containsExactly("r-2", "r-1", "r-0");
-        assertThat(store.runs(ProjectId.of("other"), new RemediationStore.RunQuery(null, null, null, 10, null, null)))
+        assertThat(store.runs(ProjectId.of("other"), new RunStore.RunQuery(null, null, null, 10, null, null)))
                 .isEmpty();
     }
 
     @Test
     void approvals_expire_andDecisionsRoundTrip() {
-        RunRecord run = run("r-1", "k1", "automatic", T0);
+        RunRecord run = run("r-1", "k1", RunMode.AUTOMATIC, T0);
         ApprovalRecord approval = new ApprovalRecord("ap-1", P, "r-1", "pred-r-1", "auto-restart", 1,
-                ApprovalRecord.PENDING, "confidence 0.62 < 0.90", 0.9, 3, 1, T0, T0.plusSeconds(600), null, "", "");
+                ApprovalState.PENDING, "confidence 0.62 < 0.90", 0.9, 3, 1, T0, T0.plusSeconds(600), null, "", "");
         store.create(run, Optional.of(approval), Optional.empty());
 
         assertThat(store.expired(T0.plusSeconds(599))).isEmpty();
         assertThat(store.expired(T0.plusSeconds(600))).containsExactly(approval);
         assertThat(store.approvals(P, null, 10)).containsExactly(approval);
 
-        ApprovalRecord decided = approval.decided(ApprovalRecord.REJECTED, "ana", "not now", T0.plusSeconds(60));
-        store.update(decided);
+        ApprovalRecord decided = approval.decided(ApprovalState.REJECTED, "ana", "not now", T0.plusSeconds(60));
+        assertThat(store.decide(decided)).isTrue();
         assertThat(store.approval("ap-1")).contains(decided);
         assertThat(store.approvals(P, null, 10)).isEmpty();
-        assertThat(store.approvals(P, ApprovalRecord.REJECTED, 10)).containsExactly(decided);
+        assertThat(store.approvals(P, ApprovalState.REJECTED, 10)).containsExactly(decided);
     }
 
     @Test
     void ofTwoDecisionsOnOneApproval_onlyTheFirstIsRecorded() {
-        RunRecord run = run("r-1", "k1", "automatic", T0);
+        RunRecord run = run("r-1", "k1", RunMode.AUTOMATIC, T0);
         ApprovalRecord approval = new ApprovalRecord("ap-1", P, "r-1", "pred-r-1", "auto-restart", 1,
-                ApprovalRecord.PENDING, "confidence 0.62 < 0.90", 0.9, 3, 1, T0, T0.plusSeconds(600), null, "", "");
+                ApprovalState.PENDING, "confidence 0.62 < 0.90", 0.9, 3, 1, T0, T0.plusSeconds(600), null, "", "");
         store.create(run, Optional.of(approval), Optional.empty());
 
-        boolean approved = store.decide(approval.decided(ApprovalRecord.APPROVED, "ana", "go", T0.plusSeconds(5)));
-        boolean expired = store.decide(approval.decided(ApprovalRecord.EXPIRED, "hub", "", T0.plusSeconds(600)));
+        boolean approved = store.decide(approval.decided(ApprovalState.APPROVED, "ana", "go", T0.plusSeconds(5)));
+        boolean expired = store.decide(approval.decided(ApprovalState.EXPIRED, "hub", "", T0.plusSeconds(600)));
 
         assertThat(approved).isTrue();
         assertThat(expired).isFalse();
-        assertThat(store.approval("ap-1").orElseThrow().state()).isEqualTo(ApprovalRecord.APPROVED);
+        assertThat(store.approval("ap-1").orElseThrow().state()).isEqualTo(ApprovalState.APPROVED);
         assertThat(store.approval("ap-1").orElseThrow().decidedBy()).isEqualTo("ana");
     }
 
     @Test
     void decisionsWithoutAnOutcome_areListedOldestFirst_untilObserved() {
         for (int i = 0; i < 3; i++) {
-            store.insert(new ActionRecord("a-" + i, P, "pred-1", "r-" + i, "automatic", "engine", T0.plusSeconds(i), "",
-                    "service", "api", 0.9, "", null, null, "{}"));
+            store.insert(new ActionRecord("a-" + i, P, "pred-1", "r-" + i, ActionDecision.AUTOMATIC, "engine",
+                    T0.plusSeconds(i), "", "service", "api", 0.9, null, null, null, "{}"));
         }
-        store.update(store.actions(P, null, null, 10, null, null).get(2).withOutcome("worse", 0.97, "{}", T0.plusSeconds(9)));
+        store.update(store.actions(P, null, null, 10, null, null).get(2).withOutcome(Outcome.WORSE, 0.97, "{}", T0.plusSeconds(9)));
 
         assertThat(store.awaitingOutcome(10)).extracting(ActionRecord::actionId).containsExactly("a-1", "a-2");
         assertThat(store.awaitingOutcome(1)).extracting(ActionRecord::actionId).containsExactly("a-1");
@@ -175,15 +171,15 @@ abstract class AbstractRemediationStoreTest {
     @Test
     void predictionActions_recordOutcomes_andPage() {
         for (int i = 0; i < 3; i++) {
-            store.insert(new ActionRecord("a-" + i, P, "pred-1", "r-" + i, "automatic", "engine", T0.plusSeconds(i), "",
-                    "service", "api", 0.9, "", null, null, "{}"));
+            store.insert(new ActionRecord("a-" + i, P, "pred-1", "r-" + i, ActionDecision.AUTOMATIC, "engine",
+                    T0.plusSeconds(i), "", "service", "api", 0.9, null, null, null, "{}"));
         }
         ActionRecord first = store.actions(P, null, null, 10, null, null).get(2);
-        store.update(first.withOutcome("recovered", 0.05, "{\"errorRate\":0.002}", T0.plusSeconds(300)));
+        store.update(first.withOutcome(Outcome.RECOVERED, 0.05, "{\"errorRate\":0.002}", T0.plusSeconds(300)));
 
         List<ActionRecord> all = store.actions(P, "pred-1", null, 10, null, null);
         assertThat(all).extracting(ActionRecord::actionId).containsExactly("a-2", "a-1", "a-0");
-        assertThat(all.get(2).outcome()).isEqualTo("recovered");
+        assertThat(all.get(2).outcome()).isEqualTo(Outcome.RECOVERED);
         assertThat(all.get(2).riskAfter()).isEqualTo(0.05);
         assertThat(store.actions(P, null, null, 1, null, null)).hasSize(2);
         assertThat(store.actions(P, null, "r-1", 10, null, null)).extracting(ActionRecord::actionId)

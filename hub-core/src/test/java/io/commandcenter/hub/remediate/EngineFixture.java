@@ -5,11 +5,8 @@ import io.commandcenter.hub.agents.HubAgents;
 import io.commandcenter.hub.events.EventBus;
 import io.commandcenter.hub.events.Payload;
 import io.commandcenter.hub.events.TraceContext;
-import io.commandcenter.hub.persistence.Database;
-import io.commandcenter.hub.persistence.DatabaseSettings;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.project.ProjectId;
-import io.commandcenter.hub.remediate.sql.JpaRemediationStore;
 import io.commandcenter.hub.workflow.CapabilityCatalog;
 import io.commandcenter.hub.workflow.WorkflowParser;
 import io.commandcenter.models.confidence.Confidence;
@@ -19,7 +16,6 @@ import io.commandcenter.scheduler.SchedulerSettings;
 import io.commandcenter.scheduler.mesh.InMemoryMesh;
 import io.commandcenter.scheduler.state.InMemorySchedulerState;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,20 +36,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
- * A remediation engine assembled from real parts — H2 store, in-memory scheduler with built-in
- * agents on its port, the hub's event bus — whose agents' behaviour a test scripts.
+ * A remediation engine assembled from real parts — a store (in memory, or the database's in
+ * hub-server), the in-memory scheduler with the built-in agents on its port, the hub's event bus —
+ * whose agents' behaviour a test scripts. Its timed work runs on real timers, or on
+ * {@link io.commandcenter.hub.testing.ManualTimers} when the test drives the clock.
  */
-final class EngineFixture implements AutoCloseable {
+public final class EngineFixture implements AutoCloseable {
     static final ProjectId P = ProjectId.of("demo");
 
     /** One action an agent ran. */
     record Call(String agent, String action, Map<String, String> inputs, Instant at) {
     }
 
-    final Path dir;
     final Clock clock;
-    final Database database;
-    final JpaRemediationStore store;
+    final RemediationStore store;
+    private final java.util.function.Supplier<Timers> timers;
     final ExecutorService busExecutor = Executors.newFixedThreadPool(2);
     final EventBus bus;
     final Map<String, PredictionRecord> predictions = new ConcurrentHashMap<>();
@@ -67,6 +64,8 @@ final class EngineFixture implements AutoCloseable {
     volatile BiFunction<String, Map<String, String>, ActionResult> devops = (a, in) -> ActionResult.done("{\"ok\":true}");
     volatile BiFunction<String, Map<String, String>, ActionResult> notifier = (a, in) -> ActionResult.done("{}");
 
+    /** Slots of each built-in agent (set before {@link #start}). */
+    int agentCapacity = 8;
     Scheduler scheduler;
     ScheduledExecutorService agentTimer;
     HubAgents agents;
@@ -74,15 +73,19 @@ final class EngineFixture implements AutoCloseable {
     RemediationEngine.Settings settings = RemediationEngine.Settings.defaults()
             .withOutcomeWindow(Duration.ofMillis(300)).withApprovalSweep(Duration.ofMillis(100));
 
-    EngineFixture(Path dir) {
-        this(dir, Clock.systemUTC());
+    /** On an in-memory store and real time. */
+    public EngineFixture() {
+        this(new InMemoryRemediationStore(), Clock.systemUTC(), null);
     }
 
-    EngineFixture(Path dir, Clock clock) {
-        this.dir = dir;
+    /**
+     * @param timers a new set of timers for each engine started (its restarts included), or null
+     *               for real timers on {@code clock}
+     */
+    public EngineFixture(RemediationStore store, Clock clock, java.util.function.Supplier<Timers> timers) {
+        this.store = store;
         this.clock = clock;
-        this.database = Database.open(DatabaseSettings.embedded(dir));
-        this.store = new JpaRemediationStore(database);
+        this.timers = timers;
         this.bus = new EventBus("hub-test", clock, busExecutor, 16);
     }
 
@@ -92,20 +95,21 @@ final class EngineFixture implements AutoCloseable {
                 new InMemorySchedulerState(Clock.systemUTC()),
                 new InMemoryMesh(new InMemoryMesh.Network(Executors.newSingleThreadExecutor())), Clock.systemUTC());
         agentTimer = Executors.newSingleThreadScheduledExecutor();
-        agents = HubAgents.start(scheduler, "hub-test", 8, List.of(
+        agents = HubAgents.start(scheduler, "hub-test", agentCapacity, List.of(
                 new HubAgents.Agent("devops", Set.of("restart", "scale", "rollback"), (a, in) -> {
-                    calls.add(new Call("devops", a, in, Instant.now()));
+                    calls.add(new Call("devops", a, in, clock.instant()));
                     return devops.apply(a, in);
                 }),
                 new HubAgents.Agent("notifier", Set.of("sendSlack", "webhook"), (a, in) -> {
-                    calls.add(new Call("notifier", a, in, Instant.now()));
+                    calls.add(new Call("notifier", a, in, clock.instant()));
                     return notifier.apply(a, in);
                 })), agentTimer);
         WorkflowCatalog catalog = new WorkflowCatalog(store, new WorkflowParser(CapabilityCatalog.builtIn()), clock);
-        engine = new RemediationEngine(store, catalog, scheduler, bus,
+        RemediationEngine.Ports ports = new RemediationEngine.Ports(store, catalog, scheduler, bus,
                 (project, id) -> Optional.ofNullable(predictions.get(id)).filter(p -> p.project().equals(project)),
-                (project, kind, id) -> probe.read(project, kind, id),
-                recordingEvents(), clock, "hub-test", settings).start();
+                (project, kind, id) -> probe.read(project, kind, id), recordingEvents());
+        engine = (timers == null ? new RemediationEngine(ports, clock, "hub-test", settings)
+                : new RemediationEngine(ports, clock, timers.get(), "hub-test", settings)).start();
         return this;
     }
 
@@ -133,12 +137,12 @@ final class EngineFixture implements AutoCloseable {
             @Override
             public void approvalDecided(ApprovalRecord approval, Optional<PredictionRecord> prediction,
                                         RunRecord run) {
-                published.add("approval." + approval.state().toLowerCase());
+                published.add("approval." + approval.state().wireName());
             }
 
             @Override
             public void outcomeObserved(ActionRecord action) {
-                published.add("remediation.outcome." + action.outcome());
+                published.add("remediation.outcome." + action.outcome().wireName());
             }
         };
     }
@@ -166,8 +170,8 @@ final class EngineFixture implements AutoCloseable {
         return engine.catalog().put(P, yaml, "test").entry();
     }
 
-    static PredictionRecord prediction(String target, double risk, double confidence, String action) {
-        Instant now = Instant.now();
+    PredictionRecord prediction(String target, double risk, double confidence, String action) {
+        Instant now = clock.instant();
         return new PredictionRecord("pred-" + UUID.randomUUID(), P, "service", target, "risk", risk,
                 new Confidence(confidence, confidence, 1, 1, 1), action,
                 List.of(new Factor("error_rate_mean", "error_rate", 0.2f, 0.01f, 0.6)), "service_health", "1",
@@ -198,9 +202,7 @@ final class EngineFixture implements AutoCloseable {
     }
 
     List<RunRecord> runs() {
-        List<RunRecord> all = new ArrayList<>(store.runs(P, new RemediationStore.RunQuery(null, null, null, 1000, null,
-                null)));
-        return all;
+        return new ArrayList<>(store.runs(P, new RunStore.RunQuery(null, null, null, 1000, null, null)));
     }
 
     RunRecord onlyRun() {
@@ -222,6 +224,5 @@ final class EngineFixture implements AutoCloseable {
         }
         bus.close();
         busExecutor.shutdownNow();
-        database.close();
     }
 }

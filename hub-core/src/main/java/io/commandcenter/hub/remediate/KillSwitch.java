@@ -1,0 +1,85 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.hub.project.ProjectId;
+
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Pauses and resumes automatic actions for a project or for every project. Every decision reads
+ * the switch from the store, so a pause set on any hub holds for the next decision everywhere; the
+ * automatic runs a hub drives are stopped at once on the hub that pauses and within one
+ * {@link #refresh} on the others. Nodes already with an agent finish; nothing further starts.
+ */
+final class KillSwitch {
+    private static final System.Logger LOG = System.getLogger(KillSwitch.class.getName());
+
+    private final AutonomyStore store;
+    private final RunExecutor executor;
+    private final Stripes stripes;
+    private final Clock clock;
+    /** The last state seen of each scope, so a pause seen on refresh halts runs once. */
+    private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
+
+    KillSwitch(AutonomyStore store, RunExecutor executor, Stripes stripes, Clock clock) {
+        this.store = store;
+        this.executor = executor;
+        this.stripes = stripes;
+        this.clock = clock;
+    }
+
+    /** Sets the switch of a scope ({@link AutonomySetting#GLOBAL} or a project id). */
+    AutonomySetting set(String scope, boolean paused, String by, String reason) {
+        AutonomySetting setting = new AutonomySetting(scope, paused, clock.instant(), by, reason == null ? "" : reason);
+        store.put(setting);
+        seen.put(scope, paused);
+        LOG.log(System.Logger.Level.WARNING, "automatic actions {0} {1} by {2}{3}", paused ? "PAUSED" : "resumed",
+                AutonomySetting.GLOBAL.equals(scope) ? "everywhere" : "in project " + scope, by,
+                setting.reason().isEmpty() ? "" : ": " + setting.reason());
+        if (paused) {
+            haltAutomatic(setting);
+        }
+        return setting;
+    }
+
+    Optional<AutonomySetting> get(String scope) {
+        return store.autonomy(scope);
+    }
+
+    /** The switch that pauses the project's automatic actions (global first), read from the store. */
+    Optional<AutonomySetting> pausedBy(ProjectId project) {
+        Optional<AutonomySetting> global = store.autonomy(AutonomySetting.GLOBAL).filter(AutonomySetting::paused);
+        return global.isPresent() ? global : store.autonomy(project.value()).filter(AutonomySetting::paused);
+    }
+
+    /** Re-reads the switches that concern the runs this hub drives; halts them if one was paused elsewhere. */
+    void refresh() {
+        Set<String> scopes = new HashSet<>();
+        scopes.add(AutonomySetting.GLOBAL);
+        executor.activeRuns().forEach(r -> scopes.add(r.project().value()));
+        for (String scope : scopes) {
+            Optional<AutonomySetting> s = store.autonomy(scope);
+            boolean paused = s.map(AutonomySetting::paused).orElse(false);
+            Boolean before = seen.put(scope, paused);
+            if (paused && !Boolean.TRUE.equals(before)) {
+                haltAutomatic(s.get());
+            }
+        }
+    }
+
+    private void haltAutomatic(AutonomySetting setting) {
+        String why = "automatic actions paused by " + setting.changedBy()
+                + (setting.reason().isEmpty() ? "" : ": " + setting.reason());
+        for (RunRecord run : executor.activeRuns()) {
+            boolean inScope = AutonomySetting.GLOBAL.equals(setting.scope())
+                    || run.project().value().equals(setting.scope());
+            if (inScope && run.mode().isAutomatic()) {
+                stripes.run(RunExecutor.laneOf(run), () -> executor.halt(run.runId(), RunState.CANCELLED, why, false));
+            }
+        }
+    }
+}

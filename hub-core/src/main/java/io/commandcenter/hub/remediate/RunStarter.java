@@ -1,0 +1,207 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.hub.predict.PredictionRecord;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.workflow.RunBindings;
+import io.commandcenter.hub.workflow.Workflow;
+import io.commandcenter.hub.workflow.WorkflowNode;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Turns a trigger into a stored run: gathers what the {@link Decision} needs (confidence, kill
+ * switch, blast radius in the last hour, runs already active on the target), decides, and stores
+ * the run with its approval or its decision in one transaction before anything happens — so a
+ * second trigger with the same idempotency key (here or on another hub) finds the first run.
+ * Runs on the target's lane, so every earlier decision on the target is counted.
+ */
+final class RunStarter {
+    private static final System.Logger LOG = System.getLogger(RunStarter.class.getName());
+    /** Who decided what the engine decided. */
+    static final String ENGINE = "engine";
+    /** The window of the blast-radius budget. */
+    static final Duration BLAST_WINDOW = Duration.ofHours(1);
+
+    private final RunStore runs;
+    private final KillSwitch killSwitch;
+    private final RunExecutor executor;
+    private final RemediationEvents events;
+    private final Clock clock;
+    private final String hubId;
+    private final AtomicLong automatic = new AtomicLong();
+    private final AtomicLong approvals = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+
+    RunStarter(RunStore runs, KillSwitch killSwitch, RunExecutor executor, RemediationEvents events, Clock clock,
+               String hubId) {
+        this.runs = runs;
+        this.killSwitch = killSwitch;
+        this.executor = executor;
+        this.events = events;
+        this.clock = clock;
+        this.hubId = hubId;
+    }
+
+    /**
+     * Decides on a trigger and stores the run (and its approval or decision); an automatic run
+     * starts at once. Call on the target's lane.
+     *
+     * @return the run, empty when the trigger was handled before (same idempotency key) or its key
+     *         cannot be rendered
+     */
+    Optional<RunRecord> start(WorkflowCatalog.Entry entry, ProjectId project, Trigger trigger, Target target,
+                              Optional<PredictionRecord> prediction) {
+        Workflow workflow = entry.workflow();
+        int revision = entry.revision().revision();
+        String key;
+        try {
+            key = workflow.idempotencyKey().render(bindings(workflow.name(), revision, trigger, target, prediction)
+                    .build());
+        } catch (CommandCenterException e) {
+            LOG.log(System.Logger.Level.WARNING, "workflow {0}: idempotency key cannot be rendered for trigger {1}:"
+                    + " {2}", workflow.name(), trigger.id(), e.getMessage());
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Decision.Facts facts = facts(project, workflow, target, prediction.map(p -> p.confidence().value()), now);
+        Decision decision = Decision.decide(workflow, facts);
+        RunMode mode = decision.kind() == Decision.Kind.APPROVAL ? RunMode.APPROVAL
+                : prediction.isPresent() || target.isEntity() ? RunMode.AUTOMATIC : RunMode.SCHEDULED;
+        RunState state = switch (decision.kind()) {
+            case AUTOMATIC -> RunState.RUNNING;
+            case APPROVAL -> RunState.AWAITING_APPROVAL;
+            case SKIP -> RunState.SKIPPED;
+        };
+        String runId = "run-" + UUID.randomUUID();
+        Optional<ApprovalRecord> approval = Optional.empty();
+        if (state == RunState.AWAITING_APPROVAL) {
+            approval = Optional.of(new ApprovalRecord("ap-" + UUID.randomUUID(), project, runId,
+                    prediction.map(PredictionRecord::id).orElse(null), workflow.name(), revision,
+                    ApprovalState.PENDING, decision.reason(), workflow.approval().minConfidence(),
+                    workflow.blastRadius().maxPerHour(), facts.blastUsed(), now,
+                    now.plus(workflow.approval().expiresAfter()), null, "", ""));
+        }
+        RunRecord run = new RunRecord(runId, project, workflow.name(), revision, state, mode, trigger.subject(),
+                trigger.id(), prediction.map(PredictionRecord::id).orElse(null), target.kind(), target.id(), key,
+                approval.map(ApprovalRecord::approvalId).orElse(null), hubId,
+                state == RunState.RUNNING ? "" : decision.reason(), null, now, state == RunState.RUNNING ? now : null,
+                state == RunState.SKIPPED ? now : null, now.plus(workflow.deadline()), pendingNodes(workflow));
+        Optional<ActionRecord> action = state == RunState.RUNNING && target.isEntity()
+                ? Optional.of(ActionRecord.of(run, prediction, ActionDecision.AUTOMATIC, ENGINE, decision.reason(),
+                now))
+                : Optional.empty();
+        if (!runs.create(run, approval, action)) {
+            duplicates.incrementAndGet();
+            LOG.log(System.Logger.Level.DEBUG, "workflow {0}: trigger {1} already handled (key {2})", workflow.name(),
+                    trigger.id(), key);
+            return Optional.empty();
+        }
+        LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2}: {3} ({4})", workflow.name(), target.kind(),
+                target.id(), decision.kind(), decision.reason());
+        events.runChanged(run, prediction);
+        switch (decision.kind()) {
+            case AUTOMATIC -> {
+                automatic.incrementAndGet();
+                executor.begin(run, workflow, prediction);
+            }
+            case APPROVAL -> {
+                approvals.incrementAndGet();
+                events.approvalRequested(approval.orElseThrow(), prediction, run);
+            }
+            case SKIP -> skipped.incrementAndGet();
+        }
+        return Optional.of(run);
+    }
+
+    /**
+     * Starts a run on a person's say-so: the per-target concurrency holds, the kill switch and the
+     * blast radius do not (a person decided). Call on the target's lane.
+     *
+     * @throws CommandCenterException PRECONDITION ({@code TARGET_BUSY})
+     */
+    RunRecord startManual(WorkflowCatalog.Entry entry, ProjectId project, Target target,
+                          Optional<PredictionRecord> prediction, String by, String reason) {
+        Workflow workflow = entry.workflow();
+        int active = runs.activeRuns(project, workflow.name(), target.kind(), target.id());
+        if (active >= workflow.concurrency().perTarget()) {
+            throw new CommandCenterException(ErrorKind.PRECONDITION, "TARGET_BUSY", active + " run(s) of "
+                    + workflow.name() + " already active on " + target.kind() + " " + target.id() + " (per_target "
+                    + workflow.concurrency().perTarget() + ")");
+        }
+        Instant now = clock.instant();
+        String runId = "run-" + UUID.randomUUID();
+        RunRecord run = new RunRecord(runId, project, workflow.name(), entry.revision().revision(), RunState.RUNNING,
+                RunMode.MANUAL, "manual", runId, prediction.map(PredictionRecord::id).orElse(null), target.kind(),
+                target.id(), "manual:" + runId, null, hubId, "", null, now, now, null, now.plus(workflow.deadline()),
+                pendingNodes(workflow));
+        Optional<ActionRecord> action = target.isEntity()
+                ? Optional.of(ActionRecord.of(run, prediction, ActionDecision.MANUAL, by, reason, now))
+                : Optional.empty();
+        runs.create(run, Optional.empty(), action);
+        LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2} triggered by {3}", workflow.name(), target.kind(),
+                target.id(), by);
+        events.runChanged(run, prediction);
+        executor.begin(run, workflow, prediction);
+        return executor.live(runId).orElse(run);
+    }
+
+    /** What the decision on {@code workflow} for {@code target} knows at {@code now}. */
+    Decision.Facts facts(ProjectId project, Workflow workflow, Target target, Optional<Double> confidence,
+                         Instant now) {
+        return new Decision.Facts(confidence, killSwitch.pausedBy(project),
+                runs.automaticRunsSince(project, target.kind(), target.id(), now.minus(BLAST_WINDOW)),
+                runs.activeRuns(project, workflow.name(), target.kind(), target.id()));
+    }
+
+    /** The bindings every run's templates start from: workflow, trigger, and the prediction or entity. */
+    static RunBindings bindings(String workflow, int revision, Trigger trigger, Target target,
+                                Optional<PredictionRecord> prediction) {
+        RunBindings b = new RunBindings().workflow(workflow, Integer.toString(revision))
+                .trigger(trigger.id(), trigger.subject(), trigger.time());
+        prediction.ifPresentOrElse(b::prediction, () -> {
+            if (target.isEntity()) {
+                b.prediction(Map.of("entity", target.kind(), "targetId", target.id()));
+            }
+        });
+        return b;
+    }
+
+    /** Every node of a new run, pending, in the order the graph runs them (compensations last). */
+    static List<NodeRecord> pendingNodes(Workflow workflow) {
+        List<NodeRecord> nodes = new ArrayList<>();
+        List<String> order = workflow.order();
+        for (WorkflowNode n : workflow.nodes()) {
+            int position = order.indexOf(n.id());
+            nodes.add(NodeRecord.pending(n.id(), position >= 0 ? position : order.size() + nodes.size(), n.agent(),
+                    n.action(), n.compensating()));
+        }
+        return nodes;
+    }
+
+    long automatic() {
+        return automatic.get();
+    }
+
+    long approvals() {
+        return approvals.get();
+    }
+
+    long skipped() {
+        return skipped.get();
+    }
+
+    long duplicates() {
+        return duplicates.get();
+    }
+}

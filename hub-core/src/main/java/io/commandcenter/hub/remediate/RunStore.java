@@ -1,0 +1,39 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.hub.project.ProjectId;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Where runs are kept, with what the decision counts (active runs, the blast radius). */
+public interface RunStore {
+
+    /**
+     * Stores a new run with its approval and decision (either may be absent), in one transaction.
+     *
+     * @return false when a run with the same idempotency key exists (nothing stored)
+     */
+    boolean create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action);
+
+    /** Stores a run's new state and nodes. */
+    void update(RunRecord run);
+
+    Optional<RunRecord> run(String runId);
+
+    /** Filters of a run listing, newest first, with a keyset position. */
+    record RunQuery(String workflow, RunState state, String targetId, int limit, Instant afterTime, String afterId) {
+    }
+
+    /** Up to {@code limit + 1} runs. */
+    List<RunRecord> runs(ProjectId project, RunQuery query);
+
+    /** Runs not finished (to resume after a restart). */
+    List<RunRecord> unfinished();
+
+    /** Runs started without a person (automatic or scheduled) on a target since a time: the blast radius. */
+    int automaticRunsSince(ProjectId project, String targetKind, String targetId, Instant since);
+
+    /** Runs of a workflow on a target that are waiting for approval or running. */
+    int activeRuns(ProjectId project, String workflow, String targetKind, String targetId);
+}

@@ -1,0 +1,83 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.hub.workflow.CapabilityCatalog;
+import io.commandcenter.hub.workflow.SeedWorkflows;
+import io.commandcenter.hub.workflow.Workflow;
+import io.commandcenter.hub.workflow.WorkflowParser;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The decision on a trigger (seed 3.3 and the guard rails), from its facts alone. */
+class DecisionTest {
+    static final WorkflowParser PARSER = new WorkflowParser(CapabilityCatalog.builtIn());
+    /** min_confidence 0.9, max_per_hour 3, per_target 1 (the defaults). */
+    static final Workflow SEED = PARSER.parse(SeedWorkflows.AUTO_RESTART);
+    static final AutonomySetting PAUSED = new AutonomySetting("demo", true, Instant.EPOCH, "ana", "deploy freeze");
+
+    static Decision decide(Workflow w, Optional<Double> confidence, Optional<AutonomySetting> paused, int blastUsed,
+                           int active) {
+        return Decision.decide(w, new Decision.Facts(confidence, paused, blastUsed, active));
+    }
+
+    @Test
+    void aConfidentPrediction_withBudgetLeft_runsOnItsOwn() {
+        Decision d = decide(SEED, Optional.of(0.95), Optional.empty(), 2, 0);
+
+        assertThat(d.kind()).isEqualTo(Decision.Kind.AUTOMATIC);
+        assertThat(d.reason()).isEqualTo("confidence 0.95 >= 0.90, 2 of 3 automatic runs used this hour");
+    }
+
+    @Test
+    void theConfidenceThreshold_isInclusive() {
+        assertThat(decide(SEED, Optional.of(0.9), Optional.empty(), 0, 0).kind()).isEqualTo(Decision.Kind.AUTOMATIC);
+        assertThat(decide(SEED, Optional.of(0.8999), Optional.empty(), 0, 0).kind())
+                .isEqualTo(Decision.Kind.APPROVAL);
+    }
+
+    @Test
+    void everyReasonToAskAPerson_isNamed() {
+        Decision d = decide(SEED, Optional.of(0.62), Optional.of(PAUSED), 3, 0);
+
+        assertThat(d.kind()).isEqualTo(Decision.Kind.APPROVAL);
+        assertThat(d.reason()).isEqualTo("automatic actions are paused in project demo by ana (deploy freeze); "
+                + "confidence 0.62 is below 0.90; blast radius: 3 automatic run(s) on the target in the last hour"
+                + " (budget 3)");
+    }
+
+    @Test
+    void aGlobalPause_isNamedAsSuch() {
+        AutonomySetting global = new AutonomySetting(AutonomySetting.GLOBAL, true, Instant.EPOCH, "ops", "");
+
+        assertThat(decide(SEED, Optional.of(0.99), Optional.of(global), 0, 0).reason())
+                .isEqualTo("automatic actions are paused for every project by ops");
+    }
+
+    @Test
+    void aZeroBudget_alwaysAsksAPerson() {
+        Workflow never = PARSER.parse(SeedWorkflows.AUTO_RESTART.replace("nodes:", "blast_radius:\n  max_per_hour: 0\nnodes:"));
+
+        Decision d = decide(never, Optional.of(0.99), Optional.empty(), 0, 0);
+
+        assertThat(d.kind()).isEqualTo(Decision.Kind.APPROVAL);
+        assertThat(d.reason()).isEqualTo("the workflow always asks a person (max_per_hour 0)");
+    }
+
+    @Test
+    void aTargetAlreadyBeingRemediated_isSkipped_beforeAnyOtherRule() {
+        Decision d = decide(SEED, Optional.of(0.5), Optional.of(PAUSED), 10, 1);
+
+        assertThat(d.kind()).isEqualTo(Decision.Kind.SKIP);
+        assertThat(d.reason()).isEqualTo("1 run(s) of auto-restart already active on the target (per_target 1)");
+    }
+
+    @Test
+    void aScheduledRun_hasNoConfidence_andIsLimitedOnlyByTheSwitchAndTheBudget() {
+        assertThat(decide(SEED, Optional.empty(), Optional.empty(), 0, 0).reason())
+                .isEqualTo("scheduled; 0 of 3 automatic runs used this hour");
+        assertThat(decide(SEED, Optional.empty(), Optional.of(PAUSED), 0, 0).kind()).isEqualTo(Decision.Kind.APPROVAL);
+    }
+}

@@ -1,0 +1,215 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.hub.project.ProjectId;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The remediation store in memory: the oracle of {@link RemediationStoreContract} and the store of
+ * the engine's unit tests. Every method is atomic (one lock), as the database's transactions are.
+ */
+public final class InMemoryRemediationStore implements RemediationStore {
+    private static final Comparator<RunRecord> NEWEST_RUN_FIRST = Comparator.comparing(RunRecord::createdAt)
+            .thenComparing(RunRecord::runId).reversed();
+    private static final Comparator<ActionRecord> OLDEST_ACTION_FIRST = Comparator.comparing(ActionRecord::decidedAt)
+            .thenComparing(ActionRecord::actionId);
+
+    private final Map<String, List<WorkflowRevision>> revisions = new LinkedHashMap<>();
+    private final Map<String, RunRecord> runs = new LinkedHashMap<>();
+    private final Set<String> keys = new HashSet<>();
+    private final Map<String, ApprovalRecord> approvals = new LinkedHashMap<>();
+    private final Map<String, ActionRecord> actions = new LinkedHashMap<>();
+    private final Map<String, AutonomySetting> autonomy = new HashMap<>();
+
+    private static String workflowKey(ProjectId project, String name) {
+        return project.value() + "/" + name;
+    }
+
+    // ---- workflows
+
+    @Override
+    public synchronized Appended append(ProjectId project, String name, String source, String sha256, Instant at,
+                                        String by) {
+        List<WorkflowRevision> all = revisions.computeIfAbsent(workflowKey(project, name), k -> new ArrayList<>());
+        if (!all.isEmpty() && all.get(all.size() - 1).sha256().equals(sha256)) {
+            return new Appended(all.get(all.size() - 1), false);
+        }
+        WorkflowRevision revision = new WorkflowRevision(project, name, all.size() + 1, source, sha256, at, by);
+        all.add(revision);
+        return new Appended(revision, true);
+    }
+
+    @Override
+    public synchronized Optional<WorkflowRevision> revision(ProjectId project, String name, int revision) {
+        return revisions.getOrDefault(workflowKey(project, name), List.of()).stream()
+                .filter(r -> r.revision() == revision).findFirst();
+    }
+
+    @Override
+    public synchronized Optional<WorkflowRevision> latest(ProjectId project, String name) {
+        List<WorkflowRevision> all = revisions.getOrDefault(workflowKey(project, name), List.of());
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    @Override
+    public synchronized List<WorkflowRevision> revisions(ProjectId project, String name) {
+        List<WorkflowRevision> all = new ArrayList<>(revisions.getOrDefault(workflowKey(project, name), List.of()));
+        all.sort(Comparator.comparingInt(WorkflowRevision::revision).reversed());
+        return all;
+    }
+
+    @Override
+    public synchronized List<WorkflowRevision> latestEverywhere() {
+        return revisions.values().stream().map(all -> all.get(all.size() - 1)).toList();
+    }
+
+    // ---- runs
+
+    @Override
+    public synchronized boolean create(RunRecord run, Optional<ApprovalRecord> approval,
+                                       Optional<ActionRecord> action) {
+        String key = run.project().value() + "/" + run.idempotencyKey();
+        if (keys.contains(key) || runs.containsKey(run.runId())) {
+            return false;
+        }
+        keys.add(key);
+        runs.put(run.runId(), run);
+        approval.ifPresent(a -> approvals.put(a.approvalId(), a));
+        action.ifPresent(a -> actions.put(a.actionId(), a));
+        return true;
+    }
+
+    @Override
+    public synchronized void update(RunRecord run) {
+        if (runs.containsKey(run.runId())) {
+            runs.put(run.runId(), run);
+        }
+    }
+
+    @Override
+    public synchronized Optional<RunRecord> run(String runId) {
+        return Optional.ofNullable(runs.get(runId));
+    }
+
+    @Override
+    public synchronized List<RunRecord> runs(ProjectId project, RunQuery q) {
+        return runs.values().stream()
+                .filter(r -> r.project().equals(project))
+                .filter(r -> q.workflow() == null || r.workflow().equals(q.workflow()))
+                .filter(r -> q.state() == null || r.state() == q.state())
+                .filter(r -> q.targetId() == null || r.targetId().equals(q.targetId()))
+                .filter(r -> q.afterTime() == null || r.createdAt().isBefore(q.afterTime())
+                        || r.createdAt().equals(q.afterTime()) && r.runId().compareTo(q.afterId()) < 0)
+                .sorted(NEWEST_RUN_FIRST).limit(q.limit() + 1L).toList();
+    }
+
+    @Override
+    public synchronized List<RunRecord> unfinished() {
+        return runs.values().stream().filter(r -> !r.state().isFinished())
+                .sorted(Comparator.comparing(RunRecord::createdAt)).toList();
+    }
+
+    @Override
+    public synchronized int automaticRunsSince(ProjectId project, String targetKind, String targetId, Instant since) {
+        return (int) runs.values().stream().filter(r -> r.project().equals(project)
+                        && r.targetKind().equals(targetKind) && r.targetId().equals(targetId) && r.mode().isAutomatic()
+                        && r.state() != RunState.SKIPPED && !r.createdAt().isBefore(since))
+                .count();
+    }
+
+    @Override
+    public synchronized int activeRuns(ProjectId project, String workflow, String targetKind, String targetId) {
+        return (int) runs.values().stream().filter(r -> r.project().equals(project) && r.workflow().equals(workflow)
+                && r.targetKind().equals(targetKind) && r.targetId().equals(targetId) && !r.state().isFinished())
+                .count();
+    }
+
+    // ---- approvals
+
+    @Override
+    public synchronized boolean decide(ApprovalRecord decided) {
+        ApprovalRecord current = approvals.get(decided.approvalId());
+        if (current == null || !current.isPending()) {
+            return false;
+        }
+        approvals.put(decided.approvalId(), decided);
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<ApprovalRecord> approval(String approvalId) {
+        return Optional.ofNullable(approvals.get(approvalId));
+    }
+
+    @Override
+    public synchronized List<ApprovalRecord> approvals(ProjectId project, ApprovalState state, int limit) {
+        ApprovalState wanted = state == null ? ApprovalState.PENDING : state;
+        return approvals.values().stream().filter(a -> a.project().equals(project) && a.state() == wanted)
+                .sorted(Comparator.comparing(ApprovalRecord::requestedAt).thenComparing(ApprovalRecord::approvalId))
+                .limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<ApprovalRecord> expired(Instant now) {
+        return approvals.values().stream().filter(a -> a.isPending() && !a.expiresAt().isAfter(now)).toList();
+    }
+
+    // ---- decisions
+
+    @Override
+    public synchronized void insert(ActionRecord action) {
+        actions.put(action.actionId(), action);
+    }
+
+    @Override
+    public synchronized void update(ActionRecord action) {
+        if (actions.containsKey(action.actionId())) {
+            actions.put(action.actionId(), action);
+        }
+    }
+
+    @Override
+    public synchronized Optional<ActionRecord> actionOfRun(String runId) {
+        return actions.values().stream().filter(a -> a.runId().equals(runId)).max(OLDEST_ACTION_FIRST);
+    }
+
+    @Override
+    public synchronized List<ActionRecord> awaitingOutcome(int limit) {
+        return actions.values().stream().filter(a -> !a.isJudged()).sorted(OLDEST_ACTION_FIRST).limit(limit)
+                .toList();
+    }
+
+    @Override
+    public synchronized List<ActionRecord> actions(ProjectId project, String predictionId, String runId, int limit,
+                                                   Instant afterTime, String afterId) {
+        return actions.values().stream()
+                .filter(a -> a.project().equals(project))
+                .filter(a -> predictionId == null || predictionId.equals(a.predictionId()))
+                .filter(a -> runId == null || runId.equals(a.runId()))
+                .filter(a -> afterTime == null || a.decidedAt().isBefore(afterTime)
+                        || a.decidedAt().equals(afterTime) && a.actionId().compareTo(afterId) < 0)
+                .sorted(OLDEST_ACTION_FIRST.reversed()).limit(limit + 1L).toList();
+    }
+
+    // ---- kill switch
+
+    @Override
+    public synchronized Optional<AutonomySetting> autonomy(String scope) {
+        return Optional.ofNullable(autonomy.get(Objects.requireNonNull(scope)));
+    }
+
+    @Override
+    public synchronized void put(AutonomySetting setting) {
+        autonomy.put(setting.scope(), setting);
+    }
+}
