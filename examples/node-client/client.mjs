@@ -1,7 +1,10 @@
 // A CommandCenter client in Node.js, built only from the .proto files (no generated code):
 // follows health events, ingests samples (and a bad one), resends them, and lists them back.
 //
-//   npm ci && node client.mjs [--hub localhost:50051] [--project demo]
+//   npm ci && node client.mjs [--hub localhost:50051] [--project demo] [--token KEY]
+//
+// The key (an API key from `cc keys create`, or the hub's admin.key) comes from --token, else the
+// environment's CC_TOKEN; it is sent as `authorization: Bearer <key>` on every call.
 //
 // Prints one JSON object with what it saw, and exits 0 when the hub behaved as documented.
 import grpc from '@grpc/grpc-js';
@@ -15,6 +18,7 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all
   arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs, []));
 const hub = args.hub ?? 'localhost:50051';
 const project = args.project ?? 'node-demo';
+const token = args.token ?? process.env.CC_TOKEN ?? '';
 
 const definition = protoLoader.loadSync(
   ['commandcenter/v1/telemetry.proto', 'commandcenter/v1/events.proto'],
@@ -22,7 +26,12 @@ const definition = protoLoader.loadSync(
 const v1 = grpc.loadPackageDefinition(definition).commandcenter.v1;
 const telemetry = new v1.TelemetryService(hub, grpc.credentials.createInsecure());
 const events = new v1.EventService(hub, grpc.credentials.createInsecure());
-const metadata = () => { const m = new grpc.Metadata(); m.set('x-cc-project', project); return m; };
+const metadata = () => {
+  const m = new grpc.Metadata();
+  m.set('x-cc-project', project);
+  if (token) m.set('authorization', `Bearer ${token}`);
+  return m;
+};
 
 const now = Date.now();
 const ts = (ms) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });

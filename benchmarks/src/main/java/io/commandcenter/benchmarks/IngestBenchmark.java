@@ -186,8 +186,10 @@ public final class IngestBenchmark {
         HubSettings hubSettings = HubSettings.defaults(settings.dataDir(), 0).withDatabase(settings);
         hubSettings = hubSettings.withPredict(hubSettings.predict().withEnabled(engineOn));
         try (Hub hub = Hub.start(hubSettings, Clock.systemUTC())) {
-            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
-            ManagedChannel eventChannel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                    .intercept(HubCredentials.admin(hub)).build();
+            ManagedChannel eventChannel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                    .intercept(HubCredentials.admin(hub)).build();
             try {
                 Metadata headers = new Metadata();
                 headers.put(Metadata.Key.of("x-cc-project", Metadata.ASCII_STRING_MARSHALLER), "bench");

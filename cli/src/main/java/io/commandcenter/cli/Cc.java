@@ -10,6 +10,7 @@ import io.commandcenter.cli.command.EventsCommand;
 import io.commandcenter.cli.command.ModelsCommand;
 import io.commandcenter.cli.command.PredictionsCommand;
 import io.commandcenter.cli.command.IngestCommand;
+import io.commandcenter.cli.command.KeysCommand;
 import io.commandcenter.cli.command.RunsCommand;
 import io.commandcenter.cli.command.SamplesCommand;
 import io.commandcenter.cli.command.StatusCommand;
@@ -23,6 +24,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Reader;
+import java.nio.file.Path;
 
 /** {@code cc}: the CommandCenter command line. */
 @Command(name = "cc", mixinStandardHelpOptions = true, versionProvider = Cc.Version.class,
@@ -30,7 +32,8 @@ import java.io.Reader;
         subcommands = {StatusCommand.class, IngestCommand.class, SamplesCommand.class, EventsCommand.class,
                 PredictionsCommand.class, ModelsCommand.class, BacktestCommand.class, WorkflowsCommand.class,
                 RunsCommand.class, ApprovalsCommand.class, AutonomyCommand.class, ActionsCommand.class,
-                TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, CommandLine.HelpCommand.class})
+                TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, KeysCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Cc {
 
     @Option(names = "--hub", defaultValue = "${env:CC_HUB:-localhost:50051}", scope = CommandLine.ScopeType.INHERIT,
@@ -46,6 +49,11 @@ public final class Cc {
                     + "and workflow revisions (default: env USER when it is a login; otherwise nobody).")
     String user;
 
+    @Option(names = "--token", defaultValue = "${env:CC_TOKEN}", scope = CommandLine.ScopeType.INHERIT,
+            description = "API key to send (env CC_TOKEN; otherwise CC_TOKEN_FILE, $CC_DATA_DIR/admin.key, then"
+                    + " ./data/admin.key, where bin/hub keeps the administrator key it creates).")
+    String token;
+
     private final BufferedReader in;
     private final boolean interactive;
 
@@ -56,7 +64,8 @@ public final class Cc {
 
     /** Opens a connection to the hub named by the global options. */
     public HubConnection connect() {
-        return HubConnection.open(hub, project, HubConnection.user(user, System.getenv("USER")));
+        return HubConnection.open(hub, project, HubConnection.user(user, System.getenv("USER")),
+                Token.find(token, System.getenv(), Path.of("").toAbsolutePath()).orElse(null));
     }
 
     /** Where commands that ask questions read the answers (standard input, or what a test feeds). */

@@ -56,7 +56,7 @@ public final class Errors {
         return text.toString();
     }
 
-    /** 2: bad input; 3: hub unreachable or unavailable; 1: anything else. */
+    /** 2: bad input; 3: hub unreachable or unavailable; 4: not signed in or not allowed; 1: anything else. */
     public static int exitCode(Throwable e) {
         StatusRuntimeException status = statusOf(e);
         if (status == null) {
@@ -66,6 +66,7 @@ public final class Errors {
         return switch (status.getStatus().getCode()) {
             case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE -> 2;
             case UNAVAILABLE, DEADLINE_EXCEEDED -> 3;
+            case UNAUTHENTICATED, PERMISSION_DENIED -> 4;
             default -> 1;
         };
     }

@@ -15,6 +15,8 @@ public final class HubConnection implements AutoCloseable {
     static final Metadata.Key<String> PROJECT_HEADER = Metadata.Key.of("x-cc-project", Metadata.ASCII_STRING_MARSHALLER);
     /** The header declaring who acts: the hub records it on approvals, rejections, cancels and revisions. */
     static final Metadata.Key<String> USER_HEADER = Metadata.Key.of("x-cc-user", Metadata.ASCII_STRING_MARSHALLER);
+    /** The header carrying the API key. */
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     /** What the hub accepts in {@code x-cc-user}: a login or an e-mail address, at most 64 characters. */
     public static final Pattern USER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}");
 
@@ -36,7 +38,7 @@ public final class HubConnection implements AutoCloseable {
      * @throws IllegalArgumentException when the address is not host:port
      */
     public static HubConnection open(String address, String project) {
-        return open(address, project, null);
+        return open(address, project, null, null);
     }
 
     /**
@@ -44,9 +46,10 @@ public final class HubConnection implements AutoCloseable {
      * @param project the project, or {@code null}/empty for the hub's default
      * @param user    who acts (sent as {@code x-cc-user}), or {@code null} to send nobody; a value
      *                that is not a login ({@link #USER}) is not sent
+     * @param token   the API key every call carries ({@code authorization: Bearer}), or {@code null}
      * @throws IllegalArgumentException when the address is not host:port
      */
-    public static HubConnection open(String address, String project, String user) {
+    public static HubConnection open(String address, String project, String user, String token) {
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
             throw new IllegalArgumentException("--hub must be host:port, got '" + address + "'");
@@ -57,8 +60,14 @@ public final class HubConnection implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--hub must be host:port, got '" + address + "'");
         }
-        ManagedChannel channel = NettyChannelBuilder.forAddress(address.substring(0, colon), port).usePlaintext()
-                .maxInboundMessageSize(16 << 20).build();
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.substring(0, colon), port).usePlaintext()
+                .maxInboundMessageSize(16 << 20);
+        if (token != null && !token.isBlank()) {
+            Metadata credentials = new Metadata();
+            credentials.put(AUTHORIZATION, "Bearer " + token.strip());
+            builder.intercept(MetadataUtils.newAttachHeadersInterceptor(credentials));
+        }
+        ManagedChannel channel = builder.build();
         return new HubConnection(address, project == null || project.isBlank() ? null : project,
                 user == null || !USER.matcher(user.strip()).matches() ? null : user.strip(), channel);
     }

@@ -42,10 +42,18 @@ class CcTest {
     record Result(int exit, String out, String err) {
     }
 
+    static String token() {
+        try {
+            return Files.readString(hub.settings().security().adminKeyFile()).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static Result cc(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("--hub", "localhost:" + hub.grpcPort()));
+        List<String> all = new ArrayList<>(List.of("--hub", "localhost:" + hub.grpcPort(), "--token", token()));
         all.addAll(List.of(args));
         int exit = Cc.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
         return new Result(exit, out.toString(), err.toString());
@@ -206,7 +214,7 @@ class CcTest {
         Files.writeString(input, text);
 
         Result offline = offline("backtest", "--input", input.toString(), "--output", dir.resolve("offline.csv").toString());
-        Result viaHub = offline("--hub", "localhost:" + hub.grpcPort(), "backtest", "--input", input.toString(),
+        Result viaHub = offline("--hub", "localhost:" + hub.grpcPort(), "--token", token(), "backtest", "--input", input.toString(),
                 "--output", dir.resolve("hub.csv").toString());
 
         assertThat(offline.exit()).isZero();

@@ -28,11 +28,11 @@ class HubConnectionTest {
 
     @Test
     void aConnection_keepsOnlyAUserItCanSend() {
-        try (HubConnection c = HubConnection.open("localhost:1", "shop", "dora")) {
+        try (HubConnection c = HubConnection.open("localhost:1", "shop", "dora", null)) {
             assertThat(c.user()).isEqualTo("dora");
             assertThat(c.project()).isEqualTo("shop");
         }
-        try (HubConnection c = HubConnection.open("localhost:1", null, "not a login")) {
+        try (HubConnection c = HubConnection.open("localhost:1", null, "not a login", null)) {
             assertThat(c.user()).isNull();
         }
     }

@@ -149,7 +149,7 @@ class RemediateCliTest {
         assertThat(current.out()).isEqualTo(NOTIFY.replace("Tell the team.", "Tell the whole team."));
         assertThat(current.err()).contains("notify-only revision 2 of 2");
         assertThat(old.out()).isEqualTo(NOTIFY);
-        assertThat(old.err()).contains("revision 1 of 2").contains("by ana.lima");
+        assertThat(old.err()).contains("revision 1 of 2").contains("by ana.lima (key admin)");
         assertThat(list.out().lines()).hasSize(2);
         assertThat(list.out().lines().skip(1).findFirst().orElseThrow()).startsWith("notify-only")
                 .contains("prediction.created").contains("Tell the whole team.");
@@ -277,7 +277,7 @@ class RemediateCliTest {
 
             assertThat(running.out()).contains(id).containsPattern("RUNNING +train=(QUEUED|RUNNING)");
             assertThat(cancel.exit()).as(cancel.err()).isZero();
-            assertThat(cancel.out()).isEqualTo("run " + id + " is CANCELLED: cancelled by ops.bot: wrong model\n");
+            assertThat(cancel.out()).isEqualTo("run " + id + " is CANCELLED: cancelled by ops.bot (key admin): wrong model\n");
             WorkflowRun after = run(p, id);
             assertThat(after.getState()).isEqualTo(RunState.RUN_STATE_CANCELLED);
             assertThat(after.getNodes(0).getState()).isEqualTo(NodeState.NODE_STATE_CANCELLED);
@@ -381,19 +381,19 @@ class RemediateCliTest {
         assertThat(session.out()).contains("2 pending approvals; deciding as ana.lima")
                 .contains("approval " + first.getApprovalId()).contains("why asked").contains("would run     notifier.sendSlack")
                 .contains("Approve? [y/N/s(kip)] Reason (optional): ")
-                .contains("approved " + first.getApprovalId() + " by ana.lima: run " + first.getRunId())
+                .contains("approved " + first.getApprovalId() + " by ana.lima (key admin): run " + first.getRunId())
                 .contains("skipped " + second.getApprovalId());
         await().atMost(WAIT).until(() -> run(p, first.getRunId()).getState() == RunState.RUN_STATE_SUCCEEDED);
         assertThat(run(p, first.getRunId()).getMode()).isEqualTo("approved");
         assertThat(actions(p)).singleElement().satisfies(a -> {
             assertThat(a.getDecision()).isEqualTo("approved");
-            assertThat(a.getDecidedBy()).isEqualTo("ana.lima");
+            assertThat(a.getDecidedBy()).isEqualTo("ana.lima (key admin)");
             assertThat(a.getReason()).isEqualTo("looks right");
             assertThat(a.getRunId()).isEqualTo(first.getRunId());
             assertThat(a.getPredictionId()).isEqualTo(predictionId);
         });
         assertThat(cc("--project", p, "runs", "get", first.getRunId()).out())
-                .contains("decision     approved by ana.lima at ").contains(": looks right")
+                .contains("decision     approved by ana.lima (key admin) at ").contains(": looks right")
                 .contains("prediction   " + predictionId);
         // with the run over, the same dry run would now ask a person (the workflow's budget is no automatic run)
         assertThat(cc("--project", p, "workflows", "dry-run", "ask-first", "--prediction", predictionId).out())
@@ -415,12 +415,12 @@ class RemediateCliTest {
                 "--prompt");
         assertThat(reject.exit()).as(reject.err()).isZero();
         assertThat(reject.out()).contains("please answer y (approve), n (reject) or s (skip)")
-                .contains("rejected " + second.getApprovalId() + " by bob: maintenance window");
+                .contains("rejected " + second.getApprovalId() + " by bob (key admin): maintenance window");
         assertThat(run(p, second.getRunId()).getState()).isEqualTo(RunState.RUN_STATE_REJECTED);
         assertThat(actions(p)).filteredOn(a -> a.getRunId().equals(second.getRunId())).singleElement()
                 .satisfies(a -> {
                     assertThat(a.getDecision()).isEqualTo("rejected");
-                    assertThat(a.getDecidedBy()).isEqualTo("bob");
+                    assertThat(a.getDecidedBy()).isEqualTo("bob (key admin)");
                     assertThat(a.getReason()).isEqualTo("maintenance window");
                 });
         Result actionsTable = cc("--project", p, "actions", "list", "--prediction", predictionId);
@@ -433,13 +433,13 @@ class RemediateCliTest {
         // nothing is pending any more; the decided ones are listed by state
         assertThat(cc("--project", p, "approvals").out()).isEqualTo("no pending approvals\n");
         assertThat(approvals(p, "--state", "rejected")).extracting(Approval::getDecidedBy)
-                .containsExactly("bob");
+                .containsExactly("bob (key admin)");
         assertThat(cc("--project", p, "approvals", "list", "--state", "approved").out())
-                .contains(first.getApprovalId()).contains("APPROVED").contains("ana.lima: looks right");
+                .contains(first.getApprovalId()).contains("APPROVED").contains("ana.lima (key admin): looks right");
         Result shown = cc("--project", p, "approvals", "get", second.getApprovalId());
         assertThat(shown.exit()).as(shown.err()).isZero();
         assertThat(shown.out()).contains("approval " + second.getApprovalId()).contains("decided")
-                .contains("by bob: maintenance window");
+                .contains("by bob (key admin): maintenance window");
         Result decided = cc("--project", p, "approvals", "approve", second.getApprovalId());
         assertThat(decided.exit()).isEqualTo(2);
         assertThat(decided.err()).startsWith("cc: FAILED_PRECONDITION").contains("already rejected by bob");
@@ -462,7 +462,7 @@ class RemediateCliTest {
         assertThat(cancel.exit()).as(cancel.err()).isZero();
         assertThat(cancel.out()).startsWith("run " + approval.getRunId() + " is REJECTED");
         assertThat(approvals(p)).isEmpty();
-        assertThat(approvals(p, "--state", "rejected")).extracting(Approval::getDecidedBy).containsExactly("carol");
+        assertThat(approvals(p, "--state", "rejected")).extracting(Approval::getDecidedBy).containsExactly("carol (key admin)");
     }
 
     // ---- autonomy
@@ -484,19 +484,19 @@ class RemediateCliTest {
         assertThat(before.exit()).isZero();
         assertThat(before.out()).startsWith("automatic    yes");
         assertThat(pause.exit()).as(pause.err()).isZero();
-        assertThat(pause.out()).isEqualTo("automatic actions PAUSED in project " + p + " by carol: change freeze\n");
+        assertThat(pause.out()).isEqualTo("automatic actions PAUSED in project " + p + " by carol (key admin): change freeze\n");
         assertThat(paused.out()).startsWith("automatic    no").contains("project      PAUSED (" + p + ") since ")
-                .contains("by carol: change freeze");
+                .contains("by carol (key admin): change freeze");
         assertThat(pausedJson.getAutomatic()).isFalse();
         assertThat(pausedJson.getProject().getPaused()).isTrue();
         assertThat(pausedJson.getGlobal().getPaused()).isFalse();
         assertThat(otherProject.out()).startsWith("automatic    yes");
-        assertThat(resume.out()).isEqualTo("automatic actions resumed in project " + p + " by carol\n");
+        assertThat(resume.out()).isEqualTo("automatic actions resumed in project " + p + " by carol (key admin)\n");
         assertThat(resumed.out()).startsWith("automatic    yes").contains("project      running (" + p + ")");
 
         try {
             Result global = cc("--project", p, "--user", "carol", "autonomy", "pause", "--global", "--reason", "incident");
-            assertThat(global.out()).isEqualTo("automatic actions PAUSED for every project by carol: incident\n");
+            assertThat(global.out()).isEqualTo("automatic actions PAUSED for every project by carol (key admin): incident\n");
             assertThat(cc("--project", other, "autonomy").out()).startsWith("automatic    no")
                     .contains("global       PAUSED since");
         } finally {

@@ -58,6 +58,15 @@ final class SharedHub implements BeforeAllCallback {
         return started.hub;
     }
 
+    /** The administrator key the shared hub wrote on start. */
+    static String adminToken() {
+        try {
+            return Files.readString(hub().settings().security().adminKeyFile()).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Path dir() {
         return started.dir;
     }
@@ -80,7 +89,22 @@ final class SharedHub implements BeforeAllCallback {
 
     /** Runs a command line writing into the given writers (a test may read them while it runs). */
     static int run(BufferedReader in, StringWriter out, StringWriter err, String... args) {
+        return runAs(adminToken(), in, out, err, args);
+    }
+
+    /** A command line sending {@code token} (or no credentials at all when it is null). */
+    static Result ccAs(String token, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = runAs(token, new BufferedReader(new StringReader("")), out, err, args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private static int runAs(String token, BufferedReader in, StringWriter out, StringWriter err, String... args) {
         List<String> all = new ArrayList<>(List.of("--hub", "localhost:" + hub().grpcPort()));
+        if (token != null) {
+            all.addAll(List.of("--token", token));
+        }
         all.addAll(List.of(args));
         return Cc.run(all.toArray(String[]::new), in, new PrintWriter(out, true), new PrintWriter(err, true));
     }

@@ -71,7 +71,11 @@ final class TestAgent implements AutoCloseable {
 
     /** Connects an agent of {@code type} offering {@code action}, serving {@code project} only. */
     static TestAgent connect(int port, String project, String type, String action) {
-        return new TestAgent(NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build(), project, type,
+        io.grpc.Metadata credentials = new io.grpc.Metadata();
+        credentials.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + SharedHub.adminToken());
+        return new TestAgent(NettyChannelBuilder.forAddress("localhost", port).usePlaintext()
+                .intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(credentials)).build(), project, type,
                 action, 4);
     }
 

@@ -27,7 +27,15 @@ final class HubClient implements AutoCloseable {
     static final int GRPC_PORT = Integer.getInteger("it.grpc.port", 15051);
     static final int HTTP_PORT = Integer.getInteger("it.http.port", 19080);
 
-    final ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", GRPC_PORT).usePlaintext().build();
+    static final AdminKey ADMIN = AdminKey.ofItServer();
+
+    final ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", GRPC_PORT).usePlaintext()
+            .intercept(ADMIN.interceptor()).build();
+
+    /** A request to the hub with the administrator key. */
+    static HttpRequest.Builder authorized(URI uri) {
+        return HttpRequest.newBuilder(uri).header("Authorization", ADMIN.header());
+    }
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -75,8 +83,7 @@ final class HubClient implements AutoCloseable {
     HttpResponse<String> get(String pathAndQuery, String project) throws Exception {
         URI uri = pathAndQuery.startsWith("/api") ? base.resolve(pathAndQuery.substring(1))
                 : URI.create("http://localhost:" + HTTP_PORT + pathAndQuery);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request = authorized(uri).timeout(Duration.ofSeconds(30));
         if (project != null) {
             request.header("X-CC-Project", project);
         }

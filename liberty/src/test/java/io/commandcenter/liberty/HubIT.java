@@ -93,6 +93,78 @@ class HubIT {
         return requests;
     }
 
+    /** Every REST endpoint: method, path (ids that need not exist), and the role that may call it. */
+    static final List<String[]> ENDPOINTS = List.of(
+            new String[]{"GET", "api/samples", "viewer"}, new String[]{"GET", "api/events?pattern=hub.health.*", "viewer"},
+            new String[]{"POST", "api/predict", "viewer"}, new String[]{"GET", "api/predictions", "viewer"},
+            new String[]{"GET", "api/predictions/p-1", "viewer"}, new String[]{"GET", "api/workflows", "viewer"},
+            new String[]{"GET", "api/workflows/w", "viewer"}, new String[]{"PUT", "api/workflows", "admin"},
+            new String[]{"POST", "api/workflows/w/dry-run", "viewer"},
+            new String[]{"POST", "api/workflows/w/trigger", "operator"}, new String[]{"GET", "api/runs", "viewer"},
+            new String[]{"GET", "api/runs/r-1", "viewer"}, new String[]{"POST", "api/runs/r-1/cancel", "operator"},
+            new String[]{"GET", "api/approvals", "viewer"}, new String[]{"GET", "api/approvals/a-1", "viewer"},
+            new String[]{"POST", "api/approvals/a-1/approve", "operator"},
+            new String[]{"POST", "api/approvals/a-1/reject", "operator"}, new String[]{"GET", "api/autonomy", "viewer"},
+            new String[]{"PUT", "api/autonomy", "operator"}, new String[]{"GET", "api/prediction-actions", "viewer"});
+
+    /** The status of one endpoint called with {@code authorization} (none when null) in {@code project}. */
+    int status(String[] endpoint, String authorization, String project) throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(client.base.resolve(endpoint[1]))
+                .timeout(java.time.Duration.ofSeconds(30)).header("X-CC-Project", project)
+                .header("Content-Type", "application/json")
+                .method(endpoint[0], endpoint[0].equals("GET") ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString("{}"));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        if (endpoint[1].startsWith("api/events")) {
+            // a stream that would stay open: only its first answer matters
+            return client.http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+        return client.http.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    @Test
+    void everyRestEndpoint_needsAKey_andEachRoleGetsExactlyWhatTheTableSays() throws Exception {
+        String p = project();
+        var keys = io.commandcenter.proto.v1.KeyServiceGrpc.newBlockingStub(client.channel);
+        java.util.Map<String, String> tokens = new java.util.LinkedHashMap<>();
+        for (String role : List.of("viewer", "operator", "admin")) {
+            tokens.put(role, "Bearer " + keys.createKey(io.commandcenter.proto.v1.CreateKeyRequest.newBuilder()
+                    .setName("it-" + role).setProjectId(p).setRole(io.commandcenter.proto.v1.KeyRole.valueOf(
+                            "KEY_ROLE_" + role.toUpperCase(java.util.Locale.ROOT))).build()).getToken());
+        }
+        java.util.Map<String, Integer> rank = java.util.Map.of("viewer", 0, "operator", 1, "admin", 2);
+
+        for (String[] endpoint : ENDPOINTS) {
+            if (endpoint[1].startsWith("api/events")) {
+                continue; // a permitted stream stays open; it is checked without a key below
+            }
+            assertThat(status(endpoint, null, p)).as(endpoint[0] + " " + endpoint[1] + " without a key").isEqualTo(401);
+            for (var role : tokens.entrySet()) {
+                int code = status(endpoint, role.getValue(), p);
+                boolean allowed = rank.get(role.getKey()) >= rank.get(endpoint[2]);
+                if (allowed) {
+                    assertThat(code).as(role.getKey() + " " + endpoint[0] + " " + endpoint[1]).isNotIn(401, 403);
+                } else {
+                    assertThat(code).as(role.getKey() + " " + endpoint[0] + " " + endpoint[1]).isEqualTo(403);
+                }
+            }
+            assertThat(status(endpoint, tokens.get("admin"), project())).as("another project")
+                    .isEqualTo(403);
+        }
+        assertThat(status(ENDPOINTS.get(1), null, p)).as("SSE without a key").isEqualTo(401);
+        HttpResponse<String> denied = client.http.send(java.net.http.HttpRequest.newBuilder(
+                client.base.resolve("api/runs")).header("Authorization", "Bearer cck_0000000000000000_"
+                        + "x".repeat(43)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(denied.statusCode()).isEqualTo(401);
+        assertThat(denied.body()).contains("\"status\":\"UNAUTHENTICATED\"").contains("CREDENTIALS_INVALID")
+                .doesNotContain("x".repeat(43));
+        assertThat(client.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:"
+                + HubClient.HTTP_PORT + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("health needs no key").isEqualTo(200);
+    }
+
     @Test
     void health_isUp_andReportsTheHub() throws Exception {
         HttpResponse<String> ready = client.get("/health/ready", null);
@@ -243,7 +315,7 @@ class HubIT {
         String project = project();
         String other = project();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        HttpRequest request = HttpRequest.newBuilder(client.base.resolve("api/events?pattern=hub.health.*&project="
+        HttpRequest request = HubClient.authorized(client.base.resolve("api/events?pattern=hub.health.*&project="
                         + project))
                 .header("Accept", "text/event-stream").build();
         HttpResponse<InputStream> response = client.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -305,11 +377,11 @@ class HubIT {
         assertThat(client.get("/api/predictions/" + id, project).body()).contains(id);
         assertThat(client.get("/api/predictions/" + id, project()).statusCode()).isEqualTo(404);
 
-        HttpResponse<String> onDemand = client.http.send(HttpRequest.newBuilder(client.base.resolve("api/predict"))
+        HttpResponse<String> onDemand = client.http.send(HubClient.authorized(client.base.resolve("api/predict"))
                 .header("X-CC-Project", project).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"entity\":{\"kind\":\"service\",\"id\":\"payments\"}}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> bad = client.http.send(HttpRequest.newBuilder(client.base.resolve("api/predict"))
+        HttpResponse<String> bad = client.http.send(HubClient.authorized(client.base.resolve("api/predict"))
                 .header("X-CC-Project", project).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"entity\":{\"kind\":\"service\"}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -327,7 +399,7 @@ class HubIT {
         run(client, 300, "npm", "ci", "--no-audit", "--no-fund");
 
         String output = run(client, 120, "node", "client.mjs", "--hub", "localhost:" + HubClient.GRPC_PORT,
-                "--project", project());
+                "--project", project(), "--token", HubClient.ADMIN.token());
 
         assertThat(output).contains("\"accepted\":3").contains("\"duplicates\":3")
                 .contains("\"rejectedCode\":\"INVALID_ARGUMENT\"").contains("health_sample.latency_ms")

@@ -49,18 +49,22 @@ final class HubProcess {
     final Path dir;
     final Path console;
     final Process process;
+    final AdminKey admin;
     final ManagedChannel channel;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private HubProcess(String hubId, int httpPort, int grpcPort, Path dir, Path console, Process process) {
+    private HubProcess(String hubId, int httpPort, int grpcPort, Path dir, Path dataDir, Path console,
+                       Process process) {
         this.hubId = hubId;
         this.httpPort = httpPort;
         this.grpcPort = grpcPort;
         this.dir = dir;
         this.console = console;
         this.process = process;
-        this.channel = NettyChannelBuilder.forAddress("localhost", grpcPort).usePlaintext().build();
+        this.admin = new AdminKey(dataDir.resolve("admin.key"));
+        this.channel = NettyChannelBuilder.forAddress("localhost", grpcPort).usePlaintext()
+                .intercept(admin.interceptor()).build();
     }
 
     /**
@@ -85,7 +89,8 @@ final class HubProcess {
         environment.keySet().removeIf(k -> k.startsWith("CC_") || k.startsWith("WLP_") || k.equals("JVM_ARGS"));
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         environment.putAll(env);
-        return new HubProcess(hubId, http, grpc, dir, console, builder.start());
+        return new HubProcess(hubId, http, grpc, dir, Path.of(env.getOrDefault("CC_DATA_DIR", dir.resolve("data").toString())),
+                console, builder.start());
     }
 
     private static void requireFree(int port, String hubId) {

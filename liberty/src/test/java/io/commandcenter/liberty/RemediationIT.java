@@ -157,7 +157,7 @@ class RemediationIT {
                         assertThat(v.getDescription()).contains("line 13");
                     });
                 });
-        HttpResponse<String> rest = client.http.send(HttpRequest.newBuilder(client.base.resolve("api/workflows"))
+        HttpResponse<String> rest = client.http.send(HubClient.authorized(client.base.resolve("api/workflows"))
                 .header("Content-Type", "application/yaml").header("X-CC-Project", DEMO_PROJECT)
                 .PUT(HttpRequest.BodyPublishers.ofString("name: x\ntrigger: {on: [prediction.created]}\nnodes: []\n"))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -226,7 +226,7 @@ class RemediationIT {
         assertThat(waiting.getState()).isEqualTo(RunState.RUN_STATE_AWAITING_APPROVAL);
         assertThat(waiting.getNodesList()).allSatisfy(n -> assertThat(n.getTaskId()).isEmpty());
 
-        HttpResponse<String> approved = client.http.send(HttpRequest.newBuilder(
+        HttpResponse<String> approved = client.http.send(HubClient.authorized(
                         client.base.resolve("api/approvals/" + approval.getApprovalId() + "/approve"))
                 .header("X-CC-Project", DEMO_PROJECT).header("X-CC-User", OPERATOR)
                 .header("Content-Type", "application/json")
@@ -244,10 +244,10 @@ class RemediationIT {
         assertThat(run[0].getNodes(0).getOutputJson()).contains("payments");
         PredictionAction decided = action(DEMO_PROJECT, run[0]).orElseThrow();
         assertThat(decided.getDecision()).isEqualTo("approved");
-        assertThat(decided.getDecidedBy()).isEqualTo(OPERATOR);
+        assertThat(decided.getDecidedBy()).isEqualTo(OPERATOR + " (key admin)");
         assertThat(decided.getReason()).isEqualTo("memory climbing, restart it");
         // the same approval cannot be decided twice
-        HttpResponse<String> again = client.http.send(HttpRequest.newBuilder(
+        HttpResponse<String> again = client.http.send(HubClient.authorized(
                         client.base.resolve("api/approvals/" + approval.getApprovalId() + "/reject"))
                 .header("X-CC-Project", DEMO_PROJECT).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"too late\"}")).build(),
@@ -285,7 +285,7 @@ class RemediationIT {
         });
         PredictionAction no = action(rejecting, rejected).orElseThrow();
         assertThat(no.getDecision()).isEqualTo("rejected");
-        assertThat(no.getDecidedBy()).isEqualTo(OPERATOR);
+        assertThat(no.getDecidedBy()).isEqualTo(OPERATOR + " (key admin)");
 
         Approval expired = awaitApproval(expiring, ApprovalState.APPROVAL_STATE_EXPIRED);
         WorkflowRun lapsed = remediate(expiring).getWorkflowRun(GetWorkflowRunRequest.newBuilder()

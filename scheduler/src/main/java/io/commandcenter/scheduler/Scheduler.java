@@ -355,13 +355,20 @@ public final class Scheduler implements AutoCloseable {
      * Connects an agent to this hub: registers it (superseding an earlier session of the same
      * agent anywhere, keeping its leases) and starts delivering assignments to the listener.
      *
-     * @throws CommandCenterException UNAVAILABLE
+     * @throws CommandCenterException UNAVAILABLE; PERMISSION_DENIED {@code AGENT_ID_TAKEN} when the id
+     *                                belongs to another owner (see {@link AgentRegistration#owner()})
      */
     public AgentConnection connect(AgentRegistration registration, AgentListener listener) {
         checkOpen();
         String session = newId("s");
         Registered registered = state.pool(registration.agentType(), config, new PoolOps.Register(registration,
                 settings.hubId(), state.peerId(), session, now()));
+        if (registered.taken()) {
+            throw CommandCenterException.permissionDenied("AGENT_ID_TAKEN", "register.agent_id: agent "
+                    + registration.agentType() + "/" + registration.agentId()
+                    + " was registered with another credential; an agent id belongs to the credential that first"
+                    + " registered it");
+        }
         AgentConnection connection = new AgentConnection(this, registration, session, listener,
                 registered.heldLeases());
         agents.add(connection);

@@ -75,7 +75,8 @@ public final class PredictBenchmark {
                             observer.onCompleted();
                         })).build())
                 .build().start();
-        ManagedChannel hubChannel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext().build();
+        ManagedChannel hubChannel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext()
+                .intercept(io.commandcenter.benchmarks.HubCredentials.admin(hub)).build();
         ManagedChannel echoChannel = NettyChannelBuilder.forAddress("127.0.0.1", echo.getPort()).usePlaintext().build();
         try {
             ModelKey key = hub.registry().resolve(ProjectId.of("default"), "service_health", "");

@@ -61,6 +61,16 @@ public final class CommandCenterException extends RuntimeException {
         return new CommandCenterException(ErrorKind.EXHAUSTED, reason, message);
     }
 
+    /** The caller did not prove who it is; the message says what to send, never what was sent. */
+    public static CommandCenterException unauthenticated(String reason, String message) {
+        return new CommandCenterException(ErrorKind.UNAUTHENTICATED, reason, message);
+    }
+
+    /** The caller may not do this; the message names the permission, never data of the refused project. */
+    public static CommandCenterException permissionDenied(String reason, String message) {
+        return new CommandCenterException(ErrorKind.PERMISSION_DENIED, reason, message);
+    }
+
     public static CommandCenterException unavailable(String reason, String message, Throwable cause) {
         return new CommandCenterException(ErrorKind.UNAVAILABLE, reason, message, Map.of(), List.of(), cause);
     }

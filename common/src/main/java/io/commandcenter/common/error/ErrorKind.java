@@ -19,5 +19,9 @@ public enum ErrorKind {
     /** A limit was reached (streams, subscribers, queue length, sizes). */
     EXHAUSTED,
     /** A dependency (database, shared state) failed or the service is stopping; retrying later may succeed. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /** The caller did not prove who it is: no credentials, or credentials that are unknown, expired or revoked. */
+    UNAUTHENTICATED,
+    /** The caller is known but may not do this (its role, or a project its key does not cover). */
+    PERMISSION_DENIED
 }

@@ -74,7 +74,7 @@ public final class HubAgents implements AutoCloseable {
         });
         executors.add(executor);
         AgentRegistration registration = new AgentRegistration(type + ":" + hubId, type, actions,
-                Map.of("builtin", "true"), capacity, Set.of(AgentRegistration.ALL_PROJECTS));
+                Map.of("builtin", "true"), capacity, Set.of(AgentRegistration.ALL_PROJECTS), AgentRegistration.HUB_OWNER);
         agents.add(BuiltInAgent.start(scheduler, registration, work -> run(body, work), executor, timer));
     }
 

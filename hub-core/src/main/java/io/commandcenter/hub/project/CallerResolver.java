@@ -1,14 +1,19 @@
 package io.commandcenter.hub.project;
 
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.security.Authenticator;
+import io.commandcenter.hub.security.Permission;
+import io.commandcenter.hub.security.Principal;
+import io.commandcenter.hub.security.Role;
 
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * The one seam where a request becomes a {@link Caller}: the gRPC interceptor and the HTTP filter
- * both call it with the request's headers. Authentication plugs in here by wrapping or replacing
- * the resolver, so both transports change together.
+ * both call it with the permission the call needs (the access table) and the request's headers, so
+ * both transports authenticate, authorize and scope a call the same way.
  */
 @FunctionalInterface
 public interface CallerResolver {
@@ -17,9 +22,9 @@ public interface CallerResolver {
     String PROJECT_HEADER = "x-cc-project";
 
     /**
-     * The header in which a client declares who is acting ({@code cc} sends {@code $USER}): recorded
-     * as the principal of approvals, rejections, cancels and workflow revisions. Declared, not
-     * proven — authentication, when it plugs in, replaces it with the authenticated identity.
+     * The header in which a client declares who is acting on its behalf ({@code cc} sends
+     * {@code $USER}): recorded with the key that vouched for it ({@code ana (key ops)}). Declared,
+     * not proven; the key is.
      */
     String USER_HEADER = "x-cc-user";
 
@@ -27,32 +32,84 @@ public interface CallerResolver {
     Pattern USER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}");
 
     /**
-     * Resolves the caller of a request.
+     * Resolves the caller of a request that needs {@code required}.
      *
      * @param header reads a request header by lowercase name; {@code null} when absent
-     * @throws io.commandcenter.common.error.CommandCenterException INVALID ({@code INVALID_PROJECT}) when the
-     *         project header is malformed
+     * @throws CommandCenterException UNAUTHENTICATED (no or bad credentials), PERMISSION_DENIED
+     *         ({@code ROLE_FORBIDS}: the role lacks the permission; {@code PROJECT_FORBIDDEN}: the
+     *         credentials do not cover the project asked for — nothing is said of that project),
+     *         INVALID ({@code INVALID_PROJECT}, {@code INVALID_USER}) for malformed headers
      */
-    Caller resolve(Function<String, String> header);
+    Caller resolve(Permission required, Function<String, String> header);
 
     /**
-     * Scopes calls to the project in {@link #PROJECT_HEADER}, or to {@code defaultProject}; the
-     * principal is the {@link #USER_HEADER} when present, {@code anonymous} otherwise.
+     * Authenticated calls: the credentials ({@link Authenticator}) must allow {@code required} and
+     * cover the project named in {@link #PROJECT_HEADER}; without that header a call is scoped to
+     * its key's project, or to {@code defaultProject} for a key of every project. Public calls
+     * (health, reflection) need nothing.
      */
-    static CallerResolver projectHeader(ProjectId defaultProject) {
-        return header -> {
-            String value = header.apply(PROJECT_HEADER);
-            ProjectId project = value == null || value.isEmpty() ? defaultProject : ProjectId.of(value.trim());
-            String user = header.apply(USER_HEADER);
-            if (user == null || user.isBlank()) {
-                return new Caller(project, "anonymous");
+    static CallerResolver authenticating(Authenticator authenticator, ProjectId defaultProject) {
+        return (required, header) -> {
+            if (required == Permission.PUBLIC) {
+                return new Caller(project(header, defaultProject), anonymous());
             }
-            user = user.strip();
-            if (!USER.matcher(user).matches()) {
-                throw CommandCenterException.invalid("INVALID_USER", USER_HEADER, "the " + USER_HEADER
-                        + " header must be a login or e-mail address of at most 64 characters (letters, digits, . _ @ + -)");
+            Principal who = authenticator.authenticate(header.apply(Authenticator.HEADER));
+            if (!who.role().allows(required)) {
+                throw CommandCenterException.permissionDenied("ROLE_FORBIDS", "the role " + who.role().wireName()
+                        + " may not do this (it needs " + required.name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                        + ")");
             }
-            return new Caller(project, user);
+            ProjectId project = project(header, who.projectScope().orElse(defaultProject));
+            if (!who.covers(project)) {
+                throw CommandCenterException.permissionDenied("PROJECT_FORBIDDEN", "these credentials do not cover"
+                        + " the project asked for");
+            }
+            return new Caller(project, who, actor(who.name(), header));
         };
+    }
+
+    /**
+     * No authentication: every call is an administrator of every project, scoped by
+     * {@link #PROJECT_HEADER} or to {@code defaultProject}. For a hub that listens on loopback only
+     * and was told so ({@code cc.auth=off}), and for tests of a single component.
+     */
+    static CallerResolver unauthenticated(ProjectId defaultProject) {
+        Principal everyone = new Principal("anonymous", Role.ADMIN, null, "none");
+        return (required, header) -> {
+            ProjectId project = project(header, defaultProject);
+            String user = declaredUser(header);
+            return new Caller(project, everyone, user == null ? everyone.name() : user);
+        };
+    }
+
+    private static Principal anonymous() {
+        return new Principal("anonymous", Role.VIEWER, null, "none");
+    }
+
+    private static ProjectId project(Function<String, String> header, ProjectId fallback) {
+        String value = header.apply(PROJECT_HEADER);
+        return value == null || value.isEmpty() ? fallback : ProjectId.of(value.trim());
+    }
+
+    /** The actor: the principal, or the declared user and the principal that vouched for it. */
+    private static String actor(String principal, Function<String, String> header) {
+        String user = declaredUser(header);
+        return user == null || user.equals(principal) ? principal : user + " (key " + principal + ")";
+    }
+
+    /**
+     * @throws CommandCenterException INVALID ({@code INVALID_USER}) naming {@link #USER_HEADER}
+     */
+    private static String declaredUser(Function<String, String> header) {
+        String user = header.apply(USER_HEADER);
+        if (user == null || user.isBlank()) {
+            return null;
+        }
+        user = user.strip();
+        if (!USER.matcher(user).matches()) {
+            throw CommandCenterException.invalid("INVALID_USER", USER_HEADER, "the " + USER_HEADER
+                    + " header must be a login or e-mail address of at most 64 characters (letters, digits, . _ @ + -)");
+        }
+        return user;
     }
 }

@@ -23,6 +23,11 @@ public record ProjectId(String value) {
         return new ProjectId(value);
     }
 
+    /** Whether {@code value} is a project id. */
+    public static boolean isValid(String value) {
+        return value != null && FORM.matcher(value).matches();
+    }
+
     private static String abbreviate(String value) {
         if (value == null) {
             return "";

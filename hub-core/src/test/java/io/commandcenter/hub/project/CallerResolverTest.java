@@ -1,39 +1,152 @@
 package io.commandcenter.hub.project;
 
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.hub.security.Authenticator;
+import io.commandcenter.hub.security.InMemoryKeyStore;
+import io.commandcenter.hub.security.Keys;
+import io.commandcenter.hub.security.Permission;
+import io.commandcenter.hub.security.Principal;
+import io.commandcenter.hub.security.Role;
+import io.commandcenter.hub.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class CallerResolverTest {
-    final CallerResolver resolver = CallerResolver.projectHeader(ProjectId.of("default"));
+    static final ProjectId DEFAULT = ProjectId.of("default");
+    final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T09:00:00Z"));
+    final InMemoryKeyStore store = new InMemoryKeyStore();
+    final Authenticator auth = new Authenticator(store, clock, Duration.ZERO, List.of());
+    final Keys keys = new Keys(store, auth, new SecureRandom(), clock);
+    final Principal root = new Principal("root", Role.ADMIN, null, "boot");
+    final CallerResolver resolver = CallerResolver.authenticating(auth, DEFAULT);
 
-    Caller resolve(Map<String, String> headers) {
-        return resolver.resolve(headers::get);
+    String token(ProjectId project, Role role, String name) {
+        return keys.create(project, role, name, null, root).token();
     }
 
-    @Test
-    void noHeaders_defaultProject_anonymous() {
-        assertThat(resolve(Map.of())).isEqualTo(new Caller(ProjectId.of("default"), "anonymous"));
-    }
-
-    @Test
-    void declaredUser_becomesThePrincipal() {
-        Caller c = resolve(Map.of("x-cc-project", "shop", "x-cc-user", " ana.lima@example.com "));
-        assertThat(c).isEqualTo(new Caller(ProjectId.of("shop"), "ana.lima@example.com"));
-    }
-
-    @Test
-    void aUserThatIsNotALogin_isRefusedOnItsHeader() {
-        for (String bad : new String[]{"ana lima", "-rf", "a".repeat(65), "ana\u0000", "<script>"}) {
-            assertThatThrownBy(() -> resolve(Map.of("x-cc-user", bad)))
-                    .as(bad).isInstanceOfSatisfying(CommandCenterException.class, e -> {
-                        assertThat(e.reason()).isEqualTo("INVALID_USER");
-                        assertThat(e.violations()).extracting(v -> v.field()).containsExactly("x-cc-user");
-                    });
+    Caller resolve(Permission required, String token, String... headers) {
+        Map<String, String> h = new HashMap<>();
+        if (token != null) {
+            h.put("authorization", "Bearer " + token);
         }
+        for (int i = 0; i < headers.length; i += 2) {
+            h.put(headers[i], headers[i + 1]);
+        }
+        return resolver.resolve(required, h::get);
+    }
+
+    CommandCenterException refused(Runnable call) {
+        CommandCenterException e = catchThrowableOfType(CommandCenterException.class, call::run);
+        assertThat(e).as("refused").isNotNull();
+        return e;
+    }
+
+    @Test
+    void aProjectKey_isScopedToItsProject_evenWithoutAHeader() {
+        String shopViewer = token(ProjectId.of("shop"), Role.VIEWER, "shop-viewer");
+
+        Caller c = resolve(Permission.READ, shopViewer);
+
+        assertThat(c.project()).isEqualTo(ProjectId.of("shop"));
+        assertThat(c.principal()).isEqualTo("shop-viewer");
+        assertThat(c.role()).isEqualTo(Role.VIEWER);
+    }
+
+    @Test
+    void aProjectKey_isRefusedAnotherProject_withoutSayingAnythingOfIt() {
+        String shopViewer = token(ProjectId.of("shop"), Role.VIEWER, "shop-viewer");
+
+        CommandCenterException e = refused(() -> resolve(Permission.READ, shopViewer, "x-cc-project", "bank"));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+        assertThat(e.reason()).isEqualTo("PROJECT_FORBIDDEN");
+        assertThat(e.getMessage()).doesNotContain("bank");
+    }
+
+    @Test
+    void aKeyForEveryProject_goesWhereTheHeaderSays_orToTheDefault() {
+        String admin = token(null, Role.ADMIN, "ops");
+
+        assertThat(resolve(Permission.ADMINISTER, admin).project()).isEqualTo(DEFAULT);
+        assertThat(resolve(Permission.ADMINISTER, admin, "x-cc-project", "bank").project()).isEqualTo(ProjectId.of("bank"));
+    }
+
+    @Test
+    void eachRole_getsExactlyItsPermissions() {
+        for (Role role : Role.values()) {
+            String t = token(null, role, "as-" + role.wireName());
+            for (Permission p : Permission.values()) {
+                if (p == Permission.PUBLIC) {
+                    continue; // public calls do not look at credentials (withoutCredentials_onlyPublicCallsPass)
+                }
+                if (role.allows(p)) {
+                    assertThat(resolve(p, t).role()).isEqualTo(role);
+                } else {
+                    CommandCenterException e = refused(() -> resolve(p, t));
+                    assertThat(e.kind()).as(role + " " + p).isEqualTo(ErrorKind.PERMISSION_DENIED);
+                    assertThat(e.reason()).isEqualTo("ROLE_FORBIDS");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theRolesTable_isTheIssues() {
+        assertThat(Role.VIEWER.permissions()).containsExactly(Permission.PUBLIC, Permission.READ);
+        assertThat(Role.OPERATOR.permissions()).containsExactly(Permission.PUBLIC, Permission.READ, Permission.INGEST,
+                Permission.DECIDE);
+        assertThat(Role.ADMIN.permissions()).containsExactly(Permission.values());
+        assertThat(Role.AGENT.permissions()).containsExactly(Permission.PUBLIC, Permission.INGEST,
+                Permission.RUN_AGENT);
+    }
+
+    @Test
+    void withoutCredentials_onlyPublicCallsPass() {
+        assertThat(resolve(Permission.PUBLIC, null).principal()).isEqualTo("anonymous");
+        assertThat(refused(() -> resolve(Permission.READ, null)).kind()).isEqualTo(ErrorKind.UNAUTHENTICATED);
+    }
+
+    @Test
+    void aDeclaredUser_isRecordedWithTheKeyThatVouchedForIt() {
+        String ops = token(null, Role.OPERATOR, "ops-team");
+
+        assertThat(resolve(Permission.DECIDE, ops, "x-cc-user", " ana.lima@example.com ").principal())
+                .isEqualTo("ana.lima@example.com (key ops-team)");
+        assertThat(resolve(Permission.DECIDE, ops, "x-cc-user", "ops-team").principal()).isEqualTo("ops-team");
+    }
+
+    @Test
+    void malformedHeaders_areInvalid_namingTheHeader() {
+        String ops = token(null, Role.OPERATOR, "ops");
+
+        for (String bad : new String[] {"ana lima", "x".repeat(65), "-ana", "ana;rm"}) {
+            CommandCenterException e = refused(() -> resolve(Permission.READ, ops, "x-cc-user", bad));
+            assertThat(e.kind()).isEqualTo(ErrorKind.INVALID);
+            assertThat(e.violations()).extracting(v -> v.field()).containsExactly("x-cc-user");
+        }
+        CommandCenterException project = refused(() -> resolve(Permission.READ, ops, "x-cc-project", "Not Valid"));
+        assertThat(project.violations()).extracting(v -> v.field()).containsExactly("x-cc-project");
+    }
+
+    @Test
+    void unauthenticated_makesEveryCallerAnAdministratorOfEveryProject() {
+        CallerResolver open = CallerResolver.unauthenticated(DEFAULT);
+
+        Caller c = open.resolve(Permission.ADMINISTER, Map.of("x-cc-project", "shop", "x-cc-user", "ana")::get);
+
+        assertThat(c.project()).isEqualTo(ProjectId.of("shop"));
+        assertThat(c.principal()).isEqualTo("ana");
+        assertThat(c.role()).isEqualTo(Role.ADMIN);
+        assertThat(c.who().allProjects()).isTrue();
     }
 }

@@ -36,6 +36,7 @@ import io.commandcenter.hub.remediate.WorkflowCatalog;
 import io.commandcenter.hub.remediate.grpc.BusRemediationEvents;
 import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
 import io.commandcenter.hub.remediate.sql.JpaRemediationStore;
+import io.commandcenter.hub.security.grpc.KeyGrpcService;
 import io.commandcenter.hub.telemetry.IngestPipeline;
 import io.commandcenter.hub.telemetry.RecordRules;
 import io.commandcenter.hub.telemetry.SampleListing;
@@ -123,7 +124,8 @@ public final class Hub implements AutoCloseable {
                     settings.ingestBatchSize(), settings.ingestMaxStreams() * settings.ingestWindow() + 1024).start();
             SampleListing listing = new SampleListing(store);
             RecordRules rules = new RecordRules(clock, settings.maxFutureSkew());
-            CallerResolver resolver = CallerResolver.projectHeader(settings.defaultProject());
+            Access access = Access.start(settings, database, clock);
+            CallerResolver resolver = access.resolver();
 
             backend = new OnnxBackend();
             ModelRegistry registry = new ModelRegistry(new JpaModelRepository(database), backend,
@@ -157,8 +159,8 @@ public final class Hub implements AutoCloseable {
                         clock);
             }
 
-            GrpcServerHost grpc = GrpcServerHost.start(settings.grpcHost(), settings.grpcPort(),
-                    settings.maxInboundMessageBytes(), settings.flowControlWindowBytes(),
+            GrpcServerHost grpc = GrpcServerHost.start(settings.grpc().host(), settings.grpc().port(),
+                    settings.grpc().maxInboundMessageBytes(), settings.grpc().flowControlWindowBytes(),
                     new CallerInterceptor(resolver, new SecureRandom()),
                     List.of(new TelemetryGrpcService(pipeline, listing, rules, settings.ingestWindow(),
                                     settings.ingestMaxStreams()),
@@ -166,9 +168,12 @@ public final class Hub implements AutoCloseable {
                             predictApi,
                             new ModelRegistryGrpcService(registry),
                             mesh.grpcService(),
-                            remediateApi));
-            LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC port {2,number,#}, database {3}, default project {4}",
-                    settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), grpc.port(),
+                            remediateApi,
+                            new KeyGrpcService(access.keys())));
+            LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC on {2}:{3,number,#}{4}, database {5}, default"
+                            + " project {6}", settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                    settings.grpc().host(), grpc.port(), Access.isLoopback(settings.grpc().host())
+                            ? " (loopback only: set cc.grpc.host to listen beyond this machine)" : "",
                     database.vendor(), settings.defaultProject());
             RestEndpoints endpoints = new RestEndpoints(resolver, rules, listing,
                     new EventStreams(bus, settings.eventBufferSize()), predictApi, remediateApi);

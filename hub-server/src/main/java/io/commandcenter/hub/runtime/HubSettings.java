@@ -20,10 +20,8 @@ import java.util.Optional;
  * tests and benchmarks build it directly. Defaults are the embedded, single-machine setup.
  *
  * @param hubId                  this hub's id, stamped on events ({@code cc.hub.id})
- * @param grpcHost               interface the gRPC server binds ({@code cc.grpc.host})
- * @param grpcPort               gRPC port, 0 for any free one ({@code cc.grpc.port})
- * @param maxInboundMessageBytes largest gRPC message accepted ({@code cc.grpc.max-message-bytes})
- * @param flowControlWindowBytes HTTP/2 window per stream ({@code cc.grpc.flow-control-window})
+ * @param grpc                   the gRPC server ({@code cc.grpc.*})
+ * @param security               who may call ({@code cc.auth.*})
  * @param database               the database ({@code cc.db.url}, {@code cc.db.user}, {@code cc.db.password})
  * @param defaultProject         project of calls that name none ({@code cc.project})
  * @param ingestBatchSize        most records per commit ({@code cc.ingest.batch-size})
@@ -42,8 +40,8 @@ import java.util.Optional;
  *                               {@code cc.notifier.*})
  * @param demo                   the live demo ({@code cc.demo}, {@code cc.demo.*})
  */
-public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxInboundMessageBytes,
-                          int flowControlWindowBytes, DatabaseSettings database, ProjectId defaultProject, int ingestBatchSize, int ingestWindow,
+public record HubSettings(String hubId, GrpcSettings grpc, SecuritySettings security, DatabaseSettings database,
+                          ProjectId defaultProject, int ingestBatchSize, int ingestWindow,
                           int ingestMaxStreams, Duration maxFutureSkew, int eventBufferSize, int maxSubscribers,
                           Path modelsDir, PredictiveEngine.Settings predict, SchedulerSettings scheduler,
                           Optional<HazelcastSettings> hazelcast, RemediationEngine.Settings remediate,
@@ -51,7 +49,8 @@ public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxIn
 
     public HubSettings {
         Objects.requireNonNull(hubId, "hubId");
-        Objects.requireNonNull(grpcHost, "grpcHost");
+        Objects.requireNonNull(grpc, "grpc");
+        Objects.requireNonNull(security, "security");
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(defaultProject, "defaultProject");
         Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
@@ -62,9 +61,6 @@ public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxIn
         Objects.requireNonNull(remediate, "remediate");
         Objects.requireNonNull(agents, "agents");
         Objects.requireNonNull(demo, "demo");
-        requireRange("cc.grpc.port", grpcPort, 0, 65535);
-        requireRange("cc.grpc.max-message-bytes", maxInboundMessageBytes, 1024, 64 << 20);
-        requireRange("cc.grpc.flow-control-window", flowControlWindowBytes, 64 << 10, 64 << 20);
         requireRange("cc.ingest.batch-size", ingestBatchSize, 1, 100_000);
         requireRange("cc.ingest.window", ingestWindow, 1, 1_000_000);
         requireRange("cc.ingest.max-streams", ingestMaxStreams, 1, 100_000);
@@ -80,7 +76,8 @@ public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxIn
      * (one process; the server's configuration embeds a Hazelcast member instead) and no demo.
      */
     public static HubSettings defaults(Path dataDir, int grpcPort) {
-        return new HubSettings("hub-local", "0.0.0.0", grpcPort, 4 << 20, 256 << 10, DatabaseSettings.embedded(dataDir),
+        return new HubSettings("hub-local", GrpcSettings.loopback(grpcPort), SecuritySettings.defaults(dataDir),
+                DatabaseSettings.embedded(dataDir),
                 ProjectId.of("default"), 1000, 2048, 64, Duration.ofMinutes(5), 4096, 256, dataDir.resolve("models"),
                 PredictiveEngine.Settings.defaults(), SchedulerSettings.defaults("hub-local"), Optional.empty(),
                 RemediationEngine.Settings.defaults(), AgentSettings.defaults(), DemoSettings.off());
@@ -88,48 +85,62 @@ public record HubSettings(String hubId, String grpcHost, int grpcPort, int maxIn
 
     /** Another hub id; give the scheduler the same one ({@link #withScheduler}). */
     public HubSettings withHubId(String value) {
-        return new HubSettings(value, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database,
+        return new HubSettings(value, grpc, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, demo);
     }
 
     public HubSettings withDatabase(DatabaseSettings value) {
-        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, value,
+        return new HubSettings(hubId, grpc, security, value,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, demo);
     }
 
     public HubSettings withPredict(PredictiveEngine.Settings value) {
-        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database,
+        return new HubSettings(hubId, grpc, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, value, scheduler, hazelcast, remediate, agents, demo);
     }
 
     public HubSettings withScheduler(SchedulerSettings value, Optional<HazelcastSettings> cluster) {
-        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database,
+        return new HubSettings(hubId, grpc, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, predict, value, cluster, remediate, agents, demo);
     }
 
     public HubSettings withRemediate(RemediationEngine.Settings value) {
-        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database,
+        return new HubSettings(hubId, grpc, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, predict, scheduler, hazelcast, value, agents, demo);
     }
 
     public HubSettings withAgents(AgentSettings value) {
-        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database,
+        return new HubSettings(hubId, grpc, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, value, demo);
     }
 
     public HubSettings withDemo(DemoSettings value) {
-        return new HubSettings(hubId, grpcHost, grpcPort, maxInboundMessageBytes, flowControlWindowBytes, database,
+        return new HubSettings(hubId, grpc, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, value);
     }
 
-    private static void requireRange(String name, long value, long min, long max) {
+    /** The same with other security settings. */
+    public HubSettings withSecurity(SecuritySettings value) {
+        return new HubSettings(hubId, grpc, value, database, defaultProject, ingestBatchSize, ingestWindow,
+                ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers, modelsDir, predict, scheduler,
+                hazelcast, remediate, agents, demo);
+    }
+
+    /** The same with another gRPC server setup. */
+    public HubSettings withGrpc(GrpcSettings value) {
+        return new HubSettings(hubId, value, security, database, defaultProject, ingestBatchSize, ingestWindow,
+                ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers, modelsDir, predict, scheduler,
+                hazelcast, remediate, agents, demo);
+    }
+
+    static void requireRange(String name, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
         }

@@ -15,6 +15,7 @@ import io.commandcenter.hub.events.SubjectPattern;
 import io.commandcenter.hub.events.Subscription;
 import io.commandcenter.hub.events.TraceContext;
 import io.commandcenter.hub.events.grpc.ProtoPayload;
+import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.transport.grpc.CallContext;
 import io.commandcenter.hub.workflow.CapabilityCatalog;
@@ -23,6 +24,7 @@ import io.commandcenter.proto.v1.Delegation;
 import io.commandcenter.proto.v1.ScheduledTask;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.events.SchedulerEvent;
+import io.commandcenter.scheduler.grpc.CallScope;
 import io.commandcenter.scheduler.grpc.ScheduleGrpcService;
 import io.commandcenter.scheduler.grpc.ScheduleProtoMapper;
 import io.commandcenter.scheduler.hazelcast.HazelcastCluster;
@@ -104,8 +106,12 @@ final class Mesh implements AutoCloseable {
             HubAgents agents = HubAgents.start(scheduler, settings.hubId(), a.capacity(), HubAgents.builtIn(
                     new DevopsActions(demo, a.adminEndpoints(), new CommandExecutor(a.commands(), a.timeout()), http),
                     new NotifierActions(a.slackWebhook(), a.webhooks(), http)), timer);
-            ScheduleGrpcService grpc = new ScheduleGrpcService(scheduler,
-                    () -> CallContext.caller().project().value(), ScheduleGrpcService.Options.DEFAULT);
+            ScheduleGrpcService grpc = new ScheduleGrpcService(scheduler, () -> {
+                Caller caller = CallContext.caller();
+                // the key's id owns the agents it registers (auth off: one anonymous owner)
+                return new CallScope(caller.project().value(), "key:" + caller.who().keyId(),
+                        caller.who().allProjects());
+            }, ScheduleGrpcService.Options.DEFAULT);
             LOG.log(System.Logger.Level.INFO, "mesh scheduler of hub {0} ready: {1}", settings.hubId(),
                     cluster == null ? "alone (state in memory)" : cluster.memberCount() + " member(s) in cluster "
                             + settings.hazelcast().get().clusterName());

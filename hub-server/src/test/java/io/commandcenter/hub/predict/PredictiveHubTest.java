@@ -79,7 +79,8 @@ class PredictiveHubTest {
     @BeforeEach
     void start() {
         hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
-        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
+        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                .intercept(io.commandcenter.hub.testing.Credentials.admin(hub)).build();
     }
 
     @AfterEach
@@ -325,7 +326,8 @@ class PredictiveHubTest {
         channel.shutdownNow();
         hub.close();
         hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
-        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
+        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                .intercept(io.commandcenter.hub.testing.Credentials.admin(hub)).build();
 
         assertThat(models("m").getModel(GetModelRequest.newBuilder().setName("service_health").build())
                 .getModel().getVersion()).isEqualTo("1.1.0");

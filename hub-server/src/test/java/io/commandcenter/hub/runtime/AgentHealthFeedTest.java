@@ -27,7 +27,8 @@ class AgentHealthFeedTest {
     @Test
     void aHealthSampleOfAnAgent_becomesItsLoad_andOtherSamplesLeaveAgentsAlone() {
         try (Hub hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC())) {
-            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                .intercept(io.commandcenter.hub.testing.Credentials.admin(hub)).build();
             try {
                 Instant now = Instant.now();
                 Ingest.call(GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), "default"), List.of(

@@ -61,11 +61,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 /** The assembled hub on a real port and a real embedded database. */
-class HubTest {
+public class HubTest {
     /** The generated descriptors of every {@code commandcenter.v1} proto file. */
-    static final List<Descriptors.FileDescriptor> CONTRACTS = List.of(CommonProto.getDescriptor(),
+    public static final List<Descriptors.FileDescriptor> CONTRACTS = List.of(CommonProto.getDescriptor(),
             EventsProto.getDescriptor(), ModelsProto.getDescriptor(), PredictProto.getDescriptor(),
-            RemediateProto.getDescriptor(), ScheduleProto.getDescriptor(), TelemetryProto.getDescriptor());
+            RemediateProto.getDescriptor(), ScheduleProto.getDescriptor(), TelemetryProto.getDescriptor(),
+            io.commandcenter.proto.v1.KeysProto.getDescriptor());
 
     @TempDir
     Path dir;
@@ -82,8 +83,14 @@ class HubTest {
         }
     }
 
-    ManagedChannel connect(int port) {
-        return NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+    /** A channel to a hub, with its administrator key. */
+    ManagedChannel connect(Hub hub) {
+        return connect(hub.grpcPort(), io.commandcenter.hub.testing.Credentials.adminToken(hub));
+    }
+
+    ManagedChannel connect(int port, String token) {
+        return NettyChannelBuilder.forAddress("localhost", port).usePlaintext()
+                .intercept(io.commandcenter.hub.testing.Credentials.bearer(token)).build();
     }
 
     static IngestResponse ingest(TelemetryServiceGrpc.TelemetryServiceStub stub, List<IngestRequest> requests) {
@@ -125,7 +132,7 @@ class HubTest {
     @Test
     void reflection_listsEveryServiceTheHubServes_andHealthSaysServing() throws Exception {
         hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
-        channel = connect(hub.grpcPort());
+        channel = connect(hub);
 
         CompletableFuture<List<String>> names = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> reflection = ServerReflectionGrpc.newStub(channel)
@@ -159,7 +166,7 @@ class HubTest {
     @Test
     void aWorkflowNamingAnAgentConnectedToTheScheduler_isStored_andRefusedBeforeTheAgentConnects() {
         hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
-        channel = connect(hub.grpcPort());
+        channel = connect(hub);
         PutWorkflowRequest put = PutWorkflowRequest.newBuilder().setYaml("""
                 name: retrain
                 trigger:
@@ -188,7 +195,7 @@ class HubTest {
     @Test
     void aMessageLargerThanTheLimit_isRefusedWithResourceExhausted_andTheHubCarriesOn() {
         hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
-        channel = connect(hub.grpcPort());
+        channel = connect(hub);
         var stub = GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), "alpha");
         IngestRequest huge = request(sample("big", "api", Instant.now(), 1)
                 .putMetrics("m", 1).setRecordId("x".repeat(5 << 20)));
@@ -203,14 +210,14 @@ class HubTest {
     @Test
     void dataSurvivesAStopAndStart_onTheSameDataDirectory() {
         hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
-        channel = connect(hub.grpcPort());
+        channel = connect(hub);
         var stub = GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), "alpha");
         ingest(stub, List.of(request(sample("s-1", "api", Instant.now(), 1)), request(sample("s-2", "api", Instant.now(), 2))));
         channel.shutdownNow();
         hub.close();
 
         hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
-        channel = connect(hub.grpcPort());
+        channel = connect(hub);
 
         var samples = GrpcFixture.scoped(TelemetryServiceGrpc.newBlockingStub(channel), "alpha")
                 .listHealthSamples(ListHealthSamplesRequest.getDefaultInstance());
@@ -230,7 +237,8 @@ class HubTest {
             await().atMost(60, TimeUnit.SECONDS).until(() -> Files.exists(portFile) || !process.isAlive());
             assertThat(process.isAlive()).as("hub process started; its log:%n%s",
                     Files.exists(dir.resolve("hub.log")) ? Files.readString(dir.resolve("hub.log")) : "(none)").isTrue();
-            channel = connect(Integer.parseInt(Files.readString(portFile).trim()));
+            channel = connect(Integer.parseInt(Files.readString(portFile).trim()),
+                    Files.readString(dataDir.resolve("admin.key")).strip());
             AtomicLong settledThrough = new AtomicLong(-1);
             CompletableFuture<Void> enoughAcked = new CompletableFuture<>();
             StreamObserver<IngestStreamRequest> stream = GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), "alpha")

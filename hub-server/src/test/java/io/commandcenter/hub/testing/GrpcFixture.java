@@ -50,7 +50,7 @@ public final class GrpcFixture implements AutoCloseable {
         pipeline = new IngestPipeline(store, bus, TelemetryProtoMapper::payload, clock, 100,
                 window * maxStreams + 16).start();
         RecordRules rules = new RecordRules(clock, Duration.ofMinutes(5));
-        CallerInterceptor interceptor = new CallerInterceptor(CallerResolver.projectHeader(DEFAULT_PROJECT),
+        CallerInterceptor interceptor = new CallerInterceptor(CallerResolver.unauthenticated(DEFAULT_PROJECT),
                 new SplittableRandom(42));
         String name = InProcessServerBuilder.generateName();
         try {

@@ -23,14 +23,20 @@ import java.util.TreeSet;
  * @param capacity  tasks at once, 1 to 1024
  * @param projects  projects it serves; {@code *} for all. Never empty: the connecting edge puts the
  *                  caller's project in when the agent named none
+ * @param owner     who registered it (the connecting edge's credential, e.g. an API key id;
+ *                  {@link #HUB_OWNER} for the hub's own agents; empty: in-process callers). An agent id
+ *                  belongs to its first owner: another owner's registration of it is refused
  * @throws io.commandcenter.common.error.CommandCenterException INVALID naming every field at fault
  */
 public record AgentRegistration(String agentId, String agentType, Set<String> actions, Map<String, String> labels,
-                                int capacity, Set<String> projects) {
+                                int capacity, Set<String> projects, String owner) {
     public static final int MAX_CAPACITY = 1024;
     public static final String ALL_PROJECTS = "*";
+    /** The owner of the hub's built-in agents: no credential names it. */
+    public static final String HUB_OWNER = "hub";
 
     public AgentRegistration {
+        owner = owner == null ? "" : owner;
         actions = actions == null ? Set.of() : Set.copyOf(new TreeSet<>(actions));
         labels = labels == null ? Map.of() : Map.copyOf(new TreeMap<>(labels));
         projects = projects == null ? Set.of() : Set.copyOf(new TreeSet<>(projects));
@@ -66,17 +72,27 @@ public record AgentRegistration(String agentId, String agentType, Set<String> ac
         v.throwIfAnyWithSharedReason("INVALID_REGISTRATION", "invalid agent registration");
     }
 
+    /** An agent registered by an in-process caller (no owner). */
+    public AgentRegistration(String agentId, String agentType, Set<String> actions, Map<String, String> labels,
+                             int capacity, Set<String> projects) {
+        this(agentId, agentType, actions, labels, capacity, projects, "");
+    }
+
     /** An agent of one type serving every project: for tests and built-in agents. */
     public static AgentRegistration of(String agentId, String agentType, int capacity, String... actions) {
         return new AgentRegistration(agentId, agentType, Set.of(actions), Map.of(), capacity, Set.of(ALL_PROJECTS));
     }
 
     public AgentRegistration withLabels(Map<String, String> value) {
-        return new AgentRegistration(agentId, agentType, actions, value, capacity, projects);
+        return new AgentRegistration(agentId, agentType, actions, value, capacity, projects, owner);
     }
 
     public AgentRegistration withProjects(Set<String> value) {
-        return new AgentRegistration(agentId, agentType, actions, labels, capacity, value);
+        return new AgentRegistration(agentId, agentType, actions, labels, capacity, value, owner);
+    }
+
+    public AgentRegistration withOwner(String value) {
+        return new AgentRegistration(agentId, agentType, actions, labels, capacity, projects, value);
     }
 
     /** Whether it runs the action: declared exactly (1.0), by {@code *} (0.5), or not at all (0). */
@@ -94,12 +110,12 @@ public record AgentRegistration(String agentId, String agentType, Set<String> ac
 
     public static void write(WireOut out, AgentRegistration r) {
         out.str(r.agentId).str(r.agentType).strings(new TreeSet<>(r.actions)).stringMap(new TreeMap<>(r.labels))
-                .i32(r.capacity).strings(new TreeSet<>(r.projects));
+                .i32(r.capacity).strings(new TreeSet<>(r.projects)).str(r.owner);
     }
 
     public static AgentRegistration read(WireIn in) {
         return new AgentRegistration(in.str(), in.str(), Set.copyOf(in.strings()), in.stringMap(), in.i32(),
-                Set.copyOf(in.strings()));
+                Set.copyOf(in.strings()), in.str());
     }
 
     /** Actions as a sorted list, for display. */

@@ -2,6 +2,7 @@ package io.commandcenter.scheduler.grpc;
 
 import io.commandcenter.common.error.grpc.GrpcErrors;
 import io.commandcenter.proto.v1.AgentRegistered;
+import io.commandcenter.scheduler.agents.AgentRegistration;
 import io.commandcenter.proto.v1.ConnectAgentRequest;
 import io.commandcenter.proto.v1.ConnectAgentResponse;
 import io.commandcenter.proto.v1.LeaseRevoked;
@@ -36,16 +37,16 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
     private static final System.Logger LOG = System.getLogger(AgentStream.class.getName());
 
     private final Scheduler scheduler;
-    private final String project;
+    private final CallScope caller;
     private final ServerCallStreamObserver<ConnectAgentResponse> call;
     private volatile AgentConnection connection;
     private boolean ended;
     /** Messages the scheduler pushed before {@code registered} went out (guarded by call). */
     private List<ConnectAgentResponse> early = new ArrayList<>();
 
-    AgentStream(Scheduler scheduler, String project, ServerCallStreamObserver<ConnectAgentResponse> call) {
+    AgentStream(Scheduler scheduler, CallScope caller, ServerCallStreamObserver<ConnectAgentResponse> call) {
         this.scheduler = scheduler;
-        this.project = project;
+        this.caller = caller;
         this.call = call;
         call.setOnCancelHandler(this::disconnect);
     }
@@ -88,6 +89,26 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
         }
     }
 
+    /**
+     * The registration as the caller may make it: owned by the caller's credential, serving only
+     * projects the credential covers.
+     *
+     * @throws CommandCenterException PERMISSION_DENIED {@code PROJECT_NOT_COVERED}
+     */
+    private AgentRegistration bound(AgentRegistration registration) {
+        if (!caller.everyProject()) {
+            for (String p : registration.projects()) {
+                if (!p.equals(caller.project())) {
+                    throw CommandCenterException.permissionDenied("PROJECT_NOT_COVERED", "register.projects: this"
+                            + " credential covers project " + caller.project() + " only; an agent it connects cannot"
+                            + " serve " + (p.equals(AgentRegistration.ALL_PROJECTS) ? "every project ('*')"
+                            : "project " + p));
+                }
+            }
+        }
+        return registration.withOwner(caller.owner());
+    }
+
     private void register(ConnectAgentRequest request) {
         if (connection != null) {
             end(CommandCenterException.invalid("ALREADY_REGISTERED", "register",
@@ -95,8 +116,8 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
             return;
         }
         try {
-            AgentConnection c = scheduler.connect(ScheduleProtoMapper.registration(project, request.getRegister()),
-                    this);
+            AgentConnection c = scheduler.connect(bound(ScheduleProtoMapper.registration(caller.project(),
+                    request.getRegister())), this);
             AgentRegistered.Builder registered = AgentRegistered.newBuilder().setAgentId(c.agentId())
                     .setSessionId(c.sessionId()).setLeaseDuration(ScheduleProtoMapper.duration(c.leaseDuration()))
                     .setHeartbeatInterval(ScheduleProtoMapper.duration(c.heartbeatInterval())).setHubId(c.hubId());

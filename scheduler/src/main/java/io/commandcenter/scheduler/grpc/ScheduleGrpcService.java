@@ -59,27 +59,28 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
     }
 
     private final Scheduler scheduler;
-    private final Supplier<String> project;
+    private final Supplier<CallScope> caller;
     private final Options options;
     private final AtomicInteger watchers = new AtomicInteger();
 
     /**
-     * @param project the project of the current call (e.g. from the hub's {@code CallContext});
-     *                null or malformed is refused with INVALID_ARGUMENT {@code INVALID_PROJECT}
+     * @param caller who makes the current call (e.g. from the hub's {@code CallContext}); a null or
+     *               malformed project is refused with INVALID_ARGUMENT {@code INVALID_PROJECT}
      */
-    public ScheduleGrpcService(Scheduler scheduler, Supplier<String> project, Options options) {
+    public ScheduleGrpcService(Scheduler scheduler, Supplier<CallScope> caller, Options options) {
         this.scheduler = scheduler;
-        this.project = project;
+        this.caller = caller;
         this.options = options;
     }
 
-    public ScheduleGrpcService(Scheduler scheduler, Supplier<String> project) {
-        this(scheduler, project, Options.DEFAULT);
+    public ScheduleGrpcService(Scheduler scheduler, Supplier<CallScope> caller) {
+        this(scheduler, caller, Options.DEFAULT);
     }
 
     /** The caller's project, checked. */
     String project() {
-        String p = project.get();
+        CallScope scope = caller.get();
+        String p = scope == null ? null : scope.project();
         if (!Forms.isProject(p)) {
             throw CommandCenterException.invalid("INVALID_PROJECT", "x-cc-project", "x-cc-project: " + (p == null || p.isEmpty()
                     ? "the call names no project (header x-cc-project)"
@@ -208,9 +209,10 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
 
     @Override
     public StreamObserver<ConnectAgentRequest> connectAgent(StreamObserver<ConnectAgentResponse> observer) {
-        String p;
+        CallScope scope;
         try {
-            p = project();
+            project();
+            scope = caller.get();
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
             return new StreamObserver<>() {
@@ -227,7 +229,7 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
                 }
             };
         }
-        return new AgentStream(scheduler, p, (ServerCallStreamObserver<ConnectAgentResponse>) observer);
+        return new AgentStream(scheduler, scope, (ServerCallStreamObserver<ConnectAgentResponse>) observer);
     }
 
     private static int pageSize(int size) {

@@ -339,7 +339,8 @@ public final class PoolState {
 
     /**
      * Registers (or re-registers) an agent on a hub. A re-registration keeps the agent's leases
-     * and record and supersedes its earlier session.
+     * and record and supersedes its earlier session. An id belongs to the owner that first
+     * registered it: another owner's registration changes nothing ({@link Registered#taken()}).
      *
      * @throws IllegalArgumentException when the registration is of another agent type
      */
@@ -354,12 +355,14 @@ public final class PoolState {
         if (a == null) {
             a = new AgentEntry();
             agents.put(registration.agentId(), a);
+        } else if (a.registration != null && !a.registration.owner().equals(registration.owner())) {
+            return Registered.refusedAsTaken();
         } else if (a.sessionId != null && !a.sessionId.equals(sessionId) && a.state == AgentState.CONNECTED) {
             supersededHub = a.hubId;
             supersededSession = a.sessionId;
         } else if (sessionId.equals(a.sessionId)) {
             // the same registration again (a retried operation): nothing changes
-            return new Registered(held(a), null, null);
+            return new Registered(held(a), null, null, false);
         }
         a.registration = registration;
         a.hubId = hubId;
@@ -368,7 +371,7 @@ public final class PoolState {
         a.state = AgentState.CONNECTED;
         a.connectedAt = now;
         a.lastSeen = now;
-        return new Registered(held(a), supersededHub, supersededSession);
+        return new Registered(held(a), supersededHub, supersededSession, false);
     }
 
     private List<LeaseRef> held(AgentEntry a) {

@@ -73,9 +73,19 @@ class ScheduleGrpcServiceTest {
             out = grpc.async(project).connectAgent(this);
         }
 
+        /** Calling with a test credential: {@code owner} or {@code owner@project} (see GrpcFixture). */
+        Agent(String project, String credential) {
+            out = grpc.async(project, credential).connectAgent(this);
+        }
+
         Agent register(String id, int capacity, String... actions) {
+            return registerFor(java.util.List.of(), id, capacity, actions);
+        }
+
+        Agent registerFor(java.util.List<String> projects, String id, int capacity, String... actions) {
             out.onNext(ConnectAgentRequest.newBuilder().setRegister(AgentRegistration.newBuilder().setAgentId(id)
-                    .setAgentType("devops").addAllActions(java.util.List.of(actions)).setCapacity(capacity)).build());
+                    .setAgentType("devops").addAllActions(java.util.List.of(actions)).setCapacity(capacity)
+                    .addAllProjects(projects)).build());
             return this;
         }
 
@@ -326,6 +336,78 @@ class ScheduleGrpcServiceTest {
             assertThat(f.getField()).isEqualTo("health.cpu");
             assertThat(f.getDescription()).contains("percentage");
         });
+    }
+
+    @Test
+    void anAgentId_belongsToTheCredentialThatFirstRegisteredIt_anotherCredentialIsRefused() throws Exception {
+        Agent first = new Agent(P, "key-a").register("devops-1", 1, "restart");
+        first.next();
+
+        Agent rogue = new Agent(P, "key-b").register("devops-1", 1, "restart");
+        StatusRuntimeException refused = (StatusRuntimeException) rogue.error();
+        String id = grpc.blocking(P).submitTask(restart()).getTask().getTaskId();
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(info(refused).getReason()).isEqualTo("AGENT_ID_TAKEN");
+        assertThat(refused.getStatus().getDescription()).doesNotContain("key-a");
+        assertThat(first.next().getAssignment().getTaskId()).as("the first agent keeps its place").isEqualTo(id);
+        Agent again = new Agent(P, "key-a").register("devops-1", 1, "restart");
+        assertThat(again.next().hasRegistered()).as("its own credential may reconnect it").isTrue();
+    }
+
+    @Test
+    void theHubsOwnAgentIds_areReserved_noCredentialTakesTheirPlace() throws Exception {
+        java.util.List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var builtIn = scheduler.connect(io.commandcenter.scheduler.agents.AgentRegistration
+                .of("devops:hub-a", "devops", 1, "restart").withOwner(io.commandcenter.scheduler.agents
+                        .AgentRegistration.HUB_OWNER), new io.commandcenter.scheduler.AgentListener() {
+                    @Override
+                    public void onAssignment(io.commandcenter.scheduler.pool.Dispatched work) {
+                        ran.add(work.assignment().taskId());
+                    }
+
+                    @Override
+                    public void onRevoked(io.commandcenter.scheduler.leases.Revocation revocation) {
+                    }
+
+                    @Override
+                    public void onClosed(io.commandcenter.common.error.CommandCenterException reason) {
+                    }
+                });
+
+        StatusRuntimeException refused = (StatusRuntimeException) new Agent(P, "admin-key")
+                .register("devops:hub-a", 8, "*").error();
+        String id = grpc.blocking(P).submitTask(restart()).getTask().getTaskId();
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(info(refused).getReason()).isEqualTo("AGENT_ID_TAKEN");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(ran).containsExactly(id));
+        assertThat(builtIn.isClosed()).isFalse();
+    }
+
+    @Test
+    void aCredentialOfOneProject_connectsAgentsForThatProjectOnly() throws Exception {
+        StatusRuntimeException other = (StatusRuntimeException) new Agent("billing", "key-b@billing")
+                .registerFor(java.util.List.of(P), "b-1", 1, "restart").error();
+        StatusRuntimeException every = (StatusRuntimeException) new Agent("billing", "key-b@billing")
+                .registerFor(java.util.List.of("*"), "b-2", 1, "restart").error();
+        Agent own = new Agent("billing", "key-b@billing").register("b-3", 1, "restart");
+        own.next();
+        String paymentsTask = grpc.blocking(P).submitTask(restart()).getTask().getTaskId();
+        String billingTask = grpc.blocking("billing").submitTask(restart()).getTask().getTaskId();
+
+        for (StatusRuntimeException e : java.util.List.of(other, every)) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(info(e).getReason()).isEqualTo("PROJECT_NOT_COVERED");
+            assertThat(e.getStatus().getDescription()).startsWith("register.projects");
+        }
+        assertThat(own.next().getAssignment().getTaskId()).as("it serves its own project").isEqualTo(billingTask);
+        assertThat(grpc.blocking(P).getTask(GetTaskRequest.newBuilder().setTaskId(paymentsTask).build()).getTask()
+                .getState()).as("another project's task waits for an agent of its own")
+                .isEqualTo(ScheduledTaskState.SCHEDULED_TASK_STATE_QUEUED);
+        assertThat(grpc.blocking(P).listAgents(ListAgentsRequest.getDefaultInstance()).getAgentsList())
+                .extracting(a -> a.getAgentId()).doesNotContain("b-3");
     }
 
     @Test

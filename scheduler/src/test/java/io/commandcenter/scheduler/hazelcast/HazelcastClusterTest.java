@@ -6,6 +6,7 @@ import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.SchedulerSettings;
 import io.commandcenter.scheduler.agents.AgentRegistration;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.scheduler.leases.LeaseRef;
 import io.commandcenter.scheduler.leases.Revocation;
 import io.commandcenter.scheduler.pool.Dispatched;
 import io.commandcenter.scheduler.task.Task;
@@ -86,6 +87,7 @@ class HazelcastClusterTest {
         final long millis;
         final AtomicInteger running = new AtomicInteger();
         final List<String> refused = new CopyOnWriteArrayList<>();
+        final Set<LeaseRef> revoked = ConcurrentHashMap.newKeySet();
         volatile boolean dead;
         AgentConnection connection;
 
@@ -100,7 +102,8 @@ class HazelcastClusterTest {
             workers.schedule(() -> {
                 running.incrementAndGet();
                 try {
-                    if (dead) {
+                    LeaseRef lease = new LeaseRef(work.assignment().taskId(), work.assignment().fencingToken());
+                    if (dead || revoked.contains(lease)) {
                         return;
                     }
                     executions.computeIfAbsent(work.assignment().taskId(), t -> new CopyOnWriteArrayList<>())
@@ -127,6 +130,18 @@ class HazelcastClusterTest {
     WorkingAgent agent(Scheduler hub, String name, int capacity, long millis, Map<String, List<String>> executions) {
         WorkingAgent agent = new WorkingAgent(name, millis, executions);
         agent.connection = hub.connect(AgentRegistration.of(name, "devops", capacity, "restart"), agent);
+        // like a real agent, it keeps the leases it holds alive (a loaded machine may start a task late)
+        long every = agent.connection.heartbeatInterval().toMillis();
+        workers.scheduleWithFixedDelay(() -> {
+            if (agent.dead) {
+                return;
+            }
+            try {
+                agent.connection.heartbeat().forEach(r -> agent.revoked.add(r.lease()));
+            } catch (RuntimeException e) {
+                // its hub's member is gone; the leases expire into the queue
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
         return agent;
     }
 

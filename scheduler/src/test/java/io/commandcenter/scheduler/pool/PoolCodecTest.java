@@ -46,7 +46,7 @@ class PoolCodecTest {
                         spec.exclusiveTarget(), now);
             }
             case 3 -> new PoolOps.Register(AgentRegistration.of(agent, "devops", 1 + r.nextInt(3), "restart", "scale")
-                    .withLabels(Map.of("zone", "z" + r.nextInt(2))), "hub-" + r.nextInt(2), "peer-" + r.nextInt(2),
+                    .withLabels(Map.of("zone", "z" + r.nextInt(2))).withOwner(r.nextInt(4) == 0 ? "key:other" : "key:first"), "hub-" + r.nextInt(2), "peer-" + r.nextInt(2),
                     "s-" + n, now);
             case 4, 5 -> new PoolOps.Dispatch("d-" + n, "hub-" + r.nextInt(2), 1 + r.nextInt(4), now);
             case 6 -> new PoolOps.Complete(agent, task, r.nextInt(n + 1), r.nextBoolean() ? TaskOutcome.SUCCEEDED

@@ -2,6 +2,7 @@ package io.commandcenter.scheduler.testing;
 
 import io.commandcenter.proto.v1.ScheduleServiceGrpc;
 import io.commandcenter.scheduler.Scheduler;
+import io.commandcenter.scheduler.grpc.CallScope;
 import io.commandcenter.scheduler.grpc.ScheduleGrpcService;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -26,13 +27,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@link ScheduleGrpcService} on a gRPC server (in-process, or Netty on loopback for clients in
  * other languages), wired as the hub wires it: an interceptor puts the {@code x-cc-project} header
- * in the call's context and the service reads it through its project supplier. No default
- * project: a call without the header has none (to test that refusal).
+ * in the call's context and the service reads it through its caller supplier. No default
+ * project: a call without the header has none (to test that refusal). A call may name a test
+ * credential ({@code x-test-credential}: {@code <owner>} for one covering every project,
+ * {@code <owner>@<project>} for one covering a single project, which is then the call's project),
+ * standing in for the API key the hub's interceptor authenticates.
  */
 public final class GrpcFixture implements AutoCloseable {
     public static final Metadata.Key<String> PROJECT_HEADER =
             Metadata.Key.of("x-cc-project", Metadata.ASCII_STRING_MARSHALLER);
-    static final Context.Key<String> PROJECT = Context.key("test-project");
+    public static final Metadata.Key<String> CREDENTIAL_HEADER =
+            Metadata.Key.of("x-test-credential", Metadata.ASCII_STRING_MARSHALLER);
+    static final Context.Key<CallScope> CALLER = Context.key("test-caller");
 
     private final Server server;
     private final ManagedChannel channel;
@@ -69,7 +75,7 @@ public final class GrpcFixture implements AutoCloseable {
     }
 
     private static ScheduleGrpcService service(Scheduler scheduler, ScheduleGrpcService.Options options) {
-        return new ScheduleGrpcService(scheduler, PROJECT::get, options);
+        return new ScheduleGrpcService(scheduler, CALLER::get, options);
     }
 
     public int port() {
@@ -82,6 +88,14 @@ public final class GrpcFixture implements AutoCloseable {
 
     public ScheduleServiceGrpc.ScheduleServiceStub async(String project) {
         return scoped(ScheduleServiceGrpc.newStub(channel), project);
+    }
+
+    /** A stub calling in {@code project} with a test credential (see the class comment). */
+    public ScheduleServiceGrpc.ScheduleServiceStub async(String project, String credential) {
+        Metadata headers = new Metadata();
+        headers.put(CREDENTIAL_HEADER, credential);
+        return scoped(ScheduleServiceGrpc.newStub(channel), project)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     private static <S extends AbstractStub<S>> S scoped(S stub, String project) {
@@ -101,13 +115,23 @@ public final class GrpcFixture implements AutoCloseable {
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    /** What the hub's CallerInterceptor does, reduced to the project header. */
+    /** What the hub's CallerInterceptor does, reduced to the project header and a test credential. */
     static final class ProjectInterceptor implements ServerInterceptor {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                           ServerCallHandler<Q, R> next) {
-            return Contexts.interceptCall(Context.current().withValue(PROJECT, headers.get(PROJECT_HEADER)), call,
-                    headers, next);
+            String project = headers.get(PROJECT_HEADER);
+            String credential = headers.get(CREDENTIAL_HEADER);
+            CallScope scope;
+            if (credential == null) {
+                scope = CallScope.of(project);
+            } else if (credential.contains("@")) {
+                scope = new CallScope(credential.substring(credential.indexOf('@') + 1),
+                        credential.substring(0, credential.indexOf('@')), false);
+            } else {
+                scope = new CallScope(project, credential, true);
+            }
+            return Contexts.interceptCall(Context.current().withValue(CALLER, scope), call, headers, next);
         }
     }
 }

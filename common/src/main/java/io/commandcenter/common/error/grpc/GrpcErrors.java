@@ -38,6 +38,8 @@ public final class GrpcErrors {
             case CONTENTION -> Code.ABORTED;
             case EXHAUSTED -> Code.RESOURCE_EXHAUSTED;
             case UNAVAILABLE -> Code.UNAVAILABLE;
+            case UNAUTHENTICATED -> Code.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> Code.PERMISSION_DENIED;
         };
     }
 

@@ -10,6 +10,7 @@ import io.commandcenter.hub.events.grpc.EventGrpcService;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.events.EventStreams;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
+import io.commandcenter.hub.transport.rest.Mirrors;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import io.commandcenter.proto.v1.EventsDropped;
 import io.commandcenter.proto.v1.SubscriptionStarted;
@@ -53,6 +54,7 @@ public class EventsResource {
     @Inject
     RequestCaller caller;
 
+    @Mirrors("commandcenter.v1.EventService/Subscribe")
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@QueryParam("pattern") String pattern, @Context SseEventSink sink, @Context Sse sse) {

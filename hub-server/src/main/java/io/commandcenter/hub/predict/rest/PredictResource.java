@@ -4,6 +4,7 @@ import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.telemetry.TimeArgument;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
+import io.commandcenter.hub.transport.rest.Mirrors;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import io.commandcenter.proto.v1.GetPredictionRequest;
 import io.commandcenter.proto.v1.ListPredictionsRequest;
@@ -44,6 +45,7 @@ public class PredictResource {
     @Inject
     RequestCaller caller;
 
+    @Mirrors("commandcenter.v1.PredictService/Predict")
     @POST
     @Path("predict")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -53,6 +55,7 @@ public class PredictResource {
         return print(api.get().predict(caller.get().project(), request));
     }
 
+    @Mirrors("commandcenter.v1.PredictService/ListPredictions")
     @GET
     @Path("predictions")
     @Produces(MediaType.APPLICATION_JSON)
@@ -80,6 +83,7 @@ public class PredictResource {
         return print(api.get().listPredictions(caller.get().project(), request.build()));
     }
 
+    @Mirrors("commandcenter.v1.PredictService/GetPrediction")
     @GET
     @Path("predictions/{id}")
     @Produces(MediaType.APPLICATION_JSON)

@@ -4,6 +4,7 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.Violations;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.project.Caller;
+import io.commandcenter.hub.security.Permission;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.ActionRecord;
 import io.commandcenter.hub.remediate.ApprovalRecord;
@@ -353,6 +354,9 @@ public final class RemediateGrpcService extends RemediateServiceGrpc.RemediateSe
         Violations v = new Violations();
         rules.text(v, "reason", request.getReason(), MAX_REASON);
         v.throwIfAny("INVALID_ARGUMENT", "invalid request");
+        if (request.getGlobal()) {
+            caller.require(Permission.ADMINISTER, true);
+        }
         String scope = request.getGlobal() ? AutonomySetting.GLOBAL : caller.project().value();
         AutonomySetting s = engine.setAutonomy(scope, request.getPaused(), caller.principal(), request.getReason());
         return SetAutonomyResponse.newBuilder().setAutonomy(RemediateProtos.autonomy(Optional.of(s), scope)).build();

@@ -6,6 +6,7 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
+import io.commandcenter.hub.transport.rest.Mirrors;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import io.commandcenter.proto.v1.ApprovalState;
 import io.commandcenter.proto.v1.ApproveRequest;
@@ -81,18 +82,21 @@ public class RemediateResource {
         return caller.get();
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/ListWorkflows")
     @GET
     @Path("workflows")
     public String listWorkflows() {
         return print(api().listWorkflows(who(), ListWorkflowsRequest.getDefaultInstance()));
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/GetWorkflow")
     @GET
     @Path("workflows/{name}")
     public String getWorkflow(@PathParam("name") String name, @QueryParam("revision") @DefaultValue("0") int revision) {
         return print(api().getWorkflow(who(), GetWorkflowRequest.newBuilder().setName(name).setRevision(revision).build()));
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/PutWorkflow")
     @PUT
     @Path("workflows")
     public String putWorkflow(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
@@ -102,6 +106,7 @@ public class RemediateResource {
         return print(api().putWorkflow(who(), request));
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/DryRunWorkflow")
     @POST
     @Path("workflows/{name}/dry-run")
     public String dryRun(@PathParam("name") String name, String body) {
@@ -112,12 +117,14 @@ public class RemediateResource {
         return print(api().dryRunWorkflow(who(), request.build()));
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/TriggerWorkflow")
     @POST
     @Path("workflows/{name}/trigger")
     public String trigger(@PathParam("name") String name, String body) {
         return print(api().triggerWorkflow(who(), ProtoJson.parse(body, TriggerWorkflowRequest.newBuilder(), "body").setName(name).build()));
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/ListWorkflowRuns")
     @GET
     @Path("runs")
     public String listRuns(@QueryParam("workflow") String workflow, @QueryParam("state") String state,
@@ -139,18 +146,21 @@ public class RemediateResource {
         return print(api().listWorkflowRuns(who(), request.build()));
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/GetWorkflowRun")
     @GET
     @Path("runs/{id}")
     public String getRun(@PathParam("id") String id) {
         return print(api().getWorkflowRun(who(), GetWorkflowRunRequest.newBuilder().setRunId(id).build()));
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/CancelWorkflowRun")
     @POST
     @Path("runs/{id}/cancel")
     public String cancelRun(@PathParam("id") String id, String body) {
         return print(api().cancelWorkflowRun(who(), ProtoJson.parse(body, CancelWorkflowRunRequest.newBuilder(), "body").setRunId(id).build()));
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/ListApprovals")
     @GET
     @Path("approvals")
     public String listApprovals(@QueryParam("state") String state, @QueryParam("limit") @DefaultValue("0") int limit) {
@@ -161,36 +171,42 @@ public class RemediateResource {
         return print(api().listApprovals(who(), request.build()));
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/GetApproval")
     @GET
     @Path("approvals/{id}")
     public String getApproval(@PathParam("id") String id) {
         return print(api().getApproval(who(), GetApprovalRequest.newBuilder().setApprovalId(id).build()).getApproval());
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/Approve")
     @POST
     @Path("approvals/{id}/approve")
     public String approve(@PathParam("id") String id, String body) {
         return print(api().approve(who(), ProtoJson.parse(body, ApproveRequest.newBuilder(), "body").setApprovalId(id).build()));
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/Reject")
     @POST
     @Path("approvals/{id}/reject")
     public String reject(@PathParam("id") String id, String body) {
         return print(api().reject(who(), ProtoJson.parse(body, RejectRequest.newBuilder(), "body").setApprovalId(id).build()));
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/GetAutonomy")
     @GET
     @Path("autonomy")
     public String getAutonomy() {
         return print(api().getAutonomy(who(), GetAutonomyRequest.getDefaultInstance()));
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/SetAutonomy")
     @PUT
     @Path("autonomy")
     public String setAutonomy(String body) {
         return print(api().setAutonomy(who(), ProtoJson.parse(body, SetAutonomyRequest.newBuilder(), "body").build()));
     }
 
+    @Mirrors("commandcenter.v1.RemediateService/ListPredictionActions")
     @GET
     @Path("prediction-actions")
     public String listActions(@QueryParam("predictionId") String predictionId, @QueryParam("runId") String runId,

@@ -6,7 +6,10 @@ import io.commandcenter.hub.persistence.DatabaseSettings;
 import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.RemediationEngine;
+import io.commandcenter.hub.runtime.GrpcSettings;
 import io.commandcenter.hub.runtime.HubSettings;
+import io.commandcenter.hub.runtime.SecuritySettings;
+import io.commandcenter.hub.security.AdminKeyFile;
 import io.commandcenter.scheduler.SchedulerSettings;
 import io.commandcenter.scheduler.hazelcast.HazelcastSettings;
 import org.eclipse.microprofile.config.Config;
@@ -58,12 +61,26 @@ final class ConfigSettings {
                 integer(config, "cc.demo.first-fault", 80),
                 integer(config, "cc.demo.fault-every", 150),
                 integer(config, "cc.demo.seed", 42));
+        String auth = string(config, "cc.auth", "on").toLowerCase(Locale.ROOT);
+        if (!auth.equals("on") && !auth.equals("off")) {
+            throw new IllegalArgumentException("cc.auth must be on or off, got '" + auth + "'");
+        }
+        String httpHost = string(config, "cc.http.host", "localhost");
+        if (auth.equals("off") && !httpHost.equals("localhost") && !httpHost.startsWith("127.")
+                && !httpHost.equals("::1")) {
+            throw new IllegalArgumentException("cc.auth=off is allowed only when the hub listens on loopback alone,"
+                    + " and cc.http.host (CC_HTTP_HOST) is " + httpHost);
+        }
         return new HubSettings(
                 hubId,
-                string(config, "cc.grpc.host", "0.0.0.0"),
-                integer(config, "cc.grpc.port", 50051),
-                integer(config, "cc.grpc.max-message-bytes", 4 << 20),
-                integer(config, "cc.grpc.flow-control-window", 256 << 10),
+                new GrpcSettings(
+                        string(config, "cc.grpc.host", "127.0.0.1"),
+                        integer(config, "cc.grpc.port", 50051),
+                        integer(config, "cc.grpc.max-message-bytes", 4 << 20),
+                        integer(config, "cc.grpc.flow-control-window", 256 << 10)),
+                new SecuritySettings(auth.equals("on"), duration(config, "cc.auth.key-cache", "PT10S"),
+                        Path.of(string(config, "cc.auth.admin-key-file",
+                                dataDir.resolve(AdminKeyFile.FILE).toString())).toAbsolutePath().normalize()),
                 database,
                 ProjectId.of(string(config, "cc.project", "default")),
                 integer(config, "cc.ingest.batch-size", 1000),

@@ -8,6 +8,7 @@ import io.commandcenter.hub.telemetry.SamplePage;
 import io.commandcenter.hub.telemetry.SampleQuery;
 import io.commandcenter.hub.telemetry.StoredSample;
 import io.commandcenter.hub.telemetry.TimeArgument;
+import io.commandcenter.hub.transport.rest.Mirrors;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -63,6 +64,7 @@ public class SamplesResource {
      * @param pageToken   {@code nextPageToken} of the previous page
      * @param oldestFirst ascending time order
      */
+    @Mirrors("commandcenter.v1.TelemetryService/ListHealthSamples")
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public SamplesJson list(@QueryParam("service") String service, @QueryParam("since") String since,

@@ -5,6 +5,8 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.events.TraceContext;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.project.CallerResolver;
+import io.commandcenter.hub.security.Permission;
+import io.commandcenter.hub.transport.AccessTable;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -17,8 +19,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * Resolves every gRPC call to a {@link Caller} through the hub's {@link CallerResolver} (the
- * same one the HTTP filter uses) and picks up the W3C trace context. A call whose project header
- * is malformed ends with INVALID_ARGUMENT before it reaches a service.
+ * same one the HTTP filter uses), with the permission its method needs ({@link AccessTable}), and
+ * picks up the W3C trace context. A call without the right credentials, for a project its
+ * credentials do not cover, with a malformed project header, or to a method the table does not
+ * know ends before it reaches a service (UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT).
  */
 public final class CallerInterceptor implements ServerInterceptor {
     private static final Metadata.Key<String> TRACEPARENT =
@@ -39,7 +43,11 @@ public final class CallerInterceptor implements ServerInterceptor {
                                                       ServerCallHandler<Q, R> next) {
         Caller caller;
         try {
-            caller = resolver.resolve(name -> headers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER)));
+            Permission required = AccessTable.of(call.getMethodDescriptor().getFullMethodName())
+                    .orElseThrow(() -> CommandCenterException.permissionDenied("UNKNOWN_OPERATION",
+                            "no permission is defined for this operation"));
+            caller = resolver.resolve(required,
+                    name -> headers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER)));
         } catch (CommandCenterException e) {
             var status = GrpcErrors.toStatus(e);
             call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());

@@ -21,6 +21,8 @@ public class RestErrors implements ExceptionMapper<CommandCenterException> {
             case CONTENTION -> 409;
             case EXHAUSTED -> 429;
             case UNAVAILABLE -> 503;
+            case UNAUTHENTICATED -> 401;
+            case PERMISSION_DENIED -> 403;
         };
     }
 
@@ -34,6 +36,8 @@ public class RestErrors implements ExceptionMapper<CommandCenterException> {
             case CONTENTION -> "ABORTED";
             case EXHAUSTED -> "RESOURCE_EXHAUSTED";
             case UNAVAILABLE -> "UNAVAILABLE";
+            case UNAUTHENTICATED -> "UNAUTHENTICATED";
+            case PERMISSION_DENIED -> "PERMISSION_DENIED";
         };
     }
 

@@ -67,7 +67,8 @@ class RemediateServiceTest {
     @BeforeAll
     static void start() {
         hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
-        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
+        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                .intercept(io.commandcenter.hub.testing.Credentials.admin(hub)).build();
     }
 
     @AfterAll

@@ -1,0 +1,67 @@
+package io.commandcenter.hub.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The form of an API key token: {@code cck_<keyId>_<secret>}, the id 16 lowercase hex characters,
+ * the secret 32 random bytes in URL-safe base64 (43 characters). Only the secret's SHA-256 is
+ * stored; the token is shown once, when the key is created.
+ */
+public final class KeyTokens {
+    private static final Pattern TOKEN = Pattern.compile("cck_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
+
+    /** A token split into its parts. */
+    public record Parsed(String keyId, String secret) {
+        /** The token without its secret, safe to print and log. */
+        public String redacted() {
+            return "cck_" + keyId + "_…";
+        }
+    }
+
+    /** A new key's id, secret and token. */
+    public record Issued(String keyId, String secret, String token, String secretHash) {
+    }
+
+    private KeyTokens() {
+    }
+
+    public static Issued issue(SecureRandom random) {
+        byte[] id = new byte[8];
+        byte[] secret = new byte[32];
+        random.nextBytes(id);
+        random.nextBytes(secret);
+        String keyId = HexFormat.of().formatHex(id);
+        String text = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return new Issued(keyId, text, "cck_" + keyId + "_" + text, hash(text));
+    }
+
+    /** The parts of a token, empty when the text does not have the form of one. */
+    public static Optional<Parsed> parse(String token) {
+        Matcher m = TOKEN.matcher(token == null ? "" : token);
+        return m.matches() ? Optional.of(new Parsed(m.group(1), m.group(2))) : Optional.empty();
+    }
+
+    /** SHA-256 of a secret, lowercase hex. */
+    public static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** Whether {@code secret} hashes to {@code expectedHash}, in time that does not depend on where they differ. */
+    public static boolean matches(String secret, String expectedHash) {
+        return MessageDigest.isEqual(hash(secret).getBytes(StandardCharsets.US_ASCII),
+                expectedHash.getBytes(StandardCharsets.US_ASCII));
+    }
+}

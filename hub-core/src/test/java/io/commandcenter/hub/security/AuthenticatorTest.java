@@ -1,0 +1,118 @@
+package io.commandcenter.hub.security;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.testing.ManualClock;
+import org.junit.jupiter.api.Test;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class AuthenticatorTest {
+    final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T09:00:00Z"));
+    final InMemoryKeyStore store = new InMemoryKeyStore();
+    final Authenticator auth = new Authenticator(store, clock, Duration.ofSeconds(10), List.of());
+    final Keys keys = new Keys(store, auth, new SecureRandom(), clock);
+    final Principal admin = new Principal("root", Role.ADMIN, null, "boot");
+
+    static String reason(Runnable call) {
+        CommandCenterException e = catchThrowableOfType(CommandCenterException.class, call::run);
+        assertThat(e).as("refused").isNotNull();
+        assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHENTICATED);
+        return e.reason();
+    }
+
+    @Test
+    void aCreatedKey_authenticatesAsItsNameRoleAndProject() {
+        Keys.Created created = keys.create(ProjectId.of("shop"), Role.OPERATOR, "ana", null, admin);
+
+        Principal p = auth.authenticate("Bearer " + created.token());
+
+        assertThat(p).isEqualTo(new Principal("ana", Role.OPERATOR, ProjectId.of("shop"), created.key().keyId()));
+        assertThat(auth.authenticate("bearer   " + created.token() + " ")).isEqualTo(p);
+    }
+
+    @Test
+    void noCredentials_areRequired_andBadOnesAreInvalid_withOneReasonForUnknownAndWrong() {
+        Keys.Created created = keys.create(null, Role.VIEWER, "viewer", null, admin);
+        String wrongSecret = created.token().substring(0, created.token().length() - 2) + "AA";
+        String unknownId = "cck_0000000000000000_" + created.token().substring(created.token().length() - 43);
+
+        assertThat(reason(() -> auth.authenticate(null))).isEqualTo("CREDENTIALS_REQUIRED");
+        assertThat(reason(() -> auth.authenticate(" "))).isEqualTo("CREDENTIALS_REQUIRED");
+        assertThat(reason(() -> auth.authenticate(created.token()))).isEqualTo("CREDENTIALS_INVALID");
+        assertThat(reason(() -> auth.authenticate("Basic " + created.token()))).isEqualTo("CREDENTIALS_INVALID");
+        assertThat(reason(() -> auth.authenticate("Bearer garbage"))).isEqualTo("CREDENTIALS_INVALID");
+        assertThat(reason(() -> auth.authenticate("Bearer " + wrongSecret))).isEqualTo("CREDENTIALS_INVALID");
+        assertThat(reason(() -> auth.authenticate("Bearer " + unknownId))).isEqualTo("CREDENTIALS_INVALID");
+    }
+
+    @Test
+    void theErrorNeverEchoesTheToken() {
+        Keys.Created created = keys.create(null, Role.VIEWER, "viewer", null, admin);
+        String wrong = created.token().substring(0, created.token().length() - 2) + "AA";
+
+        CommandCenterException e = catchThrowableOfType(CommandCenterException.class,
+                () -> auth.authenticate("Bearer " + wrong));
+
+        assertThat(e.getMessage()).doesNotContain(wrong).doesNotContain(created.token().substring(21));
+    }
+
+    @Test
+    void anExpiredKey_stopsAtItsExpiry() {
+        Keys.Created created = keys.create(null, Role.VIEWER, "temp", Duration.ofHours(1), admin);
+
+        clock.advance(Duration.ofHours(1).minusMillis(1));
+        auth.authenticate("Bearer " + created.token());
+        clock.advance(Duration.ofMillis(1));
+
+        assertThat(reason(() -> auth.authenticate("Bearer " + created.token()))).isEqualTo("KEY_EXPIRED");
+    }
+
+    @Test
+    void aRevokedKey_stopsAtOnceOnTheHubThatRevokes_andWithinTheCacheElsewhere() {
+        Keys.Created created = keys.create(null, Role.VIEWER, "v", null, admin);
+        Authenticator otherHub = new Authenticator(store, clock, Duration.ofSeconds(10), List.of());
+        otherHub.authenticate("Bearer " + created.token());
+
+        keys.revoke(created.key().keyId(), admin);
+
+        assertThat(reason(() -> auth.authenticate("Bearer " + created.token()))).isEqualTo("KEY_REVOKED");
+        otherHub.authenticate("Bearer " + created.token()); // still cached there
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(reason(() -> otherHub.authenticate("Bearer " + created.token()))).isEqualTo("KEY_REVOKED");
+    }
+
+    @Test
+    void keysAreReadOncePerCachePeriod_andLastUseWrittenOncePerMinute() {
+        Keys.Created created = keys.create(null, Role.VIEWER, "v", null, admin);
+        int readsBefore = store.reads.get();
+
+        for (int i = 0; i < 100; i++) {
+            auth.authenticate("Bearer " + created.token());
+        }
+        clock.advance(Duration.ofSeconds(61));
+        auth.authenticate("Bearer " + created.token());
+
+        assertThat(store.reads.get() - readsBefore).isEqualTo(2);
+        assertThat(store.touches.get()).isEqualTo(2);
+        assertThat(store.find(created.key().keyId()).orElseThrow().lastUsedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void anotherKindOfToken_goesToItsVerifier() {
+        Principal fromIdp = new Principal("sso:ana", Role.VIEWER, ProjectId.of("shop"), "issuer");
+        Authenticator withJwt = new Authenticator(store, clock, Duration.ZERO,
+                List.of(token -> token.startsWith("ey") ? Optional.of(fromIdp) : Optional.empty()));
+
+        assertThat(withJwt.authenticate("Bearer eyJhbGciOi.x.y")).isEqualTo(fromIdp);
+        assertThat(reason(() -> withJwt.authenticate("Bearer other"))).isEqualTo("CREDENTIALS_INVALID");
+    }
+}

@@ -1,0 +1,59 @@
+package io.commandcenter.hub.runtime;
+
+import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.project.CallerResolver;
+import io.commandcenter.hub.security.AdminKeyFile;
+import io.commandcenter.hub.security.Authenticator;
+import io.commandcenter.hub.security.Keys;
+import io.commandcenter.hub.security.sql.JpaKeyStore;
+
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Who may call this hub, assembled from its settings: with authentication on (the default) the
+ * caller resolver checks API keys and the data directory holds an administrator key (created on
+ * the first start, mode 600); with it off — allowed only when the hub listens on loopback alone —
+ * every local caller is an administrator, and the hub says so loudly.
+ */
+record Access(CallerResolver resolver, Keys keys, Authenticator authenticator) {
+    private static final System.Logger LOG = System.getLogger(Access.class.getName());
+
+    static Access start(HubSettings settings, Database database, Clock clock) {
+        JpaKeyStore store = new JpaKeyStore(database);
+        Authenticator authenticator = new Authenticator(store, clock, settings.security().keyCache(), List.of());
+        Keys keys = new Keys(store, authenticator, new SecureRandom(), clock);
+        if (!settings.security().authenticate()) {
+            if (!isLoopback(settings.grpc().host())) {
+                throw new IllegalArgumentException("cc.auth=off is allowed only when the hub listens on loopback"
+                        + " alone, and cc.grpc.host is " + settings.grpc().host());
+            }
+            LOG.log(Level.WARNING, "AUTHENTICATION IS OFF (cc.auth=off): every caller on this machine is an"
+                    + " administrator of every project. Never expose this hub beyond loopback.");
+            return new Access(CallerResolver.unauthenticated(settings.defaultProject()), keys, authenticator);
+        }
+        AdminKeyFile.Ensured admin = AdminKeyFile.ensure(settings.security().adminKeyFile(), store, keys, clock,
+                settings.hubId());
+        LOG.log(Level.INFO, "authentication on: {0} administrator key {1} in {2} (mode 600; cc finds it there"
+                + " when run from the same directory, or set CC_TOKEN)", admin.created() ? "created" : "kept",
+                admin.keyId(), admin.file().toAbsolutePath());
+        return new Access(CallerResolver.authenticating(authenticator, settings.defaultProject()), keys,
+                authenticator);
+    }
+
+    /** Whether a bind address reaches this machine only. */
+    static boolean isLoopback(String host) {
+        if (host.equals("localhost")) {
+            return true;
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

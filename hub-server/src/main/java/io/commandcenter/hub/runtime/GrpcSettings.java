@@ -1,0 +1,29 @@
+package io.commandcenter.hub.runtime;
+
+import java.util.Objects;
+
+/**
+ * The hub's gRPC server.
+ *
+ * @param host                   interface it binds ({@code cc.grpc.host}; loopback unless told otherwise)
+ * @param port                   port, 0 for any free one ({@code cc.grpc.port})
+ * @param maxInboundMessageBytes largest message accepted ({@code cc.grpc.max-message-bytes})
+ * @param flowControlWindowBytes HTTP/2 window per stream ({@code cc.grpc.flow-control-window})
+ */
+public record GrpcSettings(String host, int port, int maxInboundMessageBytes, int flowControlWindowBytes) {
+    public GrpcSettings {
+        Objects.requireNonNull(host, "host");
+        HubSettings.requireRange("cc.grpc.port", port, 0, 65535);
+        HubSettings.requireRange("cc.grpc.max-message-bytes", maxInboundMessageBytes, 1024, 64 << 20);
+        HubSettings.requireRange("cc.grpc.flow-control-window", flowControlWindowBytes, 64 << 10, 64 << 20);
+    }
+
+    /** Loopback, the given port, 4 MiB messages, 256 KiB windows. */
+    public static GrpcSettings loopback(int port) {
+        return new GrpcSettings("127.0.0.1", port, 4 << 20, 256 << 10);
+    }
+
+    public GrpcSettings withHost(String value) {
+        return new GrpcSettings(value, port, maxInboundMessageBytes, flowControlWindowBytes);
+    }
+}
