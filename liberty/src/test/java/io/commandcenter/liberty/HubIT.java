@@ -124,6 +124,39 @@ class HubIT {
         return client.http.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
+    /** A token of the IT's identity provider (src/it/jwt: the hub is configured with its public key). */
+    static String idpToken(String user, String group, String project, java.time.Instant expires) throws Exception {
+        var key = com.nimbusds.jose.jwk.RSAKey.parse(java.nio.file.Files.readString(
+                java.nio.file.Path.of("src/it/jwt/signing-key.json")));
+        var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(
+                com.nimbusds.jose.JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer("https://idp.example.test/realms/ops").subject(user)
+                        .audience("commandcenter").claim("groups", List.of(group)).claim("cc_project", project)
+                        .expirationTime(java.util.Date.from(expires)).build());
+        jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
+        return "Bearer " + jwt.serialize();
+    }
+
+    @Test
+    void anIdentityProvidersToken_isCheckedOnRest_asAKeyIs() throws Exception {
+        String p = project();
+        java.time.Instant inAnHour = java.time.Instant.now().plusSeconds(3600);
+        String operator = idpToken("ana", "operator", p, inAnHour);
+        String viewer = idpToken("vi", "viewer", p, inAnHour);
+        String[] runs = {"GET", "api/runs", "viewer"};
+        String[] workflows = {"PUT", "api/workflows", "admin"};
+
+        assertThat(status(runs, operator, p)).isEqualTo(200);
+        assertThat(status(runs, operator, project())).as("another project").isEqualTo(403);
+        assertThat(status(workflows, operator, p)).as("an administrator's operation").isEqualTo(403);
+        assertThat(status(new String[]{"GET", "api/autonomy", "viewer"}, viewer, p)).isEqualTo(200);
+        HttpResponse<String> expired = client.http.send(java.net.http.HttpRequest.newBuilder(client.base.resolve(
+                "api/runs")).header("Authorization", idpToken("ana", "operator", p, java.time.Instant.now()
+                .minusSeconds(3600))).header("X-CC-Project", p).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(expired.statusCode()).isEqualTo(401);
+        assertThat(expired.body()).contains("TOKEN_EXPIRED");
+    }
+
     @Test
     void everyRestEndpoint_needsAKey_andEachRoleGetsExactlyWhatTheTableSays() throws Exception {
         String p = project();

@@ -13,6 +13,11 @@ import java.util.Objects;
  */
 public final class CommandCenterException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /**
+     * Metadata key: how long to wait before retrying, in milliseconds (an EXHAUSTED error); gRPC
+     * carries it as {@code google.rpc.RetryInfo}, HTTP as {@code Retry-After}.
+     */
+    public static final String RETRY_AFTER_MS = "retry_after_ms";
 
     private final ErrorKind kind;
     private final String reason;

@@ -2,6 +2,7 @@ package io.commandcenter.hub.project;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.security.Authenticator;
+import io.commandcenter.hub.security.CallRate;
 import io.commandcenter.hub.security.Permission;
 import io.commandcenter.hub.security.Principal;
 import io.commandcenter.hub.security.Role;
@@ -41,6 +42,21 @@ public interface CallerResolver {
      *         INVALID ({@code INVALID_PROJECT}, {@code INVALID_USER}) for malformed headers
      */
     Caller resolve(Permission required, Function<String, String> header);
+
+    /**
+     * This resolver, with each caller's calls counted against {@code rate} (public calls are not).
+     *
+     * @see CallRate
+     */
+    default CallerResolver limitedBy(CallRate rate) {
+        return (required, header) -> {
+            Caller caller = resolve(required, header);
+            if (required != Permission.PUBLIC) {
+                rate.acquire(caller.who().keyId());
+            }
+            return caller;
+        };
+    }
 
     /**
      * Authenticated calls: the credentials ({@link Authenticator}) must allow {@code required} and

@@ -4,7 +4,9 @@ import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.project.CallerResolver;
 import io.commandcenter.hub.security.AdminKeyFile;
 import io.commandcenter.hub.security.Authenticator;
+import io.commandcenter.hub.security.CallRate;
 import io.commandcenter.hub.security.Keys;
+import io.commandcenter.hub.security.jwt.JwtVerifier;
 import io.commandcenter.hub.security.sql.JpaKeyStore;
 
 import java.lang.System.Logger.Level;
@@ -25,7 +27,9 @@ record Access(CallerResolver resolver, Keys keys, Authenticator authenticator) {
 
     static Access start(HubSettings settings, Database database, Clock clock) {
         JpaKeyStore store = new JpaKeyStore(database);
-        Authenticator authenticator = new Authenticator(store, clock, settings.security().keyCache(), List.of());
+        List<Authenticator.TokenVerifier> tokens = settings.security().jwt().<Authenticator.TokenVerifier>map(
+                JwtVerifier::new).map(List::of).orElse(List.of());
+        Authenticator authenticator = new Authenticator(store, clock, settings.security().keyCache(), tokens);
         Keys keys = new Keys(store, authenticator, new SecureRandom(), clock);
         if (!settings.security().authenticate()) {
             if (!isLoopback(settings.grpc().host())) {
@@ -34,15 +38,25 @@ record Access(CallerResolver resolver, Keys keys, Authenticator authenticator) {
             }
             LOG.log(Level.WARNING, "AUTHENTICATION IS OFF (cc.auth=off): every caller on this machine is an"
                     + " administrator of every project. Never expose this hub beyond loopback.");
-            return new Access(CallerResolver.unauthenticated(settings.defaultProject()), keys, authenticator);
+            return new Access(limited(CallerResolver.unauthenticated(settings.defaultProject()), settings), keys,
+                    authenticator);
         }
         AdminKeyFile.Ensured admin = AdminKeyFile.ensure(settings.security().adminKeyFile(), store, keys, clock,
                 settings.hubId());
         LOG.log(Level.INFO, "authentication on: {0} administrator key {1} in {2} (mode 600; cc finds it there"
                 + " when run from the same directory, or set CC_TOKEN)", admin.created() ? "created" : "kept",
                 admin.keyId(), admin.file().toAbsolutePath());
-        return new Access(CallerResolver.authenticating(authenticator, settings.defaultProject()), keys,
-                authenticator);
+        settings.security().jwt().ifPresent(j -> LOG.log(Level.INFO, "signed tokens accepted from issuer {0}"
+                + " (keys {1}, audience {2}, role from claim {3}, project from claim {4})", j.issuer(), j.keys(),
+                j.audiences().isEmpty() ? "not checked" : j.audiences(), j.roleClaim(), j.projectClaim()));
+        return new Access(limited(CallerResolver.authenticating(authenticator, settings.defaultProject()), settings),
+                keys, authenticator);
+    }
+
+    private static CallerResolver limited(CallerResolver resolver, HubSettings settings) {
+        SecuritySettings s = settings.security();
+        return s.callsPerSecond() == 0 ? resolver : resolver.limitedBy(new CallRate(s.callsPerSecond(), s.burst(),
+                System::nanoTime));
     }
 
     /** Whether a bind address reaches this machine only. */

@@ -5,6 +5,7 @@ import com.google.protobuf.Message;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.common.error.FieldViolation;
@@ -63,6 +64,12 @@ public final class GrpcErrors {
                         .setField(v.field()).setDescription(v.message()).setReason(v.reason()));
             }
             status.addDetails(Any.pack(bad.build()));
+        }
+        String retryAfter = e.metadata().get(CommandCenterException.RETRY_AFTER_MS);
+        if (retryAfter != null) {
+            long millis = Long.parseLong(retryAfter);
+            status.addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration.newBuilder()
+                    .setSeconds(millis / 1000).setNanos((int) (millis % 1000) * 1_000_000)).build()));
         }
         for (Message message : extra) {
             status.addDetails(Any.pack(message));

@@ -10,6 +10,7 @@ import io.commandcenter.hub.runtime.GrpcSettings;
 import io.commandcenter.hub.runtime.HubSettings;
 import io.commandcenter.hub.runtime.SecuritySettings;
 import io.commandcenter.hub.security.AdminKeyFile;
+import io.commandcenter.hub.security.jwt.JwtSettings;
 import io.commandcenter.scheduler.SchedulerSettings;
 import io.commandcenter.scheduler.hazelcast.HazelcastSettings;
 import org.eclipse.microprofile.config.Config;
@@ -80,7 +81,10 @@ final class ConfigSettings {
                         integer(config, "cc.grpc.flow-control-window", 256 << 10)),
                 new SecuritySettings(auth.equals("on"), duration(config, "cc.auth.key-cache", "PT10S"),
                         Path.of(string(config, "cc.auth.admin-key-file",
-                                dataDir.resolve(AdminKeyFile.FILE).toString())).toAbsolutePath().normalize()),
+                                dataDir.resolve(AdminKeyFile.FILE).toString())).toAbsolutePath().normalize(),
+                        JwtSettings.from(property),
+                        number(config, "cc.limits.calls-per-second", SecuritySettings.DEFAULT_CALLS_PER_SECOND),
+                        integer(config, "cc.limits.burst", SecuritySettings.DEFAULT_BURST)),
                 database,
                 ProjectId.of(string(config, "cc.project", "default")),
                 integer(config, "cc.ingest.batch-size", 1000),

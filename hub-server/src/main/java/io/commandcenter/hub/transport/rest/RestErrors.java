@@ -48,6 +48,12 @@ public class RestErrors implements ExceptionMapper<CommandCenterException> {
 
     @Override
     public Response toResponse(CommandCenterException e) {
-        return Response.status(status(e.kind())).type(MediaType.APPLICATION_JSON_TYPE).entity(body(e)).build();
+        Response.ResponseBuilder response = Response.status(status(e.kind())).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body(e));
+        String retryAfter = e.metadata().get(CommandCenterException.RETRY_AFTER_MS);
+        if (retryAfter != null) {
+            response.header("Retry-After", Long.toString(Math.max(1, (Long.parseLong(retryAfter) + 999) / 1000)));
+        }
+        return response.build();
     }
 }

@@ -1,0 +1,74 @@
+package io.commandcenter.hub.transport;
+
+import com.google.rpc.RetryInfo;
+import io.commandcenter.hub.runtime.Hub;
+import io.commandcenter.hub.runtime.HubSettings;
+import io.commandcenter.hub.testing.Credentials;
+import io.commandcenter.proto.v1.CreateKeyRequest;
+import io.commandcenter.proto.v1.KeyRole;
+import io.commandcenter.proto.v1.KeyServiceGrpc;
+import io.commandcenter.proto.v1.ListWorkflowsRequest;
+import io.commandcenter.proto.v1.RemediateServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Each credential's calls are limited on an assembled hub: past its burst a caller is told to wait
+ * (RESOURCE_EXHAUSTED with RetryInfo), while another credential and the health check go on.
+ */
+class CallRateHubTest {
+    @TempDir
+    Path dir;
+    Hub hub;
+    ManagedChannel channel;
+
+    @AfterEach
+    void stop() {
+        channel.shutdownNow();
+        hub.close();
+    }
+
+    @Test
+    void aCallerPastItsBurst_isToldToWait_othersAndHealthGoOn() throws Exception {
+        HubSettings defaults = HubSettings.defaults(dir, 0);
+        // a rate so slow that no refill happens during the test: the burst is all there is
+        hub = Hub.start(defaults.withSecurity(defaults.security().withCallRate(0.001, 3)), Clock.systemUTC());
+        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
+        String viewer = KeyServiceGrpc.newBlockingStub(channel).withInterceptors(Credentials.admin(hub))
+                .createKey(CreateKeyRequest.newBuilder().setName("dash").setRole(KeyRole.KEY_ROLE_VIEWER).build())
+                .getToken();
+        var admin = RemediateServiceGrpc.newBlockingStub(channel).withInterceptors(Credentials.admin(hub));
+        var dash = RemediateServiceGrpc.newBlockingStub(channel).withInterceptors(Credentials.bearer(viewer));
+
+        dash.listWorkflows(ListWorkflowsRequest.getDefaultInstance());
+        dash.listWorkflows(ListWorkflowsRequest.getDefaultInstance());
+        dash.listWorkflows(ListWorkflowsRequest.getDefaultInstance());
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> dash.listWorkflows(ListWorkflowsRequest.getDefaultInstance()));
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        RetryInfo retry = StatusProto.fromThrowable(refused).getDetailsList().stream()
+                .filter(a -> a.is(RetryInfo.class)).findFirst().orElseThrow().unpack(RetryInfo.class);
+        assertThat(retry.getRetryDelay().getSeconds()).isPositive();
+        assertThat(admin.listWorkflows(ListWorkflowsRequest.getDefaultInstance())).as("another credential")
+                .isNotNull();
+        for (int i = 0; i < 5; i++) {
+            assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()))
+                    .as("health is public and not counted").isNotNull();
+        }
+    }
+}
