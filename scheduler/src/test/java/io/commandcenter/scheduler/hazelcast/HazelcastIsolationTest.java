@@ -115,6 +115,16 @@ class HazelcastIsolationTest {
         return hubs.stream().map(h -> h.settings().host() + ":" + h.settings().port()).toList();
     }
 
+    /** A stock Hazelcast client of one member, giving up after about a second. */
+    static ClientConfig client(String clusterName, String address) {
+        ClientConfig config = new ClientConfig().setClusterName(clusterName);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "jdk");
+        config.getNetworkConfig().addAddress(address).setConnectionTimeout(1_000);
+        config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(1_000);
+        return config;
+    }
+
     /**
      * A stock Hazelcast member (no gate) bound to {@code host:port}, with the cluster's name, partition
      * count and members. {@code fromItsOwnAddress}: its connections leave from {@code host}, as they would
@@ -161,17 +171,30 @@ class HazelcastIsolationTest {
     @Test
     void aStockHazelcastClient_withTheClusterName_cannotConnectByDefault_andThePoolStaysIntact() {
         List<HazelcastCluster> hubs = twoHubsWithADevopsPool();
-        ClientConfig config = new ClientConfig().setClusterName(cluster);
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.logging.type", "jdk");
-        config.getNetworkConfig().addAddress(addresses(hubs).get(0)).setConnectionTimeout(1_000);
-        config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(1_000);
+        ClientConfig config = client(cluster, addresses(hubs).get(0));
 
         assertThatThrownBy(() -> HazelcastClient.newHazelcastClient(config))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("Unable to connect");
         assertThat(hubs.get(0).instance().getClientService().getConnectedClients()).isEmpty();
         assertThat(hubs.get(1).instance().getClientService().getConnectedClients()).isEmpty();
         assertThat(pools(hubs.get(0)).containsKey("devops")).as("the devops pool is still there").isTrue();
+    }
+
+    @Test
+    void withClientsOn_aClientIsAcceptedOnlyFromAHostOnTheAllowList() {
+        assumeTrue(canBind("127.0.0.2"), "127.0.0.2 cannot be bound here (Linux routes all of 127/8 to loopback)");
+        // a member on 127.0.0.2 sees this JVM's client connect from 127.0.0.1 (loopback's source address)
+        int closed = Ports.free();
+        int open = Ports.free();
+        hub(HazelcastSettings.embedded("hub-a", "127.0.0.2", closed, List.of()).withClusterName(cluster)
+                .withPartitionCount(31).withClients(true));
+        hub(HazelcastSettings.embedded("hub-b", "127.0.0.2", open, List.of()).withClusterName(cluster + "-b")
+                .withPartitionCount(31).withClients(true).withAllow(List.of("127.0.0.1")));
+
+        assertThatThrownBy(() -> HazelcastClient.newHazelcastClient(client(cluster, "127.0.0.2:" + closed)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Unable to connect");
+        HazelcastInstance admitted = HazelcastClient.newHazelcastClient(client(cluster + "-b", "127.0.0.2:" + open));
+        assertThat(admitted.getCluster().getMembers()).hasSize(1);
     }
 
     @Test
