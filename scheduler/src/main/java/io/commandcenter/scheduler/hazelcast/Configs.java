@@ -1,12 +1,20 @@
 package io.commandcenter.scheduler.hazelcast;
 
 import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.ReplicatedMapConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
+import com.hazelcast.config.SocketInterceptorConfig;
+import com.hazelcast.instance.EndpointQualifier;
+import com.hazelcast.spi.MemberAddressProvider;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 /**
  * The Hazelcast configuration of a hub: the scheduler's structures (names, backups, in-memory
@@ -30,8 +38,15 @@ public final class Configs {
     private Configs() {
     }
 
-    /** A member's configuration. */
-    public static Config member(HazelcastSettings s) {
+    /**
+     * A member's configuration: bound to {@link HazelcastSettings#host()} only (advertised as the
+     * same address), its sockets guarded by a {@link MemberGate} over the settings' {@link AllowList},
+     * the member protocol only on its port unless {@link HazelcastSettings#clients() clients} are on.
+     * Start it with {@link MemberGate#startMember(Config)}: a stock Hazelcast start ignores the gate.
+     *
+     * @param bindAddress the resolved {@code host} (see {@link HazelcastCluster#start})
+     */
+    static Config member(HazelcastSettings s, InetAddress bindAddress) {
         Config config = new Config();
         config.setInstanceName(s.instanceName() + "-" + Long.toHexString(System.nanoTime()));
         config.setClusterName(s.clusterName());
@@ -42,23 +57,43 @@ public final class Configs {
         config.setProperty("hazelcast.logging.type", "jdk");
         config.setProperty("hazelcast.partition.count", Integer.toString(s.partitionCount()));
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
-        NetworkConfig network = config.getNetworkConfig();
-        network.setPort(s.port()).setPortAutoIncrement(false);
-        if (s.host() != null) {
-            network.getInterfaces().setEnabled(true).addInterface(s.host());
-            network.setPublicAddress(s.host() + ":" + s.port());
+        // the server socket on the one address, and connections to other members leave from it too
+        // (so they see this member's address, the one on their allow-list)
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.socket.client.bind", "true");
+        config.setProperty("hazelcast.socket.client.bind.any", "false");
+        InetSocketAddress address = new InetSocketAddress(bindAddress, s.port());
+        SocketInterceptorConfig gate = new SocketInterceptorConfig().setEnabled(true)
+                .setImplementation(new MemberGate(AllowList.of(s)));
+        JoinConfig join;
+        if (s.clients()) {
+            // one port for members and clients (Hazelcast's unified networking): client hubs keep
+            // listing the members' ports, and the gate checks their hosts as well
+            NetworkConfig network = config.getNetworkConfig();
+            network.setPort(s.port()).setPortAutoIncrement(false);
+            network.getMemberAddressProviderConfig().setEnabled(true).setImplementation(new BoundAddress(address));
+            network.setSocketInterceptorConfig(gate);
+            disableRest(network);
+            join = network.getJoin();
+        } else {
+            // a member endpoint only: the port speaks the member protocol and drops anything else
+            // (clients, REST, memcache) at the first bytes
+            AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);
+            ServerSocketEndpointConfig member = new ServerSocketEndpointConfig();
+            member.setPort(s.port()).setPortAutoIncrement(false);
+            member.setSocketInterceptorConfig(gate);
+            network.setMemberEndpointConfig(member);
+            network.getMemberAddressProviderConfig().setEnabled(true).setImplementation(new BoundAddress(address));
+            join = network.getJoin();
         }
-        network.getRestApiConfig().setEnabled(false);
-        JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true);
-        String self = s.host() == null ? null : s.host() + ":" + s.port();
-        for (String member : s.members()) {
-            join.getTcpIpConfig().addMember(member);
+        for (String m : s.members()) {
+            join.getTcpIpConfig().addMember(m);
         }
-        if (self != null && s.members().isEmpty()) {
-            join.getTcpIpConfig().addMember(self);
+        if (s.members().isEmpty()) {
+            join.getTcpIpConfig().addMember(address.getAddress().getHostAddress() + ":" + s.port());
         }
         config.addMapConfig(new MapConfig(POOLS).setInMemoryFormat(InMemoryFormat.OBJECT)
                 .setBackupCount(s.backupCount()).setAsyncBackupCount(0).setStatisticsEnabled(false));
@@ -69,6 +104,11 @@ public final class Configs {
         config.addReplicatedMapConfig(new ReplicatedMapConfig(WEIGHTS).setInMemoryFormat(InMemoryFormat.OBJECT));
         Serialization.register(config.getSerializationConfig());
         return config;
+    }
+
+    @SuppressWarnings("removal")
+    private static void disableRest(NetworkConfig network) {
+        network.getRestApiConfig().setEnabled(false);
     }
 
     /** A client's configuration. */
@@ -88,5 +128,28 @@ public final class Configs {
         config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(30_000);
         Serialization.register(config.getSerializationConfig());
         return config;
+    }
+
+    /** The one address a member binds and advertises (Hazelcast's address picker is not consulted). */
+    record BoundAddress(InetSocketAddress address) implements MemberAddressProvider {
+        @Override
+        public InetSocketAddress getBindAddress() {
+            return address;
+        }
+
+        @Override
+        public InetSocketAddress getBindAddress(EndpointQualifier qualifier) {
+            return address;
+        }
+
+        @Override
+        public InetSocketAddress getPublicAddress() {
+            return address;
+        }
+
+        @Override
+        public InetSocketAddress getPublicAddress(EndpointQualifier qualifier) {
+            return address;
+        }
     }
 }

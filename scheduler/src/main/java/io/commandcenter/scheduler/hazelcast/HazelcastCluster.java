@@ -1,16 +1,23 @@
 package io.commandcenter.scheduler.hazelcast;
 
 import com.hazelcast.client.HazelcastClient;
-import com.hazelcast.core.Hazelcast;
+import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.List;
 
 /**
  * A hub's place in the scheduler's Hazelcast cluster: an embedded member (the default) or a
  * client of existing members, with the scheduler's {@link #state() state} and {@link #mesh() mesh}
- * over it. Closing shuts the instance down (always close it, in a {@code finally}: Hazelcast's
- * threads keep a JVM alive).
+ * over it. A member binds one address, deals only with the hosts and members on its allow-list and
+ * refuses Hazelcast clients unless they are on ({@link HazelcastSettings}, {@link MemberGate}).
+ * Closing shuts the instance down (always close it, in a {@code finally}: Hazelcast's threads keep
+ * a JVM alive).
  *
  * <pre>
  * try (HazelcastCluster cluster = HazelcastCluster.start(settings);
@@ -35,24 +42,94 @@ public final class HazelcastCluster implements AutoCloseable {
     }
 
     /**
-     * Starts an embedded member (joining the configured members) or connects a client.
+     * Starts an embedded member (joining the configured members) or connects a client. A member
+     * binds {@link HazelcastSettings#host()} only and enforces its allow-list ({@link MemberGate});
+     * the line it logs first says what it binds, its cluster name, allow-list and whether it accepts
+     * clients.
      *
+     * @throws IllegalArgumentException naming {@code cc.hazelcast.host} when the host does not resolve,
+     *         is not an address of this machine, or is loopback while the members listed are elsewhere
      * @throws com.hazelcast.core.HazelcastException when the port is taken or (client) no member answers
      */
     public static HazelcastCluster start(HazelcastSettings settings) {
         long started = System.nanoTime();
-        HazelcastInstance instance = settings.mode() == HazelcastSettings.Mode.EMBEDDED
-                ? Hazelcast.newHazelcastInstance(Configs.member(settings))
-                : HazelcastClient.newHazelcastClient(Configs.client(settings));
+        HazelcastInstance instance;
+        if (settings.mode() == HazelcastSettings.Mode.EMBEDDED) {
+            InetAddress bind = bindAddress(settings);
+            Config config = Configs.member(settings, bind);
+            LOG.log(Level.INFO, "hub {0}: Hazelcast member bound to {1}:{2} only, cluster name \"{3}\", members {4}, "
+                            + "allow-list {5}, Hazelcast clients {6}", settings.instanceName(), bind.getHostAddress(),
+                    Integer.toString(settings.port()), settings.clusterName(), settings.members(),
+                    AllowList.of(settings), settings.clients() ? "on" : "off");
+            instance = MemberGate.startMember(config);
+        } else {
+            LOG.log(Level.INFO, "hub {0}: Hazelcast client of {1}, cluster name \"{2}\"", settings.instanceName(),
+                    settings.members(), settings.clusterName());
+            instance = HazelcastClient.newHazelcastClient(Configs.client(settings));
+        }
         try {
             HazelcastCluster cluster = new HazelcastCluster(settings, instance);
             LOG.log(Level.INFO, "hub {0} joined Hazelcast cluster {1} as {2} in {3} ms ({4} members)",
                     settings.instanceName(), settings.clusterName(), settings.mode(),
-                    (System.nanoTime() - started) / 1_000_000, instance.getCluster().getMembers().size());
+                    Long.toString((System.nanoTime() - started) / 1_000_000), instance.getCluster().getMembers().size());
             return cluster;
         } catch (RuntimeException e) {
             instance.shutdown();
             throw e;
+        }
+    }
+
+    /**
+     * The address a member binds and advertises: {@code host} resolved, as a literal (other members
+     * need no name lookup to reach it).
+     *
+     * @throws IllegalArgumentException naming {@code cc.hazelcast.host}
+     */
+    static InetAddress bindAddress(HazelcastSettings s) {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(s.host());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("cc.hazelcast.host '" + s.host() + "' does not resolve", e);
+        }
+        if (address.isAnyLocalAddress()) {
+            throw new IllegalArgumentException("cc.hazelcast.host must name one interface, not the wildcard '"
+                    + s.host() + "'");
+        }
+        if (!address.isLoopbackAddress() && !isLocal(address)) {
+            throw new IllegalArgumentException("cc.hazelcast.host " + s.host() + " (" + address.getHostAddress()
+                    + ") is not an address of this machine");
+        }
+        if (address.isLoopbackAddress()) {
+            for (String member : s.members()) {
+                List<InetAddress> resolved = resolve(HostPort.parse(member, true).host());
+                if (!resolved.isEmpty() && resolved.stream().noneMatch(InetAddress::isLoopbackAddress)) {
+                    throw new IllegalArgumentException("cc.hazelcast.host is " + s.host() + " (loopback, the default) "
+                            + "but cc.hazelcast.members lists " + member + ", which loopback cannot reach: set "
+                            + "cc.hazelcast.host to this hub's address on the network the hubs share");
+                }
+            }
+        }
+        try {
+            return InetAddress.getByAddress(address.getAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // cannot happen: a 4- or 16-byte address
+        }
+    }
+
+    private static boolean isLocal(InetAddress address) {
+        try {
+            return NetworkInterface.getByInetAddress(address) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    private static List<InetAddress> resolve(String host) {
+        try {
+            return List.of(InetAddress.getAllByName(host));
+        } catch (UnknownHostException e) {
+            return List.of(); // not known yet: Hazelcast keeps trying it, the gate refuses it meanwhile
         }
     }
 

@@ -58,14 +58,15 @@ class HazelcastClusterTest {
         instances.forEach(i -> i.instance().getLifecycleService().terminate());
     }
 
-    /** Three members (hub-a, hub-b, hub-c) listing each other one by one. */
-    List<HazelcastCluster> members(String cluster) {
+    /** Three members (hub-a, hub-b, hub-c) listing each other one by one; {@code clients}: they accept clients. */
+    List<HazelcastCluster> members(String cluster, boolean clients) {
         List<Integer> ports = List.of(Ports.free(), Ports.free(), Ports.free());
         List<String> addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         List<HazelcastCluster> members = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             HazelcastCluster member = HazelcastCluster.start(HazelcastSettings.embedded("hub-" + "abc".charAt(i),
-                    "127.0.0.1", ports.get(i), addresses).withClusterName(cluster).withPartitionCount(31));
+                    "127.0.0.1", ports.get(i), addresses).withClusterName(cluster).withPartitionCount(31)
+                    .withClients(clients));
             instances.add(member);
             members.add(member);
         }
@@ -147,7 +148,7 @@ class HazelcastClusterTest {
 
     @Test
     void aTaskSubmittedOnHubA_runsOnTheAgentConnectedToHubC_alsoFromAHubThatJoinedAsAClient() {
-        List<HazelcastCluster> members = members("cluster-" + UUID.randomUUID());
+        List<HazelcastCluster> members = members("cluster-" + UUID.randomUUID(), true);
         HazelcastCluster client = HazelcastCluster.start(HazelcastSettings.client("hub-d",
                 List.of(members.get(0).settings().host() + ":" + members.get(0).settings().port()))
                 .withClusterName(members.get(0).settings().clusterName()));
@@ -180,7 +181,7 @@ class HazelcastClusterTest {
 
     @Test
     void killingTheMemberThatOwnsTheQueue_whileTasksAreQueuedAndLeased_losesNothing_runsNothingTwice() {
-        List<HazelcastCluster> members = members("cluster-" + UUID.randomUUID());
+        List<HazelcastCluster> members = members("cluster-" + UUID.randomUUID(), false);
         Duration lease = Duration.ofSeconds(2);
         Scheduler[] schedulers = {scheduler("hub-a", members.get(0), lease), scheduler("hub-b", members.get(1), lease),
                 scheduler("hub-c", members.get(2), lease)};
