@@ -1,5 +1,9 @@
 package io.commandcenter.hub.runtime;
 
+import io.commandcenter.hub.audit.AuditTrail;
+import io.commandcenter.hub.audit.FileAuditSpool;
+import io.commandcenter.hub.audit.grpc.AuditGrpcService;
+import io.commandcenter.hub.audit.sql.JpaAuditLedger;
 import io.commandcenter.hub.demo.DemoFleet;
 import io.commandcenter.hub.demo.DemoRunner;
 import io.commandcenter.hub.events.EventBus;
@@ -32,6 +36,7 @@ import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.HealthProbe;
 import io.commandcenter.hub.remediate.PredictionLookup;
 import io.commandcenter.hub.remediate.RemediationEngine;
+import io.commandcenter.hub.remediate.Timers;
 import io.commandcenter.hub.remediate.WorkflowCatalog;
 import io.commandcenter.hub.remediate.grpc.BusRemediationEvents;
 import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
@@ -78,11 +83,12 @@ public final class Hub implements AutoCloseable {
     private final RestEndpoints endpoints;
     private final DemoRunner demo;
     private final GrpcServerHost grpc;
+    private final Audit audit;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine,
                 Mesh mesh, RemediationEngine remediation, RestEndpoints endpoints, DemoRunner demo,
-                GrpcServerHost grpc) {
+                GrpcServerHost grpc, Audit audit) {
         this.settings = settings;
         this.database = database;
         this.deliveryExecutor = deliveryExecutor;
@@ -96,6 +102,30 @@ public final class Hub implements AutoCloseable {
         this.endpoints = endpoints;
         this.demo = demo;
         this.grpc = grpc;
+        this.audit = audit;
+    }
+
+    /**
+     * The audit trail and what keeps it moving: records the ledger could not take wait in this hub's
+     * spool under the data directory ({@code audit/<hub id>.spool.jsonl}) and are appended every
+     * {@link AuditTrail#FLUSH_EVERY}, and once at start (what an earlier run left).
+     */
+    private record Audit(AuditTrail trail, Timers flushing) implements AutoCloseable {
+        static Audit start(Database database, HubSettings settings, Clock clock) {
+            String file = settings.hubId().replaceAll("[^A-Za-z0-9._-]", "_") + ".spool.jsonl";
+            AuditTrail trail = new AuditTrail(new JpaAuditLedger(database), FileAuditSpool.open(
+                    settings.database().dataDir().resolve("audit").resolve(file)), clock, settings.hubId());
+            trail.flush();
+            Timers flushing = Timers.onThread(clock, "cc-audit");
+            flushing.every(AuditTrail.FLUSH_EVERY, trail::flush);
+            return new Audit(trail, flushing);
+        }
+
+        @Override
+        public void close() {
+            flushing.close();
+            trail.flush();
+        }
     }
 
     /**
@@ -114,7 +144,9 @@ public final class Hub implements AutoCloseable {
         Mesh mesh = null;
         RemediationEngine remediation = null;
         DemoRunner demo = null;
+        Audit audit = null;
         try {
+            audit = Audit.start(database, settings, clock);
             delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
             EventBus bus = new EventBus(settings.hubId(), clock, delivery, settings.maxSubscribers());
             SqlTelemetryStore store = new SqlTelemetryStore(database, clock);
@@ -127,7 +159,7 @@ public final class Hub implements AutoCloseable {
 
             backend = new OnnxBackend();
             ModelRegistry registry = new ModelRegistry(new JpaModelRepository(database), backend,
-                    new ModelStore(settings.modelsDir()), new BootstrapModels(), clock);
+                    new ModelStore(settings.modelsDir()), new BootstrapModels(), audit.trail(), clock);
             registry.start();
             registry.ensureBootstrap(settings.defaultProject());
             RiskPredictor predictor = new RiskPredictor(backend, new ConfidenceCalculator(), 3);
@@ -146,12 +178,15 @@ public final class Hub implements AutoCloseable {
             JpaRemediationStore remediationStore = new JpaRemediationStore(database);
             WorkflowCatalog workflows = new WorkflowCatalog(remediationStore,
                     new WorkflowParser(CapabilityCatalog.builtIn().and(
-                            io.commandcenter.hub.agents.RegisteredAgents.everyProject(mesh.scheduler()))), clock);
+                            io.commandcenter.hub.agents.RegisteredAgents.everyProject(mesh.scheduler()))), audit.trail(),
+                    clock);
             PredictiveEngine live = engine;
             remediation = new RemediationEngine(new RemediationEngine.Ports(remediationStore, workflows,
                     mesh.scheduler(), bus, lookup, (project, kind, id) -> probe(live, project, kind, id),
-                    new BusRemediationEvents(bus, workflows)), clock, settings.hubId(), settings.remediate()).start();
+                    new BusRemediationEvents(bus, workflows), audit.trail()), clock, settings.hubId(),
+                    settings.remediate()).start();
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
+            AuditGrpcService auditApi = new AuditGrpcService(audit.trail().ledger());
             if (fleet.isPresent()) {
                 demo = DemoRunner.start(fleet.get(), settings.demo(), settings.defaultProject(), pipeline, workflows,
                         clock);
@@ -166,14 +201,15 @@ public final class Hub implements AutoCloseable {
                             predictApi,
                             new ModelRegistryGrpcService(registry),
                             mesh.grpcService(),
-                            remediateApi));
+                            remediateApi,
+                            auditApi));
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC port {2,number,#}, database {3}, default project {4}",
                     settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), grpc.port(),
                     database.vendor(), settings.defaultProject());
             RestEndpoints endpoints = new RestEndpoints(resolver, rules, listing,
-                    new EventStreams(bus, settings.eventBufferSize()), predictApi, remediateApi);
+                    new EventStreams(bus, settings.eventBufferSize()), predictApi, remediateApi, auditApi);
             return new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
-                    endpoints, demo, grpc);
+                    endpoints, demo, grpc, audit);
         } catch (RuntimeException | java.sql.SQLException e) {
             if (demo != null) {
                 demo.close();
@@ -195,6 +231,9 @@ public final class Hub implements AutoCloseable {
             }
             if (delivery != null) {
                 delivery.shutdownNow();
+            }
+            if (audit != null) {
+                audit.flushing().close();
             }
             database.close();
             if (e instanceof RuntimeException r) {
@@ -293,6 +332,7 @@ public final class Hub implements AutoCloseable {
         pipeline.close();
         engine.close();
         backend.close();
+        audit.close();
         deliveryExecutor.shutdown();
         try {
             deliveryExecutor.awaitTermination(5, TimeUnit.SECONDS);
