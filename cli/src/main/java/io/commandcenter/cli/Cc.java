@@ -4,6 +4,7 @@ import io.commandcenter.cli.command.ActionsCommand;
 import io.commandcenter.cli.command.AgentsCommand;
 import io.commandcenter.cli.command.ApprovalsCommand;
 import io.commandcenter.cli.command.AssignmentsCommand;
+import io.commandcenter.cli.command.AuditCommand;
 import io.commandcenter.cli.command.AutonomyCommand;
 import io.commandcenter.cli.command.BacktestCommand;
 import io.commandcenter.cli.command.EventsCommand;
@@ -30,7 +31,8 @@ import java.io.Reader;
         subcommands = {StatusCommand.class, IngestCommand.class, SamplesCommand.class, EventsCommand.class,
                 PredictionsCommand.class, ModelsCommand.class, BacktestCommand.class, WorkflowsCommand.class,
                 RunsCommand.class, ApprovalsCommand.class, AutonomyCommand.class, ActionsCommand.class,
-                TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, CommandLine.HelpCommand.class})
+                TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, AuditCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Cc {
 
     @Option(names = "--hub", defaultValue = "${env:CC_HUB:-localhost:50051}", scope = CommandLine.ScopeType.INHERIT,
