@@ -87,7 +87,7 @@ final class AuditVerifier {
         String recomputed = e.recomputedHash();
         if (!recomputed.equals(e.hash())) {
             return Optional.of(new AuditBreak(e.sequence(), AuditBreak.Problem.HASH_MISMATCH, "entry " + e.sequence()
-                    + " (" + e.action() + " " + e.subject() + ") was altered: its content hashes to " + recomputed
+                    + " was altered: its content hashes to " + recomputed
                     + " but its stored hash is " + e.hash(), recomputed, e.hash()));
         }
         if (anchor != null && !anchor.equals(e.hash())) {

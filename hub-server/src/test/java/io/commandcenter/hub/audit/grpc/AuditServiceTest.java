@@ -282,6 +282,7 @@ class AuditServiceTest {
             assertThat(mine.getFirstBreak().getEntry().getDetailJson()).contains("forged");
             assertThat(theirs.getFirstBreak().getSequence()).isEqualTo(target.getSequence());
             assertThat(theirs.getFirstBreak().hasEntry()).as("another project's entry is not shown").isFalse();
+            assertThat(theirs.getFirstBreak().getMessage()).doesNotContain("audit-tamper").doesNotContain("forged");
         } finally {
             sql("UPDATE audit_entry SET detail = ? WHERE sequence_no = ?", target.getDetailJson(),
                     target.getSequence());
