@@ -89,8 +89,9 @@ public final class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBas
         }
         v.throwIfAny("INVALID_ARGUMENT", "invalid request");
         int size = request.getPageSize() == 0 ? DEFAULT_PAGE : Math.min(request.getPageSize(), MAX_PAGE);
+        // a caller in the project named "global" sees the global entries, once
         Set<String> projects = request.getAllProjects() ? Set.of()
-                : Set.of(caller.project().value(), AuditRecord.GLOBAL);
+                : Set.copyOf(List.of(caller.project().value(), AuditRecord.GLOBAL));
         int fingerprint = Objects.hash("audit", projects, actions, start, end, request.getSubject(),
                 request.getActor(), request.getOldestFirst());
         long after = PageToken.decode(request.getPageToken(), fingerprint, "page_token").map(p -> sequence(p.id()))

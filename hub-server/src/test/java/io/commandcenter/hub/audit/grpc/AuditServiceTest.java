@@ -152,6 +152,8 @@ class AuditServiceTest {
 
         assertThat(list("audit-one", ListAuditEntriesRequest.newBuilder())).extracting(AuditEntry::getProject)
                 .contains("audit-one", "global").doesNotContain("audit-two");
+        assertThat(list("global", ListAuditEntriesRequest.newBuilder())).extracting(AuditEntry::getProject)
+                .as("the global entries alone").containsOnly("global").isNotEmpty();
         List<AuditEntry> all = list("audit-one", ListAuditEntriesRequest.newBuilder().setAllProjects(true)
                 .setOldestFirst(true));
         assertThat(all).extracting(AuditEntry::getProject).contains("audit-one", "audit-two", "global");
@@ -217,6 +219,8 @@ class AuditServiceTest {
         refused(() -> api.listAuditEntries(ListAuditEntriesRequest.newBuilder().setSubject("run:\u0000").build()),
                 Status.Code.INVALID_ARGUMENT, "subject");
         refused(() -> api.listAuditEntries(ListAuditEntriesRequest.newBuilder().setActor("a".repeat(129)).build()),
+                Status.Code.INVALID_ARGUMENT, "actor");
+        refused(() -> api.listAuditEntries(ListAuditEntriesRequest.newBuilder().setActor("ana\n").build()),
                 Status.Code.INVALID_ARGUMENT, "actor");
         refused(() -> api.listAuditEntries(ListAuditEntriesRequest.newBuilder().setPageSize(-1).build()),
                 Status.Code.INVALID_ARGUMENT, "page_size");
