@@ -4,6 +4,7 @@ import io.commandcenter.cli.command.ActionsCommand;
 import io.commandcenter.cli.command.AgentsCommand;
 import io.commandcenter.cli.command.ApprovalsCommand;
 import io.commandcenter.cli.command.AssignmentsCommand;
+import io.commandcenter.cli.command.AuditCommand;
 import io.commandcenter.cli.command.AutonomyCommand;
 import io.commandcenter.cli.command.BacktestCommand;
 import io.commandcenter.cli.command.EventsCommand;
@@ -32,7 +33,7 @@ import java.nio.file.Path;
         subcommands = {StatusCommand.class, IngestCommand.class, SamplesCommand.class, EventsCommand.class,
                 PredictionsCommand.class, ModelsCommand.class, BacktestCommand.class, WorkflowsCommand.class,
                 RunsCommand.class, ApprovalsCommand.class, AutonomyCommand.class, ActionsCommand.class,
-                TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, KeysCommand.class,
+                TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, KeysCommand.class, AuditCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cc {
 

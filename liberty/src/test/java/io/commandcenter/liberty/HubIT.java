@@ -344,6 +344,32 @@ class HubIT {
     }
 
     @Test
+    void auditLedger_overRest_listsWhatWasDoneOverGrpc_verifies_andNamesBadInput() throws Exception {
+        String project = project();
+        scoped(io.commandcenter.proto.v1.RemediateServiceGrpc.newBlockingStub(client.channel), project)
+                .setAutonomy(io.commandcenter.proto.v1.SetAutonomyRequest.newBuilder().setPaused(true)
+                        .setReason("audit it").build());
+
+        HttpResponse<String> listed = client.get("/api/audit?action=AUTONOMY_CHANGED&action=WORKFLOW_CHANGED", project);
+        HttpResponse<String> verified = client.get("/api/audit/verify", project);
+        HttpResponse<String> badAction = client.get("/api/audit?action=NOPE", project);
+        HttpResponse<String> badAnchor = client.get("/api/audit/verify?anchor=twelve", project);
+        HttpResponse<String> badHash = client.get("/api/audit/verify?anchor=1:abc", project);
+
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(listed.body()).contains("\"action\":\"AUTONOMY_CHANGED\"").contains("\"project\":\"" + project + "\"")
+                .contains("\"subject\":\"autonomy:" + project + "\"").contains("audit it");
+        assertThat(verified.statusCode()).isEqualTo(200);
+        assertThat(verified.body()).contains("\"intact\":true").contains("\"head\":{");
+        assertThat(badAction.statusCode()).isEqualTo(400);
+        assertThat(badAction.body()).contains("\"field\":\"actions[0]\"");
+        assertThat(badAnchor.statusCode()).isEqualTo(400);
+        assertThat(badAnchor.body()).contains("\"field\":\"anchor\"");
+        assertThat(badHash.statusCode()).isEqualTo(400);
+        assertThat(badHash.body()).contains("\"field\":\"anchors[0].hash\"");
+    }
+
+    @Test
     void sse_streamsStoredSamplesAsEvents_onlyOfTheCallersProject() throws Exception {
         String project = project();
         String other = project();

@@ -2,6 +2,9 @@ package io.commandcenter.hub.predict;
 
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.audit.AuditAction;
+import io.commandcenter.hub.audit.AuditRecord;
+import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.inference.ChampionRouter;
 import io.commandcenter.inference.InferenceBackend;
@@ -37,7 +40,8 @@ import java.util.function.Predicate;
  * compliance_risk, workflow_failure) the first time it needs a model.
  *
  * <p>Registration validates before anything is stored: the ONNX must load against its declared
- * features, and explain (some feature must move its score).
+ * features, and explain (some feature must move its score). Every registration and promotion is an
+ * entry of the audit ledger ({@code MODEL_REGISTERED}, {@code MODEL_PROMOTED}).
  */
 public final class ModelRegistry {
     private static final SidecarJson SIDECAR = new SidecarJson();
@@ -47,6 +51,7 @@ public final class ModelRegistry {
     private final InferenceBackend backend;
     private final ModelStore store;
     private final BootstrapModels bootstrap;
+    private final AuditTrail audit;
     private final Clock clock;
     private final ExplainabilityValidator validator;
     private final Map<ProjectId, ChampionRouter> routers = new ConcurrentHashMap<>();
@@ -64,11 +69,12 @@ public final class ModelRegistry {
     }
 
     public ModelRegistry(ModelRepository repository, InferenceBackend backend, ModelStore store,
-                         BootstrapModels bootstrap, Clock clock) {
+                         BootstrapModels bootstrap, AuditTrail audit, Clock clock) {
         this.repository = repository;
         this.backend = backend;
         this.store = store;
         this.bootstrap = bootstrap;
+        this.audit = audit;
         this.clock = clock;
         this.validator = new ExplainabilityValidator(backend);
     }
@@ -166,6 +172,9 @@ public final class ModelRegistry {
                 m.threshold(), RunJson.metrics(m.metrics()), clock.instant());
         repository.insert(row);
         LOG.log(Level.INFO, "project {0}: model {1} registered", project, key);
+        audit.record(AuditAction.MODEL_REGISTERED, project.value(), by, "model:" + m.name() + "@" + m.version(),
+                AuditRecord.detail("type", m.type().name(), "onnxSha256", sha, "threshold", m.threshold(),
+                        "promote", promote, "reason", reason));
         RegisteredModel model = toModel(row, m);
         if (promote) {
             model = promote(project, m.name(), m.version(), by, reason).model();
@@ -187,6 +196,9 @@ public final class ModelRegistry {
         repository.promote(project, row, clock.instant(), by, reason == null ? "" : reason);
         LOG.log(Level.INFO, "project {0}: {1} is the champion of {2} (was {3}), by {4}", project, version, name,
                 previous.map(ModelKey::version).orElse("none"), by);
+        audit.record(AuditAction.MODEL_PROMOTED, project.value(), by, "model:" + name + "@" + version,
+                AuditRecord.detail("previous", previous.filter(old -> !old.equals(key)).map(ModelKey::version)
+                        .orElse(null), "reason", reason == null ? "" : reason));
         return new Promotion(toModel(row, metadata(key)).withChampion(true),
                 previous.filter(old -> !old.equals(key)).map(ModelKey::version));
     }

@@ -1,8 +1,10 @@
 package io.commandcenter.hub.project;
 
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.security.Authenticator;
 import io.commandcenter.hub.security.CallRate;
+import io.commandcenter.hub.security.DeniedRequests;
 import io.commandcenter.hub.security.Permission;
 import io.commandcenter.hub.security.Principal;
 import io.commandcenter.hub.security.Role;
@@ -35,13 +37,15 @@ public interface CallerResolver {
     /**
      * Resolves the caller of a request that needs {@code required}.
      *
-     * @param header reads a request header by lowercase name; {@code null} when absent
+     * @param operation what is called (the gRPC method, or the one a REST endpoint mirrors): for the
+     *                  record of a denial
+     * @param header    reads a request header by lowercase name; {@code null} when absent
      * @throws CommandCenterException UNAUTHENTICATED (no or bad credentials), PERMISSION_DENIED
      *         ({@code ROLE_FORBIDS}: the role lacks the permission; {@code PROJECT_FORBIDDEN}: the
      *         credentials do not cover the project asked for — nothing is said of that project),
      *         INVALID ({@code INVALID_PROJECT}, {@code INVALID_USER}) for malformed headers
      */
-    Caller resolve(Permission required, Function<String, String> header);
+    Caller resolve(String operation, Permission required, Function<String, String> header);
 
     /**
      * This resolver, with each caller's calls counted against {@code rate} (public calls are not).
@@ -49,12 +53,29 @@ public interface CallerResolver {
      * @see CallRate
      */
     default CallerResolver limitedBy(CallRate rate) {
-        return (required, header) -> {
-            Caller caller = resolve(required, header);
+        return (operation, required, header) -> {
+            Caller caller = resolve(operation, required, header);
             if (required != Permission.PUBLIC) {
                 rate.acquire(caller.who().keyId());
             }
             return caller;
+        };
+    }
+
+    /**
+     * This resolver, with each refusal (UNAUTHENTICATED, PERMISSION_DENIED) recorded in the audit
+     * ledger through {@code denied}, which keeps a flood from flooding the ledger.
+     */
+    default CallerResolver recordingDenials(DeniedRequests denied) {
+        return (operation, required, header) -> {
+            try {
+                return resolve(operation, required, header);
+            } catch (CommandCenterException e) {
+                if (e.kind() == ErrorKind.UNAUTHENTICATED || e.kind() == ErrorKind.PERMISSION_DENIED) {
+                    denied.record(operation, header, e);
+                }
+                throw e;
+            }
         };
     }
 
@@ -65,7 +86,7 @@ public interface CallerResolver {
      * (health, reflection) need nothing.
      */
     static CallerResolver authenticating(Authenticator authenticator, ProjectId defaultProject) {
-        return (required, header) -> {
+        return (operation, required, header) -> {
             if (required == Permission.PUBLIC) {
                 return new Caller(project(header, defaultProject), anonymous());
             }
@@ -91,7 +112,7 @@ public interface CallerResolver {
      */
     static CallerResolver unauthenticated(ProjectId defaultProject) {
         Principal everyone = new Principal("anonymous", Role.ADMIN, null, "none");
-        return (required, header) -> {
+        return (operation, required, header) -> {
             ProjectId project = project(header, defaultProject);
             String user = declaredUser(header);
             return new Caller(project, everyone, user == null ? everyone.name() : user);

@@ -1,5 +1,7 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.hub.audit.AuditAction;
+
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +32,16 @@ public enum ApprovalState {
             case REJECTED -> ActionDecision.REJECTED;
             case EXPIRED -> ActionDecision.EXPIRED;
             case PENDING -> throw new IllegalStateException("a pending approval has no decision yet");
+        };
+    }
+
+    /** What the ledger records when an approval reaches this state. */
+    AuditAction audited() {
+        return switch (this) {
+            case APPROVED -> AuditAction.APPROVAL_APPROVED;
+            case REJECTED -> AuditAction.APPROVAL_REJECTED;
+            case EXPIRED -> AuditAction.APPROVAL_EXPIRED;
+            case PENDING -> throw new IllegalStateException("a pending approval is not decided yet");
         };
     }
 

@@ -2,6 +2,8 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.hub.audit.AuditRecord;
+import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.project.ProjectId;
 
@@ -15,8 +17,9 @@ import java.util.Optional;
  * A person's say on a run that waits: approve (the run starts on this hub, pinned to the revision
  * it was raised with), reject (nothing runs), or nobody in time (it expires: a rejection). Of two
  * decisions at once, on one hub or two, exactly one is recorded ({@link ApprovalStore#decide}).
- * Every decision is a {@code PredictionAction}; a rejected or expired one is judged later like any
- * other ({@link OutcomeWatcher}): a rejection followed by recovery says the model cried wolf.
+ * Every decision is a {@code PredictionAction} and an entry of the audit ledger; a rejected or
+ * expired one is judged later like any other ({@link OutcomeWatcher}): a rejection followed by
+ * recovery says the model cried wolf.
  */
 final class Approvals {
     private static final System.Logger LOG = System.getLogger(Approvals.class.getName());
@@ -27,6 +30,7 @@ final class Approvals {
     private final WorkflowCatalog catalog;
     private final PredictionLookup predictions;
     private final RemediationEvents events;
+    private final AuditTrail audit;
     private final RunExecutor executor;
     private final OutcomeWatcher outcomes;
     private final Stripes stripes;
@@ -34,14 +38,15 @@ final class Approvals {
     private final String hubId;
 
     Approvals(ApprovalStore approvals, RunStore runs, ActionStore actions, WorkflowCatalog catalog,
-              PredictionLookup predictions, RemediationEvents events, RunExecutor executor, OutcomeWatcher outcomes,
-              Stripes stripes, Clock clock, String hubId) {
+              PredictionLookup predictions, RemediationEvents events, AuditTrail audit, RunExecutor executor,
+              OutcomeWatcher outcomes, Stripes stripes, Clock clock, String hubId) {
         this.approvals = approvals;
         this.runs = runs;
         this.actions = actions;
         this.catalog = catalog;
         this.predictions = predictions;
         this.events = events;
+        this.audit = audit;
         this.executor = executor;
         this.outcomes = outcomes;
         this.stripes = stripes;
@@ -76,16 +81,19 @@ final class Approvals {
                 throw new CommandCenterException(ErrorKind.PRECONDITION, "APPROVAL_EXPIRED", "approval " + approvalId
                         + " expired at " + current.expiresAt() + "; an expired approval is a rejection");
             }
-            return settle(current, verdict, by, reason, now).orElseThrow(() ->
+            return settle(current, verdict, by, reason, now, true).orElseThrow(() ->
                     alreadyDecided(approvals.approval(approvalId).orElseThrow()));
         });
     }
 
-    /** Withdraws the approval of a waiting run that a person cancels (a rejection). Call on the run's lane. */
+    /**
+     * Withdraws the approval of a waiting run that a person cancels (a rejection). The ledger
+     * records the cancel ({@link Runs#cancel}), not a second verdict. Call on the run's lane.
+     */
     void withdraw(RunRecord run, String by, String reason) {
         ApprovalRecord approval = approvals.approval(run.approvalId()).orElseThrow();
         settle(approval, ApprovalState.REJECTED, by, "run cancelled" + (reason == null || reason.isEmpty() ? ""
-                : ": " + reason), clock.instant());
+                : ": " + reason), clock.instant(), false);
     }
 
     /** Expires every pending approval whose time ran out (the sweep; each on its run's lane). */
@@ -107,7 +115,7 @@ final class Approvals {
 
     private void expire(ApprovalRecord approval, Instant now) {
         settle(approval, ApprovalState.EXPIRED, "hub:" + hubId, "no decision within "
-                + Duration.between(approval.requestedAt(), approval.expiresAt()), now);
+                + Duration.between(approval.requestedAt(), approval.expiresAt()), now, true);
     }
 
     private static CommandCenterException alreadyDecided(ApprovalRecord a) {
@@ -116,9 +124,12 @@ final class Approvals {
                 + (a.decidedAt() == null ? "" : " at " + a.decidedAt()));
     }
 
-    /** Records a decision if nobody else did first, and moves the run. Call on the run's lane. */
+    /**
+     * Records a decision if nobody else did first, and moves the run; {@code audited}: the verdict is
+     * also an entry of the audit ledger, written before the approved run starts. Call on the run's lane.
+     */
     private Optional<Decided> settle(ApprovalRecord approval, ApprovalState verdict, String by, String reason,
-                                     Instant now) {
+                                     Instant now, boolean audited) {
         String why = reason == null ? "" : reason;
         ApprovalRecord decided = approval.decided(verdict, by, why, now);
         if (!approvals.decide(decided)) {
@@ -144,6 +155,12 @@ final class Approvals {
         }
         LOG.log(System.Logger.Level.INFO, "approval {0} of {1} on {2}: {3} by {4}", approval.approvalId(),
                 run.workflow(), run.targetId(), verdict.wireName(), by);
+        if (audited) {
+            audit.record(verdict.audited(), run.project().value(), by, "approval:" + approval.approvalId(),
+                    AuditRecord.detail("run", run.runId(), "workflow", run.workflow(), "revision", run.revision(),
+                            "target", run.targetKind() + ":" + run.targetId(), "prediction", run.predictionId(),
+                            "reason", why));
+        }
         events.approvalDecided(decided, prediction, next);
         events.runChanged(next, prediction);
         if (next.state() == RunState.RUNNING) {

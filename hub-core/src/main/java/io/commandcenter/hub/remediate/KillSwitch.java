@@ -1,5 +1,8 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.hub.audit.AuditAction;
+import io.commandcenter.hub.audit.AuditRecord;
+import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.hub.project.ProjectId;
 
 import java.time.Clock;
@@ -13,21 +16,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * Pauses and resumes automatic actions for a project or for every project. Every decision reads
  * the switch from the store, so a pause set on any hub holds for the next decision everywhere; the
  * automatic runs a hub drives are stopped at once on the hub that pauses and within one
- * {@link #refresh} on the others. Nodes already with an agent finish; nothing further starts.
+ * {@link #refresh} on the others. Nodes already with an agent finish; nothing further starts. Every
+ * change is an entry of the audit ledger ({@code AUTONOMY_CHANGED}), written before runs are halted.
  */
 final class KillSwitch {
     private static final System.Logger LOG = System.getLogger(KillSwitch.class.getName());
 
     private final AutonomyStore store;
     private final RunExecutor executor;
+    private final AuditTrail audit;
     private final Stripes stripes;
     private final Clock clock;
     /** The last state seen of each scope, so a pause seen on refresh halts runs once. */
     private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
 
-    KillSwitch(AutonomyStore store, RunExecutor executor, Stripes stripes, Clock clock) {
+    KillSwitch(AutonomyStore store, RunExecutor executor, AuditTrail audit, Stripes stripes, Clock clock) {
         this.store = store;
         this.executor = executor;
+        this.audit = audit;
         this.stripes = stripes;
         this.clock = clock;
     }
@@ -40,6 +46,8 @@ final class KillSwitch {
         LOG.log(System.Logger.Level.WARNING, "automatic actions {0} {1} by {2}{3}", paused ? "PAUSED" : "resumed",
                 AutonomySetting.GLOBAL.equals(scope) ? "everywhere" : "in project " + scope, by,
                 setting.reason().isEmpty() ? "" : ": " + setting.reason());
+        audit.record(AuditAction.AUTONOMY_CHANGED, scope, by, "autonomy:" + scope,
+                AuditRecord.detail("paused", paused, "reason", setting.reason()));
         if (paused) {
             haltAutomatic(setting);
         }

@@ -1,6 +1,7 @@
 package io.commandcenter.hub.remediate;
 
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.hub.events.EventBus;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.project.ProjectId;
@@ -73,9 +74,13 @@ public final class RemediationEngine implements AutoCloseable {
                         int activeRuns) {
     }
 
-    /** What the engine reads and where it reports: the collaborators outside remediation. */
+    /**
+     * What the engine reads and where it reports: the collaborators outside remediation.
+     *
+     * @param audit where every decision, approval verdict, cancel and kill-switch change is recorded
+     */
     public record Ports(RemediationStore store, WorkflowCatalog catalog, Scheduler scheduler, EventBus bus,
-                       PredictionLookup predictions, HealthProbe probe, RemediationEvents events) {
+                       PredictionLookup predictions, HealthProbe probe, RemediationEvents events, AuditTrail audit) {
         public Ports {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(catalog, "catalog");
@@ -84,6 +89,7 @@ public final class RemediationEngine implements AutoCloseable {
             Objects.requireNonNull(predictions, "predictions");
             Objects.requireNonNull(probe, "probe");
             Objects.requireNonNull(events, "events");
+            Objects.requireNonNull(audit, "audit");
         }
     }
 
@@ -124,14 +130,14 @@ public final class RemediationEngine implements AutoCloseable {
                 stripes, clock, settings.outcomeWindow(), settings.worseMargin());
         this.executor = new RunExecutor(store, ports.scheduler(), ports.events(), stripes, timers, clock,
                 new SplittableRandom(), this::runFinished);
-        this.killSwitch = new KillSwitch(store, executor, stripes, clock);
-        this.starter = new RunStarter(store, killSwitch, executor, ports.events(), clock, hubId);
+        this.killSwitch = new KillSwitch(store, executor, ports.audit(), stripes, clock);
+        this.starter = new RunStarter(store, killSwitch, executor, ports.events(), ports.audit(), clock, hubId);
         this.triggers = new Triggers(ports.catalog(), ports.bus(), settings.eventBuffer(), delivery, timers, clock,
                 stripes, starter);
         this.approvals = new Approvals(store, store, store, ports.catalog(), ports.predictions(), ports.events(),
-                executor, outcomes, stripes, clock, hubId);
-        this.runs = new Runs(store, ports.catalog(), ports.predictions(), ports.events(), executor, approvals, stripes,
-                clock, hubId);
+                ports.audit(), executor, outcomes, stripes, clock, hubId);
+        this.runs = new Runs(store, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
+                approvals, stripes, clock, hubId);
         this.dryRuns = new DryRuns(starter, clock);
         this.hubId = hubId;
     }

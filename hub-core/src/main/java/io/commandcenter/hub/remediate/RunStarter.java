@@ -2,6 +2,9 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.hub.audit.AuditAction;
+import io.commandcenter.hub.audit.AuditRecord;
+import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.workflow.RunBindings;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,8 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Turns a trigger into a stored run: gathers what the {@link Decision} needs (confidence, kill
  * switch, blast radius in the last hour, runs already active on the target), decides, and stores
  * the run with its approval or its decision in one transaction before anything happens — so a
- * second trigger with the same idempotency key (here or on another hub) finds the first run.
- * Runs on the target's lane, so every earlier decision on the target is counted.
+ * second trigger with the same idempotency key (here or on another hub) finds the first run. Each
+ * decision is then recorded in the audit ledger ({@code RUN_DECIDED}, or {@code RUN_TRIGGERED} for a
+ * person's) before the run's first node starts. Runs on the target's lane, so every earlier
+ * decision on the target is counted.
  */
 final class RunStarter {
     private static final System.Logger LOG = System.getLogger(RunStarter.class.getName());
@@ -36,6 +42,7 @@ final class RunStarter {
     private final KillSwitch killSwitch;
     private final RunExecutor executor;
     private final RemediationEvents events;
+    private final AuditTrail audit;
     private final Clock clock;
     private final String hubId;
     private final AtomicLong automatic = new AtomicLong();
@@ -43,12 +50,13 @@ final class RunStarter {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
 
-    RunStarter(RunStore runs, KillSwitch killSwitch, RunExecutor executor, RemediationEvents events, Clock clock,
-               String hubId) {
+    RunStarter(RunStore runs, KillSwitch killSwitch, RunExecutor executor, RemediationEvents events, AuditTrail audit,
+               Clock clock, String hubId) {
         this.runs = runs;
         this.killSwitch = killSwitch;
         this.executor = executor;
         this.events = events;
+        this.audit = audit;
         this.clock = clock;
         this.hubId = hubId;
     }
@@ -109,6 +117,13 @@ final class RunStarter {
         }
         LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2}: {3} ({4})", workflow.name(), target.kind(),
                 target.id(), decision.kind(), decision.reason());
+        audit.record(AuditAction.RUN_DECIDED, project.value(), ENGINE, "run:" + runId, AuditRecord.detail(
+                "decision", decision.kind().name().toLowerCase(Locale.ROOT), "reason", decision.reason(),
+                "workflow", workflow.name(), "revision", revision, "mode", mode.wireName(),
+                "target", target.kind() + ":" + target.id(), "trigger", trigger.subject(), "triggerId", trigger.id(),
+                "prediction", prediction.map(PredictionRecord::id).orElse(null),
+                "confidence", prediction.map(p -> p.confidence().value()).orElse(null),
+                "approval", approval.map(ApprovalRecord::approvalId).orElse(null)));
         events.runChanged(run, prediction);
         switch (decision.kind()) {
             case AUTOMATIC -> {
@@ -151,6 +166,9 @@ final class RunStarter {
         runs.create(run, Optional.empty(), action);
         LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2} triggered by {3}", workflow.name(), target.kind(),
                 target.id(), by);
+        audit.record(AuditAction.RUN_TRIGGERED, project.value(), by, "run:" + runId, AuditRecord.detail(
+                "workflow", workflow.name(), "revision", run.revision(), "target", target.kind() + ":" + target.id(),
+                "prediction", run.predictionId(), "reason", reason));
         events.runChanged(run, prediction);
         executor.begin(run, workflow, prediction);
         return executor.live(runId).orElse(run);

@@ -2,12 +2,16 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.hub.audit.AuditAction;
+import io.commandcenter.hub.audit.AuditRecord;
+import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.workflow.Workflow;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -21,6 +25,7 @@ final class Runs {
     private final WorkflowCatalog catalog;
     private final PredictionLookup predictions;
     private final RemediationEvents events;
+    private final AuditTrail audit;
     private final RunExecutor executor;
     private final Approvals approvals;
     private final Stripes stripes;
@@ -28,11 +33,12 @@ final class Runs {
     private final String hubId;
 
     Runs(RunStore runs, WorkflowCatalog catalog, PredictionLookup predictions, RemediationEvents events,
-         RunExecutor executor, Approvals approvals, Stripes stripes, Clock clock, String hubId) {
+         AuditTrail audit, RunExecutor executor, Approvals approvals, Stripes stripes, Clock clock, String hubId) {
         this.runs = runs;
         this.catalog = catalog;
         this.predictions = predictions;
         this.events = events;
+        this.audit = audit;
         this.executor = executor;
         this.approvals = approvals;
         this.stripes = stripes;
@@ -56,7 +62,8 @@ final class Runs {
 
     /**
      * Cancels a run: a run waiting for approval is withdrawn (its approval rejected); a running one
-     * stops — tasks still queued or with agents are cancelled, nodes not started never start.
+     * stops — tasks still queued or with agents are cancelled, nodes not started never start. Either
+     * way the ledger records one {@code RUN_CANCELLED}.
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB})
      */
@@ -70,6 +77,7 @@ final class Runs {
             }
             if (current.state() == RunState.AWAITING_APPROVAL) {
                 approvals.withdraw(current, by, reason);
+                audited(current, by, reason);
                 return runs.run(runId).orElseThrow();
             }
             if (executor.live(runId).isEmpty()) {
@@ -78,8 +86,17 @@ final class Runs {
             }
             String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);
             executor.halt(runId, RunState.CANCELLED, why, true);
+            audited(current, by, reason);
             return executor.live(runId).orElseGet(() -> runs.run(runId).orElseThrow());
         });
+    }
+
+    private void audited(RunRecord cancelled, String by, String reason) {
+        audit.record(AuditAction.RUN_CANCELLED, cancelled.project().value(), by, "run:" + cancelled.runId(),
+                AuditRecord.detail("workflow", cancelled.workflow(), "revision", cancelled.revision(),
+                        "target", cancelled.targetKind() + ":" + cancelled.targetId(),
+                        "was", cancelled.state().name().toLowerCase(Locale.ROOT),
+                        "approval", cancelled.approvalId(), "reason", reason == null ? "" : reason));
     }
 
     /** Takes up, each on its lane, the RUNNING runs this hub drove before it stopped; returns how many. */

@@ -1,6 +1,9 @@
 package io.commandcenter.hub.remediate;
 
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.audit.AuditAction;
+import io.commandcenter.hub.audit.AuditRecord;
+import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.workflow.Workflow;
 import io.commandcenter.hub.workflow.WorkflowParser;
@@ -17,7 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * The workflows of every project: each stored as immutable revisions (a run is pinned to the
- * revision it started with), the latest of each held parsed in memory. Thread-safe.
+ * revision it started with), the latest of each held parsed in memory. Every new revision is an
+ * entry of the audit ledger ({@code WORKFLOW_CHANGED}). Thread-safe.
  */
 public final class WorkflowCatalog {
     private static final System.Logger LOG = System.getLogger(WorkflowCatalog.class.getName());
@@ -31,15 +35,17 @@ public final class WorkflowCatalog {
 
     private final WorkflowStore store;
     private final WorkflowParser parser;
+    private final AuditTrail audit;
     private final Clock clock;
     private final Map<ProjectId, Map<String, Entry>> latest = new ConcurrentHashMap<>();
     private final Map<Key, Entry> pinned = new ConcurrentHashMap<>();
     private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
     private final java.util.Set<Key> broken = ConcurrentHashMap.newKeySet();
 
-    public WorkflowCatalog(WorkflowStore store, WorkflowParser parser, Clock clock) {
+    public WorkflowCatalog(WorkflowStore store, WorkflowParser parser, AuditTrail audit, Clock clock) {
         this.store = store;
         this.parser = parser;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -96,6 +102,8 @@ public final class WorkflowCatalog {
         if (appended.created()) {
             LOG.log(System.Logger.Level.INFO, "workflow {0} revision {1} stored in project {2} by {3}",
                     workflow.name(), entry.revision().revision(), project, by);
+            audit.record(AuditAction.WORKFLOW_CHANGED, project.value(), by, "workflow:" + workflow.name(),
+                    AuditRecord.detail("revision", entry.revision().revision(), "sha256", workflow.sha256()));
             listeners.forEach(l -> l.accept(entry));
         }
         return new Put(entry, appended.created());

@@ -2,6 +2,9 @@ package io.commandcenter.hub.security;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.Violations;
+import io.commandcenter.hub.audit.AuditAction;
+import io.commandcenter.hub.audit.AuditRecord;
+import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.hub.project.ProjectId;
 
 import java.security.SecureRandom;
@@ -27,11 +30,17 @@ public final class Keys {
     }
 
     private final KeyStore store;
+    private final AuditTrail audit;
     private final Authenticator authenticator;
     private final SecureRandom random;
     private final Clock clock;
 
-    public Keys(KeyStore store, Authenticator authenticator, SecureRandom random, Clock clock) {
+    /**
+     * @param audit records each key created and revoked ({@code KEY_CREATED}, {@code KEY_REVOKED}): in
+     *              the key's project, or the global scope for a key of every project
+     */
+    public Keys(KeyStore store, Authenticator authenticator, SecureRandom random, Clock clock, AuditTrail audit) {
+        this.audit = audit;
         this.store = store;
         this.authenticator = authenticator;
         this.random = random;
@@ -66,6 +75,9 @@ public final class Keys {
         ApiKey key = new ApiKey(issued.keyId(), name, project, role, issued.secretHash(), now, by.name(),
                 lifetime == null ? null : now.plus(lifetime), null, null);
         store.insert(key);
+        audit.record(AuditAction.KEY_CREATED, scope(key), by.name(), "key:" + key.keyId(), AuditRecord.detail(
+                "name", key.name(), "role", key.role().wireName(), "project", project == null ? "*" : project.value(),
+                "expires", key.expiresAt() == null ? null : key.expiresAt().toString()));
         return new Created(key, issued.token());
     }
 
@@ -92,6 +104,12 @@ public final class Keys {
                     + " was revoked already");
         }
         authenticator.forget(keyId);
+        audit.record(AuditAction.KEY_REVOKED, scope(key), by.name(), "key:" + key.keyId(), AuditRecord.detail(
+                "name", key.name(), "role", key.role().wireName()));
         return key.revoked(now);
+    }
+
+    private static String scope(ApiKey key) {
+        return key.project() == null ? AuditRecord.GLOBAL : key.project().value();
     }
 }

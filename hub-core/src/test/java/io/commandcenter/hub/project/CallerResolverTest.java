@@ -26,7 +26,8 @@ class CallerResolverTest {
     final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T09:00:00Z"));
     final InMemoryKeyStore store = new InMemoryKeyStore();
     final Authenticator auth = new Authenticator(store, clock, Duration.ZERO, List.of());
-    final Keys keys = new Keys(store, auth, new SecureRandom(), clock);
+    final Keys keys = new Keys(store, auth, new SecureRandom(), clock,
+            io.commandcenter.hub.audit.MemoryAuditSpool.trail(new io.commandcenter.hub.audit.InMemoryAuditLedger(), clock, "hub-1"));
     final Principal root = new Principal("root", Role.ADMIN, null, "boot");
     final CallerResolver resolver = CallerResolver.authenticating(auth, DEFAULT);
 
@@ -42,7 +43,7 @@ class CallerResolverTest {
         for (int i = 0; i < headers.length; i += 2) {
             h.put(headers[i], headers[i + 1]);
         }
-        return resolver.resolve(required, h::get);
+        return resolver.resolve("test/Op", required, h::get);
     }
 
     CommandCenterException refused(Runnable call) {
@@ -142,7 +143,7 @@ class CallerResolverTest {
     void unauthenticated_makesEveryCallerAnAdministratorOfEveryProject() {
         CallerResolver open = CallerResolver.unauthenticated(DEFAULT);
 
-        Caller c = open.resolve(Permission.ADMINISTER, Map.of("x-cc-project", "shop", "x-cc-user", "ana")::get);
+        Caller c = open.resolve("test/Op", Permission.ADMINISTER, Map.of("x-cc-project", "shop", "x-cc-user", "ana")::get);
 
         assertThat(c.project()).isEqualTo(ProjectId.of("shop"));
         assertThat(c.principal()).isEqualTo("ana");

@@ -2,6 +2,9 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.agents.ActionResult;
 import io.commandcenter.hub.agents.HubAgents;
+import io.commandcenter.hub.audit.AuditTrail;
+import io.commandcenter.hub.audit.InMemoryAuditLedger;
+import io.commandcenter.hub.audit.MemoryAuditSpool;
 import io.commandcenter.hub.events.EventBus;
 import io.commandcenter.hub.events.Payload;
 import io.commandcenter.hub.events.TraceContext;
@@ -50,6 +53,9 @@ public final class EngineFixture implements AutoCloseable {
 
     final Clock clock;
     final RemediationStore store;
+    /** The audit ledger every engine of the fixture records to (the hubs of a cluster share one). */
+    final InMemoryAuditLedger ledger = new InMemoryAuditLedger();
+    final AuditTrail audit;
     private final java.util.function.Supplier<Timers> timers;
     final ExecutorService busExecutor = Executors.newFixedThreadPool(2);
     final EventBus bus;
@@ -87,6 +93,7 @@ public final class EngineFixture implements AutoCloseable {
         this.clock = clock;
         this.timers = timers;
         this.bus = new EventBus("hub-test", clock, busExecutor, 16);
+        this.audit = MemoryAuditSpool.trail(ledger, clock, "hub-test");
     }
 
     /** Starts (or restarts, after {@link #stopEngine}) the scheduler, the agents and the engine. */
@@ -104,10 +111,11 @@ public final class EngineFixture implements AutoCloseable {
                     calls.add(new Call("notifier", a, in, clock.instant()));
                     return notifier.apply(a, in);
                 })), agentTimer);
-        WorkflowCatalog catalog = new WorkflowCatalog(store, new WorkflowParser(CapabilityCatalog.builtIn()), clock);
+        WorkflowCatalog catalog = new WorkflowCatalog(store, new WorkflowParser(CapabilityCatalog.builtIn()), audit,
+                clock);
         RemediationEngine.Ports ports = new RemediationEngine.Ports(store, catalog, scheduler, bus,
                 (project, id) -> Optional.ofNullable(predictions.get(id)).filter(p -> p.project().equals(project)),
-                (project, kind, id) -> probe.read(project, kind, id), recordingEvents());
+                (project, kind, id) -> probe.read(project, kind, id), recordingEvents(), audit);
         engine = (timers == null ? new RemediationEngine(ports, clock, "hub-test", settings)
                 : new RemediationEngine(ports, clock, timers.get(), "hub-test", settings)).start();
         return this;

@@ -257,9 +257,9 @@ class EngineOnAManualClockTest {
                       message: "scheduled at $trigger.id"
                 """);
         RemediationEngine hubB = new RemediationEngine(new RemediationEngine.Ports(f.store,
-                new WorkflowCatalog(f.store, new WorkflowParser(CapabilityCatalog.builtIn()), clock), f.scheduler,
-                f.bus, (project, id) -> Optional.empty(), (project, kind, id) -> Optional.empty(),
-                RemediationEvents.none()), clock, timers, "hub-b", f.settings).start();
+                new WorkflowCatalog(f.store, new WorkflowParser(CapabilityCatalog.builtIn()), f.audit, clock),
+                f.scheduler, f.bus, (project, id) -> Optional.empty(), (project, kind, id) -> Optional.empty(),
+                RemediationEvents.none(), f.audit), clock, timers, "hub-b", f.settings).start();
         otherHubs.add(hubB);
         try {
             Instant minute = Instant.parse("2026-12-01T09:01:00Z");

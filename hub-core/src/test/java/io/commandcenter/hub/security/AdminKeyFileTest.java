@@ -21,7 +21,8 @@ class AdminKeyFileTest {
     final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T09:00:00Z"));
     final InMemoryKeyStore store = new InMemoryKeyStore();
     final Authenticator auth = new Authenticator(store, clock, Duration.ZERO, List.of());
-    final Keys keys = new Keys(store, auth, new SecureRandom(), clock);
+    final Keys keys = new Keys(store, auth, new SecureRandom(), clock,
+            io.commandcenter.hub.audit.MemoryAuditSpool.trail(new io.commandcenter.hub.audit.InMemoryAuditLedger(), clock, "hub-1"));
 
     @Test
     void theFirstStart_writesAnAdminKeyForEveryProject_readableByItsOwnerOnly() throws Exception {

@@ -1,5 +1,7 @@
 package io.commandcenter.hub.security;
 
+import io.commandcenter.hub.audit.InMemoryAuditLedger;
+import io.commandcenter.hub.audit.MemoryAuditSpool;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.project.ProjectId;
@@ -17,8 +19,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class KeysTest {
     final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T09:00:00Z"));
     final InMemoryKeyStore store = new InMemoryKeyStore();
+    final InMemoryAuditLedger ledger = new InMemoryAuditLedger();
     final Keys keys = new Keys(store, new Authenticator(store, clock, Duration.ZERO, List.of()), new SecureRandom(),
-            clock);
+            clock, MemoryAuditSpool.trail(ledger, clock, "hub-1"));
     final Principal root = new Principal("root", Role.ADMIN, null, "boot");
     final Principal shopAdmin = new Principal("shop-admin", Role.ADMIN, ProjectId.of("shop"), "k1");
 
@@ -82,5 +85,21 @@ class KeysTest {
         assertThat(revoked.revokedAt()).isEqualTo(clock.instant());
         assertThat(refused(() -> keys.revoke(created.key().keyId(), root)).reason()).isEqualTo("KEY_REVOKED");
         assertThat(refused(() -> keys.revoke("ffffffffffffffff", root)).reason()).isEqualTo("KEY_NOT_FOUND");
+    }
+
+    @Test
+    void creatingAndRevokingAKey_isRecordedInTheAuditLedger_neverItsSecret() {
+        Keys.Created shop = keys.create(ProjectId.of("shop"), Role.OPERATOR, "ana", Duration.ofDays(90), shopAdmin);
+        Keys.Created every = keys.create(null, Role.VIEWER, "dash", null, root);
+        keys.revoke(shop.key().keyId(), root);
+
+        var entries = ledger.list(io.commandcenter.hub.audit.AuditQuery.oldestFirst(10));
+
+        assertThat(entries).extracting(e -> e.action() + " " + e.project() + " " + e.actor() + " " + e.subject())
+                .containsExactly("KEY_CREATED shop " + shopAdmin.name() + " key:" + shop.key().keyId(),
+                        "KEY_CREATED global root key:" + every.key().keyId(),
+                        "KEY_REVOKED shop root key:" + shop.key().keyId());
+        assertThat(entries.get(0).detail()).contains("\"role\":\"operator\"").contains("\"name\":\"ana\"")
+                .doesNotContain(shop.token().substring(22));
     }
 }

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Set;
 import java.util.function.Function;
 
 /** Resource-local JPA work in one transaction, with database failures as UNAVAILABLE. */
@@ -54,10 +55,15 @@ public final class Jpa {
 
     /** Whether a failure is a unique-key violation (SQLState 23505, on H2 and PostgreSQL alike). */
     public static boolean isUniqueViolation(Throwable failure) {
+        return hasSqlState(failure, Set.of(UNIQUE_VIOLATION));
+    }
+
+    /** Whether a failure was caused by a database error with one of these SQL states. */
+    public static boolean hasSqlState(Throwable failure, Set<String> states) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql) {
                 for (SQLException s = sql; s != null; s = s.getNextException()) {
-                    if (UNIQUE_VIOLATION.equals(s.getSQLState())) {
+                    if (s.getSQLState() != null && states.contains(s.getSQLState())) {
                         return true;
                     }
                 }

@@ -1,10 +1,12 @@
 package io.commandcenter.hub.runtime;
 
+import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.project.CallerResolver;
 import io.commandcenter.hub.security.AdminKeyFile;
 import io.commandcenter.hub.security.Authenticator;
 import io.commandcenter.hub.security.CallRate;
+import io.commandcenter.hub.security.DeniedRequests;
 import io.commandcenter.hub.security.Keys;
 import io.commandcenter.hub.security.jwt.JwtVerifier;
 import io.commandcenter.hub.security.sql.JpaKeyStore;
@@ -25,12 +27,12 @@ import java.util.List;
 record Access(CallerResolver resolver, Keys keys, Authenticator authenticator) {
     private static final System.Logger LOG = System.getLogger(Access.class.getName());
 
-    static Access start(HubSettings settings, Database database, Clock clock) {
+    static Access start(HubSettings settings, Database database, Clock clock, AuditTrail audit) {
         JpaKeyStore store = new JpaKeyStore(database);
         List<Authenticator.TokenVerifier> tokens = settings.security().jwt().<Authenticator.TokenVerifier>map(
                 JwtVerifier::new).map(List::of).orElse(List.of());
         Authenticator authenticator = new Authenticator(store, clock, settings.security().keyCache(), tokens);
-        Keys keys = new Keys(store, authenticator, new SecureRandom(), clock);
+        Keys keys = new Keys(store, authenticator, new SecureRandom(), clock, audit);
         if (!settings.security().authenticate()) {
             if (!isLoopback(settings.grpc().host())) {
                 throw new IllegalArgumentException("cc.auth=off is allowed only when the hub listens on loopback"
@@ -49,8 +51,9 @@ record Access(CallerResolver resolver, Keys keys, Authenticator authenticator) {
         settings.security().jwt().ifPresent(j -> LOG.log(Level.INFO, "signed tokens accepted from issuer {0}"
                 + " (keys {1}, audience {2}, role from claim {3}, project from claim {4})", j.issuer(), j.keys(),
                 j.audiences().isEmpty() ? "not checked" : j.audiences(), j.roleClaim(), j.projectClaim()));
-        return new Access(limited(CallerResolver.authenticating(authenticator, settings.defaultProject()), settings),
-                keys, authenticator);
+        CallerResolver resolver = CallerResolver.authenticating(authenticator, settings.defaultProject())
+                .recordingDenials(new DeniedRequests(audit, authenticator, clock));
+        return new Access(limited(resolver, settings), keys, authenticator);
     }
 
     private static CallerResolver limited(CallerResolver resolver, HubSettings settings) {

@@ -1,5 +1,9 @@
 package io.commandcenter.hub.runtime;
 
+import io.commandcenter.hub.audit.AuditTrail;
+import io.commandcenter.hub.audit.FileAuditSpool;
+import io.commandcenter.hub.audit.grpc.AuditGrpcService;
+import io.commandcenter.hub.audit.sql.JpaAuditLedger;
 import io.commandcenter.hub.demo.DemoFleet;
 import io.commandcenter.hub.demo.DemoRunner;
 import io.commandcenter.hub.events.EventBus;
@@ -32,6 +36,7 @@ import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.HealthProbe;
 import io.commandcenter.hub.remediate.PredictionLookup;
 import io.commandcenter.hub.remediate.RemediationEngine;
+import io.commandcenter.hub.remediate.Timers;
 import io.commandcenter.hub.remediate.WorkflowCatalog;
 import io.commandcenter.hub.remediate.grpc.BusRemediationEvents;
 import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
@@ -79,11 +84,12 @@ public final class Hub implements AutoCloseable {
     private final RestEndpoints endpoints;
     private final DemoRunner demo;
     private final GrpcServerHost grpc;
+    private final Audit audit;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine,
                 Mesh mesh, RemediationEngine remediation, RestEndpoints endpoints, DemoRunner demo,
-                GrpcServerHost grpc) {
+                GrpcServerHost grpc, Audit audit) {
         this.settings = settings;
         this.database = database;
         this.deliveryExecutor = deliveryExecutor;
@@ -97,6 +103,30 @@ public final class Hub implements AutoCloseable {
         this.endpoints = endpoints;
         this.demo = demo;
         this.grpc = grpc;
+        this.audit = audit;
+    }
+
+    /**
+     * The audit trail and what keeps it moving: records the ledger could not take wait in this hub's
+     * spool under the data directory ({@code audit/<hub id>.spool.jsonl}) and are appended every
+     * {@link AuditTrail#FLUSH_EVERY}, and once at start (what an earlier run left).
+     */
+    private record Audit(AuditTrail trail, Timers flushing) implements AutoCloseable {
+        static Audit start(Database database, HubSettings settings, Clock clock) {
+            String file = settings.hubId().replaceAll("[^A-Za-z0-9._-]", "_") + ".spool.jsonl";
+            AuditTrail trail = new AuditTrail(new JpaAuditLedger(database), FileAuditSpool.open(
+                    settings.database().dataDir().resolve("audit").resolve(file)), clock, settings.hubId());
+            trail.flush();
+            Timers flushing = Timers.onThread(clock, "cc-audit");
+            flushing.every(AuditTrail.FLUSH_EVERY, trail::flush);
+            return new Audit(trail, flushing);
+        }
+
+        @Override
+        public void close() {
+            flushing.close();
+            trail.flush();
+        }
     }
 
     /**
@@ -115,7 +145,9 @@ public final class Hub implements AutoCloseable {
         Mesh mesh = null;
         RemediationEngine remediation = null;
         DemoRunner demo = null;
+        Audit audit = null;
         try {
+            audit = Audit.start(database, settings, clock);
             delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
             EventBus bus = new EventBus(settings.hubId(), clock, delivery, settings.maxSubscribers());
             SqlTelemetryStore store = new SqlTelemetryStore(database, clock);
@@ -124,12 +156,12 @@ public final class Hub implements AutoCloseable {
                     settings.ingestBatchSize(), settings.ingestMaxStreams() * settings.ingestWindow() + 1024).start();
             SampleListing listing = new SampleListing(store);
             RecordRules rules = new RecordRules(clock, settings.maxFutureSkew());
-            Access access = Access.start(settings, database, clock);
+            Access access = Access.start(settings, database, clock, audit.trail());
             CallerResolver resolver = access.resolver();
 
             backend = new OnnxBackend();
             ModelRegistry registry = new ModelRegistry(new JpaModelRepository(database), backend,
-                    new ModelStore(settings.modelsDir()), new BootstrapModels(), clock);
+                    new ModelStore(settings.modelsDir()), new BootstrapModels(), audit.trail(), clock);
             registry.start();
             registry.ensureBootstrap(settings.defaultProject());
             RiskPredictor predictor = new RiskPredictor(backend, new ConfidenceCalculator(), 3);
@@ -148,12 +180,15 @@ public final class Hub implements AutoCloseable {
             JpaRemediationStore remediationStore = new JpaRemediationStore(database);
             WorkflowCatalog workflows = new WorkflowCatalog(remediationStore,
                     new WorkflowParser(CapabilityCatalog.builtIn().and(
-                            io.commandcenter.hub.agents.RegisteredAgents.everyProject(mesh.scheduler()))), clock);
+                            io.commandcenter.hub.agents.RegisteredAgents.everyProject(mesh.scheduler()))), audit.trail(),
+                    clock);
             PredictiveEngine live = engine;
             remediation = new RemediationEngine(new RemediationEngine.Ports(remediationStore, workflows,
                     mesh.scheduler(), bus, lookup, (project, kind, id) -> probe(live, project, kind, id),
-                    new BusRemediationEvents(bus, workflows)), clock, settings.hubId(), settings.remediate()).start();
+                    new BusRemediationEvents(bus, workflows), audit.trail()), clock, settings.hubId(),
+                    settings.remediate()).start();
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
+            AuditGrpcService auditApi = new AuditGrpcService(audit.trail().ledger());
             if (fleet.isPresent()) {
                 demo = DemoRunner.start(fleet.get(), settings.demo(), settings.defaultProject(), pipeline, workflows,
                         clock);
@@ -169,16 +204,17 @@ public final class Hub implements AutoCloseable {
                             new ModelRegistryGrpcService(registry),
                             mesh.grpcService(),
                             remediateApi,
-                            new KeyGrpcService(access.keys())));
+                            new KeyGrpcService(access.keys()),
+                            auditApi));
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC on {2}:{3,number,#}{4}, database {5}, default"
                             + " project {6}", settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     settings.grpc().host(), grpc.port(), Access.isLoopback(settings.grpc().host())
                             ? " (loopback only: set cc.grpc.host to listen beyond this machine)" : "",
                     database.vendor(), settings.defaultProject());
             RestEndpoints endpoints = new RestEndpoints(resolver, rules, listing,
-                    new EventStreams(bus, settings.eventBufferSize()), predictApi, remediateApi);
+                    new EventStreams(bus, settings.eventBufferSize()), predictApi, remediateApi, auditApi);
             return new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
-                    endpoints, demo, grpc);
+                    endpoints, demo, grpc, audit);
         } catch (RuntimeException | java.sql.SQLException e) {
             if (demo != null) {
                 demo.close();
@@ -200,6 +236,9 @@ public final class Hub implements AutoCloseable {
             }
             if (delivery != null) {
                 delivery.shutdownNow();
+            }
+            if (audit != null) {
+                audit.flushing().close();
             }
             database.close();
             if (e instanceof RuntimeException r) {
@@ -298,6 +337,7 @@ public final class Hub implements AutoCloseable {
         pipeline.close();
         engine.close();
         backend.close();
+        audit.close();
         deliveryExecutor.shutdown();
         try {
             deliveryExecutor.awaitTermination(5, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.commandcenter.hub.runtime;
 
+import io.commandcenter.hub.audit.grpc.AuditGrpcService;
 import io.commandcenter.hub.events.EventStreams;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.project.CallerResolver;
@@ -20,9 +21,10 @@ import java.util.Objects;
  * @param events    live event streams (SSE)
  * @param predict   the predict API at the protobuf level (REST mirrors it)
  * @param remediate the remediation API at the protobuf level (REST mirrors it)
+ * @param audit     the audit ledger's API at the protobuf level (REST mirrors it)
  */
 public record RestEndpoints(CallerResolver callers, RecordRules rules, SampleListing samples, EventStreams events,
-                            PredictGrpcService predict, RemediateGrpcService remediate) {
+                            PredictGrpcService predict, RemediateGrpcService remediate, AuditGrpcService audit) {
     public RestEndpoints {
         Objects.requireNonNull(callers, "callers");
         Objects.requireNonNull(rules, "rules");
@@ -30,5 +32,6 @@ public record RestEndpoints(CallerResolver callers, RecordRules rules, SampleLis
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(predict, "predict");
         Objects.requireNonNull(remediate, "remediate");
+        Objects.requireNonNull(audit, "audit");
     }
 }

@@ -57,6 +57,8 @@ public final class AccessTable {
                 "CancelTask", DECIDE, "ListAssignments", READ, "WatchAssignments", READ, "ListAgents", READ,
                 "ConnectAgent", RUN_AGENT));
         put(t, v1 + "KeyService", Map.of("CreateKey", ADMINISTER, "ListKeys", ADMINISTER, "RevokeKey", ADMINISTER));
+        // listing every project's entries and verifying the chain need an administrator of every project (the service checks)
+        put(t, v1 + "AuditService", Map.of("ListAuditEntries", READ, "VerifyAuditLedger", ADMINISTER));
         put(t, "grpc.health.v1.Health", Map.of("Check", PUBLIC, "Watch", PUBLIC));
         put(t, "grpc.reflection.v1.ServerReflection", Map.of("ServerReflectionInfo", PUBLIC));
         put(t, "grpc.reflection.v1alpha.ServerReflection", Map.of("ServerReflectionInfo", PUBLIC));

@@ -8,6 +8,7 @@ import io.commandcenter.hub.testing.GrpcFixture;
 import io.commandcenter.hub.testing.Ingest;
 import io.commandcenter.hub.testing.ManifestJar;
 import io.commandcenter.hub.testing.SchedulerFixture;
+import io.commandcenter.proto.v1.AuditProto;
 import io.commandcenter.proto.v1.CommonProto;
 import io.commandcenter.proto.v1.EventsProto;
 import io.commandcenter.proto.v1.IngestRequest;
@@ -63,7 +64,7 @@ import static org.awaitility.Awaitility.await;
 /** The assembled hub on a real port and a real embedded database. */
 public class HubTest {
     /** The generated descriptors of every {@code commandcenter.v1} proto file. */
-    public static final List<Descriptors.FileDescriptor> CONTRACTS = List.of(CommonProto.getDescriptor(),
+    public static final List<Descriptors.FileDescriptor> CONTRACTS = List.of(AuditProto.getDescriptor(), CommonProto.getDescriptor(),
             EventsProto.getDescriptor(), ModelsProto.getDescriptor(), PredictProto.getDescriptor(),
             RemediateProto.getDescriptor(), ScheduleProto.getDescriptor(), TelemetryProto.getDescriptor(),
             io.commandcenter.proto.v1.KeysProto.getDescriptor());

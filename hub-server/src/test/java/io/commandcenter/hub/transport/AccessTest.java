@@ -304,4 +304,38 @@ class AccessTest {
                 .filteredOn(a -> a.getAgentId().equals(builtIn)).singleElement()
                 .satisfies(a -> assertThat(a.getLabelsMap()).containsEntry("builtin", "true"));
     }
+
+    @Test
+    void refusedCalls_areRecordedInTheAuditLedger_withoutTheCredentialsSent() throws Exception {
+        String approve = "commandcenter.v1.RemediateService/Approve";
+        call(approve, null, "shop");
+        call(approve, tokens.get("viewer"), "shop");
+        call(approve, "cck_0123456789abcdef_" + "s".repeat(43), "shop");
+        var audit = io.commandcenter.proto.v1.AuditServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(Credentials.admin(hub));
+
+        var entries = audit.listAuditEntries(io.commandcenter.proto.v1.ListAuditEntriesRequest.newBuilder()
+                .setAllProjects(true).addActions("REQUEST_DENIED").setPageSize(1000).build()).getEntriesList();
+
+        assertThat(entries).anySatisfy(e -> {
+            assertThat(e.getSubject()).isEqualTo("rpc:" + approve);
+            assertThat(e.getActor()).isEqualTo("anonymous");
+            assertThat(e.getProject()).isEqualTo("global");
+            assertThat(e.getDetailJson()).contains("CREDENTIALS_REQUIRED");
+        });
+        assertThat(entries).anySatisfy(e -> {
+            assertThat(e.getSubject()).isEqualTo("rpc:" + approve);
+            assertThat(e.getActor()).isEqualTo("v");
+            assertThat(e.getProject()).isEqualTo("shop");
+            assertThat(e.getDetailJson()).contains("ROLE_FORBIDS");
+        });
+        assertThat(entries).allSatisfy(e -> assertThat(e.getDetailJson() + e.getSubject() + e.getActor())
+                .doesNotContain("s".repeat(43)));
+        var viewerAudit = io.commandcenter.proto.v1.AuditServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(Credentials.bearer(tokens.get("viewer")));
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class,
+                () -> viewerAudit.listAuditEntries(io.commandcenter.proto.v1.ListAuditEntriesRequest.newBuilder()
+                        .setAllProjects(true).build())).getStatus().getCode())
+                .as("every project's entries are an administrator's").isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
 }

@@ -1,5 +1,6 @@
 package io.commandcenter.hub.runtime.cdi;
 
+import io.commandcenter.hub.audit.grpc.AuditGrpcService;
 import io.commandcenter.hub.events.EventStreams;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.project.CallerResolver;
@@ -93,6 +94,12 @@ public class HubLifecycle {
     @Dependent
     RemediateGrpcService remediateApi() {
         return hub().endpoints().remediate();
+    }
+
+    @Produces
+    @Dependent
+    AuditGrpcService auditApi() {
+        return hub().endpoints().audit();
     }
 
     /**

@@ -43,10 +43,11 @@ public final class CallerInterceptor implements ServerInterceptor {
                                                       ServerCallHandler<Q, R> next) {
         Caller caller;
         try {
-            Permission required = AccessTable.of(call.getMethodDescriptor().getFullMethodName())
+            String operation = call.getMethodDescriptor().getFullMethodName();
+            Permission required = AccessTable.of(operation)
                     .orElseThrow(() -> CommandCenterException.permissionDenied("UNKNOWN_OPERATION",
                             "no permission is defined for this operation"));
-            caller = resolver.resolve(required,
+            caller = resolver.resolve(operation, required,
                     name -> headers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER)));
         } catch (CommandCenterException e) {
             var status = GrpcErrors.toStatus(e);

@@ -32,9 +32,10 @@ public class CallerFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        Permission required = required(resource.getResourceMethod());
+        Method method = resource.getResourceMethod();
+        Permission required = required(method);
         CallerResolver resolver = callers.get();
-        requestCaller.set(resolver.resolve(required, name -> {
+        requestCaller.set(resolver.resolve(method.getAnnotation(Mirrors.class).value(), required, name -> {
             String value = request.getHeaderString(name.toLowerCase(Locale.ROOT));
             if (value == null && name.equals(CallerResolver.PROJECT_HEADER)) {
                 value = request.getUriInfo().getQueryParameters().getFirst("project");

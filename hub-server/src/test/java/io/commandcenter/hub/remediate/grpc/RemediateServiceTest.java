@@ -46,13 +46,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code RemediateService} over gRPC on an assembled hub: every kind of bad request answers its code
  * with the field at fault, nothing is stored, and the service keeps answering.
  */
-class RemediateServiceTest {
+public class RemediateServiceTest {
     @TempDir
     static Path dir;
     static Hub hub;
     static ManagedChannel channel;
 
-    static final String NOTIFY = """
+    public static final String NOTIFY = """
             name: tell-someone
             trigger:
               on: [prediction.created]
@@ -82,7 +82,7 @@ class RemediateServiceTest {
     }
 
     /** The call fails with {@code code}, and (for INVALID_ARGUMENT) names {@code field}. */
-    static void refused(Supplier<?> call, Status.Code code, String fieldOrReason) {
+    public static void refused(Supplier<?> call, Status.Code code, String fieldOrReason) {
         assertThatThrownBy(call::get).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
             com.google.rpc.Status status = StatusProto.fromThrowable(e);
