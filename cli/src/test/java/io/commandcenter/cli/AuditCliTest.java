@@ -53,7 +53,7 @@ class AuditCliTest {
                 .filter(l -> l.get("project").equals(p)).toList();
         assertThat(lines).extracting(l -> l.get("detailJson")).containsExactly(
                 "{\"paused\":true,\"reason\":\"freeze\"}", "{\"paused\":false,\"reason\":\"\"}");
-        assertThat(lines).allSatisfy(l -> assertThat(l).containsEntry("project", p).containsEntry("actor", "ana"));
+        assertThat(lines).allSatisfy(l -> assertThat(l).containsEntry("project", p).containsEntry("actor", "ana (key admin)"));
     }
 
     @Test
