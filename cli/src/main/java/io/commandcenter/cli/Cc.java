@@ -26,6 +26,8 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
 
 /** {@code cc}: the CommandCenter command line. */
 @Command(name = "cc", mixinStandardHelpOptions = true, versionProvider = Cc.Version.class,
@@ -55,6 +57,20 @@ public final class Cc {
                     + " ./data/admin.key, where bin/hub keeps the administrator key it creates).")
     String token;
 
+    @Option(names = "--tls", scope = CommandLine.ScopeType.INHERIT,
+            description = "Talk TLS to the hub (or env CC_TLS=on): a hub started with CC_TLS=on serves nothing else.")
+    boolean tls;
+
+    @Option(names = "--tls-ca", defaultValue = "${env:CC_TLS_CA}", scope = CommandLine.ScopeType.INHERIT,
+            description = "PEM certificates to trust for the hub (env CC_TLS_CA; default: the system's).")
+    Path tlsCa;
+
+    @Option(names = "--tls-keystore", defaultValue = "${env:CC_TLS_CLIENT_KEYSTORE}",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "This client's key and certificate, PKCS12, for a hub that asks for them (env "
+                    + "CC_TLS_CLIENT_KEYSTORE; password from env CC_TLS_CLIENT_KEYSTORE_PASSWORD).")
+    Path tlsKeystore;
+
     private final BufferedReader in;
     private final boolean interactive;
 
@@ -65,8 +81,12 @@ public final class Cc {
 
     /** Opens a connection to the hub named by the global options. */
     public HubConnection connect() {
+        boolean on = tls || "on".equalsIgnoreCase(System.getenv("CC_TLS")) || tlsCa != null || tlsKeystore != null;
+        ClientTls clientTls = new ClientTls(on, Optional.ofNullable(tlsCa),
+                Optional.ofNullable(tlsKeystore), Objects.requireNonNullElse(
+                        System.getenv("CC_TLS_CLIENT_KEYSTORE_PASSWORD"), ""));
         return HubConnection.open(hub, project, HubConnection.user(user, System.getenv("USER")),
-                Token.find(token, System.getenv(), Path.of("").toAbsolutePath()).orElse(null));
+                Token.find(token, System.getenv(), Path.of("").toAbsolutePath()).orElse(null), clientTls);
     }
 
     /** Where commands that ask questions read the answers (standard input, or what a test feeds). */

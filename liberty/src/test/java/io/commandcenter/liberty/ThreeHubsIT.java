@@ -55,6 +55,7 @@ class ThreeHubsIT {
                     Map.entry("CC_DATA_DIR", home.resolve("data").toString()),
                     Map.entry("WLP_OUTPUT_DIR", home.resolve("data/liberty").toString()),
                     Map.entry("CC_DEMO", "false"),
+                    Map.entry("CC_TLS", "off"),
                     Map.entry("CC_HAZELCAST_HOST", "127.0.0.1"),
                     Map.entry("CC_HAZELCAST_PORT", Integer.toString(HAZELCAST[i])),
                     Map.entry("CC_HAZELCAST_MEMBERS", members),
