@@ -12,6 +12,7 @@ import io.commandcenter.cli.command.ModelsCommand;
 import io.commandcenter.cli.command.PredictionsCommand;
 import io.commandcenter.cli.command.IngestCommand;
 import io.commandcenter.cli.command.KeysCommand;
+import io.commandcenter.cli.command.WhoAmICommand;
 import io.commandcenter.cli.command.RunsCommand;
 import io.commandcenter.cli.command.SamplesCommand;
 import io.commandcenter.cli.command.StatusCommand;
@@ -36,6 +37,7 @@ import java.util.Optional;
                 PredictionsCommand.class, ModelsCommand.class, BacktestCommand.class, WorkflowsCommand.class,
                 RunsCommand.class, ApprovalsCommand.class, AutonomyCommand.class, ActionsCommand.class,
                 TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, KeysCommand.class, AuditCommand.class,
+                WhoAmICommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cc {
 
