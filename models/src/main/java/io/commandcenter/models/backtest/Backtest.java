@@ -90,18 +90,7 @@ public final class Backtest {
         List<Segment> incidents = Segment.fromLabels(labels);
         double leadMillis = Double.NaN;
         if (s.axis() == io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS) {
-            double sum = 0;
-            int k = 0;
-            for (Segment seg : incidents) {
-                for (int i = Math.max(0, seg.start() - horizon); i <= seg.end(); i++) {
-                    if (alarms[i]) {
-                        sum += s.times()[seg.start()] - s.times()[i];
-                        k++;
-                        break;
-                    }
-                }
-            }
-            leadMillis = k == 0 ? Double.NaN : sum / k;
+            leadMillis = java.util.Arrays.stream(Evaluation.leadTimes(alarms, incidents, horizon, s.times())).average().orElse(Double.NaN);
         }
         return new BacktestSummary(metadata.threshold(), Evaluation.pointwise(alarms, labels),
                 Evaluation.perIncident(alarms, incidents, horizon), Evaluation.meanLeadTime(alarms, incidents, horizon), leadMillis,
@@ -115,11 +104,21 @@ public final class Backtest {
         for (BacktestRow r : result.rows()) {
             sb.setLength(0);
             sb.append(csv(r.timestamp())).append(',')
-                    .append(String.format(Locale.ROOT, "%.6f", r.risk())).append(',')
+                    .append(formatRisk(r.risk())).append(',')
                     .append(String.format(Locale.ROOT, "%.4f", r.confidence())).append(',')
                     .append(csv(r.topFactor())).append('\n');
             out.write(sb.toString());
         }
+    }
+
+    /** A risk as written to the output CSV: six decimals. */
+    public static String formatRisk(double risk) {
+        return String.format(Locale.ROOT, "%.6f", risk);
+    }
+
+    /** The value a reader of the output CSV sees for {@code risk} (evaluations score exactly what was written). */
+    public static double writtenRisk(double risk) {
+        return Double.parseDouble(formatRisk(risk));
     }
 
     /** The summary as the lines the CLI prints. */
