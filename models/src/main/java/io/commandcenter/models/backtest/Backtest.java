@@ -1,6 +1,7 @@
 package io.commandcenter.models.backtest;
 
 import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.calibration.OnsetCalibration;
 import io.commandcenter.models.confidence.ConfidenceCalculator;
 import io.commandcenter.models.confidence.ConfidenceInputs;
 import io.commandcenter.models.eval.Evaluation;
@@ -25,8 +26,10 @@ import java.util.Optional;
  * they would live); the model is fixed during a replay, so features are computed sequentially first and
  * then scored, with explanations, in batches. Exactly one output row per input row, in input order.
  *
- * <p>Confidence uses {@link ConfidenceCalculator} with age 0 (a replayed row is fresh). The top factor is
- * the most risk-raising factor by occlusion, named {@code feature[metric]}.
+ * <p>The risk of a row is the model's probability through the model's {@link OnsetCalibration} (one state
+ * for the entity, rows in time order, exactly as the live engine keeps it). Confidence uses
+ * {@link ConfidenceCalculator} with age 0 (a replayed row is fresh) on that risk. The top factor is the
+ * most risk-raising factor of the row by occlusion, named {@code feature[metric]}.
  */
 public final class Backtest {
 
@@ -71,7 +74,8 @@ public final class Backtest {
         OcclusionExplainer explainer = new OcclusionExplainer(scorer, modelSchema, metadata.referenceVector());
         OcclusionExplainer.Attribution a = explainer.attribute(x, n);
         List<BacktestRow> rows = new ArrayList<>(n);
-        double[] risk = a.risk();
+        // the entity's calibration state follows the rows in time order, as it does live
+        double[] risk = calibrate(a.risk(), series.times());
         for (int i = 0; i < n; i++) {
             int top = a.topFeature(i);
             String metric = replay.sources()[i][TelemetryFeatures.SCHEMA.indexOf(modelSchema.name(top))];
@@ -82,6 +86,19 @@ public final class Backtest {
         }
         long t2 = System.nanoTime();
         return new BacktestResult(rows, series.hasLabels() ? Optional.of(summarise(series, risk)) : Optional.empty(), t1 - t0, t2 - t1);
+    }
+
+    /** The model's probabilities through the model's onset calibration, visiting rows in time order. */
+    private double[] calibrate(double[] probabilities, long[] times) {
+        if (metadata.onset().isNone()) {
+            return probabilities;
+        }
+        OnsetCalibration.State state = metadata.onset().newState(metadata.threshold());
+        double[] out = new double[probabilities.length];
+        for (int i : FeatureReplay.sortedOrder(times)) {
+            out[i] = state.next(probabilities[i]);
+        }
+        return out;
     }
 
     private BacktestSummary summarise(Series s, double[] risk) {
