@@ -49,8 +49,12 @@ class OfflineBacktestTest {
     @Test
     void offlineBacktest_givesTheSameRisksAsTheLivePath_rowByRow() {
         ModelArtifact sh = new BootstrapModels().load("service_health");
-        Series s = degrading(1500, 1);
+        Series s = degrading(4300, 1);
         BacktestResult offline = OfflineBacktest.run(sh, s);
+        double threshold = sh.metadata().threshold();
+        // the series must exercise the calibration: an alarm, then rows held just below the threshold
+        assertThat(offline.rows()).anySatisfy(r -> assertThat(r.risk()).isGreaterThanOrEqualTo(threshold));
+        assertThat(offline.rows()).anySatisfy(r -> assertThat(r.risk()).isEqualTo(Math.nextDown(threshold)));
         try (OnnxBackend backend = new OnnxBackend()) {
             backend.load(sh);
             ChampionRouter router = new ChampionRouter(backend);
