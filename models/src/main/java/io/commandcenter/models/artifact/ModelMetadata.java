@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param inputName      ONNX input tensor name (float {@code [N, features.size()]})
  * @param outputName     ONNX output tensor name (float {@code [N, classes]} probabilities)
  * @param positiveIndex  column of {@code outputName} holding the positive-class probability
- * @param pipeline       feature pipeline that produces the vectors (e.g. {@code telemetry-v1})
+ * @param pipeline       feature pipeline that produces the vectors (e.g. {@code telemetry-v2})
  * @param threshold      decision threshold on the positive probability chosen on validation data
  * @param reference      the reference ("normal") vector explanations substitute features with, in {@code features} order
  * @param calibration    reliability table on validation data (drives {@code confidence})
