@@ -7,6 +7,7 @@ import io.commandcenter.cli.command.AssignmentsCommand;
 import io.commandcenter.cli.command.AuditCommand;
 import io.commandcenter.cli.command.AutonomyCommand;
 import io.commandcenter.cli.command.BacktestCommand;
+import io.commandcenter.cli.command.EvalCommand;
 import io.commandcenter.cli.command.EventsCommand;
 import io.commandcenter.cli.command.ModelsCommand;
 import io.commandcenter.cli.command.PredictionsCommand;
@@ -34,7 +35,7 @@ import java.util.Optional;
 @Command(name = "cc", mixinStandardHelpOptions = true, versionProvider = Cc.Version.class,
         description = "CommandCenter command line: talk to a hub over gRPC.",
         subcommands = {StatusCommand.class, IngestCommand.class, SamplesCommand.class, EventsCommand.class,
-                PredictionsCommand.class, ModelsCommand.class, BacktestCommand.class, WorkflowsCommand.class,
+                PredictionsCommand.class, ModelsCommand.class, BacktestCommand.class, EvalCommand.class, WorkflowsCommand.class,
                 RunsCommand.class, ApprovalsCommand.class, AutonomyCommand.class, ActionsCommand.class,
                 TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, KeysCommand.class, AuditCommand.class,
                 WhoAmICommand.class,
