@@ -8,6 +8,7 @@ export class History {
   constructor(container, api) {
     this.api = api;
     this.token = '';
+    this.seq = 0;
     this.entity = h('input', {id: 'f-entity', name: 'entity', placeholder: 'any', autocomplete: 'off', list: 'entity-names'});
     this.model = h('select', {id: 'f-model', name: 'model'}, h('option', {value: ''}, 'any'),
       ['service_health', 'compliance_risk', 'workflow_failure'].map(m => h('option', {value: m}, m)));
@@ -33,14 +34,15 @@ export class History {
   }
 
   async load(fresh) {
-    if (fresh) {
-      this.token = '';
-      this.rows.replaceChildren();
-    }
+    // a newer listing (the filters changed) wins over one still on its way
+    const seq = ++this.seq;
+    if (fresh) this.token = '';
     this.error.textContent = '';
     try {
       const page = await this.api.get('api/predictions', {targetId: this.entity.value.trim(), model: this.model.value,
         since: this.since.value, until: this.until.value.trim(), limit: 50, pageToken: this.token});
+      if (seq !== this.seq) return;
+      if (fresh) this.rows.replaceChildren();
       for (const raw of page.predictions || []) {
         const p = normPrediction(raw);
         const open = () => this.open(p);
@@ -53,7 +55,7 @@ export class History {
       this.token = page.nextPageToken || '';
       this.more.hidden = !this.token;
     } catch (e) {
-      this.error.textContent = e.describe ? e.describe() : String(e);
+      if (seq === this.seq) this.error.textContent = e.describe ? e.describe() : String(e);
     }
   }
 
