@@ -112,7 +112,7 @@ class Console {
     this.canGlobal = me.role === 'KEY_ROLE_ADMIN' && !me.keyProjectId;
     this.autonomy = null;
     this.lastLanes = {version: -1, at: 0};
-    this.lastCard = -1;
+    this.lastCard = null;
     this.lastHeat = 0;
     this.redraw = perFrame(() => this.draw());
   }
@@ -209,7 +209,7 @@ class Console {
   select(key) {
     this.selected = key;
     this.map.selected = key;
-    this.lastCard = -1;
+    this.lastCard = null;
     this.redraw();
   }
 
@@ -375,9 +375,19 @@ class Console {
       this.lastLanes = {version: this.mesh.storyVersion, at: now, from: live ? null : from,
         period: this.timeline.period};
     }
-    if (this.lastCard !== this.mesh.version) {
-      this.lastCard = this.mesh.version;
-      replace(this.card, insightCard(this.selected ? this.mesh.entities.get(this.selected) : null, this.mesh));
+    // the card is redrawn when what it shows changed, keeping the keyboard focus where it was
+    const e = this.selected ? this.mesh.entities.get(this.selected) : null;
+    const cardKey = e ? [e.key, e.risk, e.at, e.threshold, e.model, e.version, e.prediction && e.prediction.id,
+      e.prediction && !!e.prediction.terms, e.action && e.action.id, e.action && e.action.outcome,
+      e.remediation && e.remediation.phase].join('|') : '';
+    if (this.lastCard !== cardKey) {
+      this.lastCard = cardKey;
+      const focused = this.card.contains(document.activeElement) && document.activeElement.dataset.story;
+      replace(this.card, insightCard(e, this.mesh));
+      if (focused) {
+        const again = this.card.querySelector(`[data-story="${CSS.escape(focused)}"]`);
+        if (again) again.focus();
+      }
     }
     this.eventCount.textContent = `${this.mesh.events} events`;
     let names = document.getElementById('entity-names');

@@ -192,14 +192,19 @@ class ConsoleIT {
                     && seen("checkout-api").stream().anyMatch(m -> String.valueOf(m.get("cls")).contains("outcome-recovered"));
         });
 
-        node("checkout-api").click();
-        WebElement card = browser.until("checkout-api's insight card", 10,
-                d -> d.findElement(By.cssSelector("#insight article[data-entity='checkout-api']")));
-        assertThat(card.getText()).contains("risk now").contains("next action").contains("service_health")
+        // by keyboard: the node takes the focus and Enter opens its card
+        browser.js("arguments[0].focus()", node("checkout-api"));
+        new org.openqa.selenium.interactions.Actions(browser.driver).sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+        // the card is redrawn as events arrive: read in one go (a stale one is looked up again)
+        String card = browser.until("checkout-api's insight card", 10,
+                d -> d.findElement(By.cssSelector("#insight article[data-entity='checkout-api']")).getText());
+        assertThat(card).contains("risk now").contains("next action").contains("service_health")
                 .contains("calibration").contains("Top factors");
-        browser.until("the last remediation, judged", 30, d -> d.findElement(By.cssSelector("#insight .last-remediation"))
-                .getText().contains("recovered"));
-        assertThat(browser.find("#insight .last-remediation").getText()).startsWith("automatic");
+        String last = browser.until("the last remediation, judged", 30, d -> {
+            String text = d.findElement(By.cssSelector("#insight .last-remediation")).getText();
+            return text.contains("recovered") ? text : null;
+        });
+        assertThat(last).startsWith("automatic");
         browser.screenshot("console-insight.png");
     }
 
