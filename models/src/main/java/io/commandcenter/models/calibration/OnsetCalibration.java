@@ -11,7 +11,7 @@ package io.commandcenter.models.calibration;
  *   <li>a row whose risk reaches {@code θ} is an <b>alarm</b>;</li>
  *   <li>for {@code refractoryRows} rows after an alarm, a row whose {@code z} is below the alarm's
  *       {@code z + marginLogOdds} tells nothing new about <em>this</em> incident: its risk is held just below
- *       the threshold, {@code min(p, θ⁻)} (not a new alarm, still ranked above the entity's quiet rows);</li>
+ *       the threshold, {@code min(p, θ − 1e-6)} (not a new alarm, still ranked above the entity's quiet rows);</li>
  *   <li>a row clearly stronger than the alarm ({@code z ≥ z_alarm + marginLogOdds}) is reported as it is, and
  *       if it reaches {@code θ} it is the new alarm (the window restarts from it);</li>
  *   <li>outside the window the risk is the model's probability.</li>
@@ -54,6 +54,19 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds) {
         return out;
     }
 
+    /**
+     * The risk a held row is reported with: just below {@code threshold} and still below it once written with
+     * six decimals ({@code cc backtest} / {@code cc eval} output, which evaluations and users read back), i.e.
+     * {@code threshold - 1e-6}; {@code nextDown(threshold)} would be written as the threshold itself and read
+     * back as an alarm.
+     */
+    public static double heldRisk(double threshold) {
+        return Math.max(0.0, threshold - HELD_BELOW);
+    }
+
+    /** How far below the threshold held rows are reported: one unit of the six-decimal written risk. */
+    public static final double HELD_BELOW = 1e-6;
+
     /** One entity's calibration state. Not thread-safe: the owner feeds its rows in time order. */
     public static final class State {
         private final OnsetCalibration calibration;
@@ -68,7 +81,7 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds) {
             }
             this.calibration = calibration;
             this.threshold = threshold;
-            this.belowThreshold = Math.nextDown(threshold);
+            this.belowThreshold = heldRisk(threshold);
         }
 
         /** The risk of the next row, whose model probability is {@code p}; advances the state. */

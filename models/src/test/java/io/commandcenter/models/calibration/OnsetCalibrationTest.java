@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class OnsetCalibrationTest {
 
     static final OnsetCalibration C = new OnsetCalibration(3, 1.0);
-    static final double BELOW = Math.nextDown(0.5);
+    static final double BELOW = OnsetCalibration.heldRisk(0.5);
 
     @Test
     void anAlarm_isReportedOnce_andTheRowsAfterItAreHeldJustBelowTheThreshold() {
@@ -44,6 +44,21 @@ class OnsetCalibrationTest {
         double[] high = {0.9, 0.95, 0.2};
         assertThat(OnsetCalibration.NONE.apply(high, 0.5)).containsExactly(high);
         assertThat(OnsetCalibration.NONE.isNone()).isTrue();
+    }
+
+    @Test
+    void aHeldRow_staysBelowTheThreshold_onceWrittenWithSixDecimals() {
+        // the output CSVs of cc backtest / cc eval carry six decimals, and evaluations read them back: a row held
+        // at nextDown(θ) would be written as θ itself and count as an alarm
+        for (double th : new double[] {0.41, 0.5, 0.123456, 0.9999995, 0.0000015}) {
+            double held = OnsetCalibration.heldRisk(th);
+            assertThat(held).isLessThan(th).isGreaterThanOrEqualTo(th - 1.0000001e-6);
+            double written = Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6f", held));
+            assertThat(written).as("threshold %s", th).isLessThan(th);
+        }
+        OnsetCalibration.State s = new OnsetCalibration(5, 1.0).newState(0.41);
+        s.next(0.6);
+        assertThat(String.format(java.util.Locale.ROOT, "%.6f", s.next(0.55))).isEqualTo("0.409999");
     }
 
     @Test
