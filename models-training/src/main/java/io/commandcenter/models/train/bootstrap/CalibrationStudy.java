@@ -128,6 +128,12 @@ public final class CalibrationStudy {
         if (which.contains("product")) {
             m.put("product " + ServiceHealthTraining.ONSET, (p, th) -> ServiceHealthTraining.ONSET.apply(p, th, TIMES.get(p), AXIS.get(p)));
         }
+        if (which.contains("onsetgrid")) {
+            for (int[] rm : new int[][] {{50, 35}, {100, 25}, {30, 25}, {50, 15}}) {
+                io.commandcenter.models.calibration.OnsetCalibration c = new io.commandcenter.models.calibration.OnsetCalibration(rm[0], rm[1] / 10.0, 6);
+                m.put("product " + c, (p, th) -> c.apply(p, th, TIMES.get(p), AXIS.get(p)));
+            }
+        }
         if (which.contains("rw")) {
             for (int w : new int[] {3, 12}) {
                 io.commandcenter.models.calibration.OnsetCalibration c = new io.commandcenter.models.calibration.OnsetCalibration(50, 2.5, w);
