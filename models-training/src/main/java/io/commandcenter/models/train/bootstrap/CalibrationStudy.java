@@ -30,7 +30,8 @@ import java.util.function.BiFunction;
  * {@code base} (onset rule alone), {@code product} (the shipped ONSET with times), {@code rw} (recurrence
  * window 3 and 12), {@code grid1} (per-entity shift of the log-odds by its own 99/99.5 % quantile),
  * {@code grid2} (per-entity affine map of its q90/q99 onto the pooled ones), {@code recur} (daily recurrence
- * by rows, one previous day), {@code diag} (per NAB file probability quantiles); {@code -Dperfile=PREFIX} prints
+ * by rows, one previous day), {@code onsetgrid} (refractory / margin), {@code budget} / {@code budget2} (an alarm budget per entity),
+ * {@code diag} (per NAB file probability quantiles); {@code -Dperfile=PREFIX} prints
  * NAB files' shares at the corpus threshold.
  */
 public final class CalibrationStudy {
@@ -134,6 +135,15 @@ public final class CalibrationStudy {
                 m.put("product " + c, (p, th) -> c.apply(p, th, TIMES.get(p), AXIS.get(p)));
             }
         }
+        if (which.contains("budget")) {
+            int[] ws = which.contains("budget2") ? new int[] {2000, 4000, 8000} : new int[] {288, 1000, 4000};
+            double[] ks = which.contains("budget2") ? new double[] {0.75, 1.0, 1.5} : new double[] {0.5, 1.0, 2.0};
+            for (int w : ws) {
+                for (double kappa : ks) {
+                    m.put(String.format(Locale.ROOT, "alarm budget W=%d kappa=%.1f", w, kappa), (p, th) -> budget(p, th, w, kappa));
+                }
+            }
+        }
         if (which.contains("rw")) {
             for (int w : new int[] {3, 12}) {
                 io.commandcenter.models.calibration.OnsetCalibration c = new io.commandcenter.models.calibration.OnsetCalibration(50, 2.5, w);
@@ -179,6 +189,25 @@ public final class CalibrationStudy {
     }
 
     static double QG90;
+
+    /** Each recent alarm of the entity (decayed count over ~W rows) costs kappa log-odds to the next one. */
+    static double[] budget(double[] p, double th, int w, double kappa) {
+        io.commandcenter.models.calibration.OnsetCalibration.State st = ServiceHealthTraining.ONSET.newState(th, AXIS.get(p));
+        long[] t = TIMES.get(p);
+        double decay = 1.0 - 1.0 / w;
+        double c = 0;
+        double[] out = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            double z = logit(p[i]) - kappa * c;
+            double pp = 1 / (1 + Math.exp(-z));
+            out[i] = st.next(pp, t[i]);
+            c *= decay;
+            if (out[i] >= th) {
+                c += 1;
+            }
+        }
+        return out;
+    }
     static final java.util.IdentityHashMap<double[], Integer> PERIOD = new java.util.IdentityHashMap<>();
     static final java.util.IdentityHashMap<double[], long[]> TIMES = new java.util.IdentityHashMap<>();
     static final java.util.IdentityHashMap<double[], io.commandcenter.models.features.TimeAxis> AXIS = new java.util.IdentityHashMap<>();
