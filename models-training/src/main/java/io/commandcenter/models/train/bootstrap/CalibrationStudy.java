@@ -30,7 +30,7 @@ import java.util.function.BiFunction;
  * {@code base} (onset rule alone), {@code product} (the shipped ONSET with times), {@code rw} (recurrence
  * window 3 and 12), {@code grid1} (per-entity shift of the log-odds by its own 99/99.5 % quantile),
  * {@code grid2} (per-entity affine map of its q90/q99 onto the pooled ones), {@code recur} (daily recurrence
- * by rows, one previous day), {@code onsetgrid} (refractory / margin), {@code budget} / {@code budget2} (an alarm budget per entity),
+ * by rows, one previous day), {@code onsetgrid} (refractory / margin), {@code budget} / {@code budget2} (an alarm budget per entity), {@code hyst} (hold until the probability falls back),
  * {@code diag} (per NAB file probability quantiles); {@code -Dperfile=PREFIX} prints
  * NAB files' shares at the corpus threshold.
  */
@@ -144,6 +144,11 @@ public final class CalibrationStudy {
                 }
             }
         }
+        if (which.contains("hyst")) {
+            for (double f : new double[] {0.7, 0.5, 0.3}) {
+                m.put(String.format(Locale.ROOT, "hysteresis: held until p < %.1f x threshold for 3 rows", f), (p, th) -> hysteresis(p, th, f, 3));
+            }
+        }
         if (which.contains("rw")) {
             for (int w : new int[] {3, 12}) {
                 io.commandcenter.models.calibration.OnsetCalibration c = new io.commandcenter.models.calibration.OnsetCalibration(50, 2.5, w);
@@ -189,6 +194,33 @@ public final class CalibrationStudy {
     }
 
     static double QG90;
+
+    /** After an alarm, rows not 2.5 log-odds stronger stay held until p falls below f x threshold for k rows. */
+    static double[] hysteresis(double[] p, double th, double f, int k) {
+        io.commandcenter.models.calibration.OnsetCalibration.State st = ServiceHealthTraining.ONSET.newState(th, AXIS.get(p));
+        long[] t = TIMES.get(p);
+        double held = io.commandcenter.models.calibration.OnsetCalibration.heldRisk(th);
+        boolean open = false;
+        int below = 0;
+        double alarmZ = 0;
+        double[] out = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            double z = logit(p[i]);
+            double pp = open && z < alarmZ + 2.5 ? Math.min(p[i], held) : p[i];
+            out[i] = st.next(pp, t[i]);
+            if (out[i] >= th) {
+                open = true;
+                alarmZ = logit(out[i]);
+                below = 0;
+            } else if (open) {
+                below = p[i] < f * th ? below + 1 : 0;
+                if (below >= k) {
+                    open = false;
+                }
+            }
+        }
+        return out;
+    }
 
     /** Each recent alarm of the entity (decayed count over ~W rows) costs kappa log-odds to the next one. */
     static double[] budget(double[] p, double th, int w, double kappa) {
