@@ -2,6 +2,7 @@ package io.commandcenter.hub.telemetry.grpc;
 
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.common.error.FieldViolation;
+import io.commandcenter.common.error.ShownError;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.Violations;
 import io.commandcenter.hub.project.Caller;
@@ -75,7 +76,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
             public void complete(ServerCallStreamObserver<IngestResponse> call, IngestSummary summary) {
                 IngestResponse response = response(summary);
                 if (summary.rejected() > 0) {
-                    call.onError(GrpcErrors.withDetails(rejectedError(summary), response));
+                    call.onError(GrpcErrors.withDetails(rejectedError(summary), forError(response)));
                 } else {
                     call.onNext(response);
                     call.onCompleted();
@@ -224,10 +225,34 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
         return b.build();
     }
 
+    /**
+     * One rejection as answered: the id and message cut ({@link ShownError#text}) — a valid id has
+     * at most 128 characters, and an answer must not grow with the input it refuses.
+     */
     private static RecordRejection rejection(Rejection r) {
-        return RecordRejection.newBuilder().setIndex(r.index()).setRecordId(r.recordId()).setField(r.field())
-                .setReason(r.reason()).setMessage(r.message()).build();
+        return RecordRejection.newBuilder().setIndex(r.index())
+                .setRecordId(ShownError.text(r.recordId(), MAX_ECHOED_ID_BYTES)).setField(r.field())
+                .setReason(r.reason()).setMessage(ShownError.text(r.message(), ShownError.MAX_TEXT_BYTES)).build();
     }
+
+    /**
+     * The response an Ingest error carries: the counts, and the first rejections that fit in
+     * {@value #MAX_ERROR_RESPONSE_BYTES} bytes (the BadRequest beside it names the fields; the whole
+     * error must fit a client's trailers).
+     */
+    static IngestResponse forError(IngestResponse response) {
+        IngestResponse.Builder b = response.toBuilder().clearRejections();
+        for (RecordRejection r : response.getRejectionsList()) {
+            if (b.build().getSerializedSize() + r.getSerializedSize() + 4 > MAX_ERROR_RESPONSE_BYTES) {
+                break;
+            }
+            b.addRejections(r);
+        }
+        return b.build();
+    }
+
+    private static final int MAX_ECHOED_ID_BYTES = 160;
+    private static final int MAX_ERROR_RESPONSE_BYTES = 768;
 
     private static CommandCenterException rejectedError(IngestSummary summary) {
         Rejection first = summary.rejections().get(0);

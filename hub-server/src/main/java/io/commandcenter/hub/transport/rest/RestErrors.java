@@ -2,6 +2,7 @@ package io.commandcenter.hub.transport.rest;
 
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ShownError;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -41,9 +42,12 @@ public class RestErrors implements ExceptionMapper<CommandCenterException> {
         };
     }
 
+    /** The body of an error, bounded ({@link ShownError}): never the input it echoes whole. */
     public static ErrorBody body(CommandCenterException e) {
-        return new ErrorBody(new ErrorBody.Error(status(e.kind()), statusName(e.kind()), e.reason(), e.getMessage(),
-                e.violations().stream().map(v -> new ErrorBody.Violation(v.field(), v.reason(), v.message())).toList()));
+        ShownError shown = ShownError.of(e);
+        return new ErrorBody(new ErrorBody.Error(status(e.kind()), statusName(e.kind()), e.reason(), shown.message(),
+                shown.violations().stream().map(v -> new ErrorBody.Violation(v.field(), v.reason(), v.message()))
+                        .toList(), shown.omitted()));
     }
 
     @Override
