@@ -93,7 +93,10 @@ class HubIT {
         return requests;
     }
 
-    /** Every REST endpoint: method, path (ids that need not exist), and the role that may call it. */
+    /**
+     * Every REST endpoint: method, path (ids that need not exist), and the role that may call it; but
+     * {@code GET api/audit/verify}, which needs an administrator of every project (RestFuzzIT calls it).
+     */
     static final List<String[]> ENDPOINTS = List.of(
             new String[]{"GET", "api/samples", "viewer"}, new String[]{"GET", "api/events?pattern=hub.health.*", "viewer"},
             new String[]{"POST", "api/predict", "viewer"}, new String[]{"GET", "api/predictions", "viewer"},
@@ -105,7 +108,8 @@ class HubIT {
             new String[]{"GET", "api/approvals", "viewer"}, new String[]{"GET", "api/approvals/a-1", "viewer"},
             new String[]{"POST", "api/approvals/a-1/approve", "operator"},
             new String[]{"POST", "api/approvals/a-1/reject", "operator"}, new String[]{"GET", "api/autonomy", "viewer"},
-            new String[]{"PUT", "api/autonomy", "operator"}, new String[]{"GET", "api/prediction-actions", "viewer"});
+            new String[]{"PUT", "api/autonomy", "operator"}, new String[]{"GET", "api/prediction-actions", "viewer"},
+            new String[]{"GET", "api/audit", "viewer"});
 
     /** The status of one endpoint called with {@code authorization} (none when null) in {@code project}. */
     int status(String[] endpoint, String authorization, String project) throws Exception {
@@ -134,7 +138,7 @@ class HubIT {
                         .audience("commandcenter").claim("groups", List.of(group)).claim("cc_project", project)
                         .expirationTime(java.util.Date.from(expires)).build());
         jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
-        return "Bearer " + jwt.serialize();
+        return "Bearer " + UsedSecrets.add(jwt.serialize());
     }
 
     @Test
@@ -163,9 +167,9 @@ class HubIT {
         var keys = io.commandcenter.proto.v1.KeyServiceGrpc.newBlockingStub(client.channel);
         java.util.Map<String, String> tokens = new java.util.LinkedHashMap<>();
         for (String role : List.of("viewer", "operator", "admin")) {
-            tokens.put(role, "Bearer " + keys.createKey(io.commandcenter.proto.v1.CreateKeyRequest.newBuilder()
-                    .setName("it-" + role).setProjectId(p).setRole(io.commandcenter.proto.v1.KeyRole.valueOf(
-                            "KEY_ROLE_" + role.toUpperCase(java.util.Locale.ROOT))).build()).getToken());
+            tokens.put(role, "Bearer " + UsedSecrets.add(keys.createKey(io.commandcenter.proto.v1.CreateKeyRequest
+                    .newBuilder().setName("it-" + role).setProjectId(p).setRole(io.commandcenter.proto.v1.KeyRole
+                            .valueOf("KEY_ROLE_" + role.toUpperCase(java.util.Locale.ROOT))).build()).getToken()));
         }
         java.util.Map<String, Integer> rank = java.util.Map.of("viewer", 0, "operator", 1, "admin", 2);
 

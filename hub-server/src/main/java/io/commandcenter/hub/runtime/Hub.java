@@ -212,7 +212,8 @@ public final class Hub implements AutoCloseable {
                             ? " (loopback only: set cc.grpc.host to listen beyond this machine)" : "",
                     database.vendor(), settings.defaultProject());
             RestEndpoints endpoints = new RestEndpoints(resolver, rules, listing,
-                    new EventStreams(bus, settings.eventBufferSize()), predictApi, remediateApi, auditApi);
+                    new EventStreams(bus, settings.eventBufferSize()), predictApi, remediateApi, auditApi,
+                    settings.http());
             return new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
                     endpoints, demo, grpc, audit);
         } catch (RuntimeException | java.sql.SQLException e) {

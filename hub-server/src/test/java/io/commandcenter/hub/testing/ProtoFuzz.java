@@ -262,7 +262,9 @@ public final class ProtoFuzz {
                 }));
             }
             case INT -> add(labels, values, "-1", -1, "0", 0, "int min", Integer.MIN_VALUE, "int max", Integer.MAX_VALUE);
-            case LONG -> add(labels, values, "-1", -1L, "0", 0L, "long min", Long.MIN_VALUE, "long max", Long.MAX_VALUE);
+            case LONG -> add(labels, values, "-1", -1L, "0", 0L, "long min", Long.MIN_VALUE, "long max", Long.MAX_VALUE,
+                    // as Timestamp seconds: just past protobuf's range, and the last year an Instant holds
+                    "year 10000", 253_402_300_800L, "year 1e9", 31_556_889_832_780_799L);
             case DOUBLE -> add(labels, values, "NaN", Double.NaN, "+Infinity", Double.POSITIVE_INFINITY,
                     "-Infinity", Double.NEGATIVE_INFINITY, "-1", -1.0, "0", 0.0, "max", Double.MAX_VALUE,
                     "-max", -Double.MAX_VALUE);

@@ -204,4 +204,18 @@ class HostileInputTest {
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(e.getStatus().getDescription()).hasSizeLessThan(1024);
     }
+
+    @Test
+    void aQueryForTheYearOneBillion_isOutOfRange_namingTheField() {
+        var telemetry = TelemetryServiceGrpc.newBlockingStub(channel).withInterceptors(
+                MetadataUtils.newAttachHeadersInterceptor(admin("times")));
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> telemetry.listHealthSamples(
+                io.commandcenter.proto.v1.ListHealthSamplesRequest.newBuilder().setStartTime(com.google.protobuf.Timestamp
+                        .newBuilder().setSeconds(31_556_889_832_780_799L)).build()));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(detail(e, ErrorInfo.class).getReason()).isEqualTo("OUT_OF_RANGE");
+        assertThat(detail(e, BadRequest.class).getFieldViolations(0).getField()).isEqualTo("start_time");
+    }
 }

@@ -49,7 +49,7 @@ public final class GrpcErrors {
             case CONFLICT -> Code.ALREADY_EXISTS;
             case PRECONDITION -> Code.FAILED_PRECONDITION;
             case CONTENTION -> Code.ABORTED;
-            case EXHAUSTED -> Code.RESOURCE_EXHAUSTED;
+            case EXHAUSTED, TOO_LARGE -> Code.RESOURCE_EXHAUSTED;
             case UNAVAILABLE -> Code.UNAVAILABLE;
             case UNAUTHENTICATED -> Code.UNAUTHENTICATED;
             case PERMISSION_DENIED -> Code.PERMISSION_DENIED;

@@ -24,6 +24,7 @@ class GrpcErrorsTest {
         assertThat(GrpcErrors.code(ErrorKind.PRECONDITION)).isEqualTo(Code.FAILED_PRECONDITION);
         assertThat(GrpcErrors.code(ErrorKind.CONTENTION)).isEqualTo(Code.ABORTED);
         assertThat(GrpcErrors.code(ErrorKind.EXHAUSTED)).isEqualTo(Code.RESOURCE_EXHAUSTED);
+        assertThat(GrpcErrors.code(ErrorKind.TOO_LARGE)).isEqualTo(Code.RESOURCE_EXHAUSTED);
         assertThat(GrpcErrors.code(ErrorKind.UNAVAILABLE)).isEqualTo(Code.UNAVAILABLE);
         assertThat(GrpcErrors.code(ErrorKind.UNAUTHENTICATED)).isEqualTo(Code.UNAUTHENTICATED);
         assertThat(GrpcErrors.code(ErrorKind.PERMISSION_DENIED)).isEqualTo(Code.PERMISSION_DENIED);

@@ -7,6 +7,7 @@ import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.RemediationEngine;
 import io.commandcenter.hub.runtime.GrpcSettings;
+import io.commandcenter.hub.runtime.HttpSettings;
 import io.commandcenter.hub.runtime.HubSettings;
 import io.commandcenter.hub.runtime.SecuritySettings;
 import io.commandcenter.hub.security.AdminKeyFile;
@@ -79,6 +80,7 @@ final class ConfigSettings {
                         integer(config, "cc.grpc.port", 50051),
                         integer(config, "cc.grpc.max-message-bytes", 4 << 20),
                         integer(config, "cc.grpc.flow-control-window", 256 << 10)),
+                new HttpSettings(integer(config, "cc.http.max-body-bytes", HttpSettings.DEFAULT_MAX_BODY_BYTES)),
                 new SecuritySettings(auth.equals("on"), duration(config, "cc.auth.key-cache", "PT10S"),
                         Path.of(string(config, "cc.auth.admin-key-file",
                                 dataDir.resolve(AdminKeyFile.FILE).toString())).toAbsolutePath().normalize(),

@@ -21,6 +21,7 @@ public class RestErrors implements ExceptionMapper<CommandCenterException> {
             case PRECONDITION -> 412;
             case CONTENTION -> 409;
             case EXHAUSTED -> 429;
+            case TOO_LARGE -> 413;
             case UNAVAILABLE -> 503;
             case UNAUTHENTICATED -> 401;
             case PERMISSION_DENIED -> 403;
@@ -35,7 +36,7 @@ public class RestErrors implements ExceptionMapper<CommandCenterException> {
             case CONFLICT -> "ALREADY_EXISTS";
             case PRECONDITION -> "FAILED_PRECONDITION";
             case CONTENTION -> "ABORTED";
-            case EXHAUSTED -> "RESOURCE_EXHAUSTED";
+            case EXHAUSTED, TOO_LARGE -> "RESOURCE_EXHAUSTED";
             case UNAVAILABLE -> "UNAVAILABLE";
             case UNAUTHENTICATED -> "UNAUTHENTICATED";
             case PERMISSION_DENIED -> "PERMISSION_DENIED";
