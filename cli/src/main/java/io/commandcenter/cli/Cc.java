@@ -7,6 +7,7 @@ import io.commandcenter.cli.command.AssignmentsCommand;
 import io.commandcenter.cli.command.AuditCommand;
 import io.commandcenter.cli.command.AutonomyCommand;
 import io.commandcenter.cli.command.BacktestCommand;
+import io.commandcenter.cli.command.EvalCommand;
 import io.commandcenter.cli.command.EventsCommand;
 import io.commandcenter.cli.command.ModelsCommand;
 import io.commandcenter.cli.command.PredictionsCommand;
@@ -26,12 +27,14 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
 
 /** {@code cc}: the CommandCenter command line. */
 @Command(name = "cc", mixinStandardHelpOptions = true, versionProvider = Cc.Version.class,
         description = "CommandCenter command line: talk to a hub over gRPC.",
         subcommands = {StatusCommand.class, IngestCommand.class, SamplesCommand.class, EventsCommand.class,
-                PredictionsCommand.class, ModelsCommand.class, BacktestCommand.class, WorkflowsCommand.class,
+                PredictionsCommand.class, ModelsCommand.class, BacktestCommand.class, EvalCommand.class, WorkflowsCommand.class,
                 RunsCommand.class, ApprovalsCommand.class, AutonomyCommand.class, ActionsCommand.class,
                 TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, KeysCommand.class, AuditCommand.class,
                 CommandLine.HelpCommand.class})
@@ -55,6 +58,20 @@ public final class Cc {
                     + " ./data/admin.key, where bin/hub keeps the administrator key it creates).")
     String token;
 
+    @Option(names = "--tls", scope = CommandLine.ScopeType.INHERIT,
+            description = "Talk TLS to the hub (or env CC_TLS=on): a hub started with CC_TLS=on serves nothing else.")
+    boolean tls;
+
+    @Option(names = "--tls-ca", defaultValue = "${env:CC_TLS_CA}", scope = CommandLine.ScopeType.INHERIT,
+            description = "PEM certificates to trust for the hub (env CC_TLS_CA; default: the system's).")
+    Path tlsCa;
+
+    @Option(names = "--tls-keystore", defaultValue = "${env:CC_TLS_CLIENT_KEYSTORE}",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "This client's key and certificate, PKCS12, for a hub that asks for them (env "
+                    + "CC_TLS_CLIENT_KEYSTORE; password from env CC_TLS_CLIENT_KEYSTORE_PASSWORD).")
+    Path tlsKeystore;
+
     private final BufferedReader in;
     private final boolean interactive;
 
@@ -65,8 +82,12 @@ public final class Cc {
 
     /** Opens a connection to the hub named by the global options. */
     public HubConnection connect() {
+        boolean on = tls || "on".equalsIgnoreCase(System.getenv("CC_TLS")) || tlsCa != null || tlsKeystore != null;
+        ClientTls clientTls = new ClientTls(on, Optional.ofNullable(tlsCa),
+                Optional.ofNullable(tlsKeystore), Objects.requireNonNullElse(
+                        System.getenv("CC_TLS_CLIENT_KEYSTORE_PASSWORD"), ""));
         return HubConnection.open(hub, project, HubConnection.user(user, System.getenv("USER")),
-                Token.find(token, System.getenv(), Path.of("").toAbsolutePath()).orElse(null));
+                Token.find(token, System.getenv(), Path.of("").toAbsolutePath()).orElse(null), clientTls);
     }
 
     /** Where commands that ask questions read the answers (standard input, or what a test feeds). */

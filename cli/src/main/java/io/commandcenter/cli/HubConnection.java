@@ -50,6 +50,14 @@ public final class HubConnection implements AutoCloseable {
      * @throws IllegalArgumentException when the address is not host:port
      */
     public static HubConnection open(String address, String project, String user, String token) {
+        return open(address, project, user, token, ClientTls.OFF);
+    }
+
+    /**
+     * @param tls TLS to the hub, or {@link ClientTls#OFF} for plaintext
+     * @see #open(String, String, String, String)
+     */
+    public static HubConnection open(String address, String project, String user, String token, ClientTls tls) {
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
             throw new IllegalArgumentException("--hub must be host:port, got '" + address + "'");
@@ -60,8 +68,8 @@ public final class HubConnection implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--hub must be host:port, got '" + address + "'");
         }
-        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.substring(0, colon), port).usePlaintext()
-                .maxInboundMessageSize(16 << 20);
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.substring(0, colon), port,
+                        tls.credentials()).maxInboundMessageSize(16 << 20);
         if (token != null && !token.isBlank()) {
             Metadata credentials = new Metadata();
             credentials.put(AUTHORIZATION, "Bearer " + token.strip());

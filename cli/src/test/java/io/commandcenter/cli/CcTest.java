@@ -50,6 +50,9 @@ class CcTest {
         }
     }
 
+    /** The version of the shipped service_health model (the bootstrap champion). */
+    static final String SHIPPED = new io.commandcenter.models.bootstrap.BootstrapModels().load("service_health").metadata().version();
+
     static Result cc(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -182,7 +185,7 @@ class CcTest {
 
         assertThat(list.exit()).isZero();
         assertThat(list.out().lines()).hasSize(2).anyMatch(l -> l.contains("service/payments"));
-        assertThat(get.out()).contains("risk ").contains("confidence").contains("factors").contains("service_health 1.0.0");
+        assertThat(get.out()).contains("risk ").contains("confidence").contains("factors").contains("service_health " + SHIPPED);
         assertThat(cc("--project", project, "predictions", "get", "no-such-id").exit()).isEqualTo(2);
         assertThat(cc("--project", project(), "predictions", "list").out()).contains("no predictions");
     }
@@ -192,12 +195,12 @@ class CcTest {
         String project = project();
 
         Result list = cc("--project", project, "models", "list");
-        Result promote = cc("--project", project, "models", "promote", "service_health", "1.0.0", "--reason", "test");
+        Result promote = cc("--project", project, "models", "promote", "service_health", SHIPPED, "--reason", "test");
         Result missing = cc("--project", project, "models", "promote", "service_health", "7.0.0");
 
         assertThat(list.out()).contains("service_health").contains("compliance_risk").contains("workflow_failure");
         assertThat(promote.exit()).isZero();
-        assertThat(promote.out()).contains("service_health 1.0.0 is the champion");
+        assertThat(promote.out()).contains("service_health " + SHIPPED + " is the champion");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("NOT_FOUND");
     }

@@ -13,6 +13,7 @@ import io.commandcenter.models.features.FeatureVector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * What the hub's predictive engine calls per entity: a pipeline {@link FeatureVector} in, a
@@ -69,8 +70,21 @@ public final class RiskPredictor {
         }
     }
 
-    /** Scores the vector with one given version. */
+    /**
+     * Scores the vector with one given version, stateless: the risk is the model's probability for this
+     * row alone (on-demand questions, which must not move an entity's calibration state).
+     */
     public RiskPrediction predict(ModelKey key, FeatureVector vector, long observations, Duration age, Duration expectedInterval) {
+        return predict(key, vector, observations, age, expectedInterval, DoubleUnaryOperator.identity());
+    }
+
+    /**
+     * Scores the vector with one given version; {@code calibrate} turns the row's probability into the risk
+     * reported (the entity's {@code OnsetCalibration.State#next}, or the risk the live engine already
+     * computed for this row). Confidence is computed on that risk; factors explain the row's probability.
+     */
+    public RiskPrediction predict(ModelKey key, FeatureVector vector, long observations, Duration age, Duration expectedInterval,
+                                  DoubleUnaryOperator calibrate) {
         ModelMetadata m = backend.metadata(key);
         FeatureSchema model = new FeatureSchema(m.features());
         int[] p = vector.schema().projectionTo(model);
@@ -82,9 +96,10 @@ public final class RiskPredictor {
             sources[0][j] = vector.sources().get(p[j]);
         }
         Explanation e = new Explainer(backend).explain(key, row, 1, sources, p.length).get(0);
+        double risk = calibrate.applyAsDouble(e.risk());
         double[] contributions = e.factors().stream().mapToDouble(Factor::contribution).toArray();
-        var c = confidence.compute(new ConfidenceInputs(e.risk(), m.threshold(), m.calibration(), observations, age, expectedInterval, contributions));
+        var c = confidence.compute(new ConfidenceInputs(risk, m.threshold(), m.calibration(), observations, age, expectedInterval, contributions));
         List<Factor> top = new ArrayList<>(e.factors().subList(0, Math.min(topK, e.factors().size())));
-        return new RiskPrediction(key, e.risk(), m.threshold(), c, top, actions.recommend(key.name(), e.factors()));
+        return new RiskPrediction(key, risk, m.threshold(), c, top, actions.recommend(key.name(), e.factors()));
     }
 }

@@ -51,11 +51,12 @@ final class HubProcess {
     final Process process;
     final AdminKey admin;
     final ManagedChannel channel;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    /** {@code http}, or {@code https} for a hub started with CC_TLS=on (its port is then CC_HTTPS_PORT). */
+    final String scheme;
+    private final HttpClient http;
 
     private HubProcess(String hubId, int httpPort, int grpcPort, Path dir, Path dataDir, Path console,
-                       Process process) {
+                       Process process, Path trusted) {
         this.hubId = hubId;
         this.httpPort = httpPort;
         this.grpcPort = grpcPort;
@@ -63,8 +64,41 @@ final class HubProcess {
         this.console = console;
         this.process = process;
         this.admin = new AdminKey(dataDir.resolve("admin.key"));
-        this.channel = NettyChannelBuilder.forAddress("localhost", grpcPort).usePlaintext()
-                .intercept(admin.interceptor()).build();
+        this.scheme = trusted == null ? "http" : "https";
+        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5));
+        try {
+            if (trusted == null) {
+                this.channel = NettyChannelBuilder.forAddress("localhost", grpcPort).usePlaintext()
+                        .intercept(admin.interceptor()).build();
+            } else {
+                client.sslContext(trusting(trusted));
+                this.channel = NettyChannelBuilder.forAddress("localhost", grpcPort,
+                        io.grpc.TlsChannelCredentials.newBuilder().trustManager(trusted.toFile()).build())
+                        .intercept(admin.interceptor()).build();
+            }
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust " + trusted + ": " + e, e);
+        }
+        this.http = client.build();
+    }
+
+    /** A TLS context trusting the PEM certificate(s) in {@code pem} only. */
+    static javax.net.ssl.SSLContext trusting(Path pem) throws IOException, java.security.GeneralSecurityException {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        int i = 0;
+        try (var in = Files.newInputStream(pem)) {
+            for (var cert : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("trusted-" + i++, cert);
+            }
+        }
+        var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory
+                .getDefaultAlgorithm());
+        trust.init(store);
+        var context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     /**
@@ -73,11 +107,20 @@ final class HubProcess {
      * The ports in {@code env} (CC_HTTP_PORT, CC_GRPC_PORT, CC_HAZELCAST_PORT) must be free.
      */
     static HubProcess start(List<String> command, Path dir, Map<String, String> env) throws IOException {
+        return start(command, dir, env, null);
+    }
+
+    /**
+     * As {@link #start(List, Path, Map)}, for a hub started with {@code CC_TLS=on}: its HTTPS port
+     * ({@code CC_HTTPS_PORT}) and its gRPC port are reached over TLS trusting {@code trusted} (PEM).
+     */
+    static HubProcess start(List<String> command, Path dir, Map<String, String> env, Path trusted)
+            throws IOException {
         String hubId = env.get("CC_HUB_ID");
-        int http = Integer.parseInt(env.get("CC_HTTP_PORT"));
+        int http = Integer.parseInt(env.get(trusted == null ? "CC_HTTP_PORT" : "CC_HTTPS_PORT"));
         int grpc = Integer.parseInt(env.get("CC_GRPC_PORT"));
-        for (String port : List.of("CC_HTTP_PORT", "CC_GRPC_PORT", "CC_HAZELCAST_PORT")) {
-            if (env.containsKey(port)) {
+        for (String port : List.of("CC_HTTP_PORT", "CC_HTTPS_PORT", "CC_GRPC_PORT", "CC_HAZELCAST_PORT")) {
+            if (env.containsKey(port) && Integer.parseInt(env.get(port)) > 0) {
                 requireFree(Integer.parseInt(env.get(port)), hubId);
             }
         }
@@ -90,7 +133,7 @@ final class HubProcess {
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         environment.putAll(env);
         return new HubProcess(hubId, http, grpc, dir, Path.of(env.getOrDefault("CC_DATA_DIR", dir.resolve("data").toString())),
-                console, builder.start());
+                console, builder.start(), trusted);
     }
 
     private static void requireFree(int port, String hubId) {
@@ -148,7 +191,7 @@ final class HubProcess {
 
     /** GET on the hub's HTTP port; a refused connection is an exception. */
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+        return http.send(HttpRequest.newBuilder(URI.create(scheme + "://localhost:" + httpPort + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

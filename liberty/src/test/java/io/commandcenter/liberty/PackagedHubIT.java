@@ -38,6 +38,7 @@ class PackagedHubIT {
                     Map.entry("CC_GRPC_PORT", "15160"),
                     Map.entry("CC_DATA_DIR", home.resolve("data").toString()),
                     Map.entry("CC_DEMO", "false"),
+                    Map.entry("CC_TLS", "off"),
                     Map.entry("CC_HAZELCAST_HOST", "127.0.0.1"),
                     Map.entry("CC_HAZELCAST_PORT", "15910"),
                     Map.entry("CC_HAZELCAST_CLUSTER", "cc-packaged-it"),

@@ -167,7 +167,7 @@ public final class BacktestCommand implements Callable<Integer> {
                 : '"' + cell.replace("\"", "\"\"") + '"';
     }
 
-    private static ModelArtifact fromFile(Path onnx) throws IOException {
+    static ModelArtifact fromFile(Path onnx) throws IOException {
         Path sidecar = onnx.resolveSibling(onnx.getFileName().toString().replaceFirst("\\.onnx$", "") + ".json");
         if (!Files.isReadable(sidecar)) {
             throw new IllegalArgumentException("no sidecar " + sidecar + " beside " + onnx);

@@ -1,5 +1,8 @@
 package io.commandcenter.hub.predict;
 
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.calibration.OnsetCalibration;
 import io.commandcenter.models.features.FeatureVector;
 
 import java.time.Duration;
@@ -30,4 +33,11 @@ public interface EntityFeatures {
 
     /** Trace id of the latest record, so a prediction links to the telemetry that caused it. */
     String traceId();
+
+    /**
+     * The entity's calibration state for a model version ({@link ModelMetadata#onset()}), fed with the
+     * model's probability of each of the entity's records in time order; a different version (a promotion)
+     * starts from a fresh state.
+     */
+    OnsetCalibration.State onset(ModelKey key, ModelMetadata metadata);
 }

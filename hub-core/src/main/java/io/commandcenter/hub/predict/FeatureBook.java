@@ -6,6 +6,9 @@ import io.commandcenter.hub.telemetry.HealthSampleRecord;
 import io.commandcenter.hub.telemetry.TaskHistoryRecord;
 import io.commandcenter.hub.telemetry.TelemetryRecord;
 import io.commandcenter.hub.telemetry.WorkflowRunHistoryRecord;
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.calibration.OnsetCalibration;
 import io.commandcenter.models.features.FeatureSchema;
 import io.commandcenter.models.features.FeatureVector;
 import io.commandcenter.models.features.TelemetryFeatureExtractor;
@@ -124,9 +127,20 @@ public final class FeatureBook {
         private Instant last;
         private Duration interval;
         private String trace = "";
+        private ModelKey onsetKey;
+        private OnsetCalibration.State onsetState;
 
         Base(EntityKey key) {
             this.key = key;
+        }
+
+        @Override
+        public OnsetCalibration.State onset(ModelKey model, ModelMetadata metadata) {
+            if (!model.equals(onsetKey)) {
+                onsetKey = model;
+                onsetState = metadata.onset().newState(metadata.threshold());
+            }
+            return onsetState;
         }
 
         /** Whether a record at {@code time} may be fed (not older than the latest). */

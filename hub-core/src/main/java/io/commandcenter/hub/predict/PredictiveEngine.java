@@ -269,20 +269,23 @@ public final class PredictiveEngine implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             EntityKey entity = p.entity().key();
-            switch (incidents.observe(entity, model, risks[i], meta.threshold(), p.observedAt())) {
-                case RAISE -> raise(p, key, modelId, now);
-                case ONGOING, QUIET -> aggregator.add(entity, modelId, risks[i], () -> RunJson.input(p.vector()), now);
+            // the model's probability through the entity's calibration state, in arrival order: the same
+            // OnsetCalibration a backtest replays, so live risks equal backtested ones row by row
+            double risk = p.entity().onset(key, meta).next(risks[i]);
+            switch (incidents.observe(entity, model, risk, meta.threshold(), p.observedAt())) {
+                case RAISE -> raise(p, key, modelId, now, risk);
+                case ONGOING, QUIET -> aggregator.add(entity, modelId, risk, () -> RunJson.input(p.vector()), now);
             }
         }
     }
 
-    private void raise(Pending pending, ModelKey key, String modelId, Instant now) {
+    private void raise(Pending pending, ModelKey key, String modelId, Instant now, double risk) {
         EntityFeatures entity = pending.entity();
         EntityKey e = entity.key();
         try {
             Duration age = Duration.between(pending.observedAt(), now);
             RiskPrediction p = predictor.predict(key, pending.vector(), pending.observations(),
-                    age.isNegative() ? Duration.ZERO : age, entity.interval());
+                    age.isNegative() ? Duration.ZERO : age, entity.interval(), probability -> risk);
             String runId = UUID.randomUUID().toString();
             ModelRun run = new ModelRun(runId, e.project(), modelId, e.kind(), e.id(), ModelRun.Kind.PREDICTION, 1,
                     RunJson.input(pending.vector()), RunJson.output(p), p.confidence().value(), now);
@@ -308,7 +311,8 @@ public final class PredictiveEngine implements AutoCloseable {
 
     /**
      * Scores an entity's live features now with a model version (the champion when {@code null}),
-     * on the engine's thread. Nothing is stored or raised.
+     * on the engine's thread. Nothing is stored or raised, and the entity's calibration state does not
+     * move: the answer is the model's probability for the entity's current vector.
      *
      * @throws CommandCenterException NOT_FOUND (ENTITY_NOT_FOUND) when the hub keeps no state for it
      */

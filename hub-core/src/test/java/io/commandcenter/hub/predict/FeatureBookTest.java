@@ -104,4 +104,20 @@ class FeatureBookTest {
         assertThat(book.get(new EntityKey(P, EntityKey.SERVICE, "a"))).isEmpty();
         assertThat(book.keys(P)).hasSize(3);
     }
+
+    @Test
+    void anEntityKeepsOneCalibrationStatePerModelVersion_andAPromotionStartsAFreshOne() {
+        book.apply(P, sample(0, 100, Map.of()), "t");
+        EntityFeatures api = book.get(new EntityKey(P, EntityKey.SERVICE, "api")).orElseThrow();
+        io.commandcenter.models.artifact.ModelMetadata m = new io.commandcenter.models.bootstrap.BootstrapModels()
+                .load(FeatureBook.SERVICE_HEALTH).metadata();
+        io.commandcenter.inference.ModelKey v2 = io.commandcenter.inference.ModelKey.of(m);
+        var state = api.onset(v2, m);
+        assertThat(state.next(0.99)).isEqualTo(0.99);
+        assertThat(api.onset(v2, m)).isSameAs(state);
+        assertThat(api.onset(v2, m).next(0.99)).as("inside the window after the alarm").isLessThan(m.threshold());
+        io.commandcenter.inference.ModelKey next = new io.commandcenter.inference.ModelKey(v2.name(), "9.9.9");
+        assertThat(api.onset(next, m)).isNotSameAs(state);
+        assertThat(api.onset(next, m).next(0.99)).isEqualTo(0.99);
+    }
 }

@@ -43,6 +43,11 @@ record Access(CallerResolver resolver, Keys keys, Authenticator authenticator) {
             return new Access(limited(CallerResolver.unauthenticated(settings.defaultProject()), settings), keys,
                     authenticator);
         }
+        if (!isLoopback(settings.grpc().host()) && settings.grpc().tls().isEmpty()) {
+            LOG.log(Level.WARNING, "gRPC listens on {0} beyond this machine WITHOUT TLS: keys and tokens cross the"
+                    + " network in clear. Set CC_TLS=on with CC_TLS_KEYSTORE (section 16 of the guide).",
+                    settings.grpc().host());
+        }
         AdminKeyFile.Ensured admin = AdminKeyFile.ensure(settings.security().adminKeyFile(), store, keys, clock,
                 settings.hubId());
         LOG.log(Level.INFO, "authentication on: {0} administrator key {1} in {2} (mode 600; cc finds it there"

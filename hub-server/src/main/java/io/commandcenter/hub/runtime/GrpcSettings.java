@@ -1,6 +1,7 @@
 package io.commandcenter.hub.runtime;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The hub's gRPC server.
@@ -9,10 +10,13 @@ import java.util.Objects;
  * @param port                   port, 0 for any free one ({@code cc.grpc.port})
  * @param maxInboundMessageBytes largest message accepted ({@code cc.grpc.max-message-bytes})
  * @param flowControlWindowBytes HTTP/2 window per stream ({@code cc.grpc.flow-control-window})
+ * @param tls                    TLS ({@code cc.tls=on} and {@code cc.tls.*}); empty: plaintext
  */
-public record GrpcSettings(String host, int port, int maxInboundMessageBytes, int flowControlWindowBytes) {
+public record GrpcSettings(String host, int port, int maxInboundMessageBytes, int flowControlWindowBytes,
+                           Optional<TlsSettings> tls) {
     public GrpcSettings {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(tls, "tls");
         HubSettings.requireRange("cc.grpc.port", port, 0, 65535);
         HubSettings.requireRange("cc.grpc.max-message-bytes", maxInboundMessageBytes, 1024, 64 << 20);
         HubSettings.requireRange("cc.grpc.flow-control-window", flowControlWindowBytes, 64 << 10, 64 << 20);
@@ -20,10 +24,14 @@ public record GrpcSettings(String host, int port, int maxInboundMessageBytes, in
 
     /** Loopback, the given port, 4 MiB messages, 256 KiB windows. */
     public static GrpcSettings loopback(int port) {
-        return new GrpcSettings("127.0.0.1", port, 4 << 20, 256 << 10);
+        return new GrpcSettings("127.0.0.1", port, 4 << 20, 256 << 10, Optional.empty());
     }
 
     public GrpcSettings withHost(String value) {
-        return new GrpcSettings(value, port, maxInboundMessageBytes, flowControlWindowBytes);
+        return new GrpcSettings(value, port, maxInboundMessageBytes, flowControlWindowBytes, tls);
+    }
+
+    public GrpcSettings withTls(TlsSettings value) {
+        return new GrpcSettings(host, port, maxInboundMessageBytes, flowControlWindowBytes, Optional.of(value));
     }
 }

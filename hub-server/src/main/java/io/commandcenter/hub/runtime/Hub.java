@@ -196,7 +196,7 @@ public final class Hub implements AutoCloseable {
 
             GrpcServerHost grpc = GrpcServerHost.start(settings.grpc().host(), settings.grpc().port(),
                     settings.grpc().maxInboundMessageBytes(), settings.grpc().flowControlWindowBytes(),
-                    new CallerInterceptor(resolver, new SecureRandom()),
+                    TlsSettings.grpcCredentials(settings.grpc().tls()), new CallerInterceptor(resolver, new SecureRandom()),
                     List.of(new TelemetryGrpcService(pipeline, listing, rules, settings.ingestWindow(),
                                     settings.ingestMaxStreams()),
                             new EventGrpcService(bus, settings.eventBufferSize()),

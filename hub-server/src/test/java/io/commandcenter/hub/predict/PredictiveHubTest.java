@@ -102,6 +102,9 @@ class PredictiveHubTest {
         hub.engine().sync();
     }
 
+    /** The version of the shipped service_health model (the bootstrap champion). */
+    static final String SHIPPED = new BootstrapModels().load("service_health").metadata().version();
+
     static <T extends com.google.protobuf.Message> T detail(StatusRuntimeException e, Class<T> type) {
         return StatusProto.fromThrowable(e).getDetailsList().stream().filter(a -> a.is(type)).findFirst().map(a -> {
             try {
@@ -162,7 +165,7 @@ class PredictiveHubTest {
         var payload = event.getEvent().getPayload().getFieldsMap();
         assertThat(payload).containsKeys("type", "entity", "id", "risk", "recommendedAction", "model", "timestamp",
                 "confidence", "factors", "predictionId");
-        assertThat(payload.get("model").getStringValue()).isEqualTo("service_health_v1.0.0");
+        assertThat(payload.get("model").getStringValue()).isEqualTo("service_health_v" + SHIPPED);
         assertThat(payload.get("predictionId").getStringValue()).isEqualTo(prediction.getPredictionId());
         assertThat(event.getEvent().getTrace().getTraceparent()).contains(prediction.getTraceId());
     }
@@ -211,7 +214,7 @@ class PredictiveHubTest {
 
         for (PredictResponse r : List.of(byWindow, byEntity)) {
             assertThat(r.getModel()).isEqualTo("service_health");
-            assertThat(r.getModelVersion()).isEqualTo("1.0.0");
+            assertThat(r.getModelVersion()).isEqualTo(SHIPPED);
             assertThat(r.getAlarm()).isTrue();
             assertThat(r.getFactorsList()).hasSize(3);
         }
@@ -314,14 +317,14 @@ class PredictiveHubTest {
                 .setVersion("1.1.0").setReason("better on last week's data").build());
 
         assertThat(registered.getModel().getChampion()).isFalse();
-        assertThat(promoted.getPreviousVersion()).isEqualTo("1.0.0");
+        assertThat(promoted.getPreviousVersion()).isEqualTo(SHIPPED);
         assertThat(promoted.getModel().getChampion()).isTrue();
         GetModelResponse history = models("m").getModel(GetModelRequest.newBuilder().setName("service_health").build());
         assertThat(history.getModel().getVersion()).isEqualTo("1.1.0");
         assertThat(history.getChampionHistoryList()).extracting(p -> p.getVersion() + ":" + p.hasEndTime())
-                .containsExactly("1.1.0:false", "1.0.0:true");
+                .containsExactly("1.1.0:false", SHIPPED + ":true");
         assertThat(models("other").getModel(GetModelRequest.newBuilder().setName("service_health").build())
-                .getModel().getVersion()).as("champions are per project").isEqualTo("1.0.0");
+                .getModel().getVersion()).as("champions are per project").isEqualTo(SHIPPED);
 
         channel.shutdownNow();
         hub.close();
@@ -339,9 +342,9 @@ class PredictiveHubTest {
         ModelArtifact workflow = new BootstrapModels().load("workflow_failure");
         models("r").listModels(ListModelsRequest.getDefaultInstance());
 
-        assertStatus(() -> models("r").registerModel(register(health, "1.0.0", workflow.onnx(), s -> { })),
+        assertStatus(() -> models("r").registerModel(register(health, SHIPPED, workflow.onnx(), s -> { })),
                 Status.Code.ALREADY_EXISTS, "MODEL_VERSION_CONFLICT");
-        assertStatus(() -> models("r").registerModel(register(health, "2.0.0", workflow.onnx(), s -> { })),
+        assertStatus(() -> models("r").registerModel(register(health, "2.1.0", workflow.onnx(), s -> { })),
                 Status.Code.INVALID_ARGUMENT, "MODEL_INPUT_MISMATCH");
         assertStatus(() -> models("r").registerModel(register(health, "3.0.0", health.onnx(), s -> s.put("reference", java.util.List.of()))),
                 Status.Code.FAILED_PRECONDITION, "MODEL_NOT_EXPLAINABLE");
@@ -353,7 +356,7 @@ class PredictiveHubTest {
         assertStatus(() -> models("r").promoteModel(PromoteModelRequest.newBuilder().setName("service_health")
                 .setVersion("9.9.9").build()), Status.Code.NOT_FOUND, "MODEL_NOT_FOUND");
         assertThat(models("r").listModels(ListModelsRequest.newBuilder().setName("service_health").build())
-                .getModelsList()).extracting(Model::getVersion).containsExactly("1.0.0");
+                .getModelsList()).extracting(Model::getVersion).containsExactly(SHIPPED);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.commandcenter.inference.onnx;
 
 import io.commandcenter.inference.BackendScorer;
+import io.commandcenter.inference.InferenceBackend;
 import io.commandcenter.inference.ModelKey;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.backtest.Backtest;
@@ -35,9 +36,14 @@ public final class OfflineBacktest {
     public static BacktestResult run(ModelArtifact artifact, Series series) {
         try (OnnxBackend backend = new OnnxBackend()) {
             backend.load(artifact);
-            ModelKey key = ModelKey.of(artifact.metadata());
-            return new Backtest(new BackendScorer(backend, key), artifact.metadata()).run(series);
+            return run(backend, artifact, series);
         }
+    }
+
+    /** Replays {@code series} with {@code artifact}, already loaded into {@code backend} (shared by callers in parallel). */
+    public static BacktestResult run(InferenceBackend backend, ModelArtifact artifact, Series series) {
+        ModelKey key = ModelKey.of(artifact.metadata());
+        return new Backtest(new BackendScorer(backend, key), artifact.metadata()).run(series);
     }
 
     public static void main(String[] args) throws IOException {

@@ -11,6 +11,7 @@ import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.backtest.BacktestResult;
 import io.commandcenter.models.backtest.Series;
 import io.commandcenter.models.bootstrap.BootstrapModels;
+import io.commandcenter.models.calibration.OnsetCalibration;
 import io.commandcenter.models.confidence.ConfidenceCalculator;
 import io.commandcenter.models.features.TelemetryFeatureExtractor;
 import io.commandcenter.models.features.TelemetrySample;
@@ -48,17 +49,24 @@ class OfflineBacktestTest {
     @Test
     void offlineBacktest_givesTheSameRisksAsTheLivePath_rowByRow() {
         ModelArtifact sh = new BootstrapModels().load("service_health");
-        Series s = degrading(1500, 1);
+        Series s = degrading(4300, 1);
         BacktestResult offline = OfflineBacktest.run(sh, s);
+        double threshold = sh.metadata().threshold();
+        // the series must exercise the calibration: an alarm, then rows held just below the threshold
+        assertThat(offline.rows()).anySatisfy(r -> assertThat(r.risk()).isGreaterThanOrEqualTo(threshold));
+        assertThat(offline.rows()).anySatisfy(r -> assertThat(r.risk()).isEqualTo(Math.nextDown(threshold)));
         try (OnnxBackend backend = new OnnxBackend()) {
             backend.load(sh);
             ChampionRouter router = new ChampionRouter(backend);
             router.promote(ModelKey.of(sh.metadata()));
             RiskPredictor live = new RiskPredictor(router, backend, new ConfidenceCalculator(), 3);
             TelemetryFeatureExtractor ex = new TelemetryFeatureExtractor(TimeAxis.EPOCH_MILLIS);
+            // the entity's calibration state, fed row by row as the live engine feeds it
+            OnsetCalibration.State state = sh.metadata().onset().newState(sh.metadata().threshold());
             for (int i = 0; i < s.rows(); i++) {
                 ex.update(new TelemetrySample("api", s.times()[i], Map.of("latency_ms", s.value(i, 0))));
-                RiskPrediction p = live.predict("service_health", ex.features(), ex.minMetricObservations(), Duration.ZERO, null);
+                RiskPrediction p = live.predict(ModelKey.of(sh.metadata()), ex.features(), ex.minMetricObservations(), Duration.ZERO, null,
+                        state::next);
                 assertThat(p.risk()).as("row %d", i).isCloseTo(offline.rows().get(i).risk(), within(1e-6));
                 assertThat(p.confidence().value()).isCloseTo(offline.rows().get(i).confidence(), within(1e-6));
                 assertThat(p.factors().get(0).label()).isEqualTo(offline.rows().get(i).topFactor());

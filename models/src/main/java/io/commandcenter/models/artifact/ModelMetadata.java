@@ -2,6 +2,7 @@ package io.commandcenter.models.artifact;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.models.calibration.OnsetCalibration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  * @param inputName      ONNX input tensor name (float {@code [N, features.size()]})
  * @param outputName     ONNX output tensor name (float {@code [N, classes]} probabilities)
  * @param positiveIndex  column of {@code outputName} holding the positive-class probability
- * @param pipeline       feature pipeline that produces the vectors (e.g. {@code telemetry-v1})
+ * @param pipeline       feature pipeline that produces the vectors (e.g. {@code telemetry-v2})
  * @param threshold      decision threshold on the positive probability chosen on validation data
  * @param reference      the reference ("normal") vector explanations substitute features with, in {@code features} order
  * @param calibration    reliability table on validation data (drives {@code confidence})
@@ -27,12 +28,14 @@ import java.util.regex.Pattern;
  * @param seed           random seed of training
  * @param createdAt      ISO-8601 instant of training (from an injected clock: reproducible)
  * @param provenance     further free-form facts (trainer, epochs, corpora …)
+ * @param onset          the per-entity calibration between the model's probability and the risk acted on
+ *                       ({@link OnsetCalibration#NONE} when the risk is the probability)
  */
 public record ModelMetadata(String name, String version, ModelType type, List<String> features, String inputName,
                             String outputName, int positiveIndex, String pipeline, double threshold, List<Float> reference,
                             List<CalibrationBin> calibration, String trainingWindow, String dataHash,
                             Map<String, Double> metrics, String codeVersion, long seed, String createdAt,
-                            Map<String, String> provenance) {
+                            Map<String, String> provenance, OnsetCalibration onset) {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.]*");
@@ -65,6 +68,17 @@ public record ModelMetadata(String name, String version, ModelType type, List<St
         if (!(threshold > 0 && threshold < 1)) {
             throw CommandCenterException.invalid("MODEL_THRESHOLD_INVALID", "threshold must be in (0, 1)");
         }
+        onset = onset == null ? OnsetCalibration.NONE : onset;
+    }
+
+    /** Metadata of a model whose risk is its probability ({@link OnsetCalibration#NONE}). */
+    public ModelMetadata(String name, String version, ModelType type, List<String> features, String inputName,
+                         String outputName, int positiveIndex, String pipeline, double threshold, List<Float> reference,
+                         List<CalibrationBin> calibration, String trainingWindow, String dataHash,
+                         Map<String, Double> metrics, String codeVersion, long seed, String createdAt,
+                         Map<String, String> provenance) {
+        this(name, version, type, features, inputName, outputName, positiveIndex, pipeline, threshold, reference, calibration,
+                trainingWindow, dataHash, metrics, codeVersion, seed, createdAt, provenance, OnsetCalibration.NONE);
     }
 
     /** {@code <name>-<version>}: the artifact's file stem. */

@@ -4,6 +4,7 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
+import io.commandcenter.models.calibration.OnsetCalibration;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,6 +49,12 @@ public final class SidecarJson {
         out.put("seed", m.seed());
         out.put("createdAt", m.createdAt());
         out.put("provenance", new TreeMap<>(m.provenance()));
+        if (!m.onset().isNone()) {
+            Map<String, Object> onset = new TreeMap<>();
+            onset.put("refractoryRows", m.onset().refractoryRows());
+            onset.put("marginLogOdds", m.onset().marginLogOdds());
+            out.put("onset", onset);
+        }
         return (Json.pretty(out) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -83,11 +90,20 @@ public final class SidecarJson {
                     Json.number(in, "positiveIndex").intValue(), string(in, "pipeline"), number(in, "threshold"),
                     reference, calibration, string(in, "trainingWindow"), string(in, "dataHash"), metrics,
                     string(in, "codeVersion"), ((Number) Json.optional(in, "seed", 0L)).longValue(),
-                    string(in, "createdAt"), provenance);
+                    string(in, "createdAt"), provenance, onset(in));
         } catch (JsonException | IllegalArgumentException | NullPointerException e) {
             throw new CommandCenterException(ErrorKind.INVALID, "SIDECAR_INVALID",
                     "invalid model sidecar: " + e.getMessage(), Map.of(), List.of(), e);
         }
+    }
+
+    /** The {@code onset} member, {@link OnsetCalibration#NONE} when absent (sidecars written before it existed). */
+    private static OnsetCalibration onset(Map<String, Object> in) {
+        if (in.get("onset") == null) {
+            return OnsetCalibration.NONE;
+        }
+        Map<String, Object> o = Json.object(in, "onset");
+        return new OnsetCalibration(Json.number(o, "refractoryRows").intValue(), number(o, "marginLogOdds"));
     }
 
     /** An optional string member: {@code null} when absent (the metadata's own checks decide). */

@@ -1,6 +1,7 @@
 package io.commandcenter.models.backtest;
 
 import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.calibration.OnsetCalibration;
 import io.commandcenter.models.confidence.ConfidenceCalculator;
 import io.commandcenter.models.confidence.ConfidenceInputs;
 import io.commandcenter.models.eval.Evaluation;
@@ -25,8 +26,10 @@ import java.util.Optional;
  * they would live); the model is fixed during a replay, so features are computed sequentially first and
  * then scored, with explanations, in batches. Exactly one output row per input row, in input order.
  *
- * <p>Confidence uses {@link ConfidenceCalculator} with age 0 (a replayed row is fresh). The top factor is
- * the most risk-raising factor by occlusion, named {@code feature[metric]}.
+ * <p>The risk of a row is the model's probability through the model's {@link OnsetCalibration} (one state
+ * for the entity, rows in time order, exactly as the live engine keeps it). Confidence uses
+ * {@link ConfidenceCalculator} with age 0 (a replayed row is fresh) on that risk. The top factor is the
+ * most risk-raising factor of the row by occlusion, named {@code feature[metric]}.
  */
 public final class Backtest {
 
@@ -71,7 +74,8 @@ public final class Backtest {
         OcclusionExplainer explainer = new OcclusionExplainer(scorer, modelSchema, metadata.referenceVector());
         OcclusionExplainer.Attribution a = explainer.attribute(x, n);
         List<BacktestRow> rows = new ArrayList<>(n);
-        double[] risk = a.risk();
+        // the entity's calibration state follows the rows in time order, as it does live
+        double[] risk = calibrate(a.risk(), series.times());
         for (int i = 0; i < n; i++) {
             int top = a.topFeature(i);
             String metric = replay.sources()[i][TelemetryFeatures.SCHEMA.indexOf(modelSchema.name(top))];
@@ -84,24 +88,26 @@ public final class Backtest {
         return new BacktestResult(rows, series.hasLabels() ? Optional.of(summarise(series, risk)) : Optional.empty(), t1 - t0, t2 - t1);
     }
 
+    /** The model's probabilities through the model's onset calibration, visiting rows in time order. */
+    private double[] calibrate(double[] probabilities, long[] times) {
+        if (metadata.onset().isNone()) {
+            return probabilities;
+        }
+        OnsetCalibration.State state = metadata.onset().newState(metadata.threshold());
+        double[] out = new double[probabilities.length];
+        for (int i : FeatureReplay.sortedOrder(times)) {
+            out[i] = state.next(probabilities[i]);
+        }
+        return out;
+    }
+
     private BacktestSummary summarise(Series s, double[] risk) {
         boolean[] labels = s.labels();
         boolean[] alarms = Evaluation.alarms(risk, metadata.threshold());
         List<Segment> incidents = Segment.fromLabels(labels);
         double leadMillis = Double.NaN;
         if (s.axis() == io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS) {
-            double sum = 0;
-            int k = 0;
-            for (Segment seg : incidents) {
-                for (int i = Math.max(0, seg.start() - horizon); i <= seg.end(); i++) {
-                    if (alarms[i]) {
-                        sum += s.times()[seg.start()] - s.times()[i];
-                        k++;
-                        break;
-                    }
-                }
-            }
-            leadMillis = k == 0 ? Double.NaN : sum / k;
+            leadMillis = java.util.Arrays.stream(Evaluation.leadTimes(alarms, incidents, horizon, s.times())).average().orElse(Double.NaN);
         }
         return new BacktestSummary(metadata.threshold(), Evaluation.pointwise(alarms, labels),
                 Evaluation.perIncident(alarms, incidents, horizon), Evaluation.meanLeadTime(alarms, incidents, horizon), leadMillis,
@@ -115,11 +121,21 @@ public final class Backtest {
         for (BacktestRow r : result.rows()) {
             sb.setLength(0);
             sb.append(csv(r.timestamp())).append(',')
-                    .append(String.format(Locale.ROOT, "%.6f", r.risk())).append(',')
+                    .append(formatRisk(r.risk())).append(',')
                     .append(String.format(Locale.ROOT, "%.4f", r.confidence())).append(',')
                     .append(csv(r.topFactor())).append('\n');
             out.write(sb.toString());
         }
+    }
+
+    /** A risk as written to the output CSV: six decimals. */
+    public static String formatRisk(double risk) {
+        return String.format(Locale.ROOT, "%.6f", risk);
+    }
+
+    /** The value a reader of the output CSV sees for {@code risk} (evaluations score exactly what was written). */
+    public static double writtenRisk(double risk) {
+        return Double.parseDouble(formatRisk(risk));
     }
 
     /** The summary as the lines the CLI prints. */

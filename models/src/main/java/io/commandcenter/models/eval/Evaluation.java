@@ -87,6 +87,21 @@ public final class Evaluation {
                 .asDoubleStream().toArray();
     }
 
+    /**
+     * Lead times like {@link #leadTimes} but in the units of {@code times} (one per row, e.g. epoch
+     * milliseconds): {@code times[start] - times[first alarm]}.
+     */
+    public static double[] leadTimes(boolean[] alarms, List<Segment> incidents, int horizon, long[] times) {
+        check(alarms.length, times.length);
+        return incidents.stream()
+                .mapToLong(s -> {
+                    int f = firstAlarm(alarms, Math.max(0, s.start() - horizon), Math.min(alarms.length - 1, s.end()));
+                    return f < 0 ? Long.MIN_VALUE : times[s.start()] - times[f];
+                })
+                .filter(v -> v != Long.MIN_VALUE)
+                .asDoubleStream().toArray();
+    }
+
     /** Mean of {@link #leadTimes}, NaN when no incident was detected. */
     public static double meanLeadTime(boolean[] alarms, List<Segment> incidents, int horizon) {
         double[] l = leadTimes(alarms, incidents, horizon);

@@ -15,7 +15,11 @@ package io.commandcenter.models.features;
  *   <li><b>trend</b> {@code zTrend = (fast - mid) / σd}: a fast minus a medium EWMA, i.e. recent drift;</li>
  *   <li><b>rate of change</b> {@code zRoc = (x - x_prev) / σΔ};</li>
  *   <li><b>volatility</b> {@code zVol = ln((1.2533·EWMA_0.2|r| + floor) / (σr + floor)) / ln 2}: noise bursts
- *       (&gt; 0) and flat-lines or stuck sensors (&lt; 0).</li>
+ *       (&gt; 0) and flat-lines or stuck sensors (&lt; 0);</li>
+ *   <li><b>far</b> {@code zFar = (x - μ) / σ} against the metric's long-run mean and standard deviation (EWMA rate
+ *       {@value #FAR_ALPHA}, a memory of a few thousand values): the "windowed Gaussian" detector, whose surprisal
+ *       is the Gaussian two-sided tail {@code -log10 P(|Z| ≥ |zFar|)} itself ({@link GaussianTail}), not an adaptive
+ *       tail — so a value far outside everything the metric did for days stays surprising however spiky it is.</li>
  * </ul>
  * Each z is turned into a surprisal by its own {@link TailModel}, then scaled by the warm-up weight
  * {@code w(n) = clamp((n - 8) / 56, 0, 1)} so the first rows of a series, whose statistics are not
@@ -42,6 +46,10 @@ final class MetricState {
     static final double Z_CAP = 50.0;
     /** Rows during which updates are not clipped, so the spreads can grow from zero. */
     static final long SETTLE_ROWS = 16;
+    /** EWMA rate of the long-run mean and variance behind {@code zFar} (about 3,300 values of memory). */
+    static final double FAR_ALPHA = 0.0003;
+    /** Weight of the far surprisal in {@link #evidence()}. */
+    static final double FAR_WEIGHT = 0.35;
 
     private SeasonalModel seasonal;
     private final TailModel resTail = new TailModel();
@@ -63,6 +71,8 @@ final class MetricState {
     private double mid;
     private double rocAbs;
     private double shortAbs;
+    private double farMean;
+    private double farVar;
 
     // outputs of the last update
     double zRes;
@@ -75,6 +85,8 @@ final class MetricState {
     double sTrend;
     double sRoc;
     double sVol;
+    double zFar;
+    double sFar;
     double lastValue = Double.NaN;
 
     MetricState(int[] seasonalPeriods) {
@@ -90,6 +102,17 @@ final class MetricState {
 
     long count() {
         return n;
+    }
+
+    /**
+     * The metric's evidence of an anomaly, in decades: the most surprising of its level, volatility and
+     * (down-weighted by {@value #FAR_WEIGHT}, its Gaussian tail overstating heavy-tailed metrics) far-from-the-long-run
+     * surprisals.
+     */
+    double evidence() {
+        double e = sLevel > sVol ? sLevel : sVol;
+        double far = FAR_WEIGHT * sFar;
+        return far > e ? far : e;
     }
 
     double seasonalStrength() {
@@ -121,8 +144,10 @@ final class MetricState {
             base = x;
             fast = x;
             mid = x;
-            zRes = zLevel = zTrend = zRoc = zVol = 0;
-            sRes = sLevel = sTrend = sRoc = sVol = 0;
+            farMean = x;
+            farVar = 0;
+            zRes = zLevel = zTrend = zRoc = zVol = zFar = 0;
+            sRes = sLevel = sTrend = sRoc = sVol = sFar = 0;
             return;
         }
         n++;
@@ -163,6 +188,13 @@ final class MetricState {
         sRoc = w * rocTail.surprisal(aRoc);
         double aVol = Math.abs(zVol);
         sVol = w * volTail.surprisal(aVol);
+        // far from the long run: a plain Gaussian tail on purpose (see the class comment)
+        double farDev = x - farMean;
+        zFar = clampZ(farDev / Math.max(Math.sqrt(farVar), floor));
+        sFar = w * Math.min(TailModel.MAX_SURPRISAL, GaussianTail.surprisal(zFar));
+        double farRate = rate(FAR_ALPHA);
+        farMean += farRate * farDev;
+        farVar = (1 - farRate) * (farVar + farRate * farDev * farDev);
         if (n > 2) {
             resTail.update(aRes);
             levelTail.update(aLevel);

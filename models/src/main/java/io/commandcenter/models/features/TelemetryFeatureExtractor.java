@@ -169,8 +169,8 @@ public final class TelemetryFeatureExtractor {
         int[] slots = slotsFor(names);
         long step = stepOf(time);
         int m = 0;
-        double maxRes = 0, maxLevel = 0, maxTrend = 0, maxRoc = 0, maxVol = 0;
-        int argRes = -1, argLevel = -1, argTrend = -1, argRoc = -1, argVol = -1;
+        double maxRes = 0, maxLevel = 0, maxTrend = 0, maxRoc = 0, maxVol = 0, maxFar = 0, maxEvidence = 0;
+        int argRes = -1, argLevel = -1, argTrend = -1, argRoc = -1, argVol = -1, argFar = -1, argEvidence = -1;
         int fracRes = 0, fracLevel = 0;
         long minObservations = Long.MAX_VALUE;
         for (int i = 0; i < values.length; i++) {
@@ -203,6 +203,14 @@ public final class TelemetryFeatureExtractor {
                 maxVol = st.sVol;
                 argVol = slot;
             }
+            if (st.sFar > maxFar || argFar < 0) {
+                maxFar = st.sFar;
+                argFar = slot;
+            }
+            if (st.evidence() > maxEvidence || argEvidence < 0) {
+                maxEvidence = st.evidence();
+                argEvidence = slot;
+            }
             if (st.sRes >= 2.0) {
                 fracRes++;
             }
@@ -219,8 +227,9 @@ public final class TelemetryFeatureExtractor {
         double logM = Math.log10(m);
         int k = Math.min(3, m);
         double logMk = Math.log10((double) m / k);
-        double resTop = topMean(slots, values, k, true) - logMk;
-        double levelTop = topMean(slots, values, k, false) - logMk;
+        double resTop = topMean(slots, values, k, RES) - logMk;
+        double levelTop = topMean(slots, values, k, LEVEL) - logMk;
+        double evidenceTop = topMean(slots, values, k, EVIDENCE) - logMk;
 
         float[] f = features;
         f[0] = (float) Math.max(0, maxRes - logM);
@@ -245,6 +254,8 @@ public final class TelemetryFeatureExtractor {
         f[12] = health ? (float) errorRate : 0f;
         f[13] = health ? (float) downEwma : 0f;
         f[14] = health ? (float) latencySkew : 0f;
+        f[15] = (float) Math.max(0, maxFar - logM);
+        f[16] = (float) Math.max(0, evidenceTop);
 
         sources[0] = argRes;
         sources[1] = argRes;
@@ -261,6 +272,8 @@ public final class TelemetryFeatureExtractor {
         sources[12] = health ? slotOf(TelemetryFeatures.METRIC_ERROR_RATE) : -1;
         sources[13] = health ? slotOf(TelemetryFeatures.METRIC_UP) : -1;
         sources[14] = health ? slotOf(TelemetryFeatures.METRIC_LATENCY_P99) : -1;
+        sources[15] = argFar;
+        sources[16] = argEvidence;
     }
 
     /** Writes the current vector ({@link TelemetryFeatures#SCHEMA} order) into {@code dst} at {@code offset}. */
@@ -288,14 +301,18 @@ public final class TelemetryFeatureExtractor {
         return i == null ? -1 : i;
     }
 
-    private double topMean(int[] slots, double[] values, int k, boolean residual) {
+    private static final int RES = 0;
+    private static final int LEVEL = 1;
+    private static final int EVIDENCE = 2;
+
+    private double topMean(int[] slots, double[] values, int k, int which) {
         Arrays.fill(top, 0, k, -1.0);
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
                 continue;
             }
             MetricState st = states.get(slots[i]);
-            double s = residual ? st.sRes : st.sLevel;
+            double s = which == RES ? st.sRes : which == LEVEL ? st.sLevel : st.evidence();
             if (s > top[k - 1]) {
                 int j = k - 1;
                 while (j > 0 && top[j - 1] < s) {

@@ -9,7 +9,7 @@ package io.commandcenter.models.features;
 public final class TelemetryFeatures {
 
     /** Version of the pipeline's semantics; recorded in model sidecars, bumped on any change of meaning. */
-    public static final String PIPELINE_VERSION = "telemetry-v1";
+    public static final String PIPELINE_VERSION = "telemetry-v2";
 
     /** Corrected max over metrics of the residual surprisal (deviation from the one-step forecast). */
     public static final String RES_MAX = "res_max";
@@ -41,11 +41,18 @@ public final class TelemetryFeatures {
     public static final String HEALTH_DOWN = "health_down";
     /** ln(p99 / p50) of the latest health sample, clamped to [0, 5], 0 for plain telemetry. */
     public static final String HEALTH_LATENCY_SKEW = "health_latency_skew";
+    /** Corrected max over metrics of the far surprisal (value against the metric's long-run mean and deviation, Gaussian tail). */
+    public static final String FAR_MAX = "far_max";
+    /**
+     * Mean of the top-k (k = min(3, M)) per-metric evidences minus log10(M / k), where a metric's evidence is
+     * max(level, volatility, 0.35 × far) surprisal: one number for "how unusual is this entity now", in decades.
+     */
+    public static final String EVIDENCE = "evidence";
 
     /** The schema, in the order the extractor writes vectors. */
     public static final FeatureSchema SCHEMA = FeatureSchema.of(
             RES_MAX, RES_TOP, RES_FRAC, LEVEL_MAX, LEVEL_TOP, LEVEL_FRAC, TREND_MAX, ROC_MAX, VOL_MAX,
-            PERSIST, JUMP, ALARM_RUN, HEALTH_ERROR_RATE, HEALTH_DOWN, HEALTH_LATENCY_SKEW);
+            PERSIST, JUMP, ALARM_RUN, HEALTH_ERROR_RATE, HEALTH_DOWN, HEALTH_LATENCY_SKEW, FAR_MAX, EVIDENCE);
 
     /** Metric names a {@link HealthSample} is decomposed into. */
     public static final String METRIC_LATENCY_P50 = "latency_p50";

@@ -50,4 +50,19 @@ class SidecarJsonTest {
                 .isInstanceOfSatisfying(CommandCenterException.class,
                         e -> assertThat(e.reason()).isEqualTo("MODEL_NAME_INVALID"));
     }
+
+    @Test
+    void theOnsetCalibration_roundTrips_andAnOldSidecarWithoutItReadsAsNone() {
+        ModelMetadata base = json.read(("{\"name\":\"m\",\"version\":\"1\",\"type\":\"PREDICTIVE\",\"features\":[\"a\"],"
+                + "\"inputName\":\"in\",\"outputName\":\"out\",\"positiveIndex\":1,\"pipeline\":\"p\",\"threshold\":0.5}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(base.onset()).isEqualTo(io.commandcenter.models.calibration.OnsetCalibration.NONE);
+        assertThat(new String(json.write(base), StandardCharsets.UTF_8)).doesNotContain("onset");
+
+        ModelMetadata withOnset = new ModelMetadata(base.name(), base.version(), base.type(), base.features(), base.inputName(),
+                base.outputName(), base.positiveIndex(), base.pipeline(), base.threshold(), base.reference(), base.calibration(),
+                base.trainingWindow(), base.dataHash(), base.metrics(), base.codeVersion(), base.seed(), base.createdAt(),
+                base.provenance(), new io.commandcenter.models.calibration.OnsetCalibration(100, 1.0));
+        assertThat(json.read(json.write(withOnset))).isEqualTo(withOnset);
+    }
 }

@@ -121,4 +121,37 @@ class BacktestTest {
         assertThatThrownBy(() -> new Backtest(scorer(MODEL_ORDER), other))
                 .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("PIPELINE_MISMATCH"));
     }
+
+    @Test
+    void theModelsOnsetCalibration_followsTheRows_soAnIncidentAlarmsOnce() {
+        Random rnd = new Random(4);
+        int n = 600;
+        long[] times = new long[n];
+        double[] values = new double[n];
+        List<String> stamps = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            times[i] = i;
+            values[i] = 10 + rnd.nextGaussian() + (i >= 400 && i < 420 ? 25 : 0);
+            stamps.add(Long.toString(i));
+        }
+        Series s = new Series(List.of("latency"), TimeAxis.STEPS, stamps, times, values, null);
+        ModelMetadata m = metadata(MODEL_ORDER);
+        ModelMetadata calibrated = new ModelMetadata(m.name(), m.version(), m.type(), m.features(), m.inputName(), m.outputName(),
+                m.positiveIndex(), m.pipeline(), m.threshold(), m.reference(), m.calibration(), m.trainingWindow(), m.dataHash(),
+                m.metrics(), m.codeVersion(), m.seed(), m.createdAt(), m.provenance(),
+                new io.commandcenter.models.calibration.OnsetCalibration(100, 1.0));
+        BacktestResult raw = new Backtest(scorer(MODEL_ORDER), m).run(s);
+        BacktestResult onset = new Backtest(scorer(MODEL_ORDER), calibrated).run(s);
+
+        double[] p = raw.rows().stream().mapToDouble(BacktestRow::risk).toArray();
+        double[] expected = calibrated.onset().apply(p, m.threshold());
+        for (int i = 0; i < n; i++) {
+            assertThat(onset.rows().get(i).risk()).as("row %d", i).isEqualTo(expected[i]);
+        }
+        long rawAlarms = raw.rows().stream().filter(r -> r.risk() >= 0.5).count();
+        long onsetAlarms = onset.rows().stream().filter(r -> r.risk() >= 0.5).count();
+        assertThat(rawAlarms).isGreaterThan(1);
+        assertThat(onsetAlarms).isBetween(1L, rawAlarms - 1);
+        assertThat(onset.rows().get(400).risk()).isGreaterThanOrEqualTo(0.5);
+    }
 }

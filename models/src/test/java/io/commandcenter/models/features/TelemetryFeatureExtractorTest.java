@@ -122,4 +122,50 @@ class TelemetryFeatureExtractorTest {
         assertThat(TelemetryFeatureExtractor.derivePeriods(3_600_000L)).containsExactly(24, 168);
         assertThat(TelemetryFeatureExtractor.derivePeriods(7_000L)).isEmpty();
     }
+
+    @Test
+    void evidence_isTheLargestOfLevelVolatilityAndDownWeightedFar_forOneMetric_andTopKForMany() {
+        Random rnd = new Random(11);
+        TelemetryFeatureExtractor one = new TelemetryFeatureExtractor(TimeAxis.STEPS);
+        TelemetryFeatureExtractor ten = new TelemetryFeatureExtractor(TimeAxis.STEPS);
+        String[] n10 = names(10);
+        String[] n1 = {"m"};
+        for (int i = 0; i < 3000; i++) {
+            double[] row = new double[10];
+            for (int m = 0; m < 10; m++) {
+                row[m] = 100 + 2 * rnd.nextGaussian() + (i >= 2990 && m < 3 ? 30 : 0);
+            }
+            ten.update(i, n10, row);
+            one.update(i, n1, new double[] {100 + 2 * rnd.nextGaussian() + (i >= 2990 ? 30 : 0)});
+            FeatureVector v = one.features();
+            float expected = (float) Math.max(v.value(TelemetryFeatures.LEVEL_MAX),
+                    Math.max(v.value(TelemetryFeatures.VOL_MAX), 0.35 * v.value(TelemetryFeatures.FAR_MAX)));
+            assertThat(v.value(TelemetryFeatures.EVIDENCE)).as("row %d", i).isCloseTo(expected, within(1e-4f));
+        }
+        FeatureVector v1 = one.features();
+        FeatureVector v10 = ten.features();
+        // 15 standard deviations from three thousand quiet values: far is at its cap, level well above it
+        assertThat(v1.value(TelemetryFeatures.FAR_MAX)).isGreaterThan(20f);
+        assertThat(v1.value(TelemetryFeatures.EVIDENCE)).isGreaterThan(5f);
+        // three of ten metrics broke away together: the top-3 mean barely loses log10(10/3) against one metric
+        assertThat((double) v10.value(TelemetryFeatures.EVIDENCE)).isGreaterThan(v1.value(TelemetryFeatures.EVIDENCE) - 1.0);
+        assertThat(v10.source(TelemetryFeatures.EVIDENCE)).isIn("cpu0", "cpu1", "cpu2");
+    }
+
+    @Test
+    void farFromTheLongRun_remembersDays_whileTheLevelBaselineForgetsHours() {
+        TelemetryFeatureExtractor ex = new TelemetryFeatureExtractor(TimeAxis.STEPS);
+        String[] n = {"m"};
+        Random rnd = new Random(5);
+        for (int i = 0; i < 3000; i++) {
+            ex.update(i, n, new double[] {10 + rnd.nextGaussian()});
+        }
+        // a lasting shift of 6 sigma: after 300 rows the level baseline has mostly absorbed it, the long run has not
+        for (int i = 3000; i < 3300; i++) {
+            ex.update(i, n, new double[] {16 + rnd.nextGaussian()});
+        }
+        FeatureVector v = ex.features();
+        assertThat(v.value(TelemetryFeatures.FAR_MAX)).as(v.toString()).isGreaterThan(2f);
+        assertThat(v.value(TelemetryFeatures.LEVEL_MAX)).as(v.toString()).isLessThan(v.value(TelemetryFeatures.FAR_MAX));
+    }
 }

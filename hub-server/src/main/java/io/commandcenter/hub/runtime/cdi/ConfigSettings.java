@@ -10,6 +10,7 @@ import io.commandcenter.hub.runtime.GrpcSettings;
 import io.commandcenter.hub.runtime.HttpSettings;
 import io.commandcenter.hub.runtime.HubSettings;
 import io.commandcenter.hub.runtime.SecuritySettings;
+import io.commandcenter.hub.runtime.TlsSettings;
 import io.commandcenter.hub.security.AdminKeyFile;
 import io.commandcenter.hub.security.jwt.JwtSettings;
 import io.commandcenter.scheduler.SchedulerSettings;
@@ -68,6 +69,13 @@ final class ConfigSettings {
             throw new IllegalArgumentException("cc.auth must be on or off, got '" + auth + "'");
         }
         String httpHost = string(config, "cc.http.host", "localhost");
+        Optional<TlsSettings> tls = TlsSettings.from(property);
+        if (tls.isPresent() && integer(config, "cc.http.port", 9080) != -1) {
+            // Liberty reads CC_HTTP_PORT and CC_HTTPS_PORT itself; the hub refuses a half-encrypted start
+            throw new IllegalArgumentException("cc.tls=on but REST would still be served over plain HTTP on port "
+                    + integer(config, "cc.http.port", 9080) + ": set CC_HTTP_PORT=-1 and CC_HTTPS_PORT (bin/hub does"
+                    + " both for CC_TLS=on)");
+        }
         if (auth.equals("off") && !httpHost.equals("localhost") && !httpHost.startsWith("127.")
                 && !httpHost.equals("::1")) {
             throw new IllegalArgumentException("cc.auth=off is allowed only when the hub listens on loopback alone,"
@@ -79,7 +87,8 @@ final class ConfigSettings {
                         string(config, "cc.grpc.host", "127.0.0.1"),
                         integer(config, "cc.grpc.port", 50051),
                         integer(config, "cc.grpc.max-message-bytes", 4 << 20),
-                        integer(config, "cc.grpc.flow-control-window", 256 << 10)),
+                        integer(config, "cc.grpc.flow-control-window", 256 << 10),
+                        tls),
                 new HttpSettings(integer(config, "cc.http.max-body-bytes", HttpSettings.DEFAULT_MAX_BODY_BYTES)),
                 new SecuritySettings(auth.equals("on"), duration(config, "cc.auth.key-cache", "PT10S"),
                         Path.of(string(config, "cc.auth.admin-key-file",

@@ -1,8 +1,10 @@
 package io.commandcenter.hub.transport.grpc;
 
 import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -44,16 +46,17 @@ public final class GrpcServerHost implements AutoCloseable {
      * @param maxInboundMessageBytes larger messages fail with RESOURCE_EXHAUSTED
      * @param flowControlWindowBytes HTTP/2 window per stream: how much a client may send ahead of
      *                               what the hub has read; bounds memory and ack latency per stream
+     * @param credentials            TLS (with or without client certificates) or plaintext
      * @param clock                  paces the log of unparseable requests ({@link CallGuard})
      * @throws UncheckedIOException when the port cannot be bound
      */
     @SuppressWarnings("deprecation") // v1alpha reflection kept on purpose for older clients
     public static GrpcServerHost start(String host, int port, int maxInboundMessageBytes, int flowControlWindowBytes,
-                                       CallerInterceptor interceptor, List<BindableService> services,
-                                       java.time.Clock clock) {
+                                       ServerCredentials credentials, CallerInterceptor interceptor,
+                                       List<BindableService> services, java.time.Clock clock) {
         HealthStatusManager health = new HealthStatusManager();
         CallGuard guard = new CallGuard(clock);
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
                 .maxInboundMessageSize(maxInboundMessageBytes)
                 .flowControlWindow(flowControlWindowBytes)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -74,7 +77,9 @@ public final class GrpcServerHost implements AutoCloseable {
                 health.setStatus(name, ServingStatus.SERVING);
             }
             health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-            LOG.log(Level.INFO, "gRPC listening on {0}:{1,number,#} with {2}", host, server.getPort(), names);
+            boolean tls = !(credentials instanceof InsecureServerCredentials);
+            LOG.log(Level.INFO, "gRPC listening on {0}:{1,number,#} ({2}) with {3}", host, server.getPort(),
+                    tls ? "TLS" : "plaintext", names);
             return new GrpcServerHost(server, health, List.copyOf(names));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for gRPC on " + host + ":" + port + ": " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.artifact.ModelType;
 import io.commandcenter.models.artifact.SidecarJson;
+import io.commandcenter.models.calibration.OnsetCalibration;
 import io.commandcenter.models.features.TelemetryFeatures;
 import io.commandcenter.models.features.compliance.ComplianceFeatures;
 import io.commandcenter.models.features.workflow.WorkflowFeatures;
@@ -40,7 +41,13 @@ public final class BootstrapModelsMain {
 
     public static final long SEED = 20260101L;
     public static final int SYNTHETIC_SERIES = 240;
+    /** Version of the classifiers (compliance_risk, workflow_failure). */
     public static final String VERSION = "1.0.0";
+    /**
+     * Version of service_health: 2.0.0 is the telemetry-v2 pipeline (far and evidence features) with the
+     * onset calibration; a version always names the same bytes, so a changed model is a new version.
+     */
+    public static final String SERVICE_HEALTH_VERSION = "2.0.0";
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     private BootstrapModelsMain() {
@@ -93,13 +100,16 @@ public final class BootstrapModelsMain {
         prov.put("corpus", SYNTHETIC_SERIES + " synthetic series (seed " + SEED + ", 70/30 train/validation) + ASD "
                 + ServiceHealthCorpus.ASD_TRAIN + " train, " + ServiceHealthCorpus.ASD_VALIDATION + " validation, "
                 + ServiceHealthCorpus.ASD_HOLDOUT + " holdout (reported only)");
-        prov.put("label", "row inside a labelled incident; incident rows weigh min(1, 12 / rows since onset)");
-        prov.put("calibration", "Platt scaling on validation rows, folded into the weights");
+        prov.put("label", "row inside a labelled incident; incident rows weigh min(1, " + ServiceHealthTraining.ONSET_ROWS
+                + " / rows since onset)");
+        prov.put("calibration", "Platt scaling on validation rows, folded into the weights; then the onset calibration "
+                + "(sidecar 'onset', fixed design values)");
         prov.put("threshold", "maximises the summed early-warning score (NAB standard profile, horizon "
-                + ServiceHealthTraining.HORIZON + " rows) on validation series");
-        return artifact("service_health", ModelType.PREDICTIVE, TelemetryFeatures.PIPELINE_VERSION, o.model(), o.threshold(),
-                o.reference(), o.calibration(), "synthetic telemetry + ASD omi-1..6 (_train as normal history, _test labelled)",
-                o.data(), metrics, prov);
+                + ServiceHealthTraining.HORIZON + " rows) on validation series, onset calibration applied");
+        prov.put("held_out", "never seen in training, calibration or threshold: ASD omi-7..9, the NAB corpus");
+        return artifact("service_health", SERVICE_HEALTH_VERSION, ModelType.PREDICTIVE, TelemetryFeatures.PIPELINE_VERSION, o.model(),
+                o.threshold(), o.reference(), o.calibration(), "synthetic telemetry + ASD omi-1..6 (_train as normal history, _test labelled)",
+                o.data(), metrics, prov, ServiceHealthTraining.ONSET);
     }
 
     static ModelArtifact compliance() {
@@ -113,8 +123,8 @@ public final class BootstrapModelsMain {
         prov.put("generator", "SyntheticCompliance(seed " + (SEED + 1) + "): 300 train + 100 validation entities x 400 audits");
         prov.put("label", "a severity >= 3 failure among the entity's next " + SyntheticCompliance.HORIZON_AUDITS + " audits");
         prov.put("threshold", "maximises validation F1");
-        return artifact("compliance_risk", ModelType.CLASSIFIER, ComplianceFeatures.PIPELINE_VERSION, o.model(), o.threshold(),
-                o.reference(), o.calibration(), "synthetic audit histories", train, o.metrics(), prov);
+        return artifact("compliance_risk", VERSION, ModelType.CLASSIFIER, ComplianceFeatures.PIPELINE_VERSION, o.model(), o.threshold(),
+                o.reference(), o.calibration(), "synthetic audit histories", train, o.metrics(), prov, OnsetCalibration.NONE);
     }
 
     static ModelArtifact workflow() {
@@ -128,13 +138,13 @@ public final class BootstrapModelsMain {
         prov.put("generator", "SyntheticWorkflows(seed " + (SEED + 2) + "): 300 train + 100 validation workflows x 600 runs");
         prov.put("label", "the workflow's next run fails");
         prov.put("threshold", "maximises validation F1");
-        return artifact("workflow_failure", ModelType.CLASSIFIER, WorkflowFeatures.PIPELINE_VERSION, o.model(), o.threshold(),
-                o.reference(), o.calibration(), "synthetic workflow-run histories", train, o.metrics(), prov);
+        return artifact("workflow_failure", VERSION, ModelType.CLASSIFIER, WorkflowFeatures.PIPELINE_VERSION, o.model(), o.threshold(),
+                o.reference(), o.calibration(), "synthetic workflow-run histories", train, o.metrics(), prov, OnsetCalibration.NONE);
     }
 
-    static ModelArtifact artifact(String name, ModelType type, String pipeline, TrainedLogistic model, double threshold,
+    static ModelArtifact artifact(String name, String version, ModelType type, String pipeline, TrainedLogistic model, double threshold,
                                   float[] reference, List<CalibrationBin> calibration, String window, TrainingData data,
-                                  Map<String, Double> metrics, Map<String, String> provenance) {
+                                  Map<String, Double> metrics, Map<String, String> provenance, OnsetCalibration onset) {
         List<Float> ref = new ArrayList<>();
         for (float v : reference) {
             ref.add(v);
@@ -142,12 +152,12 @@ public final class BootstrapModelsMain {
         String codeVersion = codeVersion();
         provenance = new LinkedHashMap<>(provenance);
         provenance.put("pipeline_fingerprint", PipelineFingerprint.of(pipeline));
-        ModelMetadata meta = new ModelMetadata(name, VERSION, type, model.onnxSchema().names(), "input", "output",
+        ModelMetadata meta = new ModelMetadata(name, version, type, model.onnxSchema().names(), "input", "output",
                 model.positiveIndex(), pipeline, threshold, ref, calibration, window, data.sha256(), metrics, codeVersion,
-                SEED, CLOCK.instant().toString(), provenance);
+                SEED, CLOCK.instant().toString(), provenance, onset);
         Map<String, String> props = new LinkedHashMap<>();
         props.put("commandcenter.name", name);
-        props.put("commandcenter.version", VERSION);
+        props.put("commandcenter.version", version);
         props.put("commandcenter.type", type.directory());
         props.put("commandcenter.pipeline", pipeline);
         props.put("commandcenter.features", String.join(",", model.onnxSchema().names()));

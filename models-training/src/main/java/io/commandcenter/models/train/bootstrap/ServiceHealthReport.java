@@ -52,6 +52,33 @@ public final class ServiceHealthReport {
         summary(o, "test uni synthetic", r -> r.group().equals("test") && r.univariate());
         summary(o, "test multi synthetic", r -> r.group().equals("test") && !r.univariate());
         summary(o, "ASD all", r -> r.name().startsWith("omi"));
+        System.out.println("At other thresholds (same weights and calibration): early-warning / incidents caught / false-alarm events");
+        System.out.println("| threshold | all ASD | test synthetic |");
+        System.out.println("|---|---|---|");
+        for (double th : new double[] {0.2, 0.3, o.threshold(), 0.5, 0.6, 0.7, 0.8, 0.9}) {
+            System.out.printf(Locale.ROOT, "| %.2f%s | %s | %s |%n", th, th == o.threshold() ? " (model)" : "",
+                    atThreshold(o, corpus, th, r -> r.entry().name().startsWith("omi")),
+                    atThreshold(o, corpus, th, r -> r.entry().group().equals("test")));
+        }
+    }
+
+    private static String atThreshold(ServiceHealthTraining.Outcome o, List<ServiceHealthTraining.Replayed> corpus, double threshold,
+                                      java.util.function.Predicate<ServiceHealthTraining.Replayed> f) {
+        double raw = 0;
+        int windows = 0;
+        long caught = 0;
+        long falseAlarms = 0;
+        for (ServiceHealthTraining.Replayed r : corpus) {
+            if (f.test(r)) {
+                ServiceHealthTraining.SeriesReport s = ServiceHealthTraining.evaluate(o.model(), r, threshold);
+                raw += s.rawEarlyWarning();
+                windows += s.incidents();
+                caught += s.incident().truePositives();
+                falseAlarms += s.incident().falsePositives();
+            }
+        }
+        return String.format(Locale.ROOT, "%.1f / %d of %d / %d", Evaluation.normalise(raw, windows, EarlyWarningProfile.STANDARD),
+                caught, windows, falseAlarms);
     }
 
     static void print(ServiceHealthTraining.Outcome o, String title, java.util.function.Predicate<ServiceHealthTraining.SeriesReport> f) {
