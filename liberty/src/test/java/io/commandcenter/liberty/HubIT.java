@@ -412,6 +412,44 @@ class HubIT {
         }
     }
 
+    /**
+     * Issue 17 item 7: an SSE client that goes away (its connection closed, nothing said) gives its
+     * subscription back within seconds — the hub's heartbeat (cc.events.sse-heartbeat, 1 s) finds
+     * the connection dead. Before, a comment every 15 s held the slot for up to that long.
+     */
+    @Test
+    void sse_aClientThatDisappears_releasesItsSubscriptionWithinSeconds() throws Exception {
+        String project = project();
+        int during;
+        try (java.net.Socket socket = new java.net.Socket("localhost", HubClient.HTTP_PORT)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + client.base.getPath() + "api/events?pattern=hub.health.* HTTP/1.1\r\n"
+                    + "Host: localhost\r\nAccept: text/event-stream\r\nAuthorization: " + HubClient.ADMIN.header()
+                    + "\r\nX-CC-Project: " + project + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = in.readLine();
+                assertThat(line).as("the stream starts").isNotNull();
+            } while (!line.startsWith("event: started") && !line.startsWith("event:started"));
+            during = subscribers();
+        }
+        long dropped = System.nanoTime();
+
+        org.awaitility.Awaitility.await().atMost(6, TimeUnit.SECONDS).until(() -> subscribers() < during);
+        System.out.printf("SSE: a dropped client's subscription released after %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - dropped));
+    }
+
+    /** Event subscriptions the hub holds now (the liveness check's data). */
+    int subscribers() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"subscribers\"\\s*:\\s*(\\d+)")
+                .matcher(client.get("/health/live", null).body());
+        assertThat(m.find()).as("/health/live reports subscribers").isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
     @Test
     void aDegradingService_becomesAPrediction_readableOverRest_andPredictAnswersOnDemand() throws Exception {
         String project = project();
