@@ -109,7 +109,8 @@ class HubIT {
             new String[]{"POST", "api/approvals/a-1/approve", "operator"},
             new String[]{"POST", "api/approvals/a-1/reject", "operator"}, new String[]{"GET", "api/autonomy", "viewer"},
             new String[]{"PUT", "api/autonomy", "operator"}, new String[]{"GET", "api/prediction-actions", "viewer"},
-            new String[]{"GET", "api/audit", "viewer"});
+            new String[]{"GET", "api/audit", "viewer"}, new String[]{"POST", "api/predictions/p-1/label", "operator"},
+            new String[]{"POST", "api/incidents", "operator"}, new String[]{"GET", "api/feedback", "viewer"});
 
     /** The status of one endpoint called with {@code authorization} (none when null) in {@code project}. */
     int status(String[] endpoint, String authorization, String project) throws Exception {
