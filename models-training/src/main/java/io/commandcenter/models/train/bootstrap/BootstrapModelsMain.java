@@ -55,7 +55,7 @@ public final class BootstrapModelsMain {
     private BootstrapModelsMain() {
     }
 
-    static LogisticTrainer serviceHealthTrainer(long seed) {
+    public static LogisticTrainer serviceHealthTrainer(long seed) {
         return new LogisticTrainer(10, 0.05, seed);
     }
 
@@ -144,7 +144,7 @@ public final class BootstrapModelsMain {
                 o.reference(), o.calibration(), "synthetic workflow-run histories", train, o.metrics(), prov, OnsetCalibration.NONE);
     }
 
-    static ModelArtifact artifact(String name, String version, ModelType type, String pipeline, TrainedLogistic model, double threshold,
+    public static ModelArtifact artifact(String name, String version, ModelType type, String pipeline, TrainedLogistic model, double threshold,
                                   float[] reference, List<CalibrationBin> calibration, String window, TrainingData data,
                                   Map<String, Double> metrics, Map<String, String> provenance, OnsetCalibration onset) {
         List<Float> ref = new ArrayList<>();
