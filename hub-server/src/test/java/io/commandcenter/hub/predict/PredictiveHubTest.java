@@ -344,7 +344,7 @@ class PredictiveHubTest {
 
         assertStatus(() -> models("r").registerModel(register(health, SHIPPED, workflow.onnx(), s -> { })),
                 Status.Code.ALREADY_EXISTS, "MODEL_VERSION_CONFLICT");
-        assertStatus(() -> models("r").registerModel(register(health, "2.1.0", workflow.onnx(), s -> { })),
+        assertStatus(() -> models("r").registerModel(register(health, "2.9.0", workflow.onnx(), s -> { })),
                 Status.Code.INVALID_ARGUMENT, "MODEL_INPUT_MISMATCH");
         assertStatus(() -> models("r").registerModel(register(health, "3.0.0", health.onnx(), s -> s.put("reference", java.util.List.of()))),
                 Status.Code.FAILED_PRECONDITION, "MODEL_NOT_EXPLAINABLE");

@@ -45,9 +45,11 @@ public final class BootstrapModelsMain {
     public static final String VERSION = "1.0.0";
     /**
      * Version of service_health: 2.0.0 is the telemetry-v2 pipeline (far and evidence features) with the
-     * onset calibration; a version always names the same bytes, so a changed model is a new version.
+     * onset calibration; 2.1.0 the same weights and threshold with the onset calibration's daily-recurrence
+     * rule (sidecar {@code onset.recurrenceRows}). A version always names the same bytes, so a changed model is a
+     * new version.
      */
-    public static final String SERVICE_HEALTH_VERSION = "2.0.0";
+    public static final String SERVICE_HEALTH_VERSION = "2.1.0";
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     private BootstrapModelsMain() {

@@ -47,7 +47,9 @@ public final class Evaluator {
             double[] p = n == 0 ? new double[0]
                     : scorer.score(TelemetryFeatures.SCHEMA.project(r.features(), n, schema), n);
             probability.add(p);
-            risk.add(model.onset().apply(p, model.threshold()));
+            // the onset calibration with the rows' times, as backtests and the live engine apply it
+            risk.add(n == 0 ? new double[0]
+                    : model.onset().apply(p, model.threshold(), r.entry().scored().times(), r.entry().scored().axis()));
         }
         return new Scored(probability, risk, model.threshold());
     }
