@@ -277,7 +277,7 @@ public final class PredictiveEngine implements AutoCloseable {
             EntityKey entity = p.entity().key();
             // the model's probability through the entity's calibration state, in arrival order: the same
             // OnsetCalibration a backtest replays, so live risks equal backtested ones row by row
-            double risk = p.entity().onset(key, meta).next(risks[i]);
+            double risk = p.entity().onset(key, meta).next(risks[i], p.observedAt().toEpochMilli());
             if (riskFeed.due(entity, risk, meta.threshold(), now)) {
                 RiskReading reading = new RiskReading(entity, key.name(), key.version(), PredictionTypes.of(key.name()),
                         risk, meta.threshold(), p.observedAt());

@@ -5,9 +5,13 @@ import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.telemetry.TimeArgument;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.rest.Mirrors;
+import io.commandcenter.hub.transport.rest.QueryArguments;
 import io.commandcenter.hub.transport.rest.RequestCaller;
+import io.commandcenter.proto.v1.DeclareIncidentRequest;
+import io.commandcenter.proto.v1.ExportFeedbackRequest;
 import io.commandcenter.proto.v1.GetModelRunRequest;
 import io.commandcenter.proto.v1.GetPredictionRequest;
+import io.commandcenter.proto.v1.LabelPredictionRequest;
 import io.commandcenter.proto.v1.ListModelRunsRequest;
 import io.commandcenter.proto.v1.ModelRunKind;
 import io.commandcenter.proto.v1.ListPredictionsRequest;
@@ -16,7 +20,6 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -44,6 +47,9 @@ import static io.commandcenter.common.proto.ProtoJson.print;
  *   <li>{@code GET /api/model-runs?targetId=&kind=&since=&until=&limit=&pageToken=} — newest first
  *       ({@code kind}: {@code PREDICTION} or {@code AGGREGATE});</li>
  *   <li>{@code GET /api/model-runs/{id}}.</li>
+ *   <li>{@code POST /api/predictions/{id}/label} — {@code {"label":"false_alarm","reason":"…"}};</li>
+ *   <li>{@code POST /api/incidents} — a {@code DeclareIncidentRequest};</li>
+ *   <li>{@code GET /api/feedback?model=&limit=} — the feedback dataset, a JSON array of rows.</li>
  * </ul>
  */
 @Path("/")
@@ -70,8 +76,9 @@ public class PredictResource {
     @Produces(MediaType.APPLICATION_JSON)
     public String list(@QueryParam("targetId") String targetId, @QueryParam("model") String model,
                        @QueryParam("since") String since, @QueryParam("until") String until,
-                       @QueryParam("limit") @DefaultValue("0") int limit, @QueryParam("pageToken") String pageToken) {
-        ListPredictionsRequest.Builder request = ListPredictionsRequest.newBuilder().setPageSize(limit);
+                       @QueryParam("limit") String limit, @QueryParam("pageToken") String pageToken) {
+        ListPredictionsRequest.Builder request = ListPredictionsRequest.newBuilder()
+                .setPageSize(QueryArguments.integer(limit, "limit"));
         if (targetId != null) {
             request.setTargetId(targetId);
         }
@@ -100,8 +107,8 @@ public class PredictResource {
     @Produces(MediaType.APPLICATION_JSON)
     public String listRuns(@QueryParam("targetId") String targetId, @QueryParam("kind") String kind,
                            @QueryParam("since") String since, @QueryParam("until") String until,
-                           @QueryParam("limit") @DefaultValue("0") int limit, @QueryParam("pageToken") String pageToken) {
-        ListModelRunsRequest.Builder request = ListModelRunsRequest.newBuilder().setPageSize(limit);
+                           @QueryParam("limit") String limit, @QueryParam("pageToken") String pageToken) {
+        ListModelRunsRequest.Builder request = ListModelRunsRequest.newBuilder().setPageSize(QueryArguments.integer(limit, "limit"));
         if (targetId != null) {
             request.setTargetId(targetId);
         }
@@ -135,5 +142,43 @@ public class PredictResource {
         if (to != null) {
             end.accept(TelemetryProtoMapper.timestamp(to));
         }
+    }
+
+    @Mirrors("commandcenter.v1.PredictService/LabelPrediction")
+    @POST
+    @Path("predictions/{id}/label")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public String label(@PathParam("id") String id, String body) {
+        LabelPredictionRequest request = ProtoJson.parse(body, LabelPredictionRequest.newBuilder(), "body")
+                .setPredictionId(id).build();
+        return print(api.get().labelPrediction(caller.get().project(), caller.get().principal(), request));
+    }
+
+    @Mirrors("commandcenter.v1.PredictService/DeclareIncident")
+    @POST
+    @Path("incidents")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public String declareIncident(String body) {
+        DeclareIncidentRequest request = ProtoJson.parse(body, DeclareIncidentRequest.newBuilder(), "body").build();
+        return print(api.get().declareIncident(caller.get().project(), caller.get().principal(), request));
+    }
+
+    /** The feedback dataset as a JSON array of {@code FeedbackRow}s, oldest first. */
+    @Mirrors("commandcenter.v1.PredictService/ExportFeedback")
+    @GET
+    @Path("feedback")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String feedback(@QueryParam("model") String model, @QueryParam("limit") String limit) {
+        ExportFeedbackRequest.Builder request = ExportFeedbackRequest.newBuilder().setLimit(QueryArguments.integer(limit, "limit"));
+        if (model != null) {
+            request.setModel(model);
+        }
+        StringBuilder out = new StringBuilder("[");
+        for (var row : api.get().exportFeedback(caller.get().project(), request.build())) {
+            out.append(out.length() > 1 ? "," : "").append(print(row));
+        }
+        return out.append("]").toString();
     }
 }
