@@ -50,6 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * sending a record to its acknowledgement (the ack says it is durable).
  *
  * <pre>./mvnw -q -pl benchmarks -am install -DskipTests &amp;&amp; ./mvnw -q -pl benchmarks exec:java -Dexec.args="--db both --rows 300000"</pre>
+ * {@code --consoles 10 [--rounds 3]}: the load of open web consoles on ingest instead (H2, engine on): each
+ * console is one subscription with the console's pattern; ingest with them against without, alternating.
  */
 public final class IngestBenchmark {
     private static final int STREAMS_FOR_DATA = 4;
@@ -65,6 +67,11 @@ public final class IngestBenchmark {
         quietLogs();
         String db = option(args, "--db", "both");
         int rows = Integer.parseInt(option(args, "--rows", "300000"));
+        int consoles = Integer.parseInt(option(args, "--consoles", "0"));
+        if (consoles > 0) {
+            consoles(rows, consoles, Integer.parseInt(option(args, "--rounds", "3")));
+            System.exit(0);
+        }
         int streams = STREAMS_FOR_DATA;
         List<Result> results = new ArrayList<>();
         EmbeddedPostgres postgres = null;
@@ -182,6 +189,44 @@ public final class IngestBenchmark {
     /** The hub end to end, with one gRPC event subscriber following every stored sample. */
     static Result hub(String name, DatabaseSettings settings, List<HealthSample> samples, int streams,
                       double rowsPerSecond, boolean subscriber, boolean engineOn) throws Exception {
+        return hub(name, settings, samples, streams, rowsPerSecond, subscriber, engineOn, 0);
+    }
+
+    /** What the web console follows (app.js PATTERN): one subscription per open console. */
+    static final String CONSOLE_PATTERN = "entity.risk,prediction.created,approval,workflow.run,remediation.outcome";
+
+    /**
+     * Console load on ingest: H2, the engine on, no sample subscriber; {@code consoles} subscriptions
+     * with the console's pattern against none, alternating, {@code rounds} times each.
+     */
+    static void consoles(int rows, int consoles, int rounds) throws Exception {
+        List<HealthSample> data = generate(rows);
+        hub("H2", DatabaseSettings.embedded(Files.createTempDirectory("cc-bench")), generate(Math.min(rows, 50_000)),
+                STREAMS_FOR_DATA, 0, false, true, consoles);
+        List<Double> none = new ArrayList<>();
+        List<Double> with = new ArrayList<>();
+        long consoleEvents = 0;
+        for (int r = 0; r < rounds; r++) {
+            none.add(hub("H2", DatabaseSettings.embedded(Files.createTempDirectory("cc-bench")), data, STREAMS_FOR_DATA,
+                    0, false, true, 0).rate());
+            Result followed = hub("H2", DatabaseSettings.embedded(Files.createTempDirectory("cc-bench")), data,
+                    STREAMS_FOR_DATA, 0, false, true, consoles);
+            with.add(followed.rate());
+            consoleEvents += followed.eventsReceived();
+        }
+        double medianNone = none.stream().sorted().toList().get(rounds / 2);
+        double medianWith = with.stream().sorted().toList().get(rounds / 2);
+        System.out.printf(Locale.ROOT, "%n%d rows, %d rounds, H2, engine on: no console %s rows/s (median %,.0f);"
+                        + " %d consoles %s rows/s (median %,.0f, %,d events delivered to them in all): %.3f of none%n",
+                rows, rounds, fmt(none), medianNone, consoles, fmt(with), medianWith, consoleEvents, medianWith / medianNone);
+    }
+
+    private static String fmt(List<Double> rates) {
+        return rates.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r)).toList().toString();
+    }
+
+    static Result hub(String name, DatabaseSettings settings, List<HealthSample> samples, int streams,
+                      double rowsPerSecond, boolean subscriber, boolean engineOn, int consoles) throws Exception {
         List<IngestStreamRequest> data = requests(samples);
         HubSettings defaults = HubSettings.defaults(settings.dataDir(), 0).withDatabase(settings);
         // the path is measured, not the per-credential call limit (cc.limits.*)
@@ -222,6 +267,30 @@ public final class IngestBenchmark {
                         });
                 }
                 subscribed.await(30, TimeUnit.SECONDS);
+                CountDownLatch consolesStarted = new CountDownLatch(consoles);
+                for (int c = 0; c < consoles; c++) {
+                    EventServiceGrpc.newStub(eventChannel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                            .subscribe(SubscribeRequest.newBuilder().setPattern(CONSOLE_PATTERN).build(),
+                                    new StreamObserver<>() {
+                                        @Override
+                                        public void onNext(SubscribeResponse value) {
+                                            if (value.hasStarted()) {
+                                                consolesStarted.countDown();
+                                            } else if (value.hasEvent()) {
+                                                events.incrementAndGet();
+                                            }
+                                        }
+
+                                        @Override
+                                        public void onError(Throwable t) {
+                                        }
+
+                                        @Override
+                                        public void onCompleted() {
+                                        }
+                                    });
+                }
+                consolesStarted.await(30, TimeUnit.SECONDS);
                 var stub = TelemetryServiceGrpc.newStub(channel).withInterceptors(
                         MetadataUtils.newAttachHeadersInterceptor(headers));
                 long[] latencies = new long[data.size()];

@@ -16,6 +16,7 @@ import io.commandcenter.cli.command.ModelsCommand;
 import io.commandcenter.cli.command.PredictionsCommand;
 import io.commandcenter.cli.command.IngestCommand;
 import io.commandcenter.cli.command.KeysCommand;
+import io.commandcenter.cli.command.WhoAmICommand;
 import io.commandcenter.cli.command.RunsCommand;
 import io.commandcenter.cli.command.SamplesCommand;
 import io.commandcenter.cli.command.StatusCommand;
@@ -40,7 +41,7 @@ import java.util.Optional;
                 PredictionsCommand.class, ModelsCommand.class, BacktestCommand.class, EvalCommand.class, WorkflowsCommand.class,
                 RunsCommand.class, ApprovalsCommand.class, AutonomyCommand.class, ActionsCommand.class,
                 TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, KeysCommand.class, AuditCommand.class,
-                IncidentsCommand.class, FeedbackCommand.class, RetrainEvalCommand.class,
+                WhoAmICommand.class, IncidentsCommand.class, FeedbackCommand.class, RetrainEvalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cc {
 

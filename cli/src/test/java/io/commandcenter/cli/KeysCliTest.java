@@ -48,6 +48,20 @@ class KeysCliTest {
     }
 
     @Test
+    void whoami_saysWhatTheKeyMayDo_andInWhichProject() {
+        String p = project();
+        String operator = token(cc("--project", p, "keys", "create", "--role", "operator", "--name", "ops"));
+
+        Result me = ccAs(operator, "--user", "ana", "whoami");
+
+        assertThat(me.exit()).as(me.err()).isZero();
+        assertThat(me.out()).contains("name         ops\n").contains("role         operator\n")
+                .contains("may          read, ingest, decide\n").contains("covers       project " + p + "\n")
+                .contains("project      " + p + "\n").contains("recorded as  ana (key ops)\n");
+        assertThat(ccAs(operator, "whoami", "--json").out()).contains("\"role\":\"KEY_ROLE_OPERATOR\"");
+    }
+
+    @Test
     void withoutAKey_theHubSaysWhatToSend() {
         Result none = ccAs(null, "runs", "list");
 

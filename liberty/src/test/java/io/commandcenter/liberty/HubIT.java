@@ -109,6 +109,8 @@ class HubIT {
             new String[]{"POST", "api/approvals/a-1/approve", "operator"},
             new String[]{"POST", "api/approvals/a-1/reject", "operator"}, new String[]{"GET", "api/autonomy", "viewer"},
             new String[]{"PUT", "api/autonomy", "operator"}, new String[]{"GET", "api/prediction-actions", "viewer"},
+            new String[]{"GET", "api/whoami", "viewer"}, new String[]{"GET", "api/model-runs", "viewer"},
+            new String[]{"GET", "api/model-runs/r-1", "viewer"},
             new String[]{"GET", "api/audit", "viewer"}, new String[]{"POST", "api/predictions/p-1/label", "operator"},
             new String[]{"POST", "api/incidents", "operator"}, new String[]{"GET", "api/feedback", "viewer"});
 

@@ -24,4 +24,14 @@ public interface PredictionRepository {
     List<PredictionRecord> list(ProjectId project, Query query);
 
     Optional<PredictionRecord> get(ProjectId project, String predictionId);
+
+    /** Filters and keyset position of a listing of model runs, newest first; {@code kind} null: both. */
+    record RunQuery(String targetId, ModelRun.Kind kind, Instant start, Instant end, int limit, Instant afterTime,
+                    String afterId) {
+    }
+
+    /** Up to {@code query.limit() + 1} model runs, newest first. */
+    List<ModelRun> listRuns(ProjectId project, RunQuery query);
+
+    Optional<ModelRun> getRun(ProjectId project, String runId);
 }

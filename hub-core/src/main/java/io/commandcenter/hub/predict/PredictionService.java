@@ -167,6 +167,45 @@ public final class PredictionService {
         return new Page(page, PageToken.encode(fingerprint, last.createdAt(), last.id()));
     }
 
+    /** A page of model runs and the token of the next one (empty on the last). */
+    public record RunPage(List<ModelRun> runs, String nextToken) {
+    }
+
+    /**
+     * Stored model runs, newest first; {@code limit} 0 means 100, at most 1000.
+     *
+     * @throws CommandCenterException INVALID (negative limit, end not after start, a bad or foreign token)
+     */
+    public RunPage runs(ProjectId project, String targetId, ModelRun.Kind kind, Instant start, Instant end, int limit,
+                        String pageToken) {
+        if (limit < 0) {
+            throw CommandCenterException.invalid("OUT_OF_RANGE", "page_size", "page_size must not be negative");
+        }
+        if (start != null && end != null && !end.isAfter(start)) {
+            throw CommandCenterException.invalid("INVALID_RANGE", "end_time", "end time must be after start time");
+        }
+        int size = limit == 0 ? 100 : Math.min(limit, 1000);
+        int fingerprint = Objects.hash("model-runs", targetId, kind);
+        Optional<PageToken.Position> after = PageToken.decode(pageToken, fingerprint, "page_token");
+        List<ModelRun> rows = repository.listRuns(project, new PredictionRepository.RunQuery(targetId, kind, start, end,
+                size, after.map(PageToken.Position::time).orElse(null), after.map(PageToken.Position::id).orElse(null)));
+        if (rows.size() <= size) {
+            return new RunPage(rows, "");
+        }
+        List<ModelRun> page = rows.subList(0, size);
+        ModelRun last = page.get(size - 1);
+        return new RunPage(page, PageToken.encode(fingerprint, last.executedAt(), last.runId()));
+    }
+
+    /** @throws CommandCenterException NOT_FOUND ({@code MODEL_RUN_NOT_FOUND}) outside the project */
+    public ModelRun run(ProjectId project, String runId) {
+        if (runId == null || runId.isBlank()) {
+            throw CommandCenterException.invalid("REQUIRED", "run_id", "run_id is required");
+        }
+        return repository.getRun(project, runId).orElseThrow(() -> CommandCenterException.notFound(
+                "MODEL_RUN_NOT_FOUND", "no model run " + runId + " in this project"));
+    }
+
     /** @throws CommandCenterException NOT_FOUND ({@code PREDICTION_NOT_FOUND}) outside the project */
     public PredictionRecord get(ProjectId project, String predictionId) {
         if (predictionId == null || predictionId.isBlank()) {

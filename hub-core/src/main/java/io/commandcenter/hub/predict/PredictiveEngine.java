@@ -48,7 +48,8 @@ import java.util.function.Function;
  * risk reaches the model's threshold a {@link PredictionRecord} is raised — once per incident
  * ({@link IncidentTracker}, on the records' own time, so a backfill behaves like live data) —
  * explained, with its confidence, stored with the run that raised it, and published as
- * {@code prediction.created.<type>}. Other runs are aggregated ({@link RunAggregator}).
+ * {@code prediction.created.<type>}. Other runs are aggregated ({@link RunAggregator}). An entity's
+ * live risk is published as {@code entity.risk.<kind>} when it moved ({@link RiskFeed}).
  *
  * <p>All state lives on one thread ({@code cc-predict}): the bus delivers to it, flushes run on it
  * every {@code flushInterval} (or as soon as {@code batchSize} records wait), and on-demand
@@ -59,6 +60,7 @@ import java.util.function.Function;
 public final class PredictiveEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PredictiveEngine.class.getName());
     private static final List<String> PATTERNS = List.of("hub.health", "audit.result", "task", "workflow.run");
+    private static final java.util.SplittableRandom RANDOM = new java.util.SplittableRandom();
 
     /**
      * Tuning of the engine.
@@ -91,12 +93,14 @@ public final class PredictiveEngine implements AutoCloseable {
     private final RiskPredictor predictor;
     private final PredictionRepository repository;
     private final Function<PredictionRecord, Payload> payloads;
+    private final Function<RiskReading, Payload> riskPayloads;
     private final Clock clock;
     private final Settings settings;
 
     private final FeatureBook book;
     private final IncidentTracker incidents;
     private final RunAggregator aggregator;
+    private final RiskFeed riskFeed;
     /** A record's vector, captured when it arrived, waiting to be scored. */
     private record Pending(EntityFeatures entity, FeatureVector vector, long observations, Instant observedAt) {
     }
@@ -114,18 +118,20 @@ public final class PredictiveEngine implements AutoCloseable {
 
     public PredictiveEngine(EventBus bus, ModelRegistry registry, InferenceBackend backend, RiskPredictor predictor,
                             PredictionRepository repository, Function<PredictionRecord, Payload> payloads,
-                            Clock clock, Settings settings) {
+                            Function<RiskReading, Payload> riskPayloads, Clock clock, Settings settings) {
         this.bus = bus;
         this.registry = registry;
         this.backend = backend;
         this.predictor = predictor;
         this.repository = repository;
         this.payloads = payloads;
+        this.riskPayloads = riskPayloads;
         this.clock = clock;
         this.settings = settings;
         this.book = new FeatureBook(settings.maxEntities());
         this.incidents = new IncidentTracker(settings.cooldown(), 0.7, 3);
         this.aggregator = new RunAggregator(settings.aggregateWindow());
+        this.riskFeed = new RiskFeed(0.05, Duration.ofSeconds(10), settings.maxEntities());
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "cc-predict");
             t.setDaemon(true);
@@ -272,6 +278,12 @@ public final class PredictiveEngine implements AutoCloseable {
             // the model's probability through the entity's calibration state, in arrival order: the same
             // OnsetCalibration a backtest replays, so live risks equal backtested ones row by row
             double risk = p.entity().onset(key, meta).next(risks[i], p.observedAt().toEpochMilli());
+            if (riskFeed.due(entity, risk, meta.threshold(), now)) {
+                RiskReading reading = new RiskReading(entity, key.name(), key.version(), PredictionTypes.of(key.name()),
+                        risk, meta.threshold(), p.observedAt());
+                bus.publish(entity.project(), reading.subject(), TraceContext.newRoot(RANDOM),
+                        riskPayloads.apply(reading));
+            }
             switch (incidents.observe(entity, model, risk, meta.threshold(), p.observedAt())) {
                 case RAISE -> raise(p, key, modelId, now, risk);
                 case ONGOING, QUIET -> aggregator.add(entity, modelId, risk, () -> RunJson.input(p.vector()), now);

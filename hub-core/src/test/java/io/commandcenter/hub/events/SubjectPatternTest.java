@@ -47,4 +47,31 @@ class SubjectPatternTest {
     void parse_refusesOverlongPatterns() {
         assertThatThrownBy(() -> SubjectPattern.parse("a.".repeat(200) + "b")).isInstanceOf(CommandCenterException.class);
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "approval,prediction.created | approval.requested | true",
+            "approval,prediction.created | prediction.created.risk | true",
+            "approval , entity.risk | entity.risk.service | true",
+            "approval,prediction.created | hub.health.api | false",
+            "hub.health.api | hub.health.api | true",
+    })
+    void parseAny_matchesWhatAnyAlternativeMatches(String pattern, String subject, boolean expected) {
+        assertThat(SubjectPattern.parseAny(pattern).matches(subject)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"approval,", ",approval", "approval,,task", "approval, ", "approval,hub..health"})
+    void parseAny_refusesEmptyOrMalformedAlternatives(String pattern) {
+        assertThatThrownBy(() -> SubjectPattern.parseAny(pattern))
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason())
+                        .isEqualTo("INVALID_PATTERN"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void parseAny_keepsItsText_andEqualsTheSameAlternatives() {
+        assertThat(SubjectPattern.parseAny("approval, task").toString()).isEqualTo("approval,task");
+        assertThat(SubjectPattern.parseAny("approval,task")).isEqualTo(SubjectPattern.parseAny("approval, task"))
+                .isNotEqualTo(SubjectPattern.parse("approval"));
+    }
 }

@@ -75,7 +75,7 @@ class PredictiveEngineOnsetTest {
         PredictiveEngine.Settings noCooldown = new PredictiveEngine.Settings(true, 65_536, 512, Duration.ofMillis(50),
                 Duration.ZERO, 1000, Duration.ofMinutes(1), Duration.ofHours(1));
         engine = new PredictiveEngine(bus, registry, backend, new RiskPredictor(backend, new ConfidenceCalculator(), 3),
-                predictions, p -> new RecordPayload(null), clock, noCooldown).start();
+                predictions, p -> new RecordPayload(null), r -> new RecordPayload(null), clock, noCooldown).start();
         ModelMetadata model = new BootstrapModels().load(FeatureBook.SERVICE_HEALTH).metadata();
         assertThat(model.onset().refractoryRows()).isGreaterThan(30);
         assertThat(model.threshold()).isLessThan(0.6);
@@ -193,6 +193,16 @@ class PredictiveEngineOnsetTest {
         @Override
         public Optional<PredictionRecord> get(ProjectId project, String predictionId) {
             return saved.stream().filter(p -> p.id().equals(predictionId)).findFirst();
+        }
+
+        @Override
+        public List<ModelRun> listRuns(ProjectId project, RunQuery query) {
+            return List.of();
+        }
+
+        @Override
+        public Optional<ModelRun> getRun(ProjectId project, String runId) {
+            return Optional.empty();
         }
     }
 

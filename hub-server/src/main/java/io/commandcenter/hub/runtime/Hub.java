@@ -173,6 +173,8 @@ public final class Hub implements AutoCloseable {
             JpaPredictionRepository predictionRepository = new JpaPredictionRepository(database);
             engine = new PredictiveEngine(bus, registry, backend, predictor, predictionRepository,
                     p -> new ProtoPayload(PredictionCreated.getDescriptor().getFullName(), p, () -> PredictProtos.event(p)),
+                    r -> new ProtoPayload(io.commandcenter.proto.v1.EntityRisk.getDescriptor().getFullName(), r,
+                            () -> PredictProtos.risk(r)),
                     clock, settings.predict()).start();
             PredictionService predictions = new PredictionService(registry, predictor, engine, predictionRepository,
                     backend);

@@ -33,7 +33,8 @@ public final class AccessTable {
         put(t, v1 + "TelemetryService", Map.of("Ingest", INGEST, "IngestStream", INGEST, "ListHealthSamples", READ));
         put(t, v1 + "EventService", Map.of("Subscribe", READ));
         put(t, v1 + "PredictService", Map.of("Predict", READ, "ListPredictions", READ, "GetPrediction", READ,
-                "Backtest", READ, "LabelPrediction", DECIDE, "DeclareIncident", DECIDE, "ExportFeedback", READ));
+                "Backtest", READ, "ListModelRuns", READ, "GetModelRun", READ,
+                "LabelPrediction", DECIDE, "DeclareIncident", DECIDE, "ExportFeedback", READ));
         put(t, v1 + "ModelRegistryService", Map.of("ListModels", READ, "GetModel", READ,
                 "RegisterModel", ADMINISTER, "PromoteModel", ADMINISTER));
         Map<String, Permission> remediate = new LinkedHashMap<>();
@@ -56,7 +57,8 @@ public final class AccessTable {
         put(t, v1 + "ScheduleService", Map.of("SubmitTask", DECIDE, "GetTask", READ, "ListTasks", READ,
                 "CancelTask", DECIDE, "ListAssignments", READ, "WatchAssignments", READ, "ListAgents", READ,
                 "ConnectAgent", RUN_AGENT));
-        put(t, v1 + "KeyService", Map.of("CreateKey", ADMINISTER, "ListKeys", ADMINISTER, "RevokeKey", ADMINISTER));
+        put(t, v1 + "KeyService", Map.of("CreateKey", ADMINISTER, "ListKeys", ADMINISTER, "RevokeKey", ADMINISTER,
+                "WhoAmI", READ));
         // listing every project's entries and verifying the chain need an administrator of every project (the service checks)
         put(t, v1 + "AuditService", Map.of("ListAuditEntries", READ, "VerifyAuditLedger", ADMINISTER));
         put(t, "grpc.health.v1.Health", Map.of("Check", PUBLIC, "Watch", PUBLIC));

@@ -171,6 +171,66 @@ class PredictiveHubTest {
     }
 
     @Test
+    void modelRuns_keepTheRunBehindEachPredictionWhole_andTheOthersAsAggregates() {
+        ingest("runs", Series.degrading("checkout", 240, 40, Instant.now().truncatedTo(ChronoUnit.SECONDS), 7));
+        Prediction p = predict("runs").listPredictions(ListPredictionsRequest.getDefaultInstance()).getPredictions(0);
+
+        var whole = predict("runs").getModelRun(io.commandcenter.proto.v1.GetModelRunRequest.newBuilder()
+                .setRunId(p.getModelRunId()).build()).getRun();
+
+        assertThat(whole.getKind()).isEqualTo(io.commandcenter.proto.v1.ModelRunKind.MODEL_RUN_KIND_PREDICTION);
+        assertThat(whole.getTarget().getId()).isEqualTo("checkout");
+        assertThat(whole.getRuns()).isEqualTo(1);
+        assertThat(whole.getInputJson()).contains("\"features\"").contains("\"metrics\"");
+        assertThat(whole.getOutputJson()).contains("\"factors\"");
+        assertThat(whole.getConfidence()).isEqualTo(p.getConfidence());
+        assertStatus(() -> predict("other").getModelRun(io.commandcenter.proto.v1.GetModelRunRequest.newBuilder()
+                .setRunId(p.getModelRunId()).build()), Status.Code.NOT_FOUND, "MODEL_RUN_NOT_FOUND");
+
+        // the other runs are stored per minute, when the minute ends or the engine stops
+        stop();
+        start();
+        var aggregates = predict("runs").listModelRuns(io.commandcenter.proto.v1.ListModelRunsRequest.newBuilder()
+                .setTargetId("checkout").setKind(io.commandcenter.proto.v1.ModelRunKind.MODEL_RUN_KIND_AGGREGATE)
+                .setPageSize(1000).build()).getRunsList();
+        assertThat(aggregates).isNotEmpty().allSatisfy(r -> assertThat(r.getOutputJson()).contains("\"riskMax\""));
+        assertThat(aggregates.stream().mapToInt(io.commandcenter.proto.v1.ModelRun::getRuns).sum())
+                .as("every scored record but the one that raised the prediction").isEqualTo(279);
+        var first = predict("runs").listModelRuns(io.commandcenter.proto.v1.ListModelRunsRequest.newBuilder()
+                .setPageSize(1).build());
+        assertThat(first.getRunsList()).hasSize(1);
+        assertStatus(() -> predict("runs").listModelRuns(io.commandcenter.proto.v1.ListModelRunsRequest.newBuilder()
+                        .setTargetId("other").setPageToken(first.getNextPageToken()).build()),
+                Status.Code.INVALID_ARGUMENT, "INVALID_PAGE_TOKEN");
+    }
+
+    @Test
+    void anEntitysLiveRisk_isPublishedWhenItMoves_notForEveryRecord() throws Exception {
+        BlockingQueue<SubscribeResponse> events = new LinkedBlockingQueue<>();
+        GrpcFixture.scoped(EventServiceGrpc.newStub(channel), "risky").subscribe(
+                SubscribeRequest.newBuilder().setPattern("entity.risk").build(), collect(events));
+        assertThat(events.poll(10, TimeUnit.SECONDS).hasStarted()).isTrue();
+
+        ingest("risky", Series.degrading("cart", 240, 40, Instant.now().truncatedTo(ChronoUnit.SECONDS), 7));
+
+        List<com.google.protobuf.Struct> risks = new java.util.ArrayList<>();
+        for (SubscribeResponse e = events.poll(5, TimeUnit.SECONDS); e != null; e = events.poll(1, TimeUnit.SECONDS)) {
+            assertThat(e.getEvent().getSubject()).isEqualTo("entity.risk.service");
+            risks.add(e.getEvent().getPayload());
+        }
+        assertThat(risks).as("the moves of 280 scored records").hasSizeBetween(2, 279);
+        assertThat(risks.get(0).getFieldsMap()).containsKeys("entity", "id", "risk", "threshold", "model",
+                "modelVersion", "type", "observedTime");
+        assertThat(risks.get(0).getFieldsOrThrow("id").getStringValue()).isEqualTo("cart");
+        assertThat(risks.get(0).getFieldsOrThrow("model").getStringValue()).isEqualTo("service_health");
+        double threshold = risks.get(0).getFieldsOrThrow("threshold").getNumberValue();
+        assertThat(risks).as("the degradation is seen crossing the threshold")
+                .anySatisfy(r -> assertThat(r.getFieldsOrThrow("risk").getNumberValue()).isLessThan(threshold))
+                .anySatisfy(r -> assertThat(r.getFieldsOrThrow("risk").getNumberValue())
+                        .isGreaterThanOrEqualTo(threshold));
+    }
+
+    @Test
     void aFreshRestartPrediction_makesTheMeshSchedulerHoldADevopsSlotForItsRemediation() {
         int before = SchedulerFixture.reserved(hub.scheduler(), "shop", "devops");
 

@@ -148,6 +148,32 @@ class AccessTest {
     }
 
     @Test
+    void whoAmI_tellsEachKeyItsName_roleAndPermissions_andTheProjectOfTheCall() {
+        Metadata user = new Metadata();
+        user.put(Metadata.Key.of("x-cc-user", Metadata.ASCII_STRING_MARSHALLER), "ana");
+        var viewer = KeyServiceGrpc.newBlockingStub(channel).withInterceptors(Credentials.bearer(tokens.get("viewer")),
+                MetadataUtils.newAttachHeadersInterceptor(user));
+        var shopAdmin = KeyServiceGrpc.newBlockingStub(channel).withInterceptors(
+                Credentials.bearer(tokens.get("shop-admin")));
+
+        var v = viewer.whoAmI(io.commandcenter.proto.v1.WhoAmIRequest.getDefaultInstance());
+        var s = shopAdmin.whoAmI(io.commandcenter.proto.v1.WhoAmIRequest.getDefaultInstance());
+
+        assertThat(v.getName()).isEqualTo("v");
+        assertThat(v.getRole()).isEqualTo(KeyRole.KEY_ROLE_VIEWER);
+        assertThat(v.getPermissionsList()).containsExactly("READ");
+        assertThat(v.getKeyProjectId()).as("a key of every project").isEmpty();
+        assertThat(v.getProjectId()).isEqualTo("default");
+        assertThat(v.getActor()).isEqualTo("ana (key v)");
+        assertThat(v.getCredentialId()).matches("[0-9a-f]{16}");
+        assertThat(s.getRole()).isEqualTo(KeyRole.KEY_ROLE_ADMIN);
+        assertThat(s.getPermissionsList()).containsExactly("READ", "INGEST", "DECIDE", "ADMINISTER", "RUN_AGENT");
+        assertThat(s.getKeyProjectId()).isEqualTo("shop");
+        assertThat(s.getProjectId()).as("scoped to its key's project").isEqualTo("shop");
+        assertThat(s.getActor()).isEqualTo("s");
+    }
+
+    @Test
     void aProjectKey_isRefusedEveryOtherProject() throws Exception {
         String shop = tokens.get("shop-admin");
 

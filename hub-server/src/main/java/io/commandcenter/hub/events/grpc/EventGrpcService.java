@@ -45,7 +45,7 @@ public final class EventGrpcService extends EventServiceGrpc.EventServiceImplBas
         Subscription subscription;
         GrpcSink sink = new GrpcSink(call);
         try {
-            SubjectPattern pattern = SubjectPattern.parse(request.getPattern());
+            SubjectPattern pattern = SubjectPattern.parseAny(request.getPattern());
             subscription = bus.subscribe(caller.project(), pattern, bufferSize, sink);
         } catch (CommandCenterException e) {
             observer.onError(GrpcErrors.toStatus(e));

@@ -61,7 +61,7 @@ public class EventsResource {
     public void stream(@QueryParam("pattern") String pattern, @Context SseEventSink sink, @Context Sse sse) {
         EventStreams events = streams.get();
         Caller who = caller.get();
-        SubjectPattern parsed = SubjectPattern.parse(pattern);
+        SubjectPattern parsed = SubjectPattern.parseAny(pattern);
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "cc-sse-" + who.project());
             thread.setDaemon(true);

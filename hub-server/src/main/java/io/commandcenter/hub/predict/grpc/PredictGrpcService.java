@@ -30,6 +30,11 @@ import io.commandcenter.proto.v1.BacktestRows;
 import io.commandcenter.proto.v1.BacktestStart;
 import io.commandcenter.proto.v1.BacktestSummary;
 import io.commandcenter.proto.v1.GetPredictionRequest;
+import io.commandcenter.proto.v1.GetModelRunRequest;
+import io.commandcenter.proto.v1.GetModelRunResponse;
+import io.commandcenter.proto.v1.ListModelRunsRequest;
+import io.commandcenter.proto.v1.ListModelRunsResponse;
+import io.commandcenter.hub.predict.ModelRun;
 import io.commandcenter.proto.v1.GetPredictionResponse;
 import io.commandcenter.proto.v1.HealthSample;
 import io.commandcenter.proto.v1.ListPredictionsRequest;
@@ -272,6 +277,55 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
     public GetPredictionResponse getPrediction(ProjectId project, GetPredictionRequest request) {
         PredictionRecord p = service.get(project, request.getPredictionId());
         return GetPredictionResponse.newBuilder().setPrediction(PredictProtos.toProto(p)).build();
+    }
+
+    @Override
+    public void listModelRuns(ListModelRunsRequest request, StreamObserver<ListModelRunsResponse> observer) {
+        try {
+            observer.onNext(listModelRuns(CallContext.caller().project(), request));
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    /** {@code ListModelRuns} for a project: shared by gRPC and {@code GET /api/model-runs}. */
+    public ListModelRunsResponse listModelRuns(ProjectId project, ListModelRunsRequest request) {
+        if (!request.getTargetId().isEmpty()) {
+            Violations v = new Violations();
+            rules.requiredId(v, "target_id", request.getTargetId(), 128);
+            v.throwIfAny("INVALID_ARGUMENT", "invalid request");
+        }
+        ModelRun.Kind kind = switch (request.getKind()) {
+            case MODEL_RUN_KIND_UNSPECIFIED -> null;
+            case MODEL_RUN_KIND_PREDICTION -> ModelRun.Kind.PREDICTION;
+            case MODEL_RUN_KIND_AGGREGATE -> ModelRun.Kind.AGGREGATE;
+            case UNRECOGNIZED -> throw CommandCenterException.invalid("UNKNOWN_ENUM", "kind", "kind is not a known"
+                    + " model run kind");
+        };
+        PredictionService.RunPage page = service.runs(project, emptyToNull(request.getTargetId()), kind,
+                TelemetryProtoMapper.instant(request.hasStartTime(), request.getStartTime(), "start_time"),
+                TelemetryProtoMapper.instant(request.hasEndTime(), request.getEndTime(), "end_time"),
+                request.getPageSize(), request.getPageToken());
+        ListModelRunsResponse.Builder response = ListModelRunsResponse.newBuilder().setNextPageToken(page.nextToken());
+        page.runs().forEach(r -> response.addRuns(PredictProtos.toProto(r)));
+        return response.build();
+    }
+
+    @Override
+    public void getModelRun(GetModelRunRequest request, StreamObserver<GetModelRunResponse> observer) {
+        try {
+            observer.onNext(getModelRun(CallContext.caller().project(), request));
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    /** {@code GetModelRun} for a project: shared by gRPC and {@code GET /api/model-runs/{id}}. */
+    public GetModelRunResponse getModelRun(ProjectId project, GetModelRunRequest request) {
+        return GetModelRunResponse.newBuilder().setRun(PredictProtos.toProto(service.run(project, request.getRunId())))
+                .build();
     }
 
     @Override

@@ -44,6 +44,26 @@ public final class PredictProtos {
     }
 
     /** The event payload: the seed's fields plus confidence, factors and the prediction's id. */
+    /** A stored model run. */
+    public static io.commandcenter.proto.v1.ModelRun toProto(io.commandcenter.hub.predict.ModelRun r) {
+        return io.commandcenter.proto.v1.ModelRun.newBuilder().setRunId(r.runId()).setModelId(r.modelId())
+                .setTarget(io.commandcenter.proto.v1.EntityRef.newBuilder().setKind(r.targetKind()).setId(r.targetId()))
+                .setKind(switch (r.kind()) {
+                    case PREDICTION -> io.commandcenter.proto.v1.ModelRunKind.MODEL_RUN_KIND_PREDICTION;
+                    case AGGREGATE -> io.commandcenter.proto.v1.ModelRunKind.MODEL_RUN_KIND_AGGREGATE;
+                })
+                .setRuns(r.runs()).setInputJson(r.inputJson()).setOutputJson(r.outputJson())
+                .setConfidence(r.confidence() == null ? 0 : r.confidence())
+                .setExecuteTime(TelemetryProtoMapper.timestamp(r.executedAt())).build();
+    }
+
+    /** The payload of {@code entity.risk.<kind>}. */
+    public static io.commandcenter.proto.v1.EntityRisk risk(io.commandcenter.hub.predict.RiskReading r) {
+        return io.commandcenter.proto.v1.EntityRisk.newBuilder().setEntity(r.entity().kind()).setId(r.entity().id())
+                .setRisk(r.risk()).setThreshold(r.threshold()).setModel(r.model()).setModelVersion(r.modelVersion())
+                .setType(r.type()).setObservedTime(TelemetryProtoMapper.timestamp(r.observedAt())).build();
+    }
+
     public static PredictionCreated event(PredictionRecord p) {
         return PredictionCreated.newBuilder()
                 .setType(p.type())

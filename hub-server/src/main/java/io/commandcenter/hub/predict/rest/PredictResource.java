@@ -9,8 +9,11 @@ import io.commandcenter.hub.transport.rest.QueryArguments;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import io.commandcenter.proto.v1.DeclareIncidentRequest;
 import io.commandcenter.proto.v1.ExportFeedbackRequest;
+import io.commandcenter.proto.v1.GetModelRunRequest;
 import io.commandcenter.proto.v1.GetPredictionRequest;
 import io.commandcenter.proto.v1.LabelPredictionRequest;
+import io.commandcenter.proto.v1.ListModelRunsRequest;
+import io.commandcenter.proto.v1.ModelRunKind;
 import io.commandcenter.proto.v1.ListPredictionsRequest;
 import io.commandcenter.proto.v1.PredictRequest;
 import jakarta.enterprise.context.RequestScoped;
@@ -27,6 +30,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Consumer;
+
+import com.google.protobuf.Timestamp;
 
 import static io.commandcenter.common.proto.ProtoJson.print;
 
@@ -38,6 +44,9 @@ import static io.commandcenter.common.proto.ProtoJson.print;
  *       {@code {"entity":{"kind":"service","id":"checkout"}}}; answers a {@code PredictResponse};</li>
  *   <li>{@code GET /api/predictions?targetId=&model=&since=&until=&limit=&pageToken=} — newest first;</li>
  *   <li>{@code GET /api/predictions/{id}};</li>
+ *   <li>{@code GET /api/model-runs?targetId=&kind=&since=&until=&limit=&pageToken=} — newest first
+ *       ({@code kind}: {@code PREDICTION} or {@code AGGREGATE});</li>
+ *   <li>{@code GET /api/model-runs/{id}}.</li>
  *   <li>{@code POST /api/predictions/{id}/label} — {@code {"label":"false_alarm","reason":"…"}};</li>
  *   <li>{@code POST /api/incidents} — a {@code DeclareIncidentRequest};</li>
  *   <li>{@code GET /api/feedback?model=&limit=} — the feedback dataset, a JSON array of rows.</li>
@@ -79,14 +88,7 @@ public class PredictResource {
         if (pageToken != null) {
             request.setPageToken(pageToken);
         }
-        Instant start = TimeArgument.parse(since, Clock.systemUTC(), "since");
-        Instant end = TimeArgument.parse(until, Clock.systemUTC(), "until");
-        if (start != null) {
-            request.setStartTime(TelemetryProtoMapper.timestamp(start));
-        }
-        if (end != null) {
-            request.setEndTime(TelemetryProtoMapper.timestamp(end));
-        }
+        span(since, until, request::setStartTime, request::setEndTime);
         return print(api.get().listPredictions(caller.get().project(), request.build()));
     }
 
@@ -97,6 +99,49 @@ public class PredictResource {
     public String get(@PathParam("id") String id) {
         return print(api.get().getPrediction(caller.get().project(),
                 GetPredictionRequest.newBuilder().setPredictionId(id).build()).getPrediction());
+    }
+
+    @Mirrors("commandcenter.v1.PredictService/ListModelRuns")
+    @GET
+    @Path("model-runs")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String listRuns(@QueryParam("targetId") String targetId, @QueryParam("kind") String kind,
+                           @QueryParam("since") String since, @QueryParam("until") String until,
+                           @QueryParam("limit") String limit, @QueryParam("pageToken") String pageToken) {
+        ListModelRunsRequest.Builder request = ListModelRunsRequest.newBuilder().setPageSize(QueryArguments.integer(limit, "limit"));
+        if (targetId != null) {
+            request.setTargetId(targetId);
+        }
+        if (kind != null) {
+            request.setKindValue(io.commandcenter.hub.transport.rest.EnumParams.value(
+                    ModelRunKind.getDescriptor(), "MODEL_RUN_KIND_", kind, "kind"));
+        }
+        if (pageToken != null) {
+            request.setPageToken(pageToken);
+        }
+        span(since, until, request::setStartTime, request::setEndTime);
+        return print(api.get().listModelRuns(caller.get().project(), request.build()));
+    }
+
+    @Mirrors("commandcenter.v1.PredictService/GetModelRun")
+    @GET
+    @Path("model-runs/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String getRun(@PathParam("id") String id) {
+        return print(api.get().getModelRun(caller.get().project(),
+                GetModelRunRequest.newBuilder().setRunId(id).build()).getRun());
+    }
+
+    /** {@code since} and {@code until} (ISO-8601 or a span back from now) into a request's start and end. */
+    private static void span(String since, String until, Consumer<Timestamp> start, Consumer<Timestamp> end) {
+        Instant from = TimeArgument.parse(since, Clock.systemUTC(), "since");
+        Instant to = TimeArgument.parse(until, Clock.systemUTC(), "until");
+        if (from != null) {
+            start.accept(TelemetryProtoMapper.timestamp(from));
+        }
+        if (to != null) {
+            end.accept(TelemetryProtoMapper.timestamp(to));
+        }
     }
 
     @Mirrors("commandcenter.v1.PredictService/LabelPrediction")

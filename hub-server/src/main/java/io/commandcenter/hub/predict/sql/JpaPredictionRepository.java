@@ -97,6 +97,54 @@ public final class JpaPredictionRepository implements PredictionRepository {
                 .map(JpaPredictionRepository::record));
     }
 
+    @Override
+    public List<ModelRun> listRuns(ProjectId project, RunQuery q) {
+        StringBuilder jpql = new StringBuilder("SELECT r FROM ModelRunEntity r WHERE r.projectId = :project");
+        Map<String, Object> parameters = new java.util.LinkedHashMap<>();
+        parameters.put("project", project.value());
+        if (q.targetId() != null) {
+            jpql.append(" AND r.targetId = :target");
+            parameters.put("target", q.targetId());
+        }
+        if (q.kind() != null) {
+            jpql.append(" AND r.runKind = :kind");
+            parameters.put("kind", q.kind().name());
+        }
+        if (q.start() != null) {
+            jpql.append(" AND r.executedAt >= :start");
+            parameters.put("start", Jpa.ts(q.start()));
+        }
+        if (q.end() != null) {
+            jpql.append(" AND r.executedAt < :end");
+            parameters.put("end", Jpa.ts(q.end()));
+        }
+        if (q.afterTime() != null) {
+            jpql.append(" AND (r.executedAt < :afterTime OR (r.executedAt = :afterTime AND r.runId < :afterId))");
+            parameters.put("afterTime", Jpa.ts(q.afterTime()));
+            parameters.put("afterId", q.afterId());
+        }
+        jpql.append(" ORDER BY r.executedAt DESC, r.runId DESC");
+        return jpa.read(em -> {
+            TypedQuery<ModelRunEntity> query = em.createQuery(jpql.toString(), ModelRunEntity.class)
+                    .setMaxResults(q.limit() + 1);
+            parameters.forEach(query::setParameter);
+            return query.getResultList().stream().map(JpaPredictionRepository::run).toList();
+        });
+    }
+
+    @Override
+    public Optional<ModelRun> getRun(ProjectId project, String runId) {
+        return jpa.read(em -> Optional.ofNullable(em.find(ModelRunEntity.class, runId))
+                .filter(e -> e.getProjectId().equals(project.value()))
+                .map(JpaPredictionRepository::run));
+    }
+
+    private static ModelRun run(ModelRunEntity e) {
+        return new ModelRun(e.getRunId(), ProjectId.of(e.getProjectId()), e.getModelId(), e.getTargetKind(),
+                e.getTargetId(), ModelRun.Kind.valueOf(e.getRunKind()), e.getRuns(), e.getInputJson(), e.getOutputJson(),
+                e.getConfidence(), Jpa.instant(e.getExecutedAt()));
+    }
+
     private static ModelRunEntity entity(ModelRun r) {
         return new ModelRunEntity(r.runId(), r.project().value(), r.modelId(), r.targetKind(), r.targetId(),
                 r.kind().name(), r.runs(), r.inputJson(), r.outputJson(), r.confidence(), Jpa.ts(r.executedAt()));

@@ -1,11 +1,9 @@
 package io.commandcenter.hub.remediate.rest;
 
-import com.google.protobuf.Descriptors.EnumDescriptor;
-import com.google.protobuf.Descriptors.EnumValueDescriptor;
-import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
+import io.commandcenter.hub.transport.rest.EnumParams;
 import io.commandcenter.hub.transport.rest.Mirrors;
 import io.commandcenter.hub.transport.rest.QueryArguments;
 import io.commandcenter.hub.transport.rest.RequestCaller;
@@ -137,7 +135,7 @@ public class RemediateResource {
             request.setWorkflow(workflow);
         }
         if (state != null) {
-            request.setStateValue(enumValue(RunState.getDescriptor(), "RUN_STATE_", state, "state"));
+            request.setStateValue(EnumParams.value(RunState.getDescriptor(), "RUN_STATE_", state, "state"));
         }
         if (targetId != null) {
             request.setTargetId(targetId);
@@ -169,7 +167,7 @@ public class RemediateResource {
         ListApprovalsRequest.Builder request = ListApprovalsRequest.newBuilder()
                 .setPageSize(QueryArguments.integer(limit, "limit"));
         if (state != null) {
-            request.setStateValue(enumValue(ApprovalState.getDescriptor(), "APPROVAL_STATE_", state, "state"));
+            request.setStateValue(EnumParams.value(ApprovalState.getDescriptor(), "APPROVAL_STATE_", state, "state"));
         }
         return print(api().listApprovals(who(), request.build()));
     }
@@ -226,17 +224,5 @@ public class RemediateResource {
             request.setPageToken(pageToken);
         }
         return print(api().listPredictionActions(who(), request.build()));
-    }
-
-    /** An enum query parameter by short or full name; anything else is INVALID_ARGUMENT on {@code field}. */
-    static int enumValue(EnumDescriptor type, String prefix, String value, String field) {
-        String name = value.trim().toUpperCase(Locale.ROOT);
-        EnumValueDescriptor found = type.findValueByName(name.startsWith(prefix) ? name : prefix + name);
-        if (found == null || found.getNumber() == 0) {
-            throw CommandCenterException.invalid("INVALID_ENUM", field, field + " '" + value + "' is not one of "
-                    + type.getValues().stream().filter(v -> v.getNumber() != 0)
-                    .map(v -> v.getName().substring(prefix.length())).toList());
-        }
-        return found.getNumber();
     }
 }

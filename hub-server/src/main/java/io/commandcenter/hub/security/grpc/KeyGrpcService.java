@@ -8,6 +8,8 @@ import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.security.ApiKey;
 import io.commandcenter.hub.security.Keys;
+import io.commandcenter.hub.security.Permission;
+import io.commandcenter.hub.security.Principal;
 import io.commandcenter.hub.security.Role;
 import io.commandcenter.hub.transport.grpc.CallContext;
 import io.commandcenter.proto.v1.CreateKeyRequest;
@@ -18,6 +20,8 @@ import io.commandcenter.proto.v1.ListKeysRequest;
 import io.commandcenter.proto.v1.ListKeysResponse;
 import io.commandcenter.proto.v1.RevokeKeyRequest;
 import io.commandcenter.proto.v1.RevokeKeyResponse;
+import io.commandcenter.proto.v1.WhoAmIRequest;
+import io.commandcenter.proto.v1.WhoAmIResponse;
 import io.grpc.stub.StreamObserver;
 
 import java.time.Duration;
@@ -98,15 +102,38 @@ public final class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
         });
     }
 
+    @Override
+    public void whoAmI(WhoAmIRequest request, StreamObserver<WhoAmIResponse> observer) {
+        Unary.answer(observer, () -> whoAmI(CallContext.caller()));
+    }
+
+    /** Who {@code caller} is, as {@code WhoAmI} answers it (the REST mirror calls this too). */
+    public static WhoAmIResponse whoAmI(Caller caller) {
+        Principal who = caller.who();
+        WhoAmIResponse.Builder b = WhoAmIResponse.newBuilder().setName(who.name()).setRole(role(who.role()))
+                .setKeyProjectId(who.projectScope().map(ProjectId::value).orElse(""))
+                .setProjectId(caller.project().value()).setActor(caller.actor()).setCredentialId(who.keyId());
+        for (Permission p : who.role().permissions()) {
+            if (p != Permission.PUBLIC) {
+                b.addPermissions(p.name());
+            }
+        }
+        return b.build();
+    }
+
+    private static KeyRole role(Role role) {
+        return switch (role) {
+            case VIEWER -> KeyRole.KEY_ROLE_VIEWER;
+            case OPERATOR -> KeyRole.KEY_ROLE_OPERATOR;
+            case ADMIN -> KeyRole.KEY_ROLE_ADMIN;
+            case AGENT -> KeyRole.KEY_ROLE_AGENT;
+        };
+    }
+
     static io.commandcenter.proto.v1.ApiKey toProto(ApiKey k) {
         io.commandcenter.proto.v1.ApiKey.Builder b = io.commandcenter.proto.v1.ApiKey.newBuilder()
                 .setKeyId(k.keyId()).setName(k.name()).setProjectId(k.project() == null ? "" : k.project().value())
-                .setRole(switch (k.role()) {
-                    case VIEWER -> KeyRole.KEY_ROLE_VIEWER;
-                    case OPERATOR -> KeyRole.KEY_ROLE_OPERATOR;
-                    case ADMIN -> KeyRole.KEY_ROLE_ADMIN;
-                    case AGENT -> KeyRole.KEY_ROLE_AGENT;
-                })
+                .setRole(role(k.role()))
                 .setCreateTime(ts(k.createdAt())).setCreatedBy(k.createdBy());
         if (k.expiresAt() != null) {
             b.setExpireTime(ts(k.expiresAt()));

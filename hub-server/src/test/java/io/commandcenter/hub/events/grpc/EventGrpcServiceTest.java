@@ -180,6 +180,28 @@ class EventGrpcServiceTest {
     }
 
     @Test
+    void subscribe_toSeveralPatterns_getsWhatAnyOfThemMatches_only() throws Exception {
+        Subscriber subscriber = subscribe("alpha", "hub.health.db,hub.health.api");
+
+        ingest("alpha", 1, "web");
+        ingest("alpha", 1, "api");
+        ingest("alpha", 1, "db");
+
+        List<String> subjects = List.of(subscriber.next().getEvent().getSubject(), subscriber.next().getEvent().getSubject());
+        assertThat(subjects).containsExactly("hub.health.api", "hub.health.db");
+    }
+
+    @Test
+    void subscribe_withAnEmptyAlternative_isInvalidArgument_namingThePattern() {
+        var stream = grpc.events("alpha").subscribe(SubscribeRequest.newBuilder().setPattern("approval,,task").build());
+
+        assertThatThrownBy(stream::next).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).contains("empty alternative");
+        });
+    }
+
+    @Test
     void subscribe_withABadPattern_isInvalidArgument() {
         var stream = grpc.events("alpha").subscribe(SubscribeRequest.newBuilder().setPattern("hub..health").build());
 

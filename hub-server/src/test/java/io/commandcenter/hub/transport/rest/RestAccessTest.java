@@ -4,7 +4,9 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.events.rest.EventsResource;
 import io.commandcenter.hub.predict.rest.PredictResource;
+import io.commandcenter.hub.audit.rest.AuditResource;
 import io.commandcenter.hub.remediate.rest.RemediateResource;
+import io.commandcenter.hub.security.rest.WhoAmIResource;
 import io.commandcenter.hub.security.Permission;
 import io.commandcenter.hub.telemetry.rest.SamplesResource;
 import io.commandcenter.hub.transport.AccessTable;
@@ -24,7 +26,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** Every REST endpoint names the RPC it mirrors, so the one access table covers it. */
 class RestAccessTest {
     static final List<Class<?>> RESOURCES = List.of(EventsResource.class, SamplesResource.class,
-            PredictResource.class, RemediateResource.class);
+            PredictResource.class, RemediateResource.class, AuditResource.class, WhoAmIResource.class);
 
     static List<Method> endpoints() {
         List<Method> out = new ArrayList<>();
