@@ -11,12 +11,14 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -42,6 +44,7 @@ class ThreeHubsIT {
     static final List<HubProcess> hubs = new ArrayList<>();
 
     @BeforeAll
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // three Liberty starts; the await below bounds them at 240 s
     static void startThreeHubs() throws Exception {
         HubProcess.deleteTree(WORK);
         Path wlp = HubProcess.unpack(HubProcess.HUB_JAR, WORK.resolve("install"));

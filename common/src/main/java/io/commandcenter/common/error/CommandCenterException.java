@@ -66,6 +66,11 @@ public final class CommandCenterException extends RuntimeException {
         return new CommandCenterException(ErrorKind.EXHAUSTED, reason, message);
     }
 
+    /** A request larger than the hub takes; the message names the limit, never the content. */
+    public static CommandCenterException tooLarge(String reason, String message) {
+        return new CommandCenterException(ErrorKind.TOO_LARGE, reason, message);
+    }
+
     /** The caller did not prove who it is; the message says what to send, never what was sent. */
     public static CommandCenterException unauthenticated(String reason, String message) {
         return new CommandCenterException(ErrorKind.UNAUTHENTICATED, reason, message);

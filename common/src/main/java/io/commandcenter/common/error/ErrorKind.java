@@ -16,8 +16,10 @@ public enum ErrorKind {
     PRECONDITION,
     /** A concurrent change won, or the caller's session was superseded; retrying may succeed. */
     CONTENTION,
-    /** A limit was reached (streams, subscribers, queue length, sizes). */
+    /** A limit was reached (streams, subscribers, queue length, a caller's rate). */
     EXHAUSTED,
+    /** A request is larger than the hub takes (an HTTP body past {@code cc.http.max-body-bytes}). */
+    TOO_LARGE,
     /** A dependency (database, shared state) failed or the service is stopping; retrying later may succeed. */
     UNAVAILABLE,
     /** The caller did not prove who it is: no credentials, or credentials that are unknown, expired or revoked. */

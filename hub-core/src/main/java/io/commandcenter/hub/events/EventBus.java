@@ -2,6 +2,7 @@ package io.commandcenter.hub.events;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.project.ProjectShares;
 
 import java.time.Clock;
 import java.util.List;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,11 +21,10 @@ public final class EventBus implements AutoCloseable {
     private final String hubId;
     private final Clock clock;
     private final Executor deliveryExecutor;
-    private final int maxSubscribers;
+    private final ProjectShares shares;
 
     private final Map<ProjectId, List<Subscription>> byProject = new ConcurrentHashMap<>();
     private final List<Subscription> everyProject = new CopyOnWriteArrayList<>();
-    private final AtomicInteger subscriberCount = new AtomicInteger();
     private final AtomicLong sequence;
     private final AtomicLong subscriptionSequence = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
@@ -38,10 +37,19 @@ public final class EventBus implements AutoCloseable {
      * @param maxSubscribers   subscriptions beyond this are refused with EXHAUSTED
      */
     public EventBus(String hubId, Clock clock, Executor deliveryExecutor, int maxSubscribers) {
+        this(hubId, clock, deliveryExecutor, maxSubscribers, maxSubscribers);
+    }
+
+    /**
+     * @param maxSubscribers   subscriptions beyond this are refused with EXHAUSTED ({@code TOO_MANY_SUBSCRIBERS})
+     * @param perProject       subscriptions one project may hold; beyond, EXHAUSTED
+     *                         ({@code TOO_MANY_SUBSCRIBERS_IN_PROJECT})
+     */
+    public EventBus(String hubId, Clock clock, Executor deliveryExecutor, int maxSubscribers, int perProject) {
         this.hubId = hubId;
         this.clock = clock;
         this.deliveryExecutor = deliveryExecutor;
-        this.maxSubscribers = maxSubscribers;
+        this.shares = new ProjectShares("event subscriptions", "TOO_MANY_SUBSCRIBERS", maxSubscribers, perProject);
         // Ids sort in publication order, also across restarts of the hub (micros at start + n).
         this.sequence = new AtomicLong(clock.millis() * 1000);
     }
@@ -76,7 +84,8 @@ public final class EventBus implements AutoCloseable {
     /**
      * Subscribes to the project's events matching the pattern, from now on.
      *
-     * @throws CommandCenterException EXHAUSTED ({@code TOO_MANY_SUBSCRIBERS}) past the limit, UNAVAILABLE
+     * @throws CommandCenterException EXHAUSTED ({@code TOO_MANY_SUBSCRIBERS}) past the limit,
+     *         ({@code TOO_MANY_SUBSCRIBERS_IN_PROJECT}) past the project's share, UNAVAILABLE
      *         ({@code SHUTTING_DOWN}) once the bus is closed
      */
     public Subscription subscribe(ProjectId project, SubjectPattern pattern, int bufferSize, EventSink sink) {
@@ -92,18 +101,14 @@ public final class EventBus implements AutoCloseable {
         if (closed) {
             throw CommandCenterException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null);
         }
-        if (subscriberCount.incrementAndGet() > maxSubscribers) {
-            subscriberCount.decrementAndGet();
-            throw CommandCenterException.exhausted("TOO_MANY_SUBSCRIBERS",
-                    "the hub already serves " + maxSubscribers + " event subscribers");
-        }
+        Runnable release = shares.acquire(project);
         String id = "sub-" + subscriptionSequence.incrementAndGet();
         List<Subscription> list = byProject.computeIfAbsent(project, p -> new CopyOnWriteArrayList<>());
         Subscription[] holder = new Subscription[1];
         Subscription subscription = new Subscription(id, project, pattern, bufferSize, sink, executor, clock,
                 () -> {
                     if (list.remove(holder[0])) {
-                        subscriberCount.decrementAndGet();
+                        release.run();
                     }
                 });
         holder[0] = subscription;
@@ -130,7 +135,12 @@ public final class EventBus implements AutoCloseable {
 
     /** Subscriptions currently registered, all projects. */
     public int subscriberCount() {
-        return subscriberCount.get();
+        return shares.used();
+    }
+
+    /** Subscriptions {@code project} holds. */
+    public int subscriberCount(ProjectId project) {
+        return shares.held(project);
     }
 
     /** Events published since start. */

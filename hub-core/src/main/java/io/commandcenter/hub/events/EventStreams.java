@@ -2,6 +2,7 @@ package io.commandcenter.hub.events;
 
 import io.commandcenter.hub.project.ProjectId;
 
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /**
@@ -11,10 +12,26 @@ import java.util.concurrent.Executor;
 public final class EventStreams {
     private final EventBus bus;
     private final int bufferSize;
+    private final Duration heartbeat;
 
+    /** Streams with a heartbeat every second. */
     public EventStreams(EventBus bus, int bufferSize) {
+        this(bus, bufferSize, Duration.ofSeconds(1));
+    }
+
+    /**
+     * @param heartbeat how often a stream whose transport needs one (SSE) is sent a heartbeat, so a
+     *                  client that went away is noticed, and its subscription released, this soon
+     */
+    public EventStreams(EventBus bus, int bufferSize, Duration heartbeat) {
         this.bus = bus;
         this.bufferSize = bufferSize;
+        this.heartbeat = heartbeat;
+    }
+
+    /** How often a stream is sent a heartbeat. */
+    public Duration heartbeat() {
+        return heartbeat;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.common.error.ShownError;
 import io.commandcenter.hub.audit.AuditAction;
 import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.audit.AuditTrail;
@@ -44,8 +45,9 @@ final class KillSwitch {
         store.put(setting);
         seen.put(scope, paused);
         LOG.log(System.Logger.Level.WARNING, "automatic actions {0} {1} by {2}{3}", paused ? "PAUSED" : "resumed",
-                AutonomySetting.GLOBAL.equals(scope) ? "everywhere" : "in project " + scope, by,
-                setting.reason().isEmpty() ? "" : ": " + setting.reason());
+                AutonomySetting.GLOBAL.equals(scope) ? "everywhere" : "in project " + scope, ShownError.text(by, 200),
+                // the caller's words, escaped: a reason with a line break must not forge a log line
+                setting.reason().isEmpty() ? "" : ": " + ShownError.text(setting.reason(), ShownError.MAX_TEXT_BYTES));
         audit.record(AuditAction.AUTONOMY_CHANGED, scope, by, "autonomy:" + scope,
                 AuditRecord.detail("paused", paused, "reason", setting.reason()));
         if (paused) {

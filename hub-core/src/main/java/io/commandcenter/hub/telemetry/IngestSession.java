@@ -179,6 +179,22 @@ public final class IngestSession implements IngestOrigin {
         listener.failed(error);
     }
 
+    /**
+     * Ends the stream with {@code error} when it waits for its client: open, not half-closed, every
+     * record it sent settled (a stream whose records are still being written is not idle, whatever
+     * the time). The listener hears {@link Listener#failed}.
+     *
+     * @return whether the stream was ended
+     */
+    public synchronized boolean expireIfWaiting(CommandCenterException error) {
+        if (state != State.OPEN || halfClosed || !outstanding.isEmpty()) {
+            return false;
+        }
+        state = State.FAILED;
+        listener.failed(error);
+        return true;
+    }
+
     /** Counters so far. */
     public synchronized IngestSummary summary() {
         return new IngestSummary(settledThrough(), received, accepted, duplicates, rejected, reported);

@@ -50,12 +50,16 @@ public final class PageToken {
         if (!parts[1].equals(Integer.toHexString(fingerprint))) {
             throw invalid(field, "page token was issued for other filters; keep the filters of the first page");
         }
+        Instant time;
         try {
-            return Optional.of(new Position(Instant.ofEpochSecond(Long.parseLong(parts[2]), Long.parseLong(parts[3])),
-                    parts[4]));
+            time = Instant.ofEpochSecond(Long.parseLong(parts[2]), Long.parseLong(parts[3]));
         } catch (RuntimeException e) {
             throw invalid(field, "page token is malformed");
         }
+        if (time.isBefore(TimeArgument.EARLIEST) || time.isAfter(TimeArgument.LATEST)) {
+            throw invalid(field, "page token is malformed");
+        }
+        return Optional.of(new Position(time, parts[4]));
     }
 
     /** The token that continues {@code query} after {@code last}. */

@@ -153,7 +153,8 @@ public final class Hub implements AutoCloseable {
         try {
             audit = Audit.start(database, settings, clock);
             delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
-            EventBus bus = new EventBus(settings.hubId(), clock, delivery, settings.maxSubscribers());
+            EventBus bus = new EventBus(settings.hubId(), clock, delivery, settings.maxSubscribers(),
+                    Math.min(settings.limits().subscribersPerProject(), settings.maxSubscribers()));
             SqlTelemetryStore store = new SqlTelemetryStore(database, clock);
             store.ensureProject(settings.defaultProject().value());
             pipeline = new IngestPipeline(store, bus, TelemetryProtoMapper::payload, clock,
@@ -203,21 +204,23 @@ public final class Hub implements AutoCloseable {
                     settings.grpc().maxInboundMessageBytes(), settings.grpc().flowControlWindowBytes(),
                     TlsSettings.grpcCredentials(settings.grpc().tls()), new CallerInterceptor(resolver, new SecureRandom()),
                     List.of(new TelemetryGrpcService(pipeline, listing, rules, settings.ingestWindow(),
-                                    settings.ingestMaxStreams()),
+                                    settings.ingestMaxStreams(), Math.min(settings.limits().ingestStreamsPerProject(),
+                                    settings.ingestMaxStreams()), settings.limits().ingestIdleTimeout()),
                             new EventGrpcService(bus, settings.eventBufferSize()),
                             predictApi,
                             new ModelRegistryGrpcService(registry),
                             mesh.grpcService(),
                             remediateApi,
                             new KeyGrpcService(access.keys()),
-                            auditApi));
+                            auditApi), clock);
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC on {2}:{3,number,#}{4}, database {5}, default"
                             + " project {6}", settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     settings.grpc().host(), grpc.port(), Access.isLoopback(settings.grpc().host())
                             ? " (loopback only: set cc.grpc.host to listen beyond this machine)" : "",
                     database.vendor(), settings.defaultProject());
             RestEndpoints endpoints = new RestEndpoints(resolver, rules, listing,
-                    new EventStreams(bus, settings.eventBufferSize()), predictApi, remediateApi, auditApi);
+                    new EventStreams(bus, settings.eventBufferSize(), settings.limits().sseHeartbeat()), predictApi, remediateApi, auditApi,
+                    settings.http());
             return new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
                     endpoints, demo, grpc, audit, feedback);
         } catch (RuntimeException | java.sql.SQLException e) {

@@ -21,6 +21,8 @@ import java.util.Optional;
  *
  * @param hubId                  this hub's id, stamped on events ({@code cc.hub.id})
  * @param grpc                   the gRPC server ({@code cc.grpc.*})
+ * @param http                   what the hub enforces on HTTP ({@code cc.http.*})
+ * @param limits                 projects' shares of the long-lived calls, idle timeouts
  * @param security               who may call ({@code cc.auth.*})
  * @param database               the database ({@code cc.db.url}, {@code cc.db.user}, {@code cc.db.password})
  * @param defaultProject         project of calls that name none ({@code cc.project})
@@ -40,7 +42,8 @@ import java.util.Optional;
  *                               {@code cc.notifier.*})
  * @param demo                   the live demo ({@code cc.demo}, {@code cc.demo.*})
  */
-public record HubSettings(String hubId, GrpcSettings grpc, SecuritySettings security, DatabaseSettings database,
+public record HubSettings(String hubId, GrpcSettings grpc, HttpSettings http, StreamLimits limits,
+                          SecuritySettings security, DatabaseSettings database,
                           ProjectId defaultProject, int ingestBatchSize, int ingestWindow,
                           int ingestMaxStreams, Duration maxFutureSkew, int eventBufferSize, int maxSubscribers,
                           Path modelsDir, PredictiveEngine.Settings predict, SchedulerSettings scheduler,
@@ -50,6 +53,8 @@ public record HubSettings(String hubId, GrpcSettings grpc, SecuritySettings secu
     public HubSettings {
         Objects.requireNonNull(hubId, "hubId");
         Objects.requireNonNull(grpc, "grpc");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(defaultProject, "defaultProject");
@@ -76,7 +81,8 @@ public record HubSettings(String hubId, GrpcSettings grpc, SecuritySettings secu
      * (one process; the server's configuration embeds a Hazelcast member instead) and no demo.
      */
     public static HubSettings defaults(Path dataDir, int grpcPort) {
-        return new HubSettings("hub-local", GrpcSettings.loopback(grpcPort), SecuritySettings.defaults(dataDir),
+        return new HubSettings("hub-local", GrpcSettings.loopback(grpcPort), HttpSettings.defaults(), StreamLimits.defaults(),
+                SecuritySettings.defaults(dataDir),
                 DatabaseSettings.embedded(dataDir),
                 ProjectId.of("default"), 1000, 2048, 64, Duration.ofMinutes(5), 4096, 256, dataDir.resolve("models"),
                 PredictiveEngine.Settings.defaults(), SchedulerSettings.defaults("hub-local"), Optional.empty(),
@@ -85,57 +91,71 @@ public record HubSettings(String hubId, GrpcSettings grpc, SecuritySettings secu
 
     /** Another hub id; give the scheduler the same one ({@link #withScheduler}). */
     public HubSettings withHubId(String value) {
-        return new HubSettings(value, grpc, security, database,
+        return new HubSettings(value, grpc, http, limits, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, demo);
     }
 
     public HubSettings withDatabase(DatabaseSettings value) {
-        return new HubSettings(hubId, grpc, security, value,
+        return new HubSettings(hubId, grpc, http, limits, security, value,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, demo);
     }
 
     public HubSettings withPredict(PredictiveEngine.Settings value) {
-        return new HubSettings(hubId, grpc, security, database,
+        return new HubSettings(hubId, grpc, http, limits, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, value, scheduler, hazelcast, remediate, agents, demo);
     }
 
     public HubSettings withScheduler(SchedulerSettings value, Optional<HazelcastSettings> cluster) {
-        return new HubSettings(hubId, grpc, security, database,
+        return new HubSettings(hubId, grpc, http, limits, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, predict, value, cluster, remediate, agents, demo);
     }
 
     public HubSettings withRemediate(RemediationEngine.Settings value) {
-        return new HubSettings(hubId, grpc, security, database,
+        return new HubSettings(hubId, grpc, http, limits, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, predict, scheduler, hazelcast, value, agents, demo);
     }
 
     public HubSettings withAgents(AgentSettings value) {
-        return new HubSettings(hubId, grpc, security, database,
+        return new HubSettings(hubId, grpc, http, limits, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, value, demo);
     }
 
     public HubSettings withDemo(DemoSettings value) {
-        return new HubSettings(hubId, grpc, security, database,
+        return new HubSettings(hubId, grpc, http, limits, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
                 maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, value);
     }
 
     /** The same with other security settings. */
     public HubSettings withSecurity(SecuritySettings value) {
-        return new HubSettings(hubId, grpc, value, database, defaultProject, ingestBatchSize, ingestWindow,
+        return new HubSettings(hubId, grpc, http, limits, value, database, defaultProject, ingestBatchSize, ingestWindow,
                 ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers, modelsDir, predict, scheduler,
                 hazelcast, remediate, agents, demo);
     }
 
     /** The same with another gRPC server setup. */
     public HubSettings withGrpc(GrpcSettings value) {
-        return new HubSettings(hubId, value, security, database, defaultProject, ingestBatchSize, ingestWindow,
+        return new HubSettings(hubId, value, http, limits, security, database, defaultProject, ingestBatchSize, ingestWindow,
+                ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers, modelsDir, predict, scheduler,
+                hazelcast, remediate, agents, demo);
+    }
+
+    /** The same with other project shares and idle timeouts. */
+    public HubSettings withLimits(StreamLimits value) {
+        return new HubSettings(hubId, grpc, http, value, security, database, defaultProject, ingestBatchSize,
+                ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers, modelsDir, predict,
+                scheduler, hazelcast, remediate, agents, demo);
+    }
+
+    /** The same with other HTTP limits. */
+    public HubSettings withHttp(HttpSettings value) {
+        return new HubSettings(hubId, grpc, value, limits, security, database, defaultProject, ingestBatchSize, ingestWindow,
                 ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers, modelsDir, predict, scheduler,
                 hazelcast, remediate, agents, demo);
     }

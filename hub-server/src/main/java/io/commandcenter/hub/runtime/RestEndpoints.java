@@ -22,9 +22,11 @@ import java.util.Objects;
  * @param predict   the predict API at the protobuf level (REST mirrors it)
  * @param remediate the remediation API at the protobuf level (REST mirrors it)
  * @param audit     the audit ledger's API at the protobuf level (REST mirrors it)
+ * @param http      the limits REST enforces (request bodies)
  */
 public record RestEndpoints(CallerResolver callers, RecordRules rules, SampleListing samples, EventStreams events,
-                            PredictGrpcService predict, RemediateGrpcService remediate, AuditGrpcService audit) {
+                            PredictGrpcService predict, RemediateGrpcService remediate, AuditGrpcService audit,
+                            HttpSettings http) {
     public RestEndpoints {
         Objects.requireNonNull(callers, "callers");
         Objects.requireNonNull(rules, "rules");
@@ -33,5 +35,6 @@ public record RestEndpoints(CallerResolver callers, RecordRules rules, SampleLis
         Objects.requireNonNull(predict, "predict");
         Objects.requireNonNull(remediate, "remediate");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(http, "http");
     }
 }

@@ -10,6 +10,7 @@ import io.commandcenter.hub.telemetry.SampleListing;
 import io.commandcenter.hub.telemetry.TelemetryStore;
 import io.commandcenter.hub.telemetry.grpc.TelemetryGrpcService;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
+import io.commandcenter.hub.transport.grpc.CallGuard;
 import io.commandcenter.hub.transport.grpc.CallerInterceptor;
 import io.commandcenter.proto.v1.EventServiceGrpc;
 import io.commandcenter.proto.v1.TelemetryServiceGrpc;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The hub's telemetry and event services on an in-process gRPC server, wired as the hub wires
- * them, over a given store, for adapter tests.
+ * them (behind the caller interceptor and the {@link CallGuard}), over a given store, for adapter tests.
  */
 public final class GrpcFixture implements AutoCloseable {
     public static final ProjectId DEFAULT_PROJECT = ProjectId.of("default");
@@ -52,14 +53,16 @@ public final class GrpcFixture implements AutoCloseable {
         RecordRules rules = new RecordRules(clock, Duration.ofMinutes(5));
         CallerInterceptor interceptor = new CallerInterceptor(CallerResolver.unauthenticated(DEFAULT_PROJECT),
                 new SplittableRandom(42));
+        CallGuard guard = new CallGuard(clock);
         String name = InProcessServerBuilder.generateName();
         try {
             server = InProcessServerBuilder.forName(name)
                     .maxInboundMessageSize(64 * 1024)
-                    .addService(ServerInterceptors.intercept(
-                            new TelemetryGrpcService(pipeline, new SampleListing(store), rules, window, maxStreams),
-                            interceptor))
-                    .addService(ServerInterceptors.intercept(new EventGrpcService(bus, eventBuffer), interceptor))
+                    .addService(ServerInterceptors.intercept(guard.guard(
+                            new TelemetryGrpcService(pipeline, new SampleListing(store), rules, window, maxStreams)
+                                    .bindService()), interceptor))
+                    .addService(ServerInterceptors.intercept(guard.guard(new EventGrpcService(bus, eventBuffer)
+                            .bindService()), interceptor))
                     .build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -69,6 +72,11 @@ public final class GrpcFixture implements AutoCloseable {
 
     public GrpcFixture(TelemetryStore store, Clock clock) {
         this(store, clock, 64, 8, 64, 16);
+    }
+
+    /** The channel, for calls the stubs cannot make (raw bytes). */
+    public ManagedChannel channel() {
+        return channel;
     }
 
     public TelemetryServiceGrpc.TelemetryServiceBlockingStub telemetry(String project) {

@@ -5,14 +5,12 @@ import io.commandcenter.hub.runtime.HubSettings;
 import io.commandcenter.hub.runtime.HubTest;
 import io.commandcenter.hub.security.Permission;
 import io.commandcenter.hub.testing.Credentials;
+import io.commandcenter.hub.testing.RawCall;
 import io.commandcenter.proto.v1.CreateKeyRequest;
 import io.commandcenter.proto.v1.KeyRole;
 import io.commandcenter.proto.v1.KeyServiceGrpc;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
@@ -21,10 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -74,25 +68,6 @@ class AccessTest {
         hub.close();
     }
 
-    /** Passes bytes as they are: an empty message for every method, whatever its type. */
-    enum Raw implements MethodDescriptor.Marshaller<byte[]> {
-        INSTANCE;
-
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
     /** The status an empty call of {@code method} ends with (or OK after the first answer of a stream). */
     static Status.Code call(String method, String token, String project) throws Exception {
         Metadata headers = new Metadata();
@@ -102,31 +77,7 @@ class AccessTest {
         if (project != null) {
             headers.put(Metadata.Key.of("x-cc-project", Metadata.ASCII_STRING_MARSHALLER), project);
         }
-        MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName(method)
-                .setRequestMarshaller(Raw.INSTANCE).setResponseMarshaller(Raw.INSTANCE).build();
-        CompletableFuture<Status.Code> ended = new CompletableFuture<>();
-        ClientCall<byte[], byte[]> call = channel.newCall(descriptor, CallOptions.DEFAULT.withDeadlineAfter(10,
-                TimeUnit.SECONDS));
-        call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onMessage(byte[] message) {
-                ended.complete(Status.Code.OK);
-            }
-
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                ended.complete(status.getCode());
-            }
-        }, headers);
-        call.request(1);
-        call.sendMessage(new byte[0]);
-        call.halfClose();
-        try {
-            return ended.get(15, TimeUnit.SECONDS);
-        } finally {
-            call.cancel("done", null);
-        }
+        return RawCall.send(channel, method, new byte[0], headers).code();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.commandcenter.scheduler.grpc;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.FieldViolation;
+import io.commandcenter.common.error.ShownError;
 import io.commandcenter.common.error.grpc.GrpcErrors;
 import io.commandcenter.proto.v1.RejectedField;
 import io.commandcenter.proto.v1.RequestRejected;
@@ -9,7 +10,8 @@ import io.grpc.StatusRuntimeException;
 
 /**
  * Agent-stream errors that do not end the stream: a {@link RequestRejected} message with the code,
- * reason and fields the same error would have as a status ({@link GrpcErrors}).
+ * reason and fields the same error would have as a status ({@link GrpcErrors}), bounded as the
+ * status would be ({@link ShownError}).
  */
 final class AgentRejections {
     private AgentRejections() {
@@ -21,11 +23,12 @@ final class AgentRejections {
             StatusRuntimeException status = GrpcErrors.toStatus(t);
             return RequestRejected.newBuilder().setCode(status.getStatus().getCode().value()).setReason("INTERNAL")
                     .setMessage(String.valueOf(status.getStatus().getDescription()))
-                    .setTaskId(taskId == null ? "" : taskId).build();
+                    .setTaskId(taskId == null ? "" : ShownError.text(taskId, ShownError.MAX_TEXT_BYTES)).build();
         }
+        ShownError shown = ShownError.of(e);
         RequestRejected.Builder r = RequestRejected.newBuilder().setCode(GrpcErrors.code(e.kind()).getNumber())
-                .setReason(e.reason()).setMessage(e.getMessage()).setTaskId(taskId == null ? "" : taskId);
-        for (FieldViolation v : e.violations()) {
+                .setReason(e.reason()).setMessage(shown.message()).setTaskId(taskId == null ? "" : ShownError.text(taskId, ShownError.MAX_TEXT_BYTES));
+        for (FieldViolation v : shown.violations()) {
             r.addFields(RejectedField.newBuilder().setField(v.field()).setReason(v.reason())
                     .setDescription(v.message()));
         }

@@ -159,6 +159,9 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
             throw CommandCenterException.invalid("PAYLOAD_TOO_LARGE", "result.output", "result.output: result.output is "
                     + r.getOutput().getSerializedSize() + " bytes serialized, at most " + max);
         }
+        if (r.hasOutput()) {
+            ScheduleProtoMapper.requireFinite(r.getOutput(), "result.output");
+        }
         Task task = c.complete(r.getTaskId(), r.getFencingToken(), ScheduleProtoMapper.outcome(r.getOutcome()),
                 r.hasOutput() ? ScheduleProtoMapper.json(r.getOutput()) : "", r.getError(), r.getRetryable());
         send(ConnectAgentResponse.newBuilder().setResultAccepted(ResultAccepted.newBuilder()

@@ -87,6 +87,9 @@ public final class ScheduleProtoMapper {
         } catch (CommandCenterException e) {
             v.addAll(e.violations());
         }
+        if (r.hasInputs()) {
+            finite(r.getInputs(), "inputs", v);
+        }
         if (!v.isEmpty()) {
             v.throwIfAnyWithSharedReason("INVALID_TASK", "invalid task");
         }
@@ -161,12 +164,48 @@ public final class ScheduleProtoMapper {
         return builder.build();
     }
 
-    /** A Struct as compact JSON. */
+    /** A Struct as compact JSON; one holding NaN or an infinity is refused first ({@link #requireFinite}). */
     public static String json(Struct struct) {
         try {
             return PRINTER.print(struct);
-        } catch (InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
             throw new CommandCenterException(ErrorKind.INVALID, "BAD_FORMAT", "cannot render as JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses a Struct that JSON cannot carry: NaN or an infinity in any number.
+     *
+     * @throws CommandCenterException INVALID {@code NOT_FINITE}, naming each such value by its path
+     *                                under {@code field} ({@code result.output.latency}, {@code inputs.hosts[2]})
+     */
+    public static void requireFinite(Struct struct, String field) {
+        Violations v = new Violations();
+        finite(struct, field, v);
+        v.throwIfAny("NOT_FINITE", field + " must hold finite numbers only");
+    }
+
+    private static void finite(Struct struct, String path, Violations v) {
+        struct.getFieldsMap().forEach((key, value) -> finite(value, path + "." + key, v));
+    }
+
+    private static void finite(com.google.protobuf.Value value, String path, Violations v) {
+        switch (value.getKindCase()) {
+            case NUMBER_VALUE -> {
+                if (!Double.isFinite(value.getNumberValue())) {
+                    v.add(path, "NOT_FINITE", path + " is " + value.getNumberValue()
+                            + "; JSON has no NaN or infinity: send a finite number, a string or null");
+                }
+            }
+            case STRUCT_VALUE -> finite(value.getStructValue(), path, v);
+            case LIST_VALUE -> {
+                List<com.google.protobuf.Value> values = value.getListValue().getValuesList();
+                for (int i = 0; i < values.size(); i++) {
+                    finite(values.get(i), path + "[" + i + "]", v);
+                }
+            }
+            default -> {
+            }
         }
     }
 

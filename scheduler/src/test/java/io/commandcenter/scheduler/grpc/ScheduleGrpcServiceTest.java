@@ -286,6 +286,49 @@ class ScheduleGrpcServiceTest {
     }
 
     @Test
+    void nanOrInfinityInInputs_isInvalidArgument_namingTheValue_andNoTaskIsQueued() throws Exception {
+        new Agent(P).register("devops-1", 1, "restart").next();
+        Struct inputs = Struct.newBuilder()
+                .putFields("latency", Value.newBuilder().setNumberValue(Double.NaN).build())
+                .putFields("hosts", Value.newBuilder().setListValue(com.google.protobuf.ListValue.newBuilder()
+                        .addValues(Value.newBuilder().setNumberValue(1))
+                        .addValues(Value.newBuilder().setNumberValue(Double.POSITIVE_INFINITY))).build())
+                .build();
+
+        StatusRuntimeException e = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+                () -> grpc.blocking(P).submitTask(restart().toBuilder().setInputs(inputs).build()));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(info(e).getReason()).isEqualTo("NOT_FINITE");
+        assertThat(badRequest(e).getFieldViolationsList()).extracting(BadRequest.FieldViolation::getField)
+                .containsExactlyInAnyOrder("inputs.latency", "inputs.hosts[1]");
+        assertThat(grpc.blocking(P).listTasks(ListTasksRequest.getDefaultInstance()).getTasksList()).isEmpty();
+    }
+
+    @Test
+    void aResultWithNanInItsOutput_isRejectedNamingTheValue_andTheAgentCanStillReportTheTask() throws Exception {
+        Agent agent = new Agent(P).register("devops-1", 1, "restart");
+        agent.next();
+        String id = grpc.blocking(P).submitTask(restart()).getTask().getTaskId();
+        var work = agent.next().getAssignment();
+        TaskResultReport.Builder result = TaskResultReport.newBuilder().setTaskId(id)
+                .setFencingToken(work.getFencingToken()).setOutcome(TaskOutcome.TASK_OUTCOME_SUCCEEDED);
+
+        agent.send(ConnectAgentRequest.newBuilder().setResult(result.clone().setOutput(Struct.newBuilder()
+                .putFields("took", Value.newBuilder().setNumberValue(Double.NaN).build()))).build());
+        var rejected = agent.next().getRejected();
+        agent.send(ConnectAgentRequest.newBuilder().setResult(result.clone().setOutput(Struct.newBuilder()
+                .putFields("took", Value.newBuilder().setNumberValue(1.5).build()))).build());
+
+        assertThat(rejected.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+        assertThat(rejected.getReason()).isEqualTo("NOT_FINITE");
+        assertThat(rejected.getFieldsList()).singleElement()
+                .satisfies(f -> assertThat(f.getField()).isEqualTo("result.output.took"));
+        assertThat(agent.next().getResultAccepted().getState())
+                .isEqualTo(ScheduledTaskState.SCHEDULED_TASK_STATE_SUCCEEDED);
+    }
+
+    @Test
     void aResultForATaskTheAgentDoesNotHold_isRejectedOnTheStream_whichGoesOn() throws Exception {
         Agent holder = new Agent(P).register("holder", 1, "restart");
         holder.next();

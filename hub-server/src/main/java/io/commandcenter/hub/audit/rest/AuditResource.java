@@ -10,6 +10,7 @@ import io.commandcenter.proto.v1.ListAuditEntriesRequest;
 import io.commandcenter.proto.v1.VerifyAuditLedgerRequest;
 import jakarta.enterprise.context.RequestScoped;
 import io.commandcenter.hub.transport.rest.Mirrors;
+import io.commandcenter.hub.transport.rest.QueryArguments;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import jakarta.ws.rs.DefaultValue;
@@ -51,10 +52,10 @@ public class AuditResource {
                        @QueryParam("actor") String actor,
                        @QueryParam("allProjects") @DefaultValue("false") boolean allProjects,
                        @QueryParam("oldestFirst") @DefaultValue("false") boolean oldestFirst,
-                       @QueryParam("limit") @DefaultValue("0") int limit, @QueryParam("pageToken") String pageToken) {
+                       @QueryParam("limit") String limit, @QueryParam("pageToken") String pageToken) {
         ListAuditEntriesRequest.Builder request = ListAuditEntriesRequest.newBuilder().addAllActions(actions)
                 .setSubject(Objects.requireNonNullElse(subject, "")).setActor(Objects.requireNonNullElse(actor, ""))
-                .setAllProjects(allProjects).setOldestFirst(oldestFirst).setPageSize(limit)
+                .setAllProjects(allProjects).setOldestFirst(oldestFirst).setPageSize(QueryArguments.integer(limit, "limit"))
                 .setPageToken(Objects.requireNonNullElse(pageToken, ""));
         Clock clock = Clock.systemUTC();
         Optional.ofNullable(TimeArgument.parse(since, clock, "since")).map(TelemetryProtoMapper::timestamp)

@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>unnamed (so {@code EventSource.onmessage} gets them), with {@code id:} = event id: each
  *       event, the {@code Event} envelope in the protobuf JSON mapping;</li>
  *   <li>{@code event: dropped}: events were dropped because this client read too slowly;</li>
- *   <li>a comment every 15 s, so dead connections are noticed and proxies keep the stream open.</li>
+ *   <li>a comment every second ({@code cc.events.sse-heartbeat}), so a client that went away is
+ *       noticed within about two and its subscription released, and proxies keep the stream open.</li>
  * </ul>
  * Each connection delivers on a thread of its own: a client that reads slowly blocks only itself.
  */
@@ -84,8 +85,9 @@ public class EventsResource {
             sseSink.open = true;
             subscription.signal();
         });
+        long heartbeat = events.heartbeat().toMillis();
         executor.scheduleWithFixedDelay(() -> sseSink.send(sse.newEventBuilder().comment("keepalive").build()),
-                15, 15, TimeUnit.SECONDS);
+                heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     }
 
     static String json(MessageOrBuilder message) {

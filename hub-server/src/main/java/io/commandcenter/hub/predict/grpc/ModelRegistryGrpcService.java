@@ -30,6 +30,8 @@ import java.nio.charset.StandardCharsets;
 
 /** {@code ModelRegistryService}: validate, call {@link ModelRegistry}, map. */
 public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase {
+    /** The longest promotion reason (the champion history keeps it). */
+    private static final int MAX_REASON = 512;
     private final ModelRegistry registry;
 
     public ModelRegistryGrpcService(ModelRegistry registry) {
@@ -84,12 +86,21 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
             if (request.getSidecarJson().isBlank()) {
                 throw CommandCenterException.invalid("REQUIRED", "sidecar_json", "sidecar_json (the model's metadata) is required");
             }
+            if (request.getReason().length() > MAX_REASON) {
+                throw CommandCenterException.invalid("TOO_LONG", "reason", "reason is longer than " + MAX_REASON
+                        + " characters");
+            }
             ModelMetadata metadata;
             try {
                 metadata = new SidecarJson().read(request.getSidecarJson().getBytes(StandardCharsets.UTF_8));
-            } catch (CommandCenterException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            } catch (CommandCenterException | IllegalArgumentException | NullPointerException
+                     | java.io.UncheckedIOException e) {
                 throw CommandCenterException.invalid("SIDECAR_INVALID", "sidecar_json", "the sidecar is not valid: " + e.getMessage());
             }
+            // the name and version become a file name and keys: the same rules as every read
+            requireName(metadata.name(), "sidecar_json.name");
+            PredictGrpcService.checkModel(metadata.name(), metadata.version(), "sidecar_json.name",
+                    "sidecar_json.version");
             ModelRegistry.Registration registration = registry.register(caller.project(),
                     new ModelArtifact(metadata, request.getOnnx().toByteArray()), request.getPromote(),
                     caller.principal(), request.getReason());
@@ -109,8 +120,9 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
                 throw CommandCenterException.invalid("REQUIRED", "version", "version is required");
             }
             PredictGrpcService.checkModel(request.getName(), request.getVersion(), "name", "version");
-            if (request.getReason().length() > 512) {
-                throw CommandCenterException.invalid("TOO_LONG", "reason", "reason is longer than 512 characters");
+            if (request.getReason().length() > MAX_REASON) {
+                throw CommandCenterException.invalid("TOO_LONG", "reason", "reason is longer than " + MAX_REASON
+                        + " characters");
             }
             Caller caller = CallContext.caller();
             ModelRegistry.Promotion promotion = registry.promote(caller.project(), request.getName(),
@@ -143,8 +155,12 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
     }
 
     private static void requireName(String name) {
-        if (name.isEmpty()) {
-            throw CommandCenterException.invalid("REQUIRED", "name", "name is required");
+        requireName(name, "name");
+    }
+
+    private static void requireName(String name, String field) {
+        if (name == null || name.isEmpty()) {
+            throw CommandCenterException.invalid("REQUIRED", field, field + " is required");
         }
     }
 }

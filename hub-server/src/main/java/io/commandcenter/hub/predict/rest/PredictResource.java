@@ -5,6 +5,7 @@ import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.telemetry.TimeArgument;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.rest.Mirrors;
+import io.commandcenter.hub.transport.rest.QueryArguments;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import io.commandcenter.proto.v1.DeclareIncidentRequest;
 import io.commandcenter.proto.v1.ExportFeedbackRequest;
@@ -16,7 +17,6 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -67,8 +67,9 @@ public class PredictResource {
     @Produces(MediaType.APPLICATION_JSON)
     public String list(@QueryParam("targetId") String targetId, @QueryParam("model") String model,
                        @QueryParam("since") String since, @QueryParam("until") String until,
-                       @QueryParam("limit") @DefaultValue("0") int limit, @QueryParam("pageToken") String pageToken) {
-        ListPredictionsRequest.Builder request = ListPredictionsRequest.newBuilder().setPageSize(limit);
+                       @QueryParam("limit") String limit, @QueryParam("pageToken") String pageToken) {
+        ListPredictionsRequest.Builder request = ListPredictionsRequest.newBuilder()
+                .setPageSize(QueryArguments.integer(limit, "limit"));
         if (targetId != null) {
             request.setTargetId(targetId);
         }
@@ -124,8 +125,8 @@ public class PredictResource {
     @GET
     @Path("feedback")
     @Produces(MediaType.APPLICATION_JSON)
-    public String feedback(@QueryParam("model") String model, @QueryParam("limit") @DefaultValue("0") int limit) {
-        ExportFeedbackRequest.Builder request = ExportFeedbackRequest.newBuilder().setLimit(limit);
+    public String feedback(@QueryParam("model") String model, @QueryParam("limit") String limit) {
+        ExportFeedbackRequest.Builder request = ExportFeedbackRequest.newBuilder().setLimit(QueryArguments.integer(limit, "limit"));
         if (model != null) {
             request.setModel(model);
         }

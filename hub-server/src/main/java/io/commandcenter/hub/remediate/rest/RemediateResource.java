@@ -7,6 +7,7 @@ import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
 import io.commandcenter.hub.transport.rest.Mirrors;
+import io.commandcenter.hub.transport.rest.QueryArguments;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import io.commandcenter.proto.v1.ApprovalState;
 import io.commandcenter.proto.v1.ApproveRequest;
@@ -28,7 +29,6 @@ import io.commandcenter.proto.v1.TriggerWorkflowRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -92,8 +92,9 @@ public class RemediateResource {
     @Mirrors("commandcenter.v1.RemediateService/GetWorkflow")
     @GET
     @Path("workflows/{name}")
-    public String getWorkflow(@PathParam("name") String name, @QueryParam("revision") @DefaultValue("0") int revision) {
-        return print(api().getWorkflow(who(), GetWorkflowRequest.newBuilder().setName(name).setRevision(revision).build()));
+    public String getWorkflow(@PathParam("name") String name, @QueryParam("revision") String revision) {
+        return print(api().getWorkflow(who(), GetWorkflowRequest.newBuilder().setName(name)
+                .setRevision(QueryArguments.integer(revision, "revision")).build()));
     }
 
     @Mirrors("commandcenter.v1.RemediateService/PutWorkflow")
@@ -128,9 +129,10 @@ public class RemediateResource {
     @GET
     @Path("runs")
     public String listRuns(@QueryParam("workflow") String workflow, @QueryParam("state") String state,
-                           @QueryParam("targetId") String targetId, @QueryParam("limit") @DefaultValue("0") int limit,
+                           @QueryParam("targetId") String targetId, @QueryParam("limit") String limit,
                            @QueryParam("pageToken") String pageToken) {
-        ListWorkflowRunsRequest.Builder request = ListWorkflowRunsRequest.newBuilder().setPageSize(limit);
+        ListWorkflowRunsRequest.Builder request = ListWorkflowRunsRequest.newBuilder()
+                .setPageSize(QueryArguments.integer(limit, "limit"));
         if (workflow != null) {
             request.setWorkflow(workflow);
         }
@@ -163,8 +165,9 @@ public class RemediateResource {
     @Mirrors("commandcenter.v1.RemediateService/ListApprovals")
     @GET
     @Path("approvals")
-    public String listApprovals(@QueryParam("state") String state, @QueryParam("limit") @DefaultValue("0") int limit) {
-        ListApprovalsRequest.Builder request = ListApprovalsRequest.newBuilder().setPageSize(limit);
+    public String listApprovals(@QueryParam("state") String state, @QueryParam("limit") String limit) {
+        ListApprovalsRequest.Builder request = ListApprovalsRequest.newBuilder()
+                .setPageSize(QueryArguments.integer(limit, "limit"));
         if (state != null) {
             request.setStateValue(enumValue(ApprovalState.getDescriptor(), "APPROVAL_STATE_", state, "state"));
         }
@@ -210,8 +213,9 @@ public class RemediateResource {
     @GET
     @Path("prediction-actions")
     public String listActions(@QueryParam("predictionId") String predictionId, @QueryParam("runId") String runId,
-                              @QueryParam("limit") @DefaultValue("0") int limit, @QueryParam("pageToken") String pageToken) {
-        ListPredictionActionsRequest.Builder request = ListPredictionActionsRequest.newBuilder().setPageSize(limit);
+                              @QueryParam("limit") String limit, @QueryParam("pageToken") String pageToken) {
+        ListPredictionActionsRequest.Builder request = ListPredictionActionsRequest.newBuilder()
+                .setPageSize(QueryArguments.integer(limit, "limit"));
         if (predictionId != null) {
             request.setPredictionId(predictionId);
         }

@@ -7,8 +7,10 @@ import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.RemediationEngine;
 import io.commandcenter.hub.runtime.GrpcSettings;
+import io.commandcenter.hub.runtime.HttpSettings;
 import io.commandcenter.hub.runtime.HubSettings;
 import io.commandcenter.hub.runtime.SecuritySettings;
+import io.commandcenter.hub.runtime.StreamLimits;
 import io.commandcenter.hub.runtime.TlsSettings;
 import io.commandcenter.hub.security.AdminKeyFile;
 import io.commandcenter.hub.security.jwt.JwtSettings;
@@ -88,6 +90,14 @@ final class ConfigSettings {
                         integer(config, "cc.grpc.max-message-bytes", 4 << 20),
                         integer(config, "cc.grpc.flow-control-window", 256 << 10),
                         tls),
+                new HttpSettings(integer(config, "cc.http.max-body-bytes", HttpSettings.DEFAULT_MAX_BODY_BYTES)),
+                new StreamLimits(
+                        integer(config, "cc.events.max-subscribers-per-project",
+                                Math.max(1, integer(config, "cc.events.max-subscribers", 256) / 4)),
+                        integer(config, "cc.ingest.max-streams-per-project",
+                                Math.max(1, integer(config, "cc.ingest.max-streams", 64) / 4)),
+                        duration(config, "cc.ingest.idle-timeout", "PT60S"),
+                        duration(config, "cc.events.sse-heartbeat", "PT1S")),
                 new SecuritySettings(auth.equals("on"), duration(config, "cc.auth.key-cache", "PT10S"),
                         Path.of(string(config, "cc.auth.admin-key-file",
                                 dataDir.resolve(AdminKeyFile.FILE).toString())).toAbsolutePath().normalize(),

@@ -5,6 +5,7 @@ import io.commandcenter.hub.events.EventStreams;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.project.CallerResolver;
 import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
+import io.commandcenter.hub.runtime.HttpSettings;
 import io.commandcenter.hub.runtime.Hub;
 import io.commandcenter.hub.runtime.HubSettings;
 import io.commandcenter.hub.runtime.RestEndpoints;
@@ -100,6 +101,12 @@ public class HubLifecycle {
     @Dependent
     AuditGrpcService auditApi() {
         return hub().endpoints().audit();
+    }
+
+    @Produces
+    @Dependent
+    HttpSettings httpSettings() {
+        return hub().endpoints().http();
     }
 
     /**

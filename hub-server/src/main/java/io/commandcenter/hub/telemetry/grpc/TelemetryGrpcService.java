@@ -2,9 +2,11 @@ package io.commandcenter.hub.telemetry.grpc;
 
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.common.error.FieldViolation;
+import io.commandcenter.common.error.ShownError;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.Violations;
 import io.commandcenter.hub.project.Caller;
+import io.commandcenter.hub.project.ProjectShares;
 import io.commandcenter.hub.telemetry.IngestPipeline;
 import io.commandcenter.hub.telemetry.IngestSession;
 import io.commandcenter.hub.telemetry.IngestSummary;
@@ -28,10 +30,15 @@ import io.commandcenter.proto.v1.TelemetryServiceGrpc;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -45,22 +52,52 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
     private final TelemetryProtoMapper mapper;
     private final RecordRules rules;
     private final int window;
-    private final int maxStreams;
-    private final Semaphore streams;
+    private final ProjectShares streams;
+    private final long idleNanos;
+
+    /** Checks ingest streams for idleness; one daemon thread for every hub of the process. */
+    private static final ScheduledThreadPoolExecutor IDLE_CHECKS = idleChecks();
 
     /**
+     * Streams without a project share or an idle timeout.
+     *
      * @param window     most unsettled records per stream
      * @param maxStreams most concurrent ingest streams; more are refused with RESOURCE_EXHAUSTED
      */
     public TelemetryGrpcService(IngestPipeline pipeline, SampleListing listing, RecordRules rules, int window,
                                 int maxStreams) {
+        this(pipeline, listing, rules, window, maxStreams, maxStreams, Duration.ZERO);
+    }
+
+    /**
+     * @param window      most unsettled records per stream
+     * @param maxStreams  most concurrent ingest streams; more are refused with RESOURCE_EXHAUSTED
+     *                    ({@code TOO_MANY_STREAMS})
+     * @param perProject  most concurrent ingest streams of one project; more are refused with
+     *                    RESOURCE_EXHAUSTED ({@code TOO_MANY_STREAMS_IN_PROJECT})
+     * @param idleTimeout a stream whose client sent nothing for this long, while the hub holds none of
+     *                    its records, is ended with UNAVAILABLE ({@code STREAM_IDLE}) and its slot freed;
+     *                    zero: never
+     */
+    public TelemetryGrpcService(IngestPipeline pipeline, SampleListing listing, RecordRules rules, int window,
+                                int maxStreams, int perProject, Duration idleTimeout) {
         this.pipeline = pipeline;
         this.listing = listing;
         this.rules = rules;
         this.mapper = new TelemetryProtoMapper(rules);
         this.window = window;
-        this.maxStreams = maxStreams;
-        this.streams = new Semaphore(maxStreams);
+        this.streams = new ProjectShares("ingest streams", "TOO_MANY_STREAMS", maxStreams, perProject);
+        this.idleNanos = idleTimeout.toNanos();
+    }
+
+    private static ScheduledThreadPoolExecutor idleChecks() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "cc-ingest-idle");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     @Override
@@ -75,7 +112,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
             public void complete(ServerCallStreamObserver<IngestResponse> call, IngestSummary summary) {
                 IngestResponse response = response(summary);
                 if (summary.rejected() > 0) {
-                    call.onError(GrpcErrors.withDetails(rejectedError(summary), response));
+                    call.onError(GrpcErrors.withDetails(rejectedError(summary), forError(response)));
                 } else {
                     call.onNext(response);
                     call.onCompleted();
@@ -110,22 +147,31 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
                                          Function<Q, TelemetryRecord> record, Reply<R> reply) {
         ServerCallStreamObserver<R> call = (ServerCallStreamObserver<R>) observer;
         Caller caller = CallContext.caller();
-        if (!streams.tryAcquire()) {
-            observer.onError(GrpcErrors.toStatus(CommandCenterException.exhausted("TOO_MANY_STREAMS",
-                    "the hub already serves " + maxStreams + " ingest streams; retry later")));
+        Runnable slot;
+        try {
+            slot = streams.acquire(caller.project());
+        } catch (CommandCenterException e) {
+            observer.onError(GrpcErrors.toStatus(e));
             return new Ignore<>();
         }
         AtomicBoolean released = new AtomicBoolean();
+        AtomicReference<ScheduledFuture<?>> idleCheck = new AtomicReference<>();
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {
-                streams.release();
+                slot.run();
+                ScheduledFuture<?> check = idleCheck.get();
+                if (check != null) {
+                    check.cancel(false);
+                }
             }
         };
+        AtomicLong lastActive = new AtomicLong(System.nanoTime());
         call.disableAutoRequest();
         IngestSession session = new IngestSession(caller.project(), CallContext.trace(), pipeline,
                 new IngestSession.Listener() {
                     @Override
                     public void requestMore(int count) {
+                        lastActive.set(System.nanoTime());
                         call.request(count);
                     }
 
@@ -157,9 +203,13 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
             release.run();
         });
         session.start();
+        if (idleNanos > 0) {
+            watchIdle(session, lastActive, released, idleCheck);
+        }
         return new StreamObserver<>() {
             @Override
             public void onNext(Q request) {
+                lastActive.set(System.nanoTime());
                 TelemetryProtoMapper.Mapped mapped = mapper.fromProto(record.apply(request));
                 if (mapped.isValid()) {
                     session.onRecord(mapped.record());
@@ -179,6 +229,36 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
                 session.onHalfClose();
             }
         };
+    }
+
+    /**
+     * Ends {@code session} once its client has been quiet for the idle timeout while the hub holds
+     * none of its records (its listener then releases the slot); checks again when it was not quiet
+     * that long, or its records were still being written.
+     */
+    private void watchIdle(IngestSession session, AtomicLong lastActive, AtomicBoolean released,
+                           AtomicReference<ScheduledFuture<?>> idleCheck) {
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                if (released.get()) {
+                    return;
+                }
+                long quiet = System.nanoTime() - lastActive.get();
+                if (quiet >= idleNanos && session.expireIfWaiting(CommandCenterException.unavailable("STREAM_IDLE",
+                        "the stream sent nothing for " + Duration.ofNanos(idleNanos).toSeconds()
+                                + " s (cc.ingest.idle-timeout), so the hub closed it; every record it acknowledged"
+                                + " is stored: open a new stream to send more", null))) {
+                    return;
+                }
+                idleCheck.set(IDLE_CHECKS.schedule(this, quiet >= idleNanos ? idleNanos : idleNanos - quiet,
+                        TimeUnit.NANOSECONDS));
+                if (released.get()) {
+                    idleCheck.get().cancel(false);
+                }
+            }
+        };
+        idleCheck.set(IDLE_CHECKS.schedule(check, idleNanos, TimeUnit.NANOSECONDS));
     }
 
     @Override
@@ -224,10 +304,34 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
         return b.build();
     }
 
+    /**
+     * One rejection as answered: the id and message cut ({@link ShownError#text}) — a valid id has
+     * at most 128 characters, and an answer must not grow with the input it refuses.
+     */
     private static RecordRejection rejection(Rejection r) {
-        return RecordRejection.newBuilder().setIndex(r.index()).setRecordId(r.recordId()).setField(r.field())
-                .setReason(r.reason()).setMessage(r.message()).build();
+        return RecordRejection.newBuilder().setIndex(r.index())
+                .setRecordId(ShownError.text(r.recordId(), MAX_ECHOED_ID_BYTES)).setField(r.field())
+                .setReason(r.reason()).setMessage(ShownError.text(r.message(), ShownError.MAX_TEXT_BYTES)).build();
     }
+
+    /**
+     * The response an Ingest error carries: the counts, and the first rejections that fit in
+     * {@value #MAX_ERROR_RESPONSE_BYTES} bytes (the BadRequest beside it names the fields; the whole
+     * error must fit a client's trailers).
+     */
+    static IngestResponse forError(IngestResponse response) {
+        IngestResponse.Builder b = response.toBuilder().clearRejections();
+        for (RecordRejection r : response.getRejectionsList()) {
+            if (b.build().getSerializedSize() + r.getSerializedSize() + 4 > MAX_ERROR_RESPONSE_BYTES) {
+                break;
+            }
+            b.addRejections(r);
+        }
+        return b.build();
+    }
+
+    private static final int MAX_ECHOED_ID_BYTES = 160;
+    private static final int MAX_ERROR_RESPONSE_BYTES = 768;
 
     private static CommandCenterException rejectedError(IngestSummary summary) {
         Rejection first = summary.rejections().get(0);

@@ -360,7 +360,8 @@ public final class TelemetryProtoMapper {
      * The instant of a request's optional timestamp, or {@code null} when absent.
      *
      * @throws io.commandcenter.common.error.CommandCenterException INVALID ({@code BAD_FORMAT}) naming
-     *         {@code field} when the timestamp is not a valid one
+     *         {@code field} when the timestamp is not a valid one, ({@code OUT_OF_RANGE}) when it is outside
+     *         protobuf's range (years 1 to 9999), which no store can hold
      */
     public static Instant instant(boolean present, Timestamp ts, String field) {
         if (!present) {
@@ -369,10 +370,12 @@ public final class TelemetryProtoMapper {
         if (ts.getNanos() < 0 || ts.getNanos() > 999_999_999) {
             throw io.commandcenter.common.error.CommandCenterException.invalid("BAD_FORMAT", field, field + " has nanos out of range");
         }
+        Instant time;
         try {
-            return Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos());
+            time = Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos());
         } catch (java.time.DateTimeException e) {
             throw io.commandcenter.common.error.CommandCenterException.invalid("BAD_FORMAT", field, field + " is not a representable time");
         }
+        return io.commandcenter.hub.telemetry.TimeArgument.inRange(time, field);
     }
 }

@@ -9,6 +9,7 @@ import io.commandcenter.hub.telemetry.SampleQuery;
 import io.commandcenter.hub.telemetry.StoredSample;
 import io.commandcenter.hub.telemetry.TimeArgument;
 import io.commandcenter.hub.transport.rest.Mirrors;
+import io.commandcenter.hub.transport.rest.QueryArguments;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -68,7 +69,7 @@ public class SamplesResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public SamplesJson list(@QueryParam("service") String service, @QueryParam("since") String since,
-                            @QueryParam("until") String until, @QueryParam("limit") @DefaultValue("0") int limit,
+                            @QueryParam("until") String until, @QueryParam("limit") String limit,
                             @QueryParam("pageToken") String pageToken,
                             @QueryParam("oldestFirst") @DefaultValue("false") boolean oldestFirst) {
         Violations v = new Violations();
@@ -79,7 +80,7 @@ public class SamplesResource {
         Clock clock = Clock.systemUTC();
         SampleQuery query = new SampleQuery(service == null || service.isEmpty() ? null : service,
                 TimeArgument.parse(since, clock, "since"), TimeArgument.parse(until, clock, "until"),
-                SampleQuery.limitOf(limit, "limit"), null, oldestFirst);
+                SampleQuery.limitOf(QueryArguments.integer(limit, "limit"), "limit"), null, oldestFirst);
         SamplePage page = listing.get().list(caller.get().project(), query, pageToken == null ? "" : pageToken,
                 "pageToken");
         return new SamplesJson(page.samples().stream().map(SampleJson::of).toList(), page.nextToken());

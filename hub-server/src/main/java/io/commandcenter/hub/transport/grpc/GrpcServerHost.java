@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The hub's own grpc-java server (Netty): the application services behind the caller
- * interceptor, plus server reflection (v1 and v1alpha, for older grpcurl and reflection clients)
+ * interceptor, every request's parsing guarded ({@link CallGuard}: unparseable bytes are
+ * INVALID_ARGUMENT, not UNKNOWN), plus server reflection (v1 and v1alpha, for older grpcurl and reflection clients)
  * and the standard health service, so any gRPC tool can list and call everything.
  */
 public final class GrpcServerHost implements AutoCloseable {
@@ -46,27 +47,29 @@ public final class GrpcServerHost implements AutoCloseable {
      * @param flowControlWindowBytes HTTP/2 window per stream: how much a client may send ahead of
      *                               what the hub has read; bounds memory and ack latency per stream
      * @param credentials            TLS (with or without client certificates) or plaintext
+     * @param clock                  paces the log of unparseable requests ({@link CallGuard})
      * @throws UncheckedIOException when the port cannot be bound
      */
     @SuppressWarnings("deprecation") // v1alpha reflection kept on purpose for older clients
     public static GrpcServerHost start(String host, int port, int maxInboundMessageBytes, int flowControlWindowBytes,
                                        ServerCredentials credentials, CallerInterceptor interceptor,
-                                       List<BindableService> services) {
+                                       List<BindableService> services, java.time.Clock clock) {
         HealthStatusManager health = new HealthStatusManager();
+        CallGuard guard = new CallGuard(clock);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
                 .maxInboundMessageSize(maxInboundMessageBytes)
                 .flowControlWindow(flowControlWindowBytes)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .keepAliveTime(60, TimeUnit.SECONDS)
-                .addService(ProtoReflectionServiceV1.newInstance())
-                .addService(ProtoReflectionService.newInstance())
-                .addService(health.getHealthService());
+                .addService(guard.guard(ProtoReflectionServiceV1.newInstance().bindService()))
+                .addService(guard.guard(ProtoReflectionService.newInstance().bindService()))
+                .addService(guard.guard(health.getHealthService().bindService()));
         List<String> names = new ArrayList<>();
         for (BindableService service : services) {
             ServerServiceDefinition definition = service.bindService();
             names.add(definition.getServiceDescriptor().getName());
-            builder.addService(ServerInterceptors.intercept(definition, interceptor));
+            builder.addService(ServerInterceptors.intercept(guard.guard(definition), interceptor));
         }
         try {
             Server server = builder.build().start();

@@ -2,6 +2,7 @@ package io.commandcenter.hub.transport.rest;
 
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ShownError;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -20,6 +21,7 @@ public class RestErrors implements ExceptionMapper<CommandCenterException> {
             case PRECONDITION -> 412;
             case CONTENTION -> 409;
             case EXHAUSTED -> 429;
+            case TOO_LARGE -> 413;
             case UNAVAILABLE -> 503;
             case UNAUTHENTICATED -> 401;
             case PERMISSION_DENIED -> 403;
@@ -34,16 +36,19 @@ public class RestErrors implements ExceptionMapper<CommandCenterException> {
             case CONFLICT -> "ALREADY_EXISTS";
             case PRECONDITION -> "FAILED_PRECONDITION";
             case CONTENTION -> "ABORTED";
-            case EXHAUSTED -> "RESOURCE_EXHAUSTED";
+            case EXHAUSTED, TOO_LARGE -> "RESOURCE_EXHAUSTED";
             case UNAVAILABLE -> "UNAVAILABLE";
             case UNAUTHENTICATED -> "UNAUTHENTICATED";
             case PERMISSION_DENIED -> "PERMISSION_DENIED";
         };
     }
 
+    /** The body of an error, bounded ({@link ShownError}): never the input it echoes whole. */
     public static ErrorBody body(CommandCenterException e) {
-        return new ErrorBody(new ErrorBody.Error(status(e.kind()), statusName(e.kind()), e.reason(), e.getMessage(),
-                e.violations().stream().map(v -> new ErrorBody.Violation(v.field(), v.reason(), v.message())).toList()));
+        ShownError shown = ShownError.of(e);
+        return new ErrorBody(new ErrorBody.Error(status(e.kind()), statusName(e.kind()), e.reason(), shown.message(),
+                shown.violations().stream().map(v -> new ErrorBody.Violation(v.field(), v.reason(), v.message()))
+                        .toList(), shown.omitted()));
     }
 
     @Override

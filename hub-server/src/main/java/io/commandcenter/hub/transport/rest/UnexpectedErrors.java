@@ -1,5 +1,6 @@
 package io.commandcenter.hub.transport.rest;
 
+import io.commandcenter.common.error.ShownError;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -7,7 +8,6 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
 import java.lang.System.Logger.Level;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -25,14 +25,14 @@ public class UnexpectedErrors implements ExceptionMapper<RuntimeException> {
             int status = web.getResponse().getStatus();
             return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ErrorBody(new ErrorBody.Error(status, status == 404 ? "NOT_FOUND" : "INVALID_ARGUMENT",
-                            "HTTP_" + status, web.getMessage(), List.of())))
+                            "HTTP_" + status, ShownError.text(String.valueOf(web.getMessage()), ShownError.MAX_MESSAGE_BYTES))))
                     .build();
         }
         String errorId = UUID.randomUUID().toString();
         LOG.log(Level.ERROR, "internal error " + errorId, e);
         return Response.serverError().type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new ErrorBody(new ErrorBody.Error(500, "INTERNAL", "INTERNAL",
-                        "internal error " + errorId + " (details in the hub's log)", List.of())))
+                        "internal error " + errorId + " (details in the hub's log)")))
                 .build();
     }
 }
