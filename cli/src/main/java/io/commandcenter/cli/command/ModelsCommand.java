@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code cc models}: the project's model registry. */
 @Command(name = "models", description = "Registered models and their champions.",
-        subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.PromoteCommand.class})
+        subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.PromoteCommand.class,
+                ModelsCommand.HistoryCommand.class, ModelsCommand.RollbackCommand.class})
 public final class ModelsCommand {
     @ParentCommand
     Cc cc;
@@ -102,6 +103,101 @@ public final class ModelsCommand {
             }
             spec.commandLine().getOut().printf("%s %s is the champion%s%n", name, response.getModel().getVersion(),
                     response.getPreviousVersion().isEmpty() ? "" : " (was " + response.getPreviousVersion() + ")");
+            return 0;
+        }
+    }
+
+    /** {@code cc models history NAME}: every version with its lineage, and every champion period. */
+    @Command(name = "history", description = "Every version of a model with its lineage (parent, training window, "
+            + "data hash, feedback rows, metrics) and every champion period.")
+    static final class HistoryCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "Model name, e.g. service_health.")
+        String name;
+
+        @Override
+        public Integer call() {
+            List<Model> versions;
+            io.commandcenter.proto.v1.GetModelResponse model;
+            try (HubConnection hub = parent.cc.connect()) {
+                var stub = hub.scoped(ModelRegistryServiceGrpc.newBlockingStub(hub.channel()))
+                        .withDeadlineAfter(30, TimeUnit.SECONDS);
+                model = stub.getModel(io.commandcenter.proto.v1.GetModelRequest.newBuilder().setName(name).build());
+                versions = stub.listModels(io.commandcenter.proto.v1.ListModelsRequest.newBuilder().setName(name).build())
+                        .getModelsList();
+            }
+            var out = spec.commandLine().getOut();
+            out.printf("versions of %s, newest first%n", name);
+            versions.stream().sorted(java.util.Comparator.comparing((Model m) -> m.getCreateTime().getSeconds())
+                    .thenComparing(m -> m.getCreateTime().getNanos()).reversed()).forEach(m -> {
+                        var p = m.getProvenanceMap();
+                        List<String> head = new java.util.ArrayList<>();
+                        if (m.getChampion()) {
+                            head.add("champion");
+                        }
+                        if (p.containsKey("parent")) {
+                            head.add("parent " + p.get("parent"));
+                        }
+                        head.add("registered " + Instant.ofEpochSecond(m.getCreateTime().getSeconds()));
+                        out.printf(Locale.ROOT, "  %-9s %s%n", m.getVersion(), String.join(", ", head));
+                        out.printf(Locale.ROOT, "            window %s%n", m.getTrainingWindow().isEmpty() ? "-" : m.getTrainingWindow());
+                        out.printf(Locale.ROOT, "            training data %s%s, feedback rows %s, threshold %.2f%n",
+                                short16(m.getDataHash()), p.containsKey("data_hash") ? ", project snapshot "
+                                        + short16(p.get("data_hash")) : "", p.getOrDefault("feedback_rows", "-"),
+                                m.getThreshold());
+                        StringBuilder metrics = new StringBuilder();
+                        new java.util.TreeMap<>(m.getMetricsMap()).forEach((k, v) -> {
+                            if (k.endsWith("_f1") || k.endsWith("roc_auc") || k.endsWith("early_warning") || k.equals("f1")
+                                    || k.startsWith("project_") || k.equals("feedback_rows")) {
+                                metrics.append(metrics.length() == 0 ? "" : ", ").append(k).append(' ')
+                                        .append(String.format(Locale.ROOT, "%.3f", v));
+                            }
+                        });
+                        out.printf("            %s%n", metrics.length() == 0 ? "no metrics" : metrics);
+                    });
+            out.println("champion periods, newest first");
+            for (var p : model.getChampionHistoryList()) {
+                out.printf(Locale.ROOT, "  %-9s %s .. %s  by %s%s%n", p.getVersion(),
+                        Instant.ofEpochSecond(p.getStartTime().getSeconds()),
+                        p.hasEndTime() ? Instant.ofEpochSecond(p.getEndTime().getSeconds()).toString() : "now",
+                        p.getPromotedBy(), p.getReason().isEmpty() ? "" : ": " + p.getReason());
+            }
+            return 0;
+        }
+    }
+
+    static String short16(String hash) {
+        return hash == null || hash.isEmpty() ? "-" : hash.substring(0, Math.min(16, hash.length()));
+    }
+
+    /** {@code cc models rollback NAME}: the previous champion, at once. */
+    @Command(name = "rollback", description = "Restore the previous champion of a model at once.")
+    static final class RollbackCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "Model name, e.g. service_health.")
+        String name;
+        @Option(names = "--reason", defaultValue = "", description = "Why (kept in the champion history).")
+        String reason;
+
+        @Override
+        public Integer call() {
+            PromoteModelResponse response;
+            try (HubConnection hub = parent.cc.connect()) {
+                response = hub.scoped(ModelRegistryServiceGrpc.newBlockingStub(hub.channel()))
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .rollbackModel(io.commandcenter.proto.v1.RollbackModelRequest.newBuilder().setName(name)
+                                .setReason(reason).build());
+            }
+            spec.commandLine().getOut().printf("%s %s is the champion again (was %s)%n", name,
+                    response.getModel().getVersion(), response.getPreviousVersion());
             return 0;
         }
     }

@@ -205,6 +205,28 @@ public final class ModelRegistry {
                 previous.filter(old -> !old.equals(key)).map(ModelKey::version));
     }
 
+    /**
+     * Restores the champion before the current one of a name in the project (a new champion period
+     * whose reason starts with {@code rollback}).
+     *
+     * @throws CommandCenterException NOT_FOUND (MODEL_NOT_FOUND), PRECONDITION (NO_PREVIOUS_CHAMPION)
+     */
+    public synchronized Promotion rollback(ProjectId project, String name, String by, String reason) {
+        String why = checkPromotion(by, reason);
+        ensureBootstrap(project);
+        List<ChampionPeriod> periods = repository.championHistory(project, name);
+        if (periods.isEmpty()) {
+            throw notFound(project, name, "champion");
+        }
+        String current = periods.get(0).version();
+        String previous = periods.stream().skip(1).map(ChampionPeriod::version).filter(v -> !v.equals(current))
+                .findFirst().orElseThrow(() -> new CommandCenterException(ErrorKind.PRECONDITION,
+                        "NO_PREVIOUS_CHAMPION", "model " + name + " has had one champion only (" + current
+                        + "): nothing to roll back to"));
+        String text = "rollback from " + current + (why.isEmpty() ? "" : ": " + why);
+        return promote(project, name, previous, by, text.length() > MAX_REASON ? text.substring(0, MAX_REASON) : text);
+    }
+
     private void promoted(ProjectId project, ModelKey key, Optional<ModelKey> previous, String by, String reason) {
         LOG.log(Level.INFO, "project {0}: {1} is the champion of {2} (was {3}), by {4}", project, key.version(),
                 key.name(), previous.map(ModelKey::version).orElse("none"), by);

@@ -504,6 +504,38 @@ class PredictiveHubTest {
     }
 
     @Test
+    void rollback_restoresThePreviousChampionAtOnce_asANewPeriod_andRefusesWhatItCannot() throws Exception {
+        ModelArtifact health = new BootstrapModels().load("service_health");
+        models("rb").listModels(ListModelsRequest.getDefaultInstance());
+        models("rb").registerModel(register(health, "1.1.0", health.onnx(), s -> { }).toBuilder().setPromote(true)
+                .setReason("retrained").build());
+
+        var back = models("rb").rollbackModel(io.commandcenter.proto.v1.RollbackModelRequest.newBuilder()
+                .setName("service_health").setReason("paged twice").build());
+
+        assertThat(back.getModel().getVersion()).isEqualTo(SHIPPED);
+        assertThat(back.getPreviousVersion()).isEqualTo("1.1.0");
+        assertThat(hub.registry().champion(io.commandcenter.hub.project.ProjectId.of("rb"), "service_health")
+                .orElseThrow().version()).as("scoring switched").isEqualTo(SHIPPED);
+        assertThat(models("rb").getModel(GetModelRequest.newBuilder().setName("service_health").build())
+                .getChampionHistoryList()).extracting(p -> p.getVersion() + ":" + p.getReason())
+                .containsExactly(SHIPPED + ":rollback from 1.1.0: paged twice", "1.1.0:retrained",
+                        SHIPPED + ":shipped with the hub");
+        // a second rollback goes back to the one before the current: 1.1.0
+        assertThat(models("rb").rollbackModel(io.commandcenter.proto.v1.RollbackModelRequest.newBuilder()
+                .setName("service_health").build()).getModel().getVersion()).isEqualTo("1.1.0");
+
+        assertStatus(() -> models("fresh-rb").rollbackModel(io.commandcenter.proto.v1.RollbackModelRequest.newBuilder()
+                .setName("service_health").build()), Status.Code.FAILED_PRECONDITION, "NO_PREVIOUS_CHAMPION");
+        assertStatus(() -> models("rb").rollbackModel(io.commandcenter.proto.v1.RollbackModelRequest.newBuilder()
+                .setName("no_such_model").build()), Status.Code.NOT_FOUND, "MODEL_NOT_FOUND");
+        assertStatus(() -> models("rb").rollbackModel(io.commandcenter.proto.v1.RollbackModelRequest.getDefaultInstance()),
+                Status.Code.INVALID_ARGUMENT, "REQUIRED");
+        assertStatus(() -> models("rb").rollbackModel(io.commandcenter.proto.v1.RollbackModelRequest.newBuilder()
+                .setName("service_health").setReason("x".repeat(513)).build()), Status.Code.INVALID_ARGUMENT, "TOO_LONG");
+    }
+
+    @Test
     void backtest_overGrpc_scoresEveryRowInOrder_likeTheOfflineReplay() throws Exception {
         StringBuilder csv = new StringBuilder("t,latency,errors,label\n");
         for (int t = 0; t < 600; t++) {

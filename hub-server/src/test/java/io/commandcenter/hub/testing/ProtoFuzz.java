@@ -236,7 +236,9 @@ public final class ProtoFuzz {
         if (f.isRepeated()) {
             out.add(new Spoil(MANY + " elements", b -> {
                 if (b.getRepeatedFieldCount(f) == 0) {
-                    b.addRepeatedField(f, DynamicMessage.getDefaultInstance(f.getMessageType()));
+                    // a repeated scalar has no message type: start from a plausible element of its own type
+                    b.addRepeatedField(f, f.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+                            ? DynamicMessage.getDefaultInstance(f.getMessageType()) : plausible(f, 0, Set.of()));
                 }
                 Object first = b.getRepeatedField(f, 0);
                 for (int i = 1; i < MANY; i++) {

@@ -21,6 +21,7 @@ import io.commandcenter.proto.v1.ListModelsResponse;
 import io.commandcenter.proto.v1.ModelRegistryServiceGrpc;
 import io.commandcenter.proto.v1.PromoteModelRequest;
 import io.commandcenter.proto.v1.PromoteModelResponse;
+import io.commandcenter.proto.v1.RollbackModelRequest;
 import io.commandcenter.proto.v1.RegisterModelRequest;
 import io.commandcenter.proto.v1.RegisterModelResponse;
 import io.grpc.stub.StreamObserver;
@@ -126,6 +127,25 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
             Caller caller = CallContext.caller();
             ModelRegistry.Promotion promotion = registry.promote(caller.project(), request.getName(),
                     request.getVersion(), caller.principal(), request.getReason());
+            observer.onNext(PromoteModelResponse.newBuilder().setModel(PredictProtos.toProto(promotion.model()))
+                    .setPreviousVersion(promotion.previousVersion().orElse("")).build());
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void rollbackModel(RollbackModelRequest request, StreamObserver<PromoteModelResponse> observer) {
+        try {
+            requireName(request.getName());
+            PredictGrpcService.checkModel(request.getName(), "", "name", "");
+            if (request.getReason().length() > ModelRegistry.MAX_REASON) {
+                throw CommandCenterException.invalid("TOO_LONG", "reason", "reason is longer than 512 characters");
+            }
+            Caller caller = CallContext.caller();
+            ModelRegistry.Promotion promotion = registry.rollback(caller.project(), request.getName(),
+                    caller.principal(), request.getReason());
             observer.onNext(PromoteModelResponse.newBuilder().setModel(PredictProtos.toProto(promotion.model()))
                     .setPreviousVersion(promotion.previousVersion().orElse("")).build());
             observer.onCompleted();

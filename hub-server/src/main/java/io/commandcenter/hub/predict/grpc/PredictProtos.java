@@ -115,6 +115,7 @@ public final class PredictProtos {
                 .setTrainingWindow(m.metadata().trainingWindow() == null ? "" : m.metadata().trainingWindow())
                 .setCodeVersion(m.metadata().codeVersion() == null ? "" : m.metadata().codeVersion())
                 .setOnnxSha256(m.onnxSha256())
+                .putAllProvenance(m.metadata().provenance() == null ? java.util.Map.of() : m.metadata().provenance())
                 .build();
     }
 
