@@ -1,6 +1,9 @@
 package io.commandcenter.cli;
 
 import io.commandcenter.cli.command.ActionsCommand;
+import io.commandcenter.cli.command.FeedbackCommand;
+import io.commandcenter.cli.command.IncidentsCommand;
+import io.commandcenter.cli.command.RetrainEvalCommand;
 import io.commandcenter.cli.command.AgentsCommand;
 import io.commandcenter.cli.command.ApprovalsCommand;
 import io.commandcenter.cli.command.AssignmentsCommand;
@@ -37,6 +40,7 @@ import java.util.Optional;
                 PredictionsCommand.class, ModelsCommand.class, BacktestCommand.class, EvalCommand.class, WorkflowsCommand.class,
                 RunsCommand.class, ApprovalsCommand.class, AutonomyCommand.class, ActionsCommand.class,
                 TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, KeysCommand.class, AuditCommand.class,
+                IncidentsCommand.class, FeedbackCommand.class, RetrainEvalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cc {
 

@@ -443,6 +443,43 @@ class RemediateCliTest {
         Result decided = cc("--project", p, "approvals", "approve", second.getApprovalId());
         assertThat(decided.exit()).isEqualTo(2);
         assertThat(decided.err()).startsWith("cc: FAILED_PRECONDITION").contains("already rejected by bob");
+
+        // the decisions are feedback: the approved prediction an incident, the rejected one a false alarm
+        String secondPrediction = second.getPrediction().getPredictionId();
+        Path csv = file(p + "-feedback.csv", "");
+        Result export = cc("--project", p, "feedback", "export", "--output", csv.toString());
+        assertThat(export.exit()).as(export.err()).isZero();
+        assertThat(export.out()).isEqualTo("2 row(s) written to " + csv + " (1 incident, 1 no incident)\n");
+        List<String> lines = readLines(csv);
+        assertThat(lines.get(0)).startsWith("time,entity_kind,entity_id,model,model_version,run_id,prediction_id,"
+                + "label,source,reason,risk,").contains(",health_error_rate");
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("," + predictionId + ",1,approval,looks right,"))
+                .anySatisfy(l -> assertThat(l).contains("," + secondPrediction + ",0,rejection,maintenance window,"));
+
+        // a person's label wins over the rejection; a declared incident labels the window's runs
+        Result label = cc("--project", p, "predictions", "label", secondPrediction, "--incident", "--reason",
+                "it did fail");
+        assertThat(label.exit()).as(label.err()).isZero();
+        assertThat(label.out()).contains("labelled incident");
+        Result both = cc("--project", p, "predictions", "label", secondPrediction, "--incident", "--false-alarm");
+        assertThat(both.exit()).isEqualTo(2);
+        Result incident = cc("--project", p, "incidents", "add", "--entity", "payments", "--from", "6h", "--to",
+                java.time.Instant.now().plusSeconds(600).toString(), "--reason", "disk full");
+        assertThat(incident.exit()).as(incident.err()).isZero();
+        assertThat(incident.out()).contains("on service/payments declared").contains("model run(s) labelled");
+        cc("--project", p, "feedback", "export", "--output", csv.toString());
+        assertThat(readLines(csv)).anySatisfy(l -> assertThat(l).contains("," + secondPrediction + ",1,person,it did fail,"));
+        Result badWindow = cc("--project", p, "incidents", "add", "--entity", "payments", "--from", "1h", "--to", "2h");
+        assertThat(badWindow.exit()).isEqualTo(2);
+        assertThat(badWindow.err()).contains("INVALID_ARGUMENT").contains("end_time");
+    }
+
+    static List<String> readLines(Path file) {
+        try {
+            return java.nio.file.Files.readAllLines(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -22,8 +22,17 @@ import java.util.Set;
  */
 public interface InferenceBackend extends AutoCloseable {
 
-    /** Makes a model version scorable. Loading identical bytes again is a no-op. */
-    void load(ModelArtifact artifact);
+    /** Makes a model version scorable under its sidecar's name and version. Loading identical bytes again is a no-op. */
+    default void load(ModelArtifact artifact) {
+        load(ModelKey.of(artifact.metadata()), artifact);
+    }
+
+    /**
+     * Makes a model version scorable under {@code key} (its name and version are the sidecar's;
+     * its {@code content} tells apart versions of equal name and version). Loading identical bytes
+     * again is a no-op.
+     */
+    void load(ModelKey key, ModelArtifact artifact);
 
     /**
      * Stops routing new calls to a version; calls already running finish normally and its resources are

@@ -2,16 +2,32 @@ package io.commandcenter.inference;
 
 import java.util.Objects;
 
-/** One model version: {@code name} and {@code version} as in the artifact's sidecar. */
-public record ModelKey(String name, String version) {
+/**
+ * One model version: {@code name} and {@code version} as in the artifact's sidecar, and optionally
+ * the {@code content} it was loaded as (the ONNX bytes' SHA-256). Versions are per project, so two
+ * projects may each register their own {@code workflow_failure 1.1.0}: the registry loads every
+ * version under its content, so both run side by side, and equal bytes are one loaded model.
+ * {@code content} is empty for a version loaded by its sidecar alone ({@link #of}).
+ */
+public record ModelKey(String name, String version, String content) {
 
     public ModelKey {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(content, "content");
+    }
+
+    public ModelKey(String name, String version) {
+        this(name, version, "");
     }
 
     public static ModelKey of(io.commandcenter.models.artifact.ModelMetadata m) {
         return new ModelKey(m.name(), m.version());
+    }
+
+    /** The key of a version loaded under its content hash. */
+    public static ModelKey of(io.commandcenter.models.artifact.ModelMetadata m, String onnxSha256) {
+        return new ModelKey(m.name(), m.version(), onnxSha256);
     }
 
     @Override

@@ -109,7 +109,8 @@ class HubIT {
             new String[]{"POST", "api/approvals/a-1/approve", "operator"},
             new String[]{"POST", "api/approvals/a-1/reject", "operator"}, new String[]{"GET", "api/autonomy", "viewer"},
             new String[]{"PUT", "api/autonomy", "operator"}, new String[]{"GET", "api/prediction-actions", "viewer"},
-            new String[]{"GET", "api/audit", "viewer"});
+            new String[]{"GET", "api/audit", "viewer"}, new String[]{"POST", "api/predictions/p-1/label", "operator"},
+            new String[]{"POST", "api/incidents", "operator"}, new String[]{"GET", "api/feedback", "viewer"});
 
     /** The status of one endpoint called with {@code authorization} (none when null) in {@code project}. */
     int status(String[] endpoint, String authorization, String project) throws Exception {
@@ -487,7 +488,7 @@ class HubIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"entity\":{\"kind\":\"service\"}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(onDemand.statusCode()).isEqualTo(200);
-        assertThat(onDemand.body()).contains("\"risk\":").contains("\"modelVersion\":\"2.0.0\"");
+        assertThat(onDemand.body()).contains("\"risk\":").contains("\"modelVersion\":\"2.1.0\"");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("\"field\":\"entity.id\"");
         HttpResponse<String> models = client.get("/health/ready", null);

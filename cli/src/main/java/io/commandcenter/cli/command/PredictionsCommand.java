@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code cc predictions}: what the hub predicted, and why. */
 @Command(name = "predictions", description = "Predictions the hub raised.",
-        subcommands = {PredictionsCommand.ListCommand.class, PredictionsCommand.GetCommand.class})
+        subcommands = {PredictionsCommand.ListCommand.class, PredictionsCommand.GetCommand.class,
+                PredictionsCommand.LabelCommand.class})
 public final class PredictionsCommand {
     @ParentCommand
     Cc cc;
@@ -141,6 +142,44 @@ public final class PredictionsCommand {
             for (Factor f : p.getFactorsList()) {
                 out.printf(Locale.ROOT, "  %+7.3f  %-28s value %.3f%n", f.getContribution(), label(f), f.getValue());
             }
+            return 0;
+        }
+    }
+
+    /** {@code cc predictions label ID --false-alarm|--incident [--reason R]}. */
+    @Command(name = "label", description = "Say what really happened: the prediction was an incident, or a false alarm."
+            + " The label becomes a row of the project's feedback dataset.")
+    static final class LabelCommand implements Callable<Integer> {
+        @ParentCommand
+        PredictionsCommand parent;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "The prediction's id.")
+        String id;
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Which which;
+        @Option(names = "--reason", defaultValue = "", description = "Why (kept with the label).")
+        String reason;
+
+        static final class Which {
+            @Option(names = "--false-alarm", required = true, description = "Nothing was wrong.")
+            boolean falseAlarm;
+            @Option(names = "--incident", required = true, description = "It was a real incident.")
+            boolean incident;
+        }
+
+        @Override
+        public Integer call() {
+            io.commandcenter.proto.v1.FeedbackLabel label;
+            try (HubConnection hub = parent.cc.connect()) {
+                label = hub.scoped(PredictServiceGrpc.newBlockingStub(hub.channel())).withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .labelPrediction(io.commandcenter.proto.v1.LabelPredictionRequest.newBuilder().setPredictionId(id)
+                                .setLabel(which.incident ? "incident" : "false_alarm").setReason(reason).build())
+                        .getLabel();
+            }
+            spec.commandLine().getOut().printf("prediction %s (%s/%s) labelled %s%n", label.getPredictionId(),
+                    label.getEntity().getKind(), label.getEntity().getId(), label.getLabel());
             return 0;
         }
     }

@@ -25,6 +25,8 @@ public enum AuditAction {
     MODEL_REGISTERED,
     /** A model version made its name's champion (subject {@code model:<name>@<version>}). */
     MODEL_PROMOTED,
+    /** A person labelled a prediction or declared an incident window (subject {@code prediction:<id>} or {@code <kind>:<id>}). */
+    FEEDBACK_LABELLED,
     /** A new revision of a workflow stored (subject {@code workflow:<name>}). */
     WORKFLOW_CHANGED,
     /** An API key created (subject {@code key:<id>}); recorded by authentication. */

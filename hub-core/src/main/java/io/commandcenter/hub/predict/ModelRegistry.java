@@ -33,9 +33,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * The model registry of every project: versions (immutable: a name and version always mean the
- * same ONNX bytes, in every project), one champion per name and project with its history, the
- * artifacts under the models directory ({@code <dir>/<type>/<name>-<version>.onnx} + sidecar),
+ * The model registry of every project: versions (per project and immutable: in a project a name and
+ * version always mean the same ONNX bytes; another project's same version may be another model, and
+ * is loaded beside it under its content hash), one champion per name and project with its history,
+ * the artifacts under the models directory ({@code <dir>/<type>/<name>-<version>.onnx} + sidecar,
+ * another content of the same version under {@code <dir>/by-content/<sha prefix>/}),
  * and the routing that live scoring uses. A project gets the bootstrap models (service_health,
  * compliance_risk, workflow_failure) the first time it needs a model.
  *
@@ -135,72 +137,98 @@ public final class ModelRegistry {
     }
 
     /**
-     * Registers a version in a project, optionally promoting it.
+     * Registers a version in a project, optionally promoting it. Versions are per project: another
+     * project's version of the same name and version is another model, and is never mentioned. With
+     * {@code promote} the registration and the promotion are one unit: everything is validated
+     * first, the model row and its champion period are stored in one transaction, and scoring
+     * switches only after it committed — a failure leaves neither.
      *
-     * @throws CommandCenterException INVALID (MODEL_INPUT_MISMATCH, MODEL_OUTPUT_MISMATCH, MODEL_UNREADABLE),
-     *         PRECONDITION (MODEL_NOT_EXPLAINABLE), CONFLICT (MODEL_VERSION_CONFLICT)
+     * @throws CommandCenterException INVALID (MODEL_INPUT_MISMATCH, MODEL_OUTPUT_MISMATCH, MODEL_UNREADABLE,
+     *         TOO_LONG of {@code reason} or {@code by}), PRECONDITION (MODEL_NOT_EXPLAINABLE),
+     *         CONFLICT (MODEL_VERSION_CONFLICT: this project has the version with other bytes)
      */
     public synchronized Registration register(ProjectId project, ModelArtifact artifact, boolean promote,
                                               String by, String reason) {
+        String why = checkPromotion(by, reason);
         ModelMetadata m = artifact.metadata();
-        ModelKey key = ModelKey.of(m);
         String sha = artifact.onnxSha256();
-        Optional<ModelArtifact> stored = storedArtifact(m.type(), m.name(), m.version());
-        if (stored.isPresent() && !stored.get().onnxSha256().equals(sha)) {
-            throw conflict(key);
-        }
+        ModelKey key = ModelKey.of(m, sha);
         Optional<ModelRepository.Row> existing = repository.find(project, m.name(), m.version());
         if (existing.isPresent()) {
             if (!existing.get().onnxSha256().equals(sha)) {
                 throw conflict(key);
             }
             RegisteredModel model = toModel(existing.get(), m);
-            return new Registration(promote ? promote(project, m.name(), m.version(), by, reason).model() : model,
+            return new Registration(promote ? promote(project, m.name(), m.version(), by, why).model() : model,
                     List.of());
         }
-        ExplainabilityValidator.Report report = validator.validate(artifact);
+        ExplainabilityValidator.Report report = validator.validate(key, artifact);
         if (!report.explainable()) {
             throw refusal(key, report.problems());
         }
         metadata.put(key, m);
-        if (stored.isEmpty()) {
-            store.write(artifact);
-        }
+        ModelStore files = write(artifact);
         keep(artifact);
         ModelRepository.Row row = new ModelRepository.Row(UUID.randomUUID().toString(), project, m.name(),
-                m.version(), m.type().name(), store.onnxPath(m.type(), m.name(), m.version()).toString(), sha,
+                m.version(), m.type().name(), files.onnxPath(m.type(), m.name(), m.version()).toString(), sha,
                 m.threshold(), RunJson.metrics(m.metrics()), clock.instant());
-        repository.insert(row);
+        repository.insert(row, promote ? new ModelRepository.Promotion(row.createdAt(), by, why) : null);
         LOG.log(Level.INFO, "project {0}: model {1} registered", project, key);
         audit.record(AuditAction.MODEL_REGISTERED, project.value(), by, "model:" + m.name() + "@" + m.version(),
                 AuditRecord.detail("type", m.type().name(), "onnxSha256", sha, "threshold", m.threshold(),
-                        "promote", promote, "reason", reason));
+                        "promote", promote, "reason", why));
         RegisteredModel model = toModel(row, m);
         if (promote) {
-            model = promote(project, m.name(), m.version(), by, reason).model();
+            Optional<ModelKey> previous = route(project, key);
+            promoted(project, key, previous, by, why);
+            model = model.withChampion(true);
         }
         return new Registration(model, report.warnings());
     }
 
     /**
      * Makes a registered version its name's champion in the project; live scoring switches without
-     * a failed call.
+     * a failed call, once the champion period is stored.
      *
-     * @throws CommandCenterException NOT_FOUND (MODEL_NOT_FOUND) when the version is not registered there
+     * @throws CommandCenterException NOT_FOUND (MODEL_NOT_FOUND) when the version is not registered there,
+     *         INVALID (TOO_LONG) for a reason over 512 characters
      */
     public synchronized Promotion promote(ProjectId project, String name, String version, String by, String reason) {
+        String why = checkPromotion(by, reason);
         ModelRepository.Row row = repository.find(project, name, version)
                 .orElseThrow(() -> notFound(project, name, version));
         ModelKey key = ensureLoaded(row);
+        repository.promote(project, row, clock.instant(), by, why);
         Optional<ModelKey> previous = route(project, key);
-        repository.promote(project, row, clock.instant(), by, reason == null ? "" : reason);
-        LOG.log(Level.INFO, "project {0}: {1} is the champion of {2} (was {3}), by {4}", project, version, name,
-                previous.map(ModelKey::version).orElse("none"), by);
-        audit.record(AuditAction.MODEL_PROMOTED, project.value(), by, "model:" + name + "@" + version,
-                AuditRecord.detail("previous", previous.filter(old -> !old.equals(key)).map(ModelKey::version)
-                        .orElse(null), "reason", reason == null ? "" : reason));
+        promoted(project, key, previous, by, why);
         return new Promotion(toModel(row, metadata(key)).withChampion(true),
                 previous.filter(old -> !old.equals(key)).map(ModelKey::version));
+    }
+
+    private void promoted(ProjectId project, ModelKey key, Optional<ModelKey> previous, String by, String reason) {
+        LOG.log(Level.INFO, "project {0}: {1} is the champion of {2} (was {3}), by {4}", project, key.version(),
+                key.name(), previous.map(ModelKey::version).orElse("none"), by);
+        audit.record(AuditAction.MODEL_PROMOTED, project.value(), by, "model:" + key.name() + "@" + key.version(),
+                AuditRecord.detail("previous", previous.filter(old -> !old.equals(key)).map(ModelKey::version)
+                        .orElse(null), "reason", reason));
+    }
+
+    /** The longest reason a champion period keeps. */
+    public static final int MAX_REASON = 512;
+    /** The longest principal a champion period keeps. */
+    public static final int MAX_BY = 128;
+
+    private static String checkPromotion(String by, String reason) {
+        String why = reason == null ? "" : reason;
+        if (why.length() > MAX_REASON) {
+            throw CommandCenterException.invalid("TOO_LONG", "reason", "reason is longer than " + MAX_REASON
+                    + " characters (" + why.length() + ")");
+        }
+        if (by == null || by.isEmpty() || by.length() > MAX_BY) {
+            throw CommandCenterException.invalid("TOO_LONG", "by", "the promoting principal must have 1 to "
+                    + MAX_BY + " characters");
+        }
+        return why;
     }
 
     /** The champion of a name in a project, bootstrapping the project's models if it has none. */
@@ -235,7 +263,7 @@ public final class ModelRegistry {
         ensureBootstrap(project);
         List<RegisteredModel> models = new ArrayList<>();
         for (ModelRepository.Row row : repository.list(project, name)) {
-            ModelKey key = new ModelKey(row.name(), row.version());
+            ModelKey key = key(row);
             boolean champion = router(project).champion(row.name()).filter(key::equals).isPresent();
             models.add(toModel(row, metadata(key)).withChampion(champion));
         }
@@ -278,11 +306,16 @@ public final class ModelRegistry {
         return routers.computeIfAbsent(project, p -> new ChampionRouter(backend));
     }
 
+    /** The key a registered version is loaded under: its name, version and content. */
+    private static ModelKey key(ModelRepository.Row row) {
+        return new ModelKey(row.name(), row.version(), row.onnxSha256());
+    }
+
     private ModelKey ensureLoaded(ModelRepository.Row row) {
-        ModelKey key = new ModelKey(row.name(), row.version());
+        ModelKey key = key(row);
         if (!backend.isLoaded(key)) {
             ModelArtifact artifact = readStored(key);
-            backend.load(artifact);
+            backend.load(key, artifact);
             metadata.put(key, artifact.metadata());
         }
         return key;
@@ -291,34 +324,65 @@ public final class ModelRegistry {
     /** Keeps a version's artifact in the database, for the other hubs sharing it. */
     private void keep(ModelArtifact artifact) {
         ModelMetadata m = artifact.metadata();
-        repository.saveArtifact(m.name(), m.version(), new ModelRepository.StoredArtifact(m.type().name(),
-                artifact.onnx(), new String(SIDECAR.write(m), StandardCharsets.UTF_8)));
+        repository.saveArtifact(m.name(), m.version(), artifact.onnxSha256(), new ModelRepository.StoredArtifact(
+                m.type().name(), artifact.onnx(), new String(SIDECAR.write(m), StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Where a version's files live under the models directory: {@code <dir>/<type>/<name>-<version>.onnx}
+     * for the first content of a name and version, {@code <dir>/by-content/<sha256 prefix>/...} for
+     * another project's other content.
+     */
+    private ModelStore filesOf(ModelArtifact artifact) {
+        ModelMetadata m = artifact.metadata();
+        Optional<ModelArtifact> primary = storedArtifact(store, m.type(), m.name(), m.version());
+        return primary.isEmpty() || primary.get().onnxSha256().equals(artifact.onnxSha256()) ? store
+                : variantStore(artifact.onnxSha256());
+    }
+
+    private ModelStore variantStore(String sha) {
+        return new ModelStore(store.root().resolve("by-content").resolve(sha.substring(0, Math.min(16, sha.length()))));
+    }
+
+    /** Writes the artifact's files unless they are there already; the store they are in. */
+    private ModelStore write(ModelArtifact artifact) {
+        ModelStore files = filesOf(artifact);
+        ModelMetadata m = artifact.metadata();
+        if (storedArtifact(files, m.type(), m.name(), m.version()).isEmpty()) {
+            files.write(artifact);
+        }
+        return files;
     }
 
     private ModelArtifact readStored(ModelKey key) {
         for (ModelType type : ModelType.values()) {
-            Optional<ModelArtifact> artifact = storedArtifact(type, key.name(), key.version());
-            if (artifact.isPresent()) {
-                keep(artifact.get()); // registered before the database kept artifacts: keep it now
-                return artifact.get();
+            for (ModelStore files : key.content().isEmpty() ? List.of(store) : List.of(store, variantStore(key.content()))) {
+                Optional<ModelArtifact> artifact = storedArtifact(files, type, key.name(), key.version())
+                        .filter(a -> key.content().isEmpty() || a.onnxSha256().equals(key.content()));
+                if (artifact.isPresent()) {
+                    keep(artifact.get()); // registered before the database kept artifacts: keep it now
+                    return artifact.get();
+                }
             }
         }
         // another hub registered it (hubs share the database, not the models directory): this hub
         // writes its own copy, from the database — or, for a bootstrap model registered before the
         // database kept artifacts, from the models shipped in every hub
-        Optional<ModelRepository.StoredArtifact> kept = repository.findArtifact(key.name(), key.version());
+        Optional<ModelRepository.StoredArtifact> kept = key.content().isEmpty() ? Optional.empty()
+                : repository.findArtifact(key.name(), key.version(), key.content());
         if (kept.isPresent()) {
             ModelArtifact artifact = new ModelArtifact(
                     SIDECAR.read(kept.get().sidecarJson().getBytes(StandardCharsets.UTF_8)), kept.get().onnx());
-            store.write(artifact);
-            LOG.log(Level.INFO, "model {0} written under {1} from the database", key, store.root());
+            ModelStore files = write(artifact);
+            LOG.log(Level.INFO, "model {0} written under {1} from the database", key, files.root());
             return artifact;
         }
         for (ModelArtifact shipped : bootstrap.load()) {
-            if (shipped.metadata().name().equals(key.name()) && shipped.metadata().version().equals(key.version())) {
-                store.write(shipped);
+            if (shipped.metadata().name().equals(key.name()) && shipped.metadata().version().equals(key.version())
+                    && (key.content().isEmpty() || shipped.onnxSha256().equals(key.content()))) {
+                ModelStore files = write(shipped);
                 LOG.log(Level.INFO, "bootstrap model {0} written under {1} (registered by another hub)", key,
-                        store.root());
+                        files.root());
                 return shipped;
             }
         }
@@ -326,11 +390,11 @@ public final class ModelRegistry {
                 "the artifact of " + key + " is missing under " + store.root() + " and in the database");
     }
 
-    private Optional<ModelArtifact> storedArtifact(ModelType type, String name, String version) {
-        if (!Files.exists(store.onnxPath(type, name, version))) {
+    private static Optional<ModelArtifact> storedArtifact(ModelStore files, ModelType type, String name, String version) {
+        if (!Files.exists(files.onnxPath(type, name, version))) {
             return Optional.empty();
         }
-        return Optional.of(store.read(type, name, version));
+        return Optional.of(files.read(type, name, version));
     }
 
     private RegisteredModel toModel(ModelRepository.Row row, ModelMetadata m) {

@@ -22,15 +22,28 @@ public interface ModelRepository {
     record StoredArtifact(String type, byte[] onnx, String sidecarJson) {
     }
 
-    void insert(Row row);
+    /** A promotion to make together with a registration. */
+    record Promotion(Instant at, String promotedBy, String reason) {
+    }
 
     /**
-     * Keeps a version's artifact unless one is kept already (a name and version always mean the same
-     * bytes; another hub storing it at the same moment is fine).
+     * Inserts a model row and, when {@code promotion} is given, makes it the champion, in one
+     * transaction: both happen or neither.
      */
-    void saveArtifact(String name, String version, StoredArtifact artifact);
+    void insert(Row row, Promotion promotion);
 
-    Optional<StoredArtifact> findArtifact(String name, String version);
+    default void insert(Row row) {
+        insert(row, null);
+    }
+
+    /**
+     * Keeps a version's artifact unless one with the same content is kept already (another hub
+     * storing it at the same moment is fine). Versions are per project, so a name and version may
+     * be kept with several contents.
+     */
+    void saveArtifact(String name, String version, String onnxSha256, StoredArtifact artifact);
+
+    Optional<StoredArtifact> findArtifact(String name, String version, String onnxSha256);
 
     Optional<Row> find(ProjectId project, String name, String version);
 

@@ -271,7 +271,7 @@ public final class PredictiveEngine implements AutoCloseable {
             EntityKey entity = p.entity().key();
             // the model's probability through the entity's calibration state, in arrival order: the same
             // OnsetCalibration a backtest replays, so live risks equal backtested ones row by row
-            double risk = p.entity().onset(key, meta).next(risks[i]);
+            double risk = p.entity().onset(key, meta).next(risks[i], p.observedAt().toEpochMilli());
             switch (incidents.observe(entity, model, risk, meta.threshold(), p.observedAt())) {
                 case RAISE -> raise(p, key, modelId, now, risk);
                 case ONGOING, QUIET -> aggregator.add(entity, modelId, risk, () -> RunJson.input(p.vector()), now);

@@ -107,8 +107,8 @@ class PredictiveEngineOnsetTest {
         private final Map<ModelKey, ModelMetadata> models = new ConcurrentHashMap<>();
 
         @Override
-        public void load(ModelArtifact artifact) {
-            models.put(ModelKey.of(artifact.metadata()), artifact.metadata());
+        public void load(ModelKey key, ModelArtifact artifact) {
+            models.put(key, artifact.metadata());
         }
 
         @Override
@@ -202,18 +202,21 @@ class PredictiveEngineOnsetTest {
         private final Map<String, Champion> champions = new HashMap<>();
 
         @Override
-        public void insert(Row row) {
+        public synchronized void insert(Row row, Promotion promotion) {
             rows.add(row);
+            if (promotion != null) {
+                promote(row.project(), row, promotion.at(), promotion.promotedBy(), promotion.reason());
+            }
         }
 
         @Override
-        public void saveArtifact(String name, String version, StoredArtifact artifact) {
-            artifacts.putIfAbsent(name + "/" + version, artifact);
+        public void saveArtifact(String name, String version, String sha, StoredArtifact artifact) {
+            artifacts.putIfAbsent(name + "/" + version + "/" + sha, artifact);
         }
 
         @Override
-        public Optional<StoredArtifact> findArtifact(String name, String version) {
-            return Optional.ofNullable(artifacts.get(name + "/" + version));
+        public Optional<StoredArtifact> findArtifact(String name, String version, String sha) {
+            return Optional.ofNullable(artifacts.get(name + "/" + version + "/" + sha));
         }
 
         @Override

@@ -18,6 +18,8 @@ import io.commandcenter.hub.predict.RunJson;
 import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
+import io.commandcenter.hub.feedback.Feedback;
+import io.commandcenter.hub.feedback.sql.JpaFeedbackStore;
 import io.commandcenter.hub.predict.grpc.PredictProtos;
 import io.commandcenter.hub.predict.sql.JpaModelRepository;
 import io.commandcenter.hub.predict.sql.JpaPredictionRepository;
@@ -85,11 +87,12 @@ public final class Hub implements AutoCloseable {
     private final DemoRunner demo;
     private final GrpcServerHost grpc;
     private final Audit audit;
+    private final Feedback feedback;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine,
                 Mesh mesh, RemediationEngine remediation, RestEndpoints endpoints, DemoRunner demo,
-                GrpcServerHost grpc, Audit audit) {
+                GrpcServerHost grpc, Audit audit, Feedback feedback) {
         this.settings = settings;
         this.database = database;
         this.deliveryExecutor = deliveryExecutor;
@@ -104,6 +107,7 @@ public final class Hub implements AutoCloseable {
         this.demo = demo;
         this.grpc = grpc;
         this.audit = audit;
+        this.feedback = feedback;
     }
 
     /**
@@ -172,7 +176,8 @@ public final class Hub implements AutoCloseable {
                     clock, settings.predict()).start();
             PredictionService predictions = new PredictionService(registry, predictor, engine, predictionRepository,
                     backend);
-            PredictGrpcService predictApi = new PredictGrpcService(predictions, rules);
+            Feedback feedback = new Feedback(new JpaFeedbackStore(database), predictionRepository, audit.trail(), clock);
+            PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback);
 
             Optional<DemoFleet> fleet = settings.demo().enabled() ? Optional.of(DemoRunner.fleet(settings.demo()))
                     : Optional.empty();
@@ -217,7 +222,7 @@ public final class Hub implements AutoCloseable {
                     new EventStreams(bus, settings.eventBufferSize(), settings.limits().sseHeartbeat()), predictApi, remediateApi, auditApi,
                     settings.http());
             return new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
-                    endpoints, demo, grpc, audit);
+                    endpoints, demo, grpc, audit, feedback);
         } catch (RuntimeException | java.sql.SQLException e) {
             if (demo != null) {
                 demo.close();
@@ -289,6 +294,11 @@ public final class Hub implements AutoCloseable {
 
     public IngestPipeline pipeline() {
         return pipeline;
+    }
+
+    /** The feedback dataset of every project (labels, declared incidents, the dataset). */
+    public Feedback feedback() {
+        return feedback;
     }
 
     public ModelRegistry registry() {

@@ -33,7 +33,7 @@ public final class AccessTable {
         put(t, v1 + "TelemetryService", Map.of("Ingest", INGEST, "IngestStream", INGEST, "ListHealthSamples", READ));
         put(t, v1 + "EventService", Map.of("Subscribe", READ));
         put(t, v1 + "PredictService", Map.of("Predict", READ, "ListPredictions", READ, "GetPrediction", READ,
-                "Backtest", READ));
+                "Backtest", READ, "LabelPrediction", DECIDE, "DeclareIncident", DECIDE, "ExportFeedback", READ));
         put(t, v1 + "ModelRegistryService", Map.of("ListModels", READ, "GetModel", READ,
                 "RegisterModel", ADMINISTER, "PromoteModel", ADMINISTER));
         Map<String, Permission> remediate = new LinkedHashMap<>();

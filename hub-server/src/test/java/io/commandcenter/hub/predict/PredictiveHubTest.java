@@ -344,7 +344,7 @@ class PredictiveHubTest {
 
         assertStatus(() -> models("r").registerModel(register(health, SHIPPED, workflow.onnx(), s -> { })),
                 Status.Code.ALREADY_EXISTS, "MODEL_VERSION_CONFLICT");
-        assertStatus(() -> models("r").registerModel(register(health, "2.1.0", workflow.onnx(), s -> { })),
+        assertStatus(() -> models("r").registerModel(register(health, "2.9.0", workflow.onnx(), s -> { })),
                 Status.Code.INVALID_ARGUMENT, "MODEL_INPUT_MISMATCH");
         assertStatus(() -> models("r").registerModel(register(health, "3.0.0", health.onnx(), s -> s.put("reference", java.util.List.of()))),
                 Status.Code.FAILED_PRECONDITION, "MODEL_NOT_EXPLAINABLE");
@@ -357,6 +357,90 @@ class PredictiveHubTest {
                 .setVersion("9.9.9").build()), Status.Code.NOT_FOUND, "MODEL_NOT_FOUND");
         assertThat(models("r").listModels(ListModelsRequest.newBuilder().setName("service_health").build())
                 .getModelsList()).extracting(Model::getVersion).containsExactly(SHIPPED);
+    }
+
+    /** Scores features of zeros with a project's version of a model; the factors name that version's features. */
+    PredictResponse scoreZeros(String project, String name, String version) {
+        FeatureInput.Builder features = FeatureInput.newBuilder();
+        hub.registry().metadata(hub.registry().resolve(io.commandcenter.hub.project.ProjectId.of(project), name,
+                version)).features().forEach(f -> features.putValues(f, 0.0));
+        return predict(project).predict(PredictRequest.newBuilder().setModel(name).setModelVersion(version)
+                .setFeatures(features).build());
+    }
+
+    @Test
+    void versionsArePerProject_twoProjectsEachRegisterTheirOwnSameVersion_andNeitherSeesTheOther() throws Exception {
+        ModelArtifact workflow = new BootstrapModels().load("workflow_failure");
+        ModelArtifact compliance = new BootstrapModels().load("compliance_risk");
+        // project b's "workflow_failure 9.0.0" is another model: other bytes, other features
+        var a = models("a").registerModel(register(workflow, "9.0.0", workflow.onnx(), s -> { }).toBuilder()
+                .setPromote(true).build());
+        var b = models("b").registerModel(register(compliance, "9.0.0", compliance.onnx(),
+                s -> s.put("name", "workflow_failure")).toBuilder().setPromote(true).build());
+
+        assertThat(a.getModel().getOnnxSha256()).isEqualTo(workflow.onnxSha256());
+        assertThat(b.getModel().getOnnxSha256()).isEqualTo(compliance.onnxSha256());
+        assertThat(b.getModel().getChampion()).isTrue();
+        for (int round = 0; round < 2; round++) {
+            for (String project : List.of("a", "b")) {
+                ModelArtifact own = project.equals("a") ? workflow : compliance;
+                GetModelResponse got = models(project).getModel(GetModelRequest.newBuilder()
+                        .setName("workflow_failure").build());
+                assertThat(got.getModel().getVersion()).isEqualTo("9.0.0");
+                assertThat(got.getModel().getOnnxSha256()).as(project).isEqualTo(own.onnxSha256());
+                PredictResponse scored = scoreZeros(project, "workflow_failure", "9.0.0");
+                assertThat(scored.getModelVersion()).isEqualTo("9.0.0");
+                assertThat(scored.getFactorsList()).extracting(io.commandcenter.proto.v1.Factor::getFeature)
+                        .as("project %s scores with its own 9.0.0", project)
+                        .isSubsetOf(own.metadata().features());
+            }
+            // both survive a restart that loads each from its own files
+            channel.shutdownNow();
+            hub.close();
+            hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
+            channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                    .intercept(io.commandcenter.hub.testing.Credentials.admin(hub)).build();
+        }
+        // a third content of 9.0.0 conflicts only with the project's own, and says nothing of the other
+        assertThatThrownBy(() -> models("b").registerModel(register(workflow, "9.0.0", workflow.onnx(), s -> { })))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+                    assertThat(e.getStatus().getDescription()).doesNotContain("project a", "\"a\"");
+                });
+        // equal bytes in a third project are the same model, registered without a conflict
+        assertThat(models("c").registerModel(register(workflow, "9.0.0", workflow.onnx(), s -> { }))
+                .getModel().getOnnxSha256()).isEqualTo(workflow.onnxSha256());
+    }
+
+    @Test
+    void registerWithPromote_isOneUnit_aBadReasonRegistersNothing_andChangesNoChampion() throws Exception {
+        ModelArtifact health = new BootstrapModels().load("service_health");
+        models("u").listModels(ListModelsRequest.getDefaultInstance());
+
+        assertThatThrownBy(() -> models("u").registerModel(register(health, "7.0.0", health.onnx(), s -> { })
+                .toBuilder().setPromote(true).setReason("x".repeat(600)).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(detail(e, ErrorInfo.class).getReason()).isEqualTo("TOO_LONG");
+                    assertThat(detail(e, BadRequest.class).getFieldViolationsList())
+                            .extracting(BadRequest.FieldViolation::getField).containsExactly("reason");
+                });
+
+        assertThat(models("u").listModels(ListModelsRequest.newBuilder().setName("service_health").build())
+                .getModelsList()).extracting(Model::getVersion).containsExactly(SHIPPED);
+        GetModelResponse champion = models("u").getModel(GetModelRequest.newBuilder().setName("service_health").build());
+        assertThat(champion.getModel().getVersion()).as("scoring kept its champion").isEqualTo(SHIPPED);
+        assertThat(champion.getChampionHistoryList()).hasSize(1);
+        assertThat(hub.registry().champion(io.commandcenter.hub.project.ProjectId.of("u"), "service_health")
+                .orElseThrow().version()).isEqualTo(SHIPPED);
+
+        // the same call with a valid reason registers and promotes, both stored
+        var ok = models("u").registerModel(register(health, "7.0.0", health.onnx(), s -> { })
+                .toBuilder().setPromote(true).setReason("measured better").build());
+        assertThat(ok.getModel().getChampion()).isTrue();
+        assertThat(models("u").getModel(GetModelRequest.newBuilder().setName("service_health").build())
+                .getChampionHistoryList()).extracting(p -> p.getVersion() + ":" + p.getReason())
+                .containsExactly("7.0.0:measured better", SHIPPED + ":shipped with the hub");
     }
 
     @Test

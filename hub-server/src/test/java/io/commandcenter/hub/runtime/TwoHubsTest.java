@@ -165,9 +165,20 @@ class TwoHubsTest {
                         Map.of()));
     }
 
+    /**
+     * A port free now, below Linux's ephemeral range (32768 and up): a port the kernel hands out for
+     * port 0 can be taken by any outgoing connection before the member binds it.
+     */
     static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        java.util.SplittableRandom random = new java.util.SplittableRandom();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (java.io.IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port in 20000-32000");
     }
 }

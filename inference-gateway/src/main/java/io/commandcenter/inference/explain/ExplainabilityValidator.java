@@ -48,8 +48,12 @@ public final class ExplainabilityValidator {
      * had been loaded before); an accepted one stays loaded.
      */
     public Report validate(ModelArtifact artifact) {
+        return validate(ModelKey.of(artifact.metadata()), artifact);
+    }
+
+    /** {@link #validate(ModelArtifact)} of the artifact loaded under {@code key}. */
+    public Report validate(ModelKey key, ModelArtifact artifact) {
         ModelMetadata m = artifact.metadata();
-        ModelKey key = ModelKey.of(m);
         List<String> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         if (m.reference().isEmpty()) {
@@ -58,7 +62,7 @@ public final class ExplainabilityValidator {
         }
         boolean wasLoaded = backend.isLoaded(key);
         try {
-            backend.load(artifact);
+            backend.load(key, artifact);
         } catch (CommandCenterException e) {
             problems.add(e.reason() + ": " + e.getMessage());
             return new Report(key, false, problems, warnings);

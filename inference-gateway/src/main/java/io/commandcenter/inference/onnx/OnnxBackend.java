@@ -48,10 +48,12 @@ public final class OnnxBackend implements InferenceBackend {
     }
 
     @Override
-    public synchronized void load(ModelArtifact artifact) {
+    public synchronized void load(ModelKey key, ModelArtifact artifact) {
         ensureOpen();
         ModelMetadata m = artifact.metadata();
-        ModelKey key = ModelKey.of(m);
+        if (!key.name().equals(m.name()) || !key.version().equals(m.version())) {
+            throw new IllegalArgumentException(key + " is not the key of " + ModelKey.of(m));
+        }
         Handle existing = sessions.get(key);
         if (existing != null) {
             if (existing.sha256.equals(artifact.onnxSha256()) && existing.metadata.equals(m)) {

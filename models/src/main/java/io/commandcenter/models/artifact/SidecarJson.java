@@ -53,6 +53,9 @@ public final class SidecarJson {
             Map<String, Object> onset = new TreeMap<>();
             onset.put("refractoryRows", m.onset().refractoryRows());
             onset.put("marginLogOdds", m.onset().marginLogOdds());
+            if (m.onset().recurrenceRows() > 0) {
+                onset.put("recurrenceRows", m.onset().recurrenceRows());
+            }
             out.put("onset", onset);
         }
         return (Json.pretty(out) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -103,7 +106,8 @@ public final class SidecarJson {
             return OnsetCalibration.NONE;
         }
         Map<String, Object> o = Json.object(in, "onset");
-        return new OnsetCalibration(Json.number(o, "refractoryRows").intValue(), number(o, "marginLogOdds"));
+        return new OnsetCalibration(Json.number(o, "refractoryRows").intValue(), number(o, "marginLogOdds"),
+                ((Number) Json.optional(o, "recurrenceRows", 0L)).intValue());
     }
 
     /** An optional string member: {@code null} when absent (the metadata's own checks decide). */

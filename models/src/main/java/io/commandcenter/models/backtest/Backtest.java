@@ -75,7 +75,7 @@ public final class Backtest {
         OcclusionExplainer.Attribution a = explainer.attribute(x, n);
         List<BacktestRow> rows = new ArrayList<>(n);
         // the entity's calibration state follows the rows in time order, as it does live
-        double[] risk = calibrate(a.risk(), series.times());
+        double[] risk = calibrate(a.risk(), series.times(), series.axis());
         for (int i = 0; i < n; i++) {
             int top = a.topFeature(i);
             String metric = replay.sources()[i][TelemetryFeatures.SCHEMA.indexOf(modelSchema.name(top))];
@@ -89,14 +89,14 @@ public final class Backtest {
     }
 
     /** The model's probabilities through the model's onset calibration, visiting rows in time order. */
-    private double[] calibrate(double[] probabilities, long[] times) {
+    private double[] calibrate(double[] probabilities, long[] times, io.commandcenter.models.features.TimeAxis axis) {
         if (metadata.onset().isNone()) {
             return probabilities;
         }
-        OnsetCalibration.State state = metadata.onset().newState(metadata.threshold());
+        OnsetCalibration.State state = metadata.onset().newState(metadata.threshold(), axis);
         double[] out = new double[probabilities.length];
         for (int i : FeatureReplay.sortedOrder(times)) {
-            out[i] = state.next(probabilities[i]);
+            out[i] = state.next(probabilities[i], times[i]);
         }
         return out;
     }

@@ -1,5 +1,8 @@
 package io.commandcenter.models.calibration;
 
+import io.commandcenter.models.features.TimeAxis;
+import java.util.Arrays;
+
 /**
  * Turns a model's per-row probability into the risk of a new incident for one entity, given what that
  * entity's risk already did: the stateful layer between the model (ONNX, stateless, one row at a time) and
@@ -11,10 +14,16 @@ package io.commandcenter.models.calibration;
  *   <li>a row whose risk reaches {@code θ} is an <b>alarm</b>;</li>
  *   <li>for {@code refractoryRows} rows after an alarm, a row whose {@code z} is below the alarm's
  *       {@code z + marginLogOdds} tells nothing new about <em>this</em> incident: its risk is held just below
- *       the threshold, {@code min(p, θ⁻)} (not a new alarm, still ranked above the entity's quiet rows);</li>
+ *       the threshold, {@code min(p, θ − 1e-6)} (not a new alarm, still ranked above the entity's quiet rows);</li>
  *   <li>a row clearly stronger than the alarm ({@code z ≥ z_alarm + marginLogOdds}) is reported as it is, and
  *       if it reaches {@code θ} it is the new alarm (the window restarts from it);</li>
- *   <li>outside the window the risk is the model's probability.</li>
+ *   <li>outside the window the risk is the model's probability;</li>
+ *   <li><b>daily recurrence</b> (when {@code recurrenceRows > 0} and the rows carry times): a row whose {@code z}
+ *       is not above the strongest {@code z} this entity had within {@code ± recurrenceRows} sampling intervals
+ *       of the same time one day earlier is held as well: a pattern the entity shows every day (a nightly
+ *       batch, the edges of a daily square wave) is its normal, not an incident. Yesterday is remembered as
+ *       the maximum {@code z} of each 5-minute slot of the day ({@value #SLOTS_PER_DAY} slots, a fixed
+ *       ~4.6 KB per entity, whatever the sampling rate); an entity without a yesterday is never held by it.</li>
  * </ul>
  * So an incident raises the risk once, at its onset, instead of for as long as its evidence lasts: what
  * NAB's detectors learnt to do (CAD-OSE's rest period, KNN-CAD's and ARTime's masking after a detection),
@@ -23,28 +32,48 @@ package io.commandcenter.models.calibration;
  *
  * @param refractoryRows rows after an alarm during which weaker rows cannot alarm again (0 = never)
  * @param marginLogOdds  how much stronger (log-odds) than the alarm a row must be to count as new evidence
+ * @param recurrenceRows half-width, in sampling intervals, of the window one day earlier a row is compared with
+ *                       (0 = no daily-recurrence rule)
  */
-public record OnsetCalibration(int refractoryRows, double marginLogOdds) {
+public record OnsetCalibration(int refractoryRows, double marginLogOdds, int recurrenceRows) {
 
     /** No calibration: the risk is the model's probability. */
-    public static final OnsetCalibration NONE = new OnsetCalibration(0, 0.0);
+    public static final OnsetCalibration NONE = new OnsetCalibration(0, 0.0, 0);
+
+    /** Slots of the day in which the daily-recurrence rule remembers yesterday's strongest log-odds. */
+    public static final int SLOTS_PER_DAY = 288;
+    /** Length of a day in each time axis: milliseconds, or rows for step-indexed series (taken as 5-minute rows). */
+    static final long DAY_MILLIS = 86_400_000L;
+    static final long DAY_STEPS = SLOTS_PER_DAY;
 
     public OnsetCalibration {
-        if (refractoryRows < 0 || !(marginLogOdds >= 0) || Double.isInfinite(marginLogOdds)) {
-            throw new IllegalArgumentException("refractoryRows >= 0, marginLogOdds >= 0 and finite");
+        if (refractoryRows < 0 || !(marginLogOdds >= 0) || Double.isInfinite(marginLogOdds) || recurrenceRows < 0
+                || recurrenceRows > SLOTS_PER_DAY / 4) {
+            throw new IllegalArgumentException("refractoryRows >= 0, marginLogOdds >= 0 and finite, 0 <= recurrenceRows <= "
+                    + SLOTS_PER_DAY / 4);
         }
     }
 
+    /** The onset rule alone (no daily-recurrence rule). */
+    public OnsetCalibration(int refractoryRows, double marginLogOdds) {
+        this(refractoryRows, marginLogOdds, 0);
+    }
+
     public boolean isNone() {
-        return refractoryRows == 0;
+        return refractoryRows == 0 && recurrenceRows == 0;
     }
 
-    /** A fresh state for one entity scored against {@code threshold}. */
+    /** A fresh state for one entity scored against {@code threshold}, its rows timed in epoch milliseconds (live). */
     public State newState(double threshold) {
-        return new State(this, threshold);
+        return new State(this, threshold, DAY_MILLIS);
     }
 
-    /** Applies the rule to a whole series in row order (a backtest of one entity from a cold start). */
+    /** A fresh state for one entity scored against {@code threshold}, its rows timed on {@code axis}. */
+    public State newState(double threshold, TimeAxis axis) {
+        return new State(this, threshold, axis == TimeAxis.STEPS ? DAY_STEPS : DAY_MILLIS);
+    }
+
+    /** Applies the onset rule to a whole series in row order, without times (so without the daily-recurrence rule). */
     public double[] apply(double[] probabilities, double threshold) {
         State s = newState(threshold);
         double[] out = new double[probabilities.length];
@@ -54,6 +83,29 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds) {
         return out;
     }
 
+    /** Applies the rule to a whole series in row order with its times (a backtest of one entity from a cold start). */
+    public double[] apply(double[] probabilities, double threshold, long[] times, TimeAxis axis) {
+        State s = newState(threshold, axis);
+        double[] out = new double[probabilities.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = s.next(probabilities[i], times[i]);
+        }
+        return out;
+    }
+
+    /**
+     * The risk a held row is reported with: just below {@code threshold} and still below it once written with
+     * six decimals ({@code cc backtest} / {@code cc eval} output, which evaluations and users read back), i.e.
+     * {@code threshold - 1e-6}; {@code nextDown(threshold)} would be written as the threshold itself and read
+     * back as an alarm.
+     */
+    public static double heldRisk(double threshold) {
+        return Math.max(0.0, threshold - HELD_BELOW);
+    }
+
+    /** How far below the threshold held rows are reported: one unit of the six-decimal written risk. */
+    public static final double HELD_BELOW = 1e-6;
+
     /** One entity's calibration state. Not thread-safe: the owner feeds its rows in time order. */
     public static final class State {
         private final OnsetCalibration calibration;
@@ -61,33 +113,126 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds) {
         private final double belowThreshold;
         private long sinceAlarm = Long.MAX_VALUE;
         private double alarmLogOdds;
+        // daily recurrence: the strongest log-odds of each slot, over the last two days (ring keyed by slot number)
+        private final long slotLength;
+        private long[] slotIds;
+        private float[] allMax;
+        private float[] quietMax;
+        private long lastTime = Long.MIN_VALUE;
+        private double interval = Double.NaN;
 
-        State(OnsetCalibration calibration, double threshold) {
+        State(OnsetCalibration calibration, double threshold, long dayLength) {
             if (!(threshold > 0 && threshold < 1)) {
                 throw new IllegalArgumentException("threshold must be in (0, 1)");
             }
             this.calibration = calibration;
             this.threshold = threshold;
-            this.belowThreshold = Math.nextDown(threshold);
+            this.belowThreshold = heldRisk(threshold);
+            this.slotLength = dayLength / SLOTS_PER_DAY;
         }
 
-        /** The risk of the next row, whose model probability is {@code p}; advances the state. */
+        /**
+         * The risk of the next row, whose model probability is {@code p}, without its time (the daily-recurrence
+         * rule does not apply to it); advances the state.
+         */
         public double next(double p) {
+            return next(p, Long.MIN_VALUE);
+        }
+
+        /**
+         * The risk of the next row, whose model probability is {@code p} and time {@code time} (on the state's time
+         * axis, not before the previous row's; {@code Long.MIN_VALUE} = unknown); advances the state.
+         */
+        public double next(double p, long time) {
             if (calibration.isNone() || Double.isNaN(p)) {
                 return p;
             }
-            double z = logOdds(p);
+            double raw = logOdds(p);
+            double z = raw;
+            boolean recurring = false;
+            boolean timed = calibration.recurrenceRows > 0 && time != Long.MIN_VALUE;
+            if (timed) {
+                recurring = recurs(time, raw);
+            }
+            if (recurring) {
+                // what this entity did at this time of day before: its normal, not a new incident
+                p = Math.min(p, belowThreshold);
+                z = logOdds(p);
+            }
+            double out = p;
             if (sinceAlarm < calibration.refractoryRows && z < alarmLogOdds + calibration.marginLogOdds) {
                 sinceAlarm++;
-                return Math.min(p, belowThreshold);
-            }
-            if (p >= threshold) {
+                out = Math.min(p, belowThreshold);
+            } else if (p >= threshold) {
                 sinceAlarm = 0;
                 alarmLogOdds = z;
             } else if (sinceAlarm != Long.MAX_VALUE) {
                 sinceAlarm++;
             }
-            return p;
+            if (timed) {
+                remember(time, raw, sinceAlarm < calibration.refractoryRows);
+            }
+            return out;
+        }
+
+        /**
+         * Whether {@code z} is no stronger than what the entity did within {@code ± recurrenceRows} sampling
+         * intervals (at least one slot) of the same time of day: on the previous day outside any alarm, or on each
+         * of the two previous days counting alarms (a daily pattern is learnt from its third day even if it alarmed
+         * on the first two; an incident that recurs the next day at the same hour still alarms).
+         */
+        private boolean recurs(long time, double z) {
+            if (slotIds == null) {
+                return false;
+            }
+            long slot = Math.floorDiv(time, slotLength);
+            double width = Double.isNaN(interval) ? slotLength : interval;
+            long half = Math.min(SLOTS_PER_DAY / 4, Math.max(1, (long) Math.ceil(calibration.recurrenceRows * width / slotLength)));
+            double quiet1 = Double.NEGATIVE_INFINITY;
+            double all1 = Double.NEGATIVE_INFINITY;
+            double all2 = Double.NEGATIVE_INFINITY;
+            for (long d = -half; d <= half; d++) {
+                long s1 = slot - SLOTS_PER_DAY + d;
+                int k1 = (int) Math.floorMod(s1, (long) slotIds.length);
+                if (slotIds[k1] == s1) {
+                    quiet1 = Math.max(quiet1, quietMax[k1]);
+                    all1 = Math.max(all1, allMax[k1]);
+                }
+                long s2 = slot - 2 * SLOTS_PER_DAY + d;
+                int k2 = (int) Math.floorMod(s2, (long) slotIds.length);
+                if (slotIds[k2] == s2) {
+                    all2 = Math.max(all2, allMax[k2]);
+                }
+            }
+            double tolerance = 1e-6; // the memory is kept in floats
+            return z <= quiet1 + tolerance || z <= Math.min(all1, all2) + tolerance;
+        }
+
+        private void remember(long time, double z, boolean alarmed) {
+            if (slotIds == null) {
+                slotIds = new long[3 * SLOTS_PER_DAY];
+                allMax = new float[3 * SLOTS_PER_DAY];
+                quietMax = new float[3 * SLOTS_PER_DAY];
+                Arrays.fill(slotIds, Long.MIN_VALUE);
+            }
+            if (lastTime != Long.MIN_VALUE && time > lastTime) {
+                // the entity's sampling interval: EWMA of the gaps between rows, a gap counting at most twice the
+                // current estimate (an outage of hours does not widen the window to half a day)
+                double gap = time - lastTime;
+                interval = Double.isNaN(interval) ? gap : 0.9 * interval + 0.1 * Math.min(gap, 2 * interval);
+            }
+            lastTime = Math.max(lastTime, time);
+            long slot = Math.floorDiv(time, slotLength);
+            int k = (int) Math.floorMod(slot, (long) slotIds.length);
+            if (slotIds[k] != slot) {
+                slotIds[k] = slot;
+                allMax[k] = Float.NEGATIVE_INFINITY;
+                quietMax[k] = Float.NEGATIVE_INFINITY;
+            }
+            allMax[k] = Math.max(allMax[k], (float) z);
+            if (!alarmed) {
+                quietMax[k] = Math.max(quietMax[k], (float) z);
+            }
         }
 
         /** Whether the entity is inside the window after an alarm. */

@@ -64,5 +64,13 @@ class SidecarJsonTest {
                 base.trainingWindow(), base.dataHash(), base.metrics(), base.codeVersion(), base.seed(), base.createdAt(),
                 base.provenance(), new io.commandcenter.models.calibration.OnsetCalibration(100, 1.0));
         assertThat(json.read(json.write(withOnset))).isEqualTo(withOnset);
+        assertThat(new String(json.write(withOnset), StandardCharsets.UTF_8)).doesNotContain("recurrenceRows");
+        ModelMetadata withRecurrence = new ModelMetadata(base.name(), base.version(), base.type(), base.features(), base.inputName(),
+                base.outputName(), base.positiveIndex(), base.pipeline(), base.threshold(), base.reference(), base.calibration(),
+                base.trainingWindow(), base.dataHash(), base.metrics(), base.codeVersion(), base.seed(), base.createdAt(),
+                base.provenance(), new io.commandcenter.models.calibration.OnsetCalibration(100, 1.0, 6));
+        assertThat(new String(json.write(withRecurrence), StandardCharsets.UTF_8)).contains("\"recurrenceRows\" : 6");
+        assertThat(json.read(json.write(withRecurrence)).onset().recurrenceRows()).isEqualTo(6);
+        assertThat(json.read(json.write(withRecurrence))).isEqualTo(withRecurrence);
     }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class OnsetCalibrationTest {
 
     static final OnsetCalibration C = new OnsetCalibration(3, 1.0);
-    static final double BELOW = Math.nextDown(0.5);
+    static final double BELOW = OnsetCalibration.heldRisk(0.5);
 
     @Test
     void anAlarm_isReportedOnce_andTheRowsAfterItAreHeldJustBelowTheThreshold() {
@@ -47,10 +47,87 @@ class OnsetCalibrationTest {
     }
 
     @Test
+    void aHeldRow_staysBelowTheThreshold_onceWrittenWithSixDecimals() {
+        // the output CSVs of cc backtest / cc eval carry six decimals, and evaluations read them back: a row held
+        // at nextDown(θ) would be written as θ itself and count as an alarm
+        for (double th : new double[] {0.41, 0.5, 0.123456, 0.9999995, 0.0000015}) {
+            double held = OnsetCalibration.heldRisk(th);
+            assertThat(held).isLessThan(th).isGreaterThanOrEqualTo(th - 1.0000001e-6);
+            double written = Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6f", held));
+            assertThat(written).as("threshold %s", th).isLessThan(th);
+        }
+        OnsetCalibration.State s = new OnsetCalibration(5, 1.0).newState(0.41);
+        s.next(0.6);
+        assertThat(String.format(java.util.Locale.ROOT, "%.6f", s.next(0.55))).isEqualTo("0.409999");
+    }
+
+    static final long DAY = 86_400_000L;
+    static final long FIVE_MINUTES = 300_000L;
+
+    /** Three days of 5-minute rows at p = 0.05, with {@code peak} at 10:00 on each day listed. */
+    static double[] risksOfDays(OnsetCalibration c, double[] peakPerDay) {
+        OnsetCalibration.State s = c.newState(0.5, io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS);
+        double[] atTen = new double[peakPerDay.length];
+        for (int d = 0; d < peakPerDay.length; d++) {
+            for (long t = 0; t < DAY; t += FIVE_MINUTES) {
+                boolean ten = t == 10 * 3_600_000L;
+                double r = s.next(ten ? peakPerDay[d] : 0.05, 1_700_006_400_000L + d * DAY + t);
+                if (ten) {
+                    atTen[d] = r;
+                } else {
+                    assertThat(r).isEqualTo(0.05);
+                }
+            }
+        }
+        return atTen;
+    }
+
+    @Test
+    void dailyRecurrence_aPeakAtTheSameHourOnTheTwoPreviousDays_isHeldOnTheThird_unlessStronger() {
+        OnsetCalibration c = new OnsetCalibration(3, 1.0, 6);
+        // day 1: an alarm; day 2: the same hour again — an incident that recurs the next day still alarms;
+        // day 3: seen on each of the two previous days, it is this entity's daily pattern
+        assertThat(risksOfDays(c, new double[] {0.9, 0.9, 0.9, 0.9})).containsExactly(0.9, 0.9, BELOW, BELOW);
+        // stronger than anything at that hour before: a new alarm
+        assertThat(risksOfDays(c, new double[] {0.9, 0.9, 0.99})).containsExactly(0.9, 0.9, 0.99);
+        // a day without the peak breaks the pattern: the two previous days must both have had it
+        assertThat(risksOfDays(c, new double[] {0.9, 0.05, 0.9})).containsExactly(0.9, 0.05, 0.9);
+    }
+
+    @Test
+    void dailyRecurrence_isOff_withoutTimes_andWithoutTheParameter() {
+        OnsetCalibration onsetOnly = new OnsetCalibration(3, 1.0);
+        assertThat(risksOfDays(onsetOnly, new double[] {0.9, 0.9, 0.9})).containsExactly(0.9, 0.9, 0.9);
+        double[] p = {0.1, 0.7, 0.8, 0.6, 0.2, 0.7, 0.7, 0.95, 0.1};
+        assertThat(new OnsetCalibration(3, 1.0, 6).apply(p, 0.5)).containsExactly(onsetOnly.apply(p, 0.5));
+        assertThat(new OnsetCalibration(0, 0.0, 6).isNone()).isFalse();
+    }
+
+    @Test
+    void dailyRecurrence_onStepIndexedRows_takes288RowsForADay() {
+        OnsetCalibration c = new OnsetCalibration(3, 1.0, 6);
+        double[] p = new double[3 * 288];
+        long[] t = new long[p.length];
+        java.util.Arrays.fill(p, 0.05);
+        for (int i = 0; i < p.length; i++) {
+            t[i] = i;
+        }
+        for (int d = 0; d < 3; d++) {
+            p[d * 288 + 100 + d] = 0.9; // the same time of day within a row or two
+        }
+        double[] r = c.apply(p, 0.5, t, io.commandcenter.models.features.TimeAxis.STEPS);
+        assertThat(r[100]).isEqualTo(0.9);
+        assertThat(r[288 + 101]).isEqualTo(0.9);
+        assertThat(r[576 + 102]).isEqualTo(BELOW);
+    }
+
+    @Test
     void badParameters_areRefused() {
         assertThatThrownBy(() -> new OnsetCalibration(-1, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new OnsetCalibration(10, -1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new OnsetCalibration(10, Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> C.newState(1.0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, 73)).isInstanceOf(IllegalArgumentException.class);
     }
 }

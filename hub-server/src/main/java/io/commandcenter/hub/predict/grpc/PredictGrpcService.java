@@ -4,7 +4,16 @@ import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.common.error.FieldViolation;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.Violations;
+import io.commandcenter.hub.feedback.Feedback;
+import io.commandcenter.hub.feedback.FeedbackLabel;
 import io.commandcenter.hub.predict.EntityKey;
+import io.commandcenter.proto.v1.DeclareIncidentRequest;
+import io.commandcenter.proto.v1.DeclareIncidentResponse;
+import io.commandcenter.proto.v1.EntityRef;
+import io.commandcenter.proto.v1.ExportFeedbackRequest;
+import io.commandcenter.proto.v1.FeedbackRow;
+import io.commandcenter.proto.v1.LabelPredictionRequest;
+import io.commandcenter.proto.v1.LabelPredictionResponse;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.predict.PredictionService;
 import io.commandcenter.hub.project.ProjectId;
@@ -50,11 +59,100 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
     private final PredictionService service;
     private final TelemetryProtoMapper mapper;
     private final RecordRules rules;
+    private final Feedback feedback;
 
-    public PredictGrpcService(PredictionService service, RecordRules rules) {
+    public PredictGrpcService(PredictionService service, RecordRules rules, Feedback feedback) {
         this.service = service;
         this.rules = rules;
+        this.feedback = feedback;
         this.mapper = new TelemetryProtoMapper(rules);
+    }
+
+    @Override
+    public void labelPrediction(LabelPredictionRequest request, StreamObserver<LabelPredictionResponse> observer) {
+        try {
+            observer.onNext(labelPrediction(CallContext.caller().project(), CallContext.caller().principal(), request));
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    /** {@code LabelPrediction} for a project: shared by gRPC and {@code POST /api/predictions/{id}/label}. */
+    public LabelPredictionResponse labelPrediction(ProjectId project, String by, LabelPredictionRequest request) {
+        if (request.getPredictionId().length() > 64) {
+            throw CommandCenterException.invalid("TOO_LONG", "prediction_id", "prediction_id is longer than 64 characters");
+        }
+        FeedbackLabel label = feedback.label(project, request.getPredictionId(), request.getLabel(),
+                request.getReason(), by);
+        return LabelPredictionResponse.newBuilder().setLabel(toProto(label)).build();
+    }
+
+    @Override
+    public void declareIncident(DeclareIncidentRequest request, StreamObserver<DeclareIncidentResponse> observer) {
+        try {
+            observer.onNext(declareIncident(CallContext.caller().project(), CallContext.caller().principal(), request));
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    /** {@code DeclareIncident} for a project: shared by gRPC and {@code POST /api/incidents}. */
+    public DeclareIncidentResponse declareIncident(ProjectId project, String by, DeclareIncidentRequest request) {
+        Violations v = new Violations();
+        rules.entityKind(v, "entity.kind", request.getEntity().getKind());
+        rules.requiredId(v, "entity.id", request.getEntity().getId(), 128);
+        v.throwIfAny("INVALID_ARGUMENT", "invalid entity");
+        Feedback.Declared declared = feedback.declare(project, request.getEntity().getKind(),
+                request.getEntity().getId(),
+                TelemetryProtoMapper.instant(request.hasStartTime(), request.getStartTime(), "start_time"),
+                TelemetryProtoMapper.instant(request.hasEndTime(), request.getEndTime(), "end_time"),
+                request.getReason(), by);
+        return DeclareIncidentResponse.newBuilder().setLabel(toProto(declared.label()))
+                .setRowsLabelled(declared.rowsLabelled()).build();
+    }
+
+    @Override
+    public void exportFeedback(ExportFeedbackRequest request, StreamObserver<FeedbackRow> observer) {
+        try {
+            List<FeedbackRow> rows = exportFeedback(CallContext.caller().project(), request);
+            rows.forEach(observer::onNext);
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    /** {@code ExportFeedback} for a project: shared by gRPC and {@code GET /api/feedback}. */
+    public List<FeedbackRow> exportFeedback(ProjectId project, ExportFeedbackRequest request) {
+        checkModel(request.getModel(), "", "model", "");
+        if (request.getLimit() < 0) {
+            throw CommandCenterException.invalid("OUT_OF_RANGE", "limit", "limit must be >= 0");
+        }
+        List<io.commandcenter.hub.feedback.FeedbackRow> rows = feedback.dataset(project, request.getModel());
+        if (request.getLimit() > 0 && rows.size() > request.getLimit()) {
+            rows = rows.subList(0, request.getLimit());
+        }
+        return rows.stream().map(PredictGrpcService::toProto).toList();
+    }
+
+    static FeedbackRow toProto(io.commandcenter.hub.feedback.FeedbackRow r) {
+        return FeedbackRow.newBuilder().setTime(TelemetryProtoMapper.timestamp(r.time()))
+                .setEntity(EntityRef.newBuilder().setKind(r.targetKind()).setId(r.targetId()))
+                .setModel(r.model()).setModelVersion(r.modelVersion()).setRunId(r.runId())
+                .setPredictionId(r.predictionId() == null ? "" : r.predictionId()).setLabel(r.label())
+                .setSource(r.source()).setReason(r.reason()).setRisk(Double.isFinite(r.risk()) ? r.risk() : 0)
+                .putAllFeatures(r.features()).build();
+    }
+
+    static io.commandcenter.proto.v1.FeedbackLabel toProto(FeedbackLabel l) {
+        return io.commandcenter.proto.v1.FeedbackLabel.newBuilder().setLabelId(l.labelId())
+                .setPredictionId(l.predictionId() == null ? "" : l.predictionId())
+                .setEntity(EntityRef.newBuilder().setKind(l.targetKind()).setId(l.targetId()))
+                .setLabel(l.label().wireName()).setStartTime(TelemetryProtoMapper.timestamp(l.start()))
+                .setEndTime(TelemetryProtoMapper.timestamp(l.end())).setReason(l.reason())
+                .setLabelledBy(l.labelledBy()).setLabelledAt(TelemetryProtoMapper.timestamp(l.labelledAt())).build();
     }
 
     @Override

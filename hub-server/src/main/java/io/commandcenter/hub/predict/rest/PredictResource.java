@@ -7,7 +7,10 @@ import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.rest.Mirrors;
 import io.commandcenter.hub.transport.rest.QueryArguments;
 import io.commandcenter.hub.transport.rest.RequestCaller;
+import io.commandcenter.proto.v1.DeclareIncidentRequest;
+import io.commandcenter.proto.v1.ExportFeedbackRequest;
 import io.commandcenter.proto.v1.GetPredictionRequest;
+import io.commandcenter.proto.v1.LabelPredictionRequest;
 import io.commandcenter.proto.v1.ListPredictionsRequest;
 import io.commandcenter.proto.v1.PredictRequest;
 import jakarta.enterprise.context.RequestScoped;
@@ -34,7 +37,10 @@ import static io.commandcenter.common.proto.ProtoJson.print;
  *   <li>{@code POST /api/predict} — a {@code PredictRequest}, e.g.
  *       {@code {"entity":{"kind":"service","id":"checkout"}}}; answers a {@code PredictResponse};</li>
  *   <li>{@code GET /api/predictions?targetId=&model=&since=&until=&limit=&pageToken=} — newest first;</li>
- *   <li>{@code GET /api/predictions/{id}}.</li>
+ *   <li>{@code GET /api/predictions/{id}};</li>
+ *   <li>{@code POST /api/predictions/{id}/label} — {@code {"label":"false_alarm","reason":"…"}};</li>
+ *   <li>{@code POST /api/incidents} — a {@code DeclareIncidentRequest};</li>
+ *   <li>{@code GET /api/feedback?model=&limit=} — the feedback dataset, a JSON array of rows.</li>
  * </ul>
  */
 @Path("/")
@@ -91,5 +97,43 @@ public class PredictResource {
     public String get(@PathParam("id") String id) {
         return print(api.get().getPrediction(caller.get().project(),
                 GetPredictionRequest.newBuilder().setPredictionId(id).build()).getPrediction());
+    }
+
+    @Mirrors("commandcenter.v1.PredictService/LabelPrediction")
+    @POST
+    @Path("predictions/{id}/label")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public String label(@PathParam("id") String id, String body) {
+        LabelPredictionRequest request = ProtoJson.parse(body, LabelPredictionRequest.newBuilder(), "body")
+                .setPredictionId(id).build();
+        return print(api.get().labelPrediction(caller.get().project(), caller.get().principal(), request));
+    }
+
+    @Mirrors("commandcenter.v1.PredictService/DeclareIncident")
+    @POST
+    @Path("incidents")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public String declareIncident(String body) {
+        DeclareIncidentRequest request = ProtoJson.parse(body, DeclareIncidentRequest.newBuilder(), "body").build();
+        return print(api.get().declareIncident(caller.get().project(), caller.get().principal(), request));
+    }
+
+    /** The feedback dataset as a JSON array of {@code FeedbackRow}s, oldest first. */
+    @Mirrors("commandcenter.v1.PredictService/ExportFeedback")
+    @GET
+    @Path("feedback")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String feedback(@QueryParam("model") String model, @QueryParam("limit") String limit) {
+        ExportFeedbackRequest.Builder request = ExportFeedbackRequest.newBuilder().setLimit(QueryArguments.integer(limit, "limit"));
+        if (model != null) {
+            request.setModel(model);
+        }
+        StringBuilder out = new StringBuilder("[");
+        for (var row : api.get().exportFeedback(caller.get().project(), request.build())) {
+            out.append(out.length() > 1 ? "," : "").append(print(row));
+        }
+        return out.append("]").toString();
     }
 }

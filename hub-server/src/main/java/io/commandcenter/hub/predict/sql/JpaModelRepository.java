@@ -21,10 +21,14 @@ public final class JpaModelRepository implements ModelRepository {
     }
 
     @Override
-    public void insert(Row row) {
+    public void insert(Row row, Promotion promotion) {
         jpa.write(em -> {
             em.persist(new ModelEntity(row.modelId(), row.project().value(), row.name(), row.version(), row.type(),
                     row.path(), row.onnxSha256(), row.threshold(), row.metricsJson(), Jpa.ts(row.createdAt())));
+            if (promotion != null) {
+                em.flush(); // the champion row refers to the model row
+                promote(em, row.project(), row, promotion.at(), promotion.promotedBy(), promotion.reason());
+            }
             return null;
         });
     }
@@ -48,18 +52,19 @@ public final class JpaModelRepository implements ModelRepository {
     }
 
     @Override
-    public void saveArtifact(String name, String version, StoredArtifact artifact) {
+    public void saveArtifact(String name, String version, String onnxSha256, StoredArtifact artifact) {
         long kept = jpa.read(em -> ((Number) em.createNativeQuery("SELECT COUNT(*) FROM model_artifact "
-                + "WHERE name = ? AND version = ?").setParameter(1, name).setParameter(2, version).getSingleResult())
-                .longValue());
+                + "WHERE name = ? AND version = ? AND onnx_sha256 = ?").setParameter(1, name).setParameter(2, version)
+                .setParameter(3, onnxSha256).getSingleResult()).longValue());
         if (kept > 0) {
             return;
         }
         try {
-            jpa.write(em -> em.createNativeQuery("INSERT INTO model_artifact (name, version, model_type, onnx, "
-                            + "sidecar_json) VALUES (?, ?, ?, ?, ?)")
-                    .setParameter(1, name).setParameter(2, version).setParameter(3, artifact.type())
-                    .setParameter(4, artifact.onnx()).setParameter(5, artifact.sidecarJson()).executeUpdate());
+            jpa.write(em -> em.createNativeQuery("INSERT INTO model_artifact (name, version, onnx_sha256, model_type, "
+                            + "onnx, sidecar_json) VALUES (?, ?, ?, ?, ?, ?)")
+                    .setParameter(1, name).setParameter(2, version).setParameter(3, onnxSha256)
+                    .setParameter(4, artifact.type()).setParameter(5, artifact.onnx())
+                    .setParameter(6, artifact.sidecarJson()).executeUpdate());
         } catch (CommandCenterException e) {
             if (!Jpa.isUniqueViolation(e)) {
                 throw e;
@@ -68,11 +73,12 @@ public final class JpaModelRepository implements ModelRepository {
     }
 
     @Override
-    public Optional<StoredArtifact> findArtifact(String name, String version) {
+    public Optional<StoredArtifact> findArtifact(String name, String version, String onnxSha256) {
         return jpa.read(em -> {
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery("SELECT model_type, onnx, sidecar_json FROM model_artifact "
-                    + "WHERE name = ? AND version = ?").setParameter(1, name).setParameter(2, version).getResultList();
+                    + "WHERE name = ? AND version = ? AND onnx_sha256 = ?").setParameter(1, name)
+                    .setParameter(2, version).setParameter(3, onnxSha256).getResultList();
             return rows.stream().findFirst().map(r -> new StoredArtifact((String) r[0], (byte[]) r[1], (String) r[2]));
         });
     }
@@ -104,6 +110,13 @@ public final class JpaModelRepository implements ModelRepository {
     @Override
     public void promote(ProjectId project, Row model, Instant at, String promotedBy, String reason) {
         jpa.write(em -> {
+            promote(em, project, model, at, promotedBy, reason);
+            return null;
+        });
+    }
+
+    private static void promote(jakarta.persistence.EntityManager em, ProjectId project, Row model, Instant at,
+                                String promotedBy, String reason) {
             for (ModelChampionEntity current : em.createQuery("SELECT c FROM ModelChampionEntity c WHERE "
                             + "c.projectId = :p AND c.name = :n AND c.endTime IS NULL", ModelChampionEntity.class)
                     .setParameter("p", project.value()).setParameter("n", model.name()).getResultList()) {
@@ -111,8 +124,6 @@ public final class JpaModelRepository implements ModelRepository {
             }
             em.persist(new ModelChampionEntity(UUID.randomUUID().toString(), project.value(), model.name(),
                     model.version(), model.modelId(), Jpa.ts(at), promotedBy, reason));
-            return null;
-        });
     }
 
     private static Row row(ModelEntity m) {

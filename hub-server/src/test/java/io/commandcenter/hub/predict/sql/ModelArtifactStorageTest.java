@@ -29,16 +29,21 @@ class ModelArtifactStorageTest {
             ModelRepository.StoredArtifact artifact = new ModelRepository.StoredArtifact("PREDICTIVE", onnx,
                     "{\"name\":\"service_health\",\"version\":\"2.0.0\",\"note\":\"\u00e9t\u00e9\"}");
 
-            repository.saveArtifact("service_health", "2.0.0", artifact);
-            // a second hub keeping the same version stores nothing and fails nothing
-            repository.saveArtifact("service_health", "2.0.0", new ModelRepository.StoredArtifact("PREDICTIVE",
+            repository.saveArtifact("service_health", "2.0.0", "aa", artifact);
+            // a second hub keeping the same version and content stores nothing and fails nothing
+            repository.saveArtifact("service_health", "2.0.0", "aa", new ModelRepository.StoredArtifact("PREDICTIVE",
                     new byte[]{1}, "{}"));
+            // another project's 2.0.0 with other bytes is kept beside it
+            repository.saveArtifact("service_health", "2.0.0", "bb", new ModelRepository.StoredArtifact("PREDICTIVE",
+                    new byte[]{2}, "{}"));
 
-            ModelRepository.StoredArtifact read = repository.findArtifact("service_health", "2.0.0").orElseThrow();
+            ModelRepository.StoredArtifact read = repository.findArtifact("service_health", "2.0.0", "aa").orElseThrow();
             assertThat(read.type()).isEqualTo("PREDICTIVE");
             assertThat(read.onnx()).isEqualTo(onnx);
             assertThat(read.sidecarJson()).isEqualTo(artifact.sidecarJson());
-            assertThat(repository.findArtifact("service_health", "2.0.1")).isEmpty();
+            assertThat(repository.findArtifact("service_health", "2.0.0", "bb").orElseThrow().onnx())
+                    .containsExactly(2);
+            assertThat(repository.findArtifact("service_health", "2.0.1", "aa")).isEmpty();
         }
     }
 }

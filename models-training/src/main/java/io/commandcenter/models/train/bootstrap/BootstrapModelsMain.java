@@ -45,15 +45,17 @@ public final class BootstrapModelsMain {
     public static final String VERSION = "1.0.0";
     /**
      * Version of service_health: 2.0.0 is the telemetry-v2 pipeline (far and evidence features) with the
-     * onset calibration; a version always names the same bytes, so a changed model is a new version.
+     * onset calibration; 2.1.0 the same weights and threshold with the onset calibration's daily-recurrence
+     * rule (sidecar {@code onset.recurrenceRows}). A version always names the same bytes, so a changed model is a
+     * new version.
      */
-    public static final String SERVICE_HEALTH_VERSION = "2.0.0";
+    public static final String SERVICE_HEALTH_VERSION = "2.1.0";
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     private BootstrapModelsMain() {
     }
 
-    static LogisticTrainer serviceHealthTrainer(long seed) {
+    public static LogisticTrainer serviceHealthTrainer(long seed) {
         return new LogisticTrainer(10, 0.05, seed);
     }
 
@@ -142,7 +144,7 @@ public final class BootstrapModelsMain {
                 o.reference(), o.calibration(), "synthetic workflow-run histories", train, o.metrics(), prov, OnsetCalibration.NONE);
     }
 
-    static ModelArtifact artifact(String name, String version, ModelType type, String pipeline, TrainedLogistic model, double threshold,
+    public static ModelArtifact artifact(String name, String version, ModelType type, String pipeline, TrainedLogistic model, double threshold,
                                   float[] reference, List<CalibrationBin> calibration, String window, TrainingData data,
                                   Map<String, Double> metrics, Map<String, String> provenance, OnsetCalibration onset) {
         List<Float> ref = new ArrayList<>();

@@ -62,7 +62,7 @@ public final class ServiceHealthTraining {
      * longer window; a margin of 1–2 lets the rising rows of one spike alarm again, from 3.5 up the peak of a
      * spike that crossed the threshold low is held back).
      */
-    public static final OnsetCalibration ONSET = new OnsetCalibration(50, 2.5);
+    public static final OnsetCalibration ONSET = new OnsetCalibration(50, 2.5, 6);
 
     private final LogisticTrainer trainer;
     private final long seed;
@@ -209,7 +209,12 @@ public final class ServiceHealthTraining {
      * starts with the scored rows (history rows are normal: no alarm to remember).
      */
     public static double[] risk(TrainedLogistic model, Replayed r, double threshold) {
-        return ONSET.apply(probability(model, r), threshold);
+        return calibrate(probability(model, r), r, threshold);
+    }
+
+    /** The probabilities of an entry's scored rows through {@link #ONSET}, with the rows' times (one entity, cold start). */
+    public static double[] calibrate(double[] probabilities, Replayed r, double threshold) {
+        return ONSET.apply(probabilities, threshold, r.entry().scored().times(), r.entry().scored().axis());
     }
 
     public static SeriesReport evaluate(TrainedLogistic model, Replayed r, double threshold) {
@@ -245,7 +250,7 @@ public final class ServiceHealthTraining {
             double th = t / 100.0;
             double sum = 0;
             for (int k = 0; k < val.size(); k++) {
-                boolean[] alarms = Evaluation.alarms(ONSET.apply(probabilities.get(k), th), th);
+                boolean[] alarms = Evaluation.alarms(calibrate(probabilities.get(k), val.get(k), th), th);
                 sum += Evaluation.rawEarlyWarning(alarms, Segment.fromLabels(val.get(k).labels()), HORIZON, EarlyWarningProfile.STANDARD);
             }
             if (sum > bestScore + 1e-9) {

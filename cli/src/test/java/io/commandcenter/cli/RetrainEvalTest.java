@@ -1,0 +1,198 @@
+package io.commandcenter.cli;
+
+import io.commandcenter.common.json.Json;
+import io.commandcenter.inference.BackendScorer;
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.inference.explain.ExplainabilityValidator;
+import io.commandcenter.inference.onnx.OnnxBackend;
+import io.commandcenter.models.artifact.ModelArtifact;
+import io.commandcenter.models.bootstrap.BootstrapModels;
+import io.commandcenter.models.synthetic.LabelledSeries;
+import io.commandcenter.models.synthetic.SyntheticTelemetry;
+import io.commandcenter.models.train.bootstrap.BootstrapModelsMain;
+import io.commandcenter.models.train.bootstrap.CorpusEntry;
+import io.commandcenter.models.train.bootstrap.ServiceHealthCorpus;
+import io.commandcenter.models.train.bootstrap.ServiceHealthTraining;
+import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
+import io.commandcenter.models.train.loop.DataSnapshot;
+import io.commandcenter.models.train.loop.PromotionRule;
+import io.commandcenter.models.train.loop.Retrainer;
+import io.commandcenter.models.train.loop.RetrainingPath;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The learning loop's retraining path with models run by ONNX Runtime: a better challenger is
+ * promoted, a worse one refused; {@code cc retrain-eval} replays a labelled corpus in cycles.
+ */
+class RetrainEvalTest {
+    @TempDir
+    static Path dir;
+    static OnnxBackend backend;
+    static RetrainingPath path;
+    static List<Replayed> project = new ArrayList<>();
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result cc(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Cc.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    /** A small corpus in the ASD layout: NAME_train.csv (normal history) and NAME_test.csv (labelled). */
+    @BeforeAll
+    static void corpus() throws IOException {
+        SyntheticTelemetry gen = new SyntheticTelemetry(41);
+        for (int s = 1; s <= 3; s++) {
+            write(dir.resolve("srv-" + s + "_train.csv"), gen.series("h" + s, 1200, 4, 0));
+            write(dir.resolve("srv-" + s + "_test.csv"), gen.series("t" + s, 3000, 4, 5));
+        }
+        // a held-out server's files: never to be read (the command leaves them out by name)
+        Files.writeString(dir.resolve("omi-10_test.csv"), "not a corpus\n");
+        backend = new OnnxBackend();
+        ExplainabilityValidator validator = new ExplainabilityValidator(backend);
+        List<Replayed> shipped = new ArrayList<>();
+        for (CorpusEntry e : ServiceHealthCorpus.build(BootstrapModelsMain.SEED, 2, null)) {
+            if (e.health() == null) {
+                shipped.add(ServiceHealthTraining.replay(e));
+            }
+        }
+        List<Replayed> validation = new ArrayList<>();
+        for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(BootstrapModelsMain.SEED, 3)) {
+            validation.add(ServiceHealthTraining.replay(e));
+        }
+        path = new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, shipped, validation, RetrainEvalTest::scorer,
+                a -> validator.validate(ModelKey.of(a.metadata(), a.onnxSha256()), a).explainable());
+        for (int s = 1; s <= 3; s++) {
+            project.add(ServiceHealthTraining.replay(new io.commandcenter.models.train.bootstrap.AsdCorpus(dir)
+                    .server("srv-" + s, "project")));
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        backend.close();
+    }
+
+    static BackendScorer scorer(ModelArtifact a) {
+        ModelKey key = ModelKey.of(a.metadata(), a.onnxSha256());
+        backend.load(key, a);
+        return new BackendScorer(backend, key);
+    }
+
+    static void write(Path file, LabelledSeries s) throws IOException {
+        StringBuilder csv = new StringBuilder("t");
+        for (int m = 0; m < s.metrics().size(); m++) {
+            csv.append(",m").append(m + 1);
+        }
+        csv.append(",label\n");
+        int k = s.metrics().size();
+        for (int i = 0; i < s.times().length; i++) {
+            csv.append(i);
+            for (int m = 0; m < k; m++) {
+                csv.append(',').append(String.format(Locale.ROOT, "%.4f", s.values()[i * k + m]));
+            }
+            csv.append(',').append(s.labels()[i] ? 1 : 0).append('\n');
+        }
+        Files.writeString(file, csv);
+    }
+
+    /** The project's series with the labels of every row before {@code realFrom} (a fraction) scrambled. */
+    static DataSnapshot snapshot(double realFrom) {
+        SplittableRandom rnd = new SplittableRandom(5);
+        List<Replayed> out = new ArrayList<>();
+        for (Replayed r : project) {
+            boolean[] labels = r.labels().clone();
+            int cut = (int) (labels.length * realFrom);
+            for (int i = 0; i < cut; i += 20) {
+                boolean noise = rnd.nextInt(8) == 0;
+                for (int j = i; j < Math.min(cut, i + 20); j++) {
+                    labels[j] = noise;
+                }
+            }
+            out.add(new Replayed(r.entry(), r.historyFeatures(), r.historyRows(), r.features(), labels));
+        }
+        return DataSnapshot.of(out, 0, realFrom == 0 ? "true labels" : "scrambled labels");
+    }
+
+    @Test
+    void aChallengerTrainedOnTheTruth_beatsAChampionTrainedOnNoise_andTheReverseIsRefused() {
+        DataSnapshot truth = snapshot(0);
+        DataSnapshot noise = snapshot(0.8); // scrambled where it trains, true where it is judged
+        ModelArtifact noisy = new Retrainer().train(noise, List.of(), "0.9.0", "none").artifact();
+
+        RetrainingPath.Result better = path.run(truth, noisy, "2.1.1");
+        RetrainingPath.Result worse = path.run(noise, better.challenger().artifact(), "2.1.2");
+
+        assertThat(better.verdict().promote()).as(better.verdict().reason()).isTrue();
+        assertThat(better.comparison().challengerProject().f1())
+                .isGreaterThan(better.comparison().championProject().f1() + PromotionRule.DEFAULT.margin());
+        assertThat(better.challenger().artifact().metadata().version()).isEqualTo("2.1.1");
+        assertThat(better.challenger().artifact().metadata().provenance()).containsEntry("parent", "0.9.0")
+                .containsEntry("data_hash", truth.sha256());
+        assertThat(worse.verdict().promote()).as(worse.verdict().reason()).isFalse();
+        assertThat(worse.verdict().reason()).isNotBlank();
+        assertThat(worse.comparison().challengerProject().f1()).isLessThan(worse.comparison().championProject().f1());
+    }
+
+    @Test
+    void tooLittleLabelledData_keepsTheChampion_andSaysWhy() {
+        List<Replayed> quiet = project.stream().map(r -> new Replayed(r.entry(), r.historyFeatures(), r.historyRows(),
+                r.features(), new boolean[r.labels().length])).toList();
+        RetrainingPath.Result r = path.run(DataSnapshot.of(quiet, 0, "no incidents"),
+                new BootstrapModels().load("service_health"), "2.1.9");
+        assertThat(r.verdict().promote()).isFalse();
+        assertThat(r.verdict().reason()).startsWith("too little labelled data: 0 incident(s)");
+    }
+
+    @Test
+    void retrainEval_printsOneJsonObjectPerCycle_drawsTheChart_andNeverReadsHeldOutServers() throws Exception {
+        Path png = dir.resolve("cycles.png");
+        Result r = cc("retrain-eval", "--data", dir.toString(), "--cycles", "2", "--synthetic", "4",
+                "--validation-series", "3", "--json", "--plot", png.toString());
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        String shipped = new BootstrapModels().load("service_health").metadata().version();
+        Map<String, Object> first = Json.parseObject(lines.get(0));
+        Map<String, Object> second = Json.parseObject(lines.get(1));
+        assertThat(first).containsKeys("precision", "recall", "f1", "auc", "early_warning", "calibration_error",
+                "promoted", "reason", "challenger", "data_hash", "feedback_rows", "shipped_f1");
+        assertThat(first.get("cycle")).isEqualTo(1L);
+        assertThat(first.get("champion")).isEqualTo(shipped);
+        assertThat((String) first.get("data_hash")).hasSize(64).isNotEqualTo(second.get("data_hash"));
+        assertThat(((Number) first.get("rows")).longValue()).isEqualTo(3 * 1500);
+        assertThat(second.get("champion")).isEqualTo(Boolean.TRUE.equals(first.get("promoted"))
+                ? first.get("challenger") : shipped);
+        assertThat(Files.readAllBytes(png)).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+
+        Result table = cc("retrain-eval", "--data", dir.toString(), "--cycles", "2", "--only", "srv-1", "--synthetic", "2",
+                "--validation-series", "2");
+        assertThat(table.exit()).as(table.err()).isZero();
+        assertThat(table.out()).contains("1 series (srv-1), 2 cycles").contains("CYCLE CHAMPION")
+                .contains("first cycle F1");
+        Result heldOut = cc("retrain-eval", "--data", dir.toString(), "--cycles", "2", "--only", "omi-10");
+        assertThat(heldOut.exit()).isEqualTo(2);
+        assertThat(heldOut.err()).contains("omi-10 is held out");
+        assertThat(cc("retrain-eval", "--data", dir.toString(), "--cycles", "1").exit()).isEqualTo(2);
+    }
+}

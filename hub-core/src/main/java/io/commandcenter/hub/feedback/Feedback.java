@@ -1,0 +1,215 @@
+package io.commandcenter.hub.feedback;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.json.Json;
+import io.commandcenter.hub.audit.AuditAction;
+import io.commandcenter.hub.audit.AuditRecord;
+import io.commandcenter.hub.audit.AuditTrail;
+import io.commandcenter.hub.predict.PredictionRecord;
+import io.commandcenter.hub.predict.PredictionRepository;
+import io.commandcenter.hub.project.ProjectId;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A project's feedback dataset: what really happened, as labelled rows a model can be trained and
+ * judged on. Labels come from people and from the remediation record:
+ * <ul>
+ *   <li>{@code person}: a prediction labelled {@code incident} or {@code false_alarm} (the latest wins);</li>
+ *   <li>{@code declared}: an incident window of an entity ({@link #declare}): every stored run of the
+ *       entity in it is an incident — what the model missed as well as what it caught;</li>
+ *   <li>{@code rejection}: a person rejected the prediction's remediation (its reason kept) — no incident;</li>
+ *   <li>{@code approval}: a person approved it — an incident;</li>
+ *   <li>{@code outcome}: the remediation recovered the entity — an incident.</li>
+ * </ul>
+ * In that order of precedence. Each row carries the input vector of the stored model run: exactly
+ * what the live feature pipeline computed and the model scored (one implementation of the features).
+ */
+public final class Feedback {
+    /** The longest reason kept. */
+    public static final int MAX_REASON = 1024;
+    /** The longest incident window. */
+    public static final Duration MAX_WINDOW = Duration.ofDays(31);
+
+    private final FeedbackStore store;
+    private final PredictionRepository predictions;
+    private final AuditTrail audit;
+    private final Clock clock;
+
+    public Feedback(FeedbackStore store, PredictionRepository predictions, AuditTrail audit, Clock clock) {
+        this.store = store;
+        this.predictions = predictions;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** What a declaration did. */
+    public record Declared(FeedbackLabel label, int rowsLabelled) {
+    }
+
+    /**
+     * Labels a prediction of the project.
+     *
+     * @throws CommandCenterException INVALID (REQUIRED prediction_id, INVALID label, TOO_LONG reason),
+     *         NOT_FOUND (PREDICTION_NOT_FOUND)
+     */
+    public FeedbackLabel label(ProjectId project, String predictionId, String label, String reason, String by) {
+        if (predictionId == null || predictionId.isEmpty()) {
+            throw CommandCenterException.invalid("REQUIRED", "prediction_id", "prediction_id is required");
+        }
+        FeedbackLabel.Label l = label(label);
+        String why = reason(reason);
+        PredictionRecord p = predictions.get(project, predictionId).orElseThrow(() -> CommandCenterException.notFound(
+                "PREDICTION_NOT_FOUND", "no prediction " + predictionId + " in project " + project));
+        FeedbackLabel stored = new FeedbackLabel("fl-" + UUID.randomUUID(), project, p.id(), p.targetKind(),
+                p.targetId(), l, p.observedAt(), p.observedAt(), why, by, clock.instant());
+        store.saveLabel(stored);
+        audit.record(AuditAction.FEEDBACK_LABELLED, project.value(), by, "prediction:" + p.id(),
+                AuditRecord.detail("label", l.wireName(), "reason", why));
+        return stored;
+    }
+
+    /**
+     * Declares an incident of an entity from {@code from} to {@code to}.
+     *
+     * @throws CommandCenterException INVALID (REQUIRED/OUT_OF_RANGE of start_time/end_time, TOO_LONG reason)
+     */
+    public Declared declare(ProjectId project, String kind, String id, Instant from, Instant to, String reason,
+                            String by) {
+        if (from == null) {
+            throw CommandCenterException.invalid("REQUIRED", "start_time", "start_time is required");
+        }
+        if (to == null) {
+            throw CommandCenterException.invalid("REQUIRED", "end_time", "end_time is required");
+        }
+        if (!to.isAfter(from)) {
+            throw CommandCenterException.invalid("OUT_OF_RANGE", "end_time", "end_time must be after start_time");
+        }
+        if (Duration.between(from, to).compareTo(MAX_WINDOW) > 0) {
+            throw CommandCenterException.invalid("OUT_OF_RANGE", "end_time", "an incident window is at most 31 days");
+        }
+        String why = reason(reason);
+        FeedbackLabel stored = new FeedbackLabel("fl-" + UUID.randomUUID(), project, null, kind, id,
+                FeedbackLabel.Label.INCIDENT, from, to, why, by, clock.instant());
+        store.saveLabel(stored);
+        int rows = store.runs(project, kind, id, from, to, null).size();
+        audit.record(AuditAction.FEEDBACK_LABELLED, project.value(), by, kind + ":" + id,
+                AuditRecord.detail("label", "incident", "from", from.toString(), "to", to.toString(),
+                        "rows", rows, "reason", why));
+        return new Declared(stored, rows);
+    }
+
+    /** The project's labelled rows (optionally of one model), oldest first. */
+    public List<FeedbackRow> dataset(ProjectId project, String model) {
+        String m = model == null || model.isEmpty() ? null : model;
+        List<FeedbackLabel> labels = store.labels(project);
+        Map<String, FeedbackLabel> person = new HashMap<>();
+        for (FeedbackLabel l : labels) {
+            if (!l.isWindow()) {
+                person.merge(l.predictionId(), l, (a, b) -> b.labelledAt().isBefore(a.labelledAt()) ? a : b);
+            }
+        }
+        Map<String, FeedbackStore.Decision> lastDecision = new HashMap<>();
+        Map<String, Boolean> recovered = new HashMap<>();
+        for (FeedbackStore.Decision d : store.decisions(project)) {
+            if (d.decision().equals("approved") || d.decision().equals("rejected")) {
+                lastDecision.merge(d.predictionId(), d, (a, b) -> b.decidedAt().isBefore(a.decidedAt()) ? a : b);
+            }
+            if ("recovered".equals(d.outcome())) {
+                recovered.put(d.predictionId(), true);
+            }
+        }
+        Map<String, FeedbackRow> byRun = new LinkedHashMap<>();
+        Map<String, String> predictionOfRun = new HashMap<>();
+        for (FeedbackStore.ScoredPrediction p : store.predictions(project, m)) {
+            predictionOfRun.put(p.runId(), p.predictionId());
+            FeedbackLabel l = person.get(p.predictionId());
+            FeedbackStore.Decision d = lastDecision.get(p.predictionId());
+            int label;
+            String source;
+            String reason = "";
+            if (l != null) {
+                label = l.label() == FeedbackLabel.Label.INCIDENT ? 1 : 0;
+                source = "person";
+                reason = l.reason();
+            } else if (d != null && d.decision().equals("rejected")) {
+                label = 0;
+                source = "rejection";
+                reason = d.reason();
+            } else if (d != null) {
+                label = 1;
+                source = "approval";
+                reason = d.reason();
+            } else if (recovered.containsKey(p.predictionId())) {
+                label = 1;
+                source = "outcome";
+            } else {
+                continue;
+            }
+            byRun.put(p.runId(), new FeedbackRow(p.observedAt(), p.targetKind(), p.targetId(), p.model(), p.version(),
+                    p.runId(), p.predictionId(), label, source, reason, p.risk(), features(p.inputJson())));
+        }
+        for (FeedbackLabel w : labels) {
+            if (!w.isWindow()) {
+                continue;
+            }
+            for (FeedbackStore.StoredRun r : store.runs(project, w.targetKind(), w.targetId(), w.start(), w.end(), m)) {
+                String predictionId = predictionOfRun.get(r.runId());
+                FeedbackRow existing = byRun.get(r.runId());
+                if (existing != null && existing.source().equals("person")) {
+                    continue; // a person's word on the prediction itself wins
+                }
+                byRun.put(r.runId(), new FeedbackRow(r.executedAt(), r.targetKind(), r.targetId(), r.model(),
+                        r.version(), r.runId(), predictionId == null ? "" : predictionId, 1, "declared", w.reason(),
+                        risk(r.outputJson()), features(r.inputJson())));
+            }
+        }
+        List<FeedbackRow> rows = new ArrayList<>(byRun.values());
+        rows.sort(Comparator.comparing(FeedbackRow::time).thenComparing(FeedbackRow::runId));
+        return rows;
+    }
+
+    /** The feature vector of a stored run's input ({@code RunJson.input}); non-finite features are absent. */
+    static Map<String, Double> features(String inputJson) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        Object features = Json.parseObject(inputJson).get("features");
+        if (features instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> {
+                if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+                    out.put(k.toString(), n.doubleValue());
+                }
+            });
+        }
+        return out;
+    }
+
+    static double risk(String outputJson) {
+        Map<String, Object> out = Json.parseObject(outputJson);
+        Object risk = out.containsKey("risk") ? out.get("risk") : out.get("riskLast");
+        return risk instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private static FeedbackLabel.Label label(String label) {
+        return FeedbackLabel.Label.of(label == null ? "" : label).orElseThrow(() -> CommandCenterException.invalid(
+                label == null || label.isEmpty() ? "REQUIRED" : "INVALID_ARGUMENT", "label",
+                "label must be incident or false_alarm"));
+    }
+
+    private static String reason(String reason) {
+        String why = reason == null ? "" : reason;
+        if (why.length() > MAX_REASON) {
+            throw CommandCenterException.invalid("TOO_LONG", "reason", "reason is longer than " + MAX_REASON
+                    + " characters");
+        }
+        return why;
+    }
+}

@@ -1,0 +1,103 @@
+package io.commandcenter.hub.feedback.sql;
+
+import io.commandcenter.hub.feedback.FeedbackLabel;
+import io.commandcenter.hub.feedback.FeedbackStore;
+import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.persistence.Jpa;
+import io.commandcenter.hub.project.ProjectId;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** Labels in {@code feedback_label} (migration V9); the dataset's reads over predictions, runs and decisions. */
+public final class JpaFeedbackStore implements FeedbackStore {
+    private final Jpa jpa;
+
+    public JpaFeedbackStore(Database database) {
+        this.jpa = new Jpa(database.entityManagerFactory());
+    }
+
+    @Override
+    public void saveLabel(FeedbackLabel l) {
+        jpa.write(em -> em.createNativeQuery("INSERT INTO feedback_label (label_id, project_id, prediction_id, "
+                        + "target_kind, target_id, label, start_time, end_time, reason, labelled_by, labelled_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .setParameter(1, l.labelId()).setParameter(2, l.project().value()).setParameter(3, l.predictionId())
+                .setParameter(4, l.targetKind()).setParameter(5, l.targetId()).setParameter(6, l.label().wireName())
+                .setParameter(7, Jpa.ts(l.start())).setParameter(8, Jpa.ts(l.end())).setParameter(9, l.reason())
+                .setParameter(10, l.labelledBy()).setParameter(11, Jpa.ts(l.labelledAt())).executeUpdate());
+    }
+
+    @Override
+    public List<FeedbackLabel> labels(ProjectId project) {
+        return jpa.read(em -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("SELECT label_id, prediction_id, target_kind, target_id, label, "
+                    + "start_time, end_time, reason, labelled_by, labelled_at FROM feedback_label WHERE project_id = ? "
+                    + "ORDER BY labelled_at, label_id").setParameter(1, project.value()).getResultList();
+            return rows.stream().map(r -> new FeedbackLabel((String) r[0], project, (String) r[1], (String) r[2],
+                    (String) r[3], FeedbackLabel.Label.of((String) r[4]).orElseThrow(), instant(r[5]), instant(r[6]),
+                    (String) r[7], (String) r[8], instant(r[9]))).toList();
+        });
+    }
+
+    @Override
+    public List<ScoredPrediction> predictions(ProjectId project, String model) {
+        return jpa.read(em -> {
+            var query = em.createQuery("SELECT p.predictionId, p.targetEntity, p.targetId, p.modelName, p.modelVersion, "
+                    + "p.risk, p.observedAt, r.runId, r.inputJson FROM PredictionEntity p, ModelRunEntity r "
+                    + "WHERE r.runId = p.modelRunId AND p.projectId = :p"
+                    + (model == null ? "" : " AND p.modelName = :m") + " ORDER BY p.observedAt, p.predictionId",
+                    Object[].class).setParameter("p", project.value());
+            if (model != null) {
+                query.setParameter("m", model);
+            }
+            return query.getResultList().stream().map(r -> new ScoredPrediction((String) r[0], (String) r[1],
+                    (String) r[2], (String) r[3], (String) r[4], ((Number) r[5]).doubleValue(), instant(r[6]),
+                    (String) r[7], (String) r[8])).toList();
+        });
+    }
+
+    @Override
+    public List<Decision> decisions(ProjectId project) {
+        return jpa.read(em -> em.createQuery("SELECT a.predictionId, a.decision, a.outcome, a.reason, a.decidedAt "
+                        + "FROM ActionEntity a WHERE a.projectId = :p AND a.predictionId IS NOT NULL "
+                        + "ORDER BY a.decidedAt, a.actionId", Object[].class).setParameter("p", project.value())
+                .getResultList().stream().map(r -> new Decision((String) r[0], (String) r[1], (String) r[2],
+                        (String) r[3], instant(r[4]))).toList());
+    }
+
+    @Override
+    public List<StoredRun> runs(ProjectId project, String targetKind, String targetId, Instant from, Instant to,
+                                String model) {
+        return jpa.read(em -> {
+            var query = em.createQuery("SELECT r.runId, r.targetKind, r.targetId, m.name, m.version, r.executedAt, "
+                    + "r.inputJson, r.outputJson FROM ModelRunEntity r, ModelEntity m WHERE m.modelId = r.modelId "
+                    + "AND r.projectId = :p AND r.targetId = :t AND r.targetKind = :k AND r.executedAt >= :f "
+                    + "AND r.executedAt <= :u" + (model == null ? "" : " AND m.name = :m")
+                    + " ORDER BY r.executedAt, r.runId", Object[].class)
+                    .setParameter("p", project.value()).setParameter("t", targetId).setParameter("k", targetKind)
+                    .setParameter("f", Jpa.ts(from)).setParameter("u", Jpa.ts(to));
+            if (model != null) {
+                query.setParameter("m", model);
+            }
+            return query.getResultList().stream().map(r -> new StoredRun((String) r[0], (String) r[1], (String) r[2],
+                    (String) r[3], (String) r[4], instant(r[5]), (String) r[6], (String) r[7])).toList();
+        });
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof OffsetDateTime t) {
+            return t.toInstant();
+        }
+        if (value instanceof Timestamp t) {
+            return t.toInstant();
+        }
+        if (value instanceof Instant t) {
+            return t;
+        }
+        throw new IllegalStateException("not a time: " + value);
+    }
+}
