@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Re-sending stored records (issue 17 item 4), end to end over gRPC {@code IngestStream}, in one
  * run per database: project A sends {@code --rows} new records, then the same records again; project
- * B sends {@code --other} new records alone, then while A re-sends everything a third time. The
- * baselines (new records, B alone) are measured in the same run, on the same hub.
+ * B sends {@code --other} new records alone, then while A sends as many new records again (the
+ * contention of ordinary traffic), then while A re-sends everything a third time. The baselines
+ * (new records, B alone, B beside A's new records) are measured in the same run, on the same hub.
  *
  * <pre>./mvnw -q -B -o -pl benchmarks exec:java -Dexec.mainClass=io.commandcenter.benchmarks.ResendBenchmark \
  *   -Dexec.args="--db both --rows 50000 --other 20000"</pre>
@@ -86,6 +87,13 @@ public final class ResendBenchmark {
                 out.add(row(name, "A: the same records again (all duplicates)", rows,
                         time(() -> send(channel, "a", a).join())));
                 out.add(row(name, "B: new records, alone", other, time(() -> send(channel, "b", b).join())));
+                // the comparison for the next row: the same contention from new records, not re-sent ones
+                List<IngestStreamRequest> aNew = IngestBenchmark.requests(renamed(IngestBenchmark.generate(rows), "a2-"));
+                List<IngestStreamRequest> b3 = IngestBenchmark.requests(renamed(IngestBenchmark.generate(other), "b3-"));
+                CompletableFuture<Void> fresh = send(channel, "a", aNew);
+                out.add(row(name, "B: new records while A sends " + rows + " new ones", other,
+                        time(() -> send(channel, "b", b3).join())));
+                fresh.join();
                 CompletableFuture<Void> resend = send(channel, "a", a);
                 out.add(row(name, "B: new records while A re-sends " + rows, other,
                         time(() -> send(channel, "b", b2).join())));
