@@ -21,6 +21,11 @@ public final class BackendScorer implements BatchScorer {
     }
 
     @Override
+    public java.util.Optional<io.commandcenter.models.scoring.AffineLogOdds> affineLogOdds() {
+        return backend.affineLogOdds(key);
+    }
+
+    @Override
     public double[] score(float[] rows, int rowCount) {
         return backend.score(key, rows, rowCount);
     }

@@ -2,6 +2,8 @@ package io.commandcenter.inference;
 
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.scoring.AffineLogOdds;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -52,6 +54,15 @@ public interface InferenceBackend extends AutoCloseable {
      * ({@code metadata(key).features()}), mapping the model's input and output by name.
      */
     double[] score(ModelKey key, float[] rows, int rowCount);
+
+    /**
+     * The loaded version's log-odds as an affine function of its features, when the backend has
+     * verified it ({@link AffineLogOdds#probe}); explanations then cost one model call per row. Empty
+     * by default: explanations fall back to occlusion, which is right for any model.
+     */
+    default Optional<AffineLogOdds> affineLogOdds(ModelKey key) {
+        return Optional.empty();
+    }
 
     /** Frees every session; later calls fail UNAVAILABLE / BACKEND_CLOSED. */
     @Override

@@ -15,7 +15,10 @@ import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import io.commandcenter.models.scoring.AffineLogOdds;
+import io.commandcenter.models.scoring.BatchScorer;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,7 +80,37 @@ public final class OnnxBackend implements InferenceBackend {
             closeQuietly(session);
             throw e;
         }
-        sessions.put(key, new Handle(session, m, artifact.onnxSha256()));
+        Handle h = new Handle(session, m, artifact.onnxSha256());
+        h.affine = probeAffine(h);
+        sessions.put(key, h);
+    }
+
+    /** Verifies once, at load, whether the version's log-odds are affine (two small calls; see {@link AffineLogOdds}). */
+    private Optional<AffineLogOdds> probeAffine(Handle h) {
+        if (h.metadata.reference().size() != h.width) {
+            return Optional.empty();
+        }
+        try {
+            return AffineLogOdds.probe(new BatchScorer() {
+                @Override
+                public int featureCount() {
+                    return h.width;
+                }
+
+                @Override
+                public double[] score(float[] rows, int rowCount) {
+                    return h.run(env, rows, rowCount);
+                }
+            }, h.metadata.referenceVector());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<AffineLogOdds> affineLogOdds(ModelKey key) {
+        Handle h = sessions.get(key);
+        return h == null ? Optional.empty() : h.affine;
     }
 
     private static void checkSignature(OrtSession session, ModelMetadata m, ModelKey key) {
@@ -192,6 +225,7 @@ public final class OnnxBackend implements InferenceBackend {
         final Set<String> outputs;
         private final AtomicInteger refs = new AtomicInteger();
         private volatile boolean retired;
+        volatile Optional<AffineLogOdds> affine = Optional.empty();
 
         Handle(OrtSession session, ModelMetadata metadata, String sha256) {
             this.session = session;

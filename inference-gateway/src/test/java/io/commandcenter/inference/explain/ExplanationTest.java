@@ -109,4 +109,51 @@ class ExplanationTest {
             assertThat(r.problems()).anyMatch(s -> s.startsWith("NO_REFERENCE"));
         }
     }
+
+    @Test
+    void theShippedLogisticModel_isVerifiedAffineAtLoad_andExplainedInOneCallPerRow_asOcclusionWould() {
+        ModelArtifact sh = new io.commandcenter.models.bootstrap.BootstrapModels().load("service_health");
+        try (OnnxBackend b = new OnnxBackend()) {
+            b.load(sh);
+            ModelKey key = ModelKey.of(sh.metadata());
+            assertThat(b.affineLogOdds(key)).isPresent();
+            int f = sh.metadata().features().size();
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+            int n = 400;
+            float[] rows = new float[n * f];
+            float[] ref = sh.metadata().referenceVector();
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < f; j++) {
+                    rows[r * f + j] = (float) Math.max(0, ref[j] + rnd.nextDouble(-0.5, 1.5));
+                }
+            }
+            io.commandcenter.models.features.FeatureSchema schema = new io.commandcenter.models.features.FeatureSchema(sh.metadata().features());
+            io.commandcenter.inference.BackendScorer scorer = new io.commandcenter.inference.BackendScorer(b, key);
+            // the same backend, its form hidden: the explainer falls back to F + 1 variants per row
+            io.commandcenter.models.scoring.BatchScorer hidden = new io.commandcenter.models.scoring.BatchScorer() {
+                @Override
+                public int featureCount() {
+                    return f;
+                }
+
+                @Override
+                public double[] score(float[] x, int rowCount) {
+                    return scorer.score(x, rowCount);
+                }
+            };
+            var closed = new io.commandcenter.models.explain.OcclusionExplainer(scorer, schema, ref).attribute(rows, n);
+            var variants = new io.commandcenter.models.explain.OcclusionExplainer(hidden, schema, ref).attribute(rows, n);
+            int compared = 0;
+            for (int r = 0; r < n; r++) {
+                assertThat(closed.risk()[r]).isEqualTo(variants.risk()[r]);
+                if (variants.risk()[r] > 1e-4 && variants.risk()[r] < 0.99) {
+                    for (int j = 0; j < f; j++) {
+                        assertThat(closed.contribution(r, j)).as("row %d feature %d", r, j).isCloseTo(variants.contribution(r, j), within(2e-3));
+                    }
+                    compared++;
+                }
+            }
+            assertThat(compared).isGreaterThan(n / 4);
+        }
+    }
 }

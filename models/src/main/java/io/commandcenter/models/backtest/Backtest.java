@@ -76,16 +76,32 @@ public final class Backtest {
         List<BacktestRow> rows = new ArrayList<>(n);
         // the entity's calibration state follows the rows in time order, as it does live
         double[] risk = calibrate(a.risk(), series.times(), series.axis());
+        List<io.commandcenter.models.artifact.CalibrationBin> bins = List.copyOf(metadata.calibration());
+        int[] pipelineIndex = new int[modelSchema.size()];
+        for (int j = 0; j < pipelineIndex.length; j++) {
+            pipelineIndex[j] = TelemetryFeatures.SCHEMA.indexOf(modelSchema.name(j));
+        }
+        // "feature[metric]" labels repeat along a series: build each one once
+        java.util.Map<String, String>[] labels = newLabelCache(modelSchema.size());
         for (int i = 0; i < n; i++) {
             int top = a.topFeature(i);
-            String metric = replay.sources()[i][TelemetryFeatures.SCHEMA.indexOf(modelSchema.name(top))];
-            String label = metric.isEmpty() ? modelSchema.name(top) : modelSchema.name(top) + "[" + metric + "]";
-            double conf = confidence.compute(new ConfidenceInputs(risk[i], metadata.threshold(), metadata.calibration(),
+            String metric = replay.sources()[i][pipelineIndex[top]];
+            String label = labels[top].computeIfAbsent(metric, m -> m.isEmpty() ? modelSchema.name(top) : modelSchema.name(top) + "[" + m + "]");
+            double conf = confidence.compute(new ConfidenceInputs(risk[i], metadata.threshold(), bins,
                     replay.observations()[i], Duration.ZERO, null, a.rowContributions(i))).value();
             rows.add(new BacktestRow(series.timestamps().get(i), risk[i], conf, label));
         }
         long t2 = System.nanoTime();
         return new BacktestResult(rows, series.hasLabels() ? Optional.of(summarise(series, risk)) : Optional.empty(), t1 - t0, t2 - t1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, String>[] newLabelCache(int features) {
+        java.util.Map<String, String>[] m = new java.util.Map[features];
+        for (int j = 0; j < features; j++) {
+            m[j] = new java.util.HashMap<>();
+        }
+        return m;
     }
 
     /** The model's probabilities through the model's onset calibration, visiting rows in time order. */

@@ -3,6 +3,7 @@ package io.commandcenter.models.explain;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.features.FeatureSchema;
+import io.commandcenter.models.scoring.AffineLogOdds;
 import io.commandcenter.models.scoring.BatchScorer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +15,9 @@ import java.util.List;
  * factor's contribution is {@code logit(p(x)) - logit(p(x^{(i)}))}. It needs nothing but the model's
  * scores, so it works for any backend; every variant of a batch goes through ONE {@link BatchScorer}
  * call per chunk of {@value #CHUNK_ROWS} rows. Log-odds keep contributions meaningful when p saturates;
- * for a logistic model they are exactly {@code w_i (x_i - r_i)}.
+ * for a logistic model they are exactly {@code w_i (x_i - r_i)} — and when the scorer knows or has
+ * verified that its log-odds are affine ({@link BatchScorer#affineLogOdds()}), they are computed so,
+ * with one model call per row instead of {@code F + 1}.
  *
  * <p>Probabilities are clamped to {@code [1e-7, 1 - 1e-7]} before the logit. Thread-safe if the scorer is.
  */
@@ -50,6 +53,10 @@ public final class OcclusionExplainer {
      * {@code risk[rowCount]} and {@code contributions[rowCount × features]}.
      */
     public Attribution attribute(float[] rows, int rowCount) {
+        java.util.Optional<AffineLogOdds> affine = scorer.affineLogOdds();
+        if (affine.isPresent() && affine.get().features() == schema.size()) {
+            return attributeAffine(rows, rowCount, affine.get());
+        }
         int f = schema.size();
         double[] risk = new double[rowCount];
         double[] contrib = new double[rowCount * f];
@@ -79,6 +86,34 @@ public final class OcclusionExplainer {
                 for (int j = 0; j < f; j++) {
                     contrib[(start + r) * f + j] = lf - logit(p[r * variants + 1 + j]);
                 }
+            }
+        }
+        return new Attribution(risk, contrib, f);
+    }
+
+    /**
+     * The same attribution for a model with affine log-odds: the occlusion contribution of feature j is
+     * exactly {@code w_j (x_j − r_j)}, so the model scores each row once (no variants).
+     */
+    private Attribution attributeAffine(float[] rows, int rowCount, AffineLogOdds form) {
+        int f = schema.size();
+        double[] risk = new double[rowCount];
+        double[] contrib = new double[rowCount * f];
+        int chunk = CHUNK_ROWS * (f + 1);
+        for (int start = 0; start < rowCount; start += chunk) {
+            int n = Math.min(chunk, rowCount - start);
+            float[] batch = start == 0 && n == rowCount ? rows : java.util.Arrays.copyOfRange(rows, start * f, (start + n) * f);
+            double[] p = scorer.score(batch, n);
+            if (p.length != n) {
+                throw new CommandCenterException(ErrorKind.UNAVAILABLE, "SCORER_OUTPUT_INVALID",
+                        "scorer returned " + p.length + " scores for " + n + " rows");
+            }
+            System.arraycopy(p, 0, risk, start, n);
+        }
+        for (int r = 0; r < rowCount; r++) {
+            int o = r * f;
+            for (int j = 0; j < f; j++) {
+                contrib[o + j] = form.weight(j) * ((double) rows[o + j] - reference[j]);
             }
         }
         return new Attribution(risk, contrib, f);

@@ -14,4 +14,12 @@ public interface BatchScorer {
     int featureCount();
 
     double[] score(float[] rows, int rowCount);
+
+    /**
+     * The model's log-odds as an affine function of its features, when known or verified (then
+     * explanations need one model call per row, not {@code F + 1}); empty when not known.
+     */
+    default java.util.Optional<AffineLogOdds> affineLogOdds() {
+        return java.util.Optional.empty();
+    }
 }

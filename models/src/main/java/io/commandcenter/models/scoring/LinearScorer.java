@@ -39,6 +39,11 @@ public final class LinearScorer implements BatchScorer {
     }
 
     @Override
+    public java.util.Optional<AffineLogOdds> affineLogOdds() {
+        return java.util.Optional.of(AffineLogOdds.of(weights));
+    }
+
+    @Override
     public double[] score(float[] rows, int rowCount) {
         if (rows.length < rowCount * weights.length) {
             throw new IllegalArgumentException("need " + rowCount * weights.length + " values, got " + rows.length);
