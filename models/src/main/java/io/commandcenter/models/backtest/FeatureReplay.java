@@ -34,19 +34,26 @@ public final class FeatureReplay {
         float[] out = new float[rows * f];
         String[][] sources = withSources ? new String[rows][] : null;
         long[] obs = new long[rows];
-        Integer[] order = sortedOrder(times);
-        for (Integer boxed : order) {
-            int i = boxed;
+        int[] order = sortedOrder(times);
+        String[] previous = null;
+        for (int i : order) {
             System.arraycopy(values, i * m, row, 0, m);
             extractor.update(times[i], names, row);
             extractor.copyFeatures(out, i * f);
             obs[i] = extractor.rows();
             if (withSources) {
-                String[] s = new String[f];
-                for (int j = 0; j < f; j++) {
-                    s[j] = extractor.sourceMetric(j);
+                // rows of one series mostly name the same metrics: share the previous row's array when equal
+                boolean same = previous != null;
+                for (int j = 0; same && j < f; j++) {
+                    same = extractor.sourceMetric(j).equals(previous[j]);
                 }
-                sources[i] = s;
+                if (!same) {
+                    previous = new String[f];
+                    for (int j = 0; j < f; j++) {
+                        previous[j] = extractor.sourceMetric(j);
+                    }
+                }
+                sources[i] = previous;
             }
         }
         return new Result(out, rows, sources, obs);
@@ -57,8 +64,9 @@ public final class FeatureReplay {
         return replay(new TelemetryFeatureExtractor(axis), metrics, times, values, withSources);
     }
 
-    static Integer[] sortedOrder(long[] times) {
-        Integer[] order = new Integer[times.length];
+    /** Row indices in time order (stable: equal times keep input order). */
+    static int[] sortedOrder(long[] times) {
+        int[] order = new int[times.length];
         boolean sorted = true;
         for (int i = 0; i < times.length; i++) {
             order[i] = i;
@@ -67,7 +75,14 @@ public final class FeatureReplay {
             }
         }
         if (!sorted) {
-            Arrays.sort(order, (a, b) -> Long.compare(times[a], times[b]));
+            Integer[] boxed = new Integer[times.length];
+            for (int i = 0; i < boxed.length; i++) {
+                boxed[i] = i;
+            }
+            Arrays.sort(boxed, (a, b) -> Long.compare(times[a], times[b]));
+            for (int i = 0; i < boxed.length; i++) {
+                order[i] = boxed[i];
+            }
         }
         return order;
     }

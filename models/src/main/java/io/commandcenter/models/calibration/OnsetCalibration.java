@@ -151,7 +151,8 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
             double z = raw;
             boolean recurring = false;
             boolean timed = calibration.recurrenceRows > 0 && time != Long.MIN_VALUE;
-            if (timed) {
+            if (timed && p > belowThreshold) {
+                // only a row above the held level can be changed by the rule: skip the look-up for the others
                 recurring = recurs(time, raw);
             }
             if (recurring) {
