@@ -90,6 +90,35 @@ public abstract class RemediationStoreContract {
     }
 
     @Test
+    void aRunWrittenStepByStep_readsBackAsEachStepLeftIt_andListingsCarryEveryRunsNodes() {
+        RunRecord r = run("r-7", "k7", RunMode.AUTOMATIC, T0);
+        RunRecord other = run("r-8", "k8", RunMode.AUTOMATIC, T0.plusSeconds(1));
+        store.create(r, Optional.empty(), Optional.empty());
+        store.create(other, Optional.empty(), Optional.empty());
+        List<RunRecord> steps = new java.util.ArrayList<>();
+        steps.add(r.withNode(r.node("restart_service").queued("task-1", 1, Map.of("service", "api"), T0)));
+        steps.add(steps.get(0).withNode(steps.get(0).node("restart_service").running()));
+        steps.add(steps.get(1).withNode(steps.get(1).node("restart_service").finished(NodeState.SUCCEEDED, "{\"ok\":true}", null, T0.plusSeconds(2))));
+        steps.add(steps.get(2).withNode(steps.get(2).node("notify").queued("task-2", 1, Map.of(), T0.plusSeconds(2))));
+        steps.add(steps.get(3).takenBy("hub-2", RunMode.APPROVED, T0.plusSeconds(3600)));
+        steps.add(steps.get(4).withNode(steps.get(4).node("notify").retryAt(T0.plusSeconds(9), "slack down")));
+        for (RunRecord step : steps) {
+            store.update(step);
+            assertThat(store.run("r-7")).contains(step);
+            assertThat(store.unfinished()).containsExactly(step, other);
+        }
+        RunRecord done = steps.get(5).withNode(steps.get(5).node("notify").finished(NodeState.SUCCEEDED, "{}", null, T0.plusSeconds(10)))
+                .withState(RunState.SUCCEEDED, null, T0.plusSeconds(10));
+        store.update(done);
+        RunRecord observed = done.withOutcome(Outcome.RECOVERED);
+        store.update(observed);
+
+        assertThat(store.run("r-7")).contains(observed);
+        assertThat(store.runs(P, new RunStore.RunQuery(null, null, null, 10, null, null))).containsExactly(other, observed);
+        assertThat(store.unfinished()).containsExactly(other);
+    }
+
+    @Test
     void theBlastRadius_countsAutomaticRunsOnTheTargetInTheWindow_andActiveRunsCountUnfinishedOnes() {
         store.create(run("r-1", "k1", RunMode.AUTOMATIC, T0.minus(Duration.ofMinutes(90))), Optional.empty(), Optional.empty());
         store.create(run("r-2", "k2", RunMode.AUTOMATIC, T0.minus(Duration.ofMinutes(20))), Optional.empty(), Optional.empty());

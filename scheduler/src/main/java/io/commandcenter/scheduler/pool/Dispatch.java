@@ -40,6 +40,8 @@ final class Dispatch {
     private final PoolConfig config;
     private final List<AgentEntry> open = new ArrayList<>();
     private final TreeMap<String, Integer> reserve = new TreeMap<>();
+    /** Per reserved action, the free slots of the open agents that run it (kept as slots are leased). */
+    private final TreeMap<String, Integer> reservedFree = new TreeMap<>();
     private Choice chosen;
 
     private record Choice(AgentEntry agent, Score score, int candidates, boolean usedReserve) {
@@ -61,6 +63,15 @@ final class Dispatch {
                 if (r > 0) {
                     reserve.put(action, r);
                 }
+            }
+            for (String action : reserve.keySet()) {
+                int free = 0;
+                for (AgentEntry a : open) {
+                    if (a.registration.match(action) > 0) {
+                        free += a.free();
+                    }
+                }
+                reservedFree.put(action, free);
             }
         }
     }
@@ -186,20 +197,20 @@ final class Dispatch {
     /** Whether taking one slot of the agent leaves fewer free slots than reserved for an action it runs. */
     private boolean eatsReserve(AgentEntry agent) {
         for (var r : reserve.entrySet()) {
-            if (agent.registration.match(r.getKey()) == 0) {
-                continue;
-            }
-            int free = 0;
-            for (AgentEntry a : open) {
-                if (a.registration.match(r.getKey()) > 0) {
-                    free += a.free();
-                }
-            }
-            if (free - 1 < r.getValue()) {
+            if (agent.registration.match(r.getKey()) > 0 && reservedFree.get(r.getKey()) - 1 < r.getValue()) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The agent gave up one slot: one fewer free slot for each reserved action it runs. */
+    private void slotTaken(AgentEntry agent) {
+        for (var r : reservedFree.entrySet()) {
+            if (agent.registration.match(r.getKey()) > 0) {
+                r.setValue(r.getValue() - 1);
+            }
+        }
     }
 
     private Dispatched assign(TaskEntry e, Choice choice) {
@@ -216,6 +227,7 @@ final class Dispatch {
         e.lease = assignment;
         e.progress = null;
         agent.leases.add(e.id);
+        slotTaken(agent);
         pool.lastAgent = agent.id();
         pool.recent.addLast(assignment);
         while (pool.recent.size() > config.recentAssignments()) {

@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Remediation state in SQL, through JPA. */
@@ -38,6 +39,9 @@ public final class JpaRemediationStore implements RemediationStore {
     /** The stored names of the modes no person decided: the blast radius counts these. */
     private static final List<String> AUTOMATIC_MODES = Arrays.stream(RunMode.values()).filter(RunMode::isAutomatic)
             .map(RunMode::wireName).toList();
+    /** Runs still going, as this store last wrote them: a step then writes only what it changed. */
+    private final Map<String, RunRecord> written = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_REMEMBERED = 100_000;
     private final Jpa jpa;
 
     public JpaRemediationStore(Database database) {
@@ -112,7 +116,11 @@ public final class JpaRemediationStore implements RemediationStore {
     @Override
     public boolean create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
         try {
-            return insert(run, approval, action);
+            boolean stored = insert(run, approval, action);
+            if (stored) {
+                remember(run);
+            }
+            return stored;
         } catch (CommandCenterException e) {
             // another hub stored the same key between this one's check and its insert
             if (Jpa.isUniqueViolation(e) && hasKey(run)) {
@@ -153,11 +161,101 @@ public final class JpaRemediationStore implements RemediationStore {
 
     @Override
     public void update(RunRecord run) {
-        jpa.write(em -> {
-            em.merge(entity(run));
-            run.nodes().forEach(n -> em.merge(entity(run.runId(), n)));
-            return null;
-        });
+        RunRecord previous = written.get(run.runId());
+        try {
+            jpa.write(em -> {
+                if (previous == null || !sameShape(previous, run) || !writeChanges(em, previous, run)) {
+                    // not written by this store since it started (or the rows are not what it wrote): merge it whole
+                    em.merge(entity(run));
+                    run.nodes().forEach(n -> em.merge(entity(run.runId(), n)));
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            written.remove(run.runId());
+            throw e;
+        }
+        remember(run);
+    }
+
+    /**
+     * Writes only what changed since {@code previous} (the version this store wrote last): the run's row when
+     * one of its mutable columns changed, each changed node's row — as UPDATE statements, without reading
+     * the rows first (a run step used to re-read and re-merge every node: about 7 writes of 3 rows each per
+     * two-node run). False, and nothing written, when a row is missing.
+     */
+    private static boolean writeChanges(EntityManager em, RunRecord previous, RunRecord run) {
+        if (!sameRunRow(previous, run)) {
+            RunEntity e = entity(run);
+            int n = em.createQuery("UPDATE RunEntity r SET r.state = :s, r.approvalId = :ap, r.hubId = :h, r.error = :e, "
+                            + "r.outcome = :o, r.startedAt = :st, r.finishedAt = :f, r.deadlineAt = :d WHERE r.runId = :id")
+                    .setParameter("s", e.state).setParameter("ap", e.approvalId).setParameter("h", e.hubId)
+                    .setParameter("e", e.error).setParameter("o", e.outcome).setParameter("st", e.startedAt)
+                    .setParameter("f", e.finishedAt).setParameter("d", e.deadlineAt).setParameter("id", e.runId)
+                    .executeUpdate();
+            if (n != 1) {
+                return false;
+            }
+        }
+        for (int i = 0; i < run.nodes().size(); i++) {
+            NodeRecord node = run.nodes().get(i);
+            if (node.equals(previous.nodes().get(i))) {
+                continue;
+            }
+            NodeEntity e = entity(run.runId(), node);
+            int n = em.createQuery("UPDATE NodeEntity n SET n.state = :s, n.attempts = :a, n.taskId = :t, n.inputsJson = :in, "
+                            + "n.outputJson = :out, n.error = :e, n.compensation = :c, n.startedAt = :st, n.finishedAt = :f, "
+                            + "n.nextAttemptAt = :na WHERE n.runId = :r AND n.nodeId = :id")
+                    .setParameter("s", e.state).setParameter("a", e.attempts).setParameter("t", e.taskId)
+                    .setParameter("in", e.inputsJson).setParameter("out", e.outputJson).setParameter("e", e.error)
+                    .setParameter("c", e.compensation).setParameter("st", e.startedAt).setParameter("f", e.finishedAt)
+                    .setParameter("na", e.nextAttemptAt).setParameter("r", e.runId).setParameter("id", e.nodeId)
+                    .executeUpdate();
+            if (n != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The same run with the same nodes in the same order, differing at most in what {@link #writeChanges} writes. */
+    private static boolean sameShape(RunRecord a, RunRecord b) {
+        if (!a.project().equals(b.project()) || !a.workflow().equals(b.workflow()) || a.revision() != b.revision()
+                || a.mode() != b.mode() || !Objects.equals(a.triggerSubject(), b.triggerSubject())
+                || !Objects.equals(a.triggerId(), b.triggerId()) || !Objects.equals(a.predictionId(), b.predictionId())
+                || !Objects.equals(a.targetKind(), b.targetKind()) || !Objects.equals(a.targetId(), b.targetId())
+                || !Objects.equals(a.idempotencyKey(), b.idempotencyKey()) || !Objects.equals(a.createdAt(), b.createdAt())
+                || a.nodes().size() != b.nodes().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.nodes().size(); i++) {
+            NodeRecord x = a.nodes().get(i);
+            NodeRecord y = b.nodes().get(i);
+            if (!x.nodeId().equals(y.nodeId()) || x.order() != y.order() || !Objects.equals(x.agent(), y.agent())
+                    || !Objects.equals(x.action(), y.action())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameRunRow(RunRecord a, RunRecord b) {
+        return a.state() == b.state() && Objects.equals(a.approvalId(), b.approvalId()) && Objects.equals(a.hubId(), b.hubId())
+                && Objects.equals(a.error(), b.error()) && Objects.equals(a.outcome(), b.outcome())
+                && Objects.equals(a.startedAt(), b.startedAt()) && Objects.equals(a.finishedAt(), b.finishedAt())
+                && Objects.equals(a.deadlineAt(), b.deadlineAt());
+    }
+
+    /** Keeps the version just written of a run still going (finished runs are not updated by their steps any more). */
+    private void remember(RunRecord run) {
+        if (run.state().isFinished()) {
+            written.remove(run.runId());
+            return;
+        }
+        if (written.size() >= MAX_REMEMBERED) {
+            written.clear();
+        }
+        written.put(run.runId(), run);
     }
 
     @Override
@@ -196,14 +294,14 @@ public final class JpaRemediationStore implements RemediationStore {
             if (q.afterTime() != null) {
                 query.setParameter("at", Jpa.ts(q.afterTime())).setParameter("ai", q.afterId());
             }
-            return query.getResultList().stream().map(r -> record(em, r)).toList();
+            return records(em, query.getResultList());
         });
     }
 
     @Override
     public List<RunRecord> unfinished() {
-        return jpa.read(em -> em.createQuery("SELECT r FROM RunEntity r WHERE r.state IN :s ORDER BY r.createdAt",
-                RunEntity.class).setParameter("s", UNFINISHED).getResultList().stream().map(r -> record(em, r)).toList());
+        return jpa.read(em -> records(em, em.createQuery("SELECT r FROM RunEntity r WHERE r.state IN :s ORDER BY r.createdAt",
+                RunEntity.class).setParameter("s", UNFINISHED).getResultList()));
     }
 
     @Override
@@ -270,9 +368,26 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     private static RunRecord record(EntityManager em, RunEntity e) {
+        return record(e, em.createQuery("SELECT n FROM NodeEntity n WHERE n.runId = :r", NodeEntity.class)
+                .setParameter("r", e.runId).getResultList());
+    }
+
+    /** Runs with their nodes, the nodes of all of them read in one query per 500 runs (not one per run). */
+    private static List<RunRecord> records(EntityManager em, List<RunEntity> runs) {
+        Map<String, List<NodeEntity>> byRun = new java.util.HashMap<>();
+        for (int from = 0; from < runs.size(); from += 500) {
+            List<String> ids = runs.subList(from, Math.min(runs.size(), from + 500)).stream().map(r -> r.runId).toList();
+            for (NodeEntity n : em.createQuery("SELECT n FROM NodeEntity n WHERE n.runId IN :ids", NodeEntity.class)
+                    .setParameter("ids", ids).getResultList()) {
+                byRun.computeIfAbsent(n.runId, k -> new ArrayList<>()).add(n);
+            }
+        }
+        return runs.stream().map(r -> record(r, byRun.getOrDefault(r.runId, List.of()))).toList();
+    }
+
+    private static RunRecord record(RunEntity e, List<NodeEntity> nodeRows) {
         List<NodeRecord> nodes = new ArrayList<>();
-        for (NodeEntity n : em.createQuery("SELECT n FROM NodeEntity n WHERE n.runId = :r", NodeEntity.class)
-                .setParameter("r", e.runId).getResultList()) {
+        for (NodeEntity n : nodeRows) {
             nodes.add(new NodeRecord(n.nodeId, n.order, n.agent, n.action, NodeState.valueOf(n.state), n.attempts,
                     n.taskId, read(n.inputsJson), n.outputJson, n.error, n.compensation, Jpa.instant(n.startedAt),
                     Jpa.instant(n.finishedAt), Jpa.instant(n.nextAttemptAt)));
