@@ -65,7 +65,8 @@ public final class JpaPredictionRepository implements PredictionRepository {
         if (q.afterTime() != null) {
             jpql.append(" AND (p.createdAt < :afterTime OR (p.createdAt = :afterTime AND p.predictionId < :afterId))");
         }
-        jpql.append(" ORDER BY p.createdAt DESC, p.predictionId DESC");
+        // the project leads the order (fixed by the filter): H2 then reads ix_prediction_time in order (see SqlTelemetryStore)
+        jpql.append(" ORDER BY p.projectId DESC, p.createdAt DESC, p.predictionId DESC");
         return jpa.read(em -> {
             TypedQuery<PredictionEntity> query = em.createQuery(jpql.toString(), PredictionEntity.class)
                     .setParameter("project", project.value()).setMaxResults(q.limit() + 1);

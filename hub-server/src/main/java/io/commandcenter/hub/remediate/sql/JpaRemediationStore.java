@@ -282,7 +282,8 @@ public final class JpaRemediationStore implements RemediationStore {
         if (q.afterTime() != null) {
             jpql.append(" AND (r.createdAt < :at OR (r.createdAt = :at AND r.runId < :ai))");
         }
-        jpql.append(" ORDER BY r.createdAt DESC, r.runId DESC");
+        // the project leads the order (fixed by the filter): H2 then reads ix_remediation_run_time in order
+        jpql.append(" ORDER BY r.projectId DESC, r.createdAt DESC, r.runId DESC");
         return jpa.read(em -> {
             TypedQuery<RunEntity> query = em.createQuery(jpql.toString(), RunEntity.class)
                     .setParameter("p", project.value()).setMaxResults(q.limit() + 1);
@@ -505,7 +506,8 @@ public final class JpaRemediationStore implements RemediationStore {
         if (afterTime != null) {
             jpql.append(" AND (a.decidedAt < :at OR (a.decidedAt = :at AND a.actionId < :ai))");
         }
-        jpql.append(" ORDER BY a.decidedAt DESC, a.actionId DESC");
+        // the project leads the order (fixed by the filter): H2 then reads ix_prediction_action_time in order
+        jpql.append(" ORDER BY a.projectId DESC, a.decidedAt DESC, a.actionId DESC");
         return jpa.read(em -> {
             TypedQuery<ActionEntity> q = em.createQuery(jpql.toString(), ActionEntity.class)
                     .setParameter("p", project.value()).setMaxResults(limit + 1);

@@ -402,7 +402,15 @@ public final class SqlTelemetryStore implements TelemetryStore {
                     .append(cmp).append(" :afterId))");
         }
         String dir = query.oldestFirst() ? "ASC" : "DESC";
-        jpql.append(" ORDER BY s.sampleTime ").append(dir).append(", s.recordId ").append(dir);
+        // the columns fixed by the filter lead the order too (it does not change it): H2 then walks the
+        // (project, [service,] time, id) index in order and stops after the page, instead of choosing the
+        // primary key for the project and sorting all of its samples for every read (80-400 ms at 200k
+        // samples, and each commit of an ingest batch empties its query cache)
+        jpql.append(" ORDER BY s.projectId ").append(dir);
+        if (query.service() != null) {
+            jpql.append(", s.service ").append(dir);
+        }
+        jpql.append(", s.sampleTime ").append(dir).append(", s.recordId ").append(dir);
         EntityManager em = database.entityManagerFactory().createEntityManager();
         try {
             TypedQuery<HealthSampleEntity> q = em.createQuery(jpql.toString(), HealthSampleEntity.class)
