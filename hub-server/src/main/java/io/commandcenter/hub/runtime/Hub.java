@@ -16,6 +16,7 @@ import io.commandcenter.hub.predict.EntityKey;
 import io.commandcenter.hub.predict.PredictionService;
 import io.commandcenter.hub.predict.RunJson;
 import io.commandcenter.hub.predict.PredictiveEngine;
+import io.commandcenter.hub.predict.grpc.InferenceGrpcService;
 import io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.feedback.Feedback;
@@ -214,7 +215,8 @@ public final class Hub implements AutoCloseable {
                             mesh.grpcService(),
                             remediateApi,
                             new KeyGrpcService(access.keys()),
-                            auditApi), clock);
+                            auditApi,
+                            new InferenceGrpcService(registry, predictor, backend, database::isReachable)), clock);
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC on {2}:{3,number,#}{4}, database {5}, default"
                             + " project {6}", settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     settings.grpc().host(), grpc.port(), Access.isLoopback(settings.grpc().host())
