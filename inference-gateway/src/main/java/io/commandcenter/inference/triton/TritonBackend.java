@@ -79,6 +79,11 @@ public final class TritonBackend implements InferenceBackend {
         this.breaker = new CircuitBreaker(clock, endpoint.breakerFailures(), endpoint.breakerOpen());
     }
 
+    @Override
+    public String name() {
+        return "triton:" + endpoint.name();
+    }
+
     public RemoteEndpoint endpoint() {
         return endpoint;
     }

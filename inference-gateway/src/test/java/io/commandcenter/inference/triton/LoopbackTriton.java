@@ -62,12 +62,16 @@ final class LoopbackTriton implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         CountDownLatch h = hold;
         if (h != null) {
             h.countDown();
         }
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         onnx.close();
     }
 

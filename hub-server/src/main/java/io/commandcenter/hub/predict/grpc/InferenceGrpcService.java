@@ -58,7 +58,8 @@ import java.util.function.Supplier;
  *
  * <p>Beyond the protocol, the response carries each row's explanation as parameters (strings holding
  * JSON, one element per row): {@code top_factors}, {@code confidence} (value and its terms),
- * {@code recommended_action}; and {@code threshold}. The request parameter {@code explain = false}
+ * {@code recommended_action}, {@code backend} (what scored the row: {@code onnx}, {@code triton:<endpoint>}, a
+ * fallback); and {@code threshold}. The request parameter {@code explain = false}
  * scores the rows in one backend call and returns {@code risk} alone; {@code observations} (int64,
  * default 64) is the amount of data behind the rows, which confidence weighs.
  *
@@ -191,11 +192,12 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
                 .setModelVersion(key.version()).setId(request.getId());
         float[] risk = new float[rows.count];
         if (!options.explain) {
-            double[] p = backend.score(key, rows.values, rows.count);
+            InferenceBackend.Scored p = backend.forProject(project.value()).scoreAttributed(key, rows.values, rows.count);
             for (int r = 0; r < rows.count; r++) {
-                risk[r] = (float) p[r];
+                risk[r] = (float) p.risk()[r];
             }
             addOutput(out, wanted, RISK, risk);
+            out.putParameters("backend", string(Json.write(Collections.nCopies(rows.count, p.backend()))));
             out.putParameters("threshold", string(Double.toString(m.threshold())));
             return out.build();
         }
@@ -203,24 +205,28 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
         List<Object> factors = new ArrayList<>(rows.count);
         List<Object> confidences = new ArrayList<>(rows.count);
         List<Object> actions = new ArrayList<>(rows.count);
+        List<Object> backends = new ArrayList<>(rows.count);
+        RiskPredictor scoped = predictor.forProject(project.value());
         FeatureSchema schema = new FeatureSchema(m.features());
         List<String> noSources = Collections.nCopies(m.features().size(), "");
         int width = m.features().size();
         for (int r = 0; r < rows.count; r++) {
             float[] row = java.util.Arrays.copyOfRange(rows.values, r * width, (r + 1) * width);
-            RiskPrediction p = predictor.predict(key, new FeatureVector(schema, row, noSources), options.observations,
+            RiskPrediction p = scoped.predict(key, new FeatureVector(schema, row, noSources), options.observations,
                     Duration.ZERO, null);
             risk[r] = (float) p.risk();
             confidence[r] = (float) p.confidence().value();
             factors.add(RunJson.factors(p.factors()));
             confidences.add(RunJson.confidence(p.confidence()));
             actions.add(p.recommendedAction());
+            backends.add(p.backend());
         }
         addOutput(out, wanted, RISK, risk);
         addOutput(out, wanted, CONFIDENCE, confidence);
         out.putParameters("top_factors", string(Json.write(factors)));
         out.putParameters("confidence", string(Json.write(confidences)));
         out.putParameters("recommended_action", string(Json.write(actions)));
+        out.putParameters("backend", string(Json.write(backends)));
         out.putParameters("threshold", string(Double.toString(m.threshold())));
         return out.build();
     }
