@@ -4,6 +4,7 @@ import io.commandcenter.hub.audit.AuditAction;
 import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.inference.InferenceBackend;
+import io.commandcenter.inference.MicroBatchingBackend;
 import io.commandcenter.inference.onnx.OnnxBackend;
 import io.commandcenter.inference.remote.RemoteEndpoint;
 import io.commandcenter.inference.remote.RoutingBackend;
@@ -19,12 +20,14 @@ final class InferenceBackends {
     }
 
     /**
-     * The local backend alone when nothing is routed out; else a {@link RoutingBackend} whose refusals go to
+     * ONNX Runtime, behind micro-batching unless {@code cc.inference.batch.max-rows} is 1; alone when nothing is
+     * routed out; else a {@link RoutingBackend} whose refusals go to
      * the audit trail ({@code INFERENCE_REFUSED}). On failure everything opened is closed again.
      */
     static InferenceBackend start(InferenceSettings inference, AuditTrail audit, String hubId, Clock clock) {
         OnnxBackend onnx = new OnnxBackend();
-        InferenceBackend local = onnx;
+        InferenceBackend local = inference.batchMaxRows() > 1
+                ? new MicroBatchingBackend(onnx, inference.batchMaxRows(), inference.batchMaxDelay()) : onnx;
         if (inference.endpoints().isEmpty() && inference.policy().routes().isEmpty()) {
             return local;
         }
@@ -34,7 +37,7 @@ final class InferenceBackends {
                 remotes.put(e.name(), switch (e.kind()) {
                     case "triton" -> new TritonBackend(e, clock);
                     default -> throw new IllegalArgumentException("cc.inference.endpoint." + e.name()
-                            + ".kind: " + e.kind() + " is not supported yet");
+                            + ".kind: " + e.kind() + " is not supported");
                 });
             }
             return new RoutingBackend(local, remotes, inference.endpoints(), inference.policy(),
