@@ -9,6 +9,7 @@ import io.commandcenter.inference.onnx.OnnxBackend;
 import io.commandcenter.inference.remote.RemoteEndpoint;
 import io.commandcenter.inference.remote.RoutingBackend;
 import io.commandcenter.inference.triton.TritonBackend;
+import io.commandcenter.inference.vertex.VertexBackend;
 
 import java.time.Clock;
 import java.util.HashMap;
@@ -36,6 +37,7 @@ final class InferenceBackends {
             for (RemoteEndpoint e : inference.endpoints().values()) {
                 remotes.put(e.name(), switch (e.kind()) {
                     case "triton" -> new TritonBackend(e, clock);
+                    case "vertex" -> new VertexBackend(e, clock);
                     default -> throw new IllegalArgumentException("cc.inference.endpoint." + e.name()
                             + ".kind: " + e.kind() + " is not supported");
                 });
