@@ -93,10 +93,29 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
         this.registry = registry;
         this.predictor = predictor;
         this.backend = backend;
-        this.ready = ready;
+        this.ready = atMostOncePerSecond(ready);
         this.project = project;
         String v = InferenceGrpcService.class.getPackage().getImplementationVersion();
         this.version = v == null ? "dev" : v;
+    }
+
+    /**
+     * {@code ServerReady} is public: asked in a loop, it must not take a database connection per call, so the
+     * answer is kept for a second.
+     */
+    private static BooleanSupplier atMostOncePerSecond(BooleanSupplier check) {
+        long[] checkedAt = {System.nanoTime() - 2_000_000_000L};
+        boolean[] value = {false};
+        return () -> {
+            synchronized (checkedAt) {
+                long now = System.nanoTime();
+                if (now - checkedAt[0] >= 1_000_000_000L) {
+                    value[0] = check.getAsBoolean();
+                    checkedAt[0] = now;
+                }
+                return value[0];
+            }
+        };
     }
 
     @Override
