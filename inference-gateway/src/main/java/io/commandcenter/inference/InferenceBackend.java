@@ -64,6 +64,31 @@ public interface InferenceBackend extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** What scored a call, as predictions report it: {@code onnx}, {@code triton:<endpoint>}, {@code vertex:<endpoint>}. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
+    /**
+     * {@link #score} and which backend answered: a backend that routes or falls back says where this
+     * call went ({@code onnx (fallback from triton:a: REMOTE_UNAVAILABLE)}).
+     */
+    default Scored scoreAttributed(ModelKey key, float[] rows, int rowCount) {
+        return new Scored(score(key, rows, rowCount), name());
+    }
+
+    /**
+     * This backend as seen by one project's calls: a routing backend keeps a sensitive project's scoring
+     * in the hub whatever a model's route says. Loading and unloading go through any view alike.
+     */
+    default InferenceBackend forProject(String project) {
+        return this;
+    }
+
+    /** Probabilities and the backend that produced them. */
+    record Scored(double[] risk, String backend) {
+    }
+
     /** Frees every session; later calls fail UNAVAILABLE / BACKEND_CLOSED. */
     @Override
     void close();

@@ -95,11 +95,73 @@ public final class RiskPredictor {
             row[j] = values[p[j]];
             sources[0][j] = vector.sources().get(p[j]);
         }
-        Explanation e = new Explainer(backend).explain(key, row, 1, sources, p.length).get(0);
+        Receipt receipt = new Receipt(backend);
+        Explanation e = new Explainer(receipt).explain(key, row, 1, sources, p.length).get(0);
         double risk = calibrate.applyAsDouble(e.risk());
         double[] contributions = e.factors().stream().mapToDouble(Factor::contribution).toArray();
         var c = confidence.compute(new ConfidenceInputs(risk, m.threshold(), m.calibration(), observations, age, expectedInterval, contributions));
         List<Factor> top = new ArrayList<>(e.factors().subList(0, Math.min(topK, e.factors().size())));
-        return new RiskPrediction(key, risk, m.threshold(), c, top, actions.recommend(key.name(), e.factors()));
+        return new RiskPrediction(key, risk, m.threshold(), c, top, actions.recommend(key.name(), e.factors()),
+                receipt.backend);
+    }
+
+    /**
+     * This predictor with the backend's view for one project ({@link InferenceBackend#forProject}): a routing
+     * backend keeps a sensitive project's rows in the hub.
+     */
+    public RiskPredictor forProject(String project) {
+        InferenceBackend view = backend.forProject(project);
+        return view == backend ? this : new RiskPredictor(router, view, confidence, topK);
+    }
+
+    /** Passes calls through and notes which backend scored (the explainer makes one scoring call). */
+    private static final class Receipt implements InferenceBackend {
+        private final InferenceBackend delegate;
+        private String backend = "";
+
+        Receipt(InferenceBackend delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void load(ModelKey key, io.commandcenter.models.artifact.ModelArtifact artifact) {
+            delegate.load(key, artifact);
+        }
+
+        @Override
+        public void unload(ModelKey key) {
+            delegate.unload(key);
+        }
+
+        @Override
+        public java.util.Optional<io.commandcenter.models.scoring.AffineLogOdds> affineLogOdds(ModelKey key) {
+            return delegate.affineLogOdds(key);
+        }
+
+        @Override
+        public boolean isLoaded(ModelKey key) {
+            return delegate.isLoaded(key);
+        }
+
+        @Override
+        public java.util.Set<ModelKey> loaded() {
+            return delegate.loaded();
+        }
+
+        @Override
+        public ModelMetadata metadata(ModelKey key) {
+            return delegate.metadata(key);
+        }
+
+        @Override
+        public double[] score(ModelKey key, float[] rows, int rowCount) {
+            Scored s = delegate.scoreAttributed(key, rows, rowCount);
+            backend = s.backend();
+            return s.risk();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

@@ -25,7 +25,16 @@ class PurityTest {
     void onnxRuntime_appearsOnlyInTheOnnxAdapterPackage() {
         noClasses().that().resideInAPackage("io.commandcenter.inference..")
                 .and().resideOutsideOfPackage("io.commandcenter.inference.onnx..")
-                .should().dependOnClassesThat().resideInAnyPackage("ai.onnxruntime..", "jakarta..", "io.grpc..", "com.hazelcast..")
+                .should().dependOnClassesThat().resideInAnyPackage("ai.onnxruntime..", "jakarta..", "com.hazelcast..")
+                .check(classes);
+    }
+
+    @Test
+    void grpcAndProtobuf_appearOnlyInTheTritonAdapterPackage() {
+        noClasses().that().resideInAPackage("io.commandcenter.inference..")
+                .and().resideOutsideOfPackage("io.commandcenter.inference.triton..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "com.google.protobuf..",
+                        "io.commandcenter.proto..")
                 .check(classes);
     }
 }

@@ -246,7 +246,7 @@ class HubIT {
     }
 
     /**
-     * Every service of every {@code commandcenter.v1} file in the contracts' descriptor set, with
+     * Every service of every {@code commandcenter.v1} file (and KServe v2's {@code inference}) in the contracts' descriptor set, with
      * health and reflection (v1 and v1alpha): what reflection must list, no more, no less.
      */
     @SuppressWarnings("deprecation")
@@ -256,8 +256,8 @@ class HubIT {
             assertThat(in).as("the proto jar's descriptor set").isNotNull();
             for (com.google.protobuf.DescriptorProtos.FileDescriptorProto file
                     : com.google.protobuf.DescriptorProtos.FileDescriptorSet.parseFrom(in).getFileList()) {
-                if (file.getPackage().equals("commandcenter.v1")) {
-                    file.getServiceList().forEach(service -> names.add("commandcenter.v1." + service.getName()));
+                if (file.getPackage().equals("commandcenter.v1") || file.getPackage().equals("inference")) {
+                    file.getServiceList().forEach(service -> names.add(file.getPackage() + "." + service.getName()));
                 }
             }
         }

@@ -34,7 +34,9 @@ public enum AuditAction {
     /** An API key revoked (subject {@code key:<id>}); recorded by authentication. */
     KEY_REVOKED,
     /** A request refused for want of authentication or permission; recorded by authentication. */
-    REQUEST_DENIED;
+    REQUEST_DENIED,
+    /** Rows kept from a remote inference endpoint: a route to a host not approved, or a sensitive project (subject {@code model:<name>[@<version>]}). */
+    INFERENCE_REFUSED;
 
     /** The action of a stored name; empty for a name this hub does not know. */
     public static Optional<AuditAction> byName(String name) {

@@ -102,7 +102,7 @@ public final class PredictionService {
         }
         FeatureVector vector = new FeatureVector(new FeatureSchema(meta.features()), row,
                 Collections.nCopies(row.length, ""));
-        return answer(key, vector, observations, Duration.ZERO, null);
+        return answer(project, key, vector, observations, Duration.ZERO, null);
     }
 
     /**
@@ -131,7 +131,8 @@ public final class PredictionService {
         String name = model == null || model.isEmpty() ? FeatureBook.SERVICE_HEALTH : model;
         ModelKey key = registry.resolve(project, name, version);
         Objects.requireNonNull(entity);
-        return answer(key, entity.vector(entity.lastTime()), entity.observations(), Duration.ZERO, entity.interval());
+        return answer(project, key, entity.vector(entity.lastTime()), entity.observations(), Duration.ZERO,
+                entity.interval());
     }
 
     /** Scores an entity's live features as the engine holds them now. */
@@ -140,8 +141,10 @@ public final class PredictionService {
         return new Answer(p.model(), p);
     }
 
-    private Answer answer(ModelKey key, FeatureVector vector, long observations, Duration age, Duration interval) {
-        return new Answer(key, predictor.predict(key, vector, observations, age, interval));
+    private Answer answer(ProjectId project, ModelKey key, FeatureVector vector, long observations, Duration age,
+                          Duration interval) {
+        // the project's view: a sensitive project's rows stay in the hub whatever the model's route says
+        return new Answer(key, predictor.forProject(project.value()).predict(key, vector, observations, age, interval));
     }
 
     /** Newest first; {@code limit} 0 means 50. */
@@ -226,7 +229,7 @@ public final class PredictionService {
         try {
             var series = (labelColumn == null || labelColumn.isEmpty() ? new SeriesCsv() : new SeriesCsv(labelColumn))
                     .read(csv);
-            return new Backtest(new BackendScorer(backend, key), registry.metadata(key)).run(series);
+            return new Backtest(new BackendScorer(backend.forProject(project.value()), key), registry.metadata(key)).run(series);
         } catch (IOException e) {
             throw CommandCenterException.invalid("CSV_UNREADABLE", "csv_chunk", "the CSV could not be read: " + e.getMessage());
         }

@@ -260,7 +260,7 @@ public final class PredictiveEngine implements AutoCloseable {
         }
         double[] risks;
         try {
-            risks = backend.score(key, rows, batch.size());
+            risks = backend.forProject(project.value()).score(key, rows, batch.size());
         } catch (CommandCenterException e) {
             // a promotion unloaded the version between lookup and call: score again with the new champion
             failures.incrementAndGet();
@@ -296,7 +296,7 @@ public final class PredictiveEngine implements AutoCloseable {
         EntityKey e = entity.key();
         try {
             Duration age = Duration.between(pending.observedAt(), now);
-            RiskPrediction p = predictor.predict(key, pending.vector(), pending.observations(),
+            RiskPrediction p = predictor.forProject(e.project().value()).predict(key, pending.vector(), pending.observations(),
                     age.isNegative() ? Duration.ZERO : age, entity.interval(), probability -> risk);
             String runId = UUID.randomUUID().toString();
             ModelRun run = new ModelRun(runId, e.project(), modelId, e.kind(), e.id(), ModelRun.Kind.PREDICTION, 1,
@@ -336,7 +336,7 @@ public final class PredictiveEngine implements AutoCloseable {
             ModelKey key = registry.resolve(entity.project(), features.model(), modelVersion);
             Instant now = clock.instant();
             Duration age = Duration.between(features.lastTime(), now);
-            return predictor.predict(key, features.vector(now), features.observations(),
+            return predictor.forProject(entity.project().value()).predict(key, features.vector(now), features.observations(),
                     age.isNegative() ? Duration.ZERO : age, features.interval());
         });
         try {

@@ -41,6 +41,9 @@ public final class RunJson {
         out.put("confidence", confidence(p.confidence()));
         out.put("factors", factors(p.factors()));
         out.put("recommendedAction", p.recommendedAction());
+        if (!p.backend().isEmpty()) {
+            out.put("backend", p.backend());
+        }
         return write(out);
     }
 

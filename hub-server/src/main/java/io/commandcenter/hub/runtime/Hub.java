@@ -16,6 +16,7 @@ import io.commandcenter.hub.predict.EntityKey;
 import io.commandcenter.hub.predict.PredictionService;
 import io.commandcenter.hub.predict.RunJson;
 import io.commandcenter.hub.predict.PredictiveEngine;
+import io.commandcenter.hub.predict.grpc.InferenceGrpcService;
 import io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.feedback.Feedback;
@@ -27,7 +28,7 @@ import io.commandcenter.hub.workflow.CapabilityCatalog;
 import io.commandcenter.hub.workflow.WorkflowParser;
 import io.commandcenter.inference.RiskPrediction;
 import io.commandcenter.inference.RiskPredictor;
-import io.commandcenter.inference.onnx.OnnxBackend;
+import io.commandcenter.inference.InferenceBackend;
 import io.commandcenter.models.artifact.ModelStore;
 import io.commandcenter.models.bootstrap.BootstrapModels;
 import io.commandcenter.models.confidence.ConfidenceCalculator;
@@ -78,7 +79,7 @@ public final class Hub implements AutoCloseable {
     private final ExecutorService deliveryExecutor;
     private final EventBus bus;
     private final IngestPipeline pipeline;
-    private final OnnxBackend backend;
+    private final InferenceBackend backend;
     private final ModelRegistry registry;
     private final PredictiveEngine engine;
     private final Mesh mesh;
@@ -90,7 +91,7 @@ public final class Hub implements AutoCloseable {
     private final Feedback feedback;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
-                IngestPipeline pipeline, OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine,
+                IngestPipeline pipeline, InferenceBackend backend, ModelRegistry registry, PredictiveEngine engine,
                 Mesh mesh, RemediationEngine remediation, RestEndpoints endpoints, DemoRunner demo,
                 GrpcServerHost grpc, Audit audit, Feedback feedback) {
         this.settings = settings;
@@ -140,11 +141,22 @@ public final class Hub implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the gRPC port cannot be bound
      */
     public static Hub start(HubSettings settings, Clock clock) {
+        return start(settings, InferenceSettings.defaults(), clock);
+    }
+
+    /**
+     * Starts a hub whose models are scored as {@code inference} says (remote endpoints, routes, the
+     * allow-list, sensitive projects, micro-batching; guide section 22).
+     *
+     * @throws io.commandcenter.common.error.CommandCenterException PERMISSION_DENIED {@code ENDPOINT_NOT_APPROVED}
+     *         when a model is routed to a host not approved (audited)
+     */
+    public static Hub start(HubSettings settings, InferenceSettings inference, Clock clock) {
         long started = System.nanoTime();
         Database database = Database.open(settings.database());
         ExecutorService delivery = null;
         IngestPipeline pipeline = null;
-        OnnxBackend backend = null;
+        InferenceBackend backend = null;
         PredictiveEngine engine = null;
         Mesh mesh = null;
         RemediationEngine remediation = null;
@@ -164,7 +176,7 @@ public final class Hub implements AutoCloseable {
             Access access = Access.start(settings, database, clock, audit.trail());
             CallerResolver resolver = access.resolver();
 
-            backend = new OnnxBackend();
+            backend = InferenceBackends.start(inference, audit.trail(), settings.hubId(), clock);
             ModelRegistry registry = new ModelRegistry(new JpaModelRepository(database), backend,
                     new ModelStore(settings.modelsDir()), new BootstrapModels(), audit.trail(), clock);
             registry.start();
@@ -214,7 +226,8 @@ public final class Hub implements AutoCloseable {
                             mesh.grpcService(),
                             remediateApi,
                             new KeyGrpcService(access.keys()),
-                            auditApi), clock);
+                            auditApi,
+                            new InferenceGrpcService(registry, predictor, backend, database::isReachable)), clock);
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC on {2}:{3,number,#}{4}, database {5}, default"
                             + " project {6}", settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     settings.grpc().host(), grpc.port(), Access.isLoopback(settings.grpc().host())

@@ -61,6 +61,9 @@ public final class AccessTable {
                 "WhoAmI", READ));
         // listing every project's entries and verifying the chain need an administrator of every project (the service checks)
         put(t, v1 + "AuditService", Map.of("ListAuditEntries", READ, "VerifyAuditLedger", ADMINISTER));
+        // the Open Inference Protocol (KServe v2): liveness and readiness are public as on any inference server
+        put(t, "inference.GRPCInferenceService", Map.of("ServerLive", PUBLIC, "ServerReady", PUBLIC,
+                "ServerMetadata", READ, "ModelReady", READ, "ModelMetadata", READ, "ModelInfer", READ));
         put(t, "grpc.health.v1.Health", Map.of("Check", PUBLIC, "Watch", PUBLIC));
         put(t, "grpc.reflection.v1.ServerReflection", Map.of("ServerReflectionInfo", PUBLIC));
         put(t, "grpc.reflection.v1alpha.ServerReflection", Map.of("ServerReflectionInfo", PUBLIC));

@@ -108,6 +108,7 @@ public class HubTest {
         for (Descriptors.FileDescriptor file : CONTRACTS) {
             file.getServices().forEach(service -> names.add(service.getFullName()));
         }
+        names.add(io.commandcenter.proto.inference.GRPCInferenceServiceGrpc.SERVICE_NAME);
         names.addAll(List.of(HealthGrpc.SERVICE_NAME, ServerReflectionGrpc.SERVICE_NAME,
                 io.grpc.reflection.v1alpha.ServerReflectionGrpc.SERVICE_NAME));
         return names;

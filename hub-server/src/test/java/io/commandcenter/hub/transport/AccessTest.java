@@ -86,6 +86,8 @@ class AccessTest {
         for (var file : HubTest.CONTRACTS) {
             file.getServices().forEach(s -> s.getMethods().forEach(m -> served.add(s.getFullName() + "/" + m.getName())));
         }
+        io.commandcenter.proto.inference.GrpcPredictV2.getDescriptor().getServices().forEach(s ->
+                s.getMethods().forEach(m -> served.add(s.getFullName() + "/" + m.getName())));
         Set<String> listed = new TreeSet<>(AccessTable.all().keySet());
         listed.removeIf(m -> m.startsWith("grpc."));
 

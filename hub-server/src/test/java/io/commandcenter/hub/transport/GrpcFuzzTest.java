@@ -99,6 +99,7 @@ class GrpcFuzzTest {
     @SuppressWarnings("deprecation")
     static List<Descriptors.FileDescriptor> served() {
         List<Descriptors.FileDescriptor> files = new ArrayList<>(HubTest.CONTRACTS);
+        files.add(io.commandcenter.proto.inference.GrpcPredictV2.getDescriptor());
         files.add(io.grpc.health.v1.HealthProto.getDescriptor());
         files.add(io.grpc.reflection.v1.ServerReflectionProto.getDescriptor());
         files.add(io.grpc.reflection.v1alpha.ServerReflectionProto.getDescriptor());
@@ -123,7 +124,14 @@ class GrpcFuzzTest {
                 new io.commandcenter.models.artifact.SidecarJson().write(health.metadata()),
                 java.nio.charset.StandardCharsets.UTF_8));
         sidecar.put("version", "9.9.9");
+        var infer = io.commandcenter.proto.inference.ModelInferRequest.newBuilder().setModelName("service_health");
+        for (String feature : health.metadata().features()) {
+            infer.addInputs(io.commandcenter.proto.inference.ModelInferRequest.InferInputTensor.newBuilder()
+                    .setName(feature).setDatatype("FP32").addShape(1).setContents(
+                            io.commandcenter.proto.inference.InferTensorContents.newBuilder().addFp32Contents(0.5f)));
+        }
         Map<Descriptors.Descriptor, com.google.protobuf.Message> examples = new java.util.HashMap<>();
+        examples.put(infer.getDescriptorForType(), infer.build());
         for (com.google.protobuf.Message m : List.of(
                 IngestRequest.newBuilder().setRecord(record).build(),
                 io.commandcenter.proto.v1.IngestStreamRequest.newBuilder().setRecord(record).build(),

@@ -51,6 +51,11 @@ public final class OnnxBackend implements InferenceBackend {
     }
 
     @Override
+    public String name() {
+        return "onnx";
+    }
+
+    @Override
     public synchronized void load(ModelKey key, ModelArtifact artifact) {
         ensureOpen();
         ModelMetadata m = artifact.metadata();

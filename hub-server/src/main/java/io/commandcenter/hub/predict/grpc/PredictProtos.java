@@ -80,7 +80,7 @@ public final class PredictProtos {
     }
 
     public static PredictResponse toProto(ModelKey key, RiskPrediction p) {
-        return PredictResponse.newBuilder()
+        return PredictResponse.newBuilder().setBackend(p.backend())
                 .setRisk(p.risk())
                 .setConfidence(p.confidence().value())
                 .setConfidenceTerms(terms(p.confidence()))

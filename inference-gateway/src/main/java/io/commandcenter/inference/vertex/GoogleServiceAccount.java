@@ -1,0 +1,118 @@
+package io.commandcenter.inference.vertex;
+
+import io.commandcenter.common.json.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Access tokens for a Google service account, as Google's OAuth 2.0 for server-to-server applications
+ * describes: a JWT signed RS256 with the key file's {@code private_key} ({@code iss} = {@code client_email},
+ * {@code scope} cloud-platform, {@code aud} = {@code token_uri}, one hour), exchanged at {@code token_uri}
+ * ({@code grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer}) for an {@code access_token}, kept
+ * until a minute before it expires. The key never leaves this object. Thread-safe.
+ */
+final class GoogleServiceAccount {
+    static final String SCOPE = "https://www.googleapis.com/auth/cloud-platform";
+
+    private final String email;
+    private final PrivateKey key;
+    private final URI tokenUri;
+    private final HttpClient http;
+    private final Clock clock;
+    private final Duration timeout;
+    private String token;
+    private Instant expires = Instant.MIN;
+
+    private GoogleServiceAccount(String email, PrivateKey key, URI tokenUri, HttpClient http, Clock clock, Duration timeout) {
+        this.email = email;
+        this.key = key;
+        this.tokenUri = tokenUri;
+        this.http = http;
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    /** Reads a service-account key file ({@code type: service_account}). */
+    static GoogleServiceAccount read(Path file, HttpClient http, Clock clock, Duration timeout) {
+        try {
+            Map<String, Object> json = Json.parseObject(Files.readString(file));
+            String pem = Json.string(json, "private_key").replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(
+                    Base64.getDecoder().decode(pem)));
+            String tokenUri = String.valueOf(Json.optional(json, "token_uri", "https://oauth2.googleapis.com/token"));
+            return new GoogleServiceAccount(Json.string(json, "client_email"), key, URI.create(tokenUri), http, clock,
+                    timeout);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the service-account key " + file, e);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("the service-account key " + file + " holds no usable private_key", e);
+        }
+    }
+
+    /** A valid access token, fetched again a minute before the last one expires. */
+    synchronized String token() throws IOException {
+        Instant now = clock.instant();
+        if (token != null && now.isBefore(expires.minusSeconds(60))) {
+            return token;
+        }
+        String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer", StandardCharsets.UTF_8)
+                + "&assertion=" + URLEncoder.encode(assertion(now), StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(tokenUri).timeout(timeout)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching a token", e);
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("the token endpoint answered HTTP " + response.statusCode());
+        }
+        Map<String, Object> json = Json.parseObject(response.body());
+        token = Json.string(json, "access_token");
+        expires = now.plusSeconds(Json.number(json, "expires_in").longValue());
+        return token;
+    }
+
+    String assertion(Instant now) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", email);
+        claims.put("scope", SCOPE);
+        claims.put("aud", tokenUri.toString());
+        claims.put("iat", now.getEpochSecond());
+        claims.put("exp", now.getEpochSecond() + 3600);
+        String signed = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(Json.write(claims).getBytes(StandardCharsets.UTF_8));
+        try {
+            Signature rsa = Signature.getInstance("SHA256withRSA");
+            rsa.initSign(key);
+            rsa.update(signed.getBytes(StandardCharsets.US_ASCII));
+            return signed + "." + b64.encodeToString(rsa.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign with the service-account key", e);
+        }
+    }
+}

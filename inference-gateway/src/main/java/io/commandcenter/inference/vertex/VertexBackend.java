@@ -1,0 +1,264 @@
+package io.commandcenter.inference.vertex;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.json.Json;
+import io.commandcenter.inference.InferenceBackend;
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.inference.remote.CircuitBreaker;
+import io.commandcenter.inference.remote.RemoteEndpoint;
+import io.commandcenter.models.artifact.ModelArtifact;
+import io.commandcenter.models.artifact.ModelMetadata;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@link InferenceBackend} on a Vertex AI endpoint's online prediction: {@code POST <target>} where the
+ * target is the endpoint's {@code …/endpoints/<id>:predict} URL, body {@code {"instances": [...]}} with one
+ * instance per row — an object of the model's features by name — and the answer
+ * {@code {"predictions": [...], "deployedModelId": …}} with one prediction per instance: a probability, an
+ * array of class probabilities (column {@code positiveIndex}), or an object with {@code scores} (and
+ * {@code classes}, where {@code "1"} or {@code "true"} is the positive class).
+ *
+ * <p>Bearer token from the endpoint's token file (re-read each call) or from its service-account key
+ * ({@link GoogleServiceAccount}). {@link #load} asks for one prediction of the sidecar's reference vector:
+ * an endpoint that does not answer it as above refuses the registration ({@code REMOTE_MODEL_MISMATCH}).
+ * Deadline per attempt, bounded retries of transient failures (I/O, 429, 5xx), a circuit breaker; failures
+ * as {@code TritonBackend}'s. Thread-safe.
+ */
+public final class VertexBackend implements InferenceBackend {
+    private static final System.Logger LOG = System.getLogger(VertexBackend.class.getName());
+
+    private final RemoteEndpoint endpoint;
+    private final HttpClient http;
+    private final CircuitBreaker breaker;
+    private final GoogleServiceAccount account;
+    private final Map<ModelKey, ModelMetadata> models = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public VertexBackend(RemoteEndpoint endpoint, Clock clock) {
+        this.endpoint = endpoint;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(endpoint.deadline()).build();
+        this.breaker = new CircuitBreaker(clock, endpoint.breakerFailures(), endpoint.breakerOpen());
+        this.account = endpoint.serviceAccountKey().map(key -> GoogleServiceAccount.read(key, http, clock,
+                endpoint.deadline())).orElse(null);
+        if (account == null && endpoint.tokenFile().isEmpty()) {
+            throw new IllegalArgumentException("cc.inference.endpoint." + endpoint.name()
+                    + ": a vertex endpoint needs token-file or service-account-key");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "vertex:" + endpoint.name();
+    }
+
+    @Override
+    public void load(ModelKey key, ModelArtifact artifact) {
+        ensureOpen();
+        ModelMetadata m = artifact.metadata();
+        float[] reference = m.referenceVector();
+        double[] risk;
+        try {
+            risk = predict(m, reference.length == m.features().size() ? reference : new float[m.features().size()], 1);
+        } catch (CommandCenterException e) {
+            if ("REMOTE_BAD_RESPONSE".equals(e.reason())) {
+                throw new CommandCenterException(ErrorKind.INVALID, "REMOTE_MODEL_MISMATCH", endpoint.name()
+                        + " does not answer " + key + "'s features as one prediction per instance: " + e.getMessage(),
+                        Map.of("endpoint", endpoint.name(), "model", key.toString()), List.of(), e);
+            }
+            throw e;
+        }
+        if (!(risk[0] >= 0 && risk[0] <= 1)) {
+            throw new CommandCenterException(ErrorKind.INVALID, "REMOTE_MODEL_MISMATCH", endpoint.name()
+                    + " answered " + risk[0] + " for " + key + ", not a probability",
+                    Map.of("endpoint", endpoint.name(), "model", key.toString()), List.of(), null);
+        }
+        models.put(key, m);
+    }
+
+    @Override
+    public void unload(ModelKey key) {
+        models.remove(key);
+    }
+
+    @Override
+    public boolean isLoaded(ModelKey key) {
+        return models.containsKey(key);
+    }
+
+    @Override
+    public Set<ModelKey> loaded() {
+        return Set.copyOf(models.keySet());
+    }
+
+    @Override
+    public ModelMetadata metadata(ModelKey key) {
+        ModelMetadata m = models.get(key);
+        if (m == null) {
+            throw new CommandCenterException(ErrorKind.NOT_FOUND, "MODEL_NOT_LOADED", "model " + key + " is not loaded",
+                    Map.of("model", key.toString()), List.of(), null);
+        }
+        return m;
+    }
+
+    @Override
+    public double[] score(ModelKey key, float[] rows, int rowCount) {
+        ensureOpen();
+        ModelMetadata m = metadata(key);
+        int width = m.features().size();
+        if (rowCount < 0 || rows.length < (long) rowCount * width) {
+            throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID",
+                    "need " + rowCount + " rows of " + width + " features, got " + rows.length + " values");
+        }
+        return rowCount == 0 ? new double[0] : predict(m, rows, rowCount);
+    }
+
+    private double[] predict(ModelMetadata m, float[] rows, int n) {
+        int width = m.features().size();
+        List<Object> instances = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Map<String, Object> instance = new LinkedHashMap<>();
+            for (int j = 0; j < width; j++) {
+                float v = rows[i * width + j];
+                if (!Float.isFinite(v)) {
+                    throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID",
+                            "non-finite value in row " + i + ", feature " + m.features().get(j));
+                }
+                instance.put(m.features().get(j), (double) v);
+            }
+            instances.add(instance);
+        }
+        String body = Json.write(Map.of("instances", instances));
+        String answer = call(body);
+        return risks(m, answer, n);
+    }
+
+    private double[] risks(ModelMetadata m, String answer, int n) {
+        Object predictions;
+        try {
+            predictions = Json.parseObject(answer).get("predictions");
+        } catch (RuntimeException e) {
+            throw badResponse("the answer is not a JSON object");
+        }
+        if (!(predictions instanceof List<?> list) || list.size() != n) {
+            throw badResponse("need 'predictions' with " + n + " entries");
+        }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = probability(list.get(i), m.positiveIndex());
+        }
+        return out;
+    }
+
+    private double probability(Object prediction, int positive) {
+        if (prediction instanceof Number p) {
+            return p.doubleValue();
+        }
+        if (prediction instanceof List<?> columns && columns.size() > positive && columns.get(positive) instanceof Number p) {
+            return p.doubleValue();
+        }
+        if (prediction instanceof Map<?, ?> object && object.get("scores") instanceof List<?> scores) {
+            int at = positive;
+            if (object.get("classes") instanceof List<?> classes) {
+                for (int c = 0; c < classes.size(); c++) {
+                    String name = String.valueOf(classes.get(c));
+                    if (name.equals("1") || name.equalsIgnoreCase("true")) {
+                        at = c;
+                    }
+                }
+            }
+            if (scores.size() > at && scores.get(at) instanceof Number p) {
+                return p.doubleValue();
+            }
+        }
+        throw badResponse("a prediction is neither a probability, an array of them nor {scores, classes}");
+    }
+
+    private CommandCenterException badResponse(String why) {
+        return new CommandCenterException(ErrorKind.UNAVAILABLE, "REMOTE_BAD_RESPONSE", endpoint.name() + ": " + why,
+                Map.of("endpoint", endpoint.name()), List.of(), null);
+    }
+
+    /** One {@code :predict} with deadline, retries and the breaker; the answer's body. */
+    private String call(String body) {
+        if (!breaker.allow()) {
+            throw new CommandCenterException(ErrorKind.UNAVAILABLE, "CIRCUIT_OPEN", "calls to " + endpoint.name()
+                    + " are suspended until " + breaker.retryAt() + " after repeated failures",
+                    Map.of("endpoint", endpoint.name()), List.of(), null);
+        }
+        String failure = "no attempt";
+        for (int attempt = 0; attempt < endpoint.maxAttempts(); attempt++) {
+            if (attempt > 0 && !endpoint.backoff().isZero()) {
+                try {
+                    Thread.sleep(endpoint.backoff().toMillis() << (attempt - 1));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            try {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.target())).timeout(endpoint.deadline())
+                        .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                int status = response.statusCode();
+                if (status == 200) {
+                    breaker.onSuccess();
+                    return response.body();
+                }
+                failure = "HTTP " + status;
+                if (status == 400) {
+                    breaker.onSuccess(); // the endpoint is fine; the input is not
+                    throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID", endpoint.name()
+                            + " refused the input (HTTP 400)", Map.of("endpoint", endpoint.name()), List.of(), null);
+                }
+                if (status != 429 && status < 500) {
+                    break; // 401, 403, 404: asking again will not help
+                }
+            } catch (IOException e) {
+                failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = "interrupted";
+                break;
+            }
+        }
+        breaker.onFailure();
+        LOG.log(System.Logger.Level.WARNING, "predict on {0} failed: {1}", endpoint.name(), failure);
+        throw new CommandCenterException(ErrorKind.UNAVAILABLE, "REMOTE_UNAVAILABLE", "predict on " + endpoint.name()
+                + " failed: " + failure, Map.of("endpoint", endpoint.name(), "code", failure), List.of(), null);
+    }
+
+    private String token() throws IOException {
+        if (account != null) {
+            return account.token();
+        }
+        return java.nio.file.Files.readString(endpoint.tokenFile().orElseThrow()).strip();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new CommandCenterException(ErrorKind.UNAVAILABLE, "BACKEND_CLOSED", "the Vertex backend "
+                    + endpoint.name() + " is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        models.clear();
+    }
+}

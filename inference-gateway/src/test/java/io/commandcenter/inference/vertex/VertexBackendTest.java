@@ -1,0 +1,259 @@
+package io.commandcenter.inference.vertex;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.json.Json;
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.inference.TestModels;
+import io.commandcenter.inference.onnx.OnnxBackend;
+import io.commandcenter.inference.remote.RemoteEndpoint;
+import io.commandcenter.models.artifact.ModelArtifact;
+import io.commandcenter.models.artifact.ModelMetadata;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * {@link VertexBackend} against a loopback stand-in (JDK HttpServer) speaking Vertex AI's {@code :predict} format
+ * and Google's service-account token exchange, scoring with ONNX Runtime.
+ */
+class VertexBackendTest {
+    static ModelArtifact artifact;
+    static KeyPair keys;
+    static final float[] ROWS = {0f, 0f, 0f, 1.5f, 0.2f, -1f, -2f, 1f, 0.5f, 0.3f, 2f, 0f};
+
+    @TempDir
+    Path dir;
+    HttpServer server;
+    OnnxBackend onnx;
+    ModelKey key;
+    final AtomicInteger tokenCalls = new AtomicInteger();
+    final AtomicInteger predictCalls = new AtomicInteger();
+    final AtomicInteger failNext = new AtomicInteger();
+    final List<String> jwtProblems = new ArrayList<>();
+    volatile int failStatus = 503;
+    volatile boolean automl;
+    volatile int extraPredictions;
+
+    @BeforeAll
+    static void train() throws Exception {
+        artifact = TestModels.artifact(TestModels.train(7, 0), "cpu_risk", "1.0.0");
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        keys = g.generateKeyPair();
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        onnx = new OnnxBackend();
+        key = ModelKey.of(artifact.metadata());
+        onnx.load(artifact);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/token", this::token);
+        server.createContext("/v1/", this::predict);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+        onnx.close();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/projects/p1/locations/europe-west4/endpoints/42:predict";
+    }
+
+    Path serviceAccount() throws IOException {
+        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(keys.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        Path file = dir.resolve("sa.json");
+        Files.writeString(file, Json.write(Map.of("type", "service_account", "client_email", "cc@p1.iam.gserviceaccount.com",
+                "private_key", pem, "token_uri", "http://127.0.0.1:" + server.getAddress().getPort() + "/token")));
+        return file;
+    }
+
+    RemoteEndpoint endpoint(Optional<Path> tokenFile, Optional<Path> key) {
+        return new RemoteEndpoint("vertex-a", "vertex", url(), true, Duration.ofSeconds(2), 3, Duration.ZERO, 5,
+                Duration.ofSeconds(30), Map.of(), tokenFile, key);
+    }
+
+    void token(HttpExchange exchange) throws IOException {
+        tokenCalls.incrementAndGet();
+        String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Map<String, String> fields = new java.util.HashMap<>();
+        for (String pair : form.split("&")) {
+            String[] kv = pair.split("=", 2);
+            fields.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        String[] jwt = fields.getOrDefault("assertion", "").split("\\.");
+        try {
+            Signature rsa = Signature.getInstance("SHA256withRSA");
+            rsa.initVerify(keys.getPublic());
+            rsa.update((jwt[0] + "." + jwt[1]).getBytes(StandardCharsets.US_ASCII));
+            if (!rsa.verify(Base64.getUrlDecoder().decode(jwt[2]))) {
+                jwtProblems.add("signature");
+            }
+            Map<String, Object> claims = Json.parseObject(new String(Base64.getUrlDecoder().decode(jwt[1]),
+                    StandardCharsets.UTF_8));
+            if (!"cc@p1.iam.gserviceaccount.com".equals(claims.get("iss"))
+                    || !String.valueOf(claims.get("aud")).endsWith("/token")
+                    || !GoogleServiceAccount.SCOPE.equals(claims.get("scope"))) {
+                jwtProblems.add("claims " + claims);
+            }
+        } catch (Exception e) {
+            jwtProblems.add(e.toString());
+        }
+        if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(fields.get("grant_type")) || !jwtProblems.isEmpty()) {
+            respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
+            return;
+        }
+        respond(exchange, 200, "{\"access_token\":\"ya29.loopback\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
+    }
+
+    void predict(HttpExchange exchange) throws IOException {
+        predictCalls.incrementAndGet();
+        if (!exchange.getRequestURI().getPath().endsWith(":predict") || !"POST".equals(exchange.getRequestMethod())) {
+            respond(exchange, 404, "{}");
+            return;
+        }
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        if (!"Bearer ya29.loopback".equals(auth)) {
+            respond(exchange, 401, "{\"error\":{\"code\":401,\"status\":\"UNAUTHENTICATED\"}}");
+            return;
+        }
+        if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            respond(exchange, failStatus, "{\"error\":{\"code\":" + failStatus + "}}");
+            return;
+        }
+        Map<String, Object> body = Json.parseObject(new String(exchange.getRequestBody().readAllBytes(),
+                StandardCharsets.UTF_8));
+        ModelMetadata m = artifact.metadata();
+        List<?> instances = (List<?>) body.get("instances");
+        float[] rows = new float[instances.size() * m.features().size()];
+        for (int i = 0; i < instances.size(); i++) {
+            Map<?, ?> instance = (Map<?, ?>) instances.get(i);
+            for (int j = 0; j < m.features().size(); j++) {
+                rows[i * m.features().size() + j] = ((Number) instance.get(m.features().get(j))).floatValue();
+            }
+        }
+        double[] p = onnx.score(key, rows, instances.size());
+        List<Object> predictions = new ArrayList<>();
+        for (double v : p) {
+            predictions.add(automl ? Map.of("classes", List.of("0", "1"), "scores", List.of(1 - v, v)) : v);
+        }
+        for (int i = 0; i < extraPredictions; i++) {
+            predictions.add(0.5);
+        }
+        respond(exchange, 200, Json.write(Map.of("predictions", predictions, "deployedModelId", "7",
+                "model", "projects/p1/locations/europe-west4/models/9", "modelDisplayName", "cpu_risk")));
+    }
+
+    static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    @Test
+    void aServiceAccountKey_isExchangedForAToken_once_andPredictionsMatchLocalScoring() throws Exception {
+        try (VertexBackend vertex = new VertexBackend(endpoint(Optional.empty(), Optional.of(serviceAccount())),
+                Clock.systemUTC())) {
+            vertex.load(key, artifact);
+
+            double[] first = vertex.score(key, ROWS, 4);
+            double[] second = vertex.score(key, ROWS, 2);
+
+            double[] local = onnx.score(key, ROWS, 4);
+            for (int i = 0; i < 4; i++) {
+                assertThat(first[i]).isCloseTo(local[i], within(1e-6));
+            }
+            assertThat(second).hasSize(2);
+            assertThat(jwtProblems).isEmpty();
+            assertThat(tokenCalls.get()).as("the token is kept until it nearly expires").isEqualTo(1);
+            assertThat(vertex.name()).isEqualTo("vertex:vertex-a");
+        }
+    }
+
+    @Test
+    void aTokenFile_andAutoMlStyleScores_work() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "ya29.loopback\n");
+        automl = true;
+        try (VertexBackend vertex = new VertexBackend(endpoint(Optional.of(token), Optional.empty()), Clock.systemUTC())) {
+            vertex.load(key, artifact);
+
+            assertThat(vertex.score(key, ROWS, 3)[1]).isCloseTo(onnx.score(key, ROWS, 3)[1], within(1e-6));
+            assertThat(tokenCalls.get()).isZero();
+        }
+    }
+
+    @Test
+    void transientErrorsAreRetried_authAndInputErrorsAreNot() throws Exception {
+        try (VertexBackend vertex = new VertexBackend(endpoint(Optional.empty(), Optional.of(serviceAccount())),
+                Clock.systemUTC())) {
+            vertex.load(key, artifact);
+            int before = predictCalls.get();
+            failNext.set(2);
+            assertThat(vertex.score(key, ROWS, 1)).hasSize(1);
+            assertThat(predictCalls.get() - before).isEqualTo(3);
+
+            failStatus = 400;
+            failNext.set(1);
+            before = predictCalls.get();
+            assertThatThrownBy(() -> vertex.score(key, ROWS, 1)).isInstanceOfSatisfying(CommandCenterException.class,
+                    e -> assertThat(e.reason()).isEqualTo("SCORE_INPUT_INVALID"));
+            assertThat(predictCalls.get() - before).isEqualTo(1);
+
+            Path wrong = dir.resolve("wrong");
+            Files.writeString(wrong, "expired");
+            try (VertexBackend badToken = new VertexBackend(endpoint(Optional.of(wrong), Optional.empty()), Clock.systemUTC())) {
+                before = predictCalls.get();
+                assertThatThrownBy(() -> badToken.load(key, artifact)).isInstanceOfSatisfying(CommandCenterException.class,
+                        e -> {
+                            assertThat(e.reason()).isEqualTo("REMOTE_UNAVAILABLE");
+                            assertThat(e.metadata()).containsEntry("code", "HTTP 401");
+                        });
+                assertThat(predictCalls.get() - before).as("401 is not retried").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void anEndpointThatDoesNotAnswerOnePredictionPerInstance_isRefusedAtLoad() throws Exception {
+        extraPredictions = 1;
+        try (VertexBackend vertex = new VertexBackend(endpoint(Optional.empty(), Optional.of(serviceAccount())),
+                Clock.systemUTC())) {
+            assertThatThrownBy(() -> vertex.load(key, artifact)).isInstanceOfSatisfying(CommandCenterException.class,
+                    e -> assertThat(e.reason()).isEqualTo("REMOTE_MODEL_MISMATCH"));
+            assertThat(vertex.isLoaded(key)).isFalse();
+        }
+    }
+}
