@@ -27,7 +27,7 @@ public final class Errors {
         Status.Code code = status.getStatus().getCode();
         if (code == Status.Code.UNAVAILABLE && status.getStatus().getDescription() != null
                 && status.getStatus().getDescription().startsWith("io exception")) {
-            return "cannot reach the hub (is it running? --hub host:port): " + status.getStatus().getDescription();
+            return "cannot reach the hub (is it running? --hub host:port): " + code + ": " + status.getStatus().getDescription();
         }
         StringJoiner text = new StringJoiner("; ");
         text.add(code + ": " + status.getStatus().getDescription());

@@ -2,8 +2,6 @@ package io.commandcenter.hub.audit.rest;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.audit.grpc.AuditGrpcService;
-import io.commandcenter.hub.telemetry.TimeArgument;
-import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import io.commandcenter.proto.v1.AuditAnchor;
 import io.commandcenter.proto.v1.ListAuditEntriesRequest;
@@ -20,10 +18,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 import static io.commandcenter.common.proto.ProtoJson.print;
 
@@ -57,11 +53,7 @@ public class AuditResource {
                 .setSubject(Objects.requireNonNullElse(subject, "")).setActor(Objects.requireNonNullElse(actor, ""))
                 .setAllProjects(allProjects).setOldestFirst(oldestFirst).setPageSize(QueryArguments.integer(limit, "limit"))
                 .setPageToken(Objects.requireNonNullElse(pageToken, ""));
-        Clock clock = Clock.systemUTC();
-        Optional.ofNullable(TimeArgument.parse(since, clock, "since")).map(TelemetryProtoMapper::timestamp)
-                .ifPresent(request::setStartTime);
-        Optional.ofNullable(TimeArgument.parse(until, clock, "until")).map(TelemetryProtoMapper::timestamp)
-                .ifPresent(request::setEndTime);
+        QueryArguments.span(since, until, request::setStartTime, request::setEndTime);
         return print(api.get().listAuditEntries(caller.get(), request.build()));
     }
 

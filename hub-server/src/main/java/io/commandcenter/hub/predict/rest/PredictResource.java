@@ -2,8 +2,6 @@ package io.commandcenter.hub.predict.rest;
 
 import io.commandcenter.common.proto.ProtoJson;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
-import io.commandcenter.hub.telemetry.TimeArgument;
-import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.rest.Mirrors;
 import io.commandcenter.hub.transport.rest.QueryArguments;
 import io.commandcenter.hub.transport.rest.RequestCaller;
@@ -28,11 +26,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.util.function.Consumer;
 
-import com.google.protobuf.Timestamp;
 
 import static io.commandcenter.common.proto.ProtoJson.print;
 
@@ -88,7 +82,7 @@ public class PredictResource {
         if (pageToken != null) {
             request.setPageToken(pageToken);
         }
-        span(since, until, request::setStartTime, request::setEndTime);
+        QueryArguments.span(since, until, request::setStartTime, request::setEndTime);
         return print(api.get().listPredictions(caller.get().project(), request.build()));
     }
 
@@ -119,7 +113,7 @@ public class PredictResource {
         if (pageToken != null) {
             request.setPageToken(pageToken);
         }
-        span(since, until, request::setStartTime, request::setEndTime);
+        QueryArguments.span(since, until, request::setStartTime, request::setEndTime);
         return print(api.get().listModelRuns(caller.get().project(), request.build()));
     }
 
@@ -130,18 +124,6 @@ public class PredictResource {
     public String getRun(@PathParam("id") String id) {
         return print(api.get().getModelRun(caller.get().project(),
                 GetModelRunRequest.newBuilder().setRunId(id).build()).getRun());
-    }
-
-    /** {@code since} and {@code until} (ISO-8601 or a span back from now) into a request's start and end. */
-    private static void span(String since, String until, Consumer<Timestamp> start, Consumer<Timestamp> end) {
-        Instant from = TimeArgument.parse(since, Clock.systemUTC(), "since");
-        Instant to = TimeArgument.parse(until, Clock.systemUTC(), "until");
-        if (from != null) {
-            start.accept(TelemetryProtoMapper.timestamp(from));
-        }
-        if (to != null) {
-            end.accept(TelemetryProtoMapper.timestamp(to));
-        }
     }
 
     @Mirrors("commandcenter.v1.PredictService/LabelPrediction")

@@ -48,7 +48,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SqlTelemetryStore implements TelemetryStore {
     private static final int MAX_ATTEMPTS = 4;
-    private static final int LOOKUP_CHUNK = 200;
 
     private static final String INSERT_SAMPLE = "INSERT INTO health_sample (project_id, record_id, service, "
             + "sample_time, uptime, latency_ms, error_rate, cpu, memory, metrics_json, received_at) "
@@ -198,8 +197,8 @@ public final class SqlTelemetryStore implements TelemetryStore {
     /**
      * Marks the records already stored DUPLICATE. H2 uses an index for an IN list only on an index's
      * first column, so {@code record_id IN (...)} would read every row of the project per lookup;
-     * there each id is looked up on its own (in process, microseconds each). PostgreSQL gets the ids
-     * {@value #LOOKUP_CHUNK} at a time.
+     * there each id is looked up on its own (in process, microseconds each). PostgreSQL gets them all
+     * in one array ({@code record_id = ANY (?)}), one statement it plans once.
      */
     private static void markExisting(Connection connection, List<Scoped> records, Outcome[] outcomes,
                                      boolean pointLookups) throws SQLException {
@@ -232,19 +231,14 @@ public final class SqlTelemetryStore implements TelemetryStore {
                     }
                     continue;
                 }
-                for (int from = 0; from < ids.size(); from += LOOKUP_CHUNK) {
-                    List<String> chunk = ids.subList(from, Math.min(ids.size(), from + LOOKUP_CHUNK));
-                    String sql = "SELECT record_id FROM " + byTable.getKey() + " WHERE project_id = ? AND record_id IN ("
-                            + "?,".repeat(chunk.size() - 1) + "?)";
-                    try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                        ps.setString(1, byProject.getKey());
-                        for (int k = 0; k < chunk.size(); k++) {
-                            ps.setString(k + 2, chunk.get(k));
-                        }
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                existing.add(byTable.getKey() + '\u0000' + byProject.getKey() + '\u0000' + rs.getString(1));
-                            }
+                // one statement text whatever the number of ids, so the server plans it once
+                try (PreparedStatement ps = connection.prepareStatement("SELECT record_id FROM " + byTable.getKey()
+                        + " WHERE project_id = ? AND record_id = ANY (?)")) {
+                    ps.setString(1, byProject.getKey());
+                    ps.setArray(2, connection.createArrayOf("varchar", ids.toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            existing.add(byTable.getKey() + '\u0000' + byProject.getKey() + '\u0000' + rs.getString(1));
                         }
                     }
                 }

@@ -1,11 +1,18 @@
 package io.commandcenter.hub.transport.rest;
 
+import com.google.protobuf.Timestamp;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ShownError;
+import io.commandcenter.hub.telemetry.TimeArgument;
+import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
- * Query parameters that are numbers, read here rather than by JAX-RS: a value that is not one
- * ({@code limit=abc}) is then INVALID_ARGUMENT naming the parameter, where JAX-RS answers 404.
+ * Query parameters that are numbers or times, read here rather than by JAX-RS: a value that is not
+ * one ({@code limit=abc}) is then INVALID_ARGUMENT naming the parameter, where JAX-RS answers 404.
  */
 public final class QueryArguments {
     private QueryArguments() {
@@ -25,6 +32,22 @@ public final class QueryArguments {
         } catch (NumberFormatException e) {
             throw CommandCenterException.invalid("BAD_FORMAT", field, field + " must be an integer, got '"
                     + ShownError.text(value, 64) + "'");
+        }
+    }
+
+    /**
+     * {@code since} and {@code until} (ISO-8601 or a span back from now, {@link TimeArgument}) into a
+     * request's start and end; an absent one leaves its side unset.
+     */
+    public static void span(String since, String until, Consumer<Timestamp> start, Consumer<Timestamp> end) {
+        Clock clock = Clock.systemUTC();
+        Instant from = TimeArgument.parse(since, clock, "since");
+        Instant to = TimeArgument.parse(until, clock, "until");
+        if (from != null) {
+            start.accept(TelemetryProtoMapper.timestamp(from));
+        }
+        if (to != null) {
+            end.accept(TelemetryProtoMapper.timestamp(to));
         }
     }
 }

@@ -120,6 +120,35 @@ abstract class AbstractSqlTelemetryStoreTest {
         assertThat(all).extracting(s -> s.sample().latencyMs()).containsExactly(10.0, 20.0);
     }
 
+    static List<Scoped> batch(ProjectId project, String prefix, int from, int to) {
+        List<Scoped> out = new java.util.ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add(new Scoped(project, sample(prefix + i, "api", T0.plusSeconds(i), i)));
+        }
+        return out;
+    }
+
+    @Test
+    void aResend_paysOneRefusedAttempt_thenLooksUpFirst_untilABatchHoldsNothingStored() {
+        store.write(batch(ALPHA, "r-", 0, 300), RECEIVED);
+
+        assertThat(store.write(batch(ALPHA, "r-", 0, 100), RECEIVED)).containsOnly(Outcome.DUPLICATE);
+        assertThat(store.failedAttempts()).as("the first resent batch finds out the hard way").isEqualTo(1);
+        List<Scoped> mixed = new java.util.ArrayList<>(batch(ALPHA, "r-", 100, 300));
+        mixed.addAll(batch(ALPHA, "new-", 0, 5));
+        mixed.addAll(batch(BETA, "r-", 0, 5)); // another project's new records in the same batch
+        List<Outcome> outcomes = store.write(mixed, RECEIVED);
+        assertThat(outcomes.subList(0, 200)).containsOnly(Outcome.DUPLICATE);
+        assertThat(outcomes.subList(200, 210)).containsOnly(Outcome.STORED);
+        assertThat(store.failedAttempts()).as("the next ones are looked up first").isEqualTo(1);
+
+        assertThat(store.write(batch(ALPHA, "later-", 0, 3), RECEIVED)).containsOnly(Outcome.STORED);
+        assertThat(store.write(batch(ALPHA, "r-", 0, 3), RECEIVED)).containsOnly(Outcome.DUPLICATE);
+        assertThat(store.failedAttempts()).as("after a batch of new records, optimistic again").isEqualTo(2);
+        assertThat(list(ALPHA, null, 1000, true)).hasSize(308);
+        assertThat(list(BETA, null, 1000, true)).hasSize(5);
+    }
+
     @Test
     void write_sameIdInTwoProjects_areTwoRecords() {
         List<Outcome> outcomes = store.write(List.of(new Scoped(ALPHA, sample("s-1", "api", T0, 1)),

@@ -1,0 +1,120 @@
+package io.commandcenter.benchmarks;
+
+import io.commandcenter.hub.persistence.DatabaseSettings;
+import io.commandcenter.hub.runtime.Hub;
+import io.commandcenter.hub.runtime.HubSettings;
+import io.commandcenter.proto.v1.HealthSample;
+import io.commandcenter.proto.v1.IngestStreamRequest;
+import io.commandcenter.proto.v1.ListHealthSamplesRequest;
+import io.commandcenter.proto.v1.TelemetryServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Reads under bulk ingest (issue 17 item 9): a unary {@code ListHealthSamples} (100 samples) called
+ * back to back by one client, its latency measured with the hub idle and then while {@code --streams}
+ * clients stream records flat out ({@code IngestStream}, each on a channel of its own); one hub (H2),
+ * both phases in the same run. The second row says "(ended early)" when the ingest finished before
+ * the reads did, so the last reads ran on an idle hub.
+ *
+ * <pre>java -cp "benchmarks/target/classes:benchmarks/target/deps/*" io.commandcenter.benchmarks.ReadLatencyBenchmark \
+ *   --streams 8 --reads 200 --rows 160000</pre>
+ */
+public final class ReadLatencyBenchmark {
+    private ReadLatencyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        IngestBenchmark.quietLogs();
+        int streams = Integer.parseInt(IngestBenchmark.option(args, "--streams", "8"));
+        int reads = Integer.parseInt(IngestBenchmark.option(args, "--reads", "200"));
+        int rows = Integer.parseInt(IngestBenchmark.option(args, "--rows", "160000"));
+        DatabaseSettings database = DatabaseSettings.embedded(Files.createTempDirectory("cc-reads"));
+        HubSettings defaults = HubSettings.defaults(database.dataDir(), 0).withDatabase(database);
+        HubSettings settings = defaults.withSecurity(defaults.security().withCallRate(0, 1));
+        settings = settings.withPredict(settings.predict().withEnabled(false));
+        try (Hub hub = Hub.start(settings, Clock.systemUTC())) {
+            ManagedChannel reader = channel(hub);
+            List<ManagedChannel> writers = new ArrayList<>();
+            try {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("x-cc-project", Metadata.ASCII_STRING_MARSHALLER), "bench");
+                var read = TelemetryServiceGrpc.newBlockingStub(reader).withInterceptors(
+                        MetadataUtils.newAttachHeadersInterceptor(headers));
+                List<IngestStreamRequest> seed = IngestBenchmark.requests(IngestBenchmark.generate(20_000));
+                IngestBenchmark.stream(TelemetryServiceGrpc.newStub(reader).withInterceptors(
+                                MetadataUtils.newAttachHeadersInterceptor(headers)), seed, new long[seed.size()],
+                        new AtomicInteger(), 0).join();
+                ListHealthSamplesRequest request = ListHealthSamplesRequest.newBuilder().setPageSize(100).build();
+                measure(read, request, reads); // warm-up
+                long[] idle = measure(read, request, reads);
+
+                List<IngestStreamRequest> data = IngestBenchmark.requests(renamed(IngestBenchmark.generate(rows)));
+                int per = data.size() / streams;
+                List<CompletableFuture<Void>> done = new ArrayList<>();
+                long start = System.nanoTime();
+                for (int s = 0; s < streams; s++) {
+                    ManagedChannel w = channel(hub);
+                    writers.add(w);
+                    List<IngestStreamRequest> slice = data.subList(s * per, (s + 1) * per);
+                    done.add(IngestBenchmark.stream(TelemetryServiceGrpc.newStub(w).withInterceptors(
+                            MetadataUtils.newAttachHeadersInterceptor(headers)), slice, new long[slice.size()],
+                            new AtomicInteger(), 0));
+                }
+                long[] loaded = measure(read, request, reads);
+                boolean stillLoaded = done.stream().noneMatch(CompletableFuture::isDone);
+                CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.println();
+                System.out.println("| phase | reads | p50 ms | p99 ms | max ms | ingest records/s |");
+                System.out.println("|---|---:|---:|---:|---:|---:|");
+                System.out.println(line("idle", idle, "–"));
+                System.out.println(line(streams + " ingest streams flat out" + (stillLoaded ? "" : " (ended early)"),
+                        loaded, String.format(Locale.ROOT, "%,.0f", per * streams / seconds)));
+            } finally {
+                reader.shutdownNow();
+                writers.forEach(ManagedChannel::shutdownNow);
+            }
+        }
+        System.exit(0);
+    }
+
+    static ManagedChannel channel(Hub hub) {
+        return NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                .intercept(HubCredentials.admin(hub)).build();
+    }
+
+    static List<HealthSample> renamed(List<HealthSample> samples) {
+        return samples.stream().map(s -> s.toBuilder().setRecordId("load-" + s.getRecordId()).build()).toList();
+    }
+
+    static long[] measure(TelemetryServiceGrpc.TelemetryServiceBlockingStub read, ListHealthSamplesRequest request,
+                          int reads) {
+        long[] nanos = new long[reads];
+        for (int i = 0; i < reads; i++) {
+            long t = System.nanoTime();
+            read.listHealthSamples(request);
+            nanos[i] = System.nanoTime() - t;
+        }
+        Arrays.sort(nanos);
+        return nanos;
+    }
+
+    static String line(String phase, long[] sorted, String rate) {
+        return String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %s |", phase, sorted.length,
+                sorted[sorted.length / 2] / 1e6, sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6,
+                sorted[sorted.length - 1] / 1e6, rate);
+    }
+}
