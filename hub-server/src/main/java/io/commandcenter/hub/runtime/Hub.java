@@ -19,6 +19,7 @@ import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.feedback.Feedback;
+import io.commandcenter.hub.learning.LearningLoop;
 import io.commandcenter.hub.feedback.sql.JpaFeedbackStore;
 import io.commandcenter.hub.predict.grpc.PredictProtos;
 import io.commandcenter.hub.predict.sql.JpaModelRepository;
@@ -88,6 +89,7 @@ public final class Hub implements AutoCloseable {
     private final GrpcServerHost grpc;
     private final Audit audit;
     private final Feedback feedback;
+    private Learning learning;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine,
@@ -134,6 +136,35 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
+     * The learning loop and what keeps its workflow installed: in every project the database knows,
+     * at start (on its own thread: the start does not wait) and every minute for projects created since.
+     */
+    private record Learning(LearningLoop loop, Timers installing) implements AutoCloseable {
+        static Learning start(LearningLoop loop, WorkflowCatalog workflows, SqlTelemetryStore store,
+                              ProjectId defaultProject, Clock clock) {
+            Timers installing = Timers.onThread(clock, "cc-learning");
+            Runnable install = () -> {
+                java.util.Set<ProjectId> projects = new java.util.LinkedHashSet<>();
+                projects.add(defaultProject);
+                try {
+                    store.projects().forEach(p -> projects.add(ProjectId.of(p)));
+                } catch (java.sql.SQLException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "learning loop: cannot list projects: {0}", e.getMessage());
+                }
+                loop.installEverywhere(workflows, List.copyOf(projects));
+            };
+            installing.at(clock.instant(), install);
+            installing.every(java.time.Duration.ofMinutes(1), install);
+            return new Learning(loop, installing);
+        }
+
+        @Override
+        public void close() {
+            installing.close();
+        }
+    }
+
+    /**
      * Starts a hub. On failure everything already started is stopped again.
      *
      * @throws io.commandcenter.common.error.CommandCenterException UNAVAILABLE when the database cannot be opened
@@ -150,6 +181,7 @@ public final class Hub implements AutoCloseable {
         RemediationEngine remediation = null;
         DemoRunner demo = null;
         Audit audit = null;
+        Learning learning = null;
         try {
             audit = Audit.start(database, settings, clock);
             delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
@@ -180,14 +212,15 @@ public final class Hub implements AutoCloseable {
                     backend);
             Feedback feedback = new Feedback(new JpaFeedbackStore(database), predictionRepository, audit.trail(), clock);
             PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback);
+            LearningLoop learningLoop = new LearningLoop(settings.learning(), store, feedback, registry, clock);
 
             Optional<DemoFleet> fleet = settings.demo().enabled() ? Optional.of(DemoRunner.fleet(settings.demo()))
                     : Optional.empty();
-            mesh = Mesh.start(settings, bus, fleet, clock);
+            mesh = Mesh.start(settings, bus, fleet, clock, learningLoop.agents());
             PredictionLookup lookup = (project, id) -> predictionRepository.get(project, id);
             JpaRemediationStore remediationStore = new JpaRemediationStore(database);
             WorkflowCatalog workflows = new WorkflowCatalog(remediationStore,
-                    new WorkflowParser(CapabilityCatalog.builtIn().and(
+                    new WorkflowParser(CapabilityCatalog.builtIn().and(LearningLoop.CATALOG).and(
                             io.commandcenter.hub.agents.RegisteredAgents.everyProject(mesh.scheduler()))), audit.trail(),
                     clock);
             PredictiveEngine live = engine;
@@ -195,6 +228,7 @@ public final class Hub implements AutoCloseable {
                     mesh.scheduler(), bus, lookup, (project, kind, id) -> probe(live, project, kind, id),
                     new BusRemediationEvents(bus, workflows), audit.trail()), clock, settings.hubId(),
                     settings.remediate()).start();
+            learning = Learning.start(learningLoop, workflows, store, settings.defaultProject(), clock);
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
             AuditGrpcService auditApi = new AuditGrpcService(audit.trail().ledger());
             if (fleet.isPresent()) {
@@ -202,6 +236,9 @@ public final class Hub implements AutoCloseable {
                         clock);
             }
 
+            RemediationEngine runs = remediation;
+            ModelRegistryGrpcService modelsApi = new ModelRegistryGrpcService(registry,
+                    (project, name, by, reason) -> learningLoop.train(runs, project, name, by, reason));
             GrpcServerHost grpc = GrpcServerHost.start(settings.grpc().host(), settings.grpc().port(),
                     settings.grpc().maxInboundMessageBytes(), settings.grpc().flowControlWindowBytes(),
                     TlsSettings.grpcCredentials(settings.grpc().tls()), new CallerInterceptor(resolver, new SecureRandom()),
@@ -210,7 +247,7 @@ public final class Hub implements AutoCloseable {
                                     settings.ingestMaxStreams()), settings.limits().ingestIdleTimeout()),
                             new EventGrpcService(bus, settings.eventBufferSize()),
                             predictApi,
-                            new ModelRegistryGrpcService(registry),
+                            modelsApi,
                             mesh.grpcService(),
                             remediateApi,
                             new KeyGrpcService(access.keys()),
@@ -222,18 +259,26 @@ public final class Hub implements AutoCloseable {
                     database.vendor(), settings.defaultProject());
             RestEndpoints endpoints = new RestEndpoints(resolver, rules, listing,
                     new EventStreams(bus, settings.eventBufferSize(), settings.limits().sseHeartbeat()), predictApi, remediateApi, auditApi,
-                    settings.http());
-            return new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
+                    settings.http(), modelsApi);
+            Hub hub = new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
                     endpoints, demo, grpc, audit, feedback);
+            hub.learning = learning;
+            return hub;
         } catch (RuntimeException | java.sql.SQLException e) {
             if (demo != null) {
                 demo.close();
+            }
+            if (learning != null) {
+                learning.close();
             }
             if (remediation != null) {
                 remediation.close();
             }
             if (mesh != null) {
                 mesh.close();
+            }
+            if (learning != null) {
+                learning.loop().close();
             }
             if (engine != null) {
                 engine.close();
@@ -307,6 +352,11 @@ public final class Hub implements AutoCloseable {
         return registry;
     }
 
+    /** The learning loop: its agents' work, the installed workflow, on-demand retraining. */
+    public LearningLoop learning() {
+        return learning.loop();
+    }
+
     public PredictiveEngine engine() {
         return engine;
     }
@@ -347,8 +397,10 @@ public final class Hub implements AutoCloseable {
         if (demo != null) {
             demo.close();
         }
+        learning.close();
         remediation.close();
         mesh.close();
+        learning.loop().close();
         pipeline.close();
         engine.close();
         backend.close();

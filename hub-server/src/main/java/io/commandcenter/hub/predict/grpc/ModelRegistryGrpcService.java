@@ -24,6 +24,12 @@ import io.commandcenter.proto.v1.PromoteModelResponse;
 import io.commandcenter.proto.v1.RollbackModelRequest;
 import io.commandcenter.proto.v1.RegisterModelRequest;
 import io.commandcenter.proto.v1.RegisterModelResponse;
+import io.commandcenter.common.error.Violations;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.remediate.RunRecord;
+import io.commandcenter.hub.remediate.grpc.RemediateProtos;
+import io.commandcenter.proto.v1.TrainModelRequest;
+import io.commandcenter.proto.v1.TrainModelResponse;
 import io.grpc.stub.StreamObserver;
 
 import java.nio.charset.StandardCharsets;
@@ -33,9 +39,24 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
     /** The longest promotion reason (the champion history keeps it). */
     private static final int MAX_REASON = 512;
     private final ModelRegistry registry;
+    private final Training training;
+
+    /** What starts a retraining: the learning loop's run of its workflow on the model. */
+    @FunctionalInterface
+    public interface Training {
+        RunRecord train(ProjectId project, String name, String by, String reason);
+    }
 
     public ModelRegistryGrpcService(ModelRegistry registry) {
+        this(registry, (project, name, by, reason) -> {
+            throw new CommandCenterException(ErrorKind.UNAVAILABLE, "TRAINING_UNAVAILABLE",
+                    "this hub does not retrain models");
+        });
+    }
+
+    public ModelRegistryGrpcService(ModelRegistry registry, Training training) {
         this.registry = registry;
+        this.training = training;
     }
 
     @Override
@@ -152,6 +173,36 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
         }
+    }
+
+    @Override
+    public void trainModel(TrainModelRequest request, StreamObserver<TrainModelResponse> observer) {
+        try {
+            observer.onNext(trainModel(CallContext.caller(), request));
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    /**
+     * Starts a retraining of the named model (REST mirrors it).
+     *
+     * @throws CommandCenterException INVALID naming {@code name} or {@code reason}; NOT_FOUND; PRECONDITION
+     */
+    public TrainModelResponse trainModel(Caller caller, TrainModelRequest request) {
+        Violations v = new Violations();
+        if (request.getName().isEmpty()) {
+            v.add("name", "REQUIRED", "name is required");
+        } else if (!PredictGrpcService.isModelName(request.getName())) {
+            v.add("name", "BAD_FORMAT", "a model name is [a-z][a-z0-9_]*, at most 64 characters");
+        }
+        if (request.getReason().length() > MAX_REASON) {
+            v.add("reason", "TOO_LONG", "reason is longer than " + MAX_REASON + " characters");
+        }
+        v.throwIfAny("INVALID_ARGUMENT", "invalid request");
+        RunRecord run = training.train(caller.project(), request.getName(), caller.principal(), request.getReason());
+        return TrainModelResponse.newBuilder().setRun(RemediateProtos.run(run, java.util.Optional.empty())).build();
     }
 
     private static void requireName(String name) {
