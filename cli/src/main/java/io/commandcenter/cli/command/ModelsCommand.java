@@ -167,6 +167,14 @@ public final class ModelsCommand {
                         p.hasEndTime() ? Instant.ofEpochSecond(p.getEndTime().getSeconds()).toString() : "now",
                         p.getPromotedBy(), p.getReason().isEmpty() ? "" : ": " + p.getReason());
             }
+            if (model.hasShadow()) {
+                var sh = model.getShadow();
+                out.printf(Locale.ROOT, "in shadow: %s since %s: %d rows, agreement %.1f %%, champion alarms %d,"
+                                + " shadow alarms %d, both %d, mean risk difference %.3f (acts on nothing)%n",
+                        sh.getVersion(), Instant.ofEpochSecond(sh.getStartTime().getSeconds()), sh.getRows(),
+                        100 * sh.getAgreement(), sh.getChampionAlarms(), sh.getShadowAlarms(), sh.getBothAlarms(),
+                        sh.getMeanRiskDifference());
+            }
             return 0;
         }
     }

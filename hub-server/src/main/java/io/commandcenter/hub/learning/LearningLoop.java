@@ -7,6 +7,7 @@ import io.commandcenter.hub.agents.ActionResult;
 import io.commandcenter.hub.agents.HubAgents;
 import io.commandcenter.hub.predict.ModelRegistry;
 import io.commandcenter.hub.predict.RegisteredModel;
+import io.commandcenter.hub.predict.ShadowScoring;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.RemediationEngine;
 import io.commandcenter.hub.remediate.RunRecord;
@@ -82,6 +83,7 @@ public final class LearningLoop implements AutoCloseable {
     private final LearningSettings settings;
     private final ProjectSnapshots snapshots;
     private final ModelRegistry registry;
+    private final ShadowScoring shadows;
     private final Clock clock;
     private final OnnxBackend judging = new OnnxBackend();
     private final ExplainabilityValidator validator = new ExplainabilityValidator(judging);
@@ -103,10 +105,12 @@ public final class LearningLoop implements AutoCloseable {
     }
 
     public LearningLoop(LearningSettings settings, io.commandcenter.hub.telemetry.TelemetryStore telemetry,
-                        io.commandcenter.hub.feedback.Feedback feedback, ModelRegistry registry, Clock clock) {
+                        io.commandcenter.hub.feedback.Feedback feedback, ModelRegistry registry, ShadowScoring shadows,
+                        Clock clock) {
         this.settings = settings;
         this.snapshots = new ProjectSnapshots(telemetry, feedback);
         this.registry = registry;
+        this.shadows = shadows;
         this.clock = clock;
     }
 
@@ -289,10 +293,20 @@ public final class LearningLoop implements AutoCloseable {
                 reason);
         LOG.log(Level.INFO, "project {0}: challenger {1} of {2} registered, {3}", project,
                 r.model().metadata().version(), model, reason);
+        boolean shadow = false;
+        if (s.verdict.promote()) {
+            shadows.stop(project, model);
+        } else if (settings.shadow()) {
+            // the refused challenger scores live rows beside the champion, acting on nothing
+            ModelKey key = registry.resolve(project, model, r.model().metadata().version());
+            shadows.start(project, key, registry.metadata(key), clock.instant());
+            shadow = true;
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("registered", true);
         out.put("version", r.model().metadata().version());
         out.put("promoted", s.verdict.promote());
+        out.put("shadow", shadow);
         out.put("reason", s.verdict.reason());
         out.put("champion", registry.champion(project, model).map(ModelKey::version).orElse(""));
         return out;

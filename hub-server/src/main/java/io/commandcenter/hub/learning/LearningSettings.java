@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param rule              promotion margin, tolerance and the least labelled incidents
  *                          ({@code cc.learning.margin} 0.02, {@code cc.learning.tolerance} 0.02,
  *                          {@code cc.learning.min-incidents} 3)
+ * @param shadow            a challenger the rule refused scores beside the champion without acting
+ *                          ({@code cc.learning.shadow}, true)
  */
 public record LearningSettings(String schedule, Duration window, Duration rowEvery, int syntheticSeries,
-                               int validationSeries, PromotionRule rule) {
+                               int validationSeries, PromotionRule rule, boolean shadow) {
     public LearningSettings {
         schedule = schedule == null || schedule.trim().equalsIgnoreCase("off") ? "" : schedule.trim();
         Objects.requireNonNull(window, "window");
@@ -39,19 +41,23 @@ public record LearningSettings(String schedule, Duration window, Duration rowEve
 
     public static LearningSettings defaults() {
         return new LearningSettings("0 3 * * *", Duration.ofDays(7), Duration.ofMinutes(1), 60, 20,
-                PromotionRule.DEFAULT);
+                PromotionRule.DEFAULT, true);
     }
 
     public LearningSettings withSchedule(String value) {
-        return new LearningSettings(value, window, rowEvery, syntheticSeries, validationSeries, rule);
+        return new LearningSettings(value, window, rowEvery, syntheticSeries, validationSeries, rule, shadow);
     }
 
     /** A smaller shipped corpus (tests: training in seconds). */
     public LearningSettings withCorpus(int synthetic, int validation) {
-        return new LearningSettings(schedule, window, rowEvery, synthetic, validation, rule);
+        return new LearningSettings(schedule, window, rowEvery, synthetic, validation, rule, shadow);
+    }
+
+    public LearningSettings withShadow(boolean value) {
+        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, value);
     }
 
     public LearningSettings withRule(PromotionRule value) {
-        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, value);
+        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, value, shadow);
     }
 }

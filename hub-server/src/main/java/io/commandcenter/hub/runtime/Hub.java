@@ -212,7 +212,8 @@ public final class Hub implements AutoCloseable {
                     backend);
             Feedback feedback = new Feedback(new JpaFeedbackStore(database), predictionRepository, audit.trail(), clock);
             PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback);
-            LearningLoop learningLoop = new LearningLoop(settings.learning(), store, feedback, registry, clock);
+            LearningLoop learningLoop = new LearningLoop(settings.learning(), store, feedback, registry,
+                    engine.shadows(), clock);
 
             Optional<DemoFleet> fleet = settings.demo().enabled() ? Optional.of(DemoRunner.fleet(settings.demo()))
                     : Optional.empty();
@@ -238,7 +239,8 @@ public final class Hub implements AutoCloseable {
 
             RemediationEngine runs = remediation;
             ModelRegistryGrpcService modelsApi = new ModelRegistryGrpcService(registry,
-                    (project, name, by, reason) -> learningLoop.train(runs, project, name, by, reason));
+                    (project, name, by, reason) -> learningLoop.train(runs, project, name, by, reason),
+                    engine.shadows());
             GrpcServerHost grpc = GrpcServerHost.start(settings.grpc().host(), settings.grpc().port(),
                     settings.grpc().maxInboundMessageBytes(), settings.grpc().flowControlWindowBytes(),
                     TlsSettings.grpcCredentials(settings.grpc().tls()), new CallerInterceptor(resolver, new SecureRandom()),

@@ -26,7 +26,9 @@ import io.commandcenter.proto.v1.RemediateServiceGrpc;
 import io.commandcenter.proto.v1.TelemetryServiceGrpc;
 import io.commandcenter.proto.v1.TriggerWorkflowRequest;
 import com.google.rpc.BadRequest;
+import io.commandcenter.proto.v1.GetModelRequest;
 import io.commandcenter.proto.v1.ListWorkflowRunsRequest;
+import io.commandcenter.proto.v1.ShadowReport;
 import io.commandcenter.proto.v1.ModelRegistryServiceGrpc;
 import io.commandcenter.proto.v1.TrainModelRequest;
 import io.commandcenter.proto.v1.WorkflowRun;
@@ -112,6 +114,10 @@ class LearningLoopHubTest {
      * failing checks) in each of {@code incidents} (start row, rows).
      */
     static List<IngestRequest> series(String service, int rows, Instant end, long seed, int[][] incidents) {
+        return series(service, service, rows, end, seed, incidents);
+    }
+
+    static List<IngestRequest> series(String service, String ids, int rows, Instant end, long seed, int[][] incidents) {
         SplittableRandom random = new SplittableRandom(seed);
         List<IngestRequest> out = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
@@ -127,7 +133,7 @@ class LearningLoopHubTest {
                 }
             }
             Instant t = end.minus(Duration.ofMinutes(rows - 1 - i));
-            out.add(Records.request(HealthSample.newBuilder().setRecordId(service + "-" + i).setService(service)
+            out.add(Records.request(HealthSample.newBuilder().setRecordId(ids + "-" + i).setService(service)
                     .setTime(Records.ts(t)).setLatencyMs(latency).setErrorRate(errors).setUptime(uptime)
                     .setCpu(0.3 + random.nextDouble(0, 0.05)).setMemory(0.5)));
         }
@@ -136,7 +142,8 @@ class LearningLoopHubTest {
 
     /** Three services with three incidents each, every incident declared by a person. */
     Instant labelledProject(ProjectId project) {
-        Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        // an hour ago: live samples after it (the shadow's) are not in the future
+        Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1));
         int rows = 300;
         int[][] incidents = {{70, 20}, {160, 20}, {255, 25}};
         for (int s = 0; s < 3; s++) {
@@ -167,6 +174,12 @@ class LearningLoopHubTest {
         return Json.parseObject(n.outputJson());
     }
 
+    List<io.commandcenter.proto.v1.Prediction> predictions(ProjectId project) {
+        return GrpcFixture.scoped(PredictServiceGrpc.newBlockingStub(channel), project.value())
+                .listPredictions(io.commandcenter.proto.v1.ListPredictionsRequest.newBuilder().setPageSize(1000).build())
+                .getPredictionsList();
+    }
+
     List<AuditEntry> registrations(ProjectId project) {
         return GrpcFixture.scoped(AuditServiceGrpc.newBlockingStub(channel), project.value())
                 .listAuditEntries(ListAuditEntriesRequest.newBuilder().addActions("MODEL_REGISTERED").build())
@@ -177,7 +190,7 @@ class LearningLoopHubTest {
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void theSeedWorkflow_runsThroughTheScheduler_registersEachChallenger_andPromotesOnlyOnTheVerdict() {
         open(small(), Clock.systemUTC());
-        labelledProject(ML);
+        Instant labelledEnd = labelledProject(ML);
         // installed in every project the hub knows, as the blueprint writes it
         String installed = await().atMost(Duration.ofSeconds(90)).until(() -> hub.remediation().catalog()
                 .latest(ML, LearningLoop.WORKFLOW), java.util.Optional::isPresent).get().revision().source();
@@ -240,6 +253,22 @@ class LearningLoopHubTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> registrations(ML).size() == 2);
         assertThat(registrations(ML)).anySatisfy(e -> assertThat(e.getDetailJson()).contains("not promoted: ")
                 .contains((String) second.get("reason")));
+
+        // the refused challenger is in shadow: it scores new live rows beside the champion and acts on nothing
+        assertThat(second).containsEntry("shadow", true);
+        String shadowVersion = nextMinor(shipped) + "2";
+        var models = GrpcFixture.scoped(ModelRegistryServiceGrpc.newBlockingStub(channel), ML.value());
+        Ingest.call(GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), ML.value()),
+                series("svc-0", "svc-0-live", 40, labelledEnd.plus(Duration.ofMinutes(40)), 99, new int[][]{{20, 20}}))
+                .join();
+        hub.engine().sync();
+        ShadowReport shadow = await().atMost(Duration.ofSeconds(30)).until(() -> models.getModel(GetModelRequest
+                .newBuilder().setName("service_health").build()).getShadow(), r -> r.getRows() >= 40);
+        assertThat(shadow.getVersion()).isEqualTo(shadowVersion);
+        assertThat(shadow.getChampionAlarms()).as("the degradation alarms the champion").isPositive();
+        assertThat(shadow.getAgreement()).isBetween(0.0, 1.0);
+        assertThat(predictions(ML)).as("the shadow raised nothing").isNotEmpty()
+                .noneSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(shadowVersion));
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.predict.ChampionPeriod;
 import io.commandcenter.hub.predict.ModelRegistry;
 import io.commandcenter.hub.predict.RegisteredModel;
+import io.commandcenter.hub.predict.ShadowScoring;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.grpc.CallContext;
@@ -40,6 +41,7 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
     private static final int MAX_REASON = 512;
     private final ModelRegistry registry;
     private final Training training;
+    private final ShadowScoring shadows;
 
     /** What starts a retraining: the learning loop's run of its workflow on the model. */
     @FunctionalInterface
@@ -55,8 +57,13 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
     }
 
     public ModelRegistryGrpcService(ModelRegistry registry, Training training) {
+        this(registry, training, new ShadowScoring(1));
+    }
+
+    public ModelRegistryGrpcService(ModelRegistry registry, Training training, ShadowScoring shadows) {
         this.registry = registry;
         this.training = training;
+        this.shadows = shadows;
     }
 
     @Override
@@ -90,6 +97,12 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
                 }
                 response.addChampionHistory(period);
             }
+            shadows.report(project, request.getName()).ifPresent(r -> response.setShadow(
+                    io.commandcenter.proto.v1.ShadowReport.newBuilder().setVersion(r.version())
+                            .setStartTime(TelemetryProtoMapper.timestamp(r.since())).setRows(r.rows())
+                            .setChampionAlarms(r.championAlarms()).setShadowAlarms(r.shadowAlarms())
+                            .setBothAlarms(r.bothAlarms()).setAgreement(r.agreement())
+                            .setMeanRiskDifference(r.meanRiskDifference())));
             observer.onNext(response.build());
             observer.onCompleted();
         } catch (RuntimeException e) {

@@ -133,7 +133,8 @@ final class ConfigSettings {
                         integer(config, "cc.learning.validation-series", 20),
                         new PromotionRule(number(config, "cc.learning.margin", 0.02),
                                 number(config, "cc.learning.tolerance", 0.02),
-                                integer(config, "cc.learning.min-incidents", 3))));
+                                integer(config, "cc.learning.min-incidents", 3)),
+                        !string(config, "cc.learning.shadow", "true").equalsIgnoreCase("false")));
     }
 
     private static String string(Config config, String name, String fallback) {
