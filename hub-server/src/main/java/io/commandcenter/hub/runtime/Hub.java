@@ -139,28 +139,36 @@ public final class Hub implements AutoCloseable {
      * The learning loop and what keeps its workflow installed: in every project the database knows,
      * at start (on its own thread: the start does not wait) and every minute for projects created since.
      */
-    private record Learning(LearningLoop loop, Timers installing) implements AutoCloseable {
+    private record Learning(LearningLoop loop, java.util.concurrent.ScheduledExecutorService installing)
+            implements AutoCloseable {
         static Learning start(LearningLoop loop, WorkflowCatalog workflows, SqlTelemetryStore store,
-                              ProjectId defaultProject, Clock clock) {
-            Timers installing = Timers.onThread(clock, "cc-learning");
+                              ProjectId defaultProject) {
+            var installing = Executors.newSingleThreadScheduledExecutor(daemonThreads("cc-learning-"));
             Runnable install = () -> {
-                java.util.Set<ProjectId> projects = new java.util.LinkedHashSet<>();
-                projects.add(defaultProject);
                 try {
+                    java.util.Set<ProjectId> projects = new java.util.LinkedHashSet<>();
+                    projects.add(defaultProject);
                     store.projects().forEach(p -> projects.add(ProjectId.of(p)));
+                    loop.installEverywhere(workflows, List.copyOf(projects));
                 } catch (java.sql.SQLException | RuntimeException e) {
-                    LOG.log(Level.WARNING, "learning loop: cannot list projects: {0}", e.getMessage());
+                    LOG.log(Level.WARNING, "learning loop: workflow not installed: {0}", e.getMessage());
                 }
-                loop.installEverywhere(workflows, List.copyOf(projects));
             };
-            installing.at(clock.instant(), install);
-            installing.every(java.time.Duration.ofMinutes(1), install);
+            installing.scheduleWithFixedDelay(install, 0, 1, TimeUnit.MINUTES);
             return new Learning(loop, installing);
         }
 
+        /** Waits for an installation under way: interrupting it mid-write would close the embedded database's file. */
         @Override
         public void close() {
-            installing.close();
+            installing.shutdown();
+            try {
+                if (!installing.awaitTermination(10, TimeUnit.SECONDS)) {
+                    installing.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -229,7 +237,7 @@ public final class Hub implements AutoCloseable {
                     mesh.scheduler(), bus, lookup, (project, kind, id) -> probe(live, project, kind, id),
                     new BusRemediationEvents(bus, workflows), audit.trail()), clock, settings.hubId(),
                     settings.remediate()).start();
-            learning = Learning.start(learningLoop, workflows, store, settings.defaultProject(), clock);
+            learning = Learning.start(learningLoop, workflows, store, settings.defaultProject());
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
             AuditGrpcService auditApi = new AuditGrpcService(audit.trail().ledger());
             if (fleet.isPresent()) {
