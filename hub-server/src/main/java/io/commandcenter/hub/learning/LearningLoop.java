@@ -89,10 +89,13 @@ public final class LearningLoop implements AutoCloseable {
     private final ExplainabilityValidator validator = new ExplainabilityValidator(judging);
     private final Map<String, RunState> runs = new ConcurrentHashMap<>();
     private volatile Corpus corpus;
+    private volatile java.util.function.BiFunction<ProjectId, String, java.util.Optional<RunRecord>> runs0 =
+            (project, runId) -> java.util.Optional.empty();
 
     /** What one run's steps made so far. */
     private static final class RunState {
         final long born = System.nanoTime();
+        String runId = "";
         DataSnapshot snapshot;
         ModelArtifact champion;
         Retrainer.Challenger challenger;
@@ -142,6 +145,7 @@ public final class LearningLoop implements AutoCloseable {
             }
             String key = task.project() + "/" + (task.workflowRunId().isEmpty() ? task.nodeId() : task.workflowRunId());
             RunState state = runs.computeIfAbsent(key, k -> new RunState());
+            state.runId = task.workflowRunId();
             Map<String, Object> output;
             synchronized (state) {
                 output = step.run(project, model, state);
@@ -168,8 +172,41 @@ public final class LearningLoop implements AutoCloseable {
 
     // ---- the four steps
 
+    /**
+     * Where a step reads what the run's earlier steps recorded (their outputs on the run), to derive
+     * again what this hub lacks exactly as it was made: the snapshot up to the same time, the same
+     * challenger version.
+     */
+    public void readRunsFrom(RemediationEngine engine) {
+        this.runs0 = (project, runId) -> {
+            try {
+                return java.util.Optional.of(engine.run(project, runId));
+            } catch (CommandCenterException e) {
+                return java.util.Optional.empty();
+            }
+        };
+    }
+
+    /** A field of an earlier node's output on the run, if recorded. */
+    private java.util.Optional<String> recorded(ProjectId project, RunState s, String node, String field) {
+        if (s.runId.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return runs0.apply(project, s.runId).flatMap(r -> r.nodes().stream().filter(n -> n.nodeId().equals(node))
+                .findFirst()).map(n -> {
+                    try {
+                        Object v = Json.parseObject(n.outputJson() == null ? "{}" : n.outputJson()).get(field);
+                        return v == null ? null : v.toString();
+                    } catch (RuntimeException e) {
+                        return null;
+                    }
+                });
+    }
+
     private Map<String, Object> collect(ProjectId project, String model, RunState s) {
-        s.snapshot = snapshot(project, model, clock.instant());
+        // a step deriving the snapshot again takes it up to the time the run's collect step did
+        Instant end = recorded(project, s, "collect", "end").map(Instant::parse).orElseGet(clock::instant);
+        s.snapshot = snapshot(project, model, end);
         DataSnapshot d = s.snapshot;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", model);
@@ -180,6 +217,7 @@ public final class LearningLoop implements AutoCloseable {
         out.put("feedback_rows", d.feedbackRows());
         out.put("data_hash", d.sha256());
         out.put("window", d.window());
+        out.put("end", end.toString());
         return out;
     }
 
@@ -202,7 +240,7 @@ public final class LearningLoop implements AutoCloseable {
         ModelKey championKey = registry.champion(project, model).orElseThrow(() -> CommandCenterException.notFound(
                 "MODEL_NOT_FOUND", "no champion of " + model + " in project " + project));
         s.champion = registry.artifact(championKey);
-        String version = nextVersion(project, model);
+        String version = recorded(project, s, "train", "challenger").orElseGet(() -> nextVersion(project, model));
         Corpus c = corpus();
         s.challenger = new Retrainer().train(s.snapshot, c.training(), version, s.champion.metadata().version());
         out.put("trained", true);

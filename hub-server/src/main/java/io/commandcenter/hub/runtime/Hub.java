@@ -237,6 +237,7 @@ public final class Hub implements AutoCloseable {
                     mesh.scheduler(), bus, lookup, (project, kind, id) -> probe(live, project, kind, id),
                     new BusRemediationEvents(bus, workflows), audit.trail()), clock, settings.hubId(),
                     settings.remediate()).start();
+            learningLoop.readRunsFrom(remediation);
             learning = Learning.start(learningLoop, workflows, store, settings.defaultProject());
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
             AuditGrpcService auditApi = new AuditGrpcService(audit.trail().ledger());

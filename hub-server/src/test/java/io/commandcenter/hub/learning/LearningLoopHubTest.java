@@ -254,6 +254,15 @@ class LearningLoopHubTest {
         assertThat(registrations(ML)).anySatisfy(e -> assertThat(e.getDetailJson()).contains("not promoted: ")
                 .contains((String) second.get("reason")));
 
+        // a step that lacks what the run's earlier steps made (on another hub, or before a restart) makes
+        // it again from what the run recorded: the snapshot up to the same time, the same version
+        var trainer = hub.learning().agents().stream().filter(a -> a.type().equals("trainer")).findFirst().orElseThrow();
+        var retrained = trainer.body().execute(new io.commandcenter.hub.agents.HubAgents.Task(ML.value(), runId, "train",
+                "", ""), "trainModel", Map.of());
+        assertThat(retrained.ok()).as(retrained.message()).isTrue();
+        assertThat(Json.parseObject(retrained.output())).containsEntry("data_hash", hash)
+                .containsEntry("challenger", first);
+
         // the refused challenger is in shadow: it scores new live rows beside the champion and acts on nothing
         assertThat(second).containsEntry("shadow", true);
         String shadowVersion = nextMinor(shipped) + "2";
@@ -340,6 +349,20 @@ class LearningLoopHubTest {
         assertThat(done.state()).as(String.valueOf(done)).isEqualTo(RunState.SUCCEEDED);
         assertThat(hub.remediation().catalog().latest(ML, LearningLoop.WORKFLOW)).as("installed on demand")
                 .isPresent();
+
+        // a step that fails fails the run, and nothing is registered or promoted
+        int before = hub.registry().list(ML, "compliance_risk").size();
+        String champion = hub.registry().champion(ML, "compliance_risk").orElseThrow().version();
+        String failedId = GrpcFixture.scoped(RemediateServiceGrpc.newBlockingStub(channel), ML.value())
+                .triggerWorkflow(TriggerWorkflowRequest.newBuilder().setName(LearningLoop.WORKFLOW)
+                        .setTarget(EntityRef.newBuilder().setKind("model").setId("compliance_risk")).build())
+                .getRun().getRunId();
+        RunRecord failed = awaitFinished(ML, failedId);
+        assertThat(failed.state()).isEqualTo(RunState.FAILED);
+        assertThat(failed.nodes().get(0).error()).startsWith("MODEL_NOT_RETRAINABLE");
+        assertThat(failed.nodes().subList(1, 4)).allSatisfy(n -> assertThat(n.taskId()).as("never submitted").isEmpty());
+        assertThat(hub.registry().list(ML, "compliance_risk")).hasSize(before);
+        assertThat(hub.registry().champion(ML, "compliance_risk").orElseThrow().version()).isEqualTo(champion);
     }
 
     @Test
