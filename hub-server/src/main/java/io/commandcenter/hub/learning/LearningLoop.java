@@ -79,6 +79,8 @@ public final class LearningLoop implements AutoCloseable {
             "evaluator", Set.of("validate"),
             "registry", Set.of("updateModelRegistry")));
     private static final int MAX_RUNS_HELD = 16;
+    /** The models every project gets (bootstrap), by name. */
+    private static final Set<String> SHIPPED = Set.of("service_health", "compliance_risk", "workflow_failure");
 
     private final LearningSettings settings;
     private final ProjectSnapshots snapshots;
@@ -475,12 +477,17 @@ public final class LearningLoop implements AutoCloseable {
      *         while a retraining of the model runs), INVALID (TOO_LONG reason)
      */
     public RunRecord train(RemediationEngine engine, ProjectId project, String model, String by, String reason) {
-        registry.champion(project, model).orElseThrow(() -> CommandCenterException.notFound("MODEL_NOT_FOUND",
-                "no model " + model + " in project " + project));
+        // a refusal changes nothing: the name is checked before the project's bootstrap models are registered
+        boolean known = SHIPPED.contains(model) || !registry.history(project, model).isEmpty();
+        if (!known) {
+            throw CommandCenterException.notFound("MODEL_NOT_FOUND", "no model " + model + " in project " + project);
+        }
         if (!MODEL.equals(model)) {
             throw new CommandCenterException(ErrorKind.PRECONDITION, "MODEL_NOT_RETRAINABLE",
                     "the learning loop retrains " + MODEL + " only, not " + model);
         }
+        registry.champion(project, model).orElseThrow(() -> CommandCenterException.notFound("MODEL_NOT_FOUND",
+                "no model " + model + " in project " + project));
         if (engine.catalog().latest(project, WORKFLOW).isEmpty()) {
             install(engine.catalog(), project);
         }

@@ -337,6 +337,8 @@ class LearningLoopHubTest {
                 .setReason("x".repeat(513)).build()))).isEqualTo("reason");
         assertThat(code(() -> models.trainModel(TrainModelRequest.newBuilder().setName("nope").build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(hub.registry().history(ML, "service_health")).as("a refusal changes nothing, not even the"
+                + " project's bootstrap models").isEmpty();
         assertThat(code(() -> models.trainModel(TrainModelRequest.newBuilder().setName("compliance_risk").build())))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
 
