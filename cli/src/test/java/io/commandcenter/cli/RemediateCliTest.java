@@ -254,15 +254,16 @@ class RemediateCliTest {
     @Test
     void runsCancel_stopsARunningRun_andARunThatEndedCannotBeCancelled() {
         String p = project();
-        try (TestAgent trainer = TestAgent.connect(hub().grpcPort(), p, "trainer", "trainModel")) {
+        // an external agent type (trainer is built into the hub now: the learning loop's)
+        try (TestAgent trainer = TestAgent.connect(hub().grpcPort(), p, "batch", "crunch")) {
             cc("--project", p, "workflows", "put", file("train.yaml", """
                     name: retrain
                     trigger:
                       on: [prediction.created]
                     nodes:
                       - id: train
-                        agent: trainer
-                        action: trainModel
+                        agent: batch
+                        action: crunch
                         inputs:
                           model: service_health
                     """).toString());

@@ -112,7 +112,8 @@ class HubIT {
             new String[]{"GET", "api/whoami", "viewer"}, new String[]{"GET", "api/model-runs", "viewer"},
             new String[]{"GET", "api/model-runs/r-1", "viewer"},
             new String[]{"GET", "api/audit", "viewer"}, new String[]{"POST", "api/predictions/p-1/label", "operator"},
-            new String[]{"POST", "api/incidents", "operator"}, new String[]{"GET", "api/feedback", "viewer"});
+            new String[]{"POST", "api/incidents", "operator"}, new String[]{"GET", "api/feedback", "viewer"},
+            new String[]{"POST", "api/models/nope/train", "admin"});
 
     /** The status of one endpoint called with {@code authorization} (none when null) in {@code project}. */
     int status(String[] endpoint, String authorization, String project) throws Exception {
@@ -348,6 +349,35 @@ class HubIT {
         assertThat(badToken.body()).contains("\"reason\":\"INVALID_PAGE_TOKEN\"");
         assertThat(badPattern.statusCode()).isEqualTo(400);
         assertThat(badPattern.body()).contains("\"reason\":\"INVALID_PATTERN\"");
+    }
+
+    HttpResponse<String> post(String path, String body, String project) throws Exception {
+        return client.http.send(java.net.http.HttpRequest.newBuilder(client.base.resolve(path))
+                .timeout(java.time.Duration.ofSeconds(30)).header("X-CC-Project", project)
+                .header("Authorization", HubClient.ADMIN.header()).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void trainModel_overRest_startsTheLearningLoopsRun_andNamesBadInput() throws Exception {
+        String project = project();
+        HttpResponse<String> started = post("api/models/service_health/train", "{\"reason\":\"after review\"}", project);
+        HttpResponse<String> bare = post("api/models/service_health/train", "", project);
+        HttpResponse<String> badName = post("api/models/Bad-Name/train", "{}", project);
+        HttpResponse<String> longReason = post("api/models/service_health/train",
+                "{\"reason\":\"" + "x".repeat(513) + "\"}", project);
+        HttpResponse<String> unknown = post("api/models/nope/train", "{}", project);
+
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        assertThat(started.body()).contains("\"workflow\":\"retrain-predictive-models\"").contains("\"mode\":\"manual\"")
+                .contains("\"kind\":\"model\"").contains("\"id\":\"service_health\"");
+        assertThat(bare.statusCode()).as("one retraining of a model at a time, or a second run: " + bare.body())
+                .isIn(200, 412);
+        assertThat(badName.statusCode()).isEqualTo(400);
+        assertThat(badName.body()).contains("\"field\":\"name\"");
+        assertThat(longReason.statusCode()).isEqualTo(400);
+        assertThat(longReason.body()).contains("\"field\":\"reason\"");
+        assertThat(unknown.statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /** {@code cc models}: the project's model registry. */
 @Command(name = "models", description = "Registered models and their champions.",
         subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.PromoteCommand.class,
-                ModelsCommand.HistoryCommand.class, ModelsCommand.RollbackCommand.class})
+                ModelsCommand.HistoryCommand.class, ModelsCommand.RollbackCommand.class,
+                ModelsCommand.TrainCommand.class})
 public final class ModelsCommand {
     @ParentCommand
     Cc cc;
@@ -166,6 +167,14 @@ public final class ModelsCommand {
                         p.hasEndTime() ? Instant.ofEpochSecond(p.getEndTime().getSeconds()).toString() : "now",
                         p.getPromotedBy(), p.getReason().isEmpty() ? "" : ": " + p.getReason());
             }
+            if (model.hasShadow()) {
+                var sh = model.getShadow();
+                out.printf(Locale.ROOT, "in shadow: %s since %s: %d rows, agreement %.1f %%, champion alarms %d,"
+                                + " shadow alarms %d, both %d, mean risk difference %.3f (acts on nothing)%n",
+                        sh.getVersion(), Instant.ofEpochSecond(sh.getStartTime().getSeconds()), sh.getRows(),
+                        100 * sh.getAgreement(), sh.getChampionAlarms(), sh.getShadowAlarms(), sh.getBothAlarms(),
+                        sh.getMeanRiskDifference());
+            }
             return 0;
         }
     }
@@ -198,6 +207,37 @@ public final class ModelsCommand {
             }
             spec.commandLine().getOut().printf("%s %s is the champion again (was %s)%n", name,
                     response.getModel().getVersion(), response.getPreviousVersion());
+            return 0;
+        }
+    }
+
+    /** {@code cc models train NAME}: retrain now (a run of the learning loop's workflow on the model). */
+    @Command(name = "train", description = "Retrain a model now: snapshot, train, validate against the champion,"
+            + " register, promote only if better. Prints the run (follow it with cc runs get ID).")
+    static final class TrainCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "Model name, e.g. service_health.")
+        String name;
+        @Option(names = "--reason", defaultValue = "", description = "Why (kept on the run's decision record).")
+        String reason;
+        @Option(names = "--json", description = "Print the run as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            io.commandcenter.proto.v1.WorkflowRun run;
+            try (HubConnection hub = parent.cc.connect()) {
+                run = hub.scoped(ModelRegistryServiceGrpc.newBlockingStub(hub.channel()))
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .trainModel(io.commandcenter.proto.v1.TrainModelRequest.newBuilder().setName(name)
+                                .setReason(reason).build()).getRun();
+            }
+            spec.commandLine().getOut().println(json ? io.commandcenter.common.proto.ProtoJson.print(run)
+                    : "started " + RunsCommand.line(run));
             return 0;
         }
     }

@@ -33,14 +33,45 @@ public final class HubAgents implements AutoCloseable {
         ActionResult execute(String action, Map<String, String> inputs);
     }
 
+    /**
+     * What an agent does when it needs to know whose task it runs: the project, the workflow run and
+     * node it belongs to, and its target (the learning loop's agents keep per-run state).
+     */
+    @FunctionalInterface
+    public interface TaskActions {
+        ActionResult execute(Task task, String action, Map<String, String> inputs);
+    }
+
+    /**
+     * Whose task an action runs.
+     *
+     * @param workflowRunId "" for a task submitted outside a workflow
+     * @param targetKind    "" when the task has no target
+     */
+    public record Task(String project, String workflowRunId, String nodeId, String targetKind, String targetId) {
+    }
+
     private final List<BuiltInAgent> agents = new ArrayList<>();
     private final List<ExecutorService> executors = new ArrayList<>();
 
     private HubAgents() {
     }
 
-    /** An agent type: the actions it declares and what runs them. */
-    public record Agent(String type, Set<String> actions, Actions body) {
+    /**
+     * An agent type: the actions it declares, what runs them, and how many it runs at once on this
+     * hub ({@code capacity}; 0: the hub's {@code cc.agents.capacity}).
+     */
+    public record Agent(String type, Set<String> actions, TaskActions body, int capacity) {
+        public Agent {
+            if (capacity < 0) {
+                throw new IllegalArgumentException("capacity must be >= 0");
+            }
+        }
+
+        /** An agent whose actions need only their inputs, at the hub's capacity. */
+        public Agent(String type, Set<String> actions, Actions body) {
+            this(type, actions, (task, action, inputs) -> body.execute(action, inputs), 0);
+        }
     }
 
     /** The built-in agents: devops (restart, scale, rollback) and notifier (sendSlack, webhook). */
@@ -55,7 +86,8 @@ public final class HubAgents implements AutoCloseable {
         HubAgents hub = new HubAgents();
         try {
             for (Agent a : agents) {
-                hub.add(scheduler, a.type(), hubId, a.actions(), capacity, a.body(), timer);
+                hub.add(scheduler, a.type(), hubId, a.actions(), a.capacity() == 0 ? capacity : a.capacity(), a.body(),
+                        timer);
             }
         } catch (RuntimeException e) {
             hub.close();
@@ -65,7 +97,7 @@ public final class HubAgents implements AutoCloseable {
     }
 
     private void add(Scheduler scheduler, String type, String hubId, Set<String> actions, int capacity,
-                     Actions body, ScheduledExecutorService timer) {
+                     TaskActions body, ScheduledExecutorService timer) {
         AtomicInteger n = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(capacity, r -> {
             Thread t = new Thread(r, "cc-agent-" + type + "-" + n.incrementAndGet());
@@ -79,12 +111,15 @@ public final class HubAgents implements AutoCloseable {
     }
 
     /** Runs one task: its output on success; a {@link BuiltInAgent.Failure} naming the reason otherwise. */
-    static String run(Actions body, Dispatched work) throws BuiltInAgent.Failure {
+    static String run(TaskActions body, Dispatched work) throws BuiltInAgent.Failure {
         Map<String, String> inputs = inputs(work.spec().inputsJson());
         if (inputs == null) {
             throw new BuiltInAgent.Failure("INVALID_INPUT: the task's inputs are not a JSON object", false);
         }
-        ActionResult result = body.execute(work.spec().capability().action(), inputs);
+        var spec = work.spec();
+        Task task = new Task(spec.project(), spec.workflowRunId(), spec.nodeId(),
+                spec.target() == null ? "" : spec.target().kind(), spec.target() == null ? "" : spec.target().id());
+        ActionResult result = body.execute(task, spec.capability().action(), inputs);
         if (!result.ok()) {
             throw new BuiltInAgent.Failure(result.reason() + ": " + result.message(), result.retryable());
         }

@@ -178,8 +178,18 @@ public final class Feedback {
         return rows;
     }
 
+    /** Every label of the project (on predictions and declared windows), oldest first. */
+    public List<FeedbackLabel> labels(ProjectId project) {
+        return store.labels(project);
+    }
+
+    /** Every entity's stored runs of {@code model} from {@code from} to {@code to}, by entity and time. */
+    public List<FeedbackStore.StoredRun> runs(ProjectId project, Instant from, Instant to, String model) {
+        return store.runs(project, from, to, model);
+    }
+
     /** The feature vector of a stored run's input ({@code RunJson.input}); non-finite features are absent. */
-    static Map<String, Double> features(String inputJson) {
+    public static Map<String, Double> features(String inputJson) {
         Map<String, Double> out = new LinkedHashMap<>();
         Object features = Json.parseObject(inputJson).get("features");
         if (features instanceof Map<?, ?> map) {

@@ -39,4 +39,10 @@ public interface FeedbackStore {
 
     /** Stored runs of one entity from {@code from} to {@code to} (both included), optionally of one model. */
     List<StoredRun> runs(ProjectId project, String targetKind, String targetId, Instant from, Instant to, String model);
+
+    /**
+     * Stored runs of every entity of one model from {@code from} to {@code to} (both included), by
+     * entity and time: the project's telemetry as the model saw it (the learning loop's snapshot).
+     */
+    List<StoredRun> runs(ProjectId project, Instant from, Instant to, String model);
 }

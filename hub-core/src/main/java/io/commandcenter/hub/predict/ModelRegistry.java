@@ -308,6 +308,16 @@ public final class ModelRegistry {
         return repository.championHistory(project, name);
     }
 
+    /**
+     * The artifact (ONNX bytes and sidecar) of a registered version: from the models directory, or
+     * from the database when another hub registered it.
+     *
+     * @throws CommandCenterException UNAVAILABLE (MODEL_ARTIFACT_MISSING)
+     */
+    public ModelArtifact artifact(ModelKey key) {
+        return readStored(key);
+    }
+
     /** The model id of a registered version in a project (ids never change: cached). */
     public String modelId(ProjectId project, ModelKey key) {
         return modelIds.computeIfAbsent(project.value() + "/" + key, k -> repository.find(project, key.name(),

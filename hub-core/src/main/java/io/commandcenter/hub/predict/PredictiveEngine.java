@@ -115,6 +115,7 @@ public final class PredictiveEngine implements AutoCloseable {
     private final AtomicLong raised = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final ShadowScoring shadows;
 
     public PredictiveEngine(EventBus bus, ModelRegistry registry, InferenceBackend backend, RiskPredictor predictor,
                             PredictionRepository repository, Function<PredictionRecord, Payload> payloads,
@@ -132,6 +133,7 @@ public final class PredictiveEngine implements AutoCloseable {
         this.incidents = new IncidentTracker(settings.cooldown(), 0.7, 3);
         this.aggregator = new RunAggregator(settings.aggregateWindow());
         this.riskFeed = new RiskFeed(0.05, Duration.ofSeconds(10), settings.maxEntities());
+        this.shadows = new ShadowScoring(settings.maxEntities());
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "cc-predict");
             t.setDaemon(true);
@@ -247,17 +249,7 @@ public final class PredictiveEngine implements AutoCloseable {
             return;
         }
         ModelMetadata meta = registry.metadata(key);
-        FeatureSchema schema = new FeatureSchema(meta.features());
-        int width = schema.size();
-        float[] rows = new float[batch.size() * width];
-        for (int i = 0; i < batch.size(); i++) {
-            FeatureVector v = batch.get(i).vector();
-            int[] projection = v.schema().projectionTo(schema);
-            float[] values = v.values();
-            for (int j = 0; j < width; j++) {
-                rows[i * width + j] = values[projection[j]];
-            }
-        }
+        float[] rows = rows(batch, meta);
         double[] risks;
         try {
             risks = backend.forProject(project.value()).score(key, rows, batch.size());
@@ -272,12 +264,14 @@ public final class PredictiveEngine implements AutoCloseable {
         }
         runs.addAndGet(batch.size());
         String modelId = registry.modelId(project, key);
+        double[] championRisks = new double[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             EntityKey entity = p.entity().key();
             // the model's probability through the entity's calibration state, in arrival order: the same
             // OnsetCalibration a backtest replays, so live risks equal backtested ones row by row
             double risk = p.entity().onset(key, meta).next(risks[i], p.observedAt().toEpochMilli());
+            championRisks[i] = risk;
             if (riskFeed.due(entity, risk, meta.threshold(), now)) {
                 RiskReading reading = new RiskReading(entity, key.name(), key.version(), PredictionTypes.of(key.name()),
                         risk, meta.threshold(), p.observedAt());
@@ -289,6 +283,45 @@ public final class PredictiveEngine implements AutoCloseable {
                 case ONGOING, QUIET -> aggregator.add(entity, modelId, risk, () -> RunJson.input(p.vector()), now);
             }
         }
+        shadows.active(project, model).filter(s -> !s.key.equals(key))
+                .ifPresent(s -> shadow(s, batch, championRisks, meta.threshold()));
+    }
+
+    /** The batch's vectors in a model's feature order. */
+    private static float[] rows(List<Pending> batch, ModelMetadata meta) {
+        FeatureSchema schema = new FeatureSchema(meta.features());
+        int width = schema.size();
+        float[] rows = new float[batch.size() * width];
+        for (int i = 0; i < batch.size(); i++) {
+            FeatureVector v = batch.get(i).vector();
+            int[] projection = v.schema().projectionTo(schema);
+            float[] values = v.values();
+            for (int j = 0; j < width; j++) {
+                rows[i * width + j] = values[projection[j]];
+            }
+        }
+        return rows;
+    }
+
+    /** The shadow scores the same rows; it stores, raises and publishes nothing. */
+    private void shadow(ShadowScoring.Shadow s, List<Pending> batch, double[] championRisks, double championThreshold) {
+        double[] p;
+        try {
+            p = backend.score(s.key, rows(batch, s.metadata), batch.size());
+        } catch (CommandCenterException e) {
+            s.failed();
+            LOG.log(Level.DEBUG, "shadow {0} could not score: {1}", s.key, e.getMessage());
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Pending row = batch.get(i);
+            s.observe(row.entity().key(), p[i], row.observedAt().toEpochMilli(), championRisks[i], championThreshold);
+        }
+    }
+
+    /** Challengers scoring beside the champions without acting. */
+    public ShadowScoring shadows() {
+        return shadows;
     }
 
     private void raise(Pending pending, ModelKey key, String modelId, Instant now, double risk) {

@@ -49,10 +49,10 @@ public interface CapabilityCatalog {
 
     /**
      * The agents built into every hub: {@code devops} (restart, scale, rollback) and
-     * {@code notifier} (sendSlack, webhook). Nothing else: the agents of the seed's nightly
-     * retraining workflow ({@code data-collector}, {@code trainer}, {@code evaluator},
-     * {@code registry}) are not built in: they come from the learning-loop work or from any agent of
-     * those types connected to the scheduler, which the hub's parser reads as a second catalog.
+     * {@code notifier} (sendSlack, webhook). The agents of the seed's nightly retraining workflow
+     * ({@code data-collector}, {@code trainer}, {@code evaluator}, {@code registry}) are the
+     * learning loop's, built into the hub-server (its own catalog), and agents connected to the
+     * scheduler are read as a further catalog.
      */
     static CapabilityCatalog builtIn() {
         return of(Map.of(

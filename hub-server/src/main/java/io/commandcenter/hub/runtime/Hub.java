@@ -20,6 +20,7 @@ import io.commandcenter.hub.predict.grpc.InferenceGrpcService;
 import io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.feedback.Feedback;
+import io.commandcenter.hub.learning.LearningLoop;
 import io.commandcenter.hub.feedback.sql.JpaFeedbackStore;
 import io.commandcenter.hub.predict.grpc.PredictProtos;
 import io.commandcenter.hub.predict.sql.JpaModelRepository;
@@ -89,6 +90,7 @@ public final class Hub implements AutoCloseable {
     private final GrpcServerHost grpc;
     private final Audit audit;
     private final Feedback feedback;
+    private Learning learning;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, InferenceBackend backend, ModelRegistry registry, PredictiveEngine engine,
@@ -135,6 +137,43 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
+     * The learning loop and what keeps its workflow installed: in every project the database knows,
+     * at start (on its own thread: the start does not wait) and every minute for projects created since.
+     */
+    private record Learning(LearningLoop loop, java.util.concurrent.ScheduledExecutorService installing)
+            implements AutoCloseable {
+        static Learning start(LearningLoop loop, WorkflowCatalog workflows, SqlTelemetryStore store,
+                              ProjectId defaultProject) {
+            var installing = Executors.newSingleThreadScheduledExecutor(daemonThreads("cc-learning-"));
+            Runnable install = () -> {
+                try {
+                    java.util.Set<ProjectId> projects = new java.util.LinkedHashSet<>();
+                    projects.add(defaultProject);
+                    store.projects().forEach(p -> projects.add(ProjectId.of(p)));
+                    loop.installEverywhere(workflows, List.copyOf(projects));
+                } catch (java.sql.SQLException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "learning loop: workflow not installed: {0}", e.getMessage());
+                }
+            };
+            installing.scheduleWithFixedDelay(install, 0, 1, TimeUnit.MINUTES);
+            return new Learning(loop, installing);
+        }
+
+        /** Waits for an installation under way: interrupting it mid-write would close the embedded database's file. */
+        @Override
+        public void close() {
+            installing.shutdown();
+            try {
+                if (!installing.awaitTermination(10, TimeUnit.SECONDS)) {
+                    installing.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
      * Starts a hub. On failure everything already started is stopped again.
      *
      * @throws io.commandcenter.common.error.CommandCenterException UNAVAILABLE when the database cannot be opened
@@ -162,6 +201,7 @@ public final class Hub implements AutoCloseable {
         RemediationEngine remediation = null;
         DemoRunner demo = null;
         Audit audit = null;
+        Learning learning = null;
         try {
             audit = Audit.start(database, settings, clock);
             delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
@@ -192,14 +232,16 @@ public final class Hub implements AutoCloseable {
                     backend);
             Feedback feedback = new Feedback(new JpaFeedbackStore(database), predictionRepository, audit.trail(), clock);
             PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback);
+            LearningLoop learningLoop = new LearningLoop(settings.learning(), store, feedback, registry,
+                    engine.shadows(), clock);
 
             Optional<DemoFleet> fleet = settings.demo().enabled() ? Optional.of(DemoRunner.fleet(settings.demo()))
                     : Optional.empty();
-            mesh = Mesh.start(settings, bus, fleet, clock);
+            mesh = Mesh.start(settings, bus, fleet, clock, learningLoop.agents());
             PredictionLookup lookup = (project, id) -> predictionRepository.get(project, id);
             JpaRemediationStore remediationStore = new JpaRemediationStore(database);
             WorkflowCatalog workflows = new WorkflowCatalog(remediationStore,
-                    new WorkflowParser(CapabilityCatalog.builtIn().and(
+                    new WorkflowParser(CapabilityCatalog.builtIn().and(LearningLoop.CATALOG).and(
                             io.commandcenter.hub.agents.RegisteredAgents.everyProject(mesh.scheduler()))), audit.trail(),
                     clock);
             PredictiveEngine live = engine;
@@ -207,6 +249,8 @@ public final class Hub implements AutoCloseable {
                     mesh.scheduler(), bus, lookup, (project, kind, id) -> probe(live, project, kind, id),
                     new BusRemediationEvents(bus, workflows), audit.trail()), clock, settings.hubId(),
                     settings.remediate()).start();
+            learningLoop.readRunsFrom(remediation);
+            learning = Learning.start(learningLoop, workflows, store, settings.defaultProject());
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
             AuditGrpcService auditApi = new AuditGrpcService(audit.trail().ledger());
             if (fleet.isPresent()) {
@@ -214,6 +258,10 @@ public final class Hub implements AutoCloseable {
                         clock);
             }
 
+            RemediationEngine runs = remediation;
+            ModelRegistryGrpcService modelsApi = new ModelRegistryGrpcService(registry,
+                    (project, name, by, reason) -> learningLoop.train(runs, project, name, by, reason),
+                    engine.shadows());
             GrpcServerHost grpc = GrpcServerHost.start(settings.grpc().host(), settings.grpc().port(),
                     settings.grpc().maxInboundMessageBytes(), settings.grpc().flowControlWindowBytes(),
                     TlsSettings.grpcCredentials(settings.grpc().tls()), new CallerInterceptor(resolver, new SecureRandom()),
@@ -222,7 +270,7 @@ public final class Hub implements AutoCloseable {
                                     settings.ingestMaxStreams()), settings.limits().ingestIdleTimeout()),
                             new EventGrpcService(bus, settings.eventBufferSize()),
                             predictApi,
-                            new ModelRegistryGrpcService(registry),
+                            modelsApi,
                             mesh.grpcService(),
                             remediateApi,
                             new KeyGrpcService(access.keys()),
@@ -235,18 +283,26 @@ public final class Hub implements AutoCloseable {
                     database.vendor(), settings.defaultProject());
             RestEndpoints endpoints = new RestEndpoints(resolver, rules, listing,
                     new EventStreams(bus, settings.eventBufferSize(), settings.limits().sseHeartbeat()), predictApi, remediateApi, auditApi,
-                    settings.http());
-            return new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
+                    settings.http(), modelsApi);
+            Hub hub = new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
                     endpoints, demo, grpc, audit, feedback);
+            hub.learning = learning;
+            return hub;
         } catch (RuntimeException | java.sql.SQLException e) {
             if (demo != null) {
                 demo.close();
+            }
+            if (learning != null) {
+                learning.close();
             }
             if (remediation != null) {
                 remediation.close();
             }
             if (mesh != null) {
                 mesh.close();
+            }
+            if (learning != null) {
+                learning.loop().close();
             }
             if (engine != null) {
                 engine.close();
@@ -320,6 +376,11 @@ public final class Hub implements AutoCloseable {
         return registry;
     }
 
+    /** The learning loop: its agents' work, the installed workflow, on-demand retraining. */
+    public LearningLoop learning() {
+        return learning.loop();
+    }
+
     public PredictiveEngine engine() {
         return engine;
     }
@@ -360,8 +421,10 @@ public final class Hub implements AutoCloseable {
         if (demo != null) {
             demo.close();
         }
+        learning.close();
         remediation.close();
         mesh.close();
+        learning.loop().close();
         pipeline.close();
         engine.close();
         backend.close();

@@ -67,6 +67,12 @@ final class Mesh implements AutoCloseable {
     }
 
     static Mesh start(HubSettings settings, EventBus bus, Optional<DemoFleet> demo, Clock clock) {
+        return start(settings, bus, demo, clock, java.util.List.of());
+    }
+
+    /** The mesh with more built-in agents beside devops and notifier (the learning loop's). */
+    static Mesh start(HubSettings settings, EventBus bus, Optional<DemoFleet> demo, Clock clock,
+                      java.util.List<HubAgents.Agent> more) {
         HazelcastCluster cluster = null;
         ExecutorService localMesh = null;
         Scheduler scheduler = null;
@@ -103,9 +109,11 @@ final class Mesh implements AutoCloseable {
             };
             AgentSettings a = settings.agents();
             HttpExecutor http = new HttpExecutor(a.timeout());
-            HubAgents agents = HubAgents.start(scheduler, settings.hubId(), a.capacity(), HubAgents.builtIn(
+            java.util.List<HubAgents.Agent> builtIn = new java.util.ArrayList<>(HubAgents.builtIn(
                     new DevopsActions(demo, a.adminEndpoints(), new CommandExecutor(a.commands(), a.timeout()), http),
-                    new NotifierActions(a.slackWebhook(), a.webhooks(), http)), timer);
+                    new NotifierActions(a.slackWebhook(), a.webhooks(), http)));
+            builtIn.addAll(more);
+            HubAgents agents = HubAgents.start(scheduler, settings.hubId(), a.capacity(), builtIn, timer);
             ScheduleGrpcService grpc = new ScheduleGrpcService(scheduler, () -> {
                 Caller caller = CallContext.caller();
                 // the key's id owns the agents it registers (auth off: one anonymous owner)

@@ -2,6 +2,7 @@ package io.commandcenter.hub.runtime;
 
 import io.commandcenter.hub.audit.grpc.AuditGrpcService;
 import io.commandcenter.hub.events.EventStreams;
+import io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.project.CallerResolver;
 import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
@@ -22,11 +23,12 @@ import java.util.Objects;
  * @param predict   the predict API at the protobuf level (REST mirrors it)
  * @param remediate the remediation API at the protobuf level (REST mirrors it)
  * @param audit     the audit ledger's API at the protobuf level (REST mirrors it)
+ * @param models    the model registry's API at the protobuf level (REST mirrors {@code TrainModel})
  * @param http      the limits REST enforces (request bodies)
  */
 public record RestEndpoints(CallerResolver callers, RecordRules rules, SampleListing samples, EventStreams events,
                             PredictGrpcService predict, RemediateGrpcService remediate, AuditGrpcService audit,
-                            HttpSettings http) {
+                            HttpSettings http, ModelRegistryGrpcService models) {
     public RestEndpoints {
         Objects.requireNonNull(callers, "callers");
         Objects.requireNonNull(rules, "rules");
@@ -36,5 +38,6 @@ public record RestEndpoints(CallerResolver callers, RecordRules rules, SampleLis
         Objects.requireNonNull(remediate, "remediate");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(models, "models");
     }
 }

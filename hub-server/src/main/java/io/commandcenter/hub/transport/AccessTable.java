@@ -36,7 +36,8 @@ public final class AccessTable {
                 "Backtest", READ, "ListModelRuns", READ, "GetModelRun", READ,
                 "LabelPrediction", DECIDE, "DeclareIncident", DECIDE, "ExportFeedback", READ));
         put(t, v1 + "ModelRegistryService", Map.of("ListModels", READ, "GetModel", READ,
-                "RegisterModel", ADMINISTER, "PromoteModel", ADMINISTER, "RollbackModel", ADMINISTER));
+                "RegisterModel", ADMINISTER, "PromoteModel", ADMINISTER, "RollbackModel", ADMINISTER,
+                "TrainModel", ADMINISTER));
         Map<String, Permission> remediate = new LinkedHashMap<>();
         remediate.put("ListWorkflows", READ);
         remediate.put("GetWorkflow", READ);

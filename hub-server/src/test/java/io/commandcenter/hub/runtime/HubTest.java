@@ -174,22 +174,23 @@ public class HubTest {
                 trigger:
                   schedule: "0 3 * * *"
                 nodes:
-                  - id: train
-                    agent: trainer
-                    action: trainModel
+                  - id: ticket
+                    agent: ticketing
+                    action: openTicket
                 """).build();
         var workflows = GrpcFixture.scoped(RemediateServiceGrpc.newBlockingStub(channel), "lab");
         StatusRuntimeException refused = catchThrowableOfType(() -> workflows.putWorkflow(put),
                 StatusRuntimeException.class);
 
-        SchedulerFixture.connectIdle(hub.scheduler(), "trainer", Set.of("trainModel"), 1, "lab");
+        // not a built-in agent (trainer is, since the learning loop's agents are)
+        SchedulerFixture.connectIdle(hub.scheduler(), "ticketing", Set.of("openTicket"), 1, "lab");
 
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(StatusProto.fromThrowable(refused).getDetailsList()).filteredOn(a -> a.is(BadRequest.class))
                 .singleElement().satisfies(a -> assertThat(a.unpack(BadRequest.class).getFieldViolationsList())
                         .singleElement().satisfies(v -> {
                             assertThat(v.getField()).isEqualTo("nodes[0].agent");
-                            assertThat(v.getDescription()).startsWith("line 6, column 12: unknown agent 'trainer'");
+                            assertThat(v.getDescription()).startsWith("line 6, column 12: unknown agent 'ticketing'");
                         }));
         assertThat(workflows.putWorkflow(put).getCreated()).isTrue();
     }

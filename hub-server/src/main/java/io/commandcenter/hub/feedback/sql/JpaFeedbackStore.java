@@ -88,6 +88,19 @@ public final class JpaFeedbackStore implements FeedbackStore {
         });
     }
 
+    @Override
+    public List<StoredRun> runs(ProjectId project, Instant from, Instant to, String model) {
+        return jpa.read(em -> em.createQuery("SELECT r.runId, r.targetKind, r.targetId, m.name, m.version, "
+                        + "r.executedAt, r.inputJson, r.outputJson FROM ModelRunEntity r, ModelEntity m "
+                        + "WHERE m.modelId = r.modelId AND r.projectId = :p AND r.executedAt >= :f "
+                        + "AND r.executedAt <= :u AND m.name = :m "
+                        + "ORDER BY r.targetKind, r.targetId, r.executedAt, r.runId", Object[].class)
+                .setParameter("p", project.value()).setParameter("f", Jpa.ts(from)).setParameter("u", Jpa.ts(to))
+                .setParameter("m", model).getResultList().stream().map(r -> new StoredRun((String) r[0],
+                        (String) r[1], (String) r[2], (String) r[3], (String) r[4], instant(r[5]), (String) r[6],
+                        (String) r[7])).toList());
+    }
+
     private static Instant instant(Object value) {
         if (value instanceof OffsetDateTime t) {
             return t.toInstant();

@@ -4,6 +4,7 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.predict.ChampionPeriod;
 import io.commandcenter.hub.predict.ModelRegistry;
 import io.commandcenter.hub.predict.RegisteredModel;
+import io.commandcenter.hub.predict.ShadowScoring;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.grpc.CallContext;
@@ -24,6 +25,12 @@ import io.commandcenter.proto.v1.PromoteModelResponse;
 import io.commandcenter.proto.v1.RollbackModelRequest;
 import io.commandcenter.proto.v1.RegisterModelRequest;
 import io.commandcenter.proto.v1.RegisterModelResponse;
+import io.commandcenter.common.error.Violations;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.remediate.RunRecord;
+import io.commandcenter.hub.remediate.grpc.RemediateProtos;
+import io.commandcenter.proto.v1.TrainModelRequest;
+import io.commandcenter.proto.v1.TrainModelResponse;
 import io.grpc.stub.StreamObserver;
 
 import java.nio.charset.StandardCharsets;
@@ -33,9 +40,30 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
     /** The longest promotion reason (the champion history keeps it). */
     private static final int MAX_REASON = 512;
     private final ModelRegistry registry;
+    private final Training training;
+    private final ShadowScoring shadows;
+
+    /** What starts a retraining: the learning loop's run of its workflow on the model. */
+    @FunctionalInterface
+    public interface Training {
+        RunRecord train(ProjectId project, String name, String by, String reason);
+    }
 
     public ModelRegistryGrpcService(ModelRegistry registry) {
+        this(registry, (project, name, by, reason) -> {
+            throw new CommandCenterException(ErrorKind.UNAVAILABLE, "TRAINING_UNAVAILABLE",
+                    "this hub does not retrain models");
+        });
+    }
+
+    public ModelRegistryGrpcService(ModelRegistry registry, Training training) {
+        this(registry, training, new ShadowScoring(1));
+    }
+
+    public ModelRegistryGrpcService(ModelRegistry registry, Training training, ShadowScoring shadows) {
         this.registry = registry;
+        this.training = training;
+        this.shadows = shadows;
     }
 
     @Override
@@ -69,6 +97,12 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
                 }
                 response.addChampionHistory(period);
             }
+            shadows.report(project, request.getName()).ifPresent(r -> response.setShadow(
+                    io.commandcenter.proto.v1.ShadowReport.newBuilder().setVersion(r.version())
+                            .setStartTime(TelemetryProtoMapper.timestamp(r.since())).setRows(r.rows())
+                            .setChampionAlarms(r.championAlarms()).setShadowAlarms(r.shadowAlarms())
+                            .setBothAlarms(r.bothAlarms()).setAgreement(r.agreement())
+                            .setMeanRiskDifference(r.meanRiskDifference())));
             observer.onNext(response.build());
             observer.onCompleted();
         } catch (RuntimeException e) {
@@ -152,6 +186,36 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
         }
+    }
+
+    @Override
+    public void trainModel(TrainModelRequest request, StreamObserver<TrainModelResponse> observer) {
+        try {
+            observer.onNext(trainModel(CallContext.caller(), request));
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    /**
+     * Starts a retraining of the named model (REST mirrors it).
+     *
+     * @throws CommandCenterException INVALID naming {@code name} or {@code reason}; NOT_FOUND; PRECONDITION
+     */
+    public TrainModelResponse trainModel(Caller caller, TrainModelRequest request) {
+        Violations v = new Violations();
+        if (request.getName().isEmpty()) {
+            v.add("name", "REQUIRED", "name is required");
+        } else if (!PredictGrpcService.isModelName(request.getName())) {
+            v.add("name", "BAD_FORMAT", "a model name is [a-z][a-z0-9_]*, at most 64 characters");
+        }
+        if (request.getReason().length() > MAX_REASON) {
+            v.add("reason", "TOO_LONG", "reason is longer than " + MAX_REASON + " characters");
+        }
+        v.throwIfAny("INVALID_ARGUMENT", "invalid request");
+        RunRecord run = training.train(caller.project(), request.getName(), caller.principal(), request.getReason());
+        return TrainModelResponse.newBuilder().setRun(RemediateProtos.run(run, java.util.Optional.empty())).build();
     }
 
     private static void requireName(String name) {

@@ -417,6 +417,11 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
         return b.build();
     }
 
+    /** Whether a text is a well-formed model name. */
+    static boolean isModelName(String name) {
+        return MODEL_NAME.matcher(name).matches();
+    }
+
     static void checkModel(String name, String version, String nameField, String versionField) {
         Violations v = new Violations();
         if (!name.isEmpty() && !MODEL_NAME.matcher(name).matches()) {

@@ -6,6 +6,8 @@ import io.commandcenter.hub.persistence.DatabaseSettings;
 import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.RemediationEngine;
+import io.commandcenter.hub.learning.LearningSettings;
+import io.commandcenter.models.train.loop.PromotionRule;
 import io.commandcenter.hub.runtime.GrpcSettings;
 import io.commandcenter.hub.runtime.HttpSettings;
 import io.commandcenter.hub.runtime.HubSettings;
@@ -123,7 +125,16 @@ final class ConfigSettings {
                         duration(config, "cc.predict.aggregate-window", "PT1M"),
                         duration(config, "cc.predict.champion-refresh", "PT10S")),
                 SchedulerSettings.from(hubId, property),
-                cluster, remediate, agents, demo);
+                cluster, remediate, agents, demo,
+                new LearningSettings(string(config, "cc.learning.schedule", "0 3 * * *"),
+                        duration(config, "cc.learning.window", "P7D"),
+                        duration(config, "cc.learning.row-every", "PT1M"),
+                        integer(config, "cc.learning.synthetic-series", 60),
+                        integer(config, "cc.learning.validation-series", 20),
+                        new PromotionRule(number(config, "cc.learning.margin", 0.02),
+                                number(config, "cc.learning.tolerance", 0.02),
+                                integer(config, "cc.learning.min-incidents", 3)),
+                        !string(config, "cc.learning.shadow", "true").equalsIgnoreCase("false")));
     }
 
     private static String string(Config config, String name, String fallback) {

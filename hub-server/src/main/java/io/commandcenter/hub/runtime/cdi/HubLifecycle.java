@@ -107,6 +107,12 @@ public class HubLifecycle {
 
     @Produces
     @Dependent
+    io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService modelsApi() {
+        return hub().endpoints().models();
+    }
+
+    @Produces
+    @Dependent
     HttpSettings httpSettings() {
         return hub().endpoints().http();
     }

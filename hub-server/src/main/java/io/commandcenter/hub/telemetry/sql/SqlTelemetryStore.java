@@ -162,6 +162,20 @@ public final class SqlTelemetryStore implements TelemetryStore {
         }
     }
 
+    /** Every project the database knows (telemetry arrived for it, or it was created), by id. */
+    public java.util.List<String> projects() throws SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement list = connection.prepareStatement("SELECT project_id FROM project ORDER BY project_id");
+             ResultSet rs = list.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            connection.rollback();
+        }
+        return out;
+    }
+
     /** Creates the project row if it does not exist yet; safe against a concurrent creator. */
     public void ensureProject(String project) throws SQLException {
         if (knownProjects.contains(project)) {

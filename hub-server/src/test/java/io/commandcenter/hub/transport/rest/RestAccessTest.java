@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** Every REST endpoint names the RPC it mirrors, so the one access table covers it. */
 class RestAccessTest {
     static final List<Class<?>> RESOURCES = List.of(EventsResource.class, SamplesResource.class,
-            PredictResource.class, RemediateResource.class, AuditResource.class, WhoAmIResource.class);
+            PredictResource.class, RemediateResource.class, AuditResource.class, WhoAmIResource.class,
+            io.commandcenter.hub.predict.rest.ModelsResource.class);
 
     static List<Method> endpoints() {
         List<Method> out = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.commandcenter.models.train.loop;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelType;
 import io.commandcenter.models.features.TelemetryFeatures;
+import io.commandcenter.models.synthetic.LabelledSeries;
 import io.commandcenter.models.train.LogisticTrainer;
 import io.commandcenter.models.train.bootstrap.BootstrapModelsMain;
 import io.commandcenter.models.train.bootstrap.CorpusEntry;
@@ -65,13 +66,28 @@ public final class Retrainer {
         return new Split(train, validation, holdout);
     }
 
-    /** Rows {@code [from, to)} of a replayed series as an entry of {@code group} (with its history when asked). */
+    /**
+     * Rows {@code [from, to)} of a replayed series as an entry of {@code group} (with its history when asked).
+     * The entry's scored series is cut to the same rows, so a row's time stays its own (the onset
+     * calibration's daily rule reads {@code entry().scored().times()} beside the features).
+     */
     public static Replayed slice(Replayed r, String group, int from, int to, boolean withHistory) {
         int nf = TelemetryFeatures.SCHEMA.size();
         CorpusEntry e = r.entry();
-        return new Replayed(new CorpusEntry(e.name() + "[" + from + "," + to + ")", group, e.history(), e.scored(),
-                e.health()), withHistory ? r.historyFeatures() : new float[0], withHistory ? r.historyRows() : 0,
+        return new Replayed(new CorpusEntry(e.name() + "[" + from + "," + to + ")", group, e.history(),
+                rows(e.scored(), from, to), e.health()), withHistory ? r.historyFeatures() : new float[0],
+                withHistory ? r.historyRows() : 0,
                 Arrays.copyOfRange(r.features(), from * nf, to * nf), Arrays.copyOfRange(r.labels(), from, to));
+    }
+
+    /** Rows {@code [from, to)} of a series (the whole series when it is not as long as the replayed rows). */
+    static LabelledSeries rows(LabelledSeries s, int from, int to) {
+        if (s == null || to > s.rows()) {
+            return s;
+        }
+        int m = s.metrics().size();
+        return new LabelledSeries(s.name(), s.metrics(), s.axis(), Arrays.copyOfRange(s.times(), from, to),
+                Arrays.copyOfRange(s.values(), from * m, to * m), Arrays.copyOfRange(s.labels(), from, to), s.kinds());
     }
 
     /**

@@ -1,0 +1,117 @@
+package io.commandcenter.hub.predict;
+
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.calibration.OnsetCalibration;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Challengers in shadow: a registered version that is not the champion scores the same live rows
+ * beside it — its own features, threshold and onset calibration, one state per entity — and acts on
+ * nothing: no model run, no prediction, no event is stored or published for it. What it would have
+ * done is counted against what the champion did, row by row, and reported ({@link Report}). At most
+ * one shadow per model name and project; a new one replaces the old (its counts start again).
+ * Thread-safe: the engine's thread feeds it, any thread reads reports.
+ */
+public final class ShadowScoring {
+    private final int maxEntities;
+    private final Map<String, Shadow> shadows = new ConcurrentHashMap<>();
+
+    public ShadowScoring(int maxEntities) {
+        this.maxEntities = maxEntities;
+    }
+
+    /**
+     * What a shadow did so far.
+     *
+     * @param rows                rows both scored
+     * @param championAlarms      rows at or above the champion's threshold
+     * @param shadowAlarms        rows at or above the shadow's threshold
+     * @param bothAlarms          rows where both alarmed
+     * @param meanRiskDifference  mean of |shadow risk − champion risk|
+     */
+    public record Report(ProjectId project, String model, String version, Instant since, long rows, long championAlarms,
+                         long shadowAlarms, long bothAlarms, double meanRiskDifference, long failures) {
+        /** The share of rows on which both agree (both alarm or neither), 1 when no row was scored. */
+        public double agreement() {
+            return rows == 0 ? 1.0 : (double) (rows - (championAlarms - bothAlarms) - (shadowAlarms - bothAlarms)) / rows;
+        }
+    }
+
+    /** One shadow and its counts (the engine's thread writes, under the object's lock). */
+    static final class Shadow {
+        final ModelKey key;
+        final ModelMetadata metadata;
+        final Instant since;
+        final Map<EntityKey, OnsetCalibration.State> states;
+        long rows;
+        long championAlarms;
+        long shadowAlarms;
+        long bothAlarms;
+        double riskDifference;
+        long failures;
+
+        Shadow(ModelKey key, ModelMetadata metadata, Instant since, int maxEntities) {
+            this.key = key;
+            this.metadata = metadata;
+            this.since = since;
+            this.states = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<EntityKey, OnsetCalibration.State> eldest) {
+                    return size() > maxEntities;
+                }
+            };
+        }
+
+        synchronized void observe(EntityKey entity, double probability, long timeMillis, double championRisk,
+                                  double championThreshold) {
+            double risk = states.computeIfAbsent(entity, e -> metadata.onset().newState(metadata.threshold()))
+                    .next(probability, timeMillis);
+            boolean champion = championRisk >= championThreshold;
+            boolean shadow = risk >= metadata.threshold();
+            rows++;
+            championAlarms += champion ? 1 : 0;
+            shadowAlarms += shadow ? 1 : 0;
+            bothAlarms += champion && shadow ? 1 : 0;
+            riskDifference += Math.abs(risk - championRisk);
+        }
+
+        synchronized void failed() {
+            failures++;
+        }
+
+        synchronized Report report(ProjectId project) {
+            return new Report(project, key.name(), key.version(), since, rows, championAlarms, shadowAlarms, bothAlarms,
+                    rows == 0 ? 0.0 : riskDifference / rows, failures);
+        }
+    }
+
+    private static String id(ProjectId project, String model) {
+        return project.value() + "/" + model;
+    }
+
+    /** Puts a version in shadow for its name in the project (replacing any other shadow of the name). */
+    public void start(ProjectId project, ModelKey key, ModelMetadata metadata, Instant now) {
+        shadows.put(id(project, key.name()), new Shadow(key, metadata, now, maxEntities));
+    }
+
+    /** Ends the shadow of a name in the project; what it reported, if there was one. */
+    public Optional<Report> stop(ProjectId project, String model) {
+        return Optional.ofNullable(shadows.remove(id(project, model))).map(s -> s.report(project));
+    }
+
+    /** The shadow of a name in the project, if any. */
+    public Optional<Report> report(ProjectId project, String model) {
+        return Optional.ofNullable(shadows.get(id(project, model))).map(s -> s.report(project));
+    }
+
+    Optional<Shadow> active(ProjectId project, String model) {
+        return Optional.ofNullable(shadows.get(id(project, model)));
+    }
+}

@@ -1,0 +1,501 @@
+package io.commandcenter.hub.learning;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.json.Json;
+import io.commandcenter.hub.agents.ActionResult;
+import io.commandcenter.hub.agents.HubAgents;
+import io.commandcenter.hub.predict.ModelRegistry;
+import io.commandcenter.hub.predict.RegisteredModel;
+import io.commandcenter.hub.predict.ShadowScoring;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.remediate.RemediationEngine;
+import io.commandcenter.hub.remediate.RunRecord;
+import io.commandcenter.hub.remediate.WorkflowCatalog;
+import io.commandcenter.hub.workflow.CapabilityCatalog;
+import io.commandcenter.inference.BackendScorer;
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.inference.explain.ExplainabilityValidator;
+import io.commandcenter.inference.onnx.OnnxBackend;
+import io.commandcenter.models.artifact.ModelArtifact;
+import io.commandcenter.models.bootstrap.BootstrapModels;
+import io.commandcenter.models.train.bootstrap.BootstrapModelsMain;
+import io.commandcenter.models.train.bootstrap.CorpusEntry;
+import io.commandcenter.models.train.bootstrap.ServiceHealthCorpus;
+import io.commandcenter.models.train.bootstrap.ServiceHealthTraining;
+import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
+import io.commandcenter.models.train.loop.DataSnapshot;
+import io.commandcenter.models.train.loop.Evaluator;
+import io.commandcenter.models.train.loop.PromotionRule;
+import io.commandcenter.models.train.loop.Retrainer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The learning loop in the hub: the four built-in agents of the seed's {@code retrain-predictive-models}
+ * workflow and the installation of that workflow in every project.
+ *
+ * <table>
+ *   <caption>agents</caption>
+ *   <tr><td>{@code data-collector.snapshotMetrics}</td><td>the project's labelled series ({@link ProjectSnapshots}) with its hash</td></tr>
+ *   <tr><td>{@code trainer.trainModel}</td><td>{@link Retrainer}: the bootstrap trainer, seeded, on the shipped corpus plus the snapshot</td></tr>
+ *   <tr><td>{@code evaluator.validate}</td><td>champion and challenger on the project's time-ordered holdout and the shipped validation series ({@link Evaluator}), judged by the {@link PromotionRule}</td></tr>
+ *   <tr><td>{@code registry.updateModelRegistry}</td><td>registers the challenger (always), promotes it only on the verdict, which is the registration's reason in the audit ledger</td></tr>
+ * </table>
+ *
+ * <p>The seed's nodes carry no inputs, so the steps of one run share their products here, keyed by
+ * the run: a cache. A step that finds its predecessor's product missing (it ran on another hub, or
+ * before a restart) derives it again — the snapshot of the data now, the seeded trainer on it — and
+ * the lineage names the data that step really used. A run on a model (its target {@code model NAME},
+ * as {@code TrainModel} starts it) retrains that model; a scheduled run retrains service_health.
+ * Training uses the hub's CPU on the trainer agent's thread (capacity 1 per hub): scoring never waits
+ * for it, and models are judged on a private ONNX Runtime backend, never the one serving predictions.
+ */
+public final class LearningLoop implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LearningLoop.class.getName());
+
+    /** The seed's workflow. */
+    public static final String WORKFLOW = "retrain-predictive-models";
+    /** The model the loop retrains (the one {@link Retrainer} makes). */
+    public static final String MODEL = "service_health";
+    /** Who registers challengers and installs the workflow. */
+    public static final String BY = "learning-loop";
+    /** The subject that starts the workflow when the schedule is disabled (nobody publishes it: on demand only). */
+    public static final String ON_DEMAND_SUBJECT = "model.train.requested";
+    /** The four agents and their actions. */
+    public static final CapabilityCatalog CATALOG = CapabilityCatalog.of(Map.of(
+            "data-collector", Set.of("snapshotMetrics"),
+            "trainer", Set.of("trainModel"),
+            "evaluator", Set.of("validate"),
+            "registry", Set.of("updateModelRegistry")));
+    private static final int MAX_RUNS_HELD = 16;
+    /** The models every project gets (bootstrap), by name. */
+    private static final Set<String> SHIPPED = Set.of("service_health", "compliance_risk", "workflow_failure");
+
+    private final LearningSettings settings;
+    private final ProjectSnapshots snapshots;
+    private final ModelRegistry registry;
+    private final ShadowScoring shadows;
+    private final Clock clock;
+    private final OnnxBackend judging = new OnnxBackend();
+    private final ExplainabilityValidator validator = new ExplainabilityValidator(judging);
+    private final Map<String, RunState> runs = new ConcurrentHashMap<>();
+    private volatile Corpus corpus;
+    private volatile java.util.function.BiFunction<ProjectId, String, java.util.Optional<RunRecord>> runs0 =
+            (project, runId) -> java.util.Optional.empty();
+
+    /** What one run's steps made so far. */
+    private static final class RunState {
+        final long born = System.nanoTime();
+        String runId = "";
+        DataSnapshot snapshot;
+        ModelArtifact champion;
+        Retrainer.Challenger challenger;
+        PromotionRule.Comparison comparison;
+        PromotionRule.Verdict verdict;
+    }
+
+    /** The shipped corpus, replayed once (the first retraining pays for it, never the hub's start). */
+    private record Corpus(List<Replayed> training, List<Replayed> validation) {
+    }
+
+    public LearningLoop(LearningSettings settings, io.commandcenter.hub.telemetry.TelemetryStore telemetry,
+                        io.commandcenter.hub.feedback.Feedback feedback, ModelRegistry registry, ShadowScoring shadows,
+                        Clock clock) {
+        this.settings = settings;
+        this.snapshots = new ProjectSnapshots(telemetry, feedback);
+        this.registry = registry;
+        this.shadows = shadows;
+        this.clock = clock;
+    }
+
+    public LearningSettings settings() {
+        return settings;
+    }
+
+    /** The four built-in agents, one task at a time each on this hub. */
+    public List<HubAgents.Agent> agents() {
+        return List.of(
+                new HubAgents.Agent("data-collector", Set.of("snapshotMetrics"), (t, a, in) -> step(t, this::collect, false), 1),
+                new HubAgents.Agent("trainer", Set.of("trainModel"), (t, a, in) -> step(t, this::train, false), 1),
+                new HubAgents.Agent("evaluator", Set.of("validate"), (t, a, in) -> step(t, this::validate, false), 1),
+                new HubAgents.Agent("registry", Set.of("updateModelRegistry"), (t, a, in) -> step(t, this::register, true), 1));
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        Map<String, Object> run(ProjectId project, String model, RunState state);
+    }
+
+    private ActionResult step(HubAgents.Task task, Step step, boolean last) {
+        try {
+            ProjectId project = ProjectId.of(task.project());
+            String model = "model".equals(task.targetKind()) ? task.targetId() : MODEL;
+            if (!MODEL.equals(model)) {
+                return ActionResult.failed("MODEL_NOT_RETRAINABLE", "the learning loop retrains " + MODEL
+                        + " only, not " + model, false);
+            }
+            String key = task.project() + "/" + (task.workflowRunId().isEmpty() ? task.nodeId() : task.workflowRunId());
+            RunState state = runs.computeIfAbsent(key, k -> new RunState());
+            state.runId = task.workflowRunId();
+            Map<String, Object> output;
+            synchronized (state) {
+                output = step.run(project, model, state);
+            }
+            if (last) {
+                runs.remove(key);
+            }
+            forgetOldRuns();
+            return ActionResult.done(Json.write(output));
+        } catch (CommandCenterException e) {
+            return ActionResult.failed(e.reason(), e.getMessage(), e.kind() == ErrorKind.UNAVAILABLE);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "learning-loop step of run " + task.workflowRunId() + " failed", e);
+            return ActionResult.failed("LEARNING_FAILED", String.valueOf(e.getMessage()), false);
+        }
+    }
+
+    private void forgetOldRuns() {
+        while (runs.size() > MAX_RUNS_HELD) {
+            runs.entrySet().stream().min((a, b) -> Long.compare(a.getValue().born, b.getValue().born))
+                    .ifPresent(e -> runs.remove(e.getKey()));
+        }
+    }
+
+    // ---- the four steps
+
+    /**
+     * Where a step reads what the run's earlier steps recorded (their outputs on the run), to derive
+     * again what this hub lacks exactly as it was made: the snapshot up to the same time, the same
+     * challenger version.
+     */
+    public void readRunsFrom(RemediationEngine engine) {
+        this.runs0 = (project, runId) -> {
+            try {
+                return java.util.Optional.of(engine.run(project, runId));
+            } catch (CommandCenterException e) {
+                return java.util.Optional.empty();
+            }
+        };
+    }
+
+    /** A field of an earlier node's output on the run, if recorded. */
+    private java.util.Optional<String> recorded(ProjectId project, RunState s, String node, String field) {
+        if (s.runId.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return runs0.apply(project, s.runId).flatMap(r -> r.nodes().stream().filter(n -> n.nodeId().equals(node))
+                .findFirst()).map(n -> {
+                    try {
+                        Object v = Json.parseObject(n.outputJson() == null ? "{}" : n.outputJson()).get(field);
+                        return v == null ? null : v.toString();
+                    } catch (RuntimeException e) {
+                        return null;
+                    }
+                });
+    }
+
+    private Map<String, Object> collect(ProjectId project, String model, RunState s) {
+        // a step deriving the snapshot again takes it up to the time the run's collect step did
+        Instant end = recorded(project, s, "collect", "end").map(Instant::parse).orElseGet(clock::instant);
+        s.snapshot = snapshot(project, model, end);
+        DataSnapshot d = s.snapshot;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", model);
+        out.put("series", d.series().size());
+        out.put("rows", d.rows());
+        out.put("incidents", d.incidents());
+        out.put("incident_rows", d.incidentRows());
+        out.put("feedback_rows", d.feedbackRows());
+        out.put("data_hash", d.sha256());
+        out.put("window", d.window());
+        out.put("end", end.toString());
+        return out;
+    }
+
+    /** The project's labelled data of {@code model} up to {@code end} (the data collector's snapshot). */
+    public DataSnapshot snapshot(ProjectId project, String model, Instant end) {
+        return snapshots.take(project, model, end, settings.window(), settings.rowEvery());
+    }
+
+    private Map<String, Object> train(ProjectId project, String model, RunState s) {
+        if (s.snapshot == null) {
+            collect(project, model, s);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        String lacking = lacking(s.snapshot);
+        if (lacking != null) {
+            out.put("trained", false);
+            out.put("reason", lacking);
+            return out;
+        }
+        ModelKey championKey = registry.champion(project, model).orElseThrow(() -> CommandCenterException.notFound(
+                "MODEL_NOT_FOUND", "no champion of " + model + " in project " + project));
+        s.champion = registry.artifact(championKey);
+        String version = recorded(project, s, "train", "challenger").orElseGet(() -> nextVersion(project, model));
+        Corpus c = corpus();
+        s.challenger = new Retrainer().train(s.snapshot, c.training(), version, s.champion.metadata().version());
+        out.put("trained", true);
+        out.put("challenger", version);
+        out.put("parent", s.champion.metadata().version());
+        out.put("data_hash", s.snapshot.sha256());
+        out.put("threshold", s.challenger.artifact().metadata().threshold());
+        return out;
+    }
+
+    /** Why there is nothing to train on, or null. */
+    private String lacking(DataSnapshot d) {
+        if (d.incidents() < settings.rule().minIncidents()) {
+            return "too little labelled data: " + d.incidents() + " incident(s), " + settings.rule().minIncidents()
+                    + " needed; the champion stays";
+        }
+        if (d.rows() == 0) {
+            return "no telemetry in the window; the champion stays";
+        }
+        return null;
+    }
+
+    private Map<String, Object> validate(ProjectId project, String model, RunState s) {
+        if (s.challenger == null) {
+            Map<String, Object> trained = train(project, model, s);
+            if (!Boolean.TRUE.equals(trained.get("trained"))) {
+                return trained;
+            }
+        }
+        ModelArtifact champion = s.champion;
+        ModelArtifact challenger = s.challenger.artifact();
+        Corpus c = corpus();
+        List<Replayed> holdout = s.challenger.split().holdout();
+        ModelKey championKey = load(champion);
+        ModelKey challengerKey = load(challenger);
+        try {
+            BackendScorer championScorer = new BackendScorer(judging, championKey);
+            BackendScorer challengerScorer = new BackendScorer(judging, challengerKey);
+            s.comparison = new PromotionRule.Comparison(
+                    Evaluator.measure(championScorer, champion.metadata(), holdout),
+                    Evaluator.measure(challengerScorer, challenger.metadata(), holdout),
+                    Evaluator.measure(championScorer, champion.metadata(), c.validation()),
+                    Evaluator.measure(challengerScorer, challenger.metadata(), c.validation()));
+            boolean explainable = validator.validate(challengerKey, challenger).explainable();
+            s.verdict = settings.rule().judge(s.snapshot, s.comparison, explainable);
+        } finally {
+            judging.unload(championKey);
+            judging.unload(challengerKey);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("champion", champion.metadata().version());
+        out.put("challenger", challenger.metadata().version());
+        out.put("holdout", Map.of("champion", metrics(s.comparison.championProject()),
+                "challenger", metrics(s.comparison.challengerProject())));
+        out.put("validation", Map.of("champion", metrics(s.comparison.championShipped()),
+                "challenger", metrics(s.comparison.challengerShipped())));
+        out.put("promote", s.verdict.promote());
+        out.put("verdict", s.verdict.reason());
+        return out;
+    }
+
+    private ModelKey load(ModelArtifact a) {
+        ModelKey key = ModelKey.of(a.metadata(), a.onnxSha256());
+        if (!judging.isLoaded(key)) {
+            judging.load(key, a);
+        }
+        return key;
+    }
+
+    private Map<String, Object> register(ProjectId project, String model, RunState s) {
+        if (s.verdict == null) {
+            Map<String, Object> validated = validate(project, model, s);
+            if (s.verdict == null) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("registered", false);
+                out.put("promoted", false);
+                out.put("reason", validated.get("reason"));
+                LOG.log(Level.INFO, "project {0}: {1} not retrained: {2}", project, model, validated.get("reason"));
+                return out;
+            }
+        }
+        String reason = (s.verdict.promote() ? "promoted: " : "not promoted: ") + s.verdict.reason()
+                + " (data " + s.snapshot.sha256().substring(0, 12) + ", " + s.snapshot.feedbackRows() + " feedback rows)";
+        if (reason.length() > ModelRegistry.MAX_REASON) {
+            reason = reason.substring(0, ModelRegistry.MAX_REASON);
+        }
+        ModelRegistry.Registration r = registry.register(project, s.challenger.artifact(), s.verdict.promote(), BY,
+                reason);
+        LOG.log(Level.INFO, "project {0}: challenger {1} of {2} registered, {3}", project,
+                r.model().metadata().version(), model, reason);
+        boolean shadow = false;
+        if (s.verdict.promote()) {
+            shadows.stop(project, model);
+        } else if (settings.shadow()) {
+            // the refused challenger scores live rows beside the champion, acting on nothing
+            ModelKey key = registry.resolve(project, model, r.model().metadata().version());
+            shadows.start(project, key, registry.metadata(key), clock.instant());
+            shadow = true;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("registered", true);
+        out.put("version", r.model().metadata().version());
+        out.put("promoted", s.verdict.promote());
+        out.put("shadow", shadow);
+        out.put("reason", s.verdict.reason());
+        out.put("champion", registry.champion(project, model).map(ModelKey::version).orElse(""));
+        return out;
+    }
+
+    private static Map<String, Object> metrics(Evaluator.Metrics m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rows", m.rows());
+        out.put("incidents", m.incidents());
+        out.put("precision", m.precision());
+        out.put("recall", m.recall());
+        out.put("f1", m.f1());
+        out.put("auc", m.auc());
+        out.put("early_warning", m.earlyWarning());
+        out.put("calibration_error", m.calibrationError());
+        out.put("false_alarms", m.falseAlarms());
+        return out;
+    }
+
+    /**
+     * The challenger's version: the shipped model's minor version plus one, and a count — {@code 2.1.0}
+     * gives {@code 2.2.1}, {@code 2.2.2}, … (one more than the highest registered in the project).
+     */
+    private String nextVersion(ProjectId project, String model) {
+        String[] parts = new BootstrapModels().load(model).metadata().version().split("\\.");
+        int minor = parts.length > 1 && parts[1].matches("\\d+") ? Integer.parseInt(parts[1]) + 1 : 1;
+        String prefix = parts[0] + "." + minor + ".";
+        int k = 0;
+        for (RegisteredModel m : registry.list(project, model)) {
+            String v = m.metadata().version();
+            if (v.startsWith(prefix) && v.substring(prefix.length()).matches("\\d{1,9}")) {
+                k = Math.max(k, Integer.parseInt(v.substring(prefix.length())));
+            }
+        }
+        return prefix + (k + 1);
+    }
+
+    private Corpus corpus() {
+        Corpus c = corpus;
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            if (corpus == null) {
+                long started = System.nanoTime();
+                List<Replayed> training = new ArrayList<>();
+                try {
+                    for (CorpusEntry e : ServiceHealthCorpus.build(BootstrapModelsMain.SEED, settings.syntheticSeries(),
+                            null)) {
+                        training.add(ServiceHealthTraining.replay(e));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                List<Replayed> validation = new ArrayList<>();
+                for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(BootstrapModelsMain.SEED,
+                        settings.validationSeries())) {
+                    validation.add(ServiceHealthTraining.replay(e));
+                }
+                corpus = new Corpus(List.copyOf(training), List.copyOf(validation));
+                LOG.log(Level.INFO, "shipped corpus replayed for retraining: {0} training and {1} validation series"
+                        + " in {2} ms", training.size(), validation.size(), (System.nanoTime() - started) / 1_000_000);
+            }
+            return corpus;
+        }
+    }
+
+    // ---- the workflow
+
+    /** The seed's workflow as installed: its YAML, with the configured schedule (or on demand only). */
+    public String workflowYaml() {
+        String trigger = settings.schedule().isEmpty() ? "  on: [" + ON_DEMAND_SUBJECT + "]\n"
+                : "  schedule: \"" + settings.schedule() + "\"\n";
+        return "name: " + WORKFLOW + "\n"
+                + "trigger:\n"
+                + trigger
+                + "nodes:\n"
+                + "  - id: collect\n"
+                + "    agent: data-collector\n"
+                + "    action: snapshotMetrics\n"
+                + "  - id: train\n"
+                + "    agent: trainer\n"
+                + "    action: trainModel\n"
+                + "  - id: evaluate\n"
+                + "    agent: evaluator\n"
+                + "    action: validate\n"
+                + "  - id: register\n"
+                + "    agent: registry\n"
+                + "    action: updateModelRegistry\n";
+    }
+
+    /**
+     * Installs the workflow in a project: when it has none of that name, or when the latest revision
+     * is the loop's own and differs (the schedule was reconfigured). A revision someone else stored is
+     * theirs and is left alone.
+     *
+     * @return whether a revision was stored
+     */
+    public boolean install(WorkflowCatalog workflows, ProjectId project) {
+        String yaml = workflowYaml();
+        var latest = workflows.latest(project, WORKFLOW);
+        if (latest.isPresent() && (!BY.equals(latest.get().revision().createdBy())
+                || latest.get().revision().source().equals(yaml))) {
+            return false;
+        }
+        return workflows.put(project, yaml, BY).created();
+    }
+
+    /** Installs the workflow in every project named; a failure in one is logged and the others go on. */
+    public void installEverywhere(WorkflowCatalog workflows, List<ProjectId> projects) {
+        for (ProjectId p : projects) {
+            try {
+                if (install(workflows, p)) {
+                    LOG.log(Level.INFO, "project {0}: workflow {1} installed ({2})", p, WORKFLOW,
+                            settings.schedule().isEmpty() ? "on demand only" : "schedule " + settings.schedule());
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "project {0}: workflow {1} not installed: {2}", p, WORKFLOW, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Starts a retraining of {@code model} in the project now: a manual run of the workflow on the
+     * model (installed first if the project lacks it).
+     *
+     * @throws CommandCenterException NOT_FOUND (MODEL_NOT_FOUND), PRECONDITION (MODEL_NOT_RETRAINABLE; TARGET_BUSY
+     *         while a retraining of the model runs), INVALID (TOO_LONG reason)
+     */
+    public RunRecord train(RemediationEngine engine, ProjectId project, String model, String by, String reason) {
+        // a refusal changes nothing: the name is checked before the project's bootstrap models are registered
+        boolean known = SHIPPED.contains(model) || !registry.history(project, model).isEmpty();
+        if (!known) {
+            throw CommandCenterException.notFound("MODEL_NOT_FOUND", "no model " + model + " in project " + project);
+        }
+        if (!MODEL.equals(model)) {
+            throw new CommandCenterException(ErrorKind.PRECONDITION, "MODEL_NOT_RETRAINABLE",
+                    "the learning loop retrains " + MODEL + " only, not " + model);
+        }
+        registry.champion(project, model).orElseThrow(() -> CommandCenterException.notFound("MODEL_NOT_FOUND",
+                "no model " + model + " in project " + project));
+        if (engine.catalog().latest(project, WORKFLOW).isEmpty()) {
+            install(engine.catalog(), project);
+        }
+        return engine.trigger(project, WORKFLOW, "", "model", model, by, reason);
+    }
+
+    @Override
+    public void close() {
+        judging.close();
+    }
+}

@@ -1,0 +1,162 @@
+package io.commandcenter.hub.learning;
+
+import io.commandcenter.hub.feedback.Feedback;
+import io.commandcenter.hub.feedback.FeedbackLabel;
+import io.commandcenter.hub.feedback.FeedbackRow;
+import io.commandcenter.hub.predict.EntityFeatures;
+import io.commandcenter.hub.predict.EntityKey;
+import io.commandcenter.hub.predict.FeatureBook;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.telemetry.SampleQuery;
+import io.commandcenter.hub.telemetry.StoredSample;
+import io.commandcenter.hub.telemetry.TelemetryStore;
+import io.commandcenter.models.features.FeatureVector;
+import io.commandcenter.models.features.TelemetryFeatures;
+import io.commandcenter.models.features.TimeAxis;
+import io.commandcenter.models.synthetic.LabelledSeries;
+import io.commandcenter.models.train.bootstrap.CorpusEntry;
+import io.commandcenter.models.train.bootstrap.ServiceHealthTraining;
+import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
+import io.commandcenter.models.train.loop.DataSnapshot;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * {@code data-collector.snapshotMetrics} in the hub: a project's labelled series from its stored
+ * telemetry and its feedback. Each service's health samples of the window are replayed in time order
+ * through the live feature pipeline ({@link FeatureBook}: the very code that feeds the champion),
+ * keeping one row per entity per {@code rowEvery}; the rows are labelled from feedback:
+ * <ul>
+ *   <li>a declared incident window labels its rows 1;</li>
+ *   <li>a prediction confirmed (by a person, an approval or a recovery) labels its row and the
+ *       {@value ServiceHealthTraining#HORIZON} rows after it 1 (the horizon the model predicts over);</li>
+ *   <li>a prediction marked a false alarm (or whose remediation a person rejected) stays 0, and counts
+ *       as a feedback row.</li>
+ * </ul>
+ * Everything else is a normal row. The snapshot's SHA-256 covers every feature and label.
+ */
+final class ProjectSnapshots {
+    private static final int MAX_ENTITIES = 100_000;
+
+    private final TelemetryStore telemetry;
+    private final Feedback feedback;
+
+    ProjectSnapshots(TelemetryStore telemetry, Feedback feedback) {
+        this.telemetry = telemetry;
+        this.feedback = feedback;
+    }
+
+    /** One entity's rows while they are read. */
+    private static final class Rows {
+        final List<Long> times = new ArrayList<>();
+        final List<float[]> features = new ArrayList<>();
+        long last = Long.MIN_VALUE;
+    }
+
+    /** The project's snapshot of {@code model} from {@code end - window} to {@code end}. */
+    DataSnapshot take(ProjectId project, String model, Instant end, Duration window, Duration rowEvery) {
+        Instant from = end.minus(window);
+        FeatureBook book = new FeatureBook(MAX_ENTITIES);
+        Map<String, Rows> byService = new TreeMap<>();
+        SampleQuery query = new SampleQuery(null, from, end, SampleQuery.MAX_LIMIT, null, true);
+        long every = rowEvery.toMillis();
+        while (true) {
+            List<StoredSample> page = telemetry.listHealthSamples(project, query);
+            for (StoredSample stored : page) {
+                Optional<EntityFeatures> entity = book.apply(project, stored.sample(), "");
+                if (entity.isEmpty()) {
+                    continue;
+                }
+                long t = stored.sample().time().toEpochMilli();
+                Rows rows = byService.computeIfAbsent(stored.sample().service(), s -> new Rows());
+                if (rows.last != Long.MIN_VALUE && t - rows.last < every) {
+                    continue;
+                }
+                rows.last = t;
+                rows.times.add(t);
+                rows.features.add(inSchemaOrder(entity.get().vector(stored.sample().time())));
+            }
+            if (page.size() < query.limit()) {
+                break;
+            }
+            StoredSample last = page.get(page.size() - 1);
+            query = query.after(new SampleQuery.Position(last.sample().time(), last.sample().recordId()));
+        }
+
+        List<FeedbackLabel> labels = feedback.labels(project);
+        List<FeedbackRow> decided = feedback.dataset(project, model).stream()
+                .filter(r -> !r.predictionId().isEmpty() && !r.source().equals("declared")).toList();
+        int nf = TelemetryFeatures.SCHEMA.size();
+        List<Replayed> series = new ArrayList<>();
+        long feedbackRows = 0;
+        for (Map.Entry<String, Rows> e : byService.entrySet()) {
+            Rows rows = e.getValue();
+            int n = rows.times.size();
+            if (n == 0) {
+                continue;
+            }
+            long[] times = rows.times.stream().mapToLong(Long::longValue).toArray();
+            boolean[] label = new boolean[n];
+            boolean[] fromFeedback = new boolean[n];
+            for (FeedbackLabel l : labels) {
+                if (l.isWindow() && EntityKey.SERVICE.equals(l.targetKind()) && e.getKey().equals(l.targetId())) {
+                    for (int i = 0; i < n; i++) {
+                        if (times[i] >= l.start().toEpochMilli() && times[i] <= l.end().toEpochMilli()) {
+                            label[i] = true;
+                            fromFeedback[i] = true;
+                        }
+                    }
+                }
+            }
+            for (FeedbackRow r : decided) {
+                if (!EntityKey.SERVICE.equals(r.targetKind()) || !e.getKey().equals(r.targetId())) {
+                    continue;
+                }
+                int at = Arrays.binarySearch(times, r.time().toEpochMilli());
+                at = at >= 0 ? at : -at - 1;
+                if (at >= n) {
+                    continue;
+                }
+                if (r.label() == 1) {
+                    for (int i = at; i < Math.min(n, at + ServiceHealthTraining.HORIZON); i++) {
+                        label[i] = true;
+                        fromFeedback[i] = true;
+                    }
+                } else {
+                    fromFeedback[at] = true;
+                }
+            }
+            float[] f = new float[n * nf];
+            for (int i = 0; i < n; i++) {
+                float[] row = rows.features.get(i);
+                System.arraycopy(row, 0, f, i * nf, nf);
+                feedbackRows += fromFeedback[i] ? 1 : 0;
+            }
+            String name = EntityKey.SERVICE + ":" + e.getKey();
+            LabelledSeries shape = new LabelledSeries(name, List.of("health"), TimeAxis.EPOCH_MILLIS, times,
+                    new double[n], label, List.of());
+            series.add(new Replayed(new CorpusEntry(name, "project", null, shape), new float[0], 0, f, label));
+        }
+        return DataSnapshot.of(series, feedbackRows, from + " to " + end);
+    }
+
+    /** A vector in {@link TelemetryFeatures#SCHEMA}'s order, by name; a missing or non-finite value is 0. */
+    private static float[] inSchemaOrder(FeatureVector v) {
+        float[] out = new float[TelemetryFeatures.SCHEMA.size()];
+        float[] values = v.values();
+        for (int i = 0; i < values.length; i++) {
+            int k = TelemetryFeatures.SCHEMA.indexOf(v.schema().name(i));
+            if (k >= 0 && Float.isFinite(values[i])) {
+                out[k] = values[i];
+            }
+        }
+        return out;
+    }
+}
