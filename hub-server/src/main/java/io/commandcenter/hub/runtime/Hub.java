@@ -19,6 +19,9 @@ import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.feedback.Feedback;
+import io.commandcenter.hub.metrics.HubMetrics;
+import io.commandcenter.hub.metrics.MetricRegistry;
+import io.commandcenter.hub.predict.FeatureBook;
 import io.commandcenter.hub.feedback.sql.JpaFeedbackStore;
 import io.commandcenter.hub.predict.grpc.PredictProtos;
 import io.commandcenter.hub.predict.sql.JpaModelRepository;
@@ -88,11 +91,13 @@ public final class Hub implements AutoCloseable {
     private final GrpcServerHost grpc;
     private final Audit audit;
     private final Feedback feedback;
+    private final HubMetrics metrics;
+    private final AutoCloseable meshMetrics;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine,
                 Mesh mesh, RemediationEngine remediation, RestEndpoints endpoints, DemoRunner demo,
-                GrpcServerHost grpc, Audit audit, Feedback feedback) {
+                GrpcServerHost grpc, Audit audit, Feedback feedback, HubMetrics metrics, AutoCloseable meshMetrics) {
         this.settings = settings;
         this.database = database;
         this.deliveryExecutor = deliveryExecutor;
@@ -108,6 +113,8 @@ public final class Hub implements AutoCloseable {
         this.grpc = grpc;
         this.audit = audit;
         this.feedback = feedback;
+        this.metrics = metrics;
+        this.meshMetrics = meshMetrics;
     }
 
     /**
@@ -150,6 +157,7 @@ public final class Hub implements AutoCloseable {
         RemediationEngine remediation = null;
         DemoRunner demo = null;
         Audit audit = null;
+        HubMetrics metrics = new HubMetrics(new MetricRegistry());
         try {
             audit = Audit.start(database, settings, clock);
             delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
@@ -158,7 +166,9 @@ public final class Hub implements AutoCloseable {
             SqlTelemetryStore store = new SqlTelemetryStore(database, clock);
             store.ensureProject(settings.defaultProject().value());
             pipeline = new IngestPipeline(store, bus, TelemetryProtoMapper::payload, clock,
-                    settings.ingestBatchSize(), settings.ingestMaxStreams() * settings.ingestWindow() + 1024).start();
+                    settings.ingestBatchSize(), settings.ingestMaxStreams() * settings.ingestWindow() + 1024);
+            pipeline.observe(metrics);
+            pipeline.start();
             SampleListing listing = new SampleListing(store);
             RecordRules rules = new RecordRules(clock, settings.maxFutureSkew());
             Access access = Access.start(settings, database, clock, audit.trail());
@@ -175,10 +185,18 @@ public final class Hub implements AutoCloseable {
                     p -> new ProtoPayload(PredictionCreated.getDescriptor().getFullName(), p, () -> PredictProtos.event(p)),
                     r -> new ProtoPayload(io.commandcenter.proto.v1.EntityRisk.getDescriptor().getFullName(), r,
                             () -> PredictProtos.risk(r)),
-                    clock, settings.predict()).start();
+                    clock, settings.predict());
+            engine.observe(metrics);
+            engine.start();
             PredictionService predictions = new PredictionService(registry, predictor, engine, predictionRepository,
                     backend);
             Feedback feedback = new Feedback(new JpaFeedbackStore(database), predictionRepository, audit.trail(), clock);
+            feedback.listen(metrics);
+            metrics.judgeMissesWith(predictionRepository, (project, kind) -> registry.champion(project,
+                    io.commandcenter.hub.predict.EntityKey.SERVICE.equals(kind) ? FeatureBook.SERVICE_HEALTH
+                            : io.commandcenter.hub.predict.EntityKey.TASK.equals(kind)
+                            || io.commandcenter.hub.predict.EntityKey.WORKFLOW.equals(kind)
+                            ? FeatureBook.WORKFLOW_FAILURE : FeatureBook.COMPLIANCE_RISK));
             PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback);
 
             Optional<DemoFleet> fleet = settings.demo().enabled() ? Optional.of(DemoRunner.fleet(settings.demo()))
@@ -193,9 +211,12 @@ public final class Hub implements AutoCloseable {
             PredictiveEngine live = engine;
             remediation = new RemediationEngine(new RemediationEngine.Ports(remediationStore, workflows,
                     mesh.scheduler(), bus, lookup, (project, kind, id) -> probe(live, project, kind, id),
-                    new BusRemediationEvents(bus, workflows), audit.trail()), clock, settings.hubId(),
+                    metrics.remediationEvents(new BusRemediationEvents(bus, workflows), lookup), audit.trail()), clock,
+                    settings.hubId(),
                     settings.remediate()).start();
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
+            AutoCloseable meshMetrics = PlatformMetrics.register(metrics.registry(), metrics, pipeline, bus, engine,
+                    remediation, mesh.scheduler(), mesh.cluster(), settings.defaultProject(), settings.hubId());
             AuditGrpcService auditApi = new AuditGrpcService(audit.trail().ledger());
             if (fleet.isPresent()) {
                 demo = DemoRunner.start(fleet.get(), settings.demo(), settings.defaultProject(), pipeline, workflows,
@@ -224,7 +245,7 @@ public final class Hub implements AutoCloseable {
                     new EventStreams(bus, settings.eventBufferSize(), settings.limits().sseHeartbeat()), predictApi, remediateApi, auditApi,
                     settings.http());
             return new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
-                    endpoints, demo, grpc, audit, feedback);
+                    endpoints, demo, grpc, audit, feedback, metrics, meshMetrics);
         } catch (RuntimeException | java.sql.SQLException e) {
             if (demo != null) {
                 demo.close();
@@ -316,6 +337,11 @@ public final class Hub implements AutoCloseable {
         return mesh.scheduler();
     }
 
+    /** The hub's metrics (guide section 21): what {@code /metrics} serves. */
+    public HubMetrics metrics() {
+        return metrics;
+    }
+
     public RemediationEngine remediation() {
         return remediation;
     }
@@ -346,6 +372,11 @@ public final class Hub implements AutoCloseable {
         grpc.awaitTermination(10_000);
         if (demo != null) {
             demo.close();
+        }
+        try {
+            meshMetrics.close();
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "closing the scheduler metrics: {0}", e.getMessage());
         }
         remediation.close();
         mesh.close();
