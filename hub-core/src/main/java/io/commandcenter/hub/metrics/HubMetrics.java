@@ -76,6 +76,7 @@ public final class HubMetrics implements IngestPipeline.Observer, PredictiveEngi
     final MetricRegistry.Histogram reaction;
 
     private final Set<ProjectId> projects = ConcurrentHashMap.newKeySet();
+    private final Set<List<String>> modelsSeen = ConcurrentHashMap.newKeySet();
     private volatile PredictionRepository predictionStore;
     private volatile BiFunction<ProjectId, String, Optional<ModelKey>> champions = (p, k) -> Optional.empty();
 
@@ -127,7 +128,7 @@ public final class HubMetrics implements IngestPipeline.Observer, PredictiveEngi
                 "project", "state");
         reaction = registry.histogram("cc_remediation_prediction_to_action_seconds",
                 "Time from a prediction being raised to its remediation run starting (automatic, or once"
-                        + " approved).", REACTION, "project", "workflow", "mode");
+                        + " approved).", REACTION, "project", "mode");
     }
 
     public MetricRegistry registry() {
@@ -143,6 +144,45 @@ public final class HubMetrics implements IngestPipeline.Observer, PredictiveEngi
         this.predictionStore = store;
         this.champions = championOfKind;
         return this;
+    }
+
+    /**
+     * Creates a project's remediation series at 0 the first time the project is seen, so that
+     * PromQL's {@code increase()} counts their first event (a series born at 1 shows no increase).
+     */
+    void projectSeen(ProjectId project) {
+        if (!projects.add(project)) {
+            return;
+        }
+        String p = project.value();
+        for (String decision : List.of("automatic", "approved", "manual")) {
+            for (Outcome o : Outcome.values()) {
+                outcomes.touch(p, decision, o.wireName());
+            }
+        }
+        for (ApprovalState st : List.of(ApprovalState.APPROVED, ApprovalState.REJECTED, ApprovalState.EXPIRED)) {
+            approvalWait.touch(p, st.wireName());
+        }
+        for (String mode : List.of("automatic", "approved")) {
+            reaction.touch(p, mode);
+        }
+    }
+
+    /** Creates the series of a model version at 0 the first time it scores (see {@link #projectSeen}). */
+    void modelSeen(ProjectId project, String model, String version) {
+        if (!modelsSeen.add(List.of(project.value(), model, version))) {
+            return;
+        }
+        String p = project.value();
+        predictionRisk.touch(p, model, version);
+        predictionConfidence.touch(p, model, version);
+        for (String source : List.of("outcome", "person")) {
+            truePositives.touch(p, model, version, source);
+        }
+        for (String source : List.of("rejection", "person")) {
+            falsePositives.touch(p, model, version, source);
+        }
+        missed.touch(p, model, version);
     }
 
     /** Projects seen in remediation (the pending-approval gauge reads these). */
@@ -197,6 +237,8 @@ public final class HubMetrics implements IngestPipeline.Observer, PredictiveEngi
 
     @Override
     public void scored(ProjectId project, ModelKey model, int rows, long nanos, Duration lag) {
+        projectSeen(project);
+        modelSeen(project, model.name(), model.version());
         modelRuns.add(rows, project.value(), model.name(), model.version());
         scoring.observe(nanos / 1e9, model.name(), model.version());
         engineLag.set(lag.toNanos() / 1e9);
@@ -276,7 +318,7 @@ public final class HubMetrics implements IngestPipeline.Observer, PredictiveEngi
     }
 
     void countRun(RunRecord run, Optional<PredictionRecord> prediction) {
-        projects.add(run.project());
+        projectSeen(run.project());
         String project = run.project().value();
         boolean created = run.state() == RunState.AWAITING_APPROVAL
                 || (run.state() == RunState.SKIPPED && run.mode() != RunMode.APPROVAL)
@@ -293,7 +335,7 @@ public final class HubMetrics implements IngestPipeline.Observer, PredictiveEngi
             prediction.ifPresent(p -> {
                 Instant started = run.startedAt() != null ? run.startedAt() : run.createdAt();
                 Duration d = Duration.between(p.createdAt(), started);
-                reaction.observe(d.isNegative() ? 0 : d.toNanos() / 1e9, project, run.workflow(), run.mode().wireName());
+                reaction.observe(d.isNegative() ? 0 : d.toNanos() / 1e9, project, run.mode().wireName());
             });
         }
         if (run.state().isFinished()) {
@@ -320,7 +362,7 @@ public final class HubMetrics implements IngestPipeline.Observer, PredictiveEngi
     }
 
     void countApproval(ApprovalRecord approval, Optional<PredictionRecord> prediction) {
-        projects.add(approval.project());
+        projectSeen(approval.project());
         if (approval.decidedAt() != null) {
             Duration wait = Duration.between(approval.requestedAt(), approval.decidedAt());
             approvalWait.observe(wait.isNegative() ? 0 : wait.toNanos() / 1e9, approval.project().value(),

@@ -207,6 +207,14 @@ public final class MetricRegistry {
             child(children, labelValues, DoubleAdder::new).add(amount);
         }
 
+        /**
+         * Creates the series at 0 without counting: a series that exists before its first event lets
+         * PromQL's {@code increase()} see that event (a series born at 1 shows no increase).
+         */
+        public void touch(String... labelValues) {
+            add(0, labelValues);
+        }
+
         /** The series' value now (0 when never recorded): for tests and {@code cc stats}. */
         public double value(String... labelValues) {
             DoubleAdder a = children.get(key(labelValues));
@@ -350,6 +358,11 @@ public final class MetricRegistry {
             }
             c.sum.add(value);
             c.count.increment();
+        }
+
+        /** Creates the series with no observations (see {@link Counter#touch}). */
+        public void touch(String... labelValues) {
+            child(children, labelValues, () -> new Cells(bounds.length));
         }
 
         /** Observations of the series so far (0 when none). */

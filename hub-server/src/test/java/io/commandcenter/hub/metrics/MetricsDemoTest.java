@@ -19,7 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.commandcenter.common.json.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +35,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The metrics of a real hub after real activity: the live demo's whole loop (samples, a prediction,
@@ -41,17 +49,39 @@ class MetricsDemoTest {
     static java.nio.file.Path dir;
     static DemoHubFixture demo;
     static ManagedChannel channel;
+    static PrometheusServer prometheus;
 
     @BeforeAll
     static void start() throws Exception {
         demo = DemoHubFixture.start(dir);
         channel = NettyChannelBuilder.forAddress("localhost", demo.hub.grpcPort()).usePlaintext()
                 .intercept(Credentials.admin(demo.hub)).build();
+        // a real Prometheus scrapes the demo hub every second from the start, as it would in production
+        Path config = Files.writeString(dir.resolve("prometheus.yml"), """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                scrape_configs:
+                  - job_name: commandcenter
+                    metrics_path: /metrics
+                    static_configs:
+                      - targets: ["%s"]
+                        labels:
+                          hub: hub-local
+                """.formatted(demo.target()));
+        PrometheusServer.promtool("check", "config", config.toString());
+        Files.createDirectories(dir.resolve("prometheus"));
+        prometheus = PrometheusServer.start(config, dir.resolve("prometheus"));
+        await().atMost(90, TimeUnit.SECONDS).pollInterval(1, TimeUnit.SECONDS)
+                .until(() -> prometheus.query("up{job=\"commandcenter\"} == 1").size() == 1);
         demo.awaitLoop();
     }
 
     @AfterAll
     static void stop() {
+        if (prometheus != null) {
+            prometheus.close();
+        }
         if (channel != null) {
             channel.shutdownNow();
         }
@@ -151,6 +181,83 @@ class MetricsDemoTest {
             if (l.startsWith("# TYPE ") && l.endsWith(" counter")) {
                 assertThat(l.split(" ")[2]).endsWith("_total");
             }
+        }
+    }
+
+    /** One query of one dashboard panel. */
+    record PanelQuery(String dashboard, String panel, String expr) {
+        /** The query as Grafana sends it, its variables given values: all projects, a 30 s rate interval. */
+        String resolved() {
+            return expr.replace("$__rate_interval", "30s").replace("$__range", "1h").replace("$window", "1h")
+                    .replace("$project", ".*");
+        }
+    }
+
+    static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    static final Path DASHBOARDS = REPO.resolve("observability/grafana/dashboards");
+
+    @SuppressWarnings("unchecked")
+    static List<PanelQuery> dashboardQueries() throws IOException {
+        List<PanelQuery> out = new ArrayList<>();
+        try (var files = Files.list(DASHBOARDS)) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".json")).sorted().toList()) {
+                Map<String, Object> d = Json.parseObject(Files.readString(f));
+                for (Object p : Json.array(d, "panels")) {
+                    Map<String, Object> panel = (Map<String, Object>) p;
+                    List<Object> targets = Json.array(panel, "targets");
+                    assertThat(targets).as("%s: panel %s has a query", f.getFileName(), panel.get("title"))
+                            .isNotEmpty();
+                    for (Object t : targets) {
+                        out.add(new PanelQuery(Json.string(d, "title"), Json.string(panel, "title"),
+                                Json.string((Map<String, Object>) t, "expr")));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @Order(2)
+    void everyDashboardQuery_parses_andReturnsSeries_fromARealPrometheusScrapingTheDemoHub() throws Exception {
+        // the repository's scrape config and provisioning files are what the guide says to use
+        PrometheusServer.promtool("check", "config", REPO.resolve("observability/prometheus/prometheus.yml").toString());
+        assertThat(REPO.resolve("observability/grafana/provisioning/datasources/prometheus.yml")).exists();
+        assertThat(REPO.resolve("observability/grafana/provisioning/dashboards/commandcenter.yml")).exists();
+        List<PanelQuery> queries = dashboardQueries();
+        assertThat(queries.stream().map(PanelQuery::dashboard).distinct()).containsExactlyInAnyOrder(
+                "CommandCenter / Risk Map", "CommandCenter / Auto-Remediation Timeline",
+                "CommandCenter / Model Accuracy Trend", "CommandCenter / Operations");
+
+        // every expression parses: promtool checks them as recording rules
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboards\n    rules:\n");
+        for (int i = 0; i < queries.size(); i++) {
+            rules.append("      - record: cc_dashboard_check:q").append(i).append("\n        expr: |\n          ")
+                    .append(queries.get(i).resolved()).append('\n');
+        }
+        Path rulesFile = Files.writeString(dir.resolve("dashboard-rules.yml"), rules);
+        assertThat(PrometheusServer.promtool("check", "rules", rulesFile.toString()))
+                .contains("SUCCESS: " + queries.size() + " rules found");
+
+        // every panel's query answers with at least one series holding a number
+        Map<PanelQuery, String> failing = new java.util.LinkedHashMap<>();
+        await().atMost(90, TimeUnit.SECONDS).pollInterval(2, TimeUnit.SECONDS).untilAsserted(() -> {
+            failing.clear();
+            for (PanelQuery q : queries) {
+                var result = prometheus.query(q.resolved());
+                if (result.isEmpty() || result.stream().noneMatch(r -> isFinite(r.getValue()))) {
+                    failing.put(q, result.toString());
+                }
+            }
+            assertThat(failing).as("panels whose query returned no series with a number").isEmpty();
+        });
+    }
+
+    static boolean isFinite(String value) {
+        try {
+            return Double.isFinite(Double.parseDouble(value));
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
