@@ -21,6 +21,8 @@ import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.feedback.Feedback;
 import io.commandcenter.hub.metrics.HubMetrics;
 import io.commandcenter.hub.metrics.MetricRegistry;
+import io.commandcenter.hub.tracing.DecisionTraces;
+import io.commandcenter.hub.tracing.TracingSettings;
 import io.commandcenter.hub.predict.FeatureBook;
 import io.commandcenter.hub.feedback.sql.JpaFeedbackStore;
 import io.commandcenter.hub.predict.grpc.PredictProtos;
@@ -93,11 +95,13 @@ public final class Hub implements AutoCloseable {
     private final Feedback feedback;
     private final HubMetrics metrics;
     private final AutoCloseable meshMetrics;
+    private final Optional<DecisionTraces> traces;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine,
                 Mesh mesh, RemediationEngine remediation, RestEndpoints endpoints, DemoRunner demo,
-                GrpcServerHost grpc, Audit audit, Feedback feedback, HubMetrics metrics, AutoCloseable meshMetrics) {
+                GrpcServerHost grpc, Audit audit, Feedback feedback, HubMetrics metrics, AutoCloseable meshMetrics,
+                Optional<DecisionTraces> traces) {
         this.settings = settings;
         this.database = database;
         this.deliveryExecutor = deliveryExecutor;
@@ -115,6 +119,7 @@ public final class Hub implements AutoCloseable {
         this.feedback = feedback;
         this.metrics = metrics;
         this.meshMetrics = meshMetrics;
+        this.traces = traces;
     }
 
     /**
@@ -147,6 +152,15 @@ public final class Hub implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the gRPC port cannot be bound
      */
     public static Hub start(HubSettings settings, Clock clock) {
+        return start(settings, clock, TracingSettings.off());
+    }
+
+    /**
+     * Starts a hub that traces every decision loop to {@code tracing}'s OTLP endpoint (off: none).
+     *
+     * @see #start(HubSettings, Clock)
+     */
+    public static Hub start(HubSettings settings, Clock clock, TracingSettings tracing) {
         long started = System.nanoTime();
         Database database = Database.open(settings.database());
         ExecutorService delivery = null;
@@ -158,7 +172,9 @@ public final class Hub implements AutoCloseable {
         DemoRunner demo = null;
         Audit audit = null;
         HubMetrics metrics = new HubMetrics(new MetricRegistry());
+        Optional<DecisionTraces> traces = Optional.empty();
         try {
+            traces = DecisionTraces.start(tracing, settings.hubId());
             audit = Audit.start(database, settings, clock);
             delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
             EventBus bus = new EventBus(settings.hubId(), clock, delivery, settings.maxSubscribers(),
@@ -186,7 +202,7 @@ public final class Hub implements AutoCloseable {
                     r -> new ProtoPayload(io.commandcenter.proto.v1.EntityRisk.getDescriptor().getFullName(), r,
                             () -> PredictProtos.risk(r)),
                     clock, settings.predict());
-            engine.observe(metrics);
+            engine.observe(traces.isEmpty() ? metrics : both(metrics, traces.get()));
             engine.start();
             PredictionService predictions = new PredictionService(registry, predictor, engine, predictionRepository,
                     backend);
@@ -211,12 +227,21 @@ public final class Hub implements AutoCloseable {
             PredictiveEngine live = engine;
             remediation = new RemediationEngine(new RemediationEngine.Ports(remediationStore, workflows,
                     mesh.scheduler(), bus, lookup, (project, kind, id) -> probe(live, project, kind, id),
-                    metrics.remediationEvents(new BusRemediationEvents(bus, workflows), lookup), audit.trail()), clock,
+                    metrics.remediationEvents(traced(traces, new BusRemediationEvents(bus, workflows)), lookup),
+                    audit.trail()), clock,
                     settings.hubId(),
                     settings.remediate()).start();
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
             AutoCloseable meshMetrics = PlatformMetrics.register(metrics.registry(), metrics, pipeline, bus, engine,
                     remediation, mesh.scheduler(), mesh.cluster(), settings.defaultProject(), settings.hubId());
+            if (traces.isPresent()) {
+                AutoCloseable scheduled = mesh.scheduler().subscribe(traces.get());
+                AutoCloseable counted = meshMetrics;
+                meshMetrics = () -> {
+                    scheduled.close();
+                    counted.close();
+                };
+            }
             AuditGrpcService auditApi = new AuditGrpcService(audit.trail().ledger());
             if (fleet.isPresent()) {
                 demo = DemoRunner.start(fleet.get(), settings.demo(), settings.defaultProject(), pipeline, workflows,
@@ -245,7 +270,7 @@ public final class Hub implements AutoCloseable {
                     new EventStreams(bus, settings.eventBufferSize(), settings.limits().sseHeartbeat()), predictApi, remediateApi, auditApi,
                     settings.http());
             return new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
-                    endpoints, demo, grpc, audit, feedback, metrics, meshMetrics);
+                    endpoints, demo, grpc, audit, feedback, metrics, meshMetrics, traces);
         } catch (RuntimeException | java.sql.SQLException e) {
             if (demo != null) {
                 demo.close();
@@ -271,6 +296,7 @@ public final class Hub implements AutoCloseable {
             if (audit != null) {
                 audit.flushing().close();
             }
+            traces.ifPresent(DecisionTraces::close);
             database.close();
             if (e instanceof RuntimeException r) {
                 throw r;
@@ -278,6 +304,30 @@ public final class Hub implements AutoCloseable {
             throw io.commandcenter.common.error.CommandCenterException.unavailable("DATABASE_UNAVAILABLE",
                     "cannot prepare the database: " + e.getMessage(), e);
         }
+    }
+
+    private static io.commandcenter.hub.remediate.RemediationEvents traced(Optional<DecisionTraces> traces,
+            io.commandcenter.hub.remediate.RemediationEvents events) {
+        return traces.map(t -> t.remediationEvents(events)).orElse(events);
+    }
+
+    /** Both observers, metrics first. */
+    private static PredictiveEngine.Observer both(PredictiveEngine.Observer first, PredictiveEngine.Observer second) {
+        return new PredictiveEngine.Observer() {
+            @Override
+            public void scored(ProjectId project, io.commandcenter.inference.ModelKey model, int rows, long nanos,
+                               java.time.Duration lag) {
+                first.scored(project, model, rows, nanos, lag);
+                second.scored(project, model, rows, nanos, lag);
+            }
+
+            @Override
+            public void raised(io.commandcenter.hub.predict.PredictionRecord prediction,
+                               io.commandcenter.hub.events.TraceContext trace) {
+                first.raised(prediction, trace);
+                second.raised(prediction, trace);
+            }
+        };
     }
 
     /** The target's risk now through the champion model, empty when the hub has no live state of it. */
@@ -337,6 +387,11 @@ public final class Hub implements AutoCloseable {
         return mesh.scheduler();
     }
 
+    /** The hub's decision traces, empty when tracing is off (guide section 21). */
+    public Optional<DecisionTraces> traces() {
+        return traces;
+    }
+
     /** The hub's metrics (guide section 21): what {@code /metrics} serves. */
     public HubMetrics metrics() {
         return metrics;
@@ -384,6 +439,7 @@ public final class Hub implements AutoCloseable {
         engine.close();
         backend.close();
         audit.close();
+        traces.ifPresent(DecisionTraces::close);
         deliveryExecutor.shutdown();
         try {
             deliveryExecutor.awaitTermination(5, TimeUnit.SECONDS);

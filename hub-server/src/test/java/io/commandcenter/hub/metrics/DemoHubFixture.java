@@ -29,10 +29,10 @@ import static org.awaitility.Awaitility.await;
  * loopback port exactly as {@link MetricsServlet} serves it inside Liberty — what a Prometheus
  * scrapes.
  */
-final class DemoHubFixture implements AutoCloseable {
-    static final ProjectId PROJECT = ProjectId.of("default");
+public final class DemoHubFixture implements AutoCloseable {
+    public static final ProjectId PROJECT = ProjectId.of("default");
 
-    final Hub hub;
+    public final Hub hub;
     final HttpServer http;
 
     private DemoHubFixture(Hub hub, HttpServer http) {
@@ -40,12 +40,18 @@ final class DemoHubFixture implements AutoCloseable {
         this.http = http;
     }
 
-    static DemoHubFixture start(Path dir) throws IOException {
+    public static DemoHubFixture start(Path dir) throws IOException {
+        return start(dir, io.commandcenter.hub.tracing.TracingSettings.off());
+    }
+
+    /** The demo hub, tracing every decision loop to {@code tracing}. */
+    public static DemoHubFixture start(Path dir, io.commandcenter.hub.tracing.TracingSettings tracing)
+            throws IOException {
         HubSettings settings = HubSettings.defaults(dir, 0)
                 .withDemo(new DemoSettings(true, Duration.ofMillis(100), 120, 1_000_000, 42))
                 .withRemediate(RemediationEngine.Settings.defaults().withOutcomeWindow(Duration.ofSeconds(6))
                         .withApprovalSweep(Duration.ofSeconds(1)));
-        Hub hub = Hub.start(settings, Clock.systemUTC());
+        Hub hub = Hub.start(settings, Clock.systemUTC(), tracing);
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         http.createContext("/metrics", exchange -> {
             byte[] body = hub.metrics().registry().scrape().getBytes(StandardCharsets.UTF_8);
@@ -80,6 +86,13 @@ final class DemoHubFixture implements AutoCloseable {
                 .until(() -> !hub.remediation().approvals(PROJECT, ApprovalState.PENDING, 10).isEmpty());
         List<ApprovalRecord> pending = hub.remediation().approvals(PROJECT, ApprovalState.PENDING, 10);
         hub.remediation().reject(PROJECT, pending.get(0).approvalId(), "ana", "load test, not an incident");
+    }
+
+    /** Waits for the demo's first automatic restart to succeed and its outcome to be judged. */
+    public void awaitAutomaticOutcome() {
+        HubMetrics m = hub.metrics();
+        await().atMost(180, TimeUnit.SECONDS).pollInterval(500, TimeUnit.MILLISECONDS)
+                .until(() -> m.outcomes.sum() > 0 && m.runs.sum(null, null, "succeeded") > 0);
     }
 
     @Override

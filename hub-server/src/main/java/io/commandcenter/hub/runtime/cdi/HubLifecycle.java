@@ -40,8 +40,9 @@ public class HubLifecycle {
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
-            HubSettings settings = ConfigSettings.read(ConfigProvider.getConfig(HubLifecycle.class.getClassLoader()));
-            hub = Hub.start(settings, Clock.systemUTC());
+            org.eclipse.microprofile.config.Config config = ConfigProvider.getConfig(HubLifecycle.class.getClassLoader());
+            HubSettings settings = ConfigSettings.read(config);
+            hub = Hub.start(settings, Clock.systemUTC(), ConfigSettings.tracing(config));
         } catch (RuntimeException e) {
             startFailure = e.getMessage();
             LOG.log(Level.ERROR, "the hub could not start: " + e.getMessage(), e);
