@@ -185,6 +185,11 @@ public final class HubMetrics implements IngestPipeline.Observer, PredictiveEngi
         missed.touch(p, model, version);
     }
 
+    /** Projects any figure was counted for (scored, decided, labelled). */
+    public Set<ProjectId> projectsCounted() {
+        return Set.copyOf(projects);
+    }
+
     /** Projects seen in remediation (the pending-approval gauge reads these). */
     public Set<ProjectId> projectsSeen() {
         return Set.copyOf(projects);
@@ -256,12 +261,14 @@ public final class HubMetrics implements IngestPipeline.Observer, PredictiveEngi
 
     @Override
     public void labelled(FeedbackLabel label, PredictionRecord p) {
+        projectSeen(p.project());
         (label.label() == FeedbackLabel.Label.INCIDENT ? truePositives : falsePositives)
                 .inc(p.project().value(), p.modelName(), p.modelVersion(), "person");
     }
 
     @Override
     public void declared(FeedbackLabel label) {
+        projectSeen(label.project());
         PredictionRepository store = predictionStore;
         if (store != null) {
             List<PredictionRecord> caught = store.list(label.project(), new PredictionRepository.Query(

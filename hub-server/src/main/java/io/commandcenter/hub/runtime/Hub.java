@@ -243,6 +243,14 @@ public final class Hub implements AutoCloseable {
                 };
             }
             AuditGrpcService auditApi = new AuditGrpcService(audit.trail().ledger());
+            io.commandcenter.hub.metrics.HubStats stats = new io.commandcenter.hub.metrics.HubStats(metrics, clock);
+            Timers statsTimer = Timers.onThread(clock, "cc-stats");
+            statsTimer.every(io.commandcenter.hub.metrics.HubStats.EVERY, stats::snapshot);
+            AutoCloseable countedBefore = meshMetrics;
+            meshMetrics = () -> {
+                statsTimer.close();
+                countedBefore.close();
+            };
             if (fleet.isPresent()) {
                 demo = DemoRunner.start(fleet.get(), settings.demo(), settings.defaultProject(), pipeline, workflows,
                         clock);
@@ -260,6 +268,7 @@ public final class Hub implements AutoCloseable {
                             mesh.grpcService(),
                             remediateApi,
                             new KeyGrpcService(access.keys()),
+                            new io.commandcenter.hub.metrics.grpc.StatsGrpcService(stats, remediation, settings.hubId()),
                             auditApi), clock);
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC on {2}:{3,number,#}{4}, database {5}, default"
                             + " project {6}", settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
