@@ -161,6 +161,14 @@ public final class Hub implements AutoCloseable {
      * @see #start(HubSettings, Clock)
      */
     public static Hub start(HubSettings settings, Clock clock, TracingSettings tracing) {
+        return start(settings, clock, tracing, true);
+    }
+
+    /**
+     * A hub with its metrics on or off ({@code metricsOn} false: no observer is registered and
+     * {@code /metrics} serves nothing; for measuring what metrics cost, IngestBenchmark).
+     */
+    public static Hub start(HubSettings settings, Clock clock, TracingSettings tracing, boolean metricsOn) {
         long started = System.nanoTime();
         Database database = Database.open(settings.database());
         ExecutorService delivery = null;
@@ -183,7 +191,9 @@ public final class Hub implements AutoCloseable {
             store.ensureProject(settings.defaultProject().value());
             pipeline = new IngestPipeline(store, bus, TelemetryProtoMapper::payload, clock,
                     settings.ingestBatchSize(), settings.ingestMaxStreams() * settings.ingestWindow() + 1024);
-            pipeline.observe(metrics);
+            if (metricsOn) {
+                pipeline.observe(metrics);
+            }
             pipeline.start();
             SampleListing listing = new SampleListing(store);
             RecordRules rules = new RecordRules(clock, settings.maxFutureSkew());
@@ -202,12 +212,16 @@ public final class Hub implements AutoCloseable {
                     r -> new ProtoPayload(io.commandcenter.proto.v1.EntityRisk.getDescriptor().getFullName(), r,
                             () -> PredictProtos.risk(r)),
                     clock, settings.predict());
-            engine.observe(traces.isEmpty() ? metrics : both(metrics, traces.get()));
+            if (metricsOn || traces.isPresent()) {
+                engine.observe(!metricsOn ? traces.get() : traces.isEmpty() ? metrics : both(metrics, traces.get()));
+            }
             engine.start();
             PredictionService predictions = new PredictionService(registry, predictor, engine, predictionRepository,
                     backend);
             Feedback feedback = new Feedback(new JpaFeedbackStore(database), predictionRepository, audit.trail(), clock);
-            feedback.listen(metrics);
+            if (metricsOn) {
+                feedback.listen(metrics);
+            }
             metrics.judgeMissesWith(predictionRepository, (project, kind) -> registry.champion(project,
                     io.commandcenter.hub.predict.EntityKey.SERVICE.equals(kind) ? FeatureBook.SERVICE_HEALTH
                             : io.commandcenter.hub.predict.EntityKey.TASK.equals(kind)
@@ -227,13 +241,14 @@ public final class Hub implements AutoCloseable {
             PredictiveEngine live = engine;
             remediation = new RemediationEngine(new RemediationEngine.Ports(remediationStore, workflows,
                     mesh.scheduler(), bus, lookup, (project, kind, id) -> probe(live, project, kind, id),
-                    metrics.remediationEvents(traced(traces, new BusRemediationEvents(bus, workflows)), lookup),
+                    metered(metricsOn, metrics, traced(traces, new BusRemediationEvents(bus, workflows)), lookup),
                     audit.trail()), clock,
                     settings.hubId(),
                     settings.remediate()).start();
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
-            AutoCloseable meshMetrics = PlatformMetrics.register(metrics.registry(), metrics, pipeline, bus, engine,
-                    remediation, mesh.scheduler(), mesh.cluster(), settings.defaultProject(), settings.hubId());
+            AutoCloseable meshMetrics = !metricsOn ? () -> { }
+                    : PlatformMetrics.register(metrics.registry(), metrics, pipeline, bus, engine, remediation,
+                    mesh.scheduler(), mesh.cluster(), settings.defaultProject(), settings.hubId());
             if (traces.isPresent()) {
                 AutoCloseable scheduled = mesh.scheduler().subscribe(traces.get());
                 AutoCloseable counted = meshMetrics;
@@ -313,6 +328,11 @@ public final class Hub implements AutoCloseable {
             throw io.commandcenter.common.error.CommandCenterException.unavailable("DATABASE_UNAVAILABLE",
                     "cannot prepare the database: " + e.getMessage(), e);
         }
+    }
+
+    private static io.commandcenter.hub.remediate.RemediationEvents metered(boolean on, HubMetrics metrics,
+            io.commandcenter.hub.remediate.RemediationEvents events, PredictionLookup lookup) {
+        return on ? metrics.remediationEvents(events, lookup) : events;
     }
 
     private static io.commandcenter.hub.remediate.RemediationEvents traced(Optional<DecisionTraces> traces,
