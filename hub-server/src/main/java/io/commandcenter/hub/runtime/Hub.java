@@ -250,6 +250,7 @@ public final class Hub implements AutoCloseable {
                     : PlatformMetrics.register(metrics.registry(), metrics, pipeline, bus, engine, remediation,
                     mesh.scheduler(), mesh.cluster(), settings.defaultProject(), settings.hubId());
             if (traces.isPresent()) {
+                mesh.grpcService().traceparents(traces.get()::traceparent); // remote agents continue the trace
                 AutoCloseable scheduled = mesh.scheduler().subscribe(traces.get());
                 AutoCloseable counted = meshMetrics;
                 meshMetrics = () -> {

@@ -342,6 +342,26 @@ public final class DecisionTraces implements PredictiveEngine.Observer, Schedule
         }
     }
 
+    /**
+     * The W3C traceparent an agent receives with a task of a remediation run: the decision's trace
+     * and the run's span, so a remote agent continues the trace; empty for a task of no traced run.
+     */
+    public String traceparent(io.commandcenter.scheduler.task.TaskSpec spec) {
+        String runId = spec.workflowRunId();
+        if (runId.isEmpty()) {
+            return "";
+        }
+        Span run;
+        synchronized (runs) {
+            run = runs.get(runId);
+        }
+        if (run == null) {
+            return "";
+        }
+        SpanContext c = run.getSpanContext();
+        return "00-" + c.getTraceId() + "-" + c.getSpanId() + "-" + c.getTraceFlags().asHex();
+    }
+
     /** Sends what is finished now (tests, shutdown). */
     public void flush() {
         provider.forceFlush().join(10, TimeUnit.SECONDS);

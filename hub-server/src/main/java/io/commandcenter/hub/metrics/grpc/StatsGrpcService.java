@@ -37,8 +37,17 @@ public final class StatsGrpcService extends StatsServiceGrpc.StatsServiceImplBas
 
     /** The answer for {@code project} (the REST mirror calls this too). */
     public GetStatsResponse answer(ProjectId project, GetStatsRequest request) {
-        Duration window = request.hasWindow()
-                ? Duration.ofSeconds(request.getWindow().getSeconds(), request.getWindow().getNanos()) : null;
+        Duration window = null;
+        if (request.hasWindow()) {
+            com.google.protobuf.Duration w = request.getWindow();
+            // checked before building a java.time.Duration: hostile values overflow it
+            if (w.getSeconds() < 0 || w.getNanos() < 0 || w.getNanos() > 999_999_999
+                    || w.getSeconds() > HubStats.MAX_WINDOW.getSeconds()) {
+                throw io.commandcenter.common.error.CommandCenterException.invalid("OUT_OF_RANGE", "window",
+                        "window must be a duration from 0 to 24h");
+            }
+            window = Duration.ofSeconds(w.getSeconds(), w.getNanos());
+        }
         HubStats.Figures f = stats.figures(project, window);
         HubStats.Totals c = f.counts();
         GetStatsResponse.Builder b = GetStatsResponse.newBuilder().setHubId(hubId).setSince(ts(f.since()))
