@@ -51,6 +51,8 @@ class MetricsDemoTest {
     static ManagedChannel channel;
     static PrometheusServer prometheus;
 
+    // the demo's loop takes ~20 s on a quiet machine, far more on a busy one: more than the 60 s default
+    @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
     @BeforeAll
     static void start() throws Exception {
         demo = DemoHubFixture.start(dir);
@@ -217,6 +219,8 @@ class MetricsDemoTest {
         return out;
     }
 
+    // the demo's loop takes ~20 s on a quiet machine, far more on a busy one: more than the 60 s default
+    @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
     @Test
     @Order(2)
     void everyDashboardQuery_parses_andReturnsSeries_fromARealPrometheusScrapingTheDemoHub() throws Exception {

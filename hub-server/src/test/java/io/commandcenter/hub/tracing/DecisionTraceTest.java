@@ -29,6 +29,8 @@ class DecisionTraceTest {
     @TempDir
     Path dir;
 
+    // the demo's loop takes ~20 s on a quiet machine, far more on a busy one: more than the 60 s default
+    @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
     @Test
     void anAutomaticRestart_andAnApprovedOne_areEachOneTrace_withTheRightParents() throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver();
