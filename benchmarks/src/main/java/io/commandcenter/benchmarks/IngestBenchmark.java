@@ -68,6 +68,11 @@ public final class IngestBenchmark {
         String db = option(args, "--db", "both");
         int rows = Integer.parseInt(option(args, "--rows", "300000"));
         int consoles = Integer.parseInt(option(args, "--consoles", "0"));
+        int observability = Integer.parseInt(option(args, "--observability", "0"));
+        if (observability > 0) {
+            observability(rows, observability);
+            System.exit(0);
+        }
         if (consoles > 0) {
             consoles(rows, consoles, Integer.parseInt(option(args, "--rounds", "3")));
             System.exit(0);
@@ -221,6 +226,69 @@ public final class IngestBenchmark {
                 rows, rounds, fmt(none), medianNone, consoles, fmt(with), medianWith, consoleEvents, medianWith / medianNone);
     }
 
+    /** What {@link #hub} starts the hub with: metrics on, no traces, unless the observability mode says otherwise. */
+    static volatile io.commandcenter.hub.tracing.TracingSettings tracing =
+            io.commandcenter.hub.tracing.TracingSettings.off();
+    static volatile boolean metricsOn = true;
+
+    /**
+     * The cost of observability on ingest (guide section 21): H2, the engine on, no subscriber; metrics
+     * and tracing both off against both on (traces exported by OTLP/HTTP to a loopback receiver that
+     * answers 200), alternating, {@code rounds} times each, after a warm-up of each.
+     */
+    static void observability(int rows, int rounds) throws Exception {
+        List<HealthSample> data = generate(rows);
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        AtomicLong exports = new AtomicLong();
+        AtomicLong exportedBytes = new AtomicLong();
+        receiver.createContext("/v1/traces", exchange -> {
+            exportedBytes.addAndGet(exchange.getRequestBody().readAllBytes().length);
+            exports.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        io.commandcenter.hub.tracing.TracingSettings on = io.commandcenter.hub.tracing.TracingSettings.to(
+                "http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces");
+        try {
+            List<Result> off = new ArrayList<>();
+            List<Result> with = new ArrayList<>();
+            for (int r = -1; r < rounds; r++) { // round -1 warms both up
+                metricsOn = false;
+                tracing = io.commandcenter.hub.tracing.TracingSettings.off();
+                Result a = hub("H2", DatabaseSettings.embedded(Files.createTempDirectory("cc-bench")),
+                        r < 0 ? generate(Math.min(rows, 50_000)) : data, STREAMS_FOR_DATA, 0, false, true, 0);
+                metricsOn = true;
+                tracing = on;
+                Result b = hub("H2", DatabaseSettings.embedded(Files.createTempDirectory("cc-bench")),
+                        r < 0 ? generate(Math.min(rows, 50_000)) : data, STREAMS_FOR_DATA, 0, false, true, 0);
+                if (r >= 0) {
+                    off.add(a);
+                    with.add(b);
+                }
+            }
+            double rateOff = median(off.stream().map(Result::rate).toList());
+            double rateOn = median(with.stream().map(Result::rate).toList());
+            System.out.printf(Locale.ROOT, "%n%d rows, %d rounds, H2, engine on, %d cores%n", rows, rounds,
+                    Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "off: %s rows/s, median %,.0f; ack p50 %s us, p99 %s us%n",
+                    fmt(off.stream().map(Result::rate).toList()), rateOff, off.stream().map(Result::p50Micros).toList(),
+                    off.stream().map(Result::p99Micros).toList());
+            System.out.printf(Locale.ROOT, "on:  %s rows/s, median %,.0f; ack p50 %s us, p99 %s us%n",
+                    fmt(with.stream().map(Result::rate).toList()), rateOn, with.stream().map(Result::p50Micros).toList(),
+                    with.stream().map(Result::p99Micros).toList());
+            System.out.printf(Locale.ROOT, "on / off: %.3f; %d OTLP exports received (%,d bytes)%n", rateOn / rateOff,
+                    exports.get(), exportedBytes.get());
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
+    }
+
     private static String fmt(List<Double> rates) {
         return rates.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r)).toList().toString();
     }
@@ -232,7 +300,7 @@ public final class IngestBenchmark {
         // the path is measured, not the per-credential call limit (cc.limits.*)
         HubSettings hubSettings = defaults.withSecurity(defaults.security().withCallRate(0, 1));
         hubSettings = hubSettings.withPredict(hubSettings.predict().withEnabled(engineOn));
-        try (Hub hub = Hub.start(hubSettings, Clock.systemUTC())) {
+        try (Hub hub = Hub.start(hubSettings, Clock.systemUTC(), tracing, metricsOn)) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
                     .intercept(HubCredentials.admin(hub)).build();
             ManagedChannel eventChannel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()

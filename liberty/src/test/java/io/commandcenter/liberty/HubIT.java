@@ -289,6 +289,27 @@ class HubIT {
     }
 
     @Test
+    void metrics_areServedInThePrometheusTextFormat_withoutAKey_andCountWhatWasIngested() throws Exception {
+        String project = project();
+        client.ingest(project, samples(7, "metered")).get(60, TimeUnit.SECONDS);
+
+        HttpResponse<String> metrics = client.http.send(java.net.http.HttpRequest.newBuilder(base.toURI()
+                .resolve("metrics")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(metrics.statusCode()).as("metrics need no key, as health").isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("text/plain").contains("version=0.0.4");
+        assertThat(metrics.body()).contains("# TYPE cc_ingest_records_total counter")
+                .contains("cc_ingest_records_total{project=\"" + project + "\",kind=\"health_sample\","
+                        + "outcome=\"stored\"} 7\n")
+                .contains("# TYPE cc_model_scoring_duration_seconds histogram")
+                .contains("# TYPE cc_remediation_decisions_total counter")
+                .contains("# TYPE cc_scheduler_agents gauge")
+                .contains("cc_hazelcast_cluster_members ")
+                .contains("jvm_threads_current ");
+    }
+
+    @Test
     void ingest_badRecords_areRejectedByField_andTheOthersStored() throws Exception {
         String project = project();
         List<IngestRequest> requests = new ArrayList<>(samples(3, "api"));

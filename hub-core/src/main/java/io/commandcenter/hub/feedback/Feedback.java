@@ -45,6 +45,27 @@ public final class Feedback {
     private final AuditTrail audit;
     private final Clock clock;
 
+    private volatile Listener listener = Listener.NONE;
+
+    /** Hears every label stored (metrics count them). */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        /** A person labelled {@code prediction}. */
+        default void labelled(FeedbackLabel label, PredictionRecord prediction) {
+        }
+
+        /** A person declared an incident window. */
+        default void declared(FeedbackLabel label) {
+        }
+    }
+
+    /** Sets the listener (one; replaces the previous). */
+    public void listen(Listener value) {
+        this.listener = value == null ? Listener.NONE : value;
+    }
+
     public Feedback(FeedbackStore store, PredictionRepository predictions, AuditTrail audit, Clock clock) {
         this.store = store;
         this.predictions = predictions;
@@ -75,6 +96,7 @@ public final class Feedback {
         store.saveLabel(stored);
         audit.record(AuditAction.FEEDBACK_LABELLED, project.value(), by, "prediction:" + p.id(),
                 AuditRecord.detail("label", l.wireName(), "reason", why));
+        listener.labelled(stored, p);
         return stored;
     }
 
@@ -105,6 +127,7 @@ public final class Feedback {
         audit.record(AuditAction.FEEDBACK_LABELLED, project.value(), by, kind + ":" + id,
                 AuditRecord.detail("label", "incident", "from", from.toString(), "to", to.toString(),
                         "rows", rows, "reason", why));
+        listener.declared(stored);
         return new Declared(stored, rows);
     }
 

@@ -116,6 +116,30 @@ public final class PredictiveEngine implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final ShadowScoring shadows;
+    private volatile Observer observer = Observer.NONE;
+
+    /**
+     * What the engine reports as it works, for metrics and traces (hub-server wires one). Called on
+     * the engine's thread: return quickly.
+     */
+    public interface Observer {
+        Observer NONE = new Observer() {
+        };
+
+        /** One backend call scored {@code rows} rows of {@code model} in {@code nanos}; {@code lag} is how
+         *  old the newest of them was when scored. */
+        default void scored(ProjectId project, ModelKey model, int rows, long nanos, Duration lag) {
+        }
+
+        /** A prediction was stored and is about to be published, in the trace {@code trace}. */
+        default void raised(PredictionRecord prediction, TraceContext trace) {
+        }
+    }
+
+    /** Sets the observer (one; replaces the previous). */
+    public void observe(Observer value) {
+        this.observer = value == null ? Observer.NONE : value;
+    }
 
     public PredictiveEngine(EventBus bus, ModelRegistry registry, InferenceBackend backend, RiskPredictor predictor,
                             PredictionRepository repository, Function<PredictionRecord, Payload> payloads,
@@ -251,6 +275,7 @@ public final class PredictiveEngine implements AutoCloseable {
         ModelMetadata meta = registry.metadata(key);
         float[] rows = rows(batch, meta);
         double[] risks;
+        long scoring = System.nanoTime();
         try {
             risks = backend.forProject(project.value()).score(key, rows, batch.size());
         } catch (CommandCenterException e) {
@@ -263,6 +288,9 @@ public final class PredictiveEngine implements AutoCloseable {
             return;
         }
         runs.addAndGet(batch.size());
+        long took = System.nanoTime() - scoring;
+        Duration lag = Duration.between(batch.get(batch.size() - 1).observedAt(), now);
+        observer.scored(project, key, batch.size(), took, lag.isNegative() ? Duration.ZERO : lag);
         String modelId = registry.modelId(project, key);
         double[] championRisks = new double[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
@@ -340,10 +368,10 @@ public final class PredictiveEngine implements AutoCloseable {
                     pending.observedAt(), now);
             repository.save(prediction, run);
             raised.incrementAndGet();
-            TraceContext trace = traces.get(entity.traceId());
-            bus.publish(e.project(), prediction.subject(),
-                    trace != null ? trace : TraceContext.newRoot(new java.util.SplittableRandom()),
-                    payloads.apply(prediction));
+            TraceContext cause = traces.get(entity.traceId());
+            TraceContext trace = cause != null ? cause : TraceContext.newRoot(new java.util.SplittableRandom());
+            observer.raised(prediction, trace);
+            bus.publish(e.project(), prediction.subject(), trace, payloads.apply(prediction));
             LOG.log(Level.INFO, "prediction {0}: {1} risk {2} (threshold {3}), confidence {4}, {5}",
                     prediction.id(), e, String.format("%.2f", p.risk()), p.threshold(),
                     String.format("%.2f", p.confidence().value()), p.recommendedAction());

@@ -52,6 +52,31 @@ public final class IngestPipeline implements AutoCloseable {
     private final AtomicLong failedBatches = new AtomicLong();
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile boolean accepting = true;
+    private volatile Observer observer = Observer.NONE;
+
+    /** What the writer reports, for metrics (hub-server wires one). Called on the writer thread. */
+    public interface Observer {
+        Observer NONE = new Observer() {
+        };
+
+        /** One batch was written in {@code nanos}: each item and its outcome, in order. */
+        default void written(List<TelemetryStore.Scoped> items, List<TelemetryStore.Outcome> outcomes, long nanos) {
+        }
+
+        /** Validation refused a record of a stream of {@code project}; {@code first} is its first fault. */
+        default void rejected(ProjectId project, io.commandcenter.common.error.FieldViolation first) {
+        }
+    }
+
+    /** Tells the observer a stream's record was refused by validation (it never reaches the writer). */
+    void rejected(ProjectId project, io.commandcenter.common.error.FieldViolation first) {
+        observer.rejected(project, first);
+    }
+
+    /** Sets the observer (one; replaces the previous). */
+    public void observe(Observer value) {
+        this.observer = value == null ? Observer.NONE : value;
+    }
 
     /**
      * @param payloads  renders a stored record as an event payload
@@ -129,6 +154,7 @@ public final class IngestPipeline implements AutoCloseable {
         }
         Instant receivedAt = clock.instant();
         List<TelemetryStore.Outcome> outcomes;
+        long writing = System.nanoTime();
         try {
             outcomes = store.write(items, receivedAt);
         } catch (CommandCenterException e) {
@@ -138,6 +164,7 @@ public final class IngestPipeline implements AutoCloseable {
             return;
         }
         batches.incrementAndGet();
+        observer.written(items, outcomes, System.nanoTime() - writing);
         Map<IngestOrigin, Integer> settledPerSession = new IdentityHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);

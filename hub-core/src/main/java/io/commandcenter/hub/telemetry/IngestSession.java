@@ -108,6 +108,9 @@ public final class IngestSession implements IngestOrigin {
         }
         long index = received++;
         rejected++;
+        if (!violations.isEmpty()) {
+            pipeline.rejected(project, violations.get(0));
+        }
         for (FieldViolation violation : violations) {
             Rejection rejection = new Rejection(index, recordId, violation.field(), violation.reason(),
                     violation.message());

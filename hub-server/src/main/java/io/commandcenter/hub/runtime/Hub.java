@@ -21,6 +21,11 @@ import io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.feedback.Feedback;
 import io.commandcenter.hub.learning.LearningLoop;
+import io.commandcenter.hub.metrics.HubMetrics;
+import io.commandcenter.hub.metrics.MetricRegistry;
+import io.commandcenter.hub.tracing.DecisionTraces;
+import io.commandcenter.hub.tracing.TracingSettings;
+import io.commandcenter.hub.predict.FeatureBook;
 import io.commandcenter.hub.feedback.sql.JpaFeedbackStore;
 import io.commandcenter.hub.predict.grpc.PredictProtos;
 import io.commandcenter.hub.predict.sql.JpaModelRepository;
@@ -91,11 +96,15 @@ public final class Hub implements AutoCloseable {
     private final Audit audit;
     private final Feedback feedback;
     private Learning learning;
+    private final HubMetrics metrics;
+    private final AutoCloseable meshMetrics;
+    private final Optional<DecisionTraces> traces;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, InferenceBackend backend, ModelRegistry registry, PredictiveEngine engine,
                 Mesh mesh, RemediationEngine remediation, RestEndpoints endpoints, DemoRunner demo,
-                GrpcServerHost grpc, Audit audit, Feedback feedback) {
+                GrpcServerHost grpc, Audit audit, Feedback feedback, HubMetrics metrics, AutoCloseable meshMetrics,
+                Optional<DecisionTraces> traces) {
         this.settings = settings;
         this.database = database;
         this.deliveryExecutor = deliveryExecutor;
@@ -111,6 +120,9 @@ public final class Hub implements AutoCloseable {
         this.grpc = grpc;
         this.audit = audit;
         this.feedback = feedback;
+        this.metrics = metrics;
+        this.meshMetrics = meshMetrics;
+        this.traces = traces;
     }
 
     /**
@@ -180,7 +192,7 @@ public final class Hub implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the gRPC port cannot be bound
      */
     public static Hub start(HubSettings settings, Clock clock) {
-        return start(settings, InferenceSettings.defaults(), clock);
+        return start(settings, InferenceSettings.defaults(), clock, TracingSettings.off(), true);
     }
 
     /**
@@ -191,6 +203,29 @@ public final class Hub implements AutoCloseable {
      *         when a model is routed to a host not approved (audited)
      */
     public static Hub start(HubSettings settings, InferenceSettings inference, Clock clock) {
+        return start(settings, inference, clock, TracingSettings.off(), true);
+    }
+
+    /**
+     * Starts a hub that traces every decision loop to {@code tracing}'s OTLP endpoint (off: none).
+     *
+     * @see #start(HubSettings, Clock)
+     */
+    public static Hub start(HubSettings settings, Clock clock, TracingSettings tracing) {
+        return start(settings, InferenceSettings.defaults(), clock, tracing, true);
+    }
+
+    /**
+     * A hub with its metrics on or off ({@code metricsOn} false: no observer is registered and
+     * {@code /metrics} serves nothing; for measuring what metrics cost, IngestBenchmark).
+     */
+    public static Hub start(HubSettings settings, Clock clock, TracingSettings tracing, boolean metricsOn) {
+        return start(settings, InferenceSettings.defaults(), clock, tracing, metricsOn);
+    }
+
+    /** A hub with everything chosen: inference routes, tracing, metrics (the other overloads' defaults). */
+    public static Hub start(HubSettings settings, InferenceSettings inference, Clock clock, TracingSettings tracing,
+                            boolean metricsOn) {
         long started = System.nanoTime();
         Database database = Database.open(settings.database());
         ExecutorService delivery = null;
@@ -202,7 +237,10 @@ public final class Hub implements AutoCloseable {
         DemoRunner demo = null;
         Audit audit = null;
         Learning learning = null;
+        HubMetrics metrics = new HubMetrics(new MetricRegistry());
+        Optional<DecisionTraces> traces = Optional.empty();
         try {
+            traces = DecisionTraces.start(tracing, settings.hubId());
             audit = Audit.start(database, settings, clock);
             delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
             EventBus bus = new EventBus(settings.hubId(), clock, delivery, settings.maxSubscribers(),
@@ -210,7 +248,11 @@ public final class Hub implements AutoCloseable {
             SqlTelemetryStore store = new SqlTelemetryStore(database, clock);
             store.ensureProject(settings.defaultProject().value());
             pipeline = new IngestPipeline(store, bus, TelemetryProtoMapper::payload, clock,
-                    settings.ingestBatchSize(), settings.ingestMaxStreams() * settings.ingestWindow() + 1024).start();
+                    settings.ingestBatchSize(), settings.ingestMaxStreams() * settings.ingestWindow() + 1024);
+            if (metricsOn) {
+                pipeline.observe(metrics);
+            }
+            pipeline.start();
             SampleListing listing = new SampleListing(store);
             RecordRules rules = new RecordRules(clock, settings.maxFutureSkew());
             Access access = Access.start(settings, database, clock, audit.trail());
@@ -227,10 +269,22 @@ public final class Hub implements AutoCloseable {
                     p -> new ProtoPayload(PredictionCreated.getDescriptor().getFullName(), p, () -> PredictProtos.event(p)),
                     r -> new ProtoPayload(io.commandcenter.proto.v1.EntityRisk.getDescriptor().getFullName(), r,
                             () -> PredictProtos.risk(r)),
-                    clock, settings.predict()).start();
+                    clock, settings.predict());
+            if (metricsOn || traces.isPresent()) {
+                engine.observe(!metricsOn ? traces.get() : traces.isEmpty() ? metrics : both(metrics, traces.get()));
+            }
+            engine.start();
             PredictionService predictions = new PredictionService(registry, predictor, engine, predictionRepository,
                     backend);
             Feedback feedback = new Feedback(new JpaFeedbackStore(database), predictionRepository, audit.trail(), clock);
+            if (metricsOn) {
+                feedback.listen(metrics);
+            }
+            metrics.judgeMissesWith(predictionRepository, (project, kind) -> registry.champion(project,
+                    io.commandcenter.hub.predict.EntityKey.SERVICE.equals(kind) ? FeatureBook.SERVICE_HEALTH
+                            : io.commandcenter.hub.predict.EntityKey.TASK.equals(kind)
+                            || io.commandcenter.hub.predict.EntityKey.WORKFLOW.equals(kind)
+                            ? FeatureBook.WORKFLOW_FAILURE : FeatureBook.COMPLIANCE_RISK));
             PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback);
             LearningLoop learningLoop = new LearningLoop(settings.learning(), store, feedback, registry,
                     engine.shadows(), clock);
@@ -247,12 +301,34 @@ public final class Hub implements AutoCloseable {
             PredictiveEngine live = engine;
             remediation = new RemediationEngine(new RemediationEngine.Ports(remediationStore, workflows,
                     mesh.scheduler(), bus, lookup, (project, kind, id) -> probe(live, project, kind, id),
-                    new BusRemediationEvents(bus, workflows), audit.trail()), clock, settings.hubId(),
+                    metered(metricsOn, metrics, traced(traces, new BusRemediationEvents(bus, workflows)), lookup),
+                    audit.trail()), clock,
+                    settings.hubId(),
                     settings.remediate()).start();
             learningLoop.readRunsFrom(remediation);
             learning = Learning.start(learningLoop, workflows, store, settings.defaultProject());
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
+            AutoCloseable meshMetrics = !metricsOn ? () -> { }
+                    : PlatformMetrics.register(metrics.registry(), metrics, pipeline, bus, engine, remediation,
+                    mesh.scheduler(), mesh.cluster(), settings.defaultProject(), settings.hubId());
+            if (traces.isPresent()) {
+                mesh.grpcService().traceparents(traces.get()::traceparent); // remote agents continue the trace
+                AutoCloseable scheduled = mesh.scheduler().subscribe(traces.get());
+                AutoCloseable counted = meshMetrics;
+                meshMetrics = () -> {
+                    scheduled.close();
+                    counted.close();
+                };
+            }
             AuditGrpcService auditApi = new AuditGrpcService(audit.trail().ledger());
+            io.commandcenter.hub.metrics.HubStats stats = new io.commandcenter.hub.metrics.HubStats(metrics, clock);
+            Timers statsTimer = Timers.onThread(clock, "cc-stats");
+            statsTimer.every(io.commandcenter.hub.metrics.HubStats.EVERY, stats::snapshot);
+            AutoCloseable countedBefore = meshMetrics;
+            meshMetrics = () -> {
+                statsTimer.close();
+                countedBefore.close();
+            };
             if (fleet.isPresent()) {
                 demo = DemoRunner.start(fleet.get(), settings.demo(), settings.defaultProject(), pipeline, workflows,
                         clock);
@@ -274,6 +350,7 @@ public final class Hub implements AutoCloseable {
                             mesh.grpcService(),
                             remediateApi,
                             new KeyGrpcService(access.keys()),
+                            new io.commandcenter.hub.metrics.grpc.StatsGrpcService(stats, remediation, settings.hubId()),
                             auditApi,
                             new InferenceGrpcService(registry, predictor, backend, database::isReachable)), clock);
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC on {2}:{3,number,#}{4}, database {5}, default"
@@ -285,7 +362,7 @@ public final class Hub implements AutoCloseable {
                     new EventStreams(bus, settings.eventBufferSize(), settings.limits().sseHeartbeat()), predictApi, remediateApi, auditApi,
                     settings.http(), modelsApi);
             Hub hub = new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
-                    endpoints, demo, grpc, audit, feedback);
+                    endpoints, demo, grpc, audit, feedback, metrics, meshMetrics, traces);
             hub.learning = learning;
             return hub;
         } catch (RuntimeException | java.sql.SQLException e) {
@@ -319,6 +396,7 @@ public final class Hub implements AutoCloseable {
             if (audit != null) {
                 audit.flushing().close();
             }
+            traces.ifPresent(DecisionTraces::close);
             database.close();
             if (e instanceof RuntimeException r) {
                 throw r;
@@ -326,6 +404,35 @@ public final class Hub implements AutoCloseable {
             throw io.commandcenter.common.error.CommandCenterException.unavailable("DATABASE_UNAVAILABLE",
                     "cannot prepare the database: " + e.getMessage(), e);
         }
+    }
+
+    private static io.commandcenter.hub.remediate.RemediationEvents metered(boolean on, HubMetrics metrics,
+            io.commandcenter.hub.remediate.RemediationEvents events, PredictionLookup lookup) {
+        return on ? metrics.remediationEvents(events, lookup) : events;
+    }
+
+    private static io.commandcenter.hub.remediate.RemediationEvents traced(Optional<DecisionTraces> traces,
+            io.commandcenter.hub.remediate.RemediationEvents events) {
+        return traces.map(t -> t.remediationEvents(events)).orElse(events);
+    }
+
+    /** Both observers, metrics first. */
+    private static PredictiveEngine.Observer both(PredictiveEngine.Observer first, PredictiveEngine.Observer second) {
+        return new PredictiveEngine.Observer() {
+            @Override
+            public void scored(ProjectId project, io.commandcenter.inference.ModelKey model, int rows, long nanos,
+                               java.time.Duration lag) {
+                first.scored(project, model, rows, nanos, lag);
+                second.scored(project, model, rows, nanos, lag);
+            }
+
+            @Override
+            public void raised(io.commandcenter.hub.predict.PredictionRecord prediction,
+                               io.commandcenter.hub.events.TraceContext trace) {
+                first.raised(prediction, trace);
+                second.raised(prediction, trace);
+            }
+        };
     }
 
     /** The target's risk now through the champion model, empty when the hub has no live state of it. */
@@ -390,6 +497,16 @@ public final class Hub implements AutoCloseable {
         return mesh.scheduler();
     }
 
+    /** The hub's decision traces, empty when tracing is off (guide section 21). */
+    public Optional<DecisionTraces> traces() {
+        return traces;
+    }
+
+    /** The hub's metrics (guide section 21): what {@code /metrics} serves. */
+    public HubMetrics metrics() {
+        return metrics;
+    }
+
     public RemediationEngine remediation() {
         return remediation;
     }
@@ -422,6 +539,11 @@ public final class Hub implements AutoCloseable {
             demo.close();
         }
         learning.close();
+        try {
+            meshMetrics.close();
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "closing the scheduler metrics: {0}", e.getMessage());
+        }
         remediation.close();
         mesh.close();
         learning.loop().close();
@@ -429,6 +551,7 @@ public final class Hub implements AutoCloseable {
         engine.close();
         backend.close();
         audit.close();
+        traces.ifPresent(DecisionTraces::close);
         deliveryExecutor.shutdown();
         try {
             deliveryExecutor.awaitTermination(5, TimeUnit.SECONDS);

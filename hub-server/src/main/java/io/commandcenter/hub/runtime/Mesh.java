@@ -193,4 +193,9 @@ final class Mesh implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, "close: {0}", e.getMessage());
         }
     }
+
+    /** The Hazelcast member (or client) of this hub, empty when it runs alone. */
+    public java.util.Optional<HazelcastCluster> cluster() {
+        return java.util.Optional.ofNullable(cluster);
+    }
 }

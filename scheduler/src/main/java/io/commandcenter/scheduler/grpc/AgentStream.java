@@ -44,7 +44,11 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
     /** Messages the scheduler pushed before {@code registered} went out (guarded by call). */
     private List<ConnectAgentResponse> early = new ArrayList<>();
 
-    AgentStream(Scheduler scheduler, CallScope caller, ServerCallStreamObserver<ConnectAgentResponse> call) {
+    private final java.util.function.Function<io.commandcenter.scheduler.task.TaskSpec, String> traceparents;
+
+    AgentStream(Scheduler scheduler, CallScope caller, ServerCallStreamObserver<ConnectAgentResponse> call,
+                java.util.function.Function<io.commandcenter.scheduler.task.TaskSpec, String> traceparents) {
+        this.traceparents = traceparents;
         this.scheduler = scheduler;
         this.caller = caller;
         this.call = call;
@@ -189,7 +193,12 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
 
     @Override
     public void onAssignment(Dispatched work) {
-        if (!send(ConnectAgentResponse.newBuilder().setAssignment(ScheduleProtoMapper.work(work)).build())) {
+        io.commandcenter.proto.v1.AgentAssignment assignment = ScheduleProtoMapper.work(work);
+        String traceparent = traceparents.apply(work.spec());
+        if (traceparent != null && !traceparent.isEmpty()) {
+            assignment = assignment.toBuilder().setTraceparent(traceparent).build();
+        }
+        if (!send(ConnectAgentResponse.newBuilder().setAssignment(assignment).build())) {
             throw new IllegalStateException("the agent's stream is closed");
         }
     }

@@ -77,6 +77,17 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
         this(scheduler, caller, Options.DEFAULT);
     }
 
+    private volatile java.util.function.Function<io.commandcenter.scheduler.task.TaskSpec, String> traceparents =
+            spec -> "";
+
+    /**
+     * What each assignment sent to an agent carries as its {@code traceparent} (the hub's traces of
+     * decisions; empty: none).
+     */
+    public void traceparents(java.util.function.Function<io.commandcenter.scheduler.task.TaskSpec, String> value) {
+        this.traceparents = value;
+    }
+
     /** The caller's project, checked. */
     String project() {
         CallScope scope = caller.get();
@@ -229,7 +240,8 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
                 }
             };
         }
-        return new AgentStream(scheduler, scope, (ServerCallStreamObserver<ConnectAgentResponse>) observer);
+        return new AgentStream(scheduler, scope, (ServerCallStreamObserver<ConnectAgentResponse>) observer,
+                traceparents);
     }
 
     private static int pageSize(int size) {

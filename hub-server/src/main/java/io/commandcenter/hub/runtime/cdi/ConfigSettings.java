@@ -37,6 +37,12 @@ final class ConfigSettings {
     private ConfigSettings() {
     }
 
+    /** Where traces go: {@code cc.otel.endpoint} (empty: off), {@code cc.otel.delay} (PT5S). */
+    static io.commandcenter.hub.tracing.TracingSettings tracing(Config config) {
+        return new io.commandcenter.hub.tracing.TracingSettings(string(config, "cc.otel.endpoint", ""),
+                duration(config, "cc.otel.delay", "PT5S"));
+    }
+
     static HubSettings read(Config config) {
         Path dataDir = Path.of(string(config, "cc.data.dir", "data")).toAbsolutePath().normalize();
         DatabaseSettings database = new DatabaseSettings(string(config, "cc.db.url", ""),

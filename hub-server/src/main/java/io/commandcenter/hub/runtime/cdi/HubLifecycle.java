@@ -43,7 +43,7 @@ public class HubLifecycle {
             org.eclipse.microprofile.config.Config config = ConfigProvider.getConfig(HubLifecycle.class.getClassLoader());
             HubSettings settings = ConfigSettings.read(config);
             hub = Hub.start(settings, io.commandcenter.hub.runtime.InferenceSettings.from(name -> config
-                    .getOptionalValue(name, String.class).orElse("")), Clock.systemUTC());
+                    .getOptionalValue(name, String.class).orElse("")), Clock.systemUTC(), ConfigSettings.tracing(config), true);
         } catch (RuntimeException e) {
             startFailure = e.getMessage();
             LOG.log(Level.ERROR, "the hub could not start: " + e.getMessage(), e);

@@ -1,0 +1,146 @@
+package io.commandcenter.hub.runtime;
+
+import io.commandcenter.hub.events.EventBus;
+import io.commandcenter.hub.metrics.HubMetrics;
+import io.commandcenter.hub.metrics.MetricRegistry;
+import io.commandcenter.hub.predict.PredictiveEngine;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.remediate.ApprovalState;
+import io.commandcenter.hub.remediate.RemediationEngine;
+import io.commandcenter.hub.telemetry.IngestPipeline;
+import io.commandcenter.scheduler.Scheduler;
+import io.commandcenter.scheduler.agents.AgentView;
+import io.commandcenter.scheduler.events.SchedulerEvent;
+import io.commandcenter.scheduler.hazelcast.HazelcastCluster;
+import io.commandcenter.scheduler.pool.PoolSummary;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The metrics of the hub's machinery, next to {@link HubMetrics}' domain ones: the ingest queue and
+ * the event bus, the engine's counts, pending approvals, the mesh scheduler (queues, assignments,
+ * task changes, agents by state), the JVM and the Hazelcast member. Gauges are read at scrape time.
+ */
+final class PlatformMetrics {
+    private PlatformMetrics() {
+    }
+
+    /**
+     * Registers the gauges and subscribes to the scheduler's events.
+     *
+     * @return the scheduler subscription, to close with the hub
+     */
+    static AutoCloseable register(MetricRegistry r, HubMetrics domain, IngestPipeline pipeline, EventBus bus,
+                                  PredictiveEngine engine, RemediationEngine remediation, Scheduler scheduler,
+                                  Optional<HazelcastCluster> cluster, ProjectId defaultProject, String hubId) {
+        r.gauge("cc_ingest_queue_records", "Records waiting for the ingest writer.", List.of(),
+                s -> s.set(pipeline.queued()));
+        r.counter("cc_ingest_failed_batches_total", "Ingest batches the store could not write.", List.of(),
+                s -> s.set(pipeline.failedBatchCount()));
+        r.counter("cc_events_published_total", "Events published on the hub's bus.", List.of(),
+                s -> s.set(bus.publishedCount()));
+        r.gauge("cc_events_subscribers", "Subscribers of the hub's event bus.", List.of(),
+                s -> s.set(bus.subscriberCount()));
+        r.counter("cc_engine_records_total", "Records the predictive engine received from the bus.", List.of(),
+                s -> s.set(engine.stats().recordsSeen()));
+        r.counter("cc_engine_records_dropped_total",
+                "Records the predictive engine dropped because it fell behind (bus drops).", List.of(),
+                s -> s.set(engine.stats().dropped()));
+        r.counter("cc_engine_failures_total", "Scoring or storing failures of the predictive engine.", List.of(),
+                s -> s.set(engine.stats().failures()));
+        r.gauge("cc_remediation_approvals_pending", "Approvals waiting for a person.", List.of("project"), s -> {
+            Set<ProjectId> projects = new java.util.HashSet<>(domain.projectsSeen());
+            projects.add(defaultProject);
+            for (ProjectId p : projects) {
+                s.set(remediation.approvals(p, ApprovalState.PENDING, 1000).size(), p.value());
+            }
+        });
+
+        MetricRegistry.Counter assignments = r.counter("cc_scheduler_assignments_total",
+                "Tasks this hub leased to agents.", "project", "agent_type");
+        MetricRegistry.Counter tasks = r.counter("cc_scheduler_task_changes_total",
+                "Task changes this hub decided: queued, requeued (lease expired, retryable failure, not"
+                        + " delivered), succeeded, failed, cancelled.", "project", "change");
+        r.gauge("cc_scheduler_queue_tasks", "Tasks queued for each agent type (cluster-wide).",
+                List.of("agent_type"), s -> {
+                    for (PoolSummary p : scheduler.agents(null, null).pools()) {
+                        s.set(p.queued(), p.agentType());
+                    }
+                });
+        r.gauge("cc_scheduler_agents", "Agents known to the scheduler, by state (cluster-wide).", List.of("state"),
+                s -> {
+                    EnumMap<io.commandcenter.scheduler.agents.AgentState, Integer> by =
+                            new EnumMap<>(io.commandcenter.scheduler.agents.AgentState.class);
+                    for (io.commandcenter.scheduler.agents.AgentState st
+                            : io.commandcenter.scheduler.agents.AgentState.values()) {
+                        by.put(st, 0);
+                    }
+                    for (AgentView a : scheduler.agents(null, null).agents()) {
+                        by.merge(a.state(), 1, Integer::sum);
+                    }
+                    by.forEach((st, n) -> s.set(n, st.name().toLowerCase(Locale.ROOT)));
+                });
+        AutoCloseable subscription = scheduler.subscribe(event -> {
+            if (!hubId.equals(event.hubId())) {
+                return; // every hub hears every event of the cluster: count only this hub's decisions
+            }
+            if (event instanceof SchedulerEvent.AssignmentMade a) {
+                assignments.inc(a.project(), a.assignment().agentType());
+            } else if (event instanceof SchedulerEvent.TaskChanged t) {
+                tasks.inc(t.project(), t.change());
+            }
+        });
+
+        r.gauge("jvm_memory_used_bytes", "Used bytes of the JVM's memory areas.", List.of("area"), s -> {
+            s.set(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), "heap");
+            s.set(ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed(), "nonheap");
+        });
+        r.gauge("jvm_memory_max_bytes", "Maximum bytes of the JVM's heap (-1: unbounded).", List.of("area"),
+                s -> s.set(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax(), "heap"));
+        r.gauge("jvm_memory_pool_used_bytes", "Used bytes of each heap memory pool.", List.of("pool"), s -> {
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
+                    s.set(pool.getUsage().getUsed(), pool.getName());
+                }
+            }
+        });
+        r.gauge("jvm_threads_current", "Live threads of the JVM.", List.of(),
+                s -> s.set(ManagementFactory.getThreadMXBean().getThreadCount()));
+        r.counter("jvm_gc_collection_seconds_total", "Time spent in garbage collection, by collector.",
+                List.of("gc"), s -> {
+                    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                        s.set(Math.max(0, gc.getCollectionTime()) / 1000.0, gc.getName());
+                    }
+                });
+        r.counter("jvm_gc_collections_total", "Garbage collections, by collector.", List.of("gc"), s -> {
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                s.set(Math.max(0, gc.getCollectionCount()), gc.getName());
+            }
+        });
+        r.gauge("process_start_time_seconds", "Start time of the process since the epoch, in seconds.", List.of(),
+                s -> s.set(ManagementFactory.getRuntimeMXBean().getStartTime() / 1000.0));
+        r.counter("process_cpu_seconds_total", "CPU time of the process.", List.of(), s -> {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                s.set(Math.max(0, os.getProcessCpuTime()) / 1e9);
+            }
+        });
+        r.gauge("cc_hazelcast_cluster_members", "Members of the hub's Hazelcast cluster (0: the hub runs alone).",
+                List.of(), s -> s.set(cluster.map(HazelcastCluster::memberCount).orElse(0)));
+        r.gauge("cc_hazelcast_partitions_unsafe",
+                "1 while the Hazelcast cluster has partitions without their backups (migrating, a member lost).",
+                List.of(), s -> cluster.ifPresent(c -> {
+                    if (c.instance().getLifecycleService().isRunning()) {
+                        s.set(c.instance().getPartitionService().isClusterSafe() ? 0 : 1);
+                    }
+                }));
+        return subscription;
+    }
+}
