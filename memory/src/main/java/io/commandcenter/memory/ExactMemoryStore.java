@@ -34,7 +34,7 @@ public final class ExactMemoryStore implements MemoryStore {
     @Override
     public Optional<Memory> get(String project, String id) {
         MemoryRules.checkProject(project, "project");
-        MemoryRules.checkId(id, "id");
+        MemoryRules.checkId(id, "memory_id");
         return Optional.ofNullable(projects.getOrDefault(project, Map.of()).get(id));
     }
 
@@ -59,7 +59,7 @@ public final class ExactMemoryStore implements MemoryStore {
     @Override
     public boolean delete(String project, String id) {
         MemoryRules.checkProject(project, "project");
-        MemoryRules.checkId(id, "id");
+        MemoryRules.checkId(id, "memory_id");
         Map<String, Memory> memories = projects.get(project);
         return memories != null && memories.remove(id) != null;
     }

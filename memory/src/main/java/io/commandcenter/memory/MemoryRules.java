@@ -40,7 +40,7 @@ public final class MemoryRules {
     /** Checks a memory a store of {@code dimensions} is asked to add. */
     public static void check(Memory m, int dimensions) {
         checkProject(m.project(), "memory.project");
-        checkId(m.id(), "memory.id");
+        checkId(m.id(), "memory.memory_id");
         text(m.entity(), "memory.entity", true);
         if (!KIND.matcher(m.kind()).matches()) {
             throw CommandCenterException.invalid("BAD_FORMAT", "memory.kind",
@@ -52,7 +52,7 @@ public final class MemoryRules {
             throw CommandCenterException.invalid("TOO_LONG", "memory.text", "text is at most " + MAX_TEXT + " characters");
         }
         if (m.at().getEpochSecond() < -62_135_596_800L || m.at().getEpochSecond() > 253_402_300_799L) {
-            throw CommandCenterException.invalid("OUT_OF_RANGE", "memory.at", "a time is in the years 1 to 9999");
+            throw CommandCenterException.invalid("OUT_OF_RANGE", "memory.time", "a time is in the years 1 to 9999");
         }
         if (m.metadata().size() > MAX_METADATA) {
             throw CommandCenterException.invalid("TOO_MANY", "memory.metadata",

@@ -214,7 +214,7 @@ public abstract class AbstractMemoryStoreTest {
         assertInvalid(s -> { s.add(memory("alpha", "a1", nan)); return null; }, "memory.vector[3]", "NOT_FINITE");
         assertInvalid(s -> { s.add(memory("alpha", "a1", new float[DIMS])); return null; }, "memory.vector", "ZERO_VECTOR");
         assertInvalid(s -> { s.add(memory("Alpha!", "a1", axis(0))); return null; }, "memory.project", "INVALID_PROJECT");
-        assertInvalid(s -> { s.add(memory("alpha", "a b", axis(0))); return null; }, "memory.id", "BAD_FORMAT");
+        assertInvalid(s -> { s.add(memory("alpha", "a b", axis(0))); return null; }, "memory.memory_id", "BAD_FORMAT");
         assertInvalid(s -> s.search("alpha", axis(0), 0, MemoryFilter.ALL), "k", "OUT_OF_RANGE");
         assertInvalid(s -> s.search("alpha", axis(0), MemoryStore.MAX_K + 1, MemoryFilter.ALL), "k", "OUT_OF_RANGE");
         assertInvalid(s -> s.search("alpha", new float[3], 1, MemoryFilter.ALL), "vector", "WRONG_DIMENSIONS");

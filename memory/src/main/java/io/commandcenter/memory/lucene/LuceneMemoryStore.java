@@ -170,7 +170,7 @@ public final class LuceneMemoryStore implements MemoryStore {
     @Override
     public Optional<Memory> get(String project, String id) {
         MemoryRules.checkProject(project, "project");
-        MemoryRules.checkId(id, "id");
+        MemoryRules.checkId(id, "memory_id");
         return index(project, false).flatMap(index -> index.read(searcher -> {
             TopDocs top = searcher.search(new TermQuery(new Term(ID, id)), 1);
             return top.scoreDocs.length == 0 ? Optional.<Memory>empty()
@@ -203,7 +203,7 @@ public final class LuceneMemoryStore implements MemoryStore {
     @Override
     public boolean delete(String project, String id) {
         MemoryRules.checkProject(project, "project");
-        MemoryRules.checkId(id, "id");
+        MemoryRules.checkId(id, "memory_id");
         Optional<ProjectIndex> found = index(project, false);
         if (found.isEmpty()) {
             return false;
