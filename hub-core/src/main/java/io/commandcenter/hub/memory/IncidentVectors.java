@@ -15,9 +15,10 @@ import java.util.Map;
  *   <li>the feature profile: each feature's value, squashed ({@code sign(x)·ln(1+|x|)}), hashed by
  *       name into one of {@value #HALF} buckets with a hashed sign (the hashing trick: any model's
  *       features fit, and two models sharing feature names share buckets);</li>
- *   <li>the factor profile: each top factor's contribution (log-odds), hashed by {@code feature[metric]}
- *       and, at half weight, by its metric alone, so the same metric going wrong through another
- *       detector still counts as alike.</li>
+ *   <li>the factor profile: each top factor's contribution (log-odds), hashed by its feature (the
+ *       detector: how it went wrong) and, at half weight each, by its metric (what went wrong) and by
+ *       {@code feature[metric]}; which of a service's metrics leads the same trouble varies from one
+ *       incident to the next, so the detector weighs most.</li>
  * </ul>
  * Each half is scaled to unit length, so neither drowns the other; the store normalises the whole.
  */
@@ -38,9 +39,12 @@ public final class IncidentVectors {
         float[] factors32 = new float[HALF];
         for (Factor f : factors) {
             if (Double.isFinite(f.contribution())) {
-                add(factors32, "x:" + f.label(), f.contribution());
+                // how it went wrong (the detector) weighs most: which of a service's metrics leads the
+                // same trouble varies from one incident to the next
+                add(factors32, "x:" + f.feature(), f.contribution());
                 if (!f.metric().isEmpty()) {
                     add(factors32, "m:" + f.metric(), 0.5 * f.contribution());
+                    add(factors32, "xm:" + f.label(), 0.5 * f.contribution());
                 }
             }
         }

@@ -19,6 +19,9 @@ import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.feedback.Feedback;
+import io.commandcenter.hub.memory.MemoryAdvisor;
+import io.commandcenter.hub.memory.MemoryRecorder;
+import io.commandcenter.hub.memory.grpc.MemoryGrpcService;
 import io.commandcenter.hub.feedback.sql.JpaFeedbackStore;
 import io.commandcenter.hub.predict.grpc.PredictProtos;
 import io.commandcenter.hub.predict.sql.JpaModelRepository;
@@ -88,11 +91,12 @@ public final class Hub implements AutoCloseable {
     private final GrpcServerHost grpc;
     private final Audit audit;
     private final Feedback feedback;
+    private final HubMemory memory;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, OnnxBackend backend, ModelRegistry registry, PredictiveEngine engine,
                 Mesh mesh, RemediationEngine remediation, RestEndpoints endpoints, DemoRunner demo,
-                GrpcServerHost grpc, Audit audit, Feedback feedback) {
+                GrpcServerHost grpc, Audit audit, Feedback feedback, HubMemory memory) {
         this.settings = settings;
         this.database = database;
         this.deliveryExecutor = deliveryExecutor;
@@ -108,6 +112,7 @@ public final class Hub implements AutoCloseable {
         this.grpc = grpc;
         this.audit = audit;
         this.feedback = feedback;
+        this.memory = memory;
     }
 
     /**
@@ -140,6 +145,11 @@ public final class Hub implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the gRPC port cannot be bound
      */
     public static Hub start(HubSettings settings, Clock clock) {
+        return start(settings, MemorySettings.defaults(settings.database().dataDir()), clock);
+    }
+
+    /** Starts a hub with its memory configured ({@code cc.memory.*}, guide section 20). */
+    public static Hub start(HubSettings settings, MemorySettings memorySettings, Clock clock) {
         long started = System.nanoTime();
         Database database = Database.open(settings.database());
         ExecutorService delivery = null;
@@ -150,8 +160,10 @@ public final class Hub implements AutoCloseable {
         RemediationEngine remediation = null;
         DemoRunner demo = null;
         Audit audit = null;
+        HubMemory memory = null;
         try {
             audit = Audit.start(database, settings, clock);
+            memory = HubMemory.start(memorySettings);
             delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
             EventBus bus = new EventBus(settings.hubId(), clock, delivery, settings.maxSubscribers(),
                     Math.min(settings.limits().subscribersPerProject(), settings.maxSubscribers()));
@@ -175,7 +187,7 @@ public final class Hub implements AutoCloseable {
                     p -> new ProtoPayload(PredictionCreated.getDescriptor().getFullName(), p, () -> PredictProtos.event(p)),
                     r -> new ProtoPayload(io.commandcenter.proto.v1.EntityRisk.getDescriptor().getFullName(), r,
                             () -> PredictProtos.risk(r)),
-                    clock, settings.predict()).start();
+                    clock, settings.predict(), new MemoryAdvisor(memory.store(), memorySettings.minSimilarity())).start();
             PredictionService predictions = new PredictionService(registry, predictor, engine, predictionRepository,
                     backend);
             Feedback feedback = new Feedback(new JpaFeedbackStore(database), predictionRepository, audit.trail(), clock);
@@ -193,10 +205,13 @@ public final class Hub implements AutoCloseable {
             PredictiveEngine live = engine;
             remediation = new RemediationEngine(new RemediationEngine.Ports(remediationStore, workflows,
                     mesh.scheduler(), bus, lookup, (project, kind, id) -> probe(live, project, kind, id),
-                    new BusRemediationEvents(bus, workflows), audit.trail()), clock, settings.hubId(),
+                    new MemoryRecorder(new BusRemediationEvents(bus, workflows), memory.store(), remediationStore::run,
+                            lookup, (project, runId) -> features(predictionRepository, project, runId), memory.writer()),
+                    audit.trail()), clock, settings.hubId(),
                     settings.remediate()).start();
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
             AuditGrpcService auditApi = new AuditGrpcService(audit.trail().ledger());
+            MemoryGrpcService memoryApi = new MemoryGrpcService(memory.store(), clock);
             if (fleet.isPresent()) {
                 demo = DemoRunner.start(fleet.get(), settings.demo(), settings.defaultProject(), pipeline, workflows,
                         clock);
@@ -214,7 +229,8 @@ public final class Hub implements AutoCloseable {
                             mesh.grpcService(),
                             remediateApi,
                             new KeyGrpcService(access.keys()),
-                            auditApi), clock);
+                            auditApi,
+                            memoryApi), clock);
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC on {2}:{3,number,#}{4}, database {5}, default"
                             + " project {6}", settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     settings.grpc().host(), grpc.port(), Access.isLoopback(settings.grpc().host())
@@ -222,9 +238,9 @@ public final class Hub implements AutoCloseable {
                     database.vendor(), settings.defaultProject());
             RestEndpoints endpoints = new RestEndpoints(resolver, rules, listing,
                     new EventStreams(bus, settings.eventBufferSize(), settings.limits().sseHeartbeat()), predictApi, remediateApi, auditApi,
-                    settings.http());
+                    memoryApi, settings.http());
             return new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
-                    endpoints, demo, grpc, audit, feedback);
+                    endpoints, demo, grpc, audit, feedback, memory);
         } catch (RuntimeException | java.sql.SQLException e) {
             if (demo != null) {
                 demo.close();
@@ -250,6 +266,9 @@ public final class Hub implements AutoCloseable {
             if (audit != null) {
                 audit.flushing().close();
             }
+            if (memory != null) {
+                memory.close();
+            }
             database.close();
             if (e instanceof RuntimeException r) {
                 throw r;
@@ -257,6 +276,13 @@ public final class Hub implements AutoCloseable {
             throw io.commandcenter.common.error.CommandCenterException.unavailable("DATABASE_UNAVAILABLE",
                     "cannot prepare the database: " + e.getMessage(), e);
         }
+    }
+
+    /** The scored features of a prediction's model run, by name (empty when the run is not stored). */
+    private static java.util.Map<String, Double> features(JpaPredictionRepository repository, ProjectId project,
+                                                          String modelRunId) {
+        return repository.getRun(project, modelRunId).map(r -> RunJson.features(r.inputJson()))
+                .orElse(java.util.Map.of());
     }
 
     /** The target's risk now through the champion model, empty when the hub has no live state of it. */
@@ -320,6 +346,11 @@ public final class Hub implements AutoCloseable {
         return remediation;
     }
 
+    /** The memory of every project (section 20). */
+    public io.commandcenter.memory.MemoryStore memory() {
+        return memory.store();
+    }
+
     /** What the REST layer is handed ({@code HubLifecycle} produces each piece as a CDI bean). */
     public RestEndpoints endpoints() {
         return endpoints;
@@ -352,6 +383,7 @@ public final class Hub implements AutoCloseable {
         pipeline.close();
         engine.close();
         backend.close();
+        memory.close(); // after the engines: the last outcomes' memories are written first
         audit.close();
         deliveryExecutor.shutdown();
         try {

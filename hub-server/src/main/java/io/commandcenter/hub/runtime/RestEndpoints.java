@@ -1,6 +1,7 @@
 package io.commandcenter.hub.runtime;
 
 import io.commandcenter.hub.audit.grpc.AuditGrpcService;
+import io.commandcenter.hub.memory.grpc.MemoryGrpcService;
 import io.commandcenter.hub.events.EventStreams;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.project.CallerResolver;
@@ -22,11 +23,12 @@ import java.util.Objects;
  * @param predict   the predict API at the protobuf level (REST mirrors it)
  * @param remediate the remediation API at the protobuf level (REST mirrors it)
  * @param audit     the audit ledger's API at the protobuf level (REST mirrors it)
+ * @param memory    the memory's API at the protobuf level (REST mirrors it)
  * @param http      the limits REST enforces (request bodies)
  */
 public record RestEndpoints(CallerResolver callers, RecordRules rules, SampleListing samples, EventStreams events,
                             PredictGrpcService predict, RemediateGrpcService remediate, AuditGrpcService audit,
-                            HttpSettings http) {
+                            MemoryGrpcService memory, HttpSettings http) {
     public RestEndpoints {
         Objects.requireNonNull(callers, "callers");
         Objects.requireNonNull(rules, "rules");
@@ -35,6 +37,7 @@ public record RestEndpoints(CallerResolver callers, RecordRules rules, SampleLis
         Objects.requireNonNull(predict, "predict");
         Objects.requireNonNull(remediate, "remediate");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(http, "http");
     }
 }

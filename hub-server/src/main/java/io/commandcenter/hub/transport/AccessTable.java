@@ -61,6 +61,8 @@ public final class AccessTable {
                 "WhoAmI", READ));
         // listing every project's entries and verifying the chain need an administrator of every project (the service checks)
         put(t, v1 + "AuditService", Map.of("ListAuditEntries", READ, "VerifyAuditLedger", ADMINISTER));
+        put(t, v1 + "MemoryService", Map.of("AddMemory", INGEST, "SearchMemory", READ, "GetMemory", READ,
+                "ListMemories", READ, "DeleteMemory", DECIDE));
         put(t, "grpc.health.v1.Health", Map.of("Check", PUBLIC, "Watch", PUBLIC));
         put(t, "grpc.reflection.v1.ServerReflection", Map.of("ServerReflectionInfo", PUBLIC));
         put(t, "grpc.reflection.v1alpha.ServerReflection", Map.of("ServerReflectionInfo", PUBLIC));

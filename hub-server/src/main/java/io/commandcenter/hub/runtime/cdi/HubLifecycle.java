@@ -41,7 +41,8 @@ public class HubLifecycle {
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
             HubSettings settings = ConfigSettings.read(ConfigProvider.getConfig(HubLifecycle.class.getClassLoader()));
-            hub = Hub.start(settings, Clock.systemUTC());
+            hub = Hub.start(settings, ConfigSettings.memory(ConfigProvider.getConfig(HubLifecycle.class.getClassLoader())),
+                    Clock.systemUTC());
         } catch (RuntimeException e) {
             startFailure = e.getMessage();
             LOG.log(Level.ERROR, "the hub could not start: " + e.getMessage(), e);
@@ -101,6 +102,12 @@ public class HubLifecycle {
     @Dependent
     AuditGrpcService auditApi() {
         return hub().endpoints().audit();
+    }
+
+    @Produces
+    @Dependent
+    io.commandcenter.hub.memory.grpc.MemoryGrpcService memoryApi() {
+        return hub().endpoints().memory();
     }
 
     @Produces
