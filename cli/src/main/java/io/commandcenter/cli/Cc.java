@@ -42,6 +42,7 @@ import java.util.Optional;
                 RunsCommand.class, ApprovalsCommand.class, AutonomyCommand.class, ActionsCommand.class,
                 TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, KeysCommand.class, AuditCommand.class,
                 WhoAmICommand.class, IncidentsCommand.class, FeedbackCommand.class, RetrainEvalCommand.class,
+                io.commandcenter.cli.command.MemoryCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cc {
 
