@@ -150,4 +150,22 @@ class MemoryHubTest {
                 .searchMemory(SearchMemoryRequest.newBuilder().addAllVector(viaGrpc.getVectorList()).setK(10).build())
                 .getMatchesList()).isEmpty();
     }
+
+    @Test
+    void memories_surviveARestartOfTheHub() {
+        var api = GrpcFixture.scoped(MemoryServiceGrpc.newBlockingStub(channel), "keep");
+        api.addMemory(io.commandcenter.proto.v1.AddMemoryRequest.newBuilder().setMemory(Memory.newBuilder()
+                .setMemoryId("kept").setEntity("service/a").setKind("agent.note").setOutcome("recovered"))
+                .putFeatures("persist", 2).build());
+        channel.shutdownNow();
+        hub.close();
+
+        start();
+
+        Memory kept = GrpcFixture.scoped(MemoryServiceGrpc.newBlockingStub(channel), "keep")
+                .getMemory(GetMemoryRequest.newBuilder().setMemoryId("kept").build()).getMemory();
+        assertThat(kept.getOutcome()).isEqualTo("recovered");
+        assertThat(hub.memory().labelledIncidents("keep", Instant.EPOCH, 10)).extracting(m -> m.id())
+                .containsExactly("kept");
+    }
 }
