@@ -79,7 +79,8 @@ public class MemoryResource {
     @DELETE
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    public String delete(@PathParam("id") String id) {
+    public String delete(@PathParam("id") String id, String body) {
+        // the body is read (and so held to cc.http.max-body-bytes like every other) and ignored
         return print(api.get().deleteMemory(caller.get(), DeleteMemoryRequest.newBuilder().setMemoryId(id).build()));
     }
 
