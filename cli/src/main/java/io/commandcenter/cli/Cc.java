@@ -43,6 +43,7 @@ import java.util.Optional;
                 TasksCommand.class, AgentsCommand.class, AssignmentsCommand.class, KeysCommand.class, AuditCommand.class,
                 WhoAmICommand.class, IncidentsCommand.class, FeedbackCommand.class, RetrainEvalCommand.class,
                 io.commandcenter.cli.command.StatsCommand.class,
+                io.commandcenter.cli.command.MemoryCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cc {
 

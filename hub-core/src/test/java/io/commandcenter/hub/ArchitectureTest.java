@@ -42,7 +42,8 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.commandcenter.hub..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.commandcenter.scheduler.grpc..",
                         "io.commandcenter.scheduler.hazelcast..", "io.commandcenter.inference.onnx..",
-                        "io.commandcenter.common.error.grpc..")
+                        "io.commandcenter.common.error.grpc..",
+                        "io.commandcenter.memory.lucene..", "io.commandcenter.memory.mem0..", "org.apache.lucene..")
                 .because("hub-server wires the adapters in; the domain sees their ports")
                 .check(CORE);
     }

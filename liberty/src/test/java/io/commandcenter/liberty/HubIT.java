@@ -113,7 +113,10 @@ class HubIT {
             new String[]{"GET", "api/model-runs/r-1", "viewer"},
             new String[]{"GET", "api/audit", "viewer"}, new String[]{"POST", "api/predictions/p-1/label", "operator"},
             new String[]{"POST", "api/incidents", "operator"}, new String[]{"GET", "api/feedback", "viewer"},
-            new String[]{"POST", "api/models/nope/train", "admin"});
+            new String[]{"POST", "api/models/nope/train", "admin"},
+            new String[]{"POST", "api/memories", "operator"}, new String[]{"POST", "api/memories/search", "viewer"},
+            new String[]{"GET", "api/memories", "viewer"}, new String[]{"GET", "api/memories/m-1", "viewer"},
+            new String[]{"DELETE", "api/memories/m-1", "operator"});
 
     /** The status of one endpoint called with {@code authorization} (none when null) in {@code project}. */
     int status(String[] endpoint, String authorization, String project) throws Exception {

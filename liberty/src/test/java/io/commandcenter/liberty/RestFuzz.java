@@ -29,7 +29,7 @@ final class RestFuzz {
                     "oldestFirst", "limit", "pageToken")),
             Map.entry("api/audit/verify", List.of("anchor")));
     /** The ids in paths, as HubIT.ENDPOINTS names them. */
-    static final List<String> IDS = List.of("p-1", "w", "r-1", "a-1");
+    static final List<String> IDS = List.of("p-1", "w", "r-1", "a-1", "m-1");
 
     static final int LIMIT = 4 << 20;
 

@@ -180,6 +180,16 @@ public final class ApprovalsCommand implements Callable<Integer> {
                             + "recommends %s%n", p.getPredictionId(), p.getRisk(), p.getConfidence(),
                     a.getMinConfidence(), Text.orDash(p.getRecommendedAction()));
             out.printf("  top factors   %s%n", factors(p, 3));
+            if (p.getSimilarCount() > 0) {
+                out.println("  similar past incidents (what was done, what came of it):");
+                for (io.commandcenter.proto.v1.SimilarIncident s : p.getSimilarList()) {
+                    out.printf(Locale.ROOT, "    %s %s  %.2f alike  %s -> %s%n", s.getEntity(), Text.time(s.getTime()),
+                            s.getSimilarity(), s.getAction(), s.getOutcome());
+                }
+                if (!p.getRecommendationNote().isEmpty()) {
+                    out.printf("  why %-10s%s%n", p.getRecommendedAction(), p.getRecommendationNote());
+                }
+            }
         }
         out.printf("  would run     %s%n", a.getActionsCount() == 0 ? "-" : String.join(" -> ", a.getActionsList()));
         out.printf("  blast radius  %d of %d automatic runs on the target in the last hour%n", a.getBlastRadiusUsed(),

@@ -99,6 +99,27 @@ public final class PredictionsCommand {
         }
     }
 
+    /**
+     * The similar past incidents a prediction carries and why its action is what it is (guide 20):
+     * {@code similar      service/checkout-api  2026-12-01 09:14  0.94  restart -> recovered}.
+     */
+    static void similar(PrintWriter out, Prediction p, String indent) {
+        if (p.getSimilarCount() == 0) {
+            out.printf(Locale.ROOT, "%ssimilar      none in this project's memory%n", indent);
+            return;
+        }
+        out.printf(Locale.ROOT, "%ssimilar      (past incidents most like this one: what was done, what came of it)%n", indent);
+        for (io.commandcenter.proto.v1.SimilarIncident s : p.getSimilarList()) {
+            out.printf(Locale.ROOT, "%s  %-28s %s  %.2f  %s -> %s%n", indent, s.getEntity(),
+                    java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
+                            .withZone(java.time.ZoneOffset.UTC).format(Instant.ofEpochSecond(s.getTime().getSeconds())),
+                    s.getSimilarity(), s.getAction(), s.getOutcome());
+        }
+        if (!p.getRecommendationNote().isEmpty()) {
+            out.printf(Locale.ROOT, "%swhy action   %s%n", indent, p.getRecommendationNote());
+        }
+    }
+
     /** {@code cc predictions get ID}. */
     @Command(name = "get", description = "Show one prediction in full.")
     static final class GetCommand implements Callable<Integer> {
@@ -142,6 +163,7 @@ public final class PredictionsCommand {
             for (Factor f : p.getFactorsList()) {
                 out.printf(Locale.ROOT, "  %+7.3f  %-28s value %.3f%n", f.getContribution(), label(f), f.getValue());
             }
+            similar(out, p, "");
             return 0;
         }
     }

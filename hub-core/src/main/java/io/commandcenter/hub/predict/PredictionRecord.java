@@ -15,11 +15,24 @@ import java.util.Objects;
  * @param type        {@code risk}, {@code compliance} or {@code failure}
  * @param observedAt  time of the latest sample behind it
  * @param createdAt   when the hub raised it
+ * @param similar     up to three similar past incidents of the project, from memory (section 20)
+ * @param recommendationNote why the recommended action differs from the model's, or rests on the
+ *                    past ({@code ""} when memory had nothing to say)
  */
 public record PredictionRecord(String id, ProjectId project, String targetKind, String targetId, String type,
                                double risk, Confidence confidence, String recommendedAction, List<Factor> factors,
                                String modelName, String modelVersion, double threshold, String traceId,
-                               String modelRunId, Instant observedAt, Instant createdAt) {
+                               String modelRunId, Instant observedAt, Instant createdAt,
+                               List<SimilarIncident> similar, String recommendationNote) {
+    /** A prediction without memory's advice. */
+    public PredictionRecord(String id, ProjectId project, String targetKind, String targetId, String type,
+                            double risk, Confidence confidence, String recommendedAction, List<Factor> factors,
+                            String modelName, String modelVersion, double threshold, String traceId,
+                            String modelRunId, Instant observedAt, Instant createdAt) {
+        this(id, project, targetKind, targetId, type, risk, confidence, recommendedAction, factors, modelName,
+                modelVersion, threshold, traceId, modelRunId, observedAt, createdAt, List.of(), "");
+    }
+
     public PredictionRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(project, "project");
@@ -35,6 +48,8 @@ public record PredictionRecord(String id, ProjectId project, String targetKind, 
         Objects.requireNonNull(modelRunId, "modelRunId");
         Objects.requireNonNull(observedAt, "observedAt");
         Objects.requireNonNull(createdAt, "createdAt");
+        similar = similar == null ? List.of() : List.copyOf(similar);
+        recommendationNote = recommendationNote == null ? "" : recommendationNote;
     }
 
     /** The event subject it is published under. */

@@ -96,6 +96,7 @@ public final class PredictiveEngine implements AutoCloseable {
     private final Function<RiskReading, Payload> riskPayloads;
     private final Clock clock;
     private final Settings settings;
+    private final PredictionAdvisor advisor;
 
     private final FeatureBook book;
     private final IncidentTracker incidents;
@@ -144,6 +145,16 @@ public final class PredictiveEngine implements AutoCloseable {
     public PredictiveEngine(EventBus bus, ModelRegistry registry, InferenceBackend backend, RiskPredictor predictor,
                             PredictionRepository repository, Function<PredictionRecord, Payload> payloads,
                             Function<RiskReading, Payload> riskPayloads, Clock clock, Settings settings) {
+        this(bus, registry, backend, predictor, repository, payloads, riskPayloads, clock, settings,
+                PredictionAdvisor.none());
+    }
+
+    /** An engine whose predictions carry memory's advice (similar incidents, the action in their light). */
+    public PredictiveEngine(EventBus bus, ModelRegistry registry, InferenceBackend backend, RiskPredictor predictor,
+                            PredictionRepository repository, Function<PredictionRecord, Payload> payloads,
+                            Function<RiskReading, Payload> riskPayloads, Clock clock, Settings settings,
+                            PredictionAdvisor advisor) {
+        this.advisor = java.util.Objects.requireNonNull(advisor, "advisor");
         this.bus = bus;
         this.registry = registry;
         this.backend = backend;
@@ -362,10 +373,11 @@ public final class PredictiveEngine implements AutoCloseable {
             String runId = UUID.randomUUID().toString();
             ModelRun run = new ModelRun(runId, e.project(), modelId, e.kind(), e.id(), ModelRun.Kind.PREDICTION, 1,
                     RunJson.input(pending.vector()), RunJson.output(p), p.confidence().value(), now);
+            PredictionAdvisor.Advice advice = advise(e, pending.vector(), p);
             PredictionRecord prediction = new PredictionRecord(UUID.randomUUID().toString(), e.project(), e.kind(),
-                    e.id(), PredictionTypes.of(key.name()), p.risk(), p.confidence(), p.recommendedAction(),
+                    e.id(), PredictionTypes.of(key.name()), p.risk(), p.confidence(), advice.action(),
                     p.factors(), key.name(), key.version(), p.threshold(), entity.traceId(), runId,
-                    pending.observedAt(), now);
+                    pending.observedAt(), now, advice.similar(), advice.note());
             repository.save(prediction, run);
             raised.incrementAndGet();
             TraceContext cause = traces.get(entity.traceId());
@@ -374,11 +386,28 @@ public final class PredictiveEngine implements AutoCloseable {
             bus.publish(e.project(), prediction.subject(), trace, payloads.apply(prediction));
             LOG.log(Level.INFO, "prediction {0}: {1} risk {2} (threshold {3}), confidence {4}, {5}",
                     prediction.id(), e, String.format("%.2f", p.risk()), p.threshold(),
-                    String.format("%.2f", p.confidence().value()), p.recommendedAction());
+                    String.format("%.2f", p.confidence().value()), prediction.recommendedAction());
         } catch (CommandCenterException ex) {
             failures.incrementAndGet();
             incidents.retract(e, key.name());
             LOG.log(Level.WARNING, "could not raise a prediction for {0}: {1}", e, ex.getMessage());
+        }
+    }
+
+    /** Memory's advice on a prediction; the model's own when the advisor fails (never blocks the raise). */
+    private PredictionAdvisor.Advice advise(EntityKey entity, FeatureVector vector, RiskPrediction p) {
+        try {
+            Map<String, Double> features = new LinkedHashMap<>();
+            float[] values = vector.values();
+            for (int i = 0; i < values.length; i++) {
+                if (Float.isFinite(values[i])) {
+                    features.put(vector.schema().name(i), (double) values[i]);
+                }
+            }
+            return advisor.advise(entity, features, p.factors(), p.recommendedAction());
+        } catch (RuntimeException ex) {
+            LOG.log(Level.WARNING, "memory gave no advice on {0}: {1}", entity, ex.toString());
+            return PredictionAdvisor.Advice.none(p.recommendedAction());
         }
     }
 

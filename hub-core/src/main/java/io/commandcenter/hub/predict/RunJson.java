@@ -32,6 +32,27 @@ public final class RunJson {
         return write(Map.of("features", features, "metrics", sources));
     }
 
+    /**
+     * The feature values of a stored run's input ({@link #input}), by name; values stored as null
+     * (not finite) are left out, and an unreadable input gives none.
+     */
+    public static Map<String, Double> features(String inputJson) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        try {
+            Object features = Json.parseObject(inputJson).get("features");
+            if (features instanceof Map<?, ?> map) {
+                map.forEach((name, value) -> {
+                    if (value instanceof Number n && Double.isFinite(n.doubleValue())) {
+                        out.put(String.valueOf(name), n.doubleValue());
+                    }
+                });
+            }
+        } catch (io.commandcenter.common.json.JsonException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
     /** A scored run's output: risk, threshold, confidence and its terms, factors, recommendation. */
     public static String output(RiskPrediction p) {
         Map<String, Object> out = new LinkedHashMap<>();

@@ -70,6 +70,8 @@ public final class EngineFixture implements AutoCloseable {
     volatile BiFunction<String, Map<String, String>, ActionResult> devops = (a, in) -> ActionResult.done("{\"ok\":true}");
     volatile BiFunction<String, Map<String, String>, ActionResult> notifier = (a, in) -> ActionResult.done("{}");
 
+    /** What the engine's events pass through before the fixture records them (memory, in its tests). */
+    java.util.function.UnaryOperator<RemediationEvents> decorateEvents = e -> e;
     /** Slots of each built-in agent (set before {@link #start}). */
     int agentCapacity = 8;
     Scheduler scheduler;
@@ -115,7 +117,7 @@ public final class EngineFixture implements AutoCloseable {
                 clock);
         RemediationEngine.Ports ports = new RemediationEngine.Ports(store, catalog, scheduler, bus,
                 (project, id) -> Optional.ofNullable(predictions.get(id)).filter(p -> p.project().equals(project)),
-                (project, kind, id) -> probe.read(project, kind, id), recordingEvents(), audit);
+                (project, kind, id) -> probe.read(project, kind, id), decorateEvents.apply(recordingEvents()), audit);
         engine = (timers == null ? new RemediationEngine(ports, clock, "hub-test", settings)
                 : new RemediationEngine(ports, clock, timers.get(), "hub-test", settings)).start();
         return this;

@@ -26,6 +26,9 @@ import io.commandcenter.hub.metrics.MetricRegistry;
 import io.commandcenter.hub.tracing.DecisionTraces;
 import io.commandcenter.hub.tracing.TracingSettings;
 import io.commandcenter.hub.predict.FeatureBook;
+import io.commandcenter.hub.memory.MemoryAdvisor;
+import io.commandcenter.hub.memory.MemoryRecorder;
+import io.commandcenter.hub.memory.grpc.MemoryGrpcService;
 import io.commandcenter.hub.feedback.sql.JpaFeedbackStore;
 import io.commandcenter.hub.predict.grpc.PredictProtos;
 import io.commandcenter.hub.predict.sql.JpaModelRepository;
@@ -99,12 +102,13 @@ public final class Hub implements AutoCloseable {
     private final HubMetrics metrics;
     private final AutoCloseable meshMetrics;
     private final Optional<DecisionTraces> traces;
+    private final HubMemory memory;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, InferenceBackend backend, ModelRegistry registry, PredictiveEngine engine,
                 Mesh mesh, RemediationEngine remediation, RestEndpoints endpoints, DemoRunner demo,
                 GrpcServerHost grpc, Audit audit, Feedback feedback, HubMetrics metrics, AutoCloseable meshMetrics,
-                Optional<DecisionTraces> traces) {
+                Optional<DecisionTraces> traces, HubMemory memory) {
         this.settings = settings;
         this.database = database;
         this.deliveryExecutor = deliveryExecutor;
@@ -123,6 +127,7 @@ public final class Hub implements AutoCloseable {
         this.metrics = metrics;
         this.meshMetrics = meshMetrics;
         this.traces = traces;
+        this.memory = memory;
     }
 
     /**
@@ -223,9 +228,20 @@ public final class Hub implements AutoCloseable {
         return start(settings, InferenceSettings.defaults(), clock, tracing, metricsOn);
     }
 
-    /** A hub with everything chosen: inference routes, tracing, metrics (the other overloads' defaults). */
+    /** Starts a hub with its memory configured ({@code cc.memory.*}, guide section 20). */
+    public static Hub start(HubSettings settings, MemorySettings memorySettings, Clock clock) {
+        return start(settings, InferenceSettings.defaults(), memorySettings, clock, TracingSettings.off(), true);
+    }
+
+    /** A hub with inference routes, tracing and metrics chosen, and the memory's defaults. */
     public static Hub start(HubSettings settings, InferenceSettings inference, Clock clock, TracingSettings tracing,
                             boolean metricsOn) {
+        return start(settings, inference, MemorySettings.defaults(settings.database().dataDir()), clock, tracing, metricsOn);
+    }
+
+    /** A hub with everything chosen: inference routes, memory, tracing, metrics (the other overloads' defaults). */
+    public static Hub start(HubSettings settings, InferenceSettings inference, MemorySettings memorySettings, Clock clock,
+                            TracingSettings tracing, boolean metricsOn) {
         long started = System.nanoTime();
         Database database = Database.open(settings.database());
         ExecutorService delivery = null;
@@ -239,9 +255,11 @@ public final class Hub implements AutoCloseable {
         Learning learning = null;
         HubMetrics metrics = new HubMetrics(new MetricRegistry());
         Optional<DecisionTraces> traces = Optional.empty();
+        HubMemory memory = null;
         try {
             traces = DecisionTraces.start(tracing, settings.hubId());
             audit = Audit.start(database, settings, clock);
+            memory = HubMemory.start(memorySettings);
             delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
             EventBus bus = new EventBus(settings.hubId(), clock, delivery, settings.maxSubscribers(),
                     Math.min(settings.limits().subscribersPerProject(), settings.maxSubscribers()));
@@ -269,7 +287,7 @@ public final class Hub implements AutoCloseable {
                     p -> new ProtoPayload(PredictionCreated.getDescriptor().getFullName(), p, () -> PredictProtos.event(p)),
                     r -> new ProtoPayload(io.commandcenter.proto.v1.EntityRisk.getDescriptor().getFullName(), r,
                             () -> PredictProtos.risk(r)),
-                    clock, settings.predict());
+                    clock, settings.predict(), new MemoryAdvisor(memory.store(), memorySettings.minSimilarity()));
             if (metricsOn || traces.isPresent()) {
                 engine.observe(!metricsOn ? traces.get() : traces.isEmpty() ? metrics : both(metrics, traces.get()));
             }
@@ -301,7 +319,9 @@ public final class Hub implements AutoCloseable {
             PredictiveEngine live = engine;
             remediation = new RemediationEngine(new RemediationEngine.Ports(remediationStore, workflows,
                     mesh.scheduler(), bus, lookup, (project, kind, id) -> probe(live, project, kind, id),
-                    metered(metricsOn, metrics, traced(traces, new BusRemediationEvents(bus, workflows)), lookup),
+                    new MemoryRecorder(metered(metricsOn, metrics, traced(traces, new BusRemediationEvents(bus, workflows)), lookup),
+                            memory.store(), remediationStore::run, lookup,
+                            (project, runId) -> features(predictionRepository, project, runId), memory.writer()),
                     audit.trail()), clock,
                     settings.hubId(),
                     settings.remediate()).start();
@@ -329,6 +349,7 @@ public final class Hub implements AutoCloseable {
                 statsTimer.close();
                 countedBefore.close();
             };
+            MemoryGrpcService memoryApi = new MemoryGrpcService(memory.store(), clock);
             if (fleet.isPresent()) {
                 demo = DemoRunner.start(fleet.get(), settings.demo(), settings.defaultProject(), pipeline, workflows,
                         clock);
@@ -352,7 +373,8 @@ public final class Hub implements AutoCloseable {
                             new KeyGrpcService(access.keys()),
                             new io.commandcenter.hub.metrics.grpc.StatsGrpcService(stats, remediation, settings.hubId()),
                             auditApi,
-                            new InferenceGrpcService(registry, predictor, backend, database::isReachable)), clock);
+                            new InferenceGrpcService(registry, predictor, backend, database::isReachable),
+                            memoryApi), clock);
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC on {2}:{3,number,#}{4}, database {5}, default"
                             + " project {6}", settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     settings.grpc().host(), grpc.port(), Access.isLoopback(settings.grpc().host())
@@ -360,9 +382,9 @@ public final class Hub implements AutoCloseable {
                     database.vendor(), settings.defaultProject());
             RestEndpoints endpoints = new RestEndpoints(resolver, rules, listing,
                     new EventStreams(bus, settings.eventBufferSize(), settings.limits().sseHeartbeat()), predictApi, remediateApi, auditApi,
-                    settings.http(), modelsApi);
+                    memoryApi, settings.http(), modelsApi);
             Hub hub = new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
-                    endpoints, demo, grpc, audit, feedback, metrics, meshMetrics, traces);
+                    endpoints, demo, grpc, audit, feedback, metrics, meshMetrics, traces, memory);
             hub.learning = learning;
             return hub;
         } catch (RuntimeException | java.sql.SQLException e) {
@@ -397,6 +419,9 @@ public final class Hub implements AutoCloseable {
                 audit.flushing().close();
             }
             traces.ifPresent(DecisionTraces::close);
+            if (memory != null) {
+                memory.close();
+            }
             database.close();
             if (e instanceof RuntimeException r) {
                 throw r;
@@ -433,6 +458,13 @@ public final class Hub implements AutoCloseable {
                 second.raised(prediction, trace);
             }
         };
+    }
+
+    /** The scored features of a prediction's model run, by name (empty when the run is not stored). */
+    private static java.util.Map<String, Double> features(JpaPredictionRepository repository, ProjectId project,
+                                                          String modelRunId) {
+        return repository.getRun(project, modelRunId).map(r -> RunJson.features(r.inputJson()))
+                .orElse(java.util.Map.of());
     }
 
     /** The target's risk now through the champion model, empty when the hub has no live state of it. */
@@ -511,6 +543,11 @@ public final class Hub implements AutoCloseable {
         return remediation;
     }
 
+    /** The memory of every project (section 20). */
+    public io.commandcenter.memory.MemoryStore memory() {
+        return memory.store();
+    }
+
     /** What the REST layer is handed ({@code HubLifecycle} produces each piece as a CDI bean). */
     public RestEndpoints endpoints() {
         return endpoints;
@@ -550,6 +587,7 @@ public final class Hub implements AutoCloseable {
         pipeline.close();
         engine.close();
         backend.close();
+        memory.close(); // after the engines: the last outcomes' memories are written first
         audit.close();
         traces.ifPresent(DecisionTraces::close);
         deliveryExecutor.shutdown();

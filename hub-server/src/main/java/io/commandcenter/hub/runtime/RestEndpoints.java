@@ -1,6 +1,7 @@
 package io.commandcenter.hub.runtime;
 
 import io.commandcenter.hub.audit.grpc.AuditGrpcService;
+import io.commandcenter.hub.memory.grpc.MemoryGrpcService;
 import io.commandcenter.hub.events.EventStreams;
 import io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
@@ -24,11 +25,12 @@ import java.util.Objects;
  * @param remediate the remediation API at the protobuf level (REST mirrors it)
  * @param audit     the audit ledger's API at the protobuf level (REST mirrors it)
  * @param models    the model registry's API at the protobuf level (REST mirrors {@code TrainModel})
+ * @param memory    the memory's API at the protobuf level (REST mirrors it)
  * @param http      the limits REST enforces (request bodies)
  */
 public record RestEndpoints(CallerResolver callers, RecordRules rules, SampleListing samples, EventStreams events,
                             PredictGrpcService predict, RemediateGrpcService remediate, AuditGrpcService audit,
-                            HttpSettings http, ModelRegistryGrpcService models) {
+                            MemoryGrpcService memory, HttpSettings http, ModelRegistryGrpcService models) {
     public RestEndpoints {
         Objects.requireNonNull(callers, "callers");
         Objects.requireNonNull(rules, "rules");
@@ -37,6 +39,7 @@ public record RestEndpoints(CallerResolver callers, RecordRules rules, SampleLis
         Objects.requireNonNull(predict, "predict");
         Objects.requireNonNull(remediate, "remediate");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(models, "models");
     }

@@ -62,6 +62,8 @@ public final class AccessTable {
                 "WhoAmI", READ));
         // listing every project's entries and verifying the chain need an administrator of every project (the service checks)
         put(t, v1 + "AuditService", Map.of("ListAuditEntries", READ, "VerifyAuditLedger", ADMINISTER));
+        put(t, v1 + "MemoryService", Map.of("AddMemory", INGEST, "SearchMemory", READ, "GetMemory", READ,
+                "ListMemories", READ, "DeleteMemory", DECIDE));
         // the Open Inference Protocol (KServe v2): liveness and readiness are public as on any inference server
         put(t, "inference.GRPCInferenceService", Map.of("ServerLive", PUBLIC, "ServerReady", PUBLIC,
                 "ServerMetadata", READ, "ModelReady", READ, "ModelMetadata", READ, "ModelInfer", READ));

@@ -67,7 +67,8 @@ public class HubTest {
     public static final List<Descriptors.FileDescriptor> CONTRACTS = List.of(AuditProto.getDescriptor(), CommonProto.getDescriptor(),
             EventsProto.getDescriptor(), ModelsProto.getDescriptor(), PredictProto.getDescriptor(),
             RemediateProto.getDescriptor(), ScheduleProto.getDescriptor(), TelemetryProto.getDescriptor(),
-            io.commandcenter.proto.v1.KeysProto.getDescriptor(), io.commandcenter.proto.v1.StatsProto.getDescriptor());
+            io.commandcenter.proto.v1.KeysProto.getDescriptor(), io.commandcenter.proto.v1.StatsProto.getDescriptor(),
+            io.commandcenter.proto.v1.MemoryProto.getDescriptor());
 
     @TempDir
     Path dir;

@@ -40,7 +40,16 @@ public final class PredictProtos {
                 .setCreateTime(TelemetryProtoMapper.timestamp(p.createdAt()))
                 .setModelRunId(p.modelRunId())
                 .setObservedTime(TelemetryProtoMapper.timestamp(p.observedAt()))
+                .addAllSimilar(p.similar().stream().map(PredictProtos::similar).toList())
+                .setRecommendationNote(p.recommendationNote())
                 .build();
+    }
+
+    /** A similar past incident a prediction carries (section 20). */
+    static io.commandcenter.proto.v1.SimilarIncident similar(io.commandcenter.hub.predict.SimilarIncident s) {
+        return io.commandcenter.proto.v1.SimilarIncident.newBuilder().setMemoryId(s.memoryId()).setEntity(s.entity())
+                .setTime(TelemetryProtoMapper.timestamp(s.at())).setSimilarity(s.similarity()).setAction(s.action())
+                .setOutcome(s.outcome()).build();
     }
 
     /** The event payload: the seed's fields plus confidence, factors and the prediction's id. */

@@ -31,10 +31,12 @@ public final class JpaPredictionRepository implements PredictionRepository {
     public void save(PredictionRecord p, ModelRun run) {
         jpa.write(em -> {
             em.persist(entity(run));
-            em.persist(new PredictionEntity(p.id(), p.project().value(), p.targetKind(), p.targetId(), p.type(),
-                    p.risk(), p.confidence().value(), write(RunJson.confidence(p.confidence())), p.recommendedAction(),
-                    write(RunJson.factors(p.factors())), p.modelName(), p.modelVersion(), p.threshold(), p.traceId(),
-                    p.modelRunId(), Jpa.ts(p.observedAt()), Jpa.ts(p.createdAt())));
+            PredictionEntity row = new PredictionEntity(p.id(), p.project().value(), p.targetKind(), p.targetId(),
+                    p.type(), p.risk(), p.confidence().value(), write(RunJson.confidence(p.confidence())),
+                    p.recommendedAction(), write(RunJson.factors(p.factors())), p.modelName(), p.modelVersion(),
+                    p.threshold(), p.traceId(), p.modelRunId(), Jpa.ts(p.observedAt()), Jpa.ts(p.createdAt()));
+            row.setMemoryJson(MemoryJson.write(p.similar(), p.recommendationNote()));
+            em.persist(row);
             return null;
         });
     }
@@ -170,10 +172,11 @@ public final class JpaPredictionRepository implements PredictionRepository {
             throw new IllegalStateException("unreadable stored prediction " + e.getPredictionId() + ": "
                     + bad.getMessage(), bad);
         }
+        MemoryJson.Advice advice = MemoryJson.read(e.getMemoryJson());
         return new PredictionRecord(e.getPredictionId(), ProjectId.of(e.getProjectId()), e.getTargetEntity(),
                 e.getTargetId(), e.getPredictionType(), e.getRisk(), confidence, e.getRecommendedAction(), parsed,
                 e.getModelName(), e.getModelVersion(), e.getThreshold(), e.getTraceId(), e.getModelRunId(),
-                Jpa.instant(e.getObservedAt()), Jpa.instant(e.getCreatedAt()));
+                Jpa.instant(e.getObservedAt()), Jpa.instant(e.getCreatedAt()), advice.similar(), advice.note());
     }
 
     private static String write(Object value) {

@@ -46,6 +46,8 @@ public class PredictionEntity {
     private OffsetDateTime observedAt;
     @Column(name = "created_at")
     private OffsetDateTime createdAt;
+    @Column(name = "memory_json")
+    private String memoryJson = "{}";
 
     protected PredictionEntity() {
     }
@@ -72,6 +74,15 @@ public class PredictionEntity {
         this.modelRunId = modelRunId;
         this.observedAt = observedAt;
         this.createdAt = createdAt;
+    }
+
+    /** Memory's advice: similar incidents and the recommendation's note (V11). */
+    public String getMemoryJson() {
+        return memoryJson == null ? "{}" : memoryJson;
+    }
+
+    public void setMemoryJson(String value) {
+        this.memoryJson = value;
     }
 
     public String getPredictionId() {

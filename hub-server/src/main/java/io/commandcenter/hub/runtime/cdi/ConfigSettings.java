@@ -143,6 +143,17 @@ final class ConfigSettings {
                         !string(config, "cc.learning.shadow", "true").equalsIgnoreCase("false")));
     }
 
+    /** The hub's memory ({@code cc.memory.*}, guide section 20). */
+    static io.commandcenter.hub.runtime.MemorySettings memory(Config config) {
+        Path dataDir = Path.of(string(config, "cc.data.dir", "data")).toAbsolutePath().normalize();
+        String url = string(config, "cc.memory.mem0.url", "");
+        return new io.commandcenter.hub.runtime.MemorySettings(string(config, "cc.memory.backend", "embedded"),
+                Path.of(string(config, "cc.memory.dir", dataDir.resolve("memory").toString())).toAbsolutePath().normalize(),
+                number(config, "cc.memory.min-similarity", 0.6), integer(config, "cc.memory.writer-queue", 10_000),
+                url.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(java.net.URI.create(url)),
+                string(config, "cc.memory.mem0.api-key", ""), duration(config, "cc.memory.mem0.timeout", "PT5S"));
+    }
+
     private static String string(Config config, String name, String fallback) {
         return config.getOptionalValue(name, String.class).map(String::strip).filter(s -> !s.isEmpty())
                 .orElse(fallback);

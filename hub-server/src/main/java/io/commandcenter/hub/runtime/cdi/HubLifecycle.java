@@ -43,7 +43,8 @@ public class HubLifecycle {
             org.eclipse.microprofile.config.Config config = ConfigProvider.getConfig(HubLifecycle.class.getClassLoader());
             HubSettings settings = ConfigSettings.read(config);
             hub = Hub.start(settings, io.commandcenter.hub.runtime.InferenceSettings.from(name -> config
-                    .getOptionalValue(name, String.class).orElse("")), Clock.systemUTC(), ConfigSettings.tracing(config), true);
+                    .getOptionalValue(name, String.class).orElse("")), ConfigSettings.memory(config), Clock.systemUTC(),
+                    ConfigSettings.tracing(config), true);
         } catch (RuntimeException e) {
             startFailure = e.getMessage();
             LOG.log(Level.ERROR, "the hub could not start: " + e.getMessage(), e);
@@ -109,6 +110,12 @@ public class HubLifecycle {
     @Dependent
     io.commandcenter.hub.predict.grpc.ModelRegistryGrpcService modelsApi() {
         return hub().endpoints().models();
+    }
+
+    @Produces
+    @Dependent
+    io.commandcenter.hub.memory.grpc.MemoryGrpcService memoryApi() {
+        return hub().endpoints().memory();
     }
 
     @Produces

@@ -1,0 +1,50 @@
+package io.commandcenter.hub.runtime;
+
+import io.commandcenter.hub.memory.IncidentVectors;
+import io.commandcenter.memory.MemoryStore;
+import io.commandcenter.memory.lucene.LuceneMemoryStore;
+import io.commandcenter.memory.mem0.Mem0MemoryStore;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The hub's memory store, chosen by configuration, and the one thread that writes run memories off
+ * the runs' path (a bounded queue: past it, memories are dropped and logged, never a run delayed).
+ */
+record HubMemory(MemoryStore store, ExecutorService writer) implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(HubMemory.class.getName());
+
+    static HubMemory start(MemorySettings settings) {
+        long started = System.nanoTime();
+        MemoryStore store = switch (settings.backend()) {
+            case "mem0" -> new Mem0MemoryStore(settings.mem0Url().orElseThrow(), settings.mem0ApiKey(),
+                    IncidentVectors.DIMENSIONS, settings.mem0Timeout());
+            default -> LuceneMemoryStore.open(settings.dir(), IncidentVectors.DIMENSIONS).openAll();
+        };
+        ExecutorService writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(settings.writerQueue()), Hub.daemonThreads("cc-memory-"),
+                new ThreadPoolExecutor.AbortPolicy());
+        LOG.log(Level.INFO, "memory: {0} ({1}) open in {2} ms", settings.backend(),
+                settings.backend().equals("mem0") ? settings.mem0Url().orElseThrow() : settings.dir(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return new HubMemory(store, writer);
+    }
+
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "memory writer still busy after 10 s; {0} memories not written",
+                        writer.shutdownNow().size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
+    }
+}
