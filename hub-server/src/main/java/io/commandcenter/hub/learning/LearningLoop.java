@@ -112,8 +112,15 @@ public final class LearningLoop implements AutoCloseable {
     public LearningLoop(LearningSettings settings, io.commandcenter.hub.telemetry.TelemetryStore telemetry,
                         io.commandcenter.hub.feedback.Feedback feedback, ModelRegistry registry, ShadowScoring shadows,
                         Clock clock) {
+        this(settings, telemetry, feedback, ProjectSnapshots.Remembered.NONE, registry, shadows, clock);
+    }
+
+    /** @param remembered the project's remembered incidents (the memory), read beside the feedback */
+    public LearningLoop(LearningSettings settings, io.commandcenter.hub.telemetry.TelemetryStore telemetry,
+                        io.commandcenter.hub.feedback.Feedback feedback, ProjectSnapshots.Remembered remembered,
+                        ModelRegistry registry, ShadowScoring shadows, Clock clock) {
         this.settings = settings;
-        this.snapshots = new ProjectSnapshots(telemetry, feedback);
+        this.snapshots = new ProjectSnapshots(telemetry, feedback, remembered);
         this.registry = registry;
         this.shadows = shadows;
         this.clock = clock;

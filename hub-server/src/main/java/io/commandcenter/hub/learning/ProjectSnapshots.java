@@ -38,19 +38,34 @@ import java.util.TreeMap;
  *   <li>a prediction confirmed (by a person, an approval or a recovery) labels its row and the
  *       {@value ServiceHealthTraining#HORIZON} rows after it 1 (the horizon the model predicts over);</li>
  *   <li>a prediction marked a false alarm (or whose remediation a person rejected) stays 0, and counts
- *       as a feedback row.</li>
+ *       as a feedback row;</li>
+ *   <li>an incident the project's memory holds as recovered (a remediation run whose action was followed
+ *       by recovery, guide section 20) labels its row and the horizon after it 1, like a confirmed
+ *       prediction — once, when the feedback did not already say so for the same prediction.</li>
  * </ul>
  * Everything else is a normal row. The snapshot's SHA-256 covers every feature and label.
  */
-final class ProjectSnapshots {
+public final class ProjectSnapshots {
     private static final int MAX_ENTITIES = 100_000;
+    /** Remembered incidents read per snapshot, newest first (the memory's page limit). */
+    static final int MAX_REMEMBERED = 1_000;
+
+    /** The memory's labelled incidents of a project since a time (the memory module's seam). */
+    @FunctionalInterface
+    public interface Remembered {
+        Remembered NONE = (project, since, limit) -> List.of();
+
+        List<io.commandcenter.memory.Memory> labelledIncidents(String project, Instant since, int limit);
+    }
 
     private final TelemetryStore telemetry;
     private final Feedback feedback;
+    private final Remembered remembered;
 
-    ProjectSnapshots(TelemetryStore telemetry, Feedback feedback) {
+    ProjectSnapshots(TelemetryStore telemetry, Feedback feedback, Remembered remembered) {
         this.telemetry = telemetry;
         this.feedback = feedback;
+        this.remembered = remembered;
     }
 
     /** One entity's rows while they are read. */
@@ -93,6 +108,12 @@ final class ProjectSnapshots {
         List<FeedbackLabel> labels = feedback.labels(project);
         List<FeedbackRow> decided = feedback.dataset(project, model).stream()
                 .filter(r -> !r.predictionId().isEmpty() && !r.source().equals("declared")).toList();
+        java.util.Set<String> decidedPredictions = new java.util.HashSet<>();
+        decided.forEach(r -> decidedPredictions.add(r.predictionId()));
+        List<io.commandcenter.memory.Memory> recovered = remembered.labelledIncidents(project.value(), from, MAX_REMEMBERED).stream()
+                .filter(m -> "recovered".equals(m.outcome()) && !m.at().isAfter(end)
+                        && !decidedPredictions.contains(m.metadata().getOrDefault("predictionId", "")))
+                .toList();
         int nf = TelemetryFeatures.SCHEMA.size();
         List<Replayed> series = new ArrayList<>();
         long feedbackRows = 0;
@@ -131,6 +152,18 @@ final class ProjectSnapshots {
                     }
                 } else {
                     fromFeedback[at] = true;
+                }
+            }
+            String entity = EntityKey.SERVICE + "/" + e.getKey();
+            for (io.commandcenter.memory.Memory m : recovered) {
+                if (!entity.equals(m.entity())) {
+                    continue;
+                }
+                int at = Arrays.binarySearch(times, m.at().toEpochMilli());
+                at = at >= 0 ? at : -at - 1;
+                for (int i = at; i < Math.min(n, at + ServiceHealthTraining.HORIZON); i++) {
+                    label[i] = true;
+                    fromFeedback[i] = true;
                 }
             }
             float[] f = new float[n * nf];

@@ -304,8 +304,8 @@ public final class Hub implements AutoCloseable {
                             || io.commandcenter.hub.predict.EntityKey.WORKFLOW.equals(kind)
                             ? FeatureBook.WORKFLOW_FAILURE : FeatureBook.COMPLIANCE_RISK));
             PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback);
-            LearningLoop learningLoop = new LearningLoop(settings.learning(), store, feedback, registry,
-                    engine.shadows(), clock);
+            LearningLoop learningLoop = new LearningLoop(settings.learning(), store, feedback,
+                    memory.store()::labelledIncidents, registry, engine.shadows(), clock);
 
             Optional<DemoFleet> fleet = settings.demo().enabled() ? Optional.of(DemoRunner.fleet(settings.demo()))
                     : Optional.empty();
@@ -544,6 +544,11 @@ public final class Hub implements AutoCloseable {
     }
 
     /** The memory of every project (section 20). */
+    /** The learning loop (its data collector's snapshots, the retraining steps). */
+    public LearningLoop learningLoop() {
+        return learning.loop();
+    }
+
     public io.commandcenter.memory.MemoryStore memory() {
         return memory.store();
     }

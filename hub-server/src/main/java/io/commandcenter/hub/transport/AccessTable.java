@@ -64,10 +64,10 @@ public final class AccessTable {
         put(t, v1 + "AuditService", Map.of("ListAuditEntries", READ, "VerifyAuditLedger", ADMINISTER));
         put(t, v1 + "MemoryService", Map.of("AddMemory", INGEST, "SearchMemory", READ, "GetMemory", READ,
                 "ListMemories", READ, "DeleteMemory", DECIDE));
+        put(t, v1 + "StatsService", Map.of("GetStats", READ));
         // the Open Inference Protocol (KServe v2): liveness and readiness are public as on any inference server
         put(t, "inference.GRPCInferenceService", Map.of("ServerLive", PUBLIC, "ServerReady", PUBLIC,
                 "ServerMetadata", READ, "ModelReady", READ, "ModelMetadata", READ, "ModelInfer", READ));
-        put(t, v1 + "StatsService", Map.of("GetStats", READ));
         put(t, "grpc.health.v1.Health", Map.of("Check", PUBLIC, "Watch", PUBLIC));
         put(t, "grpc.reflection.v1.ServerReflection", Map.of("ServerReflectionInfo", PUBLIC));
         put(t, "grpc.reflection.v1alpha.ServerReflection", Map.of("ServerReflectionInfo", PUBLIC));

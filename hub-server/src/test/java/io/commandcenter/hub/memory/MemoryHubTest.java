@@ -152,6 +152,33 @@ class MemoryHubTest {
     }
 
     @Test
+    void theLearningLoopsDataCollector_labelsWhatTheMemoryHoldsAsRecovered_andNothingElse() {
+        Instant end = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        // a quiet service the hub raised nothing on, so no feedback labels its rows
+        ingest("lab", Series.degrading("api", 120, 0, end, 3));
+        io.commandcenter.hub.project.ProjectId lab = io.commandcenter.hub.project.ProjectId.of("lab");
+        java.util.function.Supplier<Long> labelled = () -> hub.learningLoop().snapshot(lab, "service_health", end).incidentRows();
+        assertThat(labelled.get()).isZero();
+
+        Instant incident = end.minus(Duration.ofMinutes(60));
+        float[] vector = io.commandcenter.hub.memory.IncidentVectors.vector(java.util.Map.of(), List.of());
+        // an agent remembers an incident on the service that a restart recovered, one on another service,
+        // and one that was not recovered: only the first is a confirmed incident of api
+        hub.memory().add(io.commandcenter.memory.Memory.builder().id("agent-1").project("lab").entity("service/api")
+                .kind("remediation").at(incident).vector(vector).action("devops.restart").outcome("recovered").build());
+        hub.memory().add(io.commandcenter.memory.Memory.builder().id("agent-2").project("lab").entity("service/db")
+                .kind("remediation").at(incident).vector(vector).action("devops.restart").outcome("recovered").build());
+        hub.memory().add(io.commandcenter.memory.Memory.builder().id("agent-3").project("lab").entity("service/api")
+                .kind("remediation").at(end.minus(Duration.ofMinutes(20))).vector(vector).action("devops.restart")
+                .outcome("not_recovered").build());
+
+        assertThat(labelled.get()).isEqualTo(io.commandcenter.models.train.bootstrap.ServiceHealthTraining.HORIZON);
+        // another project's memory labels nothing here
+        assertThat(hub.learningLoop().snapshot(io.commandcenter.hub.project.ProjectId.of("shop"), "service_health", end)
+                .incidentRows()).isZero();
+    }
+
+    @Test
     void memories_surviveARestartOfTheHub() {
         var api = GrpcFixture.scoped(MemoryServiceGrpc.newBlockingStub(channel), "keep");
         api.addMemory(io.commandcenter.proto.v1.AddMemoryRequest.newBuilder().setMemory(Memory.newBuilder()
