@@ -110,6 +110,7 @@ class Console {
     this.selected = null;
     this.canDecide = (me.permissions || []).includes('DECIDE');
     this.canGlobal = me.role === 'KEY_ROLE_ADMIN' && !me.keyProjectId;
+    this.canTrain = (me.permissions || []).includes('ADMINISTER');
     this.autonomy = null;
     this.lastLanes = {version: -1, at: 0};
     this.lastCard = null;
@@ -130,6 +131,10 @@ class Console {
     this.autonomyText = h('span', {id: 'autonomy-state'}, 'autonomy …');
     this.autonomyButton = h('button', {type: 'button', id: 'autonomy-toggle', disabled: !this.canDecide,
       title: decideHint || 'Pause or resume automatic actions', onclick: () => this.autonomyDialog()}, 'Pause…');
+    const trainHint = this.canTrain ? 'Retrain a model now: the learning loop\'s run (collect, train, evaluate, register)'
+      : `your role (${role}) may not retrain models: it needs an administrator's key`;
+    this.trainButton = h('button', {type: 'button', id: 'retrain', disabled: !this.canTrain, title: trainHint,
+      onclick: () => this.trainDialog()}, 'Retrain…');
     this.streamState = h('span', {id: 'stream-state'}, 'connecting');
     this.eventCount = h('span', {id: 'event-count'}, '0 events');
     const approvalsBadge = h('button', {type: 'button', id: 'approvals-badge', onclick: () => this.approvals.offer(true)},
@@ -164,7 +169,7 @@ class Console {
     replace(app,
       h('header', {class: 'top'}, h('strong', {class: 'brand'}, 'CommandCenter'),
         h('nav', {role: 'tablist', 'aria-label': 'Views'}, this.tabButtons),
-        h('span', {class: 'spacer'}), projectControl, this.autonomyText, this.autonomyButton, approvalsBadge,
+        h('span', {class: 'spacer'}), projectControl, this.autonomyText, this.autonomyButton, this.trainButton, approvalsBadge,
         h('span', {id: 'whoami', title: `${this.me.actor}, credential ${this.me.credentialId}`},
           `${this.me.name} (${role})`), themeButton,
         h('button', {type: 'button', id: 'signout', onclick: () => signIn('Signed out.', 'info')}, 'Sign out')),
@@ -306,6 +311,52 @@ class Console {
         h('button', {type: 'button', id: 'autonomy-pause', class: 'danger', onclick: () => submit(true)}, 'Pause'),
         h('button', {type: 'button', id: 'autonomy-resume', onclick: () => submit(false)}, 'Resume'),
         h('button', {type: 'button', onclick: () => dialog.close()}, 'Cancel')));
+    dialog.addEventListener('close', () => dialog.remove());
+    app.append(dialog);
+    dialog.showModal();
+    reason.focus();
+  }
+
+  /**
+   * Starts the learning loop's run on a model (POST api/models/{name}/train): the challenger is trained on
+   * the shipped corpus and this project's labelled data, judged against the champion and promoted only
+   * if it is measurably better; the run shows in the workflow runs like any other.
+   */
+  trainDialog() {
+    const models = ['service_health', 'workflow_failure', 'compliance_risk'];
+    const model = h('select', {id: 'train-model'}, ...models.map(m => h('option', {value: m}, m)));
+    const reason = h('textarea', {id: 'train-reason', rows: 2, required: true, maxlength: 500});
+    const error = h('p', {class: 'error', role: 'alert'});
+    const result = h('p', {id: 'train-result', role: 'status'});
+    const dialog = h('dialog', {id: 'train-dialog', 'aria-labelledby': 'train-title'});
+    const start = h('button', {type: 'button', id: 'train-start', class: 'primary'}, 'Start retraining');
+    start.onclick = async () => {
+      if (!reason.value.trim()) {
+        error.textContent = 'Say why: the reason is recorded in the audit ledger.';
+        reason.focus();
+        return;
+      }
+      error.textContent = '';
+      start.disabled = true;
+      try {
+        const answer = await this.api.post(`api/models/${encodeURIComponent(model.value)}/train`, {reason: reason.value.trim()});
+        const run = answer.run || {};
+        result.textContent = `Run ${run.runId || '?'} started (${(run.state || '').replace('RUN_STATE_', '').toLowerCase()}):`
+          + ' the challenger is registered, and promoted only if it beats the champion.';
+        toast(`Retraining ${model.value}: run ${run.runId || ''}`);
+      } catch (e) {
+        error.textContent = e.httpStatus === 403 ? `Refused: ${e.message}` : e.describe ? e.describe() : String(e);
+      } finally {
+        start.disabled = false;
+      }
+    };
+    replace(dialog, h('h2', {id: 'train-title'}, 'Retrain a model'),
+      h('p', {}, 'Trains a challenger on the shipped corpus and this project\'s labelled data (feedback and memory), '
+        + 'evaluates it against the champion on a time-ordered holdout and promotes it only on a measurable gain.'),
+      h('label', {for: 'train-model'}, 'Model'), model,
+      h('label', {for: 'train-reason'}, 'Reason (recorded)'), reason,
+      error, result,
+      h('div', {class: 'buttons'}, start, h('button', {type: 'button', id: 'train-close', onclick: () => dialog.close()}, 'Close')));
     dialog.addEventListener('close', () => dialog.remove());
     app.append(dialog);
     dialog.showModal();

@@ -347,6 +347,33 @@ class ConsoleIT {
 
     @Test
     @Order(7)
+    void retrainingFromTheConsole_startsTheLearningLoopsRun_withTheReasonRecorded() {
+        browser.find("#retrain").click();
+        WebElement dialog = browser.until("the retrain dialog", 10, d -> d.findElement(By.id("train-dialog")));
+        assertThat(dialog.getText()).contains("promotes it only on a measurable gain");
+        browser.find("#train-start").click();
+        assertThat(browser.until("the missing reason", 10, d -> {
+            String e = d.findElement(By.cssSelector("#train-dialog .error")).getText();
+            return e.isEmpty() ? null : e;
+        })).contains("reason");
+        new org.openqa.selenium.support.ui.Select(browser.find("#train-model")).selectByValue("service_health");
+        browser.find("#train-reason").sendKeys("it-console: new incidents labelled");
+        browser.find("#train-start").click();
+        String result = browser.until("the run started", 60, d -> {
+            String t = d.findElement(By.id("train-result")).getText();
+            return t.startsWith("Run ") ? t : null;
+        });
+        browser.screenshot("console-retrain.png");
+        Matcher id = Pattern.compile("Run (run-[0-9a-f-]+) started").matcher(result);
+        assertThat(id.find()).as(result).isTrue();
+        WorkflowRun run = remediate(DEMO).getWorkflowRun(GetWorkflowRunRequest.newBuilder().setRunId(id.group(1)).build()).getRun();
+        assertThat(run.getWorkflow()).isEqualTo("retrain-predictive-models");
+        assertThat(run.getTarget().getId()).isEqualTo("service_health");
+        browser.find("#train-close").click();
+    }
+
+    @Test
+    @Order(8)
     void aViewersKey_seesTheApproval_butItsButtonsAreDisabled_andARevokedKeyIsSignedOut() throws Exception {
         String project = "it-console-" + UUID.randomUUID().toString().substring(0, 8);
         remediate(project).putWorkflow(PutWorkflowRequest.newBuilder().setYaml(RemediationIT.workflow("careful-restart",
@@ -374,6 +401,9 @@ class ConsoleIT {
         WebElement autonomy = browser.find("#autonomy-toggle");
         assertThat(autonomy.isEnabled()).isFalse();
         assertThat(autonomy.getAttribute("title")).contains("viewer");
+        WebElement retrain = browser.find("#retrain");
+        assertThat(retrain.isEnabled()).isFalse();
+        assertThat(retrain.getAttribute("title")).contains("viewer").contains("may not retrain");
         browser.screenshot("console-viewer.png");
 
         keys.revokeKey(RevokeKeyRequest.newBuilder().setKeyId(created.getKey().getKeyId()).build());
