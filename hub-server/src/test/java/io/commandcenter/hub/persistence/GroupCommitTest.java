@@ -47,23 +47,17 @@ class GroupCommitTest {
         return jpa.read(em -> ((Number) em.createNativeQuery("SELECT COUNT(*) FROM autonomy").getSingleResult()).longValue());
     }
 
-    /** A writer that holds the commit (inside its transaction) until {@code release}: the next ones queue. */
-    private Future<Integer> holdingTheCommit(GroupCommit group, CountDownLatch release) throws InterruptedException {
+    @Test
+    void worksQueuedBehindACommit_shareTheNextTransaction_andEachCallerGetsItsOwnResult() throws Exception {
+        GroupCommit group = new GroupCommit(jpa, 16);
         CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         Future<Integer> first = pool.submit(() -> group.write(em -> {
             inside.countDown();
             await().until(() -> release.getCount() == 0);
             return insert(em, "first");
         }));
         inside.await();
-        return first;
-    }
-
-    @Test
-    void worksQueuedBehindACommit_shareTheNextTransaction_andEachCallerGetsItsOwnResult() throws Exception {
-        GroupCommit group = new GroupCommit(jpa, 16);
-        CountDownLatch release = new CountDownLatch(1);
-        Future<Integer> first = holdingTheCommit(group, release);
         List<Future<Integer>> queued = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String scope = "queued-" + i;
@@ -84,8 +78,14 @@ class GroupCommitTest {
     void whenOneWorkOfABatchFails_onlyItsCallerSeesTheError_andTheOthersAreCommitted() throws Exception {
         GroupCommit group = new GroupCommit(jpa, 16);
         group.write(em -> insert(em, "taken"));
+        CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<Integer> first = holdingTheCommit(group, release);
+        Future<Integer> first = pool.submit(() -> group.write(em -> {
+            inside.countDown();
+            await().until(() -> release.getCount() == 0);
+            return insert(em, "first");
+        }));
+        inside.await();
         Future<Integer> a = pool.submit(() -> group.write(em -> insert(em, "a")));
         Future<Integer> duplicate = pool.submit(() -> group.write(em -> insert(em, "taken")));
         Future<Integer> b = pool.submit(() -> group.write(em -> insert(em, "b")));
