@@ -9,7 +9,6 @@ import io.commandcenter.hub.audit.AuditQuery;
 import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.DatabaseSettings;
-import io.commandcenter.hub.persistence.GroupCommit;
 import io.commandcenter.hub.persistence.Jpa;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -36,15 +35,11 @@ public final class JpaAuditLedger implements AuditLedger {
     /** SQL states of a lock not granted in time, a deadlock or a serialization failure: worth another go. */
     private static final Set<String> CONTENTION = Set.of("55P03", "40P01", "40001", "HYT00");
 
-    /** Appends arriving together are chained in one transaction (one commit, one turn at the head's lock). */
-    static final int GROUP = 64;
     private final Jpa jpa;
-    private final GroupCommit appends;
     private final DatabaseSettings.Vendor vendor;
 
     public JpaAuditLedger(Database database) {
         this.jpa = new Jpa(database.entityManagerFactory());
-        this.appends = new GroupCommit(jpa, GROUP);
         this.vendor = database.vendor();
     }
 
@@ -52,7 +47,7 @@ public final class JpaAuditLedger implements AuditLedger {
     public AuditEntry append(AuditRecord record) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return appends.write(em -> appendIn(em, record));
+                return jpa.write(em -> appendIn(em, record));
             } catch (CommandCenterException e) {
                 if (Jpa.isUniqueViolation(e)) {
                     // the same id stored by another transaction meanwhile: that is the entry

@@ -4,7 +4,6 @@ import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.persistence.Database;
-import io.commandcenter.hub.persistence.GroupCommit;
 import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.ActionRecord;
@@ -44,12 +43,9 @@ public final class JpaRemediationStore implements RemediationStore {
     private final Map<String, RunRecord> written = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_REMEMBERED = 100_000;
     private final Jpa jpa;
-    /** New runs and run steps arriving together (a burst's lanes) share a commit. */
-    private final GroupCommit steps;
 
     public JpaRemediationStore(Database database) {
         this.jpa = new Jpa(database.entityManagerFactory());
-        this.steps = new GroupCommit(jpa, 32);
     }
 
     // ---- workflows
@@ -146,7 +142,7 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     private boolean insert(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
-        return steps.write(em -> {
+        return jpa.write(em -> {
             if (hasKey(em, run)) {
                 return false;
             }
@@ -167,7 +163,7 @@ public final class JpaRemediationStore implements RemediationStore {
     public void update(RunRecord run) {
         RunRecord previous = written.get(run.runId());
         try {
-            steps.write(em -> {
+            jpa.write(em -> {
                 if (previous == null || !sameShape(previous, run) || !writeChanges(em, previous, run)) {
                     // not written by this store since it started (or the rows are not what it wrote): merge it whole
                     em.merge(entity(run));
