@@ -29,7 +29,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /** Remediation state in SQL, through JPA. */
@@ -39,9 +38,6 @@ public final class JpaRemediationStore implements RemediationStore {
     /** The stored names of the modes no person decided: the blast radius counts these. */
     private static final List<String> AUTOMATIC_MODES = Arrays.stream(RunMode.values()).filter(RunMode::isAutomatic)
             .map(RunMode::wireName).toList();
-    /** Runs still going, as this store last wrote them: a step then writes only what it changed. */
-    private final Map<String, RunRecord> written = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int MAX_REMEMBERED = 100_000;
     private final Jpa jpa;
 
     public JpaRemediationStore(Database database) {
@@ -116,11 +112,7 @@ public final class JpaRemediationStore implements RemediationStore {
     @Override
     public boolean create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
         try {
-            boolean stored = insert(run, approval, action);
-            if (stored) {
-                remember(run);
-            }
-            return stored;
+            return insert(run, approval, action);
         } catch (CommandCenterException e) {
             // another hub stored the same key between this one's check and its insert
             if (Jpa.isUniqueViolation(e) && hasKey(run)) {
@@ -161,101 +153,11 @@ public final class JpaRemediationStore implements RemediationStore {
 
     @Override
     public void update(RunRecord run) {
-        RunRecord previous = written.get(run.runId());
-        try {
-            jpa.write(em -> {
-                if (previous == null || !sameShape(previous, run) || !writeChanges(em, previous, run)) {
-                    // not written by this store since it started (or the rows are not what it wrote): merge it whole
-                    em.merge(entity(run));
-                    run.nodes().forEach(n -> em.merge(entity(run.runId(), n)));
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            written.remove(run.runId());
-            throw e;
-        }
-        remember(run);
-    }
-
-    /**
-     * Writes only what changed since {@code previous} (the version this store wrote last): the run's row when
-     * one of its mutable columns changed, each changed node's row — as UPDATE statements, without reading
-     * the rows first (a run step used to re-read and re-merge every node: about 7 writes of 3 rows each per
-     * two-node run). False, and nothing written, when a row is missing.
-     */
-    private static boolean writeChanges(EntityManager em, RunRecord previous, RunRecord run) {
-        if (!sameRunRow(previous, run)) {
-            RunEntity e = entity(run);
-            int n = em.createQuery("UPDATE RunEntity r SET r.state = :s, r.approvalId = :ap, r.hubId = :h, r.error = :e, "
-                            + "r.outcome = :o, r.startedAt = :st, r.finishedAt = :f, r.deadlineAt = :d WHERE r.runId = :id")
-                    .setParameter("s", e.state).setParameter("ap", e.approvalId).setParameter("h", e.hubId)
-                    .setParameter("e", e.error).setParameter("o", e.outcome).setParameter("st", e.startedAt)
-                    .setParameter("f", e.finishedAt).setParameter("d", e.deadlineAt).setParameter("id", e.runId)
-                    .executeUpdate();
-            if (n != 1) {
-                return false;
-            }
-        }
-        for (int i = 0; i < run.nodes().size(); i++) {
-            NodeRecord node = run.nodes().get(i);
-            if (node.equals(previous.nodes().get(i))) {
-                continue;
-            }
-            NodeEntity e = entity(run.runId(), node);
-            int n = em.createQuery("UPDATE NodeEntity n SET n.state = :s, n.attempts = :a, n.taskId = :t, n.inputsJson = :in, "
-                            + "n.outputJson = :out, n.error = :e, n.compensation = :c, n.startedAt = :st, n.finishedAt = :f, "
-                            + "n.nextAttemptAt = :na WHERE n.runId = :r AND n.nodeId = :id")
-                    .setParameter("s", e.state).setParameter("a", e.attempts).setParameter("t", e.taskId)
-                    .setParameter("in", e.inputsJson).setParameter("out", e.outputJson).setParameter("e", e.error)
-                    .setParameter("c", e.compensation).setParameter("st", e.startedAt).setParameter("f", e.finishedAt)
-                    .setParameter("na", e.nextAttemptAt).setParameter("r", e.runId).setParameter("id", e.nodeId)
-                    .executeUpdate();
-            if (n != 1) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The same run with the same nodes in the same order, differing at most in what {@link #writeChanges} writes. */
-    private static boolean sameShape(RunRecord a, RunRecord b) {
-        if (!a.project().equals(b.project()) || !a.workflow().equals(b.workflow()) || a.revision() != b.revision()
-                || a.mode() != b.mode() || !Objects.equals(a.triggerSubject(), b.triggerSubject())
-                || !Objects.equals(a.triggerId(), b.triggerId()) || !Objects.equals(a.predictionId(), b.predictionId())
-                || !Objects.equals(a.targetKind(), b.targetKind()) || !Objects.equals(a.targetId(), b.targetId())
-                || !Objects.equals(a.idempotencyKey(), b.idempotencyKey()) || !Objects.equals(a.createdAt(), b.createdAt())
-                || a.nodes().size() != b.nodes().size()) {
-            return false;
-        }
-        for (int i = 0; i < a.nodes().size(); i++) {
-            NodeRecord x = a.nodes().get(i);
-            NodeRecord y = b.nodes().get(i);
-            if (!x.nodeId().equals(y.nodeId()) || x.order() != y.order() || !Objects.equals(x.agent(), y.agent())
-                    || !Objects.equals(x.action(), y.action())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean sameRunRow(RunRecord a, RunRecord b) {
-        return a.state() == b.state() && Objects.equals(a.approvalId(), b.approvalId()) && Objects.equals(a.hubId(), b.hubId())
-                && Objects.equals(a.error(), b.error()) && Objects.equals(a.outcome(), b.outcome())
-                && Objects.equals(a.startedAt(), b.startedAt()) && Objects.equals(a.finishedAt(), b.finishedAt())
-                && Objects.equals(a.deadlineAt(), b.deadlineAt());
-    }
-
-    /** Keeps the version just written of a run still going (finished runs are not updated by their steps any more). */
-    private void remember(RunRecord run) {
-        if (run.state().isFinished()) {
-            written.remove(run.runId());
-            return;
-        }
-        if (written.size() >= MAX_REMEMBERED) {
-            written.clear();
-        }
-        written.put(run.runId(), run);
+        jpa.write(em -> {
+            em.merge(entity(run));
+            run.nodes().forEach(n -> em.merge(entity(run.runId(), n)));
+            return null;
+        });
     }
 
     @Override
