@@ -3,7 +3,7 @@
 // rejection), and approves or rejects with a reason. A role that may not decide sees the buttons
 // disabled, with the reason in their tooltip.
 import {h, replace, pct, duration, dateTime} from './dom.js';
-import {factorsTable, termsList, riskBadge} from './insight.js';
+import {factorsTable, termsList, riskBadge, similarList} from './insight.js';
 
 export class ApprovalPopup {
   constructor(api, mesh, {canDecide, role, notify}) {
@@ -72,6 +72,8 @@ export class ApprovalPopup {
       h('p', {}, 'Would run: ', h('code', {}, a.actions.join(' → ') || '–'),
         h('span', {class: 'muted'}, ` · blast radius ${a.blastUsed}/${a.blastPerHour} this hour · requested ${dateTime(a.requestedAt)}`)),
       factorsTable(p.factors),
+      p.similar && p.similar.length ? h('h3', {}, 'What happened the last times') : null,
+      p.similar && p.similar.length ? similarList(p) : null,
       h('p', {}, 'Expires in ', countdown, h('span', {class: 'muted'}, ' (expiry rejects it)')),
       h('label', {for: 'approval-reason'}, 'Reason'), reason, error,
       h('div', {class: 'buttons'}, approve, reject,

@@ -62,7 +62,18 @@ export function insightCard(e, mesh) {
     story ? h('button', {type: 'button', class: 'link', dataset: {story: story.id},
       onclick: ev => ev.target.dispatchEvent(new CustomEvent('open-story', {bubbles: true, detail: story}))},
     'Open its story') : null,
-    h('p', {class: 'muted small'}, 'Similar past incidents appear here once the hub keeps a memory of them.'));
+    p ? h('h3', {}, 'Similar past incidents') : null,
+    p ? similarList(p) : null);
+}
+
+/** The memory's most similar past incidents of a prediction: when, how alike, what was done, what came of it. */
+export function similarList(p) {
+  const items = p.similar || [];
+  return h('div', {class: 'similar'},
+    items.length ? h('ul', {}, items.map(x => h('li', {},
+      `${x.entity} ${dateTime(x.at)} · ${Math.round(100 * x.similarity)} % alike · ${x.action || 'nothing done'} → `,
+      x.outcome ? outcomeWord(x.outcome) : 'not judged'))) : h('p', {class: 'muted small'}, 'None remembered yet.'),
+    p.note ? h('p', {class: 'why-action small'}, `Why this action: ${p.note}`) : null);
 }
 
 export function outcomeWord(outcome) {

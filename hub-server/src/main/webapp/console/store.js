@@ -128,6 +128,10 @@ export function normPrediction(p) {
     terms: p.confidenceTerms || null, action: p.recommendedAction, factors: p.factors || [], model, version,
     threshold: p.threshold ?? null, at: ms(p.createTime || p.timestamp), modelRunId: p.modelRunId || '',
     type: p.predictionType || p.type || '',
+    // the memory's most similar past incidents of the project and why the action is what it is
+    similar: (p.similar || []).map(x => ({entity: x.entity, at: ms(x.time), similarity: x.similarity,
+      action: x.action || '', outcome: x.outcome || ''})),
+    note: p.recommendationNote || '',
   };
 }
 
@@ -270,7 +274,8 @@ export class Mesh {
   addRun(raw) {
     const r = normRun(raw);
     this.runs.set(r.id, r);
-    const e = r.entity ? this.entity(r.kind, r.entity) : null;
+    // a run on a model or a workflow (the learning loop's, a schedule's) is no node of the service map
+    const e = r.entity && r.kind !== 'model' && r.kind !== 'workflow' ? this.entity(r.kind, r.entity) : null;
     if (r.predictionId && raw.prediction) {
       const st = this.story(normPrediction(raw.prediction));
       const i = st.runs.findIndex(x => x.id === r.id);

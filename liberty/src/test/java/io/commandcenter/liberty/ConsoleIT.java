@@ -352,10 +352,11 @@ class ConsoleIT {
         WebElement dialog = browser.until("the retrain dialog", 10, d -> d.findElement(By.id("train-dialog")));
         assertThat(dialog.getText()).contains("promotes it only on a measurable gain");
         browser.find("#train-start").click();
-        assertThat(browser.until("the missing reason", 10, d -> {
+        String missing = browser.until("the missing reason", 10, d -> {
             String e = d.findElement(By.cssSelector("#train-dialog .error")).getText();
             return e.isEmpty() ? null : e;
-        })).contains("reason");
+        });
+        assertThat(missing).contains("reason");
         new org.openqa.selenium.support.ui.Select(browser.find("#train-model")).selectByValue("service_health");
         browser.find("#train-reason").sendKeys("it-console: new incidents labelled");
         browser.find("#train-start").click();

@@ -91,8 +91,10 @@ class ThreeHubsIT {
     static Set<String> builtInAgents(int... hubNumbers) {
         Set<String> ids = new java.util.TreeSet<>();
         for (int n : hubNumbers) {
-            ids.add("devops:it-hub-" + n);
-            ids.add("notifier:it-hub-" + n);
+            // the remediation agents and the learning loop's four (guide 18)
+            for (String type : List.of("devops", "notifier", "data-collector", "trainer", "evaluator", "registry")) {
+                ids.add(type + ":it-hub-" + n);
+            }
         }
         return ids;
     }
