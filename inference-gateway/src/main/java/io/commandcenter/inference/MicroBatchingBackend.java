@@ -2,14 +2,11 @@ package io.commandcenter.inference;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
-import io.commandcenter.models.artifact.ModelArtifact;
-import io.commandcenter.models.artifact.ModelMetadata;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,8 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>One caller's bad rows do not fail the others: when a shared call fails INVALID, each caller's rows
  * are scored again alone. Thread-safe.
  */
-public final class MicroBatchingBackend implements InferenceBackend {
-    private final InferenceBackend delegate;
+public final class MicroBatchingBackend extends ForwardingBackend {
     private final int maxRows;
     private final long maxDelayNanos;
     private final Map<ModelKey, Lane> lanes = new ConcurrentHashMap<>();
@@ -45,10 +41,10 @@ public final class MicroBatchingBackend implements InferenceBackend {
      * @param maxDelay how long the caller running a call waits for more rows (zero: only rows already queued)
      */
     public MicroBatchingBackend(InferenceBackend delegate, int maxRows, java.time.Duration maxDelay) {
+        super(delegate);
         if (maxRows < 2) {
             throw new IllegalArgumentException("maxRows must be >= 2");
         }
-        this.delegate = delegate;
         this.maxRows = maxRows;
         this.maxDelayNanos = maxDelay.toNanos();
     }
@@ -70,39 +66,9 @@ public final class MicroBatchingBackend implements InferenceBackend {
     }
 
     @Override
-    public String name() {
-        return delegate.name();
-    }
-
-    @Override
-    public void load(ModelKey key, ModelArtifact artifact) {
-        delegate.load(key, artifact);
-    }
-
-    @Override
     public void unload(ModelKey key) {
         delegate.unload(key);
         lanes.remove(key);
-    }
-
-    @Override
-    public boolean isLoaded(ModelKey key) {
-        return delegate.isLoaded(key);
-    }
-
-    @Override
-    public Set<ModelKey> loaded() {
-        return delegate.loaded();
-    }
-
-    @Override
-    public ModelMetadata metadata(ModelKey key) {
-        return delegate.metadata(key);
-    }
-
-    @Override
-    public java.util.Optional<io.commandcenter.models.scoring.AffineLogOdds> affineLogOdds(ModelKey key) {
-        return delegate.affineLogOdds(key);
     }
 
     @Override
@@ -148,6 +114,7 @@ public final class MicroBatchingBackend implements InferenceBackend {
         return r.result;
     }
 
+    /** This backend owns its delegate. */
     @Override
     public void close() {
         delegate.close();

@@ -115,42 +115,11 @@ public final class RiskPredictor {
     }
 
     /** Passes calls through and notes which backend scored (the explainer makes one scoring call). */
-    private static final class Receipt implements InferenceBackend {
-        private final InferenceBackend delegate;
+    private static final class Receipt extends ForwardingBackend {
         private String backend = "";
 
         Receipt(InferenceBackend delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void load(ModelKey key, io.commandcenter.models.artifact.ModelArtifact artifact) {
-            delegate.load(key, artifact);
-        }
-
-        @Override
-        public void unload(ModelKey key) {
-            delegate.unload(key);
-        }
-
-        @Override
-        public java.util.Optional<io.commandcenter.models.scoring.AffineLogOdds> affineLogOdds(ModelKey key) {
-            return delegate.affineLogOdds(key);
-        }
-
-        @Override
-        public boolean isLoaded(ModelKey key) {
-            return delegate.isLoaded(key);
-        }
-
-        @Override
-        public java.util.Set<ModelKey> loaded() {
-            return delegate.loaded();
-        }
-
-        @Override
-        public ModelMetadata metadata(ModelKey key) {
-            return delegate.metadata(key);
+            super(delegate);
         }
 
         @Override
@@ -158,10 +127,6 @@ public final class RiskPredictor {
             Scored s = delegate.scoreAttributed(key, rows, rowCount);
             backend = s.backend();
             return s.risk();
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

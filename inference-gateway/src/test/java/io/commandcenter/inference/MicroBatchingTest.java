@@ -3,7 +3,6 @@ package io.commandcenter.inference;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.inference.onnx.OnnxBackend;
 import io.commandcenter.models.artifact.ModelArtifact;
-import io.commandcenter.models.artifact.ModelMetadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -56,40 +54,14 @@ class MicroBatchingTest {
     }
 
     /** Passes calls to ONNX Runtime, noting each call's rows; the first call can be held at a latch. */
-    static final class Gate implements InferenceBackend {
-        final InferenceBackend delegate;
+    static final class Gate extends ForwardingBackend {
         final List<Integer> callRows = Collections.synchronizedList(new ArrayList<>());
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch entered = new CountDownLatch(1);
         volatile boolean holdFirst;
 
         Gate(InferenceBackend delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void load(ModelKey key, ModelArtifact artifact) {
-            delegate.load(key, artifact);
-        }
-
-        @Override
-        public void unload(ModelKey key) {
-            delegate.unload(key);
-        }
-
-        @Override
-        public boolean isLoaded(ModelKey key) {
-            return delegate.isLoaded(key);
-        }
-
-        @Override
-        public Set<ModelKey> loaded() {
-            return delegate.loaded();
-        }
-
-        @Override
-        public ModelMetadata metadata(ModelKey key) {
-            return delegate.metadata(key);
+            super(delegate);
         }
 
         @Override
@@ -104,10 +76,6 @@ class MicroBatchingTest {
                 }
             }
             return delegate.score(key, rows, rowCount);
-        }
-
-        @Override
-        public void close() {
         }
     }
 

@@ -2,6 +2,7 @@ package io.commandcenter.inference.remote;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.inference.ForwardingBackend;
 import io.commandcenter.inference.InferenceBackend;
 import io.commandcenter.inference.ModelKey;
 import io.commandcenter.models.artifact.ModelArtifact;
@@ -178,41 +179,13 @@ public final class RoutingBackend implements InferenceBackend {
     }
 
     /** A sensitive project's view: the same models, scored in the hub only. */
-    private final class View implements InferenceBackend {
+    /** One project's calls: loading goes to the routing backend, scoring follows the project's route. */
+    private final class View extends ForwardingBackend {
         private final String project;
 
         View(String project) {
+            super(RoutingBackend.this);
             this.project = project;
-        }
-
-        @Override
-        public String name() {
-            return RoutingBackend.this.name();
-        }
-
-        @Override
-        public void load(ModelKey key, ModelArtifact artifact) {
-            RoutingBackend.this.load(key, artifact);
-        }
-
-        @Override
-        public void unload(ModelKey key) {
-            RoutingBackend.this.unload(key);
-        }
-
-        @Override
-        public boolean isLoaded(ModelKey key) {
-            return RoutingBackend.this.isLoaded(key);
-        }
-
-        @Override
-        public Set<ModelKey> loaded() {
-            return RoutingBackend.this.loaded();
-        }
-
-        @Override
-        public ModelMetadata metadata(ModelKey key) {
-            return RoutingBackend.this.metadata(key);
         }
 
         @Override
@@ -229,11 +202,6 @@ public final class RoutingBackend implements InferenceBackend {
         @Override
         public Scored scoreAttributed(ModelKey key, float[] rows, int rowCount) {
             return route(project, key, rows, rowCount);
-        }
-
-        @Override
-        public void close() {
-            // the view owns nothing
         }
     }
 }
