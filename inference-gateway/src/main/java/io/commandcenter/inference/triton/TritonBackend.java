@@ -3,7 +3,7 @@ package io.commandcenter.inference.triton;
 import com.google.protobuf.ByteString;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
-import io.commandcenter.inference.InferenceBackend;
+import io.commandcenter.inference.remote.RemoteBackend;
 import io.commandcenter.inference.ModelKey;
 import io.commandcenter.inference.remote.CircuitBreaker;
 import io.commandcenter.inference.remote.RemoteEndpoint;
@@ -38,7 +38,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,34 +57,22 @@ import java.util.concurrent.TimeUnit;
  * {@code REMOTE_MODEL_NOT_READY}; INVALID {@code REMOTE_MODEL_MISMATCH} at load; INVALID
  * {@code SCORE_INPUT_INVALID} when the remote refused the input. Thread-safe.
  */
-public final class TritonBackend implements InferenceBackend {
+public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
     private static final System.Logger LOG = System.getLogger(TritonBackend.class.getName());
 
-    private final RemoteEndpoint endpoint;
     private final ManagedChannel channel;
     private final CircuitBreaker breaker;
-    private final Map<ModelKey, Remote> models = new ConcurrentHashMap<>();
     private volatile Boolean commandCenter;
-    private volatile boolean closed;
 
     /** How a loaded model is called. */
-    private record Remote(ModelMetadata metadata, boolean perFeature, List<Long> featureShape, boolean riskOutput) {
+    record Remote(ModelMetadata metadata, boolean perFeature, List<Long> featureShape, boolean riskOutput) {
     }
 
     public TritonBackend(RemoteEndpoint endpoint, Clock clock) {
-        this.endpoint = endpoint;
+        super("triton", endpoint);
         ChannelCredentials credentials = endpoint.tls() ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
         this.channel = Grpc.newChannelBuilder(endpoint.target(), credentials).build();
         this.breaker = new CircuitBreaker(clock, endpoint.breakerFailures(), endpoint.breakerOpen());
-    }
-
-    @Override
-    public String name() {
-        return "triton:" + endpoint.name();
-    }
-
-    public RemoteEndpoint endpoint() {
-        return endpoint;
     }
 
     public CircuitBreaker.State circuit() {
@@ -104,7 +91,7 @@ public final class TritonBackend implements InferenceBackend {
         }
         ModelMetadataResponse meta = call("ModelMetadata", stub -> stub.modelMetadata(ModelMetadataRequest.newBuilder()
                 .setName(m.name()).setVersion(m.version()).build()));
-        models.put(key, check(key, m, meta));
+        register(key, check(key, m, meta));
     }
 
     private Remote check(ModelKey key, ModelMetadata m, ModelMetadataResponse meta) {
@@ -131,42 +118,15 @@ public final class TritonBackend implements InferenceBackend {
     }
 
     @Override
-    public void unload(ModelKey key) {
-        models.remove(key);
-    }
-
-    @Override
-    public boolean isLoaded(ModelKey key) {
-        return models.containsKey(key);
-    }
-
-    @Override
-    public Set<ModelKey> loaded() {
-        return Set.copyOf(models.keySet());
-    }
-
-    @Override
-    public ModelMetadata metadata(ModelKey key) {
-        Remote r = models.get(key);
-        if (r == null) {
-            throw notLoaded(key);
-        }
-        return r.metadata;
+    protected ModelMetadata metadataOf(Remote loaded) {
+        return loaded.metadata;
     }
 
     @Override
     public double[] score(ModelKey key, float[] rows, int rowCount) {
         ensureOpen();
-        Remote r = models.get(key);
-        if (r == null) {
-            throw notLoaded(key);
-        }
-        ModelMetadata m = r.metadata;
-        int width = m.features().size();
-        if (rowCount < 0 || rows.length < (long) rowCount * width) {
-            throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID",
-                    "need " + rowCount + " rows of " + width + " features, got " + rows.length + " values");
-        }
+        Remote r = loaded(key);
+        checkRows(r.metadata, rows, rowCount);
         if (rowCount == 0) {
             return new double[0];
         }
@@ -332,22 +292,8 @@ public final class TritonBackend implements InferenceBackend {
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw new CommandCenterException(ErrorKind.UNAVAILABLE, "BACKEND_CLOSED", "the Triton backend "
-                    + endpoint.name() + " is closed");
-        }
-    }
-
-    private static CommandCenterException notLoaded(ModelKey key) {
-        return new CommandCenterException(ErrorKind.NOT_FOUND, "MODEL_NOT_LOADED", "model " + key + " is not loaded",
-                Map.of("model", key.toString()), List.of(), null);
-    }
-
     @Override
-    public void close() {
-        closed = true;
-        models.clear();
+    protected void release() {
         channel.shutdownNow();
     }
 }

@@ -3,7 +3,7 @@ package io.commandcenter.inference.vertex;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.common.json.Json;
-import io.commandcenter.inference.InferenceBackend;
+import io.commandcenter.inference.remote.RemoteBackend;
 import io.commandcenter.inference.ModelKey;
 import io.commandcenter.inference.remote.CircuitBreaker;
 import io.commandcenter.inference.remote.RemoteEndpoint;
@@ -21,8 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link InferenceBackend} on a Vertex AI endpoint's online prediction: {@code POST <target>} where the
@@ -38,18 +36,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * Deadline per attempt, bounded retries of transient failures (I/O, 429, 5xx), a circuit breaker; failures
  * as {@code TritonBackend}'s. Thread-safe.
  */
-public final class VertexBackend implements InferenceBackend {
+public final class VertexBackend extends RemoteBackend<ModelMetadata> {
     private static final System.Logger LOG = System.getLogger(VertexBackend.class.getName());
 
-    private final RemoteEndpoint endpoint;
     private final HttpClient http;
     private final CircuitBreaker breaker;
     private final GoogleServiceAccount account;
-    private final Map<ModelKey, ModelMetadata> models = new ConcurrentHashMap<>();
-    private volatile boolean closed;
 
     public VertexBackend(RemoteEndpoint endpoint, Clock clock) {
-        this.endpoint = endpoint;
+        super("vertex", endpoint);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(endpoint.deadline()).build();
         this.breaker = new CircuitBreaker(clock, endpoint.breakerFailures(), endpoint.breakerOpen());
         this.account = endpoint.serviceAccountKey().map(key -> GoogleServiceAccount.read(key, http, clock,
@@ -58,11 +53,6 @@ public final class VertexBackend implements InferenceBackend {
             throw new IllegalArgumentException("cc.inference.endpoint." + endpoint.name()
                     + ": a vertex endpoint needs token-file or service-account-key");
         }
-    }
-
-    @Override
-    public String name() {
-        return "vertex:" + endpoint.name();
     }
 
     @Override
@@ -86,43 +76,19 @@ public final class VertexBackend implements InferenceBackend {
                     + " answered " + risk[0] + " for " + key + ", not a probability",
                     Map.of("endpoint", endpoint.name(), "model", key.toString()), List.of(), null);
         }
-        models.put(key, m);
+        register(key, m);
     }
 
     @Override
-    public void unload(ModelKey key) {
-        models.remove(key);
-    }
-
-    @Override
-    public boolean isLoaded(ModelKey key) {
-        return models.containsKey(key);
-    }
-
-    @Override
-    public Set<ModelKey> loaded() {
-        return Set.copyOf(models.keySet());
-    }
-
-    @Override
-    public ModelMetadata metadata(ModelKey key) {
-        ModelMetadata m = models.get(key);
-        if (m == null) {
-            throw new CommandCenterException(ErrorKind.NOT_FOUND, "MODEL_NOT_LOADED", "model " + key + " is not loaded",
-                    Map.of("model", key.toString()), List.of(), null);
-        }
-        return m;
+    protected ModelMetadata metadataOf(ModelMetadata loaded) {
+        return loaded;
     }
 
     @Override
     public double[] score(ModelKey key, float[] rows, int rowCount) {
         ensureOpen();
-        ModelMetadata m = metadata(key);
-        int width = m.features().size();
-        if (rowCount < 0 || rows.length < (long) rowCount * width) {
-            throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID",
-                    "need " + rowCount + " rows of " + width + " features, got " + rows.length + " values");
-        }
+        ModelMetadata m = loaded(key);
+        checkRows(m, rows, rowCount);
         return rowCount == 0 ? new double[0] : predict(m, rows, rowCount);
     }
 
@@ -247,18 +213,5 @@ public final class VertexBackend implements InferenceBackend {
             return account.token();
         }
         return java.nio.file.Files.readString(endpoint.tokenFile().orElseThrow()).strip();
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new CommandCenterException(ErrorKind.UNAVAILABLE, "BACKEND_CLOSED", "the Vertex backend "
-                    + endpoint.name() + " is closed");
-        }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        models.clear();
     }
 }

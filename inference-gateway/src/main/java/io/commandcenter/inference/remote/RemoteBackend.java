@@ -1,0 +1,105 @@
+package io.commandcenter.inference.remote;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.inference.InferenceBackend;
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.models.artifact.ModelMetadata;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every remote backend keeps alike: the versions checked against the endpoint at {@code load}
+ * (with how each is called, {@code V}), the open/closed state, and the errors for an unknown version,
+ * a closed backend and a short row buffer. A subclass checks and calls its own endpoint.
+ */
+public abstract class RemoteBackend<V> implements InferenceBackend {
+    protected final RemoteEndpoint endpoint;
+    private final String kind;
+    private final Map<ModelKey, V> models = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** @param kind the protocol as names show it: {@code triton}, {@code vertex} */
+    protected RemoteBackend(String kind, RemoteEndpoint endpoint) {
+        this.kind = kind;
+        this.endpoint = endpoint;
+    }
+
+    /** The sidecar a loaded version was checked with. */
+    protected abstract ModelMetadata metadataOf(V loaded);
+
+    /** Frees what the subclass holds (a channel); called once by {@link #close}. */
+    protected void release() {
+    }
+
+    @Override
+    public final String name() {
+        return kind + ":" + endpoint.name();
+    }
+
+    public RemoteEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Records a version that passed the endpoint's checks. */
+    protected final void register(ModelKey key, V loaded) {
+        models.put(key, loaded);
+    }
+
+    /** How a loaded version is called; NOT_FOUND / MODEL_NOT_LOADED otherwise. */
+    protected final V loaded(ModelKey key) {
+        V v = models.get(key);
+        if (v == null) {
+            throw new CommandCenterException(ErrorKind.NOT_FOUND, "MODEL_NOT_LOADED", "model " + key + " is not loaded",
+                    Map.of("model", key.toString()), List.of(), null);
+        }
+        return v;
+    }
+
+    /** UNAVAILABLE / BACKEND_CLOSED once closed. */
+    protected final void ensureOpen() {
+        if (closed) {
+            throw new CommandCenterException(ErrorKind.UNAVAILABLE, "BACKEND_CLOSED", "the " + kind + " backend "
+                    + endpoint.name() + " is closed");
+        }
+    }
+
+    /** INVALID / SCORE_INPUT_INVALID when {@code rows} holds fewer than {@code rowCount} rows of the version's width. */
+    protected static void checkRows(ModelMetadata m, float[] rows, int rowCount) {
+        int width = m.features().size();
+        if (rowCount < 0 || rows.length < (long) rowCount * width) {
+            throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID",
+                    "need " + rowCount + " rows of " + width + " features, got " + rows.length + " values");
+        }
+    }
+
+    @Override
+    public final void unload(ModelKey key) {
+        models.remove(key);
+    }
+
+    @Override
+    public final boolean isLoaded(ModelKey key) {
+        return models.containsKey(key);
+    }
+
+    @Override
+    public final Set<ModelKey> loaded() {
+        return Set.copyOf(models.keySet());
+    }
+
+    @Override
+    public final ModelMetadata metadata(ModelKey key) {
+        return metadataOf(loaded(key));
+    }
+
+    @Override
+    public final void close() {
+        closed = true;
+        models.clear();
+        release();
+    }
+}
