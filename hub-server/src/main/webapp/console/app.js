@@ -17,6 +17,9 @@ const THEME = 'cc.console.theme';
 /** What the console follows: one stream (comma-separated patterns). */
 export const PATTERN = 'entity.risk,prediction.created,approval,workflow.run,remediation.outcome';
 const HISTORY_HOURS = 24;
+/** The newest hours read at full resolution; older ones in steps of COARSE_STEP (ms). */
+const FINE_HOURS = 1;
+const COARSE_STEP = 10 * 60e3;
 const USER = /^[A-Za-z0-9][A-Za-z0-9._@+\-]{0,63}$/;
 
 const app = document.getElementById('app');
@@ -226,21 +229,30 @@ class Console {
 
   async load() {
     const since = `${HISTORY_HOURS}h`;
+    // the last hour at the hub's resolution (an aggregate a minute); the hours before, downsampled by the hub
+    // to each entity's riskiest aggregate per step: a day of a large mesh in a few pages
+    const fine = Math.floor((Date.now() - FINE_HOURS * 3600e3) / COARSE_STEP) * COARSE_STEP;
+    const fineSince = new Date(fine).toISOString();
     const failures = [];
     const guard = (what, promise) => promise.catch(e => {
       if (e instanceof ApiError && e.httpStatus === 401) throw e;
       failures.push(`${what}: ${e.describe ? e.describe() : e}`);
       return [];
     });
-    const [aggregates, predictions, runs, actions, approvals] = await Promise.all([
-      guard('risk history', this.api.pages('api/model-runs', {kind: 'AGGREGATE', since, limit: 1000}, 'runs', 50)),
+    const [aggregates, older, predictions, runs, actions, approvals] = await Promise.all([
+      guard('risk history', this.api.pages('api/model-runs', {kind: 'AGGREGATE', since: fineSince, limit: 1000},
+        'runs', 50)),
+      guard('older risk history', this.api.pages('api/model-runs', {kind: 'AGGREGATE', since, until: fineSince,
+        step: `${COARSE_STEP / 60e3}m`, limit: 1000}, 'runs', 100)),
       guard('predictions', this.api.pages('api/predictions', {since, limit: 500}, 'predictions', 10)),
       guard('runs', this.api.pages('api/runs', {limit: 500}, 'runs', 4)),
       guard('decisions', this.api.pages('api/prediction-actions', {limit: 500}, 'actions', 4)),
       guard('approvals', this.api.get('api/approvals', {state: 'PENDING', limit: 500}).then(r => r.approvals || [])),
       this.loadAutonomy(),
     ]);
-    aggregates.forEach(r => this.mesh.addAggregate(r));
+    // listed newest first; the series take them oldest first (appended, not inserted)
+    for (let i = older.length - 1; i >= 0; i--) this.mesh.addAggregate(older[i], COARSE_STEP);
+    for (let i = aggregates.length - 1; i >= 0; i--) this.mesh.addAggregate(aggregates[i]);
     predictions.forEach(p => this.mesh.addPrediction(p));
     runs.slice().reverse().forEach(r => this.mesh.addRun(r));
     actions.slice().reverse().forEach(a => this.mesh.addAction(a));

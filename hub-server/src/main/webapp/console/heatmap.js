@@ -19,6 +19,8 @@ export class Heatmap {
     this.window = [Date.now() - 3600e3, Date.now()];
     this.cursor = null;
     this.drawn = {version: -1, from: 0, to: 0, width: 0};
+    this.cells = null;
+    this.counts = {full: 0, partial: 0};
     this.rows = [];
     this.rowsVersion = -1;
     /** How long the last full drawing took (ms): live redraws are spaced by it. */
@@ -50,7 +52,12 @@ export class Heatmap {
     return {width, rowH, labels, plot: width - labels, height: n * rowH + AXIS};
   }
 
-  /** Redraws the cells when the data, the window or the size changed, and always the cursor. */
+  /**
+   * Redraws when the data, the window or the size changed, and always the cursor. The cells are kept from one
+   * drawing to the next on a grid aligned to time: as the window slides, the grid is shifted and only the
+   * columns that came into view, or that hold points new since the last drawing, are computed again (all of
+   * them when the rows, the size, a threshold or an older point changed, or when {@code force}).
+   */
   render(force = false) {
     if (this.rowsVersion !== this.mesh.version) {
       this.rows = this.mesh.list();
@@ -62,20 +69,136 @@ export class Heatmap {
     if (force || d.version !== this.mesh.version || d.from !== from || d.to !== to || d.width !== g.width
         || d.rows !== this.rows.length) {
       const started = performance.now();
+      const computed = this.updateCells(g, from, to, force);
       this.draw(g, from, to);
       this.drawMs = performance.now() - started;
+      /** What the last drawing did (its time, how many cells it computed) and how many computed all or some. */
+      this.last = {ms: this.drawMs, cells: computed};
+      if (computed >= this.cells.width * this.rows.length) this.counts.full++;
+      else this.counts.partial++;
       this.drawn = {version: this.mesh.version, from, to, width: g.width, rows: this.rows.length};
     }
     this.drawCursor(g);
   }
 
+  /** Brings the cell grid up to date for [from, to]; returns how many cells were computed. */
+  updateCells(g, from, to, force) {
+    const columns = Math.max(1, Math.min(Math.floor(g.plot), 720));
+    const bucket = Math.max(1, to - from) / columns;
+    // one column more than shown: the window rarely starts on a column's edge
+    const width = columns + 1;
+    const k = Math.floor(from / bucket);
+    const origin = k * bucket;
+    const rows = this.rows;
+    const n = Math.max(1, rows.length);
+    let c = this.cells;
+    const sameRows = c && c.keys.length === rows.length && rows.every((e, i) => c.keys[i] === e.key);
+    const full = force || !c || c.bucket !== bucket || c.width !== width || !sameRows || Math.abs(k - c.k) >= width;
+    let computed = 0;
+    if (full) {
+      const canvas = c ? c.canvas : document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = n;
+      c = this.cells = {canvas, image: new ImageData(width, n), bucket, width, k, origin,
+        keys: rows.map(e => e.key), state: new Array(rows.length)};
+      rows.forEach((e, row) => {
+        computed += this.fillColumns(c, row, e, 0, width);
+      });
+    } else {
+      const shift = k - c.k;
+      const px = c.image.data;
+      if (shift !== 0) {
+        const rowBytes = width * 4;
+        for (let row = 0; row < rows.length; row++) {
+          const at = row * rowBytes;
+          if (shift > 0) px.copyWithin(at, at + shift * 4, at + rowBytes);
+          else px.copyWithin(at - shift * 4, at, at + rowBytes + shift * 4);
+        }
+      }
+      c.k = k;
+      c.origin = origin;
+      rows.forEach((e, row) => {
+        const st = c.state[row];
+        const series = e.series;
+        let dirty = width;
+        if (st.inserted !== series.inserted || st.threshold !== e.threshold) {
+          dirty = 0;
+        } else if (series.n > st.n) {
+          // appended in time order since: only their columns and those after change
+          dirty = Math.max(0, Math.floor((series.t[st.n] - origin) / bucket));
+        }
+        if (shift > 0) {
+          computed += this.fillColumns(c, row, e, Math.min(dirty, width - shift), width);
+        } else {
+          // moved back: the columns that came into view on the left, then those with new points
+          if (shift < 0) computed += this.fillColumns(c, row, e, 0, -shift);
+          computed += this.fillColumns(c, row, e, Math.max(dirty, -shift), width);
+        }
+        c.state[row] = {n: series.n, inserted: series.inserted, threshold: e.threshold};
+      });
+    }
+    c.canvas.getContext('2d').putImageData(c.image, 0, 0);
+    return computed;
+  }
+
+  /**
+   * Columns [c0, c1) of one row: the highest risk of the points in each column's time, or the last risk
+   * before it carried over a short gap, or nothing. Returns how many it computed.
+   */
+  fillColumns(c, row, e, c0, c1) {
+    if (c0 >= c1) {
+      c.state[row] = c.state[row] || {n: e.series.n, inserted: e.series.inserted, threshold: e.threshold};
+      return 0;
+    }
+    const series = e.series;
+    const {t, r} = series;
+    const count = series.n;
+    const {bucket, origin, width} = c;
+    const px = c.image.data;
+    const carry = Math.max(2 * bucket, 90e3);
+    const start = origin + c0 * bucket;
+    // the first point at or after the first column's start, and the last one before it
+    let j = series.indexAt(start);
+    while (j >= 0 && t[j] >= start) j--;
+    let lastT = j >= 0 ? t[j] : -Infinity;
+    let lastR = j >= 0 ? r[j] : 0;
+    j++;
+    for (let col = c0; col < c1; col++) {
+      const end = origin + (col + 1) * bucket;
+      let max = -1;
+      while (j < count && t[j] < end) {
+        if (r[j] > max) max = r[j];
+        lastT = t[j];
+        lastR = r[j];
+        j++;
+      }
+      if (max < 0 && end - lastT <= carry + bucket) max = lastR;
+      const o = (row * width + col) * 4;
+      if (max >= 0) {
+        const [cr, cg, cb] = riskRgb(max, e.threshold);
+        px[o] = cr;
+        px[o + 1] = cg;
+        px[o + 2] = cb;
+        px[o + 3] = 255;
+      } else {
+        px[o + 3] = 0;
+      }
+    }
+    c.state[row] = {n: series.n, inserted: series.inserted, threshold: e.threshold};
+    return c1 - c0;
+  }
+
   draw(g, from, to) {
     const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(g.width * dpr);
+    const hgt = Math.round(g.height * dpr);
     for (const c of [this.canvas, this.overlay]) {
-      c.width = Math.round(g.width * dpr);
-      c.height = Math.round(g.height * dpr);
-      c.style.width = `${g.width}px`;
-      c.style.height = `${g.height}px`;
+      if (c.width !== w || c.height !== hgt) {
+        c.width = w;
+        c.height = hgt;
+        c.style.width = `${g.width}px`;
+        c.style.height = `${g.height}px`;
+      }
     }
     const ctx = this.canvas.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -84,49 +207,13 @@ export class Heatmap {
     ctx.fillStyle = style.getPropertyValue('--panel') || '#222';
     ctx.fillRect(0, 0, g.width, g.height);
 
-    const columns = Math.max(1, Math.min(Math.floor(g.plot), 720));
     const span = Math.max(1, to - from);
-    const bucket = span / columns;
-    const carry = Math.max(2 * bucket, 90e3);
-    const image = new ImageData(columns, this.rows.length || 1);
-    const px = image.data;
-    this.rows.forEach((e, row) => {
-      const series = e.series;
-      const threshold = e.threshold;
-      let i = Math.max(0, series.indexAt(from));
-      let lastT = -Infinity;
-      let lastR = 0;
-      if (series.n && series.t[i] <= from) {
-        lastT = series.t[i];
-        lastR = series.r[i];
-        i++;
-      }
-      for (let c = 0; c < columns; c++) {
-        const end = from + (c + 1) * bucket;
-        let max = -1;
-        while (i < series.n && series.t[i] < end) {
-          if (series.t[i] >= from) max = Math.max(max, series.r[i]);
-          lastT = series.t[i];
-          lastR = series.r[i];
-          i++;
-        }
-        if (max < 0 && end - lastT <= carry + bucket) max = lastR;
-        if (max >= 0) {
-          const [r, gg, b] = riskRgb(max, threshold);
-          const o = (row * columns + c) * 4;
-          px[o] = r;
-          px[o + 1] = gg;
-          px[o + 2] = b;
-          px[o + 3] = 255;
-        }
-      }
-    });
-    const cells = document.createElement('canvas');
-    cells.width = columns;
-    cells.height = this.rows.length || 1;
-    cells.getContext('2d').putImageData(image, 0, 0);
+    const cells = this.cells;
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(cells, g.labels, 0, g.plot, this.rows.length * g.rowH);
+    if (this.rows.length) {
+      ctx.drawImage(cells.canvas, (from - cells.origin) / cells.bucket, 0, cells.width - 1, this.rows.length,
+        g.labels, 0, g.plot, this.rows.length * g.rowH);
+    }
 
     const fg = style.getPropertyValue('--fg') || '#eee';
     ctx.fillStyle = fg;

@@ -11,6 +11,8 @@ class Series {
     this.t = new Float64Array(GROW);
     this.r = new Float32Array(GROW);
     this.n = 0;
+    /** How many points went in before the end (a backfill): a drawing of the newest points only must start over. */
+    this.inserted = 0;
   }
 
   add(time, risk) {
@@ -29,6 +31,7 @@ class Series {
       this.r[i] = this.r[i - 1];
       i--;
     }
+    if (i < this.n) this.inserted++;
     this.t[i] = time;
     this.r[i] = risk;
     this.n++;
@@ -250,7 +253,12 @@ export class Mesh {
     return e;
   }
 
-  addAggregate(run) {
+  /**
+   * A per-minute aggregate; or, with {@code step} (ms), the riskiest of a downsampled listing's step
+   * ({@code GET /api/model-runs?step=}), which stands for its whole step: a point a minute across the step, as
+   * the per-minute aggregates it replaces (the heatmap carries a risk over short gaps only).
+   */
+  addAggregate(run, step = 0) {
     let out;
     try {
       out = JSON.parse(run.outputJson);
@@ -259,7 +267,13 @@ export class Mesh {
     }
     const risk = out.riskMax ?? out.risk;
     if (typeof risk !== 'number') return;
-    this.addRisk(run.target.kind, run.target.id, risk, ms(run.executeTime));
+    const at = ms(run.executeTime);
+    if (step > 0) {
+      const start = Math.floor(at / step) * step;
+      for (let t = start; t < start + step; t += 60e3) this.addRisk(run.target.kind, run.target.id, risk, t);
+    } else {
+      this.addRisk(run.target.kind, run.target.id, risk, at);
+    }
   }
 
   addPrediction(raw) {

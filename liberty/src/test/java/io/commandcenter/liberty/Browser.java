@@ -21,9 +21,9 @@ import java.util.List;
 /**
  * A real headless Chromium driven by Selenium: Debian's {@code chromium} and {@code chromedriver}
  * (installed by {@code .ci/run} and {@code bin/install-browser}; Selenium cannot download drivers here).
- * Paths: {@code -Dchromium.binary}, {@code -Dchromedriver.binary}.
+ * The console's shared scenarios drive it as a {@link ConsolePage}. Paths: {@code -Dchromium.binary}, {@code -Dchromedriver.binary}.
  */
-final class Browser implements AutoCloseable {
+final class Browser implements ConsolePage {
     static final String CHROMIUM = System.getProperty("chromium.binary", "/usr/bin/chromium");
     static final String CHROMEDRIVER = System.getProperty("chromedriver.binary", "/usr/bin/chromedriver");
 
@@ -46,7 +46,28 @@ final class Browser implements AutoCloseable {
         this.screenshots = screenshots;
     }
 
-    Object js(String script, Object... args) {
+    @Override
+    public String name() {
+        return "chromium";
+    }
+
+    @Override
+    public void open(String url) {
+        driver.get(url);
+    }
+
+    @Override
+    public void click(String css) {
+        find(css).click();
+    }
+
+    @Override
+    public void type(String css, String text) {
+        find(css).sendKeys(text);
+    }
+
+    @Override
+    public Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
@@ -66,7 +87,8 @@ final class Browser implements AutoCloseable {
     }
 
     /** Saves a PNG of the page as it is now. */
-    Path screenshot(String name) {
+    @Override
+    public Path screenshot(String name) {
         try {
             Files.createDirectories(screenshots);
             Path file = screenshots.resolve(name);

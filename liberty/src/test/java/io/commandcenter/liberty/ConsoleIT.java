@@ -1,6 +1,13 @@
 package io.commandcenter.liberty;
 
 import io.commandcenter.proto.v1.Approval;
+import io.commandcenter.proto.v1.ApproveRequest;
+import io.commandcenter.proto.v1.ListMemoriesRequest;
+import io.commandcenter.proto.v1.ListPredictionsRequest;
+import io.commandcenter.proto.v1.Memory;
+import io.commandcenter.proto.v1.MemoryServiceGrpc;
+import io.commandcenter.proto.v1.PredictServiceGrpc;
+import io.commandcenter.proto.v1.Prediction;
 import io.commandcenter.proto.v1.CreateKeyRequest;
 import io.commandcenter.proto.v1.GetWorkflowRunRequest;
 import io.commandcenter.proto.v1.KeyRole;
@@ -56,26 +63,7 @@ import static org.awaitility.Awaitility.await;
 @RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
-    static final String DEMO = "default";
-    static final Set<String> DEMO_SERVICES = Set.of("checkout-api", "payments", "catalog", "search", "auth");
     static final Path SHOTS = Path.of(System.getProperty("console.screenshots.dir", "target/console-screenshots"));
-    static final Pattern RGB = Pattern.compile("rgb\\((\\d+),(\\d+),(\\d+)\\)");
-
-    /** Records every change of every node of the map: class, fill and risk, with the time. */
-    static final String RECORDER = """
-            window.__seen = window.__seen || [];
-            const record = () => document.querySelectorAll('svg.map .node').forEach(n => {
-              const fill = n.querySelector('.fill').getAttribute('fill');
-              const k = n.getAttribute('class') + '|' + fill;
-              if (n.__last !== k) {
-                n.__last = k;
-                window.__seen.push({id: n.dataset.id, cls: n.getAttribute('class'), fill, risk: n.dataset.risk || ''});
-              }
-            });
-            new MutationObserver(record).observe(document.querySelector('svg.map'),
-              {subtree: true, attributes: true, childList: true});
-            record();
-            """;
 
     @Deployment(testable = false)
     static WebArchive hub() {
@@ -106,34 +94,21 @@ class ConsoleIT {
         }
     }
 
+    /** The scenarios shared with ConsoleFirefoxIT, in this test's Chromium. */
+    ConsoleScenarios scenarios() {
+        return new ConsoleScenarios(browser, client, base.toString());
+    }
+
     RemediateServiceGrpc.RemediateServiceBlockingStub remediate(String project) {
-        return HubClient.scoped(RemediateServiceGrpc.newBlockingStub(client.channel), project);
+        return scenarios().remediate(project);
     }
 
     void signIn(String token, String user) {
-        browser.driver.get(base.toString());
-        WebElement key = browser.until("the sign-in view", 30, d -> d.findElement(By.id("key")));
-        key.sendKeys(token);
-        if (user != null) {
-            browser.find("#user").sendKeys(user);
-        }
-        browser.find("#signin").click();
-    }
-
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> seen(String id) {
-        return ((List<Map<String, Object>>) browser.js("return window.__seen || [];")).stream()
-                .filter(m -> id.equals(m.get("id"))).toList();
-    }
-
-    static boolean red(Object fill) {
-        Matcher m = RGB.matcher(String.valueOf(fill));
-        return m.matches() && Integer.parseInt(m.group(1)) > 1.3 * Integer.parseInt(m.group(2))
-                && Integer.parseInt(m.group(3)) < 90;
+        scenarios().signIn(token, user);
     }
 
     WebElement node(String id) {
-        return browser.find("svg.map .node[data-id='" + id + "']");
+        return browser.find(ConsoleScenarios.node(id));
     }
 
     @Test
@@ -155,42 +130,19 @@ class ConsoleIT {
     @Test
     @Order(2)
     void theAdministratorSignsIn_andTheMapShowsTheDemosServices() {
-        // a clean slate: approvals left by an earlier deployment of this data directory are refused
-        for (Approval left : remediate(DEMO).listApprovals(ListApprovalsRequest.getDefaultInstance()).getApprovalsList()) {
-            remediate(DEMO).reject(RejectRequest.newBuilder().setApprovalId(left.getApprovalId())
-                    .setReason("left over from an earlier deployment").build());
-        }
-        // which path each takes is pinned by its workflow, not by the model's confidence of the day
-        remediate(DEMO).putWorkflow(PutWorkflowRequest.newBuilder().setYaml(RemediationIT.workflow("auto-restart",
-                "recommendedAction: restart, targetId: checkout-api", 0.0, "30m")).build());
-        remediate(DEMO).putWorkflow(PutWorkflowRequest.newBuilder().setYaml(RemediationIT.workflow("careful-restart",
-                "targetId: payments", 1.0, "30m")).build());
-
-        signIn(HubClient.ADMIN.token(), "it-console");
-
-        browser.until("the demo's five services on the map", 60, d -> browser.all("svg.map .node").stream()
-                .map(n -> n.getAttribute("data-id")).toList().containsAll(DEMO_SERVICES));
-        browser.js(RECORDER);
-        assertThat(browser.find("#whoami").getText()).isEqualTo("admin (admin)");
+        scenarios().pinDemoWorkflows();
+        scenarios().theMapShowsTheDemosServices();
         assertThat((String) browser.js("return sessionStorage.getItem('cc.console.session');"))
                 .as("the key is kept for this tab only").contains(HubClient.ADMIN.token());
         assertThat((String) browser.js("return JSON.stringify(localStorage) + document.cookie;"))
                 .doesNotContain(HubClient.ADMIN.token());
-        browser.until("the event stream", 30, d -> d.findElement(By.id("stream-state")).getText().startsWith("live"));
     }
 
     @Test
     @Order(3)
     void aPrediction_turnsANodeRed_itsRestartAnimates_andTheNodeSettlesWhenTheOutcomeIsJudged() {
-        browser.until("checkout-api turning red", 150, d -> seen("checkout-api").stream()
-                .anyMatch(m -> String.valueOf(m.get("cls")).contains("above") && red(m.get("fill"))));
-        browser.until("checkout-api being remediated", 60, d -> seen("checkout-api").stream()
-                .anyMatch(m -> String.valueOf(m.get("cls")).contains("remediating")));
-        browser.until("checkout-api settled: outcome judged, below its threshold", 90, d -> {
-            String cls = node("checkout-api").getAttribute("class");
-            return !cls.contains("remediating") && !cls.contains("above")
-                    && seen("checkout-api").stream().anyMatch(m -> String.valueOf(m.get("cls")).contains("outcome-recovered"));
-        });
+        scenarios().aNodeTurnsRed_isRestarted_andSettles();
+        scenarios().theLiveHeatmap_drawnColumnByColumn_matchesAFullDrawing();
 
         // by keyboard: the node takes the focus and Enter opens its card
         browser.js("arguments[0].focus()", node("checkout-api"));
@@ -210,47 +162,8 @@ class ConsoleIT {
 
     @Test
     @Order(4)
-    void anApprovalPopupAppears_countsDown_andApprovingItRunsTheAction() throws Exception {
-        WebElement popup = browser.until("the approval popup for careful-restart on payments", 150, d -> {
-            WebElement p = d.findElement(By.id("approval"));
-            if (!p.isDisplayed()) {
-                return null;
-            }
-            String title = d.findElement(By.id("approval-title")).getText();
-            if (!title.contains("careful-restart on payments")) {
-                // the demo's auto-scale may ask about payments too: that one can wait
-                d.findElement(By.id("approval-later")).click();
-                return null;
-            }
-            return p;
-        });
-        String approvalId = popup.getAttribute("data-approval");
-        String first = browser.find("#approval .countdown").getText();
-        assertThat(first).matches("\\d+(:\\d\\d| s| h \\d+ min)");
-        browser.until("the countdown ticking", 5, d -> !d.findElement(By.cssSelector("#approval .countdown")).getText()
-                .equals(first));
-        assertThat(popup.getText()).contains("devops.restart").contains("Asked because");
-        browser.screenshot("console-approval.png");
-
-        browser.find("#approval-reason").sendKeys("payments is slowing down, restart it");
-        browser.find("#approve").click();
-
-        browser.until("the approval confirmed", 30, d -> d.findElement(By.id("toasts")).getText().contains("Approved"));
-        String runId = remediate(DEMO).getApproval(io.commandcenter.proto.v1.GetApprovalRequest.newBuilder()
-                .setApprovalId(approvalId).build()).getApproval().getRunId();
-        WorkflowRun[] run = new WorkflowRun[1];
-        await().atMost(60, TimeUnit.SECONDS).pollInterval(500, TimeUnit.MILLISECONDS).until(() -> {
-            run[0] = remediate(DEMO).getWorkflowRun(GetWorkflowRunRequest.newBuilder().setRunId(runId).build()).getRun();
-            return run[0].getState() == RunState.RUN_STATE_SUCCEEDED;
-        });
-        assertThat(run[0].getMode()).isEqualTo("approved");
-        assertThat(run[0].getNodes(0).getOutputJson()).contains("payments");
-        PredictionAction decided = remediate(DEMO).listPredictionActions(ListPredictionActionsRequest.newBuilder()
-                .setRunId(runId).build()).getActionsList().get(0);
-        assertThat(decided.getDecidedBy()).isEqualTo("it-console (key admin)");
-        assertThat(decided.getReason()).isEqualTo("payments is slowing down, restart it");
-        browser.until("payments being remediated on the map", 30, d -> seen("payments").stream()
-                .anyMatch(m -> String.valueOf(m.get("cls")).contains("remediating")));
+    void anApprovalPopupAppears_countsDown_andApprovingItRunsTheAction() {
+        scenarios().approveFromThePopup("console-approval.png");
 
         // another waiting approval (the demo's auto-scale may ask too) is not rejected without a reason
         if (browser.find("#approval").isDisplayed()) {
@@ -263,60 +176,7 @@ class ConsoleIT {
     @Test
     @Order(5)
     void playback_reproducesAPastLoop_andOpensItsStory() {
-        new org.openqa.selenium.support.ui.Select(browser.find("#period")).selectByVisibleText("15 min");
-        // found and clicked in one go (a lane redrawn in between is looked up again)
-        // this deployment's (an earlier one's loops may be in the database too)
-        long deployedAt = started;
-        String[] lane = browser.until("checkout-api's loop drawn with its outcome, clicked", 60, d -> {
-            WebElement l = d.findElements(By.cssSelector("svg.lanes .lane[data-entity='checkout-api']")).stream()
-                    .filter(x -> Long.parseLong(x.getAttribute("data-at")) > deployedAt)
-                    .filter(x -> !x.findElements(By.cssSelector(".lane-outcome")).isEmpty()).findFirst().orElse(null);
-            if (l == null) {
-                return null;
-            }
-            String[] seen = {l.getAttribute("data-at"), l.getAttribute("aria-label")};
-            l.click();
-            return seen;
-        });
-        long predictedAt = Long.parseLong(lane[0]);
-        assertThat(lane[1]).contains("predicted").contains("automatic").contains("recovered");
-
-        WebElement story = browser.until("the story dialog", 10, d -> {
-            WebElement s = d.findElement(By.id("story"));
-            return s.isDisplayed() ? s : null;
-        });
-        assertThat(story.getText()).contains("Prediction").contains("Decision").contains("automatic")
-                .contains("auto-restart: succeeded").contains("recovered");
-        browser.screenshot("console-story.png");
-        browser.find("#story-close").click();
-
-        // scrub to just after the prediction: the map shows checkout-api red again, as it was then
-        browser.js("""
-                const slider = document.getElementById('scrub');
-                slider.value = 500;
-                slider.dispatchEvent(new Event('input'));
-                const [from, to] = window.ccConsole().timeline.window();
-                slider.value = Math.ceil((arguments[0] + 200 - from) / (to - from) * 1000);
-                slider.dispatchEvent(new Event('input'));
-                """, predictedAt);
-        assertThat(((Number) browser.js("return window.ccConsole().timeline.time;")).doubleValue())
-                .as("the playback time: just after the prediction (the slider has 1000 steps of 0.9 s)")
-                .isBetween(predictedAt + 200 - 1000.0, predictedAt + 200 + 1000.0);
-        // the slider's step (0.9 s) is coarser than the demo's samples (1 s apart; the row after an
-        // onset alarm is held just below the threshold), so the moment itself is sought exactly
-        browser.js("window.ccConsole().timeline.seek(arguments[0]);", predictedAt);
-        browser.until("checkout-api red at the moment of its prediction", 10,
-                d -> node("checkout-api").getAttribute("class").contains("above") && red(node("checkout-api")
-                        .findElement(By.cssSelector(".fill")).getAttribute("fill")));
-        assertThat(browser.find("#playback-time").getText()).matches("\\d\\d:\\d\\d:\\d\\d.*");
-        browser.js("window.scrollTo(0, document.body.scrollHeight)");
-        browser.screenshot("console-playback.png");
-        browser.js("window.scrollTo(0, 0)");
-
-        browser.find("#live").click();
-        browser.until("live again: checkout-api below its threshold", 10,
-                d -> !node("checkout-api").getAttribute("class").contains("above"));
-        browser.js("window.scrollTo(0, 0)");
+        scenarios().playbackReproducesTheLoop(started, "console-story.png", "console-playback.png");
         browser.screenshot("console-map.png");
         browser.find("#theme").click();
         browser.screenshot("console-map-other-theme.png");
@@ -415,5 +275,66 @@ class ConsoleIT {
         });
         assertThat(message).contains("KEY_REVOKED");
         assertThat(browser.js("return sessionStorage.length;")).isEqualTo(0L);
+    }
+
+    @Test
+    @Order(9)
+    void theApprovalPopupAndTheInsightCard_showTheSimilarPastIncidentTheMemoryRecalls() throws Exception {
+        // a history of its own: a first incident of orders, approved and judged, remembered; then the same again
+        String project = RemediationIT.project("console-memory");
+        remediate(project).putWorkflow(PutWorkflowRequest.newBuilder().setYaml(RemediationIT.workflow("careful-restart",
+                "entity: service", 1.0, "30m")).build());
+        var created = KeyServiceGrpc.newBlockingStub(client.channel).createKey(CreateKeyRequest.newBuilder()
+                .setName("it-memory").setProjectId(project).setRole(KeyRole.KEY_ROLE_OPERATOR).build());
+        var predict = HubClient.scoped(PredictServiceGrpc.newBlockingStub(client.channel), project);
+        var memory = HubClient.scoped(MemoryServiceGrpc.newBlockingStub(client.channel), project);
+        java.time.Instant end = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .minus(java.time.Duration.ofHours(8));
+        client.ingest(project, RemediationIT.degrading("orders", end, "first-")).get(60, TimeUnit.SECONDS);
+        await().atMost(90, TimeUnit.SECONDS).pollInterval(500, TimeUnit.MILLISECONDS).until(() -> {
+            for (Approval a : remediate(project).listApprovals(ListApprovalsRequest.getDefaultInstance()).getApprovalsList()) {
+                remediate(project).approve(ApproveRequest.newBuilder().setApprovalId(a.getApprovalId())
+                        .setReason("first time: restart it").build());
+            }
+            return memory.listMemories(ListMemoriesRequest.getDefaultInstance()).getTotalSize() == 1;
+        });
+        Memory remembered = memory.listMemories(ListMemoriesRequest.getDefaultInstance()).getMemories(0);
+        Prediction first = predict.listPredictions(ListPredictionsRequest.getDefaultInstance()).getPredictions(0);
+        assertThat(remembered.getMetadataMap()).containsEntry("predictionId", first.getPredictionId());
+
+        client.ingest(project, RemediationIT.degrading("orders", end.plus(java.time.Duration.ofHours(6)), "second-"))
+                .get(60, TimeUnit.SECONDS);
+        Prediction second = await().atMost(90, TimeUnit.SECONDS).pollInterval(500, TimeUnit.MILLISECONDS).until(
+                () -> predict.listPredictions(ListPredictionsRequest.getDefaultInstance()).getPredictions(0),
+                p -> !p.getPredictionId().equals(first.getPredictionId()));
+        assertThat(second.getSimilarList()).as("the memory recalls the first incident").singleElement()
+                .satisfies(s -> assertThat(s.getMemoryId()).isEqualTo(remembered.getMemoryId()));
+        var similar = second.getSimilar(0);
+        // what the console must show of it: the entity, when (as the console writes a time), how alike, what was
+        // done and what came of it
+        String when = (String) browser.js("""
+                return new Date(arguments[0]).toLocaleString([], {month: 'short', day: 'numeric', hour: '2-digit',
+                  minute: '2-digit', second: '2-digit'});""", similar.getTime().getSeconds() * 1000);
+        String expected = "service/orders " + when + " · " + Math.round(100 * similar.getSimilarity()) + " % alike · "
+                + remembered.getAction() + " → " + remembered.getOutcome().replace('_', ' ');
+        assertThat(similar.getTime().getSeconds()).isEqualTo(first.getCreateTime().getSeconds());
+
+        signIn(created.getToken(), "it-memory");
+        String popup = browser.until("the popup for the second incident", 90, d -> {
+            WebElement p = d.findElement(By.id("approval"));
+            return p.isDisplayed() && p.getText().contains("What happened the last times") ? p.getText() : null;
+        });
+        assertThat(popup).contains(expected);
+        browser.screenshot("console-similar.png");
+        browser.find("#approval-later").click();
+
+        browser.until("orders on the map", 30, d -> !d.findElements(By.cssSelector(ConsoleScenarios.node("orders"))).isEmpty());
+        browser.js("arguments[0].focus()", node("orders"));
+        new org.openqa.selenium.interactions.Actions(browser.driver).sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+        String card = browser.until("orders' insight card with its similar incident", 30, d -> {
+            String text = d.findElement(By.cssSelector("#insight article[data-entity='orders']")).getText();
+            return text.contains("Similar past incidents") && text.contains(expected) ? text : null;
+        });
+        assertThat(card).contains(expected);
     }
 }

@@ -364,6 +364,9 @@ class HubIT {
         HttpResponse<String> badLimit = client.get("/api/samples?limit=-1", project());
         HttpResponse<String> badToken = client.get("/api/samples?pageToken=zzz", project());
         HttpResponse<String> badPattern = client.get("/api/events?pattern=a..b", project());
+        HttpResponse<String> badStep = client.get("/api/model-runs?step=soon", project());
+        HttpResponse<String> tinyStep = client.get("/api/model-runs?step=10ms", project());
+        HttpResponse<String> goodStep = client.get("/api/model-runs?kind=AGGREGATE&since=24h&step=10m", project());
 
         assertThat(badProject.statusCode()).isEqualTo(400);
         assertThat(badProject.body()).contains("\"reason\":\"INVALID_PROJECT\"").contains("\"field\":\"x-cc-project\"");
@@ -373,6 +376,12 @@ class HubIT {
         assertThat(badToken.body()).contains("\"reason\":\"INVALID_PAGE_TOKEN\"");
         assertThat(badPattern.statusCode()).isEqualTo(400);
         assertThat(badPattern.body()).contains("\"reason\":\"INVALID_PATTERN\"");
+        assertThat(badStep.statusCode()).isEqualTo(400);
+        assertThat(badStep.body()).contains("\"reason\":\"BAD_FORMAT\"").contains("\"field\":\"step\"");
+        assertThat(tinyStep.statusCode()).isEqualTo(400);
+        assertThat(tinyStep.body()).contains("\"reason\":\"OUT_OF_RANGE\"").contains("\"field\":\"step\"");
+        assertThat(goodStep.statusCode()).isEqualTo(200);
+        assertThat(goodStep.body()).contains("\"runs\":[]");
     }
 
     HttpResponse<String> post(String path, String body, String project) throws Exception {

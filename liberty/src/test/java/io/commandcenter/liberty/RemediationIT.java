@@ -311,13 +311,17 @@ class RemediationIT {
 
     /** Four hours of a healthy service at one sample a minute, then ten minutes of failing. */
     static List<IngestRequest> degrading(String service) {
+        return degrading(service, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), "");
+    }
+
+    /** The same, ending at {@code end}, record ids prefixed with {@code tag} (ids are idempotency keys). */
+    static List<IngestRequest> degrading(String service, Instant end, String tag) {
         SplittableRandom random = new SplittableRandom(service.hashCode());
-        Instant end = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         List<IngestRequest> requests = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
             double p = i < 240 ? 0 : Math.min(1, (i - 239) / 10.0);
             requests.add(IngestRequest.newBuilder().setRecord(io.commandcenter.proto.v1.TelemetryRecord.newBuilder()
-                    .setHealthSample(io.commandcenter.proto.v1.HealthSample.newBuilder().setRecordId(service + "-" + i)
+                    .setHealthSample(io.commandcenter.proto.v1.HealthSample.newBuilder().setRecordId(tag + service + "-" + i)
                             .setService(service).setTime(com.google.protobuf.Timestamp.newBuilder()
                                     .setSeconds(end.minusSeconds(60L * (249 - i)).getEpochSecond()))
                             .setLatencyMs(100 + random.nextDouble(-5, 5)).setErrorRate(0.001 + 0.5 * p)

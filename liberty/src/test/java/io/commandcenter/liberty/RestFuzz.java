@@ -21,6 +21,7 @@ final class RestFuzz {
             Map.entry("api/samples", List.of("service", "since", "until", "limit", "pageToken", "oldestFirst")),
             Map.entry("api/events", List.of("pattern", "project")),
             Map.entry("api/predictions", List.of("targetId", "model", "since", "until", "limit", "pageToken")),
+            Map.entry("api/model-runs", List.of("targetId", "kind", "since", "until", "limit", "pageToken", "step")),
             Map.entry("api/workflows/w", List.of("revision")),
             Map.entry("api/runs", List.of("workflow", "state", "targetId", "limit", "pageToken")),
             Map.entry("api/approvals", List.of("state", "limit")),

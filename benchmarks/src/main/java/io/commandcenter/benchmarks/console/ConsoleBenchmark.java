@@ -27,7 +27,8 @@ import java.util.TreeMap;
  * <ul>
  *   <li>first render: the history into the store and the first frame painted (map, 24 h heatmap, lanes);</li>
  *   <li>scrubbing: the playback slider moved every frame across the period, frames per second;</li>
- *   <li>live: {@code --rate} entity.risk events a second for 10 s, frames per second and long tasks.</li>
+ *   <li>live: {@code --rate} entity.risk events a second for 10 s, frames per second and long tasks, and how
+ *       long each redraw of the heatmap took (after the first, which follows the scrubbing's window).</li>
  * </ul>
  * {@code -Dbench.extra=&nomap=1} appends page parameters (here: the map hidden, to see what it costs).
  * The page is served by a JDK HTTP server on loopback (ES modules do not load from file:). No hub:
@@ -89,15 +90,21 @@ public final class ConsoleBenchmark {
                     throw new IllegalStateException("the page failed: " + figures.get("error"));
                 }
                 figures.remove("userAgent");
+                if (figures.get("heatCellsUnlikeAFullDrawing") instanceof Number n && n.longValue() != 0) {
+                    throw new IllegalStateException("the heatmap drawn column by column differs from a full drawing in "
+                            + n + " cells");
+                }
                 System.out.printf("run %d: first render %.0f ms (store %.0f, drawing %.0f) for %s points, %s stories;"
                                 + " scrubbing %.1f fps (frame p50 %.1f ms, p95 %.1f ms, max %.1f ms; script a frame: map %.1f ms, heatmap %.1f ms);"
-                                + " live %s events: %.1f fps, frame p95 %.1f ms, %s long tasks (longest %.0f ms)%n",
+                                + " live %s events: %.1f fps, frame p95 %.1f ms, %s long tasks (longest %.0f ms);"
+                                + " live heatmap redraws %s: p50 %.1f ms, max %.1f ms%n",
                         run, num(figures, "firstRenderMs"), num(figures, "storeMs"), num(figures, "renderOnlyMs"),
                         figures.get("points"), figures.get("stories"), num(figures, "scrubFps"),
                         num(figures, "scrubFrameP50Ms"), num(figures, "scrubFrameP95Ms"), num(figures, "scrubFrameMaxMs"),
                         num(figures, "scrubMapJsMs"), num(figures, "scrubHeatJsMs"),
                         figures.get("liveEvents"), num(figures, "liveFps"), num(figures, "liveFrameP95Ms"),
-                        figures.get("liveLongTasks"), num(figures, "liveLongestTaskMs"));
+                        figures.get("liveLongTasks"), num(figures, "liveLongestTaskMs"),
+                        figures.get("liveHeatDraws"), num(figures, "liveHeatDrawP50Ms"), num(figures, "liveHeatDrawMaxMs"));
             }
         } finally {
             driver.quit();

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 /** {@code cc predictions}: what the hub predicted, and why. */
 @Command(name = "predictions", description = "Predictions the hub raised.",
         subcommands = {PredictionsCommand.ListCommand.class, PredictionsCommand.GetCommand.class,
-                PredictionsCommand.LabelCommand.class})
+                PredictionsCommand.LabelCommand.class, PredictionsCommand.RiskCommand.class})
 public final class PredictionsCommand {
     @ParentCommand
     Cc cc;
@@ -94,6 +94,88 @@ public final class PredictionsCommand {
                         p.getTarget().getKind() + "/" + p.getTarget().getId(), p.getPredictionType(), p.getRisk(),
                         p.getConfidence(), p.getRecommendedAction(), p.getModel() + " " + p.getModelVersion(),
                         p.getFactorsCount() == 0 ? "" : label(p.getFactors(0)));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code cc predictions risk}: an entity's risk over time, from the per-minute aggregates, downsampled with --step. */
+    @Command(name = "risk", description = "Risk over time: the per-minute aggregates of every model run, newest first;"
+            + " with --step only each entity's riskiest minute per step (ListModelRuns with a step).")
+    static final class RiskCommand implements Callable<Integer> {
+        private static final java.util.regex.Pattern STEP = java.util.regex.Pattern.compile("(\\d{1,9})(s|m|h|d)");
+
+        @ParentCommand
+        PredictionsCommand parent;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--entity", description = "Only this entity id.")
+        String entity;
+        @Option(names = "--since", defaultValue = "24h",
+                description = "From: ISO-8601 or a span back from now (default: ${DEFAULT-VALUE}).")
+        String since;
+        @Option(names = "--step", description = "Downsample: each entity's riskiest aggregate per step (30s, 10m, 2h, 1d).")
+        String step;
+        @Option(names = "--limit", defaultValue = "200", description = "How many rows (default: ${DEFAULT-VALUE}).")
+        int limit;
+        @Option(names = "--json", description = "One JSON object per row (protobuf JSON mapping of ModelRun).")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (limit < 1) {
+                throw new IllegalArgumentException("--limit must be at least 1");
+            }
+            io.commandcenter.proto.v1.ListModelRunsRequest.Builder request = io.commandcenter.proto.v1.ListModelRunsRequest
+                    .newBuilder().setKind(io.commandcenter.proto.v1.ModelRunKind.MODEL_RUN_KIND_AGGREGATE)
+                    .setStartTime(SamplesCommand.ts(SamplesCommand.time(since, Clock.systemUTC(), "--since")));
+            if (entity != null) {
+                request.setTargetId(entity);
+            }
+            if (step != null) {
+                java.util.regex.Matcher m = STEP.matcher(step.strip());
+                if (!m.matches()) {
+                    throw new IllegalArgumentException("--step must be a whole number with a unit (30s, 10m, 2h, 1d), got '"
+                            + step + "'");
+                }
+                long n = Long.parseLong(m.group(1));
+                long seconds = switch (m.group(2)) {
+                    case "s" -> n;
+                    case "m" -> n * 60;
+                    case "h" -> n * 3600;
+                    default -> n * 86_400;
+                };
+                request.setStep(com.google.protobuf.Duration.newBuilder().setSeconds(seconds));
+            }
+            List<io.commandcenter.proto.v1.ModelRun> runs = new ArrayList<>();
+            try (HubConnection hub = parent.cc.connect()) {
+                var stub = hub.scoped(PredictServiceGrpc.newBlockingStub(hub.channel()));
+                String token = "";
+                do {
+                    var page = stub.withDeadlineAfter(60, TimeUnit.SECONDS).listModelRuns(
+                            request.setPageSize(Math.min(1000, limit - runs.size())).setPageToken(token).build());
+                    runs.addAll(page.getRunsList());
+                    token = page.getNextPageToken();
+                } while (!token.isEmpty() && runs.size() < limit);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            List<io.commandcenter.proto.v1.ModelRun> shown = runs.subList(0, Math.min(limit, runs.size()));
+            if (json) {
+                shown.forEach(r -> out.println(ProtoJson.print(r)));
+                return 0;
+            }
+            if (shown.isEmpty()) {
+                out.println("no model runs");
+                return 0;
+            }
+            out.printf("%-20s %-28s %-18s %8s %5s%n", "MINUTE", "ENTITY", "MODEL", "RISK MAX", "RUNS");
+            java.util.regex.Pattern max = java.util.regex.Pattern.compile("\"riskMax\":([-0-9.eE]+)");
+            for (io.commandcenter.proto.v1.ModelRun r : shown) {
+                java.util.regex.Matcher m = max.matcher(r.getOutputJson());
+                out.printf(Locale.ROOT, "%-20s %-28s %-18s %8s %5d%n", Instant.ofEpochSecond(r.getExecuteTime().getSeconds()),
+                        r.getTarget().getKind() + "/" + r.getTarget().getId(), r.getModelId(),
+                        m.find() ? String.format(Locale.ROOT, "%.3f", Double.parseDouble(m.group(1))) : "-", r.getRuns());
             }
             return 0;
         }

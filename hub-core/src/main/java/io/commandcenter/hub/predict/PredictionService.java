@@ -181,6 +181,17 @@ public final class PredictionService {
      */
     public RunPage runs(ProjectId project, String targetId, ModelRun.Kind kind, Instant start, Instant end, int limit,
                         String pageToken) {
+        return runs(project, targetId, kind, start, end, limit, pageToken, null);
+    }
+
+    /**
+     * The listing of model runs, downsampled when {@code step} is given ({@link RunSteps}: each entity's and
+     * model's riskiest run per step).
+     *
+     * @throws CommandCenterException INVALID ({@code OUT_OF_RANGE}, field {@code step}) for a step outside [1 s, 7 d]
+     */
+    public RunPage runs(ProjectId project, String targetId, ModelRun.Kind kind, Instant start, Instant end, int limit,
+                        String pageToken, java.time.Duration step) {
         if (limit < 0) {
             throw CommandCenterException.invalid("OUT_OF_RANGE", "page_size", "page_size must not be negative");
         }
@@ -188,6 +199,13 @@ public final class PredictionService {
             throw CommandCenterException.invalid("INVALID_RANGE", "end_time", "end time must be after start time");
         }
         int size = limit == 0 ? 100 : Math.min(limit, 1000);
+        if (step != null) {
+            RunSteps.validate(step, "step");
+            int fingerprint = Objects.hash("model-runs", targetId, kind, step.toMillis());
+            return RunSteps.page((afterTime, afterId) -> repository.listRuns(project, new PredictionRepository.RunQuery(
+                    targetId, kind, start, end, RunSteps.CHUNK, afterTime, afterId)), step, size, fingerprint,
+                    PageToken.decode(pageToken, fingerprint, "page_token"));
+        }
         int fingerprint = Objects.hash("model-runs", targetId, kind);
         Optional<PageToken.Position> after = PageToken.decode(pageToken, fingerprint, "page_token");
         List<ModelRun> rows = repository.listRuns(project, new PredictionRepository.RunQuery(targetId, kind, start, end,

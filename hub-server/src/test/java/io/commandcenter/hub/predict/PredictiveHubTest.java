@@ -115,6 +115,12 @@ class PredictiveHubTest {
         }).orElseThrow();
     }
 
+    static double riskMax(io.commandcenter.proto.v1.ModelRun run) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"riskMax\":([0-9.]+)").matcher(run.getOutputJson());
+        assertThat(m.find()).as(run.getOutputJson()).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
     static void assertStatus(Runnable call, Status.Code code, String reason) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(code);
@@ -196,6 +202,18 @@ class PredictiveHubTest {
         assertThat(aggregates).isNotEmpty().allSatisfy(r -> assertThat(r.getOutputJson()).contains("\"riskMax\""));
         assertThat(aggregates.stream().mapToInt(io.commandcenter.proto.v1.ModelRun::getRuns).sum())
                 .as("every scored record but the one that raised the prediction").isEqualTo(279);
+        // downsampled (the console's older history): each entity's riskiest aggregate per two minutes
+        var stepped = predict("runs").listModelRuns(io.commandcenter.proto.v1.ListModelRunsRequest.newBuilder()
+                .setTargetId("checkout").setKind(io.commandcenter.proto.v1.ModelRunKind.MODEL_RUN_KIND_AGGREGATE)
+                .setPageSize(1000).setStep(com.google.protobuf.Duration.newBuilder().setSeconds(120)).build())
+                .getRunsList();
+        java.util.Map<Long, Double> peaks = aggregates.stream().collect(java.util.stream.Collectors.toMap(
+                r -> r.getExecuteTime().getSeconds() / 120, PredictiveHubTest::riskMax, Math::max));
+        assertThat(stepped).hasSize(peaks.size()).allSatisfy(r -> assertThat(riskMax(r))
+                .isEqualTo(peaks.get(r.getExecuteTime().getSeconds() / 120)));
+        assertStatus(() -> predict("runs").listModelRuns(io.commandcenter.proto.v1.ListModelRunsRequest.newBuilder()
+                        .setStep(com.google.protobuf.Duration.newBuilder().setNanos(500_000_000)).build()),
+                Status.Code.INVALID_ARGUMENT, "OUT_OF_RANGE");
         var first = predict("runs").listModelRuns(io.commandcenter.proto.v1.ListModelRunsRequest.newBuilder()
                 .setPageSize(1).build());
         assertThat(first.getRunsList()).hasSize(1);

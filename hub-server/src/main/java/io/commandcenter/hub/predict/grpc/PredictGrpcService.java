@@ -306,7 +306,9 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
         PredictionService.RunPage page = service.runs(project, emptyToNull(request.getTargetId()), kind,
                 TelemetryProtoMapper.instant(request.hasStartTime(), request.getStartTime(), "start_time"),
                 TelemetryProtoMapper.instant(request.hasEndTime(), request.getEndTime(), "end_time"),
-                request.getPageSize(), request.getPageToken());
+                request.getPageSize(), request.getPageToken(), request.hasStep()
+                        ? java.time.Duration.ofSeconds(request.getStep().getSeconds(), request.getStep().getNanos())
+                        : null);
         ListModelRunsResponse.Builder response = ListModelRunsResponse.newBuilder().setNextPageToken(page.nextToken());
         page.runs().forEach(r -> response.addRuns(PredictProtos.toProto(r)));
         return response.build();

@@ -38,8 +38,9 @@ import static io.commandcenter.common.proto.ProtoJson.print;
  *       {@code {"entity":{"kind":"service","id":"checkout"}}}; answers a {@code PredictResponse};</li>
  *   <li>{@code GET /api/predictions?targetId=&model=&since=&until=&limit=&pageToken=} — newest first;</li>
  *   <li>{@code GET /api/predictions/{id}};</li>
- *   <li>{@code GET /api/model-runs?targetId=&kind=&since=&until=&limit=&pageToken=} — newest first
- *       ({@code kind}: {@code PREDICTION} or {@code AGGREGATE});</li>
+ *   <li>{@code GET /api/model-runs?targetId=&kind=&since=&until=&limit=&pageToken=&step=} — newest first
+ *       ({@code kind}: {@code PREDICTION} or {@code AGGREGATE}; {@code step}, e.g. {@code 10m}: each entity's
+ *       riskiest run per step only);</li>
  *   <li>{@code GET /api/model-runs/{id}}.</li>
  *   <li>{@code POST /api/predictions/{id}/label} — {@code {"label":"false_alarm","reason":"…"}};</li>
  *   <li>{@code POST /api/incidents} — a {@code DeclareIncidentRequest};</li>
@@ -101,7 +102,8 @@ public class PredictResource {
     @Produces(MediaType.APPLICATION_JSON)
     public String listRuns(@QueryParam("targetId") String targetId, @QueryParam("kind") String kind,
                            @QueryParam("since") String since, @QueryParam("until") String until,
-                           @QueryParam("limit") String limit, @QueryParam("pageToken") String pageToken) {
+                           @QueryParam("limit") String limit, @QueryParam("pageToken") String pageToken,
+                           @QueryParam("step") String step) {
         ListModelRunsRequest.Builder request = ListModelRunsRequest.newBuilder().setPageSize(QueryArguments.integer(limit, "limit"));
         if (targetId != null) {
             request.setTargetId(targetId);
@@ -114,6 +116,10 @@ public class PredictResource {
             request.setPageToken(pageToken);
         }
         QueryArguments.span(since, until, request::setStartTime, request::setEndTime);
+        com.google.protobuf.Duration every = QueryArguments.duration(step, "step");
+        if (every != null) {
+            request.setStep(every);
+        }
         return print(api.get().listModelRuns(caller.get().project(), request.build()));
     }
 

@@ -36,6 +36,27 @@ public final class QueryArguments {
     }
 
     /**
+     * The duration in {@code value} ({@code 30s}, {@code 10m}, {@code 2h}, {@code 1d} or ISO-8601); absent or
+     * blank is null.
+     *
+     * @throws CommandCenterException INVALID ({@code BAD_FORMAT}) naming {@code field} when it is not a duration
+     */
+    public static com.google.protobuf.Duration duration(String value, String field) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        java.time.Duration d;
+        try {
+            d = io.commandcenter.hub.workflow.Durations.parse(value);
+        } catch (CommandCenterException e) {
+            throw CommandCenterException.invalid("BAD_FORMAT", field, field + ": " + e.getMessage());
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            throw CommandCenterException.invalid("BAD_FORMAT", field, field + " is not a duration such as 30s, 10m or 2h");
+        }
+        return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+    }
+
+    /**
      * {@code since} and {@code until} (ISO-8601 or a span back from now, {@link TimeArgument}) into a
      * request's start and end; an absent one leaves its side unset.
      */

@@ -1,0 +1,141 @@
+package io.commandcenter.hub.predict;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.telemetry.PageToken;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A downsampled listing of model runs ({@code ListModelRuns} with a {@code step}): time is cut into steps
+ * aligned on the epoch, and of each entity's and model's runs in one step only the riskiest is kept (an
+ * aggregate's {@code riskMax}, a prediction run's {@code risk}; the newest when a run names no risk). So a
+ * day of per-minute aggregates is read as, say, 144 ten-minute rows per entity with each step's peak kept —
+ * what a heatmap of the day draws anyway. Newest first, as the plain listing; a page ends at a step's
+ * boundary, so it may hold a few more rows than the page size (at most one step's entities more) and the
+ * next page starts with the next older step.
+ */
+public final class RunSteps {
+    /** The shortest step: a second (runs are stored per minute or per prediction). */
+    public static final Duration MIN = Duration.ofSeconds(1);
+    /** The longest step: a week. */
+    public static final Duration MAX = Duration.ofDays(7);
+    /** Rows read from the store at a time. */
+    static final int CHUNK = 1000;
+    /** Rows read for one page at most: past that the page ends where it is (inside a step if it must). */
+    static final int SCAN = 100_000;
+
+    private static final Pattern RISK = Pattern.compile("\"(riskMax|risk)\"\\s*:\\s*(-?[0-9][0-9.eE+-]*)");
+
+    private RunSteps() {
+    }
+
+    /**
+     * @throws CommandCenterException INVALID ({@code OUT_OF_RANGE}, field {@code field}) outside [1 s, 7 d] or
+     *         not a whole number of milliseconds
+     */
+    public static Duration validate(Duration step, String field) {
+        if (step.compareTo(MIN) < 0 || step.compareTo(MAX) > 0 || step.getNano() % 1_000_000 != 0) {
+            throw CommandCenterException.invalid("OUT_OF_RANGE", field, field
+                    + " must be a whole number of milliseconds from 1s to 7d, got " + step);
+        }
+        return step;
+    }
+
+    /** The risk a run reports, or NaN when its output names none. */
+    static double risk(ModelRun run) {
+        String out = run.outputJson();
+        if (out == null) {
+            return Double.NaN;
+        }
+        Matcher m = RISK.matcher(out);
+        double risk = Double.NaN;
+        while (m.find()) {
+            try {
+                double v = Double.parseDouble(m.group(2));
+                // riskMax wins over risk when both are there
+                if (m.group(1).equals("riskMax") || Double.isNaN(risk)) {
+                    risk = v;
+                }
+            } catch (NumberFormatException ignored) {
+                // not a number: as if absent
+            }
+        }
+        return risk;
+    }
+
+    /**
+     * One page of the downsampled listing.
+     *
+     * @param read        the store's listing after a keyset position (time, id; null: from the newest), newest
+     *                    first, up to {@code CHUNK + 1} rows
+     * @param step        the step
+     * @param size        the page size (rows, whole steps)
+     * @param fingerprint the page token's fingerprint (filters and step)
+     * @param after       where the previous page ended
+     */
+    static PredictionService.RunPage page(BiFunction<Instant, String, List<ModelRun>> read, Duration step, int size,
+                                         int fingerprint, Optional<PageToken.Position> after) {
+        long stepMs = step.toMillis();
+        List<ModelRun> out = new ArrayList<>();
+        Map<String, ModelRun> group = new LinkedHashMap<>();
+        long bucket = Long.MIN_VALUE;
+        Instant afterTime = after.map(PageToken.Position::time).orElse(null);
+        String afterId = after.map(PageToken.Position::id).orElse(null);
+        int scanned = 0;
+        while (true) {
+            List<ModelRun> rows = read.apply(afterTime, afterId);
+            boolean more = rows.size() > CHUNK;
+            List<ModelRun> chunk = more ? rows.subList(0, CHUNK) : rows;
+            for (ModelRun run : chunk) {
+                long b = Math.floorDiv(run.executedAt().toEpochMilli(), stepMs);
+                if (b != bucket) {
+                    if (!group.isEmpty()) {
+                        flush(group, out);
+                        if (out.size() >= size) {
+                            // the next page starts with the step just begun: every row before its start
+                            return new PredictionService.RunPage(out, PageToken.encode(fingerprint,
+                                    Instant.ofEpochMilli((bucket) * stepMs), ""));
+                        }
+                    }
+                    bucket = b;
+                }
+                group.merge(run.targetKind() + "/" + run.targetId() + "/" + run.modelId(), run, RunSteps::riskier);
+                afterTime = run.executedAt();
+                afterId = run.runId();
+            }
+            scanned += chunk.size();
+            if (!more) {
+                flush(group, out);
+                return new PredictionService.RunPage(out, "");
+            }
+            if (scanned >= SCAN) {
+                // a step of more rows than a page may read: it ends here and goes on on the next page
+                flush(group, out);
+                return new PredictionService.RunPage(out, PageToken.encode(fingerprint, afterTime, afterId));
+            }
+        }
+    }
+
+    /** Of two runs of one entity and model in one step: the riskier; on a tie or without risks, the newer. */
+    private static ModelRun riskier(ModelRun kept, ModelRun older) {
+        double a = risk(kept);
+        double b = risk(older);
+        return !Double.isNaN(b) && (Double.isNaN(a) || b > a) ? older : kept;
+    }
+
+    private static void flush(Map<String, ModelRun> group, List<ModelRun> out) {
+        group.values().stream().sorted(Comparator.comparing(ModelRun::executedAt).thenComparing(ModelRun::runId)
+                .reversed()).forEach(out::add);
+        group.clear();
+    }
+}
