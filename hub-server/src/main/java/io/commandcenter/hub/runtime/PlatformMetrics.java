@@ -124,6 +124,26 @@ final class PlatformMetrics {
      */
     static AutoCloseable scheduler(MetricRegistry r, HubMetrics domain, Scheduler scheduler, ProjectId defaultProject,
                                    String hubId) {
+        // the queue gauge comes first in the exposition: reading it creates the counters' series below, so
+        // they are in the same scrape
+        MetricRegistry.Counter[] seriesOf = new MetricRegistry.Counter[2];
+        r.gauge("cc_scheduler_queue_tasks", "Tasks queued, by project and agent type (cluster-wide).",
+                List.of("project", "agent_type"), s -> {
+                    Set<String> projects = new java.util.TreeSet<>();
+                    domain.projectsSeen().forEach(p -> projects.add(p.value()));
+                    projects.add(defaultProject.value());
+                    for (Map.Entry<String, Map<String, Integer>> pool : scheduler.queuedByProject().entrySet()) {
+                        // every known project at 0, so a quiet queue is a series of zeros, not no series; its
+                        // counters too, so that PromQL's increase() counts a project's first lease (a series
+                        // born at 1 shows no increase)
+                        for (String p : projects) {
+                            s.set(pool.getValue().getOrDefault(p, 0), p, pool.getKey());
+                            seriesOf[0].touch(p, pool.getKey());
+                            seriesOf[1].touch(p, pool.getKey());
+                        }
+                        pool.getValue().forEach((p, n) -> s.set(n, p, pool.getKey()));
+                    }
+                });
         MetricRegistry.Counter assignments = r.counter("cc_scheduler_assignments_total",
                 "Tasks this hub leased to agents.", "project", "agent_type");
         MetricRegistry.Counter tasks = r.counter("cc_scheduler_task_changes_total",
@@ -132,19 +152,8 @@ final class PlatformMetrics {
         MetricRegistry.Counter expiries = r.counter("cc_scheduler_lease_expiries_total",
                 "Leases that ran out before their agent answered (this hub's sweeps): the task was queued again, or"
                         + " failed with no attempts left.", "project", "agent_type");
-        r.gauge("cc_scheduler_queue_tasks", "Tasks queued, by project and agent type (cluster-wide).",
-                List.of("project", "agent_type"), s -> {
-                    Set<String> projects = new java.util.TreeSet<>();
-                    domain.projectsSeen().forEach(p -> projects.add(p.value()));
-                    projects.add(defaultProject.value());
-                    for (Map.Entry<String, Map<String, Integer>> pool : scheduler.queuedByProject().entrySet()) {
-                        // every known project at 0, so a quiet queue is a series of zeros, not no series
-                        for (String p : projects) {
-                            s.set(pool.getValue().getOrDefault(p, 0), p, pool.getKey());
-                        }
-                        pool.getValue().forEach((p, n) -> s.set(n, p, pool.getKey()));
-                    }
-                });
+        seriesOf[0] = assignments;
+        seriesOf[1] = expiries;
         r.gauge("cc_scheduler_agents", "Agents known to the scheduler, by agent type and state (cluster-wide).",
                 List.of("agent_type", "state"), s -> {
                     var listing = scheduler.agents(null, null);

@@ -128,6 +128,9 @@ class SchedulerMetricsTest {
                 .containsEntry("cc_scheduler_queue_tasks{project=\"beta\",agent_type=\"devops\"}", 1.0)
                 // a project the hub knows with nothing queued is a zero, not a missing series
                 .containsEntry("cc_scheduler_queue_tasks{project=\"default\",agent_type=\"devops\"}", 0.0)
+                // and its counters exist at 0 before its first lease, for PromQL's increase()
+                .containsEntry("cc_scheduler_assignments_total{project=\"default\",agent_type=\"devops\"}", 0.0)
+                .containsEntry("cc_scheduler_lease_expiries_total{project=\"default\",agent_type=\"devops\"}", 0.0)
                 .containsEntry("cc_scheduler_agents{agent_type=\"devops\",state=\"connected\"}", 1.0)
                 .containsEntry("cc_scheduler_agents{agent_type=\"devops\",state=\"disconnected\"}", 0.0);
 
