@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>./mvnw -q -pl benchmarks -am install -DskipTests &amp;&amp; ./mvnw -q -pl benchmarks exec:java -Dexec.args="--db both --rows 300000"</pre>
  * {@code --consoles 10 [--rounds 3]}: the load of open web consoles on ingest instead (H2, engine on): each
  * console is one subscription with the console's pattern; ingest with them against without, alternating.
+ * {@code --observability 3 [--predict-seconds 10]}: the cost of metrics and tracing (see {@link #observability}),
+ * ending with one {@code SUMMARY} line of on/off ratios.
  */
 public final class IngestBenchmark {
     private static final int STREAMS_FOR_DATA = 4;
@@ -70,7 +73,7 @@ public final class IngestBenchmark {
         int consoles = Integer.parseInt(option(args, "--consoles", "0"));
         int observability = Integer.parseInt(option(args, "--observability", "0"));
         if (observability > 0) {
-            observability(rows, observability);
+            observability(rows, observability, Integer.parseInt(option(args, "--predict-seconds", "10")));
             System.exit(0);
         }
         if (consoles > 0) {
@@ -226,18 +229,95 @@ public final class IngestBenchmark {
                 rows, rounds, fmt(none), medianNone, consoles, fmt(with), medianWith, consoleEvents, medianWith / medianNone);
     }
 
-    /** What {@link #hub} starts the hub with: metrics on, no traces, unless the observability mode says otherwise. */
-    static volatile io.commandcenter.hub.tracing.TracingSettings tracing =
-            io.commandcenter.hub.tracing.TracingSettings.off();
-    static volatile boolean metricsOn = true;
+    /** Services whose samples degrade over their last 40 minutes: each raises a prediction, then a decision. */
+    static final int DEGRADING_SERVICES = 20;
+    /** Fresh degrading services per round whose record-to-prediction latency is measured one by one. */
+    static final int PROBES = 8;
+
+    /** A person decides every run: a prediction becomes a decision (approval) without needing an agent. */
+    static final String ASK_FIRST = """
+            name: ask-first
+            description: A person decides every run.
+            trigger:
+              on: [prediction.created]
+            blast_radius:
+              max_per_hour: 0
+            nodes:
+              - id: notify
+                agent: notifier
+                action: sendSlack
+                inputs:
+                  message: "Service $entity.id was looked at by a person."
+            """;
+
+    /** 280 samples a minute apart ending now; the last 40 degrade (latency, errors up, uptime down). */
+    static List<HealthSample> degrading(String service, long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        Instant end = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        List<HealthSample> out = new ArrayList<>();
+        for (int i = 0; i < 280; i++) {
+            double p = i < 240 ? 0 : Math.min(1, (i - 239) / 10.0);
+            Instant t = end.minusSeconds(60L * (279 - i));
+            out.add(HealthSample.newBuilder().setRecordId(service + "-" + i).setService(service)
+                    .setTime(Timestamp.newBuilder().setSeconds(t.getEpochSecond()))
+                    .setLatencyMs(100 + 300 * p + random.nextDouble(-5, 5)).setErrorRate(0.001 + 0.4 * p)
+                    .setUptime(1 - 0.5 * p).build());
+        }
+        return out;
+    }
 
     /**
-     * The cost of observability on ingest (guide section 21): H2, the engine on, no subscriber; metrics
-     * and tracing both off against both on (traces exported by OTLP/HTTP to a loopback receiver that
-     * answers 200), alternating, {@code rounds} times each, after a warm-up of each.
+     * {@link #generate}'s rows with {@link #DEGRADING_SERVICES} degrading services spread evenly through
+     * them, each service on one stream in time order (the streams split the list in equal parts).
      */
-    static void observability(int rows, int rounds) throws Exception {
-        List<HealthSample> data = generate(rows);
+    static List<HealthSample> withDegrading(int rows) {
+        List<HealthSample> normal = generate(rows - rows % STREAMS_FOR_DATA);
+        int per = normal.size() / STREAMS_FOR_DATA;
+        List<HealthSample> out = new ArrayList<>();
+        for (int s = 0; s < STREAMS_FOR_DATA; s++) {
+            List<HealthSample> bad = new ArrayList<>();
+            for (int k = s; k < DEGRADING_SERVICES; k += STREAMS_FOR_DATA) {
+                bad.addAll(degrading("deg-" + k, k));
+            }
+            List<HealthSample> good = normal.subList(s * per, (s + 1) * per);
+            // interleave, keeping each service's order: a degrading row every (good / bad) rows
+            int total = good.size() + bad.size();
+            int g = 0;
+            int b = 0;
+            for (int i = 0; i < total; i++) {
+                if (b < bad.size() && (g >= good.size() || (long) b * total <= (long) i * bad.size())) {
+                    out.add(bad.get(b++));
+                } else {
+                    out.add(good.get(g++));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One hub's run in one mode: ingest throughput, what the loop did, record-to-prediction and Predict latency. */
+    record Observed(double rate, long ackP50Micros, long predictions, long decisions, long[] probeMillis,
+                    long predictP50Nanos, long predictP99Nanos, double predictRate) {
+        long probeP50() {
+            long[] sorted = probeMillis.clone();
+            Arrays.sort(sorted);
+            return sorted.length == 0 ? -1 : sorted[(sorted.length - 1) / 2];
+        }
+    }
+
+    /**
+     * The cost of observability on the hot paths (guide section 21.5), in one run: H2, the engine on;
+     * metrics and tracing both off against both on (traces exported by OTLP/HTTP to a loopback receiver
+     * that answers 200), alternating, {@code rounds} times each, after a warm-up of each. Each hub gets
+     * a workflow a person must approve, then (1) ingests {@code rows} samples over 4 streams with
+     * {@link #DEGRADING_SERVICES} degrading services among them (predictions, decisions, so traces);
+     * (2) for {@link #PROBES} fresh degrading services one at a time, the time from sending the
+     * service's first sample to its {@code prediction.created} event; (3) {@code Predict} by entity
+     * from 4 clients for {@code predictSeconds}. Ends with one {@code SUMMARY} line of on/off ratios.
+     */
+    static void observability(int rows, int rounds, int predictSeconds) throws Exception {
+        List<IngestStreamRequest> data = requests(withDegrading(rows));
+        List<IngestStreamRequest> warm = requests(withDegrading(Math.min(rows, 50_000)));
         com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         AtomicLong exports = new AtomicLong();
@@ -252,36 +332,146 @@ public final class IngestBenchmark {
         io.commandcenter.hub.tracing.TracingSettings on = io.commandcenter.hub.tracing.TracingSettings.to(
                 "http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces");
         try {
-            List<Result> off = new ArrayList<>();
-            List<Result> with = new ArrayList<>();
+            List<Observed> off = new ArrayList<>();
+            List<Observed> with = new ArrayList<>();
             for (int r = -1; r < rounds; r++) { // round -1 warms both up
-                metricsOn = false;
-                tracing = io.commandcenter.hub.tracing.TracingSettings.off();
-                Result a = hub("H2", DatabaseSettings.embedded(Files.createTempDirectory("cc-bench")),
-                        r < 0 ? generate(Math.min(rows, 50_000)) : data, STREAMS_FOR_DATA, 0, false, true, 0);
-                metricsOn = true;
-                tracing = on;
-                Result b = hub("H2", DatabaseSettings.embedded(Files.createTempDirectory("cc-bench")),
-                        r < 0 ? generate(Math.min(rows, 50_000)) : data, STREAMS_FOR_DATA, 0, false, true, 0);
-                if (r >= 0) {
+                boolean measured = r >= 0;
+                Observed a = observedRound(false, io.commandcenter.hub.tracing.TracingSettings.off(),
+                        measured ? data : warm, r, measured ? predictSeconds : Math.min(predictSeconds, 3));
+                Observed b = observedRound(true, on, measured ? data : warm, r,
+                        measured ? predictSeconds : Math.min(predictSeconds, 3));
+                if (measured) {
                     off.add(a);
                     with.add(b);
+                } else {
+                    exports.set(0); // count what the measured rounds exported
+                    exportedBytes.set(0);
                 }
             }
-            double rateOff = median(off.stream().map(Result::rate).toList());
-            double rateOn = median(with.stream().map(Result::rate).toList());
-            System.out.printf(Locale.ROOT, "%n%d rows, %d rounds, H2, engine on, %d cores%n", rows, rounds,
+            System.out.printf(Locale.ROOT, "%n%,d rows (%d degrading services among them), %d rounds, H2, engine on,"
+                            + " workflow ask-first, %d cores%n", data.size(), DEGRADING_SERVICES, rounds,
                     Runtime.getRuntime().availableProcessors());
-            System.out.printf(Locale.ROOT, "off: %s rows/s, median %,.0f; ack p50 %s us, p99 %s us%n",
-                    fmt(off.stream().map(Result::rate).toList()), rateOff, off.stream().map(Result::p50Micros).toList(),
-                    off.stream().map(Result::p99Micros).toList());
-            System.out.printf(Locale.ROOT, "on:  %s rows/s, median %,.0f; ack p50 %s us, p99 %s us%n",
-                    fmt(with.stream().map(Result::rate).toList()), rateOn, with.stream().map(Result::p50Micros).toList(),
-                    with.stream().map(Result::p99Micros).toList());
-            System.out.printf(Locale.ROOT, "on / off: %.3f; %d OTLP exports received (%,d bytes)%n", rateOn / rateOff,
-                    exports.get(), exportedBytes.get());
+            for (var mode : List.of(Map.entry("off", off), Map.entry("on ", with))) {
+                List<Observed> o = mode.getValue();
+                System.out.printf(Locale.ROOT, "%s: ingest %s rows/s (ack p50 %s ms); predictions %s, decisions %s;"
+                                + " record->prediction p50 %s ms; Predict p50 %s ms, p99 %s ms (%s calls/s)%n",
+                        mode.getKey(), fmt(o.stream().map(Observed::rate).toList()),
+                        o.stream().map(x -> x.ackP50Micros() / 1000).toList(),
+                        o.stream().map(Observed::predictions).toList(), o.stream().map(Observed::decisions).toList(),
+                        o.stream().map(Observed::probeP50).toList(),
+                        o.stream().map(x -> String.format(Locale.ROOT, "%.2f", x.predictP50Nanos() / 1e6)).toList(),
+                        o.stream().map(x -> String.format(Locale.ROOT, "%.2f", x.predictP99Nanos() / 1e6)).toList(),
+                        fmt(o.stream().map(Observed::predictRate).toList()));
+            }
+            double ingest = median(with.stream().map(Observed::rate).toList())
+                    / median(off.stream().map(Observed::rate).toList());
+            double probe = median(with.stream().map(x -> (double) x.probeP50()).toList())
+                    / median(off.stream().map(x -> (double) x.probeP50()).toList());
+            double p50 = median(with.stream().map(x -> (double) x.predictP50Nanos()).toList())
+                    / median(off.stream().map(x -> (double) x.predictP50Nanos()).toList());
+            double p99 = median(with.stream().map(x -> (double) x.predictP99Nanos()).toList())
+                    / median(off.stream().map(x -> (double) x.predictP99Nanos()).toList());
+            System.out.printf(Locale.ROOT, "SUMMARY observability on/off (medians of %d rounds): ingest throughput %.3f"
+                            + " (higher is better); record->prediction latency p50 %.3f, Predict latency p50 %.3f,"
+                            + " p99 %.3f (lower is better); traces of the measured rounds: %d OTLP exports, %,d bytes%n", rounds, ingest,
+                    probe, p50, p99, exports.get(), exportedBytes.get());
         } finally {
             receiver.stop(0);
+        }
+    }
+
+    static Observed observedRound(boolean metrics, io.commandcenter.hub.tracing.TracingSettings traces,
+                                  List<IngestStreamRequest> data, int round, int predictSeconds) throws Exception {
+        HubSettings defaults = HubSettings.defaults(Files.createTempDirectory("cc-bench"), 0)
+                .withDatabase(DatabaseSettings.embedded(Files.createTempDirectory("cc-bench")));
+        HubSettings settings = defaults.withSecurity(defaults.security().withCallRate(0, 1));
+        settings = settings.withPredict(settings.predict().withEnabled(true));
+        try (Hub hub = Hub.start(settings, Clock.systemUTC(), traces, metrics)) {
+            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                    .intercept(HubCredentials.admin(hub)).build();
+            try {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("x-cc-project", Metadata.ASCII_STRING_MARSHALLER), "bench");
+                var attach = MetadataUtils.newAttachHeadersInterceptor(headers);
+                io.commandcenter.proto.v1.RemediateServiceGrpc.newBlockingStub(channel).withInterceptors(attach)
+                        .putWorkflow(io.commandcenter.proto.v1.PutWorkflowRequest.newBuilder().setYaml(ASK_FIRST).build());
+                java.util.concurrent.ConcurrentHashMap<String, Long> predicted = new java.util.concurrent.ConcurrentHashMap<>();
+                CountDownLatch subscribed = new CountDownLatch(1);
+                EventServiceGrpc.newStub(channel).withInterceptors(attach).subscribe(SubscribeRequest.newBuilder()
+                        .setPattern("prediction.created").build(), new StreamObserver<>() {
+                            @Override
+                            public void onNext(SubscribeResponse value) {
+                                if (value.hasStarted()) {
+                                    subscribed.countDown();
+                                } else if (value.hasEvent()) {
+                                    String payload = value.getEvent().getPayload().toString();
+                                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(probe-[0-9-]+)\"")
+                                            .matcher(payload);
+                                    if (m.find()) {
+                                        predicted.putIfAbsent(m.group(1), System.nanoTime());
+                                    }
+                                }
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        });
+                subscribed.await(30, TimeUnit.SECONDS);
+                var stub = TelemetryServiceGrpc.newStub(channel).withInterceptors(attach);
+
+                // (1) ingest throughput, degrading services among the rows
+                long[] latencies = new long[data.size()];
+                AtomicInteger latencyCount = new AtomicInteger();
+                int per = data.size() / STREAMS_FOR_DATA;
+                long start = System.nanoTime();
+                List<CompletableFuture<Void>> done = new ArrayList<>();
+                for (int s = 0; s < STREAMS_FOR_DATA; s++) {
+                    done.add(stream(stub, data.subList(s * per, s == STREAMS_FOR_DATA - 1 ? data.size()
+                            : (s + 1) * per), latencies, latencyCount, 0));
+                }
+                CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                long[] sorted = Arrays.copyOf(latencies, latencyCount.get());
+                Arrays.sort(sorted);
+                hub.engine().sync();
+
+                // (2) record -> prediction, one fresh degrading service at a time
+                long[] probes = new long[PROBES];
+                for (int k = 0; k < PROBES; k++) {
+                    String service = "probe-" + (round + 1) + "-" + k;
+                    List<IngestStreamRequest> series = requests(degrading(service, 100 + k));
+                    long sent = System.nanoTime();
+                    stream(stub, series, new long[series.size()], new AtomicInteger(), 0).get(5, TimeUnit.MINUTES);
+                    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+                    while (!predicted.containsKey(service) && System.nanoTime() < deadline) {
+                        Thread.sleep(1);
+                    }
+                    Long at = predicted.get(service);
+                    probes[k] = at == null ? -1 : TimeUnit.NANOSECONDS.toMillis(at - sent);
+                }
+
+                // (3) Predict by entity, 4 clients
+                var predict = io.commandcenter.proto.v1.PredictServiceGrpc.newBlockingStub(channel).withInterceptors(attach);
+                List<io.commandcenter.proto.v1.PredictRequest> asks = new ArrayList<>();
+                for (int k = 0; k < DEGRADING_SERVICES; k++) {
+                    asks.add(io.commandcenter.proto.v1.PredictRequest.newBuilder().setEntity(
+                            io.commandcenter.proto.v1.EntityRef.newBuilder().setKind("service").setId("deg-" + k)).build());
+                }
+                var load = io.commandcenter.benchmarks.predict.PredictBenchmark.load("Predict by entity", 4,
+                        predictSeconds, i -> () -> predict.predict(asks.get(Math.floorMod(i, asks.size()))));
+
+                long decisions = hub.remediation().approvals(io.commandcenter.hub.project.ProjectId.of("bench"),
+                        io.commandcenter.hub.remediate.ApprovalState.PENDING, 10_000).size();
+                return new Observed(data.size() / seconds, percentile(sorted, 0.50) / 1000,
+                        hub.engine().stats().raised(), decisions, probes, load.p50Nanos(), load.p99Nanos(), load.rate());
+            } finally {
+                channel.shutdownNow();
+            }
         }
     }
 
@@ -300,7 +490,8 @@ public final class IngestBenchmark {
         // the path is measured, not the per-credential call limit (cc.limits.*)
         HubSettings hubSettings = defaults.withSecurity(defaults.security().withCallRate(0, 1));
         hubSettings = hubSettings.withPredict(hubSettings.predict().withEnabled(engineOn));
-        try (Hub hub = Hub.start(hubSettings, Clock.systemUTC(), tracing, metricsOn)) {
+        try (Hub hub = Hub.start(hubSettings, Clock.systemUTC(),
+                io.commandcenter.hub.tracing.TracingSettings.off(), true)) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
                     .intercept(HubCredentials.admin(hub)).build();
             ManagedChannel eventChannel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()

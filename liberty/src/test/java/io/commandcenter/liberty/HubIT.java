@@ -111,7 +111,8 @@ class HubIT {
             new String[]{"PUT", "api/autonomy", "operator"}, new String[]{"GET", "api/prediction-actions", "viewer"},
             new String[]{"GET", "api/whoami", "viewer"}, new String[]{"GET", "api/model-runs", "viewer"},
             new String[]{"GET", "api/model-runs/r-1", "viewer"},
-            new String[]{"GET", "api/audit", "viewer"}, new String[]{"POST", "api/predictions/p-1/label", "operator"},
+            new String[]{"GET", "api/audit", "viewer"}, new String[]{"GET", "api/stats", "viewer"},
+            new String[]{"POST", "api/predictions/p-1/label", "operator"},
             new String[]{"POST", "api/incidents", "operator"}, new String[]{"GET", "api/feedback", "viewer"},
             new String[]{"POST", "api/models/nope/train", "admin"},
             new String[]{"POST", "api/memories", "operator"}, new String[]{"POST", "api/memories/search", "viewer"},
@@ -517,7 +518,7 @@ class HubIT {
     }
 
     @Test
-    void aDegradingService_becomesAPrediction_readableOverRest_andPredictAnswersOnDemand() throws Exception {
+    void aDegradingService_becomesAPrediction_readableOverRest_countedByApiStats_andPredictAnswersOnDemand() throws Exception {
         String project = project();
         java.util.SplittableRandom random = new java.util.SplittableRandom(3);
         Instant end = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -558,6 +559,26 @@ class HubIT {
         assertThat(bad.body()).contains("\"field\":\"entity.id\"");
         HttpResponse<String> models = client.get("/health/ready", null);
         assertThat(models.statusCode()).isEqualTo(200);
+
+        // GET /api/stats mirrors GetStats: the same figures for the same project and window
+        var stats = scoped(io.commandcenter.proto.v1.StatsServiceGrpc.newBlockingStub(client.channel), project);
+        org.awaitility.Awaitility.await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
+            HttpResponse<String> rest = client.get("/api/stats?since=1h", project);
+            var grpc = stats.getStats(io.commandcenter.proto.v1.GetStatsRequest.newBuilder()
+                    .setWindow(com.google.protobuf.Duration.newBuilder().setSeconds(3600)).build());
+            assertThat(rest.statusCode()).isEqualTo(200);
+            assertThat(grpc.getPredictions()).isPositive();
+            assertThat(rest.body()).contains("\"predictions\":\"" + grpc.getPredictions() + "\"")
+                    .contains("\"hubId\":\"" + grpc.getHubId() + "\"")
+                    .contains("\"averageConfidence\":" + grpc.getAverageConfidence());
+        });
+        assertThat(client.get("/api/stats", project()).body()).as("another project").contains("\"predictions\":\"0\"");
+        HttpResponse<String> badSince = client.get("/api/stats?since=yesterday", project);
+        HttpResponse<String> tooLong = client.get("/api/stats?since=25h", project);
+        assertThat(badSince.statusCode()).isEqualTo(400);
+        assertThat(badSince.body()).contains("\"field\":\"since\"").contains("BAD_FORMAT");
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("\"field\":\"since\"").contains("OUT_OF_RANGE");
     }
 
     @Test

@@ -28,7 +28,8 @@ final class RestFuzz {
             Map.entry("api/prediction-actions", List.of("predictionId", "runId", "limit", "pageToken")),
             Map.entry("api/audit", List.of("action", "since", "until", "subject", "actor", "allProjects",
                     "oldestFirst", "limit", "pageToken")),
-            Map.entry("api/audit/verify", List.of("anchor")));
+            Map.entry("api/audit/verify", List.of("anchor")),
+            Map.entry("api/stats", List.of("since")));
     /** The ids in paths, as HubIT.ENDPOINTS names them. */
     static final List<String> IDS = List.of("p-1", "w", "r-1", "a-1", "m-1");
 

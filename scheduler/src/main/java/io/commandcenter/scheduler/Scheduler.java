@@ -349,6 +349,12 @@ public final class Scheduler implements AutoCloseable {
         return new AgentListing(views, pools);
     }
 
+    /** Queued tasks by agent type, then by project (cluster-wide; for the hub's metrics). */
+    public Map<String, Map<String, Integer>> queuedByProject() {
+        checkOpen();
+        return state.pools(config, new PoolOps.QueuedByProject());
+    }
+
     // ------------------------------------------------------------------ agents
 
     /**

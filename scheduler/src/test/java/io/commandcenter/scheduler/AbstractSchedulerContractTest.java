@@ -266,6 +266,28 @@ public abstract class AbstractSchedulerContractTest {
     }
 
     @Test
+    void queuedTasks_areCountedByAgentTypeAndProject_onEveryHub_andLeaveTheCountWhenAssigned() {
+        Scheduler hub = hub(0);
+        Scheduler other = hub(1);
+        TestAgent devops = agent(hub, "devops-1", 1, "restart");
+        TestAgent.connect(hub, AgentRegistration.of("notifier-1", "notifier", 1, "sendSlack"));
+        hub.submit(restart());
+        hub.submit(restart());
+        hub.submit(TaskSpec.of("search", "devops.restart"));
+        hub.submit(TaskSpec.of("search", "notifier.sendSlack"));
+
+        eventually(() -> assertThat(other.queuedByProject()).isEqualTo(Map.of(
+                "devops", Map.of(P, 2, "search", 1), "notifier", Map.of("search", 1))));
+        hub.runPending();
+        Dispatched first = devops.drain().get(0);
+        Map<String, Integer> left = new java.util.TreeMap<>(Map.of(P, 2, "search", 1));
+        left.merge(first.spec().project(), -1, Integer::sum);
+        left.values().removeIf(n -> n == 0);
+        assertThat(hub.queuedByProject().get("devops")).isEqualTo(left);
+        assertThat(hub.queuedByProject().get("notifier")).isEmpty();
+    }
+
+    @Test
     void aLateResultFromAnExpiredLease_isRefused_andTheTaskRunsOnceMore_notTwice() {
         Scheduler hub = hub(0);
         TestAgent slow = agent(hub, "slow", 1, "restart");

@@ -45,8 +45,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class PredictBenchmark {
 
-    record Result(String path, long calls, double seconds, long p50Nanos, long p99Nanos) {
-        double rate() {
+    public record Result(String path, long calls, double seconds, long p50Nanos, long p99Nanos) {
+        public double rate() {
             return calls / seconds;
         }
     }
@@ -124,11 +124,11 @@ public final class PredictBenchmark {
         System.exit(0);
     }
 
-    interface CallFactory {
+    public interface CallFactory {
         Runnable call(int i);
     }
 
-    static Result load(String path, int clients, int seconds, CallFactory factory) throws InterruptedException {
+    public static Result load(String path, int clients, int seconds, CallFactory factory) throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         long[][] latencies = new long[clients][];
         int[] counts = new int[clients];

@@ -28,6 +28,7 @@ public final class EventBus implements AutoCloseable {
     private final AtomicLong sequence;
     private final AtomicLong subscriptionSequence = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closed;
 
     /**
@@ -66,11 +67,15 @@ public final class EventBus implements AutoCloseable {
         List<Subscription> subscriptions = byProject.get(project);
         if (subscriptions != null) {
             for (Subscription subscription : subscriptions) {
-                subscription.offer(event);
+                if (subscription.offer(event)) {
+                    dropped.incrementAndGet();
+                }
             }
         }
         for (Subscription subscription : everyProject) {
-            subscription.offer(event);
+            if (subscription.offer(event)) {
+                dropped.incrementAndGet();
+            }
         }
         return event;
     }
@@ -146,6 +151,11 @@ public final class EventBus implements AutoCloseable {
     /** Events published since start. */
     public long publishedCount() {
         return published.get();
+    }
+
+    /** Events dropped since start for subscribers that fell behind (each subscriber's drops count). */
+    public long droppedCount() {
+        return dropped.get();
     }
 
     /** Ends every subscription (their sinks hear {@link EventSink#closed()}) and refuses new ones. */

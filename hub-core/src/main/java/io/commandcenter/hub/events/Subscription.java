@@ -71,16 +71,22 @@ public final class Subscription implements AutoCloseable {
         return droppedTotal;
     }
 
-    /** Buffers an event if the subject matches; never blocks. */
-    void offer(Event event) {
+    /**
+     * Buffers an event if the subject matches; never blocks.
+     *
+     * @return whether an older event was dropped to make room
+     */
+    boolean offer(Event event) {
         if (!pattern.matches(event.subject())) {
-            return;
+            return false;
         }
+        boolean dropped = false;
         synchronized (this) {
             if (closed) {
-                return;
+                return false;
             }
             if (buffer.size() == capacity) {
+                dropped = true;
                 buffer.pollFirst();
                 if (droppedSinceNotice == 0) {
                     firstDropSinceNotice = clock.instant();
@@ -91,6 +97,7 @@ public final class Subscription implements AutoCloseable {
             buffer.addLast(event);
         }
         signal();
+        return dropped;
     }
 
     /** Asks for a drain; the sink calls this when it becomes ready again. */

@@ -174,6 +174,7 @@ public final class HubMetrics implements IngestPipeline.Observer, PredictiveEngi
             return;
         }
         String p = project.value();
+        predictions.touch(p, model, version, io.commandcenter.hub.predict.PredictionTypes.of(model));
         predictionRisk.touch(p, model, version);
         predictionConfidence.touch(p, model, version);
         for (String source : List.of("outcome", "person")) {

@@ -102,6 +102,7 @@ class EventBusTest {
 
     @Test
     void aSlowSubscriber_losesItsOldestEvents_andIsToldHowMany_whileOthersGetEverything() {
+        assertThat(bus.droppedCount()).isZero();
         RecordingSink slow = new RecordingSink();
         RecordingSink fast = new RecordingSink();
         slow.ready = false;
@@ -121,6 +122,8 @@ class EventBusTest {
         assertThat(fast.received).hasSize(11);
         assertThat(slow.received).containsExactly("dropped 8/8", "hub.health.api#9", "hub.health.api#10",
                 "hub.health.api#11");
+        // the bus counts every drop (cc_events_dropped_total): the slow subscriber's eight, the fast one's none
+        assertThat(bus.droppedCount()).isEqualTo(8);
     }
 
     @Test

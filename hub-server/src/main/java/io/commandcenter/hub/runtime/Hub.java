@@ -350,6 +350,8 @@ public final class Hub implements AutoCloseable {
                 countedBefore.close();
             };
             MemoryGrpcService memoryApi = new MemoryGrpcService(memory.store(), clock);
+            io.commandcenter.hub.metrics.grpc.StatsGrpcService statsApi =
+                    new io.commandcenter.hub.metrics.grpc.StatsGrpcService(stats, remediation, settings.hubId());
             if (fleet.isPresent()) {
                 demo = DemoRunner.start(fleet.get(), settings.demo(), settings.defaultProject(), pipeline, workflows,
                         clock);
@@ -371,7 +373,7 @@ public final class Hub implements AutoCloseable {
                             mesh.grpcService(),
                             remediateApi,
                             new KeyGrpcService(access.keys()),
-                            new io.commandcenter.hub.metrics.grpc.StatsGrpcService(stats, remediation, settings.hubId()),
+                            statsApi,
                             auditApi,
                             new InferenceGrpcService(registry, predictor, backend, database::isReachable),
                             memoryApi), clock);
@@ -382,7 +384,7 @@ public final class Hub implements AutoCloseable {
                     database.vendor(), settings.defaultProject());
             RestEndpoints endpoints = new RestEndpoints(resolver, rules, listing,
                     new EventStreams(bus, settings.eventBufferSize(), settings.limits().sseHeartbeat()), predictApi, remediateApi, auditApi,
-                    memoryApi, settings.http(), modelsApi);
+                    memoryApi, settings.http(), modelsApi, statsApi);
             Hub hub = new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
                     endpoints, demo, grpc, audit, feedback, metrics, meshMetrics, traces, memory);
             hub.learning = learning;

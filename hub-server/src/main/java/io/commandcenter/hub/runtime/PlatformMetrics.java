@@ -9,6 +9,7 @@ import io.commandcenter.hub.remediate.ApprovalState;
 import io.commandcenter.hub.remediate.RemediationEngine;
 import io.commandcenter.hub.telemetry.IngestPipeline;
 import io.commandcenter.scheduler.Scheduler;
+import io.commandcenter.scheduler.agents.AgentState;
 import io.commandcenter.scheduler.agents.AgentView;
 import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.hazelcast.HazelcastCluster;
@@ -20,6 +21,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -47,6 +49,9 @@ final class PlatformMetrics {
                 s -> s.set(pipeline.failedBatchCount()));
         r.counter("cc_events_published_total", "Events published on the hub's bus.", List.of(),
                 s -> s.set(bus.publishedCount()));
+        r.counter("cc_events_dropped_total",
+                "Events the hub's bus dropped for subscribers that fell behind (consoles, gRPC and SSE subscribers,"
+                        + " the engine): bus drops.", List.of(), s -> s.set(bus.droppedCount()));
         r.gauge("cc_events_subscribers", "Subscribers of the hub's event bus.", List.of(),
                 s -> s.set(bus.subscriberCount()));
         r.counter("cc_engine_records_total", "Records the predictive engine received from the bus.", List.of(),
@@ -64,40 +69,7 @@ final class PlatformMetrics {
             }
         });
 
-        MetricRegistry.Counter assignments = r.counter("cc_scheduler_assignments_total",
-                "Tasks this hub leased to agents.", "project", "agent_type");
-        MetricRegistry.Counter tasks = r.counter("cc_scheduler_task_changes_total",
-                "Task changes this hub decided: queued, requeued (lease expired, retryable failure, not"
-                        + " delivered), succeeded, failed, cancelled.", "project", "change");
-        r.gauge("cc_scheduler_queue_tasks", "Tasks queued for each agent type (cluster-wide).",
-                List.of("agent_type"), s -> {
-                    for (PoolSummary p : scheduler.agents(null, null).pools()) {
-                        s.set(p.queued(), p.agentType());
-                    }
-                });
-        r.gauge("cc_scheduler_agents", "Agents known to the scheduler, by state (cluster-wide).", List.of("state"),
-                s -> {
-                    EnumMap<io.commandcenter.scheduler.agents.AgentState, Integer> by =
-                            new EnumMap<>(io.commandcenter.scheduler.agents.AgentState.class);
-                    for (io.commandcenter.scheduler.agents.AgentState st
-                            : io.commandcenter.scheduler.agents.AgentState.values()) {
-                        by.put(st, 0);
-                    }
-                    for (AgentView a : scheduler.agents(null, null).agents()) {
-                        by.merge(a.state(), 1, Integer::sum);
-                    }
-                    by.forEach((st, n) -> s.set(n, st.name().toLowerCase(Locale.ROOT)));
-                });
-        AutoCloseable subscription = scheduler.subscribe(event -> {
-            if (!hubId.equals(event.hubId())) {
-                return; // every hub hears every event of the cluster: count only this hub's decisions
-            }
-            if (event instanceof SchedulerEvent.AssignmentMade a) {
-                assignments.inc(a.project(), a.assignment().agentType());
-            } else if (event instanceof SchedulerEvent.TaskChanged t) {
-                tasks.inc(t.project(), t.change());
-            }
-        });
+        AutoCloseable subscription = scheduler(r, domain, scheduler, defaultProject, hubId);
 
         r.gauge("jvm_memory_used_bytes", "Used bytes of the JVM's memory areas.", List.of("area"), s -> {
             s.set(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), "heap");
@@ -142,5 +114,91 @@ final class PlatformMetrics {
                     }
                 }));
         return subscription;
+    }
+
+    /**
+     * The mesh scheduler's families: queue depth by project and agent type, assignments, task changes,
+     * lease expiries, agents by type and state.
+     *
+     * @return the scheduler subscription, to close with the hub
+     */
+    static AutoCloseable scheduler(MetricRegistry r, HubMetrics domain, Scheduler scheduler, ProjectId defaultProject,
+                                   String hubId) {
+        // the queue gauge comes first in the exposition: reading it creates the counters' series below, so
+        // they are in the same scrape
+        MetricRegistry.Counter[] seriesOf = new MetricRegistry.Counter[2];
+        r.gauge("cc_scheduler_queue_tasks", "Tasks queued, by project and agent type (cluster-wide).",
+                List.of("project", "agent_type"), s -> {
+                    Set<String> projects = new java.util.TreeSet<>();
+                    domain.projectsSeen().forEach(p -> projects.add(p.value()));
+                    projects.add(defaultProject.value());
+                    for (Map.Entry<String, Map<String, Integer>> pool : scheduler.queuedByProject().entrySet()) {
+                        // every known project at 0, so a quiet queue is a series of zeros, not no series; its
+                        // counters too, so that PromQL's increase() counts a project's first lease (a series
+                        // born at 1 shows no increase)
+                        for (String p : projects) {
+                            s.set(pool.getValue().getOrDefault(p, 0), p, pool.getKey());
+                            seriesOf[0].touch(p, pool.getKey());
+                            seriesOf[1].touch(p, pool.getKey());
+                        }
+                        pool.getValue().forEach((p, n) -> s.set(n, p, pool.getKey()));
+                    }
+                });
+        MetricRegistry.Counter assignments = r.counter("cc_scheduler_assignments_total",
+                "Tasks this hub leased to agents.", "project", "agent_type");
+        MetricRegistry.Counter tasks = r.counter("cc_scheduler_task_changes_total",
+                "Task changes this hub decided: queued, requeued (lease expired, retryable failure, not"
+                        + " delivered), succeeded, failed, cancelled.", "project", "change");
+        MetricRegistry.Counter expiries = r.counter("cc_scheduler_lease_expiries_total",
+                "Leases that ran out before their agent answered (this hub's sweeps): the task was queued again, or"
+                        + " failed with no attempts left.", "project", "agent_type");
+        seriesOf[0] = assignments;
+        seriesOf[1] = expiries;
+        r.gauge("cc_scheduler_agents", "Agents known to the scheduler, by agent type and state (cluster-wide).",
+                List.of("agent_type", "state"), s -> {
+                    var listing = scheduler.agents(null, null);
+                    Map<String, EnumMap<AgentState, Integer>> by = new java.util.TreeMap<>();
+                    for (PoolSummary p : listing.pools()) {
+                        by.computeIfAbsent(p.agentType(), t -> zeros());
+                    }
+                    for (AgentView a : listing.agents()) {
+                        by.computeIfAbsent(a.registration().agentType(), t -> zeros()).merge(a.state(), 1, Integer::sum);
+                    }
+                    by.forEach((type, states) -> states.forEach((st, n) -> s.set(n, type,
+                            st.name().toLowerCase(Locale.ROOT))));
+                });
+        AutoCloseable subscription = scheduler.subscribe(event -> {
+            if (!hubId.equals(event.hubId())) {
+                return; // every hub hears every event of the cluster: count only this hub's decisions
+            }
+            if (event instanceof SchedulerEvent.AssignmentMade a) {
+                assignments.inc(a.project(), a.assignment().agentType());
+                expiries.touch(a.project(), a.assignment().agentType()); // at 0 from the first lease on
+            } else if (event instanceof SchedulerEvent.TaskChanged t) {
+                tasks.inc(t.project(), t.change());
+                if (isLeaseExpiry(t)) {
+                    expiries.inc(t.project(), t.task().spec().capability().agentType());
+                }
+            }
+        });
+        return subscription;
+    }
+
+    /**
+     * Whether the change is a lease running out: the task queued again for {@code LEASE_EXPIRED}, or
+     * failed for {@code ATTEMPTS_EXHAUSTED} (which only an expiry with no attempts left gives).
+     */
+    static boolean isLeaseExpiry(SchedulerEvent.TaskChanged t) {
+        String reason = t.task().stateReason();
+        return t.change().equals("requeued") && reason.equals("LEASE_EXPIRED")
+                || t.change().equals("failed") && reason.equals("ATTEMPTS_EXHAUSTED");
+    }
+
+    private static EnumMap<AgentState, Integer> zeros() {
+        EnumMap<AgentState, Integer> m = new EnumMap<>(AgentState.class);
+        for (AgentState st : AgentState.values()) {
+            m.put(st, 0);
+        }
+        return m;
     }
 }

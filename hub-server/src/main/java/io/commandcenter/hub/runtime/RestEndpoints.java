@@ -27,10 +27,12 @@ import java.util.Objects;
  * @param models    the model registry's API at the protobuf level (REST mirrors {@code TrainModel})
  * @param memory    the memory's API at the protobuf level (REST mirrors it)
  * @param http      the limits REST enforces (request bodies)
+ * @param stats     the stats API ({@code cc stats}; REST mirrors it)
  */
 public record RestEndpoints(CallerResolver callers, RecordRules rules, SampleListing samples, EventStreams events,
                             PredictGrpcService predict, RemediateGrpcService remediate, AuditGrpcService audit,
-                            MemoryGrpcService memory, HttpSettings http, ModelRegistryGrpcService models) {
+                            MemoryGrpcService memory, HttpSettings http, ModelRegistryGrpcService models,
+                            io.commandcenter.hub.metrics.grpc.StatsGrpcService stats) {
     public RestEndpoints {
         Objects.requireNonNull(callers, "callers");
         Objects.requireNonNull(rules, "rules");
@@ -42,5 +44,6 @@ public record RestEndpoints(CallerResolver callers, RecordRules rules, SampleLis
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(stats, "stats");
     }
 }

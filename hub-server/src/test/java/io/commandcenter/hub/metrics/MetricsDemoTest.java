@@ -147,7 +147,9 @@ class MetricsDemoTest {
         assertThat(sum(s, "cc_model_runs_total", "model=\"service_health\"")).isPositive()
                 .isBetween((double) before.runs() - 4096, (double) after.runs());
         assertThat(sum(s, "cc_model_scoring_duration_seconds_count")).isPositive();
-        assertThat(s).containsKey("cc_engine_lag_seconds").containsKey("cc_engine_records_dropped_total");
+        assertThat(s).containsKey("cc_engine_lag_seconds").containsKey("cc_engine_records_dropped_total")
+                .containsKey("cc_events_dropped_total");
+        assertThat(s.get("cc_events_published_total")).isPositive();
         // remediation: an automatic decision that ran and succeeded, its outcome, the rejected approval
         assertThat(sum(s, "cc_remediation_decisions_total", "mode=\"automatic\"", "reason=\"confident\""))
                 .isPositive();
@@ -170,7 +172,11 @@ class MetricsDemoTest {
         // scheduler: the restart was leased to an agent; agents by state; JVM and Hazelcast basics
         assertThat(sum(s, "cc_scheduler_assignments_total", "project=\"default\"")).isPositive();
         assertThat(sum(s, "cc_scheduler_task_changes_total", "change=\"succeeded\"")).isPositive();
-        assertThat(sum(s, "cc_scheduler_agents", "state=\"connected\"")).isPositive();
+        assertThat(sum(s, "cc_scheduler_agents", "agent_type=\"devops\"", "state=\"connected\"")).isPositive();
+        // queue depth by project and agent type: the demo's project is a series even with nothing queued
+        assertThat(s).containsKey("cc_scheduler_queue_tasks{project=\"default\",agent_type=\"devops\"}");
+        // lease expiries are their own series from the first lease on (the demo's agents answer in time)
+        assertThat(s).containsKey("cc_scheduler_lease_expiries_total{project=\"default\",agent_type=\"devops\"}");
         assertThat(s.get("jvm_memory_used_bytes{area=\"heap\"}")).isPositive();
         assertThat(s.get("jvm_threads_current")).isPositive();
         assertThat(s.get("process_cpu_seconds_total")).isPositive();

@@ -47,6 +47,18 @@ public final class PoolOps {
     static final PoolOp.ResultCodec<List<HubLoad>> HUB_LOADS = codec((o, r) -> o.list(r, HubLoad::write),
             i -> i.list(HubLoad::read));
 
+    static final PoolOp.ResultCodec<Map<String, Integer>> COUNTS = codec((o, r) -> {
+        o.i32(r.size());
+        r.forEach((k, v) -> o.str(k).i32(v));
+    }, i -> {
+        int n = i.i32();
+        java.util.TreeMap<String, Integer> m = new java.util.TreeMap<>();
+        for (int k = 0; k < n; k++) {
+            m.put(i.str(), i.i32());
+        }
+        return m;
+    });
+
     private static <R> PoolOp.ResultCodec<R> codec(WireOut.Writer<R> writer, WireIn.Reader<R> reader) {
         return new PoolOp.ResultCodec<>() {
             @Override
@@ -832,6 +844,36 @@ public final class PoolOps {
         }
     }
 
+    /** {@link PoolState#queuedByProject}. */
+    public record QueuedByProject() implements PoolOp<Map<String, Integer>> {
+        public int code() {
+            return 36;
+        }
+
+        public boolean readOnly() {
+            return true;
+        }
+
+        public boolean creates() {
+            return false;
+        }
+
+        public Map<String, Integer> apply(PoolState pool, PoolConfig config) {
+            return pool.queuedByProject();
+        }
+
+        public Map<String, Integer> absent() {
+            return Map.of();
+        }
+
+        public void write(WireOut out) {
+        }
+
+        public PoolOp.ResultCodec<Map<String, Integer>> result() {
+            return COUNTS;
+        }
+    }
+
     // ------------------------------------------------------------ decoding
 
     /** Writes an operation with its code, for {@link #read}. */
@@ -869,6 +911,7 @@ public final class PoolOps {
             case 33 -> new ListAgents(in.str(), in.i64());
             case 34 -> new Summary(in.i64());
             case 35 -> new HubLoads(in.i64());
+            case 36 -> new QueuedByProject();
             default -> throw new IllegalStateException("unknown pool operation " + code);
         };
     }

@@ -642,6 +642,17 @@ public final class PoolState {
                 assigned);
     }
 
+    /** Queued tasks by project (waiting tasks, held back for their target, are not counted). */
+    public TreeMap<String, Integer> queuedByProject() {
+        TreeMap<String, Integer> out = new TreeMap<>();
+        for (TaskEntry e : tasks.values()) {
+            if (e.state == TaskState.QUEUED) {
+                out.merge(e.spec.project(), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
     /** Per hub and action: free slots and the backlog only that hub may run, for the meta hub. */
     public List<HubLoad> hubLoads(long now) {
         TreeMap<String, TreeMap<String, int[]>> free = new TreeMap<>();

@@ -120,6 +120,12 @@ public class HubLifecycle {
 
     @Produces
     @Dependent
+    io.commandcenter.hub.metrics.grpc.StatsGrpcService statsApi() {
+        return hub().endpoints().stats();
+    }
+
+    @Produces
+    @Dependent
     HttpSettings httpSettings() {
         return hub().endpoints().http();
     }

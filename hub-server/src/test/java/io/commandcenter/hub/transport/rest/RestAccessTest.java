@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class RestAccessTest {
     static final List<Class<?>> RESOURCES = List.of(EventsResource.class, SamplesResource.class,
             PredictResource.class, RemediateResource.class, AuditResource.class, WhoAmIResource.class,
-            io.commandcenter.hub.predict.rest.ModelsResource.class);
+            io.commandcenter.hub.predict.rest.ModelsResource.class,
+            io.commandcenter.hub.metrics.rest.StatsResource.class);
 
     static List<Method> endpoints() {
         List<Method> out = new ArrayList<>();
