@@ -33,7 +33,7 @@ import java.util.function.BiFunction;
  * by rows, one previous day), {@code onsetgrid} (refractory / margin), {@code budget} / {@code budget2} (an alarm budget per entity), {@code hyst} (hold until the probability falls back),
  * {@code diag} (per NAB file probability quantiles), {@code rmargin} (the daily-recurrence rule's margin 0.1…0.5 log-odds),
  * {@code nov} (a peak-novelty gate: log-odds lowered by kappa x the share of the last 3 / 7 days whose extreme the
- * row does not exceed, {@link PeakNovelty}), {@code confirm} (a burst must last: the second-largest probability of
+ * row does not exceed, {@link PeakNovelty}), {@code nov1} (the same, on one-metric entities only), {@code confirm} (a burst must last: the second-largest probability of
  * the last k rows); {@code -Dperfile=PREFIX} prints NAB files' shares at the corpus threshold, {@code -Doracle=1}
  * each NAB file's own best threshold. Every variant also prints the ceilings of calibration alone (each category,
  * each file at the threshold best for it).
@@ -70,6 +70,7 @@ public final class CalibrationStudy {
             if (r.entry().health() == null) {
                 io.commandcenter.models.synthetic.LabelledSeries h = r.entry().history();
                 io.commandcenter.models.synthetic.LabelledSeries sc = r.entry().scored();
+                METRICS.put(pr, sc.metrics().size());
                 for (int dd : NOV_DAYS) {
                     NOV.computeIfAbsent(dd, k -> new java.util.IdentityHashMap<>()).put(pr, PeakNovelty.compute(h == null ? null : h.times(), h == null ? null : h.values(),
                             sc.times(), sc.values(), sc.metrics().size(), sc.axis(), dd));
@@ -94,6 +95,7 @@ public final class CalibrationStudy {
             long step = Math.max(1, d[d.length / 2]);
             PERIOD.put(pr, (int) Math.round(86_400_000.0 / step));
             TIMES.put(pr, ts);
+            METRICS.put(pr, f.series().metrics().size());
             for (int dd : NOV_DAYS) {
                 NOV.computeIfAbsent(dd, k -> new java.util.IdentityHashMap<>()).put(pr, PeakNovelty.compute(null, null, ts, f.series().values(),
                         f.series().metrics().size(), f.series().axis(), dd));
@@ -193,10 +195,11 @@ public final class CalibrationStudy {
             }
         }
         if (which.contains("nov")) {
+            boolean uni = which.contains("nov1");
             for (int dd : NOV_DAYS) {
                 for (double kappa : new double[] {1, 2, 4}) {
-                    m.put(String.format(Locale.ROOT, "peak novelty days=%d kappa=%.1f", dd, kappa), (p, th) -> {
-                        double[] nv = NOV.get(dd).get(p);
+                    m.put(String.format(Locale.ROOT, "peak novelty days=%d kappa=%.1f%s", dd, kappa, uni ? " (one-metric entities only)" : ""), (p, th) -> {
+                        double[] nv = uni && METRICS.getOrDefault(p, 0) != 1 ? null : NOV.get(dd).get(p);
                         double[] q = new double[p.length];
                         for (int i = 0; i < p.length; i++) {
                             double z = logit(p[i]) - (nv == null ? 0 : kappa * (1 - nv[i]));
@@ -299,6 +302,7 @@ public final class CalibrationStudy {
         return out;
     }
     static final int[] NOV_DAYS = {3, 7};
+    static final java.util.IdentityHashMap<double[], Integer> METRICS = new java.util.IdentityHashMap<>();
     static final Map<Integer, java.util.IdentityHashMap<double[], double[]>> NOV = new java.util.HashMap<>();
     static final java.util.IdentityHashMap<double[], Integer> PERIOD = new java.util.IdentityHashMap<>();
     static final java.util.IdentityHashMap<double[], long[]> TIMES = new java.util.IdentityHashMap<>();
