@@ -56,6 +56,9 @@ public final class SidecarJson {
             if (m.onset().recurrenceRows() > 0) {
                 onset.put("recurrenceRows", m.onset().recurrenceRows());
             }
+            if (m.onset().recurrenceMarginLogOdds() > 0) {
+                onset.put("recurrenceMarginLogOdds", m.onset().recurrenceMarginLogOdds());
+            }
             out.put("onset", onset);
         }
         return (Json.pretty(out) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -107,7 +110,8 @@ public final class SidecarJson {
         }
         Map<String, Object> o = Json.object(in, "onset");
         return new OnsetCalibration(Json.number(o, "refractoryRows").intValue(), number(o, "marginLogOdds"),
-                ((Number) Json.optional(o, "recurrenceRows", 0L)).intValue());
+                ((Number) Json.optional(o, "recurrenceRows", 0L)).intValue(),
+                o.get("recurrenceMarginLogOdds") == null ? 0.0 : number(o, "recurrenceMarginLogOdds"));
     }
 
     /** An optional string member: {@code null} when absent (the metadata's own checks decide). */

@@ -19,7 +19,7 @@ import java.util.Arrays;
  *       if it reaches {@code θ} it is the new alarm (the window restarts from it);</li>
  *   <li>outside the window the risk is the model's probability;</li>
  *   <li><b>daily recurrence</b> (when {@code recurrenceRows > 0} and the rows carry times): a row whose {@code z}
- *       is not above the strongest {@code z} this entity had within {@code ± recurrenceRows} sampling intervals
+ *       is not above (by more than {@code recurrenceMarginLogOdds}) the strongest {@code z} this entity had within {@code ± recurrenceRows} sampling intervals
  *       of the same time one day earlier is held as well: a pattern the entity shows every day (a nightly
  *       batch, the edges of a daily square wave) is its normal, not an incident. Yesterday is remembered as
  *       the maximum {@code z} of each 5-minute slot of the day ({@value #SLOTS_PER_DAY} slots, a fixed
@@ -34,11 +34,14 @@ import java.util.Arrays;
  * @param marginLogOdds  how much stronger (log-odds) than the alarm a row must be to count as new evidence
  * @param recurrenceRows half-width, in sampling intervals, of the window one day earlier a row is compared with
  *                       (0 = no daily-recurrence rule)
+ * @param recurrenceMarginLogOdds how much stronger (log-odds) than what the entity did at that time of day a row must
+ *                       be not to count as the daily pattern (0 = any stronger row; since service_health 2.2.0: 0.3,
+ *                       a pattern that comes back a little stronger, by up to about 35 % in the odds, is still the pattern)
  */
-public record OnsetCalibration(int refractoryRows, double marginLogOdds, int recurrenceRows) {
+public record OnsetCalibration(int refractoryRows, double marginLogOdds, int recurrenceRows, double recurrenceMarginLogOdds) {
 
     /** No calibration: the risk is the model's probability. */
-    public static final OnsetCalibration NONE = new OnsetCalibration(0, 0.0, 0);
+    public static final OnsetCalibration NONE = new OnsetCalibration(0, 0.0, 0, 0.0);
 
     /** Slots of the day in which the daily-recurrence rule remembers yesterday's strongest log-odds. */
     public static final int SLOTS_PER_DAY = 288;
@@ -48,15 +51,20 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
 
     public OnsetCalibration {
         if (refractoryRows < 0 || !(marginLogOdds >= 0) || Double.isInfinite(marginLogOdds) || recurrenceRows < 0
-                || recurrenceRows > SLOTS_PER_DAY / 4) {
+                || recurrenceRows > SLOTS_PER_DAY / 4 || !(recurrenceMarginLogOdds >= 0) || Double.isInfinite(recurrenceMarginLogOdds)) {
             throw new IllegalArgumentException("refractoryRows >= 0, marginLogOdds >= 0 and finite, 0 <= recurrenceRows <= "
-                    + SLOTS_PER_DAY / 4);
+                    + SLOTS_PER_DAY / 4 + ", recurrenceMarginLogOdds >= 0 and finite");
         }
+    }
+
+    /** The onset rule with the daily-recurrence rule comparing exactly (no margin), as service_health 2.1.0. */
+    public OnsetCalibration(int refractoryRows, double marginLogOdds, int recurrenceRows) {
+        this(refractoryRows, marginLogOdds, recurrenceRows, 0.0);
     }
 
     /** The onset rule alone (no daily-recurrence rule). */
     public OnsetCalibration(int refractoryRows, double marginLogOdds) {
-        this(refractoryRows, marginLogOdds, 0);
+        this(refractoryRows, marginLogOdds, 0, 0.0);
     }
 
     public boolean isNone() {
@@ -205,7 +213,8 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
                     all2 = Math.max(all2, allMax[k2]);
                 }
             }
-            double tolerance = 1e-6; // the memory is kept in floats
+            // the memory is kept in floats (1e-6); a row must be clearly above what the entity did to be new
+            double tolerance = 1e-6 + calibration.recurrenceMarginLogOdds;
             return z <= quiet1 + tolerance || z <= Math.min(all1, all2) + tolerance;
         }
 

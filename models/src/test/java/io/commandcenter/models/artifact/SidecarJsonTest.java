@@ -72,5 +72,13 @@ class SidecarJsonTest {
         assertThat(new String(json.write(withRecurrence), StandardCharsets.UTF_8)).contains("\"recurrenceRows\" : 6");
         assertThat(json.read(json.write(withRecurrence)).onset().recurrenceRows()).isEqualTo(6);
         assertThat(json.read(json.write(withRecurrence))).isEqualTo(withRecurrence);
+        assertThat(new String(json.write(withRecurrence), StandardCharsets.UTF_8)).doesNotContain("recurrenceMarginLogOdds");
+        ModelMetadata withMargin = new ModelMetadata(base.name(), base.version(), base.type(), base.features(), base.inputName(),
+                base.outputName(), base.positiveIndex(), base.pipeline(), base.threshold(), base.reference(), base.calibration(),
+                base.trainingWindow(), base.dataHash(), base.metrics(), base.codeVersion(), base.seed(), base.createdAt(),
+                base.provenance(), new io.commandcenter.models.calibration.OnsetCalibration(100, 1.0, 6, 0.2));
+        assertThat(new String(json.write(withMargin), StandardCharsets.UTF_8)).contains("\"recurrenceMarginLogOdds\" : 0.2");
+        assertThat(json.read(json.write(withMargin)).onset().recurrenceMarginLogOdds()).isEqualTo(0.2);
+        assertThat(json.read(json.write(withMargin))).isEqualTo(withMargin);
     }
 }

@@ -95,6 +95,20 @@ class OnsetCalibrationTest {
     }
 
     @Test
+    void dailyRecurrence_withAMargin_holdsAPatternThatComesBackALittleStronger_notOneClearlyStronger() {
+        // logit 0.91 - logit 0.90 = 0.117 log-odds; logit 0.93 - logit 0.90 = 0.390
+        OnsetCalibration exact = new OnsetCalibration(3, 1.0, 6);
+        OnsetCalibration margin = new OnsetCalibration(3, 1.0, 6, 0.2);
+        assertThat(risksOfDays(exact, new double[] {0.9, 0.9, 0.91})).containsExactly(0.9, 0.9, 0.91);
+        assertThat(risksOfDays(margin, new double[] {0.9, 0.9, 0.91})).containsExactly(0.9, 0.9, BELOW);
+        assertThat(risksOfDays(margin, new double[] {0.9, 0.9, 0.93})).containsExactly(0.9, 0.9, 0.93);
+        // the margin changes nothing before the pattern is learnt, nor without times
+        assertThat(risksOfDays(margin, new double[] {0.9, 0.91})).containsExactly(0.9, 0.91);
+        double[] p = {0.1, 0.7, 0.8, 0.6, 0.2, 0.7, 0.7, 0.95, 0.1};
+        assertThat(margin.apply(p, 0.5)).containsExactly(exact.apply(p, 0.5));
+    }
+
+    @Test
     void dailyRecurrence_isOff_withoutTimes_andWithoutTheParameter() {
         OnsetCalibration onsetOnly = new OnsetCalibration(3, 1.0);
         assertThat(risksOfDays(onsetOnly, new double[] {0.9, 0.9, 0.9})).containsExactly(0.9, 0.9, 0.9);
@@ -129,5 +143,8 @@ class OnsetCalibrationTest {
         assertThatThrownBy(() -> C.newState(1.0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new OnsetCalibration(10, 1, -1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new OnsetCalibration(10, 1, 73)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, -0.1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
     }
 }

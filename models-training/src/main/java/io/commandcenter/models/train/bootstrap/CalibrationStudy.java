@@ -31,8 +31,12 @@ import java.util.function.BiFunction;
  * window 3 and 12), {@code grid1} (per-entity shift of the log-odds by its own 99/99.5 % quantile),
  * {@code grid2} (per-entity affine map of its q90/q99 onto the pooled ones), {@code recur} (daily recurrence
  * by rows, one previous day), {@code onsetgrid} (refractory / margin), {@code budget} / {@code budget2} (an alarm budget per entity), {@code hyst} (hold until the probability falls back),
- * {@code diag} (per NAB file probability quantiles); {@code -Dperfile=PREFIX} prints
- * NAB files' shares at the corpus threshold.
+ * {@code diag} (per NAB file probability quantiles), {@code rmargin} (the daily-recurrence rule's margin 0.1…0.5 log-odds),
+ * {@code nov} (a peak-novelty gate: log-odds lowered by kappa x the share of the last 3 / 7 days whose extreme the
+ * row does not exceed, {@link PeakNovelty}), {@code nov1} (the same, on one-metric entities only), {@code confirm} (a burst must last: the second-largest probability of
+ * the last k rows); {@code -Dperfile=PREFIX} prints NAB files' shares at the corpus threshold, {@code -Doracle=1}
+ * each NAB file's own best threshold. Every variant also prints the ceilings of calibration alone (each category,
+ * each file at the threshold best for it).
  */
 public final class CalibrationStudy {
 
@@ -63,6 +67,15 @@ public final class CalibrationStudy {
         for (ServiceHealthTraining.Replayed r : corpus) {
             double[] pr = ServiceHealthTraining.probability(model, r);
             TIMES.put(pr, r.entry().scored().times());
+            if (r.entry().health() == null) {
+                io.commandcenter.models.synthetic.LabelledSeries h = r.entry().history();
+                io.commandcenter.models.synthetic.LabelledSeries sc = r.entry().scored();
+                METRICS.put(pr, sc.metrics().size());
+                for (int dd : NOV_DAYS) {
+                    NOV.computeIfAbsent(dd, k -> new java.util.IdentityHashMap<>()).put(pr, PeakNovelty.compute(h == null ? null : h.times(), h == null ? null : h.values(),
+                            sc.times(), sc.values(), sc.metrics().size(), sc.axis(), dd));
+                }
+            }
             AXIS.put(pr, r.entry().scored().axis());
             probs.add(pr);
         }
@@ -82,6 +95,11 @@ public final class CalibrationStudy {
             long step = Math.max(1, d[d.length / 2]);
             PERIOD.put(pr, (int) Math.round(86_400_000.0 / step));
             TIMES.put(pr, ts);
+            METRICS.put(pr, f.series().metrics().size());
+            for (int dd : NOV_DAYS) {
+                NOV.computeIfAbsent(dd, k -> new java.util.IdentityHashMap<>()).put(pr, PeakNovelty.compute(null, null, ts, f.series().values(),
+                        f.series().metrics().size(), f.series().axis(), dd));
+            }
             AXIS.put(pr, f.series().axis());
             nab.add(new Nab(name, f.category(), pr, f.incidents()));
         }
@@ -147,6 +165,49 @@ public final class CalibrationStudy {
         if (which.contains("hyst")) {
             for (double f : new double[] {0.7, 0.5, 0.3}) {
                 m.put(String.format(Locale.ROOT, "hysteresis: held until p < %.1f x threshold for 3 rows", f), (p, th) -> hysteresis(p, th, f, 3));
+            }
+        }
+        if (which.contains("rmargin")) {
+            for (double mg : new double[] {0.1, 0.2, 0.25, 0.3, 0.35, 0.5}) {
+                io.commandcenter.models.calibration.OnsetCalibration c = new io.commandcenter.models.calibration.OnsetCalibration(50, 2.5, 6, mg);
+                m.put("product " + c, (p, th) -> c.apply(p, th, TIMES.get(p), AXIS.get(p)));
+            }
+        }
+        if (which.contains("confirm")) {
+            for (int k : new int[] {2, 3, 6, 12}) {
+                m.put(String.format(Locale.ROOT, "confirm: second-largest probability of the last %d rows", k), (p, th) -> {
+                    double[] q = new double[p.length];
+                    for (int i = 0; i < p.length; i++) {
+                        double a = Double.NEGATIVE_INFINITY;
+                        double b = Double.NEGATIVE_INFINITY;
+                        for (int j = Math.max(0, i - k + 1); j <= i; j++) {
+                            if (p[j] > a) {
+                                b = a;
+                                a = p[j];
+                            } else if (p[j] > b) {
+                                b = p[j];
+                            }
+                        }
+                        q[i] = i == 0 ? p[0] : b;
+                    }
+                    return ServiceHealthTraining.ONSET.apply(q, th, TIMES.get(p), AXIS.get(p));
+                });
+            }
+        }
+        if (which.contains("nov")) {
+            boolean uni = which.contains("nov1");
+            for (int dd : NOV_DAYS) {
+                for (double kappa : new double[] {1, 2, 4}) {
+                    m.put(String.format(Locale.ROOT, "peak novelty days=%d kappa=%.1f%s", dd, kappa, uni ? " (one-metric entities only)" : ""), (p, th) -> {
+                        double[] nv = uni && METRICS.getOrDefault(p, 0) != 1 ? null : NOV.get(dd).get(p);
+                        double[] q = new double[p.length];
+                        for (int i = 0; i < p.length; i++) {
+                            double z = logit(p[i]) - (nv == null ? 0 : kappa * (1 - nv[i]));
+                            q[i] = 1 / (1 + Math.exp(-z));
+                        }
+                        return ServiceHealthTraining.ONSET.apply(q, th, TIMES.get(p), AXIS.get(p));
+                    });
+                }
             }
         }
         if (which.contains("rw")) {
@@ -240,6 +301,9 @@ public final class CalibrationStudy {
         }
         return out;
     }
+    static final int[] NOV_DAYS = {3, 7};
+    static final java.util.IdentityHashMap<double[], Integer> METRICS = new java.util.IdentityHashMap<>();
+    static final Map<Integer, java.util.IdentityHashMap<double[], double[]>> NOV = new java.util.HashMap<>();
     static final java.util.IdentityHashMap<double[], Integer> PERIOD = new java.util.IdentityHashMap<>();
     static final java.util.IdentityHashMap<double[], long[]> TIMES = new java.util.IdentityHashMap<>();
     static final java.util.IdentityHashMap<double[], io.commandcenter.models.features.TimeAxis> AXIS = new java.util.IdentityHashMap<>();
@@ -454,6 +518,32 @@ public final class CalibrationStudy {
                         atCorpus.normalised(), own.normalised(), own.threshold(), loco.normalised(), restTh, atModel.normalised()));
             }
             sb.append(cats).append('\n');
+            // ceilings of calibration alone: each category / each file at the threshold best for it
+            double catOracle = 0;
+            for (List<NabScorer.ScoredFile> c : byCat.values()) {
+                catOracle += NabScorer.sweep(c, NabScorer.Profile.STANDARD).raw();
+            }
+            double fileOracle = 0;
+            int scored = 0;
+            int all = 0;
+            for (NabScorer.ScoredFile f : files) {
+                NabScorer.Score own = NabScorer.sweep(List.of(f), NabScorer.Profile.STANDARD);
+                fileOracle += own.raw();
+                if (System.getProperty("oracle") != null) {
+                    double[] q = f.scores().clone();
+                    java.util.Arrays.sort(q);
+                    int n = q.length;
+                    sb.append(String.format(Locale.ROOT, "      oracle %-55s thr %.3f raw %.2f | q50 %.3f q90 %.3f q99 %.3f q999 %.4f max %.4f%n", f.name(), own.threshold(), own.raw(),
+                            q[n / 2], q[(int) (0.9 * n)], q[(int) (0.99 * n)], q[(int) (0.999 * n)], q[n - 1]));
+                }
+                for (NabScorer.FileScore fs : NabScorer.perFile(List.of(f), NabScorer.Profile.STANDARD, 2.0)) {
+                    scored += fs.scoredWindows();
+                    all += fs.windows();
+                }
+            }
+            sb.append(String.format(Locale.ROOT, "    ceilings: each category at its own threshold %.1f, each file at its own %.1f%n",
+                    NabScorer.normalise(catOracle, scored, all, NabScorer.Profile.STANDARD),
+                    NabScorer.normalise(fileOracle, scored, all, NabScorer.Profile.STANDARD)));
             if (System.getProperty("perfile") != null) {
                 for (NabScorer.FileScore fs : NabScorer.perFile(files, NabScorer.Profile.STANDARD, sw.threshold())) {
                     if (fs.name().startsWith(System.getProperty("perfile"))) {

@@ -60,9 +60,12 @@ public final class ServiceHealthTraining {
      * design values, not fitted here: chosen while developing, by category scores on the open NAB part and ASD
      * early warning (50 rows rather than the 100 NAB prefers, because ASD's early warning suffers from a
      * longer window; a margin of 1–2 lets the rising rows of one spike alarm again, from 3.5 up the peak of a
-     * spike that crossed the threshold low is held back).
+     * spike that crossed the threshold low is held back). Daily recurrence (since 2.1.0): within ± 6 sampling
+     * intervals of the same time of day; since 2.2.0 a row must be 0.3 log-odds above what the entity did there to be
+     * new (chosen among 0–0.5 on validation early warning, equal up to 0.35, and NAB leave-one-category-out, best
+     * from 0.2: {@code CalibrationStudy rmargin}).
      */
-    public static final OnsetCalibration ONSET = new OnsetCalibration(50, 2.5, 6);
+    public static final OnsetCalibration ONSET = new OnsetCalibration(50, 2.5, 6, 0.3);
 
     private final LogisticTrainer trainer;
     private final long seed;
