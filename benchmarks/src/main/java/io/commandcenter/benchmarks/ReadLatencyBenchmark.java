@@ -30,7 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the reads did, so the last reads ran on an idle hub.
  *
  * <pre>java -cp "benchmarks/target/classes:benchmarks/target/deps/*" io.commandcenter.benchmarks.ReadLatencyBenchmark \
- *   --streams 8 --reads 200 --rows 160000</pre>
+ *   --streams 8 --reads 200 --rows 160000 [--settle 30]</pre>
+ *
+ * <p>It also prints the JVM's resident memory before the load, at its peak, when it ended and
+ * {@code --settle} seconds later (issue 17 item 9's memory clause).
  */
 public final class ReadLatencyBenchmark {
     private ReadLatencyBenchmark() {
@@ -41,6 +44,7 @@ public final class ReadLatencyBenchmark {
         int streams = Integer.parseInt(IngestBenchmark.option(args, "--streams", "8"));
         int reads = Integer.parseInt(IngestBenchmark.option(args, "--reads", "200"));
         int rows = Integer.parseInt(IngestBenchmark.option(args, "--rows", "160000"));
+        int settle = Integer.parseInt(IngestBenchmark.option(args, "--settle", "30"));
         DatabaseSettings database = DatabaseSettings.embedded(Files.createTempDirectory("cc-reads"));
         HubSettings defaults = HubSettings.defaults(database.dataDir(), 0).withDatabase(database);
         HubSettings settings = defaults.withSecurity(defaults.security().withCallRate(0, 1));
@@ -60,6 +64,16 @@ public final class ReadLatencyBenchmark {
                 ListHealthSamplesRequest request = ListHealthSamplesRequest.newBuilder().setPageSize(100).build();
                 measure(read, request, reads); // warm-up
                 long[] idle = measure(read, request, reads);
+                long rssBefore = rssKib();
+                java.util.concurrent.atomic.AtomicLong rssPeak = new java.util.concurrent.atomic.AtomicLong(rssBefore);
+                java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors
+                        .newSingleThreadScheduledExecutor(r -> {
+                            Thread t = new Thread(r, "rss-sampler");
+                            t.setDaemon(true);
+                            return t;
+                        });
+                sampler.scheduleAtFixedRate(() -> rssPeak.accumulateAndGet(rssKib(), Math::max), 0, 200,
+                        TimeUnit.MILLISECONDS);
 
                 List<IngestStreamRequest> data = IngestBenchmark.requests(renamed(IngestBenchmark.generate(rows)));
                 int per = data.size() / streams;
@@ -77,18 +91,54 @@ public final class ReadLatencyBenchmark {
                 boolean stillLoaded = done.stream().noneMatch(CompletableFuture::isDone);
                 CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                sampler.shutdownNow();
+                long rssAfter = rssKib();
+                writers.forEach(ManagedChannel::shutdownNow);
+                // the clients' records are garbage now: what stays resident is the hub's (and the JVM's)
+                data = null;
+                done.clear();
+                // the memory clause: does resident memory come back once the load is gone?
+                long[] settled = new long[settle + 1];
+                for (int i = 0; i <= settle; i++) {
+                    settled[i] = rssKib();
+                    if (i < settle) {
+                        Thread.sleep(1000);
+                    }
+                }
                 System.out.println();
                 System.out.println("| phase | reads | p50 ms | p99 ms | max ms | ingest records/s |");
                 System.out.println("|---|---:|---:|---:|---:|---:|");
                 System.out.println(line("idle", idle, "–"));
                 System.out.println(line(streams + " ingest streams flat out" + (stillLoaded ? "" : " (ended early)"),
                         loaded, String.format(Locale.ROOT, "%,.0f", per * streams / seconds)));
+                Runtime rt = Runtime.getRuntime();
+                System.out.printf(Locale.ROOT, "%nresident memory (this JVM: hub and clients): before the load %,d MiB, "
+                                + "peak during it %,d MiB, when it ended %,d MiB, %d s later %,d MiB "
+                                + "(heap committed %,d MiB, used %,d MiB; GC %s)%n",
+                        rssBefore / 1024, rssPeak.get() / 1024, rssAfter / 1024, settle, settled[settle] / 1024,
+                        rt.totalMemory() >> 20, (rt.totalMemory() - rt.freeMemory()) >> 20,
+                        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                                .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
             } finally {
                 reader.shutdownNow();
                 writers.forEach(ManagedChannel::shutdownNow);
             }
         }
         System.exit(0);
+    }
+
+    /** This process's resident set, KiB (Linux /proc), or 0 where there is none. */
+    static long rssKib() {
+        try {
+            for (String line : Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
     }
 
     static ManagedChannel channel(Hub hub) {

@@ -98,11 +98,46 @@ public final class ResendBenchmark {
                 out.add(row(name, "B: new records while A re-sends " + rows, other,
                         time(() -> send(channel, "b", b2).join())));
                 resend.join();
+                out.add(storeCheck(name, hub, rows, other));
             } finally {
                 channel.shutdownNow();
             }
         }
         return out;
+    }
+
+    /**
+     * Exactly once, counted in the database: A sent 2 x rows distinct records (3 sends of the first
+     * rows), B 3 x other, the warm-up rows (twice); each must be stored once, and the hub must have
+     * counted every re-sent record a duplicate.
+     */
+    static String storeCheck(String name, Hub hub, int rows, int other) throws Exception {
+        long a = count(hub, "a");
+        long b = count(hub, "b");
+        long w = count(hub, "warm-up");
+        long duplicates = hub.pipeline().duplicateCount();
+        boolean exact = a == 2L * rows && b == 3L * other && w == rows && duplicates == 3L * rows;
+        String line = String.format(Locale.ROOT, "| %s | store check: A %,d rows (expected %,d), B %,d (%,d), warm-up %,d (%,d), "
+                + "duplicates counted %,d (%,d) | %s | | |", name, a, 2L * rows, b, 3L * other, w, (long) rows, duplicates,
+                3L * rows, exact ? "exact" : "WRONG");
+        System.out.println(line);
+        if (!exact) {
+            throw new IllegalStateException("records lost or stored twice: " + line);
+        }
+        return line;
+    }
+
+    static long count(Hub hub, String project) throws Exception {
+        try (Connection c = hub.database().dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM health_sample WHERE project_id = ?")) {
+            ps.setString(1, project);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long n = rs.getLong(1);
+                c.rollback();
+                return n;
+            }
+        }
     }
 
     static List<HealthSample> renamed(List<HealthSample> samples, String prefix) {

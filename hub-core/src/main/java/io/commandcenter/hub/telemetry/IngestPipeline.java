@@ -31,6 +31,12 @@ import java.util.function.Function;
  * the hub, and the number of sessions is bounded by the transport. Batches form by themselves
  * under load (the writer takes whatever queued while it committed), so a lone record is never
  * held back waiting for company.
+ *
+ * <p>Batches are shared fairly between projects, not streams: the writer sorts what arrived by
+ * project, and while several projects have records waiting each batch takes an equal share of
+ * each (what one leaves unused goes to the others), in arrival order within a project. A project
+ * with many streams, or one re-sending everything flat out, therefore gets at most its share of the
+ * writer; another project's records wait for at most one batch.
  */
 public final class IngestPipeline implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(IngestPipeline.class.getName());
@@ -43,7 +49,11 @@ public final class IngestPipeline implements AutoCloseable {
     private final Function<TelemetryRecord, Payload> payloads;
     private final Clock clock;
     private final int batchSize;
+    private final int capacity;
     private final BlockingQueue<Pending> queue;
+    /** What the writer took from the queue and has not written yet, by project in turn order (writer thread only). */
+    private final Map<ProjectId, java.util.ArrayDeque<Pending>> backlog = new java.util.LinkedHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger backlogSize = new java.util.concurrent.atomic.AtomicInteger();
     private final Thread writer;
 
     private final AtomicLong stored = new AtomicLong();
@@ -94,6 +104,7 @@ public final class IngestPipeline implements AutoCloseable {
         this.payloads = payloads;
         this.clock = clock;
         this.batchSize = batchSize;
+        this.capacity = capacity;
         this.queue = new LinkedBlockingQueue<>(capacity);
         this.writer = new Thread(this::run, "cc-ingest-writer");
         this.writer.setDaemon(true);
@@ -120,15 +131,26 @@ public final class IngestPipeline implements AutoCloseable {
 
     private void run() {
         List<Pending> batch = new ArrayList<>(batchSize);
-        while (accepting || !queue.isEmpty()) {
+        List<Pending> arrived = new ArrayList<>();
+        while (accepting || !queue.isEmpty() || backlogSize.get() > 0) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                lastProgressNanos = System.nanoTime();
-                if (first == null) {
-                    continue;
+                if (backlogSize.get() == 0) {
+                    Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    lastProgressNanos = System.nanoTime();
+                    if (first == null) {
+                        continue;
+                    }
+                    arrived.add(first);
                 }
-                batch.add(first);
-                queue.drainTo(batch, batchSize - 1);
+                // what waits in the hub stays within the queue's capacity, wherever it waits
+                queue.drainTo(arrived, Math.max(0, capacity - backlogSize.get() - arrived.size()));
+                for (Pending p : arrived) {
+                    backlog.computeIfAbsent(p.session().project(), k -> new java.util.ArrayDeque<>()).add(p);
+                }
+                backlogSize.addAndGet(arrived.size());
+                arrived.clear();
+                takeFairShares(batch);
+                lastProgressNanos = System.nanoTime();
                 process(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -140,6 +162,32 @@ public final class IngestPipeline implements AutoCloseable {
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /**
+     * Moves up to a batch of records from the backlog into {@code batch}: an equal share of each
+     * project waiting (shares a project cannot fill go to the others), in arrival order within each
+     * project. The project served first moves to the end of the turn order, so remainders rotate.
+     */
+    private void takeFairShares(List<Pending> batch) {
+        ProjectId servedFirst = backlog.isEmpty() ? null : backlog.keySet().iterator().next();
+        while (batch.size() < batchSize && !backlog.isEmpty()) {
+            int share = Math.max(1, (batchSize - batch.size()) / backlog.size());
+            var projects = backlog.entrySet().iterator();
+            while (projects.hasNext() && batch.size() < batchSize) {
+                java.util.ArrayDeque<Pending> waiting = projects.next().getValue();
+                for (int n = 0; n < share && !waiting.isEmpty() && batch.size() < batchSize; n++) {
+                    batch.add(waiting.poll());
+                }
+                if (waiting.isEmpty()) {
+                    projects.remove();
+                }
+            }
+        }
+        backlogSize.addAndGet(-batch.size());
+        if (servedFirst != null && backlog.size() > 1 && backlog.containsKey(servedFirst)) {
+            backlog.put(servedFirst, backlog.remove(servedFirst));
         }
     }
 
@@ -266,7 +314,7 @@ public final class IngestPipeline implements AutoCloseable {
 
     /** Records waiting for the writer. */
     public int queued() {
-        return queue.size();
+        return queue.size() + backlogSize.get();
     }
 
     /** Whether the writer is alive and has made progress within {@code maxStallNanos}. */
@@ -284,6 +332,9 @@ public final class IngestPipeline implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         List<Pending> left = new ArrayList<>();
+        backlog.values().forEach(left::addAll);
+        backlog.clear();
+        backlogSize.set(0);
         queue.drainTo(left);
         failAll(left, CommandCenterException.unavailable("SHUTTING_DOWN", "the hub stopped before storing; resend", null));
     }

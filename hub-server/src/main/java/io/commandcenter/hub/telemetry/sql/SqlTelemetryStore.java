@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,44 +36,178 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Telemetry in SQL (H2 or PostgreSQL). Writes are JDBC batches in one transaction per call, the
- * fastest path the database offers; reads go through the JPA entities.
+ * Telemetry in SQL (H2 or PostgreSQL). Writes are one transaction per call, the fastest statements
+ * the database offers; reads go through the JPA entities.
  *
- * <p>Idempotency is optimistic while records are new: a batch is inserted as is, and only when the
- * database reports a duplicate key is it retried after looking up which ids already exist. A
- * project that is re-sending (its last batch held records already stored) has its batches looked
- * up first instead, until one holds none: a failed attempt costs the database a rejected row, an
- * exception and a rollback for every record of the batch (on H2 about 30 times what storing it
- * costs), and the one writer thread does it while every other project's records wait. So a resend
- * pays one failed attempt, not one per batch, and costs about what new records cost.
+ * <p>Idempotency is one mechanism on both databases: each table's records of a batch are inserted
+ * <em>if absent</em> by one statement, and the database tells which rows it inserted; the others
+ * were stored before (duplicates). Nothing is looked up beforehand and no batch is refused for a
+ * duplicate key, so re-sending stored records costs what inserting new ones does, whatever a
+ * batch holds and whichever projects share it. Only the statement is the database's own
+ * ({@link Dialect}): PostgreSQL gets the batch's rows as column arrays in one
+ * {@code INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING project_id, record_id}
+ * (one round trip, safe against another hub inserting the same record at the same moment); H2,
+ * which has no {@code ON CONFLICT}, gets a JDBC batch of standard {@code MERGE … WHEN NOT MATCHED
+ * THEN INSERT}, whose update count per row (1 or 0) says the same. Compliance results are written
+ * only for audits that were inserted.
  */
 public final class SqlTelemetryStore implements TelemetryStore {
     private static final int MAX_ATTEMPTS = 4;
 
-    private static final String INSERT_SAMPLE = "INSERT INTO health_sample (project_id, record_id, service, "
-            + "sample_time, uptime, latency_ms, error_rate, cpu, memory, metrics_json, received_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_AUDIT = "INSERT INTO audit (project_id, record_id, audit_id, target_kind, "
-            + "target_id, suite, status, audit_time, summary, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_RESULT = "INSERT INTO compliance_result (project_id, record_id, "
-            + "result_index, control_id, status, severity, message) VALUES (?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_TASK = "INSERT INTO task (project_id, record_id, task_id, name, target_kind, "
-            + "target_id, workflow_run_id, status, start_time, execution_time_us, error, agent, received_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_RUN = "INSERT INTO workflow_run (project_id, record_id, run_id, workflow, "
-            + "target_kind, target_id, status, start_time, end_time, trigger_source, error, received_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The SQL types of the columns the telemetry tables use, as each database spells them. */
+    private enum Type {
+        VARCHAR("VARCHAR", "varchar", Types.VARCHAR),
+        TIMESTAMP("TIMESTAMP(6) WITH TIME ZONE", "timestamptz", Types.TIMESTAMP_WITH_TIMEZONE),
+        DOUBLE("DOUBLE PRECISION", "float8", Types.DOUBLE),
+        INTEGER("INTEGER", "int4", Types.INTEGER),
+        BIGINT("BIGINT", "int8", Types.BIGINT);
+
+        final String h2;
+        final String postgres;
+        final int jdbc;
+
+        Type(String h2, String postgres, int jdbc) {
+            this.h2 = h2;
+            this.postgres = postgres;
+            this.jdbc = jdbc;
+        }
+    }
+
+    /** A telemetry table: its name and columns (the key, project_id and record_id, first). */
+    private record Table(String name, List<String> columns, List<Type> types) {
+        static Table of(String name, Object... columnsAndTypes) {
+            List<String> columns = new ArrayList<>();
+            List<Type> types = new ArrayList<>();
+            for (int i = 0; i < columnsAndTypes.length; i += 2) {
+                columns.add((String) columnsAndTypes[i]);
+                types.add((Type) columnsAndTypes[i + 1]);
+            }
+            return new Table(name, List.copyOf(columns), List.copyOf(types));
+        }
+
+        /** H2: standard MERGE of one row; its update count is 1 when inserted, 0 when the key was there. */
+        String h2MergeSql() {
+            StringBuilder values = new StringBuilder();
+            StringBuilder source = new StringBuilder();
+            for (int i = 0; i < columns.size(); i++) {
+                values.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(types.get(i).h2).append(')');
+                source.append(i == 0 ? "" : ", ").append("s.").append(columns.get(i));
+            }
+            String cols = String.join(", ", columns);
+            StringBuilder on = new StringBuilder("t.project_id = s.project_id AND t.record_id = s.record_id");
+            if (name.equals("compliance_result")) {
+                on.append(" AND t.result_index = s.result_index");
+            }
+            return "MERGE INTO " + name + " t USING (VALUES (" + values + ")) s(" + cols + ") ON " + on
+                    + " WHEN NOT MATCHED THEN INSERT (" + cols + ") VALUES (" + source + ")";
+        }
+
+        /** PostgreSQL: every row of the batch as column arrays; returns the keys of the rows inserted. */
+        String postgresInsertSql() {
+            StringBuilder arrays = new StringBuilder();
+            for (int i = 0; i < columns.size(); i++) {
+                arrays.append(i == 0 ? "" : ", ").append("?::").append(types.get(i).postgres).append("[]");
+            }
+            return "INSERT INTO " + name + " (" + String.join(", ", columns) + ") SELECT * FROM unnest(" + arrays
+                    + ") ON CONFLICT DO NOTHING RETURNING project_id, record_id";
+        }
+    }
+
+    private static final Table SAMPLES = Table.of("health_sample", "project_id", Type.VARCHAR,
+            "record_id", Type.VARCHAR, "service", Type.VARCHAR, "sample_time", Type.TIMESTAMP, "uptime", Type.DOUBLE,
+            "latency_ms", Type.DOUBLE, "error_rate", Type.DOUBLE, "cpu", Type.DOUBLE, "memory", Type.DOUBLE,
+            "metrics_json", Type.VARCHAR, "received_at", Type.TIMESTAMP);
+    private static final Table AUDITS = Table.of("audit", "project_id", Type.VARCHAR, "record_id", Type.VARCHAR,
+            "audit_id", Type.VARCHAR, "target_kind", Type.VARCHAR, "target_id", Type.VARCHAR, "suite", Type.VARCHAR,
+            "status", Type.VARCHAR, "audit_time", Type.TIMESTAMP, "summary", Type.VARCHAR,
+            "received_at", Type.TIMESTAMP);
+    private static final Table RESULTS = Table.of("compliance_result", "project_id", Type.VARCHAR,
+            "record_id", Type.VARCHAR, "result_index", Type.INTEGER, "control_id", Type.VARCHAR,
+            "status", Type.VARCHAR, "severity", Type.VARCHAR, "message", Type.VARCHAR);
+    private static final Table TASKS = Table.of("task", "project_id", Type.VARCHAR, "record_id", Type.VARCHAR,
+            "task_id", Type.VARCHAR, "name", Type.VARCHAR, "target_kind", Type.VARCHAR, "target_id", Type.VARCHAR,
+            "workflow_run_id", Type.VARCHAR, "status", Type.VARCHAR, "start_time", Type.TIMESTAMP,
+            "execution_time_us", Type.BIGINT, "error", Type.VARCHAR, "agent", Type.VARCHAR,
+            "received_at", Type.TIMESTAMP);
+    private static final Table RUNS = Table.of("workflow_run", "project_id", Type.VARCHAR,
+            "record_id", Type.VARCHAR, "run_id", Type.VARCHAR, "workflow", Type.VARCHAR, "target_kind", Type.VARCHAR,
+            "target_id", Type.VARCHAR, "status", Type.VARCHAR, "start_time", Type.TIMESTAMP,
+            "end_time", Type.TIMESTAMP, "trigger_source", Type.VARCHAR, "error", Type.VARCHAR,
+            "received_at", Type.TIMESTAMP);
+
+    /** How a database inserts a table's rows if absent and tells which it inserted. */
+    private enum Dialect {
+        H2 {
+            @Override
+            Set<String> insertAbsent(Connection connection, Table table, List<Object[]> rows) throws SQLException {
+                Set<String> inserted = new HashSet<>();
+                try (PreparedStatement ps = connection.prepareStatement(table.h2MergeSql())) {
+                    for (Object[] row : rows) {
+                        for (int c = 0; c < row.length; c++) {
+                            if (row[c] == null) {
+                                ps.setNull(c + 1, table.types().get(c).jdbc);
+                            } else {
+                                ps.setObject(c + 1, row[c]);
+                            }
+                        }
+                        ps.addBatch();
+                    }
+                    int[] counts = ps.executeBatch();
+                    for (int i = 0; i < counts.length; i++) {
+                        if (counts[i] > 0) {
+                            inserted.add(key(rows.get(i)[0], rows.get(i)[1]));
+                        }
+                    }
+                }
+                return inserted;
+            }
+        },
+        POSTGRESQL {
+            @Override
+            Set<String> insertAbsent(Connection connection, Table table, List<Object[]> rows) throws SQLException {
+                Set<String> inserted = new HashSet<>();
+                try (PreparedStatement ps = connection.prepareStatement(table.postgresInsertSql())) {
+                    for (int c = 0; c < table.columns().size(); c++) {
+                        Type type = table.types().get(c);
+                        Object[] column = switch (type) {
+                            case VARCHAR -> new String[rows.size()];
+                            // as ISO-8601 text, cast by the statement: the driver has no array of OffsetDateTime
+                            case TIMESTAMP -> new String[rows.size()];
+                            case DOUBLE -> new Double[rows.size()];
+                            case INTEGER -> new Integer[rows.size()];
+                            case BIGINT -> new Long[rows.size()];
+                        };
+                        for (int r = 0; r < rows.size(); r++) {
+                            Object value = rows.get(r)[c];
+                            column[r] = value instanceof OffsetDateTime t ? t.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) : value;
+                        }
+                        ps.setArray(c + 1, connection.createArrayOf(type == Type.TIMESTAMP ? "text" : type.postgres, column));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            inserted.add(key(rs.getString(1), rs.getString(2)));
+                        }
+                    }
+                }
+                return inserted;
+            }
+        };
+
+        /** Inserts those of {@code rows} whose key is absent; returns the keys ({@link #key}) it inserted. */
+        abstract Set<String> insertAbsent(Connection connection, Table table, List<Object[]> rows) throws SQLException;
+    }
 
     private final Database database;
+    private final Dialect dialect;
     private final Clock clock;
     private final Set<String> knownProjects = ConcurrentHashMap.newKeySet();
-    /** Projects whose last batch held records already stored: their batches are looked up first. */
-    private final Set<String> resending = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong failedAttempts = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param clock stamps new projects' creation time */
     public SqlTelemetryStore(Database database, Clock clock) {
         this.database = database;
+        this.dialect = database.vendor() == io.commandcenter.hub.persistence.DatabaseSettings.Vendor.H2
+                ? Dialect.H2 : Dialect.POSTGRESQL;
         this.clock = clock;
     }
 
@@ -81,19 +216,16 @@ public final class SqlTelemetryStore implements TelemetryStore {
         Outcome[] withinBatch = duplicatesWithinBatch(records);
         try {
             ensureProjects(records);
-            boolean lookFirst = records.stream().anyMatch(r -> resending.contains(r.project().value()));
             for (int attempt = 1; ; attempt++) {
                 Outcome[] outcomes = withinBatch.clone();
                 try (Connection connection = database.dataSource().getConnection()) {
                     try {
-                        if (attempt > 1 || lookFirst) {
-                            markExisting(connection, records, outcomes,
-                                    database.vendor() == io.commandcenter.hub.persistence.DatabaseSettings.Vendor.H2);
-                        }
                         insert(connection, records, outcomes, ts(receivedAt));
                         connection.commit();
                     } catch (SQLException e) {
                         connection.rollback();
+                        // only a writer outside this store inserting the same key between the check and
+                        // the insert (H2's MERGE) gets here; the next attempt sees its row
                         if (Jpa.isUniqueViolation(e) && attempt < MAX_ATTEMPTS) {
                             failedAttempts.incrementAndGet();
                             continue;
@@ -101,7 +233,6 @@ public final class SqlTelemetryStore implements TelemetryStore {
                         throw e;
                     }
                 }
-                noteResends(records, outcomes, withinBatch);
                 List<Outcome> result = new ArrayList<>(outcomes.length);
                 for (Outcome outcome : outcomes) {
                     result.add(outcome == null ? Outcome.STORED : outcome);
@@ -113,29 +244,16 @@ public final class SqlTelemetryStore implements TelemetryStore {
         }
     }
 
-    /** Batch attempts the database refused for a duplicate key since start (each then retried after a lookup). */
+    /**
+     * Batch attempts the database refused for a duplicate key since start (each then retried). Stays
+     * 0 while this store is the only writer: duplicates, re-sent or not, are skipped by the insert.
+     */
     public long failedAttempts() {
         return failedAttempts.get();
     }
 
-    /** Marks the batch's projects re-sending when it held records already stored, and not when it held none. */
-    private void noteResends(List<Scoped> records, Outcome[] outcomes, Outcome[] withinBatch) {
-        Set<String> stored = new HashSet<>();
-        Set<String> projects = new HashSet<>();
-        for (int i = 0; i < records.size(); i++) {
-            String project = records.get(i).project().value();
-            projects.add(project);
-            if (outcomes[i] == Outcome.DUPLICATE && withinBatch[i] == null) {
-                stored.add(project);
-            }
-        }
-        for (String project : projects) {
-            if (stored.contains(project)) {
-                resending.add(project);
-            } else {
-                resending.remove(project);
-            }
-        }
+    private static String key(Object project, Object recordId) {
+        return project + "\u0000" + recordId;
     }
 
     private static Outcome[] duplicatesWithinBatch(List<Scoped> records) {
@@ -209,178 +327,82 @@ public final class SqlTelemetryStore implements TelemetryStore {
     }
 
     /**
-     * Marks the records already stored DUPLICATE. H2 uses an index for an IN list only on an index's
-     * first column, so {@code record_id IN (...)} would read every row of the project per lookup;
-     * there each id is looked up on its own (in process, microseconds each). PostgreSQL gets them all
-     * in one array ({@code record_id = ANY (?)}), one statement it plans once.
+     * Inserts each table's records of the batch that are absent and marks the others DUPLICATE
+     * (outcomes already set, duplicates within the batch, are skipped). Audits before their
+     * compliance results, which are written only for the audits inserted.
      */
-    private static void markExisting(Connection connection, List<Scoped> records, Outcome[] outcomes,
-                                     boolean pointLookups) throws SQLException {
-        // table -> project -> ids still to insert
-        Map<String, Map<String, List<String>>> candidates = new HashMap<>();
+    private void insert(Connection connection, List<Scoped> records, Outcome[] outcomes, OffsetDateTime receivedAt)
+            throws SQLException {
+        Map<Table, List<Integer>> byTable = new java.util.LinkedHashMap<>();
+        for (Table table : List.of(SAMPLES, AUDITS, TASKS, RUNS)) {
+            byTable.put(table, new ArrayList<>());
+        }
         for (int i = 0; i < records.size(); i++) {
             if (outcomes[i] == null) {
+                byTable.get(tableOf(records.get(i).record())).add(i);
+            }
+        }
+        for (var entry : byTable.entrySet()) {
+            List<Integer> indexes = entry.getValue();
+            if (indexes.isEmpty()) {
+                continue;
+            }
+            List<Object[]> rows = new ArrayList<>(indexes.size());
+            for (int i : indexes) {
+                rows.add(row(records.get(i).project().value(), records.get(i).record(), receivedAt));
+            }
+            Set<String> inserted = dialect.insertAbsent(connection, entry.getKey(), rows);
+            List<Object[]> results = new ArrayList<>();
+            for (int i : indexes) {
                 Scoped s = records.get(i);
-                candidates.computeIfAbsent(table(s.record()), t -> new HashMap<>())
-                        .computeIfAbsent(s.project().value(), p -> new ArrayList<>())
-                        .add(s.record().recordId());
-            }
-        }
-        Set<String> existing = new HashSet<>();
-        for (var byTable : candidates.entrySet()) {
-            for (var byProject : byTable.getValue().entrySet()) {
-                List<String> ids = byProject.getValue();
-                if (pointLookups) {
-                    try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM " + byTable.getKey()
-                            + " WHERE project_id = ? AND record_id = ?")) {
-                        ps.setString(1, byProject.getKey());
-                        for (String id : ids) {
-                            ps.setString(2, id);
-                            try (ResultSet rs = ps.executeQuery()) {
-                                if (rs.next()) {
-                                    existing.add(byTable.getKey() + '\u0000' + byProject.getKey() + '\u0000' + id);
-                                }
-                            }
-                        }
-                    }
-                    continue;
-                }
-                // one statement text whatever the number of ids, so the server plans it once
-                try (PreparedStatement ps = connection.prepareStatement("SELECT record_id FROM " + byTable.getKey()
-                        + " WHERE project_id = ? AND record_id = ANY (?)")) {
-                    ps.setString(1, byProject.getKey());
-                    ps.setArray(2, connection.createArrayOf("varchar", ids.toArray()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            existing.add(byTable.getKey() + '\u0000' + byProject.getKey() + '\u0000' + rs.getString(1));
-                        }
+                if (!inserted.contains(key(s.project().value(), s.record().recordId()))) {
+                    outcomes[i] = Outcome.DUPLICATE;
+                } else if (s.record() instanceof AuditRecord audit) {
+                    for (int k = 0; k < audit.results().size(); k++) {
+                        results.add(resultRow(s.project().value(), audit.recordId(), k, audit.results().get(k)));
                     }
                 }
             }
-        }
-        for (int i = 0; i < records.size(); i++) {
-            Scoped s = records.get(i);
-            if (outcomes[i] == null
-                    && existing.contains(table(s.record()) + '\u0000' + s.project().value() + '\u0000' + s.record().recordId())) {
-                outcomes[i] = Outcome.DUPLICATE;
+            if (!results.isEmpty()) {
+                dialect.insertAbsent(connection, RESULTS, results);
             }
         }
     }
 
-    private static void insert(Connection connection, List<Scoped> records, Outcome[] outcomes,
-                               OffsetDateTime receivedAt) throws SQLException {
-        try (Batch samples = new Batch(connection, INSERT_SAMPLE);
-             Batch audits = new Batch(connection, INSERT_AUDIT);
-             Batch results = new Batch(connection, INSERT_RESULT);
-             Batch tasks = new Batch(connection, INSERT_TASK);
-             Batch runs = new Batch(connection, INSERT_RUN)) {
-            for (int i = 0; i < records.size(); i++) {
-                if (outcomes[i] != null) {
-                    continue;
-                }
-                String project = records.get(i).project().value();
-                TelemetryRecord record = records.get(i).record();
-                if (record instanceof HealthSampleRecord r) {
-                    bindSample(samples.next(), project, r, receivedAt);
-                } else if (record instanceof AuditRecord r) {
-                    bindAudit(audits.next(), project, r, receivedAt);
-                    for (int k = 0; k < r.results().size(); k++) {
-                        bindResult(results.next(), project, r.recordId(), k, r.results().get(k));
-                    }
-                } else if (record instanceof TaskHistoryRecord r) {
-                    bindTask(tasks.next(), project, r, receivedAt);
-                } else if (record instanceof WorkflowRunHistoryRecord r) {
-                    bindRun(runs.next(), project, r, receivedAt);
-                }
-            }
-            // parents before children: compliance results reference their audit
-            samples.execute();
-            audits.execute();
-            results.execute();
-            tasks.execute();
-            runs.execute();
+    private static Table tableOf(TelemetryRecord record) {
+        if (record instanceof HealthSampleRecord) {
+            return SAMPLES;
+        } else if (record instanceof AuditRecord) {
+            return AUDITS;
+        } else if (record instanceof TaskHistoryRecord) {
+            return TASKS;
         }
+        return RUNS;
     }
 
-    private static void bindSample(PreparedStatement ps, String project, HealthSampleRecord r, OffsetDateTime at)
-            throws SQLException {
-        ps.setString(1, project);
-        ps.setString(2, r.recordId());
-        ps.setString(3, r.service());
-        ps.setObject(4, ts(r.time()));
-        setDouble(ps, 5, r.uptime());
-        setDouble(ps, 6, r.latencyMs());
-        setDouble(ps, 7, r.errorRate());
-        setDouble(ps, 8, r.cpu());
-        setDouble(ps, 9, r.memory());
-        ps.setString(10, MetricsJson.write(r.metrics()));
-        ps.setObject(11, at);
-    }
-
-    private static void bindAudit(PreparedStatement ps, String project, AuditRecord r, OffsetDateTime at)
-            throws SQLException {
-        ps.setString(1, project);
-        ps.setString(2, r.recordId());
-        ps.setString(3, r.auditId());
-        ps.setString(4, r.target().kind());
-        ps.setString(5, r.target().id());
-        ps.setString(6, r.suite());
-        ps.setString(7, r.status().name());
-        ps.setObject(8, ts(r.time()));
-        ps.setString(9, r.summary());
-        ps.setObject(10, at);
-    }
-
-    private static void bindResult(PreparedStatement ps, String project, String recordId, int index,
-                                   AuditRecord.ComplianceRecord c) throws SQLException {
-        ps.setString(1, project);
-        ps.setString(2, recordId);
-        ps.setInt(3, index);
-        ps.setString(4, c.controlId());
-        ps.setString(5, c.status().name());
-        ps.setString(6, c.severity().name());
-        ps.setString(7, c.message());
-    }
-
-    private static void bindTask(PreparedStatement ps, String project, TaskHistoryRecord r, OffsetDateTime at)
-            throws SQLException {
-        ps.setString(1, project);
-        ps.setString(2, r.recordId());
-        ps.setString(3, r.taskId());
-        ps.setString(4, r.name());
-        ps.setString(5, r.target() == null ? null : r.target().kind());
-        ps.setString(6, r.target() == null ? null : r.target().id());
-        ps.setString(7, r.workflowRunId());
-        ps.setString(8, r.status().name());
-        ps.setObject(9, ts(r.startTime()));
-        ps.setLong(10, r.executionTime().toNanos() / 1000);
-        ps.setString(11, r.error());
-        ps.setString(12, r.agent());
-        ps.setObject(13, at);
-    }
-
-    private static void bindRun(PreparedStatement ps, String project, WorkflowRunHistoryRecord r, OffsetDateTime at)
-            throws SQLException {
-        ps.setString(1, project);
-        ps.setString(2, r.recordId());
-        ps.setString(3, r.runId());
-        ps.setString(4, r.workflow());
-        ps.setString(5, r.target() == null ? null : r.target().kind());
-        ps.setString(6, r.target() == null ? null : r.target().id());
-        ps.setString(7, r.status().name());
-        ps.setObject(8, ts(r.startTime()));
-        ps.setObject(9, ts(r.endTime()));
-        ps.setString(10, r.trigger());
-        ps.setString(11, r.error());
-        ps.setObject(12, at);
-    }
-
-    private static void setDouble(PreparedStatement ps, int index, Double value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.DOUBLE);
-        } else {
-            ps.setDouble(index, value);
+    /** The record's row, in its table's column order. */
+    private static Object[] row(String project, TelemetryRecord record, OffsetDateTime at) {
+        if (record instanceof HealthSampleRecord r) {
+            return new Object[]{project, r.recordId(), r.service(), ts(r.time()), r.uptime(), r.latencyMs(),
+                    r.errorRate(), r.cpu(), r.memory(), MetricsJson.write(r.metrics()), at};
+        } else if (record instanceof AuditRecord r) {
+            return new Object[]{project, r.recordId(), r.auditId(), r.target().kind(), r.target().id(), r.suite(),
+                    r.status().name(), ts(r.time()), r.summary(), at};
+        } else if (record instanceof TaskHistoryRecord r) {
+            return new Object[]{project, r.recordId(), r.taskId(), r.name(),
+                    r.target() == null ? null : r.target().kind(), r.target() == null ? null : r.target().id(),
+                    r.workflowRunId(), r.status().name(), ts(r.startTime()), r.executionTime().toNanos() / 1000,
+                    r.error(), r.agent(), at};
         }
+        WorkflowRunHistoryRecord r = (WorkflowRunHistoryRecord) record;
+        return new Object[]{project, r.recordId(), r.runId(), r.workflow(),
+                r.target() == null ? null : r.target().kind(), r.target() == null ? null : r.target().id(),
+                r.status().name(), ts(r.startTime()), ts(r.endTime()), r.trigger(), r.error(), at};
+    }
+
+    private static Object[] resultRow(String project, String recordId, int index, AuditRecord.ComplianceRecord c) {
+        return new Object[]{project, recordId, index, c.controlId(), c.status().name(), c.severity().name(),
+                c.message()};
     }
 
     static OffsetDateTime ts(Instant instant) {
@@ -458,40 +480,5 @@ public final class SqlTelemetryStore implements TelemetryStore {
         return new StoredSample(new HealthSampleRecord(e.getRecordId(), e.getService(), e.getSampleTime().toInstant(),
                 e.getUptime(), e.getLatencyMs(), e.getErrorRate(), e.getCpu(), e.getMemory(),
                 MetricsJson.read(e.getMetricsJson())), e.getReceivedAt().toInstant());
-    }
-
-    /** A prepared statement filled row by row and executed as one JDBC batch, if any row was added. */
-    private static final class Batch implements AutoCloseable {
-        private final Connection connection;
-        private final String sql;
-        private PreparedStatement statement;
-
-        Batch(Connection connection, String sql) {
-            this.connection = connection;
-            this.sql = sql;
-        }
-
-        PreparedStatement next() throws SQLException {
-            if (statement == null) {
-                statement = connection.prepareStatement(sql);
-            } else {
-                statement.addBatch();
-            }
-            return statement;
-        }
-
-        void execute() throws SQLException {
-            if (statement != null) {
-                statement.addBatch();
-                statement.executeBatch();
-            }
-        }
-
-        @Override
-        public void close() throws SQLException {
-            if (statement != null) {
-                statement.close();
-            }
-        }
     }
 }

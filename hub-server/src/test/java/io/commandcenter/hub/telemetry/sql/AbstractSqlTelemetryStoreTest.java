@@ -129,24 +129,49 @@ abstract class AbstractSqlTelemetryStoreTest {
     }
 
     @Test
-    void aResend_paysOneRefusedAttempt_thenLooksUpFirst_untilABatchHoldsNothingStored() {
+    void aResend_isSkippedByTheInsertItself_withNoBatchRefused_evenMixedWithNewRecordsOfTwoProjects() {
         store.write(batch(ALPHA, "r-", 0, 300), RECEIVED);
 
         assertThat(store.write(batch(ALPHA, "r-", 0, 100), RECEIVED)).containsOnly(Outcome.DUPLICATE);
-        assertThat(store.failedAttempts()).as("the first resent batch finds out the hard way").isEqualTo(1);
         List<Scoped> mixed = new java.util.ArrayList<>(batch(ALPHA, "r-", 100, 300));
         mixed.addAll(batch(ALPHA, "new-", 0, 5));
-        mixed.addAll(batch(BETA, "r-", 0, 5)); // another project's new records in the same batch
+        mixed.addAll(batch(BETA, "r-", 0, 5)); // another project's new records with the same ids
         List<Outcome> outcomes = store.write(mixed, RECEIVED);
         assertThat(outcomes.subList(0, 200)).containsOnly(Outcome.DUPLICATE);
         assertThat(outcomes.subList(200, 210)).containsOnly(Outcome.STORED);
-        assertThat(store.failedAttempts()).as("the next ones are looked up first").isEqualTo(1);
-
-        assertThat(store.write(batch(ALPHA, "later-", 0, 3), RECEIVED)).containsOnly(Outcome.STORED);
         assertThat(store.write(batch(ALPHA, "r-", 0, 3), RECEIVED)).containsOnly(Outcome.DUPLICATE);
-        assertThat(store.failedAttempts()).as("after a batch of new records, optimistic again").isEqualTo(2);
-        assertThat(list(ALPHA, null, 1000, true)).hasSize(308);
+
+        // before, the first re-sent batch was refused for a duplicate key and run again after a lookup
+        assertThat(store.failedAttempts()).as("no statement refused for a duplicate key").isZero();
+        assertThat(list(ALPHA, null, 1000, true)).hasSize(305);
         assertThat(list(BETA, null, 1000, true)).hasSize(5);
+    }
+
+    @Test
+    void aResentAudit_keepsItsComplianceResultsOnce_andANewOneGetsItsOwn() {
+        AuditRecord audit = new AuditRecord("a-1", "run-77", new EntityId("service", "checkout"), "cis-1.8",
+                AuditRecord.Status.FAILED, T0, List.of(
+                new AuditRecord.ComplianceRecord("5.1.3", AuditRecord.ComplianceStatus.NON_COMPLIANT,
+                        AuditRecord.Severity.HIGH, "root login allowed")), "1 of 1 controls failed");
+        AuditRecord other = new AuditRecord("a-2", "run-78", new EntityId("service", "checkout"), "cis-1.8",
+                AuditRecord.Status.PASSED, T0, List.of(
+                new AuditRecord.ComplianceRecord("5.1.3", AuditRecord.ComplianceStatus.COMPLIANT,
+                        AuditRecord.Severity.HIGH, "")), "0 of 1 controls failed");
+        store.write(List.of(new Scoped(ALPHA, audit)), RECEIVED);
+
+        List<Outcome> again = store.write(List.of(new Scoped(ALPHA, audit), new Scoped(ALPHA, other),
+                new Scoped(BETA, audit)), RECEIVED);
+
+        assertThat(again).containsExactly(Outcome.DUPLICATE, Outcome.STORED, Outcome.STORED);
+        EntityManager em = database.entityManagerFactory().createEntityManager();
+        try {
+            assertThat(em.find(AuditEntity.class, new RecordKey("alpha", "a-1")).getResults()).hasSize(1);
+            assertThat(em.find(AuditEntity.class, new RecordKey("alpha", "a-2")).getResults())
+                    .extracting(ComplianceResultEntity::getStatus).containsExactly("COMPLIANT");
+            assertThat(em.find(AuditEntity.class, new RecordKey("beta", "a-1")).getResults()).hasSize(1);
+        } finally {
+            em.close();
+        }
     }
 
     @Test
