@@ -91,6 +91,9 @@ public final class LearningLoop implements AutoCloseable {
     private final ExplainabilityValidator validator = new ExplainabilityValidator(judging);
     private final Map<String, RunState> runs = new ConcurrentHashMap<>();
     private volatile Corpus corpus;
+    private volatile ShadowGate gate;
+    private final java.util.concurrent.atomic.AtomicLong stepsTaken = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong trainings = new java.util.concurrent.atomic.AtomicLong();
     private volatile java.util.function.BiFunction<ProjectId, String, java.util.Optional<RunRecord>> runs0 =
             (project, runId) -> java.util.Optional.empty();
 
@@ -130,6 +133,34 @@ public final class LearningLoop implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * Turns the shadow gate on: in a project with a shadow period, a challenger the holdout verdict
+     * would promote waits in shadow first ({@link ShadowGate}); its would-be predictions go to {@code store}.
+     */
+    public ShadowGate gateWith(ShadowGates store, io.commandcenter.hub.predict.PredictionRepository predictions,
+                               io.commandcenter.hub.audit.AuditTrail audit) {
+        ShadowGate g = new ShadowGate(settings, store, (project, wait) -> snapshots.take(project, wait.model(),
+                wait.end(), java.time.Duration.between(wait.start(), wait.end()), settings.rowEvery()), registry,
+                shadows, predictions, audit, clock);
+        this.gate = g;
+        return g;
+    }
+
+    /** The shadow gate, if turned on. */
+    public java.util.Optional<ShadowGate> shadowGate() {
+        return java.util.Optional.ofNullable(gate);
+    }
+
+    /** Learning steps this hub's agents took (each of a run's four nodes is one). */
+    public long stepsTaken() {
+        return stepsTaken.get();
+    }
+
+    /** Challengers this hub trained (a step that had to make its predecessor's product again counts too). */
+    public long trainings() {
+        return trainings.get();
+    }
+
     /** The four built-in agents, one task at a time each on this hub. */
     public List<HubAgents.Agent> agents() {
         return List.of(
@@ -156,6 +187,7 @@ public final class LearningLoop implements AutoCloseable {
             RunState state = runs.computeIfAbsent(key, k -> new RunState());
             state.runId = task.workflowRunId();
             Map<String, Object> output;
+            stepsTaken.incrementAndGet();
             synchronized (state) {
                 output = step.run(project, model, state);
             }
@@ -251,6 +283,7 @@ public final class LearningLoop implements AutoCloseable {
         s.champion = registry.artifact(championKey);
         String version = recorded(project, s, "train", "challenger").orElseGet(() -> nextVersion(project, model));
         Corpus c = corpus();
+        trainings.incrementAndGet();
         s.challenger = new Retrainer().train(s.snapshot, c.training(), version, s.champion.metadata().version());
         out.put("trained", true);
         out.put("challenger", version);
@@ -331,29 +364,39 @@ public final class LearningLoop implements AutoCloseable {
                 return out;
             }
         }
-        String reason = (s.verdict.promote() ? "promoted: " : "not promoted: ") + s.verdict.reason()
+        ShadowGate g = gate;
+        boolean gated = s.verdict.promote() && g != null && !g.period(project).isZero();
+        boolean promote = s.verdict.promote() && !gated;
+        String reason = (promote ? "promoted: " : gated ? "awaiting shadow before promotion: holdout passed: "
+                : "not promoted: ") + s.verdict.reason()
                 + " (data " + s.snapshot.sha256().substring(0, 12) + ", " + s.snapshot.feedbackRows() + " feedback rows)";
         if (reason.length() > ModelRegistry.MAX_REASON) {
             reason = reason.substring(0, ModelRegistry.MAX_REASON);
         }
-        ModelRegistry.Registration r = registry.register(project, s.challenger.artifact(), s.verdict.promote(), BY,
-                reason);
-        LOG.log(Level.INFO, "project {0}: challenger {1} of {2} registered, {3}", project,
-                r.model().metadata().version(), model, reason);
+        ModelRegistry.Registration r = registry.register(project, s.challenger.artifact(), promote, BY, reason);
+        String version = r.model().metadata().version();
+        LOG.log(Level.INFO, "project {0}: challenger {1} of {2} registered, {3}", project, version, model, reason);
         boolean shadow = false;
-        if (s.verdict.promote()) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (gated) {
+            // the holdout says promote; the project wants the shadow to agree first
+            ShadowGates.Gate wait = g.open(project, model, version, s.verdict.reason());
+            shadow = true;
+            out.put("shadow_until", wait.end().toString());
+        } else if (promote) {
             shadows.stop(project, model);
-        } else if (settings.shadow()) {
-            // the refused challenger scores live rows beside the champion, acting on nothing
-            ModelKey key = registry.resolve(project, model, r.model().metadata().version());
+        } else if (settings.shadow() && (g == null || g.pending(project, model).isEmpty())) {
+            // the refused challenger scores live rows beside the champion, acting on nothing (a challenger
+            // waiting for its shadow verdict keeps its place)
+            ModelKey key = registry.resolve(project, model, version);
             shadows.start(project, key, registry.metadata(key), clock.instant());
             shadow = true;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
         out.put("registered", true);
-        out.put("version", r.model().metadata().version());
-        out.put("promoted", s.verdict.promote());
+        out.put("version", version);
+        out.put("promoted", promote);
         out.put("shadow", shadow);
+        out.put("gated", gated);
         out.put("reason", s.verdict.reason());
         out.put("champion", registry.champion(project, model).map(ModelKey::version).orElse(""));
         return out;
