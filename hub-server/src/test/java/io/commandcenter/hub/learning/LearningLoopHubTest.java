@@ -140,51 +140,7 @@ class LearningLoopHubTest {
         return out;
     }
 
-    /**
-     * One-minute samples of a service ending at {@code end}: incidents (start row, rows) degrade it
-     * whole (latency, errors, failing checks); blips (start row, rows) raise its latency tenfold and
-     * its errors a little (3 %), the checks staying healthy.
-     */
-    static List<IngestRequest> blips(String service, String ids, int rows, Instant end, long seed, int[][] incidents,
-                                     int[][] blips) {
-        List<IngestRequest> out = new ArrayList<>(series(service, ids, rows, end, seed, incidents));
-        SplittableRandom random = new SplittableRandom(seed + 1);
-        for (int[] b : blips) {
-            for (int i = b[0]; i < b[0] + b[1]; i++) {
-                double p = Math.min(1.0, (i - b[0] + 1) / 6.0);
-                Instant t = end.minus(Duration.ofMinutes(rows - 1 - i));
-                out.set(i, Records.request(HealthSample.newBuilder().setRecordId(ids + "-" + i).setService(service)
-                        .setTime(Records.ts(t)).setLatencyMs(100 + 900 * p + random.nextDouble(-5, 5))
-                        .setErrorRate(0.001 + 0.03 * p + random.nextDouble(0, 0.002)).setUptime(1.0)
-                        .setCpu(0.3 + random.nextDouble(0, 0.05)).setMemory(0.5)));
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Three services, each with two whole degradations and four latency rises, every one declared an
-     * incident by a person: the shipped model misses the latency-only ones, which this project's data
-     * teaches a challenger to catch.
-     */
-    void latencyProject(ProjectId project) {
-        Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(2));
-        int rows = 400;
-        int[][] incidents = {{60, 20}, {170, 20}};
-        int[][] rises = {{20, 15}, {110, 15}, {240, 15}, {285, 15}, {350, 15}};
-        for (int s = 0; s < 3; s++) {
-            String service = "svc-" + s;
-            Ingest.call(GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), project.value()),
-                    blips(service, service, rows, end, 11 + s, incidents, rises)).join();
-            for (int[] inc : java.util.stream.Stream.concat(java.util.Arrays.stream(incidents),
-                    java.util.Arrays.stream(rises)).toList()) {
-                Instant from = end.minus(Duration.ofMinutes(rows - 1 - inc[0]));
-                declare(project, service, from, from.plus(Duration.ofMinutes(inc[1] - 1)));
-            }
-        }
-        hub.engine().sync();
-    }
-
+    /** A person declares an incident of a service from {@code from} to {@code to}. */
     void declare(ProjectId project, String service, Instant from, Instant to) {
         GrpcFixture.scoped(PredictServiceGrpc.newBlockingStub(channel), project.value())
                 .declareIncident(DeclareIncidentRequest.newBuilder()
