@@ -167,6 +167,15 @@ public final class ModelsCommand {
                         p.hasEndTime() ? Instant.ofEpochSecond(p.getEndTime().getSeconds()).toString() : "now",
                         p.getPromotedBy(), p.getReason().isEmpty() ? "" : ": " + p.getReason());
             }
+            if (model.getShadowGatesCount() > 0) {
+                out.println("shadow waits before promotion, newest first");
+                for (var g : model.getShadowGatesList()) {
+                    out.printf(Locale.ROOT, "  %-9s %s, in shadow %s .. %s%n            holdout: %s%n            %s%n",
+                            g.getVersion(), g.getState(), Instant.ofEpochSecond(g.getStartTime().getSeconds()),
+                            Instant.ofEpochSecond(g.getEndTime().getSeconds()), g.getHoldoutReason(),
+                            g.getVerdict().isEmpty() ? "verdict when the period ends" : g.getVerdict());
+                }
+            }
             if (model.hasShadow()) {
                 var sh = model.getShadow();
                 out.printf(Locale.ROOT, "in shadow: %s since %s: %d rows, agreement %.1f %%, champion alarms %d,"

@@ -63,6 +63,12 @@ public final class RetrainEvalCommand implements Callable<Integer> {
     int synthetic;
     @Option(names = "--validation-series", defaultValue = "20", description = "Shipped validation series the challenger must not be worse on (default: ${DEFAULT-VALUE}).")
     int validationSeries;
+    @Option(names = "--project-share", defaultValue = "0", description = "How much the project's labelled incident rows weigh against the shipped corpus's, 0-10 (0: each row once; default: ${DEFAULT-VALUE}).")
+    double projectShare;
+
+    @Option(names = "--project-threshold", description = "Re-fit the decision threshold on the project's validation rows (best F1 per incident).")
+    boolean projectThreshold;
+
     @Option(names = "--json", description = "One JSON object per cycle.")
     boolean json;
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw F1 and ROC AUC per cycle, champion against the shipped model.")
@@ -72,6 +78,9 @@ public final class RetrainEvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (cycles < 2 || cycles > 50) {
             throw new IllegalArgumentException("--cycles must be 2 to 50");
+        }
+        if (!(projectShare >= 0 && projectShare <= 10)) {
+            throw new IllegalArgumentException("--project-share must be 0 to 10");
         }
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException("--data " + data + " is not a folder");
@@ -91,7 +100,10 @@ public final class RetrainEvalCommand implements Callable<Integer> {
                 backend.load(key, a);
                 return new BackendScorer(backend, key);
             }, a -> validator.validate(ModelKey.of(a.metadata(), a.onnxSha256()), a).explainable(),
-                    new PromotionRule(margin, tolerance, minIncidents), synthetic, validationSeries);
+                    new PromotionRule(margin, tolerance, minIncidents), synthetic, validationSeries,
+                    new io.commandcenter.models.train.loop.Retrainer(0.2, 0.2,
+                            io.commandcenter.models.train.bootstrap.BootstrapModelsMain.SEED, projectShare,
+                            projectThreshold));
             ModelArtifact shipped = new BootstrapModels().load("service_health");
             if (!json) {
                 out.printf("%d series (%s), %d cycles, starting from service_health %s%n", names.size(),

@@ -36,7 +36,9 @@ public enum AuditAction {
     /** A request refused for want of authentication or permission; recorded by authentication. */
     REQUEST_DENIED,
     /** Rows kept from a remote inference endpoint: a route to a host not approved, or a sensitive project (subject {@code model:<name>[@<version>]}). */
-    INFERENCE_REFUSED;
+    INFERENCE_REFUSED,
+    /** A challenger's shadow period ended: promoted (holdout and shadow agree) or refused, with the verdict (subject {@code model:<name>@<version>}). */
+    MODEL_SHADOW_JUDGED;
 
     /** The action of a stored name; empty for a name this hub does not know. */
     public static Optional<AuditAction> byName(String name) {

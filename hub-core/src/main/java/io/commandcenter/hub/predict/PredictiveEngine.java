@@ -168,7 +168,7 @@ public final class PredictiveEngine implements AutoCloseable {
         this.incidents = new IncidentTracker(settings.cooldown(), 0.7, 3);
         this.aggregator = new RunAggregator(settings.aggregateWindow());
         this.riskFeed = new RiskFeed(0.05, Duration.ofSeconds(10), settings.maxEntities());
-        this.shadows = new ShadowScoring(settings.maxEntities());
+        this.shadows = new ShadowScoring(settings.maxEntities(), settings.cooldown());
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "cc-predict");
             t.setDaemon(true);
@@ -352,10 +352,16 @@ public final class PredictiveEngine implements AutoCloseable {
             LOG.log(Level.DEBUG, "shadow {0} could not score: {1}", s.key, e.getMessage());
             return;
         }
+        List<ShadowScoring.WouldBe> wouldBe = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Pending row = batch.get(i);
-            s.observe(row.entity().key(), p[i], row.observedAt().toEpochMilli(), championRisks[i], championThreshold);
+            ShadowScoring.WouldBe w = s.observe(row.entity().key(), p[i], row.observedAt().toEpochMilli(),
+                    championRisks[i], championThreshold);
+            if (w != null) {
+                wouldBe.add(w);
+            }
         }
+        shadows.record(wouldBe);
     }
 
     /** Challengers scoring beside the champions without acting. */

@@ -5,8 +5,11 @@ import io.commandcenter.inference.ModelKey;
 import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.calibration.OnsetCalibration;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,14 +20,56 @@ import java.util.concurrent.ConcurrentHashMap;
  * nothing: no model run, no prediction, no event is stored or published for it. What it would have
  * done is counted against what the champion did, row by row, and reported ({@link Report}). At most
  * one shadow per model name and project; a new one replaces the old (its counts start again).
+ *
+ * <p>Its would-be predictions — an incident opening on its own risks, one per incident as the
+ * champion's {@link IncidentTracker} raises them, with the same cool-down — go to a {@link Sink}
+ * (the hub stores them apart from real predictions, to judge the shadow against the outcomes and
+ * labels of its period); nothing else sees them.
  * Thread-safe: the engine's thread feeds it, any thread reads reports.
  */
 public final class ShadowScoring {
     private final int maxEntities;
+    private final Duration cooldown;
     private final Map<String, Shadow> shadows = new ConcurrentHashMap<>();
+    private volatile Sink sink = wouldBe -> { };
+
+    /** Where would-be predictions go (the hub: a table apart from real predictions). */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(List<WouldBe> wouldBe);
+    }
+
+    /** A prediction the shadow would have raised: it is none, and nothing acts on it. */
+    public record WouldBe(EntityKey entity, String model, String version, double risk, double threshold,
+                          Instant observedAt) {
+    }
 
     public ShadowScoring(int maxEntities) {
+        this(maxEntities, Duration.ofMinutes(10));
+    }
+
+    /** @param cooldown the champion's cool-down between two predictions of an entity (its would-be ones use it too) */
+    public ShadowScoring(int maxEntities, Duration cooldown) {
         this.maxEntities = maxEntities;
+        this.cooldown = cooldown;
+    }
+
+    /** Sends would-be predictions to {@code sink} from now on. */
+    public void recordTo(Sink sink) {
+        this.sink = sink;
+    }
+
+    /** Hands would-be predictions to the sink; a failing sink loses them, never the champion's scoring. */
+    void record(List<WouldBe> wouldBe) {
+        if (wouldBe.isEmpty()) {
+            return;
+        }
+        try {
+            sink.accept(List.copyOf(wouldBe));
+        } catch (RuntimeException e) {
+            System.getLogger(ShadowScoring.class.getName()).log(System.Logger.Level.WARNING,
+                    "shadow predictions not stored: {0}", e.getMessage());
+        }
     }
 
     /**
@@ -50,6 +95,7 @@ public final class ShadowScoring {
         final ModelMetadata metadata;
         final Instant since;
         final Map<EntityKey, OnsetCalibration.State> states;
+        final IncidentTracker incidents;
         long rows;
         long championAlarms;
         long shadowAlarms;
@@ -57,8 +103,9 @@ public final class ShadowScoring {
         double riskDifference;
         long failures;
 
-        Shadow(ModelKey key, ModelMetadata metadata, Instant since, int maxEntities) {
+        Shadow(ModelKey key, ModelMetadata metadata, Instant since, int maxEntities, Duration cooldown) {
             this.key = key;
+            this.incidents = new IncidentTracker(cooldown, 0.7, 3);
             this.metadata = metadata;
             this.since = since;
             this.states = new LinkedHashMap<>(16, 0.75f, true) {
@@ -69,8 +116,9 @@ public final class ShadowScoring {
             };
         }
 
-        synchronized void observe(EntityKey entity, double probability, long timeMillis, double championRisk,
-                                  double championThreshold) {
+        /** Counts one row; the would-be prediction it raises, or null. */
+        synchronized WouldBe observe(EntityKey entity, double probability, long timeMillis, double championRisk,
+                                     double championThreshold) {
             double risk = states.computeIfAbsent(entity, e -> metadata.onset().newState(metadata.threshold()))
                     .next(probability, timeMillis);
             boolean champion = championRisk >= championThreshold;
@@ -80,6 +128,9 @@ public final class ShadowScoring {
             shadowAlarms += shadow ? 1 : 0;
             bothAlarms += champion && shadow ? 1 : 0;
             riskDifference += Math.abs(risk - championRisk);
+            Instant at = Instant.ofEpochMilli(timeMillis);
+            return incidents.observe(entity, key.name(), risk, metadata.threshold(), at) == IncidentTracker.Decision.RAISE
+                    ? new WouldBe(entity, key.name(), key.version(), risk, metadata.threshold(), at) : null;
         }
 
         synchronized void failed() {
@@ -98,7 +149,7 @@ public final class ShadowScoring {
 
     /** Puts a version in shadow for its name in the project (replacing any other shadow of the name). */
     public void start(ProjectId project, ModelKey key, ModelMetadata metadata, Instant now) {
-        shadows.put(id(project, key.name()), new Shadow(key, metadata, now, maxEntities));
+        shadows.put(id(project, key.name()), new Shadow(key, metadata, now, maxEntities, cooldown));
     }
 
     /** Ends the shadow of a name in the project; what it reported, if there was one. */
@@ -109,6 +160,11 @@ public final class ShadowScoring {
     /** The shadow of a name in the project, if any. */
     public Optional<Report> report(ProjectId project, String model) {
         return Optional.ofNullable(shadows.get(id(project, model))).map(s -> s.report(project));
+    }
+
+    /** The version in shadow of a name in the project, if any. */
+    public Optional<ModelKey> version(ProjectId project, String model) {
+        return Optional.ofNullable(shadows.get(id(project, model))).map(s -> s.key);
     }
 
     Optional<Shadow> active(ProjectId project, String model) {

@@ -158,12 +158,14 @@ final class RunExecutor {
         }
         RunRecord run = a.run;
         boolean entity = Target.of(run).isEntity();
+        AgentTraits traits = AgentTraits.of(node.agent());
         TaskSpec spec = new TaskSpec(run.project().value(), new Capability(node.agent(), node.action()),
                 run.workflow(), run.runId(), nodeId, json(inputs), node.cost(), a.workflow.priority(),
                 a.prediction.map(p -> new PredictionCause(p.id(), p.risk(), p.confidence().value())).orElse(null),
                 entity ? new TargetRef(run.targetKind(), run.targetId()) : null,
-                entity && AgentTraits.of(node.agent()).actsOnTarget(),
-                run.runId() + ":" + nodeId + ":" + attempt, Map.of(), Placement.DEFAULT, 1);
+                entity && traits.actsOnTarget(),
+                run.runId() + ":" + nodeId + ":" + attempt, Map.of(),
+                traits.runsHub() ? Placement.ORIGIN_HUB : Placement.DEFAULT, 1);
         Task task;
         try {
             task = scheduler.submit(spec).task();

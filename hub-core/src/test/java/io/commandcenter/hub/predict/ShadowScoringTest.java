@@ -43,4 +43,32 @@ class ShadowScoringTest {
         assertThat(shadows.stop(P, "service_health")).isPresent();
         assertThat(shadows.report(P, "service_health")).isEmpty();
     }
+
+    @Test
+    void aShadowsWouldBePrediction_isOnePerIncident_andGoesToTheSinkOnly() {
+        ShadowScoring shadows = new ShadowScoring(10, java.time.Duration.ofMinutes(10));
+        java.util.List<ShadowScoring.WouldBe> sunk = new java.util.ArrayList<>();
+        shadows.recordTo(sunk::addAll);
+        ModelKey key = ModelKey.of(META, "abc");
+        shadows.start(P, key, META, Instant.EPOCH);
+        ShadowScoring.Shadow s = shadows.active(P, "service_health").orElseThrow();
+        EntityKey e = new EntityKey(P, "service", "a");
+        java.util.List<ShadowScoring.WouldBe> raised = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ShadowScoring.WouldBe w = s.observe(e, 1.0, 60_000L * i, 0.1, 0.8); // the shadow alarms, row after row
+            if (w != null) {
+                raised.add(w);
+            }
+        }
+        assertThat(raised).as("one incident: one would-be prediction").hasSize(1);
+        assertThat(raised.get(0).version()).isEqualTo(META.version());
+        assertThat(raised.get(0).entity()).isEqualTo(e);
+        assertThat(sunk).as("nothing stored until the engine hands it over").isEmpty();
+        shadows.record(raised);
+        assertThat(sunk).containsExactlyElementsOf(raised);
+        shadows.recordTo(rows -> {
+            throw new IllegalStateException("database down");
+        });
+        shadows.record(raised); // a failing store loses the would-be rows, never the champion's scoring
+    }
 }

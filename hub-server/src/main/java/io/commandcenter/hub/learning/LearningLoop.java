@@ -19,22 +19,15 @@ import io.commandcenter.inference.explain.ExplainabilityValidator;
 import io.commandcenter.inference.onnx.OnnxBackend;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.bootstrap.BootstrapModels;
-import io.commandcenter.models.train.bootstrap.BootstrapModelsMain;
-import io.commandcenter.models.train.bootstrap.CorpusEntry;
-import io.commandcenter.models.train.bootstrap.ServiceHealthCorpus;
-import io.commandcenter.models.train.bootstrap.ServiceHealthTraining;
 import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
 import io.commandcenter.models.train.loop.DataSnapshot;
 import io.commandcenter.models.train.loop.Evaluator;
 import io.commandcenter.models.train.loop.PromotionRule;
 import io.commandcenter.models.train.loop.Retrainer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +53,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * as {@code TrainModel} starts it) retrains that model; a scheduled run retrains service_health.
  * Training uses the hub's CPU on the trainer agent's thread (capacity 1 per hub): scoring never waits
  * for it, and models are judged on a private ONNX Runtime backend, never the one serving predictions.
+ *
+ * <p>Beside it: {@link LearningWorkflow} (the workflow's text, its installation, on-demand runs),
+ * {@link ShippedCorpus} (the shipped corpus, replayed once), {@link ProjectSnapshots} (the data
+ * collector's snapshot) and {@link ShadowGate} (a challenger's wait in shadow before promotion).
  */
 public final class LearningLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LearningLoop.class.getName());
@@ -79,8 +76,6 @@ public final class LearningLoop implements AutoCloseable {
             "evaluator", Set.of("validate"),
             "registry", Set.of("updateModelRegistry")));
     private static final int MAX_RUNS_HELD = 16;
-    /** The models every project gets (bootstrap), by name. */
-    private static final Set<String> SHIPPED = Set.of("service_health", "compliance_risk", "workflow_failure");
 
     private final LearningSettings settings;
     private final ProjectSnapshots snapshots;
@@ -90,7 +85,11 @@ public final class LearningLoop implements AutoCloseable {
     private final OnnxBackend judging = new OnnxBackend();
     private final ExplainabilityValidator validator = new ExplainabilityValidator(judging);
     private final Map<String, RunState> runs = new ConcurrentHashMap<>();
-    private volatile Corpus corpus;
+    private final ShippedCorpus corpus;
+    private final LearningWorkflow workflow;
+    private volatile ShadowGate gate;
+    private final java.util.concurrent.atomic.AtomicLong stepsTaken = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong trainings = new java.util.concurrent.atomic.AtomicLong();
     private volatile java.util.function.BiFunction<ProjectId, String, java.util.Optional<RunRecord>> runs0 =
             (project, runId) -> java.util.Optional.empty();
 
@@ -103,10 +102,6 @@ public final class LearningLoop implements AutoCloseable {
         Retrainer.Challenger challenger;
         PromotionRule.Comparison comparison;
         PromotionRule.Verdict verdict;
-    }
-
-    /** The shipped corpus, replayed once (the first retraining pays for it, never the hub's start). */
-    private record Corpus(List<Replayed> training, List<Replayed> validation) {
     }
 
     public LearningLoop(LearningSettings settings, io.commandcenter.hub.telemetry.TelemetryStore telemetry,
@@ -124,10 +119,40 @@ public final class LearningLoop implements AutoCloseable {
         this.registry = registry;
         this.shadows = shadows;
         this.clock = clock;
+        this.corpus = new ShippedCorpus(settings.syntheticSeries(), settings.validationSeries());
+        this.workflow = new LearningWorkflow(settings, registry);
     }
 
     public LearningSettings settings() {
         return settings;
+    }
+
+    /**
+     * Turns the shadow gate on: in a project with a shadow period, a challenger the holdout verdict
+     * would promote waits in shadow first ({@link ShadowGate}); its would-be predictions go to {@code store}.
+     */
+    public ShadowGate gateWith(ShadowGates store, io.commandcenter.hub.predict.PredictionRepository predictions,
+                               io.commandcenter.hub.audit.AuditTrail audit) {
+        ShadowGate g = new ShadowGate(settings, store, (project, wait) -> snapshots.take(project, wait.model(),
+                wait.end(), java.time.Duration.between(wait.start(), wait.end()), settings.rowEvery()), registry,
+                shadows, predictions, audit, clock);
+        this.gate = g;
+        return g;
+    }
+
+    /** The shadow gate, if turned on. */
+    public java.util.Optional<ShadowGate> shadowGate() {
+        return java.util.Optional.ofNullable(gate);
+    }
+
+    /** Learning steps this hub's agents took (each of a run's four nodes is one). */
+    public long stepsTaken() {
+        return stepsTaken.get();
+    }
+
+    /** Challengers this hub trained (a step that had to make its predecessor's product again counts too). */
+    public long trainings() {
+        return trainings.get();
     }
 
     /** The four built-in agents, one task at a time each on this hub. */
@@ -156,6 +181,7 @@ public final class LearningLoop implements AutoCloseable {
             RunState state = runs.computeIfAbsent(key, k -> new RunState());
             state.runId = task.workflowRunId();
             Map<String, Object> output;
+            stepsTaken.incrementAndGet();
             synchronized (state) {
                 output = step.run(project, model, state);
             }
@@ -250,7 +276,8 @@ public final class LearningLoop implements AutoCloseable {
                 "MODEL_NOT_FOUND", "no champion of " + model + " in project " + project));
         s.champion = registry.artifact(championKey);
         String version = recorded(project, s, "train", "challenger").orElseGet(() -> nextVersion(project, model));
-        Corpus c = corpus();
+        ShippedCorpus.Replayed c = corpus();
+        trainings.incrementAndGet();
         s.challenger = new Retrainer().train(s.snapshot, c.training(), version, s.champion.metadata().version());
         out.put("trained", true);
         out.put("challenger", version);
@@ -281,7 +308,7 @@ public final class LearningLoop implements AutoCloseable {
         }
         ModelArtifact champion = s.champion;
         ModelArtifact challenger = s.challenger.artifact();
-        Corpus c = corpus();
+        ShippedCorpus.Replayed c = corpus();
         List<Replayed> holdout = s.challenger.split().holdout();
         ModelKey championKey = load(champion);
         ModelKey challengerKey = load(challenger);
@@ -331,29 +358,39 @@ public final class LearningLoop implements AutoCloseable {
                 return out;
             }
         }
-        String reason = (s.verdict.promote() ? "promoted: " : "not promoted: ") + s.verdict.reason()
+        ShadowGate g = gate;
+        boolean gated = s.verdict.promote() && g != null && !g.period(project).isZero();
+        boolean promote = s.verdict.promote() && !gated;
+        String reason = (promote ? "promoted: " : gated ? "awaiting shadow before promotion: holdout passed: "
+                : "not promoted: ") + s.verdict.reason()
                 + " (data " + s.snapshot.sha256().substring(0, 12) + ", " + s.snapshot.feedbackRows() + " feedback rows)";
         if (reason.length() > ModelRegistry.MAX_REASON) {
             reason = reason.substring(0, ModelRegistry.MAX_REASON);
         }
-        ModelRegistry.Registration r = registry.register(project, s.challenger.artifact(), s.verdict.promote(), BY,
-                reason);
-        LOG.log(Level.INFO, "project {0}: challenger {1} of {2} registered, {3}", project,
-                r.model().metadata().version(), model, reason);
+        ModelRegistry.Registration r = registry.register(project, s.challenger.artifact(), promote, BY, reason);
+        String version = r.model().metadata().version();
+        LOG.log(Level.INFO, "project {0}: challenger {1} of {2} registered, {3}", project, version, model, reason);
         boolean shadow = false;
-        if (s.verdict.promote()) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (gated) {
+            // the holdout says promote; the project wants the shadow to agree first
+            ShadowGates.Gate wait = g.open(project, model, version, s.verdict.reason());
+            shadow = true;
+            out.put("shadow_until", wait.end().toString());
+        } else if (promote) {
             shadows.stop(project, model);
-        } else if (settings.shadow()) {
-            // the refused challenger scores live rows beside the champion, acting on nothing
-            ModelKey key = registry.resolve(project, model, r.model().metadata().version());
+        } else if (settings.shadow() && (g == null || g.pending(project, model).isEmpty())) {
+            // the refused challenger scores live rows beside the champion, acting on nothing (a challenger
+            // waiting for its shadow verdict keeps its place)
+            ModelKey key = registry.resolve(project, model, version);
             shadows.start(project, key, registry.metadata(key), clock.instant());
             shadow = true;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
         out.put("registered", true);
-        out.put("version", r.model().metadata().version());
-        out.put("promoted", s.verdict.promote());
+        out.put("version", version);
+        out.put("promoted", promote);
         out.put("shadow", shadow);
+        out.put("gated", gated);
         out.put("reason", s.verdict.reason());
         out.put("champion", registry.champion(project, model).map(ModelKey::version).orElse(""));
         return out;
@@ -391,114 +428,30 @@ public final class LearningLoop implements AutoCloseable {
         return prefix + (k + 1);
     }
 
-    private Corpus corpus() {
-        Corpus c = corpus;
-        if (c != null) {
-            return c;
-        }
-        synchronized (this) {
-            if (corpus == null) {
-                long started = System.nanoTime();
-                List<Replayed> training = new ArrayList<>();
-                try {
-                    for (CorpusEntry e : ServiceHealthCorpus.build(BootstrapModelsMain.SEED, settings.syntheticSeries(),
-                            null)) {
-                        training.add(ServiceHealthTraining.replay(e));
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                List<Replayed> validation = new ArrayList<>();
-                for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(BootstrapModelsMain.SEED,
-                        settings.validationSeries())) {
-                    validation.add(ServiceHealthTraining.replay(e));
-                }
-                corpus = new Corpus(List.copyOf(training), List.copyOf(validation));
-                LOG.log(Level.INFO, "shipped corpus replayed for retraining: {0} training and {1} validation series"
-                        + " in {2} ms", training.size(), validation.size(), (System.nanoTime() - started) / 1_000_000);
-            }
-            return corpus;
-        }
+    private ShippedCorpus.Replayed corpus() {
+        return corpus.get();
     }
 
-    // ---- the workflow
+    // ---- the workflow (LearningWorkflow)
 
     /** The seed's workflow as installed: its YAML, with the configured schedule (or on demand only). */
     public String workflowYaml() {
-        String trigger = settings.schedule().isEmpty() ? "  on: [" + ON_DEMAND_SUBJECT + "]\n"
-                : "  schedule: \"" + settings.schedule() + "\"\n";
-        return "name: " + WORKFLOW + "\n"
-                + "trigger:\n"
-                + trigger
-                + "nodes:\n"
-                + "  - id: collect\n"
-                + "    agent: data-collector\n"
-                + "    action: snapshotMetrics\n"
-                + "  - id: train\n"
-                + "    agent: trainer\n"
-                + "    action: trainModel\n"
-                + "  - id: evaluate\n"
-                + "    agent: evaluator\n"
-                + "    action: validate\n"
-                + "  - id: register\n"
-                + "    agent: registry\n"
-                + "    action: updateModelRegistry\n";
+        return workflow.yaml();
     }
 
-    /**
-     * Installs the workflow in a project: when it has none of that name, or when the latest revision
-     * is the loop's own and differs (the schedule was reconfigured). A revision someone else stored is
-     * theirs and is left alone.
-     *
-     * @return whether a revision was stored
-     */
+    /** @see LearningWorkflow#install(WorkflowCatalog, ProjectId) */
     public boolean install(WorkflowCatalog workflows, ProjectId project) {
-        String yaml = workflowYaml();
-        var latest = workflows.latest(project, WORKFLOW);
-        if (latest.isPresent() && (!BY.equals(latest.get().revision().createdBy())
-                || latest.get().revision().source().equals(yaml))) {
-            return false;
-        }
-        return workflows.put(project, yaml, BY).created();
+        return workflow.install(workflows, project);
     }
 
-    /** Installs the workflow in every project named; a failure in one is logged and the others go on. */
+    /** @see LearningWorkflow#installEverywhere(WorkflowCatalog, List) */
     public void installEverywhere(WorkflowCatalog workflows, List<ProjectId> projects) {
-        for (ProjectId p : projects) {
-            try {
-                if (install(workflows, p)) {
-                    LOG.log(Level.INFO, "project {0}: workflow {1} installed ({2})", p, WORKFLOW,
-                            settings.schedule().isEmpty() ? "on demand only" : "schedule " + settings.schedule());
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "project {0}: workflow {1} not installed: {2}", p, WORKFLOW, e.getMessage());
-            }
-        }
+        workflow.installEverywhere(workflows, projects);
     }
 
-    /**
-     * Starts a retraining of {@code model} in the project now: a manual run of the workflow on the
-     * model (installed first if the project lacks it).
-     *
-     * @throws CommandCenterException NOT_FOUND (MODEL_NOT_FOUND), PRECONDITION (MODEL_NOT_RETRAINABLE; TARGET_BUSY
-     *         while a retraining of the model runs), INVALID (TOO_LONG reason)
-     */
+    /** @see LearningWorkflow#train(RemediationEngine, ProjectId, String, String, String) */
     public RunRecord train(RemediationEngine engine, ProjectId project, String model, String by, String reason) {
-        // a refusal changes nothing: the name is checked before the project's bootstrap models are registered
-        boolean known = SHIPPED.contains(model) || !registry.history(project, model).isEmpty();
-        if (!known) {
-            throw CommandCenterException.notFound("MODEL_NOT_FOUND", "no model " + model + " in project " + project);
-        }
-        if (!MODEL.equals(model)) {
-            throw new CommandCenterException(ErrorKind.PRECONDITION, "MODEL_NOT_RETRAINABLE",
-                    "the learning loop retrains " + MODEL + " only, not " + model);
-        }
-        registry.champion(project, model).orElseThrow(() -> CommandCenterException.notFound("MODEL_NOT_FOUND",
-                "no model " + model + " in project " + project));
-        if (engine.catalog().latest(project, WORKFLOW).isEmpty()) {
-            install(engine.catalog(), project);
-        }
-        return engine.trigger(project, WORKFLOW, "", "model", model, by, reason);
+        return workflow.train(engine, project, model, by, reason);
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.commandcenter.hub.learning;
 import io.commandcenter.models.train.loop.PromotionRule;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,10 +21,28 @@ import java.util.Objects;
  *                          {@code cc.learning.min-incidents} 3)
  * @param shadow            a challenger the rule refused scores beside the champion without acting
  *                          ({@code cc.learning.shadow}, true)
+ * @param shadowGate        per project, how long a challenger the rule would promote first runs in shadow;
+ *                          promoted only if the shadow agrees at the end ({@code cc.learning.shadow-gate},
+ *                          e.g. {@code shop=P2D,*=P1D}; {@code *} is every other project; empty: no gate)
  */
 public record LearningSettings(String schedule, Duration window, Duration rowEvery, int syntheticSeries,
-                               int validationSeries, PromotionRule rule, boolean shadow) {
+                               int validationSeries, PromotionRule rule, boolean shadow, Map<String, Duration> shadowGate) {
+    /** Every project: the key of {@link #shadowGate} that stands for projects not named. */
+    public static final String EVERY_PROJECT = "*";
+
+    public LearningSettings(String schedule, Duration window, Duration rowEvery, int syntheticSeries,
+                            int validationSeries, PromotionRule rule, boolean shadow) {
+        this(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, Map.of());
+    }
+
     public LearningSettings {
+        shadowGate = Map.copyOf(shadowGate == null ? Map.of() : shadowGate);
+        shadowGate.forEach((project, period) -> {
+            if (period.isNegative()) {
+                throw new IllegalArgumentException("cc.learning.shadow-gate: the period of " + project
+                        + " must not be negative");
+            }
+        });
         schedule = schedule == null || schedule.trim().equalsIgnoreCase("off") ? "" : schedule.trim();
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(rowEvery, "rowEvery");
@@ -39,25 +59,61 @@ public record LearningSettings(String schedule, Duration window, Duration rowEve
         }
     }
 
+    /**
+     * Parses {@code cc.learning.shadow-gate}: {@code project=ISO-8601 duration} pairs separated by commas,
+     * {@code *} for every project not named.
+     *
+     * @throws IllegalArgumentException naming the pair that is not one
+     */
+    public static Map<String, Duration> parseShadowGate(String text) {
+        Map<String, Duration> out = new LinkedHashMap<>();
+        if (text == null || text.isBlank()) {
+            return out;
+        }
+        for (String pair : text.split(",")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank()) {
+                throw new IllegalArgumentException("cc.learning.shadow-gate: '" + pair.strip()
+                        + "' is not project=duration");
+            }
+            try {
+                out.put(kv[0].strip(), Duration.parse(kv[1].strip()));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("cc.learning.shadow-gate: '" + kv[1].strip()
+                        + "' is not an ISO-8601 duration (e.g. P1D, PT6H)");
+            }
+        }
+        return out;
+    }
+
+    /** How long a challenger of the project waits in shadow before promotion; zero: no gate. */
+    public Duration shadowPeriod(String project) {
+        return shadowGate.getOrDefault(project, shadowGate.getOrDefault(EVERY_PROJECT, Duration.ZERO));
+    }
+
+    public LearningSettings withShadowGate(Map<String, Duration> value) {
+        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, value);
+    }
+
     public static LearningSettings defaults() {
         return new LearningSettings("0 3 * * *", Duration.ofDays(7), Duration.ofMinutes(1), 60, 20,
                 PromotionRule.DEFAULT, true);
     }
 
     public LearningSettings withSchedule(String value) {
-        return new LearningSettings(value, window, rowEvery, syntheticSeries, validationSeries, rule, shadow);
+        return new LearningSettings(value, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, shadowGate);
     }
 
     /** A smaller shipped corpus (tests: training in seconds). */
     public LearningSettings withCorpus(int synthetic, int validation) {
-        return new LearningSettings(schedule, window, rowEvery, synthetic, validation, rule, shadow);
+        return new LearningSettings(schedule, window, rowEvery, synthetic, validation, rule, shadow, shadowGate);
     }
 
     public LearningSettings withShadow(boolean value) {
-        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, value);
+        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, value, shadowGate);
     }
 
     public LearningSettings withRule(PromotionRule value) {
-        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, value, shadow);
+        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, value, shadow, shadowGate);
     }
 }

@@ -171,6 +171,11 @@ public final class Hub implements AutoCloseable {
                 } catch (java.sql.SQLException | RuntimeException e) {
                     LOG.log(Level.WARNING, "learning loop: workflow not installed: {0}", e.getMessage());
                 }
+                try {
+                    loop.shadowGate().ifPresent(io.commandcenter.hub.learning.ShadowGate::tick);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "learning loop: shadow waits not judged: {0}", e.getMessage());
+                }
             };
             installing.scheduleWithFixedDelay(install, 0, 1, TimeUnit.MINUTES);
             return new Learning(loop, installing);
@@ -306,6 +311,8 @@ public final class Hub implements AutoCloseable {
             PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback);
             LearningLoop learningLoop = new LearningLoop(settings.learning(), store, feedback,
                     memory.store()::labelledIncidents, registry, engine.shadows(), clock);
+            learningLoop.gateWith(new io.commandcenter.hub.learning.sql.JpaShadowGates(database), predictionRepository,
+                    audit.trail());
 
             Optional<DemoFleet> fleet = settings.demo().enabled() ? Optional.of(DemoRunner.fleet(settings.demo()))
                     : Optional.empty();
@@ -360,7 +367,8 @@ public final class Hub implements AutoCloseable {
             RemediationEngine runs = remediation;
             ModelRegistryGrpcService modelsApi = new ModelRegistryGrpcService(registry,
                     (project, name, by, reason) -> learningLoop.train(runs, project, name, by, reason),
-                    engine.shadows());
+                    engine.shadows(), (project, name) -> learningLoop.shadowGate().map(g -> g.gates(project, name))
+                            .orElse(List.of()));
             GrpcServerHost grpc = GrpcServerHost.start(settings.grpc().host(), settings.grpc().port(),
                     settings.grpc().maxInboundMessageBytes(), settings.grpc().flowControlWindowBytes(),
                     TlsSettings.grpcCredentials(settings.grpc().tls()), new CallerInterceptor(resolver, new SecureRandom()),

@@ -140,8 +140,22 @@ class LearningLoopHubTest {
         return out;
     }
 
+    /** A person declares an incident of a service from {@code from} to {@code to}. */
+    void declare(ProjectId project, String service, Instant from, Instant to) {
+        GrpcFixture.scoped(PredictServiceGrpc.newBlockingStub(channel), project.value())
+                .declareIncident(DeclareIncidentRequest.newBuilder()
+                        .setEntity(EntityRef.newBuilder().setKind("service").setId(service))
+                        .setStartTime(TelemetryProtoMapper.timestamp(from))
+                        .setEndTime(TelemetryProtoMapper.timestamp(to)).setReason("paged").build());
+    }
+
     /** Three services with three incidents each, every incident declared by a person. */
     Instant labelledProject(ProjectId project) {
+        return labelledProject(project, 11);
+    }
+
+    /** {@link #labelledProject(ProjectId)} with its services' noise seeded from {@code seed}. */
+    Instant labelledProject(ProjectId project, long seed) {
         // an hour ago: live samples after it (the shadow's) are not in the future
         Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1));
         int rows = 300;
@@ -149,7 +163,7 @@ class LearningLoopHubTest {
         for (int s = 0; s < 3; s++) {
             String service = "svc-" + s;
             Ingest.call(GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), project.value()),
-                    series(service, rows, end, 11 + s, incidents)).join();
+                    series(service, rows, end, seed + s, incidents)).join();
             for (int[] inc : incidents) {
                 Instant from = end.minus(Duration.ofMinutes(rows - 1 - inc[0]));
                 Instant to = from.plus(Duration.ofMinutes(inc[1] - 1));
@@ -397,6 +411,177 @@ class LearningLoopHubTest {
                 text -> text.contains("on: ["));
         assertThat(source).doesNotContain("schedule").contains("on: [" + LearningLoop.ON_DEMAND_SUBJECT + "]")
                 .contains("action: updateModelRegistry");
+    }
+
+    /** A clock the test moves forward (the hub reads it; nothing sleeps). */
+    static final class MovableClock extends Clock {
+        final java.util.concurrent.atomic.AtomicReference<Duration> offset =
+                new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset.get());
+        }
+
+        void advance(Duration d) {
+            offset.accumulateAndGet(d, Duration::plus);
+        }
+    }
+
+    /** Retrains a latency project whose holdout the challenger wins: it waits in shadow. */
+    ShadowGates.Gate gatedChallenger(ProjectId project, String shipped, long seed) {
+        // projects with the same data would train byte-identical challengers under different sidecars, which
+        // one hub's backend refuses to hold under one version: each project has its own noise
+        labelledProject(project, seed);
+        RunRecord run = awaitFinished(project, hub.learning().train(hub.remediation(), project, "service_health",
+                "tester", "gate").runId());
+        assertThat(run.state()).as(String.valueOf(run)).isEqualTo(RunState.SUCCEEDED);
+        assertThat(output(run, "evaluate")).as("the challenger beats the shipped model on the holdout: %s",
+                output(run, "evaluate")).containsEntry("promote", true);
+        String first = nextMinor(new BootstrapModels().load("service_health").metadata().version()) + "1";
+        assertThat(output(run, "register")).containsEntry("version", first).containsEntry("promoted", false)
+                .containsEntry("gated", true).containsEntry("shadow", true).containsKey("shadow_until");
+        assertThat(hub.registry().champion(project, "service_health").orElseThrow().version()).as("not yet")
+                .isEqualTo(shipped);
+        ShadowGates.Gate wait = hub.learning().shadowGate().orElseThrow().pending(project, "service_health")
+                .orElseThrow();
+        assertThat(wait.version()).isEqualTo(first);
+        assertThat(Duration.between(wait.start(), wait.end())).isEqualTo(Duration.ofMinutes(30));
+        return wait;
+    }
+
+    /**
+     * Live samples of svc-0 inside a wait's period, 28 minutes, degrading from the 8th to the 23rd:
+     * whole (as the labelled incidents) or, with a {@code grade}, mildly (latency +150 ms, 8 % errors,
+     * checks at 90 %: below the shipped threshold).
+     */
+    Instant degradationInThePeriod(ProjectId project, ShadowGates.Gate wait, boolean mild) {
+        Instant t0 = wait.start().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+        Instant end = t0.plus(Duration.ofMinutes(27));
+        List<IngestRequest> samples = series("svc-0", "svc-0-period", 28, end, 5, new int[][]{{8, 16}});
+        if (mild) {
+            SplittableRandom random = new SplittableRandom(6);
+            for (int i = 8; i < 24; i++) {
+                double p = Math.min(1.0, (i - 7) / 8.0);
+                samples.set(i, Records.request(HealthSample.newBuilder().setRecordId("svc-0-period-" + i)
+                        .setService("svc-0").setTime(Records.ts(end.minus(Duration.ofMinutes(27 - i))))
+                        .setLatencyMs(100 + 150 * p + random.nextDouble(-5, 5)).setErrorRate(0.08 * p)
+                        .setUptime(1.0 - 0.1 * p).setCpu(0.3 + random.nextDouble(0, 0.05)).setMemory(0.5)));
+            }
+        }
+        Ingest.call(GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), project.value()), samples).join();
+        hub.engine().sync();
+        var models = GrpcFixture.scoped(ModelRegistryServiceGrpc.newBlockingStub(channel), project.value());
+        await().atMost(Duration.ofSeconds(30)).until(() -> models.getModel(GetModelRequest.newBuilder()
+                .setName("service_health").build()).getShadow().getRows() >= 28);
+        return t0;
+    }
+
+    /** The shipped model at a low threshold: a champion a project tuned to alarm early. */
+    static io.commandcenter.models.artifact.ModelArtifact sensitive(String version, double threshold) {
+        var a = new BootstrapModels().load("service_health");
+        var m = a.metadata();
+        return new io.commandcenter.models.artifact.ModelArtifact(new io.commandcenter.models.artifact.ModelMetadata(
+                m.name(), version, m.type(), m.features(), m.inputName(), m.outputName(), m.positiveIndex(),
+                m.pipeline(), threshold, m.reference(), m.calibration(), m.trainingWindow(), m.dataHash(), m.metrics(),
+                m.codeVersion(), m.seed(), m.createdAt(), m.provenance(), m.onset()), a.onnx());
+    }
+
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void aShadowGate_promotesAChallengerBetterInBoth_afterItsPeriod_refusesOneWorseInShadow_andStoresNothingReal() {
+        MovableClock clock = new MovableClock();
+        ProjectId better = ProjectId.of("better");
+        ProjectId worse = ProjectId.of("worse");
+        // margin 0 and a wide tolerance: a challenger as good as the champion on this easy holdout (both
+        // catch every incident) passes the holdout, so that the shadow decides
+        open(small().withRule(new PromotionRule(0, 0.15, 1)).withShadowGate(Map.of(better.value(),
+                Duration.ofMinutes(30), worse.value(), Duration.ofMinutes(30))), clock);
+        String shipped = new BootstrapModels().load("service_health").metadata().version();
+        String first = nextMinor(shipped) + "1";
+        ShadowGate gate = hub.learning().shadowGate().orElseThrow();
+        ShadowGates.Gate betterWait = gatedChallenger(better, shipped, 11);
+        // the other project runs the shipped model at a low threshold (it alarms early, and falsely)
+        String tuned = "2.1.0s";
+        hub.registry().register(worse, sensitive(tuned, 0.1), true, "tester", "alarm early here");
+        ShadowGates.Gate worseWait = gatedChallenger(worse, tuned, 31);
+        assertThat(gate.tick()).as("no period has ended").isEmpty();
+
+        // the periods: svc-0 degrades in both projects and a person declares each an incident — whole in one,
+        // mildly in the other (below the shipped threshold: the tuned champion catches it, the challenger not)
+        clock.advance(Duration.ofMinutes(35));
+        Instant t0 = degradationInThePeriod(better, betterWait, false);
+        declare(better, "svc-0", t0.plus(Duration.ofMinutes(8)), t0.plus(Duration.ofMinutes(23)));
+        Instant w0 = degradationInThePeriod(worse, worseWait, true);
+        declare(worse, "svc-0", w0.plus(Duration.ofMinutes(8)), w0.plus(Duration.ofMinutes(23)));
+        ShadowGates store = new io.commandcenter.hub.learning.sql.JpaShadowGates(hub.database());
+
+        // the shadows' would-be predictions are stored apart: none is a prediction, none started a run
+        assertThat(store.wouldBe(better, "service_health", first, betterWait.start(), betterWait.end()))
+                .as("the whole degradation alarms the shadow").isNotEmpty();
+        for (ProjectId p : List.of(better, worse)) {
+            assertThat(store.wouldBe(p, "service_health", first, betterWait.start(), worseWait.end()))
+                    .allSatisfy(w -> assertThat(w.version()).isEqualTo(first));
+            List<io.commandcenter.proto.v1.Prediction> real = predictions(p);
+            assertThat(real).as("the champion raised; no prediction is the shadow's").isNotEmpty()
+                    .noneSatisfy(x -> assertThat(x.getModelVersion()).isEqualTo(first));
+            java.util.Set<String> realIds = new java.util.HashSet<>();
+            real.forEach(x -> realIds.add(x.getPredictionId()));
+            assertThat(GrpcFixture.scoped(RemediateServiceGrpc.newBlockingStub(channel), p.value())
+                    .listWorkflowRuns(ListWorkflowRunsRequest.newBuilder().setPageSize(100).build()).getRunsList())
+                    .as("every run was started by the loop or a real prediction").allSatisfy(r -> assertThat(
+                            r.getWorkflow().equals(LearningLoop.WORKFLOW)
+                                    || realIds.contains(r.getPrediction().getPredictionId())).isTrue());
+        }
+
+        // the periods ended: judged once each
+        Map<ProjectId, ShadowGates.Gate> decided = new java.util.HashMap<>();
+        gate.tick().forEach(g -> decided.put(g.project(), g));
+        assertThat(gate.tick()).as("decided once").isEmpty();
+        assertThat(decided).containsOnlyKeys(better, worse);
+
+        // caught what the champion missed: holdout and shadow agree, promoted
+        assertThat(decided.get(better).state()).as(decided.get(better).verdict()).isEqualTo(ShadowGates.State.PROMOTED);
+        assertThat(decided.get(better).verdict()).startsWith("promoted: holdout and shadow agree: shadow no worse")
+                .contains("shadow F1 1.000 (1 of 1 incidents caught");
+        assertThat(hub.registry().champion(better, "service_health").orElseThrow().version()).isEqualTo(first);
+        assertThat(hub.registry().history(better, "service_health").get(0).reason())
+                .startsWith("promoted: holdout and shadow agree").contains("holdout: better on the project holdout");
+
+        // missed the mild incident the tuned champion caught: better on the holdout, worse in shadow, not promoted
+        assertThat(decided.get(worse).state()).as(decided.get(worse).verdict()).isEqualTo(ShadowGates.State.REFUSED);
+        assertThat(decided.get(worse).verdict()).startsWith("not promoted: holdout passed, shadow worse over the period")
+                .contains("shadow F1 0.000 (0 of 1 incidents caught").contains("vs champion F1 1.000");
+        assertThat(hub.registry().champion(worse, "service_health").orElseThrow().version()).isEqualTo(tuned);
+        var response = GrpcFixture.scoped(ModelRegistryServiceGrpc.newBlockingStub(channel), worse.value())
+                .getModel(GetModelRequest.newBuilder().setName("service_health").build());
+        assertThat(response.hasShadow()).as("the shadow ended with its verdict").isFalse();
+        assertThat(response.getShadowGatesList()).singleElement().satisfies(g -> {
+            assertThat(g.getVersion()).isEqualTo(first);
+            assertThat(g.getState()).isEqualTo("refused");
+            assertThat(g.getVerdict()).contains("shadow worse over the period");
+            assertThat(g.getHoldoutReason()).startsWith("better on the project holdout");
+        });
+        for (ProjectId p : List.of(better, worse)) {
+            assertThat(GrpcFixture.scoped(AuditServiceGrpc.newBlockingStub(channel), p.value())
+                    .listAuditEntries(ListAuditEntriesRequest.newBuilder().addActions("MODEL_SHADOW_JUDGED").build())
+                    .getEntriesList()).singleElement().satisfies(e -> assertThat(e.getDetailJson())
+                    .contains("\"promoted\":" + p.equals(better)));
+        }
+
+        // rollback still restores the shipped champion at once
+        hub.registry().rollback(better, "service_health", "tester", "paged twice");
+        assertThat(hub.registry().champion(better, "service_health").orElseThrow().version()).isEqualTo(shipped);
     }
 
     static String nextMinor(String version) {

@@ -27,6 +27,7 @@ import io.commandcenter.proto.v1.RegisterModelRequest;
 import io.commandcenter.proto.v1.RegisterModelResponse;
 import io.commandcenter.common.error.Violations;
 import io.commandcenter.hub.project.ProjectId;
+import java.util.List;
 import io.commandcenter.hub.remediate.RunRecord;
 import io.commandcenter.hub.remediate.grpc.RemediateProtos;
 import io.commandcenter.proto.v1.TrainModelRequest;
@@ -42,6 +43,8 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
     private final ModelRegistry registry;
     private final Training training;
     private final ShadowScoring shadows;
+    private final java.util.function.BiFunction<ProjectId, String, List<io.commandcenter.hub.learning.ShadowGates.Gate>>
+            waits;
 
     /** What starts a retraining: the learning loop's run of its workflow on the model. */
     @FunctionalInterface
@@ -61,9 +64,17 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
     }
 
     public ModelRegistryGrpcService(ModelRegistry registry, Training training, ShadowScoring shadows) {
+        this(registry, training, shadows, (project, name) -> List.of());
+    }
+
+    /** @param waits a model's shadow waits before promotion in a project, newest first (the learning loop's gate) */
+    public ModelRegistryGrpcService(ModelRegistry registry, Training training, ShadowScoring shadows,
+                                    java.util.function.BiFunction<ProjectId, String,
+                                            List<io.commandcenter.hub.learning.ShadowGates.Gate>> waits) {
         this.registry = registry;
         this.training = training;
         this.shadows = shadows;
+        this.waits = waits;
     }
 
     @Override
@@ -103,6 +114,16 @@ public final class ModelRegistryGrpcService extends ModelRegistryServiceGrpc.Mod
                             .setChampionAlarms(r.championAlarms()).setShadowAlarms(r.shadowAlarms())
                             .setBothAlarms(r.bothAlarms()).setAgreement(r.agreement())
                             .setMeanRiskDifference(r.meanRiskDifference())));
+            for (var w : waits.apply(project, request.getName())) {
+                var gate = io.commandcenter.proto.v1.ShadowGate.newBuilder().setVersion(w.version())
+                        .setState(w.state().wireName()).setStartTime(TelemetryProtoMapper.timestamp(w.start()))
+                        .setEndTime(TelemetryProtoMapper.timestamp(w.end())).setHoldoutReason(w.holdoutReason())
+                        .setVerdict(w.verdict());
+                if (w.decidedAt() != null) {
+                    gate.setDecideTime(TelemetryProtoMapper.timestamp(w.decidedAt()));
+                }
+                response.addShadowGates(gate);
+            }
             observer.onNext(response.build());
             observer.onCompleted();
         } catch (RuntimeException e) {

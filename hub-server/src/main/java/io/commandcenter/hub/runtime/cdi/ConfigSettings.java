@@ -140,7 +140,8 @@ final class ConfigSettings {
                         new PromotionRule(number(config, "cc.learning.margin", 0.02),
                                 number(config, "cc.learning.tolerance", 0.02),
                                 integer(config, "cc.learning.min-incidents", 3)),
-                        !string(config, "cc.learning.shadow", "true").equalsIgnoreCase("false")));
+                        !string(config, "cc.learning.shadow", "true").equalsIgnoreCase("false"),
+                        LearningSettings.parseShadowGate(string(config, "cc.learning.shadow-gate", ""))));
     }
 
     /** The hub's memory ({@code cc.memory.*}, guide section 20). */

@@ -119,6 +119,15 @@ public final class ServiceHealthTraining {
     }
 
     public Outcome train(List<Replayed> corpus) {
+        return train(corpus, r -> 1.0);
+    }
+
+    /**
+     * {@link #train(List)} with a weight per corpus entry: every training row of an entry counts
+     * {@code weight} times (the learning loop weighs a project's own labelled rows against the shipped
+     * corpus). Calibration and the threshold are unchanged.
+     */
+    public Outcome train(List<Replayed> corpus, java.util.function.ToDoubleFunction<Replayed> weight) {
         FeatureSchema schema = TelemetryFeatures.SCHEMA;
         int nf = schema.size();
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -130,11 +139,12 @@ public final class ServiceHealthTraining {
             if (!r.entry().group().equals("train")) {
                 continue;
             }
+            float k = (float) weight.applyAsDouble(r);
             for (int i = 0; i < r.historyRows(); i++) {
                 if (rnd.nextInt(100) < NEGATIVE_KEEP_PERCENT) {
                     rows.add(Arrays.copyOfRange(r.historyFeatures(), i * nf, (i + 1) * nf));
                     ys.add(false);
-                    ws.add(negWeight);
+                    ws.add(k * negWeight);
                 }
             }
             boolean[] lab = r.labels();
@@ -152,7 +162,7 @@ public final class ServiceHealthTraining {
                 if (y || rnd.nextInt(100) < NEGATIVE_KEEP_PERCENT) {
                     rows.add(Arrays.copyOfRange(r.features(), i * nf, (i + 1) * nf));
                     ys.add(y);
-                    ws.add(y ? (float) Math.min(1.0, ONSET_ROWS / (double) sinceOnset) : negWeight);
+                    ws.add(k * (y ? (float) Math.min(1.0, ONSET_ROWS / (double) sinceOnset) : negWeight));
                 }
             }
         }

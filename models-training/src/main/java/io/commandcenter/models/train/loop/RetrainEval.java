@@ -45,9 +45,17 @@ public final class RetrainEval {
     private final PromotionRule rule;
     private final int syntheticSeries;
     private final int validationSeries;
+    private final Retrainer retrainer;
 
     public RetrainEval(Function<ModelArtifact, BatchScorer> scorers, Predicate<ModelArtifact> explainable,
                        PromotionRule rule, int syntheticSeries, int validationSeries) {
+        this(scorers, explainable, rule, syntheticSeries, validationSeries, new Retrainer());
+    }
+
+    /** @param retrainer the trainer step (its project weighting and threshold choice) */
+    public RetrainEval(Function<ModelArtifact, BatchScorer> scorers, Predicate<ModelArtifact> explainable,
+                       PromotionRule rule, int syntheticSeries, int validationSeries, Retrainer retrainer) {
+        this.retrainer = retrainer;
         this.scorers = scorers;
         this.explainable = explainable;
         this.rule = rule;
@@ -111,7 +119,7 @@ public final class RetrainEval {
         for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(BootstrapModelsMain.SEED, validationSeries)) {
             shippedValidation.add(ServiceHealthTraining.replay(e));
         }
-        RetrainingPath path = new RetrainingPath(new Retrainer(), rule, shippedTraining, shippedValidation, scorers,
+        RetrainingPath path = new RetrainingPath(retrainer, rule, shippedTraining, shippedValidation, scorers,
                 explainable);
 
         Map<String, Evaluator.Scored> scoredBy = new HashMap<>();

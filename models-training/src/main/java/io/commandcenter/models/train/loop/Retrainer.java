@@ -25,22 +25,75 @@ import java.util.Map;
  * holdout the {@link Evaluator} judges on and no fit ever sees.
  */
 public final class Retrainer {
+    /**
+     * By default a project row counts once, as a shipped one: weighing the project's rows up (0.5: its
+     * incident rows as much as half the shipped corpus's) was measured on ASD omi-1…9 and made the loop
+     * worse (guide section 18.3), so it is an option, not the default.
+     */
+    public static final double DEFAULT_PROJECT_SHARE = 0;
+    /** The most a project row is weighed (a handful of labelled rows must not outweigh everything). */
+    static final double MAX_PROJECT_WEIGHT = 200;
     private final double validationFraction;
     private final double holdoutFraction;
     private final long seed;
+    private final double projectShare;
+    private final boolean projectThreshold;
 
-    /** Project series' time split and the trainer's seed. */
+    /** Project series' time split and the trainer's seed; project rows weighed by {@link #DEFAULT_PROJECT_SHARE}. */
     public Retrainer(double validationFraction, double holdoutFraction, long seed) {
+        this(validationFraction, holdoutFraction, seed, DEFAULT_PROJECT_SHARE, false);
+    }
+
+    /**
+     * @param projectShare how much the project's own labelled incident rows weigh against the shipped
+     *                     corpus's: each project train row counts {@code projectShare × shipped incident rows
+     *                     / project incident rows} times (at least once, at most {@value #MAX_PROJECT_WEIGHT});
+     *                     0 counts each once, as the shipped rows. Without it a project's few hundred rows
+     *                     among the shipped corpus's hundred thousand barely move the fit: the feedback would
+     *                     be collected and then drowned.
+     * @param projectThreshold re-fit the decision threshold on the project's validation rows
+     *                     ({@link #projectThreshold(ServiceHealthTraining.Outcome, List)}) instead of keeping the
+     *                     training's (early warning over every validation series)
+     */
+    public Retrainer(double validationFraction, double holdoutFraction, long seed, double projectShare,
+                     boolean projectThreshold) {
         if (!(validationFraction > 0 && holdoutFraction > 0 && validationFraction + holdoutFraction < 0.9)) {
             throw new IllegalArgumentException("need 0 < validation, 0 < holdout, validation + holdout < 0.9");
+        }
+        if (!(projectShare >= 0 && projectShare <= 10)) {
+            throw new IllegalArgumentException("need 0 <= projectShare <= 10");
         }
         this.validationFraction = validationFraction;
         this.holdoutFraction = holdoutFraction;
         this.seed = seed;
+        this.projectShare = projectShare;
+        this.projectThreshold = projectThreshold;
     }
 
     public Retrainer() {
         this(0.2, 0.2, BootstrapModelsMain.SEED);
+    }
+
+    /** The weight of each of the project's train rows against {@code shipped} (see the constructor). */
+    public double projectWeight(List<Replayed> shipped, List<Replayed> projectTrain) {
+        long shippedIncidentRows = incidentRows(shipped);
+        long projectIncidentRows = incidentRows(projectTrain);
+        if (projectShare == 0 || projectIncidentRows == 0) {
+            return 1.0;
+        }
+        return Math.max(1.0, Math.min(MAX_PROJECT_WEIGHT, projectShare * shippedIncidentRows / projectIncidentRows));
+    }
+
+    private static long incidentRows(List<Replayed> series) {
+        long n = 0;
+        for (Replayed r : series) {
+            if (r.entry().group().equals("train")) {
+                for (boolean l : r.labels()) {
+                    n += l ? 1 : 0;
+                }
+            }
+        }
+        return n;
     }
 
     /** The project's series split in time: train, validation (calibration), holdout (judging only). */
@@ -102,28 +155,81 @@ public final class Retrainer {
         corpus.addAll(split.train());
         corpus.addAll(split.validation());
         LogisticTrainer trainer = BootstrapModelsMain.serviceHealthTrainer(seed);
-        ServiceHealthTraining.Outcome o = new ServiceHealthTraining(trainer).train(corpus);
+        double projectWeight = projectWeight(shipped, split.train());
+        java.util.Set<Replayed> project = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        project.addAll(split.train());
+        ServiceHealthTraining.Outcome o = new ServiceHealthTraining(trainer).train(corpus,
+                r -> project.contains(r) ? projectWeight : 1.0);
+        double threshold = projectThreshold ? projectThreshold(o, split.validation()) : o.threshold();
         Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("shipped_threshold", o.threshold());
         metrics.put("platt_a", o.platt().a());
         metrics.put("platt_b", o.platt().b());
         metrics.put("project_rows", (double) snapshot.rows());
         metrics.put("project_incidents", (double) snapshot.incidents());
         metrics.put("feedback_rows", (double) snapshot.feedbackRows());
+        metrics.put("project_weight", projectWeight);
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("trainer", trainer.describe());
         provenance.put("parent", parent);
         provenance.put("corpus", shipped.size() + " shipped entries (seed " + seed + ") + " + snapshot.series().size()
                 + " project series (" + snapshot.window() + ")");
         provenance.put("data_hash", snapshot.sha256());
+        provenance.put("project_weight", String.format(java.util.Locale.ROOT, "%.1f", projectWeight));
         provenance.put("feedback_rows", Long.toString(snapshot.feedbackRows()));
         provenance.put("split", "per project series in time: " + pct(1 - validationFraction - holdoutFraction)
                 + " train, " + pct(validationFraction) + " validation (Platt, threshold), " + pct(holdoutFraction)
                 + " holdout (judging only)");
         ModelArtifact artifact = BootstrapModelsMain.artifact("service_health", version, ModelType.PREDICTIVE,
-                TelemetryFeatures.PIPELINE_VERSION, o.model(), o.threshold(), o.reference(), o.calibration(),
+                TelemetryFeatures.PIPELINE_VERSION, o.model(), threshold, o.reference(), o.calibration(),
                 "shipped corpus + project " + snapshot.window(), o.data(), metrics, provenance,
                 ServiceHealthTraining.ONSET);
         return new Challenger(artifact, split, snapshot);
+    }
+
+    /**
+     * The decision threshold re-fitted on the project's own validation rows (its feedback): the one of
+     * 0.30–0.95 with the best F1 per incident there, scored as the hub scores (probability, onset
+     * calibration, alarms); the training's threshold (early warning over every validation series,
+     * shipped ones included) when the project's validation rows hold no incident or no threshold does
+     * strictly better there. Ties go to the threshold nearest the training's.
+     */
+    static double projectThreshold(ServiceHealthTraining.Outcome o, List<Replayed> validation) {
+        List<Replayed> labelled = validation.stream().filter(r -> {
+            for (boolean l : r.labels()) {
+                if (l) {
+                    return true;
+                }
+            }
+            return false;
+        }).toList();
+        if (labelled.isEmpty()) {
+            return o.threshold();
+        }
+        List<double[]> probabilities = validation.stream().map(r -> ServiceHealthTraining.probability(o.model(), r))
+                .toList();
+        List<boolean[]> labels = validation.stream().map(Replayed::labels).toList();
+        double best = o.threshold();
+        double bestF1 = f1(o.threshold(), probabilities, validation, labels);
+        for (int t = 30; t <= 95; t++) {
+            double th = t / 100.0;
+            double f1 = f1(th, probabilities, validation, labels);
+            if (f1 > bestF1 + 1e-9 || Math.abs(f1 - bestF1) <= 1e-9
+                    && Math.abs(th - o.threshold()) < Math.abs(best - o.threshold())) {
+                best = th;
+                bestF1 = f1;
+            }
+        }
+        return best;
+    }
+
+    private static double f1(double threshold, List<double[]> probabilities, List<Replayed> series,
+                             List<boolean[]> labels) {
+        List<double[]> risks = new ArrayList<>();
+        for (int k = 0; k < series.size(); k++) {
+            risks.add(ServiceHealthTraining.calibrate(probabilities.get(k), series.get(k), threshold));
+        }
+        return Evaluator.measure(probabilities, risks, labels, threshold).f1();
     }
 
     private static String pct(double f) {
