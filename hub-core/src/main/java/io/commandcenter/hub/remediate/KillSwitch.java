@@ -81,9 +81,18 @@ final class KillSwitch {
         }
     }
 
-    private void haltAutomatic(AutonomySetting setting) {
-        String why = "automatic actions paused by " + setting.changedBy()
+    /** Why a project's automatic runs are halted now, when its switch (or the global one) is paused. */
+    Optional<String> haltReason(ProjectId project) {
+        return pausedBy(project).map(KillSwitch::why);
+    }
+
+    private static String why(AutonomySetting setting) {
+        return "automatic actions paused by " + setting.changedBy()
                 + (setting.reason().isEmpty() ? "" : ": " + setting.reason());
+    }
+
+    private void haltAutomatic(AutonomySetting setting) {
+        String why = why(setting);
         for (RunRecord run : executor.activeRuns()) {
             boolean inScope = AutonomySetting.GLOBAL.equals(setting.scope())
                     || run.project().value().equals(setting.scope());

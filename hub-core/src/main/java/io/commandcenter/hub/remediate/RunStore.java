@@ -3,6 +3,7 @@ package io.commandcenter.hub.remediate;
 import io.commandcenter.hub.project.ProjectId;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +19,27 @@ public interface RunStore {
 
     /** Stores a run's new state and nodes. */
     void update(RunRecord run);
+
+    /** A run to create with its approval and decision, as {@link #create} takes them. */
+    record NewRun(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
+    }
+
+    /**
+     * Creates runs and stores new states of runs together: in one transaction where the store can
+     * (a burst's writes then share one commit), each create answered as {@link #create} answers it,
+     * every update as {@link #update} does it. Creates come first, so an update may be of a run
+     * created in the same call; a store that cannot do all of it at once does it one by one.
+     *
+     * @return for each of {@code creates}, in order, whether it was stored (false: its idempotency key exists)
+     */
+    default List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
+        List<Boolean> stored = new ArrayList<>(creates.size());
+        for (NewRun c : creates) {
+            stored.add(create(c.run(), c.approval(), c.action()));
+        }
+        updates.forEach(this::update);
+        return stored;
+    }
 
     Optional<RunRecord> run(String runId);
 

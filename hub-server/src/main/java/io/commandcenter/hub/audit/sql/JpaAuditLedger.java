@@ -68,7 +68,50 @@ public final class JpaAuditLedger implements AuditLedger {
         }
     }
 
+    /**
+     * Chains the records in one transaction: the head is locked once for all of them. A record
+     * stored meanwhile by another transaction (the same id) sends the whole list to {@link #append},
+     * record by record, which finds it.
+     */
+    @Override
+    public List<AuditEntry> appendAll(List<AuditRecord> records) {
+        if (records.size() <= 1) {
+            return records.stream().map(this::append).toList();
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jpa.write(em -> {
+                    AuditHeadEntity head = lockHead(em);
+                    List<AuditEntry> out = new ArrayList<>(records.size());
+                    for (AuditRecord record : records) {
+                        out.add(chainIn(em, head, record));
+                    }
+                    em.flush();
+                    return out;
+                });
+            } catch (CommandCenterException e) {
+                if (Jpa.isUniqueViolation(e)) {
+                    return records.stream().map(this::append).toList();
+                }
+                if (!Jpa.hasSqlState(e, CONTENTION)) {
+                    throw e;
+                }
+                if (attempt == ATTEMPTS) {
+                    throw new CommandCenterException(ErrorKind.CONTENTION, "AUDIT_HEAD_BUSY", "the audit ledger's head"
+                            + " stayed locked through " + ATTEMPTS + " attempts: " + e.getMessage(), Map.of(),
+                            List.of(), e);
+                }
+            }
+        }
+    }
+
     private AuditEntry appendIn(EntityManager em, AuditRecord record) {
+        AuditEntry entry = chainIn(em, lockHead(em), record);
+        em.flush();
+        return entry;
+    }
+
+    private AuditHeadEntity lockHead(EntityManager em) {
         if (vendor == DatabaseSettings.Vendor.POSTGRESQL) {
             // PostgreSQL waits for a lock forever by default; an append must not
             em.createNativeQuery("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'").executeUpdate();
@@ -78,6 +121,11 @@ public final class JpaAuditLedger implements AuditLedger {
             throw new CommandCenterException(ErrorKind.PRECONDITION, "AUDIT_HEAD_MISSING", "the audit ledger's head"
                     + " row is gone (deleted behind the hub's back); nothing can be chained until it is restored");
         }
+        return head;
+    }
+
+    /** Chains one record after the (locked) head and moves the head; a stored id is returned as stored. */
+    private static AuditEntry chainIn(EntityManager em, AuditHeadEntity head, AuditRecord record) {
         Optional<AuditEntry> stored = byId(em, record.id());
         if (stored.isPresent()) {
             return stored.get();
@@ -86,7 +134,6 @@ public final class JpaAuditLedger implements AuditLedger {
         em.persist(entity(entry));
         head.sequence = entry.sequence();
         head.hash = entry.hash();
-        em.flush();
         return entry;
     }
 
