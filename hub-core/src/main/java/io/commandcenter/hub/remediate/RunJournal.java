@@ -22,7 +22,9 @@ import java.util.function.BiConsumer;
  * <p>What stays exact:
  * <ul>
  *   <li>Order. A batch is one store transaction (creates, then the latest state of each run
- *       written in it) followed by one ledger append of the new runs' decisions, and batches commit in
+ *       written in it, then — when the store {@link RunStore#recordsDecisions records decisions} —
+ *       the new runs' decisions chained in the audit ledger; otherwise one ledger append of them
+ *       follows), and batches commit in
  *       the order they were handed in; a run's states reach the database in the order its lane
  *       produced them, so after a crash the stored run is a state it really passed through.</li>
  *   <li>Durable before acting. {@link #create} answers only once the run is committed (its
@@ -55,7 +57,7 @@ final class RunJournal implements AutoCloseable {
     private volatile long commits;
     private volatile long written;
 
-    private record Create(RunStore.NewRun run, AuditRecord decided, BiConsumer<Boolean, RuntimeException> then) {
+    private record Create(RunStore.NewRun run, BiConsumer<Boolean, RuntimeException> then) {
     }
 
     private record Update(RunRecord run) {
@@ -86,7 +88,7 @@ final class RunJournal implements AutoCloseable {
      */
     void create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action, AuditRecord decided,
                 BiConsumer<Boolean, RuntimeException> then) {
-        if (!offer(new Create(new RunStore.NewRun(run, approval, action), decided, then))) {
+        if (!offer(new Create(new RunStore.NewRun(run, approval, action, decided), then))) {
             then.accept(null, CommandCenterException.unavailable("SHUTTING_DOWN", "the remediation engine is stopping",
                     null));
         }
@@ -190,16 +192,22 @@ final class RunJournal implements AutoCloseable {
         long backoff = 50;
         int triesClosed = 0;
         while (!creates.isEmpty() || !updates.isEmpty()) {
+            // the store chains the decisions in its own transaction when it can, and nothing waits in
+            // the trail's spool (the chain keeps the order things were recorded in)
+            boolean storeRecords = store.recordsDecisions() && audit.pending() == 0;
             try {
-                List<Boolean> stored = store.write(creates.stream().map(Create::run).toList(), updates);
-                // the decisions of the runs stored, in the order they were made, then the callers hear
-                List<AuditRecord> records = new ArrayList<>();
-                for (int i = 0; i < creates.size(); i++) {
-                    if (stored.get(i)) {
-                        records.add(creates.get(i).decided());
+                List<Boolean> stored = store.write(creates.stream().map(c -> storeRecords ? c.run()
+                        : new RunStore.NewRun(c.run().run(), c.run().approval(), c.run().action())).toList(), updates);
+                if (!storeRecords) {
+                    // the decisions of the runs stored, in the order they were made, then the callers hear
+                    List<AuditRecord> records = new ArrayList<>();
+                    for (int i = 0; i < creates.size(); i++) {
+                        if (stored.get(i)) {
+                            records.add(creates.get(i).run().decided());
+                        }
                     }
+                    audit.recordAll(records);
                 }
-                audit.recordAll(records);
                 commits++;
                 written += creates.size() + updates.size();
                 for (int i = 0; i < creates.size(); i++) {
@@ -207,9 +215,24 @@ final class RunJournal implements AutoCloseable {
                 }
                 break;
             } catch (RuntimeException e) {
-                // the creates' callers hear of it (as from RunStore.create); the run states are retried
-                creates.forEach(c -> tell(c, null, e));
+                // nothing of the batch is stored: each create on its own (a key another hub stored
+                // meanwhile answers false), its caller told; the run states are retried
+                for (Create c : creates) {
+                    try {
+                        RunStore.NewRun n = c.run();
+                        boolean created = store.create(n.run(), n.approval(), n.action());
+                        if (created) {
+                            audit.recordAll(List.of(n.decided()));
+                        }
+                        tell(c, created, null);
+                    } catch (RuntimeException failure) {
+                        tell(c, null, failure);
+                    }
+                }
                 creates = List.of();
+                if (updates.isEmpty()) {
+                    break;
+                }
                 if ((stopping || isClosed()) && ++triesClosed > 2) {
                     LOG.log(System.Logger.Level.ERROR, "engine stopping: {0} run state(s) could not be stored ({1});"
                             + " the work waiting for them is dropped", updates.size(), e.getMessage());

@@ -105,6 +105,20 @@ public final class JpaAuditLedger implements AuditLedger {
         }
     }
 
+    /**
+     * Chains records inside a transaction someone else runs on the same database (a run and the
+     * record of its decision committed together): the head is locked until that transaction ends.
+     * A record whose id is stored already is returned as stored.
+     */
+    public List<AuditEntry> appendAllIn(EntityManager em, List<AuditRecord> records) {
+        AuditHeadEntity head = lockHead(em);
+        List<AuditEntry> out = new ArrayList<>(records.size());
+        for (AuditRecord record : records) {
+            out.add(chainIn(em, head, record));
+        }
+        return out;
+    }
+
     private AuditEntry appendIn(EntityManager em, AuditRecord record) {
         AuditEntry entry = chainIn(em, lockHead(em), record);
         em.flush();

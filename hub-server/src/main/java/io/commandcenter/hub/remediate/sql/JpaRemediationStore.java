@@ -3,6 +3,7 @@ package io.commandcenter.hub.remediate.sql;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.audit.sql.JpaAuditLedger;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.project.ProjectId;
@@ -39,9 +40,26 @@ public final class JpaRemediationStore implements RemediationStore {
     private static final List<String> AUTOMATIC_MODES = Arrays.stream(RunMode.values()).filter(RunMode::isAutomatic)
             .map(RunMode::wireName).toList();
     private final Jpa jpa;
+    /** The ledger on the same database, when decisions are chained in the runs' own transactions. */
+    private final JpaAuditLedger ledger;
 
     public JpaRemediationStore(Database database) {
+        this(database, null);
+    }
+
+    /**
+     * @param ledger the audit ledger on the same database: {@link #write} then chains the decisions
+     *               of the runs it creates in the same transaction (one commit for both); null: the
+     *               caller records them
+     */
+    public JpaRemediationStore(Database database, JpaAuditLedger ledger) {
         this.jpa = new Jpa(database.entityManagerFactory());
+        this.ledger = ledger;
+    }
+
+    @Override
+    public boolean recordsDecisions() {
+        return ledger != null;
     }
 
     // ---- workflows
@@ -156,48 +174,54 @@ public final class JpaRemediationStore implements RemediationStore {
      * answered false) through JPA, then each update as two JDBC batches on the same connection (run
      * rows, node rows): a burst's hundreds of updates would otherwise cost EclipseLink a merge and a
      * change-set comparison each. A run whose row is not there yet is merged as {@link #update}
-     * does. When the transaction fails (another hub stored one of the keys meanwhile, a bad row),
-     * each write is done again on its own, so each gets its own answer.
+     * does. With a ledger, the decisions of the runs created are chained last, in the same
+     * transaction. A failure (another hub stored one of the keys meanwhile, the ledger's head
+     * busy) stores nothing: the caller goes one by one.
      */
     @Override
     public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
-        if (creates.size() + updates.size() <= 1) {
-            return RemediationStore.super.write(creates, updates);
-        }
-        try {
-            return jpa.write(em -> {
-                java.util.Set<String> taken = storedKeys(em, creates);
-                List<Boolean> stored = new ArrayList<>(creates.size());
-                for (NewRun c : creates) {
-                    boolean fresh = taken.add(c.run().project().value() + "\u0000" + c.run().idempotencyKey());
-                    stored.add(fresh);
-                    if (fresh) {
-                        em.persist(entity(c.run()));
-                    }
+        return jpa.write(em -> {
+            java.util.Set<String> taken = storedKeys(em, creates);
+            List<Boolean> stored = new ArrayList<>(creates.size());
+            for (NewRun c : creates) {
+                boolean fresh = taken.add(c.run().project().value() + "\u0000" + c.run().idempotencyKey());
+                stored.add(fresh);
+                if (fresh) {
+                    em.persist(entity(c.run()));
                 }
-                // runs before the rows that refer to them (see insert)
+            }
+            // runs before the rows that refer to them (see insert)
+            em.flush();
+            for (int i = 0; i < creates.size(); i++) {
+                if (stored.get(i)) {
+                    NewRun c = creates.get(i);
+                    c.run().nodes().forEach(n -> em.persist(entity(c.run().runId(), n)));
+                    c.approval().ifPresent(a -> em.persist(entity(a)));
+                    c.action().ifPresent(a -> em.persist(entity(a)));
+                }
+            }
+            em.flush();
+            if (!updates.isEmpty()) {
+                for (RunRecord missing : updateRows(em.unwrap(java.sql.Connection.class), updates)) {
+                    em.merge(entity(missing));
+                    missing.nodes().forEach(n -> em.merge(entity(missing.runId(), n)));
+                }
                 em.flush();
+            }
+            if (ledger != null) {
+                List<io.commandcenter.hub.audit.AuditRecord> decided = new ArrayList<>();
                 for (int i = 0; i < creates.size(); i++) {
-                    if (stored.get(i)) {
-                        NewRun c = creates.get(i);
-                        c.run().nodes().forEach(n -> em.persist(entity(c.run().runId(), n)));
-                        c.approval().ifPresent(a -> em.persist(entity(a)));
-                        c.action().ifPresent(a -> em.persist(entity(a)));
+                    if (stored.get(i) && creates.get(i).decided() != null) {
+                        decided.add(creates.get(i).decided());
                     }
                 }
-                em.flush();
-                if (!updates.isEmpty()) {
-                    for (RunRecord missing : updateRows(em.unwrap(java.sql.Connection.class), updates)) {
-                        em.merge(entity(missing));
-                        missing.nodes().forEach(n -> em.merge(entity(missing.runId(), n)));
-                    }
+                if (!decided.isEmpty()) {
+                    ledger.appendAllIn(em, decided);
                     em.flush();
                 }
-                return stored;
-            });
-        } catch (CommandCenterException e) {
-            return RemediationStore.super.write(creates, updates);
-        }
+            }
+            return stored;
+        });
     }
 
     /** The keys of these creates that are stored already, as project + NUL + key; one query per 500. */
