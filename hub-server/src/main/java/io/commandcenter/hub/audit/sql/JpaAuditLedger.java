@@ -81,11 +81,7 @@ public final class JpaAuditLedger implements AuditLedger {
         for (int attempt = 1; ; attempt++) {
             try {
                 return jpa.write(em -> {
-                    AuditHeadEntity head = lockHead(em);
-                    List<AuditEntry> out = new ArrayList<>(records.size());
-                    for (AuditRecord record : records) {
-                        out.add(chainIn(em, head, record));
-                    }
+                    List<AuditEntry> out = appendAllIn(em, records);
                     em.flush();
                     return out;
                 });
@@ -112,9 +108,26 @@ public final class JpaAuditLedger implements AuditLedger {
      */
     public List<AuditEntry> appendAllIn(EntityManager em, List<AuditRecord> records) {
         AuditHeadEntity head = lockHead(em);
+        // the ids stored already, in one query before anything is chained (a query per record would
+        // flush the transaction's pending rows each time)
+        Map<String, AuditEntry> stored = new HashMap<>();
+        List<String> ids = records.stream().map(AuditRecord::id).distinct().toList();
+        for (int from = 0; from < ids.size(); from += 500) {
+            em.createQuery("SELECT e FROM AuditEntryEntity e WHERE e.entryId IN :ids", AuditEntryEntity.class)
+                    .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + 500))).getResultList()
+                    .forEach(row -> stored.put(row.entryId, entry(row)));
+        }
         List<AuditEntry> out = new ArrayList<>(records.size());
         for (AuditRecord record : records) {
-            out.add(chainIn(em, head, record));
+            AuditEntry entry = stored.get(record.id());
+            if (entry == null) {
+                entry = AuditEntry.chain(head.sequence + 1, record, head.hash);
+                em.persist(entity(entry));
+                head.sequence = entry.sequence();
+                head.hash = entry.hash();
+                stored.put(record.id(), entry);
+            }
+            out.add(entry);
         }
         return out;
     }
