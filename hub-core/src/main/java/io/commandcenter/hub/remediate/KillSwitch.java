@@ -81,9 +81,16 @@ final class KillSwitch {
         }
     }
 
-    /** Why a project's automatic runs are halted now, when its switch (or the global one) is paused. */
+    /**
+     * Why a project's automatic runs are halted now, as far as this hub has seen (a pause set here,
+     * or read at the last {@link #refresh}): the store is read only when a switch was seen paused,
+     * so a burst's runs pay no read for it. A pause set on another hub reaches this hub's runs at
+     * its next refresh, as for the runs it drives.
+     */
     Optional<String> haltReason(ProjectId project) {
-        return pausedBy(project).map(KillSwitch::why);
+        boolean seenPaused = Boolean.TRUE.equals(seen.get(AutonomySetting.GLOBAL))
+                || Boolean.TRUE.equals(seen.get(project.value()));
+        return seenPaused ? pausedBy(project).map(KillSwitch::why) : Optional.empty();
     }
 
     private static String why(AutonomySetting setting) {
