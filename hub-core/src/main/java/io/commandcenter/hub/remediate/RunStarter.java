@@ -234,15 +234,18 @@ final class RunStarter {
         Optional<ActionRecord> action = target.isEntity()
                 ? Optional.of(ActionRecord.of(run, prediction, ActionDecision.MANUAL, by, reason, now))
                 : Optional.empty();
-        runs.create(run, Optional.empty(), action);
+        // stored with its first attempts, so its first tasks are submitted before the caller hears back
+        Optional<RunExecutor.Staged> staged = executor.stage(run, workflow, prediction);
+        RunRecord stored = staged.map(RunExecutor.Staged::run).orElse(run);
+        runs.create(stored, Optional.empty(), action);
         LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2} triggered by {3}", workflow.name(), target.kind(),
                 target.id(), by);
         audit.record(AuditAction.RUN_TRIGGERED, project.value(), by, "run:" + runId, AuditRecord.detail(
                 "workflow", workflow.name(), "revision", run.revision(), "target", target.kind() + ":" + target.id(),
                 "prediction", run.predictionId(), "reason", reason));
-        events.runChanged(run, prediction);
-        executor.begin(run, workflow, prediction);
-        return executor.live(runId).orElse(run);
+        events.runChanged(stored, prediction);
+        staged.ifPresentOrElse(s -> executor.launch(s, Optional.empty()), () -> executor.begin(run, workflow, prediction));
+        return executor.live(runId).orElse(stored);
     }
 
     /** What the decision on {@code workflow} for {@code target} knows at {@code now}. */
