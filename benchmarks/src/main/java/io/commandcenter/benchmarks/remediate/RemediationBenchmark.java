@@ -425,6 +425,9 @@ public final class RemediationBenchmark {
                             + "%d duplicates, %d dropped, %d active; stray endpoint calls: %d%n", stats.triggers(),
                     stats.automatic(), stats.approvals(), stats.skipped(), stats.duplicates(), stats.dropped(),
                     stats.activeRuns(), bench.strayCalls.get());
+            RemediationEngine.JournalStats journal = bench.hub.remediation().journalStats();
+            System.out.printf(Locale.ROOT, "run journal: %,d commits carried %,d run writes (creates and states)%n",
+                    journal.commits(), journal.written());
         } finally {
             deleteTree(dir);
         }

@@ -25,6 +25,18 @@ public interface AuditLedger {
     AuditEntry append(AuditRecord record);
 
     /**
+     * Appends records in order, as {@link #append} does each: in one transaction where the ledger
+     * can (records arriving together then share one commit and one turn at the head). A failure may
+     * leave a prefix appended; appending the same records again stores nothing twice.
+     *
+     * @return the entries as stored, in order
+     * @throws io.commandcenter.common.error.CommandCenterException as {@link #append}
+     */
+    default List<AuditEntry> appendAll(List<AuditRecord> records) {
+        return records.stream().map(this::append).toList();
+    }
+
+    /**
      * A page of entries in chain order ({@link AuditQuery}).
      *
      * @return at most {@code query.limit()} entries

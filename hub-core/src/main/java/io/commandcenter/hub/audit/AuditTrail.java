@@ -75,6 +75,35 @@ public final class AuditTrail {
     }
 
     /**
+     * Records records made elsewhere, in order, with one append where the ledger can
+     * ({@link AuditLedger#appendAll}); what the ledger cannot take goes to the spool, as with
+     * {@link #record(AuditRecord)}. Never fails.
+     */
+    public void recordAll(List<AuditRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            if (!spool.pending().isEmpty()) {
+                records.forEach(spool::add);
+                return;
+            }
+        }
+        try {
+            ledger.appendAll(records);
+        } catch (RuntimeException e) {
+            // those appended already are found by id when the spool is flushed: nothing is stored twice
+            synchronized (this) {
+                records.forEach(spool::add);
+            }
+            LOG.log(System.Logger.Level.ERROR, "{0} audit record(s) ({1} {2} by {3}, ...) could not be appended: {4};"
+                    + " kept in the spool and appended when the ledger answers (tried every {5} s)", records.size(),
+                    records.get(0).action(), records.get(0).subject(), records.get(0).actor(), e.getMessage(),
+                    FLUSH_EVERY.toSeconds());
+        }
+    }
+
+    /**
      * Appends what the spool holds, in order, up to the first failure.
      *
      * @return how many records still wait

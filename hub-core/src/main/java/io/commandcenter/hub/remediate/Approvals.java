@@ -148,6 +148,11 @@ final class Approvals {
                     + " without a decision" : "rejected by " + by + (why.isEmpty() ? "" : ": " + why);
             next = RunPlan.closePending(run, NodeState.SKIPPED, ended, now).withState(RunState.REJECTED, ended, now);
         }
+        // an approved run is stored with its first attempts: its first tasks go out before the approver hears back
+        Optional<RunExecutor.Staged> staged = next.state() == RunState.RUNNING ? executor.stage(next,
+                catalog.pinned(run.project(), run.workflow(), run.revision()).workflow(), prediction) : Optional.empty();
+        RunRecord approved = next;
+        next = staged.map(RunExecutor.Staged::run).orElse(next);
         runs.update(next);
         boolean entity = Target.of(run).isEntity();
         if (entity) {
@@ -164,7 +169,12 @@ final class Approvals {
         events.approvalDecided(decided, prediction, next);
         events.runChanged(next, prediction);
         if (next.state() == RunState.RUNNING) {
-            executor.begin(next, catalog.pinned(run.project(), run.workflow(), run.revision()).workflow(), prediction);
+            if (staged.isPresent()) {
+                executor.launch(staged.get(), Optional.empty());
+            } else {
+                executor.begin(approved, catalog.pinned(run.project(), run.workflow(), run.revision()).workflow(),
+                        prediction);
+            }
             return Optional.of(new Decided(decided, executor.live(run.runId()).orElse(next)));
         }
         if (entity) {

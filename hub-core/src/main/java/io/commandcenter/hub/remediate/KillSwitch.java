@@ -81,9 +81,25 @@ final class KillSwitch {
         }
     }
 
-    private void haltAutomatic(AutonomySetting setting) {
-        String why = "automatic actions paused by " + setting.changedBy()
+    /**
+     * Why a project's automatic runs are halted now, as far as this hub has seen (a pause set here,
+     * or read at the last {@link #refresh}): the store is read only when a switch was seen paused,
+     * so a burst's runs pay no read for it. A pause set on another hub reaches this hub's runs at
+     * its next refresh, as for the runs it drives.
+     */
+    Optional<String> haltReason(ProjectId project) {
+        boolean seenPaused = Boolean.TRUE.equals(seen.get(AutonomySetting.GLOBAL))
+                || Boolean.TRUE.equals(seen.get(project.value()));
+        return seenPaused ? pausedBy(project).map(KillSwitch::why) : Optional.empty();
+    }
+
+    private static String why(AutonomySetting setting) {
+        return "automatic actions paused by " + setting.changedBy()
                 + (setting.reason().isEmpty() ? "" : ": " + setting.reason());
+    }
+
+    private void haltAutomatic(AutonomySetting setting) {
+        String why = why(setting);
         for (RunRecord run : executor.activeRuns()) {
             boolean inScope = AutonomySetting.GLOBAL.equals(setting.scope())
                     || run.project().value().equals(setting.scope());

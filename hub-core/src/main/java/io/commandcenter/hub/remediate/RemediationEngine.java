@@ -98,6 +98,7 @@ public final class RemediationEngine implements AutoCloseable {
     private final Stripes stripes;
     private final Timers timers;
     private final ExecutorService delivery;
+    private final RunJournal journal;
     private final RunExecutor executor;
     private final OutcomeWatcher outcomes;
     private final KillSwitch killSwitch;
@@ -128,10 +129,12 @@ public final class RemediationEngine implements AutoCloseable {
         RemediationStore store = ports.store();
         this.outcomes = new OutcomeWatcher(store, store, ports.probe(), ports.predictions(), ports.events(), timers,
                 stripes, clock, settings.outcomeWindow(), settings.worseMargin());
-        this.executor = new RunExecutor(store, ports.scheduler(), ports.events(), stripes, timers, clock,
+        this.journal = new RunJournal(store, ports.audit(), "cc-remediate-journal");
+        this.executor = new RunExecutor(journal, ports.scheduler(), ports.events(), stripes, timers, clock,
                 new SplittableRandom(), this::runFinished);
         this.killSwitch = new KillSwitch(store, executor, ports.audit(), stripes, clock);
-        this.starter = new RunStarter(store, killSwitch, executor, ports.events(), ports.audit(), clock, hubId);
+        this.starter = new RunStarter(store, journal, stripes, killSwitch, executor, ports.events(), ports.audit(),
+                clock, hubId);
         this.triggers = new Triggers(ports.catalog(), ports.bus(), settings.eventBuffer(), delivery, timers, clock,
                 stripes, starter);
         this.approvals = new Approvals(store, store, store, ports.catalog(), ports.predictions(), ports.events(),
@@ -180,12 +183,25 @@ public final class RemediationEngine implements AutoCloseable {
                 starter.duplicates(), triggers.dropped(), executor.activeCount());
     }
 
+    /** The run journal's commits since start and the run writes (creates, states) they carried. */
+    public record JournalStats(long commits, long written) {
+    }
+
+    public JournalStats journalStats() {
+        return new JournalStats(journal.commits(), journal.written());
+    }
+
     /** Waits until the work queued so far has been done (tests and benchmarks). */
     public void drain() {
         try {
             delivery.submit(() -> { }).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             // closed or interrupted: nothing more to wait for
+        }
+        // lanes hand writes to the journal, whose commits hand work back to the lanes: twice round
+        for (int round = 0; round < 2; round++) {
+            stripes.drain();
+            journal.sync();
         }
         stripes.drain();
     }
@@ -293,6 +309,11 @@ public final class RemediationEngine implements AutoCloseable {
         }
         delivery.shutdown();
         timers.close();
+        journal.stopping();
         stripes.close();
+        // what the lanes handed in is committed first, so that close() knows every stored run
+        journal.sync();
+        executor.close();
+        journal.close();
     }
 }

@@ -4,6 +4,7 @@ import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.predict.PredictionRecord;
+import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.workflow.RunBindings;
 import io.commandcenter.hub.workflow.Workflow;
 import io.commandcenter.hub.workflow.WorkflowNode;
@@ -36,16 +37,26 @@ import java.util.random.RandomGenerator;
  * Drives the runs this hub owns through their graph: every node becomes a scheduler task for an
  * agent, its result moves the run on ({@link RunPlan}), failures are retried with the node's
  * policy, a node that fails for good runs its compensation, timeouts and the run's deadline are
- * enforced, and every change is stored before the next step, so a restarted hub picks up where
- * it stopped ({@link #resume}).
+ * enforced, and a restarted hub picks up where it stopped ({@link #resume}).
+ *
+ * <p>Every change of a run goes to the {@link RunJournal} in the order it happens; the lane does not
+ * wait for its commit, except where an action depends on it. A node's attempt is stored before its
+ * task is handed to the scheduler: the node is recorded {@code QUEUED} with its attempt number and
+ * no task id, and the task is submitted (on the run's lane) only once that is committed. So after a
+ * crash a node is either not started (stored {@code PENDING} or {@code RETRY_WAIT}: it runs, under
+ * an idempotency key the scheduler may still know, {@code runId:nodeId:attempt}) or possibly
+ * handed out (stored {@code QUEUED}/{@code RUNNING}: continued if the scheduler knows its task,
+ * otherwise {@code UNKNOWN} and never run again) — an action never runs twice because a write was
+ * late. A finished run is published (event, outcome watch) once its end is committed; until then
+ * {@link #live} answers with it.
  *
  * <p>All work on a run happens on its target's lane ({@link Stripes}); the maps here are only
- * touched from lanes and the scheduler's event thread.
+ * touched from lanes, the scheduler's event thread and the journal's writer.
  */
 final class RunExecutor {
     private static final System.Logger LOG = System.getLogger(RunExecutor.class.getName());
 
-    private final RunStore store;
+    private final RunJournal journal;
     private final Scheduler scheduler;
     private final RemediationEvents events;
     private final Stripes stripes;
@@ -54,6 +65,10 @@ final class RunExecutor {
     private final RandomGenerator random;
     private final Consumer<RunRecord> onFinished;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
+    /** Staged runs whose creation is committed and that are not launched yet (see {@link #close}). */
+    private final Map<String, Active> storedUnlaunched = new ConcurrentHashMap<>();
+    /** Runs that ended here and whose end is not committed yet: still this hub's to answer for. */
+    private final Map<String, RunRecord> settling = new ConcurrentHashMap<>();
 
     /** A run this hub is driving. */
     final class Active {
@@ -65,6 +80,8 @@ final class RunExecutor {
         String halt;
         RunState haltAs;
         final Map<String, Timers.Timer> timers = new HashMap<>();
+        /** Nodes whose attempt is stored but whose task is not submitted yet, as they were before it. */
+        final Map<String, NodeRecord> undispatched = new HashMap<>();
 
         Active(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
             this.run = run;
@@ -74,9 +91,9 @@ final class RunExecutor {
         }
     }
 
-    RunExecutor(RunStore store, Scheduler scheduler, RemediationEvents events, Stripes stripes, Timers timers,
+    RunExecutor(RunJournal journal, Scheduler scheduler, RemediationEvents events, Stripes stripes, Timers timers,
                 Clock clock, RandomGenerator random, Consumer<RunRecord> onFinished) {
-        this.store = store;
+        this.journal = journal;
         this.scheduler = scheduler;
         this.events = events;
         this.stripes = stripes;
@@ -94,10 +111,25 @@ final class RunExecutor {
         return active.size();
     }
 
-    /** The run as this hub holds it now, when it drives it. */
+    /** The run as this hub holds it now, when it drives it (or it ended here and the end is not stored yet). */
     Optional<RunRecord> live(String runId) {
         Active a = active.get(runId);
-        return a == null ? Optional.empty() : Optional.of(a.run);
+        return a != null ? Optional.of(a.run) : Optional.ofNullable(settling.get(runId));
+    }
+
+    /**
+     * Runs of a workflow on a target that ended here but are still stored as active (their end is
+     * not committed yet): what a decision subtracts from the stored count of active runs.
+     */
+    int settlingOn(ProjectId project, String workflow, String targetKind, String targetId) {
+        int n = 0;
+        for (RunRecord r : settling.values()) {
+            if (r.project().equals(project) && r.workflow().equals(workflow) && r.targetKind().equals(targetKind)
+                    && r.targetId().equals(targetId)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Starts driving a stored RUNNING run. Call on the run's lane. */
@@ -106,6 +138,70 @@ final class RunExecutor {
         active.put(run.runId(), a);
         armDeadline(a);
         advance(a);
+    }
+
+    /** A new run with the attempts of its first nodes recorded, to be stored whole and then launched. */
+    record Staged(Active active, List<Dispatch> dispatches) {
+        RunRecord run() {
+            return active.run;
+        }
+    }
+
+    /** A node's stored attempt waiting for its task to be submitted. */
+    record Dispatch(String nodeId, int attempt, Map<String, String> inputs) {
+    }
+
+    /**
+     * Records on a new RUNNING run (not stored yet) the first attempt of every node that is ready at
+     * once, so that the run and its first dispatches are stored in one commit ({@link #launch}
+     * after it). Empty when the first step does more than hand out nodes (an input that cannot be
+     * rendered): such a run is stored as it is and {@link #begin begun}.
+     */
+    Optional<Staged> stage(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
+        Active a = new Active(run, workflow, prediction);
+        Instant now = clock.instant();
+        if (!RunPlan.skipUnreachable(workflow, run, now).equals(run)) {
+            return Optional.empty();
+        }
+        List<Dispatch> dispatches = new ArrayList<>();
+        for (String nodeId : RunPlan.ready(workflow, run)) {
+            NodeRecord record = a.run.node(nodeId);
+            Map<String, String> inputs;
+            try {
+                inputs = workflow.node(nodeId).renderInputs(bindings(a));
+            } catch (CommandCenterException e) {
+                return Optional.empty();
+            }
+            int attempt = record.attempts() + 1;
+            a.undispatched.put(nodeId, record);
+            a.run = a.run.withNode(record.queued("", attempt, inputs, now));
+            dispatches.add(new Dispatch(nodeId, attempt, inputs));
+        }
+        return dispatches.isEmpty() ? Optional.empty() : Optional.of(new Staged(a, List.copyOf(dispatches)));
+    }
+
+    /** Notes that a staged run's creation is committed (on the journal's writer, before the lane launches it). */
+    void stored(Staged staged) {
+        storedUnlaunched.put(staged.run().runId(), staged.active());
+    }
+
+    /**
+     * Starts driving a staged run once it is stored: its first tasks are submitted now, unless
+     * {@code halt} says why automatic actions stopped meanwhile (then they never start and the run
+     * ends CANCELLED). Call on the run's lane.
+     */
+    void launch(Staged staged, Optional<String> halt) {
+        Active a = staged.active();
+        storedUnlaunched.remove(a.run.runId());
+        active.put(a.run.runId(), a);
+        armDeadline(a);
+        halt.ifPresent(why -> {
+            a.halt = why;
+            a.haltAs = RunState.CANCELLED;
+        });
+        for (Dispatch d : staged.dispatches()) {
+            dispatch(a, d.nodeId(), d.attempt(), d.inputs());
+        }
     }
 
     // ---- stepping
@@ -126,7 +222,7 @@ final class RunExecutor {
                     finish(a, a.haltAs, a.halt);
                     return;
                 }
-                store.update(a.run);
+                journal.write(a.run);
                 return;
             }
             a.run = RunPlan.skipUnreachable(a.workflow, a.run, now);
@@ -141,6 +237,10 @@ final class RunExecutor {
         }
     }
 
+    /**
+     * Stores the node's next attempt ({@code QUEUED}, no task yet) and hands its task to the
+     * scheduler once that is committed ({@link #dispatch}).
+     */
     private void submit(Active a, String nodeId) {
         WorkflowNode node = a.workflow.node(nodeId);
         NodeRecord record = a.run.node(nodeId);
@@ -153,9 +253,36 @@ final class RunExecutor {
             // an input the run cannot resolve will not resolve on a retry either
             a.run = a.run.withNode(record.queued("", attempt, Map.of(), now)
                     .finished(NodeState.FAILED, null, e.reason() + ": " + e.getMessage(), now));
-            store.update(a.run);
+            journal.write(a.run);
             return;
         }
+        a.undispatched.put(nodeId, record);
+        a.run = a.run.withNode(record.queued("", attempt, inputs, now));
+        journal.write(a.run);
+        journal.afterDurable(() -> stripes.run(a.lane, () -> dispatch(a, nodeId, attempt, inputs)));
+    }
+
+    /** Whether the node is stored as handed out but its task was not submitted yet. */
+    private static boolean undispatched(NodeRecord n) {
+        return n.state() == NodeState.QUEUED && n.taskId().isEmpty();
+    }
+
+    /** Submits the task of a node's stored attempt: on the run's lane, after the attempt is committed. */
+    private void dispatch(Active a, String nodeId, int attempt, Map<String, String> inputs) {
+        NodeRecord record = a.run.node(nodeId);
+        if (active.get(a.run.runId()) != a || !undispatched(record) || record.attempts() != attempt) {
+            return; // cancelled (or the run ended) while the attempt was being stored
+        }
+        a.undispatched.remove(nodeId);
+        Instant now = clock.instant();
+        if (a.halt != null) {
+            // halted before it reached the scheduler: it never starts
+            a.run = a.run.withNode(record.finished(NodeState.CANCELLED, null, a.halt, now));
+            journal.write(a.run);
+            advance(a);
+            return;
+        }
+        WorkflowNode node = a.workflow.node(nodeId);
         RunRecord run = a.run;
         boolean entity = Target.of(run).isEntity();
         AgentTraits traits = AgentTraits.of(node.agent());
@@ -170,14 +297,13 @@ final class RunExecutor {
         try {
             task = scheduler.submit(spec).task();
         } catch (CommandCenterException e) {
-            a.run = a.run.withNode(record.queued("", attempt, inputs, now));
             attemptFailed(a, nodeId, e.reason(), e.getMessage(), e.kind() != ErrorKind.INVALID
                     || "UNKNOWN_CAPABILITY".equals(e.reason()));
             return;
         }
         runOfTask.put(task.id(), run.runId());
         a.run = a.run.withNode(record.queued(task.id(), attempt, inputs, now));
-        store.update(a.run);
+        journal.write(a.run);
         String taskId = task.id();
         arm(a, nodeId, now.plus(node.timeout()), () -> timedOut(a, nodeId, taskId));
         if (task.state().isTerminal()) {
@@ -263,7 +389,7 @@ final class RunExecutor {
         for (NodeRecord n : a.run.nodes()) {
             if (n.taskId().equals(taskId) && n.state() == NodeState.QUEUED) {
                 a.run = a.run.withNode(n.running());
-                store.update(a.run);
+                journal.write(a.run);
                 return;
             }
         }
@@ -287,7 +413,7 @@ final class RunExecutor {
             case SUCCEEDED -> {
                 a.run = a.run.withNode(node.finished(NodeState.SUCCEEDED,
                         result == null || result.outputJson().isEmpty() ? "{}" : result.outputJson(), "", now));
-                store.update(a.run);
+                journal.write(a.run);
                 advance(a);
             }
             case FAILED -> {
@@ -297,7 +423,7 @@ final class RunExecutor {
             case CANCELLED -> {
                 if (a.halt != null) {
                     a.run = a.run.withNode(node.finished(NodeState.CANCELLED, null, a.halt, now));
-                    store.update(a.run);
+                    journal.write(a.run);
                     advance(a);
                 } else {
                     attemptFailed(a, node.nodeId(), "TASK_CANCELLED", "its task " + task.id()
@@ -339,14 +465,14 @@ final class RunExecutor {
         if (a.halt == null && retryable && spec.retry().retries(node.attempts(), reason)) {
             Duration wait = spec.retry().delay(node.attempts(), random);
             a.run = a.run.withNode(node.retryAt(now.plus(wait), why));
-            store.update(a.run);
+            journal.write(a.run);
             arm(a, nodeId, now.plus(wait), () -> retryDue(a, nodeId));
             LOG.log(System.Logger.Level.INFO, "run {0}: {1} attempt {2} failed ({3}); retry in {4} ms",
                     a.run.runId(), nodeId, node.attempts(), why, wait.toMillis());
             return;
         }
         a.run = a.run.withNode(node.finished(NodeState.FAILED, null, why, now));
-        store.update(a.run);
+        journal.write(a.run);
         LOG.log(System.Logger.Level.INFO, "run {0}: {1} failed after {2} attempt(s): {3}", a.run.runId(), nodeId,
                 node.attempts(), why);
         advance(a);
@@ -402,6 +528,11 @@ final class RunExecutor {
         advance(a);
     }
 
+    /** Waits until every change handed to the journal so far is committed (answers to a person's request). */
+    void sync() {
+        journal.sync();
+    }
+
     /** Runs this hub drives, for the kill switch. */
     List<RunRecord> activeRuns() {
         return active.values().stream().map(a -> a.run).toList();
@@ -426,14 +557,41 @@ final class RunExecutor {
         RunRecord closed = RunPlan.closePending(a.run, NodeState.SKIPPED, state == RunState.SUCCEEDED
                 || state == RunState.FAILED ? "not needed" : why, now).withState(state, why, now);
         a.run = closed;
-        store.update(closed);
+        a.undispatched.clear();
+        journal.write(closed);
+        settling.put(closed.runId(), closed);
         active.remove(closed.runId(), a);
         // tasks whose end this run no longer waits for (halted, timed out) leave the map with it
         closed.nodes().forEach(n -> runOfTask.remove(n.taskId()));
         LOG.log(System.Logger.Level.INFO, "run {0} of {1} on {2} {3}{4}", closed.runId(), closed.workflow(),
                 closed.targetId(), state, why.isEmpty() ? "" : ": " + why);
-        events.runChanged(closed, a.prediction);
-        onFinished.accept(closed);
+        // the end is told once it is stored: whoever hears of it reads it back from the store
+        journal.afterDurable(() -> {
+            settling.remove(closed.runId(), closed);
+            events.runChanged(closed, a.prediction);
+            stripes.run(a.lane, () -> onFinished.accept(closed));
+        });
+    }
+
+    /**
+     * At close, once the lanes have stopped and the journal has committed what it held: nodes whose
+     * attempt was stored but whose task was never submitted go back to what they were, so that a restart runs them rather than calling them
+     * unknown. (After a crash they stay as stored, and {@link #resume} treats them as possibly
+     * handed out.)
+     */
+    void close() {
+        List<Active> runs = new ArrayList<>(active.values());
+        runs.addAll(storedUnlaunched.values());
+        for (Active a : runs) {
+            if (a.undispatched.isEmpty()) {
+                continue;
+            }
+            for (NodeRecord before : a.undispatched.values()) {
+                a.run = a.run.withNode(before);
+            }
+            a.undispatched.clear();
+            journal.write(a.run);
+        }
     }
 
     // ---- timers
@@ -479,9 +637,11 @@ final class RunExecutor {
             if (n.state().isInFlight()) {
                 Optional<Task> task = find(run, n.taskId());
                 if (task.isEmpty()) {
-                    a.run = a.run.withNode(n.finished(NodeState.UNKNOWN, null, "the hub stopped while this node was"
-                            + " with an agent and the scheduler no longer knows its task: whether the action ran is"
-                            + " unknown, so it is not run again", now));
+                    a.run = a.run.withNode(n.finished(NodeState.UNKNOWN, null, n.taskId().isEmpty()
+                            ? "the hub stopped while this node was being handed to the scheduler: whether its task"
+                            + " was submitted, and the action ran, is unknown, so it is not run again"
+                            : "the hub stopped while this node was with an agent and the scheduler no longer knows its"
+                            + " task: whether the action ran is unknown, so it is not run again", now));
                     unknown.add(n.nodeId());
                 } else if (task.get().state().isTerminal()) {
                     ended.add(task.get());
@@ -503,7 +663,7 @@ final class RunExecutor {
                     + " the run stops here rather than risk running an action twice";
             a.haltAs = RunState.INTERRUPTED;
         }
-        store.update(a.run);
+        journal.write(a.run);
         armDeadline(a);
         for (Task task : ended) {
             taskEnded(a, task);

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,7 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the run with its approval or its decision in one transaction before anything happens — so a
  * second trigger with the same idempotency key (here or on another hub) finds the first run. Each
  * decision is then recorded in the audit ledger ({@code RUN_DECIDED}, or {@code RUN_TRIGGERED} for a
- * person's) before the run's first node starts. Runs on the target's lane, so every earlier
+ * person's) before the run's first node starts. An engine's decision goes through the
+ * {@link RunJournal}: a burst's runs share commits, an automatic run is stored with the attempts of
+ * its first nodes ({@link RunExecutor#stage}), and the lane goes on once the run and the record of
+ * its decision are durable. Runs on the target's lane, so every earlier
  * decision on the target is counted.
  */
 final class RunStarter {
@@ -39,6 +43,8 @@ final class RunStarter {
     static final Duration BLAST_WINDOW = Duration.ofHours(1);
 
     private final RunStore runs;
+    private final RunJournal journal;
+    private final Stripes stripes;
     private final KillSwitch killSwitch;
     private final RunExecutor executor;
     private final RemediationEvents events;
@@ -50,9 +56,18 @@ final class RunStarter {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
 
-    RunStarter(RunStore runs, KillSwitch killSwitch, RunExecutor executor, RemediationEvents events, AuditTrail audit,
-               Clock clock, String hubId) {
+    /**
+     * Runs decided here whose creation is not committed yet, by the lane key of their target: the
+     * next decisions on the target count them. Changed on the target's lane only; each list is
+     * immutable (dry runs read them from other threads).
+     */
+    private final Map<String, List<RunRecord>> pending = new ConcurrentHashMap<>();
+
+    RunStarter(RunStore runs, RunJournal journal, Stripes stripes, KillSwitch killSwitch, RunExecutor executor,
+               RemediationEvents events, AuditTrail audit, Clock clock, String hubId) {
         this.runs = runs;
+        this.journal = journal;
+        this.stripes = stripes;
         this.killSwitch = killSwitch;
         this.executor = executor;
         this.events = events;
@@ -68,8 +83,8 @@ final class RunStarter {
      * @return the run, empty when the trigger was handled before (same idempotency key) or its key
      *         cannot be rendered
      */
-    Optional<RunRecord> start(WorkflowCatalog.Entry entry, ProjectId project, Trigger trigger, Target target,
-                              Optional<PredictionRecord> prediction) {
+    void start(WorkflowCatalog.Entry entry, ProjectId project, Trigger trigger, Target target,
+               Optional<PredictionRecord> prediction) {
         Workflow workflow = entry.workflow();
         int revision = entry.revision().revision();
         String key;
@@ -79,7 +94,7 @@ final class RunStarter {
         } catch (CommandCenterException e) {
             LOG.log(System.Logger.Level.WARNING, "workflow {0}: idempotency key cannot be rendered for trigger {1}:"
                     + " {2}", workflow.name(), trigger.id(), e.getMessage());
-            return Optional.empty();
+            return;
         }
         Instant now = clock.instant();
         Decision.Facts facts = facts(project, workflow, target, prediction.map(p -> p.confidence().value()), now);
@@ -109,34 +124,90 @@ final class RunStarter {
                 ? Optional.of(ActionRecord.of(run, prediction, ActionDecision.AUTOMATIC, ENGINE, decision.reason(),
                 now))
                 : Optional.empty();
-        if (!runs.create(run, approval, action)) {
-            duplicates.incrementAndGet();
-            LOG.log(System.Logger.Level.DEBUG, "workflow {0}: trigger {1} already handled (key {2})", workflow.name(),
-                    trigger.id(), key);
-            return Optional.empty();
-        }
-        LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2}: {3} ({4})", workflow.name(), target.kind(),
-                target.id(), decision.kind(), decision.reason());
-        audit.record(AuditAction.RUN_DECIDED, project.value(), ENGINE, "run:" + runId, AuditRecord.detail(
+        // an automatic run is stored with the attempts of its first nodes: one commit, then they are handed out
+        Optional<RunExecutor.Staged> staged = state == RunState.RUNNING ? executor.stage(run, workflow, prediction)
+                : Optional.empty();
+        RunRecord stored = staged.map(RunExecutor.Staged::run).orElse(run);
+        AuditRecord decided = AuditRecord.of(now, project.value(), ENGINE, AuditAction.RUN_DECIDED, "run:" + runId,
+                AuditRecord.detail(
                 "decision", decision.kind().name().toLowerCase(Locale.ROOT), "reason", decision.reason(),
                 "workflow", workflow.name(), "revision", revision, "mode", mode.wireName(),
                 "target", target.kind() + ":" + target.id(), "trigger", trigger.subject(), "triggerId", trigger.id(),
                 "prediction", prediction.map(PredictionRecord::id).orElse(null),
                 "confidence", prediction.map(p -> p.confidence().value()).orElse(null),
-                "approval", approval.map(ApprovalRecord::approvalId).orElse(null)));
-        events.runChanged(run, prediction);
+                "approval", approval.map(ApprovalRecord::approvalId).orElse(null)), hubId);
+        String lane = Stripes.key(project, target.kind(), target.id());
+        if (waiting(lane).stream().anyMatch(r -> r.project().equals(project) && r.idempotencyKey().equals(key))) {
+            duplicates.incrementAndGet();
+            LOG.log(System.Logger.Level.DEBUG, "workflow {0}: trigger {1} already being handled (key {2})",
+                    workflow.name(), trigger.id(), key);
+            return;
+        }
+        // stored, and the decision recorded, before anything else happens, so a second trigger with the
+        // key (here or on another hub) finds the run; until then the next decisions on the target count
+        // it as pending, and the lane goes on (a burst's runs share commits)
+        pending.merge(lane, List.of(stored), RunStarter::plus);
+        Optional<ApprovalRecord> requested = approval;
+        journal.create(stored, approval, action, decided, (created, failure) -> {
+            if (Boolean.TRUE.equals(created)) {
+                staged.ifPresent(executor::stored);
+            }
+            stripes.run(lane, () -> created(lane, stored, run, workflow, decision, staged, requested, prediction,
+                    created, failure));
+        });
+    }
+
+    /** What follows the commit of a decided run, on its target's lane. */
+    private void created(String lane, RunRecord stored, RunRecord run, Workflow workflow, Decision decision,
+                         Optional<RunExecutor.Staged> staged, Optional<ApprovalRecord> approval,
+                         Optional<PredictionRecord> prediction, Boolean created, RuntimeException failure) {
+        pending.computeIfPresent(lane, (k, runs) -> {
+            List<RunRecord> left = runs.stream().filter(r -> !r.runId().equals(stored.runId())).toList();
+            return left.isEmpty() ? null : left;
+        });
+        if (failure != null) {
+            LOG.log(System.Logger.Level.ERROR, "workflow {0} on {1} {2}: run {3} could not be stored, nothing runs:"
+                    + " {4}", stored.workflow(), stored.targetKind(), stored.targetId(), stored.runId(),
+                    failure.getMessage());
+            return;
+        }
+        if (!created) {
+            duplicates.incrementAndGet();
+            LOG.log(System.Logger.Level.DEBUG, "workflow {0}: trigger {1} already handled (key {2})", stored.workflow(),
+                    stored.triggerId(), stored.idempotencyKey());
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2}: {3} ({4})", stored.workflow(),
+                stored.targetKind(), stored.targetId(), decision.kind(), decision.reason());
+        events.runChanged(stored, prediction);
         switch (decision.kind()) {
             case AUTOMATIC -> {
                 automatic.incrementAndGet();
-                executor.begin(run, workflow, prediction);
+                // a pause that came after the decision halts the run before its first node is handed out
+                Optional<String> halt = killSwitch.haltReason(stored.project());
+                if (staged.isPresent()) {
+                    executor.launch(staged.get(), halt);
+                } else {
+                    executor.begin(run, workflow, prediction);
+                    halt.ifPresent(why -> executor.halt(run.runId(), RunState.CANCELLED, why, false));
+                }
             }
             case APPROVAL -> {
                 approvals.incrementAndGet();
-                events.approvalRequested(approval.orElseThrow(), prediction, run);
+                events.approvalRequested(approval.orElseThrow(), prediction, stored);
             }
             case SKIP -> skipped.incrementAndGet();
         }
-        return Optional.of(run);
+    }
+
+    private List<RunRecord> waiting(String lane) {
+        return pending.getOrDefault(lane, List.of());
+    }
+
+    private static List<RunRecord> plus(List<RunRecord> a, List<RunRecord> b) {
+        List<RunRecord> out = new ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
     }
 
     /**
@@ -148,7 +219,7 @@ final class RunStarter {
     RunRecord startManual(WorkflowCatalog.Entry entry, ProjectId project, Target target,
                           Optional<PredictionRecord> prediction, String by, String reason) {
         Workflow workflow = entry.workflow();
-        int active = runs.activeRuns(project, workflow.name(), target.kind(), target.id());
+        int active = activeRuns(project, workflow.name(), target);
         if (active >= workflow.concurrency().perTarget()) {
             throw new CommandCenterException(ErrorKind.PRECONDITION, "TARGET_BUSY", active + " run(s) of "
                     + workflow.name() + " already active on " + target.kind() + " " + target.id() + " (per_target "
@@ -163,23 +234,43 @@ final class RunStarter {
         Optional<ActionRecord> action = target.isEntity()
                 ? Optional.of(ActionRecord.of(run, prediction, ActionDecision.MANUAL, by, reason, now))
                 : Optional.empty();
-        runs.create(run, Optional.empty(), action);
+        // stored with its first attempts, so its first tasks are submitted before the caller hears back
+        Optional<RunExecutor.Staged> staged = executor.stage(run, workflow, prediction);
+        RunRecord stored = staged.map(RunExecutor.Staged::run).orElse(run);
+        runs.create(stored, Optional.empty(), action);
         LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2} triggered by {3}", workflow.name(), target.kind(),
                 target.id(), by);
         audit.record(AuditAction.RUN_TRIGGERED, project.value(), by, "run:" + runId, AuditRecord.detail(
                 "workflow", workflow.name(), "revision", run.revision(), "target", target.kind() + ":" + target.id(),
                 "prediction", run.predictionId(), "reason", reason));
-        events.runChanged(run, prediction);
-        executor.begin(run, workflow, prediction);
-        return executor.live(runId).orElse(run);
+        events.runChanged(stored, prediction);
+        staged.ifPresentOrElse(s -> executor.launch(s, Optional.empty()), () -> executor.begin(run, workflow, prediction));
+        return executor.live(runId).orElse(stored);
     }
 
     /** What the decision on {@code workflow} for {@code target} knows at {@code now}. */
     Decision.Facts facts(ProjectId project, Workflow workflow, Target target, Optional<Double> confidence,
                          Instant now) {
+        Instant since = now.minus(BLAST_WINDOW);
+        long waitingAutomatic = waiting(Stripes.key(project, target.kind(), target.id())).stream()
+                .filter(r -> r.mode().isAutomatic() && r.state() != RunState.SKIPPED && !r.createdAt().isBefore(since))
+                .count();
         return new Decision.Facts(confidence, killSwitch.pausedBy(project),
-                runs.automaticRunsSince(project, target.kind(), target.id(), now.minus(BLAST_WINDOW)),
-                runs.activeRuns(project, workflow.name(), target.kind(), target.id()));
+                runs.automaticRunsSince(project, target.kind(), target.id(), since) + (int) waitingAutomatic,
+                activeRuns(project, workflow.name(), target));
+    }
+
+    /**
+     * Runs of a workflow active on a target: as stored, plus those decided here and not stored yet,
+     * less those that ended here and whose end is not stored yet.
+     */
+    private int activeRuns(ProjectId project, String workflow, Target target) {
+        long waitingActive = waiting(Stripes.key(project, target.kind(), target.id())).stream()
+                .filter(r -> r.workflow().equals(workflow)
+                        && (r.state() == RunState.RUNNING || r.state() == RunState.AWAITING_APPROVAL))
+                .count();
+        return runs.activeRuns(project, workflow, target.kind(), target.id()) + (int) waitingActive
+                - executor.settlingOn(project, workflow, target.kind(), target.id());
     }
 
     /** The bindings every run's templates start from: workflow, trigger, and the prediction or entity. */

@@ -1,8 +1,10 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.project.ProjectId;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +20,46 @@ public interface RunStore {
 
     /** Stores a run's new state and nodes. */
     void update(RunRecord run);
+
+    /**
+     * A run to create with its approval and decision, as {@link #create} takes them.
+     *
+     * @param decided the audit record of the decision (null: none), appended by a store that
+     *                {@link #recordsDecisions records decisions} when the run is stored
+     */
+    record NewRun(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action,
+                  AuditRecord decided) {
+        public NewRun(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
+            this(run, approval, action, null);
+        }
+    }
+
+    /**
+     * Whether {@link #write} appends each stored run's {@link NewRun#decided} record to the audit
+     * ledger in the same transaction (the ledger shares the store's database). Otherwise the caller
+     * records them.
+     */
+    default boolean recordsDecisions() {
+        return false;
+    }
+
+    /**
+     * Creates runs and stores new states of runs together: in one transaction where the store can
+     * (a burst's writes then share one commit), each create answered as {@link #create} answers it,
+     * every update as {@link #update} does it. Creates come first, so an update may be of a run
+     * created in the same call; a store that cannot do all of it at once does it one by one. When
+     * it fails, nothing of it may be stored: the caller writes the creates again one by one.
+     *
+     * @return for each of {@code creates}, in order, whether it was stored (false: its idempotency key exists)
+     */
+    default List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
+        List<Boolean> stored = new ArrayList<>(creates.size());
+        for (NewRun c : creates) {
+            stored.add(create(c.run(), c.approval(), c.action()));
+        }
+        updates.forEach(this::update);
+        return stored;
+    }
 
     Optional<RunRecord> run(String runId);
 

@@ -86,6 +86,8 @@ final class Runs {
             }
             String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);
             executor.halt(runId, RunState.CANCELLED, why, true);
+            // whoever asked reads the cancelled run back from the store next
+            executor.sync();
             audited(current, by, reason);
             return executor.live(runId).orElseGet(() -> runs.run(runId).orElseThrow());
         });

@@ -8,20 +8,52 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Single-threaded lanes keyed by target: everything the engine does about one target (deciding on
  * a trigger, driving its runs) happens in order on one lane, so the per-target concurrency and
  * blast-radius checks see every earlier decision, while different targets proceed in parallel.
+ *
+ * <p>A lane serves work on runs already decided ({@link #run}, {@link #call}) before new triggers
+ * ({@link #decide}); each kind in the order it was handed in. So in a burst a stored run's first
+ * task is submitted as soon as its commit is back, not after every trigger that queued before it.
  */
 final class Stripes implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Stripes.class.getName());
+    private static final int RUNS = 0;
+    private static final int TRIGGERS = 1;
     private final List<ExecutorService> lanes = new ArrayList<>();
+    private final AtomicLong order = new AtomicLong();
+
+    /** Work on a lane: runs' work before triggers, each in the order handed in. */
+    private static final class Job implements Runnable, Comparable<Job> {
+        final int kind;
+        final long seq;
+        final Runnable work;
+
+        Job(int kind, long seq, Runnable work) {
+            this.kind = kind;
+            this.seq = seq;
+            this.work = work;
+        }
+
+        @Override
+        public void run() {
+            work.run();
+        }
+
+        @Override
+        public int compareTo(Job o) {
+            return kind != o.kind ? Integer.compare(kind, o.kind) : Long.compare(seq, o.seq);
+        }
+    }
 
     /** The lane key of a target: every decision, node and outcome on one entity goes through its lane. */
     static String key(ProjectId project, String targetKind, String targetId) {
@@ -31,7 +63,7 @@ final class Stripes implements AutoCloseable {
     Stripes(int count, String prefix) {
         for (int i = 0; i < count; i++) {
             String name = prefix + i;
-            lanes.add(Executors.newSingleThreadExecutor(r -> {
+            lanes.add(new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, name);
                 t.setDaemon(true);
                 return t;
@@ -43,16 +75,25 @@ final class Stripes implements AutoCloseable {
         return lanes.get(Math.floorMod(key.hashCode(), lanes.size()));
     }
 
-    /** Runs work on the key's lane; a failure is logged, never lost silently. */
+    /** Runs work on a run on the key's lane; a failure is logged, never lost silently. */
     void run(String key, Runnable work) {
+        submit(key, RUNS, work);
+    }
+
+    /** Decides on a new trigger on the key's lane, after the work on runs waiting there. */
+    void decide(String key, Runnable work) {
+        submit(key, TRIGGERS, work);
+    }
+
+    private void submit(String key, int kind, Runnable work) {
         try {
-            lane(key).execute(() -> {
+            lane(key).execute(new Job(kind, order.incrementAndGet(), () -> {
                 try {
                     work.run();
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "remediation work on " + key + " failed", e);
                 }
-            });
+            }));
         } catch (RejectedExecutionException e) {
             LOG.log(System.Logger.Level.DEBUG, "engine stopped; dropped work on {0}", key);
         }
@@ -60,9 +101,9 @@ final class Stripes implements AutoCloseable {
 
     /** Runs work on the key's lane and waits for its answer (API calls). */
     <T> T call(String key, Callable<T> work) {
-        Future<T> future;
+        FutureTask<T> future = new FutureTask<>(work);
         try {
-            future = lane(key).submit(work);
+            lane(key).execute(new Job(RUNS, order.incrementAndGet(), future));
         } catch (RejectedExecutionException e) {
             throw CommandCenterException.unavailable("SHUTTING_DOWN", "the hub is shutting down", e);
         }
@@ -85,7 +126,10 @@ final class Stripes implements AutoCloseable {
     void drain() {
         for (ExecutorService lane : lanes) {
             try {
-                lane.submit(() -> { }).get(30, TimeUnit.SECONDS);
+                // after the triggers too: the last kind, the last in order
+                FutureTask<Void> done = new FutureTask<>(() -> { }, null);
+                lane.execute(new Job(TRIGGERS, order.incrementAndGet(), done));
+                done.get(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -131,7 +131,7 @@ final class Triggers implements AutoCloseable {
             Target target = Target.resolve(prediction, null, null, workflow.name());
             Trigger trigger = new Trigger(prediction.map(PredictionRecord::id).orElse(event.id()), event.subject(),
                     event.time());
-            stripes.run(target.lane(event.project()), () -> startUnlessClosed(entry, event.project(), trigger, target,
+            stripes.decide(target.lane(event.project()), () -> startUnlessClosed(entry, event.project(), trigger, target,
                     prediction));
         }
     }
@@ -167,7 +167,7 @@ final class Triggers implements AutoCloseable {
         triggers.incrementAndGet();
         Target target = new Target(Target.WORKFLOW, entry.workflow().name());
         // the key renders the scheduled time: every hub computes the same, so only one run starts
-        stripes.run(target.lane(project), () -> startUnlessClosed(entry, project,
+        stripes.decide(target.lane(project), () -> startUnlessClosed(entry, project,
                 new Trigger(at.toString(), "schedule", at), target, Optional.empty()));
         plan(entry);
     }

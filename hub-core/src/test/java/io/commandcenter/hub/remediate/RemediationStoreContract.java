@@ -119,6 +119,42 @@ public abstract class RemediationStoreContract {
     }
 
     @Test
+    void writesTogether_answerEachCreateByItsKey_andStoreEveryUpdateWhole() {
+        RunRecord r1 = run("r-1", "k1", RunMode.AUTOMATIC, T0);
+        RunRecord r6 = run("r-6", "k6", RunMode.AUTOMATIC, T0);
+        store.create(r1, Optional.empty(), Optional.empty());
+        store.create(r6, Optional.empty(), Optional.empty());
+        RunRecord r3 = run("r-3", "k3", RunMode.AUTOMATIC, T0.plusSeconds(3));
+        RunRecord r5 = run("r-5", "k5", RunMode.AUTOMATIC, T0.plusSeconds(5));
+        ActionRecord action = new ActionRecord("a-5", P, "pred-r-5", "r-5", ActionDecision.AUTOMATIC, "engine",
+                T0.plusSeconds(5), "confident", "service", "api", 0.93, null, null, null, "{}");
+        RunRecord r1Moved = r1.withNode(r1.node("restart_service").queued("task-1", 2, Map.of("service", "api"), T0))
+                .withNode(r1.node("notify").retryAt(T0.plusSeconds(9), "slack down"))
+                .takenBy("hub-2", RunMode.APPROVED, T0.plusSeconds(3600));
+        RunRecord r6Done = r6.withNode(r6.node("restart_service").finished(NodeState.SUCCEEDED, "{\"ok\":true}", null,
+                        T0.plusSeconds(2)))
+                .withNode(r6.node("notify").finished(NodeState.SKIPPED, null, "not needed", T0.plusSeconds(2)))
+                .withState(RunState.SUCCEEDED, null, T0.plusSeconds(2)).withOutcome(Outcome.RECOVERED);
+
+        List<Boolean> stored = store.write(List.of(
+                        new RunStore.NewRun(run("r-2", "k1", RunMode.AUTOMATIC, T0), Optional.empty(), Optional.empty()),
+                        new RunStore.NewRun(r3, Optional.empty(), Optional.empty()),
+                        new RunStore.NewRun(run("r-4", "k3", RunMode.AUTOMATIC, T0), Optional.empty(), Optional.empty()),
+                        new RunStore.NewRun(r5, Optional.empty(), Optional.of(action))),
+                List.of(r1Moved, r6Done));
+
+        assertThat(stored).containsExactly(false, true, false, true);
+        assertThat(store.run("r-1")).contains(r1Moved);
+        assertThat(store.run("r-6")).contains(r6Done);
+        assertThat(store.run("r-3")).contains(r3);
+        assertThat(store.run("r-5")).contains(r5);
+        assertThat(store.run("r-2")).isEmpty();
+        assertThat(store.run("r-4")).isEmpty();
+        assertThat(store.actionOfRun("r-5")).contains(action);
+        assertThat(store.unfinished()).containsExactly(r1Moved, r3, r5);
+    }
+
+    @Test
     void theBlastRadius_countsAutomaticRunsOnTheTargetInTheWindow_andActiveRunsCountUnfinishedOnes() {
         store.create(run("r-1", "k1", RunMode.AUTOMATIC, T0.minus(Duration.ofMinutes(90))), Optional.empty(), Optional.empty());
         store.create(run("r-2", "k2", RunMode.AUTOMATIC, T0.minus(Duration.ofMinutes(20))), Optional.empty(), Optional.empty());

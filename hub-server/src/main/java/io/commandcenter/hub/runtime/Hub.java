@@ -318,7 +318,9 @@ public final class Hub implements AutoCloseable {
                     : Optional.empty();
             mesh = Mesh.start(settings, bus, fleet, clock, learningLoop.agents());
             PredictionLookup lookup = (project, id) -> predictionRepository.get(project, id);
-            JpaRemediationStore remediationStore = new JpaRemediationStore(database);
+            // a run and the record of its decision share one commit when the ledger is on the same database
+            JpaRemediationStore remediationStore = new JpaRemediationStore(database,
+                    audit.trail().ledger() instanceof JpaAuditLedger ledger ? ledger : null);
             WorkflowCatalog workflows = new WorkflowCatalog(remediationStore,
                     new WorkflowParser(CapabilityCatalog.builtIn().and(LearningLoop.CATALOG).and(
                             io.commandcenter.hub.agents.RegisteredAgents.everyProject(mesh.scheduler()))), audit.trail(),

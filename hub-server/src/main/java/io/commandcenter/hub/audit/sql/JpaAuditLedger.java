@@ -68,7 +68,77 @@ public final class JpaAuditLedger implements AuditLedger {
         }
     }
 
+    /**
+     * Chains the records in one transaction: the head is locked once for all of them. A record
+     * stored meanwhile by another transaction (the same id) sends the whole list to {@link #append},
+     * record by record, which finds it.
+     */
+    @Override
+    public List<AuditEntry> appendAll(List<AuditRecord> records) {
+        if (records.size() <= 1) {
+            return records.stream().map(this::append).toList();
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jpa.write(em -> {
+                    List<AuditEntry> out = appendAllIn(em, records);
+                    em.flush();
+                    return out;
+                });
+            } catch (CommandCenterException e) {
+                if (Jpa.isUniqueViolation(e)) {
+                    return records.stream().map(this::append).toList();
+                }
+                if (!Jpa.hasSqlState(e, CONTENTION)) {
+                    throw e;
+                }
+                if (attempt == ATTEMPTS) {
+                    throw new CommandCenterException(ErrorKind.CONTENTION, "AUDIT_HEAD_BUSY", "the audit ledger's head"
+                            + " stayed locked through " + ATTEMPTS + " attempts: " + e.getMessage(), Map.of(),
+                            List.of(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Chains records inside a transaction someone else runs on the same database (a run and the
+     * record of its decision committed together): the head is locked until that transaction ends.
+     * A record whose id is stored already is returned as stored.
+     */
+    public List<AuditEntry> appendAllIn(EntityManager em, List<AuditRecord> records) {
+        AuditHeadEntity head = lockHead(em);
+        // the ids stored already, in one query before anything is chained (a query per record would
+        // flush the transaction's pending rows each time)
+        Map<String, AuditEntry> stored = new HashMap<>();
+        List<String> ids = records.stream().map(AuditRecord::id).distinct().toList();
+        for (int from = 0; from < ids.size(); from += 500) {
+            em.createQuery("SELECT e FROM AuditEntryEntity e WHERE e.entryId IN :ids", AuditEntryEntity.class)
+                    .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + 500))).getResultList()
+                    .forEach(row -> stored.put(row.entryId, entry(row)));
+        }
+        List<AuditEntry> out = new ArrayList<>(records.size());
+        for (AuditRecord record : records) {
+            AuditEntry entry = stored.get(record.id());
+            if (entry == null) {
+                entry = AuditEntry.chain(head.sequence + 1, record, head.hash);
+                em.persist(entity(entry));
+                head.sequence = entry.sequence();
+                head.hash = entry.hash();
+                stored.put(record.id(), entry);
+            }
+            out.add(entry);
+        }
+        return out;
+    }
+
     private AuditEntry appendIn(EntityManager em, AuditRecord record) {
+        AuditEntry entry = chainIn(em, lockHead(em), record);
+        em.flush();
+        return entry;
+    }
+
+    private AuditHeadEntity lockHead(EntityManager em) {
         if (vendor == DatabaseSettings.Vendor.POSTGRESQL) {
             // PostgreSQL waits for a lock forever by default; an append must not
             em.createNativeQuery("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'").executeUpdate();
@@ -78,6 +148,11 @@ public final class JpaAuditLedger implements AuditLedger {
             throw new CommandCenterException(ErrorKind.PRECONDITION, "AUDIT_HEAD_MISSING", "the audit ledger's head"
                     + " row is gone (deleted behind the hub's back); nothing can be chained until it is restored");
         }
+        return head;
+    }
+
+    /** Chains one record after the (locked) head and moves the head; a stored id is returned as stored. */
+    private static AuditEntry chainIn(EntityManager em, AuditHeadEntity head, AuditRecord record) {
         Optional<AuditEntry> stored = byId(em, record.id());
         if (stored.isPresent()) {
             return stored.get();
@@ -86,7 +161,6 @@ public final class JpaAuditLedger implements AuditLedger {
         em.persist(entity(entry));
         head.sequence = entry.sequence();
         head.hash = entry.hash();
-        em.flush();
         return entry;
     }
 

@@ -3,6 +3,7 @@ package io.commandcenter.hub.remediate.sql;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.audit.sql.JpaAuditLedger;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.project.ProjectId;
@@ -39,9 +40,26 @@ public final class JpaRemediationStore implements RemediationStore {
     private static final List<String> AUTOMATIC_MODES = Arrays.stream(RunMode.values()).filter(RunMode::isAutomatic)
             .map(RunMode::wireName).toList();
     private final Jpa jpa;
+    /** The ledger on the same database, when decisions are chained in the runs' own transactions. */
+    private final JpaAuditLedger ledger;
 
     public JpaRemediationStore(Database database) {
+        this(database, null);
+    }
+
+    /**
+     * @param ledger the audit ledger on the same database: {@link #write} then chains the decisions
+     *               of the runs it creates in the same transaction (one commit for both); null: the
+     *               caller records them
+     */
+    public JpaRemediationStore(Database database, JpaAuditLedger ledger) {
         this.jpa = new Jpa(database.entityManagerFactory());
+        this.ledger = ledger;
+    }
+
+    @Override
+    public boolean recordsDecisions() {
+        return ledger != null;
     }
 
     // ---- workflows
@@ -149,6 +167,151 @@ public final class JpaRemediationStore implements RemediationStore {
             em.flush();
             return true;
         });
+    }
+
+    /**
+     * One transaction for all of it: the creates (a key stored already, or twice among them, is
+     * answered false) through JPA, then each update as two JDBC batches on the same connection (run
+     * rows, node rows): a burst's hundreds of updates would otherwise cost EclipseLink a merge and a
+     * change-set comparison each. A run whose row is not there yet is merged as {@link #update}
+     * does. With a ledger, the decisions of the runs created are chained last, in the same
+     * transaction. A failure (another hub stored one of the keys meanwhile, the ledger's head
+     * busy) stores nothing: the caller goes one by one.
+     */
+    @Override
+    public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
+        return jpa.write(em -> {
+            java.util.Set<String> taken = storedKeys(em, creates);
+            List<Boolean> stored = new ArrayList<>(creates.size());
+            for (NewRun c : creates) {
+                boolean fresh = taken.add(c.run().project().value() + "\u0000" + c.run().idempotencyKey());
+                stored.add(fresh);
+                if (fresh) {
+                    em.persist(entity(c.run()));
+                }
+            }
+            // runs before the rows that refer to them (see insert)
+            em.flush();
+            for (int i = 0; i < creates.size(); i++) {
+                if (stored.get(i)) {
+                    NewRun c = creates.get(i);
+                    c.run().nodes().forEach(n -> em.persist(entity(c.run().runId(), n)));
+                    c.approval().ifPresent(a -> em.persist(entity(a)));
+                    c.action().ifPresent(a -> em.persist(entity(a)));
+                }
+            }
+            em.flush();
+            if (!updates.isEmpty()) {
+                for (RunRecord missing : updateRows(em.unwrap(java.sql.Connection.class), updates)) {
+                    em.merge(entity(missing));
+                    missing.nodes().forEach(n -> em.merge(entity(missing.runId(), n)));
+                }
+                em.flush();
+            }
+            if (ledger != null) {
+                List<io.commandcenter.hub.audit.AuditRecord> decided = new ArrayList<>();
+                for (int i = 0; i < creates.size(); i++) {
+                    if (stored.get(i) && creates.get(i).decided() != null) {
+                        decided.add(creates.get(i).decided());
+                    }
+                }
+                if (!decided.isEmpty()) {
+                    ledger.appendAllIn(em, decided);
+                    em.flush();
+                }
+            }
+            return stored;
+        });
+    }
+
+    /** The keys of these creates that are stored already, as project + NUL + key; one query per 500. */
+    private static java.util.Set<String> storedKeys(EntityManager em, List<NewRun> creates) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (int from = 0; from < creates.size(); from += 500) {
+            List<String> keys = creates.subList(from, Math.min(creates.size(), from + 500)).stream()
+                    .map(c -> c.run().idempotencyKey()).distinct().toList();
+            for (Object[] row : em.createQuery("SELECT r.projectId, r.idempotencyKey FROM RunEntity r "
+                    + "WHERE r.idempotencyKey IN :keys", Object[].class).setParameter("keys", keys).getResultList()) {
+                out.add(row[0] + "\u0000" + row[1]);
+            }
+        }
+        return out;
+    }
+
+    private static final String UPDATE_RUN = "UPDATE remediation_run SET state = ?, mode = ?, approval_id = ?, "
+            + "hub_id = ?, error = ?, outcome = ?, started_at = ?, finished_at = ?, deadline_at = ? WHERE run_id = ?";
+    private static final String UPDATE_NODE = "UPDATE remediation_node SET state = ?, attempts = ?, task_id = ?, "
+            + "inputs_json = ?, output_json = ?, error = ?, started_at = ?, finished_at = ?, next_attempt_at = ? "
+            + "WHERE run_id = ? AND node_id = ?";
+
+    /**
+     * Writes the runs' changing columns (a run's and its nodes' identity, graph and trigger never
+     * change) in two batches.
+     *
+     * @return the runs with a row missing (not stored yet): the caller merges them
+     */
+    private static List<RunRecord> updateRows(java.sql.Connection connection, List<RunRecord> runs) {
+        List<RunRecord> missing = new ArrayList<>();
+        try (java.sql.PreparedStatement run = connection.prepareStatement(UPDATE_RUN);
+             java.sql.PreparedStatement node = connection.prepareStatement(UPDATE_NODE)) {
+            List<Integer> nodeOwner = new ArrayList<>();
+            for (int i = 0; i < runs.size(); i++) {
+                RunEntity e = entity(runs.get(i));
+                run.setString(1, e.state);
+                run.setString(2, e.mode);
+                run.setString(3, e.approvalId);
+                run.setString(4, e.hubId);
+                run.setString(5, e.error);
+                run.setString(6, e.outcome);
+                time(run, 7, e.startedAt);
+                time(run, 8, e.finishedAt);
+                time(run, 9, e.deadlineAt);
+                run.setString(10, e.runId);
+                run.addBatch();
+                for (NodeRecord n : runs.get(i).nodes()) {
+                    NodeEntity ne = entity(e.runId, n);
+                    node.setString(1, ne.state);
+                    node.setInt(2, ne.attempts);
+                    node.setString(3, ne.taskId);
+                    node.setString(4, ne.inputsJson);
+                    node.setString(5, ne.outputJson);
+                    node.setString(6, ne.error);
+                    time(node, 7, ne.startedAt);
+                    time(node, 8, ne.finishedAt);
+                    time(node, 9, ne.nextAttemptAt);
+                    node.setString(10, ne.runId);
+                    node.setString(11, ne.nodeId);
+                    node.addBatch();
+                    nodeOwner.add(i);
+                }
+            }
+            java.util.Set<Integer> absent = new java.util.TreeSet<>();
+            int[] runCounts = run.executeBatch();
+            for (int i = 0; i < runCounts.length; i++) {
+                if (runCounts[i] == 0) {
+                    absent.add(i);
+                }
+            }
+            int[] nodeCounts = node.executeBatch();
+            for (int i = 0; i < nodeCounts.length; i++) {
+                if (nodeCounts[i] == 0) {
+                    absent.add(nodeOwner.get(i));
+                }
+            }
+            absent.forEach(i -> missing.add(runs.get(i)));
+        } catch (java.sql.SQLException e) {
+            throw new jakarta.persistence.PersistenceException("run updates failed: " + e.getMessage(), e);
+        }
+        return missing;
+    }
+
+    private static void time(java.sql.PreparedStatement ps, int index, java.time.OffsetDateTime value)
+            throws java.sql.SQLException {
+        if (value == null) {
+            ps.setNull(index, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(index, value);
+        }
     }
 
     @Override

@@ -1,0 +1,312 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.audit.AuditRecord;
+import io.commandcenter.hub.audit.AuditTrail;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * The engine's writes of runs, committed in batches by one writer thread: whatever the lanes hand
+ * in while a commit is under way goes into the next one, so a burst's run creations, node steps
+ * and decisions share commits instead of paying one each (on the embedded database a commit is
+ * written through, and commits, not statements, bound a burst).
+ *
+ * <p>What stays exact:
+ * <ul>
+ *   <li>Order. A batch is one store transaction (creates, then the latest state of each run
+ *       written in it, then — when the store {@link RunStore#recordsDecisions records decisions} —
+ *       the new runs' decisions chained in the audit ledger; otherwise one ledger append of them
+ *       follows), and batches commit in
+ *       the order they were handed in; a run's states reach the database in the order its lane
+ *       produced them, so after a crash the stored run is a state it really passed through.</li>
+ *   <li>Durable before acting. {@link #create} answers only once the run is committed (its
+ *       idempotency key decides between two triggers) and its decision recorded; until then the
+ *       engine counts the run as pending in its next decisions on the target. {@link #afterDurable} runs its work only once everything handed in before it is
+ *       committed: the engine dispatches a node's task there, after the node's attempt is stored,
+ *       and publishes a finished run there, after its end is stored.</li>
+ *   <li>Failures stall rather than act. A batch the store refuses is tried again (backing off up to
+ *       5 s) until it is committed or the journal closes; the work waiting behind it waits too, so
+ *       nothing is dispatched on a state that was never stored. A create in a refused batch fails
+ *       its caller, as {@link RunStore#create} would.</li>
+ * </ul>
+ * Updates handed in after {@link #close} are written at once by the caller.
+ */
+final class RunJournal implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RunJournal.class.getName());
+
+    private final RunStore store;
+    private final AuditTrail audit;
+    private final Thread writer;
+    private final Object lock = new Object();
+    /** What a writer waiting to try again waits on: only {@link #close} wakes it early. */
+    private final Object closing = new Object();
+    /** Creates, updates and work waiting for a commit, in the order handed in. Guarded by {@link #lock}. */
+    private List<Object> queue = new ArrayList<>();
+    /** Guarded by {@link #lock}. */
+    private boolean closed;
+    /** The engine is stopping: a batch the store refuses is given up after a few tries instead of waiting. */
+    private volatile boolean stopping;
+    private volatile long commits;
+    private volatile long written;
+
+    private record Create(RunStore.NewRun run, BiConsumer<Boolean, RuntimeException> then) {
+    }
+
+    private record Update(RunRecord run) {
+    }
+
+    private record After(Runnable work) {
+    }
+
+    /** Someone waiting for the batch: told when it is committed, and when it is given up too. */
+    private record Sync(CountDownLatch done) {
+    }
+
+    RunJournal(RunStore store, AuditTrail audit, String name) {
+        this.store = store;
+        this.audit = audit;
+        this.writer = new Thread(this::loop, name);
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /**
+     * Stores a new run (with its approval and decision) in the next batch and appends {@code decided}
+     * to the audit ledger once it is stored; then tells {@code then}, on the writer thread (keep it
+     * short: hand real work to a lane), whether it was stored (false: a run with the same
+     * idempotency key exists, nothing stored or recorded) or why it failed. When {@code then} hears
+     * true, the run and the record of its decision are durable and its first tasks may be submitted.
+     * The caller does not wait: a burst's decisions share commits.
+     */
+    void create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action, AuditRecord decided,
+                BiConsumer<Boolean, RuntimeException> then) {
+        if (!offer(new Create(new RunStore.NewRun(run, approval, action, decided), then))) {
+            then.accept(null, CommandCenterException.unavailable("SHUTTING_DOWN", "the remediation engine is stopping",
+                    null));
+        }
+    }
+
+    /** Stores a run's new state in the next batch (the last state handed in for a run wins). */
+    void write(RunRecord run) {
+        if (!offer(new Update(run))) {
+            store.update(run);
+        }
+    }
+
+    /**
+     * Runs {@code work} on the writer thread once everything handed in before it is committed (keep
+     * it short: hand real work to a lane). Dropped when the journal is closed before that.
+     */
+    void afterDurable(Runnable work) {
+        if (!offer(new After(work))) {
+            LOG.log(System.Logger.Level.DEBUG, "engine stopped; dropped work waiting for a commit");
+        }
+    }
+
+    /** Waits until everything handed in so far is committed and its follow-up work has run. */
+    void sync() {
+        CountDownLatch done = new CountDownLatch(1);
+        if (!offer(new Sync(done))) {
+            return;
+        }
+        try {
+            done.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Commits so far, and run writes (creates and states) in them: a burst's batching at a glance. */
+    long commits() {
+        return commits;
+    }
+
+    long written() {
+        return written;
+    }
+
+    private boolean offer(Object op) {
+        synchronized (lock) {
+            if (closed) {
+                return false;
+            }
+            queue.add(op);
+            lock.notifyAll();
+            return true;
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            List<Object> batch;
+            synchronized (lock) {
+                while (queue.isEmpty() && !closed) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        // closing: finish what is queued
+                    }
+                }
+                if (queue.isEmpty()) {
+                    return;
+                }
+                batch = queue;
+                queue = new ArrayList<>();
+            }
+            commit(batch);
+        }
+    }
+
+    private void commit(List<Object> batch) {
+        List<Create> creates = new ArrayList<>();
+        Map<String, RunRecord> latest = new LinkedHashMap<>();
+        List<Runnable> after = new ArrayList<>();
+        List<CountDownLatch> waiting = new ArrayList<>();
+        for (Object op : batch) {
+            if (op instanceof Create c) {
+                creates.add(c);
+            } else if (op instanceof Update u) {
+                latest.put(u.run().runId(), u.run());
+            } else if (op instanceof Sync w) {
+                waiting.add(w.done());
+            } else {
+                after.add(((After) op).work());
+            }
+        }
+        try {
+            commit(creates, new ArrayList<>(latest.values()), after);
+        } finally {
+            waiting.forEach(CountDownLatch::countDown);
+        }
+    }
+
+    private void commit(List<Create> creates, List<RunRecord> updates, List<Runnable> after) {
+        long backoff = 50;
+        int triesClosed = 0;
+        while (!creates.isEmpty() || !updates.isEmpty()) {
+            // the store chains the decisions in its own transaction when it can, and nothing waits in
+            // the trail's spool (the chain keeps the order things were recorded in)
+            boolean storeRecords = store.recordsDecisions() && audit.pending() == 0;
+            try {
+                List<Boolean> stored = store.write(creates.stream().map(c -> storeRecords ? c.run()
+                        : new RunStore.NewRun(c.run().run(), c.run().approval(), c.run().action())).toList(), updates);
+                if (!storeRecords) {
+                    // the decisions of the runs stored, in the order they were made, then the callers hear
+                    List<AuditRecord> records = new ArrayList<>();
+                    for (int i = 0; i < creates.size(); i++) {
+                        if (stored.get(i)) {
+                            records.add(creates.get(i).run().decided());
+                        }
+                    }
+                    audit.recordAll(records);
+                }
+                commits++;
+                written += creates.size() + updates.size();
+                for (int i = 0; i < creates.size(); i++) {
+                    tell(creates.get(i), stored.get(i), null);
+                }
+                break;
+            } catch (RuntimeException e) {
+                // nothing of the batch is stored: each create on its own (a key another hub stored
+                // meanwhile answers false), its caller told; the run states are retried
+                for (Create c : creates) {
+                    try {
+                        RunStore.NewRun n = c.run();
+                        boolean created = store.create(n.run(), n.approval(), n.action());
+                        if (created) {
+                            audit.recordAll(List.of(n.decided()));
+                        }
+                        tell(c, created, null);
+                    } catch (RuntimeException failure) {
+                        tell(c, null, failure);
+                    }
+                }
+                creates = List.of();
+                if (updates.isEmpty()) {
+                    break;
+                }
+                if ((stopping || isClosed()) && ++triesClosed > 2) {
+                    LOG.log(System.Logger.Level.ERROR, "engine stopping: {0} run state(s) could not be stored ({1});"
+                            + " the work waiting for them is dropped", updates.size(), e.getMessage());
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "{0} run state(s) could not be stored ({1}); trying again in {2}"
+                        + " ms, the engine's next steps on them wait", updates.size(), e.getMessage(), backoff);
+                pause(backoff);
+                backoff = Math.min(5_000, backoff * 2);
+            }
+        }
+        for (Runnable work : after) {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "remediation work after a commit failed", e);
+            }
+        }
+    }
+
+    private static void tell(Create c, Boolean stored, RuntimeException failure) {
+        try {
+            c.then().accept(stored, failure);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "remediation work after storing run " + c.run().run().runId() + " failed",
+                    e);
+        }
+    }
+
+    private boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    /** Waits before another try; {@link #close} cuts it short (never an interrupt: H2 closes its file on one). */
+    private void pause(long millis) {
+        synchronized (closing) {
+            if (stopping || isClosed()) {
+                return;
+            }
+            try {
+                closing.wait(millis);
+            } catch (InterruptedException e) {
+                // closing
+            }
+        }
+    }
+
+    /**
+     * The engine is stopping: what is handed in is still committed, but a batch the store refuses is
+     * given up after a few quick tries (its follow-up work dropped) rather than retried for good.
+     */
+    void stopping() {
+        stopping = true;
+        synchronized (closing) {
+            closing.notifyAll();
+        }
+    }
+
+    /** Commits what was handed in (its follow-up work runs, or is dropped by closed lanes) and stops. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
+        synchronized (closing) {
+            closing.notifyAll();
+        }
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
