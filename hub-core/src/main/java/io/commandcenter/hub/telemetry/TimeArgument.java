@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,16 +36,9 @@ public final class TimeArgument {
             return null;
         }
         String value = text.strip();
-        Matcher ago = AGO.matcher(value);
-        if (ago.matches()) {
-            long n = Long.parseLong(ago.group(1));
-            Duration span = switch (ago.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-            return inRange(clock.instant().minus(span), field);
+        Optional<Duration> ago = span(value);
+        if (ago.isPresent()) {
+            return inRange(clock.instant().minus(ago.get()), field);
         }
         try {
             return inRange(Instant.parse(value), field);
@@ -52,6 +46,21 @@ public final class TimeArgument {
             throw CommandCenterException.invalid("BAD_FORMAT", field, field + " must be an ISO-8601 instant "
                     + "(2026-11-24T10:00:00Z) or a span back from now (90s, 15m, 2h, 7d); got '" + value + "'");
         }
+    }
+
+    /** The span a text like {@code 90s}, {@code 15m}, {@code 2h} or {@code 7d} names (surrounding blanks ignored); empty for any other text. */
+    public static Optional<Duration> span(String text) {
+        Matcher ago = AGO.matcher(text.strip());
+        if (!ago.matches()) {
+            return Optional.empty();
+        }
+        long n = Long.parseLong(ago.group(1));
+        return Optional.of(switch (ago.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        });
     }
 
     /**

@@ -4,6 +4,7 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ShownError;
 import io.commandcenter.hub.metrics.HubStats;
 import io.commandcenter.hub.metrics.grpc.StatsGrpcService;
+import io.commandcenter.hub.telemetry.TimeArgument;
 import io.commandcenter.hub.transport.rest.Mirrors;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import io.commandcenter.proto.v1.GetStatsRequest;
@@ -17,8 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.commandcenter.common.proto.ProtoJson.print;
 
@@ -31,8 +30,6 @@ import static io.commandcenter.common.proto.ProtoJson.print;
 @Path("/stats")
 @RequestScoped
 public class StatsResource {
-    private static final Pattern SPAN = Pattern.compile("(\\d{1,9})([smhd])");
-
     @Inject
     Provider<StatsGrpcService> api;
     @Inject
@@ -59,18 +56,9 @@ public class StatsResource {
         if (since == null || since.isBlank()) {
             return null;
         }
-        Matcher m = SPAN.matcher(since.strip());
-        if (!m.matches()) {
-            throw CommandCenterException.invalid("BAD_FORMAT", "since", "since must be a span back from now like"
-                    + " 90s, 30m, 1h or 1d; got '" + ShownError.text(since, 64) + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        Duration span = switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        Duration span = TimeArgument.span(since).orElseThrow(() -> CommandCenterException.invalid("BAD_FORMAT",
+                "since", "since must be a span back from now like 90s, 30m, 1h or 1d; got '"
+                        + ShownError.text(since, 64) + "'"));
         if (span.compareTo(HubStats.MAX_WINDOW) > 0) {
             throw CommandCenterException.invalid("OUT_OF_RANGE", "since", "since must be at most "
                     + HubStats.MAX_WINDOW.toHours() + "h back, got '" + since.strip() + "'");
