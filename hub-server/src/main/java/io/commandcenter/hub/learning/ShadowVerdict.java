@@ -1,5 +1,6 @@
 package io.commandcenter.hub.learning;
 
+import io.commandcenter.models.eval.Segment;
 import io.commandcenter.models.train.bootstrap.ServiceHealthTraining;
 import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
 import io.commandcenter.models.train.loop.DataSnapshot;
@@ -80,16 +81,10 @@ public final class ShadowVerdict {
         int incidents = 0;
         for (Replayed r : period.series()) {
             long[] times = r.entry().scored().times();
-            boolean[] labels = r.labels();
             List<long[]> list = new ArrayList<>();
-            for (int i = 0; i < labels.length; i++) {
-                if (labels[i] && (i == 0 || !labels[i - 1])) {
-                    int end = i;
-                    while (end + 1 < labels.length && labels[end + 1]) {
-                        end++;
-                    }
-                    list.add(new long[]{times[Math.max(0, i - ServiceHealthTraining.HORIZON)], times[end]});
-                }
+            for (Segment incident : Segment.fromLabels(r.labels())) {
+                list.add(new long[]{times[Math.max(0, incident.start() - ServiceHealthTraining.HORIZON)],
+                        times[incident.end()]});
             }
             incidents += list.size();
             windows.put(r.entry().name(), list);
