@@ -87,7 +87,7 @@ public final class RunSteps {
                                          int fingerprint, Optional<PageToken.Position> after) {
         long stepMs = step.toMillis();
         List<ModelRun> out = new ArrayList<>();
-        Map<String, ModelRun> group = new LinkedHashMap<>();
+        Map<String, Peak> group = new LinkedHashMap<>();
         long bucket = Long.MIN_VALUE;
         Instant afterTime = after.map(PageToken.Position::time).orElse(null);
         String afterId = after.map(PageToken.Position::id).orElse(null);
@@ -109,7 +109,8 @@ public final class RunSteps {
                     }
                     bucket = b;
                 }
-                group.merge(run.targetKind() + "/" + run.targetId() + "/" + run.modelId(), run, RunSteps::riskier);
+                group.merge(run.targetKind() + "/" + run.targetId() + "/" + run.modelId(), new Peak(run, risk(run)),
+                        Peak::riskier);
                 afterTime = run.executedAt();
                 afterId = run.runId();
             }
@@ -126,16 +127,17 @@ public final class RunSteps {
         }
     }
 
-    /** Of two runs of one entity and model in one step: the riskier; on a tie or without risks, the newer. */
-    private static ModelRun riskier(ModelRun kept, ModelRun older) {
-        double a = risk(kept);
-        double b = risk(older);
-        return !Double.isNaN(b) && (Double.isNaN(a) || b > a) ? older : kept;
+    /** The run kept so far for one entity and model in a step, with its risk read once. */
+    private record Peak(ModelRun run, double risk) {
+        /** Of two runs of one entity and model in one step: the riskier; on a tie or without risks, the newer. */
+        Peak riskier(Peak older) {
+            return !Double.isNaN(older.risk) && (Double.isNaN(risk) || older.risk > risk) ? older : this;
+        }
     }
 
-    private static void flush(Map<String, ModelRun> group, List<ModelRun> out) {
-        group.values().stream().sorted(Comparator.comparing(ModelRun::executedAt).thenComparing(ModelRun::runId)
-                .reversed()).forEach(out::add);
+    private static void flush(Map<String, Peak> group, List<ModelRun> out) {
+        group.values().stream().map(Peak::run).sorted(Comparator.comparing(ModelRun::executedAt)
+                .thenComparing(ModelRun::runId).reversed()).forEach(out::add);
         group.clear();
     }
 }
