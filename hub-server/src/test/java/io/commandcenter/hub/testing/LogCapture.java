@@ -22,6 +22,11 @@ public final class LogCapture extends Handler implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Formatter formatter = new SimpleFormatter();
     private final Level[] saved = new Level[LOGGERS.length];
+    /**
+     * The loggers themselves, held: the LogManager keeps only weak references, so a logger nobody holds can be
+     * collected and re-created later without this handler (the capture then sees nothing).
+     */
+    private final Logger[] loggers = new Logger[LOGGERS.length];
 
     private LogCapture() {
         setLevel(Level.ALL);
@@ -32,6 +37,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
         LogCapture capture = new LogCapture();
         for (int i = 0; i < LOGGERS.length; i++) {
             Logger logger = Logger.getLogger(LOGGERS[i]);
+            capture.loggers[i] = logger;
             capture.saved[i] = logger.getLevel();
             logger.setLevel(i == 0 ? Level.ALL : Level.INFO);
             logger.addHandler(capture);
@@ -63,9 +69,8 @@ public final class LogCapture extends Handler implements AutoCloseable {
     @Override
     public void close() {
         for (int i = 0; i < LOGGERS.length; i++) {
-            Logger logger = Logger.getLogger(LOGGERS[i]);
-            logger.removeHandler(this);
-            logger.setLevel(saved[i]);
+            loggers[i].removeHandler(this);
+            loggers[i].setLevel(saved[i]);
         }
     }
 }
