@@ -1,6 +1,8 @@
 package io.commandcenter.hub.predict;
 
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.json.Json;
+import io.commandcenter.common.json.JsonException;
 import io.commandcenter.hub.telemetry.PageToken;
 
 import java.time.Duration;
@@ -12,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A downsampled listing of model runs ({@code ListModelRuns} with a {@code step}): time is cut into steps
@@ -34,7 +34,6 @@ public final class RunSteps {
     /** Rows read for one page at most: past that the page ends where it is (inside a step if it must). */
     static final int SCAN = 100_000;
 
-    private static final Pattern RISK = Pattern.compile("\"(riskMax|risk)\"\\s*:\\s*(-?[0-9][0-9.eE+-]*)");
 
     private RunSteps() {
     }
@@ -51,26 +50,23 @@ public final class RunSteps {
         return step;
     }
 
-    /** The risk a run reports, or NaN when its output names none. */
+    /**
+     * The risk a run reports at the top level of its output ({@code riskMax} over {@code risk}), or NaN when its
+     * output names none or is not a JSON object. Keys nested deeper (a factor called "risk") are not the run's risk.
+     */
     static double risk(ModelRun run) {
         String out = run.outputJson();
-        if (out == null) {
+        if (out == null || out.isEmpty()) {
             return Double.NaN;
         }
-        Matcher m = RISK.matcher(out);
-        double risk = Double.NaN;
-        while (m.find()) {
-            try {
-                double v = Double.parseDouble(m.group(2));
-                // riskMax wins over risk when both are there
-                if (m.group(1).equals("riskMax") || Double.isNaN(risk)) {
-                    risk = v;
-                }
-            } catch (NumberFormatException ignored) {
-                // not a number: as if absent
-            }
+        Map<String, Object> fields;
+        try {
+            fields = Json.parseObject(out);
+        } catch (JsonException notAnObject) {
+            return Double.NaN;
         }
-        return risk;
+        Object risk = fields.containsKey("riskMax") ? fields.get("riskMax") : fields.get("risk");
+        return risk instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     /**

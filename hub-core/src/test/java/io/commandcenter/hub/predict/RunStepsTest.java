@@ -116,6 +116,24 @@ class RunStepsTest {
     }
 
     @Test
+    void onlyATopLevelRiskCounts_notAKeyNestedInTheOutput_andUnreadableOutputHasNone() {
+        ModelRun nested = new ModelRun("n", P, "m", "service", "s", ModelRun.Kind.PREDICTION, 1, "{}",
+                "{\"factors\":[{\"name\":\"cpu\",\"risk\":0.99}],\"risk\":0.3}", null, T0);
+        ModelRun onlyNested = new ModelRun("o", P, "m", "service", "s", ModelRun.Kind.PREDICTION, 1, "{}",
+                "{\"explain\":{\"riskMax\":0.8}}", null, T0);
+        ModelRun text = new ModelRun("t", P, "m", "service", "s", ModelRun.Kind.PREDICTION, 1, "{}",
+                "{\"risk\":\"0.7\"}", null, T0);
+        ModelRun broken = new ModelRun("b", P, "m", "service", "s", ModelRun.Kind.PREDICTION, 1, "{}",
+                "{\"risk\":0.5", null, T0);
+        ModelRun array = new ModelRun("a", P, "m", "service", "s", ModelRun.Kind.PREDICTION, 1, "{}", "[0.4]", null, T0);
+        assertThat(RunSteps.risk(nested)).isEqualTo(0.3);
+        assertThat(RunSteps.risk(onlyNested)).isNaN();
+        assertThat(RunSteps.risk(text)).isNaN();
+        assertThat(RunSteps.risk(broken)).isNaN();
+        assertThat(RunSteps.risk(array)).isNaN();
+    }
+
+    @Test
     void aStepOutsideOneSecondToAWeek_isOutOfRange_namingTheField() {
         for (Duration bad : List.of(Duration.ZERO, Duration.ofMillis(999), Duration.ofDays(8), Duration.ofSeconds(-5),
                 Duration.ofSeconds(2, 1))) {
