@@ -43,9 +43,10 @@ public final class FeatureReplay {
             obs[i] = extractor.rows();
             if (withSources) {
                 // rows of one series mostly name the same metrics: share the previous row's array when equal
+                // (the extractor hands out one String instance per metric, so identity is equality here)
                 boolean same = previous != null;
                 for (int j = 0; same && j < f; j++) {
-                    same = extractor.sourceMetric(j).equals(previous[j]);
+                    same = extractor.sourceMetric(j) == previous[j];
                 }
                 if (!same) {
                     previous = new String[f];

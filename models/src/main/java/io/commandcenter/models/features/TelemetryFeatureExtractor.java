@@ -27,6 +27,14 @@ public final class TelemetryFeatureExtractor {
     private static final int[] STEP_PERIODS = {24, 48, 96, 144, 168, 288, 1440};
     private static final int INTERVAL_PROBE = 16;
     private static final int MAX_PERIOD = 2016;
+    /** {@code Math.log1p(k)} for the run lengths {@code alarm_run} usually meets, computed once. */
+    private static final double[] LOG1P = new double[4096];
+
+    static {
+        for (int k = 0; k < LOG1P.length; k++) {
+            LOG1P[k] = Math.log1p(k);
+        }
+    }
 
     private final TimeAxis axis;
     private final Map<String, Integer> index = new HashMap<>();
@@ -44,6 +52,9 @@ public final class TelemetryFeatureExtractor {
     private long firstTime;
     private long interval;
     private int deltasSeen;
+    private long stepInterval;
+    private long stepRel;
+    private long stepValue;
     private double persist;
     private long alarmRun;
     private double downEwma;
@@ -250,7 +261,7 @@ public final class TelemetryFeatureExtractor {
         alarmRun = evidence >= 2.0 ? alarmRun + 1 : 0;
         f[9] = (float) persist;
         f[10] = jump;
-        f[11] = (float) Math.log1p(alarmRun);
+        f[11] = (float) (alarmRun < LOG1P.length ? LOG1P[(int) alarmRun] : Math.log1p(alarmRun));
         f[12] = health ? (float) errorRate : 0f;
         f[13] = health ? (float) downEwma : 0f;
         f[14] = health ? (float) latencySkew : 0f;
@@ -369,7 +380,18 @@ public final class TelemetryFeatureExtractor {
                 }
             }
         }
-        return interval == 0 ? 0 : Math.floorDiv(time - firstTime, interval);
+        if (interval == 0) {
+            return 0;
+        }
+        // floorDiv(time - firstTime, interval), counted on from the previous row when it is one interval earlier
+        long rel = time - firstTime;
+        if (interval != stepInterval || rel != stepRel) {
+            stepValue = interval == stepInterval && rel - stepRel == interval && rel > stepRel
+                    ? stepValue + 1 : Math.floorDiv(rel, interval);
+            stepInterval = interval;
+            stepRel = rel;
+        }
+        return stepValue;
     }
 
     /** Daily and weekly periods in steps for a sampling interval, when whole and in [4, 2016]. */
