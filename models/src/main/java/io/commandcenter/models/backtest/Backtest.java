@@ -3,7 +3,6 @@ package io.commandcenter.models.backtest;
 import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.calibration.OnsetCalibration;
 import io.commandcenter.models.confidence.ConfidenceCalculator;
-import io.commandcenter.models.confidence.ConfidenceInputs;
 import io.commandcenter.models.eval.Evaluation;
 import io.commandcenter.models.eval.EarlyWarningProfile;
 import io.commandcenter.models.eval.Segment;
@@ -14,7 +13,6 @@ import io.commandcenter.models.features.TelemetryFeatures;
 import io.commandcenter.models.scoring.BatchScorer;
 import java.io.IOException;
 import java.io.Writer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -81,15 +79,34 @@ public final class Backtest {
         for (int j = 0; j < pipelineIndex.length; j++) {
             pipelineIndex[j] = TelemetryFeatures.SCHEMA.indexOf(modelSchema.name(j));
         }
-        // "feature[metric]" labels repeat along a series: build each one once
+        // "feature[metric]" labels repeat along a series: build each one once, and reuse the previous row's
+        // label of the same feature and metric without a look-up
         java.util.Map<String, String>[] labels = newLabelCache(modelSchema.size());
+        String[] lastMetric = new String[modelSchema.size()];
+        String[] lastLabel = new String[modelSchema.size()];
+        int f = modelSchema.size();
+        double threshold = metadata.threshold();
+        double[] contributions = a.contributions();
+        String[][] sources = replay.sources();
+        long[] observations = replay.observations();
+        List<String> timestamps = series.timestamps();
         for (int i = 0; i < n; i++) {
             int top = a.topFeature(i);
-            String metric = replay.sources()[i][pipelineIndex[top]];
-            String label = labels[top].computeIfAbsent(metric, m -> m.isEmpty() ? modelSchema.name(top) : modelSchema.name(top) + "[" + m + "]");
-            double conf = confidence.compute(new ConfidenceInputs(risk[i], metadata.threshold(), bins,
-                    replay.observations()[i], Duration.ZERO, null, a.rowContributions(i))).value();
-            rows.add(new BacktestRow(series.timestamps().get(i), risk[i], conf, label));
+            String metric = sources[i][pipelineIndex[top]];
+            String label = lastLabel[top];
+            if (metric != lastMetric[top]) {
+                label = labels[top].get(metric);
+                if (label == null) {
+                    label = metric.isEmpty() ? modelSchema.name(top) : modelSchema.name(top) + "[" + metric + "]";
+                    labels[top].put(metric, label);
+                }
+                lastMetric[top] = metric;
+                lastLabel[top] = label;
+            }
+            // what confidence.compute(new ConfidenceInputs(risk, threshold, bins, observations, ZERO, null, contributions))
+            // gives, without the per-row objects
+            double conf = confidence.backtestValue(risk[i], threshold, bins, observations[i], contributions, i * f, f);
+            rows.add(new BacktestRow(timestamps.get(i), risk[i], conf, label));
         }
         long t2 = System.nanoTime();
         return new BacktestResult(rows, series.hasLabels() ? Optional.of(summarise(series, risk)) : Optional.empty(), t1 - t0, t2 - t1);

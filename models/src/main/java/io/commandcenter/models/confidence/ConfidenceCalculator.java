@@ -27,22 +27,57 @@ public final class ConfidenceCalculator {
 
     public Confidence compute(ConfidenceInputs in) {
         double cal = calibrationTerm(in);
-        double amount = Math.min(1.0, in.observations() / FULL_OBSERVATIONS);
+        double amount = amountTerm(in.observations());
         double fresh = 1.0;
         if (in.expectedInterval() != null && !in.expectedInterval().isZero() && !in.expectedInterval().isNegative()) {
             double d = in.expectedInterval().toMillis();
             double over = Math.max(0.0, in.age().toMillis() - 2 * d);
             fresh = Math.exp(-over / (10 * d));
         }
-        double agree = 0.5 + 0.5 * agreement(in.contributions(), in.risk() >= in.threshold() ? 1 : -1);
+        double agree = agreementTerm(in.contributions(), 0, in.contributions().length, in.risk(), in.threshold());
         double value = cal * amount * fresh * agree;
         return new Confidence(clamp(value), cal, amount, fresh, agree);
     }
 
+    /**
+     * The value {@link #compute} gives for a row replayed in a backtest (age zero, sampling interval unknown,
+     * so {@code C_fresh = 1}), with the row's contributions read in place from {@code contributions[offset ..
+     * offset + length)}: the same terms in the same order, without the per-row objects.
+     *
+     * @throws IllegalArgumentException as {@link ConfidenceInputs} does for a risk outside [0, 1] or negative observations
+     */
+    public double backtestValue(double risk, double threshold, java.util.List<CalibrationBin> calibration, long observations,
+                                double[] contributions, int offset, int length) {
+        if (!(risk >= 0 && risk <= 1)) {
+            throw new IllegalArgumentException("risk must be in [0, 1]: " + risk);
+        }
+        if (observations < 0) {
+            throw new IllegalArgumentException("observations and age must be >= 0");
+        }
+        double cal = calibrationTerm(risk, calibration);
+        double amount = amountTerm(observations);
+        double fresh = 1.0;
+        double agree = agreementTerm(contributions, offset, length, risk, threshold);
+        return clamp(cal * amount * fresh * agree);
+    }
+
+    private static double amountTerm(long observations) {
+        return Math.min(1.0, observations / FULL_OBSERVATIONS);
+    }
+
+    private static double agreementTerm(double[] c, int offset, int length, double risk, double threshold) {
+        return 0.5 + 0.5 * agreement(c, offset, length, risk >= threshold ? 1 : -1);
+    }
+
     static double calibrationTerm(ConfidenceInputs in) {
+        return calibrationTerm(in.risk(), in.calibration());
+    }
+
+    private static double calibrationTerm(double risk, java.util.List<CalibrationBin> calibration) {
         CalibrationBin bin = null;
-        for (CalibrationBin b : in.calibration()) {
-            if (in.risk() >= b.lower() && (in.risk() < b.upper() || b.upper() >= 1.0 && in.risk() <= 1.0)) {
+        for (int i = 0, n = calibration.size(); i < n; i++) {
+            CalibrationBin b = calibration.get(i);
+            if (risk >= b.lower() && (risk < b.upper() || b.upper() >= 1.0 && risk <= 1.0)) {
                 bin = b;
                 break;
             }
@@ -56,9 +91,14 @@ public final class ConfidenceCalculator {
     }
 
     static double agreement(double[] c, int direction) {
+        return agreement(c, 0, c.length, direction);
+    }
+
+    private static double agreement(double[] c, int offset, int length, int direction) {
         double total = 0;
         double with = 0;
-        for (double v : c) {
+        for (int i = offset; i < offset + length; i++) {
+            double v = c[i];
             total += Math.abs(v);
             with += Math.max(0, direction * v);
         }

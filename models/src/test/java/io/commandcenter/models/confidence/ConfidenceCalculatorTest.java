@@ -44,4 +44,29 @@ class ConfidenceCalculatorTest {
         assertThat(ConfidenceCalculator.agreement(new double[] {1, -1}, -1)).isEqualTo(0.5);
         assertThat(ConfidenceCalculator.agreement(new double[] {}, 1)).isEqualTo(1.0);
     }
+
+    @Test
+    void backtestValue_isExactlyTheComputedValue_atAgeZero_readingTheRowInPlace() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+        for (int k = 0; k < 10_000; k++) {
+            double[] matrix = new double[3 * 5];
+            for (int j = 0; j < matrix.length; j++) {
+                matrix[j] = rnd.nextInt(8) == 0 ? 0.0 : rnd.nextGaussian() * 3;
+            }
+            int row = rnd.nextInt(3);
+            double risk = rnd.nextInt(20) == 0 ? 1.0 : rnd.nextDouble();
+            long observations = rnd.nextInt(100);
+            double expected = calc.compute(new ConfidenceInputs(risk, 0.41, TABLE, observations, Duration.ZERO, null,
+                    java.util.Arrays.copyOfRange(matrix, row * 5, row * 5 + 5))).value();
+            assertThat(calc.backtestValue(risk, 0.41, TABLE, observations, matrix, row * 5, 5)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void backtestValue_refusesWhatTheInputsRefuse() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calc.backtestValue(Double.NaN, 0.5, TABLE, 1, new double[1], 0, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("risk");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calc.backtestValue(0.5, 0.5, TABLE, -1, new double[1], 0, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("observations");
+    }
 }
