@@ -17,8 +17,10 @@ import java.util.SplittableRandom;
 /**
  * Offline backtest rate against the model's own limit, one thread: a univariate series of
  * {@code rows} rows (default 20,000) through (a) the full backtest (features, scoring with occlusion
- * explanations, confidence), (b) the feature pipeline alone, (c) ONNX Runtime {@code run} alone on the
- * same feature matrix in batches of 4,096. Prints the median of 7 runs after 3 warm-up runs.
+ * explanations, confidence; the model loaded into a fresh backend each time, as {@code cc backtest} does per file),
+ * (a') the same with the model loaded once (as {@code cc eval} does for a corpus), (b) the feature pipeline alone,
+ * (c) ONNX Runtime {@code run} alone on the same feature matrix in batches of 4,096. Prints the median of 7 runs
+ * after 3 warm-up runs.
  * Usage: {@code BacktestBenchmark [rows]}.
  */
 public final class BacktestBenchmark {
@@ -32,6 +34,7 @@ public final class BacktestBenchmark {
         Series s = series(rows);
         FeatureSchema model = new FeatureSchema(sh.metadata().features());
         double[] full = new double[7];
+        double[] loaded = new double[7];
         double[] feat = new double[7];
         double[] ort = new double[7];
         try (OnnxBackend backend = new OnnxBackend()) {
@@ -53,21 +56,26 @@ public final class BacktestBenchmark {
                     backend.score(key, batch, n);
                 }
                 long t4 = System.nanoTime();
+                BacktestResult r2 = OfflineBacktest.run(backend, sh, s);
+                long t5 = System.nanoTime();
                 if (run >= 0) {
+                    loaded[run] = rows * 1e9 / (t5 - t4);
                     full[run] = rows * 1e9 / (t1 - t0);
                     feat[run] = rows * 1e9 / (t2 - t1);
                     ort[run] = rows * 1e9 / (t4 - t3);
                 }
-                if (r.rows().size() != rows) {
-                    throw new IllegalStateException("row count mismatch");
+                if (r.rows().size() != rows || !r2.rows().equals(r.rows())) {
+                    throw new IllegalStateException("row count mismatch, or the two runs differ");
                 }
             }
         }
         java.util.Arrays.sort(full);
+        java.util.Arrays.sort(loaded);
         java.util.Arrays.sort(feat);
         java.util.Arrays.sort(ort);
         System.out.printf(Locale.ROOT, "univariate backtest, %d rows, median of 7 (rows/s):%n", rows);
         System.out.printf(Locale.ROOT, "  full backtest (features + scoring + explanations + confidence): %,.0f%n", full[3]);
+        System.out.printf(Locale.ROOT, "  the same, model loaded once (as cc eval):                      %,.0f%n", loaded[3]);
         System.out.printf(Locale.ROOT, "  feature pipeline alone:                                        %,.0f%n", feat[3]);
         System.out.printf(Locale.ROOT, "  ONNX Runtime run alone on the feature matrix (batches of 4096): %,.0f%n", ort[3]);
     }

@@ -150,10 +150,14 @@ public final class OcclusionExplainer {
 
         /** Index of the largest contribution of a row (ties: lowest index). */
         public int topFeature(int row) {
+            int o = row * features;
             int best = 0;
+            double top = contributions[o];
             for (int j = 1; j < features; j++) {
-                if (contributions[row * features + j] > contributions[row * features + best]) {
+                double c = contributions[o + j];
+                if (c > top) {
                     best = j;
+                    top = c;
                 }
             }
             return best;
