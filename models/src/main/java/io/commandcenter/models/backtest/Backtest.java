@@ -86,6 +86,7 @@ public final class Backtest {
         String[] lastLabel = new String[modelSchema.size()];
         int f = modelSchema.size();
         double threshold = metadata.threshold();
+        ConfidenceCalculator.Table table = ConfidenceCalculator.table(bins);
         double[] contributions = a.contributions();
         String[][] sources = replay.sources();
         long[] observations = replay.observations();
@@ -105,7 +106,7 @@ public final class Backtest {
             }
             // what confidence.compute(new ConfidenceInputs(risk, threshold, bins, observations, ZERO, null, contributions))
             // gives, without the per-row objects
-            double conf = confidence.backtestValue(risk[i], threshold, bins, observations[i], contributions, i * f, f);
+            double conf = confidence.backtestValue(risk[i], threshold, table, observations[i], contributions, i * f, f);
             rows.add(new BacktestRow(timestamps.get(i), risk[i], conf, label));
         }
         long t2 = System.nanoTime();

@@ -46,7 +46,7 @@ public final class ConfidenceCalculator {
      *
      * @throws IllegalArgumentException as {@link ConfidenceInputs} does for a risk outside [0, 1] or negative observations
      */
-    public double backtestValue(double risk, double threshold, java.util.List<CalibrationBin> calibration, long observations,
+    public double backtestValue(double risk, double threshold, Table calibration, long observations,
                                 double[] contributions, int offset, int length) {
         if (!(risk >= 0 && risk <= 1)) {
             throw new IllegalArgumentException("risk must be in [0, 1]: " + risk);
@@ -74,20 +74,59 @@ public final class ConfidenceCalculator {
     }
 
     private static double calibrationTerm(double risk, java.util.List<CalibrationBin> calibration) {
-        CalibrationBin bin = null;
         for (int i = 0, n = calibration.size(); i < n; i++) {
             CalibrationBin b = calibration.get(i);
-            if (risk >= b.lower() && (risk < b.upper() || b.upper() >= 1.0 && risk <= 1.0)) {
-                bin = b;
-                break;
+            if (holds(b.lower(), b.upper(), risk)) {
+                return binTerm(b);
             }
         }
-        if (bin == null) {
-            return 0.5;
+        return 0.5;
+    }
+
+    private static double calibrationTerm(double risk, Table table) {
+        for (int i = 0; i < table.term.length; i++) {
+            if (holds(table.lower[i], table.upper[i], risk)) {
+                return table.term[i];
+            }
         }
+        return 0.5;
+    }
+
+    /** Whether a bin [lower, upper) holds {@code risk} (the last bin, reaching 1, holds 1 too). */
+    private static boolean holds(double lower, double upper, double risk) {
+        return risk >= lower && (risk < upper || upper >= 1.0 && risk <= 1.0);
+    }
+
+    /** {@code C_cal} of a risk in {@code bin}. */
+    private static double binTerm(CalibrationBin bin) {
         double s = bin.count() / (bin.count() + SUPPORT_HALF);
         double gap = Math.abs(bin.observedRate() - bin.meanPredicted());
         return s * (1 - Math.min(1.0, 2 * gap)) + (1 - s) * 0.5;
+    }
+
+    /** A reliability table with each bin's {@code C_cal} computed once, for scoring many rows against one model. */
+    public static Table table(java.util.List<CalibrationBin> calibration) {
+        return new Table(calibration);
+    }
+
+    /** See {@link #table}. Immutable. */
+    public static final class Table {
+        private final double[] lower;
+        private final double[] upper;
+        private final double[] term;
+
+        private Table(java.util.List<CalibrationBin> calibration) {
+            int n = calibration.size();
+            lower = new double[n];
+            upper = new double[n];
+            term = new double[n];
+            for (int i = 0; i < n; i++) {
+                CalibrationBin b = calibration.get(i);
+                lower[i] = b.lower();
+                upper[i] = b.upper();
+                term[i] = binTerm(b);
+            }
+        }
     }
 
     static double agreement(double[] c, int direction) {

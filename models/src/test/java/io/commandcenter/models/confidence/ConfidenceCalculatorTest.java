@@ -56,17 +56,21 @@ class ConfidenceCalculatorTest {
             int row = rnd.nextInt(3);
             double risk = rnd.nextInt(20) == 0 ? 1.0 : rnd.nextDouble();
             long observations = rnd.nextInt(100);
-            double expected = calc.compute(new ConfidenceInputs(risk, 0.41, TABLE, observations, Duration.ZERO, null,
+            // bins that cover [0, 1], and bins with gaps (a risk in no bin gets 0.5)
+            List<CalibrationBin> table = k % 2 == 0 ? TABLE
+                    : List.of(new CalibrationBin(0.1, 0.3, 40, 0.2, 0.35), new CalibrationBin(0.6, 0.9, 700, 0.7, 0.66));
+            double expected = calc.compute(new ConfidenceInputs(risk, 0.41, table, observations, Duration.ZERO, null,
                     java.util.Arrays.copyOfRange(matrix, row * 5, row * 5 + 5))).value();
-            assertThat(calc.backtestValue(risk, 0.41, TABLE, observations, matrix, row * 5, 5)).isEqualTo(expected);
+            assertThat(calc.backtestValue(risk, 0.41, ConfidenceCalculator.table(table), observations, matrix, row * 5, 5))
+                    .isEqualTo(expected);
         }
     }
 
     @Test
     void backtestValue_refusesWhatTheInputsRefuse() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calc.backtestValue(Double.NaN, 0.5, TABLE, 1, new double[1], 0, 1))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calc.backtestValue(Double.NaN, 0.5, ConfidenceCalculator.table(TABLE), 1, new double[1], 0, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("risk");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calc.backtestValue(0.5, 0.5, TABLE, -1, new double[1], 0, 1))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calc.backtestValue(0.5, 0.5, ConfidenceCalculator.table(TABLE), -1, new double[1], 0, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("observations");
     }
 }
