@@ -64,11 +64,12 @@ public final class Backtest {
     public BacktestResult run(Series series) {
         long t0 = System.nanoTime();
         TelemetryFeatureExtractor extractor = new TelemetryFeatureExtractor(series.axis());
-        FeatureReplay.Result replay = FeatureReplay.replay(extractor, series.metrics(), series.times(), series.values(), true);
-        long t1 = System.nanoTime();
         FeatureSchema modelSchema = new FeatureSchema(metadata.features());
+        // the vectors are written in the model's column order directly (no second matrix)
+        FeatureReplay.Result replay = FeatureReplay.replay(extractor, series.metrics(), series.times(), series.values(), true, modelSchema);
+        long t1 = System.nanoTime();
         int n = series.rows();
-        float[] x = TelemetryFeatures.SCHEMA.project(replay.features(), n, modelSchema);
+        float[] x = replay.features();
         OcclusionExplainer explainer = new OcclusionExplainer(scorer, modelSchema, metadata.referenceVector());
         OcclusionExplainer.Attribution a = explainer.attribute(x, n);
         List<BacktestRow> rows = new ArrayList<>(n);

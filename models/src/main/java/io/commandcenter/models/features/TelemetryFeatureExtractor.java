@@ -292,6 +292,16 @@ public final class TelemetryFeatureExtractor {
         System.arraycopy(features, 0, dst, offset, features.length);
     }
 
+    /**
+     * Writes the current vector in another order into {@code dst} at {@code offset}: {@code dst[offset + j] =
+     * vector[columns[j]]} ({@code columns} from {@link FeatureSchema#projectionTo}, e.g. a model's column order).
+     */
+    public void copyFeatures(float[] dst, int offset, int[] columns) {
+        for (int j = 0; j < columns.length; j++) {
+            dst[offset + j] = features[columns[j]];
+        }
+    }
+
     /** Metric behind feature {@code featureIndex} in the current vector, or {@code ""} for entity-level features. */
     public String sourceMetric(int featureIndex) {
         int s = sources[featureIndex];
