@@ -30,9 +30,17 @@ public final class TelemetryFeatureExtractor {
     /** {@code Math.log1p(k)} for the run lengths {@code alarm_run} usually meets, computed once. */
     private static final double[] LOG1P = new double[4096];
 
+    /** {@code Math.log10(m)} and {@code Math.log10(m / min(3, m))} for the metric counts rows usually have, computed once. */
+    private static final double[] LOG10_M = new double[512];
+    private static final double[] LOG10_M_OVER_K = new double[512];
+
     static {
         for (int k = 0; k < LOG1P.length; k++) {
             LOG1P[k] = Math.log1p(k);
+        }
+        for (int m = 1; m < LOG10_M.length; m++) {
+            LOG10_M[m] = Math.log10(m);
+            LOG10_M_OVER_K[m] = Math.log10((double) m / Math.min(3, m));
         }
     }
 
@@ -235,9 +243,9 @@ public final class TelemetryFeatureExtractor {
         lastMinObservations = minObservations;
         rows++;
         lastTime = time;
-        double logM = Math.log10(m);
         int k = Math.min(3, m);
-        double logMk = Math.log10((double) m / k);
+        double logM = m < LOG10_M.length ? LOG10_M[m] : Math.log10(m);
+        double logMk = m < LOG10_M.length ? LOG10_M_OVER_K[m] : Math.log10((double) m / k);
         double resTop = topMean(slots, values, k, RES) - logMk;
         double levelTop = topMean(slots, values, k, LEVEL) - logMk;
         double evidenceTop = topMean(slots, values, k, EVIDENCE) - logMk;
