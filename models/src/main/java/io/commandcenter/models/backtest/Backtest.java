@@ -71,10 +71,20 @@ public final class Backtest {
         int n = series.rows();
         float[] x = replay.features();
         OcclusionExplainer explainer = new OcclusionExplainer(scorer, modelSchema, metadata.referenceVector());
-        OcclusionExplainer.Attribution a = explainer.attribute(x, n);
+        // each row's attribution reduced as it comes (its top factor and the sums its confidence needs once its
+        // risk is known), not kept as a rows × features matrix
+        double[] probability = new double[n];
+        int[] topFeature = new int[n];
+        double[] agreementSums = new double[3 * n];
+        int features = modelSchema.size();
+        explainer.attribute(x, n, (row, p, c, offset) -> {
+            probability[row] = p;
+            topFeature[row] = OcclusionExplainer.topFeature(c, offset, features);
+            ConfidenceCalculator.agreementSums(c, offset, features, agreementSums, 3 * row);
+        });
         List<BacktestRow> rows = new ArrayList<>(n);
         // the entity's calibration state follows the rows in time order, as it does live
-        double[] risk = calibrate(a.risk(), series.times(), series.axis());
+        double[] risk = calibrate(probability, series.times(), series.axis());
         List<io.commandcenter.models.artifact.CalibrationBin> bins = List.copyOf(metadata.calibration());
         int[] pipelineIndex = new int[modelSchema.size()];
         for (int j = 0; j < pipelineIndex.length; j++) {
@@ -85,15 +95,13 @@ public final class Backtest {
         java.util.Map<String, String>[] labels = newLabelCache(modelSchema.size());
         String[] lastMetric = new String[modelSchema.size()];
         String[] lastLabel = new String[modelSchema.size()];
-        int f = modelSchema.size();
         double threshold = metadata.threshold();
         ConfidenceCalculator.Table table = ConfidenceCalculator.table(bins);
-        double[] contributions = a.contributions();
         String[][] sources = replay.sources();
         long[] observations = replay.observations();
         List<String> timestamps = series.timestamps();
         for (int i = 0; i < n; i++) {
-            int top = a.topFeature(i);
+            int top = topFeature[i];
             String metric = sources[i][pipelineIndex[top]];
             String label = lastLabel[top];
             if (metric != lastMetric[top]) {
@@ -107,7 +115,7 @@ public final class Backtest {
             }
             // what confidence.compute(new ConfidenceInputs(risk, threshold, bins, observations, ZERO, null, contributions))
             // gives, without the per-row objects
-            double conf = confidence.backtestValue(risk[i], threshold, table, observations[i], contributions, i * f, f);
+            double conf = confidence.backtestValue(risk[i], threshold, table, observations[i], agreementSums, 3 * i);
             rows.add(new BacktestRow(timestamps.get(i), risk[i], conf, label));
         }
         long t2 = System.nanoTime();

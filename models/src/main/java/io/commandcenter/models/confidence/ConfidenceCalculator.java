@@ -41,13 +41,12 @@ public final class ConfidenceCalculator {
 
     /**
      * The value {@link #compute} gives for a row replayed in a backtest (age zero, sampling interval unknown,
-     * so {@code C_fresh = 1}), with the row's contributions read in place from {@code contributions[offset ..
-     * offset + length)}: the same terms in the same order, without the per-row objects.
+     * so {@code C_fresh = 1}), from the row's {@link #agreementSums} at {@code sums[offset]}: the same terms in
+     * the same order, without the per-row objects (and without keeping the contributions until the risk is known).
      *
      * @throws IllegalArgumentException as {@link ConfidenceInputs} does for a risk outside [0, 1] or negative observations
      */
-    public double backtestValue(double risk, double threshold, Table calibration, long observations,
-                                double[] contributions, int offset, int length) {
+    public double backtestValue(double risk, double threshold, Table calibration, long observations, double[] sums, int offset) {
         if (!(risk >= 0 && risk <= 1)) {
             throw new IllegalArgumentException("risk must be in [0, 1]: " + risk);
         }
@@ -57,8 +56,30 @@ public final class ConfidenceCalculator {
         double cal = calibrationTerm(risk, calibration);
         double amount = amountTerm(observations);
         double fresh = 1.0;
-        double agree = agreementTerm(contributions, offset, length, risk, threshold);
+        double total = sums[offset];
+        double with = risk >= threshold ? sums[offset + 1] : sums[offset + 2];
+        double agree = 0.5 + 0.5 * (total < 1e-6 ? 1.0 : with / total);
         return clamp(cal * amount * fresh * agree);
+    }
+
+    /**
+     * The sums {@code C_agree} is made of, for either decision, of the contributions {@code c[offset .. offset +
+     * length)}: {@code out[o] = Σ |c_i|}, {@code out[o + 1] = Σ max(0, c_i)} (risk at or above the threshold),
+     * {@code out[o + 2] = Σ max(0, −c_i)} (below), each summed in the order {@link #compute} sums them.
+     */
+    public static void agreementSums(double[] c, int offset, int length, double[] out, int o) {
+        double total = 0;
+        double up = 0;
+        double down = 0;
+        for (int i = offset; i < offset + length; i++) {
+            double v = c[i];
+            total += Math.abs(v);
+            up += Math.max(0, v);
+            down += Math.max(0, -v);
+        }
+        out[o] = total;
+        out[o + 1] = up;
+        out[o + 2] = down;
     }
 
     private static double amountTerm(long observations) {

@@ -71,6 +71,32 @@ class BacktestPinTest {
                 "62d94d6fbae8a154da54af57ab02c61a4ac7d1b366b5951a79cb22ac6757a5a5");
     }
 
+    @Test
+    void aModelExplainedByVariants_givesUnchangedOutputsToo() throws Exception {
+        // the same weights behind a scorer that does not tell its affine form: F + 1 scored variants per row
+        LinearScorer linear = new LinearScorer(WEIGHTS, -5.355);
+        io.commandcenter.models.scoring.BatchScorer hidden = new io.commandcenter.models.scoring.BatchScorer() {
+            @Override
+            public int featureCount() {
+                return linear.featureCount();
+            }
+
+            @Override
+            public double[] score(float[] rows, int rowCount) {
+                return linear.score(rows, rowCount);
+            }
+        };
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        BacktestResult r = new Backtest(hidden, metadata()).run(stepIndexed());
+        for (BacktestRow row : r.rows()) {
+            put(md, Double.doubleToRawLongBits(row.risk()));
+            put(md, Double.doubleToRawLongBits(row.confidence()));
+            md.update(row.topFactor().getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(HexFormat.of().formatHex(md.digest())).isEqualTo(
+                "31e7044dfb579cc66b7b37a9f1eb2cea9bf325b669b850741f5a1dc25997b055");
+    }
+
     /** One metric every minute (the benchmark's shape) with incidents, labelled. */
     static Series minutely() {
         SplittableRandom rnd = new SplittableRandom(3);

@@ -46,7 +46,7 @@ class ConfidenceCalculatorTest {
     }
 
     @Test
-    void backtestValue_isExactlyTheComputedValue_atAgeZero_readingTheRowInPlace() {
+    void backtestValue_fromAgreementSums_isExactlyTheComputedValue_atAgeZero() {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
         for (int k = 0; k < 10_000; k++) {
             double[] matrix = new double[3 * 5];
@@ -61,16 +61,18 @@ class ConfidenceCalculatorTest {
                     : List.of(new CalibrationBin(0.1, 0.3, 40, 0.2, 0.35), new CalibrationBin(0.6, 0.9, 700, 0.7, 0.66));
             double expected = calc.compute(new ConfidenceInputs(risk, 0.41, table, observations, Duration.ZERO, null,
                     java.util.Arrays.copyOfRange(matrix, row * 5, row * 5 + 5))).value();
-            assertThat(calc.backtestValue(risk, 0.41, ConfidenceCalculator.table(table), observations, matrix, row * 5, 5))
+            double[] sums = new double[4];
+            ConfidenceCalculator.agreementSums(matrix, row * 5, 5, sums, 1);
+            assertThat(calc.backtestValue(risk, 0.41, ConfidenceCalculator.table(table), observations, sums, 1))
                     .isEqualTo(expected);
         }
     }
 
     @Test
     void backtestValue_refusesWhatTheInputsRefuse() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calc.backtestValue(Double.NaN, 0.5, ConfidenceCalculator.table(TABLE), 1, new double[1], 0, 1))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calc.backtestValue(Double.NaN, 0.5, ConfidenceCalculator.table(TABLE), 1, new double[3], 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("risk");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calc.backtestValue(0.5, 0.5, ConfidenceCalculator.table(TABLE), -1, new double[1], 0, 1))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calc.backtestValue(0.5, 0.5, ConfidenceCalculator.table(TABLE), -1, new double[3], 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("observations");
     }
 }
