@@ -42,6 +42,9 @@ final class TailModel {
     // exp(logQ90) and exp(logQ99), read for every value and changed only by update: kept, not recomputed
     private double q90 = Math.exp(logQ90);
     private double q99 = Math.exp(logQ99);
+    // the latest value surprisal() judged and its raw surprisal
+    private double lastA = Double.NaN;
+    private double lastRaw;
 
     double q90() {
         return q90;
@@ -54,6 +57,8 @@ final class TailModel {
     /** Surprisal of {@code a} under the current tail, in decades of improbability. */
     double surprisal(double a) {
         double s = rawSurprisal(a);
+        lastA = a;
+        lastRaw = s;
         if (s >= EXTREME && recentExtremes >= 0.5) {
             // an extreme that already happened recently is not "one in a billion" any more:
             // bound it by how often extremes occurred over the last ~500 values
@@ -69,7 +74,10 @@ final class TailModel {
 
     /** Learns from one observation; call after {@link #surprisal} so a point never dilutes its own surprise. */
     void update(double a) {
-        recentExtremes = DECAY * recentExtremes + (rawSurprisal(a) >= EXTREME ? 1 : 0);
+        // the value just judged by surprisal (the usual call order) is not divided again: the quantiles have not moved
+        double raw = a == lastA ? lastRaw : rawSurprisal(a);
+        lastA = Double.NaN;
+        recentExtremes = DECAY * recentExtremes + (raw >= EXTREME ? 1 : 0);
         seen = DECAY * seen + 1;
         double step = a > 2.0 * q99 ? STEP * 0.1 : STEP;
         logQ90 += a > q90 ? step * 0.90 : -step * 0.10;
