@@ -71,7 +71,9 @@ public final class TelemetryFeatureExtractor {
     private boolean health;
 
     // scratch for top-k
-    private final double[] top = new double[3];
+    private final double[] topRes = new double[3];
+    private final double[] topLevel = new double[3];
+    private final double[] topEvidence = new double[3];
 
     public TelemetryFeatureExtractor(TimeAxis axis) {
         this.axis = axis;
@@ -246,9 +248,10 @@ public final class TelemetryFeatureExtractor {
         int k = Math.min(3, m);
         double logM = m < LOG10_M.length ? LOG10_M[m] : Math.log10(m);
         double logMk = m < LOG10_M.length ? LOG10_M_OVER_K[m] : Math.log10((double) m / k);
-        double resTop = topMean(slots, values, k, RES) - logMk;
-        double levelTop = topMean(slots, values, k, LEVEL) - logMk;
-        double evidenceTop = topMean(slots, values, k, EVIDENCE) - logMk;
+        topK(slots, values, k);
+        double resTop = mean(topRes, k) - logMk;
+        double levelTop = mean(topLevel, k) - logMk;
+        double evidenceTop = mean(topEvidence, k) - logMk;
 
         float[] f = features;
         f[0] = (float) Math.max(0, maxRes - logM);
@@ -330,27 +333,36 @@ public final class TelemetryFeatureExtractor {
         return i == null ? -1 : i;
     }
 
-    private static final int RES = 0;
-    private static final int LEVEL = 1;
-    private static final int EVIDENCE = 2;
-
-    private double topMean(int[] slots, double[] values, int k, int which) {
-        Arrays.fill(top, 0, k, -1.0);
+    /** Fills the top-k residual, level and evidence surprisals of the row's metrics (one pass over them). */
+    private void topK(int[] slots, double[] values, int k) {
+        Arrays.fill(topRes, 0, k, -1.0);
+        Arrays.fill(topLevel, 0, k, -1.0);
+        Arrays.fill(topEvidence, 0, k, -1.0);
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
                 continue;
             }
             MetricState st = states.get(slots[i]);
-            double s = which == RES ? st.sRes : which == LEVEL ? st.sLevel : st.evidence();
-            if (s > top[k - 1]) {
-                int j = k - 1;
-                while (j > 0 && top[j - 1] < s) {
-                    top[j] = top[j - 1];
-                    j--;
-                }
-                top[j] = s;
-            }
+            insert(topRes, k, st.sRes);
+            insert(topLevel, k, st.sLevel);
+            insert(topEvidence, k, st.evidence());
         }
+    }
+
+    /** Inserts {@code s} into the descending top-k list {@code top} if it belongs there. */
+    private static void insert(double[] top, int k, double s) {
+        if (s > top[k - 1]) {
+            int j = k - 1;
+            while (j > 0 && top[j - 1] < s) {
+                top[j] = top[j - 1];
+                j--;
+            }
+            top[j] = s;
+        }
+    }
+
+    /** Mean of a top-k list, each value floored at 0. */
+    private static double mean(double[] top, int k) {
         double sum = 0;
         for (int j = 0; j < k; j++) {
             sum += Math.max(0, top[j]);
