@@ -3,7 +3,6 @@ package io.commandcenter.models.backtest;
 import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.calibration.OnsetCalibration;
 import io.commandcenter.models.confidence.ConfidenceCalculator;
-import io.commandcenter.models.confidence.ConfidenceInputs;
 import io.commandcenter.models.eval.Evaluation;
 import io.commandcenter.models.eval.EarlyWarningProfile;
 import io.commandcenter.models.eval.Segment;
@@ -14,7 +13,6 @@ import io.commandcenter.models.features.TelemetryFeatures;
 import io.commandcenter.models.scoring.BatchScorer;
 import java.io.IOException;
 import java.io.Writer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -66,30 +64,59 @@ public final class Backtest {
     public BacktestResult run(Series series) {
         long t0 = System.nanoTime();
         TelemetryFeatureExtractor extractor = new TelemetryFeatureExtractor(series.axis());
-        FeatureReplay.Result replay = FeatureReplay.replay(extractor, series.metrics(), series.times(), series.values(), true);
-        long t1 = System.nanoTime();
         FeatureSchema modelSchema = new FeatureSchema(metadata.features());
+        // the vectors are written in the model's column order directly (no second matrix)
+        FeatureReplay.Result replay = FeatureReplay.replay(extractor, series.metrics(), series.times(), series.values(), true, modelSchema);
+        long t1 = System.nanoTime();
         int n = series.rows();
-        float[] x = TelemetryFeatures.SCHEMA.project(replay.features(), n, modelSchema);
+        float[] x = replay.features();
         OcclusionExplainer explainer = new OcclusionExplainer(scorer, modelSchema, metadata.referenceVector());
-        OcclusionExplainer.Attribution a = explainer.attribute(x, n);
+        // each row's attribution reduced as it comes (its top factor and the sums its confidence needs once its
+        // risk is known), not kept as a rows × features matrix
+        double[] probability = new double[n];
+        int[] topFeature = new int[n];
+        double[] agreementSums = new double[3 * n];
+        int features = modelSchema.size();
+        explainer.attribute(x, n, (row, p, c, offset) -> {
+            probability[row] = p;
+            topFeature[row] = OcclusionExplainer.topFeature(c, offset, features);
+            ConfidenceCalculator.agreementSums(c, offset, features, agreementSums, 3 * row);
+        });
         List<BacktestRow> rows = new ArrayList<>(n);
         // the entity's calibration state follows the rows in time order, as it does live
-        double[] risk = calibrate(a.risk(), series.times(), series.axis());
+        double[] risk = calibrate(probability, series.times(), series.axis());
         List<io.commandcenter.models.artifact.CalibrationBin> bins = List.copyOf(metadata.calibration());
         int[] pipelineIndex = new int[modelSchema.size()];
         for (int j = 0; j < pipelineIndex.length; j++) {
             pipelineIndex[j] = TelemetryFeatures.SCHEMA.indexOf(modelSchema.name(j));
         }
-        // "feature[metric]" labels repeat along a series: build each one once
+        // "feature[metric]" labels repeat along a series: build each one once, and reuse the previous row's
+        // label of the same feature and metric without a look-up
         java.util.Map<String, String>[] labels = newLabelCache(modelSchema.size());
+        String[] lastMetric = new String[modelSchema.size()];
+        String[] lastLabel = new String[modelSchema.size()];
+        double threshold = metadata.threshold();
+        ConfidenceCalculator.Table table = ConfidenceCalculator.table(bins);
+        String[][] sources = replay.sources();
+        long[] observations = replay.observations();
+        List<String> timestamps = series.timestamps();
         for (int i = 0; i < n; i++) {
-            int top = a.topFeature(i);
-            String metric = replay.sources()[i][pipelineIndex[top]];
-            String label = labels[top].computeIfAbsent(metric, m -> m.isEmpty() ? modelSchema.name(top) : modelSchema.name(top) + "[" + m + "]");
-            double conf = confidence.compute(new ConfidenceInputs(risk[i], metadata.threshold(), bins,
-                    replay.observations()[i], Duration.ZERO, null, a.rowContributions(i))).value();
-            rows.add(new BacktestRow(series.timestamps().get(i), risk[i], conf, label));
+            int top = topFeature[i];
+            String metric = sources[i][pipelineIndex[top]];
+            String label = lastLabel[top];
+            if (metric != lastMetric[top]) {
+                label = labels[top].get(metric);
+                if (label == null) {
+                    label = metric.isEmpty() ? modelSchema.name(top) : modelSchema.name(top) + "[" + metric + "]";
+                    labels[top].put(metric, label);
+                }
+                lastMetric[top] = metric;
+                lastLabel[top] = label;
+            }
+            // what confidence.compute(new ConfidenceInputs(risk, threshold, bins, observations, ZERO, null, contributions))
+            // gives, without the per-row objects
+            double conf = confidence.backtestValue(risk[i], threshold, table, observations[i], agreementSums, 3 * i);
+            rows.add(new BacktestRow(timestamps.get(i), risk[i], conf, label));
         }
         long t2 = System.nanoTime();
         return new BacktestResult(rows, series.hasLabels() ? Optional.of(summarise(series, risk)) : Optional.empty(), t1 - t0, t2 - t1);

@@ -1,5 +1,6 @@
 package io.commandcenter.models.backtest;
 
+import io.commandcenter.models.features.FeatureSchema;
 import io.commandcenter.models.features.TelemetryFeatureExtractor;
 import io.commandcenter.models.features.TelemetryFeatures;
 import io.commandcenter.models.features.TimeAxis;
@@ -16,7 +17,10 @@ public final class FeatureReplay {
     private FeatureReplay() {
     }
 
-    /** Result of a replay: the feature matrix (input order) and each row's top source metric per feature. */
+    /**
+     * Result of a replay: the feature matrix (input order; {@link TelemetryFeatures#SCHEMA} columns, or the target
+     * schema's when one was given) and each row's top source metric per {@link TelemetryFeatures#SCHEMA} feature.
+     */
     public record Result(float[] features, int rows, String[][] sources, long[] observations) {
     }
 
@@ -26,12 +30,27 @@ public final class FeatureReplay {
      */
     public static Result replay(TelemetryFeatureExtractor extractor, List<String> metrics, long[] times, double[] values,
                                 boolean withSources) {
+        return replay(extractor, metrics, times, values, withSources, null);
+    }
+
+    /**
+     * The same, writing each row's vector in {@code target}'s column order (a model's), as
+     * {@code SCHEMA.project(replay(...).features(), rows, target)} would give without the second matrix.
+     *
+     * @param target the columns to write, or null for {@link TelemetryFeatures#SCHEMA}'s
+     * @throws io.commandcenter.common.error.CommandCenterException INVALID / FEATURES_MISSING when the pipeline
+     *         does not produce a feature of {@code target}
+     */
+    public static Result replay(TelemetryFeatureExtractor extractor, List<String> metrics, long[] times, double[] values,
+                                boolean withSources, FeatureSchema target) {
         int rows = times.length;
         int m = metrics.size();
         int f = TelemetryFeatures.SCHEMA.size();
+        int[] columns = target == null ? null : TelemetryFeatures.SCHEMA.projectionTo(target);
+        int width = columns == null ? f : columns.length;
         String[] names = metrics.toArray(String[]::new);
         double[] row = new double[m];
-        float[] out = new float[rows * f];
+        float[] out = new float[rows * width];
         String[][] sources = withSources ? new String[rows][] : null;
         long[] obs = new long[rows];
         int[] order = sortedOrder(times);
@@ -39,13 +58,18 @@ public final class FeatureReplay {
         for (int i : order) {
             System.arraycopy(values, i * m, row, 0, m);
             extractor.update(times[i], names, row);
-            extractor.copyFeatures(out, i * f);
+            if (columns == null) {
+                extractor.copyFeatures(out, i * f);
+            } else {
+                extractor.copyFeatures(out, i * width, columns);
+            }
             obs[i] = extractor.rows();
             if (withSources) {
                 // rows of one series mostly name the same metrics: share the previous row's array when equal
+                // (the extractor hands out one String instance per metric, so identity is equality here)
                 boolean same = previous != null;
                 for (int j = 0; same && j < f; j++) {
-                    same = extractor.sourceMetric(j).equals(previous[j]);
+                    same = extractor.sourceMetric(j) == previous[j];
                 }
                 if (!same) {
                     previous = new String[f];

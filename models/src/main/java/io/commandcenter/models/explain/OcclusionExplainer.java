@@ -53,13 +53,35 @@ public final class OcclusionExplainer {
      * {@code risk[rowCount]} and {@code contributions[rowCount × features]}.
      */
     public Attribution attribute(float[] rows, int rowCount) {
-        java.util.Optional<AffineLogOdds> affine = scorer.affineLogOdds();
-        if (affine.isPresent() && affine.get().features() == schema.size()) {
-            return attributeAffine(rows, rowCount, affine.get());
-        }
         int f = schema.size();
         double[] risk = new double[rowCount];
         double[] contrib = new double[rowCount * f];
+        attribute(rows, rowCount, (row, p, c, offset) -> {
+            risk[row] = p;
+            System.arraycopy(c, offset, contrib, row * f, f);
+        });
+        return new Attribution(risk, contrib, f);
+    }
+
+    /** Receives the attribution of one row; {@code contributions[offset .. offset + features)} is valid during the call only. */
+    @FunctionalInterface
+    public interface RowSink {
+        void accept(int row, double risk, double[] contributions, int offset);
+    }
+
+    /**
+     * The same attribution handed to {@code sink} row by row (rows in order), without the {@code rows × features}
+     * matrix: for a caller that reduces each row's contributions (a backtest keeps the top factor and the
+     * agreement sums) and would otherwise write and re-read the whole matrix.
+     */
+    public void attribute(float[] rows, int rowCount, RowSink sink) {
+        java.util.Optional<AffineLogOdds> affine = scorer.affineLogOdds();
+        if (affine.isPresent() && affine.get().features() == schema.size()) {
+            attributeAffine(rows, rowCount, affine.get(), sink);
+            return;
+        }
+        int f = schema.size();
+        double[] contrib = new double[f];
         int variants = f + 1;
         for (int start = 0; start < rowCount; start += CHUNK_ROWS) {
             int n = Math.min(CHUNK_ROWS, rowCount - start);
@@ -81,24 +103,22 @@ public final class OcclusionExplainer {
             }
             for (int r = 0; r < n; r++) {
                 double full = p[r * variants];
-                risk[start + r] = full;
                 double lf = logit(full);
                 for (int j = 0; j < f; j++) {
-                    contrib[(start + r) * f + j] = lf - logit(p[r * variants + 1 + j]);
+                    contrib[j] = lf - logit(p[r * variants + 1 + j]);
                 }
+                sink.accept(start + r, full, contrib, 0);
             }
         }
-        return new Attribution(risk, contrib, f);
     }
 
     /**
      * The same attribution for a model with affine log-odds: the occlusion contribution of feature j is
      * exactly {@code w_j (x_j − r_j)}, so the model scores each row once (no variants).
      */
-    private Attribution attributeAffine(float[] rows, int rowCount, AffineLogOdds form) {
+    private void attributeAffine(float[] rows, int rowCount, AffineLogOdds form, RowSink sink) {
         int f = schema.size();
         double[] risk = new double[rowCount];
-        double[] contrib = new double[rowCount * f];
         int chunk = CHUNK_ROWS * (f + 1);
         for (int start = 0; start < rowCount; start += chunk) {
             int n = Math.min(chunk, rowCount - start);
@@ -110,13 +130,28 @@ public final class OcclusionExplainer {
             }
             System.arraycopy(p, 0, risk, start, n);
         }
+        double[] contrib = new double[f];
         for (int r = 0; r < rowCount; r++) {
             int o = r * f;
             for (int j = 0; j < f; j++) {
-                contrib[o + j] = form.weight(j) * ((double) rows[o + j] - reference[j]);
+                contrib[j] = form.weight(j) * ((double) rows[o + j] - reference[j]);
+            }
+            sink.accept(r, risk[r], contrib, 0);
+        }
+    }
+
+    /** Index of the largest of {@code contributions[offset .. offset + features)} (ties: the lowest index). */
+    public static int topFeature(double[] contributions, int offset, int features) {
+        int best = 0;
+        double top = contributions[offset];
+        for (int j = 1; j < features; j++) {
+            double c = contributions[offset + j];
+            if (c > top) {
+                best = j;
+                top = c;
             }
         }
-        return new Attribution(risk, contrib, f);
+        return best;
     }
 
     /** Full explanations of {@code rowCount} rows; {@code sources[row][feature]} names metrics (may be null). */
@@ -150,13 +185,7 @@ public final class OcclusionExplainer {
 
         /** Index of the largest contribution of a row (ties: lowest index). */
         public int topFeature(int row) {
-            int best = 0;
-            for (int j = 1; j < features; j++) {
-                if (contributions[row * features + j] > contributions[row * features + best]) {
-                    best = j;
-                }
-            }
-            return best;
+            return OcclusionExplainer.topFeature(contributions, row * features, features);
         }
 
         public double[] rowContributions(int row) {

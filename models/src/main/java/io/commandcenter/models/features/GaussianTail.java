@@ -7,6 +7,7 @@ package io.commandcenter.models.features;
 final class GaussianTail {
 
     private static final double LN10 = Math.log(10);
+    private static final double SQRT2 = Math.sqrt(2);
     private static final double HALF_LN_2_OVER_PI = 0.5 * Math.log(2 / Math.PI);
 
     private GaussianTail() {
@@ -16,7 +17,7 @@ final class GaussianTail {
     static double surprisal(double z) {
         double a = Math.abs(z);
         if (a < 8) {
-            return -Math.log10(erfc(a / Math.sqrt(2)));
+            return -Math.log10(erfc(a / SQRT2));
         }
         // asymptotic: P(|Z| ≥ a) ≈ sqrt(2/π) e^{-a²/2} / a · (1 - 1/a² + 3/a⁴)
         double lnP = HALF_LN_2_OVER_PI - a * a / 2 - Math.log(a) + Math.log1p(-1 / (a * a) + 3 / (a * a * a * a));

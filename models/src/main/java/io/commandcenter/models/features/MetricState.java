@@ -151,6 +151,8 @@ final class MetricState {
             return;
         }
         n++;
+        // the bias-corrected start of every EWMA below: rate max(alpha, 1/n), 1/n computed once
+        double start = 1.0 / n;
         double floor = Math.max(1e-9, Math.max(0.01 * (hi - lo), 1e-6 * Math.abs(base)));
 
         // residual against the one-step forecast
@@ -192,7 +194,7 @@ final class MetricState {
         double farDev = x - farMean;
         zFar = clampZ(farDev / Math.max(Math.sqrt(farVar), floor));
         sFar = w * Math.min(TailModel.MAX_SURPRISAL, GaussianTail.surprisal(zFar));
-        double farRate = rate(FAR_ALPHA);
+        double farRate = rate(FAR_ALPHA, start);
         farMean += farRate * farDev;
         farVar = (1 - farRate) * (farVar + farRate * farDev * farDev);
         if (n > 2) {
@@ -209,18 +211,18 @@ final class MetricState {
         double levelBefore = level;
         level = forecast + HOLT_ALPHA * rc;
         trend = HOLT_PHI * trend + HOLT_BETA * (level - levelBefore - HOLT_PHI * trend);
-        resAbs += rate(SPREAD_ALPHA) * ((settled ? Math.min(Math.abs(r), 4 * sigmaR) : Math.abs(r)) - resAbs);
+        resAbs += rate(SPREAD_ALPHA, start) * ((settled ? Math.min(Math.abs(r), 4 * sigmaR) : Math.abs(r)) - resAbs);
 
         double dev = x - expected;
-        base += rate(BASE_ALPHA) * (settled ? clip(dev, 3 * sigmaD) : dev);
-        devAbs += rate(DEV_ALPHA) * ((settled ? Math.min(Math.abs(dev), 4 * sigmaD) : Math.abs(dev)) - devAbs);
+        base += rate(BASE_ALPHA, start) * (settled ? clip(dev, 3 * sigmaD) : dev);
+        devAbs += rate(DEV_ALPHA, start) * ((settled ? Math.min(Math.abs(dev), 4 * sigmaD) : Math.abs(dev)) - devAbs);
         if (seasonal != null) {
             seasonal.update(step, x - base, 4 * sigmaD);
         }
         shortAbs = newShort;
         fast = newFast;
         mid = newMid;
-        rocAbs += rate(SPREAD_ALPHA) * ((settled ? Math.min(Math.abs(d), 4 * sigmaRoc) : Math.abs(d)) - rocAbs);
+        rocAbs += rate(SPREAD_ALPHA, start) * ((settled ? Math.min(Math.abs(d), 4 * sigmaRoc) : Math.abs(d)) - rocAbs);
         prev = x;
         if (x < lo) {
             lo = x;
@@ -230,8 +232,7 @@ final class MetricState {
         }
     }
 
-    private double rate(double alpha) {
-        double start = 1.0 / n;
+    private static double rate(double alpha, double start) {
         return start > alpha ? start : alpha;
     }
 

@@ -19,6 +19,10 @@ final class SeasonalModel {
     private final double[][] profiles;
     private final boolean[][] seen;
     private final double[] residualVar;
+    // step mod period of the latest step seen, per candidate: the next step's phase is one more (no division)
+    private final int[] phases;
+    private long phaseStep = Long.MIN_VALUE;
+    private boolean phased;
     private double plainVar;
     private long firstStep = Long.MIN_VALUE;
     private int active = -1;
@@ -33,6 +37,29 @@ final class SeasonalModel {
             seen[i] = new boolean[periods[i]];
         }
         this.residualVar = new double[periods.length];
+        this.phases = new int[periods.length];
+    }
+
+    /**
+     * Moves the per-candidate phases to {@code step}: {@code floorMod(step, P)}, counted on from the previous
+     * step when it is the next one (rows one step apart, the usual case) and divided out otherwise.
+     */
+    private void phaseTo(long step) {
+        if (phased && step == phaseStep) {
+            return;
+        }
+        if (phased && step > phaseStep && step - phaseStep == 1) {
+            for (int i = 0; i < periods.length; i++) {
+                int ph = phases[i] + 1;
+                phases[i] = ph == periods[i] ? 0 : ph;
+            }
+        } else {
+            for (int i = 0; i < periods.length; i++) {
+                phases[i] = (int) Math.floorMod(step, (long) periods[i]);
+            }
+        }
+        phaseStep = step;
+        phased = true;
     }
 
     /** The seasonal offset expected at {@code step} from the active period, or 0 when none is active. */
@@ -40,8 +67,8 @@ final class SeasonalModel {
         if (active < 0) {
             return 0.0;
         }
-        int p = periods[active];
-        int phase = (int) Math.floorMod(step, (long) p);
+        phaseTo(step);
+        int phase = phases[active];
         return seen[active][phase] ? profiles[active][phase] : 0.0;
     }
 
@@ -67,9 +94,10 @@ final class SeasonalModel {
         plainVar += VAR_RATE * (dc * dc - plainVar);
         int best = -1;
         double bestStrength = MIN_STRENGTH;
+        phaseTo(step);
         for (int i = 0; i < periods.length; i++) {
             int p = periods[i];
-            int phase = (int) Math.floorMod(step, (long) p);
+            int phase = phases[i];
             double[] prof = profiles[i];
             if (seen[i][phase]) {
                 double e = dc - prof[phase];

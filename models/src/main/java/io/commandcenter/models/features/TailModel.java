@@ -33,23 +33,32 @@ final class TailModel {
     private double recentExtremes;
     private double seen;
 
+    private static final double LOG_MIN_Q90 = Math.log(MIN_Q90);
+    private static final double LOG_MIN_RATIO = Math.log(1.2);
+
     // Gaussian priors: |N(0,1)| has q90 = 1.645, q99 = 2.576
     private double logQ90 = Math.log(1.645);
     private double logQ99 = Math.log(2.576);
+    // exp(logQ90) and exp(logQ99), read for every value and changed only by update: kept, not recomputed
+    private double q90 = Math.exp(logQ90);
+    private double q99 = Math.exp(logQ99);
+    // the latest value surprisal() judged and its raw surprisal
+    private double lastA = Double.NaN;
+    private double lastRaw;
 
     double q90() {
-        return Math.exp(logQ90);
+        return q90;
     }
 
     double q99() {
-        return Math.exp(logQ99);
+        return q99;
     }
 
     /** Surprisal of {@code a} under the current tail, in decades of improbability. */
     double surprisal(double a) {
-        double q90 = q90();
-        double q99 = q99();
-        double s = a <= q90 ? a / q90 : 1.0 + (a - q90) / (q99 - q90);
+        double s = rawSurprisal(a);
+        lastA = a;
+        lastRaw = s;
         if (s >= EXTREME && recentExtremes >= 0.5) {
             // an extreme that already happened recently is not "one in a billion" any more:
             // bound it by how often extremes occurred over the last ~500 values
@@ -60,25 +69,27 @@ final class TailModel {
     }
 
     private double rawSurprisal(double a) {
-        double q90 = q90();
-        double q99 = q99();
         return a <= q90 ? a / q90 : 1.0 + (a - q90) / (q99 - q90);
     }
 
     /** Learns from one observation; call after {@link #surprisal} so a point never dilutes its own surprise. */
     void update(double a) {
-        recentExtremes = DECAY * recentExtremes + (rawSurprisal(a) >= EXTREME ? 1 : 0);
+        // the value just judged by surprisal (the usual call order) is not divided again: the quantiles have not moved
+        double raw = a == lastA ? lastRaw : rawSurprisal(a);
+        lastA = Double.NaN;
+        recentExtremes = DECAY * recentExtremes + (raw >= EXTREME ? 1 : 0);
         seen = DECAY * seen + 1;
-        double q99 = q99();
         double step = a > 2.0 * q99 ? STEP * 0.1 : STEP;
-        logQ90 += a > q90() ? step * 0.90 : -step * 0.10;
+        logQ90 += a > q90 ? step * 0.90 : -step * 0.10;
         logQ99 += a > q99 ? step * 0.99 : -step * 0.01;
-        if (logQ90 < Math.log(MIN_Q90)) {
-            logQ90 = Math.log(MIN_Q90);
+        if (logQ90 < LOG_MIN_Q90) {
+            logQ90 = LOG_MIN_Q90;
         }
-        double minLogQ99 = logQ90 + Math.log(1.2);
+        double minLogQ99 = logQ90 + LOG_MIN_RATIO;
         if (logQ99 < minLogQ99) {
             logQ99 = minLogQ99;
         }
+        q90 = Math.exp(logQ90);
+        q99 = Math.exp(logQ99);
     }
 }

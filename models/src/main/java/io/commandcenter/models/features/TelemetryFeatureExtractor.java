@@ -27,6 +27,22 @@ public final class TelemetryFeatureExtractor {
     private static final int[] STEP_PERIODS = {24, 48, 96, 144, 168, 288, 1440};
     private static final int INTERVAL_PROBE = 16;
     private static final int MAX_PERIOD = 2016;
+    /** {@code Math.log1p(k)} for the run lengths {@code alarm_run} usually meets, computed once. */
+    private static final double[] LOG1P = new double[4096];
+
+    /** {@code Math.log10(m)} and {@code Math.log10(m / min(3, m))} for the metric counts rows usually have, computed once. */
+    private static final double[] LOG10_M = new double[512];
+    private static final double[] LOG10_M_OVER_K = new double[512];
+
+    static {
+        for (int k = 0; k < LOG1P.length; k++) {
+            LOG1P[k] = Math.log1p(k);
+        }
+        for (int m = 1; m < LOG10_M.length; m++) {
+            LOG10_M[m] = Math.log10(m);
+            LOG10_M_OVER_K[m] = Math.log10((double) m / Math.min(3, m));
+        }
+    }
 
     private final TimeAxis axis;
     private final Map<String, Integer> index = new HashMap<>();
@@ -44,6 +60,9 @@ public final class TelemetryFeatureExtractor {
     private long firstTime;
     private long interval;
     private int deltasSeen;
+    private long stepInterval;
+    private long stepRel;
+    private long stepValue;
     private double persist;
     private long alarmRun;
     private double downEwma;
@@ -52,7 +71,9 @@ public final class TelemetryFeatureExtractor {
     private boolean health;
 
     // scratch for top-k
-    private final double[] top = new double[3];
+    private final double[] topRes = new double[3];
+    private final double[] topLevel = new double[3];
+    private final double[] topEvidence = new double[3];
 
     public TelemetryFeatureExtractor(TimeAxis axis) {
         this.axis = axis;
@@ -224,12 +245,13 @@ public final class TelemetryFeatureExtractor {
         lastMinObservations = minObservations;
         rows++;
         lastTime = time;
-        double logM = Math.log10(m);
         int k = Math.min(3, m);
-        double logMk = Math.log10((double) m / k);
-        double resTop = topMean(slots, values, k, RES) - logMk;
-        double levelTop = topMean(slots, values, k, LEVEL) - logMk;
-        double evidenceTop = topMean(slots, values, k, EVIDENCE) - logMk;
+        double logM = m < LOG10_M.length ? LOG10_M[m] : Math.log10(m);
+        double logMk = m < LOG10_M.length ? LOG10_M_OVER_K[m] : Math.log10((double) m / k);
+        topK(slots, values, k);
+        double resTop = mean(topRes, k) - logMk;
+        double levelTop = mean(topLevel, k) - logMk;
+        double evidenceTop = mean(topEvidence, k) - logMk;
 
         float[] f = features;
         f[0] = (float) Math.max(0, maxRes - logM);
@@ -250,7 +272,7 @@ public final class TelemetryFeatureExtractor {
         alarmRun = evidence >= 2.0 ? alarmRun + 1 : 0;
         f[9] = (float) persist;
         f[10] = jump;
-        f[11] = (float) Math.log1p(alarmRun);
+        f[11] = (float) (alarmRun < LOG1P.length ? LOG1P[(int) alarmRun] : Math.log1p(alarmRun));
         f[12] = health ? (float) errorRate : 0f;
         f[13] = health ? (float) downEwma : 0f;
         f[14] = health ? (float) latencySkew : 0f;
@@ -281,6 +303,16 @@ public final class TelemetryFeatureExtractor {
         System.arraycopy(features, 0, dst, offset, features.length);
     }
 
+    /**
+     * Writes the current vector in another order into {@code dst} at {@code offset}: {@code dst[offset + j] =
+     * vector[columns[j]]} ({@code columns} from {@link FeatureSchema#projectionTo}, e.g. a model's column order).
+     */
+    public void copyFeatures(float[] dst, int offset, int[] columns) {
+        for (int j = 0; j < columns.length; j++) {
+            dst[offset + j] = features[columns[j]];
+        }
+    }
+
     /** Metric behind feature {@code featureIndex} in the current vector, or {@code ""} for entity-level features. */
     public String sourceMetric(int featureIndex) {
         int s = sources[featureIndex];
@@ -301,27 +333,36 @@ public final class TelemetryFeatureExtractor {
         return i == null ? -1 : i;
     }
 
-    private static final int RES = 0;
-    private static final int LEVEL = 1;
-    private static final int EVIDENCE = 2;
-
-    private double topMean(int[] slots, double[] values, int k, int which) {
-        Arrays.fill(top, 0, k, -1.0);
+    /** Fills the top-k residual, level and evidence surprisals of the row's metrics (one pass over them). */
+    private void topK(int[] slots, double[] values, int k) {
+        Arrays.fill(topRes, 0, k, -1.0);
+        Arrays.fill(topLevel, 0, k, -1.0);
+        Arrays.fill(topEvidence, 0, k, -1.0);
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
                 continue;
             }
             MetricState st = states.get(slots[i]);
-            double s = which == RES ? st.sRes : which == LEVEL ? st.sLevel : st.evidence();
-            if (s > top[k - 1]) {
-                int j = k - 1;
-                while (j > 0 && top[j - 1] < s) {
-                    top[j] = top[j - 1];
-                    j--;
-                }
-                top[j] = s;
-            }
+            insert(topRes, k, st.sRes);
+            insert(topLevel, k, st.sLevel);
+            insert(topEvidence, k, st.evidence());
         }
+    }
+
+    /** Inserts {@code s} into the descending top-k list {@code top} if it belongs there. */
+    private static void insert(double[] top, int k, double s) {
+        if (s > top[k - 1]) {
+            int j = k - 1;
+            while (j > 0 && top[j - 1] < s) {
+                top[j] = top[j - 1];
+                j--;
+            }
+            top[j] = s;
+        }
+    }
+
+    /** Mean of a top-k list, each value floored at 0. */
+    private static double mean(double[] top, int k) {
         double sum = 0;
         for (int j = 0; j < k; j++) {
             sum += Math.max(0, top[j]);
@@ -369,7 +410,18 @@ public final class TelemetryFeatureExtractor {
                 }
             }
         }
-        return interval == 0 ? 0 : Math.floorDiv(time - firstTime, interval);
+        if (interval == 0) {
+            return 0;
+        }
+        // floorDiv(time - firstTime, interval), counted on from the previous row when it is one interval earlier
+        long rel = time - firstTime;
+        if (interval != stepInterval || rel != stepRel) {
+            stepValue = interval == stepInterval && rel - stepRel == interval && rel > stepRel
+                    ? stepValue + 1 : Math.floorDiv(rel, interval);
+            stepInterval = interval;
+            stepRel = rel;
+        }
+        return stepValue;
     }
 
     /** Daily and weekly periods in steps for a sampling interval, when whole and in [4, 2016]. */

@@ -44,4 +44,35 @@ class ConfidenceCalculatorTest {
         assertThat(ConfidenceCalculator.agreement(new double[] {1, -1}, -1)).isEqualTo(0.5);
         assertThat(ConfidenceCalculator.agreement(new double[] {}, 1)).isEqualTo(1.0);
     }
+
+    @Test
+    void backtestValue_fromAgreementSums_isExactlyTheComputedValue_atAgeZero() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+        for (int k = 0; k < 10_000; k++) {
+            double[] matrix = new double[3 * 5];
+            for (int j = 0; j < matrix.length; j++) {
+                matrix[j] = rnd.nextInt(8) == 0 ? 0.0 : rnd.nextGaussian() * 3;
+            }
+            int row = rnd.nextInt(3);
+            double risk = rnd.nextInt(20) == 0 ? 1.0 : rnd.nextDouble();
+            long observations = rnd.nextInt(100);
+            // bins that cover [0, 1], and bins with gaps (a risk in no bin gets 0.5)
+            List<CalibrationBin> table = k % 2 == 0 ? TABLE
+                    : List.of(new CalibrationBin(0.1, 0.3, 40, 0.2, 0.35), new CalibrationBin(0.6, 0.9, 700, 0.7, 0.66));
+            double expected = calc.compute(new ConfidenceInputs(risk, 0.41, table, observations, Duration.ZERO, null,
+                    java.util.Arrays.copyOfRange(matrix, row * 5, row * 5 + 5))).value();
+            double[] sums = new double[4];
+            ConfidenceCalculator.agreementSums(matrix, row * 5, 5, sums, 1);
+            assertThat(calc.backtestValue(risk, 0.41, ConfidenceCalculator.table(table), observations, sums, 1))
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void backtestValue_refusesWhatTheInputsRefuse() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calc.backtestValue(Double.NaN, 0.5, ConfidenceCalculator.table(TABLE), 1, new double[3], 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("risk");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calc.backtestValue(0.5, 0.5, ConfidenceCalculator.table(TABLE), -1, new double[3], 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("observations");
+    }
 }

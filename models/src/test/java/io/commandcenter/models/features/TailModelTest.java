@@ -29,4 +29,26 @@ class TailModelTest {
         assertThat(t.q90()).isCloseTo(40 * 1.645, within(40 * 0.2));
         assertThat(t.q99()).isCloseTo(40 * 2.576, within(40 * 0.5));
     }
+
+    @Test
+    void learning_isTheSameWhetherOrNotTheValueWasJudgedFirst_inAnyCallOrder() {
+        TailModel judged = new TailModel();
+        TailModel plain = new TailModel();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 5000; i++) {
+            double a = rnd.nextInt(10) == 0 ? 40 * rnd.nextDouble() : Math.abs(rnd.nextGaussian());
+            if (i % 3 == 0) {
+                judged.surprisal(a);
+            }
+            judged.update(a);
+            if (i % 7 == 0) {
+                judged.update(a); // the same value learnt twice: the second time against the moved quantiles
+                plain.update(a);
+            }
+            plain.update(a);
+            assertThat(judged.q90()).isEqualTo(plain.q90());
+            assertThat(judged.q99()).isEqualTo(plain.q99());
+            assertThat(judged.surprisal(a)).isEqualTo(plain.surprisal(a));
+        }
+    }
 }
