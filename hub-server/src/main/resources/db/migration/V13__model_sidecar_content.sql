@@ -8,3 +8,7 @@ ALTER TABLE model ADD COLUMN sidecar_sha256 VARCHAR(64);
 ALTER TABLE model_artifact ADD COLUMN sidecar_sha256 VARCHAR(64) DEFAULT '' NOT NULL;
 ALTER TABLE model_artifact DROP CONSTRAINT pk_model_artifact;
 ALTER TABLE model_artifact ADD CONSTRAINT pk_model_artifact PRIMARY KEY (name, version, onnx_sha256, sidecar_sha256);
+
+-- The shadow gate's retention (cc.learning.shadow-retention): every hub's minute tick deletes would-be
+-- predictions observed before a cut, by time alone.
+CREATE INDEX ix_shadow_prediction_time ON shadow_prediction (observed_at);
