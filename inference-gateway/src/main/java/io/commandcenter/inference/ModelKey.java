@@ -4,9 +4,10 @@ import java.util.Objects;
 
 /**
  * One model version: {@code name} and {@code version} as in the artifact's sidecar, and optionally
- * the {@code content} it was loaded as (the ONNX bytes' SHA-256). Versions are per project, so two
- * projects may each register their own {@code workflow_failure 1.1.0}: the registry loads every
- * version under its content, so both run side by side, and equal bytes are one loaded model.
+ * the {@code content} it was loaded as (the hub's registry: the ONNX bytes' SHA-256, then {@code :} and
+ * the sidecar's — ADR 0016). Versions are per project, so two projects may each register their own
+ * {@code workflow_failure 1.1.0}: the registry loads every version under its content, so both run side
+ * by side, and equal bytes with equal sidecars are one loaded model.
  * {@code content} is empty for a version loaded by its sidecar alone ({@link #of}).
  */
 public record ModelKey(String name, String version, String content) {

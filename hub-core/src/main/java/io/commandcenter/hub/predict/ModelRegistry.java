@@ -152,10 +152,13 @@ public final class ModelRegistry {
         String why = checkPromotion(by, reason);
         ModelMetadata m = artifact.metadata();
         String sha = artifact.onnxSha256();
-        ModelKey key = ModelKey.of(m, sha);
+        String sidecarSha = sidecarSha256(m);
+        ModelKey key = ModelKey.of(m, content(sha, sidecarSha));
         Optional<ModelRepository.Row> existing = repository.find(project, m.name(), m.version());
         if (existing.isPresent()) {
-            if (!existing.get().onnxSha256().equals(sha)) {
+            // the same version again: the same bytes and sidecar (or a version kept before sidecars were told apart)
+            if (!existing.get().onnxSha256().equals(sha) || !(existing.get().sidecarSha256().isEmpty()
+                    || existing.get().sidecarSha256().equals(sidecarSha))) {
                 throw conflict(key);
             }
             RegisteredModel model = toModel(existing.get(), m);
@@ -171,7 +174,7 @@ public final class ModelRegistry {
         keep(artifact);
         ModelRepository.Row row = new ModelRepository.Row(UUID.randomUUID().toString(), project, m.name(),
                 m.version(), m.type().name(), files.onnxPath(m.type(), m.name(), m.version()).toString(), sha,
-                m.threshold(), RunJson.metrics(m.metrics()), clock.instant());
+                m.threshold(), RunJson.metrics(m.metrics()), clock.instant(), sidecarSha);
         repository.insert(row, promote ? new ModelRepository.Promotion(row.createdAt(), by, why) : null);
         LOG.log(Level.INFO, "project {0}: model {1} registered", project, key);
         audit.record(AuditAction.MODEL_REGISTERED, project.value(), by, "model:" + m.name() + "@" + m.version(),
@@ -340,7 +343,37 @@ public final class ModelRegistry {
 
     /** The key a registered version is loaded under: its name, version and content. */
     private static ModelKey key(ModelRepository.Row row) {
-        return new ModelKey(row.name(), row.version(), row.onnxSha256());
+        return new ModelKey(row.name(), row.version(), row.content());
+    }
+
+    /**
+     * The content a version is loaded and kept under: the ONNX bytes' SHA-256 and, after a {@code :}, the
+     * sidecar's — two projects' versions of one name and version with equal bytes but other sidecars (another
+     * threshold, calibration or lineage) are two models; equal bytes and sidecars are one. A version registered
+     * before sidecars were told apart has an empty {@code sidecarSha256}: its content is its bytes' hash alone.
+     */
+    public static String content(String onnxSha256, String sidecarSha256) {
+        return sidecarSha256 == null || sidecarSha256.isEmpty() ? onnxSha256 : onnxSha256 + ":" + sidecarSha256;
+    }
+
+    /** The content of an artifact ({@link #content(String, String)}). */
+    public static String content(ModelArtifact artifact) {
+        return content(artifact.onnxSha256(), sidecarSha256(artifact.metadata()));
+    }
+
+    /** SHA-256 of a sidecar as {@link SidecarJson} writes it (sorted keys: the same on every hub). */
+    public static String sidecarSha256(ModelMetadata m) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(SIDECAR.write(m)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether a stored artifact is the content a key names (a key of bytes alone matches any sidecar). */
+    private static boolean isContent(ModelKey key, ModelArtifact a) {
+        return key.content().isEmpty() || key.content().equals(a.onnxSha256()) || key.content().equals(content(a));
     }
 
     private ModelKey ensureLoaded(ModelRepository.Row row) {
@@ -356,7 +389,7 @@ public final class ModelRegistry {
     /** Keeps a version's artifact in the database, for the other hubs sharing it. */
     private void keep(ModelArtifact artifact) {
         ModelMetadata m = artifact.metadata();
-        repository.saveArtifact(m.name(), m.version(), artifact.onnxSha256(), new ModelRepository.StoredArtifact(
+        repository.saveArtifact(m.name(), m.version(), content(artifact), new ModelRepository.StoredArtifact(
                 m.type().name(), artifact.onnx(), new String(SIDECAR.write(m), StandardCharsets.UTF_8)));
     }
 
@@ -368,12 +401,23 @@ public final class ModelRegistry {
     private ModelStore filesOf(ModelArtifact artifact) {
         ModelMetadata m = artifact.metadata();
         Optional<ModelArtifact> primary = storedArtifact(store, m.type(), m.name(), m.version());
-        return primary.isEmpty() || primary.get().onnxSha256().equals(artifact.onnxSha256()) ? store
-                : variantStore(artifact.onnxSha256());
+        return primary.isEmpty() || content(primary.get()).equals(content(artifact)) ? store
+                : variantStore(content(artifact));
     }
 
-    private ModelStore variantStore(String sha) {
-        return new ModelStore(store.root().resolve("by-content").resolve(sha.substring(0, Math.min(16, sha.length()))));
+    /**
+     * The directory of a content other than the primary's: {@code by-content/<16 of the bytes' hash>}, then
+     * {@code -<16 of the sidecar's>} when the content has one.
+     */
+    private ModelStore variantStore(String content) {
+        int colon = content.indexOf(':');
+        String bytes = colon < 0 ? content : content.substring(0, colon);
+        String dir = bytes.substring(0, Math.min(16, bytes.length()));
+        if (colon >= 0) {
+            String sidecar = content.substring(colon + 1);
+            dir += "-" + sidecar.substring(0, Math.min(16, sidecar.length()));
+        }
+        return new ModelStore(store.root().resolve("by-content").resolve(dir));
     }
 
     /** Writes the artifact's files unless they are there already; the store they are in. */
@@ -390,7 +434,7 @@ public final class ModelRegistry {
         for (ModelType type : ModelType.values()) {
             for (ModelStore files : key.content().isEmpty() ? List.of(store) : List.of(store, variantStore(key.content()))) {
                 Optional<ModelArtifact> artifact = storedArtifact(files, type, key.name(), key.version())
-                        .filter(a -> key.content().isEmpty() || a.onnxSha256().equals(key.content()));
+                        .filter(a -> isContent(key, a));
                 if (artifact.isPresent()) {
                     keep(artifact.get()); // registered before the database kept artifacts: keep it now
                     return artifact.get();
@@ -411,7 +455,7 @@ public final class ModelRegistry {
         }
         for (ModelArtifact shipped : bootstrap.load()) {
             if (shipped.metadata().name().equals(key.name()) && shipped.metadata().version().equals(key.version())
-                    && (key.content().isEmpty() || shipped.onnxSha256().equals(key.content()))) {
+                    && isContent(key, shipped)) {
                 ModelStore files = write(shipped);
                 LOG.log(Level.INFO, "bootstrap model {0} written under {1} (registered by another hub)", key,
                         files.root());

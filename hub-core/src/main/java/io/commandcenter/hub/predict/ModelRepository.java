@@ -9,9 +9,22 @@ import java.util.Optional;
 /** Where the registry keeps model rows and champion history. Implementation: {@code JpaModelRepository}. */
 public interface ModelRepository {
 
-    /** A model row: what the database knows of a registered version. */
+    /**
+     * A model row: what the database knows of a registered version.
+     *
+     * @param sidecarSha256 SHA-256 of the version's sidecar as {@code SidecarJson} writes it; empty for a version
+     *                      registered before the hub told sidecars apart (migration V13)
+     */
     record Row(String modelId, ProjectId project, String name, String version, String type, String path,
-               String onnxSha256, double threshold, String metricsJson, Instant createdAt) {
+               String onnxSha256, double threshold, String metricsJson, Instant createdAt, String sidecarSha256) {
+        public Row {
+            sidecarSha256 = sidecarSha256 == null ? "" : sidecarSha256;
+        }
+
+        /** The content the version is loaded and kept under: {@link ModelRegistry#content(String, String)}. */
+        public String content() {
+            return ModelRegistry.content(onnxSha256, sidecarSha256);
+        }
     }
 
     /** A champion of some name in some project. */
@@ -41,9 +54,14 @@ public interface ModelRepository {
      * storing it at the same moment is fine). Versions are per project, so a name and version may
      * be kept with several contents.
      */
-    void saveArtifact(String name, String version, String onnxSha256, StoredArtifact artifact);
+    /**
+     * Keeps a version's files under its content ({@link Row#content()}: the ONNX bytes' SHA-256, then
+     * {@code :} and the sidecar's, or the ONNX bytes' alone for a version registered before V13).
+     */
+    void saveArtifact(String name, String version, String content, StoredArtifact artifact);
 
-    Optional<StoredArtifact> findArtifact(String name, String version, String onnxSha256);
+    /** A version's files kept under its content (as {@link #saveArtifact}). */
+    Optional<StoredArtifact> findArtifact(String name, String version, String content);
 
     Optional<Row> find(ProjectId project, String name, String version);
 

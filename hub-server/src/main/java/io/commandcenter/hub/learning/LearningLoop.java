@@ -339,7 +339,7 @@ public final class LearningLoop implements AutoCloseable {
     }
 
     private ModelKey load(ModelArtifact a) {
-        ModelKey key = ModelKey.of(a.metadata(), a.onnxSha256());
+        ModelKey key = ModelKey.of(a.metadata(), io.commandcenter.hub.predict.ModelRegistry.content(a));
         if (!judging.isLoaded(key)) {
             judging.load(key, a);
         }

@@ -24,15 +24,27 @@ import java.util.Objects;
  * @param shadowGate        per project, how long a challenger the rule would promote first runs in shadow;
  *                          promoted only if the shadow agrees at the end ({@code cc.learning.shadow-gate},
  *                          e.g. {@code shop=P2D,*=P1D}; {@code *} is every other project; empty: no gate)
+ * @param shadowRetention   how long a shadow's would-be predictions ({@code shadow_prediction}) are kept, by their
+ *                          time; rows a pending wait still needs are kept longer ({@code cc.learning.shadow-retention},
+ *                          P30D)
  */
 public record LearningSettings(String schedule, Duration window, Duration rowEvery, int syntheticSeries,
-                               int validationSeries, PromotionRule rule, boolean shadow, Map<String, Duration> shadowGate) {
+                               int validationSeries, PromotionRule rule, boolean shadow, Map<String, Duration> shadowGate,
+                               Duration shadowRetention) {
+    /** How long would-be predictions are kept by default. */
+    public static final Duration SHADOW_RETENTION = Duration.ofDays(30);
+
     /** Every project: the key of {@link #shadowGate} that stands for projects not named. */
     public static final String EVERY_PROJECT = "*";
 
     public LearningSettings(String schedule, Duration window, Duration rowEvery, int syntheticSeries,
                             int validationSeries, PromotionRule rule, boolean shadow) {
         this(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, Map.of());
+    }
+
+    public LearningSettings(String schedule, Duration window, Duration rowEvery, int syntheticSeries,
+                            int validationSeries, PromotionRule rule, boolean shadow, Map<String, Duration> shadowGate) {
+        this(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, shadowGate, SHADOW_RETENTION);
     }
 
     public LearningSettings {
@@ -47,6 +59,10 @@ public record LearningSettings(String schedule, Duration window, Duration rowEve
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(rowEvery, "rowEvery");
         Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(shadowRetention, "shadowRetention");
+        if (shadowRetention.isNegative() || shadowRetention.isZero()) {
+            throw new IllegalArgumentException("cc.learning.shadow-retention must be positive");
+        }
         if (window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("cc.learning.window must be positive");
         }
@@ -92,7 +108,12 @@ public record LearningSettings(String schedule, Duration window, Duration rowEve
     }
 
     public LearningSettings withShadowGate(Map<String, Duration> value) {
-        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, value);
+        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, value, shadowRetention);
+    }
+
+    public LearningSettings withShadowRetention(Duration value) {
+        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, shadowGate,
+                value);
     }
 
     public static LearningSettings defaults() {
@@ -101,19 +122,19 @@ public record LearningSettings(String schedule, Duration window, Duration rowEve
     }
 
     public LearningSettings withSchedule(String value) {
-        return new LearningSettings(value, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, shadowGate);
+        return new LearningSettings(value, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, shadowGate, shadowRetention);
     }
 
     /** A smaller shipped corpus (tests: training in seconds). */
     public LearningSettings withCorpus(int synthetic, int validation) {
-        return new LearningSettings(schedule, window, rowEvery, synthetic, validation, rule, shadow, shadowGate);
+        return new LearningSettings(schedule, window, rowEvery, synthetic, validation, rule, shadow, shadowGate, shadowRetention);
     }
 
     public LearningSettings withShadow(boolean value) {
-        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, value, shadowGate);
+        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, value, shadowGate, shadowRetention);
     }
 
     public LearningSettings withRule(PromotionRule value) {
-        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, value, shadow, shadowGate);
+        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, value, shadow, shadowGate, shadowRetention);
     }
 }

@@ -123,7 +123,33 @@ public final class ShadowGate {
                         g.version(), e.getMessage());
             }
         }
+        prune(now);
         return decided;
+    }
+
+    /**
+     * Deletes would-be predictions older than the retention ({@code cc.learning.shadow-retention}), but none a
+     * pending wait still needs (from its start on).
+     *
+     * @return how many were deleted
+     */
+    int prune(Instant now) {
+        Instant before = now.minus(settings.shadowRetention());
+        for (Gate g : store.pending()) {
+            if (g.start().isBefore(before)) {
+                before = g.start();
+            }
+        }
+        try {
+            int deleted = store.deleteWouldBe(before);
+            if (deleted > 0) {
+                LOG.log(Level.DEBUG, "{0} would-be predictions observed before {1} deleted", deleted, before);
+            }
+            return deleted;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "would-be predictions not pruned: {0}", e.getMessage());
+            return 0;
+        }
     }
 
     private Optional<Gate> judge(Gate g, Instant now) {

@@ -67,8 +67,18 @@ public interface ShadowGates {
      */
     boolean decide(ProjectId project, String model, String version, State state, String verdict, Instant at);
 
-    /** Stores would-be predictions of shadows (never as predictions). */
+    /**
+     * Stores would-be predictions of shadows (never as predictions), each (model, version, entity, time)
+     * once: hubs scoring the same telemetry of a project store one row, not one each.
+     */
     void saveWouldBe(ProjectId project, List<ShadowScoring.WouldBe> rows);
+
+    /**
+     * Deletes would-be predictions observed before {@code before} (the retention, {@code cc.learning.shadow-retention}).
+     *
+     * @return how many were deleted
+     */
+    int deleteWouldBe(Instant before);
 
     /** A version's would-be predictions observed in [from, to], in time order. */
     List<ShadowScoring.WouldBe> wouldBe(ProjectId project, String model, String version, Instant from, Instant to);

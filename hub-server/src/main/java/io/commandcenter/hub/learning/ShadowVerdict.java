@@ -75,8 +75,12 @@ public final class ShadowVerdict {
         return new Result(agree, why + ": shadow " + s.describe() + " vs champion " + c.describe(), c, s);
     }
 
-    /** Counts incidents caught and false alarms of one model's alarms. */
-    static Tally tally(DataSnapshot period, List<Alarm> alarms) {
+    /**
+     * Counts incidents caught and false alarms of one model's alarms. An alarm of one entity at one time counts
+     * once, however many copies there are (hubs that scored the same sample each raising it).
+     */
+    static Tally tally(DataSnapshot period, List<Alarm> all) {
+        List<Alarm> alarms = List.copyOf(new java.util.LinkedHashSet<>(all));
         Map<String, List<long[]>> windows = new HashMap<>();
         int incidents = 0;
         for (Replayed r : period.series()) {

@@ -69,4 +69,23 @@ class ShadowVerdictTest {
         assertThat(r.agree()).isFalse();
         assertThat(r.reason()).startsWith("no incident in the period and more false alarms in shadow");
     }
+
+    @Test
+    void copiesOfOneAlarm_fromHubsThatScoredTheSameSample_countOnce() {
+        DataSnapshot p = period(120, new int[]{30, 50});
+        // two hubs each stored the shadow's catch at minute 40 and its false alarm at minute 100
+        ShadowVerdict.Tally twice = ShadowVerdict.tally(p, List.of(at(40), at(40), at(100), at(100)));
+        assertThat(twice.alarms()).isEqualTo(2);
+        assertThat(twice.falseAlarms()).isEqualTo(1);
+        assertThat(twice.caught()).isEqualTo(1);
+        assertThat(twice).isEqualTo(ShadowVerdict.tally(p, List.of(at(40), at(100))));
+        // with no incident, the champion's one false alarm against the shadow's one (stored by two hubs): as many
+        DataSnapshot quiet = period(60);
+        ShadowVerdict.Result r = ShadowVerdict.judge(quiet, List.of(at(5)), List.of(at(7), at(7)), 0.02);
+        assertThat(r.shadow().falseAlarms()).isEqualTo(1);
+        assertThat(r.agree()).isTrue();
+        // an alarm of another entity, or at another time, is another alarm
+        assertThat(ShadowVerdict.tally(quiet, List.of(at(7), at(8), new ShadowVerdict.Alarm("service:b",
+                at(7).at()))).alarms()).isEqualTo(3);
+    }
 }

@@ -491,6 +491,49 @@ class PredictiveHubTest {
     }
 
     @Test
+    void twoProjects_equalOnnxBytesWithOtherSidecars_areTwoModels_eachLoadedWithItsOwnSidecar() throws Exception {
+        ModelArtifact workflow = new BootstrapModels().load("workflow_failure");
+        // as two projects' challengers trained on the same data: the same ONNX bytes, another threshold and lineage
+        var a = models("sa").registerModel(register(workflow, "9.1.0", workflow.onnx(), s -> {
+            s.put("threshold", 0.25);
+            s.put("provenance", java.util.Map.of("parent", "1.0.0", "data_hash", "aaa"));
+        }).toBuilder().setPromote(true).build());
+        var b = models("sb").registerModel(register(workflow, "9.1.0", workflow.onnx(), s -> {
+            s.put("threshold", 0.75);
+            s.put("provenance", java.util.Map.of("parent", "1.0.0", "data_hash", "bbb"));
+        }).toBuilder().setPromote(true).build());
+        assertThat(a.getModel().getOnnxSha256()).isEqualTo(b.getModel().getOnnxSha256()).isEqualTo(workflow.onnxSha256());
+        assertThat(b.getModel().getChampion()).isTrue();
+        for (int round = 0; round < 2; round++) {
+            for (String project : List.of("sa", "sb")) {
+                double own = project.equals("sa") ? 0.25 : 0.75;
+                GetModelResponse got = models(project).getModel(GetModelRequest.newBuilder()
+                        .setName("workflow_failure").build());
+                assertThat(got.getModel().getVersion()).isEqualTo("9.1.0");
+                assertThat(got.getModel().getThreshold()).as("%s's own sidecar, round %d", project, round).isEqualTo(own);
+                io.commandcenter.hub.project.ProjectId id = io.commandcenter.hub.project.ProjectId.of(project);
+                var meta = hub.registry().metadata(hub.registry().resolve(id, "workflow_failure", "9.1.0"));
+                assertThat(meta.threshold()).as("the loaded version of %s", project).isEqualTo(own);
+                assertThat(meta.provenance()).containsEntry("data_hash", project.equals("sa") ? "aaa" : "bbb");
+                assertThat(scoreZeros(project, "workflow_failure", "9.1.0").getModelVersion()).isEqualTo("9.1.0");
+            }
+            // both survive a restart that loads each from its own files (and the database)
+            channel.shutdownNow();
+            hub.close();
+            hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
+            channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                    .intercept(io.commandcenter.hub.testing.Credentials.admin(hub)).build();
+        }
+        // the same bytes and sidecar again is the same version; other sidecar bytes in the same project conflict
+        assertThat(models("sa").registerModel(register(workflow, "9.1.0", workflow.onnx(), s -> {
+            s.put("threshold", 0.25);
+            s.put("provenance", java.util.Map.of("parent", "1.0.0", "data_hash", "aaa"));
+        })).getModel().getThreshold()).isEqualTo(0.25);
+        assertStatus(() -> models("sa").registerModel(register(workflow, "9.1.0", workflow.onnx(),
+                s -> s.put("threshold", 0.75))), Status.Code.ALREADY_EXISTS, "MODEL_VERSION_CONFLICT");
+    }
+
+    @Test
     void registerWithPromote_isOneUnit_aBadReasonRegistersNothing_andChangesNoChampion() throws Exception {
         ModelArtifact health = new BootstrapModels().load("service_health");
         models("u").listModels(ListModelsRequest.getDefaultInstance());

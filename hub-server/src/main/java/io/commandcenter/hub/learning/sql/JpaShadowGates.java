@@ -7,6 +7,7 @@ import io.commandcenter.hub.predict.EntityKey;
 import io.commandcenter.hub.predict.ShadowScoring;
 import io.commandcenter.hub.project.ProjectId;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -75,18 +76,42 @@ public final class JpaShadowGates implements ShadowGates {
 
     @Override
     public void saveWouldBe(ProjectId project, List<ShadowScoring.WouldBe> rows) {
-        jpa.write(em -> {
-            for (ShadowScoring.WouldBe w : rows) {
-                em.createNativeQuery("INSERT INTO shadow_prediction (shadow_prediction_id, project_id, model_name, "
-                                + "model_version, target_kind, target_id, risk, threshold, observed_at) "
-                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                        .setParameter(1, UUID.randomUUID().toString()).setParameter(2, project.value())
+        // one transaction per row: would-be predictions are one per incident, so few; a row another hub stored
+        // first (same id) is skipped, and one it stores at the same instant is refused by the key alone, without
+        // undoing this hub's other rows
+        for (ShadowScoring.WouldBe w : rows) {
+            String id = id(project, w);
+            try {
+                jpa.write(em -> em.createNativeQuery("INSERT INTO shadow_prediction (shadow_prediction_id, project_id, "
+                                + "model_name, model_version, target_kind, target_id, risk, threshold, observed_at) "
+                                + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS "
+                                + "(SELECT 1 FROM shadow_prediction WHERE shadow_prediction_id = ?)")
+                        .setParameter(1, id).setParameter(10, id).setParameter(2, project.value())
                         .setParameter(3, w.model()).setParameter(4, w.version()).setParameter(5, w.entity().kind())
                         .setParameter(6, w.entity().id()).setParameter(7, w.risk()).setParameter(8, w.threshold())
-                        .setParameter(9, Jpa.ts(w.observedAt())).executeUpdate();
+                        .setParameter(9, Jpa.ts(w.observedAt())).executeUpdate());
+            } catch (RuntimeException e) {
+                if (!Jpa.isUniqueViolation(e)) {
+                    throw e;
+                }
             }
-            return null;
-        });
+        }
+    }
+
+    /**
+     * A would-be prediction's id: a name-based UUID of what it is (project, model, version, entity, time), so
+     * every hub that scored the same sample makes the same id and the row is stored once.
+     */
+    static String id(ProjectId project, ShadowScoring.WouldBe w) {
+        String name = String.join("\u0000", project.value(), w.model(), w.version(), w.entity().kind(),
+                w.entity().id(), Long.toString(w.observedAt().getEpochSecond()), Integer.toString(w.observedAt().getNano()));
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    @Override
+    public int deleteWouldBe(Instant before) {
+        return jpa.write(em -> em.createNativeQuery("DELETE FROM shadow_prediction WHERE observed_at < ?")
+                .setParameter(1, Jpa.ts(before)).executeUpdate());
     }
 
     @Override

@@ -24,7 +24,8 @@ public final class JpaModelRepository implements ModelRepository {
     public void insert(Row row, Promotion promotion) {
         jpa.write(em -> {
             em.persist(new ModelEntity(row.modelId(), row.project().value(), row.name(), row.version(), row.type(),
-                    row.path(), row.onnxSha256(), row.threshold(), row.metricsJson(), Jpa.ts(row.createdAt())));
+                    row.path(), row.onnxSha256(), row.threshold(), row.metricsJson(), Jpa.ts(row.createdAt()),
+                    row.sidecarSha256()));
             if (promotion != null) {
                 em.flush(); // the champion row refers to the model row
                 promote(em, row.project(), row, promotion.at(), promotion.promotedBy(), promotion.reason());
@@ -52,19 +53,22 @@ public final class JpaModelRepository implements ModelRepository {
     }
 
     @Override
-    public void saveArtifact(String name, String version, String onnxSha256, StoredArtifact artifact) {
+    public void saveArtifact(String name, String version, String content, StoredArtifact artifact) {
+        String onnxSha256 = bytesOf(content);
+        String sidecarSha256 = sidecarOf(content);
         long kept = jpa.read(em -> ((Number) em.createNativeQuery("SELECT COUNT(*) FROM model_artifact "
-                + "WHERE name = ? AND version = ? AND onnx_sha256 = ?").setParameter(1, name).setParameter(2, version)
-                .setParameter(3, onnxSha256).getSingleResult()).longValue());
+                + "WHERE name = ? AND version = ? AND onnx_sha256 = ? AND sidecar_sha256 = ?").setParameter(1, name)
+                .setParameter(2, version).setParameter(3, onnxSha256).setParameter(4, sidecarSha256)
+                .getSingleResult()).longValue());
         if (kept > 0) {
             return;
         }
         try {
             jpa.write(em -> em.createNativeQuery("INSERT INTO model_artifact (name, version, onnx_sha256, model_type, "
-                            + "onnx, sidecar_json) VALUES (?, ?, ?, ?, ?, ?)")
+                            + "onnx, sidecar_json, sidecar_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)")
                     .setParameter(1, name).setParameter(2, version).setParameter(3, onnxSha256)
                     .setParameter(4, artifact.type()).setParameter(5, artifact.onnx())
-                    .setParameter(6, artifact.sidecarJson()).executeUpdate());
+                    .setParameter(6, artifact.sidecarJson()).setParameter(7, sidecarSha256).executeUpdate());
         } catch (CommandCenterException e) {
             if (!Jpa.isUniqueViolation(e)) {
                 throw e;
@@ -73,14 +77,27 @@ public final class JpaModelRepository implements ModelRepository {
     }
 
     @Override
-    public Optional<StoredArtifact> findArtifact(String name, String version, String onnxSha256) {
+    public Optional<StoredArtifact> findArtifact(String name, String version, String content) {
         return jpa.read(em -> {
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery("SELECT model_type, onnx, sidecar_json FROM model_artifact "
-                    + "WHERE name = ? AND version = ? AND onnx_sha256 = ?").setParameter(1, name)
-                    .setParameter(2, version).setParameter(3, onnxSha256).getResultList();
+                    + "WHERE name = ? AND version = ? AND onnx_sha256 = ? AND sidecar_sha256 = ?").setParameter(1, name)
+                    .setParameter(2, version).setParameter(3, bytesOf(content)).setParameter(4, sidecarOf(content))
+                    .getResultList();
             return rows.stream().findFirst().map(r -> new StoredArtifact((String) r[0], (byte[]) r[1], (String) r[2]));
         });
+    }
+
+    /** The ONNX bytes' hash of a content ({@code ModelRegistry.content}). */
+    private static String bytesOf(String content) {
+        int colon = content.indexOf(':');
+        return colon < 0 ? content : content.substring(0, colon);
+    }
+
+    /** The sidecar's hash of a content; empty (as artifacts kept before V13) when it has none. */
+    private static String sidecarOf(String content) {
+        int colon = content.indexOf(':');
+        return colon < 0 ? "" : content.substring(colon + 1);
     }
 
     @Override
@@ -128,6 +145,7 @@ public final class JpaModelRepository implements ModelRepository {
 
     private static Row row(ModelEntity m) {
         return new Row(m.getModelId(), ProjectId.of(m.getProjectId()), m.getName(), m.getVersion(), m.getType(),
-                m.getPath(), m.getOnnxSha256(), m.getThreshold(), m.getMetricsJson(), Jpa.instant(m.getCreatedAt()));
+                m.getPath(), m.getOnnxSha256(), m.getThreshold(), m.getMetricsJson(), Jpa.instant(m.getCreatedAt()),
+                m.getSidecarSha256());
     }
 }

@@ -32,12 +32,16 @@ public class ModelEntity {
     private String metricsJson;
     @Column(name = "created_at")
     private OffsetDateTime createdAt;
+    @Column(name = "sidecar_sha256")
+    private String sidecarSha256;
 
     protected ModelEntity() {
     }
 
     public ModelEntity(String modelId, String projectId, String name, String version, String type, String path,
-                       String onnxSha256, double threshold, String metricsJson, OffsetDateTime createdAt) {
+                       String onnxSha256, double threshold, String metricsJson, OffsetDateTime createdAt,
+                       String sidecarSha256) {
+        this.sidecarSha256 = sidecarSha256 == null || sidecarSha256.isEmpty() ? null : sidecarSha256;
         this.modelId = modelId;
         this.projectId = projectId;
         this.name = name;
@@ -48,6 +52,11 @@ public class ModelEntity {
         this.threshold = threshold;
         this.metricsJson = metricsJson;
         this.createdAt = createdAt;
+    }
+
+    /** Null for a version registered before V13. */
+    public String getSidecarSha256() {
+        return sidecarSha256;
     }
 
     public String getModelId() {

@@ -141,7 +141,8 @@ final class ConfigSettings {
                                 number(config, "cc.learning.tolerance", 0.02),
                                 integer(config, "cc.learning.min-incidents", 3)),
                         !string(config, "cc.learning.shadow", "true").equalsIgnoreCase("false"),
-                        LearningSettings.parseShadowGate(string(config, "cc.learning.shadow-gate", ""))));
+                        LearningSettings.parseShadowGate(string(config, "cc.learning.shadow-gate", "")),
+                        duration(config, "cc.learning.shadow-retention", "P30D")));
     }
 
     /** The hub's memory ({@code cc.memory.*}, guide section 20). */
