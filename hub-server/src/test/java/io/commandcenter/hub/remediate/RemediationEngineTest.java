@@ -85,8 +85,9 @@ class RemediationEngineTest {
         assertThat(action.outcome()).isEqualTo(Outcome.RECOVERED);
         assertThat(action.riskAfter()).isEqualTo(0.12);
         assertThat(f.store.run(run.runId()).orElseThrow().outcome()).isEqualTo(Outcome.RECOVERED);
-        assertThat(f.published).contains("workflow.run.running", "workflow.run.succeeded",
-                "remediation.outcome.recovered");
+        // events leave after the commit that records them (the journal's writer), so they may trail the store
+        await().atMost(WAIT).untilAsserted(() -> assertThat(f.published).contains("workflow.run.running",
+                "workflow.run.succeeded", "remediation.outcome.recovered"));
     }
 
     @Test
@@ -114,7 +115,7 @@ class RemediationEngineTest {
         assertThat(approval.predictionId()).isEqualTo(p.id());
         assertThat(approval.reasonRequested()).contains("confidence 0.62 is below 0.90");
         assertThat(f.calls).isEmpty();
-        assertThat(f.published).contains("approval.requested");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(f.published).contains("approval.requested"));
 
         Decided decided = f.engine.approve(EngineFixture.P, approval.approvalId(), "ana",
                 "looked at the dashboard");
