@@ -63,6 +63,14 @@ final class RunStarter {
      */
     private final Map<String, List<RunRecord>> pending = new ConcurrentHashMap<>();
 
+    /**
+     * The decision rows ({@code PredictionAction}) of the runs started here and not finished yet, by
+     * run id: handed to the outcome watch when the run ends, instead of reading back what this hub
+     * just stored (a read per finished run). A run started elsewhere, approved, or resumed after a
+     * restart is not here: its row is read from the store.
+     */
+    private final Map<String, ActionRecord> actions = new ConcurrentHashMap<>();
+
     RunStarter(RunStore runs, RunJournal journal, Stripes stripes, KillSwitch killSwitch, RunExecutor executor,
                RemediationEvents events, AuditTrail audit, Clock clock, String hubId) {
         this.runs = runs;
@@ -152,15 +160,16 @@ final class RunStarter {
             if (Boolean.TRUE.equals(created)) {
                 staged.ifPresent(executor::stored);
             }
-            stripes.run(lane, () -> created(lane, stored, run, workflow, decision, staged, requested, prediction,
-                    created, failure));
+            stripes.run(lane, () -> created(lane, stored, run, workflow, decision, staged, requested, action,
+                    prediction, created, failure));
         });
     }
 
     /** What follows the commit of a decided run, on its target's lane. */
     private void created(String lane, RunRecord stored, RunRecord run, Workflow workflow, Decision decision,
                          Optional<RunExecutor.Staged> staged, Optional<ApprovalRecord> approval,
-                         Optional<PredictionRecord> prediction, Boolean created, RuntimeException failure) {
+                         Optional<ActionRecord> action, Optional<PredictionRecord> prediction, Boolean created,
+                         RuntimeException failure) {
         pending.computeIfPresent(lane, (k, runs) -> {
             List<RunRecord> left = runs.stream().filter(r -> !r.runId().equals(stored.runId())).toList();
             return left.isEmpty() ? null : left;
@@ -179,6 +188,8 @@ final class RunStarter {
         }
         LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2}: {3} ({4})", stored.workflow(),
                 stored.targetKind(), stored.targetId(), decision.kind(), decision.reason());
+        // stored with the run: carried to the outcome watch when the run ends (before it can end)
+        action.ifPresent(a -> actions.put(stored.runId(), a));
         events.runChanged(stored, prediction);
         switch (decision.kind()) {
             case AUTOMATIC -> {
@@ -238,6 +249,7 @@ final class RunStarter {
         Optional<RunExecutor.Staged> staged = executor.stage(run, workflow, prediction);
         RunRecord stored = staged.map(RunExecutor.Staged::run).orElse(run);
         runs.create(stored, Optional.empty(), action);
+        action.ifPresent(a -> actions.put(runId, a));
         LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2} triggered by {3}", workflow.name(), target.kind(),
                 target.id(), by);
         audit.record(AuditAction.RUN_TRIGGERED, project.value(), by, "run:" + runId, AuditRecord.detail(
@@ -246,6 +258,14 @@ final class RunStarter {
         events.runChanged(stored, prediction);
         staged.ifPresentOrElse(s -> executor.launch(s, Optional.empty()), () -> executor.begin(run, workflow, prediction));
         return executor.live(runId).orElse(stored);
+    }
+
+    /**
+     * The decision row stored with a run started here, once (the run has ended): empty when the run
+     * was not started here or its row was handed out already.
+     */
+    Optional<ActionRecord> takeAction(String runId) {
+        return Optional.ofNullable(actions.remove(runId));
     }
 
     /** What the decision on {@code workflow} for {@code target} knows at {@code now}. */
