@@ -230,7 +230,8 @@ final class RunStarter {
     RunRecord startManual(WorkflowCatalog.Entry entry, ProjectId project, Target target,
                           Optional<PredictionRecord> prediction, String by, String reason) {
         Workflow workflow = entry.workflow();
-        int active = activeRuns(project, workflow.name(), target);
+        int active = activeRuns(project, workflow.name(), target,
+                runs.activeRuns(project, workflow.name(), target.kind(), target.id()));
         if (active >= workflow.concurrency().perTarget()) {
             throw new CommandCenterException(ErrorKind.PRECONDITION, "TARGET_BUSY", active + " run(s) of "
                     + workflow.name() + " already active on " + target.kind() + " " + target.id() + " (per_target "
@@ -275,21 +276,23 @@ final class RunStarter {
         long waitingAutomatic = waiting(Stripes.key(project, target.kind(), target.id())).stream()
                 .filter(r -> r.mode().isAutomatic() && r.state() != RunState.SKIPPED && !r.createdAt().isBefore(since))
                 .count();
+        // the target's two counts in one read
+        RunStore.TargetCounts stored = runs.targetCounts(project, workflow.name(), target.kind(), target.id(), since);
         return new Decision.Facts(confidence, killSwitch.pausedBy(project),
-                runs.automaticRunsSince(project, target.kind(), target.id(), since) + (int) waitingAutomatic,
-                activeRuns(project, workflow.name(), target));
+                stored.automaticSince() + (int) waitingAutomatic, activeRuns(project, workflow.name(), target,
+                stored.active()));
     }
 
     /**
      * Runs of a workflow active on a target: as stored, plus those decided here and not stored yet,
      * less those that ended here and whose end is not stored yet.
      */
-    private int activeRuns(ProjectId project, String workflow, Target target) {
+    private int activeRuns(ProjectId project, String workflow, Target target, int storedActive) {
         long waitingActive = waiting(Stripes.key(project, target.kind(), target.id())).stream()
                 .filter(r -> r.workflow().equals(workflow)
                         && (r.state() == RunState.RUNNING || r.state() == RunState.AWAITING_APPROVAL))
                 .count();
-        return runs.activeRuns(project, workflow, target.kind(), target.id()) + (int) waitingActive
+        return storedActive + (int) waitingActive
                 - executor.settlingOn(project, workflow, target.kind(), target.id());
     }
 

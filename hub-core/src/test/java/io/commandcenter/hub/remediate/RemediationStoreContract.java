@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * What every remediation store does, run once per implementation: in memory (the oracle) here,
@@ -169,6 +170,16 @@ public abstract class RemediationStoreContract {
         assertThat(store.activeRuns(P, "auto-restart", "service", "api")).isEqualTo(3);
         assertThat(store.activeRuns(P, "auto-restart", "service", "db")).isZero();
         assertThat(store.unfinished()).hasSize(3);
+        // both counts in one read: the blast radius counts every workflow's runs on the target, the
+        // active runs only the workflow's; the window's start itself is inside it
+        assertThat(store.targetCounts(P, "auto-restart", "service", "api", T0.minus(Duration.ofHours(1))))
+                .isEqualTo(new RunStore.TargetCounts(1, 3));
+        assertThat(store.targetCounts(P, "other", "service", "api", T0.minus(Duration.ofMinutes(90))))
+                .isEqualTo(new RunStore.TargetCounts(2, 0));
+        assertThat(store.targetCounts(P, "auto-restart", "service", "db", T0.minus(Duration.ofHours(2))))
+                .isEqualTo(new RunStore.TargetCounts(0, 0));
+        assertThat(store.targetCounts(new ProjectId("elsewhere"), "auto-restart", "service", "api",
+                T0.minus(Duration.ofHours(2)))).isEqualTo(new RunStore.TargetCounts(0, 0));
     }
 
     @Test
@@ -263,5 +274,10 @@ public abstract class RemediationStoreContract {
         assertThat(store.autonomy("p").orElseThrow().paused()).isFalse();
         assertThat(store.autonomy("p").orElseThrow().reason()).isEqualTo("done");
         assertThat(store.autonomy(AutonomySetting.GLOBAL).orElseThrow().changedBy()).isEqualTo("bob");
+        // a decision's read: the global switch and its project's at once; a scope never set is absent
+        assertThat(store.autonomies(List.of(AutonomySetting.GLOBAL, "p", "q")))
+                .extracting(AutonomySetting::scope, AutonomySetting::paused, AutonomySetting::changedBy)
+                .containsExactlyInAnyOrder(tuple(AutonomySetting.GLOBAL, false, "bob"), tuple("p", false, "ana"));
+        assertThat(store.autonomies(List.of("q"))).isEmpty();
     }
 }

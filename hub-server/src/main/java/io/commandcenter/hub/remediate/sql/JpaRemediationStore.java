@@ -388,6 +388,27 @@ public final class JpaRemediationStore implements RemediationStore {
                 .setParameter("t", targetId).setParameter("s", UNFINISHED).getSingleResult().intValue());
     }
 
+    /** Both counts of {@link #targetCounts} in one statement (the lists are constants: names of states and modes). */
+    private static final String TARGET_COUNTS = "SELECT COALESCE(SUM(CASE WHEN mode IN (" + quoted(AUTOMATIC_MODES)
+            + ") AND state <> '" + RunState.SKIPPED.name() + "' AND created_at >= ? THEN 1 ELSE 0 END), 0), "
+            + "COALESCE(SUM(CASE WHEN workflow = ? AND state IN (" + quoted(UNFINISHED) + ") THEN 1 ELSE 0 END), 0) "
+            + "FROM remediation_run WHERE project_id = ? AND target_kind = ? AND target_id = ?";
+
+    private static String quoted(List<String> names) {
+        return names.stream().map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    @Override
+    public TargetCounts targetCounts(ProjectId project, String workflow, String targetKind, String targetId,
+                                     Instant since) {
+        return jpa.read(em -> {
+            Object[] row = (Object[]) em.createNativeQuery(TARGET_COUNTS).setParameter(1, Jpa.ts(since))
+                    .setParameter(2, workflow).setParameter(3, project.value()).setParameter(4, targetKind)
+                    .setParameter(5, targetId).getSingleResult();
+            return new TargetCounts(((Number) row[0]).intValue(), ((Number) row[1]).intValue());
+        });
+    }
+
     private static RunEntity entity(RunRecord r) {
         RunEntity e = new RunEntity();
         e.runId = r.runId();
@@ -618,6 +639,14 @@ public final class JpaRemediationStore implements RemediationStore {
     public Optional<AutonomySetting> autonomy(String scope) {
         return jpa.read(em -> Optional.ofNullable(em.find(AutonomyEntity.class, scope))
                 .map(e -> new AutonomySetting(e.scope, e.paused, Jpa.instant(e.changedAt), e.changedBy, e.reason)));
+    }
+
+    @Override
+    public List<AutonomySetting> autonomies(List<String> scopes) {
+        return jpa.read(em -> em.createQuery("SELECT a FROM AutonomyEntity a WHERE a.scope IN :s", AutonomyEntity.class)
+                .setParameter("s", scopes.stream().distinct().toList()).getResultList().stream()
+                .map(e -> new AutonomySetting(e.scope, e.paused, Jpa.instant(e.changedAt), e.changedBy, e.reason))
+                .toList());
     }
 
     @Override
