@@ -8,6 +8,7 @@ import io.commandcenter.hub.project.ProjectId;
 
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -60,10 +61,13 @@ final class KillSwitch {
         return store.autonomy(scope);
     }
 
-    /** The switch that pauses the project's automatic actions (global first), read from the store. */
+    /** The switch that pauses the project's automatic actions (global first), read from the store (one read). */
     Optional<AutonomySetting> pausedBy(ProjectId project) {
-        Optional<AutonomySetting> global = store.autonomy(AutonomySetting.GLOBAL).filter(AutonomySetting::paused);
-        return global.isPresent() ? global : store.autonomy(project.value()).filter(AutonomySetting::paused);
+        List<AutonomySetting> stored = store.autonomies(List.of(AutonomySetting.GLOBAL, project.value()));
+        Optional<AutonomySetting> global = stored.stream()
+                .filter(s -> AutonomySetting.GLOBAL.equals(s.scope()) && s.paused()).findFirst();
+        return global.isPresent() ? global : stored.stream()
+                .filter(s -> s.scope().equals(project.value()) && s.paused()).findFirst();
     }
 
     /** Re-reads the switches that concern the runs this hub drives; halts them if one was paused elsewhere. */

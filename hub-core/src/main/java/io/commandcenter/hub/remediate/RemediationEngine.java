@@ -207,8 +207,10 @@ public final class RemediationEngine implements AutoCloseable {
     }
 
     private void runFinished(RunRecord run) {
+        // the row stored with a run started here is carried; any other run's is read back
+        Optional<ActionRecord> carried = starter.takeAction(run.runId());
         if (Target.of(run).isEntity()) {
-            ports.store().actionOfRun(run.runId()).filter(a -> !a.isJudged())
+            (carried.isPresent() ? carried : ports.store().actionOfRun(run.runId())).filter(a -> !a.isJudged())
                     .ifPresent(a -> outcomes.watch(a, run.finishedAt()));
         }
     }

@@ -63,6 +63,14 @@ final class RunStarter {
      */
     private final Map<String, List<RunRecord>> pending = new ConcurrentHashMap<>();
 
+    /**
+     * The decision rows ({@code PredictionAction}) of the runs started here and not finished yet, by
+     * run id: handed to the outcome watch when the run ends, instead of reading back what this hub
+     * just stored (a read per finished run). A run started elsewhere, approved, or resumed after a
+     * restart is not here: its row is read from the store.
+     */
+    private final Map<String, ActionRecord> actions = new ConcurrentHashMap<>();
+
     RunStarter(RunStore runs, RunJournal journal, Stripes stripes, KillSwitch killSwitch, RunExecutor executor,
                RemediationEvents events, AuditTrail audit, Clock clock, String hubId) {
         this.runs = runs;
@@ -152,15 +160,16 @@ final class RunStarter {
             if (Boolean.TRUE.equals(created)) {
                 staged.ifPresent(executor::stored);
             }
-            stripes.run(lane, () -> created(lane, stored, run, workflow, decision, staged, requested, prediction,
-                    created, failure));
+            stripes.run(lane, () -> created(lane, stored, run, workflow, decision, staged, requested, action,
+                    prediction, created, failure));
         });
     }
 
     /** What follows the commit of a decided run, on its target's lane. */
     private void created(String lane, RunRecord stored, RunRecord run, Workflow workflow, Decision decision,
                          Optional<RunExecutor.Staged> staged, Optional<ApprovalRecord> approval,
-                         Optional<PredictionRecord> prediction, Boolean created, RuntimeException failure) {
+                         Optional<ActionRecord> action, Optional<PredictionRecord> prediction, Boolean created,
+                         RuntimeException failure) {
         pending.computeIfPresent(lane, (k, runs) -> {
             List<RunRecord> left = runs.stream().filter(r -> !r.runId().equals(stored.runId())).toList();
             return left.isEmpty() ? null : left;
@@ -179,6 +188,8 @@ final class RunStarter {
         }
         LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2}: {3} ({4})", stored.workflow(),
                 stored.targetKind(), stored.targetId(), decision.kind(), decision.reason());
+        // stored with the run: carried to the outcome watch when the run ends (before it can end)
+        action.ifPresent(a -> actions.put(stored.runId(), a));
         events.runChanged(stored, prediction);
         switch (decision.kind()) {
             case AUTOMATIC -> {
@@ -219,7 +230,8 @@ final class RunStarter {
     RunRecord startManual(WorkflowCatalog.Entry entry, ProjectId project, Target target,
                           Optional<PredictionRecord> prediction, String by, String reason) {
         Workflow workflow = entry.workflow();
-        int active = activeRuns(project, workflow.name(), target);
+        int active = activeRuns(project, workflow.name(), target,
+                runs.activeRuns(project, workflow.name(), target.kind(), target.id()));
         if (active >= workflow.concurrency().perTarget()) {
             throw new CommandCenterException(ErrorKind.PRECONDITION, "TARGET_BUSY", active + " run(s) of "
                     + workflow.name() + " already active on " + target.kind() + " " + target.id() + " (per_target "
@@ -238,6 +250,7 @@ final class RunStarter {
         Optional<RunExecutor.Staged> staged = executor.stage(run, workflow, prediction);
         RunRecord stored = staged.map(RunExecutor.Staged::run).orElse(run);
         runs.create(stored, Optional.empty(), action);
+        action.ifPresent(a -> actions.put(runId, a));
         LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2} triggered by {3}", workflow.name(), target.kind(),
                 target.id(), by);
         audit.record(AuditAction.RUN_TRIGGERED, project.value(), by, "run:" + runId, AuditRecord.detail(
@@ -248,6 +261,14 @@ final class RunStarter {
         return executor.live(runId).orElse(stored);
     }
 
+    /**
+     * The decision row stored with a run started here, once (the run has ended): empty when the run
+     * was not started here or its row was handed out already.
+     */
+    Optional<ActionRecord> takeAction(String runId) {
+        return Optional.ofNullable(actions.remove(runId));
+    }
+
     /** What the decision on {@code workflow} for {@code target} knows at {@code now}. */
     Decision.Facts facts(ProjectId project, Workflow workflow, Target target, Optional<Double> confidence,
                          Instant now) {
@@ -255,21 +276,23 @@ final class RunStarter {
         long waitingAutomatic = waiting(Stripes.key(project, target.kind(), target.id())).stream()
                 .filter(r -> r.mode().isAutomatic() && r.state() != RunState.SKIPPED && !r.createdAt().isBefore(since))
                 .count();
+        // the target's two counts in one read
+        RunStore.TargetCounts stored = runs.targetCounts(project, workflow.name(), target.kind(), target.id(), since);
         return new Decision.Facts(confidence, killSwitch.pausedBy(project),
-                runs.automaticRunsSince(project, target.kind(), target.id(), since) + (int) waitingAutomatic,
-                activeRuns(project, workflow.name(), target));
+                stored.automaticSince() + (int) waitingAutomatic, activeRuns(project, workflow.name(), target,
+                stored.active()));
     }
 
     /**
      * Runs of a workflow active on a target: as stored, plus those decided here and not stored yet,
      * less those that ended here and whose end is not stored yet.
      */
-    private int activeRuns(ProjectId project, String workflow, Target target) {
+    private int activeRuns(ProjectId project, String workflow, Target target, int storedActive) {
         long waitingActive = waiting(Stripes.key(project, target.kind(), target.id())).stream()
                 .filter(r -> r.workflow().equals(workflow)
                         && (r.state() == RunState.RUNNING || r.state() == RunState.AWAITING_APPROVAL))
                 .count();
-        return runs.activeRuns(project, workflow, target.kind(), target.id()) + (int) waitingActive
+        return storedActive + (int) waitingActive
                 - executor.settlingOn(project, workflow, target.kind(), target.id());
     }
 

@@ -78,4 +78,15 @@ public interface RunStore {
 
     /** Runs of a workflow on a target that are waiting for approval or running. */
     int activeRuns(ProjectId project, String workflow, String targetKind, String targetId);
+
+    /** What a decision counts on its target: {@link #automaticRunsSince} and {@link #activeRuns} together. */
+    record TargetCounts(int automaticSince, int active) {
+    }
+
+    /** {@link #automaticRunsSince} and {@link #activeRuns} of a target, in one read where the store can. */
+    default TargetCounts targetCounts(ProjectId project, String workflow, String targetKind, String targetId,
+                                      Instant since) {
+        return new TargetCounts(automaticRunsSince(project, targetKind, targetId, since),
+                activeRuns(project, workflow, targetKind, targetId));
+    }
 }

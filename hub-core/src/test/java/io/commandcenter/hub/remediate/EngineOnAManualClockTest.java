@@ -173,6 +173,25 @@ class EngineOnAManualClockTest {
     }
 
     @Test
+    void aRunAPersonTriggered_isJudgedAWindowAfterItEnded_too() {
+        start(SeedWorkflows.AUTO_RESTART);
+        f.health.put("checkout", 0.12);
+        RunRecord run = f.engine.trigger(EngineFixture.P, "auto-restart", null, "service", "checkout", "ana", "drill");
+        await().atMost(WAIT).until(() -> f.store.run(run.runId()).orElseThrow().state() == RunState.SUCCEEDED);
+
+        advance(WINDOW.minusSeconds(1));
+        assertThat(f.store.actionOfRun(run.runId()).orElseThrow().isJudged()).isFalse();
+
+        advance(Duration.ofSeconds(1));
+        ActionRecord judged = f.store.actionOfRun(run.runId()).orElseThrow();
+        assertThat(judged.decision()).isEqualTo(ActionDecision.MANUAL);
+        assertThat(judged.decidedBy()).isEqualTo("ana");
+        assertThat(judged.outcome()).isEqualTo(Outcome.RECOVERED);
+        assertThat(judged.outcomeAt()).isEqualTo(T0.plus(WINDOW));
+        assertThat(judged.riskAfter()).isEqualTo(0.12);
+    }
+
+    @Test
     void aRiskThatRoseByTheMargin_isWorse_andOneThatStayedHigh_isNotRecovered() {
         start(SeedWorkflows.AUTO_RESTART);
         f.health.put("checkout", 0.98);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * What every remediation store does, run once per implementation: in memory (the oracle) here,
@@ -125,7 +126,12 @@ public abstract class RemediationStoreContract {
         store.create(r1, Optional.empty(), Optional.empty());
         store.create(r6, Optional.empty(), Optional.empty());
         RunRecord r3 = run("r-3", "k3", RunMode.AUTOMATIC, T0.plusSeconds(3));
+        // created as the engine creates an automatic run: with its first node's attempt in it
         RunRecord r5 = run("r-5", "k5", RunMode.AUTOMATIC, T0.plusSeconds(5));
+        r5 = r5.withNode(r5.node("restart_service").queued("", 1, Map.of("service", "api"), T0.plusSeconds(5)));
+        RunRecord r7 = run("r-7", "k7", RunMode.APPROVAL, T0.plusSeconds(7));
+        ApprovalRecord approval = new ApprovalRecord("ap-7", P, "r-7", "pred-r-7", "auto-restart", 1,
+                ApprovalState.PENDING, "confidence 0.62 < 0.90", 0.9, 3, 1, T0, T0.plusSeconds(600), null, "", "");
         ActionRecord action = new ActionRecord("a-5", P, "pred-r-5", "r-5", ActionDecision.AUTOMATIC, "engine",
                 T0.plusSeconds(5), "confident", "service", "api", 0.93, null, null, null, "{}");
         RunRecord r1Moved = r1.withNode(r1.node("restart_service").queued("task-1", 2, Map.of("service", "api"), T0))
@@ -140,10 +146,14 @@ public abstract class RemediationStoreContract {
                         new RunStore.NewRun(run("r-2", "k1", RunMode.AUTOMATIC, T0), Optional.empty(), Optional.empty()),
                         new RunStore.NewRun(r3, Optional.empty(), Optional.empty()),
                         new RunStore.NewRun(run("r-4", "k3", RunMode.AUTOMATIC, T0), Optional.empty(), Optional.empty()),
-                        new RunStore.NewRun(r5, Optional.empty(), Optional.of(action))),
+                        new RunStore.NewRun(r5, Optional.empty(), Optional.of(action)),
+                        new RunStore.NewRun(r7, Optional.of(approval), Optional.empty())),
                 List.of(r1Moved, r6Done));
 
-        assertThat(stored).containsExactly(false, true, false, true);
+        assertThat(stored).containsExactly(false, true, false, true, true);
+        assertThat(store.run("r-7")).contains(r7);
+        assertThat(store.approval("ap-7")).contains(approval);
+        assertThat(store.actionOfRun("r-7")).isEmpty();
         assertThat(store.run("r-1")).contains(r1Moved);
         assertThat(store.run("r-6")).contains(r6Done);
         assertThat(store.run("r-3")).contains(r3);
@@ -151,7 +161,7 @@ public abstract class RemediationStoreContract {
         assertThat(store.run("r-2")).isEmpty();
         assertThat(store.run("r-4")).isEmpty();
         assertThat(store.actionOfRun("r-5")).contains(action);
-        assertThat(store.unfinished()).containsExactly(r1Moved, r3, r5);
+        assertThat(store.unfinished()).containsExactly(r1Moved, r3, r5, r7);
     }
 
     @Test
@@ -169,6 +179,16 @@ public abstract class RemediationStoreContract {
         assertThat(store.activeRuns(P, "auto-restart", "service", "api")).isEqualTo(3);
         assertThat(store.activeRuns(P, "auto-restart", "service", "db")).isZero();
         assertThat(store.unfinished()).hasSize(3);
+        // both counts in one read: the blast radius counts every workflow's runs on the target, the
+        // active runs only the workflow's; the window's start itself is inside it
+        assertThat(store.targetCounts(P, "auto-restart", "service", "api", T0.minus(Duration.ofHours(1))))
+                .isEqualTo(new RunStore.TargetCounts(1, 3));
+        assertThat(store.targetCounts(P, "other", "service", "api", T0.minus(Duration.ofMinutes(90))))
+                .isEqualTo(new RunStore.TargetCounts(2, 0));
+        assertThat(store.targetCounts(P, "auto-restart", "service", "db", T0.minus(Duration.ofHours(2))))
+                .isEqualTo(new RunStore.TargetCounts(0, 0));
+        assertThat(store.targetCounts(new ProjectId("elsewhere"), "auto-restart", "service", "api",
+                T0.minus(Duration.ofHours(2)))).isEqualTo(new RunStore.TargetCounts(0, 0));
     }
 
     @Test
@@ -263,5 +283,10 @@ public abstract class RemediationStoreContract {
         assertThat(store.autonomy("p").orElseThrow().paused()).isFalse();
         assertThat(store.autonomy("p").orElseThrow().reason()).isEqualTo("done");
         assertThat(store.autonomy(AutonomySetting.GLOBAL).orElseThrow().changedBy()).isEqualTo("bob");
+        // a decision's read: the global switch and its project's at once; a scope never set is absent
+        assertThat(store.autonomies(List.of(AutonomySetting.GLOBAL, "p", "q")))
+                .extracting(AutonomySetting::scope, AutonomySetting::paused, AutonomySetting::changedBy)
+                .containsExactlyInAnyOrder(tuple(AutonomySetting.GLOBAL, false, "bob"), tuple("p", false, "ana"));
+        assertThat(store.autonomies(List.of("q"))).isEmpty();
     }
 }

@@ -183,24 +183,23 @@ public final class JpaRemediationStore implements RemediationStore {
         return jpa.write(em -> {
             java.util.Set<String> taken = storedKeys(em, creates);
             List<Boolean> stored = new ArrayList<>(creates.size());
+            List<NewRun> fresh = new ArrayList<>(creates.size());
             for (NewRun c : creates) {
-                boolean fresh = taken.add(c.run().project().value() + "\u0000" + c.run().idempotencyKey());
-                stored.add(fresh);
-                if (fresh) {
-                    em.persist(entity(c.run()));
+                boolean isNew = taken.add(c.run().project().value() + "\u0000" + c.run().idempotencyKey());
+                stored.add(isNew);
+                if (isNew) {
+                    fresh.add(c);
                 }
             }
-            // runs before the rows that refer to them (see insert)
-            em.flush();
-            for (int i = 0; i < creates.size(); i++) {
-                if (stored.get(i)) {
-                    NewRun c = creates.get(i);
-                    c.run().nodes().forEach(n -> em.persist(entity(c.run().runId(), n)));
+            if (!fresh.isEmpty()) {
+                // runs, then the rows that refer to them, as JDBC batches on the transaction's connection
+                // (an EclipseLink persist and change set per row cost a burst's single writer most of its time)
+                insertRows(em.unwrap(java.sql.Connection.class), fresh);
+                for (NewRun c : fresh) {
                     c.approval().ifPresent(a -> em.persist(entity(a)));
-                    c.action().ifPresent(a -> em.persist(entity(a)));
                 }
+                em.flush();
             }
-            em.flush();
             if (!updates.isEmpty()) {
                 for (RunRecord missing : updateRows(em.unwrap(java.sql.Connection.class), updates)) {
                     em.merge(entity(missing));
@@ -236,6 +235,108 @@ public final class JpaRemediationStore implements RemediationStore {
             }
         }
         return out;
+    }
+
+    private static final String INSERT_RUN = "INSERT INTO remediation_run (run_id, project_id, workflow, revision, "
+            + "state, mode, trigger_subject, trigger_event_id, prediction_id, target_kind, target_id, idempotency_key, "
+            + "approval_id, hub_id, error, outcome, created_at, started_at, finished_at, deadline_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_NODE = "INSERT INTO remediation_node (run_id, node_id, node_order, agent, "
+            + "action, state, attempts, task_id, inputs_json, output_json, error, compensation, started_at, "
+            + "finished_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_ACTION = "INSERT INTO prediction_action (action_id, project_id, "
+            + "prediction_id, run_id, decision, decided_by, decided_at, reason, target_kind, target_id, risk_before, "
+            + "outcome, outcome_at, risk_after, outcome_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /**
+     * Inserts new runs with their nodes and decision rows in three JDBC batches (runs first: the
+     * others refer to them), the values exactly as the entities carry them. A key stored meanwhile
+     * by another hub fails the batch, and with it the transaction, as a flush would.
+     */
+    private static void insertRows(java.sql.Connection connection, List<NewRun> creates) {
+        try (java.sql.PreparedStatement run = connection.prepareStatement(INSERT_RUN);
+             java.sql.PreparedStatement node = connection.prepareStatement(INSERT_NODE);
+             java.sql.PreparedStatement action = connection.prepareStatement(INSERT_ACTION)) {
+            boolean actions = false;
+            for (NewRun c : creates) {
+                RunEntity e = entity(c.run());
+                run.setString(1, e.runId);
+                run.setString(2, e.projectId);
+                run.setString(3, e.workflow);
+                run.setInt(4, e.revision);
+                run.setString(5, e.state);
+                run.setString(6, e.mode);
+                run.setString(7, e.triggerSubject);
+                run.setString(8, e.triggerEventId);
+                run.setString(9, e.predictionId);
+                run.setString(10, e.targetKind);
+                run.setString(11, e.targetId);
+                run.setString(12, e.idempotencyKey);
+                run.setString(13, e.approvalId);
+                run.setString(14, e.hubId);
+                run.setString(15, e.error);
+                run.setString(16, e.outcome);
+                time(run, 17, e.createdAt);
+                time(run, 18, e.startedAt);
+                time(run, 19, e.finishedAt);
+                time(run, 20, e.deadlineAt);
+                run.addBatch();
+                for (NodeRecord n : c.run().nodes()) {
+                    NodeEntity ne = entity(e.runId, n);
+                    node.setString(1, ne.runId);
+                    node.setString(2, ne.nodeId);
+                    node.setInt(3, ne.order);
+                    node.setString(4, ne.agent);
+                    node.setString(5, ne.action);
+                    node.setString(6, ne.state);
+                    node.setInt(7, ne.attempts);
+                    node.setString(8, ne.taskId);
+                    node.setString(9, ne.inputsJson);
+                    node.setString(10, ne.outputJson);
+                    node.setString(11, ne.error);
+                    node.setBoolean(12, ne.compensation);
+                    time(node, 13, ne.startedAt);
+                    time(node, 14, ne.finishedAt);
+                    time(node, 15, ne.nextAttemptAt);
+                    node.addBatch();
+                }
+                if (c.action().isPresent()) {
+                    ActionEntity a = entity(c.action().get());
+                    action.setString(1, a.actionId);
+                    action.setString(2, a.projectId);
+                    action.setString(3, a.predictionId);
+                    action.setString(4, a.runId);
+                    action.setString(5, a.decision);
+                    action.setString(6, a.decidedBy);
+                    time(action, 7, a.decidedAt);
+                    action.setString(8, a.reason);
+                    action.setString(9, a.targetKind);
+                    action.setString(10, a.targetId);
+                    number(action, 11, a.riskBefore);
+                    action.setString(12, a.outcome);
+                    time(action, 13, a.outcomeAt);
+                    number(action, 14, a.riskAfter);
+                    action.setString(15, a.outcomeJson);
+                    action.addBatch();
+                    actions = true;
+                }
+            }
+            run.executeBatch();
+            node.executeBatch();
+            if (actions) {
+                action.executeBatch();
+            }
+        } catch (java.sql.SQLException e) {
+            throw new jakarta.persistence.PersistenceException("run inserts failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void number(java.sql.PreparedStatement ps, int index, Double value) throws java.sql.SQLException {
+        if (value == null) {
+            ps.setNull(index, java.sql.Types.DOUBLE);
+        } else {
+            ps.setDouble(index, value);
+        }
     }
 
     private static final String UPDATE_RUN = "UPDATE remediation_run SET state = ?, mode = ?, approval_id = ?, "
@@ -386,6 +487,27 @@ public final class JpaRemediationStore implements RemediationStore {
                         + "r.workflow = :w AND r.targetKind = :k AND r.targetId = :t AND r.state IN :s", Long.class)
                 .setParameter("p", project.value()).setParameter("w", workflow).setParameter("k", targetKind)
                 .setParameter("t", targetId).setParameter("s", UNFINISHED).getSingleResult().intValue());
+    }
+
+    /** Both counts of {@link #targetCounts} in one statement (the lists are constants: names of states and modes). */
+    private static final String TARGET_COUNTS = "SELECT COALESCE(SUM(CASE WHEN mode IN (" + quoted(AUTOMATIC_MODES)
+            + ") AND state <> '" + RunState.SKIPPED.name() + "' AND created_at >= ? THEN 1 ELSE 0 END), 0), "
+            + "COALESCE(SUM(CASE WHEN workflow = ? AND state IN (" + quoted(UNFINISHED) + ") THEN 1 ELSE 0 END), 0) "
+            + "FROM remediation_run WHERE project_id = ? AND target_kind = ? AND target_id = ?";
+
+    private static String quoted(List<String> names) {
+        return names.stream().map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    @Override
+    public TargetCounts targetCounts(ProjectId project, String workflow, String targetKind, String targetId,
+                                     Instant since) {
+        return jpa.read(em -> {
+            Object[] row = (Object[]) em.createNativeQuery(TARGET_COUNTS).setParameter(1, Jpa.ts(since))
+                    .setParameter(2, workflow).setParameter(3, project.value()).setParameter(4, targetKind)
+                    .setParameter(5, targetId).getSingleResult();
+            return new TargetCounts(((Number) row[0]).intValue(), ((Number) row[1]).intValue());
+        });
     }
 
     private static RunEntity entity(RunRecord r) {
@@ -618,6 +740,14 @@ public final class JpaRemediationStore implements RemediationStore {
     public Optional<AutonomySetting> autonomy(String scope) {
         return jpa.read(em -> Optional.ofNullable(em.find(AutonomyEntity.class, scope))
                 .map(e -> new AutonomySetting(e.scope, e.paused, Jpa.instant(e.changedAt), e.changedBy, e.reason)));
+    }
+
+    @Override
+    public List<AutonomySetting> autonomies(List<String> scopes) {
+        return jpa.read(em -> em.createQuery("SELECT a FROM AutonomyEntity a WHERE a.scope IN :s", AutonomyEntity.class)
+                .setParameter("s", scopes.stream().distinct().toList()).getResultList().stream()
+                .map(e -> new AutonomySetting(e.scope, e.paused, Jpa.instant(e.changedAt), e.changedBy, e.reason))
+                .toList());
     }
 
     @Override
