@@ -87,7 +87,9 @@ public final class Backtest {
             int top = a.topFeature(i);
             String metric = replay.sources()[i][pipelineIndex[top]];
             String label = labels[top].computeIfAbsent(metric, m -> m.isEmpty() ? modelSchema.name(top) : modelSchema.name(top) + "[" + m + "]");
-            double conf = confidence.compute(new ConfidenceInputs(risk[i], metadata.threshold(), bins,
+            // confidence reads the probability's reliability table: at the probability on an alarm row (the quiet-entity
+            // bonus reports alarms above it), at the risk on held rows (below it) — min(risk, probability) is both
+            double conf = confidence.compute(new ConfidenceInputs(Math.min(risk[i], a.risk()[i]), metadata.threshold(), bins,
                     replay.observations()[i], Duration.ZERO, null, a.rowContributions(i))).value();
             rows.add(new BacktestRow(series.timestamps().get(i), risk[i], conf, label));
         }
