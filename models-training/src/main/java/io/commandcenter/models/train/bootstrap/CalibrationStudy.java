@@ -343,7 +343,7 @@ public final class CalibrationStudy {
         return out;
     }
     /**
-     * Session 5 research: the entity's recent alarm count c (alarms of the shipped rule at {@code th}, decayed with time
+     * Session 5 research: the entity's recent alarm count c (alarms of service_health 2.2.0's rule at {@code th}, decayed with time
      * constant {@code tauDays}) changes the log-odds of rows above the threshold before the onset rule: either a bonus
      * {@code kappa * max(0, 1 - c / c0)} for entities that alarm rarely, or ({@code compress}) above logit(0.9) a division by
      * {@code 1 + kappa * c} for entities that alarm often. Rows below the threshold are untouched, so are decisions at it.
@@ -351,7 +351,7 @@ public final class CalibrationStudy {
     static double[] alarmRate(double[] p, double th, double tauDays, double kappa, double c0, boolean compress) {
         long[] t = TIMES.get(p);
         double day = AXIS.get(p) == io.commandcenter.models.features.TimeAxis.STEPS ? 288.0 : 86_400_000.0;
-        double[] base = ServiceHealthTraining.ONSET.apply(p, th, t, AXIS.get(p));
+        double[] base = RULE_2_2_0.apply(p, th, t, AXIS.get(p));
         double z0 = compress ? logit(0.9) : logit(th);
         double c = 0;
         double[] q = new double[p.length];
@@ -368,8 +368,11 @@ public final class CalibrationStudy {
                 c += 1;
             }
         }
-        return ServiceHealthTraining.ONSET.apply(q, th, t, AXIS.get(p));
+        return RULE_2_2_0.apply(q, th, t, AXIS.get(p));
     }
+
+    /** service_health 2.2.0's rule (no quiet-entity bonus): what {@link #alarmRate} was measured against. */
+    static final io.commandcenter.models.calibration.OnsetCalibration RULE_2_2_0 = new io.commandcenter.models.calibration.OnsetCalibration(50, 2.5, 6, 0.3);
 
     static final int[] NOV_DAYS = {3, 7};
     static final java.util.IdentityHashMap<double[], Integer> METRICS = new java.util.IdentityHashMap<>();
