@@ -99,7 +99,10 @@ public final class RiskPredictor {
         Explanation e = new Explainer(receipt).explain(key, row, 1, sources, p.length).get(0);
         double risk = calibrate.applyAsDouble(e.risk());
         double[] contributions = e.factors().stream().mapToDouble(Factor::contribution).toArray();
-        var c = confidence.compute(new ConfidenceInputs(risk, m.threshold(), m.calibration(), observations, age, expectedInterval, contributions));
+        // the reliability table is the probability's: an alarm reported above it (the onset calibration's quiet-entity
+        // bonus) is judged at the probability, a held row at its risk below it, as Backtest does
+        var c = confidence.compute(new ConfidenceInputs(Math.min(risk, e.risk()), m.threshold(), m.calibration(), observations, age,
+                expectedInterval, contributions));
         List<Factor> top = new ArrayList<>(e.factors().subList(0, Math.min(topK, e.factors().size())));
         return new RiskPrediction(key, risk, m.threshold(), c, top, actions.recommend(key.name(), e.factors()),
                 receipt.backend);

@@ -59,6 +59,11 @@ public final class SidecarJson {
             if (m.onset().recurrenceMarginLogOdds() > 0) {
                 onset.put("recurrenceMarginLogOdds", m.onset().recurrenceMarginLogOdds());
             }
+            if (m.onset().quietBonusLogOdds() > 0) {
+                onset.put("quietBonusLogOdds", m.onset().quietBonusLogOdds());
+                onset.put("quietAlarms", m.onset().quietAlarms());
+                onset.put("quietDays", m.onset().quietDays());
+            }
             out.put("onset", onset);
         }
         return (Json.pretty(out) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -111,7 +116,10 @@ public final class SidecarJson {
         Map<String, Object> o = Json.object(in, "onset");
         return new OnsetCalibration(Json.number(o, "refractoryRows").intValue(), number(o, "marginLogOdds"),
                 ((Number) Json.optional(o, "recurrenceRows", 0L)).intValue(),
-                o.get("recurrenceMarginLogOdds") == null ? 0.0 : number(o, "recurrenceMarginLogOdds"));
+                o.get("recurrenceMarginLogOdds") == null ? 0.0 : number(o, "recurrenceMarginLogOdds"),
+                o.get("quietBonusLogOdds") == null ? 0.0 : number(o, "quietBonusLogOdds"),
+                o.get("quietBonusLogOdds") == null ? 0.0 : number(o, "quietAlarms"),
+                o.get("quietBonusLogOdds") == null ? 0.0 : number(o, "quietDays"));
     }
 
     /** An optional string member: {@code null} when absent (the metadata's own checks decide). */

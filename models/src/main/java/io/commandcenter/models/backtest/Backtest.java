@@ -113,9 +113,12 @@ public final class Backtest {
                 lastMetric[top] = metric;
                 lastLabel[top] = label;
             }
-            // what confidence.compute(new ConfidenceInputs(risk, threshold, bins, observations, ZERO, null, contributions))
-            // gives, without the per-row objects
-            double conf = confidence.backtestValue(risk[i], threshold, table, observations[i], agreementSums, 3 * i);
+            // what confidence.compute(new ConfidenceInputs(min(risk, probability), threshold, bins, observations, ZERO,
+            // null, contributions)) gives, without the per-row objects. Confidence reads the probability's reliability
+            // table: at the probability on an alarm row (the quiet-entity bonus reports alarms above it), at the risk
+            // on held rows (below it) — min(risk, probability) is both
+            double conf = confidence.backtestValue(Math.min(risk[i], probability[i]), threshold, table, observations[i],
+                    agreementSums, 3 * i);
             rows.add(new BacktestRow(timestamps.get(i), risk[i], conf, label));
         }
         long t2 = System.nanoTime();

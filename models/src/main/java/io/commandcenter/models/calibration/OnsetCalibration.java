@@ -24,6 +24,13 @@ import java.util.Arrays;
  *       batch, the edges of a daily square wave) is its normal, not an incident. Yesterday is remembered as
  *       the maximum {@code z} of each 5-minute slot of the day ({@value #SLOTS_PER_DAY} slots, a fixed
  *       ~4.6 KB per entity, whatever the sampling rate); an entity without a yesterday is never held by it.</li>
+ *   <li><b>quiet-entity bonus</b> (when {@code quietBonusLogOdds > 0} and the rows carry times): a row reported at or
+ *       above {@code θ} is reported with {@code quietBonusLogOdds · max(0, 1 − c / quietAlarms)} more log-odds,
+ *       {@code c} the entity's count of rows reported at or above {@code θ}, each decayed by {@code exp(−age / quietDays)}:
+ *       an alarm from an entity that has hardly alarmed lately ranks above one from an entity that alarms every day.
+ *       The bonus is added to what the rules above report, after they decided on the probability itself: no decision at
+ *       {@code θ} changes, only the order of alarms across entities above it (a stricter threshold keeps the rare alarms
+ *       of quiet entities longer).</li>
  * </ul>
  * So an incident raises the risk once, at its onset, instead of for as long as its evidence lasts: what
  * NAB's detectors learnt to do (CAD-OSE's rest period, KNN-CAD's and ARTime's masking after a detection),
@@ -37,8 +44,13 @@ import java.util.Arrays;
  * @param recurrenceMarginLogOdds how much stronger (log-odds) than what the entity did at that time of day a row must
  *                       be not to count as the daily pattern (0 = any stronger row; since service_health 2.2.0: 0.3,
  *                       a pattern that comes back a little stronger, by up to about 35 % in the odds, is still the pattern)
+ * @param quietBonusLogOdds log-odds added to rows above the threshold of an entity that has not alarmed lately (0 = no
+ *                       quiet-entity bonus; since service_health 2.3.0: 2)
+ * @param quietAlarms    the decayed alarm count at which the bonus has fallen to 0 (since 2.3.0: 5)
+ * @param quietDays      time constant, in days, of the alarm count's decay (since 2.3.0: 7)
  */
-public record OnsetCalibration(int refractoryRows, double marginLogOdds, int recurrenceRows, double recurrenceMarginLogOdds) {
+public record OnsetCalibration(int refractoryRows, double marginLogOdds, int recurrenceRows, double recurrenceMarginLogOdds,
+                               double quietBonusLogOdds, double quietAlarms, double quietDays) {
 
     /** No calibration: the risk is the model's probability. */
     public static final OnsetCalibration NONE = new OnsetCalibration(0, 0.0, 0, 0.0);
@@ -55,6 +67,15 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
             throw new IllegalArgumentException("refractoryRows >= 0, marginLogOdds >= 0 and finite, 0 <= recurrenceRows <= "
                     + SLOTS_PER_DAY / 4 + ", recurrenceMarginLogOdds >= 0 and finite");
         }
+        if (!(quietBonusLogOdds >= 0) || Double.isInfinite(quietBonusLogOdds)
+                || quietBonusLogOdds > 0 && (!(quietAlarms > 0) || Double.isInfinite(quietAlarms) || !(quietDays > 0) || Double.isInfinite(quietDays))) {
+            throw new IllegalArgumentException("quietBonusLogOdds >= 0 and finite; with a bonus, quietAlarms > 0 and quietDays > 0, both finite");
+        }
+    }
+
+    /** The onset rule with the daily-recurrence rule and its margin, without the quiet-entity bonus (service_health 2.2.0). */
+    public OnsetCalibration(int refractoryRows, double marginLogOdds, int recurrenceRows, double recurrenceMarginLogOdds) {
+        this(refractoryRows, marginLogOdds, recurrenceRows, recurrenceMarginLogOdds, 0.0, 0.0, 0.0);
     }
 
     /** The onset rule with the daily-recurrence rule comparing exactly (no margin), as service_health 2.1.0. */
@@ -68,7 +89,7 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
     }
 
     public boolean isNone() {
-        return refractoryRows == 0 && recurrenceRows == 0;
+        return refractoryRows == 0 && recurrenceRows == 0 && quietBonusLogOdds == 0;
     }
 
     /** A fresh state for one entity scored against {@code threshold}, its rows timed in epoch milliseconds (live). */
@@ -128,6 +149,10 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
         private float[] quietMax;
         private long lastTime = Long.MIN_VALUE;
         private double interval = Double.NaN;
+        // quiet-entity bonus: rows reported at or above the threshold, decayed with time
+        private final double dayLength;
+        private double alarmCount;
+        private long countTime = Long.MIN_VALUE;
 
         State(OnsetCalibration calibration, double threshold, long dayLength) {
             if (!(threshold > 0 && threshold < 1)) {
@@ -137,6 +162,7 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
             this.threshold = threshold;
             this.belowThreshold = heldRisk(threshold);
             this.slotLength = dayLength / SLOTS_PER_DAY;
+            this.dayLength = dayLength;
         }
 
         /**
@@ -154,6 +180,13 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
         public double next(double p, long time) {
             if (calibration.isNone() || Double.isNaN(p)) {
                 return p;
+            }
+            boolean quiet = calibration.quietBonusLogOdds > 0 && time != Long.MIN_VALUE;
+            if (quiet) {
+                if (countTime != Long.MIN_VALUE && time > countTime) {
+                    alarmCount *= Math.exp(-(time - countTime) / (calibration.quietDays * dayLength));
+                }
+                countTime = Math.max(countTime, time);
             }
             double raw = logOdds(p);
             double z = raw;
@@ -180,6 +213,13 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
             }
             if (timed) {
                 remember(time, raw, sinceAlarm < calibration.refractoryRows);
+            }
+            if (quiet && out >= threshold) {
+                // an alarm of an entity that has hardly alarmed lately is reported higher; the rule above decided on
+                // the probability itself, so the bonus changes no decision at the threshold
+                double bonus = calibration.quietBonusLogOdds * Math.max(0.0, 1.0 - alarmCount / calibration.quietAlarms);
+                out = 1.0 / (1.0 + Math.exp(-(logOdds(out) + bonus)));
+                alarmCount += 1;
             }
             return out;
         }

@@ -80,5 +80,13 @@ class SidecarJsonTest {
         assertThat(new String(json.write(withMargin), StandardCharsets.UTF_8)).contains("\"recurrenceMarginLogOdds\" : 0.2");
         assertThat(json.read(json.write(withMargin)).onset().recurrenceMarginLogOdds()).isEqualTo(0.2);
         assertThat(json.read(json.write(withMargin))).isEqualTo(withMargin);
+        assertThat(new String(json.write(withMargin), StandardCharsets.UTF_8)).doesNotContain("quiet");
+        ModelMetadata withBonus = new ModelMetadata(base.name(), base.version(), base.type(), base.features(), base.inputName(),
+                base.outputName(), base.positiveIndex(), base.pipeline(), base.threshold(), base.reference(), base.calibration(),
+                base.trainingWindow(), base.dataHash(), base.metrics(), base.codeVersion(), base.seed(), base.createdAt(),
+                base.provenance(), new io.commandcenter.models.calibration.OnsetCalibration(100, 1.0, 6, 0.2, 1.0, 2.0, 7.0));
+        assertThat(new String(json.write(withBonus), StandardCharsets.UTF_8)).contains("\"quietBonusLogOdds\" : 1.0")
+                .contains("\"quietAlarms\" : 2.0").contains("\"quietDays\" : 7.0");
+        assertThat(json.read(json.write(withBonus))).isEqualTo(withBonus);
     }
 }

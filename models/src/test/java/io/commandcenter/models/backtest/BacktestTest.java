@@ -154,4 +154,47 @@ class BacktestTest {
         assertThat(onsetAlarms).isBetween(1L, rawAlarms - 1);
         assertThat(onset.rows().get(400).risk()).isGreaterThanOrEqualTo(0.5);
     }
+
+    @Test
+    void theQuietEntityBonus_raisesTheReportedAlarms_butConfidenceStillReadsTheProbabilitysReliability() {
+        Random rnd = new Random(4);
+        int n = 600;
+        long[] times = new long[n];
+        double[] values = new double[n];
+        List<String> stamps = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            times[i] = i;
+            values[i] = 10 + rnd.nextGaussian() + (i >= 400 && i < 420 ? 6 : 0);
+            stamps.add(Long.toString(i));
+        }
+        Series s = new Series(List.of("latency"), TimeAxis.STEPS, stamps, times, values, null);
+        ModelMetadata m = metadata(MODEL_ORDER);
+        // a reliability table whose upper bins are badly calibrated: a risk read in the wrong bin changes confidence
+        List<CalibrationBin> bins = new ArrayList<>();
+        for (int b = 0; b < 10; b++) {
+            bins.add(new CalibrationBin(b / 10.0, (b + 1) / 10.0, 1_000, b / 10.0 + 0.05, b < 5 ? b / 10.0 + 0.05 : 1.0 - b / 10.0));
+        }
+        java.util.function.Function<io.commandcenter.models.calibration.OnsetCalibration, ModelMetadata> with = c -> new ModelMetadata(
+                m.name(), m.version(), m.type(), m.features(), m.inputName(), m.outputName(), m.positiveIndex(), m.pipeline(),
+                m.threshold(), m.reference(), bins, m.trainingWindow(), m.dataHash(), m.metrics(), m.codeVersion(), m.seed(),
+                m.createdAt(), m.provenance(), c);
+        BacktestResult plain = new Backtest(scorer(MODEL_ORDER), with.apply(new io.commandcenter.models.calibration.OnsetCalibration(100, 1.0, 0, 0.0))).run(s);
+        BacktestResult bonus = new Backtest(scorer(MODEL_ORDER),
+                with.apply(new io.commandcenter.models.calibration.OnsetCalibration(100, 1.0, 0, 0.0, 2.0, 5.0, 7.0))).run(s);
+        int raised = 0;
+        for (int i = 0; i < n; i++) {
+            BacktestRow a = plain.rows().get(i);
+            BacktestRow b = bonus.rows().get(i);
+            assertThat(b.risk() >= 0.5).as("row %d: the same decision", i).isEqualTo(a.risk() >= 0.5);
+            if (a.risk() >= 0.5) {
+                assertThat(b.risk()).as("row %d", i).isGreaterThan(a.risk());
+                
+                raised++;
+            } else {
+                assertThat(b.risk()).as("row %d", i).isEqualTo(a.risk());
+            }
+            assertThat(b.confidence()).as("row %d", i).isEqualTo(a.confidence());
+        }
+        assertThat(raised).isPositive();
+    }
 }

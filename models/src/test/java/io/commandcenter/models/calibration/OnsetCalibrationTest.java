@@ -109,6 +109,47 @@ class OnsetCalibrationTest {
     }
 
     @Test
+    void quietBonus_ranksTheAlarmOfAnEntityThatHardlyAlarms_aboveOneThatAlarmsOften() {
+        // no refractory window, no recurrence: only the bonus; kappa 1 log-odds, gone at 2 alarms, decay 7 days
+        OnsetCalibration q = new OnsetCalibration(0, 1.0, 0, 0.0, 1.0, 2.0, 7.0);
+        OnsetCalibration.State s = q.newState(0.5, io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS);
+        long t0 = 1_700_006_400_000L;
+        double first = s.next(0.7, t0);
+        // logit 0.7 = 0.847; + 1 (no alarm yet) = 1.847 -> 0.8638
+        assertThat(first).isCloseTo(1 / (1 + Math.exp(-(Math.log(0.7 / 0.3) + 1.0))), org.assertj.core.data.Offset.offset(1e-12));
+        // one alarm a minute ago: half the bonus
+        double second = s.next(0.7, t0 + 60_000L);
+        assertThat(logit(second) - logit(0.7)).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-4));
+        // two alarms: no bonus left; a row below the threshold is never changed, whatever the count
+        assertThat(s.next(0.7, t0 + 120_000L)).isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(s.next(0.45, t0 + 180_000L)).isEqualTo(0.45);
+        // four weeks later (four time constants) the count has decayed to 3 e^-4 = 0.055: nearly the whole bonus again
+        double later = s.next(0.7, t0 + 28 * DAY);
+        assertThat(logit(later) - logit(0.7)).isCloseTo(1.0 - 3 * Math.exp(-4) / 2, org.assertj.core.data.Offset.offset(1e-3));
+        // without times, and with a bonus of 0, the rule is the one before it
+        assertThat(q.apply(new double[] {0.7, 0.7}, 0.5)).containsExactly(0.7, 0.7);
+        double[] p = {0.1, 0.7, 0.8, 0.6, 0.2, 0.7, 0.7, 0.95, 0.1};
+        long[] t = new long[p.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = t0 + i * FIVE_MINUTES;
+        }
+        OnsetCalibration without = new OnsetCalibration(3, 1.0, 6, 0.3);
+        assertThat(new OnsetCalibration(3, 1.0, 6, 0.3, 0.0, 0.0, 0.0).apply(p, 0.5, t, io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS))
+                .containsExactly(without.apply(p, 0.5, t, io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS));
+        // every decision at the threshold is the same with the bonus: only rows already above it move up
+        double[] with = new OnsetCalibration(3, 1.0, 6, 0.3, 1.0, 2.0, 7.0).apply(p, 0.5, t, io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS);
+        double[] base = without.apply(p, 0.5, t, io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS);
+        for (int i = 0; i < p.length; i++) {
+            assertThat(with[i] >= 0.5).as("row %d", i).isEqualTo(base[i] >= 0.5);
+            assertThat(with[i]).isGreaterThanOrEqualTo(base[i]);
+        }
+    }
+
+    static double logit(double p) {
+        return Math.log(p / (1 - p));
+    }
+
+    @Test
     void dailyRecurrence_isOff_withoutTimes_andWithoutTheParameter() {
         OnsetCalibration onsetOnly = new OnsetCalibration(3, 1.0);
         assertThat(risksOfDays(onsetOnly, new double[] {0.9, 0.9, 0.9})).containsExactly(0.9, 0.9, 0.9);
@@ -146,5 +187,11 @@ class OnsetCalibrationTest {
         assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, -0.1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, 0.3, -1, 2, 7)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, 0.3, Double.NaN, 2, 7)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, 0.3, 1, 0, 7)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, 0.3, 1, 2, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, 0.3, 1, 2, Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new OnsetCalibration(0, 0, 0, 0, 1, 2, 7).isNone()).isFalse();
     }
 }

@@ -34,7 +34,8 @@ import java.util.function.BiFunction;
  * {@code diag} (per NAB file probability quantiles), {@code rmargin} (the daily-recurrence rule's margin 0.1…0.5 log-odds),
  * {@code nov} (a peak-novelty gate: log-odds lowered by kappa x the share of the last 3 / 7 days whose extreme the
  * row does not exceed, {@link PeakNovelty}), {@code nov1} (the same, on one-metric entities only), {@code confirm} (a burst must last: the second-largest probability of
- * the last k rows); {@code -Dperfile=PREFIX} prints NAB files' shares at the corpus threshold, {@code -Doracle=1}
+ * the last k rows), {@code quiet} (session 5: the quiet-entity bonus of service_health 2.3.0 at three settings), {@code quietpre} / {@code compress}
+ * (its first form, before the onset rule, and a compression for entities that alarm often: {@link #alarmRate}); {@code -Ddump=DIR} writes each NAB file's probability and risk for offline study; {@code -Dperfile=PREFIX} prints NAB files' shares at the corpus threshold, {@code -Doracle=1}
  * each NAB file's own best threshold. Every variant also prints the ceilings of calibration alone (each category,
  * each file at the threshold best for it).
  */
@@ -102,6 +103,9 @@ public final class CalibrationStudy {
             }
             AXIS.put(pr, f.series().axis());
             nab.add(new Nab(name, f.category(), pr, f.incidents()));
+            if (System.getProperty("dump") != null) {
+                dump(Path.of(System.getProperty("dump")), name, ts, f.series().values(), f.series().metrics().size(), pr, f.incidents());
+            }
         }
         List<Double> trainZ = new ArrayList<>();
         for (int k = 0; k < corpus.size(); k++) {
@@ -136,6 +140,24 @@ public final class CalibrationStudy {
         for (Map.Entry<String, Variant> v : variants.entrySet()) {
             measure(v.getKey(), v.getValue(), corpus, probs, nab);
         }
+    }
+
+    /** {@code -Ddump=DIR}: per NAB file, time, first metric's value, model probability, shipped risk (θ 0.41), window flag. */
+    static void dump(Path dir, String name, long[] ts, double[] values, int metrics, double[] p, List<Segment> windows) throws java.io.IOException {
+        double[] r = ServiceHealthTraining.ONSET.apply(p, 0.41, TIMES.get(p), AXIS.get(p));
+        StringBuilder sb = new StringBuilder("t,value,p,risk,window\n");
+        for (int i = 0; i < p.length; i++) {
+            int w = -1;
+            for (int k = 0; k < windows.size(); k++) {
+                if (i >= windows.get(k).start() && i <= windows.get(k).end()) {
+                    w = k;
+                }
+            }
+            sb.append(ts[i]).append(',').append(values[i * metrics]).append(',').append(p[i]).append(',').append(r[i]).append(',').append(w).append('\n');
+        }
+        Path out = dir.resolve(name.replace("/", "__"));
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(out, sb);
     }
 
     static double QG99;
@@ -208,6 +230,25 @@ public final class CalibrationStudy {
                         return ServiceHealthTraining.ONSET.apply(q, th, TIMES.get(p), AXIS.get(p));
                     });
                 }
+            }
+        }
+        if (which.contains("quietpre")) {
+            // session 5, first form: the bonus added to the probability before the onset rule (it then also moves the
+            // refractory comparisons: ASD loses incidents at stricter thresholds)
+            for (double[] kc : new double[][] {{1, 2}, {2, 5}, {3, 5}}) {
+                m.put(String.format(Locale.ROOT, "quiet-entity bonus before the rule kappa=%.0f c0=%.0f tau=7d", kc[0], kc[1]), (p, th) -> alarmRate(p, th, 7, kc[0], kc[1], false));
+            }
+        } else if (which.contains("quiet")) {
+            // session 5, shipped form (service_health 2.3.0): the bonus added to what the rule reports at or above the threshold
+            for (double[] kc : new double[][] {{1, 2}, {2, 5}, {3, 5}}) {
+                io.commandcenter.models.calibration.OnsetCalibration c = new io.commandcenter.models.calibration.OnsetCalibration(50, 2.5, 6, 0.3, kc[0], kc[1], 7);
+                m.put("product " + c, (p, th) -> c.apply(p, th, TIMES.get(p), AXIS.get(p)));
+            }
+        }
+        if (which.contains("compress")) {
+            // session 5: above z0 = logit(0.9) the log-odds are divided by (1 + kappa x the entity's recent alarm count)
+            for (double kappa : new double[] {0.5, 1.0}) {
+                m.put(String.format(Locale.ROOT, "frequent-alarm compression above 0.9, kappa=%.1f tau=7d", kappa), (p, th) -> alarmRate(p, th, 7, kappa, 0, true));
             }
         }
         if (which.contains("rw")) {
@@ -301,6 +342,38 @@ public final class CalibrationStudy {
         }
         return out;
     }
+    /**
+     * Session 5 research: the entity's recent alarm count c (alarms of service_health 2.2.0's rule at {@code th}, decayed with time
+     * constant {@code tauDays}) changes the log-odds of rows above the threshold before the onset rule: either a bonus
+     * {@code kappa * max(0, 1 - c / c0)} for entities that alarm rarely, or ({@code compress}) above logit(0.9) a division by
+     * {@code 1 + kappa * c} for entities that alarm often. Rows below the threshold are untouched, so are decisions at it.
+     */
+    static double[] alarmRate(double[] p, double th, double tauDays, double kappa, double c0, boolean compress) {
+        long[] t = TIMES.get(p);
+        double day = AXIS.get(p) == io.commandcenter.models.features.TimeAxis.STEPS ? 288.0 : 86_400_000.0;
+        double[] base = RULE_2_2_0.apply(p, th, t, AXIS.get(p));
+        double z0 = compress ? logit(0.9) : logit(th);
+        double c = 0;
+        double[] q = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            if (i > 0) {
+                c *= Math.exp(-(t[i] - t[i - 1]) / day / tauDays);
+            }
+            double z = logit(p[i]);
+            if (z > z0) {
+                z = compress ? z0 + (z - z0) / (1 + kappa * c) : z + kappa * Math.max(0, 1 - c / c0);
+            }
+            q[i] = 1 / (1 + Math.exp(-z));
+            if (Backtest.writtenRisk(base[i]) >= th) {
+                c += 1;
+            }
+        }
+        return RULE_2_2_0.apply(q, th, t, AXIS.get(p));
+    }
+
+    /** service_health 2.2.0's rule (no quiet-entity bonus): what {@link #alarmRate} was measured against. */
+    static final io.commandcenter.models.calibration.OnsetCalibration RULE_2_2_0 = new io.commandcenter.models.calibration.OnsetCalibration(50, 2.5, 6, 0.3);
+
     static final int[] NOV_DAYS = {3, 7};
     static final java.util.IdentityHashMap<double[], Integer> METRICS = new java.util.IdentityHashMap<>();
     static final Map<Integer, java.util.IdentityHashMap<double[], double[]>> NOV = new java.util.HashMap<>();
