@@ -166,6 +166,7 @@ public final class IngestBenchmark {
                      + "sample_time, uptime, latency_ms, error_rate, cpu, memory, metrics_json, received_at) "
                      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             c.setAutoCommit(false);
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             for (int i = 0; i < data.size(); i++) {
@@ -190,7 +191,8 @@ public final class IngestBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result(name, "raw JDBC batch insert", data.size(), seconds, 0, 0, 0, 0, "");
+            return new Result(name, "raw JDBC batch insert", data.size(), seconds, 0, 0, 0, 0,
+                    String.format(Locale.ROOT, "CPU %.1f µs a row", (processCpuNanos() - cpuStart) / 1e3 / data.size()));
         }
     }
 
@@ -555,6 +557,7 @@ public final class IngestBenchmark {
                 long[] latencies = new long[data.size()];
                 AtomicInteger latencyCount = new AtomicInteger();
                 int per = data.size() / streams;
+                long cpuStart = processCpuNanos();
                 long start = System.nanoTime();
                 List<CompletableFuture<Void>> done = new ArrayList<>();
                 for (int s = 0; s < streams; s++) {
@@ -563,6 +566,7 @@ public final class IngestBenchmark {
                 }
                 CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                long cpuNanos = processCpuNanos() - cpuStart;
                 // every stored sample is published: wait for the subscriber to have seen (or been told it missed) them all
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (subscriber && events.get() + dropped.get() < data.size() && System.nanoTime() < deadline) {
@@ -570,8 +574,10 @@ public final class IngestBenchmark {
                 }
                 hub.engine().sync();
                 var engine = hub.engine().stats();
-                String engineFigures = engineOn ? String.format(Locale.ROOT, "%,d scored / %,d dropped", engine.runs(),
-                        engine.dropped()) : "off";
+                String engineFigures = (engineOn ? String.format(Locale.ROOT, "%,d scored / %,d dropped", engine.runs(),
+                        engine.dropped()) : "off")
+                        + String.format(Locale.ROOT, "; %,.0f rows a commit; CPU %.1f µs a row", (double) hub.pipeline().storedCount()
+                        / Math.max(1, hub.pipeline().batchCount()), cpuNanos / 1e3 / data.size());
                 long[] sorted = Arrays.copyOf(latencies, latencyCount.get());
                 Arrays.sort(sorted);
                 String path = rowsPerSecond > 0 ? String.format(Locale.ROOT, "hub, paced at %,.0f rows/s", rowsPerSecond)
@@ -662,6 +668,15 @@ public final class IngestBenchmark {
         return done;
     }
 
+    /**
+     * CPU time of this whole JVM (hub, clients, GC, JIT): per row, a figure of the path's cost that the
+     * other work of a shared machine moves far less than it moves throughput.
+     */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     static long percentile(long[] sorted, double p) {
         if (sorted.length == 0) {
             return 0;
@@ -676,7 +691,8 @@ public final class IngestBenchmark {
         System.out.println("|---|---|---:|---:|---:|---:|---|---|");
         for (int i = 0; i < results.size(); i += 5) {
             Result raw = results.get(i);
-            System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | 1.00 | | | | |%n", raw.database(), raw.path(), raw.rate());
+            System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | 1.00 | | | | %s |%n", raw.database(), raw.path(), raw.rate(),
+                    raw.engine());
             for (Result hub : results.subList(i + 1, i + 5)) {
                 System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.2f | %.1f ms | %.1f ms | %s | %s |%n",
                         hub.database(), hub.path(), hub.rate(), hub.rate() / raw.rate(), hub.p50Micros() / 1000.0,
