@@ -314,8 +314,8 @@ public final class TelemetryProtoMapper {
     /** A lazily built event payload of a record: nothing is rendered unless a subscriber reads it. */
     public static io.commandcenter.hub.events.Payload payload(TelemetryRecord record) {
         String type;
-        if (record instanceof HealthSampleRecord) {
-            type = HealthSample.getDescriptor().getFullName();
+        if (record instanceof HealthSampleRecord sample) {
+            return io.commandcenter.hub.events.grpc.ProtoPayload.healthSample(sample, () -> toProto(record));
         } else if (record instanceof AuditRecord) {
             type = AuditResult.getDescriptor().getFullName();
         } else if (record instanceof TaskHistoryRecord) {
