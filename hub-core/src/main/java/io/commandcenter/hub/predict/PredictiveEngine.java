@@ -331,9 +331,15 @@ public final class PredictiveEngine implements AutoCloseable {
         FeatureSchema schema = new FeatureSchema(meta.features());
         int width = schema.size();
         float[] rows = new float[batch.size() * width];
+        // the rows of a batch come from one extractor: one projection serves them all (it was a map per row)
+        FeatureSchema projected = null;
+        int[] projection = null;
         for (int i = 0; i < batch.size(); i++) {
             FeatureVector v = batch.get(i).vector();
-            int[] projection = v.schema().projectionTo(schema);
+            if (!v.schema().equals(projected)) {
+                projected = v.schema();
+                projection = projected.projectionTo(schema);
+            }
             float[] values = v.values();
             for (int j = 0; j < width; j++) {
                 rows[i * width + j] = values[projection[j]];

@@ -20,6 +20,7 @@ public final class ProtoPayload implements Payload {
     private final String type;
     private final Object domain;
     private final Supplier<? extends Message> source;
+    private final Supplier<Struct> structSource;
     private volatile Message message;
     private volatile String json;
     private volatile Struct struct;
@@ -28,6 +29,7 @@ public final class ProtoPayload implements Payload {
         this.type = message.getDescriptorForType().getFullName();
         this.domain = null;
         this.source = () -> message;
+        this.structSource = null;
         this.message = message;
     }
 
@@ -38,9 +40,26 @@ public final class ProtoPayload implements Payload {
      * @param domain the domain object, handed to in-process consumers as is ({@link #as})
      */
     public ProtoPayload(String type, Object domain, Supplier<? extends Message> source) {
+        this(type, domain, source, null);
+    }
+
+    private ProtoPayload(String type, Object domain, Supplier<? extends Message> source, Supplier<Struct> structSource) {
         this.type = type;
         this.domain = domain;
         this.source = source;
+        this.structSource = structSource;
+    }
+
+    /**
+     * A stored health sample's payload. Its {@link Struct}, what every gRPC subscriber of
+     * {@code hub.health.*} receives, is built from the record's fields directly, equal to the
+     * message's JSON mapping ({@code ProtoStructsTest}) without building the message and walking its
+     * descriptor: health samples are most of the events a hub publishes.
+     */
+    public static ProtoPayload healthSample(io.commandcenter.hub.telemetry.HealthSampleRecord record,
+                                            Supplier<? extends Message> source) {
+        return new ProtoPayload(io.commandcenter.proto.v1.HealthSample.getDescriptor().getFullName(), record, source,
+                () -> ProtoStructs.healthSample(record));
     }
 
     @Override
@@ -77,7 +96,7 @@ public final class ProtoPayload implements Payload {
     public Struct toStruct() {
         Struct rendered = struct;
         if (rendered == null) {
-            rendered = ProtoStructs.toStruct(message());
+            rendered = structSource != null ? structSource.get() : ProtoStructs.toStruct(message());
             struct = rendered;
         }
         return rendered;

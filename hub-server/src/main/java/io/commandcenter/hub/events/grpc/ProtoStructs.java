@@ -39,6 +39,32 @@ final class ProtoStructs {
         return struct.build();
     }
 
+    /**
+     * A health sample's JSON mapping straight from the stored record: what {@link #toStruct} gives
+     * for the {@code HealthSample} the record maps to (the optional measurements only when present).
+     */
+    static Struct healthSample(io.commandcenter.hub.telemetry.HealthSampleRecord r) {
+        Struct.Builder struct = Struct.newBuilder()
+                .putFields("recordId", string(r.recordId()))
+                .putFields("service", string(r.service()))
+                .putFields("time", string(timestamp(Timestamp.newBuilder().setSeconds(r.time().getEpochSecond())
+                        .setNanos(r.time().getNano()).build())));
+        optional(struct, "uptime", r.uptime());
+        optional(struct, "latencyMs", r.latencyMs());
+        optional(struct, "errorRate", r.errorRate());
+        optional(struct, "cpu", r.cpu());
+        optional(struct, "memory", r.memory());
+        Struct.Builder metrics = Struct.newBuilder();
+        r.metrics().forEach((name, value) -> metrics.putFields(name, number(value)));
+        return struct.putFields("metrics", Value.newBuilder().setStructValue(metrics).build()).build();
+    }
+
+    private static void optional(Struct.Builder struct, String name, Double value) {
+        if (value != null) {
+            struct.putFields(name, number(value));
+        }
+    }
+
     private static Value fieldValue(FieldDescriptor descriptor, Object value) {
         if (descriptor.isMapField()) {
             Struct.Builder map = Struct.newBuilder();
@@ -77,7 +103,7 @@ final class ProtoStructs {
 
     private static Value message(Message value) {
         if (value instanceof Timestamp t) {
-            return string(Timestamps.toString(t));
+            return string(timestamp(t));
         }
         if (value instanceof Duration d) {
             return string(Durations.toString(d));
@@ -89,6 +115,19 @@ final class ProtoStructs {
             return v;
         }
         return Value.newBuilder().setStructValue(toStruct(value)).build();
+    }
+
+    /**
+     * A timestamp as the JSON mapping prints it (RFC 3339, UTC, 0, 3, 6 or 9 fraction digits), which for
+     * the mapping's valid range is what {@link java.time.Instant#toString()} prints. {@link Timestamps#toString}
+     * formats the fraction with {@code String.format}, a formatter and its locale symbols for every
+     * event of every subscriber; it stays the path for what is out of range (it refuses it as before).
+     */
+    static String timestamp(Timestamp t) {
+        if (!Timestamps.isValid(t)) {
+            return Timestamps.toString(t);
+        }
+        return java.time.Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
     }
 
     private static Value number(double value) {

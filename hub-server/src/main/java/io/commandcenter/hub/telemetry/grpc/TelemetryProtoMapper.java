@@ -71,7 +71,7 @@ public final class TelemetryProtoMapper {
     }
 
     private HealthSampleRecord health(HealthSample p, Violations v) {
-        String f = "health_sample.";
+        final String f = "health_sample."; // final: f + "field" is then a constant, not a concatenation per record
         rules.recordId(v, f + "record_id", p.getRecordId());
         rules.service(v, f + "service", p.getService());
         Instant time = time(v, f + "time", p.hasTime(), p.getTime(), true);
@@ -99,7 +99,7 @@ public final class TelemetryProtoMapper {
     }
 
     private AuditRecord audit(AuditResult p, Violations v) {
-        String f = "audit_result.";
+        final String f = "audit_result."; // final: f + "field" is then a constant, not a concatenation per record
         rules.recordId(v, f + "record_id", p.getRecordId());
         rules.optionalId(v, f + "audit_id", p.getAuditId(), RecordRules.MAX_ID);
         EntityId target = entity(v, f + "target", p.hasTarget(), p.getTarget(), true);
@@ -150,7 +150,7 @@ public final class TelemetryProtoMapper {
     }
 
     private TaskHistoryRecord task(TaskRecord p, Violations v) {
-        String f = "task.";
+        final String f = "task."; // final: f + "field" is then a constant, not a concatenation per record
         rules.recordId(v, f + "record_id", p.getRecordId());
         rules.requiredId(v, f + "task_id", p.getTaskId(), RecordRules.MAX_ID);
         rules.requiredId(v, f + "name", p.getName(), 128);
@@ -178,7 +178,7 @@ public final class TelemetryProtoMapper {
     }
 
     private WorkflowRunHistoryRecord run(WorkflowRunRecord p, Violations v) {
-        String f = "workflow_run.";
+        final String f = "workflow_run."; // final: f + "field" is then a constant, not a concatenation per record
         rules.recordId(v, f + "record_id", p.getRecordId());
         rules.requiredId(v, f + "run_id", p.getRunId(), RecordRules.MAX_ID);
         rules.requiredId(v, f + "workflow", p.getWorkflow(), 128);
@@ -314,8 +314,8 @@ public final class TelemetryProtoMapper {
     /** A lazily built event payload of a record: nothing is rendered unless a subscriber reads it. */
     public static io.commandcenter.hub.events.Payload payload(TelemetryRecord record) {
         String type;
-        if (record instanceof HealthSampleRecord) {
-            type = HealthSample.getDescriptor().getFullName();
+        if (record instanceof HealthSampleRecord sample) {
+            return io.commandcenter.hub.events.grpc.ProtoPayload.healthSample(sample, () -> toProto(record));
         } else if (record instanceof AuditRecord) {
             type = AuditResult.getDescriptor().getFullName();
         } else if (record instanceof TaskHistoryRecord) {
