@@ -124,17 +124,8 @@ class BacktestTest {
 
     @Test
     void theModelsOnsetCalibration_followsTheRows_soAnIncidentAlarmsOnce() {
-        Random rnd = new Random(4);
         int n = 600;
-        long[] times = new long[n];
-        double[] values = new double[n];
-        List<String> stamps = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            times[i] = i;
-            values[i] = 10 + rnd.nextGaussian() + (i >= 400 && i < 420 ? 25 : 0);
-            stamps.add(Long.toString(i));
-        }
-        Series s = new Series(List.of("latency"), TimeAxis.STEPS, stamps, times, values, null);
+        Series s = stepSeries(n, 25);
         ModelMetadata m = metadata(MODEL_ORDER);
         ModelMetadata calibrated = new ModelMetadata(m.name(), m.version(), m.type(), m.features(), m.inputName(), m.outputName(),
                 m.positiveIndex(), m.pipeline(), m.threshold(), m.reference(), m.calibration(), m.trainingWindow(), m.dataHash(),
@@ -157,17 +148,8 @@ class BacktestTest {
 
     @Test
     void theQuietEntityBonus_raisesTheReportedAlarms_butConfidenceStillReadsTheProbabilitysReliability() {
-        Random rnd = new Random(4);
         int n = 600;
-        long[] times = new long[n];
-        double[] values = new double[n];
-        List<String> stamps = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            times[i] = i;
-            values[i] = 10 + rnd.nextGaussian() + (i >= 400 && i < 420 ? 6 : 0);
-            stamps.add(Long.toString(i));
-        }
-        Series s = new Series(List.of("latency"), TimeAxis.STEPS, stamps, times, values, null);
+        Series s = stepSeries(n, 6);
         ModelMetadata m = metadata(MODEL_ORDER);
         // a reliability table whose upper bins are badly calibrated: a risk read in the wrong bin changes confidence
         List<CalibrationBin> bins = new ArrayList<>();
@@ -188,7 +170,6 @@ class BacktestTest {
             assertThat(b.risk() >= 0.5).as("row %d: the same decision", i).isEqualTo(a.risk() >= 0.5);
             if (a.risk() >= 0.5) {
                 assertThat(b.risk()).as("row %d", i).isGreaterThan(a.risk());
-                
                 raised++;
             } else {
                 assertThat(b.risk()).as("row %d", i).isEqualTo(a.risk());
@@ -196,5 +177,19 @@ class BacktestTest {
             assertThat(b.confidence()).as("row %d", i).isEqualTo(a.confidence());
         }
         assertThat(raised).isPositive();
+    }
+
+    /** {@code n} noisy latency rows (seeded) on a step axis with a jump of {@code jump} over rows 400-419. */
+    private static Series stepSeries(int n, double jump) {
+        Random rnd = new Random(4);
+        long[] times = new long[n];
+        double[] values = new double[n];
+        List<String> stamps = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            times[i] = i;
+            values[i] = 10 + rnd.nextGaussian() + (i >= 400 && i < 420 ? jump : 0);
+            stamps.add(Long.toString(i));
+        }
+        return new Series(List.of("latency"), TimeAxis.STEPS, stamps, times, values, null);
     }
 }
