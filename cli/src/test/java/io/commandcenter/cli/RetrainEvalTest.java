@@ -195,4 +195,38 @@ class RetrainEvalTest {
         assertThat(heldOut.err()).contains("omi-10 is held out");
         assertThat(cc("retrain-eval", "--data", dir.toString(), "--cycles", "1").exit()).isEqualTo(2);
     }
+
+    @Test
+    void holdoutPerChunk_judgesOnTheLastPartOfEveryChunkSeen_andTheFirstCycleIsUnchanged() throws Exception {
+        String[] args = {"retrain-eval", "--data", dir.toString(), "--cycles", "2", "--synthetic", "4",
+                "--validation-series", "3", "--json"};
+        Result whole = cc(args);
+        String[] perChunkArgs = java.util.Arrays.copyOf(args, args.length + 1);
+        perChunkArgs[args.length] = "--holdout-per-chunk";
+        Result perChunk = cc(perChunkArgs);
+        assertThat(whole.exit()).as(whole.err()).isZero();
+        assertThat(perChunk.exit()).as(perChunk.err()).isZero();
+        List<Map<String, Object>> w = whole.out().lines().map(Json::parseObject).toList();
+        List<Map<String, Object>> c = perChunk.out().lines().map(Json::parseObject).toList();
+
+        assertThat(c.get(0)).as("one chunk seen: one block, the whole-window split").isEqualTo(w.get(0));
+        // cycle 2 has seen rows [0, 3000) of each series: whole window, the holdout is [2400, 3000); per chunk,
+        // [1200, 1500) and [2700, 3000) — the labels the feedback gives are the true incident rows
+        long wholeIncidents = 0;
+        long perChunkIncidents = 0;
+        for (Replayed r : project) {
+            wholeIncidents += segments(r.labels(), 2400, 3000);
+            perChunkIncidents += segments(r.labels(), 1200, 1500) + segments(r.labels(), 2700, 3000);
+        }
+        assertThat(perChunkIncidents).as("this corpus tells the two splits apart").isNotEqualTo(wholeIncidents);
+        assertThat(((Number) w.get(1).get("holdout_incidents")).longValue()).isEqualTo(wholeIncidents);
+        assertThat(((Number) c.get(1).get("holdout_incidents")).longValue()).isEqualTo(perChunkIncidents);
+        assertThat(((Number) c.get(1).get("holdout_rows")).longValue()).isEqualTo(3 * 600);
+        assertThat(((Number) w.get(1).get("holdout_rows")).longValue()).isEqualTo(3 * 600);
+        assertThat(c.get(1).get("data_hash")).as("the same feedback, split otherwise").isEqualTo(w.get(1).get("data_hash"));
+    }
+
+    private static long segments(boolean[] labels, int from, int to) {
+        return io.commandcenter.models.eval.Segment.fromLabels(java.util.Arrays.copyOfRange(labels, from, to)).size();
+    }
 }

@@ -46,6 +46,7 @@ public final class RetrainEval {
     private final int syntheticSeries;
     private final int validationSeries;
     private final Retrainer retrainer;
+    private final boolean holdoutPerChunk;
 
     public RetrainEval(Function<ModelArtifact, BatchScorer> scorers, Predicate<ModelArtifact> explainable,
                        PromotionRule rule, int syntheticSeries, int validationSeries) {
@@ -55,6 +56,17 @@ public final class RetrainEval {
     /** @param retrainer the trainer step (its project weighting and threshold choice) */
     public RetrainEval(Function<ModelArtifact, BatchScorer> scorers, Predicate<ModelArtifact> explainable,
                        PromotionRule rule, int syntheticSeries, int validationSeries, Retrainer retrainer) {
+        this(scorers, explainable, rule, syntheticSeries, validationSeries, retrainer, false);
+    }
+
+    /**
+     * @param holdoutPerChunk split the data seen so far in one block per chunk ({@link Retrainer#withBlocks}), so the
+     *                        holdout is the last part of every chunk seen rather than of the whole window
+     */
+    public RetrainEval(Function<ModelArtifact, BatchScorer> scorers, Predicate<ModelArtifact> explainable,
+                       PromotionRule rule, int syntheticSeries, int validationSeries, Retrainer retrainer,
+                       boolean holdoutPerChunk) {
+        this.holdoutPerChunk = holdoutPerChunk;
         this.retrainer = retrainer;
         this.scorers = scorers;
         this.explainable = explainable;
@@ -119,8 +131,6 @@ public final class RetrainEval {
         for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(BootstrapModelsMain.SEED, validationSeries)) {
             shippedValidation.add(ServiceHealthTraining.replay(e));
         }
-        RetrainingPath path = new RetrainingPath(retrainer, rule, shippedTraining, shippedValidation, scorers,
-                explainable);
 
         Map<String, Evaluator.Scored> scoredBy = new HashMap<>();
         Function<ModelArtifact, Evaluator.Scored> scoreAll = a -> scoredBy.computeIfAbsent(a.metadata().version(),
@@ -166,6 +176,9 @@ public final class RetrainEval {
             Evaluator.Metrics baseline = Evaluator.measure(baseP, baseRisk, labels, base.threshold());
             DataSnapshot snapshot = DataSnapshot.of(seen, feedbackRows, "chunks 1-" + k + " of " + cycles);
             String version = nextVersion(shipped.metadata().version(), k);
+            // with a holdout per chunk, the split has one block per chunk seen: every chunk's last part judges
+            RetrainingPath path = new RetrainingPath(holdoutPerChunk ? retrainer.withBlocks(k) : retrainer, rule,
+                    shippedTraining, shippedValidation, scorers, explainable);
             RetrainingPath.Result result = path.run(snapshot, champion, version);
             Cycle cycle = new Cycle(k, cycles, champion.metadata().version(), metrics, baseline, confirmed, declared,
                     falseAlarms, snapshot, version, result.comparison(), result.verdict().promote(),
