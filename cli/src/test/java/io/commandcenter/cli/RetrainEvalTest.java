@@ -45,6 +45,7 @@ class RetrainEvalTest {
     static Path dir;
     static OnnxBackend backend;
     static RetrainingPath path;
+    static List<Replayed> validation;
     static List<Replayed> project = new ArrayList<>();
 
     record Result(int exit, String out, String err) {
@@ -79,6 +80,7 @@ class RetrainEvalTest {
         for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(BootstrapModelsMain.SEED, 3)) {
             validation.add(ServiceHealthTraining.replay(e));
         }
+        RetrainEvalTest.validation = validation;
         path = new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, shipped, validation, RetrainEvalTest::scorer,
                 a -> validator.validate(ModelKey.of(a.metadata(), a.onnxSha256()), a).explainable());
         for (int s = 1; s <= 3; s++) {
@@ -228,5 +230,38 @@ class RetrainEvalTest {
 
     private static long segments(boolean[] labels, int from, int to) {
         return io.commandcenter.models.eval.Segment.fromLabels(java.util.Arrays.copyOfRange(labels, from, to)).size();
+    }
+
+    @Test
+    void aThresholdOnlyChallenger_keepsTheChampionsWeights_andRefitsItsThresholdOnTheRowsBeforeTheHoldout() {
+        ModelArtifact shipped = new BootstrapModels().load("service_health");
+        io.commandcenter.models.artifact.ModelMetadata m = shipped.metadata();
+        // a champion whose threshold is far too strict: it never alarms on this corpus
+        ModelArtifact strict = new ModelArtifact(new io.commandcenter.models.artifact.ModelMetadata(m.name(), "0.9.9",
+                m.type(), m.features(), m.inputName(), m.outputName(), m.positiveIndex(), m.pipeline(), 0.999,
+                m.reference(), m.calibration(), m.trainingWindow(), m.dataHash(), m.metrics(), m.codeVersion(), m.seed(),
+                m.createdAt(), m.provenance(), m.onset()), shipped.onnx());
+        RetrainingPath thresholdOnly = new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), validation,
+                RetrainEvalTest::scorer, a -> true, true);
+        DataSnapshot truth = snapshot(0);
+
+        RetrainingPath.Result r = thresholdOnly.run(truth, strict, "0.9.10");
+
+        ModelArtifact c = r.challenger().artifact();
+        assertThat(c.onnx()).as("the champion's weights").isEqualTo(strict.onnx());
+        assertThat(c.metadata().threshold()).isBetween(0.30, 0.95);
+        assertThat(c.metadata().onset()).isEqualTo(m.onset());
+        assertThat(c.metadata().provenance()).containsEntry("parent", "0.9.9").containsEntry("data_hash", truth.sha256())
+                .containsKey("refit");
+        assertThat(r.comparison().challengerProject().auc()).as("same weights, same ranking")
+                .isEqualTo(r.comparison().championProject().auc());
+        List<Replayed> fit = new ArrayList<>(r.challenger().split().train());
+        fit.addAll(r.challenger().split().validation());
+        assertThat(io.commandcenter.models.train.loop.Evaluator.measure(scorer(c), c.metadata(), fit).f1())
+                .as("the refitted threshold catches incidents on the rows it was fitted on").isGreaterThan(0);
+        assertThat(io.commandcenter.models.train.loop.Evaluator.measure(scorer(strict), strict.metadata(), fit).f1())
+                .isZero();
+        assertThat(r.comparison().challengerProject().f1()).isGreaterThan(r.comparison().championProject().f1());
+        assertThat(r.verdict().promote()).as(r.verdict().reason()).isTrue();
     }
 }

@@ -47,6 +47,7 @@ public final class RetrainEval {
     private final int validationSeries;
     private final Retrainer retrainer;
     private final boolean holdoutPerChunk;
+    private boolean thresholdOnly;
 
     public RetrainEval(Function<ModelArtifact, BatchScorer> scorers, Predicate<ModelArtifact> explainable,
                        PromotionRule rule, int syntheticSeries, int validationSeries) {
@@ -73,6 +74,12 @@ public final class RetrainEval {
         this.rule = rule;
         this.syntheticSeries = syntheticSeries;
         this.validationSeries = validationSeries;
+    }
+
+    /** Challengers are the champion with a re-fitted threshold ({@link ThresholdRefit}) rather than retrained. */
+    public RetrainEval thresholdOnly(boolean on) {
+        this.thresholdOnly = on;
+        return this;
     }
 
     /** One cycle of the replay. */
@@ -178,7 +185,7 @@ public final class RetrainEval {
             String version = nextVersion(shipped.metadata().version(), k);
             // with a holdout per chunk, the split has one block per chunk seen: every chunk's last part judges
             RetrainingPath path = new RetrainingPath(holdoutPerChunk ? retrainer.withBlocks(k) : retrainer, rule,
-                    shippedTraining, shippedValidation, scorers, explainable);
+                    shippedTraining, shippedValidation, scorers, explainable, thresholdOnly);
             RetrainingPath.Result result = path.run(snapshot, champion, version);
             Cycle cycle = new Cycle(k, cycles, champion.metadata().version(), metrics, baseline, confirmed, declared,
                     falseAlarms, snapshot, version, result.comparison(), result.verdict().promote(),
