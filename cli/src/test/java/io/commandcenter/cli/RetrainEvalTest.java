@@ -45,6 +45,7 @@ class RetrainEvalTest {
     static Path dir;
     static OnnxBackend backend;
     static RetrainingPath path;
+    static List<Replayed> validation;
     static List<Replayed> project = new ArrayList<>();
 
     record Result(int exit, String out, String err) {
@@ -79,6 +80,7 @@ class RetrainEvalTest {
         for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(BootstrapModelsMain.SEED, 3)) {
             validation.add(ServiceHealthTraining.replay(e));
         }
+        RetrainEvalTest.validation = validation;
         path = new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, shipped, validation, RetrainEvalTest::scorer,
                 a -> validator.validate(ModelKey.of(a.metadata(), a.onnxSha256()), a).explainable());
         for (int s = 1; s <= 3; s++) {
@@ -194,5 +196,72 @@ class RetrainEvalTest {
         assertThat(heldOut.exit()).isEqualTo(2);
         assertThat(heldOut.err()).contains("omi-10 is held out");
         assertThat(cc("retrain-eval", "--data", dir.toString(), "--cycles", "1").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void holdoutPerChunk_judgesOnTheLastPartOfEveryChunkSeen_andTheFirstCycleIsUnchanged() throws Exception {
+        String[] args = {"retrain-eval", "--data", dir.toString(), "--cycles", "2", "--synthetic", "4",
+                "--validation-series", "3", "--json"};
+        Result whole = cc(args);
+        String[] perChunkArgs = java.util.Arrays.copyOf(args, args.length + 1);
+        perChunkArgs[args.length] = "--holdout-per-chunk";
+        Result perChunk = cc(perChunkArgs);
+        assertThat(whole.exit()).as(whole.err()).isZero();
+        assertThat(perChunk.exit()).as(perChunk.err()).isZero();
+        List<Map<String, Object>> w = whole.out().lines().map(Json::parseObject).toList();
+        List<Map<String, Object>> c = perChunk.out().lines().map(Json::parseObject).toList();
+
+        assertThat(c.get(0)).as("one chunk seen: one block, the whole-window split").isEqualTo(w.get(0));
+        // cycle 2 has seen rows [0, 3000) of each series: whole window, the holdout is [2400, 3000); per chunk,
+        // [1200, 1500) and [2700, 3000) — the labels the feedback gives are the true incident rows
+        long wholeIncidents = 0;
+        long perChunkIncidents = 0;
+        for (Replayed r : project) {
+            wholeIncidents += segments(r.labels(), 2400, 3000);
+            perChunkIncidents += segments(r.labels(), 1200, 1500) + segments(r.labels(), 2700, 3000);
+        }
+        assertThat(perChunkIncidents).as("this corpus tells the two splits apart").isNotEqualTo(wholeIncidents);
+        assertThat(((Number) w.get(1).get("holdout_incidents")).longValue()).isEqualTo(wholeIncidents);
+        assertThat(((Number) c.get(1).get("holdout_incidents")).longValue()).isEqualTo(perChunkIncidents);
+        assertThat(((Number) c.get(1).get("holdout_rows")).longValue()).isEqualTo(3 * 600);
+        assertThat(((Number) w.get(1).get("holdout_rows")).longValue()).isEqualTo(3 * 600);
+        assertThat(c.get(1).get("data_hash")).as("the same feedback, split otherwise").isEqualTo(w.get(1).get("data_hash"));
+    }
+
+    private static long segments(boolean[] labels, int from, int to) {
+        return io.commandcenter.models.eval.Segment.fromLabels(java.util.Arrays.copyOfRange(labels, from, to)).size();
+    }
+
+    @Test
+    void aThresholdOnlyChallenger_keepsTheChampionsWeights_andRefitsItsThresholdOnTheRowsBeforeTheHoldout() {
+        ModelArtifact shipped = new BootstrapModels().load("service_health");
+        io.commandcenter.models.artifact.ModelMetadata m = shipped.metadata();
+        // a champion whose threshold is far too strict: it never alarms on this corpus
+        ModelArtifact strict = new ModelArtifact(new io.commandcenter.models.artifact.ModelMetadata(m.name(), "0.9.9",
+                m.type(), m.features(), m.inputName(), m.outputName(), m.positiveIndex(), m.pipeline(), 0.999,
+                m.reference(), m.calibration(), m.trainingWindow(), m.dataHash(), m.metrics(), m.codeVersion(), m.seed(),
+                m.createdAt(), m.provenance(), m.onset()), shipped.onnx());
+        RetrainingPath thresholdOnly = new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), validation,
+                RetrainEvalTest::scorer, a -> true, true);
+        DataSnapshot truth = snapshot(0);
+
+        RetrainingPath.Result r = thresholdOnly.run(truth, strict, "0.9.10");
+
+        ModelArtifact c = r.challenger().artifact();
+        assertThat(c.onnx()).as("the champion's weights").isEqualTo(strict.onnx());
+        assertThat(c.metadata().threshold()).isBetween(0.30, 0.95);
+        assertThat(c.metadata().onset()).isEqualTo(m.onset());
+        assertThat(c.metadata().provenance()).containsEntry("parent", "0.9.9").containsEntry("data_hash", truth.sha256())
+                .containsKey("refit");
+        assertThat(r.comparison().challengerProject().auc()).as("same weights, same ranking")
+                .isEqualTo(r.comparison().championProject().auc());
+        List<Replayed> fit = new ArrayList<>(r.challenger().split().train());
+        fit.addAll(r.challenger().split().validation());
+        assertThat(io.commandcenter.models.train.loop.Evaluator.measure(scorer(c), c.metadata(), fit).f1())
+                .as("the refitted threshold catches incidents on the rows it was fitted on").isGreaterThan(0);
+        assertThat(io.commandcenter.models.train.loop.Evaluator.measure(scorer(strict), strict.metadata(), fit).f1())
+                .isZero();
+        assertThat(r.comparison().challengerProject().f1()).isGreaterThan(r.comparison().championProject().f1());
+        assertThat(r.verdict().promote()).as(r.verdict().reason()).isTrue();
     }
 }

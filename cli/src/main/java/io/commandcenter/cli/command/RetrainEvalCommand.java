@@ -69,6 +69,12 @@ public final class RetrainEvalCommand implements Callable<Integer> {
     @Option(names = "--project-threshold", description = "Re-fit the decision threshold on the project's validation rows (best F1 per incident).")
     boolean projectThreshold;
 
+    @Option(names = "--holdout-per-chunk", description = "Judge each challenger on the last part of every chunk seen (one train/validation/holdout split per chunk) instead of the last part of the whole window.")
+    boolean holdoutPerChunk;
+
+    @Option(names = "--threshold-only", description = "Challengers keep the champion's weights and re-fit its threshold on the project's train and validation rows (best F1 per incident) instead of retraining.")
+    boolean thresholdOnly;
+
     @Option(names = "--json", description = "One JSON object per cycle.")
     boolean json;
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw F1 and ROC AUC per cycle, champion against the shipped model.")
@@ -103,7 +109,7 @@ public final class RetrainEvalCommand implements Callable<Integer> {
                     new PromotionRule(margin, tolerance, minIncidents), synthetic, validationSeries,
                     new io.commandcenter.models.train.loop.Retrainer(0.2, 0.2,
                             io.commandcenter.models.train.bootstrap.BootstrapModelsMain.SEED, projectShare,
-                            projectThreshold));
+                            projectThreshold), holdoutPerChunk).thresholdOnly(thresholdOnly);
             ModelArtifact shipped = new BootstrapModels().load("service_health");
             if (!json) {
                 out.printf("%d series (%s), %d cycles, starting from service_health %s%n", names.size(),
@@ -156,6 +162,8 @@ public final class RetrainEvalCommand implements Callable<Integer> {
         o.put("data_hash", c.snapshot().sha256());
         o.put("feedback_rows", c.snapshot().feedbackRows());
         o.put("challenger", c.challenger());
+        o.put("holdout_rows", c.comparison().championProject().rows());
+        o.put("holdout_incidents", c.comparison().championProject().incidents());
         o.put("holdout_champion_f1", c.comparison().championProject().f1());
         o.put("holdout_challenger_f1", c.comparison().challengerProject().f1());
         o.put("holdout_champion_auc", c.comparison().championProject().auc());

@@ -46,6 +46,8 @@ public final class RetrainEval {
     private final int syntheticSeries;
     private final int validationSeries;
     private final Retrainer retrainer;
+    private final boolean holdoutPerChunk;
+    private boolean thresholdOnly;
 
     public RetrainEval(Function<ModelArtifact, BatchScorer> scorers, Predicate<ModelArtifact> explainable,
                        PromotionRule rule, int syntheticSeries, int validationSeries) {
@@ -55,12 +57,29 @@ public final class RetrainEval {
     /** @param retrainer the trainer step (its project weighting and threshold choice) */
     public RetrainEval(Function<ModelArtifact, BatchScorer> scorers, Predicate<ModelArtifact> explainable,
                        PromotionRule rule, int syntheticSeries, int validationSeries, Retrainer retrainer) {
+        this(scorers, explainable, rule, syntheticSeries, validationSeries, retrainer, false);
+    }
+
+    /**
+     * @param holdoutPerChunk split the data seen so far in one block per chunk ({@link Retrainer#withBlocks}), so the
+     *                        holdout is the last part of every chunk seen rather than of the whole window
+     */
+    public RetrainEval(Function<ModelArtifact, BatchScorer> scorers, Predicate<ModelArtifact> explainable,
+                       PromotionRule rule, int syntheticSeries, int validationSeries, Retrainer retrainer,
+                       boolean holdoutPerChunk) {
+        this.holdoutPerChunk = holdoutPerChunk;
         this.retrainer = retrainer;
         this.scorers = scorers;
         this.explainable = explainable;
         this.rule = rule;
         this.syntheticSeries = syntheticSeries;
         this.validationSeries = validationSeries;
+    }
+
+    /** Challengers are the champion with a re-fitted threshold ({@link ThresholdRefit}) rather than retrained. */
+    public RetrainEval thresholdOnly(boolean on) {
+        this.thresholdOnly = on;
+        return this;
     }
 
     /** One cycle of the replay. */
@@ -119,8 +138,6 @@ public final class RetrainEval {
         for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(BootstrapModelsMain.SEED, validationSeries)) {
             shippedValidation.add(ServiceHealthTraining.replay(e));
         }
-        RetrainingPath path = new RetrainingPath(retrainer, rule, shippedTraining, shippedValidation, scorers,
-                explainable);
 
         Map<String, Evaluator.Scored> scoredBy = new HashMap<>();
         Function<ModelArtifact, Evaluator.Scored> scoreAll = a -> scoredBy.computeIfAbsent(a.metadata().version(),
@@ -166,6 +183,9 @@ public final class RetrainEval {
             Evaluator.Metrics baseline = Evaluator.measure(baseP, baseRisk, labels, base.threshold());
             DataSnapshot snapshot = DataSnapshot.of(seen, feedbackRows, "chunks 1-" + k + " of " + cycles);
             String version = nextVersion(shipped.metadata().version(), k);
+            // with a holdout per chunk, the split has one block per chunk seen: every chunk's last part judges
+            RetrainingPath path = new RetrainingPath(holdoutPerChunk ? retrainer.withBlocks(k) : retrainer, rule,
+                    shippedTraining, shippedValidation, scorers, explainable, thresholdOnly);
             RetrainingPath.Result result = path.run(snapshot, champion, version);
             Cycle cycle = new Cycle(k, cycles, champion.metadata().version(), metrics, baseline, confirmed, declared,
                     falseAlarms, snapshot, version, result.comparison(), result.verdict().promote(),

@@ -33,11 +33,14 @@ public final class Retrainer {
     public static final double DEFAULT_PROJECT_SHARE = 0;
     /** The most a project row is weighed (a handful of labelled rows must not outweigh everything). */
     static final double MAX_PROJECT_WEIGHT = 200;
+    /** The fewest rows a block of a project series has when the split is made per block. */
+    static final int MIN_BLOCK_ROWS = 20;
     private final double validationFraction;
     private final double holdoutFraction;
     private final long seed;
     private final double projectShare;
     private final boolean projectThreshold;
+    private final int blocks;
 
     /** Project series' time split and the trainer's seed; project rows weighed by {@link #DEFAULT_PROJECT_SHARE}. */
     public Retrainer(double validationFraction, double holdoutFraction, long seed) {
@@ -57,6 +60,21 @@ public final class Retrainer {
      */
     public Retrainer(double validationFraction, double holdoutFraction, long seed, double projectShare,
                      boolean projectThreshold) {
+        this(validationFraction, holdoutFraction, seed, projectShare, projectThreshold, 1);
+    }
+
+    /**
+     * @param blocks each project series is cut into this many consecutive blocks of equal length, and each
+     *               block is split in time by the fractions (train, validation, holdout): with 1 the holdout is
+     *               the last part of the whole window; with more it is pooled from the last part of every block,
+     *               so a window whose last fifth happens to hold no incident still judges on incidents
+     *               ({@code cc retrain-eval --holdout-per-chunk} uses one block per chunk seen)
+     */
+    public Retrainer(double validationFraction, double holdoutFraction, long seed, double projectShare,
+                     boolean projectThreshold, int blocks) {
+        if (blocks < 1) {
+            throw new IllegalArgumentException("need blocks >= 1");
+        }
         if (!(validationFraction > 0 && holdoutFraction > 0 && validationFraction + holdoutFraction < 0.9)) {
             throw new IllegalArgumentException("need 0 < validation, 0 < holdout, validation + holdout < 0.9");
         }
@@ -68,6 +86,16 @@ public final class Retrainer {
         this.seed = seed;
         this.projectShare = projectShare;
         this.projectThreshold = projectThreshold;
+        this.blocks = blocks;
+    }
+
+    /** The same trainer with the project series split in {@code blocks} blocks (see the constructor). */
+    public Retrainer withBlocks(int blocks) {
+        return new Retrainer(validationFraction, holdoutFraction, seed, projectShare, projectThreshold, blocks);
+    }
+
+    public int blocks() {
+        return blocks;
     }
 
     public Retrainer() {
@@ -110,11 +138,18 @@ public final class Retrainer {
         List<Replayed> holdout = new ArrayList<>();
         for (Replayed r : snapshot.series()) {
             int n = r.labels().length;
-            int a = (int) Math.round(n * (1 - validationFraction - holdoutFraction));
-            int b = (int) Math.round(n * (1 - holdoutFraction));
-            train.add(slice(r, "train", 0, a, true));
-            validation.add(slice(r, "validation", a, b, false));
-            holdout.add(slice(r, "holdout", b, n, false));
+            // a block of a short series keeps at least MIN_BLOCK_ROWS rows (a series shorter than that is one block)
+            int m = Math.max(1, Math.min(blocks, n / MIN_BLOCK_ROWS));
+            for (int k = 0; k < m; k++) {
+                int from = (int) ((long) n * k / m);
+                int to = (int) ((long) n * (k + 1) / m);
+                int a = from + (int) Math.round((to - from) * (1 - validationFraction - holdoutFraction));
+                int b = from + (int) Math.round((to - from) * (1 - holdoutFraction));
+                // the normal history goes with the first block's train rows only: once per series
+                train.add(slice(r, "train", from, a, k == 0));
+                validation.add(slice(r, "validation", a, b, false));
+                holdout.add(slice(r, "holdout", b, to, false));
+            }
         }
         return new Split(train, validation, holdout);
     }
@@ -179,7 +214,7 @@ public final class Retrainer {
         provenance.put("feedback_rows", Long.toString(snapshot.feedbackRows()));
         provenance.put("split", "per project series in time: " + pct(1 - validationFraction - holdoutFraction)
                 + " train, " + pct(validationFraction) + " validation (Platt, threshold), " + pct(holdoutFraction)
-                + " holdout (judging only)");
+                + " holdout (judging only)" + (blocks > 1 ? ", in each of " + blocks + " blocks" : ""));
         ModelArtifact artifact = BootstrapModelsMain.artifact("service_health", version, ModelType.PREDICTIVE,
                 TelemetryFeatures.PIPELINE_VERSION, o.model(), threshold, o.reference(), o.calibration(),
                 "shipped corpus + project " + snapshot.window(), o.data(), metrics, provenance,

@@ -22,10 +22,22 @@ public final class RetrainingPath {
     private final List<Replayed> shippedValidation;
     private final Function<ModelArtifact, BatchScorer> scorers;
     private final Predicate<ModelArtifact> explainable;
+    private final boolean thresholdOnly;
 
     public RetrainingPath(Retrainer retrainer, PromotionRule rule, List<Replayed> shippedTraining,
                           List<Replayed> shippedValidation, Function<ModelArtifact, BatchScorer> scorers,
                           Predicate<ModelArtifact> explainable) {
+        this(retrainer, rule, shippedTraining, shippedValidation, scorers, explainable, false);
+    }
+
+    /**
+     * @param thresholdOnly the challenger is the champion with its threshold re-fitted on the project's train and
+     *                      validation rows ({@link ThresholdRefit}) instead of a retrained model; judged alike
+     */
+    public RetrainingPath(Retrainer retrainer, PromotionRule rule, List<Replayed> shippedTraining,
+                          List<Replayed> shippedValidation, Function<ModelArtifact, BatchScorer> scorers,
+                          Predicate<ModelArtifact> explainable, boolean thresholdOnly) {
+        this.thresholdOnly = thresholdOnly;
         this.retrainer = retrainer;
         this.rule = rule;
         this.shippedTraining = List.copyOf(shippedTraining);
@@ -40,9 +52,17 @@ public final class RetrainingPath {
     }
 
     public Result run(DataSnapshot snapshot, ModelArtifact champion, String version) {
-        Retrainer.Challenger challenger = retrainer.train(snapshot, shippedTraining, version,
-                champion.metadata().version());
         BatchScorer championScorer = scorers.apply(champion);
+        Retrainer.Challenger challenger;
+        if (thresholdOnly) {
+            Retrainer.Split split = retrainer.split(snapshot);
+            List<Replayed> fit = new java.util.ArrayList<>(split.train());
+            fit.addAll(split.validation());
+            challenger = new Retrainer.Challenger(ThresholdRefit.refit(champion, championScorer, fit, version, snapshot),
+                    split, snapshot);
+        } else {
+            challenger = retrainer.train(snapshot, shippedTraining, version, champion.metadata().version());
+        }
         BatchScorer challengerScorer = scorers.apply(challenger.artifact());
         List<Replayed> holdout = challenger.split().holdout();
         PromotionRule.Comparison comparison = new PromotionRule.Comparison(

@@ -40,4 +40,65 @@ class RetrainerSliceTest {
         assertThat(holdout.features()[0]).as("row 40's features beside row 40's time").isEqualTo(40f);
         assertThat(split.validation().get(0).entry().scored().times()[0]).isEqualTo(times[30]);
     }
+
+    @Test
+    void perBlock_theHoldoutIsTheLastPartOfEveryBlock_andEveryRowIsInExactlyOnePart() {
+        int n = 100;
+        int nf = TelemetryFeatures.SCHEMA.size();
+        long[] times = LongStream.range(0, n).map(i -> 1_700_000_000_000L + i * 60_000).toArray();
+        boolean[] labels = new boolean[n];
+        labels[45] = true; // in the first half's last fifth: a whole-window holdout (rows 80-99) misses it
+        float[] features = new float[n * nf];
+        for (int i = 0; i < n; i++) {
+            features[i * nf] = i;
+        }
+        LabelledSeries shape = new LabelledSeries("s", List.of("health"), TimeAxis.EPOCH_MILLIS, times, new double[n],
+                labels, List.of());
+        Replayed r = new Replayed(new CorpusEntry("s", "project", null, shape), new float[] {7f}, 1, features, labels);
+        DataSnapshot snapshot = DataSnapshot.of(List.of(r), 0, "test");
+
+        Retrainer.Split whole = new Retrainer().split(snapshot);
+        Retrainer.Split blocks = new Retrainer().withBlocks(2).split(snapshot);
+
+        assertThat(whole.holdout().get(0).labels()).doesNotContain(true);
+        assertThat(blocks.holdout()).hasSize(2);
+        assertThat(blocks.holdout().stream().map(h -> (int) h.features()[0]).toList())
+                .as("each holdout starts at its block's last fifth").containsExactly(40, 90);
+        assertThat(blocks.holdout().get(0).labels()).as("the first block's holdout holds the incident").contains(true);
+        assertThat(blocks.train().stream().map(t -> (int) t.features()[0]).toList()).containsExactly(0, 50);
+        assertThat(blocks.validation().stream().map(v -> (int) v.features()[0]).toList()).containsExactly(30, 80);
+        assertThat(blocks.train().get(0).historyRows()).as("the normal history once, with the first block").isEqualTo(1);
+        assertThat(blocks.train().get(1).historyRows()).isZero();
+        boolean[] seen = new boolean[n];
+        for (List<Replayed> part : List.of(blocks.train(), blocks.validation(), blocks.holdout())) {
+            for (Replayed p : part) {
+                long[] t = p.entry().scored().times();
+                for (int i = 0; i < p.labels().length; i++) {
+                    int row = (int) p.features()[i * nf];
+                    assertThat(seen[row]).as("row %d in one part only", row).isFalse();
+                    seen[row] = true;
+                    assertThat(t[i]).as("row %d keeps its time", row).isEqualTo(times[row]);
+                }
+            }
+        }
+        assertThat(seen).doesNotContain(false);
+    }
+
+    @Test
+    void perBlock_aShortSeriesStaysOneBlock_andBlocksBelowOneAreRefused() {
+        int n = 30;
+        int nf = TelemetryFeatures.SCHEMA.size();
+        long[] times = LongStream.range(0, n).map(i -> 1_700_000_000_000L + i * 60_000).toArray();
+        LabelledSeries shape = new LabelledSeries("s", List.of("health"), TimeAxis.EPOCH_MILLIS, times, new double[n],
+                new boolean[n], List.of());
+        Replayed r = new Replayed(new CorpusEntry("s", "project", null, shape), new float[0], 0, new float[n * nf],
+                new boolean[n]);
+
+        Retrainer.Split split = new Retrainer().withBlocks(5).split(DataSnapshot.of(List.of(r), 0, "test"));
+
+        assertThat(split.holdout()).hasSize(1);
+        assertThat(split.holdout().get(0).labels()).hasSize(6);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Retrainer().withBlocks(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blocks");
+    }
 }

@@ -1,0 +1,89 @@
+package io.commandcenter.models.train.loop;
+
+import io.commandcenter.models.artifact.ModelArtifact;
+import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.scoring.BatchScorer;
+import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A threshold-only challenger: the champion's weights, onset calibration and reliability table, with the
+ * decision threshold re-fitted on every labelled project row the split lets a fit see (train and validation
+ * parts, never the holdout): the threshold of 0.30–0.95 with the best F1 per incident there, scored as the
+ * hub scores (the champion's probability, its onset calibration with the rows' times, alarms). The champion's
+ * own threshold when those rows hold no incident or no threshold is strictly better; of equal ones, the one
+ * nearest the champion's. Judged by the same {@link PromotionRule} as a retrained challenger (guide 18.8).
+ */
+public final class ThresholdRefit {
+    private ThresholdRefit() {
+    }
+
+    /** The challenger named {@code version}, fitted on {@code fit} (the split's train and validation rows). */
+    public static ModelArtifact refit(ModelArtifact champion, BatchScorer scorer, List<Replayed> fit, String version,
+                                      DataSnapshot snapshot) {
+        ModelMetadata m = champion.metadata();
+        double threshold = threshold(m, Evaluator.score(scorer, m, fit).probability(), fit);
+        Map<String, Double> metrics = new LinkedHashMap<>(m.metrics());
+        metrics.put("parent_threshold", m.threshold());
+        metrics.put("project_rows", (double) snapshot.rows());
+        metrics.put("project_incidents", (double) snapshot.incidents());
+        metrics.put("feedback_rows", (double) snapshot.feedbackRows());
+        Map<String, String> provenance = new LinkedHashMap<>(m.provenance());
+        provenance.put("parent", m.version());
+        provenance.put("data_hash", snapshot.sha256());
+        provenance.put("feedback_rows", Long.toString(snapshot.feedbackRows()));
+        provenance.put("refit", String.format(Locale.ROOT,
+                "threshold only: %.2f -> %.2f, best F1 per incident on the project's train and validation rows",
+                m.threshold(), threshold));
+        ModelMetadata challenger = new ModelMetadata(m.name(), version, m.type(), m.features(), m.inputName(),
+                m.outputName(), m.positiveIndex(), m.pipeline(), threshold, m.reference(), m.calibration(),
+                "project " + snapshot.window(), m.dataHash(), metrics, m.codeVersion(), m.seed(), m.createdAt(),
+                provenance, m.onset());
+        return new ModelArtifact(challenger, champion.onnx());
+    }
+
+    /** The threshold with the best F1 per incident on {@code series} (see the class). */
+    static double threshold(ModelMetadata m, List<double[]> probability, List<Replayed> series) {
+        List<boolean[]> labels = series.stream().map(Replayed::labels).toList();
+        boolean any = labels.stream().anyMatch(l -> {
+            for (boolean b : l) {
+                if (b) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        if (!any) {
+            return m.threshold();
+        }
+        double best = m.threshold();
+        double bestF1 = f1(m, best, probability, series, labels);
+        for (int t = 30; t <= 95; t++) {
+            double th = t / 100.0;
+            double f1 = f1(m, th, probability, series, labels);
+            if (f1 > bestF1 + 1e-9 || Math.abs(f1 - bestF1) <= 1e-9
+                    && Math.abs(th - m.threshold()) < Math.abs(best - m.threshold())) {
+                best = th;
+                bestF1 = f1;
+            }
+        }
+        return best;
+    }
+
+    private static double f1(ModelMetadata m, double threshold, List<double[]> probability, List<Replayed> series,
+                             List<boolean[]> labels) {
+        List<double[]> risk = new ArrayList<>();
+        for (int k = 0; k < series.size(); k++) {
+            Replayed r = series.get(k);
+            double[] p = probability.get(k);
+            risk.add(p.length == 0 ? p
+                    : m.onset().apply(p, threshold, r.entry().scored().times(), r.entry().scored().axis()));
+        }
+        return Evaluator.measure(probability, risk, labels, threshold).f1();
+    }
+}
