@@ -5,6 +5,7 @@ import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.audit.AuditTrail;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,13 @@ import java.util.function.BiConsumer;
  *       5 s) until it is committed or the journal closes; the work waiting behind it waits too, so
  *       nothing is dispatched on a state that was never stored. A create in a refused batch fails
  *       its caller, as {@link RunStore#create} would.</li>
+ *   <li>Only what changed. The writer remembers the state it last committed of each RUNNING run it
+ *       created or wrote, and the store writes only the nodes that differ from it (a step changes one
+ *       node of a run; every node was rewritten before). A RUNNING run is written only by the engine
+ *       that drives it, through this journal: approvals, withdrawals and resumes write runs directly,
+ *       but never one the writer remembers (a run waiting for approval is not remembered, a resumed
+ *       one is read by a new engine). A run is forgotten when a state that is not RUNNING is
+ *       written, and a run the writer does not remember is written whole.</li>
  * </ul>
  * Updates handed in after {@link #close} are written at once by the caller.
  */
@@ -56,6 +64,13 @@ final class RunJournal implements AutoCloseable {
     private volatile boolean stopping;
     private volatile long commits;
     private volatile long written;
+    /**
+     * The state last committed of each RUNNING run this journal created or wrote (the writer
+     * thread's only). Bounded: past {@link #REMEMBERED} runs it starts again empty (runs are then
+     * written whole once).
+     */
+    private final Map<String, RunRecord> lastStored = new HashMap<>();
+    private static final int REMEMBERED = 100_000;
 
     private record Create(RunStore.NewRun run, BiConsumer<Boolean, RuntimeException> then) {
     }
@@ -197,7 +212,8 @@ final class RunJournal implements AutoCloseable {
             boolean storeRecords = store.recordsDecisions() && audit.pending() == 0;
             try {
                 List<Boolean> stored = store.write(creates.stream().map(c -> storeRecords ? c.run()
-                        : new RunStore.NewRun(c.run().run(), c.run().approval(), c.run().action())).toList(), updates);
+                        : new RunStore.NewRun(c.run().run(), c.run().approval(), c.run().action())).toList(), updates,
+                        known(creates, updates));
                 if (!storeRecords) {
                     // the decisions of the runs stored, in the order they were made, then the callers hear
                     List<AuditRecord> records = new ArrayList<>();
@@ -210,6 +226,12 @@ final class RunJournal implements AutoCloseable {
                 }
                 commits++;
                 written += creates.size() + updates.size();
+                for (int i = 0; i < creates.size(); i++) {
+                    if (stored.get(i)) {
+                        remember(creates.get(i).run().run());
+                    }
+                }
+                updates.forEach(this::remember);
                 for (int i = 0; i < creates.size(); i++) {
                     tell(creates.get(i), stored.get(i), null);
                 }
@@ -251,6 +273,42 @@ final class RunJournal implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "remediation work after a commit failed", e);
             }
         }
+    }
+
+    /**
+     * What the rows of these updated runs hold: the state last committed, or the run as created in
+     * this same batch (created first, in the same transaction).
+     */
+    private Map<String, RunRecord> known(List<Create> creates, List<RunRecord> updates) {
+        if (updates.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, RunRecord> created = new HashMap<>();
+        for (Create c : creates) {
+            created.put(c.run().run().runId(), c.run().run());
+        }
+        Map<String, RunRecord> known = new HashMap<>();
+        for (RunRecord u : updates) {
+            RunRecord before = lastStored.get(u.runId());
+            if (before == null) {
+                before = created.get(u.runId());
+            }
+            if (before != null) {
+                known.put(u.runId(), before);
+            }
+        }
+        return known;
+    }
+
+    private void remember(RunRecord committed) {
+        if (committed.state() != RunState.RUNNING) {
+            lastStored.remove(committed.runId());
+            return;
+        }
+        if (lastStored.size() >= REMEMBERED && !lastStored.containsKey(committed.runId())) {
+            lastStored.clear();
+        }
+        lastStored.put(committed.runId(), committed);
     }
 
     private static void tell(Create c, Boolean stored, RuntimeException failure) {

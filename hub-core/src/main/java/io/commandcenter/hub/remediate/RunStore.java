@@ -6,6 +6,7 @@ import io.commandcenter.hub.project.ProjectId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Where runs are kept, with what the decision counts (active runs, the blast radius). */
@@ -59,6 +60,17 @@ public interface RunStore {
         }
         updates.forEach(this::update);
         return stored;
+    }
+
+    /**
+     * {@link #write(List, List)}, told the state each of these runs had when the caller last stored
+     * it ({@code lastStored}, by run id; a run absent there is written whole): a store may then leave
+     * out the nodes equal in both, whose rows already hold that state (a step of a run changes one
+     * or two of its nodes). The caller must be sure of it: nothing else wrote the run since. What
+     * is stored afterwards is the same as {@link #write(List, List)} would have left.
+     */
+    default List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
+        return write(creates, updates);
     }
 
     Optional<RunRecord> run(String runId);

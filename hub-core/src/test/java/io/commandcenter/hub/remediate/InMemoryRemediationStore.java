@@ -30,6 +30,7 @@ public final class InMemoryRemediationStore implements RemediationStore {
     private final Map<String, ApprovalRecord> approvals = new LinkedHashMap<>();
     private final Map<String, ActionRecord> actions = new LinkedHashMap<>();
     private final Map<String, AutonomySetting> autonomy = new HashMap<>();
+    private final List<String> untrue = new ArrayList<>();
 
     private static String workflowKey(ProjectId project, String name) {
         return project.value() + "/" + name;
@@ -94,6 +95,33 @@ public final class InMemoryRemediationStore implements RemediationStore {
         if (runs.containsKey(run.runId())) {
             runs.put(run.runId(), run);
         }
+    }
+
+    /**
+     * As the default, but it checks the caller's word: each state it says it last stored of a run
+     * must be the one held (the creates of the same call stored first). A false one is kept for
+     * {@link #untrueLastStored} (a database store would leave that run's unchanged nodes stale).
+     */
+    @Override
+    public synchronized List<Boolean> write(List<NewRun> creates, List<RunRecord> updates,
+                                            Map<String, RunRecord> lastStored) {
+        List<Boolean> stored = new ArrayList<>(creates.size());
+        for (NewRun c : creates) {
+            stored.add(create(c.run(), c.approval(), c.action()));
+        }
+        for (RunRecord u : updates) {
+            RunRecord told = lastStored.get(u.runId());
+            if (told != null && !told.equals(runs.get(u.runId()))) {
+                untrue.add("run " + u.runId() + ": told " + told + ", held " + runs.get(u.runId()));
+            }
+            update(u);
+        }
+        return stored;
+    }
+
+    /** The states callers of {@link #write(List, List, Map)} said were stored and were not (empty: all true). */
+    public synchronized List<String> untrueLastStored() {
+        return List.copyOf(untrue);
     }
 
     @Override

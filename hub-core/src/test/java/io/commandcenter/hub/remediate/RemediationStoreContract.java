@@ -165,6 +165,34 @@ public abstract class RemediationStoreContract {
     }
 
     @Test
+    void writesToldTheStatesLastStored_leaveEachRunAsItsNewStateWhole() {
+        RunRecord r1 = run("r-1", "k1", RunMode.AUTOMATIC, T0);
+        store.create(r1, Optional.empty(), Optional.empty());
+        RunRecord r1Queued = r1.withNode(r1.node("restart_service").queued("task-1", 1, Map.of("service", "api"), T0));
+        store.write(List.of(), List.of(r1Queued), Map.of("r-1", r1));
+        assertThat(store.run("r-1")).contains(r1Queued);
+
+        // one step changes one node; another run is created and moved on in the same call, told as created
+        RunRecord r1Ran = r1Queued.withNode(r1Queued.node("restart_service").finished(NodeState.SUCCEEDED,
+                "{\"ok\":true}", null, T0.plusSeconds(2)));
+        RunRecord r2 = run("r-2", "k2", RunMode.AUTOMATIC, T0.plusSeconds(1));
+        RunRecord r2Moved = r2.withNode(r2.node("notify").retryAt(T0.plusSeconds(9), "slack down"))
+                .withState(RunState.FAILED, "gave up", T0.plusSeconds(10));
+        List<Boolean> stored = store.write(List.of(new RunStore.NewRun(r2, Optional.empty(), Optional.empty())),
+                List.of(r1Ran, r2Moved), Map.of("r-1", r1Queued, "r-2", r2));
+        assertThat(stored).containsExactly(true);
+        assertThat(store.run("r-1")).contains(r1Ran);
+        assertThat(store.run("r-2")).contains(r2Moved);
+
+        // the last step changes the other node and the run's own columns
+        RunRecord r1Done = r1Ran.withNode(r1Ran.node("notify").finished(NodeState.SKIPPED, null, "not needed",
+                T0.plusSeconds(3))).withState(RunState.SUCCEEDED, null, T0.plusSeconds(3));
+        store.write(List.of(), List.of(r1Done), Map.of("r-1", r1Ran));
+        assertThat(store.run("r-1")).contains(r1Done);
+        assertThat(store.unfinished()).isEmpty();
+    }
+
+    @Test
     void theBlastRadius_countsAutomaticRunsOnTheTargetInTheWindow_andActiveRunsCountUnfinishedOnes() {
         store.create(run("r-1", "k1", RunMode.AUTOMATIC, T0.minus(Duration.ofMinutes(90))), Optional.empty(), Optional.empty());
         store.create(run("r-2", "k2", RunMode.AUTOMATIC, T0.minus(Duration.ofMinutes(20))), Optional.empty(), Optional.empty());

@@ -56,6 +56,26 @@ class H2RemediationStoreTest extends RemediationStoreContract {
         assertThat(ledger.verify(List.of()).intact()).isTrue();
     }
 
+    @Test
+    void aNodeEqualToTheStateLastStored_isNotWrittenAgain_andOneThatDiffersIs() {
+        RunRecord r = run("r-1", "k1", RunMode.AUTOMATIC, T0);
+        store.create(r, Optional.empty(), Optional.empty());
+        // the rows hold a state the caller was not told of: a node left as the caller says it stored it is
+        // not touched, which is how the journal saves rewriting every node of a run at each step
+        RunRecord elsewhere = r.withNode(r.node("notify").retryAt(T0.plusSeconds(9), "slack down"));
+        store.update(elsewhere);
+        RunRecord step = r.withNode(r.node("restart_service").queued("task-1", 1, Map.of("service", "api"), T0));
+
+        store.write(List.of(), List.of(step), Map.of("r-1", r));
+
+        RunRecord read = store.run("r-1").orElseThrow();
+        assertThat(read.node("restart_service")).isEqualTo(step.node("restart_service"));
+        assertThat(read.node("notify")).isEqualTo(elsewhere.node("notify"));
+        // without the last state, every node is written
+        store.write(List.of(), List.of(step), Map.of());
+        assertThat(store.run("r-1")).contains(step);
+    }
+
     private static AuditRecord decided(String run) {
         return AuditRecord.of(T0, P.value(), "engine", AuditAction.RUN_DECIDED, "run:" + run,
                 Map.of("decision", "automatic"), "hub-1");
