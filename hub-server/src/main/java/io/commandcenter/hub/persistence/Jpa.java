@@ -79,4 +79,21 @@ public final class Jpa {
     public static Instant instant(OffsetDateTime time) {
         return time == null ? null : time.toInstant();
     }
+
+    /**
+     * A time column read by a native query, as an instant: drivers and dialects answer {@link OffsetDateTime},
+     * {@link java.sql.Timestamp} or {@link Instant}; anything else is not a time.
+     */
+    public static Instant instant(Object value) {
+        if (value instanceof OffsetDateTime t) {
+            return t.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        if (value instanceof Instant t) {
+            return t;
+        }
+        throw new IllegalStateException("not a time: " + value);
+    }
 }

@@ -6,9 +6,7 @@ import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.project.ProjectId;
 
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 
 /** Labels in {@code feedback_label} (migration V9); the dataset's reads over predictions, runs and decisions. */
@@ -38,8 +36,8 @@ public final class JpaFeedbackStore implements FeedbackStore {
                     + "start_time, end_time, reason, labelled_by, labelled_at FROM feedback_label WHERE project_id = ? "
                     + "ORDER BY labelled_at, label_id").setParameter(1, project.value()).getResultList();
             return rows.stream().map(r -> new FeedbackLabel((String) r[0], project, (String) r[1], (String) r[2],
-                    (String) r[3], FeedbackLabel.Label.of((String) r[4]).orElseThrow(), instant(r[5]), instant(r[6]),
-                    (String) r[7], (String) r[8], instant(r[9]))).toList();
+                    (String) r[3], FeedbackLabel.Label.of((String) r[4]).orElseThrow(), Jpa.instant(r[5]), Jpa.instant(r[6]),
+                    (String) r[7], (String) r[8], Jpa.instant(r[9]))).toList();
         });
     }
 
@@ -55,7 +53,7 @@ public final class JpaFeedbackStore implements FeedbackStore {
                 query.setParameter("m", model);
             }
             return query.getResultList().stream().map(r -> new ScoredPrediction((String) r[0], (String) r[1],
-                    (String) r[2], (String) r[3], (String) r[4], ((Number) r[5]).doubleValue(), instant(r[6]),
+                    (String) r[2], (String) r[3], (String) r[4], ((Number) r[5]).doubleValue(), Jpa.instant(r[6]),
                     (String) r[7], (String) r[8])).toList();
         });
     }
@@ -66,7 +64,7 @@ public final class JpaFeedbackStore implements FeedbackStore {
                         + "FROM ActionEntity a WHERE a.projectId = :p AND a.predictionId IS NOT NULL "
                         + "ORDER BY a.decidedAt, a.actionId", Object[].class).setParameter("p", project.value())
                 .getResultList().stream().map(r -> new Decision((String) r[0], (String) r[1], (String) r[2],
-                        (String) r[3], instant(r[4]))).toList());
+                        (String) r[3], Jpa.instant(r[4]))).toList());
     }
 
     @Override
@@ -84,7 +82,7 @@ public final class JpaFeedbackStore implements FeedbackStore {
                 query.setParameter("m", model);
             }
             return query.getResultList().stream().map(r -> new StoredRun((String) r[0], (String) r[1], (String) r[2],
-                    (String) r[3], (String) r[4], instant(r[5]), (String) r[6], (String) r[7])).toList();
+                    (String) r[3], (String) r[4], Jpa.instant(r[5]), (String) r[6], (String) r[7])).toList();
         });
     }
 
@@ -97,20 +95,7 @@ public final class JpaFeedbackStore implements FeedbackStore {
                         + "ORDER BY r.targetKind, r.targetId, r.executedAt, r.runId", Object[].class)
                 .setParameter("p", project.value()).setParameter("f", Jpa.ts(from)).setParameter("u", Jpa.ts(to))
                 .setParameter("m", model).getResultList().stream().map(r -> new StoredRun((String) r[0],
-                        (String) r[1], (String) r[2], (String) r[3], (String) r[4], instant(r[5]), (String) r[6],
+                        (String) r[1], (String) r[2], (String) r[3], (String) r[4], Jpa.instant(r[5]), (String) r[6],
                         (String) r[7])).toList());
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof OffsetDateTime t) {
-            return t.toInstant();
-        }
-        if (value instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof Instant t) {
-            return t;
-        }
-        throw new IllegalStateException("not a time: " + value);
     }
 }

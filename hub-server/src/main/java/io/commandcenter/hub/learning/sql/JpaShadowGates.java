@@ -8,9 +8,7 @@ import io.commandcenter.hub.predict.ShadowScoring;
 import io.commandcenter.hub.project.ProjectId;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
@@ -125,30 +123,17 @@ public final class JpaShadowGates implements ShadowGates {
                     .setParameter(1, project.value()).setParameter(2, model).setParameter(3, version)
                     .setParameter(4, Jpa.ts(from)).setParameter(5, Jpa.ts(to)).getResultList();
             return rows.stream().map(r -> new ShadowScoring.WouldBe(new EntityKey(project, (String) r[0], (String) r[1]),
-                    model, version, ((Number) r[2]).doubleValue(), ((Number) r[3]).doubleValue(), instant(r[4])))
+                    model, version, ((Number) r[2]).doubleValue(), ((Number) r[3]).doubleValue(), Jpa.instant(r[4])))
                     .toList();
         });
     }
 
     private static Gate gate(Object[] r) {
         return new Gate(ProjectId.of((String) r[0]), (String) r[1], (String) r[2], State.of((String) r[3]),
-                instant(r[4]), instant(r[5]), (String) r[6], (String) r[7], r[8] == null ? null : instant(r[8]));
+                Jpa.instant(r[4]), Jpa.instant(r[5]), (String) r[6], (String) r[7], r[8] == null ? null : Jpa.instant(r[8]));
     }
 
     private static String cut(String text) {
         return text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof OffsetDateTime t) {
-            return t.toInstant();
-        }
-        if (value instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof Instant t) {
-            return t;
-        }
-        throw new IllegalStateException("not a time: " + value);
     }
 }
