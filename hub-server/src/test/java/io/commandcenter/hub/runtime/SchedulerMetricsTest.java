@@ -4,6 +4,7 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.metrics.HubMetrics;
 import io.commandcenter.hub.metrics.MetricRegistry;
 import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.testing.ManualClock;
 import io.commandcenter.scheduler.AgentConnection;
 import io.commandcenter.scheduler.AgentListener;
 import io.commandcenter.scheduler.pool.Dispatched;
@@ -18,11 +19,8 @@ import io.commandcenter.scheduler.task.TaskSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,7 +28,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,29 +38,6 @@ import static org.awaitility.Awaitility.await;
  * requeues (guide section 21.1).
  */
 class SchedulerMetricsTest {
-    static final class HandClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-06T10:00:00Z"));
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(t -> t.plus(d));
-        }
-    }
-
     /** An agent that takes work and answers only when told to. */
     static final class QuietAgent implements AgentListener {
         final List<Dispatched> work = new CopyOnWriteArrayList<>();
@@ -83,7 +57,7 @@ class SchedulerMetricsTest {
         }
     }
 
-    final HandClock clock = new HandClock();
+    final ManualClock clock = new ManualClock(Instant.parse("2026-12-06T10:00:00Z"));
     final ExecutorService network = Executors.newSingleThreadExecutor();
     final Scheduler scheduler = Scheduler.start(SchedulerSettings.defaults("hub-m").withBackground(false)
                     .withLease(Duration.ofSeconds(30)), new InMemorySchedulerState(clock),
