@@ -1,5 +1,6 @@
 package io.commandcenter.hub.learning;
 
+import io.commandcenter.hub.testing.FreePorts;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.NodeRecord;
 import io.commandcenter.hub.remediate.RunRecord;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,8 +53,8 @@ class LearningLoopTwoHubsTest {
     void aRunsFourStepsStayOnItsHub_andEachRunTrainsOnce_whileTheOtherHubsAgentsIdle() throws Exception {
         DatabaseSettings database = Databases.postgres(dir);
         String cluster = "learning-" + UUID.randomUUID();
-        int portA = freePort();
-        int portB = freePort();
+        int portA = FreePorts.belowEphemeral();
+        int portB = FreePorts.belowEphemeral();
         List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
         try (Hub hubA = Hub.start(hub("hub-a", database, cluster, portA, members), Clock.systemUTC());
              Hub hubB = Hub.start(hub("hub-b", database, cluster, portB, members), Clock.systemUTC())) {
@@ -115,19 +115,5 @@ class LearningLoopTwoHubsTest {
                 .withScheduler(SchedulerSettings.defaults(id), Optional.of(HazelcastSettings.embedded(id, "127.0.0.1",
                         port, members).withClusterName(cluster)))
                 .withLearning(LearningLoopHubTest.small().withSchedule("off"));
-    }
-
-    /** A free port below the ephemeral range (see TwoHubsTest). */
-    static int freePort() throws Exception {
-        java.util.SplittableRandom random = new java.util.SplittableRandom();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int port = random.nextInt(20_000, 32_000);
-            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            } catch (java.io.IOException taken) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no free port in 20000-32000");
     }
 }

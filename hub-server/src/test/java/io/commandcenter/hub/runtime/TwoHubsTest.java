@@ -1,5 +1,6 @@
 package io.commandcenter.hub.runtime;
 
+import io.commandcenter.hub.testing.FreePorts;
 import com.sun.net.httpserver.HttpServer;
 import io.commandcenter.hub.agents.AgentSettings;
 import io.commandcenter.hub.persistence.DatabaseSettings;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -89,8 +89,8 @@ class TwoHubsTest {
 
         DatabaseSettings database = Databases.postgres(dir);
         String cluster = "two-hubs-" + UUID.randomUUID();
-        int portA = freePort();
-        int portB = freePort();
+        int portA = FreePorts.belowEphemeral();
+        int portB = FreePorts.belowEphemeral();
         List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
         try (Hub hubA = Hub.start(hub("hub-a", database, cluster, portA, members, endpoints), Clock.systemUTC());
              Hub hubB = Hub.start(hub("hub-b", database, cluster, portB, members, endpoints), Clock.systemUTC())) {
@@ -163,22 +163,5 @@ class TwoHubsTest {
                         port, members).withClusterName(cluster)))
                 .withAgents(new AgentSettings(4, Duration.ofSeconds(40), Optional.empty(), Map.of(), endpoints,
                         Map.of()));
-    }
-
-    /**
-     * A port free now, below Linux's ephemeral range (32768 and up): a port the kernel hands out for
-     * port 0 can be taken by any outgoing connection before the member binds it.
-     */
-    static int freePort() throws Exception {
-        java.util.SplittableRandom random = new java.util.SplittableRandom();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int port = random.nextInt(20_000, 32_000);
-            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            } catch (java.io.IOException taken) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no free port in 20000-32000");
     }
 }
