@@ -40,4 +40,12 @@ public interface EntityFeatures {
      * starts from a fresh state.
      */
     OnsetCalibration.State onset(ModelKey key, ModelMetadata metadata);
+
+    /**
+     * The latest record's peak novelty ({@code TelemetryFeatureExtractor.peakNovelty()}), which the calibration state takes
+     * beside the probability; NaN when the entity's pipeline has none (compliance, workflows).
+     */
+    default double novelty() {
+        return Double.NaN;
+    }
 }

@@ -219,6 +219,11 @@ public final class FeatureBook {
         }
 
         @Override
+        public double novelty() {
+            return extractor.peakNovelty();
+        }
+
+        @Override
         public FeatureVector vector(Instant now) {
             return extractor.features();
         }

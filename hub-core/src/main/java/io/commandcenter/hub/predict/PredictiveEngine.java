@@ -103,7 +103,7 @@ public final class PredictiveEngine implements AutoCloseable {
     private final RunAggregator aggregator;
     private final RiskFeed riskFeed;
     /** A record's vector, captured when it arrived, waiting to be scored. */
-    private record Pending(EntityFeatures entity, FeatureVector vector, long observations, Instant observedAt) {
+    private record Pending(EntityFeatures entity, FeatureVector vector, long observations, Instant observedAt, double novelty) {
     }
 
     private final List<Pending> pending = new ArrayList<>();
@@ -221,7 +221,7 @@ public final class PredictiveEngine implements AutoCloseable {
     private void accept(Event event, TelemetryRecord record) {
         recordsSeen.incrementAndGet();
         book.apply(event.project(), record, event.trace().traceId()).ifPresent(entity -> {
-            pending.add(new Pending(entity, entity.vector(entity.lastTime()), entity.observations(), entity.lastTime()));
+            pending.add(new Pending(entity, entity.vector(entity.lastTime()), entity.observations(), entity.lastTime(), entity.novelty()));
             traces.put(entity.traceId(), event.trace());
         });
         if (pending.size() >= settings.batchSize()) {
@@ -309,7 +309,7 @@ public final class PredictiveEngine implements AutoCloseable {
             EntityKey entity = p.entity().key();
             // the model's probability through the entity's calibration state, in arrival order: the same
             // OnsetCalibration a backtest replays, so live risks equal backtested ones row by row
-            double risk = p.entity().onset(key, meta).next(risks[i], p.observedAt().toEpochMilli());
+            double risk = p.entity().onset(key, meta).next(risks[i], p.observedAt().toEpochMilli(), p.novelty());
             championRisks[i] = risk;
             if (riskFeed.due(entity, risk, meta.threshold(), now)) {
                 RiskReading reading = new RiskReading(entity, key.name(), key.version(), PredictionTypes.of(key.name()),
@@ -361,7 +361,7 @@ public final class PredictiveEngine implements AutoCloseable {
         List<ShadowScoring.WouldBe> wouldBe = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Pending row = batch.get(i);
-            ShadowScoring.WouldBe w = s.observe(row.entity().key(), p[i], row.observedAt().toEpochMilli(),
+            ShadowScoring.WouldBe w = s.observe(row.entity().key(), p[i], row.observedAt().toEpochMilli(), row.novelty(),
                     championRisks[i], championThreshold);
             if (w != null) {
                 wouldBe.add(w);

@@ -119,8 +119,14 @@ public final class ShadowScoring {
         /** Counts one row; the would-be prediction it raises, or null. */
         synchronized WouldBe observe(EntityKey entity, double probability, long timeMillis, double championRisk,
                                      double championThreshold) {
+            return observe(entity, probability, timeMillis, Double.NaN, championRisk, championThreshold);
+        }
+
+        /** Counts one row whose peak novelty ({@code EntityFeatures.novelty()}, NaN = unknown) is known; the would-be prediction, or null. */
+        synchronized WouldBe observe(EntityKey entity, double probability, long timeMillis, double novelty, double championRisk,
+                                     double championThreshold) {
             double risk = states.computeIfAbsent(entity, e -> metadata.onset().newState(metadata.threshold()))
-                    .next(probability, timeMillis);
+                    .next(probability, timeMillis, novelty);
             boolean champion = championRisk >= championThreshold;
             boolean shadow = risk >= metadata.threshold();
             rows++;

@@ -66,9 +66,10 @@ class OfflineBacktestTest {
             for (int i = 0; i < s.rows(); i++) {
                 long time = s.times()[i];
                 ex.update(new TelemetrySample("api", time, Map.of("latency_ms", s.value(i, 0))));
-                // as the live engine: the model's probability and the record's time through the entity's state
+                // as the live engine: the model's probability, the record's time and its peak novelty through the entity's state
+                double novelty = ex.peakNovelty();
                 RiskPrediction p = live.predict(ModelKey.of(sh.metadata()), ex.features(), ex.minMetricObservations(), Duration.ZERO, null,
-                        q -> state.next(q, time));
+                        q -> state.next(q, time, novelty));
                 assertThat(p.risk()).as("row %d", i).isCloseTo(offline.rows().get(i).risk(), within(1e-6));
                 assertThat(p.confidence().value()).isCloseTo(offline.rows().get(i).confidence(), within(1e-6));
                 assertThat(p.factors().get(0).label()).isEqualTo(offline.rows().get(i).topFactor());

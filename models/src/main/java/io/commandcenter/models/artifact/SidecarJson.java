@@ -64,6 +64,11 @@ public final class SidecarJson {
                 onset.put("quietAlarms", m.onset().quietAlarms());
                 onset.put("quietDays", m.onset().quietDays());
             }
+            if (m.onset().noveltyLogOdds() > 0) {
+                onset.put("noveltyLogOdds", m.onset().noveltyLogOdds());
+                onset.put("noveltyAlarms", m.onset().noveltyAlarms());
+                onset.put("quietDays", m.onset().quietDays());
+            }
             out.put("onset", onset);
         }
         return (Json.pretty(out) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -119,7 +124,9 @@ public final class SidecarJson {
                 o.get("recurrenceMarginLogOdds") == null ? 0.0 : number(o, "recurrenceMarginLogOdds"),
                 o.get("quietBonusLogOdds") == null ? 0.0 : number(o, "quietBonusLogOdds"),
                 o.get("quietBonusLogOdds") == null ? 0.0 : number(o, "quietAlarms"),
-                o.get("quietBonusLogOdds") == null ? 0.0 : number(o, "quietDays"));
+                o.get("quietDays") == null ? 0.0 : number(o, "quietDays"),
+                o.get("noveltyLogOdds") == null ? 0.0 : number(o, "noveltyLogOdds"),
+                o.get("noveltyLogOdds") == null ? 0.0 : number(o, "noveltyAlarms"));
     }
 
     /** An optional string member: {@code null} when absent (the metadata's own checks decide). */

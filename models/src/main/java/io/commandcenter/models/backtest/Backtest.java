@@ -84,7 +84,7 @@ public final class Backtest {
         });
         List<BacktestRow> rows = new ArrayList<>(n);
         // the entity's calibration state follows the rows in time order, as it does live
-        double[] risk = calibrate(probability, series.times(), series.axis());
+        double[] risk = calibrate(probability, series.times(), series.axis(), replay.novelty());
         List<io.commandcenter.models.artifact.CalibrationBin> bins = List.copyOf(metadata.calibration());
         int[] pipelineIndex = new int[modelSchema.size()];
         for (int j = 0; j < pipelineIndex.length; j++) {
@@ -135,14 +135,14 @@ public final class Backtest {
     }
 
     /** The model's probabilities through the model's onset calibration, visiting rows in time order. */
-    private double[] calibrate(double[] probabilities, long[] times, io.commandcenter.models.features.TimeAxis axis) {
+    private double[] calibrate(double[] probabilities, long[] times, io.commandcenter.models.features.TimeAxis axis, double[] novelty) {
         if (metadata.onset().isNone()) {
             return probabilities;
         }
         OnsetCalibration.State state = metadata.onset().newState(metadata.threshold(), axis);
         double[] out = new double[probabilities.length];
         for (int i : FeatureReplay.sortedOrder(times)) {
-            out[i] = state.next(probabilities[i], times[i]);
+            out[i] = state.next(probabilities[i], times[i], novelty[i]);
         }
         return out;
     }

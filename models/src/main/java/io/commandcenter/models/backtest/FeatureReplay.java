@@ -19,9 +19,10 @@ public final class FeatureReplay {
 
     /**
      * Result of a replay: the feature matrix (input order; {@link TelemetryFeatures#SCHEMA} columns, or the target
-     * schema's when one was given) and each row's top source metric per {@link TelemetryFeatures#SCHEMA} feature.
+     * schema's when one was given), each row's top source metric per {@link TelemetryFeatures#SCHEMA} feature, the
+     * pipeline's observation count and each row's peak novelty ({@link TelemetryFeatureExtractor#peakNovelty()}).
      */
-    public record Result(float[] features, int rows, String[][] sources, long[] observations) {
+    public record Result(float[] features, int rows, String[][] sources, long[] observations, double[] novelty) {
     }
 
     /**
@@ -53,6 +54,7 @@ public final class FeatureReplay {
         float[] out = new float[rows * width];
         String[][] sources = withSources ? new String[rows][] : null;
         long[] obs = new long[rows];
+        double[] novelty = new double[rows];
         int[] order = sortedOrder(times);
         String[] previous = null;
         for (int i : order) {
@@ -64,6 +66,7 @@ public final class FeatureReplay {
                 extractor.copyFeatures(out, i * width, columns);
             }
             obs[i] = extractor.rows();
+            novelty[i] = extractor.peakNovelty();
             if (withSources) {
                 // rows of one series mostly name the same metrics: share the previous row's array when equal
                 // (the extractor hands out one String instance per metric, so identity is equality here)
@@ -80,7 +83,7 @@ public final class FeatureReplay {
                 sources[i] = previous;
             }
         }
-        return new Result(out, rows, sources, obs);
+        return new Result(out, rows, sources, obs, novelty);
     }
 
     /** Replays a fresh pipeline (cold start) over a whole series. */

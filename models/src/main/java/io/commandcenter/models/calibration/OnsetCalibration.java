@@ -50,7 +50,8 @@ import java.util.Arrays;
  * @param quietDays      time constant, in days, of the alarm count's decay (since 2.3.0: 7)
  */
 public record OnsetCalibration(int refractoryRows, double marginLogOdds, int recurrenceRows, double recurrenceMarginLogOdds,
-                               double quietBonusLogOdds, double quietAlarms, double quietDays) {
+                               double quietBonusLogOdds, double quietAlarms, double quietDays,
+                               double noveltyLogOdds, double noveltyAlarms) {
 
     /** No calibration: the risk is the model's probability. */
     public static final OnsetCalibration NONE = new OnsetCalibration(0, 0.0, 0, 0.0);
@@ -71,11 +72,21 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
                 || quietBonusLogOdds > 0 && (!(quietAlarms > 0) || Double.isInfinite(quietAlarms) || !(quietDays > 0) || Double.isInfinite(quietDays))) {
             throw new IllegalArgumentException("quietBonusLogOdds >= 0 and finite; with a bonus, quietAlarms > 0 and quietDays > 0, both finite");
         }
+        if (!(noveltyLogOdds >= 0) || Double.isInfinite(noveltyLogOdds)
+                || noveltyLogOdds > 0 && (!(noveltyAlarms > 0) || Double.isInfinite(noveltyAlarms) || !(quietDays > 0) || Double.isInfinite(quietDays))) {
+            throw new IllegalArgumentException("noveltyLogOdds >= 0 and finite; with a novelty discount, noveltyAlarms > 0 and quietDays > 0, both finite");
+        }
+    }
+
+    /** The onset rule, the daily-recurrence rule and the quiet-entity bonus, without the novelty discount (service_health 2.3.0). */
+    public OnsetCalibration(int refractoryRows, double marginLogOdds, int recurrenceRows, double recurrenceMarginLogOdds,
+                            double quietBonusLogOdds, double quietAlarms, double quietDays) {
+        this(refractoryRows, marginLogOdds, recurrenceRows, recurrenceMarginLogOdds, quietBonusLogOdds, quietAlarms, quietDays, 0.0, 0.0);
     }
 
     /** The onset rule with the daily-recurrence rule and its margin, without the quiet-entity bonus (service_health 2.2.0). */
     public OnsetCalibration(int refractoryRows, double marginLogOdds, int recurrenceRows, double recurrenceMarginLogOdds) {
-        this(refractoryRows, marginLogOdds, recurrenceRows, recurrenceMarginLogOdds, 0.0, 0.0, 0.0);
+        this(refractoryRows, marginLogOdds, recurrenceRows, recurrenceMarginLogOdds, 0.0, 0.0, 0.0, 0.0, 0.0);
     }
 
     /** The onset rule with the daily-recurrence rule comparing exactly (no margin), as service_health 2.1.0. */
@@ -89,7 +100,7 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
     }
 
     public boolean isNone() {
-        return refractoryRows == 0 && recurrenceRows == 0 && quietBonusLogOdds == 0;
+        return refractoryRows == 0 && recurrenceRows == 0 && quietBonusLogOdds == 0 && noveltyLogOdds == 0;
     }
 
     /** A fresh state for one entity scored against {@code threshold}, its rows timed in epoch milliseconds (live). */
@@ -118,6 +129,19 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
         double[] out = new double[probabilities.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = s.next(probabilities[i], times[i]);
+        }
+        return out;
+    }
+
+    /**
+     * Applies the rule to a whole series in row order with its times and each row's peak novelty ({@link PeakNovelty}, NaN =
+     * unknown): what a backtest of one entity does.
+     */
+    public double[] apply(double[] probabilities, double threshold, long[] times, TimeAxis axis, double[] novelty) {
+        State s = newState(threshold, axis);
+        double[] out = new double[probabilities.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = s.next(probabilities[i], times[i], novelty[i]);
         }
         return out;
     }
@@ -178,10 +202,18 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
          * axis, not before the previous row's; {@code Long.MIN_VALUE} = unknown); advances the state.
          */
         public double next(double p, long time) {
+            return next(p, time, Double.NaN);
+        }
+
+        /**
+         * The risk of the next row, whose model probability is {@code p}, time {@code time} and peak novelty {@code novelty}
+         * (in [0, 1], {@link PeakNovelty}; NaN = unknown, no novelty discount); advances the state.
+         */
+        public double next(double p, long time, double novelty) {
             if (calibration.isNone() || Double.isNaN(p)) {
                 return p;
             }
-            boolean quiet = calibration.quietBonusLogOdds > 0 && time != Long.MIN_VALUE;
+            boolean quiet = (calibration.quietBonusLogOdds > 0 || calibration.noveltyLogOdds > 0) && time != Long.MIN_VALUE;
             if (quiet) {
                 if (countTime != Long.MIN_VALUE && time > countTime) {
                     alarmCount *= Math.exp(-(time - countTime) / (calibration.quietDays * dayLength));
@@ -217,8 +249,16 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
             if (quiet && out >= threshold) {
                 // an alarm of an entity that has hardly alarmed lately is reported higher; the rule above decided on
                 // the probability itself, so the bonus changes no decision at the threshold
-                double bonus = calibration.quietBonusLogOdds * Math.max(0.0, 1.0 - alarmCount / calibration.quietAlarms);
-                out = 1.0 / (1.0 + Math.exp(-(logOdds(out) + bonus)));
+                double bonus = calibration.quietBonusLogOdds > 0
+                        ? calibration.quietBonusLogOdds * Math.max(0.0, 1.0 - alarmCount / calibration.quietAlarms) : 0.0;
+                if (calibration.noveltyLogOdds > 0 && novelty >= 0 && novelty < 1) {
+                    // an alarm of an entity that alarms often, on values inside the range of its recent days, is ordinary
+                    // for it: reported lower, but never below the threshold (the decision stays)
+                    double discount = calibration.noveltyLogOdds * (1.0 - novelty) * Math.min(1.0, alarmCount / calibration.noveltyAlarms);
+                    out = Math.max(threshold, 1.0 / (1.0 + Math.exp(-(logOdds(out) + bonus - discount))));
+                } else {
+                    out = 1.0 / (1.0 + Math.exp(-(logOdds(out) + bonus)));
+                }
                 alarmCount += 1;
             }
             return out;

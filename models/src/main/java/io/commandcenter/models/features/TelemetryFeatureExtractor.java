@@ -69,6 +69,8 @@ public final class TelemetryFeatureExtractor {
     private double errorRate;
     private double latencySkew;
     private boolean health;
+    // not a model feature: the onset calibration's novelty discount reads it beside the probability (12.11)
+    private final io.commandcenter.models.calibration.PeakNovelty novelty;
 
     // scratch for top-k
     private final double[] topRes = new double[3];
@@ -78,6 +80,7 @@ public final class TelemetryFeatureExtractor {
     public TelemetryFeatureExtractor(TimeAxis axis) {
         this.axis = axis;
         this.periods = axis == TimeAxis.STEPS ? STEP_PERIODS : null;
+        this.novelty = new io.commandcenter.models.calibration.PeakNovelty(axis);
         Arrays.fill(sources, -1);
     }
 
@@ -93,6 +96,16 @@ public final class TelemetryFeatureExtractor {
     /** Time of the latest accepted sample, or {@code Long.MIN_VALUE}. */
     public long lastTime() {
         return lastTime;
+    }
+
+    /**
+     * The latest row's peak novelty ({@link io.commandcenter.models.calibration.PeakNovelty}: the largest share, over its
+     * metrics, of the previous 7 days whose extreme the value passes), in [0, 1]; NaN before a row or for a row without
+     * a finite value. Not a model feature: what {@link io.commandcenter.models.calibration.OnsetCalibration.State#next(double,
+     * long, double)} takes beside the model's probability.
+     */
+    public double peakNovelty() {
+        return novelty.row();
     }
 
     /** Metric names seen so far, in order of first appearance. */
@@ -194,6 +207,7 @@ public final class TelemetryFeatureExtractor {
         int argRes = -1, argLevel = -1, argTrend = -1, argRoc = -1, argVol = -1, argFar = -1, argEvidence = -1;
         int fracRes = 0, fracLevel = 0;
         long minObservations = Long.MAX_VALUE;
+        novelty.startRow();
         for (int i = 0; i < values.length; i++) {
             double x = values[i];
             if (!Double.isFinite(x)) {
@@ -202,6 +216,7 @@ public final class TelemetryFeatureExtractor {
             int slot = slots[i];
             MetricState st = states.get(slot);
             st.update(x, step);
+            novelty.observe(slot, time, x);
             minObservations = Math.min(minObservations, st.count());
             m++;
             if (st.sRes > maxRes || argRes < 0) {

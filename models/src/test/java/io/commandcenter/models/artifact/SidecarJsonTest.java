@@ -88,5 +88,14 @@ class SidecarJsonTest {
         assertThat(new String(json.write(withBonus), StandardCharsets.UTF_8)).contains("\"quietBonusLogOdds\" : 1.0")
                 .contains("\"quietAlarms\" : 2.0").contains("\"quietDays\" : 7.0");
         assertThat(json.read(json.write(withBonus))).isEqualTo(withBonus);
+        ModelMetadata withDiscount = new ModelMetadata(base.name(), base.version(), base.type(), base.features(), base.inputName(),
+                base.outputName(), base.positiveIndex(), base.pipeline(), base.threshold(), base.reference(), base.calibration(),
+                base.trainingWindow(), base.dataHash(), base.metrics(), base.codeVersion(), base.seed(), base.createdAt(),
+                base.provenance(), new io.commandcenter.models.calibration.OnsetCalibration(100, 1.0, 6, 0.2, 1.0, 2.0, 7.0, 0.75, 10.0));
+        assertThat(new String(json.write(withDiscount), StandardCharsets.UTF_8)).contains("\"noveltyLogOdds\" : 0.75")
+                .contains("\"noveltyAlarms\" : 10.0");
+        assertThat(json.read(json.write(withDiscount))).isEqualTo(withDiscount);
+        // a 2.3.0 sidecar (no novelty members) reads without a discount
+        assertThat(json.read(json.write(withBonus)).onset().noveltyLogOdds()).isZero();
     }
 }

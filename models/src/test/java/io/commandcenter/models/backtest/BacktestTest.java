@@ -180,6 +180,47 @@ class BacktestTest {
     }
 
     /** {@code n} noisy latency rows (seeded) on a step axis with a jump of {@code jump} over rows 400-419. */
+    @Test
+    void theNoveltyDiscount_readsThePipelinesPeakNovelty_andChangesNoDecision() {
+        // ten days of 5-minute rows (step-indexed) with short bursts every 7 hours: after two days they stay inside the
+        // range of the previous days, and the entity alarms often
+        int n = 2880;
+        Random rnd = new Random(5);
+        long[] times = new long[n];
+        double[] values = new double[n];
+        List<String> stamps = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            times[i] = i;
+            values[i] = 10 + rnd.nextGaussian() + (i % 84 < 2 && i > 100 ? 8 + rnd.nextGaussian() : 0);
+            stamps.add(Long.toString(i));
+        }
+        Series s = new Series(List.of("latency"), TimeAxis.STEPS, stamps, times, values, null);
+        ModelMetadata m = metadata(MODEL_ORDER);
+        java.util.function.Function<io.commandcenter.models.calibration.OnsetCalibration, ModelMetadata> with = c -> new ModelMetadata(
+                m.name(), m.version(), m.type(), m.features(), m.inputName(), m.outputName(), m.positiveIndex(), m.pipeline(),
+                m.threshold(), m.reference(), m.calibration(), m.trainingWindow(), m.dataHash(), m.metrics(), m.codeVersion(), m.seed(),
+                m.createdAt(), m.provenance(), c);
+        io.commandcenter.models.calibration.OnsetCalibration bonusOnly = new io.commandcenter.models.calibration.OnsetCalibration(20, 1.0, 0, 0.0, 2.0, 5.0, 7.0);
+        io.commandcenter.models.calibration.OnsetCalibration discount = new io.commandcenter.models.calibration.OnsetCalibration(20, 1.0, 0, 0.0, 2.0, 5.0, 7.0, 1.0, 5.0);
+        double[] p = new double[n];
+        List<BacktestRow> raw = new Backtest(scorer(MODEL_ORDER), with.apply(io.commandcenter.models.calibration.OnsetCalibration.NONE)).run(s).rows();
+        for (int i = 0; i < n; i++) {
+            p[i] = raw.get(i).risk();
+        }
+        List<BacktestRow> a = new Backtest(scorer(MODEL_ORDER), with.apply(bonusOnly)).run(s).rows();
+        List<BacktestRow> b = new Backtest(scorer(MODEL_ORDER), with.apply(discount)).run(s).rows();
+        // the backtest feeds the rule the pipeline's novelty of each row: what the rule gives with PeakNovelty over the values
+        double[] expected = discount.apply(p, 0.5, times, TimeAxis.STEPS, io.commandcenter.models.calibration.PeakNovelty.of(times, values, 1, TimeAxis.STEPS));
+        int lowered = 0;
+        for (int i = 0; i < n; i++) {
+            assertThat(b.get(i).risk()).as("row %d", i).isEqualTo(expected[i]);
+            assertThat(b.get(i).risk() >= 0.5).as("row %d: the same decision", i).isEqualTo(a.get(i).risk() >= 0.5);
+            assertThat(b.get(i).risk()).as("row %d", i).isLessThanOrEqualTo(a.get(i).risk());
+            lowered += b.get(i).risk() < a.get(i).risk() ? 1 : 0;
+        }
+        assertThat(lowered).as("alarms reported lower").isGreaterThan(0);
+    }
+
     private static Series stepSeries(int n, double jump) {
         Random rnd = new Random(4);
         long[] times = new long[n];

@@ -145,6 +145,53 @@ class OnsetCalibrationTest {
         }
     }
 
+    @Test
+    void noveltyDiscount_lowersTheOrdinaryAlarmsOfAnEntityThatAlarmsOften_neverBelowTheThreshold() {
+        // no refractory window, no recurrence, no bonus: only the discount; kappa 1 log-odds, full at 2 alarms, decay 7 days
+        OnsetCalibration d = new OnsetCalibration(0, 1.0, 0, 0.0, 0.0, 0.0, 7.0, 1.0, 2.0);
+        OnsetCalibration.State s = d.newState(0.5, io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS);
+        long t0 = 1_700_006_400_000L;
+        // the first alarm: no alarm counted yet, nothing discounted whatever the novelty
+        assertThat(s.next(0.9, t0, 0.0)).isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-12));
+        // one alarm counted (half the discount), a value inside every previous day's range (novelty 0): 0.5 log-odds less
+        double second = s.next(0.9, t0 + 60_000L, 0.0);
+        assertThat(logit(0.9) - logit(second)).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-4));
+        // two alarms: the whole discount on an ordinary value, a quarter of it when the value passes 3 of 4 previous days,
+        // none on a new extreme (novelty 1) or without a novelty (NaN)
+        assertThat(logit(0.9) - logit(s.next(0.9, t0 + 120_000L, 0.0))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(2e-3));
+        assertThat(logit(0.9) - logit(s.next(0.9, t0 + 180_000L, 0.75))).isCloseTo(0.25, org.assertj.core.data.Offset.offset(2e-3));
+        assertThat(s.next(0.9, t0 + 240_000L, 1.0)).isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(s.next(0.9, t0 + 300_000L, Double.NaN)).isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-12));
+        // an alarm just above the threshold stays an alarm (floored at it); rows below it are never changed
+        assertThat(s.next(0.55, t0 + 360_000L, 0.0)).isEqualTo(0.5);
+        assertThat(s.next(0.45, t0 + 420_000L, 0.0)).isEqualTo(0.45);
+        // with the whole rule and the bonus: every decision at the threshold is the one without the discount, and no row
+        // is reported higher
+        double[] p = {0.1, 0.7, 0.8, 0.6, 0.2, 0.7, 0.7, 0.95, 0.1, 0.97, 0.6, 0.99};
+        double[] nov = {1, 1, 0, 0, 0, 0, 0.5, 0, 1, 0, 0, 0.2};
+        long[] t = new long[p.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = t0 + i * FIVE_MINUTES;
+        }
+        OnsetCalibration bonus = new OnsetCalibration(3, 1.0, 6, 0.3, 1.0, 2.0, 7.0);
+        OnsetCalibration both = new OnsetCalibration(3, 1.0, 6, 0.3, 1.0, 2.0, 7.0, 2.0, 2.0);
+        double[] base = bonus.apply(p, 0.5, t, io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS);
+        double[] with = both.apply(p, 0.5, t, io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS, nov);
+        boolean lowered = false;
+        for (int i = 0; i < p.length; i++) {
+            assertThat(with[i] >= 0.5).as("row %d", i).isEqualTo(base[i] >= 0.5);
+            assertThat(with[i]).as("row %d", i).isLessThanOrEqualTo(base[i]);
+            lowered |= with[i] < base[i];
+        }
+        assertThat(lowered).isTrue();
+        // without novelties (NaN) or with a discount of 0 the rule is 2.3.0's to the bit
+        double[] unknown = new double[p.length];
+        java.util.Arrays.fill(unknown, Double.NaN);
+        assertThat(both.apply(p, 0.5, t, io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS, unknown)).containsExactly(base);
+        assertThat(bonus.apply(p, 0.5, t, io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS, nov)).containsExactly(base);
+        assertThat(new OnsetCalibration(0, 0.0, 0, 0.0, 0.0, 0.0, 7.0, 1.0, 2.0).isNone()).isFalse();
+    }
+
     static double logit(double p) {
         return Math.log(p / (1 - p));
     }
@@ -192,6 +239,10 @@ class OnsetCalibrationTest {
         assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, 0.3, 1, 0, 7)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, 0.3, 1, 2, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, 0.3, 1, 2, Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, 0.3, 1, 2, 7, -1, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, 0.3, 1, 2, 7, Double.NaN, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, 0.3, 1, 2, 7, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnsetCalibration(10, 1, 6, 0.3, 0, 0, 0, 1, 10)).isInstanceOf(IllegalArgumentException.class);
         assertThat(new OnsetCalibration(0, 0, 0, 0, 1, 2, 7).isNone()).isFalse();
     }
 }
