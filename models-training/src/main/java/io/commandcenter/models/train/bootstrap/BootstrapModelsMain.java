@@ -50,9 +50,11 @@ public final class BootstrapModelsMain {
      * (sidecar {@code onset.recurrenceMarginLogOdds} 0.3: a daily pattern that comes back a little stronger is still
      * the pattern); 2.3.0 the same weights and threshold with the quiet-entity bonus (sidecar {@code onset.quietBonusLogOdds}
      * 2, {@code quietAlarms} 5, {@code quietDays} 7: above the threshold, an entity that has hardly alarmed lately ranks
-     * higher). A version always names the same bytes, so a changed model is a new version.
+     * higher); 2.4.0 the same weights and threshold with the novelty discount (sidecar {@code onset.noveltyLogOdds} 0.75,
+     * {@code noveltyAlarms} 10: above the threshold, an entity that alarms often ranks lower on values inside the range of
+     * its last 7 days). A version always names the same bytes, so a changed model is a new version.
      */
-    public static final String SERVICE_HEALTH_VERSION = "2.3.0";
+    public static final String SERVICE_HEALTH_VERSION = "2.4.0";
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     private BootstrapModelsMain() {

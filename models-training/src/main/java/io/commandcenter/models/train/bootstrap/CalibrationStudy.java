@@ -35,7 +35,9 @@ import java.util.function.BiFunction;
  * {@code nov} (a peak-novelty gate: log-odds lowered by kappa x the share of the last 3 / 7 days whose extreme the
  * row does not exceed, {@link PeakNovelty}), {@code nov1} (the same, on one-metric entities only), {@code confirm} (a burst must last: the second-largest probability of
  * the last k rows), {@code quiet} (session 5: the quiet-entity bonus of service_health 2.3.0 at three settings), {@code quietpre} / {@code compress}
- * (its first form, before the onset rule, and a compression for entities that alarm often: {@link #alarmRate}); {@code -Ddump=DIR} writes each NAB file's probability and risk for offline study; {@code -Dperfile=PREFIX} prints NAB files' shares at the corpus threshold, {@code -Doracle=1}
+ * (its first form, before the onset rule, and a compression for entities that alarm often: {@link #alarmRate}); {@code discount} / {@code discount2} (session 6: the
+ * novelty discount of service_health 2.4.0 — above the threshold, kappa x (1 − peak novelty) x min(1, c / c0) log-odds less — at five / six
+ * settings); {@code -Ddump=DIR} writes each NAB file's probability and risk for offline study; {@code -Dperfile=PREFIX} prints NAB files' shares at the corpus threshold, {@code -Doracle=1}
  * each NAB file's own best threshold. Every variant also prints the ceilings of calibration alone (each category,
  * each file at the threshold best for it).
  */
@@ -76,6 +78,7 @@ public final class CalibrationStudy {
                     NOV.computeIfAbsent(dd, k -> new java.util.IdentityHashMap<>()).put(pr, PeakNovelty.compute(h == null ? null : h.times(), h == null ? null : h.values(),
                             sc.times(), sc.values(), sc.metrics().size(), sc.axis(), dd));
                 }
+                NOVP.put(pr, productNovelty(h == null ? null : h.times(), h == null ? null : h.values(), sc.times(), sc.values(), sc.metrics().size(), sc.axis()));
             }
             AXIS.put(pr, r.entry().scored().axis());
             probs.add(pr);
@@ -101,6 +104,7 @@ public final class CalibrationStudy {
                 NOV.computeIfAbsent(dd, k -> new java.util.IdentityHashMap<>()).put(pr, PeakNovelty.compute(null, null, ts, f.series().values(),
                         f.series().metrics().size(), f.series().axis(), dd));
             }
+            NOVP.put(pr, io.commandcenter.models.calibration.PeakNovelty.of(ts, f.series().values(), f.series().metrics().size(), f.series().axis()));
             AXIS.put(pr, f.series().axis());
             nab.add(new Nab(name, f.category(), pr, f.incidents()));
             if (System.getProperty("dump") != null) {
@@ -230,6 +234,19 @@ public final class CalibrationStudy {
                         return ServiceHealthTraining.ONSET.apply(q, th, TIMES.get(p), AXIS.get(p));
                     });
                 }
+            }
+        }
+        if (which.contains("discount")) {
+            // session 6: above the threshold, after the rule and the quiet-entity bonus, log-odds lowered by
+            // kappa x (1 - peak novelty) x min(1, c / c0), c the entity's decayed alarm count; never below the threshold
+            double[][] grid = which.contains("discount2") ? new double[][] {{0.5, 10}, {1.5, 10}, {1, 15}, {1, 20}, {1.5, 20}, {0.75, 10}}
+                    : new double[][] {{1, 10}, {2, 10}, {1, 5}, {2, 5}, {3, 10}};
+            for (double[] kc : grid) {
+                io.commandcenter.models.calibration.OnsetCalibration c = new io.commandcenter.models.calibration.OnsetCalibration(50, 2.5, 6, 0.3, 2, 5, 7, kc[0], kc[1]);
+                m.put("product " + c, (p, th) -> {
+                    double[] nv = NOVP.get(p);
+                    return nv == null ? c.apply(p, th, TIMES.get(p), AXIS.get(p)) : c.apply(p, th, TIMES.get(p), AXIS.get(p), nv);
+                });
             }
         }
         if (which.contains("quietpre")) {
@@ -375,6 +392,33 @@ public final class CalibrationStudy {
     static final io.commandcenter.models.calibration.OnsetCalibration RULE_2_2_0 = new io.commandcenter.models.calibration.OnsetCalibration(50, 2.5, 6, 0.3);
 
     static final int[] NOV_DAYS = {3, 7};
+    /** Each series' peak novelty as the product computes it ({@link io.commandcenter.models.calibration.PeakNovelty}), history first. */
+    static final java.util.IdentityHashMap<double[], double[]> NOVP = new java.util.IdentityHashMap<>();
+
+    static double[] productNovelty(long[] hTimes, double[] hValues, long[] times, double[] values, int metrics, io.commandcenter.models.features.TimeAxis axis) {
+        io.commandcenter.models.calibration.PeakNovelty s = new io.commandcenter.models.calibration.PeakNovelty(axis);
+        long offset = 0;
+        if (hTimes != null && hTimes.length > 0) {
+            for (int i = 0; i < hTimes.length; i++) {
+                s.startRow();
+                for (int m = 0; m < metrics; m++) {
+                    s.observe(m, hTimes[i], hValues[i * metrics + m]);
+                }
+            }
+            if (axis == io.commandcenter.models.features.TimeAxis.STEPS) {
+                offset = hTimes[hTimes.length - 1] + 1 - times[0];
+            }
+        }
+        double[] out = new double[times.length];
+        for (int i = 0; i < times.length; i++) {
+            s.startRow();
+            for (int m = 0; m < metrics; m++) {
+                s.observe(m, times[i] + offset, values[i * metrics + m]);
+            }
+            out[i] = s.row();
+        }
+        return out;
+    }
     static final java.util.IdentityHashMap<double[], Integer> METRICS = new java.util.IdentityHashMap<>();
     static final Map<Integer, java.util.IdentityHashMap<double[], double[]>> NOV = new java.util.HashMap<>();
     static final java.util.IdentityHashMap<double[], Integer> PERIOD = new java.util.IdentityHashMap<>();
