@@ -31,6 +31,11 @@ import java.util.Arrays;
  *       The bonus is added to what the rules above report, after they decided on the probability itself: no decision at
  *       {@code θ} changes, only the order of alarms across entities above it (a stricter threshold keeps the rare alarms
  *       of quiet entities longer).</li>
+ *   <li><b>novelty discount</b> (when {@code noveltyLogOdds > 0}, the rows carry times and a peak novelty, {@link PeakNovelty}):
+ *       after the bonus, a row reported at or above {@code θ} is reported with
+ *       {@code noveltyLogOdds · (1 − novelty) · min(1, c / noveltyAlarms)} fewer log-odds, never below {@code θ}: an entity
+ *       that alarms often, on values inside the range of its last days, is ordinary for itself. No decision at {@code θ}
+ *       changes either.</li>
  * </ul>
  * So an incident raises the risk once, at its onset, instead of for as long as its evidence lasts: what
  * NAB's detectors learnt to do (CAD-OSE's rest period, KNN-CAD's and ARTime's masking after a detection),
@@ -47,7 +52,10 @@ import java.util.Arrays;
  * @param quietBonusLogOdds log-odds added to rows above the threshold of an entity that has not alarmed lately (0 = no
  *                       quiet-entity bonus; since service_health 2.3.0: 2)
  * @param quietAlarms    the decayed alarm count at which the bonus has fallen to 0 (since 2.3.0: 5)
- * @param quietDays      time constant, in days, of the alarm count's decay (since 2.3.0: 7)
+ * @param quietDays      time constant, in days, of the alarm count's decay (since 2.3.0: 7; the novelty discount's count too)
+ * @param noveltyLogOdds log-odds taken from rows above the threshold of an entity that alarms often, on values that pass none
+ *                       of its last days' extremes (0 = no novelty discount; since service_health 2.4.0: 0.75)
+ * @param noveltyAlarms  the decayed alarm count at which the discount is whole (since 2.4.0: 10)
  */
 public record OnsetCalibration(int refractoryRows, double marginLogOdds, int recurrenceRows, double recurrenceMarginLogOdds,
                                double quietBonusLogOdds, double quietAlarms, double quietDays,

@@ -37,7 +37,7 @@ import java.util.function.BiFunction;
  * the last k rows), {@code quiet} (session 5: the quiet-entity bonus of service_health 2.3.0 at three settings), {@code quietpre} / {@code compress}
  * (its first form, before the onset rule, and a compression for entities that alarm often: {@link #alarmRate}); {@code discount} / {@code discount2} (session 6: the
  * novelty discount of service_health 2.4.0 — above the threshold, kappa x (1 − peak novelty) x min(1, c / c0) log-odds less — at five / six
- * settings); {@code -Ddump=DIR} writes each NAB file's probability and risk for offline study; {@code -Dperfile=PREFIX} prints NAB files' shares at the corpus threshold, {@code -Doracle=1}
+ * settings), {@code nbonus} (2.4.0 plus a bonus for new extremes); {@code -Ddump=DIR} writes each NAB file's probability and risk for offline study; {@code -Dperfile=PREFIX} prints NAB files' shares at the corpus threshold, {@code -Doracle=1}
  * each NAB file's own best threshold. Every variant also prints the ceilings of calibration alone (each category,
  * each file at the threshold best for it).
  */
@@ -246,6 +246,23 @@ public final class CalibrationStudy {
                 m.put("product " + c, (p, th) -> {
                     double[] nv = NOVP.get(p);
                     return nv == null ? c.apply(p, th, TIMES.get(p), AXIS.get(p)) : c.apply(p, th, TIMES.get(p), AXIS.get(p), nv);
+                });
+            }
+        }
+        if (which.contains("nbonus")) {
+            // session 6: on top of 2.4.0, rows at or above the threshold get beta x novelty more log-odds (a new extreme of
+            // any entity ranks up); rows below are untouched, so are decisions at the threshold. Not taken (guide 12.11)
+            for (double beta : new double[] {0.5, 1, 2}) {
+                m.put(String.format(Locale.ROOT, "2.4.0 + novelty bonus beta=%.1f", beta), (p, th) -> {
+                    double[] nv = NOVP.get(p);
+                    double[] r = nv == null ? ServiceHealthTraining.ONSET.apply(p, th, TIMES.get(p), AXIS.get(p))
+                            : ServiceHealthTraining.ONSET.apply(p, th, TIMES.get(p), AXIS.get(p), nv);
+                    for (int i = 0; nv != null && i < r.length; i++) {
+                        if (r[i] >= th && nv[i] >= 0) {
+                            r[i] = 1 / (1 + Math.exp(-(logit(r[i]) + beta * nv[i])));
+                        }
+                    }
+                    return r;
                 });
             }
         }
