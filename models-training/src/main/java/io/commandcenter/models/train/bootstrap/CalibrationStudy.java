@@ -37,7 +37,8 @@ import java.util.function.BiFunction;
  * the last k rows), {@code quiet} (session 5: the quiet-entity bonus of service_health 2.3.0 at three settings), {@code quietpre} / {@code compress}
  * (its first form, before the onset rule, and a compression for entities that alarm often: {@link #alarmRate}); {@code discount} / {@code discount2} (session 6: the
  * novelty discount of service_health 2.4.0 — above the threshold, kappa x (1 − peak novelty) x min(1, c / c0) log-odds less — at five / six
- * settings), {@code nbonus} (2.4.0 plus a bonus for new extremes); {@code -Ddump=DIR} writes each NAB file's probability and risk for offline study; {@code -Dperfile=PREFIX} prints NAB files' shares at the corpus threshold, {@code -Doracle=1}
+ * settings), {@code nbonus} (2.4.0 plus a bonus for new extremes), {@code joint} (the quiet-entity bonus re-chosen beside
+ * the discount); {@code -Ddump=DIR} writes each NAB file's probability and risk for offline study; {@code -Dperfile=PREFIX} prints NAB files' shares at the corpus threshold, {@code -Doracle=1}
  * each NAB file's own best threshold. Every variant also prints the ceilings of calibration alone (each category,
  * each file at the threshold best for it).
  */
@@ -247,6 +248,18 @@ public final class CalibrationStudy {
                     double[] nv = NOVP.get(p);
                     return nv == null ? c.apply(p, th, TIMES.get(p), AXIS.get(p)) : c.apply(p, th, TIMES.get(p), AXIS.get(p), nv);
                 });
+            }
+        }
+        if (which.contains("joint")) {
+            // session 6: the quiet-entity bonus re-chosen with the novelty discount beside it
+            for (double[] b : new double[][] {{1, 2}, {2, 10}, {3, 10}, {1, 5}}) {
+                for (double[] d : new double[][] {{0.75, 10}, {1, 10}}) {
+                    io.commandcenter.models.calibration.OnsetCalibration c = new io.commandcenter.models.calibration.OnsetCalibration(50, 2.5, 6, 0.3, b[0], b[1], 7, d[0], d[1]);
+                    m.put("product " + c, (p, th) -> {
+                        double[] nv = NOVP.get(p);
+                        return nv == null ? c.apply(p, th, TIMES.get(p), AXIS.get(p)) : c.apply(p, th, TIMES.get(p), AXIS.get(p), nv);
+                    });
+                }
             }
         }
         if (which.contains("nbonus")) {
