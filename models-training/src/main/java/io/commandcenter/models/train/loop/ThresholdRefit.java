@@ -26,6 +26,12 @@ public final class ThresholdRefit {
     /** The challenger named {@code version}, fitted on {@code fit} (the split's train and validation rows). */
     public static ModelArtifact refit(ModelArtifact champion, BatchScorer scorer, List<Replayed> fit, String version,
                                       DataSnapshot snapshot) {
+        return refit(champion, scorer, fit, version, snapshot, "the project's train and validation rows");
+    }
+
+    /** @param fittedOn what {@code fit} is, for the challenger's lineage (e.g. "every project row before the holdout") */
+    public static ModelArtifact refit(ModelArtifact champion, BatchScorer scorer, List<Replayed> fit, String version,
+                                      DataSnapshot snapshot, String fittedOn) {
         ModelMetadata m = champion.metadata();
         double threshold = threshold(m, Evaluator.score(scorer, m, fit).probability(), fit);
         Map<String, Double> metrics = new LinkedHashMap<>(m.metrics());
@@ -38,8 +44,8 @@ public final class ThresholdRefit {
         provenance.put("data_hash", snapshot.sha256());
         provenance.put("feedback_rows", Long.toString(snapshot.feedbackRows()));
         provenance.put("refit", String.format(Locale.ROOT,
-                "threshold only: %.2f -> %.2f, best F1 per incident on the project's train and validation rows",
-                m.threshold(), threshold));
+                "threshold only: %.2f -> %.2f, best F1 per incident on %s; weights unchanged",
+                m.threshold(), threshold, fittedOn));
         ModelMetadata challenger = new ModelMetadata(m.name(), version, m.type(), m.features(), m.inputName(),
                 m.outputName(), m.positiveIndex(), m.pipeline(), threshold, m.reference(), m.calibration(),
                 "project " + snapshot.window(), m.dataHash(), metrics, m.codeVersion(), m.seed(), m.createdAt(),
