@@ -373,4 +373,34 @@ class RetrainEvalTest {
         assertThat(io.commandcenter.models.train.loop.Evaluator.measure(scorer(promoted), promoted.metadata(),
                 r.challenger().split().holdout()).f1()).isEqualTo(r.comparison().challengerProject().f1());
     }
+
+    @Test
+    void theShippedGuard_measuresAThresholdOnlyChampionsWeightsAtTheThresholdTheyWereTrainedWith() {
+        ModelArtifact shipped = new BootstrapModels().load("service_health");
+        DataSnapshot truth = snapshot(0);
+        RetrainingPath thresholdOnly = new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), validation,
+                RetrainEvalTest::scorer, a -> true, RetrainingPath.Challengers.THRESHOLD_ONLY, 0.3);
+        // a threshold-only champion far stricter than its weights' own threshold: alarms late on the synthetic series
+        ModelArtifact strict = io.commandcenter.models.train.loop.ThresholdRefit.refit(shipped, scorer(shipped),
+                truth.series(), "2.9.0t", truth, "test rows");
+        ModelArtifact tuned = new ModelArtifact(new io.commandcenter.models.artifact.ModelMetadata(
+                strict.metadata().name(), "2.9.1t", strict.metadata().type(), strict.metadata().features(),
+                strict.metadata().inputName(), strict.metadata().outputName(), strict.metadata().positiveIndex(),
+                strict.metadata().pipeline(), 0.95, strict.metadata().reference(), strict.metadata().calibration(),
+                strict.metadata().trainingWindow(), strict.metadata().dataHash(), strict.metadata().metrics(),
+                strict.metadata().codeVersion(), strict.metadata().seed(), strict.metadata().createdAt(),
+                strict.metadata().provenance(), strict.metadata().onset()), strict.onnx());
+        assertThat(io.commandcenter.models.train.loop.ThresholdRefit.weightsThreshold(tuned.metadata()))
+                .isEqualTo(shipped.metadata().threshold());
+
+        RetrainingPath.Result r = thresholdOnly.run(truth, tuned, "2.9.2");
+
+        double atWeights = io.commandcenter.models.train.loop.Evaluator.measure(scorer(shipped), shipped.metadata(),
+                validation).earlyWarning();
+        double atOwn = io.commandcenter.models.train.loop.Evaluator.measure(scorer(tuned), tuned.metadata(), validation)
+                .earlyWarning();
+        assertThat(atOwn).as("this corpus tells the two apart").isNotEqualTo(atWeights);
+        assertThat(r.comparison().championShipped().earlyWarning()).as("the bar a retrained challenger must clear")
+                .isEqualTo(atWeights);
+    }
 }

@@ -66,7 +66,7 @@ public record PromotionRule(double margin, double tolerance, int minIncidents) {
         if (weightsUnchanged) {
             return new Verdict(true, String.format(Locale.ROOT,
                     "better on the project holdout: F1 %.3f vs %.3f, AUC %.3f vs %.3f; weights unchanged: shipped "
-                            + "validation guard not applicable (shipped early warning %.3f vs %.3f at its own threshold)",
+                            + "validation guard not applicable (shipped early warning %.3f vs %.3f)",
                     c.challengerProject().f1(), c.championProject().f1(), c.challengerProject().auc(),
                     c.championProject().auc(), c.challengerShipped().earlyWarning(), c.championShipped().earlyWarning()));
         }

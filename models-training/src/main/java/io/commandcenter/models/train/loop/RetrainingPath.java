@@ -28,8 +28,12 @@ import java.util.function.Predicate;
  *       on that holdout by the same rule; its weights are the champion's, so the shipped validation guard does
  *       not apply and the verdict says so.</li>
  * </ul>
+ * The shipped validation series are always measured with the champion's weights at the threshold they were trained
+ * with ({@link ThresholdRefit#weightsThreshold}), so a threshold-only champion does not lower the guard for the next
+ * retrained challenger.
  * Of the challengers the rule passes, the one with the largest F1 gain over the champion on its own holdout is
- * promoted (on a tie the threshold-only one, the smaller change); the other's refusal is in the verdict's reason.
+ * promoted (on a tie the retrained one, which passed every check, the shipped guard included); the other's verdict is
+ * in the reason.
  * The promoted challenger is exactly the one judged: nothing is refitted after judging.
  */
 public final class RetrainingPath {
@@ -156,7 +160,11 @@ public final class RetrainingPath {
             throw new IllegalArgumentException("no challenger to judge");
         }
         BatchScorer championScorer = scorers.apply(champion);
-        Evaluator.Metrics championShipped = Evaluator.measure(championScorer, champion.metadata(), shippedValidation);
+        // the guard's reference is the champion's weights at the threshold they were trained with: a champion that is
+        // itself a threshold refit (tuned to the project, often worse on the synthetic series) must not lower the bar
+        // a retrained challenger's weights have to clear
+        Evaluator.Metrics championShipped = Evaluator.measure(championScorer, ThresholdRefit.withThreshold(
+                champion.metadata(), ThresholdRefit.weightsThreshold(champion.metadata())), shippedValidation);
         List<Candidate> candidates = new ArrayList<>();
         for (Retrainer.Challenger c : made) {
             BatchScorer challengerScorer = scorers.apply(c.artifact());
@@ -173,11 +181,11 @@ public final class RetrainingPath {
         return choose(candidates);
     }
 
-    /** The candidate to promote: of those passing, the largest holdout F1 gain (ties: the later, threshold-only). */
+    /** The candidate to promote: of those passing, the largest holdout F1 gain (ties: the first made, the retrained one). */
     static Result choose(List<Candidate> candidates) {
         Candidate best = null;
         for (Candidate c : candidates) {
-            if (c.verdict().promote() && (best == null || gain(c) >= gain(best))) {
+            if (c.verdict().promote() && (best == null || gain(c) > gain(best))) {
                 best = c;
             }
         }

@@ -46,6 +46,14 @@ class RetrainingPathChooseTest {
     }
 
     @Test
+    void bothPassWithEqualGains_theRetrainedOne_whichPassedEveryCheck_isPromoted() {
+        RetrainingPath.Result r = RetrainingPath.choose(List.of(candidate("retrained", "2.4.5", 0.5, 0.6, true),
+                candidate("threshold-only", "2.4.5t", 0.4, 0.5, true)));
+        assertThat(r.chosen().version()).isEqualTo("2.4.5");
+        assertThat(r.verdict().reason()).contains("| threshold-only 2.4.5t: passed, smaller gain");
+    }
+
+    @Test
     void onlyOnePasses_itIsPromoted_evenWithTheSmallerGain() {
         var retrained = candidate("retrained", "2.4.2", 0.30, 0.90, false);
         var threshold = candidate("threshold-only", "2.4.2t", 0.40, 0.45, true);
