@@ -41,9 +41,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <table>
  *   <caption>agents</caption>
  *   <tr><td>{@code data-collector.snapshotMetrics}</td><td>the project's labelled series ({@link ProjectSnapshots}) with its hash</td></tr>
- *   <tr><td>{@code trainer.trainModel}</td><td>{@link Retrainer}: the bootstrap trainer, seeded, on the shipped corpus plus the snapshot</td></tr>
- *   <tr><td>{@code evaluator.validate}</td><td>champion and challenger on the project's time-ordered holdout and the shipped validation series ({@link Evaluator}), judged by the {@link PromotionRule}</td></tr>
- *   <tr><td>{@code registry.updateModelRegistry}</td><td>registers the challenger (always), promotes it only on the verdict, which is the registration's reason in the audit ledger</td></tr>
+ *   <tr><td>{@code trainer.trainModel}</td><td>{@link RetrainingPath#make}: the retrained challenger ({@link Retrainer}: the bootstrap trainer, seeded, on the shipped corpus plus the snapshot) and the threshold-only one (the champion's weights, its threshold refitted on the rows before a forward holdout)</td></tr>
+ *   <tr><td>{@code evaluator.validate}</td><td>{@link RetrainingPath#judge}: each challenger against the champion on its holdout and the shipped validation series ({@link Evaluator}), judged by the {@link PromotionRule}; the better one that passes is chosen</td></tr>
+ *   <tr><td>{@code registry.updateModelRegistry}</td><td>registers the chosen challenger (always), promotes it only on the verdict, which is the registration's reason in the audit ledger</td></tr>
  * </table>
  *
  * <p>The seed's nodes carry no inputs, so the steps of one run share their products here, keyed by
