@@ -54,4 +54,33 @@ class ModelsHistoryCliTest {
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("FAILED_PRECONDITION").contains("one champion only");
     }
+
+    @Test
+    void aThresholdOnlyChampion_showsItsRefitBesideItsParent() {
+        String p = project();
+        ModelArtifact shipped = new BootstrapModels().load("service_health");
+        SyntheticTelemetry gen = new SyntheticTelemetry(78);
+        var series = ServiceHealthTraining.replay(new CorpusEntry("srv", "project", null, gen.series("srv", 2500, 3, 4)));
+        DataSnapshot snapshot = DataSnapshot.of(List.of(series), 17, "chunks 1-3 of 4");
+        ModelArtifact refit;
+        try (var backend = new io.commandcenter.inference.onnx.OnnxBackend()) {
+            var key = io.commandcenter.inference.ModelKey.of(shipped.metadata(), shipped.onnxSha256());
+            backend.load(key, shipped);
+            var split = io.commandcenter.models.train.loop.Retrainer.forwardSplit(snapshot, 0.3);
+            refit = io.commandcenter.models.train.loop.ThresholdRefit.refit(shipped,
+                    new io.commandcenter.inference.BackendScorer(backend, key), split.train(), "2.9.1t", snapshot,
+                    "every project row before the holdout");
+        }
+        assertThat(cc("--project", p, "models", "list").exit()).isZero();
+        hub().registry().register(ProjectId.of(p), refit, true, "retrain-predictive-models", "threshold-only");
+
+        Result history = cc("--project", p, "models", "history", "service_health");
+
+        assertThat(history.exit()).as(history.err()).isZero();
+        assertThat(history.out()).contains("2.9.1t    champion, parent " + shipped.metadata().version())
+                .contains(", project snapshot " + snapshot.sha256().substring(0, 16) + ", feedback rows 17")
+                .contains(String.format(java.util.Locale.ROOT, "refit: threshold only: %.2f -> %.2f, best F1 per incident "
+                        + "on every project row before the holdout; weights unchanged", shipped.metadata().threshold(),
+                        refit.metadata().threshold()));
+    }
 }

@@ -186,6 +186,36 @@ class RetrainEvalTest {
         assertThat(second.get("champion")).isEqualTo(Boolean.TRUE.equals(first.get("promoted"))
                 ? first.get("challenger") : shipped);
         assertThat(Files.readAllBytes(png)).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+        // by default both challengers each cycle: the retrained one, and the threshold-only one judged forward —
+        // in cycle 2 on the whole of chunk 2 (rows 1500-3000 of each series), fitted on chunk 1
+        for (Map<String, Object> cycle : List.of(first, second)) {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> candidates = (List<Map<String, Object>>) cycle.get("candidates");
+            assertThat(candidates).extracting(c -> c.get("kind")).containsExactly("retrained", "threshold-only");
+            assertThat(candidates.get(1).get("version")).isEqualTo(candidates.get(0).get("version") + "t");
+            // the one promoted is the passing one with the larger F1 gain on its own holdout
+            List<Map<String, Object>> passed = candidates.stream().filter(c -> Boolean.TRUE.equals(c.get("passed")))
+                    .toList();
+            assertThat(cycle.get("promoted")).isEqualTo(!passed.isEmpty());
+            if (!passed.isEmpty()) {
+                Map<String, Object> best = passed.stream().max(java.util.Comparator.comparingDouble(c -> gain(c)))
+                        .orElseThrow();
+                assertThat(gain(candidates.stream().filter(c -> c.get("version").equals(cycle.get("challenger")))
+                        .findFirst().orElseThrow())).isEqualTo(gain(best));
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> forward = ((List<Map<String, Object>>) second.get("candidates")).get(1);
+        long chunk2Incidents = 0;
+        for (Replayed s : project) {
+            chunk2Incidents += segments(s.labels(), 1500, 3000);
+        }
+        assertThat(((Number) forward.get("holdout_rows")).longValue()).isEqualTo(3 * 1500);
+        assertThat(((Number) forward.get("holdout_incidents")).longValue()).isEqualTo(chunk2Incidents);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> firstForward = ((List<Map<String, Object>>) first.get("candidates")).get(1);
+        assertThat(((Number) firstForward.get("holdout_rows")).longValue()).as("cycle 1: the last 30 % of chunk 1")
+                .isEqualTo(3 * 450);
 
         Result table = cc("retrain-eval", "--data", dir.toString(), "--cycles", "2", "--only", "srv-1", "--synthetic", "2",
                 "--validation-series", "2");
@@ -200,8 +230,9 @@ class RetrainEvalTest {
 
     @Test
     void holdoutPerChunk_judgesOnTheLastPartOfEveryChunkSeen_andTheFirstCycleIsUnchanged() throws Exception {
+        // the retrained challenger's split is what this test compares
         String[] args = {"retrain-eval", "--data", dir.toString(), "--cycles", "2", "--synthetic", "4",
-                "--validation-series", "3", "--json"};
+                "--validation-series", "3", "--json", "--retrained-only"};
         Result whole = cc(args);
         String[] perChunkArgs = java.util.Arrays.copyOf(args, args.length + 1);
         perChunkArgs[args.length] = "--holdout-per-chunk";
@@ -226,6 +257,11 @@ class RetrainEvalTest {
         assertThat(((Number) c.get(1).get("holdout_rows")).longValue()).isEqualTo(3 * 600);
         assertThat(((Number) w.get(1).get("holdout_rows")).longValue()).isEqualTo(3 * 600);
         assertThat(c.get(1).get("data_hash")).as("the same feedback, split otherwise").isEqualTo(w.get(1).get("data_hash"));
+    }
+
+    private static double gain(Map<String, Object> candidate) {
+        return ((Number) candidate.get("holdout_challenger_f1")).doubleValue()
+                - ((Number) candidate.get("holdout_champion_f1")).doubleValue();
     }
 
     private static long segments(boolean[] labels, int from, int to) {
@@ -263,5 +299,108 @@ class RetrainEvalTest {
                 .isZero();
         assertThat(r.comparison().challengerProject().f1()).isGreaterThan(r.comparison().championProject().f1());
         assertThat(r.verdict().promote()).as(r.verdict().reason()).isTrue();
+    }
+
+    /** The shipped model at another threshold, under another version: the same ONNX bytes. */
+    static ModelArtifact atThreshold(String version, double threshold) {
+        ModelArtifact shipped = new BootstrapModels().load("service_health");
+        io.commandcenter.models.artifact.ModelMetadata m = shipped.metadata();
+        return new ModelArtifact(new io.commandcenter.models.artifact.ModelMetadata(m.name(), version, m.type(),
+                m.features(), m.inputName(), m.outputName(), m.positiveIndex(), m.pipeline(), threshold, m.reference(),
+                m.calibration(), m.trainingWindow(), m.dataHash(), m.metrics(), m.codeVersion(), m.seed(), m.createdAt(),
+                m.provenance(), m.onset()), shipped.onnx());
+    }
+
+    @Test
+    void bothChallengers_theThresholdOnlyOneIsJudgedOnTheProjectAlone_andTheRetrainedOneByEveryCheck() {
+        ModelArtifact strict = atThreshold("0.9.9", 0.999);
+        RetrainingPath both = new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), validation,
+                RetrainEvalTest::scorer, a -> true, RetrainingPath.Challengers.BOTH, 0.3);
+
+        RetrainingPath.Result r = both.run(snapshot(0), strict, "0.9.10");
+
+        assertThat(r.candidates()).extracting(RetrainingPath.Candidate::kind).containsExactly("retrained",
+                "threshold-only");
+        RetrainingPath.Candidate threshold = r.candidates().get(1);
+        assertThat(threshold.version()).isEqualTo("0.9.10t");
+        assertThat(threshold.challenger().artifact().onnx()).isEqualTo(strict.onnx());
+        assertThat(threshold.verdict().promote()).as(threshold.verdict().reason()).isTrue();
+        assertThat(threshold.verdict().reason()).contains("weights unchanged: shipped validation guard not applicable");
+        RetrainingPath.Candidate retrained = r.candidates().get(0);
+        assertThat(retrained.challenger().artifact().onnx()).isNotEqualTo(strict.onnx());
+        assertThat(retrained.verdict().reason()).doesNotContain("weights unchanged");
+        assertThat(retrained.challenger().split().holdout()).as("the retrained one keeps its own split")
+                .isNotEqualTo(threshold.challenger().split().holdout());
+        assertThat(r.verdict().promote()).isTrue();
+        assertThat(r.verdict().reason()).contains("threshold-only 0.9.10t").contains("retrained 0.9.10");
+    }
+
+    @Test
+    void theJudgedThreshold_isFittedOnlyOnRowsBeforeTheHoldout_andPromotedAsJudged() {
+        ModelArtifact strict = atThreshold("0.9.9", 0.999);
+        RetrainingPath thresholdOnly = new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), validation,
+                RetrainEvalTest::scorer, a -> true, RetrainingPath.Challengers.THRESHOLD_ONLY, 0.3);
+        DataSnapshot truth = snapshot(0);
+        // the same rows, every holdout label (the last 30 %) turned to an incident: the fit must not see it
+        List<Replayed> changed = new ArrayList<>();
+        for (Replayed p : truth.series()) {
+            boolean[] labels = p.labels().clone();
+            java.util.Arrays.fill(labels, labels.length - (int) Math.round(labels.length * 0.3), labels.length, true);
+            changed.add(new Replayed(p.entry(), p.historyFeatures(), p.historyRows(), p.features(), labels));
+        }
+        DataSnapshot otherHoldout = DataSnapshot.of(changed, 0, "other holdout labels");
+        // and the reverse: the holdout kept, every earlier row's labels scrambled — the fit must see that
+        DataSnapshot otherFit = snapshot(0.7);
+
+        RetrainingPath.Result r = thresholdOnly.run(truth, strict, "0.9.11");
+        RetrainingPath.Result h = thresholdOnly.run(otherHoldout, strict, "0.9.12");
+        RetrainingPath.Result f = thresholdOnly.run(otherFit, strict, "0.9.13");
+
+        double judged = r.challenger().artifact().metadata().threshold();
+        assertThat(h.challenger().artifact().metadata().threshold()).as("holdout labels do not move the fit")
+                .isEqualTo(judged);
+        assertThat(f.challenger().artifact().metadata().threshold()).as("the rows before the holdout do")
+                .isNotEqualTo(judged);
+        for (int k = 0; k < project.size(); k++) {
+            int n = project.get(k).labels().length;
+            assertThat(r.challenger().split().train().get(k).labels()).hasSize(n - 900);
+            assertThat(r.challenger().split().holdout().get(k).labels()).hasSize(900);
+        }
+        assertThat(r.challenger().artifact().metadata().provenance().get("refit"))
+                .contains("every project row before the holdout").contains("weights unchanged");
+        // what is promoted is what was judged: its threshold gives the challenger's holdout F1
+        ModelArtifact promoted = r.challenger().artifact();
+        assertThat(io.commandcenter.models.train.loop.Evaluator.measure(scorer(promoted), promoted.metadata(),
+                r.challenger().split().holdout()).f1()).isEqualTo(r.comparison().challengerProject().f1());
+    }
+
+    @Test
+    void theShippedGuard_measuresAThresholdOnlyChampionsWeightsAtTheThresholdTheyWereTrainedWith() {
+        ModelArtifact shipped = new BootstrapModels().load("service_health");
+        DataSnapshot truth = snapshot(0);
+        RetrainingPath thresholdOnly = new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), validation,
+                RetrainEvalTest::scorer, a -> true, RetrainingPath.Challengers.THRESHOLD_ONLY, 0.3);
+        // a threshold-only champion far stricter than its weights' own threshold: alarms late on the synthetic series
+        ModelArtifact strict = io.commandcenter.models.train.loop.ThresholdRefit.refit(shipped, scorer(shipped),
+                truth.series(), "2.9.0t", truth, "test rows");
+        ModelArtifact tuned = new ModelArtifact(new io.commandcenter.models.artifact.ModelMetadata(
+                strict.metadata().name(), "2.9.1t", strict.metadata().type(), strict.metadata().features(),
+                strict.metadata().inputName(), strict.metadata().outputName(), strict.metadata().positiveIndex(),
+                strict.metadata().pipeline(), 0.95, strict.metadata().reference(), strict.metadata().calibration(),
+                strict.metadata().trainingWindow(), strict.metadata().dataHash(), strict.metadata().metrics(),
+                strict.metadata().codeVersion(), strict.metadata().seed(), strict.metadata().createdAt(),
+                strict.metadata().provenance(), strict.metadata().onset()), strict.onnx());
+        assertThat(io.commandcenter.models.train.loop.ThresholdRefit.weightsThreshold(tuned.metadata()))
+                .isEqualTo(shipped.metadata().threshold());
+
+        RetrainingPath.Result r = thresholdOnly.run(truth, tuned, "2.9.2");
+
+        double atWeights = io.commandcenter.models.train.loop.Evaluator.measure(scorer(shipped), shipped.metadata(),
+                validation).earlyWarning();
+        double atOwn = io.commandcenter.models.train.loop.Evaluator.measure(scorer(tuned), tuned.metadata(), validation)
+                .earlyWarning();
+        assertThat(atOwn).as("this corpus tells the two apart").isNotEqualTo(atWeights);
+        assertThat(r.comparison().championShipped().earlyWarning()).as("the bar a retrained challenger must clear")
+                .isEqualTo(atWeights);
     }
 }

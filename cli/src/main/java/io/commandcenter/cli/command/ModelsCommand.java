@@ -150,6 +150,9 @@ public final class ModelsCommand {
                                 short16(m.getDataHash()), p.containsKey("data_hash") ? ", project snapshot "
                                         + short16(p.get("data_hash")) : "", p.getOrDefault("feedback_rows", "-"),
                                 m.getThreshold());
+                        if (p.containsKey("refit")) {
+                            out.printf("            refit: %s%n", p.get("refit"));
+                        }
                         StringBuilder metrics = new StringBuilder();
                         new java.util.TreeMap<>(m.getMetricsMap()).forEach((k, v) -> {
                             if (k.endsWith("_f1") || k.endsWith("roc_auc") || k.endsWith("early_warning") || k.equals("f1")

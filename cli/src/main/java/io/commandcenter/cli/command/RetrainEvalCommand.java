@@ -10,6 +10,7 @@ import io.commandcenter.models.bootstrap.BootstrapModels;
 import io.commandcenter.models.train.loop.Evaluator;
 import io.commandcenter.models.train.loop.PromotionRule;
 import io.commandcenter.models.train.loop.RetrainEval;
+import io.commandcenter.models.train.loop.RetrainingPath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -72,8 +73,11 @@ public final class RetrainEvalCommand implements Callable<Integer> {
     @Option(names = "--holdout-per-chunk", description = "Judge each challenger on the last part of every chunk seen (one train/validation/holdout split per chunk) instead of the last part of the whole window.")
     boolean holdoutPerChunk;
 
-    @Option(names = "--threshold-only", description = "Challengers keep the champion's weights and re-fit its threshold on the project's train and validation rows (best F1 per incident) instead of retraining.")
+    @Option(names = "--threshold-only", description = "Only the threshold-only challenger: the champion's weights with its threshold re-fitted (best F1 per incident) on every row before the last chunk seen, judged on that chunk.")
     boolean thresholdOnly;
+
+    @Option(names = "--retrained-only", description = "Only the retrained-weights challenger (the loop before round five). Default: both challengers each cycle, the better one that passes promoted.")
+    boolean retrainedOnly;
 
     @Option(names = "--json", description = "One JSON object per cycle.")
     boolean json;
@@ -87,6 +91,9 @@ public final class RetrainEvalCommand implements Callable<Integer> {
         }
         if (!(projectShare >= 0 && projectShare <= 10)) {
             throw new IllegalArgumentException("--project-share must be 0 to 10");
+        }
+        if (thresholdOnly && retrainedOnly) {
+            throw new IllegalArgumentException("--threshold-only and --retrained-only exclude each other");
         }
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException("--data " + data + " is not a folder");
@@ -109,7 +116,9 @@ public final class RetrainEvalCommand implements Callable<Integer> {
                     new PromotionRule(margin, tolerance, minIncidents), synthetic, validationSeries,
                     new io.commandcenter.models.train.loop.Retrainer(0.2, 0.2,
                             io.commandcenter.models.train.bootstrap.BootstrapModelsMain.SEED, projectShare,
-                            projectThreshold), holdoutPerChunk).thresholdOnly(thresholdOnly);
+                            projectThreshold), holdoutPerChunk).challengers(thresholdOnly
+                    ? RetrainingPath.Challengers.THRESHOLD_ONLY : retrainedOnly ? RetrainingPath.Challengers.RETRAINED
+                    : RetrainingPath.Challengers.BOTH);
             ModelArtifact shipped = new BootstrapModels().load("service_health");
             if (!json) {
                 out.printf("%d series (%s), %d cycles, starting from service_health %s%n", names.size(),
@@ -172,6 +181,25 @@ public final class RetrainEvalCommand implements Callable<Integer> {
         o.put("validation_challenger_early_warning", c.comparison().challengerShipped().earlyWarning());
         o.put("promoted", c.promoted());
         o.put("reason", c.reason());
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        for (RetrainingPath.Candidate k : c.candidates()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", k.kind());
+            m.put("version", k.version());
+            m.put("threshold", k.challenger().artifact().metadata().threshold());
+            m.put("holdout_rows", k.comparison().championProject().rows());
+            m.put("holdout_incidents", k.comparison().championProject().incidents());
+            m.put("holdout_champion_f1", k.comparison().championProject().f1());
+            m.put("holdout_challenger_f1", k.comparison().challengerProject().f1());
+            m.put("holdout_champion_auc", k.comparison().championProject().auc());
+            m.put("holdout_challenger_auc", k.comparison().challengerProject().auc());
+            m.put("validation_champion_early_warning", k.comparison().championShipped().earlyWarning());
+            m.put("validation_challenger_early_warning", k.comparison().challengerShipped().earlyWarning());
+            m.put("passed", k.verdict().promote());
+            m.put("reason", k.verdict().reason());
+            candidates.add(m);
+        }
+        o.put("candidates", candidates);
         return o;
     }
 

@@ -19,11 +19,11 @@ import io.commandcenter.inference.explain.ExplainabilityValidator;
 import io.commandcenter.inference.onnx.OnnxBackend;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.bootstrap.BootstrapModels;
-import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
 import io.commandcenter.models.train.loop.DataSnapshot;
 import io.commandcenter.models.train.loop.Evaluator;
 import io.commandcenter.models.train.loop.PromotionRule;
 import io.commandcenter.models.train.loop.Retrainer;
+import io.commandcenter.models.train.loop.RetrainingPath;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -41,9 +41,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <table>
  *   <caption>agents</caption>
  *   <tr><td>{@code data-collector.snapshotMetrics}</td><td>the project's labelled series ({@link ProjectSnapshots}) with its hash</td></tr>
- *   <tr><td>{@code trainer.trainModel}</td><td>{@link Retrainer}: the bootstrap trainer, seeded, on the shipped corpus plus the snapshot</td></tr>
- *   <tr><td>{@code evaluator.validate}</td><td>champion and challenger on the project's time-ordered holdout and the shipped validation series ({@link Evaluator}), judged by the {@link PromotionRule}</td></tr>
- *   <tr><td>{@code registry.updateModelRegistry}</td><td>registers the challenger (always), promotes it only on the verdict, which is the registration's reason in the audit ledger</td></tr>
+ *   <tr><td>{@code trainer.trainModel}</td><td>{@link RetrainingPath#make}: the retrained challenger ({@link Retrainer}: the bootstrap trainer, seeded, on the shipped corpus plus the snapshot) and the threshold-only one (the champion's weights, its threshold refitted on the rows before a forward holdout)</td></tr>
+ *   <tr><td>{@code evaluator.validate}</td><td>{@link RetrainingPath#judge}: each challenger against the champion on its holdout and the shipped validation series ({@link Evaluator}), judged by the {@link PromotionRule}; the better one that passes is chosen</td></tr>
+ *   <tr><td>{@code registry.updateModelRegistry}</td><td>registers the chosen challenger (always), promotes it only on the verdict, which is the registration's reason in the audit ledger</td></tr>
  * </table>
  *
  * <p>The seed's nodes carry no inputs, so the steps of one run share their products here, keyed by
@@ -99,6 +99,9 @@ public final class LearningLoop implements AutoCloseable {
         String runId = "";
         DataSnapshot snapshot;
         ModelArtifact champion;
+        /** the challengers the train step made: retrained, then threshold-only ({@link RetrainingPath#make}) */
+        List<Retrainer.Challenger> made;
+        /** the chosen challenger (the one to promote, or the retrained one when none passes) */
         Retrainer.Challenger challenger;
         PromotionRule.Comparison comparison;
         PromotionRule.Verdict verdict;
@@ -278,12 +281,24 @@ public final class LearningLoop implements AutoCloseable {
         String version = recorded(project, s, "train", "challenger").orElseGet(() -> nextVersion(project, model));
         ShippedCorpus.Replayed c = corpus();
         trainings.incrementAndGet();
-        s.challenger = new Retrainer().train(s.snapshot, c.training(), version, s.champion.metadata().version());
+        List<ModelKey> loaded = new java.util.ArrayList<>();
+        try {
+            // both challengers, as cc retrain-eval makes them: the retrained one and the threshold-only one
+            s.made = path(c, loaded).make(s.snapshot, s.champion, version);
+        } finally {
+            loaded.forEach(judging::unload);
+        }
+        s.challenger = s.made.get(0);
         out.put("trained", true);
         out.put("challenger", version);
         out.put("parent", s.champion.metadata().version());
         out.put("data_hash", s.snapshot.sha256());
         out.put("threshold", s.challenger.artifact().metadata().threshold());
+        if (s.made.size() > 1) {
+            ModelArtifact t = s.made.get(1).artifact();
+            out.put("threshold_challenger", t.metadata().version());
+            out.put("refit_threshold", t.metadata().threshold());
+        }
         return out;
     }
 
@@ -300,42 +315,64 @@ public final class LearningLoop implements AutoCloseable {
     }
 
     private Map<String, Object> validate(ProjectId project, String model, RunState s) {
-        if (s.challenger == null) {
+        if (s.made == null) {
             Map<String, Object> trained = train(project, model, s);
             if (!Boolean.TRUE.equals(trained.get("trained"))) {
                 return trained;
             }
         }
         ModelArtifact champion = s.champion;
-        ModelArtifact challenger = s.challenger.artifact();
-        ShippedCorpus.Replayed c = corpus();
-        List<Replayed> holdout = s.challenger.split().holdout();
-        ModelKey championKey = load(champion);
-        ModelKey challengerKey = load(challenger);
+        List<ModelKey> loaded = new java.util.ArrayList<>();
+        RetrainingPath.Result result;
         try {
-            BackendScorer championScorer = new BackendScorer(judging, championKey);
-            BackendScorer challengerScorer = new BackendScorer(judging, challengerKey);
-            s.comparison = new PromotionRule.Comparison(
-                    Evaluator.measure(championScorer, champion.metadata(), holdout),
-                    Evaluator.measure(challengerScorer, challenger.metadata(), holdout),
-                    Evaluator.measure(championScorer, champion.metadata(), c.validation()),
-                    Evaluator.measure(challengerScorer, challenger.metadata(), c.validation()));
-            boolean explainable = validator.validate(challengerKey, challenger).explainable();
-            s.verdict = settings.rule().judge(s.snapshot, s.comparison, explainable);
+            result = path(corpus(), loaded).judge(s.snapshot, champion, s.made);
         } finally {
-            judging.unload(championKey);
-            judging.unload(challengerKey);
+            loaded.forEach(judging::unload);
         }
+        s.challenger = result.challenger();
+        s.comparison = result.comparison();
+        s.verdict = result.verdict();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("champion", champion.metadata().version());
-        out.put("challenger", challenger.metadata().version());
+        out.put("challenger", s.challenger.artifact().metadata().version());
         out.put("holdout", Map.of("champion", metrics(s.comparison.championProject()),
                 "challenger", metrics(s.comparison.challengerProject())));
         out.put("validation", Map.of("champion", metrics(s.comparison.championShipped()),
                 "challenger", metrics(s.comparison.challengerShipped())));
+        List<Map<String, Object>> candidates = new java.util.ArrayList<>();
+        for (RetrainingPath.Candidate k : result.candidates()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", k.kind());
+            m.put("version", k.version());
+            m.put("threshold", k.challenger().artifact().metadata().threshold());
+            m.put("holdout", Map.of("champion", metrics(k.comparison().championProject()),
+                    "challenger", metrics(k.comparison().challengerProject())));
+            m.put("validation_early_warning", Map.of("champion", k.comparison().championShipped().earlyWarning(),
+                    "challenger", k.comparison().challengerShipped().earlyWarning()));
+            m.put("passed", k.verdict().promote());
+            m.put("verdict", k.verdict().reason());
+            candidates.add(m);
+        }
+        out.put("candidates", candidates);
         out.put("promote", s.verdict.promote());
         out.put("verdict", s.verdict.reason());
         return out;
+    }
+
+    /**
+     * The retraining path the agents run — the one {@code cc retrain-eval} runs — judging on this hub's private
+     * backend; every model it loads is added to {@code loaded}, for the step to unload.
+     */
+    private RetrainingPath path(ShippedCorpus.Replayed c, List<ModelKey> loaded) {
+        java.util.function.Function<ModelArtifact, ModelKey> load = a -> {
+            ModelKey key = load(a);
+            loaded.add(key);
+            return key;
+        };
+        return new RetrainingPath(new Retrainer(), settings.rule(), c.training(), c.validation(),
+                a -> new BackendScorer(judging, load.apply(a)),
+                a -> validator.validate(load.apply(a), a).explainable(),
+                RetrainingPath.Challengers.BOTH, RetrainingPath.DEFAULT_THRESHOLD_HOLDOUT);
     }
 
     private ModelKey load(ModelArtifact a) {
@@ -421,8 +458,10 @@ public final class LearningLoop implements AutoCloseable {
         int k = 0;
         for (RegisteredModel m : registry.list(project, model)) {
             String v = m.metadata().version();
-            if (v.startsWith(prefix) && v.substring(prefix.length()).matches("\\d{1,9}")) {
-                k = Math.max(k, Integer.parseInt(v.substring(prefix.length())));
+            // 2.4.3 and its threshold-only sibling 2.4.3t count alike
+            String rest = v.startsWith(prefix) ? v.substring(prefix.length()) : "";
+            if (rest.matches("\\d{1,9}t?")) {
+                k = Math.max(k, Integer.parseInt(rest.endsWith("t") ? rest.substring(0, rest.length() - 1) : rest));
             }
         }
         return prefix + (k + 1);

@@ -487,6 +487,57 @@ class LearningLoopHubTest {
         return t0;
     }
 
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void aThresholdOnlyChallenger_isPromotedEndToEnd_onTheProjectsDataAlone_withItsLineage() {
+        // a tolerance of 0.01: on this holdout the retrained challenger ranks a little worse than the shipped weights
+        // (AUC 0.972 vs 0.991) and is refused for it; the threshold-only one ranks exactly as its champion
+        open(small().withRule(new PromotionRule(0.02, 0.01, 1)), Clock.systemUTC());
+        ProjectId strict = ProjectId.of("strict");
+        String shipped = new BootstrapModels().load("service_health").metadata().version();
+        // the project's champion: the shipped weights at a threshold too strict to ever alarm
+        hub.registry().register(strict, sensitive("1.0.0strict", 0.999), true, "tester", "too strict");
+        labelledProject(strict);
+
+        RunRecord run = awaitFinished(strict, hub.learning().train(hub.remediation(), strict, "service_health", "tester",
+                "refit").runId());
+
+        assertThat(run.state()).as(String.valueOf(run)).isEqualTo(RunState.SUCCEEDED);
+        String hash = (String) output(run, "collect").get("data_hash");
+        String retrained = nextMinor(shipped) + "1";
+        String refit = retrained + "t";
+        assertThat(output(run, "train")).containsEntry("challenger", retrained).containsEntry("threshold_challenger", refit);
+        Map<String, Object> validated = output(run, "evaluate");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> candidates = (List<Map<String, Object>>) validated.get("candidates");
+        assertThat(candidates).extracting(c -> c.get("kind")).containsExactly("retrained", "threshold-only");
+        assertThat(candidates.get(1)).containsEntry("version", refit).containsEntry("passed", true);
+        assertThat((String) candidates.get(1).get("verdict"))
+                .contains("weights unchanged: shipped validation guard not applicable");
+        assertThat((String) candidates.get(0).get("verdict")).startsWith("ROC AUC worse on the project holdout")
+                .doesNotContain("weights unchanged");
+        assertThat(output(run, "register")).containsEntry("version", refit).containsEntry("promoted", true);
+
+        // the champion now: the same ONNX bytes, the refitted threshold, its lineage
+        assertThat(hub.registry().champion(strict, "service_health").orElseThrow().version()).isEqualTo(refit);
+        var champion = hub.registry().get(strict, "service_health", refit);
+        assertThat(champion.onnxSha256()).isEqualTo(hub.registry().get(strict, "service_health", "1.0.0strict")
+                .onnxSha256());
+        assertThat(champion.metadata().threshold()).isLessThan(0.999);
+        assertThat(champion.metadata().provenance()).containsEntry("parent", "1.0.0strict")
+                .containsEntry("data_hash", hash);
+        assertThat(champion.metadata().provenance().get("refit")).startsWith("threshold only: 1.00 -> ")
+                .contains("every project row before the holdout");
+        assertThat(hub.registry().history(strict, "service_health").get(0).reason()).startsWith("promoted: threshold-only "
+                + refit).contains("weights unchanged: shipped validation guard not applicable");
+        assertThat(registrations(strict)).singleElement().satisfies(e -> assertThat(e.getDetailJson())
+                .contains("weights unchanged: shipped validation guard not applicable"));
+        var listed = GrpcFixture.scoped(ModelRegistryServiceGrpc.newBlockingStub(channel), strict.value())
+                .listModels(io.commandcenter.proto.v1.ListModelsRequest.newBuilder().setName("service_health").build())
+                .getModelsList().stream().filter(m -> m.getVersion().equals(refit)).findFirst().orElseThrow();
+        assertThat(listed.getProvenanceMap()).containsEntry("parent", "1.0.0strict").containsKey("refit");
+    }
+
     /** The shipped model at a low threshold: a champion a project tuned to alarm early. */
     static io.commandcenter.models.artifact.ModelArtifact sensitive(String version, double threshold) {
         var a = new BootstrapModels().load("service_health");
@@ -556,7 +607,8 @@ class LearningLoopHubTest {
                 .contains("shadow F1 1.000 (1 of 1 incidents caught");
         assertThat(hub.registry().champion(better, "service_health").orElseThrow().version()).isEqualTo(first);
         assertThat(hub.registry().history(better, "service_health").get(0).reason())
-                .startsWith("promoted: holdout and shadow agree").contains("holdout: better on the project holdout");
+                .startsWith("promoted: holdout and shadow agree")
+                .contains("holdout: retrained " + first + ": better on the project holdout");
 
         // missed the mild incident the tuned champion caught: better on the holdout, worse in shadow, not promoted
         assertThat(decided.get(worse).state()).as(decided.get(worse).verdict()).isEqualTo(ShadowGates.State.REFUSED);
@@ -570,7 +622,7 @@ class LearningLoopHubTest {
             assertThat(g.getVersion()).isEqualTo(first);
             assertThat(g.getState()).isEqualTo("refused");
             assertThat(g.getVerdict()).contains("shadow worse over the period");
-            assertThat(g.getHoldoutReason()).startsWith("better on the project holdout");
+            assertThat(g.getHoldoutReason()).startsWith("retrained " + first + ": better on the project holdout");
         });
         for (ProjectId p : List.of(better, worse)) {
             assertThat(GrpcFixture.scoped(AuditServiceGrpc.newBlockingStub(channel), p.value())

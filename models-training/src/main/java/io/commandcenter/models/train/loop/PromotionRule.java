@@ -29,7 +29,19 @@ public record PromotionRule(double margin, double tolerance, int minIncidents) {
     public record Verdict(boolean promote, String reason) {
     }
 
+    /** A challenger whose weights differ from the champion's (retrained): every check applies. */
     public Verdict judge(DataSnapshot snapshot, Comparison c, boolean explainable) {
+        return judge(snapshot, c, explainable, false);
+    }
+
+    /**
+     * @param weightsUnchanged the challenger's ONNX bytes are the champion's (a threshold-only challenger): the
+     *                         shipped validation guard, which protects the weights, is not applied — at the
+     *                         shipped threshold its validation scores are the champion's by construction — and the
+     *                         verdict says so. It is judged on the project's data alone (champions are per project,
+     *                         so its threshold serves only the project whose feedback fitted it).
+     */
+    public Verdict judge(DataSnapshot snapshot, Comparison c, boolean explainable, boolean weightsUnchanged) {
         if (snapshot.incidents() < minIncidents) {
             return new Verdict(false, String.format(Locale.ROOT, "too little labelled data: %d incident(s), %d needed",
                     snapshot.incidents(), minIncidents));
@@ -50,6 +62,13 @@ public record PromotionRule(double margin, double tolerance, int minIncidents) {
             return new Verdict(false, String.format(Locale.ROOT,
                     "ROC AUC worse on the project holdout: %.3f vs champion %.3f", c.challengerProject().auc(),
                     c.championProject().auc()));
+        }
+        if (weightsUnchanged) {
+            return new Verdict(true, String.format(Locale.ROOT,
+                    "better on the project holdout: F1 %.3f vs %.3f, AUC %.3f vs %.3f; weights unchanged: shipped "
+                            + "validation guard not applicable (shipped early warning %.3f vs %.3f)",
+                    c.challengerProject().f1(), c.championProject().f1(), c.challengerProject().auc(),
+                    c.championProject().auc(), c.challengerShipped().earlyWarning(), c.championShipped().earlyWarning()));
         }
         // the early-warning score is on NAB's 0–100 scale: the tolerance is a fraction of it
         if (c.challengerShipped().earlyWarning() < c.championShipped().earlyWarning() - 100 * tolerance) {

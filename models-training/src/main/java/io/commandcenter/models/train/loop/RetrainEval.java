@@ -47,7 +47,7 @@ public final class RetrainEval {
     private final int validationSeries;
     private final Retrainer retrainer;
     private final boolean holdoutPerChunk;
-    private boolean thresholdOnly;
+    private RetrainingPath.Challengers challengers = RetrainingPath.Challengers.BOTH;
 
     public RetrainEval(Function<ModelArtifact, BatchScorer> scorers, Predicate<ModelArtifact> explainable,
                        PromotionRule rule, int syntheticSeries, int validationSeries) {
@@ -76,16 +76,31 @@ public final class RetrainEval {
         this.validationSeries = validationSeries;
     }
 
-    /** Challengers are the champion with a re-fitted threshold ({@link ThresholdRefit}) rather than retrained. */
+    /** Challengers are the champion with a re-fitted threshold ({@link ThresholdRefit}) only, rather than both kinds. */
     public RetrainEval thresholdOnly(boolean on) {
-        this.thresholdOnly = on;
+        return challengers(on ? RetrainingPath.Challengers.THRESHOLD_ONLY : RetrainingPath.Challengers.BOTH);
+    }
+
+    /** Which challengers each retraining makes (default {@link RetrainingPath.Challengers#BOTH}). */
+    public RetrainEval challengers(RetrainingPath.Challengers which) {
+        this.challengers = which;
         return this;
+    }
+
+    /**
+     * The share of the data seen that a threshold-only challenger is judged on at cycle {@code k}: the last chunk
+     * seen (fitted on every chunk before it, as {@code EntityOffsetStudy} measured); in the first cycle, which has
+     * no earlier chunk, the last {@link RetrainingPath#DEFAULT_THRESHOLD_HOLDOUT} of it.
+     */
+    static double thresholdHoldout(int k) {
+        return k >= 2 ? 1.0 / k : RetrainingPath.DEFAULT_THRESHOLD_HOLDOUT;
     }
 
     /** One cycle of the replay. */
     public record Cycle(int cycle, int cycles, String champion, Evaluator.Metrics metrics, Evaluator.Metrics shipped,
                         int confirmed, int declared, int falseAlarms, DataSnapshot snapshot, String challenger,
-                        PromotionRule.Comparison comparison, boolean promoted, String reason) {
+                        PromotionRule.Comparison comparison, boolean promoted, String reason,
+                        List<RetrainingPath.Candidate> candidates) {
     }
 
     /** The labelled series of a directory (ASD layout), held-out servers left out; sorted by their number. */
@@ -185,11 +200,11 @@ public final class RetrainEval {
             String version = nextVersion(shipped.metadata().version(), k);
             // with a holdout per chunk, the split has one block per chunk seen: every chunk's last part judges
             RetrainingPath path = new RetrainingPath(holdoutPerChunk ? retrainer.withBlocks(k) : retrainer, rule,
-                    shippedTraining, shippedValidation, scorers, explainable, thresholdOnly);
+                    shippedTraining, shippedValidation, scorers, explainable, challengers, thresholdHoldout(k));
             RetrainingPath.Result result = path.run(snapshot, champion, version);
             Cycle cycle = new Cycle(k, cycles, champion.metadata().version(), metrics, baseline, confirmed, declared,
-                    falseAlarms, snapshot, version, result.comparison(), result.verdict().promote(),
-                    result.verdict().reason());
+                    falseAlarms, snapshot, result.challenger().artifact().metadata().version(), result.comparison(), result.verdict().promote(),
+                    result.verdict().reason(), result.candidates());
             out.add(cycle);
             each.accept(cycle);
             if (result.verdict().promote()) {

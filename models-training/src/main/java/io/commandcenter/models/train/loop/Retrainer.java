@@ -155,6 +155,27 @@ public final class Retrainer {
     }
 
     /**
+     * The forward-chained split a threshold-only challenger is fitted and judged on: in each project series the
+     * last {@code holdoutFraction} of the rows (at least one, when the series has two) is the holdout, and every
+     * row before it is fitted on (returned as {@code train}, with the normal history; {@code validation} is empty).
+     * Nothing after the holdout's first row is ever fitted on.
+     */
+    public static Split forwardSplit(DataSnapshot snapshot, double holdoutFraction) {
+        if (!(holdoutFraction > 0 && holdoutFraction < 1)) {
+            throw new IllegalArgumentException("need 0 < holdoutFraction < 1");
+        }
+        List<Replayed> fit = new ArrayList<>();
+        List<Replayed> holdout = new ArrayList<>();
+        for (Replayed r : snapshot.series()) {
+            int n = r.labels().length;
+            int h = n < 2 ? n : Math.max(1, Math.min(n - 1, (int) Math.round(n * holdoutFraction)));
+            fit.add(slice(r, "train", 0, n - h, true));
+            holdout.add(slice(r, "holdout", n - h, n, false));
+        }
+        return new Split(fit, List.of(), holdout);
+    }
+
+    /**
      * Rows {@code [from, to)} of a replayed series as an entry of {@code group} (with its history when asked).
      * The entry's scored series is cut to the same rows, so a row's time stays its own (the onset
      * calibration's daily rule reads {@code entry().scored().times()} beside the features).

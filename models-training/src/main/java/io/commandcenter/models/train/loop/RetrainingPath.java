@@ -4,26 +4,62 @@ import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.scoring.BatchScorer;
 import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * One retraining, as the seed's {@code retrain-predictive-models} workflow runs it: a snapshot of the
- * project's labelled data, a challenger trained on the shipped corpus plus that data, the challenger
- * judged against the champion on the project's holdout and the shipped validation series, and the
+ * project's labelled data, challengers made from it, each judged against the champion, and the
  * verdict of the {@link PromotionRule}. Scoring goes through {@code scorers} (ONNX Runtime in the hub
- * and in {@code cc retrain-eval}); explainability through {@code explainable}.
+ * and in {@code cc retrain-eval}); explainability through {@code explainable}. The hub's learning agents and
+ * {@code cc retrain-eval} both run this class: one implementation.
+ *
+ * <p>By default ({@link Challengers#BOTH}) a retraining makes two challengers:
+ * <ul>
+ *   <li><b>retrained</b>: {@link Retrainer} on the shipped corpus plus the project's data, judged on the
+ *       split's holdout and the shipped validation series (every check of the rule);</li>
+ *   <li><b>threshold-only</b> (version {@code <version>t}): the champion's ONNX bytes, onset calibration and
+ *       reliability table with the threshold refitted ({@link ThresholdRefit}) on every project row before a
+ *       forward holdout ({@link Retrainer#forwardSplit}: the last {@code thresholdHoldout} of each series), judged
+ *       on that holdout by the same rule; its weights are the champion's, so the shipped validation guard does
+ *       not apply and the verdict says so.</li>
+ * </ul>
+ * The shipped validation series are always measured with the champion's weights at the threshold they were trained
+ * with ({@link ThresholdRefit#weightsThreshold}), so a threshold-only champion does not lower the guard for the next
+ * retrained challenger.
+ * Of the challengers the rule passes, the one with the largest F1 gain over the champion on its own holdout is
+ * promoted (on a tie the retrained one, which passed every check, the shipped guard included); the other's verdict is
+ * in the reason.
+ * The promoted challenger is exactly the one judged: nothing is refitted after judging.
  */
 public final class RetrainingPath {
+    /** Which challengers a retraining makes. */
+    public enum Challengers {
+        /** the retrained-weights challenger and the threshold-only one (the default) */
+        BOTH,
+        /** the retrained-weights challenger only (the loop before issue 11's round five) */
+        RETRAINED,
+        /** the threshold-only challenger only */
+        THRESHOLD_ONLY
+    }
+
+    /** The share of each series' most recent rows a threshold-only challenger is judged on, by default. */
+    public static final double DEFAULT_THRESHOLD_HOLDOUT = 0.3;
+
     private final Retrainer retrainer;
     private final PromotionRule rule;
     private final List<Replayed> shippedTraining;
     private final List<Replayed> shippedValidation;
     private final Function<ModelArtifact, BatchScorer> scorers;
     private final Predicate<ModelArtifact> explainable;
-    private final boolean thresholdOnly;
+    private final Challengers challengers;
+    private final double thresholdHoldout;
 
+    /** The retrained-weights challenger only. */
     public RetrainingPath(Retrainer retrainer, PromotionRule rule, List<Replayed> shippedTraining,
                           List<Replayed> shippedValidation, Function<ModelArtifact, BatchScorer> scorers,
                           Predicate<ModelArtifact> explainable) {
@@ -31,13 +67,28 @@ public final class RetrainingPath {
     }
 
     /**
-     * @param thresholdOnly the challenger is the champion with its threshold re-fitted on the project's train and
-     *                      validation rows ({@link ThresholdRefit}) instead of a retrained model; judged alike
+     * @param thresholdOnly the threshold-only challenger only; otherwise the retrained-weights one only
      */
     public RetrainingPath(Retrainer retrainer, PromotionRule rule, List<Replayed> shippedTraining,
                           List<Replayed> shippedValidation, Function<ModelArtifact, BatchScorer> scorers,
                           Predicate<ModelArtifact> explainable, boolean thresholdOnly) {
-        this.thresholdOnly = thresholdOnly;
+        this(retrainer, rule, shippedTraining, shippedValidation, scorers, explainable,
+                thresholdOnly ? Challengers.THRESHOLD_ONLY : Challengers.RETRAINED, DEFAULT_THRESHOLD_HOLDOUT);
+    }
+
+    /**
+     * @param challengers      which challengers each retraining makes
+     * @param thresholdHoldout the share (0–1, exclusive) of each series' most recent rows the threshold-only
+     *                         challenger is judged on; it is fitted on every row before them
+     */
+    public RetrainingPath(Retrainer retrainer, PromotionRule rule, List<Replayed> shippedTraining,
+                          List<Replayed> shippedValidation, Function<ModelArtifact, BatchScorer> scorers,
+                          Predicate<ModelArtifact> explainable, Challengers challengers, double thresholdHoldout) {
+        if (!(thresholdHoldout > 0 && thresholdHoldout < 1)) {
+            throw new IllegalArgumentException("need 0 < thresholdHoldout < 1");
+        }
+        this.challengers = challengers;
+        this.thresholdHoldout = thresholdHoldout;
         this.retrainer = retrainer;
         this.rule = rule;
         this.shippedTraining = List.copyOf(shippedTraining);
@@ -46,31 +97,117 @@ public final class RetrainingPath {
         this.explainable = explainable;
     }
 
-    /** What one retraining did. */
+    /** One judged challenger. {@code kind}: {@code retrained} or {@code threshold-only}. */
+    public record Candidate(String kind, Retrainer.Challenger challenger, PromotionRule.Comparison comparison,
+                            PromotionRule.Verdict verdict) {
+        public String version() {
+            return challenger.artifact().metadata().version();
+        }
+    }
+
+    /**
+     * What one retraining did: the chosen challenger (the one promoted, or when none passes, the first made),
+     * its comparison, and the verdict — whether to promote it, with a reason naming every challenger's verdict.
+     */
     public record Result(Retrainer.Challenger challenger, PromotionRule.Comparison comparison,
-                         PromotionRule.Verdict verdict) {
+                         PromotionRule.Verdict verdict, List<Candidate> candidates) {
+        public Result {
+            candidates = List.copyOf(candidates);
+        }
+
+        /** The chosen candidate. */
+        public Candidate chosen() {
+            return candidates.stream().filter(c -> c.challenger() == challenger).findFirst().orElseThrow();
+        }
+    }
+
+    /** The version of the threshold-only challenger of a retraining named {@code version}. */
+    public static String thresholdVersion(String version) {
+        return version + "t";
+    }
+
+    public Challengers challengers() {
+        return challengers;
     }
 
     public Result run(DataSnapshot snapshot, ModelArtifact champion, String version) {
-        BatchScorer championScorer = scorers.apply(champion);
-        Retrainer.Challenger challenger;
-        if (thresholdOnly) {
-            Retrainer.Split split = retrainer.split(snapshot);
-            List<Replayed> fit = new java.util.ArrayList<>(split.train());
-            fit.addAll(split.validation());
-            challenger = new Retrainer.Challenger(ThresholdRefit.refit(champion, championScorer, fit, version, snapshot),
-                    split, snapshot);
-        } else {
-            challenger = retrainer.train(snapshot, shippedTraining, version, champion.metadata().version());
+        return judge(snapshot, champion, make(snapshot, champion, version));
+    }
+
+    /**
+     * The challengers of one retraining named {@code version} (the threshold-only one {@link #thresholdVersion}),
+     * in order: retrained, then threshold-only.
+     */
+    public List<Retrainer.Challenger> make(DataSnapshot snapshot, ModelArtifact champion, String version) {
+        List<Retrainer.Challenger> out = new ArrayList<>();
+        if (challengers != Challengers.THRESHOLD_ONLY) {
+            out.add(retrainer.train(snapshot, shippedTraining, version, champion.metadata().version()));
         }
-        BatchScorer challengerScorer = scorers.apply(challenger.artifact());
-        List<Replayed> holdout = challenger.split().holdout();
-        PromotionRule.Comparison comparison = new PromotionRule.Comparison(
-                Evaluator.measure(championScorer, champion.metadata(), holdout),
-                Evaluator.measure(challengerScorer, challenger.artifact().metadata(), holdout),
-                Evaluator.measure(championScorer, champion.metadata(), shippedValidation),
-                Evaluator.measure(challengerScorer, challenger.artifact().metadata(), shippedValidation));
-        return new Result(challenger, comparison,
-                rule.judge(snapshot, comparison, explainable.test(challenger.artifact())));
+        if (challengers != Challengers.RETRAINED) {
+            Retrainer.Split split = Retrainer.forwardSplit(snapshot, thresholdHoldout);
+            String fittedOn = String.format(Locale.ROOT, "every project row before the holdout (the last %d %% of "
+                    + "each series, judged only)", Math.round(thresholdHoldout * 100));
+            ModelArtifact refit = ThresholdRefit.refit(champion, scorers.apply(champion), split.train(),
+                    challengers == Challengers.BOTH ? thresholdVersion(version) : version, snapshot, fittedOn);
+            out.add(new Retrainer.Challenger(refit, split, snapshot));
+        }
+        return out;
+    }
+
+    /** Judges each challenger against the champion on its own holdout and picks the one to promote, if any. */
+    public Result judge(DataSnapshot snapshot, ModelArtifact champion, List<Retrainer.Challenger> made) {
+        if (made.isEmpty()) {
+            throw new IllegalArgumentException("no challenger to judge");
+        }
+        BatchScorer championScorer = scorers.apply(champion);
+        // the guard's reference is the champion's weights at the threshold they were trained with: a champion that is
+        // itself a threshold refit (tuned to the project, often worse on the synthetic series) must not lower the bar
+        // a retrained challenger's weights have to clear
+        Evaluator.Metrics championShipped = Evaluator.measure(championScorer, ThresholdRefit.withThreshold(
+                champion.metadata(), ThresholdRefit.weightsThreshold(champion.metadata())), shippedValidation);
+        List<Candidate> candidates = new ArrayList<>();
+        for (Retrainer.Challenger c : made) {
+            BatchScorer challengerScorer = scorers.apply(c.artifact());
+            List<Replayed> holdout = c.split().holdout();
+            PromotionRule.Comparison comparison = new PromotionRule.Comparison(
+                    Evaluator.measure(championScorer, champion.metadata(), holdout),
+                    Evaluator.measure(challengerScorer, c.artifact().metadata(), holdout),
+                    championShipped,
+                    Evaluator.measure(challengerScorer, c.artifact().metadata(), shippedValidation));
+            boolean weightsUnchanged = Arrays.equals(champion.onnx(), c.artifact().onnx());
+            candidates.add(new Candidate(weightsUnchanged ? "threshold-only" : "retrained", c, comparison,
+                    rule.judge(snapshot, comparison, explainable.test(c.artifact()), weightsUnchanged)));
+        }
+        return choose(candidates);
+    }
+
+    /** The candidate to promote: of those passing, the largest holdout F1 gain (ties: the first made, the retrained one). */
+    static Result choose(List<Candidate> candidates) {
+        Candidate best = null;
+        for (Candidate c : candidates) {
+            if (c.verdict().promote() && (best == null || gain(c) > gain(best))) {
+                best = c;
+            }
+        }
+        Candidate chosen = best == null ? candidates.get(0) : best;
+        String reason = chosen.verdict().reason();
+        if (candidates.size() > 1) {
+            StringBuilder b = new StringBuilder();
+            b.append(chosen.kind()).append(' ').append(chosen.version()).append(": ").append(reason);
+            for (Candidate c : candidates) {
+                if (c != chosen) {
+                    b.append(" | ").append(c.kind()).append(' ').append(c.version())
+                            .append(c.verdict().promote() ? ": passed, smaller gain: " : ": not promoted: ")
+                            .append(c.verdict().reason());
+                }
+            }
+            reason = b.toString();
+        }
+        return new Result(chosen.challenger(), chosen.comparison(),
+                new PromotionRule.Verdict(chosen.verdict().promote(), reason), candidates);
+    }
+
+    private static double gain(Candidate c) {
+        return c.comparison().challengerProject().f1() - c.comparison().championProject().f1();
     }
 }

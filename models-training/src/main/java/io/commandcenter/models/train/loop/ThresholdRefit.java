@@ -20,16 +20,41 @@ import java.util.Map;
  * nearest the champion's. Judged by the same {@link PromotionRule} as a retrained challenger (guide 18.8).
  */
 public final class ThresholdRefit {
+    /** The metric naming the threshold a threshold-only model's weights were trained with. */
+    public static final String WEIGHTS_THRESHOLD = "weights_threshold";
+
     private ThresholdRefit() {
+    }
+
+    /** The threshold {@code m}'s weights were trained with: its own, unless it is a refit ({@link #WEIGHTS_THRESHOLD}). */
+    public static double weightsThreshold(ModelMetadata m) {
+        Double t = m.metrics().get(WEIGHTS_THRESHOLD);
+        return t == null ? m.threshold() : t;
+    }
+
+    /** {@code m} with another decision threshold (everything else, the version included, unchanged). */
+    static ModelMetadata withThreshold(ModelMetadata m, double threshold) {
+        return new ModelMetadata(m.name(), m.version(), m.type(), m.features(), m.inputName(), m.outputName(),
+                m.positiveIndex(), m.pipeline(), threshold, m.reference(), m.calibration(), m.trainingWindow(),
+                m.dataHash(), m.metrics(), m.codeVersion(), m.seed(), m.createdAt(), m.provenance(), m.onset());
     }
 
     /** The challenger named {@code version}, fitted on {@code fit} (the split's train and validation rows). */
     public static ModelArtifact refit(ModelArtifact champion, BatchScorer scorer, List<Replayed> fit, String version,
                                       DataSnapshot snapshot) {
+        return refit(champion, scorer, fit, version, snapshot, "the project's train and validation rows");
+    }
+
+    /** @param fittedOn what {@code fit} is, for the challenger's lineage (e.g. "every project row before the holdout") */
+    public static ModelArtifact refit(ModelArtifact champion, BatchScorer scorer, List<Replayed> fit, String version,
+                                      DataSnapshot snapshot, String fittedOn) {
         ModelMetadata m = champion.metadata();
         double threshold = threshold(m, Evaluator.score(scorer, m, fit).probability(), fit);
         Map<String, Double> metrics = new LinkedHashMap<>(m.metrics());
         metrics.put("parent_threshold", m.threshold());
+        // the threshold the weights were trained with, kept through refits of refits: the shipped validation
+        // guard of a later retrained challenger measures these weights at it (RetrainingPath.judge)
+        metrics.put(WEIGHTS_THRESHOLD, weightsThreshold(m));
         metrics.put("project_rows", (double) snapshot.rows());
         metrics.put("project_incidents", (double) snapshot.incidents());
         metrics.put("feedback_rows", (double) snapshot.feedbackRows());
@@ -38,8 +63,8 @@ public final class ThresholdRefit {
         provenance.put("data_hash", snapshot.sha256());
         provenance.put("feedback_rows", Long.toString(snapshot.feedbackRows()));
         provenance.put("refit", String.format(Locale.ROOT,
-                "threshold only: %.2f -> %.2f, best F1 per incident on the project's train and validation rows",
-                m.threshold(), threshold));
+                "threshold only: %.2f -> %.2f, best F1 per incident on %s; weights unchanged",
+                m.threshold(), threshold, fittedOn));
         ModelMetadata challenger = new ModelMetadata(m.name(), version, m.type(), m.features(), m.inputName(),
                 m.outputName(), m.positiveIndex(), m.pipeline(), threshold, m.reference(), m.calibration(),
                 "project " + snapshot.window(), m.dataHash(), metrics, m.codeVersion(), m.seed(), m.createdAt(),

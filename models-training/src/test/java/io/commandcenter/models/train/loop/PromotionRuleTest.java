@@ -58,4 +58,34 @@ class PromotionRuleTest {
         assertThat(noHoldoutIncident.promote()).isFalse();
         assertThat(noHoldoutIncident.reason()).contains("no incident");
     }
+
+    @Test
+    void aThresholdOnlyChallenger_betterOnTheProject_isPromotedWithoutTheShippedGuard_andSaysSo() {
+        // 10 early-warning points worse on the shipped validation series: far beyond the tolerance's 2
+        var c = new PromotionRule.Comparison(m(0.40, 0.80, 50, 4), m(0.50, 0.80, 50, 4), m(0.3, 0.8, 60, 10),
+                m(0.3, 0.8, 50, 10));
+        var unchanged = RULE.judge(snapshot(5), c, true, true);
+        var retrained = RULE.judge(snapshot(5), c, true, false);
+
+        assertThat(unchanged.promote()).as(unchanged.reason()).isTrue();
+        assertThat(unchanged.reason()).contains("F1 0.500 vs 0.400")
+                .contains("weights unchanged: shipped validation guard not applicable")
+                .contains("shipped early warning 50.000 vs 60.000");
+        assertThat(retrained.promote()).as("the guard still holds for changed weights").isFalse();
+        assertThat(retrained.reason()).startsWith("worse on the shipped validation series");
+    }
+
+    @Test
+    void aThresholdOnlyChallenger_isStillJudgedOnTheProject_byTheMarginAndItsData() {
+        var barely = RULE.judge(snapshot(5), new PromotionRule.Comparison(m(0.50, 0.80, 50, 4), m(0.51, 0.80, 50, 4),
+                m(0.3, 0.8, 60, 10), m(0.3, 0.8, 90, 10)), true, true);
+        var noIncident = RULE.judge(snapshot(5), new PromotionRule.Comparison(m(0.1, 0.8, 50, 0), m(0.9, 0.8, 50, 0),
+                m(0.3, 0.8, 60, 10), m(0.3, 0.8, 60, 10)), true, true);
+        var tooLittle = RULE.judge(snapshot(2), new PromotionRule.Comparison(m(0.1, 0.8, 50, 3), m(0.9, 0.8, 50, 3),
+                m(0.3, 0.8, 60, 10), m(0.3, 0.8, 60, 10)), true, true);
+        assertThat(List.of(barely, noIncident, tooLittle)).noneMatch(PromotionRule.Verdict::promote);
+        assertThat(barely.reason()).startsWith("not better by the margin");
+        assertThat(noIncident.reason()).contains("no incident");
+        assertThat(tooLittle.reason()).startsWith("too little labelled data");
+    }
 }

@@ -101,4 +101,39 @@ class RetrainerSliceTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Retrainer().withBlocks(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blocks");
     }
+
+    @Test
+    void forwardSplit_fitsOnEveryRowBeforeTheHoldout_andJudgesOnTheMostRecentRows() {
+        int n = 100;
+        int nf = TelemetryFeatures.SCHEMA.size();
+        long[] times = LongStream.range(0, n).map(i -> 1_700_000_000_000L + i * 60_000).toArray();
+        float[] features = new float[n * nf];
+        for (int i = 0; i < n; i++) {
+            features[i * nf] = i;
+        }
+        LabelledSeries shape = new LabelledSeries("s", List.of("health"), TimeAxis.EPOCH_MILLIS, times, new double[n],
+                new boolean[n], List.of());
+        Replayed r = new Replayed(new CorpusEntry("s", "project", null, shape), new float[] {7f}, 1, features,
+                new boolean[n]);
+        Replayed one = new Replayed(new CorpusEntry("one", "project", null, null), new float[0], 0, new float[nf],
+                new boolean[1]);
+
+        Retrainer.Split split = Retrainer.forwardSplit(DataSnapshot.of(List.of(r, one), 0, "test"), 0.25);
+
+        assertThat(split.validation()).isEmpty();
+        Replayed fit = split.train().get(0);
+        Replayed holdout = split.holdout().get(0);
+        assertThat(fit.labels()).as("rows 0-74: every row before the holdout").hasSize(75);
+        assertThat(holdout.labels()).as("rows 75-99: the most recent quarter").hasSize(25);
+        assertThat(fit.features()[0]).isZero();
+        assertThat(fit.features()[74 * nf]).isEqualTo(74f);
+        assertThat(holdout.features()[0]).isEqualTo(75f);
+        assertThat(holdout.entry().scored().times()[0]).as("holdout rows keep their times").isEqualTo(times[75]);
+        assertThat(fit.historyRows()).as("the history goes with the fit").isEqualTo(1);
+        assertThat(holdout.historyRows()).isZero();
+        assertThat(split.train().get(1).labels()).as("a one-row series is all holdout").isEmpty();
+        assertThat(split.holdout().get(1).labels()).hasSize(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Retrainer.forwardSplit(DataSnapshot.of(List.of(r), 0,
+                "test"), 1.0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holdoutFraction");
+    }
 }
