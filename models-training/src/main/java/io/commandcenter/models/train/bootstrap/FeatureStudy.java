@@ -32,7 +32,10 @@ import java.util.Locale;
  * Health-sample entries (no per-metric values here) get their peak novelty in every candidate column.
  *
  * <p>Usage: {@code FeatureStudy <asd dir> <nab-open dir> <candidates>}, candidates a comma list of {@code base},
- * {@code novelty}, {@code noveltyx}, {@code phase}, {@code phasex}, {@code both}.
+ * {@code novelty}, {@code noveltyx}, {@code phase}, {@code phasex}, {@code both}, {@code evz} ({@code evidence_z}: the
+ * evidence against its own EWMA mean and spread), {@code evx} ({@code evidence_excess}: the evidence above its own last 7 days'
+ * largest), {@code evboth}; {@code -Drule220=1} also measures each candidate with service_health 2.2.0's rule alone (the
+ * quiet-entity bonus and the novelty discount were chosen on the shipped weights).
  */
 public final class FeatureStudy {
 
@@ -92,7 +95,16 @@ public final class FeatureStudy {
                         h, widen(r.features(), r.labels().length, ex, h, cols), r.labels()));
             }
             ServiceHealthTraining.Outcome o = new ServiceHealthTraining(BootstrapModelsMain.serviceHealthTrainer(seed), schema).train(aug);
-            System.out.printf(Locale.ROOT, "#### candidate %s: columns %s, validation threshold %.2f%n", cand, cols, o.threshold());
+            double auc = 0;
+            int servers = 0;
+            for (ServiceHealthTraining.SeriesReport rep : o.reports().values()) {
+                if (rep.name().startsWith("omi") && Double.isFinite(rep.auc())) {
+                    auc += rep.auc();
+                    servers++;
+                }
+            }
+            System.out.printf(Locale.ROOT, "#### candidate %s: columns %s, validation threshold %.2f, ASD omi-1…9 mean ROC AUC %.3f (%d servers)%n",
+                    cand, cols, o.threshold(), auc / Math.max(1, servers), servers);
             double[] w = o.model().scorer().weights();
             for (int j = 0; j < w.length; j++) {
                 System.out.printf(Locale.ROOT, "  w %-22s %7.3f%n", o.model().onnxSchema().name(j), w[j]);
@@ -116,6 +128,12 @@ public final class FeatureStudy {
             CalibrationStudy.measure("feature candidate " + cand + " " + cols + " with 2.4.0's onset calibration",
                     (p, th) -> ServiceHealthTraining.ONSET.apply(p, th, CalibrationStudy.TIMES.get(p), CalibrationStudy.AXIS.get(p),
                             CalibrationStudy.NOVP.get(p)), aug, probs, nab);
+            if (System.getProperty("rule220") != null) {
+                // the bonus and discount were chosen on 2.4.0's weights: judged also with the rule alone (2.2.0), no ordering above θ
+                CalibrationStudy.measure("feature candidate " + cand + " " + cols + " with 2.2.0's rule (no bonus, no discount)",
+                        (p, th) -> CalibrationStudy.RULE_2_2_0.apply(p, th, CalibrationStudy.TIMES.get(p), CalibrationStudy.AXIS.get(p)),
+                        aug, probs, nab);
+            }
         }
     }
 
