@@ -34,7 +34,7 @@ import java.util.Locale;
  * <p>Usage: {@code FeatureStudy <asd dir> <nab-open dir> <candidates>}, candidates a comma list of {@code base},
  * {@code novelty}, {@code noveltyx}, {@code phase}, {@code phasex}, {@code both}, {@code evz} ({@code evidence_z}: the
  * evidence against its own EWMA mean and spread), {@code evx} ({@code evidence_excess}: the evidence above its own last 7 days'
- * largest), {@code evboth}; {@code -Drule220=1} also measures each candidate with service_health 2.2.0's rule alone (the
+ * largest), {@code evboth}, {@code rank} ({@code shift_rank}, {@link #shiftRank}; 0 for health-sample entries); {@code -Drule220=1} also measures each candidate with service_health 2.2.0's rule alone (the
  * quiet-entity bonus and the novelty discount were chosen on the shipped weights).
  */
 public final class FeatureStudy {
@@ -79,7 +79,7 @@ public final class FeatureStudy {
             FeatureReplay.Result rep = reps.get(reps.size() - 1);
             double[] ev = evidence(rep.features(), rep.rows());
             nabExtras.add(new double[][] {clean(raw), phase(s.times(), s.values(), m, s.axis()), raw,
-                evidenceZ(ev), evidenceExcess(ev, s.times(), s.axis())});
+                evidenceZ(ev), evidenceExcess(ev, s.times(), s.axis()), shiftRank(s.values(), m)});
         }
         for (String cand : candidates) {
             List<String> cols = columns(cand);
@@ -148,6 +148,7 @@ public final class FeatureStudy {
             case "evz" -> List.of("evidence_z");
             case "evx" -> List.of("evidence_excess");
             case "evboth" -> List.of("evidence_z", "evidence_excess");
+            case "rank" -> List.of("shift_rank");
             default -> throw new IllegalArgumentException("unknown candidate " + cand);
         };
     }
@@ -174,6 +175,7 @@ public final class FeatureStudy {
                     case "phase_x_evidence" -> extra[1][from + i] * Math.max(0, features[i * nf + ev]);
                     case "evidence_z" -> extra[3][from + i];
                     case "evidence_excess" -> extra[4][from + i];
+                    case "shift_rank" -> extra[5][from + i];
                     default -> throw new IllegalArgumentException(cols.get(c));
                 };
                 out[i * w + nf + c] = (float) v;
@@ -188,7 +190,7 @@ public final class FeatureStudy {
         if (e.health() != null) {
             double[] n = clean(ServiceHealthTraining.novelty(e));
             double[] ev = evidence(r.features(), r.labels().length);
-            return new double[][] {n, n, n, evidenceZ(ev), evidenceExcess(ev, e.scored().times(), e.scored().axis())};
+            return new double[][] {n, n, n, evidenceZ(ev), evidenceExcess(ev, e.scored().times(), e.scored().axis()), new double[n.length]};
         }
         LabelledSeries s = e.scored();
         LabelledSeries h = e.history();
@@ -212,7 +214,7 @@ public final class FeatureStudy {
         System.arraycopy(evidence(r.historyFeatures(), hn), 0, ev, 0, hn);
         System.arraycopy(evidence(r.features(), s.rows()), 0, ev, hn, s.rows());
         double[] peak = clean(PeakNovelty.of(t, v, m, s.axis()));
-        return new double[][] {peak, phase(t, v, m, s.axis()), peak, evidenceZ(ev), evidenceExcess(ev, t, s.axis())};
+        return new double[][] {peak, phase(t, v, m, s.axis()), peak, evidenceZ(ev), evidenceExcess(ev, t, s.axis()), shiftRank(v, m)};
     }
 
     static double[] evidence(float[] features, int rows) {
@@ -272,6 +274,74 @@ public final class FeatureStudy {
             int slot = (int) Math.floorMod(d, (long) dayMax.length);
             if (Double.isFinite(ev[i])) {
                 dayMax[slot] = Math.max(dayMax[slot], ev[i]);
+            }
+        }
+        return out;
+    }
+
+    /** Rows in a block of {@link #shiftRank}. */
+    static final int BLOCK = 6;
+    /** Blocks {@link #shiftRank} compares with (576 rows: two days of 5-minute rows). */
+    static final int BLOCKS = 96;
+
+    /**
+     * A rank test that needs no week of history (a conformal score, KNN-CAD's idea on block means): per metric, the mean of
+     * the last {@value #BLOCK} values ranked among the means of the previous {@value #BLOCKS} whole blocks of {@value #BLOCK}
+     * rows before them; {@code −log10((min(above, below) + 1) / (blocks + 1))}, the two-sided rank tail in decades (0 … 2);
+     * the largest over the row's metrics; 0 until 16 blocks are known.
+     */
+    static double[] shiftRank(double[] v, int m) {
+        int n = v.length / m;
+        double[] out = new double[n];
+        int nb = n / BLOCK;
+        for (int k = 0; k < m; k++) {
+            double[] bm = new double[nb];
+            for (int j = 0; j < nb; j++) {
+                double sum = 0;
+                int c = 0;
+                for (int r = j * BLOCK; r < (j + 1) * BLOCK; r++) {
+                    double x = v[r * m + k];
+                    if (Double.isFinite(x)) {
+                        sum += x;
+                        c++;
+                    }
+                }
+                bm[j] = c == 0 ? Double.NaN : sum / c;
+            }
+            for (int i = BLOCK - 1; i < n; i++) {
+                double sum = 0;
+                int c = 0;
+                for (int r = i - BLOCK + 1; r <= i; r++) {
+                    double x = v[r * m + k];
+                    if (Double.isFinite(x)) {
+                        sum += x;
+                        c++;
+                    }
+                }
+                if (c == 0) {
+                    continue;
+                }
+                double cur = sum / c;
+                int last = (i - BLOCK + 1) / BLOCK - 1; // the last whole block ending before the current window
+                int first = Math.max(0, last - BLOCKS + 1);
+                int above = 0;
+                int below = 0;
+                int blocks = 0;
+                for (int j = first; j <= last; j++) {
+                    if (Double.isNaN(bm[j])) {
+                        continue;
+                    }
+                    blocks++;
+                    if (bm[j] >= cur) {
+                        above++;
+                    }
+                    if (bm[j] <= cur) {
+                        below++;
+                    }
+                }
+                if (blocks >= 16) {
+                    out[i] = Math.max(out[i], -Math.log10((Math.min(above, below) + 1.0) / (blocks + 1.0)));
+                }
             }
         }
         return out;

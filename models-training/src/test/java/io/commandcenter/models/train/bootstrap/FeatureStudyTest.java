@@ -99,4 +99,31 @@ class FeatureStudyTest {
         assertThat(w[(nf + 2) + nf]).isEqualTo(0.3f);
         assertThat(w[(nf + 2) + nf + 1]).isEqualTo(0f); // negative evidence counts as none
     }
+
+    @Test
+    void shiftRank_isTheBlockMeansRankTail_smallInsideTheRecentRange_largestBeyondIt_zeroWhileWarmingUp() {
+        int n = 800;
+        double[] v = new double[n];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int i = 0; i < n; i++) {
+            v[i] = 10 + rnd.nextDouble();
+        }
+        for (int i = 700; i < n; i++) {
+            v[i] = 20;   // a level shift beyond every earlier block
+        }
+        double[] r = FeatureStudy.shiftRank(v, 1);
+        assertThat(r[50]).isEqualTo(0.0);                                  // fewer than 16 blocks known
+        assertThat(r[705]).isEqualTo(-Math.log10(1.0 / 97));               // above all 96 blocks: 1.99 decades
+        double inside = 0;
+        for (int i = 200; i < 690; i++) {
+            inside += r[i];
+        }
+        assertThat(inside / 490).isLessThan(1.0);                          // ordinary rows rank inside the range
+        double[] later = v.clone();
+        later[n - 1] = -1000;
+        double[] r2 = FeatureStudy.shiftRank(later, 1);
+        for (int i = 0; i < n - 1; i++) {
+            assertThat(r2[i]).as("row %d", i).isEqualTo(r[i]);             // causal
+        }
+    }
 }
