@@ -34,7 +34,8 @@ import java.util.Locale;
  * <p>Usage: {@code FeatureStudy <asd dir> <nab-open dir> <candidates>}, candidates a comma list of {@code base},
  * {@code novelty}, {@code noveltyx}, {@code phase}, {@code phasex}, {@code both}, {@code evz} ({@code evidence_z}: the
  * evidence against its own EWMA mean and spread), {@code evx} ({@code evidence_excess}: the evidence above its own last 7 days'
- * largest), {@code evboth}, {@code rank} ({@code shift_rank}, {@link #shiftRank}; 0 for health-sample entries); {@code -Drule220=1} also measures each candidate with service_health 2.2.0's rule alone (the
+ * largest), {@code evboth}, {@code rank} ({@code shift_rank}, {@link #shiftRank}; 0 for health-sample entries), {@code rankb} (the same minus
+ * {@code log10 M}, {@link #bonferroni}); {@code -Drule220=1} also measures each candidate with service_health 2.2.0's rule alone (the
  * quiet-entity bonus and the novelty discount were chosen on the shipped weights).
  */
 public final class FeatureStudy {
@@ -79,7 +80,7 @@ public final class FeatureStudy {
             FeatureReplay.Result rep = reps.get(reps.size() - 1);
             double[] ev = evidence(rep.features(), rep.rows());
             nabExtras.add(new double[][] {clean(raw), phase(s.times(), s.values(), m, s.axis()), raw,
-                evidenceZ(ev), evidenceExcess(ev, s.times(), s.axis()), shiftRank(s.values(), m)});
+                evidenceZ(ev), evidenceExcess(ev, s.times(), s.axis()), shiftRank(s.values(), m), bonferroni(shiftRank(s.values(), m), m)});
         }
         for (String cand : candidates) {
             List<String> cols = columns(cand);
@@ -149,6 +150,7 @@ public final class FeatureStudy {
             case "evx" -> List.of("evidence_excess");
             case "evboth" -> List.of("evidence_z", "evidence_excess");
             case "rank" -> List.of("shift_rank");
+            case "rankb" -> List.of("shift_rank_bonferroni");
             default -> throw new IllegalArgumentException("unknown candidate " + cand);
         };
     }
@@ -176,6 +178,7 @@ public final class FeatureStudy {
                     case "evidence_z" -> extra[3][from + i];
                     case "evidence_excess" -> extra[4][from + i];
                     case "shift_rank" -> extra[5][from + i];
+                    case "shift_rank_bonferroni" -> extra[6][from + i];
                     default -> throw new IllegalArgumentException(cols.get(c));
                 };
                 out[i * w + nf + c] = (float) v;
@@ -190,7 +193,8 @@ public final class FeatureStudy {
         if (e.health() != null) {
             double[] n = clean(ServiceHealthTraining.novelty(e));
             double[] ev = evidence(r.features(), r.labels().length);
-            return new double[][] {n, n, n, evidenceZ(ev), evidenceExcess(ev, e.scored().times(), e.scored().axis()), new double[n.length]};
+            return new double[][] {n, n, n, evidenceZ(ev), evidenceExcess(ev, e.scored().times(), e.scored().axis()), new double[n.length],
+                new double[n.length]};
         }
         LabelledSeries s = e.scored();
         LabelledSeries h = e.history();
@@ -214,7 +218,7 @@ public final class FeatureStudy {
         System.arraycopy(evidence(r.historyFeatures(), hn), 0, ev, 0, hn);
         System.arraycopy(evidence(r.features(), s.rows()), 0, ev, hn, s.rows());
         double[] peak = clean(PeakNovelty.of(t, v, m, s.axis()));
-        return new double[][] {peak, phase(t, v, m, s.axis()), peak, evidenceZ(ev), evidenceExcess(ev, t, s.axis()), shiftRank(v, m)};
+        return new double[][] {peak, phase(t, v, m, s.axis()), peak, evidenceZ(ev), evidenceExcess(ev, t, s.axis()), shiftRank(v, m), bonferroni(shiftRank(v, m), m)};
     }
 
     static double[] evidence(float[] features, int rows) {
@@ -343,6 +347,16 @@ public final class FeatureStudy {
                     out[i] = Math.max(out[i], -Math.log10((Math.min(above, below) + 1.0) / (blocks + 1.0)));
                 }
             }
+        }
+        return out;
+    }
+
+    /** {@code max(0, x − log10 M)}: the pipeline's Bonferroni correction (12.1), so 40 ordinary metrics do not look like one unusual one. */
+    static double[] bonferroni(double[] x, int metrics) {
+        double[] out = new double[x.length];
+        double c = Math.log10(Math.max(1, metrics));
+        for (int i = 0; i < x.length; i++) {
+            out[i] = Math.max(0, x[i] - c);
         }
         return out;
     }
