@@ -11,6 +11,7 @@ import io.commandcenter.models.features.TelemetryFeatures;
 import io.commandcenter.models.train.TrainedLogistic;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,6 +81,10 @@ public final class CalibrationStudy {
                             sc.times(), sc.values(), sc.metrics().size(), sc.axis(), dd));
                 }
                 NOVP.put(pr, productNovelty(h == null ? null : h.times(), h == null ? null : h.values(), sc.times(), sc.values(), sc.metrics().size(), sc.axis()));
+                if (args.length > 2 && args[2].contains("phasedisc")) {
+                    double[] ph = FeatureStudy.entryColumns(r)[1];
+                    PHASE.put(pr, Arrays.copyOfRange(ph, ph.length - sc.rows(), ph.length));
+                }
             }
             AXIS.put(pr, r.entry().scored().axis());
             probs.add(pr);
@@ -106,6 +111,9 @@ public final class CalibrationStudy {
                         f.series().metrics().size(), f.series().axis(), dd));
             }
             NOVP.put(pr, io.commandcenter.models.calibration.PeakNovelty.of(ts, f.series().values(), f.series().metrics().size(), f.series().axis()));
+            if (args.length > 2 && args[2].contains("phasedisc")) {
+                PHASE.put(pr, FeatureStudy.phase(ts, f.series().values(), f.series().metrics().size(), f.series().axis()));
+            }
             AXIS.put(pr, f.series().axis());
             nab.add(new Nab(name, f.category(), pr, f.incidents()));
             if (System.getProperty("dump") != null) {
@@ -249,6 +257,34 @@ public final class CalibrationStudy {
                     return nv == null ? c.apply(p, th, TIMES.get(p), AXIS.get(p)) : c.apply(p, th, TIMES.get(p), AXIS.get(p), nv);
                 });
             }
+        }
+        if (which.contains("phasedisc")) {
+            // session 7: 2.4.0's discount reading the phase novelty (FeatureStudy.phase: outside the same hour's range on the
+            // last 7 days) beside or instead of the peak novelty — an anomaly inside the daily range but not this hour's (a
+            // daily square wave's) would then not be discounted. Decision-neutral like the discount itself
+            for (String form : new String[] {"max", "phase", "0.25", "0.5"}) {
+                m.put("2.4.0, discount novelty = " + (form.equals("max") ? "max(peak, phase)" : form.equals("phase") ? "phase alone"
+                        : "peak + " + form + " x (max(peak, phase) - peak)"), (p, th) -> {
+                    double[] nv = NOVP.get(p);
+                    double[] ph = PHASE.get(p);
+                    if (nv == null || ph == null) {
+                        return nv == null ? ServiceHealthTraining.ONSET.apply(p, th, TIMES.get(p), AXIS.get(p))
+                                : ServiceHealthTraining.ONSET.apply(p, th, TIMES.get(p), AXIS.get(p), nv);
+                    }
+                    double[] q = new double[nv.length];
+                    for (int i = 0; i < q.length; i++) {
+                        double mx = Double.isNaN(nv[i]) ? ph[i] : Math.max(nv[i], ph[i]);
+                        q[i] = form.equals("phase") ? ph[i] : form.equals("max") || Double.isNaN(nv[i]) ? mx
+                                : nv[i] + Double.parseDouble(form) * (mx - nv[i]);
+                    }
+                    return ServiceHealthTraining.ONSET.apply(p, th, TIMES.get(p), AXIS.get(p), q);
+                });
+            }
+            m.put("2.4.0 (as shipped, same run)", (p, th) -> {
+                double[] nv = NOVP.get(p);
+                return nv == null ? ServiceHealthTraining.ONSET.apply(p, th, TIMES.get(p), AXIS.get(p))
+                        : ServiceHealthTraining.ONSET.apply(p, th, TIMES.get(p), AXIS.get(p), nv);
+            });
         }
         if (which.contains("joint")) {
             // session 6: the quiet-entity bonus re-chosen with the novelty discount beside it
@@ -450,6 +486,8 @@ public final class CalibrationStudy {
         return out;
     }
     static final java.util.IdentityHashMap<double[], Integer> METRICS = new java.util.IdentityHashMap<>();
+    /** Session 7 ({@code phasedisc}): each series' phase novelty ({@link FeatureStudy#phase}), scored rows. */
+    static final java.util.IdentityHashMap<double[], double[]> PHASE = new java.util.IdentityHashMap<>();
     static final Map<Integer, java.util.IdentityHashMap<double[], double[]>> NOV = new java.util.HashMap<>();
     static final java.util.IdentityHashMap<double[], Integer> PERIOD = new java.util.IdentityHashMap<>();
     static final java.util.IdentityHashMap<double[], long[]> TIMES = new java.util.IdentityHashMap<>();

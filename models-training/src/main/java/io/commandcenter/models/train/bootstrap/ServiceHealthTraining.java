@@ -78,10 +78,20 @@ public final class ServiceHealthTraining {
 
     private final LogisticTrainer trainer;
     private final long seed;
+    private final FeatureSchema schema;
 
     public ServiceHealthTraining(LogisticTrainer trainer) {
+        this(trainer, TelemetryFeatures.SCHEMA);
+    }
+
+    /**
+     * Research only ({@link FeatureStudy}): trains on {@code schema}, the pipeline's features followed by candidate columns
+     * that the entries' feature rows carry after the pipeline's own ({@code schema.size()} floats a row).
+     */
+    ServiceHealthTraining(LogisticTrainer trainer, FeatureSchema schema) {
         this.trainer = trainer;
         this.seed = trainer.seed();
+        this.schema = schema;
     }
 
     /** Feature rows of one replayed entry. */
@@ -137,7 +147,6 @@ public final class ServiceHealthTraining {
      * corpus). Calibration and the threshold are unchanged.
      */
     public Outcome train(List<Replayed> corpus, java.util.function.ToDoubleFunction<Replayed> weight) {
-        FeatureSchema schema = TelemetryFeatures.SCHEMA;
         int nf = schema.size();
         SplittableRandom rnd = new SplittableRandom(seed);
         List<float[]> rows = new ArrayList<>();
@@ -210,19 +219,26 @@ public final class ServiceHealthTraining {
         PlattScaling platt = PlattScaling.fit(z, zl, zw);
         model.applyPlatt(platt);
 
-        double threshold = chooseThreshold(model, corpus);
-        List<CalibrationBin> bins = reliability(model, corpus, "validation");
+        double threshold = chooseThreshold(schema, model, corpus);
+        List<CalibrationBin> bins = reliability(schema, model, corpus, "validation");
         float[] reference = reference(data, model.onnxSchema());
         Map<String, SeriesReport> reports = new LinkedHashMap<>();
         for (Replayed r : corpus) {
-            reports.put(r.entry().name(), evaluate(model, r, threshold));
+            double[] risk = calibrate(probability(schema, model, r), r, threshold);
+            reports.put(r.entry().name(), report(r.entry().name(), r.entry().group(), risk, r.labels(), threshold,
+                    r.entry().scored().metrics().size() == 1));
         }
         return new Outcome(model, platt, threshold, data, bins, reference, reports);
     }
 
     /** The model's probability per scored row of an entry. */
     public static double[] probability(TrainedLogistic model, Replayed r) {
-        float[] proj = TelemetryFeatures.SCHEMA.project(r.features(), r.labels().length, model.onnxSchema());
+        return probability(TelemetryFeatures.SCHEMA, model, r);
+    }
+
+    /** {@link #probability(TrainedLogistic, Replayed)} of feature rows laid out as {@code schema}. */
+    static double[] probability(FeatureSchema schema, TrainedLogistic model, Replayed r) {
+        float[] proj = schema.project(r.features(), r.labels().length, model.onnxSchema());
         return model.scorer().score(proj, r.labels().length);
     }
 
@@ -309,12 +325,12 @@ public final class ServiceHealthTraining {
                 Evaluation.expectedCalibrationError(risk, labels, 10), univariate);
     }
 
-    private static double chooseThreshold(TrainedLogistic model, List<Replayed> corpus) {
+    private static double chooseThreshold(FeatureSchema schema, TrainedLogistic model, List<Replayed> corpus) {
         List<double[]> probabilities = new ArrayList<>();
         List<Replayed> val = new ArrayList<>();
         for (Replayed r : corpus) {
             if (r.entry().group().equals("validation")) {
-                probabilities.add(probability(model, r));
+                probabilities.add(probability(schema, model, r));
                 val.add(r);
             }
         }
@@ -340,13 +356,13 @@ public final class ServiceHealthTraining {
      * of the probability, not of the risk after the onset calibration, whose held rows would crowd one bin
      * — the two are equal on every row that raises a prediction.
      */
-    private static List<CalibrationBin> reliability(TrainedLogistic model, List<Replayed> corpus, String group) {
+    private static List<CalibrationBin> reliability(FeatureSchema schema, TrainedLogistic model, List<Replayed> corpus, String group) {
         List<double[]> risks = new ArrayList<>();
         List<boolean[]> labels = new ArrayList<>();
         int total = 0;
         for (Replayed r : corpus) {
             if (r.entry().group().equals(group)) {
-                risks.add(probability(model, r));
+                risks.add(probability(schema, model, r));
                 labels.add(r.labels());
                 total += r.labels().length;
             }

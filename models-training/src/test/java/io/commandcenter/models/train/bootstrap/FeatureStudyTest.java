@@ -1,0 +1,129 @@
+package io.commandcenter.models.train.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.commandcenter.models.calibration.PeakNovelty;
+import io.commandcenter.models.features.TimeAxis;
+import io.commandcenter.models.features.TelemetryFeatures;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The research columns of {@link FeatureStudy} (guide 12.12): what they measure, causally. */
+class FeatureStudyTest {
+
+    /** A daily square wave (high 08:00–20:00, step-indexed, 288 rows a day) over {@code days} days. */
+    private static double[] squareWave(int days) {
+        double[] v = new double[days * 288];
+        for (int i = 0; i < v.length; i++) {
+            int slot = i % 288;
+            v[i] = slot >= 96 && slot < 240 ? 10 : 1;
+        }
+        return v;
+    }
+
+    private static long[] steps(int n) {
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = i;
+        }
+        return t;
+    }
+
+    @Test
+    void phaseNovelty_seesAHighValueAtNight_whichThePeakNoveltyCallsOrdinary() {
+        double[] v = squareWave(10);
+        int night = 9 * 288 + 20; // 01:40 on day 10: normally 1
+        v[night] = 10;
+        long[] t = steps(v.length);
+        double[] phase = FeatureStudy.phase(t, v, 1, TimeAxis.STEPS);
+        double[] peak = PeakNovelty.of(t, v, 1, TimeAxis.STEPS);
+
+        assertThat(peak[night]).isEqualTo(0.0);        // inside every day's range
+        assertThat(phase[night]).isEqualTo(1.0);       // outside every day's 01:10–02:10
+        assertThat(phase[night - 1]).isEqualTo(0.0);   // the ordinary night before it
+        assertThat(phase[9 * 288 + 150]).isEqualTo(0.0); // an ordinary day value
+        assertThat(phase[10]).isEqualTo(1.0);          // nothing known yet: new
+    }
+
+    @Test
+    void phaseNovelty_isCausal_aLaterValueChangesNoEarlierRow() {
+        double[] v = squareWave(5);
+        long[] t = steps(v.length);
+        double[] before = FeatureStudy.phase(t, v, 1, TimeAxis.STEPS);
+        v[v.length - 1] = 1000;
+        double[] after = FeatureStudy.phase(t, v, 1, TimeAxis.STEPS);
+        for (int i = 0; i < v.length - 1; i++) {
+            assertThat(after[i]).as("row %d", i).isEqualTo(before[i]);
+        }
+        assertThat(after[v.length - 1]).isEqualTo(1.0);
+    }
+
+    @Test
+    void evidenceExcess_isTheEvidenceAboveTheLastWeeksLargest_andZeroOnTheFirstDay() {
+        double[] ev = new double[3 * 288];
+        ev[100] = 2.0;       // day 1: not judged
+        ev[400] = 1.5;       // day 2: below day 1's 2.0
+        ev[700] = 3.0;       // day 3: 1.0 above
+        double[] x = FeatureStudy.evidenceExcess(ev, steps(ev.length), TimeAxis.STEPS);
+        assertThat(x[100]).isEqualTo(0.0);
+        assertThat(x[400]).isEqualTo(-0.5);
+        assertThat(x[700]).isEqualTo(1.0);
+        assertThat(x[701]).isEqualTo(-3.0);
+    }
+
+    @Test
+    void evidenceZ_isZeroWhileWarmingUp_andLargeForAJumpAboveTheEntitysOwnLevel() {
+        double[] ev = new double[500];
+        for (int i = 0; i < ev.length; i++) {
+            ev[i] = 0.5 + 0.1 * Math.sin(i);
+        }
+        ev[30] = 5;
+        ev[400] = 5;
+        double[] z = FeatureStudy.evidenceZ(ev);
+        assertThat(z[30]).isEqualTo(0.0);
+        assertThat(z[400]).isGreaterThan(5.0);
+        assertThat(z[401]).isLessThan(2.0);
+    }
+
+    @Test
+    void widen_appendsTheCandidateColumnsAfterThePipelinesOwn() {
+        int nf = TelemetryFeatures.SCHEMA.size();
+        float[] f = new float[2 * nf];
+        f[TelemetryFeatures.SCHEMA.indexOf("evidence")] = 2f;
+        f[nf + TelemetryFeatures.SCHEMA.indexOf("evidence")] = -1f;
+        double[][] extra = {{0.1, 0.2, 0.3}, {0.4, 0.5, 0.6}};
+        float[] w = FeatureStudy.widen(f, 2, extra, 1, List.of("novelty", "phase_x_evidence"));
+        assertThat(w).hasSize(2 * (nf + 2));
+        assertThat(w[nf]).isEqualTo(0.2f);
+        assertThat(w[nf + 1]).isEqualTo((float) (0.5 * 2));
+        assertThat(w[(nf + 2) + nf]).isEqualTo(0.3f);
+        assertThat(w[(nf + 2) + nf + 1]).isEqualTo(0f); // negative evidence counts as none
+    }
+
+    @Test
+    void shiftRank_isTheBlockMeansRankTail_smallInsideTheRecentRange_largestBeyondIt_zeroWhileWarmingUp() {
+        int n = 800;
+        double[] v = new double[n];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int i = 0; i < n; i++) {
+            v[i] = 10 + rnd.nextDouble();
+        }
+        for (int i = 700; i < n; i++) {
+            v[i] = 20;   // a level shift beyond every earlier block
+        }
+        double[] r = FeatureStudy.shiftRank(v, 1);
+        assertThat(r[50]).isEqualTo(0.0);                                  // fewer than 16 blocks known
+        assertThat(r[705]).isEqualTo(-Math.log10(1.0 / 97));               // above all 96 blocks: 1.99 decades
+        double inside = 0;
+        for (int i = 200; i < 690; i++) {
+            inside += r[i];
+        }
+        assertThat(inside / 490).isLessThan(1.0);                          // ordinary rows rank inside the range
+        double[] later = v.clone();
+        later[n - 1] = -1000;
+        double[] r2 = FeatureStudy.shiftRank(later, 1);
+        for (int i = 0; i < n - 1; i++) {
+            assertThat(r2[i]).as("row %d", i).isEqualTo(r[i]);             // causal
+        }
+    }
+}
