@@ -27,11 +27,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -148,6 +146,9 @@ public final class SqlTelemetryStore implements TelemetryStore {
             "target_id", Type.VARCHAR, "status", Type.VARCHAR, "start_time", Type.TIMESTAMP,
             "end_time", Type.TIMESTAMP, "trigger_source", Type.VARCHAR, "error", Type.VARCHAR,
             "received_at", Type.TIMESTAMP);
+
+    /** The record tables, in the order a batch writes them (audits before their compliance results). */
+    private static final List<Table> TABLES = List.of(SAMPLES, AUDITS, TASKS, RUNS);
 
     /** How a database inserts a table's rows if absent and tells which it inserted. */
     private enum Dialect {
@@ -355,12 +356,16 @@ public final class SqlTelemetryStore implements TelemetryStore {
         return project + "\u0000" + recordId;
     }
 
+    /** A record's key within a batch: its table, project and id (no string built per record). */
+    private record BatchKey(int table, String project, String recordId) {
+    }
+
     private static Outcome[] duplicatesWithinBatch(List<Scoped> records) {
         Outcome[] outcomes = new Outcome[records.size()];
-        Set<String> seen = new HashSet<>(records.size() * 2);
+        Set<BatchKey> seen = new HashSet<>(records.size() * 2);
         for (int i = 0; i < records.size(); i++) {
             Scoped s = records.get(i);
-            if (!seen.add(table(s.record()) + '\u0000' + s.project().value() + '\u0000' + s.record().recordId())) {
+            if (!seen.add(new BatchKey(tableIndex(s.record()), s.project().value(), s.record().recordId()))) {
                 outcomes[i] = Outcome.DUPLICATE;
             }
         }
@@ -432,17 +437,19 @@ public final class SqlTelemetryStore implements TelemetryStore {
      */
     private void insert(Connection connection, List<Scoped> records, Outcome[] outcomes, OffsetDateTime receivedAt,
                         boolean plain) throws SQLException {
-        Map<Table, List<Integer>> byTable = new java.util.LinkedHashMap<>();
-        for (Table table : List.of(SAMPLES, AUDITS, TASKS, RUNS)) {
-            byTable.put(table, new ArrayList<>());
+        // by table position (a Table record's hashCode walks its column lists: not once per record)
+        List<List<Integer>> byTable = new ArrayList<>(TABLES.size());
+        for (int t = 0; t < TABLES.size(); t++) {
+            byTable.add(new ArrayList<>());
         }
         for (int i = 0; i < records.size(); i++) {
             if (outcomes[i] == null) {
-                byTable.get(tableOf(records.get(i).record())).add(i);
+                byTable.get(tableIndex(records.get(i).record())).add(i);
             }
         }
-        for (var entry : byTable.entrySet()) {
-            List<Integer> indexes = entry.getValue();
+        for (int t = 0; t < TABLES.size(); t++) {
+            Table table = TABLES.get(t);
+            List<Integer> indexes = byTable.get(t);
             if (indexes.isEmpty()) {
                 continue;
             }
@@ -452,9 +459,9 @@ public final class SqlTelemetryStore implements TelemetryStore {
             }
             Set<String> inserted = null; // plain: every row (or the statement is refused)
             if (plain) {
-                dialect.insertAll(connection, entry.getKey(), rows);
+                dialect.insertAll(connection, table, rows);
             } else {
-                inserted = dialect.insertAbsent(connection, entry.getKey(), rows);
+                inserted = dialect.insertAbsent(connection, table, rows);
             }
             List<Object[]> results = new ArrayList<>();
             for (int i : indexes) {
@@ -478,15 +485,16 @@ public final class SqlTelemetryStore implements TelemetryStore {
         }
     }
 
-    private static Table tableOf(TelemetryRecord record) {
+    /** The record's table's position in {@link #TABLES}. */
+    private static int tableIndex(TelemetryRecord record) {
         if (record instanceof HealthSampleRecord) {
-            return SAMPLES;
+            return 0;
         } else if (record instanceof AuditRecord) {
-            return AUDITS;
+            return 1;
         } else if (record instanceof TaskHistoryRecord) {
-            return TASKS;
+            return 2;
         }
-        return RUNS;
+        return 3;
     }
 
     /** The record's row, in its table's column order. */
@@ -516,17 +524,6 @@ public final class SqlTelemetryStore implements TelemetryStore {
 
     static OffsetDateTime ts(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    private static String table(TelemetryRecord record) {
-        if (record instanceof HealthSampleRecord) {
-            return "health_sample";
-        } else if (record instanceof AuditRecord) {
-            return "audit";
-        } else if (record instanceof TaskHistoryRecord) {
-            return "task";
-        }
-        return "workflow_run";
     }
 
     @Override
