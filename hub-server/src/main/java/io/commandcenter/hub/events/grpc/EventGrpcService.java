@@ -69,6 +69,8 @@ public final class EventGrpcService extends EventServiceGrpc.EventServiceImplBas
 
     /** Most events a {@code SubscribeResponse.events} may carry. */
     static final int MAX_BATCH = 1000;
+    /** Most bytes of events in one {@code SubscribeResponse.events} (fewer events then; a lone larger event goes alone). */
+    static final int MAX_BATCH_BYTES = 1 << 20;
 
     /** {@code max_batch}: 0 or 1 is one event per message; up to {@link #MAX_BATCH}. */
     static int maxBatch(int requested) {
@@ -112,8 +114,18 @@ public final class EventGrpcService extends EventServiceGrpc.EventServiceImplBas
         @Override
         public void deliver(java.util.List<Event> events) {
             EventBatch.Builder batch = EventBatch.newBuilder();
+            int bytes = 0;
             for (Event event : events) {
-                batch.addEvents(toProto(event));
+                io.commandcenter.proto.v1.Event wire = toProto(event);
+                int size = wire.getSerializedSize();
+                // a message stays well within a client's default 4 MiB inbound limit, whatever the payloads
+                if (batch.getEventsCount() > 0 && bytes + size > MAX_BATCH_BYTES) {
+                    send(SubscribeResponse.newBuilder().setEvents(batch).build());
+                    batch = EventBatch.newBuilder();
+                    bytes = 0;
+                }
+                batch.addEvents(wire);
+                bytes += size + 8;
             }
             send(SubscribeResponse.newBuilder().setEvents(batch).build());
         }

@@ -219,6 +219,43 @@ class EventGrpcServiceTest {
     }
 
     @Test
+    void aBatchOfLargeEvents_isSplitIntoMessagesOfAboutOneMebibyte_losingNone() throws Exception {
+        GrpcFixture roomy = new GrpcFixture(new MemoryTelemetryStore(), CLOCK, 64, 8, 2048, 3);
+        try {
+            Subscriber subscriber = new Subscriber(true);
+            roomy.eventsAsync("alpha").subscribe(SubscribeRequest.newBuilder().setPattern("hub.health").setMaxBatch(1000)
+                    .build(), subscriber);
+            assertThat(subscriber.take().hasStarted()).isTrue();
+            // 1000 samples of 64 long-named metrics (about 3.5 KiB an event) wait while the subscriber reads nothing
+            List<IngestRequest> requests = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                var sample = sample("big-" + i, "api", NOW.minusSeconds(1000 - i), i);
+                for (int m = 0; m < 64; m++) {
+                    sample.putMetrics("a_rather_long_metric_name_to_fill_the_event_" + m, m + i / 1000.0);
+                }
+                requests.add(request(sample));
+            }
+            assertThat(Ingest.call(roomy.telemetryAsync("alpha"), requests).join().getAccepted()).isEqualTo(1000);
+
+            List<String> ids = new ArrayList<>();
+            int messages = 0;
+            while (ids.size() < 1000) {
+                SubscribeResponse message = subscriber.next();
+                messages++;
+                assertThat(message.hasEvents()).as("no drops: the buffer holds all").isTrue();
+                assertThat(message.getSerializedSize()).isLessThanOrEqualTo((1 << 20) + 16 * 1024);
+                message.getEvents().getEventsList().forEach(
+                        e -> ids.add(e.getPayload().getFieldsOrThrow("recordId").getStringValue()));
+            }
+            assertThat(messages).as("3.5 MB of events in messages of at most 1 MiB").isGreaterThanOrEqualTo(4);
+            assertThat(ids).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 1000)
+                    .mapToObj(i -> "big-" + i).toList());
+        } finally {
+            roomy.close();
+        }
+    }
+
+    @Test
     void subscribe_withMaxBatchOutOfRange_isInvalidArgument_namingTheField() {
         for (int bad : new int[] {-1, 1001}) {
             var stream = grpc.events("alpha").subscribe(SubscribeRequest.newBuilder().setPattern("*").setMaxBatch(bad).build());
