@@ -51,6 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * sending a record to its acknowledgement (the ack says it is durable).
  *
  * <pre>./mvnw -q -pl benchmarks -am install -DskipTests &amp;&amp; ./mvnw -q -pl benchmarks exec:java -Dexec.args="--db both --rows 300000"</pre>
+ * {@code --max-batch 256}: one more row, the subscriber asking for up to 256 events a message ({@code max_batch}).
  * {@code --consoles 10 [--rounds 3]}: the load of open web consoles on ingest instead (H2, engine on): each
  * console is one subscription with the console's pattern; ingest with them against without, alternating.
  * {@code --observability 3 [--predict-seconds 10]}: the cost of metrics and tracing (see {@link #observability}),
@@ -58,6 +59,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class IngestBenchmark {
     private static final int STREAMS_FOR_DATA = 4;
+    /** {@code --max-batch N} (N &gt; 1): the subscriber rows run a second time with {@code max_batch} N. */
+    static int subscriberMaxBatch;
+    /** The subscriber's {@code max_batch} for the hub run being set up (0: one event per message). */
+    static int maxBatch;
 
     record Result(String database, String path, long rows, double seconds, long p50Micros, long p99Micros,
                   long eventsReceived, long eventsDropped, String engine) {
@@ -80,6 +85,7 @@ public final class IngestBenchmark {
             consoles(rows, consoles, Integer.parseInt(option(args, "--rounds", "3")));
             System.exit(0);
         }
+        subscriberMaxBatch = Integer.parseInt(option(args, "--max-batch", "0"));
         int streams = STREAMS_FOR_DATA;
         List<Result> results = new ArrayList<>();
         EmbeddedPostgres postgres = null;
@@ -125,6 +131,15 @@ public final class IngestBenchmark {
                 true);
         Result followed = hub(name, databases.create(Files.createTempDirectory("cc-bench")), data, streams, 0, true,
                 true);
+        Result batched = null;
+        if (subscriberMaxBatch > 1) {
+            maxBatch = subscriberMaxBatch;
+            try {
+                batched = hub(name, databases.create(Files.createTempDirectory("cc-bench")), data, streams, 0, true, true);
+            } finally {
+                maxBatch = 0;
+            }
+        }
         // latency at a normal load: half of what the hub sustained, for a third of the rows
         Result paced = hub(name, databases.create(Files.createTempDirectory("cc-bench")),
                 data.subList(0, Math.max(1000, data.size() / 3)), streams, Math.floor(followed.rate() / 2000) * 1000,
@@ -133,10 +148,15 @@ public final class IngestBenchmark {
         // commit holds records of four regions of the key space (as the hub's commits do), not one
         Result interleaved = rawJdbc(name, databases.create(Files.createTempDirectory("cc-bench")),
                 interleave(data, streams, 250));
-        return List.of(raw, ingestOnly, withEngine, followed, paced,
-                new Result(interleaved.database(), "raw JDBC batch insert, rows as " + streams
-                        + " streams interleave (250 of each in turn)", interleaved.rows(), interleaved.seconds(), 0, 0, 0,
-                        0, interleaved.engine()));
+        List<Result> out = new ArrayList<>(List.of(raw, ingestOnly, withEngine, followed));
+        if (batched != null) {
+            out.add(batched);
+        }
+        out.add(paced);
+        out.add(new Result(interleaved.database(), "raw JDBC batch insert, rows as " + streams
+                + " streams interleave (250 of each in turn)", interleaved.rows(), interleaved.seconds(), 0, 0, 0,
+                0, interleaved.engine()));
+        return out;
     }
 
     /** The {@code streams} equal slices of {@code data} (as {@link #hub} splits it), {@code chunk} rows of each in turn. */
@@ -190,6 +210,7 @@ public final class IngestBenchmark {
                      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             c.setAutoCommit(false);
             long cpuStart = processCpuNanos();
+            long threadStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             long start = System.nanoTime();
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             for (int i = 0; i < data.size(); i++) {
@@ -215,7 +236,10 @@ public final class IngestBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Result(name, "raw JDBC batch insert", data.size(), seconds, 0, 0, 0, 0,
-                    String.format(Locale.ROOT, "CPU %.1f µs a row", (processCpuNanos() - cpuStart) / 1e3 / data.size()));
+                    String.format(Locale.ROOT, "CPU %.1f µs a row, inserting thread %.1f µs",
+                            (processCpuNanos() - cpuStart) / 1e3 / data.size(),
+                            (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
+                                    - threadStart) / 1e3 / data.size()));
         }
     }
 
@@ -223,6 +247,15 @@ public final class IngestBenchmark {
     static Result hub(String name, DatabaseSettings settings, List<HealthSample> samples, int streams,
                       double rowsPerSecond, boolean subscriber, boolean engineOn) throws Exception {
         return hub(name, settings, samples, streams, rowsPerSecond, subscriber, engineOn, 0);
+    }
+
+    /** The subscriber's request; {@code max_batch} only when set (these classes then run against older hubs too). */
+    static SubscribeRequest subscribeRequest(String pattern) {
+        SubscribeRequest.Builder request = SubscribeRequest.newBuilder().setPattern(pattern);
+        if (maxBatch > 1) {
+            request.setMaxBatch(maxBatch);
+        }
+        return request.build();
     }
 
     /** What the web console follows (app.js PATTERN): one subscription per open console. */
@@ -529,7 +562,8 @@ public final class IngestBenchmark {
                 CountDownLatch subscribed = new CountDownLatch(subscriber ? 1 : 0);
                 if (subscriber) {
                 EventServiceGrpc.newStub(eventChannel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                        .subscribe(SubscribeRequest.newBuilder().setPattern("hub.health").build(), new StreamObserver<>() {
+                        .subscribe(subscribeRequest("hub.health"),
+                                new StreamObserver<>() {
                             @Override
                             public void onNext(SubscribeResponse value) {
                                 if (value.hasStarted()) {
@@ -538,6 +572,8 @@ public final class IngestBenchmark {
                                     events.incrementAndGet();
                                 } else if (value.hasDropped()) {
                                     dropped.addAndGet(value.getDropped().getCount());
+                                } else if (maxBatch > 1 && value.hasEvents()) {
+                                    events.addAndGet(value.getEvents().getEventsCount());
                                 }
                             }
 
@@ -581,6 +617,7 @@ public final class IngestBenchmark {
                 AtomicInteger latencyCount = new AtomicInteger();
                 int per = data.size() / streams;
                 long cpuStart = processCpuNanos();
+                long writerStart = threadCpuNanos("cc-ingest-writer");
                 long start = System.nanoTime();
                 List<CompletableFuture<Void>> done = new ArrayList<>();
                 for (int s = 0; s < streams; s++) {
@@ -590,6 +627,7 @@ public final class IngestBenchmark {
                 CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long cpuNanos = processCpuNanos() - cpuStart;
+                long writerNanos = threadCpuNanos("cc-ingest-writer") - writerStart;
                 // every stored sample is published: wait for the subscriber to have seen (or been told it missed) them all
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (subscriber && events.get() + dropped.get() < data.size() && System.nanoTime() < deadline) {
@@ -599,13 +637,14 @@ public final class IngestBenchmark {
                 var engine = hub.engine().stats();
                 String engineFigures = (engineOn ? String.format(Locale.ROOT, "%,d scored / %,d dropped", engine.runs(),
                         engine.dropped()) : "off")
-                        + String.format(Locale.ROOT, "; %,.0f rows a commit; CPU %.1f µs a row", (double) hub.pipeline().storedCount()
-                        / Math.max(1, hub.pipeline().batchCount()), cpuNanos / 1e3 / data.size());
+                        + String.format(Locale.ROOT, "; %,.0f rows a commit; CPU %.1f µs a row, writer thread %.1f µs",
+                        (double) hub.pipeline().storedCount() / Math.max(1, hub.pipeline().batchCount()),
+                        cpuNanos / 1e3 / data.size(), writerNanos / 1e3 / data.size());
                 long[] sorted = Arrays.copyOf(latencies, latencyCount.get());
                 Arrays.sort(sorted);
                 String path = rowsPerSecond > 0 ? String.format(Locale.ROOT, "hub, paced at %,.0f rows/s", rowsPerSecond)
                         : "hub: IngestStream x" + streams + " -> validate -> commit -> publish";
-                return new Result(name, path + (subscriber ? ", 1 gRPC subscriber" : ", no subscriber"),
+                return new Result(name, path + (subscriber ? ", 1 gRPC subscriber" + (maxBatch > 1 ? " (max_batch " + maxBatch + ")" : "") : ", no subscriber"),
                         data.size(), seconds, percentile(sorted, 0.50) / 1000, percentile(sorted, 0.99) / 1000,
                         events.get(), dropped.get(), engineFigures);
             } finally {
@@ -700,6 +739,21 @@ public final class IngestBenchmark {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /**
+     * CPU time of the threads named {@code name} (the hub's ingest writer, the one serial stage of
+     * ingest); against the raw insert's own thread, what the writer costs a row beside the database.
+     */
+    static long threadCpuNanos(String name) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                total += Math.max(0, threads.getThreadCpuTime(t.getId()));
+            }
+        }
+        return total;
+    }
+
     static long percentile(long[] sorted, double p) {
         if (sorted.length == 0) {
             return 0;
@@ -712,14 +766,15 @@ public final class IngestBenchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
         System.out.println("| database | path | rows/s | vs raw | ack p50 | ack p99 | subscriber: events seen / dropped | predictive engine |");
         System.out.println("|---|---|---:|---:|---:|---:|---|---|");
-        for (int i = 0; i < results.size(); i += 6) {
+        int group = subscriberMaxBatch > 1 ? 7 : 6; // per database: raw, the hub paths, the interleaved raw
+        for (int i = 0; i < results.size(); i += group) {
             Result raw = results.get(i);
             System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | 1.00 | | | | %s |%n", raw.database(), raw.path(), raw.rate(),
                     raw.engine());
-            Result interleaved = results.get(i + 5);
+            Result interleaved = results.get(i + group - 1);
             System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.2f | | | | %s |%n", interleaved.database(),
                     interleaved.path(), interleaved.rate(), interleaved.rate() / raw.rate(), interleaved.engine());
-            for (Result hub : results.subList(i + 1, i + 5)) {
+            for (Result hub : results.subList(i + 1, i + group - 1)) {
                 System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.2f | %.1f ms | %.1f ms | %s | %s |%n",
                         hub.database(), hub.path(), hub.rate(), hub.rate() / raw.rate(), hub.p50Micros() / 1000.0,
                         hub.p99Micros() / 1000.0, hub.path().contains("no subscriber") ? "-"

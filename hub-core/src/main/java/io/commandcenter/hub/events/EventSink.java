@@ -16,6 +16,19 @@ public interface EventSink {
     void deliver(Event event);
 
     /**
+     * Most events this sink takes in one {@link #deliver(java.util.List)} call; 1 (the default): the
+     * subscription calls {@link #deliver(Event)} for each event.
+     */
+    default int maxBatch() {
+        return 1;
+    }
+
+    /** Delivers several events, oldest first (only when {@link #maxBatch()} is above 1; at most that many). */
+    default void deliver(java.util.List<Event> events) {
+        events.forEach(this::deliver);
+    }
+
+    /**
      * Tells the subscriber that {@code count} events were dropped because it did not keep up.
      *
      * @param count drops since the previous notice

@@ -131,8 +131,10 @@ public final class Subscription implements AutoCloseable {
     }
 
     private void drainWhileReady() {
+        int maxBatch = sink.maxBatch();
+        java.util.List<Event> batch = maxBatch > 1 ? new java.util.ArrayList<>(Math.min(maxBatch, 256)) : null;
         while (sink.isReady()) {
-            Event next;
+            Event next = null;
             long dropped;
             long total;
             Instant since;
@@ -143,16 +145,25 @@ public final class Subscription implements AutoCloseable {
                 dropped = droppedSinceNotice;
                 total = droppedTotal;
                 since = firstDropSinceNotice;
-                next = dropped > 0 ? null : buffer.pollFirst();
                 if (dropped > 0) {
                     droppedSinceNotice = 0;
                     firstDropSinceNotice = null;
+                } else if (batch == null) {
+                    next = buffer.pollFirst();
+                } else {
+                    // what waits now, up to the sink's batch: nothing is held back for company
+                    for (Event e; batch.size() < maxBatch && (e = buffer.pollFirst()) != null; ) {
+                        batch.add(e);
+                    }
                 }
             }
             if (dropped > 0) {
                 sink.dropped(dropped, total, since);
             } else if (next != null) {
                 sink.deliver(next);
+            } else if (batch != null && !batch.isEmpty()) {
+                sink.deliver(java.util.List.copyOf(batch));
+                batch.clear();
             } else {
                 return;
             }

@@ -218,10 +218,28 @@ public final class HubMetrics implements IngestPipeline.Observer, PredictiveEngi
     @Override
     public void written(List<TelemetryStore.Scoped> items, List<TelemetryStore.Outcome> written, long nanos) {
         ingestBatch.observe(nanos / 1e9);
+        // one series look-up per run of records with the same labels (a batch is mostly one or a few
+        // runs), not one per record: this runs on the ingest writer's thread
+        String project = null;
+        String kind = null;
+        String outcome = null;
+        int run = 0;
         for (int i = 0; i < items.size(); i++) {
             TelemetryStore.Scoped s = items.get(i);
-            ingestRecords.inc(s.project().value(), kind(s.record()),
-                    written.get(i) == TelemetryStore.Outcome.STORED ? "stored" : "duplicate");
+            String p = s.project().value();
+            String k = kind(s.record());
+            String o = written.get(i) == TelemetryStore.Outcome.STORED ? "stored" : "duplicate";
+            if (run > 0 && !(p.equals(project) && k.equals(kind) && o.equals(outcome))) {
+                ingestRecords.add(run, project, kind, outcome);
+                run = 0;
+            }
+            project = p;
+            kind = k;
+            outcome = o;
+            run++;
+        }
+        if (run > 0) {
+            ingestRecords.add(run, project, kind, outcome);
         }
     }
 

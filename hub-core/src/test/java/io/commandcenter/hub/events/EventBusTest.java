@@ -127,6 +127,34 @@ class EventBusTest {
     }
 
     @Test
+    void aBatchingSink_getsWhatWaits_inBatchesOfAtMostItsSize_inOrder_withTheDropNoticeFirst() {
+        RecordingSink batching = new RecordingSink() {
+            @Override
+            public int maxBatch() {
+                return 3;
+            }
+
+            @Override
+            public void deliver(List<Event> events) {
+                received.add("batch " + events.stream().map(e -> e.payload().toJson()).toList());
+            }
+        };
+        batching.ready = false;
+        bus.subscribe(ALPHA, SubjectPattern.parse("hub"), 5, batching);
+
+        for (int i = 1; i <= 7; i++) {
+            bus.publish(ALPHA, "hub.health.api", TRACE, payload(i));
+        }
+        batching.ready = true;
+        bus.publish(ALPHA, "hub.health.api", TRACE, payload(8)); // signals the drain
+        executor.runAll();
+        bus.publish(ALPHA, "hub.health.api", TRACE, payload(9));
+        executor.runAll();
+
+        assertThat(batching.received).containsExactly("dropped 3/3", "batch [4, 5, 6]", "batch [7, 8]", "batch [9]");
+    }
+
+    @Test
     void signal_resumesDeliveryWhenTheSinkBecomesReady() {
         RecordingSink sink = new RecordingSink();
         sink.ready = false;

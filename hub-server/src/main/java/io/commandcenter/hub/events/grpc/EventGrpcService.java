@@ -10,6 +10,7 @@ import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.grpc.CallContext;
 import io.commandcenter.common.error.grpc.GrpcErrors;
+import io.commandcenter.proto.v1.EventBatch;
 import io.commandcenter.proto.v1.EventServiceGrpc;
 import io.commandcenter.proto.v1.EventsDropped;
 import io.commandcenter.proto.v1.SubscribeRequest;
@@ -43,9 +44,10 @@ public final class EventGrpcService extends EventServiceGrpc.EventServiceImplBas
         ServerCallStreamObserver<SubscribeResponse> call = (ServerCallStreamObserver<SubscribeResponse>) observer;
         Caller caller = CallContext.caller();
         Subscription subscription;
-        GrpcSink sink = new GrpcSink(call);
+        GrpcSink sink;
         try {
             SubjectPattern pattern = SubjectPattern.parseAny(request.getPattern());
+            sink = new GrpcSink(call, maxBatch(request.getMaxBatch()));
             subscription = bus.subscribe(caller.project(), pattern, bufferSize, sink);
         } catch (CommandCenterException e) {
             observer.onError(GrpcErrors.toStatus(e));
@@ -65,6 +67,20 @@ public final class EventGrpcService extends EventServiceGrpc.EventServiceImplBas
         subscription.signal();
     }
 
+    /** Most events a {@code SubscribeResponse.events} may carry. */
+    static final int MAX_BATCH = 1000;
+    /** Most bytes of events in one {@code SubscribeResponse.events} (fewer events then; a lone larger event goes alone). */
+    static final int MAX_BATCH_BYTES = 1 << 20;
+
+    /** {@code max_batch}: 0 or 1 is one event per message; up to {@link #MAX_BATCH}. */
+    static int maxBatch(int requested) {
+        if (requested < 0 || requested > MAX_BATCH) {
+            throw CommandCenterException.invalid("OUT_OF_RANGE", "max_batch",
+                    "max_batch must be 0 to " + MAX_BATCH + " (0 or 1: one event per message), got " + requested);
+        }
+        return Math.max(1, requested);
+    }
+
     /** The wire form of an event. */
     public static io.commandcenter.proto.v1.Event toProto(Event event) {
         return io.commandcenter.proto.v1.Event.newBuilder()
@@ -82,10 +98,36 @@ public final class EventGrpcService extends EventServiceGrpc.EventServiceImplBas
 
     private static final class GrpcSink implements EventSink {
         private final ServerCallStreamObserver<SubscribeResponse> call;
+        private final int maxBatch;
         private volatile boolean open;
 
-        GrpcSink(ServerCallStreamObserver<SubscribeResponse> call) {
+        GrpcSink(ServerCallStreamObserver<SubscribeResponse> call, int maxBatch) {
             this.call = call;
+            this.maxBatch = maxBatch;
+        }
+
+        @Override
+        public int maxBatch() {
+            return maxBatch;
+        }
+
+        @Override
+        public void deliver(java.util.List<Event> events) {
+            EventBatch.Builder batch = EventBatch.newBuilder();
+            int bytes = 0;
+            for (Event event : events) {
+                io.commandcenter.proto.v1.Event wire = toProto(event);
+                int size = wire.getSerializedSize();
+                // a message stays well within a client's default 4 MiB inbound limit, whatever the payloads
+                if (batch.getEventsCount() > 0 && bytes + size > MAX_BATCH_BYTES) {
+                    send(SubscribeResponse.newBuilder().setEvents(batch).build());
+                    batch = EventBatch.newBuilder();
+                    bytes = 0;
+                }
+                batch.addEvents(wire);
+                bytes += size + 8;
+            }
+            send(SubscribeResponse.newBuilder().setEvents(batch).build());
         }
 
         @Override
@@ -95,6 +137,10 @@ public final class EventGrpcService extends EventServiceGrpc.EventServiceImplBas
 
         @Override
         public void deliver(Event event) {
+            if (maxBatch > 1) { // a subscriber that asked for batches gets every event in one
+                deliver(java.util.List.of(event));
+                return;
+            }
             send(SubscribeResponse.newBuilder().setEvent(toProto(event)).build());
         }
 

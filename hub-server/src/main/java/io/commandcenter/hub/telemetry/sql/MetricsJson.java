@@ -5,7 +5,6 @@ import io.commandcenter.common.json.JsonException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The {@code metrics_json} column: a flat JSON object of metric name to number. Names are
@@ -23,11 +22,14 @@ final class MetricsJson {
             return null;
         }
         StringBuilder out = new StringBuilder(metrics.size() * 24 + 2).append('{');
-        for (Map.Entry<String, Double> e : new TreeMap<>(metrics).entrySet()) {
+        // the names sorted in an array, not a TreeMap copy of the map (once per sample on the writer)
+        String[] names = metrics.keySet().toArray(new String[0]);
+        java.util.Arrays.sort(names);
+        for (String name : names) {
             if (out.length() > 1) {
                 out.append(',');
             }
-            out.append('"').append(e.getKey()).append("\":").append(e.getValue().doubleValue());
+            out.append('"').append(name).append("\":").append(metrics.get(name).doubleValue());
         }
         return out.append('}').toString();
     }

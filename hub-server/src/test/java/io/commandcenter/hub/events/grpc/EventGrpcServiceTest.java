@@ -180,6 +180,100 @@ class EventGrpcServiceTest {
     }
 
     @Test
+    void subscribe_withMaxBatch_getsEveryEventInBatches_inOrder_andStillHearsOfDrops() throws Exception {
+        Subscriber subscriber = new Subscriber(true);
+        grpc.eventsAsync("alpha").subscribe(SubscribeRequest.newBuilder().setPattern("hub.health").setMaxBatch(5).build(),
+                subscriber);
+        assertThat(subscriber.take().hasStarted()).isTrue();
+
+        // 3 bursts of 8 (the buffer) while the subscriber reads nothing: the later bursts push the older events out
+        for (int burst = 0; burst < 3; burst++) {
+            assertThat(ingest("alpha", 8, "api" + burst).getAccepted()).isEqualTo(8);
+        }
+        List<String> ids = new ArrayList<>();
+        long dropped = 0;
+        int messages = 0;
+        while (ids.size() + dropped < 24) {
+            SubscribeResponse message = subscriber.next();
+            messages++;
+            assertThat(message.hasEvent()).as("a batching subscriber gets events only in batches").isFalse();
+            if (message.hasDropped()) {
+                dropped += message.getDropped().getCount();
+                assertThat(message.getDropped().getTotal()).isEqualTo(dropped);
+            } else {
+                assertThat(message.getEvents().getEventsCount()).isBetween(1, 5);
+                message.getEvents().getEventsList().forEach(
+                        e -> ids.add(e.getPayload().getFieldsOrThrow("recordId").getStringValue()));
+            }
+        }
+        assertThat(dropped).isPositive();
+        assertThat(messages).as("fewer messages than events").isLessThan(ids.size());
+        // the newest events, in publication order
+        assertThat(ids).endsWith("api2-5", "api2-6", "api2-7").doesNotHaveDuplicates();
+
+        // one event alone still comes as a batch of one
+        ingest("alpha", 1, "web");
+        SubscribeResponse single = subscriber.next();
+        assertThat(single.getEvents().getEventsList()).singleElement()
+                .satisfies(e -> assertThat(e.getSubject()).isEqualTo("hub.health.web"));
+    }
+
+    @Test
+    void aBatchOfLargeEvents_isSplitIntoMessagesOfAboutOneMebibyte_losingNone() throws Exception {
+        GrpcFixture roomy = new GrpcFixture(new MemoryTelemetryStore(), CLOCK, 64, 8, 2048, 3);
+        try {
+            Subscriber subscriber = new Subscriber(true);
+            roomy.eventsAsync("alpha").subscribe(SubscribeRequest.newBuilder().setPattern("hub.health").setMaxBatch(1000)
+                    .build(), subscriber);
+            assertThat(subscriber.take().hasStarted()).isTrue();
+            // 1000 samples of 64 long-named metrics (about 3.5 KiB an event) wait while the subscriber reads nothing
+            List<IngestRequest> requests = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                var sample = sample("big-" + i, "api", NOW.minusSeconds(1000 - i), i);
+                for (int m = 0; m < 64; m++) {
+                    sample.putMetrics("a_rather_long_metric_name_to_fill_the_event_" + m, m + i / 1000.0);
+                }
+                requests.add(request(sample));
+            }
+            assertThat(Ingest.call(roomy.telemetryAsync("alpha"), requests).join().getAccepted()).isEqualTo(1000);
+
+            List<String> ids = new ArrayList<>();
+            int messages = 0;
+            while (ids.size() < 1000) {
+                SubscribeResponse message = subscriber.next();
+                messages++;
+                assertThat(message.hasEvents()).as("no drops: the buffer holds all").isTrue();
+                assertThat(message.getSerializedSize()).isLessThanOrEqualTo((1 << 20) + 16 * 1024);
+                message.getEvents().getEventsList().forEach(
+                        e -> ids.add(e.getPayload().getFieldsOrThrow("recordId").getStringValue()));
+            }
+            assertThat(messages).as("3.5 MB of events in messages of at most 1 MiB").isGreaterThanOrEqualTo(4);
+            assertThat(ids).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 1000)
+                    .mapToObj(i -> "big-" + i).toList());
+        } finally {
+            roomy.close();
+        }
+    }
+
+    @Test
+    void subscribe_withMaxBatchOutOfRange_isInvalidArgument_namingTheField() {
+        for (int bad : new int[] {-1, 1001}) {
+            var stream = grpc.events("alpha").subscribe(SubscribeRequest.newBuilder().setPattern("*").setMaxBatch(bad).build());
+
+            assertThatThrownBy(stream::next).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(e);
+                assertThat(status).as("rich status").isNotNull();
+                assertThat(status.getDetailsList()).filteredOn(a -> a.is(com.google.rpc.BadRequest.class))
+                        .singleElement().satisfies(a -> assertThat(a.unpack(com.google.rpc.BadRequest.class)
+                                .getFieldViolationsList()).extracting(com.google.rpc.BadRequest.FieldViolation::getField)
+                                .containsExactly("max_batch"));
+            });
+        }
+        assertThat(grpc.bus.subscriberCount()).as("nothing registered").isZero();
+    }
+
+    @Test
     void subscribe_toSeveralPatterns_getsWhatAnyOfThemMatches_only() throws Exception {
         Subscriber subscriber = subscribe("alpha", "hub.health.db,hub.health.api");
 

@@ -147,6 +147,49 @@ abstract class AbstractSqlTelemetryStoreTest {
         assertThat(list(BETA, null, 1000, true)).hasSize(5);
     }
 
+    /**
+     * H2 inserts new records plainly and redoes a batch refused for a stored key as insert-if-absent:
+     * a batch mixing re-sent and new records (two projects) still stores each new record once, keeps
+     * the first copy of each re-sent one, and leaves nothing of the refused attempt behind.
+     */
+    @Test
+    void aBatchMixingResentAndNewRecords_storesEachNewOneOnce_andKeepsTheFirstCopies() {
+        boolean plainFirst = database.vendor() == DatabaseSettings.Vendor.H2;
+        store.write(batch(ALPHA, "r-", 0, 100), RECEIVED);
+
+        List<Scoped> mixed = new ArrayList<>();
+        for (int i = 50; i < 150; i++) { // 50 re-sent with other values, 50 new
+            mixed.add(new Scoped(ALPHA, sample("r-" + i, "api", T0.plusSeconds(i), 1000 + i)));
+        }
+        mixed.addAll(batch(BETA, "b-", 0, 10));
+        List<Outcome> outcomes = store.write(mixed, RECEIVED);
+
+        assertThat(outcomes.subList(0, 50)).containsOnly(Outcome.DUPLICATE);
+        assertThat(outcomes.subList(50, 110)).containsOnly(Outcome.STORED);
+        assertThat(store.redoneInserts()).isEqualTo(plainFirst ? 1 : 0);
+        List<StoredSample> alpha = list(ALPHA, null, 1000, true);
+        assertThat(alpha).hasSize(150);
+        assertThat(alpha).extracting(s -> s.sample().latencyMs())
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 150)
+                        .mapToObj(i -> i < 100 ? (double) i : 1000.0 + i).toList());
+        assertThat(list(BETA, null, 1000, true)).hasSize(10);
+
+        // ALPHA is re-sending: its next batch goes straight to insert-if-absent, nothing refused
+        List<Outcome> next = store.write(batch(ALPHA, "r-", 140, 160), RECEIVED);
+        assertThat(next.subList(0, 10)).containsOnly(Outcome.DUPLICATE);
+        assertThat(next.subList(10, 20)).containsOnly(Outcome.STORED);
+        assertThat(store.redoneInserts()).isEqualTo(plainFirst ? 1 : 0);
+        // a batch of only new records ends the re-send; the next stored key is refused and redone once more
+        assertThat(store.write(batch(ALPHA, "r-", 160, 170), RECEIVED)).containsOnly(Outcome.STORED);
+        assertThat(store.write(batch(ALPHA, "r-", 165, 175), RECEIVED))
+                .containsExactly(Outcome.DUPLICATE, Outcome.DUPLICATE, Outcome.DUPLICATE, Outcome.DUPLICATE,
+                        Outcome.DUPLICATE, Outcome.STORED, Outcome.STORED, Outcome.STORED, Outcome.STORED,
+                        Outcome.STORED);
+        assertThat(store.redoneInserts()).isEqualTo(plainFirst ? 2 : 0);
+        assertThat(store.failedAttempts()).isZero();
+        assertThat(list(ALPHA, null, 1000, true)).hasSize(175);
+    }
+
     @Test
     void aResentAudit_keepsItsComplianceResultsOnce_andANewOneGetsItsOwn() {
         AuditRecord audit = new AuditRecord("a-1", "run-77", new EntityId("service", "checkout"), "cis-1.8",
