@@ -264,4 +264,40 @@ class CcTest {
         assertThat(r.out().lines()).hasSize(2).allMatch(line -> line.contains("hub.health.api"));
         assertThat(r.err()).contains("following 'hub.health.*' in project " + project);
     }
+
+    @Test
+    void events_withMaxBatch_printsEveryEventOfABurstOnce_inOrder() throws Exception {
+        String project = project();
+        int rows = 300;
+        CompletableFuture<Result> following = CompletableFuture.supplyAsync(
+                () -> cc("--project", project, "events", "--pattern", "hub.health.*", "--count", String.valueOf(rows),
+                        "--max-batch", "50"));
+        org.awaitility.Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> hub.bus().subscriberCount() > 0);
+
+        cc("--project", project, "ingest", "--file", csv("burst.csv", rows, "").toString());
+
+        Result r = following.get(60, TimeUnit.SECONDS);
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).doesNotContain("dropped");
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(rows).allMatch(line -> line.contains("hub.health.api"));
+        // row i has latency 10 + i: each row's event exactly once, in the file's order
+        java.util.regex.Pattern latency = java.util.regex.Pattern.compile("\"latencyMs\":([0-9]+)\\.0");
+        List<Integer> latencies = lines.stream().map(line -> {
+            java.util.regex.Matcher m = latency.matcher(line);
+            assertThat(m.find()).as(line).isTrue();
+            return Integer.parseInt(m.group(1));
+        }).toList();
+        assertThat(latencies).containsExactlyElementsOf(java.util.stream.IntStream.range(10, 10 + rows).boxed().toList());
+    }
+
+    @Test
+    void events_maxBatchOutOfRange_isABadInputExit_namingTheOption() {
+        for (String bad : List.of("-1", "1001", "x")) {
+            Result r = cc("events", "--max-batch", bad);
+
+            assertThat(r.exit()).as(bad).isEqualTo(2);
+            assertThat(r.err()).as(bad).contains("--max-batch");
+        }
+    }
 }

@@ -34,14 +34,21 @@ public final class EventsCommand implements Callable<Integer> {
     boolean json;
     @Option(names = "--count", description = "Stop after this many events.")
     Long count;
+    @Option(names = "--max-batch", defaultValue = "0",
+            description = "Let the hub send up to this many events a message (2 to 1000; 0 or 1, the default: one "
+                    + "a message). Fewer messages under bulk ingest; what is printed is the same.")
+    int maxBatch;
 
     @Override
     public Integer call() {
+        if (maxBatch < 0 || maxBatch > 1000) {
+            throw new IllegalArgumentException("--max-batch must be 0 to 1000 (0 or 1: one event a message), got " + maxBatch);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (HubConnection hub = cc.connect()) {
             Iterator<SubscribeResponse> stream = hub.scoped(EventServiceGrpc.newBlockingStub(hub.channel()))
-                    .subscribe(SubscribeRequest.newBuilder().setPattern(pattern).build());
+                    .subscribe(SubscribeRequest.newBuilder().setPattern(pattern).setMaxBatch(maxBatch).build());
             long seen = 0;
             while ((count == null || seen < count) && stream.hasNext()) {
                 SubscribeResponse message = stream.next();
@@ -53,7 +60,16 @@ public final class EventsCommand implements Callable<Integer> {
                             message.getDropped().getCount(), message.getDropped().getTotal());
                     case EVENT -> {
                         seen++;
-                        out.println(json ? ProtoJson.print(message.getEvent()) : line(message.getEvent()));
+                        print(out, message.getEvent());
+                    }
+                    case EVENTS -> {
+                        for (Event event : message.getEvents().getEventsList()) {
+                            if (count != null && seen >= count) {
+                                break;
+                            }
+                            seen++;
+                            print(out, event);
+                        }
                     }
                     default -> {
                     }
@@ -62,6 +78,10 @@ public final class EventsCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private void print(PrintWriter out, Event event) {
+        out.println(json ? ProtoJson.print(event) : line(event));
     }
 
     static String line(Event event) {
