@@ -325,7 +325,8 @@ class RetrainEvalTest {
 
         Result bad = cc("retrain-eval", "--data", dir.toString(), "--cycles", "2", "--refit-objective", "recall");
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.err()).contains("--refit-objective must be f1, recall-floor or warning-floor, not recall");
+        assertThat(bad.err()).contains("--refit-objective must be one of f1, recall-floor, warning-floor, "
+                + "weights-recall-floor, not recall");
         Result retrainedOnly = cc("retrain-eval", "--data", dir.toString(), "--cycles", "2", "--retrained-only",
                 "--refit-objective", "warning-floor");
         assertThat(retrainedOnly.exit()).isEqualTo(2);

@@ -31,7 +31,12 @@ public final class ThresholdRefit {
         /** only thresholds whose recall on the fit rows is not below the champion's there */
         RECALL_FLOOR("best F1 per incident with recall not below the champion's"),
         /** only thresholds whose recall and early-warning score on the fit rows are not below the champion's there */
-        WARNING_FLOOR("best F1 per incident with recall and early warning not below the champion's");
+        WARNING_FLOOR("best F1 per incident with recall and early warning not below the champion's"),
+        /**
+         * only thresholds whose recall on the fit rows is not below that of the champion's weights at the threshold they
+         * were trained with ({@link #weightsThreshold}): a floor a strict refit does not lower for the next one
+         */
+        WEIGHTS_RECALL_FLOOR("best F1 per incident with recall not below the weights' at their trained threshold");
 
         private final String says;
 
@@ -56,8 +61,12 @@ public final class ThresholdRefit {
                     return o;
                 }
             }
-            throw new IllegalArgumentException("refit objective must be one of f1, recall-floor, warning-floor, not "
-                    + option);
+            throw new IllegalArgumentException("refit objective must be one of " + options() + ", not " + option);
+        }
+
+        /** Every option name, comma-separated. */
+        public static String options() {
+            return String.join(", ", java.util.Arrays.stream(values()).map(Objective::option).toList());
         }
     }
 
@@ -141,10 +150,13 @@ public final class ThresholdRefit {
         double best = m.threshold();
         Evaluator.Metrics champion = measure(m, best, probability, series, labels);
         double bestF1 = champion.f1();
+        // the floor's reference: the champion at its threshold, or its weights at the threshold they were trained with
+        Evaluator.Metrics reference = objective == Objective.WEIGHTS_RECALL_FLOOR
+                ? measure(m, weightsThreshold(m), probability, series, labels) : champion;
         for (int t = 30; t <= 95; t++) {
             double th = t / 100.0;
             Evaluator.Metrics at = measure(m, th, probability, series, labels);
-            if (!allowed(objective, at, champion)) {
+            if (!allowed(objective, at, reference)) {
                 continue;
             }
             double f1 = at.f1();
@@ -157,13 +169,16 @@ public final class ThresholdRefit {
         return best;
     }
 
-    /** Whether {@code objective} lets a threshold measuring {@code at} on the fit rows replace the champion's. */
-    static boolean allowed(Objective objective, Evaluator.Metrics at, Evaluator.Metrics champion) {
-        boolean recall = at.recall() >= champion.recall() - 1e-9;
+    /**
+     * Whether {@code objective} lets a threshold measuring {@code at} on the fit rows replace the champion's;
+     * {@code reference}: what the floor is measured against (the champion, or its weights at their trained threshold).
+     */
+    static boolean allowed(Objective objective, Evaluator.Metrics at, Evaluator.Metrics reference) {
+        boolean recall = at.recall() >= reference.recall() - 1e-9;
         return switch (objective) {
             case F1 -> true;
-            case RECALL_FLOOR -> recall;
-            case WARNING_FLOOR -> recall && at.earlyWarning() >= champion.earlyWarning() - 1e-9;
+            case RECALL_FLOOR, WEIGHTS_RECALL_FLOOR -> recall;
+            case WARNING_FLOOR -> recall && at.earlyWarning() >= reference.earlyWarning() - 1e-9;
         };
     }
 

@@ -111,6 +111,28 @@ class ThresholdRefitObjectiveTest {
     }
 
     @Test
+    void theWeightsRecallFloor_isMeasuredAtTheWeightsTrainedThreshold_soAStrictChampionDoesNotLowerIt() {
+        ModelMetadata m = champion();
+        java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(m.metrics());
+        metrics.put(ThresholdRefit.WEIGHTS_THRESHOLD, 0.41);
+        ModelMetadata strict = new ModelMetadata(m.name(), "2.5.1t", m.type(), m.features(), m.inputName(),
+                m.outputName(), m.positiveIndex(), m.pipeline(), 0.98, m.reference(), m.calibration(),
+                m.trainingWindow(), m.dataHash(), metrics, m.codeVersion(), m.seed(), m.createdAt(), m.provenance(),
+                OnsetCalibration.NONE);
+        assertThat(at(0.98).recall()).as("the strict champion catches nothing").isZero();
+
+        double champions = ThresholdRefit.threshold(strict, List.of(probabilities()), List.of(series()),
+                ThresholdRefit.Objective.RECALL_FLOOR);
+        double weights = ThresholdRefit.threshold(strict, List.of(probabilities()), List.of(series()),
+                ThresholdRefit.Objective.WEIGHTS_RECALL_FLOOR);
+
+        assertThat(champions).as("a floor at the champion's recall 0 allows every threshold: of the best, the nearest 0.98")
+                .isEqualTo(0.95);
+        assertThat(weights).as("the best F1 with both incidents, of those the nearest 0.98").isEqualTo(0.70);
+        assertThat(at(weights).recall()).isEqualTo(at(0.41).recall());
+    }
+
+    @Test
     void allowed_comparesWithTheChampionOnTheFitRows() {
         Evaluator.Metrics champion = new Evaluator.Metrics(100, 4, 0.5, 0.75, 0.6, 0.8, 40, 0, 3);
         Evaluator.Metrics lessRecall = new Evaluator.Metrics(100, 4, 1.0, 0.5, 0.667, 0.8, 45, 0, 0);
@@ -129,6 +151,7 @@ class ThresholdRefitObjectiveTest {
             assertThat(ThresholdRefit.Objective.ofOption(o.option())).isSameAs(o);
         }
         assertThat(ThresholdRefit.Objective.RECALL_FLOOR.option()).isEqualTo("recall-floor");
+        assertThat(ThresholdRefit.Objective.WEIGHTS_RECALL_FLOOR.option()).isEqualTo("weights-recall-floor");
         assertThatThrownBy(() -> ThresholdRefit.Objective.ofOption("recall"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("recall-floor");
     }
