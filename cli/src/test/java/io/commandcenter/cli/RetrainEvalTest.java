@@ -18,6 +18,7 @@ import io.commandcenter.models.train.loop.DataSnapshot;
 import io.commandcenter.models.train.loop.PromotionRule;
 import io.commandcenter.models.train.loop.Retrainer;
 import io.commandcenter.models.train.loop.RetrainingPath;
+import io.commandcenter.models.train.loop.ThresholdRefit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -299,6 +300,42 @@ class RetrainEvalTest {
                 .isZero();
         assertThat(r.comparison().challengerProject().f1()).isGreaterThan(r.comparison().championProject().f1());
         assertThat(r.verdict().promote()).as(r.verdict().reason()).isTrue();
+    }
+
+    @Test
+    void theRecallFloor_neverChoosesAThresholdCatchingFewerIncidentsThanTheChampionOnTheFitRows() {
+        ModelArtifact champion = new BootstrapModels().load("service_health");
+        DataSnapshot truth = snapshot(0);
+        ModelArtifact plain = thresholdOnly(ThresholdRefit.Objective.F1).run(truth, champion, "0.9.21").challenger()
+                .artifact();
+        RetrainingPath.Result floor = thresholdOnly(ThresholdRefit.Objective.RECALL_FLOOR).run(truth, champion,
+                "0.9.22");
+        ModelArtifact floored = floor.challenger().artifact();
+        List<Replayed> fit = floor.challenger().split().train();
+
+        var championFit = io.commandcenter.models.train.loop.Evaluator.measure(scorer(champion), champion.metadata(), fit);
+        var flooredFit = io.commandcenter.models.train.loop.Evaluator.measure(scorer(floored), floored.metadata(), fit);
+        var plainFit = io.commandcenter.models.train.loop.Evaluator.measure(scorer(plain), plain.metadata(), fit);
+        assertThat(flooredFit.recall()).isGreaterThanOrEqualTo(championFit.recall());
+        assertThat(flooredFit.f1()).as("the best F1 of fewer thresholds").isLessThanOrEqualTo(plainFit.f1())
+                .isGreaterThanOrEqualTo(championFit.f1());
+        assertThat(floored.metadata().provenance().get("refit")).contains("recall not below the champion's");
+        assertThat(plain.metadata().provenance().get("refit")).contains("best F1 per incident on")
+                .doesNotContain("not below");
+
+        Result bad = cc("retrain-eval", "--data", dir.toString(), "--cycles", "2", "--refit-objective", "recall");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--refit-objective must be one of f1, recall-floor, warning-floor, "
+                + "weights-recall-floor, not recall");
+        Result retrainedOnly = cc("retrain-eval", "--data", dir.toString(), "--cycles", "2", "--retrained-only",
+                "--refit-objective", "warning-floor");
+        assertThat(retrainedOnly.exit()).isEqualTo(2);
+        assertThat(retrainedOnly.err()).contains("--refit-objective needs the threshold-only challenger");
+    }
+
+    static RetrainingPath thresholdOnly(ThresholdRefit.Objective objective) {
+        return new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), validation, RetrainEvalTest::scorer,
+                a -> true, RetrainingPath.Challengers.THRESHOLD_ONLY, 0.3, objective);
     }
 
     /** The shipped model at another threshold, under another version: the same ONNX bytes. */

@@ -11,6 +11,7 @@ import io.commandcenter.models.train.loop.Evaluator;
 import io.commandcenter.models.train.loop.PromotionRule;
 import io.commandcenter.models.train.loop.RetrainEval;
 import io.commandcenter.models.train.loop.RetrainingPath;
+import io.commandcenter.models.train.loop.ThresholdRefit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -79,6 +80,10 @@ public final class RetrainEvalCommand implements Callable<Integer> {
     @Option(names = "--retrained-only", description = "Only the retrained-weights challenger (the loop before round five). Default: both challengers each cycle, the better one that passes promoted.")
     boolean retrainedOnly;
 
+    @Option(names = "--refit-objective", defaultValue = "f1", paramLabel = "f1|recall-floor|warning-floor|weights-recall-floor",
+            description = "Which thresholds the threshold-only challenger may choose: any (f1), or only those keeping on the fit rows the champion's recall (recall-floor), its recall and early warning (warning-floor), or the recall of its weights at their trained threshold (weights-recall-floor); of those the best F1 per incident (default: ${DEFAULT-VALUE}).")
+    String refitObjective = "f1";
+
     @Option(names = "--json", description = "One JSON object per cycle.")
     boolean json;
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw F1 and ROC AUC per cycle, champion against the shipped model.")
@@ -94,6 +99,17 @@ public final class RetrainEvalCommand implements Callable<Integer> {
         }
         if (thresholdOnly && retrainedOnly) {
             throw new IllegalArgumentException("--threshold-only and --retrained-only exclude each other");
+        }
+        ThresholdRefit.Objective objective;
+        try {
+            objective = ThresholdRefit.Objective.ofOption(refitObjective);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--refit-objective must be one of " + ThresholdRefit.Objective.options()
+                    + ", not " + refitObjective);
+        }
+        if (retrainedOnly && objective != ThresholdRefit.Objective.F1) {
+            throw new IllegalArgumentException("--refit-objective needs the threshold-only challenger: not with "
+                    + "--retrained-only");
         }
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException("--data " + data + " is not a folder");
@@ -118,7 +134,7 @@ public final class RetrainEvalCommand implements Callable<Integer> {
                             io.commandcenter.models.train.bootstrap.BootstrapModelsMain.SEED, projectShare,
                             projectThreshold), holdoutPerChunk).challengers(thresholdOnly
                     ? RetrainingPath.Challengers.THRESHOLD_ONLY : retrainedOnly ? RetrainingPath.Challengers.RETRAINED
-                    : RetrainingPath.Challengers.BOTH);
+                    : RetrainingPath.Challengers.BOTH).objective(objective);
             ModelArtifact shipped = new BootstrapModels().load("service_health");
             if (!json) {
                 out.printf("%d series (%s), %d cycles, starting from service_health %s%n", names.size(),
@@ -165,6 +181,9 @@ public final class RetrainEvalCommand implements Callable<Integer> {
         o.put("shipped_f1", c.shipped().f1());
         o.put("shipped_auc", c.shipped().auc());
         o.put("shipped_early_warning", c.shipped().earlyWarning());
+        o.put("shipped_precision", c.shipped().precision());
+        o.put("shipped_recall", c.shipped().recall());
+        o.put("shipped_false_alarms", c.shipped().falseAlarms());
         o.put("confirmed", c.confirmed());
         o.put("declared", c.declared());
         o.put("false_alarms_marked", c.falseAlarms());

@@ -48,6 +48,7 @@ public final class RetrainEval {
     private final Retrainer retrainer;
     private final boolean holdoutPerChunk;
     private RetrainingPath.Challengers challengers = RetrainingPath.Challengers.BOTH;
+    private ThresholdRefit.Objective objective = ThresholdRefit.Objective.F1;
 
     public RetrainEval(Function<ModelArtifact, BatchScorer> scorers, Predicate<ModelArtifact> explainable,
                        PromotionRule rule, int syntheticSeries, int validationSeries) {
@@ -79,6 +80,12 @@ public final class RetrainEval {
     /** Challengers are the champion with a re-fitted threshold ({@link ThresholdRefit}) only, rather than both kinds. */
     public RetrainEval thresholdOnly(boolean on) {
         return challengers(on ? RetrainingPath.Challengers.THRESHOLD_ONLY : RetrainingPath.Challengers.BOTH);
+    }
+
+    /** Which thresholds the threshold-only challenger's refit may choose (default {@link ThresholdRefit.Objective#F1}). */
+    public RetrainEval objective(ThresholdRefit.Objective which) {
+        this.objective = java.util.Objects.requireNonNull(which, "objective");
+        return this;
     }
 
     /** Which challengers each retraining makes (default {@link RetrainingPath.Challengers#BOTH}). */
@@ -200,7 +207,8 @@ public final class RetrainEval {
             String version = nextVersion(shipped.metadata().version(), k);
             // with a holdout per chunk, the split has one block per chunk seen: every chunk's last part judges
             RetrainingPath path = new RetrainingPath(holdoutPerChunk ? retrainer.withBlocks(k) : retrainer, rule,
-                    shippedTraining, shippedValidation, scorers, explainable, challengers, thresholdHoldout(k));
+                    shippedTraining, shippedValidation, scorers, explainable, challengers, thresholdHoldout(k),
+                    objective);
             RetrainingPath.Result result = path.run(snapshot, champion, version);
             Cycle cycle = new Cycle(k, cycles, champion.metadata().version(), metrics, baseline, confirmed, declared,
                     falseAlarms, snapshot, result.challenger().artifact().metadata().version(), result.comparison(), result.verdict().promote(),

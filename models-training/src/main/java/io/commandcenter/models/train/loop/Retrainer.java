@@ -183,10 +183,13 @@ public final class Retrainer {
     public static Replayed slice(Replayed r, String group, int from, int to, boolean withHistory) {
         int nf = TelemetryFeatures.SCHEMA.size();
         CorpusEntry e = r.entry();
-        return new Replayed(new CorpusEntry(e.name() + "[" + from + "," + to + ")", group, e.history(),
+        Replayed slice = new Replayed(new CorpusEntry(e.name() + "[" + from + "," + to + ")", group, e.history(),
                 rows(e.scored(), from, to), e.health()), withHistory ? r.historyFeatures() : new float[0],
                 withHistory ? r.historyRows() : 0,
                 Arrays.copyOfRange(r.features(), from * nf, to * nf), Arrays.copyOfRange(r.labels(), from, to));
+        // the slice's rows keep the peak novelty the pipeline gave them in the whole series
+        Evaluator.sliced(r, from, to, slice);
+        return slice;
     }
 
     /** Rows {@code [from, to)} of a series (the whole series when it is not as long as the replayed rows). */

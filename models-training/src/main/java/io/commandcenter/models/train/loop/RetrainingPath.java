@@ -58,6 +58,7 @@ public final class RetrainingPath {
     private final Predicate<ModelArtifact> explainable;
     private final Challengers challengers;
     private final double thresholdHoldout;
+    private final ThresholdRefit.Objective objective;
 
     /** The retrained-weights challenger only. */
     public RetrainingPath(Retrainer retrainer, PromotionRule rule, List<Replayed> shippedTraining,
@@ -84,11 +85,23 @@ public final class RetrainingPath {
     public RetrainingPath(Retrainer retrainer, PromotionRule rule, List<Replayed> shippedTraining,
                           List<Replayed> shippedValidation, Function<ModelArtifact, BatchScorer> scorers,
                           Predicate<ModelArtifact> explainable, Challengers challengers, double thresholdHoldout) {
+        this(retrainer, rule, shippedTraining, shippedValidation, scorers, explainable, challengers, thresholdHoldout,
+                ThresholdRefit.Objective.F1);
+    }
+
+    /**
+     * @param objective which thresholds the threshold-only challenger's refit may choose ({@link ThresholdRefit.Objective})
+     */
+    public RetrainingPath(Retrainer retrainer, PromotionRule rule, List<Replayed> shippedTraining,
+                          List<Replayed> shippedValidation, Function<ModelArtifact, BatchScorer> scorers,
+                          Predicate<ModelArtifact> explainable, Challengers challengers, double thresholdHoldout,
+                          ThresholdRefit.Objective objective) {
         if (!(thresholdHoldout > 0 && thresholdHoldout < 1)) {
             throw new IllegalArgumentException("need 0 < thresholdHoldout < 1");
         }
         this.challengers = challengers;
         this.thresholdHoldout = thresholdHoldout;
+        this.objective = java.util.Objects.requireNonNull(objective, "objective");
         this.retrainer = retrainer;
         this.rule = rule;
         this.shippedTraining = List.copyOf(shippedTraining);
@@ -130,6 +143,10 @@ public final class RetrainingPath {
         return challengers;
     }
 
+    public ThresholdRefit.Objective objective() {
+        return objective;
+    }
+
     public Result run(DataSnapshot snapshot, ModelArtifact champion, String version) {
         return judge(snapshot, champion, make(snapshot, champion, version));
     }
@@ -148,7 +165,7 @@ public final class RetrainingPath {
             String fittedOn = String.format(Locale.ROOT, "every project row before the holdout (the last %d %% of "
                     + "each series, judged only)", Math.round(thresholdHoldout * 100));
             ModelArtifact refit = ThresholdRefit.refit(champion, scorers.apply(champion), split.train(),
-                    challengers == Challengers.BOTH ? thresholdVersion(version) : version, snapshot, fittedOn);
+                    challengers == Challengers.BOTH ? thresholdVersion(version) : version, snapshot, fittedOn, objective);
             out.add(new Retrainer.Challenger(refit, split, snapshot));
         }
         return out;

@@ -18,8 +18,58 @@ import java.util.Map;
  * hub scores (the champion's probability, its onset calibration with the rows' times, alarms). The champion's
  * own threshold when those rows hold no incident or no threshold is strictly better; of equal ones, the one
  * nearest the champion's. Judged by the same {@link PromotionRule} as a retrained challenger (guide 18.8).
+ *
+ * <p>{@link Objective} says which thresholds may be chosen: any ({@link Objective#F1}, the default), or only those
+ * that keep the champion's recall (and early warning) on the fit rows (guide 18.10). The champion's own threshold
+ * always qualifies, so a floor never leaves the grid empty.
  */
 public final class ThresholdRefit {
+    /** Which thresholds a refit may choose; of those, the best F1 per incident on the fit rows wins. */
+    public enum Objective {
+        /** any threshold of the grid */
+        F1("best F1 per incident"),
+        /** only thresholds whose recall on the fit rows is not below the champion's there */
+        RECALL_FLOOR("best F1 per incident with recall not below the champion's"),
+        /** only thresholds whose recall and early-warning score on the fit rows are not below the champion's there */
+        WARNING_FLOOR("best F1 per incident with recall and early warning not below the champion's"),
+        /**
+         * only thresholds whose recall on the fit rows is not below that of the champion's weights at the threshold they
+         * were trained with ({@link #weightsThreshold}): a floor a strict refit does not lower for the next one
+         */
+        WEIGHTS_RECALL_FLOOR("best F1 per incident with recall not below the weights' at their trained threshold");
+
+        private final String says;
+
+        Objective(String says) {
+            this.says = says;
+        }
+
+        /** What the lineage says the threshold is (e.g. "best F1 per incident"). */
+        public String says() {
+            return says;
+        }
+
+        /** {@code recall-floor} for {@link #RECALL_FLOOR}: the name options and settings use. */
+        public String option() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** The objective named {@code option} ({@link #option()}); IllegalArgumentException naming the choices. */
+        public static Objective ofOption(String option) {
+            for (Objective o : values()) {
+                if (o.option().equals(option)) {
+                    return o;
+                }
+            }
+            throw new IllegalArgumentException("refit objective must be one of " + options() + ", not " + option);
+        }
+
+        /** Every option name, comma-separated. */
+        public static String options() {
+            return String.join(", ", java.util.Arrays.stream(values()).map(Objective::option).toList());
+        }
+    }
+
     /** The metric naming the threshold a threshold-only model's weights were trained with. */
     public static final String WEIGHTS_THRESHOLD = "weights_threshold";
 
@@ -48,8 +98,14 @@ public final class ThresholdRefit {
     /** @param fittedOn what {@code fit} is, for the challenger's lineage (e.g. "every project row before the holdout") */
     public static ModelArtifact refit(ModelArtifact champion, BatchScorer scorer, List<Replayed> fit, String version,
                                       DataSnapshot snapshot, String fittedOn) {
+        return refit(champion, scorer, fit, version, snapshot, fittedOn, Objective.F1);
+    }
+
+    /** @param objective which thresholds may be chosen */
+    public static ModelArtifact refit(ModelArtifact champion, BatchScorer scorer, List<Replayed> fit, String version,
+                                      DataSnapshot snapshot, String fittedOn, Objective objective) {
         ModelMetadata m = champion.metadata();
-        double threshold = threshold(m, Evaluator.score(scorer, m, fit).probability(), fit);
+        double threshold = threshold(m, Evaluator.score(scorer, m, fit).probability(), fit, objective);
         Map<String, Double> metrics = new LinkedHashMap<>(m.metrics());
         metrics.put("parent_threshold", m.threshold());
         // the threshold the weights were trained with, kept through refits of refits: the shipped validation
@@ -63,8 +119,8 @@ public final class ThresholdRefit {
         provenance.put("data_hash", snapshot.sha256());
         provenance.put("feedback_rows", Long.toString(snapshot.feedbackRows()));
         provenance.put("refit", String.format(Locale.ROOT,
-                "threshold only: %.2f -> %.2f, best F1 per incident on %s; weights unchanged",
-                m.threshold(), threshold, fittedOn));
+                "threshold only: %.2f -> %.2f, %s on %s; weights unchanged",
+                m.threshold(), threshold, objective.says(), fittedOn));
         ModelMetadata challenger = new ModelMetadata(m.name(), version, m.type(), m.features(), m.inputName(),
                 m.outputName(), m.positiveIndex(), m.pipeline(), threshold, m.reference(), m.calibration(),
                 "project " + snapshot.window(), m.dataHash(), metrics, m.codeVersion(), m.seed(), m.createdAt(),
@@ -74,6 +130,11 @@ public final class ThresholdRefit {
 
     /** The threshold with the best F1 per incident on {@code series} (see the class). */
     static double threshold(ModelMetadata m, List<double[]> probability, List<Replayed> series) {
+        return threshold(m, probability, series, Objective.F1);
+    }
+
+    /** The threshold {@code objective} allows with the best F1 per incident on {@code series} (see the class). */
+    static double threshold(ModelMetadata m, List<double[]> probability, List<Replayed> series, Objective objective) {
         List<boolean[]> labels = series.stream().map(Replayed::labels).toList();
         boolean any = labels.stream().anyMatch(l -> {
             for (boolean b : l) {
@@ -87,10 +148,18 @@ public final class ThresholdRefit {
             return m.threshold();
         }
         double best = m.threshold();
-        double bestF1 = f1(m, best, probability, series, labels);
+        Evaluator.Metrics champion = measure(m, best, probability, series, labels);
+        double bestF1 = champion.f1();
+        // the floor's reference: the champion at its threshold, or its weights at the threshold they were trained with
+        Evaluator.Metrics reference = objective == Objective.WEIGHTS_RECALL_FLOOR
+                ? measure(m, weightsThreshold(m), probability, series, labels) : champion;
         for (int t = 30; t <= 95; t++) {
             double th = t / 100.0;
-            double f1 = f1(m, th, probability, series, labels);
+            Evaluator.Metrics at = measure(m, th, probability, series, labels);
+            if (!allowed(objective, at, reference)) {
+                continue;
+            }
+            double f1 = at.f1();
             if (f1 > bestF1 + 1e-9 || Math.abs(f1 - bestF1) <= 1e-9
                     && Math.abs(th - m.threshold()) < Math.abs(best - m.threshold())) {
                 best = th;
@@ -100,15 +169,27 @@ public final class ThresholdRefit {
         return best;
     }
 
-    private static double f1(ModelMetadata m, double threshold, List<double[]> probability, List<Replayed> series,
-                             List<boolean[]> labels) {
+    /**
+     * Whether {@code objective} lets a threshold measuring {@code at} on the fit rows replace the champion's;
+     * {@code reference}: what the floor is measured against (the champion, or its weights at their trained threshold).
+     */
+    static boolean allowed(Objective objective, Evaluator.Metrics at, Evaluator.Metrics reference) {
+        boolean recall = at.recall() >= reference.recall() - 1e-9;
+        return switch (objective) {
+            case F1 -> true;
+            case RECALL_FLOOR, WEIGHTS_RECALL_FLOOR -> recall;
+            case WARNING_FLOOR -> recall && at.earlyWarning() >= reference.earlyWarning() - 1e-9;
+        };
+    }
+
+    private static Evaluator.Metrics measure(ModelMetadata m, double threshold, List<double[]> probability,
+                                             List<Replayed> series, List<boolean[]> labels) {
         List<double[]> risk = new ArrayList<>();
         for (int k = 0; k < series.size(); k++) {
             Replayed r = series.get(k);
             double[] p = probability.get(k);
-            risk.add(p.length == 0 ? p
-                    : m.onset().apply(p, threshold, r.entry().scored().times(), r.entry().scored().axis()));
+            risk.add(Evaluator.risk(m, p, threshold, r));
         }
-        return Evaluator.measure(probability, risk, labels, threshold).f1();
+        return Evaluator.measure(probability, risk, labels, threshold);
     }
 }
