@@ -7,6 +7,7 @@ import io.commandcenter.models.features.FeatureSchema;
 import io.commandcenter.models.features.TelemetryFeatures;
 import io.commandcenter.models.features.TimeAxis;
 import io.commandcenter.models.synthetic.LabelledSeries;
+import io.commandcenter.models.synthetic.SyntheticBusiness;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,15 +83,33 @@ public final class FeatureStudy {
             nabExtras.add(new double[][] {clean(raw), phase(s.times(), s.values(), m, s.axis()), raw,
                 evidenceZ(ev), evidenceExcess(ev, s.times(), s.axis()), shiftRank(s.values(), m), bonferroni(shiftRank(s.values(), m), m)});
         }
+        // session 8: NAB-like business series added to the training corpus (candidates biz<N>, train group only, so the
+        // validation, holdout and test figures stay comparable), replayed once for the largest N
+        int maxBiz = 0;
+        for (String cand : candidates) {
+            maxBiz = Math.max(maxBiz, businessSeries(cand));
+        }
+        List<ServiceHealthTraining.Replayed> biz = new ArrayList<>();
+        List<double[][]> bizExtras = new ArrayList<>();
+        for (CorpusEntry e : business(seed, maxBiz)) {
+            ServiceHealthTraining.Replayed r = ServiceHealthTraining.replay(e);
+            biz.add(r);
+            bizExtras.add(entryColumns(r));
+        }
         for (String cand : candidates) {
             List<String> cols = columns(cand);
+            List<ServiceHealthTraining.Replayed> base = new ArrayList<>(corpus);
+            List<double[][]> baseExtras = new ArrayList<>(extras);
+            int nb = businessSeries(cand);
+            base.addAll(biz.subList(0, nb));
+            baseExtras.addAll(bizExtras.subList(0, nb));
             List<String> schemaNames = new ArrayList<>(TelemetryFeatures.SCHEMA.names());
             schemaNames.addAll(cols);
             FeatureSchema schema = new FeatureSchema(schemaNames);
             List<ServiceHealthTraining.Replayed> aug = new ArrayList<>();
-            for (int k = 0; k < corpus.size(); k++) {
-                ServiceHealthTraining.Replayed r = corpus.get(k);
-                double[][] ex = extras.get(k);
+            for (int k = 0; k < base.size(); k++) {
+                ServiceHealthTraining.Replayed r = base.get(k);
+                double[][] ex = baseExtras.get(k);
                 int h = r.historyRows();
                 aug.add(new ServiceHealthTraining.Replayed(r.entry(), widen(r.historyFeatures(), h, ex, 0, cols),
                         h, widen(r.features(), r.labels().length, ex, h, cols), r.labels()));
@@ -138,7 +157,31 @@ public final class FeatureStudy {
         }
     }
 
+    /** How many business series a candidate adds to the training corpus: {@code biz<N>} → N (columns none), else 0. */
+    static int businessSeries(String cand) {
+        return cand.startsWith("biz") ? Integer.parseInt(cand.substring(3)) : 0;
+    }
+
+    /**
+     * {@code n} seeded {@link SyntheticBusiness} series, the kinds in turn (ratio hourly 800–4,000 rows, speed and count
+     * 5-minute 1,500–8,000 rows), all in group {@code train}.
+     */
+    static List<CorpusEntry> business(long seed, int n) {
+        SyntheticBusiness gen = new SyntheticBusiness(seed + 11);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed + 13);
+        List<CorpusEntry> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String kind = SyntheticBusiness.KINDS.get(i % SyntheticBusiness.KINDS.size());
+            int rows = kind.equals("ratio") ? 800 + rnd.nextInt(3200) : 1500 + rnd.nextInt(6500);
+            out.add(new CorpusEntry("biz-" + kind + "-" + i, "train", null, gen.series("biz-" + i, kind, rows)));
+        }
+        return out;
+    }
+
     static List<String> columns(String cand) {
+        if (cand.startsWith("biz")) {
+            return List.of();
+        }
         return switch (cand) {
             case "base" -> List.of();
             case "novelty" -> List.of("novelty");

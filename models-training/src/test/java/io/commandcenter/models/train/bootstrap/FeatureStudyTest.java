@@ -126,4 +126,24 @@ class FeatureStudyTest {
             assertThat(r2[i]).as("row %d", i).isEqualTo(r[i]);             // causal
         }
     }
+
+    @Test
+    void businessCandidates_addTrainingSeriesOnly_theKindsInTurn_andNoColumn() {
+        assertThat(FeatureStudy.businessSeries("biz60")).isEqualTo(60);
+        assertThat(FeatureStudy.businessSeries("phase")).isZero();
+        assertThat(FeatureStudy.columns("biz60")).isEmpty();
+        List<CorpusEntry> biz = FeatureStudy.business(BootstrapModelsMain.SEED, 6);
+        assertThat(biz).hasSize(6).allSatisfy(e -> {
+            assertThat(e.group()).isEqualTo("train");
+            assertThat(e.scored().metrics()).hasSize(1);
+            assertThat(e.history()).isNull();
+        });
+        assertThat(biz).extracting(CorpusEntry::name)
+                .containsExactly("biz-ratio-0", "biz-speed-1", "biz-count-2", "biz-ratio-3", "biz-speed-4", "biz-count-5");
+        // a prefix of a larger set is the smaller set: biz60 and biz120 share their first 60 series
+        List<CorpusEntry> more = FeatureStudy.business(BootstrapModelsMain.SEED, 9);
+        for (int i = 0; i < 6; i++) {
+            assertThat(more.get(i).scored().values()).containsExactly(biz.get(i).scored().values());
+        }
+    }
 }
