@@ -36,7 +36,10 @@ import java.util.Locale;
  * {@code novelty}, {@code noveltyx}, {@code phase}, {@code phasex}, {@code both}, {@code evz} ({@code evidence_z}: the
  * evidence against its own EWMA mean and spread), {@code evx} ({@code evidence_excess}: the evidence above its own last 7 days'
  * largest), {@code evboth}, {@code rank} ({@code shift_rank}, {@link #shiftRank}; 0 for health-sample entries), {@code rankb} (the same minus
- * {@code log10 M}, {@link #bonferroni}); {@code -Drule220=1} also measures each candidate with service_health 2.2.0's rule alone (the
+ * {@code log10 M}, {@link #bonferroni}); session 8: {@code rankt} / {@code ranktk} / {@code ranktb} ({@code shift_rank_tail},
+ * {@code shift_rank_tail_top}, both: the rank test as a per-metric stream through the pipeline's tail calibration, max or top-k,
+ * {@link #shiftRankTail}) and {@code biz<N>} (N NAB-like business series added to the training corpus, no column,
+ * {@link #business}); {@code -Drule220=1} also measures each candidate with service_health 2.2.0's rule alone (the
  * quiet-entity bonus and the novelty discount were chosen on the shipped weights).
  */
 public final class FeatureStudy {
@@ -80,8 +83,10 @@ public final class FeatureStudy {
             // [0] peak novelty as a column, [1] phase novelty, [2] peak novelty as the product's discount reads it
             FeatureReplay.Result rep = reps.get(reps.size() - 1);
             double[] ev = evidence(rep.features(), rep.rows());
+            double[][] tail = shiftRankTail(s.values(), m);
             nabExtras.add(new double[][] {clean(raw), phase(s.times(), s.values(), m, s.axis()), raw,
-                evidenceZ(ev), evidenceExcess(ev, s.times(), s.axis()), shiftRank(s.values(), m), bonferroni(shiftRank(s.values(), m), m)});
+                evidenceZ(ev), evidenceExcess(ev, s.times(), s.axis()), shiftRank(s.values(), m), bonferroni(shiftRank(s.values(), m), m),
+                tail[0], tail[1]});
         }
         // session 8: NAB-like business series added to the training corpus (candidates biz<N>, train group only, so the
         // validation, holdout and test figures stay comparable), replayed once for the largest N
@@ -114,7 +119,8 @@ public final class FeatureStudy {
                 aug.add(new ServiceHealthTraining.Replayed(r.entry(), widen(r.historyFeatures(), h, ex, 0, cols),
                         h, widen(r.features(), r.labels().length, ex, h, cols), r.labels()));
             }
-            ServiceHealthTraining.Outcome o = new ServiceHealthTraining(BootstrapModelsMain.serviceHealthTrainer(seed), schema).train(aug);
+            ServiceHealthTraining.Outcome o = new ServiceHealthTraining(BootstrapModelsMain.serviceHealthTrainer(seed), schema)
+                    .train(aug, r -> r.entry().name().startsWith("biz-") ? businessWeight(cand) : 1.0);
             double auc = 0;
             int servers = 0;
             for (ServiceHealthTraining.SeriesReport rep : o.reports().values()) {
@@ -157,9 +163,19 @@ public final class FeatureStudy {
         }
     }
 
-    /** How many business series a candidate adds to the training corpus: {@code biz<N>} → N (columns none), else 0. */
+    /** How many business series a candidate adds to the training corpus: {@code biz<N>} or {@code biz<N>w<P>} → N (columns none), else 0. */
     static int businessSeries(String cand) {
-        return cand.startsWith("biz") ? Integer.parseInt(cand.substring(3)) : 0;
+        if (!cand.startsWith("biz")) {
+            return 0;
+        }
+        int w = cand.indexOf('w');
+        return Integer.parseInt(cand.substring(3, w < 0 ? cand.length() : w));
+    }
+
+    /** The weight of a business series' rows: {@code biz<N>w<P>} → P / 100, else 1. */
+    static double businessWeight(String cand) {
+        int w = cand.indexOf('w');
+        return cand.startsWith("biz") && w > 0 ? Integer.parseInt(cand.substring(w + 1)) / 100.0 : 1.0;
     }
 
     /**
@@ -194,6 +210,9 @@ public final class FeatureStudy {
             case "evboth" -> List.of("evidence_z", "evidence_excess");
             case "rank" -> List.of("shift_rank");
             case "rankb" -> List.of("shift_rank_bonferroni");
+            case "rankt" -> List.of("shift_rank_tail");
+            case "ranktk" -> List.of("shift_rank_tail_top");
+            case "ranktb" -> List.of("shift_rank_tail", "shift_rank_tail_top");
             default -> throw new IllegalArgumentException("unknown candidate " + cand);
         };
     }
@@ -222,6 +241,8 @@ public final class FeatureStudy {
                     case "evidence_excess" -> extra[4][from + i];
                     case "shift_rank" -> extra[5][from + i];
                     case "shift_rank_bonferroni" -> extra[6][from + i];
+                    case "shift_rank_tail" -> extra[7][from + i];
+                    case "shift_rank_tail_top" -> extra[8][from + i];
                     default -> throw new IllegalArgumentException(cols.get(c));
                 };
                 out[i * w + nf + c] = (float) v;
@@ -237,7 +258,7 @@ public final class FeatureStudy {
             double[] n = clean(ServiceHealthTraining.novelty(e));
             double[] ev = evidence(r.features(), r.labels().length);
             return new double[][] {n, n, n, evidenceZ(ev), evidenceExcess(ev, e.scored().times(), e.scored().axis()), new double[n.length],
-                new double[n.length]};
+                new double[n.length], new double[n.length], new double[n.length]};
         }
         LabelledSeries s = e.scored();
         LabelledSeries h = e.history();
@@ -261,7 +282,9 @@ public final class FeatureStudy {
         System.arraycopy(evidence(r.historyFeatures(), hn), 0, ev, 0, hn);
         System.arraycopy(evidence(r.features(), s.rows()), 0, ev, hn, s.rows());
         double[] peak = clean(PeakNovelty.of(t, v, m, s.axis()));
-        return new double[][] {peak, phase(t, v, m, s.axis()), peak, evidenceZ(ev), evidenceExcess(ev, t, s.axis()), shiftRank(v, m), bonferroni(shiftRank(v, m), m)};
+        double[][] tail = shiftRankTail(v, m);
+        return new double[][] {peak, phase(t, v, m, s.axis()), peak, evidenceZ(ev), evidenceExcess(ev, t, s.axis()), shiftRank(v, m), bonferroni(shiftRank(v, m), m),
+            tail[0], tail[1]};
     }
 
     static double[] evidence(float[] features, int rows) {
@@ -340,55 +363,134 @@ public final class FeatureStudy {
     static double[] shiftRank(double[] v, int m) {
         int n = v.length / m;
         double[] out = new double[n];
-        int nb = n / BLOCK;
         for (int k = 0; k < m; k++) {
-            double[] bm = new double[nb];
-            for (int j = 0; j < nb; j++) {
-                double sum = 0;
-                int c = 0;
-                for (int r = j * BLOCK; r < (j + 1) * BLOCK; r++) {
-                    double x = v[r * m + k];
-                    if (Double.isFinite(x)) {
-                        sum += x;
-                        c++;
-                    }
+            double[] r = shiftRankOf(v, m, k);
+            for (int i = 0; i < n; i++) {
+                if (r[i] > out[i]) {
+                    out[i] = r[i];
                 }
-                bm[j] = c == 0 ? Double.NaN : sum / c;
             }
-            for (int i = BLOCK - 1; i < n; i++) {
-                double sum = 0;
-                int c = 0;
-                for (int r = i - BLOCK + 1; r <= i; r++) {
-                    double x = v[r * m + k];
-                    if (Double.isFinite(x)) {
-                        sum += x;
-                        c++;
-                    }
-                }
-                if (c == 0) {
+        }
+        return out;
+    }
+
+    /**
+     * {@link #shiftRank} as a per-metric <em>stream</em> through the pipeline's own per-metric calibration (12.12's next step 1):
+     * each metric's signed rank scores of the last {@value #SUSTAIN} disjoint windows are summed (a shift that lasts; one window alone
+     * saturates at 2 decades, which ordinary noise reaches on ~2 % of rows), and the absolute sum goes through its own {@code TailModel} (the tail the pipeline fits to every detector of every
+     * metric: the score's surprisal against that metric's own q90 / q99 of it; 0 before 16 blocks are known, and not
+     * learnt from), then the row's surprisals are combined as the pipeline combines its detectors': {@code [0]} the largest minus
+     * {@code log10 M}, {@code [1]} the mean of the top {@code k = min(3, M)} minus {@code log10(M / k)}, both floored at 0.
+     */
+    /** Disjoint windows {@link #shiftRankTail} sums (4 × {@value #BLOCK} rows: two hours of 5-minute rows). */
+    static final int SUSTAIN = 4;
+
+    static double[][] shiftRankTail(double[] v, int m) {
+        int n = v.length / m;
+        int k = Math.min(3, m);
+        double[][] s = new double[m][];
+        for (int j = 0; j < m; j++) {
+            double[] r = shiftRankOf(v, m, j, true);
+            io.commandcenter.models.features.ResearchTail tail = new io.commandcenter.models.features.ResearchTail();
+            s[j] = new double[n];
+            for (int i = 0; i < n; i++) {
+                if (Double.isNaN(r[i])) {
                     continue;
                 }
-                double cur = sum / c;
-                int last = (i - BLOCK + 1) / BLOCK - 1; // the last whole block ending before the current window
-                int first = Math.max(0, last - BLOCKS + 1);
-                int above = 0;
-                int below = 0;
-                int blocks = 0;
-                for (int j = first; j <= last; j++) {
-                    if (Double.isNaN(bm[j])) {
-                        continue;
-                    }
-                    blocks++;
-                    if (bm[j] >= cur) {
-                        above++;
-                    }
-                    if (bm[j] <= cur) {
-                        below++;
+                // one window's rank saturates at log10(blocks + 1) decades, as often as 2 % of ordinary rows: a sustained
+                // shift is told by the same direction over the last SUSTAIN disjoint windows (Fisher's combination, signed)
+                double sum = 0;
+                for (int q = 0; q < SUSTAIN && i - q * BLOCK >= 0; q++) {
+                    double x = r[i - q * BLOCK];
+                    sum += Double.isNaN(x) ? 0 : x;
+                }
+                s[j][i] = tail.surpriseThenLearn(Math.abs(sum));
+            }
+        }
+        double[][] out = new double[2][n];
+        double[] top = new double[k];
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(top, 0);
+            double max = 0;
+            for (int j = 0; j < m; j++) {
+                double x = s[j][i];
+                max = Math.max(max, x);
+                for (int q = 0; q < k; q++) {
+                    if (x > top[q]) {
+                        System.arraycopy(top, q, top, q + 1, k - q - 1);
+                        top[q] = x;
+                        break;
                     }
                 }
-                if (blocks >= 16) {
-                    out[i] = Math.max(out[i], -Math.log10((Math.min(above, below) + 1.0) / (blocks + 1.0)));
+            }
+            double mean = 0;
+            for (double x : top) {
+                mean += x;
+            }
+            out[0][i] = Math.max(0, max - Math.log10(m));
+            out[1][i] = Math.max(0, mean / k - Math.log10((double) m / k));
+        }
+        return out;
+    }
+
+    /** The rank score of {@link #shiftRank} of metric {@code k} alone, per row; NaN while fewer than 16 blocks are known. */
+    static double[] shiftRankOf(double[] v, int m, int k) {
+        return shiftRankOf(v, m, k, false);
+    }
+
+    /** {@link #shiftRankOf(double[], int, int)}, {@code signed}: negative when the window's mean is low among the blocks. */
+    static double[] shiftRankOf(double[] v, int m, int k, boolean signed) {
+        int n = v.length / m;
+        double[] out = new double[n];
+        java.util.Arrays.fill(out, Double.NaN);
+        int nb = n / BLOCK;
+        double[] bm = new double[nb];
+        for (int j = 0; j < nb; j++) {
+            double sum = 0;
+            int c = 0;
+            for (int r = j * BLOCK; r < (j + 1) * BLOCK; r++) {
+                double x = v[r * m + k];
+                if (Double.isFinite(x)) {
+                    sum += x;
+                    c++;
                 }
+            }
+            bm[j] = c == 0 ? Double.NaN : sum / c;
+        }
+        for (int i = BLOCK - 1; i < n; i++) {
+            double sum = 0;
+            int c = 0;
+            for (int r = i - BLOCK + 1; r <= i; r++) {
+                double x = v[r * m + k];
+                if (Double.isFinite(x)) {
+                    sum += x;
+                    c++;
+                }
+            }
+            if (c == 0) {
+                continue;
+            }
+            double cur = sum / c;
+            int last = (i - BLOCK + 1) / BLOCK - 1; // the last whole block ending before the current window
+            int first = Math.max(0, last - BLOCKS + 1);
+            int above = 0;
+            int below = 0;
+            int blocks = 0;
+            for (int j = first; j <= last; j++) {
+                if (Double.isNaN(bm[j])) {
+                    continue;
+                }
+                blocks++;
+                if (bm[j] >= cur) {
+                    above++;
+                }
+                if (bm[j] <= cur) {
+                    below++;
+                }
+            }
+            if (blocks >= 16) {
+                double r = -Math.log10((Math.min(above, below) + 1.0) / (blocks + 1.0));
+                out[i] = signed && above < below ? r : signed ? -r : r;
             }
         }
         return out;

@@ -131,6 +131,9 @@ class FeatureStudyTest {
     void businessCandidates_addTrainingSeriesOnly_theKindsInTurn_andNoColumn() {
         assertThat(FeatureStudy.businessSeries("biz60")).isEqualTo(60);
         assertThat(FeatureStudy.businessSeries("phase")).isZero();
+        assertThat(FeatureStudy.businessSeries("biz120w25")).isEqualTo(120);
+        assertThat(FeatureStudy.businessWeight("biz120w25")).isEqualTo(0.25);
+        assertThat(FeatureStudy.businessWeight("biz120")).isEqualTo(1.0);
         assertThat(FeatureStudy.columns("biz60")).isEmpty();
         List<CorpusEntry> biz = FeatureStudy.business(BootstrapModelsMain.SEED, 6);
         assertThat(biz).hasSize(6).allSatisfy(e -> {
@@ -144,6 +147,50 @@ class FeatureStudyTest {
         List<CorpusEntry> more = FeatureStudy.business(BootstrapModelsMain.SEED, 9);
         for (int i = 0; i < 6; i++) {
             assertThat(more.get(i).scored().values()).containsExactly(biz.get(i).scored().values());
+        }
+    }
+
+    @Test
+    void shiftRankTail_isCalibratedPerMetric_aShiftStandsOut_aMetricThatShiftsOftenDoesNot() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
+        int n = 3000;
+        int m = 2;
+        double[] v = new double[n * m];
+        for (int i = 0; i < n; i++) {
+            v[i * m] = rnd.nextGaussian();                                   // quiet noise, one shift at row 2500
+            v[i * m + 1] = (i / 30) % 2 == 0 ? rnd.nextGaussian() : 8 + rnd.nextGaussian(); // a square wave: shifts all the time
+        }
+        for (int i = 2500; i < 2560; i++) {
+            v[i * m] += 6;
+        }
+        double[] raw0 = FeatureStudy.shiftRankOf(v, m, 0);
+        double[] raw1 = FeatureStudy.shiftRankOf(v, m, 1);
+        double[][] tail = FeatureStudy.shiftRankTail(v, m);
+        assertThat(raw0[10]).as("nothing known yet").isNaN();
+        assertThat(tail[0][10]).isZero();
+        // the raw rank scores of the square wave reach the quiet metric's shift: as raw scores they are alike
+        double maxRaw1 = 0;
+        for (int i = 1000; i < 2400; i++) {
+            maxRaw1 = Math.max(maxRaw1, raw1[i]);
+        }
+        assertThat(maxRaw1).isGreaterThanOrEqualTo(raw0[2510] - 0.3);
+        // through each metric's own tail the square wave's routine shifts stay small and the new one stands out
+        double ordinary = 0;
+        for (int i = 1000; i < 2400; i++) {
+            ordinary = Math.max(ordinary, tail[0][i]);
+        }
+        double atShift = 0;
+        for (int i = 2500; i < 2520; i++) {
+            atShift = Math.max(atShift, tail[0][i]);
+        }
+        assertThat(atShift).isGreaterThan(ordinary + 0.5);
+        // causal: a later value changes no earlier row
+        double[] w = v.clone();
+        w[(n - 1) * m] = 1e6;
+        double[][] later = FeatureStudy.shiftRankTail(w, m);
+        for (int i = 0; i < n - 1; i++) {
+            assertThat(later[0][i]).as("row %d", i).isEqualTo(tail[0][i]);
+            assertThat(later[1][i]).as("row %d", i).isEqualTo(tail[1][i]);
         }
     }
 }
