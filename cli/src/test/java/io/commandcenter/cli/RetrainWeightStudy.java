@@ -38,14 +38,15 @@ import java.util.Set;
  * ({@link Retrainer#split}: 60 % train, 20 % validation, 20 % holdout per series) and a challenger is trained as
  * {@link Retrainer#train} trains it (shipped corpus + project train and validation rows, {@link ServiceHealthTraining}),
  * each project train row weighing {@code w} against a shipped row's 1 (w = 0 for shipped training rows:
- * "project only"). It is measured on chunk k+1 (pooled ROC AUC of the probability, F1 per incident at its own
+ * "project only"; "normals" and "normals3": the shipped training entries' normal rows only, with project rows
+ * weighing 1 or 3, so every incident row learnt from is the project's). It is measured on chunk k+1 (pooled ROC AUC of the probability, F1 per incident at its own
  * threshold) against the shipped model on the same rows (ONNX Runtime), and on the shipped validation series
  * (early warning: the promotion rule's guard, 2 points of tolerance). Everything is seeded: the figures do not
  * depend on the load. Held-out servers are never read ({@link RetrainEval#series}).
  *
  * <pre>
  * ./mvnw -B -o -Dmaven.repo.local=… test -pl cli -Dtest=RetrainWeightStudy -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dstudy.asd=../../shared/data/asd [-Dstudy.weights=1,3,10,30,only] [-Dstudy.cycles=4,5,6]   # prints STUDY lines
+ *     -Dstudy.asd=../../shared/data/asd [-Dstudy.weights=1,3,10,30,only,normals,normals3] [-Dstudy.cycles=4,5,6]   # prints STUDY lines
  * </pre>
  */
 class RetrainWeightStudy {
@@ -55,7 +56,7 @@ class RetrainWeightStudy {
     void study() throws Exception {
         Path dir = Path.of(System.getProperty("study.asd", "../../shared/data/asd"));
         Assumptions.assumeTrue(Files.isDirectory(dir), "no ASD folder at " + dir.toAbsolutePath());
-        String[] weights = System.getProperty("study.weights", "1,3,10,30,only").split(",");
+        String[] weights = System.getProperty("study.weights", "1,3,10,30,only,normals,normals3").split(",");
         int[] chunkings = Arrays.stream(System.getProperty("study.cycles", "4,5,6").split(",")).mapToInt(Integer::parseInt)
                 .toArray();
         List<String> names = RetrainEval.series(dir);
@@ -71,6 +72,12 @@ class RetrainWeightStudy {
         List<Replayed> validation = new ArrayList<>();
         for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(BootstrapModelsMain.SEED, 20)) {
             validation.add(ServiceHealthTraining.replay(e));
+        }
+        // "normals": the shipped training entries' normal rows only (incident rows and the rows right after them
+        // dropped, as training drops those), so every incident row the challenger learns from is the project's
+        List<Replayed> shippedNormals = new ArrayList<>();
+        for (Replayed r : shipped) {
+            shippedNormals.add(r.entry().group().equals("train") ? normals(r) : r);
         }
         try (OnnxBackend backend = new OnnxBackend()) {
             ModelArtifact a = new BootstrapModels().load("service_health");
@@ -107,10 +114,18 @@ class RetrainWeightStudy {
                             baseNext.falseAlarms));
                     for (String w : weights) {
                         boolean only = w.equals("only");
-                        double pw = only ? 1 : Double.parseDouble(w);
+                        boolean normals = w.startsWith("normals");
+                        double pw = only ? 1 : normals ? (w.length() > 7 ? Double.parseDouble(w.substring(7)) : 1)
+                                : Double.parseDouble(w);
+                        List<Replayed> corpusFor = all;
+                        if (normals) {
+                            corpusFor = new ArrayList<>(shippedNormals);
+                            corpusFor.addAll(split.train());
+                            corpusFor.addAll(split.validation());
+                        }
                         ServiceHealthTraining.Outcome o = new ServiceHealthTraining(
                                 BootstrapModelsMain.serviceHealthTrainer(BootstrapModelsMain.SEED))
-                                .train(all, r -> train.contains(r) ? pw : only ? 0 : 1);
+                                .train(corpusFor, r -> train.contains(r) ? pw : only ? 0 : 1);
                         List<double[]> p = new ArrayList<>();
                         List<double[]> risk = new ArrayList<>();
                         for (Replayed r : project) {
@@ -135,8 +150,8 @@ class RetrainWeightStudy {
                         t[2] += c.unseenAuc > baseNext.unseenAuc ? 1 : 0;
                         t[3] += kept ? 1 : 0;
                         t[4] += kept && c.auc > baseNext.auc ? 1 : 0;
-                        line.append(String.format(Locale.ROOT, " | w=%s AUC %.3f (%+.3f; omi-6…9 %+.3f) F1 %.3f FA %d θ %.2f guard %.1f%s",
-                                w, c.auc, c.auc - baseNext.auc, c.unseenAuc - baseNext.unseenAuc, c.f1, c.falseAlarms, o.threshold(), guard,
+                        line.append(String.format(Locale.ROOT, " | w=%s AUC %.3f (%+.3f; omi-6…9 %+.3f) F1 %.3f FA %d θ %.2f Platt a %.2f guard %.1f%s",
+                                w, c.auc, c.auc - baseNext.auc, c.unseenAuc - baseNext.unseenAuc, c.f1, c.falseAlarms, o.threshold(), o.platt().a(), guard,
                                 guard < baseGuard - 2 ? " FAILS" : ""));
                     }
                     System.out.println(line);
@@ -146,6 +161,40 @@ class RetrainWeightStudy {
                     "STUDY w=%s: of %d next chunks, AUC above the shipped model's on %d (omi-6…9: %d), guard kept on %d, "
                             + "both on %d%n", w, t[0], t[1], t[2], t[3], t[4]));
         }
+    }
+
+    /** {@code r}'s normal rows (no incident row, none of the 12 after an incident), with its history. */
+    static Replayed normals(Replayed r) {
+        boolean[] lab = r.labels();
+        io.commandcenter.models.synthetic.LabelledSeries s = r.entry().scored();
+        int n = lab.length;
+        if (s.rows() != n) {
+            throw new IllegalStateException(r.entry().name() + ": scored rows differ from replayed rows");
+        }
+        int nf = io.commandcenter.models.features.TelemetryFeatures.SCHEMA.size();
+        int m = s.metrics().size();
+        List<Integer> keep = new ArrayList<>();
+        int sinceEnd = Integer.MAX_VALUE / 2;
+        for (int i = 0; i < n; i++) {
+            sinceEnd = lab[i] ? 0 : sinceEnd + 1;
+            if (!lab[i] && sinceEnd > 12) {
+                keep.add(i);
+            }
+        }
+        long[] times = new long[keep.size()];
+        double[] values = new double[keep.size() * m];
+        float[] features = new float[keep.size() * nf];
+        for (int j = 0; j < keep.size(); j++) {
+            int i = keep.get(j);
+            times[j] = s.times()[i];
+            System.arraycopy(s.values(), i * m, values, j * m, m);
+            System.arraycopy(r.features(), i * nf, features, j * nf, nf);
+        }
+        boolean[] none = new boolean[keep.size()];
+        io.commandcenter.models.synthetic.LabelledSeries cut = new io.commandcenter.models.synthetic.LabelledSeries(
+                s.name(), s.metrics(), s.axis(), times, values, none, s.kinds());
+        return new Replayed(new CorpusEntry(r.entry().name() + "[normals]", r.entry().group(), r.entry().history(), cut),
+                r.historyFeatures(), r.historyRows(), features, none);
     }
 
     /**
