@@ -1,6 +1,7 @@
 package io.commandcenter.models.train.loop;
 
 import io.commandcenter.models.artifact.ModelArtifact;
+import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.scoring.BatchScorer;
 import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
 
@@ -193,9 +194,27 @@ public final class RetrainingPath {
                     Evaluator.measure(challengerScorer, c.artifact().metadata(), shippedValidation));
             boolean weightsUnchanged = Arrays.equals(champion.onnx(), c.artifact().onnx());
             candidates.add(new Candidate(weightsUnchanged ? "threshold-only" : "retrained", c, comparison,
-                    rule.judge(snapshot, comparison, explainable.test(c.artifact()), weightsUnchanged)));
+                    slopeChecked(c.artifact().metadata(), weightsUnchanged,
+                            rule.judge(snapshot, comparison, explainable.test(c.artifact()), weightsUnchanged))));
         }
         return choose(candidates);
+    }
+
+    /**
+     * A retrained challenger whose Platt slope ({@code platt_a} in its metrics) is not positive is refused whatever the
+     * rule said: its calibration turns its weights' ranking upside down on the shipped validation series, i.e. the
+     * weights learnt something other than incidents (guide 18.11: project incidents over shipped normals learn "ASD or
+     * synthetic", and the shipped-validation guard let 2 of 12 such challengers through). Threshold-only challengers
+     * keep the champion's weights and are not checked; a model without {@code platt_a} is not either.
+     */
+    static PromotionRule.Verdict slopeChecked(ModelMetadata m, boolean weightsUnchanged, PromotionRule.Verdict verdict) {
+        Double a = m.metrics().get("platt_a");
+        if (weightsUnchanged || a == null || a > 0) {
+            return verdict;
+        }
+        return new PromotionRule.Verdict(false, String.format(Locale.ROOT,
+                "the challenger's Platt slope is %.2f: its weights rank the shipped validation series backwards (the rule "
+                        + "alone: %s)", a, verdict.reason()));
     }
 
     /** The candidate to promote: of those passing, the largest holdout F1 gain (ties: the first made, the retrained one). */

@@ -21,7 +21,9 @@ import java.util.Map;
  *
  * <p>{@link Objective} says which thresholds may be chosen: any ({@link Objective#F1}, the default), or only those
  * that keep the champion's recall (and early warning) on the fit rows (guide 18.10). The champion's own threshold
- * always qualifies, so a floor never leaves the grid empty.
+ * always qualifies for the champion's floors, so they never leave the grid empty; the weights' floor
+ * ({@link Objective#WEIGHTS_RECALL_FLOOR}) rules the champion's threshold out when it breaks that floor and falls back
+ * to the weights' trained threshold, which always meets it (guide 18.11).
  */
 public final class ThresholdRefit {
     /** Which thresholds a refit may choose; of those, the best F1 per incident on the fit rows wins. */
@@ -34,7 +36,8 @@ public final class ThresholdRefit {
         WARNING_FLOOR("best F1 per incident with recall and early warning not below the champion's"),
         /**
          * only thresholds whose recall on the fit rows is not below that of the champion's weights at the threshold they
-         * were trained with ({@link #weightsThreshold}): a floor a strict refit does not lower for the next one
+         * were trained with ({@link #weightsThreshold}): a floor a strict refit does not lower for the next one; a champion
+         * whose own threshold breaks it is not kept (the refit moves it back to the best threshold above the floor)
          */
         WEIGHTS_RECALL_FLOOR("best F1 per incident with recall not below the weights' at their trained threshold");
 
@@ -147,12 +150,16 @@ public final class ThresholdRefit {
         if (!any) {
             return m.threshold();
         }
-        double best = m.threshold();
-        Evaluator.Metrics champion = measure(m, best, probability, series, labels);
-        double bestF1 = champion.f1();
+        Evaluator.Metrics champion = measure(m, m.threshold(), probability, series, labels);
         // the floor's reference: the champion at its threshold, or its weights at the threshold they were trained with
         Evaluator.Metrics reference = objective == Objective.WEIGHTS_RECALL_FLOOR
                 ? measure(m, weightsThreshold(m), probability, series, labels) : champion;
+        // a champion's own threshold that breaks the weights' floor is not kept by default: the search starts from the
+        // weights' trained threshold (which meets its own floor), so a strict champion is moved back down to the best
+        // threshold that keeps the weights' recall, and the promotion rule judges that move on the holdout
+        boolean championBreaksFloor = objective == Objective.WEIGHTS_RECALL_FLOOR && !allowed(objective, champion, reference);
+        double best = championBreaksFloor ? weightsThreshold(m) : m.threshold();
+        double bestF1 = championBreaksFloor ? reference.f1() : champion.f1();
         for (int t = 30; t <= 95; t++) {
             double th = t / 100.0;
             Evaluator.Metrics at = measure(m, th, probability, series, labels);

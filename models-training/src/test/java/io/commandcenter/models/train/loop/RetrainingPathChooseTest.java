@@ -82,4 +82,38 @@ class RetrainingPathChooseTest {
         RetrainingPath.Result r = RetrainingPath.choose(List.of(candidate("retrained", "2.4.4", 0.5, 0.4, false)));
         assertThat(r.verdict().reason()).isEqualTo("retrained verdict");
     }
+
+    static ModelMetadata withPlatt(Double a) {
+        ModelMetadata m = SHIPPED.metadata();
+        java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(m.metrics());
+        metrics.remove("platt_a");
+        if (a != null) {
+            metrics.put("platt_a", a);
+        }
+        return new ModelMetadata(m.name(), "2.5.3", m.type(), m.features(), m.inputName(), m.outputName(),
+                m.positiveIndex(), m.pipeline(), m.threshold(), m.reference(), m.calibration(), m.trainingWindow(),
+                m.dataHash(), metrics, m.codeVersion(), m.seed(), m.createdAt(), m.provenance(), m.onset());
+    }
+
+    @Test
+    void aRetrainedChallengerWithANegativePlattSlope_isRefusedEvenWhenTheRulePassedIt_namingTheSlope() {
+        PromotionRule.Verdict passed = new PromotionRule.Verdict(true, "better on the project holdout");
+
+        PromotionRule.Verdict v = RetrainingPath.slopeChecked(withPlatt(-0.22), false, passed);
+
+        assertThat(v.promote()).isFalse();
+        assertThat(v.reason()).contains("Platt slope is -0.22").contains("the rule alone: better on the project holdout");
+        assertThat(RetrainingPath.slopeChecked(withPlatt(0.0), false, passed).promote()).isFalse();
+    }
+
+    @Test
+    void aPositiveSlope_aThresholdOnlyChallenger_orNoSlope_leaveTheVerdictAsItIs() {
+        PromotionRule.Verdict passed = new PromotionRule.Verdict(true, "better");
+        PromotionRule.Verdict refused = new PromotionRule.Verdict(false, "not better by the margin");
+
+        assertThat(RetrainingPath.slopeChecked(withPlatt(1.43), false, passed)).isSameAs(passed);
+        assertThat(RetrainingPath.slopeChecked(withPlatt(1.43), false, refused)).isSameAs(refused);
+        assertThat(RetrainingPath.slopeChecked(withPlatt(-0.5), true, passed)).isSameAs(passed);
+        assertThat(RetrainingPath.slopeChecked(withPlatt(null), false, passed)).isSameAs(passed);
+    }
 }

@@ -132,6 +132,41 @@ class ThresholdRefitObjectiveTest {
         assertThat(at(weights).recall()).isEqualTo(at(0.41).recall());
     }
 
+    /** The champion's weights trained at 0.41, refitted to {@code threshold}. */
+    static ModelMetadata refitted(double threshold) {
+        ModelMetadata m = champion();
+        java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(m.metrics());
+        metrics.put(ThresholdRefit.WEIGHTS_THRESHOLD, 0.41);
+        return new ModelMetadata(m.name(), "2.5.1t", m.type(), m.features(), m.inputName(),
+                m.outputName(), m.positiveIndex(), m.pipeline(), threshold, m.reference(), m.calibration(),
+                m.trainingWindow(), m.dataHash(), metrics, m.codeVersion(), m.seed(), m.createdAt(), m.provenance(),
+                OnsetCalibration.NONE);
+    }
+
+    @Test
+    void theWeightsRecallFloor_movesAStrictChampionBackDown_evenWhenItsOwnThresholdHasTheBestF1() {
+        // the champion at 0.73 has the best F1 on the fit rows (0.667: incident A only, no false alarm), but catches half
+        // of the incidents its weights caught at 0.41: the floor rules its own threshold out
+        assertThat(at(0.73).f1()).isGreaterThan(at(0.70).f1());
+        assertThat(at(0.73).recall()).isLessThan(at(0.41).recall());
+
+        double weights = ThresholdRefit.threshold(refitted(0.73), List.of(probabilities()), List.of(series()),
+                ThresholdRefit.Objective.WEIGHTS_RECALL_FLOOR);
+        double champions = ThresholdRefit.threshold(refitted(0.73), List.of(probabilities()), List.of(series()),
+                ThresholdRefit.Objective.RECALL_FLOOR);
+
+        assertThat(weights).as("the best F1 with both incidents (0.56-0.70), of those the nearest 0.73").isEqualTo(0.70);
+        assertThat(at(weights).recall()).isEqualTo(1.0);
+        assertThat(champions).as("the champion's own floor keeps its threshold").isEqualTo(0.73);
+    }
+
+    @Test
+    void theWeightsRecallFloor_keepsAChampionThatMeetsIt() {
+        // at 0.56 both incidents are caught, as at 0.41: the champion's threshold qualifies and nothing allowed beats it
+        assertThat(ThresholdRefit.threshold(refitted(0.56), List.of(probabilities()), List.of(series()),
+                ThresholdRefit.Objective.WEIGHTS_RECALL_FLOOR)).isEqualTo(0.56);
+    }
+
     @Test
     void allowed_comparesWithTheChampionOnTheFitRows() {
         Evaluator.Metrics champion = new Evaluator.Metrics(100, 4, 0.5, 0.75, 0.6, 0.8, 40, 0, 3);

@@ -1,0 +1,231 @@
+package io.commandcenter.cli;
+
+import io.commandcenter.inference.BackendScorer;
+import io.commandcenter.inference.ModelKey;
+import io.commandcenter.inference.onnx.OnnxBackend;
+import io.commandcenter.models.artifact.ModelArtifact;
+import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.bootstrap.BootstrapModels;
+import io.commandcenter.models.train.bootstrap.AsdCorpus;
+import io.commandcenter.models.train.bootstrap.BootstrapModelsMain;
+import io.commandcenter.models.train.bootstrap.CorpusEntry;
+import io.commandcenter.models.train.bootstrap.ServiceHealthCorpus;
+import io.commandcenter.models.train.bootstrap.ServiceHealthTraining;
+import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
+import io.commandcenter.models.train.loop.DataSnapshot;
+import io.commandcenter.models.train.loop.Evaluator;
+import io.commandcenter.models.train.loop.RetrainEval;
+import io.commandcenter.models.train.loop.Retrainer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A study for the learning loop (guide 18.11), not a test: its name is outside surefire's includes, so it runs
+ * only when named. Can a retrained challenger's <em>weights</em> rank the next, unseen chunk better than the shipped
+ * service_health — the AUC half of the loop's target, which no threshold moves? For N chunkings and every cycle k
+ * (1 … N−1) the project's labelled rows of chunks 1…k (the labels the hub's feedback gives them:
+ * {@code ChunkFeedback}'s labels are the true incident rows) are split as the retrainer splits them
+ * ({@link Retrainer#split}: 60 % train, 20 % validation, 20 % holdout per series) and a challenger is trained as
+ * {@link Retrainer#train} trains it (shipped corpus + project train and validation rows, {@link ServiceHealthTraining}),
+ * each project train row weighing {@code w} against a shipped row's 1 (w = 0 for shipped training rows:
+ * "project only"; "normals" and "normals3": the shipped training entries' normal rows only, with project rows
+ * weighing 1 or 3, so every incident row learnt from is the project's). It is measured on chunk k+1 (pooled ROC AUC of the probability, F1 per incident at its own
+ * threshold) against the shipped model on the same rows (ONNX Runtime), and on the shipped validation series
+ * (early warning: the promotion rule's guard, 2 points of tolerance). Everything is seeded: the figures do not
+ * depend on the load. Held-out servers are never read ({@link RetrainEval#series}).
+ *
+ * <pre>
+ * ./mvnw -B -o -Dmaven.repo.local=… test -pl cli -Dtest=RetrainWeightStudy -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dstudy.asd=../../shared/data/asd [-Dstudy.weights=1,3,10,30,only,normals,normals3] [-Dstudy.cycles=4,5,6]   # prints STUDY lines
+ * </pre>
+ */
+class RetrainWeightStudy {
+
+    @Test
+    @org.junit.jupiter.api.Timeout(3600)
+    void study() throws Exception {
+        Path dir = Path.of(System.getProperty("study.asd", "../../shared/data/asd"));
+        Assumptions.assumeTrue(Files.isDirectory(dir), "no ASD folder at " + dir.toAbsolutePath());
+        String[] weights = System.getProperty("study.weights", "1,3,10,30,only,normals,normals3").split(",");
+        int[] chunkings = Arrays.stream(System.getProperty("study.cycles", "4,5,6").split(",")).mapToInt(Integer::parseInt)
+                .toArray();
+        List<String> names = RetrainEval.series(dir);
+        AsdCorpus corpus = new AsdCorpus(dir);
+        List<Replayed> project = new ArrayList<>();
+        for (String n : names) {
+            project.add(ServiceHealthTraining.replay(corpus.server(n, "project")));
+        }
+        List<Replayed> shipped = new ArrayList<>();
+        for (CorpusEntry e : ServiceHealthCorpus.build(BootstrapModelsMain.SEED, 60, null)) {
+            shipped.add(ServiceHealthTraining.replay(e));
+        }
+        List<Replayed> validation = new ArrayList<>();
+        for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(BootstrapModelsMain.SEED, 20)) {
+            validation.add(ServiceHealthTraining.replay(e));
+        }
+        // "normals": the shipped training entries' normal rows only (incident rows and the rows right after them
+        // dropped, as training drops those), so every incident row the challenger learns from is the project's
+        List<Replayed> shippedNormals = new ArrayList<>();
+        for (Replayed r : shipped) {
+            shippedNormals.add(r.entry().group().equals("train") ? normals(r) : r);
+        }
+        try (OnnxBackend backend = new OnnxBackend()) {
+            ModelArtifact a = new BootstrapModels().load("service_health");
+            ModelKey key = ModelKey.of(a.metadata(), a.onnxSha256());
+            backend.load(key, a);
+            ModelMetadata m = a.metadata();
+            BackendScorer scorer = new BackendScorer(backend, key);
+            Evaluator.Scored base = Evaluator.score(scorer, m, project);
+            double baseGuard = Evaluator.measure(scorer, m, validation).earlyWarning();
+            System.out.printf(Locale.ROOT, "STUDY service_health %s, %s, shipped validation early warning %.1f%n",
+                    m.version(), names, baseGuard);
+            Retrainer retrainer = new Retrainer();
+            // per setting: cycles judged, AUC above the shipped model's, the same on omi-6…9, guard kept, AUC up and guard kept
+            java.util.Map<String, int[]> tally = new java.util.LinkedHashMap<>();
+            for (int cycles : chunkings) {
+                for (int k = 1; k < cycles; k++) {
+                    List<Replayed> seen = new ArrayList<>();
+                    for (Replayed r : project) {
+                        int to = (int) ((long) r.labels().length * k / cycles);
+                        Replayed upTo = Retrainer.slice(r, "project", 0, to, true);
+                        seen.add(upTo);
+                    }
+                    DataSnapshot snapshot = DataSnapshot.of(seen, 0, "chunks 1-" + k + " of " + cycles);
+                    Retrainer.Split split = retrainer.split(snapshot);
+                    Set<Replayed> train = Collections.newSetFromMap(new IdentityHashMap<>());
+                    train.addAll(split.train());
+                    List<Replayed> all = new ArrayList<>(shipped);
+                    all.addAll(split.train());
+                    all.addAll(split.validation());
+                    Next baseNext = next(project, base.probability(), base.risk(), m.threshold(), k + 1, cycles);
+                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                            "STUDY N %d chunk %d | shipped AUC %.3f (omi-6…9 %.3f) F1 %.3f FA %d", cycles, k + 1, baseNext.auc,
+                            baseNext.unseenAuc, baseNext.f1,
+                            baseNext.falseAlarms));
+                    for (String w : weights) {
+                        boolean only = w.equals("only");
+                        boolean normals = w.startsWith("normals");
+                        double pw = only ? 1 : normals ? (w.length() > 7 ? Double.parseDouble(w.substring(7)) : 1)
+                                : Double.parseDouble(w);
+                        List<Replayed> corpusFor = all;
+                        if (normals) {
+                            corpusFor = new ArrayList<>(shippedNormals);
+                            corpusFor.addAll(split.train());
+                            corpusFor.addAll(split.validation());
+                        }
+                        ServiceHealthTraining.Outcome o = new ServiceHealthTraining(
+                                BootstrapModelsMain.serviceHealthTrainer(BootstrapModelsMain.SEED))
+                                .train(corpusFor, r -> train.contains(r) ? pw : only ? 0 : 1);
+                        List<double[]> p = new ArrayList<>();
+                        List<double[]> risk = new ArrayList<>();
+                        for (Replayed r : project) {
+                            double[] q = ServiceHealthTraining.probability(o.model(), r);
+                            p.add(q);
+                            risk.add(ServiceHealthTraining.calibrate(q, r, o.threshold()));
+                        }
+                        Next c = next(project, p, risk, o.threshold(), k + 1, cycles);
+                        List<double[]> vp = new ArrayList<>();
+                        List<double[]> vr = new ArrayList<>();
+                        for (Replayed r : validation) {
+                            double[] q = ServiceHealthTraining.probability(o.model(), r);
+                            vp.add(q);
+                            vr.add(ServiceHealthTraining.calibrate(q, r, o.threshold()));
+                        }
+                        double guard = Evaluator.measure(vp, vr, validation.stream().map(Replayed::labels).toList(),
+                                o.threshold()).earlyWarning();
+                        int[] t = tally.computeIfAbsent(w, x -> new int[5]);
+                        boolean kept = guard >= baseGuard - 2;
+                        t[0]++;
+                        t[1] += c.auc > baseNext.auc ? 1 : 0;
+                        t[2] += c.unseenAuc > baseNext.unseenAuc ? 1 : 0;
+                        t[3] += kept ? 1 : 0;
+                        t[4] += kept && c.auc > baseNext.auc ? 1 : 0;
+                        line.append(String.format(Locale.ROOT, " | w=%s AUC %.3f (%+.3f; omi-6…9 %+.3f) F1 %.3f FA %d θ %.2f Platt a %.2f guard %.1f%s",
+                                w, c.auc, c.auc - baseNext.auc, c.unseenAuc - baseNext.unseenAuc, c.f1, c.falseAlarms, o.threshold(), o.platt().a(), guard,
+                                guard < baseGuard - 2 ? " FAILS" : ""));
+                    }
+                    System.out.println(line);
+                }
+            }
+            tally.forEach((w, t) -> System.out.printf(Locale.ROOT,
+                    "STUDY w=%s: of %d next chunks, AUC above the shipped model's on %d (omi-6…9: %d), guard kept on %d, "
+                            + "both on %d%n", w, t[0], t[1], t[2], t[3], t[4]));
+        }
+    }
+
+    /** {@code r}'s normal rows (no incident row, none of the 12 after an incident), with its history. */
+    static Replayed normals(Replayed r) {
+        boolean[] lab = r.labels();
+        io.commandcenter.models.synthetic.LabelledSeries s = r.entry().scored();
+        int n = lab.length;
+        if (s.rows() != n) {
+            throw new IllegalStateException(r.entry().name() + ": scored rows differ from replayed rows");
+        }
+        int nf = io.commandcenter.models.features.TelemetryFeatures.SCHEMA.size();
+        int m = s.metrics().size();
+        List<Integer> keep = new ArrayList<>();
+        int sinceEnd = Integer.MAX_VALUE / 2;
+        for (int i = 0; i < n; i++) {
+            sinceEnd = lab[i] ? 0 : sinceEnd + 1;
+            if (!lab[i] && sinceEnd > 12) {
+                keep.add(i);
+            }
+        }
+        long[] times = new long[keep.size()];
+        double[] values = new double[keep.size() * m];
+        float[] features = new float[keep.size() * nf];
+        for (int j = 0; j < keep.size(); j++) {
+            int i = keep.get(j);
+            times[j] = s.times()[i];
+            System.arraycopy(s.values(), i * m, values, j * m, m);
+            System.arraycopy(r.features(), i * nf, features, j * nf, nf);
+        }
+        boolean[] none = new boolean[keep.size()];
+        io.commandcenter.models.synthetic.LabelledSeries cut = new io.commandcenter.models.synthetic.LabelledSeries(
+                s.name(), s.metrics(), s.axis(), times, values, none, s.kinds());
+        return new Replayed(new CorpusEntry(r.entry().name() + "[normals]", r.entry().group(), r.entry().history(), cut),
+                r.historyFeatures(), r.historyRows(), features, none);
+    }
+
+    /**
+     * @param unseenAuc the pooled AUC on the servers whose rows the shipped model's weights never trained on
+     *                  (omi-6 calibrated it, omi-7…9 were its holdout): on omi-1…5 the shipped yardstick is in-sample
+     */
+    record Next(double auc, double unseenAuc, double f1, long falseAlarms) {
+    }
+
+    /** Chunk {@code k} (1-based) of every series: pooled AUC of the probability, F1 per incident, false alarms. */
+    static Next next(List<Replayed> series, List<double[]> p, List<double[]> risk, double threshold, int k, int cycles) {
+        List<double[]> ps = new ArrayList<>();
+        List<double[]> rs = new ArrayList<>();
+        List<boolean[]> ls = new ArrayList<>();
+        for (int s = 0; s < series.size(); s++) {
+            int n = series.get(s).labels().length;
+            int from = (int) ((long) n * (k - 1) / cycles);
+            int to = (int) ((long) n * k / cycles);
+            ps.add(Arrays.copyOfRange(p.get(s), from, to));
+            rs.add(Arrays.copyOfRange(risk.get(s), from, to));
+            ls.add(Arrays.copyOfRange(series.get(s).labels(), from, to));
+        }
+        Evaluator.Metrics x = Evaluator.measure(ps, rs, ls, threshold);
+        List<Integer> unseen = new ArrayList<>();
+        for (int s = 0; s < series.size(); s++) {
+            if (!ServiceHealthCorpus.ASD_TRAIN.contains(series.get(s).entry().name())) {
+                unseen.add(s);
+            }
+        }
+        Evaluator.Metrics u = Evaluator.measure(unseen.stream().map(ps::get).toList(), unseen.stream().map(rs::get).toList(),
+                unseen.stream().map(ls::get).toList(), threshold);
+        return new Next(x.auc(), u.auc(), x.f1(), x.falseAlarms());
+    }
+}
