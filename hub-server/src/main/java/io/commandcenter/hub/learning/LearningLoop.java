@@ -83,6 +83,8 @@ public final class LearningLoop implements AutoCloseable {
     private final ShadowScoring shadows;
     private final Clock clock;
     private final OnnxBackend judging = new OnnxBackend();
+    /** How many steps use each model loaded on {@link #judging} (see {@link #load}). */
+    private final Map<ModelKey, Integer> judgingUsers = new java.util.HashMap<>();
     private final ExplainabilityValidator validator = new ExplainabilityValidator(judging);
     private final Map<String, RunState> runs = new ConcurrentHashMap<>();
     private final ShippedCorpus corpus;
@@ -286,7 +288,7 @@ public final class LearningLoop implements AutoCloseable {
             // both challengers, as cc retrain-eval makes them: the retrained one and the threshold-only one
             s.made = path(c, loaded).make(s.snapshot, s.champion, version);
         } finally {
-            loaded.forEach(judging::unload);
+            loaded.forEach(this::release);
         }
         s.challenger = s.made.get(0);
         out.put("trained", true);
@@ -327,7 +329,7 @@ public final class LearningLoop implements AutoCloseable {
         try {
             result = path(corpus(), loaded).judge(s.snapshot, champion, s.made);
         } finally {
-            loaded.forEach(judging::unload);
+            loaded.forEach(this::release);
         }
         s.challenger = result.challenger();
         s.comparison = result.comparison();
@@ -375,12 +377,29 @@ public final class LearningLoop implements AutoCloseable {
                 RetrainingPath.Challengers.BOTH, RetrainingPath.DEFAULT_THRESHOLD_HOLDOUT);
     }
 
+    /**
+     * Loads {@code a} on the judging backend for one user; {@link #release} once per call. Counted, because two
+     * projects' retrainings can judge against the same champion at once: the first to finish must not unload it from
+     * under the other.
+     */
     private ModelKey load(ModelArtifact a) {
         ModelKey key = ModelKey.of(a.metadata(), io.commandcenter.hub.predict.ModelRegistry.content(a));
-        if (!judging.isLoaded(key)) {
-            judging.load(key, a);
+        synchronized (judgingUsers) {
+            if (judgingUsers.merge(key, 1, Integer::sum) == 1 && !judging.isLoaded(key)) {
+                judging.load(key, a);
+            }
         }
         return key;
+    }
+
+    /** One user of {@code key} is done; the last one unloads it. */
+    private void release(ModelKey key) {
+        synchronized (judgingUsers) {
+            if (judgingUsers.merge(key, -1, Integer::sum) <= 0) {
+                judgingUsers.remove(key);
+                judging.unload(key);
+            }
+        }
     }
 
     private Map<String, Object> register(ProjectId project, String model, RunState s) {

@@ -8,14 +8,11 @@ import io.commandcenter.models.eval.Segment;
 import io.commandcenter.models.features.FeatureSchema;
 import io.commandcenter.models.features.TelemetryFeatures;
 import io.commandcenter.models.scoring.BatchScorer;
-import io.commandcenter.models.train.bootstrap.CorpusEntry;
 import io.commandcenter.models.train.bootstrap.ServiceHealthTraining;
 import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code evaluator.validate}: a model's quality on labelled series, scored the way the hub scores
@@ -50,7 +47,7 @@ public final class Evaluator {
             double[] p = n == 0 ? new double[0]
                     : scorer.score(TelemetryFeatures.SCHEMA.project(r.features(), n, schema), n);
             probability.add(p);
-            // the onset calibration with the rows' times and peak novelty, as backtests and the live engine apply it
+            // the onset calibration with the rows' times, as backtests and the live engine apply it (see risk)
             risk.add(risk(model, p, model.threshold(), r));
         }
         return new Scored(probability, risk, model.threshold());
@@ -63,47 +60,17 @@ public final class Evaluator {
     }
 
     /**
-     * The risk of {@code r}'s rows at {@code threshold}: the onset calibration with the rows' times and each row's
-     * peak novelty, as the live engine ({@code PredictiveEngine}) and {@code cc backtest} apply it; without the
-     * novelty a model with a novelty discount (service_health 2.4.0) would be judged on alarms it never raises.
+     * The risk of {@code r}'s rows at {@code threshold}: the onset calibration with the rows' times, as the live engine
+     * ({@code PredictiveEngine}) and {@code cc backtest} apply it, without the rows' peak novelty. The loop judges
+     * alarms at the threshold the calibration's state is built with, and a novelty discount (service_health 2.4.0) is
+     * floored there, so it changes no alarm the loop counts ({@code OnsetCalibrationTest}); only the ranking above the
+     * threshold (which no loop metric reads: ROC AUC and calibration error read the probability) differs.
      */
     static double[] risk(ModelMetadata model, double[] p, double threshold, Replayed r) {
         if (p.length == 0) {
             return p;
         }
-        return model.onset().apply(p, threshold, r.entry().scored().times(), r.entry().scored().axis(), novelty(r));
-    }
-
-    private static final Map<CorpusEntry, double[]> SLICED =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-    /**
-     * Each row's peak novelty: for a slice ({@link Retrainer#slice}) its parent's novelty on the same rows (computed
-     * over the whole series, as the pipeline saw them), otherwise the pipeline's over the entry
-     * ({@link ServiceHealthTraining#novelty}); NaN (unknown: no discount) when the entry's series is not the rows'.
-     */
-    static double[] novelty(Replayed r) {
-        int n = r.labels().length;
-        double[] sliced = SLICED.get(r.entry());
-        if (sliced != null) {
-            return sliced;
-        }
-        double[] all = r.entry().scored() != null && r.entry().scored().rows() == n
-                ? ServiceHealthTraining.novelty(r.entry()) : null;
-        if (all == null || all.length != n) {
-            double[] unknown = new double[n];
-            Arrays.fill(unknown, Double.NaN);
-            return unknown;
-        }
-        return all;
-    }
-
-    /** Records that {@code slice} is rows {@code [from, to)} of {@code parent}, so it keeps their novelty. */
-    static void sliced(Replayed parent, int from, int to, Replayed slice) {
-        double[] all = novelty(parent);
-        if (to <= all.length) {
-            SLICED.put(slice.entry(), Arrays.copyOfRange(all, from, to));
-        }
+        return model.onset().apply(p, threshold, r.entry().scored().times(), r.entry().scored().axis());
     }
 
     /** Quality of given probabilities and risks (one array per series) against labels. */

@@ -134,6 +134,21 @@ public final class Retrainer {
     public record Challenger(ModelArtifact artifact, Split split, DataSnapshot snapshot) {
     }
 
+    /**
+     * How many of the last rows of a series of {@code n} rows are in {@link #split}'s holdout (the holdout of its last
+     * block): rows no challenger this trainer makes is fitted or calibrated on.
+     */
+    public int holdoutTail(int n) {
+        int m = Math.max(1, Math.min(blocks, n / MIN_BLOCK_ROWS));
+        int from = (int) ((long) n * (m - 1) / m);
+        return n - (from + (int) Math.round((n - from) * (1 - holdoutFraction)));
+    }
+
+    /** How many of the last rows of a series of {@code n} rows are {@link #forwardSplit}'s holdout. */
+    public static int forwardTail(int n, double holdoutFraction) {
+        return n < 2 ? n : Math.max(1, Math.min(n - 1, (int) Math.round(n * holdoutFraction)));
+    }
+
     public Split split(DataSnapshot snapshot) {
         List<Replayed> train = new ArrayList<>();
         List<Replayed> validation = new ArrayList<>();
@@ -170,7 +185,7 @@ public final class Retrainer {
         List<Replayed> holdout = new ArrayList<>();
         for (Replayed r : snapshot.series()) {
             int n = r.labels().length;
-            int h = n < 2 ? n : Math.max(1, Math.min(n - 1, (int) Math.round(n * holdoutFraction)));
+            int h = forwardTail(n, holdoutFraction);
             fit.add(slice(r, "train", 0, n - h, true));
             holdout.add(slice(r, "holdout", n - h, n, false));
         }
@@ -185,13 +200,10 @@ public final class Retrainer {
     public static Replayed slice(Replayed r, String group, int from, int to, boolean withHistory) {
         int nf = TelemetryFeatures.SCHEMA.size();
         CorpusEntry e = r.entry();
-        Replayed slice = new Replayed(new CorpusEntry(e.name() + "[" + from + "," + to + ")", group, e.history(),
+        return new Replayed(new CorpusEntry(e.name() + "[" + from + "," + to + ")", group, e.history(),
                 rows(e.scored(), from, to), e.health()), withHistory ? r.historyFeatures() : new float[0],
                 withHistory ? r.historyRows() : 0,
                 Arrays.copyOfRange(r.features(), from * nf, to * nf), Arrays.copyOfRange(r.labels(), from, to));
-        // the slice's rows keep the peak novelty the pipeline gave them in the whole series
-        Evaluator.sliced(r, from, to, slice);
-        return slice;
     }
 
     /** Rows {@code [from, to)} of a series (the whole series when it is not as long as the replayed rows). */

@@ -111,11 +111,24 @@ public final class RetrainingPath {
         this.explainable = explainable;
     }
 
-    /** One judged challenger. {@code kind}: {@code retrained} or {@code threshold-only}. */
+    /**
+     * One judged challenger. {@code kind}: {@code retrained} or {@code threshold-only}. {@code commonF1}: its F1 on the
+     * rows every challenger of the retraining was judged on and none was fitted on (computed only when more than one
+     * passes the rule, to choose between them; NaN otherwise).
+     */
     public record Candidate(String kind, Retrainer.Challenger challenger, PromotionRule.Comparison comparison,
-                            PromotionRule.Verdict verdict) {
+                            PromotionRule.Verdict verdict, double commonF1) {
+        public Candidate(String kind, Retrainer.Challenger challenger, PromotionRule.Comparison comparison,
+                         PromotionRule.Verdict verdict) {
+            this(kind, challenger, comparison, verdict, Double.NaN);
+        }
+
         public String version() {
             return challenger.artifact().metadata().version();
+        }
+
+        Candidate withCommonF1(double f1) {
+            return new Candidate(kind, challenger, comparison, verdict, f1);
         }
     }
 
@@ -197,7 +210,29 @@ public final class RetrainingPath {
                     slopeChecked(c.artifact().metadata(), weightsUnchanged,
                             rule.judge(snapshot, comparison, explainable.test(c.artifact()), weightsUnchanged))));
         }
+        if (candidates.stream().filter(c -> c.verdict().promote()).count() > 1) {
+            // their own holdouts differ (the retrained one's last part of each series, the threshold-only one's
+            // forward holdout): gains on different rows do not compare, so the passing ones are measured again on the
+            // rows both holdouts hold — the last rows of each series, which neither was fitted on
+            List<Replayed> common = commonHoldout(snapshot);
+            candidates.replaceAll(c -> c.verdict().promote() ? c.withCommonF1(
+                    Evaluator.measure(scorers.apply(c.challenger().artifact()), c.challenger().artifact().metadata(),
+                            common).f1()) : c);
+        }
         return choose(candidates);
+    }
+
+    /** The last rows of each project series that are in both the retrained challenger's and the forward holdout. */
+    List<Replayed> commonHoldout(DataSnapshot snapshot) {
+        List<Replayed> common = new ArrayList<>();
+        for (Replayed r : snapshot.series()) {
+            int n = r.labels().length;
+            int tail = Math.min(retrainer.holdoutTail(n), Retrainer.forwardTail(n, thresholdHoldout));
+            if (tail > 0) {
+                common.add(Retrainer.slice(r, "holdout", n - tail, n, false));
+            }
+        }
+        return common;
     }
 
     /**
@@ -217,11 +252,15 @@ public final class RetrainingPath {
                         + "alone: %s)", a, verdict.reason()));
     }
 
-    /** The candidate to promote: of those passing, the largest holdout F1 gain (ties: the first made, the retrained one). */
+    /**
+     * The candidate to promote: of those passing, the highest F1 on the rows they were all judged on
+     * ({@link Candidate#commonF1}; without it, the largest F1 gain on its own holdout); ties go to the first made, the
+     * retrained one, which passed every check.
+     */
     static Result choose(List<Candidate> candidates) {
         Candidate best = null;
         for (Candidate c : candidates) {
-            if (c.verdict().promote() && (best == null || gain(c) > gain(best))) {
+            if (c.verdict().promote() && (best == null || score(c) > score(best))) {
                 best = c;
             }
         }
@@ -233,7 +272,10 @@ public final class RetrainingPath {
             for (Candidate c : candidates) {
                 if (c != chosen) {
                     b.append(" | ").append(c.kind()).append(' ').append(c.version())
-                            .append(c.verdict().promote() ? ": passed, smaller gain: " : ": not promoted: ")
+                            .append(!c.verdict().promote() ? ": not promoted: "
+                                    : Double.isNaN(c.commonF1()) ? ": passed, smaller gain: "
+                                    : String.format(Locale.ROOT, ": passed, lower F1 on the rows both were judged on "
+                                            + "(%.3f vs %.3f): ", c.commonF1(), chosen.commonF1()))
                             .append(c.verdict().reason());
                 }
             }
@@ -243,7 +285,8 @@ public final class RetrainingPath {
                 new PromotionRule.Verdict(chosen.verdict().promote(), reason), candidates);
     }
 
-    private static double gain(Candidate c) {
-        return c.comparison().challengerProject().f1() - c.comparison().championProject().f1();
+    private static double score(Candidate c) {
+        return Double.isNaN(c.commonF1())
+                ? c.comparison().challengerProject().f1() - c.comparison().championProject().f1() : c.commonF1();
     }
 }

@@ -138,29 +138,29 @@ class RetrainerSliceTest {
     }
 
     @Test
-    void aSlice_keepsThePeakNoveltyItsRowsHadInTheWholeSeries_asTheLiveEngineComputedIt() {
-        int n = 6 * 288; // six days of 5-minute rows
+    void theTails_areExactlyTheLastHoldoutSliceOfEachSplit_soTheirMinimumIsInBothHoldouts() {
         int nf = TelemetryFeatures.SCHEMA.size();
-        long[] times = LongStream.range(0, n).map(i -> 1_700_000_000_000L + i * 300_000).toArray();
-        double[] values = new double[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (i % 288) == 100 ? 5.0 : 1.0 + (i % 7) * 0.01; // the same burst every day: ordinary by day 3
+        for (int n : new int[] {2, 7, 50, 99, 100, 1001, 2880}) {
+            long[] times = LongStream.range(0, n).map(i -> 1_700_000_000_000L + i * 60_000).toArray();
+            boolean[] labels = new boolean[n];
+            LabelledSeries shape = new LabelledSeries("s", List.of("health"), TimeAxis.EPOCH_MILLIS, times,
+                    new double[n], labels, List.of());
+            Replayed r = new Replayed(new CorpusEntry("s", "project", null, shape), new float[0], 0,
+                    new float[n * nf], labels);
+            DataSnapshot snapshot = DataSnapshot.of(List.of(r), 0, "test");
+            for (int blocks : new int[] {1, 3, 5}) {
+                Retrainer retrainer = new Retrainer().withBlocks(blocks);
+                List<Replayed> holdout = retrainer.split(snapshot).holdout();
+                Replayed last = holdout.get(holdout.size() - 1);
+                assertThat(retrainer.holdoutTail(n)).as("n %d, %d blocks", n, blocks).isEqualTo(last.labels().length);
+                if (last.labels().length > 0) {
+                    assertThat(last.entry().scored().times()[last.labels().length - 1]).isEqualTo(times[n - 1]);
+                }
+            }
+            for (double f : new double[] {0.1, 0.3, 0.5}) {
+                assertThat(Retrainer.forwardTail(n, f)).as("n %d, forward %.1f", n, f)
+                        .isEqualTo(Retrainer.forwardSplit(snapshot, f).holdout().get(0).labels().length);
+            }
         }
-        boolean[] labels = new boolean[n];
-        LabelledSeries shape = new LabelledSeries("s", List.of("health"), TimeAxis.EPOCH_MILLIS, times, values,
-                labels, List.of());
-        Replayed whole = new Replayed(new CorpusEntry("s", "project", null, shape), new float[0], 0,
-                new float[n * nf], labels);
-
-        double[] all = Evaluator.novelty(whole);
-        Replayed upTo = Retrainer.slice(whole, "project", 0, 5 * 288, true);
-        Replayed dayFive = Retrainer.slice(upTo, "holdout", 4 * 288, 5 * 288, false);
-
-        assertThat(all).hasSize(n);
-        assertThat(all[4 * 288 + 100]).as("the fifth day's burst was seen on four days before").isLessThan(1.0);
-        assertThat(Evaluator.novelty(dayFive)).as("a slice of a slice keeps the whole series' novelty")
-                .containsExactly(java.util.Arrays.copyOfRange(all, 4 * 288, 5 * 288));
-        assertThat(io.commandcenter.models.train.bootstrap.ServiceHealthTraining.novelty(dayFive.entry())[100])
-                .as("computed afresh on the day alone, the burst would look new").isEqualTo(1.0);
     }
 }

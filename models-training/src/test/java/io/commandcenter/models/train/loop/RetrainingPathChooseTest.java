@@ -46,6 +46,23 @@ class RetrainingPathChooseTest {
     }
 
     @Test
+    void bothPass_theHigherF1OnTheRowsBothWereJudgedOnWins_notTheLargerGainOnItsOwnHoldout() {
+        // the threshold-only one gained more on its own holdout, but on the rows both were judged on the retrained
+        // one is better: gains on different rows do not compare
+        var retrained = candidate("retrained", "2.4.1", 0.40, 0.45, true).withCommonF1(0.55);
+        var threshold = candidate("threshold-only", "2.4.1t", 0.30, 0.60, true).withCommonF1(0.50);
+
+        RetrainingPath.Result r = RetrainingPath.choose(List.of(retrained, threshold));
+        RetrainingPath.Result flipped = RetrainingPath.choose(List.of(retrained.withCommonF1(0.45), threshold));
+
+        assertThat(r.verdict().promote()).isTrue();
+        assertThat(r.chosen().kind()).isEqualTo("retrained");
+        assertThat(r.verdict().reason()).contains("threshold-only 2.4.1t: passed, lower F1 on the rows both were "
+                + "judged on (0.500 vs 0.550)");
+        assertThat(flipped.chosen().kind()).isEqualTo("threshold-only");
+    }
+
+    @Test
     void bothPassWithEqualGains_theRetrainedOne_whichPassedEveryCheck_isPromoted() {
         RetrainingPath.Result r = RetrainingPath.choose(List.of(candidate("retrained", "2.4.5", 0.5, 0.6, true),
                 candidate("threshold-only", "2.4.5t", 0.4, 0.5, true)));
