@@ -123,17 +123,7 @@ public final class SyntheticBusiness {
     }
 
     private double poisson(double lambda) {
-        if (lambda > 50) {
-            return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * rnd.nextGaussian()));
-        }
-        double l = Math.exp(-lambda);
-        double p = 1;
-        int k = 0;
-        do {
-            k++;
-            p *= rnd.nextDouble();
-        } while (p > l);
-        return k - 1;
+        return SyntheticTelemetry.poisson(rnd, lambda, 50);
     }
 
     private int faultLength(String kind) {

@@ -296,7 +296,15 @@ public final class SyntheticTelemetry {
     }
 
     private double poisson(double lambda) {
-        if (lambda > 30) {
+        return poisson(rnd, lambda, 30);
+    }
+
+    /**
+     * A Poisson draw of mean {@code lambda}: Knuth's product of uniforms, or above {@code normalAbove} the rounded
+     * normal approximation (never below 0). Shared by the synthetic generators of this package.
+     */
+    static double poisson(SplittableRandom rnd, double lambda, double normalAbove) {
+        if (lambda > normalAbove) {
             return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * rnd.nextGaussian()));
         }
         double l = Math.exp(-lambda);

@@ -55,9 +55,8 @@ public final class CalibrationStudy {
     interface Variant extends BiFunction<double[], Double, double[]> {
     }
 
-    public static void main(String[] args) throws Exception {
-        Path asd = Path.of(args[0]);
-        Path nabDir = Path.of(args[1]);
+    /** The bootstrap corpus (shipped seed and size) plus 200 synthetic test series, replayed: what the studies train on. */
+    static List<ServiceHealthTraining.Replayed> studyCorpus(Path asd) throws java.io.IOException {
         long seed = BootstrapModelsMain.SEED;
         List<ServiceHealthTraining.Replayed> corpus = new ArrayList<>();
         for (CorpusEntry e : ServiceHealthCorpus.build(seed, BootstrapModelsMain.SYNTHETIC_SERIES, asd)) {
@@ -66,6 +65,14 @@ public final class CalibrationStudy {
         for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(seed, 200)) {
             corpus.add(ServiceHealthTraining.replay(e));
         }
+        return corpus;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path asd = Path.of(args[0]);
+        Path nabDir = Path.of(args[1]);
+        long seed = BootstrapModelsMain.SEED;
+        List<ServiceHealthTraining.Replayed> corpus = studyCorpus(asd);
         ServiceHealthTraining.Outcome o = new ServiceHealthTraining(BootstrapModelsMain.serviceHealthTrainer(seed)).train(corpus);
         TrainedLogistic model = o.model();
         List<double[]> probs = new ArrayList<>();

@@ -56,13 +56,7 @@ public final class FeatureStudy {
         Path nabDir = Path.of(args[1]);
         String[] candidates = (args.length > 2 ? args[2] : "base").split(",");
         long seed = BootstrapModelsMain.SEED;
-        List<ServiceHealthTraining.Replayed> corpus = new ArrayList<>();
-        for (CorpusEntry e : ServiceHealthCorpus.build(seed, BootstrapModelsMain.SYNTHETIC_SERIES, asd)) {
-            corpus.add(ServiceHealthTraining.replay(e));
-        }
-        for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(seed, 200)) {
-            corpus.add(ServiceHealthTraining.replay(e));
-        }
+        List<ServiceHealthTraining.Replayed> corpus = CalibrationStudy.studyCorpus(asd);
         // per entry: [peak novelty, phase novelty] of history rows then scored rows
         List<double[][]> extras = new ArrayList<>();
         for (ServiceHealthTraining.Replayed r : corpus) {
