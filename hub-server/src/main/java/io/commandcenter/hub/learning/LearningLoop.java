@@ -83,8 +83,8 @@ public final class LearningLoop implements AutoCloseable {
     private final ShadowScoring shadows;
     private final Clock clock;
     private final OnnxBackend judging = new OnnxBackend();
-    /** How many steps use each model loaded on {@link #judging} (see {@link #load}). */
-    private final Map<ModelKey, Integer> judgingUsers = new java.util.HashMap<>();
+    /** The models loaded on {@link #judging}, counted per step using them (see {@link SharedLoads}). */
+    private final SharedLoads judgingLoads = new SharedLoads(judging);
     private final ExplainabilityValidator validator = new ExplainabilityValidator(judging);
     private final Map<String, RunState> runs = new ConcurrentHashMap<>();
     private final ShippedCorpus corpus;
@@ -377,29 +377,13 @@ public final class LearningLoop implements AutoCloseable {
                 RetrainingPath.Challengers.BOTH, RetrainingPath.DEFAULT_THRESHOLD_HOLDOUT);
     }
 
-    /**
-     * Loads {@code a} on the judging backend for one user; {@link #release} once per call. Counted, because two
-     * projects' retrainings can judge against the same champion at once: the first to finish must not unload it from
-     * under the other.
-     */
+    /** Loads {@code a} on the judging backend for one user of the step; {@link #release} once per call. */
     private ModelKey load(ModelArtifact a) {
-        ModelKey key = ModelKey.of(a.metadata(), io.commandcenter.hub.predict.ModelRegistry.content(a));
-        synchronized (judgingUsers) {
-            if (judgingUsers.merge(key, 1, Integer::sum) == 1 && !judging.isLoaded(key)) {
-                judging.load(key, a);
-            }
-        }
-        return key;
+        return judgingLoads.acquire(ModelKey.of(a.metadata(), io.commandcenter.hub.predict.ModelRegistry.content(a)), a);
     }
 
-    /** One user of {@code key} is done; the last one unloads it. */
     private void release(ModelKey key) {
-        synchronized (judgingUsers) {
-            if (judgingUsers.merge(key, -1, Integer::sum) <= 0) {
-                judgingUsers.remove(key);
-                judging.unload(key);
-            }
-        }
+        judgingLoads.release(key);
     }
 
     private Map<String, Object> register(ProjectId project, String model, RunState s) {
