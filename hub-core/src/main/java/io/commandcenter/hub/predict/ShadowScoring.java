@@ -116,12 +116,6 @@ public final class ShadowScoring {
             };
         }
 
-        /** Counts one row; the would-be prediction it raises, or null. */
-        synchronized WouldBe observe(EntityKey entity, double probability, long timeMillis, double championRisk,
-                                     double championThreshold) {
-            return observe(entity, probability, timeMillis, Double.NaN, championRisk, championThreshold);
-        }
-
         /** Counts one row whose peak novelty ({@code EntityFeatures.novelty()}, NaN = unknown) is known; the would-be prediction, or null. */
         synchronized WouldBe observe(EntityKey entity, double probability, long timeMillis, double novelty, double championRisk,
                                      double championThreshold) {

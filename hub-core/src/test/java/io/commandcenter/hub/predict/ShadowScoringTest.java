@@ -29,8 +29,8 @@ class ShadowScoringTest {
         shadows.start(P, key, META, Instant.EPOCH);
         ShadowScoring.Shadow s = shadows.active(P, "service_health").orElseThrow();
         EntityKey e = new EntityKey(P, "service", "a");
-        s.observe(e, 0.0, 1_000, 0.95, 0.8);  // the champion alarms, the shadow (probability 0) does not
-        s.observe(e, 0.0, 2_000, 0.10, 0.8);  // neither
+        s.observe(e, 0.0, 1_000, Double.NaN, 0.95, 0.8);  // the champion alarms, the shadow (probability 0) does not
+        s.observe(e, 0.0, 2_000, Double.NaN, 0.10, 0.8);  // neither
         ShadowScoring.Report r = shadows.report(P, "service_health").orElseThrow();
         assertThat(r.rows()).isEqualTo(2);
         assertThat(r.championAlarms()).isEqualTo(1);
@@ -55,7 +55,7 @@ class ShadowScoringTest {
         EntityKey e = new EntityKey(P, "service", "a");
         java.util.List<ShadowScoring.WouldBe> raised = new java.util.ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            ShadowScoring.WouldBe w = s.observe(e, 1.0, 60_000L * i, 0.1, 0.8); // the shadow alarms, row after row
+            ShadowScoring.WouldBe w = s.observe(e, 1.0, 60_000L * i, Double.NaN, 0.1, 0.8); // the shadow alarms, row after row
             if (w != null) {
                 raised.add(w);
             }
