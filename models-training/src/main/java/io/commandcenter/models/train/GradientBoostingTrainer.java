@@ -80,6 +80,15 @@ public final class GradientBoostingTrainer {
     }
 
     public BoostedTrees train(TrainingData data) {
+        return train(data, null);
+    }
+
+    /**
+     * Boosting from a given starting log-odds per row ({@code margin}, e.g. a linear model's; {@code null} = the weighted
+     * prior): the trees fit what the margin leaves, and the returned ensemble has base 0, so the model's log-odds is
+     * {@code margin(x) + ensemble.logit(x)}. Fails when {@code margin} is not one finite value per row.
+     */
+    public BoostedTrees train(TrainingData data, double[] margin) {
         int n = data.rows();
         int nf = data.schema().size();
         float[] x = data.x();
@@ -108,7 +117,20 @@ public final class GradientBoostingTrainer {
         }
         double base = Math.log(pos / neg);
         double[] score = new double[n];
-        Arrays.fill(score, base);
+        if (margin == null) {
+            Arrays.fill(score, base);
+        } else {
+            if (margin.length != n) {
+                throw new IllegalArgumentException("margin must hold one log-odds per row");
+            }
+            for (int i = 0; i < n; i++) {
+                if (!Double.isFinite(margin[i])) {
+                    throw new IllegalArgumentException("margin must be finite (row " + i + ")");
+                }
+                score[i] = margin[i];
+            }
+            base = 0;
+        }
         double[] g = new double[n];
         double[] h = new double[n];
         int[] node = new int[n];

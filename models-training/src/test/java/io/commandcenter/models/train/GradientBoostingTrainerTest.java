@@ -231,4 +231,37 @@ class GradientBoostingTrainerTest {
         TrainingData allNeg = new TrainingData(XY, new float[4], new boolean[2], new float[] {1, 1});
         assertThatThrownBy(() -> new GradientBoostingTrainer(trees(1, 1), 1).train(allNeg)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void boostingFromAMargin_fitsWhatTheMarginLeaves_andFromThePriorIsPlainBoosting() {
+        TrainingData d = xor(10, 2000);
+        // leaves of at least 100 rows: small leaves would chase the 5 % label noise whatever the margin
+        GradientBoostingTrainer t = new GradientBoostingTrainer(
+                new GradientBoostingTrainer.Settings(GradientBoostingTrainer.Form.TREES, 20, 2, 0.2, 100, 1, 64, 1), 3);
+        BoostedTrees plain = t.train(d);
+        double[] prior = new double[d.rows()];
+        java.util.Arrays.fill(prior, plain.base());
+        BoostedTrees fromPrior = t.train(d, prior);
+        assertThat(fromPrior.base()).isZero();
+        for (int i = 0; i < d.rows(); i++) {
+            assertThat(plain.base() + fromPrior.logit(d.x(), i)).isCloseTo(plain.logit(d.x(), i), within(1e-9));
+        }
+        // a margin that already holds the XOR signal leaves the trees little to add
+        double[] truth = new double[d.rows()];
+        for (int i = 0; i < d.rows(); i++) {
+            truth[i] = (d.x()[i * 2] > 0) != (d.x()[i * 2 + 1] > 0) ? Math.log(0.95 / 0.05) : Math.log(0.05 / 0.95);
+        }
+        BoostedTrees rest = t.train(d, truth);
+        double moved = 0;
+        double learnt = 0;
+        for (int i = 0; i < d.rows(); i++) {
+            moved += Math.abs(rest.logit(d.x(), i));
+            learnt += Math.abs(plain.logit(d.x(), i) - plain.base());
+        }
+        assertThat(moved).isLessThan(0.2 * learnt);
+        assertThatThrownBy(() -> t.train(d, new double[3])).isInstanceOf(IllegalArgumentException.class);
+        double[] nan = prior.clone();
+        nan[5] = Double.NaN;
+        assertThatThrownBy(() -> t.train(d, nan)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

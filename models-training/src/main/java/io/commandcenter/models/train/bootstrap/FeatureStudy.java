@@ -8,6 +8,10 @@ import io.commandcenter.models.features.TelemetryFeatures;
 import io.commandcenter.models.features.TimeAxis;
 import io.commandcenter.models.synthetic.LabelledSeries;
 import io.commandcenter.models.synthetic.SyntheticBusiness;
+import io.commandcenter.models.train.BoostedTrees;
+import io.commandcenter.models.train.GradientBoostingTrainer;
+import io.commandcenter.models.train.PlattScaling;
+import io.commandcenter.models.train.TrainingData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,7 +90,7 @@ public final class FeatureStudy {
         // validation, holdout and test figures stay comparable), replayed once for the largest N
         int maxBiz = 0;
         for (String cand : candidates) {
-            maxBiz = Math.max(maxBiz, businessSeries(cand));
+            maxBiz = Math.max(maxBiz, businessSeries(cand.split("@", 2)[0]));
         }
         List<ServiceHealthTraining.Replayed> biz = new ArrayList<>();
         List<double[][]> bizExtras = new ArrayList<>();
@@ -95,7 +99,10 @@ public final class FeatureStudy {
             biz.add(r);
             bizExtras.add(entryColumns(r));
         }
-        for (String cand : candidates) {
+        for (String spec : candidates) {
+            // session 7 (12.13): "<columns>@<family>" trains another model family on the same rows, e.g. base@gbt/r200/d3
+            String cand = spec.contains("@") ? spec.substring(0, spec.indexOf('@')) : spec;
+            Family family = spec.contains("@") ? family(spec.substring(spec.indexOf('@') + 1)) : null;
             List<String> cols = columns(cand);
             List<ServiceHealthTraining.Replayed> base = new ArrayList<>(corpus);
             List<double[][]> baseExtras = new ArrayList<>(extras);
@@ -113,8 +120,30 @@ public final class FeatureStudy {
                 aug.add(new ServiceHealthTraining.Replayed(r.entry(), widen(r.historyFeatures(), h, ex, 0, cols),
                         h, widen(r.features(), r.labels().length, ex, h, cols), r.labels()));
             }
+            java.util.function.ToDoubleFunction<ServiceHealthTraining.Replayed> entryWeight =
+                    r -> r.entry().name().startsWith("biz-") ? businessWeight(cand) : 1.0;
+            if (family != null) {
+                List<double[]> probs = boosted(spec, family, schema, seed, aug, entryWeight);
+                List<CalibrationStudy.Nab> nab = new ArrayList<>();
+                for (int k = 0; k < files.size(); k++) {
+                    LabelledCorpus.File f = files.get(k);
+                    FeatureReplay.Result rep = reps.get(k);
+                    double[] pr = SCORER.apply(widen(rep.features(), rep.rows(), nabExtras.get(k), 0, cols), rep.rows());
+                    register(pr, f.series().times(), f.series().axis(), nabExtras.get(k)[2]);
+                    nab.add(new CalibrationStudy.Nab(names.get(k), f.category(), pr, f.incidents()));
+                }
+                CalibrationStudy.measure("feature candidate " + spec + " " + cols + " (" + family.describe() + ") with 2.4.0's onset calibration",
+                        (p, th) -> ServiceHealthTraining.ONSET.apply(p, th, CalibrationStudy.TIMES.get(p), CalibrationStudy.AXIS.get(p),
+                                CalibrationStudy.NOVP.get(p)), aug, probs, nab);
+                if (System.getProperty("rule220") != null) {
+                    CalibrationStudy.measure("feature candidate " + spec + " " + cols + " with 2.2.0's rule (no bonus, no discount)",
+                            (p, th) -> CalibrationStudy.RULE_2_2_0.apply(p, th, CalibrationStudy.TIMES.get(p), CalibrationStudy.AXIS.get(p)),
+                            aug, probs, nab);
+                }
+                continue;
+            }
             ServiceHealthTraining.Outcome o = new ServiceHealthTraining(BootstrapModelsMain.serviceHealthTrainer(seed), schema)
-                    .train(aug, r -> r.entry().name().startsWith("biz-") ? businessWeight(cand) : 1.0);
+                    .train(aug, entryWeight);
             double auc = 0;
             int servers = 0;
             for (ServiceHealthTraining.SeriesReport rep : o.reports().values()) {
@@ -155,6 +184,166 @@ public final class FeatureStudy {
                         aug, probs, nab);
             }
         }
+    }
+
+    /** The probabilities of the last model {@link #boosted} trained, for rows laid out as its schema (one candidate at a time). */
+    private static java.util.function.BiFunction<float[], Integer, double[]> SCORER;
+
+    /** A model family: boosted trees, from the prior or ({@code linearMargin}) from the logistic model's log-odds. */
+    record Family(boolean linearMargin, GradientBoostingTrainer.Settings settings) {
+        String describe() {
+            return (linearMargin ? "logistic + " : "") + settings.describe();
+        }
+    }
+
+    /**
+     * Session 7 (12.13): a model family other than the logistic regression over the same training rows
+     * ({@link ServiceHealthTraining#trainingData}: same sample, same weights), then exactly what {@link ServiceHealthTraining}
+     * does after training: Platt scaling fitted on every validation row (unweighted) and folded into the ensemble, the
+     * threshold chosen on validation early warning with the onset calibration. Prints the settings, Platt, threshold, ASD
+     * omi-1…9 mean ROC AUC of the risk and the splits per feature; returns each entry's probabilities (registered for
+     * {@link CalibrationStudy#measure}).
+     */
+    static List<double[]> boosted(String spec, Family family, FeatureSchema schema, long seed,
+                                  List<ServiceHealthTraining.Replayed> aug, java.util.function.ToDoubleFunction<ServiceHealthTraining.Replayed> weight) {
+        long t0 = System.nanoTime();
+        TrainingData data = ServiceHealthTraining.trainingData(schema, seed, aug, weight);
+        double[] margin = null;
+        io.commandcenter.models.train.TrainedLogistic lin = null;
+        if (family.linearMargin()) {
+            // the logistic regression exactly as BootstrapModelsMain trains it (no Platt yet), its log-odds the trees' start
+            lin = BootstrapModelsMain.serviceHealthTrainer(seed).train(data);
+            float[] proj = schema.project(data.x(), data.rows(), lin.onnxSchema());
+            margin = new double[data.rows()];
+            for (int i = 0; i < margin.length; i++) {
+                margin[i] = lin.scorer().logit(proj, i);
+            }
+        }
+        BoostedTrees trees = new GradientBoostingTrainer(family.settings(), seed).train(data, margin);
+        long t1 = System.nanoTime();
+        io.commandcenter.models.train.TrainedLogistic linear = lin;
+        // raw log-odds of every row of a matrix in the schema's layout
+        java.util.function.BiFunction<float[], Integer, double[]> rawLogits = (x, rows) -> {
+            double[] z = new double[rows];
+            float[] proj = linear == null ? null : schema.project(x, rows, linear.onnxSchema());
+            for (int i = 0; i < rows; i++) {
+                z[i] = trees.logit(x, i) + (linear == null ? 0 : linear.scorer().logit(proj, i));
+            }
+            return z;
+        };
+        List<Double> zs = new ArrayList<>();
+        List<Boolean> zy = new ArrayList<>();
+        for (ServiceHealthTraining.Replayed r : aug) {
+            if (r.entry().group().equals("validation")) {
+                double[] z = rawLogits.apply(r.features(), r.labels().length);
+                for (int i = 0; i < z.length; i++) {
+                    zs.add(z[i]);
+                    zy.add(r.labels()[i]);
+                }
+            }
+        }
+        boolean[] zl = new boolean[zy.size()];
+        float[] zw = new float[zy.size()];
+        for (int i = 0; i < zl.length; i++) {
+            zl[i] = zy.get(i);
+            zw[i] = 1f;
+        }
+        PlattScaling platt = PlattScaling.fit(zs.stream().mapToDouble(Double::doubleValue).toArray(), zl, zw);
+        BoostedTrees m = trees.withPlatt(platt);
+        SCORER = (x, rows) -> {
+            double[] z = rawLogits.apply(x, rows);
+            for (int i = 0; i < z.length; i++) {
+                z[i] = platt.apply(z[i]);
+            }
+            return z;
+        };
+        List<double[]> probs = new ArrayList<>();
+        List<ServiceHealthTraining.Replayed> val = new ArrayList<>();
+        List<double[]> valProbs = new ArrayList<>();
+        for (ServiceHealthTraining.Replayed r : aug) {
+            double[] pr = SCORER.apply(r.features(), r.labels().length);
+            probs.add(pr);
+            if (r.entry().group().equals("validation")) {
+                val.add(r);
+                valProbs.add(pr);
+            }
+        }
+        double th = ServiceHealthTraining.chooseThreshold(val, valProbs);
+        double auc = 0;
+        int servers = 0;
+        for (int k = 0; k < aug.size(); k++) {
+            ServiceHealthTraining.Replayed r = aug.get(k);
+            if (r.entry().name().startsWith("omi")) {
+                double a = ServiceHealthTraining.report(r.entry().name(), r.entry().group(), ServiceHealthTraining.calibrate(probs.get(k), r, th),
+                        r.labels(), th, false).auc();
+                if (Double.isFinite(a)) {
+                    auc += a;
+                    servers++;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "#### candidate %s: %s, %d training rows, %d trees, %d nodes, trained in %.1f s; Platt a %.3f b %.3f; "
+                        + "validation threshold %.2f, ASD omi-1…9 mean ROC AUC %.3f (%d servers)%n",
+                spec, family.describe(), data.rows(), m.trees().size(), m.nodes(), (t1 - t0) / 1e9, platt.a(), platt.b(), th,
+                auc / Math.max(1, servers), servers);
+        int[] splits = new int[schema.size()];
+        for (BoostedTrees.Tree t : m.trees()) {
+            for (int f : t.feature()) {
+                if (f >= 0) {
+                    splits[f]++;
+                }
+            }
+        }
+        for (int j = 0; j < splits.length; j++) {
+            System.out.printf(Locale.ROOT, "  splits %-22s %6d%n", schema.name(j), splits[j]);
+        }
+        for (int k = 0; k < aug.size(); k++) {
+            ServiceHealthTraining.Replayed r = aug.get(k);
+            register(probs.get(k), r.entry().scored().times(), r.entry().scored().axis(), ServiceHealthTraining.novelty(r.entry()));
+        }
+        return probs;
+    }
+
+    /**
+     * A model family: {@code ebm} (additive, one feature per tree) or {@code gbt} (trees with interactions), prefixed {@code lin+}
+     * to boost from the logistic model's log-odds (the trees then fit only what the linear model leaves), then settings as
+     * slash-separated tokens {@code r<rounds>}, {@code lr<learning rate>}, {@code d<depth>}, {@code l<min leaf weight>},
+     * {@code lam<λ>}, {@code b<bins>}, {@code s<subsample>}; defaults ebm r3000 lr0.05 d2 l50 lam1 b64 s1, gbt r200 lr0.1 d3
+     * l50 lam1 b64 s1.
+     */
+    static Family family(String spec) {
+        boolean linearMargin = spec.startsWith("lin+");
+        String[] t = (linearMargin ? spec.substring(4) : spec).split("/");
+        boolean additive = switch (t[0]) {
+            case "ebm" -> true;
+            case "gbt" -> false;
+            default -> throw new IllegalArgumentException("unknown model family " + t[0] + " (ebm or gbt)");
+        };
+        int rounds = additive ? 3000 : 200;
+        double lr = additive ? 0.05 : 0.1;
+        int depth = additive ? 2 : 3;
+        double leaf = 50;
+        double lambda = 1;
+        int bins = 64;
+        double sub = 1;
+        for (int i = 1; i < t.length; i++) {
+            java.util.regex.Matcher mt = java.util.regex.Pattern.compile("(lr|lam|r|d|l|b|s)([0-9.]+)").matcher(t[i]);
+            if (!mt.matches()) {
+                throw new IllegalArgumentException("bad model setting " + t[i]);
+            }
+            double v = Double.parseDouble(mt.group(2));
+            switch (mt.group(1)) {
+                case "lr" -> lr = v;
+                case "lam" -> lambda = v;
+                case "r" -> rounds = (int) v;
+                case "d" -> depth = (int) v;
+                case "l" -> leaf = v;
+                case "b" -> bins = (int) v;
+                default -> sub = v;
+            }
+        }
+        return new Family(linearMargin, new GradientBoostingTrainer.Settings(additive ? GradientBoostingTrainer.Form.ADDITIVE
+                : GradientBoostingTrainer.Form.TREES, rounds, depth, lr, leaf, lambda, bins, sub));
     }
 
     /** How many business series a candidate adds to the training corpus: {@code biz<N>} or {@code biz<N>w<P>} → N (columns none), else 0. */

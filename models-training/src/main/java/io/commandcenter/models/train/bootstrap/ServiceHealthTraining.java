@@ -147,6 +147,51 @@ public final class ServiceHealthTraining {
      * corpus). Calibration and the threshold are unchanged.
      */
     public Outcome train(List<Replayed> corpus, java.util.function.ToDoubleFunction<Replayed> weight) {
+        TrainingData data = trainingData(schema, seed, corpus, weight);
+        TrainedLogistic model = trainer.train(data);
+
+        // calibrate on validation entries
+        LinearScorer raw = model.scorer();
+        List<Double> zs = new ArrayList<>();
+        List<Boolean> zy = new ArrayList<>();
+        for (Replayed r : corpus) {
+            if (!r.entry().group().equals("validation")) {
+                continue;
+            }
+            float[] proj = schema.project(r.features(), r.labels().length, model.onnxSchema());
+            for (int i = 0; i < r.labels().length; i++) {
+                zs.add(raw.logit(proj, i));
+                zy.add(r.labels()[i]);
+            }
+        }
+        double[] z = zs.stream().mapToDouble(Double::doubleValue).toArray();
+        boolean[] zl = new boolean[zy.size()];
+        float[] zw = new float[zy.size()];
+        for (int i = 0; i < zl.length; i++) {
+            zl[i] = zy.get(i);
+            zw[i] = 1f;
+        }
+        PlattScaling platt = PlattScaling.fit(z, zl, zw);
+        model.applyPlatt(platt);
+
+        double threshold = chooseThreshold(schema, model, corpus);
+        List<CalibrationBin> bins = reliability(schema, model, corpus, "validation");
+        float[] reference = reference(data, model.onnxSchema());
+        Map<String, SeriesReport> reports = new LinkedHashMap<>();
+        for (Replayed r : corpus) {
+            double[] risk = calibrate(probability(schema, model, r), r, threshold);
+            reports.put(r.entry().name(), report(r.entry().name(), r.entry().group(), risk, r.labels(), threshold,
+                    r.entry().scored().metrics().size() == 1));
+        }
+        return new Outcome(model, platt, threshold, data, bins, reference, reports);
+    }
+
+    /**
+     * The weighted training rows of the {@code train} entries (step 2 of the class comment), feature rows laid out as
+     * {@code schema}; the seeded negative sample is drawn in corpus order, so the same corpus and seed give the same rows
+     * whatever model is trained on them (research: {@link FeatureStudy} trains other model families on exactly these rows).
+     */
+    static TrainingData trainingData(FeatureSchema schema, long seed, List<Replayed> corpus, java.util.function.ToDoubleFunction<Replayed> weight) {
         int nf = schema.size();
         SplittableRandom rnd = new SplittableRandom(seed);
         List<float[]> rows = new ArrayList<>();
@@ -192,43 +237,7 @@ public final class ServiceHealthTraining {
             y[i] = ys.get(i);
             w[i] = ws.get(i);
         }
-        TrainingData data = new TrainingData(schema, x, y, w);
-        TrainedLogistic model = trainer.train(data);
-
-        // calibrate on validation entries
-        LinearScorer raw = model.scorer();
-        List<Double> zs = new ArrayList<>();
-        List<Boolean> zy = new ArrayList<>();
-        for (Replayed r : corpus) {
-            if (!r.entry().group().equals("validation")) {
-                continue;
-            }
-            float[] proj = schema.project(r.features(), r.labels().length, model.onnxSchema());
-            for (int i = 0; i < r.labels().length; i++) {
-                zs.add(raw.logit(proj, i));
-                zy.add(r.labels()[i]);
-            }
-        }
-        double[] z = zs.stream().mapToDouble(Double::doubleValue).toArray();
-        boolean[] zl = new boolean[zy.size()];
-        float[] zw = new float[zy.size()];
-        for (int i = 0; i < zl.length; i++) {
-            zl[i] = zy.get(i);
-            zw[i] = 1f;
-        }
-        PlattScaling platt = PlattScaling.fit(z, zl, zw);
-        model.applyPlatt(platt);
-
-        double threshold = chooseThreshold(schema, model, corpus);
-        List<CalibrationBin> bins = reliability(schema, model, corpus, "validation");
-        float[] reference = reference(data, model.onnxSchema());
-        Map<String, SeriesReport> reports = new LinkedHashMap<>();
-        for (Replayed r : corpus) {
-            double[] risk = calibrate(probability(schema, model, r), r, threshold);
-            reports.put(r.entry().name(), report(r.entry().name(), r.entry().group(), risk, r.labels(), threshold,
-                    r.entry().scored().metrics().size() == 1));
-        }
-        return new Outcome(model, platt, threshold, data, bins, reference, reports);
+        return new TrainingData(schema, x, y, w);
     }
 
     /** The model's probability per scored row of an entry. */
@@ -334,6 +343,14 @@ public final class ServiceHealthTraining {
                 val.add(r);
             }
         }
+        return chooseThreshold(val, probabilities);
+    }
+
+    /**
+     * The threshold (0.30…0.95 by 0.01) that maximises the summed raw early-warning score of the given validation entries,
+     * their probabilities through {@link #ONSET} at each candidate: what {@link #train} chooses, for any model's probabilities.
+     */
+    static double chooseThreshold(List<Replayed> val, List<double[]> probabilities) {
         double best = 0.8;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int t = 30; t <= 95; t++) {

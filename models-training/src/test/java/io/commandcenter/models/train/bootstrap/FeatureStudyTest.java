@@ -193,4 +193,56 @@ class FeatureStudyTest {
             assertThat(later[1][i]).as("row %d", i).isEqualTo(tail[1][i]);
         }
     }
+
+    @Test
+    void modelFamilies_parseWithDefaults_andOverrides_andRejectUnknownSettings() {
+        io.commandcenter.models.train.GradientBoostingTrainer.Settings ebm = FeatureStudy.family("ebm").settings();
+        assertThat(FeatureStudy.family("ebm").linearMargin()).isFalse();
+        assertThat(FeatureStudy.family("lin+ebm").linearMargin()).isTrue();
+        assertThat(ebm.form()).isEqualTo(io.commandcenter.models.train.GradientBoostingTrainer.Form.ADDITIVE);
+        assertThat(ebm.rounds()).isEqualTo(3000);
+        io.commandcenter.models.train.GradientBoostingTrainer.Settings gbt = FeatureStudy.family("gbt/r150/lr0.2/d2/l20/lam3/b32/s0.8").settings();
+        assertThat(gbt.form()).isEqualTo(io.commandcenter.models.train.GradientBoostingTrainer.Form.TREES);
+        assertThat(List.of(gbt.rounds(), gbt.depth(), gbt.bins())).containsExactly(150, 2, 32);
+        assertThat(List.of(gbt.learningRate(), gbt.minLeafWeight(), gbt.l2(), gbt.subsample())).containsExactly(0.2, 20.0, 3.0, 0.8);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureStudy.family("forest")).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureStudy.family("gbt/x3")).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureStudy.family("gbt/d0")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void everyBoostedFamily_givesAProbabilityPerRow_whosePlattScalingMatchesTheValidationRate() {
+        io.commandcenter.models.synthetic.SyntheticTelemetry gen = new io.commandcenter.models.synthetic.SyntheticTelemetry(13);
+        List<ServiceHealthTraining.Replayed> corpus = new java.util.ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            String group = i < 9 ? "train" : "validation";
+            corpus.add(ServiceHealthTraining.replay(new CorpusEntry("s" + i, group, null, gen.series("s" + i, 1200, 1 + i % 3, 2))));
+        }
+        for (String spec : List.of("gbt/r40/d2", "lin+gbt/r20/d2", "ebm/r100")) {
+            checkBoosted(corpus, FeatureStudy.boosted(spec, FeatureStudy.family(spec), TelemetryFeatures.SCHEMA, 3, corpus, r -> 1.0));
+        }
+    }
+
+    private static void checkBoosted(List<ServiceHealthTraining.Replayed> corpus, List<double[]> probs) {
+        assertThat(probs).hasSize(corpus.size());
+        double sum = 0;
+        int rows = 0;
+        int positives = 0;
+        for (int k = 0; k < corpus.size(); k++) {
+            assertThat(probs.get(k)).hasSize(corpus.get(k).labels().length);
+            for (double p : probs.get(k)) {
+                assertThat(p).isBetween(0.0, 1.0);
+            }
+            if (corpus.get(k).entry().group().equals("validation")) {
+                for (int i = 0; i < probs.get(k).length; i++) {
+                    sum += probs.get(k)[i];
+                    positives += corpus.get(k).labels()[i] ? 1 : 0;
+                    rows++;
+                }
+            }
+        }
+        // Platt's fit on the validation rows makes the mean probability their positive rate
+        assertThat(sum / rows).isCloseTo(positives / (double) rows, org.assertj.core.api.Assertions.within(0.01));
+        assertThat(positives).isPositive();
+    }
 }

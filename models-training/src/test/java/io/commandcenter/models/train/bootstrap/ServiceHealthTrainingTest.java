@@ -34,4 +34,28 @@ class ServiceHealthTrainingTest {
         assertThat(o.calibration()).hasSize(10);
         assertThat(o.threshold()).isBetween(0.05, 0.95);
     }
+
+    @Test
+    void theTrainingRows_andTheThresholdRule_areReachableForOtherModelFamilies_andAreExactlyWhatTheLogisticModelGot() {
+        SyntheticTelemetry gen = new SyntheticTelemetry(12);
+        List<ServiceHealthTraining.Replayed> corpus = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String group = i < 8 ? "train" : "validation";
+            corpus.add(ServiceHealthTraining.replay(new CorpusEntry("s" + i, group, null, gen.series("s" + i, 1200, 1 + i % 3, 2))));
+        }
+        ServiceHealthTraining.Outcome o = new ServiceHealthTraining(new LogisticTrainer(2, 0.05, 5)).train(corpus);
+        io.commandcenter.models.train.TrainingData d = ServiceHealthTraining.trainingData(
+                io.commandcenter.models.features.TelemetryFeatures.SCHEMA, 5, corpus, r -> 1.0);
+        assertThat(d.sha256()).isEqualTo(o.data().sha256());
+        // another seed samples other negatives; a weight per entry scales its rows
+        assertThat(ServiceHealthTraining.trainingData(io.commandcenter.models.features.TelemetryFeatures.SCHEMA, 6, corpus, r -> 1.0).sha256())
+                .isNotEqualTo(d.sha256());
+        io.commandcenter.models.train.TrainingData twice = ServiceHealthTraining.trainingData(
+                io.commandcenter.models.features.TelemetryFeatures.SCHEMA, 5, corpus, r -> 2.0);
+        assertThat(twice.rows()).isEqualTo(d.rows());
+        assertThat(twice.weights()[0]).isEqualTo(2 * d.weights()[0]);
+        List<ServiceHealthTraining.Replayed> val = corpus.stream().filter(r -> r.entry().group().equals("validation")).toList();
+        List<double[]> probs = val.stream().map(r -> ServiceHealthTraining.probability(o.model(), r)).toList();
+        assertThat(ServiceHealthTraining.chooseThreshold(val, probs)).isEqualTo(o.threshold());
+    }
 }
