@@ -153,11 +153,20 @@ public final class GradientBoostingTrainer {
                 g[i] = w[i] * (p - (y[i] ? 1 : 0));
                 h[i] = w[i] * p * (1 - p);
             }
-            int[] feats = settings.form() == Form.ADDITIVE ? new int[] {usable[t % usable.length]} : usable;
-            BoostedTrees.Tree tree = grow(bin, edges, feats, g, h, w, in, node, n);
-            trees.add(tree);
-            for (int i = 0; i < n; i++) {
-                score[i] += tree.valueOfBins(bin, i);
+            if (settings.form() == Form.ADDITIVE) {
+                int f = usable[t % usable.length];
+                double[] perBin = new double[edges[f].length + 1];
+                trees.add(growOnOneFeature(bin[f], edges[f], f, g, h, w, in, n, perBin));
+                byte[] col = bin[f];
+                for (int i = 0; i < n; i++) {
+                    score[i] += perBin[col[i] & 0xFF];
+                }
+            } else {
+                BoostedTrees.Tree tree = grow(bin, edges, usable, g, h, w, in, node, n);
+                trees.add(tree);
+                for (int i = 0; i < n; i++) {
+                    score[i] += tree.valueOfBins(bin, i);
+                }
             }
         }
         return new BoostedTrees(data.schema(), base, trees, settings.form() == Form.ADDITIVE);
@@ -165,6 +174,76 @@ public final class GradientBoostingTrainer {
 
     private static int[] usableFeatures(float[][] edges) {
         return java.util.stream.IntStream.range(0, edges.length).filter(f -> edges[f].length > 0).toArray();
+    }
+
+    /**
+     * An additive round's tree: one feature, so it is grown on that feature's histogram alone (one pass over the rows);
+     * {@code perBin} receives each bin's leaf value. The same splits and leaves as {@link #grow} on that feature.
+     */
+    private BoostedTrees.Tree growOnOneFeature(byte[] col, float[] edges, int f, double[] g, double[] h, float[] w, boolean[] in, int n,
+                                               double[] perBin) {
+        int nb = edges.length + 1;
+        // prefix sums: [c + 1] holds bins 0..c
+        double[] pg = new double[nb + 1];
+        double[] ph = new double[nb + 1];
+        double[] pw = new double[nb + 1];
+        for (int i = 0; i < n; i++) {
+            if (in != null && !in[i]) {
+                continue;
+            }
+            int c = (col[i] & 0xFF) + 1;
+            pg[c] += g[i];
+            ph[c] += h[i];
+            pw[c] += w[i];
+        }
+        for (int c = 1; c <= nb; c++) {
+            pg[c] += pg[c - 1];
+            ph[c] += ph[c - 1];
+            pw[c] += pw[c - 1];
+        }
+        BoostedTrees.Builder b = new BoostedTrees.Builder();
+        splitRange(b, b.add(), 0, nb - 1, 0, f, edges, pg, ph, pw, perBin);
+        return b.build();
+    }
+
+    /** Grows node {@code id} over bins {@code lo..hi} (inclusive) of one feature, depth-first. */
+    private void splitRange(BoostedTrees.Builder b, int id, int lo, int hi, int level, int f, float[] edges, double[] pg, double[] ph,
+                            double[] pw, double[] perBin) {
+        double lambda = settings.l2();
+        double tg = pg[hi + 1] - pg[lo];
+        double th = ph[hi + 1] - ph[lo];
+        double tw = pw[hi + 1] - pw[lo];
+        int best = -1;
+        if (level < settings.depth()) {
+            double parent = tg * tg / (th + lambda);
+            double bestGain = 1e-12;
+            for (int c = lo; c < hi; c++) {
+                double gl = pg[c + 1] - pg[lo];
+                double hl = ph[c + 1] - ph[lo];
+                double wl = pw[c + 1] - pw[lo];
+                double wr = tw - wl;
+                if (wl < settings.minLeafWeight() || wr < settings.minLeafWeight() || !(wl > 0) || !(wr > 0)) {
+                    continue;
+                }
+                double gr = tg - gl;
+                double gain = gl * gl / (hl + lambda) + gr * gr / (th - hl + lambda) - parent;
+                if (gain > bestGain) {
+                    bestGain = gain;
+                    best = c;
+                }
+            }
+        }
+        if (best < 0) {
+            double v = -tg / (th + lambda) * settings.learningRate();
+            b.leaf(id, v);
+            java.util.Arrays.fill(perBin, lo, hi + 1, v);
+            return;
+        }
+        int l = b.add();
+        int r = b.add();
+        b.split(id, f, best, edges[best], l, r);
+        splitRange(b, l, lo, best, level + 1, f, edges, pg, ph, pw, perBin);
+        splitRange(b, r, best + 1, hi, level + 1, f, edges, pg, ph, pw, perBin);
     }
 
     /** One tree, level by level: every row's current node in {@code node} (−1 once its node is a leaf). */

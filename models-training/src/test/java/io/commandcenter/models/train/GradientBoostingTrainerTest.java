@@ -195,7 +195,6 @@ class GradientBoostingTrainerTest {
     @Test
     void floatThresholds_agreeWithTheTrainingBins_onEveryTrainingRow() {
         TrainingData d = xor(9, 3000);
-        BoostedTrees m = new GradientBoostingTrainer(trees(20, 3), 1).train(d);
         byte[][] bins = new byte[2][d.rows()];
         for (int f = 0; f < 2; f++) {
             float[] e = GradientBoostingTrainer.edges(d.x(), d.weights(), d.rows(), 2, f, 64);
@@ -209,15 +208,18 @@ class GradientBoostingTrainerTest {
             }
             assertThat(GradientBoostingTrainer.binOf(e, Float.NaN)).isEqualTo(e.length);
         }
-        // what training added to each row's log-odds (from its bins) is what the float comparisons give
-        for (int i = 0; i < d.rows(); i++) {
-            double z = m.base();
-            for (BoostedTrees.Tree t : m.trees()) {
-                z += t.valueOfBins(bins, i);
+        // what training added to each row's log-odds (from its bins) is what the float comparisons give, in both forms
+        for (GradientBoostingTrainer.Settings s : java.util.List.of(trees(20, 3), additive(40))) {
+            BoostedTrees m = new GradientBoostingTrainer(s, 1).train(d);
+            for (int i = 0; i < d.rows(); i++) {
+                double z = m.base();
+                for (BoostedTrees.Tree t : m.trees()) {
+                    z += t.valueOfBins(bins, i);
+                }
+                assertThat(m.logit(d.x(), i)).isEqualTo(z);
             }
-            assertThat(m.logit(d.x(), i)).isEqualTo(z);
+            assertThat(m.nodes()).isGreaterThan(20 * 3);
         }
-        assertThat(m.nodes()).isGreaterThan(20 * 3);
     }
 
     @Test
