@@ -35,9 +35,17 @@ public final class GradientBoostingTrainer {
      * @param l2            λ, added to the hessian sum of every leaf
      * @param bins          quantile bins per feature, 2…256
      * @param subsample     share of rows used to grow each tree (1 = all, no randomness)
+     * @param monotone      additive form only: every shape function non-decreasing (each split's left leaf at most its right
+     *                      one, children bounded by their parent's midpoint, as XGBoost's monotone constraints), so a more
+     *                      unusual value never lowers the risk
      */
     public record Settings(Form form, int rounds, int depth, double learningRate, double minLeafWeight, double l2, int bins,
-                           double subsample) {
+                           double subsample, boolean monotone) {
+
+        public Settings(Form form, int rounds, int depth, double learningRate, double minLeafWeight, double l2, int bins, double subsample) {
+            this(form, rounds, depth, learningRate, minLeafWeight, l2, bins, subsample, false);
+        }
+
         public Settings {
             if (form == null) {
                 throw new IllegalArgumentException("form is required");
@@ -51,11 +59,15 @@ public final class GradientBoostingTrainer {
             if (bins < 2 || bins > 256 || !(subsample > 0 && subsample <= 1)) {
                 throw new IllegalArgumentException("need bins in 2..256 and subsample in (0, 1]");
             }
+            if (monotone && form != Form.ADDITIVE) {
+                throw new IllegalArgumentException("monotone shapes are for the additive form");
+            }
         }
 
         public String describe() {
-            return String.format(java.util.Locale.ROOT, "%s rounds=%d depth=%d lr=%s minLeafWeight=%s l2=%s bins=%d subsample=%s",
-                    form.name().toLowerCase(java.util.Locale.ROOT), rounds, depth, learningRate, minLeafWeight, l2, bins, subsample);
+            return String.format(java.util.Locale.ROOT, "%s rounds=%d depth=%d lr=%s minLeafWeight=%s l2=%s bins=%d subsample=%s%s",
+                    form.name().toLowerCase(java.util.Locale.ROOT), rounds, depth, learningRate, minLeafWeight, l2, bins, subsample,
+                    monotone ? " monotone" : "");
         }
     }
 
@@ -202,13 +214,14 @@ public final class GradientBoostingTrainer {
             pw[c] += pw[c - 1];
         }
         BoostedTrees.Builder b = new BoostedTrees.Builder();
-        splitRange(b, b.add(), 0, nb - 1, 0, f, edges, pg, ph, pw, perBin);
+        splitRange(b, b.add(), 0, nb - 1, 0, f, edges, pg, ph, pw, perBin, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
         return b.build();
     }
 
-    /** Grows node {@code id} over bins {@code lo..hi} (inclusive) of one feature, depth-first. */
+    /** Grows node {@code id} over bins {@code lo..hi} (inclusive) of one feature, depth-first, its leaf values within [low, high]. */
     private void splitRange(BoostedTrees.Builder b, int id, int lo, int hi, int level, int f, float[] edges, double[] pg, double[] ph,
-                            double[] pw, double[] perBin) {
+                            double[] pw, double[] perBin, double low, double high) {
+        double lr = settings.learningRate();
         double lambda = settings.l2();
         double tg = pg[hi + 1] - pg[lo];
         double th = ph[hi + 1] - ph[lo];
@@ -226,6 +239,9 @@ public final class GradientBoostingTrainer {
                     continue;
                 }
                 double gr = tg - gl;
+                if (settings.monotone() && -gl / (hl + lambda) > -gr / (th - hl + lambda)) {
+                    continue;
+                }
                 double gain = gl * gl / (hl + lambda) + gr * gr / (th - hl + lambda) - parent;
                 if (gain > bestGain) {
                     bestGain = gain;
@@ -234,7 +250,7 @@ public final class GradientBoostingTrainer {
             }
         }
         if (best < 0) {
-            double v = -tg / (th + lambda) * settings.learningRate();
+            double v = Math.max(low, Math.min(high, -tg / (th + lambda) * lr));
             b.leaf(id, v);
             java.util.Arrays.fill(perBin, lo, hi + 1, v);
             return;
@@ -242,8 +258,18 @@ public final class GradientBoostingTrainer {
         int l = b.add();
         int r = b.add();
         b.split(id, f, best, edges[best], l, r);
-        splitRange(b, l, lo, best, level + 1, f, edges, pg, ph, pw, perBin);
-        splitRange(b, r, best + 1, hi, level + 1, f, edges, pg, ph, pw, perBin);
+        double mid = high;
+        double midLow = low;
+        if (settings.monotone()) {
+            double gl = pg[best + 1] - pg[lo];
+            double hl = ph[best + 1] - ph[lo];
+            double vl = Math.max(low, Math.min(high, -gl / (hl + lambda) * lr));
+            double vr = Math.max(low, Math.min(high, -(tg - gl) / (th - hl + lambda) * lr));
+            mid = (vl + vr) / 2;
+            midLow = mid;
+        }
+        splitRange(b, l, lo, best, level + 1, f, edges, pg, ph, pw, perBin, low, mid);
+        splitRange(b, r, best + 1, hi, level + 1, f, edges, pg, ph, pw, perBin, midLow, high);
     }
 
     /** One tree, level by level: every row's current node in {@code node} (−1 once its node is a leaf). */

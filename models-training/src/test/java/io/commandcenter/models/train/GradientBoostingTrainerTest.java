@@ -266,4 +266,37 @@ class GradientBoostingTrainerTest {
         nan[5] = Double.NaN;
         assertThatThrownBy(() -> t.train(d, nan)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void monotoneAdditiveShapes_neverDecrease_evenWhereTheDataDip() {
+        // the label rises with a but dips in the middle band: an unconstrained shape follows the dip, a monotone one cannot
+        Random rnd = new Random(21);
+        int n = 4000;
+        float[] x = new float[n * 2];
+        boolean[] y = new boolean[n];
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            float a = (float) rnd.nextDouble();
+            x[i * 2] = a;
+            x[i * 2 + 1] = (float) rnd.nextGaussian();
+            double p = a > 0.4 && a < 0.6 ? 0.05 : a;
+            y[i] = rnd.nextDouble() < p;
+            w[i] = 1;
+        }
+        TrainingData d = new TrainingData(XY, x, y, w);
+        GradientBoostingTrainer.Settings free = additive(300);
+        GradientBoostingTrainer.Settings mono = new GradientBoostingTrainer.Settings(GradientBoostingTrainer.Form.ADDITIVE, 300, 2, 0.2, 5, 1, 64, 1, true);
+        BoostedTrees f = new GradientBoostingTrainer(free, 1).train(d);
+        BoostedTrees m = new GradientBoostingTrainer(mono, 1).train(d);
+        assertThat(f.shape(0, 0.5f)).isLessThan(f.shape(0, 0.35f) - 0.5);
+        double prev = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k <= 100; k++) {
+            double v = m.shape(0, k / 100f);
+            assertThat(v).isGreaterThanOrEqualTo(prev - 1e-12);
+            prev = v;
+        }
+        assertThat(m.shape(0, 0.95f)).isGreaterThan(m.shape(0, 0.05f) + 1);
+        assertThatThrownBy(() -> new GradientBoostingTrainer.Settings(GradientBoostingTrainer.Form.TREES, 1, 1, 0.1, 1, 1, 16, 1, true))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

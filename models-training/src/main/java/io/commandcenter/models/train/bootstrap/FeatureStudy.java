@@ -308,7 +308,7 @@ public final class FeatureStudy {
      * A model family: {@code ebm} (additive, one feature per tree) or {@code gbt} (trees with interactions), prefixed {@code lin+}
      * to boost from the logistic model's log-odds (the trees then fit only what the linear model leaves), then settings as
      * slash-separated tokens {@code r<rounds>}, {@code lr<learning rate>}, {@code d<depth>}, {@code l<min leaf weight>},
-     * {@code lam<λ>}, {@code b<bins>}, {@code s<subsample>}; defaults ebm r3000 lr0.05 d2 l50 lam1 b64 s1, gbt r200 lr0.1 d3
+     * {@code lam<λ>}, {@code b<bins>}, {@code s<subsample>}, {@code mono} (additive only: non-decreasing shapes); defaults ebm r3000 lr0.05 d2 l50 lam1 b64 s1, gbt r200 lr0.1 d3
      * l50 lam1 b64 s1.
      */
     static Family family(String spec) {
@@ -326,7 +326,12 @@ public final class FeatureStudy {
         double lambda = 1;
         int bins = 64;
         double sub = 1;
+        boolean monotone = false;
         for (int i = 1; i < t.length; i++) {
+            if (t[i].equals("mono")) {
+                monotone = true;
+                continue;
+            }
             java.util.regex.Matcher mt = java.util.regex.Pattern.compile("(lr|lam|r|d|l|b|s)([0-9.]+)").matcher(t[i]);
             if (!mt.matches()) {
                 throw new IllegalArgumentException("bad model setting " + t[i]);
@@ -343,7 +348,7 @@ public final class FeatureStudy {
             }
         }
         return new Family(linearMargin, new GradientBoostingTrainer.Settings(additive ? GradientBoostingTrainer.Form.ADDITIVE
-                : GradientBoostingTrainer.Form.TREES, rounds, depth, lr, leaf, lambda, bins, sub));
+                : GradientBoostingTrainer.Form.TREES, rounds, depth, lr, leaf, lambda, bins, sub, monotone));
     }
 
     /** How many business series a candidate adds to the training corpus: {@code biz<N>} or {@code biz<N>w<P>} → N (columns none), else 0. */
