@@ -205,6 +205,9 @@ class FeatureStudyTest {
         assertThat(gbt.form()).isEqualTo(io.commandcenter.models.train.GradientBoostingTrainer.Form.TREES);
         assertThat(List.of(gbt.rounds(), gbt.depth(), gbt.bins())).containsExactly(150, 2, 32);
         assertThat(List.of(gbt.learningRate(), gbt.minLeafWeight(), gbt.l2(), gbt.subsample())).containsExactly(0.2, 20.0, 3.0, 0.8);
+        assertThat(FeatureStudy.family("ebm/mono").settings().monotone()).isTrue();
+        assertThat(gbt.monotone()).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureStudy.family("gbt/mono")).isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureStudy.family("forest")).isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureStudy.family("gbt/x3")).isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureStudy.family("gbt/d0")).isInstanceOf(IllegalArgumentException.class);
