@@ -27,10 +27,10 @@ public final class BoostedTrees {
         }
 
         /** The leaf value of training row {@code i} from its bins (equal to {@link #value} on the row's floats). */
-        double valueOfBins(byte[][] bins, int i) {
+        double valueOfBins(short[][] bins, int i) {
             int k = 0;
             while (feature[k] >= 0) {
-                k = (bins[feature[k]][i] & 0xFF) <= bin[k] ? left[k] : right[k];
+                k = (bins[feature[k]][i] & 0xFFFF) <= bin[k] ? left[k] : right[k];
             }
             return value[k];
         }

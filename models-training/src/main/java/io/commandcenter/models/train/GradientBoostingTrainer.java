@@ -33,7 +33,7 @@ public final class GradientBoostingTrainer {
      * @param learningRate  shrinkage of every leaf value
      * @param minLeafWeight least summed row weight on each side of a split
      * @param l2            λ, added to the hessian sum of every leaf
-     * @param bins          quantile bins per feature, 2…256
+     * @param bins          quantile bins per feature, 2…4096
      * @param subsample     share of rows used to grow each tree (1 = all, no randomness)
      * @param monotone      additive form only: every shape function non-decreasing (each split's left leaf at most its right
      *                      one, children bounded by their parent's midpoint, as XGBoost's monotone constraints), so a more
@@ -56,8 +56,8 @@ public final class GradientBoostingTrainer {
             if (!(learningRate > 0 && learningRate <= 1) || !(minLeafWeight >= 0) || !(l2 >= 0)) {
                 throw new IllegalArgumentException("need learningRate in (0, 1], minLeafWeight >= 0, l2 >= 0");
             }
-            if (bins < 2 || bins > 256 || !(subsample > 0 && subsample <= 1)) {
-                throw new IllegalArgumentException("need bins in 2..256 and subsample in (0, 1]");
+            if (bins < 2 || bins > 4096 || !(subsample > 0 && subsample <= 1)) {
+                throw new IllegalArgumentException("need bins in 2..4096 and subsample in (0, 1]");
             }
             if (monotone && form != Form.ADDITIVE) {
                 throw new IllegalArgumentException("monotone shapes are for the additive form");
@@ -119,12 +119,12 @@ public final class GradientBoostingTrainer {
             throw new IllegalArgumentException("training data must contain both labels with positive weight");
         }
         float[][] edges = new float[nf][];
-        byte[][] bin = new byte[nf][];
+        short[][] bin = new short[nf][];
         for (int f = 0; f < nf; f++) {
             edges[f] = edges(x, w, n, nf, f, settings.bins());
-            bin[f] = new byte[n];
+            bin[f] = new short[n];
             for (int i = 0; i < n; i++) {
-                bin[f][i] = (byte) binOf(edges[f], x[i * nf + f]);
+                bin[f][i] = (short) binOf(edges[f], x[i * nf + f]);
             }
         }
         double base = Math.log(pos / neg);
@@ -169,9 +169,9 @@ public final class GradientBoostingTrainer {
                 int f = usable[t % usable.length];
                 double[] perBin = new double[edges[f].length + 1];
                 trees.add(growOnOneFeature(bin[f], edges[f], f, g, h, w, in, n, perBin));
-                byte[] col = bin[f];
+                short[] col = bin[f];
                 for (int i = 0; i < n; i++) {
-                    score[i] += perBin[col[i] & 0xFF];
+                    score[i] += perBin[col[i] & 0xFFFF];
                 }
             } else {
                 BoostedTrees.Tree tree = grow(bin, edges, usable, g, h, w, in, node, n);
@@ -192,7 +192,7 @@ public final class GradientBoostingTrainer {
      * An additive round's tree: one feature, so it is grown on that feature's histogram alone (one pass over the rows);
      * {@code perBin} receives each bin's leaf value. The same splits and leaves as {@link #grow} on that feature.
      */
-    private BoostedTrees.Tree growOnOneFeature(byte[] col, float[] edges, int f, double[] g, double[] h, float[] w, boolean[] in, int n,
+    private BoostedTrees.Tree growOnOneFeature(short[] col, float[] edges, int f, double[] g, double[] h, float[] w, boolean[] in, int n,
                                                double[] perBin) {
         int nb = edges.length + 1;
         // prefix sums: [c + 1] holds bins 0..c
@@ -203,7 +203,7 @@ public final class GradientBoostingTrainer {
             if (in != null && !in[i]) {
                 continue;
             }
-            int c = (col[i] & 0xFF) + 1;
+            int c = (col[i] & 0xFFFF) + 1;
             pg[c] += g[i];
             ph[c] += h[i];
             pw[c] += w[i];
@@ -273,7 +273,7 @@ public final class GradientBoostingTrainer {
     }
 
     /** One tree, level by level: every row's current node in {@code node} (−1 once its node is a leaf). */
-    private BoostedTrees.Tree grow(byte[][] bin, float[][] edges, int[] feats, double[] g, double[] h, float[] w, boolean[] in,
+    private BoostedTrees.Tree grow(short[][] bin, float[][] edges, int[] feats, double[] g, double[] h, float[] w, boolean[] in,
                                    int[] node, int n) {
         BoostedTrees.Builder b = new BoostedTrees.Builder();
         int root = b.add();
@@ -290,7 +290,7 @@ public final class GradientBoostingTrainer {
             for (int s = 0; s < k; s++) {
                 slot[open.get(s)] = s;
             }
-            int nb = 256;
+            int nb = settings.bins();
             double[][] gh = new double[k][feats.length * nb * 3];
             double[] totG = new double[k];
             double[] totH = new double[k];
@@ -307,14 +307,14 @@ public final class GradientBoostingTrainer {
             boolean last = level == settings.depth();
             if (!last) {
                 for (int q = 0; q < feats.length; q++) {
-                    byte[] col = bin[feats[q]];
+                    short[] col = bin[feats[q]];
                     int off = q * nb * 3;
                     for (int i = 0; i < n; i++) {
                         if (node[i] < 0 || in != null && !in[i]) {
                             continue;
                         }
                         double[] hist = gh[slot[node[i]]];
-                        int c = off + (col[i] & 0xFF) * 3;
+                        int c = off + (col[i] & 0xFFFF) * 3;
                         hist[c] += g[i];
                         hist[c + 1] += h[i];
                         hist[c + 2] += w[i];
@@ -375,7 +375,7 @@ public final class GradientBoostingTrainer {
                 if (splitFeature[s] < 0) {
                     node[i] = -1;
                 } else {
-                    node[i] = (bin[splitFeature[s]][i] & 0xFF) <= splitBin[s] ? b.left(cur) : b.right(cur);
+                    node[i] = (bin[splitFeature[s]][i] & 0xFFFF) <= splitBin[s] ? b.left(cur) : b.right(cur);
                 }
             }
             open = next;

@@ -195,21 +195,23 @@ class GradientBoostingTrainerTest {
     @Test
     void floatThresholds_agreeWithTheTrainingBins_onEveryTrainingRow() {
         TrainingData d = xor(9, 3000);
-        byte[][] bins = new byte[2][d.rows()];
-        for (int f = 0; f < 2; f++) {
-            float[] e = GradientBoostingTrainer.edges(d.x(), d.weights(), d.rows(), 2, f, 64);
-            assertThat(e.length).isBetween(50, 63);
-            for (int i = 0; i < d.rows(); i++) {
-                float v = d.x()[i * 2 + f];
-                int b = GradientBoostingTrainer.binOf(e, v);
-                assertThat(b >= e.length || v <= e[b]).isTrue();
-                assertThat(b == 0 || v > e[b - 1]).isTrue();
-                bins[f][i] = (byte) b;
+        // both forms, and more bins than a byte holds
+        for (GradientBoostingTrainer.Settings s : java.util.List.of(trees(20, 3), additive(40),
+                new GradientBoostingTrainer.Settings(GradientBoostingTrainer.Form.TREES, 20, 3, 0.2, 5, 1, 1000, 1))) {
+            short[][] bins = new short[2][d.rows()];
+            for (int f = 0; f < 2; f++) {
+                float[] e = GradientBoostingTrainer.edges(d.x(), d.weights(), d.rows(), 2, f, s.bins());
+                assertThat(e.length).isBetween(s.bins() * 3 / 4, s.bins() - 1);
+                for (int i = 0; i < d.rows(); i++) {
+                    float v = d.x()[i * 2 + f];
+                    int b = GradientBoostingTrainer.binOf(e, v);
+                    assertThat(b >= e.length || v <= e[b]).isTrue();
+                    assertThat(b == 0 || v > e[b - 1]).isTrue();
+                    bins[f][i] = (short) b;
+                }
+                assertThat(GradientBoostingTrainer.binOf(e, Float.NaN)).isEqualTo(e.length);
             }
-            assertThat(GradientBoostingTrainer.binOf(e, Float.NaN)).isEqualTo(e.length);
-        }
-        // what training added to each row's log-odds (from its bins) is what the float comparisons give, in both forms
-        for (GradientBoostingTrainer.Settings s : java.util.List.of(trees(20, 3), additive(40))) {
+            // what training added to each row's log-odds (from its bins) is what the float comparisons give
             BoostedTrees m = new GradientBoostingTrainer(s, 1).train(d);
             for (int i = 0; i < d.rows(); i++) {
                 double z = m.base();
@@ -227,7 +229,7 @@ class GradientBoostingTrainerTest {
         assertThatThrownBy(() -> new GradientBoostingTrainer.Settings(null, 1, 1, 0.1, 1, 1, 16, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new GradientBoostingTrainer.Settings(GradientBoostingTrainer.Form.TREES, 0, 1, 0.1, 1, 1, 16, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new GradientBoostingTrainer.Settings(GradientBoostingTrainer.Form.TREES, 1, 1, 0, 1, 1, 16, 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new GradientBoostingTrainer.Settings(GradientBoostingTrainer.Form.TREES, 1, 1, 0.1, 1, 1, 300, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new GradientBoostingTrainer.Settings(GradientBoostingTrainer.Form.TREES, 1, 1, 0.1, 1, 1, 5000, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new GradientBoostingTrainer.Settings(GradientBoostingTrainer.Form.TREES, 1, 1, 0.1, 1, 1, 16, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new GradientBoostingTrainer.Settings(GradientBoostingTrainer.Form.TREES, 1, 1, 0.1, -1, 1, 16, 1)).isInstanceOf(IllegalArgumentException.class);
         TrainingData allNeg = new TrainingData(XY, new float[4], new boolean[2], new float[] {1, 1});
