@@ -44,7 +44,9 @@ import java.util.Locale;
  * {@code shift_rank_tail_top}, both: the rank test as a per-metric stream through the pipeline's tail calibration, max or top-k,
  * {@link #shiftRankTail}) and {@code biz<N>} (N NAB-like business series added to the training corpus, no column,
  * {@link #business}); {@code -Drule220=1} also measures each candidate with service_health 2.2.0's rule alone (the
- * quiet-entity bonus and the novelty discount were chosen on the shipped weights).
+ * quiet-entity bonus and the novelty discount were chosen on the shipped weights). Session 7 (guide 12.13): a candidate
+ * {@code <columns>@<family>} (e.g. {@code base@gbt/r100/d3/lr0.1/b256}) trains another model family on the same rows
+ * instead of the logistic regression ({@link #family}, {@link #boosted}).
  */
 public final class FeatureStudy {
 
