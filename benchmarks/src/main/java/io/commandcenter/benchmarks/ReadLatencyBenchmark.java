@@ -46,9 +46,27 @@ public final class ReadLatencyBenchmark {
         int rows = Integer.parseInt(IngestBenchmark.option(args, "--rows", "160000"));
         int settle = Integer.parseInt(IngestBenchmark.option(args, "--settle", "30"));
         DatabaseSettings database = DatabaseSettings.embedded(Files.createTempDirectory("cc-reads"));
+        String h2 = IngestBenchmark.option(args, "--h2-settings", ""); // e.g. ";CACHE_SIZE=4096", appended to the URL
+        if (!h2.isEmpty()) {
+            database = new DatabaseSettings(database.jdbcUrl() + h2, "", "", database.dataDir(), database.poolSize());
+        }
         HubSettings defaults = HubSettings.defaults(database.dataDir(), 0).withDatabase(database);
         HubSettings settings = defaults.withSecurity(defaults.security().withCallRate(0, 1));
         settings = settings.withPredict(settings.predict().withEnabled(false));
+        int window = Integer.parseInt(IngestBenchmark.option(args, "--window", "0"));
+        if (window > 0) { // the hub's cc.ingest.window (records a stream may have unsettled in the hub)
+            HubSettings s = settings;
+            settings = new HubSettings(s.hubId(), s.grpc(), s.http(), s.limits(), s.security(), s.database(),
+                    s.defaultProject(), s.ingestBatchSize(), window, s.ingestMaxStreams(), s.maxFutureSkew(),
+                    s.eventBufferSize(), s.maxSubscribers(), s.modelsDir(), s.predict(), s.scheduler(), s.hazelcast(),
+                    s.remediate(), s.agents(), s.demo(), s.learning());
+        }
+        int inFlight = Integer.parseInt(IngestBenchmark.option(args, "--in-flight", "0"));
+        if (inFlight > 0) { // the hub's cc.ingest.max-in-flight
+            io.commandcenter.hub.runtime.StreamLimits l = settings.limits();
+            settings = settings.withLimits(new io.commandcenter.hub.runtime.StreamLimits(l.subscribersPerProject(),
+                    l.ingestStreamsPerProject(), l.ingestIdleTimeout(), l.sseHeartbeat(), inFlight));
+        }
         try (Hub hub = Hub.start(settings, Clock.systemUTC())) {
             ManagedChannel reader = channel(hub);
             List<ManagedChannel> writers = new ArrayList<>();
@@ -87,7 +105,9 @@ public final class ReadLatencyBenchmark {
                             MetadataUtils.newAttachHeadersInterceptor(headers)), slice, new long[slice.size()],
                             new AtomicInteger(), 0));
                 }
+                long[] gcBefore = collections();
                 long[] loaded = measure(read, request, reads);
+                long[] gcAfter = collections();
                 boolean stillLoaded = done.stream().noneMatch(CompletableFuture::isDone);
                 CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -111,6 +131,8 @@ public final class ReadLatencyBenchmark {
                 System.out.println(line("idle", idle, "–"));
                 System.out.println(line(streams + " ingest streams flat out" + (stillLoaded ? "" : " (ended early)"),
                         loaded, String.format(Locale.ROOT, "%,.0f", per * streams / seconds)));
+                System.out.printf(Locale.ROOT, "collections during the loaded reads: %d, %d ms in all%n",
+                        gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
                 Runtime rt = Runtime.getRuntime();
                 System.out.printf(Locale.ROOT, "%nresident memory (this JVM: hub and clients): before the load %,d MiB, "
                                 + "peak during it %,d MiB, when it ended %,d MiB, %d s later %,d MiB "
@@ -125,6 +147,17 @@ public final class ReadLatencyBenchmark {
             }
         }
         System.exit(0);
+    }
+
+    /** Collections so far and their time, ms, over every collector of this JVM. */
+    static long[] collections() {
+        long count = 0;
+        long millis = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[]{count, millis};
     }
 
     /** This process's resident set, KiB (Linux /proc), or 0 where there is none. */
@@ -154,12 +187,21 @@ public final class ReadLatencyBenchmark {
                           int reads) {
         long[] nanos = new long[reads];
         for (int i = 0; i < reads; i++) {
+            ReadEvent event = new ReadEvent();
+            event.begin();
             long t = System.nanoTime();
             read.listHealthSamples(request);
             nanos[i] = System.nanoTime() - t;
+            event.commit();
         }
         Arrays.sort(nanos);
         return nanos;
+    }
+
+    /** One read, in a flight recording ({@code -XX:StartFlightRecording}): lines slow reads up with collector pauses. */
+    @jdk.jfr.Name("io.commandcenter.benchmarks.Read")
+    @jdk.jfr.Label("ListHealthSamples call")
+    static final class ReadEvent extends jdk.jfr.Event {
     }
 
     static String line(String phase, long[] sorted, String rate) {

@@ -51,6 +51,7 @@ public final class IngestPipeline implements AutoCloseable {
     private final int batchSize;
     private final int capacity;
     private final BlockingQueue<Pending> queue;
+    private final InFlightShares shares;
     /** What the writer took from the queue and has not written yet, by project in turn order (writer thread only). */
     private final Map<ProjectId, java.util.ArrayDeque<Pending>> backlog = new java.util.LinkedHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger backlogSize = new java.util.concurrent.atomic.AtomicInteger();
@@ -96,6 +97,15 @@ public final class IngestPipeline implements AutoCloseable {
      */
     public IngestPipeline(TelemetryStore store, EventBus bus, Function<TelemetryRecord, Payload> payloads,
                           Clock clock, int batchSize, int capacity) {
+        this(store, bus, payloads, clock, batchSize, capacity, InFlightShares.unbounded());
+    }
+
+    /**
+     * As {@link #IngestPipeline(TelemetryStore, EventBus, Function, Clock, int, int)}, with the records
+     * of all streams together inside the hub bounded by {@code shares} ({@code cc.ingest.max-in-flight}).
+     */
+    public IngestPipeline(TelemetryStore store, EventBus bus, Function<TelemetryRecord, Payload> payloads,
+                          Clock clock, int batchSize, int capacity, InFlightShares shares) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1");
         }
@@ -106,6 +116,7 @@ public final class IngestPipeline implements AutoCloseable {
         this.batchSize = batchSize;
         this.capacity = capacity;
         this.queue = new LinkedBlockingQueue<>(capacity);
+        this.shares = java.util.Objects.requireNonNull(shares, "shares");
         this.writer = new Thread(this::run, "cc-ingest-writer");
         this.writer.setDaemon(true);
     }
@@ -290,6 +301,11 @@ public final class IngestPipeline implements AutoCloseable {
         public void fail(CommandCenterException error) {
             result.completeExceptionally(error);
         }
+    }
+
+    /** How the records inside the hub are shared between open streams. */
+    public InFlightShares shares() {
+        return shares;
     }
 
     /** Records stored since start. */

@@ -13,9 +13,11 @@ import java.util.List;
  * One ingest stream: numbers its records, hands valid ones to the {@link IngestPipeline}, settles
  * them as batches commit, and tells its {@link Listener} what to request, acknowledge and answer.
  *
- * <p>Flow control: the session asks for {@code window} records up front and for one more each
- * time a record settles, so at most {@code window} records of a stream are ever in the hub; a
- * client that sends faster is held back by its transport (HTTP/2 flow control for gRPC).
+ * <p>Flow control: the session asks for its share of records up front and, as records settle,
+ * for as many more as keep it at its share, so at most that many records of a stream are ever in
+ * the hub; a client that sends faster is held back by its transport (HTTP/2 flow control for gRPC).
+ * The share is {@code window}, or less when many streams are open: the pipeline's
+ * {@link InFlightShares} keeps the records of all streams together within a hub-wide bound.
  *
  * <p>Thread-safe: transport callbacks and the pipeline's writer thread call in concurrently; the
  * listener is called with the session's lock held, so its calls never interleave.
@@ -56,6 +58,8 @@ public final class IngestSession implements IngestOrigin {
     private long duplicates;
     private long rejected;
     private long lastAckedThrough = -1;
+    /** Records asked of the transport that have not arrived yet. */
+    private long requested;
     private boolean halfClosed;
     private State state = State.OPEN;
 
@@ -86,9 +90,38 @@ public final class IngestSession implements IngestOrigin {
         return trace;
     }
 
-    /** Opens the window: asks the transport for the first records. */
+    /** Opens the window: asks the transport for the first records (this stream's share). */
     public synchronized void start() {
-        listener.requestMore(window);
+        pipeline.shares().open(project);
+        topUp();
+    }
+
+    /**
+     * Asks the transport for as many records as bring this stream's records in the hub (unsettled,
+     * or asked for and not arrived) up to its current share; nothing when it holds that many already
+     * (its share shrank because other streams opened: it shrinks as its records settle).
+     */
+    private void topUp() {
+        long inHub = outstanding.size() + requested;
+        int share = pipeline.shares().share(project, window);
+        if (share > inHub) {
+            int more = (int) (share - inHub);
+            requested += more;
+            listener.requestMore(more);
+        }
+    }
+
+    /** A record arrived: it used one of the records asked for. */
+    private void arrived() {
+        if (requested > 0) {
+            requested--;
+        }
+    }
+
+    /** Leaves the shares, once, when the session leaves OPEN. */
+    private void end(State next) {
+        state = next;
+        pipeline.shares().close(project);
     }
 
     /** A valid record arrived. */
@@ -96,6 +129,7 @@ public final class IngestSession implements IngestOrigin {
         if (state != State.OPEN) {
             return;
         }
+        arrived();
         long index = received++;
         outstanding.addLast(index);
         pipeline.submit(this, index, record);
@@ -106,6 +140,7 @@ public final class IngestSession implements IngestOrigin {
         if (state != State.OPEN) {
             return;
         }
+        arrived();
         long index = received++;
         rejected++;
         if (!violations.isEmpty()) {
@@ -121,7 +156,9 @@ public final class IngestSession implements IngestOrigin {
                 sinceLastAck.add(rejection);
             }
         }
-        listener.requestMore(1);
+        if (!halfClosed) {
+            topUp();
+        }
         acknowledge();
         finishIfDone();
     }
@@ -135,7 +172,7 @@ public final class IngestSession implements IngestOrigin {
     /** The client went away; nothing more is sent to it. Records already received are still stored. */
     public synchronized void onCancel() {
         if (state == State.OPEN) {
-            state = State.CANCELLED;
+            end(State.CANCELLED);
         }
     }
 
@@ -166,7 +203,7 @@ public final class IngestSession implements IngestOrigin {
             return;
         }
         if (!halfClosed) {
-            listener.requestMore(count);
+            topUp();
         }
         acknowledge();
         finishIfDone();
@@ -178,7 +215,7 @@ public final class IngestSession implements IngestOrigin {
         if (state != State.OPEN) {
             return;
         }
-        state = State.FAILED;
+        end(State.FAILED);
         listener.failed(error);
     }
 
@@ -193,7 +230,7 @@ public final class IngestSession implements IngestOrigin {
         if (state != State.OPEN || halfClosed || !outstanding.isEmpty()) {
             return false;
         }
-        state = State.FAILED;
+        end(State.FAILED);
         listener.failed(error);
         return true;
     }
@@ -222,7 +259,7 @@ public final class IngestSession implements IngestOrigin {
 
     private void finishIfDone() {
         if (halfClosed && outstanding.isEmpty() && state == State.OPEN) {
-            state = State.DONE;
+            end(State.DONE);
             listener.completed(summary());
         }
     }

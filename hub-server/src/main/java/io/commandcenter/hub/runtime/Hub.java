@@ -271,7 +271,8 @@ public final class Hub implements AutoCloseable {
             SqlTelemetryStore store = new SqlTelemetryStore(database, clock);
             store.ensureProject(settings.defaultProject().value());
             pipeline = new IngestPipeline(store, bus, TelemetryProtoMapper::payload, clock,
-                    settings.ingestBatchSize(), settings.ingestMaxStreams() * settings.ingestWindow() + 1024);
+                    settings.ingestBatchSize(), settings.ingestMaxStreams() * settings.ingestWindow() + 1024,
+                    new io.commandcenter.hub.telemetry.InFlightShares(settings.limits().ingestInFlight()));
             if (metricsOn) {
                 pipeline.observe(metrics);
             }

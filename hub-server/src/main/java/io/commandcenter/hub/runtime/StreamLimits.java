@@ -18,10 +18,23 @@ import java.util.Objects;
  *                                ({@code cc.ingest.idle-timeout})
  * @param sseHeartbeat            how often an SSE stream gets a comment, so a client that went away is
  *                                noticed and its subscription released ({@code cc.events.sse-heartbeat})
+ * @param ingestInFlight          most records of all ingest streams together inside the hub, shared per
+ *                                project, then per stream ({@code cc.ingest.max-in-flight};
+ *                                {@link io.commandcenter.hub.telemetry.InFlightShares})
  */
 public record StreamLimits(int subscribersPerProject, int ingestStreamsPerProject, Duration ingestIdleTimeout,
-                           Duration sseHeartbeat) {
+                           Duration sseHeartbeat, int ingestInFlight) {
+    /** The default hub-wide bound of records inside the hub ({@code cc.ingest.max-in-flight}). */
+    public static final int DEFAULT_INGEST_IN_FLIGHT = 4096;
+
+    /** The same with the default {@link #DEFAULT_INGEST_IN_FLIGHT}. */
+    public StreamLimits(int subscribersPerProject, int ingestStreamsPerProject, Duration ingestIdleTimeout,
+                        Duration sseHeartbeat) {
+        this(subscribersPerProject, ingestStreamsPerProject, ingestIdleTimeout, sseHeartbeat, DEFAULT_INGEST_IN_FLIGHT);
+    }
+
     public StreamLimits {
+        HubSettings.requireRange("cc.ingest.max-in-flight", ingestInFlight, 1, 100_000_000);
         HubSettings.requireRange("cc.events.max-subscribers-per-project", subscribersPerProject, 1, 100_000);
         HubSettings.requireRange("cc.ingest.max-streams-per-project", ingestStreamsPerProject, 1, 100_000);
         Objects.requireNonNull(ingestIdleTimeout, "ingestIdleTimeout");
@@ -35,7 +48,10 @@ public record StreamLimits(int subscribersPerProject, int ingestStreamsPerProjec
         }
     }
 
-    /** A quarter of the defaults' hub-wide limits per project (64 subscriptions, 16 streams), 60 s idle, 1 s heartbeat. */
+    /**
+     * A quarter of the defaults' hub-wide limits per project (64 subscriptions, 16 streams), 60 s idle, 1 s heartbeat,
+     * 4,096 records in flight.
+     */
     public static StreamLimits defaults() {
         return new StreamLimits(64, 16, Duration.ofSeconds(60), Duration.ofSeconds(1));
     }

@@ -47,9 +47,16 @@ public final class GrpcFixture implements AutoCloseable {
 
     public GrpcFixture(TelemetryStore store, Clock clock, int window, int maxStreams, int eventBuffer,
                        int maxSubscribers) {
+        this(store, clock, window, maxStreams, eventBuffer, maxSubscribers,
+                io.commandcenter.hub.telemetry.InFlightShares.unbounded());
+    }
+
+    /** As above, with the records of all ingest streams together bounded by {@code shares}. */
+    public GrpcFixture(TelemetryStore store, Clock clock, int window, int maxStreams, int eventBuffer,
+                       int maxSubscribers, io.commandcenter.hub.telemetry.InFlightShares shares) {
         bus = new EventBus("hub-test", clock, delivery, maxSubscribers);
         pipeline = new IngestPipeline(store, bus, TelemetryProtoMapper::payload, clock, 100,
-                window * maxStreams + 16).start();
+                window * maxStreams + 16, shares).start();
         RecordRules rules = new RecordRules(clock, Duration.ofMinutes(5));
         CallerInterceptor interceptor = new CallerInterceptor(CallerResolver.unauthenticated(DEFAULT_PROJECT),
                 new SplittableRandom(42));

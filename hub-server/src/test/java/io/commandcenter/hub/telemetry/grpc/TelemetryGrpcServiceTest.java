@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.telemetry.InFlightShares;
 import io.commandcenter.hub.telemetry.HealthSampleRecord;
 import io.commandcenter.hub.testing.GrpcFixture;
 import io.commandcenter.hub.testing.Ingest;
@@ -362,6 +363,70 @@ class TelemetryGrpcServiceTest {
         IngestResponse response = result.get(10, TimeUnit.SECONDS);
         assertThat(response.getAccepted()).isEqualTo(total);
         assertThat(store.stored(ProjectId.of("alpha"))).hasSize(total);
+    }
+
+    @Test
+    void ingest_manyStreamsFasterThanTheStore_holdAtMostTheHubWideBound_andLoseNothing() throws Exception {
+        grpc.close();
+        int window = 32;
+        int bound = 48; // four streams of 32 would hold 128
+        grpc = new GrpcFixture(store, CLOCK, window, 4, 16, 4, new InFlightShares(bound));
+        ProjectId alpha = ProjectId.of("alpha");
+        int perStream = 5_000;
+        List<CompletableFuture<IngestResponse>> results = new ArrayList<>();
+        List<ClientCallStreamObserver<IngestRequest>> calls = new CopyOnWriteArrayList<>();
+        for (int s = 0; s < 4; s++) {
+            List<IngestRequest> requests = samples(perStream, "svc-" + s);
+            AtomicInteger sent = new AtomicInteger();
+            CompletableFuture<IngestResponse> result = new CompletableFuture<>();
+            results.add(result);
+            grpc.telemetryAsync("alpha").ingest(new ClientResponseObserver<IngestRequest, IngestResponse>() {
+                @Override
+                public void beforeStart(ClientCallStreamObserver<IngestRequest> call) {
+                    calls.add(call);
+                    call.setOnReadyHandler(() -> {
+                        while (call.isReady() && sent.get() < perStream) {
+                            call.onNext(requests.get(sent.getAndIncrement()));
+                        }
+                        if (sent.get() == perStream) {
+                            sent.incrementAndGet();
+                            call.onCompleted();
+                        }
+                    });
+                }
+
+                @Override
+                public void onNext(IngestResponse value) {
+                    result.complete(value);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    result.completeExceptionally(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            });
+        }
+        // once every stream is open and has settled records beyond its first grant (given before the
+        // others opened), the store stops: what the hub holds is then within the bound
+        while (grpc.pipeline.shares().openStreams(alpha) < 4 || store.stored(alpha).size() < 600) {
+            Thread.onSpinWait();
+        }
+        store.block();
+        int heldBatch = store.awaitBlockedWriter();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> calls.stream().noneMatch(ClientCallStreamObserver::isReady));
+        assertThat(store.stored(alpha).size()).as("the streams were still sending").isLessThan(4 * perStream);
+        assertThat(heldBatch + grpc.pipeline.queued()).isLessThanOrEqualTo(bound).isGreaterThan(0);
+
+        store.release();
+        for (CompletableFuture<IngestResponse> result : results) {
+            assertThat(result.get(30, TimeUnit.SECONDS).getAccepted()).isEqualTo(perStream);
+        }
+        assertThat(store.stored(alpha)).hasSize(4 * perStream);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> grpc.pipeline.shares().openStreams(alpha) == 0);
     }
 
     @Test
