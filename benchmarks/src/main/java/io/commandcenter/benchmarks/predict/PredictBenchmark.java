@@ -37,8 +37,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@code Predict} over gRPC with 16 concurrent clients — scoring with the champion, explaining
  * (occlusion through ONNX Runtime) and computing confidence on every call — side by side with a
- * bare grpc-java unary echo of the same request bytes on the same machine, in the same run: the
- * transport's own limit. Both over loopback with one channel and blocking stubs; warm-up first.
+ * bare grpc-java unary echo of the same request bytes on the same machine, in the same run (on
+ * grpc-java's default executor, the issue's baseline, and on a fixed pool of one thread per core, as
+ * the hub runs {@code Predict}: the transport's own ceiling). All over loopback with one channel each
+ * and blocking stubs; warm-up first.
  *
  * <pre>./mvnw -q -pl benchmarks exec:java -Dexec.mainClass=io.commandcenter.benchmarks.predict.PredictBenchmark \
  *     -Dexec.args="--clients 16 --warmup 10 --seconds 20"</pre>
@@ -71,15 +73,17 @@ public final class PredictBenchmark {
         // the path is measured, not the per-credential call limit (cc.limits.*), which would cap it
         Hub hub = Hub.start(defaults.withSecurity(defaults.security().withCallRate(0, 1)), Clock.systemUTC());
         Server echo = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(ServerServiceDefinition.builder("bench.Echo")
-                        .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, observer) -> {
-                            observer.onNext(request);
-                            observer.onCompleted();
-                        })).build())
+                .addService(echoService())
                 .build().start();
+        // the same echo on a fixed pool of one thread per core (as the hub runs Predict): the transport's own ceiling
+        int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.ExecutorService fixed = java.util.concurrent.Executors.newFixedThreadPool(cores);
+        Server fixedEcho = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .executor(fixed).addService(echoService()).build().start();
         ManagedChannel hubChannel = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext()
                 .intercept(io.commandcenter.benchmarks.HubCredentials.admin(hub)).build();
         ManagedChannel echoChannel = NettyChannelBuilder.forAddress("127.0.0.1", echo.getPort()).usePlaintext().build();
+        ManagedChannel fixedChannel = NettyChannelBuilder.forAddress("127.0.0.1", fixedEcho.getPort()).usePlaintext().build();
         try {
             ModelKey key = hub.registry().resolve(ProjectId.of("default"), "service_health", "");
             ModelMetadata meta = hub.registry().metadata(key);
@@ -100,10 +104,14 @@ public final class PredictBenchmark {
                 boolean measured = round == 1;
                 Result e = load("bare grpc-java unary echo (same request bytes)", clients, measured ? seconds : warmup,
                         i -> () -> ClientCalls.blockingUnaryCall(echoChannel, ECHO, CallOptions.DEFAULT, echoPayload));
+                Result f = load("the same echo on a fixed pool of " + cores + " threads", clients,
+                        measured ? seconds : warmup,
+                        i -> () -> ClientCalls.blockingUnaryCall(fixedChannel, ECHO, CallOptions.DEFAULT, echoPayload));
                 Result p = load("Predict: score + explain + confidence", clients, measured ? seconds : warmup,
                         i -> () -> predict.predict(requests.get(i & 1023)));
                 if (measured) {
                     results.add(e);
+                    results.add(f);
                     results.add(p);
                 }
             }
@@ -119,9 +127,20 @@ public final class PredictBenchmark {
             hubChannel.shutdownNow();
             echoChannel.shutdownNow();
             echo.shutdownNow();
+            fixedChannel.shutdownNow();
+            fixedEcho.shutdownNow();
+            fixed.shutdownNow();
             hub.close();
         }
         System.exit(0);
+    }
+
+    private static ServerServiceDefinition echoService() {
+        return ServerServiceDefinition.builder("bench.Echo")
+                .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, observer) -> {
+                    observer.onNext(request);
+                    observer.onCompleted();
+                })).build();
     }
 
     public interface CallFactory {

@@ -387,7 +387,9 @@ public final class Hub implements AutoCloseable {
                             statsApi,
                             auditApi,
                             new InferenceGrpcService(registry, predictor, backend, database::isReachable),
-                            memoryApi), clock);
+                            memoryApi), clock,
+                    // Predict only computes when every model is scored here: a small pool, no hand-off per call
+                    io.commandcenter.hub.transport.grpc.CallExecutors.forHub(inference.endpoints().isEmpty()));
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC on {2}:{3,number,#}{4}, database {5}, default"
                             + " project {6}", settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     settings.grpc().host(), grpc.port(), Access.isLoopback(settings.grpc().host())

@@ -7,7 +7,7 @@ import io.grpc.Context;
 /** What {@link CallerInterceptor} learned about the current call, for the services to read. */
 public final class CallContext {
     static final Context.Key<Caller> CALLER = Context.key("cc-caller");
-    static final Context.Key<TraceContext> TRACE = Context.key("cc-trace");
+    static final Context.Key<CallerInterceptor.CallTrace> TRACE = Context.key("cc-trace");
 
     private CallContext() {
     }
@@ -21,12 +21,12 @@ public final class CallContext {
         return caller;
     }
 
-    /** The trace of the current call: the client's {@code traceparent}, or a new root. */
+    /** The trace of the current call: the client's {@code traceparent}, or a new root (the same one every time). */
     public static TraceContext trace() {
-        TraceContext trace = TRACE.get();
+        CallerInterceptor.CallTrace trace = TRACE.get();
         if (trace == null) {
             throw new IllegalStateException("no trace: the call did not pass CallerInterceptor");
         }
-        return trace;
+        return trace.get();
     }
 }

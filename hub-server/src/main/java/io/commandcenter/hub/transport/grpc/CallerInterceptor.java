@@ -20,9 +20,9 @@ import java.util.random.RandomGenerator;
 /**
  * Resolves every gRPC call to a {@link Caller} through the hub's {@link CallerResolver} (the
  * same one the HTTP filter uses), with the permission its method needs ({@link AccessTable}), and
- * picks up the W3C trace context. A call without the right credentials, for a project its
- * credentials do not cover, with a malformed project header, or to a method the table does not
- * know ends before it reaches a service (UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT).
+ * picks up the W3C trace context (made when a service first asks for it). A call without the right
+ * credentials, for a project its credentials do not cover, with a malformed project header, or to a
+ * method the table does not know ends before it reaches a service (UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT).
  */
 public final class CallerInterceptor implements ServerInterceptor {
     private static final Metadata.Key<String> TRACEPARENT =
@@ -59,12 +59,32 @@ public final class CallerInterceptor implements ServerInterceptor {
             return new ServerCall.Listener<>() {
             };
         }
-        String traceparent = headers.get(TRACEPARENT);
-        String tracestate = headers.get(TRACESTATE);
-        TraceContext trace = TraceContext.isValid(traceparent)
-                ? new TraceContext(traceparent, tracestate == null ? "" : tracestate)
-                : TraceContext.newRoot(random);
+        // read by the few services that continue a trace (IngestStream): a new root's random ids are drawn then
+        CallTrace trace = new CallTrace(headers.get(TRACEPARENT), headers.get(TRACESTATE), random);
         Context context = Context.current().withValue(CallContext.CALLER, caller).withValue(CallContext.TRACE, trace);
         return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    /** A call's trace context, made on first use: the client's {@code traceparent}, or a new root. */
+    static final class CallTrace {
+        private final String traceparent;
+        private final String tracestate;
+        private final RandomGenerator random;
+        private TraceContext trace;
+
+        CallTrace(String traceparent, String tracestate, RandomGenerator random) {
+            this.traceparent = traceparent;
+            this.tracestate = tracestate;
+            this.random = random;
+        }
+
+        synchronized TraceContext get() {
+            if (trace == null) {
+                trace = TraceContext.isValid(traceparent)
+                        ? new TraceContext(traceparent, tracestate == null ? "" : tracestate)
+                        : TraceContext.newRoot(random);
+            }
+            return trace;
+        }
     }
 }

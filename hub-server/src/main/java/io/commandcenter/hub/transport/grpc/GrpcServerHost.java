@@ -32,11 +32,14 @@ public final class GrpcServerHost implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health;
     private final List<String> serviceNames;
+    private final CallExecutors executors;
 
-    private GrpcServerHost(Server server, HealthStatusManager health, List<String> serviceNames) {
+    private GrpcServerHost(Server server, HealthStatusManager health, List<String> serviceNames,
+                           CallExecutors executors) {
         this.server = server;
         this.health = health;
         this.serviceNames = serviceNames;
+        this.executors = executors;
     }
 
     /**
@@ -50,13 +53,28 @@ public final class GrpcServerHost implements AutoCloseable {
      * @param clock                  paces the log of unparseable requests ({@link CallGuard})
      * @throws UncheckedIOException when the port cannot be bound
      */
-    @SuppressWarnings("deprecation") // v1alpha reflection kept on purpose for older clients
     public static GrpcServerHost start(String host, int port, int maxInboundMessageBytes, int flowControlWindowBytes,
                                        ServerCredentials credentials, CallerInterceptor interceptor,
                                        List<BindableService> services, java.time.Clock clock) {
+        return start(host, port, maxInboundMessageBytes, flowControlWindowBytes, credentials, interceptor, services,
+                clock, CallExecutors.forHub(true));
+    }
+
+    /**
+     * Binds and starts the server with the threads {@code executors} chooses for each call (the
+     * event loop only picks them); the host closes them after the server stops.
+     */
+    @SuppressWarnings("deprecation") // v1alpha reflection kept on purpose for older clients
+    public static GrpcServerHost start(String host, int port, int maxInboundMessageBytes, int flowControlWindowBytes,
+                                       ServerCredentials credentials, CallerInterceptor interceptor,
+                                       List<BindableService> services, java.time.Clock clock,
+                                       CallExecutors executors) {
         HealthStatusManager health = new HealthStatusManager();
         CallGuard guard = new CallGuard(clock);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
+                // every call gets an executor from the supplier; the direct default only runs its choice
+                .directExecutor()
+                .callExecutor(executors)
                 .maxInboundMessageSize(maxInboundMessageBytes)
                 .flowControlWindow(flowControlWindowBytes)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -80,8 +98,9 @@ public final class GrpcServerHost implements AutoCloseable {
             boolean tls = !(credentials instanceof InsecureServerCredentials);
             LOG.log(Level.INFO, "gRPC listening on {0}:{1,number,#} ({2}) with {3}", host, server.getPort(),
                     tls ? "TLS" : "plaintext", names);
-            return new GrpcServerHost(server, health, List.copyOf(names));
+            return new GrpcServerHost(server, health, List.copyOf(names), executors);
         } catch (IOException e) {
+            executors.close();
             throw new UncheckedIOException("cannot listen for gRPC on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
@@ -106,7 +125,7 @@ public final class GrpcServerHost implements AutoCloseable {
         server.shutdown();
     }
 
-    /** Waits up to {@code millis} for running calls, then cancels the rest. */
+    /** Waits up to {@code millis} for running calls, then cancels the rest and stops the call threads. */
     public void awaitTermination(long millis) {
         try {
             if (!server.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
@@ -116,7 +135,14 @@ public final class GrpcServerHost implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.shutdownNow();
+        } finally {
+            executors.close();
         }
+    }
+
+    /** The threads calls run on (how many went to the quick pool, how many overflowed). */
+    public CallExecutors executors() {
+        return executors;
     }
 
     @Override

@@ -1,0 +1,130 @@
+package io.commandcenter.hub.transport.grpc;
+
+import io.commandcenter.proto.v1.PredictServiceGrpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The threads that run the hub's gRPC calls (interceptors, the service, its response), chosen per
+ * call when it starts:
+ * <ul>
+ *   <li><b>quick calls</b> — methods that only compute ({@code Predict} when every model is scored
+ *       in this process) — run on a small fixed pool, one thread per core, fed by a queue. Under
+ *       load its threads take the next call without sleeping; grpc-java's default executor (a cached
+ *       pool that hands each call to a parked thread and parks it again) spent about as much CPU on
+ *       those hand-offs as a {@code Predict} spends scoring (docs/benchmarks.md, "Predict over gRPC
+ *       (session 7)");</li>
+ *   <li>everything else — streams, database reads and writes, calls that wait — runs on a cached
+ *       pool, as grpc-java's default executor would run it.</li>
+ * </ul>
+ * A quick call that has to wait (a key read from the database after its cache expired, a model
+ * version loaded on demand) holds one of the few quick threads; so when the oldest call waiting for
+ * one has waited longer than {@code maxQueueWait}, new calls go to the general pool instead until
+ * the queue moves again. Nothing runs on the transport's event loop except choosing the executor.
+ */
+public final class CallExecutors implements ServerCallExecutorSupplier, AutoCloseable {
+    /** Calls that only compute when scoring is local. */
+    public static final Set<String> LOCAL_QUICK_METHODS = Set.of(PredictServiceGrpc.getPredictMethod().getFullMethodName());
+    /** The queue wait past which quick calls overflow to the general pool. */
+    public static final Duration DEFAULT_MAX_QUEUE_WAIT = Duration.ofMillis(2);
+
+    private final Set<String> quickMethods;
+    private final long maxQueueWaitNanos;
+    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    private final ThreadPoolExecutor quick;
+    private final ExecutorService general;
+    private final Executor timedQuick;
+    private final LongAdder quickCalls = new LongAdder();
+    private final LongAdder overflowed = new LongAdder();
+
+    /**
+     * @param quickMethods  full gRPC method names that run on the quick pool
+     * @param quickThreads  the quick pool's threads (≥ 1)
+     * @param maxQueueWait  how long the oldest waiting quick call may wait before new ones overflow
+     */
+    public CallExecutors(Set<String> quickMethods, int quickThreads, Duration maxQueueWait) {
+        if (quickThreads < 1) {
+            throw new IllegalArgumentException("quickThreads must be >= 1, got " + quickThreads);
+        }
+        this.quickMethods = Set.copyOf(quickMethods);
+        this.maxQueueWaitNanos = maxQueueWait.toNanos();
+        this.quick = new ThreadPoolExecutor(quickThreads, quickThreads, 0, TimeUnit.MILLISECONDS, queue,
+                daemons("cc-grpc-quick-"));
+        this.general = Executors.newCachedThreadPool(daemons("cc-grpc-"));
+        this.timedQuick = task -> quick.execute(new Queued(task, System.nanoTime()));
+    }
+
+    /**
+     * The hub's: {@link #LOCAL_QUICK_METHODS} on one thread per core when every model is scored in
+     * this process; with remote inference endpoints configured a {@code Predict} may wait on the
+     * network, so then no call is quick.
+     */
+    public static CallExecutors forHub(boolean localScoringOnly) {
+        return new CallExecutors(localScoringOnly ? LOCAL_QUICK_METHODS : Set.of(),
+                Math.max(2, Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_QUEUE_WAIT);
+    }
+
+    @Override
+    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+        if (quickMethods.contains(call.getMethodDescriptor().getFullMethodName())) {
+            if (!backedUp()) {
+                quickCalls.increment();
+                return timedQuick;
+            }
+            overflowed.increment();
+        }
+        return general;
+    }
+
+    /** Whether the oldest call waiting for a quick thread has waited longer than allowed. */
+    boolean backedUp() {
+        Runnable head = queue.peek();
+        return head instanceof Queued q && System.nanoTime() - q.queuedAt > maxQueueWaitNanos;
+    }
+
+    /** Calls started on the quick pool. */
+    public long quickCalls() {
+        return quickCalls.sum();
+    }
+
+    /** Quick calls sent to the general pool because the quick one was backed up. */
+    public long overflowed() {
+        return overflowed.sum();
+    }
+
+    /** Stops both pools; call after the server has terminated. Running tasks are interrupted. */
+    @Override
+    public void close() {
+        quick.shutdownNow();
+        general.shutdownNow();
+    }
+
+    private record Queued(Runnable task, long queuedAt) implements Runnable {
+        @Override
+        public void run() {
+            task.run();
+        }
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

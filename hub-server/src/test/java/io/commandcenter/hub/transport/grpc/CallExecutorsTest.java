@@ -1,0 +1,167 @@
+package io.commandcenter.hub.transport.grpc;
+
+import io.commandcenter.hub.project.Caller;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.security.Principal;
+import io.commandcenter.hub.security.Role;
+import io.commandcenter.proto.v1.ListPredictionsRequest;
+import io.commandcenter.proto.v1.ListPredictionsResponse;
+import io.commandcenter.proto.v1.PredictRequest;
+import io.commandcenter.proto.v1.PredictResponse;
+import io.commandcenter.proto.v1.PredictServiceGrpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The hub's gRPC server runs each call on the threads {@link CallExecutors} picks, over a real
+ * socket, behind the real interceptor and guard: {@code Predict} on the quick pool, other calls on
+ * the general one, none on the transport's event loop; a quick pool held by a waiting call sends new
+ * calls to the general pool instead of queueing them behind it; the interceptor still refuses a call
+ * without credentials before any service code runs.
+ */
+class CallExecutorsTest {
+    private GrpcServerHost host;
+    private ManagedChannel channel;
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    /** Answers with the name of the thread that ran the service (in model_version); "block" waits for the test. */
+    private final class ThreadNames extends PredictServiceGrpc.PredictServiceImplBase {
+        @Override
+        public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
+            if (request.getModel().equals("block")) {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            observer.onNext(PredictResponse.newBuilder().setModelVersion(Thread.currentThread().getName()).build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void listPredictions(ListPredictionsRequest request, StreamObserver<ListPredictionsResponse> observer) {
+            observer.onNext(ListPredictionsResponse.newBuilder().setNextPageToken(Thread.currentThread().getName()).build());
+            observer.onCompleted();
+        }
+    }
+
+    private void start(CallExecutors executors, boolean authenticated) {
+        Caller caller = new Caller(ProjectId.of("default"), new Principal("t", Role.ADMIN, null, "k"));
+        CallerInterceptor interceptor = new CallerInterceptor((operation, required, header) -> {
+            if (authenticated && header.apply("authorization") == null) {
+                throw io.commandcenter.common.error.CommandCenterException.unauthenticated("CREDENTIALS_REQUIRED",
+                        "this call needs credentials");
+            }
+            return caller;
+        }, new SplittableRandom(7));
+        host = GrpcServerHost.start("127.0.0.1", 0, 1 << 20, 1 << 16, InsecureServerCredentials.create(), interceptor,
+                List.of(new ThreadNames()), Clock.systemUTC(), executors);
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", host.port()).usePlaintext().build();
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        if (channel != null) {
+            channel.shutdownNow();
+        }
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    @Test
+    void predictRunsOnTheQuickPool_otherCallsOnTheGeneralOne_noneOnTheEventLoop() {
+        start(new CallExecutors(CallExecutors.LOCAL_QUICK_METHODS, 2, Duration.ofSeconds(1)), false);
+        var stub = PredictServiceGrpc.newBlockingStub(channel);
+        for (int i = 0; i < 20; i++) {
+            assertThat(stub.predict(PredictRequest.newBuilder().setModel("m").build()).getModelVersion())
+                    .startsWith("cc-grpc-quick-");
+            assertThat(stub.listPredictions(ListPredictionsRequest.getDefaultInstance()).getNextPageToken())
+                    .startsWith("cc-grpc-").doesNotStartWith("cc-grpc-quick-");
+        }
+        assertThat(host.executors().quickCalls()).isEqualTo(20);
+        assertThat(host.executors().overflowed()).isZero();
+    }
+
+    @Test
+    void withNoQuickMethods_predictRunsOnTheGeneralPool() {
+        start(new CallExecutors(Set.of(), 2, Duration.ofSeconds(1)), false);
+        assertThat(PredictServiceGrpc.newBlockingStub(channel).predict(PredictRequest.newBuilder().setModel("m").build())
+                .getModelVersion()).startsWith("cc-grpc-").doesNotStartWith("cc-grpc-quick-");
+        assertThat(host.executors().quickCalls()).isZero();
+    }
+
+    @Test
+    void aQuickPoolHeldByAWaitingCall_sendsNewCallsToTheGeneralPool() throws Exception {
+        CallExecutors executors = new CallExecutors(CallExecutors.LOCAL_QUICK_METHODS, 1, Duration.ofMillis(20));
+        start(executors, false);
+        var async = PredictServiceGrpc.newStub(channel);
+        AtomicReference<String> first = new AtomicReference<>();
+        AtomicReference<String> second = new AtomicReference<>();
+        async.predict(PredictRequest.newBuilder().setModel("block").build(), observer(first));
+        await().atMost(Duration.ofSeconds(10)).until(() -> executors.quickCalls() == 1);
+        // the only quick thread waits; the next call queues behind it
+        async.predict(PredictRequest.newBuilder().setModel("m").build(), observer(second));
+        await().atMost(Duration.ofSeconds(10)).until(() -> executors.quickCalls() == 2);
+        // once the queued call has waited past the limit, a new call runs at once elsewhere
+        await().atMost(Duration.ofSeconds(10)).until(executors::backedUp);
+        String third = PredictServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .predict(PredictRequest.newBuilder().setModel("m").build()).getModelVersion();
+        // a call that went to the quick pool instead would have waited for the release: it cannot have answered
+        assertThat(third).startsWith("cc-grpc-").doesNotStartWith("cc-grpc-quick-");
+        assertThat(executors.overflowed()).isPositive();
+        assertThat(first.get()).isNull();
+        assertThat(second.get()).isNull();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.get() != null && second.get() != null);
+        assertThat(first.get()).startsWith("cc-grpc-quick-");
+        assertThat(second.get()).startsWith("cc-grpc-quick-");
+    }
+
+    @Test
+    void theInterceptorStillRunsFirst_aCallWithoutCredentialsIsRefused() {
+        start(new CallExecutors(CallExecutors.LOCAL_QUICK_METHODS, 2, Duration.ofSeconds(1)), true);
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
+                PredictServiceGrpc.newBlockingStub(channel).predict(PredictRequest.newBuilder().setModel("m").build()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    private static StreamObserver<PredictResponse> observer(AtomicReference<String> into) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(PredictResponse value) {
+                into.set(value.getModelVersion());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                into.set("error: " + t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
+    }
+}
