@@ -2,7 +2,11 @@ package io.commandcenter.hub.audit;
 
 import io.commandcenter.hub.audit.sql.JpaAuditLedger;
 import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.persistence.DatabaseSettings;
+import io.commandcenter.hub.persistence.Jpa;
+import jakarta.persistence.PersistenceException;
+import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The ledger's contract on a real database: tampering is plain SQL on the tables, as a database
@@ -47,6 +52,78 @@ abstract class SqlAuditLedgerContract extends AuditLedgerContract {
     @Override
     protected void close() {
         opened.forEach(Database::close);
+    }
+
+    @Test
+    void appendsAfterTheFirst_moveTheHeadTheLedgerKnows_withoutReadingItFirst() {
+        JpaAuditLedger sql = (JpaAuditLedger) ledger;
+        appendMany(3);
+        ledger.appendAll(List.of(record(4, "p", AuditAction.RUN_DECIDED, "engine"),
+                record(5, "p", AuditAction.RUN_DECIDED, "engine")));
+
+        // only the first append read the head row; the others moved it from the head they chained to
+        assertThat(sql.headReads()).isEqualTo(1);
+        AuditVerification v = ledger.verify(List.of());
+        assertThat(v.intact()).as(v.firstBreak().toString()).isTrue();
+        assertThat(v.entries()).isEqualTo(5);
+        assertThat(ledger.head().sequence()).isEqualTo(5);
+    }
+
+    @Test
+    void aWriterRestarted_andOneWhoseHeadIsStale_chainAfterTheStoredHead_andTheChainVerifies() {
+        JpaAuditLedger first = (JpaAuditLedger) ledger;
+        appendMany(3);
+        // a new ledger knows no head: the hub restarted (or a second hub appends to the same database)
+        AuditLedger restarted = peer();
+        restarted.append(record(4, "p", AuditAction.RUN_DECIDED, "engine"));
+        AuditEntry fifth = restarted.append(record(5, "p", AuditAction.RUN_DECIDED, "engine"));
+
+        // the first ledger still knows head 3: the row refuses that, and it chains after what it reads there
+        AuditEntry sixth = ledger.append(record(6, "p", AuditAction.RUN_DECIDED, "engine"));
+
+        assertThat(sixth.sequence()).isEqualTo(6);
+        assertThat(sixth.previousHash()).isEqualTo(fifth.hash());
+        assertThat(first.headReads()).isEqualTo(2);
+        assertThat(((JpaAuditLedger) restarted).headReads()).isEqualTo(1);
+        AuditVerification v = restarted.verify(List.of());
+        assertThat(v.intact()).as(v.firstBreak().toString()).isTrue();
+        assertThat(v.entries()).isEqualTo(6);
+        assertThat(restarted.head()).isEqualTo(sixth.anchor());
+    }
+
+    @Test
+    void anAppendRolledBackWithTheTransactionItWasIn_leavesNoGap_theNextReadsTheHead() {
+        JpaAuditLedger sql = (JpaAuditLedger) ledger;
+        List<AuditEntry> e = appendMany(3);
+        // a run's transaction chains its decision, then fails: the ledger remembers a head never committed
+        assertThatThrownBy(() -> new Jpa(opened.get(0).entityManagerFactory()).write(em -> {
+            sql.appendNewIn(em, List.of(record(8, "p", AuditAction.RUN_DECIDED, "engine")));
+            throw new PersistenceException("the run's insert failed");
+        })).isInstanceOf(CommandCenterException.class);
+
+        AuditEntry next = ledger.append(record(9, "p", AuditAction.RUN_DECIDED, "engine"));
+
+        assertThat(next.sequence()).isEqualTo(4);
+        assertThat(next.previousHash()).isEqualTo(e.get(2).hash());
+        assertThat(sql.headReads()).isEqualTo(2);
+        assertThat(ledger.list(AuditQuery.oldestFirst(10))).extracting(AuditEntry::sequence)
+                .containsExactly(1L, 2L, 3L, 4L);
+        assertThat(ledger.verify(List.of()).intact()).isTrue();
+    }
+
+    @Test
+    void aHeadMovedBehindTheLedgersBack_isNotChainedFromTheOneItKnew() {
+        List<AuditEntry> e = appendMany(4);
+        // an administrator cuts the last entry and moves the head back to the third
+        delete(4);
+        moveHead(e.get(2).anchor());
+
+        AuditEntry next = ledger.append(record(9, "p", AuditAction.RUN_DECIDED, "engine"));
+
+        // chained after what the row holds (3), not after the 4 the ledger last chained
+        assertThat(next.sequence()).isEqualTo(4);
+        assertThat(next.previousHash()).isEqualTo(e.get(2).hash());
+        assertThat(ledger.verify(List.of()).intact()).isTrue();
     }
 
     @Override

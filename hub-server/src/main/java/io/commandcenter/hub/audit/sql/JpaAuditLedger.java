@@ -11,21 +11,33 @@ import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.DatabaseSettings;
 import io.commandcenter.hub.persistence.Jpa;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceException;
 import jakarta.persistence.TypedQuery;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The audit ledger in SQL, through JPA (migration {@code V7__audit_ledger.sql}). An append locks the
- * head row ({@code SELECT ... FOR UPDATE}), reads the last sequence and hash, inserts the next entry
- * and moves the head in one transaction: hubs appending at once on one database take turns, and
- * the primary key on the sequence would refuse a fork even if they did not. A lock not granted in
+ * The audit ledger in SQL, through JPA (migration {@code V7__audit_ledger.sql}). An append moves the
+ * head row from the head this ledger last chained to, on the condition that the row still holds it
+ * ({@code UPDATE ... WHERE head_sequence = ? AND head_hash = ?}, which locks the row), and inserts
+ * the next entries, in one transaction; when the row holds another head (another hub appended, a
+ * transaction rolled back, or this ledger has not appended yet) it locks the row ({@code SELECT ...
+ * FOR UPDATE}) and chains after what it reads. Either way the head is locked until the commit:
+ * hubs appending at once on one database take turns, and the primary key on the sequence would
+ * refuse a fork even if they did not. A lock not granted in
  * time (PostgreSQL: {@value #LOCK_TIMEOUT}; H2: its own timeout) is tried again, up to
  * {@value #ATTEMPTS} times.
  */
@@ -37,6 +49,12 @@ public final class JpaAuditLedger implements AuditLedger {
 
     private final Jpa jpa;
     private final DatabaseSettings.Vendor vendor;
+    /**
+     * The head this ledger last chained to: a guess that saves reading the head row before each
+     * append. Never trusted: the head row is moved only where it still holds this guess.
+     */
+    private final AtomicReference<AuditAnchor> lastHead = new AtomicReference<>();
+    private final AtomicLong headReads = new AtomicLong();
 
     public JpaAuditLedger(Database database) {
         this.jpa = new Jpa(database.entityManagerFactory());
@@ -107,7 +125,6 @@ public final class JpaAuditLedger implements AuditLedger {
      * A record whose id is stored already is returned as stored.
      */
     public List<AuditEntry> appendAllIn(EntityManager em, List<AuditRecord> records) {
-        AuditHeadEntity head = lockHead(em);
         // the ids stored already, in one query before anything is chained (a query per record would
         // flush the transaction's pending rows each time)
         Map<String, AuditEntry> stored = new HashMap<>();
@@ -117,51 +134,141 @@ public final class JpaAuditLedger implements AuditLedger {
                     .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + 500))).getResultList()
                     .forEach(row -> stored.put(row.entryId, entry(row)));
         }
-        List<AuditEntry> out = new ArrayList<>(records.size());
+        List<AuditRecord> fresh = new ArrayList<>();
+        Set<String> chained = new HashSet<>(stored.keySet());
         for (AuditRecord record : records) {
-            AuditEntry entry = stored.get(record.id());
-            if (entry == null) {
-                entry = AuditEntry.chain(head.sequence + 1, record, head.hash);
-                em.persist(entity(entry));
-                head.sequence = entry.sequence();
-                head.hash = entry.hash();
-                stored.put(record.id(), entry);
+            if (chained.add(record.id())) {
+                fresh.add(record);
             }
+        }
+        for (AuditEntry entry : appendNewIn(em, fresh)) {
+            stored.put(entry.id(), entry);
+        }
+        return records.stream().map(r -> stored.get(r.id())).toList();
+    }
+
+    /**
+     * Chains records made just now (fresh ids, as a run's decision made with the run) inside a
+     * transaction someone else runs, without looking their ids up first: an id stored already fails
+     * that transaction with a unique violation ({@code uq_audit_entry_id}), and the caller goes the
+     * checked way ({@link #appendAllIn}). The head row is moved from the head this ledger last
+     * chained to when the row still holds it (one conditional {@code UPDATE}, which also locks it),
+     * and read and locked first only when it does not (another hub, or a transaction that rolled
+     * back, moved it): see {@link #headReads}.
+     */
+    public List<AuditEntry> appendNewIn(EntityManager em, List<AuditRecord> records) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        Connection connection = em.unwrap(Connection.class);
+        try {
+            if (vendor == DatabaseSettings.Vendor.POSTGRESQL) {
+                // PostgreSQL waits for a lock forever by default; an append must not
+                try (Statement s = connection.createStatement()) {
+                    s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+                }
+            }
+            AuditAnchor guess = lastHead.get();
+            List<AuditEntry> entries = null;
+            if (guess != null) {
+                entries = chain(guess, records);
+                if (moveHead(connection, guess, entries) == 0) {
+                    entries = null; // the row holds another head: read it under a lock
+                }
+            }
+            if (entries == null) {
+                AuditAnchor head = lockHead(connection);
+                entries = chain(head, records);
+                if (moveHead(connection, head, entries) != 1) {
+                    throw new IllegalStateException("the audit ledger's head moved while locked");
+                }
+            }
+            insert(connection, entries);
+            AuditEntry last = entries.get(entries.size() - 1);
+            // a guess only: if this transaction rolls back, the next append finds the row disagree and reads it
+            lastHead.set(new AuditAnchor(last.sequence(), last.hash()));
+            return entries;
+        } catch (SQLException e) {
+            throw new PersistenceException("audit append failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** How many appends read (and locked) the head row before chaining, because the head they knew was not it. */
+    public long headReads() {
+        return headReads.get();
+    }
+
+    private static List<AuditEntry> chain(AuditAnchor after, List<AuditRecord> records) {
+        List<AuditEntry> out = new ArrayList<>(records.size());
+        long sequence = after.sequence();
+        String hash = after.hash();
+        for (AuditRecord record : records) {
+            AuditEntry entry = AuditEntry.chain(++sequence, record, hash);
+            hash = entry.hash();
             out.add(entry);
         }
         return out;
     }
 
+    /**
+     * Moves the head row from {@code from} to the last of {@code entries}, only if it holds {@code from}:
+     * 1 row, and the row stays locked until the transaction ends; 0 when it holds anything else (the
+     * database re-checks the condition after waiting for another appender's lock, on H2 and PostgreSQL).
+     */
+    private static int moveHead(Connection connection, AuditAnchor from, List<AuditEntry> entries) throws SQLException {
+        AuditEntry last = entries.get(entries.size() - 1);
+        try (PreparedStatement s = connection.prepareStatement("UPDATE audit_head SET head_sequence = ?, head_hash = ?"
+                + " WHERE id = ? AND head_sequence = ? AND head_hash = ?")) {
+            s.setLong(1, last.sequence());
+            s.setString(2, last.hash());
+            s.setInt(3, AuditHeadEntity.ID);
+            s.setLong(4, from.sequence());
+            s.setString(5, from.hash());
+            return s.executeUpdate();
+        }
+    }
+
+    private AuditAnchor lockHead(Connection connection) throws SQLException {
+        headReads.incrementAndGet();
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT head_sequence, head_hash FROM audit_head WHERE id = ? FOR UPDATE")) {
+            s.setInt(1, AuditHeadEntity.ID);
+            try (ResultSet row = s.executeQuery()) {
+                if (!row.next()) {
+                    throw new CommandCenterException(ErrorKind.PRECONDITION, "AUDIT_HEAD_MISSING", "the audit ledger's"
+                            + " head row is gone (deleted behind the hub's back); nothing can be chained until it is"
+                            + " restored");
+                }
+                return new AuditAnchor(row.getLong(1), row.getString(2));
+            }
+        }
+    }
+
+    /** The entries as one JDBC batch on the transaction's connection; a sequence or id stored already fails it. */
+    private static void insert(Connection connection, List<AuditEntry> entries) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("INSERT INTO audit_entry (sequence_no, entry_id,"
+                + " entry_time, project_id, actor, action, subject, detail, hub_id, previous_hash, entry_hash)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (AuditEntry e : entries) {
+                s.setLong(1, e.sequence());
+                s.setString(2, e.id());
+                s.setObject(3, Jpa.ts(e.time()));
+                s.setString(4, e.project());
+                s.setString(5, e.actor());
+                s.setString(6, e.action());
+                s.setString(7, e.subject());
+                s.setString(8, e.detail());
+                s.setString(9, e.hubId());
+                s.setString(10, e.previousHash());
+                s.setString(11, e.hash());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
     private AuditEntry appendIn(EntityManager em, AuditRecord record) {
-        AuditEntry entry = chainIn(em, lockHead(em), record);
-        em.flush();
-        return entry;
-    }
-
-    private AuditHeadEntity lockHead(EntityManager em) {
-        if (vendor == DatabaseSettings.Vendor.POSTGRESQL) {
-            // PostgreSQL waits for a lock forever by default; an append must not
-            em.createNativeQuery("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'").executeUpdate();
-        }
-        AuditHeadEntity head = em.find(AuditHeadEntity.class, AuditHeadEntity.ID, LockModeType.PESSIMISTIC_WRITE);
-        if (head == null) {
-            throw new CommandCenterException(ErrorKind.PRECONDITION, "AUDIT_HEAD_MISSING", "the audit ledger's head"
-                    + " row is gone (deleted behind the hub's back); nothing can be chained until it is restored");
-        }
-        return head;
-    }
-
-    /** Chains one record after the (locked) head and moves the head; a stored id is returned as stored. */
-    private static AuditEntry chainIn(EntityManager em, AuditHeadEntity head, AuditRecord record) {
-        Optional<AuditEntry> stored = byId(em, record.id());
-        if (stored.isPresent()) {
-            return stored.get();
-        }
-        AuditEntry entry = AuditEntry.chain(head.sequence + 1, record, head.hash);
-        em.persist(entity(entry));
-        head.sequence = entry.sequence();
-        head.hash = entry.hash();
-        return entry;
+        return appendAllIn(em, List.of(record)).get(0);
     }
 
     private static Optional<AuditEntry> byId(EntityManager em, String id) {
@@ -215,22 +322,6 @@ public final class JpaAuditLedger implements AuditLedger {
     public AuditAnchor head() {
         return jpa.read(em -> Optional.ofNullable(em.find(AuditHeadEntity.class, AuditHeadEntity.ID))
                 .map(h -> new AuditAnchor(h.sequence, h.hash)).orElse(AuditAnchor.GENESIS));
-    }
-
-    private static AuditEntryEntity entity(AuditEntry e) {
-        AuditEntryEntity row = new AuditEntryEntity();
-        row.sequence = e.sequence();
-        row.entryId = e.id();
-        row.time = Jpa.ts(e.time());
-        row.projectId = e.project();
-        row.actor = e.actor();
-        row.action = e.action();
-        row.subject = e.subject();
-        row.detail = e.detail();
-        row.hubId = e.hubId();
-        row.previousHash = e.previousHash();
-        row.hash = e.hash();
-        return row;
     }
 
     private static AuditEntry entry(AuditEntryEntity row) {

@@ -39,7 +39,12 @@ public final class JpaRemediationStore implements RemediationStore {
     /** The stored names of the modes no person decided: the blast radius counts these. */
     private static final List<String> AUTOMATIC_MODES = Arrays.stream(RunMode.values()).filter(RunMode::isAutomatic)
             .map(RunMode::wireName).toList();
+    /** How long after a key collision the creates' keys are looked up before inserting. */
+    static final java.time.Duration CHECKED_AFTER_COLLISION = java.time.Duration.ofSeconds(10);
     private final Jpa jpa;
+    private volatile long lastCollision = System.nanoTime() - CHECKED_AFTER_COLLISION.toNanos() - 1;
+    private final java.util.concurrent.atomic.AtomicLong collisions = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong checkedWrites = new java.util.concurrent.atomic.AtomicLong();
     /** The ledger on the same database, when decisions are chained in the runs' own transactions. */
     private final JpaAuditLedger ledger;
 
@@ -132,7 +137,7 @@ public final class JpaRemediationStore implements RemediationStore {
         try {
             return insert(run, approval, action);
         } catch (CommandCenterException e) {
-            // another hub stored the same key between this one's check and its insert
+            // a run with the key is stored (by this hub or another): the unique key refused this one
             if (Jpa.isUniqueViolation(e) && hasKey(run)) {
                 return false;
             }
@@ -152,10 +157,8 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     private boolean insert(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
+        // no look-up first: the unique key refuses a stored one, and create() then finds it
         return jpa.write(em -> {
-            if (hasKey(em, run)) {
-                return false;
-            }
             em.persist(entity(run));
             // EclipseLink orders inserts by entity class, not by the foreign keys between unrelated
             // entities: write the run first so its nodes, approval and action can refer to it
@@ -187,11 +190,48 @@ public final class JpaRemediationStore implements RemediationStore {
      * As {@link #write(List, List)}, but a node equal in {@code lastStored} is not written again (the
      * journal's burst wrote every node of a run at each step: a third of its writer's time). A run
      * whose row turns out missing is merged whole, as before.
+     *
+     * <p>The creates' keys are not looked up first: the unique constraint {@code uq_remediation_run_key}
+     * decides. A key stored already (by this hub or another) fails the transaction with a unique
+     * violation, and the whole write is done again, nothing of the first try kept, the checked way:
+     * the stored keys read in one query and their creates answered false, as before. After a
+     * collision the checked way is taken first for {@link #CHECKED_AFTER_COLLISION} (hubs racing for
+     * the same triggers would otherwise pay a refused transaction each time).
      */
     @Override
     public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
+        if (creates.isEmpty() || System.nanoTime() - lastCollision < CHECKED_AFTER_COLLISION.toNanos()) {
+            return write(creates, updates, lastStored, true);
+        }
+        try {
+            return write(creates, updates, lastStored, false);
+        } catch (CommandCenterException e) {
+            if (!Jpa.isUniqueViolation(e)) {
+                throw e;
+            }
+            lastCollision = System.nanoTime();
+            collisions.incrementAndGet();
+            return write(creates, updates, lastStored, true);
+        }
+    }
+
+    /** Writes that found a key (or another unique value) stored already and were done again the checked way. */
+    public long collisions() {
+        return collisions.get();
+    }
+
+    /** Writes with creates that looked their keys up first (after a collision, or the second try of one). */
+    public long checkedWrites() {
+        return checkedWrites.get();
+    }
+
+    private List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored,
+                                boolean checked) {
+        if (checked && !creates.isEmpty()) {
+            checkedWrites.incrementAndGet();
+        }
         return jpa.write(em -> {
-            java.util.Set<String> taken = storedKeys(em, creates);
+            java.util.Set<String> taken = checked ? storedKeys(em, creates) : new java.util.HashSet<>();
             List<Boolean> stored = new ArrayList<>(creates.size());
             List<NewRun> fresh = new ArrayList<>(creates.size());
             for (NewRun c : creates) {
@@ -225,7 +265,12 @@ public final class JpaRemediationStore implements RemediationStore {
                     }
                 }
                 if (!decided.isEmpty()) {
-                    ledger.appendAllIn(em, decided);
+                    // records made with their runs: new ids, unless this is the checked second try
+                    if (checked) {
+                        ledger.appendAllIn(em, decided);
+                    } else {
+                        ledger.appendNewIn(em, decided);
+                    }
                     em.flush();
                 }
             }
