@@ -34,6 +34,14 @@ public final class IngestSession implements IngestOrigin {
         /** Progress: sent only by sessions that acknowledge as they go. */
         void acknowledged(IngestSummary progress);
 
+        /**
+         * A batch of this stream's records committed, whether or not more records were asked for
+         * (a stream whose share shrank asks for nothing until its records settle below it). A
+         * transport that ends quiet streams counts this as activity.
+         */
+        default void settled() {
+        }
+
         /** The client half-closed and every record is settled. */
         void completed(IngestSummary summary);
 
@@ -202,6 +210,7 @@ public final class IngestSession implements IngestOrigin {
         if (state != State.OPEN) {
             return;
         }
+        listener.settled();
         if (!halfClosed) {
             topUp();
         }

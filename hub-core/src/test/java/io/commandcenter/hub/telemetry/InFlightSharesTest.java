@@ -85,11 +85,19 @@ class InFlightSharesTest {
     /** A transport that counts what the session asked for. */
     static final class Transport implements IngestSession.Listener {
         final AtomicLong asked = new AtomicLong();
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong settled = new AtomicLong();
         volatile IngestSummary done;
 
         @Override
         public void requestMore(int count) {
             asked.addAndGet(count);
+            requests.incrementAndGet();
+        }
+
+        @Override
+        public void settled() {
+            settled.incrementAndGet();
         }
 
         @Override
@@ -163,8 +171,10 @@ class InFlightSharesTest {
             first.onRecord(sample("first-" + i));
         }
         first.onHalfClose();
+        // each sends what it was allowed when it opened (a share that grows meanwhile is not used)
+        long[] allowed = others.stream().mapToLong(t -> t.asked.get()).toArray();
         for (int s = 0; s < 3; s++) {
-            for (int i = 0; i < others.get(s).asked.get(); i++) {
+            for (int i = 0; i < allowed[s]; i++) {
                 sessions.get(s).onRecord(sample("other-" + s + "-" + i));
             }
             sessions.get(s).onHalfClose();
@@ -190,5 +200,25 @@ class InFlightSharesTest {
         failed.fail(CommandCenterException.unavailable("STORE_UNAVAILABLE", "down", null));
         failed.onCancel();
         assertThat(pipeline.shares().openStreams(A)).isZero();
+    }
+
+    @Test
+    void aStreamAboveItsShrunkShare_asksForNothing_butIsHeardAsActiveEachTimeItsRecordsCommit() {
+        // the transport's idle clock must not run while the stream's records are being written,
+        // even when their commits ask the client for nothing more
+        Transport t = new Transport();
+        IngestSession first = new IngestSession(A, trace, pipeline, t, true, 300);
+        first.start();
+        for (int i = 0; i < 300; i++) {
+            first.onRecord(sample("first-" + i));
+        }
+        for (int s = 0; s < 3; s++) {
+            new IngestSession(A, trace, pipeline, new Transport(), true, 300).start();
+        }
+        store.held.countDown();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> store.written.size() == 300 && t.asked.get() == 400);
+        // its first commit (at most 100 of its 300 records) left it above its share of 100: nothing was asked
+        assertThat(t.settled.get()).as("every commit is heard, also those that asked for nothing")
+                .isGreaterThan(t.requests.get() - 1);
     }
 }

@@ -309,7 +309,13 @@ public final class Hub implements AutoCloseable {
                             : io.commandcenter.hub.predict.EntityKey.TASK.equals(kind)
                             || io.commandcenter.hub.predict.EntityKey.WORKFLOW.equals(kind)
                             ? FeatureBook.WORKFLOW_FAILURE : FeatureBook.COMPLIANCE_RISK));
-            PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback);
+            // Predict only computes when every model is scored here without waiting (no remote endpoint,
+            // no micro-batch that waits for rows): a small pool, no hand-off per call; a Predict by
+            // entity waits for the engine's thread, so it answers from the general pool
+            io.commandcenter.hub.transport.grpc.CallExecutors callExecutors =
+                    io.commandcenter.hub.transport.grpc.CallExecutors.forHub(inference.endpoints().isEmpty()
+                            && (inference.batchMaxRows() <= 1 || inference.batchMaxDelay().isZero()));
+            PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback, callExecutors::runMayWait);
             LearningLoop learningLoop = new LearningLoop(settings.learning(), store, feedback,
                     memory.store()::labelledIncidents, registry, engine.shadows(), clock);
             learningLoop.gateWith(new io.commandcenter.hub.learning.sql.JpaShadowGates(database), predictionRepository,
@@ -388,8 +394,7 @@ public final class Hub implements AutoCloseable {
                             auditApi,
                             new InferenceGrpcService(registry, predictor, backend, database::isReachable),
                             memoryApi), clock,
-                    // Predict only computes when every model is scored here: a small pool, no hand-off per call
-                    io.commandcenter.hub.transport.grpc.CallExecutors.forHub(inference.endpoints().isEmpty()));
+                    callExecutors);
             LOG.log(Level.INFO, "hub {0} ready in {1} ms: gRPC on {2}:{3,number,#}{4}, database {5}, default"
                             + " project {6}", settings.hubId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     settings.grpc().host(), grpc.port(), Access.isLoopback(settings.grpc().host())

@@ -65,11 +65,23 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
     private final TelemetryProtoMapper mapper;
     private final RecordRules rules;
     private final Feedback feedback;
+    private final java.util.function.Consumer<Runnable> mayWait;
 
     public PredictGrpcService(PredictionService service, RecordRules rules, Feedback feedback) {
+        this(service, rules, feedback, Runnable::run);
+    }
+
+    /**
+     * @param mayWait runs a {@code Predict} whose answer waits (by entity: the engine's thread) where
+     *                waiting holds no thread of the small pool {@code Predict} runs on
+     *                ({@link io.commandcenter.hub.transport.grpc.CallExecutors#runMayWait})
+     */
+    public PredictGrpcService(PredictionService service, RecordRules rules, Feedback feedback,
+                              java.util.function.Consumer<Runnable> mayWait) {
         this.service = service;
         this.rules = rules;
         this.feedback = feedback;
+        this.mayWait = mayWait;
         this.mapper = new TelemetryProtoMapper(rules);
     }
 
@@ -162,6 +174,14 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
 
     @Override
     public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
+        if (request.getInputCase() == PredictRequest.InputCase.ENTITY) {
+            mayWait.accept(() -> answer(request, observer));
+        } else {
+            answer(request, observer);
+        }
+    }
+
+    private void answer(PredictRequest request, StreamObserver<PredictResponse> observer) {
         try {
             observer.onNext(predict(CallContext.caller().project(), request));
             observer.onCompleted();

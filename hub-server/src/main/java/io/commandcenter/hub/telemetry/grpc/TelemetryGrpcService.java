@@ -176,6 +176,12 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
                     }
 
                     @Override
+                    public void settled() {
+                        // its records were being written: the idle clock starts again from their commit
+                        lastActive.set(System.nanoTime());
+                    }
+
+                    @Override
                     public void acknowledged(IngestSummary progress) {
                         if (!call.isCancelled()) {
                             reply.progress(call, progress);

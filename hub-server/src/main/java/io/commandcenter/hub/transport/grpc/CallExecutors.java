@@ -1,6 +1,7 @@
 package io.commandcenter.hub.transport.grpc;
 
 import io.commandcenter.proto.v1.PredictServiceGrpc;
+import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
@@ -61,20 +62,42 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
         }
         this.quickMethods = Set.copyOf(quickMethods);
         this.maxQueueWaitNanos = maxQueueWait.toNanos();
+        AtomicInteger quickNumber = new AtomicInteger();
         this.quick = new ThreadPoolExecutor(quickThreads, quickThreads, 0, TimeUnit.MILLISECONDS, queue,
-                daemons("cc-grpc-quick-"));
+                r -> new QuickThread(r, "cc-grpc-quick-" + quickNumber.incrementAndGet()));
         this.general = Executors.newCachedThreadPool(daemons("cc-grpc-"));
         this.timedQuick = task -> quick.execute(new Queued(task, System.nanoTime()));
     }
 
     /**
      * The hub's: {@link #LOCAL_QUICK_METHODS} on one thread per core when every model is scored in
-     * this process; with remote inference endpoints configured a {@code Predict} may wait on the
-     * network, so then no call is quick.
+     * this process without waiting; with remote inference endpoints configured a {@code Predict} may
+     * wait on the network, and with micro-batching that waits for rows ({@code
+     * cc.inference.batch.max-delay} above 0) a scoring thread parks for more rows, so then no call is
+     * quick.
      */
-    public static CallExecutors forHub(boolean localScoringOnly) {
-        return new CallExecutors(localScoringOnly ? LOCAL_QUICK_METHODS : Set.of(),
+    public static CallExecutors forHub(boolean scoringNeverWaits) {
+        return new CallExecutors(scoringNeverWaits ? LOCAL_QUICK_METHODS : Set.of(),
                 Math.max(2, Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_QUEUE_WAIT);
+    }
+
+    /**
+     * Runs {@code work}, which may wait (on another thread, a lock, the network), where waiting does
+     * not hold a quick thread: handed to the general pool with the call's gRPC context when called on
+     * a quick thread, run here otherwise. A quick method whose request turns out to wait (a
+     * {@code Predict} by entity waits for the engine's thread) passes its answer through this.
+     */
+    public void runMayWait(Runnable work) {
+        if (Thread.currentThread() instanceof QuickThread) {
+            general.execute(Context.current().wrap(work));
+        } else {
+            work.run();
+        }
+    }
+
+    /** Whether the current thread is one of a quick pool's. */
+    static boolean onQuickThread() {
+        return Thread.currentThread() instanceof QuickThread;
     }
 
     @Override
@@ -105,11 +128,22 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
         return overflowed.sum();
     }
 
-    /** Stops both pools; call after the server has terminated. Running tasks are interrupted. */
+    /**
+     * Stops both pools once what they hold has run; call after the server has terminated. Nothing is
+     * interrupted: a call still finishing its database write (a cancelled stream's last batch) must
+     * not have its H2 file channel closed under it by an interrupt. The threads are daemons.
+     */
     @Override
     public void close() {
-        quick.shutdownNow();
-        general.shutdownNow();
+        quick.shutdown();
+        general.shutdown();
+    }
+
+    private static final class QuickThread extends Thread {
+        QuickThread(Runnable r, String name) {
+            super(r, name);
+            setDaemon(true);
+        }
     }
 
     private record Queued(Runnable task, long queuedAt) implements Runnable {

@@ -412,9 +412,8 @@ class TelemetryGrpcServiceTest {
         }
         // once every stream is open and has settled records beyond its first grant (given before the
         // others opened), the store stops: what the hub holds is then within the bound
-        while (grpc.pipeline.shares().openStreams(alpha) < 4 || store.stored(alpha).size() < 600) {
-            Thread.onSpinWait();
-        }
+        await().atMost(30, TimeUnit.SECONDS).pollInterval(java.time.Duration.ofMillis(1))
+                .until(() -> grpc.pipeline.shares().openStreams(alpha) == 4 && store.stored(alpha).size() >= 600);
         store.block();
         int heldBatch = store.awaitBlockedWriter();
         await().atMost(5, TimeUnit.SECONDS).until(() -> calls.stream().noneMatch(ClientCallStreamObserver::isReady));

@@ -47,6 +47,20 @@ class CallExecutorsTest {
     private final class ThreadNames extends PredictServiceGrpc.PredictServiceImplBase {
         @Override
         public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
+            if (request.getModel().equals("waits")) {
+                // as PredictGrpcService answers a Predict by entity: the waiting part leaves the quick pool
+                host.executors().runMayWait(() -> {
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    observer.onNext(PredictResponse.newBuilder().setModelVersion(Thread.currentThread().getName())
+                            .setModel(CallContext.caller().project().value()).build());
+                    observer.onCompleted();
+                });
+                return;
+            }
             if (request.getModel().equals("block")) {
                 try {
                     release.await(30, TimeUnit.SECONDS);
@@ -137,6 +151,39 @@ class CallExecutorsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> first.get() != null && second.get() != null);
         assertThat(first.get()).startsWith("cc-grpc-quick-");
         assertThat(second.get()).startsWith("cc-grpc-quick-");
+    }
+
+    @Test
+    void aQuickCallThatWaits_waitsOnTheGeneralPool_withItsCallContext_andFreesTheQuickThread() throws Exception {
+        CallExecutors executors = new CallExecutors(CallExecutors.LOCAL_QUICK_METHODS, 1, Duration.ofSeconds(30));
+        start(executors, false);
+        AtomicReference<PredictResponse> waited = new AtomicReference<>();
+        PredictServiceGrpc.newStub(channel).predict(PredictRequest.newBuilder().setModel("waits").build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(PredictResponse value) {
+                        waited.set(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        await().atMost(Duration.ofSeconds(10)).until(() -> executors.quickCalls() == 1);
+        // the only quick thread is free again: the next Predict answers on it while the first still waits
+        // (with the overflow limit at 30 s, a held quick thread would keep this call queued past its deadline)
+        String next = PredictServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .predict(PredictRequest.newBuilder().setModel("m").build()).getModelVersion();
+        assertThat(next).startsWith("cc-grpc-quick-");
+        assertThat(waited.get()).isNull();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> waited.get() != null);
+        assertThat(waited.get().getModelVersion()).startsWith("cc-grpc-").doesNotStartWith("cc-grpc-quick-");
+        assertThat(waited.get().getModel()).as("the call's context travelled with it").isEqualTo("default");
     }
 
     @Test
