@@ -87,7 +87,7 @@ public final class CalibrationStudy {
                     NOV.computeIfAbsent(dd, k -> new java.util.IdentityHashMap<>()).put(pr, PeakNovelty.compute(h == null ? null : h.times(), h == null ? null : h.values(),
                             sc.times(), sc.values(), sc.metrics().size(), sc.axis(), dd));
                 }
-                NOVP.put(pr, productNovelty(h == null ? null : h.times(), h == null ? null : h.values(), sc.times(), sc.values(), sc.metrics().size(), sc.axis()));
+                NOVP.put(pr, r.novelty());
                 if (args.length > 2 && args[2].contains("phasedisc")) {
                     double[] ph = FeatureStudy.entryColumns(r)[1];
                     PHASE.put(pr, Arrays.copyOfRange(ph, ph.length - sc.rows(), ph.length));
@@ -117,7 +117,7 @@ public final class CalibrationStudy {
                 NOV.computeIfAbsent(dd, k -> new java.util.IdentityHashMap<>()).put(pr, PeakNovelty.compute(null, null, ts, f.series().values(),
                         f.series().metrics().size(), f.series().axis(), dd));
             }
-            NOVP.put(pr, io.commandcenter.models.calibration.PeakNovelty.of(ts, f.series().values(), f.series().metrics().size(), f.series().axis()));
+            NOVP.put(pr, rep.novelty());
             if (args.length > 2 && args[2].contains("phasedisc")) {
                 PHASE.put(pr, FeatureStudy.phase(ts, f.series().values(), f.series().metrics().size(), f.series().axis()));
             }
@@ -465,33 +465,9 @@ public final class CalibrationStudy {
     static final io.commandcenter.models.calibration.OnsetCalibration RULE_2_2_0 = new io.commandcenter.models.calibration.OnsetCalibration(50, 2.5, 6, 0.3);
 
     static final int[] NOV_DAYS = {3, 7};
-    /** Each series' peak novelty as the product computes it ({@link io.commandcenter.models.calibration.PeakNovelty}), history first. */
+    /** Each series' peak novelty as the pipeline's replay records it ({@link FeatureReplay.Result#novelty()}; the scored rows, warmed on the history). */
     static final java.util.IdentityHashMap<double[], double[]> NOVP = new java.util.IdentityHashMap<>();
 
-    static double[] productNovelty(long[] hTimes, double[] hValues, long[] times, double[] values, int metrics, io.commandcenter.models.features.TimeAxis axis) {
-        io.commandcenter.models.calibration.PeakNovelty s = new io.commandcenter.models.calibration.PeakNovelty(axis);
-        long offset = 0;
-        if (hTimes != null && hTimes.length > 0) {
-            for (int i = 0; i < hTimes.length; i++) {
-                s.startRow();
-                for (int m = 0; m < metrics; m++) {
-                    s.observe(m, hTimes[i], hValues[i * metrics + m]);
-                }
-            }
-            if (axis == io.commandcenter.models.features.TimeAxis.STEPS) {
-                offset = hTimes[hTimes.length - 1] + 1 - times[0];
-            }
-        }
-        double[] out = new double[times.length];
-        for (int i = 0; i < times.length; i++) {
-            s.startRow();
-            for (int m = 0; m < metrics; m++) {
-                s.observe(m, times[i] + offset, values[i * metrics + m]);
-            }
-            out[i] = s.row();
-        }
-        return out;
-    }
     static final java.util.IdentityHashMap<double[], Integer> METRICS = new java.util.IdentityHashMap<>();
     /** Session 7 ({@code phasedisc}): each series' phase novelty ({@link FeatureStudy#phase}), scored rows. */
     static final java.util.IdentityHashMap<double[], double[]> PHASE = new java.util.IdentityHashMap<>();

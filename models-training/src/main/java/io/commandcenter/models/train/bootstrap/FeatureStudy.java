@@ -79,9 +79,9 @@ public final class FeatureStudy {
             files.add(f);
             reps.add(FeatureReplay.replay(s.axis(), s.metrics(), s.times(), s.values(), false));
             int m = s.metrics().size();
-            double[] raw = PeakNovelty.of(s.times(), s.values(), m, s.axis());
             // [0] peak novelty as a column, [1] phase novelty, [2] peak novelty as the product's discount reads it
             FeatureReplay.Result rep = reps.get(reps.size() - 1);
+            double[] raw = rep.novelty();
             double[] ev = evidence(rep.features(), rep.rows());
             double[][] tail = shiftRankTail(s.values(), m);
             nabExtras.add(new double[][] {clean(raw), phase(s.times(), s.values(), m, s.axis()), raw,
@@ -120,7 +120,7 @@ public final class FeatureStudy {
                 double[][] ex = baseExtras.get(k);
                 int h = r.historyRows();
                 aug.add(new ServiceHealthTraining.Replayed(r.entry(), widen(r.historyFeatures(), h, ex, 0, cols),
-                        h, widen(r.features(), r.labels().length, ex, h, cols), r.labels()));
+                        h, widen(r.features(), r.labels().length, ex, h, cols), r.labels(), r.historyNovelty(), r.novelty()));
             }
             java.util.function.ToDoubleFunction<ServiceHealthTraining.Replayed> entryWeight =
                     r -> r.entry().name().startsWith("biz-") ? businessWeight(cand) : 1.0;
@@ -163,7 +163,7 @@ public final class FeatureStudy {
             List<double[]> probs = new ArrayList<>();
             for (ServiceHealthTraining.Replayed r : aug) {
                 double[] pr = ServiceHealthTraining.probability(schema, o.model(), r);
-                register(pr, r.entry().scored().times(), r.entry().scored().axis(), ServiceHealthTraining.novelty(r.entry()));
+                register(pr, r.entry().scored().times(), r.entry().scored().axis(), r.novelty());
                 probs.add(pr);
             }
             List<CalibrationStudy.Nab> nab = new ArrayList<>();
@@ -301,7 +301,7 @@ public final class FeatureStudy {
         }
         for (int k = 0; k < aug.size(); k++) {
             ServiceHealthTraining.Replayed r = aug.get(k);
-            register(probs.get(k), r.entry().scored().times(), r.entry().scored().axis(), ServiceHealthTraining.novelty(r.entry()));
+            register(probs.get(k), r.entry().scored().times(), r.entry().scored().axis(), r.novelty());
         }
         return probs;
     }
@@ -445,7 +445,7 @@ public final class FeatureStudy {
     static double[][] entryColumns(ServiceHealthTraining.Replayed r) {
         CorpusEntry e = r.entry();
         if (e.health() != null) {
-            double[] n = clean(ServiceHealthTraining.novelty(e));
+            double[] n = clean(r.novelty());
             double[] ev = evidence(r.features(), r.labels().length);
             return new double[][] {n, n, n, evidenceZ(ev), evidenceExcess(ev, e.scored().times(), e.scored().axis()), new double[n.length],
                 new double[n.length], new double[n.length], new double[n.length]};
@@ -471,7 +471,10 @@ public final class FeatureStudy {
         double[] ev = new double[t.length];
         System.arraycopy(evidence(r.historyFeatures(), hn), 0, ev, 0, hn);
         System.arraycopy(evidence(r.features(), s.rows()), 0, ev, hn, s.rows());
-        double[] peak = clean(PeakNovelty.of(t, v, m, s.axis()));
+        double[] peak = new double[t.length];
+        System.arraycopy(r.historyNovelty(), 0, peak, 0, hn);
+        System.arraycopy(r.novelty(), 0, peak, hn, s.rows());
+        peak = clean(peak);
         double[][] tail = shiftRankTail(v, m);
         return new double[][] {peak, phase(t, v, m, s.axis()), peak, evidenceZ(ev), evidenceExcess(ev, t, s.axis()), shiftRank(v, m), bonferroni(shiftRank(v, m), m),
             tail[0], tail[1]};

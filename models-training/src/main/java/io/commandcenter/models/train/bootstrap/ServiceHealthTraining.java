@@ -94,8 +94,40 @@ public final class ServiceHealthTraining {
         this.schema = schema;
     }
 
-    /** Feature rows of one replayed entry. */
-    public record Replayed(CorpusEntry entry, float[] historyFeatures, int historyRows, float[] features, boolean[] labels) {
+    /**
+     * Feature rows of one replayed entry, with each row's peak novelty from the same replay
+     * ({@link TelemetryFeatureExtractor#peakNovelty()}, what the live engine hands the onset calibration).
+     *
+     * @param historyNovelty the history rows' peak novelty (empty without history)
+     * @param novelty        the scored rows' peak novelty (one per label)
+     */
+    public record Replayed(CorpusEntry entry, float[] historyFeatures, int historyRows, float[] features, boolean[] labels,
+                           double[] historyNovelty, double[] novelty) {
+
+        /**
+         * Rows not replayed here (a project's stored feature vectors, copies with other labels): the peak novelty is
+         * what the pipeline gives the entry's series ({@link #replay}); NaN (unknown: no novelty discount) when the
+         * entry has no series of as many rows as {@code labels}.
+         */
+        public Replayed(CorpusEntry entry, float[] historyFeatures, int historyRows, float[] features, boolean[] labels) {
+            this(entry, historyFeatures, historyRows, features, labels, pipelineNovelty(entry, labels.length));
+        }
+
+        private Replayed(CorpusEntry entry, float[] historyFeatures, int historyRows, float[] features, boolean[] labels,
+                         double[][] novelty) {
+            this(entry, historyFeatures, historyRows, features, labels, novelty[0], novelty[1]);
+        }
+
+        private static double[][] pipelineNovelty(CorpusEntry e, int rows) {
+            if (e != null && e.scored() != null && e.scored().rows() == rows
+                    && (e.health() == null || e.health().labels().length == rows)) {
+                Replayed r = replay(e);
+                return new double[][] {r.historyNovelty(), r.novelty()};
+            }
+            double[] unknown = new double[rows];
+            Arrays.fill(unknown, Double.NaN);
+            return new double[][] {new double[0], unknown};
+        }
     }
 
     public record Outcome(TrainedLogistic model, PlattScaling platt, double threshold, TrainingData data,
@@ -112,19 +144,19 @@ public final class ServiceHealthTraining {
         if (e.health() != null) {
             int nf = TelemetryFeatures.SCHEMA.size();
             float[] f = new float[e.health().labels().length * nf];
+            double[] novelty = new double[e.health().labels().length];
             int i = 0;
             for (io.commandcenter.models.features.HealthSample s : e.health().samples()) {
                 ex.update(s);
+                novelty[i] = ex.peakNovelty();
                 ex.copyFeatures(f, i++ * nf);
             }
-            return new Replayed(e, new float[0], 0, f, e.health().labels());
+            return new Replayed(e, new float[0], 0, f, e.health().labels(), new double[0], novelty);
         }
-        float[] hist = new float[0];
-        int hrows = 0;
+        FeatureReplay.Result hist = null;
         if (e.history() != null) {
             LabelledSeries h = e.history();
-            hist = FeatureReplay.replay(ex, h.metrics(), h.times(), h.values(), false).features();
-            hrows = h.rows();
+            hist = FeatureReplay.replay(ex, h.metrics(), h.times(), h.values(), false);
         }
         LabelledSeries s = e.scored();
         long[] times = s.times();
@@ -133,8 +165,9 @@ public final class ServiceHealthTraining {
             long offset = e.history().times()[e.history().rows() - 1] + 1 - times[0];
             times = Arrays.stream(times).map(t -> t + offset).toArray();
         }
-        float[] f = FeatureReplay.replay(ex, s.metrics(), times, s.values(), false).features();
-        return new Replayed(e, hist, hrows, f, s.labels());
+        FeatureReplay.Result scored = FeatureReplay.replay(ex, s.metrics(), times, s.values(), false);
+        return new Replayed(e, hist == null ? new float[0] : hist.features(), hist == null ? 0 : hist.rows(), scored.features(),
+                s.labels(), hist == null ? new double[0] : hist.novelty(), scored.novelty());
     }
 
     public Outcome train(List<Replayed> corpus) {
@@ -260,60 +293,11 @@ public final class ServiceHealthTraining {
     }
 
     /**
-     * The probabilities of an entry's scored rows through {@link #ONSET}, with the rows' times and peak novelty (one entity,
-     * cold start).
+     * The probabilities of an entry's scored rows through {@link #ONSET}, with the rows' times and the peak novelty the
+     * replay recorded ({@link Replayed#novelty()}; one entity, cold start).
      */
     public static double[] calibrate(double[] probabilities, Replayed r, double threshold) {
-        return ONSET.apply(probabilities, threshold, r.entry().scored().times(), r.entry().scored().axis(), novelty(r.entry()));
-    }
-
-    private static final Map<CorpusEntry, double[]> NOVELTY = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-    /**
-     * Each scored row's peak novelty as the pipeline computes it ({@link TelemetryFeatureExtractor#peakNovelty()}; history
-     * rows first, step-indexed scored rows continuing the history's steps, as {@link #replay} feeds them). Cached per entry.
-     */
-    public static double[] novelty(CorpusEntry e) {
-        return NOVELTY.computeIfAbsent(e, ServiceHealthTraining::computeNovelty);
-    }
-
-    private static double[] computeNovelty(CorpusEntry e) {
-        if (e.health() != null) {
-            TelemetryFeatureExtractor ex = new TelemetryFeatureExtractor(e.scored().axis());
-            double[] out = new double[e.health().labels().length];
-            int i = 0;
-            for (io.commandcenter.models.features.HealthSample s : e.health().samples()) {
-                ex.update(s);
-                out[i++] = ex.peakNovelty();
-            }
-            return out;
-        }
-        LabelledSeries s = e.scored();
-        io.commandcenter.models.calibration.PeakNovelty n = new io.commandcenter.models.calibration.PeakNovelty(s.axis());
-        int m = s.metrics().size();
-        long offset = 0;
-        if (e.history() != null) {
-            LabelledSeries h = e.history();
-            feed(n, h.times(), h.values(), m, 0, null);
-            if (s.axis() == io.commandcenter.models.features.TimeAxis.STEPS) {
-                offset = h.times()[h.rows() - 1] + 1 - s.times()[0];
-            }
-        }
-        double[] out = new double[s.rows()];
-        feed(n, s.times(), s.values(), m, offset, out);
-        return out;
-    }
-
-    private static void feed(io.commandcenter.models.calibration.PeakNovelty n, long[] times, double[] values, int m, long offset, double[] out) {
-        for (int i = 0; i < times.length; i++) {
-            n.startRow();
-            for (int k = 0; k < m; k++) {
-                n.observe(k, times[i] + offset, values[i * m + k]);
-            }
-            if (out != null) {
-                out[i] = n.row();
-            }
-        }
+        return ONSET.apply(probabilities, threshold, r.entry().scored().times(), r.entry().scored().axis(), r.novelty());
     }
 
     public static SeriesReport evaluate(TrainedLogistic model, Replayed r, double threshold) {

@@ -199,7 +199,7 @@ public final class RetrainEval {
                 feedbackRows += f.feedbackRows();
                 Replayed upTo = Retrainer.slice(r, "project", 0, to, true);
                 seen.add(new Replayed(upTo.entry(), upTo.historyFeatures(), upTo.historyRows(), upTo.features(),
-                        Arrays.copyOfRange(feedbackLabels.get(s), 0, to)));
+                        Arrays.copyOfRange(feedbackLabels.get(s), 0, to), upTo.historyNovelty(), upTo.novelty()));
             }
             Evaluator.Metrics metrics = Evaluator.measure(p, risk, labels, now.threshold());
             Evaluator.Metrics baseline = Evaluator.measure(baseP, baseRisk, labels, base.threshold());

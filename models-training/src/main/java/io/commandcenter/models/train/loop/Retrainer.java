@@ -195,7 +195,8 @@ public final class Retrainer {
     /**
      * Rows {@code [from, to)} of a replayed series as an entry of {@code group} (with its history when asked).
      * The entry's scored series is cut to the same rows, so a row's time stays its own (the onset
-     * calibration's daily rule reads {@code entry().scored().times()} beside the features).
+     * calibration's daily rule reads {@code entry().scored().times()} beside the features), and each row keeps the
+     * peak novelty its replay recorded (warm, as the live engine had it, not recomputed from the cut rows).
      */
     public static Replayed slice(Replayed r, String group, int from, int to, boolean withHistory) {
         int nf = TelemetryFeatures.SCHEMA.size();
@@ -203,7 +204,8 @@ public final class Retrainer {
         return new Replayed(new CorpusEntry(e.name() + "[" + from + "," + to + ")", group, e.history(),
                 rows(e.scored(), from, to), e.health()), withHistory ? r.historyFeatures() : new float[0],
                 withHistory ? r.historyRows() : 0,
-                Arrays.copyOfRange(r.features(), from * nf, to * nf), Arrays.copyOfRange(r.labels(), from, to));
+                Arrays.copyOfRange(r.features(), from * nf, to * nf), Arrays.copyOfRange(r.labels(), from, to),
+                withHistory ? r.historyNovelty() : new double[0], Arrays.copyOfRange(r.novelty(), from, to));
     }
 
     /** Rows {@code [from, to)} of a series (the whole series when it is not as long as the replayed rows). */
