@@ -17,6 +17,7 @@ import io.commandcenter.models.features.FeatureSchema;
 import io.commandcenter.models.scoring.LinearScorer;
 import io.commandcenter.models.train.loop.Evaluator;
 import io.commandcenter.models.train.loop.FineTune;
+import io.commandcenter.models.train.loop.OnnxLogit;
 import io.commandcenter.models.train.loop.RetrainEval;
 import io.commandcenter.models.train.loop.Retrainer;
 import org.junit.jupiter.api.Assumptions;
@@ -103,7 +104,7 @@ class RetrainWeightStudy {
             // per setting: cycles judged, AUC above the shipped model's, the same on omi-6…9, guard kept, AUC up and guard kept
             java.util.Map<String, int[]> tally = new java.util.LinkedHashMap<>();
             java.util.Map<String, double[]> sums = new java.util.LinkedHashMap<>();
-            LinearScorer champion = FineTune.champion(a.onnx(), m.positiveIndex());
+            LinearScorer champion = OnnxLogit.read(a.onnx(), m.positiveIndex());
             FeatureSchema onnxSchema = new FeatureSchema(m.features());
             for (int cycles : chunkings) {
                 for (int k = 1; k < cycles; k++) {

@@ -29,7 +29,7 @@ class FineTuneTest {
     @Test
     void theChampionsLogit_readFromItsOnnx_scoresLikeOnnxRuntime() throws Exception {
         ModelArtifact a = new BootstrapModels().load("service_health");
-        LinearScorer champion = FineTune.champion(a.onnx(), a.metadata().positiveIndex());
+        LinearScorer champion = OnnxLogit.read(a.onnx(), a.metadata().positiveIndex());
         int f = a.metadata().features().size();
         assertThat(champion.featureCount()).isEqualTo(f);
         Random rnd = new Random(3);
@@ -109,7 +109,7 @@ class FineTuneTest {
                 new FineTune.Settings(1, 1, 0, 7))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 weights");
         assertThatThrownBy(() -> FineTune.fit(champion, ONNX, List.of(project(1, -1)), List.of(),
                 new FineTune.Settings(1, 1, 0, 7))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("incidents");
-        assertThatThrownBy(() -> FineTune.champion(new byte[] {1, 2, 3}, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OnnxLogit.read(new byte[] {1, 2, 3}, 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     /** A champion that knows nothing useful: every weight 0 but vol_max's 1.5 (noise in these rows), a low bias. */
