@@ -80,8 +80,8 @@ public final class RetrainEvalCommand implements Callable<Integer> {
     @Option(names = "--retrained-only", description = "Only the retrained-weights challenger (the loop before round five). Default: both challengers each cycle, the better one that passes promoted.")
     boolean retrainedOnly;
 
-    @Option(names = "--refit-objective", defaultValue = "f1", paramLabel = "f1|recall-floor|warning-floor|weights-recall-floor",
-            description = "Which thresholds the threshold-only challenger may choose: any (f1), or only those keeping on the fit rows the champion's recall (recall-floor), its recall and early warning (warning-floor), or the recall of its weights at their trained threshold (weights-recall-floor); of those the best F1 per incident (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--refit-objective", defaultValue = "f1", paramLabel = "f1|recall-floor|warning-floor|weights-recall-floor|f1-ew",
+            description = "Which thresholds the threshold-only challenger may choose: any (f1), or only those keeping on the fit rows the champion's recall (recall-floor), its recall and early warning (warning-floor), or the recall of its weights at their trained threshold (weights-recall-floor); of those the best F1 per incident; or any, by the best F1 + λ·early warning/100 (f1-ew, λ in the lineage) (default: ${DEFAULT-VALUE}).")
     String refitObjective = "f1";
 
     @Option(names = "--json", description = "One JSON object per cycle.")
