@@ -331,6 +331,10 @@ class RetrainEvalTest {
                 "--refit-objective", "warning-floor");
         assertThat(retrainedOnly.exit()).isEqualTo(2);
         assertThat(retrainedOnly.err()).contains("--refit-objective needs the threshold-only challenger");
+        Result namedDefault = cc("retrain-eval", "--data", dir.toString(), "--cycles", "2", "--retrained-only",
+                "--refit-objective", "f1");
+        assertThat(namedDefault.exit()).as("any objective named is refused without the challenger").isEqualTo(2);
+        assertThat(namedDefault.err()).contains("--refit-objective needs the threshold-only challenger");
     }
 
     @Test
@@ -352,6 +356,13 @@ class RetrainEvalTest {
         assertThat(mixedFit.f1()).as("plain F1's choice has the best F1").isLessThanOrEqualTo(plainFit.f1() + 1e-9);
         assertThat(f1Ew.metadata().provenance().get("refit"))
                 .contains(String.format(java.util.Locale.ROOT, "best F1 per incident + %.2f·early warning/100 on", lambda));
+
+        // the default (ADR 0022): a path made without an objective refits as f1-ew does
+        ModelArtifact byDefault = new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), validation,
+                RetrainEvalTest::scorer, a -> true, RetrainingPath.Challengers.THRESHOLD_ONLY, 0.3)
+                .run(truth, champion, "0.9.33").challenger().artifact();
+        assertThat(byDefault.metadata().threshold()).isEqualTo(f1Ew.metadata().threshold());
+        assertThat(byDefault.metadata().provenance().get("refit")).contains(ThresholdRefit.Objective.F1_EW.says());
     }
 
     static RetrainingPath thresholdOnly(ThresholdRefit.Objective objective) {

@@ -89,6 +89,13 @@ public final class ThresholdRefit {
      */
     public static final double F1_EW_LAMBDA = 5.0;
 
+    /**
+     * The objective of the loop's threshold-only challenger unless one is named ({@code cc retrain-eval}, the hub's
+     * retraining path): {@link Objective#F1_EW}, by ADR 0022 (guide 18.13). {@link #refit} without an objective, a
+     * plain refit, stays {@link Objective#F1}.
+     */
+    public static final Objective DEFAULT_OBJECTIVE = Objective.F1_EW;
+
     /** The metric naming the threshold a threshold-only model's weights were trained with. */
     public static final String WEIGHTS_THRESHOLD = "weights_threshold";
 

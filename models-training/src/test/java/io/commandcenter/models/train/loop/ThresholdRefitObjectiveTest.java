@@ -237,6 +237,21 @@ class ThresholdRefitObjectiveTest {
     }
 
     @Test
+    void theLoopsDefaultObjective_isF1Ew_andAPlainRefitStaysF1() {
+        assertThat(ThresholdRefit.DEFAULT_OBJECTIVE).as("ADR 0022").isSameAs(ThresholdRefit.Objective.F1_EW);
+        RetrainingPath hubs = new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), List.of(),
+                a -> null, a -> true, RetrainingPath.Challengers.BOTH, RetrainingPath.DEFAULT_THRESHOLD_HOLDOUT);
+        assertThat(hubs.objective()).as("the constructor the hub's loop uses").isSameAs(ThresholdRefit.Objective.F1_EW);
+        assertThat(new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), List.of(), a -> null,
+                a -> true, true).objective()).isSameAs(ThresholdRefit.Objective.F1_EW);
+        assertThat(new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), List.of(), a -> null,
+                a -> true, RetrainingPath.Challengers.BOTH, 0.3, ThresholdRefit.Objective.F1).objective())
+                .as("f1 stays available").isSameAs(ThresholdRefit.Objective.F1);
+        // on this series the two objectives choose differently, so the default is not plain F1 in disguise
+        assertThat(fit(ThresholdRefit.DEFAULT_OBJECTIVE)).isNotEqualTo(fit(ThresholdRefit.Objective.F1));
+    }
+
+    @Test
     void options_nameEachObjective_andABadOneIsRefusedNamingTheChoices() {
         for (ThresholdRefit.Objective o : ThresholdRefit.Objective.values()) {
             assertThat(ThresholdRefit.Objective.ofOption(o.option())).isSameAs(o);
