@@ -326,11 +326,43 @@ class RetrainEvalTest {
         Result bad = cc("retrain-eval", "--data", dir.toString(), "--cycles", "2", "--refit-objective", "recall");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("--refit-objective must be one of f1, recall-floor, warning-floor, "
-                + "weights-recall-floor, not recall");
+                + "weights-recall-floor, f1-ew, not recall");
         Result retrainedOnly = cc("retrain-eval", "--data", dir.toString(), "--cycles", "2", "--retrained-only",
                 "--refit-objective", "warning-floor");
         assertThat(retrainedOnly.exit()).isEqualTo(2);
         assertThat(retrainedOnly.err()).contains("--refit-objective needs the threshold-only challenger");
+        Result namedDefault = cc("retrain-eval", "--data", dir.toString(), "--cycles", "2", "--retrained-only",
+                "--refit-objective", "f1");
+        assertThat(namedDefault.exit()).as("any objective named is refused without the challenger").isEqualTo(2);
+        assertThat(namedDefault.err()).contains("--refit-objective needs the threshold-only challenger");
+    }
+
+    @Test
+    void theF1EwObjective_namesItsLambdaInTheLineage_andBeatsPlainF1OnItsOwnSumOnTheFitRows() {
+        ModelArtifact champion = new BootstrapModels().load("service_health");
+        DataSnapshot truth = snapshot(0);
+        ModelArtifact plain = thresholdOnly(ThresholdRefit.Objective.F1).run(truth, champion, "0.9.31").challenger()
+                .artifact();
+        RetrainingPath.Result mixed = thresholdOnly(ThresholdRefit.Objective.F1_EW).run(truth, champion, "0.9.32");
+        ModelArtifact f1Ew = mixed.challenger().artifact();
+        List<Replayed> fit = mixed.challenger().split().train();
+
+        var plainFit = io.commandcenter.models.train.loop.Evaluator.measure(scorer(plain), plain.metadata(), fit);
+        var mixedFit = io.commandcenter.models.train.loop.Evaluator.measure(scorer(f1Ew), f1Ew.metadata(), fit);
+        double lambda = ThresholdRefit.F1_EW_LAMBDA;
+        assertThat(mixedFit.f1() + lambda * mixedFit.earlyWarning() / 100)
+                .as("the sum it maximises is not below plain F1's choice's")
+                .isGreaterThanOrEqualTo(plainFit.f1() + lambda * plainFit.earlyWarning() / 100 - 1e-9);
+        assertThat(mixedFit.f1()).as("plain F1's choice has the best F1").isLessThanOrEqualTo(plainFit.f1() + 1e-9);
+        assertThat(f1Ew.metadata().provenance().get("refit"))
+                .contains(String.format(java.util.Locale.ROOT, "best F1 per incident + %.2f·early warning/100 on", lambda));
+
+        // the default (ADR 0022): a path made without an objective refits as f1-ew does
+        ModelArtifact byDefault = new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), validation,
+                RetrainEvalTest::scorer, a -> true, RetrainingPath.Challengers.THRESHOLD_ONLY, 0.3)
+                .run(truth, champion, "0.9.33").challenger().artifact();
+        assertThat(byDefault.metadata().threshold()).isEqualTo(f1Ew.metadata().threshold());
+        assertThat(byDefault.metadata().provenance().get("refit")).contains(ThresholdRefit.Objective.F1_EW.says());
     }
 
     static RetrainingPath thresholdOnly(ThresholdRefit.Objective objective) {

@@ -13,7 +13,11 @@ import io.commandcenter.models.train.bootstrap.ServiceHealthCorpus;
 import io.commandcenter.models.train.bootstrap.ServiceHealthTraining;
 import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
 import io.commandcenter.models.train.loop.DataSnapshot;
+import io.commandcenter.models.features.FeatureSchema;
+import io.commandcenter.models.scoring.LinearScorer;
 import io.commandcenter.models.train.loop.Evaluator;
+import io.commandcenter.models.train.loop.FineTune;
+import io.commandcenter.models.train.loop.OnnxLogit;
 import io.commandcenter.models.train.loop.RetrainEval;
 import io.commandcenter.models.train.loop.Retrainer;
 import org.junit.jupiter.api.Assumptions;
@@ -44,9 +48,16 @@ import java.util.Set;
  * (early warning: the promotion rule's guard, 2 points of tolerance). Everything is seeded: the figures do not
  * depend on the load. Held-out servers are never read ({@link RetrainEval#series}).
  *
+ * <p>Guide 18.12 adds warm starts ({@link FineTune}): settings {@code ft<anchor>x<steps>[r<replay>]} fine-tune the
+ * shipped model's own weights on the split's project train rows (anchored to those weights, the shipped training rows
+ * replayed), then Platt scaling and the threshold on the validation entries as the retrainer fits them; {@code ft} is
+ * the cell of {@link #FT_GRID} that {@link #choose} picks from the rows of chunks 1…k only; {@code ftoracle} (never a
+ * candidate) fits chunk k+1 itself, the ceiling of what re-weighting these features can do to that chunk's AUC.
+ *
  * <pre>
  * ./mvnw -B -o -Dmaven.repo.local=… test -pl cli -Dtest=RetrainWeightStudy -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dstudy.asd=../../shared/data/asd [-Dstudy.weights=1,3,10,30,only,normals,normals3] [-Dstudy.cycles=4,5,6]   # prints STUDY lines
+ * # 18.12: -Dstudy.weights=ft,ft0.001x1,ft0.001x4,ft0.01x1,ft0.01x4,ft0.1x1,ft0.1x4,ft1x1,ft1x4,ftoracle
  * </pre>
  */
 class RetrainWeightStudy {
@@ -92,6 +103,9 @@ class RetrainWeightStudy {
             Retrainer retrainer = new Retrainer();
             // per setting: cycles judged, AUC above the shipped model's, the same on omi-6…9, guard kept, AUC up and guard kept
             java.util.Map<String, int[]> tally = new java.util.LinkedHashMap<>();
+            java.util.Map<String, double[]> sums = new java.util.LinkedHashMap<>();
+            LinearScorer champion = OnnxLogit.read(a.onnx(), m.positiveIndex());
+            FeatureSchema onnxSchema = new FeatureSchema(m.features());
             for (int cycles : chunkings) {
                 for (int k = 1; k < cycles; k++) {
                     List<Replayed> seen = new ArrayList<>();
@@ -112,7 +126,68 @@ class RetrainWeightStudy {
                             "STUDY N %d chunk %d | shipped AUC %.3f (omi-6…9 %.3f) F1 %.3f FA %d", cycles, k + 1, baseNext.auc,
                             baseNext.unseenAuc, baseNext.f1,
                             baseNext.falseAlarms));
+                    // fine-tune cells (guide 18.12): every grid cell is fitted; "ft" is the one the rule chooses
+                    java.util.Map<String, Cell> cells = new java.util.LinkedHashMap<>();
+                    boolean anyFt = Arrays.stream(weights).anyMatch(w -> w.startsWith("ft"));
+                    if (anyFt) {
+                        List<Replayed> cal = new ArrayList<>();
+                        for (Replayed r : all) {
+                            if (r.entry().group().equals("validation")) {
+                                cal.add(r);
+                            }
+                        }
+                        List<String> grid = new ArrayList<>(FT_GRID);
+                        Arrays.stream(weights).filter(w -> w.startsWith("ft") && !w.equals("ft") && !w.equals("ftoracle")
+                                && !grid.contains(w))
+                                .forEach(grid::add);
+                        for (String g : grid) {
+                            cells.put(g, fineTune(champion, onnxSchema, split, shipped, cal, project, validation, g,
+                                    k + 1, cycles));
+                        }
+                        Evaluator.Scored h = Evaluator.score(scorer, m, split.holdout());
+                        double baseHoldout = Evaluator.measure(h.probability(), h.risk(),
+                                split.holdout().stream().map(Replayed::labels).toList(), m.threshold()).auc();
+                        Cell stay = new Cell("champion", baseNext, baseHoldout, baseGuard, m.threshold(), Double.NaN,
+                                fitAuc(champion, onnxSchema, split.train()));
+                        cells.put("ft", choose(stay, cells, baseGuard));
+                        // not a candidate: the same fine-tune fitted on chunk k+1 itself (in-sample), the most a
+                        // re-weighting of these features could raise that chunk's AUC from the champion's
+                        List<Replayed> nextRows = new ArrayList<>();
+                        for (Replayed r : project) {
+                            int n = r.labels().length;
+                            nextRows.add(Retrainer.slice(r, "train", (int) ((long) n * k / cycles),
+                                    (int) ((long) n * (k + 1) / cycles), false));
+                        }
+                        Retrainer.Split oracle = new Retrainer.Split(nextRows, List.of(), split.holdout());
+                        cells.put("ftoracle", fineTune(champion, onnxSchema, oracle, shipped, cal, project, validation,
+                                "ft0.001x4", k + 1, cycles));
+                    }
                     for (String w : weights) {
+                        if (w.startsWith("ft")) {
+                            Cell cell = cells.get(w);
+                            if (cell == null) {
+                                throw new IllegalArgumentException(w + " is not in the fine-tune grid " + FT_GRID);
+                            }
+                            Next c = cell.next;
+                            double guard = cell.guard;
+                            int[] t = tally.computeIfAbsent(w, x -> new int[5]);
+                            boolean kept = guard >= baseGuard - 2;
+                            t[0]++;
+                            t[1] += c.auc > baseNext.auc ? 1 : 0;
+                            t[2] += c.unseenAuc > baseNext.unseenAuc ? 1 : 0;
+                            t[3] += kept ? 1 : 0;
+                            t[4] += kept && c.auc > baseNext.auc ? 1 : 0;
+                            sums.computeIfAbsent(w, x -> new double[3]);
+                            sums.get(w)[0] += c.auc - baseNext.auc;
+                            sums.get(w)[1] += c.unseenAuc - baseNext.unseenAuc;
+                            sums.get(w)[2]++;
+                            line.append(String.format(Locale.ROOT,
+                                    " | w=%s%s AUC %.3f (%+.3f; omi-6…9 %+.3f) F1 %.3f FA %d θ %.2f Platt a %.2f fit-rows AUC %.3f holdout AUC %.3f guard %.1f%s",
+                                    w, w.equals("ft") ? "[" + cell.name + "]" : "", c.auc, c.auc - baseNext.auc,
+                                    c.unseenAuc - baseNext.unseenAuc, c.f1, c.falseAlarms, cell.threshold, cell.plattA,
+                                    cell.trainAuc, cell.holdoutAuc, guard, guard < baseGuard - 2 ? " FAILS" : ""));
+                            continue;
+                        }
                         boolean only = w.equals("only");
                         boolean normals = w.startsWith("normals");
                         double pw = only ? 1 : normals ? (w.length() > 7 ? Double.parseDouble(w.substring(7)) : 1)
@@ -160,7 +235,92 @@ class RetrainWeightStudy {
             tally.forEach((w, t) -> System.out.printf(Locale.ROOT,
                     "STUDY w=%s: of %d next chunks, AUC above the shipped model's on %d (omi-6…9: %d), guard kept on %d, "
                             + "both on %d%n", w, t[0], t[1], t[2], t[3], t[4]));
+            sums.forEach((w, t) -> System.out.printf(Locale.ROOT, "STUDY w=%s: mean ΔAUC %+.4f (omi-6…9 %+.4f)%n", w,
+                    t[0] / t[2], t[1] / t[2]));
         }
+    }
+
+    /**
+     * The fine-tune grid (guide 18.12), fixed before any figure was seen: anchor (pull toward the champion's weights,
+     * per unit of mean row loss, in each feature's own standard deviation) × Newton steps; the shipped training rows
+     * replayed at the project rows' total weight.
+     */
+    static final List<String> FT_GRID = List.of("ft0.001x1", "ft0.001x4", "ft0.01x1", "ft0.01x4", "ft0.1x1", "ft0.1x4",
+            "ft1x1", "ft1x4");
+
+    /** One fine-tuned challenger: its figures on the next chunk, on the split's holdout and on the guard. */
+    record Cell(String name, Next next, double holdoutAuc, double guard, double threshold, double plattA, double trainAuc) {
+    }
+
+    /**
+     * The rule, stated before looking: among the grid cells that keep the shipped-validation guard (early warning
+     * not more than 2 below the shipped model's), the one with the highest pooled ROC AUC on the split's own project
+     * holdout (the last 20 % of every series seen, never fitted); the first in grid order on ties; none keeping the
+     * guard — or none above the champion's own holdout AUC (a zero-step fine-tune, first in the order) — the champion.
+     * Only rows of chunks 1…k decide.
+     */
+    static Cell choose(Cell champion, java.util.Map<String, Cell> cells, double baseGuard) {
+        Cell best = champion;
+        for (String g : FT_GRID) {
+            Cell c = cells.get(g);
+            if (c.guard >= baseGuard - 2 && c.holdoutAuc > best.holdoutAuc + 1e-12) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    static Cell fineTune(LinearScorer champion, FeatureSchema onnxSchema, Retrainer.Split split, List<Replayed> shipped,
+                         List<Replayed> cal, List<Replayed> project, List<Replayed> validation, String cell, int k,
+                         int cycles) {
+        // ft<anchor>x<steps>[r<replay>]: the replay defaults to 1 (the shipped rows weigh as much as the project's)
+        String[] ar = cell.substring(2).split("r");
+        String[] ax = ar[0].split("x");
+        FineTune.Settings s = new FineTune.Settings(Double.parseDouble(ax[0]), Integer.parseInt(ax[1]),
+                ar.length > 1 ? Double.parseDouble(ar[1]) : 1.0, BootstrapModelsMain.SEED);
+        LinearScorer tuned = FineTune.fit(champion, onnxSchema, split.train(), shipped, s);
+        FineTune.Calibrated c = FineTune.calibrate(tuned, onnxSchema, cal);
+        Next next = nextOf(c, onnxSchema, project, k, cycles);
+        List<double[]> hp = new ArrayList<>();
+        List<double[]> hr = new ArrayList<>();
+        for (Replayed r : split.holdout()) {
+            double[] q = FineTune.probability(c.model(), onnxSchema, r);
+            hp.add(q);
+            hr.add(ServiceHealthTraining.calibrate(q, r, c.threshold()));
+        }
+        double holdoutAuc = Evaluator.measure(hp, hr, split.holdout().stream().map(Replayed::labels).toList(),
+                c.threshold()).auc();
+        double trainAuc = fitAuc(c.model(), onnxSchema, split.train());
+        List<double[]> vp = new ArrayList<>();
+        List<double[]> vr = new ArrayList<>();
+        for (Replayed r : validation) {
+            double[] q = FineTune.probability(c.model(), onnxSchema, r);
+            vp.add(q);
+            vr.add(ServiceHealthTraining.calibrate(q, r, c.threshold()));
+        }
+        double guard = Evaluator.measure(vp, vr, validation.stream().map(Replayed::labels).toList(), c.threshold())
+                .earlyWarning();
+        return new Cell(cell, next, holdoutAuc, guard, c.threshold(), c.platt().a(), trainAuc);
+    }
+
+    /** Pooled ROC AUC of a logit's probability over the scored rows of the fitted entries (in-sample: the optimiser's check). */
+    static double fitAuc(LinearScorer model, FeatureSchema onnxSchema, List<Replayed> train) {
+        List<double[]> p = new ArrayList<>();
+        for (Replayed r : train) {
+            p.add(FineTune.probability(model, onnxSchema, r));
+        }
+        return Evaluator.measure(p, p, train.stream().map(Replayed::labels).toList(), 0.5).auc();
+    }
+
+    static Next nextOf(FineTune.Calibrated c, FeatureSchema onnxSchema, List<Replayed> project, int k, int cycles) {
+        List<double[]> p = new ArrayList<>();
+        List<double[]> risk = new ArrayList<>();
+        for (Replayed r : project) {
+            double[] q = FineTune.probability(c.model(), onnxSchema, r);
+            p.add(q);
+            risk.add(ServiceHealthTraining.calibrate(q, r, c.threshold()));
+        }
+        return next(project, p, risk, c.threshold(), k, cycles);
     }
 
     /** {@code r}'s normal rows (no incident row, none of the 12 after an incident), with its history. */

@@ -80,9 +80,9 @@ public final class RetrainEvalCommand implements Callable<Integer> {
     @Option(names = "--retrained-only", description = "Only the retrained-weights challenger (the loop before round five). Default: both challengers each cycle, the better one that passes promoted.")
     boolean retrainedOnly;
 
-    @Option(names = "--refit-objective", defaultValue = "f1", paramLabel = "f1|recall-floor|warning-floor|weights-recall-floor",
-            description = "Which thresholds the threshold-only challenger may choose: any (f1), or only those keeping on the fit rows the champion's recall (recall-floor), its recall and early warning (warning-floor), or the recall of its weights at their trained threshold (weights-recall-floor); of those the best F1 per incident (default: ${DEFAULT-VALUE}).")
-    String refitObjective = "f1";
+    @Option(names = "--refit-objective", defaultValue = "f1-ew", paramLabel = "f1|recall-floor|warning-floor|weights-recall-floor|f1-ew",
+            description = "Which thresholds the threshold-only challenger may choose: any, by the best F1 + λ·early warning/100 (f1-ew, λ = 5, in the lineage; the hub's loop uses it too, ADR 0022); any, by the best F1 per incident (f1); or only those keeping on the fit rows the champion's recall (recall-floor), its recall and early warning (warning-floor), or the recall of its weights at their trained threshold (weights-recall-floor), of those the best F1 per incident (default: ${DEFAULT-VALUE}).")
+    String refitObjective = "f1-ew";
 
     @Option(names = "--json", description = "One JSON object per cycle.")
     boolean json;
@@ -107,7 +107,8 @@ public final class RetrainEvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--refit-objective must be one of " + ThresholdRefit.Objective.options()
                     + ", not " + refitObjective);
         }
-        if (retrainedOnly && objective != ThresholdRefit.Objective.F1) {
+        // the default objective is f1-ew: only an objective named on the command line is refused without the challenger
+        if (retrainedOnly && spec.commandLine().getParseResult().hasMatchedOption("--refit-objective")) {
             throw new IllegalArgumentException("--refit-objective needs the threshold-only challenger: not with "
                     + "--retrained-only");
         }

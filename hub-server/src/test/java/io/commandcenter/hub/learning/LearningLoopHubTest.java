@@ -527,7 +527,9 @@ class LearningLoopHubTest {
         assertThat(champion.metadata().provenance()).containsEntry("parent", "1.0.0strict")
                 .containsEntry("data_hash", hash);
         assertThat(champion.metadata().provenance().get("refit")).startsWith("threshold only: 1.00 -> ")
-                .contains("every project row before the holdout");
+                .contains("every project row before the holdout")
+                .as("the loop's default objective, ADR 0022")
+                .contains(io.commandcenter.models.train.loop.ThresholdRefit.Objective.F1_EW.says());
         assertThat(hub.registry().history(strict, "service_health").get(0).reason()).startsWith("promoted: threshold-only "
                 + refit).contains("weights unchanged: shipped validation guard not applicable");
         assertThat(registrations(strict)).singleElement().satisfies(e -> assertThat(e.getDetailJson())

@@ -48,7 +48,7 @@ public final class RetrainEval {
     private final Retrainer retrainer;
     private final boolean holdoutPerChunk;
     private RetrainingPath.Challengers challengers = RetrainingPath.Challengers.BOTH;
-    private ThresholdRefit.Objective objective = ThresholdRefit.Objective.F1;
+    private ThresholdRefit.Objective objective = ThresholdRefit.DEFAULT_OBJECTIVE;
 
     public RetrainEval(Function<ModelArtifact, BatchScorer> scorers, Predicate<ModelArtifact> explainable,
                        PromotionRule rule, int syntheticSeries, int validationSeries) {
@@ -82,7 +82,7 @@ public final class RetrainEval {
         return challengers(on ? RetrainingPath.Challengers.THRESHOLD_ONLY : RetrainingPath.Challengers.BOTH);
     }
 
-    /** Which thresholds the threshold-only challenger's refit may choose (default {@link ThresholdRefit.Objective#F1}). */
+    /** Which thresholds the threshold-only challenger's refit may choose (default {@link ThresholdRefit#DEFAULT_OBJECTIVE}, f1-ew). */
     public RetrainEval objective(ThresholdRefit.Objective which) {
         this.objective = java.util.Objects.requireNonNull(which, "objective");
         return this;

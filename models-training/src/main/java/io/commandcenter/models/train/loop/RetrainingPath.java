@@ -79,6 +79,8 @@ public final class RetrainingPath {
     }
 
     /**
+     * The threshold-only challenger's refit objective is {@link ThresholdRefit#DEFAULT_OBJECTIVE} (f1-ew, ADR 0022).
+     *
      * @param challengers      which challengers each retraining makes
      * @param thresholdHoldout the share (0–1, exclusive) of each series' most recent rows the threshold-only
      *                         challenger is judged on; it is fitted on every row before them
@@ -87,7 +89,7 @@ public final class RetrainingPath {
                           List<Replayed> shippedValidation, Function<ModelArtifact, BatchScorer> scorers,
                           Predicate<ModelArtifact> explainable, Challengers challengers, double thresholdHoldout) {
         this(retrainer, rule, shippedTraining, shippedValidation, scorers, explainable, challengers, thresholdHoldout,
-                ThresholdRefit.Objective.F1);
+                ThresholdRefit.DEFAULT_OBJECTIVE);
     }
 
     /**

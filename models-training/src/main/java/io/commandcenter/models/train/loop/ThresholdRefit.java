@@ -39,7 +39,12 @@ public final class ThresholdRefit {
          * were trained with ({@link #weightsThreshold}): a floor a strict refit does not lower for the next one; a champion
          * whose own threshold breaks it is not kept (the refit moves it back to the best threshold above the floor)
          */
-        WEIGHTS_RECALL_FLOOR("best F1 per incident with recall not below the weights' at their trained threshold");
+        WEIGHTS_RECALL_FLOOR("best F1 per incident with recall not below the weights' at their trained threshold"),
+        /**
+         * any threshold of the grid, scored by F1 per incident plus {@link #F1_EW_LAMBDA} times the early-warning score
+         * over 100 on the fit rows: F1 traded against warning early (guide 18.13); {@code λ = 0} is {@link #F1}
+         */
+        F1_EW("best F1 per incident + λ·early warning/100");
 
         private final String says;
 
@@ -47,9 +52,14 @@ public final class ThresholdRefit {
             this.says = says;
         }
 
-        /** What the lineage says the threshold is (e.g. "best F1 per incident"). */
+        /** What the lineage says the threshold is (e.g. "best F1 per incident"); {@link #F1_EW} names its λ. */
         public String says() {
-            return says;
+            return this == F1_EW ? says(F1_EW_LAMBDA) : says;
+        }
+
+        /** What the lineage says a {@link #F1_EW} refit with {@code lambda} is: "best F1 per incident + 0.50·early …". */
+        static String says(double lambda) {
+            return String.format(Locale.ROOT, "best F1 per incident + %.2f·early warning/100", lambda);
         }
 
         /** {@code recall-floor} for {@link #RECALL_FLOOR}: the name options and settings use. */
@@ -72,6 +82,19 @@ public final class ThresholdRefit {
             return String.join(", ", java.util.Arrays.stream(values()).map(Objective::option).toList());
         }
     }
+
+    /**
+     * The λ of {@link Objective#F1_EW}, chosen by leave-one-server-out over the project corpus's servers before the loop
+     * was run with it (guide 18.13: {@code ThresholdLambdaStudy}, the rule stated there).
+     */
+    public static final double F1_EW_LAMBDA = 5.0;
+
+    /**
+     * The objective of the loop's threshold-only challenger unless one is named ({@code cc retrain-eval}, the hub's
+     * retraining path): {@link Objective#F1_EW}, by ADR 0022 (guide 18.13). {@link #refit} without an objective, a
+     * plain refit, stays {@link Objective#F1}.
+     */
+    public static final Objective DEFAULT_OBJECTIVE = Objective.F1_EW;
 
     /** The metric naming the threshold a threshold-only model's weights were trained with. */
     public static final String WEIGHTS_THRESHOLD = "weights_threshold";
@@ -138,6 +161,22 @@ public final class ThresholdRefit {
 
     /** The threshold {@code objective} allows with the best F1 per incident on {@code series} (see the class). */
     static double threshold(ModelMetadata m, List<double[]> probability, List<Replayed> series, Objective objective) {
+        return threshold(m, probability, series, objective, objective == Objective.F1_EW ? F1_EW_LAMBDA : 0);
+    }
+
+    /**
+     * The threshold of 0.30–0.95 with the best {@code F1 + lambda·EW/100} on {@code series} ({@link Objective#F1_EW} with
+     * another λ; {@code lambda = 0} is {@link Objective#F1}): {@code probability} is {@code m}'s on each series.
+     */
+    public static double threshold(ModelMetadata m, List<double[]> probability, List<Replayed> series, double lambda) {
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("lambda must be a finite number >= 0, not " + lambda);
+        }
+        return threshold(m, probability, series, Objective.F1_EW, lambda);
+    }
+
+    private static double threshold(ModelMetadata m, List<double[]> probability, List<Replayed> series,
+                                    Objective objective, double lambda) {
         List<boolean[]> labels = series.stream().map(Replayed::labels).toList();
         boolean any = labels.stream().anyMatch(l -> {
             for (boolean b : l) {
@@ -159,14 +198,14 @@ public final class ThresholdRefit {
         // threshold that keeps the weights' recall, and the promotion rule judges that move on the holdout
         boolean championBreaksFloor = objective == Objective.WEIGHTS_RECALL_FLOOR && !allowed(objective, champion, reference);
         double best = championBreaksFloor ? weightsThreshold(m) : m.threshold();
-        double bestF1 = championBreaksFloor ? reference.f1() : champion.f1();
+        double bestF1 = championBreaksFloor ? score(reference, objective, lambda) : score(champion, objective, lambda);
         for (int t = 30; t <= 95; t++) {
             double th = t / 100.0;
             Evaluator.Metrics at = measure(m, th, probability, series, labels);
             if (!allowed(objective, at, reference)) {
                 continue;
             }
-            double f1 = at.f1();
+            double f1 = score(at, objective, lambda);
             if (f1 > bestF1 + 1e-9 || Math.abs(f1 - bestF1) <= 1e-9
                     && Math.abs(th - m.threshold()) < Math.abs(best - m.threshold())) {
                 best = th;
@@ -183,10 +222,21 @@ public final class ThresholdRefit {
     static boolean allowed(Objective objective, Evaluator.Metrics at, Evaluator.Metrics reference) {
         boolean recall = at.recall() >= reference.recall() - 1e-9;
         return switch (objective) {
-            case F1 -> true;
+            case F1, F1_EW -> true;
             case RECALL_FLOOR, WEIGHTS_RECALL_FLOOR -> recall;
             case WARNING_FLOOR -> recall && at.earlyWarning() >= reference.earlyWarning() - 1e-9;
         };
+    }
+
+    /** What the grid maximises: F1 per incident, plus {@code lambda·EW/100} for {@link Objective#F1_EW}. */
+    private static double score(Evaluator.Metrics at, Objective objective, double lambda) {
+        return objective == Objective.F1_EW ? at.f1() + lambda * at.earlyWarning() / 100 : at.f1();
+    }
+
+    /** {@code m}'s quality on {@code series} at {@code threshold} (its onset calibration built there), given its probability. */
+    public static Evaluator.Metrics measureAt(ModelMetadata m, double threshold, List<double[]> probability,
+                                              List<Replayed> series) {
+        return measure(m, threshold, probability, series, series.stream().map(Replayed::labels).toList());
     }
 
     private static Evaluator.Metrics measure(ModelMetadata m, double threshold, List<double[]> probability,

@@ -181,6 +181,77 @@ class ThresholdRefitObjectiveTest {
     }
 
     @Test
+    void f1Ew_withLambdaZero_choosesWhatPlainF1Chooses_forEveryChampion() {
+        for (double champion : new double[] {0.41, 0.56, 0.73, 0.98}) {
+            ModelMetadata m = refitted(champion);
+            double plain = ThresholdRefit.threshold(m, List.of(probabilities()), List.of(series()),
+                    ThresholdRefit.Objective.F1);
+            assertThat(ThresholdRefit.threshold(m, List.of(probabilities()), List.of(series()), 0.0))
+                    .as("champion at %.2f", champion).isEqualTo(plain);
+        }
+    }
+
+    @Test
+    void f1Ew_withALargeLambda_choosesAThresholdWithTheBestEarlyWarningOfTheGrid() {
+        double bestEw = Double.NEGATIVE_INFINITY;
+        for (int t = 30; t <= 95; t++) {
+            bestEw = Math.max(bestEw, at(t / 100.0).earlyWarning());
+        }
+        assertThat(at(0.73).earlyWarning()).as("plain F1's choice warns later than the best").isLessThan(bestEw);
+
+        double t = ThresholdRefit.threshold(champion(), List.of(probabilities()), List.of(series()), 1000.0);
+
+        assertThat(at(t).earlyWarning()).isEqualTo(bestEw);
+        assertThat(t).as("B warned from its horizon's start only up to 0.50").isLessThanOrEqualTo(0.50);
+    }
+
+    @Test
+    void f1Ew_inBetween_tradesF1ForEarlyWarningByTheStatedSum() {
+        // the chosen threshold's F1 + λ·EW/100 is the grid's best, and no threshold of the grid beats it
+        for (double lambda : new double[] {0.1, 0.5, 2.0}) {
+            double t = ThresholdRefit.threshold(champion(), List.of(probabilities()), List.of(series()), lambda);
+            double chosen = at(t).f1() + lambda * at(t).earlyWarning() / 100;
+            for (int g = 30; g <= 95; g++) {
+                Evaluator.Metrics other = at(g / 100.0);
+                assertThat(other.f1() + lambda * other.earlyWarning() / 100).as("λ %.1f at %.2f", lambda, g / 100.0)
+                        .isLessThanOrEqualTo(chosen + 1e-9);
+            }
+        }
+        assertThatThrownBy(() -> ThresholdRefit.threshold(champion(), List.of(probabilities()), List.of(series()), -0.5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lambda");
+        assertThatThrownBy(() -> ThresholdRefit.threshold(champion(), List.of(probabilities()), List.of(series()),
+                Double.NaN)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lambda");
+    }
+
+    @Test
+    void f1Ew_isAnOption_andItsLineageNamesLambda() {
+        assertThat(ThresholdRefit.Objective.ofOption("f1-ew")).isSameAs(ThresholdRefit.Objective.F1_EW);
+        assertThat(ThresholdRefit.Objective.F1_EW.says())
+                .isEqualTo(String.format(java.util.Locale.ROOT, "best F1 per incident + %.2f·early warning/100",
+                        ThresholdRefit.F1_EW_LAMBDA))
+                .contains("·early warning/100");
+        assertThat(ThresholdRefit.Objective.options()).contains("f1-ew");
+        assertThat(ThresholdRefit.allowed(ThresholdRefit.Objective.F1_EW,
+                new Evaluator.Metrics(100, 4, 1.0, 0.25, 0.4, 0.8, 5, 0, 0),
+                new Evaluator.Metrics(100, 4, 0.5, 0.75, 0.6, 0.8, 40, 0, 3))).as("no floor").isTrue();
+    }
+
+    @Test
+    void theLoopsDefaultObjective_isF1Ew_andAPlainRefitStaysF1() {
+        assertThat(ThresholdRefit.DEFAULT_OBJECTIVE).as("ADR 0022").isSameAs(ThresholdRefit.Objective.F1_EW);
+        RetrainingPath hubs = new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), List.of(),
+                a -> null, a -> true, RetrainingPath.Challengers.BOTH, RetrainingPath.DEFAULT_THRESHOLD_HOLDOUT);
+        assertThat(hubs.objective()).as("the constructor the hub's loop uses").isSameAs(ThresholdRefit.Objective.F1_EW);
+        assertThat(new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), List.of(), a -> null,
+                a -> true, true).objective()).isSameAs(ThresholdRefit.Objective.F1_EW);
+        assertThat(new RetrainingPath(new Retrainer(), PromotionRule.DEFAULT, List.of(), List.of(), a -> null,
+                a -> true, RetrainingPath.Challengers.BOTH, 0.3, ThresholdRefit.Objective.F1).objective())
+                .as("f1 stays available").isSameAs(ThresholdRefit.Objective.F1);
+        // on this series the two objectives choose differently, so the default is not plain F1 in disguise
+        assertThat(fit(ThresholdRefit.DEFAULT_OBJECTIVE)).isNotEqualTo(fit(ThresholdRefit.Objective.F1));
+    }
+
+    @Test
     void options_nameEachObjective_andABadOneIsRefusedNamingTheChoices() {
         for (ThresholdRefit.Objective o : ThresholdRefit.Objective.values()) {
             assertThat(ThresholdRefit.Objective.ofOption(o.option())).isSameAs(o);
