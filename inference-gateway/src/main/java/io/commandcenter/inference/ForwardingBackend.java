@@ -52,6 +52,11 @@ public abstract class ForwardingBackend implements InferenceBackend {
     }
 
     @Override
+    public io.commandcenter.models.features.FeatureSchema schema(ModelKey key) {
+        return delegate.schema(key);
+    }
+
+    @Override
     public Optional<AffineLogOdds> affineLogOdds(ModelKey key) {
         return delegate.affineLogOdds(key);
     }

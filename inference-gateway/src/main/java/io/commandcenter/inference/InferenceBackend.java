@@ -2,6 +2,7 @@ package io.commandcenter.inference;
 
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.features.FeatureSchema;
 import io.commandcenter.models.scoring.AffineLogOdds;
 import java.util.Optional;
 import java.util.Set;
@@ -48,6 +49,15 @@ public interface InferenceBackend extends AutoCloseable {
 
     /** The sidecar of a loaded version; NOT_FOUND / MODEL_NOT_LOADED otherwise. */
     ModelMetadata metadata(ModelKey key);
+
+    /**
+     * The loaded version's feature order ({@code metadata(key).features()}) as a schema; NOT_FOUND /
+     * MODEL_NOT_LOADED otherwise. A backend that holds its versions builds it once per load and drops it
+     * with the version, so per-call scoring does not rebuild it; this default builds it per call.
+     */
+    default FeatureSchema schema(ModelKey key) {
+        return new FeatureSchema(metadata(key).features());
+    }
 
     /**
      * Positive-class probabilities of {@code rowCount} rows, row-major, in the model's feature order

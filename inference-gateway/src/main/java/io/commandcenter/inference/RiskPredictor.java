@@ -86,7 +86,7 @@ public final class RiskPredictor {
     public RiskPrediction predict(ModelKey key, FeatureVector vector, long observations, Duration age, Duration expectedInterval,
                                   DoubleUnaryOperator calibrate) {
         ModelMetadata m = backend.metadata(key);
-        FeatureSchema model = new FeatureSchema(m.features());
+        FeatureSchema model = backend.schema(key);
         int[] p = vector.schema().projectionTo(model);
         float[] values = vector.values();
         float[] row = new float[p.length];

@@ -100,9 +100,14 @@ public final class PredictionService {
             throw new CommandCenterException(ErrorKind.INVALID, "FEATURES_INVALID", violations.size()
                     + " feature(s) wrong: " + violations.get(0).message(), Map.of(), violations, null);
         }
-        FeatureVector vector = new FeatureVector(new FeatureSchema(meta.features()), row,
+        FeatureVector vector = new FeatureVector(schema(key, meta), row,
                 Collections.nCopies(row.length, ""));
         return answer(project, key, vector, observations, Duration.ZERO, null);
+    }
+
+    /** The loaded version's schema, built once per load by the backend; a stored version not loaded builds its own. */
+    private FeatureSchema schema(ModelKey key, ModelMetadata meta) {
+        return backend.isLoaded(key) ? backend.schema(key) : new FeatureSchema(meta.features());
     }
 
     /**

@@ -490,6 +490,45 @@ class PredictiveHubTest {
                 .getModel().getOnnxSha256()).isEqualTo(workflow.onnxSha256());
     }
 
+    /** Scores features of zeros, named as {@code features} are, with the project's champion of {@code name}. */
+    PredictResponse scoreChampion(String project, String name, List<String> featureNames) {
+        FeatureInput.Builder features = FeatureInput.newBuilder();
+        featureNames.forEach(f -> features.putValues(f, 0.0));
+        return predict(project).predict(PredictRequest.newBuilder().setModel(name).setFeatures(features).build());
+    }
+
+    @Test
+    void aPromotionAndARollback_changeTheFeaturesPredictScoresWith_onTheNextCall() throws Exception {
+        ModelArtifact workflow = new BootstrapModels().load("workflow_failure");
+        ModelArtifact compliance = new BootstrapModels().load("compliance_risk");
+        List<String> before = workflow.metadata().features();
+        List<String> after = compliance.metadata().features();
+        assertThat(after).as("the two versions must differ in their features").isNotEqualTo(before);
+        // warm: the shipped champion's schema is in use before the promotion
+        for (int i = 0; i < 3; i++) {
+            assertThat(scoreChampion("pr", "workflow_failure", before).getModelVersion())
+                    .isEqualTo(workflow.metadata().version());
+        }
+        // "workflow_failure 9.2.0" with other features becomes the champion: the very next call scores with them
+        models("pr").registerModel(register(compliance, "9.2.0", compliance.onnx(),
+                s -> s.put("name", "workflow_failure")).toBuilder().setPromote(true).build());
+        PredictResponse promoted = scoreChampion("pr", "workflow_failure", after);
+        assertThat(promoted.getModelVersion()).isEqualTo("9.2.0");
+        assertThat(promoted.getFactorsList()).extracting(io.commandcenter.proto.v1.Factor::getFeature)
+                .isNotEmpty().isSubsetOf(after);
+        assertStatus(() -> scoreChampion("pr", "workflow_failure", before), Status.Code.INVALID_ARGUMENT,
+                "FEATURES_INVALID");
+        // rolled back: the shipped version's features again, the new version's refused
+        models("pr").promoteModel(PromoteModelRequest.newBuilder().setName("workflow_failure")
+                .setVersion(workflow.metadata().version()).setReason("rollback").build());
+        PredictResponse rolledBack = scoreChampion("pr", "workflow_failure", before);
+        assertThat(rolledBack.getModelVersion()).isEqualTo(workflow.metadata().version());
+        assertThat(rolledBack.getFactorsList()).extracting(io.commandcenter.proto.v1.Factor::getFeature)
+                .isNotEmpty().isSubsetOf(before);
+        assertStatus(() -> scoreChampion("pr", "workflow_failure", after), Status.Code.INVALID_ARGUMENT,
+                "FEATURES_INVALID");
+    }
+
     @Test
     void twoProjects_equalOnnxBytesWithOtherSidecars_areTwoModels_eachLoadedWithItsOwnSidecar() throws Exception {
         ModelArtifact workflow = new BootstrapModels().load("workflow_failure");

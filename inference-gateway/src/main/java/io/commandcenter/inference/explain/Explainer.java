@@ -8,7 +8,6 @@ import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.explain.Explanation;
 import io.commandcenter.models.explain.OcclusionExplainer;
-import io.commandcenter.models.features.FeatureSchema;
 import java.util.List;
 
 /**
@@ -44,6 +43,6 @@ public final class Explainer {
         if (m.reference().isEmpty()) {
             throw new CommandCenterException(ErrorKind.PRECONDITION, "MODEL_NOT_EXPLAINABLE", key + " declares no reference vector");
         }
-        return new OcclusionExplainer(new BackendScorer(backend, key), new FeatureSchema(m.features()), m.referenceVector());
+        return new OcclusionExplainer(new BackendScorer(backend, key), backend.schema(key), m.referenceVector());
     }
 }

@@ -13,6 +13,7 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
+import io.commandcenter.models.features.FeatureSchema;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import io.commandcenter.models.scoring.AffineLogOdds;
@@ -180,6 +181,16 @@ public final class OnnxBackend implements InferenceBackend {
         return h.metadata;
     }
 
+    /** Built once when the version was loaded; gone with it when it is unloaded. */
+    @Override
+    public FeatureSchema schema(ModelKey key) {
+        Handle h = sessions.get(key);
+        if (h == null) {
+            throw notLoaded(key);
+        }
+        return h.schema;
+    }
+
     @Override
     public double[] score(ModelKey key, float[] rows, int rowCount) {
         ensureOpen();
@@ -225,6 +236,7 @@ public final class OnnxBackend implements InferenceBackend {
     private static final class Handle {
         final OrtSession session;
         final ModelMetadata metadata;
+        final FeatureSchema schema;
         final String sha256;
         final int width;
         final Set<String> outputs;
@@ -235,6 +247,7 @@ public final class OnnxBackend implements InferenceBackend {
         Handle(OrtSession session, ModelMetadata metadata, String sha256) {
             this.session = session;
             this.metadata = metadata;
+            this.schema = new FeatureSchema(metadata.features());
             this.sha256 = sha256;
             this.width = metadata.features().size();
             this.outputs = Set.of(metadata.outputName());

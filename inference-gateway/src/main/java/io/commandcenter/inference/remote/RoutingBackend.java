@@ -119,6 +119,11 @@ public final class RoutingBackend implements InferenceBackend {
     }
 
     @Override
+    public io.commandcenter.models.features.FeatureSchema schema(ModelKey key) {
+        return local.schema(key);
+    }
+
+    @Override
     public double[] score(ModelKey key, float[] rows, int rowCount) {
         return scoreAttributed(key, rows, rowCount).risk();
     }

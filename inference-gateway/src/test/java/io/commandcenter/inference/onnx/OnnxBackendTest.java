@@ -107,4 +107,23 @@ class OnnxBackendTest {
         assertThatThrownBy(() -> closed.score(new ModelKey("x", "1"), new float[0], 0))
                 .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("BACKEND_CLOSED"));
     }
+
+    @Test
+    void theSchema_isBuiltOncePerLoad_andGoesWithTheVersion() {
+        TrainedLogistic m = TestModels.train(8, 0);
+        try (OnnxBackend b = new OnnxBackend()) {
+            ModelKey k = new ModelKey("risk", "1");
+            b.load(TestModels.artifact(m, "risk", "1"));
+            var first = b.schema(k);
+            assertThat(first.names()).isEqualTo(b.metadata(k).features());
+            assertThat(b.schema(k)).as("one schema per loaded version, not one per call").isSameAs(first);
+            b.unload(k);
+            assertThatThrownBy(() -> b.schema(k))
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("MODEL_NOT_LOADED"));
+            // the same key loaded again with other feature names: the new load's schema, not the released one
+            b.load(TestModels.artifact(m, "risk", "1", List.of("x", "y", "z"), new float[3]));
+            assertThat(b.schema(k).names()).containsExactly("x", "y", "z");
+            assertThat(b.schema(k)).isNotSameAs(first);
+        }
+    }
 }

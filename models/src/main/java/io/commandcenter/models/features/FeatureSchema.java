@@ -49,6 +49,14 @@ public record FeatureSchema(List<String> names) {
      * @throws CommandCenterException INVALID / FEATURES_MISSING when the target names a feature this schema lacks
      */
     public int[] projectionTo(FeatureSchema target) {
+        if (target == this || target.names.equals(names)) {
+            // the same order (a vector built in the model's own schema): the identity, no index map
+            int[] p = new int[names.size()];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = i;
+            }
+            return p;
+        }
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             index.put(names.get(i), i);

@@ -27,4 +27,13 @@ class FeatureSchemaTest {
     void duplicateNames_areRejected() {
         assertThatThrownBy(() -> FeatureSchema.of("a", "a")).isInstanceOf(CommandCenterException.class);
     }
+
+    @Test
+    void projection_toTheSameOrder_isTheIdentity_andAnotherOrderOfTheSameNamesIsNot() {
+        FeatureSchema s = FeatureSchema.of("a", "b", "c");
+        assertThat(s.projectionTo(s)).containsExactly(0, 1, 2);
+        assertThat(s.projectionTo(FeatureSchema.of("a", "b", "c"))).containsExactly(0, 1, 2);
+        assertThat(s.projectionTo(FeatureSchema.of("c", "a", "b"))).containsExactly(2, 0, 1);
+        assertThat(s.projectionTo(FeatureSchema.of("a", "b"))).containsExactly(0, 1);
+    }
 }
