@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +42,13 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
     /** The queue wait past which quick calls overflow to the general pool. */
     public static final Duration DEFAULT_MAX_QUEUE_WAIT = Duration.ofMillis(2);
 
+    /**
+     * Neither pool refuses work while open; once closed, what the transport still hands over (a stream's
+     * last close or cancel callback, delivered after the server terminated) runs on the caller's thread
+     * instead of being refused with a logged stack trace — it is the call's last bookkeeping.
+     */
+    private static final java.util.concurrent.RejectedExecutionHandler AFTER_CLOSE = (task, pool) -> task.run();
+
     private final Set<String> quickMethods;
     private final long maxQueueWaitNanos;
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
@@ -64,8 +71,10 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
         this.maxQueueWaitNanos = maxQueueWait.toNanos();
         AtomicInteger quickNumber = new AtomicInteger();
         this.quick = new ThreadPoolExecutor(quickThreads, quickThreads, 0, TimeUnit.MILLISECONDS, queue,
-                r -> new QuickThread(r, "cc-grpc-quick-" + quickNumber.incrementAndGet()));
-        this.general = Executors.newCachedThreadPool(daemons("cc-grpc-"));
+                r -> new QuickThread(r, "cc-grpc-quick-" + quickNumber.incrementAndGet()), AFTER_CLOSE);
+        // as Executors.newCachedThreadPool, with the same after-close rule
+        this.general = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                daemons("cc-grpc-"), AFTER_CLOSE);
         this.timedQuick = task -> quick.execute(new Queued(task, System.nanoTime()));
     }
 
@@ -102,7 +111,12 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
 
     @Override
     public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
-        if (quickMethods.contains(call.getMethodDescriptor().getFullMethodName())) {
+        return executorFor(call.getMethodDescriptor().getFullMethodName());
+    }
+
+    /** The executor a call of {@code fullMethodName} starting now runs on. */
+    Executor executorFor(String fullMethodName) {
+        if (quickMethods.contains(fullMethodName)) {
             if (!backedUp()) {
                 quickCalls.increment();
                 return timedQuick;

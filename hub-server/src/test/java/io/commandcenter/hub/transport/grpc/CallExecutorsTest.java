@@ -187,6 +187,19 @@ class CallExecutorsTest {
     }
 
     @Test
+    void afterClose_whatTheTransportStillHandsOver_runsOnItsThreadInsteadOfBeingRefused() {
+        CallExecutors executors = new CallExecutors(CallExecutors.LOCAL_QUICK_METHODS, 1, Duration.ofSeconds(1));
+        executors.close();
+        for (String method : List.of(PredictServiceGrpc.getPredictMethod().getFullMethodName(),
+                PredictServiceGrpc.getListPredictionsMethod().getFullMethodName())) {
+            AtomicReference<Thread> ranOn = new AtomicReference<>();
+            // a stream's last close callback after the server terminated: grpc-java's own executor never refused it
+            executors.executorFor(method).execute(() -> ranOn.set(Thread.currentThread()));
+            assertThat(ranOn.get()).as(method).isSameAs(Thread.currentThread());
+        }
+    }
+
+    @Test
     void theInterceptorStillRunsFirst_aCallWithoutCredentialsIsRefused() {
         start(new CallExecutors(CallExecutors.LOCAL_QUICK_METHODS, 2, Duration.ofSeconds(1)), true);
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
