@@ -230,37 +230,16 @@ public final class ServiceHealthTraining {
         List<float[]> rows = new ArrayList<>();
         List<Boolean> ys = new ArrayList<>();
         List<Float> ws = new ArrayList<>();
-        float negWeight = 100f / NEGATIVE_KEEP_PERCENT;
         for (Replayed r : corpus) {
             if (!r.entry().group().equals("train")) {
                 continue;
             }
             float k = (float) weight.applyAsDouble(r);
-            for (int i = 0; i < r.historyRows(); i++) {
-                if (rnd.nextInt(100) < NEGATIVE_KEEP_PERCENT) {
-                    rows.add(Arrays.copyOfRange(r.historyFeatures(), i * nf, (i + 1) * nf));
-                    ys.add(false);
-                    ws.add(k * negWeight);
-                }
-            }
-            boolean[] lab = r.labels();
-            int sinceOnset = 0;
-            int sinceEnd = Integer.MAX_VALUE / 2;
-            for (int i = 0; i < lab.length; i++) {
-                boolean y = lab[i];
-                sinceOnset = y ? sinceOnset + 1 : 0;
-                sinceEnd = y ? 0 : sinceEnd + 1;
-                // early warning is what counts: an incident's first rows weigh most, rows long after its
-                // onset and the rows right after its end (statistics still adapting) are left out
-                if (y && sinceOnset > MAX_INCIDENT_ROWS || !y && sinceEnd <= AFTER_INCIDENT_ROWS) {
-                    continue;
-                }
-                if (y || rnd.nextInt(100) < NEGATIVE_KEEP_PERCENT) {
-                    rows.add(Arrays.copyOfRange(r.features(), i * nf, (i + 1) * nf));
-                    ys.add(y);
-                    ws.add(k * (y ? (float) Math.min(1.0, ONSET_ROWS / (double) sinceOnset) : negWeight));
-                }
-            }
+            trainingRows(r, nf, rnd, (features, offset, y, w) -> {
+                rows.add(Arrays.copyOfRange(features, offset, offset + nf));
+                ys.add(y);
+                ws.add(k * (float) w);
+            });
         }
         float[] x = new float[rows.size() * nf];
         boolean[] y = new boolean[rows.size()];
@@ -271,6 +250,46 @@ public final class ServiceHealthTraining {
             w[i] = ws.get(i);
         }
         return new TrainingData(schema, x, y, w);
+    }
+
+    /** One selected training row: its features at {@code features[offset …]} (one row of the replay's layout). */
+    @FunctionalInterface
+    public interface TrainingRow {
+        void accept(float[] features, int offset, boolean incident, double weight);
+    }
+
+    /**
+     * The training rows of one entry, by step 2 of the class comment (the one place this rule lives; the learning loop's
+     * {@code FineTune} selects its rows here too): each history row and each normal row not left out draws once from {@code rnd}
+     * (kept with probability {@value #NEGATIVE_KEEP_PERCENT} %, weight 100 / {@value #NEGATIVE_KEEP_PERCENT}); incident
+     * rows are all kept up to {@value #MAX_INCIDENT_ROWS} rows after their onset, weighing
+     * {@code min(1, ONSET_ROWS / rows since onset)}; normal rows within {@value #AFTER_INCIDENT_ROWS} rows after an
+     * incident's end are left out without a draw. Rows are handed to {@code sink} in order, history first;
+     * {@code stride} is the number of floats per feature row.
+     */
+    public static void trainingRows(Replayed r, int stride, SplittableRandom rnd, TrainingRow sink) {
+        double negWeight = 100.0 / NEGATIVE_KEEP_PERCENT;
+        for (int i = 0; i < r.historyRows(); i++) {
+            if (rnd.nextInt(100) < NEGATIVE_KEEP_PERCENT) {
+                sink.accept(r.historyFeatures(), i * stride, false, negWeight);
+            }
+        }
+        boolean[] lab = r.labels();
+        int sinceOnset = 0;
+        int sinceEnd = Integer.MAX_VALUE / 2;
+        for (int i = 0; i < lab.length; i++) {
+            boolean y = lab[i];
+            sinceOnset = y ? sinceOnset + 1 : 0;
+            sinceEnd = y ? 0 : sinceEnd + 1;
+            // early warning is what counts: an incident's first rows weigh most, rows long after its
+            // onset and the rows right after its end (statistics still adapting) are left out
+            if (y && sinceOnset > MAX_INCIDENT_ROWS || !y && sinceEnd <= AFTER_INCIDENT_ROWS) {
+                continue;
+            }
+            if (y || rnd.nextInt(100) < NEGATIVE_KEEP_PERCENT) {
+                sink.accept(r.features(), i * stride, y, y ? Math.min(1.0, ONSET_ROWS / (double) sinceOnset) : negWeight);
+            }
+        }
     }
 
     /** The model's probability per scored row of an entry. */

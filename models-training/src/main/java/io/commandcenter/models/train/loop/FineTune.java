@@ -32,12 +32,6 @@ import java.util.SplittableRandom;
  */
 public final class FineTune {
 
-    /** {@link ServiceHealthTraining}'s row rules (its constants are package-private there; same values). */
-    static final int NEGATIVE_KEEP_PERCENT = 25;
-    static final int ONSET_ROWS = 6;
-    static final int MAX_INCIDENT_ROWS = 36;
-    static final int AFTER_INCIDENT_ROWS = 12;
-
     /**
      * @param anchor strength of the pull toward the champion's weights (per unit of mean row loss)
      * @param steps  Newton steps from the champion's weights (0: the champion unchanged)
@@ -268,33 +262,13 @@ public final class FineTune {
         List<float[]> xs = new ArrayList<>();
         List<Boolean> ys = new ArrayList<>();
         List<Double> ws = new ArrayList<>();
-        double negWeight = 100.0 / NEGATIVE_KEEP_PERCENT;
         for (Replayed r : entries) {
-            if (!use.test(r)) {
-                continue;
-            }
-            for (int i = 0; i < r.historyRows(); i++) {
-                if (rnd.nextInt(100) < NEGATIVE_KEEP_PERCENT) {
-                    xs.add(pick(r.historyFeatures(), i * nf, proj));
-                    ys.add(false);
-                    ws.add(negWeight);
-                }
-            }
-            boolean[] lab = r.labels();
-            int sinceOnset = 0;
-            int sinceEnd = Integer.MAX_VALUE / 2;
-            for (int i = 0; i < lab.length; i++) {
-                boolean y = lab[i];
-                sinceOnset = y ? sinceOnset + 1 : 0;
-                sinceEnd = y ? 0 : sinceEnd + 1;
-                if (y && sinceOnset > MAX_INCIDENT_ROWS || !y && sinceEnd <= AFTER_INCIDENT_ROWS) {
-                    continue;
-                }
-                if (y || rnd.nextInt(100) < NEGATIVE_KEEP_PERCENT) {
-                    xs.add(pick(r.features(), i * nf, proj));
+            if (use.test(r)) {
+                ServiceHealthTraining.trainingRows(r, nf, rnd, (features, offset, y, w) -> {
+                    xs.add(pick(features, offset, proj));
                     ys.add(y);
-                    ws.add(y ? Math.min(1.0, ONSET_ROWS / (double) sinceOnset) : negWeight);
-                }
+                    ws.add(w);
+                });
             }
         }
         float[] x = new float[xs.size() * f];

@@ -58,4 +58,52 @@ class ServiceHealthTrainingTest {
         List<double[]> probs = val.stream().map(r -> ServiceHealthTraining.probability(o.model(), r)).toList();
         assertThat(ServiceHealthTraining.chooseThreshold(val, probs)).isEqualTo(o.threshold());
     }
+
+    @Test
+    void theRowRule_keepsAnIncidentsFirstRowsByOnsetWeight_leavesOutLateIncidentRowsAndTheRowsRightAfterAnEnd_andDrawsOncePerCandidateNormal() {
+        // 2 features a row; 10 history rows, then 5 normal, a 40-row incident, 30 normal
+        int stride = 2;
+        int n = 75;
+        boolean[] labels = new boolean[n];
+        float[] f = new float[n * stride];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i >= 5 && i < 45;
+            f[i * stride] = i;
+        }
+        float[] hist = new float[10 * stride];
+        ServiceHealthTraining.Replayed r = new ServiceHealthTraining.Replayed(new CorpusEntry("x", "train", null, null), hist, 10, f, labels);
+        List<Integer> incidentRows = new ArrayList<>();
+        List<Double> incidentWeights = new ArrayList<>();
+        List<Integer> normalRows = new ArrayList<>();
+        int[] history = new int[1];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
+        ServiceHealthTraining.trainingRows(r, stride, rnd, (features, offset, y, w) -> {
+            if (features == hist) {
+                assertThat(y).isFalse();
+                assertThat(w).isEqualTo(100.0 / ServiceHealthTraining.NEGATIVE_KEEP_PERCENT);
+                history[0]++;
+            } else if (y) {
+                incidentRows.add(offset / stride);
+                incidentWeights.add(w);
+            } else {
+                normalRows.add(offset / stride);
+                assertThat(w).isEqualTo(100.0 / ServiceHealthTraining.NEGATIVE_KEEP_PERCENT);
+            }
+        });
+        // incident rows 5 … 40 (the first MAX_INCIDENT_ROWS = 36), weight min(1, 6 / rows since onset)
+        assertThat(incidentRows).containsExactlyElementsOf(java.util.stream.IntStream.range(5, 41).boxed().toList());
+        assertThat(incidentWeights.get(5)).isEqualTo(1.0);
+        assertThat(incidentWeights.get(6)).isEqualTo(6 / 7.0);
+        assertThat(incidentWeights.get(35)).isEqualTo(6 / 36.0);
+        // no normal row of the 12 after the end (45 … 56)
+        assertThat(normalRows).allMatch(i -> i < 5 || i >= 57);
+        // exactly one draw per history row and per candidate normal row (5 before, 18 from row 57): same stream position
+        java.util.SplittableRandom expected = new java.util.SplittableRandom(4);
+        int kept = 0;
+        for (int d = 0; d < 10 + 5 + 18; d++) {
+            kept += expected.nextInt(100) < ServiceHealthTraining.NEGATIVE_KEEP_PERCENT ? 1 : 0;
+        }
+        assertThat(history[0] + normalRows.size()).isEqualTo(kept);
+        assertThat(rnd.nextLong()).isEqualTo(expected.nextLong());
+    }
 }
