@@ -80,26 +80,38 @@ class ResendCostTest {
     @Test
     void resendingStoredRecords_costsAboutWhatNewOnesCost_andStoresNothingTwice() throws Exception {
         ingest("warm-up", samples("w", RECORDS)); // the JIT and the database's caches, for both runs alike
-        List<IngestRequest> records = samples("r", RECORDS);
-
-        long start = System.nanoTime();
-        IngestResponse fresh = ingest("resender", records);
-        long newNanos = System.nanoTime() - start;
-        start = System.nanoTime();
-        IngestResponse again = ingest("resender", records);
-        long resendNanos = System.nanoTime() - start;
-
-        System.out.printf("resend cost: %d new records in %d ms, the same %d again in %d ms (%.2fx)%n", RECORDS,
-                TimeUnit.NANOSECONDS.toMillis(newNanos), RECORDS, TimeUnit.NANOSECONDS.toMillis(resendNanos),
-                (double) resendNanos / newNanos);
-        assertThat(fresh.getAccepted()).isEqualTo(RECORDS);
-        assertThat(again.getAccepted()).isZero();
-        assertThat(again.getDuplicates()).isEqualTo(RECORDS);
-        assertThat(resendNanos).as("a resend within twice what new records took (it was 4 to 30 times)")
-                .isLessThan(2 * newNanos);
+        // the process's CPU, not the wall clock, and the cheapest of three rounds: other processes on a
+        // loaded machine (a CI box, parallel builds) neither add to it nor stretch one round's figure
+        long newCpu = Long.MAX_VALUE;
+        long resendCpu = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            List<IngestRequest> records = samples(round == 0 ? "r" : "r" + round, RECORDS);
+            long start = processCpuNanos();
+            IngestResponse fresh = ingest("resender", records);
+            long cost = processCpuNanos() - start;
+            newCpu = Math.min(newCpu, cost);
+            start = processCpuNanos();
+            IngestResponse again = ingest("resender", records);
+            long resent = processCpuNanos() - start;
+            resendCpu = Math.min(resendCpu, resent);
+            System.out.printf("resend cost, round %d: %d new records %d ms of CPU, the same %d again %d ms (%.2fx)%n",
+                    round + 1, RECORDS, TimeUnit.NANOSECONDS.toMillis(cost), RECORDS,
+                    TimeUnit.NANOSECONDS.toMillis(resent), (double) resent / cost);
+            assertThat(fresh.getAccepted()).isEqualTo(RECORDS);
+            assertThat(again.getAccepted()).isZero();
+            assertThat(again.getDuplicates()).isEqualTo(RECORDS);
+        }
+        assertThat(resendCpu).as("a resend within twice the CPU new records took (it was 4 to 30 times)")
+                .isLessThan(2 * newCpu);
         IngestResponse mixed = ingest("resender", samples("r", RECORDS / 2 + 1000).subList(RECORDS / 2, RECORDS / 2 + 1000));
         assertThat(mixed.getDuplicates()).isEqualTo(1000);
         IngestResponse after = ingest("resender", samples("later", 1000));
         assertThat(after.getAccepted()).as("new records after a resend").isEqualTo(1000);
+    }
+
+    /** CPU time of this whole process (hub and client), all threads. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }
