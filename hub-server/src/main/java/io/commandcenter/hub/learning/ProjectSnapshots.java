@@ -175,7 +175,12 @@ public final class ProjectSnapshots {
             String name = EntityKey.SERVICE + ":" + e.getKey();
             LabelledSeries shape = new LabelledSeries(name, List.of("health"), TimeAxis.EPOCH_MILLIS, times,
                     new double[n], label, List.of());
-            series.add(new Replayed(new CorpusEntry(name, "project", null, shape), new float[0], 0, f, label));
+            // the stored vectors carry no raw values (the shape's are placeholders): no peak novelty to
+            // compute, so none is claimed (NaN: no discount), rather than replaying the pipeline over zeros
+            double[] noNovelty = new double[n];
+            java.util.Arrays.fill(noNovelty, Double.NaN);
+            series.add(new Replayed(new CorpusEntry(name, "project", null, shape), new float[0], 0, f, label,
+                    new double[0], noNovelty));
         }
         return DataSnapshot.of(series, feedbackRows, from + " to " + end);
     }

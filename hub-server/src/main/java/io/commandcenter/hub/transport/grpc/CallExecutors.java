@@ -97,7 +97,7 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
      * {@code Predict} by entity waits for the engine's thread) passes its answer through this.
      */
     public void runMayWait(Runnable work) {
-        if (Thread.currentThread() instanceof QuickThread) {
+        if (onQuickThread()) {
             general.execute(Context.current().wrap(work));
         } else {
             work.run();
@@ -105,7 +105,7 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
     }
 
     /** Whether the current thread is one of a quick pool's. */
-    static boolean onQuickThread() {
+    private static boolean onQuickThread() {
         return Thread.currentThread() instanceof QuickThread;
     }
 
