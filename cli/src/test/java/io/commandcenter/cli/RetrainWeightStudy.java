@@ -1,23 +1,16 @@
 package io.commandcenter.cli;
 
+import io.commandcenter.cli.NextChunkRig.Next;
 import io.commandcenter.inference.BackendScorer;
-import io.commandcenter.inference.ModelKey;
-import io.commandcenter.inference.onnx.OnnxBackend;
-import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
-import io.commandcenter.models.bootstrap.BootstrapModels;
-import io.commandcenter.models.train.bootstrap.AsdCorpus;
 import io.commandcenter.models.train.bootstrap.BootstrapModelsMain;
 import io.commandcenter.models.train.bootstrap.CorpusEntry;
-import io.commandcenter.models.train.bootstrap.ServiceHealthCorpus;
 import io.commandcenter.models.train.bootstrap.ServiceHealthTraining;
 import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
-import io.commandcenter.models.train.loop.DataSnapshot;
 import io.commandcenter.models.features.FeatureSchema;
 import io.commandcenter.models.scoring.LinearScorer;
 import io.commandcenter.models.train.loop.Evaluator;
 import io.commandcenter.models.train.loop.FineTune;
-import io.commandcenter.models.train.loop.OnnxLogit;
 import io.commandcenter.models.train.loop.RetrainEval;
 import io.commandcenter.models.train.loop.Retrainer;
 import org.junit.jupiter.api.Assumptions;
@@ -27,8 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -68,81 +59,47 @@ class RetrainWeightStudy {
         Path dir = Path.of(System.getProperty("study.asd", "../../shared/data/asd"));
         Assumptions.assumeTrue(Files.isDirectory(dir), "no ASD folder at " + dir.toAbsolutePath());
         String[] weights = System.getProperty("study.weights", "1,3,10,30,only,normals,normals3").split(",");
-        int[] chunkings = Arrays.stream(System.getProperty("study.cycles", "4,5,6").split(",")).mapToInt(Integer::parseInt)
-                .toArray();
-        List<String> names = RetrainEval.series(dir);
-        AsdCorpus corpus = new AsdCorpus(dir);
-        List<Replayed> project = new ArrayList<>();
-        for (String n : names) {
-            project.add(ServiceHealthTraining.replay(corpus.server(n, "project")));
-        }
-        List<Replayed> shipped = new ArrayList<>();
-        for (CorpusEntry e : ServiceHealthCorpus.build(BootstrapModelsMain.SEED, 60, null)) {
-            shipped.add(ServiceHealthTraining.replay(e));
-        }
-        List<Replayed> validation = new ArrayList<>();
-        for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(BootstrapModelsMain.SEED, 20)) {
-            validation.add(ServiceHealthTraining.replay(e));
-        }
-        // "normals": the shipped training entries' normal rows only (incident rows and the rows right after them
-        // dropped, as training drops those), so every incident row the challenger learns from is the project's
-        List<Replayed> shippedNormals = new ArrayList<>();
-        for (Replayed r : shipped) {
-            shippedNormals.add(r.entry().group().equals("train") ? normals(r) : r);
-        }
-        try (OnnxBackend backend = new OnnxBackend()) {
-            ModelArtifact a = new BootstrapModels().load("service_health");
-            ModelKey key = ModelKey.of(a.metadata(), a.onnxSha256());
-            backend.load(key, a);
-            ModelMetadata m = a.metadata();
-            BackendScorer scorer = new BackendScorer(backend, key);
-            Evaluator.Scored base = Evaluator.score(scorer, m, project);
-            double baseGuard = Evaluator.measure(scorer, m, validation).earlyWarning();
+        try (NextChunkRig rig = NextChunkRig.open(dir)) {
+            List<Replayed> project = rig.project;
+            List<Replayed> shipped = rig.shipped;
+            List<Replayed> validation = rig.validation;
+            // "normals": the shipped training entries' normal rows only (incident rows and the rows right after them
+            // dropped, as training drops those), so every incident row the challenger learns from is the project's
+            List<Replayed> shippedNormals = new ArrayList<>();
+            for (Replayed r : shipped) {
+                shippedNormals.add(r.entry().group().equals("train") ? normals(r) : r);
+            }
+            ModelMetadata m = rig.model;
+            BackendScorer scorer = rig.scorer;
+            double baseGuard = rig.baseGuard;
             System.out.printf(Locale.ROOT, "STUDY service_health %s, %s, shipped validation early warning %.1f%n",
-                    m.version(), names, baseGuard);
+                    m.version(), rig.names, baseGuard);
             Retrainer retrainer = new Retrainer();
-            // per setting: cycles judged, AUC above the shipped model's, the same on omi-6…9, guard kept, AUC up and guard kept
-            java.util.Map<String, int[]> tally = new java.util.LinkedHashMap<>();
-            java.util.Map<String, double[]> sums = new java.util.LinkedHashMap<>();
-            LinearScorer champion = OnnxLogit.read(a.onnx(), m.positiveIndex());
-            FeatureSchema onnxSchema = new FeatureSchema(m.features());
-            for (int cycles : chunkings) {
+            NextChunkRig.Tally tally = new NextChunkRig.Tally();
+            LinearScorer champion = rig.champion;
+            FeatureSchema onnxSchema = rig.onnxSchema;
+            for (int cycles : NextChunkRig.chunkings()) {
                 for (int k = 1; k < cycles; k++) {
-                    List<Replayed> seen = new ArrayList<>();
-                    for (Replayed r : project) {
-                        int to = (int) ((long) r.labels().length * k / cycles);
-                        Replayed upTo = Retrainer.slice(r, "project", 0, to, true);
-                        seen.add(upTo);
-                    }
-                    DataSnapshot snapshot = DataSnapshot.of(seen, 0, "chunks 1-" + k + " of " + cycles);
-                    Retrainer.Split split = retrainer.split(snapshot);
-                    Set<Replayed> train = Collections.newSetFromMap(new IdentityHashMap<>());
-                    train.addAll(split.train());
-                    List<Replayed> all = new ArrayList<>(shipped);
-                    all.addAll(split.train());
-                    all.addAll(split.validation());
-                    Next baseNext = next(project, base.probability(), base.risk(), m.threshold(), k + 1, cycles);
+                    NextChunkRig.Cycle cycle = rig.cycle(cycles, k, retrainer);
+                    Retrainer.Split split = cycle.split();
+                    Set<Replayed> train = cycle.projectTrain();
+                    List<Replayed> all = cycle.all();
+                    Next baseNext = rig.baseNext(k + 1, cycles);
                     StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                            "STUDY N %d chunk %d | shipped AUC %.3f (omi-6…9 %.3f) F1 %.3f FA %d", cycles, k + 1, baseNext.auc,
-                            baseNext.unseenAuc, baseNext.f1,
-                            baseNext.falseAlarms));
+                            "STUDY N %d chunk %d | shipped AUC %.3f (omi-6…9 %.3f) F1 %.3f FA %d", cycles, k + 1, baseNext.auc(),
+                            baseNext.unseenAuc(), baseNext.f1(),
+                            baseNext.falseAlarms()));
                     // fine-tune cells (guide 18.12): every grid cell is fitted; "ft" is the one the rule chooses
                     java.util.Map<String, Cell> cells = new java.util.LinkedHashMap<>();
                     boolean anyFt = Arrays.stream(weights).anyMatch(w -> w.startsWith("ft"));
                     if (anyFt) {
-                        List<Replayed> cal = new ArrayList<>();
-                        for (Replayed r : all) {
-                            if (r.entry().group().equals("validation")) {
-                                cal.add(r);
-                            }
-                        }
+                        List<Replayed> cal = cycle.calibration();
                         List<String> grid = new ArrayList<>(FT_GRID);
                         Arrays.stream(weights).filter(w -> w.startsWith("ft") && !w.equals("ft") && !w.equals("ftoracle")
                                 && !grid.contains(w))
                                 .forEach(grid::add);
                         for (String g : grid) {
-                            cells.put(g, fineTune(champion, onnxSchema, split, shipped, cal, project, validation, g,
-                                    k + 1, cycles));
+                            cells.put(g, fineTune(rig, split, cal, g, k + 1, cycles));
                         }
                         Evaluator.Scored h = Evaluator.score(scorer, m, split.holdout());
                         double baseHoldout = Evaluator.measure(h.probability(), h.risk(),
@@ -152,15 +109,8 @@ class RetrainWeightStudy {
                         cells.put("ft", choose(stay, cells, baseGuard));
                         // not a candidate: the same fine-tune fitted on chunk k+1 itself (in-sample), the most a
                         // re-weighting of these features could raise that chunk's AUC from the champion's
-                        List<Replayed> nextRows = new ArrayList<>();
-                        for (Replayed r : project) {
-                            int n = r.labels().length;
-                            nextRows.add(Retrainer.slice(r, "train", (int) ((long) n * k / cycles),
-                                    (int) ((long) n * (k + 1) / cycles), false));
-                        }
-                        Retrainer.Split oracle = new Retrainer.Split(nextRows, List.of(), split.holdout());
-                        cells.put("ftoracle", fineTune(champion, onnxSchema, oracle, shipped, cal, project, validation,
-                                "ft0.001x4", k + 1, cycles));
+                        Retrainer.Split oracle = new Retrainer.Split(rig.chunk(k + 1, cycles), List.of(), split.holdout());
+                        cells.put("ftoracle", fineTune(rig, oracle, cal, "ft0.001x4", k + 1, cycles));
                     }
                     for (String w : weights) {
                         if (w.startsWith("ft")) {
@@ -170,21 +120,11 @@ class RetrainWeightStudy {
                             }
                             Next c = cell.next;
                             double guard = cell.guard;
-                            int[] t = tally.computeIfAbsent(w, x -> new int[5]);
-                            boolean kept = guard >= baseGuard - 2;
-                            t[0]++;
-                            t[1] += c.auc > baseNext.auc ? 1 : 0;
-                            t[2] += c.unseenAuc > baseNext.unseenAuc ? 1 : 0;
-                            t[3] += kept ? 1 : 0;
-                            t[4] += kept && c.auc > baseNext.auc ? 1 : 0;
-                            sums.computeIfAbsent(w, x -> new double[3]);
-                            sums.get(w)[0] += c.auc - baseNext.auc;
-                            sums.get(w)[1] += c.unseenAuc - baseNext.unseenAuc;
-                            sums.get(w)[2]++;
+                            tally.add(w, c, baseNext, rig.guardKept(guard));
                             line.append(String.format(Locale.ROOT,
                                     " | w=%s%s AUC %.3f (%+.3f; omi-6…9 %+.3f) F1 %.3f FA %d θ %.2f Platt a %.2f fit-rows AUC %.3f holdout AUC %.3f guard %.1f%s",
-                                    w, w.equals("ft") ? "[" + cell.name + "]" : "", c.auc, c.auc - baseNext.auc,
-                                    c.unseenAuc - baseNext.unseenAuc, c.f1, c.falseAlarms, cell.threshold, cell.plattA,
+                                    w, w.equals("ft") ? "[" + cell.name + "]" : "", c.auc(), c.auc() - baseNext.auc(),
+                                    c.unseenAuc() - baseNext.unseenAuc(), c.f1(), c.falseAlarms(), cell.threshold, cell.plattA,
                                     cell.trainAuc, cell.holdoutAuc, guard, guard < baseGuard - 2 ? " FAILS" : ""));
                             continue;
                         }
@@ -208,35 +148,17 @@ class RetrainWeightStudy {
                             p.add(q);
                             risk.add(ServiceHealthTraining.calibrate(q, r, o.threshold()));
                         }
-                        Next c = next(project, p, risk, o.threshold(), k + 1, cycles);
-                        List<double[]> vp = new ArrayList<>();
-                        List<double[]> vr = new ArrayList<>();
-                        for (Replayed r : validation) {
-                            double[] q = ServiceHealthTraining.probability(o.model(), r);
-                            vp.add(q);
-                            vr.add(ServiceHealthTraining.calibrate(q, r, o.threshold()));
-                        }
-                        double guard = Evaluator.measure(vp, vr, validation.stream().map(Replayed::labels).toList(),
-                                o.threshold()).earlyWarning();
-                        int[] t = tally.computeIfAbsent(w, x -> new int[5]);
-                        boolean kept = guard >= baseGuard - 2;
-                        t[0]++;
-                        t[1] += c.auc > baseNext.auc ? 1 : 0;
-                        t[2] += c.unseenAuc > baseNext.unseenAuc ? 1 : 0;
-                        t[3] += kept ? 1 : 0;
-                        t[4] += kept && c.auc > baseNext.auc ? 1 : 0;
+                        Next c = NextChunkRig.next(project, p, risk, o.threshold(), k + 1, cycles);
+                        double guard = rig.guard(r -> ServiceHealthTraining.probability(o.model(), r), o.threshold());
+                        tally.add(w, c, baseNext, rig.guardKept(guard));
                         line.append(String.format(Locale.ROOT, " | w=%s AUC %.3f (%+.3f; omi-6…9 %+.3f) F1 %.3f FA %d θ %.2f Platt a %.2f guard %.1f%s",
-                                w, c.auc, c.auc - baseNext.auc, c.unseenAuc - baseNext.unseenAuc, c.f1, c.falseAlarms, o.threshold(), o.platt().a(), guard,
+                                w, c.auc(), c.auc() - baseNext.auc(), c.unseenAuc() - baseNext.unseenAuc(), c.f1(), c.falseAlarms(), o.threshold(), o.platt().a(), guard,
                                 guard < baseGuard - 2 ? " FAILS" : ""));
                     }
                     System.out.println(line);
                 }
             }
-            tally.forEach((w, t) -> System.out.printf(Locale.ROOT,
-                    "STUDY w=%s: of %d next chunks, AUC above the shipped model's on %d (omi-6…9: %d), guard kept on %d, "
-                            + "both on %d%n", w, t[0], t[1], t[2], t[3], t[4]));
-            sums.forEach((w, t) -> System.out.printf(Locale.ROOT, "STUDY w=%s: mean ΔAUC %+.4f (omi-6…9 %+.4f)%n", w,
-                    t[0] / t[2], t[1] / t[2]));
+            tally.print("STUDY w=");
         }
     }
 
@@ -270,37 +192,28 @@ class RetrainWeightStudy {
         return best;
     }
 
-    static Cell fineTune(LinearScorer champion, FeatureSchema onnxSchema, Retrainer.Split split, List<Replayed> shipped,
-                         List<Replayed> cal, List<Replayed> project, List<Replayed> validation, String cell, int k,
-                         int cycles) {
+    static Cell fineTune(NextChunkRig rig, Retrainer.Split split, List<Replayed> cal, String cell, int k, int cycles) {
         // ft<anchor>x<steps>[r<replay>]: the replay defaults to 1 (the shipped rows weigh as much as the project's)
         String[] ar = cell.substring(2).split("r");
         String[] ax = ar[0].split("x");
         FineTune.Settings s = new FineTune.Settings(Double.parseDouble(ax[0]), Integer.parseInt(ax[1]),
                 ar.length > 1 ? Double.parseDouble(ar[1]) : 1.0, BootstrapModelsMain.SEED);
-        LinearScorer tuned = FineTune.fit(champion, onnxSchema, split.train(), shipped, s);
+        FeatureSchema onnxSchema = rig.onnxSchema;
+        LinearScorer tuned = FineTune.fit(rig.champion, onnxSchema, split.train(), rig.shipped, s);
         FineTune.Calibrated c = FineTune.calibrate(tuned, onnxSchema, cal);
-        Next next = nextOf(c, onnxSchema, project, k, cycles);
+        java.util.function.Function<Replayed, double[]> p = r -> FineTune.probability(c.model(), onnxSchema, r);
+        Next next = rig.nextOf(p, c.threshold(), k, cycles);
         List<double[]> hp = new ArrayList<>();
         List<double[]> hr = new ArrayList<>();
         for (Replayed r : split.holdout()) {
-            double[] q = FineTune.probability(c.model(), onnxSchema, r);
+            double[] q = p.apply(r);
             hp.add(q);
             hr.add(ServiceHealthTraining.calibrate(q, r, c.threshold()));
         }
         double holdoutAuc = Evaluator.measure(hp, hr, split.holdout().stream().map(Replayed::labels).toList(),
                 c.threshold()).auc();
         double trainAuc = fitAuc(c.model(), onnxSchema, split.train());
-        List<double[]> vp = new ArrayList<>();
-        List<double[]> vr = new ArrayList<>();
-        for (Replayed r : validation) {
-            double[] q = FineTune.probability(c.model(), onnxSchema, r);
-            vp.add(q);
-            vr.add(ServiceHealthTraining.calibrate(q, r, c.threshold()));
-        }
-        double guard = Evaluator.measure(vp, vr, validation.stream().map(Replayed::labels).toList(), c.threshold())
-                .earlyWarning();
-        return new Cell(cell, next, holdoutAuc, guard, c.threshold(), c.platt().a(), trainAuc);
+        return new Cell(cell, next, holdoutAuc, rig.guard(p, c.threshold()), c.threshold(), c.platt().a(), trainAuc);
     }
 
     /** Pooled ROC AUC of a logit's probability over the scored rows of the fitted entries (in-sample: the optimiser's check). */
@@ -310,17 +223,6 @@ class RetrainWeightStudy {
             p.add(FineTune.probability(model, onnxSchema, r));
         }
         return Evaluator.measure(p, p, train.stream().map(Replayed::labels).toList(), 0.5).auc();
-    }
-
-    static Next nextOf(FineTune.Calibrated c, FeatureSchema onnxSchema, List<Replayed> project, int k, int cycles) {
-        List<double[]> p = new ArrayList<>();
-        List<double[]> risk = new ArrayList<>();
-        for (Replayed r : project) {
-            double[] q = FineTune.probability(c.model(), onnxSchema, r);
-            p.add(q);
-            risk.add(ServiceHealthTraining.calibrate(q, r, c.threshold()));
-        }
-        return next(project, p, risk, c.threshold(), k, cycles);
     }
 
     /** {@code r}'s normal rows (no incident row, none of the 12 after an incident), with its history. */
@@ -355,37 +257,5 @@ class RetrainWeightStudy {
                 s.name(), s.metrics(), s.axis(), times, values, none, s.kinds());
         return new Replayed(new CorpusEntry(r.entry().name() + "[normals]", r.entry().group(), r.entry().history(), cut),
                 r.historyFeatures(), r.historyRows(), features, none);
-    }
-
-    /**
-     * @param unseenAuc the pooled AUC on the servers whose rows the shipped model's weights never trained on
-     *                  (omi-6 calibrated it, omi-7…9 were its holdout): on omi-1…5 the shipped yardstick is in-sample
-     */
-    record Next(double auc, double unseenAuc, double f1, long falseAlarms) {
-    }
-
-    /** Chunk {@code k} (1-based) of every series: pooled AUC of the probability, F1 per incident, false alarms. */
-    static Next next(List<Replayed> series, List<double[]> p, List<double[]> risk, double threshold, int k, int cycles) {
-        List<double[]> ps = new ArrayList<>();
-        List<double[]> rs = new ArrayList<>();
-        List<boolean[]> ls = new ArrayList<>();
-        for (int s = 0; s < series.size(); s++) {
-            int n = series.get(s).labels().length;
-            int from = (int) ((long) n * (k - 1) / cycles);
-            int to = (int) ((long) n * k / cycles);
-            ps.add(Arrays.copyOfRange(p.get(s), from, to));
-            rs.add(Arrays.copyOfRange(risk.get(s), from, to));
-            ls.add(Arrays.copyOfRange(series.get(s).labels(), from, to));
-        }
-        Evaluator.Metrics x = Evaluator.measure(ps, rs, ls, threshold);
-        List<Integer> unseen = new ArrayList<>();
-        for (int s = 0; s < series.size(); s++) {
-            if (!ServiceHealthCorpus.ASD_TRAIN.contains(series.get(s).entry().name())) {
-                unseen.add(s);
-            }
-        }
-        Evaluator.Metrics u = Evaluator.measure(unseen.stream().map(ps::get).toList(), unseen.stream().map(rs::get).toList(),
-                unseen.stream().map(ls::get).toList(), threshold);
-        return new Next(x.auc(), u.auc(), x.f1(), x.falseAlarms());
     }
 }

@@ -222,9 +222,10 @@ public final class ServiceHealthTraining {
     /**
      * The weighted training rows of the {@code train} entries (step 2 of the class comment), feature rows laid out as
      * {@code schema}; the seeded negative sample is drawn in corpus order, so the same corpus and seed give the same rows
-     * whatever model is trained on them (research: {@link FeatureStudy} trains other model families on exactly these rows).
+     * whatever model is trained on them (research: {@link FeatureStudy} and the cli's {@code TreeChallengerStudy} train other
+     * model families on exactly these rows).
      */
-    static TrainingData trainingData(FeatureSchema schema, long seed, List<Replayed> corpus, java.util.function.ToDoubleFunction<Replayed> weight) {
+    public static TrainingData trainingData(FeatureSchema schema, long seed, List<Replayed> corpus, java.util.function.ToDoubleFunction<Replayed> weight) {
         int nf = schema.size();
         SplittableRandom rnd = new SplittableRandom(seed);
         List<float[]> rows = new ArrayList<>();
@@ -353,7 +354,7 @@ public final class ServiceHealthTraining {
      * The threshold (0.30…0.95 by 0.01) that maximises the summed raw early-warning score of the given validation entries,
      * their probabilities through {@link #ONSET} at each candidate: what {@link #train} chooses, for any model's probabilities.
      */
-    static double chooseThreshold(List<Replayed> val, List<double[]> probabilities) {
+    public static double chooseThreshold(List<Replayed> val, List<double[]> probabilities) {
         double best = 0.8;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int t = 30; t <= 95; t++) {
