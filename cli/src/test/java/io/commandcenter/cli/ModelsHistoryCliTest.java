@@ -69,7 +69,8 @@ class ModelsHistoryCliTest {
             var split = io.commandcenter.models.train.loop.Retrainer.forwardSplit(snapshot, 0.3);
             refit = io.commandcenter.models.train.loop.ThresholdRefit.refit(shipped,
                     new io.commandcenter.inference.BackendScorer(backend, key), split.train(), "2.9.1t", snapshot,
-                    "every project row before the holdout");
+                    "every project row before the holdout",
+                    io.commandcenter.models.train.loop.ThresholdRefit.Objective.F1);
         }
         assertThat(cc("--project", p, "models", "list").exit()).isZero();
         hub().registry().register(ProjectId.of(p), refit, true, "retrain-predictive-models", "threshold-only");

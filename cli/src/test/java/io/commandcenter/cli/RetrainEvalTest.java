@@ -451,7 +451,7 @@ class RetrainEvalTest {
                 RetrainEvalTest::scorer, a -> true, RetrainingPath.Challengers.THRESHOLD_ONLY, 0.3);
         // a threshold-only champion far stricter than its weights' own threshold: alarms late on the synthetic series
         ModelArtifact strict = io.commandcenter.models.train.loop.ThresholdRefit.refit(shipped, scorer(shipped),
-                truth.series(), "2.9.0t", truth, "test rows");
+                truth.series(), "2.9.0t", truth, "test rows", io.commandcenter.models.train.loop.ThresholdRefit.Objective.F1);
         ModelArtifact tuned = new ModelArtifact(new io.commandcenter.models.artifact.ModelMetadata(
                 strict.metadata().name(), "2.9.1t", strict.metadata().type(), strict.metadata().features(),
                 strict.metadata().inputName(), strict.metadata().outputName(), strict.metadata().positiveIndex(),

@@ -115,19 +115,12 @@ public final class ThresholdRefit {
                 m.dataHash(), m.metrics(), m.codeVersion(), m.seed(), m.createdAt(), m.provenance(), m.onset());
     }
 
-    /** The challenger named {@code version}, fitted on {@code fit} (the split's train and validation rows). */
-    public static ModelArtifact refit(ModelArtifact champion, BatchScorer scorer, List<Replayed> fit, String version,
-                                      DataSnapshot snapshot) {
-        return refit(champion, scorer, fit, version, snapshot, "the project's train and validation rows");
-    }
-
-    /** @param fittedOn what {@code fit} is, for the challenger's lineage (e.g. "every project row before the holdout") */
-    public static ModelArtifact refit(ModelArtifact champion, BatchScorer scorer, List<Replayed> fit, String version,
-                                      DataSnapshot snapshot, String fittedOn) {
-        return refit(champion, scorer, fit, version, snapshot, fittedOn, Objective.F1);
-    }
-
-    /** @param objective which thresholds may be chosen */
+    /**
+     * The challenger named {@code version}: {@code champion} with the threshold {@code objective} chooses on {@code fit}.
+     *
+     * @param fittedOn  what {@code fit} is, for the challenger's lineage (e.g. "every project row before the holdout")
+     * @param objective which thresholds may be chosen (the loop's is {@link #DEFAULT_OBJECTIVE})
+     */
     public static ModelArtifact refit(ModelArtifact champion, BatchScorer scorer, List<Replayed> fit, String version,
                                       DataSnapshot snapshot, String fittedOn, Objective objective) {
         ModelMetadata m = champion.metadata();
