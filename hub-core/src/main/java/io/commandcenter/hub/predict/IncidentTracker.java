@@ -26,6 +26,17 @@ public final class IncidentTracker {
     }
 
     private record Key(EntityKey entity, String model) {
+        // written out: the record's own go through method handles, and this runs once a scored record
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && java.util.Objects.equals(entity, k.entity)
+                    && java.util.Objects.equals(model, k.model);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(entity) * 31 + java.util.Objects.hashCode(model);
+        }
     }
 
     private static final class State {

@@ -18,6 +18,17 @@ import java.util.function.Supplier;
  */
 public final class RunAggregator {
     private record Key(EntityKey entity, String modelId) {
+        // written out: the record's own go through method handles, and this runs once a scored record
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && java.util.Objects.equals(entity, k.entity)
+                    && java.util.Objects.equals(modelId, k.modelId);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(entity) * 31 + java.util.Objects.hashCode(modelId);
+        }
     }
 
     private static final class Window {
