@@ -15,8 +15,10 @@ import java.util.stream.Collectors;
  * {@code /proc/self/task/*}{@code /stat} (clock ticks of 10 ms): two snapshots give where a run's process
  * CPU went, grouped by thread name with digits folded ({@code GC Thread#0} and {@code #1} are one group).
  * Threads that ended between the snapshots are the remainder against the process's own CPU clock.
+ * Also the bytes the Java threads allocated (those alive at both snapshots: the benchmark's own sender
+ * threads, started and ended within a run, are left out).
  */
-record ThreadCpu(Map<String, Long> ticksByThread) {
+record ThreadCpu(Map<String, Long> ticksByThread, Map<Long, Long> allocatedByThread) {
     private static final long NANOS_PER_TICK = 10_000_000L;
 
     static ThreadCpu now() {
@@ -36,9 +38,23 @@ record ThreadCpu(Map<String, Long> ticksByThread) {
                 }
             }
         } catch (IOException e) {
-            return new ThreadCpu(Map.of());
+            ticks = Map.of();
         }
-        return new ThreadCpu(ticks);
+        return new ThreadCpu(ticks, allocated());
+    }
+
+    private static Map<Long, Long> allocated() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] ids = threads.getAllThreadIds();
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        Map<Long, Long> out = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (bytes[i] >= 0) {
+                out.put(ids[i], bytes[i]);
+            }
+        }
+        return out;
     }
 
     /** µs a row per thread group since {@code before}, largest first, with what ended threads used. */
@@ -55,7 +71,15 @@ record ThreadCpu(Map<String, Long> ticksByThread) {
         Map<String, Long> sorted = groups.entrySet().stream().filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+        long allocated = 0;
+        for (var e : allocatedByThread.entrySet()) {
+            Long start = before.allocatedByThread.get(e.getKey());
+            if (start != null) {
+                allocated += e.getValue() - start;
+            }
+        }
         return sorted.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(),
-                e.getValue() / 1e3 / rows)).collect(Collectors.joining(", "));
+                e.getValue() / 1e3 / rows)).collect(Collectors.joining(", "))
+                + String.format(Locale.ROOT, "; allocated %,d bytes a row", allocated / rows);
     }
 }

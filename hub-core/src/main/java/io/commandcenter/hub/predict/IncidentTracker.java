@@ -25,20 +25,6 @@ public final class IncidentTracker {
         QUIET
     }
 
-    private record Key(EntityKey entity, String model) {
-        // written out: the record's own go through method handles, and this runs once a scored record
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && java.util.Objects.equals(entity, k.entity)
-                    && java.util.Objects.equals(model, k.model);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Objects.hashCode(entity) * 31 + java.util.Objects.hashCode(model);
-        }
-    }
-
     private static final class State {
         boolean open;
         int below;
@@ -48,7 +34,7 @@ public final class IncidentTracker {
     private final Duration cooldown;
     private final double lowWater;
     private final int clearAfter;
-    private final Map<Key, State> states = new HashMap<>();
+    private final Map<EntityModel, State> states = new HashMap<>();
 
     /**
      * @param cooldown   a re-opened incident within this time of the last prediction raises nothing
@@ -65,7 +51,7 @@ public final class IncidentTracker {
     }
 
     public Decision observe(EntityKey entity, String model, double risk, double threshold, Instant now) {
-        State s = states.computeIfAbsent(new Key(entity, model), k -> new State());
+        State s = states.computeIfAbsent(new EntityModel(entity, model), k -> new State());
         if (risk >= threshold) {
             s.below = 0;
             if (s.open) {
@@ -96,7 +82,7 @@ public final class IncidentTracker {
 
     /** Forgets that a prediction was raised (it could not be stored): the next high score raises again. */
     public void retract(EntityKey entity, String model) {
-        State s = states.get(new Key(entity, model));
+        State s = states.get(new EntityModel(entity, model));
         if (s != null) {
             s.open = false;
             s.lastRaised = null;
@@ -105,7 +91,7 @@ public final class IncidentTracker {
 
     /** Whether the entity is inside an incident of the model. */
     public boolean isOpen(EntityKey entity, String model) {
-        State s = states.get(new Key(entity, model));
+        State s = states.get(new EntityModel(entity, model));
         return s != null && s.open;
     }
 }
