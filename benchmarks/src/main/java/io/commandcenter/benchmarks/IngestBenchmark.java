@@ -63,6 +63,16 @@ public final class IngestBenchmark {
     static int subscriberMaxBatch;
     /** The subscriber's {@code max_batch} for the hub run being set up (0: one event per message). */
     static int maxBatch;
+    /**
+     * {@code --jfr FILE}: a flight recording (profile settings, a CPU sample every 1 ms) of the measured engine-on
+     * run alone, no subscriber. Starting it costs the run a little (JFR instruments its classes): profile with it,
+     * do not time.
+     */
+    static String engineRecording;
+    /** {@code --threads}: each hub run (and the raw insert) also prints its CPU a row by thread group. */
+    static boolean threadBreakdown;
+    /** {@code --engine-only}: after the warm-ups, the raw insert and the engine-on hub run alone (for profiling). */
+    static boolean engineOnly;
 
     record Result(String database, String path, long rows, double seconds, long p50Micros, long p99Micros,
                   long eventsReceived, long eventsDropped, String engine) {
@@ -86,6 +96,9 @@ public final class IngestBenchmark {
             System.exit(0);
         }
         subscriberMaxBatch = Integer.parseInt(option(args, "--max-batch", "0"));
+        engineRecording = option(args, "--jfr", null);
+        threadBreakdown = Arrays.asList(args).contains("--threads");
+        engineOnly = Arrays.asList(args).contains("--engine-only");
         int streams = STREAMS_FOR_DATA;
         List<Result> results = new ArrayList<>();
         EmbeddedPostgres postgres = null;
@@ -125,10 +138,13 @@ public final class IngestBenchmark {
         hub(name, databases.create(Files.createTempDirectory("cc-bench")), generate(Math.min(rows, 50_000)), streams, 0,
                 true, true);
         Result raw = rawJdbc(name, databases.create(Files.createTempDirectory("cc-bench")), data);
+        if (engineOnly) {
+            Result engine = engineRun(name, databases, data, streams);
+            return List.of(raw, engine);
+        }
         Result ingestOnly = hub(name, databases.create(Files.createTempDirectory("cc-bench")), data, streams, 0, false,
                 false);
-        Result withEngine = hub(name, databases.create(Files.createTempDirectory("cc-bench")), data, streams, 0, false,
-                true);
+        Result withEngine = engineRun(name, databases, data, streams);
         Result followed = hub(name, databases.create(Files.createTempDirectory("cc-bench")), data, streams, 0, true,
                 true);
         Result batched = null;
@@ -209,6 +225,7 @@ public final class IngestBenchmark {
                      + "sample_time, uptime, latency_ms, error_rate, cpu, memory, metrics_json, received_at) "
                      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             c.setAutoCommit(false);
+            ThreadCpu threadsBefore = ThreadCpu.now();
             long cpuStart = processCpuNanos();
             long threadStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             long start = System.nanoTime();
@@ -235,6 +252,10 @@ public final class IngestBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (threadBreakdown) {
+                System.out.printf(Locale.ROOT, "threads, µs a row (raw insert): %s%n",
+                        ThreadCpu.now().since(threadsBefore, processCpuNanos() - cpuStart, data.size()));
+            }
             return new Result(name, "raw JDBC batch insert", data.size(), seconds, 0, 0, 0, 0,
                     String.format(Locale.ROOT, "CPU %.1f µs a row, inserting thread %.1f µs",
                             (processCpuNanos() - cpuStart) / 1e3 / data.size(),
@@ -247,6 +268,26 @@ public final class IngestBenchmark {
     static Result hub(String name, DatabaseSettings settings, List<HealthSample> samples, int streams,
                       double rowsPerSecond, boolean subscriber, boolean engineOn) throws Exception {
         return hub(name, settings, samples, streams, rowsPerSecond, subscriber, engineOn, 0);
+    }
+
+    /** The hub with the engine on and no subscriber, under a flight recording when {@code --jfr} asks for one. */
+    static Result engineRun(String name, DatabaseFactory databases, List<HealthSample> data, int streams)
+            throws Exception {
+        jdk.jfr.Recording recording = null;
+        if (engineRecording != null) {
+            recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            recording.setDestination(Path.of(engineRecording));
+            recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
+            recording.start();
+        }
+        try {
+            return hub(name, databases.create(Files.createTempDirectory("cc-bench")), data, streams, 0, false, true);
+        } finally {
+            if (recording != null) {
+                recording.stop();
+                recording.close();
+            }
+        }
     }
 
     /** The subscriber's request; {@code max_batch} only when set (these classes then run against older hubs too). */
@@ -616,6 +657,7 @@ public final class IngestBenchmark {
                 long[] latencies = new long[data.size()];
                 AtomicInteger latencyCount = new AtomicInteger();
                 int per = data.size() / streams;
+                ThreadCpu threadsBefore = ThreadCpu.now();
                 long cpuStart = processCpuNanos();
                 long writerStart = threadCpuNanos("cc-ingest-writer");
                 long start = System.nanoTime();
@@ -628,6 +670,11 @@ public final class IngestBenchmark {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long cpuNanos = processCpuNanos() - cpuStart;
                 long writerNanos = threadCpuNanos("cc-ingest-writer") - writerStart;
+                if (threadBreakdown) {
+                    System.out.printf(Locale.ROOT, "threads, µs a row (engine %s, %s): %s%n", engineOn ? "on" : "off",
+                            subscriber ? "1 subscriber" : "no subscriber",
+                            ThreadCpu.now().since(threadsBefore, cpuNanos, data.size()));
+                }
                 // every stored sample is published: wait for the subscriber to have seen (or been told it missed) them all
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (subscriber && events.get() + dropped.get() < data.size() && System.nanoTime() < deadline) {
@@ -766,15 +813,18 @@ public final class IngestBenchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
         System.out.println("| database | path | rows/s | vs raw | ack p50 | ack p99 | subscriber: events seen / dropped | predictive engine |");
         System.out.println("|---|---|---:|---:|---:|---:|---|---|");
-        int group = subscriberMaxBatch > 1 ? 7 : 6; // per database: raw, the hub paths, the interleaved raw
+        // per database: raw, the hub paths, the interleaved raw (--engine-only: raw and the engine-on hub)
+        int group = engineOnly ? 2 : subscriberMaxBatch > 1 ? 7 : 6;
         for (int i = 0; i < results.size(); i += group) {
             Result raw = results.get(i);
             System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | 1.00 | | | | %s |%n", raw.database(), raw.path(), raw.rate(),
                     raw.engine());
-            Result interleaved = results.get(i + group - 1);
-            System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.2f | | | | %s |%n", interleaved.database(),
-                    interleaved.path(), interleaved.rate(), interleaved.rate() / raw.rate(), interleaved.engine());
-            for (Result hub : results.subList(i + 1, i + group - 1)) {
+            if (!engineOnly) {
+                Result interleaved = results.get(i + group - 1);
+                System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.2f | | | | %s |%n", interleaved.database(),
+                        interleaved.path(), interleaved.rate(), interleaved.rate() / raw.rate(), interleaved.engine());
+            }
+            for (Result hub : results.subList(i + 1, engineOnly ? i + group : i + group - 1)) {
                 System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.2f | %.1f ms | %.1f ms | %s | %s |%n",
                         hub.database(), hub.path(), hub.rate(), hub.rate() / raw.rate(), hub.p50Micros() / 1000.0,
                         hub.p99Micros() / 1000.0, hub.path().contains("no subscriber") ? "-"

@@ -22,6 +22,20 @@ public record EntityKey(ProjectId project, String kind, String id) {
         Objects.requireNonNull(id, "id");
     }
 
+    // Written out: the record's generated equals and hashCode run through method handles that the JIT
+    // inlines late, and every scored record looks its entity up in four maps (book, tracker, aggregator,
+    // risk feed); the same fields, the same contract.
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof EntityKey k && id.equals(k.id) && kind.equals(k.kind)
+                && project.equals(k.project);
+    }
+
+    @Override
+    public int hashCode() {
+        return (project.hashCode() * 31 + kind.hashCode()) * 31 + id.hashCode();
+    }
+
     @Override
     public String toString() {
         return project + "/" + kind + "/" + id;

@@ -20,8 +20,8 @@ import io.commandcenter.models.features.workflow.WorkflowRunRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +136,7 @@ public final class FeatureBook {
 
         @Override
         public OnsetCalibration.State onset(ModelKey model, ModelMetadata metadata) {
-            if (!model.equals(onsetKey)) {
+            if (model != onsetKey && !model.equals(onsetKey)) { // the same champion key, batch after batch
                 onsetKey = model;
                 onsetState = metadata.onset().newState(metadata.threshold());
             }
@@ -184,32 +184,84 @@ public final class FeatureBook {
 
     /** A service: health samples through the telemetry pipeline. */
     static final class Service extends Base {
+        private static final int HEALTH = TelemetryFeatureExtractor.HEALTH_METRICS.size();
+        private static final String P50 = "latency_p50_ms";
+        private static final String P95 = "latency_p95_ms";
+        private static final String P99 = "latency_p99_ms";
         private final TelemetryFeatureExtractor extractor = new TelemetryFeatureExtractor(TimeAxis.EPOCH_MILLIS);
 
         Service(EntityKey key) {
             super(key);
         }
 
+        /** The last row's metric names (the five health metrics, then the others by name); never changed once fed. */
+        private String[] names = new String[0];
+        private double[] values = new double[0];
+        /** Scratch: this row's further metric names. */
+        private String[] extras = new String[8];
+
         boolean update(HealthSampleRecord s, String traceId) {
             if (!accepts(s.time())) {
                 return false;
             }
-            Map<String, Double> extras = new HashMap<>(s.metrics());
-            Double p50 = extras.remove("latency_p50_ms");
-            Double p95 = extras.remove("latency_p95_ms");
-            Double p99 = extras.remove("latency_p99_ms");
-            if (p50 == null) {
-                p50 = s.latencyMs();
+            // the row TelemetryFeatureExtractor.updateHealth(..., Map) would lay out, without copying the
+            // metrics into two maps a record: latency quantiles are the health metrics, cpu and memory (when
+            // set) join the further metrics, which go in name order; a service sends the same metrics
+            // sample after sample, so the names array of the last row is reused (the extractor then skips
+            // its name lookups)
+            Map<String, Double> metrics = s.metrics();
+            Double cpu = s.cpu();
+            Double memory = s.memory();
+            int count = 0;
+            if (extras.length < metrics.size() + 2) {
+                extras = new String[metrics.size() + 2];
             }
-            if (s.cpu() != null) {
-                extras.put("cpu", s.cpu());
+            for (String name : metrics.keySet()) {
+                if (!name.equals(P50) && !name.equals(P95) && !name.equals(P99)
+                        && !(cpu != null && name.equals("cpu")) && !(memory != null && name.equals("memory"))) {
+                    extras[count++] = name;
+                }
             }
-            if (s.memory() != null) {
-                extras.put("memory", s.memory());
+            if (cpu != null) {
+                extras[count++] = "cpu";
             }
-            extractor.updateHealth(s.time().toEpochMilli(), orNaN(p50), orNaN(p95), orNaN(p99), orNaN(s.errorRate()),
-                    orNaN(s.uptime()), extras);
+            if (memory != null) {
+                extras[count++] = "memory";
+            }
+            Arrays.sort(extras, 0, count);
+            int width = HEALTH + count;
+            if (!sameExtras(count)) {
+                String[] laidOut = new String[width];
+                TelemetryFeatureExtractor.HEALTH_METRICS.toArray(laidOut);
+                System.arraycopy(extras, 0, laidOut, HEALTH, count);
+                names = laidOut;
+                values = new double[width];
+            }
+            Double p50 = metrics.get(P50);
+            values[0] = orNaN(p50 == null ? s.latencyMs() : p50);
+            values[1] = orNaN(metrics.get(P95));
+            values[2] = orNaN(metrics.get(P99));
+            values[3] = orNaN(s.errorRate());
+            values[4] = orNaN(s.uptime());
+            for (int i = HEALTH; i < width; i++) {
+                String name = names[i];
+                values[i] = cpu != null && name.equals("cpu") ? cpu
+                        : memory != null && name.equals("memory") ? memory : metrics.get(name);
+            }
+            extractor.updateHealth(s.time().toEpochMilli(), names, values);
             seen(s.time(), traceId);
+            return true;
+        }
+
+        private boolean sameExtras(int count) {
+            if (names.length != HEALTH + count) {
+                return false;
+            }
+            for (int i = 0; i < count; i++) {
+                if (!names[HEALTH + i].equals(extras[i])) {
+                    return false;
+                }
+            }
             return true;
         }
 

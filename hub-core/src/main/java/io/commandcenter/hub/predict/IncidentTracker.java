@@ -25,9 +25,6 @@ public final class IncidentTracker {
         QUIET
     }
 
-    private record Key(EntityKey entity, String model) {
-    }
-
     private static final class State {
         boolean open;
         int below;
@@ -37,7 +34,7 @@ public final class IncidentTracker {
     private final Duration cooldown;
     private final double lowWater;
     private final int clearAfter;
-    private final Map<Key, State> states = new HashMap<>();
+    private final Map<EntityModel, State> states = new HashMap<>();
 
     /**
      * @param cooldown   a re-opened incident within this time of the last prediction raises nothing
@@ -54,7 +51,7 @@ public final class IncidentTracker {
     }
 
     public Decision observe(EntityKey entity, String model, double risk, double threshold, Instant now) {
-        State s = states.computeIfAbsent(new Key(entity, model), k -> new State());
+        State s = states.computeIfAbsent(new EntityModel(entity, model), k -> new State());
         if (risk >= threshold) {
             s.below = 0;
             if (s.open) {
@@ -85,7 +82,7 @@ public final class IncidentTracker {
 
     /** Forgets that a prediction was raised (it could not be stored): the next high score raises again. */
     public void retract(EntityKey entity, String model) {
-        State s = states.get(new Key(entity, model));
+        State s = states.get(new EntityModel(entity, model));
         if (s != null) {
             s.open = false;
             s.lastRaised = null;
@@ -94,7 +91,7 @@ public final class IncidentTracker {
 
     /** Whether the entity is inside an incident of the model. */
     public boolean isOpen(EntityKey entity, String model) {
-        State s = states.get(new Key(entity, model));
+        State s = states.get(new EntityModel(entity, model));
         return s != null && s.open;
     }
 }

@@ -340,10 +340,7 @@ public final class PredictiveEngine implements AutoCloseable {
                 projected = v.schema();
                 projection = projected.projectionTo(schema);
             }
-            float[] values = v.values();
-            for (int j = 0; j < width; j++) {
-                rows[i * width + j] = values[projection[j]];
-            }
+            v.copyValues(rows, i * width, projection);
         }
         return rows;
     }

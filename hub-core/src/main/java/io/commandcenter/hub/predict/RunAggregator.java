@@ -17,9 +17,6 @@ import java.util.function.Supplier;
  * sample rate. Not thread-safe: the engine's thread owns it.
  */
 public final class RunAggregator {
-    private record Key(EntityKey entity, String modelId) {
-    }
-
     private static final class Window {
         final Instant start;
         int runs;
@@ -34,7 +31,7 @@ public final class RunAggregator {
     }
 
     private final Duration window;
-    private final Map<Key, Window> open = new HashMap<>();
+    private final Map<EntityModel, Window> open = new HashMap<>();
     private final List<ModelRun> closed = new ArrayList<>();
 
     public RunAggregator(Duration window) {
@@ -50,7 +47,7 @@ public final class RunAggregator {
      * @param input renders the run's input; called once per window, for the last run only
      */
     public void add(EntityKey entity, String modelId, double risk, Supplier<String> input, Instant now) {
-        Key key = new Key(entity, modelId);
+        EntityModel key = new EntityModel(entity, modelId);
         Instant start = windowStart(now);
         Window w = open.get(key);
         if (w != null && !w.start.equals(start)) {
@@ -71,8 +68,8 @@ public final class RunAggregator {
     /** The aggregates of every window that ended before {@code now}. */
     public List<ModelRun> drainDue(Instant now) {
         Instant current = windowStart(now);
-        for (Iterator<Map.Entry<Key, Window>> it = open.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Key, Window> e = it.next();
+        for (Iterator<Map.Entry<EntityModel, Window>> it = open.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<EntityModel, Window> e = it.next();
             if (e.getValue().start.isBefore(current)) {
                 closed.add(toRun(e.getKey(), e.getValue()));
                 it.remove();
@@ -85,7 +82,7 @@ public final class RunAggregator {
 
     /** Every aggregate, finished or not (at shutdown). */
     public List<ModelRun> drainAll() {
-        for (Map.Entry<Key, Window> e : open.entrySet()) {
+        for (Map.Entry<EntityModel, Window> e : open.entrySet()) {
             closed.add(toRun(e.getKey(), e.getValue()));
         }
         open.clear();
@@ -99,11 +96,11 @@ public final class RunAggregator {
         return Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), size) * size);
     }
 
-    private static ModelRun toRun(Key key, Window w) {
+    private static ModelRun toRun(EntityModel key, Window w) {
         String output = String.format(java.util.Locale.ROOT,
                 "{\"runs\":%d,\"riskMean\":%.6f,\"riskMax\":%.6f,\"riskLast\":%.6f}", w.runs, w.sum / w.runs, w.max,
                 w.last);
-        return new ModelRun(UUID.randomUUID().toString(), key.entity().project(), key.modelId(), key.entity().kind(),
+        return new ModelRun(UUID.randomUUID().toString(), key.entity().project(), key.model(), key.entity().kind(),
                 key.entity().id(), ModelRun.Kind.AGGREGATE, w.runs, w.input.get(), output, null, w.start);
     }
 }

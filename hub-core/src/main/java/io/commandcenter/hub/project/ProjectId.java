@@ -35,6 +35,17 @@ public record ProjectId(String value) {
         return value.length() <= 80 ? value : value.substring(0, 77) + "...";
     }
 
+    // Written out (the record's would go through method handles): ids are map keys on every hot path.
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof ProjectId p && value.equals(p.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
     @Override
     public String toString() {
         return value;

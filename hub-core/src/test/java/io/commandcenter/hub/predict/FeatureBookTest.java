@@ -68,6 +68,55 @@ class FeatureBookTest {
         assertThat(v.value(TelemetryFeatures.HEALTH_LATENCY_SKEW)).isCloseTo((float) Math.log(403 / 100.0), org.assertj.core.data.Offset.offset(0.01f));
     }
 
+    /** What the book fed the extractor before it laid rows out itself: the metrics copied into a map. */
+    static void feedAsAMap(io.commandcenter.models.features.TelemetryFeatureExtractor x, HealthSampleRecord s) {
+        Map<String, Double> extras = new java.util.HashMap<>(s.metrics());
+        Double p50 = extras.remove("latency_p50_ms");
+        Double p95 = extras.remove("latency_p95_ms");
+        Double p99 = extras.remove("latency_p99_ms");
+        if (s.cpu() != null) {
+            extras.put("cpu", s.cpu());
+        }
+        if (s.memory() != null) {
+            extras.put("memory", s.memory());
+        }
+        x.updateHealth(s.time().toEpochMilli(), nan(p50 == null ? s.latencyMs() : p50), nan(p95), nan(p99),
+                nan(s.errorRate()), nan(s.uptime()), extras);
+    }
+
+    static double nan(Double v) {
+        return v == null ? Double.NaN : v;
+    }
+
+    @Test
+    void theBooksRows_giveTheVectorsOfTheMapFedExtractor_rowByRow_asTheMetricsComeAndGo() {
+        var reference = new io.commandcenter.models.features.TelemetryFeatureExtractor(
+                io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 400; i++) {
+            // metric sets change every 50 rows: none, extras, quantiles, a metric named cpu beside the
+            // sample's own cpu (the sample's wins), cpu and memory unset (a metric named cpu then counts)
+            Map<String, Double> metrics = switch (i / 50 % 5) {
+                case 0 -> Map.of();
+                case 1 -> Map.of("queue_depth", random.nextDouble(10), "gc_pause_ms", random.nextDouble(5));
+                case 2 -> Map.of("latency_p50_ms", 90 + random.nextDouble(20), "latency_p99_ms", 300 + random.nextDouble(50),
+                        "zeta", random.nextDouble());
+                case 3 -> Map.of("cpu", 0.99, "alpha", random.nextDouble());
+                default -> Map.of("cpu", random.nextDouble(), "b", 1.0, "a", random.nextDouble());
+            };
+            boolean unset = i / 50 % 5 == 4;
+            HealthSampleRecord s = new HealthSampleRecord("s-" + i, "api", T0.plusSeconds(60L * i),
+                    random.nextDouble() < 0.1 ? null : 1.0, 100 + random.nextDouble(30) + (i > 300 ? 200 : 0),
+                    random.nextDouble(0.05), unset ? null : random.nextDouble(), unset ? null : 0.5, metrics);
+
+            book.apply(P, s, "");
+            feedAsAMap(reference, s);
+
+            FeatureVector live = book.get(new EntityKey(P, EntityKey.SERVICE, "api")).orElseThrow().vector(s.time());
+            assertThat(live).as("row %d", i).isEqualTo(reference.features());
+        }
+    }
+
     @Test
     void aRecordOlderThanItsEntitysLatest_isSkippedAndCounted() {
         book.apply(P, sample(10, 100, Map.of()), "");

@@ -25,6 +25,17 @@ public record FeatureVector(FeatureSchema schema, float[] values, List<String> s
         return values.clone();
     }
 
+    /**
+     * Writes the values in another order into {@code dst} at {@code offset}: {@code dst[offset + j] =
+     * values[columns[j]]} ({@code columns} from {@link FeatureSchema#projectionTo}), without the copy
+     * {@link #values()} makes.
+     */
+    public void copyValues(float[] dst, int offset, int[] columns) {
+        for (int j = 0; j < columns.length; j++) {
+            dst[offset + j] = values[columns[j]];
+        }
+    }
+
     public float value(String name) {
         int i = schema.indexOf(name);
         if (i < 0) {

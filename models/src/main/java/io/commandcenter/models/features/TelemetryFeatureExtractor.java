@@ -137,6 +137,14 @@ public final class TelemetryFeatureExtractor {
         update(sample.time(), n, v);
     }
 
+    /**
+     * The metrics a health row starts with, in order (p50, p95, p99 latency, error rate, up fraction):
+     * the first five names of {@link #updateHealth(long, String[], double[])}.
+     */
+    public static final List<String> HEALTH_METRICS = List.of(TelemetryFeatures.METRIC_LATENCY_P50,
+            TelemetryFeatures.METRIC_LATENCY_P95, TelemetryFeatures.METRIC_LATENCY_P99,
+            TelemetryFeatures.METRIC_ERROR_RATE, TelemetryFeatures.METRIC_UP);
+
     /** Decomposes a health sample into metrics (latencies, error rate, up) and feeds it. */
     public void update(HealthSample s) {
         updateHealth(s.timeMillis(), s.latencyP50(), s.latencyP95(), s.latencyP99(), s.errorRate(), s.up() ? 1.0 : 0.0,
@@ -175,6 +183,20 @@ public final class TelemetryFeatureExtractor {
             n[i] = e.getKey();
             v[i++] = e.getValue();
         }
+        updateHealth(timeMillis, n, v);
+    }
+
+    /**
+     * As {@link #updateHealth(long, double, double, double, double, double, Map)} with the row laid out
+     * by the caller: {@code names} starts with {@link #HEALTH_METRICS} (values: p50, p95, p99, error rate,
+     * up fraction), then the further metrics sorted by name. Passing the same {@code names} instance on
+     * every call skips the name lookups ({@link #update}); the arrays are read, not kept.
+     */
+    public void updateHealth(long timeMillis, String[] names, double[] values) {
+        double p50 = values[0];
+        double p99 = values[2];
+        double errorRate = values[3];
+        double upFraction = values[4];
         health = true;
         if (Double.isFinite(errorRate)) {
             this.errorRate = errorRate;
@@ -186,7 +208,7 @@ public final class TelemetryFeatureExtractor {
             double skew = p50 > 0 ? Math.log(p99 / p50) : 0.0;
             latencySkew = Math.max(0.0, Math.min(5.0, skew));
         }
-        update(timeMillis, n, v);
+        update(timeMillis, names, values);
     }
 
     /**
@@ -336,11 +358,12 @@ public final class TelemetryFeatureExtractor {
 
     /** A snapshot of the current vector with its per-feature source metrics. */
     public FeatureVector features() {
-        List<String> src = new ArrayList<>(features.length);
+        String[] src = new String[features.length];
         for (int i = 0; i < features.length; i++) {
-            src.add(sourceMetric(i));
+            src[i] = sourceMetric(i);
         }
-        return new FeatureVector(SCHEMA, features, src);
+        // List.of copies once and FeatureVector keeps that list as it is (an ArrayList was copied again)
+        return new FeatureVector(SCHEMA, features, List.of(src));
     }
 
     private int slotOf(String name) {

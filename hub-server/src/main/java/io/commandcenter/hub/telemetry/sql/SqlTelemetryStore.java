@@ -358,6 +358,16 @@ public final class SqlTelemetryStore implements TelemetryStore {
 
     /** A record's key within a batch: its table, project and id (no string built per record). */
     private record BatchKey(int table, String project, String recordId) {
+        // written out: the record's own go through method handles, on the writer thread, once a record
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BatchKey k && table == k.table && recordId.equals(k.recordId) && project.equals(k.project);
+        }
+
+        @Override
+        public int hashCode() {
+            return (table * 31 + project.hashCode()) * 31 + recordId.hashCode();
+        }
     }
 
     private static Outcome[] duplicatesWithinBatch(List<Scoped> records) {
