@@ -47,7 +47,9 @@ import java.util.random.RandomGenerator;
  * an idempotency key the scheduler may still know, {@code runId:nodeId:attempt}) or possibly
  * handed out (stored {@code QUEUED}/{@code RUNNING}: continued if the scheduler knows its task,
  * otherwise {@code UNKNOWN} and never run again) — an action never runs twice because a write was
- * late. A finished run is published (event, outcome watch) once its end is committed; until then
+ * late. That an agent took the task ({@code RUNNING}) changes nothing for recovery, so it is written
+ * late ({@link RunJournal#writeLater}): stored with the node's result when that follows within a
+ * second, alone otherwise. A finished run is published (event, outcome watch) once its end is committed; until then
  * {@link #live} answers with it.
  *
  * <p>All work on a run happens on its target's lane ({@link Stripes}); the maps here are only
@@ -389,7 +391,9 @@ final class RunExecutor {
         for (NodeRecord n : a.run.nodes()) {
             if (n.taskId().equals(taskId) && n.state() == NodeState.QUEUED) {
                 a.run = a.run.withNode(n.running());
-                journal.write(a.run);
+                // a late write: its result usually follows within milliseconds and is stored in its
+                // place; recovery treats a RUNNING node as the QUEUED one with its task id stored before
+                journal.writeLater(a.run);
                 return;
             }
         }
