@@ -1,5 +1,6 @@
 package io.commandcenter.benchmarks.remediate;
 
+import io.commandcenter.benchmarks.IngestBenchmark;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.commandcenter.hub.agents.AgentSettings;
@@ -407,6 +408,8 @@ public final class RemediationBenchmark {
                 Thread.sleep(1_000);
                 for (boolean engine : new boolean[]{false, true}) {
                     List<Probe> ps = engine ? burstEngine.get(r) : burstBase.get(r);
+                    RemediationEngine.JournalStats journal0 = bench.hub.remediation().journalStats();
+                    long cpu0 = IngestBenchmark.processCpuNanos();
                     long t0 = System.nanoTime();
                     burst(bench, ps, engine);
                     await(ps, deadline);
@@ -417,6 +420,13 @@ public final class RemediationBenchmark {
                     results.add(res);
                     print(res);
                     Thread.sleep(500);
+                    // the process's CPU from the burst's start to half a second after its last run
+                    // (the journal's last commits included), and the journal's commits in that time
+                    long cpu = IngestBenchmark.processCpuNanos() - cpu0;
+                    RemediationEngine.JournalStats journal1 = bench.hub.remediation().journalStats();
+                    System.out.printf(Locale.ROOT, "  process CPU %,.0f ms, %,.0f µs a run; run journal: %,d commits,"
+                                    + " %,d run writes%n", cpu / 1e6, cpu / 1e3 / ps.size(),
+                            journal1.commits() - journal0.commits(), journal1.written() - journal0.written());
                 }
             }
             verifyStore(bench, results);
