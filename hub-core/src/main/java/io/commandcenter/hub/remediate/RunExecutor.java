@@ -45,12 +45,13 @@ import java.util.random.RandomGenerator;
  * no task id, and the task is submitted (on the run's lane) only once that is committed. So after a
  * crash a node is either not started (stored {@code PENDING} or {@code RETRY_WAIT}: it runs, under
  * an idempotency key the scheduler may still know, {@code runId:nodeId:attempt}) or possibly
- * handed out (stored {@code QUEUED}/{@code RUNNING}: continued if the scheduler knows its task,
- * otherwise {@code UNKNOWN} and never run again) — an action never runs twice because a write was
- * late. That an agent took the task ({@code RUNNING}) changes nothing for recovery, so it is written
- * late ({@link RunJournal#writeLater}): stored with the node's result when that follows within a
- * second, alone otherwise. A finished run is published (event, outcome watch) once its end is committed; until then
- * {@link #live} answers with it.
+ * handed out (stored {@code QUEUED}/{@code RUNNING}: continued if the scheduler knows its task —
+ * by the stored task id, or by the attempt's idempotency key when no id was stored — otherwise
+ * {@code UNKNOWN} and never run again) — an action never runs twice because a write was late. So
+ * neither the task's id nor that an agent took it ({@code RUNNING}) is needed for recovery: both
+ * are written late ({@link RunJournal#writeLater}), stored with the node's result (or the run's
+ * next state) when that follows within a second, alone otherwise. A finished run is published
+ * (event, outcome watch) once its end is committed; until then {@link #live} answers with it.
  *
  * <p>All work on a run happens on its target's lane ({@link Stripes}); the maps here are only
  * touched from lanes, the scheduler's event thread and the journal's writer.
@@ -305,7 +306,8 @@ final class RunExecutor {
         }
         runOfTask.put(task.id(), run.runId());
         a.run = a.run.withNode(record.queued(task.id(), attempt, inputs, now));
-        journal.write(a.run);
+        // a late write: recovery finds the task by its key without it (resume)
+        journal.writeLater(a.run);
         String taskId = task.id();
         arm(a, nodeId, now.plus(node.timeout()), () -> timedOut(a, nodeId, taskId));
         if (task.state().isTerminal()) {
@@ -391,8 +393,7 @@ final class RunExecutor {
         for (NodeRecord n : a.run.nodes()) {
             if (n.taskId().equals(taskId) && n.state() == NodeState.QUEUED) {
                 a.run = a.run.withNode(n.running());
-                // a late write: its result usually follows within milliseconds and is stored in its
-                // place; recovery treats a RUNNING node as the QUEUED one with its task id stored before
+                // a late write, as the task id before it (see the class comment)
                 journal.writeLater(a.run);
                 return;
             }
@@ -637,9 +638,15 @@ final class RunExecutor {
         Instant now = clock.instant();
         List<Task> ended = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
-        for (NodeRecord n : run.nodes()) {
+        for (NodeRecord stored : run.nodes()) {
+            NodeRecord n = stored;
             if (n.state().isInFlight()) {
-                Optional<Task> task = find(run, n.taskId());
+                Optional<Task> task = find(run, n);
+                if (task.isPresent() && n.taskId().isEmpty()) {
+                    // handed out, and its id written late or not at all: the scheduler knew it by its key
+                    n = n.queued(task.get().id(), n.attempts(), n.inputs(), n.startedAt());
+                    a.run = a.run.withNode(n);
+                }
                 if (task.isEmpty()) {
                     a.run = a.run.withNode(n.finished(NodeState.UNKNOWN, null, n.taskId().isEmpty()
                             ? "the hub stopped while this node was being handed to the scheduler: whether its task"
@@ -652,12 +659,14 @@ final class RunExecutor {
                 } else {
                     runOfTask.put(n.taskId(), run.runId());
                     String taskId = n.taskId();
-                    Instant due = (n.startedAt() == null ? now : n.startedAt()).plus(workflow.node(n.nodeId()).timeout());
-                    arm(a, n.nodeId(), due, () -> timedOut(a, n.nodeId(), taskId));
+                    String nodeId = n.nodeId();
+                    Instant due = (n.startedAt() == null ? now : n.startedAt()).plus(workflow.node(nodeId).timeout());
+                    arm(a, nodeId, due, () -> timedOut(a, nodeId, taskId));
                 }
             } else if (n.state() == NodeState.RETRY_WAIT) {
                 Instant at = n.nextAttemptAt() == null ? now : n.nextAttemptAt();
-                arm(a, n.nodeId(), at, () -> retryDue(a, n.nodeId()));
+                String nodeId = n.nodeId();
+                arm(a, nodeId, at, () -> retryDue(a, nodeId));
             }
         }
         LOG.log(System.Logger.Level.INFO, "run {0} of {1} resumed ({2} node(s) unknown)", run.runId(), run.workflow(),
@@ -677,11 +686,17 @@ final class RunExecutor {
         }
     }
 
-    private Optional<Task> find(RunRecord run, String taskId) {
-        if (taskId.isEmpty()) {
-            return Optional.empty();
-        }
+    /**
+     * The scheduler's task of a node's latest attempt: by its stored id, or, when none was stored,
+     * by the attempt's idempotency key (the task may have been submitted and its id not written yet).
+     */
+    private Optional<Task> find(RunRecord run, NodeRecord node) {
+        String taskId = node.taskId();
         try {
+            if (taskId.isEmpty()) {
+                return scheduler.taskWithKey(run.project().value(), run.runId() + ":" + node.nodeId() + ":"
+                        + node.attempts());
+            }
             return Optional.of(scheduler.get(run.project().value(), taskId));
         } catch (CommandCenterException e) {
             if (e.kind() == ErrorKind.NOT_FOUND) {
