@@ -444,23 +444,27 @@ public final class JpaRemediationStore implements RemediationStore {
                 }
             }
             java.util.Set<Integer> absent = new java.util.TreeSet<>();
-            int[] runCounts = runOwner.isEmpty() ? new int[0] : run.executeBatch();
-            for (int i = 0; i < runCounts.length; i++) {
-                if (runCounts[i] == 0) {
-                    absent.add(runOwner.get(i));
-                }
-            }
-            int[] nodeCounts = nodeOwner.isEmpty() ? new int[0] : node.executeBatch();
-            for (int i = 0; i < nodeCounts.length; i++) {
-                if (nodeCounts[i] == 0) {
-                    absent.add(nodeOwner.get(i));
-                }
-            }
+            executeNoting(run, runOwner, absent);
+            executeNoting(node, nodeOwner, absent);
             absent.forEach(i -> missing.add(runs.get(i)));
         } catch (java.sql.SQLException e) {
             throw new jakarta.persistence.PersistenceException("run updates failed: " + e.getMessage(), e);
         }
         return missing;
+    }
+
+    /** Runs the batch (unless empty) and adds to {@code absent} the owner of each statement that changed no row. */
+    private static void executeNoting(java.sql.PreparedStatement batch, List<Integer> owners,
+                                      java.util.Set<Integer> absent) throws java.sql.SQLException {
+        if (owners.isEmpty()) {
+            return;
+        }
+        int[] counts = batch.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == 0) {
+                absent.add(owners.get(i));
+            }
+        }
     }
 
     private static void batchRun(java.sql.PreparedStatement run, RunEntity e) throws java.sql.SQLException {
