@@ -72,6 +72,8 @@ public final class EngineFixture implements AutoCloseable {
 
     /** What the engine's events pass through before the fixture records them (memory, in its tests). */
     java.util.function.UnaryOperator<RemediationEvents> decorateEvents = e -> e;
+    /** What the scheduler's state passes through (set before {@link #startScheduler}): itself unless a test says otherwise. */
+    java.util.function.UnaryOperator<io.commandcenter.scheduler.state.SchedulerState> decorateState = s -> s;
     /** Slots of each built-in agent (set before {@link #start}). */
     int agentCapacity = 8;
     Scheduler scheduler;
@@ -107,7 +109,7 @@ public final class EngineFixture implements AutoCloseable {
     /** Starts the scheduler and the agents, without an engine. */
     EngineFixture startScheduler() {
         scheduler = Scheduler.start(SchedulerSettings.defaults("hub-test"),
-                new InMemorySchedulerState(Clock.systemUTC()),
+                decorateState.apply(new InMemorySchedulerState(Clock.systemUTC())),
                 new InMemoryMesh(new InMemoryMesh.Network(Executors.newSingleThreadExecutor())), Clock.systemUTC());
         agentTimer = Executors.newSingleThreadScheduledExecutor();
         agents = HubAgents.start(scheduler, "hub-test", agentCapacity, List.of(
