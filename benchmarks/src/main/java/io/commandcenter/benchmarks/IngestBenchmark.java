@@ -781,7 +781,7 @@ public final class IngestBenchmark {
      * CPU time of this whole JVM (hub, clients, GC, JIT): per row, a figure of the path's cost that the
      * other work of a shared machine moves far less than it moves throughput.
      */
-    static long processCpuNanos() {
+    public static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }

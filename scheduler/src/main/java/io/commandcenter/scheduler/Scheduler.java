@@ -225,6 +225,22 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * The task submitted under an idempotency key of the project, while the key is remembered and
+     * the task retained: how a hub that restarted finds a task whose id it had not stored.
+     *
+     * @throws CommandCenterException UNAVAILABLE
+     */
+    public java.util.Optional<Task> taskWithKey(String project, String idempotencyKey) {
+        checkOpen();
+        IdempotencyRecord record = state.key(project + "\u0000" + idempotencyKey);
+        if (record == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.ofNullable(state.pool(record.agentType(), config,
+                new PoolOps.GetTask(project, record.taskId())));
+    }
+
+    /**
      * Tasks of the project, newest first. {@code cursor} is "" for the first page, else the
      * {@link Page#nextCursor()} of the previous page (an opaque {@code millis:id}).
      *

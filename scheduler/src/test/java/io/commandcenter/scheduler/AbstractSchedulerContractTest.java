@@ -477,6 +477,18 @@ public abstract class AbstractSchedulerContractTest {
     }
 
     @Test
+    void aTaskIsFoundByItsIdempotencyKey_fromAnyHub_andOnlyInItsProject() {
+        Scheduler hub = hub(0);
+        agent(hub, "devops-1", 1, "restart");
+        Task submitted = hub.submit(restart().withIdempotencyKey("run-7:restart:1")).task();
+        Scheduler other = hub(1);
+
+        assertThat(other.taskWithKey(P, "run-7:restart:1")).map(Task::id).contains(submitted.id());
+        assertThat(hub.taskWithKey(P, "run-7:restart:2")).isEmpty();
+        assertThat(hub.taskWithKey("another-project", "run-7:restart:1")).isEmpty();
+    }
+
+    @Test
     void anIdempotencyKeyReusedForOtherContent_isAConflict() {
         Scheduler hub = hub(0);
         agent(hub, "devops-1", 1, "restart");

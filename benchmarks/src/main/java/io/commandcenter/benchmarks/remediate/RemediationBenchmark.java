@@ -1,5 +1,6 @@
 package io.commandcenter.benchmarks.remediate;
 
+import io.commandcenter.benchmarks.IngestBenchmark;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.commandcenter.hub.agents.AgentSettings;
@@ -44,6 +45,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -407,6 +409,9 @@ public final class RemediationBenchmark {
                 Thread.sleep(1_000);
                 for (boolean engine : new boolean[]{false, true}) {
                     List<Probe> ps = engine ? burstEngine.get(r) : burstBase.get(r);
+                    RemediationEngine.JournalStats journal0 = bench.hub.remediation().journalStats();
+                    long cpu0 = IngestBenchmark.processCpuNanos();
+                    Map<Long, Long> threadCpu0 = threadCpu();
                     long t0 = System.nanoTime();
                     burst(bench, ps, engine);
                     await(ps, deadline);
@@ -417,6 +422,14 @@ public final class RemediationBenchmark {
                     results.add(res);
                     print(res);
                     Thread.sleep(500);
+                    // the process's CPU from the burst's start to half a second after its last run
+                    // (the journal's last commits included), and the journal's commits in that time
+                    long cpu = IngestBenchmark.processCpuNanos() - cpu0;
+                    RemediationEngine.JournalStats journal1 = bench.hub.remediation().journalStats();
+                    System.out.printf(Locale.ROOT, "  process CPU %,.0f ms, %,.0f µs a run (%s); run journal: %,d commits,"
+                                    + " %,d run writes%n", cpu / 1e6, cpu / 1e3 / ps.size(),
+                            threadGroups(threadCpu0, cpu, ps.size()), journal1.commits() - journal0.commits(),
+                            journal1.written() - journal0.written());
                 }
             }
             verifyStore(bench, results);
@@ -432,6 +445,38 @@ public final class RemediationBenchmark {
             deleteTree(dir);
         }
         return results;
+    }
+
+    /** The CPU time so far of each live Java thread, by id. */
+    static Map<Long, Long> threadCpu() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Long> out = new HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            out.put(t.getId(), Math.max(0, threads.getThreadCpuTime(t.getId())));
+        }
+        return out;
+    }
+
+    /**
+     * The CPU since {@code before} a run of the Java threads grouped by name (digits dropped), the
+     * largest five, and the rest of the process's {@code cpu} (threads that ended, GC, the compiler).
+     */
+    static String threadGroups(Map<Long, Long> before, long cpu, int runs) {
+        Map<Long, String> names = new HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            names.put(t.getId(), t.getName().replaceAll("[0-9]+", "N"));
+        }
+        Map<String, Long> byGroup = new HashMap<>();
+        long seen = 0;
+        for (Map.Entry<Long, Long> e : threadCpu().entrySet()) {
+            long used = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            byGroup.merge(names.getOrDefault(e.getKey(), "?"), used, Long::sum);
+            seen += used;
+        }
+        StringBuilder out = new StringBuilder();
+        byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                .forEach(e -> out.append(String.format(Locale.ROOT, "%s %,.0f, ", e.getKey(), e.getValue() / 1e3 / runs)));
+        return out.append(String.format(Locale.ROOT, "other %,.0f µs", (cpu - seen) / 1e3 / runs)).toString();
     }
 
     static List<Probe> probes(String prefix, int n, List<String> targets) {

@@ -264,7 +264,8 @@ public final class RemediationEngine implements AutoCloseable {
      * Cancels a run: a run waiting for approval is withdrawn (its approval rejected); a running one
      * stops — tasks still queued or with agents are cancelled, nodes not started never start.
      *
-     * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB})
+     * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
+     *                                UNAVAILABLE ({@code RUN_RESUMING})
      */
     public RunRecord cancel(ProjectId project, String runId, String by, String reason) {
         return runs.cancel(project, runId, by, reason);

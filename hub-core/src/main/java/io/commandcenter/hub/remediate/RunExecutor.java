@@ -45,10 +45,13 @@ import java.util.random.RandomGenerator;
  * no task id, and the task is submitted (on the run's lane) only once that is committed. So after a
  * crash a node is either not started (stored {@code PENDING} or {@code RETRY_WAIT}: it runs, under
  * an idempotency key the scheduler may still know, {@code runId:nodeId:attempt}) or possibly
- * handed out (stored {@code QUEUED}/{@code RUNNING}: continued if the scheduler knows its task,
- * otherwise {@code UNKNOWN} and never run again) — an action never runs twice because a write was
- * late. A finished run is published (event, outcome watch) once its end is committed; until then
- * {@link #live} answers with it.
+ * handed out (stored {@code QUEUED}/{@code RUNNING}: continued if the scheduler knows its task —
+ * by the stored task id, or by the attempt's idempotency key when no id was stored — otherwise
+ * {@code UNKNOWN} and never run again) — an action never runs twice because a write was late. So
+ * neither the task's id nor that an agent took it ({@code RUNNING}) is needed for recovery: both
+ * are written late ({@link RunJournal#writeLater}), stored with the node's result (or the run's
+ * next state) when that follows within a second, alone otherwise. A finished run is published
+ * (event, outcome watch) once its end is committed; until then {@link #live} answers with it.
  *
  * <p>All work on a run happens on its target's lane ({@link Stripes}); the maps here are only
  * touched from lanes, the scheduler's event thread and the journal's writer.
@@ -67,6 +70,8 @@ final class RunExecutor {
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     /** Staged runs whose creation is committed and that are not launched yet (see {@link #close}). */
     private final Map<String, Active> storedUnlaunched = new ConcurrentHashMap<>();
+    /** Runs of this hub waiting to be taken up again after the scheduler failed a look-up ({@link #resume}). */
+    private final java.util.Set<String> resuming = ConcurrentHashMap.newKeySet();
     /** Runs that ended here and whose end is not committed yet: still this hub's to answer for. */
     private final Map<String, RunRecord> settling = new ConcurrentHashMap<>();
 
@@ -105,6 +110,11 @@ final class RunExecutor {
 
     static String laneOf(RunRecord run) {
         return Stripes.key(run.project(), run.targetKind(), run.targetId());
+    }
+
+    /** Whether the run waits here to be taken up again (the scheduler failed to answer a look-up). */
+    boolean resuming(String runId) {
+        return resuming.contains(runId);
     }
 
     int activeCount() {
@@ -303,7 +313,8 @@ final class RunExecutor {
         }
         runOfTask.put(task.id(), run.runId());
         a.run = a.run.withNode(record.queued(task.id(), attempt, inputs, now));
-        journal.write(a.run);
+        // a late write: recovery finds the task by its key without it (resume)
+        journal.writeLater(a.run);
         String taskId = task.id();
         arm(a, nodeId, now.plus(node.timeout()), () -> timedOut(a, nodeId, taskId));
         if (task.state().isTerminal()) {
@@ -389,7 +400,8 @@ final class RunExecutor {
         for (NodeRecord n : a.run.nodes()) {
             if (n.taskId().equals(taskId) && n.state() == NodeState.QUEUED) {
                 a.run = a.run.withNode(n.running());
-                journal.write(a.run);
+                // a late write, as the task id before it (see the class comment)
+                journal.writeLater(a.run);
                 return;
             }
         }
@@ -620,24 +632,72 @@ final class RunExecutor {
 
     // ---- restart
 
+    /** How many times a restarted hub asks the scheduler for a run's in-flight tasks before it gives up. */
+    static final int RESUME_TRIES = 6;
+    /** The wait before the second try; it doubles before each try after it. */
+    static final Duration RESUME_BACKOFF = Duration.ofSeconds(1);
+
     /**
      * Takes up a RUNNING run this hub drove before it stopped. A node that was with an agent is
      * looked up in the scheduler: finished → its result applies; still there → the run waits for
      * it; unknown to the scheduler (its state died with the hub) → the node is {@code UNKNOWN} and
      * the run is {@code INTERRUPTED}, never retried, so no action runs twice. Nodes that had not
      * been handed out, or were waiting to retry, go on. Call on the run's lane.
+     *
+     * <p>When the scheduler fails to answer a look-up (UNAVAILABLE while a cluster's partitions
+     * migrate, say), the run is not taken up yet: it is tried again after {@link #RESUME_BACKOFF},
+     * doubled each time, at most {@link #RESUME_TRIES} times and never past the run's deadline; then
+     * its in-flight nodes are {@code UNKNOWN} and the run is {@code INTERRUPTED}, as when the
+     * scheduler does not know a task. While it waits, the run is not driven here ({@link #live} is empty).
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
+        resume(run, workflow, prediction, 1);
+    }
+
+    private void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, int attempt) {
+        Instant now = clock.instant();
+        // every look-up first: a failure leaves nothing half taken up
+        Map<String, Optional<Task>> found = new HashMap<>();
+        String unreachable = null;
+        try {
+            for (NodeRecord n : run.nodes()) {
+                if (n.state().isInFlight()) {
+                    found.put(n.nodeId(), find(run, n));
+                }
+            }
+        } catch (CommandCenterException e) {
+            Instant retryAt = now.plus(RESUME_BACKOFF.multipliedBy(1L << (attempt - 1)));
+            if (attempt < RESUME_TRIES && retryAt.isBefore(run.deadlineAt())) {
+                LOG.log(System.Logger.Level.WARNING, "run {0}: the scheduler did not answer the look-up of its tasks"
+                        + " (try {1} of {2}: {3}); trying again at {4}", run.runId(), attempt, RESUME_TRIES,
+                        e.getMessage(), retryAt);
+                resuming.add(run.runId());
+                timers.at(retryAt, () -> stripes.run(laneOf(run), () -> resume(run, workflow, prediction,
+                        attempt + 1)));
+                return;
+            }
+            unreachable = "the hub restarted while this node was with an agent and the scheduler did not answer the"
+                    + " look-up of its task (" + attempt + " tries: " + e.getMessage() + "): whether the action ran is"
+                    + " unknown, so it is not run again";
+        }
         Active a = new Active(run, workflow, prediction);
         active.put(run.runId(), a);
-        Instant now = clock.instant();
+        resuming.remove(run.runId());
+        armDeadline(a);
         List<Task> ended = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
-        for (NodeRecord n : run.nodes()) {
+        for (NodeRecord stored : run.nodes()) {
+            NodeRecord n = stored;
             if (n.state().isInFlight()) {
-                Optional<Task> task = find(run, n.taskId());
+                Optional<Task> task = unreachable == null ? found.get(n.nodeId()) : Optional.empty();
+                if (task.isPresent() && n.taskId().isEmpty()) {
+                    // handed out, and its id written late or not at all: the scheduler knew it by its key
+                    n = n.queued(task.get().id(), n.attempts(), n.inputs(), n.startedAt());
+                    a.run = a.run.withNode(n);
+                }
                 if (task.isEmpty()) {
-                    a.run = a.run.withNode(n.finished(NodeState.UNKNOWN, null, n.taskId().isEmpty()
+                    a.run = a.run.withNode(n.finished(NodeState.UNKNOWN, null, unreachable != null ? unreachable
+                            : n.taskId().isEmpty()
                             ? "the hub stopped while this node was being handed to the scheduler: whether its task"
                             + " was submitted, and the action ran, is unknown, so it is not run again"
                             : "the hub stopped while this node was with an agent and the scheduler no longer knows its"
@@ -648,23 +708,25 @@ final class RunExecutor {
                 } else {
                     runOfTask.put(n.taskId(), run.runId());
                     String taskId = n.taskId();
-                    Instant due = (n.startedAt() == null ? now : n.startedAt()).plus(workflow.node(n.nodeId()).timeout());
-                    arm(a, n.nodeId(), due, () -> timedOut(a, n.nodeId(), taskId));
+                    String nodeId = n.nodeId();
+                    Instant due = (n.startedAt() == null ? now : n.startedAt()).plus(workflow.node(nodeId).timeout());
+                    arm(a, nodeId, due, () -> timedOut(a, nodeId, taskId));
                 }
             } else if (n.state() == NodeState.RETRY_WAIT) {
                 Instant at = n.nextAttemptAt() == null ? now : n.nextAttemptAt();
-                arm(a, n.nodeId(), at, () -> retryDue(a, n.nodeId()));
+                String nodeId = n.nodeId();
+                arm(a, nodeId, at, () -> retryDue(a, nodeId));
             }
         }
         LOG.log(System.Logger.Level.INFO, "run {0} of {1} resumed ({2} node(s) unknown)", run.runId(), run.workflow(),
                 unknown.size());
         if (!unknown.isEmpty()) {
             a.halt = "interrupted: the hub restarted while " + String.join(", ", unknown) + " was with an agent;"
+                    + (unreachable != null ? " the scheduler did not answer the look-up of its task;" : "")
                     + " the run stops here rather than risk running an action twice";
             a.haltAs = RunState.INTERRUPTED;
         }
         journal.write(a.run);
-        armDeadline(a);
         for (Task task : ended) {
             taskEnded(a, task);
         }
@@ -673,11 +735,17 @@ final class RunExecutor {
         }
     }
 
-    private Optional<Task> find(RunRecord run, String taskId) {
-        if (taskId.isEmpty()) {
-            return Optional.empty();
-        }
+    /**
+     * The scheduler's task of a node's latest attempt: by its stored id, or, when none was stored,
+     * by the attempt's idempotency key (the task may have been submitted and its id not written yet).
+     */
+    private Optional<Task> find(RunRecord run, NodeRecord node) {
+        String taskId = node.taskId();
         try {
+            if (taskId.isEmpty()) {
+                return scheduler.taskWithKey(run.project().value(), run.runId() + ":" + node.nodeId() + ":"
+                        + node.attempts());
+            }
             return Optional.of(scheduler.get(run.project().value(), taskId));
         } catch (CommandCenterException e) {
             if (e.kind() == ErrorKind.NOT_FOUND) {

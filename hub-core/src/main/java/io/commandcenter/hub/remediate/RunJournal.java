@@ -4,8 +4,10 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.audit.AuditTrail;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,12 @@ import java.util.function.BiConsumer;
  *       but never one the writer remembers (a run waiting for approval is not remembered, a resumed
  *       one is read by a new engine). A run is forgotten when a state that is not RUNNING is
  *       written, and a run the writer does not remember is written whole.</li>
+ *   <li>Late states wait for the run's next write. A state handed in with {@link #writeLater} (a
+ *       node's task taken by an agent: recovery treats it as the task's attempt stored before it)
+ *       is not committed on its own at once: when the run's next state is handed in within
+ *       {@code lateBy} (one second) it is committed in its place (a burst's node then costs one write less);
+ *       otherwise it is committed alone once {@code lateBy} has passed, or at {@link #sync} and
+ *       {@link #close}. A crash loses at most such states, never one written with {@link #write}.</li>
  * </ul>
  * Updates handed in after {@link #close} are written at once by the caller.
  */
@@ -71,11 +79,21 @@ final class RunJournal implements AutoCloseable {
      */
     private final Map<String, RunRecord> lastStored = new HashMap<>();
     private static final int REMEMBERED = 100_000;
+    /** How long a late state waits for its run's next write before it is committed alone. */
+    private final long lateBy;
+    /**
+     * Late states waiting for their run's next write, by run id, oldest first (the writer thread's
+     * only), each with when the run's first waiting state was handed in.
+     */
+    private final Map<String, Late> late = new LinkedHashMap<>();
+
+    private record Late(RunRecord run, long since) {
+    }
 
     private record Create(RunStore.NewRun run, BiConsumer<Boolean, RuntimeException> then) {
     }
 
-    private record Update(RunRecord run) {
+    private record Update(RunRecord run, boolean late) {
     }
 
     private record After(Runnable work) {
@@ -86,8 +104,14 @@ final class RunJournal implements AutoCloseable {
     }
 
     RunJournal(RunStore store, AuditTrail audit, String name) {
+        this(store, audit, name, Duration.ofSeconds(1));
+    }
+
+    /** @param lateBy how long a {@link #writeLater} state may wait for its run's next write */
+    RunJournal(RunStore store, AuditTrail audit, String name, Duration lateBy) {
         this.store = store;
         this.audit = audit;
+        this.lateBy = lateBy.toNanos();
         this.writer = new Thread(this::loop, name);
         writer.setDaemon(true);
         writer.start();
@@ -111,7 +135,18 @@ final class RunJournal implements AutoCloseable {
 
     /** Stores a run's new state in the next batch (the last state handed in for a run wins). */
     void write(RunRecord run) {
-        if (!offer(new Update(run))) {
+        if (!offer(new Update(run, false))) {
+            store.update(run);
+        }
+    }
+
+    /**
+     * Stores a run's new state with the run's next write, or alone after {@code lateBy} (see the
+     * class comment): for a change that recovery does not need and that another soon follows. Work
+     * handed to {@link #afterDurable} does not wait for it; {@link #sync} does.
+     */
+    void writeLater(RunRecord run) {
+        if (!offer(new Update(run, true))) {
             store.update(run);
         }
     }
@@ -162,39 +197,81 @@ final class RunJournal implements AutoCloseable {
     private void loop() {
         while (true) {
             List<Object> batch;
+            boolean last;
             synchronized (lock) {
-                while (queue.isEmpty() && !closed) {
+                long due;
+                while (queue.isEmpty() && !closed && (due = lateDue()) > 0) {
                     try {
-                        lock.wait();
+                        if (due == Long.MAX_VALUE) {
+                            lock.wait();
+                        } else {
+                            TimeUnit.NANOSECONDS.timedWait(lock, due);
+                        }
                     } catch (InterruptedException e) {
                         // closing: finish what is queued
                     }
                 }
-                if (queue.isEmpty()) {
-                    return;
-                }
                 batch = queue;
                 queue = new ArrayList<>();
+                last = closed && batch.isEmpty();
             }
-            commit(batch);
+            if (last) {
+                if (!late.isEmpty()) {
+                    commit(List.of(), true);
+                }
+                return;
+            }
+            commit(batch, false);
         }
     }
 
-    private void commit(List<Object> batch) {
+    /** Nanoseconds until the oldest late state is due; {@link Long#MAX_VALUE} when none waits. */
+    private long lateDue() {
+        if (late.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        return late.values().iterator().next().since() + lateBy - System.nanoTime();
+    }
+
+    private void commit(List<Object> batch, boolean allLate) {
         List<Create> creates = new ArrayList<>();
         Map<String, RunRecord> latest = new LinkedHashMap<>();
+        Map<String, RunRecord> lateOnly = new LinkedHashMap<>();
         List<Runnable> after = new ArrayList<>();
         List<CountDownLatch> waiting = new ArrayList<>();
         for (Object op : batch) {
             if (op instanceof Create c) {
                 creates.add(c);
             } else if (op instanceof Update u) {
-                latest.put(u.run().runId(), u.run());
+                String runId = u.run().runId();
+                if (!u.late()) {
+                    lateOnly.remove(runId);
+                    late.remove(runId);
+                    latest.put(runId, u.run());
+                } else if (latest.containsKey(runId)) {
+                    latest.put(runId, u.run()); // newer than the state it replaces, which is committed now
+                } else {
+                    lateOnly.put(runId, u.run());
+                }
             } else if (op instanceof Sync w) {
                 waiting.add(w.done());
+                allLate = true;
             } else {
                 after.add(((After) op).work());
             }
+        }
+        long now = System.nanoTime();
+        lateOnly.forEach((runId, run) -> {
+            Late before = late.get(runId);
+            late.put(runId, new Late(run, before == null ? now : before.since()));
+        });
+        for (Iterator<Late> it = late.values().iterator(); it.hasNext(); ) {
+            Late l = it.next();
+            if (!allLate && now - l.since() < lateBy) {
+                break; // oldest first: the rest are not due either
+            }
+            latest.put(l.run().runId(), l.run());
+            it.remove();
         }
         try {
             commit(creates, new ArrayList<>(latest.values()), after);

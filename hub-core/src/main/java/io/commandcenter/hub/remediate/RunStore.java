@@ -66,7 +66,8 @@ public interface RunStore {
      * {@link #write(List, List)}, told the state each of these runs had when the caller last stored
      * it ({@code lastStored}, by run id; a run absent there is written whole): a store may then leave
      * out the nodes equal in both, whose rows already hold that state (a step of a run changes one
-     * or two of its nodes). The caller must be sure of it: nothing else wrote the run since. What
+     * or two of its nodes), and the run's own fields when they are equal in both (a node's step
+     * leaves them as they were). The caller must be sure of it: nothing else wrote the run since. What
      * is stored afterwards is the same as {@link #write(List, List)} would have left.
      */
     default List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {

@@ -65,7 +65,8 @@ final class Runs {
      * stops — tasks still queued or with agents are cancelled, nodes not started never start. Either
      * way the ledger records one {@code RUN_CANCELLED}.
      *
-     * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB})
+     * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
+     *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers)
      */
     RunRecord cancel(ProjectId project, String runId, String by, String reason) {
         RunRecord run = find(project, runId);
@@ -79,6 +80,10 @@ final class Runs {
                 approvals.withdraw(current, by, reason);
                 audited(current, by, reason);
                 return runs.run(runId).orElseThrow();
+            }
+            if (executor.resuming(runId)) {
+                throw CommandCenterException.unavailable("RUN_RESUMING", "run " + runId + " is being taken up after"
+                        + " this hub restarted (the scheduler did not answer yet); try again shortly", null);
             }
             if (executor.live(runId).isEmpty()) {
                 throw new CommandCenterException(ErrorKind.PRECONDITION, "RUN_ON_OTHER_HUB", "run " + runId

@@ -72,6 +72,8 @@ public final class EngineFixture implements AutoCloseable {
 
     /** What the engine's events pass through before the fixture records them (memory, in its tests). */
     java.util.function.UnaryOperator<RemediationEvents> decorateEvents = e -> e;
+    /** What the scheduler's state passes through (set before {@link #startScheduler}): itself unless a test says otherwise. */
+    java.util.function.UnaryOperator<io.commandcenter.scheduler.state.SchedulerState> decorateState = s -> s;
     /** Slots of each built-in agent (set before {@link #start}). */
     int agentCapacity = 8;
     Scheduler scheduler;
@@ -100,8 +102,14 @@ public final class EngineFixture implements AutoCloseable {
 
     /** Starts (or restarts, after {@link #stopEngine}) the scheduler, the agents and the engine. */
     EngineFixture start() {
+        startScheduler();
+        return startEngine();
+    }
+
+    /** Starts the scheduler and the agents, without an engine. */
+    EngineFixture startScheduler() {
         scheduler = Scheduler.start(SchedulerSettings.defaults("hub-test"),
-                new InMemorySchedulerState(Clock.systemUTC()),
+                decorateState.apply(new InMemorySchedulerState(Clock.systemUTC())),
                 new InMemoryMesh(new InMemoryMesh.Network(Executors.newSingleThreadExecutor())), Clock.systemUTC());
         agentTimer = Executors.newSingleThreadScheduledExecutor();
         agents = HubAgents.start(scheduler, "hub-test", agentCapacity, List.of(
@@ -113,6 +121,11 @@ public final class EngineFixture implements AutoCloseable {
                     calls.add(new Call("notifier", a, in, clock.instant()));
                     return notifier.apply(a, in);
                 })), agentTimer);
+        return this;
+    }
+
+    /** Starts (or restarts, after {@link #stopEngineOnly}) the engine on the running scheduler. */
+    EngineFixture startEngine() {
         WorkflowCatalog catalog = new WorkflowCatalog(store, new WorkflowParser(CapabilityCatalog.builtIn()), audit,
                 clock);
         RemediationEngine.Ports ports = new RemediationEngine.Ports(store, catalog, scheduler, bus,
@@ -125,10 +138,15 @@ public final class EngineFixture implements AutoCloseable {
 
     /** Stops the engine, the agents and the scheduler (its in-memory state is lost, as in a crash). */
     void stopEngine() {
-        engine.close();
+        stopEngineOnly();
         agents.close();
         agentTimer.shutdownNow();
         scheduler.close();
+    }
+
+    /** Stops the engine alone: the scheduler and its agents go on, as a cluster's do when one hub stops. */
+    void stopEngineOnly() {
+        engine.close();
     }
 
     private RemediationEvents recordingEvents() {

@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * How the SQL store creates runs with their decisions chained in the same transaction: the keys
  * are not looked up first (the unique constraint decides, and a refused write is done again the
  * checked way), and the ledger moves the head it knows instead of reading it — one hub or two on
- * one database.
+ * one database. And how it writes a run's step: only the rows the step changed.
  */
 abstract class SqlRunCreatesContract {
     @TempDir
@@ -88,6 +88,26 @@ abstract class SqlRunCreatesContract {
         // the first append read the head; the second moved the one it knew
         assertThat(ledger.headReads()).isEqualTo(1);
         assertThat(ledger.verify(List.of()).intact()).isTrue();
+    }
+
+    @Test
+    void aStepThatChangesOnlyANode_leavesTheRunsOwnRowAlone_andOneThatChangesTheRunWritesIt() {
+        RunRecord created = run("r-1", "k1", RunMode.AUTOMATIC, T0);
+        store.write(List.of(create(created)), List.of());
+        // the run's row holds a column the caller was not told of: a step told the run as created
+        // leaves that row as it is, which is how the journal saves a run update at each node's step
+        store.update(created.takenBy("hub-2", RunMode.AUTOMATIC, created.deadlineAt()));
+        RunRecord step = created.withNode(created.node("restart_service").queued("task-1", 1,
+                Map.of("service", "api"), T0));
+
+        store.write(List.of(), List.of(step), Map.of("r-1", created));
+
+        RunRecord read = store.run("r-1").orElseThrow();
+        assertThat(read.hubId()).isEqualTo("hub-2");
+        assertThat(read.node("restart_service")).isEqualTo(step.node("restart_service"));
+        RunRecord ended = step.withState(RunState.CANCELLED, "stopped by a person", T0.plusSeconds(5));
+        store.write(List.of(), List.of(ended), Map.of("r-1", step));
+        assertThat(store.run("r-1")).contains(ended);
     }
 
     @Test

@@ -109,6 +109,11 @@ public final class HazelcastSchedulerState implements SchedulerState {
     }
 
     @Override
+    public IdempotencyRecord key(String key) {
+        return call(() -> keys.get(key));
+    }
+
+    @Override
     public double weight(String project, double fallback) {
         Double w = call(() -> weights.get(project));
         return w == null ? fallback : w;

@@ -138,6 +138,12 @@ public final class InMemorySchedulerState implements SchedulerState {
     }
 
     @Override
+    public IdempotencyRecord key(String key) {
+        Expiring e = keys.get(key);
+        return e != null && e.expiresAt > clock.millis() ? e.record : null;
+    }
+
+    @Override
     public double weight(String project, double fallback) {
         return weights.getOrDefault(project, fallback);
     }

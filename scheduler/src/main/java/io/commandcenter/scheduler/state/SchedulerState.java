@@ -51,6 +51,9 @@ public interface SchedulerState extends AutoCloseable {
     /** Stores (replaces) the record under the key. */
     void recordKey(String key, IdempotencyRecord record, long ttlMillis);
 
+    /** The record under the key, or null when there is none (or it expired). */
+    IdempotencyRecord key(String key);
+
     /**
      * The project's weight as this hub last heard of it, or {@code fallback} when none was set.
      * May lag a {@link #setWeight} on another hub by the replication delay: it only seeds a pool

@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Remediation state in SQL, through JPA. */
@@ -188,7 +189,8 @@ public final class JpaRemediationStore implements RemediationStore {
 
     /**
      * As {@link #write(List, List)}, but a node equal in {@code lastStored} is not written again (the
-     * journal's burst wrote every node of a run at each step: a third of its writer's time). A run
+     * journal's burst wrote every node of a run at each step: a third of its writer's time), nor the
+     * run's own row when its columns are equal there (a node's step leaves them as they were). A run
      * whose row turns out missing is merged whole, as before.
      *
      * <p>The creates' keys are not looked up first: the unique constraint {@code uq_remediation_run_key}
@@ -402,7 +404,8 @@ public final class JpaRemediationStore implements RemediationStore {
 
     /**
      * Writes the runs' changing columns (a run's and its nodes' identity, graph and trigger never
-     * change) in two batches; of a run in {@code lastStored}, only the nodes that differ from there.
+     * change) in two batches; of a run in {@code lastStored}, only the nodes that differ from there,
+     * and its own row only when one of its columns does (most steps of a run change a node alone).
      *
      * @return the runs with a row missing (not stored yet): the caller merges them
      */
@@ -412,20 +415,14 @@ public final class JpaRemediationStore implements RemediationStore {
         try (java.sql.PreparedStatement run = connection.prepareStatement(UPDATE_RUN);
              java.sql.PreparedStatement node = connection.prepareStatement(UPDATE_NODE)) {
             List<Integer> nodeOwner = new ArrayList<>();
+            List<Integer> runOwner = new ArrayList<>();
             for (int i = 0; i < runs.size(); i++) {
                 RunEntity e = entity(runs.get(i));
-                run.setString(1, e.state);
-                run.setString(2, e.mode);
-                run.setString(3, e.approvalId);
-                run.setString(4, e.hubId);
-                run.setString(5, e.error);
-                run.setString(6, e.outcome);
-                time(run, 7, e.startedAt);
-                time(run, 8, e.finishedAt);
-                time(run, 9, e.deadlineAt);
-                run.setString(10, e.runId);
-                run.addBatch();
                 RunRecord before = lastStored.get(e.runId);
+                if (before == null || !sameRunRow(before, runs.get(i))) {
+                    batchRun(run, e);
+                    runOwner.add(i);
+                }
                 for (NodeRecord n : runs.get(i).nodes()) {
                     if (before != null && n.equals(nodeOf(before, n.nodeId()))) {
                         continue; // its row holds this state already
@@ -447,23 +444,49 @@ public final class JpaRemediationStore implements RemediationStore {
                 }
             }
             java.util.Set<Integer> absent = new java.util.TreeSet<>();
-            int[] runCounts = run.executeBatch();
-            for (int i = 0; i < runCounts.length; i++) {
-                if (runCounts[i] == 0) {
-                    absent.add(i);
-                }
-            }
-            int[] nodeCounts = node.executeBatch();
-            for (int i = 0; i < nodeCounts.length; i++) {
-                if (nodeCounts[i] == 0) {
-                    absent.add(nodeOwner.get(i));
-                }
-            }
+            executeNoting(run, runOwner, absent);
+            executeNoting(node, nodeOwner, absent);
             absent.forEach(i -> missing.add(runs.get(i)));
         } catch (java.sql.SQLException e) {
             throw new jakarta.persistence.PersistenceException("run updates failed: " + e.getMessage(), e);
         }
         return missing;
+    }
+
+    /** Runs the batch (unless empty) and adds to {@code absent} the owner of each statement that changed no row. */
+    private static void executeNoting(java.sql.PreparedStatement batch, List<Integer> owners,
+                                      java.util.Set<Integer> absent) throws java.sql.SQLException {
+        if (owners.isEmpty()) {
+            return;
+        }
+        int[] counts = batch.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == 0) {
+                absent.add(owners.get(i));
+            }
+        }
+    }
+
+    private static void batchRun(java.sql.PreparedStatement run, RunEntity e) throws java.sql.SQLException {
+        run.setString(1, e.state);
+        run.setString(2, e.mode);
+        run.setString(3, e.approvalId);
+        run.setString(4, e.hubId);
+        run.setString(5, e.error);
+        run.setString(6, e.outcome);
+        time(run, 7, e.startedAt);
+        time(run, 8, e.finishedAt);
+        time(run, 9, e.deadlineAt);
+        run.setString(10, e.runId);
+        run.addBatch();
+    }
+
+    /** Whether the columns {@code UPDATE_RUN} writes are the same for both (a node step changes none of them). */
+    private static boolean sameRunRow(RunRecord a, RunRecord b) {
+        return a.state() == b.state() && a.mode() == b.mode() && Objects.equals(a.approvalId(), b.approvalId())
+                && a.hubId().equals(b.hubId()) && a.error().equals(b.error()) && Objects.equals(a.outcome(), b.outcome())
+                && Objects.equals(a.startedAt(), b.startedAt()) && Objects.equals(a.finishedAt(), b.finishedAt())
+                && a.deadlineAt().equals(b.deadlineAt());
     }
 
     private static NodeRecord nodeOf(RunRecord run, String nodeId) {
