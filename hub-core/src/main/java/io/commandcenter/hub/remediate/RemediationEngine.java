@@ -99,6 +99,7 @@ public final class RemediationEngine implements AutoCloseable {
     private final Timers timers;
     private final ExecutorService delivery;
     private final RunJournal journal;
+    private final TargetFacts facts;
     private final RunExecutor executor;
     private final OutcomeWatcher outcomes;
     private final KillSwitch killSwitch;
@@ -127,22 +128,41 @@ public final class RemediationEngine implements AutoCloseable {
             return t;
         });
         RemediationStore store = ports.store();
-        this.outcomes = new OutcomeWatcher(store, store, ports.probe(), ports.predictions(), ports.events(), timers,
+        // every run write of the engine passes through the facts, so they can keep a target's counts
+        this.facts = new TargetFacts(store);
+        this.outcomes = new OutcomeWatcher(store, facts, ports.probe(), ports.predictions(), ports.events(), timers,
                 stripes, clock, settings.outcomeWindow(), settings.worseMargin());
-        this.journal = new RunJournal(store, ports.audit(), "cc-remediate-journal");
+        this.journal = new RunJournal(facts, ports.audit(), "cc-remediate-journal");
         this.executor = new RunExecutor(journal, ports.scheduler(), ports.events(), stripes, timers, clock,
                 new SplittableRandom(), this::runFinished);
         this.killSwitch = new KillSwitch(store, executor, ports.audit(), stripes, clock);
-        this.starter = new RunStarter(store, journal, stripes, killSwitch, executor, ports.events(), ports.audit(),
+        this.starter = new RunStarter(facts, journal, stripes, killSwitch, executor, ports.events(), ports.audit(),
                 clock, hubId);
         this.triggers = new Triggers(ports.catalog(), ports.bus(), settings.eventBuffer(), delivery, timers, clock,
                 stripes, starter);
-        this.approvals = new Approvals(store, store, store, ports.catalog(), ports.predictions(), ports.events(),
+        this.approvals = new Approvals(store, facts, store, ports.catalog(), ports.predictions(), ports.events(),
                 ports.audit(), executor, outcomes, stripes, clock, hubId);
-        this.runs = new Runs(store, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
+        this.runs = new Runs(facts, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
                 approvals, stripes, clock, hubId);
         this.dryRuns = new DryRuns(starter, clock);
         this.hubId = hubId;
+    }
+
+    /**
+     * Declares this engine the only writer of runs to its store (a hub without a cluster: no other
+     * hub reaches its database), before {@link #start}: a decision then counts the runs on its
+     * target (blast radius, active runs) from memory, read from the store once per target, instead
+     * of reading the store each time. Without it every decision reads the store, which is what hubs
+     * sharing a database must do.
+     */
+    public RemediationEngine soleWriterOfRuns() {
+        facts.soleWriter(true);
+        return this;
+    }
+
+    /** How many times a target's runs were read from the store for the decisions' counts (tests). */
+    long targetFactLoads() {
+        return facts.loads();
     }
 
     /** Loads workflows, subscribes to their triggers, plans schedules and resumes this hub's runs. */

@@ -148,6 +148,54 @@ class EngineOnAManualClockTest {
         assertThat(f.runs().get(0).mode()).isEqualTo(RunMode.AUTOMATIC);
     }
 
+    @Test
+    void theBlastRadiusBudget_keptInMemory_readsTheStoreOncePerTarget() {
+        start(SeedWorkflows.AUTO_RESTART.replace("nodes:", "concurrency:\n  per_target: 10\nnodes:"));
+        for (int i = 0; i < 4; i++) {
+            f.raise(f.prediction(i % 2 == 0 ? "checkout" : "cart", 0.93, 0.95, "restart"));
+            int n = i + 1;
+            await().atMost(WAIT).until(() -> f.runs().size() == n);
+            advance(Duration.ofMinutes(10));
+        }
+        assertThat(f.engine.targetFactLoads()).as("checkout and cart, once each").isEqualTo(2);
+    }
+
+    @Test
+    void aRunAnotherHubStarted_onTheTarget_countsForThisHubsDecision() {
+        f.soleWriter = false;
+        start(SeedWorkflows.AUTO_RESTART);
+        // this hub has decided on the target before: a hub keeping counts in memory would not read them again
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state() == RunState.SUCCEEDED);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        f.devops = EngineFixture.holding(null, release);
+        // hub B shares the store, not the bus: only this hub hears the prediction
+        io.commandcenter.hub.events.EventBus busB = new io.commandcenter.hub.events.EventBus("hub-b", clock,
+                f.busExecutor, 16);
+        RemediationEngine hubB = new RemediationEngine(new RemediationEngine.Ports(f.store,
+                new WorkflowCatalog(f.store, new WorkflowParser(CapabilityCatalog.builtIn()), f.audit, clock),
+                f.scheduler, busB, (project, id) -> Optional.empty(), (project, kind, id) -> Optional.empty(),
+                RemediationEvents.none(), f.audit), clock, timers, "hub-b", f.settings).start();
+        otherHubs.add(hubB);
+        try {
+            RunRecord byHand = hubB.trigger(EngineFixture.P, "auto-restart", null, "service", "checkout", "ana", "by hand");
+            assertThat(byHand.hubId()).isEqualTo("hub-b");
+
+            var second = f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+            await().atMost(WAIT).until(() -> f.runs().size() == 3);
+            f.engine.drain();
+
+            RunRecord decided = f.runs().stream().filter(r -> second.id().equals(r.predictionId())).findFirst()
+                    .orElseThrow();
+            assertThat(decided.hubId()).isEqualTo("hub-test");
+            assertThat(decided.state()).isEqualTo(RunState.SKIPPED);
+            assertThat(decided.error()).contains("already active on the target (per_target 1)");
+        } finally {
+            release.countDown();
+            hubB.close();
+        }
+    }
+
     // ---- outcomes
 
     @Test
@@ -264,6 +312,7 @@ class EngineOnAManualClockTest {
 
     @Test
     void aCronMinute_firedByTwoHubsAtOnce_startsOneRun() {
+        f.soleWriter = false;
         start("""
                 name: every-minute
                 trigger:

@@ -579,6 +579,24 @@ public final class JpaRemediationStore implements RemediationStore {
         });
     }
 
+    /** The rows {@link #targetRuns} answers, on the {@code (project_id, target_id, created_at)} index. */
+    private static final String TARGET_RUNS = "SELECT run_id, workflow, mode, state, created_at FROM remediation_run"
+            + " WHERE project_id = ? AND target_kind = ? AND target_id = ? AND (state IN (" + quoted(UNFINISHED)
+            + ") OR (mode IN (" + quoted(AUTOMATIC_MODES) + ") AND state <> '" + RunState.SKIPPED.name()
+            + "' AND created_at >= ?))";
+
+    @Override
+    public List<TargetRun> targetRuns(ProjectId project, String targetKind, String targetId, Instant since) {
+        return jpa.read(em -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery(TARGET_RUNS).setParameter(1, project.value())
+                    .setParameter(2, targetKind).setParameter(3, targetId).setParameter(4, Jpa.ts(since))
+                    .getResultList();
+            return rows.stream().map(row -> new TargetRun((String) row[0], (String) row[1], RunMode.of((String) row[2]),
+                    RunState.valueOf((String) row[3]), Jpa.instant(row[4]))).toList();
+        });
+    }
+
     private static RunEntity entity(RunRecord r) {
         RunEntity e = new RunEntity();
         e.runId = r.runId();

@@ -1,0 +1,223 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.hub.project.ProjectId;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The run store as the engine sees it, answering {@link #targetCounts} from memory while this hub
+ * is the only writer of runs to the store ({@link #soleWriter}); otherwise every count is read from
+ * the store, as any hub sharing the database must.
+ *
+ * <p>A target's runs are read from the store once ({@link RunStore#targetRuns}), the first time a
+ * decision counts them; from then on every run this engine stores passes through here after its
+ * write returns, so the memory holds what the store holds. A write that fails, or a create refused
+ * for its key, makes the target's runs be read again at its next decision. A write that lands while
+ * a target's runs are being read wins over the read (it is as new or newer).
+ */
+final class TargetFacts implements RunStore {
+    private final RunStore store;
+    private final Map<String, Runs> targets = new ConcurrentHashMap<>();
+    private final AtomicLong loads = new AtomicLong();
+    private volatile boolean soleWriter;
+
+    TargetFacts(RunStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Whether this engine is the only writer of runs to its store (a hub without a cluster: no other
+     * hub can reach its database). Set before the engine starts; false (the default) reads every
+     * count from the store.
+     */
+    void soleWriter(boolean value) {
+        soleWriter = value;
+        targets.clear();
+    }
+
+    /** How many times a target's runs were read from the store (tests, benchmarks). */
+    long loads() {
+        return loads.get();
+    }
+
+    /** A target's runs as this hub knows them; guarded by itself. */
+    private static final class Runs {
+        final Map<String, TargetRun> byId = new HashMap<>();
+        /** The earliest window start the runs were read for; null until read. */
+        Instant loadedSince;
+        int loading;
+    }
+
+    @Override
+    public TargetCounts targetCounts(ProjectId project, String workflow, String targetKind, String targetId,
+                                     Instant since) {
+        if (!soleWriter) {
+            return store.targetCounts(project, workflow, targetKind, targetId, since);
+        }
+        String key = Stripes.key(project, targetKind, targetId);
+        Runs runs = targets.computeIfAbsent(key, k -> new Runs());
+        synchronized (runs) {
+            if (runs.loadedSince != null && !since.isBefore(runs.loadedSince)) {
+                return count(runs, workflow, since);
+            }
+            runs.loading++;
+        }
+        List<TargetRun> read;
+        try {
+            read = store.targetRuns(project, targetKind, targetId, since);
+            loads.incrementAndGet();
+        } finally {
+            synchronized (runs) {
+                runs.loading--;
+            }
+        }
+        synchronized (runs) {
+            // a write that came in meanwhile is as new as the read or newer: it stays
+            read.forEach(r -> runs.byId.putIfAbsent(r.runId(), r));
+            runs.loadedSince = runs.loadedSince == null || since.isBefore(runs.loadedSince) ? since : runs.loadedSince;
+            return count(runs, workflow, since);
+        }
+    }
+
+    private static TargetCounts count(Runs runs, String workflow, Instant since) {
+        int automatic = 0;
+        int active = 0;
+        boolean prune = runs.loading == 0;
+        for (var it = runs.byId.values().iterator(); it.hasNext(); ) {
+            TargetRun r = it.next();
+            boolean unfinished = !r.state().isFinished();
+            boolean inWindow = !r.createdAt().isBefore(since);
+            if (r.mode().isAutomatic() && r.state() != RunState.SKIPPED && inWindow) {
+                automatic++;
+            }
+            if (unfinished && r.workflow().equals(workflow)) {
+                active++;
+            }
+            if (prune && !unfinished && !inWindow) {
+                // counted by no later decision: windows only move forward (an earlier one reads again)
+                it.remove();
+            }
+        }
+        return new TargetCounts(automatic, active);
+    }
+
+    private void stored(RunRecord run) {
+        if (!soleWriter) {
+            return;
+        }
+        Runs runs = targets.get(Stripes.key(run.project(), run.targetKind(), run.targetId()));
+        if (runs != null) {
+            synchronized (runs) {
+                runs.byId.put(run.runId(), TargetRun.of(run));
+            }
+        }
+    }
+
+    private void forget(RunRecord run) {
+        targets.remove(Stripes.key(run.project(), run.targetKind(), run.targetId()));
+    }
+
+    private <T> T writing(List<RunRecord> runs, java.util.function.Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            // whether any of it is stored is not known here: read these targets again
+            runs.forEach(this::forget);
+            throw e;
+        }
+    }
+
+    // ---- writes: passed on, then remembered
+
+    @Override
+    public boolean create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
+        boolean created = writing(List.of(run), () -> store.create(run, approval, action));
+        remember(run, created);
+        return created;
+    }
+
+    private void remember(RunRecord run, boolean created) {
+        if (created) {
+            stored(run);
+        } else {
+            // the key is taken by a run this hub may not know (a cron minute, a trigger seen twice): read again
+            forget(run);
+        }
+    }
+
+    @Override
+    public void update(RunRecord run) {
+        writing(List.of(run), () -> {
+            store.update(run);
+            return null;
+        });
+        stored(run);
+    }
+
+    @Override
+    public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
+        return written(creates, updates, () -> store.write(creates, updates));
+    }
+
+    @Override
+    public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
+        return written(creates, updates, () -> store.write(creates, updates, lastStored));
+    }
+
+    private List<Boolean> written(List<NewRun> creates, List<RunRecord> updates,
+                                  java.util.function.Supplier<List<Boolean>> write) {
+        List<RunRecord> all = new java.util.ArrayList<>(creates.size() + updates.size());
+        creates.forEach(c -> all.add(c.run()));
+        all.addAll(updates);
+        List<Boolean> stored = writing(all, write);
+        for (int i = 0; i < creates.size(); i++) {
+            remember(creates.get(i).run(), Boolean.TRUE.equals(stored.get(i)));
+        }
+        updates.forEach(this::stored);
+        return stored;
+    }
+
+    // ---- everything else: the store's
+
+    @Override
+    public boolean recordsDecisions() {
+        return store.recordsDecisions();
+    }
+
+    @Override
+    public Optional<RunRecord> run(String runId) {
+        return store.run(runId);
+    }
+
+    @Override
+    public List<RunRecord> runs(ProjectId project, RunQuery query) {
+        return store.runs(project, query);
+    }
+
+    @Override
+    public List<RunRecord> unfinished() {
+        return store.unfinished();
+    }
+
+    @Override
+    public int automaticRunsSince(ProjectId project, String targetKind, String targetId, Instant since) {
+        return store.automaticRunsSince(project, targetKind, targetId, since);
+    }
+
+    @Override
+    public int activeRuns(ProjectId project, String workflow, String targetKind, String targetId) {
+        return store.activeRuns(project, workflow, targetKind, targetId);
+    }
+
+    @Override
+    public List<TargetRun> targetRuns(ProjectId project, String targetKind, String targetId, Instant since) {
+        return store.targetRuns(project, targetKind, targetId, since);
+    }
+}

@@ -1,0 +1,231 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.hub.project.ProjectId;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A target's decision counts kept in memory ({@link TargetFacts}) against the store's own counts,
+ * which are the oracle: the in-memory store reads every count from its runs.
+ */
+class TargetFactsTest {
+    static final ProjectId P = ProjectId.of("p");
+    static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
+    static final Duration HOUR = Duration.ofHours(1);
+
+    final InMemoryRemediationStore store = new InMemoryRemediationStore();
+    final TargetFacts facts = new TargetFacts(store);
+
+    static RunRecord run(String id, String workflow, String target, RunMode mode, RunState state, Instant at) {
+        return new RunRecord(id, P, workflow, 1, state, mode, "prediction.created.risk", "e-" + id, "pred-" + id,
+                "service", target, "key-" + id, null, "hub-1", "", null, at, state == RunState.RUNNING ? at : null,
+                state.isFinished() ? at : null, at.plus(HOUR), List.of(NodeRecord.pending("restart_service", 0,
+                "devops", "restart", false)));
+    }
+
+    RunStore.TargetCounts counts(RunStore from, String workflow, String target, Instant now) {
+        return from.targetCounts(P, workflow, "service", target, now.minus(HOUR));
+    }
+
+    @Test
+    void countsFromMemory_equalTheStoresCounts_whileRunsStartEndAndTheWindowSlides() {
+        facts.soleWriter(true);
+        SplittableRandom random = new SplittableRandom(18);
+        List<RunRecord> live = new ArrayList<>();
+        Instant now = T0;
+        String[] targets = {"api", "db"};
+        String[] workflows = {"auto-restart", "scale-out"};
+        RunMode[] modes = {RunMode.AUTOMATIC, RunMode.SCHEDULED, RunMode.MANUAL, RunMode.APPROVAL};
+        for (int step = 0; step < 400; step++) {
+            now = now.plus(Duration.ofSeconds(random.nextInt(1, 120)));
+            int what = random.nextInt(10);
+            if (what < 5 || live.isEmpty()) {
+                RunMode mode = modes[random.nextInt(modes.length)];
+                RunState state = mode == RunMode.APPROVAL ? RunState.AWAITING_APPROVAL
+                        : random.nextInt(6) == 0 ? RunState.SKIPPED : RunState.RUNNING;
+                RunRecord r = run("r-" + step, workflows[random.nextInt(2)], targets[random.nextInt(2)], mode, state, now);
+                if (what % 2 == 0) {
+                    assertThat(facts.create(r, Optional.empty(), Optional.empty())).isTrue();
+                } else {
+                    // a burst's shared commit
+                    assertThat(facts.write(List.of(new RunStore.NewRun(r, Optional.empty(), Optional.empty())), List.of()))
+                            .containsExactly(true);
+                }
+                if (!state.isFinished()) {
+                    live.add(r);
+                }
+            } else {
+                RunRecord r = live.remove(random.nextInt(live.size()));
+                RunRecord next = r.state() == RunState.AWAITING_APPROVAL && random.nextBoolean()
+                        ? r.withState(RunState.RUNNING, "", now)
+                        : r.withState(r.state() == RunState.AWAITING_APPROVAL ? RunState.REJECTED : RunState.SUCCEEDED,
+                        "", now);
+                if (what < 8) {
+                    facts.update(next);
+                } else {
+                    facts.write(List.of(), List.of(next), Map.of(r.runId(), r));
+                }
+                if (!next.state().isFinished()) {
+                    live.add(next);
+                }
+            }
+            for (String target : targets) {
+                for (String workflow : workflows) {
+                    assertThat(counts(facts, workflow, target, now)).as("step %d, %s on %s", step, workflow, target)
+                            .isEqualTo(counts(store, workflow, target, now));
+                }
+            }
+        }
+        assertThat(facts.loads()).as("each target read from the store once").isEqualTo(targets.length);
+    }
+
+    @Test
+    void aRunStoredByAnotherHub_isCountedAtEveryDecision_unlessThisHubIsTheSoleWriter() {
+        facts.create(run("mine", "auto-restart", "api", RunMode.AUTOMATIC, RunState.RUNNING, T0), Optional.empty(),
+                Optional.empty());
+        assertThat(counts(facts, "auto-restart", "api", T0)).isEqualTo(new RunStore.TargetCounts(1, 1));
+
+        // another hub on the same database
+        store.create(run("theirs", "auto-restart", "api", RunMode.AUTOMATIC, RunState.RUNNING, T0), Optional.empty(),
+                Optional.empty());
+
+        assertThat(counts(facts, "auto-restart", "api", T0)).as("shared store: read every time")
+                .isEqualTo(new RunStore.TargetCounts(2, 2));
+        assertThat(facts.loads()).isZero();
+    }
+
+    @Test
+    void aCreateRefusedForItsKey_readsTheTargetAgain_soTheRunHoldingTheKeyCounts() {
+        facts.soleWriter(true);
+        assertThat(counts(facts, "auto-restart", "api", T0)).isEqualTo(new RunStore.TargetCounts(0, 0));
+        RunRecord first = run("cron-a", "auto-restart", "api", RunMode.SCHEDULED, RunState.RUNNING, T0);
+        store.create(first, Optional.empty(), Optional.empty());
+        RunRecord same = run("cron-b", "auto-restart", "api", RunMode.SCHEDULED, RunState.RUNNING, T0);
+        RunRecord sameKey = new RunRecord(same.runId(), P, same.workflow(), 1, same.state(), same.mode(),
+                same.triggerSubject(), same.triggerId(), same.predictionId(), "service", "api", first.idempotencyKey(),
+                null, "hub-1", "", null, T0, T0, null, same.deadlineAt(), same.nodes());
+
+        assertThat(facts.create(sameKey, Optional.empty(), Optional.empty())).isFalse();
+
+        assertThat(counts(facts, "auto-restart", "api", T0)).isEqualTo(new RunStore.TargetCounts(1, 1));
+        assertThat(facts.loads()).isEqualTo(2);
+    }
+
+    @Test
+    void aWriteThatFails_readsItsTargetsAgain_forItMayHaveBeenStored() {
+        RunStore failingAfterCommit = new Delegating(store) {
+            @Override
+            public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
+                store.write(creates, updates);
+                throw new IllegalStateException("connection lost after the commit");
+            }
+        };
+        TargetFacts facts = new TargetFacts(failingAfterCommit);
+        facts.soleWriter(true);
+        assertThat(counts(facts, "auto-restart", "api", T0)).isEqualTo(new RunStore.TargetCounts(0, 0));
+        RunRecord r = run("r-1", "auto-restart", "api", RunMode.AUTOMATIC, RunState.RUNNING, T0);
+
+        assertThatThrownBy(() -> facts.write(List.of(new RunStore.NewRun(r, Optional.empty(), Optional.empty())),
+                List.of())).isInstanceOf(IllegalStateException.class);
+
+        assertThat(counts(facts, "auto-restart", "api", T0)).isEqualTo(new RunStore.TargetCounts(1, 1));
+    }
+
+    @Test
+    void aRunEndingWhileItsTargetIsRead_staysEnded_theWriteIsNewerThanTheRead() {
+        RunRecord r = run("r-1", "auto-restart", "api", RunMode.AUTOMATIC, RunState.RUNNING, T0);
+        store.create(r, Optional.empty(), Optional.empty());
+        TargetFacts[] self = new TargetFacts[1];
+        RunStore endsDuringTheRead = new Delegating(store) {
+            @Override
+            public List<TargetRun> targetRuns(ProjectId project, String targetKind, String targetId, Instant since) {
+                List<TargetRun> read = store.targetRuns(project, targetKind, targetId, since);
+                // the journal's writer stores the run's end after the read, before the read is merged
+                self[0].update(r.withState(RunState.SUCCEEDED, "", T0.plusSeconds(5)));
+                return read;
+            }
+        };
+        self[0] = new TargetFacts(endsDuringTheRead);
+        self[0].soleWriter(true);
+
+        // the read still saw it running; the end stored meanwhile wins
+        assertThat(counts(self[0], "auto-restart", "api", T0.plusSeconds(5))).isEqualTo(new RunStore.TargetCounts(1, 0));
+        assertThat(counts(store, "auto-restart", "api", T0.plusSeconds(5))).isEqualTo(new RunStore.TargetCounts(1, 0));
+    }
+
+    @Test
+    void aWindowEarlierThanTheOneRead_readsTheStoreAgain() {
+        facts.soleWriter(true);
+        store.create(run("old", "auto-restart", "api", RunMode.AUTOMATIC, RunState.SUCCEEDED, T0.minus(HOUR)),
+                Optional.empty(), Optional.empty());
+        assertThat(counts(facts, "auto-restart", "api", T0.plusSeconds(1))).isEqualTo(new RunStore.TargetCounts(0, 0));
+
+        // a decision dated earlier (a clock set back) counts the run the first read left out
+        assertThat(counts(facts, "auto-restart", "api", T0)).isEqualTo(new RunStore.TargetCounts(1, 0));
+        assertThat(facts.loads()).isEqualTo(2);
+    }
+
+    /** Passes everything to a store; tests override what they disturb. */
+    static class Delegating implements RunStore {
+        final RunStore store;
+
+        Delegating(RunStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public boolean create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
+            return store.create(run, approval, action);
+        }
+
+        @Override
+        public void update(RunRecord run) {
+            store.update(run);
+        }
+
+        @Override
+        public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
+            return store.write(creates, updates);
+        }
+
+        @Override
+        public Optional<RunRecord> run(String runId) {
+            return store.run(runId);
+        }
+
+        @Override
+        public List<RunRecord> runs(ProjectId project, RunQuery query) {
+            return store.runs(project, query);
+        }
+
+        @Override
+        public List<RunRecord> unfinished() {
+            return store.unfinished();
+        }
+
+        @Override
+        public int automaticRunsSince(ProjectId project, String targetKind, String targetId, Instant since) {
+            return store.automaticRunsSince(project, targetKind, targetId, since);
+        }
+
+        @Override
+        public int activeRuns(ProjectId project, String workflow, String targetKind, String targetId) {
+            return store.activeRuns(project, workflow, targetKind, targetId);
+        }
+
+        @Override
+        public List<TargetRun> targetRuns(ProjectId project, String targetKind, String targetId, Instant since) {
+            return store.targetRuns(project, targetKind, targetId, since);
+        }
+    }
+}
