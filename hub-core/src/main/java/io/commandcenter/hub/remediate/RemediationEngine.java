@@ -109,6 +109,7 @@ public final class RemediationEngine implements AutoCloseable {
     private final Runs runs;
     private final DryRuns dryRuns;
     private final String hubId;
+    private final Clock clock;
     private AutoCloseable schedulerSubscription;
 
     /** An engine on real timers; {@code clock} dates every record. */
@@ -146,12 +147,13 @@ public final class RemediationEngine implements AutoCloseable {
                 approvals, stripes, clock, hubId);
         this.dryRuns = new DryRuns(starter, clock);
         this.hubId = hubId;
+        this.clock = clock;
     }
 
     /**
      * Declares this engine the only writer of runs to its store (a hub without a cluster: no other
      * hub reaches its database), before {@link #start}: a decision then counts the runs on its
-     * target (blast radius, active runs) from memory, read from the store once per target, instead
+     * target (blast radius, active runs) from memory, read from the store once at start, instead
      * of reading the store each time. Without it every decision reads the store, which is what hubs
      * sharing a database must do.
      */
@@ -167,6 +169,8 @@ public final class RemediationEngine implements AutoCloseable {
 
     /** Loads workflows, subscribes to their triggers, plans schedules and resumes this hub's runs. */
     public RemediationEngine start() {
+        // before anything is decided or written: the counts every decision starts from
+        facts.loadAll(clock.instant().minus(RunStarter.BLAST_WINDOW));
         ports.catalog().load();
         triggers.start();
         schedulerSubscription = ports.scheduler().subscribe(executor::onSchedulerEvent);

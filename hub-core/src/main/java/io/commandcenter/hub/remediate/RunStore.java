@@ -103,9 +103,11 @@ public interface RunStore {
     }
 
     /** A run as the decisions on its target count it: see {@link #targetRuns}. */
-    record TargetRun(String runId, String workflow, RunMode mode, RunState state, Instant createdAt) {
+    record TargetRun(String runId, ProjectId project, String targetKind, String targetId, String workflow,
+                     RunMode mode, RunState state, Instant createdAt) {
         public static TargetRun of(RunRecord run) {
-            return new TargetRun(run.runId(), run.workflow(), run.mode(), run.state(), run.createdAt());
+            return new TargetRun(run.runId(), run.project(), run.targetKind(), run.targetId(), run.workflow(),
+                    run.mode(), run.state(), run.createdAt());
         }
     }
 
@@ -114,4 +116,7 @@ public interface RunStore {
      * and those started without a person and not skipped since {@code since} (in no order).
      */
     List<TargetRun> targetRuns(ProjectId project, String targetKind, String targetId, Instant since);
+
+    /** {@link #targetRuns} of every target of every project, in one read. */
+    List<TargetRun> targetRuns(Instant since);
 }

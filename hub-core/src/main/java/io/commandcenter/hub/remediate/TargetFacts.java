@@ -9,24 +9,29 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * The run store as the engine sees it, answering {@link #targetCounts} from memory while this hub
  * is the only writer of runs to the store ({@link #soleWriter}); otherwise every count is read from
  * the store, as any hub sharing the database must.
  *
- * <p>A target's runs are read from the store once ({@link RunStore#targetRuns}), the first time a
- * decision counts them; from then on every run this engine stores passes through here after its
- * write returns, so the memory holds what the store holds. A write that fails, or a create refused
- * for its key, makes the target's runs be read again at its next decision. A write that lands while
- * a target's runs are being read wins over the read (it is as new or newer).
+ * <p>The runs decisions count (unfinished ones, automatic ones in the blast-radius window) are read
+ * from the store once, when the engine starts ({@link #loadAll}); from then on every run this engine
+ * stores passes through here after its write returns, so the memory holds what the store holds and
+ * a target the memory does not know has no such runs. A write that fails, or a create refused for
+ * its key, makes the target's runs be read again ({@link RunStore#targetRuns}) at its next decision,
+ * as does a decision whose window starts before the one read. A write that lands while runs are
+ * being read wins over the read (it is as new or newer).
  */
 final class TargetFacts implements RunStore {
     private final RunStore store;
     private final Map<String, Runs> targets = new ConcurrentHashMap<>();
     private final AtomicLong loads = new AtomicLong();
     private volatile boolean soleWriter;
+    /** The window start every target was read for at start; null until then (targets are read one by one). */
+    private volatile Instant allSince;
+    /** Writes are remembered for every target, known or not (set while and after every target is read). */
+    private volatile boolean everyTarget;
 
     TargetFacts(RunStore store) {
         this.store = store;
@@ -42,7 +47,35 @@ final class TargetFacts implements RunStore {
         targets.clear();
     }
 
-    /** How many times a target's runs were read from the store (tests, benchmarks). */
+    /**
+     * Reads the runs every decision counts, of every target, once (the engine's start, before it
+     * decides): from then on a target this hub stored nothing for has nothing to count.
+     */
+    void loadAll(Instant since) {
+        if (!soleWriter) {
+            return;
+        }
+        everyTarget = true;
+        List<TargetRun> read = store.targetRuns(since);
+        loads.incrementAndGet();
+        for (TargetRun r : read) {
+            Runs runs = targets.computeIfAbsent(Stripes.key(r.project(), r.targetKind(), r.targetId()), k -> new Runs());
+            synchronized (runs) {
+                runs.byId.putIfAbsent(r.runId(), r);
+            }
+        }
+        // targets written to while reading are known as well as those read
+        for (Runs runs : targets.values()) {
+            synchronized (runs) {
+                if (runs.loadedSince == null && !runs.forgotten) {
+                    runs.loadedSince = since;
+                }
+            }
+        }
+        allSince = since;
+    }
+
+    /** How many times runs were read from the store for the counts (tests, benchmarks). */
     long loads() {
         return loads.get();
     }
@@ -53,6 +86,20 @@ final class TargetFacts implements RunStore {
         /** The earliest window start the runs were read for; null until read. */
         Instant loadedSince;
         int loading;
+        /** Its runs are not known (a write failed, a key was taken): read them, never trust the start's read. */
+        boolean forgotten;
+
+        Runs() {
+        }
+
+        Runs(Instant loadedSince) {
+            this.loadedSince = loadedSince;
+        }
+    }
+
+    /** A target's runs: a new target is known empty once every target was read at start. */
+    private Runs runsOf(String key) {
+        return targets.computeIfAbsent(key, k -> new Runs(allSince));
     }
 
     @Override
@@ -61,8 +108,7 @@ final class TargetFacts implements RunStore {
         if (!soleWriter) {
             return store.targetCounts(project, workflow, targetKind, targetId, since);
         }
-        String key = Stripes.key(project, targetKind, targetId);
-        Runs runs = targets.computeIfAbsent(key, k -> new Runs());
+        Runs runs = runsOf(Stripes.key(project, targetKind, targetId));
         synchronized (runs) {
             if (runs.loadedSince != null && !since.isBefore(runs.loadedSince)) {
                 return count(runs, workflow, since);
@@ -81,6 +127,7 @@ final class TargetFacts implements RunStore {
         synchronized (runs) {
             // a write that came in meanwhile is as new as the read or newer: it stays
             read.forEach(r -> runs.byId.putIfAbsent(r.runId(), r));
+            runs.forgotten = false;
             runs.loadedSince = runs.loadedSince == null || since.isBefore(runs.loadedSince) ? since : runs.loadedSince;
             return count(runs, workflow, since);
         }
@@ -112,7 +159,8 @@ final class TargetFacts implements RunStore {
         if (!soleWriter) {
             return;
         }
-        Runs runs = targets.get(Stripes.key(run.project(), run.targetKind(), run.targetId()));
+        String key = Stripes.key(run.project(), run.targetKind(), run.targetId());
+        Runs runs = everyTarget ? runsOf(key) : targets.get(key);
         if (runs != null) {
             synchronized (runs) {
                 runs.byId.put(run.runId(), TargetRun.of(run));
@@ -121,7 +169,9 @@ final class TargetFacts implements RunStore {
     }
 
     private void forget(RunRecord run) {
-        targets.remove(Stripes.key(run.project(), run.targetKind(), run.targetId()));
+        Runs unknown = new Runs();
+        unknown.forgotten = true;
+        targets.put(Stripes.key(run.project(), run.targetKind(), run.targetId()), unknown);
     }
 
     private <T> T writing(List<RunRecord> runs, java.util.function.Supplier<T> write) {
@@ -219,5 +269,10 @@ final class TargetFacts implements RunStore {
     @Override
     public List<TargetRun> targetRuns(ProjectId project, String targetKind, String targetId, Instant since) {
         return store.targetRuns(project, targetKind, targetId, since);
+    }
+
+    @Override
+    public List<TargetRun> targetRuns(Instant since) {
+        return store.targetRuns(since);
     }
 }

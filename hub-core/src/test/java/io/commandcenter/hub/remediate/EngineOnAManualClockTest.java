@@ -149,15 +149,30 @@ class EngineOnAManualClockTest {
     }
 
     @Test
-    void theBlastRadiusBudget_keptInMemory_readsTheStoreOncePerTarget() {
-        start(SeedWorkflows.AUTO_RESTART.replace("nodes:", "concurrency:\n  per_target: 10\nnodes:"));
-        for (int i = 0; i < 4; i++) {
-            f.raise(f.prediction(i % 2 == 0 ? "checkout" : "cart", 0.93, 0.95, "restart"));
-            int n = i + 1;
-            await().atMost(WAIT).until(() -> f.runs().size() == n);
-            advance(Duration.ofMinutes(10));
+    void theBlastRadiusBudget_countsRunsStoredBeforeTheStart_readOnce() {
+        // a previous life of the hub: three automatic runs on checkout in the last hour, one still running
+        for (int i = 0; i < 3; i++) {
+            Instant at = T0.minus(Duration.ofMinutes(50 - i));
+            RunRecord r = new RunRecord("old-" + i, EngineFixture.P, "auto-restart", 1, RunState.RUNNING,
+                    RunMode.AUTOMATIC, "prediction.created.risk", "e-" + i, null, "service", "checkout", "old-" + i,
+                    null, "hub-test", "", null, at, at, null, at.plus(Duration.ofHours(2)), List.of());
+            f.store.create(i == 2 ? r : r.withState(RunState.SUCCEEDED, "", at.plusSeconds(30)), Optional.empty(),
+                    Optional.empty());
         }
-        assertThat(f.engine.targetFactLoads()).as("checkout and cart, once each").isEqualTo(2);
+        start(SeedWorkflows.AUTO_RESTART.replace("nodes:", "concurrency:\n  per_target: 10\nnodes:"));
+
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        f.raise(f.prediction("cart", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 5);
+        f.engine.drain();
+
+        assertThat(f.runs()).filteredOn(r -> r.targetId().equals("checkout") && !r.runId().startsWith("old-"))
+                .singleElement().satisfies(r -> assertThat(r.state()).isEqualTo(RunState.AWAITING_APPROVAL));
+        assertThat(f.store.approvals(EngineFixture.P, ApprovalState.PENDING, 10)).singleElement().satisfies(a ->
+                assertThat(a.reasonRequested()).contains("blast radius: 3 automatic run(s) on the target in the last hour"));
+        assertThat(f.runs()).filteredOn(r -> r.targetId().equals("cart")).singleElement()
+                .satisfies(r -> assertThat(r.mode()).isEqualTo(RunMode.AUTOMATIC));
+        assertThat(f.engine.targetFactLoads()).as("every target read once, at start").isEqualTo(1);
     }
 
     @Test

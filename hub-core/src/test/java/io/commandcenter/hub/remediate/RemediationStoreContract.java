@@ -253,6 +253,14 @@ public abstract class RemediationStoreContract {
                     assertThat(r.workflow()).isEqualTo("auto-restart");
                 });
         assertThat(store.targetRuns(ProjectId.of("elsewhere"), "service", "api", since)).isEmpty();
+        // every target at once, each run with its target
+        assertThat(store.targetRuns(since)).extracting(RunStore.TargetRun::runId, RunStore.TargetRun::targetId)
+                .containsExactlyInAnyOrder(tuple("r-1", "api"), tuple("r-2", "api"), tuple("r-3", "api"),
+                        tuple("r-7", "db"));
+        assertThat(store.targetRuns(since)).allSatisfy(r -> {
+            assertThat(r.project()).isEqualTo(P);
+            assertThat(r.targetKind()).isEqualTo("service");
+        });
     }
 
     @Test

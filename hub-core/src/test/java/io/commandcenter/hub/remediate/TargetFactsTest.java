@@ -40,9 +40,28 @@ class TargetFactsTest {
     @Test
     void countsFromMemory_equalTheStoresCounts_whileRunsStartEndAndTheWindowSlides() {
         facts.soleWriter(true);
-        SplittableRandom random = new SplittableRandom(18);
-        List<RunRecord> live = new ArrayList<>();
-        Instant now = T0;
+        play(new SplittableRandom(18), T0);
+        assertThat(facts.loads()).as("each target read from the store once").isEqualTo(2);
+    }
+
+    @Test
+    void countsReadOnceAtStart_equalTheStoresCounts_runsStoredBeforeIncluded() {
+        // a previous life of the hub: runs stored before the start, some still running
+        play(new SplittableRandom(7), T0.minus(Duration.ofMinutes(50)));
+        assertThat(counts(store, "auto-restart", "api", T0)).as("something to count").isNotEqualTo(
+                new RunStore.TargetCounts(0, 0));
+        facts.soleWriter(true);
+        facts.loadAll(T0.minus(HOUR));
+
+        play(new SplittableRandom(18), T0);
+
+        assertThat(facts.loads()).as("every target read at once, at start, and never again").isEqualTo(1);
+    }
+
+    /** Runs started and ended through {@link #facts}, their counts compared with the store's after each step. */
+    void play(SplittableRandom random, Instant from) {
+        List<RunRecord> live = new ArrayList<>(store.unfinished());
+        Instant now = from;
         String[] targets = {"api", "db"};
         String[] workflows = {"auto-restart", "scale-out"};
         RunMode[] modes = {RunMode.AUTOMATIC, RunMode.SCHEDULED, RunMode.MANUAL, RunMode.APPROVAL};
@@ -53,7 +72,7 @@ class TargetFactsTest {
                 RunMode mode = modes[random.nextInt(modes.length)];
                 RunState state = mode == RunMode.APPROVAL ? RunState.AWAITING_APPROVAL
                         : random.nextInt(6) == 0 ? RunState.SKIPPED : RunState.RUNNING;
-                RunRecord r = run("r-" + step, workflows[random.nextInt(2)], targets[random.nextInt(2)], mode, state, now);
+                RunRecord r = run("r-" + from.getEpochSecond() + "-" + step, workflows[random.nextInt(2)], targets[random.nextInt(2)], mode, state, now);
                 if (what % 2 == 0) {
                     assertThat(facts.create(r, Optional.empty(), Optional.empty())).isTrue();
                 } else {
@@ -86,7 +105,6 @@ class TargetFactsTest {
                 }
             }
         }
-        assertThat(facts.loads()).as("each target read from the store once").isEqualTo(targets.length);
     }
 
     @Test
@@ -118,6 +136,25 @@ class TargetFactsTest {
         assertThat(facts.create(sameKey, Optional.empty(), Optional.empty())).isFalse();
 
         assertThat(counts(facts, "auto-restart", "api", T0)).isEqualTo(new RunStore.TargetCounts(1, 1));
+        assertThat(facts.loads()).isEqualTo(2);
+    }
+
+    @Test
+    void afterTheStartsRead_aCreateRefusedForItsKey_readsThatTargetAgain() {
+        facts.soleWriter(true);
+        facts.loadAll(T0.minus(HOUR));
+        RunRecord first = run("cron-a", "auto-restart", "api", RunMode.SCHEDULED, RunState.RUNNING, T0);
+        store.create(first, Optional.empty(), Optional.empty());
+        RunRecord same = run("cron-b", "auto-restart", "api", RunMode.SCHEDULED, RunState.RUNNING, T0);
+
+        assertThat(facts.create(new RunRecord(same.runId(), P, same.workflow(), 1, same.state(), same.mode(),
+                same.triggerSubject(), same.triggerId(), same.predictionId(), "service", "api", first.idempotencyKey(),
+                null, "hub-1", "", null, T0, T0, null, same.deadlineAt(), same.nodes()), Optional.empty(),
+                Optional.empty())).isFalse();
+
+        assertThat(counts(facts, "auto-restart", "api", T0)).isEqualTo(new RunStore.TargetCounts(1, 1));
+        assertThat(counts(facts, "auto-restart", "db", T0)).as("other targets: known empty")
+                .isEqualTo(new RunStore.TargetCounts(0, 0));
         assertThat(facts.loads()).isEqualTo(2);
     }
 
@@ -226,6 +263,11 @@ class TargetFactsTest {
         @Override
         public List<TargetRun> targetRuns(ProjectId project, String targetKind, String targetId, Instant since) {
             return store.targetRuns(project, targetKind, targetId, since);
+        }
+
+        @Override
+        public List<TargetRun> targetRuns(Instant since) {
+            return store.targetRuns(since);
         }
     }
 }
