@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The workflow engine, assembled from its parts: {@link Triggers} (events and cron) hand triggers
@@ -97,7 +94,6 @@ public final class RemediationEngine implements AutoCloseable {
     private final Settings settings;
     private final Stripes stripes;
     private final Timers timers;
-    private final ExecutorService delivery;
     private final RunJournal journal;
     private final TargetFacts facts;
     private final RunExecutor executor;
@@ -123,11 +119,6 @@ public final class RemediationEngine implements AutoCloseable {
         this.settings = settings;
         this.timers = timers;
         this.stripes = new Stripes(settings.lanes(), "cc-remediate-");
-        this.delivery = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "cc-remediate-events");
-            t.setDaemon(true);
-            return t;
-        });
         RemediationStore store = ports.store();
         // every run write of the engine passes through the facts, so they can keep a target's counts
         this.facts = new TargetFacts(store);
@@ -139,7 +130,9 @@ public final class RemediationEngine implements AutoCloseable {
         this.killSwitch = new KillSwitch(store, executor, ports.audit(), stripes, clock);
         this.starter = new RunStarter(facts, journal, stripes, killSwitch, executor, ports.events(), ports.audit(),
                 clock, hubId);
-        this.triggers = new Triggers(ports.catalog(), ports.bus(), settings.eventBuffer(), delivery, timers, clock,
+        // trigger events are matched on the publisher's thread and handed to their target's lane (no
+        // thread of their own: one hand-over less between a prediction and its decision)
+        this.triggers = new Triggers(ports.catalog(), ports.bus(), settings.eventBuffer(), Runnable::run, timers, clock,
                 stripes, starter);
         this.approvals = new Approvals(store, facts, store, ports.catalog(), ports.predictions(), ports.events(),
                 ports.audit(), executor, outcomes, stripes, clock, hubId);
@@ -217,12 +210,7 @@ public final class RemediationEngine implements AutoCloseable {
 
     /** Waits until the work queued so far has been done (tests and benchmarks). */
     public void drain() {
-        try {
-            delivery.submit(() -> { }).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // closed or interrupted: nothing more to wait for
-        }
-        // lanes hand writes to the journal, whose commits hand work back to the lanes: twice round
+        // trigger events are on their lanes when publish returns; lanes hand writes to the journal, whose commits hand work back to the lanes: twice round
         for (int round = 0; round < 2; round++) {
             stripes.drain();
             journal.sync();
@@ -333,7 +321,6 @@ public final class RemediationEngine implements AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "scheduler subscription close: {0}", e.getMessage());
             }
         }
-        delivery.shutdown();
         timers.close();
         journal.stopping();
         stripes.close();

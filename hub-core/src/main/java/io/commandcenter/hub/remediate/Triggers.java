@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What starts runs without a person: events on the bus that a workflow's {@code on:} and filters
  * match, and cron schedules. Each trigger goes to its target's lane and to {@link RunStarter}; it
- * never blocks the bus. A cron minute renders the same idempotency key on every hub, so of hubs
- * firing at once one run starts.
+ * never blocks the bus (an event is matched on the publisher's thread and handed to a lane). A cron
+ * minute renders the same idempotency key on every hub, so of hubs firing at once one run starts.
  */
 final class Triggers implements AutoCloseable {
 
