@@ -31,6 +31,12 @@ final class KillSwitch {
     private final Clock clock;
     /** The last state seen of each scope, so a pause seen on refresh halts runs once. */
     private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
+    /**
+     * The stored switch of each scope read so far (empty: none stored), while this hub is the only
+     * writer of its database: every change goes through {@link #set}, so a scope is read once.
+     */
+    private final Map<String, Optional<AutonomySetting>> known = new ConcurrentHashMap<>();
+    private volatile boolean soleWriter;
 
     KillSwitch(AutonomyStore store, RunExecutor executor, AuditTrail audit, Stripes stripes, Clock clock) {
         this.store = store;
@@ -40,10 +46,27 @@ final class KillSwitch {
         this.clock = clock;
     }
 
+    /**
+     * Declares this hub the only writer of its database (before the engine starts): the switches
+     * are then read once per scope and kept, instead of at every decision.
+     */
+    void soleWriter(boolean value) {
+        soleWriter = value;
+        known.clear();
+    }
+
     /** Sets the switch of a scope ({@link AutonomySetting#GLOBAL} or a project id). */
     AutonomySetting set(String scope, boolean paused, String by, String reason) {
         AutonomySetting setting = new AutonomySetting(scope, paused, clock.instant(), by, reason == null ? "" : reason);
-        store.put(setting);
+        try {
+            store.put(setting);
+        } finally {
+            // stored or not (a failure may follow the commit): read the scope again at the next decision
+            known.remove(scope);
+        }
+        if (soleWriter) {
+            known.put(scope, Optional.of(setting));
+        }
         seen.put(scope, paused);
         LOG.log(System.Logger.Level.WARNING, "automatic actions {0} {1} by {2}{3}", paused ? "PAUSED" : "resumed",
                 AutonomySetting.GLOBAL.equals(scope) ? "everywhere" : "in project " + scope, ShownError.text(by, 200),
@@ -61,13 +84,29 @@ final class KillSwitch {
         return store.autonomy(scope);
     }
 
-    /** The switch that pauses the project's automatic actions (global first), read from the store (one read). */
+    /**
+     * The switch that pauses the project's automatic actions (global first): read from the store (one
+     * read), or, on a sole writer, from what it read or set before.
+     */
     Optional<AutonomySetting> pausedBy(ProjectId project) {
-        List<AutonomySetting> stored = store.autonomies(List.of(AutonomySetting.GLOBAL, project.value()));
+        List<AutonomySetting> stored = soleWriter ? kept(project) : store.autonomies(List.of(AutonomySetting.GLOBAL,
+                project.value()));
         Optional<AutonomySetting> global = stored.stream()
                 .filter(s -> AutonomySetting.GLOBAL.equals(s.scope()) && s.paused()).findFirst();
         return global.isPresent() ? global : stored.stream()
                 .filter(s -> s.scope().equals(project.value()) && s.paused()).findFirst();
+    }
+
+    private List<AutonomySetting> kept(ProjectId project) {
+        List<String> scopes = List.of(AutonomySetting.GLOBAL, project.value());
+        if (!known.keySet().containsAll(scopes)) {
+            List<AutonomySetting> read = store.autonomies(scopes);
+            for (String scope : scopes) {
+                // a switch set meanwhile is newer than the read: it stays
+                known.putIfAbsent(scope, read.stream().filter(s -> s.scope().equals(scope)).findFirst());
+            }
+        }
+        return scopes.stream().map(known::get).filter(o -> o != null && o.isPresent()).map(Optional::get).toList();
     }
 
     /** Re-reads the switches that concern the runs this hub drives; halts them if one was paused elsewhere. */

@@ -144,14 +144,15 @@ public final class RemediationEngine implements AutoCloseable {
     }
 
     /**
-     * Declares this engine the only writer of runs to its store (a hub without a cluster: no other
-     * hub reaches its database), before {@link #start}: a decision then counts the runs on its
-     * target (blast radius, active runs) from memory, read from the store once at start, instead
-     * of reading the store each time. Without it every decision reads the store, which is what hubs
-     * sharing a database must do.
+     * Declares this engine the only writer of its store (a hub without a cluster: no other hub
+     * reaches its database), before {@link #start}: a decision then takes its facts from memory —
+     * the runs on its target (blast radius, active runs), read from the store once at start, and the
+     * kill switches, read once per scope — instead of reading the store each time. Without it every
+     * decision reads the store, which is what hubs sharing a database must do.
      */
-    public RemediationEngine soleWriterOfRuns() {
+    public RemediationEngine soleWriter() {
         facts.soleWriter(true);
+        killSwitch.soleWriter(true);
         return this;
     }
 

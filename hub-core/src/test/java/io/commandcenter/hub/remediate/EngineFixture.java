@@ -126,7 +126,7 @@ public final class EngineFixture implements AutoCloseable {
         engine = timers == null ? new RemediationEngine(ports, clock, "hub-test", settings)
                 : new RemediationEngine(ports, clock, timers.get(), "hub-test", settings);
         if (soleWriter) {
-            engine.soleWriterOfRuns();
+            engine.soleWriter();
         }
         engine.start();
         return this;

@@ -176,6 +176,29 @@ class EngineOnAManualClockTest {
     }
 
     @Test
+    void aPauseStoredBeforeTheStart_holds_andOneSetAfterwardsToo_onAHubKeepingItsFactsInMemory() {
+        f.store.put(new AutonomySetting(EngineFixture.P.value(), true, T0.minusSeconds(60), "ana", "maintenance"));
+        start(SeedWorkflows.AUTO_RESTART);
+
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 1);
+        assertThat(f.onlyRun().state()).isEqualTo(RunState.AWAITING_APPROVAL);
+
+        f.engine.setAutonomy(EngineFixture.P.value(), false, "ana", "done");
+        f.raise(f.prediction("cart", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 2);
+        f.engine.drain();
+        assertThat(f.runs()).filteredOn(r -> r.targetId().equals("cart")).singleElement()
+                .satisfies(r -> assertThat(r.mode()).isEqualTo(RunMode.AUTOMATIC));
+
+        f.engine.setAutonomy(AutonomySetting.GLOBAL, true, "bob", "incident");
+        f.raise(f.prediction("search", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 3);
+        assertThat(f.runs()).filteredOn(r -> r.targetId().equals("search")).singleElement()
+                .satisfies(r -> assertThat(r.state()).isEqualTo(RunState.AWAITING_APPROVAL));
+    }
+
+    @Test
     void aRunAnotherHubStarted_onTheTarget_countsForThisHubsDecision() {
         f.soleWriter = false;
         start(SeedWorkflows.AUTO_RESTART);

@@ -343,7 +343,7 @@ public final class Hub implements AutoCloseable {
                     settings.remediate());
             if (settings.hazelcast().isEmpty()) {
                 // no cluster: this hub is the only one of its database (guide 14), so it keeps its targets' counts
-                remediation.soleWriterOfRuns();
+                remediation.soleWriter();
             }
             remediation.start();
             learningLoop.readRunsFrom(remediation);
