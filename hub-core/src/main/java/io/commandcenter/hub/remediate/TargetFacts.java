@@ -23,8 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * as does a decision whose window starts before the one read. A write that lands while runs are
  * being read wins over the read (it is as new or newer).
  */
-final class TargetFacts implements RunStore {
-    private final RunStore store;
+final class TargetFacts extends ForwardingRunStore {
     private final Map<String, Runs> targets = new ConcurrentHashMap<>();
     private final AtomicLong loads = new AtomicLong();
     private volatile boolean soleWriter;
@@ -34,7 +33,7 @@ final class TargetFacts implements RunStore {
     private volatile boolean everyTarget;
 
     TargetFacts(RunStore store) {
-        this.store = store;
+        super(store);
     }
 
     /**
@@ -232,47 +231,5 @@ final class TargetFacts implements RunStore {
         }
         updates.forEach(this::stored);
         return stored;
-    }
-
-    // ---- everything else: the store's
-
-    @Override
-    public boolean recordsDecisions() {
-        return store.recordsDecisions();
-    }
-
-    @Override
-    public Optional<RunRecord> run(String runId) {
-        return store.run(runId);
-    }
-
-    @Override
-    public List<RunRecord> runs(ProjectId project, RunQuery query) {
-        return store.runs(project, query);
-    }
-
-    @Override
-    public List<RunRecord> unfinished() {
-        return store.unfinished();
-    }
-
-    @Override
-    public int automaticRunsSince(ProjectId project, String targetKind, String targetId, Instant since) {
-        return store.automaticRunsSince(project, targetKind, targetId, since);
-    }
-
-    @Override
-    public int activeRuns(ProjectId project, String workflow, String targetKind, String targetId) {
-        return store.activeRuns(project, workflow, targetKind, targetId);
-    }
-
-    @Override
-    public List<TargetRun> targetRuns(ProjectId project, String targetKind, String targetId, Instant since) {
-        return store.targetRuns(project, targetKind, targetId, since);
-    }
-
-    @Override
-    public List<TargetRun> targetRuns(Instant since) {
-        return store.targetRuns(since);
     }
 }

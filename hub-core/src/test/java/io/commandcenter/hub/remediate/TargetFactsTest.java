@@ -213,61 +213,9 @@ class TargetFactsTest {
     }
 
     /** Passes everything to a store; tests override what they disturb. */
-    static class Delegating implements RunStore {
-        final RunStore store;
-
+    static class Delegating extends ForwardingRunStore {
         Delegating(RunStore store) {
-            this.store = store;
-        }
-
-        @Override
-        public boolean create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
-            return store.create(run, approval, action);
-        }
-
-        @Override
-        public void update(RunRecord run) {
-            store.update(run);
-        }
-
-        @Override
-        public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
-            return store.write(creates, updates);
-        }
-
-        @Override
-        public Optional<RunRecord> run(String runId) {
-            return store.run(runId);
-        }
-
-        @Override
-        public List<RunRecord> runs(ProjectId project, RunQuery query) {
-            return store.runs(project, query);
-        }
-
-        @Override
-        public List<RunRecord> unfinished() {
-            return store.unfinished();
-        }
-
-        @Override
-        public int automaticRunsSince(ProjectId project, String targetKind, String targetId, Instant since) {
-            return store.automaticRunsSince(project, targetKind, targetId, since);
-        }
-
-        @Override
-        public int activeRuns(ProjectId project, String workflow, String targetKind, String targetId) {
-            return store.activeRuns(project, workflow, targetKind, targetId);
-        }
-
-        @Override
-        public List<TargetRun> targetRuns(ProjectId project, String targetKind, String targetId, Instant since) {
-            return store.targetRuns(project, targetKind, targetId, since);
-        }
-
-        @Override
-        public List<TargetRun> targetRuns(Instant since) {
-            return store.targetRuns(since);
+            super(store);
         }
     }
 }
