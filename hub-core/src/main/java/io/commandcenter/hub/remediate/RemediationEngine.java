@@ -41,9 +41,12 @@ public final class RemediationEngine implements AutoCloseable {
      * @param worseMargin    risk rise over the predicted risk that counts as {@code worse}
      * @param refresh        how often workflows and the kill switch stored by other hubs are re-read
      * @param eventBuffer    trigger events held for the engine before the oldest are dropped
+     * @param factsMaxAge    on a sole writer, how long a target's runs kept in memory are trusted before
+     *                       they are read again at its next decision ({@code cc.remediate.facts-max-age};
+     *                       checked at every {@code refresh})
      */
     public record Settings(int lanes, Duration approvalSweep, Duration outcomeWindow, double worseMargin,
-                           Duration refresh, int eventBuffer) {
+                           Duration refresh, int eventBuffer, Duration factsMaxAge) {
         public Settings {
             if (lanes < 1 || lanes > 64) {
                 throw new IllegalArgumentException("lanes must be 1 to 64");
@@ -51,6 +54,13 @@ public final class RemediationEngine implements AutoCloseable {
             Objects.requireNonNull(approvalSweep, "approvalSweep");
             Objects.requireNonNull(outcomeWindow, "outcomeWindow");
             Objects.requireNonNull(refresh, "refresh");
+            Objects.requireNonNull(factsMaxAge, "factsMaxAge");
+        }
+
+        /** The settings before {@code factsMaxAge} existed, with its default (60 s). */
+        public Settings(int lanes, Duration approvalSweep, Duration outcomeWindow, double worseMargin,
+                        Duration refresh, int eventBuffer) {
+            this(lanes, approvalSweep, outcomeWindow, worseMargin, refresh, eventBuffer, Duration.ofSeconds(60));
         }
 
         public static Settings defaults() {
@@ -58,11 +68,15 @@ public final class RemediationEngine implements AutoCloseable {
         }
 
         public Settings withOutcomeWindow(Duration value) {
-            return new Settings(lanes, approvalSweep, value, worseMargin, refresh, eventBuffer);
+            return new Settings(lanes, approvalSweep, value, worseMargin, refresh, eventBuffer, factsMaxAge);
         }
 
         public Settings withApprovalSweep(Duration value) {
-            return new Settings(lanes, value, outcomeWindow, worseMargin, refresh, eventBuffer);
+            return new Settings(lanes, value, outcomeWindow, worseMargin, refresh, eventBuffer, factsMaxAge);
+        }
+
+        public Settings withFactsMaxAge(Duration value) {
+            return new Settings(lanes, approvalSweep, outcomeWindow, worseMargin, refresh, eventBuffer, value);
         }
     }
 
@@ -121,7 +135,7 @@ public final class RemediationEngine implements AutoCloseable {
         this.stripes = new Stripes(settings.lanes(), "cc-remediate-");
         RemediationStore store = ports.store();
         // every run write of the engine passes through the facts, so they can keep a target's counts
-        this.facts = new TargetFacts(store);
+        this.facts = new TargetFacts(store, clock);
         this.outcomes = new OutcomeWatcher(store, facts, ports.probe(), ports.predictions(), ports.events(), timers,
                 stripes, clock, settings.outcomeWindow(), settings.worseMargin());
         this.journal = new RunJournal(facts, ports.audit(), "cc-remediate-journal");
@@ -174,6 +188,7 @@ public final class RemediationEngine implements AutoCloseable {
         timers.every(settings.refresh(), () -> guarded("remediation refresh", () -> {
             ports.catalog().load();
             killSwitch.refresh();
+            facts.expire(settings.factsMaxAge());
         }));
         LOG.log(System.Logger.Level.INFO, "remediation engine started: {0} workflow(s), {1} run(s) resumed",
                 ports.catalog().all().size(), resumed);

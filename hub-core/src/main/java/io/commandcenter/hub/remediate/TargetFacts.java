@@ -2,6 +2,8 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.project.ProjectId;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * its key, makes the target's runs be read again ({@link RunStore#targetRuns}) at its next decision,
  * as does a decision whose window starts before the one read. A write that lands while runs are
  * being read wins over the read (it is as new or newer).
+ *
+ * <p>Should a second writer exist after all (the one-hub rule broken, e.g. during a rolling update),
+ * the memory is wrong for a while only: {@link #expire} makes a target read longer ago than a
+ * period be read again at its next decision, and forgets a target with nothing to count.
  */
 final class TargetFacts extends ForwardingRunStore {
     private final Map<String, Runs> targets = new ConcurrentHashMap<>();
@@ -29,11 +35,16 @@ final class TargetFacts extends ForwardingRunStore {
     private volatile boolean soleWriter;
     /** The window start every target was read for at start; null until then (targets are read one by one). */
     private volatile Instant allSince;
+    /** When every target was read at start. */
+    private volatile Instant allReadAt;
     /** Writes are remembered for every target, known or not (set while and after every target is read). */
     private volatile boolean everyTarget;
 
-    TargetFacts(RunStore store) {
+    private final Clock clock;
+
+    TargetFacts(RunStore store, Clock clock) {
         super(store);
+        this.clock = clock;
     }
 
     /**
@@ -55,6 +66,7 @@ final class TargetFacts extends ForwardingRunStore {
             return;
         }
         everyTarget = true;
+        Instant readAt = clock.instant();
         List<TargetRun> read = store.targetRuns(since);
         loads.incrementAndGet();
         for (TargetRun r : read) {
@@ -68,10 +80,53 @@ final class TargetFacts extends ForwardingRunStore {
             synchronized (runs) {
                 if (runs.loadedSince == null && !runs.forgotten) {
                     runs.loadedSince = since;
+                    runs.readAt = readAt;
                 }
             }
         }
+        allReadAt = readAt;
         allSince = since;
+    }
+
+    /**
+     * Bounds how long the memory can disagree with the store: every target whose runs were read
+     * (or known empty) longer than {@code maxAge} ago is read again at its next decision, and one
+     * with nothing to count is dropped from memory (so the map holds the targets with runs and
+     * those decided on lately); once the start's read is that old too, a target not in memory is
+     * read at its next decision. A target is read at most once per {@code maxAge} this way (and
+     * only when decided on). Called by the engine's refresh.
+     */
+    void expire(Duration maxAge) {
+        if (!soleWriter) {
+            return;
+        }
+        Instant before = clock.instant().minus(maxAge);
+        if (allSince != null && allReadAt.isBefore(before)) {
+            // the start's read is as old: a target not in memory is read at its next decision
+            allSince = null;
+        }
+        for (String key : targets.keySet()) {
+            targets.computeIfPresent(key, (k, runs) -> {
+                synchronized (runs) {
+                    if (runs.loading > 0 || runs.readAt == null || !runs.readAt.isBefore(before)) {
+                        return runs;
+                    }
+                    // a write or decision holding this object tries again with what replaces it
+                    runs.retired = true;
+                    if (runs.byId.isEmpty()) {
+                        return null;
+                    }
+                    Runs unknown = new Runs();
+                    unknown.forgotten = true;
+                    return unknown;
+                }
+            });
+        }
+    }
+
+    /** How many targets the memory holds (tests). */
+    int targetsKept() {
+        return targets.size();
     }
 
     /** How many times runs were read from the store for the counts (tests, benchmarks). */
@@ -87,18 +142,23 @@ final class TargetFacts extends ForwardingRunStore {
         int loading;
         /** Its runs are not known (a write failed, a key was taken): read them, never trust the start's read. */
         boolean forgotten;
+        /** When the runs were read, or known empty; null while not known. */
+        Instant readAt;
+        /** Replaced in (or dropped from) the map by {@link #expire}: use what the map holds now. */
+        boolean retired;
 
         Runs() {
         }
 
-        Runs(Instant loadedSince) {
+        Runs(Instant loadedSince, Instant readAt) {
             this.loadedSince = loadedSince;
+            this.readAt = loadedSince == null ? null : readAt;
         }
     }
 
     /** A target's runs: a new target is known empty once every target was read at start. */
     private Runs runsOf(String key) {
-        return targets.computeIfAbsent(key, k -> new Runs(allSince));
+        return targets.computeIfAbsent(key, k -> new Runs(allSince, clock.instant()));
     }
 
     @Override
@@ -107,13 +167,22 @@ final class TargetFacts extends ForwardingRunStore {
         if (!soleWriter) {
             return store.targetCounts(project, workflow, targetKind, targetId, since);
         }
-        Runs runs = runsOf(Stripes.key(project, targetKind, targetId));
-        synchronized (runs) {
-            if (runs.loadedSince != null && !since.isBefore(runs.loadedSince)) {
-                return count(runs, workflow, since);
+        String key = Stripes.key(project, targetKind, targetId);
+        Runs runs;
+        while (true) {
+            runs = runsOf(key);
+            synchronized (runs) {
+                if (runs.retired) {
+                    continue;
+                }
+                if (runs.loadedSince != null && !since.isBefore(runs.loadedSince)) {
+                    return count(runs, workflow, since);
+                }
+                runs.loading++;
+                break;
             }
-            runs.loading++;
         }
+        Runs reading = runs;
         List<TargetRun> read;
         try {
             read = store.targetRuns(project, targetKind, targetId, since);
@@ -125,8 +194,9 @@ final class TargetFacts extends ForwardingRunStore {
         }
         synchronized (runs) {
             // a write that came in meanwhile is as new as the read or newer: it stays
-            read.forEach(r -> runs.byId.putIfAbsent(r.runId(), r));
+            read.forEach(r -> reading.byId.putIfAbsent(r.runId(), r));
             runs.forgotten = false;
+            runs.readAt = clock.instant();
             runs.loadedSince = runs.loadedSince == null || since.isBefore(runs.loadedSince) ? since : runs.loadedSince;
             return count(runs, workflow, since);
         }
@@ -136,6 +206,7 @@ final class TargetFacts extends ForwardingRunStore {
         int automatic = 0;
         int active = 0;
         boolean prune = runs.loading == 0;
+        boolean pruned = false;
         for (var it = runs.byId.values().iterator(); it.hasNext(); ) {
             TargetRun r = it.next();
             boolean unfinished = !r.state().isFinished();
@@ -149,7 +220,12 @@ final class TargetFacts extends ForwardingRunStore {
             if (prune && !unfinished && !inWindow) {
                 // counted by no later decision: windows only move forward (an earlier one reads again)
                 it.remove();
+                pruned = true;
             }
+        }
+        if (pruned && since.isAfter(runs.loadedSince)) {
+            // what was pruned is gone from memory: an earlier window must read the store
+            runs.loadedSince = since;
         }
         return new TargetCounts(automatic, active);
     }
@@ -159,10 +235,21 @@ final class TargetFacts extends ForwardingRunStore {
             return;
         }
         String key = Stripes.key(run.project(), run.targetKind(), run.targetId());
-        Runs runs = everyTarget ? runsOf(key) : targets.get(key);
-        if (runs != null) {
+        TargetRun now = TargetRun.of(run);
+        while (true) {
+            Runs runs = everyTarget ? runsOf(key) : targets.get(key);
+            if (runs == null) {
+                return;
+            }
             synchronized (runs) {
-                runs.byId.put(run.runId(), TargetRun.of(run));
+                if (runs.retired) {
+                    continue;
+                }
+                // a finished run never becomes unfinished again: a late write of an earlier state
+                // (the journal's commit after a lane's update) leaves the finished one
+                runs.byId.merge(run.runId(), now, (before, after) ->
+                        before.state().isFinished() && !after.state().isFinished() ? before : after);
+                return;
             }
         }
     }

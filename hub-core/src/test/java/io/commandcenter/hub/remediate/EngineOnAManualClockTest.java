@@ -199,6 +199,46 @@ class EngineOnAManualClockTest {
     }
 
     @Test
+    void aPauseAnotherWriterStored_holdsFromTheNextRefresh_onAHubKeepingItsSwitchesInMemory() {
+        start(SeedWorkflows.AUTO_RESTART);
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 1);
+        f.engine.drain();
+        assertThat(f.onlyRun().mode()).isEqualTo(RunMode.AUTOMATIC);
+
+        // the one-hub rule broken: an old pod on the same database pauses the project
+        f.store.put(new AutonomySetting(EngineFixture.P.value(), true, T0, "ana", "maintenance"));
+        advance(f.settings.refresh());
+
+        f.raise(f.prediction("cart", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 2);
+        assertThat(f.runs()).filteredOn(r -> r.targetId().equals("cart")).singleElement()
+                .satisfies(r -> assertThat(r.state()).isEqualTo(RunState.AWAITING_APPROVAL));
+    }
+
+    @Test
+    void aRunAnotherWriterStarted_countsForThisHubsDecision_aPeriodLater_onAHubKeepingItsFactsInMemory() {
+        start(SeedWorkflows.AUTO_RESTART);
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state() == RunState.SUCCEEDED);
+        // the one-hub rule broken: an old pod on the same database starts a run on the target
+        f.store.create(new RunRecord("theirs", EngineFixture.P, "auto-restart", 1, RunState.RUNNING,
+                RunMode.AUTOMATIC, "prediction.created.risk", "e-theirs", null, "service", "checkout", "theirs",
+                null, "hub-old", "", null, T0, T0, null, T0.plus(Duration.ofHours(2)), List.of()), Optional.empty(),
+                Optional.empty());
+
+        advance(f.settings.factsMaxAge().plus(f.settings.refresh()));
+
+        var next = f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 3);
+        f.engine.drain();
+        RunRecord decided = f.runs().stream().filter(r -> next.id().equals(r.predictionId())).findFirst()
+                .orElseThrow();
+        assertThat(decided.state()).isEqualTo(RunState.SKIPPED);
+        assertThat(decided.error()).contains("already active on the target (per_target 1)");
+    }
+
+    @Test
     void aRunAnotherHubStarted_onTheTarget_countsForThisHubsDecision() {
         f.soleWriter = false;
         start(SeedWorkflows.AUTO_RESTART);

@@ -1,6 +1,7 @@
 package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -23,8 +24,9 @@ class TargetFactsTest {
     static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
     static final Duration HOUR = Duration.ofHours(1);
 
+    final ManualClock clock = new ManualClock(T0);
     final InMemoryRemediationStore store = new InMemoryRemediationStore();
-    final TargetFacts facts = new TargetFacts(store);
+    final TargetFacts facts = new TargetFacts(store, clock);
 
     static RunRecord run(String id, String workflow, String target, RunMode mode, RunState state, Instant at) {
         return new RunRecord(id, P, workflow, 1, state, mode, "prediction.created.risk", "e-" + id, "pred-" + id,
@@ -167,7 +169,7 @@ class TargetFactsTest {
                 throw new IllegalStateException("connection lost after the commit");
             }
         };
-        TargetFacts facts = new TargetFacts(failingAfterCommit);
+        TargetFacts facts = new TargetFacts(failingAfterCommit, clock);
         facts.soleWriter(true);
         assertThat(counts(facts, "auto-restart", "api", T0)).isEqualTo(new RunStore.TargetCounts(0, 0));
         RunRecord r = run("r-1", "auto-restart", "api", RunMode.AUTOMATIC, RunState.RUNNING, T0);
@@ -192,7 +194,7 @@ class TargetFactsTest {
                 return read;
             }
         };
-        self[0] = new TargetFacts(endsDuringTheRead);
+        self[0] = new TargetFacts(endsDuringTheRead, clock);
         self[0].soleWriter(true);
 
         // the read still saw it running; the end stored meanwhile wins
@@ -210,6 +212,80 @@ class TargetFactsTest {
         // a decision dated earlier (a clock set back) counts the run the first read left out
         assertThat(counts(facts, "auto-restart", "api", T0)).isEqualTo(new RunStore.TargetCounts(1, 0));
         assertThat(facts.loads()).isEqualTo(2);
+    }
+
+    @Test
+    void aWindowEarlierThanOneThatPruned_readsTheStoreAgain_thePrunedRunsCount() {
+        facts.soleWriter(true);
+        facts.loadAll(T0.minus(HOUR));
+        facts.create(run("done", "auto-restart", "api", RunMode.AUTOMATIC, RunState.SUCCEEDED, T0), Optional.empty(),
+                Optional.empty());
+        // an hour and a minute later: the run left the window and is pruned from memory
+        Instant later = T0.plus(HOUR).plusSeconds(60);
+        assertThat(counts(facts, "auto-restart", "api", later)).isEqualTo(new RunStore.TargetCounts(0, 0));
+
+        // a decision dated two minutes earlier (a dry run on a REST thread, a clock stepped back)
+        Instant earlier = later.minusSeconds(120);
+        assertThat(counts(facts, "auto-restart", "api", earlier)).isEqualTo(counts(store, "auto-restart", "api", earlier))
+                .isEqualTo(new RunStore.TargetCounts(1, 0));
+        assertThat(facts.loads()).isEqualTo(2);
+    }
+
+    @Test
+    void aRunStoredFinished_staysFinished_whenAnEarlierStateIsStoredAfterIt() {
+        facts.soleWriter(true);
+        facts.loadAll(T0.minus(HOUR));
+        RunRecord waiting = run("x", "auto-restart", "api", RunMode.APPROVAL, RunState.AWAITING_APPROVAL, T0);
+        facts.create(waiting, Optional.empty(), Optional.empty());
+        facts.update(waiting.withState(RunState.REJECTED, "", T0.plusSeconds(5)));
+
+        // the journal's commit of the earlier state lands after the lane's update
+        facts.write(List.of(), List.of(waiting), Map.of());
+
+        assertThat(counts(facts, "auto-restart", "api", T0.plusSeconds(5))).isEqualTo(new RunStore.TargetCounts(0, 0));
+    }
+
+    @Test
+    void runsAnotherWriterEndsAndStarts_areSeenAPeriodAfterTheyWereRead() {
+        facts.soleWriter(true);
+        facts.loadAll(T0.minus(HOUR));
+        facts.create(run("mine", "auto-restart", "api", RunMode.AUTOMATIC, RunState.RUNNING, T0), Optional.empty(),
+                Optional.empty());
+        assertThat(counts(facts, "auto-restart", "db", T0)).isEqualTo(new RunStore.TargetCounts(0, 0));
+        // the one-hub rule broken: an old pod ends this run and starts one on db
+        store.update(store.run("mine").orElseThrow().withState(RunState.SUCCEEDED, "", T0.plusSeconds(1)));
+        store.create(run("theirs", "auto-restart", "db", RunMode.AUTOMATIC, RunState.RUNNING, T0.plusSeconds(1)),
+                Optional.empty(), Optional.empty());
+
+        clock.set(T0.plusSeconds(59));
+        facts.expire(Duration.ofSeconds(60));
+        assertThat(counts(facts, "auto-restart", "api", T0)).as("within the period: memory")
+                .isEqualTo(new RunStore.TargetCounts(1, 1));
+
+        clock.set(T0.plusSeconds(61));
+        facts.expire(Duration.ofSeconds(60));
+        for (String target : List.of("api", "db")) {
+            assertThat(counts(facts, "auto-restart", target, T0)).as(target)
+                    .isEqualTo(counts(store, "auto-restart", target, T0));
+        }
+        assertThat(facts.loads()).as("the start's read, then each target once").isEqualTo(3);
+    }
+
+    @Test
+    void aTargetWithNothingToCount_isForgottenAfterAPeriod_oneWithRunsIsKept() {
+        facts.soleWriter(true);
+        facts.loadAll(T0.minus(HOUR));
+        facts.create(run("r", "auto-restart", "api", RunMode.AUTOMATIC, RunState.RUNNING, T0), Optional.empty(),
+                Optional.empty());
+        counts(facts, "auto-restart", "db", T0);
+        assertThat(facts.targetsKept()).isEqualTo(2);
+
+        clock.set(T0.plusSeconds(61));
+        facts.expire(Duration.ofSeconds(60));
+
+        assertThat(facts.targetsKept()).isEqualTo(1);
+        assertThat(counts(facts, "auto-restart", "api", T0)).isEqualTo(new RunStore.TargetCounts(1, 1));
+        assertThat(counts(facts, "auto-restart", "db", T0)).isEqualTo(new RunStore.TargetCounts(0, 0));
     }
 
     /** Passes everything to a store; tests override what they disturb. */
