@@ -145,9 +145,10 @@ public final class RemediationEngine implements AutoCloseable {
         this.starter = new RunStarter(facts, journal, stripes, killSwitch, executor, ports.events(), ports.audit(),
                 clock, hubId);
         // trigger events are matched on the publisher's thread and handed to their target's lane (no
-        // thread of their own: one hand-over less between a prediction and its decision)
-        this.triggers = new Triggers(ports.catalog(), ports.bus(), settings.eventBuffer(), Runnable::run, timers, clock,
-                stripes, starter);
+        // thread of their own: one hand-over less between a prediction and its decision), at most
+        // Triggers.MAX_PER_PUBLISH by one publish; more arriving meanwhile go to the bus's executor
+        this.triggers = new Triggers(ports.catalog(), ports.bus(), settings.eventBuffer(), timers, clock, stripes,
+                starter);
         this.approvals = new Approvals(store, facts, store, ports.catalog(), ports.predictions(), ports.events(),
                 ports.audit(), executor, outcomes, stripes, clock, hubId);
         this.runs = new Runs(facts, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
@@ -168,6 +169,11 @@ public final class RemediationEngine implements AutoCloseable {
         facts.soleWriter(true);
         killSwitch.soleWriter(true);
         return this;
+    }
+
+    /** Whether {@link #soleWriter} was declared: decisions take their facts from memory. */
+    public boolean isSoleWriter() {
+        return facts.isSoleWriter();
     }
 
     /** How many times a target's runs were read from the store for the decisions' counts (tests). */
@@ -226,7 +232,9 @@ public final class RemediationEngine implements AutoCloseable {
 
     /** Waits until the work queued so far has been done (tests and benchmarks). */
     public void drain() {
-        // trigger events are on their lanes when publish returns; lanes hand writes to the journal, whose commits hand work back to the lanes: twice round
+        // a trigger event is on its lane when its publish returns, unless publishes raced and it was
+        // left to the bus's executor (past Triggers.MAX_PER_PUBLISH): not waited for here.
+        // Lanes hand writes to the journal, whose commits hand work back to the lanes: twice round
         for (int round = 0; round < 2; round++) {
             stripes.drain();
             journal.sync();

@@ -57,6 +57,10 @@ final class TargetFacts extends ForwardingRunStore {
         targets.clear();
     }
 
+    boolean isSoleWriter() {
+        return soleWriter;
+    }
+
     /**
      * Reads the runs every decision counts, of every target, once (the engine's start, before it
      * decides): from then on a target this hub stored nothing for has nothing to count.
