@@ -35,6 +35,12 @@ class TargetFactsTest {
                 "devops", "restart", false)));
     }
 
+    /** The memory of a hub alone, every target read at start (T0). */
+    void aloneSinceStart() {
+        facts.soleWriter(true);
+        facts.loadAll(T0.minus(HOUR));
+    }
+
     RunStore.TargetCounts counts(RunStore from, String workflow, String target, Instant now) {
         return from.targetCounts(P, workflow, "service", target, now.minus(HOUR));
     }
@@ -52,8 +58,7 @@ class TargetFactsTest {
         play(new SplittableRandom(7), T0.minus(Duration.ofMinutes(50)));
         assertThat(counts(store, "auto-restart", "api", T0)).as("something to count").isNotEqualTo(
                 new RunStore.TargetCounts(0, 0));
-        facts.soleWriter(true);
-        facts.loadAll(T0.minus(HOUR));
+        aloneSinceStart();
 
         play(new SplittableRandom(18), T0);
 
@@ -143,8 +148,7 @@ class TargetFactsTest {
 
     @Test
     void afterTheStartsRead_aCreateRefusedForItsKey_readsThatTargetAgain() {
-        facts.soleWriter(true);
-        facts.loadAll(T0.minus(HOUR));
+        aloneSinceStart();
         RunRecord first = run("cron-a", "auto-restart", "api", RunMode.SCHEDULED, RunState.RUNNING, T0);
         store.create(first, Optional.empty(), Optional.empty());
         RunRecord same = run("cron-b", "auto-restart", "api", RunMode.SCHEDULED, RunState.RUNNING, T0);
@@ -216,8 +220,7 @@ class TargetFactsTest {
 
     @Test
     void aWindowEarlierThanOneThatPruned_readsTheStoreAgain_thePrunedRunsCount() {
-        facts.soleWriter(true);
-        facts.loadAll(T0.minus(HOUR));
+        aloneSinceStart();
         facts.create(run("done", "auto-restart", "api", RunMode.AUTOMATIC, RunState.SUCCEEDED, T0), Optional.empty(),
                 Optional.empty());
         // an hour and a minute later: the run left the window and is pruned from memory
@@ -233,8 +236,7 @@ class TargetFactsTest {
 
     @Test
     void aRunStoredFinished_staysFinished_whenAnEarlierStateIsStoredAfterIt() {
-        facts.soleWriter(true);
-        facts.loadAll(T0.minus(HOUR));
+        aloneSinceStart();
         RunRecord waiting = run("x", "auto-restart", "api", RunMode.APPROVAL, RunState.AWAITING_APPROVAL, T0);
         facts.create(waiting, Optional.empty(), Optional.empty());
         facts.update(waiting.withState(RunState.REJECTED, "", T0.plusSeconds(5)));
@@ -247,8 +249,7 @@ class TargetFactsTest {
 
     @Test
     void runsAnotherWriterEndsAndStarts_areSeenAPeriodAfterTheyWereRead() {
-        facts.soleWriter(true);
-        facts.loadAll(T0.minus(HOUR));
+        aloneSinceStart();
         facts.create(run("mine", "auto-restart", "api", RunMode.AUTOMATIC, RunState.RUNNING, T0), Optional.empty(),
                 Optional.empty());
         assertThat(counts(facts, "auto-restart", "db", T0)).isEqualTo(new RunStore.TargetCounts(0, 0));
@@ -273,8 +274,7 @@ class TargetFactsTest {
 
     @Test
     void aTargetWithNothingToCount_isForgottenAfterAPeriod_oneWithRunsIsKept() {
-        facts.soleWriter(true);
-        facts.loadAll(T0.minus(HOUR));
+        aloneSinceStart();
         facts.create(run("r", "auto-restart", "api", RunMode.AUTOMATIC, RunState.RUNNING, T0), Optional.empty(),
                 Optional.empty());
         counts(facts, "auto-restart", "db", T0);
