@@ -127,12 +127,30 @@ public final class EventBus implements AutoCloseable {
      */
     public Subscription subscribeEveryProject(SubjectPattern pattern, int bufferSize, EventSink sink,
                                               Executor executor) {
+        return everyProject(pattern, bufferSize, sink, executor, Integer.MAX_VALUE, executor);
+    }
+
+    /**
+     * Subscribes a hub-internal consumer whose events are delivered on the publisher's thread (no
+     * hand-over), at most {@code maxPerDrain} events by one publish: events that keep arriving
+     * meanwhile (other publishers') are delivered beyond that on the bus's delivery executor, or by
+     * the next publisher, so publishing waits for a bounded amount of delivery. The sink's delivery
+     * must be quick and must not block.
+     */
+    public Subscription subscribeEveryProjectOnPublisher(SubjectPattern pattern, int bufferSize, EventSink sink,
+                                                         int maxPerDrain) {
+        return everyProject(pattern, bufferSize, sink, Runnable::run, maxPerDrain, deliveryExecutor);
+    }
+
+    private Subscription everyProject(SubjectPattern pattern, int bufferSize, EventSink sink, Executor executor,
+                                      int maxPerDrain, Executor overflow) {
         if (closed) {
             throw CommandCenterException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null);
         }
         Subscription[] holder = new Subscription[1];
         Subscription subscription = new Subscription("internal-" + subscriptionSequence.incrementAndGet(),
-                ProjectId.of("all"), pattern, bufferSize, sink, executor, clock, () -> everyProject.remove(holder[0]));
+                ProjectId.of("all"), pattern, bufferSize, sink, executor, clock, () -> everyProject.remove(holder[0]),
+                maxPerDrain, overflow);
         holder[0] = subscription;
         everyProject.add(subscription);
         return subscription;

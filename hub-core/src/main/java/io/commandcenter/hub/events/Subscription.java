@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link EventSink} on the bus's delivery executor, one drain at a time, while the sink is ready.
  * When the buffer is full the oldest undelivered event is dropped (a subscriber that lags wants
  * the freshest events) and the sink hears how many were dropped before its next event. Publishing
- * never waits for a subscriber.
+ * never waits for a subscriber. A subscription delivered on the publisher's thread delivers at most
+ * {@code maxPerDrain} events per drain: the rest go to its overflow executor (or to the next
+ * publisher, whichever takes them first), so a publisher does not deliver other publishers' events
+ * for as long as they keep coming.
  */
 public final class Subscription implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Subscription.class.getName());
@@ -25,6 +28,8 @@ public final class Subscription implements AutoCloseable {
     private final Executor executor;
     private final Clock clock;
     private final Runnable onClose;
+    private final int maxPerDrain;
+    private final Executor overflow;
 
     private final ArrayDeque<Event> buffer;
     private long droppedSinceNotice;
@@ -36,9 +41,23 @@ public final class Subscription implements AutoCloseable {
 
     Subscription(String id, ProjectId project, SubjectPattern pattern, int capacity, EventSink sink,
                  Executor executor, Clock clock, Runnable onClose) {
+        this(id, project, pattern, capacity, sink, executor, clock, onClose, Integer.MAX_VALUE, executor);
+    }
+
+    /**
+     * @param maxPerDrain events one drain delivers at most; what is left then is drained on {@code overflow}
+     * @param overflow    runs the drain that takes over; must not run it on the caller's thread
+     */
+    Subscription(String id, ProjectId project, SubjectPattern pattern, int capacity, EventSink sink,
+                 Executor executor, Clock clock, Runnable onClose, int maxPerDrain, Executor overflow) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1");
         }
+        if (maxPerDrain < 1) {
+            throw new IllegalArgumentException("maxPerDrain must be >= 1");
+        }
+        this.maxPerDrain = maxPerDrain;
+        this.overflow = overflow;
         this.id = id;
         this.project = project;
         this.pattern = pattern;
@@ -108,9 +127,10 @@ public final class Subscription implements AutoCloseable {
     }
 
     private void drain() {
+        int budget = maxPerDrain;
         while (true) {
             try {
-                drainWhileReady();
+                budget = drainWhileReady(budget);
             } catch (RuntimeException e) {
                 // A sink that fails (a closed transport, a payload that cannot be rendered) ends
                 // its own subscription, and only that one.
@@ -127,20 +147,36 @@ public final class Subscription implements AutoCloseable {
             if (!(hasWork() && sink.isReady() && scheduled.compareAndSet(false, true))) {
                 return;
             }
+            if (budget == 0) {
+                // this drain delivered its share: what is left is the overflow executor's
+                handOver();
+                return;
+            }
         }
     }
 
-    private void drainWhileReady() {
+    private void handOver() {
+        try {
+            overflow.execute(this::drain);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the executor is shutting down (so is the hub): the next publisher takes them, if any
+            scheduled.set(false);
+            LOG.log(System.Logger.Level.DEBUG, "subscription {0}: no executor for the rest: {1}", id, e.getMessage());
+        }
+    }
+
+    /** Delivers while the sink is ready, up to {@code budget} events; returns what is left of it. */
+    private int drainWhileReady(int budget) {
         int maxBatch = sink.maxBatch();
         java.util.List<Event> batch = maxBatch > 1 ? new java.util.ArrayList<>(Math.min(maxBatch, 256)) : null;
-        while (sink.isReady()) {
+        while (budget > 0 && sink.isReady()) {
             Event next = null;
             long dropped;
             long total;
             Instant since;
             synchronized (this) {
                 if (closed) {
-                    return;
+                    return budget;
                 }
                 dropped = droppedSinceNotice;
                 total = droppedTotal;
@@ -152,7 +188,7 @@ public final class Subscription implements AutoCloseable {
                     next = buffer.pollFirst();
                 } else {
                     // what waits now, up to the sink's batch: nothing is held back for company
-                    for (Event e; batch.size() < maxBatch && (e = buffer.pollFirst()) != null; ) {
+                    for (Event e; batch.size() < maxBatch && batch.size() < budget && (e = buffer.pollFirst()) != null; ) {
                         batch.add(e);
                     }
                 }
@@ -161,13 +197,16 @@ public final class Subscription implements AutoCloseable {
                 sink.dropped(dropped, total, since);
             } else if (next != null) {
                 sink.deliver(next);
+                budget--;
             } else if (batch != null && !batch.isEmpty()) {
                 sink.deliver(java.util.List.copyOf(batch));
+                budget -= batch.size();
                 batch.clear();
             } else {
-                return;
+                return budget;
             }
         }
+        return budget;
     }
 
     private synchronized boolean hasWork() {

@@ -31,6 +31,17 @@ final class KillSwitch {
     private final Clock clock;
     /** The last state seen of each scope, so a pause seen on refresh halts runs once. */
     private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
+    /**
+     * The stored switch of each scope read so far (empty: none stored), while this hub is the only
+     * writer of its database: every change goes through {@link #set}, so a scope is read once.
+     */
+    private final Map<String, Optional<AutonomySetting>> known = new ConcurrentHashMap<>();
+    private volatile boolean soleWriter;
+    /**
+     * Held while a switch is stored and kept, and while a scope is read and kept: a read that
+     * started before a set is never kept after it (the set's failure may follow its commit).
+     */
+    private final Object keeping = new Object();
 
     KillSwitch(AutonomyStore store, RunExecutor executor, AuditTrail audit, Stripes stripes, Clock clock) {
         this.store = store;
@@ -40,10 +51,29 @@ final class KillSwitch {
         this.clock = clock;
     }
 
+    /**
+     * Declares this hub the only writer of its database (before the engine starts): the switches
+     * are then read once per scope and kept, instead of at every decision.
+     */
+    void soleWriter(boolean value) {
+        soleWriter = value;
+        known.clear();
+    }
+
     /** Sets the switch of a scope ({@link AutonomySetting#GLOBAL} or a project id). */
     AutonomySetting set(String scope, boolean paused, String by, String reason) {
         AutonomySetting setting = new AutonomySetting(scope, paused, clock.instant(), by, reason == null ? "" : reason);
-        store.put(setting);
+        synchronized (keeping) {
+            try {
+                store.put(setting);
+            } finally {
+                // stored or not (a failure may follow the commit): read the scope again at the next decision
+                known.remove(scope);
+            }
+            if (soleWriter) {
+                known.put(scope, Optional.of(setting));
+            }
+        }
         seen.put(scope, paused);
         LOG.log(System.Logger.Level.WARNING, "automatic actions {0} {1} by {2}{3}", paused ? "PAUSED" : "resumed",
                 AutonomySetting.GLOBAL.equals(scope) ? "everywhere" : "in project " + scope, ShownError.text(by, 200),
@@ -61,22 +91,50 @@ final class KillSwitch {
         return store.autonomy(scope);
     }
 
-    /** The switch that pauses the project's automatic actions (global first), read from the store (one read). */
+    /**
+     * The switch that pauses the project's automatic actions (global first): read from the store (one
+     * read), or, on a sole writer, from what it read or set before.
+     */
     Optional<AutonomySetting> pausedBy(ProjectId project) {
-        List<AutonomySetting> stored = store.autonomies(List.of(AutonomySetting.GLOBAL, project.value()));
+        List<AutonomySetting> stored = soleWriter ? kept(project) : store.autonomies(List.of(AutonomySetting.GLOBAL,
+                project.value()));
         Optional<AutonomySetting> global = stored.stream()
                 .filter(s -> AutonomySetting.GLOBAL.equals(s.scope()) && s.paused()).findFirst();
         return global.isPresent() ? global : stored.stream()
                 .filter(s -> s.scope().equals(project.value()) && s.paused()).findFirst();
     }
 
-    /** Re-reads the switches that concern the runs this hub drives; halts them if one was paused elsewhere. */
+    private List<AutonomySetting> kept(ProjectId project) {
+        List<String> scopes = List.of(AutonomySetting.GLOBAL, project.value());
+        if (!known.keySet().containsAll(scopes)) {
+            synchronized (keeping) {
+                // no set runs meanwhile (once per scope): what is read is what the store holds
+                List<AutonomySetting> read = store.autonomies(scopes);
+                for (String scope : scopes) {
+                    known.putIfAbsent(scope, read.stream().filter(s -> s.scope().equals(scope)).findFirst());
+                }
+            }
+        }
+        return scopes.stream().map(known::get).filter(o -> o != null && o.isPresent()).map(Optional::get).toList();
+    }
+
+    /**
+     * Re-reads the switches that concern the runs this hub drives; halts them if one was paused
+     * elsewhere. On a sole writer the switches it keeps are re-read too and replaced by what the
+     * store holds, so a switch kept wrongly (a second writer after all) lasts one refresh at most.
+     */
     void refresh() {
-        Set<String> scopes = new HashSet<>();
+        Set<String> scopes = new HashSet<>(known.keySet());
         scopes.add(AutonomySetting.GLOBAL);
         executor.activeRuns().forEach(r -> scopes.add(r.project().value()));
         for (String scope : scopes) {
-            Optional<AutonomySetting> s = store.autonomy(scope);
+            Optional<AutonomySetting> s;
+            synchronized (keeping) {
+                s = store.autonomy(scope);
+                if (soleWriter) {
+                    known.put(scope, s);
+                }
+            }
             boolean paused = s.map(AutonomySetting::paused).orElse(false);
             Boolean before = seen.put(scope, paused);
             if (paused && !Boolean.TRUE.equals(before)) {

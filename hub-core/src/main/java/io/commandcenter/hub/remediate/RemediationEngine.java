@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The workflow engine, assembled from its parts: {@link Triggers} (events and cron) hand triggers
@@ -44,9 +41,12 @@ public final class RemediationEngine implements AutoCloseable {
      * @param worseMargin    risk rise over the predicted risk that counts as {@code worse}
      * @param refresh        how often workflows and the kill switch stored by other hubs are re-read
      * @param eventBuffer    trigger events held for the engine before the oldest are dropped
+     * @param factsMaxAge    on a sole writer, how long a target's runs kept in memory are trusted before
+     *                       they are read again at its next decision ({@code cc.remediate.facts-max-age};
+     *                       checked at every {@code refresh})
      */
     public record Settings(int lanes, Duration approvalSweep, Duration outcomeWindow, double worseMargin,
-                           Duration refresh, int eventBuffer) {
+                           Duration refresh, int eventBuffer, Duration factsMaxAge) {
         public Settings {
             if (lanes < 1 || lanes > 64) {
                 throw new IllegalArgumentException("lanes must be 1 to 64");
@@ -54,6 +54,13 @@ public final class RemediationEngine implements AutoCloseable {
             Objects.requireNonNull(approvalSweep, "approvalSweep");
             Objects.requireNonNull(outcomeWindow, "outcomeWindow");
             Objects.requireNonNull(refresh, "refresh");
+            Objects.requireNonNull(factsMaxAge, "factsMaxAge");
+        }
+
+        /** The settings before {@code factsMaxAge} existed, with its default (60 s). */
+        public Settings(int lanes, Duration approvalSweep, Duration outcomeWindow, double worseMargin,
+                        Duration refresh, int eventBuffer) {
+            this(lanes, approvalSweep, outcomeWindow, worseMargin, refresh, eventBuffer, Duration.ofSeconds(60));
         }
 
         public static Settings defaults() {
@@ -61,11 +68,15 @@ public final class RemediationEngine implements AutoCloseable {
         }
 
         public Settings withOutcomeWindow(Duration value) {
-            return new Settings(lanes, approvalSweep, value, worseMargin, refresh, eventBuffer);
+            return new Settings(lanes, approvalSweep, value, worseMargin, refresh, eventBuffer, factsMaxAge);
         }
 
         public Settings withApprovalSweep(Duration value) {
-            return new Settings(lanes, value, outcomeWindow, worseMargin, refresh, eventBuffer);
+            return new Settings(lanes, value, outcomeWindow, worseMargin, refresh, eventBuffer, factsMaxAge);
+        }
+
+        public Settings withFactsMaxAge(Duration value) {
+            return new Settings(lanes, approvalSweep, outcomeWindow, worseMargin, refresh, eventBuffer, value);
         }
     }
 
@@ -97,8 +108,8 @@ public final class RemediationEngine implements AutoCloseable {
     private final Settings settings;
     private final Stripes stripes;
     private final Timers timers;
-    private final ExecutorService delivery;
     private final RunJournal journal;
+    private final TargetFacts facts;
     private final RunExecutor executor;
     private final OutcomeWatcher outcomes;
     private final KillSwitch killSwitch;
@@ -108,6 +119,7 @@ public final class RemediationEngine implements AutoCloseable {
     private final Runs runs;
     private final DryRuns dryRuns;
     private final String hubId;
+    private final Clock clock;
     private AutoCloseable schedulerSubscription;
 
     /** An engine on real timers; {@code clock} dates every record. */
@@ -121,32 +133,58 @@ public final class RemediationEngine implements AutoCloseable {
         this.settings = settings;
         this.timers = timers;
         this.stripes = new Stripes(settings.lanes(), "cc-remediate-");
-        this.delivery = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "cc-remediate-events");
-            t.setDaemon(true);
-            return t;
-        });
         RemediationStore store = ports.store();
-        this.outcomes = new OutcomeWatcher(store, store, ports.probe(), ports.predictions(), ports.events(), timers,
+        // every run write of the engine passes through the facts, so they can keep a target's counts
+        this.facts = new TargetFacts(store, clock);
+        this.outcomes = new OutcomeWatcher(store, facts, ports.probe(), ports.predictions(), ports.events(), timers,
                 stripes, clock, settings.outcomeWindow(), settings.worseMargin());
-        this.journal = new RunJournal(store, ports.audit(), "cc-remediate-journal");
+        this.journal = new RunJournal(facts, ports.audit(), "cc-remediate-journal");
         this.executor = new RunExecutor(journal, ports.scheduler(), ports.events(), stripes, timers, clock,
                 new SplittableRandom(), this::runFinished);
         this.killSwitch = new KillSwitch(store, executor, ports.audit(), stripes, clock);
-        this.starter = new RunStarter(store, journal, stripes, killSwitch, executor, ports.events(), ports.audit(),
+        this.starter = new RunStarter(facts, journal, stripes, killSwitch, executor, ports.events(), ports.audit(),
                 clock, hubId);
-        this.triggers = new Triggers(ports.catalog(), ports.bus(), settings.eventBuffer(), delivery, timers, clock,
-                stripes, starter);
-        this.approvals = new Approvals(store, store, store, ports.catalog(), ports.predictions(), ports.events(),
+        // trigger events are matched on the publisher's thread and handed to their target's lane (no
+        // thread of their own: one hand-over less between a prediction and its decision), at most
+        // Triggers.MAX_PER_PUBLISH by one publish; more arriving meanwhile go to the bus's executor
+        this.triggers = new Triggers(ports.catalog(), ports.bus(), settings.eventBuffer(), timers, clock, stripes,
+                starter);
+        this.approvals = new Approvals(store, facts, store, ports.catalog(), ports.predictions(), ports.events(),
                 ports.audit(), executor, outcomes, stripes, clock, hubId);
-        this.runs = new Runs(store, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
+        this.runs = new Runs(facts, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
                 approvals, stripes, clock, hubId);
         this.dryRuns = new DryRuns(starter, clock);
         this.hubId = hubId;
+        this.clock = clock;
+    }
+
+    /**
+     * Declares this engine the only writer of its store (a hub without a cluster: no other hub
+     * reaches its database), before {@link #start}: a decision then takes its facts from memory —
+     * the runs on its target (blast radius, active runs), read from the store once at start, and the
+     * kill switches, read once per scope — instead of reading the store each time. Without it every
+     * decision reads the store, which is what hubs sharing a database must do.
+     */
+    public RemediationEngine soleWriter() {
+        facts.soleWriter(true);
+        killSwitch.soleWriter(true);
+        return this;
+    }
+
+    /** Whether {@link #soleWriter} was declared: decisions take their facts from memory. */
+    public boolean isSoleWriter() {
+        return facts.isSoleWriter();
+    }
+
+    /** How many times a target's runs were read from the store for the decisions' counts (tests). */
+    long targetFactLoads() {
+        return facts.loads();
     }
 
     /** Loads workflows, subscribes to their triggers, plans schedules and resumes this hub's runs. */
     public RemediationEngine start() {
+        // before anything is decided or written: the counts every decision starts from
+        facts.loadAll(clock.instant().minus(RunStarter.BLAST_WINDOW));
         ports.catalog().load();
         triggers.start();
         schedulerSubscription = ports.scheduler().subscribe(executor::onSchedulerEvent);
@@ -156,6 +194,7 @@ public final class RemediationEngine implements AutoCloseable {
         timers.every(settings.refresh(), () -> guarded("remediation refresh", () -> {
             ports.catalog().load();
             killSwitch.refresh();
+            facts.expire(settings.factsMaxAge());
         }));
         LOG.log(System.Logger.Level.INFO, "remediation engine started: {0} workflow(s), {1} run(s) resumed",
                 ports.catalog().all().size(), resumed);
@@ -193,12 +232,9 @@ public final class RemediationEngine implements AutoCloseable {
 
     /** Waits until the work queued so far has been done (tests and benchmarks). */
     public void drain() {
-        try {
-            delivery.submit(() -> { }).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // closed or interrupted: nothing more to wait for
-        }
-        // lanes hand writes to the journal, whose commits hand work back to the lanes: twice round
+        // a trigger event is on its lane when its publish returns, unless publishes raced and it was
+        // left to the bus's executor (past Triggers.MAX_PER_PUBLISH): not waited for here.
+        // Lanes hand writes to the journal, whose commits hand work back to the lanes: twice round
         for (int round = 0; round < 2; round++) {
             stripes.drain();
             journal.sync();
@@ -310,7 +346,6 @@ public final class RemediationEngine implements AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "scheduler subscription close: {0}", e.getMessage());
             }
         }
-        delivery.shutdown();
         timers.close();
         journal.stopping();
         stripes.close();

@@ -102,4 +102,22 @@ public interface RunStore {
         return new TargetCounts(automaticRunsSince(project, targetKind, targetId, since),
                 activeRuns(project, workflow, targetKind, targetId));
     }
+
+    /** A run as the decisions on its target count it: see {@link #targetRuns}. */
+    record TargetRun(String runId, ProjectId project, String targetKind, String targetId, String workflow,
+                     RunMode mode, RunState state, Instant createdAt) {
+        public static TargetRun of(RunRecord run) {
+            return new TargetRun(run.runId(), run.project(), run.targetKind(), run.targetId(), run.workflow(),
+                    run.mode(), run.state(), run.createdAt());
+        }
+    }
+
+    /**
+     * The runs of a target that {@link #targetCounts} counts, of every workflow: those not finished,
+     * and those started without a person and not skipped since {@code since} (in no order).
+     */
+    List<TargetRun> targetRuns(ProjectId project, String targetKind, String targetId, Instant since);
+
+    /** {@link #targetRuns} of every target of every project, in one read. */
+    List<TargetRun> targetRuns(Instant since);
 }

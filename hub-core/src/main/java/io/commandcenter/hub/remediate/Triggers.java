@@ -17,21 +17,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What starts runs without a person: events on the bus that a workflow's {@code on:} and filters
  * match, and cron schedules. Each trigger goes to its target's lane and to {@link RunStarter}; it
- * never blocks the bus. A cron minute renders the same idempotency key on every hub, so of hubs
- * firing at once one run starts.
+ * never blocks the bus (an event is matched on the publisher's thread and handed to a lane). A cron
+ * minute renders the same idempotency key on every hub, so of hubs firing at once one run starts.
  */
 final class Triggers implements AutoCloseable {
 
     private final WorkflowCatalog catalog;
     private final EventBus bus;
     private final int eventBuffer;
-    private final Executor delivery;
+    /** Events one publish delivers at most (other publishers' beyond that go to the bus's executor). */
+    static final int MAX_PER_PUBLISH = 64;
+
     private final Timers timers;
     private final Clock clock;
     private final Stripes stripes;
@@ -42,12 +43,11 @@ final class Triggers implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closed;
 
-    Triggers(WorkflowCatalog catalog, EventBus bus, int eventBuffer, Executor delivery, Timers timers, Clock clock,
+    Triggers(WorkflowCatalog catalog, EventBus bus, int eventBuffer, Timers timers, Clock clock,
              Stripes stripes, RunStarter starter) {
         this.catalog = catalog;
         this.bus = bus;
         this.eventBuffer = eventBuffer;
-        this.delivery = delivery;
         this.timers = timers;
         this.clock = clock;
         this.stripes = stripes;
@@ -83,8 +83,9 @@ final class Triggers implements AutoCloseable {
             wanted.addAll(e.workflow().trigger().on());
         }
         for (SubjectPattern pattern : wanted) {
-            subscriptions.computeIfAbsent(pattern, p -> bus.subscribeEveryProject(p, eventBuffer, new Sink(p),
-                    delivery));
+            // matched on the publisher's thread and handed to a lane; a publisher delivers a bounded share
+            subscriptions.computeIfAbsent(pattern, p -> bus.subscribeEveryProjectOnPublisher(p, eventBuffer,
+                    new Sink(p), MAX_PER_PUBLISH));
         }
         subscriptions.keySet().removeIf(p -> {
             if (!wanted.contains(p)) {

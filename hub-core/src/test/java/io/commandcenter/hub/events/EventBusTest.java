@@ -101,6 +101,45 @@ class EventBusTest {
     }
 
     @Test
+    void aSubscriberDeliveredOnThePublisher_getsABoundedShareFromOnePublish_theRestOnTheExecutor_noneLost() {
+        RecordingSink sink = new RecordingSink() {
+            @Override
+            public void deliver(Event event) {
+                super.deliver(event);
+                if (received.size() == 1) {
+                    // other publishers keep publishing while this publish delivers
+                    for (int i = 2; i <= 101; i++) {
+                        bus.publish(ALPHA, "hub.health.api", TRACE, payload(i));
+                    }
+                }
+            }
+        };
+        bus.subscribeEveryProjectOnPublisher(SubjectPattern.parse("hub"), 1000, sink, 64);
+
+        bus.publish(ALPHA, "hub.health.api", TRACE, payload(1));
+
+        assertThat(sink.received).as("delivered by the first publish").hasSize(64);
+        assertThat(executor.tasks).as("the rest handed to the executor").hasSize(1);
+        // publishing stops here: the executor delivers every event left, in order
+        executor.runAll();
+        assertThat(sink.received).hasSize(101);
+        for (int i = 0; i < 101; i++) {
+            assertThat(sink.received.get(i)).isEqualTo("hub.health.api#" + (i + 1));
+        }
+    }
+
+    @Test
+    void aSubscriberDeliveredOnThePublisher_isDeliveredWithinThePublish_belowItsShare() {
+        RecordingSink sink = new RecordingSink();
+        bus.subscribeEveryProjectOnPublisher(SubjectPattern.parse("hub"), 1000, sink, 64);
+
+        bus.publish(ALPHA, "hub.health.api", TRACE, payload(1));
+
+        assertThat(sink.received).containsExactly("hub.health.api#1");
+        assertThat(executor.tasks).isEmpty();
+    }
+
+    @Test
     void aSlowSubscriber_losesItsOldestEvents_andIsToldHowMany_whileOthersGetEverything() {
         assertThat(bus.droppedCount()).isZero();
         RecordingSink slow = new RecordingSink();

@@ -80,6 +80,11 @@ public final class EngineFixture implements AutoCloseable {
     ScheduledExecutorService agentTimer;
     HubAgents agents;
     RemediationEngine engine;
+    /**
+     * Whether the engine is the only writer of runs to the store, as a hub without a cluster is
+     * wired (set before {@link #start}; false when a test starts a second hub on the same store).
+     */
+    boolean soleWriter = true;
     RemediationEngine.Settings settings = RemediationEngine.Settings.defaults()
             .withOutcomeWindow(Duration.ofMillis(300)).withApprovalSweep(Duration.ofMillis(100));
 
@@ -131,8 +136,12 @@ public final class EngineFixture implements AutoCloseable {
         RemediationEngine.Ports ports = new RemediationEngine.Ports(store, catalog, scheduler, bus,
                 (project, id) -> Optional.ofNullable(predictions.get(id)).filter(p -> p.project().equals(project)),
                 (project, kind, id) -> probe.read(project, kind, id), decorateEvents.apply(recordingEvents()), audit);
-        engine = (timers == null ? new RemediationEngine(ports, clock, "hub-test", settings)
-                : new RemediationEngine(ports, clock, timers.get(), "hub-test", settings)).start();
+        engine = timers == null ? new RemediationEngine(ports, clock, "hub-test", settings)
+                : new RemediationEngine(ports, clock, timers.get(), "hub-test", settings);
+        if (soleWriter) {
+            engine.soleWriter();
+        }
+        engine.start();
         return this;
     }
 

@@ -148,6 +148,132 @@ class EngineOnAManualClockTest {
         assertThat(f.runs().get(0).mode()).isEqualTo(RunMode.AUTOMATIC);
     }
 
+    @Test
+    void theBlastRadiusBudget_countsRunsStoredBeforeTheStart_readOnce() {
+        // a previous life of the hub: three automatic runs on checkout in the last hour, one still running
+        for (int i = 0; i < 3; i++) {
+            Instant at = T0.minus(Duration.ofMinutes(50 - i));
+            RunRecord r = new RunRecord("old-" + i, EngineFixture.P, "auto-restart", 1, RunState.RUNNING,
+                    RunMode.AUTOMATIC, "prediction.created.risk", "e-" + i, null, "service", "checkout", "old-" + i,
+                    null, "hub-test", "", null, at, at, null, at.plus(Duration.ofHours(2)), List.of());
+            f.store.create(i == 2 ? r : r.withState(RunState.SUCCEEDED, "", at.plusSeconds(30)), Optional.empty(),
+                    Optional.empty());
+        }
+        start(SeedWorkflows.AUTO_RESTART.replace("nodes:", "concurrency:\n  per_target: 10\nnodes:"));
+
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        f.raise(f.prediction("cart", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 5);
+        f.engine.drain();
+
+        assertThat(f.runs()).filteredOn(r -> r.targetId().equals("checkout") && !r.runId().startsWith("old-"))
+                .singleElement().satisfies(r -> assertThat(r.state()).isEqualTo(RunState.AWAITING_APPROVAL));
+        assertThat(f.store.approvals(EngineFixture.P, ApprovalState.PENDING, 10)).singleElement().satisfies(a ->
+                assertThat(a.reasonRequested()).contains("blast radius: 3 automatic run(s) on the target in the last hour"));
+        assertThat(f.runs()).filteredOn(r -> r.targetId().equals("cart")).singleElement()
+                .satisfies(r -> assertThat(r.mode()).isEqualTo(RunMode.AUTOMATIC));
+        assertThat(f.engine.targetFactLoads()).as("every target read once, at start").isEqualTo(1);
+    }
+
+    @Test
+    void aPauseStoredBeforeTheStart_holds_andOneSetAfterwardsToo_onAHubKeepingItsFactsInMemory() {
+        f.store.put(new AutonomySetting(EngineFixture.P.value(), true, T0.minusSeconds(60), "ana", "maintenance"));
+        start(SeedWorkflows.AUTO_RESTART);
+
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 1);
+        assertThat(f.onlyRun().state()).isEqualTo(RunState.AWAITING_APPROVAL);
+
+        f.engine.setAutonomy(EngineFixture.P.value(), false, "ana", "done");
+        f.raise(f.prediction("cart", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 2);
+        f.engine.drain();
+        assertThat(f.runs()).filteredOn(r -> r.targetId().equals("cart")).singleElement()
+                .satisfies(r -> assertThat(r.mode()).isEqualTo(RunMode.AUTOMATIC));
+
+        f.engine.setAutonomy(AutonomySetting.GLOBAL, true, "bob", "incident");
+        f.raise(f.prediction("search", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 3);
+        assertThat(f.runs()).filteredOn(r -> r.targetId().equals("search")).singleElement()
+                .satisfies(r -> assertThat(r.state()).isEqualTo(RunState.AWAITING_APPROVAL));
+    }
+
+    @Test
+    void aPauseAnotherWriterStored_holdsFromTheNextRefresh_onAHubKeepingItsSwitchesInMemory() {
+        start(SeedWorkflows.AUTO_RESTART);
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 1);
+        f.engine.drain();
+        assertThat(f.onlyRun().mode()).isEqualTo(RunMode.AUTOMATIC);
+
+        // the one-hub rule broken: an old pod on the same database pauses the project
+        f.store.put(new AutonomySetting(EngineFixture.P.value(), true, T0, "ana", "maintenance"));
+        advance(f.settings.refresh());
+
+        f.raise(f.prediction("cart", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 2);
+        assertThat(f.runs()).filteredOn(r -> r.targetId().equals("cart")).singleElement()
+                .satisfies(r -> assertThat(r.state()).isEqualTo(RunState.AWAITING_APPROVAL));
+    }
+
+    @Test
+    void aRunAnotherWriterStarted_countsForThisHubsDecision_aPeriodLater_onAHubKeepingItsFactsInMemory() {
+        start(SeedWorkflows.AUTO_RESTART);
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state() == RunState.SUCCEEDED);
+        // the one-hub rule broken: an old pod on the same database starts a run on the target
+        f.store.create(new RunRecord("theirs", EngineFixture.P, "auto-restart", 1, RunState.RUNNING,
+                RunMode.AUTOMATIC, "prediction.created.risk", "e-theirs", null, "service", "checkout", "theirs",
+                null, "hub-old", "", null, T0, T0, null, T0.plus(Duration.ofHours(2)), List.of()), Optional.empty(),
+                Optional.empty());
+
+        advance(f.settings.factsMaxAge().plus(f.settings.refresh()));
+
+        var next = f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 3);
+        f.engine.drain();
+        RunRecord decided = f.runs().stream().filter(r -> next.id().equals(r.predictionId())).findFirst()
+                .orElseThrow();
+        assertThat(decided.state()).isEqualTo(RunState.SKIPPED);
+        assertThat(decided.error()).contains("already active on the target (per_target 1)");
+    }
+
+    @Test
+    void aRunAnotherHubStarted_onTheTarget_countsForThisHubsDecision() {
+        f.soleWriter = false;
+        start(SeedWorkflows.AUTO_RESTART);
+        // this hub has decided on the target before: a hub keeping counts in memory would not read them again
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state() == RunState.SUCCEEDED);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        f.devops = EngineFixture.holding(null, release);
+        // hub B shares the store, not the bus: only this hub hears the prediction
+        io.commandcenter.hub.events.EventBus busB = new io.commandcenter.hub.events.EventBus("hub-b", clock,
+                f.busExecutor, 16);
+        RemediationEngine hubB = new RemediationEngine(new RemediationEngine.Ports(f.store,
+                new WorkflowCatalog(f.store, new WorkflowParser(CapabilityCatalog.builtIn()), f.audit, clock),
+                f.scheduler, busB, (project, id) -> Optional.empty(), (project, kind, id) -> Optional.empty(),
+                RemediationEvents.none(), f.audit), clock, timers, "hub-b", f.settings).start();
+        otherHubs.add(hubB);
+        try {
+            RunRecord byHand = hubB.trigger(EngineFixture.P, "auto-restart", null, "service", "checkout", "ana", "by hand");
+            assertThat(byHand.hubId()).isEqualTo("hub-b");
+
+            var second = f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+            await().atMost(WAIT).until(() -> f.runs().size() == 3);
+            f.engine.drain();
+
+            RunRecord decided = f.runs().stream().filter(r -> second.id().equals(r.predictionId())).findFirst()
+                    .orElseThrow();
+            assertThat(decided.hubId()).isEqualTo("hub-test");
+            assertThat(decided.state()).isEqualTo(RunState.SKIPPED);
+            assertThat(decided.error()).contains("already active on the target (per_target 1)");
+        } finally {
+            release.countDown();
+            hubB.close();
+        }
+    }
+
     // ---- outcomes
 
     @Test
@@ -264,6 +390,7 @@ class EngineOnAManualClockTest {
 
     @Test
     void aCronMinute_firedByTwoHubsAtOnce_startsOneRun() {
+        f.soleWriter = false;
         start("""
                 name: every-minute
                 trigger:

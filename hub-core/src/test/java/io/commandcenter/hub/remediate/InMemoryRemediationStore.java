@@ -162,6 +162,20 @@ public final class InMemoryRemediationStore implements RemediationStore {
                 .count();
     }
 
+    @Override
+    public synchronized List<TargetRun> targetRuns(ProjectId project, String targetKind, String targetId,
+                                                   Instant since) {
+        return targetRuns(since).stream().filter(r -> r.project().equals(project) && r.targetKind().equals(targetKind)
+                && r.targetId().equals(targetId)).toList();
+    }
+
+    @Override
+    public synchronized List<TargetRun> targetRuns(Instant since) {
+        return runs.values().stream().filter(r -> !r.state().isFinished() || r.mode().isAutomatic()
+                        && r.state() != RunState.SKIPPED && !r.createdAt().isBefore(since))
+                .map(TargetRun::of).toList();
+    }
+
     // ---- approvals
 
     @Override

@@ -220,6 +220,50 @@ public abstract class RemediationStoreContract {
     }
 
     @Test
+    void aTargetsRuns_areTheOnesItsCountsCount_unfinishedOnesAndAutomaticOnesInTheWindow() {
+        Instant since = T0.minus(Duration.ofHours(1));
+        // counted: automatic in the window (r-2, ended too), unfinished of any age and mode (r-1, r-3)
+        store.create(run("r-1", "k1", RunMode.AUTOMATIC, T0.minus(Duration.ofMinutes(90))), Optional.empty(), Optional.empty());
+        store.create(run("r-2", "k2", RunMode.SCHEDULED, T0.minus(Duration.ofMinutes(20))), Optional.empty(), Optional.empty());
+        store.update(store.run("r-2").orElseThrow().withState(RunState.SUCCEEDED, "", T0));
+        store.create(run("r-3", "k3", RunMode.APPROVED, T0.minus(Duration.ofMinutes(10))), Optional.empty(), Optional.empty());
+        // not counted: an ended run out of the window, an ended person's run, a skipped one, another target's
+        store.create(run("r-4", "k4", RunMode.AUTOMATIC, since.minusMillis(1)), Optional.empty(), Optional.empty());
+        store.update(store.run("r-4").orElseThrow().withState(RunState.FAILED, "", T0));
+        store.create(run("r-5", "k5", RunMode.MANUAL, T0.minus(Duration.ofMinutes(5))), Optional.empty(), Optional.empty());
+        store.update(store.run("r-5").orElseThrow().withState(RunState.CANCELLED, "", T0));
+        RunRecord skipped = run("r-6", "k6", RunMode.AUTOMATIC, T0.minus(Duration.ofMinutes(5)));
+        store.create(new RunRecord(skipped.runId(), P, skipped.workflow(), 1, RunState.SKIPPED, RunMode.AUTOMATIC,
+                skipped.triggerSubject(), skipped.triggerId(), skipped.predictionId(), "service", "api", "k6", null,
+                "hub-1", "target busy", null, skipped.createdAt(), null, skipped.createdAt(), skipped.deadlineAt(),
+                skipped.nodes()), Optional.empty(), Optional.empty());
+        RunRecord db = run("r-7", "k7", RunMode.AUTOMATIC, T0);
+        store.create(new RunRecord(db.runId(), P, db.workflow(), 1, RunState.RUNNING, RunMode.AUTOMATIC,
+                db.triggerSubject(), db.triggerId(), db.predictionId(), "service", "db", "k7", null, "hub-1", "", null,
+                T0, T0, null, db.deadlineAt(), db.nodes()), Optional.empty(), Optional.empty());
+
+        assertThat(store.targetRuns(P, "service", "api", since)).extracting(RunStore.TargetRun::runId, RunStore.TargetRun::mode,
+                RunStore.TargetRun::state).containsExactlyInAnyOrder(
+                tuple("r-1", RunMode.AUTOMATIC, RunState.RUNNING),
+                tuple("r-2", RunMode.SCHEDULED, RunState.SUCCEEDED),
+                tuple("r-3", RunMode.APPROVED, RunState.RUNNING));
+        assertThat(store.targetRuns(P, "service", "api", since)).filteredOn(r -> r.runId().equals("r-2"))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.createdAt()).isEqualTo(T0.minus(Duration.ofMinutes(20)));
+                    assertThat(r.workflow()).isEqualTo("auto-restart");
+                });
+        assertThat(store.targetRuns(ProjectId.of("elsewhere"), "service", "api", since)).isEmpty();
+        // every target at once, each run with its target
+        assertThat(store.targetRuns(since)).extracting(RunStore.TargetRun::runId, RunStore.TargetRun::targetId)
+                .containsExactlyInAnyOrder(tuple("r-1", "api"), tuple("r-2", "api"), tuple("r-3", "api"),
+                        tuple("r-7", "db"));
+        assertThat(store.targetRuns(since)).allSatisfy(r -> {
+            assertThat(r.project()).isEqualTo(P);
+            assertThat(r.targetKind()).isEqualTo("service");
+        });
+    }
+
+    @Test
     void runs_pageNewestFirst_withFilters() {
         for (int i = 0; i < 5; i++) {
             store.create(run("r-" + i, "k" + i, RunMode.AUTOMATIC, T0.plusSeconds(i)), Optional.empty(), Optional.empty());

@@ -340,7 +340,12 @@ public final class Hub implements AutoCloseable {
                             (project, runId) -> features(predictionRepository, project, runId), memory.writer()),
                     audit.trail()), clock,
                     settings.hubId(),
-                    settings.remediate()).start();
+                    settings.remediate());
+            if (settings.hazelcast().isEmpty()) {
+                // no cluster: this hub is the only one of its database (guide 14), so it keeps its targets' counts
+                remediation.soleWriter();
+            }
+            remediation.start();
             learningLoop.readRunsFrom(remediation);
             learning = Learning.start(learningLoop, workflows, store, settings.defaultProject());
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);

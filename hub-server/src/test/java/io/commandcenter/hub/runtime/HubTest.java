@@ -212,6 +212,16 @@ public class HubTest {
     }
 
     @Test
+    void aHubWithoutACluster_keepsItsDecisionFactsInMemory() {
+        HubSettings alone = HubSettings.defaults(dir, 0);
+        assertThat(alone.hazelcast()).as("cc.hazelcast.mode=none").isEmpty();
+
+        hub = Hub.start(alone, Clock.systemUTC());
+
+        assertThat(hub.remediation().isSoleWriter()).isTrue();
+    }
+
+    @Test
     void dataSurvivesAStopAndStart_onTheSameDataDirectory() {
         hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
         channel = connect(hub);

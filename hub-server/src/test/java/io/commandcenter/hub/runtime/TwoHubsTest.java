@@ -94,6 +94,9 @@ class TwoHubsTest {
         List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
         try (Hub hubA = Hub.start(hub("hub-a", database, cluster, portA, members, endpoints), Clock.systemUTC());
              Hub hubB = Hub.start(hub("hub-b", database, cluster, portB, members, endpoints), Clock.systemUTC())) {
+            // hubs in a cluster share the database: every decision reads the store
+            assertThat(hubA.remediation().isSoleWriter()).isFalse();
+            assertThat(hubB.remediation().isSoleWriter()).isFalse();
             hubA.remediation().catalog().put(P, """
                     name: restart-it
                     trigger:

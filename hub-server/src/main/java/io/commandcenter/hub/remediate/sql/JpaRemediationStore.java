@@ -602,6 +602,36 @@ public final class JpaRemediationStore implements RemediationStore {
         });
     }
 
+    /** The rows {@link #targetRuns} answers: the runs a decision counts (see {@link #TARGET_COUNTS}). */
+    private static final String TARGET_RUNS = "SELECT run_id, project_id, target_kind, target_id, workflow, mode, state,"
+            + " created_at FROM remediation_run WHERE (state IN (" + quoted(UNFINISHED) + ") OR (mode IN ("
+            + quoted(AUTOMATIC_MODES) + ") AND state <> '" + RunState.SKIPPED.name() + "' AND created_at >= ?))";
+
+    @Override
+    public List<TargetRun> targetRuns(ProjectId project, String targetKind, String targetId, Instant since) {
+        return targetRuns(TARGET_RUNS + " AND project_id = ? AND target_kind = ? AND target_id = ?", since,
+                project.value(), targetKind, targetId);
+    }
+
+    @Override
+    public List<TargetRun> targetRuns(Instant since) {
+        return targetRuns(TARGET_RUNS, since);
+    }
+
+    private List<TargetRun> targetRuns(String sql, Instant since, String... target) {
+        return jpa.read(em -> {
+            var query = em.createNativeQuery(sql).setParameter(1, Jpa.ts(since));
+            for (int i = 0; i < target.length; i++) {
+                query.setParameter(i + 2, target[i]);
+            }
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = query.getResultList();
+            return rows.stream().map(row -> new TargetRun((String) row[0], ProjectId.of((String) row[1]),
+                    (String) row[2], (String) row[3], (String) row[4], RunMode.of((String) row[5]),
+                    RunState.valueOf((String) row[6]), Jpa.instant(row[7]))).toList();
+        });
+    }
+
     private static RunEntity entity(RunRecord r) {
         RunEntity e = new RunEntity();
         e.runId = r.runId();

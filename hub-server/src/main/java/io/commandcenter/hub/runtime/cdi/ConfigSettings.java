@@ -58,7 +58,8 @@ final class ConfigSettings {
                 duration(config, "cc.remediate.outcome-window", "PT2M"),
                 number(config, "cc.remediate.worse-margin", 0.05),
                 duration(config, "cc.remediate.refresh", "PT5S"),
-                integer(config, "cc.remediate.event-buffer", 65_536));
+                integer(config, "cc.remediate.event-buffer", 65_536),
+                duration(config, "cc.remediate.facts-max-age", "PT60S"));
         AgentSettings agents = new AgentSettings(
                 integer(config, "cc.agents.capacity", 4),
                 duration(config, "cc.agents.timeout", "PT30S"),
