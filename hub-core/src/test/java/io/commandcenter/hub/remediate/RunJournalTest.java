@@ -111,54 +111,33 @@ class RunJournalTest {
     }
 
     /** The in-memory store, keeping every run state written to it in order. */
-    private static final class Recording implements RunStore {
-        private final InMemoryRemediationStore inner = new InMemoryRemediationStore();
+    private static final class Recording extends ForwardingRunStore {
         final List<RunRecord> written = java.util.Collections.synchronizedList(new ArrayList<>());
 
-        @Override
-        public boolean create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
-            return inner.create(run, approval, action);
+        Recording() {
+            super(new InMemoryRemediationStore());
         }
 
         @Override
         public void update(RunRecord run) {
             written.add(run);
-            inner.update(run);
+            super.update(run);
+        }
+
+        @Override
+        public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
+            written.addAll(updates);
+            return super.write(creates, updates);
         }
 
         @Override
         public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
             written.addAll(updates);
-            return inner.write(creates, updates, lastStored);
+            return super.write(creates, updates, lastStored);
         }
 
         List<String> untrueLastStored() {
-            return inner.untrueLastStored();
-        }
-
-        @Override
-        public Optional<RunRecord> run(String runId) {
-            return inner.run(runId);
-        }
-
-        @Override
-        public List<RunRecord> runs(ProjectId project, RunQuery query) {
-            return inner.runs(project, query);
-        }
-
-        @Override
-        public List<RunRecord> unfinished() {
-            return inner.unfinished();
-        }
-
-        @Override
-        public int automaticRunsSince(ProjectId project, String targetKind, String targetId, Instant since) {
-            return inner.automaticRunsSince(project, targetKind, targetId, since);
-        }
-
-        @Override
-        public int activeRuns(ProjectId project, String workflow, String targetKind, String targetId) {
-            return inner.activeRuns(project, workflow, targetKind, targetId);
+            return ((InMemoryRemediationStore) store).untrueLastStored();
         }
     }
 }
