@@ -28,7 +28,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -318,38 +317,9 @@ class TelemetryGrpcServiceTest {
         int total = 2_000;
         List<IngestRequest> requests = samples(total, "api");
         AtomicInteger sent = new AtomicInteger();
-        CompletableFuture<IngestResponse> result = new CompletableFuture<>();
         CompletableFuture<ClientCallStreamObserver<IngestRequest>> callRef = new CompletableFuture<>();
-        grpc.telemetryAsync("alpha").ingest(new ClientResponseObserver<IngestRequest, IngestResponse>() {
-            @Override
-            public void beforeStart(ClientCallStreamObserver<IngestRequest> call) {
-                callRef.complete(call);
-                // a well-behaved client sends only while the transport is ready
-                call.setOnReadyHandler(() -> {
-                    while (call.isReady() && sent.get() < total) {
-                        call.onNext(requests.get(sent.getAndIncrement()));
-                    }
-                    if (sent.get() == total && !result.isDone()) {
-                        sent.incrementAndGet();
-                        call.onCompleted();
-                    }
-                });
-            }
-
-            @Override
-            public void onNext(IngestResponse value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
+        CompletableFuture<IngestResponse> result = Ingest.flowControlled(grpc.telemetryAsync("alpha"), requests, sent,
+                callRef::complete);
         int heldBatch = store.awaitBlockedWriter();
         ClientCallStreamObserver<IngestRequest> call = callRef.get();
 
@@ -378,37 +348,7 @@ class TelemetryGrpcServiceTest {
         for (int s = 0; s < 4; s++) {
             List<IngestRequest> requests = samples(perStream, "svc-" + s);
             AtomicInteger sent = new AtomicInteger();
-            CompletableFuture<IngestResponse> result = new CompletableFuture<>();
-            results.add(result);
-            grpc.telemetryAsync("alpha").ingest(new ClientResponseObserver<IngestRequest, IngestResponse>() {
-                @Override
-                public void beforeStart(ClientCallStreamObserver<IngestRequest> call) {
-                    calls.add(call);
-                    call.setOnReadyHandler(() -> {
-                        while (call.isReady() && sent.get() < perStream) {
-                            call.onNext(requests.get(sent.getAndIncrement()));
-                        }
-                        if (sent.get() == perStream) {
-                            sent.incrementAndGet();
-                            call.onCompleted();
-                        }
-                    });
-                }
-
-                @Override
-                public void onNext(IngestResponse value) {
-                    result.complete(value);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    result.completeExceptionally(t);
-                }
-
-                @Override
-                public void onCompleted() {
-                }
-            });
+            results.add(Ingest.flowControlled(grpc.telemetryAsync("alpha"), requests, sent, calls::add));
         }
         // once every stream is open and has settled records beyond its first grant (given before the
         // others opened), the store stops: what the hub holds is then within the bound

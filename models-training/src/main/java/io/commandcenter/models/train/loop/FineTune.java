@@ -1,8 +1,5 @@
 package io.commandcenter.models.train.loop;
 
-import io.commandcenter.models.eval.EarlyWarningProfile;
-import io.commandcenter.models.eval.Evaluation;
-import io.commandcenter.models.eval.Segment;
 import io.commandcenter.models.features.FeatureSchema;
 import io.commandcenter.models.features.TelemetryFeatures;
 import io.commandcenter.models.scoring.LinearScorer;
@@ -349,22 +346,6 @@ public final class FineTune {
         for (Replayed r : validation) {
             probabilities.add(probability(model, onnxSchema, r));
         }
-        double best = 0.8;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        for (int t = 30; t <= 95; t++) {
-            double th = t / 100.0;
-            double sum = 0;
-            for (int k = 0; k < validation.size(); k++) {
-                Replayed r = validation.get(k);
-                boolean[] alarms = Evaluation.alarms(ServiceHealthTraining.calibrate(probabilities.get(k), r, th), th);
-                sum += Evaluation.rawEarlyWarning(alarms, Segment.fromLabels(r.labels()), ServiceHealthTraining.HORIZON,
-                        EarlyWarningProfile.STANDARD);
-            }
-            if (sum > bestScore + 1e-9) {
-                bestScore = sum;
-                best = th;
-            }
-        }
-        return best;
+        return ServiceHealthTraining.chooseThreshold(validation, probabilities);
     }
 }
