@@ -222,6 +222,11 @@ public final class RemediationEngine implements AutoCloseable {
                 starter.duplicates(), triggers.dropped(), executor.activeCount());
     }
 
+    /** Trigger events whose handling failed since start (each logged; no run started for them). */
+    long failedTriggers() {
+        return triggers.failed();
+    }
+
     /** The run journal's commits since start and the run writes (creates, states) they carried. */
     public record JournalStats(long commits, long written) {
     }

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * minute renders the same idempotency key on every hub, so of hubs firing at once one run starts.
  */
 final class Triggers implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Triggers.class.getName());
 
     private final WorkflowCatalog catalog;
     private final EventBus bus;
@@ -41,6 +42,7 @@ final class Triggers implements AutoCloseable {
     private final Map<String, Timers.Timer> schedules = new ConcurrentHashMap<>();
     private final AtomicLong triggers = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private volatile boolean closed;
 
     Triggers(WorkflowCatalog catalog, EventBus bus, int eventBuffer, Timers timers, Clock clock,
@@ -70,6 +72,11 @@ final class Triggers implements AutoCloseable {
 
     long dropped() {
         return dropped.get();
+    }
+
+    /** Trigger events whose handling failed (logged; no run started for them). */
+    long failed() {
+        return failed.get();
     }
 
     // ---- events
@@ -107,7 +114,15 @@ final class Triggers implements AutoCloseable {
 
         @Override
         public void deliver(Event event) {
-            onEvent(event, pattern);
+            // one event that cannot be handled must not end the subscription (the bus closes a sink
+            // that throws, and nothing would subscribe this pattern again): log it, count it, go on
+            try {
+                onEvent(event, pattern);
+            } catch (RuntimeException e) {
+                failed.incrementAndGet();
+                LOG.log(System.Logger.Level.ERROR, "trigger event " + event.id() + " on " + event.subject()
+                        + " could not be handled (no run started for it)", e);
+            }
         }
 
         @Override
