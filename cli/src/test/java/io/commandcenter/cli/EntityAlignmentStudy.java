@@ -3,13 +3,9 @@ package io.commandcenter.cli;
 import io.commandcenter.models.train.bootstrap.ServiceHealthTraining.Replayed;
 import io.commandcenter.models.train.loop.Evaluator;
 import io.commandcenter.models.train.loop.ThresholdRefit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -42,15 +38,10 @@ class EntityAlignmentStudy {
     @Test
     @org.junit.jupiter.api.Timeout(3600)
     void study() throws Exception {
-        Path dir = Path.of(System.getProperty("study.asd", "../../shared/data/asd"));
-        Assumptions.assumeTrue(Files.isDirectory(dir), "no ASD folder at " + dir.toAbsolutePath());
-        try (NextChunkRig rig = NextChunkRig.open(dir)) {
+        try (NextChunkRig rig = NextChunkRig.open(NextChunkRig.asd())) {
             System.out.printf(Locale.ROOT, "ALIGN service_health %s, %s, shipped validation early warning %.1f%n",
                     rig.model.version(), rig.names, rig.baseGuard);
-            List<double[]> z = new ArrayList<>();
-            for (Replayed r : rig.project) {
-                z.add(TreeChallengerStudy.logits(rig.champion, rig.onnxSchema, r.features(), r.labels().length));
-            }
+            List<double[]> z = rig.championLogits();
             List<double[]> validationP = Evaluator.score(rig.scorer, rig.model, rig.validation).probability();
             NextChunkRig.Tally tally = new NextChunkRig.Tally();
             for (int cycles : NextChunkRig.chunkings()) {
@@ -75,16 +66,13 @@ class EntityAlignmentStudy {
                         // "none" is the shipped model's own probability (ONNX Runtime): its AUC is the yardstick's exactly
                         List<double[]> p = c == 0 ? rig.base.probability() : aligned(z, offsets.get(c));
                         // at the shipped threshold the validation series (no offset) score as shipped: the guard holds
-                        NextChunkRig.Next at = rig.nextWithOnset(p, rig.model.threshold(), k + 1, cycles);
-                        double atGuard = rig.guardWithOnset(validationP, rig.model.threshold());
+                        NextChunkRig.Refit r = rig.atAndRefit(p, validationP, seen, k, cycles);
+                        NextChunkRig.Next at = r.at();
+                        double atGuard = r.atGuard();
                         tally.add(cells.get(c) + " at 0.41", at, base, rig.guardKept(atGuard));
-                        List<double[]> seenP = new ArrayList<>();
-                        for (int s = 0; s < seen.size(); s++) {
-                            seenP.add(Arrays.copyOf(p.get(s), seen.get(s).labels().length));
-                        }
-                        double th = ThresholdRefit.threshold(rig.model, seenP, seen, ThresholdRefit.F1_EW_LAMBDA);
-                        NextChunkRig.Next n = rig.nextWithOnset(p, th, k + 1, cycles);
-                        double guard = rig.guardWithOnset(validationP, th);
+                        double th = r.threshold();
+                        NextChunkRig.Next n = r.refit();
+                        double guard = r.guard();
                         tally.add(cells.get(c) + " refit", n, base, rig.guardKept(guard));
                         line.append(String.format(Locale.ROOT, " | %s AUC %.3f (%+.3f; omi-6…9 %+.3f) at 0.41: F1 %.3f FA %d EW %.1f guard %.1f;"
                                         + " refit: F1 %.3f FA %d EW %.1f θ %.2f guard %.1f%s",

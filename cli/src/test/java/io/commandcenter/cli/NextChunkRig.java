@@ -19,7 +19,10 @@ import io.commandcenter.models.train.loop.Evaluator;
 import io.commandcenter.models.train.loop.OnnxLogit;
 import io.commandcenter.models.train.loop.RetrainEval;
 import io.commandcenter.models.train.loop.Retrainer;
+import io.commandcenter.models.train.loop.ThresholdRefit;
+import org.junit.jupiter.api.Assumptions;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -94,6 +97,43 @@ final class NextChunkRig implements AutoCloseable {
 
     static NextChunkRig open(Path dir) throws Exception {
         return new NextChunkRig(dir);
+    }
+
+    /** The ASD folder of {@code -Dstudy.asd}; a study without it is skipped (a JUnit assumption), not failed. */
+    static Path asd() {
+        Path dir = Path.of(System.getProperty("study.asd", "../../shared/data/asd"));
+        Assumptions.assumeTrue(Files.isDirectory(dir), "no ASD folder at " + dir.toAbsolutePath());
+        return dir;
+    }
+
+    /** The shipped model's log-odds on every project row (its logit from its ONNX bytes), per series. */
+    List<double[]> championLogits() {
+        List<double[]> z = new ArrayList<>();
+        for (Replayed r : project) {
+            z.add(TreeChallengerStudy.logits(champion, onnxSchema, r.features(), r.labels().length));
+        }
+        return z;
+    }
+
+    /**
+     * A challenger that keeps the champion's weights for the shipped validation series ({@code validationP}, their
+     * probability as shipped) and gives the project's rows probability {@code p}: chunk k+1 measured at the shipped
+     * threshold, and at the threshold refitted on chunks 1…k ({@code seen}) as the threshold-only challenger refits it
+     * ({@link ThresholdRefit#threshold}, its default objective), each with its guard figure.
+     */
+    Refit atAndRefit(List<double[]> p, List<double[]> validationP, List<Replayed> seen, int k, int cycles) {
+        Next at = nextWithOnset(p, model.threshold(), k + 1, cycles);
+        double atGuard = guardWithOnset(validationP, model.threshold());
+        List<double[]> seenP = new ArrayList<>();
+        for (int s = 0; s < seen.size(); s++) {
+            seenP.add(Arrays.copyOf(p.get(s), seen.get(s).labels().length));
+        }
+        double th = ThresholdRefit.threshold(model, seenP, seen, ThresholdRefit.F1_EW_LAMBDA);
+        return new Refit(at, atGuard, nextWithOnset(p, th, k + 1, cycles), th, guardWithOnset(validationP, th));
+    }
+
+    /** {@link #atAndRefit}'s figures: at the shipped threshold, and refitted ({@code threshold}, its guard). */
+    record Refit(Next at, double atGuard, Next refit, double threshold, double guard) {
     }
 
     /** The chunkings to study: {@code -Dstudy.cycles}, 4,5,6 by default. */
