@@ -24,6 +24,16 @@ class ServerNormalTest {
         return x;
     }
 
+    /** {@code rows × columns} standard normal values, seeded. */
+    private static float[] gaussian(int rows, int columns, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] x = new float[rows * columns];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        return x;
+    }
+
     private static boolean[] labels(int normal) {
         boolean[] y = new boolean[normal + 1];
         y[normal] = true;
@@ -58,12 +68,8 @@ class ServerNormalTest {
 
     @Test
     void knn_isTheDistanceToTheTenthNearestNormalRow_neverTheRowItself() {
-        SplittableRandom random = new SplittableRandom(3);
         int n = 700;
-        float[] x = new float[(n + 1) * 3];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
+        float[] x = gaussian(n + 1, 3, 3);
         x[3 * n] = 6;
         ServerNormal m = fit(List.of(x), List.of(labels(n)), 3)[0];
 
@@ -99,12 +105,8 @@ class ServerNormalTest {
 
     @Test
     void theSameRowsAndSeed_giveTheSameModel() {
-        SplittableRandom random = new SplittableRandom(5);
         int n = 6000;
-        float[] x = new float[(n + 1) * 2];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
+        float[] x = gaussian(n + 1, 2, 5);
         double a = fit(List.of(x), List.of(labels(n)), 2)[0].term(Kind.KNN, x, n);
         double b = fit(List.of(x), List.of(labels(n)), 2)[0].term(Kind.KNN, x, n);
 
