@@ -18,10 +18,10 @@ import java.util.stream.Collectors;
  * Also the bytes the Java threads allocated (those alive at both snapshots: the benchmark's own sender
  * threads, started and ended within a run, are left out).
  */
-record ThreadCpu(Map<String, Long> ticksByThread, Map<Long, Long> allocatedByThread) {
+public record ThreadCpu(Map<String, Long> ticksByThread, Map<Long, Long> allocatedByThread) {
     private static final long NANOS_PER_TICK = 10_000_000L;
 
-    static ThreadCpu now() {
+    public static ThreadCpu now() {
         Map<String, Long> ticks = new HashMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
@@ -58,7 +58,12 @@ record ThreadCpu(Map<String, Long> ticksByThread, Map<Long, Long> allocatedByThr
     }
 
     /** µs a row per thread group since {@code before}, largest first, with what ended threads used. */
-    String since(ThreadCpu before, long processNanos, int rows) {
+    public String since(ThreadCpu before, long processNanos, long rows) {
+        return since(before, processNanos, rows, "row");
+    }
+
+    /** As {@link #since(ThreadCpu, long, long)}, per {@code unit} ("call") instead of per row. */
+    public String since(ThreadCpu before, long processNanos, long rows, String unit) {
         Map<String, Long> groups = new HashMap<>();
         long sum = 0;
         for (var e : ticksByThread.entrySet()) {
@@ -80,6 +85,6 @@ record ThreadCpu(Map<String, Long> ticksByThread, Map<Long, Long> allocatedByThr
         }
         return sorted.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(),
                 e.getValue() / 1e3 / rows)).collect(Collectors.joining(", "))
-                + String.format(Locale.ROOT, "; allocated %,d bytes a row", allocated / rows);
+                + String.format(Locale.ROOT, "; allocated %,d bytes a %s", allocated / rows, unit);
     }
 }

@@ -1,5 +1,6 @@
 package io.commandcenter.benchmarks.predict;
 
+import io.commandcenter.benchmarks.ThreadCpu;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.runtime.Hub;
 import io.commandcenter.hub.runtime.HubSettings;
@@ -40,7 +41,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * bare grpc-java unary echo of the same request bytes on the same machine, in the same run (on
  * grpc-java's default executor, the issue's baseline, and on a fixed pool of one thread per core, as
  * the hub runs {@code Predict}: the transport's own ceiling). All over loopback with one channel each
- * and blocking stubs; warm-up first.
+ * and blocking stubs; warm-up first. Each path's process CPU a call is printed beside it, and how
+ * much CPU the process spends idle before the measured round (the hub's background work, which every
+ * path pays); {@code --threads} adds where each path's CPU went by thread group.
  *
  * <pre>./mvnw -q -pl benchmarks exec:java -Dexec.mainClass=io.commandcenter.benchmarks.predict.PredictBenchmark \
  *     -Dexec.args="--clients 16 --warmup 10 --seconds 20"</pre>
@@ -50,6 +53,13 @@ public final class PredictBenchmark {
     public record Result(String path, long calls, double seconds, long p50Nanos, long p99Nanos) {
         public double rate() {
             return calls / seconds;
+        }
+    }
+
+    /** A measured path with the process CPU it cost and, by thread group, where that went. */
+    private record Measured(Result result, long cpuNanos, String threads) {
+        double cpuMicrosPerCall() {
+            return cpuNanos / 1e3 / result.calls();
         }
     }
 
@@ -68,6 +78,8 @@ public final class PredictBenchmark {
         int clients = Integer.parseInt(option(args, "--clients", "16"));
         int warmup = Integer.parseInt(option(args, "--warmup", "10"));
         int seconds = Integer.parseInt(option(args, "--seconds", "20"));
+        idle = Integer.parseInt(option(args, "--idle", "5"));
+        threads = Arrays.asList(args).contains("--threads");
 
         HubSettings defaults = HubSettings.defaults(Files.createTempDirectory("cc-predict-bench"), 0);
         // the path is measured, not the per-credential call limit (cc.limits.*), which would cap it
@@ -99,15 +111,23 @@ public final class PredictBenchmark {
             byte[] echoPayload = requests.get(0).toByteArray();
             var predict = PredictServiceGrpc.newBlockingStub(hubChannel);
 
-            List<Result> results = new ArrayList<>();
+            List<Measured> results = new ArrayList<>();
+            long idleCpu = 0;
             for (int round = 0; round < 2; round++) {
                 boolean measured = round == 1;
-                Result e = load("bare grpc-java unary echo (same request bytes)", clients, measured ? seconds : warmup,
+                int s = measured ? seconds : warmup;
+                if (measured) {
+                    // what the process spends with no call in flight (the hub's own background work), which
+                    // every path below pays as well
+                    long c0 = processCpuNanos();
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(idle));
+                    idleCpu = processCpuNanos() - c0;
+                }
+                Measured e = measure("bare grpc-java unary echo (same request bytes)", clients, s,
                         i -> () -> ClientCalls.blockingUnaryCall(echoChannel, ECHO, CallOptions.DEFAULT, echoPayload));
-                Result f = load("the same echo on a fixed pool of " + cores + " threads", clients,
-                        measured ? seconds : warmup,
+                Measured f = measure("the same echo on a fixed pool of " + cores + " threads", clients, s,
                         i -> () -> ClientCalls.blockingUnaryCall(fixedChannel, ECHO, CallOptions.DEFAULT, echoPayload));
-                Result p = load("Predict: score + explain + confidence", clients, measured ? seconds : warmup,
+                Measured p = measure("Predict: score + explain + confidence", clients, s,
                         i -> () -> predict.predict(requests.get(i & 1023)));
                 if (measured) {
                     results.add(e);
@@ -115,13 +135,23 @@ public final class PredictBenchmark {
                     results.add(p);
                 }
             }
-            System.out.printf(Locale.ROOT, "%n%d clients, %d s measured after %d s warm-up, %d cores, %s%n%n", clients,
+            System.out.printf(Locale.ROOT, "%n%d clients, %d s measured after %d s warm-up, %d cores, %s%n", clients,
                     seconds, warmup, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
-            System.out.println("| path | calls/s | vs echo | p50 | p99 |");
-            System.out.println("|---|---:|---:|---:|---:|");
-            for (Result r : results) {
-                System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f ms | %.2f ms |%n", r.path(), r.rate(),
-                        r.rate() / results.get(0).rate(), r.p50Nanos() / 1e6, r.p99Nanos() / 1e6);
+            System.out.printf(Locale.ROOT, "hub idle before the measured round: %.1f ms of process CPU a second%n%n",
+                    idleCpu / 1e6 / Math.max(1, idle));
+            System.out.println("| path | calls/s | vs echo | p50 | p99 | process CPU a call |");
+            System.out.println("|---|---:|---:|---:|---:|---:|");
+            double echoRate = results.get(0).result().rate();
+            for (Measured m : results) {
+                Result r = m.result();
+                System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f ms | %.2f ms | %.0f µs |%n", r.path(),
+                        r.rate(), r.rate() / echoRate, r.p50Nanos() / 1e6, r.p99Nanos() / 1e6, m.cpuMicrosPerCall());
+            }
+            if (threads) {
+                System.out.println();
+                for (Measured m : results) {
+                    System.out.printf(Locale.ROOT, "%s, µs a call by thread group: %s%n", m.result().path(), m.threads());
+                }
             }
         } finally {
             hubChannel.shutdownNow();
@@ -133,6 +163,23 @@ public final class PredictBenchmark {
             hub.close();
         }
         System.exit(0);
+    }
+
+    private static int idle;
+    private static boolean threads;
+
+    private static Measured measure(String path, int clients, int seconds, CallFactory factory)
+            throws InterruptedException {
+        ThreadCpu before = threads ? ThreadCpu.now() : null;
+        long c0 = processCpuNanos();
+        Result r = load(path, clients, seconds, factory);
+        long cpu = processCpuNanos() - c0;
+        return new Measured(r, cpu, threads ? ThreadCpu.now().since(before, cpu, r.calls(), "call") : "");
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static ServerServiceDefinition echoService() {

@@ -90,7 +90,10 @@ public final class PredictionService {
                 row[i] = value.floatValue();
             }
         }
-        for (String name : values.keySet()) {
+        // every feature found and no more keys than features: no key can be unknown (keys are distinct), so the
+        // names are only searched when something is off
+        boolean exact = violations.isEmpty() && values.size() == row.length;
+        for (String name : exact ? java.util.Set.<String>of() : values.keySet()) {
             if (!meta.features().contains(name)) {
                 violations.add(new FieldViolation("features.values[" + name + "]", "FEATURES_INVALID",
                         name + " is not a feature of " + key + "; its features are " + meta.features()));

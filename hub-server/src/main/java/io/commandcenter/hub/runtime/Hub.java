@@ -309,7 +309,7 @@ public final class Hub implements AutoCloseable {
                             : io.commandcenter.hub.predict.EntityKey.TASK.equals(kind)
                             || io.commandcenter.hub.predict.EntityKey.WORKFLOW.equals(kind)
                             ? FeatureBook.WORKFLOW_FAILURE : FeatureBook.COMPLIANCE_RISK));
-            // Predict only computes when every model is scored here without waiting (no remote endpoint,
+            // Predict and ModelInfer only compute when every model is scored here without waiting (no remote endpoint,
             // no micro-batch that waits for rows): a small pool, no hand-off per call; a Predict by
             // entity waits for the engine's thread, so it answers from the general pool
             io.commandcenter.hub.transport.grpc.CallExecutors callExecutors =

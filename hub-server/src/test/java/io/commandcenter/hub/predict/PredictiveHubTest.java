@@ -309,6 +309,31 @@ class PredictiveHubTest {
     }
 
     @Test
+    void predictFeatures_everyFeaturePlusAnUnknownOne_isRefusedNamingTheUnknownOne() {
+        FeatureInput.Builder features = FeatureInput.newBuilder();
+        List<String> names = hub.registry().metadata(hub.registry().resolve(io.commandcenter.hub.project.ProjectId.of("p"),
+                "workflow_failure", "")).features();
+        names.forEach(f -> features.putValues(f, 0.0));
+        features.putValues("bogus", 1);
+        assertThatThrownBy(() -> predict("p").predict(PredictRequest.newBuilder().setModel("workflow_failure")
+                .setFeatures(features).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(detail(e, ErrorInfo.class).getReason()).isEqualTo("FEATURES_INVALID");
+                    assertThat(detail(e, BadRequest.class).getFieldViolationsList())
+                            .extracting(BadRequest.FieldViolation::getField).containsExactly("features.values[bogus]");
+                });
+        // one feature left out and one unknown in its place: the same count of values, both named
+        FeatureInput.Builder swapped = FeatureInput.newBuilder();
+        names.subList(1, names.size()).forEach(f -> swapped.putValues(f, 0.0));
+        swapped.putValues("bogus", 1);
+        assertThatThrownBy(() -> predict("p").predict(PredictRequest.newBuilder().setModel("workflow_failure")
+                .setFeatures(swapped).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
+                        detail(e, BadRequest.class).getFieldViolationsList()).extracting(BadRequest.FieldViolation::getField)
+                        .containsExactlyInAnyOrder("features.values[" + names.get(0) + "]", "features.values[bogus]"));
+    }
+
+    @Test
     void predict_badRequests_nameWhatIsWrong() {
         assertStatus(() -> predict("p").predict(PredictRequest.getDefaultInstance()), Status.Code.INVALID_ARGUMENT,
                 "REQUIRED");

@@ -25,6 +25,11 @@ public final class OcclusionExplainer {
 
     static final int CHUNK_ROWS = 2048;
     private static final double EPS = 1e-7;
+    /** Largest contribution first ({@link Double#compare} order, so NaN first), ties by feature name. */
+    static final Comparator<Factor> MOST_RAISING_FIRST = (a, b) -> {
+        int c = Double.compare(b.contribution(), a.contribution());
+        return c != 0 ? c : a.feature().compareTo(b.feature());
+    };
 
     private final BatchScorer scorer;
     private final FeatureSchema schema;
@@ -165,7 +170,7 @@ public final class OcclusionExplainer {
                 String metric = sources == null || sources[r] == null ? "" : sources[r][j];
                 factors.add(new Factor(schema.name(j), metric, rows[r * f + j], reference[j], a.contribution(r, j)));
             }
-            factors.sort(Comparator.comparingDouble(Factor::contribution).reversed().thenComparing(Factor::feature));
+            factors.sort(MOST_RAISING_FIRST);
             out.add(new Explanation(a.risk()[r], factors.subList(0, Math.min(topK, factors.size()))));
         }
         return out;

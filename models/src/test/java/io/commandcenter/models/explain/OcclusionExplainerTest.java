@@ -29,6 +29,26 @@ class OcclusionExplainerTest {
     }
 
     @Test
+    void factorOrder_isLargestContributionFirst_tiesByName_asTheComposedComparatorOrdersThem() {
+        // the oracle: the order the explanations were sorted in before the dedicated comparator
+        java.util.Comparator<Factor> oracle = java.util.Comparator.comparingDouble(Factor::contribution).reversed()
+                .thenComparing(Factor::feature);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        double[] pool = {-1.5, 0.0, -0.0, 0.25, 0.25, 2.0, Double.NaN, Double.NEGATIVE_INFINITY, 3.0};
+        for (int round = 0; round < 500; round++) {
+            java.util.List<Factor> factors = new java.util.ArrayList<>();
+            int n = 1 + random.nextInt(12);
+            for (int i = 0; i < n; i++) {
+                factors.add(new Factor("f" + random.nextInt(6), "", 0, 0, pool[random.nextInt(pool.length)]));
+            }
+            java.util.List<Factor> expected = new java.util.ArrayList<>(factors);
+            expected.sort(oracle);
+            factors.sort(OcclusionExplainer.MOST_RAISING_FIRST);
+            assertThat(factors).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
     void theFactorThatDrivesTheRisk_ranksFirst_withItsMetric() {
         OcclusionExplainer e = new OcclusionExplainer(MODEL, SCHEMA, new float[] {0, 0, 0});
         List<Explanation> out = e.explain(new float[] {0.1f, 0, 9, 4, 0, 0}, 2, new String[][] {{"m1", "m2", "disk"}, {"cpu", "", ""}}, 2);

@@ -1,5 +1,6 @@
 package io.commandcenter.hub.transport.grpc;
 
+import io.commandcenter.proto.inference.GRPCInferenceServiceGrpc;
 import io.commandcenter.proto.v1.PredictServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Metadata;
@@ -22,8 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
  * The threads that run the hub's gRPC calls (interceptors, the service, its response), chosen per
  * call when it starts:
  * <ul>
- *   <li><b>quick calls</b> — methods that only compute ({@code Predict} when every model is scored
- *       in this process) — run on a small fixed pool, one thread per core, fed by a queue. Under
+ *   <li><b>quick calls</b> — methods that only compute ({@code Predict} and {@code ModelInfer} when
+ *       every model is scored in this process) — run on a small fixed pool, one thread per core, fed by a queue. Under
  *       load its threads take the next call without sleeping; grpc-java's default executor (a cached
  *       pool that hands each call to a parked thread and parks it again) spent about as much CPU on
  *       those hand-offs as a {@code Predict} spends scoring (docs/benchmarks.md, "Predict over gRPC
@@ -37,8 +38,9 @@ import java.util.concurrent.atomic.LongAdder;
  * the queue moves again. Nothing runs on the transport's event loop except choosing the executor.
  */
 public final class CallExecutors implements ServerCallExecutorSupplier, AutoCloseable {
-    /** Calls that only compute when scoring is local. */
-    public static final Set<String> LOCAL_QUICK_METHODS = Set.of(PredictServiceGrpc.getPredictMethod().getFullMethodName());
+    /** Calls that only compute when scoring is local: {@code Predict} and the KServe v2 {@code ModelInfer}. */
+    public static final Set<String> LOCAL_QUICK_METHODS = Set.of(PredictServiceGrpc.getPredictMethod().getFullMethodName(),
+            GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName());
     /** The queue wait past which quick calls overflow to the general pool. */
     public static final Duration DEFAULT_MAX_QUEUE_WAIT = Duration.ofMillis(2);
 

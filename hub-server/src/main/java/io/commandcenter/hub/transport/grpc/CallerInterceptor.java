@@ -5,6 +5,7 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.events.TraceContext;
 import io.commandcenter.hub.project.Caller;
 import io.commandcenter.hub.project.CallerResolver;
+import io.commandcenter.hub.security.Authenticator;
 import io.commandcenter.hub.security.Permission;
 import io.commandcenter.hub.transport.AccessTable;
 import io.grpc.Context;
@@ -30,6 +31,12 @@ public final class CallerInterceptor implements ServerInterceptor {
     private static final Metadata.Key<String> TRACESTATE =
             Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER);
 
+    /** The headers every call is resolved by, made once: a key checks and lowercases its name when it is made. */
+    private static final java.util.Map<String, Metadata.Key<String>> KNOWN = java.util.Map.of(
+            Authenticator.HEADER, Metadata.Key.of(Authenticator.HEADER, Metadata.ASCII_STRING_MARSHALLER),
+            CallerResolver.PROJECT_HEADER, Metadata.Key.of(CallerResolver.PROJECT_HEADER, Metadata.ASCII_STRING_MARSHALLER),
+            CallerResolver.USER_HEADER, Metadata.Key.of(CallerResolver.USER_HEADER, Metadata.ASCII_STRING_MARSHALLER));
+
     private final CallerResolver resolver;
     private final RandomGenerator random;
 
@@ -47,8 +54,7 @@ public final class CallerInterceptor implements ServerInterceptor {
             Permission required = AccessTable.of(operation)
                     .orElseThrow(() -> CommandCenterException.permissionDenied("UNKNOWN_OPERATION",
                             "no permission is defined for this operation"));
-            caller = resolver.resolve(operation, required,
-                    name -> headers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER)));
+            caller = resolver.resolve(operation, required, name -> headers.get(key(name)));
         } catch (CommandCenterException e) {
             var status = GrpcErrors.toStatus(e);
             call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
@@ -63,6 +69,11 @@ public final class CallerInterceptor implements ServerInterceptor {
         CallTrace trace = new CallTrace(headers.get(TRACEPARENT), headers.get(TRACESTATE), random);
         Context context = Context.current().withValue(CallContext.CALLER, caller).withValue(CallContext.TRACE, trace);
         return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    static Metadata.Key<String> key(String name) {
+        Metadata.Key<String> known = KNOWN.get(name);
+        return known != null ? known : Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
     }
 
     /** A call's trace context, made on first use: the client's {@code traceparent}, or a new root. */

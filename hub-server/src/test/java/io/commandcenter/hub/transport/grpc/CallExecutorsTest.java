@@ -119,6 +119,17 @@ class CallExecutorsTest {
     }
 
     @Test
+    void modelInfer_isQuickWhenScoringNeverWaits_andNotOtherwise() {
+        String infer = io.commandcenter.proto.inference.GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName();
+        try (CallExecutors local = CallExecutors.forHub(true); CallExecutors waits = CallExecutors.forHub(false)) {
+            local.executorFor(infer);
+            waits.executorFor(infer);
+            assertThat(local.quickCalls()).isEqualTo(1);
+            assertThat(waits.quickCalls()).isZero();
+        }
+    }
+
+    @Test
     void withNoQuickMethods_predictRunsOnTheGeneralPool() {
         start(new CallExecutors(Set.of(), 2, Duration.ofSeconds(1)), false);
         assertThat(PredictServiceGrpc.newBlockingStub(channel).predict(PredictRequest.newBuilder().setModel("m").build())
