@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * The engine's writes of runs, committed in batches by one writer thread: whatever the lanes hand
  * in while a commit is under way goes into the next one, so a burst's run creations, node steps
  * and decisions share commits instead of paying one each (on the embedded database a commit is
- * written through, and commits, not statements, bound a burst).
+ * written through, and commits, not statements, bound a burst). A lone create that finds the
+ * writer idle is committed by its caller instead (see "One commit at a time").
  *
  * <p>What stays exact:
  * <ul>

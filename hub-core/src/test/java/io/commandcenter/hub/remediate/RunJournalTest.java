@@ -154,8 +154,7 @@ class RunJournalTest {
 
     @Test
     void aCreateWhileTheWriterIsIdle_isCommittedOnTheCallersThread_andItsCallerToldBeforeCreateReturns() {
-        RunJournal j = journal(Duration.ofHours(1));
-        j.sync(); // the writer idle
+        RunJournal j = journal(Duration.ofHours(1)); // its writer idle: nothing handed in yet
         List<Optional<RunRecord>> storedWhenTold = new ArrayList<>();
         List<Integer> decisionsWhenTold = new ArrayList<>();
         Told told = new Told(() -> {
@@ -200,8 +199,7 @@ class RunJournalTest {
     @Test
     void aCallerCommittingItsCreate_holdsTheWriterOff_andWhatIsHandedInMeanwhileFollowsItsCommit() throws Exception {
         stored(created);
-        RunJournal j = journal(Duration.ofHours(1));
-        j.sync();
+        RunJournal j = journal(Duration.ofHours(1)); // its writer idle: nothing handed in yet
         store.holdNextWrite();
         Told told = new Told(() -> { });
         Thread lane = new Thread(() -> j.create(other, Optional.empty(), Optional.empty(), decided(other), told),
@@ -280,8 +278,7 @@ class RunJournalTest {
 
     @Test
     void aCallersCommitTheStoreRefuses_tellsTheCallerWhy_andStoresNothing() {
-        RunJournal j = journal(Duration.ofHours(1));
-        j.sync();
+        RunJournal j = journal(Duration.ofHours(1)); // its writer idle: nothing handed in yet
         store.failCreates = true;
         Told told = new Told(() -> { });
 
@@ -312,6 +309,7 @@ class RunJournalTest {
         final List<RunRecord> written = java.util.Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger overlaps = new AtomicInteger();
         private final AtomicInteger inWrite = new AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicBoolean holdNext = new java.util.concurrent.atomic.AtomicBoolean();
         private volatile CountDownLatch held;
         private volatile CountDownLatch release;
         volatile boolean failCreates;
@@ -323,6 +321,7 @@ class RunJournalTest {
         void holdNextWrite() {
             held = new CountDownLatch(1);
             release = new CountDownLatch(1);
+            holdNext.set(true);
         }
 
         void awaitHeld() throws InterruptedException {
@@ -359,10 +358,8 @@ class RunJournalTest {
                 overlaps.incrementAndGet();
             }
             try {
-                CountDownLatch h = held;
-                if (h != null) {
-                    held = null;
-                    h.countDown();
+                if (holdNext.compareAndSet(true, false)) {
+                    held.countDown();
                     release.await(30, TimeUnit.SECONDS);
                 }
                 if (failCreates && !creates.isEmpty()) {
