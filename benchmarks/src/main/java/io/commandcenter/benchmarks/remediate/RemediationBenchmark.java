@@ -394,6 +394,7 @@ public final class RemediationBenchmark {
             Thread.sleep(1_000);
 
             // latency: one at a time, the two paths interleaved
+            RemediationEngine.JournalStats pacedJournal0 = bench.hub.remediation().journalStats();
             long start = System.nanoTime();
             paced(bench, latEngine, latBase, rate);
             await(latEngine, deadline);
@@ -403,6 +404,11 @@ public final class RemediationBenchmark {
             results.add(result("paced " + fmt(rate) + "/s", "engine", latEngine, seconds, bench));
             print(results.get(results.size() - 2));
             print(results.get(results.size() - 1));
+            RemediationEngine.JournalStats pacedJournal1 = bench.hub.remediation().journalStats();
+            System.out.printf(Locale.ROOT, "  run journal: %,d commits (%,d of them by a lane, the writer idle), %,d run"
+                            + " writes%n", pacedJournal1.commits() - pacedJournal0.commits(),
+                    pacedJournal1.commitsOnLanes() - pacedJournal0.commitsOnLanes(),
+                    pacedJournal1.written() - pacedJournal0.written());
 
             // bursts: all at once, baseline then engine
             for (int r = 0; r < bursts; r++) {
@@ -426,9 +432,10 @@ public final class RemediationBenchmark {
                     // (the journal's last commits included), and the journal's commits in that time
                     long cpu = IngestBenchmark.processCpuNanos() - cpu0;
                     RemediationEngine.JournalStats journal1 = bench.hub.remediation().journalStats();
-                    System.out.printf(Locale.ROOT, "  process CPU %,.0f ms, %,.0f µs a run (%s); run journal: %,d commits,"
-                                    + " %,d run writes%n", cpu / 1e6, cpu / 1e3 / ps.size(),
+                    System.out.printf(Locale.ROOT, "  process CPU %,.0f ms, %,.0f µs a run (%s); run journal: %,d commits"
+                                    + " (%,d by a lane), %,d run writes%n", cpu / 1e6, cpu / 1e3 / ps.size(),
                             threadGroups(threadCpu0, cpu, ps.size()), journal1.commits() - journal0.commits(),
+                            journal1.commitsOnLanes() - journal0.commitsOnLanes(),
                             journal1.written() - journal0.written());
                 }
             }
@@ -439,8 +446,8 @@ public final class RemediationBenchmark {
                     stats.automatic(), stats.approvals(), stats.skipped(), stats.duplicates(), stats.dropped(),
                     stats.activeRuns(), bench.strayCalls.get());
             RemediationEngine.JournalStats journal = bench.hub.remediation().journalStats();
-            System.out.printf(Locale.ROOT, "run journal: %,d commits carried %,d run writes (creates and states)%n",
-                    journal.commits(), journal.written());
+            System.out.printf(Locale.ROOT, "run journal: %,d commits (%,d by a lane) carried %,d run writes (creates and"
+                    + " states)%n", journal.commits(), journal.commitsOnLanes(), journal.written());
         } finally {
             deleteTree(dir);
         }

@@ -228,11 +228,12 @@ public final class RemediationEngine implements AutoCloseable {
     }
 
     /** The run journal's commits since start and the run writes (creates, states) they carried. */
-    public record JournalStats(long commits, long written) {
+    /** The run journal's commits, run writes in them, and of the commits those a lane made itself (writer idle). */
+    public record JournalStats(long commits, long written, long commitsOnLanes) {
     }
 
     public JournalStats journalStats() {
-        return new JournalStats(journal.commits(), journal.written());
+        return new JournalStats(journal.commits(), journal.written(), journal.commitsHere());
     }
 
     /** Waits until the work queued so far has been done (tests and benchmarks). */

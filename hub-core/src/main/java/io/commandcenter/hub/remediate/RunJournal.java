@@ -15,12 +15,14 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The engine's writes of runs, committed in batches by one writer thread: whatever the lanes hand
  * in while a commit is under way goes into the next one, so a burst's run creations, node steps
  * and decisions share commits instead of paying one each (on the embedded database a commit is
- * written through, and commits, not statements, bound a burst).
+ * written through, and commits, not statements, bound a burst). A lone create that finds the
+ * writer idle is committed by its caller instead (see "One commit at a time").
  *
  * <p>What stays exact:
  * <ul>
@@ -35,6 +37,14 @@ import java.util.function.BiConsumer;
  *       engine counts the run as pending in its next decisions on the target. {@link #afterDurable} runs its work only once everything handed in before it is
  *       committed: the engine dispatches a node's task there, after the node's attempt is stored,
  *       and publishes a finished run there, after its end is stored.</li>
+ *   <li>One commit at a time. A create handed in while the writer is idle (nothing queued, no
+ *       commit under way) is committed by the caller on its own thread, in the same transaction the
+ *       writer would have made of it, and the caller is told before {@link #create} returns: the
+ *       paced path's run goes on to its first task with no hand-over to the writer and back. The
+ *       caller holds the writer off meanwhile (the writer waits for it before its next batch, as a
+ *       caller waits for the writer), so commits never overlap and keep the order they were handed
+ *       in; whatever is handed in while the caller commits waits for the writer's next batch, so a
+ *       burst still shares its commits.</li>
  *   <li>Failures stall rather than act. A batch the store refuses is tried again (backing off up to
  *       5 s) until it is committed or the journal closes; the work waiting behind it waits too, so
  *       nothing is dispatched on a state that was never stored. A create in a refused batch fails
@@ -68,13 +78,19 @@ final class RunJournal implements AutoCloseable {
     private List<Object> queue = new ArrayList<>();
     /** Guarded by {@link #lock}. */
     private boolean closed;
+    /**
+     * A commit is under way, by the writer or by a caller of {@link #create} (guarded by
+     * {@link #lock}): whoever sets it commits alone, and the maps below are touched only under it.
+     */
+    private boolean committing;
+    private volatile long commitsHere;
     /** The engine is stopping: a batch the store refuses is given up after a few tries instead of waiting. */
     private volatile boolean stopping;
     private volatile long commits;
     private volatile long written;
     /**
-     * The state last committed of each RUNNING run this journal created or wrote (the writer
-     * thread's only). Bounded: past {@link #REMEMBERED} runs it starts again empty (runs are then
+     * The state last committed of each RUNNING run this journal created or wrote (touched only by
+     * whoever is {@link #committing}). Bounded: past {@link #REMEMBERED} runs it starts again empty (runs are then
      * written whole once).
      */
     private final Map<String, RunRecord> lastStored = new HashMap<>();
@@ -118,19 +134,58 @@ final class RunJournal implements AutoCloseable {
     }
 
     /**
-     * Stores a new run (with its approval and decision) in the next batch and appends {@code decided}
-     * to the audit ledger once it is stored; then tells {@code then}, on the writer thread (keep it
-     * short: hand real work to a lane), whether it was stored (false: a run with the same
-     * idempotency key exists, nothing stored or recorded) or why it failed. When {@code then} hears
-     * true, the run and the record of its decision are durable and its first tasks may be submitted.
-     * The caller does not wait: a burst's decisions share commits.
+     * Stores a new run (with its approval and decision) and appends {@code decided} to the audit
+     * ledger once it is stored; then tells {@code then} whether it was stored (false: a run with the
+     * same idempotency key exists, nothing stored or recorded) or why it failed. When {@code then}
+     * hears true, the run and the record of its decision are durable and its first tasks may be
+     * submitted.
+     *
+     * <p>Where: when the writer is idle (nothing queued, no commit under way) the create is committed
+     * here, on the caller's thread, and {@code then} is told here before this returns (after the
+     * writer is free again); otherwise it goes into the writer's next batch (a burst's decisions share
+     * commits), the caller does not wait, and {@code then} is told on the writer thread (keep it
+     * short there: hand real work to a lane). The transaction, the ledger append and the answer to a
+     * failure are the same either way.
      */
     void create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action, AuditRecord decided,
                 BiConsumer<Boolean, RuntimeException> then) {
-        if (!offer(new Create(new RunStore.NewRun(run, approval, action, decided), then))) {
+        Create c = new Create(new RunStore.NewRun(run, approval, action, decided), then);
+        if (commitHere(c)) {
+            return;
+        }
+        if (!offer(c)) {
             then.accept(null, CommandCenterException.unavailable("SHUTTING_DOWN", "the remediation engine is stopping",
                     null));
         }
+    }
+
+    /**
+     * Commits a lone create on the caller's thread when the writer is idle, then tells its caller.
+     *
+     * @return false, nothing done, when something is queued, a commit is under way or the journal is closed
+     */
+    private boolean commitHere(Create c) {
+        synchronized (lock) {
+            if (closed || committing || !queue.isEmpty()) {
+                return false;
+            }
+            committing = true;
+        }
+        List<Told> told = new ArrayList<>(1);
+        try {
+            long before = commits;
+            store(List.of(c), List.of(), told::add);
+            if (commits != before) {
+                commitsHere++;
+            }
+        } finally {
+            synchronized (lock) {
+                committing = false;
+                lock.notifyAll();
+            }
+        }
+        told.forEach(Told::tell);
+        return true;
     }
 
     /** Stores a run's new state in the next batch (the last state handed in for a run wins). */
@@ -179,6 +234,11 @@ final class RunJournal implements AutoCloseable {
         return commits;
     }
 
+    /** Of {@link #commits}, those a caller of {@link #create} made on its own thread (the writer was idle). */
+    long commitsHere() {
+        return commitsHere;
+    }
+
     long written() {
         return written;
     }
@@ -199,10 +259,11 @@ final class RunJournal implements AutoCloseable {
             List<Object> batch;
             boolean last;
             synchronized (lock) {
-                long due;
-                while (queue.isEmpty() && !closed && (due = lateDue()) > 0) {
+                long due = Long.MAX_VALUE;
+                // a caller committing its create: wait for it (untimed: it wakes us), then take the queue
+                while (committing || (queue.isEmpty() && !closed && (due = lateDue()) > 0)) {
                     try {
-                        if (due == Long.MAX_VALUE) {
+                        if (committing || due == Long.MAX_VALUE) {
                             lock.wait();
                         } else {
                             TimeUnit.NANOSECONDS.timedWait(lock, due);
@@ -214,14 +275,22 @@ final class RunJournal implements AutoCloseable {
                 batch = queue;
                 queue = new ArrayList<>();
                 last = closed && batch.isEmpty();
+                committing = true;
             }
-            if (last) {
-                if (!late.isEmpty()) {
-                    commit(List.of(), true);
+            try {
+                if (last) {
+                    if (!late.isEmpty()) {
+                        commit(List.of(), true);
+                    }
+                    return;
                 }
-                return;
+                commit(batch, false);
+            } finally {
+                synchronized (lock) {
+                    committing = false;
+                    lock.notifyAll();
+                }
             }
-            commit(batch, false);
         }
     }
 
@@ -280,7 +349,36 @@ final class RunJournal implements AutoCloseable {
         }
     }
 
+    /** Commits a batch on the writer thread, tells the creates' callers, then runs the work waiting for it. */
     private void commit(List<Create> creates, List<RunRecord> updates, List<Runnable> after) {
+        if (!store(creates, updates, Told::tell)) {
+            return;
+        }
+        for (Runnable work : after) {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "remediation work after a commit failed", e);
+            }
+        }
+    }
+
+    /** What a create's caller is to hear once the commit is over. */
+    private record Told(Create create, Boolean stored, RuntimeException failure) {
+        void tell() {
+            RunJournal.tell(create, stored, failure);
+        }
+    }
+
+    /**
+     * Stores a batch in one transaction, trying again as the class comment says; call only while
+     * {@link #committing}. What each create's caller is to hear goes to {@code told} as soon as it is
+     * known (a create in a refused batch before its run states are tried again).
+     *
+     * @return false when the engine stopped before the run states could be stored (the work waiting
+     *         for them is dropped)
+     */
+    private boolean store(List<Create> creates, List<RunRecord> updates, Consumer<Told> told) {
         long backoff = 50;
         int triesClosed = 0;
         while (!creates.isEmpty() || !updates.isEmpty()) {
@@ -310,7 +408,7 @@ final class RunJournal implements AutoCloseable {
                 }
                 updates.forEach(this::remember);
                 for (int i = 0; i < creates.size(); i++) {
-                    tell(creates.get(i), stored.get(i), null);
+                    told.accept(new Told(creates.get(i), stored.get(i), null));
                 }
                 break;
             } catch (RuntimeException e) {
@@ -323,9 +421,9 @@ final class RunJournal implements AutoCloseable {
                         if (created) {
                             audit.recordAll(List.of(n.decided()));
                         }
-                        tell(c, created, null);
+                        told.accept(new Told(c, created, null));
                     } catch (RuntimeException failure) {
-                        tell(c, null, failure);
+                        told.accept(new Told(c, null, failure));
                     }
                 }
                 creates = List.of();
@@ -335,7 +433,7 @@ final class RunJournal implements AutoCloseable {
                 if ((stopping || isClosed()) && ++triesClosed > 2) {
                     LOG.log(System.Logger.Level.ERROR, "engine stopping: {0} run state(s) could not be stored ({1});"
                             + " the work waiting for them is dropped", updates.size(), e.getMessage());
-                    return;
+                    return false;
                 }
                 LOG.log(System.Logger.Level.WARNING, "{0} run state(s) could not be stored ({1}); trying again in {2}"
                         + " ms, the engine's next steps on them wait", updates.size(), e.getMessage(), backoff);
@@ -343,13 +441,7 @@ final class RunJournal implements AutoCloseable {
                 backoff = Math.min(5_000, backoff * 2);
             }
         }
-        for (Runnable work : after) {
-            try {
-                work.run();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "remediation work after a commit failed", e);
-            }
-        }
+        return true;
     }
 
     /**

@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * person's) before the run's first node starts. An engine's decision goes through the
  * {@link RunJournal}: a burst's runs share commits, an automatic run is stored with the attempts of
  * its first nodes ({@link RunExecutor#stage}), and the lane goes on once the run and the record of
- * its decision are durable. Runs on the target's lane, so every earlier
+ * its decision are durable (at once, having committed them itself, when the journal's writer was
+ * idle; otherwise when the writer's commit hands the run back). Runs on the target's lane, so every earlier
  * decision on the target is counted.
  */
 final class RunStarter {
@@ -156,12 +157,18 @@ final class RunStarter {
         // it as pending, and the lane goes on (a burst's runs share commits)
         pending.merge(lane, List.of(stored), RunStarter::plus);
         Optional<ApprovalRecord> requested = approval;
+        Thread onLane = Thread.currentThread();
         journal.create(stored, approval, action, decided, (created, failure) -> {
             if (Boolean.TRUE.equals(created)) {
                 staged.ifPresent(executor::stored);
             }
-            stripes.run(lane, () -> created(lane, stored, run, workflow, decision, staged, requested, action,
-                    prediction, created, failure));
+            Runnable next = () -> created(lane, stored, run, workflow, decision, staged, requested, action,
+                    prediction, created, failure);
+            if (Thread.currentThread() == onLane) {
+                next.run(); // committed here, the journal's writer idle: straight on to the first task
+            } else {
+                stripes.run(lane, next);
+            }
         });
     }
 

@@ -1,5 +1,7 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.hub.audit.AuditAction;
+import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.audit.InMemoryAuditLedger;
 import io.commandcenter.hub.audit.MemoryAuditSpool;
 import io.commandcenter.hub.project.ProjectId;
@@ -15,15 +17,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import static io.commandcenter.hub.remediate.RemediationStoreContract.T0;
 import static io.commandcenter.hub.remediate.RemediationStoreContract.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The run journal's late writes: a state that waits for its run's next one, and when it is stored alone. */
+/**
+ * The run journal's late writes (a state that waits for its run's next one, and when it is stored
+ * alone) and where a create is committed (by its caller when the writer is idle, else by the writer;
+ * never two commits at once).
+ */
 class RunJournalTest {
     private final Recording store = new Recording();
+    private final InMemoryAuditLedger ledger = new InMemoryAuditLedger();
     private RunJournal journal;
 
     @AfterEach
@@ -34,7 +43,7 @@ class RunJournalTest {
     }
 
     private RunJournal journal(Duration lateBy) {
-        journal = new RunJournal(store, MemoryAuditSpool.trail(new InMemoryAuditLedger(), Clock.systemUTC(), "hub-1"),
+        journal = new RunJournal(store, MemoryAuditSpool.trail(ledger, Clock.systemUTC(), "hub-1"),
                 "test-journal", lateBy);
         return journal;
     }
@@ -110,12 +119,225 @@ class RunJournalTest {
         assertThat(store.run("r-1")).contains(running);
     }
 
-    /** The in-memory store, keeping every run state written to it in order. */
+    private static AuditRecord decided(RunRecord run) {
+        return AuditRecord.of(T0, run.project().value(), "engine", AuditAction.RUN_DECIDED, "run:" + run.runId(),
+                Map.of(), "hub-1");
+    }
+
+    /** Whom a create's caller heard from, on which thread, and what was stored by then. */
+    private static final class Told implements BiConsumer<Boolean, RuntimeException> {
+        final CountDownLatch done = new CountDownLatch(1);
+        volatile Thread thread;
+        volatile Boolean stored;
+        volatile RuntimeException failure;
+        private final Runnable alsoThen;
+
+        Told(Runnable alsoThen) {
+            this.alsoThen = alsoThen;
+        }
+
+        @Override
+        public void accept(Boolean stored, RuntimeException failure) {
+            this.thread = Thread.currentThread();
+            this.stored = stored;
+            this.failure = failure;
+            alsoThen.run();
+            done.countDown();
+        }
+
+        void await() throws InterruptedException {
+            assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    private final RunRecord other = run("r-2", "k2", RunMode.AUTOMATIC, T0);
+
+    @Test
+    void aCreateWhileTheWriterIsIdle_isCommittedOnTheCallersThread_andItsCallerToldBeforeCreateReturns() {
+        RunJournal j = journal(Duration.ofHours(1)); // its writer idle: nothing handed in yet
+        List<Optional<RunRecord>> storedWhenTold = new ArrayList<>();
+        List<Integer> decisionsWhenTold = new ArrayList<>();
+        Told told = new Told(() -> {
+            storedWhenTold.add(store.run("r-1"));
+            decisionsWhenTold.add(ledger.all().size());
+        });
+
+        j.create(created, Optional.empty(), Optional.empty(), decided(created), told);
+
+        assertThat(told.thread).isSameAs(Thread.currentThread());
+        assertThat(told.stored).isTrue();
+        assertThat(told.failure).isNull();
+        // durable, its decision recorded, before the caller heard
+        assertThat(storedWhenTold).containsExactly(Optional.of(created));
+        assertThat(decisionsWhenTold).containsExactly(1);
+        assertThat(j.commitsHere()).isEqualTo(1);
+        assertThat(j.commits()).isEqualTo(1);
+    }
+
+    @Test
+    void aCreateWhileTheWriterCommits_goesIntoItsNextBatch_andItsCallerIsToldOnTheWriter() throws Exception {
+        stored(created);
+        RunJournal j = journal(Duration.ofHours(1));
+        store.holdNextWrite();
+        j.write(queued);
+        store.awaitHeld(); // the writer is in its commit
+        Told told = new Told(() -> { });
+
+        j.create(other, Optional.empty(), Optional.empty(), decided(other), told);
+
+        assertThat(told.done.getCount()).isEqualTo(1); // not told yet: the caller did not commit it
+        assertThat(store.run("r-2")).isEmpty();
+        store.release();
+        told.await();
+        assertThat(told.thread.getName()).isEqualTo("test-journal");
+        assertThat(told.stored).isTrue();
+        assertThat(store.run("r-2")).contains(other);
+        assertThat(j.commitsHere()).isZero();
+        assertThat(store.overlaps.get()).isZero();
+    }
+
+    @Test
+    void aCallerCommittingItsCreate_holdsTheWriterOff_andWhatIsHandedInMeanwhileFollowsItsCommit() throws Exception {
+        stored(created);
+        RunJournal j = journal(Duration.ofHours(1)); // its writer idle: nothing handed in yet
+        store.holdNextWrite();
+        Told told = new Told(() -> { });
+        Thread lane = new Thread(() -> j.create(other, Optional.empty(), Optional.empty(), decided(other), told),
+                "lane-0");
+        lane.start();
+        store.awaitHeld(); // the lane is in its commit
+        j.write(queued);
+        List<Optional<RunRecord>> seenAfter = new ArrayList<>();
+        CountDownLatch after = new CountDownLatch(1);
+        j.afterDurable(() -> {
+            seenAfter.add(store.run("r-2"));
+            after.countDown();
+        });
+        Thread writer = threadNamed("test-journal");
+        // the writer took the hand-ins' signal and went back to waiting, for the lane's commit
+        await().atMost(Duration.ofSeconds(30)).until(() -> writer.getState() == Thread.State.WAITING);
+        assertThat(store.written).isEmpty();
+
+        store.release();
+        told.await();
+        assertThat(after.await(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(told.thread).isSameAs(lane);
+        assertThat(seenAfter).containsExactly(Optional.of(other));
+        assertThat(store.written).containsExactly(queued);
+        assertThat(store.overlaps.get()).isZero();
+        assertThat(j.commitsHere()).isEqualTo(1);
+    }
+
+    @Test
+    void lanesCreatingWhileTheWriterCommitsTheirStates_neverCommitAtOnce_andEveryRunIsStoredAndToldOnce()
+            throws Exception {
+        RunJournal j = journal(Duration.ofMillis(20));
+        int lanes = 4;
+        int perLane = 150;
+        java.util.concurrent.ConcurrentHashMap<String, Integer> toldTimes = new java.util.concurrent.ConcurrentHashMap<>();
+        CountDownLatch allTold = new CountDownLatch(lanes * perLane);
+        List<Thread> threads = new ArrayList<>();
+        for (int l = 0; l < lanes; l++) {
+            int lane = l;
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < perLane; i++) {
+                    RunRecord r = run("r-" + lane + "-" + i, "k-" + lane + "-" + i, RunMode.AUTOMATIC, T0);
+                    j.create(r, Optional.empty(), Optional.empty(), decided(r), (stored, failure) -> {
+                        toldTimes.merge(r.runId(), 1, Integer::sum);
+                        if (Boolean.TRUE.equals(stored)) {
+                            // the run's next states: one now, one late
+                            RunRecord q = r.withNode(r.node("restart_service").queued("t-" + r.runId(), 1, Map.of(),
+                                    T0));
+                            j.write(q);
+                            j.writeLater(q.withNode(q.node("restart_service").running()));
+                        }
+                        allTold.countDown();
+                    });
+                }
+            }, "lane-" + l));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertThat(allTold.await(30, TimeUnit.SECONDS)).isTrue();
+        j.sync();
+
+        assertThat(store.overlaps.get()).isZero();
+        assertThat(toldTimes).hasSize(lanes * perLane).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+        for (int l = 0; l < lanes; l++) {
+            for (int i = 0; i < perLane; i++) {
+                assertThat(store.run("r-" + l + "-" + i).orElseThrow().node("restart_service").state())
+                        .isEqualTo(NodeState.RUNNING);
+            }
+        }
+        assertThat(ledger.all()).hasSize(lanes * perLane);
+        assertThat(store.untrueLastStored()).isEmpty();
+    }
+
+    @Test
+    void aCallersCommitTheStoreRefuses_tellsTheCallerWhy_andStoresNothing() {
+        RunJournal j = journal(Duration.ofHours(1)); // its writer idle: nothing handed in yet
+        store.failCreates = true;
+        Told told = new Told(() -> { });
+
+        j.create(created, Optional.empty(), Optional.empty(), decided(created), told);
+
+        assertThat(told.thread).isSameAs(Thread.currentThread());
+        assertThat(told.stored).isNull();
+        assertThat(told.failure).hasMessageContaining("disk full");
+        assertThat(store.run("r-1")).isEmpty();
+        assertThat(ledger.all()).isEmpty();
+        assertThat(j.commits()).isZero();
+        // the writer is free again: what comes next is stored
+        store.failCreates = false;
+        j.create(other, Optional.empty(), Optional.empty(), decided(other), new Told(() -> { }));
+        assertThat(store.run("r-2")).contains(other);
+    }
+
+    private static Thread threadNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow();
+    }
+
+    /**
+     * The in-memory store, keeping every run state written to it in order; it counts writes that
+     * overlap, can hold the next write until released, and can refuse creates.
+     */
     private static final class Recording extends ForwardingRunStore {
         final List<RunRecord> written = java.util.Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger overlaps = new AtomicInteger();
+        private final AtomicInteger inWrite = new AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicBoolean holdNext = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile CountDownLatch held;
+        private volatile CountDownLatch release;
+        volatile boolean failCreates;
 
         Recording() {
             super(new InMemoryRemediationStore());
+        }
+
+        void holdNextWrite() {
+            held = new CountDownLatch(1);
+            release = new CountDownLatch(1);
+            holdNext.set(true);
+        }
+
+        void awaitHeld() throws InterruptedException {
+            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        void release() {
+            release.countDown();
+        }
+
+        @Override
+        public boolean create(RunRecord run, Optional<ApprovalRecord> approval, Optional<ActionRecord> action) {
+            if (failCreates) {
+                throw new IllegalStateException("disk full");
+            }
+            return super.create(run, approval, action);
         }
 
         @Override
@@ -132,8 +354,27 @@ class RunJournalTest {
 
         @Override
         public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
-            written.addAll(updates);
-            return super.write(creates, updates, lastStored);
+            if (inWrite.incrementAndGet() > 1) {
+                overlaps.incrementAndGet();
+            }
+            try {
+                if (holdNext.compareAndSet(true, false)) {
+                    held.countDown();
+                    release.await(30, TimeUnit.SECONDS);
+                }
+                if (failCreates && !creates.isEmpty()) {
+                    throw new IllegalStateException("disk full");
+                }
+                // many writes in flight at once would meet here more often than not
+                Thread.yield();
+                written.addAll(updates);
+                return super.write(creates, updates, lastStored);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } finally {
+                inWrite.decrementAndGet();
+            }
         }
 
         List<String> untrueLastStored() {
