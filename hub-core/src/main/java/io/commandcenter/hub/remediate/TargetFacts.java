@@ -40,6 +40,9 @@ final class TargetFacts extends ForwardingRunStore {
     /** Writes are remembered for every target, known or not (set while and after every target is read). */
     private volatile boolean everyTarget;
 
+    /** Asked at every count whether memory may answer (see {@link SoleWriter}); null: {@link #soleWriter} alone. */
+    private volatile java.util.function.BooleanSupplier gate;
+
     private final Clock clock;
 
     TargetFacts(RunStore store, Clock clock) {
@@ -54,7 +57,20 @@ final class TargetFacts extends ForwardingRunStore {
      */
     void soleWriter(boolean value) {
         soleWriter = value;
+        everyTarget = false;
+        allSince = null;
+        allReadAt = null;
         targets.clear();
+    }
+
+    /** What is asked at every count whether memory may answer now (it may drop or re-read it first). */
+    void gate(java.util.function.BooleanSupplier value) {
+        gate = value;
+    }
+
+    private boolean memory() {
+        java.util.function.BooleanSupplier g = gate;
+        return g == null ? soleWriter : g.getAsBoolean() && soleWriter;
     }
 
     boolean isSoleWriter() {
@@ -168,7 +184,7 @@ final class TargetFacts extends ForwardingRunStore {
     @Override
     public TargetCounts targetCounts(ProjectId project, String workflow, String targetKind, String targetId,
                                      Instant since) {
-        if (!soleWriter) {
+        if (!memory()) {
             return store.targetCounts(project, workflow, targetKind, targetId, since);
         }
         String key = Stripes.key(project, targetKind, targetId);
