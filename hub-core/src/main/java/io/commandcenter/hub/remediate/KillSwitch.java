@@ -37,8 +37,8 @@ final class KillSwitch {
      */
     private final Map<String, Optional<AutonomySetting>> known = new ConcurrentHashMap<>();
     private volatile boolean soleWriter;
-    /** Null: {@link #soleWriter} alone decides. */
-    private volatile java.util.function.BooleanSupplier gate;
+    /** Asked at every decision whether memory may answer now: {@link #soleWriter}, and the gate once set. */
+    private volatile java.util.function.BooleanSupplier memory = () -> soleWriter;
     /**
      * Held while a switch is stored and kept, and while a scope is read and kept: a read that
      * started before a set is never kept after it (the set's failure may follow its commit).
@@ -64,14 +64,9 @@ final class KillSwitch {
         }
     }
 
-    /** What is asked at every decision whether the kept switches may answer now (see {@link SoleWriter}). */
+    /** What decides, before {@link #soleWriter}, whether memory may answer now ({@link SoleWriter}: it may re-read it). */
     void gate(java.util.function.BooleanSupplier value) {
-        gate = value;
-    }
-
-    private boolean memory() {
-        java.util.function.BooleanSupplier g = gate;
-        return g == null ? soleWriter : g.getAsBoolean() && soleWriter;
+        memory = () -> value.getAsBoolean() && soleWriter;
     }
 
     /** Sets the switch of a scope ({@link AutonomySetting#GLOBAL} or a project id). */
@@ -110,7 +105,7 @@ final class KillSwitch {
      * read), or, on a sole writer, from what it read or set before.
      */
     Optional<AutonomySetting> pausedBy(ProjectId project) {
-        List<AutonomySetting> stored = memory() ? kept(project) : store.autonomies(List.of(AutonomySetting.GLOBAL,
+        List<AutonomySetting> stored = memory.getAsBoolean() ? kept(project) : store.autonomies(List.of(AutonomySetting.GLOBAL,
                 project.value()));
         Optional<AutonomySetting> global = stored.stream()
                 .filter(s -> AutonomySetting.GLOBAL.equals(s.scope()) && s.paused()).findFirst();

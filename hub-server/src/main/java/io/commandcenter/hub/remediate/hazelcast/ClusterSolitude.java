@@ -98,8 +98,14 @@ public final class ClusterSolitude implements Solitude, AutoCloseable {
     }
 
     private synchronized void seen(Set<Member> members) {
+        boolean was = spell != NOT_ALONE;
         events++;
         spell = members.size() == 1 ? events : NOT_ALONE;
+        if (was != (spell != NOT_ALONE) || events == 1) {
+            LOG.log(System.Logger.Level.INFO, spell != NOT_ALONE
+                    ? "alone in the cluster: remediation decisions take their facts from memory"
+                    : "{0} members in the cluster: remediation decisions read the database", members.size());
+        }
     }
 
     private void changed() {
