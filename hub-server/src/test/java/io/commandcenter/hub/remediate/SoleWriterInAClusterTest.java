@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,11 +48,17 @@ class SoleWriterInAClusterTest {
         }
     }
 
+    /** Held while closed: the run journal's batch writes wait for it (see the join test). */
+    volatile CountDownLatch writes = new CountDownLatch(0);
+
     /** The store as one hub sees it: every call forwarded to {@link #shared}, counted by method name. */
-    static RemediationStore counting(RemediationStore store, Map<String, AtomicInteger> calls) {
+    RemediationStore counting(RemediationStore store, Map<String, AtomicInteger> calls) {
         return (RemediationStore) Proxy.newProxyInstance(RemediationStore.class.getClassLoader(),
                 new Class<?>[]{RemediationStore.class}, (proxy, method, args) -> {
                     calls.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
+                    if (method.getName().equals("write") && !writes.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("writes held for 30 s");
+                    }
                     try {
                         return method.invoke(store, args);
                     } catch (InvocationTargetException e) {
@@ -151,5 +159,32 @@ class SoleWriterInAClusterTest {
         assertThat(free.mode()).isEqualTo(RunMode.AUTOMATIC);
         assertThat(free.state()).isNotEqualTo(RunState.SKIPPED);
         assertThat(count(readsA, "targetCounts")).as("counts read from the store, alone again").isEqualTo(countsAlone);
+    }
+
+    @Test
+    void aJoiningHubIsAcknowledged_onlyOnceTheRunsTheMemberDecidedFromMemoryAreStored() {
+        Hub hubA = hub("hub-a", portA, portB, new ConcurrentHashMap<>());
+        EngineFixture a = hubA.f();
+        a.put(SeedWorkflows.AUTO_RESTART);
+        assertThat(a.engine.isSoleWriter()).isTrue();
+        // a decision from memory whose run is not stored yet: the journal's commit waits
+        writes = new CountDownLatch(1);
+        PredictionRecord p = a.raise(a.prediction("checkout", 0.93, 0.95, "restart"));
+
+        HazelcastCluster memberB = HazelcastCluster.start(HazelcastSettings.embedded("hub-b", "127.0.0.1", portB,
+                List.of("127.0.0.1:" + portA)).withClusterName(cluster).withPartitionCount(31));
+        open.add(memberB);
+        ClusterSolitude solitudeB = ClusterSolitude.of(memberB.instance());
+        open.add(solitudeB);
+        UUID memberA = hubA.member().instance().getCluster().getLocalMember().getUuid();
+
+        assertThat(solitudeB.awaitAcknowledged(Duration.ofMillis(500))).as("not acknowledged while the run waits")
+                .containsExactly(memberA);
+        await().atMost(WAIT).until(() -> !a.engine.isSoleWriter()); // hub A saw the join
+        writes.countDown();
+        assertThat(solitudeB.awaitAcknowledged(WAIT)).as("acknowledged once it is stored").isEmpty();
+        assertThat(shared.runs(EngineFixture.P, new RunStore.RunQuery(null, null, null, 10, null, null)))
+                .as("the run decided from memory, stored before the acknowledgement")
+                .anyMatch(r -> p.id().equals(r.predictionId()));
     }
 }
