@@ -30,10 +30,6 @@ final class SoleWriter {
         solitude = value;
     }
 
-    boolean declared() {
-        return solitude != null;
-    }
-
     /**
      * Whether memory may answer now; when the spell changed, drops or re-reads it first. Fails as the
      * store's read fails (the next decision tries again).
