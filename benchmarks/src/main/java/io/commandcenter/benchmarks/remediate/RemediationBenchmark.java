@@ -209,7 +209,7 @@ public final class RemediationBenchmark {
             exchange.close();
         }
 
-        void start(Path dir, List<String> targets) {
+        void start(Path dir, List<String> targets, String hazelcast) {
             Map<String, URI> endpoints = new LinkedHashMap<>();
             for (String t : targets) {
                 endpoints.put(t, base().resolve("/svc/" + t));
@@ -220,7 +220,10 @@ public final class RemediationBenchmark {
             HubSettings settings = HubSettings.defaults(dir, 0).withAgents(agents)
                     // outcomes are judged long after the benchmark, so no phase pays for an earlier one's
                     .withRemediate(RemediationEngine.Settings.defaults().withOutcomeWindow(Duration.ofHours(1)));
+            settings = withCluster(settings, hazelcast);
             hub = Hub.start(settings, Clock.systemUTC());
+            System.out.printf(Locale.ROOT, "cluster: %s; decision facts from memory: %s%n", hazelcast,
+                    hub.remediation().isSoleWriter());
             project = settings.defaultProject();
             hub.remediation().catalog().put(project, YAML, "bench");
             runEvents = hub.bus().subscribe(project, SubjectPattern.parse("workflow.run"), 65_536, new EventSink() {
@@ -343,6 +346,33 @@ public final class RemediationBenchmark {
         }
     }
 
+    /**
+     * The hub's cluster: {@code none} (no Hazelcast, the default), {@code embedded} (an embedded
+     * member alone, as {@code bin/hub} starts it), {@code embedded-clients} (the same member
+     * accepting Hazelcast clients: it reads the store at every decision, as every embedded hub did
+     * before session 9).
+     */
+    static HubSettings withCluster(HubSettings settings, String hazelcast) {
+        if ("none".equals(hazelcast)) {
+            return settings;
+        }
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        io.commandcenter.scheduler.hazelcast.HazelcastSettings member = io.commandcenter.scheduler.hazelcast
+                .HazelcastSettings.embedded(settings.hubId(), "127.0.0.1", port, List.of())
+                .withClusterName("bench-" + java.util.UUID.randomUUID());
+        return switch (hazelcast) {
+            case "embedded" -> settings.withScheduler(settings.scheduler(), Optional.of(member));
+            case "embedded-clients" -> settings.withScheduler(settings.scheduler(), Optional.of(member.withClients(true)));
+            default -> throw new IllegalArgumentException("--hazelcast must be none, embedded or embedded-clients, got "
+                    + hazelcast);
+        };
+    }
+
     public static void main(String[] args) throws Exception {
         quietLogs();
         int events = Integer.parseInt(option(args, "--events", "500"));
@@ -351,15 +381,16 @@ public final class RemediationBenchmark {
         int burst = Integer.parseInt(option(args, "--burst", "1000"));
         int bursts = Integer.parseInt(option(args, "--bursts", "3"));
         int timeoutSeconds = Integer.parseInt(option(args, "--timeout", "180"));
-        List<Result> results = run(events, rate, warmUp, burst, bursts, timeoutSeconds);
+        String hazelcast = option(args, "--hazelcast", "none");
+        List<Result> results = run(events, rate, warmUp, burst, bursts, timeoutSeconds, hazelcast);
         System.out.println();
         System.out.printf(Locale.ROOT, "%d cores, %s %s%n%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
         printTable(results);
     }
 
-    static List<Result> run(int events, double rate, int warmUp, int burst, int bursts, int timeoutSeconds)
-            throws Exception {
+    static List<Result> run(int events, double rate, int warmUp, int burst, int bursts, int timeoutSeconds,
+                            String hazelcast) throws Exception {
         Path dir = Files.createTempDirectory("cc-remediate-bench");
         List<String> targets = new ArrayList<>();
         List<Probe> warmEngine = probes("warm-e", warmUp, targets);
@@ -379,7 +410,7 @@ public final class RemediationBenchmark {
             Stream.of(List.of(warmEngine, warmBase, warmBurstEngine, warmBurstBase, latEngine, latBase),
                             burstEngine, burstBase).flatMap(List::stream).flatMap(List::stream)
                     .forEach(p -> bench.probes.put(p.target, p));
-            bench.start(dir, targets);
+            bench.start(dir, targets, hazelcast);
             long deadline = TimeUnit.SECONDS.toNanos(timeoutSeconds);
 
             // warm-up: both paths paced, then a small burst of each

@@ -37,6 +37,8 @@ final class KillSwitch {
      */
     private final Map<String, Optional<AutonomySetting>> known = new ConcurrentHashMap<>();
     private volatile boolean soleWriter;
+    /** Asked at every decision whether memory may answer now: {@link #soleWriter}, and the gate once set. */
+    private volatile java.util.function.BooleanSupplier memory = () -> soleWriter;
     /**
      * Held while a switch is stored and kept, and while a scope is read and kept: a read that
      * started before a set is never kept after it (the set's failure may follow its commit).
@@ -56,8 +58,15 @@ final class KillSwitch {
      * are then read once per scope and kept, instead of at every decision.
      */
     void soleWriter(boolean value) {
-        soleWriter = value;
-        known.clear();
+        synchronized (keeping) {
+            soleWriter = value;
+            known.clear();
+        }
+    }
+
+    /** What decides, before {@link #soleWriter}, whether memory may answer now ({@link SoleWriter}: it may re-read it). */
+    void gate(java.util.function.BooleanSupplier value) {
+        memory = () -> value.getAsBoolean() && soleWriter;
     }
 
     /** Sets the switch of a scope ({@link AutonomySetting#GLOBAL} or a project id). */
@@ -96,7 +105,7 @@ final class KillSwitch {
      * read), or, on a sole writer, from what it read or set before.
      */
     Optional<AutonomySetting> pausedBy(ProjectId project) {
-        List<AutonomySetting> stored = soleWriter ? kept(project) : store.autonomies(List.of(AutonomySetting.GLOBAL,
+        List<AutonomySetting> stored = memory.getAsBoolean() ? kept(project) : store.autonomies(List.of(AutonomySetting.GLOBAL,
                 project.value()));
         Optional<AutonomySetting> global = stored.stream()
                 .filter(s -> AutonomySetting.GLOBAL.equals(s.scope()) && s.paused()).findFirst();
@@ -106,16 +115,21 @@ final class KillSwitch {
 
     private List<AutonomySetting> kept(ProjectId project) {
         List<String> scopes = List.of(AutonomySetting.GLOBAL, project.value());
-        if (!known.keySet().containsAll(scopes)) {
+        Optional<AutonomySetting> global = known.get(AutonomySetting.GLOBAL);
+        Optional<AutonomySetting> own = known.get(project.value());
+        if (global == null || own == null) {
             synchronized (keeping) {
                 // no set runs meanwhile (once per scope): what is read is what the store holds
                 List<AutonomySetting> read = store.autonomies(scopes);
-                for (String scope : scopes) {
-                    known.putIfAbsent(scope, read.stream().filter(s -> s.scope().equals(scope)).findFirst());
+                if (soleWriter) { // not dropped meanwhile (another hub joined)
+                    for (String scope : scopes) {
+                        known.putIfAbsent(scope, read.stream().filter(s -> s.scope().equals(scope)).findFirst());
+                    }
                 }
+                return read;
             }
         }
-        return scopes.stream().map(known::get).filter(o -> o != null && o.isPresent()).map(Optional::get).toList();
+        return java.util.stream.Stream.of(global, own).flatMap(Optional::stream).toList();
     }
 
     /**

@@ -113,6 +113,7 @@ public final class RemediationEngine implements AutoCloseable {
     private final RunExecutor executor;
     private final OutcomeWatcher outcomes;
     private final KillSwitch killSwitch;
+    private final SoleWriter soleWriter;
     private final RunStarter starter;
     private final Triggers triggers;
     private final Approvals approvals;
@@ -142,6 +143,7 @@ public final class RemediationEngine implements AutoCloseable {
         this.executor = new RunExecutor(journal, ports.scheduler(), ports.events(), stripes, timers, clock,
                 new SplittableRandom(), this::runFinished);
         this.killSwitch = new KillSwitch(store, executor, ports.audit(), stripes, clock);
+        this.soleWriter = new SoleWriter(facts, killSwitch, clock);
         this.starter = new RunStarter(facts, journal, stripes, killSwitch, executor, ports.events(), ports.audit(),
                 clock, hubId);
         // trigger events are matched on the publisher's thread and handed to their target's lane (no
@@ -166,14 +168,34 @@ public final class RemediationEngine implements AutoCloseable {
      * decision reads the store, which is what hubs sharing a database must do.
      */
     public RemediationEngine soleWriter() {
-        facts.soleWriter(true);
-        killSwitch.soleWriter(true);
+        return soleWriterWhile(Solitude.ALWAYS);
+    }
+
+    /**
+     * Declares this engine the only writer of its store while {@code solitude} says this hub is
+     * alone (an embedded cluster of one member), before {@link #start}. Each decision asks it: while
+     * not alone the decision reads the store and memory is dropped; alone again (a new spell), every
+     * target's runs are read again before memory answers. The hub's cluster adapter calls
+     * {@link #membersChanged} when membership changes, and a joining hub waits for that (ADR 0027).
+     */
+    public RemediationEngine soleWriterWhile(Solitude solitude) {
+        soleWriter.declare(Objects.requireNonNull(solitude, "solitude"));
         return this;
     }
 
-    /** Whether {@link #soleWriter} was declared: decisions take their facts from memory. */
+    /**
+     * Membership changed (another hub joined or left): drops memory at once if this hub is no longer
+     * alone, and returns once every decision taken from memory before this call is stored (the
+     * lanes and the run journal drained), so that a joining hub that waits for it sees them.
+     */
+    public void membersChanged() {
+        guarded("membership change", soleWriter::memory);
+        drain();
+    }
+
+    /** Whether decisions take their facts from memory now (declared a sole writer, and alone). */
     public boolean isSoleWriter() {
-        return facts.isSoleWriter();
+        return soleWriter.memory();
     }
 
     /** How many times a target's runs were read from the store for the decisions' counts (tests). */
@@ -183,8 +205,8 @@ public final class RemediationEngine implements AutoCloseable {
 
     /** Loads workflows, subscribes to their triggers, plans schedules and resumes this hub's runs. */
     public RemediationEngine start() {
-        // before anything is decided or written: the counts every decision starts from
-        facts.loadAll(clock.instant().minus(RunStarter.BLAST_WINDOW));
+        // before anything is decided or written: the counts every decision starts from (when alone)
+        soleWriter.memory();
         ports.catalog().load();
         triggers.start();
         schedulerSubscription = ports.scheduler().subscribe(executor::onSchedulerEvent);

@@ -40,6 +40,9 @@ final class TargetFacts extends ForwardingRunStore {
     /** Writes are remembered for every target, known or not (set while and after every target is read). */
     private volatile boolean everyTarget;
 
+    /** Asked at every decision whether memory may answer now: {@link #soleWriter}, and the gate once set. */
+    private volatile java.util.function.BooleanSupplier memory = () -> soleWriter;
+
     private final Clock clock;
 
     TargetFacts(RunStore store, Clock clock) {
@@ -48,13 +51,21 @@ final class TargetFacts extends ForwardingRunStore {
     }
 
     /**
-     * Whether this engine is the only writer of runs to its store (a hub without a cluster: no other
-     * hub can reach its database). Set before the engine starts; false (the default) reads every
-     * count from the store.
+     * Whether this engine is the only writer of runs to its store (a hub without a cluster, or alone
+     * in it: no other hub writes to its database). Set by {@link SoleWriter} when the spell alone
+     * begins or ends (false drops the memory); false (the default) reads every count from the store.
      */
     void soleWriter(boolean value) {
         soleWriter = value;
+        everyTarget = false;
+        allSince = null;
+        allReadAt = null;
         targets.clear();
+    }
+
+    /** What decides, before {@link #soleWriter}, whether memory may answer now ({@link SoleWriter}: it may re-read it). */
+    void gate(java.util.function.BooleanSupplier value) {
+        memory = () -> value.getAsBoolean() && soleWriter;
     }
 
     boolean isSoleWriter() {
@@ -168,7 +179,7 @@ final class TargetFacts extends ForwardingRunStore {
     @Override
     public TargetCounts targetCounts(ProjectId project, String workflow, String targetKind, String targetId,
                                      Instant since) {
-        if (!soleWriter) {
+        if (!memory.getAsBoolean()) {
             return store.targetCounts(project, workflow, targetKind, targetId, since);
         }
         String key = Stripes.key(project, targetKind, targetId);

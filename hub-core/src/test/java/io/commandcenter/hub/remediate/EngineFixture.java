@@ -85,6 +85,11 @@ public final class EngineFixture implements AutoCloseable {
      * wired (set before {@link #start}; false when a test starts a second hub on the same store).
      */
     boolean soleWriter = true;
+    /**
+     * Wires the engine before it starts, in place of {@link #soleWriter} (a cluster's solitude, in
+     * hub-server's tests); null: {@link #soleWriter} decides.
+     */
+    java.util.function.Consumer<RemediationEngine> wiring;
     RemediationEngine.Settings settings = RemediationEngine.Settings.defaults()
             .withOutcomeWindow(Duration.ofMillis(300)).withApprovalSweep(Duration.ofMillis(100));
 
@@ -138,7 +143,9 @@ public final class EngineFixture implements AutoCloseable {
                 (project, kind, id) -> probe.read(project, kind, id), decorateEvents.apply(recordingEvents()), audit);
         engine = timers == null ? new RemediationEngine(ports, clock, "hub-test", settings)
                 : new RemediationEngine(ports, clock, timers.get(), "hub-test", settings);
-        if (soleWriter) {
+        if (wiring != null) {
+            wiring.accept(engine);
+        } else if (soleWriter) {
             engine.soleWriter();
         }
         engine.start();

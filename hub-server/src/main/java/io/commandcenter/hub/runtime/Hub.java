@@ -51,6 +51,8 @@ import io.commandcenter.hub.remediate.RemediationEngine;
 import io.commandcenter.hub.remediate.Timers;
 import io.commandcenter.hub.remediate.WorkflowCatalog;
 import io.commandcenter.hub.remediate.grpc.BusRemediationEvents;
+import io.commandcenter.hub.remediate.hazelcast.ClusterSolitude;
+import io.commandcenter.scheduler.hazelcast.HazelcastSettings;
 import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
 import io.commandcenter.hub.remediate.sql.JpaRemediationStore;
 import io.commandcenter.hub.security.grpc.KeyGrpcService;
@@ -82,6 +84,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Hub implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Hub.class.getName());
+    /** How long a hub joining a cluster waits for its members to stop deciding from memory (ADR 0027). */
+    static final java.time.Duration JOIN_WAIT = java.time.Duration.ofSeconds(30);
 
     private final HubSettings settings;
     private final Database database;
@@ -261,6 +265,7 @@ public final class Hub implements AutoCloseable {
         HubMetrics metrics = new HubMetrics(new MetricRegistry());
         Optional<DecisionTraces> traces = Optional.empty();
         HubMemory memory = null;
+        ClusterSolitude solitude = null;
         try {
             traces = DecisionTraces.start(tracing, settings.hubId());
             audit = Audit.start(database, settings, clock);
@@ -344,6 +349,13 @@ public final class Hub implements AutoCloseable {
             if (settings.hazelcast().isEmpty()) {
                 // no cluster: this hub is the only one of its database (guide 14), so it keeps its targets' counts
                 remediation.soleWriter();
+            } else if (mesh.cluster().isPresent() && settings.hazelcast().get().mode() == HazelcastSettings.Mode.EMBEDDED
+                    && !settings.hazelcast().get().clients()) {
+                // an embedded member with no clients: it keeps the counts while alone in its cluster (ADR 0027),
+                // and starts deciding only once the members already there stopped deciding from memory
+                solitude = ClusterSolitude.of(mesh.cluster().get().instance()).attach(remediation);
+                remediation.soleWriterWhile(solitude);
+                solitude.awaitAcknowledged(JOIN_WAIT);
             }
             remediation.start();
             learningLoop.readRunsFrom(remediation);
@@ -366,9 +378,13 @@ public final class Hub implements AutoCloseable {
             Timers statsTimer = Timers.onThread(clock, "cc-stats");
             statsTimer.every(io.commandcenter.hub.metrics.HubStats.EVERY, stats::snapshot);
             AutoCloseable countedBefore = meshMetrics;
+            ClusterSolitude members = solitude;
             meshMetrics = () -> {
                 statsTimer.close();
                 countedBefore.close();
+                if (members != null) {
+                    members.close(); // before the engine closes: no membership change reaches a closed engine
+                }
             };
             MemoryGrpcService memoryApi = new MemoryGrpcService(memory.store(), clock);
             io.commandcenter.hub.metrics.grpc.StatsGrpcService statsApi =
@@ -418,6 +434,9 @@ public final class Hub implements AutoCloseable {
             }
             if (learning != null) {
                 learning.close();
+            }
+            if (solitude != null) {
+                solitude.close();
             }
             if (remediation != null) {
                 remediation.close();

@@ -92,9 +92,9 @@ class TwoHubsTest {
         int portA = FreePorts.belowEphemeral();
         int portB = FreePorts.belowEphemeral();
         List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-        try (Hub hubA = Hub.start(hub("hub-a", database, cluster, portA, members, endpoints), Clock.systemUTC());
+        try (Hub hubA = alone(Hub.start(hub("hub-a", database, cluster, portA, members, endpoints), Clock.systemUTC()));
              Hub hubB = Hub.start(hub("hub-b", database, cluster, portB, members, endpoints), Clock.systemUTC())) {
-            // hubs in a cluster share the database: every decision reads the store
+            // hubs in a cluster share the database: with two members every decision reads the store
             assertThat(hubA.remediation().isSoleWriter()).isFalse();
             assertThat(hubB.remediation().isSoleWriter()).isFalse();
             hubA.remediation().catalog().put(P, """
@@ -150,6 +150,12 @@ class TwoHubsTest {
             admin.stop(0);
             handlers.shutdownNow();
         }
+    }
+
+    /** A hub alone in its cluster (no clients) decides from memory until another joins (ADR 0027). */
+    static Hub alone(Hub hub) {
+        assertThat(hub.remediation().isSoleWriter()).as("alone in its cluster").isTrue();
+        return hub;
     }
 
     static List<RunRecord> runs(Hub hub) {
