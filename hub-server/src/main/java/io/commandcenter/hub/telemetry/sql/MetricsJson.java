@@ -3,7 +3,9 @@ package io.commandcenter.hub.telemetry.sql;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,15 +37,91 @@ final class MetricsJson {
     }
 
     /**
-     * The metrics of a stored JSON text; empty for {@code null}.
+     * The metrics of a stored JSON text, as an unmodifiable map; empty for {@code null}. Text in the form
+     * {@link #write} gives ({@code {"name":number,...}}, no spaces or escapes) is read directly, anything
+     * else by the general JSON parser.
      *
      * @throws IllegalArgumentException when the text is not a flat object of numbers
      */
     static Map<String, Double> read(String json) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
         if (json == null || json.isBlank()) {
-            return metrics;
+            return Map.of();
         }
+        Map<String, Double> written = readWritten(json);
+        return written != null ? written : readAny(json);
+    }
+
+    /**
+     * The metrics of text in {@link #write}'s form, or {@code null} when it is not in that form (then the
+     * general parser decides). A page read parses 100 of these: this skips the parser's own map and the
+     * copies the record would otherwise make.
+     */
+    static Map<String, Double> readWritten(String json) {
+        int last = json.length() - 1;
+        if (last < 1 || json.charAt(0) != '{' || json.charAt(last) != '}') {
+            return null;
+        }
+        if (last == 1) {
+            return Map.of();
+        }
+        List<Map.Entry<String, Double>> entries = new ArrayList<>(8);
+        int i = 1;
+        while (true) {
+            if (json.charAt(i) != '"') {
+                return null;
+            }
+            int nameEnd = i + 1;
+            while (nameEnd < last && isNameChar(json.charAt(nameEnd))) {
+                nameEnd++;
+            }
+            if (nameEnd == i + 1 || nameEnd + 1 >= last || json.charAt(nameEnd) != '"' || json.charAt(nameEnd + 1) != ':') {
+                return null;
+            }
+            int numberEnd = nameEnd + 2;
+            while (numberEnd < last && isNumberChar(json.charAt(numberEnd))) {
+                numberEnd++;
+            }
+            if (numberEnd == nameEnd + 2) {
+                return null;
+            }
+            double value;
+            try {
+                value = Double.parseDouble(json.substring(nameEnd + 2, numberEnd));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            entries.add(Map.entry(json.substring(i + 1, nameEnd), value));
+            if (numberEnd == last) {
+                break;
+            }
+            if (json.charAt(numberEnd) != ',') {
+                return null;
+            }
+            i = numberEnd + 1;
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map.Entry<String, Double>[] array = entries.toArray(new Map.Entry[0]);
+            return Map.ofEntries(array);
+        } catch (IllegalArgumentException duplicateName) {
+            return null;
+        }
+    }
+
+    /** The names {@code write} writes unescaped: those ingest accepts ({@code [A-Za-z0-9_.:-]}). */
+    private static boolean isNameChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+                || c == ':' || c == '-';
+    }
+
+    /** The characters {@code Double.toString} writes for a finite number. */
+    private static boolean isNumberChar(char c) {
+        return (c >= '0' && c <= '9') || c == '-' || c == '.' || c == 'E';
+    }
+
+    /** Any flat JSON object of numbers, by the general parser. */
+    static Map<String, Double> readAny(String json) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
         try {
             Json.parseObject(json).forEach((name, value) -> {
                 if (!(value instanceof Number n)) {
@@ -54,6 +132,6 @@ final class MetricsJson {
         } catch (JsonException e) {
             throw new IllegalArgumentException("unreadable metrics " + json + ": " + e.getMessage(), e);
         }
-        return metrics;
+        return java.util.Collections.unmodifiableMap(metrics);
     }
 }
