@@ -162,11 +162,14 @@ final class RunJournal implements AutoCloseable {
     /**
      * Commits a lone create on the caller's thread when the writer is idle, then tells its caller.
      *
-     * @return false, nothing done, when something is queued, a commit is under way or the journal is closed
+     * @return false, nothing done, when something is queued, a commit is under way, or the journal is
+     *         stopping or closed
      */
     private boolean commitHere(Create c) {
         synchronized (lock) {
-            if (closed || committing || !queue.isEmpty()) {
+            // stopping: the lanes may be interrupted (Stripes.close), and an interrupt inside a
+            // commit closes H2's file; the writer commits what is handed in from then on
+            if (closed || stopping || committing || !queue.isEmpty()) {
                 return false;
             }
             committing = true;

@@ -116,7 +116,9 @@ final class TargetFacts extends ForwardingRunStore {
             return;
         }
         Instant before = clock.instant().minus(maxAge);
-        if (allSince != null && allReadAt.isBefore(before)) {
+        // read once: soleWriter(false) may clear both meanwhile (a member joined)
+        Instant readAt = allReadAt;
+        if (allSince != null && readAt != null && readAt.isBefore(before)) {
             // the start's read is as old: a target not in memory is read at its next decision
             allSince = null;
         }

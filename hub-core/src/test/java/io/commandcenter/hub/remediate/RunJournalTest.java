@@ -175,6 +175,21 @@ class RunJournalTest {
     }
 
     @Test
+    void onceTheEngineIsStopping_aCreateIsCommittedByTheWriter_neverOnTheCallersThread() throws Exception {
+        RunJournal j = journal(Duration.ofHours(1)); // its writer idle
+        j.stopping(); // the lanes may be interrupted from now on: none may be inside a commit
+        Told told = new Told(() -> { });
+
+        j.create(created, Optional.empty(), Optional.empty(), decided(created), told);
+
+        told.await();
+        assertThat(told.thread.getName()).isEqualTo("test-journal");
+        assertThat(told.stored).isTrue();
+        assertThat(store.run("r-1")).contains(created);
+        assertThat(j.commitsHere()).isZero();
+    }
+
+    @Test
     void aCreateWhileTheWriterCommits_goesIntoItsNextBatch_andItsCallerIsToldOnTheWriter() throws Exception {
         stored(created);
         RunJournal j = journal(Duration.ofHours(1));

@@ -350,9 +350,11 @@ public final class Hub implements AutoCloseable {
                 // no cluster: this hub is the only one of its database (guide 14), so it keeps its targets' counts
                 remediation.soleWriter();
             } else if (mesh.cluster().isPresent() && settings.hazelcast().get().mode() == HazelcastSettings.Mode.EMBEDDED
-                    && !settings.hazelcast().get().clients()) {
-                // an embedded member with no clients: it keeps the counts while alone in its cluster (ADR 0027),
-                // and starts deciding only once the members already there stopped deciding from memory
+                    && !settings.hazelcast().get().clients() && settings.hazelcast().get().namesNoPeer()) {
+                // an embedded member with no clients and no peer configured (the default hub): it keeps the counts
+                // while alone in its cluster (ADR 0027), and starts deciding only once the members already there
+                // stopped deciding from memory. A member configured with peers reads the store at every decision:
+                // alone, it may only be cut off from peers that still write the database.
                 solitude = ClusterSolitude.of(mesh.cluster().get().instance()).attach(remediation);
                 remediation.soleWriterWhile(solitude);
                 solitude.awaitAcknowledged(JOIN_WAIT);

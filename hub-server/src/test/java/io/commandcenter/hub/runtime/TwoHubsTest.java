@@ -92,7 +92,8 @@ class TwoHubsTest {
         int portA = FreePorts.belowEphemeral();
         int portB = FreePorts.belowEphemeral();
         List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-        try (Hub hubA = alone(Hub.start(hub("hub-a", database, cluster, portA, members, endpoints), Clock.systemUTC()));
+        try (Hub hubA = peersConfigured(Hub.start(hub("hub-a", database, cluster, portA, members, endpoints),
+                Clock.systemUTC()));
              Hub hubB = Hub.start(hub("hub-b", database, cluster, portB, members, endpoints), Clock.systemUTC())) {
             // hubs in a cluster share the database: with two members every decision reads the store
             assertThat(hubA.remediation().isSoleWriter()).isFalse();
@@ -152,10 +153,23 @@ class TwoHubsTest {
         }
     }
 
-    /** A hub alone in its cluster (no clients) decides from memory until another joins (ADR 0027). */
-    static Hub alone(Hub hub) {
-        assertThat(hub.remediation().isSoleWriter()).as("alone in its cluster").isTrue();
+    /**
+     * A member configured with peers never decides from memory, not even while it is alone (before
+     * the second hub starts): alone, it may only be cut off from peers that still write (ADR 0027).
+     */
+    static Hub peersConfigured(Hub hub) {
+        assertThat(hub.remediation().isSoleWriter()).as("alone, but with a peer configured").isFalse();
         return hub;
+    }
+
+    /** The default hub (embedded, no peer configured, no clients) keeps its decision facts in memory. */
+    @Test
+    void anEmbeddedHubWithNoPeerConfigured_decidesFromMemory() throws Exception {
+        HubSettings settings = hub("solo", HubSettings.defaults(dir.resolve("solo"), 0).database(),
+                "solo-" + UUID.randomUUID(), FreePorts.belowEphemeral(), List.of(), Map.of());
+        try (Hub solo = Hub.start(settings, Clock.systemUTC())) {
+            assertThat(solo.remediation().isSoleWriter()).isTrue();
+        }
     }
 
     static List<RunRecord> runs(Hub hub) {

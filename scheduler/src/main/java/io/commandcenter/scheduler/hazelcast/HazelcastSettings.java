@@ -102,6 +102,17 @@ public record HazelcastSettings(Mode mode, String clusterName, List<String> memb
         }
     }
 
+    /**
+     * Whether the settings name no other member: {@code members} empty or only this member's own
+     * {@code host:port}. Only such a member may treat "alone in its cluster" as "no other hub writes
+     * the database" (ADR 0027): a member configured with peers can be alone because a join timed out,
+     * a partition cut it off or a pause got it removed, while those peers still write.
+     */
+    public boolean namesNoPeer() {
+        String self = host + ":" + port;
+        return members.stream().allMatch(m -> m.equals(self));
+    }
+
     /** An embedded member on a host and port, joining the listed members (clients off, nothing else allowed). */
     public static HazelcastSettings embedded(String instanceName, String host, int port, List<String> members) {
         return new HazelcastSettings(Mode.EMBEDDED, DEFAULT_CLUSTER, members, host, port, false, List.of(), 1, 271,

@@ -27,6 +27,17 @@ class HazelcastSettingsTest {
     }
 
     @Test
+    void aMemberNamesNoPeer_onlyWithNoMembersListed_orItselfAlone() {
+        assertThat(HazelcastSettings.from("hub-a", name -> null).namesNoPeer()).as("nothing listed").isTrue();
+        assertThat(HazelcastSettings.embedded("hub-a", "127.0.0.1", 5701, List.of("127.0.0.1:5701")).namesNoPeer())
+                .as("itself only").isTrue();
+        assertThat(HazelcastSettings.embedded("hub-a", "127.0.0.1", 5701, List.of("127.0.0.1:5701", "127.0.0.1:5702"))
+                .namesNoPeer()).as("itself and a peer").isFalse();
+        assertThat(HazelcastSettings.embedded("hub-a", "127.0.0.1", 5701, List.of("10.0.0.2:5701")).namesNoPeer())
+                .as("a peer only").isFalse();
+    }
+
+    @Test
     void clientsAndExtraAllowEntries_comeFromTheirKeys() {
         HazelcastSettings s = HazelcastSettings.from("hub-a", Map.of("cc.hazelcast.host", "10.0.0.1",
                 "cc.hazelcast.members", "10.0.0.1:5701,10.0.0.2:5701", "cc.hazelcast.clients", "on",
