@@ -423,6 +423,14 @@ final class RunJournal implements AutoCloseable {
                         boolean created = store.create(n.run(), n.approval(), n.action());
                         if (created) {
                             audit.recordAll(List.of(n.decided()));
+                        } else if (store.run(n.run().runId()).isPresent()) {
+                            // the key is held by this very run: the batch did commit and only its answer
+                            // failed (a connection lost during COMMIT) - stored, not a duplicate; its
+                            // decision went with it only if the store wrote the records
+                            created = true;
+                            if (!storeRecords) {
+                                audit.recordAll(List.of(n.decided()));
+                            }
                         }
                         told.accept(new Told(c, created, null));
                     } catch (RuntimeException failure) {

@@ -175,6 +175,23 @@ class RunJournalTest {
     }
 
     @Test
+    void aCreateWhoseCommitSucceededButAnsweredAFailure_isToldStored_notADuplicate_andItsDecisionRecordedOnce()
+            throws Exception {
+        RunJournal j = journal(Duration.ofHours(1));
+        store.failAfterNextWrite = true;
+        Told told = new Told(() -> { });
+
+        j.create(created, Optional.empty(), Optional.empty(), decided(created), told);
+
+        told.await();
+        assertThat(told.stored).as("the run is the key's holder: stored, so it is launched").isTrue();
+        assertThat(told.failure).isNull();
+        assertThat(store.run("r-1")).contains(created);
+        j.sync();
+        assertThat(ledger.all()).as("its decision, once").hasSize(1);
+    }
+
+    @Test
     void onceTheEngineIsStopping_aCreateIsCommittedByTheWriter_neverOnTheCallersThread() throws Exception {
         RunJournal j = journal(Duration.ofHours(1)); // its writer idle
         j.stopping(); // the lanes may be interrupted from now on: none may be inside a commit
@@ -328,6 +345,8 @@ class RunJournalTest {
         private volatile CountDownLatch held;
         private volatile CountDownLatch release;
         volatile boolean failCreates;
+        /** The next batch write commits, then throws (a connection lost during COMMIT). */
+        volatile boolean failAfterNextWrite;
 
         Recording() {
             super(new InMemoryRemediationStore());
@@ -383,7 +402,12 @@ class RunJournalTest {
                 // many writes in flight at once would meet here more often than not
                 Thread.yield();
                 written.addAll(updates);
-                return super.write(creates, updates, lastStored);
+                List<Boolean> stored = super.write(creates, updates, lastStored);
+                if (failAfterNextWrite) {
+                    failAfterNextWrite = false;
+                    throw new IllegalStateException("connection lost during COMMIT");
+                }
+                return stored;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
