@@ -11,7 +11,6 @@ import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -62,9 +61,42 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
 
     private final Action action;
     private final ExecutorService executor;
-    private final Map<LeaseRef, Future<?>> running = new ConcurrentHashMap<>();
+    private final Map<LeaseRef, Run> running = new ConcurrentHashMap<>();
     private volatile AgentConnection connection;
     private ScheduledFuture<?> heartbeats;
+
+    /**
+     * One assignment on this agent. A revocation interrupts its thread only while the action runs:
+     * once the action has returned, its outcome is reported whatever arrives. (A heartbeat sent with
+     * a lease whose result is being reported gets LEASE_NOT_HELD back for it; interrupting the
+     * reporting thread then could drop the task's event: guide 14.14.)
+     */
+    private static final class Run {
+        private Thread thread;
+        private boolean revoked;
+
+        /** Marks the action started on this thread; false when it was revoked before it started. */
+        synchronized boolean start() {
+            if (revoked) {
+                return false;
+            }
+            thread = Thread.currentThread();
+            return true;
+        }
+
+        synchronized void revoke() {
+            revoked = true;
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+
+        /** The action is over: later revocations leave the thread alone, and one that came late is forgotten. */
+        synchronized void finish() {
+            thread = null;
+            Thread.interrupted();
+        }
+    }
 
     private BuiltInAgent(Action action, ExecutorService executor) {
         this.action = action;
@@ -95,24 +127,48 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
     @Override
     public void onAssignment(Dispatched work) {
         LeaseRef lease = work.assignment().lease();
-        running.put(lease, executor.submit(() -> run(work, lease)));
+        Run run = new Run();
+        running.put(lease, run);
+        try {
+            executor.execute(() -> run(work, lease, run));
+        } catch (RuntimeException e) {
+            running.remove(lease, run);
+            throw e;
+        }
     }
 
-    private void run(Dispatched work, LeaseRef lease) {
-        AgentConnection c = awaitConnection();
+    private void run(Dispatched work, LeaseRef lease, Run run) {
         try {
-            String output = action.run(work);
-            c.complete(lease.taskId(), lease.fencingToken(), TaskOutcome.SUCCEEDED, output, "", false);
-        } catch (Failure f) {
-            report(c, lease, f.getMessage(), f.retryable());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (CommandCenterException e) {
-            LOG.log(Level.WARNING, "result of task {0} refused: {1}", lease.taskId(), e.getMessage());
-        } catch (Exception e) {
-            report(c, lease, e.toString(), false);
+            if (!run.start()) {
+                return;
+            }
+            AgentConnection c = awaitConnection();
+            String output = null;
+            Exception failure = null;
+            try {
+                output = action.run(work);
+            } catch (Exception e) {
+                failure = e;
+            } finally {
+                run.finish();
+            }
+            if (failure instanceof InterruptedException) {
+                // revoked while it ran: the lease is gone, nothing to report
+                return;
+            }
+            try {
+                if (failure == null) {
+                    c.complete(lease.taskId(), lease.fencingToken(), TaskOutcome.SUCCEEDED, output, "", false);
+                } else if (failure instanceof Failure f) {
+                    report(c, lease, f.getMessage(), f.retryable());
+                } else {
+                    report(c, lease, failure.toString(), false);
+                }
+            } catch (CommandCenterException e) {
+                LOG.log(Level.WARNING, "result of task {0} refused: {1}", lease.taskId(), e.getMessage());
+            }
         } finally {
-            running.remove(lease);
+            running.remove(lease, run);
         }
     }
 
@@ -146,9 +202,9 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
 
     @Override
     public void onRevoked(Revocation revocation) {
-        Future<?> f = running.remove(revocation.lease());
-        if (f != null) {
-            f.cancel(true);
+        Run run = running.remove(revocation.lease());
+        if (run != null) {
+            run.revoke();
         }
     }
 
@@ -157,7 +213,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         if (heartbeats != null) {
             heartbeats.cancel(false);
         }
-        running.values().forEach(f -> f.cancel(true));
+        running.values().forEach(Run::revoke);
     }
 
     /** Stops heartbeating, interrupts running actions and disconnects (their leases expire into the queue). */

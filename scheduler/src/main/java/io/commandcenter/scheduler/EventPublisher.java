@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Publishes this hub's events in batches: decisions made on any thread are queued and one thread
  * sends what has accumulated as one mesh message (one topic publish for up to
  * {@value #MAX_BATCH} events), in the order they were queued. A full queue holds producers back
- * rather than dropping events. In manual mode (no thread) events are published at once.
+ * rather than dropping events, and so does an interrupted producer. In manual mode (no thread) events are published at once.
  */
 final class EventPublisher implements AutoCloseable {
     static final int MAX_BATCH = 1024;
@@ -42,11 +42,20 @@ final class EventPublisher implements AutoCloseable {
             mesh.publish(events);
             return;
         }
-        try {
-            for (SchedulerEvent e : events) {
-                queue.put(e);
+        // an interrupt must not drop an event (the state change it reports has happened): wait on,
+        // and give the caller its interrupt back afterwards
+        boolean interrupted = false;
+        for (SchedulerEvent e : events) {
+            while (true) {
+                try {
+                    queue.put(e);
+                    break;
+                } catch (InterruptedException ie) {
+                    interrupted = true;
+                }
             }
-        } catch (InterruptedException e) {
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

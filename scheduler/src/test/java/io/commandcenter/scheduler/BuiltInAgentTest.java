@@ -94,4 +94,27 @@ class BuiltInAgentTest {
         assertThat(scheduler.get("p", retried.id()).attempt()).isEqualTo(2);
         assertThat(scheduler.get("p", failed.id()).result().error()).contains("no such deployment");
     }
+
+    @Test
+    void cancellingATaskWhileItsActionRuns_interruptsTheAction() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        BuiltInAgent.start(scheduler, AgentRegistration.of("blocking", "devops", 1, "restart"), work -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+            return "";
+        }, executor, timer);
+        Task task = scheduler.submit(TaskSpec.of("p", "devops.restart")).task();
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+        scheduler.cancel("p", task.id(), "test");
+
+        assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(scheduler.get("p", task.id()).state()).isEqualTo(TaskState.CANCELLED);
+    }
 }
