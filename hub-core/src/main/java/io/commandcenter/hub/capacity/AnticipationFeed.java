@@ -33,7 +33,7 @@ public final class AnticipationFeed extends InProcessSink {
     }
 
     @Override
-    public void deliver(Event event) {
+    protected void handle(Event event) {
         event.payload().as(PredictionRecord.class).ifPresent(this::announce);
     }
 

@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * minute renders the same idempotency key on every hub, so of hubs firing at once one run starts.
  */
 final class Triggers implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Triggers.class.getName());
 
     private final WorkflowCatalog catalog;
     private final EventBus bus;
@@ -113,16 +112,13 @@ final class Triggers implements AutoCloseable {
         }
 
         @Override
-        public void deliver(Event event) {
-            // one event that cannot be handled must not end the subscription (the bus closes a sink
-            // that throws, and nothing would subscribe this pattern again): log it, count it, go on
-            try {
-                onEvent(event, pattern);
-            } catch (RuntimeException e) {
-                failed.incrementAndGet();
-                LOG.log(System.Logger.Level.ERROR, "trigger event " + event.id() + " on " + event.subject()
-                        + " could not be handled (no run started for it)", e);
-            }
+        protected void handle(Event event) {
+            onEvent(event, pattern);
+        }
+
+        @Override
+        protected void failed(Event event, RuntimeException e) {
+            failed.incrementAndGet(); // no run started for it; InProcessSink logs it and keeps listening
         }
 
         @Override

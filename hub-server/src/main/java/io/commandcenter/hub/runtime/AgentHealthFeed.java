@@ -29,7 +29,7 @@ final class AgentHealthFeed extends InProcessSink {
     }
 
     @Override
-    public void deliver(Event event) {
+    protected void handle(Event event) {
         event.payload().as(TelemetryRecord.class).filter(r -> r instanceof HealthSampleRecord)
                 .map(r -> (HealthSampleRecord) r).filter(s -> s.service().startsWith(PREFIX)).ifPresent(this::report);
     }

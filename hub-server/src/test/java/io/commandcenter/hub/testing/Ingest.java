@@ -23,21 +23,7 @@ public final class Ingest {
     public static CompletableFuture<IngestResponse> call(TelemetryServiceGrpc.TelemetryServiceStub stub,
                                                          List<IngestRequest> requests) {
         CompletableFuture<IngestResponse> result = new CompletableFuture<>();
-        StreamObserver<IngestRequest> stream = stub.ingest(new StreamObserver<>() {
-            @Override
-            public void onNext(IngestResponse value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
+        StreamObserver<IngestRequest> stream = stub.ingest(new Answer(result));
         requests.forEach(stream::onNext);
         stream.onCompleted();
         return result;
@@ -52,7 +38,7 @@ public final class Ingest {
             List<IngestRequest> requests, AtomicInteger sent, Consumer<ClientCallStreamObserver<IngestRequest>> started) {
         CompletableFuture<IngestResponse> result = new CompletableFuture<>();
         int total = requests.size();
-        stub.ingest(new ClientResponseObserver<IngestRequest, IngestResponse>() {
+        stub.ingest(new Answer(result) {
             @Override
             public void beforeStart(ClientCallStreamObserver<IngestRequest> call) {
                 started.accept(call);
@@ -66,22 +52,35 @@ public final class Ingest {
                     }
                 });
             }
-
-            @Override
-            public void onNext(IngestResponse value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
         });
         return result;
+    }
+
+    /** Completes a future with the call's answer or its error status. */
+    private static class Answer implements ClientResponseObserver<IngestRequest, IngestResponse> {
+        private final CompletableFuture<IngestResponse> result;
+
+        Answer(CompletableFuture<IngestResponse> result) {
+            this.result = result;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<IngestRequest> call) {
+        }
+
+        @Override
+        public void onNext(IngestResponse value) {
+            result.complete(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {
+        }
     }
 
     /** The status a failed call ended with. */
