@@ -57,6 +57,7 @@ public final class FeatureReplay {
         double[] novelty = new double[rows];
         int[] order = sortedOrder(times);
         String[] previous = null;
+        int[] previousSlots = withSources ? new int[f] : null;
         for (int i : order) {
             System.arraycopy(values, i * m, row, 0, m);
             extractor.update(times[i], names, row);
@@ -69,16 +70,13 @@ public final class FeatureReplay {
             novelty[i] = extractor.peakNovelty();
             if (withSources) {
                 // rows of one series mostly name the same metrics: share the previous row's array when equal
-                // (the extractor hands out one String instance per metric, so identity is equality here)
-                boolean same = previous != null;
-                for (int j = 0; same && j < f; j++) {
-                    same = extractor.sourceMetric(j) == previous[j];
-                }
-                if (!same) {
+                // (compared as the extractor's metric slots, one int per feature)
+                if (previous == null || !extractor.sameSources(previousSlots)) {
                     previous = new String[f];
                     for (int j = 0; j < f; j++) {
                         previous[j] = extractor.sourceMetric(j);
                     }
+                    extractor.snapshotSources(previousSlots);
                 }
                 sources[i] = previous;
             }

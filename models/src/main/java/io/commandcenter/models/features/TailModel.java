@@ -39,8 +39,10 @@ final class TailModel {
     // Gaussian priors: |N(0,1)| has q90 = 1.645, q99 = 2.576
     private double logQ90 = Math.log(1.645);
     private double logQ99 = Math.log(2.576);
-    // exp(logQ90) and exp(logQ99), read for every value and changed only by update: kept, not recomputed
+    // exp(logQ90), read for every value and changed only by update: kept, not recomputed
     private double q90 = Math.exp(logQ90);
+    // exp(logQ99), or NaN until a value above q90 needs it: a value at or below q90 is at or below q99 too (logQ99 >
+    // logQ90 always, and Math.exp is semi-monotonic), so nine values in ten are judged and learnt without it
     private double q99 = Math.exp(logQ99);
     // the latest value surprisal() judged and its raw surprisal
     private double lastA = Double.NaN;
@@ -51,7 +53,12 @@ final class TailModel {
     }
 
     double q99() {
-        return q99;
+        double q = q99;
+        if (q != q) {
+            q = Math.exp(logQ99);
+            q99 = q;
+        }
+        return q;
     }
 
     /** Surprisal of {@code a} under the current tail, in decades of improbability. */
@@ -69,7 +76,7 @@ final class TailModel {
     }
 
     private double rawSurprisal(double a) {
-        return a <= q90 ? a / q90 : 1.0 + (a - q90) / (q99 - q90);
+        return a <= q90 ? a / q90 : 1.0 + (a - q90) / (q99() - q90);
     }
 
     /** Learns from one observation; call after {@link #surprisal} so a point never dilutes its own surprise. */
@@ -79,17 +86,24 @@ final class TailModel {
         lastA = Double.NaN;
         recentExtremes = DECAY * recentExtremes + (raw >= EXTREME ? 1 : 0);
         seen = DECAY * seen + 1;
-        double step = a > 2.0 * q99 ? STEP * 0.1 : STEP;
-        logQ90 += a > q90 ? step * 0.90 : -step * 0.10;
-        logQ99 += a > q99 ? step * 0.99 : -step * 0.01;
-        if (logQ90 < LOG_MIN_Q90) {
-            logQ90 = LOG_MIN_Q90;
+        // at or below q90, a is at or below q99 (see the field): both comparisons with q99 are false without it
+        boolean aboveQ90 = a > q90;
+        double q99now = aboveQ90 ? q99() : Double.NaN;
+        double step = aboveQ90 && a > 2.0 * q99now ? STEP * 0.1 : STEP;
+        double newLogQ90 = logQ90 + (aboveQ90 ? step * 0.90 : -step * 0.10);
+        logQ99 += aboveQ90 && a > q99now ? step * 0.99 : -step * 0.01;
+        if (newLogQ90 < LOG_MIN_Q90) {
+            newLogQ90 = LOG_MIN_Q90;
         }
-        double minLogQ99 = logQ90 + LOG_MIN_RATIO;
+        double minLogQ99 = newLogQ90 + LOG_MIN_RATIO;
         if (logQ99 < minLogQ99) {
             logQ99 = minLogQ99;
         }
-        q90 = Math.exp(logQ90);
-        q99 = Math.exp(logQ99);
+        if (newLogQ90 != logQ90) {
+            // held at its floor, logQ90 does not move and neither does its exp
+            logQ90 = newLogQ90;
+            q90 = Math.exp(newLogQ90);
+        }
+        q99 = Double.NaN;
     }
 }

@@ -76,6 +76,8 @@ public final class TelemetryFeatureExtractor {
     private final double[] topRes = new double[3];
     private final double[] topLevel = new double[3];
     private final double[] topEvidence = new double[3];
+    // slots of the error rate, up and p99 latency metrics once known (-1 before), the sources of features 12 to 14
+    private final int[] healthSlots = {-1, -1, -1};
 
     public TelemetryFeatureExtractor(TimeAxis axis) {
         this.axis = axis;
@@ -230,6 +232,13 @@ public final class TelemetryFeatureExtractor {
         int fracRes = 0, fracLevel = 0;
         long minObservations = Long.MAX_VALUE;
         novelty.startRow();
+        // the top-3 lists are filled in the same pass, in the same order of metrics as a second pass would
+        double[] topRes = this.topRes;
+        double[] topLevel = this.topLevel;
+        double[] topEvidence = this.topEvidence;
+        Arrays.fill(topRes, -1.0);
+        Arrays.fill(topLevel, -1.0);
+        Arrays.fill(topEvidence, -1.0);
         for (int i = 0; i < values.length; i++) {
             double x = values[i];
             if (!Double.isFinite(x)) {
@@ -265,10 +274,14 @@ public final class TelemetryFeatureExtractor {
                 maxFar = st.sFar;
                 argFar = slot;
             }
-            if (st.evidence() > maxEvidence || argEvidence < 0) {
-                maxEvidence = st.evidence();
+            double ev = st.evidence();
+            if (ev > maxEvidence || argEvidence < 0) {
+                maxEvidence = ev;
                 argEvidence = slot;
             }
+            insert(topRes, st.sRes);
+            insert(topLevel, st.sLevel);
+            insert(topEvidence, ev);
             if (st.sRes >= 2.0) {
                 fracRes++;
             }
@@ -285,7 +298,6 @@ public final class TelemetryFeatureExtractor {
         int k = Math.min(3, m);
         double logM = m < LOG10_M.length ? LOG10_M[m] : Math.log10(m);
         double logMk = m < LOG10_M.length ? LOG10_M_OVER_K[m] : Math.log10((double) m / k);
-        topK(slots, values, k);
         double resTop = mean(topRes, k) - logMk;
         double levelTop = mean(topLevel, k) - logMk;
         double evidenceTop = mean(topEvidence, k) - logMk;
@@ -328,9 +340,21 @@ public final class TelemetryFeatureExtractor {
         sources[9] = f[0] >= f[3] ? argRes : argLevel;
         sources[10] = f[8] > evidence ? argVol : sources[9];
         sources[11] = sources[9];
-        sources[12] = health ? slotOf(TelemetryFeatures.METRIC_ERROR_RATE) : -1;
-        sources[13] = health ? slotOf(TelemetryFeatures.METRIC_UP) : -1;
-        sources[14] = health ? slotOf(TelemetryFeatures.METRIC_LATENCY_P99) : -1;
+        if (health) {
+            if (healthSlots[0] < 0 || healthSlots[1] < 0 || healthSlots[2] < 0) {
+                // a metric's slot never changes once given: look the three up until all are known
+                healthSlots[0] = slotOf(TelemetryFeatures.METRIC_ERROR_RATE);
+                healthSlots[1] = slotOf(TelemetryFeatures.METRIC_UP);
+                healthSlots[2] = slotOf(TelemetryFeatures.METRIC_LATENCY_P99);
+            }
+            sources[12] = healthSlots[0];
+            sources[13] = healthSlots[1];
+            sources[14] = healthSlots[2];
+        } else {
+            sources[12] = -1;
+            sources[13] = -1;
+            sources[14] = -1;
+        }
         sources[15] = argFar;
         sources[16] = argEvidence;
     }
@@ -356,6 +380,22 @@ public final class TelemetryFeatureExtractor {
         return s < 0 ? "" : names.get(s);
     }
 
+    /**
+     * Records which metric is behind each feature of the current vector into {@code snapshot} (length
+     * {@link TelemetryFeatures#SCHEMA}'s size; its contents mean something to {@link #sameSources} of this extractor only).
+     */
+    public void snapshotSources(int[] snapshot) {
+        System.arraycopy(sources, 0, snapshot, 0, sources.length);
+    }
+
+    /**
+     * Whether every feature of the current vector has the source metric recorded in {@code snapshot} by
+     * {@link #snapshotSources}: then {@link #sourceMetric} gives, for every feature, what it gave then.
+     */
+    public boolean sameSources(int[] snapshot) {
+        return Arrays.equals(sources, snapshot);
+    }
+
     /** A snapshot of the current vector with its per-feature source metrics. */
     public FeatureVector features() {
         String[] src = new String[features.length];
@@ -371,26 +411,10 @@ public final class TelemetryFeatureExtractor {
         return i == null ? -1 : i;
     }
 
-    /** Fills the top-k residual, level and evidence surprisals of the row's metrics (one pass over them). */
-    private void topK(int[] slots, double[] values, int k) {
-        Arrays.fill(topRes, 0, k, -1.0);
-        Arrays.fill(topLevel, 0, k, -1.0);
-        Arrays.fill(topEvidence, 0, k, -1.0);
-        for (int i = 0; i < values.length; i++) {
-            if (!Double.isFinite(values[i])) {
-                continue;
-            }
-            MetricState st = states.get(slots[i]);
-            insert(topRes, k, st.sRes);
-            insert(topLevel, k, st.sLevel);
-            insert(topEvidence, k, st.evidence());
-        }
-    }
-
-    /** Inserts {@code s} into the descending top-k list {@code top} if it belongs there. */
-    private static void insert(double[] top, int k, double s) {
-        if (s > top[k - 1]) {
-            int j = k - 1;
+    /** Inserts {@code s} into the descending top-3 list {@code top} if it belongs there. */
+    private static void insert(double[] top, double s) {
+        if (s > top[2]) {
+            int j = 2;
             while (j > 0 && top[j - 1] < s) {
                 top[j] = top[j - 1];
                 j--;
