@@ -185,6 +185,17 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
         private final double dayLength;
         private double alarmCount;
         private long countTime = Long.MIN_VALUE;
+        // the latest gap the alarm count decayed over and its factor
+        private long decayGap;
+        private double decayFactor = 1.0;
+        // the slot of the latest time (not negative) that slotOf divided out, and that slot's first instant and end:
+        // rows of one slot (a few at one-minute steps) need no division
+        private long lastSlot;
+        private long lastSlotStart;
+        private long lastSlotEnd = Long.MIN_VALUE;
+        // the slot remember() wrote last and its index in slotIds (-1 before the first)
+        private long keptSlot;
+        private int keptIndex = -1;
 
         State(OnsetCalibration calibration, double threshold, long dayLength) {
             if (!(threshold > 0 && threshold < 1)) {
@@ -223,8 +234,15 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
             }
             boolean quiet = (calibration.quietBonusLogOdds > 0 || calibration.noveltyLogOdds > 0) && time != Long.MIN_VALUE;
             if (quiet) {
-                if (countTime != Long.MIN_VALUE && time > countTime) {
-                    alarmCount *= Math.exp(-(time - countTime) / (calibration.quietDays * dayLength));
+                if (countTime != Long.MIN_VALUE && time > countTime && alarmCount != 0) {
+                    // the decay factor depends on the gap alone: rows at a steady interval reuse it (and a count of
+                    // zero stays zero without it)
+                    long gap = time - countTime;
+                    if (gap != decayGap) {
+                        decayFactor = Math.exp(-gap / (calibration.quietDays * dayLength));
+                        decayGap = gap;
+                    }
+                    alarmCount *= decayFactor;
                 }
                 countTime = Math.max(countTime, time);
             }
@@ -282,7 +300,7 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
             if (slotIds == null) {
                 return false;
             }
-            long slot = Math.floorDiv(time, slotLength);
+            long slot = slotOf(time);
             double width = Double.isNaN(interval) ? slotLength : interval;
             long half = Math.min(SLOTS_PER_DAY / 4, Math.max(1, (long) Math.ceil(calibration.recurrenceRows * width / slotLength)));
             double quiet1 = Double.NEGATIVE_INFINITY;
@@ -320,8 +338,12 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
                 interval = Double.isNaN(interval) ? gap : 0.9 * interval + 0.1 * Math.min(gap, 2 * interval);
             }
             lastTime = Math.max(lastTime, time);
-            long slot = Math.floorDiv(time, slotLength);
-            int k = (int) Math.floorMod(slot, (long) slotIds.length);
+            long slot = slotOf(time);
+            if (slot != keptSlot || keptIndex < 0) {
+                keptSlot = slot;
+                keptIndex = (int) Math.floorMod(slot, (long) slotIds.length);
+            }
+            int k = keptIndex;
             if (slotIds[k] != slot) {
                 slotIds[k] = slot;
                 allMax[k] = Float.NEGATIVE_INFINITY;
@@ -331,6 +353,20 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
             if (!alarmed) {
                 quietMax[k] = Math.max(quietMax[k], (float) z);
             }
+        }
+
+        /** {@code Math.floorDiv(time, slotLength)}, without the division while {@code time} stays in the latest slot. */
+        private long slotOf(long time) {
+            if (time >= lastSlotStart && time < lastSlotEnd) {
+                return lastSlot;
+            }
+            long slot = Math.floorDiv(time, slotLength);
+            if (time >= 0 && time <= Long.MAX_VALUE - slotLength) {
+                lastSlot = slot;
+                lastSlotStart = slot * slotLength;
+                lastSlotEnd = lastSlotStart + slotLength;
+            }
+            return slot;
         }
 
         /** Whether the entity is inside the window after an alarm. */

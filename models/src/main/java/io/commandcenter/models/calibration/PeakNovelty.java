@@ -29,6 +29,10 @@ public final class PeakNovelty {
     private int[] filled = new int[0];
     private int[] head = new int[0];
     private long[] dayStart = new long[0];
+    // per metric, the lowest of the remembered days' maxima and the highest of their minima: a value between the two is
+    // inside every day's range (novelty 0) without a look at each day
+    private double[] lowestMax = new double[0];
+    private double[] highestMin = new double[0];
     private double row = Double.NaN;
 
     public PeakNovelty(TimeAxis axis) {
@@ -69,6 +73,14 @@ public final class PeakNovelty {
                 dayMin[metric][head[metric]] = curMin[metric];
                 head[metric] = (head[metric] + 1) % days;
                 filled[metric] = Math.min(days, filled[metric] + 1);
+                double low = Double.POSITIVE_INFINITY;
+                double high = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < filled[metric]; k++) {
+                    low = Math.min(low, dayMax[metric][k]);
+                    high = Math.max(high, dayMin[metric][k]);
+                }
+                lowestMax[metric] = low;
+                highestMin[metric] = high;
             }
             curMax[metric] = Double.NEGATIVE_INFINITY;
             curMin[metric] = Double.POSITIVE_INFINITY;
@@ -78,6 +90,8 @@ public final class PeakNovelty {
         int f = filled[metric];
         if (f < 2) {
             nov = 1.0;
+        } else if (x <= lowestMax[metric] && x >= highestMin[metric]) {
+            nov = 0.0;
         } else {
             int up = 0;
             int down = 0;
@@ -117,6 +131,8 @@ public final class PeakNovelty {
         filled = Arrays.copyOf(filled, n);
         head = Arrays.copyOf(head, n);
         dayStart = Arrays.copyOf(dayStart, n);
+        lowestMax = Arrays.copyOf(lowestMax, n);
+        highestMin = Arrays.copyOf(highestMin, n);
         for (int m = old; m < n; m++) {
             dayMax[m] = new double[days];
             dayMin[m] = new double[days];
