@@ -74,16 +74,8 @@ public final class ConfidenceCalculator {
         for (int i = offset; i < offset + length; i++) {
             double v = c[i];
             total += Math.abs(v);
-            // what up += max(0, v) and down += max(0, -v) give: the sums are +0 or more, so adding the other side's
-            // zero changes nothing, and a NaN reaches both
-            if (v > 0) {
-                up += v;
-            } else if (v < 0) {
-                down -= v;
-            } else if (v != v) {
-                up += v;
-                down += v;
-            }
+            up += Math.max(0, v);
+            down += Math.max(0, -v);
         }
         out[o] = total;
         out[o + 1] = up;
