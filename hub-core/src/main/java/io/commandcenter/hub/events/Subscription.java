@@ -119,6 +119,43 @@ public final class Subscription implements AutoCloseable {
         return dropped;
     }
 
+    /**
+     * Buffers those of {@code events} whose subject matches, in order, under one lock, and asks for
+     * one drain; never blocks. The same rule as {@link #offer} for each: when the buffer is full the
+     * oldest undelivered event is dropped.
+     *
+     * @return how many older events were dropped to make room
+     */
+    int offerAll(java.util.List<Event> events) {
+        int dropped = 0;
+        boolean any = false;
+        synchronized (this) {
+            if (closed) {
+                return 0;
+            }
+            for (Event event : events) {
+                if (!pattern.matches(event.subject())) {
+                    continue;
+                }
+                any = true;
+                if (buffer.size() == capacity) {
+                    dropped++;
+                    buffer.pollFirst();
+                    if (droppedSinceNotice == 0) {
+                        firstDropSinceNotice = clock.instant();
+                    }
+                    droppedSinceNotice++;
+                    droppedTotal++;
+                }
+                buffer.addLast(event);
+            }
+        }
+        if (any) {
+            signal();
+        }
+        return dropped;
+    }
+
     /** Asks for a drain; the sink calls this when it becomes ready again. */
     public void signal() {
         if (scheduled.compareAndSet(false, true)) {
