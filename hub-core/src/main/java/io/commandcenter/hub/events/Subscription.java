@@ -99,23 +99,29 @@ public final class Subscription implements AutoCloseable {
         if (!pattern.matches(event.subject())) {
             return false;
         }
-        boolean dropped = false;
+        boolean dropped;
         synchronized (this) {
             if (closed) {
                 return false;
             }
-            if (buffer.size() == capacity) {
-                dropped = true;
-                buffer.pollFirst();
-                if (droppedSinceNotice == 0) {
-                    firstDropSinceNotice = clock.instant();
-                }
-                droppedSinceNotice++;
-                droppedTotal++;
-            }
-            buffer.addLast(event);
+            dropped = add(event);
         }
         signal();
+        return dropped;
+    }
+
+    /** Buffers {@code event}, dropping the oldest when full; returns whether it dropped one. Lock held. */
+    private boolean add(Event event) {
+        boolean dropped = buffer.size() == capacity;
+        if (dropped) {
+            buffer.pollFirst();
+            if (droppedSinceNotice == 0) {
+                firstDropSinceNotice = clock.instant();
+            }
+            droppedSinceNotice++;
+            droppedTotal++;
+        }
+        buffer.addLast(event);
         return dropped;
     }
 
@@ -138,16 +144,9 @@ public final class Subscription implements AutoCloseable {
                     continue;
                 }
                 any = true;
-                if (buffer.size() == capacity) {
+                if (add(event)) {
                     dropped++;
-                    buffer.pollFirst();
-                    if (droppedSinceNotice == 0) {
-                        firstDropSinceNotice = clock.instant();
-                    }
-                    droppedSinceNotice++;
-                    droppedTotal++;
                 }
-                buffer.addLast(event);
             }
         }
         if (any) {

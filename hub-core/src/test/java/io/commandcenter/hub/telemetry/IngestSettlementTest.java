@@ -5,7 +5,6 @@ import io.commandcenter.common.error.FieldViolation;
 import io.commandcenter.hub.events.Event;
 import io.commandcenter.hub.events.EventBus;
 import io.commandcenter.hub.events.EventSink;
-import io.commandcenter.hub.events.Payload;
 import io.commandcenter.hub.events.SubjectPattern;
 import io.commandcenter.hub.events.TraceContext;
 import io.commandcenter.hub.project.ProjectId;
@@ -15,13 +14,11 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,47 +33,13 @@ class IngestSettlementTest {
     static final ProjectId A = ProjectId.of("alpha");
     static final Instant T0 = Instant.parse("2026-12-07T03:00:00Z");
 
-    /** Holds the first write until the gate opens; ids starting with "dup-" are duplicates. */
-    static final class GatedStore implements TelemetryStore {
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch gate = new CountDownLatch(1);
-        final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
-
-        @Override
-        public List<Outcome> write(List<Scoped> records, Instant receivedAt) {
-            entered.countDown();
-            try {
-                gate.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            batchSizes.add(records.size());
-            return records.stream().map(r -> r.record().recordId().startsWith("dup-") ? Outcome.DUPLICATE
-                    : Outcome.STORED).toList();
-        }
-
-        @Override
-        public List<StoredSample> listHealthSamples(ProjectId project, SampleQuery query) {
-            return List.of();
-        }
-    }
-
     /** What happened, in the order it happened: "event <id>" on the bus, "ack <stream> <through>" to a stream. */
     final List<String> log = new CopyOnWriteArrayList<>();
-    final GatedStore store = new GatedStore();
+    final IngestPipelineFairnessTest.GatedStore store = new IngestPipelineFairnessTest.GatedStore();
     final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
     final EventBus bus = new EventBus("hub-test", clock, Runnable::run, 4);
-    final IngestPipeline pipeline = new IngestPipeline(store, bus, r -> new Payload() {
-        @Override
-        public String type() {
-            return "test";
-        }
-
-        @Override
-        public String toJson() {
-            return r.recordId();
-        }
-    }, clock, 1000, 10_000).start();
+    final IngestPipeline pipeline = new IngestPipeline(store, bus, r -> IngestPipelineFairnessTest.payload(r.recordId()),
+            clock, 1000, 10_000).start();
     final TraceContext trace = TraceContext.newRoot(new Random(1));
 
     IngestSettlementTest() {
@@ -172,7 +135,8 @@ class IngestSettlementTest {
         IngestSummary twoDone = s2.done.get(10, TimeUnit.SECONDS);
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(TelemetryStore.Outcome.STORED);
         assertThat(own.get(10, TimeUnit.SECONDS)).isEqualTo(TelemetryStore.Outcome.DUPLICATE);
-        assertThat(store.batchSizes).as("the hub's own record, then both streams in one batch").containsExactly(1, 13);
+        assertThat(store.batches).as("the hub's own record, then both streams in one batch").map(List::size)
+                .containsExactly(1, 13);
         assertThat(oneDone.received()).isEqualTo(7);
         assertThat(oneDone.accepted()).isEqualTo(4);
         assertThat(oneDone.duplicates()).isEqualTo(2);
