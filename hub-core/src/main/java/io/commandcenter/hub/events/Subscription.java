@@ -99,23 +99,59 @@ public final class Subscription implements AutoCloseable {
         if (!pattern.matches(event.subject())) {
             return false;
         }
-        boolean dropped = false;
+        boolean dropped;
         synchronized (this) {
             if (closed) {
                 return false;
             }
-            if (buffer.size() == capacity) {
-                dropped = true;
-                buffer.pollFirst();
-                if (droppedSinceNotice == 0) {
-                    firstDropSinceNotice = clock.instant();
-                }
-                droppedSinceNotice++;
-                droppedTotal++;
-            }
-            buffer.addLast(event);
+            dropped = add(event);
         }
         signal();
+        return dropped;
+    }
+
+    /** Buffers {@code event}, dropping the oldest when full; returns whether it dropped one. Lock held. */
+    private boolean add(Event event) {
+        boolean dropped = buffer.size() == capacity;
+        if (dropped) {
+            buffer.pollFirst();
+            if (droppedSinceNotice == 0) {
+                firstDropSinceNotice = clock.instant();
+            }
+            droppedSinceNotice++;
+            droppedTotal++;
+        }
+        buffer.addLast(event);
+        return dropped;
+    }
+
+    /**
+     * Buffers those of {@code events} whose subject matches, in order, under one lock, and asks for
+     * one drain; never blocks. The same rule as {@link #offer} for each: when the buffer is full the
+     * oldest undelivered event is dropped.
+     *
+     * @return how many older events were dropped to make room
+     */
+    int offerAll(java.util.List<Event> events) {
+        int dropped = 0;
+        boolean any = false;
+        synchronized (this) {
+            if (closed) {
+                return 0;
+            }
+            for (Event event : events) {
+                if (!pattern.matches(event.subject())) {
+                    continue;
+                }
+                any = true;
+                if (add(event)) {
+                    dropped++;
+                }
+            }
+        }
+        if (any) {
+            signal();
+        }
         return dropped;
     }
 

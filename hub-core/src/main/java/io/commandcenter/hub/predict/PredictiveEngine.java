@@ -61,6 +61,8 @@ public final class PredictiveEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PredictiveEngine.class.getName());
     private static final List<String> PATTERNS = List.of("hub.health", "audit.result", "task", "workflow.run");
     private static final java.util.SplittableRandom RANDOM = new java.util.SplittableRandom();
+    /** Most events the engine's subscription hands it in one delivery. */
+    private static final int DELIVERY_BATCH = 256;
 
     /**
      * Tuning of the engine.
@@ -195,11 +197,20 @@ public final class PredictiveEngine implements AutoCloseable {
         return this;
     }
 
-    /** Delivery from the bus, on the engine's thread. */
+    /**
+     * Delivery from the bus, on the engine's thread: whatever waits, up to {@value #DELIVERY_BATCH} events
+     * a take, so the subscription's lock (which the ingest writer takes to publish) is taken once a
+     * take, not once a record.
+     */
     private final class Sink implements EventSink {
         @Override
         public boolean isReady() {
             return true;
+        }
+
+        @Override
+        public int maxBatch() {
+            return DELIVERY_BATCH;
         }
 
         @Override

@@ -17,11 +17,12 @@ interface IngestOrigin {
     /** Whether the origin failed: its remaining records are not written. */
     boolean isFailed();
 
-    /** The record at {@code index} is settled (called in submission order). */
-    void settle(long index, TelemetryStore.Outcome outcome);
-
-    /** {@code count} records of this origin were settled by one batch. */
-    void batchSettled(int count);
+    /**
+     * One committed batch settled {@code count} records of this origin: the oldest {@code count} it
+     * has unsettled, in submission order, the last of them at {@code lastIndex}; {@code stored} of
+     * them were stored, the others were duplicates. Called once per origin and batch.
+     */
+    void settled(int count, int stored, long lastIndex);
 
     /** A batch holding records of this origin failed. */
     void fail(CommandCenterException error);

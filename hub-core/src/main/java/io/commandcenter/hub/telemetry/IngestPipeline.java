@@ -224,21 +224,38 @@ public final class IngestPipeline implements AutoCloseable {
         }
         batches.incrementAndGet();
         observer.written(items, outcomes, System.nanoTime() - writing);
-        Map<IngestOrigin, Integer> settledPerSession = new IdentityHashMap<>();
+        // one publication of the batch's stored records and one settlement a stream, after the commit: the
+        // bus takes each subscriber's lock once a batch, and a stream's lock is taken once, not once a record
+        List<EventBus.Draft> events = new ArrayList<>(batch.size());
+        Map<IngestOrigin, Settlement> settlements = new IdentityHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
-            TelemetryStore.Outcome outcome = outcomes.get(i);
-            if (outcome == TelemetryStore.Outcome.STORED) {
-                stored.incrementAndGet();
-                bus.publish(p.session().project(), p.record().subject(), p.session().trace(),
-                        payloads.apply(p.record()));
-            } else {
-                duplicates.incrementAndGet();
+            boolean isStored = outcomes.get(i) == TelemetryStore.Outcome.STORED;
+            if (isStored) {
+                events.add(new EventBus.Draft(p.session().project(), p.record().subject(), p.session().trace(),
+                        payloads.apply(p.record())));
             }
-            p.session().settle(p.index(), outcome);
-            settledPerSession.merge(p.session(), 1, Integer::sum);
+            settlements.computeIfAbsent(p.session(), k -> new Settlement()).add(p.index(), isStored);
         }
-        settledPerSession.forEach(IngestOrigin::batchSettled);
+        stored.addAndGet(events.size());
+        duplicates.addAndGet(batch.size() - events.size());
+        bus.publishAll(events);
+        settlements.forEach((origin, s) -> origin.settled(s.count, s.stored, s.last));
+    }
+
+    /** What one batch settles of one origin (writer thread only). */
+    private static final class Settlement {
+        int count;
+        int stored;
+        long last;
+
+        void add(long index, boolean isStored) {
+            count++;
+            if (isStored) {
+                stored++;
+            }
+            last = index;
+        }
     }
 
     private static void failAll(List<Pending> batch, CommandCenterException error) {
@@ -289,12 +306,8 @@ public final class IngestPipeline implements AutoCloseable {
         }
 
         @Override
-        public void settle(long index, TelemetryStore.Outcome outcome) {
-            result.complete(outcome);
-        }
-
-        @Override
-        public void batchSettled(int count) {
+        public void settled(int count, int stored, long lastIndex) {
+            result.complete(stored > 0 ? TelemetryStore.Outcome.STORED : TelemetryStore.Outcome.DUPLICATE);
         }
 
         @Override

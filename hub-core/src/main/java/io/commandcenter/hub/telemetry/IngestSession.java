@@ -190,23 +190,26 @@ public final class IngestSession implements IngestOrigin {
         return state == State.FAILED;
     }
 
-    /** Called by the pipeline, in submission order, once the record's batch committed. */
+    /**
+     * Called by the pipeline once a batch holding {@code count} of this session's records committed:
+     * its oldest {@code count} unsettled records, the last at {@code lastIndex}.
+     */
     @Override
-    public synchronized void settle(long index, TelemetryStore.Outcome outcome) {
-        Long head = outstanding.pollFirst();
-        if (head == null || head != index) {
-            throw new IllegalStateException("records settled out of order: expected " + head + ", got " + index);
+    public synchronized void settled(int count, int stored, long lastIndex) {
+        long last = -1;
+        for (int i = 0; i < count; i++) {
+            Long head = outstanding.pollFirst();
+            if (head == null) {
+                throw new IllegalStateException("settled " + count + " records through " + lastIndex + ", but only "
+                        + i + " were outstanding");
+            }
+            last = head;
         }
-        if (outcome == TelemetryStore.Outcome.STORED) {
-            accepted++;
-        } else {
-            duplicates++;
+        if (last != lastIndex) {
+            throw new IllegalStateException("records settled out of order: expected " + last + ", got " + lastIndex);
         }
-    }
-
-    /** Called by the pipeline after it settled {@code count} records of this session in one batch. */
-    @Override
-    public synchronized void batchSettled(int count) {
+        accepted += stored;
+        duplicates += count - stored;
         if (state != State.OPEN) {
             return;
         }

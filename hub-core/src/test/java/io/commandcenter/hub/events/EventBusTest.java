@@ -101,6 +101,65 @@ class EventBusTest {
     }
 
     @Test
+    void publishAll_givesEachSubscriberWhatPublishingOneByOneWould_inOrder_withTheSameDrops() {
+        RecordingSink alphaHealth = new RecordingSink();
+        RecordingSink betaAll = new RecordingSink();
+        RecordingSink slow = new RecordingSink();
+        RecordingSink everyProject = new RecordingSink();
+        slow.ready = false;
+        bus.subscribe(ALPHA, SubjectPattern.parse("hub.health.*"), 10, alphaHealth);
+        bus.subscribe(BETA, SubjectPattern.parse("*"), 10, betaAll);
+        Subscription slowSubscription = bus.subscribe(ALPHA, SubjectPattern.parse("hub"), 3, slow);
+        bus.subscribeEveryProject(SubjectPattern.parse("hub.health"), 100, everyProject, executor);
+        List<EventBus.Draft> drafts = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            drafts.add(new EventBus.Draft(i % 4 == 0 ? BETA : ALPHA, i % 3 == 0 ? "task.failed" : "hub.health.api",
+                    TRACE, payload(i)));
+        }
+
+        bus.publishAll(drafts);
+        executor.runAll();
+        assertThat(slow.received).isEmpty();
+        slow.ready = true;
+        slowSubscription.signal();
+        executor.runAll();
+
+        assertThat(alphaHealth.received).containsExactly("hub.health.api#1", "hub.health.api#2",
+                "hub.health.api#5", "hub.health.api#7");
+        assertThat(betaAll.received).containsExactly("hub.health.api#4", "hub.health.api#8");
+        assertThat(everyProject.received).containsExactly("hub.health.api#1", "hub.health.api#2",
+                "hub.health.api#4", "hub.health.api#5", "hub.health.api#7", "hub.health.api#8");
+        // ALPHA's events under "hub" were 1, 2, 5 and 7 (3 and 6 are tasks) into a buffer of 3: the oldest dropped, and told
+        assertThat(slow.received).containsExactly("dropped 1/1", "hub.health.api#2", "hub.health.api#5",
+                "hub.health.api#7");
+        assertThat(bus.droppedCount()).isEqualTo(1);
+        assertThat(bus.publishedCount()).isEqualTo(8);
+    }
+
+    @Test
+    void publishAll_numbersEventsInOrder_continuingPublish() {
+        RecordingSink sink = new RecordingSink() {
+            @Override
+            public void deliver(Event event) {
+                received.add(event.id());
+            }
+        };
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 100, sink);
+        bus.publish(ALPHA, "x", TRACE, payload(0));
+        List<EventBus.Draft> drafts = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            drafts.add(new EventBus.Draft(ALPHA, "x", TRACE, payload(i)));
+        }
+
+        bus.publishAll(drafts);
+        bus.publishAll(List.of());
+        bus.publish(ALPHA, "x", TRACE, payload(21));
+        executor.runAll();
+
+        assertThat(sink.received).hasSize(22).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
     void aSubscriberDeliveredOnThePublisher_getsABoundedShareFromOnePublish_theRestOnTheExecutor_noneLost() {
         RecordingSink sink = new RecordingSink() {
             @Override

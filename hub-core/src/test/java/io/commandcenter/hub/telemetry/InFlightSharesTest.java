@@ -2,7 +2,6 @@ package io.commandcenter.hub.telemetry;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.events.EventBus;
-import io.commandcenter.hub.events.Payload;
 import io.commandcenter.hub.events.TraceContext;
 import io.commandcenter.hub.project.ProjectId;
 import org.junit.jupiter.api.AfterEach;
@@ -117,17 +116,8 @@ class InFlightSharesTest {
     final HeldStore store = new HeldStore();
     final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
     final EventBus bus = new EventBus("hub-test", clock, Runnable::run, 4);
-    final IngestPipeline pipeline = new IngestPipeline(store, bus, r -> new Payload() {
-        @Override
-        public String type() {
-            return "test";
-        }
-
-        @Override
-        public String toJson() {
-            return "{}";
-        }
-    }, clock, 100, 10_000, new InFlightShares(400)).start();
+    final IngestPipeline pipeline = new IngestPipeline(store, bus, r -> IngestPipelineFairnessTest.payload("{}"), clock,
+            100, 10_000, new InFlightShares(400)).start();
     final TraceContext trace = TraceContext.newRoot(new Random(1));
 
     @AfterEach

@@ -32,7 +32,10 @@ class IngestPipelineFairnessTest {
     static final ProjectId C = ProjectId.of("gamma");
     static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
 
-    /** Holds the first write until the gate opens, and records every batch as it was written. */
+    /**
+     * Holds the first write until the gate opens, and records every batch as it was written; records
+     * whose id starts with {@code dup-} are duplicates, the others stored.
+     */
     static final class GatedStore implements TelemetryStore {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch gate = new CountDownLatch(1);
@@ -47,7 +50,8 @@ class IngestPipelineFairnessTest {
                 Thread.currentThread().interrupt();
             }
             batches.add(List.copyOf(records));
-            return records.stream().map(r -> Outcome.STORED).toList();
+            return records.stream().map(r -> r.record().recordId().startsWith("dup-") ? Outcome.DUPLICATE
+                    : Outcome.STORED).toList();
         }
 
         @Override
@@ -59,23 +63,28 @@ class IngestPipelineFairnessTest {
     final GatedStore store = new GatedStore();
     final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
     final EventBus bus = new EventBus("hub-test", clock, Runnable::run, 4);
-    final IngestPipeline pipeline = new IngestPipeline(store, bus, r -> new Payload() {
-        @Override
-        public String type() {
-            return "test";
-        }
-
-        @Override
-        public String toJson() {
-            return "{}";
-        }
-    }, clock, 100, 10_000).start();
+    final IngestPipeline pipeline = new IngestPipeline(store, bus, r -> payload("{}"), clock, 100, 10_000).start();
     final TraceContext trace = TraceContext.newRoot(new Random(1));
 
     @AfterEach
     void close() {
         store.gate.countDown();
         pipeline.close();
+    }
+
+    /** A test payload rendering as {@code json}. */
+    static Payload payload(String json) {
+        return new Payload() {
+            @Override
+            public String type() {
+                return "test";
+            }
+
+            @Override
+            public String toJson() {
+                return json;
+            }
+        };
     }
 
     CompletableFuture<TelemetryStore.Outcome> send(ProjectId project, String id) {

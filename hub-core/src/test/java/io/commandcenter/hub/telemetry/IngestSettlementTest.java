@@ -1,0 +1,176 @@
+package io.commandcenter.hub.telemetry;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.FieldViolation;
+import io.commandcenter.hub.events.Event;
+import io.commandcenter.hub.events.EventBus;
+import io.commandcenter.hub.events.EventSink;
+import io.commandcenter.hub.events.SubjectPattern;
+import io.commandcenter.hub.events.TraceContext;
+import io.commandcenter.hub.project.ProjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What a committed batch settles: each stream's records once, in order, counted as stored or
+ * duplicate; each stored record published (and only those), before its stream hears the
+ * acknowledgement. The writer settles a stream once a batch and publishes a batch at once.
+ */
+class IngestSettlementTest {
+    static final ProjectId A = ProjectId.of("alpha");
+    static final Instant T0 = Instant.parse("2026-12-07T03:00:00Z");
+
+    /** What happened, in the order it happened: "event <id>" on the bus, "ack <stream> <through>" to a stream. */
+    final List<String> log = new CopyOnWriteArrayList<>();
+    final IngestPipelineFairnessTest.GatedStore store = new IngestPipelineFairnessTest.GatedStore();
+    final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+    final EventBus bus = new EventBus("hub-test", clock, Runnable::run, 4);
+    final IngestPipeline pipeline = new IngestPipeline(store, bus, r -> IngestPipelineFairnessTest.payload(r.recordId()),
+            clock, 1000, 10_000).start();
+    final TraceContext trace = TraceContext.newRoot(new Random(1));
+
+    IngestSettlementTest() {
+        bus.subscribeEveryProject(SubjectPattern.parse("hub.health"), 10_000, new EventSink() {
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void deliver(Event event) {
+                log.add("event " + event.payload().toJson());
+            }
+
+            @Override
+            public void dropped(long count, long total, Instant since) {
+                log.add("dropped " + count);
+            }
+
+            @Override
+            public void closed() {
+            }
+        }, Runnable::run);
+    }
+
+    @AfterEach
+    void close() {
+        store.gate.countDown();
+        pipeline.close();
+    }
+
+    /** A stream's listener: logs acknowledgements, keeps the last summary. */
+    final class Stream implements IngestSession.Listener {
+        final String name;
+        final CompletableFuture<IngestSummary> done = new CompletableFuture<>();
+        volatile IngestSummary last;
+
+        Stream(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void requestMore(int count) {
+        }
+
+        @Override
+        public void acknowledged(IngestSummary progress) {
+            last = progress;
+            log.add("ack " + name + " " + progress.settledThrough());
+        }
+
+        @Override
+        public void completed(IngestSummary summary) {
+            done.complete(summary);
+        }
+
+        @Override
+        public void failed(CommandCenterException error) {
+            done.completeExceptionally(error);
+        }
+    }
+
+    static HealthSampleRecord sample(String id) {
+        return new HealthSampleRecord(id, "api", T0, 1.0, 1.0, 0.0, null, null, Map.of());
+    }
+
+    @Test
+    void aBatchOfTwoStreams_settlesEachInOrder_countsStoredAndDuplicates_publishesOnlyStored_beforeTheAck()
+            throws Exception {
+        // hold the writer on a record of the hub's own, so both streams' records land in one batch
+        CompletableFuture<TelemetryStore.Outcome> first = pipeline.record(A, sample("own-0"), trace);
+        assertThat(store.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        Stream s1 = new Stream("s1");
+        Stream s2 = new Stream("s2");
+        IngestSession one = new IngestSession(A, trace, pipeline, s1, true, 100);
+        IngestSession two = new IngestSession(A, trace, pipeline, s2, true, 100);
+        one.start();
+        two.start();
+        for (int i = 0; i < 6; i++) {
+            one.onRecord(sample((i % 3 == 2 ? "dup-" : "one-") + i));
+            two.onRecord(sample((i % 2 == 1 ? "dup-" : "two-") + i));
+            if (i == 3) {
+                // a refused record takes a position of the stream and settles at once
+                one.onRejected("bad", List.of(new FieldViolation("health_sample.cpu", "OUT_OF_RANGE", "cpu > 1")));
+            }
+        }
+        CompletableFuture<TelemetryStore.Outcome> own = pipeline.record(A, sample("dup-own"), trace);
+        one.onHalfClose();
+        two.onHalfClose();
+        store.gate.countDown();
+
+        IngestSummary oneDone = s1.done.get(10, TimeUnit.SECONDS);
+        IngestSummary twoDone = s2.done.get(10, TimeUnit.SECONDS);
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(TelemetryStore.Outcome.STORED);
+        assertThat(own.get(10, TimeUnit.SECONDS)).isEqualTo(TelemetryStore.Outcome.DUPLICATE);
+        assertThat(store.batches).as("the hub's own record, then both streams in one batch").map(List::size)
+                .containsExactly(1, 13);
+        assertThat(oneDone.received()).isEqualTo(7);
+        assertThat(oneDone.accepted()).isEqualTo(4);
+        assertThat(oneDone.duplicates()).isEqualTo(2);
+        assertThat(oneDone.rejected()).isEqualTo(1);
+        assertThat(oneDone.settledThrough()).isEqualTo(6);
+        assertThat(twoDone.received()).isEqualTo(6);
+        assertThat(twoDone.accepted()).isEqualTo(3);
+        assertThat(twoDone.duplicates()).isEqualTo(3);
+        assertThat(twoDone.settledThrough()).isEqualTo(5);
+        assertThat(pipeline.storedCount()).isEqualTo(8);
+        assertThat(pipeline.duplicateCount()).isEqualTo(6);
+
+        List<String> events = log.stream().filter(l -> l.startsWith("event ")).toList();
+        assertThat(events).as("only stored records are published, in the batch's order").containsExactly(
+                "event own-0", "event one-0", "event two-0", "event one-1", "event two-2", "event one-3",
+                "event one-4", "event two-4");
+        int lastEvent = log.indexOf("event two-4");
+        assertThat(log.indexOf("ack s1 6")).as("the stream hears of its batch after its events").isGreaterThan(lastEvent);
+        assertThat(log.indexOf("ack s2 5")).isGreaterThan(lastEvent);
+    }
+
+    @Test
+    void settlingRecordsAStreamDoesNotHoldInThatOrder_isRefused() {
+        Stream s = new Stream("s");
+        IngestSession session = new IngestSession(A, trace, new IngestPipeline(store, bus, r -> null, clock, 10, 10),
+                s, true, 10);
+        session.start();
+        session.onRecord(sample("one-0"));
+        session.onRecord(sample("one-1"));
+        session.onRecord(sample("one-2"));
+
+        assertThatThrownBy(() -> session.settled(2, 2, 2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("out of order");
+        assertThatThrownBy(() -> session.settled(5, 5, 4)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("outstanding");
+    }
+}
