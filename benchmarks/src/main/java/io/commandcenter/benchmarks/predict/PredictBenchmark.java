@@ -147,6 +147,10 @@ public final class PredictBenchmark {
                 System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f ms | %.2f ms | %.0f µs |%n", r.path(),
                         r.rate(), r.rate() / echoRate, r.p50Nanos() / 1e6, r.p99Nanos() / 1e6, m.cpuMicrosPerCall());
             }
+            var calls = hub.callExecutors();
+            System.out.printf(Locale.ROOT, "%nhub Predict calls: %,d on the event loop, %,d on the quick pool, %,d overflowed,"
+                    + " %,d handed off to the general pool%n", calls.atOnceCalls(), calls.quickCalls(), calls.overflowed(),
+                    calls.handedOff());
             if (threads) {
                 System.out.println();
                 for (Measured m : results) {

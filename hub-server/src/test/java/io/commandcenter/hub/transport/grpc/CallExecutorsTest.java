@@ -118,6 +118,74 @@ class CallExecutorsTest {
         assertThat(host.executors().overflowed()).isZero();
     }
 
+    /** A stub whose calls carry {@code x-at-once: yes}, which the tests' rule takes for a caller resolved at once. */
+    private PredictServiceGrpc.PredictServiceBlockingStub atOnce() {
+        return PredictServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headersAtOnce()));
+    }
+
+    private static CallExecutors answeringAtOnce(int quickThreads) {
+        CallExecutors executors = new CallExecutors(CallExecutors.LOCAL_QUICK_METHODS, quickThreads, Duration.ofSeconds(30));
+        executors.answerAtOnceWhen(Set.of(PredictServiceGrpc.getPredictMethod().getFullMethodName()),
+                header -> "yes".equals(header.apply("x-at-once")));
+        return executors;
+    }
+
+    @Test
+    void aPredictWhoseCallerResolvesAtOnce_runsOnTheEventLoop_anyOtherOnItsPoolAsBefore() {
+        CallExecutors executors = answeringAtOnce(2);
+        start(executors, false);
+
+        assertThat(atOnce().predict(PredictRequest.newBuilder().setModel("m").build()).getModelVersion())
+                .as("the transport's event loop").startsWith("grpc-default-worker");
+        assertThat(PredictServiceGrpc.newBlockingStub(channel).predict(PredictRequest.newBuilder().setModel("m").build())
+                .getModelVersion()).as("the rule says no").startsWith("cc-grpc-quick-");
+        assertThat(atOnce().listPredictions(ListPredictionsRequest.getDefaultInstance()).getNextPageToken())
+                .as("not a method answered at once").startsWith("cc-grpc-").doesNotStartWith("cc-grpc-quick-");
+        assertThat(executors.atOnceCalls()).isEqualTo(1);
+        assertThat(executors.quickCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aCallOnTheEventLoopThatWaits_isHandedToTheGeneralPoolWithItsContext_andTheLoopAnswersOthersMeanwhile() {
+        CallExecutors executors = answeringAtOnce(2);
+        start(executors, false);
+        AtomicReference<PredictResponse> waited = new AtomicReference<>();
+        PredictServiceGrpc.PredictServiceStub async = PredictServiceGrpc.newStub(channel)
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headersAtOnce()));
+        async.predict(PredictRequest.newBuilder().setModel("waits").build(), new StreamObserver<>() {
+            @Override
+            public void onNext(PredictResponse value) {
+                waited.set(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> executors.handedOff() == 1);
+        // the same connection, so the same event loop: it answers while the first call waits
+        String next = atOnce().withDeadlineAfter(5, TimeUnit.SECONDS)
+                .predict(PredictRequest.newBuilder().setModel("m").build()).getModelVersion();
+        assertThat(next).startsWith("grpc-default-worker");
+        assertThat(waited.get()).isNull();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> waited.get() != null);
+        assertThat(waited.get().getModelVersion()).startsWith("cc-grpc-").doesNotStartWith("cc-grpc-quick-");
+        assertThat(waited.get().getModel()).as("the call's context travelled with it").isEqualTo("default");
+        assertThat(executors.atOnceCalls()).isEqualTo(2);
+    }
+
+    private static io.grpc.Metadata headersAtOnce() {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("x-at-once", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "yes");
+        return headers;
+    }
+
     @Test
     void modelInfer_isQuickWhenScoringNeverWaits_andNotOtherwise() {
         String infer = io.commandcenter.proto.inference.GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName();
