@@ -72,6 +72,7 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
     /** Calls of these methods whose headers pass {@link #atOnce} run on the event loop; none until told. */
     private volatile Set<String> atOnceMethods = Set.of();
     private volatile Predicate<Function<String, String>> atOnce = headers -> false;
+    private volatile boolean atOnceOn = true;
     /** Runs a call where the transport delivers it (the event loop), marking the thread meanwhile. */
     private final Executor onLoop = CallExecutors::runOnLoop;
 
@@ -119,6 +120,14 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
     }
 
     /**
+     * Turns answering at once off (every call then runs where it would without {@link #answerAtOnceWhen})
+     * and on again; on unless turned off. For measuring both paths in one process.
+     */
+    public void answerAtOnce(boolean on) {
+        this.atOnceOn = on;
+    }
+
+    /**
      * Runs {@code work}, which may wait (on another thread, a lock, the network, the database) or take
      * long, where waiting holds neither the event loop nor a quick thread: handed to the general pool
      * with the call's gRPC context when called on one of those, run here otherwise. A call whose
@@ -163,7 +172,7 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
     @Override
     public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
         String method = call.getMethodDescriptor().getFullMethodName();
-        if (atOnceMethods.contains(method) && atOnce.test(name -> headers.get(CallerInterceptor.key(name)))) {
+        if (atOnceOn && atOnceMethods.contains(method) && atOnce.test(name -> headers.get(CallerInterceptor.key(name)))) {
             atOnceCalls.increment();
             return onLoop;
         }
