@@ -153,30 +153,13 @@ class CallExecutorsTest {
         AtomicReference<PredictResponse> waited = new AtomicReference<>();
         PredictServiceGrpc.PredictServiceStub async = PredictServiceGrpc.newStub(channel)
                 .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headersAtOnce()));
-        async.predict(PredictRequest.newBuilder().setModel("waits").build(), new StreamObserver<>() {
-            @Override
-            public void onNext(PredictResponse value) {
-                waited.set(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
+        async.predict(PredictRequest.newBuilder().setModel("waits").build(), responseInto(waited));
         await().atMost(Duration.ofSeconds(10)).until(() -> executors.handedOff() == 1);
         // the same connection, so the same event loop: it answers while the first call waits
         String next = atOnce().withDeadlineAfter(5, TimeUnit.SECONDS)
                 .predict(PredictRequest.newBuilder().setModel("m").build()).getModelVersion();
         assertThat(next).startsWith("grpc-default-worker");
-        assertThat(waited.get()).isNull();
-        release.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> waited.get() != null);
-        assertThat(waited.get().getModelVersion()).startsWith("cc-grpc-").doesNotStartWith("cc-grpc-quick-");
-        assertThat(waited.get().getModel()).as("the call's context travelled with it").isEqualTo("default");
+        assertAnsweredOnceReleased_fromTheGeneralPool(waited);
         assertThat(executors.atOnceCalls()).isEqualTo(2);
     }
 
@@ -238,31 +221,14 @@ class CallExecutorsTest {
         start(executors, false);
         AtomicReference<PredictResponse> waited = new AtomicReference<>();
         PredictServiceGrpc.newStub(channel).predict(PredictRequest.newBuilder().setModel("waits").build(),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(PredictResponse value) {
-                        waited.set(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+                responseInto(waited));
         await().atMost(Duration.ofSeconds(10)).until(() -> executors.quickCalls() == 1);
         // the only quick thread is free again: the next Predict answers on it while the first still waits
         // (with the overflow limit at 30 s, a held quick thread would keep this call queued past its deadline)
         String next = PredictServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
                 .predict(PredictRequest.newBuilder().setModel("m").build()).getModelVersion();
         assertThat(next).startsWith("cc-grpc-quick-");
-        assertThat(waited.get()).isNull();
-        release.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> waited.get() != null);
-        assertThat(waited.get().getModelVersion()).startsWith("cc-grpc-").doesNotStartWith("cc-grpc-quick-");
-        assertThat(waited.get().getModel()).as("the call's context travelled with it").isEqualTo("default");
+        assertAnsweredOnceReleased_fromTheGeneralPool(waited);
     }
 
     @Test
@@ -287,20 +253,39 @@ class CallExecutorsTest {
     }
 
     private static StreamObserver<PredictResponse> observer(AtomicReference<String> into) {
+        return observer(value -> into.set(value.getModelVersion()), t -> into.set("error: " + t));
+    }
+
+    /** Keeps the answer; errors are seen as no answer. */
+    private static StreamObserver<PredictResponse> responseInto(AtomicReference<PredictResponse> into) {
+        return observer(into::set, t -> { });
+    }
+
+    private static StreamObserver<PredictResponse> observer(java.util.function.Consumer<PredictResponse> answer,
+                                                            java.util.function.Consumer<Throwable> error) {
         return new StreamObserver<>() {
             @Override
             public void onNext(PredictResponse value) {
-                into.set(value.getModelVersion());
+                answer.accept(value);
             }
 
             @Override
             public void onError(Throwable t) {
-                into.set("error: " + t);
+                error.accept(t);
             }
 
             @Override
             public void onCompleted() {
             }
         };
+    }
+
+    /** The call that waits has not answered; released, it answers from the general pool with its call's context. */
+    private void assertAnsweredOnceReleased_fromTheGeneralPool(AtomicReference<PredictResponse> waited) {
+        assertThat(waited.get()).isNull();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> waited.get() != null);
+        assertThat(waited.get().getModelVersion()).startsWith("cc-grpc-").doesNotStartWith("cc-grpc-quick-");
+        assertThat(waited.get().getModel()).as("the call's context travelled with it").isEqualTo("default");
     }
 }
