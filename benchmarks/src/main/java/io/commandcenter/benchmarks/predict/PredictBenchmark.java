@@ -39,8 +39,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code Predict} over gRPC with 16 concurrent clients — scoring with the champion, explaining
  * (occlusion through ONNX Runtime) and computing confidence on every call — side by side with a
  * bare grpc-java unary echo of the same request bytes on the same machine, in the same run (on
- * grpc-java's default executor, the issue's baseline, and on a fixed pool of one thread per core, as
- * the hub runs {@code Predict}: the transport's own ceiling). All over loopback with one channel each
+ * grpc-java's default executor, the issue's baseline, and on a fixed pool of one thread per core: the
+ * transport's own ceiling). {@code Predict} is measured as the hub runs it (on the transport's event loop
+ * once its key is cached) and again with that turned off (on the quick pool), in the same process and
+ * round. All over loopback with one channel each
  * and blocking stubs; warm-up first. Each path's process CPU a call is printed beside it, and how
  * much CPU the process spends idle before the measured round (the hub's background work, which every
  * path pays); {@code --threads} adds where each path's CPU went by thread group.
@@ -129,10 +131,16 @@ public final class PredictBenchmark {
                         i -> () -> ClientCalls.blockingUnaryCall(fixedChannel, ECHO, CallOptions.DEFAULT, echoPayload));
                 Measured p = measure("Predict: score + explain + confidence", clients, s,
                         i -> () -> predict.predict(requests.get(i & 1023)));
+                // the same calls with answering on the event loop turned off: the quick pool, as before session 10
+                hub.callExecutors().answerAtOnce(false);
+                Measured q = measure("the same Predict on the quick pool (event loop off)", clients, s,
+                        i -> () -> predict.predict(requests.get(i & 1023)));
+                hub.callExecutors().answerAtOnce(true);
                 if (measured) {
                     results.add(e);
                     results.add(f);
                     results.add(p);
+                    results.add(q);
                 }
             }
             System.out.printf(Locale.ROOT, "%n%d clients, %d s measured after %d s warm-up, %d cores, %s%n", clients,
@@ -147,6 +155,10 @@ public final class PredictBenchmark {
                 System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f ms | %.2f ms | %.0f µs |%n", r.path(),
                         r.rate(), r.rate() / echoRate, r.p50Nanos() / 1e6, r.p99Nanos() / 1e6, m.cpuMicrosPerCall());
             }
+            var calls = hub.callExecutors();
+            System.out.printf(Locale.ROOT, "%nhub Predict calls: %,d on the event loop, %,d on the quick pool, %,d overflowed,"
+                    + " %,d handed off to the general pool%n", calls.atOnceCalls(), calls.quickCalls(), calls.overflowed(),
+                    calls.handedOff());
             if (threads) {
                 System.out.println();
                 for (Measured m : results) {

@@ -277,6 +277,21 @@ public final class ModelRegistry {
         return ensureLoaded(row);
     }
 
+    /**
+     * Whether {@link #resolve} of these arguments and {@link #metadata} of its answer return without
+     * reading the database or the disk and without taking this registry's lock: the champion of a
+     * project already bootstrapped here, loaded. A given version (read from the database each call)
+     * says no. Never waits.
+     */
+    public boolean resolvesAtOnce(ProjectId project, String name, String version) {
+        if (version != null && !version.isEmpty() || !bootstrapped.containsKey(project)) {
+            return false;
+        }
+        ChampionRouter router = routers.get(project);
+        Optional<ModelKey> key = router == null ? Optional.empty() : router.champion(name);
+        return key.isPresent() && backend.isLoaded(key.get());
+    }
+
     /** The sidecar of a loaded or stored version. */
     public ModelMetadata metadata(ModelKey key) {
         return metadata.computeIfAbsent(key, k -> backend.isLoaded(k) ? backend.metadata(k)

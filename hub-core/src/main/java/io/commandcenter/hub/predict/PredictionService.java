@@ -108,6 +108,14 @@ public final class PredictionService {
         return answer(project, key, vector, observations, Duration.ZERO, null);
     }
 
+    /**
+     * Whether {@link #predictFeatures} of this model and version scores without waiting (no database
+     * read, no version loaded from disk): the project's loaded champion. Never waits.
+     */
+    public boolean scoresAtOnce(ProjectId project, String model, String version) {
+        return registry.resolvesAtOnce(project, model, version);
+    }
+
     /** The loaded version's schema, built once per load by the backend; a stored version not loaded builds its own. */
     private FeatureSchema schema(ModelKey key, ModelMetadata meta) {
         return backend.isLoaded(key) ? backend.schema(key) : new FeatureSchema(meta.features());

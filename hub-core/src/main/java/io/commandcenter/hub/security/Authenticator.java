@@ -9,14 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * Proves who a call is from its {@code authorization: Bearer <token>} header: an API key
  * ({@link KeyTokens}) checked against its stored hash, or a token another verifier accepts (an
- * identity provider's signed JWT). Keys read from the store are kept {@link #cacheFor} (so a call
- * costs no database read), which is also how long a key revoked on another hub keeps working here;
- * on the hub that revokes it stops at once ({@link #forget}). A key's last use is written at most
- * once a minute.
+ * identity provider's signed JWT). Keys read from the store are kept {@code cacheFor} (so a call
+ * costs no database read), which is also the longest a key revoked on another hub keeps working here;
+ * on the hub that revokes it stops at once ({@link #forget}). A key still in use when half its
+ * {@code cacheFor} has passed is read again in the background while the cached one keeps answering,
+ * so a busy key is never read on a call's thread; only a key not read for {@code cacheFor} is. A key's
+ * last use is written at most once a minute, in the background. "The background" is the executor
+ * given ({@code Runnable::run}, the calling thread, unless one is).
  *
  * <p>Failures say what to send, never what was sent: one reason ({@code CREDENTIALS_INVALID}) for
  * an unknown key and a wrong secret alike, so the answer is no oracle for key ids.
@@ -25,6 +29,9 @@ public final class Authenticator {
     /** The header that carries the credentials, gRPC metadata and HTTP alike. */
     public static final String HEADER = "authorization";
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+    /** How long a key must stay cached after a call starts for {@link #answersAtOnce} to vouch for it. */
+    static final Duration AT_ONCE_MARGIN = Duration.ofSeconds(1);
+    private static final System.Logger LOG = System.getLogger(Authenticator.class.getName());
 
     /** Another kind of bearer token (a JWT): empty when the token is not of its kind. */
     @FunctionalInterface
@@ -44,12 +51,44 @@ public final class Authenticator {
     private final List<TokenVerifier> others;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<String, Instant> touched = new ConcurrentHashMap<>();
+    /** Keys being read again in the background (at most one read a key at a time). */
+    private final java.util.Set<String> refreshing = ConcurrentHashMap.newKeySet();
+    private final Executor background;
 
+    /** Reads and last-use writes on the calling thread. */
     public Authenticator(KeyStore keys, Clock clock, Duration cacheFor, List<TokenVerifier> others) {
+        this(keys, clock, cacheFor, others, Runnable::run);
+    }
+
+    /**
+     * @param background runs the early re-reads of keys in use and the last-use writes (one thread is
+     *                   enough: at most one re-read a key and one write a key a minute)
+     */
+    public Authenticator(KeyStore keys, Clock clock, Duration cacheFor, List<TokenVerifier> others,
+                         Executor background) {
         this.keys = keys;
         this.clock = clock;
         this.cacheFor = cacheFor;
         this.others = List.copyOf(others);
+        this.background = background;
+    }
+
+    /**
+     * Whether {@link #authenticate} of this header would answer without reading or writing the store:
+     * an API key read less than {@code cacheFor} minus {@link #AT_ONCE_MARGIN} ago. Tokens of other
+     * kinds (their verifier may fetch keys), absent and malformed headers say no. Never waits.
+     */
+    public boolean answersAtOnce(String authorization) {
+        if (authorization == null || authorization.length() < 7
+                || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        Optional<KeyTokens.Parsed> parsed = KeyTokens.parse(authorization.substring(7).strip());
+        if (parsed.isEmpty()) {
+            return false;
+        }
+        Cached cached = cache.get(parsed.get().keyId());
+        return cached != null && clock.instant().plus(AT_ONCE_MARGIN).isBefore(cached.readAt().plus(cacheFor));
     }
 
     /**
@@ -104,18 +143,45 @@ public final class Authenticator {
     private Optional<ApiKey> read(String keyId, Instant now) {
         Cached cached = cache.get(keyId);
         if (cached != null && now.isBefore(cached.readAt().plus(cacheFor))) {
-            return Optional.of(cached.key());
+            if (!now.isBefore(cached.readAt().plus(cacheFor.dividedBy(2))) && refreshing.add(keyId)) {
+                background.execute(() -> refresh(keyId));
+                cached = cache.get(keyId); // read already when the background is this thread
+            }
+            return Optional.ofNullable(cached).map(Cached::key);
         }
+        return readNow(keyId, now);
+    }
+
+    private Optional<ApiKey> readNow(String keyId, Instant now) {
         Optional<ApiKey> key = keys.find(keyId);
         key.ifPresentOrElse(k -> cache.put(keyId, new Cached(k, now)), () -> cache.remove(keyId));
         return key;
+    }
+
+    /** Reads a key in use again before its cache ends; on failure the cached key answers until it ends. */
+    private void refresh(String keyId) {
+        try {
+            readNow(keyId, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "key {0} could not be read again ({1}); the cached one answers"
+                    + " until its cache ends", keyId, e.getMessage());
+        } finally {
+            refreshing.remove(keyId);
+        }
     }
 
     private void touch(String keyId, Instant now) {
         Instant last = touched.get(keyId);
         if (last == null || !now.isBefore(last.plus(TOUCH_EVERY))) {
             touched.put(keyId, now);
-            keys.touch(keyId, now);
+            background.execute(() -> {
+                try {
+                    keys.touch(keyId, now);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "the last use of key {0} could not be written: {1}",
+                            keyId, e.getMessage());
+                }
+            });
         }
     }
 

@@ -21,7 +21,8 @@ import java.util.function.Function;
  * {@link #MAX_PER_WINDOW} entries a window in all (the rest counted as {@code unrecorded} on the
  * next entry). A refusal for want of credentials is recorded as {@code anonymous} in the global
  * scope; one for want of permission under the caller's name, in the project asked for (when it is
- * a valid project id). Nothing of the credentials sent is recorded.
+ * a valid project id). Nothing of the credentials sent is recorded. The append runs where the
+ * hub says a write may wait ({@code mayWait}): off the transport's event loop for a call answered there.
  */
 public final class DeniedRequests {
     public static final Duration WINDOW = Duration.ofMinutes(1);
@@ -30,15 +31,27 @@ public final class DeniedRequests {
     private final AuditTrail audit;
     private final Authenticator authenticator;
     private final Clock clock;
+    private final java.util.function.Consumer<Runnable> mayWait;
     private final Map<String, long[]> seen = new ConcurrentHashMap<>();
     private long windowStart;
     private int recordedInWindow;
     private long unrecorded;
 
+    /** Appends on the refusing thread. */
     public DeniedRequests(AuditTrail audit, Authenticator authenticator, Clock clock) {
+        this(audit, authenticator, clock, Runnable::run);
+    }
+
+    /**
+     * @param mayWait runs the ledger append where waiting for the database is allowed (the hub's
+     *                {@code CallExecutors.runMayWait}: the calling thread unless it must not wait)
+     */
+    public DeniedRequests(AuditTrail audit, Authenticator authenticator, Clock clock,
+                          java.util.function.Consumer<Runnable> mayWait) {
         this.audit = audit;
         this.authenticator = authenticator;
         this.clock = clock;
+        this.mayWait = mayWait;
     }
 
     /** Notes that {@code operation} was refused with {@code e}. */
@@ -83,10 +96,12 @@ public final class DeniedRequests {
             unrecorded = 0;
             seen.put(key, new long[]{now, 0});
         }
-        audit.record(AuditAction.REQUEST_DENIED, project, actor, "rpc:" + op, AuditRecord.detail(
-                "status", e.kind() == ErrorKind.UNAUTHENTICATED ? "UNAUTHENTICATED" : "PERMISSION_DENIED",
-                "reason", e.reason(), "repeated", repeated == 0 ? null : repeated,
-                "unrecorded", missed == 0 ? null : missed));
+        String recordedActor = actor;
+        String recordedProject = project;
+        mayWait.accept(() -> audit.record(AuditAction.REQUEST_DENIED, recordedProject, recordedActor, "rpc:" + op,
+                AuditRecord.detail("status", e.kind() == ErrorKind.UNAUTHENTICATED ? "UNAUTHENTICATED"
+                                : "PERMISSION_DENIED", "reason", e.reason(), "repeated", repeated == 0 ? null : repeated,
+                        "unrecorded", missed == 0 ? null : missed)));
     }
 
     /** An operation name as sent (a client may send anything): printable ASCII, at most 128 characters. */

@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +15,19 @@ import java.util.regex.Pattern;
  * stored; the token is shown once, when the key is created.
  */
 public final class KeyTokens {
-    private static final Pattern TOKEN = Pattern.compile("cck_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
+    /** The form of a token; {@link #parse} checks it by hand (every authenticated call parses one, twice). */
+    static final Pattern TOKEN = Pattern.compile("cck_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
+    private static final int ID_LENGTH = 16;
+    private static final int SECRET_LENGTH = 43;
+    private static final int LENGTH = 4 + ID_LENGTH + 1 + SECRET_LENGTH;
+    /** One digest a thread: looking one up costs about as much as hashing a secret. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    });
 
     /** A token split into its parts. */
     public record Parsed(String keyId, String secret) {
@@ -43,20 +54,31 @@ public final class KeyTokens {
         return new Issued(keyId, text, "cck_" + keyId + "_" + text, hash(text));
     }
 
-    /** The parts of a token, empty when the text does not have the form of one. */
+    /** The parts of a token, empty when the text does not have the form of one ({@link #TOKEN}). */
     public static Optional<Parsed> parse(String token) {
-        Matcher m = TOKEN.matcher(token == null ? "" : token);
-        return m.matches() ? Optional.of(new Parsed(m.group(1), m.group(2))) : Optional.empty();
+        if (token == null || token.length() != LENGTH || !token.startsWith("cck_") || token.charAt(4 + ID_LENGTH) != '_') {
+            return Optional.empty();
+        }
+        for (int i = 4; i < 4 + ID_LENGTH; i++) {
+            char c = token.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return Optional.empty();
+            }
+        }
+        for (int i = 4 + ID_LENGTH + 1; i < LENGTH; i++) {
+            char c = token.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new Parsed(token.substring(4, 4 + ID_LENGTH), token.substring(4 + ID_LENGTH + 1)));
     }
 
     /** SHA-256 of a secret, lowercase hex. */
     public static String hash(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        MessageDigest sha256 = SHA256.get();
+        sha256.reset();
+        return HexFormat.of().formatHex(sha256.digest(secret.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Whether {@code secret} hashes to {@code expectedHash}, in time that does not depend on where they differ. */

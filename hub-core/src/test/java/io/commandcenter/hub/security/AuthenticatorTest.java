@@ -116,4 +116,109 @@ class AuthenticatorTest {
         assertThat(withJwt.authenticate("Bearer eyJhbGciOi.x.y")).isEqualTo(fromIdp);
         assertThat(reason(() -> withJwt.authenticate("Bearer other"))).isEqualTo("CREDENTIALS_INVALID");
     }
+
+    /** Work handed to the background, run when the test says. */
+    static final class Later implements java.util.concurrent.Executor {
+        final java.util.ArrayDeque<Runnable> queued = new java.util.ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable task) {
+            queued.add(task);
+        }
+
+        void runAll() {
+            while (!queued.isEmpty()) {
+                queued.poll().run();
+            }
+        }
+    }
+
+    final Later later = new Later();
+    /** Another hub on the same store, its reads and writes of keys in the background ({@link #later}). */
+    final Authenticator otherHub = new Authenticator(store, clock, Duration.ofSeconds(10), List.of(), later);
+
+    @Test
+    void aKeyInUse_isReadAgainInTheBackgroundAfterHalfItsCache_soARevocationElsewhereStopsItBeforeTheCacheEnds() {
+        Keys.Created created = keys.create(null, Role.VIEWER, "v", null, admin);
+        otherHub.authenticate("Bearer " + created.token());
+        later.runAll();
+        keys.revoke(created.key().keyId(), admin); // on this hub: the other one is not told
+        int reads = store.reads.get();
+        clock.advance(Duration.ofSeconds(4));
+        otherHub.authenticate("Bearer " + created.token());
+        assertThat(later.queued).as("not yet half its cache").isEmpty();
+        clock.advance(Duration.ofSeconds(1));
+        otherHub.authenticate("Bearer " + created.token()); // answered from the cache, the read queued
+        otherHub.authenticate("Bearer " + created.token());
+        assertThat(store.reads.get()).as("no read on the calling thread").isEqualTo(reads);
+        assertThat(later.queued).as("one read a key at a time").hasSize(1);
+        later.runAll();
+
+        assertThat(store.reads.get()).isEqualTo(reads + 1);
+        assertThat(reason(() -> otherHub.authenticate("Bearer " + created.token()))).isEqualTo("KEY_REVOKED");
+    }
+
+    @Test
+    void aFailedBackgroundRead_keepsTheCachedKeyUntilItsCacheEnds_thenTheCallReadsItself() {
+        Keys.Created created = keys.create(null, Role.VIEWER, "v", null, admin);
+        boolean[] down = {false};
+        KeyStore flaky = new KeyStore() {
+            public void insert(ApiKey key) { store.insert(key); }
+            public Optional<ApiKey> find(String keyId) {
+                if (down[0]) {
+                    throw new IllegalStateException("database down");
+                }
+                return store.find(keyId);
+            }
+            public List<ApiKey> list(ProjectId project) { return store.list(project); }
+            public boolean revoke(String keyId, Instant at) { return store.revoke(keyId, at); }
+            public void touch(String keyId, Instant at) { store.touch(keyId, at); }
+        };
+        Authenticator hub = new Authenticator(flaky, clock, Duration.ofSeconds(10), List.of(), later);
+        hub.authenticate("Bearer " + created.token());
+        down[0] = true;
+        clock.advance(Duration.ofSeconds(6));
+        hub.authenticate("Bearer " + created.token());
+        later.runAll(); // fails, logged
+
+        assertThat(hub.authenticate("Bearer " + created.token()).name()).isEqualTo("v");
+        clock.advance(Duration.ofSeconds(4));
+        assertThat(catchThrowableOfType(IllegalStateException.class, () -> hub.authenticate("Bearer " + created.token())))
+                .hasMessage("database down");
+    }
+
+    @Test
+    void theLastUse_isWrittenInTheBackground_atMostOnceAMinute() {
+        Keys.Created created = keys.create(null, Role.VIEWER, "v", null, admin);
+
+        otherHub.authenticate("Bearer " + created.token());
+        otherHub.authenticate("Bearer " + created.token());
+        assertThat(store.touches.get()).as("not on the calling thread").isZero();
+        later.runAll();
+
+        assertThat(store.touches.get()).isEqualTo(1);
+        assertThat(store.find(created.key().keyId()).orElseThrow().lastUsedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void answersAtOnce_onlyForAnApiKeyReadLessThanItsCacheMinusTheMarginAgo() {
+        Keys.Created created = keys.create(null, Role.VIEWER, "v", null, admin);
+        Authenticator hub = new Authenticator(store, clock, Duration.ofSeconds(10), List.of(
+                token -> token.startsWith("ey") ? Optional.of(admin) : Optional.empty()), later);
+        String header = "Bearer " + created.token();
+
+        assertThat(hub.answersAtOnce(header)).as("not read yet").isFalse();
+        hub.authenticate(header);
+        assertThat(hub.answersAtOnce(header)).isTrue();
+        assertThat(hub.answersAtOnce("bearer  " + created.token())).isTrue();
+        clock.advance(Duration.ofSeconds(10).minus(Authenticator.AT_ONCE_MARGIN).minusMillis(1));
+        assertThat(hub.answersAtOnce(header)).isTrue();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(hub.answersAtOnce(header)).as("its cache may end before the call reads it").isFalse();
+        assertThat(hub.answersAtOnce(null)).isFalse();
+        assertThat(hub.answersAtOnce("Bearer eyJhbGciOi.x.y")).as("a verifier may fetch its keys").isFalse();
+        assertThat(hub.answersAtOnce("Basic " + created.token())).isFalse();
+        assertThat(new Authenticator(store, clock, Duration.ZERO, List.of()).answersAtOnce(header))
+                .as("no cache").isFalse();
+    }
 }

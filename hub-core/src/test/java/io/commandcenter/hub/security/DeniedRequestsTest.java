@@ -95,4 +95,25 @@ class DeniedRequestsTest {
 
         assertThat(denials().get(denials().size() - 1).detail()).contains("\"unrecorded\":30");
     }
+
+    @Test
+    void theAppend_runsWhereTheHubSaysAWriteMayWait_andIsTheSameEntry() {
+        java.util.ArrayDeque<Runnable> handed = new java.util.ArrayDeque<>();
+        CallerResolver handingOff = CallerResolver.authenticating(auth, ProjectId.of("default"))
+                .recordingDenials(new DeniedRequests(MemoryAuditSpool.trail(ledger, clock, "hub-1"), auth, clock,
+                        handed::add));
+        Map<String, String> h = Map.of("authorization", "Bearer " + shopViewer, "x-cc-project", "shop");
+
+        catchThrowableOfType(CommandCenterException.class,
+                () -> handingOff.resolve("commandcenter.v1.RemediateService/Approve", Permission.DECIDE, h::get));
+        assertThat(denials()).as("not appended on the refusing thread").isEmpty();
+        assertThat(handed).hasSize(1);
+        handed.poll().run();
+
+        assertThat(denials()).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo("ana");
+            assertThat(e.project()).isEqualTo("shop");
+            assertThat(e.detail()).contains("ROLE_FORBIDS");
+        });
+    }
 }

@@ -17,6 +17,9 @@ import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Who may call this hub, assembled from its settings: with authentication on (the default) the
@@ -24,14 +27,20 @@ import java.util.List;
  * the first start, mode 600); with it off — allowed only when the hub listens on loopback alone —
  * every local caller is an administrator, and the hub says so loudly.
  */
-record Access(CallerResolver resolver, Keys keys, Authenticator authenticator) {
+record Access(CallerResolver resolver, Keys keys, Authenticator authenticator, boolean authenticates) {
     private static final System.Logger LOG = System.getLogger(Access.class.getName());
 
-    static Access start(HubSettings settings, Database database, Clock clock, AuditTrail audit) {
+    /**
+     * @param background runs the authenticator's early key re-reads and last-use writes, off every call
+     * @param mayWait    runs a refused call's audit append where waiting for the database is allowed
+     */
+    static Access start(HubSettings settings, Database database, Clock clock, AuditTrail audit, Executor background,
+                        Consumer<Runnable> mayWait) {
         JpaKeyStore store = new JpaKeyStore(database);
         List<Authenticator.TokenVerifier> tokens = settings.security().jwt().<Authenticator.TokenVerifier>map(
                 JwtVerifier::new).map(List::of).orElse(List.of());
-        Authenticator authenticator = new Authenticator(store, clock, settings.security().keyCache(), tokens);
+        Authenticator authenticator = new Authenticator(store, clock, settings.security().keyCache(), tokens,
+                background);
         Keys keys = new Keys(store, authenticator, new SecureRandom(), clock, audit);
         if (!settings.security().authenticate()) {
             if (!isLoopback(settings.grpc().host())) {
@@ -41,7 +50,7 @@ record Access(CallerResolver resolver, Keys keys, Authenticator authenticator) {
             LOG.log(Level.WARNING, "AUTHENTICATION IS OFF (cc.auth=off): every caller on this machine is an"
                     + " administrator of every project. Never expose this hub beyond loopback.");
             return new Access(limited(CallerResolver.unauthenticated(settings.defaultProject()), settings), keys,
-                    authenticator);
+                    authenticator, false);
         }
         if (!isLoopback(settings.grpc().host()) && settings.grpc().tls().isEmpty()) {
             LOG.log(Level.WARNING, "gRPC listens on {0} beyond this machine WITHOUT TLS: keys and tokens cross the"
@@ -57,8 +66,17 @@ record Access(CallerResolver resolver, Keys keys, Authenticator authenticator) {
                 + " (keys {1}, audience {2}, role from claim {3}, project from claim {4})", j.issuer(), j.keys(),
                 j.audiences().isEmpty() ? "not checked" : j.audiences(), j.roleClaim(), j.projectClaim()));
         CallerResolver resolver = CallerResolver.authenticating(authenticator, settings.defaultProject())
-                .recordingDenials(new DeniedRequests(audit, authenticator, clock));
-        return new Access(limited(resolver, settings), keys, authenticator);
+                .recordingDenials(new DeniedRequests(audit, authenticator, clock, mayWait));
+        return new Access(limited(resolver, settings), keys, authenticator, true);
+    }
+
+    /**
+     * Whether a call with these headers (read by lowercase name) has its caller resolved without
+     * waiting: always with authentication off; with it on, when its API key was read recently
+     * enough ({@link Authenticator#answersAtOnce}). Never waits.
+     */
+    boolean resolvesAtOnce(Function<String, String> header) {
+        return !authenticates || authenticator.answersAtOnce(header.apply(Authenticator.HEADER));
     }
 
     private static CallerResolver limited(CallerResolver resolver, HubSettings settings) {

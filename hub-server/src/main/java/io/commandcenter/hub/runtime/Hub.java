@@ -284,8 +284,23 @@ public final class Hub implements AutoCloseable {
             pipeline.start();
             SampleListing listing = new SampleListing(store);
             RecordRules rules = new RecordRules(clock, settings.maxFutureSkew());
-            Access access = Access.start(settings, database, clock, audit.trail());
+            // Predict and ModelInfer only compute when every model is scored here without waiting (no remote endpoint,
+            // no micro-batch that waits for rows): a small pool, no hand-off per call; a Predict by
+            // entity waits for the engine's thread, so it answers from the general pool
+            boolean scoringNeverWaits = inference.endpoints().isEmpty()
+                    && (inference.batchMaxRows() <= 1 || inference.batchMaxDelay().isZero());
+            io.commandcenter.hub.transport.grpc.CallExecutors callExecutors =
+                    io.commandcenter.hub.transport.grpc.CallExecutors.forHub(scoringNeverWaits);
+            Access access = Access.start(settings, database, clock, audit.trail(), callExecutors.general(),
+                    callExecutors::runMayWait);
             CallerResolver resolver = access.resolver();
+            if (scoringNeverWaits && inference.policy().routes().isEmpty()) {
+                // scored by ONNX Runtime here, nothing routed (a routing refusal is audited): a Predict whose key is
+                // cached runs on the event loop, and hands off whatever turns out to wait
+                callExecutors.answerAtOnceWhen(java.util.Set.of(
+                        io.commandcenter.proto.v1.PredictServiceGrpc.getPredictMethod().getFullMethodName()),
+                        access::resolvesAtOnce);
+            }
 
             backend = InferenceBackends.start(inference, audit.trail(), settings.hubId(), clock);
             ModelRegistry registry = new ModelRegistry(new JpaModelRepository(database), backend,
@@ -314,12 +329,6 @@ public final class Hub implements AutoCloseable {
                             : io.commandcenter.hub.predict.EntityKey.TASK.equals(kind)
                             || io.commandcenter.hub.predict.EntityKey.WORKFLOW.equals(kind)
                             ? FeatureBook.WORKFLOW_FAILURE : FeatureBook.COMPLIANCE_RISK));
-            // Predict and ModelInfer only compute when every model is scored here without waiting (no remote endpoint,
-            // no micro-batch that waits for rows): a small pool, no hand-off per call; a Predict by
-            // entity waits for the engine's thread, so it answers from the general pool
-            io.commandcenter.hub.transport.grpc.CallExecutors callExecutors =
-                    io.commandcenter.hub.transport.grpc.CallExecutors.forHub(inference.endpoints().isEmpty()
-                            && (inference.batchMaxRows() <= 1 || inference.batchMaxDelay().isZero()));
             PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback, callExecutors::runMayWait);
             LearningLoop learningLoop = new LearningLoop(settings.learning(), store, feedback,
                     memory.store()::labelledIncidents, registry, engine.shadows(), clock);
@@ -606,6 +615,11 @@ public final class Hub implements AutoCloseable {
     /** The port gRPC listens on. */
     public int grpcPort() {
         return grpc.port();
+    }
+
+    /** The threads gRPC calls run on, and how many ran where (for tests and benchmarks). */
+    public io.commandcenter.hub.transport.grpc.CallExecutors callExecutors() {
+        return grpc.executors();
     }
     /** Ready: gRPC serving and the database answering. */
     public boolean isReady() {

@@ -523,6 +523,46 @@ class PredictiveHubTest {
     }
 
     @Test
+    void predictByFeatures_withItsKeyCached_isAnsweredOnTheEventLoop_whatMayWaitIsHandedOff_andChecksStay() {
+        var calls = hub.callExecutors();
+        ModelArtifact workflow = new BootstrapModels().load("workflow_failure");
+        List<String> names = workflow.metadata().features();
+        // the first call reads the key and bootstraps the project: neither on the event loop
+        scoreChampion("q", "workflow_failure", names);
+        assertThat(calls.atOnceCalls()).isZero();
+        long handed = calls.handedOff();
+        assertThat(handed).as("a project to bootstrap is handed off from the quick pool").isEqualTo(1);
+
+        assertThat(scoreChampion("q", "workflow_failure", names).getModelVersion())
+                .isEqualTo(workflow.metadata().version());
+        assertThat(calls.atOnceCalls()).isEqualTo(1);
+        assertThat(calls.handedOff()).as("the loaded champion answers on the loop").isEqualTo(handed);
+        // an unknown feature is still named, answered on the loop
+        List<String> plusUnknown = new ArrayList<>(names);
+        plusUnknown.add("no_such_feature");
+        assertStatus(() -> scoreChampion("q", "workflow_failure", plusUnknown), Status.Code.INVALID_ARGUMENT,
+                "FEATURES_INVALID");
+        assertThat(calls.atOnceCalls()).isEqualTo(2);
+        assertThat(calls.handedOff()).isEqualTo(handed);
+
+        // a version by number (a database read, perhaps a load), another project (bootstrapped on first use), a
+        // window and an entity: each starts on the loop and is handed off before it can wait
+        FeatureInput.Builder features = FeatureInput.newBuilder();
+        names.forEach(f -> features.putValues(f, 0.0));
+        assertThat(predict("q").predict(PredictRequest.newBuilder().setModel("workflow_failure")
+                .setModelVersion(workflow.metadata().version()).setFeatures(features).build()).getModelVersion())
+                .isEqualTo(workflow.metadata().version());
+        assertThat(scoreChampion("other", "workflow_failure", names).getModelVersion())
+                .isEqualTo(workflow.metadata().version());
+        assertStatus(() -> predict("q").predict(PredictRequest.newBuilder().setWindow(WindowInput.getDefaultInstance())
+                .build()), Status.Code.INVALID_ARGUMENT, "REQUIRED");
+        assertStatus(() -> predict("q").predict(PredictRequest.newBuilder().setEntity(EntityRef.newBuilder()
+                .setKind("service").setId("nobody")).build()), Status.Code.NOT_FOUND, "ENTITY_NOT_FOUND");
+        assertThat(calls.atOnceCalls()).isEqualTo(6);
+        assertThat(calls.handedOff()).isEqualTo(handed + 4);
+    }
+
+    @Test
     void aPromotionAndARollback_changeTheFeaturesPredictScoresWith_onTheNextCall() throws Exception {
         ModelArtifact workflow = new BootstrapModels().load("workflow_failure");
         ModelArtifact compliance = new BootstrapModels().load("compliance_risk");

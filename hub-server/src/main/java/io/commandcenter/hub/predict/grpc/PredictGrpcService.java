@@ -72,9 +72,12 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
     }
 
     /**
-     * @param mayWait runs a {@code Predict} whose answer waits (by entity: the engine's thread) where
-     *                waiting holds no thread of the small pool {@code Predict} runs on
-     *                ({@link io.commandcenter.hub.transport.grpc.CallExecutors#runMayWait})
+     * @param mayWait runs a {@code Predict} whose answer may wait or take long (by entity: the engine's
+     *                thread; a version not loaded or given by number: the database or the disk; a window:
+     *                up to 10,000 samples replayed) where that holds neither the event loop nor a thread
+     *                of the small pool {@code Predict} runs on
+     *                ({@link io.commandcenter.hub.transport.grpc.CallExecutors#runMayWait}); only
+     *                features scored by the loaded champion are answered where the call runs
      */
     public PredictGrpcService(PredictionService service, RecordRules rules, Feedback feedback,
                               java.util.function.Consumer<Runnable> mayWait) {
@@ -174,10 +177,11 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
 
     @Override
     public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-        if (request.getInputCase() == PredictRequest.InputCase.ENTITY) {
-            mayWait.accept(() -> answer(request, observer));
-        } else {
+        if (request.getInputCase() == PredictRequest.InputCase.FEATURES
+                && service.scoresAtOnce(CallContext.caller().project(), request.getModel(), request.getModelVersion())) {
             answer(request, observer);
+        } else {
+            mayWait.accept(() -> answer(request, observer));
         }
     }
 

@@ -18,11 +18,19 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The threads that run the hub's gRPC calls (interceptors, the service, its response), chosen per
  * call when it starts:
  * <ul>
+ *   <li><b>calls answered at once</b> — a {@code Predict} whose caller is resolved without waiting
+ *       ({@link #answerAtOnceWhen}: its key read recently enough that no database read or write can
+ *       happen on the call) — run on the transport's event loop, with no hand-off at all. Whatever such a
+ *       call finds it must wait for (a model version not loaded yet, a {@code Predict} by entity, a
+ *       refusal's audit record) it passes through {@link #runMayWait}, which moves it to the general
+ *       pool;</li>
  *   <li><b>quick calls</b> — methods that only compute ({@code Predict} and {@code ModelInfer} when
  *       every model is scored in this process) — run on a small fixed pool, one thread per core, fed by a queue. Under
  *       load its threads take the next call without sleeping; grpc-java's default executor (a cached
@@ -35,7 +43,7 @@ import java.util.concurrent.atomic.LongAdder;
  * A quick call that has to wait (a key read from the database after its cache expired, a model
  * version loaded on demand) holds one of the few quick threads; so when the oldest call waiting for
  * one has waited longer than {@code maxQueueWait}, new calls go to the general pool instead until
- * the queue moves again. Nothing runs on the transport's event loop except choosing the executor.
+ * the queue moves again.
  */
 public final class CallExecutors implements ServerCallExecutorSupplier, AutoCloseable {
     /** Calls that only compute when scoring is local: {@code Predict} and the KServe v2 {@code ModelInfer}. */
@@ -59,6 +67,14 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
     private final Executor timedQuick;
     private final LongAdder quickCalls = new LongAdder();
     private final LongAdder overflowed = new LongAdder();
+    private final LongAdder atOnceCalls = new LongAdder();
+    private final LongAdder handedOff = new LongAdder();
+    /** Calls of these methods whose headers pass {@link #atOnce} run on the event loop; none until told. */
+    private volatile Set<String> atOnceMethods = Set.of();
+    private volatile Predicate<Function<String, String>> atOnce = headers -> false;
+    private volatile boolean atOnceOn = true;
+    /** Runs a call where the transport delivers it (the event loop), marking the thread meanwhile. */
+    private final Executor onLoop = CallExecutors::runOnLoop;
 
     /**
      * @param quickMethods  full gRPC method names that run on the quick pool
@@ -93,27 +109,74 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
     }
 
     /**
-     * Runs {@code work}, which may wait (on another thread, a lock, the network), where waiting does
-     * not hold a quick thread: handed to the general pool with the call's gRPC context when called on
-     * a quick thread, run here otherwise. A quick method whose request turns out to wait (a
-     * {@code Predict} by entity waits for the engine's thread) passes its answer through this.
+     * Lets calls of {@code methods} run on the transport's event loop when {@code ready} says, from the
+     * call's headers (read by lowercase name, {@code null} when absent), that its caller is resolved
+     * without waiting. Set once while the hub is assembled, before its server starts; the rule must
+     * itself never wait.
+     */
+    public void answerAtOnceWhen(Set<String> methods, Predicate<Function<String, String>> ready) {
+        this.atOnce = ready;
+        this.atOnceMethods = Set.copyOf(methods);
+    }
+
+    /**
+     * Turns answering at once off (every call then runs where it would without {@link #answerAtOnceWhen})
+     * and on again; on unless turned off. For measuring both paths in one process.
+     */
+    public void answerAtOnce(boolean on) {
+        this.atOnceOn = on;
+    }
+
+    /**
+     * Runs {@code work}, which may wait (on another thread, a lock, the network, the database) or take
+     * long, where waiting holds neither the event loop nor a quick thread: handed to the general pool
+     * with the call's gRPC context when called on one of those, run here otherwise. A call whose
+     * request turns out to wait (a {@code Predict} by entity waits for the engine's thread, a version
+     * is loaded on demand) passes its answer through this.
      */
     public void runMayWait(Runnable work) {
-        if (onQuickThread()) {
+        if (mustNotWait()) {
+            handedOff.increment();
             general.execute(Context.current().wrap(work));
         } else {
             work.run();
         }
     }
 
-    /** Whether the current thread is one of a quick pool's. */
-    private static boolean onQuickThread() {
-        return Thread.currentThread() instanceof QuickThread;
+    /**
+     * The general pool, for work that may wait and belongs to no call (a key read again before its
+     * cache ends, a last-use write). Closed with the rest; afterwards work runs on the caller's thread.
+     */
+    public Executor general() {
+        return general;
+    }
+
+    /** Whether the current thread is a quick pool's, or the event loop running a call answered at once. */
+    private static boolean mustNotWait() {
+        return Thread.currentThread() instanceof QuickThread || ON_LOOP.get()[0] > 0;
+    }
+
+    /** How deep the current thread is in calls answered at once (0: none). */
+    private static final ThreadLocal<int[]> ON_LOOP = ThreadLocal.withInitial(() -> new int[1]);
+
+    private static void runOnLoop(Runnable task) {
+        int[] depth = ON_LOOP.get();
+        depth[0]++;
+        try {
+            task.run();
+        } finally {
+            depth[0]--;
+        }
     }
 
     @Override
     public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
-        return executorFor(call.getMethodDescriptor().getFullMethodName());
+        String method = call.getMethodDescriptor().getFullMethodName();
+        if (atOnceOn && atOnceMethods.contains(method) && atOnce.test(name -> headers.get(CallerInterceptor.key(name)))) {
+            atOnceCalls.increment();
+            return onLoop;
+        }
+        return executorFor(method);
     }
 
     /** The executor a call of {@code fullMethodName} starting now runs on. */
@@ -142,6 +205,16 @@ public final class CallExecutors implements ServerCallExecutorSupplier, AutoClos
     /** Quick calls sent to the general pool because the quick one was backed up. */
     public long overflowed() {
         return overflowed.sum();
+    }
+
+    /** Calls started on the event loop (answered at once unless they handed work off). */
+    public long atOnceCalls() {
+        return atOnceCalls.sum();
+    }
+
+    /** Work handed from the event loop or a quick thread to the general pool because it may wait. */
+    public long handedOff() {
+        return handedOff.sum();
     }
 
     /**

@@ -118,6 +118,57 @@ class CallExecutorsTest {
         assertThat(host.executors().overflowed()).isZero();
     }
 
+    /** A stub whose calls carry {@code x-at-once: yes}, which the tests' rule takes for a caller resolved at once. */
+    private PredictServiceGrpc.PredictServiceBlockingStub atOnce() {
+        return PredictServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headersAtOnce()));
+    }
+
+    private static CallExecutors answeringAtOnce(int quickThreads) {
+        CallExecutors executors = new CallExecutors(CallExecutors.LOCAL_QUICK_METHODS, quickThreads, Duration.ofSeconds(30));
+        executors.answerAtOnceWhen(Set.of(PredictServiceGrpc.getPredictMethod().getFullMethodName()),
+                header -> "yes".equals(header.apply("x-at-once")));
+        return executors;
+    }
+
+    @Test
+    void aPredictWhoseCallerResolvesAtOnce_runsOnTheEventLoop_anyOtherOnItsPoolAsBefore() {
+        CallExecutors executors = answeringAtOnce(2);
+        start(executors, false);
+
+        assertThat(atOnce().predict(PredictRequest.newBuilder().setModel("m").build()).getModelVersion())
+                .as("the transport's event loop").startsWith("grpc-default-worker");
+        assertThat(PredictServiceGrpc.newBlockingStub(channel).predict(PredictRequest.newBuilder().setModel("m").build())
+                .getModelVersion()).as("the rule says no").startsWith("cc-grpc-quick-");
+        assertThat(atOnce().listPredictions(ListPredictionsRequest.getDefaultInstance()).getNextPageToken())
+                .as("not a method answered at once").startsWith("cc-grpc-").doesNotStartWith("cc-grpc-quick-");
+        assertThat(executors.atOnceCalls()).isEqualTo(1);
+        assertThat(executors.quickCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aCallOnTheEventLoopThatWaits_isHandedToTheGeneralPoolWithItsContext_andTheLoopAnswersOthersMeanwhile() {
+        CallExecutors executors = answeringAtOnce(2);
+        start(executors, false);
+        AtomicReference<PredictResponse> waited = new AtomicReference<>();
+        PredictServiceGrpc.PredictServiceStub async = PredictServiceGrpc.newStub(channel)
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headersAtOnce()));
+        async.predict(PredictRequest.newBuilder().setModel("waits").build(), responseInto(waited));
+        await().atMost(Duration.ofSeconds(10)).until(() -> executors.handedOff() == 1);
+        // the same connection, so the same event loop: it answers while the first call waits
+        String next = atOnce().withDeadlineAfter(5, TimeUnit.SECONDS)
+                .predict(PredictRequest.newBuilder().setModel("m").build()).getModelVersion();
+        assertThat(next).startsWith("grpc-default-worker");
+        assertAnsweredOnceReleased_fromTheGeneralPool(waited);
+        assertThat(executors.atOnceCalls()).isEqualTo(2);
+    }
+
+    private static io.grpc.Metadata headersAtOnce() {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("x-at-once", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "yes");
+        return headers;
+    }
+
     @Test
     void modelInfer_isQuickWhenScoringNeverWaits_andNotOtherwise() {
         String infer = io.commandcenter.proto.inference.GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName();
@@ -170,31 +221,14 @@ class CallExecutorsTest {
         start(executors, false);
         AtomicReference<PredictResponse> waited = new AtomicReference<>();
         PredictServiceGrpc.newStub(channel).predict(PredictRequest.newBuilder().setModel("waits").build(),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(PredictResponse value) {
-                        waited.set(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+                responseInto(waited));
         await().atMost(Duration.ofSeconds(10)).until(() -> executors.quickCalls() == 1);
         // the only quick thread is free again: the next Predict answers on it while the first still waits
         // (with the overflow limit at 30 s, a held quick thread would keep this call queued past its deadline)
         String next = PredictServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
                 .predict(PredictRequest.newBuilder().setModel("m").build()).getModelVersion();
         assertThat(next).startsWith("cc-grpc-quick-");
-        assertThat(waited.get()).isNull();
-        release.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> waited.get() != null);
-        assertThat(waited.get().getModelVersion()).startsWith("cc-grpc-").doesNotStartWith("cc-grpc-quick-");
-        assertThat(waited.get().getModel()).as("the call's context travelled with it").isEqualTo("default");
+        assertAnsweredOnceReleased_fromTheGeneralPool(waited);
     }
 
     @Test
@@ -219,20 +253,39 @@ class CallExecutorsTest {
     }
 
     private static StreamObserver<PredictResponse> observer(AtomicReference<String> into) {
+        return observer(value -> into.set(value.getModelVersion()), t -> into.set("error: " + t));
+    }
+
+    /** Keeps the answer; errors are seen as no answer. */
+    private static StreamObserver<PredictResponse> responseInto(AtomicReference<PredictResponse> into) {
+        return observer(into::set, t -> { });
+    }
+
+    private static StreamObserver<PredictResponse> observer(java.util.function.Consumer<PredictResponse> answer,
+                                                            java.util.function.Consumer<Throwable> error) {
         return new StreamObserver<>() {
             @Override
             public void onNext(PredictResponse value) {
-                into.set(value.getModelVersion());
+                answer.accept(value);
             }
 
             @Override
             public void onError(Throwable t) {
-                into.set("error: " + t);
+                error.accept(t);
             }
 
             @Override
             public void onCompleted() {
             }
         };
+    }
+
+    /** The call that waits has not answered; released, it answers from the general pool with its call's context. */
+    private void assertAnsweredOnceReleased_fromTheGeneralPool(AtomicReference<PredictResponse> waited) {
+        assertThat(waited.get()).isNull();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> waited.get() != null);
+        assertThat(waited.get().getModelVersion()).startsWith("cc-grpc-").doesNotStartWith("cc-grpc-quick-");
+        assertThat(waited.get().getModel()).as("the call's context travelled with it").isEqualTo("default");
     }
 }
