@@ -2,13 +2,15 @@ package io.commandcenter.hub.remediate;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
 /**
  * A step of a trigger on its way to its run's first task, as a JDK Flight Recorder event: off, and
- * next to free, unless a recording enables {@value #NAME}. Each carries the target it is about and
+ * next to free, unless a recording enables {@value #NAME} by name (disabled by default, so a recording
+ * with the JDK's settings leaves it out). Each carries the target it is about and
  * {@link System#nanoTime} at the step, so a recording shows how long each step took and which
  * thread took it ({@code RemediationBenchmark --stages} prints them; guide section 15, "Where the
  * paced path's time goes").
@@ -18,6 +20,7 @@ import jdk.jfr.StackTrace;
 @Category({"CommandCenter", "Remediation"})
 @Description("A trigger's way to its run's first task: matched, deciding, decided, stored, launching, submitted")
 @StackTrace(false)
+@Enabled(false)
 final class PathStep extends jdk.jfr.Event {
     static final String NAME = "io.commandcenter.remediate.Step";
 
