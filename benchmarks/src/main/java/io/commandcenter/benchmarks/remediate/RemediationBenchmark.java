@@ -91,6 +91,11 @@ import java.util.stream.Stream;
  * once (baseline burst, then engine burst, {@code --bursts} times), each checked for lost and
  * duplicated runs and actions.
  *
+ * <p>{@code --stages} records the hub's steps of each paced trigger (a Flight Recorder event of the
+ * engine's, off otherwise) and prints where the engine's paced time goes, step by step, beside the
+ * part both paths share (first task submitted to first action). It costs the engine path a few
+ * microseconds a run: take the figures to compare from runs without it.
+ *
  * <pre>
  * ./mvnw -q -B -o -pl benchmarks compile
  * nice -n 10 ./mvnw -q -B -o -pl benchmarks exec:java \
@@ -128,6 +133,8 @@ public final class RemediationBenchmark {
         final String target;
         volatile long startNanos;
         volatile long firstActionNanos;
+        /** Scheduler only: when the first task's submit returned (the engine's is recorded by the hub, --stages). */
+        volatile long submittedNanos;
         volatile long doneNanos;
         volatile String endState = "";
         final AtomicInteger restarts = new AtomicInteger();
@@ -323,6 +330,9 @@ public final class RemediationBenchmark {
                     new TargetRef("service", p.target), restart, runId + ":" + node + ":1", Map.of(),
                     Placement.DEFAULT, 1);
             hub.scheduler().submit(spec);
+            if (restart && p.submittedNanos == 0) {
+                p.submittedNanos = System.nanoTime();
+            }
         }
 
         @Override
@@ -382,7 +392,8 @@ public final class RemediationBenchmark {
         int bursts = Integer.parseInt(option(args, "--bursts", "3"));
         int timeoutSeconds = Integer.parseInt(option(args, "--timeout", "180"));
         String hazelcast = option(args, "--hazelcast", "none");
-        List<Result> results = run(events, rate, warmUp, burst, bursts, timeoutSeconds, hazelcast);
+        boolean stages = List.of(args).contains("--stages");
+        List<Result> results = run(events, rate, warmUp, burst, bursts, timeoutSeconds, hazelcast, stages);
         System.out.println();
         System.out.printf(Locale.ROOT, "%d cores, %s %s%n%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
@@ -390,7 +401,7 @@ public final class RemediationBenchmark {
     }
 
     static List<Result> run(int events, double rate, int warmUp, int burst, int bursts, int timeoutSeconds,
-                            String hazelcast) throws Exception {
+                            String hazelcast, boolean stages) throws Exception {
         Path dir = Files.createTempDirectory("cc-remediate-bench");
         List<String> targets = new ArrayList<>();
         List<Probe> warmEngine = probes("warm-e", warmUp, targets);
@@ -426,6 +437,12 @@ public final class RemediationBenchmark {
 
             // latency: one at a time, the two paths interleaved
             RemediationEngine.JournalStats pacedJournal0 = bench.hub.remediation().journalStats();
+            jdk.jfr.Recording steps = null;
+            if (stages) {
+                steps = new jdk.jfr.Recording();
+                steps.enable(STEP_EVENT);
+                steps.start();
+            }
             long start = System.nanoTime();
             paced(bench, latEngine, latBase, rate);
             await(latEngine, deadline);
@@ -440,6 +457,13 @@ public final class RemediationBenchmark {
                             + " writes%n", pacedJournal1.commits() - pacedJournal0.commits(),
                     pacedJournal1.commitsOnLanes() - pacedJournal0.commitsOnLanes(),
                     pacedJournal1.written() - pacedJournal0.written());
+            if (steps != null) {
+                steps.stop();
+                Path file = dir.resolve("steps.jfr");
+                steps.dump(file);
+                steps.close();
+                printSteps(latEngine, latBase, readSteps(file));
+            }
 
             // bursts: all at once, baseline then engine
             for (int r = 0; r < bursts; r++) {
@@ -483,6 +507,79 @@ public final class RemediationBenchmark {
             deleteTree(dir);
         }
         return results;
+    }
+
+    /** The hub's steps of a trigger on its way to its first task (a JFR event, recorded with --stages). */
+    static final String STEP_EVENT = "io.commandcenter.remediate.Step";
+    /** The steps in the order a run passes them, then the first action (the benchmark's endpoint). */
+    static final List<String> STEPS = List.of("matched", "deciding", "decided", "stored", "launching", "submitted");
+    static final List<String> STEP_NAMES = List.of("published -> matched (bus, trigger match)",
+            "matched -> deciding (hand-over to the target's lane)", "deciding -> decided (decision, staging)",
+            "decided -> stored (the create's commit)", "stored -> launching (run event, counters)",
+            "launching -> submitted (task built, Scheduler.submit)",
+            "submitted -> first action (dispatch, agent, HTTP)");
+
+    /** The first time each target passed each step, by target. */
+    static Map<String, Map<String, Long>> readSteps(Path file) throws IOException {
+        Map<String, Map<String, Long>> out = new HashMap<>();
+        for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file)) {
+            if (e.getEventType().getName().equals(STEP_EVENT)) {
+                out.computeIfAbsent(e.getString("target"), t -> new HashMap<>()).merge(e.getString("step"),
+                        e.getLong("at"), Math::min);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Where the paced runs' time went: each step's time from the step before (p50 / p90 / p99), for
+     * every engine run and for the slowest 5 % of first actions; and the part both paths share (the
+     * first task's submit to its first action) beside the scheduler alone's.
+     */
+    static void printSteps(List<Probe> engine, List<Probe> base, Map<String, Map<String, Long>> steps) {
+        List<long[]> rows = new ArrayList<>();  // per engine run: publish, the steps, first action
+        for (Probe p : engine) {
+            Map<String, Long> s = steps.get(p.target);
+            if (s == null || p.firstActionNanos == 0 || !s.keySet().containsAll(STEPS)) {
+                continue;
+            }
+            long[] row = new long[STEPS.size() + 2];
+            row[0] = p.startNanos;
+            for (int i = 0; i < STEPS.size(); i++) {
+                row[i + 1] = s.get(STEPS.get(i));
+            }
+            row[row.length - 1] = p.firstActionNanos;
+            rows.add(row);
+        }
+        if (rows.isEmpty()) {
+            System.out.println("  no paced run passed every step (" + steps.size() + " targets recorded)");
+            return;
+        }
+        rows.sort(Comparator.comparingLong(r -> r[r.length - 1] - r[0]));
+        List<long[]> slowest = rows.subList(rows.size() - Math.max(1, rows.size() / 20), rows.size());
+        System.out.printf(Locale.ROOT, "  where the engine's paced time goes (%d of %d runs with every step; ms from the"
+                + " step before, p50 / p90 / p99 | p50 of the slowest %d first actions):%n", rows.size(), engine.size(),
+                slowest.size());
+        for (int i = 0; i < STEP_NAMES.size(); i++) {
+            int at = i + 1;
+            long[] all = rows.stream().mapToLong(r -> r[at] - r[at - 1]).sorted().toArray();
+            long[] slow = slowest.stream().mapToLong(r -> r[at] - r[at - 1]).sorted().toArray();
+            System.out.printf(Locale.ROOT, "    %-55s %6.3f / %6.3f / %6.3f | %6.3f%n", STEP_NAMES.get(i),
+                    ms(pct(all, 0.5)), ms(pct(all, 0.9)), ms(pct(all, 0.99)), ms(pct(slow, 0.5)));
+        }
+        int submitted = STEPS.size();
+        long[] own = rows.stream().mapToLong(r -> r[submitted] - r[0]).sorted().toArray();
+        long[] shared = rows.stream().mapToLong(r -> r[submitted + 1] - r[submitted]).sorted().toArray();
+        long[] baseOwn = base.stream().filter(p -> p.submittedNanos != 0 && p.firstActionNanos != 0)
+                .mapToLong(p -> p.submittedNanos - p.startNanos).sorted().toArray();
+        long[] baseShared = base.stream().filter(p -> p.submittedNanos != 0 && p.firstActionNanos != 0)
+                .mapToLong(p -> p.firstActionNanos - p.submittedNanos).sorted().toArray();
+        System.out.printf(Locale.ROOT, "    up to the first task submitted: engine %.3f / %.3f / %.3f, scheduler only %.3f /"
+                        + " %.3f / %.3f%n", ms(pct(own, 0.5)), ms(pct(own, 0.9)), ms(pct(own, 0.99)), ms(pct(baseOwn, 0.5)),
+                ms(pct(baseOwn, 0.9)), ms(pct(baseOwn, 0.99)));
+        System.out.printf(Locale.ROOT, "    submitted -> first action: engine %.3f / %.3f / %.3f, scheduler only %.3f /"
+                        + " %.3f / %.3f%n", ms(pct(shared, 0.5)), ms(pct(shared, 0.9)), ms(pct(shared, 0.99)),
+                ms(pct(baseShared, 0.5)), ms(pct(baseShared, 0.9)), ms(pct(baseShared, 0.99)));
     }
 
     /** The CPU time so far of each live Java thread, by id. */

@@ -33,7 +33,9 @@ import java.util.UUID;
  * lone decision) and 30 a write (a burst's batch). Prints wall-clock p50/p99 of a write and the
  * writing thread's CPU time a run, which a busy machine disturbs less than the wall clock. Uses only
  * the store's and ledger's public API, so the same class measures any build of them:
- * {@code java -cp "$BJ" io.commandcenter.benchmarks.remediate.RunCreateBenchmark [lone-writes] [batches]}.
+ * {@code java -cp "$BJ" io.commandcenter.benchmarks.remediate.RunCreateBenchmark [lone-writes] [batches]
+ * [pause-ms]}; a pause between the lone writes measures them as a paced hub makes them (one every 50 ms at
+ * 20/s), with cold caches, rather than back to back.
  */
 public final class RunCreateBenchmark {
     private static final ProjectId P = ProjectId.of("bench");
@@ -44,17 +46,19 @@ public final class RunCreateBenchmark {
     public static void main(String[] args) throws IOException {
         int lone = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int batches = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        // a pause between lone writes, as a paced hub's creates come (20/s: 50 ms): caches go cold between them
+        long pause = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(args.length > 2 ? Long.parseLong(args[2]) : 0);
         Path dir = Files.createTempDirectory("run-create-bench");
         Database database = Database.open(DatabaseSettings.embedded(dir));
         try {
             JpaAuditLedger ledger = new JpaAuditLedger(database);
             JpaRemediationStore store = new JpaRemediationStore(database, ledger);
-            measure(store, Math.max(200, lone / 2), 1); // warm-up
-            measure(store, Math.max(10, batches / 2), 30);
-            Result one = measure(store, lone, 1);
-            Result thirty = measure(store, batches, 30);
-            System.out.printf("lone create (1 run a write): %d writes, p50 %.2f ms, p99 %.2f ms, CPU %.0f us a run%n",
-                    lone, one.p50(), one.p99(), one.cpuPerRun());
+            measure(store, Math.max(200, lone / 2), 1, 0); // warm-up
+            measure(store, Math.max(10, batches / 2), 30, 0);
+            Result one = measure(store, lone, 1, pause);
+            Result thirty = measure(store, batches, 30, 0);
+            System.out.printf("lone create (1 run a write, %d ms apart): %d writes, p50 %.2f ms, p99 %.2f ms, CPU %.0f us a"
+                    + " run%n", pause / 1_000_000, lone, one.p50(), one.p99(), one.cpuPerRun());
             System.out.printf("batched creates (30 runs a write): %d writes, p50 %.2f ms, p99 %.2f ms, CPU %.0f us a run,"
                     + " %.0f runs/s%n", batches, thirty.p50(), thirty.p99(), thirty.cpuPerRun(), thirty.runsPerSecond());
             System.out.printf("ledger verifies: %s%n", ledger.verify(List.of()).intact());
@@ -66,7 +70,7 @@ public final class RunCreateBenchmark {
     private record Result(double p50, double p99, double cpuPerRun, double runsPerSecond) {
     }
 
-    private static Result measure(JpaRemediationStore store, int writes, int runsPerWrite) {
+    private static Result measure(JpaRemediationStore store, int writes, int runsPerWrite, long pauseNanos) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long[] wall = new long[writes];
         long cpu0 = threads.getCurrentThreadCpuTime();
@@ -81,6 +85,9 @@ public final class RunCreateBenchmark {
             wall[w] = System.nanoTime() - t0;
             if (stored.contains(false)) {
                 throw new IllegalStateException("a new key was refused");
+            }
+            if (pauseNanos > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos); // parked: no CPU counted
             }
         }
         long elapsed = System.nanoTime() - start;

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public record TraceContext(String traceparent, String tracestate) {
     private static final Pattern TRACEPARENT =
             Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+    private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
     private static final HexFormat HEX = HexFormat.of();
 
     public TraceContext {
@@ -48,7 +49,7 @@ public record TraceContext(String traceparent, String tracestate) {
      * follows from a prediction stays in its trace; a new root when the id is not a valid one.
      */
     public static TraceContext continuing(String traceId, RandomGenerator random) {
-        if (traceId == null || !traceId.matches("[0-9a-f]{32}") || traceId.equals("0".repeat(32))) {
+        if (traceId == null || !TRACE_ID.matcher(traceId).matches() || traceId.equals("0".repeat(32))) {
             return newRoot(random);
         }
         byte[] span = new byte[8];

@@ -311,6 +311,7 @@ final class RunExecutor {
                     || "UNKNOWN_CAPABILITY".equals(e.reason()));
             return;
         }
+        PathStep.mark(run.targetId(), PathStep.SUBMITTED);
         runOfTask.put(task.id(), run.runId());
         a.run = a.run.withNode(record.queued(task.id(), attempt, inputs, now));
         // a late write: recovery finds the task by its key without it (resume)

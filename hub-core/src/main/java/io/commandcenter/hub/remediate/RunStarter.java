@@ -158,7 +158,9 @@ final class RunStarter {
         pending.merge(lane, List.of(stored), RunStarter::plus);
         Optional<ApprovalRecord> requested = approval;
         Thread onLane = Thread.currentThread();
+        PathStep.mark(target.id(), PathStep.DECIDED);
         journal.create(stored, approval, action, decided, (created, failure) -> {
+            PathStep.mark(target.id(), PathStep.STORED);
             if (Boolean.TRUE.equals(created)) {
                 staged.ifPresent(executor::stored);
             }
@@ -203,6 +205,7 @@ final class RunStarter {
                 automatic.incrementAndGet();
                 // a pause that came after the decision halts the run before its first node is handed out
                 Optional<String> halt = killSwitch.haltReason(stored.project());
+                PathStep.mark(stored.targetId(), PathStep.LAUNCHING);
                 if (staged.isPresent()) {
                     executor.launch(staged.get(), halt);
                 } else {

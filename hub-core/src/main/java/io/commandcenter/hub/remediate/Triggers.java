@@ -143,6 +143,7 @@ final class Triggers implements AutoCloseable {
             Target target = Target.resolve(prediction, null, null, workflow.name());
             Trigger trigger = new Trigger(prediction.map(PredictionRecord::id).orElse(event.id()), event.subject(),
                     event.time());
+            PathStep.mark(target.id(), PathStep.MATCHED);
             stripes.decide(target.lane(event.project()), () -> startUnlessClosed(entry, event.project(), trigger, target,
                     prediction));
         }
@@ -150,6 +151,7 @@ final class Triggers implements AutoCloseable {
 
     private void startUnlessClosed(WorkflowCatalog.Entry entry, ProjectId project, Trigger trigger, Target target,
                                    Optional<PredictionRecord> prediction) {
+        PathStep.mark(target.id(), PathStep.DECIDING);
         if (!closed) {
             starter.start(entry, project, trigger, target, prediction);
         }

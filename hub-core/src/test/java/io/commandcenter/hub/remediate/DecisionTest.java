@@ -32,6 +32,26 @@ class DecisionTest {
     }
 
     @Test
+    void reasonsRoundConfidencesAsTheFormatterDid() {
+        // the reason's numbers were String.format("%.2f"): half up, on the value's shortest decimal form
+        java.util.SplittableRandom random = new java.util.SplittableRandom(18);
+        java.util.List<Double> values = new java.util.ArrayList<>(java.util.List.of(0.0, -0.0, 1.0, 0.005, 0.015,
+                0.125, 0.145, 0.9949999, 0.995, 1.005, 2.675, -0.125, -0.005, 1e-9, 123456789.125, 1e17, 3.5e-5,
+                Double.MIN_VALUE, Double.MAX_VALUE, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY));
+        for (int k = 0; k <= 10_000; k++) {
+            values.add(k / 10_000.0);
+            values.add(k / 1_000.0 + 0.0005);
+        }
+        for (int i = 0; i < 20_000; i++) {
+            values.add(random.nextDouble());
+            values.add((random.nextDouble() - 0.5) * 1e6);
+        }
+        for (double v : values) {
+            assertThat(Decision.twoDecimals(v)).as("%s", v).isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", v));
+        }
+    }
+
+    @Test
     void theConfidenceThreshold_isInclusive() {
         assertThat(decide(SEED, Optional.of(0.9), Optional.empty(), 0, 0).kind()).isEqualTo(Decision.Kind.AUTOMATIC);
         assertThat(decide(SEED, Optional.of(0.8999), Optional.empty(), 0, 0).kind())

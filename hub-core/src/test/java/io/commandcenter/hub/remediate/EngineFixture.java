@@ -46,6 +46,18 @@ import java.util.function.BiFunction;
  */
 public final class EngineFixture implements AutoCloseable {
     static final ProjectId P = ProjectId.of("demo");
+    /** A one-node workflow: a prediction's service restarted (automatic from confidence 0.9, the default). */
+    static final String RESTART_ON_RISK = """
+            name: restart-on-risk
+            trigger:
+              on: [prediction.created]
+            nodes:
+              - id: act
+                agent: devops
+                action: restart
+                inputs:
+                  service: $entity.id
+            """;
 
     /** One action an agent ran. */
     record Call(String agent, String action, Map<String, String> inputs, Instant at) {

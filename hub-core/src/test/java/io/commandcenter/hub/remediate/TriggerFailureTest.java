@@ -30,17 +30,7 @@ class TriggerFailureTest {
     @Test
     void anEventThatCannotBeHandled_isCounted_andTheNextOneStillStartsARun() {
         f.start();
-        f.put("""
-                name: restart-on-risk
-                trigger:
-                  on: [prediction.created]
-                nodes:
-                  - id: act
-                    agent: devops
-                    action: restart
-                    inputs:
-                      service: $entity.id
-                """);
+        f.put(EngineFixture.RESTART_ON_RISK);
         f.bus.publish(EngineFixture.P, f.prediction("checkout", 0.9, 0.95, "restart").subject(), TraceContext.newRoot(new SplittableRandom()),
                 new Payload() {
                     @Override
