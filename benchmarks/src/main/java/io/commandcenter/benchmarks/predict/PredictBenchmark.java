@@ -129,13 +129,13 @@ public final class PredictBenchmark {
                         i -> () -> ClientCalls.blockingUnaryCall(echoChannel, ECHO, CallOptions.DEFAULT, echoPayload));
                 Measured f = measure("the same echo on a fixed pool of " + cores + " threads", clients, s,
                         i -> () -> ClientCalls.blockingUnaryCall(fixedChannel, ECHO, CallOptions.DEFAULT, echoPayload));
+                // Predict on the event loop (cc.grpc.predict-on-event-loop=true), then on the quick pool (the default)
+                hub.callExecutors().answerAtOnce(true);
                 Measured p = measure("Predict: score + explain + confidence", clients, s,
                         i -> () -> predict.predict(requests.get(i & 1023)));
-                // the same calls with answering on the event loop turned off: the quick pool, as before session 10
                 hub.callExecutors().answerAtOnce(false);
                 Measured q = measure("the same Predict on the quick pool (event loop off)", clients, s,
                         i -> () -> predict.predict(requests.get(i & 1023)));
-                hub.callExecutors().answerAtOnce(true);
                 if (measured) {
                     results.add(e);
                     results.add(f);

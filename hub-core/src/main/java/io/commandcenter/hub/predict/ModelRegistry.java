@@ -294,6 +294,10 @@ public final class ModelRegistry {
 
     /** The sidecar of a loaded or stored version. */
     public ModelMetadata metadata(ModelKey key) {
+        ModelMetadata known = metadata.get(key); // no bin lock when known: a stored version read under one blocks
+        if (known != null) {
+            return known;
+        }
         return metadata.computeIfAbsent(key, k -> backend.isLoaded(k) ? backend.metadata(k)
                 : readStored(k).metadata());
     }

@@ -41,6 +41,8 @@ public final class PredictionService {
     public static final int MAX_WINDOW = 10_000;
     /** Largest page of predictions. */
     public static final int MAX_PAGE = 500;
+    /** Most field violations one wrong features map is answered with (the first ones found). */
+    public static final int MAX_VIOLATIONS = 20;
 
     private final ModelRegistry registry;
     private final RiskPredictor predictor;
@@ -94,6 +96,9 @@ public final class PredictionService {
         // names are only searched when something is off
         boolean exact = violations.isEmpty() && values.size() == row.length;
         for (String name : exact ? java.util.Set.<String>of() : values.keySet()) {
+            if (violations.size() >= MAX_VIOLATIONS) {
+                break; // a huge map of wrong names costs a bounded answer, not one message per name
+            }
             if (!meta.features().contains(name)) {
                 violations.add(new FieldViolation("features.values[" + name + "]", "FEATURES_INVALID",
                         name + " is not a feature of " + key + "; its features are " + meta.features()));

@@ -334,6 +334,26 @@ class PredictiveHubTest {
     }
 
     @Test
+    void predictFeatures_thousandsOfUnknownNames_areAnsweredWithTheFirstFewViolations() {
+        FeatureInput.Builder features = FeatureInput.newBuilder();
+        hub.registry().metadata(hub.registry().resolve(io.commandcenter.hub.project.ProjectId.of("p"),
+                "workflow_failure", "")).features().forEach(f -> features.putValues(f, 0.0));
+        for (int i = 0; i < 5_000; i++) {
+            features.putValues("bogus_" + i, 1);
+        }
+        assertThatThrownBy(() -> predict("p").predict(PredictRequest.newBuilder().setModel("workflow_failure")
+                .setFeatures(features).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(detail(e, ErrorInfo.class).getReason()).isEqualTo("FEATURES_INVALID");
+                    // the hub stops looking after the cap (the status details are trimmed further to fit)
+                    assertThat(e.getStatus().getDescription()).startsWith(
+                            io.commandcenter.hub.predict.PredictionService.MAX_VIOLATIONS + " feature(s) wrong");
+                    assertThat(detail(e, BadRequest.class).getFieldViolationsList()).isNotEmpty()
+                            .allSatisfy(v -> assertThat(v.getField()).startsWith("features.values[bogus_"));
+                });
+    }
+
+    @Test
     void predict_badRequests_nameWhatIsWrong() {
         assertStatus(() -> predict("p").predict(PredictRequest.getDefaultInstance()), Status.Code.INVALID_ARGUMENT,
                 "REQUIRED");
@@ -523,7 +543,22 @@ class PredictiveHubTest {
     }
 
     @Test
+    void byDefault_noPredictRunsOnTheEventLoop() {
+        List<String> names = new BootstrapModels().load("workflow_failure").metadata().features();
+        for (int i = 0; i < 3; i++) {
+            scoreChampion("q", "workflow_failure", names);
+        }
+        assertThat(hub.callExecutors().atOnceCalls()).as("cc.grpc.predict-on-event-loop is off by default").isZero();
+    }
+
+    @Test
     void predictByFeatures_withItsKeyCached_isAnsweredOnTheEventLoop_whatMayWaitIsHandedOff_andChecksStay() {
+        channel.shutdownNow();
+        hub.close();
+        HubSettings defaults = HubSettings.defaults(dir, 0);
+        hub = Hub.start(defaults.withGrpc(defaults.grpc().withPredictOnEventLoop(true)), Clock.systemUTC());
+        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                .intercept(io.commandcenter.hub.testing.Credentials.admin(hub)).build();
         var calls = hub.callExecutors();
         ModelArtifact workflow = new BootstrapModels().load("workflow_failure");
         List<String> names = workflow.metadata().features();

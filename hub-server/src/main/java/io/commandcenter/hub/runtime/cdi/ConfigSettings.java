@@ -98,7 +98,8 @@ final class ConfigSettings {
                         integer(config, "cc.grpc.port", 50051),
                         integer(config, "cc.grpc.max-message-bytes", 4 << 20),
                         integer(config, "cc.grpc.flow-control-window", 256 << 10),
-                        tls),
+                        tls,
+                        flag(config, "cc.grpc.predict-on-event-loop", false)),
                 new HttpSettings(integer(config, "cc.http.max-body-bytes", HttpSettings.DEFAULT_MAX_BODY_BYTES)),
                 new StreamLimits(
                         integer(config, "cc.events.max-subscribers-per-project",
@@ -182,6 +183,16 @@ final class ConfigSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a number, got '" + value + "'", e);
         }
+    }
+
+    private static boolean flag(Config config, String name, boolean fallback) {
+        String value = string(config, name, "").toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "" -> fallback;
+            case "true", "on" -> true;
+            case "false", "off" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+        };
     }
 
     private static int integer(Config config, String name, int fallback) {
