@@ -41,6 +41,11 @@ abstract class ForwardingRunStore implements RunStore {
     }
 
     @Override
+    public boolean adopt(String runId, String fromHub, String toHub) {
+        return store.adopt(runId, fromHub, toHub);
+    }
+
+    @Override
     public Optional<RunRecord> run(String runId) {
         return store.run(runId);
     }

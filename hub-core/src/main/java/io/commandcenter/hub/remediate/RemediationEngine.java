@@ -27,7 +27,8 @@ import java.util.SplittableRandom;
  * (expiry sweeps, outcome windows, retries, timeouts, deadlines, cron) goes through {@link Timers}
  * on the engine's clock. Durable by construction: every decision and step is stored before the
  * next one starts, a second trigger with the same idempotency key finds the first run (also across
- * hubs sharing a database), and a restarted hub resumes its runs.
+ * hubs sharing a database), a restarted hub resumes its runs, and the runs of a hub that is gone
+ * are adopted by one other hub ({@link #adoptingFrom}, ADR 0028).
  */
 public final class RemediationEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RemediationEngine.class.getName());
@@ -121,6 +122,9 @@ public final class RemediationEngine implements AutoCloseable {
     private final DryRuns dryRuns;
     private final String hubId;
     private final Clock clock;
+    private final Adoption adoption;
+    /** How other hubs are shown gone in a cluster; null: only a sole writer adopts. */
+    private volatile GoneHubs goneHubs;
     private AutoCloseable schedulerSubscription;
 
     /** An engine on real timers; {@code clock} dates every record. */
@@ -153,8 +157,9 @@ public final class RemediationEngine implements AutoCloseable {
                 starter);
         this.approvals = new Approvals(store, facts, store, ports.catalog(), ports.predictions(), ports.events(),
                 ports.audit(), executor, outcomes, stripes, clock, hubId);
+        this.adoption = new Adoption(facts, ports.audit(), hubId, this::ownerGone);
         this.runs = new Runs(facts, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
-                approvals, stripes, clock, hubId);
+                approvals, stripes, clock, adoption);
         this.dryRuns = new DryRuns(starter, clock);
         this.hubId = hubId;
         this.clock = clock;
@@ -193,6 +198,37 @@ public final class RemediationEngine implements AutoCloseable {
         drain();
     }
 
+    /**
+     * Declares how this hub tells that another hub of its cluster is gone for good, before
+     * {@link #start}: the RUNNING runs and the pending outcome watches of such a hub are adopted at
+     * start, at {@link #adoptOrphans} (the cluster adapter calls it when a member left) and when a
+     * person cancels one of its runs. Without it only a sole writer adopts ({@link #isSoleWriter}:
+     * no other hub writes its store, so every other hub id is gone).
+     */
+    public RemediationEngine adoptingFrom(GoneHubs value) {
+        goneHubs = Objects.requireNonNull(value, "goneHubs");
+        return this;
+    }
+
+    private boolean ownerGone(String owner) {
+        GoneHubs gone = goneHubs;
+        return soleWriter.memory() || gone != null && gone.gone(owner);
+    }
+
+    /**
+     * Adopts the RUNNING runs and the pending outcome watches of hubs that are gone (see
+     * {@link #adoptingFrom}), each by one conditional change of owner in the store, and takes them
+     * up; returns how many runs this hub won. Failures are logged (the next call tries again).
+     */
+    public int adoptOrphans() {
+        int[] adopted = {0};
+        guarded("adopting the runs of hubs that are gone", () -> {
+            adopted[0] = runs.adoptAll();
+            outcomes.resume(adoption, false);
+        });
+        return adopted[0];
+    }
+
     /** Whether decisions take their facts from memory now (declared a sole writer, and alone). */
     public boolean isSoleWriter() {
         return soleWriter.memory();
@@ -203,7 +239,10 @@ public final class RemediationEngine implements AutoCloseable {
         return facts.loads();
     }
 
-    /** Loads workflows, subscribes to their triggers, plans schedules and resumes this hub's runs. */
+    /**
+     * Loads workflows, subscribes to their triggers, plans schedules, resumes this hub's runs and
+     * adopts those of hubs that are gone ({@link #adoptOrphans}).
+     */
     public RemediationEngine start() {
         // before anything is decided or written: the counts every decision starts from (when alone)
         soleWriter.memory();
@@ -211,15 +250,16 @@ public final class RemediationEngine implements AutoCloseable {
         triggers.start();
         schedulerSubscription = ports.scheduler().subscribe(executor::onSchedulerEvent);
         int resumed = runs.resumeAll();
-        outcomes.resume(hubId);
+        outcomes.resume(adoption, true);
+        int adopted = adoptOrphans();
         timers.every(settings.approvalSweep(), () -> guarded("approval sweep", approvals::expireDue));
         timers.every(settings.refresh(), () -> guarded("remediation refresh", () -> {
             ports.catalog().load();
             killSwitch.refresh();
             facts.expire(settings.factsMaxAge());
         }));
-        LOG.log(System.Logger.Level.INFO, "remediation engine started: {0} workflow(s), {1} run(s) resumed",
-                ports.catalog().all().size(), resumed);
+        LOG.log(System.Logger.Level.INFO, "remediation engine started: {0} workflow(s), {1} run(s) resumed, {2}"
+                + " adopted from hubs that are gone", ports.catalog().all().size(), resumed, adopted);
         return this;
     }
 

@@ -74,6 +74,15 @@ public interface RunStore {
         return write(creates, updates);
     }
 
+    /**
+     * Makes {@code toHub} the run's owner, only while {@code fromHub} still owns it: one conditional
+     * statement, so of two hubs adopting the same run exactly one wins. Nothing else of the run
+     * changes.
+     *
+     * @return false when the run is not {@code fromHub}'s (another hub adopted it first, or no such run)
+     */
+    boolean adopt(String runId, String fromHub, String toHub);
+
     Optional<RunRecord> run(String runId);
 
     /** Filters of a run listing, newest first, with a keyset position. */

@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Runs once they exist: reading one as this hub sees it now, cancelling one, and taking up after a
- * restart the runs this hub was driving.
+ * Runs once they exist: reading one as this hub sees it now, cancelling one, taking up after a
+ * restart the runs this hub was driving, and adopting those of a hub that is gone ({@link Adoption}).
  */
 final class Runs {
     private static final System.Logger LOG = System.getLogger(Runs.class.getName());
@@ -31,9 +31,10 @@ final class Runs {
     private final Stripes stripes;
     private final Clock clock;
     private final String hubId;
+    private final Adoption adoption;
 
     Runs(RunStore runs, WorkflowCatalog catalog, PredictionLookup predictions, RemediationEvents events,
-         AuditTrail audit, RunExecutor executor, Approvals approvals, Stripes stripes, Clock clock, String hubId) {
+         AuditTrail audit, RunExecutor executor, Approvals approvals, Stripes stripes, Clock clock, Adoption adoption) {
         this.runs = runs;
         this.catalog = catalog;
         this.predictions = predictions;
@@ -43,7 +44,8 @@ final class Runs {
         this.approvals = approvals;
         this.stripes = stripes;
         this.clock = clock;
-        this.hubId = hubId;
+        this.hubId = adoption.hubId();
+        this.adoption = adoption;
     }
 
     /**
@@ -63,7 +65,9 @@ final class Runs {
     /**
      * Cancels a run: a run waiting for approval is withdrawn (its approval rejected); a running one
      * stops — tasks still queued or with agents are cancelled, nodes not started never start. Either
-     * way the ledger records one {@code RUN_CANCELLED}.
+     * way the ledger records one {@code RUN_CANCELLED}. A running run of a hub that is gone is adopted
+     * first ({@link Adoption}) and then cancelled here; one of a hub this hub cannot show to be gone
+     * is refused with {@code RUN_ON_OTHER_HUB}.
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
      *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers)
@@ -81,13 +85,28 @@ final class Runs {
                 audited(current, by, reason);
                 return runs.run(runId).orElseThrow();
             }
-            if (executor.resuming(runId)) {
-                throw CommandCenterException.unavailable("RUN_RESUMING", "run " + runId + " is being taken up after"
-                        + " this hub restarted (the scheduler did not answer yet); try again shortly", null);
+            if (current.state() == RunState.RUNNING && executor.live(runId).isEmpty()
+                    && adoption.mayAdopt(current.hubId())) {
+                Optional<RunRecord> taken = adoption.take(current, "cancelled by " + by);
+                if (taken.isPresent()) {
+                    resume(taken.get()); // on this lane: driven here from now on (or ended, if it cannot resume)
+                }
+                current = executor.live(runId).orElseGet(() -> runs.run(runId).orElseThrow());
+                if (current.state().isFinished()) {
+                    throw new CommandCenterException(ErrorKind.PRECONDITION, "RUN_FINISHED", "run " + runId
+                            + " already ended " + current.state() + ": " + current.error());
+                }
+            }
+            // this hub's run not driven here yet: queued to be taken up (at start, or adopted just now)
+            if (executor.resuming(runId) || current.hubId().equals(hubId) && executor.live(runId).isEmpty()) {
+                throw CommandCenterException.unavailable("RUN_RESUMING", "run " + runId + " is being taken up by"
+                        + " this hub (after a restart, or adopted from a hub that is gone); try again shortly", null);
             }
             if (executor.live(runId).isEmpty()) {
                 throw new CommandCenterException(ErrorKind.PRECONDITION, "RUN_ON_OTHER_HUB", "run " + runId
-                        + " is driven by hub " + current.hubId() + "; cancel it there");
+                        + " is driven by hub " + current.hubId() + ", which this hub cannot show to be gone (it is"
+                        + " a live member of this hub's cluster, or not one this hub can see); cancel it on hub "
+                        + current.hubId());
             }
             String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);
             executor.halt(runId, RunState.CANCELLED, why, true);
@@ -116,6 +135,24 @@ final class Runs {
             }
         }
         return resumed;
+    }
+
+    /**
+     * Adopts the RUNNING runs of other hubs that {@link Adoption#mayAdopt may be adopted} and takes
+     * each up on its lane; returns how many this hub won.
+     */
+    int adoptAll() {
+        int adopted = 0;
+        for (RunRecord run : runs.unfinished()) {
+            if (run.state() == RunState.RUNNING && adoption.mayAdopt(run.hubId())) {
+                Optional<RunRecord> taken = adoption.take(run, "its owner is gone");
+                if (taken.isPresent()) {
+                    stripes.run(RunExecutor.laneOf(run), () -> resume(taken.get()));
+                    adopted++;
+                }
+            }
+        }
+        return adopted;
     }
 
     private void resume(RunRecord run) {

@@ -91,6 +91,16 @@ public final class InMemoryRemediationStore implements RemediationStore {
     }
 
     @Override
+    public synchronized boolean adopt(String runId, String fromHub, String toHub) {
+        RunRecord run = runs.get(runId);
+        if (run == null || !run.hubId().equals(fromHub)) {
+            return false;
+        }
+        runs.put(runId, run.ownedBy(toHub));
+        return true;
+    }
+
+    @Override
     public synchronized void update(RunRecord run) {
         if (runs.containsKey(run.runId())) {
             runs.put(run.runId(), run);

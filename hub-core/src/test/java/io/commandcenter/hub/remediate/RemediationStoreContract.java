@@ -69,6 +69,20 @@ public abstract class RemediationStoreContract {
     }
 
     @Test
+    void adopt_changesTheOwnerOnlyWhileTheOldOneHoldsIt_soOfTwoAdoptersOneWins() {
+        RunRecord run = run("r-1", "auto-restart:e-1", RunMode.AUTOMATIC, T0);
+        store.create(run, Optional.empty(), Optional.empty());
+
+        assertThat(store.adopt("r-1", "hub-1", "hub-2")).isTrue();
+        assertThat(store.adopt("r-1", "hub-1", "hub-3")).as("hub-1 no longer holds it").isFalse();
+        assertThat(store.adopt("r-9", "hub-1", "hub-3")).as("no such run").isFalse();
+
+        RunRecord adopted = store.run("r-1").orElseThrow();
+        assertThat(adopted.hubId()).isEqualTo("hub-2");
+        assertThat(adopted).as("nothing else changed").isEqualTo(run.ownedBy("hub-2"));
+    }
+
+    @Test
     void aRun_isStoredOncePerIdempotencyKey_withItsNodes_andUpdatesRoundTrip() {
         RunRecord run = run("r-1", "auto-restart:e-1", RunMode.AUTOMATIC, T0);
         ActionRecord action = new ActionRecord("a-1", P, "pred-r-1", "r-1", ActionDecision.AUTOMATIC, "engine", T0,

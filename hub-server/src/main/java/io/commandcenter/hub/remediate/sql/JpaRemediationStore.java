@@ -517,6 +517,14 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     @Override
+    public boolean adopt(String runId, String fromHub, String toHub) {
+        return jpa.write(em -> em.createQuery("UPDATE RunEntity r SET r.hubId = :to WHERE r.runId = :id "
+                        + "AND r.hubId = :from")
+                .setParameter("to", toHub).setParameter("id", runId).setParameter("from", fromHub)
+                .executeUpdate() == 1);
+    }
+
+    @Override
     public Optional<RunRecord> run(String runId) {
         return jpa.read(em -> Optional.ofNullable(em.find(RunEntity.class, runId)).map(r -> record(em, r)));
     }

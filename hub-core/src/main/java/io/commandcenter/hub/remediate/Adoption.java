@@ -1,0 +1,59 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.hub.audit.AuditAction;
+import io.commandcenter.hub.audit.AuditRecord;
+import io.commandcenter.hub.audit.AuditTrail;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Taking over the runs of a hub that is gone (ADR 0028): a run is adopted only when its owner may
+ * be ({@link #mayAdopt}: this hub is its store's sole writer, or the owner is provably gone), and
+ * only by the one hub whose conditional change of owner ({@link RunStore#adopt}) wins. Each
+ * adoption is logged and recorded in the audit ledger ({@code RUN_ADOPTED}).
+ */
+final class Adoption {
+    private static final System.Logger LOG = System.getLogger(Adoption.class.getName());
+
+    private final RunStore runs;
+    private final AuditTrail audit;
+    private final String hubId;
+    private final Predicate<String> ownerGone;
+
+    /** @param ownerGone whether runs of a hub (never this one) may be taken over now */
+    Adoption(RunStore runs, AuditTrail audit, String hubId, Predicate<String> ownerGone) {
+        this.runs = runs;
+        this.audit = audit;
+        this.hubId = hubId;
+        this.ownerGone = ownerGone;
+    }
+
+    String hubId() {
+        return hubId;
+    }
+
+    /** Whether a run owned by {@code owner} may be taken over now (never one of this hub's). */
+    boolean mayAdopt(String owner) {
+        return !owner.equals(hubId) && ownerGone.test(owner);
+    }
+
+    /**
+     * Makes this hub the run's owner, if its owner (as read) still is: the run as this hub's now,
+     * or empty when another hub adopted it first (nothing recorded then).
+     */
+    Optional<RunRecord> take(RunRecord run, String why) {
+        String from = run.hubId();
+        if (!runs.adopt(run.runId(), from, hubId)) {
+            LOG.log(System.Logger.Level.INFO, "run {0} of hub {1}: another hub adopted it first", run.runId(), from);
+            return Optional.empty();
+        }
+        LOG.log(System.Logger.Level.INFO, "run {0} ({1}) adopted from hub {2}, which is gone, by hub {3}: {4}",
+                run.runId(), run.state(), from, hubId, why);
+        audit.record(AuditAction.RUN_ADOPTED, run.project().value(), "hub:" + hubId, "run:" + run.runId(),
+                AuditRecord.detail("from", from, "to", hubId, "state", run.state().name().toLowerCase(Locale.ROOT),
+                        "workflow", run.workflow(), "target", run.targetKind() + ":" + run.targetId(), "why", why));
+        return Optional.of(run.ownedBy(hubId));
+    }
+}
