@@ -4,7 +4,9 @@ import io.commandcenter.hub.audit.AuditAction;
 import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.audit.AuditTrail;
 
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -37,6 +39,15 @@ final class Adoption {
     /** Whether a run owned by {@code owner} may be taken over now (never one of this hub's). */
     boolean mayAdopt(String owner) {
         return !owner.equals(hubId) && ownerGone.test(owner);
+    }
+
+    /**
+     * {@link #mayAdopt}, each owner asked once for the life of the returned test (one sweep over many
+     * runs asks the cluster once per hub, not once per run).
+     */
+    Predicate<String> sweep() {
+        Map<String, Boolean> asked = new HashMap<>();
+        return owner -> asked.computeIfAbsent(owner, this::mayAdopt);
     }
 
     /**

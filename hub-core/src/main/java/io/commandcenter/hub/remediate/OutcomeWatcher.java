@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Watches what came of a decision: a window after the run ended (or after a person rejected it),
@@ -69,10 +70,11 @@ final class OutcomeWatcher {
      * whose run another hub adopted first is left to it).
      */
     void resume(Adoption adoption, boolean own) {
+        Predicate<String> mayAdopt = adoption.sweep();
         for (ActionRecord action : actions.awaitingOutcome(10_000)) {
             runs.run(action.runId()).filter(r -> r.state().isFinished()).ifPresent(run -> {
                 boolean mine = run.hubId().equals(adoption.hubId());
-                if (mine ? own : (adoption.mayAdopt(run.hubId())
+                if (mine ? own : (mayAdopt.test(run.hubId())
                         && adoption.take(run, "its outcome watch: its owner is gone").isPresent())) {
                     watch(action, run.finishedAt() == null ? action.decidedAt() : run.finishedAt());
                 }

@@ -125,6 +125,8 @@ public final class RemediationEngine implements AutoCloseable {
     private final Adoption adoption;
     /** How other hubs are shown gone in a cluster; null: only a sole writer adopts. */
     private volatile GoneHubs goneHubs;
+    /** Set once {@link #start} can take runs up: adoption before it waits for it. */
+    private volatile boolean started;
     private AutoCloseable schedulerSubscription;
 
     /** An engine on real timers; {@code clock} dates every record. */
@@ -218,9 +220,13 @@ public final class RemediationEngine implements AutoCloseable {
     /**
      * Adopts the RUNNING runs and the pending outcome watches of hubs that are gone (see
      * {@link #adoptingFrom}), each by one conditional change of owner in the store, and takes them
-     * up; returns how many runs this hub won. Failures are logged (the next call tries again).
+     * up; returns how many runs this hub won. Does nothing before {@link #start} (which adopts).
+     * Failures are logged (the next call tries again).
      */
     public int adoptOrphans() {
+        if (!started) {
+            return 0; // start adopts, once it can take runs up
+        }
         int[] adopted = {0};
         guarded("adopting the runs of hubs that are gone", () -> {
             adopted[0] = runs.adoptAll();
@@ -251,6 +257,7 @@ public final class RemediationEngine implements AutoCloseable {
         schedulerSubscription = ports.scheduler().subscribe(executor::onSchedulerEvent);
         int resumed = runs.resumeAll();
         outcomes.resume(adoption, true);
+        started = true;
         int adopted = adoptOrphans();
         timers.every(settings.approvalSweep(), () -> guarded("approval sweep", approvals::expireDue));
         timers.every(settings.refresh(), () -> guarded("remediation refresh", () -> {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Runs once they exist: reading one as this hub sees it now, cancelling one, taking up after a
@@ -143,8 +144,9 @@ final class Runs {
      */
     int adoptAll() {
         int adopted = 0;
+        Predicate<String> mayAdopt = adoption.sweep();
         for (RunRecord run : runs.unfinished()) {
-            if (run.state() == RunState.RUNNING && adoption.mayAdopt(run.hubId())) {
+            if (run.state() == RunState.RUNNING && mayAdopt.test(run.hubId())) {
                 Optional<RunRecord> taken = adoption.take(run, "its owner is gone");
                 if (taken.isPresent()) {
                     stripes.run(RunExecutor.laneOf(run), () -> resume(taken.get()));

@@ -123,15 +123,22 @@ class AdoptionTest {
     void inACluster_aRunOfAHubNotShownGone_isNeitherAdoptedNorDriven_andCancelNamesItsHub() {
         workflowStoredByTheOldHub();
         storedRunOf("hub-b", "run-1", "svc-1");
+        storedRunOf("hub-b", "run-2", "svc-2");
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
         f.hubId = "hub-a";
         f.soleWriter = false;
-        f.wiring = engine -> engine.adoptingFrom(hub -> false);
+        f.wiring = engine -> engine.adoptingFrom(hub -> {
+            asked.incrementAndGet();
+            return false;
+        });
         f.startEngine();
         f.engine.drain();
+        assertThat(asked).as("one question per hub in a sweep, not one per run").hasValue(1);
 
         assertThat(f.engine.adoptOrphans()).isZero();
         f.engine.drain();
         assertThat(f.store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
+        assertThat(f.store.run("run-2").orElseThrow().hubId()).isEqualTo("hub-b");
         assertThat(f.calls("restart")).as("nothing of hub B's run driven here").isEmpty();
         assertThatThrownBy(() -> f.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck"))
                 .isInstanceOfSatisfying(CommandCenterException.class, e -> {

@@ -1,0 +1,75 @@
+package io.commandcenter.hub.runtime;
+
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.remediate.NodeRecord;
+import io.commandcenter.hub.remediate.RunMode;
+import io.commandcenter.hub.remediate.RunRecord;
+import io.commandcenter.hub.remediate.RunState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The assembled hub without a cluster (a sole writer) started again on its data directory under
+ * another hub id, as a pod that restarts under a new name: it adopts the old id's RUNNING run and
+ * finishes it (ADR 0028).
+ */
+class HubAdoptionTest {
+    static final ProjectId P = ProjectId.of("alpha");
+    static final String WORKFLOW = """
+            name: notify-only
+            trigger:
+              on: [prediction.created]
+            nodes:
+              - id: notify
+                agent: notifier
+                action: sendSlack
+                inputs:
+                  message: "taken over"
+            """;
+
+    @TempDir
+    Path dir;
+    Hub hub;
+
+    @AfterEach
+    void stop() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    @Test
+    void aHubStartedUnderANewHubId_adoptsTheOldIdsRunningRun_andFinishesIt() {
+        hub = Hub.start(HubSettings.defaults(dir, 0).withHubId("pod-7f9c"), Clock.systemUTC());
+        hub.remediation().catalog().put(P, WORKFLOW, "ana");
+        Instant now = Instant.now();
+        // what the old pod left: a run it drives, no node started yet
+        RunRecord left = new RunRecord("run-1", P, "notify-only", 1, RunState.RUNNING, RunMode.MANUAL, "manual",
+                "run-1", null, "workflow", "notify-only", "notify-only:run-1", null, "pod-7f9c", "", null, now, now,
+                null, now.plus(Duration.ofMinutes(30)), List.of(NodeRecord.pending("notify", 0, "notifier",
+                "sendSlack", false)));
+        assertThat(hub.remediation().store().create(left, Optional.empty(), Optional.empty())).isTrue();
+        hub.close();
+        hub = null;
+
+        hub = Hub.start(HubSettings.defaults(dir, 0).withHubId("pod-c41a"), Clock.systemUTC());
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> hub.remediation().store().run("run-1").orElseThrow()
+                .state().isFinished());
+        RunRecord done = hub.remediation().store().run("run-1").orElseThrow();
+        assertThat(done.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(done.hubId()).isEqualTo("pod-c41a");
+        assertThat(done.node("notify").state().isFinished()).isTrue();
+    }
+}
