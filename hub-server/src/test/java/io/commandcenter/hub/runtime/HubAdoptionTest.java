@@ -2,9 +2,11 @@ package io.commandcenter.hub.runtime;
 
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.NodeRecord;
+import io.commandcenter.hub.remediate.NodeState;
 import io.commandcenter.hub.remediate.RunMode;
 import io.commandcenter.hub.remediate.RunRecord;
 import io.commandcenter.hub.remediate.RunState;
+import io.commandcenter.hub.workflow.SeedWorkflows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,17 +29,6 @@ import static org.awaitility.Awaitility.await;
  */
 class HubAdoptionTest {
     static final ProjectId P = ProjectId.of("alpha");
-    static final String WORKFLOW = """
-            name: notify-only
-            trigger:
-              on: [prediction.created]
-            nodes:
-              - id: notify
-                agent: notifier
-                action: sendSlack
-                inputs:
-                  message: "taken over"
-            """;
 
     @TempDir
     Path dir;
@@ -52,13 +44,16 @@ class HubAdoptionTest {
     @Test
     void aHubStartedUnderANewHubId_adoptsTheOldIdsRunningRun_andFinishesIt() {
         hub = Hub.start(HubSettings.defaults(dir, 0).withHubId("pod-7f9c"), Clock.systemUTC());
-        hub.remediation().catalog().put(P, WORKFLOW, "ana");
+        hub.remediation().catalog().put(P, SeedWorkflows.AUTO_RESTART, "ana");
         Instant now = Instant.now();
-        // what the old pod left: a run it drives, no node started yet
-        RunRecord left = new RunRecord("run-1", P, "notify-only", 1, RunState.RUNNING, RunMode.MANUAL, "manual",
-                "run-1", null, "workflow", "notify-only", "notify-only:run-1", null, "pod-7f9c", "", null, now, now,
-                null, now.plus(Duration.ofMinutes(30)), List.of(NodeRecord.pending("notify", 0, "notifier",
-                "sendSlack", false)));
+        // what the old pod left: a run it drives, the service restarted, the team not told yet
+        RunRecord left = new RunRecord("run-1", P, "auto-restart", 1, RunState.RUNNING, RunMode.MANUAL, "manual",
+                "run-1", null, "service", "checkout", "auto-restart:run-1", null, "pod-7f9c", "", null, now, now,
+                null, now.plus(Duration.ofMinutes(30)), List.of(
+                NodeRecord.pending("restart_service", 0, "devops", "restart", false)
+                        .queued("t-old", 1, Map.of("service", "checkout"), now)
+                        .finished(NodeState.SUCCEEDED, "{}", "", now),
+                NodeRecord.pending("notify", 1, "notifier", "sendSlack", false)));
         assertThat(hub.remediation().store().create(left, Optional.empty(), Optional.empty())).isTrue();
         hub.close();
         hub = null;
@@ -70,6 +65,7 @@ class HubAdoptionTest {
         RunRecord done = hub.remediation().store().run("run-1").orElseThrow();
         assertThat(done.state()).isEqualTo(RunState.SUCCEEDED);
         assertThat(done.hubId()).isEqualTo("pod-c41a");
+        assertThat(done.node("restart_service").attempts()).as("the restart, not run again").isEqualTo(1);
         assertThat(done.node("notify").state().isFinished()).isTrue();
     }
 }
