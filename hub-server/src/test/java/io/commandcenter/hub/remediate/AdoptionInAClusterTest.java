@@ -137,10 +137,13 @@ class AdoptionInAClusterTest {
         await().atMost(WAIT).until(() -> a.instance().getCluster().getMembers().size() == 2);
         ClusterOwners ownersB = owners(b);
         storedRunOf("hub-b", "checkout");
-        EngineFixture hubA = engine("hub-a", owners(a));
+        ClusterOwners ownersA = owners(a);
+        EngineFixture hubA = engine("hub-a", ownersA);
         hubA.start();
         hubA.engine.drain();
 
+        assertThat(ownersA.gone("hub-b")).as("a live member").isFalse();
+        assertThat(ownersA.gone("hub-client")).as("a hub never seen as a member (a client hub)").isFalse();
         assertThat(shared.run("run-checkout").orElseThrow().hubId()).as("hub B is a live member").isEqualTo("hub-b");
         assertThat(hubA.engine.adoptOrphans()).isZero();
         assertThat(hubA.calls("restart")).isEmpty();
@@ -155,5 +158,6 @@ class AdoptionInAClusterTest {
         assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
         assertThat(run.hubId()).isEqualTo("hub-a");
         assertThat(hubA.calls("restart")).hasSize(1);
+        assertThat(ownersA.gone("hub-b")).as("seen as a member, a member no longer").isTrue();
     }
 }
