@@ -2,6 +2,7 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.project.ProjectId;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,18 @@ abstract class ForwardingRunStore implements RunStore {
     }
 
     @Override
-    public boolean adopt(String runId, String fromHub, String toHub) {
-        return store.adopt(runId, fromHub, toHub);
+    public void renewLease(String hubId) {
+        store.renewLease(hubId);
+    }
+
+    @Override
+    public boolean leaseLapsed(String hubId, Duration ttl) {
+        return store.leaseLapsed(hubId, ttl);
+    }
+
+    @Override
+    public boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
+        return store.adopt(runId, fromHub, toHub, leaseTtl);
     }
 
     @Override

@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  * on the engine's clock. Durable by construction: every decision and step is stored before the
  * next one starts, a second trigger with the same idempotency key finds the first run (also across
  * hubs sharing a database), a restarted hub resumes its runs, and the runs of a hub that is gone
- * are adopted by one other hub ({@link #adoptingFrom}, ADR 0028).
+ * are adopted by one other hub once its lease lapsed ({@link #adoptOrphans}, ADR 0028).
  */
 public final class RemediationEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RemediationEngine.class.getName());
@@ -45,9 +45,12 @@ public final class RemediationEngine implements AutoCloseable {
      * @param factsMaxAge    on a sole writer, how long a target's runs kept in memory are trusted before
      *                       they are read again at its next decision ({@code cc.remediate.facts-max-age};
      *                       checked at every {@code refresh})
+     * @param leaseTtl       how long a hub's lease in the store outlives its last renewal ({@code
+     *                       cc.remediate.lease-ttl}): a hub renews it every sixth of it, and the runs of a
+     *                       hub whose lease is older are adopted (ADR 0028), looked for every half of it
      */
     public record Settings(int lanes, Duration approvalSweep, Duration outcomeWindow, double worseMargin,
-                           Duration refresh, int eventBuffer, Duration factsMaxAge) {
+                           Duration refresh, int eventBuffer, Duration factsMaxAge, Duration leaseTtl) {
         public Settings {
             if (lanes < 1 || lanes > 64) {
                 throw new IllegalArgumentException("lanes must be 1 to 64");
@@ -56,6 +59,16 @@ public final class RemediationEngine implements AutoCloseable {
             Objects.requireNonNull(outcomeWindow, "outcomeWindow");
             Objects.requireNonNull(refresh, "refresh");
             Objects.requireNonNull(factsMaxAge, "factsMaxAge");
+            if (leaseTtl == null || leaseTtl.toMillis() < 60) {
+                throw new IllegalArgumentException("leaseTtl must be at least 60 ms");
+            }
+        }
+
+        /** The settings before {@code leaseTtl} existed, with its default (30 s). */
+        public Settings(int lanes, Duration approvalSweep, Duration outcomeWindow, double worseMargin,
+                        Duration refresh, int eventBuffer, Duration factsMaxAge) {
+            this(lanes, approvalSweep, outcomeWindow, worseMargin, refresh, eventBuffer, factsMaxAge,
+                    Duration.ofSeconds(30));
         }
 
         /** The settings before {@code factsMaxAge} existed, with its default (60 s). */
@@ -69,15 +82,21 @@ public final class RemediationEngine implements AutoCloseable {
         }
 
         public Settings withOutcomeWindow(Duration value) {
-            return new Settings(lanes, approvalSweep, value, worseMargin, refresh, eventBuffer, factsMaxAge);
+            return new Settings(lanes, approvalSweep, value, worseMargin, refresh, eventBuffer, factsMaxAge, leaseTtl);
         }
 
         public Settings withApprovalSweep(Duration value) {
-            return new Settings(lanes, value, outcomeWindow, worseMargin, refresh, eventBuffer, factsMaxAge);
+            return new Settings(lanes, value, outcomeWindow, worseMargin, refresh, eventBuffer, factsMaxAge, leaseTtl);
+        }
+
+        public Settings withLeaseTtl(Duration value) {
+            return new Settings(lanes, approvalSweep, outcomeWindow, worseMargin, refresh, eventBuffer, factsMaxAge,
+                    value);
         }
 
         public Settings withFactsMaxAge(Duration value) {
-            return new Settings(lanes, approvalSweep, outcomeWindow, worseMargin, refresh, eventBuffer, value);
+            return new Settings(lanes, approvalSweep, outcomeWindow, worseMargin, refresh, eventBuffer, value,
+                    leaseTtl);
         }
     }
 
@@ -123,8 +142,6 @@ public final class RemediationEngine implements AutoCloseable {
     private final String hubId;
     private final Clock clock;
     private final Adoption adoption;
-    /** How other hubs are shown gone in a cluster; null: only a sole writer adopts. */
-    private volatile GoneHubs goneHubs;
     /** Set once {@link #start} can take runs up: adoption before it waits for it. */
     private volatile boolean started;
     private AutoCloseable schedulerSubscription;
@@ -159,7 +176,7 @@ public final class RemediationEngine implements AutoCloseable {
                 starter);
         this.approvals = new Approvals(store, facts, store, ports.catalog(), ports.predictions(), ports.events(),
                 ports.audit(), executor, outcomes, stripes, clock, hubId);
-        this.adoption = new Adoption(facts, ports.audit(), hubId, this::ownerGone);
+        this.adoption = new Adoption(facts, ports.audit(), hubId, settings.leaseTtl());
         this.runs = new Runs(facts, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
                 approvals, stripes, clock, adoption);
         this.dryRuns = new DryRuns(starter, clock);
@@ -201,27 +218,12 @@ public final class RemediationEngine implements AutoCloseable {
     }
 
     /**
-     * Declares how this hub tells that another hub of its cluster is gone for good, before
-     * {@link #start}: the RUNNING runs and the pending outcome watches of such a hub are adopted at
-     * start, at {@link #adoptOrphans} (the cluster adapter calls it when a member left) and when a
-     * person cancels one of its runs. Without it only a sole writer adopts ({@link #isSoleWriter}:
-     * no other hub writes its store, so every other hub id is gone).
-     */
-    public RemediationEngine adoptingFrom(GoneHubs value) {
-        goneHubs = Objects.requireNonNull(value, "goneHubs");
-        return this;
-    }
-
-    private boolean ownerGone(String owner) {
-        GoneHubs gone = goneHubs;
-        return soleWriter.memory() || gone != null && gone.gone(owner);
-    }
-
-    /**
-     * Adopts the RUNNING runs and the pending outcome watches of hubs that are gone (see
-     * {@link #adoptingFrom}), each by one conditional change of owner in the store, and takes them
-     * up; returns how many runs this hub won. Does nothing before {@link #start} (which adopts).
-     * Failures are logged (the next call tries again).
+     * Adopts the RUNNING runs and the pending outcome watches of hubs that are gone — whose lease in
+     * the store lapsed ({@link Settings#leaseTtl}, by the store's clock) — each by one conditional
+     * change of owner that checks the lease in the same statement, and takes them up; returns how
+     * many runs this hub won. The engine calls it every half lease TTL; a cluster adapter may call it
+     * sooner (a member left). Does nothing before {@link #start} (which adopts). Failures are logged
+     * (the next call tries again).
      */
     public int adoptOrphans() {
         if (!started) {
@@ -255,11 +257,16 @@ public final class RemediationEngine implements AutoCloseable {
         ports.catalog().load();
         triggers.start();
         schedulerSubscription = ports.scheduler().subscribe(executor::onSchedulerEvent);
+        // before this hub reads its own runs: a hub adopting them now finds the lease fresh, or
+        // adopted them before this read (then they are not read as this hub's)
+        facts.renewLease(hubId);
         int resumed = runs.resumeAll();
         outcomes.resume(adoption, true);
         started = true;
         int adopted = adoptOrphans();
         timers.every(settings.approvalSweep(), () -> guarded("approval sweep", approvals::expireDue));
+        timers.every(settings.leaseTtl().dividedBy(6), () -> guarded("lease renewal", () -> facts.renewLease(hubId)));
+        timers.every(settings.leaseTtl().dividedBy(2), this::adoptOrphans);
         timers.every(settings.refresh(), () -> guarded("remediation refresh", () -> {
             ports.catalog().load();
             killSwitch.refresh();

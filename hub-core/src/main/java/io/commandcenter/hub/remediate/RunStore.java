@@ -3,6 +3,7 @@ package io.commandcenter.hub.remediate;
 import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.project.ProjectId;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,13 +76,29 @@ public interface RunStore {
     }
 
     /**
-     * Makes {@code toHub} the run's owner, only while {@code fromHub} still owns it: one conditional
-     * statement, so of two hubs adopting the same run exactly one wins. Nothing else of the run
-     * changes.
-     *
-     * @return false when the run is not {@code fromHub}'s (another hub adopted it first, or no such run)
+     * Renews {@code hubId}'s lease (ADR 0028): the store stamps it with its own clock (the
+     * database's {@code CURRENT_TIMESTAMP}), so the hubs' clocks do not matter. A hub renews while it
+     * drives runs; a lease older than the TTL says its hub is gone.
      */
-    boolean adopt(String runId, String fromHub, String toHub);
+    void renewLease(String hubId);
+
+    /**
+     * Whether {@code hubId}'s lease lapsed: it was not renewed within {@code ttl} by the store's
+     * clock, or the hub never had one.
+     */
+    boolean leaseLapsed(String hubId, Duration ttl);
+
+    /**
+     * Makes {@code toHub} the run's owner, only while {@code fromHub} still owns it and
+     * {@code fromHub}'s lease {@link #leaseLapsed lapsed} ({@code leaseTtl}): one conditional
+     * statement on the store's clock, so of two hubs adopting the same run exactly one wins, and a run
+     * whose owner still renews its lease is never taken, whatever the caller believes. Nothing else
+     * of the run changes.
+     *
+     * @return false when the run is not {@code fromHub}'s (another hub adopted it first, or no such
+     * run), or {@code fromHub}'s lease is fresh
+     */
+    boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl);
 
     Optional<RunRecord> run(String runId);
 

@@ -67,7 +67,7 @@ final class Runs {
      * Cancels a run: a run waiting for approval is withdrawn (its approval rejected); a running one
      * stops — tasks still queued or with agents are cancelled, nodes not started never start. Either
      * way the ledger records one {@code RUN_CANCELLED}. A running run of a hub that is gone is adopted
-     * first ({@link Adoption}) and then cancelled here; one of a hub this hub cannot show to be gone
+     * first ({@link Adoption}) and then cancelled here; one of a hub whose lease is fresh
      * is refused with {@code RUN_ON_OTHER_HUB}.
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
@@ -105,9 +105,8 @@ final class Runs {
             }
             if (executor.live(runId).isEmpty()) {
                 throw new CommandCenterException(ErrorKind.PRECONDITION, "RUN_ON_OTHER_HUB", "run " + runId
-                        + " is driven by hub " + current.hubId() + ", which this hub cannot show to be gone (it is"
-                        + " a live member of this hub's cluster, or not one this hub can see); cancel it on hub "
-                        + current.hubId());
+                        + " is driven by hub " + current.hubId() + ", which is not gone (its lease in the store is"
+                        + " fresh); cancel it on hub " + current.hubId());
             }
             String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);
             executor.halt(runId, RunState.CANCELLED, why, true);

@@ -3,6 +3,7 @@ package io.commandcenter.hub.remediate;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.audit.AuditEntry;
+import io.commandcenter.hub.testing.ManualClock;
 import io.commandcenter.scheduler.task.Capability;
 import io.commandcenter.scheduler.task.Placement;
 import io.commandcenter.scheduler.task.TargetRef;
@@ -13,13 +14,12 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,13 +27,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Runs whose hub is gone (ADR 0028): a hub that comes back under another id (a pod's new name)
- * adopts the old id's RUNNING runs and outcome watches when it is its store's sole writer; in a
- * cluster only those of a hub shown gone are adopted, each by one conditional change of owner.
+ * Runs whose hub is gone (ADR 0028): a hub adopts the RUNNING runs and outcome watches of a hub
+ * whose lease in the store lapsed (a pod back under another name adopts the old name's), each by
+ * one conditional change of owner, and never those of a hub whose lease is fresh. The store's clock
+ * (the database's, which dates leases) is a manual one here.
  */
 class AdoptionTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private final EngineFixture f = new EngineFixture();
+    /** Past the default lease TTL (30 s). */
+    private static final Duration LAPSED = Duration.ofSeconds(31);
+    private final ManualClock storeClock = new ManualClock(Instant.parse("2026-12-07T04:00:00Z"));
+    private final EngineFixture f = new EngineFixture(new InMemoryRemediationStore(storeClock), Clock.systemUTC(),
+            null);
 
     @AfterEach
     void close() {
@@ -74,7 +79,7 @@ class AdoptionTest {
     }
 
     @Test
-    void aSoleWriterUnderANewHubId_adoptsTheOldIdsRunningRun_finishesIt_andItsTargetsSlotFreesAfterwards() {
+    void aHubUnderANewHubId_adoptsTheOldIdsRunningRunOnceItsLeaseLapsed_finishesIt_andItsTargetsSlotFreesAfterwards() {
         workflowStoredByTheOldHub();
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -85,7 +90,11 @@ class AdoptionTest {
 
         f.hubId = "pod-c41a"; // the pod came back under a new name
         f.startEngine();
+        f.engine.drain();
+        assertThat(f.store.run("run-1").orElseThrow().hubId()).as("the old id's lease is fresh").isEqualTo("pod-7f9c");
 
+        storeClock.advance(LAPSED);
+        assertThat(f.engine.adoptOrphans()).isEqualTo(1);
         assertThat(f.store.run("run-1").orElseThrow().hubId()).isEqualTo("pod-c41a");
         // while the adopted run goes on, it holds its target's per_target slot
         f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
@@ -120,21 +129,16 @@ class AdoptionTest {
     }
 
     @Test
-    void inACluster_aRunOfAHubNotShownGone_isNeitherAdoptedNorDriven_andCancelNamesItsHub() {
+    void aRunOfAHubWhoseLeaseIsFresh_isNeitherAdoptedNorDriven_andCancelNamesItsHub() {
         workflowStoredByTheOldHub();
         storedRunOf("hub-b", "run-1", "svc-1");
         storedRunOf("hub-b", "run-2", "svc-2");
-        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        f.store.renewLease("hub-b");
         f.hubId = "hub-a";
-        f.soleWriter = false;
-        f.wiring = engine -> engine.adoptingFrom(hub -> {
-            asked.incrementAndGet();
-            return false;
-        });
-        f.startEngine();
+        f.startEngine(); // a sole writer too: the lease decides everywhere
         f.engine.drain();
-        assertThat(asked).as("one question per hub in a sweep, not one per run").hasValue(1);
 
+        storeClock.advance(Duration.ofSeconds(29));
         assertThat(f.engine.adoptOrphans()).isZero();
         f.engine.drain();
         assertThat(f.store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
@@ -144,24 +148,23 @@ class AdoptionTest {
                 .isInstanceOfSatisfying(CommandCenterException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION);
                     assertThat(e.reason()).isEqualTo("RUN_ON_OTHER_HUB");
-                    assertThat(e.getMessage()).contains("cancel it on hub hub-b");
+                    assertThat(e.getMessage()).contains("its lease in the store is fresh").contains("cancel it on hub hub-b");
                 });
         assertThat(f.store.run("run-1").orElseThrow().state()).isEqualTo(RunState.RUNNING);
         assertThat(adoptions()).isEmpty();
     }
 
     @Test
-    void inACluster_aRunOfAHubShownGone_isAdoptedWhenAMemberLeft_andFinishesHere() {
+    void aRunOfAHubWhoseLeaseLapsed_isAdoptedOnce_andFinishesHere() {
         workflowStoredByTheOldHub();
         submittedByTheOldHub(storedRunOf("hub-b", "run-1", "svc-1"));
-        Set<String> gone = ConcurrentHashMap.newKeySet();
+        f.store.renewLease("hub-b");
         f.hubId = "hub-a";
         f.soleWriter = false;
-        f.wiring = engine -> engine.adoptingFrom(gone::contains);
         f.startEngine();
         assertThat(f.store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
 
-        gone.add("hub-b");
+        storeClock.advance(LAPSED);
         assertThat(f.engine.adoptOrphans()).isEqualTo(1);
         assertThat(f.engine.adoptOrphans()).as("adopted once").isZero();
 
@@ -177,12 +180,13 @@ class AdoptionTest {
     void aRunAnotherHubAdoptedFirst_isLeftToIt_andNothingIsRecordedHere() {
         workflowStoredByTheOldHub();
         storedRunOf("pod-7f9c", "run-1", "svc-1");
+        storeClock.advance(LAPSED);
         RemediationStore real = f.store;
         // between this hub's read of the unfinished runs and its change of owner, hub C adopts the run
         RemediationStore racing = (RemediationStore) Proxy.newProxyInstance(RemediationStore.class.getClassLoader(),
                 new Class<?>[]{RemediationStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("adopt")) {
-                        real.adopt((String) args[0], (String) args[1], "hub-c");
+                        real.adopt((String) args[0], (String) args[1], "hub-c", (Duration) args[3]);
                     }
                     try {
                         return method.invoke(real, args);
@@ -214,6 +218,7 @@ class AdoptionTest {
         f.store.insert(new ActionRecord("a-1", EngineFixture.P, null, "run-1", ActionDecision.AUTOMATIC, "engine", at,
                 "confident", "service", "svc-1", 0.93, null, null, null, "{}"));
         f.health.put("svc-1", 0.1);
+        storeClock.advance(LAPSED);
 
         f.hubId = "pod-c41a";
         f.startEngine();
@@ -226,20 +231,19 @@ class AdoptionTest {
     }
 
     @Test
-    void cancellingARunOfAHubShownGone_adoptsItFirst_thenCancelsItHere() {
+    void cancellingARunOfAHubWhoseLeaseLapsed_adoptsItFirst_thenCancelsItHere() {
         workflowStoredByTheOldHub();
         CountDownLatch entered = new CountDownLatch(1);
         f.devops = EngineFixture.holding(entered, new CountDownLatch(1));
         RunRecord orphan = storedRunOf("hub-b", "run-1", "svc-1");
         submittedByTheOldHub(orphan);
         await().atMost(WAIT).until(() -> entered.getCount() == 0);
-        Set<String> gone = ConcurrentHashMap.newKeySet();
+        f.store.renewLease("hub-b");
         f.hubId = "hub-a";
         f.soleWriter = false;
-        f.wiring = engine -> engine.adoptingFrom(gone::contains);
         f.startEngine();
 
-        gone.add("hub-b"); // left, and the member-left sweep has not come yet
+        storeClock.advance(LAPSED); // lapsed, and the periodic sweep has not come yet
         RunRecord cancelled = f.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck");
 
         assertThat(cancelled.state()).isEqualTo(RunState.CANCELLED);

@@ -2,6 +2,8 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.project.ProjectId;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +33,18 @@ public final class InMemoryRemediationStore implements RemediationStore {
     private final Map<String, ActionRecord> actions = new LinkedHashMap<>();
     private final Map<String, AutonomySetting> autonomy = new HashMap<>();
     private final List<String> untrue = new ArrayList<>();
+    private final Map<String, Instant> leases = new HashMap<>();
+    /** The store's own clock, which dates leases (a database's {@code CURRENT_TIMESTAMP}). */
+    private final Clock clock;
+
+    public InMemoryRemediationStore() {
+        this(Clock.systemUTC());
+    }
+
+    /** A store whose leases are dated by {@code clock} (the database's clock, as a test sets it). */
+    public InMemoryRemediationStore(Clock clock) {
+        this.clock = clock;
+    }
 
     private static String workflowKey(ProjectId project, String name) {
         return project.value() + "/" + name;
@@ -91,9 +105,20 @@ public final class InMemoryRemediationStore implements RemediationStore {
     }
 
     @Override
-    public synchronized boolean adopt(String runId, String fromHub, String toHub) {
+    public synchronized void renewLease(String hubId) {
+        leases.put(hubId, clock.instant());
+    }
+
+    @Override
+    public synchronized boolean leaseLapsed(String hubId, Duration ttl) {
+        Instant renewed = leases.get(hubId);
+        return renewed == null || !renewed.isAfter(clock.instant().minus(ttl));
+    }
+
+    @Override
+    public synchronized boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
         RunRecord run = runs.get(runId);
-        if (run == null || !run.hubId().equals(fromHub)) {
+        if (run == null || !run.hubId().equals(fromHub) || !leaseLapsed(fromHub, leaseTtl)) {
             return false;
         }
         runs.put(runId, run.ownedBy(toHub));

@@ -15,6 +15,7 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What every remediation store does, run once per implementation: in memory (the oracle) here,
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.tuple;
 public abstract class RemediationStoreContract {
     static final ProjectId P = ProjectId.of("p");
     static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    static final Duration TTL = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
@@ -73,13 +75,37 @@ public abstract class RemediationStoreContract {
         RunRecord run = run("r-1", "auto-restart:e-1", RunMode.AUTOMATIC, T0);
         store.create(run, Optional.empty(), Optional.empty());
 
-        assertThat(store.adopt("r-1", "hub-1", "hub-2")).isTrue();
-        assertThat(store.adopt("r-1", "hub-1", "hub-3")).as("hub-1 no longer holds it").isFalse();
-        assertThat(store.adopt("r-9", "hub-1", "hub-3")).as("no such run").isFalse();
+        assertThat(store.leaseLapsed("hub-1", TTL)).as("hub-1 never had a lease").isTrue();
+        assertThat(store.adopt("r-1", "hub-1", "hub-2", TTL)).isTrue();
+        assertThat(store.adopt("r-1", "hub-1", "hub-3", TTL)).as("hub-1 no longer holds it").isFalse();
+        assertThat(store.adopt("r-9", "hub-1", "hub-3", TTL)).as("no such run").isFalse();
 
         RunRecord adopted = store.run("r-1").orElseThrow();
         assertThat(adopted.hubId()).isEqualTo("hub-2");
         assertThat(adopted).as("nothing else changed").isEqualTo(run.ownedBy("hub-2"));
+    }
+
+    @Test
+    void adopt_refusesWhileTheOwnersLeaseIsFresh_whateverTheCallerBelieves_andTakesTheRunOnceItLapsed() {
+        RunRecord run = run("r-1", "auto-restart:e-1", RunMode.AUTOMATIC, T0);
+        store.create(run, Optional.empty(), Optional.empty());
+        store.renewLease("hub-1");
+        store.renewLease("hub-1"); // a renewal of a lease that exists
+
+        assertThat(store.leaseLapsed("hub-1", TTL)).isFalse();
+        assertThat(store.adopt("r-1", "hub-1", "hub-2", TTL)).as("hub-1 renews its lease").isFalse();
+        assertThat(store.run("r-1").orElseThrow().hubId()).isEqualTo("hub-1");
+
+        // the store's clock decides (a database's cannot be set): a short TTL, waited out
+        Duration shortTtl = Duration.ofMillis(300);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.leaseLapsed("hub-1", shortTtl));
+        assertThat(store.leaseLapsed("hub-1", TTL)).as("still fresh for the long TTL").isFalse();
+        assertThat(store.adopt("r-1", "hub-1", "hub-2", shortTtl)).isTrue();
+        assertThat(store.run("r-1").orElseThrow().hubId()).isEqualTo("hub-2");
+
+        store.renewLease("hub-2");
+        assertThat(store.adopt("r-1", "hub-2", "hub-3", shortTtl)).as("hub-2 just renewed").isFalse();
+        assertThat(store.leaseLapsed("hub-9", TTL)).as("a hub never seen").isTrue();
     }
 
     @Test

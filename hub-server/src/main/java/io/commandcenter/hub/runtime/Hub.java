@@ -362,9 +362,9 @@ public final class Hub implements AutoCloseable {
                 solitude.awaitAcknowledged(JOIN_WAIT);
             }
             if (mesh.cluster().isPresent()) {
-                // the runs of a hub that left the cluster are adopted by one of those still there (ADR 0028)
-                owners = ClusterOwners.of(mesh.cluster().get().instance()).attach(remediation);
-                remediation.adoptingFrom(owners);
+                // a member left: look for runs to adopt once its lease can have lapsed (ADR 0028)
+                owners = ClusterOwners.watch(mesh.cluster().get().instance(), remediation,
+                        settings.remediate().leaseTtl());
             }
             remediation.start();
             learningLoop.readRunsFrom(remediation);

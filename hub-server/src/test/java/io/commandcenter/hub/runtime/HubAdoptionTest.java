@@ -24,8 +24,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The assembled hub without a cluster (a sole writer) started again on its data directory under
- * another hub id, as a pod that restarts under a new name: it adopts the old id's RUNNING run and
- * finishes it (ADR 0028).
+ * another hub id, as a pod that restarts under a new name: once the old id's lease lapsed, it adopts
+ * the old id's RUNNING run and finishes it (ADR 0028).
  */
 class HubAdoptionTest {
     static final ProjectId P = ProjectId.of("alpha");
@@ -58,7 +58,9 @@ class HubAdoptionTest {
         hub.close();
         hub = null;
 
-        hub = Hub.start(HubSettings.defaults(dir, 0).withHubId("pod-c41a"), Clock.systemUTC());
+        // the old pod renewed its lease until it stopped; the new one adopts once it lapsed (1 s here)
+        HubSettings next = HubSettings.defaults(dir, 0).withHubId("pod-c41a");
+        hub = Hub.start(next.withRemediate(next.remediate().withLeaseTtl(Duration.ofSeconds(1))), Clock.systemUTC());
 
         await().atMost(Duration.ofSeconds(60)).until(() -> hub.remediation().store().run("run-1").orElseThrow()
                 .state().isFinished());

@@ -1,44 +1,39 @@
 package io.commandcenter.hub.remediate.hazelcast;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
-import io.commandcenter.hub.remediate.GoneHubs;
 import io.commandcenter.hub.remediate.RemediationEngine;
 import io.commandcenter.scheduler.hazelcast.Configs;
 
-import java.util.Set;
+import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Which hubs of this hub's Hazelcast cluster are gone, for adopting their runs (ADR 0028). Every
- * member names its hub in a member attribute ({@link Configs#HUB_ATTRIBUTE}); every hub records the
- * hub ids of the members it sees in a cluster map ({@value #HUBS}). A hub is gone when it was seen
- * as a member and no member names it now. A hub never seen as a member (a hub in client mode, or
- * one from before the whole cluster restarted) is never gone here: its runs stay where they are.
- *
- * <p>When a member leaves, the attached engine adopts the runs of hubs gone
- * ({@link RemediationEngine#adoptOrphans}) on this class's own thread.
+ * A trigger, not a judge (ADR 0028): when a member of this hub's Hazelcast cluster leaves, the
+ * attached engine looks for runs to adopt once the leaver's lease can have lapsed (the lease TTL and
+ * a little later), sooner than its own periodic sweep would. Membership decides nothing: in a
+ * split-brain each half sees the other leave while both still renew their leases in the shared
+ * database, and a run is adopted only when its owner's lease lapsed, checked in the statement that
+ * changes its owner.
  */
-public final class ClusterOwners implements GoneHubs, AutoCloseable {
-    /** The cluster map of hub ids seen as members (the value is unused). */
-    static final String HUBS = "cc-remediate-hubs";
+public final class ClusterOwners implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClusterOwners.class.getName());
 
     private final HazelcastInstance instance;
-    private final IMap<String, Boolean> hubs;
-    private final ExecutorService adopting;
+    private final RemediationEngine engine;
+    private final Duration after;
+    private final ScheduledExecutorService adopting;
     private final UUID registration;
-    private volatile RemediationEngine engine;
 
-    private ClusterOwners(HazelcastInstance instance) {
+    private ClusterOwners(HazelcastInstance instance, RemediationEngine engine, Duration leaseTtl) {
         this.instance = instance;
-        this.hubs = instance.getMap(HUBS);
-        this.adopting = Executors.newSingleThreadExecutor(r -> {
+        this.engine = engine;
+        this.after = leaseTtl.plus(leaseTtl.dividedBy(6)); // a renewal's period more: the last one may be late
+        this.adopting = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cc-remediate-owners");
             t.setDaemon(true);
             return t;
@@ -46,65 +41,30 @@ public final class ClusterOwners implements GoneHubs, AutoCloseable {
         this.registration = instance.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                adopting.execute(() -> seen(Set.of(event.getMember())));
+                // nothing: a joining hub renews its own lease
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                LOG.log(System.Logger.Level.INFO, "hub {0} left the cluster: adopting the runs of hubs that are gone",
-                        hubOf(event.getMember()));
-                adopting.execute(() -> {
-                    RemediationEngine e = engine;
-                    if (e != null) {
-                        e.adoptOrphans();
-                    }
-                });
+                LOG.log(System.Logger.Level.INFO, "hub {0} left the cluster: looking for runs to adopt in {1} ms,"
+                        + " once its lease can have lapsed", event.getMember().getAttribute(Configs.HUB_ATTRIBUTE),
+                        after.toMillis());
+                adopting.schedule(ClusterOwners.this::sweep, after.toMillis(), TimeUnit.MILLISECONDS);
             }
         });
-        // before the engine starts: the members there now, this one included when it is a member
-        seen(instance.getCluster().getMembers());
-    }
-
-    /** Watches the members of {@code instance} (an embedded member or a client). */
-    public static ClusterOwners of(HazelcastInstance instance) {
-        return new ClusterOwners(instance);
-    }
-
-    /** The engine that adopts when a member left (declare it with {@link RemediationEngine#adoptingFrom} too). */
-    public ClusterOwners attach(RemediationEngine value) {
-        engine = value;
-        return this;
-    }
-
-    private void seen(Set<Member> members) {
-        try {
-            for (Member m : members) {
-                String hub = hubOf(m);
-                if (hub != null) {
-                    hubs.set(hub, Boolean.TRUE);
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot record the hubs of the cluster''s members: {0}", e.getMessage());
-        }
-    }
-
-    private static String hubOf(Member member) {
-        return member.getAttribute(Configs.HUB_ATTRIBUTE);
     }
 
     /**
-     * Whether {@code hubId} was seen as a member of this cluster and no member names it now. Reads
-     * the cluster map (a remote call); fails as Hazelcast fails.
+     * Makes {@code engine} look for runs to adopt a lease TTL ({@code leaseTtl}, the engine's
+     * {@link RemediationEngine.Settings#leaseTtl}) after a member of {@code instance}'s cluster left.
      */
-    @Override
-    public boolean gone(String hubId) {
-        for (Member m : instance.getCluster().getMembers()) {
-            if (hubId.equals(hubOf(m))) {
-                return false;
-            }
-        }
-        return hubs.containsKey(hubId);
+    public static ClusterOwners watch(HazelcastInstance instance, RemediationEngine engine, Duration leaseTtl) {
+        return new ClusterOwners(instance, engine, leaseTtl);
+    }
+
+    private void sweep() {
+        int adopted = engine.adoptOrphans();
+        LOG.log(System.Logger.Level.INFO, "{0} run(s) adopted after a member left", adopted);
     }
 
     @Override
