@@ -252,20 +252,21 @@ public final class RemediationEngine implements AutoCloseable {
      * adopts those of hubs that are gone ({@link #adoptOrphans}).
      */
     public RemediationEngine start() {
+        // before this hub writes a run or reads its own: a hub adopting them now finds the lease fresh,
+        // or adopted them before this read (then they are not read as this hub's); renewed from now on,
+        // however long taking the runs up lasts
+        facts.renewLease(hubId);
+        timers.every(settings.leaseTtl().dividedBy(6), () -> guarded("lease renewal", () -> facts.renewLease(hubId)));
         // before anything is decided or written: the counts every decision starts from (when alone)
         soleWriter.memory();
         ports.catalog().load();
         triggers.start();
         schedulerSubscription = ports.scheduler().subscribe(executor::onSchedulerEvent);
-        // before this hub reads its own runs: a hub adopting them now finds the lease fresh, or
-        // adopted them before this read (then they are not read as this hub's)
-        facts.renewLease(hubId);
         int resumed = runs.resumeAll();
         outcomes.resume(adoption, true);
         started = true;
         int adopted = adoptOrphans();
         timers.every(settings.approvalSweep(), () -> guarded("approval sweep", approvals::expireDue));
-        timers.every(settings.leaseTtl().dividedBy(6), () -> guarded("lease renewal", () -> facts.renewLease(hubId)));
         timers.every(settings.leaseTtl().dividedBy(2), this::adoptOrphans);
         timers.every(settings.refresh(), () -> guarded("remediation refresh", () -> {
             ports.catalog().load();
