@@ -144,9 +144,9 @@ class AdoptionInAClusterTest {
         // before the split each hub renewed its lease (until its engine here takes over), and started a run
         ScheduledExecutorService before = Executors.newSingleThreadScheduledExecutor();
         open.add(() -> before.shutdownNow());
-        before.scheduleWithFixedDelay(() -> List.of("hub-a", "hub-b").forEach(shared::renewLease), 0, 100,
+        List.of("hub-a", "hub-b").forEach(shared::renewLease);
+        before.scheduleWithFixedDelay(() -> List.of("hub-a", "hub-b").forEach(shared::renewLease), 100, 100,
                 TimeUnit.MILLISECONDS);
-        await().atMost(WAIT).until(() -> !shared.leaseLapsed("hub-b", TTL));
         storedRunOf("hub-a", "checkout");
         storedRunOf("hub-b", "billing");
         AtomicInteger askedByA = new AtomicInteger();
@@ -171,9 +171,11 @@ class AdoptionInAClusterTest {
         before.shutdownNow();
         await().atMost(WAIT).until(() -> entered.getCount() == 0); // each drives its own run
 
-        // both sweep (every half TTL) and ask the other's lease, again and again, for several TTLs
+        // both sweep (every half TTL) and ask the other's lease, again and again, for several TTLs (or,
+        // were the lease not the judge, one adopts the other's run: the assertions below say so)
         int asked = Math.min(askedByA.get(), askedByB.get());
-        await().atMost(WAIT).until(() -> Math.min(askedByA.get(), askedByB.get()) >= asked + 6);
+        await().atMost(WAIT).until(() -> Math.min(askedByA.get(), askedByB.get()) >= asked + 6
+                || !adoptions(hubA).isEmpty() || !adoptions(hubB).isEmpty());
         assertThat(hubA.engine.adoptOrphans()).as("as a member-left trigger would").isZero();
         assertThat(hubB.engine.adoptOrphans()).isZero();
 
