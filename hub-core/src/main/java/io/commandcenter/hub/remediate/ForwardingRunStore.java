@@ -42,8 +42,8 @@ abstract class ForwardingRunStore implements RunStore {
     }
 
     @Override
-    public void renewLease(String hubId) {
-        store.renewLease(hubId);
+    public void renewLease(String hubId, Duration ttl) {
+        store.renewLease(hubId, ttl);
     }
 
     @Override

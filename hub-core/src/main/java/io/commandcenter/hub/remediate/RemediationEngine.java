@@ -255,8 +255,9 @@ public final class RemediationEngine implements AutoCloseable {
         // before this hub writes a run or reads its own: a hub adopting them now finds the lease fresh,
         // or adopted them before this read (then they are not read as this hub's); renewed from now on,
         // however long taking the runs up lasts
-        facts.renewLease(hubId);
-        timers.every(settings.leaseTtl().dividedBy(6), () -> guarded("lease renewal", () -> facts.renewLease(hubId)));
+        facts.renewLease(hubId, settings.leaseTtl());
+        timers.every(settings.leaseTtl().dividedBy(6),
+                () -> guarded("lease renewal", () -> facts.renewLease(hubId, settings.leaseTtl())));
         // before anything is decided or written: the counts every decision starts from (when alone)
         soleWriter.memory();
         ports.catalog().load();

@@ -34,6 +34,8 @@ import static org.awaitility.Awaitility.await;
  */
 class AdoptionTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** The default lease TTL. */
+    private static final Duration TTL = Duration.ofSeconds(30);
     /** Past the default lease TTL (30 s). */
     private static final Duration LAPSED = Duration.ofSeconds(31);
     private final ManualClock storeClock = new ManualClock(Instant.parse("2026-12-07T04:00:00Z"));
@@ -74,6 +76,25 @@ class AdoptionTest {
         f.stopEngineOnly();
     }
 
+    /**
+     * The store's clock moves on by {@code by} while the hubs named renew their leases every sixth of
+     * the TTL, as their engines do (an adopter must have renewed for a TTL without a gap).
+     */
+    private void advanceRenewing(Duration by, String... hubs) {
+        Duration step = TTL.dividedBy(6);
+        for (String hub : hubs) {
+            f.store.renewLease(hub, TTL);
+        }
+        for (Duration left = by; !left.isZero(); ) {
+            Duration next = left.compareTo(step) < 0 ? left : step;
+            storeClock.advance(next);
+            left = left.minus(next);
+            for (String hub : hubs) {
+                f.store.renewLease(hub, TTL);
+            }
+        }
+    }
+
     private List<AuditEntry> adoptions() {
         return f.ledger.all().stream().filter(e -> e.action().equals("RUN_ADOPTED")).toList();
     }
@@ -93,7 +114,7 @@ class AdoptionTest {
         f.engine.drain();
         assertThat(f.store.run("run-1").orElseThrow().hubId()).as("the old id's lease is fresh").isEqualTo("pod-7f9c");
 
-        storeClock.advance(LAPSED);
+        advanceRenewing(LAPSED, "pod-c41a");
         assertThat(f.engine.adoptOrphans()).isEqualTo(1);
         assertThat(f.store.run("run-1").orElseThrow().hubId()).isEqualTo("pod-c41a");
         // while the adopted run goes on, it holds its target's per_target slot
@@ -133,12 +154,12 @@ class AdoptionTest {
         workflowStoredByTheOldHub();
         storedRunOf("hub-b", "run-1", "svc-1");
         storedRunOf("hub-b", "run-2", "svc-2");
-        f.store.renewLease("hub-b");
+        f.store.renewLease("hub-b", TTL);
         f.hubId = "hub-a";
         f.startEngine(); // a sole writer too: the lease decides everywhere
         f.engine.drain();
 
-        storeClock.advance(Duration.ofSeconds(29));
+        advanceRenewing(LAPSED, "hub-a", "hub-b"); // hub A may adopt, hub B renews
         assertThat(f.engine.adoptOrphans()).isZero();
         f.engine.drain();
         assertThat(f.store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
@@ -158,13 +179,18 @@ class AdoptionTest {
     void aRunOfAHubWhoseLeaseLapsed_isAdoptedOnce_andFinishesHere() {
         workflowStoredByTheOldHub();
         submittedByTheOldHub(storedRunOf("hub-b", "run-1", "svc-1"));
-        f.store.renewLease("hub-b");
+        f.store.renewLease("hub-b", TTL);
         f.hubId = "hub-a";
         f.soleWriter = false;
         f.startEngine();
         assertThat(f.store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
 
+        // the database was out for longer than the TTL: every lease is old, hub A's too
         storeClock.advance(LAPSED);
+        advanceRenewing(Duration.ofSeconds(20), "hub-a");
+        assertThat(f.engine.adoptOrphans()).as("hub A renewed for less than a TTL since").isZero();
+        assertThat(f.store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
+        advanceRenewing(Duration.ofSeconds(10), "hub-a");
         assertThat(f.engine.adoptOrphans()).isEqualTo(1);
         assertThat(f.engine.adoptOrphans()).as("adopted once").isZero();
 
@@ -180,7 +206,7 @@ class AdoptionTest {
     void aRunAnotherHubAdoptedFirst_isLeftToIt_andNothingIsRecordedHere() {
         workflowStoredByTheOldHub();
         storedRunOf("pod-7f9c", "run-1", "svc-1");
-        storeClock.advance(LAPSED);
+        advanceRenewing(LAPSED, "pod-c41a", "hub-c"); // both may adopt: they renewed for a TTL
         RemediationStore real = f.store;
         // between this hub's read of the unfinished runs and its change of owner, hub C adopts the run
         RemediationStore racing = (RemediationStore) Proxy.newProxyInstance(RemediationStore.class.getClassLoader(),
@@ -222,6 +248,10 @@ class AdoptionTest {
 
         f.hubId = "pod-c41a";
         f.startEngine();
+        assertThat(f.store.run("run-1").orElseThrow().hubId()).as("not before pod-c41a renewed for a TTL")
+                .isEqualTo("pod-7f9c");
+        advanceRenewing(LAPSED, "pod-c41a");
+        f.engine.adoptOrphans(); // its next sweep
 
         await().atMost(WAIT).until(() -> f.store.actionOfRun("run-1").orElseThrow().isJudged());
         assertThat(f.store.actionOfRun("run-1").orElseThrow().outcome()).isEqualTo(Outcome.RECOVERED);
@@ -238,12 +268,12 @@ class AdoptionTest {
         RunRecord orphan = storedRunOf("hub-b", "run-1", "svc-1");
         submittedByTheOldHub(orphan);
         await().atMost(WAIT).until(() -> entered.getCount() == 0);
-        f.store.renewLease("hub-b");
+        f.store.renewLease("hub-b", TTL);
         f.hubId = "hub-a";
         f.soleWriter = false;
         f.startEngine();
 
-        storeClock.advance(LAPSED); // lapsed, and the periodic sweep has not come yet
+        advanceRenewing(LAPSED, "hub-a"); // lapsed, and the periodic sweep has not come yet
         RunRecord cancelled = f.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck");
 
         assertThat(cancelled.state()).isEqualTo(RunState.CANCELLED);

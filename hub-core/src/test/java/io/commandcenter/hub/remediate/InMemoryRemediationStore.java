@@ -34,6 +34,8 @@ public final class InMemoryRemediationStore implements RemediationStore {
     private final Map<String, AutonomySetting> autonomy = new HashMap<>();
     private final List<String> untrue = new ArrayList<>();
     private final Map<String, Instant> leases = new HashMap<>();
+    /** When each hub's current streak of renewals began (a renewal more than a TTL after the last starts one). */
+    private final Map<String, Instant> streaks = new HashMap<>();
     /** The store's own clock, which dates leases (a database's {@code CURRENT_TIMESTAMP}). */
     private final Clock clock;
 
@@ -105,8 +107,12 @@ public final class InMemoryRemediationStore implements RemediationStore {
     }
 
     @Override
-    public synchronized void renewLease(String hubId) {
-        leases.put(hubId, clock.instant());
+    public synchronized void renewLease(String hubId, Duration ttl) {
+        Instant now = clock.instant();
+        if (leaseLapsed(hubId, ttl)) {
+            streaks.put(hubId, now);
+        }
+        leases.put(hubId, now);
     }
 
     @Override
@@ -118,7 +124,9 @@ public final class InMemoryRemediationStore implements RemediationStore {
     @Override
     public synchronized boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
         RunRecord run = runs.get(runId);
-        if (run == null || !run.hubId().equals(fromHub) || !leaseLapsed(fromHub, leaseTtl)) {
+        Instant streak = streaks.get(toHub);
+        boolean steady = !leaseLapsed(toHub, leaseTtl) && !streak.isAfter(clock.instant().minus(leaseTtl));
+        if (run == null || !run.hubId().equals(fromHub) || !leaseLapsed(fromHub, leaseTtl) || !steady) {
             return false;
         }
         runs.put(runId, run.ownedBy(toHub));

@@ -144,9 +144,9 @@ class AdoptionInAClusterTest {
         // before the split each hub renewed its lease (until its engine here takes over), and started a run
         ScheduledExecutorService before = Executors.newSingleThreadScheduledExecutor();
         open.add(() -> before.shutdownNow());
-        List.of("hub-a", "hub-b").forEach(shared::renewLease);
-        before.scheduleWithFixedDelay(() -> List.of("hub-a", "hub-b").forEach(shared::renewLease), 100, 100,
-                TimeUnit.MILLISECONDS);
+        List.of("hub-a", "hub-b").forEach(h -> shared.renewLease(h, TTL));
+        before.scheduleWithFixedDelay(() -> List.of("hub-a", "hub-b").forEach(h -> shared.renewLease(h, TTL)),
+                100, 100, TimeUnit.MILLISECONDS);
         storedRunOf("hub-a", "checkout");
         storedRunOf("hub-b", "billing");
         AtomicInteger askedByA = new AtomicInteger();
@@ -201,7 +201,7 @@ class AdoptionInAClusterTest {
         await().atMost(WAIT).until(() -> a.instance().getCluster().getMembers().size() == 3);
         List<String> targets = IntStream.range(0, 12).mapToObj(i -> "svc-" + i).toList();
         targets.forEach(t -> storedRunOf("hub-g", t));
-        shared.renewLease("hub-g"); // its last renewal
+        shared.renewLease("hub-g", TTL); // its last renewal
         EngineFixture hubA = engine("hub-a", a, new AtomicInteger());
         EngineFixture hubB = engine("hub-b", b, new AtomicInteger());
         CompletableFuture.allOf(CompletableFuture.runAsync(hubA::start), CompletableFuture.runAsync(hubB::start))

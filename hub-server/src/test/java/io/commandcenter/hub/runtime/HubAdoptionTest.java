@@ -58,7 +58,8 @@ class HubAdoptionTest {
         hub.close();
         hub = null;
 
-        // the old pod renewed its lease until it stopped; the new one adopts once it lapsed (1 s here)
+        // the old pod renewed its lease until it stopped; the new one adopts once it lapsed and the new one
+        // renewed its own for a TTL without a gap (1 s here)
         HubSettings next = HubSettings.defaults(dir, 0).withHubId("pod-c41a");
         hub = Hub.start(next.withRemediate(next.remediate().withLeaseTtl(Duration.ofSeconds(1))), Clock.systemUTC());
 
