@@ -67,8 +67,10 @@ final class Runs {
      * Cancels a run: a run waiting for approval is withdrawn (its approval rejected); a running one
      * stops — tasks still queued or with agents are cancelled, nodes not started never start. Either
      * way the ledger records one {@code RUN_CANCELLED}. A running run of a hub that is gone is adopted
-     * first ({@link Adoption}) and then cancelled here; one of a hub whose lease is fresh
-     * is refused with {@code RUN_ON_OTHER_HUB}.
+     * first ({@link Adoption}) and halted as it is taken up, so nothing of it is submitted here (when
+     * the scheduler does not answer the look-up of its tasks yet, the cancel is recorded, the run
+     * returned as it is, and it ends {@code CANCELLED} once taken up); one of a hub whose lease is
+     * fresh is refused with {@code RUN_ON_OTHER_HUB}.
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
      *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers)
@@ -86,14 +88,27 @@ final class Runs {
                 audited(current, by, reason);
                 return runs.run(runId).orElseThrow();
             }
+            String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);
             if (current.state() == RunState.RUNNING && executor.live(runId).isEmpty()
                     && adoption.mayAdopt(current.hubId())) {
                 Optional<RunRecord> taken = adoption.take(current, "cancelled by " + by);
                 if (taken.isPresent()) {
-                    resume(taken.get()); // on this lane: driven here from now on (or ended, if it cannot resume)
+                    // on this lane, halted as it is taken up: nothing is submitted for it (ended, if it
+                    // cannot resume; its tasks still with agents are cancelled below)
+                    resume(taken.get(), Optional.of(why));
+                    if (executor.resuming(runId)) {
+                        // the scheduler did not answer yet: the cancel is applied when it is taken up
+                        audited(taken.get(), by, reason);
+                        return taken.get();
+                    }
+                    executor.sync();
                 }
                 current = executor.live(runId).orElseGet(() -> runs.run(runId).orElseThrow());
                 if (current.state().isFinished()) {
+                    if (taken.isPresent() && current.state() == RunState.CANCELLED) {
+                        audited(taken.get(), by, reason);
+                        return current;
+                    }
                     throw new CommandCenterException(ErrorKind.PRECONDITION, "RUN_FINISHED", "run " + runId
                             + " already ended " + current.state() + ": " + current.error());
                 }
@@ -108,7 +123,6 @@ final class Runs {
                         + " is driven by hub " + current.hubId() + ", which is not gone (its lease in the store is"
                         + " fresh); cancel it on hub " + current.hubId());
             }
-            String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);
             executor.halt(runId, RunState.CANCELLED, why, true);
             // whoever asked reads the cancelled run back from the store next
             executor.sync();
@@ -130,7 +144,7 @@ final class Runs {
         int resumed = 0;
         for (RunRecord run : runs.unfinished()) {
             if (run.state() == RunState.RUNNING && run.hubId().equals(hubId)) {
-                stripes.run(RunExecutor.laneOf(run), () -> resume(run));
+                stripes.run(RunExecutor.laneOf(run), () -> resume(run, Optional.empty()));
                 resumed++;
             }
         }
@@ -148,7 +162,7 @@ final class Runs {
             if (run.state() == RunState.RUNNING && mayAdopt.test(run.hubId())) {
                 Optional<RunRecord> taken = adoption.take(run, "its owner is gone");
                 if (taken.isPresent()) {
-                    stripes.run(RunExecutor.laneOf(run), () -> resume(taken.get()));
+                    stripes.run(RunExecutor.laneOf(run), () -> resume(taken.get(), Optional.empty()));
                     adopted++;
                 }
             }
@@ -156,7 +170,8 @@ final class Runs {
         return adopted;
     }
 
-    private void resume(RunRecord run) {
+    /** Takes the run up on this lane; {@code cancel}: see {@link RunExecutor#resume}. */
+    private void resume(RunRecord run, Optional<String> cancel) {
         Optional<PredictionRecord> prediction = run.predictionId() == null ? Optional.empty()
                 : predictions.find(run.project(), run.predictionId());
         Workflow workflow;
@@ -171,6 +186,6 @@ final class Runs {
             LOG.log(System.Logger.Level.WARNING, "run {0} cannot resume: {1}", run.runId(), e.getMessage());
             return;
         }
-        executor.resume(run, workflow, prediction);
+        executor.resume(run, workflow, prediction, cancel);
     }
 }

@@ -283,4 +283,35 @@ class AdoptionTest {
         await().atMost(WAIT).until(() -> f.ledger.all().stream().anyMatch(e -> e.action().equals("RUN_CANCELLED")));
         assertThat(adoptions()).singleElement().satisfies(e -> assertThat(e.detail()).contains("cancelled by ana"));
     }
+
+    @Test
+    void cancellingARunOfAGoneHubBetweenTwoNodes_adoptsItAndCancelsIt_andTheNextNodesActionNeverStarts() {
+        workflowStoredByTheOldHub();
+        Instant now = f.clock.instant();
+        // hub B's run: the restart done, the team not told yet, when hub B went
+        RunRecord stored = storedRunOf("hub-b", "run-1", "svc-1");
+        f.store.update(stored.withNode(stored.node("restart_service").queued("t-old", 1, Map.of("service", "svc-1"), now)
+                .finished(NodeState.SUCCEEDED, "{}", "", now)));
+        f.store.renewLease("hub-b", TTL);
+        f.hubId = "hub-a";
+        f.soleWriter = false;
+        f.startEngine();
+
+        advanceRenewing(LAPSED, "hub-a"); // hub B's lease lapsed, and the periodic sweep has not come yet
+        RunRecord cancelled = f.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck");
+
+        assertThat(cancelled.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(cancelled.hubId()).isEqualTo("hub-a");
+        assertThat(cancelled.node("notify").state()).isEqualTo(NodeState.CANCELLED);
+        assertThat(cancelled.node("notify").attempts()).as("never handed out, not even stored as QUEUED").isZero();
+        assertThat(f.store.run("run-1").orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+        assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), "run-1:notify:1")).as("never submitted").isEmpty();
+        f.engine.drain();
+        assertThat(f.calls("sendSlack")).isEmpty();
+        assertThat(f.calls("restart")).as("the restart, not run again").isEmpty();
+        await().atMost(WAIT).until(() -> f.ledger.all().stream().anyMatch(e -> e.action().equals("RUN_CANCELLED")));
+        assertThat(f.ledger.all()).filteredOn(e -> e.action().equals("RUN_CANCELLED")).singleElement()
+                .satisfies(e -> assertThat(e.subject()).isEqualTo("run:run-1"));
+        assertThat(adoptions()).singleElement().satisfies(e -> assertThat(e.detail()).contains("cancelled by ana"));
+    }
 }
