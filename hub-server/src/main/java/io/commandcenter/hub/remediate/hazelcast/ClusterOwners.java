@@ -8,8 +8,7 @@ import io.commandcenter.scheduler.hazelcast.Configs;
 
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,22 +21,26 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClusterOwners implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClusterOwners.class.getName());
+    /** How long {@link #close} waits for a sweep under way. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final HazelcastInstance instance;
     private final RemediationEngine engine;
     private final Duration after;
-    private final ScheduledExecutorService adopting;
+    private final ScheduledThreadPoolExecutor adopting;
     private final UUID registration;
 
     private ClusterOwners(HazelcastInstance instance, RemediationEngine engine, Duration leaseTtl) {
         this.instance = instance;
         this.engine = engine;
         this.after = leaseTtl.plus(leaseTtl.dividedBy(6)); // a renewal's period more: the last one may be late
-        this.adopting = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.adopting = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "cc-remediate-owners");
             t.setDaemon(true);
             return t;
         });
+        // at close, sweeps not started yet are dropped; one under way finishes
+        adopting.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.registration = instance.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -72,6 +75,15 @@ public final class ClusterOwners implements AutoCloseable {
         if (instance.getLifecycleService().isRunning()) {
             instance.getCluster().removeMembershipListener(registration);
         }
-        adopting.shutdownNow();
+        // never interrupt a sweep: an interrupt closes H2's file channel under its write
+        adopting.shutdown();
+        try {
+            if (!adopting.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "a sweep for runs to adopt still runs after {0} ms; not waiting"
+                        + " for it", CLOSE_WAIT.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
