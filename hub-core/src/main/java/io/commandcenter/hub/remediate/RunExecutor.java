@@ -652,7 +652,7 @@ final class RunExecutor {
      *
      * <p>{@code cancel}, when present, says why a person cancelled the run while it was taken up (an
      * adopted run): it is halted as {@code CANCELLED} before anything is submitted, as {@link #halt}
-     * would (tasks still with agents are left to the caller's {@code halt}).
+     * would with {@code cancelInFlight}: its tasks still with agents are cancelled.
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel) {
         resume(run, workflow, prediction, cancel, 1);
@@ -738,7 +738,12 @@ final class RunExecutor {
         for (Task task : ended) {
             taskEnded(a, task);
         }
-        if (active.get(run.runId()) == a) {
+        if (active.get(run.runId()) != a) {
+            return;
+        }
+        if (cancel.isPresent() && a.haltAs == RunState.CANCELLED) {
+            halt(run.runId(), RunState.CANCELLED, cancel.get(), true); // its tasks with agents too
+        } else {
             advance(a);
         }
     }

@@ -9,6 +9,7 @@ import io.commandcenter.scheduler.task.Placement;
 import io.commandcenter.scheduler.task.TargetRef;
 import io.commandcenter.scheduler.task.Task;
 import io.commandcenter.scheduler.task.TaskSpec;
+import io.commandcenter.scheduler.task.TaskState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -313,5 +315,41 @@ class AdoptionTest {
         assertThat(f.ledger.all()).filteredOn(e -> e.action().equals("RUN_CANCELLED")).singleElement()
                 .satisfies(e -> assertThat(e.subject()).isEqualTo("run:run-1"));
         assertThat(adoptions()).singleElement().satisfies(e -> assertThat(e.detail()).contains("cancelled by ana"));
+    }
+
+    @Test
+    void cancellingAGoneHubsRunWhileTheSchedulerDoesNotAnswer_recordsTheCancel_andTheRunEndsCancelledOnceTakenUp() {
+        AtomicReference<FailingKeysState> state = new AtomicReference<>();
+        f.decorateState = real -> {
+            state.set(new FailingKeysState(real, 0));
+            return state.get();
+        };
+        workflowStoredByTheOldHub();
+        CountDownLatch entered = new CountDownLatch(1);
+        f.devops = EngineFixture.holding(entered, new CountDownLatch(1));
+        Task task = submittedByTheOldHub(storedRunOf("hub-b", "run-1", "svc-1"));
+        await().atMost(WAIT).until(() -> entered.getCount() == 0);
+        f.store.renewLease("hub-b", TTL);
+        f.hubId = "hub-a";
+        f.soleWriter = false;
+        f.startEngine();
+
+        advanceRenewing(LAPSED, "hub-a");
+        state.get().failNext(1); // the look-up of the run's task, at its take-up
+        RunRecord answered = f.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck");
+
+        assertThat(answered.state()).as("not taken up yet").isEqualTo(RunState.RUNNING);
+        assertThat(answered.hubId()).isEqualTo("hub-a");
+        await().atMost(WAIT).until(() -> f.store.run("run-1").orElseThrow().state().isFinished());
+        RunRecord done = f.store.run("run-1").orElseThrow();
+        assertThat(done.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(done.node("restart_service").state()).isEqualTo(NodeState.CANCELLED);
+        assertThat(done.node("notify").attempts()).as("never handed out").isZero();
+        assertThat(f.scheduler.get(EngineFixture.P.value(), task.id()).state())
+                .isEqualTo(TaskState.CANCELLED);
+        assertThat(f.calls("sendSlack")).isEmpty();
+        await().atMost(WAIT).until(() -> f.ledger.all().stream().anyMatch(e -> e.action().equals("RUN_CANCELLED")));
+        assertThat(f.ledger.all()).filteredOn(e -> e.action().equals("RUN_CANCELLED")).hasSize(1);
+        assertThat(adoptions()).hasSize(1);
     }
 }

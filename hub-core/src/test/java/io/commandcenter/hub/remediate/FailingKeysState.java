@@ -22,6 +22,11 @@ final class FailingKeysState extends ForwardingSchedulerState {
         this.failuresLeft = new AtomicInteger(failures);
     }
 
+    /** The next {@code failures} look-ups fail. */
+    void failNext(int failures) {
+        failuresLeft.set(failures);
+    }
+
     @Override
     public IdempotencyRecord key(String key) {
         lookUps.incrementAndGet();
