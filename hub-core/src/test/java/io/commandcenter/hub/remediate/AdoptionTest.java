@@ -320,10 +320,7 @@ class AdoptionTest {
     @Test
     void cancellingAGoneHubsRunWhileTheSchedulerDoesNotAnswer_recordsTheCancel_andTheRunEndsCancelledOnceTakenUp() {
         AtomicReference<FailingKeysState> state = new AtomicReference<>();
-        f.decorateState = real -> {
-            state.set(new FailingKeysState(real, 0));
-            return state.get();
-        };
+        f.decorateState = FailingKeysState.into(state, 0);
         workflowStoredByTheOldHub();
         CountDownLatch entered = new CountDownLatch(1);
         f.devops = EngineFixture.holding(entered, new CountDownLatch(1));
