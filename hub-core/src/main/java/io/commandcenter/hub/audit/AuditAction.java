@@ -38,7 +38,9 @@ public enum AuditAction {
     /** Rows kept from a remote inference endpoint: a route to a host not approved, or a sensitive project (subject {@code model:<name>[@<version>]}). */
     INFERENCE_REFUSED,
     /** A challenger's shadow period ended: promoted (holdout and shadow agree) or refused, with the verdict (subject {@code model:<name>@<version>}). */
-    MODEL_SHADOW_JUDGED;
+    MODEL_SHADOW_JUDGED,
+    /** A hub took over a run whose owner hub is gone, to drive it or watch its outcome (subject {@code run:<id>}; ADR 0028). */
+    RUN_ADOPTED;
 
     /** The action of a stored name; empty for a name this hub does not know. */
     public static Optional<AuditAction> byName(String name) {

@@ -2,6 +2,7 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.project.ProjectId;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,21 @@ abstract class ForwardingRunStore implements RunStore {
     @Override
     public boolean recordsDecisions() {
         return store.recordsDecisions();
+    }
+
+    @Override
+    public void renewLease(String hubId, Duration ttl) {
+        store.renewLease(hubId, ttl);
+    }
+
+    @Override
+    public boolean leaseLapsed(String hubId, Duration ttl) {
+        return store.leaseLapsed(hubId, ttl);
+    }
+
+    @Override
+    public boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
+        return store.adopt(runId, fromHub, toHub, leaseTtl);
     }
 
     @Override

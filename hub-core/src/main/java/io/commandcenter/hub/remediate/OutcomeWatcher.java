@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Watches what came of a decision: a window after the run ended (or after a person rejected it),
@@ -63,11 +64,18 @@ final class OutcomeWatcher {
         timers.at(at, () -> stripes.run(lane, () -> observe(action, lastChance)));
     }
 
-    /** Takes up the watches of decisions of this hub's runs after a restart. */
-    void resume(String hubId) {
+    /**
+     * Takes up the watches of decisions of ended runs: after a restart this hub's own ({@code own}),
+     * and those of hubs that {@link Adoption#mayAdopt may be adopted}, each adopted first (a watch
+     * whose run another hub adopted first is left to it).
+     */
+    void resume(Adoption adoption, boolean own) {
+        Predicate<String> mayAdopt = adoption.sweep();
         for (ActionRecord action : actions.awaitingOutcome(10_000)) {
-            runs.run(action.runId()).filter(r -> r.hubId().equals(hubId)).ifPresent(run -> {
-                if (run.state().isFinished()) {
+            runs.run(action.runId()).filter(r -> r.state().isFinished()).ifPresent(run -> {
+                boolean mine = run.hubId().equals(adoption.hubId());
+                if (mine ? own : (mayAdopt.test(run.hubId())
+                        && adoption.take(run, "its outcome watch: its owner is gone").isPresent())) {
                     watch(action, run.finishedAt() == null ? action.decidedAt() : run.finishedAt());
                 }
             });

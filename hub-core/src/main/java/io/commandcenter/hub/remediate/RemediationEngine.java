@@ -27,7 +27,8 @@ import java.util.SplittableRandom;
  * (expiry sweeps, outcome windows, retries, timeouts, deadlines, cron) goes through {@link Timers}
  * on the engine's clock. Durable by construction: every decision and step is stored before the
  * next one starts, a second trigger with the same idempotency key finds the first run (also across
- * hubs sharing a database), and a restarted hub resumes its runs.
+ * hubs sharing a database), a restarted hub resumes its runs, and the runs of a hub that is gone
+ * are adopted by one other hub once its lease lapsed ({@link #adoptOrphans}, ADR 0028).
  */
 public final class RemediationEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RemediationEngine.class.getName());
@@ -44,9 +45,12 @@ public final class RemediationEngine implements AutoCloseable {
      * @param factsMaxAge    on a sole writer, how long a target's runs kept in memory are trusted before
      *                       they are read again at its next decision ({@code cc.remediate.facts-max-age};
      *                       checked at every {@code refresh})
+     * @param leaseTtl       how long a hub's lease in the store outlives its last renewal ({@code
+     *                       cc.remediate.lease-ttl}): a hub renews it every sixth of it, and the runs of a
+     *                       hub whose lease is older are adopted (ADR 0028), looked for every half of it
      */
     public record Settings(int lanes, Duration approvalSweep, Duration outcomeWindow, double worseMargin,
-                           Duration refresh, int eventBuffer, Duration factsMaxAge) {
+                           Duration refresh, int eventBuffer, Duration factsMaxAge, Duration leaseTtl) {
         public Settings {
             if (lanes < 1 || lanes > 64) {
                 throw new IllegalArgumentException("lanes must be 1 to 64");
@@ -55,6 +59,16 @@ public final class RemediationEngine implements AutoCloseable {
             Objects.requireNonNull(outcomeWindow, "outcomeWindow");
             Objects.requireNonNull(refresh, "refresh");
             Objects.requireNonNull(factsMaxAge, "factsMaxAge");
+            if (leaseTtl == null || leaseTtl.toMillis() < 60) {
+                throw new IllegalArgumentException("leaseTtl must be at least 60 ms");
+            }
+        }
+
+        /** The settings before {@code leaseTtl} existed, with its default (30 s). */
+        public Settings(int lanes, Duration approvalSweep, Duration outcomeWindow, double worseMargin,
+                        Duration refresh, int eventBuffer, Duration factsMaxAge) {
+            this(lanes, approvalSweep, outcomeWindow, worseMargin, refresh, eventBuffer, factsMaxAge,
+                    Duration.ofSeconds(30));
         }
 
         /** The settings before {@code factsMaxAge} existed, with its default (60 s). */
@@ -68,15 +82,21 @@ public final class RemediationEngine implements AutoCloseable {
         }
 
         public Settings withOutcomeWindow(Duration value) {
-            return new Settings(lanes, approvalSweep, value, worseMargin, refresh, eventBuffer, factsMaxAge);
+            return new Settings(lanes, approvalSweep, value, worseMargin, refresh, eventBuffer, factsMaxAge, leaseTtl);
         }
 
         public Settings withApprovalSweep(Duration value) {
-            return new Settings(lanes, value, outcomeWindow, worseMargin, refresh, eventBuffer, factsMaxAge);
+            return new Settings(lanes, value, outcomeWindow, worseMargin, refresh, eventBuffer, factsMaxAge, leaseTtl);
+        }
+
+        public Settings withLeaseTtl(Duration value) {
+            return new Settings(lanes, approvalSweep, outcomeWindow, worseMargin, refresh, eventBuffer, factsMaxAge,
+                    value);
         }
 
         public Settings withFactsMaxAge(Duration value) {
-            return new Settings(lanes, approvalSweep, outcomeWindow, worseMargin, refresh, eventBuffer, value);
+            return new Settings(lanes, approvalSweep, outcomeWindow, worseMargin, refresh, eventBuffer, value,
+                    leaseTtl);
         }
     }
 
@@ -121,6 +141,9 @@ public final class RemediationEngine implements AutoCloseable {
     private final DryRuns dryRuns;
     private final String hubId;
     private final Clock clock;
+    private final Adoption adoption;
+    /** Set once {@link #start} can take runs up: adoption before it waits for it. */
+    private volatile boolean started;
     private AutoCloseable schedulerSubscription;
 
     /** An engine on real timers; {@code clock} dates every record. */
@@ -153,8 +176,9 @@ public final class RemediationEngine implements AutoCloseable {
                 starter);
         this.approvals = new Approvals(store, facts, store, ports.catalog(), ports.predictions(), ports.events(),
                 ports.audit(), executor, outcomes, stripes, clock, hubId);
+        this.adoption = new Adoption(facts, ports.audit(), hubId, settings.leaseTtl());
         this.runs = new Runs(facts, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
-                approvals, stripes, clock, hubId);
+                approvals, stripes, clock, adoption);
         this.dryRuns = new DryRuns(starter, clock);
         this.hubId = hubId;
         this.clock = clock;
@@ -193,6 +217,26 @@ public final class RemediationEngine implements AutoCloseable {
         drain();
     }
 
+    /**
+     * Adopts the RUNNING runs and the pending outcome watches of hubs that are gone — whose lease in
+     * the store lapsed ({@link Settings#leaseTtl}, by the store's clock) — each by one conditional
+     * change of owner that checks the lease in the same statement, and takes them up; returns how
+     * many runs this hub won. The engine calls it every half lease TTL; a cluster adapter may call it
+     * sooner (a member left). Does nothing before {@link #start} (which adopts). Failures are logged
+     * (the next call tries again).
+     */
+    public int adoptOrphans() {
+        if (!started) {
+            return 0; // start adopts, once it can take runs up
+        }
+        int[] adopted = {0};
+        guarded("adopting the runs of hubs that are gone", () -> {
+            adopted[0] = runs.adoptAll();
+            outcomes.resume(adoption, false);
+        });
+        return adopted[0];
+    }
+
     /** Whether decisions take their facts from memory now (declared a sole writer, and alone). */
     public boolean isSoleWriter() {
         return soleWriter.memory();
@@ -203,23 +247,35 @@ public final class RemediationEngine implements AutoCloseable {
         return facts.loads();
     }
 
-    /** Loads workflows, subscribes to their triggers, plans schedules and resumes this hub's runs. */
+    /**
+     * Loads workflows, subscribes to their triggers, plans schedules, resumes this hub's runs and
+     * adopts those of hubs that are gone ({@link #adoptOrphans}).
+     */
     public RemediationEngine start() {
+        // before this hub writes a run or reads its own: a hub adopting them now finds the lease fresh,
+        // or adopted them before this read (then they are not read as this hub's); renewed from now on,
+        // however long taking the runs up lasts
+        facts.renewLease(hubId, settings.leaseTtl());
+        timers.every(settings.leaseTtl().dividedBy(6),
+                () -> guarded("lease renewal", () -> facts.renewLease(hubId, settings.leaseTtl())));
         // before anything is decided or written: the counts every decision starts from (when alone)
         soleWriter.memory();
         ports.catalog().load();
         triggers.start();
         schedulerSubscription = ports.scheduler().subscribe(executor::onSchedulerEvent);
         int resumed = runs.resumeAll();
-        outcomes.resume(hubId);
+        outcomes.resume(adoption, true);
+        started = true;
+        int adopted = adoptOrphans();
         timers.every(settings.approvalSweep(), () -> guarded("approval sweep", approvals::expireDue));
+        timers.every(settings.leaseTtl().dividedBy(2), this::adoptOrphans);
         timers.every(settings.refresh(), () -> guarded("remediation refresh", () -> {
             ports.catalog().load();
             killSwitch.refresh();
             facts.expire(settings.factsMaxAge());
         }));
-        LOG.log(System.Logger.Level.INFO, "remediation engine started: {0} workflow(s), {1} run(s) resumed",
-                ports.catalog().all().size(), resumed);
+        LOG.log(System.Logger.Level.INFO, "remediation engine started: {0} workflow(s), {1} run(s) resumed, {2}"
+                + " adopted from hubs that are gone", ports.catalog().all().size(), resumed, adopted);
         return this;
     }
 

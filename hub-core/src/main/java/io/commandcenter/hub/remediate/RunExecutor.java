@@ -650,12 +650,17 @@ final class RunExecutor {
      * doubled each time, at most {@link #RESUME_TRIES} times and never past the run's deadline; then
      * its in-flight nodes are {@code UNKNOWN} and the run is {@code INTERRUPTED}, as when the
      * scheduler does not know a task. While it waits, the run is not driven here ({@link #live} is empty).
+     *
+     * <p>{@code cancel}, when present, says why a person cancelled the run while it was taken up (an
+     * adopted run): it is halted as {@code CANCELLED} before anything is submitted, as {@link #halt}
+     * would with {@code cancelInFlight}: its tasks still with agents are cancelled.
      */
-    void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
-        resume(run, workflow, prediction, 1);
+    void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel) {
+        resume(run, workflow, prediction, cancel, 1);
     }
 
-    private void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, int attempt) {
+    private void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction,
+                        Optional<String> cancel, int attempt) {
         Instant now = clock.instant();
         // every look-up first: a failure leaves nothing half taken up
         Map<String, Optional<Task>> found = new HashMap<>();
@@ -673,7 +678,7 @@ final class RunExecutor {
                         + " (try {1} of {2}: {3}); trying again at {4}", run.runId(), attempt, RESUME_TRIES,
                         e.getMessage(), retryAt);
                 resuming.add(run.runId());
-                timers.at(retryAt, () -> stripes.run(laneOf(run), () -> resume(run, workflow, prediction,
+                timers.at(retryAt, () -> stripes.run(laneOf(run), () -> resume(run, workflow, prediction, cancel,
                         attempt + 1)));
                 return;
             }
@@ -726,12 +731,20 @@ final class RunExecutor {
                     + (unreachable != null ? " the scheduler did not answer the look-up of its task;" : "")
                     + " the run stops here rather than risk running an action twice";
             a.haltAs = RunState.INTERRUPTED;
+        } else if (cancel.isPresent()) {
+            a.halt = cancel.get();
+            a.haltAs = RunState.CANCELLED;
         }
         journal.write(a.run);
         for (Task task : ended) {
             taskEnded(a, task);
         }
-        if (active.get(run.runId()) == a) {
+        if (active.get(run.runId()) != a) {
+            return;
+        }
+        if (cancel.isPresent() && a.haltAs == RunState.CANCELLED) {
+            halt(run.runId(), RunState.CANCELLED, cancel.get(), true); // its tasks with agents too
+        } else {
             advance(a);
         }
     }

@@ -69,6 +69,13 @@ public record RunRecord(String runId, ProjectId project, String workflow, int re
                 predictionId, targetKind, targetId, idempotencyKey, approvalId, hub, "", outcome, createdAt,
                 startedAt, finishedAt, newDeadline, nodes);
     }
+    /** The run as another hub took it over: driven (or watched) by {@code hub}, everything else as it was. */
+    public RunRecord ownedBy(String hub) {
+        return new RunRecord(runId, project, workflow, revision, state, mode, triggerSubject, triggerId,
+                predictionId, targetKind, targetId, idempotencyKey, approvalId, hub, error, outcome, createdAt,
+                startedAt, finishedAt, deadlineAt, nodes);
+    }
+
     /** The run with one node replaced (same id). */
     public RunRecord withNode(NodeRecord node) {
         List<NodeRecord> next = nodes.stream().map(n -> n.nodeId().equals(node.nodeId()) ? node : n).toList();

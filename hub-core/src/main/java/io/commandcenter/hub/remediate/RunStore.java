@@ -3,6 +3,7 @@ package io.commandcenter.hub.remediate;
 import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.project.ProjectId;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,35 @@ public interface RunStore {
     default List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
         return write(creates, updates);
     }
+
+    /**
+     * Renews {@code hubId}'s lease (ADR 0028): the store stamps it with its own clock (the
+     * database's {@code CURRENT_TIMESTAMP}), so the hubs' clocks do not matter. A hub renews while it
+     * drives runs; a lease older than the TTL says its hub is gone. A renewal more than {@code ttl}
+     * after the previous one (or the first) starts a new streak of renewals, whose start the store
+     * keeps: a hub {@link #adopt adopts} only once its streak is a TTL old.
+     */
+    void renewLease(String hubId, Duration ttl);
+
+    /**
+     * Whether {@code hubId}'s lease lapsed: it was not renewed within {@code ttl} by the store's
+     * clock, or the hub never had one.
+     */
+    boolean leaseLapsed(String hubId, Duration ttl);
+
+    /**
+     * Makes {@code toHub} the run's owner, only while {@code fromHub} still owns it and
+     * {@code fromHub}'s lease {@link #leaseLapsed lapsed} ({@code leaseTtl}): one conditional
+     * statement on the store's clock, so of two hubs adopting the same run exactly one wins, and a run
+     * whose owner still renews its lease is never taken, whatever the caller believes. The same
+     * statement requires {@code toHub}'s own lease fresh and its streak of renewals at least
+     * {@code leaseTtl} old, so after an outage of the store longer than the TTL (every lease then
+     * old) no hub adopts before the live hubs renewed theirs. Nothing else of the run changes.
+     *
+     * @return false when the run is not {@code fromHub}'s (another hub adopted it first, or no such
+     * run), {@code fromHub}'s lease is fresh, or {@code toHub}'s streak is younger than the TTL
+     */
+    boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl);
 
     Optional<RunRecord> run(String runId);
 

@@ -13,10 +13,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
- * Runs once they exist: reading one as this hub sees it now, cancelling one, and taking up after a
- * restart the runs this hub was driving.
+ * Runs once they exist: reading one as this hub sees it now, cancelling one, taking up after a
+ * restart the runs this hub was driving, and adopting those of a hub that is gone ({@link Adoption}).
  */
 final class Runs {
     private static final System.Logger LOG = System.getLogger(Runs.class.getName());
@@ -31,9 +32,10 @@ final class Runs {
     private final Stripes stripes;
     private final Clock clock;
     private final String hubId;
+    private final Adoption adoption;
 
     Runs(RunStore runs, WorkflowCatalog catalog, PredictionLookup predictions, RemediationEvents events,
-         AuditTrail audit, RunExecutor executor, Approvals approvals, Stripes stripes, Clock clock, String hubId) {
+         AuditTrail audit, RunExecutor executor, Approvals approvals, Stripes stripes, Clock clock, Adoption adoption) {
         this.runs = runs;
         this.catalog = catalog;
         this.predictions = predictions;
@@ -43,7 +45,8 @@ final class Runs {
         this.approvals = approvals;
         this.stripes = stripes;
         this.clock = clock;
-        this.hubId = hubId;
+        this.hubId = adoption.hubId();
+        this.adoption = adoption;
     }
 
     /**
@@ -63,7 +66,11 @@ final class Runs {
     /**
      * Cancels a run: a run waiting for approval is withdrawn (its approval rejected); a running one
      * stops — tasks still queued or with agents are cancelled, nodes not started never start. Either
-     * way the ledger records one {@code RUN_CANCELLED}.
+     * way the ledger records one {@code RUN_CANCELLED}. A running run of a hub that is gone is adopted
+     * first ({@link Adoption}) and halted as it is taken up, so nothing of it is submitted here (when
+     * the scheduler does not answer the look-up of its tasks yet, the cancel is recorded, the run
+     * returned as it is, and it ends {@code CANCELLED} once taken up); one of a hub whose lease is
+     * fresh is refused with {@code RUN_ON_OTHER_HUB}.
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
      *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers)
@@ -81,15 +88,41 @@ final class Runs {
                 audited(current, by, reason);
                 return runs.run(runId).orElseThrow();
             }
-            if (executor.resuming(runId)) {
-                throw CommandCenterException.unavailable("RUN_RESUMING", "run " + runId + " is being taken up after"
-                        + " this hub restarted (the scheduler did not answer yet); try again shortly", null);
+            String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);
+            if (current.state() == RunState.RUNNING && executor.live(runId).isEmpty()
+                    && adoption.mayAdopt(current.hubId())) {
+                Optional<RunRecord> taken = adoption.take(current, "cancelled by " + by);
+                if (taken.isPresent()) {
+                    // on this lane, halted as it is taken up: nothing is submitted for it (ended, if it
+                    // cannot resume; its tasks still with agents are cancelled below)
+                    resume(taken.get(), Optional.of(why));
+                    if (executor.resuming(runId)) {
+                        // the scheduler did not answer yet: the cancel is applied when it is taken up
+                        audited(taken.get(), by, reason);
+                        return taken.get();
+                    }
+                    executor.sync();
+                }
+                current = executor.live(runId).orElseGet(() -> runs.run(runId).orElseThrow());
+                if (current.state().isFinished()) {
+                    if (taken.isPresent() && current.state() == RunState.CANCELLED) {
+                        audited(taken.get(), by, reason);
+                        return current;
+                    }
+                    throw new CommandCenterException(ErrorKind.PRECONDITION, "RUN_FINISHED", "run " + runId
+                            + " already ended " + current.state() + ": " + current.error());
+                }
+            }
+            // this hub's run not driven here yet: queued to be taken up (at start, or adopted just now)
+            if (executor.resuming(runId) || current.hubId().equals(hubId) && executor.live(runId).isEmpty()) {
+                throw CommandCenterException.unavailable("RUN_RESUMING", "run " + runId + " is being taken up by"
+                        + " this hub (after a restart, or adopted from a hub that is gone); try again shortly", null);
             }
             if (executor.live(runId).isEmpty()) {
                 throw new CommandCenterException(ErrorKind.PRECONDITION, "RUN_ON_OTHER_HUB", "run " + runId
-                        + " is driven by hub " + current.hubId() + "; cancel it there");
+                        + " is driven by hub " + current.hubId() + ", which is not gone (its lease in the store is"
+                        + " fresh); cancel it on hub " + current.hubId());
             }
-            String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);
             executor.halt(runId, RunState.CANCELLED, why, true);
             // whoever asked reads the cancelled run back from the store next
             executor.sync();
@@ -111,14 +144,34 @@ final class Runs {
         int resumed = 0;
         for (RunRecord run : runs.unfinished()) {
             if (run.state() == RunState.RUNNING && run.hubId().equals(hubId)) {
-                stripes.run(RunExecutor.laneOf(run), () -> resume(run));
+                stripes.run(RunExecutor.laneOf(run), () -> resume(run, Optional.empty()));
                 resumed++;
             }
         }
         return resumed;
     }
 
-    private void resume(RunRecord run) {
+    /**
+     * Adopts the RUNNING runs of other hubs that {@link Adoption#mayAdopt may be adopted} and takes
+     * each up on its lane; returns how many this hub won.
+     */
+    int adoptAll() {
+        int adopted = 0;
+        Predicate<String> mayAdopt = adoption.sweep();
+        for (RunRecord run : runs.unfinished()) {
+            if (run.state() == RunState.RUNNING && mayAdopt.test(run.hubId())) {
+                Optional<RunRecord> taken = adoption.take(run, "its owner is gone");
+                if (taken.isPresent()) {
+                    stripes.run(RunExecutor.laneOf(run), () -> resume(taken.get(), Optional.empty()));
+                    adopted++;
+                }
+            }
+        }
+        return adopted;
+    }
+
+    /** Takes the run up on this lane; {@code cancel}: see {@link RunExecutor#resume}. */
+    private void resume(RunRecord run, Optional<String> cancel) {
         Optional<PredictionRecord> prediction = run.predictionId() == null ? Optional.empty()
                 : predictions.find(run.project(), run.predictionId());
         Workflow workflow;
@@ -133,6 +186,6 @@ final class Runs {
             LOG.log(System.Logger.Level.WARNING, "run {0} cannot resume: {1}", run.runId(), e.getMessage());
             return;
         }
-        executor.resume(run, workflow, prediction);
+        executor.resume(run, workflow, prediction, cancel);
     }
 }

@@ -102,6 +102,8 @@ public final class EngineFixture implements AutoCloseable {
      * hub-server's tests); null: {@link #soleWriter} decides.
      */
     java.util.function.Consumer<RemediationEngine> wiring;
+    /** The hub id of the engines started (set before {@link #startEngine}): a restart may change it. */
+    String hubId = "hub-test";
     RemediationEngine.Settings settings = RemediationEngine.Settings.defaults()
             .withOutcomeWindow(Duration.ofMillis(300)).withApprovalSweep(Duration.ofMillis(100));
 
@@ -153,8 +155,8 @@ public final class EngineFixture implements AutoCloseable {
         RemediationEngine.Ports ports = new RemediationEngine.Ports(store, catalog, scheduler, bus,
                 (project, id) -> Optional.ofNullable(predictions.get(id)).filter(p -> p.project().equals(project)),
                 (project, kind, id) -> probe.read(project, kind, id), decorateEvents.apply(recordingEvents()), audit);
-        engine = timers == null ? new RemediationEngine(ports, clock, "hub-test", settings)
-                : new RemediationEngine(ports, clock, timers.get(), "hub-test", settings);
+        engine = timers == null ? new RemediationEngine(ports, clock, hubId, settings)
+                : new RemediationEngine(ports, clock, timers.get(), hubId, settings);
         if (wiring != null) {
             wiring.accept(engine);
         } else if (soleWriter) {

@@ -7,6 +7,8 @@ import io.commandcenter.scheduler.state.IdempotencyRecord;
 import io.commandcenter.scheduler.state.SchedulerState;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * A scheduler state whose idempotency-key look-ups fail with UNAVAILABLE the first {@code failures}
@@ -20,6 +22,22 @@ final class FailingKeysState extends ForwardingSchedulerState {
     FailingKeysState(SchedulerState real, int failures) {
         super(real);
         this.failuresLeft = new AtomicInteger(failures);
+    }
+
+    /**
+     * For {@link EngineFixture#decorateState}: wraps the fixture's scheduler state in one that fails
+     * {@code failures} look-ups, kept in {@code into} for the test.
+     */
+    static UnaryOperator<SchedulerState> into(AtomicReference<FailingKeysState> into, int failures) {
+        return real -> {
+            into.set(new FailingKeysState(real, failures));
+            return into.get();
+        };
+    }
+
+    /** The next {@code failures} look-ups fail. */
+    void failNext(int failures) {
+        failuresLeft.set(failures);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.project.ProjectId;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +33,20 @@ public final class InMemoryRemediationStore implements RemediationStore {
     private final Map<String, ActionRecord> actions = new LinkedHashMap<>();
     private final Map<String, AutonomySetting> autonomy = new HashMap<>();
     private final List<String> untrue = new ArrayList<>();
+    private final Map<String, Instant> leases = new HashMap<>();
+    /** When each hub's current streak of renewals began (a renewal more than a TTL after the last starts one). */
+    private final Map<String, Instant> streaks = new HashMap<>();
+    /** The store's own clock, which dates leases (a database's {@code CURRENT_TIMESTAMP}). */
+    private final Clock clock;
+
+    public InMemoryRemediationStore() {
+        this(Clock.systemUTC());
+    }
+
+    /** A store whose leases are dated by {@code clock} (the database's clock, as a test sets it). */
+    public InMemoryRemediationStore(Clock clock) {
+        this.clock = clock;
+    }
 
     private static String workflowKey(ProjectId project, String name) {
         return project.value() + "/" + name;
@@ -87,6 +103,33 @@ public final class InMemoryRemediationStore implements RemediationStore {
         runs.put(run.runId(), run);
         approval.ifPresent(a -> approvals.put(a.approvalId(), a));
         action.ifPresent(a -> actions.put(a.actionId(), a));
+        return true;
+    }
+
+    @Override
+    public synchronized void renewLease(String hubId, Duration ttl) {
+        Instant now = clock.instant();
+        if (leaseLapsed(hubId, ttl)) {
+            streaks.put(hubId, now);
+        }
+        leases.put(hubId, now);
+    }
+
+    @Override
+    public synchronized boolean leaseLapsed(String hubId, Duration ttl) {
+        Instant renewed = leases.get(hubId);
+        return renewed == null || !renewed.isAfter(clock.instant().minus(ttl));
+    }
+
+    @Override
+    public synchronized boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
+        RunRecord run = runs.get(runId);
+        Instant streak = streaks.get(toHub);
+        boolean steady = !leaseLapsed(toHub, leaseTtl) && !streak.isAfter(clock.instant().minus(leaseTtl));
+        if (run == null || !run.hubId().equals(fromHub) || !leaseLapsed(fromHub, leaseTtl) || !steady) {
+            return false;
+        }
+        runs.put(runId, run.ownedBy(toHub));
         return true;
     }
 

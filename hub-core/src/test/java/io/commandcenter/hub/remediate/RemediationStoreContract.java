@@ -15,6 +15,7 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What every remediation store does, run once per implementation: in memory (the oracle) here,
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.tuple;
 public abstract class RemediationStoreContract {
     static final ProjectId P = ProjectId.of("p");
     static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    static final Duration TTL = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
@@ -66,6 +68,93 @@ public abstract class RemediationStoreContract {
         assertThat(store.revision(P, "auto-restart", 1).orElseThrow().createdBy()).isEqualTo("ana");
         assertThat(store.revisions(P, "auto-restart")).extracting(r -> r.revision()).containsExactly(2, 1);
         assertThat(store.latestEverywhere()).singleElement().satisfies(r -> assertThat(r.revision()).isEqualTo(2));
+    }
+
+    /** A TTL short enough to wait out: the stores' clocks cannot be set (a database's). */
+    static final Duration SHORT = Duration.ofSeconds(1);
+
+    /**
+     * Renews the leases of {@code others} and {@code to}, a tenth of {@code ttl} apart, until
+     * {@code to} adopts {@code runId} from {@code from}, as a hub's engine does.
+     */
+    void renewUntilAdopted(String runId, String from, String to, Duration ttl, String... others) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(ttl.dividedBy(10)).until(() -> {
+            for (String other : others) {
+                store.renewLease(other, ttl);
+            }
+            store.renewLease(to, ttl);
+            return store.adopt(runId, from, to, ttl);
+        });
+    }
+
+    static Duration since(long nanoTime) {
+        return Duration.ofNanos(System.nanoTime() - nanoTime);
+    }
+
+    @Test
+    void adopt_changesTheOwnerOnlyWhileTheOldOneHoldsIt_soOfTwoAdoptersOneWins() {
+        RunRecord run = run("r-1", "auto-restart:e-1", RunMode.AUTOMATIC, T0);
+        store.create(run, Optional.empty(), Optional.empty());
+        store.create(run("r-2", "auto-restart:e-2", RunMode.AUTOMATIC, T0), Optional.empty(), Optional.empty());
+
+        assertThat(store.leaseLapsed("hub-1", SHORT)).as("hub-1 never had a lease").isTrue();
+        renewUntilAdopted("r-1", "hub-1", "hub-2", SHORT, "hub-3");
+        assertThat(store.adopt("r-1", "hub-1", "hub-3", SHORT)).as("hub-1 no longer holds it").isFalse();
+        assertThat(store.adopt("r-2", "hub-1", "hub-3", SHORT)).as("hub-3 renewed as long as hub-2").isTrue();
+        assertThat(store.adopt("r-9", "hub-1", "hub-3", SHORT)).as("no such run").isFalse();
+
+        RunRecord adopted = store.run("r-1").orElseThrow();
+        assertThat(adopted.hubId()).isEqualTo("hub-2");
+        assertThat(adopted).as("nothing else changed").isEqualTo(run.ownedBy("hub-2"));
+    }
+
+    @Test
+    void adopt_refusesWhileTheOwnersLeaseIsFresh_whateverTheCallerBelieves_andTakesTheRunOnceItLapsed() {
+        RunRecord run = run("r-1", "auto-restart:e-1", RunMode.AUTOMATIC, T0);
+        store.create(run, Optional.empty(), Optional.empty());
+        store.create(run("r-0", "auto-restart:e-0", RunMode.AUTOMATIC, T0).ownedBy("hub-0"), Optional.empty(),
+                Optional.empty());
+        // hub-2 and hub-3 renew for a TTL (hub-2 adopts a run of hub-0, never seen), hub-1 all along
+        renewUntilAdopted("r-0", "hub-0", "hub-2", SHORT, "hub-1", "hub-3");
+        store.renewLease("hub-1", SHORT); // a renewal of a lease that exists
+
+        assertThat(store.leaseLapsed("hub-1", SHORT)).isFalse();
+        assertThat(store.adopt("r-1", "hub-1", "hub-2", SHORT)).as("hub-1 renews its lease").isFalse();
+        assertThat(store.run("r-1").orElseThrow().hubId()).isEqualTo("hub-1");
+
+        // hub-1 stops renewing; hub-2 and hub-3 go on
+        renewUntilAdopted("r-1", "hub-1", "hub-2", SHORT, "hub-3");
+        assertThat(store.leaseLapsed("hub-1", SHORT)).isTrue();
+        assertThat(store.leaseLapsed("hub-1", TTL)).as("still fresh for the long TTL").isFalse();
+        assertThat(store.run("r-1").orElseThrow().hubId()).isEqualTo("hub-2");
+
+        store.renewLease("hub-3", SHORT);
+        store.renewLease("hub-2", SHORT);
+        assertThat(store.adopt("r-1", "hub-2", "hub-3", SHORT)).as("hub-2 just renewed").isFalse();
+        assertThat(store.leaseLapsed("hub-9", TTL)).as("a hub never seen").isTrue();
+    }
+
+    @Test
+    void adopt_onlyByAHubWhoseRenewalsRanWithoutAGapForATtl_andAGapStartsItsStreakAgain() {
+        store.create(run("r-1", "auto-restart:e-1", RunMode.AUTOMATIC, T0), Optional.empty(), Optional.empty());
+        store.create(run("r-2", "auto-restart:e-2", RunMode.AUTOMATIC, T0), Optional.empty(), Optional.empty());
+        assertThat(store.leaseLapsed("hub-1", SHORT)).as("hub-1, the owner, is gone").isTrue();
+
+        long first = System.nanoTime();
+        store.renewLease("hub-2", SHORT);
+        assertThat(store.adopt("r-1", "hub-1", "hub-2", SHORT)).as("hub-2's streak began just now").isFalse();
+        renewUntilAdopted("r-1", "hub-1", "hub-2", SHORT);
+        assertThat(since(first)).as("not before hub-2 renewed for a TTL").isGreaterThanOrEqualTo(SHORT);
+
+        // a gap longer than the TTL in hub-2's renewals (an outage of the database, or of hub-2): after
+        // it every lease is old, a live owner's too, so hub-2 must renew for a TTL again first
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.leaseLapsed("hub-2", SHORT));
+        long again = System.nanoTime();
+        store.renewLease("hub-2", SHORT);
+        assertThat(store.adopt("r-2", "hub-1", "hub-2", SHORT)).as("hub-2's streak began again").isFalse();
+        renewUntilAdopted("r-2", "hub-1", "hub-2", SHORT);
+        assertThat(since(again)).as("not before hub-2 renewed for a TTL again").isGreaterThanOrEqualTo(SHORT);
+        assertThat(store.run("r-2").orElseThrow().hubId()).isEqualTo("hub-2");
     }
 
     @Test

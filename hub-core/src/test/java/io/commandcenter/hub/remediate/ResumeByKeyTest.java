@@ -112,10 +112,7 @@ class ResumeByKeyTest {
     @Test
     void aLookUpTheSchedulerFailsOnce_isTriedAgain_andTheRunFinishesWithTheActionRunOnce() {
         AtomicReference<FailingKeysState> state = new AtomicReference<>();
-        f.decorateState = real -> {
-            state.set(new FailingKeysState(real, 1));
-            return state.get();
-        };
+        f.decorateState = FailingKeysState.into(state, 1);
         CountDownLatch release = new CountDownLatch(1);
         Task task = heldByItsAgentUntil(release);
 
@@ -132,10 +129,7 @@ class ResumeByKeyTest {
         ManualTimers timers = new ManualTimers(clock);
         try (EngineFixture m = new EngineFixture(new InMemoryRemediationStore(), clock, () -> timers)) {
             AtomicReference<FailingKeysState> state = new AtomicReference<>();
-            m.decorateState = real -> {
-                state.set(new FailingKeysState(real, Integer.MAX_VALUE));
-                return state.get();
-            };
+            m.decorateState = FailingKeysState.into(state, Integer.MAX_VALUE);
             RunRecord run = storedAsTheDeadEngineLeftIt(m);
 
             m.startEngine();

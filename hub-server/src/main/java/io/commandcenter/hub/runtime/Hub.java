@@ -51,6 +51,7 @@ import io.commandcenter.hub.remediate.RemediationEngine;
 import io.commandcenter.hub.remediate.Timers;
 import io.commandcenter.hub.remediate.WorkflowCatalog;
 import io.commandcenter.hub.remediate.grpc.BusRemediationEvents;
+import io.commandcenter.hub.remediate.hazelcast.ClusterOwners;
 import io.commandcenter.hub.remediate.hazelcast.ClusterSolitude;
 import io.commandcenter.scheduler.hazelcast.HazelcastSettings;
 import io.commandcenter.hub.remediate.grpc.RemediateGrpcService;
@@ -266,6 +267,7 @@ public final class Hub implements AutoCloseable {
         Optional<DecisionTraces> traces = Optional.empty();
         HubMemory memory = null;
         ClusterSolitude solitude = null;
+        ClusterOwners owners = null;
         try {
             traces = DecisionTraces.start(tracing, settings.hubId());
             audit = Audit.start(database, settings, clock);
@@ -370,6 +372,11 @@ public final class Hub implements AutoCloseable {
                 remediation.soleWriterWhile(solitude);
                 solitude.awaitAcknowledged(JOIN_WAIT);
             }
+            if (mesh.cluster().isPresent()) {
+                // a member left: look for runs to adopt once its lease can have lapsed (ADR 0028)
+                owners = ClusterOwners.watch(mesh.cluster().get().instance(), remediation,
+                        settings.remediate().leaseTtl());
+            }
             remediation.start();
             learningLoop.readRunsFrom(remediation);
             learning = Learning.start(learningLoop, workflows, store, settings.defaultProject());
@@ -392,11 +399,15 @@ public final class Hub implements AutoCloseable {
             statsTimer.every(io.commandcenter.hub.metrics.HubStats.EVERY, stats::snapshot);
             AutoCloseable countedBefore = meshMetrics;
             ClusterSolitude members = solitude;
+            ClusterOwners adopting = owners;
             meshMetrics = () -> {
                 statsTimer.close();
                 countedBefore.close();
                 if (members != null) {
                     members.close(); // before the engine closes: no membership change reaches a closed engine
+                }
+                if (adopting != null) {
+                    adopting.close();
                 }
             };
             MemoryGrpcService memoryApi = new MemoryGrpcService(memory.store(), clock);
@@ -450,6 +461,9 @@ public final class Hub implements AutoCloseable {
             }
             if (solitude != null) {
                 solitude.close();
+            }
+            if (owners != null) {
+                owners.close();
             }
             if (remediation != null) {
                 remediation.close();

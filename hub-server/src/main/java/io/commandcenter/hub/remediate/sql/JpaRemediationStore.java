@@ -23,6 +23,7 @@ import io.commandcenter.hub.remediate.WorkflowRevision;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -514,6 +515,66 @@ public final class JpaRemediationStore implements RemediationStore {
             run.nodes().forEach(n -> em.merge(entity(run.runId(), n)));
             return null;
         });
+    }
+
+    @Override
+    public void renewLease(String hubId, Duration ttl) {
+        jpa.write(em -> {
+            // a renewal more than a TTL after the previous one starts a new streak (ADR 0028)
+            int renewed = em.createNativeQuery("UPDATE hub_lease l SET since = CASE WHEN " + freshLease(ttl)
+                            + " THEN l.since ELSE CURRENT_TIMESTAMP END, renewed_at = CURRENT_TIMESTAMP WHERE l.hub_id = ?1")
+                    .setParameter(1, hubId).executeUpdate();
+            if (renewed == 0) {
+                em.createNativeQuery("INSERT INTO hub_lease (hub_id, renewed_at, since) VALUES (?1, CURRENT_TIMESTAMP,"
+                                + " CURRENT_TIMESTAMP)")
+                        .setParameter(1, hubId).executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean leaseLapsed(String hubId, Duration ttl) {
+        return jpa.read(em -> ((Number) em.createNativeQuery("SELECT COUNT(*) FROM hub_lease l WHERE l.hub_id = ?1"
+                + " AND " + freshLease(ttl)).setParameter(1, hubId).getSingleResult()).longValue() == 0);
+    }
+
+    @Override
+    public boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
+        return jpa.write(em -> {
+            // the owner's lapsed lease row, locked to the commit: an owner back under its id renews after
+            // this adoption committed (and then reads the run as adopted), or this finds its lease fresh
+            em.createNativeQuery("UPDATE hub_lease l SET renewed_at = l.renewed_at WHERE l.hub_id = ?1 AND NOT ("
+                    + freshLease(leaseTtl) + ")").setParameter(1, fromHub).executeUpdate();
+            // the decision, one statement on the database's clock: the lease is checked where the owner changes
+            return em.createNativeQuery("UPDATE remediation_run SET hub_id = ?1 WHERE run_id = ?2 AND hub_id = ?3"
+                            + " AND NOT EXISTS (SELECT 1 FROM hub_lease l WHERE l.hub_id = ?3 AND "
+                            + freshLease(leaseTtl) + ")"
+                            // and only by a hub whose own renewals ran without a gap for a TTL: after a
+                            // database outage longer than the TTL every lease is old, the live ones too
+                            + " AND EXISTS (SELECT 1 FROM hub_lease l WHERE l.hub_id = ?1 AND "
+                            + freshLease(leaseTtl) + " AND " + streak(leaseTtl) + ")")
+                    .setParameter(1, toHub).setParameter(2, runId).setParameter(3, fromHub)
+                    .executeUpdate() == 1;
+        });
+    }
+
+    /**
+     * The condition "lease {@code l} renewed within {@code ttl}" on the database's clock, in SQL both
+     * H2 and PostgreSQL read (the TTL is a setting, written as an interval literal in milliseconds).
+     */
+    static String freshLease(Duration ttl) {
+        return "l.renewed_at > CURRENT_TIMESTAMP - " + interval(ttl);
+    }
+
+    /** The condition "lease {@code l}'s current streak of renewals began at least {@code ttl} ago". */
+    static String streak(Duration ttl) {
+        return "l.since <= CURRENT_TIMESTAMP - " + interval(ttl);
+    }
+
+    private static String interval(Duration ttl) {
+        long ms = ttl.toMillis();
+        return String.format(java.util.Locale.ROOT, "INTERVAL '%d.%03d' SECOND", ms / 1000, ms % 1000);
     }
 
     @Override

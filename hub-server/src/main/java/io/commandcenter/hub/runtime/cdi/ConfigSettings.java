@@ -59,7 +59,8 @@ final class ConfigSettings {
                 number(config, "cc.remediate.worse-margin", 0.05),
                 duration(config, "cc.remediate.refresh", "PT5S"),
                 integer(config, "cc.remediate.event-buffer", 65_536),
-                duration(config, "cc.remediate.facts-max-age", "PT60S"));
+                duration(config, "cc.remediate.facts-max-age", "PT60S"),
+                duration(config, "cc.remediate.lease-ttl", "PT30S"));
         AgentSettings agents = new AgentSettings(
                 integer(config, "cc.agents.capacity", 4),
                 duration(config, "cc.agents.timeout", "PT30S"),

@@ -1,0 +1,73 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.hub.audit.AuditAction;
+import io.commandcenter.hub.audit.AuditRecord;
+import io.commandcenter.hub.audit.AuditTrail;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Taking over the runs of a hub that is gone (ADR 0028): a hub is gone when its lease in the store
+ * lapsed ({@link RunStore#leaseLapsed}: not renewed within the TTL by the store's clock), and a run
+ * is adopted only by the one hub whose conditional change of owner ({@link RunStore#adopt}) wins —
+ * the statement checks the lease again, so a run whose owner renewed meanwhile is never taken. Each
+ * adoption is logged and recorded in the audit ledger ({@code RUN_ADOPTED}).
+ */
+final class Adoption {
+    private static final System.Logger LOG = System.getLogger(Adoption.class.getName());
+
+    private final RunStore runs;
+    private final AuditTrail audit;
+    private final String hubId;
+    private final Duration leaseTtl;
+
+    /** @param leaseTtl how long a lease outlives its last renewal */
+    Adoption(RunStore runs, AuditTrail audit, String hubId, Duration leaseTtl) {
+        this.runs = runs;
+        this.audit = audit;
+        this.hubId = hubId;
+        this.leaseTtl = leaseTtl;
+    }
+
+    String hubId() {
+        return hubId;
+    }
+
+    /** Whether a run owned by {@code owner} may be taken over now (never one of this hub's). */
+    boolean mayAdopt(String owner) {
+        return !owner.equals(hubId) && runs.leaseLapsed(owner, leaseTtl);
+    }
+
+    /**
+     * {@link #mayAdopt}, each owner asked once for the life of the returned test (one sweep over many
+     * runs asks the store once per hub, not once per run).
+     */
+    Predicate<String> sweep() {
+        Map<String, Boolean> asked = new HashMap<>();
+        return owner -> asked.computeIfAbsent(owner, this::mayAdopt);
+    }
+
+    /**
+     * Makes this hub the run's owner, if its owner (as read) still is: the run as this hub's now,
+     * or empty when another hub adopted it first (nothing recorded then).
+     */
+    Optional<RunRecord> take(RunRecord run, String why) {
+        String from = run.hubId();
+        if (!runs.adopt(run.runId(), from, hubId, leaseTtl)) {
+            LOG.log(System.Logger.Level.INFO, "run {0} of hub {1}: another hub adopted it first, or hub {1} renewed"
+                    + " its lease", run.runId(), from);
+            return Optional.empty();
+        }
+        LOG.log(System.Logger.Level.INFO, "run {0} ({1}) adopted from hub {2}, whose lease lapsed, by hub {3}: {4}",
+                run.runId(), run.state(), from, hubId, why);
+        audit.record(AuditAction.RUN_ADOPTED, run.project().value(), "hub:" + hubId, "run:" + run.runId(),
+                AuditRecord.detail("from", from, "to", hubId, "state", run.state().name().toLowerCase(Locale.ROOT),
+                        "workflow", run.workflow(), "target", run.targetKind() + ":" + run.targetId(), "why", why));
+        return Optional.of(run.ownedBy(hubId));
+    }
+}

@@ -1,0 +1,352 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.hub.audit.AuditEntry;
+import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.scheduler.task.Capability;
+import io.commandcenter.scheduler.task.Placement;
+import io.commandcenter.scheduler.task.TargetRef;
+import io.commandcenter.scheduler.task.Task;
+import io.commandcenter.scheduler.task.TaskSpec;
+import io.commandcenter.scheduler.task.TaskState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Runs whose hub is gone (ADR 0028): a hub adopts the RUNNING runs and outcome watches of a hub
+ * whose lease in the store lapsed (a pod back under another name adopts the old name's), each by
+ * one conditional change of owner, and never those of a hub whose lease is fresh. The store's clock
+ * (the database's, which dates leases) is a manual one here.
+ */
+class AdoptionTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** The default lease TTL. */
+    private static final Duration TTL = Duration.ofSeconds(30);
+    /** Past the default lease TTL (30 s). */
+    private static final Duration LAPSED = Duration.ofSeconds(31);
+    private final ManualClock storeClock = new ManualClock(Instant.parse("2026-12-07T04:00:00Z"));
+    private final EngineFixture f = new EngineFixture(new InMemoryRemediationStore(storeClock), Clock.systemUTC(),
+            null);
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    /** A run of {@code owner} as it left it: its first node QUEUED as attempt 1 (no task id stored yet). */
+    private RunRecord storedRunOf(String owner, String runId, String target) {
+        Instant now = f.clock.instant();
+        RunRecord run = new RunRecord(runId, EngineFixture.P, "burst-restart", 1, RunState.RUNNING, RunMode.AUTOMATIC,
+                "prediction.created.risk", "pred-" + runId, null, "service", target, "burst-restart:pred-" + runId,
+                null, owner, "", null, now, now, null, now.plus(Duration.ofMinutes(30)), List.of(
+                NodeRecord.pending("restart_service", 0, "devops", "restart", false)
+                        .queued("", 1, Map.of("service", target), now),
+                NodeRecord.pending("notify", 1, "notifier", "sendSlack", false)));
+        assertThat(f.store.create(run, Optional.empty(), Optional.empty())).isTrue();
+        return run;
+    }
+
+    /** The old hub's task of the run's stored attempt, on the scheduler that outlived it. */
+    private Task submittedByTheOldHub(RunRecord run) {
+        return f.scheduler.submit(new TaskSpec(EngineFixture.P.value(), new Capability("devops", "restart"),
+                run.workflow(), run.runId(), "restart_service",
+                RunExecutor.json(Map.of("service", run.targetId())), 1.0, 5, null,
+                new TargetRef("service", run.targetId()), true, run.runId() + ":restart_service:1", Map.of(),
+                Placement.DEFAULT, 1)).task();
+    }
+
+    /** The workflow stored by an engine of the old id, which then stopped (the scheduler goes on). */
+    private void workflowStoredByTheOldHub() {
+        f.hubId = "pod-7f9c";
+        f.start().put(CrashMidBurst.WORKFLOW);
+        f.stopEngineOnly();
+    }
+
+    /**
+     * The store's clock moves on by {@code by} while the hubs named renew their leases every sixth of
+     * the TTL, as their engines do (an adopter must have renewed for a TTL without a gap).
+     */
+    private void advanceRenewing(Duration by, String... hubs) {
+        Duration step = TTL.dividedBy(6);
+        for (String hub : hubs) {
+            f.store.renewLease(hub, TTL);
+        }
+        for (Duration left = by; !left.isZero(); ) {
+            Duration next = left.compareTo(step) < 0 ? left : step;
+            storeClock.advance(next);
+            left = left.minus(next);
+            for (String hub : hubs) {
+                f.store.renewLease(hub, TTL);
+            }
+        }
+    }
+
+    private List<AuditEntry> adoptions() {
+        return f.ledger.all().stream().filter(e -> e.action().equals("RUN_ADOPTED")).toList();
+    }
+
+    @Test
+    void aHubUnderANewHubId_adoptsTheOldIdsRunningRunOnceItsLeaseLapsed_finishesIt_andItsTargetsSlotFreesAfterwards() {
+        workflowStoredByTheOldHub();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        f.devops = EngineFixture.holding(entered, release);
+        RunRecord orphan = storedRunOf("pod-7f9c", "run-1", "svc-1");
+        Task task = submittedByTheOldHub(orphan);
+        await().atMost(WAIT).until(() -> entered.getCount() == 0);
+
+        f.hubId = "pod-c41a"; // the pod came back under a new name
+        f.startEngine();
+        f.engine.drain();
+        assertThat(f.store.run("run-1").orElseThrow().hubId()).as("the old id's lease is fresh").isEqualTo("pod-7f9c");
+
+        advanceRenewing(LAPSED, "pod-c41a");
+        assertThat(f.engine.adoptOrphans()).isEqualTo(1);
+        assertThat(f.store.run("run-1").orElseThrow().hubId()).isEqualTo("pod-c41a");
+        // while the adopted run goes on, it holds its target's per_target slot
+        f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 2);
+        f.engine.drain();
+        assertThat(f.runs()).filteredOn(r -> !r.runId().equals("run-1")).singleElement().satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.SKIPPED);
+            assertThat(r.error()).contains("per_target 1");
+        });
+
+        release.countDown();
+        await().atMost(WAIT).until(() -> f.store.run("run-1").orElseThrow().state().isFinished());
+        RunRecord done = f.store.run("run-1").orElseThrow();
+        assertThat(done.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(done.hubId()).isEqualTo("pod-c41a");
+        assertThat(done.node("restart_service").taskId()).isEqualTo(task.id());
+        assertThat(f.calls("restart")).as("the action, run once").hasSize(1);
+        assertThat(f.calls("sendSlack")).hasSize(1);
+        await().atMost(WAIT).until(() -> !adoptions().isEmpty());
+        assertThat(adoptions()).singleElement().satisfies(e -> {
+            assertThat(e.subject()).isEqualTo("run:run-1");
+            assertThat(e.detail()).contains("\"from\":\"pod-7f9c\"").contains("\"to\":\"pod-c41a\"");
+        });
+
+        // the slot is free again: the next confident prediction on the target runs
+        f.devops = (a, in) -> io.commandcenter.hub.agents.ActionResult.done("{}");
+        f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 3);
+        f.engine.drain();
+        assertThat(f.runs()).filteredOn(r -> !r.runId().equals("run-1") && r.state() != RunState.SKIPPED)
+                .singleElement().satisfies(r -> assertThat(r.mode()).isEqualTo(RunMode.AUTOMATIC));
+    }
+
+    @Test
+    void aRunOfAHubWhoseLeaseIsFresh_isNeitherAdoptedNorDriven_andCancelNamesItsHub() {
+        workflowStoredByTheOldHub();
+        storedRunOf("hub-b", "run-1", "svc-1");
+        storedRunOf("hub-b", "run-2", "svc-2");
+        f.store.renewLease("hub-b", TTL);
+        f.hubId = "hub-a";
+        f.startEngine(); // a sole writer too: the lease decides everywhere
+        f.engine.drain();
+
+        advanceRenewing(LAPSED, "hub-a", "hub-b"); // hub A may adopt, hub B renews
+        assertThat(f.engine.adoptOrphans()).isZero();
+        f.engine.drain();
+        assertThat(f.store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
+        assertThat(f.store.run("run-2").orElseThrow().hubId()).isEqualTo("hub-b");
+        assertThat(f.calls("restart")).as("nothing of hub B's run driven here").isEmpty();
+        assertThatThrownBy(() -> f.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck"))
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION);
+                    assertThat(e.reason()).isEqualTo("RUN_ON_OTHER_HUB");
+                    assertThat(e.getMessage()).contains("its lease in the store is fresh").contains("cancel it on hub hub-b");
+                });
+        assertThat(f.store.run("run-1").orElseThrow().state()).isEqualTo(RunState.RUNNING);
+        assertThat(adoptions()).isEmpty();
+    }
+
+    @Test
+    void aRunOfAHubWhoseLeaseLapsed_isAdoptedOnce_andFinishesHere() {
+        workflowStoredByTheOldHub();
+        submittedByTheOldHub(storedRunOf("hub-b", "run-1", "svc-1"));
+        f.store.renewLease("hub-b", TTL);
+        f.hubId = "hub-a";
+        f.soleWriter = false;
+        f.startEngine();
+        assertThat(f.store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
+
+        // the database was out for longer than the TTL: every lease is old, hub A's too
+        storeClock.advance(LAPSED);
+        advanceRenewing(Duration.ofSeconds(20), "hub-a");
+        assertThat(f.engine.adoptOrphans()).as("hub A renewed for less than a TTL since").isZero();
+        assertThat(f.store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
+        advanceRenewing(Duration.ofSeconds(10), "hub-a");
+        assertThat(f.engine.adoptOrphans()).isEqualTo(1);
+        assertThat(f.engine.adoptOrphans()).as("adopted once").isZero();
+
+        await().atMost(WAIT).until(() -> f.store.run("run-1").orElseThrow().state().isFinished());
+        assertThat(f.store.run("run-1").orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(r.hubId()).isEqualTo("hub-a");
+        });
+        assertThat(f.calls("restart")).hasSize(1);
+    }
+
+    @Test
+    void aRunAnotherHubAdoptedFirst_isLeftToIt_andNothingIsRecordedHere() {
+        workflowStoredByTheOldHub();
+        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        advanceRenewing(LAPSED, "pod-c41a", "hub-c"); // both may adopt: they renewed for a TTL
+        RemediationStore real = f.store;
+        // between this hub's read of the unfinished runs and its change of owner, hub C adopts the run
+        RemediationStore racing = (RemediationStore) Proxy.newProxyInstance(RemediationStore.class.getClassLoader(),
+                new Class<?>[]{RemediationStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("adopt")) {
+                        real.adopt((String) args[0], (String) args[1], "hub-c", (Duration) args[3]);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (EngineFixture g = new EngineFixture(racing, f.clock, null)) {
+            g.hubId = "pod-c41a";
+            g.start();
+            g.engine.drain();
+
+            assertThat(real.run("run-1").orElseThrow().hubId()).isEqualTo("hub-c");
+            assertThat(g.calls("restart")).as("not driven here").isEmpty();
+            assertThat(g.ledger.all()).noneMatch(e -> e.action().equals("RUN_ADOPTED"));
+        }
+    }
+
+    @Test
+    void anOutcomeWatchOfAGoneHub_isAdopted_andTheOutcomeJudgedHere() {
+        workflowStoredByTheOldHub();
+        Instant at = f.clock.instant();
+        RunRecord ended = storedRunOf("pod-7f9c", "run-1", "svc-1");
+        f.store.update(ended.withState(RunState.SUCCEEDED, "", at));
+        f.store.create(new RunRecord("other", EngineFixture.P, "burst-restart", 1, RunState.SUCCEEDED,
+                RunMode.AUTOMATIC, "prediction.created.risk", "e-other", null, "service", "svc-2", "other", null,
+                "pod-7f9c", "", null, at, at, at, at.plusSeconds(1800), List.of()), Optional.empty(), Optional.empty());
+        // the old hub decided and ended the run; its outcome window had not passed when it stopped
+        f.store.insert(new ActionRecord("a-1", EngineFixture.P, null, "run-1", ActionDecision.AUTOMATIC, "engine", at,
+                "confident", "service", "svc-1", 0.93, null, null, null, "{}"));
+        f.health.put("svc-1", 0.1);
+        storeClock.advance(LAPSED);
+
+        f.hubId = "pod-c41a";
+        f.startEngine();
+        assertThat(f.store.run("run-1").orElseThrow().hubId()).as("not before pod-c41a renewed for a TTL")
+                .isEqualTo("pod-7f9c");
+        advanceRenewing(LAPSED, "pod-c41a");
+        f.engine.adoptOrphans(); // its next sweep
+
+        await().atMost(WAIT).until(() -> f.store.actionOfRun("run-1").orElseThrow().isJudged());
+        assertThat(f.store.actionOfRun("run-1").orElseThrow().outcome()).isEqualTo(Outcome.RECOVERED);
+        assertThat(f.store.run("run-1").orElseThrow().hubId()).isEqualTo("pod-c41a");
+        assertThat(f.store.run("other").orElseThrow().hubId()).as("an ended run with no watch stays as it was")
+                .isEqualTo("pod-7f9c");
+    }
+
+    @Test
+    void cancellingARunOfAHubWhoseLeaseLapsed_adoptsItFirst_thenCancelsItHere() {
+        workflowStoredByTheOldHub();
+        CountDownLatch entered = new CountDownLatch(1);
+        f.devops = EngineFixture.holding(entered, new CountDownLatch(1));
+        RunRecord orphan = storedRunOf("hub-b", "run-1", "svc-1");
+        submittedByTheOldHub(orphan);
+        await().atMost(WAIT).until(() -> entered.getCount() == 0);
+        f.store.renewLease("hub-b", TTL);
+        f.hubId = "hub-a";
+        f.soleWriter = false;
+        f.startEngine();
+
+        advanceRenewing(LAPSED, "hub-a"); // lapsed, and the periodic sweep has not come yet
+        RunRecord cancelled = f.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck");
+
+        assertThat(cancelled.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(cancelled.hubId()).isEqualTo("hub-a");
+        assertThat(f.store.run("run-1").orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+        assertThat(f.calls("sendSlack")).as("nodes not started never start").isEmpty();
+        await().atMost(WAIT).until(() -> f.ledger.all().stream().anyMatch(e -> e.action().equals("RUN_CANCELLED")));
+        assertThat(adoptions()).singleElement().satisfies(e -> assertThat(e.detail()).contains("cancelled by ana"));
+    }
+
+    @Test
+    void cancellingARunOfAGoneHubBetweenTwoNodes_adoptsItAndCancelsIt_andTheNextNodesActionNeverStarts() {
+        workflowStoredByTheOldHub();
+        Instant now = f.clock.instant();
+        // hub B's run: the restart done, the team not told yet, when hub B went
+        RunRecord stored = storedRunOf("hub-b", "run-1", "svc-1");
+        f.store.update(stored.withNode(stored.node("restart_service").queued("t-old", 1, Map.of("service", "svc-1"), now)
+                .finished(NodeState.SUCCEEDED, "{}", "", now)));
+        f.store.renewLease("hub-b", TTL);
+        f.hubId = "hub-a";
+        f.soleWriter = false;
+        f.startEngine();
+
+        advanceRenewing(LAPSED, "hub-a"); // hub B's lease lapsed, and the periodic sweep has not come yet
+        RunRecord cancelled = f.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck");
+
+        assertThat(cancelled.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(cancelled.hubId()).isEqualTo("hub-a");
+        assertThat(cancelled.node("notify").state()).isEqualTo(NodeState.CANCELLED);
+        assertThat(cancelled.node("notify").attempts()).as("never handed out, not even stored as QUEUED").isZero();
+        assertThat(f.store.run("run-1").orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+        assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), "run-1:notify:1")).as("never submitted").isEmpty();
+        f.engine.drain();
+        assertThat(f.calls("sendSlack")).isEmpty();
+        assertThat(f.calls("restart")).as("the restart, not run again").isEmpty();
+        await().atMost(WAIT).until(() -> f.ledger.all().stream().anyMatch(e -> e.action().equals("RUN_CANCELLED")));
+        assertThat(f.ledger.all()).filteredOn(e -> e.action().equals("RUN_CANCELLED")).singleElement()
+                .satisfies(e -> assertThat(e.subject()).isEqualTo("run:run-1"));
+        assertThat(adoptions()).singleElement().satisfies(e -> assertThat(e.detail()).contains("cancelled by ana"));
+    }
+
+    @Test
+    void cancellingAGoneHubsRunWhileTheSchedulerDoesNotAnswer_recordsTheCancel_andTheRunEndsCancelledOnceTakenUp() {
+        AtomicReference<FailingKeysState> state = new AtomicReference<>();
+        f.decorateState = FailingKeysState.into(state, 0);
+        workflowStoredByTheOldHub();
+        CountDownLatch entered = new CountDownLatch(1);
+        f.devops = EngineFixture.holding(entered, new CountDownLatch(1));
+        Task task = submittedByTheOldHub(storedRunOf("hub-b", "run-1", "svc-1"));
+        await().atMost(WAIT).until(() -> entered.getCount() == 0);
+        f.store.renewLease("hub-b", TTL);
+        f.hubId = "hub-a";
+        f.soleWriter = false;
+        f.startEngine();
+
+        advanceRenewing(LAPSED, "hub-a");
+        state.get().failNext(1); // the look-up of the run's task, at its take-up
+        RunRecord answered = f.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck");
+
+        assertThat(answered.state()).as("not taken up yet").isEqualTo(RunState.RUNNING);
+        assertThat(answered.hubId()).isEqualTo("hub-a");
+        await().atMost(WAIT).until(() -> f.store.run("run-1").orElseThrow().state().isFinished());
+        RunRecord done = f.store.run("run-1").orElseThrow();
+        assertThat(done.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(done.node("restart_service").state()).isEqualTo(NodeState.CANCELLED);
+        assertThat(done.node("notify").attempts()).as("never handed out").isZero();
+        assertThat(f.scheduler.get(EngineFixture.P.value(), task.id()).state())
+                .isEqualTo(TaskState.CANCELLED);
+        assertThat(f.calls("sendSlack")).isEmpty();
+        await().atMost(WAIT).until(() -> f.ledger.all().stream().anyMatch(e -> e.action().equals("RUN_CANCELLED")));
+        assertThat(f.ledger.all()).filteredOn(e -> e.action().equals("RUN_CANCELLED")).hasSize(1);
+        assertThat(adoptions()).hasSize(1);
+    }
+}
