@@ -34,8 +34,6 @@ public final class Configs {
     public static final String EVENTS = "cc-scheduler-events";
     /** Prefix of each hub's inbox topic (assignments and revocations for the agents it holds). */
     public static final String INBOX_PREFIX = "cc-scheduler-inbox-";
-    /** The member attribute that names the hub a member belongs to (its {@code instanceName}, the hub id). */
-    public static final String HUB_ATTRIBUTE = "cc.hub.id";
 
     private Configs() {
     }
@@ -52,8 +50,6 @@ public final class Configs {
         Config config = new Config();
         config.setInstanceName(s.instanceName() + "-" + Long.toHexString(System.nanoTime()));
         config.setClusterName(s.clusterName());
-        // every member sees which hub each other member is, with the membership itself
-        config.getMemberAttributeConfig().setAttribute(HUB_ATTRIBUTE, s.instanceName());
         if (s.classLoader() != null) {
             config.setClassLoader(s.classLoader());
         }

@@ -4,7 +4,6 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import io.commandcenter.hub.remediate.RemediationEngine;
-import io.commandcenter.scheduler.hazelcast.Configs;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -49,9 +48,8 @@ public final class ClusterOwners implements AutoCloseable {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                LOG.log(System.Logger.Level.INFO, "hub {0} left the cluster: looking for runs to adopt in {1} ms,"
-                        + " once its lease can have lapsed", event.getMember().getAttribute(Configs.HUB_ATTRIBUTE),
-                        after.toMillis());
+                LOG.log(System.Logger.Level.INFO, "member {0} left the cluster: looking for runs to adopt in {1} ms,"
+                        + " once its hub's lease can have lapsed", event.getMember().getAddress(), after.toMillis());
                 adopting.schedule(ClusterOwners.this::sweep, after.toMillis(), TimeUnit.MILLISECONDS);
             }
         });
