@@ -61,8 +61,7 @@ public final class EventBus implements AutoCloseable {
 
     /** Publishes an event and returns it. Never blocks. */
     public Event publish(ProjectId project, String subject, TraceContext trace, Payload payload) {
-        Event event = new Event(hubId + "-" + Long.toHexString(sequence.incrementAndGet()), subject, project,
-                hubId, clock.instant(), trace, payload);
+        Event event = stamp(project, subject, trace, payload);
         published.incrementAndGet();
         List<Subscription> subscriptions = byProject.get(project);
         if (subscriptions != null) {
@@ -96,8 +95,7 @@ public final class EventBus implements AutoCloseable {
         List<Event> events = new java.util.ArrayList<>(drafts.size());
         Map<ProjectId, List<Event>> followed = null;
         for (Draft d : drafts) {
-            Event event = new Event(hubId + "-" + Long.toHexString(sequence.incrementAndGet()), d.subject(),
-                    d.project(), hubId, clock.instant(), d.trace(), d.payload());
+            Event event = stamp(d.project(), d.subject(), d.trace(), d.payload());
             events.add(event);
             List<Subscription> subscriptions = byProject.get(d.project());
             if (subscriptions != null && !subscriptions.isEmpty()) {
@@ -121,6 +119,12 @@ public final class EventBus implements AutoCloseable {
         for (Subscription subscription : everyProject) {
             dropped.addAndGet(subscription.offerAll(events));
         }
+    }
+
+    /** A new event of this hub: the next id in sequence, stamped now. */
+    private Event stamp(ProjectId project, String subject, TraceContext trace, Payload payload) {
+        return new Event(hubId + "-" + Long.toHexString(sequence.incrementAndGet()), subject, project, hubId,
+                clock.instant(), trace, payload);
     }
 
     /** Whether anyone in the project listens; publishers may skip building payloads otherwise. */

@@ -79,11 +79,8 @@ public final class Authenticator {
      * kinds (their verifier may fetch keys), absent and malformed headers say no. Never waits.
      */
     public boolean answersAtOnce(String authorization) {
-        if (authorization == null || authorization.length() < 7
-                || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        Optional<KeyTokens.Parsed> parsed = KeyTokens.parse(authorization.substring(7).strip());
+        String token = bearerToken(authorization);
+        Optional<KeyTokens.Parsed> parsed = token == null ? Optional.empty() : KeyTokens.parse(token);
         if (parsed.isEmpty()) {
             return false;
         }
@@ -104,11 +101,10 @@ public final class Authenticator {
             throw CommandCenterException.unauthenticated("CREDENTIALS_REQUIRED", "this call needs credentials: "
                     + "send the header 'authorization: Bearer <key>' (cc: --token or CC_TOKEN)");
         }
-        String value = authorization.strip();
-        if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String token = bearerToken(authorization);
+        if (token == null) {
             throw invalid();
         }
-        String token = value.substring(7).strip();
         Optional<KeyTokens.Parsed> parsed = KeyTokens.parse(token);
         if (parsed.isPresent()) {
             return byKey(parsed.get());
@@ -120,6 +116,13 @@ public final class Authenticator {
             }
         }
         throw invalid();
+    }
+
+    /** The token of an {@code authorization: Bearer <token>} header; null when absent or of another form. */
+    private static String bearerToken(String authorization) {
+        String value = authorization == null ? "" : authorization.strip();
+        return value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7) ? null
+                : value.substring(7).strip();
     }
 
     private Principal byKey(KeyTokens.Parsed parsed) {
