@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  * An agent built into the hub, on the same port as remote ones: registers through
  * {@link Scheduler#connect}, runs each assigned task's {@link Action} on an executor, heartbeats
  * its leases every {@link AgentConnection#heartbeatInterval()} while they run, reports each
- * outcome with the lease's fencing token, and interrupts an action whose lease was revoked.
+ * outcome with the lease's fencing token, and interrupts an action whose lease was revoked — unless
+ * it was started not {@code interruptible}: an action that may be inside an embedded database, which
+ * answers an interrupt by closing its file, is left to finish (its result is then refused).
  *
  * <pre>
  * BuiltInAgent devops = BuiltInAgent.start(scheduler,
@@ -61,7 +63,10 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
 
     private final Action action;
     private final ExecutorService executor;
+    private final boolean interruptible;
     private final Map<LeaseRef, Run> running = new ConcurrentHashMap<>();
+    /** Notified whenever an action's run ends ({@link #awaitIdle}). */
+    private final Object idle = new Object();
     private volatile AgentConnection connection;
     private ScheduledFuture<?> heartbeats;
 
@@ -72,8 +77,13 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
      * reporting thread then could drop the task's event: guide 14.14.)
      */
     private static final class Run {
+        private final boolean interruptible;
         private Thread thread;
         private boolean revoked;
+
+        Run(boolean interruptible) {
+            this.interruptible = interruptible;
+        }
 
         /** Marks the action started on this thread; false when it was revoked before it started. */
         synchronized boolean start() {
@@ -86,7 +96,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
 
         synchronized void revoke() {
             revoked = true;
-            if (thread != null) {
+            if (thread != null && interruptible) {
                 thread.interrupt();
             }
         }
@@ -98,9 +108,10 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         }
     }
 
-    private BuiltInAgent(Action action, ExecutorService executor) {
+    private BuiltInAgent(Action action, ExecutorService executor, boolean interruptible) {
         this.action = action;
         this.executor = executor;
+        this.interruptible = interruptible;
     }
 
     /**
@@ -111,7 +122,18 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
      */
     public static BuiltInAgent start(Scheduler scheduler, AgentRegistration registration, Action action,
                                      ExecutorService executor, ScheduledExecutorService timer) {
-        BuiltInAgent agent = new BuiltInAgent(action, executor);
+        return start(scheduler, registration, action, executor, timer, true);
+    }
+
+    /**
+     * Connects the agent and starts heartbeating.
+     *
+     * @param interruptible false: a revoked lease, or {@link #close}, never interrupts a running action; it
+     *                      runs to its end (stop it another way), and its result is refused if the lease is gone
+     */
+    public static BuiltInAgent start(Scheduler scheduler, AgentRegistration registration, Action action,
+                                     ExecutorService executor, ScheduledExecutorService timer, boolean interruptible) {
+        BuiltInAgent agent = new BuiltInAgent(action, executor, interruptible);
         synchronized (agent) {
             agent.connection = scheduler.connect(registration, agent);
             long every = Math.max(1, agent.connection.heartbeatInterval().toMillis());
@@ -127,7 +149,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
     @Override
     public void onAssignment(Dispatched work) {
         LeaseRef lease = work.assignment().lease();
-        Run run = new Run();
+        Run run = new Run(interruptible);
         running.put(lease, run);
         try {
             executor.execute(() -> run(work, lease, run));
@@ -169,7 +191,35 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
             }
         } finally {
             running.remove(lease, run);
+            synchronized (idle) {
+                idle.notifyAll();
+            }
         }
+    }
+
+    /**
+     * Waits, at most {@code bound}, until no action of this agent runs or is being reported (a hub
+     * closing: the results of actions it asked to stop reach the scheduler before it disconnects).
+     *
+     * @return false when the bound passed first
+     */
+    public boolean awaitIdle(java.time.Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        synchronized (idle) {
+            while (!running.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(idle, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private void report(AgentConnection c, LeaseRef lease, String error, boolean retryable) {
@@ -216,7 +266,10 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         running.values().forEach(Run::revoke);
     }
 
-    /** Stops heartbeating, interrupts running actions and disconnects (their leases expire into the queue). */
+    /**
+     * Stops heartbeating, interrupts running actions (when interruptible) and disconnects (their leases expire
+     * into the queue).
+     */
     @Override
     public void close() {
         onClosed(null);

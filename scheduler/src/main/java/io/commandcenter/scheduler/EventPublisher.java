@@ -23,6 +23,9 @@ final class EventPublisher implements AutoCloseable {
     private final BlockingQueue<SchedulerEvent> queue;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Events queued and events handed to the mesh so far (for {@link #flush}). */
+    private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
 
     EventPublisher(SchedulerMesh mesh, boolean background, String name, QuietLog quiet) {
         this.mesh = mesh;
@@ -49,6 +52,7 @@ final class EventPublisher implements AutoCloseable {
             while (true) {
                 try {
                     queue.put(e);
+                    queued.incrementAndGet();
                     break;
                 } catch (InterruptedException ie) {
                     interrupted = true;
@@ -77,9 +81,42 @@ final class EventPublisher implements AutoCloseable {
             } catch (RuntimeException e) {
                 quiet.warn("publishing " + batch.size() + " scheduler events", e);
             } finally {
+                sent.addAndGet(batch.size());
                 batch.clear();
+                synchronized (this) {
+                    notifyAll();
+                }
             }
         }
+    }
+
+    /**
+     * Waits, at most {@code bound}, until every event queued before the call has been handed to the mesh
+     * (which may deliver it asynchronously).
+     *
+     * @return false when the bound passed first
+     */
+    boolean flush(java.time.Duration bound) {
+        if (queue == null) {
+            return true;
+        }
+        long target = queued.get();
+        long deadline = System.nanoTime() + bound.toNanos();
+        synchronized (this) {
+            while (sent.get() < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !thread.isAlive()) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Publishes what is queued, then stops. */

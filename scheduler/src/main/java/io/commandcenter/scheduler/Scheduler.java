@@ -451,6 +451,17 @@ public final class Scheduler implements AutoCloseable {
 
     // ------------------------------------------------------------------ events, driving
 
+    /**
+     * Waits, at most {@code bound}, until the events this hub published so far have been handed to the mesh
+     * (a hub closing: the last task results reach the listeners still subscribed before they go). The mesh
+     * may deliver them asynchronously still.
+     *
+     * @return false when the bound passed first
+     */
+    public boolean flushEvents(java.time.Duration bound) {
+        return publisher.flush(bound);
+    }
+
     /** Subscribes to the events of every hub; close the returned handle to stop. */
     public AutoCloseable subscribe(SchedulerEvents listener) {
         listeners.add(listener);

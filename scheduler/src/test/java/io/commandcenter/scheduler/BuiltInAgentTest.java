@@ -117,4 +117,34 @@ class BuiltInAgentTest {
         assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(scheduler.get("p", task.id()).state()).isEqualTo(TaskState.CANCELLED);
     }
+    @Test
+    void aNotInterruptibleAgent_letsARevokedActionFinish_withoutInterrupting_andItsResultIsRefused() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        boolean[] interrupted = {false};
+        BuiltInAgent agent = BuiltInAgent.start(scheduler, AgentRegistration.of("in-db", "trainer", 1, "trainModel"),
+                work -> {
+                    started.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        interrupted[0] = true;
+                        throw e;
+                    } finally {
+                        finished.countDown();
+                    }
+                    return "{\"done\":true}";
+                }, executor, timer, false);
+        Task task = scheduler.submit(TaskSpec.of("p", "trainer.trainModel")).task();
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+        scheduler.cancel("p", task.id(), "test");
+        agent.close();
+        release.countDown();
+
+        assertThat(finished.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(interrupted[0]).as("neither the revocation nor close interrupted the action").isFalse();
+        assertThat(scheduler.get("p", task.id()).state()).isEqualTo(TaskState.CANCELLED);
+    }
 }

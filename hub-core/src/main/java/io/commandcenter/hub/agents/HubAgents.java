@@ -52,20 +52,31 @@ public final class HubAgents implements AutoCloseable {
     }
 
     private final List<BuiltInAgent> agents = new ArrayList<>();
+    /** Executors of interruptible agents: stopped with an interrupt at close. */
     private final List<ExecutorService> executors = new ArrayList<>();
+    /** Executors of agents that must not be interrupted: stopped taking work at close, their tasks left to end. */
+    private final List<ExecutorService> uninterrupted = new ArrayList<>();
+    private final List<BuiltInAgent> uninterruptedAgents = new ArrayList<>();
 
     private HubAgents() {
     }
 
     /**
-     * An agent type: the actions it declares, what runs them, and how many it runs at once on this
-     * hub ({@code capacity}; 0: the hub's {@code cc.agents.capacity}).
+     * An agent type: the actions it declares, what runs them, how many it runs at once on this hub
+     * ({@code capacity}; 0: the hub's {@code cc.agents.capacity}), and whether a revoked task or the
+     * hub's close may interrupt its thread ({@code interruptible}; false for actions that read or write
+     * the embedded database, which answers an interrupt by closing its file: they stop on their own).
      */
-    public record Agent(String type, Set<String> actions, TaskActions body, int capacity) {
+    public record Agent(String type, Set<String> actions, TaskActions body, int capacity, boolean interruptible) {
         public Agent {
             if (capacity < 0) {
                 throw new IllegalArgumentException("capacity must be >= 0");
             }
+        }
+
+        /** An interruptible agent. */
+        public Agent(String type, Set<String> actions, TaskActions body, int capacity) {
+            this(type, actions, body, capacity, true);
         }
 
         /** An agent whose actions need only their inputs, at the hub's capacity. */
@@ -86,8 +97,7 @@ public final class HubAgents implements AutoCloseable {
         HubAgents hub = new HubAgents();
         try {
             for (Agent a : agents) {
-                hub.add(scheduler, a.type(), hubId, a.actions(), a.capacity() == 0 ? capacity : a.capacity(), a.body(),
-                        timer);
+                hub.add(scheduler, a, hubId, a.capacity() == 0 ? capacity : a.capacity(), timer);
             }
         } catch (RuntimeException e) {
             hub.close();
@@ -96,18 +106,23 @@ public final class HubAgents implements AutoCloseable {
         return hub;
     }
 
-    private void add(Scheduler scheduler, String type, String hubId, Set<String> actions, int capacity,
-                     TaskActions body, ScheduledExecutorService timer) {
+    private void add(Scheduler scheduler, Agent agent, String hubId, int capacity, ScheduledExecutorService timer) {
+        String type = agent.type();
         AtomicInteger n = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(capacity, r -> {
             Thread t = new Thread(r, "cc-agent-" + type + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        executors.add(executor);
-        AgentRegistration registration = new AgentRegistration(type + ":" + hubId, type, actions,
+        (agent.interruptible() ? executors : uninterrupted).add(executor);
+        AgentRegistration registration = new AgentRegistration(type + ":" + hubId, type, agent.actions(),
                 Map.of("builtin", "true"), capacity, Set.of(AgentRegistration.ALL_PROJECTS), AgentRegistration.HUB_OWNER);
-        agents.add(BuiltInAgent.start(scheduler, registration, work -> run(body, work), executor, timer));
+        BuiltInAgent started = BuiltInAgent.start(scheduler, registration, work -> run(agent.body(), work), executor,
+                timer, agent.interruptible());
+        agents.add(started);
+        if (!agent.interruptible()) {
+            uninterruptedAgents.add(started);
+        }
     }
 
     /** Runs one task: its output on success; a {@link BuiltInAgent.Failure} naming the reason otherwise. */
@@ -144,9 +159,30 @@ public final class HubAgents implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits, at most {@code bound} in all, until the agents that are not interruptible run no task and have
+     * reported the last one's result (ask their tasks to stop first).
+     *
+     * @return false when the bound passed first
+     */
+    public boolean awaitUninterrupted(java.time.Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        for (BuiltInAgent a : uninterruptedAgents) {
+            if (!a.awaitIdle(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Disconnects every agent; interrupts the tasks of interruptible ones. A task of an agent that is not
+     * interruptible is left to end on its own thread (stop it first: the learning loop's {@code stop}).
+     */
     @Override
     public void close() {
         agents.forEach(BuiltInAgent::close);
         executors.forEach(ExecutorService::shutdownNow);
+        uninterrupted.forEach(ExecutorService::shutdown);
     }
 }

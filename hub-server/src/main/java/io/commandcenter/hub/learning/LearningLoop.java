@@ -54,6 +54,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Training uses the hub's CPU on the trainer agent's thread (capacity 1 per hub): scoring never waits
  * for it, and models are judged on a private ONNX Runtime backend, never the one serving predictions.
  *
+ * <p>Closing: {@link #stop} refuses new steps and ends the running ones at their next safe point
+ * ({@link LearningSteps}: between pages of telemetry, series replayed, scoring batches and the training's
+ * stages), never by an interrupt, which would make H2 close its file under them. A step so ended
+ * reports {@code LEARNING_CANCELLED} (retryable), so its task fails with that reason and the run's retry
+ * policy decides what follows.
+ *
  * <p>Beside it: {@link LearningWorkflow} (the workflow's text, its installation, on-demand runs),
  * {@link ShippedCorpus} (the shipped corpus, replayed once), {@link ProjectSnapshots} (the data
  * collector's snapshot) and {@link ShadowGate} (a challenger's wait in shadow before promotion).
@@ -87,6 +93,7 @@ public final class LearningLoop implements AutoCloseable {
     private final SharedLoads judgingLoads = new SharedLoads(judging);
     private final ExplainabilityValidator validator = new ExplainabilityValidator(judging);
     private final Map<String, RunState> runs = new ConcurrentHashMap<>();
+    private final LearningSteps steps = new LearningSteps();
     private final ShippedCorpus corpus;
     private final LearningWorkflow workflow;
     private volatile ShadowGate gate;
@@ -120,11 +127,11 @@ public final class LearningLoop implements AutoCloseable {
                         io.commandcenter.hub.feedback.Feedback feedback, ProjectSnapshots.Remembered remembered,
                         ModelRegistry registry, ShadowScoring shadows, Clock clock) {
         this.settings = settings;
-        this.snapshots = new ProjectSnapshots(telemetry, feedback, remembered);
+        this.snapshots = new ProjectSnapshots(telemetry, feedback, remembered, steps);
         this.registry = registry;
         this.shadows = shadows;
         this.clock = clock;
-        this.corpus = new ShippedCorpus(settings.syntheticSeries(), settings.validationSeries());
+        this.corpus = new ShippedCorpus(settings.syntheticSeries(), settings.validationSeries(), steps);
         this.workflow = new LearningWorkflow(settings, registry);
     }
 
@@ -160,13 +167,39 @@ public final class LearningLoop implements AutoCloseable {
         return trainings.get();
     }
 
-    /** The four built-in agents, one task at a time each on this hub. */
+    /**
+     * The four built-in agents, one task at a time each on this hub; not interruptible (their steps use the
+     * database: {@link #stop} ends them).
+     */
     public List<HubAgents.Agent> agents() {
         return List.of(
-                new HubAgents.Agent("data-collector", Set.of("snapshotMetrics"), (t, a, in) -> step(t, this::collect, false), 1),
-                new HubAgents.Agent("trainer", Set.of("trainModel"), (t, a, in) -> step(t, this::train, false), 1),
-                new HubAgents.Agent("evaluator", Set.of("validate"), (t, a, in) -> step(t, this::validate, false), 1),
-                new HubAgents.Agent("registry", Set.of("updateModelRegistry"), (t, a, in) -> step(t, this::register, true), 1));
+                new HubAgents.Agent("data-collector", Set.of("snapshotMetrics"), (t, a, in) -> step(t, this::collect, false), 1, false),
+                new HubAgents.Agent("trainer", Set.of("trainModel"), (t, a, in) -> step(t, this::train, false), 1, false),
+                new HubAgents.Agent("evaluator", Set.of("validate"), (t, a, in) -> step(t, this::validate, false), 1, false),
+                new HubAgents.Agent("registry", Set.of("updateModelRegistry"), (t, a, in) -> step(t, this::register, true), 1, false));
+    }
+
+    /**
+     * Stops the loop for the hub's close: no step starts any more (one asked to is refused with
+     * {@code HUB_STOPPING}, retryable), the running ones end at their next safe point with
+     * {@code LEARNING_CANCELLED} (retryable), and so does a shadow wait being judged. Waits up to {@code bound}
+     * for them; never interrupts a thread. A step still running after the bound is logged and left to end
+     * on its own (at its next safe point, or failing at its next database call once the database is closed).
+     *
+     * @return what was still running after the bound (empty: everything stopped in time)
+     */
+    public List<String> stop(java.time.Duration bound) {
+        List<String> left = steps.stop(bound);
+        if (!left.isEmpty()) {
+            LOG.log(Level.WARNING, "learning loop: {0} step(s) did not reach a safe point within {1} and are left to end"
+                    + " on their own (not interrupted): {2}", left.size(), bound, left);
+        }
+        return left;
+    }
+
+    /** Whether {@link #stop} has begun. */
+    public boolean stopping() {
+        return steps.stopping();
     }
 
     @FunctionalInterface
@@ -175,6 +208,10 @@ public final class LearningLoop implements AutoCloseable {
     }
 
     private ActionResult step(HubAgents.Task task, Step step, boolean last) {
+        Object token = new Object();
+        if (!steps.enter(token, task.nodeId() + " of run " + task.workflowRunId() + " in " + task.project())) {
+            return ActionResult.failed("HUB_STOPPING", "the hub is closing: the learning step was not started", true);
+        }
         try {
             ProjectId project = ProjectId.of(task.project());
             String model = "model".equals(task.targetKind()) ? task.targetId() : MODEL;
@@ -195,11 +232,17 @@ public final class LearningLoop implements AutoCloseable {
             }
             forgetOldRuns();
             return ActionResult.done(Json.write(output));
+        } catch (LearningSteps.Cancelled e) {
+            LOG.log(Level.INFO, "learning-loop step {0} of run {1}: {2}", task.nodeId(), task.workflowRunId(),
+                    e.getMessage());
+            return ActionResult.failed("LEARNING_CANCELLED", e.getMessage(), true);
         } catch (CommandCenterException e) {
             return ActionResult.failed(e.reason(), e.getMessage(), e.kind() == ErrorKind.UNAVAILABLE);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "learning-loop step of run " + task.workflowRunId() + " failed", e);
             return ActionResult.failed("LEARNING_FAILED", String.valueOf(e.getMessage()), false);
+        } finally {
+            steps.exit(token);
         }
     }
 
@@ -282,6 +325,7 @@ public final class LearningLoop implements AutoCloseable {
         s.champion = registry.artifact(championKey);
         String version = recorded(project, s, "train", "challenger").orElseGet(() -> nextVersion(project, model));
         ShippedCorpus.Replayed c = corpus();
+        steps.checkpoint("before training");
         trainings.incrementAndGet();
         List<ModelKey> loaded = new java.util.ArrayList<>();
         try {
@@ -290,6 +334,7 @@ public final class LearningLoop implements AutoCloseable {
         } finally {
             loaded.forEach(this::release);
         }
+        steps.checkpoint("after training");
         s.challenger = s.made.get(0);
         out.put("trained", true);
         out.put("challenger", version);
@@ -324,6 +369,7 @@ public final class LearningLoop implements AutoCloseable {
             }
         }
         ModelArtifact champion = s.champion;
+        steps.checkpoint("before judging");
         List<ModelKey> loaded = new java.util.ArrayList<>();
         RetrainingPath.Result result;
         try {
@@ -372,7 +418,7 @@ public final class LearningLoop implements AutoCloseable {
             return key;
         };
         return new RetrainingPath(new Retrainer(), settings.rule(), c.training(), c.validation(),
-                a -> new BackendScorer(judging, load.apply(a)),
+                a -> new CheckedScorer(new BackendScorer(judging, load.apply(a)), steps),
                 a -> validator.validate(load.apply(a), a).explainable(),
                 RetrainingPath.Challengers.BOTH, RetrainingPath.DEFAULT_THRESHOLD_HOLDOUT);
     }
@@ -398,6 +444,8 @@ public final class LearningLoop implements AutoCloseable {
                 return out;
             }
         }
+        // the last safe point: from here the step writes, and a write begun is finished
+        steps.checkpoint("before registering");
         ShadowGate g = gate;
         boolean gated = s.verdict.promote() && g != null && !g.period(project).isZero();
         boolean promote = s.verdict.promote() && !gated;
@@ -496,8 +544,33 @@ public final class LearningLoop implements AutoCloseable {
         return workflow.train(engine, project, model, by, reason);
     }
 
+    /** Closes the judging backend, unless a step is still using it (after a {@link #stop} that timed out). */
     @Override
     public void close() {
+        if (steps.running() > 0) {
+            LOG.log(Level.WARNING, "learning loop: a step is still running; its ONNX Runtime sessions are left open");
+            return;
+        }
         judging.close();
+    }
+
+    /** A scorer that checks for a stop before every batch (a safe point of training and judging). */
+    private record CheckedScorer(io.commandcenter.models.scoring.BatchScorer scorer, LearningSteps steps)
+            implements io.commandcenter.models.scoring.BatchScorer {
+        @Override
+        public int featureCount() {
+            return scorer.featureCount();
+        }
+
+        @Override
+        public double[] score(float[] rows, int rowCount) {
+            steps.checkpoint("between scoring batches");
+            return scorer.score(rows, rowCount);
+        }
+
+        @Override
+        public java.util.Optional<io.commandcenter.models.scoring.AffineLogOdds> affineLogOdds() {
+            return scorer.affineLogOdds();
+        }
     }
 }

@@ -27,12 +27,17 @@ import java.util.Objects;
  * @param shadowRetention   how long a shadow's would-be predictions ({@code shadow_prediction}) are kept, by their
  *                          time; rows a pending wait still needs are kept longer ({@code cc.learning.shadow-retention},
  *                          P30D)
+ * @param stopWait          how long closing the hub waits for learning steps under way to stop at a safe point
+ *                          ({@code cc.learning.stop-wait}, PT30S); a step still running after it is left to end on
+ *                          its own, never interrupted
  */
 public record LearningSettings(String schedule, Duration window, Duration rowEvery, int syntheticSeries,
                                int validationSeries, PromotionRule rule, boolean shadow, Map<String, Duration> shadowGate,
-                               Duration shadowRetention) {
+                               Duration shadowRetention, Duration stopWait) {
     /** How long would-be predictions are kept by default. */
     public static final Duration SHADOW_RETENTION = Duration.ofDays(30);
+    /** How long closing waits for learning steps by default. */
+    public static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
     /** Every project: the key of {@link #shadowGate} that stands for projects not named. */
     public static final String EVERY_PROJECT = "*";
@@ -45,6 +50,13 @@ public record LearningSettings(String schedule, Duration window, Duration rowEve
     public LearningSettings(String schedule, Duration window, Duration rowEvery, int syntheticSeries,
                             int validationSeries, PromotionRule rule, boolean shadow, Map<String, Duration> shadowGate) {
         this(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, shadowGate, SHADOW_RETENTION);
+    }
+
+    public LearningSettings(String schedule, Duration window, Duration rowEvery, int syntheticSeries,
+                            int validationSeries, PromotionRule rule, boolean shadow, Map<String, Duration> shadowGate,
+                            Duration shadowRetention) {
+        this(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, shadowGate, shadowRetention,
+                STOP_WAIT);
     }
 
     public LearningSettings {
@@ -62,6 +74,10 @@ public record LearningSettings(String schedule, Duration window, Duration rowEve
         Objects.requireNonNull(shadowRetention, "shadowRetention");
         if (shadowRetention.isNegative() || shadowRetention.isZero()) {
             throw new IllegalArgumentException("cc.learning.shadow-retention must be positive");
+        }
+        Objects.requireNonNull(stopWait, "stopWait");
+        if (stopWait.isNegative()) {
+            throw new IllegalArgumentException("cc.learning.stop-wait must not be negative");
         }
         if (window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("cc.learning.window must be positive");
@@ -108,12 +124,17 @@ public record LearningSettings(String schedule, Duration window, Duration rowEve
     }
 
     public LearningSettings withShadowGate(Map<String, Duration> value) {
-        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, value, shadowRetention);
+        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, value, shadowRetention, stopWait);
     }
 
     public LearningSettings withShadowRetention(Duration value) {
         return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, shadowGate,
-                value);
+                value, stopWait);
+    }
+
+    public LearningSettings withStopWait(Duration value) {
+        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, shadowGate,
+                shadowRetention, value);
     }
 
     public static LearningSettings defaults() {
@@ -122,19 +143,19 @@ public record LearningSettings(String schedule, Duration window, Duration rowEve
     }
 
     public LearningSettings withSchedule(String value) {
-        return new LearningSettings(value, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, shadowGate, shadowRetention);
+        return new LearningSettings(value, window, rowEvery, syntheticSeries, validationSeries, rule, shadow, shadowGate, shadowRetention, stopWait);
     }
 
     /** A smaller shipped corpus (tests: training in seconds). */
     public LearningSettings withCorpus(int synthetic, int validation) {
-        return new LearningSettings(schedule, window, rowEvery, synthetic, validation, rule, shadow, shadowGate, shadowRetention);
+        return new LearningSettings(schedule, window, rowEvery, synthetic, validation, rule, shadow, shadowGate, shadowRetention, stopWait);
     }
 
     public LearningSettings withShadow(boolean value) {
-        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, value, shadowGate, shadowRetention);
+        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, rule, value, shadowGate, shadowRetention, stopWait);
     }
 
     public LearningSettings withRule(PromotionRule value) {
-        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, value, shadow, shadowGate, shadowRetention);
+        return new LearningSettings(schedule, window, rowEvery, syntheticSeries, validationSeries, value, shadow, shadowGate, shadowRetention, stopWait);
     }
 }

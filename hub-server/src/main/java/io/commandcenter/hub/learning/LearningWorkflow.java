@@ -103,7 +103,13 @@ public final class LearningWorkflow {
         registry.champion(project, model).orElseThrow(() -> CommandCenterException.notFound("MODEL_NOT_FOUND",
                 "no model " + model + " in project " + project));
         if (engine.catalog().latest(project, LearningLoop.WORKFLOW).isEmpty()) {
-            install(engine.catalog(), project);
+            try {
+                install(engine.catalog(), project);
+            } catch (CommandCenterException e) {
+                // the hub's installer may have stored the same first revision at the same moment (its tick at
+                // start), and the key refused this one: stored again, the identical text finds that revision
+                install(engine.catalog(), project);
+            }
         }
         return engine.trigger(project, LearningLoop.WORKFLOW, "", "model", model, by, reason);
     }

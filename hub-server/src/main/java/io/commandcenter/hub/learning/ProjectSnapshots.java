@@ -61,11 +61,14 @@ public final class ProjectSnapshots {
     private final TelemetryStore telemetry;
     private final Feedback feedback;
     private final Remembered remembered;
+    private final LearningSteps steps;
 
-    ProjectSnapshots(TelemetryStore telemetry, Feedback feedback, Remembered remembered) {
+    /** @param steps checked before every read: a snapshot ends between reads once the loop is stopping */
+    ProjectSnapshots(TelemetryStore telemetry, Feedback feedback, Remembered remembered, LearningSteps steps) {
         this.telemetry = telemetry;
         this.feedback = feedback;
         this.remembered = remembered;
+        this.steps = steps;
     }
 
     /** One entity's rows while they are read. */
@@ -83,6 +86,7 @@ public final class ProjectSnapshots {
         SampleQuery query = new SampleQuery(null, from, end, SampleQuery.MAX_LIMIT, null, true);
         long every = rowEvery.toMillis();
         while (true) {
+            steps.checkpoint("between pages of telemetry");
             List<StoredSample> page = telemetry.listHealthSamples(project, query);
             for (StoredSample stored : page) {
                 Optional<EntityFeatures> entity = book.apply(project, stored.sample(), "");
@@ -105,6 +109,7 @@ public final class ProjectSnapshots {
             query = query.after(new SampleQuery.Position(last.sample().time(), last.sample().recordId()));
         }
 
+        steps.checkpoint("before reading the feedback");
         List<FeedbackLabel> labels = feedback.labels(project);
         List<FeedbackRow> decided = feedback.dataset(project, model).stream()
                 .filter(r -> !r.predictionId().isEmpty() && !r.source().equals("declared")).toList();

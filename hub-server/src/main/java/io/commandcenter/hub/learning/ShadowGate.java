@@ -35,7 +35,9 @@ import java.util.stream.Collectors;
  *
  * <p>Waits live in the database: {@link #tick()} — every minute on every hub, and on demand — puts
  * the pending challengers back in shadow on this hub (after a restart) and judges those whose period
- * ended; of two hubs judging at once, the one that decides the wait first promotes.
+ * ended; of two hubs judging at once, the one that decides the wait first promotes. With
+ * {@link #judgeOnTime} a wait is judged when its period ends ({@link ShadowDeadlines}: a timer per
+ * pending wait), not up to a minute later.
  */
 public final class ShadowGate {
     private static final System.Logger LOG = System.getLogger(ShadowGate.class.getName());
@@ -49,6 +51,7 @@ public final class ShadowGate {
     private final PredictionRepository predictions;
     private final AuditTrail audit;
     private final Clock clock;
+    private volatile ShadowDeadlines deadlines;
 
     /** @param periodSnapshot the data collector's labelled snapshot of a wait's period */
     ShadowGate(LearningSettings settings, ShadowGates store, BiFunction<ProjectId, Gate, DataSnapshot> periodSnapshot,
@@ -64,6 +67,15 @@ public final class ShadowGate {
         this.clock = clock;
         shadows.recordTo(rows -> rows.stream().collect(Collectors.groupingBy(w -> w.entity().project()))
                 .forEach(store::saveWouldBe));
+    }
+
+    /**
+     * Judges each pending wait when its period ends: a timer per wait on {@code timers} (on the hub's clock),
+     * armed when the wait opens here or at the first {@link #tick} that sees it (after a restart, or opened by
+     * another hub); when one fires, {@code due} runs, which should hand {@link #tick} to the thread that judges.
+     */
+    public void judgeOnTime(io.commandcenter.hub.remediate.Timers timers, Runnable due) {
+        this.deadlines = new ShadowDeadlines(timers, due);
     }
 
     /** The project's shadow period; zero: no gate. */
@@ -92,6 +104,10 @@ public final class ShadowGate {
         Gate gate = new Gate(project, model, version, State.PENDING, now, now.plus(period(project)), holdoutReason, "",
                 null);
         store.open(gate);
+        ShadowDeadlines d = deadlines;
+        if (d != null) {
+            d.arm(gate);
+        }
         ModelKey key = registry.resolve(project, model, version);
         shadows.start(project, key, registry.metadata(key), now);
         LOG.log(Level.INFO, "project {0}: challenger {1} of {2} in shadow until {3} before promotion", project, version,
@@ -108,9 +124,13 @@ public final class ShadowGate {
     public List<Gate> tick() {
         Instant now = clock.instant();
         List<Gate> decided = new ArrayList<>();
+        ShadowDeadlines d = deadlines;
         for (Gate g : store.pending()) {
             try {
                 if (now.isBefore(g.end())) {
+                    if (d != null) {
+                        d.arm(g);
+                    }
                     if (!shadows.version(g.project(), g.model()).map(k -> k.version().equals(g.version())).orElse(false)) {
                         ModelKey key = registry.resolve(g.project(), g.model(), g.version());
                         shadows.start(g.project(), key, registry.metadata(key), g.start());
@@ -118,6 +138,8 @@ public final class ShadowGate {
                     continue;
                 }
                 judge(g, now).ifPresent(decided::add);
+            } catch (LearningSteps.Cancelled e) {
+                throw e; // the hub is closing: the wait stays pending, judged at the next tick of any hub
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "project {0}: shadow wait of {1} {2} not judged: {3}", g.project(), g.model(),
                         g.version(), e.getMessage());
@@ -179,6 +201,10 @@ public final class ShadowGate {
     private Optional<Gate> decided(Gate g, boolean promote, String shadowReason, Instant now) {
         String verdict = (promote ? "promoted: holdout and shadow agree: " : "not promoted: holdout passed, ")
                 + shadowReason;
+        ShadowDeadlines d = deadlines;
+        if (d != null) {
+            d.disarm(g);
+        }
         if (!store.decide(g.project(), g.model(), g.version(), promote ? State.PROMOTED : State.REFUSED, verdict, now)) {
             return Optional.empty();
         }

@@ -25,11 +25,14 @@ final class ShippedCorpus {
 
     private final int syntheticSeries;
     private final int validationSeries;
+    private final LearningSteps steps;
     private volatile Replayed replayed;
 
-    ShippedCorpus(int syntheticSeries, int validationSeries) {
+    /** @param steps checked between series: a replay stopped for the hub's close is made again by the next retraining */
+    ShippedCorpus(int syntheticSeries, int validationSeries, LearningSteps steps) {
         this.syntheticSeries = syntheticSeries;
         this.validationSeries = validationSeries;
+        this.steps = steps;
     }
 
     /** The corpus, replayed on the first call. */
@@ -44,6 +47,7 @@ final class ShippedCorpus {
                 List<ServiceHealthTraining.Replayed> training = new ArrayList<>();
                 try {
                     for (CorpusEntry e : ServiceHealthCorpus.build(BootstrapModelsMain.SEED, syntheticSeries, null)) {
+                        steps.checkpoint("while replaying the shipped corpus");
                         training.add(ServiceHealthTraining.replay(e));
                     }
                 } catch (IOException e) {
@@ -51,6 +55,7 @@ final class ShippedCorpus {
                 }
                 List<ServiceHealthTraining.Replayed> validation = new ArrayList<>();
                 for (CorpusEntry e : ServiceHealthCorpus.syntheticTest(BootstrapModelsMain.SEED, validationSeries)) {
+                    steps.checkpoint("while replaying the shipped corpus");
                     validation.add(ServiceHealthTraining.replay(e));
                 }
                 replayed = new Replayed(List.copyOf(training), List.copyOf(validation));

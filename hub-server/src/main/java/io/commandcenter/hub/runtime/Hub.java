@@ -161,12 +161,29 @@ public final class Hub implements AutoCloseable {
     /**
      * The learning loop and what keeps its workflow installed: in every project the database knows,
      * at start (on its own thread: the start does not wait) and every minute for projects created since.
+     * The same thread judges shadow waits: at that minute tick, and when a wait's period ends (a timer on
+     * {@code deadlines} hands the judgement to it).
      */
-    private record Learning(LearningLoop loop, java.util.concurrent.ScheduledExecutorService installing)
-            implements AutoCloseable {
+    private record Learning(LearningLoop loop, java.util.concurrent.ScheduledExecutorService installing,
+                            Timers deadlines) implements AutoCloseable {
         static Learning start(LearningLoop loop, WorkflowCatalog workflows, SqlTelemetryStore store,
-                              ProjectId defaultProject) {
+                              ProjectId defaultProject, Clock clock) {
             var installing = Executors.newSingleThreadScheduledExecutor(daemonThreads("cc-learning-"));
+            Runnable judge = () -> {
+                try {
+                    loop.shadowGate().ifPresent(io.commandcenter.hub.learning.ShadowGate::tick);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "learning loop: shadow waits not judged: {0}", e.getMessage());
+                }
+            };
+            Timers deadlines = Timers.onThread(clock, "cc-shadow-deadlines");
+            loop.shadowGate().ifPresent(g -> g.judgeOnTime(deadlines, () -> {
+                try {
+                    installing.execute(judge);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the hub is closing: the wait stays pending, judged at the next start
+                }
+            }));
             Runnable install = () -> {
                 try {
                     java.util.Set<ProjectId> projects = new java.util.LinkedHashSet<>();
@@ -176,27 +193,41 @@ public final class Hub implements AutoCloseable {
                 } catch (java.sql.SQLException | RuntimeException e) {
                     LOG.log(Level.WARNING, "learning loop: workflow not installed: {0}", e.getMessage());
                 }
-                try {
-                    loop.shadowGate().ifPresent(io.commandcenter.hub.learning.ShadowGate::tick);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "learning loop: shadow waits not judged: {0}", e.getMessage());
-                }
+                judge.run();
             };
             installing.scheduleWithFixedDelay(install, 0, 1, TimeUnit.MINUTES);
-            return new Learning(loop, installing);
+            return new Learning(loop, installing, deadlines);
         }
 
-        /** Waits for an installation under way: interrupting it mid-write would close the embedded database's file. */
+        /**
+         * Stops the loop ({@link LearningLoop#stop}: its steps, and a shadow wait being judged, end at their next
+         * safe point) and waits for an installation under way, both within {@code cc.learning.stop-wait}. Nothing is
+         * interrupted: an interrupt inside a database call makes H2 close its file. Work still running after the
+         * wait is logged and left to end on its daemon thread.
+         */
         @Override
         public void close() {
+            stop();
+        }
+
+        /** {@link #close}: true when everything stopped within the wait. */
+        boolean stop() {
+            java.time.Duration bound = loop.settings().stopWait();
+            long deadline = System.nanoTime() + bound.toNanos();
+            deadlines.close(); // its thread only hands judgements to the installer's: nothing there touches the database
             installing.shutdown();
+            boolean stopped = loop.stop(bound).isEmpty();
             try {
-                if (!installing.awaitTermination(10, TimeUnit.SECONDS)) {
-                    installing.shutdownNow();
+                if (!installing.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.log(Level.WARNING, "learning loop: the installer''s tick did not end within {0}; left to end on its"
+                            + " own (not interrupted)", bound);
+                    stopped = false;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                stopped = false;
             }
+            return stopped;
         }
     }
 
@@ -252,6 +283,22 @@ public final class Hub implements AutoCloseable {
     /** A hub with everything chosen: inference routes, memory, tracing, metrics (the other overloads' defaults). */
     public static Hub start(HubSettings settings, InferenceSettings inference, MemorySettings memorySettings, Clock clock,
                             TracingSettings tracing, boolean metricsOn) {
+        return start(settings, inference, memorySettings, clock, tracing, metricsOn, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * A hub whose learning loop reads telemetry through {@code learningReads} (tests: a step held inside a
+     * database read while the hub closes).
+     */
+    static Hub start(HubSettings settings, Clock clock,
+                     java.util.function.UnaryOperator<io.commandcenter.hub.telemetry.TelemetryStore> learningReads) {
+        return start(settings, InferenceSettings.defaults(), MemorySettings.defaults(settings.database().dataDir()), clock,
+                TracingSettings.off(), true, learningReads);
+    }
+
+    private static Hub start(HubSettings settings, InferenceSettings inference, MemorySettings memorySettings,
+                             Clock clock, TracingSettings tracing, boolean metricsOn,
+                             java.util.function.UnaryOperator<io.commandcenter.hub.telemetry.TelemetryStore> learningReads) {
         long started = System.nanoTime();
         Database database = Database.open(settings.database());
         ExecutorService delivery = null;
@@ -334,7 +381,7 @@ public final class Hub implements AutoCloseable {
                             || io.commandcenter.hub.predict.EntityKey.WORKFLOW.equals(kind)
                             ? FeatureBook.WORKFLOW_FAILURE : FeatureBook.COMPLIANCE_RISK));
             PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback, callExecutors::runMayWait);
-            LearningLoop learningLoop = new LearningLoop(settings.learning(), store, feedback,
+            LearningLoop learningLoop = new LearningLoop(settings.learning(), learningReads.apply(store), feedback,
                     memory.store()::labelledIncidents, registry, engine.shadows(), clock);
             learningLoop.gateWith(new io.commandcenter.hub.learning.sql.JpaShadowGates(database), predictionRepository,
                     audit.trail());
@@ -379,7 +426,7 @@ public final class Hub implements AutoCloseable {
             }
             remediation.start();
             learningLoop.readRunsFrom(remediation);
-            learning = Learning.start(learningLoop, workflows, store, settings.defaultProject());
+            learning = Learning.start(learningLoop, workflows, store, settings.defaultProject(), clock);
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
             AutoCloseable meshMetrics = !metricsOn ? () -> { }
                     : PlatformMetrics.register(metrics.registry(), metrics, pipeline, bus, engine, remediation,
@@ -656,7 +703,13 @@ public final class Hub implements AutoCloseable {
         if (demo != null) {
             demo.close();
         }
-        learning.close();
+        boolean stopped = learning.stop();
+        // the results of the learning steps just stopped reach the workflow engine before it closes (a step still
+        // running past the wait has none to give yet: not waited for again)
+        if (stopped && !mesh.settle(java.time.Duration.ofSeconds(5))) {
+            LOG.log(Level.WARNING, "hub {0}: the last learning results may not be recorded on their runs",
+                    settings.hubId());
+        }
         try {
             meshMetrics.close();
         } catch (Exception e) {

@@ -169,6 +169,33 @@ final class Mesh implements AutoCloseable {
         return grpcService;
     }
 
+    /**
+     * For a hub closing, once its learning steps were asked to stop: waits, at most {@code bound} in all, until
+     * the agents that are not interruptible have reported their last results and this hub's scheduler events
+     * so far have reached the listeners here (a lone hub's mesh), so that the workflow engine records those
+     * results before it closes. In a cluster the events ride on Hazelcast: the task results stay in the
+     * cluster's state, where the run's next owner (or this hub, restarted) finds them.
+     *
+     * @return false when the bound passed first
+     */
+    boolean settle(java.time.Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        boolean settled = agents.awaitUninterrupted(bound)
+                && scheduler.flushEvents(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        if (settled && localMesh != null) {
+            try {
+                localMesh.submit(() -> { }).get(Math.max(0, deadline - System.nanoTime()),
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                settled = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                settled = false;
+            }
+        }
+        return settled;
+    }
+
     @Override
     public void close() {
         agents.close();

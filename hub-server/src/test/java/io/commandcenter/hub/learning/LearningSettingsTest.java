@@ -30,4 +30,14 @@ class LearningSettingsTest {
         assertThatThrownBy(() -> LearningSettings.defaults().withShadowGate(Map.of("shop", Duration.ofHours(-1))))
                 .hasMessageContaining("shadow-gate: the period of shop must not be negative");
     }
+
+    @Test
+    void stopWait_is30SecondsByDefault_zeroIsAllowed_andANegativeOneIsRefusedNamingTheProperty() {
+        assertThat(LearningSettings.defaults().stopWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(LearningSettings.defaults().withStopWait(Duration.ZERO).stopWait()).isZero();
+        assertThat(LearningSettings.defaults().withStopWait(Duration.ofSeconds(5)).withCorpus(2, 3).stopWait())
+                .as("kept by the other withers").isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> LearningSettings.defaults().withStopWait(Duration.ofSeconds(-1)))
+                .hasMessageContaining("cc.learning.stop-wait must not be negative");
+    }
 }

@@ -146,7 +146,8 @@ final class ConfigSettings {
                                 integer(config, "cc.learning.min-incidents", 3)),
                         !string(config, "cc.learning.shadow", "true").equalsIgnoreCase("false"),
                         LearningSettings.parseShadowGate(string(config, "cc.learning.shadow-gate", "")),
-                        duration(config, "cc.learning.shadow-retention", "P30D")));
+                        duration(config, "cc.learning.shadow-retention", "P30D"),
+                        duration(config, "cc.learning.stop-wait", "PT30S")));
     }
 
     /** The hub's memory ({@code cc.memory.*}, guide section 20). */

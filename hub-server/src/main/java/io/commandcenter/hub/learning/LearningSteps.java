@@ -1,0 +1,96 @@
+package io.commandcenter.hub.learning;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Stops the learning loop's work cooperatively. A learning step reads and writes the embedded
+ * database, and H2 answers a thread interrupted inside a file operation by closing its database
+ * (the next start recovers it, as after a kill), so the loop's work is never interrupted: it checks
+ * {@link #checkpoint} at safe points — between pages of telemetry, between series replayed, before
+ * each scoring batch, between the training's stages — and, once {@link #stop} has begun, ends there
+ * with {@link Cancelled}. {@link #stop} waits a bounded time for the steps under way to reach one.
+ * Thread-safe.
+ */
+final class LearningSteps {
+    /** Thrown at a safe point once the loop is stopping; the step reports it as {@code LEARNING_CANCELLED}. */
+    static final class Cancelled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Cancelled(String where) {
+            super("the hub is closing: the learning work stopped " + where + ", before it finished; nothing of it was"
+                    + " kept", null, false, false);
+        }
+    }
+
+    private volatile boolean stopping;
+    /** The steps under way, each with what it is (for the log when one does not stop in time). */
+    private final Map<Object, String> running = new LinkedHashMap<>();
+
+    /**
+     * Registers a step about to run; false once stopping (it must not start).
+     *
+     * @param token identifies the step until {@link #exit}
+     */
+    synchronized boolean enter(Object token, String what) {
+        if (stopping) {
+            return false;
+        }
+        running.put(token, what);
+        return true;
+    }
+
+    /** The step is over (whatever its result). */
+    synchronized void exit(Object token) {
+        running.remove(token);
+        notifyAll();
+    }
+
+    /** Ends the caller's work with {@link Cancelled} if the loop is stopping; otherwise returns at once. */
+    void checkpoint(String where) {
+        if (stopping) {
+            throw new Cancelled(where);
+        }
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * Refuses new steps, signals the running ones to stop at their next safe point, and waits up to
+     * {@code bound} for them to end. Never interrupts.
+     *
+     * @return what is still running after the bound (empty: every step ended)
+     */
+    synchronized List<String> stop(Duration bound) {
+        stopping = true;
+        long deadline = System.nanoTime() + bound.toNanos();
+        boolean interrupted = false;
+        while (!running.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return new ArrayList<>(running.values());
+    }
+
+    /** Steps under way now. */
+    synchronized int running() {
+        return running.size();
+    }
+}
