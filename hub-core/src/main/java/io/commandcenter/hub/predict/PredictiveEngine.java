@@ -177,6 +177,8 @@ public final class PredictiveEngine implements AutoCloseable {
             return t;
         });
         executor.setRemoveOnCancelPolicy(true);
+        // at close, timed work not due yet never runs
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.thread = executor;
     }
 
@@ -484,7 +486,7 @@ public final class PredictiveEngine implements AutoCloseable {
         return new Stats(recordsSeen.get(), runs.get(), raised.get(), dropped.get(), failures.get());
     }
 
-    /** Unsubscribes, stores the open aggregates, stops the thread. */
+    /** Unsubscribes, stores the open aggregates, stops the thread (without interrupting it: waits up to 10 s). */
     @Override
     public void close() {
         subscriptions.forEach(Subscription::close);
@@ -500,6 +502,8 @@ public final class PredictiveEngine implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             LOG.log(Level.WARNING, "could not store the last aggregated model runs: {0}", e.toString());
         }
-        thread.shutdownNow();
+        // never interrupted: the thread writes model runs to the database (H2 closes its file on an interrupt)
+        io.commandcenter.common.concurrent.Shutdowns.closeWithoutInterrupt(thread, Duration.ofSeconds(10),
+                "the predictive engine's thread");
     }
 }

@@ -1,8 +1,10 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.common.concurrent.Shutdowns;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.project.ProjectId;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,6 +33,9 @@ final class Stripes implements AutoCloseable {
     private static final int TRIGGERS = 1;
     private final List<ExecutorService> lanes = new ArrayList<>();
     private final AtomicLong order = new AtomicLong();
+    private final String prefix;
+    /** How long {@link #close} waits for the lanes in all. */
+    private final Duration closeWait;
 
     /** Work on a lane: runs' work before triggers, each in the order handed in. */
     private static final class Job implements Runnable, Comparable<Job> {
@@ -61,6 +66,13 @@ final class Stripes implements AutoCloseable {
     }
 
     Stripes(int count, String prefix) {
+        this(count, prefix, Duration.ofSeconds(10));
+    }
+
+    /** @param closeWait how long {@link #close} waits for the lanes in all before leaving them to end */
+    Stripes(int count, String prefix, Duration closeWait) {
+        this.prefix = prefix;
+        this.closeWait = closeWait;
         for (int i = 0; i < count; i++) {
             String name = prefix + i;
             lanes.add(new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>(), r -> {
@@ -139,18 +151,19 @@ final class Stripes implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the lanes without interrupting them: work on a lane may be inside a database write, and H2
+     * answers an interrupt there by closing its file. Queued work still runs; the lanes are waited for
+     * up to the close wait (10 s) in all, then a lane still busy is logged and left to end on its own (the database close
+     * that follows makes its next call fail cleanly).
+     */
     @Override
     public void close() {
         lanes.forEach(ExecutorService::shutdown);
-        for (ExecutorService lane : lanes) {
-            try {
-                if (!lane.awaitTermination(10, TimeUnit.SECONDS)) {
-                    lane.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                lane.shutdownNow();
-            }
+        long deadline = System.nanoTime() + closeWait.toNanos();
+        for (int i = 0; i < lanes.size(); i++) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            Shutdowns.closeWithoutInterrupt(lanes.get(i), left, "remediation lane " + prefix + i);
         }
     }
 }

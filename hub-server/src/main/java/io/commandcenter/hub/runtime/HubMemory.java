@@ -5,7 +5,12 @@ import io.commandcenter.memory.MemoryStore;
 import io.commandcenter.memory.lucene.LuceneMemoryStore;
 import io.commandcenter.memory.mem0.Mem0MemoryStore;
 
+import io.commandcenter.common.concurrent.Shutdowns;
+
 import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,16 +39,18 @@ record HubMemory(MemoryStore store, ExecutorService writer) implements AutoClose
         return new HubMemory(store, writer);
     }
 
+    /**
+     * Lets the writer finish what it was handed, waited up to 10 s; never interrupts it (Lucene, like H2,
+     * closes its files under a thread interrupted inside them). Memories still queued after that are
+     * dropped and counted in the log; the one being written is left to end against the closed store.
+     */
     @Override
     public void close() {
-        writer.shutdown();
-        try {
-            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.log(Level.WARNING, "memory writer still busy after 10 s; {0} memories not written",
-                        writer.shutdownNow().size());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!Shutdowns.closeWithoutInterrupt(writer, Duration.ofSeconds(10), "the memory writer")
+                && writer instanceof ThreadPoolExecutor pool) {
+            List<Runnable> dropped = new ArrayList<>();
+            pool.getQueue().drainTo(dropped);
+            LOG.log(Level.WARNING, "memory writer still busy after 10 s; {0} memories not written", dropped.size());
         }
         store.close();
     }

@@ -206,7 +206,9 @@ final class Mesh implements AutoCloseable {
             cluster.close();
         }
         if (localMesh != null) {
-            localMesh.shutdownNow();
+            // it hands scheduler events to listeners that may write the database: never interrupted
+            io.commandcenter.common.concurrent.Shutdowns.closeWithoutInterrupt(localMesh,
+                    java.time.Duration.ofSeconds(5), "the mesh's event delivery");
         }
     }
 
