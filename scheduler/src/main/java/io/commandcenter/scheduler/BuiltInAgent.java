@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * An agent built into the hub, on the same port as remote ones: registers through
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * its leases every {@link AgentConnection#heartbeatInterval()} while they run, reports each
  * outcome with the lease's fencing token, and interrupts an action whose lease was revoked — unless
  * it was started not {@code interruptible}: an action that may be inside an embedded database, which
- * answers an interrupt by closing its file, is left to finish (its result is then refused).
+ * answers an interrupt by closing its file, is left to finish (its result is then refused); a
+ * {@link RevocableAction} is told of the revocation and can stop at its next safe point.
  *
  * <pre>
  * BuiltInAgent devops = BuiltInAgent.start(scheduler,
@@ -46,6 +48,24 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         String run(Dispatched work) throws Exception;
     }
 
+    /**
+     * What the agent does with a task, told when the task's lease is revoked (its run cancelled, the
+     * agent closed): an action that is not interruptible checks {@code revoked} at its safe points and
+     * stops there.
+     */
+    @FunctionalInterface
+    public interface RevocableAction {
+        /**
+         * Runs the task.
+         *
+         * @param revoked true from the moment the task's lease is revoked; its result is refused then
+         * @return its output as a JSON object, or "" for none
+         * @throws Failure a failure to report (retryable or not)
+         * @throws Exception any other failure, reported as not retryable
+         */
+        String run(Dispatched work, BooleanSupplier revoked) throws Exception;
+    }
+
     /** A failure an action reports, possibly retryable. */
     public static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
@@ -61,7 +81,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         }
     }
 
-    private final Action action;
+    private final RevocableAction action;
     private final ExecutorService executor;
     private final boolean interruptible;
     private final Map<LeaseRef, Run> running = new ConcurrentHashMap<>();
@@ -94,6 +114,11 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
             return true;
         }
 
+        /** Whether the lease was revoked (the action's signal to stop). */
+        synchronized boolean revoked() {
+            return revoked;
+        }
+
         synchronized void revoke() {
             revoked = true;
             if (thread != null && interruptible) {
@@ -108,7 +133,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         }
     }
 
-    private BuiltInAgent(Action action, ExecutorService executor, boolean interruptible) {
+    private BuiltInAgent(RevocableAction action, ExecutorService executor, boolean interruptible) {
         this.action = action;
         this.executor = executor;
         this.interruptible = interruptible;
@@ -132,6 +157,18 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
      *                      runs to its end (stop it another way), and its result is refused if the lease is gone
      */
     public static BuiltInAgent start(Scheduler scheduler, AgentRegistration registration, Action action,
+                                     ExecutorService executor, ScheduledExecutorService timer, boolean interruptible) {
+        return start(scheduler, registration, (RevocableAction) (work, revoked) -> action.run(work), executor, timer,
+                interruptible);
+    }
+
+    /**
+     * Connects the agent and starts heartbeating; each action is told when its lease is revoked.
+     *
+     * @param interruptible false: a revoked lease, or {@link #close}, never interrupts a running action; it
+     *                      is told through its {@code revoked} signal and runs until it stops, its result refused
+     */
+    public static BuiltInAgent start(Scheduler scheduler, AgentRegistration registration, RevocableAction action,
                                      ExecutorService executor, ScheduledExecutorService timer, boolean interruptible) {
         BuiltInAgent agent = new BuiltInAgent(action, executor, interruptible);
         synchronized (agent) {
@@ -168,7 +205,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
             String output = null;
             Exception failure = null;
             try {
-                output = action.run(work);
+                output = action.run(work, run::revoked);
             } catch (Exception e) {
                 failure = e;
             } finally {

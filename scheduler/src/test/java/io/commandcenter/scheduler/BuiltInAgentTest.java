@@ -147,4 +147,36 @@ class BuiltInAgentTest {
         assertThat(interrupted[0]).as("neither the revocation nor close interrupted the action").isFalse();
         assertThat(scheduler.get("p", task.id()).state()).isEqualTo(TaskState.CANCELLED);
     }
+
+    @Test
+    void aRevocableAction_isToldWhenItsTaskIsCancelled_andStopsWithoutAnInterrupt() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch cancelled = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        boolean[] seen = new boolean[3]; // revoked before the cancel, revoked after it, interrupted
+        BuiltInAgent.start(scheduler, AgentRegistration.of("in-db", "trainer", 1, "trainModel"),
+                (work, revoked) -> {
+                    try {
+                        seen[0] = revoked.getAsBoolean();
+                        started.countDown();
+                        cancelled.await();
+                        seen[1] = revoked.getAsBoolean();
+                        seen[2] = Thread.currentThread().isInterrupted();
+                        return "{\"done\":true}";
+                    } finally {
+                        finished.countDown();
+                    }
+                }, executor, timer, false);
+        Task task = scheduler.submit(TaskSpec.of("p", "trainer.trainModel")).task();
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+        scheduler.cancel("p", task.id(), "test");
+        cancelled.countDown();
+
+        assertThat(finished.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(seen[0]).as("not revoked while the task was live").isFalse();
+        assertThat(seen[1]).as("the cancel reached the action's signal").isTrue();
+        assertThat(seen[2]).as("nothing interrupted the action").isFalse();
+        assertThat(scheduler.get("p", task.id()).state()).isEqualTo(TaskState.CANCELLED);
+    }
 }

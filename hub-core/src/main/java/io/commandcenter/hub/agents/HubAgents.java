@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * The agents built into every hub — {@code devops} and {@code notifier} — connected to the
@@ -47,8 +49,19 @@ public final class HubAgents implements AutoCloseable {
      *
      * @param workflowRunId "" for a task submitted outside a workflow
      * @param targetKind    "" when the task has no target
+     * @param revoked       true once the task's lease is revoked (its run cancelled, the hub closing): an
+     *                      action that is not interruptible stops at its next safe point
      */
-    public record Task(String project, String workflowRunId, String nodeId, String targetKind, String targetId) {
+    public record Task(String project, String workflowRunId, String nodeId, String targetKind, String targetId,
+                       BooleanSupplier revoked) {
+        public Task {
+            Objects.requireNonNull(revoked, "revoked");
+        }
+
+        /** A task never revoked (tests, direct calls). */
+        public Task(String project, String workflowRunId, String nodeId, String targetKind, String targetId) {
+            this(project, workflowRunId, nodeId, targetKind, targetId, () -> false);
+        }
     }
 
     private final List<BuiltInAgent> agents = new ArrayList<>();
@@ -117,23 +130,25 @@ public final class HubAgents implements AutoCloseable {
         (agent.interruptible() ? executors : uninterrupted).add(executor);
         AgentRegistration registration = new AgentRegistration(type + ":" + hubId, type, agent.actions(),
                 Map.of("builtin", "true"), capacity, Set.of(AgentRegistration.ALL_PROJECTS), AgentRegistration.HUB_OWNER);
-        BuiltInAgent started = BuiltInAgent.start(scheduler, registration, work -> run(agent.body(), work), executor,
-                timer, agent.interruptible());
+        BuiltInAgent started = BuiltInAgent.start(scheduler, registration,
+                (BuiltInAgent.RevocableAction) (work, revoked) -> run(agent.body(), work, revoked), executor, timer,
+                agent.interruptible());
         agents.add(started);
         if (!agent.interruptible()) {
             uninterruptedAgents.add(started);
         }
     }
 
-    /** Runs one task: its output on success; a {@link BuiltInAgent.Failure} naming the reason otherwise. */
-    static String run(TaskActions body, Dispatched work) throws BuiltInAgent.Failure {
+    /** Runs one task, telling it when its lease is revoked: its output on success; a {@link BuiltInAgent.Failure} naming the reason otherwise. */
+    static String run(TaskActions body, Dispatched work, BooleanSupplier revoked) throws BuiltInAgent.Failure {
         Map<String, String> inputs = inputs(work.spec().inputsJson());
         if (inputs == null) {
             throw new BuiltInAgent.Failure("INVALID_INPUT: the task's inputs are not a JSON object", false);
         }
         var spec = work.spec();
         Task task = new Task(spec.project(), spec.workflowRunId(), spec.nodeId(),
-                spec.target() == null ? "" : spec.target().kind(), spec.target() == null ? "" : spec.target().id());
+                spec.target() == null ? "" : spec.target().kind(), spec.target() == null ? "" : spec.target().id(),
+                revoked);
         ActionResult result = body.execute(task, spec.capability().action(), inputs);
         if (!result.ok()) {
             throw new BuiltInAgent.Failure(result.reason() + ": " + result.message(), result.retryable());

@@ -58,7 +58,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link LearningSteps}: between pages of telemetry, series replayed, scoring batches and the training's
  * stages), never by an interrupt, which would make H2 close its file under them. A step so ended
  * reports {@code LEARNING_CANCELLED} (retryable), so its task fails with that reason and the run's retry
- * policy decides what follows.
+ * policy decides what follows. A step whose task is revoked — a person cancelled its run — ends at the
+ * same safe points, with the same reason (its result is refused: the lease is gone); nothing of it is
+ * registered.
  *
  * <p>Beside it: {@link LearningWorkflow} (the workflow's text, its installation, on-demand runs),
  * {@link ShippedCorpus} (the shipped corpus, replayed once), {@link ProjectSnapshots} (the data
@@ -99,6 +101,7 @@ public final class LearningLoop implements AutoCloseable {
     private volatile ShadowGate gate;
     private final java.util.concurrent.atomic.AtomicLong stepsTaken = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong trainings = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong stepsCancelled = new java.util.concurrent.atomic.AtomicLong();
     private volatile java.util.function.BiFunction<ProjectId, String, java.util.Optional<RunRecord>> runs0 =
             (project, runId) -> java.util.Optional.empty();
 
@@ -162,6 +165,11 @@ public final class LearningLoop implements AutoCloseable {
         return stepsTaken.get();
     }
 
+    /** Learning steps that ended at a safe point because the hub was closing or their task was revoked. */
+    public long stepsCancelled() {
+        return stepsCancelled.get();
+    }
+
     /** Challengers this hub trained (a step that had to make its predecessor's product again counts too). */
     public long trainings() {
         return trainings.get();
@@ -209,7 +217,8 @@ public final class LearningLoop implements AutoCloseable {
 
     private ActionResult step(HubAgents.Task task, Step step, boolean last) {
         Object token = new Object();
-        if (!steps.enter(token, task.nodeId() + " of run " + task.workflowRunId() + " in " + task.project())) {
+        if (!steps.enter(token, task.nodeId() + " of run " + task.workflowRunId() + " in " + task.project(),
+                task.revoked())) {
             return ActionResult.failed("HUB_STOPPING", "the hub is closing: the learning step was not started", true);
         }
         try {
@@ -233,6 +242,7 @@ public final class LearningLoop implements AutoCloseable {
             forgetOldRuns();
             return ActionResult.done(Json.write(output));
         } catch (LearningSteps.Cancelled e) {
+            stepsCancelled.incrementAndGet();
             LOG.log(Level.INFO, "learning-loop step {0} of run {1}: {2}", task.nodeId(), task.workflowRunId(),
                     e.getMessage());
             return ActionResult.failed("LEARNING_CANCELLED", e.getMessage(), true);

@@ -57,4 +57,42 @@ class LearningStepsTest {
         steps.exit(token);
         assertThat(steps.running()).isZero();
     }
+
+    @Test
+    void aStepWhoseTaskIsRevoked_endsAtItsNextCheckpoint_whileAnotherStepGoesOn() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean revoked = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<String> ended = new AtomicReference<>();
+        AtomicReference<String> other = new AtomicReference<>("not run");
+        Object token = new Object();
+        assertThat(steps.enter(token, "collect of run r", revoked::get)).isTrue();
+        steps.checkpoint("before the revocation"); // not revoked: returns
+
+        revoked.set(true);
+        Thread another = new Thread(() -> {
+            Object t = new Object();
+            steps.enter(t, "collect of run s", () -> false);
+            try {
+                steps.checkpoint("between pages");
+                other.set("went on");
+            } finally {
+                steps.exit(t);
+            }
+        });
+        another.start();
+        another.join(TimeUnit.SECONDS.toMillis(10));
+        try {
+            steps.checkpoint("between pages");
+        } catch (LearningSteps.Cancelled e) {
+            ended.set(e.getMessage());
+        } finally {
+            steps.exit(token);
+        }
+
+        assertThat(ended.get()).isEqualTo("the task was revoked (its run cancelled, or its agent disconnected): the"
+                + " learning work stopped between pages, before it finished; nothing of it was kept");
+        assertThat(other.get()).as("a step of another task is not stopped").isEqualTo("went on");
+        assertThat(steps.stopping()).isFalse();
+        assertThat(steps.running()).isZero();
+        steps.checkpoint("after the step ended"); // the thread's next step starts clean
+    }
 }
