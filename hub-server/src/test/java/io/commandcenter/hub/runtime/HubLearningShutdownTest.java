@@ -1,5 +1,6 @@
 package io.commandcenter.hub.runtime;
 
+import io.commandcenter.hub.learning.LearningLoop;
 import io.commandcenter.hub.learning.LearningSettings;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.NodeRecord;
@@ -9,7 +10,13 @@ import io.commandcenter.hub.remediate.RunState;
 import io.commandcenter.hub.telemetry.SampleQuery;
 import io.commandcenter.hub.telemetry.StoredSample;
 import io.commandcenter.hub.telemetry.TelemetryStore;
+import io.commandcenter.hub.testing.Credentials;
+import io.commandcenter.hub.testing.GrpcFixture;
 import io.commandcenter.models.train.loop.PromotionRule;
+import io.commandcenter.proto.v1.CancelWorkflowRunRequest;
+import io.commandcenter.proto.v1.RemediateServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,11 +35,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Closing a hub while a learning step reads the embedded database: the step is asked to stop and ends at
  * its next safe point, never interrupted (H2 answers an interrupt inside a file operation by closing its
- * database), and the database closes only after it.
+ * database), and the database closes only after it. A person cancelling the step's run stops it the same
+ * way, through its task's revocation.
  */
 class HubLearningShutdownTest {
     @TempDir
@@ -194,5 +203,50 @@ class HubLearningShutdownTest {
         assertThat(run.state()).as(String.valueOf(run)).isEqualTo(RunState.INTERRUPTED);
         assertThat(node(run, "collect").state()).isEqualTo(NodeState.UNKNOWN);
         assertThat(Files.exists(dir.resolve("db").resolve("hub.trace.db"))).isFalse();
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void cancellingARun_throughTheApi_endsItsLearningStepAtTheNextSafePoint_registeringNothing() throws Exception {
+        HubSettings settings = HubSettings.defaults(dir, 0).withLearning(learning(Duration.ofSeconds(60)));
+        ProjectId project = settings.defaultProject();
+        HeldReads held = startHeld(settings);
+        CountDownLatch cancelled = new CountDownLatch(1);
+        // held inside the database until the run's cancel has been answered
+        held.release = () -> cancelled.getCount() == 0;
+        LearningLoop loop = hub.learningLoop();
+        String runId = hub.learning().train(hub.remediation(), project, LearningLoop.MODEL, "tester", "").runId();
+        assertThat(held.entered.await(2, TimeUnit.MINUTES)).as("the collect step reads telemetry").isTrue();
+
+        ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                .intercept(Credentials.bearer(Credentials.adminToken(hub))).build();
+        io.commandcenter.proto.v1.CancelWorkflowRunResponse answer;
+        try {
+            answer = GrpcFixture.scoped(RemediateServiceGrpc.newBlockingStub(channel), project.value())
+                    .cancelWorkflowRun(CancelWorkflowRunRequest.newBuilder().setRunId(runId).setReason("wrong window")
+                            .build());
+        } finally {
+            channel.shutdownNow();
+        }
+        assertThat(answer.getRun().getState()).isEqualTo(io.commandcenter.proto.v1.RunState.RUN_STATE_CANCELLED);
+        cancelled.countDown();
+
+        // the step's read ends, and the step stops at the safe point right after it
+        assertThat(held.ended.await(1, TimeUnit.MINUTES)).isTrue();
+        await().atMost(Duration.ofMinutes(1)).until(() -> loop.stepsCancelled() == 1);
+        assertThat(held.failure.get()).as("no read failed under the step").isNull();
+        assertThat(held.interrupted).as("nothing interrupted the thread inside the database").isFalse();
+        assertThat(loop.stepsTaken()).as("no later step of the cancelled run started").isEqualTo(1);
+        assertThat(loop.trainings()).as("nothing was trained").isZero();
+        assertThat(hub.registry().list(project, LearningLoop.MODEL)).as("nothing registered").hasSize(1);
+        RunRecord run = hub.remediation().run(project, runId);
+        assertThat(run.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(node(run, "collect").state()).as("what the cancel wrote; the step's result was refused")
+                .isEqualTo(NodeState.CANCELLED);
+
+        hub.close();
+        hub = null;
+        // H2 writes its errors (a file closed by an interrupt among them) to this trace file
+        assertThat(dir.resolve("db").resolve("hub.trace.db")).doesNotExist();
     }
 }
