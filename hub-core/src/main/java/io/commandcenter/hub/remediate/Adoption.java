@@ -70,4 +70,18 @@ final class Adoption {
                         "workflow", run.workflow(), "target", run.targetKind() + ":" + run.targetId(), "why", why));
         return Optional.of(run.ownedBy(hubId));
     }
+
+    /**
+     * Logs (once per run: the caller reports each run once) and records in the audit ledger
+     * ({@code RUN_RELINQUISHED}) that this hub gave up {@code run}, which {@code owner} adopted
+     * while this hub stalled; {@code how}: how this hub found out.
+     */
+    void relinquished(RunRecord run, String owner, String how) {
+        LOG.log(System.Logger.Level.WARNING, "run {0} ({1} on {2}) is driven by hub {3} now, which adopted it while hub"
+                + " {4} stalled ({5}): hub {4} stops driving it and writes nothing of it", run.runId(), run.workflow(),
+                run.targetId(), owner, hubId, how);
+        audit.record(AuditAction.RUN_RELINQUISHED, run.project().value(), "hub:" + hubId, "run:" + run.runId(),
+                AuditRecord.detail("from", hubId, "to", owner, "workflow", run.workflow(),
+                        "target", run.targetKind() + ":" + run.targetId(), "how", how));
+    }
 }

@@ -142,6 +142,7 @@ public final class RemediationEngine implements AutoCloseable {
     private final String hubId;
     private final Clock clock;
     private final Adoption adoption;
+    private final Lease lease;
     /** Set once {@link #start} can take runs up: adoption before it waits for it. */
     private volatile boolean started;
     private AutoCloseable schedulerSubscription;
@@ -163,8 +164,12 @@ public final class RemediationEngine implements AutoCloseable {
         this.outcomes = new OutcomeWatcher(store, facts, ports.probe(), ports.predictions(), ports.events(), timers,
                 stripes, clock, settings.outcomeWindow(), settings.worseMargin());
         this.journal = new RunJournal(facts, ports.audit(), "cc-remediate-journal");
+        // renewed on a thread of its own; a renewal after a stale spell drops the runs adopted meanwhile
+        // before the held launches go on
+        this.lease = new Lease(facts, hubId, settings.leaseTtl(), this::dropRunsOwnedElsewhere,
+                () -> executor().releaseHeld());
         this.executor = new RunExecutor(journal, ports.scheduler(), ports.events(), stripes, timers, clock,
-                new SplittableRandom(), this::runFinished);
+                new SplittableRandom(), this::runFinished, lease::fresh);
         this.killSwitch = new KillSwitch(store, executor, ports.audit(), stripes, clock);
         this.soleWriter = new SoleWriter(facts, killSwitch, clock);
         this.starter = new RunStarter(facts, journal, stripes, killSwitch, executor, ports.events(), ports.audit(),
@@ -177,6 +182,8 @@ public final class RemediationEngine implements AutoCloseable {
         this.approvals = new Approvals(store, facts, store, ports.catalog(), ports.predictions(), ports.events(),
                 ports.audit(), executor, outcomes, stripes, clock, hubId);
         this.adoption = new Adoption(facts, ports.audit(), hubId, settings.leaseTtl());
+        journal.onLost((tried, owner) -> executor.relinquish(tried.runId()).ifPresent(held ->
+                adoption.relinquished(held, owner, "a write of it found it owned by hub " + owner)));
         this.runs = new Runs(facts, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
                 approvals, stripes, clock, adoption);
         this.dryRuns = new DryRuns(starter, clock);
@@ -237,6 +244,44 @@ public final class RemediationEngine implements AutoCloseable {
         return adopted[0];
     }
 
+    private RunExecutor executor() {
+        return executor;
+    }
+
+    /**
+     * After a stale spell, before launches go on: reads the owners of the runs this hub drives in one
+     * query and gives up, writing nothing, those another hub owns now (ADR 0028).
+     */
+    private void dropRunsOwnedElsewhere() {
+        List<String> driven = executor.drivenRunIds();
+        if (driven.isEmpty()) {
+            return;
+        }
+        ports.store().owners(driven).forEach((runId, owner) -> {
+            if (!owner.equals(hubId)) {
+                journal.lost(runId, owner); // nothing more of it written, late states included
+                executor.relinquish(runId).ifPresent(run -> adoption.relinquished(run, owner,
+                        "its owner read at the renewal that ended a stale lease"));
+            }
+        });
+    }
+
+    /** Renews this hub's lease now, as its thread does every sixth of the TTL (tests). */
+    void renewLease() {
+        lease.renew();
+    }
+
+    /** Whether this hub's lease is fresh: its launches go on (tests). */
+    boolean leaseFresh() {
+        return lease.fresh();
+    }
+
+    /** Measures the lease's freshness on {@code ticker} (nanoseconds) instead of the system's; before {@link #start} (tests). */
+    RemediationEngine leaseTicker(java.util.function.LongSupplier ticker) {
+        lease.ticker(ticker);
+        return this;
+    }
+
     /** Whether decisions take their facts from memory now (declared a sole writer, and alone). */
     public boolean isSoleWriter() {
         return soleWriter.memory();
@@ -255,9 +300,9 @@ public final class RemediationEngine implements AutoCloseable {
         // before this hub writes a run or reads its own: a hub adopting them now finds the lease fresh,
         // or adopted them before this read (then they are not read as this hub's); renewed from now on,
         // however long taking the runs up lasts
-        facts.renewLease(hubId, settings.leaseTtl());
-        timers.every(settings.leaseTtl().dividedBy(6),
-                () -> guarded("lease renewal", () -> facts.renewLease(hubId, settings.leaseTtl())));
+        lease.renew();
+        // on its own thread: a long adoption sweep or a slow timer on the engine's timers never lapses it
+        lease.start("cc-remediate-lease");
         // before anything is decided or written: the counts every decision starts from (when alone)
         soleWriter.memory();
         ports.catalog().load();
@@ -431,6 +476,7 @@ public final class RemediationEngine implements AutoCloseable {
             }
         }
         timers.close();
+        lease.close();
         journal.stopping();
         stripes.close();
         // what the lanes handed in is committed first, so that close() knows every stored run
