@@ -236,9 +236,13 @@ public final class RemediationEngine implements AutoCloseable {
         if (!started) {
             return 0; // start adopts, once it can take runs up
         }
+        return adoptOrphans(facts::unfinished);
+    }
+
+    private int adoptOrphans(java.util.function.Supplier<List<RunRecord>> unfinished) {
         int[] adopted = {0};
         guarded("adopting the runs of hubs that are gone", () -> {
-            adopted[0] = runs.adoptAll();
+            adopted[0] = runs.adoptAll(unfinished.get());
             outcomes.resume(adoption, false);
         });
         return adopted[0];
@@ -308,10 +312,12 @@ public final class RemediationEngine implements AutoCloseable {
         ports.catalog().load();
         triggers.start();
         schedulerSubscription = ports.scheduler().subscribe(executor::onSchedulerEvent);
-        int resumed = runs.resumeAll();
+        // one read of the unfinished runs for both: this hub's to resume, other hubs' to adopt
+        List<RunRecord> unfinished = facts.unfinished();
+        int resumed = runs.resumeAll(unfinished);
         outcomes.resume(adoption, true);
         started = true;
-        int adopted = adoptOrphans();
+        int adopted = adoptOrphans(() -> unfinished);
         timers.every(settings.approvalSweep(), () -> guarded("approval sweep", approvals::expireDue));
         timers.every(settings.leaseTtl().dividedBy(2), this::adoptOrphans);
         timers.every(settings.refresh(), () -> guarded("remediation refresh", () -> {

@@ -234,6 +234,48 @@ class AdoptionTest {
     }
 
     @Test
+    void anAdoptionThatCommitsButWhoseAnswerIsLost_isTakenUpByTheNextSweep_andTheRunFinishesOnce() {
+        workflowStoredByTheOldHub();
+        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        RemediationStore real = f.store;
+        java.util.concurrent.atomic.AtomicInteger readsToFail = new java.util.concurrent.atomic.AtomicInteger();
+        // the change of owner commits and its answer is lost; the read of the owner after it fails once too
+        RemediationStore losing = (RemediationStore) Proxy.newProxyInstance(RemediationStore.class.getClassLoader(),
+                new Class<?>[]{RemediationStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("adopt")) {
+                        real.adopt((String) args[0], (String) args[1], (String) args[2], (Duration) args[3]);
+                        readsToFail.set(1);
+                        throw new IllegalStateException("connection lost during COMMIT");
+                    }
+                    if (method.getName().equals("run") && readsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        throw new IllegalStateException("the database cannot be reached");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (EngineFixture g = new EngineFixture(losing, f.clock, null)) {
+            g.hubId = "pod-c41a";
+            g.soleWriter = false;
+            g.start();
+            advanceRenewing(LAPSED, "pod-c41a");
+
+            assertThat(g.engine.adoptOrphans()).as("won, but not heard").isZero();
+            assertThat(real.run("run-1").orElseThrow().hubId()).isEqualTo("pod-c41a");
+            assertThat(g.engine.adoptOrphans()).as("the next sweep reads its owner and takes it up").isEqualTo(1);
+            await().atMost(WAIT).until(() -> real.run("run-1").orElseThrow().state().isFinished());
+            g.engine.drain();
+
+            assertThat(real.run("run-1").orElseThrow().state()).isEqualTo(RunState.INTERRUPTED);
+            assertThat(g.calls("sendSlack")).as("a node whose fate is unknown ends it: nothing run twice").isEmpty();
+            assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).contains("\"from\":\"pod-7f9c\""));
+        }
+    }
+
+    @Test
     void anOutcomeWatchOfAGoneHub_isAdopted_andTheOutcomeJudgedHere() {
         workflowStoredByTheOldHub();
         Instant at = f.clock.instant();
