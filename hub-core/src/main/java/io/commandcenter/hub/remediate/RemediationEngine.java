@@ -46,8 +46,10 @@ public final class RemediationEngine implements AutoCloseable {
      *                       they are read again at its next decision ({@code cc.remediate.facts-max-age};
      *                       checked at every {@code refresh})
      * @param leaseTtl       how long a hub's lease in the store outlives its last renewal ({@code
-     *                       cc.remediate.lease-ttl}): a hub renews it every sixth of it, and the runs of a
-     *                       hub whose lease is older are adopted (ADR 0028), looked for every half of it
+     *                       cc.remediate.lease-ttl}): a hub renews it every sixth of it (on a thread of its
+     *                       own), launches no node while its last renewal is older than half of it, and
+     *                       the runs of a hub whose lease is older are adopted (ADR 0028), looked for every
+     *                       half of it
      */
     public record Settings(int lanes, Duration approvalSweep, Duration outcomeWindow, double worseMargin,
                            Duration refresh, int eventBuffer, Duration factsMaxAge, Duration leaseTtl) {

@@ -755,6 +755,10 @@ final class RunExecutor {
      * would with {@code cancelInFlight}: its tasks still with agents are cancelled.
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel) {
+        // taken up as this hub's (after a restart, or adopted, perhaps back from a hub that adopted it
+        // while this one stalled and is gone in turn): what this hub gave up of it no longer holds
+        relinquished.remove(run.runId());
+        journal.owned(run.runId());
         resume(run, workflow, prediction, cancel, 1);
     }
 

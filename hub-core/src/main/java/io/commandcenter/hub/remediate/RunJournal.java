@@ -112,6 +112,11 @@ final class RunJournal implements AutoCloseable {
      * hub): never written again, and the work waiting on them dropped. Bounded as {@link #lastStored} is.
      */
     private final Map<String, String> lost = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Runs given up or taken back by the engine (not by a write here) whose state last committed
+     * ({@link #lastStored}) may no longer be what their rows hold: forgotten by the next commit.
+     */
+    private final java.util.Set<String> unknownRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Told of each run found lost, once, on the committing thread, before the work waiting on the commit runs. */
     private volatile BiConsumer<RunRecord, String> onLost = (run, owner) -> { };
 
@@ -222,6 +227,13 @@ final class RunJournal implements AutoCloseable {
             lost.clear();
         }
         lost.put(runId, owner);
+        unknownRows.add(runId);
+    }
+
+    /** The run is this hub's again (adopted back): its writes are stored again. */
+    void owned(String runId) {
+        lost.remove(runId);
+        unknownRows.add(runId); // another hub wrote it meanwhile: written whole next time
     }
 
     /** Stores a run's new state in the next batch (the last state handed in for a run wins). */
@@ -538,6 +550,11 @@ final class RunJournal implements AutoCloseable {
      * this same batch (created first, in the same transaction).
      */
     private Map<String, RunRecord> known(List<Create> creates, List<RunRecord> updates) {
+        for (String runId : unknownRows) {
+            if (unknownRows.remove(runId)) { // one told again meanwhile stays for the next commit
+                lastStored.remove(runId);
+            }
+        }
         if (updates.isEmpty()) {
             return Map.of();
         }

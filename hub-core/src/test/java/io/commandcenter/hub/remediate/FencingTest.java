@@ -65,14 +65,34 @@ class FencingTest {
         return f.engine;
     }
 
-    /** The store's clock passes the TTL while hub B renews every sixth of it and hub A cannot. */
-    private void hubAStallsPastTheTtl() {
-        store.unreachableFor("hub-a");
+    /** The store's clock passes the TTL while {@code hub} renews every sixth of it (the others do not). */
+    private void pastTheTtlRenewing(String hub) {
         for (Duration left = LAPSED; !left.isNegative() && !left.isZero(); left = left.minus(TTL.dividedBy(6))) {
-            store.renewLease("hub-b", TTL);
+            store.renewLease(hub, TTL);
             storeClock.advance(TTL.dividedBy(6));
         }
-        store.renewLease("hub-b", TTL);
+        store.renewLease(hub, TTL);
+    }
+
+    /** A run hub B adopted from hub A, with hub A's restart still held at the agent until {@code release}. */
+    private record Adopted(RunRecord run, RemediationEngine hubB, CountDownLatch release) {
+    }
+
+    /**
+     * Hub A drives a run with its restart held; its renewals fail while the store's clock passes the
+     * TTL (hub B renewing), its own clock moves by {@code ownClock}; hub B adopts the run.
+     */
+    private Adopted adoptedFromAStalledHubA(Duration ownClock) {
+        CountDownLatch release = new CountDownLatch(1);
+        RunRecord run = hubADrivingARunWithItsRestartHeld(release);
+        RemediationEngine b = hubB();
+        store.unreachableFor("hub-a");
+        pastTheTtlRenewing("hub-b");
+        ticker.addAndGet(ownClock.toNanos());
+        assertThat(b.adoptOrphans()).isEqualTo(1);
+        b.drain();
+        assertThat(store.run(run.runId()).orElseThrow().hubId()).isEqualTo("hub-b");
+        return new Adopted(run, b, release);
     }
 
     private List<AuditEntry> audited(String action) {
@@ -81,19 +101,14 @@ class FencingTest {
 
     @Test
     void aStalledOwnerWhoseRunWasAdoptedAndAdvanced_writesNothingOfIt_launchesNothing_andTheRunFinishesOnce() {
-        CountDownLatch release = new CountDownLatch(1);
-        RunRecord run = hubADrivingARunWithItsRestartHeld(release);
-        RemediationEngine b = hubB();
-
         // hub A stalls between its lease check and its next step: by its own clock its lease is fresh
-        hubAStallsPastTheTtl();
+        Adopted adopted = adoptedFromAStalledHubA(Duration.ZERO);
+        RunRecord run = adopted.run();
+        RemediationEngine b = adopted.hubB();
         assertThat(hubA.leaseFresh()).isTrue();
-        assertThat(b.adoptOrphans()).isEqualTo(1);
-        b.drain();
-        assertThat(store.run(run.runId()).orElseThrow().hubId()).isEqualTo("hub-b");
 
         // the restart ends: both hubs hear of it; hub A goes on and tries to store it and launch the notify
-        release.countDown();
+        adopted.release().countDown();
         await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
         await().atMost(WAIT).until(() -> !audited("RUN_RELINQUISHED").isEmpty());
         hubA.drain();
@@ -118,15 +133,10 @@ class FencingTest {
 
     @Test
     void aHubWhoseLeaseWentStaleWhileItsRunWasAdopted_dropsItAtItsNextRenewal_withoutWritingAnythingOfIt() {
-        CountDownLatch release = new CountDownLatch(1);
-        RunRecord run = hubADrivingARunWithItsRestartHeld(release);
-        RemediationEngine b = hubB();
-
-        hubAStallsPastTheTtl();
-        ticker.addAndGet(TTL.toNanos()); // hub A's own clock: no renewal for a TTL
+        Adopted adopted = adoptedFromAStalledHubA(TTL); // hub A's own clock: no renewal for a TTL
+        RunRecord run = adopted.run();
+        RemediationEngine b = adopted.hubB();
         assertThat(hubA.leaseFresh()).isFalse();
-        assertThat(b.adoptOrphans()).isEqualTo(1);
-        b.drain();
 
         store.unreachableFor(null); // hub A reaches the database again
         hubA.renewLease();
@@ -134,7 +144,7 @@ class FencingTest {
         assertThat(audited("RUN_RELINQUISHED")).singleElement().satisfies(e -> assertThat(e.detail())
                 .contains("\"to\":\"hub-b\"").contains("its owner read at the renewal that ended a stale lease"));
 
-        release.countDown();
+        adopted.release().countDown();
         await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
         hubA.drain();
         b.drain();
@@ -146,6 +156,32 @@ class FencingTest {
         assertThat(f.calls("restart")).hasSize(1);
         assertThat(f.calls("sendSlack")).hasSize(1);
         assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
+    }
+
+    @Test
+    void aRunAHubGaveUp_isAdoptedBackByIt_onceItsNewOwnerIsGoneInTurn_andFinishesOnce() {
+        Adopted adopted = adoptedFromAStalledHubA(TTL);
+        RunRecord run = adopted.run();
+        store.unreachableFor(null);
+        hubA.renewLease();
+        assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
+
+        // hub B goes (the restart stays with the agent) and its lease lapses while hub A renews
+        adopted.hubB().close();
+        f.engine = hubA;
+        pastTheTtlRenewing("hub-a");
+        assertThat(hubA.adoptOrphans()).isEqualTo(1);
+        hubA.drain();
+        adopted.release().countDown();
+
+        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
+        assertThat(store.run(run.runId()).orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(r.hubId()).isEqualTo("hub-a");
+        });
+        assertThat(f.calls("restart")).hasSize(1);
+        assertThat(f.calls("sendSlack")).hasSize(1);
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-b", "hub:hub-a");
     }
 
     @Test

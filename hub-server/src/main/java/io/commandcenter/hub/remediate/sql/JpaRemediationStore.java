@@ -421,13 +421,13 @@ public final class JpaRemediationStore implements RemediationStore {
                 batchRun(run, entity(r));
             }
             int[] matched = run.executeBatch();
-            List<String> unmatched = new ArrayList<>();
+            java.util.Set<String> unmatched = new java.util.LinkedHashSet<>();
             for (int i = 0; i < matched.length; i++) {
                 if (matched[i] == 0) {
                     unmatched.add(runs.get(i).runId());
                 }
             }
-            Map<String, String> owners = owners(connection, unmatched);
+            Map<String, String> owners = owners(connection, List.copyOf(unmatched));
             int nodes = 0;
             for (RunRecord r : runs) {
                 if (unmatched.contains(r.runId())) {
