@@ -40,7 +40,13 @@ public enum AuditAction {
     /** A challenger's shadow period ended: promoted (holdout and shadow agree) or refused, with the verdict (subject {@code model:<name>@<version>}). */
     MODEL_SHADOW_JUDGED,
     /** A hub took over a run whose owner hub is gone, to drive it or watch its outcome (subject {@code run:<id>}; ADR 0028). */
-    RUN_ADOPTED;
+    RUN_ADOPTED,
+    /**
+     * A hub gave up a run another hub had adopted while it stalled: it found the run owned elsewhere
+     * (a fenced write, or the owners read after a stale lease) and stopped driving it, writing nothing
+     * of it (subject {@code run:<id>}; ADR 0028).
+     */
+    RUN_RELINQUISHED;
 
     /** The action of a stored name; empty for a name this hub does not know. */
     public static Optional<AuditAction> byName(String name) {

@@ -6,6 +6,7 @@ import io.commandcenter.hub.audit.AuditTrail;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,12 @@ final class Adoption {
     private final AuditTrail audit;
     private final String hubId;
     private final Duration leaseTtl;
+    /**
+     * Runs whose change of owner failed without a clear answer, and whose owner could not be read
+     * after it either: the statement may have committed. The next sweep reads them again
+     * ({@link #settleUnsure}).
+     */
+    private final Map<String, String> unsure = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param leaseTtl how long a lease outlives its last renewal */
     Adoption(RunStore runs, AuditTrail audit, String hubId, Duration leaseTtl) {
@@ -58,16 +65,64 @@ final class Adoption {
      */
     Optional<RunRecord> take(RunRecord run, String why) {
         String from = run.hubId();
-        if (!runs.adopt(run.runId(), from, hubId, leaseTtl)) {
+        unsure.put(run.runId(), from);
+        boolean won;
+        try {
+            won = runs.adopt(run.runId(), from, hubId, leaseTtl);
+        } catch (RuntimeException e) {
+            // the statement may have committed and only its answer been lost (a connection lost during
+            // COMMIT): who owns the run now says which (when that read fails too, the next sweep asks)
+            LOG.log(System.Logger.Level.WARNING, "adopting run {0} of hub {1} failed without an answer ({2}): reading"
+                    + " its owner", run.runId(), from, e.getMessage());
+            won = runs.run(run.runId()).map(r -> r.hubId().equals(hubId)).orElse(false);
+        }
+        unsure.remove(run.runId());
+        if (!won) {
             LOG.log(System.Logger.Level.INFO, "run {0} of hub {1}: another hub adopted it first, or hub {1} renewed"
                     + " its lease", run.runId(), from);
             return Optional.empty();
         }
+        adopted(run, from, why);
+        return Optional.of(run.ownedBy(hubId));
+    }
+
+    private void adopted(RunRecord run, String from, String why) {
         LOG.log(System.Logger.Level.INFO, "run {0} ({1}) adopted from hub {2}, whose lease lapsed, by hub {3}: {4}",
                 run.runId(), run.state(), from, hubId, why);
         audit.record(AuditAction.RUN_ADOPTED, run.project().value(), "hub:" + hubId, "run:" + run.runId(),
                 AuditRecord.detail("from", from, "to", hubId, "state", run.state().name().toLowerCase(Locale.ROOT),
                         "workflow", run.workflow(), "target", run.targetKind() + ":" + run.targetId(), "why", why));
-        return Optional.of(run.ownedBy(hubId));
+    }
+
+    /**
+     * The RUNNING runs whose adoption failed without an answer (see {@link #take}) and that turned
+     * out to be this hub's: adopted after all (logged and recorded now), for the caller to take up.
+     * A run whose owner still cannot be read stays for the next call.
+     */
+    List<RunRecord> settleUnsure() {
+        List<RunRecord> ours = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> e : List.copyOf(unsure.entrySet())) {
+            Optional<RunRecord> run = runs.run(e.getKey());
+            unsure.remove(e.getKey());
+            run.filter(r -> r.hubId().equals(hubId) && r.state() == RunState.RUNNING).ifPresent(r -> {
+                adopted(r, e.getValue(), "its owner is gone (the answer to its adoption was lost)");
+                ours.add(r);
+            });
+        }
+        return ours;
+    }
+
+    /**
+     * Logs (once per run: the caller reports each run once) and records in the audit ledger
+     * ({@code RUN_RELINQUISHED}) that this hub gave up {@code run}, which {@code owner} adopted
+     * while this hub stalled; {@code how}: how this hub found out.
+     */
+    void relinquished(RunRecord run, String owner, String how) {
+        LOG.log(System.Logger.Level.WARNING, "run {0} ({1} on {2}) is driven by hub {3} now, which adopted it while hub"
+                + " {4} stalled ({5}): hub {4} stops driving it and writes nothing of it", run.runId(), run.workflow(),
+                run.targetId(), owner, hubId, how);
+        audit.record(AuditAction.RUN_RELINQUISHED, run.project().value(), "hub:" + hubId, "run:" + run.runId(),
+                AuditRecord.detail("from", hubId, "to", owner, "workflow", run.workflow(),
+                        "target", run.targetKind() + ":" + run.targetId(), "how", how));
     }
 }

@@ -27,13 +27,13 @@ abstract class ForwardingRunStore implements RunStore {
     }
 
     @Override
-    public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
-        return store.write(creates, updates);
+    public Written writeOwned(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
+        return store.writeOwned(creates, updates, lastStored);
     }
 
     @Override
-    public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
-        return store.write(creates, updates, lastStored);
+    public Map<String, String> owners(java.util.Collection<String> runIds) {
+        return store.owners(runIds);
     }
 
     @Override

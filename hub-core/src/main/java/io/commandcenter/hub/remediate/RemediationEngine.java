@@ -46,8 +46,10 @@ public final class RemediationEngine implements AutoCloseable {
      *                       they are read again at its next decision ({@code cc.remediate.facts-max-age};
      *                       checked at every {@code refresh})
      * @param leaseTtl       how long a hub's lease in the store outlives its last renewal ({@code
-     *                       cc.remediate.lease-ttl}): a hub renews it every sixth of it, and the runs of a
-     *                       hub whose lease is older are adopted (ADR 0028), looked for every half of it
+     *                       cc.remediate.lease-ttl}): a hub renews it every sixth of it (on a thread of its
+     *                       own), launches no node while its last renewal is older than half of it, and
+     *                       the runs of a hub whose lease is older are adopted (ADR 0028), looked for every
+     *                       half of it
      */
     public record Settings(int lanes, Duration approvalSweep, Duration outcomeWindow, double worseMargin,
                            Duration refresh, int eventBuffer, Duration factsMaxAge, Duration leaseTtl) {
@@ -142,6 +144,7 @@ public final class RemediationEngine implements AutoCloseable {
     private final String hubId;
     private final Clock clock;
     private final Adoption adoption;
+    private final Lease lease;
     /** Set once {@link #start} can take runs up: adoption before it waits for it. */
     private volatile boolean started;
     private AutoCloseable schedulerSubscription;
@@ -163,8 +166,12 @@ public final class RemediationEngine implements AutoCloseable {
         this.outcomes = new OutcomeWatcher(store, facts, ports.probe(), ports.predictions(), ports.events(), timers,
                 stripes, clock, settings.outcomeWindow(), settings.worseMargin());
         this.journal = new RunJournal(facts, ports.audit(), "cc-remediate-journal");
+        // renewed on a thread of its own; a renewal after a stale spell drops the runs adopted meanwhile
+        // before the held launches go on
+        this.lease = new Lease(facts, hubId, settings.leaseTtl(), this::dropRunsOwnedElsewhere,
+                () -> executor().releaseHeld());
         this.executor = new RunExecutor(journal, ports.scheduler(), ports.events(), stripes, timers, clock,
-                new SplittableRandom(), this::runFinished);
+                new SplittableRandom(), this::runFinished, lease::fresh);
         this.killSwitch = new KillSwitch(store, executor, ports.audit(), stripes, clock);
         this.soleWriter = new SoleWriter(facts, killSwitch, clock);
         this.starter = new RunStarter(facts, journal, stripes, killSwitch, executor, ports.events(), ports.audit(),
@@ -177,6 +184,8 @@ public final class RemediationEngine implements AutoCloseable {
         this.approvals = new Approvals(store, facts, store, ports.catalog(), ports.predictions(), ports.events(),
                 ports.audit(), executor, outcomes, stripes, clock, hubId);
         this.adoption = new Adoption(facts, ports.audit(), hubId, settings.leaseTtl());
+        journal.onLost((tried, owner) -> executor.relinquish(tried.runId()).ifPresent(held ->
+                adoption.relinquished(held, owner, "a write of it found it owned by hub " + owner)));
         this.runs = new Runs(facts, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
                 approvals, stripes, clock, adoption);
         this.dryRuns = new DryRuns(starter, clock);
@@ -229,12 +238,54 @@ public final class RemediationEngine implements AutoCloseable {
         if (!started) {
             return 0; // start adopts, once it can take runs up
         }
+        return adoptOrphans(facts::unfinished);
+    }
+
+    private int adoptOrphans(java.util.function.Supplier<List<RunRecord>> unfinished) {
         int[] adopted = {0};
         guarded("adopting the runs of hubs that are gone", () -> {
-            adopted[0] = runs.adoptAll();
+            adopted[0] = runs.adoptAll(unfinished.get());
             outcomes.resume(adoption, false);
         });
         return adopted[0];
+    }
+
+    private RunExecutor executor() {
+        return executor;
+    }
+
+    /**
+     * After a stale spell, before launches go on: reads the owners of the runs this hub drives in one
+     * query and gives up, writing nothing, those another hub owns now (ADR 0028).
+     */
+    private void dropRunsOwnedElsewhere() {
+        List<String> driven = executor.drivenRunIds();
+        if (driven.isEmpty()) {
+            return;
+        }
+        ports.store().owners(driven).forEach((runId, owner) -> {
+            if (!owner.equals(hubId)) {
+                journal.lost(runId, owner); // nothing more of it written, late states included
+                executor.relinquish(runId).ifPresent(run -> adoption.relinquished(run, owner,
+                        "its owner read at the renewal that ended a stale lease"));
+            }
+        });
+    }
+
+    /** Renews this hub's lease now, as its thread does every sixth of the TTL (tests). */
+    void renewLease() {
+        lease.renew();
+    }
+
+    /** Whether this hub's lease is fresh: its launches go on (tests). */
+    boolean leaseFresh() {
+        return lease.fresh();
+    }
+
+    /** Measures the lease's freshness on {@code ticker} (nanoseconds) instead of the system's; before {@link #start} (tests). */
+    RemediationEngine leaseTicker(java.util.function.LongSupplier ticker) {
+        lease.ticker(ticker);
+        return this;
     }
 
     /** Whether decisions take their facts from memory now (declared a sole writer, and alone). */
@@ -255,18 +306,20 @@ public final class RemediationEngine implements AutoCloseable {
         // before this hub writes a run or reads its own: a hub adopting them now finds the lease fresh,
         // or adopted them before this read (then they are not read as this hub's); renewed from now on,
         // however long taking the runs up lasts
-        facts.renewLease(hubId, settings.leaseTtl());
-        timers.every(settings.leaseTtl().dividedBy(6),
-                () -> guarded("lease renewal", () -> facts.renewLease(hubId, settings.leaseTtl())));
+        lease.renew();
+        // on its own thread: a long adoption sweep or a slow timer on the engine's timers never lapses it
+        lease.start("cc-remediate-lease");
         // before anything is decided or written: the counts every decision starts from (when alone)
         soleWriter.memory();
         ports.catalog().load();
         triggers.start();
         schedulerSubscription = ports.scheduler().subscribe(executor::onSchedulerEvent);
-        int resumed = runs.resumeAll();
+        // one read of the unfinished runs for both: this hub's to resume, other hubs' to adopt
+        List<RunRecord> unfinished = facts.unfinished();
+        int resumed = runs.resumeAll(unfinished);
         outcomes.resume(adoption, true);
         started = true;
-        int adopted = adoptOrphans();
+        int adopted = adoptOrphans(() -> unfinished);
         timers.every(settings.approvalSweep(), () -> guarded("approval sweep", approvals::expireDue));
         timers.every(settings.leaseTtl().dividedBy(2), this::adoptOrphans);
         timers.every(settings.refresh(), () -> guarded("remediation refresh", () -> {
@@ -431,6 +484,7 @@ public final class RemediationEngine implements AutoCloseable {
             }
         }
         timers.close();
+        lease.close();
         journal.stopping();
         stripes.close();
         // what the lanes handed in is committed first, so that close() knows every stored run

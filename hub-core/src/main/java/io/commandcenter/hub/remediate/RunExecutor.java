@@ -53,6 +53,13 @@ import java.util.random.RandomGenerator;
  * next state) when that follows within a second, alone otherwise. A finished run is published
  * (event, outcome watch) once its end is committed; until then {@link #live} answers with it.
  *
+ * <p>A stalled owner is fenced (ADR 0028). Every write is stored only while the run is still this
+ * hub's ({@link RunJournal}); one that finds the run adopted by another hub makes this hub
+ * {@link #relinquish} it: forgotten here, nothing of it launched or written again. And a node's task
+ * is submitted only while this hub's lease is fresh ({@code launchable}); otherwise it is held, its
+ * attempt stored, until the next renewal, which first drops the runs another hub owns by then
+ * ({@link #releaseHeld}).
+ *
  * <p>All work on a run happens on its target's lane ({@link Stripes}); the maps here are only
  * touched from lanes, the scheduler's event thread and the journal's writer.
  */
@@ -74,6 +81,16 @@ final class RunExecutor {
     private final java.util.Set<String> resuming = ConcurrentHashMap.newKeySet();
     /** Runs that ended here and whose end is not committed yet: still this hub's to answer for. */
     private final Map<String, RunRecord> settling = new ConcurrentHashMap<>();
+    /** Whether a node's task may be submitted now: this hub's lease is fresh ({@link Lease#fresh}). */
+    private final java.util.function.BooleanSupplier launchable;
+    /** Dispatches waiting for the lease to be renewed, in the order they were held. */
+    private final java.util.Queue<Held> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Runs another hub owns now, given up here: never driven here again (bounded). */
+    private final java.util.Set<String> relinquished = ConcurrentHashMap.newKeySet();
+
+    private record Held(Active active, String nodeId, int attempt, Map<String, String> inputs) {
+    }
 
     /** A run this hub is driving. */
     final class Active {
@@ -98,6 +115,14 @@ final class RunExecutor {
 
     RunExecutor(RunJournal journal, Scheduler scheduler, RemediationEvents events, Stripes stripes, Timers timers,
                 Clock clock, RandomGenerator random, Consumer<RunRecord> onFinished) {
+        this(journal, scheduler, events, stripes, timers, clock, random, onFinished, () -> true);
+    }
+
+    /** @param launchable whether a node's task may be submitted now (this hub's lease is fresh) */
+    RunExecutor(RunJournal journal, Scheduler scheduler, RemediationEvents events, Stripes stripes, Timers timers,
+                Clock clock, RandomGenerator random, Consumer<RunRecord> onFinished,
+                java.util.function.BooleanSupplier launchable) {
+        this.launchable = launchable;
         this.journal = journal;
         this.scheduler = scheduler;
         this.events = events;
@@ -144,6 +169,9 @@ final class RunExecutor {
 
     /** Starts driving a stored RUNNING run. Call on the run's lane. */
     void begin(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
+        if (relinquished.contains(run.runId())) {
+            return;
+        }
         Active a = new Active(run, workflow, prediction);
         active.put(run.runId(), a);
         armDeadline(a);
@@ -203,6 +231,9 @@ final class RunExecutor {
     void launch(Staged staged, Optional<String> halt) {
         Active a = staged.active();
         storedUnlaunched.remove(a.run.runId());
+        if (relinquished.contains(a.run.runId())) {
+            return; // another hub adopted it before it was launched
+        }
         active.put(a.run.runId(), a);
         armDeadline(a);
         halt.ifPresent(why -> {
@@ -269,7 +300,7 @@ final class RunExecutor {
         a.undispatched.put(nodeId, record);
         a.run = a.run.withNode(record.queued("", attempt, inputs, now));
         journal.write(a.run);
-        journal.afterDurable(() -> stripes.run(a.lane, () -> dispatch(a, nodeId, attempt, inputs)));
+        journal.afterDurable(a.run.runId(), () -> stripes.run(a.lane, () -> dispatch(a, nodeId, attempt, inputs)));
     }
 
     /** Whether the node is stored as handed out but its task was not submitted yet. */
@@ -281,7 +312,11 @@ final class RunExecutor {
     private void dispatch(Active a, String nodeId, int attempt, Map<String, String> inputs) {
         NodeRecord record = a.run.node(nodeId);
         if (active.get(a.run.runId()) != a || !undispatched(record) || record.attempts() != attempt) {
-            return; // cancelled (or the run ended) while the attempt was being stored
+            return; // cancelled (or the run ended, or another hub took it) while the attempt was being stored
+        }
+        if (a.halt == null && !launchable.getAsBoolean()) {
+            hold(new Held(a, nodeId, attempt, inputs));
+            return;
         }
         a.undispatched.remove(nodeId);
         Instant now = clock.instant();
@@ -514,6 +549,70 @@ final class RunExecutor {
         attemptFailed(a, nodeId, "TIMEOUT", "no result within " + a.workflow.node(nodeId).timeout(), true);
     }
 
+    // ---- the lease (ADR 0028)
+
+    /** Holds a dispatch until the lease is renewed (logged once a stale spell). */
+    private void hold(Held h) {
+        held.add(h);
+        if (holding.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "this hub's lease was not renewed within half its TTL: run {0} and"
+                    + " any other launch wait until it is renewed", h.active().run.runId());
+        }
+        if (launchable.getAsBoolean()) {
+            releaseHeld(); // renewed between the check and the hold: not left behind
+        }
+    }
+
+    /** The lease was renewed (and runs another hub owns dropped): the held dispatches go on, each on its lane. */
+    void releaseHeld() {
+        holding.set(false);
+        for (Held h; (h = held.poll()) != null; ) {
+            Held go = h;
+            stripes.run(go.active().lane, () -> dispatch(go.active(), go.nodeId(), go.attempt(), go.inputs()));
+        }
+    }
+
+    /** The runs this hub drives or has staged, or whose end it has not stored yet: whose owner a renewal checks. */
+    List<String> drivenRunIds() {
+        List<String> ids = new ArrayList<>(active.keySet());
+        ids.addAll(storedUnlaunched.keySet());
+        ids.addAll(settling.keySet());
+        return ids;
+    }
+
+    /**
+     * Gives up a run another hub owns now (it was adopted while this hub stalled), writing nothing:
+     * it is forgotten here at once — no timer of it acts, no scheduler event about it is routed, no
+     * node of it is launched, it is not taken up again — and its tasks are left as they are (the new
+     * owner looks them up). Callable from any thread.
+     *
+     * @return the run as this hub held it; empty when it held nothing of it, or gave it up before
+     */
+    Optional<RunRecord> relinquish(String runId) {
+        if (relinquished.size() >= 100_000) {
+            relinquished.clear();
+        }
+        if (!relinquished.add(runId)) {
+            return Optional.empty(); // given up already: reported then
+        }
+        Active a = active.remove(runId);
+        Active staged = storedUnlaunched.remove(runId);
+        RunRecord ended = settling.remove(runId);
+        resuming.remove(runId);
+        held.removeIf(h -> h.active().run.runId().equals(runId));
+        Active gone = a != null ? a : staged;
+        if (gone == null) {
+            return Optional.ofNullable(ended);
+        }
+        stripes.run(gone.lane, () -> {
+            gone.timers.values().forEach(Timers.Timer::cancel);
+            gone.timers.clear();
+            gone.undispatched.clear();
+            gone.run.nodes().forEach(n -> runOfTask.remove(n.taskId()));
+        });
+        return Optional.of(gone.run);
+    }
+
     // ---- stopping runs
 
     /**
@@ -579,7 +678,7 @@ final class RunExecutor {
         LOG.log(System.Logger.Level.INFO, "run {0} of {1} on {2} {3}{4}", closed.runId(), closed.workflow(),
                 closed.targetId(), state, why.isEmpty() ? "" : ": " + why);
         // the end is told once it is stored: whoever hears of it reads it back from the store
-        journal.afterDurable(() -> {
+        journal.afterDurable(closed.runId(), () -> {
             settling.remove(closed.runId(), closed);
             events.runChanged(closed, a.prediction);
             stripes.run(a.lane, () -> onFinished.accept(closed));
@@ -656,11 +755,19 @@ final class RunExecutor {
      * would with {@code cancelInFlight}: its tasks still with agents are cancelled.
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel) {
+        // taken up as this hub's (after a restart, or adopted, perhaps back from a hub that adopted it
+        // while this one stalled and is gone in turn): what this hub gave up of it no longer holds
+        relinquished.remove(run.runId());
+        journal.owned(run.runId());
         resume(run, workflow, prediction, cancel, 1);
     }
 
     private void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction,
                         Optional<String> cancel, int attempt) {
+        if (relinquished.contains(run.runId())) {
+            resuming.remove(run.runId());
+            return;
+        }
         Instant now = clock.instant();
         // every look-up first: a failure leaves nothing half taken up
         Map<String, Optional<Task>> found = new HashMap<>();

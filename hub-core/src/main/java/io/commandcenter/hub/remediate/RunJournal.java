@@ -62,6 +62,11 @@ import java.util.function.Consumer;
  *       {@code lateBy} (one second) it is committed in its place (a burst's node then costs one write less);
  *       otherwise it is committed alone once {@code lateBy} has passed, or at {@link #sync} and
  *       {@link #close}. A crash loses at most such states, never one written with {@link #write}.</li>
+ *   <li>Fenced. Every run state is written only while the run is still this hub's in the store
+ *       ({@link RunStore#writeOwned}, ADR 0028): a run another hub adopted while this one stalled is
+ *       reported once to {@link #onLost} (before the work waiting for the commit runs), never written
+ *       by this journal again, and the work handed to {@link #afterDurable(String, Runnable)} for it
+ *       is dropped (a node's task is not submitted, a run's end not published).</li>
  * </ul>
  * Updates handed in after {@link #close} are written at once by the caller.
  */
@@ -102,6 +107,18 @@ final class RunJournal implements AutoCloseable {
      * only), each with when the run's first waiting state was handed in.
      */
     private final Map<String, Late> late = new LinkedHashMap<>();
+    /**
+     * Runs another hub owns now, found by a fenced write or told by {@link #lost} (run id to that
+     * hub): never written again, and the work waiting on them dropped. Bounded as {@link #lastStored} is.
+     */
+    private final Map<String, String> lost = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Runs given up or taken back by the engine (not by a write here) whose state last committed
+     * ({@link #lastStored}) may no longer be what their rows hold: forgotten by the next commit.
+     */
+    private final java.util.Set<String> unknownRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Told of each run found lost, once, on the committing thread, before the work waiting on the commit runs. */
+    private volatile BiConsumer<RunRecord, String> onLost = (run, owner) -> { };
 
     private record Late(RunRecord run, long since) {
     }
@@ -112,7 +129,8 @@ final class RunJournal implements AutoCloseable {
     private record Update(RunRecord run, boolean late) {
     }
 
-    private record After(Runnable work) {
+    /** Work waiting for a commit; {@code runId} (or null): the run it acts on, dropped once that run is lost. */
+    private record After(String runId, Runnable work) {
     }
 
     /** Someone waiting for the batch: told when it is committed, and when it is given up too. */
@@ -177,7 +195,7 @@ final class RunJournal implements AutoCloseable {
         List<Told> told = new ArrayList<>(1);
         try {
             long before = commits;
-            store(List.of(c), List.of(), told::add);
+            store(List.of(c), List.of(), told::add, new HashMap<>());
             if (commits != before) {
                 commitsHere++;
             }
@@ -191,11 +209,43 @@ final class RunJournal implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Who hears of a run found lost: the state this hub tried to write, and the hub that owns the
+     * run now. Set before anything is written.
+     */
+    void onLost(BiConsumer<RunRecord, String> listener) {
+        this.onLost = listener;
+    }
+
+    /**
+     * The run is another hub's now (found by the engine, not by a write here): nothing more of it is
+     * written, states of it waiting for a commit included, and the work waiting on it is dropped.
+     * {@link #onLost} is not told.
+     */
+    void lost(String runId, String owner) {
+        if (lost.size() >= REMEMBERED) {
+            lost.clear();
+        }
+        lost.put(runId, owner);
+        unknownRows.add(runId);
+    }
+
+    /** The run is this hub's again (adopted back): its writes are stored again. */
+    void owned(String runId) {
+        lost.remove(runId);
+        unknownRows.add(runId); // another hub wrote it meanwhile: written whole next time
+    }
+
     /** Stores a run's new state in the next batch (the last state handed in for a run wins). */
     void write(RunRecord run) {
         if (!offer(new Update(run, false))) {
-            store.update(run);
+            writeNow(run);
         }
+    }
+
+    /** After close: written at once by the caller, fenced as every write is (a lost run is not written). */
+    private void writeNow(RunRecord run) {
+        store.writeOwned(List.of(), List.of(run), Map.of());
     }
 
     /**
@@ -205,7 +255,7 @@ final class RunJournal implements AutoCloseable {
      */
     void writeLater(RunRecord run) {
         if (!offer(new Update(run, true))) {
-            store.update(run);
+            writeNow(run);
         }
     }
 
@@ -214,7 +264,15 @@ final class RunJournal implements AutoCloseable {
      * it short: hand real work to a lane). Dropped when the journal is closed before that.
      */
     void afterDurable(Runnable work) {
-        if (!offer(new After(work))) {
+        afterDurable(null, work);
+    }
+
+    /**
+     * {@link #afterDurable(Runnable)} for work that acts on run {@code runId}: dropped, not run, when
+     * a write found the run another hub's ({@link #onLost}).
+     */
+    void afterDurable(String runId, Runnable work) {
+        if (!offer(new After(runId, work))) {
             LOG.log(System.Logger.Level.DEBUG, "engine stopped; dropped work waiting for a commit");
         }
     }
@@ -309,13 +367,16 @@ final class RunJournal implements AutoCloseable {
         List<Create> creates = new ArrayList<>();
         Map<String, RunRecord> latest = new LinkedHashMap<>();
         Map<String, RunRecord> lateOnly = new LinkedHashMap<>();
-        List<Runnable> after = new ArrayList<>();
+        List<After> after = new ArrayList<>();
         List<CountDownLatch> waiting = new ArrayList<>();
         for (Object op : batch) {
             if (op instanceof Create c) {
                 creates.add(c);
             } else if (op instanceof Update u) {
                 String runId = u.run().runId();
+                if (lost.containsKey(runId)) {
+                    continue; // another hub's now: nothing more of it is written here
+                }
                 if (!u.late()) {
                     lateOnly.remove(runId);
                     late.remove(runId);
@@ -329,7 +390,7 @@ final class RunJournal implements AutoCloseable {
                 waiting.add(w.done());
                 allLate = true;
             } else {
-                after.add(((After) op).work());
+                after.add((After) op);
             }
         }
         long now = System.nanoTime();
@@ -337,6 +398,7 @@ final class RunJournal implements AutoCloseable {
             Late before = late.get(runId);
             late.put(runId, new Late(run, before == null ? now : before.since()));
         });
+        late.keySet().removeIf(lost::containsKey);
         for (Iterator<Late> it = late.values().iterator(); it.hasNext(); ) {
             Late l = it.next();
             if (!allLate && now - l.since() < lateBy) {
@@ -353,11 +415,30 @@ final class RunJournal implements AutoCloseable {
     }
 
     /** Commits a batch on the writer thread, tells the creates' callers, then runs the work waiting for it. */
-    private void commit(List<Create> creates, List<RunRecord> updates, List<Runnable> after) {
-        if (!store(creates, updates, Told::tell)) {
+    private void commit(List<Create> creates, List<RunRecord> updates, List<After> after) {
+        Map<String, String> lostNow = new HashMap<>();
+        if (!store(creates, updates, Told::tell, lostNow)) {
             return;
         }
-        for (Runnable work : after) {
+        if (!lostNow.isEmpty()) {
+            for (RunRecord u : updates) {
+                String owner = lostNow.get(u.runId());
+                if (owner != null) {
+                    lost(u.runId(), owner);
+                    late.remove(u.runId());
+                    try {
+                        onLost.accept(u, owner);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.ERROR, "handling lost run " + u.runId() + " failed", e);
+                    }
+                }
+            }
+        }
+        for (After a : after) {
+            if (a.runId() != null && lost.containsKey(a.runId())) {
+                continue; // acts on a run another hub drives now
+            }
+            Runnable work = a.work();
             try {
                 work.run();
             } catch (RuntimeException e) {
@@ -381,7 +462,8 @@ final class RunJournal implements AutoCloseable {
      * @return false when the engine stopped before the run states could be stored (the work waiting
      *         for them is dropped)
      */
-    private boolean store(List<Create> creates, List<RunRecord> updates, Consumer<Told> told) {
+    private boolean store(List<Create> creates, List<RunRecord> updates, Consumer<Told> told,
+                          Map<String, String> lostNow) {
         long backoff = 50;
         int triesClosed = 0;
         while (!creates.isEmpty() || !updates.isEmpty()) {
@@ -389,9 +471,11 @@ final class RunJournal implements AutoCloseable {
             // the trail's spool (the chain keeps the order things were recorded in)
             boolean storeRecords = store.recordsDecisions() && audit.pending() == 0;
             try {
-                List<Boolean> stored = store.write(creates.stream().map(c -> storeRecords ? c.run()
+                RunStore.Written w = store.writeOwned(creates.stream().map(c -> storeRecords ? c.run()
                         : new RunStore.NewRun(c.run().run(), c.run().approval(), c.run().action())).toList(), updates,
                         known(creates, updates));
+                List<Boolean> stored = w.created();
+                lostNow.putAll(w.lost());
                 if (!storeRecords) {
                     // the decisions of the runs stored, in the order they were made, then the callers hear
                     List<AuditRecord> records = new ArrayList<>();
@@ -409,7 +493,13 @@ final class RunJournal implements AutoCloseable {
                         remember(creates.get(i).run().run());
                     }
                 }
-                updates.forEach(this::remember);
+                for (RunRecord u : updates) {
+                    if (w.lost().containsKey(u.runId())) {
+                        lastStored.remove(u.runId());
+                    } else {
+                        remember(u);
+                    }
+                }
                 for (int i = 0; i < creates.size(); i++) {
                     told.accept(new Told(creates.get(i), stored.get(i), null));
                 }
@@ -460,6 +550,11 @@ final class RunJournal implements AutoCloseable {
      * this same batch (created first, in the same transaction).
      */
     private Map<String, RunRecord> known(List<Create> creates, List<RunRecord> updates) {
+        for (String runId : unknownRows) {
+            if (unknownRows.remove(runId)) { // one told again meanwhile stays for the next commit
+                lastStored.remove(runId);
+            }
+        }
         if (updates.isEmpty()) {
             return Map.of();
         }

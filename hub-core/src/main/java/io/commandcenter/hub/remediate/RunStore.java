@@ -46,33 +46,63 @@ public interface RunStore {
     }
 
     /**
-     * Creates runs and stores new states of runs together: in one transaction where the store can
-     * (a burst's writes then share one commit), each create answered as {@link #create} answers it,
-     * every update as {@link #update} does it. Creates come first, so an update may be of a run
-     * created in the same call; a store that cannot do all of it at once does it one by one. When
-     * it fails, nothing of it may be stored: the caller writes the creates again one by one.
-     *
-     * @return for each of {@code creates}, in order, whether it was stored (false: its idempotency key exists)
+     * Creates runs and stores new states of runs together, as {@link #writeOwned} does; answers
+     * for each of {@code creates}, in order, whether it was stored (false: its idempotency key exists).
      */
     default List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
-        List<Boolean> stored = new ArrayList<>(creates.size());
-        for (NewRun c : creates) {
-            stored.add(create(c.run(), c.approval(), c.action()));
-        }
-        updates.forEach(this::update);
-        return stored;
+        return write(creates, updates, Map.of());
+    }
+
+    /** {@link #writeOwned}, answering only for the creates. */
+    default List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
+        return writeOwned(creates, updates, lastStored).created();
     }
 
     /**
-     * {@link #write(List, List)}, told the state each of these runs had when the caller last stored
-     * it ({@code lastStored}, by run id; a run absent there is written whole): a store may then leave
-     * out the nodes equal in both, whose rows already hold that state (a step of a run changes one
-     * or two of its nodes), and the run's own fields when they are equal in both (a node's step
-     * leaves them as they were). The caller must be sure of it: nothing else wrote the run since. What
-     * is stored afterwards is the same as {@link #write(List, List)} would have left.
+     * What a {@link #writeOwned} stored.
+     *
+     * @param created for each create, in order, whether it was stored (false: its idempotency key exists)
+     * @param lost    the updated runs that another hub owns now (run id to that hub): nothing of them written
      */
-    default List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
-        return write(creates, updates);
+    record Written(List<Boolean> created, Map<String, String> lost) {
+        public Written {
+            created = List.copyOf(created);
+            lost = Map.copyOf(lost);
+        }
+    }
+
+    /**
+     * Creates runs and stores new states of runs together: in one transaction where the store can
+     * (a burst's writes then share one commit), each create answered as {@link #create} answers it.
+     * Creates come first, so an update may be of a run created in the same call. When it fails,
+     * nothing of it may be stored: the caller writes the creates again one by one.
+     *
+     * <p>Every update is <b>fenced</b> (ADR 0028): it is stored only while the stored run's owner is
+     * the update's {@link RunRecord#hubId} — the hub that drives the run writes it as its own, and
+     * checks that it still is in the same statement (or under the same lock) as the write. An update
+     * of a run another hub owns now (it was adopted while its writer stalled) changes nothing and is
+     * answered in {@link Written#lost}; it is not an error. A run with no row is written as
+     * {@link #update} writes it.
+     *
+     * <p>{@code lastStored} tells the state each of these runs had when the caller last stored it
+     * (by run id; a run absent there is written whole): a store may then leave out the nodes equal in
+     * both, whose rows already hold that state (a step of a run changes one or two of its nodes). The
+     * caller must be sure of it: nothing else wrote the run since. What is stored afterwards is the
+     * same as without it.
+     */
+    Written writeOwned(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored);
+
+    /**
+     * The owners of these runs as stored now (run id to hub id; a run not stored is absent), in
+     * one read where the store can: a hub whose lease went stale asks it for the runs it drives
+     * before it launches anything of them again (ADR 0028).
+     */
+    default Map<String, String> owners(java.util.Collection<String> runIds) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String id : runIds) {
+            run(id).ifPresent(r -> out.put(id, r.hubId()));
+        }
+        return out;
     }
 
     /**

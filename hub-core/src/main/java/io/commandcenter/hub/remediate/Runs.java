@@ -11,6 +11,7 @@ import io.commandcenter.hub.workflow.Workflow;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -139,10 +140,14 @@ final class Runs {
                         "approval", cancelled.approvalId(), "reason", reason == null ? "" : reason));
     }
 
-    /** Takes up, each on its lane, the RUNNING runs this hub drove before it stopped; returns how many. */
-    int resumeAll() {
+    /**
+     * Takes up, each on its lane, the RUNNING runs this hub drove before it stopped; returns how many.
+     *
+     * @param unfinished the store's unfinished runs, read once at start for this and {@link #adoptAll}
+     */
+    int resumeAll(List<RunRecord> unfinished) {
         int resumed = 0;
-        for (RunRecord run : runs.unfinished()) {
+        for (RunRecord run : unfinished) {
             if (run.state() == RunState.RUNNING && run.hubId().equals(hubId)) {
                 stripes.run(RunExecutor.laneOf(run), () -> resume(run, Optional.empty()));
                 resumed++;
@@ -153,12 +158,19 @@ final class Runs {
 
     /**
      * Adopts the RUNNING runs of other hubs that {@link Adoption#mayAdopt may be adopted} and takes
-     * each up on its lane; returns how many this hub won.
+     * each up on its lane; returns how many this hub won. First the runs an earlier adoption may
+     * have won without hearing it ({@link Adoption#settleUnsure}): taken up too when they are this hub's.
+     *
+     * @param unfinished the store's unfinished runs (read now, or once at start)
      */
-    int adoptAll() {
+    int adoptAll(List<RunRecord> unfinished) {
         int adopted = 0;
+        for (RunRecord run : adoption.settleUnsure()) {
+            stripes.run(RunExecutor.laneOf(run), () -> resume(run, Optional.empty()));
+            adopted++;
+        }
         Predicate<String> mayAdopt = adoption.sweep();
-        for (RunRecord run : runs.unfinished()) {
+        for (RunRecord run : unfinished) {
             if (run.state() == RunState.RUNNING && mayAdopt.test(run.hubId())) {
                 Optional<RunRecord> taken = adoption.take(run, "its owner is gone");
                 if (taken.isPresent()) {

@@ -315,25 +315,21 @@ final class TargetFacts extends ForwardingRunStore {
     }
 
     @Override
-    public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
-        return written(creates, updates, () -> store.write(creates, updates));
-    }
-
-    @Override
-    public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
-        return written(creates, updates, () -> store.write(creates, updates, lastStored));
-    }
-
-    private List<Boolean> written(List<NewRun> creates, List<RunRecord> updates,
-                                  java.util.function.Supplier<List<Boolean>> write) {
+    public Written writeOwned(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
         List<RunRecord> all = new java.util.ArrayList<>(creates.size() + updates.size());
         creates.forEach(c -> all.add(c.run()));
         all.addAll(updates);
-        List<Boolean> stored = writing(all, write);
+        Written written = writing(all, () -> store.writeOwned(creates, updates, lastStored));
         for (int i = 0; i < creates.size(); i++) {
-            remember(creates.get(i).run(), Boolean.TRUE.equals(stored.get(i)));
+            remember(creates.get(i).run(), Boolean.TRUE.equals(written.created().get(i)));
         }
-        updates.forEach(this::stored);
-        return stored;
+        for (RunRecord u : updates) {
+            if (written.lost().containsKey(u.runId())) {
+                forget(u); // another hub drives it now: its target's runs are read again
+            } else {
+                stored(u);
+            }
+        }
+        return written;
     }
 }

@@ -3,7 +3,6 @@ package io.commandcenter.hub.remediate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,15 +11,18 @@ import java.util.concurrent.TimeUnit;
 final class ThreadTimers implements Timers {
     private static final System.Logger LOG = System.getLogger(ThreadTimers.class.getName());
     private final Clock clock;
-    private final ScheduledExecutorService thread;
+    private final java.util.concurrent.ScheduledThreadPoolExecutor thread;
 
     ThreadTimers(Clock clock, String threadName) {
         this.clock = clock;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.thread = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
+        // at close, work not due yet never runs
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        thread.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
     }
 
     @Override
@@ -48,8 +50,25 @@ final class ThreadTimers implements Timers {
         };
     }
 
+    /** Work under way is let finish (no interrupt: H2 closes its file on one), waited for up to 10 s. */
     @Override
     public void close() {
-        thread.shutdownNow();
+        stop(thread);
+    }
+
+    /**
+     * Shuts a scheduled thread down without interrupting it: what runs now finishes (an interrupt
+     * inside an H2 write closes the database file), waited for up to 10 s; nothing else starts.
+     */
+    static void stop(ScheduledExecutorService thread) {
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "timed remediation work still running 10 s after close; left to"
+                        + " finish on its own");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -22,6 +22,14 @@ import java.util.concurrent.Executor;
  * last use is written at most once a minute, in the background. "The background" is the executor
  * given ({@code Runnable::run}, the calling thread, unless one is).
  *
+ * <p>A read in flight when the key is forgotten never brings it back: each key has a generation,
+ * raised by {@link #forget}, and a read installs what it found only if the generation is the one it
+ * saw before it asked the store (compare-and-set, under the cache's lock for that key). A background
+ * re-read that loses drops what it read (the next call reads the key itself); a call's own read
+ * that loses reads again, so the call answers from a read that began after the revocation. A cached
+ * key's time counts from before its read began, so a key revoked elsewhere is never trusted longer
+ * than {@code cacheFor} after the revocation.
+ *
  * <p>Failures say what to send, never what was sent: one reason ({@code CREDENTIALS_INVALID}) for
  * an unknown key and a wrong secret alike, so the answer is no oracle for key ids.
  */
@@ -42,7 +50,17 @@ public final class Authenticator {
         Optional<Principal> verify(String token);
     }
 
-    private record Cached(ApiKey key, Instant readAt) {
+    /**
+     * What is known of a key: its last read ({@code key} null once forgotten) and its generation,
+     * raised each time it is forgotten. Never removed once forgotten, so a generation never goes back
+     * (absent is generation 0); only keys found in the store or revoked here have one.
+     *
+     * @param readAt when its read began (null with no key)
+     */
+    private record Cached(ApiKey key, Instant readAt, long generation) {
+        boolean trustedAt(Instant now, Duration cacheFor) {
+            return key != null && now.isBefore(readAt.plus(cacheFor));
+        }
     }
 
     private final KeyStore keys;
@@ -85,7 +103,7 @@ public final class Authenticator {
             return false;
         }
         Cached cached = cache.get(parsed.get().keyId());
-        return cached != null && clock.instant().plus(AT_ONCE_MARGIN).isBefore(cached.readAt().plus(cacheFor));
+        return cached != null && cached.trustedAt(clock.instant().plus(AT_ONCE_MARGIN), cacheFor);
     }
 
     /**
@@ -145,32 +163,68 @@ public final class Authenticator {
 
     private Optional<ApiKey> read(String keyId, Instant now) {
         Cached cached = cache.get(keyId);
-        if (cached != null && now.isBefore(cached.readAt().plus(cacheFor))) {
+        if (cached != null && cached.trustedAt(now, cacheFor)) {
             if (!now.isBefore(cached.readAt().plus(cacheFor.dividedBy(2))) && refreshing.add(keyId)) {
                 background.execute(() -> refresh(keyId));
                 cached = cache.get(keyId); // read already when the background is this thread
             }
-            return Optional.ofNullable(cached).map(Cached::key);
+            if (cached != null && cached.trustedAt(now, cacheFor)) {
+                return Optional.of(cached.key());
+            }
         }
         return readNow(keyId, now);
     }
 
+    /**
+     * Reads a key on the calling thread; read again when it was forgotten meanwhile (what was read may
+     * predate its revocation). Each retry follows a {@link #forget}, which follows a revocation, so it ends.
+     */
     private Optional<ApiKey> readNow(String keyId, Instant now) {
-        Optional<ApiKey> key = keys.find(keyId);
-        key.ifPresentOrElse(k -> cache.put(keyId, new Cached(k, now)), () -> cache.remove(keyId));
-        return key;
+        while (true) {
+            long generation = generation(keyId);
+            Optional<ApiKey> key = keys.find(keyId);
+            if (install(keyId, generation, key, now)) {
+                return key;
+            }
+        }
     }
 
     /** Reads a key in use again before its cache ends; on failure the cached key answers until it ends. */
     private void refresh(String keyId) {
         try {
-            readNow(keyId, clock.instant());
+            Instant readAt = clock.instant();
+            long generation = generation(keyId);
+            install(keyId, generation, keys.find(keyId), readAt); // dropped when forgotten: the next call reads
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "key {0} could not be read again ({1}); the cached one answers"
                     + " until its cache ends", keyId, e.getMessage());
         } finally {
             refreshing.remove(keyId);
         }
+    }
+
+    private long generation(String keyId) {
+        Cached cached = cache.get(keyId);
+        return cached == null ? 0 : cached.generation();
+    }
+
+    /**
+     * Caches a read that began at {@code readAt} with the key at {@code generation}, unless the key was
+     * forgotten since; an unknown key leaves nothing behind (unless it was forgotten once).
+     *
+     * @return false when it was forgotten since, and the read was dropped
+     */
+    private boolean install(String keyId, long generation, Optional<ApiKey> read, Instant readAt) {
+        boolean[] installed = {false};
+        cache.compute(keyId, (id, cached) -> {
+            if ((cached == null ? 0 : cached.generation()) != generation) {
+                return cached;
+            }
+            installed[0] = true;
+            return read.isPresent() ? new Cached(read.get(), readAt, generation)
+                    : generation == 0 ? null : new Cached(null, null, generation);
+        });
+        return installed[0];
     }
 
     private void touch(String keyId, Instant now) {
@@ -188,9 +242,18 @@ public final class Authenticator {
         }
     }
 
-    /** Drops what is remembered of a key: the next call reads it again (after a revocation). */
+    /**
+     * Drops what is remembered of a key, and any read of it in flight: the next call reads it again
+     * (after a revocation, once it is committed).
+     */
     public void forget(String keyId) {
-        cache.remove(keyId);
+        cache.compute(keyId, (id, cached) -> new Cached(null, null, (cached == null ? 0 : cached.generation()) + 1));
+    }
+
+    /** The key a call at {@code now} would be answered from without reading the store; empty when none. */
+    Optional<ApiKey> cachedAt(String keyId, Instant now) {
+        Cached cached = cache.get(keyId);
+        return cached != null && cached.trustedAt(now, cacheFor) ? Optional.of(cached.key()) : Optional.empty();
     }
 
     private static CommandCenterException invalid() {

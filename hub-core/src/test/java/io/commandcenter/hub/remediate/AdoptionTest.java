@@ -97,6 +97,20 @@ class AdoptionTest {
         }
     }
 
+    /** {@code real}, with {@code before} run ahead of each call (by method name; it may throw instead). */
+    private static RemediationStore interposed(RemediationStore real,
+                                               java.util.function.BiConsumer<String, Object[]> before) {
+        return (RemediationStore) Proxy.newProxyInstance(RemediationStore.class.getClassLoader(),
+                new Class<?>[]{RemediationStore.class}, (proxy, method, args) -> {
+                    before.accept(method.getName(), args);
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     private List<AuditEntry> adoptions() {
         return f.ledger.all().stream().filter(e -> e.action().equals("RUN_ADOPTED")).toList();
     }
@@ -211,17 +225,11 @@ class AdoptionTest {
         advanceRenewing(LAPSED, "pod-c41a", "hub-c"); // both may adopt: they renewed for a TTL
         RemediationStore real = f.store;
         // between this hub's read of the unfinished runs and its change of owner, hub C adopts the run
-        RemediationStore racing = (RemediationStore) Proxy.newProxyInstance(RemediationStore.class.getClassLoader(),
-                new Class<?>[]{RemediationStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("adopt")) {
-                        real.adopt((String) args[0], (String) args[1], "hub-c", (Duration) args[3]);
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        RemediationStore racing = interposed(real, (method, args) -> {
+            if (method.equals("adopt")) {
+                real.adopt((String) args[0], (String) args[1], "hub-c", (Duration) args[3]);
+            }
+        });
         try (EngineFixture g = new EngineFixture(racing, f.clock, null)) {
             g.hubId = "pod-c41a";
             g.start();
@@ -230,6 +238,42 @@ class AdoptionTest {
             assertThat(real.run("run-1").orElseThrow().hubId()).isEqualTo("hub-c");
             assertThat(g.calls("restart")).as("not driven here").isEmpty();
             assertThat(g.ledger.all()).noneMatch(e -> e.action().equals("RUN_ADOPTED"));
+        }
+    }
+
+    @Test
+    void anAdoptionThatCommitsButWhoseAnswerIsLost_isTakenUpByTheNextSweep_andTheRunFinishesOnce() {
+        workflowStoredByTheOldHub();
+        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        RemediationStore real = f.store;
+        java.util.concurrent.atomic.AtomicInteger readsToFail = new java.util.concurrent.atomic.AtomicInteger();
+        // the change of owner commits and its answer is lost; the read of the owner after it fails once too
+        RemediationStore losing = interposed(real, (method, args) -> {
+            if (method.equals("adopt")) {
+                real.adopt((String) args[0], (String) args[1], (String) args[2], (Duration) args[3]);
+                readsToFail.set(1);
+                throw new IllegalStateException("connection lost during COMMIT");
+            }
+            if (method.equals("run") && readsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalStateException("the database cannot be reached");
+            }
+        });
+        try (EngineFixture g = new EngineFixture(losing, f.clock, null)) {
+            g.hubId = "pod-c41a";
+            g.soleWriter = false;
+            g.start();
+            advanceRenewing(LAPSED, "pod-c41a");
+
+            assertThat(g.engine.adoptOrphans()).as("won, but not heard").isZero();
+            assertThat(real.run("run-1").orElseThrow().hubId()).isEqualTo("pod-c41a");
+            assertThat(g.engine.adoptOrphans()).as("the next sweep reads its owner and takes it up").isEqualTo(1);
+            await().atMost(WAIT).until(() -> real.run("run-1").orElseThrow().state().isFinished());
+            g.engine.drain();
+
+            assertThat(real.run("run-1").orElseThrow().state()).isEqualTo(RunState.INTERRUPTED);
+            assertThat(g.calls("sendSlack")).as("a node whose fate is unknown ends it: nothing run twice").isEmpty();
+            assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).contains("\"from\":\"pod-7f9c\""));
         }
     }
 

@@ -53,7 +53,7 @@ final class CrashMidBurst {
 
     /** A store whose writes fail from the moment the power is cut, as a dead hub's would. */
     static final class PowerCut implements InvocationHandler {
-        private static final Set<String> WRITES = Set.of("create", "update", "write", "append", "decide", "insert",
+        private static final Set<String> WRITES = Set.of("create", "update", "write", "writeOwned", "append", "decide", "insert",
                 "put");
         private final RemediationStore store;
         volatile boolean cut;

@@ -34,6 +34,11 @@ public final class InMemoryRemediationStore implements RemediationStore {
     private final Map<String, AutonomySetting> autonomy = new HashMap<>();
     private final List<String> untrue = new ArrayList<>();
     private final Map<String, Instant> leases = new HashMap<>();
+    private final List<RunRecord> refused = new ArrayList<>();
+    private final Map<String, Integer> renewals = new HashMap<>();
+    private String unreachableFor;
+    /** Runs before each {@link #unfinished} read, outside the store's lock (a test blocks a sweep with it). */
+    volatile Runnable beforeUnfinished = () -> { };
     /** When each hub's current streak of renewals began (a renewal more than a TTL after the last starts one). */
     private final Map<String, Instant> streaks = new HashMap<>();
     /** The store's own clock, which dates leases (a database's {@code CURRENT_TIMESTAMP}). */
@@ -108,6 +113,10 @@ public final class InMemoryRemediationStore implements RemediationStore {
 
     @Override
     public synchronized void renewLease(String hubId, Duration ttl) {
+        if (hubId.equals(unreachableFor)) {
+            throw new IllegalStateException("the database cannot be reached");
+        }
+        renewals.merge(hubId, 1, Integer::sum);
         Instant now = clock.instant();
         if (leaseLapsed(hubId, ttl)) {
             streaks.put(hubId, now);
@@ -141,25 +150,48 @@ public final class InMemoryRemediationStore implements RemediationStore {
     }
 
     /**
-     * As the default, but it checks the caller's word: each state it says it last stored of a run
-     * must be the one held (the creates of the same call stored first). A false one is kept for
+     * Fenced as the port says (an update of a run another hub owns changes nothing and is answered
+     * lost), and it checks the caller's word: each state it says it last stored of a run must be the
+     * one held (the creates of the same call stored first). A false one is kept for
      * {@link #untrueLastStored} (a database store would leave that run's unchanged nodes stale).
      */
     @Override
-    public synchronized List<Boolean> write(List<NewRun> creates, List<RunRecord> updates,
-                                            Map<String, RunRecord> lastStored) {
+    public synchronized Written writeOwned(List<NewRun> creates, List<RunRecord> updates,
+                                           Map<String, RunRecord> lastStored) {
         List<Boolean> stored = new ArrayList<>(creates.size());
         for (NewRun c : creates) {
             stored.add(create(c.run(), c.approval(), c.action()));
         }
+        Map<String, String> lost = new HashMap<>();
         for (RunRecord u : updates) {
+            RunRecord held = runs.get(u.runId());
+            if (held != null && !held.hubId().equals(u.hubId())) {
+                lost.put(u.runId(), held.hubId());
+                refused.add(u);
+                continue;
+            }
             RunRecord told = lastStored.get(u.runId());
-            if (told != null && !told.equals(runs.get(u.runId()))) {
-                untrue.add("run " + u.runId() + ": told " + told + ", held " + runs.get(u.runId()));
+            if (told != null && !told.equals(held)) {
+                untrue.add("run " + u.runId() + ": told " + told + ", held " + held);
             }
             update(u);
         }
-        return stored;
+        return new Written(stored, lost);
+    }
+
+    /** The updates {@link #writeOwned} refused because another hub owned their run, in order. */
+    public synchronized List<RunRecord> refused() {
+        return List.copyOf(refused);
+    }
+
+    /** Makes {@code hubId}'s lease renewals fail, as a database the hub cannot reach would (null: none fail). */
+    public synchronized void unreachableFor(String hubId) {
+        unreachableFor = hubId;
+    }
+
+    /** How many times {@code hubId}'s lease was renewed. */
+    public synchronized int renewals(String hubId) {
+        return renewals.getOrDefault(hubId, 0);
     }
 
     /** The states callers of {@link #write(List, List, Map)} said were stored and were not (empty: all true). */
@@ -185,7 +217,12 @@ public final class InMemoryRemediationStore implements RemediationStore {
     }
 
     @Override
-    public synchronized List<RunRecord> unfinished() {
+    public List<RunRecord> unfinished() {
+        beforeUnfinished.run();
+        return unfinishedNow();
+    }
+
+    private synchronized List<RunRecord> unfinishedNow() {
         return runs.values().stream().filter(r -> !r.state().isFinished())
                 .sorted(Comparator.comparing(RunRecord::createdAt)).toList();
     }

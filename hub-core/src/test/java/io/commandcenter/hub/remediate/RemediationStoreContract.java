@@ -158,6 +158,35 @@ public abstract class RemediationStoreContract {
     }
 
     @Test
+    void aWriteByTheOldOwnerAfterAnAdoption_changesNothingOfThatRun_andSaysItIsLost_whileTheAdoptersWriteIsStored() {
+        RunRecord run = run("r-1", "k1", RunMode.AUTOMATIC, T0);
+        RunRecord other = run("r-2", "k2", RunMode.AUTOMATIC, T0);
+        store.create(run, Optional.empty(), Optional.empty());
+        store.create(other, Optional.empty(), Optional.empty());
+        renewUntilAdopted("r-1", "hub-1", "hub-2", SHORT); // hub-1 stalled, hub-2 adopted r-1
+
+        // hub-1 goes on: the next node of r-1 stored as handed out, and a step of its other run
+        RunRecord stale = run.withNode(run.node("restart_service").finished(NodeState.SUCCEEDED, "{}", "", T0))
+                .withNode(run.node("notify").queued("", 1, Map.of("message", "hi"), T0));
+        RunRecord otherStep = other.withNode(other.node("restart_service").queued("task-9", 1, Map.of(), T0));
+        RunStore.Written old = store.writeOwned(List.of(), List.of(stale, otherStep), Map.of("r-1", run));
+
+        assertThat(old.lost()).isEqualTo(Map.of("r-1", "hub-2"));
+        assertThat(store.run("r-1")).as("nothing of it written, its owner not written back")
+                .contains(run.ownedBy("hub-2"));
+        assertThat(store.run("r-2")).as("hub-1's own run in the same write").contains(otherStep);
+        assertThat(store.owners(List.of("r-1", "r-2", "r-9"))).isEqualTo(Map.of("r-1", "hub-2", "r-2", "hub-1"));
+
+        RunRecord adopters = run.ownedBy("hub-2").withNode(run.node("restart_service")
+                .finished(NodeState.SUCCEEDED, "{}", "", T0)).withState(RunState.SUCCEEDED, "", T0.plusSeconds(1));
+        assertThat(store.writeOwned(List.of(), List.of(adopters), Map.of()).lost()).isEmpty();
+        assertThat(store.run("r-1")).contains(adopters);
+        assertThat(store.write(List.of(), List.of(stale))).as("a write without the lost answer is fenced too")
+                .isEmpty();
+        assertThat(store.run("r-1")).contains(adopters);
+    }
+
+    @Test
     void aRun_isStoredOncePerIdempotencyKey_withItsNodes_andUpdatesRoundTrip() {
         RunRecord run = run("r-1", "auto-restart:e-1", RunMode.AUTOMATIC, T0);
         ActionRecord action = new ActionRecord("a-1", P, "pred-r-1", "r-1", ActionDecision.AUTOMATIC, "engine", T0,
@@ -225,7 +254,7 @@ public abstract class RemediationStoreContract {
                 T0.plusSeconds(5), "confident", "service", "api", 0.93, null, null, null, "{}");
         RunRecord r1Moved = r1.withNode(r1.node("restart_service").queued("task-1", 2, Map.of("service", "api"), T0))
                 .withNode(r1.node("notify").retryAt(T0.plusSeconds(9), "slack down"))
-                .takenBy("hub-2", RunMode.APPROVED, T0.plusSeconds(3600));
+                .takenBy("hub-1", RunMode.APPROVED, T0.plusSeconds(3600));
         RunRecord r6Done = r6.withNode(r6.node("restart_service").finished(NodeState.SUCCEEDED, "{\"ok\":true}", null,
                         T0.plusSeconds(2)))
                 .withNode(r6.node("notify").finished(NodeState.SKIPPED, null, "not needed", T0.plusSeconds(2)))

@@ -381,13 +381,7 @@ class RunJournalTest {
         }
 
         @Override
-        public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
-            written.addAll(updates);
-            return super.write(creates, updates);
-        }
-
-        @Override
-        public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
+        public Written writeOwned(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
             if (inWrite.incrementAndGet() > 1) {
                 overlaps.incrementAndGet();
             }
@@ -402,7 +396,7 @@ class RunJournalTest {
                 // many writes in flight at once would meet here more often than not
                 Thread.yield();
                 written.addAll(updates);
-                List<Boolean> stored = super.write(creates, updates, lastStored);
+                Written stored = super.writeOwned(creates, updates, lastStored);
                 if (failAfterNextWrite) {
                     failAfterNextWrite = false;
                     throw new IllegalStateException("connection lost during COMMIT");

@@ -168,8 +168,9 @@ class TargetFactsTest {
     void aWriteThatFails_readsItsTargetsAgain_forItMayHaveBeenStored() {
         RunStore failingAfterCommit = new Delegating(store) {
             @Override
-            public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
-                store.write(creates, updates);
+            public Written writeOwned(List<NewRun> creates, List<RunRecord> updates,
+                                      Map<String, RunRecord> lastStored) {
+                store.writeOwned(creates, updates, lastStored);
                 throw new IllegalStateException("connection lost after the commit");
             }
         };

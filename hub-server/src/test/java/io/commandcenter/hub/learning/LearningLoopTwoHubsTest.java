@@ -1,6 +1,5 @@
 package io.commandcenter.hub.learning;
 
-import io.commandcenter.hub.testing.FreePorts;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.NodeRecord;
 import io.commandcenter.hub.remediate.RunRecord;
@@ -18,6 +17,7 @@ import io.commandcenter.proto.v1.PredictServiceGrpc;
 import io.commandcenter.proto.v1.TelemetryServiceGrpc;
 import io.commandcenter.scheduler.SchedulerSettings;
 import io.commandcenter.scheduler.hazelcast.HazelcastSettings;
+import io.commandcenter.scheduler.testing.Ports;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import org.junit.jupiter.api.Test;
@@ -53,8 +53,8 @@ class LearningLoopTwoHubsTest {
     void aRunsFourStepsStayOnItsHub_andEachRunTrainsOnce_whileTheOtherHubsAgentsIdle() throws Exception {
         DatabaseSettings database = Databases.postgres(dir);
         String cluster = "learning-" + UUID.randomUUID();
-        int portA = FreePorts.belowEphemeral();
-        int portB = FreePorts.belowEphemeral();
+        int portA = Ports.free();
+        int portB = Ports.free();
         List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
         try (Hub hubA = Hub.start(hub("hub-a", database, cluster, portA, members), Clock.systemUTC());
              Hub hubB = Hub.start(hub("hub-b", database, cluster, portB, members), Clock.systemUTC())) {

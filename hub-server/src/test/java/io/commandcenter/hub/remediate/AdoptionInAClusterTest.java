@@ -6,9 +6,9 @@ import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.remediate.hazelcast.ClusterOwners;
 import io.commandcenter.hub.remediate.sql.JpaRemediationStore;
 import io.commandcenter.hub.testing.Databases;
-import io.commandcenter.hub.testing.FreePorts;
 import io.commandcenter.scheduler.hazelcast.HazelcastCluster;
 import io.commandcenter.scheduler.hazelcast.HazelcastSettings;
+import io.commandcenter.scheduler.testing.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,9 +55,9 @@ class AdoptionInAClusterTest {
     Database database;
     RemediationStore shared;
     final String cluster = "adopt-" + UUID.randomUUID();
-    final int portA = FreePorts.belowEphemeral();
-    final int portB = FreePorts.belowEphemeral();
-    final int portG = FreePorts.belowEphemeral();
+    final int portA = Ports.free();
+    final int portB = Ports.free();
+    final int portG = Ports.free();
     final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeEach

@@ -2,10 +2,10 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.remediate.hazelcast.ClusterSolitude;
-import io.commandcenter.hub.testing.FreePorts;
 import io.commandcenter.hub.workflow.SeedWorkflows;
 import io.commandcenter.scheduler.hazelcast.HazelcastCluster;
 import io.commandcenter.scheduler.hazelcast.HazelcastSettings;
+import io.commandcenter.scheduler.testing.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +37,8 @@ class SoleWriterInAClusterTest {
 
     final InMemoryRemediationStore shared = new InMemoryRemediationStore();
     final String cluster = "sole-" + UUID.randomUUID();
-    final int portA = FreePorts.belowEphemeral();
-    final int portB = FreePorts.belowEphemeral();
+    final int portA = Ports.free();
+    final int portB = Ports.free();
     final List<AutoCloseable> open = new ArrayList<>();
 
     @AfterEach
@@ -56,7 +56,7 @@ class SoleWriterInAClusterTest {
         return (RemediationStore) Proxy.newProxyInstance(RemediationStore.class.getClassLoader(),
                 new Class<?>[]{RemediationStore.class}, (proxy, method, args) -> {
                     calls.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
-                    if (method.getName().equals("write") && !writes.await(30, TimeUnit.SECONDS)) {
+                    if (method.getName().startsWith("write") && !writes.await(30, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("writes held for 30 s");
                     }
                     try {

@@ -91,22 +91,29 @@ abstract class SqlRunCreatesContract {
     }
 
     @Test
-    void aStepThatChangesOnlyANode_leavesTheRunsOwnRowAlone_andOneThatChangesTheRunWritesIt() {
+    void aStepOfARunAnotherHubTookOver_writesNeitherItsRowNorItsNodes_andItsNewOwnersStepsAreWritten() {
         RunRecord created = run("r-1", "k1", RunMode.AUTOMATIC, T0);
-        store.write(List.of(create(created)), List.of());
-        // the run's row holds a column the caller was not told of: a step told the run as created
-        // leaves that row as it is, which is how the journal saves a run update at each node's step
-        store.update(created.takenBy("hub-2", RunMode.AUTOMATIC, created.deadlineAt()));
+        RunRecord other = run("r-2", "k2", RunMode.AUTOMATIC, T0);
+        store.write(List.of(create(created), create(other)), List.of());
+        // another hub took the run over (as an adoption or an approval there leaves the row)
+        RunRecord theirs = created.takenBy("hub-2", RunMode.AUTOMATIC, created.deadlineAt());
+        store.update(theirs);
         RunRecord step = created.withNode(created.node("restart_service").queued("task-1", 1,
-                Map.of("service", "api"), T0));
+                Map.of("service", "api"), T0)).withState(RunState.CANCELLED, "stopped", T0.plusSeconds(1));
+        RunRecord otherStep = other.withNode(other.node("restart_service").queued("task-2", 1, Map.of(), T0));
 
-        store.write(List.of(), List.of(step), Map.of("r-1", created));
+        // one batch, as the journal writes it: the old owner's step of r-1 and of its own r-2
+        RunStore.Written w = store.writeOwned(List.of(), List.of(step, otherStep), Map.of("r-1", created));
 
-        RunRecord read = store.run("r-1").orElseThrow();
-        assertThat(read.hubId()).isEqualTo("hub-2");
-        assertThat(read.node("restart_service")).isEqualTo(step.node("restart_service"));
-        RunRecord ended = step.withState(RunState.CANCELLED, "stopped by a person", T0.plusSeconds(5));
-        store.write(List.of(), List.of(ended), Map.of("r-1", step));
+        assertThat(w.lost()).isEqualTo(Map.of("r-1", "hub-2"));
+        assertThat(store.run("r-1")).as("neither its row nor its node").contains(theirs);
+        assertThat(store.run("r-2")).contains(otherStep);
+        // the new owner's step told the state it last stored: its node, then its end, are written
+        RunRecord next = theirs.withNode(theirs.node("restart_service").queued("task-3", 1, Map.of(), T0));
+        assertThat(store.writeOwned(List.of(), List.of(next), Map.of("r-1", theirs)).lost()).isEmpty();
+        assertThat(store.run("r-1")).contains(next);
+        RunRecord ended = next.withState(RunState.CANCELLED, "stopped by a person", T0.plusSeconds(5));
+        store.write(List.of(), List.of(ended), Map.of("r-1", next));
         assertThat(store.run("r-1")).contains(ended);
     }
 

@@ -1,6 +1,5 @@
 package io.commandcenter.hub.runtime;
 
-import io.commandcenter.hub.testing.FreePorts;
 import com.sun.net.httpserver.HttpServer;
 import io.commandcenter.hub.agents.AgentSettings;
 import io.commandcenter.hub.persistence.DatabaseSettings;
@@ -14,6 +13,7 @@ import io.commandcenter.models.artifact.ModelMetadata;
 import io.commandcenter.models.bootstrap.BootstrapModels;
 import io.commandcenter.scheduler.SchedulerSettings;
 import io.commandcenter.scheduler.hazelcast.HazelcastSettings;
+import io.commandcenter.scheduler.testing.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,8 +89,8 @@ class TwoHubsTest {
 
         DatabaseSettings database = Databases.postgres(dir);
         String cluster = "two-hubs-" + UUID.randomUUID();
-        int portA = FreePorts.belowEphemeral();
-        int portB = FreePorts.belowEphemeral();
+        int portA = Ports.free();
+        int portB = Ports.free();
         List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
         try (Hub hubA = peersConfigured(Hub.start(hub("hub-a", database, cluster, portA, members, endpoints),
                 Clock.systemUTC()));
@@ -166,7 +166,7 @@ class TwoHubsTest {
     @Test
     void anEmbeddedHubWithNoPeerConfigured_decidesFromMemory() throws Exception {
         HubSettings settings = hub("solo", HubSettings.defaults(dir.resolve("solo"), 0).database(),
-                "solo-" + UUID.randomUUID(), FreePorts.belowEphemeral(), List.of(), Map.of());
+                "solo-" + UUID.randomUUID(), Ports.free(), List.of(), Map.of());
         try (Hub solo = Hub.start(settings, Clock.systemUTC())) {
             assertThat(solo.remediation().isSoleWriter()).isTrue();
         }

@@ -32,6 +32,7 @@ import io.grpc.stub.MetadataUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -46,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,13 +60,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nothing (keys, workflows, telemetry, runs, approvals, models, tasks and audit entries other than
  * REQUEST_DENIED are counted around each call), and the hub still answers afterwards.
  * Deterministic: the inputs come from a fixed seed.
+ *
+ * <p>Its time is thousands of small calls, so it grows with the machine's load (13 s quiet, 78 s at
+ * load 18): no budget on the whole run. A hang is caught where it happens instead: each call has
+ * its own deadline ({@link RawCall}, 30 s, thousands of times a call's usual few milliseconds) and not
+ * answering within it is a fault like a crash; each count of what the hub holds has a query timeout
+ * as long. The run's timeout is only a backstop for a hang neither bound sees.
  */
 class GrpcFuzzTest {
     static final long SEED = 1713;
     static final String PROJECT = "fuzz";
-    /** Codes a refusal of bad input may never carry. */
+    /**
+     * Codes a refusal of bad input may never carry; DEADLINE_EXCEEDED: the hub did not answer within
+     * the call's deadline (it never answers that code itself).
+     */
     static final Set<Status.Code> CRASHES = Set.of(Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.DATA_LOSS,
-            Status.Code.UNIMPLEMENTED);
+            Status.Code.UNIMPLEMENTED, Status.Code.DEADLINE_EXCEEDED);
+    /** How long one count of what the hub holds may take, like a call's deadline. */
+    static final int QUERY_SECONDS = 30;
 
     @TempDir
     static Path dir;
@@ -155,6 +168,7 @@ class GrpcFuzzTest {
     }
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES) // a backstop, not a budget: each call and count has its own bound
     void everyRpc_answersHostileInput_withoutCrashing_storesNothingWhenItRefuses_andKeepsAnswering() throws Exception {
         ProtoFuzz fuzz = new ProtoFuzz(SEED, Instant.now());
         Map<Descriptors.Descriptor, com.google.protobuf.Message> examples = examples();
@@ -275,10 +289,15 @@ class GrpcFuzzTest {
         return null;
     }
 
+    private static Statement timed(Statement statement) throws SQLException {
+        statement.setQueryTimeout(QUERY_SECONDS);
+        return statement;
+    }
+
     /** What the hub holds that a refused call must not change. */
     static Map<String, Object> stored() throws SQLException {
         Map<String, Object> counts = new TreeMap<>();
-        try (Connection c = hub.database().dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = hub.database().dataSource().getConnection(); Statement s = timed(c.createStatement());
              ResultSet r = s.executeQuery("SELECT"
                      + " (SELECT COUNT(*) FROM api_key), (SELECT COUNT(*) FROM workflow_revision),"
                      + " (SELECT COUNT(*) FROM health_sample), (SELECT COUNT(*) FROM audit),"

@@ -183,16 +183,13 @@ public final class JpaRemediationStore implements RemediationStore {
      * transaction. A failure (another hub stored one of the keys meanwhile, the ledger's head
      * busy) stores nothing: the caller goes one by one.
      */
-    @Override
-    public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates) {
-        return write(creates, updates, Map.of());
-    }
-
     /**
      * As {@link #write(List, List)}, but a node equal in {@code lastStored} is not written again (the
-     * journal's burst wrote every node of a run at each step: a third of its writer's time), nor the
-     * run's own row when its columns are equal there (a node's step leaves them as they were). A run
-     * whose row turns out missing is merged whole, as before.
+     * journal's burst wrote every node of a run at each step: a third of its writer's time). Each
+     * update is fenced (ADR 0028): the run's row is updated {@code WHERE run_id = ? AND hub_id = ?}
+     * (the update's hub), which also locks it to the commit, and its nodes only when that matched; a
+     * run whose row another hub owns is answered lost and nothing of it written. A run whose row
+     * turns out missing is merged whole, as before.
      *
      * <p>The creates' keys are not looked up first: the unique constraint {@code uq_remediation_run_key}
      * decides. A key stored already (by this hub or another) fails the transaction with a unique
@@ -202,7 +199,7 @@ public final class JpaRemediationStore implements RemediationStore {
      * the same triggers would otherwise pay a refused transaction each time).
      */
     @Override
-    public List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
+    public Written writeOwned(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
         if (creates.isEmpty() || System.nanoTime() - lastCollision < CHECKED_AFTER_COLLISION.toNanos()) {
             return write(creates, updates, lastStored, true);
         }
@@ -228,8 +225,8 @@ public final class JpaRemediationStore implements RemediationStore {
         return checkedWrites.get();
     }
 
-    private List<Boolean> write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored,
-                                boolean checked) {
+    private Written write(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored,
+                          boolean checked) {
         if (checked && !creates.isEmpty()) {
             checkedWrites.incrementAndGet();
         }
@@ -253,8 +250,9 @@ public final class JpaRemediationStore implements RemediationStore {
                 }
                 em.flush();
             }
+            Map<String, String> lost = new java.util.HashMap<>();
             if (!updates.isEmpty()) {
-                for (RunRecord missing : updateRows(em.unwrap(java.sql.Connection.class), updates, lastStored)) {
+                for (RunRecord missing : updateRows(em.unwrap(java.sql.Connection.class), updates, lastStored, lost)) {
                     em.merge(entity(missing));
                     missing.nodes().forEach(n -> em.merge(entity(missing.runId(), n)));
                 }
@@ -277,7 +275,7 @@ public final class JpaRemediationStore implements RemediationStore {
                     em.flush();
                 }
             }
-            return stored;
+            return new Written(stored, lost);
         });
     }
 
@@ -397,38 +395,56 @@ public final class JpaRemediationStore implements RemediationStore {
         }
     }
 
+    /** The run's changing columns, only while the writer still owns it (ADR 0028's fence). */
     private static final String UPDATE_RUN = "UPDATE remediation_run SET state = ?, mode = ?, approval_id = ?, "
-            + "hub_id = ?, error = ?, outcome = ?, started_at = ?, finished_at = ?, deadline_at = ? WHERE run_id = ?";
+            + "error = ?, outcome = ?, started_at = ?, finished_at = ?, deadline_at = ? WHERE run_id = ? AND hub_id = ?";
     private static final String UPDATE_NODE = "UPDATE remediation_node SET state = ?, attempts = ?, task_id = ?, "
             + "inputs_json = ?, output_json = ?, error = ?, started_at = ?, finished_at = ?, next_attempt_at = ? "
             + "WHERE run_id = ? AND node_id = ?";
 
     /**
      * Writes the runs' changing columns (a run's and its nodes' identity, graph and trigger never
-     * change) in two batches; of a run in {@code lastStored}, only the nodes that differ from there,
-     * and its own row only when one of its columns does (most steps of a run change a node alone).
+     * change) in two batches: every run's own row first, fenced by its owner (the row is then locked
+     * to the commit, so an adoption waits for it or went first), then, of the runs whose row matched,
+     * the nodes — of a run in {@code lastStored}, only those that differ from there (most steps
+     * change one node).
      *
-     * @return the runs with a row missing (not stored yet): the caller merges them
+     * @param lost filled with the runs whose row another hub owns (run id to that hub): nothing of them written
+     * @return the runs with no row (not stored yet): the caller merges them
      */
     private static List<RunRecord> updateRows(java.sql.Connection connection, List<RunRecord> runs,
-                                              Map<String, RunRecord> lastStored) {
+                                              Map<String, RunRecord> lastStored, Map<String, String> lost) {
         List<RunRecord> missing = new ArrayList<>();
         try (java.sql.PreparedStatement run = connection.prepareStatement(UPDATE_RUN);
              java.sql.PreparedStatement node = connection.prepareStatement(UPDATE_NODE)) {
-            List<Integer> nodeOwner = new ArrayList<>();
-            List<Integer> runOwner = new ArrayList<>();
-            for (int i = 0; i < runs.size(); i++) {
-                RunEntity e = entity(runs.get(i));
-                RunRecord before = lastStored.get(e.runId);
-                if (before == null || !sameRunRow(before, runs.get(i))) {
-                    batchRun(run, e);
-                    runOwner.add(i);
+            for (RunRecord r : runs) {
+                batchRun(run, entity(r));
+            }
+            int[] matched = run.executeBatch();
+            java.util.Set<String> unmatched = new java.util.LinkedHashSet<>();
+            for (int i = 0; i < matched.length; i++) {
+                if (matched[i] == 0) {
+                    unmatched.add(runs.get(i).runId());
                 }
-                for (NodeRecord n : runs.get(i).nodes()) {
+            }
+            Map<String, String> owners = owners(connection, List.copyOf(unmatched));
+            int nodes = 0;
+            for (RunRecord r : runs) {
+                if (unmatched.contains(r.runId())) {
+                    String owner = owners.get(r.runId());
+                    if (owner == null) {
+                        missing.add(r);
+                    } else {
+                        lost.put(r.runId(), owner);
+                    }
+                    continue;
+                }
+                RunRecord before = lastStored.get(r.runId());
+                for (NodeRecord n : r.nodes()) {
                     if (before != null && n.equals(nodeOf(before, n.nodeId()))) {
                         continue; // its row holds this state already
                     }
-                    NodeEntity ne = entity(e.runId, n);
+                    NodeEntity ne = entity(r.runId(), n);
                     node.setString(1, ne.state);
                     node.setInt(2, ne.attempts);
                     node.setString(3, ne.taskId);
@@ -441,53 +457,71 @@ public final class JpaRemediationStore implements RemediationStore {
                     node.setString(10, ne.runId);
                     node.setString(11, ne.nodeId);
                     node.addBatch();
-                    nodeOwner.add(i);
+                    nodes++;
                 }
             }
-            java.util.Set<Integer> absent = new java.util.TreeSet<>();
-            executeNoting(run, runOwner, absent);
-            executeNoting(node, nodeOwner, absent);
-            absent.forEach(i -> missing.add(runs.get(i)));
+            if (nodes > 0) {
+                node.executeBatch();
+            }
         } catch (java.sql.SQLException e) {
             throw new jakarta.persistence.PersistenceException("run updates failed: " + e.getMessage(), e);
         }
         return missing;
     }
 
-    /** Runs the batch (unless empty) and adds to {@code absent} the owner of each statement that changed no row. */
-    private static void executeNoting(java.sql.PreparedStatement batch, List<Integer> owners,
-                                      java.util.Set<Integer> absent) throws java.sql.SQLException {
-        if (owners.isEmpty()) {
-            return;
-        }
-        int[] counts = batch.executeBatch();
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] == 0) {
-                absent.add(owners.get(i));
+    /** The stored owners of these runs (run id to hub id), on the transaction's connection; one query per 500. */
+    private static Map<String, String> owners(java.sql.Connection connection, List<String> runIds)
+            throws java.sql.SQLException {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (int from = 0; from < runIds.size(); from += 500) {
+            List<String> chunk = runIds.subList(from, Math.min(runIds.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (java.sql.PreparedStatement ps = connection.prepareStatement(
+                    "SELECT run_id, hub_id FROM remediation_run WHERE run_id IN (" + marks + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getString(2));
+                    }
+                }
             }
         }
+        return out;
+    }
+
+    @Override
+    public Map<String, String> owners(java.util.Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return Map.of();
+        }
+        List<String> ids = List.copyOf(runIds);
+        return jpa.read(em -> {
+            Map<String, String> out = new java.util.HashMap<>();
+            for (int from = 0; from < ids.size(); from += 500) {
+                for (Object[] row : em.createQuery("SELECT r.runId, r.hubId FROM RunEntity r WHERE r.runId IN :ids",
+                        Object[].class).setParameter("ids", ids.subList(from, Math.min(ids.size(), from + 500)))
+                        .getResultList()) {
+                    out.put((String) row[0], (String) row[1]);
+                }
+            }
+            return out;
+        });
     }
 
     private static void batchRun(java.sql.PreparedStatement run, RunEntity e) throws java.sql.SQLException {
         run.setString(1, e.state);
         run.setString(2, e.mode);
         run.setString(3, e.approvalId);
-        run.setString(4, e.hubId);
-        run.setString(5, e.error);
-        run.setString(6, e.outcome);
-        time(run, 7, e.startedAt);
-        time(run, 8, e.finishedAt);
-        time(run, 9, e.deadlineAt);
-        run.setString(10, e.runId);
+        run.setString(4, e.error);
+        run.setString(5, e.outcome);
+        time(run, 6, e.startedAt);
+        time(run, 7, e.finishedAt);
+        time(run, 8, e.deadlineAt);
+        run.setString(9, e.runId);
+        run.setString(10, e.hubId);
         run.addBatch();
-    }
-
-    /** Whether the columns {@code UPDATE_RUN} writes are the same for both (a node step changes none of them). */
-    private static boolean sameRunRow(RunRecord a, RunRecord b) {
-        return a.state() == b.state() && a.mode() == b.mode() && Objects.equals(a.approvalId(), b.approvalId())
-                && a.hubId().equals(b.hubId()) && a.error().equals(b.error()) && Objects.equals(a.outcome(), b.outcome())
-                && Objects.equals(a.startedAt(), b.startedAt()) && Objects.equals(a.finishedAt(), b.finishedAt())
-                && a.deadlineAt().equals(b.deadlineAt());
     }
 
     private static NodeRecord nodeOf(RunRecord run, String nodeId) {

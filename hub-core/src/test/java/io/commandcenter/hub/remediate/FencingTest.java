@@ -1,0 +1,247 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.hub.audit.AuditEntry;
+import io.commandcenter.hub.testing.ManualClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A stalled owner is fenced (ADR 0028): a hub whose run was adopted while it stalled writes nothing
+ * of it and launches nothing of it when it goes on, and gives it up ({@code RUN_RELINQUISHED}); a
+ * hub whose lease is stale launches no node until it renews; and its renewals go on while its
+ * adoption sweep is stuck. The store's clock (the database's, which dates leases) and the clock a
+ * hub measures its own lease on are moved by hand.
+ */
+class FencingTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration TTL = Duration.ofSeconds(30);
+    private static final Duration LAPSED = Duration.ofSeconds(31);
+    private final ManualClock storeClock = new ManualClock(Instant.parse("2026-12-07T06:00:00Z"));
+    private final InMemoryRemediationStore store = new InMemoryRemediationStore(storeClock);
+    private final EngineFixture f = new EngineFixture(store, Clock.systemUTC(), null);
+    /** The clock hub A measures its own lease on (nanoseconds): it moves only when the test says. */
+    private final AtomicLong ticker = new AtomicLong();
+    private RemediationEngine hubA;
+
+    @AfterEach
+    void close() {
+        if (hubA != null && hubA != f.engine) {
+            hubA.close();
+        }
+        f.close();
+    }
+
+    /** Hub A, driving the run of a confident prediction on svc-1 with its restart held at the agent. */
+    private RunRecord hubADrivingARunWithItsRestartHeld(CountDownLatch release) {
+        CountDownLatch entered = new CountDownLatch(1);
+        f.devops = EngineFixture.holding(entered, release);
+        f.soleWriter = false;
+        f.hubId = "hub-a";
+        f.wiring = e -> e.leaseTicker(ticker::get);
+        f.start().put(CrashMidBurst.WORKFLOW);
+        hubA = f.engine;
+        f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> entered.getCount() == 0);
+        return f.onlyRun();
+    }
+
+    /** Hub B on the same store and scheduler, its lease renewed for a TTL: it may adopt. */
+    private RemediationEngine hubB() {
+        f.hubId = "hub-b";
+        f.wiring = null;
+        f.startEngine();
+        return f.engine;
+    }
+
+    /** The store's clock passes the TTL while {@code hub} renews every sixth of it (the others do not). */
+    private void pastTheTtlRenewing(String hub) {
+        for (Duration left = LAPSED; !left.isNegative() && !left.isZero(); left = left.minus(TTL.dividedBy(6))) {
+            store.renewLease(hub, TTL);
+            storeClock.advance(TTL.dividedBy(6));
+        }
+        store.renewLease(hub, TTL);
+    }
+
+    /** A run hub B adopted from hub A, with hub A's restart still held at the agent until {@code release}. */
+    private record Adopted(RunRecord run, RemediationEngine hubB, CountDownLatch release) {
+    }
+
+    /**
+     * Hub A drives a run with its restart held; its renewals fail while the store's clock passes the
+     * TTL (hub B renewing), its own clock moves by {@code ownClock}; hub B adopts the run.
+     */
+    private Adopted adoptedFromAStalledHubA(Duration ownClock) {
+        CountDownLatch release = new CountDownLatch(1);
+        RunRecord run = hubADrivingARunWithItsRestartHeld(release);
+        RemediationEngine b = hubB();
+        store.unreachableFor("hub-a");
+        pastTheTtlRenewing("hub-b");
+        ticker.addAndGet(ownClock.toNanos());
+        assertThat(b.adoptOrphans()).isEqualTo(1);
+        b.drain();
+        assertThat(store.run(run.runId()).orElseThrow().hubId()).isEqualTo("hub-b");
+        return new Adopted(run, b, release);
+    }
+
+    private List<AuditEntry> audited(String action) {
+        return f.ledger.all().stream().filter(e -> e.action().equals(action)).toList();
+    }
+
+    @Test
+    void aStalledOwnerWhoseRunWasAdoptedAndAdvanced_writesNothingOfIt_launchesNothing_andTheRunFinishesOnce() {
+        // hub A stalls between its lease check and its next step: by its own clock its lease is fresh
+        Adopted adopted = adoptedFromAStalledHubA(Duration.ZERO);
+        RunRecord run = adopted.run();
+        RemediationEngine b = adopted.hubB();
+        assertThat(hubA.leaseFresh()).isTrue();
+
+        // the restart ends: both hubs hear of it; hub A goes on and tries to store it and launch the notify
+        adopted.release().countDown();
+        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
+        await().atMost(WAIT).until(() -> !audited("RUN_RELINQUISHED").isEmpty());
+        hubA.drain();
+        b.drain();
+
+        RunRecord done = store.run(run.runId()).orElseThrow();
+        assertThat(done.state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(done.hubId()).as("hub A's writes did not put its id back").isEqualTo("hub-b");
+        assertThat(f.calls("restart")).as("each node's action run once").hasSize(1);
+        assertThat(f.calls("sendSlack")).hasSize(1);
+        assertThat(store.refused()).as("hub A's write was refused, and it wrote no more of the run")
+                .singleElement().satisfies(r -> assertThat(r.hubId()).isEqualTo("hub-a"));
+        assertThat(audited("RUN_ADOPTED")).hasSize(1);
+        assertThat(audited("RUN_RELINQUISHED")).singleElement().satisfies(e -> {
+            assertThat(e.subject()).isEqualTo("run:" + run.runId());
+            assertThat(e.actor()).isEqualTo("hub:hub-a");
+            assertThat(e.detail()).contains("\"to\":\"hub-b\"").contains("a write of it found it owned by hub hub-b");
+        });
+        assertThat(f.published).filteredOn(s -> s.equals("workflow.run.succeeded")).as("its end told once, by B")
+                .hasSize(1);
+    }
+
+    @Test
+    void aHubWhoseLeaseWentStaleWhileItsRunWasAdopted_dropsItAtItsNextRenewal_withoutWritingAnythingOfIt() {
+        Adopted adopted = adoptedFromAStalledHubA(TTL); // hub A's own clock: no renewal for a TTL
+        RunRecord run = adopted.run();
+        RemediationEngine b = adopted.hubB();
+        assertThat(hubA.leaseFresh()).isFalse();
+
+        store.unreachableFor(null); // hub A reaches the database again
+        hubA.renewLease();
+        assertThat(hubA.leaseFresh()).isTrue();
+        assertThat(audited("RUN_RELINQUISHED")).singleElement().satisfies(e -> assertThat(e.detail())
+                .contains("\"to\":\"hub-b\"").contains("its owner read at the renewal that ended a stale lease"));
+
+        adopted.release().countDown();
+        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
+        hubA.drain();
+        b.drain();
+        assertThat(store.run(run.runId()).orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(r.hubId()).isEqualTo("hub-b");
+        });
+        assertThat(store.refused()).as("hub A tried to write nothing of it").isEmpty();
+        assertThat(f.calls("restart")).hasSize(1);
+        assertThat(f.calls("sendSlack")).hasSize(1);
+        assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
+    }
+
+    @Test
+    void aRunAHubGaveUp_isAdoptedBackByIt_onceItsNewOwnerIsGoneInTurn_andFinishesOnce() {
+        Adopted adopted = adoptedFromAStalledHubA(TTL);
+        RunRecord run = adopted.run();
+        store.unreachableFor(null);
+        hubA.renewLease();
+        assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
+
+        // hub B goes (the restart stays with the agent) and its lease lapses while hub A renews
+        adopted.hubB().close();
+        f.engine = hubA;
+        pastTheTtlRenewing("hub-a");
+        assertThat(hubA.adoptOrphans()).isEqualTo(1);
+        hubA.drain();
+        adopted.release().countDown();
+
+        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
+        assertThat(store.run(run.runId()).orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(r.hubId()).isEqualTo("hub-a");
+        });
+        assertThat(f.calls("restart")).hasSize(1);
+        assertThat(f.calls("sendSlack")).hasSize(1);
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-b", "hub:hub-a");
+    }
+
+    @Test
+    void aHubWhoseLeaseIsStale_storesANewRunButLaunchesNoNode_untilItRenews() {
+        f.wiring = e -> e.leaseTicker(ticker::get);
+        f.soleWriter = false;
+        f.start().put(EngineFixture.RESTART_ON_RISK);
+        store.unreachableFor(f.hubId);
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+        assertThat(f.engine.leaseFresh()).isFalse();
+
+        f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 1);
+        f.engine.drain();
+        RunRecord held = f.onlyRun();
+        assertThat(held.state()).isEqualTo(RunState.RUNNING);
+        assertThat(held.node("act").state()).as("its attempt stored").isEqualTo(NodeState.QUEUED);
+        assertThat(held.node("act").taskId()).as("its task not submitted").isEmpty();
+        assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), held.runId() + ":act:1")).isEmpty();
+        assertThatThrownBy(() -> f.engine.renewLease()).as("a renewal that fails releases nothing")
+                .isInstanceOf(IllegalStateException.class);
+        f.engine.drain();
+        assertThat(f.calls("restart")).isEmpty();
+
+        store.unreachableFor(null);
+        f.engine.renewLease();
+        await().atMost(WAIT).until(() -> f.onlyRun().state().isFinished());
+        assertThat(f.onlyRun().state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(f.calls("restart")).hasSize(1);
+        assertThat(audited("RUN_RELINQUISHED")).isEmpty();
+    }
+
+    @Test
+    void leaseRenewals_goOnWhileAnAdoptionSweepIsStuck() throws InterruptedException {
+        InMemoryRemediationStore realTime = new InMemoryRemediationStore();
+        CountDownLatch inSweep = new CountDownLatch(1);
+        CountDownLatch unblock = new CountDownLatch(1);
+        try (EngineFixture g = new EngineFixture(realTime, Clock.systemUTC(), null)) {
+            // renewed every 100 ms, swept every 300 ms
+            g.settings = g.settings.withLeaseTtl(Duration.ofMillis(600));
+            g.start();
+            realTime.beforeUnfinished = () -> {
+                if (Thread.currentThread().getName().equals("cc-remediate-timer")) {
+                    inSweep.countDown();
+                    try {
+                        unblock.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            assertThat(inSweep.await(30, TimeUnit.SECONDS)).as("a periodic sweep is stuck").isTrue();
+            int before = realTime.renewals(g.hubId);
+            try {
+                await().atMost(WAIT).until(() -> realTime.renewals(g.hubId) >= before + 3);
+                assertThat(unblock.getCount()).as("the sweep is still stuck").isEqualTo(1);
+                assertThat(g.engine.leaseFresh()).isTrue();
+            } finally {
+                unblock.countDown();
+            }
+        }
+    }
+}
