@@ -265,11 +265,23 @@ public final class RemediationEngine implements AutoCloseable {
         }
         ports.store().owners(driven).forEach((runId, owner) -> {
             if (!owner.equals(hubId)) {
-                journal.lost(runId, owner); // nothing more of it written, late states included
-                executor.relinquish(runId).ifPresent(run -> adoption.relinquished(run, owner,
-                        "its owner read at the renewal that ended a stale lease"));
+                giveUp(runId, owner, "its owner read at the renewal that ended a stale lease");
             }
         });
+    }
+
+    /**
+     * Gives up a run {@code owner} adopted while this hub stalled: nothing more of it is written (late
+     * states included) or launched here, and it is recorded once ({@code RUN_RELINQUISHED}).
+     */
+    void giveUp(String runId, String owner, String how) {
+        journal.lost(runId, owner);
+        executor.relinquish(runId).ifPresent(run -> adoption.relinquished(run, owner, how));
+    }
+
+    /** How many times a launch was held for a stale lease (tests). */
+    long heldLaunches() {
+        return executor.holds();
     }
 
     /** Renews this hub's lease now, as its thread does every sixth of the TTL (tests). */
