@@ -256,18 +256,21 @@ public final class RemediationEngine implements AutoCloseable {
 
     /**
      * After a stale spell, before launches go on: reads the owners of the runs this hub drives in one
-     * query and gives up, writing nothing, those another hub owns now (ADR 0028).
+     * query and gives up, writing nothing, those another hub owns now (ADR 0028); then those
+     * registered meanwhile, until a look finds none new.
      */
     private void dropRunsOwnedElsewhere() {
-        List<String> driven = executor.drivenRunIds();
-        if (driven.isEmpty()) {
-            return;
+        java.util.Set<String> checked = new java.util.HashSet<>();
+        // again for the runs registered while the owners were read (a launch, a resume), until none is new
+        for (List<String> driven = executor.drivenRunIds(); !driven.isEmpty();
+             driven = executor.drivenRunIds().stream().filter(id -> !checked.contains(id)).toList()) {
+            checked.addAll(driven);
+            ports.store().owners(driven).forEach((runId, owner) -> {
+                if (!owner.equals(hubId)) {
+                    giveUp(runId, owner, "its owner read at the renewal that ended a stale lease");
+                }
+            });
         }
-        ports.store().owners(driven).forEach((runId, owner) -> {
-            if (!owner.equals(hubId)) {
-                giveUp(runId, owner, "its owner read at the renewal that ended a stale lease");
-            }
-        });
     }
 
     /**

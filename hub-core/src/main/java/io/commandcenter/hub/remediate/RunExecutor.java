@@ -609,11 +609,15 @@ final class RunExecutor {
                 || resuming.contains(runId);
     }
 
-    /** The runs this hub drives or has staged, or whose end it has not stored yet: whose owner a renewal checks. */
+    /**
+     * The runs this hub drives, has staged or waits to take up again, or whose end it has not stored
+     * yet: whose owner a renewal checks.
+     */
     List<String> drivenRunIds() {
         List<String> ids = new ArrayList<>(active.keySet());
         ids.addAll(storedUnlaunched.keySet());
         ids.addAll(settling.keySet());
+        ids.addAll(resuming);
         return ids;
     }
 

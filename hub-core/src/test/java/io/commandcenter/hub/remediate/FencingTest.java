@@ -297,6 +297,39 @@ class FencingTest {
     }
 
     @Test
+    void aRunRegisteredWhileTheRenewalReadsTheOwners_isCheckedToo_andNotLaunchedWhenAnotherHubOwnsIt() {
+        f.wiring = e -> e.leaseTicker(ticker::get);
+        f.soleWriter = false;
+        f.start().put(EngineFixture.RESTART_ON_RISK);
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+        RunRecord first = raisedWhileTheLeaseIsStale();
+        java.util.concurrent.atomic.AtomicReference<String> second = new java.util.concurrent.atomic.AtomicReference<>();
+        // while the renewal reads the owners of the runs it drives, a second run is stored and launched
+        // here (held), and turns out adopted by hub B
+        store.beforeOwners = ids -> {
+            if (second.get() == null) {
+                second.set("");
+                f.raise(f.prediction("svc-2", 0.93, 0.95, "restart"));
+                await().atMost(WAIT).until(() -> f.runs().size() == 2);
+                f.engine.drain();
+                String id = f.runs().stream().map(RunRecord::runId).filter(r -> !r.equals(first.runId()))
+                        .findFirst().orElseThrow();
+                store.ownedBy(id, "hub-b");
+                second.set(id);
+            }
+        };
+        f.engine.renewLease();
+        f.engine.drain();
+
+        assertThat(store.ownerReads.get()).as("read again for the run registered meanwhile").isEqualTo(2);
+        assertThat(audited("RUN_RELINQUISHED")).singleElement()
+                .satisfies(e -> assertThat(e.subject()).isEqualTo("run:" + second.get()));
+        assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), second.get() + ":act:1")).isEmpty();
+        await().atMost(WAIT).until(() -> store.run(first.runId()).orElseThrow().state().isFinished());
+        assertThat(f.calls("restart")).as("the first run's only").hasSize(1);
+    }
+
+    @Test
     void leaseRenewals_goOnWhileAnAdoptionSweepIsStuck() throws InterruptedException {
         InMemoryRemediationStore realTime = new InMemoryRemediationStore();
         CountDownLatch inSweep = new CountDownLatch(1);

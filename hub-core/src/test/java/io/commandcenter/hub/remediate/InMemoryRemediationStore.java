@@ -121,10 +121,19 @@ public final class InMemoryRemediationStore implements RemediationStore {
         renewLocked(hubId, ttl);
     }
 
+    /** Runs before each {@link #owners} read, outside the store's lock, with the ids asked for. */
+    volatile java.util.function.Consumer<java.util.Collection<String>> beforeOwners = ids -> { };
+
     @Override
     public Map<String, String> owners(java.util.Collection<String> runIds) {
         ownerReads.incrementAndGet();
+        beforeOwners.accept(runIds);
         return RemediationStore.super.owners(runIds);
+    }
+
+    /** Makes {@code hubId} the run's owner, as an adoption that committed would (no lease asked). */
+    public synchronized void ownedBy(String runId, String hubId) {
+        runs.put(runId, runs.get(runId).ownedBy(hubId));
     }
 
     private synchronized void renewLocked(String hubId, Duration ttl) {
