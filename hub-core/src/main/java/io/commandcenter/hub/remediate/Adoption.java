@@ -102,6 +102,7 @@ final class Adoption {
                     + " its lease", run.runId(), from);
             return Optional.empty();
         }
+        unsure.remove(run.runId()); // an earlier try that stayed in doubt: taken up now, not by a later settle
         adopted(run, from, why);
         return Optional.of(run.ownedBy(hubId));
     }

@@ -170,7 +170,12 @@ final class Runs {
     int adoptAll(List<RunRecord> unfinished) {
         int adopted = 0;
         for (RunRecord run : adoption.settleUnsure()) {
-            stripes.run(RunExecutor.laneOf(run), () -> resume(run, Optional.empty()));
+            // unless a take-up of it got to its lane first (a sweep at the same time)
+            stripes.run(RunExecutor.laneOf(run), () -> {
+                if (!executor.drives(run.runId())) {
+                    resume(run, Optional.empty());
+                }
+            });
             adopted++;
         }
         Predicate<String> mayAdopt = adoption.sweep();

@@ -111,6 +111,16 @@ class AdoptionTest {
                 });
     }
 
+    /** Hub pod-c41a on {@code store}, started, then renewing for a TTL (so it may adopt). */
+    private EngineFixture adopterOn(RemediationStore store) {
+        EngineFixture g = new EngineFixture(store, f.clock, null);
+        g.hubId = "pod-c41a";
+        g.soleWriter = false;
+        g.start();
+        advanceRenewing(LAPSED, "pod-c41a");
+        return g;
+    }
+
     private List<AuditEntry> adoptions() {
         return f.ledger.all().stream().filter(e -> e.action().equals("RUN_ADOPTED")).toList();
     }
@@ -258,11 +268,7 @@ class AdoptionTest {
                 throw new IllegalStateException("the database cannot be reached");
             }
         });
-        try (EngineFixture g = new EngineFixture(losing, f.clock, null)) {
-            g.hubId = "pod-c41a";
-            g.soleWriter = false;
-            g.start();
-            advanceRenewing(LAPSED, "pod-c41a");
+        try (EngineFixture g = adopterOn(losing)) {
 
             assertThat(g.engine.adoptOrphans()).as("won, but not heard").isZero();
             assertThat(real.run("run-1").orElseThrow().hubId()).isEqualTo("pod-c41a");
@@ -274,6 +280,30 @@ class AdoptionTest {
             assertThat(g.calls("sendSlack")).as("a node whose fate is unknown ends it: nothing run twice").isEmpty();
             assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).singleElement()
                     .satisfies(e -> assertThat(e.detail()).contains("\"from\":\"pod-7f9c\""));
+        }
+    }
+
+    @Test
+    void anAdoptionInDoubtThatALaterSweepWins_isTakenUpOnce() {
+        workflowStoredByTheOldHub();
+        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        RemediationStore real = f.store;
+        java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // the first change of owner fails without an answer and did not commit: the read after it
+        // shows the old owner (in doubt); the next sweep keeps it unsure and adopts it for real
+        RemediationStore failingOnce = interposed(real, (method, args) -> {
+            if (method.equals("adopt") && lost.getAndSet(false)) {
+                throw new IllegalStateException("connection lost during COMMIT");
+            }
+        });
+        try (EngineFixture g = adopterOn(failingOnce)) {
+
+            assertThat(g.engine.adoptOrphans()).as("in doubt").isZero();
+            assertThat(g.engine.adoptOrphans()).as("adopted by the next sweep").isEqualTo(1);
+            assertThat(g.engine.adoptOrphans()).as("not settled again").isZero();
+            await().atMost(WAIT).until(() -> real.run("run-1").orElseThrow().state().isFinished());
+            g.engine.drain();
+            assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).hasSize(1);
         }
     }
 
@@ -299,11 +329,7 @@ class AdoptionTest {
                     }
                     return result;
                 });
-        try (EngineFixture g = new EngineFixture(slow, f.clock, null)) {
-            g.hubId = "pod-c41a";
-            g.soleWriter = false;
-            g.start();
-            advanceRenewing(LAPSED, "pod-c41a");
+        try (EngineFixture g = adopterOn(slow)) {
             java.util.concurrent.atomic.AtomicInteger first = new java.util.concurrent.atomic.AtomicInteger(-1);
             Thread sweep = new Thread(() -> first.set(g.engine.adoptOrphans()), "first-sweep");
             sweep.start();
