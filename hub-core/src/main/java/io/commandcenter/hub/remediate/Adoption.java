@@ -28,10 +28,20 @@ final class Adoption {
     private final Duration leaseTtl;
     /**
      * Runs whose change of owner failed without a clear answer, and whose owner could not be read
-     * after it either: the statement may have committed. The next sweep reads them again
-     * ({@link #settleUnsure}).
+     * after it, or was read as still the old one: the statement may have committed (or commit yet,
+     * in doubt). The next sweeps read them again ({@link #settleUnsure}).
      */
-    private final Map<String, String> unsure = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Unsure> unsure = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** This hub's RUNNING runs the last sweep found it held in no form, and since when (see {@link #undriven}). */
+    private Map<String, java.time.Instant> undrivenSince = Map.of();
+
+    /** How many sweeps read an unsure run still owned by its old owner before it is dropped. */
+    static final int UNSURE_SWEEPS = 2;
+
+    /** An unsure adoption: the run's owner before it, and the sweeps left that read it again. */
+    private record Unsure(String from, int sweepsLeft) {
+    }
 
     /** @param leaseTtl how long a lease outlives its last renewal */
     Adoption(RunStore runs, AuditTrail audit, String hubId, Duration leaseTtl) {
@@ -65,23 +75,34 @@ final class Adoption {
      */
     Optional<RunRecord> take(RunRecord run, String why) {
         String from = run.hubId();
-        unsure.put(run.runId(), from);
         boolean won;
         try {
             won = runs.adopt(run.runId(), from, hubId, leaseTtl);
         } catch (RuntimeException e) {
             // the statement may have committed and only its answer been lost (a connection lost during
-            // COMMIT): who owns the run now says which (when that read fails too, the next sweep asks)
+            // COMMIT): who owns the run now says which (when that read fails too, the next sweep asks).
             LOG.log(System.Logger.Level.WARNING, "adopting run {0} of hub {1} failed without an answer ({2}): reading"
                     + " its owner", run.runId(), from, e.getMessage());
-            won = runs.run(run.runId()).map(r -> r.hubId().equals(hubId)).orElse(false);
+            Optional<RunRecord> now;
+            try {
+                now = runs.run(run.runId());
+            } catch (RuntimeException readFailed) {
+                // unsure only now, for the next sweeps: one settling it while this read ran would take it
+                // up a second time
+                unsure.put(run.runId(), new Unsure(from, UNSURE_SWEEPS));
+                throw readFailed;
+            }
+            won = now.map(r -> r.hubId().equals(hubId)).orElse(false);
+            if (now.map(r -> r.hubId().equals(from)).orElse(false)) {
+                unsure.put(run.runId(), new Unsure(from, UNSURE_SWEEPS)); // still the old owner: in doubt
+            }
         }
-        unsure.remove(run.runId());
         if (!won) {
             LOG.log(System.Logger.Level.INFO, "run {0} of hub {1}: another hub adopted it first, or hub {1} renewed"
                     + " its lease", run.runId(), from);
             return Optional.empty();
         }
+        unsure.remove(run.runId()); // an earlier try that stayed in doubt: taken up now, not by a later settle
         adopted(run, from, why);
         return Optional.of(run.ownedBy(hubId));
     }
@@ -97,19 +118,57 @@ final class Adoption {
     /**
      * The RUNNING runs whose adoption failed without an answer (see {@link #take}) and that turned
      * out to be this hub's: adopted after all (logged and recorded now), for the caller to take up.
-     * A run whose owner still cannot be read stays for the next call.
+     * A run whose owner still cannot be read stays for the next call; one still owned by its old
+     * owner is read again by the next {@link #UNSURE_SWEEPS} calls in all, then dropped. Each entry
+     * is claimed before it is read, so calls at once (the timer's sweep, a cluster's) settle it once.
      */
     List<RunRecord> settleUnsure() {
         List<RunRecord> ours = new java.util.ArrayList<>();
-        for (Map.Entry<String, String> e : List.copyOf(unsure.entrySet())) {
-            Optional<RunRecord> run = runs.run(e.getKey());
-            unsure.remove(e.getKey());
+        for (String runId : List.copyOf(unsure.keySet())) {
+            // claimed before it is read: two sweeps at once (the timer's, a cluster's) settle it once
+            Unsure u = unsure.remove(runId);
+            if (u == null) {
+                continue;
+            }
+            Optional<RunRecord> run;
+            try {
+                run = runs.run(runId);
+            } catch (RuntimeException e) {
+                unsure.put(runId, u);
+                throw e;
+            }
+            if (run.isPresent() && run.get().hubId().equals(u.from()) && u.sweepsLeft() > 1) {
+                // the change of owner may commit still (in doubt): read again by the next sweep
+                unsure.put(runId, new Unsure(u.from(), u.sweepsLeft() - 1));
+                continue;
+            }
             run.filter(r -> r.hubId().equals(hubId) && r.state() == RunState.RUNNING).ifPresent(r -> {
-                adopted(r, e.getValue(), "its owner is gone (the answer to its adoption was lost)");
+                adopted(r, u.from(), "its owner is gone (the answer to its adoption was lost)");
                 ours.add(r);
             });
         }
         return ours;
+    }
+
+    /**
+     * Of this hub's RUNNING runs that it holds in no form now ({@code notHeld}, seen by a sweep at
+     * {@code now}), those that a sweep at least half the lease TTL earlier found so too: driven by
+     * nobody (an adoption won without this hub hearing it, say), for the caller to take up again. The
+     * wait leaves a run that was being stored, launched or taken up at one sweep out of it.
+     */
+    synchronized List<RunRecord> undriven(List<RunRecord> notHeld, java.time.Instant now) {
+        Map<String, java.time.Instant> seen = new HashMap<>();
+        List<RunRecord> twice = new java.util.ArrayList<>();
+        for (RunRecord r : notHeld) {
+            java.time.Instant first = undrivenSince.get(r.runId());
+            if (first != null && !first.plus(leaseTtl.dividedBy(2)).isAfter(now)) {
+                twice.add(r);
+            } else {
+                seen.put(r.runId(), first != null ? first : now);
+            }
+        }
+        undrivenSince = seen;
+        return twice;
     }
 
     /**

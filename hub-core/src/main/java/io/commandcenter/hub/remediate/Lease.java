@@ -17,7 +17,10 @@ import java.util.function.LongSupplier;
  *
  * <p>A renewal that ends a stale spell first runs {@code beforeFresh} (the engine reads who owns the
  * runs it drives and drops those another hub adopted meanwhile, without writing), and only then
- * counts the lease fresh and runs {@code afterFresh} (the held launches go on). If {@code beforeFresh}
+ * counts the lease fresh and runs {@code afterFresh} (the held launches go on). A renewal that began
+ * fresh but returned more than half the TTL after the last one began (a slow store) ended a stale
+ * spell too: launches may have been held during it. {@code afterFresh} runs after every successful
+ * renewal (held launches go on; nothing is held while the lease stays fresh). If {@code beforeFresh}
  * fails, the lease stays stale and the next renewal tries again.
  */
 final class Lease implements AutoCloseable {
@@ -61,17 +64,21 @@ final class Lease implements AutoCloseable {
         long started = nanos.getAsLong();
         boolean wasStale = !fresh();
         store.renewLease(hubId, ttl);
-        if (wasStale && renewed) {
-            LOG.log(System.Logger.Level.WARNING, "hub {0} renewed its lease after {1} ms without a renewal (more than"
-                    + " half the TTL {2}): checking who owns its runs before it launches anything again", hubId,
-                    TimeUnit.NANOSECONDS.toMillis(started - renewedAt), ttl);
+        // stale at its start, or gone stale while the store answered: a launch may have been held
+        // meanwhile, and another hub may have adopted a run, so the owners are read first either way
+        long since = nanos.getAsLong() - renewedAt;
+        boolean stale = wasStale || since >= ttl.toNanos() / 2;
+        if (stale && renewed) {
+            LOG.log(System.Logger.Level.WARNING, "hub {0} renewed its lease {1} ms after the last renewal began (more"
+                    + " than half the TTL {2}): checking who owns its runs before it launches anything again", hubId,
+                    TimeUnit.NANOSECONDS.toMillis(since), ttl);
             beforeFresh.run();
         }
         renewedAt = started;
         renewed = true;
-        if (wasStale) {
-            afterFresh.run();
-        }
+        // always: a launch held in the instant between the check above and the line before this one
+        // would otherwise wait for the next stale spell (the owners are read only after a stale one)
+        afterFresh.run();
     }
 
     /** Renews every sixth of the TTL on a daemon thread named {@code threadName}, until {@link #close}. */

@@ -256,20 +256,35 @@ public final class RemediationEngine implements AutoCloseable {
 
     /**
      * After a stale spell, before launches go on: reads the owners of the runs this hub drives in one
-     * query and gives up, writing nothing, those another hub owns now (ADR 0028).
+     * query and gives up, writing nothing, those another hub owns now (ADR 0028); then those
+     * registered meanwhile, until a look finds none new.
      */
     private void dropRunsOwnedElsewhere() {
-        List<String> driven = executor.drivenRunIds();
-        if (driven.isEmpty()) {
-            return;
+        java.util.Set<String> checked = new java.util.HashSet<>();
+        // again for the runs registered while the owners were read (a launch, a resume), until none is new
+        for (List<String> driven = executor.drivenRunIds(); !driven.isEmpty();
+             driven = executor.drivenRunIds().stream().filter(id -> !checked.contains(id)).toList()) {
+            checked.addAll(driven);
+            ports.store().owners(driven).forEach((runId, owner) -> {
+                if (!owner.equals(hubId)) {
+                    giveUp(runId, owner, "its owner read at the renewal that ended a stale lease");
+                }
+            });
         }
-        ports.store().owners(driven).forEach((runId, owner) -> {
-            if (!owner.equals(hubId)) {
-                journal.lost(runId, owner); // nothing more of it written, late states included
-                executor.relinquish(runId).ifPresent(run -> adoption.relinquished(run, owner,
-                        "its owner read at the renewal that ended a stale lease"));
-            }
-        });
+    }
+
+    /**
+     * Gives up a run {@code owner} adopted while this hub stalled: nothing more of it is written (late
+     * states included) or launched here, and it is recorded once ({@code RUN_RELINQUISHED}).
+     */
+    void giveUp(String runId, String owner, String how) {
+        journal.lost(runId, owner);
+        executor.relinquish(runId).ifPresent(run -> adoption.relinquished(run, owner, how));
+    }
+
+    /** How many times a launch was held for a stale lease (tests). */
+    long heldLaunches() {
+        return executor.holds();
     }
 
     /** Renews this hub's lease now, as its thread does every sixth of the TTL (tests). */

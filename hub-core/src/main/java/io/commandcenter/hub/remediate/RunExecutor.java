@@ -86,6 +86,8 @@ final class RunExecutor {
     /** Dispatches waiting for the lease to be renewed, in the order they were held. */
     private final java.util.Queue<Held> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
+    /** How many times a dispatch was held (tests: a release re-holds a dispatch while the lease is stale). */
+    private final java.util.concurrent.atomic.AtomicLong holds = new java.util.concurrent.atomic.AtomicLong();
     /** Runs another hub owns now, given up here: never driven here again (bounded). */
     private final java.util.Set<String> relinquished = ConcurrentHashMap.newKeySet();
 
@@ -169,11 +171,10 @@ final class RunExecutor {
 
     /** Starts driving a stored RUNNING run. Call on the run's lane. */
     void begin(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
-        if (relinquished.contains(run.runId())) {
+        Active a = new Active(run, workflow, prediction);
+        if (!register(a)) {
             return;
         }
-        Active a = new Active(run, workflow, prediction);
-        active.put(run.runId(), a);
         armDeadline(a);
         advance(a);
     }
@@ -220,7 +221,11 @@ final class RunExecutor {
 
     /** Notes that a staged run's creation is committed (on the journal's writer, before the lane launches it). */
     void stored(Staged staged) {
-        storedUnlaunched.put(staged.run().runId(), staged.active());
+        String runId = staged.run().runId();
+        storedUnlaunched.put(runId, staged.active());
+        if (relinquished.contains(runId)) {
+            storedUnlaunched.remove(runId, staged.active()); // given up meanwhile
+        }
     }
 
     /**
@@ -231,10 +236,9 @@ final class RunExecutor {
     void launch(Staged staged, Optional<String> halt) {
         Active a = staged.active();
         storedUnlaunched.remove(a.run.runId());
-        if (relinquished.contains(a.run.runId())) {
+        if (!register(a)) {
             return; // another hub adopted it before it was launched
         }
-        active.put(a.run.runId(), a);
         armDeadline(a);
         halt.ifPresent(why -> {
             a.halt = why;
@@ -243,6 +247,21 @@ final class RunExecutor {
         for (Dispatch d : staged.dispatches()) {
             dispatch(a, d.nodeId(), d.attempt(), d.inputs());
         }
+    }
+
+    /**
+     * Makes {@code a} a run driven here, unless it was given up ({@link #relinquish}): registered
+     * first and checked after, so a relinquish at any point either sees it registered (and removes
+     * it) or is seen here.
+     */
+    private boolean register(Active a) {
+        String runId = a.run.runId();
+        active.put(runId, a);
+        if (relinquished.contains(runId)) {
+            active.remove(runId, a);
+            return false;
+        }
+        return true;
     }
 
     // ---- stepping
@@ -310,11 +329,14 @@ final class RunExecutor {
 
     /** Submits the task of a node's stored attempt: on the run's lane, after the attempt is committed. */
     private void dispatch(Active a, String nodeId, int attempt, Map<String, String> inputs) {
+        // the lease first, the run second: a renewal drops the runs another hub adopted before it counts
+        // the lease fresh, so a fresh lease read here means such a run is gone from active already
+        boolean launchNow = launchable.getAsBoolean();
         NodeRecord record = a.run.node(nodeId);
         if (active.get(a.run.runId()) != a || !undispatched(record) || record.attempts() != attempt) {
             return; // cancelled (or the run ended, or another hub took it) while the attempt was being stored
         }
-        if (a.halt == null && !launchable.getAsBoolean()) {
+        if (a.halt == null && !launchNow) {
             hold(new Held(a, nodeId, attempt, inputs));
             return;
         }
@@ -553,6 +575,7 @@ final class RunExecutor {
 
     /** Holds a dispatch until the lease is renewed (logged once a stale spell). */
     private void hold(Held h) {
+        holds.incrementAndGet();
         held.add(h);
         if (holding.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "this hub's lease was not renewed within half its TTL: run {0} and"
@@ -572,11 +595,29 @@ final class RunExecutor {
         }
     }
 
-    /** The runs this hub drives or has staged, or whose end it has not stored yet: whose owner a renewal checks. */
+    /** How many times a dispatch was held for a stale lease, since this executor was made. */
+    long holds() {
+        return holds.get();
+    }
+
+    /**
+     * Whether this hub holds the run in any form: driven, staged, ending, or waiting to be taken up
+     * again. A RUNNING run of this hub's for which this is false is driven by nobody.
+     */
+    boolean drives(String runId) {
+        return active.containsKey(runId) || storedUnlaunched.containsKey(runId) || settling.containsKey(runId)
+                || resuming.contains(runId);
+    }
+
+    /**
+     * The runs this hub drives, has staged or waits to take up again, or whose end it has not stored
+     * yet: whose owner a renewal checks.
+     */
     List<String> drivenRunIds() {
         List<String> ids = new ArrayList<>(active.keySet());
         ids.addAll(storedUnlaunched.keySet());
         ids.addAll(settling.keySet());
+        ids.addAll(resuming);
         return ids;
     }
 
@@ -672,6 +713,9 @@ final class RunExecutor {
         a.undispatched.clear();
         journal.write(closed);
         settling.put(closed.runId(), closed);
+        if (relinquished.contains(closed.runId())) {
+            settling.remove(closed.runId(), closed); // given up meanwhile: not this hub's to answer for
+        }
         active.remove(closed.runId(), a);
         // tasks whose end this run no longer waits for (halted, timed out) leave the map with it
         closed.nodes().forEach(n -> runOfTask.remove(n.taskId()));
@@ -794,8 +838,10 @@ final class RunExecutor {
                     + " unknown, so it is not run again";
         }
         Active a = new Active(run, workflow, prediction);
-        active.put(run.runId(), a);
         resuming.remove(run.runId());
+        if (!register(a)) {
+            return;
+        }
         armDeadline(a);
         List<Task> ended = new ArrayList<>();
         List<String> unknown = new ArrayList<>();

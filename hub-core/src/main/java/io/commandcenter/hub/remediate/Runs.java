@@ -160,26 +160,71 @@ final class Runs {
      * Adopts the RUNNING runs of other hubs that {@link Adoption#mayAdopt may be adopted} and takes
      * each up on its lane; returns how many this hub won. First the runs an earlier adoption may
      * have won without hearing it ({@link Adoption#settleUnsure}): taken up too when they are this hub's.
+     * Each run is taken up as stored when its lane gets to it (its old owner may have written more of
+     * it after {@code unfinished} was read). And, as a backstop, this hub's own RUNNING runs that it
+     * holds in no form ({@link RunExecutor#drives}) on two sweeps at least half a lease TTL apart
+     * ({@link Adoption#undriven}) are taken up: driven by nobody otherwise.
      *
      * @param unfinished the store's unfinished runs (read now, or once at start)
      */
     int adoptAll(List<RunRecord> unfinished) {
         int adopted = 0;
         for (RunRecord run : adoption.settleUnsure()) {
-            stripes.run(RunExecutor.laneOf(run), () -> resume(run, Optional.empty()));
+            // unless a take-up of it got to its lane first (a sweep at the same time)
+            stripes.run(RunExecutor.laneOf(run), () -> {
+                if (!executor.drives(run.runId())) {
+                    resume(run, Optional.empty());
+                }
+            });
             adopted++;
         }
         Predicate<String> mayAdopt = adoption.sweep();
+        List<RunRecord> undriven = new java.util.ArrayList<>();
         for (RunRecord run : unfinished) {
-            if (run.state() == RunState.RUNNING && mayAdopt.test(run.hubId())) {
+            if (run.state() != RunState.RUNNING) {
+                continue;
+            }
+            if (run.hubId().equals(hubId)) {
+                if (!executor.drives(run.runId())) {
+                    undriven.add(run);
+                }
+            } else if (mayAdopt.test(run.hubId())) {
                 Optional<RunRecord> taken = adoption.take(run, "its owner is gone");
                 if (taken.isPresent()) {
-                    stripes.run(RunExecutor.laneOf(run), () -> resume(taken.get(), Optional.empty()));
+                    // as stored now: its old owner may have written more of it after the sweep read it
+                    stripes.run(RunExecutor.laneOf(run), () -> current(taken.get())
+                            .ifPresent(r -> resume(r, Optional.empty())));
                     adopted++;
                 }
             }
         }
+        for (RunRecord run : adoption.undriven(undriven, clock.instant())) {
+            stripes.run(RunExecutor.laneOf(run), () -> {
+                if (!executor.drives(run.runId())) {
+                    current(run).ifPresent(r -> {
+                        LOG.log(System.Logger.Level.WARNING, "run {0} of {1} on {2} is this hub''s and was driven by"
+                                + " nobody on two sweeps in a row (an adoption whose answer was lost, say): taken"
+                                + " up", r.runId(), r.workflow(), r.targetId());
+                        resume(r, Optional.empty());
+                    });
+                }
+            });
+        }
         return adopted;
+    }
+
+    /**
+     * The run as stored now when it is still this hub's and RUNNING (empty otherwise); {@code taken}
+     * itself when the read fails. Call on the run's lane.
+     */
+    private Optional<RunRecord> current(RunRecord taken) {
+        try {
+            return runs.run(taken.runId()).filter(r -> r.hubId().equals(hubId) && r.state() == RunState.RUNNING);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "run {0}: reading it again before taking it up failed ({1}): taken"
+                    + " up as the sweep read it", taken.runId(), e.getMessage());
+            return Optional.of(taken);
+        }
     }
 
     /** Takes the run up on this lane; {@code cancel}: see {@link RunExecutor#resume}. */

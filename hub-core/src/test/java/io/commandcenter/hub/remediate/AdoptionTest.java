@@ -111,6 +111,16 @@ class AdoptionTest {
                 });
     }
 
+    /** Hub pod-c41a on {@code store}, started, then renewing for a TTL (so it may adopt). */
+    private EngineFixture adopterOn(RemediationStore store) {
+        EngineFixture g = new EngineFixture(store, f.clock, null);
+        g.hubId = "pod-c41a";
+        g.soleWriter = false;
+        g.start();
+        advanceRenewing(LAPSED, "pod-c41a");
+        return g;
+    }
+
     private List<AuditEntry> adoptions() {
         return f.ledger.all().stream().filter(e -> e.action().equals("RUN_ADOPTED")).toList();
     }
@@ -258,11 +268,7 @@ class AdoptionTest {
                 throw new IllegalStateException("the database cannot be reached");
             }
         });
-        try (EngineFixture g = new EngineFixture(losing, f.clock, null)) {
-            g.hubId = "pod-c41a";
-            g.soleWriter = false;
-            g.start();
-            advanceRenewing(LAPSED, "pod-c41a");
+        try (EngineFixture g = adopterOn(losing)) {
 
             assertThat(g.engine.adoptOrphans()).as("won, but not heard").isZero();
             assertThat(real.run("run-1").orElseThrow().hubId()).isEqualTo("pod-c41a");
@@ -274,6 +280,100 @@ class AdoptionTest {
             assertThat(g.calls("sendSlack")).as("a node whose fate is unknown ends it: nothing run twice").isEmpty();
             assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).singleElement()
                     .satisfies(e -> assertThat(e.detail()).contains("\"from\":\"pod-7f9c\""));
+        }
+    }
+
+    @Test
+    void anAdoptionInDoubtThatALaterSweepWins_isTakenUpOnce() {
+        workflowStoredByTheOldHub();
+        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        RemediationStore real = f.store;
+        java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // the first change of owner fails without an answer and did not commit: the read after it
+        // shows the old owner (in doubt); the next sweep keeps it unsure and adopts it for real
+        RemediationStore failingOnce = interposed(real, (method, args) -> {
+            if (method.equals("adopt") && lost.getAndSet(false)) {
+                throw new IllegalStateException("connection lost during COMMIT");
+            }
+        });
+        try (EngineFixture g = adopterOn(failingOnce)) {
+
+            assertThat(g.engine.adoptOrphans()).as("in doubt").isZero();
+            assertThat(g.engine.adoptOrphans()).as("adopted by the next sweep").isEqualTo(1);
+            assertThat(g.engine.adoptOrphans()).as("not settled again").isZero();
+            await().atMost(WAIT).until(() -> real.run("run-1").orElseThrow().state().isFinished());
+            g.engine.drain();
+            assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).hasSize(1);
+        }
+    }
+
+    @Test
+    void twoSweepsAtOnce_takeUpARunOnce() throws InterruptedException {
+        workflowStoredByTheOldHub();
+        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        RemediationStore real = f.store;
+        CountDownLatch adopting = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        // the first sweep's change of owner commits, and its answer is slow to come back
+        RemediationStore slow = (RemediationStore) Proxy.newProxyInstance(RemediationStore.class.getClassLoader(),
+                new Class<?>[]{RemediationStore.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("adopt") && Thread.currentThread().getName().equals("first-sweep")) {
+                        adopting.countDown();
+                        answer.await();
+                    }
+                    return result;
+                });
+        try (EngineFixture g = adopterOn(slow)) {
+            java.util.concurrent.atomic.AtomicInteger first = new java.util.concurrent.atomic.AtomicInteger(-1);
+            Thread sweep = new Thread(() -> first.set(g.engine.adoptOrphans()), "first-sweep");
+            sweep.start();
+            assertThat(adopting.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            // a second sweep (a member left the cluster) while the first waits for its answer
+            int second = g.engine.adoptOrphans();
+            answer.countDown();
+            sweep.join(WAIT.toMillis());
+            assertThat(first.get() + second).as("taken up once").isEqualTo(1);
+            await().atMost(WAIT).until(() -> real.run("run-1").orElseThrow().state().isFinished());
+            g.engine.drain();
+            assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).hasSize(1);
+            assertThat(g.published).filteredOn(e -> e.startsWith("workflow.run.")).as("its end told once")
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void aRunningRunOfThisHubThatNobodyDrives_isTakenUpWhenTwoSweepsHalfATtlApartFindItSo() {
+        workflowStoredByTheOldHub();
+        ManualClock hubClock = new ManualClock(f.clock.instant());
+        try (EngineFixture g = new EngineFixture(f.store, hubClock, null)) {
+            g.hubId = "pod-c41a";
+            g.soleWriter = false;
+            g.start();
+            // this hub's run, stored as RUNNING and held here in no form (an adoption won unheard, say)
+            storedRunOf("pod-c41a", "run-1", "svc-1");
+
+            assertThat(g.engine.adoptOrphans()).isZero();
+            hubClock.advance(TTL.dividedBy(2).minusSeconds(1));
+            assertThat(g.engine.adoptOrphans()).isZero();
+            g.engine.drain();
+            assertThat(f.store.run("run-1").orElseThrow().state()).as("not yet: the sweeps were too close")
+                    .isEqualTo(RunState.RUNNING);
+            assertThat(g.engine.stats().activeRuns()).as("driven by nobody").isZero();
+
+            hubClock.advance(Duration.ofSeconds(1));
+            g.engine.adoptOrphans();
+            await().atMost(WAIT).until(() -> f.store.run("run-1").orElseThrow().state().isFinished());
+            g.engine.drain();
+            // its first node was stored as handed out, with no task: unknown, so the run is interrupted
+            assertThat(f.store.run("run-1").orElseThrow().state()).isEqualTo(RunState.INTERRUPTED);
+            assertThat(g.published).filteredOn(e -> e.startsWith("workflow.run.")).hasSize(1);
         }
     }
 

@@ -95,6 +95,31 @@ class FencingTest {
         return new Adopted(run, b, release);
     }
 
+    /** A run of a confident prediction, raised while this hub's lease is stale: stored, its launch held. */
+    private RunRecord raisedWhileTheLeaseIsStale() {
+        assertThat(f.engine.leaseFresh()).isFalse();
+        f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 1);
+        f.engine.drain();
+        RunRecord held = f.onlyRun();
+        assertThat(held.node("act").taskId()).as("its task not submitted").isEmpty();
+        return held;
+    }
+
+    /** On the thread named {@code thread} only: counts {@code entered} down, then waits for {@code go}. */
+    private static Runnable waitingOn(String thread, CountDownLatch entered, CountDownLatch go) {
+        return () -> {
+            if (Thread.currentThread().getName().equals(thread)) {
+                entered.countDown();
+                try {
+                    go.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+    }
+
     private List<AuditEntry> audited(String action) {
         return f.ledger.all().stream().filter(e -> e.action().equals(action)).toList();
     }
@@ -191,19 +216,15 @@ class FencingTest {
         f.start().put(EngineFixture.RESTART_ON_RISK);
         store.unreachableFor(f.hubId);
         ticker.addAndGet(TTL.dividedBy(2).toNanos());
-        assertThat(f.engine.leaseFresh()).isFalse();
-
-        f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
-        await().atMost(WAIT).until(() -> f.runs().size() == 1);
-        f.engine.drain();
-        RunRecord held = f.onlyRun();
+        RunRecord held = raisedWhileTheLeaseIsStale();
         assertThat(held.state()).isEqualTo(RunState.RUNNING);
         assertThat(held.node("act").state()).as("its attempt stored").isEqualTo(NodeState.QUEUED);
-        assertThat(held.node("act").taskId()).as("its task not submitted").isEmpty();
         assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), held.runId() + ":act:1")).isEmpty();
-        assertThatThrownBy(() -> f.engine.renewLease()).as("a renewal that fails releases nothing")
-                .isInstanceOf(IllegalStateException.class);
+        assertThat(f.engine.heldLaunches()).isEqualTo(1);
+        assertThatThrownBy(() -> f.engine.renewLease()).isInstanceOf(IllegalStateException.class);
         f.engine.drain();
+        // a release would send the dispatch round again, and it would be held a second time
+        assertThat(f.engine.heldLaunches()).as("a renewal that fails releases nothing").isEqualTo(1);
         assertThat(f.calls("restart")).isEmpty();
 
         store.unreachableFor(null);
@@ -215,6 +236,100 @@ class FencingTest {
     }
 
     @Test
+    void aLaunchHeldWhileASlowRenewalCrossedHalfTheTtl_goesOutWhenItReturns_afterTheOwnersAreRead()
+            throws InterruptedException {
+        f.wiring = e -> e.leaseTicker(ticker::get);
+        f.soleWriter = false;
+        f.start().put(EngineFixture.RESTART_ON_RISK);
+        assertThat(f.engine.leaseFresh()).isTrue();
+        CountDownLatch inRenewal = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        store.beforeRenewal = waitingOn("slow-renewal", inRenewal, answer);
+        // the renewal begins a third of the TTL after the last one, while the lease is fresh, and the
+        // store answers a third of the TTL later: the lease was stale meanwhile, and is fresh after it
+        ticker.addAndGet(TTL.dividedBy(3).toNanos());
+        Thread renewal = new Thread(f.engine::renewLease, "slow-renewal");
+        renewal.start();
+        assertThat(inRenewal.await(30, TimeUnit.SECONDS)).isTrue();
+        ticker.addAndGet(TTL.dividedBy(3).toNanos());
+        RunRecord held = raisedWhileTheLeaseIsStale();
+        int ownerReads = store.ownerReads.get();
+
+        answer.countDown();
+        renewal.join(WAIT.toMillis());
+        assertThat(renewal.isAlive()).isFalse();
+        assertThat(f.engine.leaseFresh()).isTrue();
+        assertThat(store.ownerReads.get()).as("the owners of its runs read before the launch went on")
+                .isEqualTo(ownerReads + 1);
+        f.engine.drain();
+        assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), held.runId() + ":act:1"))
+                .as("the held launch went out when the renewal returned").isPresent();
+        await().atMost(WAIT).until(() -> f.onlyRun().state().isFinished());
+        assertThat(f.onlyRun().state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(f.calls("restart")).hasSize(1);
+    }
+
+    @Test
+    void aRunGivenUpWhileItsLaunchReadsTheLease_isNotLaunched_andNotDrivenHere() {
+        // hub A gives the run up (a renewal's owners check, say) at the moment its first launch reads
+        // the lease: the lease reads fresh, but the run is no longer this hub's
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        f.wiring = e -> e.leaseTicker(() -> {
+            if (Thread.currentThread().getName().matches("cc-remediate-\\d+") && armed.compareAndSet(true, false)) {
+                f.engine.giveUp(f.onlyRun().runId(), "hub-b", "adopted while hub A stalled");
+            }
+            return ticker.get();
+        });
+        f.soleWriter = false;
+        f.start().put(EngineFixture.RESTART_ON_RISK);
+        armed.set(true);
+        f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> !audited("RUN_RELINQUISHED").isEmpty());
+        f.engine.drain();
+
+        assertThat(armed.get()).as("given up while launching").isFalse();
+        RunRecord run = f.onlyRun();
+        assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), run.runId() + ":act:1"))
+                .as("nothing submitted").isEmpty();
+        assertThat(f.engine.stats().activeRuns()).as("no run driven here").isZero();
+        assertThat(f.calls("restart")).isEmpty();
+        assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
+    }
+
+    @Test
+    void aRunRegisteredWhileTheRenewalReadsTheOwners_isCheckedToo_andNotLaunchedWhenAnotherHubOwnsIt() {
+        f.wiring = e -> e.leaseTicker(ticker::get);
+        f.soleWriter = false;
+        f.start().put(EngineFixture.RESTART_ON_RISK);
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+        RunRecord first = raisedWhileTheLeaseIsStale();
+        java.util.concurrent.atomic.AtomicReference<String> second = new java.util.concurrent.atomic.AtomicReference<>();
+        // while the renewal reads the owners of the runs it drives, a second run is stored and launched
+        // here (held), and turns out adopted by hub B
+        store.beforeOwners = ids -> {
+            if (second.get() == null) {
+                second.set("");
+                f.raise(f.prediction("svc-2", 0.93, 0.95, "restart"));
+                await().atMost(WAIT).until(() -> f.runs().size() == 2);
+                f.engine.drain();
+                String id = f.runs().stream().map(RunRecord::runId).filter(r -> !r.equals(first.runId()))
+                        .findFirst().orElseThrow();
+                store.ownedBy(id, "hub-b");
+                second.set(id);
+            }
+        };
+        f.engine.renewLease();
+        f.engine.drain();
+
+        assertThat(store.ownerReads.get()).as("read again for the run registered meanwhile").isEqualTo(2);
+        assertThat(audited("RUN_RELINQUISHED")).singleElement()
+                .satisfies(e -> assertThat(e.subject()).isEqualTo("run:" + second.get()));
+        assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), second.get() + ":act:1")).isEmpty();
+        await().atMost(WAIT).until(() -> store.run(first.runId()).orElseThrow().state().isFinished());
+        assertThat(f.calls("restart")).as("the first run's only").hasSize(1);
+    }
+
+    @Test
     void leaseRenewals_goOnWhileAnAdoptionSweepIsStuck() throws InterruptedException {
         InMemoryRemediationStore realTime = new InMemoryRemediationStore();
         CountDownLatch inSweep = new CountDownLatch(1);
@@ -223,16 +338,7 @@ class FencingTest {
             // renewed every 100 ms, swept every 300 ms
             g.settings = g.settings.withLeaseTtl(Duration.ofMillis(600));
             g.start();
-            realTime.beforeUnfinished = () -> {
-                if (Thread.currentThread().getName().equals("cc-remediate-timer")) {
-                    inSweep.countDown();
-                    try {
-                        unblock.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            };
+            realTime.beforeUnfinished = waitingOn("cc-remediate-timer", inSweep, unblock);
             assertThat(inSweep.await(30, TimeUnit.SECONDS)).as("a periodic sweep is stuck").isTrue();
             int before = realTime.renewals(g.hubId);
             try {

@@ -39,6 +39,10 @@ public final class InMemoryRemediationStore implements RemediationStore {
     private String unreachableFor;
     /** Runs before each {@link #unfinished} read, outside the store's lock (a test blocks a sweep with it). */
     volatile Runnable beforeUnfinished = () -> { };
+    /** Runs before each {@link #renewLease}, outside the store's lock (a test holds a renewal with it). */
+    volatile Runnable beforeRenewal = () -> { };
+    /** How many times the owners of runs were read ({@link #owners}). */
+    final java.util.concurrent.atomic.AtomicInteger ownerReads = new java.util.concurrent.atomic.AtomicInteger();
     /** When each hub's current streak of renewals began (a renewal more than a TTL after the last starts one). */
     private final Map<String, Instant> streaks = new HashMap<>();
     /** The store's own clock, which dates leases (a database's {@code CURRENT_TIMESTAMP}). */
@@ -112,7 +116,27 @@ public final class InMemoryRemediationStore implements RemediationStore {
     }
 
     @Override
-    public synchronized void renewLease(String hubId, Duration ttl) {
+    public void renewLease(String hubId, Duration ttl) {
+        beforeRenewal.run();
+        renewLocked(hubId, ttl);
+    }
+
+    /** Runs before each {@link #owners} read, outside the store's lock, with the ids asked for. */
+    volatile java.util.function.Consumer<java.util.Collection<String>> beforeOwners = ids -> { };
+
+    @Override
+    public Map<String, String> owners(java.util.Collection<String> runIds) {
+        ownerReads.incrementAndGet();
+        beforeOwners.accept(runIds);
+        return RemediationStore.super.owners(runIds);
+    }
+
+    /** Makes {@code hubId} the run's owner, as an adoption that committed would (no lease asked). */
+    public synchronized void ownedBy(String runId, String hubId) {
+        runs.put(runId, runs.get(runId).ownedBy(hubId));
+    }
+
+    private synchronized void renewLocked(String hubId, Duration ttl) {
         if (hubId.equals(unreachableFor)) {
             throw new IllegalStateException("the database cannot be reached");
         }

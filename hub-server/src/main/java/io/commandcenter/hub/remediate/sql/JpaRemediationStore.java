@@ -403,6 +403,26 @@ public final class JpaRemediationStore implements RemediationStore {
             + "WHERE run_id = ? AND node_id = ?";
 
     /**
+     * What a run's fenced UPDATE that matched no row means, given its owner read after it: no row
+     * (empty: not stored yet), or the hub that owns it now (lost to it). An owner that is the writer
+     * itself means the row changed hands and came back between the two statements (adopted back):
+     * not lost, the batch is written again.
+     *
+     * @throws CommandCenterException UNAVAILABLE ({@code RUN_OWNER_CHANGED}) in that last case: the
+     *                                transaction rolls back and the journal tries the run states again
+     */
+    static Optional<String> unmatched(RunRecord run, String owner) {
+        if (owner == null) {
+            return Optional.empty();
+        }
+        if (owner.equals(run.hubId())) {
+            throw CommandCenterException.unavailable("RUN_OWNER_CHANGED", "run " + run.runId() + " changed owner and"
+                    + " back to hub " + owner + " while it was written: written again", null);
+        }
+        return Optional.of(owner);
+    }
+
+    /**
      * Writes the runs' changing columns (a run's and its nodes' identity, graph and trigger never
      * change) in two batches: every run's own row first, fenced by its owner (the row is then locked
      * to the commit, so an adoption waits for it or went first), then, of the runs whose row matched,
@@ -431,12 +451,8 @@ public final class JpaRemediationStore implements RemediationStore {
             int nodes = 0;
             for (RunRecord r : runs) {
                 if (unmatched.contains(r.runId())) {
-                    String owner = owners.get(r.runId());
-                    if (owner == null) {
-                        missing.add(r);
-                    } else {
-                        lost.put(r.runId(), owner);
-                    }
+                    unmatched(r, owners.get(r.runId())).ifPresentOrElse(owner -> lost.put(r.runId(), owner),
+                            () -> missing.add(r));
                     continue;
                 }
                 RunRecord before = lastStored.get(r.runId());
