@@ -8,6 +8,7 @@ import io.commandcenter.scheduler.pool.Dispatched;
 import io.commandcenter.scheduler.task.TaskOutcome;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -240,7 +241,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
      *
      * @return false when the bound passed first
      */
-    public boolean awaitIdle(java.time.Duration bound) {
+    public boolean awaitIdle(Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         synchronized (idle) {
             while (!running.isEmpty()) {

@@ -3,11 +3,13 @@ package io.commandcenter.scheduler;
 import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.mesh.SchedulerMesh;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes this hub's events in batches: decisions made on any thread are queued and one thread
@@ -24,8 +26,8 @@ final class EventPublisher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     /** Events queued and events handed to the mesh so far (for {@link #flush}). */
-    private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
 
     EventPublisher(SchedulerMesh mesh, boolean background, String name, QuietLog quiet) {
         this.mesh = mesh;
@@ -96,7 +98,7 @@ final class EventPublisher implements AutoCloseable {
      *
      * @return false when the bound passed first
      */
-    boolean flush(java.time.Duration bound) {
+    boolean flush(Duration bound) {
         if (queue == null) {
             return true;
         }

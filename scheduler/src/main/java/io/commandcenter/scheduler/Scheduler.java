@@ -38,6 +38,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -230,13 +232,13 @@ public final class Scheduler implements AutoCloseable {
      *
      * @throws CommandCenterException UNAVAILABLE
      */
-    public java.util.Optional<Task> taskWithKey(String project, String idempotencyKey) {
+    public Optional<Task> taskWithKey(String project, String idempotencyKey) {
         checkOpen();
         IdempotencyRecord record = state.key(project + "\u0000" + idempotencyKey);
         if (record == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.ofNullable(state.pool(record.agentType(), config,
+        return Optional.ofNullable(state.pool(record.agentType(), config,
                 new PoolOps.GetTask(project, record.taskId())));
     }
 
@@ -246,7 +248,7 @@ public final class Scheduler implements AutoCloseable {
      *
      * @throws CommandCenterException INVALID ({@code INVALID_PAGE_TOKEN}), UNAVAILABLE
      */
-    public Page<Task> tasks(String project, java.util.Set<io.commandcenter.scheduler.task.TaskState> states,
+    public Page<Task> tasks(String project, Set<io.commandcenter.scheduler.task.TaskState> states,
                             Capability capability, String workflow, int limit, String cursor) {
         checkOpen();
         long before = Long.MAX_VALUE;
@@ -458,7 +460,7 @@ public final class Scheduler implements AutoCloseable {
      *
      * @return false when the bound passed first
      */
-    public boolean flushEvents(java.time.Duration bound) {
+    public boolean flushEvents(Duration bound) {
         return publisher.flush(bound);
     }
 
@@ -655,7 +657,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** Agent types this hub knows of: every pool of the state. */
-    java.util.Set<String> agentTypes() {
+    Set<String> agentTypes() {
         return new TreeSet<>(state.agentTypes());
     }
 }

@@ -7,6 +7,7 @@ import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.agents.AgentRegistration;
 import io.commandcenter.scheduler.pool.Dispatched;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -180,10 +181,10 @@ public final class HubAgents implements AutoCloseable {
      *
      * @return false when the bound passed first
      */
-    public boolean awaitUninterrupted(java.time.Duration bound) {
+    public boolean awaitUninterrupted(Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         for (BuiltInAgent a : uninterruptedAgents) {
-            if (!a.awaitIdle(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+            if (!a.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 return false;
             }
         }

@@ -5,11 +5,14 @@ import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.audit.AuditTrail;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -31,10 +34,10 @@ final class Adoption {
      * after it, or was read as still the old one: the statement may have committed (or commit yet,
      * in doubt). The next sweeps read them again ({@link #settleUnsure}).
      */
-    private final Map<String, Unsure> unsure = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Unsure> unsure = new ConcurrentHashMap<>();
 
     /** This hub's RUNNING runs the last sweep found it held in no form, and since when (see {@link #undriven}). */
-    private Map<String, java.time.Instant> undrivenSince = Map.of();
+    private Map<String, Instant> undrivenSince = Map.of();
 
     /** How many sweeps read an unsure run still owned by its old owner before it is dropped. */
     static final int UNSURE_SWEEPS = 2;
@@ -123,7 +126,7 @@ final class Adoption {
      * is claimed before it is read, so calls at once (the timer's sweep, a cluster's) settle it once.
      */
     List<RunRecord> settleUnsure() {
-        List<RunRecord> ours = new java.util.ArrayList<>();
+        List<RunRecord> ours = new ArrayList<>();
         for (String runId : List.copyOf(unsure.keySet())) {
             // claimed before it is read: two sweeps at once (the timer's, a cluster's) settle it once
             Unsure u = unsure.remove(runId);
@@ -156,11 +159,11 @@ final class Adoption {
      * nobody (an adoption won without this hub hearing it, say), for the caller to take up again. The
      * wait leaves a run that was being stored, launched or taken up at one sweep out of it.
      */
-    synchronized List<RunRecord> undriven(List<RunRecord> notHeld, java.time.Instant now) {
-        Map<String, java.time.Instant> seen = new HashMap<>();
-        List<RunRecord> twice = new java.util.ArrayList<>();
+    synchronized List<RunRecord> undriven(List<RunRecord> notHeld, Instant now) {
+        Map<String, Instant> seen = new HashMap<>();
+        List<RunRecord> twice = new ArrayList<>();
         for (RunRecord r : notHeld) {
-            java.time.Instant first = undrivenSince.get(r.runId());
+            Instant first = undrivenSince.get(r.runId());
             if (first != null && !first.plus(leaseTtl.dividedBy(2)).isAfter(now)) {
                 twice.add(r);
             } else {

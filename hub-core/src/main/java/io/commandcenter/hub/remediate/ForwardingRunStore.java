@@ -4,6 +4,7 @@ import io.commandcenter.hub.project.ProjectId;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +33,7 @@ abstract class ForwardingRunStore implements RunStore {
     }
 
     @Override
-    public Map<String, String> owners(java.util.Collection<String> runIds) {
+    public Map<String, String> owners(Collection<String> runIds) {
         return store.owners(runIds);
     }
 

@@ -10,10 +10,14 @@ import io.commandcenter.scheduler.Scheduler;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The workflow engine, assembled from its parts: {@link Triggers} (events and cron) hand triggers
@@ -241,7 +245,7 @@ public final class RemediationEngine implements AutoCloseable {
         return adoptOrphans(facts::unfinished);
     }
 
-    private int adoptOrphans(java.util.function.Supplier<List<RunRecord>> unfinished) {
+    private int adoptOrphans(Supplier<List<RunRecord>> unfinished) {
         int[] adopted = {0};
         guarded("adopting the runs of hubs that are gone", () -> {
             adopted[0] = runs.adoptAll(unfinished.get());
@@ -260,7 +264,7 @@ public final class RemediationEngine implements AutoCloseable {
      * registered meanwhile, until a look finds none new.
      */
     private void dropRunsOwnedElsewhere() {
-        java.util.Set<String> checked = new java.util.HashSet<>();
+        Set<String> checked = new HashSet<>();
         // again for the runs registered while the owners were read (a launch, a resume), until none is new
         for (List<String> driven = executor.drivenRunIds(); !driven.isEmpty();
              driven = executor.drivenRunIds().stream().filter(id -> !checked.contains(id)).toList()) {
@@ -298,7 +302,7 @@ public final class RemediationEngine implements AutoCloseable {
     }
 
     /** Measures the lease's freshness on {@code ticker} (nanoseconds) instead of the system's; before {@link #start} (tests). */
-    RemediationEngine leaseTicker(java.util.function.LongSupplier ticker) {
+    RemediationEngine leaseTicker(LongSupplier ticker) {
         lease.ticker(ticker);
         return this;
     }

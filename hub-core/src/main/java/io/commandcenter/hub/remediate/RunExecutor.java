@@ -29,7 +29,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -78,18 +84,18 @@ final class RunExecutor {
     /** Staged runs whose creation is committed and that are not launched yet (see {@link #close}). */
     private final Map<String, Active> storedUnlaunched = new ConcurrentHashMap<>();
     /** Runs of this hub waiting to be taken up again after the scheduler failed a look-up ({@link #resume}). */
-    private final java.util.Set<String> resuming = ConcurrentHashMap.newKeySet();
+    private final Set<String> resuming = ConcurrentHashMap.newKeySet();
     /** Runs that ended here and whose end is not committed yet: still this hub's to answer for. */
     private final Map<String, RunRecord> settling = new ConcurrentHashMap<>();
     /** Whether a node's task may be submitted now: this hub's lease is fresh ({@link Lease#fresh}). */
-    private final java.util.function.BooleanSupplier launchable;
+    private final BooleanSupplier launchable;
     /** Dispatches waiting for the lease to be renewed, in the order they were held. */
-    private final java.util.Queue<Held> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Queue<Held> held = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean holding = new AtomicBoolean();
     /** How many times a dispatch was held (tests: a release re-holds a dispatch while the lease is stale). */
-    private final java.util.concurrent.atomic.AtomicLong holds = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong holds = new AtomicLong();
     /** Runs another hub owns now, given up here: never driven here again (bounded). */
-    private final java.util.Set<String> relinquished = ConcurrentHashMap.newKeySet();
+    private final Set<String> relinquished = ConcurrentHashMap.newKeySet();
 
     private record Held(Active active, String nodeId, int attempt, Map<String, String> inputs) {
     }
@@ -123,7 +129,7 @@ final class RunExecutor {
     /** @param launchable whether a node's task may be submitted now (this hub's lease is fresh) */
     RunExecutor(RunJournal journal, Scheduler scheduler, RemediationEvents events, Stripes stripes, Timers timers,
                 Clock clock, RandomGenerator random, Consumer<RunRecord> onFinished,
-                java.util.function.BooleanSupplier launchable) {
+                BooleanSupplier launchable) {
         this.launchable = launchable;
         this.journal = journal;
         this.scheduler = scheduler;

@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -111,12 +113,12 @@ final class RunJournal implements AutoCloseable {
      * Runs another hub owns now, found by a fenced write or told by {@link #lost} (run id to that
      * hub): never written again, and the work waiting on them dropped. Bounded as {@link #lastStored} is.
      */
-    private final Map<String, String> lost = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> lost = new ConcurrentHashMap<>();
     /**
      * Runs given up or taken back by the engine (not by a write here) whose state last committed
      * ({@link #lastStored}) may no longer be what their rows hold: forgotten by the next commit.
      */
-    private final java.util.Set<String> unknownRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> unknownRows = ConcurrentHashMap.newKeySet();
     /** Told of each run found lost, once, on the committing thread, before the work waiting on the commit runs. */
     private volatile BiConsumer<RunRecord, String> onLost = (run, owner) -> { };
 
@@ -185,8 +187,8 @@ final class RunJournal implements AutoCloseable {
      */
     private boolean commitHere(Create c) {
         synchronized (lock) {
-            // stopping: the lanes may be interrupted (Stripes.close), and an interrupt inside a
-            // commit closes H2's file; the writer commits what is handed in from then on
+            // stopping: a lane still running after Stripes.close's wait is left to end, and the
+            // writer commits what is handed in from then on
             if (closed || stopping || committing || !queue.isEmpty()) {
                 return false;
             }

@@ -6,6 +6,8 @@ import io.commandcenter.hub.project.ProjectId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,8 +99,8 @@ public interface RunStore {
      * one read where the store can: a hub whose lease went stale asks it for the runs it drives
      * before it launches anything of them again (ADR 0028).
      */
-    default Map<String, String> owners(java.util.Collection<String> runIds) {
-        Map<String, String> out = new java.util.HashMap<>();
+    default Map<String, String> owners(Collection<String> runIds) {
+        Map<String, String> out = new HashMap<>();
         for (String id : runIds) {
             run(id).ifPresent(r -> out.put(id, r.hubId()));
         }

@@ -11,6 +11,7 @@ import io.commandcenter.hub.workflow.Workflow;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -179,7 +180,7 @@ final class Runs {
             adopted++;
         }
         Predicate<String> mayAdopt = adoption.sweep();
-        List<RunRecord> undriven = new java.util.ArrayList<>();
+        List<RunRecord> undriven = new ArrayList<>();
         for (RunRecord run : unfinished) {
             if (run.state() != RunState.RUNNING) {
                 continue;

@@ -5,12 +5,15 @@ import io.commandcenter.hub.project.ProjectId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The run store as the engine sees it, answering {@link #targetCounts} from memory while this hub
@@ -41,7 +44,7 @@ final class TargetFacts extends ForwardingRunStore {
     private volatile boolean everyTarget;
 
     /** Asked at every decision whether memory may answer now: {@link #soleWriter}, and the gate once set. */
-    private volatile java.util.function.BooleanSupplier memory = () -> soleWriter;
+    private volatile BooleanSupplier memory = () -> soleWriter;
 
     private final Clock clock;
 
@@ -64,7 +67,7 @@ final class TargetFacts extends ForwardingRunStore {
     }
 
     /** What decides, before {@link #soleWriter}, whether memory may answer now ({@link SoleWriter}: it may re-read it). */
-    void gate(java.util.function.BooleanSupplier value) {
+    void gate(BooleanSupplier value) {
         memory = () -> value.getAsBoolean() && soleWriter;
     }
 
@@ -277,7 +280,7 @@ final class TargetFacts extends ForwardingRunStore {
         targets.put(Stripes.key(run.project(), run.targetKind(), run.targetId()), unknown);
     }
 
-    private <T> T writing(List<RunRecord> runs, java.util.function.Supplier<T> write) {
+    private <T> T writing(List<RunRecord> runs, Supplier<T> write) {
         try {
             return write.get();
         } catch (RuntimeException e) {
@@ -316,7 +319,7 @@ final class TargetFacts extends ForwardingRunStore {
 
     @Override
     public Written writeOwned(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
-        List<RunRecord> all = new java.util.ArrayList<>(creates.size() + updates.size());
+        List<RunRecord> all = new ArrayList<>(creates.size() + updates.size());
         creates.forEach(c -> all.add(c.run()));
         all.addAll(updates);
         Written written = writing(all, () -> store.writeOwned(creates, updates, lastStored));

@@ -1,21 +1,24 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.common.concurrent.Shutdowns;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /** {@link Timers} on one scheduled thread; a due time in the past runs at once. */
 final class ThreadTimers implements Timers {
     private static final System.Logger LOG = System.getLogger(ThreadTimers.class.getName());
     private final Clock clock;
-    private final java.util.concurrent.ScheduledThreadPoolExecutor thread;
+    private final ScheduledThreadPoolExecutor thread;
 
     ThreadTimers(Clock clock, String threadName) {
         this.clock = clock;
-        this.thread = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
@@ -61,14 +64,6 @@ final class ThreadTimers implements Timers {
      * inside an H2 write closes the database file), waited for up to 10 s; nothing else starts.
      */
     static void stop(ScheduledExecutorService thread) {
-        thread.shutdown();
-        try {
-            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.log(System.Logger.Level.WARNING, "timed remediation work still running 10 s after close; left to"
-                        + " finish on its own");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Shutdowns.closeWithoutInterrupt(thread, Duration.ofSeconds(10), "timed remediation work");
     }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
@@ -70,7 +71,7 @@ public final class Authenticator {
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<String, Instant> touched = new ConcurrentHashMap<>();
     /** Keys being read again in the background (at most one read a key at a time). */
-    private final java.util.Set<String> refreshing = ConcurrentHashMap.newKeySet();
+    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
     private final Executor background;
 
     /** Reads and last-use writes on the calling thread. */

@@ -22,7 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -99,7 +103,7 @@ class AdoptionTest {
 
     /** {@code real}, with {@code before} run ahead of each call (by method name; it may throw instead). */
     private static RemediationStore interposed(RemediationStore real,
-                                               java.util.function.BiConsumer<String, Object[]> before) {
+                                               BiConsumer<String, Object[]> before) {
         return (RemediationStore) Proxy.newProxyInstance(RemediationStore.class.getClassLoader(),
                 new Class<?>[]{RemediationStore.class}, (proxy, method, args) -> {
                     before.accept(method.getName(), args);
@@ -256,7 +260,7 @@ class AdoptionTest {
         workflowStoredByTheOldHub();
         storedRunOf("pod-7f9c", "run-1", "svc-1");
         RemediationStore real = f.store;
-        java.util.concurrent.atomic.AtomicInteger readsToFail = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger readsToFail = new AtomicInteger();
         // the change of owner commits and its answer is lost; the read of the owner after it fails once too
         RemediationStore losing = interposed(real, (method, args) -> {
             if (method.equals("adopt")) {
@@ -288,7 +292,7 @@ class AdoptionTest {
         workflowStoredByTheOldHub();
         storedRunOf("pod-7f9c", "run-1", "svc-1");
         RemediationStore real = f.store;
-        java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean lost = new AtomicBoolean(true);
         // the first change of owner fails without an answer and did not commit: the read after it
         // shows the old owner (in doubt); the next sweep keeps it unsure and adopts it for real
         RemediationStore failingOnce = interposed(real, (method, args) -> {
@@ -330,10 +334,10 @@ class AdoptionTest {
                     return result;
                 });
         try (EngineFixture g = adopterOn(slow)) {
-            java.util.concurrent.atomic.AtomicInteger first = new java.util.concurrent.atomic.AtomicInteger(-1);
+            AtomicInteger first = new AtomicInteger(-1);
             Thread sweep = new Thread(() -> first.set(g.engine.adoptOrphans()), "first-sweep");
             sweep.start();
-            assertThat(adopting.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(adopting.await(30, TimeUnit.SECONDS)).isTrue();
 
             // a second sweep (a member left the cluster) while the first waits for its answer
             int second = g.engine.adoptOrphans();

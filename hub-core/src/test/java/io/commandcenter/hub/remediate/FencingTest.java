@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -273,7 +275,7 @@ class FencingTest {
     void aRunGivenUpWhileItsLaunchReadsTheLease_isNotLaunched_andNotDrivenHere() {
         // hub A gives the run up (a renewal's owners check, say) at the moment its first launch reads
         // the lease: the lease reads fresh, but the run is no longer this hub's
-        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean armed = new AtomicBoolean();
         f.wiring = e -> e.leaseTicker(() -> {
             if (Thread.currentThread().getName().matches("cc-remediate-\\d+") && armed.compareAndSet(true, false)) {
                 f.engine.giveUp(f.onlyRun().runId(), "hub-b", "adopted while hub A stalled");
@@ -303,7 +305,7 @@ class FencingTest {
         f.start().put(EngineFixture.RESTART_ON_RISK);
         ticker.addAndGet(TTL.dividedBy(2).toNanos());
         RunRecord first = raisedWhileTheLeaseIsStale();
-        java.util.concurrent.atomic.AtomicReference<String> second = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<String> second = new AtomicReference<>();
         // while the renewal reads the owners of the runs it drives, a second run is stored and launched
         // here (held), and turns out adopted by hub B
         store.beforeOwners = ids -> {

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The remediation store in memory: the oracle of {@link RemediationStoreContract} and the store of
@@ -42,7 +45,7 @@ public final class InMemoryRemediationStore implements RemediationStore {
     /** Runs before each {@link #renewLease}, outside the store's lock (a test holds a renewal with it). */
     volatile Runnable beforeRenewal = () -> { };
     /** How many times the owners of runs were read ({@link #owners}). */
-    final java.util.concurrent.atomic.AtomicInteger ownerReads = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger ownerReads = new AtomicInteger();
     /** When each hub's current streak of renewals began (a renewal more than a TTL after the last starts one). */
     private final Map<String, Instant> streaks = new HashMap<>();
     /** The store's own clock, which dates leases (a database's {@code CURRENT_TIMESTAMP}). */
@@ -122,10 +125,10 @@ public final class InMemoryRemediationStore implements RemediationStore {
     }
 
     /** Runs before each {@link #owners} read, outside the store's lock, with the ids asked for. */
-    volatile java.util.function.Consumer<java.util.Collection<String>> beforeOwners = ids -> { };
+    volatile Consumer<Collection<String>> beforeOwners = ids -> { };
 
     @Override
-    public Map<String, String> owners(java.util.Collection<String> runIds) {
+    public Map<String, String> owners(Collection<String> runIds) {
         ownerReads.incrementAndGet();
         beforeOwners.accept(runIds);
         return RemediationStore.super.owners(runIds);

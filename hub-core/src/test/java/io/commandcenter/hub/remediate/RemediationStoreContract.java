@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -213,7 +214,7 @@ public abstract class RemediationStoreContract {
         RunRecord other = run("r-8", "k8", RunMode.AUTOMATIC, T0.plusSeconds(1));
         store.create(r, Optional.empty(), Optional.empty());
         store.create(other, Optional.empty(), Optional.empty());
-        List<RunRecord> steps = new java.util.ArrayList<>();
+        List<RunRecord> steps = new ArrayList<>();
         steps.add(r.withNode(r.node("restart_service").queued("task-1", 1, Map.of("service", "api"), T0)));
         steps.add(steps.get(0).withNode(steps.get(0).node("restart_service").running()));
         steps.add(steps.get(1).withNode(steps.get(1).node("restart_service").finished(NodeState.SUCCEEDED, "{\"ok\":true}", null, T0.plusSeconds(2))));

@@ -12,11 +12,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
@@ -267,7 +270,7 @@ class RunJournalTest {
         RunJournal j = journal(Duration.ofMillis(20));
         int lanes = 4;
         int perLane = 150;
-        java.util.concurrent.ConcurrentHashMap<String, Integer> toldTimes = new java.util.concurrent.ConcurrentHashMap<>();
+        ConcurrentHashMap<String, Integer> toldTimes = new ConcurrentHashMap<>();
         CountDownLatch allTold = new CountDownLatch(lanes * perLane);
         List<Thread> threads = new ArrayList<>();
         for (int l = 0; l < lanes; l++) {
@@ -338,10 +341,10 @@ class RunJournalTest {
      * overlap, can hold the next write until released, and can refuse creates.
      */
     private static final class Recording extends ForwardingRunStore {
-        final List<RunRecord> written = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<RunRecord> written = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger overlaps = new AtomicInteger();
         private final AtomicInteger inWrite = new AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicBoolean holdNext = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean holdNext = new AtomicBoolean();
         private volatile CountDownLatch held;
         private volatile CountDownLatch release;
         volatile boolean failCreates;

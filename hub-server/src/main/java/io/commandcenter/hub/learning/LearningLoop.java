@@ -27,12 +27,16 @@ import io.commandcenter.models.train.loop.RetrainingPath;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The learning loop in the hub: the four built-in agents of the seed's {@code retrain-predictive-models}
@@ -99,11 +103,11 @@ public final class LearningLoop implements AutoCloseable {
     private final ShippedCorpus corpus;
     private final LearningWorkflow workflow;
     private volatile ShadowGate gate;
-    private final java.util.concurrent.atomic.AtomicLong stepsTaken = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong trainings = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong stepsCancelled = new java.util.concurrent.atomic.AtomicLong();
-    private volatile java.util.function.BiFunction<ProjectId, String, java.util.Optional<RunRecord>> runs0 =
-            (project, runId) -> java.util.Optional.empty();
+    private final AtomicLong stepsTaken = new AtomicLong();
+    private final AtomicLong trainings = new AtomicLong();
+    private final AtomicLong stepsCancelled = new AtomicLong();
+    private volatile java.util.function.BiFunction<ProjectId, String, Optional<RunRecord>> runs0 =
+            (project, runId) -> Optional.empty();
 
     /** What one run's steps made so far. */
     private static final class RunState {
@@ -149,15 +153,15 @@ public final class LearningLoop implements AutoCloseable {
     public ShadowGate gateWith(ShadowGates store, io.commandcenter.hub.predict.PredictionRepository predictions,
                                io.commandcenter.hub.audit.AuditTrail audit) {
         ShadowGate g = new ShadowGate(settings, store, (project, wait) -> snapshots.take(project, wait.model(),
-                wait.end(), java.time.Duration.between(wait.start(), wait.end()), settings.rowEvery()), registry,
+                wait.end(), Duration.between(wait.start(), wait.end()), settings.rowEvery()), registry,
                 shadows, predictions, audit, clock);
         this.gate = g;
         return g;
     }
 
     /** The shadow gate, if turned on. */
-    public java.util.Optional<ShadowGate> shadowGate() {
-        return java.util.Optional.ofNullable(gate);
+    public Optional<ShadowGate> shadowGate() {
+        return Optional.ofNullable(gate);
     }
 
     /** Learning steps this hub's agents took (each of a run's four nodes is one). */
@@ -196,7 +200,7 @@ public final class LearningLoop implements AutoCloseable {
      *
      * @return what was still running after the bound (empty: everything stopped in time)
      */
-    public List<String> stop(java.time.Duration bound) {
+    public List<String> stop(Duration bound) {
         List<String> left = steps.stop(bound);
         if (!left.isEmpty()) {
             LOG.log(Level.WARNING, "learning loop: {0} step(s) did not reach a safe point within {1} and are left to end"
@@ -273,17 +277,17 @@ public final class LearningLoop implements AutoCloseable {
     public void readRunsFrom(RemediationEngine engine) {
         this.runs0 = (project, runId) -> {
             try {
-                return java.util.Optional.of(engine.run(project, runId));
+                return Optional.of(engine.run(project, runId));
             } catch (CommandCenterException e) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         };
     }
 
     /** A field of an earlier node's output on the run, if recorded. */
-    private java.util.Optional<String> recorded(ProjectId project, RunState s, String node, String field) {
+    private Optional<String> recorded(ProjectId project, RunState s, String node, String field) {
         if (s.runId.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return runs0.apply(project, s.runId).flatMap(r -> r.nodes().stream().filter(n -> n.nodeId().equals(node))
                 .findFirst()).map(n -> {
@@ -337,7 +341,7 @@ public final class LearningLoop implements AutoCloseable {
         ShippedCorpus.Replayed c = corpus();
         steps.checkpoint("before training");
         trainings.incrementAndGet();
-        List<ModelKey> loaded = new java.util.ArrayList<>();
+        List<ModelKey> loaded = new ArrayList<>();
         try {
             // both challengers, as cc retrain-eval makes them: the retrained one and the threshold-only one
             s.made = path(c, loaded).make(s.snapshot, s.champion, version);
@@ -380,7 +384,7 @@ public final class LearningLoop implements AutoCloseable {
         }
         ModelArtifact champion = s.champion;
         steps.checkpoint("before judging");
-        List<ModelKey> loaded = new java.util.ArrayList<>();
+        List<ModelKey> loaded = new ArrayList<>();
         RetrainingPath.Result result;
         try {
             result = path(corpus(), loaded).judge(s.snapshot, champion, s.made);
@@ -397,7 +401,7 @@ public final class LearningLoop implements AutoCloseable {
                 "challenger", metrics(s.comparison.challengerProject())));
         out.put("validation", Map.of("champion", metrics(s.comparison.championShipped()),
                 "challenger", metrics(s.comparison.challengerShipped())));
-        List<Map<String, Object>> candidates = new java.util.ArrayList<>();
+        List<Map<String, Object>> candidates = new ArrayList<>();
         for (RetrainingPath.Candidate k : result.candidates()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", k.kind());
@@ -579,7 +583,7 @@ public final class LearningLoop implements AutoCloseable {
         }
 
         @Override
-        public java.util.Optional<io.commandcenter.models.scoring.AffineLogOdds> affineLogOdds() {
+        public Optional<io.commandcenter.models.scoring.AffineLogOdds> affineLogOdds() {
             return scorer.affineLogOdds();
         }
     }

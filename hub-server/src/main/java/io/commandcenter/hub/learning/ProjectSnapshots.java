@@ -23,9 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -113,7 +115,7 @@ public final class ProjectSnapshots {
         List<FeedbackLabel> labels = feedback.labels(project);
         List<FeedbackRow> decided = feedback.dataset(project, model).stream()
                 .filter(r -> !r.predictionId().isEmpty() && !r.source().equals("declared")).toList();
-        java.util.Set<String> decidedPredictions = new java.util.HashSet<>();
+        Set<String> decidedPredictions = new HashSet<>();
         decided.forEach(r -> decidedPredictions.add(r.predictionId()));
         List<io.commandcenter.memory.Memory> recovered = remembered.labelledIncidents(project.value(), from, MAX_REMEMBERED).stream()
                 .filter(m -> "recovered".equals(m.outcome()) && !m.at().isAfter(end)

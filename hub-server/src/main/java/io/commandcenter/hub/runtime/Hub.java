@@ -69,13 +69,20 @@ import io.commandcenter.hub.transport.grpc.GrpcServerHost;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * One running hub, assembled by hand from its settings: database, event bus, ingest pipeline,
@@ -86,7 +93,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Hub implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Hub.class.getName());
     /** How long a hub joining a cluster waits for its members to stop deciding from memory (ADR 0027). */
-    static final java.time.Duration JOIN_WAIT = java.time.Duration.ofSeconds(30);
+    static final Duration JOIN_WAIT = Duration.ofSeconds(30);
 
     private final HubSettings settings;
     private final Database database;
@@ -164,7 +171,7 @@ public final class Hub implements AutoCloseable {
      * The same thread judges shadow waits: at that minute tick, and when a wait's period ends (a timer on
      * {@code deadlines} hands the judgement to it).
      */
-    private record Learning(LearningLoop loop, java.util.concurrent.ScheduledExecutorService installing,
+    private record Learning(LearningLoop loop, ScheduledExecutorService installing,
                             Timers deadlines) implements AutoCloseable {
         static Learning start(LearningLoop loop, WorkflowCatalog workflows, SqlTelemetryStore store,
                               ProjectId defaultProject, Clock clock) {
@@ -180,13 +187,13 @@ public final class Hub implements AutoCloseable {
             loop.shadowGate().ifPresent(g -> g.judgeOnTime(deadlines, () -> {
                 try {
                     installing.execute(judge);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                } catch (RejectedExecutionException e) {
                     // the hub is closing: the wait stays pending, judged at the next start
                 }
             }));
             Runnable install = () -> {
                 try {
-                    java.util.Set<ProjectId> projects = new java.util.LinkedHashSet<>();
+                    Set<ProjectId> projects = new LinkedHashSet<>();
                     projects.add(defaultProject);
                     store.projects().forEach(p -> projects.add(ProjectId.of(p)));
                     loop.installEverywhere(workflows, List.copyOf(projects));
@@ -212,7 +219,7 @@ public final class Hub implements AutoCloseable {
 
         /** {@link #close}: true when everything stopped within the wait. */
         boolean stop() {
-            java.time.Duration bound = loop.settings().stopWait();
+            Duration bound = loop.settings().stopWait();
             long deadline = System.nanoTime() + bound.toNanos();
             deadlines.close(); // its thread only hands judgements to the installer's: nothing there touches the database
             installing.shutdown();
@@ -283,7 +290,7 @@ public final class Hub implements AutoCloseable {
     /** A hub with everything chosen: inference routes, memory, tracing, metrics (the other overloads' defaults). */
     public static Hub start(HubSettings settings, InferenceSettings inference, MemorySettings memorySettings, Clock clock,
                             TracingSettings tracing, boolean metricsOn) {
-        return start(settings, inference, memorySettings, clock, tracing, metricsOn, java.util.function.UnaryOperator.identity());
+        return start(settings, inference, memorySettings, clock, tracing, metricsOn, UnaryOperator.identity());
     }
 
     /**
@@ -291,14 +298,14 @@ public final class Hub implements AutoCloseable {
      * database read while the hub closes).
      */
     static Hub start(HubSettings settings, Clock clock,
-                     java.util.function.UnaryOperator<io.commandcenter.hub.telemetry.TelemetryStore> learningReads) {
+                     UnaryOperator<io.commandcenter.hub.telemetry.TelemetryStore> learningReads) {
         return start(settings, InferenceSettings.defaults(), MemorySettings.defaults(settings.database().dataDir()), clock,
                 TracingSettings.off(), true, learningReads);
     }
 
     private static Hub start(HubSettings settings, InferenceSettings inference, MemorySettings memorySettings,
                              Clock clock, TracingSettings tracing, boolean metricsOn,
-                             java.util.function.UnaryOperator<io.commandcenter.hub.telemetry.TelemetryStore> learningReads) {
+                             UnaryOperator<io.commandcenter.hub.telemetry.TelemetryStore> learningReads) {
         long started = System.nanoTime();
         Database database = Database.open(settings.database());
         ExecutorService delivery = null;
@@ -347,7 +354,7 @@ public final class Hub implements AutoCloseable {
                 // scored by ONNX Runtime here, nothing routed (a routing refusal is audited): a Predict whose key is
                 // cached may run on the event loop, and hands off whatever turns out to wait; only when asked
                 // (cc.grpc.predict-on-event-loop): measured less CPU a call but no higher rate and a higher p99
-                callExecutors.answerAtOnceWhen(java.util.Set.of(
+                callExecutors.answerAtOnceWhen(Set.of(
                         io.commandcenter.proto.v1.PredictServiceGrpc.getPredictMethod().getFullMethodName()),
                         access::resolvesAtOnce);
                 callExecutors.answerAtOnce(settings.grpc().predictOnEventLoop());
@@ -564,7 +571,7 @@ public final class Hub implements AutoCloseable {
         return new PredictiveEngine.Observer() {
             @Override
             public void scored(ProjectId project, io.commandcenter.inference.ModelKey model, int rows, long nanos,
-                               java.time.Duration lag) {
+                               Duration lag) {
                 first.scored(project, model, rows, nanos, lag);
                 second.scored(project, model, rows, nanos, lag);
             }
@@ -579,10 +586,10 @@ public final class Hub implements AutoCloseable {
     }
 
     /** The scored features of a prediction's model run, by name (empty when the run is not stored). */
-    private static java.util.Map<String, Double> features(JpaPredictionRepository repository, ProjectId project,
+    private static Map<String, Double> features(JpaPredictionRepository repository, ProjectId project,
                                                           String modelRunId) {
         return repository.getRun(project, modelRunId).map(r -> RunJson.features(r.inputJson()))
-                .orElse(java.util.Map.of());
+                .orElse(Map.of());
     }
 
     /** The target's risk now through the champion model, empty when the hub has no live state of it. */
@@ -706,7 +713,7 @@ public final class Hub implements AutoCloseable {
         boolean stopped = learning.stop();
         // the results of the learning steps just stopped reach the workflow engine before it closes (a step still
         // running past the wait has none to give yet: not waited for again)
-        if (stopped && !mesh.settle(java.time.Duration.ofSeconds(5))) {
+        if (stopped && !mesh.settle(Duration.ofSeconds(5))) {
             LOG.log(Level.WARNING, "hub {0}: the last learning results may not be recorded on their runs",
                     settings.hubId());
         }

@@ -32,11 +32,17 @@ import io.commandcenter.scheduler.mesh.InMemoryMesh;
 import io.commandcenter.scheduler.state.InMemorySchedulerState;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The hub's part of the mesh: its Hazelcast member (or client, or nothing when alone), the
@@ -67,12 +73,12 @@ final class Mesh implements AutoCloseable {
     }
 
     static Mesh start(HubSettings settings, EventBus bus, Optional<DemoFleet> demo, Clock clock) {
-        return start(settings, bus, demo, clock, java.util.List.of());
+        return start(settings, bus, demo, clock, List.of());
     }
 
     /** The mesh with more built-in agents beside devops and notifier (the learning loop's). */
     static Mesh start(HubSettings settings, EventBus bus, Optional<DemoFleet> demo, Clock clock,
-                      java.util.List<HubAgents.Agent> more) {
+                      List<HubAgents.Agent> more) {
         HazelcastCluster cluster = null;
         ExecutorService localMesh = null;
         Scheduler scheduler = null;
@@ -109,7 +115,7 @@ final class Mesh implements AutoCloseable {
             };
             AgentSettings a = settings.agents();
             HttpExecutor http = new HttpExecutor(a.timeout());
-            java.util.List<HubAgents.Agent> builtIn = new java.util.ArrayList<>(HubAgents.builtIn(
+            List<HubAgents.Agent> builtIn = new ArrayList<>(HubAgents.builtIn(
                     new DevopsActions(demo, a.adminEndpoints(), new CommandExecutor(a.commands(), a.timeout()), http),
                     new NotifierActions(a.slackWebhook(), a.webhooks(), http)));
             builtIn.addAll(more);
@@ -178,15 +184,15 @@ final class Mesh implements AutoCloseable {
      *
      * @return false when the bound passed first
      */
-    boolean settle(java.time.Duration bound) {
+    boolean settle(Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         boolean settled = agents.awaitUninterrupted(bound)
-                && scheduler.flushEvents(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                && scheduler.flushEvents(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         if (settled && localMesh != null) {
             try {
                 localMesh.submit(() -> { }).get(Math.max(0, deadline - System.nanoTime()),
-                        java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                        TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
                 settled = false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -208,7 +214,7 @@ final class Mesh implements AutoCloseable {
         if (localMesh != null) {
             // it hands scheduler events to listeners that may write the database: never interrupted
             io.commandcenter.common.concurrent.Shutdowns.closeWithoutInterrupt(localMesh,
-                    java.time.Duration.ofSeconds(5), "the mesh's event delivery");
+                    Duration.ofSeconds(5), "the mesh's event delivery");
         }
     }
 
@@ -224,7 +230,7 @@ final class Mesh implements AutoCloseable {
     }
 
     /** The Hazelcast member (or client) of this hub, empty when it runs alone. */
-    public java.util.Optional<HazelcastCluster> cluster() {
-        return java.util.Optional.ofNullable(cluster);
+    public Optional<HazelcastCluster> cluster() {
+        return Optional.ofNullable(cluster);
     }
 }

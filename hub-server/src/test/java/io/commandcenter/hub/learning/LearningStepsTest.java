@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +61,7 @@ class LearningStepsTest {
 
     @Test
     void aStepWhoseTaskIsRevoked_endsAtItsNextCheckpoint_whileAnotherStepGoesOn() throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean revoked = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean revoked = new AtomicBoolean();
         AtomicReference<String> ended = new AtomicReference<>();
         AtomicReference<String> other = new AtomicReference<>("not run");
         Object token = new Object();

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.commandcenter.hub.remediate.RemediationStoreContract.P;
 import static io.commandcenter.hub.remediate.RemediationStoreContract.T0;
@@ -211,7 +212,7 @@ abstract class SqlRunCreatesContract {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger FALLBACKS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger FALLBACKS = new AtomicInteger();
 
     /**
      * As the run journal does with a write the database refuses (two hubs' locks crossing): each create

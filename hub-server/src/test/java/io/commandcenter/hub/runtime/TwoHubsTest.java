@@ -34,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -61,7 +62,7 @@ class TwoHubsTest {
         Map<String, AtomicInteger> restarts = new ConcurrentHashMap<>();
         CountDownLatch inFlight = new CountDownLatch(BOTH_HUBS_BUSY);
         // a restart whose wait ran out was never among eight in flight at once
-        java.util.concurrent.atomic.AtomicBoolean waitedAlone = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean waitedAlone = new AtomicBoolean();
         HttpServer admin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         ExecutorService handlers = Executors.newCachedThreadPool();
         admin.setExecutor(handlers);

@@ -43,6 +43,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -143,7 +144,7 @@ class GrpcFuzzTest {
                     .setName(feature).setDatatype("FP32").addShape(1).setContents(
                             io.commandcenter.proto.inference.InferTensorContents.newBuilder().addFp32Contents(0.5f)));
         }
-        Map<Descriptors.Descriptor, com.google.protobuf.Message> examples = new java.util.HashMap<>();
+        Map<Descriptors.Descriptor, com.google.protobuf.Message> examples = new HashMap<>();
         examples.put(infer.getDescriptorForType(), infer.build());
         for (com.google.protobuf.Message m : List.of(
                 IngestRequest.newBuilder().setRecord(record).build(),

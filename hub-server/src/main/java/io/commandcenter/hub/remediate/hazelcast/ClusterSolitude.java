@@ -6,6 +6,7 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import io.commandcenter.common.concurrent.Shutdowns;
 import io.commandcenter.hub.remediate.RemediationEngine;
 import io.commandcenter.hub.remediate.Solitude;
 
@@ -165,6 +166,7 @@ public final class ClusterSolitude implements Solitude, AutoCloseable {
         if (instance.getLifecycleService().isRunning()) {
             instance.getCluster().removeMembershipListener(registration);
         }
-        acking.shutdownNow();
+        // its work may read the database (the engine takes the facts of its targets again): not interrupted
+        Shutdowns.closeWithoutInterrupt(acking, Duration.ofSeconds(5), "cluster membership work");
     }
 }

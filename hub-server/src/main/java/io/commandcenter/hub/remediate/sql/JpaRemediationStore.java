@@ -27,12 +27,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Remediation state in SQL, through JPA. */
 public final class JpaRemediationStore implements RemediationStore {
@@ -42,11 +49,11 @@ public final class JpaRemediationStore implements RemediationStore {
     private static final List<String> AUTOMATIC_MODES = Arrays.stream(RunMode.values()).filter(RunMode::isAutomatic)
             .map(RunMode::wireName).toList();
     /** How long after a key collision the creates' keys are looked up before inserting. */
-    static final java.time.Duration CHECKED_AFTER_COLLISION = java.time.Duration.ofSeconds(10);
+    static final Duration CHECKED_AFTER_COLLISION = Duration.ofSeconds(10);
     private final Jpa jpa;
     private volatile long lastCollision = System.nanoTime() - CHECKED_AFTER_COLLISION.toNanos() - 1;
-    private final java.util.concurrent.atomic.AtomicLong collisions = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong checkedWrites = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong collisions = new AtomicLong();
+    private final AtomicLong checkedWrites = new AtomicLong();
     /** The ledger on the same database, when decisions are chained in the runs' own transactions. */
     private final JpaAuditLedger ledger;
 
@@ -231,7 +238,7 @@ public final class JpaRemediationStore implements RemediationStore {
             checkedWrites.incrementAndGet();
         }
         return jpa.write(em -> {
-            java.util.Set<String> taken = checked ? storedKeys(em, creates) : new java.util.HashSet<>();
+            Set<String> taken = checked ? storedKeys(em, creates) : new HashSet<>();
             List<Boolean> stored = new ArrayList<>(creates.size());
             List<NewRun> fresh = new ArrayList<>(creates.size());
             for (NewRun c : creates) {
@@ -250,7 +257,7 @@ public final class JpaRemediationStore implements RemediationStore {
                 }
                 em.flush();
             }
-            Map<String, String> lost = new java.util.HashMap<>();
+            Map<String, String> lost = new HashMap<>();
             if (!updates.isEmpty()) {
                 for (RunRecord missing : updateRows(em.unwrap(java.sql.Connection.class), updates, lastStored, lost)) {
                     em.merge(entity(missing));
@@ -280,8 +287,8 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     /** The keys of these creates that are stored already, as project + NUL + key; one query per 500. */
-    private static java.util.Set<String> storedKeys(EntityManager em, List<NewRun> creates) {
-        java.util.Set<String> out = new java.util.HashSet<>();
+    private static Set<String> storedKeys(EntityManager em, List<NewRun> creates) {
+        Set<String> out = new HashSet<>();
         for (int from = 0; from < creates.size(); from += 500) {
             List<String> keys = creates.subList(from, Math.min(creates.size(), from + 500)).stream()
                     .map(c -> c.run().idempotencyKey()).distinct().toList();
@@ -441,7 +448,7 @@ public final class JpaRemediationStore implements RemediationStore {
                 batchRun(run, entity(r));
             }
             int[] matched = run.executeBatch();
-            java.util.Set<String> unmatched = new java.util.LinkedHashSet<>();
+            Set<String> unmatched = new LinkedHashSet<>();
             for (int i = 0; i < matched.length; i++) {
                 if (matched[i] == 0) {
                     unmatched.add(runs.get(i).runId());
@@ -488,10 +495,10 @@ public final class JpaRemediationStore implements RemediationStore {
     /** The stored owners of these runs (run id to hub id), on the transaction's connection; one query per 500. */
     private static Map<String, String> owners(java.sql.Connection connection, List<String> runIds)
             throws java.sql.SQLException {
-        Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         for (int from = 0; from < runIds.size(); from += 500) {
             List<String> chunk = runIds.subList(from, Math.min(runIds.size(), from + 500));
-            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
             try (java.sql.PreparedStatement ps = connection.prepareStatement(
                     "SELECT run_id, hub_id FROM remediation_run WHERE run_id IN (" + marks + ")")) {
                 for (int i = 0; i < chunk.size(); i++) {
@@ -508,13 +515,13 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     @Override
-    public Map<String, String> owners(java.util.Collection<String> runIds) {
+    public Map<String, String> owners(Collection<String> runIds) {
         if (runIds.isEmpty()) {
             return Map.of();
         }
         List<String> ids = List.copyOf(runIds);
         return jpa.read(em -> {
-            Map<String, String> out = new java.util.HashMap<>();
+            Map<String, String> out = new HashMap<>();
             for (int from = 0; from < ids.size(); from += 500) {
                 for (Object[] row : em.createQuery("SELECT r.runId, r.hubId FROM RunEntity r WHERE r.runId IN :ids",
                         Object[].class).setParameter("ids", ids.subList(from, Math.min(ids.size(), from + 500)))
@@ -795,7 +802,7 @@ public final class JpaRemediationStore implements RemediationStore {
 
     /** Runs with their nodes, the nodes of all of them read in one query per 500 runs (not one per run). */
     private static List<RunRecord> records(EntityManager em, List<RunEntity> runs) {
-        Map<String, List<NodeEntity>> byRun = new java.util.HashMap<>();
+        Map<String, List<NodeEntity>> byRun = new HashMap<>();
         for (int from = 0; from < runs.size(); from += 500) {
             List<String> ids = runs.subList(from, Math.min(runs.size(), from + 500)).stream().map(r -> r.runId).toList();
             for (NodeEntity n : em.createQuery("SELECT n FROM NodeEntity n WHERE n.runId IN :ids", NodeEntity.class)

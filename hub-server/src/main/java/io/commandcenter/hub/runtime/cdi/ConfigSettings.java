@@ -157,7 +157,7 @@ final class ConfigSettings {
         return new io.commandcenter.hub.runtime.MemorySettings(string(config, "cc.memory.backend", "embedded"),
                 Path.of(string(config, "cc.memory.dir", dataDir.resolve("memory").toString())).toAbsolutePath().normalize(),
                 number(config, "cc.memory.min-similarity", 0.6), integer(config, "cc.memory.writer-queue", 10_000),
-                url.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(java.net.URI.create(url)),
+                url.isEmpty() ? Optional.empty() : Optional.of(java.net.URI.create(url)),
                 string(config, "cc.memory.mem0.api-key", ""), duration(config, "cc.memory.mem0.timeout", "PT5S"));
     }
 
