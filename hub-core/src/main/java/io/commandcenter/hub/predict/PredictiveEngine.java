@@ -1,6 +1,6 @@
 package io.commandcenter.hub.predict;
 
-import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.concurrent.Shutdowns;
 import io.commandcenter.hub.events.Event;
 import io.commandcenter.hub.events.EventBus;
 import io.commandcenter.hub.events.EventSink;
@@ -503,7 +503,7 @@ public final class PredictiveEngine implements AutoCloseable {
             LOG.log(Level.WARNING, "could not store the last aggregated model runs: {0}", e.toString());
         }
         // never interrupted: the thread writes model runs to the database (H2 closes its file on an interrupt)
-        io.commandcenter.common.concurrent.Shutdowns.closeWithoutInterrupt(thread, Duration.ofSeconds(10),
+        Shutdowns.closeWithoutInterrupt(thread, Duration.ofSeconds(10),
                 "the predictive engine's thread");
     }
 }

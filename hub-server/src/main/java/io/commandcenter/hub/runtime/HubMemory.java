@@ -1,11 +1,10 @@
 package io.commandcenter.hub.runtime;
 
+import io.commandcenter.common.concurrent.Shutdowns;
 import io.commandcenter.hub.memory.IncidentVectors;
 import io.commandcenter.memory.MemoryStore;
 import io.commandcenter.memory.lucene.LuceneMemoryStore;
 import io.commandcenter.memory.mem0.Mem0MemoryStore;
-
-import io.commandcenter.common.concurrent.Shutdowns;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
