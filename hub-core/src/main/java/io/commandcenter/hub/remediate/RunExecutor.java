@@ -613,7 +613,7 @@ final class RunExecutor {
         holds.incrementAndGet();
         held.add(h);
         if (holding.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "this hub's lease was not renewed within half its TTL: run {0} and"
+            LOG.log(System.Logger.Level.WARNING, "this hub''s lease was not renewed within half its TTL: run {0} and"
                     + " any other launch wait until it is renewed", h.active().run.runId());
         }
         if (launchable.getAsBoolean()) {
