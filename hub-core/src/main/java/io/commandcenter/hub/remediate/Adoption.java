@@ -36,6 +36,13 @@ final class Adoption {
      */
     private final Map<String, Unsure> unsure = new ConcurrentHashMap<>();
 
+    /**
+     * A run's adoption ({@link #take}) and the settling of its unsure entry ({@link #settleUnsure})
+     * hold the run's lock: whichever comes second sees what the first did, so a run is adopted, and
+     * recorded, once.
+     */
+    private final Object[] locks = new Object[64];
+
     /** This hub's RUNNING runs the last sweep found it held in no form, and since when (see {@link #undriven}). */
     private Map<String, Instant> undrivenSince = Map.of();
 
@@ -52,6 +59,13 @@ final class Adoption {
         this.audit = audit;
         this.hubId = hubId;
         this.leaseTtl = leaseTtl;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    private Object lockOf(String runId) {
+        return locks[Math.floorMod(runId.hashCode(), locks.length)];
     }
 
     String hubId() {
@@ -77,6 +91,12 @@ final class Adoption {
      * or empty when another hub adopted it first (nothing recorded then).
      */
     Optional<RunRecord> take(RunRecord run, String why) {
+        synchronized (lockOf(run.runId())) {
+            return takeLocked(run, why);
+        }
+    }
+
+    private Optional<RunRecord> takeLocked(RunRecord run, String why) {
         String from = run.hubId();
         boolean won;
         try {
@@ -123,33 +143,39 @@ final class Adoption {
      * out to be this hub's: adopted after all (logged and recorded now), for the caller to take up.
      * A run whose owner still cannot be read stays for the next call; one still owned by its old
      * owner is read again by the next {@link #UNSURE_SWEEPS} calls in all, then dropped. Each entry
-     * is claimed before it is read, so calls at once (the timer's sweep, a cluster's) settle it once.
+     * is claimed before it is read, so calls at once (the timer's sweep, a cluster's) settle it once,
+     * and a run's settling and its {@link #take} hold the run's lock, so they adopt it once.
      */
     List<RunRecord> settleUnsure() {
         List<RunRecord> ours = new ArrayList<>();
         for (String runId : List.copyOf(unsure.keySet())) {
-            // claimed before it is read: two sweeps at once (the timer's, a cluster's) settle it once
-            Unsure u = unsure.remove(runId);
-            if (u == null) {
-                continue;
+            synchronized (lockOf(runId)) {
+                settleLocked(runId).ifPresent(ours::add);
             }
-            Optional<RunRecord> run;
-            try {
-                run = runs.run(runId);
-            } catch (RuntimeException e) {
-                unsure.put(runId, u);
-                throw e;
-            }
-            if (run.isPresent() && run.get().hubId().equals(u.from()) && u.sweepsLeft() > 1) {
-                // the change of owner may commit still (in doubt): read again by the next sweep
-                unsure.put(runId, new Unsure(u.from(), u.sweepsLeft() - 1));
-                continue;
-            }
-            run.filter(r -> r.hubId().equals(hubId) && r.state() == RunState.RUNNING).ifPresent(r -> {
-                adopted(r, u.from(), "its owner is gone (the answer to its adoption was lost)");
-                ours.add(r);
-            });
         }
+        return ours;
+    }
+
+    private Optional<RunRecord> settleLocked(String runId) {
+        // claimed before it is read: a sweep at the same time (the timer's, a cluster's) leaves it be
+        Unsure u = unsure.remove(runId);
+        if (u == null) {
+            return Optional.empty();
+        }
+        Optional<RunRecord> run;
+        try {
+            run = runs.run(runId);
+        } catch (RuntimeException e) {
+            unsure.put(runId, u);
+            throw e;
+        }
+        if (run.isPresent() && run.get().hubId().equals(u.from()) && u.sweepsLeft() > 1) {
+            // the change of owner may commit still (in doubt): read again by the next sweep
+            unsure.put(runId, new Unsure(u.from(), u.sweepsLeft() - 1));
+            return Optional.empty();
+        }
+        Optional<RunRecord> ours = run.filter(r -> r.hubId().equals(hubId) && r.state() == RunState.RUNNING);
+        ours.ifPresent(r -> adopted(r, u.from(), "its owner is gone (the answer to its adoption was lost)"));
         return ours;
     }
 

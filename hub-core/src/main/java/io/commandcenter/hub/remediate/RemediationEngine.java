@@ -189,9 +189,9 @@ public final class RemediationEngine implements AutoCloseable {
                 ports.audit(), executor, outcomes, stripes, clock, hubId);
         this.adoption = new Adoption(facts, ports.audit(), hubId, settings.leaseTtl());
         journal.onLost((tried, owner) -> executor.relinquish(tried.runId()).ifPresent(held ->
-                adoption.relinquished(held, owner, "a write of it found it owned by hub " + owner)));
+                adoption.relinquished(held.orElse(tried), owner, "a write of it found it owned by hub " + owner)));
         this.runs = new Runs(facts, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
-                approvals, stripes, clock, adoption);
+                approvals, stripes, clock, adoption, killSwitch);
         this.dryRuns = new DryRuns(starter, clock);
         this.hubId = hubId;
         this.clock = clock;
@@ -258,22 +258,42 @@ public final class RemediationEngine implements AutoCloseable {
         return executor;
     }
 
+    /** How many times at most a renewal reads the owners again for runs registered while it read them. */
+    static final int OWNER_ROUNDS = 8;
+
     /**
      * After a stale spell, before launches go on: reads the owners of the runs this hub drives in one
      * query and gives up, writing nothing, those another hub owns now (ADR 0028); then those
-     * registered meanwhile, until a look finds none new.
+     * registered while it read them, until a look finds none new. Only runs this hub began to create
+     * or take up before the store renewed the lease are checked: one begun after it was created, or
+     * read as this hub's, under a fresh lease, so no other hub adopted it; the runs checked are
+     * therefore finite, however many triggers come meanwhile ({@link #OWNER_ROUNDS} bounds the
+     * looks all the same).
      */
     private void dropRunsOwnedElsewhere() {
-        Set<String> checked = new HashSet<>();
-        // again for the runs registered while the owners were read (a launch, a resume), until none is new
-        for (List<String> driven = executor.drivenRunIds(); !driven.isEmpty();
-             driven = executor.drivenRunIds().stream().filter(id -> !checked.contains(id)).toList()) {
-            checked.addAll(driven);
-            ports.store().owners(driven).forEach((runId, owner) -> {
-                if (!owner.equals(hubId)) {
-                    giveUp(runId, owner, "its owner read at the renewal that ended a stale lease");
+        Set<String> begunSince = executor.watchTakings();
+        try {
+            Set<String> checked = new HashSet<>();
+            for (int round = 1; ; round++) {
+                List<String> driven = executor.drivenRunIds().stream()
+                        .filter(id -> !checked.contains(id) && !begunSince.contains(id)).toList();
+                if (driven.isEmpty()) {
+                    return;
                 }
-            });
+                if (round > OWNER_ROUNDS) {
+                    LOG.log(System.Logger.Level.WARNING, "hub {0}: {1} run(s) registered while the owners were read"
+                            + " {2} times; launches go on without reading theirs", hubId, driven.size(), OWNER_ROUNDS);
+                    return;
+                }
+                checked.addAll(driven);
+                ports.store().owners(driven).forEach((runId, owner) -> {
+                    if (!owner.equals(hubId)) {
+                        giveUp(runId, owner, "its owner read at the renewal that ended a stale lease");
+                    }
+                });
+            }
+        } finally {
+            executor.stopWatchingTakings();
         }
     }
 
@@ -283,7 +303,19 @@ public final class RemediationEngine implements AutoCloseable {
      */
     void giveUp(String runId, String owner, String how) {
         journal.lost(runId, owner);
-        executor.relinquish(runId).ifPresent(run -> adoption.relinquished(run, owner, how));
+        // reported whatever was held: a run whose registration was under way is given up all the same
+        executor.relinquish(runId).ifPresent(held -> held.or(() -> storedQuietly(runId)).ifPresentOrElse(
+                run -> adoption.relinquished(run, owner, how),
+                () -> LOG.log(System.Logger.Level.WARNING, "run {0} is driven by hub {1} now ({2}): hub {3} gives it"
+                        + " up", runId, owner, how, hubId)));
+    }
+
+    private Optional<RunRecord> storedQuietly(String runId) {
+        try {
+            return ports.store().run(runId);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** How many times a launch was held for a stale lease (tests). */
@@ -395,6 +427,11 @@ public final class RemediationEngine implements AutoCloseable {
             stripes.drain();
             journal.sync();
         }
+        stripes.drain();
+    }
+
+    /** Waits until the work queued so far on the lanes has run, not for the journal (tests). */
+    void drainLanes() {
         stripes.drain();
     }
 

@@ -83,6 +83,11 @@ final class RunExecutor {
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     /** Staged runs whose creation is committed and that are not launched yet (see {@link #close}). */
     private final Map<String, Active> storedUnlaunched = new ConcurrentHashMap<>();
+    /**
+     * RUNNING runs handed to the journal to be created and not driven yet ({@link #creating}): held
+     * here while their commit, or what follows it, is slow.
+     */
+    private final Map<String, RunRecord> creating = new ConcurrentHashMap<>();
     /** Runs of this hub waiting to be taken up again after the scheduler failed a look-up ({@link #resume}). */
     private final Set<String> resuming = ConcurrentHashMap.newKeySet();
     /** Runs that ended here and whose end is not committed yet: still this hub's to answer for. */
@@ -96,6 +101,11 @@ final class RunExecutor {
     private final AtomicLong holds = new AtomicLong();
     /** Runs another hub owns now, given up here: never driven here again (bounded). */
     private final Set<String> relinquished = ConcurrentHashMap.newKeySet();
+    /**
+     * While a renewal checks the owners of this hub's runs ({@link #watchTakings}): the runs this hub
+     * began to create or take up since the check began (null otherwise).
+     */
+    private volatile Set<String> takenSinceCheck;
 
     private record Held(Active active, String nodeId, int attempt, Map<String, String> inputs) {
     }
@@ -225,6 +235,21 @@ final class RunExecutor {
         return dispatches.isEmpty() ? Optional.empty() : Optional.of(new Staged(a, List.copyOf(dispatches)));
     }
 
+    /**
+     * A RUNNING run is handed to the journal to be created: this hub holds it ({@link #drives}) until
+     * {@link #notCreating}, called once what follows the commit is done (launched, or found a
+     * duplicate, or failed). A sweep's backstop never takes up a run whose creation is on its way.
+     */
+    void creating(RunRecord run) {
+        taking(run.runId());
+        creating.put(run.runId(), run);
+    }
+
+    /** What followed the creation of a run {@link #creating} handed in is done. */
+    void notCreating(String runId) {
+        creating.remove(runId);
+    }
+
     /** Notes that a staged run's creation is committed (on the journal's writer, before the lane launches it). */
     void stored(Staged staged) {
         String runId = staged.run().runId();
@@ -262,7 +287,11 @@ final class RunExecutor {
      */
     private boolean register(Active a) {
         String runId = a.run.runId();
-        active.put(runId, a);
+        Active other = active.putIfAbsent(runId, a);
+        if (other != null) {
+            LOG.log(System.Logger.Level.WARNING, "run {0} is driven here already: not driven a second time", runId);
+            return false;
+        }
         if (relinquished.contains(runId)) {
             active.remove(runId, a);
             return false;
@@ -584,7 +613,7 @@ final class RunExecutor {
         holds.incrementAndGet();
         held.add(h);
         if (holding.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "this hub's lease was not renewed within half its TTL: run {0} and"
+            LOG.log(System.Logger.Level.WARNING, "this hub''s lease was not renewed within half its TTL: run {0} and"
                     + " any other launch wait until it is renewed", h.active().run.runId());
         }
         if (launchable.getAsBoolean()) {
@@ -607,12 +636,12 @@ final class RunExecutor {
     }
 
     /**
-     * Whether this hub holds the run in any form: driven, staged, ending, or waiting to be taken up
-     * again. A RUNNING run of this hub's for which this is false is driven by nobody.
+     * Whether this hub holds the run in any form: being created, driven, staged, ending, or waiting
+     * to be taken up again. A RUNNING run of this hub's for which this is false is driven by nobody.
      */
     boolean drives(String runId) {
         return active.containsKey(runId) || storedUnlaunched.containsKey(runId) || settling.containsKey(runId)
-                || resuming.contains(runId);
+                || resuming.contains(runId) || creating.containsKey(runId);
     }
 
     /**
@@ -624,7 +653,34 @@ final class RunExecutor {
         ids.addAll(storedUnlaunched.keySet());
         ids.addAll(settling.keySet());
         ids.addAll(resuming);
+        ids.addAll(creating.keySet());
         return ids;
+    }
+
+    /**
+     * From now until {@link #stopWatchingTakings}, notes the runs this hub begins to create or take up
+     * ({@link #taking}), and returns them as they come: a renewal's owners check calls it once the
+     * store renewed the lease, and skips them (created or read under a fresh lease, so not adopted).
+     */
+    Set<String> watchTakings() {
+        Set<String> since = ConcurrentHashMap.newKeySet();
+        takenSinceCheck = since;
+        return since;
+    }
+
+    void stopWatchingTakings() {
+        takenSinceCheck = null;
+    }
+
+    /**
+     * This hub begins to create or take up {@code runId} (before its run is read or handed to the
+     * journal): noted for an owners check under way ({@link #watchTakings}).
+     */
+    void taking(String runId) {
+        Set<String> since = takenSinceCheck;
+        if (since != null) {
+            since.add(runId);
+        }
     }
 
     /**
@@ -633,23 +689,29 @@ final class RunExecutor {
      * node of it is launched, it is not taken up again — and its tasks are left as they are (the new
      * owner looks them up). Callable from any thread.
      *
-     * @return the run as this hub held it; empty when it held nothing of it, or gave it up before
+     * @return empty when it was given up before (reported then); otherwise what this hub held of it
+     *         (itself empty when a registration of it was under way: that registration sees it given up)
      */
-    Optional<RunRecord> relinquish(String runId) {
+    Optional<Optional<RunRecord>> relinquish(String runId) {
         if (relinquished.size() >= 100_000) {
             relinquished.clear();
         }
         if (!relinquished.add(runId)) {
             return Optional.empty(); // given up already: reported then
         }
+        return Optional.of(dropHeld(runId));
+    }
+
+    private Optional<RunRecord> dropHeld(String runId) {
         Active a = active.remove(runId);
         Active staged = storedUnlaunched.remove(runId);
         RunRecord ended = settling.remove(runId);
+        RunRecord beingCreated = creating.remove(runId);
         resuming.remove(runId);
         held.removeIf(h -> h.active().run.runId().equals(runId));
         Active gone = a != null ? a : staged;
         if (gone == null) {
-            return Optional.ofNullable(ended);
+            return Optional.ofNullable(ended != null ? ended : beingCreated);
         }
         stripes.run(gone.lane, () -> {
             gone.timers.values().forEach(Timers.Timer::cancel);
@@ -805,15 +867,31 @@ final class RunExecutor {
      * would with {@code cancelInFlight}: its tasks still with agents are cancelled.
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel) {
+        resume(run, workflow, prediction, cancel, Optional.empty());
+    }
+
+    /**
+     * {@link #resume(RunRecord, Workflow, Optional, Optional)}; {@code paused}, when present, says
+     * why automatic actions are paused now (the kill switch): the run is halted as the pause halts
+     * the runs driven here — nodes not started never start, tasks with agents finish — and ends
+     * {@code CANCELLED}.
+     */
+    void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel,
+                Optional<String> paused) {
+        if (active.containsKey(run.runId())) {
+            LOG.log(System.Logger.Level.WARNING, "run {0} is driven here already: not taken up again", run.runId());
+            return;
+        }
+        taking(run.runId());
         // taken up as this hub's (after a restart, or adopted, perhaps back from a hub that adopted it
         // while this one stalled and is gone in turn): what this hub gave up of it no longer holds
         relinquished.remove(run.runId());
         journal.owned(run.runId());
-        resume(run, workflow, prediction, cancel, 1);
+        resume(run, workflow, prediction, cancel, paused, 1);
     }
 
     private void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction,
-                        Optional<String> cancel, int attempt) {
+                        Optional<String> cancel, Optional<String> paused, int attempt) {
         if (relinquished.contains(run.runId())) {
             resuming.remove(run.runId());
             return;
@@ -836,7 +914,7 @@ final class RunExecutor {
                         e.getMessage(), retryAt);
                 resuming.add(run.runId());
                 timers.at(retryAt, () -> stripes.run(laneOf(run), () -> resume(run, workflow, prediction, cancel,
-                        attempt + 1)));
+                        paused, attempt + 1)));
                 return;
             }
             unreachable = "the hub restarted while this node was with an agent and the scheduler did not answer the"
@@ -892,6 +970,9 @@ final class RunExecutor {
             a.haltAs = RunState.INTERRUPTED;
         } else if (cancel.isPresent()) {
             a.halt = cancel.get();
+            a.haltAs = RunState.CANCELLED;
+        } else if (paused.isPresent()) {
+            a.halt = paused.get();
             a.haltAs = RunState.CANCELLED;
         }
         journal.write(a.run);

@@ -7,6 +7,7 @@ import io.commandcenter.hub.audit.AuditTrail;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -119,6 +121,10 @@ final class RunJournal implements AutoCloseable {
      * ({@link #lastStored}) may no longer be what their rows hold: forgotten by the next commit.
      */
     private final Set<String> unknownRows = ConcurrentHashMap.newKeySet();
+    /** Counts the runs taken back ({@link #owned}), to date them against a batch being stored. */
+    private final AtomicLong takings = new AtomicLong();
+    /** Runs taken back ({@link #owned}), each with the {@link #takings} count then. Bounded as {@link #lost} is. */
+    private final Map<String, Long> takenBack = new ConcurrentHashMap<>();
     /** Told of each run found lost, once, on the committing thread, before the work waiting on the commit runs. */
     private volatile BiConsumer<RunRecord, String> onLost = (run, owner) -> { };
 
@@ -197,7 +203,7 @@ final class RunJournal implements AutoCloseable {
         List<Told> told = new ArrayList<>(1);
         try {
             long before = commits;
-            store(List.of(c), List.of(), told::add, new HashMap<>());
+            store(List.of(c), List.of(), told::add, new HashMap<>(), new HashSet<>());
             if (commits != before) {
                 commitsHere++;
             }
@@ -234,6 +240,10 @@ final class RunJournal implements AutoCloseable {
 
     /** The run is this hub's again (adopted back): its writes are stored again. */
     void owned(String runId) {
+        if (takenBack.size() >= REMEMBERED) {
+            takenBack.clear();
+        }
+        takenBack.put(runId, takings.incrementAndGet());
         lost.remove(runId);
         unknownRows.add(runId); // another hub wrote it meanwhile: written whole next time
     }
@@ -419,7 +429,8 @@ final class RunJournal implements AutoCloseable {
     /** Commits a batch on the writer thread, tells the creates' callers, then runs the work waiting for it. */
     private void commit(List<Create> creates, List<RunRecord> updates, List<After> after) {
         Map<String, String> lostNow = new HashMap<>();
-        if (!store(creates, updates, Told::tell, lostNow)) {
+        Set<String> dropped = new HashSet<>();
+        if (!store(creates, updates, Told::tell, lostNow, dropped)) {
             return;
         }
         if (!lostNow.isEmpty()) {
@@ -437,8 +448,8 @@ final class RunJournal implements AutoCloseable {
             }
         }
         for (After a : after) {
-            if (a.runId() != null && lost.containsKey(a.runId())) {
-                continue; // acts on a run another hub drives now
+            if (a.runId() != null && (lost.containsKey(a.runId()) || dropped.contains(a.runId()))) {
+                continue; // acts on a run another hub drives now, or on a state of it no longer stored
             }
             Runnable work = a.work();
             try {
@@ -461,11 +472,17 @@ final class RunJournal implements AutoCloseable {
      * {@link #committing}. What each create's caller is to hear goes to {@code told} as soon as it is
      * known (a create in a refused batch before its run states are tried again).
      *
+     * <p>A try after a refused one leaves out the states of runs found another hub's meanwhile
+     * ({@link #lost}) and of runs taken back since the batch was put together ({@link #owned}: the
+     * state was made before the run was lost and taken back, and would write over what the other hub
+     * stored of it); their ids go to {@code dropped}.
+     *
      * @return false when the engine stopped before the run states could be stored (the work waiting
      *         for them is dropped)
      */
     private boolean store(List<Create> creates, List<RunRecord> updates, Consumer<Told> told,
-                          Map<String, String> lostNow) {
+                          Map<String, String> lostNow, Set<String> dropped) {
+        long assembled = takings.get();
         long backoff = 50;
         int triesClosed = 0;
         while (!creates.isEmpty() || !updates.isEmpty()) {
@@ -542,9 +559,24 @@ final class RunJournal implements AutoCloseable {
                         + " ms, the engine's next steps on them wait", updates.size(), e.getMessage(), backoff);
                 pause(backoff);
                 backoff = Math.min(5_000, backoff * 2);
+                updates = stillOurs(updates, assembled, dropped);
             }
         }
         return true;
+    }
+
+    /** Of {@code updates}, those of runs neither lost nor taken back since {@code assembled}; the others to {@code dropped}. */
+    private List<RunRecord> stillOurs(List<RunRecord> updates, long assembled, Set<String> dropped) {
+        List<RunRecord> kept = new ArrayList<>(updates.size());
+        for (RunRecord u : updates) {
+            if (lost.containsKey(u.runId()) || takenBack.getOrDefault(u.runId(), 0L) > assembled) {
+                dropped.add(u.runId());
+                lastStored.remove(u.runId());
+            } else {
+                kept.add(u);
+            }
+        }
+        return kept;
     }
 
     /**

@@ -159,13 +159,22 @@ final class RunStarter {
         Optional<ApprovalRecord> requested = approval;
         Thread onLane = Thread.currentThread();
         PathStep.mark(target.id(), PathStep.DECIDED);
+        if (state == RunState.RUNNING) {
+            executor.creating(stored); // held here until launched: a sweep's backstop leaves it alone
+        }
         journal.create(stored, approval, action, decided, (created, failure) -> {
             PathStep.mark(target.id(), PathStep.STORED);
             if (Boolean.TRUE.equals(created)) {
                 staged.ifPresent(executor::stored);
             }
-            Runnable next = () -> created(lane, stored, run, workflow, decision, staged, requested, action,
-                    prediction, created, failure);
+            Runnable next = () -> {
+                try {
+                    created(lane, stored, run, workflow, decision, staged, requested, action, prediction, created,
+                            failure);
+                } finally {
+                    executor.notCreating(stored.runId());
+                }
+            };
             if (Thread.currentThread() == onLane) {
                 next.run(); // committed here, the journal's writer idle: straight on to the first task
             } else {

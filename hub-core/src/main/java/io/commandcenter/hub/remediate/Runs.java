@@ -35,9 +35,11 @@ final class Runs {
     private final Clock clock;
     private final String hubId;
     private final Adoption adoption;
+    private final KillSwitch killSwitch;
 
     Runs(RunStore runs, WorkflowCatalog catalog, PredictionLookup predictions, RemediationEvents events,
-         AuditTrail audit, RunExecutor executor, Approvals approvals, Stripes stripes, Clock clock, Adoption adoption) {
+         AuditTrail audit, RunExecutor executor, Approvals approvals, Stripes stripes, Clock clock, Adoption adoption,
+         KillSwitch killSwitch) {
         this.runs = runs;
         this.catalog = catalog;
         this.predictions = predictions;
@@ -49,6 +51,7 @@ final class Runs {
         this.clock = clock;
         this.hubId = adoption.hubId();
         this.adoption = adoption;
+        this.killSwitch = killSwitch;
     }
 
     /**
@@ -171,12 +174,7 @@ final class Runs {
     int adoptAll(List<RunRecord> unfinished) {
         int adopted = 0;
         for (RunRecord run : adoption.settleUnsure()) {
-            // unless a take-up of it got to its lane first (a sweep at the same time)
-            stripes.run(RunExecutor.laneOf(run), () -> {
-                if (!executor.drives(run.runId())) {
-                    resume(run, Optional.empty());
-                }
-            });
+            takeUp(run);
             adopted++;
         }
         Predicate<String> mayAdopt = adoption.sweep();
@@ -192,9 +190,7 @@ final class Runs {
             } else if (mayAdopt.test(run.hubId())) {
                 Optional<RunRecord> taken = adoption.take(run, "its owner is gone");
                 if (taken.isPresent()) {
-                    // as stored now: its old owner may have written more of it after the sweep read it
-                    stripes.run(RunExecutor.laneOf(run), () -> current(taken.get())
-                            .ifPresent(r -> resume(r, Optional.empty())));
+                    takeUp(taken.get());
                     adopted++;
                 }
             }
@@ -202,7 +198,8 @@ final class Runs {
         for (RunRecord run : adoption.undriven(undriven, clock.instant())) {
             stripes.run(RunExecutor.laneOf(run), () -> {
                 if (!executor.drives(run.runId())) {
-                    current(run).ifPresent(r -> {
+                    executor.taking(run.runId());
+                    current(run, false).ifPresent(r -> {
                         LOG.log(System.Logger.Level.WARNING, "run {0} of {1} on {2} is this hub''s and was driven by"
                                 + " nobody on two sweeps in a row (an adoption whose answer was lost, say): taken"
                                 + " up", r.runId(), r.workflow(), r.targetId());
@@ -215,20 +212,39 @@ final class Runs {
     }
 
     /**
-     * The run as stored now when it is still this hub's and RUNNING (empty otherwise); {@code taken}
-     * itself when the read fails. Call on the run's lane.
+     * Takes an adopted run up on its lane, as stored then (its old owner may have written more of it
+     * after the sweep read it), unless a take-up of it got there first (a sweep at the same time).
      */
-    private Optional<RunRecord> current(RunRecord taken) {
+    private void takeUp(RunRecord adopted) {
+        stripes.run(RunExecutor.laneOf(adopted), () -> {
+            if (!executor.drives(adopted.runId())) {
+                executor.taking(adopted.runId());
+                current(adopted, true).ifPresent(r -> resume(r, Optional.empty()));
+            }
+        });
+    }
+
+    /**
+     * The run as stored now when it is still this hub's and RUNNING (empty otherwise). When the read
+     * fails: {@code taken} itself with {@code orAsRead} (a run this hub just adopted: nobody else
+     * drives it), else empty (the backstop's run: the next sweep tries again). Call on the run's lane.
+     */
+    private Optional<RunRecord> current(RunRecord taken, boolean orAsRead) {
         try {
             return runs.run(taken.runId()).filter(r -> r.hubId().equals(hubId) && r.state() == RunState.RUNNING);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "run {0}: reading it again before taking it up failed ({1}): taken"
-                    + " up as the sweep read it", taken.runId(), e.getMessage());
-            return Optional.of(taken);
+            LOG.log(System.Logger.Level.WARNING, "run {0}: reading it again before taking it up failed ({1}): {2}",
+                    taken.runId(), e.getMessage(), orAsRead ? "taken up as the sweep read it"
+                            : "left for the next sweep");
+            return orAsRead ? Optional.of(taken) : Optional.empty();
         }
     }
 
-    /** Takes the run up on this lane; {@code cancel}: see {@link RunExecutor#resume}. */
+    /**
+     * Takes the run up on this lane; {@code cancel}: see {@link RunExecutor#resume}. An automatic run
+     * taken up while automatic actions are paused (the kill switch) is halted as the pause halted the
+     * runs driven here then.
+     */
     private void resume(RunRecord run, Optional<String> cancel) {
         Optional<PredictionRecord> prediction = run.predictionId() == null ? Optional.empty()
                 : predictions.find(run.project(), run.predictionId());
@@ -244,6 +260,8 @@ final class Runs {
             LOG.log(System.Logger.Level.WARNING, "run {0} cannot resume: {1}", run.runId(), e.getMessage());
             return;
         }
-        executor.resume(run, workflow, prediction, cancel);
+        Optional<String> paused = cancel.isPresent() || !run.mode().isAutomatic() ? Optional.empty()
+                : killSwitch.haltReason(run.project());
+        executor.resume(run, workflow, prediction, cancel, paused);
     }
 }

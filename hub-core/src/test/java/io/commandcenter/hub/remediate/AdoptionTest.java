@@ -115,6 +115,46 @@ class AdoptionTest {
                 });
     }
 
+    /** What runs after a store call answered, before its caller hears (by method name; it may wait). */
+    private interface AfterCall {
+        void accept(String method, Object[] args) throws InterruptedException;
+    }
+
+    /** {@code real}, with {@code after} run after each call it answered. */
+    private static RemediationStore answering(RemediationStore real, AfterCall after) {
+        return (RemediationStore) Proxy.newProxyInstance(RemediationStore.class.getClassLoader(),
+                new Class<?>[]{RemediationStore.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    after.accept(method.getName(), args);
+                    return result;
+                });
+    }
+
+    /**
+     * {@code real}, where a change of owner commits and its answer is lost, and the read after it
+     * fails once too; {@code before} run ahead of every other call.
+     */
+    private static RemediationStore losingTheAdoptionsAnswer(RemediationStore real,
+                                                             BiConsumer<String, Object[]> before) {
+        AtomicInteger readsToFail = new AtomicInteger();
+        return interposed(real, (method, args) -> {
+            if (method.equals("adopt")) {
+                real.adopt((String) args[0], (String) args[1], (String) args[2], (Duration) args[3]);
+                readsToFail.set(1);
+                throw new IllegalStateException("connection lost during COMMIT");
+            }
+            if (method.equals("run") && readsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalStateException("the database cannot be reached");
+            }
+            before.accept(method, args);
+        });
+    }
+
     /** Hub pod-c41a on {@code store}, started, then renewing for a TTL (so it may adopt). */
     private EngineFixture adopterOn(RemediationStore store) {
         EngineFixture g = new EngineFixture(store, f.clock, null);
@@ -260,18 +300,8 @@ class AdoptionTest {
         workflowStoredByTheOldHub();
         storedRunOf("pod-7f9c", "run-1", "svc-1");
         RemediationStore real = f.store;
-        AtomicInteger readsToFail = new AtomicInteger();
         // the change of owner commits and its answer is lost; the read of the owner after it fails once too
-        RemediationStore losing = interposed(real, (method, args) -> {
-            if (method.equals("adopt")) {
-                real.adopt((String) args[0], (String) args[1], (String) args[2], (Duration) args[3]);
-                readsToFail.set(1);
-                throw new IllegalStateException("connection lost during COMMIT");
-            }
-            if (method.equals("run") && readsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw new IllegalStateException("the database cannot be reached");
-            }
-        });
+        RemediationStore losing = losingTheAdoptionsAnswer(real, (method, args) -> { });
         try (EngineFixture g = adopterOn(losing)) {
 
             assertThat(g.engine.adoptOrphans()).as("won, but not heard").isZero();
@@ -319,20 +349,12 @@ class AdoptionTest {
         CountDownLatch adopting = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
         // the first sweep's change of owner commits, and its answer is slow to come back
-        RemediationStore slow = (RemediationStore) Proxy.newProxyInstance(RemediationStore.class.getClassLoader(),
-                new Class<?>[]{RemediationStore.class}, (proxy, method, args) -> {
-                    Object result;
-                    try {
-                        result = method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                    if (method.getName().equals("adopt") && Thread.currentThread().getName().equals("first-sweep")) {
-                        adopting.countDown();
-                        answer.await();
-                    }
-                    return result;
-                });
+        RemediationStore slow = answering(real, (method, args) -> {
+            if (method.equals("adopt") && Thread.currentThread().getName().equals("first-sweep")) {
+                adopting.countDown();
+                answer.await();
+            }
+        });
         try (EngineFixture g = adopterOn(slow)) {
             AtomicInteger first = new AtomicInteger(-1);
             Thread sweep = new Thread(() -> first.set(g.engine.adoptOrphans()), "first-sweep");
@@ -344,6 +366,48 @@ class AdoptionTest {
             answer.countDown();
             sweep.join(WAIT.toMillis());
             assertThat(first.get() + second).as("taken up once").isEqualTo(1);
+            await().atMost(WAIT).until(() -> real.run("run-1").orElseThrow().state().isFinished());
+            g.engine.drain();
+            assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).hasSize(1);
+            assertThat(g.published).filteredOn(e -> e.startsWith("workflow.run.")).as("its end told once")
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void twoSweepsSettlingAnUnsureAdoptionAtOnce_takeItUpOnce() throws InterruptedException {
+        workflowStoredByTheOldHub();
+        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        RemediationStore real = f.store;
+        AtomicBoolean holdRead = new AtomicBoolean(true);
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        // the change of owner commits and its answer is lost, the read after it fails: unsure; then the
+        // first sweep's read of the unsure run is slow to come back
+        RemediationStore store = losingTheAdoptionsAnswer(real, (method, args) -> {
+            if (method.equals("run") && Thread.currentThread().getName().equals("first-sweep")
+                    && holdRead.compareAndSet(true, false)) {
+                reading.countDown();
+                try {
+                    answer.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        try (EngineFixture g = adopterOn(store)) {
+            assertThat(g.engine.adoptOrphans()).as("won, but not heard").isZero();
+            AtomicInteger first = new AtomicInteger(-1);
+            Thread sweep = new Thread(() -> first.set(g.engine.adoptOrphans()), "first-sweep");
+            sweep.start();
+            assertThat(reading.await(30, TimeUnit.SECONDS)).as("the first sweep reads the unsure run").isTrue();
+
+            // a second sweep while the first waits for its read: the unsure entry is the first's
+            int second = g.engine.adoptOrphans();
+            answer.countDown();
+            sweep.join(WAIT.toMillis());
+            assertThat(first.get()).isEqualTo(1);
+            assertThat(second).isZero();
             await().atMost(WAIT).until(() -> real.run("run-1").orElseThrow().state().isFinished());
             g.engine.drain();
             assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).hasSize(1);
@@ -378,6 +442,84 @@ class AdoptionTest {
             // its first node was stored as handed out, with no task: unknown, so the run is interrupted
             assertThat(f.store.run("run-1").orElseThrow().state()).isEqualTo(RunState.INTERRUPTED);
             assertThat(g.published).filteredOn(e -> e.startsWith("workflow.run.")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRunWhoseCreateIsCommittedButNotYetHeardOf_isNotTakenUpByTheBackstop_andLaunchesOnce()
+            throws InterruptedException {
+        ManualClock hubClock = new ManualClock(f.clock.instant());
+        RemediationStore real = f.store;
+        AtomicBoolean holdWriter = new AtomicBoolean();
+        CountDownLatch writerIn = new CountDownLatch(1);
+        CountDownLatch writerGo = new CountDownLatch(1);
+        CountDownLatch createdIn = new CountDownLatch(1);
+        CountDownLatch createdGo = new CountDownLatch(1);
+        // the journal's writer is held in a commit (so the next create goes to it), then held again
+        // once svc-2's create is committed, before the engine hears of it
+        RemediationStore slow = answering(real, (method, args) -> {
+            if (method.equals("writeOwned")) {
+                @SuppressWarnings("unchecked")
+                List<RunStore.NewRun> creates = (List<RunStore.NewRun>) args[0];
+                if (creates.stream().anyMatch(c -> c.run().targetId().equals("svc-2"))) {
+                    createdIn.countDown();
+                    createdGo.await();
+                } else if (Thread.currentThread().getName().equals("cc-remediate-journal")
+                        && holdWriter.compareAndSet(true, false)) {
+                    writerIn.countDown();
+                    writerGo.await();
+                }
+            }
+        });
+        try (EngineFixture g = new EngineFixture(slow, hubClock, null)) {
+            g.soleWriter = false;
+            g.start().put(EngineFixture.RESTART_ON_RISK);
+            holdWriter.set(true);
+            g.raise(g.prediction("svc-1", 0.93, 0.95, "restart"));
+            assertThat(writerIn.await(30, TimeUnit.SECONDS)).as("the writer busy with svc-1's run").isTrue();
+            g.raise(g.prediction("svc-2", 0.93, 0.95, "restart"));
+            g.engine.drainLanes(); // svc-2's create handed to the writer, which is busy
+            writerGo.countDown();
+            assertThat(createdIn.await(30, TimeUnit.SECONDS)).isTrue();
+            RunRecord second = g.runs().stream().filter(r -> r.targetId().equals("svc-2")).findFirst().orElseThrow();
+
+            // two sweeps half a TTL apart find svc-2's run RUNNING, this hub's, not launched yet
+            g.engine.adoptOrphans();
+            hubClock.advance(TTL.dividedBy(2));
+            g.engine.adoptOrphans();
+            g.engine.drainLanes();
+            createdGo.countDown();
+
+            await().atMost(WAIT).until(() -> real.run(second.runId()).orElseThrow().state().isFinished());
+            g.engine.drain();
+            assertThat(real.run(second.runId()).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(g.calls("restart")).filteredOn(c -> c.inputs().containsValue("svc-2")).as("launched once")
+                    .hasSize(1);
+            assertThat(g.published).as("never taken up by the backstop (it would end INTERRUPTED)")
+                    .doesNotContain("workflow.run.interrupted");
+        }
+    }
+
+    @Test
+    void aRunAdoptedWhileAutomaticActionsArePaused_isHaltedAsThePauseHaltsOthers_andNothingOfItStarts() {
+        workflowStoredByTheOldHub();
+        RunRecord queued = storedRunOf("pod-7f9c", "run-1", "svc-1");
+        // its restart done by an agent of the old hub; its notify not started yet
+        f.store.update(queued.withNode(queued.node("restart_service").queued("t-old", 1,
+                Map.of("service", "svc-1"), queued.startedAt()).finished(NodeState.SUCCEEDED, "{}", "",
+                queued.startedAt())));
+        try (EngineFixture g = adopterOn(f.store)) {
+            g.engine.setAutonomy("global", true, "ana", "incident");
+
+            assertThat(g.engine.adoptOrphans()).isEqualTo(1);
+            await().atMost(WAIT).until(() -> f.store.run("run-1").orElseThrow().state().isFinished());
+            g.engine.drain();
+
+            RunRecord run = f.store.run("run-1").orElseThrow();
+            assertThat(run.state()).isEqualTo(RunState.CANCELLED);
+            assertThat(run.error()).contains("paused by ana");
+            assertThat(run.node("notify").state()).isEqualTo(NodeState.CANCELLED);
+            assertThat(g.calls("sendSlack")).as("nothing of it started here").isEmpty();
         }
     }
 

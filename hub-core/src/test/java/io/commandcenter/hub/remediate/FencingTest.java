@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -106,6 +107,15 @@ class FencingTest {
         RunRecord held = f.onlyRun();
         assertThat(held.node("act").taskId()).as("its task not submitted").isEmpty();
         return held;
+    }
+
+    /** This hub, its lease stale by its own clock, with one run stored and its launch held. */
+    private RunRecord heldByAStaleLease() {
+        f.wiring = e -> e.leaseTicker(ticker::get);
+        f.soleWriter = false;
+        f.start().put(EngineFixture.RESTART_ON_RISK);
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+        return raisedWhileTheLeaseIsStale();
     }
 
     /** On the thread named {@code thread} only: counts {@code entered} down, then waits for {@code go}. */
@@ -256,6 +266,9 @@ class FencingTest {
         ticker.addAndGet(TTL.dividedBy(3).toNanos());
         RunRecord held = raisedWhileTheLeaseIsStale();
         int ownerReads = store.ownerReads.get();
+        AtomicReference<Boolean> launchedAtOwnersRead = new AtomicReference<>();
+        store.beforeOwners = ids -> launchedAtOwnersRead.compareAndSet(null,
+                f.scheduler.taskWithKey(EngineFixture.P.value(), held.runId() + ":act:1").isPresent());
 
         answer.countDown();
         renewal.join(WAIT.toMillis());
@@ -263,6 +276,7 @@ class FencingTest {
         assertThat(f.engine.leaseFresh()).isTrue();
         assertThat(store.ownerReads.get()).as("the owners of its runs read before the launch went on")
                 .isEqualTo(ownerReads + 1);
+        assertThat(launchedAtOwnersRead.get()).as("the held launch still held when the owners were read").isFalse();
         f.engine.drain();
         assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), held.runId() + ":act:1"))
                 .as("the held launch went out when the renewal returned").isPresent();
@@ -299,18 +313,14 @@ class FencingTest {
     }
 
     @Test
-    void aRunRegisteredWhileTheRenewalReadsTheOwners_isCheckedToo_andNotLaunchedWhenAnotherHubOwnsIt() {
-        f.wiring = e -> e.leaseTicker(ticker::get);
-        f.soleWriter = false;
-        f.start().put(EngineFixture.RESTART_ON_RISK);
-        ticker.addAndGet(TTL.dividedBy(2).toNanos());
-        RunRecord first = raisedWhileTheLeaseIsStale();
+    void aRunStoredWhileTheStoreRenewsTheLease_isChecked_andNotLaunchedWhenAnotherHubOwnsIt() {
+        RunRecord first = heldByAStaleLease();
         AtomicReference<String> second = new AtomicReference<>();
-        // while the renewal reads the owners of the runs it drives, a second run is stored and launched
+        Thread renewing = Thread.currentThread();
+        // while the store renews the lease (before it answers), a second run is stored and launched
         // here (held), and turns out adopted by hub B
-        store.beforeOwners = ids -> {
-            if (second.get() == null) {
-                second.set("");
+        store.beforeRenewal = () -> {
+            if (Thread.currentThread() == renewing && second.compareAndSet(null, "")) {
                 f.raise(f.prediction("svc-2", 0.93, 0.95, "restart"));
                 await().atMost(WAIT).until(() -> f.runs().size() == 2);
                 f.engine.drain();
@@ -323,12 +333,37 @@ class FencingTest {
         f.engine.renewLease();
         f.engine.drain();
 
-        assertThat(store.ownerReads.get()).as("read again for the run registered meanwhile").isEqualTo(2);
+        assertThat(store.ownerReads.get()).as("both runs' owners in one read").isEqualTo(1);
         assertThat(audited("RUN_RELINQUISHED")).singleElement()
                 .satisfies(e -> assertThat(e.subject()).isEqualTo("run:" + second.get()));
         assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), second.get() + ":act:1")).isEmpty();
         await().atMost(WAIT).until(() -> store.run(first.runId()).orElseThrow().state().isFinished());
         assertThat(f.calls("restart")).as("the first run's only").hasSize(1);
+    }
+
+    @Test
+    void runsTriggeredWhileTheRenewalReadsTheOwners_areNotChecked_andTheRenewalEnds() {
+        RunRecord first = heldByAStaleLease();
+        AtomicInteger arrived = new AtomicInteger();
+        // a steady flow of triggers: each read of the owners sees a new run stored (up to 10 of them)
+        store.beforeOwners = ids -> {
+            int n = arrived.incrementAndGet();
+            if (n <= 10) {
+                f.raise(f.prediction("svc-" + (n + 1), 0.93, 0.95, "restart"));
+                await().atMost(WAIT).until(() -> f.runs().size() == n + 1);
+                f.engine.drain();
+            }
+        };
+        f.engine.renewLease();
+
+        assertThat(f.engine.leaseFresh()).isTrue();
+        assertThat(store.ownerReads.get()).as("runs begun after the store renewed the lease are not read")
+                .isEqualTo(1);
+        f.engine.drain();
+        await().atMost(WAIT).until(() -> f.runs().stream().allMatch(r -> r.state().isFinished()));
+        assertThat(f.runs()).hasSize(2).allSatisfy(r -> assertThat(r.state()).isEqualTo(RunState.SUCCEEDED));
+        assertThat(store.run(first.runId()).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(audited("RUN_RELINQUISHED")).isEmpty();
     }
 
     @Test

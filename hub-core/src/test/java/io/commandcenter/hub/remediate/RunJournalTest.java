@@ -64,6 +64,26 @@ class RunJournalTest {
     }
 
     @Test
+    void aRetriedBatch_leavesOutTheStateOfARunLostAndTakenBackMeanwhile_whichWouldWriteOverTheOtherHubs() {
+        stored(created);
+        RunJournal j = journal(Duration.ofHours(1));
+        j.write(queued);
+        j.sync();
+        // the batch holding the run's next state is refused; before it is tried again, another hub
+        // adopted the run and stored its end, and this hub took the run back
+        store.refuseNextWrite = () -> {
+            store.update(succeeded);
+            j.lost("r-1", "hub-2");
+            j.owned("r-1");
+        };
+        j.write(running);
+        j.sync();
+
+        assertThat(store.run("r-1")).as("the other hub's end stays").contains(succeeded);
+        assertThat(store.written).as("not tried again").doesNotContain(running);
+    }
+
+    @Test
     void aLateState_isNeverWrittenWhenTheRunsNextStateFollows_andTheNextIsStoredWhole() {
         stored(created);
         RunJournal j = journal(Duration.ofHours(1));
@@ -350,6 +370,8 @@ class RunJournalTest {
         volatile boolean failCreates;
         /** The next batch write commits, then throws (a connection lost during COMMIT). */
         volatile boolean failAfterNextWrite;
+        /** Run before the next batch write, which then throws and stores nothing; null: none. */
+        volatile Runnable refuseNextWrite;
 
         Recording() {
             super(new InMemoryRemediationStore());
@@ -395,6 +417,12 @@ class RunJournalTest {
                 }
                 if (failCreates && !creates.isEmpty()) {
                     throw new IllegalStateException("disk full");
+                }
+                Runnable refuse = refuseNextWrite;
+                if (refuse != null && !updates.isEmpty()) {
+                    refuseNextWrite = null;
+                    refuse.run();
+                    throw new IllegalStateException("the database cannot be reached");
                 }
                 // many writes in flight at once would meet here more often than not
                 Thread.yield();
