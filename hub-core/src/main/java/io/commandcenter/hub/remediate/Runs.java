@@ -174,7 +174,7 @@ final class Runs {
     int adoptAll(List<RunRecord> unfinished) {
         int adopted = 0;
         for (RunRecord run : adoption.settleUnsure()) {
-            takeUp(run);
+            takeUp(run, true);
             adopted++;
         }
         Predicate<String> mayAdopt = adoption.sweep();
@@ -190,37 +190,39 @@ final class Runs {
             } else if (mayAdopt.test(run.hubId())) {
                 Optional<RunRecord> taken = adoption.take(run, "its owner is gone");
                 if (taken.isPresent()) {
-                    takeUp(taken.get());
+                    takeUp(taken.get(), true);
                     adopted++;
                 }
             }
         }
         for (RunRecord run : adoption.undriven(undriven, clock.instant())) {
-            stripes.run(RunExecutor.laneOf(run), () -> {
-                if (!executor.drives(run.runId())) {
-                    executor.taking(run.runId());
-                    current(run, false).ifPresent(r -> {
-                        LOG.log(System.Logger.Level.WARNING, "run {0} of {1} on {2} is this hub''s and was driven by"
-                                + " nobody on two sweeps in a row (an adoption whose answer was lost, say): taken"
-                                + " up", r.runId(), r.workflow(), r.targetId());
-                        resume(r, Optional.empty());
-                    });
-                }
-            });
+            takeUp(run, false);
         }
         return adopted;
     }
 
     /**
-     * Takes an adopted run up on its lane, as stored then (its old owner may have written more of it
-     * after the sweep read it), unless a take-up of it got there first (a sweep at the same time).
+     * Takes a run up on its lane, as stored then (its old owner may have written more of it after the
+     * sweep read it), unless a take-up of it got there first (a sweep at the same time).
+     *
+     * @param adopted true: a run this hub just adopted (taken up as the sweep read it when the read
+     *                fails); false: one of this hub's own that nobody drove on two sweeps (the
+     *                backstop: logged, and left for the next sweep when the read fails)
      */
-    private void takeUp(RunRecord adopted) {
-        stripes.run(RunExecutor.laneOf(adopted), () -> {
-            if (!executor.drives(adopted.runId())) {
-                executor.taking(adopted.runId());
-                current(adopted, true).ifPresent(r -> resume(r, Optional.empty()));
+    private void takeUp(RunRecord run, boolean adopted) {
+        stripes.run(RunExecutor.laneOf(run), () -> {
+            if (executor.drives(run.runId())) {
+                return;
             }
+            executor.taking(run.runId());
+            current(run, adopted).ifPresent(r -> {
+                if (!adopted) {
+                    LOG.log(System.Logger.Level.WARNING, "run {0} of {1} on {2} is this hub''s and was driven by"
+                            + " nobody on two sweeps in a row (an adoption whose answer was lost, say): taken up",
+                            r.runId(), r.workflow(), r.targetId());
+                }
+                resume(r, Optional.empty());
+            });
         });
     }
 

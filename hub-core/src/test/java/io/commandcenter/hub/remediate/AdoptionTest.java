@@ -156,6 +156,20 @@ class AdoptionTest {
     }
 
     /** Hub pod-c41a on {@code store}, started, then renewing for a TTL (so it may adopt). */
+    /** run-1 ends, with one {@code RUN_ADOPTED} in the ledger. */
+    private static void adoptedOnceAndEnded(EngineFixture g, RemediationStore real) {
+        await().atMost(WAIT).until(() -> real.run("run-1").orElseThrow().state().isFinished());
+        g.engine.drain();
+        assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).hasSize(1);
+    }
+
+    /** {@link #adoptedOnceAndEnded}, and its end published once. */
+    private static void adoptedOnceAndEndedOnce(EngineFixture g, RemediationStore real) {
+        adoptedOnceAndEnded(g, real);
+        assertThat(g.published).filteredOn(e -> e.startsWith("workflow.run.")).as("its end told once")
+                .hasSize(1);
+    }
+
     private EngineFixture adopterOn(RemediationStore store) {
         EngineFixture g = new EngineFixture(store, f.clock, null);
         g.hubId = "pod-c41a";
@@ -335,9 +349,7 @@ class AdoptionTest {
             assertThat(g.engine.adoptOrphans()).as("in doubt").isZero();
             assertThat(g.engine.adoptOrphans()).as("adopted by the next sweep").isEqualTo(1);
             assertThat(g.engine.adoptOrphans()).as("not settled again").isZero();
-            await().atMost(WAIT).until(() -> real.run("run-1").orElseThrow().state().isFinished());
-            g.engine.drain();
-            assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).hasSize(1);
+            adoptedOnceAndEnded(g, real);
         }
     }
 
@@ -366,11 +378,7 @@ class AdoptionTest {
             answer.countDown();
             sweep.join(WAIT.toMillis());
             assertThat(first.get() + second).as("taken up once").isEqualTo(1);
-            await().atMost(WAIT).until(() -> real.run("run-1").orElseThrow().state().isFinished());
-            g.engine.drain();
-            assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).hasSize(1);
-            assertThat(g.published).filteredOn(e -> e.startsWith("workflow.run.")).as("its end told once")
-                    .hasSize(1);
+            adoptedOnceAndEndedOnce(g, real);
         }
     }
 
@@ -408,11 +416,7 @@ class AdoptionTest {
             sweep.join(WAIT.toMillis());
             assertThat(first.get()).isEqualTo(1);
             assertThat(second).isZero();
-            await().atMost(WAIT).until(() -> real.run("run-1").orElseThrow().state().isFinished());
-            g.engine.drain();
-            assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).hasSize(1);
-            assertThat(g.published).filteredOn(e -> e.startsWith("workflow.run.")).as("its end told once")
-                    .hasSize(1);
+            adoptedOnceAndEndedOnce(g, real);
         }
     }
 
