@@ -554,7 +554,7 @@ class HubIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"entity\":{\"kind\":\"service\"}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(onDemand.statusCode()).isEqualTo(200);
-        assertThat(onDemand.body()).contains("\"risk\":").contains("\"modelVersion\":\"2.4.0\"");
+        assertThat(onDemand.body()).contains("\"risk\":").contains("\"modelVersion\":\"2.5.0\"");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("\"field\":\"entity.id\"");
         HttpResponse<String> models = client.get("/health/ready", null);

@@ -69,6 +69,9 @@ public final class SidecarJson {
                 onset.put("noveltyAlarms", m.onset().noveltyAlarms());
                 onset.put("quietDays", m.onset().quietDays());
             }
+            if (m.onset().burstRows() > 0) {
+                onset.put("burstRows", m.onset().burstRows());
+            }
             out.put("onset", onset);
         }
         return (Json.pretty(out) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -126,7 +129,8 @@ public final class SidecarJson {
                 o.get("quietBonusLogOdds") == null ? 0.0 : number(o, "quietAlarms"),
                 o.get("quietDays") == null ? 0.0 : number(o, "quietDays"),
                 o.get("noveltyLogOdds") == null ? 0.0 : number(o, "noveltyLogOdds"),
-                o.get("noveltyLogOdds") == null ? 0.0 : number(o, "noveltyAlarms"));
+                o.get("noveltyLogOdds") == null ? 0.0 : number(o, "noveltyAlarms"),
+                ((Number) Json.optional(o, "burstRows", 0L)).intValue());
     }
 
     /** An optional string member: {@code null} when absent (the metadata's own checks decide). */

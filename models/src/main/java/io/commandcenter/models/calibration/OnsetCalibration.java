@@ -36,6 +36,12 @@ import java.util.Arrays;
  *       {@code noveltyLogOdds · (1 − novelty) · min(1, c / noveltyAlarms)} fewer log-odds, never below {@code θ}: an entity
  *       that alarms often, on values inside the range of its last days, is ordinary for itself. No decision at {@code θ}
  *       changes either.</li>
+ *   <li><b>one burst, one alarm</b> (when {@code burstRows > 0}): after the bonus and the discount, an alarm on one of the
+ *       {@code burstRows} rows right after a row reported at or above {@code θ} is reported at {@code θ} itself. The
+ *       onset rule lets a row clearly stronger than the alarm alarm again at once; on the very next row that is almost
+ *       always the same event seen whole (an event that begins inside one sampling interval shows partly in that row and
+ *       fully in the next), so at a stricter threshold the burst counts once, ranked by its first row, instead of twice.
+ *       It stays an alarm at {@code θ}: no decision at {@code θ} changes.</li>
  * </ul>
  * So an incident raises the risk once, at its onset, instead of for as long as its evidence lasts: what
  * NAB's detectors learnt to do (CAD-OSE's rest period, KNN-CAD's and ARTime's masking after a detection),
@@ -56,10 +62,12 @@ import java.util.Arrays;
  * @param noveltyLogOdds log-odds taken from rows above the threshold of an entity that alarms often, on values that pass none
  *                       of its last days' extremes (0 = no novelty discount; since service_health 2.4.0: 0.75)
  * @param noveltyAlarms  the decayed alarm count at which the discount is whole (since 2.4.0: 10)
+ * @param burstRows      rows right after an alarm row whose own alarms are reported at the threshold, the burst ranked by
+ *                       its first row (0 = none; since service_health 2.5.0: 1)
  */
 public record OnsetCalibration(int refractoryRows, double marginLogOdds, int recurrenceRows, double recurrenceMarginLogOdds,
                                double quietBonusLogOdds, double quietAlarms, double quietDays,
-                               double noveltyLogOdds, double noveltyAlarms) {
+                               double noveltyLogOdds, double noveltyAlarms, int burstRows) {
 
     /** No calibration: the risk is the model's probability. */
     public static final OnsetCalibration NONE = new OnsetCalibration(0, 0.0, 0, 0.0);
@@ -84,6 +92,16 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
                 || noveltyLogOdds > 0 && (!(noveltyAlarms > 0) || Double.isInfinite(noveltyAlarms) || !(quietDays > 0) || Double.isInfinite(quietDays))) {
             throw new IllegalArgumentException("noveltyLogOdds >= 0 and finite; with a novelty discount, noveltyAlarms > 0 and quietDays > 0, both finite");
         }
+        if (burstRows < 0) {
+            throw new IllegalArgumentException("burstRows >= 0");
+        }
+    }
+
+    /** The onset rule, the daily-recurrence rule, the quiet-entity bonus and the novelty discount (service_health 2.4.0). */
+    public OnsetCalibration(int refractoryRows, double marginLogOdds, int recurrenceRows, double recurrenceMarginLogOdds,
+                            double quietBonusLogOdds, double quietAlarms, double quietDays, double noveltyLogOdds, double noveltyAlarms) {
+        this(refractoryRows, marginLogOdds, recurrenceRows, recurrenceMarginLogOdds, quietBonusLogOdds, quietAlarms, quietDays,
+                noveltyLogOdds, noveltyAlarms, 0);
     }
 
     /** The onset rule, the daily-recurrence rule and the quiet-entity bonus, without the novelty discount (service_health 2.3.0). */
@@ -108,7 +126,7 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
     }
 
     public boolean isNone() {
-        return refractoryRows == 0 && recurrenceRows == 0 && quietBonusLogOdds == 0 && noveltyLogOdds == 0;
+        return refractoryRows == 0 && recurrenceRows == 0 && quietBonusLogOdds == 0 && noveltyLogOdds == 0 && burstRows == 0;
     }
 
     /** A fresh state for one entity scored against {@code threshold}, its rows timed in epoch milliseconds (live). */
@@ -173,6 +191,8 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
         private final double threshold;
         private final double belowThreshold;
         private long sinceAlarm = Long.MAX_VALUE;
+        // rows since the latest row reported at or above the threshold (one burst, one alarm)
+        private long sinceReported = Long.MAX_VALUE;
         private double alarmLogOdds;
         // daily recurrence: the strongest log-odds of each slot, over the last two days (ring keyed by slot number)
         private final long slotLength;
@@ -286,6 +306,15 @@ public record OnsetCalibration(int refractoryRows, double marginLogOdds, int rec
                     out = 1.0 / (1.0 + Math.exp(-(logOdds(out) + bonus)));
                 }
                 alarmCount += 1;
+            }
+            if (out >= threshold) {
+                if (sinceReported < calibration.burstRows) {
+                    // the same burst as the alarm just before: still an alarm, ranked as that alarm's burst, not again
+                    out = threshold;
+                }
+                sinceReported = 0;
+            } else if (sinceReported != Long.MAX_VALUE) {
+                sinceReported++;
             }
             return out;
         }

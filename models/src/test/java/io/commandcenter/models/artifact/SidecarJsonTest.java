@@ -97,5 +97,14 @@ class SidecarJsonTest {
         assertThat(json.read(json.write(withDiscount))).isEqualTo(withDiscount);
         // a 2.3.0 sidecar (no novelty members) reads without a discount
         assertThat(json.read(json.write(withBonus)).onset().noveltyLogOdds()).isZero();
+        ModelMetadata withBurst = new ModelMetadata(base.name(), base.version(), base.type(), base.features(), base.inputName(),
+                base.outputName(), base.positiveIndex(), base.pipeline(), base.threshold(), base.reference(), base.calibration(),
+                base.trainingWindow(), base.dataHash(), base.metrics(), base.codeVersion(), base.seed(), base.createdAt(),
+                base.provenance(), new io.commandcenter.models.calibration.OnsetCalibration(100, 1.0, 6, 0.2, 1.0, 2.0, 7.0, 0.75, 10.0, 1));
+        assertThat(new String(json.write(withBurst), StandardCharsets.UTF_8)).contains("\"burstRows\" : 1");
+        assertThat(json.read(json.write(withBurst))).isEqualTo(withBurst);
+        // a 2.4.0 sidecar (no burstRows) reads without the rule and writes none
+        assertThat(json.read(json.write(withDiscount)).onset().burstRows()).isZero();
+        assertThat(new String(json.write(withDiscount), StandardCharsets.UTF_8)).doesNotContain("burstRows");
     }
 }

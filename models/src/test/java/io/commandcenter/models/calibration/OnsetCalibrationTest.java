@@ -192,6 +192,65 @@ class OnsetCalibrationTest {
         assertThat(new OnsetCalibration(0, 0.0, 0, 0.0, 0.0, 0.0, 7.0, 1.0, 2.0).isNone()).isFalse();
     }
 
+    @Test
+    void oneBurstOneAlarm_anAlarmOnTheRowRightAfterAnAlarmRow_isReportedAtTheThreshold_theDecisionsUnchanged() {
+        // margin 1 log-odds: 0.6 (logit 0.41) then 0.9 (logit 2.20) alarms twice under the onset rule alone
+        OnsetCalibration rule = new OnsetCalibration(3, 1.0);
+        OnsetCalibration burst = new OnsetCalibration(3, 1.0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1);
+        assertThat(burst.isNone()).isFalse();
+        double[] p = {0.1, 0.6, 0.9, 0.99, 0.2, 0.1, 0.1, 0.1, 0.7, 0.2, 0.97, 0.1};
+        double[] base = rule.apply(p, 0.5);
+        double[] r = burst.apply(p, 0.5);
+        assertThat(base[2]).isEqualTo(0.9);
+        assertThat(base[3]).isEqualTo(0.99);
+        // the escalation on the next row, and the one after it (a chain of alarm rows is one burst), at the threshold
+        assertThat(r[1]).isEqualTo(0.6);
+        assertThat(r[2]).isEqualTo(0.5);
+        assertThat(r[3]).isEqualTo(0.5);
+        // an alarm two rows after the last alarm row is not the same burst: reported as it is
+        assertThat(base[8]).isEqualTo(0.7);
+        assertThat(r[8]).isEqualTo(0.7);
+        assertThat(base[10]).isEqualTo(0.97);
+        assertThat(r[10]).isEqualTo(0.97);
+        for (int i = 0; i < p.length; i++) {
+            assertThat(r[i] >= 0.5).as("row %d", i).isEqualTo(base[i] >= 0.5);
+            assertThat(r[i]).as("row %d", i).isLessThanOrEqualTo(base[i]);
+        }
+        // two rows: the alarm at row 10 follows row 8's alarm by two rows and joins its burst
+        double[] two = new OnsetCalibration(3, 1.0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2).apply(p, 0.5);
+        assertThat(two[10]).isEqualTo(0.5);
+        // a held row between alarms counts as a row without an alarm
+        OnsetCalibration.State s = burst.newState(0.5);
+        assertThat(s.next(0.6)).isEqualTo(0.6);
+        assertThat(s.next(0.65)).isEqualTo(BELOW);
+        assertThat(s.next(0.95)).isEqualTo(0.95);
+        // with 0 rows the rule is 2.4.0's to the bit
+        assertThat(new OnsetCalibration(3, 1.0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0).apply(p, 0.5)).containsExactly(base);
+        assertThatThrownBy(() -> new OnsetCalibration(3, 1.0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void oneBurstOneAlarm_comesAfterTheBonusAndTheDiscount_andTheAlarmStillCounts() {
+        long t0 = 1_700_006_400_000L;
+        double[] p = {0.1, 0.6, 0.95, 0.1, 0.1, 0.1, 0.1, 0.1, 0.9};
+        double[] nov = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+        long[] t = new long[p.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = t0 + i * FIVE_MINUTES;
+        }
+        OnsetCalibration shipped = new OnsetCalibration(3, 1.0, 6, 0.3, 2.0, 5.0, 7.0, 0.75, 10.0);
+        OnsetCalibration burst = new OnsetCalibration(3, 1.0, 6, 0.3, 2.0, 5.0, 7.0, 0.75, 10.0, 1);
+        double[] base = shipped.apply(p, 0.5, t, io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS, nov);
+        double[] r = burst.apply(p, 0.5, t, io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS, nov);
+        // the bonus lifted the escalation above its probability; the burst rule reports it at the threshold
+        assertThat(base[2]).isGreaterThan(0.95);
+        assertThat(r[2]).isEqualTo(0.5);
+        // the floored row still counted as an alarm for the bonus: the next alarm gets the same bonus as without the rule
+        assertThat(r[8]).isEqualTo(base[8]);
+        assertThat(r[1]).isEqualTo(base[1]);
+    }
+
     static double logit(double p) {
         return Math.log(p / (1 - p));
     }

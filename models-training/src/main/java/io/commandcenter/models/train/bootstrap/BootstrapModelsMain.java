@@ -52,9 +52,11 @@ public final class BootstrapModelsMain {
      * 2, {@code quietAlarms} 5, {@code quietDays} 7: above the threshold, an entity that has hardly alarmed lately ranks
      * higher); 2.4.0 the same weights and threshold with the novelty discount (sidecar {@code onset.noveltyLogOdds} 0.75,
      * {@code noveltyAlarms} 10: above the threshold, an entity that alarms often ranks lower on values inside the range of
-     * its last 7 days). A version always names the same bytes, so a changed model is a new version.
+     * its last 7 days); 2.5.0 the same weights and threshold with one alarm per burst (sidecar {@code onset.burstRows} 1:
+     * above the threshold, an alarm on the row right after an alarm row is reported at the threshold itself). A version
+     * always names the same bytes, so a changed model is a new version.
      */
-    public static final String SERVICE_HEALTH_VERSION = "2.4.0";
+    public static final String SERVICE_HEALTH_VERSION = "2.5.0";
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     private BootstrapModelsMain() {

@@ -265,6 +265,17 @@ public final class CalibrationStudy {
                 });
             }
         }
+        if (which.contains("burst")) {
+            // session 12: one burst, one alarm — an alarm on one of the k rows right after an alarm row reported at the
+            // threshold itself (decision-neutral); k = 0 is 2.4.0 as shipped
+            for (int k : new int[] {0, 1, 2, 3}) {
+                io.commandcenter.models.calibration.OnsetCalibration c = new io.commandcenter.models.calibration.OnsetCalibration(50, 2.5, 6, 0.3, 2, 5, 7, 0.75, 10, k);
+                m.put("burst rows " + k + ": " + c, (p, th) -> {
+                    double[] nv = NOVP.get(p);
+                    return nv == null ? c.apply(p, th, TIMES.get(p), AXIS.get(p)) : c.apply(p, th, TIMES.get(p), AXIS.get(p), nv);
+                });
+            }
+        }
         if (which.contains("phasedisc")) {
             // session 7: 2.4.0's discount reading the phase novelty (FeatureStudy.phase: outside the same hour's range on the
             // last 7 days) beside or instead of the peak novelty — an anomaly inside the daily range but not this hour's (a

@@ -23,7 +23,7 @@ class BootstrapModelsTest {
 
     @Test
     void theJarShipsServiceHealthComplianceRiskAndWorkflowFailure() {
-        assertThat(bootstrap.index()).containsExactly("predictive/service_health-2.4.0", "classifier/compliance_risk-1.0.0",
+        assertThat(bootstrap.index()).containsExactly("predictive/service_health-2.5.0", "classifier/compliance_risk-1.0.0",
                 "classifier/workflow_failure-1.0.0");
         assertThat(bootstrap.load("service_health").metadata().type()).isEqualTo(ModelType.PREDICTIVE);
     }
