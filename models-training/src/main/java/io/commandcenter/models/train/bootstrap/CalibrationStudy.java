@@ -265,7 +265,7 @@ public final class CalibrationStudy {
                 });
             }
         }
-        if (which.contains("burst")) {
+        if (java.util.Arrays.asList(which.split(",")).contains("burst")) {
             // session 12: one burst, one alarm — an alarm on one of the k rows right after an alarm row reported at the
             // threshold itself (decision-neutral); k = 0 is 2.4.0 as shipped
             for (int k : new int[] {0, 1, 2, 3}) {
@@ -274,6 +274,25 @@ public final class CalibrationStudy {
                     double[] nv = NOVP.get(p);
                     return nv == null ? c.apply(p, th, TIMES.get(p), AXIS.get(p)) : c.apply(p, th, TIMES.get(p), AXIS.get(p), nv);
                 });
+            }
+        }
+        if (java.util.Arrays.asList(which.split(",")).contains("burstread")) {
+            // session 12: the burst rule read as NAB's sweep reads a risk: the state built at 0.41, the alarms counted at a
+            // stricter threshold (the hub never does this: it builds the state at the threshold it decides at). Each variant
+            // turns the risk into 0.99 at or above the stricter threshold and at most 0.3 below it, so the ASD and validation
+            // columns at the chosen threshold (0.30-0.31) count exactly the rows at or above the stricter one
+            for (int k : new int[] {0, 1}) {
+                io.commandcenter.models.calibration.OnsetCalibration c = new io.commandcenter.models.calibration.OnsetCalibration(50, 2.5, 6, 0.3, 2, 5, 7, 0.75, 10, k);
+                for (double stricter : new double[] {0.6, 0.7, 0.8, 0.9}) {
+                    m.put("burst rows " + k + ", state at 0.41, alarms at " + stricter, (p, th) -> {
+                        double[] nv = NOVP.get(p);
+                        double[] r = nv == null ? c.apply(p, 0.41, TIMES.get(p), AXIS.get(p)) : c.apply(p, 0.41, TIMES.get(p), AXIS.get(p), nv);
+                        for (int i = 0; i < r.length; i++) {
+                            r[i] = r[i] >= stricter ? 0.99 : Math.min(r[i], 0.3);
+                        }
+                        return r;
+                    });
+                }
             }
         }
         if (which.contains("phasedisc")) {
