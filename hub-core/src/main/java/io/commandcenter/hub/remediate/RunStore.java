@@ -91,6 +91,10 @@ public interface RunStore {
      * both, whose rows already hold that state (a step of a run changes one or two of its nodes). The
      * caller must be sure of it: nothing else wrote the run since. What is stored afterwards is the
      * same as without it.
+     *
+     * <p>A database store does a write that the database rolled back to break a deadlock or a
+     * serialization conflict again (a few times), and then fails with CONTENTION ({@code
+     * STORE_CONFLICT}), nothing of it stored.
      */
     Written writeOwned(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored);
 
@@ -130,6 +134,8 @@ public interface RunStore {
      * statement requires {@code toHub}'s own lease fresh and its streak of renewals at least
      * {@code leaseTtl} old, so after an outage of the store longer than the TTL (every lease then
      * old) no hub adopts before the live hubs renewed theirs. Nothing else of the run changes.
+     *
+     * <p>Done again, as {@link #writeOwned} is, when the database rolls it back for a conflict.
      *
      * @return false when the run is not {@code fromHub}'s (another hub adopted it first, or no such
      * run), {@code fromHub}'s lease is fresh, or {@code toHub}'s streak is younger than the TTL

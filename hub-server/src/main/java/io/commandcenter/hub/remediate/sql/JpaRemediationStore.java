@@ -3,6 +3,7 @@ package io.commandcenter.hub.remediate.sql;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.audit.sql.JpaAuditLedger;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
@@ -40,9 +41,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /** Remediation state in SQL, through JPA. */
 public final class JpaRemediationStore implements RemediationStore {
+    private static final System.Logger LOG = System.getLogger(JpaRemediationStore.class.getName());
     private static final List<String> UNFINISHED = List.of(RunState.AWAITING_APPROVAL.name(), RunState.RUNNING.name());
 
     /** The stored names of the modes no person decided: the blast radius counts these. */
@@ -54,6 +57,14 @@ public final class JpaRemediationStore implements RemediationStore {
     private volatile long lastCollision = System.nanoTime() - CHECKED_AFTER_COLLISION.toNanos() - 1;
     private final AtomicLong collisions = new AtomicLong();
     private final AtomicLong checkedWrites = new AtomicLong();
+    /**
+     * SQL states of a transaction the database rolled back to break a deadlock (PostgreSQL 40P01; H2
+     * reports its deadlocks as 40001) or a serialization conflict (40001): nothing of it is stored.
+     */
+    private static final Set<String> CONFLICT = Set.of("40P01", "40001");
+    /** How many times a fenced write or an adoption is tried when the database rolls it back for a conflict. */
+    static final int CONFLICT_ATTEMPTS = 3;
+    private final AtomicLong conflicts = new AtomicLong();
     /** The ledger on the same database, when decisions are chained in the runs' own transactions. */
     private final JpaAuditLedger ledger;
 
@@ -237,7 +248,8 @@ public final class JpaRemediationStore implements RemediationStore {
         if (checked && !creates.isEmpty()) {
             checkedWrites.incrementAndGet();
         }
-        return jpa.write(em -> {
+        return writeAgainOnConflict("a write of " + creates.size() + " new run(s) and " + updates.size()
+                + " run state(s) " + ids(updates), em -> {
             Set<String> taken = checked ? storedKeys(em, creates) : new HashSet<>();
             List<Boolean> stored = new ArrayList<>(creates.size());
             List<NewRun> fresh = new ArrayList<>(creates.size());
@@ -284,6 +296,53 @@ public final class JpaRemediationStore implements RemediationStore {
             }
             return new Written(stored, lost);
         });
+    }
+
+    /** Writes and adoptions the database rolled back for a conflict and that were done again (or given up). */
+    public long conflicts() {
+        return conflicts.get();
+    }
+
+    /**
+     * {@code work} in one transaction, done again from the start (nothing of a try is kept) when the
+     * database rolls it back to break a deadlock or a serialization conflict, at most
+     * {@link #CONFLICT_ATTEMPTS} times in all. The fenced write and the adoption lock rows in an order
+     * that does not deadlock with each other (ADR 0028; tested under contention), but another writer
+     * on the same rows may.
+     *
+     * @throws CommandCenterException CONTENTION ({@code STORE_CONFLICT}) when every try was rolled back
+     *                                so: nothing of {@code what} is stored, and the caller may try again
+     */
+    private <T> T writeAgainOnConflict(String what, Function<EntityManager, T> work) {
+        return againOnConflict(what, () -> jpa.write(work), conflicts::incrementAndGet);
+    }
+
+    /** {@link #writeAgainOnConflict}'s rule, for any transaction {@code tx}; {@code counted} hears each conflict. */
+    static <T> T againOnConflict(String what, java.util.function.Supplier<T> tx, Runnable counted) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.get();
+            } catch (CommandCenterException e) {
+                if (!Jpa.hasSqlState(e, CONFLICT)) {
+                    throw e;
+                }
+                counted.run();
+                if (attempt == CONFLICT_ATTEMPTS) {
+                    throw new CommandCenterException(ErrorKind.CONTENTION, "STORE_CONFLICT", what + " was rolled back"
+                            + " by the database " + attempt + " times to break a deadlock or a serialization conflict;"
+                            + " nothing of it is stored: " + e.getMessage(), Map.of(), List.of(), e);
+                }
+                LOG.log(System.Logger.Level.WARNING, "{0} was rolled back by the database to break a deadlock or a"
+                        + " serialization conflict (try {1} of {2}); doing it again: {3}", what, attempt,
+                        CONFLICT_ATTEMPTS, e.getMessage());
+            }
+        }
+    }
+
+    /** The ids of these runs, for a message (the first few). */
+    private static String ids(List<RunRecord> runs) {
+        List<String> ids = runs.stream().limit(5).map(RunRecord::runId).toList();
+        return ids + (runs.size() > ids.size() ? " and " + (runs.size() - ids.size()) + " more" : "");
     }
 
     /** The keys of these creates that are stored already, as project + NUL + key; one query per 500. */
@@ -598,7 +657,7 @@ public final class JpaRemediationStore implements RemediationStore {
 
     @Override
     public boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
-        return jpa.write(em -> {
+        return writeAgainOnConflict("the adoption of run " + runId + " from hub " + fromHub + " by hub " + toHub, em -> {
             // the owner's lapsed lease row, locked to the commit: an owner back under its id renews after
             // this adoption committed (and then reads the run as adopted), or this finds its lease fresh
             em.createNativeQuery("UPDATE hub_lease l SET renewed_at = l.renewed_at WHERE l.hub_id = ?1 AND NOT ("

@@ -1,0 +1,117 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.hub.persistence.DatabaseSettings;
+import io.commandcenter.hub.remediate.sql.JpaRemediationStore;
+import io.commandcenter.hub.testing.Databases;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Fenced writes and adoptions at once on PostgreSQL, each hub on a pool of its own; and a deadlock
+ * made by hand with the run's row and the lease row, whose victim PostgreSQL rolls back: the store
+ * does it again and it is stored (ADR 0028).
+ */
+class PostgresFenceContentionTest extends SqlFenceContentionContract {
+    @Override
+    protected DatabaseSettings database(Path dir) {
+        return Databases.postgres(dir);
+    }
+
+    @Override
+    protected boolean poolPerHub() {
+        return true;
+    }
+
+    /**
+     * A connection outside the hubs' pools, in a transaction whose own deadlock check waits a minute:
+     * in a deadlock with a hub's transaction (checked after PostgreSQL's default second), the hub's
+     * is the one rolled back.
+     */
+    private Connection blocker() throws SQLException {
+        Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+        c.setAutoCommit(false);
+        execute(c, "SET LOCAL deadlock_timeout = '60s'");
+        return c;
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Until a statement beginning with {@code sql} waits for a lock. */
+    private void awaitWaitingForALock(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity"
+                     + " WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
+            ps.setString(1, sql + "%");
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1) > 0;
+                }
+            });
+        }
+    }
+
+    @Test
+    void anAdoptionPostgresRollsBackToBreakADeadlock_isDoneAgain_andWins() throws Exception {
+        JpaRemediationStore a = hub();
+        JpaRemediationStore b = hub();
+        Pair p = createdByHubA(a, List.of("r-1")).get(0);
+        try (Connection blocker = blocker()) {
+            execute(blocker, "SELECT run_id FROM remediation_run WHERE run_id = 'r-1' FOR UPDATE");
+            // the adoption locks hub-a's lapsed lease row, then waits for the run's row
+            Future<Boolean> adopted = pool.submit(() -> b.adopt("r-1", "hub-a", "hub-b", TTL));
+            awaitWaitingForALock("UPDATE remediation_run SET hub_id");
+            // and the blocker now waits for the lease row: a cycle, broken by rolling the adoption back
+            execute(blocker, "UPDATE hub_lease SET renewed_at = renewed_at WHERE hub_id = 'hub-a'");
+            blocker.commit();
+
+            assertThat(adopted.get(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(b.conflicts()).as("rolled back once, done again").isEqualTo(1);
+        assertThat(a.run("r-1")).contains(p.created().ownedBy("hub-b"));
+    }
+
+    @Test
+    void aFencedWritePostgresRollsBackToBreakADeadlock_isDoneAgain_andStoredWhole() throws Exception {
+        JpaRemediationStore a = hub();
+        List<Pair> pairs = createdByHubA(a, List.of("r-1", "r-2"));
+        Map<String, RunRecord> lastStored = new HashMap<>();
+        pairs.forEach(p -> lastStored.put(p.created().runId(), p.created()));
+        try (Connection blocker = blocker()) {
+            execute(blocker, "SELECT run_id FROM remediation_run WHERE run_id = 'r-2' FOR UPDATE");
+            // the write locks r-1's row, then waits for r-2's
+            Future<RunStore.Written> written = pool.submit(() -> a.writeOwned(List.of(),
+                    pairs.stream().map(Pair::step).toList(), lastStored));
+            awaitWaitingForALock("UPDATE remediation_run SET state");
+            // and the blocker now waits for r-1's: a cycle, broken by rolling the write back
+            execute(blocker, "SELECT run_id FROM remediation_run WHERE run_id = 'r-1' FOR UPDATE");
+            blocker.commit();
+
+            assertThat(written.get(60, TimeUnit.SECONDS).lost()).isEmpty();
+        }
+        assertThat(a.conflicts()).as("rolled back once, done again").isEqualTo(1);
+        for (Pair p : pairs) {
+            assertThat(a.run(p.created().runId())).contains(p.step());
+        }
+    }
+}
