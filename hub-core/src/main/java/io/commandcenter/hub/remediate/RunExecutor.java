@@ -35,8 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -79,7 +79,8 @@ final class RunExecutor {
     private final Timers timers;
     private final Clock clock;
     private final RandomGenerator random;
-    private final Consumer<RunRecord> onFinished;
+    /** Told of each run that ended here once its end is stored, with the decision row it carried (if any). */
+    private final BiConsumer<RunRecord, Optional<ActionRecord>> onFinished;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     /** Staged runs whose creation is committed and that are not launched yet (see {@link #close}). */
     private final Map<String, Active> storedUnlaunched = new ConcurrentHashMap<>();
@@ -115,6 +116,12 @@ final class RunExecutor {
         volatile RunRecord run;
         final Workflow workflow;
         final Optional<PredictionRecord> prediction;
+        /**
+         * The decision row stored with the run when this hub started it, carried to its end for the
+         * outcome watch (empty: a run taken up, approved, or not on an entity; its row is read then).
+         * It goes when this object goes, whichever way the run leaves this hub.
+         */
+        final Optional<ActionRecord> action;
         final String lane;
         /** Why the run stops early (cancel, deadline, kill switch, restart); null while it goes on. */
         String halt;
@@ -123,22 +130,23 @@ final class RunExecutor {
         /** Nodes whose attempt is stored but whose task is not submitted yet, as they were before it. */
         final Map<String, NodeRecord> undispatched = new HashMap<>();
 
-        Active(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
+        Active(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<ActionRecord> action) {
             this.run = run;
             this.workflow = workflow;
             this.prediction = prediction;
+            this.action = action;
             this.lane = laneOf(run);
         }
     }
 
     RunExecutor(RunJournal journal, Scheduler scheduler, RemediationEvents events, Stripes stripes, Timers timers,
-                Clock clock, RandomGenerator random, Consumer<RunRecord> onFinished) {
+                Clock clock, RandomGenerator random, BiConsumer<RunRecord, Optional<ActionRecord>> onFinished) {
         this(journal, scheduler, events, stripes, timers, clock, random, onFinished, () -> true);
     }
 
     /** @param launchable whether a node's task may be submitted now (this hub's lease is fresh) */
     RunExecutor(RunJournal journal, Scheduler scheduler, RemediationEvents events, Stripes stripes, Timers timers,
-                Clock clock, RandomGenerator random, Consumer<RunRecord> onFinished,
+                Clock clock, RandomGenerator random, BiConsumer<RunRecord, Optional<ActionRecord>> onFinished,
                 BooleanSupplier launchable) {
         this.launchable = launchable;
         this.journal = journal;
@@ -187,7 +195,13 @@ final class RunExecutor {
 
     /** Starts driving a stored RUNNING run. Call on the run's lane. */
     void begin(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
-        Active a = new Active(run, workflow, prediction);
+        begin(run, workflow, prediction, Optional.empty());
+    }
+
+    /** {@link #begin(RunRecord, Workflow, Optional)}, carrying the run's decision row to its end. */
+    void begin(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction,
+               Optional<ActionRecord> action) {
+        Active a = new Active(run, workflow, prediction, action);
         if (!register(a)) {
             return;
         }
@@ -213,7 +227,13 @@ final class RunExecutor {
      * rendered): such a run is stored as it is and {@link #begin begun}.
      */
     Optional<Staged> stage(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
-        Active a = new Active(run, workflow, prediction);
+        return stage(run, workflow, prediction, Optional.empty());
+    }
+
+    /** {@link #stage(RunRecord, Workflow, Optional)}, carrying the run's decision row to its end. */
+    Optional<Staged> stage(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction,
+                           Optional<ActionRecord> action) {
+        Active a = new Active(run, workflow, prediction, action);
         Instant now = clock.instant();
         if (!RunPlan.skipUnreachable(workflow, run, now).equals(run)) {
             return Optional.empty();
@@ -630,6 +650,17 @@ final class RunExecutor {
         }
     }
 
+    /** How many decision rows the runs held here carry (driven, or staged and stored). */
+    int heldDecisionRows() {
+        int n = 0;
+        for (Map<String, Active> held : List.of(active, storedUnlaunched)) {
+            for (Active a : held.values()) {
+                n += a.action.isPresent() ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
     /** How many times a dispatch was held for a stale lease, since this executor was made. */
     long holds() {
         return holds.get();
@@ -793,7 +824,7 @@ final class RunExecutor {
         journal.afterDurable(closed.runId(), () -> {
             settling.remove(closed.runId(), closed);
             events.runChanged(closed, a.prediction);
-            stripes.run(a.lane, () -> onFinished.accept(closed));
+            stripes.run(a.lane, () -> onFinished.accept(closed, a.action));
         });
     }
 
@@ -921,7 +952,7 @@ final class RunExecutor {
                     + " look-up of its task (" + attempt + " tries: " + e.getMessage() + "): whether the action ran is"
                     + " unknown, so it is not run again";
         }
-        Active a = new Active(run, workflow, prediction);
+        Active a = new Active(run, workflow, prediction, Optional.empty());
         resuming.remove(run.runId());
         if (!register(a)) {
             return;

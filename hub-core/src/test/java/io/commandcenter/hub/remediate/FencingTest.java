@@ -166,6 +166,7 @@ class FencingTest {
         });
         assertThat(f.published).filteredOn(s -> s.equals("workflow.run.succeeded")).as("its end told once, by B")
                 .hasSize(1);
+        assertThat(hubA.heldDecisionRows()).as("hub A holds nothing of it: no decision row").isZero();
     }
 
     @Test
@@ -193,6 +194,7 @@ class FencingTest {
         assertThat(f.calls("restart")).hasSize(1);
         assertThat(f.calls("sendSlack")).hasSize(1);
         assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
+        assertThat(hubA.heldDecisionRows()).as("hub A holds nothing of it: no decision row").isZero();
     }
 
     @Test
@@ -308,6 +310,7 @@ class FencingTest {
         assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), run.runId() + ":act:1"))
                 .as("nothing submitted").isEmpty();
         assertThat(f.engine.stats().activeRuns()).as("no run driven here").isZero();
+        assertThat(f.engine.heldDecisionRows()).as("nor its decision row").isZero();
         assertThat(f.calls("restart")).isEmpty();
         assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
     }
