@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -91,12 +92,21 @@ final class Adoption {
      * or empty when another hub adopted it first (nothing recorded then).
      */
     Optional<RunRecord> take(RunRecord run, String why) {
+        return take(run, why, won -> { });
+    }
+
+    /**
+     * {@link #take(RunRecord, String)}; {@code won} hears the run as this hub's as soon as its
+     * adoption is known to have won, before it is logged and recorded (a cancel notes it held here
+     * at once: {@link RunExecutor#adopted}).
+     */
+    Optional<RunRecord> take(RunRecord run, String why, Consumer<RunRecord> won) {
         synchronized (lockOf(run.runId())) {
-            return takeLocked(run, why);
+            return takeLocked(run, why, won);
         }
     }
 
-    private Optional<RunRecord> takeLocked(RunRecord run, String why) {
+    private Optional<RunRecord> takeLocked(RunRecord run, String why, Consumer<RunRecord> heard) {
         String from = run.hubId();
         boolean won;
         try {
@@ -126,8 +136,10 @@ final class Adoption {
             return Optional.empty();
         }
         unsure.remove(run.runId()); // an earlier try that stayed in doubt: taken up now, not by a later settle
+        RunRecord ours = run.ownedBy(hubId);
+        heard.accept(ours);
         adopted(run, from, why);
-        return Optional.of(run.ownedBy(hubId));
+        return Optional.of(ours);
     }
 
     private void adopted(RunRecord run, String from, String why) {

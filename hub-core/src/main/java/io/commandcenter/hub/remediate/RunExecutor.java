@@ -89,6 +89,11 @@ final class RunExecutor {
      * here while their commit, or what follows it, is slow.
      */
     private final Map<String, RunRecord> creating = new ConcurrentHashMap<>();
+    /**
+     * Runs this hub adopted and is about to take up on their lane ({@link #adopted}: a cancel's
+     * adoption), held here from the moment the adoption committed until they are taken up or given up.
+     */
+    private final Map<String, RunRecord> adopting = new ConcurrentHashMap<>();
     /** Runs of this hub waiting to be taken up again after the scheduler failed a look-up ({@link #resume}). */
     private final Set<String> resuming = ConcurrentHashMap.newKeySet();
     /** Runs that ended here and whose end is not committed yet: still this hub's to answer for. */
@@ -672,7 +677,7 @@ final class RunExecutor {
      */
     boolean drives(String runId) {
         return active.containsKey(runId) || storedUnlaunched.containsKey(runId) || settling.containsKey(runId)
-                || resuming.contains(runId) || creating.containsKey(runId);
+                || resuming.contains(runId) || creating.containsKey(runId) || adopting.containsKey(runId);
     }
 
     /**
@@ -685,6 +690,7 @@ final class RunExecutor {
         ids.addAll(settling.keySet());
         ids.addAll(resuming);
         ids.addAll(creating.keySet());
+        ids.addAll(adopting.keySet());
         return ids;
     }
 
@@ -738,11 +744,12 @@ final class RunExecutor {
         Active staged = storedUnlaunched.remove(runId);
         RunRecord ended = settling.remove(runId);
         RunRecord beingCreated = creating.remove(runId);
+        RunRecord adoptedHere = adopting.remove(runId);
         resuming.remove(runId);
         held.removeIf(h -> h.active().run.runId().equals(runId));
         Active gone = a != null ? a : staged;
         if (gone == null) {
-            return Optional.ofNullable(ended != null ? ended : beingCreated);
+            return Optional.ofNullable(ended != null ? ended : beingCreated != null ? beingCreated : adoptedHere);
         }
         stripes.run(gone.lane, () -> {
             gone.timers.values().forEach(Timers.Timer::cancel);
@@ -909,16 +916,58 @@ final class RunExecutor {
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel,
                 Optional<String> paused) {
-        if (active.containsKey(run.runId())) {
-            LOG.log(System.Logger.Level.WARNING, "run {0} is driven here already: not taken up again", run.runId());
+        if (drivenAlready(run)) {
             return;
         }
-        taking(run.runId());
-        // taken up as this hub's (after a restart, or adopted, perhaps back from a hub that adopted it
-        // while this one stalled and is gone in turn): what this hub gave up of it no longer holds
-        relinquished.remove(run.runId());
-        journal.owned(run.runId());
+        owned(run.runId());
         resume(run, workflow, prediction, cancel, paused, 1);
+    }
+
+    /**
+     * The run is this hub's now (taken up after a restart, or adopted, perhaps back from a hub that
+     * adopted it while this one stalled and is gone in turn): what this hub gave up of it no longer holds.
+     */
+    private void owned(String runId) {
+        taking(runId);
+        relinquished.remove(runId);
+        journal.owned(runId);
+    }
+
+    /**
+     * Notes a run this hub has just adopted and takes up next on its lane ({@link #resumeAdopted}):
+     * held here from now on ({@link #drives}, and among the runs a renewal that ends a stale spell
+     * checks), so that were it adopted away again before its take-up, that renewal gives it up. Call
+     * as soon as the adoption's statement won; {@link #notAdopting} once the take-up is over.
+     */
+    void adopted(RunRecord run) {
+        owned(run.runId());
+        adopting.put(run.runId(), run);
+    }
+
+    /** The take-up of a run noted {@link #adopted} is over (it is driven, waits to be, was given up, or failed). */
+    void notAdopting(String runId) {
+        adopting.remove(runId);
+    }
+
+    /**
+     * {@link #resume(RunRecord, Workflow, Optional, Optional, Optional)} of a run noted {@link #adopted}:
+     * not taken up when this hub gave it up since (another hub adopted it meanwhile), and what it gave up
+     * stays given up. Call on the run's lane.
+     */
+    void resumeAdopted(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction,
+                       Optional<String> cancel, Optional<String> paused) {
+        if (drivenAlready(run)) {
+            return;
+        }
+        resume(run, workflow, prediction, cancel, paused, 1);
+    }
+
+    private boolean drivenAlready(RunRecord run) {
+        if (active.containsKey(run.runId())) {
+            LOG.log(System.Logger.Level.WARNING, "run {0} is driven here already: not taken up again", run.runId());
+            return true;
+        }
+        return false;
     }
 
     private void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction,

@@ -53,28 +53,6 @@ class AdoptionTest {
         f.close();
     }
 
-    /** A run of {@code owner} as it left it: its first node QUEUED as attempt 1 (no task id stored yet). */
-    private RunRecord storedRunOf(String owner, String runId, String target) {
-        Instant now = f.clock.instant();
-        RunRecord run = new RunRecord(runId, EngineFixture.P, "burst-restart", 1, RunState.RUNNING, RunMode.AUTOMATIC,
-                "prediction.created.risk", "pred-" + runId, null, "service", target, "burst-restart:pred-" + runId,
-                null, owner, "", null, now, now, null, now.plus(Duration.ofMinutes(30)), List.of(
-                NodeRecord.pending("restart_service", 0, "devops", "restart", false)
-                        .queued("", 1, Map.of("service", target), now),
-                NodeRecord.pending("notify", 1, "notifier", "sendSlack", false)));
-        assertThat(f.store.create(run, Optional.empty(), Optional.empty())).isTrue();
-        return run;
-    }
-
-    /** The old hub's task of the run's stored attempt, on the scheduler that outlived it. */
-    private Task submittedByTheOldHub(RunRecord run) {
-        return f.scheduler.submit(new TaskSpec(EngineFixture.P.value(), new Capability("devops", "restart"),
-                run.workflow(), run.runId(), "restart_service",
-                RunExecutor.json(Map.of("service", run.targetId())), 1.0, 5, null,
-                new TargetRef("service", run.targetId()), true, run.runId() + ":restart_service:1", Map.of(),
-                Placement.DEFAULT, 1)).task();
-    }
-
     /** The workflow stored by an engine of the old id, which then stopped (the scheduler goes on). */
     private void workflowStoredByTheOldHub() {
         f.hubId = "pod-7f9c";
@@ -189,8 +167,8 @@ class AdoptionTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         f.devops = EngineFixture.holding(entered, release);
-        RunRecord orphan = storedRunOf("pod-7f9c", "run-1", "svc-1");
-        Task task = submittedByTheOldHub(orphan);
+        RunRecord orphan = f.storedRunOf("pod-7f9c", "run-1", "svc-1");
+        Task task = f.submittedByTheOldHub(orphan);
         await().atMost(WAIT).until(() -> entered.getCount() == 0);
 
         f.hubId = "pod-c41a"; // the pod came back under a new name
@@ -236,8 +214,8 @@ class AdoptionTest {
     @Test
     void aRunOfAHubWhoseLeaseIsFresh_isNeitherAdoptedNorDriven_andCancelNamesItsHub() {
         workflowStoredByTheOldHub();
-        storedRunOf("hub-b", "run-1", "svc-1");
-        storedRunOf("hub-b", "run-2", "svc-2");
+        f.storedRunOf("hub-b", "run-1", "svc-1");
+        f.storedRunOf("hub-b", "run-2", "svc-2");
         f.store.renewLease("hub-b", TTL);
         f.hubId = "hub-a";
         f.startEngine(); // a sole writer too: the lease decides everywhere
@@ -262,7 +240,7 @@ class AdoptionTest {
     @Test
     void aRunOfAHubWhoseLeaseLapsed_isAdoptedOnce_andFinishesHere() {
         workflowStoredByTheOldHub();
-        submittedByTheOldHub(storedRunOf("hub-b", "run-1", "svc-1"));
+        f.submittedByTheOldHub(f.storedRunOf("hub-b", "run-1", "svc-1"));
         f.store.renewLease("hub-b", TTL);
         f.hubId = "hub-a";
         f.soleWriter = false;
@@ -289,7 +267,7 @@ class AdoptionTest {
     @Test
     void aRunAnotherHubAdoptedFirst_isLeftToIt_andNothingIsRecordedHere() {
         workflowStoredByTheOldHub();
-        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         advanceRenewing(LAPSED, "pod-c41a", "hub-c"); // both may adopt: they renewed for a TTL
         RemediationStore real = f.store;
         // between this hub's read of the unfinished runs and its change of owner, hub C adopts the run
@@ -312,7 +290,7 @@ class AdoptionTest {
     @Test
     void anAdoptionThatCommitsButWhoseAnswerIsLost_isTakenUpByTheNextSweep_andTheRunFinishesOnce() {
         workflowStoredByTheOldHub();
-        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         RemediationStore real = f.store;
         // the change of owner commits and its answer is lost; the read of the owner after it fails once too
         RemediationStore losing = losingTheAdoptionsAnswer(real, (method, args) -> { });
@@ -334,7 +312,7 @@ class AdoptionTest {
     @Test
     void anAdoptionInDoubtThatALaterSweepWins_isTakenUpOnce() {
         workflowStoredByTheOldHub();
-        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         RemediationStore real = f.store;
         AtomicBoolean lost = new AtomicBoolean(true);
         // the first change of owner fails without an answer and did not commit: the read after it
@@ -356,7 +334,7 @@ class AdoptionTest {
     @Test
     void twoSweepsAtOnce_takeUpARunOnce() throws InterruptedException {
         workflowStoredByTheOldHub();
-        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         RemediationStore real = f.store;
         CountDownLatch adopting = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
@@ -385,7 +363,7 @@ class AdoptionTest {
     @Test
     void twoSweepsSettlingAnUnsureAdoptionAtOnce_takeItUpOnce() throws InterruptedException {
         workflowStoredByTheOldHub();
-        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         RemediationStore real = f.store;
         AtomicBoolean holdRead = new AtomicBoolean(true);
         CountDownLatch reading = new CountDownLatch(1);
@@ -429,7 +407,7 @@ class AdoptionTest {
             g.soleWriter = false;
             g.start();
             // this hub's run, stored as RUNNING and held here in no form (an adoption won unheard, say)
-            storedRunOf("pod-c41a", "run-1", "svc-1");
+            f.storedRunOf("pod-c41a", "run-1", "svc-1");
 
             assertThat(g.engine.adoptOrphans()).isZero();
             hubClock.advance(TTL.dividedBy(2).minusSeconds(1));
@@ -507,7 +485,7 @@ class AdoptionTest {
     @Test
     void aRunAdoptedWhileAutomaticActionsArePaused_isHaltedAsThePauseHaltsOthers_andNothingOfItStarts() {
         workflowStoredByTheOldHub();
-        RunRecord queued = storedRunOf("pod-7f9c", "run-1", "svc-1");
+        RunRecord queued = f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         // its restart done by an agent of the old hub; its notify not started yet
         f.store.update(queued.withNode(queued.node("restart_service").queued("t-old", 1,
                 Map.of("service", "svc-1"), queued.startedAt()).finished(NodeState.SUCCEEDED, "{}", "",
@@ -531,7 +509,7 @@ class AdoptionTest {
     void anOutcomeWatchOfAGoneHub_isAdopted_andTheOutcomeJudgedHere() {
         workflowStoredByTheOldHub();
         Instant at = f.clock.instant();
-        RunRecord ended = storedRunOf("pod-7f9c", "run-1", "svc-1");
+        RunRecord ended = f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         f.store.update(ended.withState(RunState.SUCCEEDED, "", at));
         f.store.create(new RunRecord("other", EngineFixture.P, "burst-restart", 1, RunState.SUCCEEDED,
                 RunMode.AUTOMATIC, "prediction.created.risk", "e-other", null, "service", "svc-2", "other", null,
@@ -561,8 +539,8 @@ class AdoptionTest {
         workflowStoredByTheOldHub();
         CountDownLatch entered = new CountDownLatch(1);
         f.devops = EngineFixture.holding(entered, new CountDownLatch(1));
-        RunRecord orphan = storedRunOf("hub-b", "run-1", "svc-1");
-        submittedByTheOldHub(orphan);
+        RunRecord orphan = f.storedRunOf("hub-b", "run-1", "svc-1");
+        f.submittedByTheOldHub(orphan);
         await().atMost(WAIT).until(() -> entered.getCount() == 0);
         f.store.renewLease("hub-b", TTL);
         f.hubId = "hub-a";
@@ -585,7 +563,7 @@ class AdoptionTest {
         workflowStoredByTheOldHub();
         Instant now = f.clock.instant();
         // hub B's run: the restart done, the team not told yet, when hub B went
-        RunRecord stored = storedRunOf("hub-b", "run-1", "svc-1");
+        RunRecord stored = f.storedRunOf("hub-b", "run-1", "svc-1");
         f.store.update(stored.withNode(stored.node("restart_service").queued("t-old", 1, Map.of("service", "svc-1"), now)
                 .finished(NodeState.SUCCEEDED, "{}", "", now)));
         f.store.renewLease("hub-b", TTL);
@@ -618,7 +596,7 @@ class AdoptionTest {
         workflowStoredByTheOldHub();
         CountDownLatch entered = new CountDownLatch(1);
         f.devops = EngineFixture.holding(entered, new CountDownLatch(1));
-        Task task = submittedByTheOldHub(storedRunOf("hub-b", "run-1", "svc-1"));
+        Task task = f.submittedByTheOldHub(f.storedRunOf("hub-b", "run-1", "svc-1"));
         await().atMost(WAIT).until(() -> entered.getCount() == 0);
         f.store.renewLease("hub-b", TTL);
         f.hubId = "hub-a";
