@@ -54,15 +54,20 @@ class FencingTest {
         f.close();
     }
 
-    /** Hub A, driving the run of a confident prediction on svc-1 with its restart held at the agent. */
-    private RunRecord hubADrivingARunWithItsRestartHeld(CountDownLatch release) {
-        CountDownLatch entered = new CountDownLatch(1);
+    /** Hub A started (its lease measured on {@link #ticker}), its restarts held at the agent until {@code release}. */
+    private void hubAHoldingRestarts(CountDownLatch entered, CountDownLatch release) {
         f.devops = EngineFixture.holding(entered, release);
         f.soleWriter = false;
         f.hubId = "hub-a";
         f.wiring = e -> e.leaseTicker(ticker::get);
         f.start().put(CrashMidBurst.WORKFLOW);
         hubA = f.engine;
+    }
+
+    /** Hub A, driving the run of a confident prediction on svc-1 with its restart held at the agent. */
+    private RunRecord hubADrivingARunWithItsRestartHeld(CountDownLatch release) {
+        CountDownLatch entered = new CountDownLatch(1);
+        hubAHoldingRestarts(entered, release);
         f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
         await().atMost(WAIT).until(() -> entered.getCount() == 0);
         return f.onlyRun();
@@ -144,6 +149,33 @@ class FencingTest {
         };
     }
 
+    /** One {@code RUN_RELINQUISHED} of the run: hub A gave it up to hub B at the renewal that ended its stale spell. */
+    private void givenUpToHubBAtTheRenewal(RunRecord run) {
+        assertThat(audited("RUN_RELINQUISHED")).singleElement().satisfies(e -> {
+            assertThat(e.subject()).isEqualTo("run:" + run.runId());
+            assertThat(e.detail()).contains("\"to\":\"hub-b\"")
+                    .contains("its owner read at the renewal that ended a stale lease");
+        });
+    }
+
+    /**
+     * Once {@code release} lets the restart held at the agent end: the run SUCCEEDS, hub B's, hub A
+     * having tried to write nothing of it, each action run once.
+     */
+    private void finishedByHubBAlone(RunRecord run, CountDownLatch release, RemediationEngine b) {
+        release.countDown();
+        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
+        hubA.drain();
+        b.drain();
+        assertThat(store.run(run.runId()).orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(r.hubId()).isEqualTo("hub-b");
+        });
+        assertThat(store.refused()).as("hub A tried to write nothing of it").isEmpty();
+        assertThat(f.calls("restart")).hasSize(1);
+        assertThat(f.calls("sendSlack")).hasSize(1);
+    }
+
     private List<AuditEntry> audited(String action) {
         return f.ledger.all().stream().filter(e -> e.action().equals(action)).toList();
     }
@@ -191,20 +223,9 @@ class FencingTest {
         store.unreachableFor(null); // hub A reaches the database again
         hubA.renewLease();
         assertThat(hubA.leaseFresh()).isTrue();
-        assertThat(audited("RUN_RELINQUISHED")).singleElement().satisfies(e -> assertThat(e.detail())
-                .contains("\"to\":\"hub-b\"").contains("its owner read at the renewal that ended a stale lease"));
+        givenUpToHubBAtTheRenewal(run);
 
-        adopted.release().countDown();
-        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
-        hubA.drain();
-        b.drain();
-        assertThat(store.run(run.runId()).orElseThrow()).satisfies(r -> {
-            assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
-            assertThat(r.hubId()).isEqualTo("hub-b");
-        });
-        assertThat(store.refused()).as("hub A tried to write nothing of it").isEmpty();
-        assertThat(f.calls("restart")).hasSize(1);
-        assertThat(f.calls("sendSlack")).hasSize(1);
+        finishedByHubBAlone(run, adopted.release(), b);
         assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
         assertThat(hubA.heldDecisionRows()).as("hub A holds nothing of it: no decision row").isZero();
     }
@@ -405,12 +426,7 @@ class FencingTest {
         // hub C's run, its restart held at the agent; hub C is gone
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        f.devops = EngineFixture.holding(entered, release);
-        f.soleWriter = false;
-        f.hubId = "hub-a";
-        f.wiring = e -> e.leaseTicker(ticker::get);
-        f.start().put(CrashMidBurst.WORKFLOW);
-        hubA = f.engine;
+        hubAHoldingRestarts(entered, release);
         RunRecord run = f.storedRunOf("hub-c", "run-1", "svc-1");
         Task task = f.submittedByTheOldHub(run);
         await().atMost(WAIT).until(() -> entered.getCount() == 0);
@@ -443,19 +459,9 @@ class FencingTest {
         }
         assertThat(f.scheduler.get(EngineFixture.P.value(), task.id()).state()).as("its task not cancelled by hub A")
                 .isNotEqualTo(TaskState.CANCELLED);
-        assertThat(audited("RUN_RELINQUISHED")).singleElement().satisfies(e -> assertThat(e.detail())
-                .contains("\"to\":\"hub-b\"").contains("its owner read at the renewal that ended a stale lease"));
-        release.countDown();
-        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
-        b.drain();
-        hubA.drain();
-        assertThat(store.run(run.runId()).orElseThrow()).satisfies(r -> {
-            assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
-            assertThat(r.hubId()).isEqualTo("hub-b");
-        });
-        assertThat(store.refused()).as("hub A wrote nothing of it").isEmpty();
-        assertThat(f.calls("restart")).hasSize(1);
-        assertThat(f.calls("sendSlack")).hasSize(1);
+        givenUpToHubBAtTheRenewal(run);
+
+        finishedByHubBAlone(run, release, b);
         assertThat(hubA.stats().activeRuns()).isZero();
         assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-a", "hub:hub-b");
     }
