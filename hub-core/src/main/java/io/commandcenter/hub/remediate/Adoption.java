@@ -1,5 +1,7 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.audit.AuditAction;
 import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.audit.AuditTrail;
@@ -111,30 +113,57 @@ final class Adoption {
         boolean won;
         try {
             won = runs.adopt(run.runId(), from, hubId, leaseTtl);
-        } catch (RuntimeException e) {
-            // the statement may have committed and only its answer been lost (a connection lost during
-            // COMMIT): who owns the run now says which (when that read fails too, the next sweep asks).
-            LOG.log(System.Logger.Level.WARNING, "adopting run {0} of hub {1} failed without an answer ({2}): reading"
-                    + " its owner", run.runId(), from, e.getMessage());
-            Optional<RunRecord> now;
-            try {
-                now = runs.run(run.runId());
-            } catch (RuntimeException readFailed) {
-                // unsure only now, for the next sweeps: one settling it while this read ran would take it
-                // up a second time
-                unsure.put(run.runId(), new Unsure(from, UNSURE_SWEEPS));
-                throw readFailed;
+        } catch (CommandCenterException e) {
+            if (!isStoreConflict(e)) {
+                return unanswered(run, from, why, heard, e);
             }
-            won = now.map(r -> r.hubId().equals(hubId)).orElse(false);
-            if (now.map(r -> r.hubId().equals(from)).orElse(false)) {
-                unsure.put(run.runId(), new Unsure(from, UNSURE_SWEEPS)); // still the old owner: in doubt
-            }
-        }
-        if (!won) {
-            LOG.log(System.Logger.Level.INFO, "run {0} of hub {1}: another hub adopted it first, or hub {1} renewed"
-                    + " its lease", run.runId(), from);
+            // rolled back for certain (a deadlock or a serialization conflict, every try): not adopted,
+            // nothing in doubt; a later sweep may try again
+            LOG.log(System.Logger.Level.WARNING, "adopting run {0} of hub {1} was rolled back by the store to break a"
+                    + " deadlock or a serialization conflict: not adopted ({2})", run.runId(), from, e.getMessage());
             return Optional.empty();
+        } catch (RuntimeException e) {
+            return unanswered(run, from, why, heard, e);
         }
+        return won ? wonNow(run, from, why, heard) : notWon(run, from);
+    }
+
+    private static boolean isStoreConflict(CommandCenterException e) {
+        return e.kind() == ErrorKind.CONTENTION && RunStore.STORE_CONFLICT.equals(e.reason());
+    }
+
+    /**
+     * After an adoption that failed without an answer: the statement may have committed and only its
+     * answer been lost (a connection lost during COMMIT), so who owns the run now says which (when that
+     * read fails too, the next sweep asks).
+     */
+    private Optional<RunRecord> unanswered(RunRecord run, String from, String why, Consumer<RunRecord> heard,
+                                           RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "adopting run {0} of hub {1} failed without an answer ({2}): reading"
+                + " its owner", run.runId(), from, e.getMessage());
+        Optional<RunRecord> now;
+        try {
+            now = runs.run(run.runId());
+        } catch (RuntimeException readFailed) {
+            // unsure only now, for the next sweeps: one settling it while this read ran would take it
+            // up a second time
+            unsure.put(run.runId(), new Unsure(from, UNSURE_SWEEPS));
+            throw readFailed;
+        }
+        if (now.map(r -> r.hubId().equals(from)).orElse(false)) {
+            unsure.put(run.runId(), new Unsure(from, UNSURE_SWEEPS)); // still the old owner: in doubt
+        }
+        return now.map(r -> r.hubId().equals(hubId)).orElse(false) ? wonNow(run, from, why, heard)
+                : notWon(run, from);
+    }
+
+    private static Optional<RunRecord> notWon(RunRecord run, String from) {
+        LOG.log(System.Logger.Level.INFO, "run {0} of hub {1}: another hub adopted it first, or hub {1} renewed"
+                + " its lease", run.runId(), from);
+        return Optional.empty();
+    }
+
+    private Optional<RunRecord> wonNow(RunRecord run, String from, String why, Consumer<RunRecord> heard) {
         unsure.remove(run.runId()); // an earlier try that stayed in doubt: taken up now, not by a later settle
         RunRecord ours = run.ownedBy(hubId);
         heard.accept(ours);

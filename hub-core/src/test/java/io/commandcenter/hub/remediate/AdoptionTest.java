@@ -3,6 +3,8 @@ package io.commandcenter.hub.remediate;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.audit.AuditEntry;
+import io.commandcenter.hub.audit.InMemoryAuditLedger;
+import io.commandcenter.hub.audit.MemoryAuditSpool;
 import io.commandcenter.hub.testing.ManualClock;
 import io.commandcenter.scheduler.task.Capability;
 import io.commandcenter.scheduler.task.Placement;
@@ -307,6 +309,37 @@ class AdoptionTest {
             assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).singleElement()
                     .satisfies(e -> assertThat(e.detail()).contains("\"from\":\"pod-7f9c\""));
         }
+    }
+
+    @Test
+    void anAdoptionTheStoreRolledBackForAConflict_isNotWon_andNotLeftInDoubt() {
+        InMemoryRemediationStore store = new InMemoryRemediationStore(storeClock);
+        RunRecord run = RemediationStoreContract.run("run-1", "k-1", RunMode.AUTOMATIC, RemediationStoreContract.T0)
+                .ownedBy("pod-7f9c");
+        store.create(run, Optional.empty(), Optional.empty());
+        AtomicInteger reads = new AtomicInteger();
+        // every try rolled back to break a deadlock: certainly not stored (not a lost answer)
+        RunStore conflicting = new ForwardingRunStore(store) {
+            @Override
+            public boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
+                throw new CommandCenterException(ErrorKind.CONTENTION, RunStore.STORE_CONFLICT,
+                        "the adoption of run run-1 was rolled back by the database 3 times");
+            }
+
+            @Override
+            public Optional<RunRecord> run(String runId) {
+                reads.incrementAndGet();
+                return super.run(runId);
+            }
+        };
+        InMemoryAuditLedger ledger = new InMemoryAuditLedger();
+        Adoption adoption = new Adoption(conflicting, MemoryAuditSpool.trail(ledger, Clock.systemUTC(), "pod-c41a"),
+                "pod-c41a", TTL);
+
+        assertThat(adoption.take(run, "its owner is gone")).as("not won").isEmpty();
+        assertThat(adoption.settleUnsure()).isEmpty();
+        assertThat(reads).as("nothing in doubt: its owner is not read, now or by a later sweep").hasValue(0);
+        assertThat(ledger.all()).as("nothing recorded").isEmpty();
     }
 
     @Test

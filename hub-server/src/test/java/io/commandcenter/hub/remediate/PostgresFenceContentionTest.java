@@ -1,5 +1,7 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.persistence.DatabaseSettings;
 import io.commandcenter.hub.remediate.sql.JpaRemediationStore;
 import io.commandcenter.hub.testing.Databases;
@@ -8,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,12 +21,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Fenced writes and adoptions at once on PostgreSQL, each hub on a pool of its own; and a deadlock
- * made by hand with the run's row and the lease row, whose victim PostgreSQL rolls back: the store
- * does it again and it is stored (ADR 0028).
+ * Fenced writes and adoptions at once on PostgreSQL, each hub on a pool of its own; and deadlocks
+ * made by hand, whose victim PostgreSQL rolls back: an adoption the store does again and it wins; a
+ * fenced write the store reports at once as CONTENTION {@code STORE_CONFLICT}, nothing of it stored
+ * (its caller tries again: ADR 0028).
  */
 class PostgresFenceContentionTest extends SqlFenceContentionContract {
     @Override
@@ -38,22 +41,20 @@ class PostgresFenceContentionTest extends SqlFenceContentionContract {
         return true;
     }
 
+    @Override
+    protected String lockWaiters() {
+        return "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?";
+    }
+
     /**
      * A connection outside the hubs' pools, in a transaction whose own deadlock check waits a minute:
      * in a deadlock with a hub's transaction (checked after PostgreSQL's default second), the hub's
      * is the one rolled back.
      */
     private Connection blocker() throws SQLException {
-        Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
-        c.setAutoCommit(false);
+        Connection c = connection();
         execute(c, "SET LOCAL deadlock_timeout = '60s'");
         return c;
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 
     /**
@@ -85,21 +86,6 @@ class PostgresFenceContentionTest extends SqlFenceContentionContract {
         blocker.rollback();
     }
 
-    /** Until a statement beginning with {@code sql} waits for a lock. */
-    private void awaitWaitingForALock(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity"
-                     + " WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
-            ps.setString(1, sql + "%");
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1) > 0;
-                }
-            });
-        }
-    }
-
     @Test
     void anAdoptionPostgresRollsBackToBreakADeadlock_isDoneAgain_andWins() throws Exception {
         JpaRemediationStore a = hub();
@@ -120,7 +106,8 @@ class PostgresFenceContentionTest extends SqlFenceContentionContract {
     }
 
     @Test
-    void aFencedWritePostgresRollsBackToBreakADeadlock_isDoneAgain_andStoredWhole() throws Exception {
+    void aFencedWritePostgresRollsBackToBreakADeadlock_failsAtOnceWithStoreConflict_andStoresNothing()
+            throws Exception {
         JpaRemediationStore a = hub();
         List<Pair> pairs = createdByHubA(a, List.of("r-1", "r-2"));
         Map<String, RunRecord> lastStored = new HashMap<>();
@@ -134,11 +121,17 @@ class PostgresFenceContentionTest extends SqlFenceContentionContract {
             // and the blocker now waits for r-1's: a cycle, broken by rolling the write back
             deadlockUntilRolledBack(blocker, "SELECT run_id FROM remediation_run WHERE run_id = 'r-1' FOR UPDATE", a);
 
-            assertThat(written.get(60, TimeUnit.SECONDS).lost()).isEmpty();
+            // not done again by the store: its caller (the run journal) checks first that the runs are still its own
+            assertThatThrownBy(() -> written.get(60, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.CONTENTION);
+                        assertThat(e.reason()).isEqualTo(RunStore.STORE_CONFLICT);
+                        assertThat(e.getMessage()).contains("[r-1, r-2]").contains("nothing of it is stored");
+                    });
         }
-        assertThat(a.conflicts()).as("rolled back, done again").isPositive();
+        assertThat(a.conflicts()).isEqualTo(1);
         for (Pair p : pairs) {
-            assertThat(a.run(p.created().runId())).contains(p.step());
+            assertThat(a.run(p.created().runId())).contains(p.created());
         }
     }
 }

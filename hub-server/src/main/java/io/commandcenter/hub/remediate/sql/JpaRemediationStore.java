@@ -20,6 +20,7 @@ import io.commandcenter.hub.remediate.RemediationStore;
 import io.commandcenter.hub.remediate.RunMode;
 import io.commandcenter.hub.remediate.RunRecord;
 import io.commandcenter.hub.remediate.RunState;
+import io.commandcenter.hub.remediate.RunStore;
 import io.commandcenter.hub.remediate.WorkflowRevision;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
@@ -40,8 +41,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /** Remediation state in SQL, through JPA. */
 public final class JpaRemediationStore implements RemediationStore {
@@ -62,7 +66,10 @@ public final class JpaRemediationStore implements RemediationStore {
      * reports its deadlocks as 40001) or a serialization conflict (40001): nothing of it is stored.
      */
     private static final Set<String> CONFLICT = Set.of("40P01", "40001");
-    /** How many times a fenced write or an adoption is tried when the database rolls it back for a conflict. */
+    /**
+     * How many times an adoption is tried when the database rolls it back for a conflict (a fenced
+     * write is tried once: its caller does it again, see {@link RunStore#writeOwned}).
+     */
     static final int CONFLICT_ATTEMPTS = 3;
     private final AtomicLong conflicts = new AtomicLong();
     /** The ledger on the same database, when decisions are chained in the runs' own transactions. */
@@ -248,8 +255,10 @@ public final class JpaRemediationStore implements RemediationStore {
         if (checked && !creates.isEmpty()) {
             checkedWrites.incrementAndGet();
         }
-        return writeAgainOnConflict("a write of " + creates.size() + " new run(s) and " + updates.size()
-                + " run state(s) " + ids(updates), em -> {
+        // tried once: a write the database rolled back is done again by its caller, who first checks
+        // that its runs are still its own (RunJournal); the description is built only for a failure
+        return conflictReported(() -> "a write of " + creates.size() + " new run(s) and " + updates.size()
+                + " run state(s) " + ids(updates), 1, em -> {
             Set<String> taken = checked ? storedKeys(em, creates) : new HashSet<>();
             List<Boolean> stored = new ArrayList<>(creates.size());
             List<NewRun> fresh = new ArrayList<>(creates.size());
@@ -298,27 +307,33 @@ public final class JpaRemediationStore implements RemediationStore {
         });
     }
 
-    /** Writes and adoptions the database rolled back for a conflict and that were done again (or given up). */
+    /** Writes and adoptions the database rolled back for a conflict (each try counted). */
     public long conflicts() {
         return conflicts.get();
     }
 
     /**
-     * {@code work} in one transaction, done again from the start (nothing of a try is kept) when the
-     * database rolls it back to break a deadlock or a serialization conflict, at most
-     * {@link #CONFLICT_ATTEMPTS} times in all. The fenced write and the adoption lock rows in an order
-     * that does not deadlock with each other (ADR 0028; tested under contention), but another writer
-     * on the same rows may.
+     * {@code work} in one transaction, tried up to {@code attempts} times in all: done again from the
+     * start (nothing of a try is kept), after a short random pause, when the database rolls it back to
+     * break a deadlock or a serialization conflict. The fenced write and the adoption lock rows in an
+     * order that does not deadlock with each other (ADR 0028; tested under contention), but another
+     * writer on the same rows may.
      *
-     * @throws CommandCenterException CONTENTION ({@code STORE_CONFLICT}) when every try was rolled back
-     *                                so: nothing of {@code what} is stored, and the caller may try again
+     * @param what the description of {@code work} for a failure's message, built only then
+     * @throws CommandCenterException CONTENTION ({@value RunStore#STORE_CONFLICT}) when every try was
+     *                                rolled back so: nothing of {@code what} is stored
      */
-    private <T> T writeAgainOnConflict(String what, Function<EntityManager, T> work) {
-        return againOnConflict(what, () -> jpa.write(work), conflicts::incrementAndGet);
+    private <T> T conflictReported(Supplier<String> what, int attempts, Function<EntityManager, T> work) {
+        return againOnConflict(what, attempts, () -> jpa.write(work), conflicts::incrementAndGet,
+                JpaRemediationStore::pause);
     }
 
-    /** {@link #writeAgainOnConflict}'s rule, for any transaction {@code tx}; {@code counted} hears each conflict. */
-    static <T> T againOnConflict(String what, java.util.function.Supplier<T> tx, Runnable counted) {
+    /**
+     * {@link #conflictReported}'s rule, for any transaction {@code tx}: {@code counted} hears each
+     * conflict, {@code pause} is handed the milliseconds to wait before each try after the first.
+     */
+    static <T> T againOnConflict(Supplier<String> what, int attempts, Supplier<T> tx, Runnable counted,
+                                 LongConsumer pause) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return tx.get();
@@ -327,15 +342,35 @@ public final class JpaRemediationStore implements RemediationStore {
                     throw e;
                 }
                 counted.run();
-                if (attempt == CONFLICT_ATTEMPTS) {
-                    throw new CommandCenterException(ErrorKind.CONTENTION, "STORE_CONFLICT", what + " was rolled back"
-                            + " by the database " + attempt + " times to break a deadlock or a serialization conflict;"
-                            + " nothing of it is stored: " + e.getMessage(), Map.of(), List.of(), e);
+                if (attempt == attempts) {
+                    throw new CommandCenterException(ErrorKind.CONTENTION, RunStore.STORE_CONFLICT, what.get()
+                            + " was rolled back by the database " + (attempt == 1 ? "once" : attempt + " times")
+                            + " to break a deadlock or a serialization conflict; nothing of it is stored: "
+                            + e.getMessage(), Map.of(), List.of(), e);
                 }
+                long ms = jitter(attempt);
                 LOG.log(System.Logger.Level.WARNING, "{0} was rolled back by the database to break a deadlock or a"
-                        + " serialization conflict (try {1} of {2}); doing it again: {3}", what, attempt,
-                        CONFLICT_ATTEMPTS, e.getMessage());
+                        + " serialization conflict (try {1} of {2}); doing it again in {3} ms: {4}", what.get(),
+                        attempt, attempts, ms, e.getMessage());
+                pause.accept(ms);
             }
+        }
+    }
+
+    /**
+     * The pause before try {@code attempt + 1}: random in [10, 50) ms times {@code attempt}, so two
+     * transactions that deadlocked do not start again at the same moment and meet the same way.
+     */
+    static long jitter(int attempt) {
+        return ThreadLocalRandom.current().nextLong(10, 50) * attempt;
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CommandCenterException.unavailable("STORE_UNAVAILABLE", "interrupted before trying again", e);
         }
     }
 
@@ -657,7 +692,8 @@ public final class JpaRemediationStore implements RemediationStore {
 
     @Override
     public boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
-        return writeAgainOnConflict("the adoption of run " + runId + " from hub " + fromHub + " by hub " + toHub, em -> {
+        return conflictReported(() -> "the adoption of run " + runId + " from hub " + fromHub + " by hub " + toHub,
+                CONFLICT_ATTEMPTS, em -> {
             // the owner's lapsed lease row, locked to the commit: an owner back under its id renews after
             // this adoption committed (and then reads the run as adopted), or this finds its lease fresh
             em.createNativeQuery("UPDATE hub_lease l SET renewed_at = l.renewed_at WHERE l.hub_id = ?1 AND NOT ("
