@@ -94,8 +94,7 @@ class PostgresFenceContentionTest extends SqlFenceContentionContract {
         try (Connection blocker = blocker()) {
             execute(blocker, "SELECT run_id FROM remediation_run WHERE run_id = 'r-1' FOR UPDATE");
             // the adoption locks hub-a's lapsed lease row, then waits for the run's row
-            Future<Boolean> adopted = pool.submit(() -> b.adopt("r-1", "hub-a", "hub-b", TTL));
-            awaitWaitingForALock("UPDATE remediation_run SET hub_id");
+            Future<Boolean> adopted = adoptionWaitingForRunR1(b);
             // and the blocker now waits for the lease row: a cycle, broken by rolling the adoption back
             deadlockUntilRolledBack(blocker, "UPDATE hub_lease SET renewed_at = renewed_at WHERE hub_id = 'hub-a'", b);
 

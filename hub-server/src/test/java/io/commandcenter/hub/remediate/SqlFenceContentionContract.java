@@ -189,6 +189,13 @@ abstract class SqlFenceContentionContract {
         }
     }
 
+    /** hub-b's adoption of r-1 from hub-a, started and seen waiting for the run's row (the lease row taken). */
+    Future<Boolean> adoptionWaitingForRunR1(JpaRemediationStore b) throws SQLException {
+        Future<Boolean> adopted = pool.submit(() -> b.adopt("r-1", "hub-a", "hub-b", TTL));
+        awaitWaitingForALock("UPDATE remediation_run SET hub_id");
+        return adopted;
+    }
+
     @Test
     void aWriteWaitingForTheRowAnAdoptionHolds_findsTheRunAdoptedOnceItCommits_andChangesNothing() throws Exception {
         JpaRemediationStore a = hub();
@@ -220,8 +227,7 @@ abstract class SqlFenceContentionContract {
             Future<RunStore.Written> written = pool.submit(() -> a.writeOwned(List.of(), List.of(p.step()),
                     Map.of("r-1", p.created())));
             awaitWaitingForALock("UPDATE remediation_node SET state");
-            Future<Boolean> adopted = pool.submit(() -> b.adopt("r-1", "hub-a", "hub-b", TTL));
-            awaitWaitingForALock("UPDATE remediation_run SET hub_id");
+            Future<Boolean> adopted = adoptionWaitingForRunR1(b);
             holdingTheNode.commit();
 
             assertThat(written.get(60, TimeUnit.SECONDS).lost()).as("stored while hub-a's").isEmpty();
