@@ -143,7 +143,9 @@ public interface RunStore {
      *
      * <p>A database store does it again (a few times, after a short random pause) when the database
      * rolls it back to break a deadlock or a serialization conflict, then fails with CONTENTION
-     * ({@value #STORE_CONFLICT}): then it is certainly not stored, and the run not adopted.
+     * ({@value #STORE_CONFLICT}): then it is certainly not stored, and the run not adopted. It fails
+     * so at once, not tried again, when one of its statements gave up waiting for a row lock (H2's
+     * lock timeout, 2 s by default; PostgreSQL's {@code lock_timeout} when set): before its commit.
      *
      * @return false when the run is not {@code fromHub}'s (another hub adopted it first, or no such
      * run), {@code fromHub}'s lease is fresh, or {@code toHub}'s streak is younger than the TTL

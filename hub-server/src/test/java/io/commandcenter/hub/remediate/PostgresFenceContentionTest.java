@@ -32,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  */
 class PostgresFenceContentionTest extends SqlFenceContentionContract {
     @Override
-    protected DatabaseSettings database(Path dir) {
+    protected DatabaseSettings database(Path dir, boolean holdsLocks) {
+        // PostgreSQL waits for a lock without a limit by default (lock_timeout 0)
         return Databases.postgres(dir);
     }
 
@@ -43,7 +44,8 @@ class PostgresFenceContentionTest extends SqlFenceContentionContract {
 
     @Override
     protected String lockWaiters() {
-        return "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?";
+        return "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND wait_event_type = 'Lock' AND query LIKE ?";
     }
 
     /**
@@ -87,6 +89,7 @@ class PostgresFenceContentionTest extends SqlFenceContentionContract {
     }
 
     @Test
+    @HoldsLocks
     void anAdoptionPostgresRollsBackToBreakADeadlock_isDoneAgain_andWins() throws Exception {
         JpaRemediationStore a = hub();
         JpaRemediationStore b = hub();
@@ -105,6 +108,7 @@ class PostgresFenceContentionTest extends SqlFenceContentionContract {
     }
 
     @Test
+    @HoldsLocks
     void aFencedWritePostgresRollsBackToBreakADeadlock_failsAtOnceWithStoreConflict_andStoresNothing()
             throws Exception {
         JpaRemediationStore a = hub();

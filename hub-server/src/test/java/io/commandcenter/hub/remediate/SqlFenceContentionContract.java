@@ -3,11 +3,17 @@ package io.commandcenter.hub.remediate;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.DatabaseSettings;
 import io.commandcenter.hub.remediate.sql.JpaRemediationStore;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,7 +37,6 @@ import java.util.function.Function;
 import static io.commandcenter.hub.remediate.RemediationStoreContract.T0;
 import static io.commandcenter.hub.remediate.RemediationStoreContract.run;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The row locks that order a fenced write of a run ({@link RunStore#writeOwned}: its row updated
@@ -61,8 +66,18 @@ abstract class SqlFenceContentionContract {
     DatabaseSettings settings;
     ExecutorService pool;
 
-    /** A new, empty database. */
-    protected abstract DatabaseSettings database(Path dir);
+    /**
+     * A new, empty database, configured as the product configures it; or, for a test that holds a
+     * lock while it looks for its waiter ({@code holdsLocks}), one whose sessions wait for a lock
+     * long enough not to race that look.
+     */
+    protected abstract DatabaseSettings database(Path dir, boolean holdsLocks);
+
+    /** A test that holds a row lock while it looks for the statement waiting for it. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @interface HoldsLocks {
+    }
 
     /** Whether each hub opens a pool of its own (PostgreSQL), or all share the first one's (H2's file lock). */
     protected abstract boolean poolPerHub();
@@ -71,8 +86,8 @@ abstract class SqlFenceContentionContract {
     protected abstract String lockWaiters();
 
     @BeforeEach
-    void open() throws SQLException {
-        settings = database(dir);
+    void open(TestInfo test) throws SQLException {
+        settings = database(dir, test.getTestMethod().orElseThrow().isAnnotationPresent(HoldsLocks.class));
         opened.add(Database.open(settings));
         pool = Executors.newFixedThreadPool(3);
         // hub-a's lease lapsed two TTLs ago; hub-b and hub-c renew, each with a streak two TTLs old
@@ -176,16 +191,46 @@ abstract class SqlFenceContentionContract {
         }
     }
 
+    /**
+     * Looks for sessions whose statement begins with {@code sql} and waits for a lock, each look a
+     * transaction of its own (autocommit): PostgreSQL shows one snapshot of {@code pg_stat_activity}
+     * for a whole transaction, so looks inside one would miss a wait that began after the first.
+     */
+    final class LockWaits implements AutoCloseable {
+        private final Connection c;
+        private final PreparedStatement ps;
+
+        LockWaits(String sql) throws SQLException {
+            c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+            c.setAutoCommit(true);
+            ps = c.prepareStatement(lockWaiters());
+            ps.setString(1, sql + "%");
+        }
+
+        /** How many such sessions wait now. */
+        int count() throws SQLException {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+
+        /** Until one waits. */
+        void await() {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> count() > 0);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            c.close();
+        }
+    }
+
     /** Until a statement beginning with {@code sql} waits for a lock. */
     void awaitWaitingForALock(String sql) throws SQLException {
-        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(lockWaiters())) {
-            ps.setString(1, sql + "%");
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1) > 0;
-                }
-            });
+        try (LockWaits waits = new LockWaits(sql)) {
+            waits.await();
         }
     }
 
@@ -197,6 +242,29 @@ abstract class SqlFenceContentionContract {
     }
 
     @Test
+    @HoldsLocks
+    void aLookForALockWait_seesAWaitThatBeganAfterItsFirstLook() throws Exception {
+        createdByHubA(hub(), List.of("r-1"));
+        String waiting = "UPDATE remediation_run SET hub_id = hub_id WHERE run_id = 'r-1'";
+        try (Connection holding = connection(); Connection waiter = connection();
+             LockWaits waits = new LockWaits(waiting)) {
+            execute(holding, "SELECT run_id FROM remediation_run WHERE run_id = 'r-1' FOR UPDATE");
+            assertThat(waits.count()).as("nothing waits yet").isZero();
+            Future<?> update = pool.submit(() -> {
+                execute(waiter, waiting);
+                return null;
+            });
+
+            waits.await();
+            assertThat(update).isNotDone();
+            holding.rollback();
+            update.get(60, TimeUnit.SECONDS);
+            waiter.rollback();
+        }
+    }
+
+    @Test
+    @HoldsLocks
     void aWriteWaitingForTheRowAnAdoptionHolds_findsTheRunAdoptedOnceItCommits_andChangesNothing() throws Exception {
         JpaRemediationStore a = hub();
         Pair p = createdByHubA(a, List.of("r-1")).get(0);
@@ -217,6 +285,7 @@ abstract class SqlFenceContentionContract {
     }
 
     @Test
+    @HoldsLocks
     void anAdoptionWaitingForTheRowAWriteHolds_takesTheRunAsWritten() throws Exception {
         JpaRemediationStore a = hub();
         JpaRemediationStore b = hub();

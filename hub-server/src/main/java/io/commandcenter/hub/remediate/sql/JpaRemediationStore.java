@@ -23,6 +23,7 @@ import io.commandcenter.hub.remediate.RunState;
 import io.commandcenter.hub.remediate.RunStore;
 import io.commandcenter.hub.remediate.WorkflowRevision;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
 import jakarta.persistence.TypedQuery;
 
 import java.time.Duration;
@@ -66,6 +67,12 @@ public final class JpaRemediationStore implements RemediationStore {
      * reports its deadlocks as 40001) or a serialization conflict (40001): nothing of it is stored.
      */
     private static final Set<String> CONFLICT = Set.of("40P01", "40001");
+    /**
+     * SQL states of a statement that gave up waiting for a lock (H2 HYT00, after its lock timeout,
+     * 2 s by default; PostgreSQL 55P03 lock_not_available, with a lock_timeout set): raised by the
+     * statement, so before its transaction's commit.
+     */
+    private static final Set<String> LOCK_TIMEOUT = Set.of("HYT00", "55P03");
     /**
      * How many times an adoption is tried when the database rolls it back for a conflict (a fenced
      * write is tried once: its caller does it again, see {@link RunStore#writeOwned}).
@@ -692,23 +699,38 @@ public final class JpaRemediationStore implements RemediationStore {
 
     @Override
     public boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
-        return conflictReported(() -> "the adoption of run " + runId + " from hub " + fromHub + " by hub " + toHub,
-                CONFLICT_ATTEMPTS, em -> {
-            // the owner's lapsed lease row, locked to the commit: an owner back under its id renews after
-            // this adoption committed (and then reads the run as adopted), or this finds its lease fresh
-            em.createNativeQuery("UPDATE hub_lease l SET renewed_at = l.renewed_at WHERE l.hub_id = ?1 AND NOT ("
-                    + freshLease(leaseTtl) + ")").setParameter(1, fromHub).executeUpdate();
-            // the decision, one statement on the database's clock: the lease is checked where the owner changes
-            return em.createNativeQuery("UPDATE remediation_run SET hub_id = ?1 WHERE run_id = ?2 AND hub_id = ?3"
-                            + " AND NOT EXISTS (SELECT 1 FROM hub_lease l WHERE l.hub_id = ?3 AND "
-                            + freshLease(leaseTtl) + ")"
-                            // and only by a hub whose own renewals ran without a gap for a TTL: after a
-                            // database outage longer than the TTL every lease is old, the live ones too
-                            + " AND EXISTS (SELECT 1 FROM hub_lease l WHERE l.hub_id = ?1 AND "
-                            + freshLease(leaseTtl) + " AND " + streak(leaseTtl) + ")")
-                    .setParameter(1, toHub).setParameter(2, runId).setParameter(3, fromHub)
-                    .executeUpdate() == 1;
+        Supplier<String> what = () -> "the adoption of run " + runId + " from hub " + fromHub + " by hub " + toHub;
+        return conflictReported(what, CONFLICT_ATTEMPTS, em -> {
+            try {
+                return adoptIn(em, runId, fromHub, toHub, leaseTtl);
+            } catch (PersistenceException e) {
+                if (!Jpa.hasSqlState(e, LOCK_TIMEOUT)) {
+                    throw e;
+                }
+                // a statement gave up waiting for a row lock, before the commit: the transaction rolls
+                // back, nothing of it is stored (not an answer lost), so not tried again at once
+                throw new CommandCenterException(ErrorKind.CONTENTION, RunStore.STORE_CONFLICT, what.get()
+                        + " gave up waiting for a row lock another transaction holds; nothing of it is stored: "
+                        + e.getMessage(), Map.of(), List.of(), e);
+            }
         });
+    }
+
+    private static boolean adoptIn(EntityManager em, String runId, String fromHub, String toHub, Duration leaseTtl) {
+        // the owner's lapsed lease row, locked to the commit: an owner back under its id renews after
+        // this adoption committed (and then reads the run as adopted), or this finds its lease fresh
+        em.createNativeQuery("UPDATE hub_lease l SET renewed_at = l.renewed_at WHERE l.hub_id = ?1 AND NOT ("
+                + freshLease(leaseTtl) + ")").setParameter(1, fromHub).executeUpdate();
+        // the decision, one statement on the database's clock: the lease is checked where the owner changes
+        return em.createNativeQuery("UPDATE remediation_run SET hub_id = ?1 WHERE run_id = ?2 AND hub_id = ?3"
+                        + " AND NOT EXISTS (SELECT 1 FROM hub_lease l WHERE l.hub_id = ?3 AND "
+                        + freshLease(leaseTtl) + ")"
+                        // and only by a hub whose own renewals ran without a gap for a TTL: after a
+                        // database outage longer than the TTL every lease is old, the live ones too
+                        + " AND EXISTS (SELECT 1 FROM hub_lease l WHERE l.hub_id = ?1 AND "
+                        + freshLease(leaseTtl) + " AND " + streak(leaseTtl) + ")")
+                .setParameter(1, toHub).setParameter(2, runId).setParameter(3, fromHub)
+                .executeUpdate() == 1;
     }
 
     /**
