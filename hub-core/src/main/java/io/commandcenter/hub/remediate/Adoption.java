@@ -94,21 +94,28 @@ final class Adoption {
      * or empty when another hub adopted it first (nothing recorded then).
      */
     Optional<RunRecord> take(RunRecord run, String why) {
-        return take(run, why, won -> { });
-    }
-
-    /**
-     * {@link #take(RunRecord, String)}; {@code won} hears the run as this hub's as soon as its
-     * adoption is known to have won, before it is logged and recorded (a cancel notes it held here
-     * at once: {@link RunExecutor#adopted}).
-     */
-    Optional<RunRecord> take(RunRecord run, String why, Consumer<RunRecord> won) {
         synchronized (lockOf(run.runId())) {
-            return takeLocked(run, why, won);
+            return takeLocked(run, why, won -> { }, false);
         }
     }
 
-    private Optional<RunRecord> takeLocked(RunRecord run, String why, Consumer<RunRecord> heard) {
+    /**
+     * {@link #take(RunRecord, String)} for a caller that answers someone (a cancel): {@code won}
+     * hears the run as this hub's as soon as its adoption is known to have won, before it is logged
+     * and recorded (a cancel notes it held here at once: {@link RunExecutor#adopted}).
+     *
+     * @throws CommandCenterException CONTENTION ({@value RunStore#STORE_CONFLICT}) when the store
+     *                                rolled the adoption back for certain (a conflict, a lock waited
+     *                                for too long): not adopted, nothing in doubt; asking again may win
+     */
+    Optional<RunRecord> take(RunRecord run, String why, Consumer<RunRecord> won) {
+        synchronized (lockOf(run.runId())) {
+            return takeLocked(run, why, won, true);
+        }
+    }
+
+    private Optional<RunRecord> takeLocked(RunRecord run, String why, Consumer<RunRecord> heard,
+                                           boolean conflictThrown) {
         String from = run.hubId();
         boolean won;
         try {
@@ -117,10 +124,15 @@ final class Adoption {
             if (!isStoreConflict(e)) {
                 return unanswered(run, from, why, heard, e);
             }
-            // rolled back for certain (a deadlock or a serialization conflict, every try): not adopted,
-            // nothing in doubt; a later sweep may try again
-            LOG.log(System.Logger.Level.WARNING, "adopting run {0} of hub {1} was rolled back by the store to break a"
-                    + " deadlock or a serialization conflict: not adopted ({2})", run.runId(), from, e.getMessage());
+            if (conflictThrown) {
+                throw new CommandCenterException(ErrorKind.CONTENTION, RunStore.STORE_CONFLICT, "run " + run.runId()
+                        + " of hub " + from + " (gone) was not adopted: the store rolled its adoption back ("
+                        + e.getMessage() + "); try again", Map.of(), List.of(), e);
+            }
+            // rolled back for certain (a deadlock or a serialization conflict every try, or a lock waited
+            // for too long): not adopted, nothing in doubt; a later sweep may try again
+            LOG.log(System.Logger.Level.WARNING, "adopting run {0} of hub {1} was rolled back by the store (a conflict, or"
+                    + " a lock waited for too long): not adopted ({2})", run.runId(), from, e.getMessage());
             return Optional.empty();
         } catch (RuntimeException e) {
             return unanswered(run, from, why, heard, e);

@@ -78,7 +78,9 @@ final class Runs {
      * fresh is refused with {@code RUN_ON_OTHER_HUB}.
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
-     *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers)
+     *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers),
+     *                                CONTENTION ({@value RunStore#STORE_CONFLICT}: the adoption of a gone hub's
+     *                                run was rolled back by the store; try again)
      */
     RunRecord cancel(ProjectId project, String runId, String by, String reason) {
         RunRecord run = find(project, runId);

@@ -343,6 +343,42 @@ class AdoptionTest {
     }
 
     @Test
+    void cancellingAGoneHubsRunWhoseAdoptionTheStoreRolledBack_answersContention_andALaterCancelAdoptsIt() {
+        workflowStoredByTheOldHub();
+        f.storedRunOf("pod-7f9c", "run-1", "svc-1");
+        RemediationStore real = f.store;
+        AtomicBoolean rolledBack = new AtomicBoolean(true);
+        RemediationStore conflicting = interposed(real, (method, args) -> {
+            if (method.equals("adopt") && rolledBack.get()) {
+                throw new CommandCenterException(ErrorKind.CONTENTION, RunStore.STORE_CONFLICT,
+                        "the adoption of run run-1 was rolled back by the database 3 times");
+            }
+        });
+        try (EngineFixture g = adopterOn(conflicting)) {
+
+            // not "driven by a hub that is not gone": its lease lapsed, the adoption may win if asked again
+            assertThatThrownBy(() -> g.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck"))
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.CONTENTION);
+                        assertThat(e.reason()).isEqualTo(RunStore.STORE_CONFLICT);
+                        assertThat(e.getMessage()).contains("run-1", "pod-7f9c", "try again");
+                    });
+            assertThat(real.run("run-1").orElseThrow().hubId()).isEqualTo("pod-7f9c");
+            assertThat(g.ledger.all()).as("nothing recorded").isEmpty();
+
+            // asked again, the adoption wins and the run is taken up here: it ends INTERRUPTED there (its
+            // node's task was with an agent of the old hub, which this test does not keep), so the cancel
+            // finds it ended
+            rolledBack.set(false);
+            assertThatThrownBy(() -> g.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck"))
+                    .isInstanceOfSatisfying(CommandCenterException.class,
+                            e -> assertThat(e.reason()).isEqualTo("RUN_FINISHED"));
+            assertThat(real.run("run-1").orElseThrow().hubId()).isEqualTo("pod-c41a");
+            assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).hasSize(1);
+        }
+    }
+
+    @Test
     void anAdoptionInDoubtThatALaterSweepWins_isTakenUpOnce() {
         workflowStoredByTheOldHub();
         f.storedRunOf("pod-7f9c", "run-1", "svc-1");
