@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -93,6 +95,22 @@ class AdoptionTest {
                         throw e.getCause();
                     }
                 });
+    }
+
+    /** {@code real}, whose change of owner fails with {@code failure} (not tried) while {@code failing} says so. */
+    private static RemediationStore adoptFailing(RemediationStore real, BooleanSupplier failing,
+                                                 Supplier<RuntimeException> failure) {
+        return interposed(real, (method, args) -> {
+            if (method.equals("adopt") && failing.getAsBoolean()) {
+                throw failure.get();
+            }
+        });
+    }
+
+    /** An adoption the SQL store's every try of which the database rolled back: certainly not stored. */
+    private static CommandCenterException rolledBack3Times() {
+        return new CommandCenterException(ErrorKind.CONTENTION, RunStore.STORE_CONFLICT,
+                "the adoption of run run-1 was rolled back by the database 3 times");
     }
 
     /** What runs after a store call answered, before its caller hears (by method name; it may wait). */
@@ -322,8 +340,7 @@ class AdoptionTest {
         RunStore conflicting = new ForwardingRunStore(store) {
             @Override
             public boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
-                throw new CommandCenterException(ErrorKind.CONTENTION, RunStore.STORE_CONFLICT,
-                        "the adoption of run run-1 was rolled back by the database 3 times");
+                throw rolledBack3Times();
             }
 
             @Override
@@ -348,12 +365,7 @@ class AdoptionTest {
         f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         RemediationStore real = f.store;
         AtomicBoolean rolledBack = new AtomicBoolean(true);
-        RemediationStore conflicting = interposed(real, (method, args) -> {
-            if (method.equals("adopt") && rolledBack.get()) {
-                throw new CommandCenterException(ErrorKind.CONTENTION, RunStore.STORE_CONFLICT,
-                        "the adoption of run run-1 was rolled back by the database 3 times");
-            }
-        });
+        RemediationStore conflicting = adoptFailing(real, rolledBack::get, AdoptionTest::rolledBack3Times);
         try (EngineFixture g = adopterOn(conflicting)) {
 
             // not "driven by a hub that is not gone": its lease lapsed, the adoption may win if asked again
@@ -386,11 +398,8 @@ class AdoptionTest {
         AtomicBoolean lost = new AtomicBoolean(true);
         // the first change of owner fails without an answer and did not commit: the read after it
         // shows the old owner (in doubt); the next sweep keeps it unsure and adopts it for real
-        RemediationStore failingOnce = interposed(real, (method, args) -> {
-            if (method.equals("adopt") && lost.getAndSet(false)) {
-                throw new IllegalStateException("connection lost during COMMIT");
-            }
-        });
+        RemediationStore failingOnce = adoptFailing(real, () -> lost.getAndSet(false),
+                () -> new IllegalStateException("connection lost during COMMIT"));
         try (EngineFixture g = adopterOn(failingOnce)) {
 
             assertThat(g.engine.adoptOrphans()).as("in doubt").isZero();
