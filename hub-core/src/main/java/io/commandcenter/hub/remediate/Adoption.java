@@ -1,5 +1,7 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.audit.AuditAction;
 import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.audit.AuditTrail;
@@ -13,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -92,42 +95,92 @@ final class Adoption {
      */
     Optional<RunRecord> take(RunRecord run, String why) {
         synchronized (lockOf(run.runId())) {
-            return takeLocked(run, why);
+            return takeLocked(run, why, won -> { }, false);
         }
     }
 
-    private Optional<RunRecord> takeLocked(RunRecord run, String why) {
+    /**
+     * {@link #take(RunRecord, String)} for a caller that answers someone (a cancel): {@code won}
+     * hears the run as this hub's as soon as its adoption is known to have won, before it is logged
+     * and recorded (a cancel notes it held here at once: {@link RunExecutor#adopted}).
+     *
+     * @throws CommandCenterException CONTENTION ({@value RunStore#STORE_CONFLICT}) when the store
+     *                                rolled the adoption back for certain (a conflict, a lock waited
+     *                                for too long): not adopted, nothing in doubt; asking again may win
+     */
+    Optional<RunRecord> take(RunRecord run, String why, Consumer<RunRecord> won) {
+        synchronized (lockOf(run.runId())) {
+            return takeLocked(run, why, won, true);
+        }
+    }
+
+    private Optional<RunRecord> takeLocked(RunRecord run, String why, Consumer<RunRecord> heard,
+                                           boolean conflictThrown) {
         String from = run.hubId();
         boolean won;
         try {
             won = runs.adopt(run.runId(), from, hubId, leaseTtl);
-        } catch (RuntimeException e) {
-            // the statement may have committed and only its answer been lost (a connection lost during
-            // COMMIT): who owns the run now says which (when that read fails too, the next sweep asks).
-            LOG.log(System.Logger.Level.WARNING, "adopting run {0} of hub {1} failed without an answer ({2}): reading"
-                    + " its owner", run.runId(), from, e.getMessage());
-            Optional<RunRecord> now;
-            try {
-                now = runs.run(run.runId());
-            } catch (RuntimeException readFailed) {
-                // unsure only now, for the next sweeps: one settling it while this read ran would take it
-                // up a second time
-                unsure.put(run.runId(), new Unsure(from, UNSURE_SWEEPS));
-                throw readFailed;
+        } catch (CommandCenterException e) {
+            if (!isStoreConflict(e)) {
+                return unanswered(run, from, why, heard, e);
             }
-            won = now.map(r -> r.hubId().equals(hubId)).orElse(false);
-            if (now.map(r -> r.hubId().equals(from)).orElse(false)) {
-                unsure.put(run.runId(), new Unsure(from, UNSURE_SWEEPS)); // still the old owner: in doubt
+            if (conflictThrown) {
+                throw new CommandCenterException(ErrorKind.CONTENTION, RunStore.STORE_CONFLICT, "run " + run.runId()
+                        + " of hub " + from + " (gone) was not adopted: the store rolled its adoption back ("
+                        + e.getMessage() + "); try again", Map.of(), List.of(), e);
             }
-        }
-        if (!won) {
-            LOG.log(System.Logger.Level.INFO, "run {0} of hub {1}: another hub adopted it first, or hub {1} renewed"
-                    + " its lease", run.runId(), from);
+            // rolled back for certain (a deadlock or a serialization conflict every try, or a lock waited
+            // for too long): not adopted, nothing in doubt; a later sweep may try again
+            LOG.log(System.Logger.Level.WARNING, "adopting run {0} of hub {1} was rolled back by the store (a conflict, or"
+                    + " a lock waited for too long): not adopted ({2})", run.runId(), from, e.getMessage());
             return Optional.empty();
+        } catch (RuntimeException e) {
+            return unanswered(run, from, why, heard, e);
         }
+        return won ? wonNow(run, from, why, heard) : notWon(run, from);
+    }
+
+    private static boolean isStoreConflict(CommandCenterException e) {
+        return e.kind() == ErrorKind.CONTENTION && RunStore.STORE_CONFLICT.equals(e.reason());
+    }
+
+    /**
+     * After an adoption that failed without an answer: the statement may have committed and only its
+     * answer been lost (a connection lost during COMMIT), so who owns the run now says which (when that
+     * read fails too, the next sweep asks).
+     */
+    private Optional<RunRecord> unanswered(RunRecord run, String from, String why, Consumer<RunRecord> heard,
+                                           RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "adopting run {0} of hub {1} failed without an answer ({2}): reading"
+                + " its owner", run.runId(), from, e.getMessage());
+        Optional<RunRecord> now;
+        try {
+            now = runs.run(run.runId());
+        } catch (RuntimeException readFailed) {
+            // unsure only now, for the next sweeps: one settling it while this read ran would take it
+            // up a second time
+            unsure.put(run.runId(), new Unsure(from, UNSURE_SWEEPS));
+            throw readFailed;
+        }
+        if (now.map(r -> r.hubId().equals(from)).orElse(false)) {
+            unsure.put(run.runId(), new Unsure(from, UNSURE_SWEEPS)); // still the old owner: in doubt
+        }
+        return now.map(r -> r.hubId().equals(hubId)).orElse(false) ? wonNow(run, from, why, heard)
+                : notWon(run, from);
+    }
+
+    private static Optional<RunRecord> notWon(RunRecord run, String from) {
+        LOG.log(System.Logger.Level.INFO, "run {0} of hub {1}: another hub adopted it first, or hub {1} renewed"
+                + " its lease", run.runId(), from);
+        return Optional.empty();
+    }
+
+    private Optional<RunRecord> wonNow(RunRecord run, String from, String why, Consumer<RunRecord> heard) {
         unsure.remove(run.runId()); // an earlier try that stayed in doubt: taken up now, not by a later settle
+        RunRecord ours = run.ownedBy(hubId);
+        heard.accept(ours);
         adopted(run, from, why);
-        return Optional.of(run.ownedBy(hubId));
+        return Optional.of(ours);
     }
 
     private void adopted(RunRecord run, String from, String why) {

@@ -318,6 +318,11 @@ public final class RemediationEngine implements AutoCloseable {
         }
     }
 
+    /** How many decision rows this hub holds in memory for runs it started and drives (tests). */
+    int heldDecisionRows() {
+        return executor.heldDecisionRows();
+    }
+
     /** How many times a launch was held for a stale lease (tests). */
     long heldLaunches() {
         return executor.holds();
@@ -435,9 +440,8 @@ public final class RemediationEngine implements AutoCloseable {
         stripes.drain();
     }
 
-    private void runFinished(RunRecord run) {
+    private void runFinished(RunRecord run, Optional<ActionRecord> carried) {
         // the row stored with a run started here is carried; any other run's is read back
-        Optional<ActionRecord> carried = starter.takeAction(run.runId());
         if (Target.of(run).isEntity()) {
             (carried.isPresent() ? carried : ports.store().actionOfRun(run.runId())).filter(a -> !a.isJudged())
                     .ifPresent(a -> outcomes.watch(a, run.finishedAt()));

@@ -35,8 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -79,7 +79,8 @@ final class RunExecutor {
     private final Timers timers;
     private final Clock clock;
     private final RandomGenerator random;
-    private final Consumer<RunRecord> onFinished;
+    /** Told of each run that ended here once its end is stored, with the decision row it carried (if any). */
+    private final BiConsumer<RunRecord, Optional<ActionRecord>> onFinished;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     /** Staged runs whose creation is committed and that are not launched yet (see {@link #close}). */
     private final Map<String, Active> storedUnlaunched = new ConcurrentHashMap<>();
@@ -88,6 +89,11 @@ final class RunExecutor {
      * here while their commit, or what follows it, is slow.
      */
     private final Map<String, RunRecord> creating = new ConcurrentHashMap<>();
+    /**
+     * Runs this hub adopted and is about to take up on their lane ({@link #adopted}: a cancel's
+     * adoption), held here from the moment the adoption committed until they are taken up or given up.
+     */
+    private final Map<String, RunRecord> adopting = new ConcurrentHashMap<>();
     /** Runs of this hub waiting to be taken up again after the scheduler failed a look-up ({@link #resume}). */
     private final Set<String> resuming = ConcurrentHashMap.newKeySet();
     /** Runs that ended here and whose end is not committed yet: still this hub's to answer for. */
@@ -115,6 +121,12 @@ final class RunExecutor {
         volatile RunRecord run;
         final Workflow workflow;
         final Optional<PredictionRecord> prediction;
+        /**
+         * The decision row stored with the run when this hub started it, carried to its end for the
+         * outcome watch (empty: a run taken up, approved, or not on an entity; its row is read then).
+         * It goes when this object goes, whichever way the run leaves this hub.
+         */
+        final Optional<ActionRecord> action;
         final String lane;
         /** Why the run stops early (cancel, deadline, kill switch, restart); null while it goes on. */
         String halt;
@@ -123,22 +135,23 @@ final class RunExecutor {
         /** Nodes whose attempt is stored but whose task is not submitted yet, as they were before it. */
         final Map<String, NodeRecord> undispatched = new HashMap<>();
 
-        Active(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
+        Active(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<ActionRecord> action) {
             this.run = run;
             this.workflow = workflow;
             this.prediction = prediction;
+            this.action = action;
             this.lane = laneOf(run);
         }
     }
 
     RunExecutor(RunJournal journal, Scheduler scheduler, RemediationEvents events, Stripes stripes, Timers timers,
-                Clock clock, RandomGenerator random, Consumer<RunRecord> onFinished) {
+                Clock clock, RandomGenerator random, BiConsumer<RunRecord, Optional<ActionRecord>> onFinished) {
         this(journal, scheduler, events, stripes, timers, clock, random, onFinished, () -> true);
     }
 
     /** @param launchable whether a node's task may be submitted now (this hub's lease is fresh) */
     RunExecutor(RunJournal journal, Scheduler scheduler, RemediationEvents events, Stripes stripes, Timers timers,
-                Clock clock, RandomGenerator random, Consumer<RunRecord> onFinished,
+                Clock clock, RandomGenerator random, BiConsumer<RunRecord, Optional<ActionRecord>> onFinished,
                 BooleanSupplier launchable) {
         this.launchable = launchable;
         this.journal = journal;
@@ -187,7 +200,13 @@ final class RunExecutor {
 
     /** Starts driving a stored RUNNING run. Call on the run's lane. */
     void begin(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
-        Active a = new Active(run, workflow, prediction);
+        begin(run, workflow, prediction, Optional.empty());
+    }
+
+    /** {@link #begin(RunRecord, Workflow, Optional)}, carrying the run's decision row to its end. */
+    void begin(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction,
+               Optional<ActionRecord> action) {
+        Active a = new Active(run, workflow, prediction, action);
         if (!register(a)) {
             return;
         }
@@ -213,7 +232,13 @@ final class RunExecutor {
      * rendered): such a run is stored as it is and {@link #begin begun}.
      */
     Optional<Staged> stage(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction) {
-        Active a = new Active(run, workflow, prediction);
+        return stage(run, workflow, prediction, Optional.empty());
+    }
+
+    /** {@link #stage(RunRecord, Workflow, Optional)}, carrying the run's decision row to its end. */
+    Optional<Staged> stage(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction,
+                           Optional<ActionRecord> action) {
+        Active a = new Active(run, workflow, prediction, action);
         Instant now = clock.instant();
         if (!RunPlan.skipUnreachable(workflow, run, now).equals(run)) {
             return Optional.empty();
@@ -630,6 +655,17 @@ final class RunExecutor {
         }
     }
 
+    /** How many decision rows the runs held here carry (driven, or staged and stored). */
+    int heldDecisionRows() {
+        int n = 0;
+        for (Map<String, Active> held : List.of(active, storedUnlaunched)) {
+            for (Active a : held.values()) {
+                n += a.action.isPresent() ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
     /** How many times a dispatch was held for a stale lease, since this executor was made. */
     long holds() {
         return holds.get();
@@ -641,7 +677,7 @@ final class RunExecutor {
      */
     boolean drives(String runId) {
         return active.containsKey(runId) || storedUnlaunched.containsKey(runId) || settling.containsKey(runId)
-                || resuming.contains(runId) || creating.containsKey(runId);
+                || resuming.contains(runId) || creating.containsKey(runId) || adopting.containsKey(runId);
     }
 
     /**
@@ -654,6 +690,7 @@ final class RunExecutor {
         ids.addAll(settling.keySet());
         ids.addAll(resuming);
         ids.addAll(creating.keySet());
+        ids.addAll(adopting.keySet());
         return ids;
     }
 
@@ -707,11 +744,12 @@ final class RunExecutor {
         Active staged = storedUnlaunched.remove(runId);
         RunRecord ended = settling.remove(runId);
         RunRecord beingCreated = creating.remove(runId);
+        RunRecord adoptedHere = adopting.remove(runId);
         resuming.remove(runId);
         held.removeIf(h -> h.active().run.runId().equals(runId));
         Active gone = a != null ? a : staged;
         if (gone == null) {
-            return Optional.ofNullable(ended != null ? ended : beingCreated);
+            return Optional.ofNullable(ended != null ? ended : beingCreated != null ? beingCreated : adoptedHere);
         }
         stripes.run(gone.lane, () -> {
             gone.timers.values().forEach(Timers.Timer::cancel);
@@ -793,7 +831,7 @@ final class RunExecutor {
         journal.afterDurable(closed.runId(), () -> {
             settling.remove(closed.runId(), closed);
             events.runChanged(closed, a.prediction);
-            stripes.run(a.lane, () -> onFinished.accept(closed));
+            stripes.run(a.lane, () -> onFinished.accept(closed, a.action));
         });
     }
 
@@ -878,16 +916,58 @@ final class RunExecutor {
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel,
                 Optional<String> paused) {
-        if (active.containsKey(run.runId())) {
-            LOG.log(System.Logger.Level.WARNING, "run {0} is driven here already: not taken up again", run.runId());
+        if (drivenAlready(run)) {
             return;
         }
-        taking(run.runId());
-        // taken up as this hub's (after a restart, or adopted, perhaps back from a hub that adopted it
-        // while this one stalled and is gone in turn): what this hub gave up of it no longer holds
-        relinquished.remove(run.runId());
-        journal.owned(run.runId());
+        owned(run.runId());
         resume(run, workflow, prediction, cancel, paused, 1);
+    }
+
+    /**
+     * The run is this hub's now (taken up after a restart, or adopted, perhaps back from a hub that
+     * adopted it while this one stalled and is gone in turn): what this hub gave up of it no longer holds.
+     */
+    private void owned(String runId) {
+        taking(runId);
+        relinquished.remove(runId);
+        journal.owned(runId);
+    }
+
+    /**
+     * Notes a run this hub has just adopted and takes up next on its lane ({@link #resumeAdopted}):
+     * held here from now on ({@link #drives}, and among the runs a renewal that ends a stale spell
+     * checks), so that were it adopted away again before its take-up, that renewal gives it up. Call
+     * as soon as the adoption's statement won; {@link #notAdopting} once the take-up is over.
+     */
+    void adopted(RunRecord run) {
+        owned(run.runId());
+        adopting.put(run.runId(), run);
+    }
+
+    /** The take-up of a run noted {@link #adopted} is over (it is driven, waits to be, was given up, or failed). */
+    void notAdopting(String runId) {
+        adopting.remove(runId);
+    }
+
+    /**
+     * {@link #resume(RunRecord, Workflow, Optional, Optional, Optional)} of a run noted {@link #adopted}:
+     * not taken up when this hub gave it up since (another hub adopted it meanwhile), and what it gave up
+     * stays given up. Call on the run's lane.
+     */
+    void resumeAdopted(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction,
+                       Optional<String> cancel, Optional<String> paused) {
+        if (drivenAlready(run)) {
+            return;
+        }
+        resume(run, workflow, prediction, cancel, paused, 1);
+    }
+
+    private boolean drivenAlready(RunRecord run) {
+        if (active.containsKey(run.runId())) {
+            LOG.log(System.Logger.Level.WARNING, "run {0} is driven here already: not taken up again", run.runId());
+            return true;
+        }
+        return false;
     }
 
     private void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction,
@@ -921,7 +1001,7 @@ final class RunExecutor {
                     + " look-up of its task (" + attempt + " tries: " + e.getMessage() + "): whether the action ran is"
                     + " unknown, so it is not run again";
         }
-        Active a = new Active(run, workflow, prediction);
+        Active a = new Active(run, workflow, prediction, Optional.empty());
         resuming.remove(run.runId());
         if (!register(a)) {
             return;

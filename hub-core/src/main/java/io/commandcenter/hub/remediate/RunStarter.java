@@ -64,14 +64,6 @@ final class RunStarter {
      */
     private final Map<String, List<RunRecord>> pending = new ConcurrentHashMap<>();
 
-    /**
-     * The decision rows ({@code PredictionAction}) of the runs started here and not finished yet, by
-     * run id: handed to the outcome watch when the run ends, instead of reading back what this hub
-     * just stored (a read per finished run). A run started elsewhere, approved, or resumed after a
-     * restart is not here: its row is read from the store.
-     */
-    private final Map<String, ActionRecord> actions = new ConcurrentHashMap<>();
-
     RunStarter(RunStore runs, RunJournal journal, Stripes stripes, KillSwitch killSwitch, RunExecutor executor,
                RemediationEvents events, AuditTrail audit, Clock clock, String hubId) {
         this.runs = runs;
@@ -133,9 +125,10 @@ final class RunStarter {
                 ? Optional.of(ActionRecord.of(run, prediction, ActionDecision.AUTOMATIC, ENGINE, decision.reason(),
                 now))
                 : Optional.empty();
-        // an automatic run is stored with the attempts of its first nodes: one commit, then they are handed out
-        Optional<RunExecutor.Staged> staged = state == RunState.RUNNING ? executor.stage(run, workflow, prediction)
-                : Optional.empty();
+        // an automatic run is stored with the attempts of its first nodes: one commit, then they are handed
+        // out; its decision row is carried to its end for the outcome watch (no read back of it then)
+        Optional<RunExecutor.Staged> staged = state == RunState.RUNNING
+                ? executor.stage(run, workflow, prediction, action) : Optional.empty();
         RunRecord stored = staged.map(RunExecutor.Staged::run).orElse(run);
         AuditRecord decided = AuditRecord.of(now, project.value(), ENGINE, AuditAction.RUN_DECIDED, "run:" + runId,
                 AuditRecord.detail(
@@ -206,8 +199,6 @@ final class RunStarter {
         }
         LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2}: {3} ({4})", stored.workflow(),
                 stored.targetKind(), stored.targetId(), decision.kind(), decision.reason());
-        // stored with the run: carried to the outcome watch when the run ends (before it can end)
-        action.ifPresent(a -> actions.put(stored.runId(), a));
         events.runChanged(stored, prediction);
         switch (decision.kind()) {
             case AUTOMATIC -> {
@@ -218,7 +209,7 @@ final class RunStarter {
                 if (staged.isPresent()) {
                     executor.launch(staged.get(), halt);
                 } else {
-                    executor.begin(run, workflow, prediction);
+                    executor.begin(run, workflow, prediction, action);
                     halt.ifPresent(why -> executor.halt(run.runId(), RunState.CANCELLED, why, false));
                 }
             }
@@ -266,26 +257,18 @@ final class RunStarter {
                 ? Optional.of(ActionRecord.of(run, prediction, ActionDecision.MANUAL, by, reason, now))
                 : Optional.empty();
         // stored with its first attempts, so its first tasks are submitted before the caller hears back
-        Optional<RunExecutor.Staged> staged = executor.stage(run, workflow, prediction);
+        Optional<RunExecutor.Staged> staged = executor.stage(run, workflow, prediction, action);
         RunRecord stored = staged.map(RunExecutor.Staged::run).orElse(run);
         runs.create(stored, Optional.empty(), action);
-        action.ifPresent(a -> actions.put(runId, a));
         LOG.log(System.Logger.Level.INFO, "workflow {0} on {1} {2} triggered by {3}", workflow.name(), target.kind(),
                 target.id(), by);
         audit.record(AuditAction.RUN_TRIGGERED, project.value(), by, "run:" + runId, AuditRecord.detail(
                 "workflow", workflow.name(), "revision", run.revision(), "target", target.kind() + ":" + target.id(),
                 "prediction", run.predictionId(), "reason", reason));
         events.runChanged(stored, prediction);
-        staged.ifPresentOrElse(s -> executor.launch(s, Optional.empty()), () -> executor.begin(run, workflow, prediction));
+        staged.ifPresentOrElse(s -> executor.launch(s, Optional.empty()),
+                () -> executor.begin(run, workflow, prediction, action));
         return executor.live(runId).orElse(stored);
-    }
-
-    /**
-     * The decision row stored with a run started here, once (the run has ended): empty when the run
-     * was not started here or its row was handed out already.
-     */
-    Optional<ActionRecord> takeAction(String runId) {
-        return Optional.ofNullable(actions.remove(runId));
     }
 
     /** What the decision on {@code workflow} for {@code target} knows at {@code now}. */

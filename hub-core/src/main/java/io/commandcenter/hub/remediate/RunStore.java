@@ -16,6 +16,12 @@ import java.util.Optional;
 public interface RunStore {
 
     /**
+     * The reason of a CONTENTION failure of {@link #writeOwned} or {@link #adopt} that the database
+     * rolled back to break a deadlock or a serialization conflict: nothing of it is stored.
+     */
+    String STORE_CONFLICT = "STORE_CONFLICT";
+
+    /**
      * Stores a new run with its approval and decision (either may be absent), in one transaction.
      *
      * @return false when a run with the same idempotency key exists (nothing stored)
@@ -91,6 +97,10 @@ public interface RunStore {
      * both, whose rows already hold that state (a step of a run changes one or two of its nodes). The
      * caller must be sure of it: nothing else wrote the run since. What is stored afterwards is the
      * same as without it.
+     *
+     * <p>A write that the database rolled back to break a deadlock or a serialization conflict fails
+     * with CONTENTION ({@value #STORE_CONFLICT}), nothing of it stored; the store does not try it
+     * again (its caller does, after checking that its runs are still its own: {@code RunJournal}).
      */
     Written writeOwned(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored);
 
@@ -130,6 +140,12 @@ public interface RunStore {
      * statement requires {@code toHub}'s own lease fresh and its streak of renewals at least
      * {@code leaseTtl} old, so after an outage of the store longer than the TTL (every lease then
      * old) no hub adopts before the live hubs renewed theirs. Nothing else of the run changes.
+     *
+     * <p>A database store does it again (a few times, after a short random pause) when the database
+     * rolls it back to break a deadlock or a serialization conflict, then fails with CONTENTION
+     * ({@value #STORE_CONFLICT}): then it is certainly not stored, and the run not adopted. It fails
+     * so at once, not tried again, when one of its statements gave up waiting for a row lock (H2's
+     * lock timeout, 2 s by default; PostgreSQL's {@code lock_timeout} when set): before its commit.
      *
      * @return false when the run is not {@code fromHub}'s (another hub adopted it first, or no such
      * run), {@code fromHub}'s lease is fresh, or {@code toHub}'s streak is younger than the TTL

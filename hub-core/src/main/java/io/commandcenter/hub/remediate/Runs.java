@@ -78,7 +78,9 @@ final class Runs {
      * fresh is refused with {@code RUN_ON_OTHER_HUB}.
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
-     *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers)
+     *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers),
+     *                                CONTENTION ({@value RunStore#STORE_CONFLICT}: the adoption of a gone hub's
+     *                                run was rolled back by the store; try again)
      */
     RunRecord cancel(ProjectId project, String runId, String by, String reason) {
         RunRecord run = find(project, runId);
@@ -96,11 +98,18 @@ final class Runs {
             String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);
             if (current.state() == RunState.RUNNING && executor.live(runId).isEmpty()
                     && adoption.mayAdopt(current.hubId())) {
-                Optional<RunRecord> taken = adoption.take(current, "cancelled by " + by);
+                // held here from the moment the adoption won: a renewal ending a stale spell before the
+                // take-up below checks it, and gives it up if another hub adopted it away meanwhile
+                Optional<RunRecord> taken = adoption.take(current, "cancelled by " + by, executor::adopted);
                 if (taken.isPresent()) {
                     // on this lane, halted as it is taken up: nothing is submitted for it (ended, if it
-                    // cannot resume; its tasks still with agents are cancelled below)
-                    resume(taken.get(), Optional.of(why));
+                    // cannot resume; its tasks still with agents are cancelled below); not taken up if
+                    // given up meanwhile
+                    try {
+                        resume(taken.get(), Optional.of(why), true);
+                    } finally {
+                        executor.notAdopting(runId);
+                    }
                     if (executor.resuming(runId)) {
                         // the scheduler did not answer yet: the cancel is applied when it is taken up
                         audited(taken.get(), by, reason);
@@ -153,7 +162,7 @@ final class Runs {
         int resumed = 0;
         for (RunRecord run : unfinished) {
             if (run.state() == RunState.RUNNING && run.hubId().equals(hubId)) {
-                stripes.run(RunExecutor.laneOf(run), () -> resume(run, Optional.empty()));
+                stripes.run(RunExecutor.laneOf(run), () -> resume(run, Optional.empty(), false));
                 resumed++;
             }
         }
@@ -221,7 +230,7 @@ final class Runs {
                             + " nobody on two sweeps in a row (an adoption whose answer was lost, say): taken up",
                             r.runId(), r.workflow(), r.targetId());
                 }
-                resume(r, Optional.empty());
+                resume(r, Optional.empty(), false);
             });
         });
     }
@@ -246,8 +255,11 @@ final class Runs {
      * Takes the run up on this lane; {@code cancel}: see {@link RunExecutor#resume}. An automatic run
      * taken up while automatic actions are paused (the kill switch) is halted as the pause halted the
      * runs driven here then.
+     *
+     * @param noted the run was noted {@link RunExecutor#adopted} when its adoption won: taken up only
+     *              if it was not given up since
      */
-    private void resume(RunRecord run, Optional<String> cancel) {
+    private void resume(RunRecord run, Optional<String> cancel, boolean noted) {
         Optional<PredictionRecord> prediction = run.predictionId() == null ? Optional.empty()
                 : predictions.find(run.project(), run.predictionId());
         Workflow workflow;
@@ -264,6 +276,10 @@ final class Runs {
         }
         Optional<String> paused = cancel.isPresent() || !run.mode().isAutomatic() ? Optional.empty()
                 : killSwitch.haltReason(run.project());
-        executor.resume(run, workflow, prediction, cancel, paused);
+        if (noted) {
+            executor.resumeAdopted(run, workflow, prediction, cancel, paused);
+        } else {
+            executor.resume(run, workflow, prediction, cancel, paused);
+        }
     }
 }

@@ -23,6 +23,9 @@ final class ThreadTimers implements Timers {
             t.setDaemon(true);
             return t;
         });
+        // a cancelled timer leaves the queue at once: a run's deadline and timeouts would otherwise keep the
+        // run (and what it holds) reachable until they were due, long after it ended or was given up
+        thread.setRemoveOnCancelPolicy(true);
         // at close, work not due yet never runs
         thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         thread.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
@@ -40,6 +43,11 @@ final class ThreadTimers implements Timers {
         long millis = Math.max(1, period.toMillis());
         ScheduledFuture<?> f = thread.scheduleWithFixedDelay(guarded(work), millis, millis, TimeUnit.MILLISECONDS);
         return () -> f.cancel(false);
+    }
+
+    /** Timers set and neither due nor cancelled yet (tests). */
+    int waiting() {
+        return thread.getQueue().size();
     }
 
     /** A failing piece of work is logged and never stops the thread (nor a periodic timer). */

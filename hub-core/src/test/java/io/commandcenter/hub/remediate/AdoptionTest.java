@@ -3,6 +3,8 @@ package io.commandcenter.hub.remediate;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.audit.AuditEntry;
+import io.commandcenter.hub.audit.InMemoryAuditLedger;
+import io.commandcenter.hub.audit.MemoryAuditSpool;
 import io.commandcenter.hub.testing.ManualClock;
 import io.commandcenter.scheduler.task.Capability;
 import io.commandcenter.scheduler.task.Placement;
@@ -27,6 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,28 +55,6 @@ class AdoptionTest {
     @AfterEach
     void close() {
         f.close();
-    }
-
-    /** A run of {@code owner} as it left it: its first node QUEUED as attempt 1 (no task id stored yet). */
-    private RunRecord storedRunOf(String owner, String runId, String target) {
-        Instant now = f.clock.instant();
-        RunRecord run = new RunRecord(runId, EngineFixture.P, "burst-restart", 1, RunState.RUNNING, RunMode.AUTOMATIC,
-                "prediction.created.risk", "pred-" + runId, null, "service", target, "burst-restart:pred-" + runId,
-                null, owner, "", null, now, now, null, now.plus(Duration.ofMinutes(30)), List.of(
-                NodeRecord.pending("restart_service", 0, "devops", "restart", false)
-                        .queued("", 1, Map.of("service", target), now),
-                NodeRecord.pending("notify", 1, "notifier", "sendSlack", false)));
-        assertThat(f.store.create(run, Optional.empty(), Optional.empty())).isTrue();
-        return run;
-    }
-
-    /** The old hub's task of the run's stored attempt, on the scheduler that outlived it. */
-    private Task submittedByTheOldHub(RunRecord run) {
-        return f.scheduler.submit(new TaskSpec(EngineFixture.P.value(), new Capability("devops", "restart"),
-                run.workflow(), run.runId(), "restart_service",
-                RunExecutor.json(Map.of("service", run.targetId())), 1.0, 5, null,
-                new TargetRef("service", run.targetId()), true, run.runId() + ":restart_service:1", Map.of(),
-                Placement.DEFAULT, 1)).task();
     }
 
     /** The workflow stored by an engine of the old id, which then stopped (the scheduler goes on). */
@@ -113,6 +95,22 @@ class AdoptionTest {
                         throw e.getCause();
                     }
                 });
+    }
+
+    /** {@code real}, whose change of owner fails with {@code failure} (not tried) while {@code failing} says so. */
+    private static RemediationStore adoptFailing(RemediationStore real, BooleanSupplier failing,
+                                                 Supplier<RuntimeException> failure) {
+        return interposed(real, (method, args) -> {
+            if (method.equals("adopt") && failing.getAsBoolean()) {
+                throw failure.get();
+            }
+        });
+    }
+
+    /** An adoption the SQL store's every try of which the database rolled back: certainly not stored. */
+    private static CommandCenterException rolledBack3Times() {
+        return new CommandCenterException(ErrorKind.CONTENTION, RunStore.STORE_CONFLICT,
+                "the adoption of run run-1 was rolled back by the database 3 times");
     }
 
     /** What runs after a store call answered, before its caller hears (by method name; it may wait). */
@@ -189,8 +187,8 @@ class AdoptionTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         f.devops = EngineFixture.holding(entered, release);
-        RunRecord orphan = storedRunOf("pod-7f9c", "run-1", "svc-1");
-        Task task = submittedByTheOldHub(orphan);
+        RunRecord orphan = f.storedRunOf("pod-7f9c", "run-1", "svc-1");
+        Task task = f.submittedByTheOldHub(orphan);
         await().atMost(WAIT).until(() -> entered.getCount() == 0);
 
         f.hubId = "pod-c41a"; // the pod came back under a new name
@@ -236,8 +234,8 @@ class AdoptionTest {
     @Test
     void aRunOfAHubWhoseLeaseIsFresh_isNeitherAdoptedNorDriven_andCancelNamesItsHub() {
         workflowStoredByTheOldHub();
-        storedRunOf("hub-b", "run-1", "svc-1");
-        storedRunOf("hub-b", "run-2", "svc-2");
+        f.storedRunOf("hub-b", "run-1", "svc-1");
+        f.storedRunOf("hub-b", "run-2", "svc-2");
         f.store.renewLease("hub-b", TTL);
         f.hubId = "hub-a";
         f.startEngine(); // a sole writer too: the lease decides everywhere
@@ -262,7 +260,7 @@ class AdoptionTest {
     @Test
     void aRunOfAHubWhoseLeaseLapsed_isAdoptedOnce_andFinishesHere() {
         workflowStoredByTheOldHub();
-        submittedByTheOldHub(storedRunOf("hub-b", "run-1", "svc-1"));
+        f.submittedByTheOldHub(f.storedRunOf("hub-b", "run-1", "svc-1"));
         f.store.renewLease("hub-b", TTL);
         f.hubId = "hub-a";
         f.soleWriter = false;
@@ -289,7 +287,7 @@ class AdoptionTest {
     @Test
     void aRunAnotherHubAdoptedFirst_isLeftToIt_andNothingIsRecordedHere() {
         workflowStoredByTheOldHub();
-        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         advanceRenewing(LAPSED, "pod-c41a", "hub-c"); // both may adopt: they renewed for a TTL
         RemediationStore real = f.store;
         // between this hub's read of the unfinished runs and its change of owner, hub C adopts the run
@@ -312,7 +310,7 @@ class AdoptionTest {
     @Test
     void anAdoptionThatCommitsButWhoseAnswerIsLost_isTakenUpByTheNextSweep_andTheRunFinishesOnce() {
         workflowStoredByTheOldHub();
-        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         RemediationStore real = f.store;
         // the change of owner commits and its answer is lost; the read of the owner after it fails once too
         RemediationStore losing = losingTheAdoptionsAnswer(real, (method, args) -> { });
@@ -332,18 +330,76 @@ class AdoptionTest {
     }
 
     @Test
+    void anAdoptionTheStoreRolledBackForAConflict_isNotWon_andNotLeftInDoubt() {
+        InMemoryRemediationStore store = new InMemoryRemediationStore(storeClock);
+        RunRecord run = RemediationStoreContract.run("run-1", "k-1", RunMode.AUTOMATIC, RemediationStoreContract.T0)
+                .ownedBy("pod-7f9c");
+        store.create(run, Optional.empty(), Optional.empty());
+        AtomicInteger reads = new AtomicInteger();
+        // every try rolled back to break a deadlock: certainly not stored (not a lost answer)
+        RunStore conflicting = new ForwardingRunStore(store) {
+            @Override
+            public boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
+                throw rolledBack3Times();
+            }
+
+            @Override
+            public Optional<RunRecord> run(String runId) {
+                reads.incrementAndGet();
+                return super.run(runId);
+            }
+        };
+        InMemoryAuditLedger ledger = new InMemoryAuditLedger();
+        Adoption adoption = new Adoption(conflicting, MemoryAuditSpool.trail(ledger, Clock.systemUTC(), "pod-c41a"),
+                "pod-c41a", TTL);
+
+        assertThat(adoption.take(run, "its owner is gone")).as("not won").isEmpty();
+        assertThat(adoption.settleUnsure()).isEmpty();
+        assertThat(reads).as("nothing in doubt: its owner is not read, now or by a later sweep").hasValue(0);
+        assertThat(ledger.all()).as("nothing recorded").isEmpty();
+    }
+
+    @Test
+    void cancellingAGoneHubsRunWhoseAdoptionTheStoreRolledBack_answersContention_andALaterCancelAdoptsIt() {
+        workflowStoredByTheOldHub();
+        f.storedRunOf("pod-7f9c", "run-1", "svc-1");
+        RemediationStore real = f.store;
+        AtomicBoolean rolledBack = new AtomicBoolean(true);
+        RemediationStore conflicting = adoptFailing(real, rolledBack::get, AdoptionTest::rolledBack3Times);
+        try (EngineFixture g = adopterOn(conflicting)) {
+
+            // not "driven by a hub that is not gone": its lease lapsed, the adoption may win if asked again
+            assertThatThrownBy(() -> g.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck"))
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.CONTENTION);
+                        assertThat(e.reason()).isEqualTo(RunStore.STORE_CONFLICT);
+                        assertThat(e.getMessage()).contains("run-1", "pod-7f9c", "try again");
+                    });
+            assertThat(real.run("run-1").orElseThrow().hubId()).isEqualTo("pod-7f9c");
+            assertThat(g.ledger.all()).as("nothing recorded").isEmpty();
+
+            // asked again, the adoption wins and the run is taken up here: it ends INTERRUPTED there (its
+            // node's task was with an agent of the old hub, which this test does not keep), so the cancel
+            // finds it ended
+            rolledBack.set(false);
+            assertThatThrownBy(() -> g.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck"))
+                    .isInstanceOfSatisfying(CommandCenterException.class,
+                            e -> assertThat(e.reason()).isEqualTo("RUN_FINISHED"));
+            assertThat(real.run("run-1").orElseThrow().hubId()).isEqualTo("pod-c41a");
+            assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).hasSize(1);
+        }
+    }
+
+    @Test
     void anAdoptionInDoubtThatALaterSweepWins_isTakenUpOnce() {
         workflowStoredByTheOldHub();
-        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         RemediationStore real = f.store;
         AtomicBoolean lost = new AtomicBoolean(true);
         // the first change of owner fails without an answer and did not commit: the read after it
         // shows the old owner (in doubt); the next sweep keeps it unsure and adopts it for real
-        RemediationStore failingOnce = interposed(real, (method, args) -> {
-            if (method.equals("adopt") && lost.getAndSet(false)) {
-                throw new IllegalStateException("connection lost during COMMIT");
-            }
-        });
+        RemediationStore failingOnce = adoptFailing(real, () -> lost.getAndSet(false),
+                () -> new IllegalStateException("connection lost during COMMIT"));
         try (EngineFixture g = adopterOn(failingOnce)) {
 
             assertThat(g.engine.adoptOrphans()).as("in doubt").isZero();
@@ -356,7 +412,7 @@ class AdoptionTest {
     @Test
     void twoSweepsAtOnce_takeUpARunOnce() throws InterruptedException {
         workflowStoredByTheOldHub();
-        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         RemediationStore real = f.store;
         CountDownLatch adopting = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
@@ -385,7 +441,7 @@ class AdoptionTest {
     @Test
     void twoSweepsSettlingAnUnsureAdoptionAtOnce_takeItUpOnce() throws InterruptedException {
         workflowStoredByTheOldHub();
-        storedRunOf("pod-7f9c", "run-1", "svc-1");
+        f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         RemediationStore real = f.store;
         AtomicBoolean holdRead = new AtomicBoolean(true);
         CountDownLatch reading = new CountDownLatch(1);
@@ -429,7 +485,7 @@ class AdoptionTest {
             g.soleWriter = false;
             g.start();
             // this hub's run, stored as RUNNING and held here in no form (an adoption won unheard, say)
-            storedRunOf("pod-c41a", "run-1", "svc-1");
+            f.storedRunOf("pod-c41a", "run-1", "svc-1");
 
             assertThat(g.engine.adoptOrphans()).isZero();
             hubClock.advance(TTL.dividedBy(2).minusSeconds(1));
@@ -507,7 +563,7 @@ class AdoptionTest {
     @Test
     void aRunAdoptedWhileAutomaticActionsArePaused_isHaltedAsThePauseHaltsOthers_andNothingOfItStarts() {
         workflowStoredByTheOldHub();
-        RunRecord queued = storedRunOf("pod-7f9c", "run-1", "svc-1");
+        RunRecord queued = f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         // its restart done by an agent of the old hub; its notify not started yet
         f.store.update(queued.withNode(queued.node("restart_service").queued("t-old", 1,
                 Map.of("service", "svc-1"), queued.startedAt()).finished(NodeState.SUCCEEDED, "{}", "",
@@ -531,7 +587,7 @@ class AdoptionTest {
     void anOutcomeWatchOfAGoneHub_isAdopted_andTheOutcomeJudgedHere() {
         workflowStoredByTheOldHub();
         Instant at = f.clock.instant();
-        RunRecord ended = storedRunOf("pod-7f9c", "run-1", "svc-1");
+        RunRecord ended = f.storedRunOf("pod-7f9c", "run-1", "svc-1");
         f.store.update(ended.withState(RunState.SUCCEEDED, "", at));
         f.store.create(new RunRecord("other", EngineFixture.P, "burst-restart", 1, RunState.SUCCEEDED,
                 RunMode.AUTOMATIC, "prediction.created.risk", "e-other", null, "service", "svc-2", "other", null,
@@ -561,8 +617,8 @@ class AdoptionTest {
         workflowStoredByTheOldHub();
         CountDownLatch entered = new CountDownLatch(1);
         f.devops = EngineFixture.holding(entered, new CountDownLatch(1));
-        RunRecord orphan = storedRunOf("hub-b", "run-1", "svc-1");
-        submittedByTheOldHub(orphan);
+        RunRecord orphan = f.storedRunOf("hub-b", "run-1", "svc-1");
+        f.submittedByTheOldHub(orphan);
         await().atMost(WAIT).until(() -> entered.getCount() == 0);
         f.store.renewLease("hub-b", TTL);
         f.hubId = "hub-a";
@@ -585,7 +641,7 @@ class AdoptionTest {
         workflowStoredByTheOldHub();
         Instant now = f.clock.instant();
         // hub B's run: the restart done, the team not told yet, when hub B went
-        RunRecord stored = storedRunOf("hub-b", "run-1", "svc-1");
+        RunRecord stored = f.storedRunOf("hub-b", "run-1", "svc-1");
         f.store.update(stored.withNode(stored.node("restart_service").queued("t-old", 1, Map.of("service", "svc-1"), now)
                 .finished(NodeState.SUCCEEDED, "{}", "", now)));
         f.store.renewLease("hub-b", TTL);
@@ -618,7 +674,7 @@ class AdoptionTest {
         workflowStoredByTheOldHub();
         CountDownLatch entered = new CountDownLatch(1);
         f.devops = EngineFixture.holding(entered, new CountDownLatch(1));
-        Task task = submittedByTheOldHub(storedRunOf("hub-b", "run-1", "svc-1"));
+        Task task = f.submittedByTheOldHub(f.storedRunOf("hub-b", "run-1", "svc-1"));
         await().atMost(WAIT).until(() -> entered.getCount() == 0);
         f.store.renewLease("hub-b", TTL);
         f.hubId = "hub-a";

@@ -18,6 +18,11 @@ import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.SchedulerSettings;
 import io.commandcenter.scheduler.mesh.InMemoryMesh;
 import io.commandcenter.scheduler.state.InMemorySchedulerState;
+import io.commandcenter.scheduler.task.Capability;
+import io.commandcenter.scheduler.task.Placement;
+import io.commandcenter.scheduler.task.TargetRef;
+import io.commandcenter.scheduler.task.Task;
+import io.commandcenter.scheduler.task.TaskSpec;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -226,6 +231,33 @@ public final class EngineFixture implements AutoCloseable {
 
     WorkflowCatalog.Entry put(String yaml) {
         return engine.catalog().put(P, yaml, "test").entry();
+    }
+
+    /**
+     * A run of {@code owner} of {@link CrashMidBurst#WORKFLOW} as that hub left it: its first node
+     * QUEUED as attempt 1 (no task id stored yet).
+     */
+    RunRecord storedRunOf(String owner, String runId, String target) {
+        Instant now = clock.instant();
+        RunRecord run = new RunRecord(runId, P, "burst-restart", 1, RunState.RUNNING, RunMode.AUTOMATIC,
+                "prediction.created.risk", "pred-" + runId, null, "service", target, "burst-restart:pred-" + runId,
+                null, owner, "", null, now, now, null, now.plus(Duration.ofMinutes(30)), List.of(
+                NodeRecord.pending("restart_service", 0, "devops", "restart", false)
+                        .queued("", 1, Map.of("service", target), now),
+                NodeRecord.pending("notify", 1, "notifier", "sendSlack", false)));
+        if (!store.create(run, Optional.empty(), Optional.empty())) {
+            throw new IllegalStateException("run " + runId + " is stored already");
+        }
+        return run;
+    }
+
+    /** The old hub's task of the run's stored attempt ({@link #storedRunOf}), on the scheduler that outlived it. */
+    Task submittedByTheOldHub(RunRecord run) {
+        return scheduler.submit(new TaskSpec(P.value(), new Capability("devops", "restart"),
+                run.workflow(), run.runId(), "restart_service",
+                RunExecutor.json(Map.of("service", run.targetId())), 1.0, 5, null,
+                new TargetRef("service", run.targetId()), true, run.runId() + ":restart_service:1", Map.of(),
+                Placement.DEFAULT, 1)).task();
     }
 
     PredictionRecord prediction(String target, double risk, double confidence, String action) {

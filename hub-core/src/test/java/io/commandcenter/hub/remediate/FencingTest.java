@@ -1,7 +1,12 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.audit.AuditEntry;
 import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.scheduler.state.ForwardingSchedulerState;
+import io.commandcenter.scheduler.state.IdempotencyRecord;
+import io.commandcenter.scheduler.task.Task;
+import io.commandcenter.scheduler.task.TaskState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,15 +54,20 @@ class FencingTest {
         f.close();
     }
 
-    /** Hub A, driving the run of a confident prediction on svc-1 with its restart held at the agent. */
-    private RunRecord hubADrivingARunWithItsRestartHeld(CountDownLatch release) {
-        CountDownLatch entered = new CountDownLatch(1);
+    /** Hub A started (its lease measured on {@link #ticker}), its restarts held at the agent until {@code release}. */
+    private void hubAHoldingRestarts(CountDownLatch entered, CountDownLatch release) {
         f.devops = EngineFixture.holding(entered, release);
         f.soleWriter = false;
         f.hubId = "hub-a";
         f.wiring = e -> e.leaseTicker(ticker::get);
         f.start().put(CrashMidBurst.WORKFLOW);
         hubA = f.engine;
+    }
+
+    /** Hub A, driving the run of a confident prediction on svc-1 with its restart held at the agent. */
+    private RunRecord hubADrivingARunWithItsRestartHeld(CountDownLatch release) {
+        CountDownLatch entered = new CountDownLatch(1);
+        hubAHoldingRestarts(entered, release);
         f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
         await().atMost(WAIT).until(() -> entered.getCount() == 0);
         return f.onlyRun();
@@ -68,13 +81,17 @@ class FencingTest {
         return f.engine;
     }
 
-    /** The store's clock passes the TTL while {@code hub} renews every sixth of it (the others do not). */
-    private void pastTheTtlRenewing(String hub) {
+    /** The store's clock passes the TTL while {@code hubs} renew every sixth of it (the others do not). */
+    private void pastTheTtlRenewing(String... hubs) {
         for (Duration left = LAPSED; !left.isNegative() && !left.isZero(); left = left.minus(TTL.dividedBy(6))) {
-            store.renewLease(hub, TTL);
+            for (String hub : hubs) {
+                store.renewLease(hub, TTL);
+            }
             storeClock.advance(TTL.dividedBy(6));
         }
-        store.renewLease(hub, TTL);
+        for (String hub : hubs) {
+            store.renewLease(hub, TTL);
+        }
     }
 
     /** A run hub B adopted from hub A, with hub A's restart still held at the agent until {@code release}. */
@@ -132,6 +149,33 @@ class FencingTest {
         };
     }
 
+    /** One {@code RUN_RELINQUISHED} of the run: hub A gave it up to hub B at the renewal that ended its stale spell. */
+    private void givenUpToHubBAtTheRenewal(RunRecord run) {
+        assertThat(audited("RUN_RELINQUISHED")).singleElement().satisfies(e -> {
+            assertThat(e.subject()).isEqualTo("run:" + run.runId());
+            assertThat(e.detail()).contains("\"to\":\"hub-b\"")
+                    .contains("its owner read at the renewal that ended a stale lease");
+        });
+    }
+
+    /**
+     * Once {@code release} lets the restart held at the agent end: the run SUCCEEDS, hub B's, hub A
+     * having tried to write nothing of it, each action run once.
+     */
+    private void finishedByHubBAlone(RunRecord run, CountDownLatch release, RemediationEngine b) {
+        release.countDown();
+        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
+        hubA.drain();
+        b.drain();
+        assertThat(store.run(run.runId()).orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(r.hubId()).isEqualTo("hub-b");
+        });
+        assertThat(store.refused()).as("hub A tried to write nothing of it").isEmpty();
+        assertThat(f.calls("restart")).hasSize(1);
+        assertThat(f.calls("sendSlack")).hasSize(1);
+    }
+
     private List<AuditEntry> audited(String action) {
         return f.ledger.all().stream().filter(e -> e.action().equals(action)).toList();
     }
@@ -166,6 +210,7 @@ class FencingTest {
         });
         assertThat(f.published).filteredOn(s -> s.equals("workflow.run.succeeded")).as("its end told once, by B")
                 .hasSize(1);
+        assertThat(hubA.heldDecisionRows()).as("hub A holds nothing of it: no decision row").isZero();
     }
 
     @Test
@@ -178,21 +223,11 @@ class FencingTest {
         store.unreachableFor(null); // hub A reaches the database again
         hubA.renewLease();
         assertThat(hubA.leaseFresh()).isTrue();
-        assertThat(audited("RUN_RELINQUISHED")).singleElement().satisfies(e -> assertThat(e.detail())
-                .contains("\"to\":\"hub-b\"").contains("its owner read at the renewal that ended a stale lease"));
+        givenUpToHubBAtTheRenewal(run);
 
-        adopted.release().countDown();
-        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
-        hubA.drain();
-        b.drain();
-        assertThat(store.run(run.runId()).orElseThrow()).satisfies(r -> {
-            assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
-            assertThat(r.hubId()).isEqualTo("hub-b");
-        });
-        assertThat(store.refused()).as("hub A tried to write nothing of it").isEmpty();
-        assertThat(f.calls("restart")).hasSize(1);
-        assertThat(f.calls("sendSlack")).hasSize(1);
+        finishedByHubBAlone(run, adopted.release(), b);
         assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
+        assertThat(hubA.heldDecisionRows()).as("hub A holds nothing of it: no decision row").isZero();
     }
 
     @Test
@@ -308,6 +343,7 @@ class FencingTest {
         assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), run.runId() + ":act:1"))
                 .as("nothing submitted").isEmpty();
         assertThat(f.engine.stats().activeRuns()).as("no run driven here").isZero();
+        assertThat(f.engine.heldDecisionRows()).as("nor its decision row").isZero();
         assertThat(f.calls("restart")).isEmpty();
         assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
     }
@@ -364,6 +400,70 @@ class FencingTest {
         assertThat(f.runs()).hasSize(2).allSatisfy(r -> assertThat(r.state()).isEqualTo(RunState.SUCCEEDED));
         assertThat(store.run(first.runId()).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
         assertThat(audited("RUN_RELINQUISHED")).isEmpty();
+    }
+
+    @Test
+    void aRunAdoptedByACancelAndAdoptedAwayBeforeItsTakeUp_isGivenUpAtTheRenewal_andNothingOfItIsCancelledHere()
+            throws Exception {
+        // the take-up's look-up of the run's task, held once armed: hub A stalls after its adoption won
+        AtomicBoolean armed = new AtomicBoolean();
+        CountDownLatch lookingUp = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        f.decorateState = real -> new ForwardingSchedulerState(real) {
+            @Override
+            public IdempotencyRecord key(String key) {
+                if (armed.compareAndSet(true, false)) {
+                    lookingUp.countDown();
+                    try {
+                        goOn.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.key(key);
+            }
+        };
+        // hub C's run, its restart held at the agent; hub C is gone
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        hubAHoldingRestarts(entered, release);
+        RunRecord run = f.storedRunOf("hub-c", "run-1", "svc-1");
+        Task task = f.submittedByTheOldHub(run);
+        await().atMost(WAIT).until(() -> entered.getCount() == 0);
+        store.renewLease("hub-c", TTL);
+        RemediationEngine b = hubB();
+        pastTheTtlRenewing("hub-a", "hub-b");
+        ExecutorService person = Executors.newSingleThreadExecutor();
+        try {
+            armed.set(true);
+            Future<RunRecord> cancel = person.submit(() -> hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck"));
+            assertThat(lookingUp.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by the cancel").isEqualTo("hub-a");
+            // meanwhile hub A's lease goes stale (its renewals fail a TTL long) and hub B adopts the run from it
+            store.unreachableFor("hub-a");
+            pastTheTtlRenewing("hub-b");
+            ticker.addAndGet(TTL.toNanos());
+            assertThat(b.adoptOrphans()).isEqualTo(1);
+            b.drain();
+            store.unreachableFor(null);
+
+            hubA.renewLease(); // ends the stale spell: the owners of what hub A holds are read first
+            goOn.countDown();
+
+            assertThatThrownBy(() -> cancel.get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason())
+                            .isEqualTo("RUN_ON_OTHER_HUB")).hasMessageContaining("hub-b");
+        } finally {
+            goOn.countDown();
+            person.shutdownNow();
+        }
+        assertThat(f.scheduler.get(EngineFixture.P.value(), task.id()).state()).as("its task not cancelled by hub A")
+                .isNotEqualTo(TaskState.CANCELLED);
+        givenUpToHubBAtTheRenewal(run);
+
+        finishedByHubBAlone(run, release, b);
+        assertThat(hubA.stats().activeRuns()).isZero();
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-a", "hub:hub-b");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.commandcenter.hub.remediate.sql;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.audit.sql.JpaAuditLedger;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
@@ -19,8 +20,10 @@ import io.commandcenter.hub.remediate.RemediationStore;
 import io.commandcenter.hub.remediate.RunMode;
 import io.commandcenter.hub.remediate.RunRecord;
 import io.commandcenter.hub.remediate.RunState;
+import io.commandcenter.hub.remediate.RunStore;
 import io.commandcenter.hub.remediate.WorkflowRevision;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
 import jakarta.persistence.TypedQuery;
 
 import java.time.Duration;
@@ -39,10 +42,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /** Remediation state in SQL, through JPA. */
 public final class JpaRemediationStore implements RemediationStore {
+    private static final System.Logger LOG = System.getLogger(JpaRemediationStore.class.getName());
     private static final List<String> UNFINISHED = List.of(RunState.AWAITING_APPROVAL.name(), RunState.RUNNING.name());
 
     /** The stored names of the modes no person decided: the blast radius counts these. */
@@ -54,6 +62,23 @@ public final class JpaRemediationStore implements RemediationStore {
     private volatile long lastCollision = System.nanoTime() - CHECKED_AFTER_COLLISION.toNanos() - 1;
     private final AtomicLong collisions = new AtomicLong();
     private final AtomicLong checkedWrites = new AtomicLong();
+    /**
+     * SQL states of a transaction the database rolled back to break a deadlock (PostgreSQL 40P01; H2
+     * reports its deadlocks as 40001) or a serialization conflict (40001): nothing of it is stored.
+     */
+    private static final Set<String> CONFLICT = Set.of("40P01", "40001");
+    /**
+     * SQL states of a statement that gave up waiting for a lock (H2 HYT00, after its lock timeout,
+     * 2 s by default; PostgreSQL 55P03 lock_not_available, with a lock_timeout set): raised by the
+     * statement, so before its transaction's commit.
+     */
+    private static final Set<String> LOCK_TIMEOUT = Set.of("HYT00", "55P03");
+    /**
+     * How many times an adoption is tried when the database rolls it back for a conflict (a fenced
+     * write is tried once: its caller does it again, see {@link RunStore#writeOwned}).
+     */
+    static final int CONFLICT_ATTEMPTS = 3;
+    private final AtomicLong conflicts = new AtomicLong();
     /** The ledger on the same database, when decisions are chained in the runs' own transactions. */
     private final JpaAuditLedger ledger;
 
@@ -237,7 +262,10 @@ public final class JpaRemediationStore implements RemediationStore {
         if (checked && !creates.isEmpty()) {
             checkedWrites.incrementAndGet();
         }
-        return jpa.write(em -> {
+        // tried once: a write the database rolled back is done again by its caller, who first checks
+        // that its runs are still its own (RunJournal); the description is built only for a failure
+        return conflictReported(() -> "a write of " + creates.size() + " new run(s) and " + updates.size()
+                + " run state(s) " + ids(updates), 1, em -> {
             Set<String> taken = checked ? storedKeys(em, creates) : new HashSet<>();
             List<Boolean> stored = new ArrayList<>(creates.size());
             List<NewRun> fresh = new ArrayList<>(creates.size());
@@ -284,6 +312,79 @@ public final class JpaRemediationStore implements RemediationStore {
             }
             return new Written(stored, lost);
         });
+    }
+
+    /** Writes and adoptions the database rolled back for a conflict (each try counted). */
+    public long conflicts() {
+        return conflicts.get();
+    }
+
+    /**
+     * {@code work} in one transaction, tried up to {@code attempts} times in all: done again from the
+     * start (nothing of a try is kept), after a short random pause, when the database rolls it back to
+     * break a deadlock or a serialization conflict. The fenced write and the adoption lock rows in an
+     * order that does not deadlock with each other (ADR 0028; tested under contention), but another
+     * writer on the same rows may.
+     *
+     * @param what the description of {@code work} for a failure's message, built only then
+     * @throws CommandCenterException CONTENTION ({@value RunStore#STORE_CONFLICT}) when every try was
+     *                                rolled back so: nothing of {@code what} is stored
+     */
+    private <T> T conflictReported(Supplier<String> what, int attempts, Function<EntityManager, T> work) {
+        return againOnConflict(what, attempts, () -> jpa.write(work), conflicts::incrementAndGet,
+                JpaRemediationStore::pause);
+    }
+
+    /**
+     * {@link #conflictReported}'s rule, for any transaction {@code tx}: {@code counted} hears each
+     * conflict, {@code pause} is handed the milliseconds to wait before each try after the first.
+     */
+    static <T> T againOnConflict(Supplier<String> what, int attempts, Supplier<T> tx, Runnable counted,
+                                 LongConsumer pause) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.get();
+            } catch (CommandCenterException e) {
+                if (!Jpa.hasSqlState(e, CONFLICT)) {
+                    throw e;
+                }
+                counted.run();
+                if (attempt == attempts) {
+                    throw new CommandCenterException(ErrorKind.CONTENTION, RunStore.STORE_CONFLICT, what.get()
+                            + " was rolled back by the database " + (attempt == 1 ? "once" : attempt + " times")
+                            + " to break a deadlock or a serialization conflict; nothing of it is stored: "
+                            + e.getMessage(), Map.of(), List.of(), e);
+                }
+                long ms = jitter(attempt);
+                LOG.log(System.Logger.Level.WARNING, "{0} was rolled back by the database to break a deadlock or a"
+                        + " serialization conflict (try {1} of {2}); doing it again in {3} ms: {4}", what.get(),
+                        attempt, attempts, ms, e.getMessage());
+                pause.accept(ms);
+            }
+        }
+    }
+
+    /**
+     * The pause before try {@code attempt + 1}: random in [10, 50) ms times {@code attempt}, so two
+     * transactions that deadlocked do not start again at the same moment and meet the same way.
+     */
+    static long jitter(int attempt) {
+        return ThreadLocalRandom.current().nextLong(10, 50) * attempt;
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CommandCenterException.unavailable("STORE_UNAVAILABLE", "interrupted before trying again", e);
+        }
+    }
+
+    /** The ids of these runs, for a message (the first few). */
+    private static String ids(List<RunRecord> runs) {
+        List<String> ids = runs.stream().limit(5).map(RunRecord::runId).toList();
+        return ids + (runs.size() > ids.size() ? " and " + (runs.size() - ids.size()) + " more" : "");
     }
 
     /** The keys of these creates that are stored already, as project + NUL + key; one query per 500. */
@@ -598,22 +699,38 @@ public final class JpaRemediationStore implements RemediationStore {
 
     @Override
     public boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
-        return jpa.write(em -> {
-            // the owner's lapsed lease row, locked to the commit: an owner back under its id renews after
-            // this adoption committed (and then reads the run as adopted), or this finds its lease fresh
-            em.createNativeQuery("UPDATE hub_lease l SET renewed_at = l.renewed_at WHERE l.hub_id = ?1 AND NOT ("
-                    + freshLease(leaseTtl) + ")").setParameter(1, fromHub).executeUpdate();
-            // the decision, one statement on the database's clock: the lease is checked where the owner changes
-            return em.createNativeQuery("UPDATE remediation_run SET hub_id = ?1 WHERE run_id = ?2 AND hub_id = ?3"
-                            + " AND NOT EXISTS (SELECT 1 FROM hub_lease l WHERE l.hub_id = ?3 AND "
-                            + freshLease(leaseTtl) + ")"
-                            // and only by a hub whose own renewals ran without a gap for a TTL: after a
-                            // database outage longer than the TTL every lease is old, the live ones too
-                            + " AND EXISTS (SELECT 1 FROM hub_lease l WHERE l.hub_id = ?1 AND "
-                            + freshLease(leaseTtl) + " AND " + streak(leaseTtl) + ")")
-                    .setParameter(1, toHub).setParameter(2, runId).setParameter(3, fromHub)
-                    .executeUpdate() == 1;
+        Supplier<String> what = () -> "the adoption of run " + runId + " from hub " + fromHub + " by hub " + toHub;
+        return conflictReported(what, CONFLICT_ATTEMPTS, em -> {
+            try {
+                return adoptIn(em, runId, fromHub, toHub, leaseTtl);
+            } catch (PersistenceException e) {
+                if (!Jpa.hasSqlState(e, LOCK_TIMEOUT)) {
+                    throw e;
+                }
+                // a statement gave up waiting for a row lock, before the commit: the transaction rolls
+                // back, nothing of it is stored (not an answer lost), so not tried again at once
+                throw new CommandCenterException(ErrorKind.CONTENTION, RunStore.STORE_CONFLICT, what.get()
+                        + " gave up waiting for a row lock another transaction holds; nothing of it is stored: "
+                        + e.getMessage(), Map.of(), List.of(), e);
+            }
         });
+    }
+
+    private static boolean adoptIn(EntityManager em, String runId, String fromHub, String toHub, Duration leaseTtl) {
+        // the owner's lapsed lease row, locked to the commit: an owner back under its id renews after
+        // this adoption committed (and then reads the run as adopted), or this finds its lease fresh
+        em.createNativeQuery("UPDATE hub_lease l SET renewed_at = l.renewed_at WHERE l.hub_id = ?1 AND NOT ("
+                + freshLease(leaseTtl) + ")").setParameter(1, fromHub).executeUpdate();
+        // the decision, one statement on the database's clock: the lease is checked where the owner changes
+        return em.createNativeQuery("UPDATE remediation_run SET hub_id = ?1 WHERE run_id = ?2 AND hub_id = ?3"
+                        + " AND NOT EXISTS (SELECT 1 FROM hub_lease l WHERE l.hub_id = ?3 AND "
+                        + freshLease(leaseTtl) + ")"
+                        // and only by a hub whose own renewals ran without a gap for a TTL: after a
+                        // database outage longer than the TTL every lease is old, the live ones too
+                        + " AND EXISTS (SELECT 1 FROM hub_lease l WHERE l.hub_id = ?1 AND "
+                        + freshLease(leaseTtl) + " AND " + streak(leaseTtl) + ")")
+                .setParameter(1, toHub).setParameter(2, runId).setParameter(3, fromHub)
+                .executeUpdate() == 1;
     }
 
     /**
