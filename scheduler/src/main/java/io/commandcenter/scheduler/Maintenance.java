@@ -38,33 +38,44 @@ final class Maintenance {
      */
     void sweep() {
         for (String type : scheduler.agentTypes()) {
-            Map<String, String> sessions = scheduler.agents().sessions(type);
-            if (!sessions.isEmpty()) {
-                scheduler.state().pool(type, scheduler.config(), new PoolOps.Touch(sessions, scheduler.now()));
+            try {
+                sweep(type);
+            } catch (RuntimeException e) {
+                // one pool that cannot be reached (or fails) must not end the round for the pools after it
+                LOG.log(Level.WARNING, "sweeping the pool of agent type {0} failed, the other pools are swept: {1}",
+                        type, e.toString());
             }
-            SweepReport report = scheduler.state().pool(type, scheduler.config(), new PoolOps.Sweep(scheduler.now()));
-            for (Revocation revocation : report.revocations()) {
-                scheduler.agents().revoke(revocation);
-            }
-            List<SchedulerEvent> events = new ArrayList<>();
-            for (Task task : report.changed()) {
-                events.add(new SchedulerEvent.TaskChanged(task, SchedulerEvent.TaskChanged.changeOf(task),
-                        scheduler.hubId(), scheduler.clock().instant()));
-            }
-            scheduler.publish(events);
-            for (TargetRelease release : report.pendingReleases()) {
-                scheduler.releaseTarget(type, release);
-            }
-            for (Task waiting : report.stuckWaiting()) {
-                if (scheduler.acquireTarget(type, waiting).state() == TaskState.QUEUED) {
-                    LOG.log(Level.DEBUG, "task {0} got its target on a redrive", waiting.id());
-                }
-            }
-            if (!report.disconnected().isEmpty()) {
-                LOG.log(Level.INFO, "agents of type {0} disconnected for silence: {1}", type, report.disconnected());
-            }
-            scheduler.signal(type);
         }
+    }
+
+    /** One pool's part of {@link #sweep()}. */
+    private void sweep(String type) {
+        Map<String, String> sessions = scheduler.agents().sessions(type);
+        if (!sessions.isEmpty()) {
+            scheduler.state().pool(type, scheduler.config(), new PoolOps.Touch(sessions, scheduler.now()));
+        }
+        SweepReport report = scheduler.state().pool(type, scheduler.config(), new PoolOps.Sweep(scheduler.now()));
+        for (Revocation revocation : report.revocations()) {
+            scheduler.agents().revoke(revocation);
+        }
+        List<SchedulerEvent> events = new ArrayList<>();
+        for (Task task : report.changed()) {
+            events.add(new SchedulerEvent.TaskChanged(task, SchedulerEvent.TaskChanged.changeOf(task),
+                    scheduler.hubId(), scheduler.clock().instant()));
+        }
+        scheduler.publish(events);
+        for (TargetRelease release : report.pendingReleases()) {
+            scheduler.releaseTarget(type, release);
+        }
+        for (Task waiting : report.stuckWaiting()) {
+            if (scheduler.acquireTarget(type, waiting).state() == TaskState.QUEUED) {
+                LOG.log(Level.DEBUG, "task {0} got its target on a redrive", waiting.id());
+            }
+        }
+        if (!report.disconnected().isEmpty()) {
+            LOG.log(Level.INFO, "agents of type {0} disconnected for silence: {1}", type, report.disconnected());
+        }
+        scheduler.signal(type);
     }
 
     /** A cluster peer left: its agents' streams are gone; their leases run until they expire. */

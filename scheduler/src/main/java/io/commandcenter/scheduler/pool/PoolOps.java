@@ -874,6 +874,23 @@ public final class PoolOps {
         }
     }
 
+    // ------------------------------------------------------------ applying
+
+    /**
+     * How every state store applies an operation, the owner and each backup alike: a changing
+     * operation first applies {@code reached} ({@link PoolState#reached}: the owner computed it with
+     * {@link PoolState#reach} at the time it applied the operation; a backup gets the owner's value,
+     * never reads a clock), then the operation itself, whose expiry checks so see moved leases.
+     *
+     * @param reached null for a read-only operation
+     */
+    public static <R> R apply(PoolState pool, PoolConfig config, PoolOp<R> op, Reached reached) {
+        if (!op.readOnly() && reached != null) {
+            pool.reached(reached, config);
+        }
+        return op.apply(pool, config);
+    }
+
     // ------------------------------------------------------------ decoding
 
     /** Writes an operation with its code, for {@link #read}. */

@@ -37,6 +37,10 @@ final class TaskEntry {
     TaskResult result;
     /** Finished but its exclusive target is not yet released at the gate. */
     boolean releasePending;
+    /** When the lease's agent was last heard for it (assignment, heartbeat, progress: the hub's time). */
+    long heardAt;
+    /** How far {@link PoolState#reached} moved the lease on since {@link #heardAt}. */
+    long moved;
 
     TaskEntry(String id, TaskSpec spec, String originHub, long sequence, double effectivePriority, long submittedAt) {
         this.id = id;
@@ -56,6 +60,27 @@ final class TaskEntry {
                 && lease.agentId().equals(agentId);
     }
 
+    /** A new lease, granted at {@code now}. */
+    void leased(Assignment assignment, long now) {
+        lease = assignment;
+        heardAt = now;
+        moved = 0;
+    }
+
+    /**
+     * The lease's agent was heard at {@code now}: the lease runs a full lease from then, but is never
+     * shortened (a heartbeat sent during a gap may be applied after {@link PoolState#reached} moved the
+     * lease on).
+     */
+    void heard(long now, PoolConfig config) {
+        long until = Math.max(lease.leaseExpiresAt().toEpochMilli(), now + config.leaseMillis());
+        lease = lease.withLeaseExpiry(Instant.ofEpochMilli(until));
+        if (now >= heardAt) {
+            heardAt = now;
+            moved = 0;
+        }
+    }
+
     void move(TaskState next, String why, long now) {
         state = state.moveTo(next);
         reason = why;
@@ -73,7 +98,7 @@ final class TaskEntry {
         out.str(originHub).i64(sequence).f64(effectivePriority).i64(submittedAt).i32(state.ordinal()).str(reason)
                 .i64(updatedAt).i64(queuedSince).i32(attempt).strings(delegated)
                 .optional(lease, Assignment::write).i64(settledToken).optional(progress, TaskProgress::write)
-                .optional(result, TaskResult::write).bool(releasePending);
+                .optional(result, TaskResult::write).bool(releasePending).i64(heardAt).i64(moved);
     }
 
     static TaskEntry read(WireIn in) {
@@ -89,6 +114,8 @@ final class TaskEntry {
         e.progress = in.optional(TaskProgress::read);
         e.result = in.optional(TaskResult::read);
         e.releasePending = in.bool();
+        e.heardAt = in.i64();
+        e.moved = in.i64();
         return e;
     }
 }
