@@ -532,11 +532,11 @@ public abstract class AbstractSchedulerContractTest {
     }
 
     @Test
-    void aLeaseWhoseAgentFellSilentLongBeforeAPause_isNotMovedByIt() {
+    void aLeaseWithLessThanAHeartbeatIntervalLeftWhenAPauseBegan_expiresAtTheFirstSweepAfterIt() {
         Scheduler hub = hub(0);
         Dispatched first = leasedToAnAgentThatDies(hub);
         TestAgent spare = agent(hub, "spare", 1, "restart");
-        pass(Duration.ofSeconds(25), hub); // heard 25 s before the gap: more than two heartbeat intervals
+        pass(Duration.ofSeconds(25), hub); // 5 s left: a live agent would have heartbeated twice by now
 
         CLOCK.advance(Duration.ofSeconds(45));
         hub.sweep();

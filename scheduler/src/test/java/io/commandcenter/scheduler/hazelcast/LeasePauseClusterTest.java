@@ -43,13 +43,7 @@ class LeasePauseClusterTest {
 
     @AfterEach
     void stop() {
-        hubs.forEach(h -> {
-            try {
-                h.close();
-            } catch (RuntimeException ignored) {
-                // its member is gone
-            }
-        });
+        HazelcastClusterTest.closeAll(hubs);
         members.forEach(m -> m.instance().getLifecycleService().terminate());
         strangers.forEach(s -> s.getLifecycleService().terminate());
     }
