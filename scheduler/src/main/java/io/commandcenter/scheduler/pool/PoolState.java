@@ -211,9 +211,10 @@ public final class PoolState {
      * before the gap began moves on by {@code move}, but no lease moves more than
      * {@link PoolConfig#moveBoundMillis()} in all between two times its agent is heard. A lease whose
      * agent stopped heartbeating earlier is not moved: it is not a live agent's lease cut off by the
-     * gap. So a dead agent's lease expires at most {@code moveBoundMillis} after its lease ran out,
-     * and, when the only gaps are a slow sweep's visits {@code S} apart, at most
-     * {@code 2 × (S − pauseAllowanceMillis)} after. Deterministic: every replica moves the same leases.
+     * gap. So a lease never runs past {@code heardAt + lease + moveBoundMillis}: a dead agent's lease
+     * expires at most the bound after its last word's lease ran out, and, when the only gaps are a slow
+     * sweep's visits {@code S} apart, at most {@code 2 × (S − pauseAllowanceMillis)} after.
+     * Deterministic: every replica moves the same leases.
      */
     public void reached(Reached r, PoolConfig config) {
         if (r.move() > 0) {

@@ -70,15 +70,18 @@ final class TaskEntry {
     /**
      * The lease's agent was heard at {@code now}: the lease runs a full lease from then, but is never
      * shortened (a heartbeat sent during a gap may be applied after {@link PoolState#reached} moved the
-     * lease on).
+     * lease on). What the lease keeps beyond a full lease from {@code now} still counts as moved, so
+     * the expiry never exceeds {@code heardAt + lease + moved}, with {@code moved} at most the bound.
      */
     void heard(long now, PoolConfig config) {
-        long until = Math.max(lease.leaseExpiresAt().toEpochMilli(), now + config.leaseMillis());
-        lease = lease.withLeaseExpiry(Instant.ofEpochMilli(until));
-        if (now >= heardAt) {
-            heardAt = now;
-            moved = 0;
+        if (now < heardAt) {
+            return; // an older word, applied late: the lease already runs longer than it would give
         }
+        long full = now + config.leaseMillis();
+        long until = Math.max(lease.leaseExpiresAt().toEpochMilli(), full);
+        lease = lease.withLeaseExpiry(Instant.ofEpochMilli(until));
+        heardAt = now;
+        moved = until - full;
     }
 
     void move(TaskState next, String why, long now) {

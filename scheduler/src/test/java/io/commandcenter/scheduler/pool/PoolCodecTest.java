@@ -76,7 +76,8 @@ class PoolCodecTest {
             List<String> ids = new ArrayList<>();
             long now = 1_000_000;
             for (int n = 0; n < 400; n++) {
-                now += n % 53 == 0 ? 5_000 : r.nextInt(400); // sometimes a gap: leases heard recently are moved on
+                // sometimes a gap (leases heard recently are moved on), now and then one past the bound
+                now += n % 97 == 0 ? 120_000 : n % 53 == 0 ? 5_000 : r.nextInt(400);
                 if (n % 37 == 0) {
                     copy = PoolCodec.fromBytes(PoolCodec.toBytes(original));
                 }
@@ -89,10 +90,23 @@ class PoolCodecTest {
                 byte[] expected = result(op, original, reached);
                 byte[] actual = copy == original ? expected : result(sent, copy, sentReached);
                 assertThat(actual).as("seed %d, step %d: %s", seed, n, op).isEqualTo(expected);
+                assertLeasesWithinTheBound(original, seed, n);
                 if (copy != original) {
                     assertThat(PoolCodec.toBytes(copy)).as("seed %d, step %d", seed, n)
                             .isEqualTo(PoolCodec.toBytes(original));
                 }
+            }
+        }
+    }
+
+    /** No lease runs past a full lease from its agent's last word plus the bound, whatever the gaps. */
+    static void assertLeasesWithinTheBound(PoolState pool, int seed, int step) {
+        for (TaskEntry e : pool.tasks.values()) {
+            if (e.state == io.commandcenter.scheduler.task.TaskState.ASSIGNED) {
+                assertThat(e.moved).as("seed %d, step %d: %s moved", seed, step, e.id)
+                        .isBetween(0L, CONFIG.moveBoundMillis());
+                assertThat(e.lease.leaseExpiresAt().toEpochMilli()).as("seed %d, step %d: %s", seed, step, e.id)
+                        .isLessThanOrEqualTo(e.heardAt + CONFIG.leaseMillis() + e.moved);
             }
         }
     }

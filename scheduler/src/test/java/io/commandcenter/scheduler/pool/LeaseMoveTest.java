@@ -1,0 +1,79 @@
+package io.commandcenter.scheduler.pool;
+
+import io.commandcenter.scheduler.agents.AgentRegistration;
+import io.commandcenter.scheduler.leases.LeaseRef;
+import io.commandcenter.scheduler.task.TaskSpec;
+import io.commandcenter.scheduler.task.TaskState;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The move of {@link PoolState#reach} and {@link PoolState#reached} on one pool, applied as a state
+ * store applies it ({@link PoolOps#apply}), at apply times chosen by hand. Lease 30 s: heartbeat
+ * interval and allowance 10 s, bound 60 s.
+ */
+class LeaseMoveTest {
+    static final PoolConfig CONFIG = PoolConfig.DEFAULT;
+    static final long T0 = 1_000_000;
+
+    PoolState pool;
+    Dispatched work;
+
+    /** Applies {@code op} as the owner does, at {@code appliedAt} by its clock. */
+    <R> R at(long appliedAt, PoolOp<R> op) {
+        return PoolOps.apply(pool, CONFIG, op, op.readOnly() ? null : pool.reach(appliedAt, CONFIG));
+    }
+
+    long expiry() {
+        return pool.tasks.get(work.assignment().taskId()).lease.leaseExpiresAt().toEpochMilli();
+    }
+
+    @BeforeEach
+    void leased() {
+        pool = PoolState.create("devops", CONFIG);
+        at(T0, new PoolOps.Register(AgentRegistration.of("a", "devops", 1, "restart"), "hub", "peer", "s", T0));
+        at(T0, new PoolOps.Enqueue("t-1", TaskSpec.of("p", "devops.restart"), "hub", 1, 1, false, T0));
+        work = at(T0, new PoolOps.Dispatch("d-1", "hub", 1, T0)).get(0);
+        assertThat(expiry()).isEqualTo(T0 + 30_000);
+    }
+
+    @Test
+    void aGapLongerThanTheAllowance_movesALeaseHeardJustBefore_beforeTheOperationChecksExpiry() {
+        SweepReport report = at(T0 + 45_000, new PoolOps.Sweep(T0 + 45_000));
+
+        assertThat(report.revocations()).isEmpty();
+        assertThat(expiry()).isEqualTo(T0 + 30_000 + 35_000);
+    }
+
+    @Test
+    void aGapWithinTheAllowance_movesNothing() {
+        at(T0 + 10_000, new PoolOps.Sweep(T0 + 10_000));
+
+        assertThat(expiry()).isEqualTo(T0 + 30_000);
+    }
+
+    @Test
+    void aGapPastTheBound_movesByTheBoundOnce_andNoMoreUntilTheAgentIsHeardAgain() {
+        at(T0 + 3_600_000, new PoolOps.Touch(java.util.Map.of(), T0));
+        at(T0 + 7_200_000, new PoolOps.Touch(java.util.Map.of(), T0));
+
+        assertThat(expiry()).isEqualTo(T0 + 30_000 + CONFIG.moveBoundMillis()).isEqualTo(T0 + 90_000);
+    }
+
+    @Test
+    void aHeartbeatAppliedAfterAMove_neverShortensTheLease_andWhatItKeepsBeyondAFullLeaseStillCountsAsMoved() {
+        at(T0 + 80_000, new PoolOps.Sweep(T0 + 80_000)); // moved by the bound: to T0 + 90 s
+        LeaseRef ref = work.assignment().lease();
+        // sent 5 s into the gap, applied after it
+        assertThat(at(T0 + 80_001, new PoolOps.Heartbeat("a", java.util.List.of(ref), T0 + 5_000))).isEmpty();
+
+        TaskEntry e = pool.tasks.get(ref.taskId());
+        assertThat(expiry()).isEqualTo(T0 + 90_000);
+        assertThat(e.heardAt).isEqualTo(T0 + 5_000);
+        assertThat(e.moved).isEqualTo(55_000);
+        assertThat(expiry()).isLessThanOrEqualTo(e.heardAt + CONFIG.leaseMillis() + CONFIG.moveBoundMillis());
+        assertThat(e.state).isEqualTo(TaskState.ASSIGNED);
+    }
+}
