@@ -207,14 +207,15 @@ public final class PoolState {
 
     /**
      * Applies a {@link #reach} decision (the owner's, or on a backup the owner's value): every live
-     * lease whose agent was heard (assignment, heartbeat, progress) within two heartbeat intervals
-     * before the gap began moves on by {@code move}, but no lease moves more than
-     * {@link PoolConfig#moveBoundMillis()} in all between two times its agent is heard. A lease whose
-     * agent stopped heartbeating earlier is not moved: it is not a live agent's lease cut off by the
-     * gap. So a lease never runs past {@code heardAt + lease + moveBoundMillis}: a dead agent's lease
-     * expires at most the bound after its last word's lease ran out, and, when the only gaps are a slow
-     * sweep's visits {@code S} apart, at most {@code 2 × (S − pauseAllowanceMillis)} after.
-     * Deterministic: every replica moves the same leases.
+     * lease whose agent was heard (assignment, heartbeat, progress; judged by when the owner applied
+     * the word, the clock {@code lastApplied} is on) within two heartbeat intervals before the gap
+     * began moves on by {@code move}, but no lease moves more than {@link PoolConfig#moveBoundMillis()}
+     * in all between two times its agent is heard. A lease whose agent stopped heartbeating earlier is
+     * not moved: it is not a live agent's lease cut off by the gap. So a lease never runs past
+     * {@code heardAt + lease + moveBoundMillis}: a dead agent's lease expires at most the bound after
+     * its last word's lease ran out, and, when the only gaps are a slow sweep's visits {@code S} apart,
+     * at most {@code 2 × (S − pauseAllowanceMillis)} after. Deterministic: every replica moves the same
+     * leases.
      */
     public void reached(Reached r, PoolConfig config) {
         if (r.move() > 0) {
@@ -252,7 +253,7 @@ public final class PoolState {
             } else if (now > e.lease.leaseExpiresAt().toEpochMilli()) {
                 revoked.add(expire(e, now));
             } else {
-                e.heard(now, config);
+                e.heard(now, lastApplied, config);
             }
         }
         return revoked;
@@ -267,7 +268,7 @@ public final class PoolState {
         }
         TaskEntry e = tasks.get(taskId);
         e.progress = new TaskProgress(fraction, message, Instant.ofEpochMilli(now));
-        e.heard(now, config);
+        e.heard(now, lastApplied, config);
         e.updatedAt = now;
         touch(agentId, now);
         return new Settled(Settled.Status.ACCEPTED, "", e.view(), null, null);

@@ -37,9 +37,14 @@ final class TaskEntry {
     TaskResult result;
     /** Finished but its exclusive target is not yet released at the gate. */
     boolean releasePending;
-    /** When the lease's agent was last heard for it (assignment, heartbeat, progress: the hub's time). */
+    /**
+     * When the pool last heard the lease's agent for it (assignment, heartbeat, progress): the owner's
+     * clock when the word was applied, kept between the word's send time and the send time plus
+     * {@link PoolConfig#moveBoundMillis()} (see {@link #appliedFrom}); compared with
+     * {@link PoolState#lastApplied}, so on one clock.
+     */
     long heardAt;
-    /** How far {@link PoolState#reached} moved the lease on since {@link #heardAt}. */
+    /** How far the lease runs beyond a full lease from {@link #heardAt}: moved on by {@link PoolState#reached}; at most the bound. */
     long moved;
 
     TaskEntry(String id, TaskSpec spec, String originHub, long sequence, double effectivePriority, long submittedAt) {
@@ -60,28 +65,37 @@ final class TaskEntry {
                 && lease.agentId().equals(agentId);
     }
 
-    /** A new lease, granted at {@code now}. */
-    void leased(Assignment assignment, long now) {
+    /** A new lease, granted at {@code now} (the hub's time) and applied at {@code appliedAt} (the owner's). */
+    void leased(Assignment assignment, long now, long appliedAt, PoolConfig config) {
         lease = assignment;
-        heardAt = now;
+        heardAt = appliedFrom(now, appliedAt, config);
         moved = 0;
     }
 
     /**
-     * The lease's agent was heard at {@code now}: the lease runs a full lease from then, but is never
-     * shortened (a heartbeat sent during a gap may be applied after {@link PoolState#reached} moved the
-     * lease on). What the lease keeps beyond a full lease from {@code now} still counts as moved, so
-     * the expiry never exceeds {@code heardAt + lease + moved}, with {@code moved} at most the bound.
+     * The lease's agent was heard: a word sent at {@code now} (the hub's time), applied at
+     * {@code appliedAt} (the owner's). The lease runs a full lease from when the pool got the word, so
+     * a heartbeat held through a gap leaves its agent a full lease when the pool can be reached again
+     * (its next heartbeat, one interval later, finds two intervals left); it is never shortened (a word
+     * applied after {@link PoolState#reached} moved the lease keeps the move). What the lease keeps
+     * beyond a full lease from then still counts as moved, so the expiry never exceeds
+     * {@code heardAt + lease + moved}, with {@code moved} at most the bound.
      */
-    void heard(long now, PoolConfig config) {
-        if (now < heardAt) {
-            return; // an older word, applied late: the lease already runs longer than it would give
-        }
-        long full = now + config.leaseMillis();
-        long until = Math.max(lease.leaseExpiresAt().toEpochMilli(), full);
+    void heard(long now, long appliedAt, PoolConfig config) {
+        long from = appliedFrom(now, appliedAt, config);
+        long until = Math.max(lease.leaseExpiresAt().toEpochMilli(), from + config.leaseMillis());
         lease = lease.withLeaseExpiry(Instant.ofEpochMilli(until));
-        heardAt = now;
-        moved = until - full;
+        heardAt = Math.max(heardAt, from);
+        moved = Math.max(0, until - heardAt - config.leaseMillis());
+    }
+
+    /**
+     * When a word sent at {@code now} counts from: its apply time, but never before it was sent (an
+     * owner clock behind the hub's) nor more than the bound after (an owner clock that leaps or leads:
+     * a lease gains at most the bound from it).
+     */
+    private static long appliedFrom(long now, long appliedAt, PoolConfig config) {
+        return Math.max(now, Math.min(appliedAt, now + config.moveBoundMillis()));
     }
 
     void move(TaskState next, String why, long now) {

@@ -63,17 +63,46 @@ class LeaseMoveTest {
     }
 
     @Test
-    void aHeartbeatAppliedAfterAMove_neverShortensTheLease_andWhatItKeepsBeyondAFullLeaseStillCountsAsMoved() {
+    void aHeartbeatHeldPastTheBound_countsFromTheBoundAfterItWasSent_andNoLater() {
         at(T0 + 80_000, new PoolOps.Sweep(T0 + 80_000)); // moved by the bound: to T0 + 90 s
         LeaseRef ref = work.assignment().lease();
-        // sent 5 s into the gap, applied after it
+        // sent 5 s into the gap, applied 75 s later
         assertThat(at(T0 + 80_001, new PoolOps.Heartbeat("a", java.util.List.of(ref), T0 + 5_000))).isEmpty();
 
         TaskEntry e = pool.tasks.get(ref.taskId());
-        assertThat(expiry()).isEqualTo(T0 + 90_000);
-        assertThat(e.heardAt).isEqualTo(T0 + 5_000);
-        assertThat(e.moved).isEqualTo(55_000);
-        assertThat(expiry()).isLessThanOrEqualTo(e.heardAt + CONFIG.leaseMillis() + CONFIG.moveBoundMillis());
+        assertThat(e.heardAt).isEqualTo(T0 + 5_000 + CONFIG.moveBoundMillis());
+        assertThat(expiry()).isEqualTo(e.heardAt + CONFIG.leaseMillis()).isEqualTo(T0 + 95_000);
+        assertThat(e.moved).isZero();
         assertThat(e.state).isEqualTo(TaskState.ASSIGNED);
+    }
+
+    /** The reviewer's interleaving: the pause begins just before the agent's next heartbeat. */
+    @Test
+    void aHeartbeatHeldThroughAPause_leavesAFullLeaseFromWhenItIsApplied_soTheNextOneFindsTheLeaseAlive() {
+        LeaseRef ref = work.assignment().lease();
+        at(T0 + 9_900, new PoolOps.Sweep(T0 + 9_900)); // the last operation before the pause
+        // released at 55 s: a sweep, then the heartbeat sent at 10 s and held
+        assertThat(at(T0 + 55_000, new PoolOps.Sweep(T0 + 55_000)).revocations()).isEmpty();
+        assertThat(at(T0 + 55_001, new PoolOps.Heartbeat("a", java.util.List.of(ref), T0 + 10_000))).isEmpty();
+        assertThat(expiry()).isEqualTo(T0 + 55_001 + CONFIG.leaseMillis());
+
+        // the agent heartbeats again one interval after the held one returned; a sweep comes first
+        long next = T0 + 55_001 + CONFIG.heartbeatIntervalMillis();
+        assertThat(at(next + 200, new PoolOps.Sweep(next + 200)).revocations()).isEmpty();
+        assertThat(at(next + 300, new PoolOps.Heartbeat("a", java.util.List.of(ref), next))).isEmpty();
+        assertThat(pool.tasks.get(ref.taskId()).state).isEqualTo(TaskState.ASSIGNED);
+        assertThat(expiry()).isEqualTo(next + 300 + CONFIG.leaseMillis());
+    }
+
+    @Test
+    void aHeartbeatHeldThroughAPause_keepsItsLeaseInTheWindow_soASecondPauseSoonAfterMovesItToo() {
+        LeaseRef ref = work.assignment().lease();
+        at(T0 + 9_900, new PoolOps.Sweep(T0 + 9_900));
+        at(T0 + 55_000, new PoolOps.Heartbeat("a", java.util.List.of(ref), T0 + 10_000)); // held, to 85 s
+        // the next heartbeat, sent at 65 s, is held by a second pause until 100 s; a sweep is applied first
+        SweepReport report = at(T0 + 100_000, new PoolOps.Sweep(T0 + 100_000));
+
+        assertThat(report.revocations()).isEmpty();
+        assertThat(expiry()).as("moved by 45 - 10 s").isEqualTo(T0 + 85_000 + 35_000);
     }
 }
