@@ -231,7 +231,9 @@ public final class PoolState {
                 }
             }
         }
-        lastApplied = Math.max(lastApplied, r.appliedAt());
+        // the apply time itself, not the latest seen: one clock leap forward (or a leading owner's clock)
+        // must not hold the pool's compensation off for the leap's length; a gap that is negative moves nothing
+        lastApplied = r.appliedAt();
     }
 
     /**

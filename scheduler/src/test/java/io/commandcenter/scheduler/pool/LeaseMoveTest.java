@@ -105,4 +105,16 @@ class LeaseMoveTest {
         assertThat(report.revocations()).isEmpty();
         assertThat(expiry()).as("moved by 45 - 10 s").isEqualTo(T0 + 85_000 + 35_000);
     }
+
+    @Test
+    void afterAClockThatLeapedForwardComesBack_aRealPauseStillMovesTheLease() {
+        LeaseRef ref = work.assignment().lease();
+        at(T0 + 3_600_000, new PoolOps.Touch(java.util.Map.of(), T0)); // an owner clock 1 h ahead: the bound, to 90 s
+        at(T0 + 20_000, new PoolOps.Heartbeat("a", java.util.List.of(ref), T0 + 20_000)); // the clock is back
+        assertThat(expiry()).as("the heartbeat counts from its apply time: keeps 90 s, 40 s moved").isEqualTo(T0 + 90_000);
+        SweepReport report = at(T0 + 45_000, new PoolOps.Sweep(T0 + 45_000)); // a 25 s pause
+
+        assertThat(report.revocations()).isEmpty();
+        assertThat(expiry()).as("moved by 25 - 10 s").isEqualTo(T0 + 105_000);
+    }
 }
