@@ -881,14 +881,25 @@ public final class PoolOps {
      * operation first applies {@code reached} ({@link PoolState#reached}: the owner computed it with
      * {@link PoolState#reach} at the time it applied the operation; a backup gets the owner's value,
      * never reads a clock), then the operation itself, whose expiry checks so see moved leases.
+     * When the operation throws, the move is taken back before the exception leaves: Hazelcast sends
+     * no backup for a processor that threw, so an owner that kept the move (the map holds the pool as
+     * an object, changed in place) would differ from its backups. An operation that throws after
+     * changing the pool itself would still split them; the ones that throw (register's type check)
+     * check before they change anything.
      *
      * @param reached null for a read-only operation
      */
     public static <R> R apply(PoolState pool, PoolConfig config, PoolOp<R> op, Reached reached) {
-        if (!op.readOnly() && reached != null) {
-            pool.reached(reached, config);
+        if (op.readOnly() || reached == null) {
+            return op.apply(pool, config);
         }
-        return op.apply(pool, config);
+        Runnable undo = pool.reached(reached, config);
+        try {
+            return op.apply(pool, config);
+        } catch (RuntimeException | Error e) {
+            undo.run();
+            throw e;
+        }
     }
 
     // ------------------------------------------------------------ decoding

@@ -216,8 +216,12 @@ public final class PoolState {
      * its last word's lease ran out, and, when the only gaps are a slow sweep's visits {@code S} apart,
      * at most {@code 2 × (S − pauseAllowanceMillis)} after. Deterministic: every replica moves the same
      * leases.
+     *
+     * @return takes the move back, for an operation that fails after it (see {@link PoolOps#apply})
      */
-    public void reached(Reached r, PoolConfig config) {
+    public Runnable reached(Reached r, PoolConfig config) {
+        long before = lastApplied;
+        List<Runnable> undo = new ArrayList<>();
         if (r.move() > 0) {
             long heardSince = lastApplied - 2 * config.heartbeatIntervalMillis();
             for (AgentEntry a : agents.values()) {
@@ -225,6 +229,12 @@ public final class PoolState {
                     TaskEntry e = tasks.get(taskId);
                     long move = Math.min(r.move(), config.moveBoundMillis() - e.moved);
                     if (e.heardAt >= heardSince && move > 0) {
+                        Assignment lease = e.lease;
+                        long moved = e.moved;
+                        undo.add(() -> {
+                            e.lease = lease;
+                            e.moved = moved;
+                        });
                         e.lease = e.lease.withLeaseExpiry(e.lease.leaseExpiresAt().plusMillis(move));
                         e.moved += move;
                     }
@@ -234,6 +244,10 @@ public final class PoolState {
         // the apply time itself, not the latest seen: one clock leap forward (or a leading owner's clock)
         // must not hold the pool's compensation off for the leap's length; a gap that is negative moves nothing
         lastApplied = r.appliedAt();
+        return () -> {
+            undo.forEach(Runnable::run);
+            lastApplied = before;
+        };
     }
 
     /**

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The move of {@link PoolState#reach} and {@link PoolState#reached} on one pool, applied as a state
@@ -116,5 +117,18 @@ class LeaseMoveTest {
 
         assertThat(report.revocations()).isEmpty();
         assertThat(expiry()).as("moved by 25 - 10 s").isEqualTo(T0 + 105_000);
+    }
+
+    @Test
+    void anOperationThatThrows_leavesNoMoveBehind_soTheOwnerStaysEqualToItsBackups() {
+        byte[] before = PoolCodec.toBytes(pool);
+        PoolOp<?> wrongType = new PoolOps.Register(AgentRegistration.of("b", "network", 1, "restart"), "hub", "peer",
+                "s", T0 + 45_000);
+
+        assertThatThrownBy(() -> at(T0 + 45_000, wrongType)).isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(PoolCodec.toBytes(pool)).as("as the backups, which never got the operation").isEqualTo(before);
+        at(T0 + 45_000, new PoolOps.Sweep(T0 + 45_000));
+        assertThat(expiry()).as("the next operation moves the lease once").isEqualTo(T0 + 65_000);
     }
 }
