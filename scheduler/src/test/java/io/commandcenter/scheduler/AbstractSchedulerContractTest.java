@@ -578,6 +578,36 @@ public abstract class AbstractSchedulerContractTest {
                 .satisfies(d -> assertThat(d.assignment().taskId()).isEqualTo(first.assignment().taskId()));
     }
 
+    @Test
+    void aRevocationThatFails_losesNothingElseOfItsSweepsReport() {
+        Scheduler hub = hub(0);
+        EventLog events = new EventLog();
+        hub.subscribe(events);
+        hub.connect(AgentRegistration.of("broken", "devops", 1, "restart"), new AgentListener() {
+            public void onAssignment(Dispatched work) {
+            }
+
+            public void onRevoked(Revocation revocation) {
+                throw new IllegalStateException("this agent's revocation fails");
+            }
+
+            public void onClosed(CommandCenterException reason) {
+            }
+        });
+        TestAgent quiet = agent(hub, "quiet", 1, "restart");
+        Set<String> ids = Set.of(hub.submit(restart()).task().id(), hub.submit(restart()).task().id());
+        hub.runPending();
+
+        pass(Duration.ofSeconds(31), hub); // neither agent heartbeats: both leases expire in one sweep
+
+        assertThat(quiet.revoked).singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo("LEASE_EXPIRED"));
+        eventually(() -> assertThat(events.events.stream()
+                .filter(e -> e instanceof SchedulerEvent.TaskChanged c && c.task().attempt() == 1
+                        && c.task().state() == TaskState.QUEUED)
+                .map(e -> ((SchedulerEvent.TaskChanged) e).task().id()).distinct())
+                .as("each expired task's change published").containsExactlyInAnyOrderElementsOf(ids));
+    }
+
     /** A state whose sweeps of one pool fail, as a pool that cannot be reached does. */
     static final class FailingSweep extends io.commandcenter.scheduler.state.ForwardingSchedulerState {
         private final String failing;
