@@ -127,6 +127,24 @@ class LeasePauseClusterTest {
                 .isEqualTo(bound);
     }
 
+    /** Unlike the leaps above, the first gap leaves the lease in the window: the bound must hold in total. */
+    @Test
+    void aSmallMoveThenALeap_moveTheLeaseByTheBoundInAll_notTheBoundMore() {
+        cluster();
+        int owner = owner();
+        Dispatched work = leased(1 - owner);
+        long granted = work.assignment().leaseExpiresAt().toEpochMilli();
+
+        members.get(owner).applyClock(Clock.offset(clock, Duration.ofSeconds(20)));
+        hubs.get(owner).sweep();
+        assertThat(expiry(hubs.get(owner), work) - granted).as("a 20 s gap moves 10 s").isEqualTo(10_000);
+        members.get(owner).applyClock(Clock.offset(clock, Duration.ofSeconds(100)));
+        hubs.get(owner).sweep();
+
+        assertThat(expiry(hubs.get(owner), work) - granted).as("an 80 s gap: a further 50 s, not 60 s")
+                .isEqualTo(PoolConfig.DEFAULT.moveBoundMillis()).isEqualTo(60_000);
+    }
+
     @Test
     void aHubRefusesToStart_whenAMemberSpeaksAnotherWireVersion() throws Exception {
         int oldPort = Ports.free();

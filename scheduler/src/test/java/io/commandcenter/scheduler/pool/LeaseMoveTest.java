@@ -63,6 +63,16 @@ class LeaseMoveTest {
         assertThat(expiry()).isEqualTo(T0 + 30_000 + CONFIG.moveBoundMillis()).isEqualTo(T0 + 90_000);
     }
 
+    /** The bound holds in total, not per gap: the first gap leaves the lease in the window. */
+    @Test
+    void aGapThatMovesALittle_thenOnePastTheBound_movesOnlyWhatIsLeftOfTheBound() {
+        at(T0 + 20_000, new PoolOps.Touch(java.util.Map.of(), T0 + 20_000)); // moves 10 s, still heard within 2 intervals
+        assertThat(expiry()).isEqualTo(T0 + 40_000);
+        at(T0 + 100_000, new PoolOps.Touch(java.util.Map.of(), T0 + 100_000)); // 80 s: 70 s, capped
+
+        assertThat(expiry()).as("a further 50 s, not 60 s").isEqualTo(T0 + 90_000);
+    }
+
     @Test
     void aHeartbeatHeldPastTheBound_countsFromTheBoundAfterItWasSent_andNoLater() {
         at(T0 + 80_000, new PoolOps.Sweep(T0 + 80_000)); // moved by the bound: to T0 + 90 s
