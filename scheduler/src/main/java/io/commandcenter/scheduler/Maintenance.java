@@ -13,9 +13,12 @@ import io.commandcenter.scheduler.task.Task;
 import io.commandcenter.scheduler.task.TaskState;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * What each hub does periodically, and when a cluster peer leaves. Every step is idempotent, so
@@ -26,9 +29,15 @@ final class Maintenance {
     private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
 
     private final Scheduler scheduler;
+    /** Per pool: a pool that cannot be reached fails every sweep; its log says so once per interval. */
+    private final Map<String, QuietLog> quiet = new ConcurrentHashMap<>();
 
     Maintenance(Scheduler scheduler) {
         this.scheduler = scheduler;
+    }
+
+    private QuietLog quiet(String what) {
+        return quiet.computeIfAbsent(what, w -> new QuietLog(LOG, Duration.ofSeconds(30)));
     }
 
     /**
@@ -38,32 +47,51 @@ final class Maintenance {
      */
     void sweep() {
         for (String type : scheduler.agentTypes()) {
-            Map<String, String> sessions = scheduler.agents().sessions(type);
-            if (!sessions.isEmpty()) {
-                scheduler.state().pool(type, scheduler.config(), new PoolOps.Touch(sessions, scheduler.now()));
+            try {
+                sweep(type);
+            } catch (RuntimeException e) {
+                // one pool that cannot be reached (or fails) must not end the round for the pools after it
+                quiet("sweep " + type).warn("sweeping the pool of agent type " + type + " (the other pools are swept)",
+                        e);
             }
-            SweepReport report = scheduler.state().pool(type, scheduler.config(), new PoolOps.Sweep(scheduler.now()));
-            for (Revocation revocation : report.revocations()) {
-                scheduler.agents().revoke(revocation);
+        }
+    }
+
+    /** One pool's part of {@link #sweep()}. */
+    private void sweep(String type) {
+        Map<String, String> sessions = scheduler.agents().sessions(type);
+        if (!sessions.isEmpty()) {
+            scheduler.state().pool(type, scheduler.config(), new PoolOps.Touch(sessions, scheduler.now()));
+        }
+        SweepReport report = scheduler.state().pool(type, scheduler.config(), new PoolOps.Sweep(scheduler.now()));
+        // the sweep is applied: from here on each item of its report is acted on on its own, so one
+        // that fails (an agent's revocation, a gate) loses nothing of the rest
+        List<SchedulerEvent> events = new ArrayList<>();
+        for (Task task : report.changed()) {
+            events.add(new SchedulerEvent.TaskChanged(task, SchedulerEvent.TaskChanged.changeOf(task),
+                    scheduler.hubId(), scheduler.clock().instant()));
+        }
+        scheduler.publish(events);
+        each(type, "revoking a lease", report.revocations(), scheduler.agents()::revoke);
+        each(type, "releasing a target", report.pendingReleases(), r -> scheduler.releaseTarget(type, r));
+        each(type, "redriving a waiting task", report.stuckWaiting(), waiting -> {
+            if (scheduler.acquireTarget(type, waiting).state() == TaskState.QUEUED) {
+                LOG.log(Level.DEBUG, "task {0} got its target on a redrive", waiting.id());
             }
-            List<SchedulerEvent> events = new ArrayList<>();
-            for (Task task : report.changed()) {
-                events.add(new SchedulerEvent.TaskChanged(task, SchedulerEvent.TaskChanged.changeOf(task),
-                        scheduler.hubId(), scheduler.clock().instant()));
+        });
+        if (!report.disconnected().isEmpty()) {
+            LOG.log(Level.INFO, "agents of type {0} disconnected for silence: {1}", type, report.disconnected());
+        }
+        scheduler.signal(type);
+    }
+
+    private <T> void each(String type, String what, List<T> items, Consumer<T> action) {
+        for (T item : items) {
+            try {
+                action.accept(item);
+            } catch (RuntimeException e) {
+                quiet(what + " " + type).warn(what + " of the pool of agent type " + type + " after its sweep", e);
             }
-            scheduler.publish(events);
-            for (TargetRelease release : report.pendingReleases()) {
-                scheduler.releaseTarget(type, release);
-            }
-            for (Task waiting : report.stuckWaiting()) {
-                if (scheduler.acquireTarget(type, waiting).state() == TaskState.QUEUED) {
-                    LOG.log(Level.DEBUG, "task {0} got its target on a redrive", waiting.id());
-                }
-            }
-            if (!report.disconnected().isEmpty()) {
-                LOG.log(Level.INFO, "agents of type {0} disconnected for silence: {1}", type, report.disconnected());
-            }
-            scheduler.signal(type);
         }
     }
 
@@ -78,7 +106,8 @@ final class Maintenance {
                 }
                 scheduler.signal(type);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "handling the loss of peer {0} failed: {1}", peerId, e.toString());
+                quiet("peer lost " + type).warn("handling the loss of peer " + peerId + " in the pool of agent type "
+                        + type, e);
             }
         }
     }

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Logs a recurring background failure once, then at most once per interval with how many
  * occurrences were suppressed — a hub whose cluster member is gone should not flood its log
- * every sweep.
+ * every sweep. The logged failure carries its stack trace.
  */
 final class QuietLog {
     private final System.Logger log;
@@ -27,7 +27,6 @@ final class QuietLog {
             return;
         }
         long skipped = suppressed.getAndSet(0);
-        log.log(Level.WARNING, "{0} failed: {1}{2}", what, e.toString(),
-                skipped == 0 ? "" : " (" + skipped + " similar failures not logged)");
+        log.log(Level.WARNING, what + " failed" + (skipped == 0 ? "" : " (" + skipped + " similar failures not logged)"), e);
     }
 }

@@ -11,6 +11,7 @@ import io.commandcenter.scheduler.leases.Assignment;
 import io.commandcenter.scheduler.leases.LeaseRef;
 import io.commandcenter.scheduler.leases.Revocation;
 import io.commandcenter.scheduler.pool.Dispatched;
+import io.commandcenter.scheduler.state.SchedulerState;
 import io.commandcenter.scheduler.task.Capability;
 import io.commandcenter.scheduler.task.Placement;
 import io.commandcenter.scheduler.task.PredictionCause;
@@ -21,6 +22,7 @@ import io.commandcenter.scheduler.task.TaskSpec;
 import io.commandcenter.scheduler.task.TaskState;
 import io.commandcenter.scheduler.testing.Backend;
 import io.commandcenter.scheduler.testing.EventLog;
+import io.commandcenter.scheduler.testing.HeldState;
 import io.commandcenter.scheduler.testing.MutableClock;
 import io.commandcenter.scheduler.testing.TestAgent;
 import org.awaitility.Awaitility;
@@ -35,6 +37,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,14 +76,46 @@ public abstract class AbstractSchedulerContractTest {
     }
 
     Scheduler hub(int n, UnaryOperator<SchedulerSettings> tweak) {
+        return hub(n, tweak, backend().state(n));
+    }
+
+    Scheduler hub(int n, UnaryOperator<SchedulerSettings> tweak, SchedulerState state) {
         SchedulerSettings settings = tweak.apply(SchedulerSettings.defaults("hub-" + n).withBackground(false));
-        Scheduler s = Scheduler.start(settings, backend().state(n), backend().mesh(n), CLOCK);
+        Scheduler s = Scheduler.start(settings, state, backend().mesh(n), CLOCK);
         hubs.add(s);
         return s;
     }
 
+    /**
+     * Moves the clock on as it passes for running hubs: each sweeps every second meanwhile (their
+     * timers are off here). A pool nobody operates on for longer than a heartbeat interval counts the
+     * rest of the gap as time it could not be reached (see {@code PoolState.reach}).
+     */
+    static void pass(Duration d, Scheduler... sweeping) {
+        pass(d, Duration.ofSeconds(1), sweeping);
+    }
+
+    static void pass(Duration d, Duration step, Scheduler... sweeping) {
+        for (long left = d.toMillis(); left > 0; left -= step.toMillis()) {
+            CLOCK.advance(Duration.ofMillis(Math.min(step.toMillis(), left)));
+            for (Scheduler hub : sweeping) {
+                hub.sweep();
+            }
+        }
+    }
+
     static TestAgent agent(Scheduler hub, String id, int capacity, String... actions) {
         return TestAgent.connect(hub, AgentRegistration.of(id, "devops", capacity, actions));
+    }
+
+    /** Leases a task to an agent that then dies: its stream closes, its lease runs on unextended. */
+    static Dispatched leasedToAnAgentThatDies(Scheduler hub) {
+        TestAgent gone = agent(hub, "gone", 1, "restart");
+        hub.submit(restart());
+        hub.runPending();
+        Dispatched work = gone.drain().get(0);
+        gone.connection.close();
+        return work;
     }
 
     static TaskSpec restart() {
@@ -248,15 +285,10 @@ public abstract class AbstractSchedulerContractTest {
     @Test
     void aLeaseNotExtended_expires_andTheTaskIsAssignedAgainWithAHigherToken() {
         Scheduler hub = hub(0);
-        TestAgent lost = agent(hub, "lost", 1, "restart");
-        hub.submit(restart());
-        hub.runPending();
-        Dispatched first = lost.drain().get(0);
-        lost.connection.close();
+        Dispatched first = leasedToAnAgentThatDies(hub);
         TestAgent other = agent(hub, "other", 1, "restart");
 
-        CLOCK.advance(Duration.ofSeconds(31));
-        hub.sweep();
+        pass(Duration.ofSeconds(31), hub);
         hub.runPending();
 
         Dispatched second = other.drain().get(0);
@@ -295,7 +327,8 @@ public abstract class AbstractSchedulerContractTest {
         hub.runPending();
         Dispatched first = slow.drain().get(0);
 
-        CLOCK.advance(Duration.ofSeconds(31));
+        pass(Duration.ofSeconds(30), hub); // the lease's last live moment
+        CLOCK.advance(Duration.ofSeconds(1)); // no sweep has looked since it ran out
 
         assertThatThrownBy(() -> slow.succeed(first)).isInstanceOfSatisfying(CommandCenterException.class, e -> {
             assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION);
@@ -409,6 +442,190 @@ public abstract class AbstractSchedulerContractTest {
                 .satisfies(e -> assertThat(e.reason()).isEqualTo("SESSION_SUPERSEDED")));
         assertThat(again.connection.complete(work.assignment().taskId(), work.assignment().fencingToken(),
                 TaskOutcome.SUCCEEDED, "", "", false).state()).isEqualTo(TaskState.SUCCEEDED);
+    }
+
+    // ------------------------------------------------------------------ a pool that cannot be reached
+    // (lease 30 s: heartbeats every 10 s, a gap counts 10 s in full, a lease moves 60 s at most; guide 14.15)
+
+    @Test
+    void operationsHeldWhileThePoolIsUnreachable_releasedInSendOrderBeforeAnySweep_leaveALiveAgentItsTask()
+            throws Exception {
+        Scheduler sweeper = hub(0);
+        HeldState held = new HeldState(backend().state(1));
+        Scheduler agentsHub = hub(1, s -> s, held);
+        TestAgent steady = agent(agentsHub, "steady", 1, "restart");
+        agent(agentsHub, "scaler", 100, "scale"); // runs what hub 1 submits meanwhile
+        Task task = agentsHub.submit(restart()).task();
+        agentsHub.runPending();
+        Dispatched work = steady.drain().get(0);
+        TestAgent spare = agent(sweeper, "spare", 1, "restart");
+        pass(Duration.ofSeconds(5), sweeper);
+
+        // 45 s without an owner (lease 30 s). Hub 1 submits every 2 s, each held with its send time;
+        // the agent's stream sends one heartbeat after 10 s, held too, and no other until it returns
+        held.hold();
+        ExecutorService threads = Executors.newCachedThreadPool();
+        List<Future<?>> sent = new ArrayList<>();
+        Future<List<Revocation>> heartbeat = null;
+        try {
+            for (int second = 2; second <= 44; second += 2) {
+                CLOCK.advance(Duration.ofSeconds(2));
+                sent.add(threads.submit(() -> agentsHub.submit(TaskSpec.of(P, "devops.scale"))));
+                if (second == 10) {
+                    awaitHeld(held, sent.size());
+                    heartbeat = threads.submit(() -> steady.connection.heartbeat());
+                    sent.add(heartbeat);
+                }
+                awaitHeld(held, sent.size());
+            }
+            CLOCK.advance(Duration.ofSeconds(1));
+            held.release(); // reachable again: every held operation is applied, in send order, before any sweep
+            for (Future<?> f : sent) {
+                f.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(heartbeat.get()).isEmpty();
+        sweeper.sweep();
+        sweeper.runPending();
+        steady.connection.heartbeat(); // the stream's next heartbeat, now that the held one returned
+        pass(Duration.ofSeconds(5), sweeper, agentsHub);
+        sweeper.runPending();
+
+        assertThat(spare.received).as("the task ran again elsewhere").isEmpty();
+        assertThat(steady.revoked).isEmpty();
+        assertThat(steady.succeed(work).state()).isEqualTo(TaskState.SUCCEEDED);
+        Task done = sweeper.get(P, task.id());
+        assertThat(done.attempt()).isEqualTo(1);
+        assertThat(done.result().agentId()).isEqualTo("steady");
+    }
+
+    private static void awaitHeld(HeldState held, int n) {
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> held.waiting() == n);
+    }
+
+    @Test
+    void aLeaseWhoseAgentDiedJustBeforeAPause_isMovedOnce_andExpiresWithinTheBound() {
+        Scheduler hub = hub(0);
+        long diedAt = CLOCK.millis();
+        Dispatched first = leasedToAnAgentThatDies(hub);
+        TestAgent spare = agent(hub, "spare", 1, "restart");
+        pass(Duration.ofSeconds(5), hub);
+
+        CLOCK.advance(Duration.ofSeconds(45)); // nobody reached the pool meanwhile
+        hub.sweep();
+        hub.runPending();
+        assertThat(spare.drain()).as("a gap that cannot be told from a pause moves the lease").isEmpty();
+        // heard 5 s before the gap: moved by 45 - 10 = 35 s, to 65 s after it was heard
+        pass(Duration.ofSeconds(15), hub);
+        hub.runPending();
+        assertThat(spare.drain()).isEmpty();
+        pass(Duration.ofSeconds(1), hub);
+        hub.runPending();
+
+        Dispatched second = spare.drain().get(0);
+        assertThat(CLOCK.millis() - diedAt).isEqualTo(66_000).isLessThanOrEqualTo(30_000 + 60_000);
+        assertThat(second.assignment().taskId()).isEqualTo(first.assignment().taskId());
+        assertThat(second.assignment().attempt()).isEqualTo(2);
+        assertThat(second.assignment().fencingToken()).isGreaterThan(first.assignment().fencingToken());
+    }
+
+    @Test
+    void aLeaseWithLessThanAHeartbeatIntervalLeftWhenAPauseBegan_expiresAtTheFirstSweepAfterIt() {
+        Scheduler hub = hub(0);
+        Dispatched first = leasedToAnAgentThatDies(hub);
+        TestAgent spare = agent(hub, "spare", 1, "restart");
+        pass(Duration.ofSeconds(25), hub); // 5 s left: a live agent would have heartbeated twice by now
+
+        CLOCK.advance(Duration.ofSeconds(45));
+        hub.sweep();
+        hub.runPending();
+
+        assertThat(spare.drain()).singleElement()
+                .satisfies(d -> assertThat(d.assignment().taskId()).isEqualTo(first.assignment().taskId()));
+    }
+
+    @Test
+    void aLeaseWhoseAgentStoppedHeartbeating_expiresSoonWhenEverySweepComesLate() {
+        Scheduler hub = hub(0);
+        Dispatched first = leasedToAnAgentThatDies(hub);
+        TestAgent spare = agent(hub, "spare", 1, "restart");
+
+        // visits 15 s apart, each gap 5 s longer than a reachable pool allows: only the two visits
+        // within two heartbeat intervals of the agent's last word move the lease (to 40 s)
+        pass(Duration.ofSeconds(30), Duration.ofSeconds(15), hub);
+        hub.runPending();
+        assertThat(spare.drain()).isEmpty();
+        pass(Duration.ofSeconds(15), Duration.ofSeconds(15), hub);
+        hub.runPending();
+
+        assertThat(spare.drain()).singleElement()
+                .satisfies(d -> assertThat(d.assignment().taskId()).isEqualTo(first.assignment().taskId()));
+    }
+
+    @Test
+    void aPoolWhoseSweepFails_doesNotStopTheSweepOfThePoolsAfterIt() {
+        Scheduler hub = hub(0, s -> s, new FailingSweep(backend().state(0), "alpha"));
+        TestAgent.connect(hub, AgentRegistration.of("a-1", "alpha", 1, "restart"));
+        Dispatched first = leasedToAnAgentThatDies(hub);
+        TestAgent spare = agent(hub, "spare", 1, "restart");
+
+        pass(Duration.ofSeconds(31), hub);
+        hub.runPending();
+
+        assertThat(spare.drain()).singleElement()
+                .satisfies(d -> assertThat(d.assignment().taskId()).isEqualTo(first.assignment().taskId()));
+    }
+
+    @Test
+    void aRevocationThatFails_losesNothingElseOfItsSweepsReport() {
+        Scheduler hub = hub(0);
+        EventLog events = new EventLog();
+        hub.subscribe(events);
+        hub.connect(AgentRegistration.of("broken", "devops", 1, "restart"), new AgentListener() {
+            public void onAssignment(Dispatched work) {
+            }
+
+            public void onRevoked(Revocation revocation) {
+                throw new IllegalStateException("this agent's revocation fails");
+            }
+
+            public void onClosed(CommandCenterException reason) {
+            }
+        });
+        TestAgent quiet = agent(hub, "quiet", 1, "restart");
+        Set<String> ids = Set.of(hub.submit(restart()).task().id(), hub.submit(restart()).task().id());
+        hub.runPending();
+
+        pass(Duration.ofSeconds(31), hub); // neither agent heartbeats: both leases expire in one sweep
+
+        assertThat(quiet.revoked).singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo("LEASE_EXPIRED"));
+        eventually(() -> assertThat(events.events.stream()
+                .filter(e -> e instanceof SchedulerEvent.TaskChanged c && c.task().attempt() == 1
+                        && c.task().state() == TaskState.QUEUED)
+                .map(e -> ((SchedulerEvent.TaskChanged) e).task().id()).distinct())
+                .as("each expired task's change published").containsExactlyInAnyOrderElementsOf(ids));
+    }
+
+    /** A state whose sweeps of one pool fail, as a pool that cannot be reached does. */
+    static final class FailingSweep extends io.commandcenter.scheduler.state.ForwardingSchedulerState {
+        private final String failing;
+
+        FailingSweep(SchedulerState real, String failing) {
+            super(real);
+            this.failing = failing;
+        }
+
+        @Override
+        public <R> R pool(String agentType, io.commandcenter.scheduler.pool.PoolConfig config,
+                          io.commandcenter.scheduler.pool.PoolOp<R> op) {
+            if (agentType.equals(failing) && op instanceof io.commandcenter.scheduler.pool.PoolOps.Sweep) {
+                throw CommandCenterException.unavailable("STATE_UNAVAILABLE", "pool " + agentType + " unreachable",
+                        null);
+            }
+            return real.pool(agentType, config, op);
+        }
     }
 
     // ------------------------------------------------------------------ targets and idempotency
@@ -682,8 +899,7 @@ public abstract class AbstractSchedulerContractTest {
         assertThat(view.state()).isEqualTo(AgentState.DISCONNECTED);
         assertThat(view.leased()).isEqualTo(1);
         TestAgent survivor = agent(hub, "devops-2", 1, "restart");
-        CLOCK.advance(Duration.ofSeconds(31));
-        hub.sweep();
+        pass(Duration.ofSeconds(31), hub);
         hub.runPending();
         assertThat(survivor.drain()).hasSize(1);
     }

@@ -121,9 +121,11 @@ class SchedulerMetricsTest {
         scheduler.runPending();
         await().atMost(10, TimeUnit.SECONDS).until(() -> agent.work.size() == 3);
 
-        // the agent falls silent: the sweep after the lease ran out ends its two leases
-        clock.advance(Duration.ofSeconds(31));
-        scheduler.sweep();
+        // the agent falls silent: the hub's sweeps (each second) end its two leases once they ran out
+        for (int second = 0; second < 31; second++) {
+            clock.advance(Duration.ofSeconds(1));
+            scheduler.sweep();
+        }
         List<Dispatched> held = agent.work.stream().filter(d -> d != failed).toList();
         Map<String, Long> expiredByProject = new TreeMap<>();
         held.forEach(d -> expiredByProject.merge(d.spec().project(), 1L, Long::sum));

@@ -56,6 +56,8 @@ public final class Configs {
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "jdk");
         config.setProperty("hazelcast.partition.count", Integer.toString(s.partitionCount()));
+        config.getMemberAttributeConfig().setAttribute(Serialization.WIRE_ATTRIBUTE,
+                Integer.toString(Serialization.WIRE_VERSION));
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         // the server socket on the one address, and connections to other members leave from it too
         // (so they see this member's address, the one on their allow-list)

@@ -2,6 +2,7 @@ package io.commandcenter.scheduler.hazelcast;
 
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.config.Config;
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 
 import java.lang.System.Logger.Level;
@@ -68,6 +69,7 @@ public final class HazelcastCluster implements AutoCloseable {
             instance = HazelcastClient.newHazelcastClient(Configs.client(settings));
         }
         try {
+            checkWireVersion(instance);
             HazelcastCluster cluster = new HazelcastCluster(settings, instance);
             LOG.log(Level.INFO, "hub {0} joined Hazelcast cluster {1} as {2} in {3} ms ({4} members)",
                     settings.instanceName(), settings.clusterName(), settings.mode(),
@@ -77,6 +79,37 @@ public final class HazelcastCluster implements AutoCloseable {
             instance.shutdown();
             throw e;
         }
+    }
+
+    /**
+     * Refuses a cluster whose members speak another scheduler wire version than this hub (their
+     * {@value Serialization#WIRE_ATTRIBUTE} attribute; a member of version 1 has none): they would
+     * form one cluster and fail at run time, when one reads what the other wrote. Members that join
+     * later are checked by their own start.
+     *
+     * @throws IllegalStateException naming both versions and the member
+     */
+    static void checkWireVersion(HazelcastInstance instance) {
+        String ours = Integer.toString(Serialization.WIRE_VERSION);
+        for (Member member : instance.getCluster().getMembers()) {
+            String theirs = member.getAttribute(Serialization.WIRE_ATTRIBUTE);
+            if (!ours.equals(theirs)) {
+                throw new IllegalStateException("Hazelcast member " + member.getAddress() + " speaks scheduler wire "
+                        + "version " + (theirs == null ? "1 (no " + Serialization.WIRE_ATTRIBUTE + " attribute)" : theirs)
+                        + ", this hub speaks version " + ours + ": hubs of both versions cannot share a cluster; "
+                        + "upgrade every hub of the cluster together (stop all, start all)");
+            }
+        }
+    }
+
+    /**
+     * The clock by which this member applies pool operations (the time a pool was reached,
+     * {@link io.commandcenter.scheduler.pool.PoolState#reach}); the system clock unless set. For tests
+     * on a hand-moved clock.
+     */
+    public HazelcastCluster applyClock(java.time.Clock clock) {
+        instance.getUserContext().put(PoolProcessor.CLOCK, clock);
+        return this;
     }
 
     /**

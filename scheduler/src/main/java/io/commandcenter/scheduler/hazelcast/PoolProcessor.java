@@ -1,5 +1,7 @@
 package io.commandcenter.scheduler.hazelcast;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -8,23 +10,40 @@ import io.commandcenter.scheduler.pool.PoolConfig;
 import io.commandcenter.scheduler.pool.PoolOp;
 import io.commandcenter.scheduler.pool.PoolOps;
 import io.commandcenter.scheduler.pool.PoolState;
+import io.commandcenter.scheduler.pool.Reached;
 import io.commandcenter.scheduler.wire.Wire;
 import io.commandcenter.scheduler.wire.WireIn;
 import io.commandcenter.scheduler.wire.WireOut;
 
+import java.time.Clock;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs one {@link PoolOp} on the partition thread that owns the pool, on the pool object itself
  * (the map keeps values as objects: nothing is serialized per operation), and again on each backup
- * replica (the same operation applied to the backup's copy — operations are deterministic, so the
- * copies stay identical). Answers the operation's result encoded, so one processor class serves
- * every operation. Read-only operations get no backup pass.
+ * replica. Answers the operation's result encoded, so one processor class serves every operation.
+ * Read-only operations get no backup pass.
+ *
+ * <p>On the owner, a changing operation is first judged against the owner's clock
+ * ({@link PoolState#reach}: how long since the pool was last reached, and how far its live leases
+ * move on for it). Hazelcast asks this same processor instance for {@link #getBackupProcessor()}
+ * after {@link #process} ran ({@code EntryOperation.getBackupOperation}, checked in Hazelcast 5.7),
+ * so the backup processor carries that decision, per key, and each backup applies exactly the same
+ * move without reading its own clock: replicas stay identical.
  */
-class PoolProcessor implements EntryProcessor<String, PoolState, byte[]>, IdentifiedDataSerializable {
+class PoolProcessor implements EntryProcessor<String, PoolState, byte[]>, IdentifiedDataSerializable,
+        HazelcastInstanceAware {
+    /** The member's user-context key of the clock operations are applied by (tests set a hand clock). */
+    static final String CLOCK = "cc.scheduler.apply-clock";
+
     private PoolConfig config;
     private PoolOp<?> op;
     private boolean backup;
+    /** Owner: the decisions made per key (executeOnKeys may share this instance between partition threads). */
+    private Map<String, Reached> reached = new ConcurrentHashMap<>();
+    private transient Clock clock = Clock.systemUTC();
 
     PoolProcessor() {
     }
@@ -36,6 +55,13 @@ class PoolProcessor implements EntryProcessor<String, PoolState, byte[]>, Identi
     }
 
     @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+        if (instance.getUserContext().get(CLOCK) instanceof Clock c) {
+            clock = c;
+        }
+    }
+
+    @Override
     public byte[] process(Map.Entry<String, PoolState> entry) {
         PoolState pool = entry.getValue();
         if (pool == null) {
@@ -44,7 +70,17 @@ class PoolProcessor implements EntryProcessor<String, PoolState, byte[]>, Identi
             }
             pool = PoolState.create(entry.getKey(), config);
         }
-        Object result = op.apply(pool, config);
+        Reached r = null;
+        if (!op.readOnly()) {
+            r = backup ? reached.get(entry.getKey()) : pool.reach(clock.millis(), config);
+            if (r == null) {
+                throw new IllegalStateException("backup of " + entry.getKey() + " without its owner's decision");
+            }
+            if (!backup) {
+                reached.put(entry.getKey(), r);
+            }
+        }
+        Object result = PoolOps.apply(pool, config, op, r);
         if (!op.readOnly()) {
             entry.setValue(pool);
         }
@@ -58,7 +94,17 @@ class PoolProcessor implements EntryProcessor<String, PoolState, byte[]>, Identi
 
     @Override
     public EntryProcessor<String, PoolState, byte[]> getBackupProcessor() {
-        return op.readOnly() ? null : new PoolProcessor(config, op, true);
+        if (op.readOnly()) {
+            return null;
+        }
+        PoolProcessor b = new PoolProcessor(config, op, true);
+        b.reached = new TreeMap<>(reached);
+        return b;
+    }
+
+    /** The decision made for a key on the owner (tests). */
+    Reached reached(String key) {
+        return reached.get(key);
     }
 
     @Override
@@ -92,6 +138,11 @@ class PoolProcessor implements EntryProcessor<String, PoolState, byte[]>, Identi
         w.bool(backup);
         PoolConfig.write(w, config);
         PoolOps.write(w, op);
+        w.i32(reached.size());
+        new TreeMap<>(reached).forEach((key, r) -> {
+            w.str(key);
+            Reached.write(w, r);
+        });
     }
 
     @Override
@@ -100,5 +151,9 @@ class PoolProcessor implements EntryProcessor<String, PoolState, byte[]>, Identi
         backup = r.bool();
         config = PoolConfig.read(r);
         op = PoolOps.read(r);
+        int n = r.length();
+        for (int i = 0; i < n; i++) {
+            reached.put(r.str(), Reached.read(r));
+        }
     }
 }

@@ -26,6 +26,15 @@ final class Serialization {
     static final int POOL_PROCESSOR = 1;
     static final int GATE_PROCESSOR = 2;
     static final int POOL_READER = 3;
+    /**
+     * The version of what members send each other (pool encoding, processors). Raised with every
+     * change members of the earlier version cannot read; members announce it in the
+     * {@value #WIRE_ATTRIBUTE} attribute, and a starting hub refuses a cluster that speaks another
+     * ({@link HazelcastCluster#start}). 2: pools remember when they were last reached, processors
+     * carry the owner's decision to their backups (guide 14.15).
+     */
+    static final int WIRE_VERSION = 2;
+    static final String WIRE_ATTRIBUTE = "cc.scheduler.wire";
 
     private Serialization() {
     }

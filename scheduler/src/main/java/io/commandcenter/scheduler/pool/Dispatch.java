@@ -224,7 +224,7 @@ final class Dispatch {
                 Duration.ofMillis(Math.max(0, now - e.queuedSince)), choice.score(), choice.candidates(), finish,
                 choice.usedReserve());
         e.move(TaskState.ASSIGNED, "", now);
-        e.lease = assignment;
+        e.leased(assignment, now, pool.lastApplied, config);
         e.progress = null;
         agent.leases.add(e.id);
         slotTaken(agent);

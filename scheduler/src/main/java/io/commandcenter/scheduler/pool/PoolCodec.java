@@ -14,7 +14,7 @@ import io.commandcenter.scheduler.wire.WireOut;
  * drifted apart would silently assign differently after a fail-over.
  */
 public final class PoolCodec {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private PoolCodec() {
     }
@@ -37,6 +37,7 @@ public final class PoolCodec {
         s.lastDispatch.forEach((hub, memo) -> out.str(hub).str(memo.requestId()).list(memo.result(), Dispatched::write));
         s.anticipator.write(out);
         out.str(s.lastAgent);
+        out.i64(s.lastApplied);
     }
 
     public static PoolState read(WireIn in) {
@@ -77,6 +78,7 @@ public final class PoolCodec {
         }
         PoolState s = new PoolState(agentType, queue, SpikeAnticipator.read(in));
         s.lastAgent = in.str();
+        s.lastApplied = in.i64();
         s.nextToken = nextToken;
         s.nextSequence = nextSequence;
         tasks.forEach(e -> s.tasks.put(e.id, e));

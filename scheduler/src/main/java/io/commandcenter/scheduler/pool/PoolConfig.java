@@ -41,6 +41,35 @@ public record PoolConfig(FairQueue.Policy policy, long leaseMillis, long retenti
         }
     }
 
+    /**
+     * Hazelcast's default failure detection ({@code hazelcast.max.no.heartbeat.seconds} = 60): how
+     * long a member lost without closing its connections keeps its partitions unreachable.
+     */
+    public static final long MEMBER_TIMEOUT_MILLIS = 60_000;
+
+    /** How often an agent heartbeats: a third of the lease ({@code AgentConnection#heartbeatInterval}). */
+    public long heartbeatIntervalMillis() {
+        return Math.max(1, leaseMillis / 3);
+    }
+
+    /**
+     * The longest gap between two operations applied to a pool that counts in full towards its
+     * leases: one heartbeat interval. A pool with a live lease is reached at least that often by its
+     * agent's heartbeats; of a longer gap, only this much counts (see {@link PoolState#reach}).
+     */
+    public long pauseAllowanceMillis() {
+        return heartbeatIntervalMillis();
+    }
+
+    /**
+     * The most a lease is ever moved on between two times its agent is heard: the larger of one
+     * lease and {@link #MEMBER_TIMEOUT_MILLIS}. Caps what a member's clock that leaps forward, or a
+     * clock that leads the previous owner's, can add to a lease.
+     */
+    public long moveBoundMillis() {
+        return Math.max(leaseMillis, MEMBER_TIMEOUT_MILLIS);
+    }
+
     public PoolConfig withPolicy(FairQueue.Policy value) {
         return new PoolConfig(value, leaseMillis, retentionMillis, maxRetained, recentAssignments, perFlowScan,
                 totalScan, maxUnfinishedPerProject, successHalfLifeMillis, agentSilenceMillis, agentRetentionMillis,

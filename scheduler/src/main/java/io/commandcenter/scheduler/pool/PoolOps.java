@@ -874,6 +874,34 @@ public final class PoolOps {
         }
     }
 
+    // ------------------------------------------------------------ applying
+
+    /**
+     * How every state store applies an operation, the owner and each backup alike: a changing
+     * operation first applies {@code reached} ({@link PoolState#reached}: the owner computed it with
+     * {@link PoolState#reach} at the time it applied the operation; a backup gets the owner's value,
+     * never reads a clock), then the operation itself, whose expiry checks so see moved leases.
+     * When the operation throws, the move is taken back before the exception leaves: Hazelcast sends
+     * no backup for a processor that threw, so an owner that kept the move (the map holds the pool as
+     * an object, changed in place) would differ from its backups. An operation that throws after
+     * changing the pool itself would still split them; the ones that throw (register's type check)
+     * check before they change anything.
+     *
+     * @param reached null for a read-only operation
+     */
+    public static <R> R apply(PoolState pool, PoolConfig config, PoolOp<R> op, Reached reached) {
+        if (op.readOnly() || reached == null) {
+            return op.apply(pool, config);
+        }
+        Runnable undo = pool.reached(reached, config);
+        try {
+            return op.apply(pool, config);
+        } catch (RuntimeException | Error e) {
+            undo.run();
+            throw e;
+        }
+    }
+
     // ------------------------------------------------------------ decoding
 
     /** Writes an operation with its code, for {@link #read}. */

@@ -65,6 +65,8 @@ public final class PoolState {
     final SpikeAnticipator anticipator;
     /** ROUND_ROBIN only: the agent that got the last task (the next one after it gets the next). */
     String lastAgent = "";
+    /** When the owner last applied a changing operation (its clock; 0 before the first): see {@link #reach}. */
+    long lastApplied;
 
     record DispatchMemo(String requestId, List<Dispatched> result) {
     }
@@ -186,6 +188,69 @@ public final class PoolState {
     // ---------------------------------------------------------------- leases
 
     /**
+     * What applying a changing operation at {@code appliedAt} (the owner's clock) does to the leases,
+     * decided before the operation and before any expiry check in it. Leases count only time during
+     * which their pool could be reached. A pool with a live lease is reached at least once per
+     * heartbeat interval by its agent's heartbeats, so a longer gap since the last applied operation
+     * is time in which no heartbeat could arrive (the partition had no owner: a member lost, its
+     * backup not yet promoted). Of such a gap only {@link PoolConfig#pauseAllowanceMillis()} counts:
+     * the move is the rest, capped at {@link PoolConfig#moveBoundMillis()}. A gap that is only idle
+     * time (a pool whose agents are dead or absent, visited by a slow sweep) moves nothing that matters:
+     * {@link #reached} moves only leases heard recently before the gap began. Reads nothing but the
+     * state and its argument; changes nothing.
+     */
+    public Reached reach(long appliedAt, PoolConfig config) {
+        long gap = lastApplied == 0 ? 0 : appliedAt - lastApplied;
+        long move = Math.min(gap - config.pauseAllowanceMillis(), config.moveBoundMillis());
+        return new Reached(appliedAt, Math.max(0, move));
+    }
+
+    /**
+     * Applies a {@link #reach} decision (the owner's, or on a backup the owner's value): every live
+     * lease whose agent was heard (assignment, heartbeat, progress; judged by when the owner applied
+     * the word, the clock {@code lastApplied} is on) within two heartbeat intervals before the gap
+     * began moves on by {@code move}, but no lease moves more than {@link PoolConfig#moveBoundMillis()}
+     * in all between two times its agent is heard. A lease whose agent stopped heartbeating earlier is
+     * not moved: it is not a live agent's lease cut off by the gap. So a lease never runs past
+     * {@code heardAt + lease + moveBoundMillis}: a dead agent's lease expires at most the bound after
+     * its last word's lease ran out, and, when the only gaps are a slow sweep's visits {@code S} apart,
+     * at most {@code 2 × (S − pauseAllowanceMillis)} after. Deterministic: every replica moves the same
+     * leases.
+     *
+     * @return takes the move back, for an operation that fails after it (see {@link PoolOps#apply})
+     */
+    public Runnable reached(Reached r, PoolConfig config) {
+        long before = lastApplied;
+        List<Runnable> undo = new ArrayList<>();
+        if (r.move() > 0) {
+            long heardSince = lastApplied - 2 * config.heartbeatIntervalMillis();
+            for (AgentEntry a : agents.values()) {
+                for (String taskId : a.leases) {
+                    TaskEntry e = tasks.get(taskId);
+                    long move = Math.min(r.move(), config.moveBoundMillis() - e.moved);
+                    if (e.heardAt >= heardSince && move > 0) {
+                        Assignment lease = e.lease;
+                        long moved = e.moved;
+                        undo.add(() -> {
+                            e.lease = lease;
+                            e.moved = moved;
+                        });
+                        e.lease = e.lease.withLeaseExpiry(e.lease.leaseExpiresAt().plusMillis(move));
+                        e.moved += move;
+                    }
+                }
+            }
+        }
+        // the apply time itself, not the latest seen: one clock leap forward (or a leading owner's clock)
+        // must not hold the pool's compensation off for the leap's length; a gap that is negative moves nothing
+        lastApplied = r.appliedAt();
+        return () -> {
+            undo.forEach(Runnable::run);
+            lastApplied = before;
+        };
+    }
+
+    /**
      * Extends the leases the agent names. Each one it no longer holds comes back as a revocation
      * ({@code LEASE_NOT_HELD}, or {@code LEASE_EXPIRED} for a lease that ran out before this
      * heartbeat: its task is returned to the queue now).
@@ -204,7 +269,7 @@ public final class PoolState {
             } else if (now > e.lease.leaseExpiresAt().toEpochMilli()) {
                 revoked.add(expire(e, now));
             } else {
-                e.lease = e.lease.withLeaseExpiry(Instant.ofEpochMilli(now + config.leaseMillis()));
+                e.heard(now, lastApplied, config);
             }
         }
         return revoked;
@@ -219,7 +284,7 @@ public final class PoolState {
         }
         TaskEntry e = tasks.get(taskId);
         e.progress = new TaskProgress(fraction, message, Instant.ofEpochMilli(now));
-        e.lease = e.lease.withLeaseExpiry(Instant.ofEpochMilli(now + config.leaseMillis()));
+        e.heard(now, lastApplied, config);
         e.updatedAt = now;
         touch(agentId, now);
         return new Settled(Settled.Status.ACCEPTED, "", e.view(), null, null);

@@ -64,14 +64,14 @@ public final class InMemorySchedulerState implements SchedulerState {
         if (applied.creates()) {
             pools.compute(agentType, (type, pool) -> {
                 PoolState p = pool == null ? PoolState.create(type, config) : pool;
-                result[0] = applied.apply(p, config);
+                result[0] = apply(p, config, applied);
                 return copy(p);
             });
         } else {
             boolean[] found = new boolean[1];
             pools.computeIfPresent(agentType, (type, pool) -> {
                 found[0] = true;
-                result[0] = applied.apply(pool, config);
+                result[0] = apply(pool, config, applied);
                 return applied.readOnly() ? pool : copy(pool);
             });
             if (!found[0]) {
@@ -83,6 +83,11 @@ public final class InMemorySchedulerState implements SchedulerState {
             return Wire.decode(Wire.encode(o -> op.result().write(o, r)), in -> op.result().read(in));
         }
         return r;
+    }
+
+    /** As the owning member does: reached now by this store's clock ({@link PoolState#reach}), then the operation. */
+    private <R> R apply(PoolState pool, PoolConfig config, PoolOp<R> op) {
+        return PoolOps.apply(pool, config, op, op.readOnly() ? null : pool.reach(clock.millis(), config));
     }
 
     private PoolState copy(PoolState pool) {

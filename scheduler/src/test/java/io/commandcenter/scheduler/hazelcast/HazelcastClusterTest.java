@@ -47,6 +47,13 @@ class HazelcastClusterTest {
 
     @AfterEach
     void stop() {
+        closeAll(hubs);
+        workers.shutdownNow();
+        instances.forEach(i -> i.instance().getLifecycleService().terminate());
+    }
+
+    /** Closes every hub, also those whose member is gone already. */
+    static void closeAll(List<Scheduler> hubs) {
         hubs.forEach(h -> {
             try {
                 h.close();
@@ -54,8 +61,6 @@ class HazelcastClusterTest {
                 // its member is gone
             }
         });
-        workers.shutdownNow();
-        instances.forEach(i -> i.instance().getLifecycleService().terminate());
     }
 
     /** Three members (hub-a, hub-b, hub-c) listing each other one by one; {@code clients}: they accept clients. */

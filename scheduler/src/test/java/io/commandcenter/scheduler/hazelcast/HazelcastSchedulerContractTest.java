@@ -12,7 +12,7 @@ class HazelcastSchedulerContractTest extends AbstractSchedulerContractTest {
 
     @BeforeAll
     static void startCluster() {
-        backend = new HazelcastBackend(2);
+        backend = new HazelcastBackend(2, CLOCK); // members apply operations by the hubs' hand clock
     }
 
     @AfterAll

@@ -19,6 +19,11 @@ public final class HazelcastBackend implements Backend {
     private final List<HazelcastCluster> members = new ArrayList<>();
 
     public HazelcastBackend(int size) {
+        this(size, null);
+    }
+
+    /** @param applyClock the clock every member applies pool operations by (null: the system clock) */
+    public HazelcastBackend(int size, java.time.Clock applyClock) {
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             ports.add(Ports.free());
@@ -29,6 +34,9 @@ public final class HazelcastBackend implements Backend {
             for (int i = 0; i < size; i++) {
                 members.add(HazelcastCluster.start(HazelcastSettings.embedded("hub-" + i, "127.0.0.1", ports.get(i),
                         addresses).withClusterName(cluster).withPartitionCount(31)));
+                if (applyClock != null) {
+                    members.get(i).applyClock(applyClock);
+                }
             }
         } catch (RuntimeException e) {
             close();
