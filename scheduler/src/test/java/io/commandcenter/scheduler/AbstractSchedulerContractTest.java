@@ -10,6 +10,7 @@ import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.leases.Assignment;
 import io.commandcenter.scheduler.leases.LeaseRef;
 import io.commandcenter.scheduler.leases.Revocation;
+import io.commandcenter.scheduler.mesh.SchedulerMesh;
 import io.commandcenter.scheduler.pool.Dispatched;
 import io.commandcenter.scheduler.state.SchedulerState;
 import io.commandcenter.scheduler.task.Capability;
@@ -80,8 +81,12 @@ public abstract class AbstractSchedulerContractTest {
     }
 
     Scheduler hub(int n, UnaryOperator<SchedulerSettings> tweak, SchedulerState state) {
+        return hub(n, tweak, state, backend().mesh(n));
+    }
+
+    Scheduler hub(int n, UnaryOperator<SchedulerSettings> tweak, SchedulerState state, SchedulerMesh mesh) {
         SchedulerSettings settings = tweak.apply(SchedulerSettings.defaults("hub-" + n).withBackground(false));
-        Scheduler s = Scheduler.start(settings, state, backend().mesh(n), CLOCK);
+        Scheduler s = Scheduler.start(settings, state, mesh, CLOCK);
         hubs.add(s);
         return s;
     }
@@ -606,6 +611,68 @@ public abstract class AbstractSchedulerContractTest {
                         && c.task().state() == TaskState.QUEUED)
                 .map(e -> ((SchedulerEvent.TaskChanged) e).task().id()).distinct())
                 .as("each expired task's change published").containsExactlyInAnyOrderElementsOf(ids));
+    }
+
+    @Test
+    void aPublishThatFails_losesNoRevocationOfItsSweep() {
+        FailingPublish mesh = new FailingPublish(backend().mesh(0));
+        Scheduler hub = hub(0, s -> s, backend().state(0), mesh);
+        TestAgent quiet = agent(hub, "quiet", 1, "restart");
+        hub.submit(restart());
+        hub.runPending();
+        assertThat(quiet.drain()).hasSize(1);
+
+        mesh.failing = true; // in manual mode the sweep's events go to the mesh at once, and it throws
+        pass(Duration.ofSeconds(31), hub);
+
+        assertThat(mesh.failed).as("the sweep published (and failed)").isPositive();
+        assertThat(quiet.revoked).singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo("LEASE_EXPIRED"));
+    }
+
+    /** A mesh whose event publishing throws while {@link #failing}, as a mesh that lost its cluster does. */
+    static final class FailingPublish implements SchedulerMesh {
+        private final SchedulerMesh real;
+        volatile boolean failing;
+        volatile int failed;
+
+        FailingPublish(SchedulerMesh real) {
+            this.real = real;
+        }
+
+        @Override
+        public void publish(List<SchedulerEvent> events) {
+            if (failing) {
+                failed++;
+                throw new IllegalStateException("the mesh cannot publish");
+            }
+            real.publish(events);
+        }
+
+        @Override
+        public AutoCloseable subscribeEvents(java.util.function.Consumer<List<SchedulerEvent>> listener) {
+            return real.subscribeEvents(listener);
+        }
+
+        @Override
+        public void send(String hubId, List<io.commandcenter.scheduler.mesh.AgentMessage> messages) {
+            real.send(hubId, messages);
+        }
+
+        @Override
+        public AutoCloseable receive(String hubId,
+                                     java.util.function.Consumer<List<io.commandcenter.scheduler.mesh.AgentMessage>> l) {
+            return real.receive(hubId, l);
+        }
+
+        @Override
+        public AutoCloseable onPeerLost(java.util.function.Consumer<String> listener) {
+            return real.onPeerLost(listener);
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
     }
 
     /** A state whose sweeps of one pool fail, as a pool that cannot be reached does. */
