@@ -112,8 +112,9 @@ final class Maintenance {
                 }
                 scheduler.signal(type);
             } catch (RuntimeException e) {
-                quiet("peer lost " + type).warn("handling the loss of peer " + peerId + " in the pool of agent type "
-                        + type, e);
+                // a peer's loss is rare and each one matters: logged in full, not throttled per pool
+                LOG.log(Level.WARNING, "handling the loss of peer " + peerId + " in the pool of agent type " + type
+                        + " failed (its agents stay connected until their silence is noticed)", e);
             }
         }
     }

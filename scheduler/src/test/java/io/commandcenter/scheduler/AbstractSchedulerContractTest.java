@@ -571,7 +571,7 @@ public abstract class AbstractSchedulerContractTest {
 
     @Test
     void aPoolWhoseSweepFails_doesNotStopTheSweepOfThePoolsAfterIt() {
-        Scheduler hub = hub(0, s -> s, new FailingSweep(backend().state(0), "alpha"));
+        Scheduler hub = hub(0, s -> s, new FailingOp(backend().state(0), "alpha", io.commandcenter.scheduler.pool.PoolOps.Sweep.class));
         TestAgent.connect(hub, AgentRegistration.of("a-1", "alpha", 1, "restart"));
         Dispatched first = leasedToAnAgentThatDies(hub);
         TestAgent spare = agent(hub, "spare", 1, "restart");
@@ -675,19 +675,21 @@ public abstract class AbstractSchedulerContractTest {
         }
     }
 
-    /** A state whose sweeps of one pool fail, as a pool that cannot be reached does. */
-    static final class FailingSweep extends io.commandcenter.scheduler.state.ForwardingSchedulerState {
+    /** A state whose operations of one kind on one pool fail, as a pool that cannot be reached does. */
+    static final class FailingOp extends io.commandcenter.scheduler.state.ForwardingSchedulerState {
         private final String failing;
+        private final Class<?> kind;
 
-        FailingSweep(SchedulerState real, String failing) {
+        FailingOp(SchedulerState real, String failing, Class<?> kind) {
             super(real);
             this.failing = failing;
+            this.kind = kind;
         }
 
         @Override
         public <R> R pool(String agentType, io.commandcenter.scheduler.pool.PoolConfig config,
                           io.commandcenter.scheduler.pool.PoolOp<R> op) {
-            if (agentType.equals(failing) && op instanceof io.commandcenter.scheduler.pool.PoolOps.Sweep) {
+            if (agentType.equals(failing) && kind.isInstance(op)) {
                 throw CommandCenterException.unavailable("STATE_UNAVAILABLE", "pool " + agentType + " unreachable",
                         null);
             }
@@ -950,6 +952,40 @@ public abstract class AbstractSchedulerContractTest {
 
         eventually(() -> assertThat(onB.received).hasSize(1));
         assertThat(onA.received).isEmpty();
+    }
+
+    @Test
+    void twoPeersLostWhileTheirPoolFails_areEachLoggedByName() {
+        Scheduler hub = hub(0, s -> s, new FailingOp(backend().state(0), "devops",
+                io.commandcenter.scheduler.pool.PoolOps.PeerLost.class));
+        agent(hub, "devops-1", 1, "restart");
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Maintenance.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            public void flush() {
+            }
+
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            Maintenance maintenance = new Maintenance(hub);
+            maintenance.peerLost("peer-1");
+            maintenance.peerLost("peer-2"); // within the same second: a throttle per pool would hide it
+        } finally {
+            logger.removeHandler(handler);
+        }
+
+        assertThat(records).filteredOn(r -> r.getLevel() == java.util.logging.Level.WARNING)
+                .allSatisfy(r -> assertThat(r.getThrown()).isNotNull())
+                .extracting(java.util.logging.LogRecord::getMessage)
+                .anySatisfy(m -> assertThat(m).contains("peer-1"))
+                .anySatisfy(m -> assertThat(m).contains("peer-2"));
     }
 
     @Test
