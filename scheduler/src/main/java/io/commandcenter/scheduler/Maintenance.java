@@ -71,7 +71,13 @@ final class Maintenance {
             events.add(new SchedulerEvent.TaskChanged(task, SchedulerEvent.TaskChanged.changeOf(task),
                     scheduler.hubId(), scheduler.clock().instant()));
         }
-        scheduler.publish(events);
+        try {
+            // without a background publisher this calls the mesh at once: a mesh that fails must not
+            // cost the revocations, releases and redrives below
+            scheduler.publish(events);
+        } catch (RuntimeException e) {
+            quiet("publishing " + type).warn("publishing the sweep's events of the pool of agent type " + type, e);
+        }
         each(type, "revoking a lease", report.revocations(), scheduler.agents()::revoke);
         each(type, "releasing a target", report.pendingReleases(), r -> scheduler.releaseTarget(type, r));
         each(type, "redriving a waiting task", report.stuckWaiting(), waiting -> {
@@ -106,8 +112,9 @@ final class Maintenance {
                 }
                 scheduler.signal(type);
             } catch (RuntimeException e) {
-                quiet("peer lost " + type).warn("handling the loss of peer " + peerId + " in the pool of agent type "
-                        + type, e);
+                // a peer's loss is rare and each one matters: logged in full, not throttled per pool
+                LOG.log(Level.WARNING, "handling the loss of peer " + peerId + " in the pool of agent type " + type
+                        + " failed (its agents stay connected until their silence is noticed)", e);
             }
         }
     }

@@ -10,6 +10,7 @@ import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.leases.Assignment;
 import io.commandcenter.scheduler.leases.LeaseRef;
 import io.commandcenter.scheduler.leases.Revocation;
+import io.commandcenter.scheduler.mesh.SchedulerMesh;
 import io.commandcenter.scheduler.pool.Dispatched;
 import io.commandcenter.scheduler.state.SchedulerState;
 import io.commandcenter.scheduler.task.Capability;
@@ -80,8 +81,12 @@ public abstract class AbstractSchedulerContractTest {
     }
 
     Scheduler hub(int n, UnaryOperator<SchedulerSettings> tweak, SchedulerState state) {
+        return hub(n, tweak, state, backend().mesh(n));
+    }
+
+    Scheduler hub(int n, UnaryOperator<SchedulerSettings> tweak, SchedulerState state, SchedulerMesh mesh) {
         SchedulerSettings settings = tweak.apply(SchedulerSettings.defaults("hub-" + n).withBackground(false));
-        Scheduler s = Scheduler.start(settings, state, backend().mesh(n), CLOCK);
+        Scheduler s = Scheduler.start(settings, state, mesh, CLOCK);
         hubs.add(s);
         return s;
     }
@@ -566,7 +571,7 @@ public abstract class AbstractSchedulerContractTest {
 
     @Test
     void aPoolWhoseSweepFails_doesNotStopTheSweepOfThePoolsAfterIt() {
-        Scheduler hub = hub(0, s -> s, new FailingSweep(backend().state(0), "alpha"));
+        Scheduler hub = hub(0, s -> s, new FailingOp(backend().state(0), "alpha", io.commandcenter.scheduler.pool.PoolOps.Sweep.class));
         TestAgent.connect(hub, AgentRegistration.of("a-1", "alpha", 1, "restart"));
         Dispatched first = leasedToAnAgentThatDies(hub);
         TestAgent spare = agent(hub, "spare", 1, "restart");
@@ -608,19 +613,83 @@ public abstract class AbstractSchedulerContractTest {
                 .as("each expired task's change published").containsExactlyInAnyOrderElementsOf(ids));
     }
 
-    /** A state whose sweeps of one pool fail, as a pool that cannot be reached does. */
-    static final class FailingSweep extends io.commandcenter.scheduler.state.ForwardingSchedulerState {
-        private final String failing;
+    @Test
+    void aPublishThatFails_losesNoRevocationOfItsSweep() {
+        FailingPublish mesh = new FailingPublish(backend().mesh(0));
+        Scheduler hub = hub(0, s -> s, backend().state(0), mesh);
+        TestAgent quiet = agent(hub, "quiet", 1, "restart");
+        hub.submit(restart());
+        hub.runPending();
+        assertThat(quiet.drain()).hasSize(1);
 
-        FailingSweep(SchedulerState real, String failing) {
+        mesh.failing = true; // in manual mode the sweep's events go to the mesh at once, and it throws
+        pass(Duration.ofSeconds(31), hub);
+
+        assertThat(mesh.failed).as("the sweep published (and failed)").isPositive();
+        assertThat(quiet.revoked).singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo("LEASE_EXPIRED"));
+    }
+
+    /** A mesh whose event publishing throws while {@link #failing}, as a mesh that lost its cluster does. */
+    static final class FailingPublish implements SchedulerMesh {
+        private final SchedulerMesh real;
+        volatile boolean failing;
+        volatile int failed;
+
+        FailingPublish(SchedulerMesh real) {
+            this.real = real;
+        }
+
+        @Override
+        public void publish(List<SchedulerEvent> events) {
+            if (failing) {
+                failed++;
+                throw new IllegalStateException("the mesh cannot publish");
+            }
+            real.publish(events);
+        }
+
+        @Override
+        public AutoCloseable subscribeEvents(java.util.function.Consumer<List<SchedulerEvent>> listener) {
+            return real.subscribeEvents(listener);
+        }
+
+        @Override
+        public void send(String hubId, List<io.commandcenter.scheduler.mesh.AgentMessage> messages) {
+            real.send(hubId, messages);
+        }
+
+        @Override
+        public AutoCloseable receive(String hubId,
+                                     java.util.function.Consumer<List<io.commandcenter.scheduler.mesh.AgentMessage>> l) {
+            return real.receive(hubId, l);
+        }
+
+        @Override
+        public AutoCloseable onPeerLost(java.util.function.Consumer<String> listener) {
+            return real.onPeerLost(listener);
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
+    }
+
+    /** A state whose operations of one kind on one pool fail, as a pool that cannot be reached does. */
+    static final class FailingOp extends io.commandcenter.scheduler.state.ForwardingSchedulerState {
+        private final String failing;
+        private final Class<?> kind;
+
+        FailingOp(SchedulerState real, String failing, Class<?> kind) {
             super(real);
             this.failing = failing;
+            this.kind = kind;
         }
 
         @Override
         public <R> R pool(String agentType, io.commandcenter.scheduler.pool.PoolConfig config,
                           io.commandcenter.scheduler.pool.PoolOp<R> op) {
-            if (agentType.equals(failing) && op instanceof io.commandcenter.scheduler.pool.PoolOps.Sweep) {
+            if (agentType.equals(failing) && kind.isInstance(op)) {
                 throw CommandCenterException.unavailable("STATE_UNAVAILABLE", "pool " + agentType + " unreachable",
                         null);
             }
@@ -883,6 +952,40 @@ public abstract class AbstractSchedulerContractTest {
 
         eventually(() -> assertThat(onB.received).hasSize(1));
         assertThat(onA.received).isEmpty();
+    }
+
+    @Test
+    void twoPeersLostWhileTheirPoolFails_areEachLoggedByName() {
+        Scheduler hub = hub(0, s -> s, new FailingOp(backend().state(0), "devops",
+                io.commandcenter.scheduler.pool.PoolOps.PeerLost.class));
+        agent(hub, "devops-1", 1, "restart");
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Maintenance.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            public void flush() {
+            }
+
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            Maintenance maintenance = new Maintenance(hub);
+            maintenance.peerLost("peer-1");
+            maintenance.peerLost("peer-2"); // within the same second: a throttle per pool would hide it
+        } finally {
+            logger.removeHandler(handler);
+        }
+
+        assertThat(records).filteredOn(r -> r.getLevel() == java.util.logging.Level.WARNING)
+                .allSatisfy(r -> assertThat(r.getThrown()).isNotNull())
+                .extracting(java.util.logging.LogRecord::getMessage)
+                .anySatisfy(m -> assertThat(m).contains("peer-1"))
+                .anySatisfy(m -> assertThat(m).contains("peer-2"));
     }
 
     @Test

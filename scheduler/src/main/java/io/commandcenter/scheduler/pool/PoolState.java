@@ -212,9 +212,12 @@ public final class PoolState {
      * began moves on by {@code move}, but no lease moves more than {@link PoolConfig#moveBoundMillis()}
      * in all between two times its agent is heard. A lease whose agent stopped heartbeating earlier is
      * not moved: it is not a live agent's lease cut off by the gap. So a lease never runs past
-     * {@code heardAt + lease + moveBoundMillis}: a dead agent's lease expires at most the bound after
-     * its last word's lease ran out, and, when the only gaps are a slow sweep's visits {@code S} apart,
-     * at most {@code 2 × (S − pauseAllowanceMillis)} after. Deterministic: every replica moves the same
+     * {@code heardAt + lease + moveBoundMillis}, and since a word counts from its apply time, at most the
+     * bound after its send, never past {@code send + lease + 2 × moveBoundMillis}: a dead agent's lease
+     * expires at most the bound after a full lease from its last word's apply time, and, when the only
+     * gaps are a slow sweep's visits {@code S} apart, at most {@code 2 × (S − pauseAllowanceMillis)}
+     * after that. An owner clock leading the hubs' by more than {@code moveBoundMillis + 2 × interval}
+     * moves nothing: every {@code heardAt} is then older than the window. Deterministic: every replica moves the same
      * leases.
      *
      * @return takes the move back, for an operation that fails after it (see {@link PoolOps#apply})

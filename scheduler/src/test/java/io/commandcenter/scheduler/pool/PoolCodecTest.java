@@ -12,6 +12,7 @@ import io.commandcenter.scheduler.wire.Wire;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -74,23 +75,31 @@ class PoolCodecTest {
             PoolState original = PoolState.create("devops", CONFIG);
             PoolState copy = original;
             List<String> ids = new ArrayList<>();
+            // per lease (fencing token): when its agent last sent a word the pool took (assignment, heartbeat)
+            Map<Long, Long> lastSend = new HashMap<>();
             long now = 1_000_000;
+            long lead = 0;
             for (int n = 0; n < 400; n++) {
                 // sometimes a gap (leases heard recently are moved on), now and then one past the bound
                 now += n % 97 == 0 ? 120_000 : n % 53 == 0 ? 5_000 : r.nextInt(400);
+                if (n % 97 == 0) {
+                    // a new owner after the long gap, now and then with a clock leading the hubs' past the bound
+                    lead = r.nextInt(3) == 0 ? CONFIG.moveBoundMillis() + 5_000 : 0;
+                }
                 if (n % 37 == 0) {
                     copy = PoolCodec.fromBytes(PoolCodec.toBytes(original));
                 }
                 PoolOp<?> op = randomOp(r, now, ids, n);
                 PoolOp<?> sent = Wire.decode(Wire.encode(out -> PoolOps.write(out, op)), PoolOps::read);
                 // the owner decides by its clock (here: now + a delivery delay), the copy gets its decision
-                Reached reached = op.readOnly() ? null : original.reach(now + r.nextInt(50), CONFIG);
+                Reached reached = op.readOnly() ? null : original.reach(now + lead + r.nextInt(50), CONFIG);
                 Reached sentReached = reached == null ? null
                         : Wire.decode(Wire.encode(out -> Reached.write(out, reached)), Reached::read);
                 byte[] expected = result(op, original, reached);
                 byte[] actual = copy == original ? expected : result(sent, copy, sentReached);
                 assertThat(actual).as("seed %d, step %d: %s", seed, n, op).isEqualTo(expected);
-                assertLeasesWithinTheBound(original, seed, n);
+                tookWords(original, op, now, lastSend);
+                assertLeasesWithinTheBound(original, lastSend, seed, n);
                 if (copy != original) {
                     assertThat(PoolCodec.toBytes(copy)).as("seed %d, step %d", seed, n)
                             .isEqualTo(PoolCodec.toBytes(original));
@@ -99,14 +108,38 @@ class PoolCodecTest {
         }
     }
 
-    /** No lease runs past a full lease from its agent's last word plus the bound, whatever the gaps. */
-    static void assertLeasesWithinTheBound(PoolState pool, int seed, int step) {
+    /** Records {@code now} as the last send of each lease the operation granted or extended. */
+    static void tookWords(PoolState pool, PoolOp<?> op, long now, Map<Long, Long> lastSend) {
         for (TaskEntry e : pool.tasks.values()) {
             if (e.state == io.commandcenter.scheduler.task.TaskState.ASSIGNED) {
-                assertThat(e.moved).as("seed %d, step %d: %s moved", seed, step, e.id)
-                        .isBetween(0L, CONFIG.moveBoundMillis());
+                lastSend.putIfAbsent(e.lease.fencingToken(), now); // a lease new in this operation: its assignment
+            }
+        }
+        if (op instanceof PoolOps.Heartbeat hb) {
+            for (LeaseRef ref : hb.leases()) {
+                TaskEntry e = pool.tasks.get(ref.taskId());
+                if (e != null && e.holds(hb.agentId(), ref.fencingToken())) {
+                    lastSend.put(ref.fencingToken(), now);
+                }
+            }
+        }
+    }
+
+    /**
+     * A word counts from at most the bound {@code B} after its send (an owner clock that leads or leaps
+     * gains a lease no more), and no lease runs past a full lease from that plus the bound in moves:
+     * {@code heardAt <= lastSend + B} and {@code expiry <= lastSend + lease + 2B}, whatever the gaps.
+     */
+    static void assertLeasesWithinTheBound(PoolState pool, Map<Long, Long> lastSend, int seed, int step) {
+        long bound = CONFIG.moveBoundMillis();
+        for (TaskEntry e : pool.tasks.values()) {
+            if (e.state == io.commandcenter.scheduler.task.TaskState.ASSIGNED) {
+                long sent = lastSend.get(e.lease.fencingToken());
+                assertThat(e.moved).as("seed %d, step %d: %s moved", seed, step, e.id).isBetween(0L, bound);
+                assertThat(e.heardAt).as("seed %d, step %d: %s heard", seed, step, e.id)
+                        .isLessThanOrEqualTo(sent + bound);
                 assertThat(e.lease.leaseExpiresAt().toEpochMilli()).as("seed %d, step %d: %s", seed, step, e.id)
-                        .isLessThanOrEqualTo(e.heardAt + CONFIG.leaseMillis() + e.moved);
+                        .isLessThanOrEqualTo(sent + CONFIG.leaseMillis() + 2 * bound);
             }
         }
     }
