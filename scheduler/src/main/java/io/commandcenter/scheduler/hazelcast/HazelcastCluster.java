@@ -1,8 +1,8 @@
 package io.commandcenter.scheduler.hazelcast;
 
 import com.hazelcast.client.HazelcastClient;
-import com.hazelcast.config.Config;
 import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 
 import java.lang.System.Logger.Level;
@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -107,7 +108,7 @@ public final class HazelcastCluster implements AutoCloseable {
      * {@link io.commandcenter.scheduler.pool.PoolState#reach}); the system clock unless set. For tests
      * on a hand-moved clock.
      */
-    public HazelcastCluster applyClock(java.time.Clock clock) {
+    public HazelcastCluster applyClock(Clock clock) {
         instance.getUserContext().put(PoolProcessor.CLOCK, clock);
         return this;
     }

@@ -184,6 +184,11 @@ public final class CalibrationStudy {
     static double QG995;
     static double QG999;
 
+    /** Whether {@code name} is one of the comma-separated variant names (not only a part of one). */
+    static boolean token(String which, String name) {
+        return java.util.Arrays.asList(which.split(",")).contains(name);
+    }
+
     static Map<String, Variant> variants(String which) {
         Map<String, Variant> m = new LinkedHashMap<>();
         if (which.contains("product")) {
@@ -265,7 +270,7 @@ public final class CalibrationStudy {
                 });
             }
         }
-        if (java.util.Arrays.asList(which.split(",")).contains("burst")) {
+        if (token(which, "burst")) {
             // session 12: one burst, one alarm — an alarm on one of the k rows right after an alarm row reported at the
             // threshold itself (decision-neutral); k = 0 is 2.4.0 as shipped
             for (int k : new int[] {0, 1, 2, 3}) {
@@ -276,7 +281,7 @@ public final class CalibrationStudy {
                 });
             }
         }
-        if (java.util.Arrays.asList(which.split(",")).contains("burstread")) {
+        if (token(which, "burstread")) {
             // session 12: the burst rule read as NAB's sweep reads a risk: the state built at 0.41, the alarms counted at a
             // stricter threshold (the hub never does this: it builds the state at the threshold it decides at). Each variant
             // turns the risk into 0.99 at or above the stricter threshold and at most 0.3 below it, so the ASD and validation
