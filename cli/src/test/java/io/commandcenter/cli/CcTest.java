@@ -187,6 +187,11 @@ class CcTest {
         assertThat(list.out().lines()).hasSize(2).anyMatch(l -> l.contains("service/payments"));
         assertThat(get.out()).contains("risk ").contains("confidence").contains("factors").contains("service_health " + SHIPPED);
         assertThat(cc("--project", project, "predictions", "get", "no-such-id").exit()).isEqualTo(2);
+        // the entity as the list prints it selects the same predictions; another kind of the same id selects none
+        assertThat(cc("--project", project, "predictions", "list", "--json", "--entity", "service/payments").out())
+                .isEqualTo(json.out());
+        assertThat(cc("--project", project, "predictions", "list", "--entity", "job/payments").out()).isEqualTo("no predictions\n");
+        assertThat(cc("--project", project, "predictions", "list", "--entity", "service/").err()).contains("--entity must be an entity");
         assertThat(cc("--project", project(), "predictions", "list").out()).contains("no predictions");
     }
 
@@ -199,6 +204,15 @@ class CcTest {
         Result missing = cc("--project", project, "models", "promote", "service_health", "7.0.0");
 
         assertThat(list.out()).contains("service_health").contains("compliance_risk").contains("workflow_failure");
+        // a predictive model shows its per-incident F1 and its mean AUC, as its sidecar names them
+        java.util.Map<String, Double> metrics = cc("--project", project, "models", "list", "--json", "--name", "service_health")
+                .out().lines().map(l -> RemediateCliTest.<io.commandcenter.proto.v1.Model>parse(l, io.commandcenter.proto.v1.Model::newBuilder))
+                .filter(io.commandcenter.proto.v1.Model::getChampion).findFirst().orElseThrow().getMetricsMap();
+        assertThat(metrics).containsKeys("validation_incident_f1", "validation_mean_roc_auc");
+        assertThat(list.out().lines().filter(l -> l.startsWith("service_health ") && l.contains(" yes ")))
+                .singleElement().asString()
+                .contains(String.format(java.util.Locale.ROOT, " %.3f ", metrics.get("validation_incident_f1")))
+                .contains(String.format(java.util.Locale.ROOT, " %.3f ", metrics.get("validation_mean_roc_auc")));
         assertThat(promote.exit()).isZero();
         assertThat(promote.out()).contains("service_health " + SHIPPED + " is the champion");
         assertThat(missing.exit()).isEqualTo(2);

@@ -215,7 +215,7 @@ class RemediateCliTest {
         String ok = startedRun(cc("--project", p, "--user", "dev1", "workflows", "trigger", "notify-only",
                 "--target", "service:checkout", "--reason", "try it"));
         String failing = startedRun(cc("--project", p, "workflows", "trigger", "restart-then-notify", "--target",
-                "service:search"));
+                "service/search"));
         await().atMost(WAIT).until(() -> run(p, ok).getState() == RunState.RUN_STATE_SUCCEEDED
                 && run(p, failing).getState() == RunState.RUN_STATE_FAILED);
 
@@ -238,6 +238,8 @@ class RemediateCliTest {
         assertThat(only.getRunId()).isEqualTo(ok);
         assertThat(only.getNodes(0).getState()).isEqualTo(NodeState.NODE_STATE_SUCCEEDED);
         assertThat(cc("--project", p, "runs", "list", "--target", "search", "--json").out().lines()).hasSize(1);
+        assertThat(cc("--project", p, "runs", "list", "--target", "service/search", "--json").out().lines()).hasSize(1);
+        assertThat(cc("--project", p, "runs", "list", "--target", "job/search").out()).isEqualTo("no runs\n");
         assertThat(cc("--project", p, "runs", "list", "--limit", "1").out().lines()).hasSize(2);
 
         Result get = cc("--project", p, "runs", "get", failing);
@@ -304,7 +306,7 @@ class RemediateCliTest {
         assertThat(unknownRun.exit()).isEqualTo(2);
         assertThat(unknownRun.err()).isEqualTo("cc: NOT_FOUND: no run run-does-not-exist in project " + p + "\n");
         assertThat(badTarget.exit()).isEqualTo(2);
-        assertThat(badTarget.err()).contains("--target must be kind:id").contains("'checkout'");
+        assertThat(badTarget.err()).contains("--target must be kind/id (or kind:id)").contains("'checkout'");
         assertThat(badState.exit()).isEqualTo(2);
         assertThat(badState.err()).contains("--state must be one of AWAITING_APPROVAL, RUNNING, SUCCEEDED");
         assertThat(unknownWorkflow.exit()).isEqualTo(2);
@@ -470,9 +472,19 @@ class RemediateCliTest {
         assertThat(incident.out()).contains("on service/payments declared").contains("model run(s) labelled");
         cc("--project", p, "feedback", "export", "--output", csv.toString());
         assertThat(readLines(csv)).anySatisfy(l -> assertThat(l).contains("," + secondPrediction + ",1,person,it did fail,"));
+        // the entity as every listing prints it (kind/id) is the same entity; a kind that contradicts it is refused
+        Result listedForm = cc("--project", p, "incidents", "add", "--entity", "service/payments", "--from", "6h", "--to",
+                java.time.Instant.now().plusSeconds(600).toString());
+        assertThat(listedForm.exit()).as(listedForm.err()).isZero();
+        assertThat(listedForm.out()).contains("on service/payments declared");
+        assertThat(listedForm.out().replaceAll(".* declared: ", "")).isEqualTo(incident.out().replaceAll(".* declared: ", ""));
+        Result contradicted = cc("--project", p, "incidents", "add", "--entity", "service/payments", "--kind", "job",
+                "--from", "1h", "--to", "0m");
+        assertThat(contradicted.exit()).isEqualTo(2);
+        assertThat(contradicted.err()).contains("--entity service/payments is of kind service, not --kind job");
         Result badWindow = cc("--project", p, "incidents", "add", "--entity", "payments", "--from", "1h", "--to", "2h");
         assertThat(badWindow.exit()).isEqualTo(2);
-        assertThat(badWindow.err()).contains("INVALID_ARGUMENT").contains("end_time");
+        assertThat(badWindow.err()).contains("--to (").contains("must be after --from");
     }
 
     static List<String> readLines(Path file) {

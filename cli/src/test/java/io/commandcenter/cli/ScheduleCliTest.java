@@ -88,7 +88,7 @@ class ScheduleCliTest {
                 "message=hello from the cli", "--target", "service:checkout", "--priority", "7", "--cost", "2",
                 "--idempotency-key", "greeting-1");
         SubmitTaskResponse again = submit(p, "--agent", "notifier", "--action", "sendSlack", "--input",
-                "message=hello from the cli", "--target", "service:checkout", "--priority", "7", "--cost", "2",
+                "message=hello from the cli", "--target", "service/checkout", "--priority", "7", "--cost", "2",
                 "--idempotency-key", "greeting-1");
         Result reused = cc("--project", p, "tasks", "submit", "--agent", "notifier", "--action", "sendSlack",
                 "--input", "message=something else", "--idempotency-key", "greeting-1");
@@ -196,7 +196,7 @@ class ScheduleCliTest {
         Result noEquals = cc("--project", p, "tasks", "submit", "--agent", "devops", "--action", "restart",
                 "--input", "service");
         Result badTarget = cc("--project", p, "tasks", "submit", "--agent", "devops", "--action", "restart",
-                "--target", "service/checkout");
+                "--target", "service/");
         Result unknownCapability = cc("--project", p, "tasks", "submit", "--agent", "nobody", "--action", "work");
         Result noAgent = cc("--project", p, "tasks", "submit", "--action", "restart");
         Result unknownTask = cc("--project", p, "tasks", "get", "t-0000-nowhere-1");
@@ -206,7 +206,7 @@ class ScheduleCliTest {
         assertThat(noEquals.exit()).isEqualTo(2);
         assertThat(noEquals.err()).contains("--input must be key=value").contains("'service'");
         assertThat(badTarget.exit()).isEqualTo(2);
-        assertThat(badTarget.err()).contains("--target must be kind:id").contains("'service/checkout'");
+        assertThat(badTarget.err()).contains("--target must be an entity: kind/id").contains("'service/'");
         assertThat(unknownCapability.exit()).isEqualTo(2);
         assertThat(unknownCapability.err()).startsWith("cc: INVALID_ARGUMENT").contains("nobody.work");
         assertThat(noAgent.exit()).isEqualTo(2);

@@ -12,6 +12,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -31,9 +32,10 @@ public final class IncidentsCommand {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--entity", required = true, description = "The entity's id, e.g. checkout.")
+        @Option(names = "--entity", required = true, description = "The entity: kind/id as listed (service/checkout), kind:id, "
+                + "or an id (of --kind).")
         String entity;
-        @Option(names = "--kind", defaultValue = "service", description = "The entity's kind (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--kind", description = "The kind of an --entity given as a bare id (default: service).")
         String kind;
         @Option(names = "--from", required = true, description = "When it began: ISO-8601 or a span back from now (2h).")
         String from;
@@ -44,18 +46,26 @@ public final class IncidentsCommand {
 
         @Override
         public Integer call() {
+            Text.Entity named = Text.entity(entity, "--entity");
+            if (named.kind() != null && kind != null && !named.kind().equals(kind)) {
+                throw new IllegalArgumentException("--entity " + entity + " is of kind " + named.kind() + ", not --kind " + kind);
+            }
+            EntityRef target = new Text.Entity(named.kind() != null ? named.kind() : kind != null ? kind : "service", named.id()).ref();
             Clock clock = Clock.systemUTC();
-            DeclareIncidentRequest request = DeclareIncidentRequest.newBuilder()
-                    .setEntity(EntityRef.newBuilder().setKind(kind).setId(entity))
-                    .setStartTime(SamplesCommand.ts(SamplesCommand.time(from, clock, "--from")))
-                    .setEndTime(SamplesCommand.ts(SamplesCommand.time(to, clock, "--to"))).setReason(reason).build();
+            Instant start = SamplesCommand.time(from, clock, "--from");
+            Instant end = SamplesCommand.time(to, clock, "--to");
+            if (!end.isAfter(start)) {
+                throw new IllegalArgumentException("--to (" + end + ") must be after --from (" + start + ")");
+            }
+            DeclareIncidentRequest request = DeclareIncidentRequest.newBuilder().setEntity(target)
+                    .setStartTime(SamplesCommand.ts(start)).setEndTime(SamplesCommand.ts(end)).setReason(reason).build();
             DeclareIncidentResponse response;
             try (HubConnection hub = parent.cc.connect()) {
                 response = hub.scoped(PredictServiceGrpc.newBlockingStub(hub.channel()))
                         .withDeadlineAfter(30, TimeUnit.SECONDS).declareIncident(request);
             }
-            spec.commandLine().getOut().printf("incident %s on %s/%s declared: %d stored model run(s) labelled%n",
-                    response.getLabel().getLabelId(), kind, entity, response.getRowsLabelled());
+            spec.commandLine().getOut().printf("incident %s on %s declared: %d stored model run(s) labelled%n",
+                    response.getLabel().getLabelId(), Text.entity(target), response.getRowsLabelled());
             return 0;
         }
     }

@@ -31,7 +31,8 @@ public final class ModelsCommand {
     Cc cc;
 
     /** {@code cc models list}. */
-    @Command(name = "list", description = "List the project's models, champions first.")
+    @Command(name = "list", description = "List the project's models, champions first, with their validation F1 (per "
+            + "incident for a predictive model), ROC AUC (its mean over the validation series) and calibration error.")
     static final class ListCommand implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -57,14 +58,17 @@ public final class ModelsCommand {
                 models.forEach(m -> out.println(ProtoJson.print(m)));
                 return 0;
             }
-            out.printf("%-18s %-9s %-11s %-8s %9s %6s %6s %6s  %s%n", "NAME", "VERSION", "TYPE", "CHAMPION", "THRESHOLD",
-                    "F1", "AUC", "ECE", "REGISTERED");
+            Table table = new Table("NAME", "VERSION", "TYPE", "CHAMPION", "THRESHOLD", "F1", "AUC", "ECE", "REGISTERED");
             for (Model m : models) {
-                out.printf(Locale.ROOT, "%-18s %-9s %-11s %-8s %9.2f %6s %6s %6s  %s%n", m.getName(), m.getVersion(),
-                        m.getType().name().replace("MODEL_TYPE_", "").toLowerCase(Locale.ROOT),
-                        m.getChampion() ? "yes" : "", m.getThreshold(), metric(m, "validation_f1", "f1"),
-                        metric(m, "validation_roc_auc", "roc_auc"), metric(m, "validation_ece", "ece"), Instant.ofEpochSecond(m.getCreateTime().getSeconds()));
+                // a predictive model's F1 is per incident (its row F1 counts every row of an incident a miss but one);
+                // its AUC is the mean over the validation series
+                table.row(m.getName(), m.getVersion(), m.getType().name().replace("MODEL_TYPE_", "").toLowerCase(Locale.ROOT),
+                        m.getChampion() ? "yes" : "", String.format(Locale.ROOT, "%.2f", m.getThreshold()),
+                        metric(m, "validation_incident_f1", "validation_f1", "f1"),
+                        metric(m, "validation_roc_auc", "validation_mean_roc_auc", "roc_auc"),
+                        metric(m, "validation_ece", "ece"), Instant.ofEpochSecond(m.getCreateTime().getSeconds()));
             }
+            table.print(out);
             return 0;
         }
 

@@ -40,7 +40,8 @@ public final class PredictionsCommand {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--entity", description = "Only predictions for this entity id.")
+        @Option(names = "--entity", description = "Only predictions for this entity: kind/id as listed (service/checkout-api), "
+                + "kind:id, or an id of any kind.")
         String entity;
         @Option(names = "--model", description = "Only predictions of this model.")
         String model;
@@ -57,8 +58,9 @@ public final class PredictionsCommand {
                 throw new IllegalArgumentException("--limit must be at least 1");
             }
             ListPredictionsRequest.Builder request = ListPredictionsRequest.newBuilder();
-            if (entity != null) {
-                request.setTargetId(entity);
+            Text.Entity only = entity == null ? null : Text.entity(entity, "--entity");
+            if (only != null) {
+                request.setTargetId(only.id());
             }
             if (model != null) {
                 request.setModel(model);
@@ -73,7 +75,8 @@ public final class PredictionsCommand {
                 do {
                     ListPredictionsResponse page = stub.withDeadlineAfter(30, TimeUnit.SECONDS).listPredictions(
                             request.setPageSize(Math.min(500, limit - predictions.size())).setPageToken(token).build());
-                    predictions.addAll(page.getPredictionsList());
+                    page.getPredictionsList().stream().filter(p -> only == null || only.matches(p.getTarget()))
+                            .limit(limit - predictions.size()).forEach(predictions::add);
                     token = page.getNextPageToken();
                 } while (!token.isEmpty() && predictions.size() < limit);
             }
@@ -86,15 +89,14 @@ public final class PredictionsCommand {
                 out.println("no predictions");
                 return 0;
             }
-            out.printf("%-36s %-20s %-18s %-6s %5s %5s %-8s %-22s %s%n", "ID", "RAISED", "ENTITY", "TYPE", "RISK",
-                    "CONF", "ACTION", "MODEL", "TOP FACTOR");
+            Table table = new Table("ID", "RAISED", "ENTITY", "TYPE", "RISK", "CONF", "ACTION", "MODEL", "TOP FACTOR");
             for (Prediction p : predictions) {
-                out.printf(Locale.ROOT, "%-36s %-20s %-18s %-6s %5.2f %5.2f %-8s %-22s %s%n", p.getPredictionId(),
-                        Instant.ofEpochSecond(p.getCreateTime().getSeconds()),
-                        p.getTarget().getKind() + "/" + p.getTarget().getId(), p.getPredictionType(), p.getRisk(),
-                        p.getConfidence(), p.getRecommendedAction(), p.getModel() + " " + p.getModelVersion(),
-                        p.getFactorsCount() == 0 ? "" : label(p.getFactors(0)));
+                table.row(p.getPredictionId(), Instant.ofEpochSecond(p.getCreateTime().getSeconds()), Text.entity(p.getTarget()),
+                        p.getPredictionType(), String.format(Locale.ROOT, "%.2f", p.getRisk()),
+                        String.format(Locale.ROOT, "%.2f", p.getConfidence()), p.getRecommendedAction(),
+                        p.getModel() + " " + p.getModelVersion(), p.getFactorsCount() == 0 ? "" : label(p.getFactors(0)));
             }
+            table.print(out);
             return 0;
         }
     }
@@ -110,7 +112,7 @@ public final class PredictionsCommand {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--entity", description = "Only this entity id.")
+        @Option(names = "--entity", description = "Only this entity: kind/id (service/checkout-api), kind:id, or an id of any kind.")
         String entity;
         @Option(names = "--since", defaultValue = "24h",
                 description = "From: ISO-8601 or a span back from now (default: ${DEFAULT-VALUE}).")
@@ -130,8 +132,9 @@ public final class PredictionsCommand {
             io.commandcenter.proto.v1.ListModelRunsRequest.Builder request = io.commandcenter.proto.v1.ListModelRunsRequest
                     .newBuilder().setKind(io.commandcenter.proto.v1.ModelRunKind.MODEL_RUN_KIND_AGGREGATE)
                     .setStartTime(SamplesCommand.ts(SamplesCommand.time(since, Clock.systemUTC(), "--since")));
-            if (entity != null) {
-                request.setTargetId(entity);
+            Text.Entity only = entity == null ? null : Text.entity(entity, "--entity");
+            if (only != null) {
+                request.setTargetId(only.id());
             }
             if (step != null) {
                 java.util.regex.Matcher m = STEP.matcher(step.strip());
@@ -155,7 +158,7 @@ public final class PredictionsCommand {
                 do {
                     var page = stub.withDeadlineAfter(60, TimeUnit.SECONDS).listModelRuns(
                             request.setPageSize(Math.min(1000, limit - runs.size())).setPageToken(token).build());
-                    runs.addAll(page.getRunsList());
+                    page.getRunsList().stream().filter(r -> only == null || only.matches(r.getTarget())).forEach(runs::add);
                     token = page.getNextPageToken();
                 } while (!token.isEmpty() && runs.size() < limit);
             }

@@ -53,7 +53,8 @@ public final class RunsCommand {
         @Option(names = "--state", description = "Only runs in this state: awaiting_approval, running, succeeded, "
                 + "failed, cancelled, rejected, timed_out, skipped, interrupted.")
         String state;
-        @Option(names = "--target", description = "Only runs on this target id, e.g. checkout-api.")
+        @Option(names = "--target", description = "Only runs on this target: kind/id as listed (service/checkout-api), kind:id, "
+                + "or an id of any kind.")
         String target;
         @Option(names = "--limit", defaultValue = "20", description = "How many (default: ${DEFAULT-VALUE}).")
         int limit;
@@ -72,8 +73,9 @@ public final class RunsCommand {
             if (state != null) {
                 request.setState(Text.constant(RunState.class, RUN_STATE, state, "--state"));
             }
-            if (target != null) {
-                request.setTargetId(target);
+            Text.Entity only = target == null ? null : Text.entity(target, "--target");
+            if (only != null) {
+                request.setTargetId(only.id());
             }
             List<WorkflowRun> runs = new ArrayList<>();
             try (HubConnection hub = parent.cc.connect()) {
@@ -82,7 +84,8 @@ public final class RunsCommand {
                 do {
                     ListWorkflowRunsResponse page = stub.withDeadlineAfter(30, TimeUnit.SECONDS).listWorkflowRuns(
                             request.setPageSize(Math.min(500, limit - runs.size())).setPageToken(token).build());
-                    runs.addAll(page.getRunsList());
+                    page.getRunsList().stream().filter(r -> only == null || only.matches(r.getTarget()))
+                            .limit(limit - runs.size()).forEach(runs::add);
                     token = page.getNextPageToken();
                 } while (!token.isEmpty() && runs.size() < limit);
             }

@@ -61,12 +61,46 @@ final class Text {
      * @throws IllegalArgumentException naming the option when the text is not of that form
      */
     static EntityRef target(String text, String option) {
-        int colon = text.indexOf(':');
-        if (colon <= 0 || colon == text.length() - 1 || text.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException(option + " must be kind:id, e.g. service:checkout-api; got '" + text
-                    + "'");
+        Entity e = entity(text, option);
+        if (e.kind() == null) {
+            throw new IllegalArgumentException(option + " must be kind/id (or kind:id), e.g. service/checkout-api; got '"
+                    + text + "'");
         }
-        return EntityRef.newBuilder().setKind(text.substring(0, colon)).setId(text.substring(colon + 1)).build();
+        return e.ref();
+    }
+
+    /**
+     * An entity as a person writes it: {@code kind/id} as every listing prints it ({@link #entity(EntityRef)}),
+     * {@code kind:id}, or a bare {@code id} (kind {@code null}: any kind).
+     */
+    record Entity(String kind, String id) {
+        EntityRef ref() {
+            return EntityRef.newBuilder().setKind(kind == null ? "" : kind).setId(id).build();
+        }
+
+        /** Whether {@code ref} is this entity (any kind, for a bare id). */
+        boolean matches(EntityRef ref) {
+            return ref.getId().equals(id) && (kind == null || ref.getKind().equals(kind));
+        }
+    }
+
+    /**
+     * Parses {@link Entity}'s forms: the kind is what comes before the first {@code /} or {@code :}.
+     *
+     * @throws IllegalArgumentException naming the option when a part is empty or the text has white space
+     */
+    static Entity entity(String text, String option) {
+        int at = -1;
+        for (int i = 0; i < text.length() && at < 0; i++) {
+            if (text.charAt(i) == '/' || text.charAt(i) == ':') {
+                at = i;
+            }
+        }
+        if (text.isEmpty() || at == 0 || at == text.length() - 1 || text.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException(option + " must be an entity: kind/id (service/checkout-api), kind:id or an id"
+                    + "; got '" + text + "'");
+        }
+        return at < 0 ? new Entity(null, text) : new Entity(text.substring(0, at), text.substring(at + 1));
     }
 
     /**
