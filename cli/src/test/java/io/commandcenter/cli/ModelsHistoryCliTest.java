@@ -53,6 +53,9 @@ class ModelsHistoryCliTest {
         Result none = cc("--project", project(), "models", "rollback", "service_health");
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("FAILED_PRECONDITION").contains("one champion only");
+        Result unknown = cc("--project", p, "models", "history", "no_such_model");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).isEqualTo("cc: NOT_FOUND: no champion of model no_such_model in project " + p + "\n");
     }
 
     @Test

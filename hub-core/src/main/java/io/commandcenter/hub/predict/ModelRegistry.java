@@ -522,6 +522,7 @@ public final class ModelRegistry {
     }
 
     private static CommandCenterException notFound(ProjectId project, String name, String version) {
-        return CommandCenterException.notFound("MODEL_NOT_FOUND", "no model " + name + " " + version + " in project " + project);
+        return CommandCenterException.notFound("MODEL_NOT_FOUND", ("champion".equals(version) ? "no champion of model " + name
+                : "no model " + name + " " + version) + " in project " + project);
     }
 }
