@@ -30,6 +30,10 @@ final class RestFuzz {
                     "oldestFirst", "limit", "pageToken")),
             Map.entry("api/audit/verify", List.of("anchor")),
             Map.entry("api/stats", List.of("since")));
+    /** A query parameter no endpoint reads: every endpoint refuses it, 400 naming it. */
+    static final String UNKNOWN_PARAMETER = "tartget";
+    /** The label of the input that sends it. */
+    static final String UNKNOWN_LABEL = "unknown query parameter";
     /** The ids in paths, as HubIT.ENDPOINTS names them. */
     static final List<String> IDS = List.of("p-1", "w", "r-1", "a-1", "m-1");
 
@@ -54,6 +58,8 @@ final class RestFuzz {
                             false));
                 }
             }
+            out.add(new Input(UNKNOWN_LABEL, method, path + "?" + UNKNOWN_PARAMETER + "=x",
+                    method.equals("GET") ? null : "application/json", method.equals("GET") ? null : bytes("{}"), false));
             for (String id : IDS) {
                 if (path.matches(".*/" + id + "(/.*)?")) {
                     for (String[] v : pathValues()) {

@@ -35,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every REST endpoint of the hub on Liberty, sent malformed and hostile requests ({@link RestFuzz}:
  * each query parameter, each id in a path, each body — malformed JSON, wrong types, nesting 10,000
  * deep, a bogus charset, bodies over the limit with and without a length — plus raw HTTP a client
- * library would not send). For bad input the hub never answers 5xx; a body over
+ * library would not send). For bad input the hub never answers 5xx; a query parameter the endpoint does not
+ * read is 400 naming it; a body over
  * {@code cc.http.max-body-bytes} is 413 naming the limit; an error body never grows with the input;
  * a refused request changes nothing a project holds (workflows, runs, approvals, samples,
  * predictions, autonomy, audit entries other than REQUEST_DENIED); the hub answers afterwards.
@@ -124,6 +125,10 @@ class RestFuzzIT {
         }
         if (outcome.status() >= 500) {
             return outcome.status() + " " + outcome.body().substring(0, Math.min(300, outcome.body().length()));
+        }
+        if (input.label().equals(RestFuzz.UNKNOWN_LABEL) && (outcome.status() != 400
+                || !outcome.body().contains("no query parameter '" + RestFuzz.UNKNOWN_PARAMETER + "'"))) {
+            return "a query parameter the endpoint does not read answered " + outcome.status() + " " + outcome.body();
         }
         if (input.label().startsWith("body over the limit") && outcome.status() != 413) {
             return "a body over the limit answered " + outcome.status();
