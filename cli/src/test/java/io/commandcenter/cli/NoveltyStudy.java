@@ -41,6 +41,12 @@ class NoveltyStudy {
     /** The weights of the term, fixed before any figure was seen (guide 18.15). */
     static final double[] BETAS = {0.25, 0.5, 1};
     static final double FIRST_BETA = 0.5;
+    /**
+     * Round thirteen (guide 18.18), fixed before any of its figures was seen: the term bounded to {@code [−CLIP, CLIP]}
+     * ({@code maxz-clip}, {@code knn-clip}), so a row far from its server's earlier normal rows lifts its log-odds by at
+     * most {@code β·CLIP}; chosen and measured exactly as the unbounded terms, by 18.15's rule.
+     */
+    static final double CLIP = 2.0;
 
     @Test
     @org.junit.jupiter.api.Timeout(7200)
@@ -83,13 +89,15 @@ class NoveltyStudy {
                             rig.model.threshold()));
                     Map<String, List<double[]>> cells = new LinkedHashMap<>();
                     cells.put("none", rig.base.probability());
-                    for (Kind kind : Kind.values()) {
-                        String name = kind.name().toLowerCase(Locale.ROOT);
-                        double[][][] t = terms[kind.ordinal()];
-                        double beta = k == 1 ? FIRST_BETA : chooseBeta(z, y, t[k - 1], k, cycles);
-                        cells.put(String.format(Locale.ROOT, "%s (β %s)", name, beta), combined(z, y, t, k + 1, cycles, beta));
-                        for (double b : BETAS) {
-                            cells.put(String.format(Locale.ROOT, "%s β%s", name, b), combined(z, y, t, k + 1, cycles, b));
+                    for (boolean bounded : new boolean[]{false, true}) {
+                        for (Kind kind : Kind.values()) {
+                            String name = kind.name().toLowerCase(Locale.ROOT) + (bounded ? "-clip" : "");
+                            double[][][] t = bounded ? clip(terms[kind.ordinal()], CLIP) : terms[kind.ordinal()];
+                            double beta = k == 1 ? FIRST_BETA : chooseBeta(z, y, t[k - 1], k, cycles);
+                            cells.put(String.format(Locale.ROOT, "%s (β %s)", name, beta), combined(z, y, t, k + 1, cycles, beta));
+                            for (double b : BETAS) {
+                                cells.put(String.format(Locale.ROOT, "%s β%s", name, b), combined(z, y, t, k + 1, cycles, b));
+                            }
                         }
                     }
                     double[] noneF1 = new double[1];
@@ -167,6 +175,23 @@ class NoveltyStudy {
             }
         }
         return t;
+    }
+
+    /** {@code terms} with every value bounded to {@code [−c, c]} (a copy; null stays null). */
+    static double[][][] clip(double[][][] terms, double c) {
+        double[][][] out = new double[terms.length][][];
+        for (int j = 0; j < terms.length; j++) {
+            if (terms[j] == null) {
+                continue;
+            }
+            out[j] = new double[terms[j].length][];
+            for (int s = 0; s < terms[j].length; s++) {
+                if (terms[j][s] != null) {
+                    out[j][s] = java.util.Arrays.stream(terms[j][s]).map(v -> Math.max(-c, Math.min(c, v))).toArray();
+                }
+            }
+        }
+        return out;
     }
 
     /** Only chunk k+1's terms of {@code terms} (the others left out). */
