@@ -97,7 +97,8 @@ class LeaseMoveTest {
         assertThat(at(T0 + 55_001, new PoolOps.Heartbeat("a", java.util.List.of(ref), T0 + 10_000))).isEmpty();
         assertThat(expiry()).isEqualTo(T0 + 55_001 + CONFIG.leaseMillis());
 
-        // the agent heartbeats again one interval after the held one returned; a sweep comes first
+        // the agent heartbeats again one interval after the held one returned (BuiltInAgent sends at once; a
+        // remote agent's stream may wait): a sweep comes first
         long next = T0 + 55_001 + CONFIG.heartbeatIntervalMillis();
         assertThat(at(next + 200, new PoolOps.Sweep(next + 200)).revocations()).isEmpty();
         assertThat(at(next + 300, new PoolOps.Heartbeat("a", java.util.List.of(ref), next))).isEmpty();
