@@ -343,6 +343,11 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         long sent = nanoTime.getAsLong();
         try {
             heartbeat();
+        } catch (RuntimeException e) {
+            // not the state's own failure (those are CommandCenterException, logged below): say so, and go on
+            if (!stopped()) {
+                LOG.log(Level.WARNING, "heartbeat of agent " + connection.agentId() + " failed", e);
+            }
         } finally {
             long took = nanoTime.getAsLong() - sent;
             scheduleHeartbeat(Math.min(everyNanos, Math.max(0, everyNanos - took)));
@@ -378,6 +383,12 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
     }
 
     /** No heartbeat is sent from now on; the heartbeat thread ends once one in progress returns. */
+    private boolean stopped() {
+        synchronized (beats) {
+            return stopped;
+        }
+    }
+
     private void stopHeartbeats() {
         synchronized (beats) {
             stopped = true;

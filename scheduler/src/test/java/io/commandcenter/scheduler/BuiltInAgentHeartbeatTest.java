@@ -84,6 +84,19 @@ class BuiltInAgentHeartbeatTest {
         return agent;
     }
 
+    /**
+     * A devops agent heartbeating on {@code timer}, which the test runs by hand, its heartbeats timed by the
+     * hand clock (lease 30 s: heartbeats every 10 s), holding the task returned.
+     */
+    Task leasedToAnAgentOn(HandTimer timer) {
+        scheduler(Duration.ofSeconds(30));
+        agents.add(BuiltInAgent.start(scheduler, AgentRegistration.of("devops:hub", "devops", 1, "restart"),
+                untilFinished(), actions, true, timer, () -> TimeUnit.MILLISECONDS.toNanos(clock.millis())));
+        Task task = scheduler.submit(TaskSpec.of("p", "devops.restart")).task();
+        scheduler.runPending();
+        return task;
+    }
+
     @Test
     void aHeartbeatHeldOnOnePool_holdsBackNoOtherAgentsHeartbeats_andTheirLeasesStayAlive() throws Exception {
         scheduler(Duration.ofMillis(300)); // heartbeats every 100 ms of real time; leases expire by the hand clock
@@ -124,13 +137,9 @@ class BuiltInAgentHeartbeatTest {
     @Test
     void aHeartbeatReturningLaterThanAnInterval_isFollowedAtOnce_andOneOnTime_anIntervalAfterItWasSent()
             throws Exception {
-        scheduler(Duration.ofSeconds(30));
         long interval = TimeUnit.SECONDS.toNanos(10);
         HandTimer timer = new HandTimer();
-        agents.add(BuiltInAgent.start(scheduler, AgentRegistration.of("devops:hub", "devops", 1, "restart"),
-                untilFinished(), actions, true, timer, () -> TimeUnit.MILLISECONDS.toNanos(clock.millis())));
-        Task task = scheduler.submit(TaskSpec.of("p", "devops.restart")).task();
-        scheduler.runPending();
+        Task task = leasedToAnAgentOn(timer);
         Scheduled held = timer.take();
         assertThat(held.delayNanos()).as("the first one interval after the start").isEqualTo(interval);
 
@@ -165,6 +174,23 @@ class BuiltInAgentHeartbeatTest {
         assertThat(timer.take().delayNanos()).as("one that took 4 s: the next one interval after it was sent")
                 .isEqualTo(TimeUnit.SECONDS.toNanos(6));
         assertThat(scheduler.get("p", task.id()).attempt()).isEqualTo(1);
+    }
+
+    /** A fixed-delay timer drops a periodic task that threw: the agent's heartbeats would stop for good. */
+    @Test
+    void aHeartbeatThatFailsUnexpectedly_isFollowedByTheNextOne() throws Exception {
+        HandTimer timer = new HandTimer();
+        Task task = leasedToAnAgentOn(timer);
+        Scheduled first = timer.take();
+        state.failNext(new IllegalStateException("a bug below the state's port"));
+
+        first.command().run();
+
+        Scheduled next = timer.take();
+        assertThat(next.delayNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
+        next.command().run();
+        assertThat(state.applied("devops")).as("the next heartbeat reached the pool").isEqualTo(1);
+        assertThat(scheduler.get("p", task.id()).state()).isEqualTo(TaskState.ASSIGNED);
     }
 
     @Test
@@ -228,6 +254,7 @@ class BuiltInAgentHeartbeatTest {
         private CountDownLatch go = new CountDownLatch(0);
         private boolean fail;
         private int waiting;
+        private RuntimeException failNext;
 
         HeldHeartbeats(SchedulerState real) {
             super(real);
@@ -250,6 +277,11 @@ class BuiltInAgentHeartbeatTest {
             open.countDown();
         }
 
+        /** The next heartbeat to any pool throws {@code failure}. */
+        synchronized void failNext(RuntimeException failure) {
+            failNext = failure;
+        }
+
         synchronized int waiting() {
             return waiting;
         }
@@ -270,6 +302,11 @@ class BuiltInAgentHeartbeatTest {
             CountDownLatch wait;
             boolean failing;
             synchronized (this) {
+                RuntimeException failure = failNext;
+                failNext = null;
+                if (failure != null) {
+                    throw failure;
+                }
                 wait = agentType.equals(heldType) ? go : null;
                 if (wait != null) {
                     waiting++;
