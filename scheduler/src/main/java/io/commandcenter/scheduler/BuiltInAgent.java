@@ -382,13 +382,13 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         running.values().forEach(Run::revoke);
     }
 
-    /** No heartbeat is sent from now on; the heartbeat thread ends once one in progress returns. */
     private boolean stopped() {
         synchronized (beats) {
             return stopped;
         }
     }
 
+    /** No heartbeat is sent from now on; the heartbeat thread ends once one in progress returns. */
     private void stopHeartbeats() {
         synchronized (beats) {
             stopped = true;
