@@ -98,6 +98,8 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
     private final ScheduledExecutorService heartbeats;
     /** Reads the time a heartbeat took (System.nanoTime but in tests). */
     private final LongSupplier nanoTime;
+    /** A heartbeat that fails unexpectedly fails every interval: logged once per 30 s, with the count. */
+    private final QuietLog quiet = new QuietLog(LOG, Duration.ofSeconds(30));
     private final Map<LeaseRef, Run> running = new ConcurrentHashMap<>();
     /** Notified whenever an action's run ends ({@link #awaitIdle}). */
     private final Object idle = new Object();
@@ -343,10 +345,13 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         long sent = nanoTime.getAsLong();
         try {
             heartbeat();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             // not the state's own failure (those are CommandCenterException, logged below): say so, and go on
             if (!stopped()) {
-                LOG.log(Level.WARNING, "heartbeat of agent " + connection.agentId() + " failed", e);
+                quiet.warn("heartbeat of agent " + connection.agentId(), e);
+            }
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
             }
         } finally {
             long took = nanoTime.getAsLong() - sent;
@@ -401,15 +406,15 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
     }
 
     /**
-     * Stops heartbeating (a heartbeat in progress is interrupted), interrupts running actions (when
-     * interruptible) and disconnects (their leases expire into the queue). Returns without waiting for
-     * the heartbeat thread: a heartbeat blocked on a pool that cannot be reached may not answer an
-     * interrupt, and ends when the state it waits on does ({@link #awaitStopped}).
+     * Stops heartbeating (a heartbeat in progress is left to return, not interrupted), interrupts running
+     * actions (when interruptible) and disconnects (their leases expire into the queue). Returns without
+     * waiting for the heartbeat thread: a heartbeat blocked on a pool that cannot be reached ends when the
+     * state it waits on does ({@link #awaitStopped}); an interrupt would not end it sooner (Hazelcast's
+     * calls wait through one).
      */
     @Override
     public void close() {
         onClosed(null);
-        heartbeats.shutdownNow();
         AgentConnection c = connection;
         if (c != null) {
             c.close();

@@ -513,10 +513,10 @@ public abstract class AbstractSchedulerContractTest {
         HeldState held = new HeldState(backend().state(1));
         Scheduler agentsHub = hub(1, s -> s, held);
         TestAgent steady = agent(agentsHub, "steady", 1, "restart");
-        TestAgent spare = agent(sweeper, "spare", 1, "restart");
         Task task = agentsHub.submit(restart()).task();
         agentsHub.runPending();
         Dispatched work = steady.drain().get(0); // heard at 0
+        TestAgent spare = agent(sweeper, "spare", 1, "restart"); // after the dispatch: it would run only a re-run
         pass(Duration.ofMillis(9_900), Duration.ofMillis(9_900), sweeper); // the last operation before the pause
         CLOCK.advance(Duration.ofMillis(100));
 

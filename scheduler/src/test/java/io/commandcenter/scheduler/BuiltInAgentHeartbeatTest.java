@@ -33,8 +33,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -44,6 +48,9 @@ import static org.awaitility.Awaitility.await;
  * hand-moved clock: leases expire only when the test moves the clock and sweeps.
  */
 class BuiltInAgentHeartbeatTest {
+    private static final AtomicInteger TESTS = new AtomicInteger();
+    /** This test's hub, in its agents' ids: a heartbeat thread of an earlier test's agent has another name. */
+    final String hub = "hub" + TESTS.incrementAndGet();
     final MutableClock clock = new MutableClock();
     final HeldHeartbeats state = new HeldHeartbeats(new InMemorySchedulerState(clock));
     final ExecutorService actions = Executors.newCachedThreadPool();
@@ -64,7 +71,7 @@ class BuiltInAgentHeartbeatTest {
     }
 
     Scheduler scheduler(Duration lease) {
-        scheduler = Scheduler.start(SchedulerSettings.defaults("hub").withBackground(false).withLease(lease), state,
+        scheduler = Scheduler.start(SchedulerSettings.defaults(hub).withBackground(false).withLease(lease), state,
                 new InMemoryMesh(new InMemoryMesh.Network(Runnable::run)), clock);
         return scheduler;
     }
@@ -78,7 +85,7 @@ class BuiltInAgentHeartbeatTest {
     }
 
     BuiltInAgent start(String type, String action) {
-        BuiltInAgent agent = BuiltInAgent.start(scheduler, AgentRegistration.of(type + ":hub", type, 1, action),
+        BuiltInAgent agent = BuiltInAgent.start(scheduler, AgentRegistration.of(type + ":" + hub, type, 1, action),
                 untilFinished(), actions, true);
         agents.add(agent);
         return agent;
@@ -90,7 +97,7 @@ class BuiltInAgentHeartbeatTest {
      */
     Task leasedToAnAgentOn(HandTimer timer) {
         scheduler(Duration.ofSeconds(30));
-        agents.add(BuiltInAgent.start(scheduler, AgentRegistration.of("devops:hub", "devops", 1, "restart"),
+        agents.add(BuiltInAgent.start(scheduler, AgentRegistration.of("devops:" + hub, "devops", 1, "restart"),
                 untilFinished(), actions, true, timer, () -> TimeUnit.MILLISECONDS.toNanos(clock.millis())));
         Task task = scheduler.submit(TaskSpec.of("p", "devops.restart")).task();
         scheduler.runPending();
@@ -176,21 +183,76 @@ class BuiltInAgentHeartbeatTest {
         assertThat(scheduler.get("p", task.id()).attempt()).isEqualTo(1);
     }
 
-    /** A fixed-delay timer drops a periodic task that threw: the agent's heartbeats would stop for good. */
+    /**
+     * A fixed-delay timer drops a periodic task that threw: the agent's heartbeats would stop for good. A failure
+     * that repeats every interval is logged once (with its stack trace), not each time.
+     */
     @Test
-    void aHeartbeatThatFailsUnexpectedly_isFollowedByTheNextOne() throws Exception {
+    void aHeartbeatThatFailsUnexpectedly_isFollowedByTheNextOne_andLoggedOnce() throws Exception {
         HandTimer timer = new HandTimer();
         Task task = leasedToAnAgentOn(timer);
-        Scheduled first = timer.take();
-        state.failNext(new IllegalStateException("a bug below the state's port"));
-
-        first.command().run();
+        Error missing = new NoClassDefFoundError("a class below the state's port");
+        List<LogRecord> warnings = warningsWhile(() -> {
+            state.failNext(missing); // an Error, not a RuntimeException
+            timer.take().command().run();
+            state.failNext(new IllegalStateException("a bug below the state's port"));
+            timer.take().command().run();
+        });
 
         Scheduled next = timer.take();
         assertThat(next.delayNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
         next.command().run();
         assertThat(state.applied("devops")).as("the next heartbeat reached the pool").isEqualTo(1);
         assertThat(scheduler.get("p", task.id()).state()).isEqualTo(TaskState.ASSIGNED);
+        assertThat(warnings).as("two failures in a row, one warning").singleElement().satisfies(r -> {
+            assertThat(r.getMessage()).isEqualTo("heartbeat of agent devops:" + hub + " failed");
+            assertThat(r.getThrown()).isSameAs(missing);
+        });
+    }
+
+    @Test
+    void aVirtualMachineErrorInAHeartbeat_isRethrown_andTheNextHeartbeatIsStillScheduled() throws Exception {
+        HandTimer timer = new HandTimer();
+        leasedToAnAgentOn(timer);
+        StackOverflowError fatal = new StackOverflowError();
+        state.failNext(fatal);
+
+        assertThatThrownBy(() -> timer.take().command().run()).isSameAs(fatal);
+
+        assertThat(timer.take().delayNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
+    }
+
+    /** The WARNING records {@link BuiltInAgent} logs while {@code body} runs. */
+    static List<LogRecord> warningsWhile(ThrowingRunnable body) throws Exception {
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Logger logger = Logger.getLogger(BuiltInAgent.class.getName());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) {
+                    records.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            body.run();
+        } finally {
+            logger.removeHandler(handler);
+        }
+        return records;
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     @Test
@@ -198,18 +260,21 @@ class BuiltInAgentHeartbeatTest {
         scheduler(Duration.ofSeconds(30));
         BuiltInAgent devops = start("devops", "restart");
         start("notifier", "sendSlack");
-        assertThat(threadsNamed("cc-heartbeat-")).containsExactlyInAnyOrder("cc-heartbeat-devops:hub",
-                "cc-heartbeat-notifier:hub");
+        assertThat(heartbeatThreads()).containsExactlyInAnyOrder("cc-heartbeat-devops:" + hub,
+                "cc-heartbeat-notifier:" + hub);
 
         devops.close();
 
         assertThat(devops.awaitStopped(Duration.ofSeconds(10))).isTrue();
-        assertThat(threadsNamed("cc-heartbeat-")).containsExactly("cc-heartbeat-notifier:hub");
+        // the executor has terminated; its worker thread may still be on its way out
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(heartbeatThreads())
+                .containsExactly("cc-heartbeat-notifier:" + hub));
     }
 
-    static List<String> threadsNamed(String prefix) {
+    /** The names of this test's agents' live heartbeat threads. */
+    List<String> heartbeatThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> n.startsWith(prefix)).toList();
+                .filter(n -> n.startsWith("cc-heartbeat-") && n.endsWith(":" + hub)).toList();
     }
 
     /** One heartbeat the agent scheduled: what runs and after how long. */
@@ -254,7 +319,7 @@ class BuiltInAgentHeartbeatTest {
         private CountDownLatch go = new CountDownLatch(0);
         private boolean fail;
         private int waiting;
-        private RuntimeException failNext;
+        private Throwable failNext;
 
         HeldHeartbeats(SchedulerState real) {
             super(real);
@@ -277,8 +342,8 @@ class BuiltInAgentHeartbeatTest {
             open.countDown();
         }
 
-        /** The next heartbeat to any pool throws {@code failure}. */
-        synchronized void failNext(RuntimeException failure) {
+        /** The next heartbeat to any pool throws {@code failure} (a RuntimeException or an Error). */
+        synchronized void failNext(Throwable failure) {
             failNext = failure;
         }
 
@@ -302,10 +367,13 @@ class BuiltInAgentHeartbeatTest {
             CountDownLatch wait;
             boolean failing;
             synchronized (this) {
-                RuntimeException failure = failNext;
+                Throwable failure = failNext;
                 failNext = null;
+                if (failure instanceof Error error) {
+                    throw error;
+                }
                 if (failure != null) {
-                    throw failure;
+                    throw (RuntimeException) failure;
                 }
                 wait = agentType.equals(heldType) ? go : null;
                 if (wait != null) {
