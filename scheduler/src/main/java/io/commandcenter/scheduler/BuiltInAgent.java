@@ -346,12 +346,15 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         try {
             heartbeat();
         } catch (Throwable e) {
-            // not the state's own failure (those are CommandCenterException, logged below): say so, and go on
+            // not the state's own failure (those are CommandCenterException, logged below): say so, and go on.
+            // A VirtualMachineError is logged every time, not quietened: rethrown, it only completes this one-shot
+            // task's future, which nobody reads
+            if (e instanceof VirtualMachineError fatal) {
+                LOG.log(Level.ERROR, "heartbeat of agent " + connection.agentId() + " failed", fatal);
+                throw fatal;
+            }
             if (!stopped()) {
                 quiet.warn("heartbeat of agent " + connection.agentId(), e);
-            }
-            if (e instanceof VirtualMachineError fatal) {
-                throw fatal;
             }
         } finally {
             long took = nanoTime.getAsLong() - sent;
