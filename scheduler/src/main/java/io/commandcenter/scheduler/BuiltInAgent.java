@@ -12,10 +12,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * An agent built into the hub, on the same port as remote ones: registers through
@@ -26,11 +29,17 @@ import java.util.function.BooleanSupplier;
  * answers an interrupt by closing its file, is left to finish (its result is then refused); a
  * {@link RevocableAction} is told of the revocation and can stop at its next safe point.
  *
+ * <p>Each agent heartbeats on a thread of its own ({@code cc-heartbeat-<agent id>}, a daemon), so a
+ * heartbeat blocked on a pool that cannot be reached (up to a minute, while Hazelcast finds a lost
+ * member) holds back no other agent's. A heartbeat is sent one interval after the previous one was
+ * sent, or at once when the previous one returned later than that. {@link #close} stops the thread;
+ * {@link #awaitStopped} waits until it has ended.
+ *
  * <pre>
  * BuiltInAgent devops = BuiltInAgent.start(scheduler,
  *         AgentRegistration.of("devops-builtin", "devops", 4, "restart", "scale").withProjects(Set.of("*")),
  *         work -> devopsActions.run(work.spec().capability().action(), work.spec().inputsJson()),
- *         executor, timer);
+ *         executor);
  * </pre>
  */
 public final class BuiltInAgent implements AgentListener, AutoCloseable {
@@ -85,11 +94,21 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
     private final RevocableAction action;
     private final ExecutorService executor;
     private final boolean interruptible;
+    /** This agent's alone: sends its heartbeats. */
+    private final ScheduledExecutorService heartbeats;
+    /** Reads the time a heartbeat took (System.nanoTime but in tests). */
+    private final LongSupplier nanoTime;
+    /** A heartbeat that fails unexpectedly fails every interval: logged once per 30 s, with the count. */
+    private final QuietLog quiet = new QuietLog(LOG, Duration.ofSeconds(30));
     private final Map<LeaseRef, Run> running = new ConcurrentHashMap<>();
     /** Notified whenever an action's run ends ({@link #awaitIdle}). */
     private final Object idle = new Object();
     private volatile AgentConnection connection;
-    private ScheduledFuture<?> heartbeats;
+    /** Guards {@link #next} and {@link #stopped}. */
+    private final Object beats = new Object();
+    private volatile long everyNanos;
+    private ScheduledFuture<?> next;
+    private boolean stopped;
 
     /**
      * One assignment on this agent. A revocation interrupts its thread only while the action runs:
@@ -134,21 +153,23 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         }
     }
 
-    private BuiltInAgent(RevocableAction action, ExecutorService executor, boolean interruptible) {
+    private BuiltInAgent(RevocableAction action, ExecutorService executor, boolean interruptible,
+                         ScheduledExecutorService heartbeats, LongSupplier nanoTime) {
         this.action = action;
         this.executor = executor;
         this.interruptible = interruptible;
+        this.heartbeats = heartbeats;
+        this.nanoTime = nanoTime;
     }
 
     /**
-     * Connects the agent and starts heartbeating.
+     * Connects the agent and starts heartbeating on its own thread.
      *
      * @param executor runs the actions (its size bounds how many run at once; match the capacity)
-     * @param timer    sends the heartbeats
      */
     public static BuiltInAgent start(Scheduler scheduler, AgentRegistration registration, Action action,
-                                     ExecutorService executor, ScheduledExecutorService timer) {
-        return start(scheduler, registration, action, executor, timer, true);
+                                     ExecutorService executor) {
+        return start(scheduler, registration, action, executor, true);
     }
 
     /**
@@ -158,8 +179,8 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
      *                      runs to its end (stop it another way), and its result is refused if the lease is gone
      */
     public static BuiltInAgent start(Scheduler scheduler, AgentRegistration registration, Action action,
-                                     ExecutorService executor, ScheduledExecutorService timer, boolean interruptible) {
-        return start(scheduler, registration, (RevocableAction) (work, revoked) -> action.run(work), executor, timer,
+                                     ExecutorService executor, boolean interruptible) {
+        return start(scheduler, registration, (RevocableAction) (work, revoked) -> action.run(work), executor,
                 interruptible);
     }
 
@@ -170,14 +191,42 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
      *                      is told through its {@code revoked} signal and runs until it stops, its result refused
      */
     public static BuiltInAgent start(Scheduler scheduler, AgentRegistration registration, RevocableAction action,
-                                     ExecutorService executor, ScheduledExecutorService timer, boolean interruptible) {
-        BuiltInAgent agent = new BuiltInAgent(action, executor, interruptible);
-        synchronized (agent) {
-            agent.connection = scheduler.connect(registration, agent);
-            long every = Math.max(1, agent.connection.heartbeatInterval().toMillis());
-            agent.heartbeats = timer.scheduleWithFixedDelay(agent::heartbeat, every, every, TimeUnit.MILLISECONDS);
+                                     ExecutorService executor, boolean interruptible) {
+        return start(scheduler, registration, action, executor, interruptible,
+                heartbeatThread("cc-heartbeat-" + registration.agentId()), System::nanoTime);
+    }
+
+    /**
+     * Connects the agent and starts heartbeating on {@code heartbeats}, which it owns from now on (and
+     * shuts down on close); {@code nanoTime} reads how long a heartbeat took. Tests hand in their own.
+     */
+    static BuiltInAgent start(Scheduler scheduler, AgentRegistration registration, RevocableAction action,
+                              ExecutorService executor, boolean interruptible, ScheduledExecutorService heartbeats,
+                              LongSupplier nanoTime) {
+        BuiltInAgent agent = new BuiltInAgent(action, executor, interruptible, heartbeats, nanoTime);
+        try {
+            synchronized (agent) {
+                agent.connection = scheduler.connect(registration, agent);
+                agent.everyNanos = Math.max(1, agent.connection.heartbeatInterval().toNanos());
+                agent.scheduleHeartbeat(agent.everyNanos);
+            }
+        } catch (RuntimeException e) {
+            heartbeats.shutdownNow();
+            throw e;
         }
         return agent;
+    }
+
+    /** One daemon thread; a heartbeat still waiting when it is shut down is dropped, not sent. */
+    private static ScheduledExecutorService heartbeatThread(String name) {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     public AgentConnection connection() {
@@ -274,6 +323,45 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         return connection;
     }
 
+    private void scheduleHeartbeat(long delayNanos) {
+        synchronized (beats) {
+            if (stopped) {
+                return;
+            }
+            try {
+                next = heartbeats.schedule(this::beat, delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // shut down meanwhile
+            }
+        }
+    }
+
+    /**
+     * Sends one heartbeat, then schedules the next one interval after this one was sent: at once when
+     * this one took longer (held by a pool that could not be reached; a lease that a sweep applied
+     * before it moved may have only one interval left, and this heartbeat may have failed).
+     */
+    private void beat() {
+        long sent = nanoTime.getAsLong();
+        try {
+            heartbeat();
+        } catch (Throwable e) {
+            // not the state's own failure (those are CommandCenterException, logged below): say so, and go on.
+            // A VirtualMachineError is logged every time, not quietened: rethrown, it only completes this one-shot
+            // task's future, which nobody reads
+            if (e instanceof VirtualMachineError fatal) {
+                LOG.log(Level.ERROR, "heartbeat of agent " + connection.agentId() + " failed", fatal);
+                throw fatal;
+            }
+            if (!stopped()) {
+                quiet.warn("heartbeat of agent " + connection.agentId(), e);
+            }
+        } finally {
+            long took = nanoTime.getAsLong() - sent;
+            scheduleHeartbeat(Math.min(everyNanos, Math.max(0, everyNanos - took)));
+        }
+    }
+
     private void heartbeat() {
         AgentConnection c = connection;
         if (c == null || c.isClosed() || c.leases().isEmpty()) {
@@ -298,15 +386,34 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
 
     @Override
     public void onClosed(CommandCenterException reason) {
-        if (heartbeats != null) {
-            heartbeats.cancel(false);
-        }
+        stopHeartbeats();
         running.values().forEach(Run::revoke);
     }
 
+    private boolean stopped() {
+        synchronized (beats) {
+            return stopped;
+        }
+    }
+
+    /** No heartbeat is sent from now on; the heartbeat thread ends once one in progress returns. */
+    private void stopHeartbeats() {
+        synchronized (beats) {
+            stopped = true;
+            if (next != null) {
+                next.cancel(false);
+            }
+        }
+        // never interrupts: this may run on the heartbeat thread itself (a heartbeat that closed the session)
+        heartbeats.shutdown();
+    }
+
     /**
-     * Stops heartbeating, interrupts running actions (when interruptible) and disconnects (their leases expire
-     * into the queue).
+     * Stops heartbeating (a heartbeat in progress is left to return, not interrupted), interrupts running
+     * actions (when interruptible) and disconnects (their leases expire into the queue). Returns without
+     * waiting for the heartbeat thread: a heartbeat blocked on a pool that cannot be reached ends when the
+     * state it waits on does ({@link #awaitStopped}); an interrupt would not end it sooner (Hazelcast's
+     * calls wait through one).
      */
     @Override
     public void close() {
@@ -314,6 +421,20 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
         AgentConnection c = connection;
         if (c != null) {
             c.close();
+        }
+    }
+
+    /**
+     * Waits, at most {@code bound}, until the heartbeat thread has ended (after {@link #close}).
+     *
+     * @return false when the bound passed first
+     */
+    public boolean awaitStopped(Duration bound) {
+        try {
+            return heartbeats.awaitTermination(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

@@ -19,7 +19,7 @@ final class QuietLog {
         this.intervalNanos = interval.toNanos();
     }
 
-    void warn(String what, RuntimeException e) {
+    void warn(String what, Throwable e) {
         long now = System.nanoTime();
         long last = lastLogged.get();
         if (last != Long.MIN_VALUE && now - last < intervalNanos || !lastLogged.compareAndSet(last, now)) {

@@ -506,6 +506,45 @@ public abstract class AbstractSchedulerContractTest {
         assertThat(done.result().agentId()).isEqualTo("steady");
     }
 
+    /** ADR 0029's first open item: the second pause begins before the heartbeat held by the first is applied. */
+    @Test
+    void twoPausesBackToBack_beforeTheAgentsHeldHeartbeatIsApplied_leaveTheLiveAgentItsTask() throws Exception {
+        Scheduler sweeper = hub(0);
+        HeldState held = new HeldState(backend().state(1));
+        Scheduler agentsHub = hub(1, s -> s, held);
+        TestAgent steady = agent(agentsHub, "steady", 1, "restart");
+        Task task = agentsHub.submit(restart()).task();
+        agentsHub.runPending();
+        Dispatched work = steady.drain().get(0); // heard at 0
+        TestAgent spare = agent(sweeper, "spare", 1, "restart"); // after the dispatch: it would run only a re-run
+        pass(Duration.ofMillis(9_900), Duration.ofMillis(9_900), sweeper); // the last operation before the pause
+        CLOCK.advance(Duration.ofMillis(100));
+
+        held.hold();
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<Revocation>> heartbeat = threads.submit(() -> steady.connection.heartbeat()); // sent at 10 s
+            awaitHeld(held, 1);
+            CLOCK.advance(Duration.ofSeconds(45));
+            sweeper.sweep(); // reachable at 55 s: a sweep is applied first (moves the lease to 65.1 s)
+            sweeper.runPending();
+            CLOCK.advance(Duration.ofMillis(15_200));
+            sweeper.sweep(); // at 70.2 s, after a second pause; the heartbeat is still held
+            sweeper.runPending();
+            held.release();
+            assertThat(heartbeat.get()).isEmpty();
+        } finally {
+            threads.shutdownNow();
+        }
+        pass(Duration.ofSeconds(5), sweeper, agentsHub);
+        sweeper.runPending();
+
+        assertThat(spare.received).as("the task ran again elsewhere").isEmpty();
+        assertThat(steady.revoked).isEmpty();
+        assertThat(steady.succeed(work).state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(sweeper.get(P, task.id()).attempt()).isEqualTo(1);
+    }
+
     private static void awaitHeld(HeldState held, int n) {
         Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> held.waiting() == n);
     }

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,19 +24,17 @@ class BuiltInAgentTest {
                     .withSweepInterval(Duration.ofMillis(50)), new InMemorySchedulerState(Clock.systemUTC()),
             new InMemoryMesh(new InMemoryMesh.Network(Executors.newSingleThreadExecutor())), Clock.systemUTC());
     final ExecutorService executor = Executors.newFixedThreadPool(2);
-    final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
     void stop() {
         scheduler.close();
         executor.shutdownNow();
-        timer.shutdownNow();
     }
 
     @Test
     void aBuiltInAgent_runsTheAction_andItsOutputIsTheTasksResult() {
         BuiltInAgent.start(scheduler, AgentRegistration.of("devops-builtin", "devops", 2, "restart"),
-                work -> "{\"restarted\":" + work.spec().inputsJson() + "}", executor, timer);
+                work -> "{\"restarted\":" + work.spec().inputsJson() + "}", executor);
 
         Task task = scheduler.submit(TaskSpec.of("p", "devops.restart").withInputs("{\"service\":\"api\"}")).task();
 
@@ -56,7 +53,7 @@ class BuiltInAgentTest {
             }
             release.await(10, TimeUnit.SECONDS);
             return "";
-        }, executor, timer);
+        }, executor);
         Task task = scheduler.submit(TaskSpec.of("p", "devops.restart")).task();
 
         // four lease durations pass while the action runs
@@ -82,7 +79,7 @@ class BuiltInAgentTest {
                 }
             }
             return "";
-        }, executor, timer);
+        }, executor);
 
         Task retried = scheduler.submit(TaskSpec.of("p", "devops.restart")).task();
         Task failed = scheduler.submit(TaskSpec.of("p", "devops.scale")).task();
@@ -108,7 +105,7 @@ class BuiltInAgentTest {
                 throw e;
             }
             return "";
-        }, executor, timer);
+        }, executor);
         Task task = scheduler.submit(TaskSpec.of("p", "devops.restart")).task();
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -135,7 +132,7 @@ class BuiltInAgentTest {
                         finished.countDown();
                     }
                     return "{\"done\":true}";
-                }, executor, timer, false);
+                }, executor, false);
         Task task = scheduler.submit(TaskSpec.of("p", "trainer.trainModel")).task();
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -166,7 +163,7 @@ class BuiltInAgentTest {
                     } finally {
                         finished.countDown();
                     }
-                }, executor, timer, false);
+                }, executor, false);
         Task task = scheduler.submit(TaskSpec.of("p", "trainer.trainModel")).task();
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 

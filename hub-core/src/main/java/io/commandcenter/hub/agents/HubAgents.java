@@ -16,8 +16,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -105,13 +105,16 @@ public final class HubAgents implements AutoCloseable {
                 new Agent("notifier", NotifierActions.ACTIONS, notifier::execute));
     }
 
-    /** Connects each agent for this hub, up to {@code capacity} tasks at once each. */
-    public static HubAgents start(Scheduler scheduler, String hubId, int capacity, List<Agent> agents,
-                                  ScheduledExecutorService timer) {
+    /**
+     * Connects each agent for this hub, up to {@code capacity} tasks at once each; each heartbeats on its own
+     * thread ({@code cc-heartbeat-<type>:<hub>}), so one held by a pool that cannot be reached holds back no
+     * other.
+     */
+    public static HubAgents start(Scheduler scheduler, String hubId, int capacity, List<Agent> agents) {
         HubAgents hub = new HubAgents();
         try {
             for (Agent a : agents) {
-                hub.add(scheduler, a, hubId, a.capacity() == 0 ? capacity : a.capacity(), timer);
+                hub.add(scheduler, a, hubId, a.capacity() == 0 ? capacity : a.capacity());
             }
         } catch (RuntimeException e) {
             hub.close();
@@ -120,7 +123,7 @@ public final class HubAgents implements AutoCloseable {
         return hub;
     }
 
-    private void add(Scheduler scheduler, Agent agent, String hubId, int capacity, ScheduledExecutorService timer) {
+    private void add(Scheduler scheduler, Agent agent, String hubId, int capacity) {
         String type = agent.type();
         AtomicInteger n = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(capacity, r -> {
@@ -132,7 +135,7 @@ public final class HubAgents implements AutoCloseable {
         AgentRegistration registration = new AgentRegistration(type + ":" + hubId, type, agent.actions(),
                 Map.of("builtin", "true"), capacity, Set.of(AgentRegistration.ALL_PROJECTS), AgentRegistration.HUB_OWNER);
         BuiltInAgent started = BuiltInAgent.start(scheduler, registration,
-                (BuiltInAgent.RevocableAction) (work, revoked) -> run(agent.body(), work, revoked), executor, timer,
+                (BuiltInAgent.RevocableAction) (work, revoked) -> run(agent.body(), work, revoked), executor,
                 agent.interruptible());
         agents.add(started);
         if (!agent.interruptible()) {
@@ -182,13 +185,7 @@ public final class HubAgents implements AutoCloseable {
      * @return false when the bound passed first
      */
     public boolean awaitUninterrupted(Duration bound) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        for (BuiltInAgent a : uninterruptedAgents) {
-            if (!a.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                return false;
-            }
-        }
-        return true;
+        return awaitEach(uninterruptedAgents, bound, BuiltInAgent::awaitIdle);
     }
 
     /**
@@ -200,5 +197,27 @@ public final class HubAgents implements AutoCloseable {
         agents.forEach(BuiltInAgent::close);
         executors.forEach(ExecutorService::shutdownNow);
         uninterrupted.forEach(ExecutorService::shutdown);
+    }
+
+    /**
+     * Waits, at most {@code bound} in all, until every agent's heartbeat thread has ended (after {@link #close};
+     * a heartbeat blocked on the shared state ends when that state closes).
+     *
+     * @return false when the bound passed first
+     */
+    public boolean awaitStopped(Duration bound) {
+        return awaitEach(agents, bound, BuiltInAgent::awaitStopped);
+    }
+
+    /** Waits on each agent in turn with what is left of {@code bound}; false at the first that was not in time. */
+    private static boolean awaitEach(List<BuiltInAgent> agents, Duration bound,
+                                     BiPredicate<BuiltInAgent, Duration> await) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        for (BuiltInAgent a : agents) {
+            if (!await.test(a, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

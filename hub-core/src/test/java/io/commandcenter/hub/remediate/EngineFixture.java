@@ -39,7 +39,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
@@ -94,7 +93,6 @@ public final class EngineFixture implements AutoCloseable {
     /** Slots of each built-in agent (set before {@link #start}). */
     int agentCapacity = 8;
     Scheduler scheduler;
-    ScheduledExecutorService agentTimer;
     HubAgents agents;
     RemediationEngine engine;
     /**
@@ -140,7 +138,6 @@ public final class EngineFixture implements AutoCloseable {
         scheduler = Scheduler.start(SchedulerSettings.defaults("hub-test"),
                 decorateState.apply(new InMemorySchedulerState(Clock.systemUTC())),
                 new InMemoryMesh(new InMemoryMesh.Network(Executors.newSingleThreadExecutor())), Clock.systemUTC());
-        agentTimer = Executors.newSingleThreadScheduledExecutor();
         agents = HubAgents.start(scheduler, "hub-test", agentCapacity, List.of(
                 new HubAgents.Agent("devops", Set.of("restart", "scale", "rollback"), (a, in) -> {
                     calls.add(new Call("devops", a, in, clock.instant()));
@@ -149,7 +146,7 @@ public final class EngineFixture implements AutoCloseable {
                 new HubAgents.Agent("notifier", Set.of("sendSlack", "webhook"), (a, in) -> {
                     calls.add(new Call("notifier", a, in, clock.instant()));
                     return notifier.apply(a, in);
-                })), agentTimer);
+                })));
         return this;
     }
 
@@ -175,7 +172,6 @@ public final class EngineFixture implements AutoCloseable {
     void stopEngine() {
         stopEngineOnly();
         agents.close();
-        agentTimer.shutdownNow();
         scheduler.close();
     }
 

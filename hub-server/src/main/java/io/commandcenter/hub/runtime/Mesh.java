@@ -40,7 +40,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -57,17 +56,18 @@ final class Mesh implements AutoCloseable {
     private final ExecutorService localMesh;
     private final Scheduler scheduler;
     private final AutoCloseable bridge;
-    private final ScheduledExecutorService timer;
+    /** Delivers the bus events the feeds hand to the scheduler (agents' health, anticipation). */
+    private final ExecutorService feedDelivery;
     private final HubAgents agents;
     private final ScheduleGrpcService grpcService;
 
     private Mesh(HazelcastCluster cluster, ExecutorService localMesh, Scheduler scheduler, AutoCloseable bridge,
-                 ScheduledExecutorService timer, HubAgents agents, ScheduleGrpcService grpcService) {
+                 ExecutorService feedDelivery, HubAgents agents, ScheduleGrpcService grpcService) {
         this.cluster = cluster;
         this.localMesh = localMesh;
         this.scheduler = scheduler;
         this.bridge = bridge;
-        this.timer = timer;
+        this.feedDelivery = feedDelivery;
         this.agents = agents;
         this.grpcService = grpcService;
     }
@@ -83,7 +83,7 @@ final class Mesh implements AutoCloseable {
         ExecutorService localMesh = null;
         Scheduler scheduler = null;
         AutoCloseable bridge = null;
-        ScheduledExecutorService timer = null;
+        ExecutorService feedDelivery = null;
         try {
             if (settings.hazelcast().isPresent()) {
                 cluster = HazelcastCluster.start(settings.hazelcast().get().withClassLoader(Mesh.class.getClassLoader()));
@@ -95,9 +95,9 @@ final class Mesh implements AutoCloseable {
             }
             SplittableRandom random = new SplittableRandom();
             bridge = scheduler.subscribe(event -> publish(bus, event, random));
-            timer = Executors.newSingleThreadScheduledExecutor(Hub.daemonThreads("cc-agents-timer-"));
+            feedDelivery = Executors.newSingleThreadExecutor(Hub.daemonThreads("cc-mesh-feeds-"));
             Subscription healthFeed = bus.subscribeEveryProject(SubjectPattern.parse(AgentHealthFeed.SUBJECTS), 1024,
-                    new AgentHealthFeed(scheduler), timer);
+                    new AgentHealthFeed(scheduler), feedDelivery);
             AutoCloseable schedulerEvents = bridge;
             bridge = () -> {
                 healthFeed.close();
@@ -107,7 +107,7 @@ final class Mesh implements AutoCloseable {
             Subscription anticipation = bus.subscribeEveryProject(SubjectPattern.parse(AnticipationFeed.SUBJECTS),
                     1024, new AnticipationFeed(new LoadAnticipation(CapabilityCatalog.builtIn(),
                             project -> RegisteredAgents.of(live, project),
-                            settings.scheduler().anticipationHorizon()), scheduler), timer);
+                            settings.scheduler().anticipationHorizon()), scheduler), feedDelivery);
             AutoCloseable feeds = bridge;
             bridge = () -> {
                 anticipation.close();
@@ -119,7 +119,7 @@ final class Mesh implements AutoCloseable {
                     new DevopsActions(demo, a.adminEndpoints(), new CommandExecutor(a.commands(), a.timeout()), http),
                     new NotifierActions(a.slackWebhook(), a.webhooks(), http)));
             builtIn.addAll(more);
-            HubAgents agents = HubAgents.start(scheduler, settings.hubId(), a.capacity(), builtIn, timer);
+            HubAgents agents = HubAgents.start(scheduler, settings.hubId(), a.capacity(), builtIn);
             ScheduleGrpcService grpc = new ScheduleGrpcService(scheduler, () -> {
                 Caller caller = CallContext.caller();
                 // the key's id owns the agents it registers (auth off: one anonymous owner)
@@ -129,11 +129,11 @@ final class Mesh implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "mesh scheduler of hub {0} ready: {1}", settings.hubId(),
                     cluster == null ? "alone (state in memory)" : cluster.memberCount() + " member(s) in cluster "
                             + settings.hazelcast().get().clusterName());
-            return new Mesh(cluster, localMesh, scheduler, bridge, timer, agents, grpc);
+            return new Mesh(cluster, localMesh, scheduler, bridge, feedDelivery, agents, grpc);
         } catch (RuntimeException e) {
             closeQuietly(bridge);
-            if (timer != null) {
-                timer.shutdownNow();
+            if (feedDelivery != null) {
+                feedDelivery.shutdownNow();
             }
             if (scheduler != null) {
                 scheduler.close();
@@ -202,14 +202,21 @@ final class Mesh implements AutoCloseable {
         return settled;
     }
 
+    /**
+     * Closes the agents, the feeds, the scheduler and the cluster, then waits (at most 5 s) until the agents'
+     * heartbeat threads have ended: one blocked on a pool of a lost member ends when the cluster closes.
+     */
     @Override
     public void close() {
         agents.close();
-        timer.shutdownNow();
+        feedDelivery.shutdownNow();
         closeQuietly(bridge);
         scheduler.close();
         if (cluster != null) {
             cluster.close();
+        }
+        if (!agents.awaitStopped(Duration.ofSeconds(5))) {
+            LOG.log(System.Logger.Level.WARNING, "a built-in agent's heartbeat thread still runs 5 s after the mesh closed");
         }
         if (localMesh != null) {
             // it hands scheduler events to listeners that may write the database: never interrupted

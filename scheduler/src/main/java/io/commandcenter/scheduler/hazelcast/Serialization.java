@@ -27,13 +27,16 @@ final class Serialization {
     static final int GATE_PROCESSOR = 2;
     static final int POOL_READER = 3;
     /**
-     * The version of what members send each other (pool encoding, processors). Raised with every
-     * change members of the earlier version cannot read; members announce it in the
-     * {@value #WIRE_ATTRIBUTE} attribute, and a starting hub refuses a cluster that speaks another
-     * ({@link HazelcastCluster#start}). 2: pools remember when they were last reached, processors
-     * carry the owner's decision to their backups (guide 14.15).
+     * The version of what members send each other (pool encoding, processors) and of how they apply it.
+     * Raised with every change members of the earlier version cannot read, and with every change to
+     * what an operation does to a pool: backups re-run each operation with their own code (only the
+     * owner's apply time and move travel), so replicas of two versions would diverge. Members announce
+     * it in the {@value #WIRE_ATTRIBUTE} attribute, and a starting hub refuses a cluster that speaks
+     * another ({@link HazelcastCluster#start}). 2: pools remember when they were last reached,
+     * processors carry the owner's decision to their backups (guide 14.15). 3: which leases a pause
+     * moves, counting what moved since the agent was heard (same encoding; guide 14.17).
      */
-    static final int WIRE_VERSION = 2;
+    static final int WIRE_VERSION = 3;
     static final String WIRE_ATTRIBUTE = "cc.scheduler.wire";
 
     private Serialization() {

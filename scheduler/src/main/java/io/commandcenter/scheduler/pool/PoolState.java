@@ -208,17 +208,25 @@ public final class PoolState {
     /**
      * Applies a {@link #reach} decision (the owner's, or on a backup the owner's value): every live
      * lease whose agent was heard (assignment, heartbeat, progress; judged by when the owner applied
-     * the word, the clock {@code lastApplied} is on) within two heartbeat intervals before the gap
-     * began moves on by {@code move}, but no lease moves more than {@link PoolConfig#moveBoundMillis()}
+     * the word, the clock {@code lastApplied} is on) less than two heartbeat intervals before the gap
+     * began, counting only time that counted (the time since it was heard less what it moved since),
+     * moves on by {@code move}, but no lease moves more than {@link PoolConfig#moveBoundMillis()}
      * in all between two times its agent is heard. A lease whose agent stopped heartbeating earlier is
-     * not moved: it is not a live agent's lease cut off by the gap. So a lease never runs past
+     * not moved: it is not a live agent's lease cut off by the gap. Counting what moved keeps a lease
+     * whose agent's heartbeat is still held by one pause in the window of a second pause right after
+     * (it had more than one interval left when the second began); a dead agent's lease visited by a
+     * slow sweep reaches the window's edge exactly at the third visit (each gap counts one interval),
+     * and the edge is excluded. So a lease never runs past
      * {@code heardAt + lease + moveBoundMillis}, and since a word counts from its apply time, at most the
      * bound after its send, never past {@code send + lease + 2 × moveBoundMillis}: a dead agent's lease
      * expires at most the bound after a full lease from its last word's apply time, and, when the only
      * gaps are a slow sweep's visits {@code S} apart, at most {@code 2 × (S − pauseAllowanceMillis)}
-     * after that. An owner clock leading the hubs' by more than {@code moveBoundMillis + 2 × interval}
-     * moves nothing: every {@code heardAt} is then older than the window. Deterministic: every replica moves the same
-     * leases.
+     * after that while the owner applies each word no earlier than it was sent (an owner clock behind the
+     * sender's, by up to an interval, starts the word's lease at its send time, later by the owner's clock,
+     * and the third visit then moves it too: {@code 3 × (S − pauseAllowanceMillis)}, within the bound). An owner clock leading
+     * the hubs' by more than {@code moveBoundMillis + 2 × interval} moves no lease that has nothing moved:
+     * its {@code heardAt}, clamped to the word's send plus the bound, is older than the window.
+     * Deterministic: every replica moves the same leases.
      *
      * @return takes the move back, for an operation that fails after it (see {@link PoolOps#apply})
      */
@@ -231,7 +239,9 @@ public final class PoolState {
                 for (String taskId : a.leases) {
                     TaskEntry e = tasks.get(taskId);
                     long move = Math.min(r.move(), config.moveBoundMillis() - e.moved);
-                    if (e.heardAt >= heardSince && move > 0) {
+                    // heard less than two intervals before the gap began, in time that counted: what moved
+                    // since it was heard did not (strictly less: a slow sweep's third visit is at exactly two)
+                    if (e.heardAt + e.moved > heardSince && move > 0) {
                         Assignment lease = e.lease;
                         long moved = e.moved;
                         undo.add(() -> {

@@ -28,7 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,7 +62,6 @@ class BurstHarnessTest {
         long waitMillis = Long.getLong("cc.burst.wait", 20_000);
         HazelcastCluster member = HazelcastCluster.start(HazelcastSettings.embedded("hub-local", "127.0.0.1",
                 Ports.free(), List.of()).withClusterName("burst-" + UUID.randomUUID()));
-        ScheduledExecutorService timer = Executors.newScheduledThreadPool(1);
         ExecutorService lanes = Executors.newFixedThreadPool(4);
         ExecutorService devopsThreads = Executors.newFixedThreadPool(4);
         ExecutorService notifierThreads = Executors.newFixedThreadPool(4);
@@ -80,10 +78,10 @@ class BurstHarnessTest {
             };
             BuiltInAgent devops = BuiltInAgent.start(scheduler, new AgentRegistration("devops:hub-local", "devops",
                     Set.of("restart"), Map.of(), 4, Set.of(AgentRegistration.ALL_PROJECTS),
-                    AgentRegistration.HUB_OWNER), action, devopsThreads, timer);
+                    AgentRegistration.HUB_OWNER), action, devopsThreads);
             BuiltInAgent notifier = BuiltInAgent.start(scheduler, new AgentRegistration("notifier:hub-local",
                     "notifier", Set.of("sendSlack"), Map.of(), 4, Set.of(AgentRegistration.ALL_PROJECTS),
-                    AgentRegistration.HUB_OWNER), action, notifierThreads, timer);
+                    AgentRegistration.HUB_OWNER), action, notifierThreads);
             scheduler.subscribe(event -> {
                 if (!(event instanceof SchedulerEvent.TaskChanged changed)) {
                     return;
@@ -147,7 +145,6 @@ class BurstHarnessTest {
             notifier.close();
         } finally {
             scheduler.close();
-            timer.shutdownNow();
             lanes.shutdownNow();
             devopsThreads.shutdownNow();
             notifierThreads.shutdownNow();

@@ -30,7 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +47,6 @@ class StaleHeartbeatTest {
     HazelcastCluster member;
     Scheduler scheduler;
     final ExecutorService actions = Executors.newFixedThreadPool(2);
-    final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
     void stop() {
@@ -56,7 +54,6 @@ class StaleHeartbeatTest {
             scheduler.close();
         }
         actions.shutdownNow();
-        timer.shutdownNow();
         if (member != null) {
             member.instance().getLifecycleService().terminate();
         }
@@ -84,7 +81,7 @@ class StaleHeartbeatTest {
         scheduler.subscribe(events);
         agent[0] = BuiltInAgent.start(scheduler, new AgentRegistration("devops:hub-w", "devops", Set.of("restart"),
                 Map.of(), 2, Set.of(AgentRegistration.ALL_PROJECTS), AgentRegistration.HUB_OWNER), work -> "",
-                actions, timer);
+                actions);
 
         Task task = scheduler.submit(TaskSpec.of("p", "devops.restart")).task();
 

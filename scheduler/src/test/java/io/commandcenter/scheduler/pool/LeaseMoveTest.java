@@ -97,7 +97,8 @@ class LeaseMoveTest {
         assertThat(at(T0 + 55_001, new PoolOps.Heartbeat("a", java.util.List.of(ref), T0 + 10_000))).isEmpty();
         assertThat(expiry()).isEqualTo(T0 + 55_001 + CONFIG.leaseMillis());
 
-        // the agent heartbeats again one interval after the held one returned; a sweep comes first
+        // the agent heartbeats again one interval after the held one returned (BuiltInAgent sends at once; a
+        // remote agent's stream may wait): a sweep comes first
         long next = T0 + 55_001 + CONFIG.heartbeatIntervalMillis();
         assertThat(at(next + 200, new PoolOps.Sweep(next + 200)).revocations()).isEmpty();
         assertThat(at(next + 300, new PoolOps.Heartbeat("a", java.util.List.of(ref), next))).isEmpty();
@@ -115,6 +116,75 @@ class LeaseMoveTest {
 
         assertThat(report.revocations()).isEmpty();
         assertThat(expiry()).as("moved by 45 - 10 s").isEqualTo(T0 + 85_000 + 35_000);
+    }
+
+    /**
+     * ADR 0029's first open item: a second pause begins before the heartbeat held by the first is applied.
+     * The lease had more than one interval left when each gap began (20.1 s, then 10.1 s), so both move it;
+     * a third gap right after finds 0.1 s left and moves nothing.
+     */
+    @Test
+    void twoPausesBackToBack_beforeTheHeldHeartbeatIsApplied_bothMoveTheLease_andAThirdDoesNot() {
+        LeaseRef ref = work.assignment().lease();
+        at(T0 + 9_900, new PoolOps.Sweep(T0 + 9_900)); // the last operation before the pause
+        // the heartbeat sent at 10 s is held; reachable again at 55 s, a sweep first
+        assertThat(at(T0 + 55_000, new PoolOps.Sweep(T0 + 55_000)).revocations()).isEmpty();
+        assertThat(expiry()).as("moved by 45.1 - 10 s").isEqualTo(T0 + 65_100);
+        // a second pause at once; the held heartbeat still waits, and a sweep is applied first after it
+        assertThat(at(T0 + 70_200, new PoolOps.Sweep(T0 + 70_200)).revocations()).isEmpty();
+        assertThat(expiry()).as("moved by 15.2 - 10 s").isEqualTo(T0 + 70_300);
+
+        assertThat(at(T0 + 70_250, new PoolOps.Heartbeat("a", java.util.List.of(ref), T0 + 10_000))).isEmpty();
+        assertThat(pool.tasks.get(ref.taskId()).state).isEqualTo(TaskState.ASSIGNED);
+        assertThat(expiry()).as("a full lease from the bound after its send").isEqualTo(T0 + 10_000
+                + CONFIG.moveBoundMillis() + CONFIG.leaseMillis());
+    }
+
+    @Test
+    void aThirdPauseBackToBack_findsLessThanAnIntervalLeft_andMovesNothing() {
+        at(T0 + 9_900, new PoolOps.Sweep(T0 + 9_900));
+        at(T0 + 55_000, new PoolOps.Sweep(T0 + 55_000));
+        at(T0 + 70_200, new PoolOps.Sweep(T0 + 70_200)); // 0.1 s left
+
+        SweepReport report = at(T0 + 85_000, new PoolOps.Sweep(T0 + 85_000));
+
+        assertThat(report.revocations()).singleElement()
+                .satisfies(r -> assertThat(r.reason()).isEqualTo("LEASE_EXPIRED"));
+    }
+
+    /** Visits more than two intervals apart: the second one is in the window too, and the bound caps it. */
+    @Test
+    void slowVisitsFartherApartThanTwoIntervals_moveADeadAgentsLeaseTwice_withinTheBound() {
+        assertThat(at(T0 + 45_000, new PoolOps.Sweep(T0 + 45_000)).revocations()).isEmpty(); // moved 35 s
+        assertThat(at(T0 + 90_000, new PoolOps.Sweep(T0 + 90_000)).revocations()).isEmpty(); // 10 s counted
+
+        assertThat(expiry()).as("the rest of the bound, 25 s").isEqualTo(T0 + 30_000 + CONFIG.moveBoundMillis());
+        assertThat(at(T0 + 135_000, new PoolOps.Sweep(T0 + 135_000)).revocations()).hasSize(1);
+    }
+
+    /**
+     * The window is judged on the lease's own terms (heard plus what moved), and a dead agent visited by a
+     * slow sweep sits exactly on its edge at the third visit (each gap counts one interval): an owner clock
+     * behind the hub that sent the word (here 1 ms) gives the lease that much more, and the third visit
+     * moves it too, within the bound.
+     */
+    @Test
+    void withAnOwnerClockBehindTheHubs_aThirdSlowVisitMovesADeadAgentsLease_withinTheBound() {
+        pool = PoolState.create("devops", CONFIG);
+        long sent = T0 + 1;
+        at(T0, new PoolOps.Register(AgentRegistration.of("a", "devops", 1, "restart"), "hub", "peer", "s", sent));
+        at(T0, new PoolOps.Enqueue("t-1", TaskSpec.of("p", "devops.restart"), "hub", 1, 1, false, sent));
+        work = at(T0, new PoolOps.Dispatch("d-1", "hub", 1, sent)).get(0); // applied 1 ms before it was sent
+        TaskEntry e = pool.tasks.get(work.assignment().taskId());
+        assertThat(e.heardAt).as("a word never counts from before it was sent").isEqualTo(sent);
+
+        for (long visit = 15_000; visit <= 45_000; visit += 15_000) {
+            assertThat(at(T0 + visit, new PoolOps.Sweep(T0 + visit)).revocations()).isEmpty();
+        }
+
+        assertThat(expiry()).as("three visits moved it 5 s each").isEqualTo(sent + 30_000 + 15_000)
+                .isLessThanOrEqualTo(e.heardAt + CONFIG.leaseMillis() + CONFIG.moveBoundMillis());
+        assertThat(at(T0 + 60_000, new PoolOps.Sweep(T0 + 60_000)).revocations()).hasSize(1);
     }
 
     @Test
