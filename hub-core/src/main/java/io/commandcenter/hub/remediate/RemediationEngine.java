@@ -187,10 +187,10 @@ public final class RemediationEngine implements AutoCloseable {
                 starter);
         this.approvals = new Approvals(store, facts, store, ports.catalog(), ports.predictions(), ports.events(),
                 ports.audit(), executor, outcomes, stripes, clock, hubId);
-        this.adoption = new Adoption(facts, ports.audit(), hubId, settings.leaseTtl());
+        this.adoption = new Adoption(facts, ports.audit(), hubId, settings.leaseTtl(), executor);
         journal.onLost((tried, owner) -> executor.relinquish(tried.runId()).ifPresent(held ->
                 adoption.relinquished(held.orElse(tried), owner, "a write of it found it owned by hub " + owner)));
-        this.runs = new Runs(facts, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
+        this.runs = new Runs(facts, ports.catalog(), ports.predictions(), ports.audit(), executor,
                 approvals, stripes, clock, adoption, killSwitch);
         this.dryRuns = new DryRuns(starter, clock);
         this.hubId = hubId;
@@ -287,7 +287,11 @@ public final class RemediationEngine implements AutoCloseable {
                 }
                 checked.addAll(driven);
                 ports.store().owners(driven).forEach((runId, owner) -> {
-                    if (!owner.equals(hubId)) {
+                    // a run being adopted whose owner still reads as its old one: the adoption has not
+                    // committed; should it commit later, the run becomes this hub's only then, after this
+                    // renewal, so no other hub adopted it from this one (a later stale spell is checked by
+                    // the renewal ending it): left to its take-up
+                    if (!owner.equals(hubId) && !executor.adoptingFrom(runId, owner)) {
                         giveUp(runId, owner, "its owner read at the renewal that ended a stale lease");
                     }
                 });
@@ -495,7 +499,8 @@ public final class RemediationEngine implements AutoCloseable {
 
     /**
      * Cancels a run: a run waiting for approval is withdrawn (its approval rejected); a running one
-     * stops — tasks still queued or with agents are cancelled, nodes not started never start.
+     * stops — tasks still queued or with agents are cancelled (once this hub's lease is fresh), nodes
+     * not started never start.
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
      *                                UNAVAILABLE ({@code RUN_RESUMING})

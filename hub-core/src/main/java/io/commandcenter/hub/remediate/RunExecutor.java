@@ -90,8 +90,9 @@ final class RunExecutor {
      */
     private final Map<String, RunRecord> creating = new ConcurrentHashMap<>();
     /**
-     * Runs this hub adopted and is about to take up on their lane ({@link #adopted}: a cancel's
-     * adoption), held here from the moment the adoption committed until they are taken up or given up.
+     * RUNNING runs this hub is adopting, as read before (under their old owner): held here from before
+     * the adoption's statement is sent ({@link #adopting}) until they are taken up on their lane, given
+     * up, or the adoption did not win ({@link #notAdopting}).
      */
     private final Map<String, RunRecord> adopting = new ConcurrentHashMap<>();
     /** Runs of this hub waiting to be taken up again after the scheduler failed a look-up ({@link #resume}). */
@@ -103,7 +104,7 @@ final class RunExecutor {
     /** Dispatches waiting for the lease to be renewed, in the order they were held. */
     private final Queue<Held> held = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean holding = new AtomicBoolean();
-    /** How many times a dispatch was held (tests: a release re-holds a dispatch while the lease is stale). */
+    /** How many times a dispatch or a cancel of tasks was held (a release holds it again while the lease is stale). */
     private final AtomicLong holds = new AtomicLong();
     /** Runs another hub owns now, given up here: never driven here again (bounded). */
     private final Set<String> relinquished = ConcurrentHashMap.newKeySet();
@@ -113,7 +114,8 @@ final class RunExecutor {
      */
     private volatile Set<String> takenSinceCheck;
 
-    private record Held(Active active, String nodeId, int attempt, Map<String, String> inputs) {
+    /** Work on agents held for a stale lease (a node's task submitted, a run's tasks cancelled), done on its lane. */
+    private record Held(Active active, Runnable work) {
     }
 
     /** A run this hub is driving. */
@@ -397,7 +399,7 @@ final class RunExecutor {
             return; // cancelled (or the run ended, or another hub took it) while the attempt was being stored
         }
         if (a.halt == null && !launchNow) {
-            hold(new Held(a, nodeId, attempt, inputs));
+            hold(new Held(a, () -> dispatch(a, nodeId, attempt, inputs)));
             return;
         }
         a.undispatched.remove(nodeId);
@@ -633,25 +635,24 @@ final class RunExecutor {
 
     // ---- the lease (ADR 0028)
 
-    /** Holds a dispatch until the lease is renewed (logged once a stale spell). */
+    /** Holds a dispatch, or the cancelling of a run's tasks, until the lease is renewed (logged once a stale spell). */
     private void hold(Held h) {
         holds.incrementAndGet();
         held.add(h);
         if (holding.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "this hub''s lease was not renewed within half its TTL: run {0} and"
-                    + " any other launch wait until it is renewed", h.active().run.runId());
+                    + " any other launch or cancel of tasks wait until it is renewed", h.active().run.runId());
         }
         if (launchable.getAsBoolean()) {
             releaseHeld(); // renewed between the check and the hold: not left behind
         }
     }
 
-    /** The lease was renewed (and runs another hub owns dropped): the held dispatches go on, each on its lane. */
+    /** The lease was renewed (and runs another hub owns dropped): the held work goes on, each on its lane. */
     void releaseHeld() {
         holding.set(false);
         for (Held h; (h = held.poll()) != null; ) {
-            Held go = h;
-            stripes.run(go.active().lane, () -> dispatch(go.active(), go.nodeId(), go.attempt(), go.inputs()));
+            stripes.run(h.active().lane, h.work());
         }
     }
 
@@ -666,7 +667,7 @@ final class RunExecutor {
         return n;
     }
 
-    /** How many times a dispatch was held for a stale lease, since this executor was made. */
+    /** How many times a dispatch or a cancel of tasks was held for a stale lease, since this executor was made. */
     long holds() {
         return holds.get();
     }
@@ -676,8 +677,13 @@ final class RunExecutor {
      * to be taken up again. A RUNNING run of this hub's for which this is false is driven by nobody.
      */
     boolean drives(String runId) {
+        return heldBeyondAdopting(runId) || adopting.containsKey(runId);
+    }
+
+    /** {@link #drives}, not counting a note that it is being adopted ({@link #adopting}): a take-up of it got here. */
+    boolean heldBeyondAdopting(String runId) {
         return active.containsKey(runId) || storedUnlaunched.containsKey(runId) || settling.containsKey(runId)
-                || resuming.contains(runId) || creating.containsKey(runId) || adopting.containsKey(runId);
+                || resuming.contains(runId) || creating.containsKey(runId);
     }
 
     /**
@@ -733,10 +739,19 @@ final class RunExecutor {
         if (relinquished.size() >= 100_000) {
             relinquished.clear();
         }
-        if (!relinquished.add(runId)) {
+        boolean[] first = new boolean[1];
+        RunRecord[] noted = new RunRecord[1];
+        // given up and no longer noted as being adopted in one step: an adoption's win (adopted) either
+        // came before, or finds the note gone and leaves the run given up
+        adopting.compute(runId, (id, asRead) -> {
+            first[0] = relinquished.add(id);
+            noted[0] = asRead;
+            return null;
+        });
+        if (!first[0] && noted[0] == null) {
             return Optional.empty(); // given up already: reported then
         }
-        return Optional.of(dropHeld(runId));
+        return Optional.of(dropHeld(runId).or(() -> Optional.ofNullable(noted[0])));
     }
 
     private Optional<RunRecord> dropHeld(String runId) {
@@ -744,12 +759,11 @@ final class RunExecutor {
         Active staged = storedUnlaunched.remove(runId);
         RunRecord ended = settling.remove(runId);
         RunRecord beingCreated = creating.remove(runId);
-        RunRecord adoptedHere = adopting.remove(runId);
         resuming.remove(runId);
         held.removeIf(h -> h.active().run.runId().equals(runId));
         Active gone = a != null ? a : staged;
         if (gone == null) {
-            return Optional.ofNullable(ended != null ? ended : beingCreated != null ? beingCreated : adoptedHere);
+            return Optional.ofNullable(ended != null ? ended : beingCreated);
         }
         stripes.run(gone.lane, () -> {
             gone.timers.values().forEach(Timers.Timer::cancel);
@@ -765,16 +779,23 @@ final class RunExecutor {
     /**
      * Stops a run early. Nodes not started are cancelled; with {@code cancelInFlight} the tasks with
      * agents are cancelled too (their late results are refused by the scheduler's fencing),
-     * otherwise they finish first. Call on the run's lane.
+     * otherwise they finish first. Tasks are cancelled only while this hub's lease is fresh, as
+     * tasks are submitted only then: on a stale lease the cancel is held as a launch is, until the
+     * next renewal, which first gives up the runs another hub adopted meanwhile (the cancel of such a
+     * run is dropped with it). Call on the run's lane.
      */
     void halt(String runId, RunState as, String why, boolean cancelInFlight) {
+        // the lease first, the run second, as a dispatch reads them
+        boolean mayCancel = cancelInFlight && launchable.getAsBoolean();
         Active a = active.get(runId);
         if (a == null || a.halt != null && !cancelInFlight) {
             return;
         }
         a.halt = why;
         a.haltAs = as;
-        if (cancelInFlight) {
+        if (cancelInFlight && !mayCancel && RunPlan.inFlight(a.run)) {
+            hold(new Held(a, () -> halt(runId, as, why, true)));
+        } else if (cancelInFlight) {
             Instant now = clock.instant();
             for (NodeRecord n : a.run.nodes()) {
                 if (n.state().isInFlight()) {
@@ -934,23 +955,50 @@ final class RunExecutor {
     }
 
     /**
-     * Notes a run this hub has just adopted and takes up next on its lane ({@link #resumeAdopted}):
-     * held here from now on ({@link #drives}, and among the runs a renewal that ends a stale spell
-     * checks), so that were it adopted away again before its take-up, that renewal gives it up. Call
-     * as soon as the adoption's statement won; {@link #notAdopting} once the take-up is over.
+     * Notes a RUNNING run this hub is about to adopt ({@code asRead}: under its old owner), before the
+     * adoption's statement is sent, to be taken up next on its lane ({@link #resumeAdopted}): held
+     * here from now on ({@link #drives}, and among the runs a renewal that ends a stale spell checks),
+     * so that a renewal ending a stall after the statement committed, however late its answer, reads
+     * its owner and gives it up if another hub adopted it away meanwhile. {@link #adopted} once the
+     * adoption won; {@link #notAdopting} when it did not, or once the take-up is over.
+     *
+     * @return false when it is noted already (another adoption of it won and waits to be taken up):
+     *         this one then leaves the note alone
      */
-    void adopted(RunRecord run) {
-        owned(run.runId());
-        adopting.put(run.runId(), run);
+    boolean adopting(RunRecord asRead) {
+        taking(asRead.runId());
+        return adopting.putIfAbsent(asRead.runId(), asRead) == null;
     }
 
-    /** The take-up of a run noted {@link #adopted} is over (it is driven, waits to be, was given up, or failed). */
+    /**
+     * The adoption of a run noted {@link #adopting} won: the run is this hub's again, unless it was
+     * given up since the note (another hub adopted it away): it then stays given up, and its take-up
+     * leaves it.
+     */
+    void adopted(String runId) {
+        // in one step with a give-up's removal of the note (relinquish)
+        adopting.computeIfPresent(runId, (id, asRead) -> {
+            owned(id);
+            return asRead;
+        });
+    }
+
+    /** A run noted {@link #adopting} is not held for its adoption any more (not won, taken up, given up, failed). */
     void notAdopting(String runId) {
         adopting.remove(runId);
     }
 
     /**
-     * {@link #resume(RunRecord, Workflow, Optional, Optional, Optional)} of a run noted {@link #adopted}:
+     * Whether {@code runId} is noted {@link #adopting} from {@code owner}: an owner read as that hub
+     * means the adoption is not committed (yet), not that the run was adopted away.
+     */
+    boolean adoptingFrom(String runId, String owner) {
+        RunRecord asRead = adopting.get(runId);
+        return asRead != null && asRead.hubId().equals(owner);
+    }
+
+    /**
+     * {@link #resume(RunRecord, Workflow, Optional, Optional, Optional)} of a run noted {@link #adopting}:
      * not taken up when this hub gave it up since (another hub adopted it meanwhile), and what it gave up
      * stays given up. Call on the run's lane.
      */
@@ -960,6 +1008,18 @@ final class RunExecutor {
             return;
         }
         resume(run, workflow, prediction, cancel, paused, 1);
+    }
+
+    /**
+     * Ends as {@code failed} (INTERRUPTED) a run this hub took up and cannot resume (its workflow
+     * revision cannot be read): written through the journal, fenced as every state of a run this hub
+     * drives (the hub that takes a run up drives it), and published once stored. If another hub owns
+     * the run by then (it adopted it while this one stalled), nothing of it is written or published and
+     * this hub gives it up ({@code RUN_RELINQUISHED}). Call on the run's lane.
+     */
+    void cannotResume(RunRecord failed, Optional<PredictionRecord> prediction) {
+        journal.write(failed);
+        journal.afterDurable(failed.runId(), () -> events.runChanged(failed, prediction));
     }
 
     private boolean drivenAlready(RunRecord run) {

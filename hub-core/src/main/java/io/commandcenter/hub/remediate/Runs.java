@@ -27,7 +27,6 @@ final class Runs {
     private final RunStore runs;
     private final WorkflowCatalog catalog;
     private final PredictionLookup predictions;
-    private final RemediationEvents events;
     private final AuditTrail audit;
     private final RunExecutor executor;
     private final Approvals approvals;
@@ -37,13 +36,11 @@ final class Runs {
     private final Adoption adoption;
     private final KillSwitch killSwitch;
 
-    Runs(RunStore runs, WorkflowCatalog catalog, PredictionLookup predictions, RemediationEvents events,
-         AuditTrail audit, RunExecutor executor, Approvals approvals, Stripes stripes, Clock clock, Adoption adoption,
-         KillSwitch killSwitch) {
+    Runs(RunStore runs, WorkflowCatalog catalog, PredictionLookup predictions, AuditTrail audit, RunExecutor executor,
+         Approvals approvals, Stripes stripes, Clock clock, Adoption adoption, KillSwitch killSwitch) {
         this.runs = runs;
         this.catalog = catalog;
         this.predictions = predictions;
-        this.events = events;
         this.audit = audit;
         this.executor = executor;
         this.approvals = approvals;
@@ -75,7 +72,9 @@ final class Runs {
      * first ({@link Adoption}) and halted as it is taken up, so nothing of it is submitted here (when
      * the scheduler does not answer the look-up of its tasks yet, the cancel is recorded, the run
      * returned as it is, and it ends {@code CANCELLED} once taken up); one of a hub whose lease is
-     * fresh is refused with {@code RUN_ON_OTHER_HUB}.
+     * fresh is refused with {@code RUN_ON_OTHER_HUB}. While this hub's own lease is stale, the tasks
+     * with agents are cancelled only once it is renewed ({@link RunExecutor#halt}): the cancel is
+     * recorded and the run returned as it is (or, found adopted away meanwhile, given up).
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
      *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers),
@@ -98,9 +97,9 @@ final class Runs {
             String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);
             if (current.state() == RunState.RUNNING && executor.live(runId).isEmpty()
                     && adoption.mayAdopt(current.hubId())) {
-                // held here from the moment the adoption won: a renewal ending a stale spell before the
-                // take-up below checks it, and gives it up if another hub adopted it away meanwhile
-                Optional<RunRecord> taken = adoption.take(current, "cancelled by " + by, executor::adopted);
+                // held here from before the adoption's statement is sent: a renewal ending a stale spell
+                // before the take-up below checks it, and gives it up if another hub adopted it away meanwhile
+                Optional<RunRecord> taken = adoption.takeAsked(current, "cancelled by " + by);
                 if (taken.isPresent()) {
                     // on this lane, halted as it is taken up: nothing is submitted for it (ended, if it
                     // cannot resume; its tasks still with agents are cancelled below); not taken up if
@@ -197,6 +196,8 @@ final class Runs {
                     undriven.add(run);
                 }
             } else if (mayAdopt.test(run.hubId())) {
+                // held here from before the adoption's statement is sent until its take-up (a renewal
+                // ending a stall in between checks it); the take-up reads its owner again
                 Optional<RunRecord> taken = adoption.take(run, "its owner is gone");
                 if (taken.isPresent()) {
                     takeUp(taken.get(), true);
@@ -214,24 +215,32 @@ final class Runs {
      * Takes a run up on its lane, as stored then (its old owner may have written more of it after the
      * sweep read it), unless a take-up of it got there first (a sweep at the same time).
      *
-     * @param adopted true: a run this hub just adopted (taken up as the sweep read it when the read
-     *                fails); false: one of this hub's own that nobody drove on two sweeps (the
-     *                backstop: logged, and left for the next sweep when the read fails)
+     * @param adopted true: a run this hub just adopted, held here since its adoption was sent
+     *                ({@link RunExecutor#adopting}) and no longer after this (taken up as the sweep read
+     *                it when the read fails; not taken up if given up meanwhile); false: one of this
+     *                hub's own that nobody drove on two sweeps (the backstop: logged, and left for the
+     *                next sweep when the read fails)
      */
     private void takeUp(RunRecord run, boolean adopted) {
         stripes.run(RunExecutor.laneOf(run), () -> {
-            if (executor.drives(run.runId())) {
-                return;
-            }
-            executor.taking(run.runId());
-            current(run, adopted).ifPresent(r -> {
-                if (!adopted) {
-                    LOG.log(System.Logger.Level.WARNING, "run {0} of {1} on {2} is this hub''s and was driven by"
-                            + " nobody on two sweeps in a row (an adoption whose answer was lost, say): taken up",
-                            r.runId(), r.workflow(), r.targetId());
+            try {
+                if (adopted ? executor.heldBeyondAdopting(run.runId()) : executor.drives(run.runId())) {
+                    return;
                 }
-                resume(r, Optional.empty(), false);
-            });
+                executor.taking(run.runId());
+                current(run, adopted).ifPresent(r -> {
+                    if (!adopted) {
+                        LOG.log(System.Logger.Level.WARNING, "run {0} of {1} on {2} is this hub''s and was driven"
+                                + " by nobody on two sweeps in a row (an adoption whose answer was lost, say): taken"
+                                + " up", r.runId(), r.workflow(), r.targetId());
+                    }
+                    resume(r, Optional.empty(), adopted);
+                });
+            } finally {
+                if (adopted) {
+                    executor.notAdopting(run.runId());
+                }
+            }
         });
     }
 
@@ -256,7 +265,7 @@ final class Runs {
      * taken up while automatic actions are paused (the kill switch) is halted as the pause halted the
      * runs driven here then.
      *
-     * @param noted the run was noted {@link RunExecutor#adopted} when its adoption won: taken up only
+     * @param noted the run was noted {@link RunExecutor#adopting} when it was adopted: taken up only
      *              if it was not given up since
      */
     private void resume(RunRecord run, Optional<String> cancel, boolean noted) {
@@ -269,8 +278,8 @@ final class Runs {
             Instant now = clock.instant();
             RunRecord failed = RunPlan.closePending(run, NodeState.UNKNOWN, e.getMessage(), now)
                     .withState(RunState.INTERRUPTED, "cannot resume: " + e.getMessage(), now);
-            runs.update(failed);
-            events.runChanged(failed, prediction);
+            // fenced: this hub took the run up, so its end is the driving hub's write
+            executor.cannotResume(failed, prediction);
             LOG.log(System.Logger.Level.WARNING, "run {0} cannot resume: {1}", run.runId(), e.getMessage());
             return;
         }

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -135,10 +136,10 @@ class FencingTest {
         return raisedWhileTheLeaseIsStale();
     }
 
-    /** On the thread named {@code thread} only: counts {@code entered} down, then waits for {@code go}. */
+    /** On threads whose name matches {@code thread} only: counts {@code entered} down, then waits for {@code go}. */
     private static Runnable waitingOn(String thread, CountDownLatch entered, CountDownLatch go) {
         return () -> {
-            if (Thread.currentThread().getName().equals(thread)) {
+            if (Thread.currentThread().getName().matches(thread)) {
                 entered.countDown();
                 try {
                     go.await(30, TimeUnit.SECONDS);
@@ -402,13 +403,11 @@ class FencingTest {
         assertThat(audited("RUN_RELINQUISHED")).isEmpty();
     }
 
-    @Test
-    void aRunAdoptedByACancelAndAdoptedAwayBeforeItsTakeUp_isGivenUpAtTheRenewal_andNothingOfItIsCancelledHere()
-            throws Exception {
-        // the take-up's look-up of the run's task, held once armed: hub A stalls after its adoption won
-        AtomicBoolean armed = new AtomicBoolean();
-        CountDownLatch lookingUp = new CountDownLatch(1);
-        CountDownLatch goOn = new CountDownLatch(1);
+    /**
+     * The scheduler's look-up of a task by its key (a take-up's), held once {@code armed}: it counts
+     * {@code lookingUp} down and waits for {@code goOn}. Set before hub A starts.
+     */
+    private void lookUpsHeldWhenArmed(AtomicBoolean armed, CountDownLatch lookingUp, CountDownLatch goOn) {
         f.decorateState = real -> new ForwardingSchedulerState(real) {
             @Override
             public IdempotencyRecord key(String key) {
@@ -423,7 +422,14 @@ class FencingTest {
                 return super.key(key);
             }
         };
-        // hub C's run, its restart held at the agent; hub C is gone
+    }
+
+    /** Run-1 of hub C, which is gone, its restart (the old hub's task) held at the agent until {@code release}. */
+    private record Orphan(RunRecord run, Task task, RemediationEngine hubB, CountDownLatch release) {
+    }
+
+    /** Hub A and hub B started and steady (either may adopt), and hub C's run {@link Orphan}. */
+    private Orphan anOrphanOfAGoneHubC() {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         hubAHoldingRestarts(entered, release);
@@ -433,37 +439,256 @@ class FencingTest {
         store.renewLease("hub-c", TTL);
         RemediationEngine b = hubB();
         pastTheTtlRenewing("hub-a", "hub-b");
-        ExecutorService person = Executors.newSingleThreadExecutor();
-        try {
-            armed.set(true);
-            Future<RunRecord> cancel = person.submit(() -> hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck"));
-            assertThat(lookingUp.await(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by the cancel").isEqualTo("hub-a");
-            // meanwhile hub A's lease goes stale (its renewals fail a TTL long) and hub B adopts the run from it
-            store.unreachableFor("hub-a");
-            pastTheTtlRenewing("hub-b");
-            ticker.addAndGet(TTL.toNanos());
-            assertThat(b.adoptOrphans()).isEqualTo(1);
-            b.drain();
-            store.unreachableFor(null);
+        return new Orphan(run, task, b, release);
+    }
 
-            hubA.renewLease(); // ends the stale spell: the owners of what hub A holds are read first
+    /**
+     * Hub A's lease goes stale (its renewals fail for a TTL of the store's clock, its own clock moves
+     * a TTL) and hub B adopts run-1 from it. Hub A's renewals still fail afterwards.
+     */
+    private void adoptedAwayFromAStaleHubA(RemediationEngine b) {
+        store.unreachableFor("hub-a");
+        pastTheTtlRenewing("hub-b");
+        ticker.addAndGet(TTL.toNanos());
+        assertThat(b.adoptOrphans()).isEqualTo(1);
+        b.drain();
+        assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
+    }
+
+    /** A cancel is answered on its run's lane: the names of the engines' lane threads. */
+    private static final String ON_A_LANE = "cc-remediate-\\d+";
+
+    /** A person's thread, named {@code person} (the store's hooks pick it out by name). */
+    private static ExecutorService person() {
+        return Executors.newSingleThreadExecutor(r -> new Thread(r, "person"));
+    }
+
+    private Future<RunRecord> cancelledBy(ExecutorService person) {
+        return person.submit(() -> hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck"));
+    }
+
+    private static void refusedAsDrivenBy(Future<RunRecord> cancel, String hub) {
+        assertThatThrownBy(() -> cancel.get(30, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason())
+                        .isEqualTo("RUN_ON_OTHER_HUB")).hasMessageContaining(hub);
+    }
+
+    private TaskState stateOf(Task task) {
+        return f.scheduler.get(EngineFixture.P.value(), task.id()).state();
+    }
+
+    /**
+     * A person's cancel of hub C's run on hub A, whose adoption won and whose take-up is held at its
+     * task's look-up (hub A stalls there) until {@link #goOn}; closing it lets the take-up go on.
+     */
+    private record CancelHeldAtLookUp(Orphan orphan, Future<RunRecord> cancel, CountDownLatch goOn,
+                                      ExecutorService person) implements AutoCloseable {
+        void letGoOn() {
             goOn.countDown();
+        }
 
-            assertThatThrownBy(() -> cancel.get(30, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason())
-                            .isEqualTo("RUN_ON_OTHER_HUB")).hasMessageContaining("hub-b");
-        } finally {
+        @Override
+        public void close() {
             goOn.countDown();
             person.shutdownNow();
         }
-        assertThat(f.scheduler.get(EngineFixture.P.value(), task.id()).state()).as("its task not cancelled by hub A")
-                .isNotEqualTo(TaskState.CANCELLED);
-        givenUpToHubBAtTheRenewal(run);
+    }
 
-        finishedByHubBAlone(run, release, b);
+    private CancelHeldAtLookUp aCancelHeldAtItsTakeUpsLookUp() throws InterruptedException {
+        AtomicBoolean armed = new AtomicBoolean();
+        CountDownLatch lookingUp = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        lookUpsHeldWhenArmed(armed, lookingUp, goOn);
+        Orphan o = anOrphanOfAGoneHubC();
+        ExecutorService person = person();
+        armed.set(true);
+        CancelHeldAtLookUp held = new CancelHeldAtLookUp(o, cancelledBy(person), goOn, person);
+        assertThat(lookingUp.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by the cancel").isEqualTo("hub-a");
+        return held;
+    }
+
+    @Test
+    void aRunAdoptedByACancelAndAdoptedAwayBeforeItsTakeUp_isGivenUpAtTheRenewal_andNothingOfItIsCancelledHere()
+            throws Exception {
+        Orphan o;
+        try (CancelHeldAtLookUp c = aCancelHeldAtItsTakeUpsLookUp()) {
+            o = c.orphan();
+            // meanwhile hub A's lease goes stale and hub B adopts the run from it
+            adoptedAwayFromAStaleHubA(o.hubB());
+            store.unreachableFor(null);
+
+            hubA.renewLease(); // ends the stale spell: the owners of what hub A holds are read first
+            c.letGoOn();
+
+            refusedAsDrivenBy(c.cancel(), "hub-b");
+        }
+        assertThat(stateOf(o.task())).as("its task not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
+        givenUpToHubBAtTheRenewal(o.run());
+
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
         assertThat(hubA.stats().activeRuns()).isZero();
         assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-a", "hub:hub-b");
+    }
+
+    @Test
+    void aCancelsTakeUpOnAStaleLease_cancelsNoTaskOfARunAdoptedAwayMeanwhile_andGivesItUp() throws Exception {
+        Orphan o;
+        try (CancelHeldAtLookUp c = aCancelHeldAtItsTakeUpsLookUp()) {
+            o = c.orphan();
+            // hub A stalls after its adoption won; its lease goes stale and hub B adopts the run from it
+            adoptedAwayFromAStaleHubA(o.hubB());
+            assertThat(hubA.leaseFresh()).isFalse();
+            // hub A's writes wait too (the database it cannot reach), so none finds the run hub B's first
+            CountDownLatch writing = new CountDownLatch(1);
+            CountDownLatch write = new CountDownLatch(1);
+            store.beforeWrite = waitingOn("cc-remediate-journal", writing, write);
+            try {
+                c.letGoOn(); // the take-up goes on before hub A renews: it reaches the run's task
+                await().atMost(WAIT).until(() -> hubA.heldLaunches() > 0 || stateOf(o.task()) == TaskState.CANCELLED);
+                assertThat(stateOf(o.task())).as("its task not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
+            } finally {
+                write.countDown();
+            }
+            // the take-up's own write finds the run hub B's: given up, the held cancel dropped with it
+            refusedAsDrivenBy(c.cancel(), "hub-b");
+        }
+        hubA.drain();
+        assertThat(stateOf(o.task())).as("its task not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
+        assertThat(audited("RUN_RELINQUISHED")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("\"to\":\"hub-b\""));
+
+        o.release().countDown();
+        await().atMost(WAIT).until(() -> store.run("run-1").orElseThrow().state().isFinished());
+        assertThat(store.run("run-1").orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(r.hubId()).isEqualTo("hub-b");
+        });
+        assertThat(f.calls("restart")).hasSize(1);
+        assertThat(f.calls("sendSlack")).hasSize(1);
+        assertThat(hubA.stats().activeRuns()).isZero();
+    }
+
+    @Test
+    void aCancelsTakeUpOnAStaleLease_holdsTheCancelOfItsTasks_untilTheLeaseIsRenewed() throws Exception {
+        Orphan o;
+        RunRecord answered;
+        try (CancelHeldAtLookUp c = aCancelHeldAtItsTakeUpsLookUp()) {
+            o = c.orphan();
+            // hub A's renewals fail and half a TTL passes on its own clock: stale here, still fresh in the
+            // store (its clock does not move), so no hub may adopt the run
+            store.unreachableFor("hub-a");
+            ticker.addAndGet(TTL.dividedBy(2).toNanos());
+            c.letGoOn();
+            answered = c.cancel().get(30, TimeUnit.SECONDS);
+        }
+        hubA.drain();
+        assertThat(answered.state()).as("returned as it is, to end CANCELLED").isEqualTo(RunState.RUNNING);
+        assertThat(stateOf(o.task())).as("not cancelled while the lease is stale").isNotEqualTo(TaskState.CANCELLED);
+        assertThat(hubA.heldLaunches()).isPositive();
+
+        store.unreachableFor(null);
+        hubA.renewLease();
+        await().atMost(WAIT).until(() -> store.run("run-1").orElseThrow().state().isFinished());
+        o.release().countDown();
+        assertThat(store.run("run-1").orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.CANCELLED);
+            assertThat(r.hubId()).isEqualTo("hub-a");
+        });
+        assertThat(stateOf(o.task())).as("cancelled once the lease was renewed").isEqualTo(TaskState.CANCELLED);
+        assertThat(f.calls("sendSlack")).isEmpty();
+        assertThat(audited("RUN_CANCELLED")).hasSize(1);
+        assertThat(audited("RUN_RELINQUISHED")).isEmpty();
+    }
+
+    /**
+     * Hub A adopts run-1 by {@code adopting}, run on a person's thread (the adoption itself on threads
+     * named as {@code on} says); the answer of its adoption held once it committed while hub A's
+     * lease goes stale, hub B adopts the run from it and hub A renews, ending the stale spell: the
+     * renewal gives the run up. Then the answer arrives; returns what {@code adopting} answers.
+     */
+    private <T> Future<T> answeredAfterAStallLongerThanTheTtl(Orphan o, String on, Callable<T> adopting)
+            throws InterruptedException {
+        CountDownLatch committed = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        store.afterAdopt = waitingOn(on, committed, answer);
+        ExecutorService person = person();
+        try {
+            Future<T> answered = person.submit(adopting);
+            assertThat(committed.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by hub A").isEqualTo("hub-a");
+            adoptedAwayFromAStaleHubA(o.hubB());
+            store.unreachableFor(null);
+            hubA.renewLease(); // ends the stale spell before the answer arrives
+            givenUpToHubBAtTheRenewal(o.run());
+            return answered;
+        } finally {
+            answer.countDown();
+            person.shutdown();
+        }
+    }
+
+    @Test
+    void aCancelsAdoptionAnsweredAfterAStallLongerThanTheTtl_isCheckedByTheRenewalEndingIt_andCancelsNothing()
+            throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+
+        refusedAsDrivenBy(answeredAfterAStallLongerThanTheTtl(o, ON_A_LANE,
+                () -> hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck")), "hub-b");
+
+        assertThat(stateOf(o.task())).as("its task not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+        assertThat(hubA.stats().activeRuns()).isZero();
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor)
+                .as("hub A records its adoption once its answer arrives").containsExactly("hub:hub-b", "hub:hub-a");
+    }
+
+    @Test
+    void aSweepsAdoptionAnsweredAfterAStallLongerThanTheTtl_isCheckedByTheRenewalEndingIt_andNotTakenUp()
+            throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+
+        assertThat(answeredAfterAStallLongerThanTheTtl(o, "person", hubA::adoptOrphans).get(30, TimeUnit.SECONDS))
+                .as("won, then given up").isEqualTo(1);
+
+        hubA.drain();
+        assertThat(hubA.stats().activeRuns()).as("not taken up").isZero();
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+        assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
+    }
+
+    @Test
+    void aRunWhoseAdoptionIsNotSentYet_isLeftToItsTakeUpByARenewalEndingAStaleSpell_andTheCancelEndsIt()
+            throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+        CountDownLatch sending = new CountDownLatch(1);
+        CountDownLatch send = new CountDownLatch(1);
+        store.beforeAdopt = waitingOn(ON_A_LANE, sending, send);
+        ExecutorService person = person();
+        RunRecord answered;
+        try {
+            Future<RunRecord> cancel = cancelledBy(person);
+            assertThat(sending.await(30, TimeUnit.SECONDS)).isTrue();
+            // hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it)
+            store.unreachableFor("hub-a");
+            ticker.addAndGet(TTL.dividedBy(2).toNanos());
+            int ownerReads = store.ownerReads.get();
+            store.unreachableFor(null);
+            hubA.renewLease();
+            assertThat(store.ownerReads.get()).as("the run being adopted checked").isEqualTo(ownerReads + 1);
+            assertThat(audited("RUN_RELINQUISHED")).as("still hub C's: not given up").isEmpty();
+
+            send.countDown();
+            answered = cancel.get(30, TimeUnit.SECONDS);
+        } finally {
+            send.countDown();
+            person.shutdownNow();
+        }
+        o.release().countDown();
+        assertThat(answered.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-a");
+        assertThat(stateOf(o.task())).isEqualTo(TaskState.CANCELLED);
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-a");
     }
 
     @Test

@@ -157,8 +157,25 @@ public final class InMemoryRemediationStore implements RemediationStore {
         return renewed == null || !renewed.isAfter(clock.instant().minus(ttl));
     }
 
+    /** Runs before each {@link #adopt}, outside the store's lock (a test holds an adoption before it is sent). */
+    volatile Runnable beforeAdopt = () -> { };
+    /**
+     * Runs after each {@link #adopt} that won, outside the store's lock, before it answers (a test holds
+     * the answer of an adoption that committed).
+     */
+    volatile Runnable afterAdopt = () -> { };
+
     @Override
-    public synchronized boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
+    public boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
+        beforeAdopt.run();
+        boolean won = adoptLocked(runId, fromHub, toHub, leaseTtl);
+        if (won) {
+            afterAdopt.run();
+        }
+        return won;
+    }
+
+    private synchronized boolean adoptLocked(String runId, String fromHub, String toHub, Duration leaseTtl) {
         RunRecord run = runs.get(runId);
         Instant streak = streaks.get(toHub);
         boolean steady = !leaseLapsed(toHub, leaseTtl) && !streak.isAfter(clock.instant().minus(leaseTtl));
@@ -182,9 +199,17 @@ public final class InMemoryRemediationStore implements RemediationStore {
      * one held (the creates of the same call stored first). A false one is kept for
      * {@link #untrueLastStored} (a database store would leave that run's unchanged nodes stale).
      */
+    /** Runs before each {@link #writeOwned}, outside the store's lock (a test holds a hub's writes with it). */
+    volatile Runnable beforeWrite = () -> { };
+
     @Override
-    public synchronized Written writeOwned(List<NewRun> creates, List<RunRecord> updates,
-                                           Map<String, RunRecord> lastStored) {
+    public Written writeOwned(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
+        beforeWrite.run();
+        return writeOwnedLocked(creates, updates, lastStored);
+    }
+
+    private synchronized Written writeOwnedLocked(List<NewRun> creates, List<RunRecord> updates,
+                                                  Map<String, RunRecord> lastStored) {
         List<Boolean> stored = new ArrayList<>(creates.size());
         for (NewRun c : creates) {
             stored.add(create(c.run(), c.approval(), c.action()));
