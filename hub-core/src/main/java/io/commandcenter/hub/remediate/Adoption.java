@@ -256,12 +256,7 @@ final class Adoption {
             return Optional.empty();
         }
         Optional<RunRecord> ours = run.filter(r -> r.hubId().equals(hubId) && r.state() == RunState.RUNNING);
-        ours.ifPresent(r -> {
-            if (holder != null && holder.adopting(r)) {
-                holder.adopted(runId); // held until its take-up, as a run whose adoption was answered
-            }
-            adopted(r, u.from(), "its owner is gone (the answer to its adoption was lost)");
-        });
+        ours.ifPresent(r -> adopted(r, u.from(), "its owner is gone (the answer to its adoption was lost)"));
         return ours;
     }
 

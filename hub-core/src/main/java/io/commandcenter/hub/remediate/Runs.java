@@ -182,6 +182,10 @@ final class Runs {
     int adoptAll(List<RunRecord> unfinished) {
         int adopted = 0;
         for (RunRecord run : adoption.settleUnsure()) {
+            // held until its take-up, as a run whose adoption was answered
+            if (executor.adopting(run)) {
+                executor.adopted(run.runId());
+            }
             takeUp(run, true);
             adopted++;
         }
@@ -215,11 +219,10 @@ final class Runs {
      * Takes a run up on its lane, as stored then (its old owner may have written more of it after the
      * sweep read it), unless a take-up of it got there first (a sweep at the same time).
      *
-     * @param adopted true: a run this hub just adopted, held here since its adoption was sent
-     *                ({@link RunExecutor#adopting}) and no longer after this (taken up as the sweep read
-     *                it when the read fails; not taken up if given up meanwhile); false: one of this
-     *                hub's own that nobody drove on two sweeps (the backstop: logged, and left for the
-     *                next sweep when the read fails)
+     * @param adopted true: a run this hub just adopted, held here since ({@link RunExecutor#adopting})
+     *                and no longer after this (taken up as the sweep read it when the read fails; not
+     *                taken up if given up meanwhile); false: one of this hub's own that nobody drove
+     *                on two sweeps (the backstop: logged, and left for the next sweep when the read fails)
      */
     private void takeUp(RunRecord run, boolean adopted) {
         stripes.run(RunExecutor.laneOf(run), () -> {
