@@ -499,11 +499,11 @@ public final class RemediationEngine implements AutoCloseable {
 
     /**
      * Cancels a run: a run waiting for approval is withdrawn (its approval rejected); a running one
-     * stops — tasks still queued or with agents are cancelled (once this hub's lease is fresh), nodes
-     * not started never start.
+     * stops — tasks still queued or with agents are cancelled, nodes not started never start. Refused
+     * while this hub's lease is stale ({@code LEASE_STALE}: nothing recorded; try again).
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
-     *                                UNAVAILABLE ({@code RUN_RESUMING})
+     *                                UNAVAILABLE ({@code RUN_RESUMING}, {@code LEASE_STALE})
      */
     public RunRecord cancel(ProjectId project, String runId, String by, String reason) {
         return runs.cancel(project, runId, by, reason);

@@ -104,7 +104,7 @@ final class RunExecutor {
     /** Dispatches waiting for the lease to be renewed, in the order they were held. */
     private final Queue<Held> held = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean holding = new AtomicBoolean();
-    /** How many times a dispatch or a cancel of tasks was held (a release holds it again while the lease is stale). */
+    /** How many times a dispatch or a deadline halt was held (a release holds it again while the lease is stale). */
     private final AtomicLong holds = new AtomicLong();
     /** Runs another hub owns now, given up here: never driven here again (bounded). */
     private final Set<String> relinquished = ConcurrentHashMap.newKeySet();
@@ -114,8 +114,12 @@ final class RunExecutor {
      */
     private volatile Set<String> takenSinceCheck;
 
-    /** Work on agents held for a stale lease (a node's task submitted, a run's tasks cancelled), done on its lane. */
-    private record Held(Active active, Runnable work) {
+    /**
+     * Work on agents held for a stale lease, done on its lane once the lease is renewed: a node's task
+     * submitted, or ({@code halt}) a run halted by its own deadline, which goes first, so that launches
+     * held before it never start.
+     */
+    private record Held(Active active, boolean halt, Runnable work) {
     }
 
     /** A run this hub is driving. */
@@ -399,7 +403,7 @@ final class RunExecutor {
             return; // cancelled (or the run ended, or another hub took it) while the attempt was being stored
         }
         if (a.halt == null && !launchNow) {
-            hold(new Held(a, () -> dispatch(a, nodeId, attempt, inputs)));
+            hold(new Held(a, false, () -> dispatch(a, nodeId, attempt, inputs)));
             return;
         }
         a.undispatched.remove(nodeId);
@@ -635,25 +639,34 @@ final class RunExecutor {
 
     // ---- the lease (ADR 0028)
 
-    /** Holds a dispatch, or the cancelling of a run's tasks, until the lease is renewed (logged once a stale spell). */
+    /** Holds a dispatch, or a run's deadline halt, until the lease is renewed (logged once a stale spell). */
     private void hold(Held h) {
         holds.incrementAndGet();
         held.add(h);
         if (holding.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "this hub''s lease was not renewed within half its TTL: run {0} and"
-                    + " any other launch or cancel of tasks wait until it is renewed", h.active().run.runId());
+                    + " any other launch or deadline halt wait until it is renewed", h.active().run.runId());
         }
         if (launchable.getAsBoolean()) {
             releaseHeld(); // renewed between the check and the hold: not left behind
         }
     }
 
-    /** The lease was renewed (and runs another hub owns dropped): the held work goes on, each on its lane. */
+    /**
+     * The lease was renewed (and runs another hub owns dropped): the held work goes on, each on its
+     * lane, the deadline halts before the launches.
+     */
     void releaseHeld() {
         holding.set(false);
+        List<Held> launches = new ArrayList<>();
         for (Held h; (h = held.poll()) != null; ) {
-            stripes.run(h.active().lane, h.work());
+            if (h.halt()) {
+                stripes.run(h.active().lane, h.work());
+            } else {
+                launches.add(h);
+            }
         }
+        launches.forEach(h -> stripes.run(h.active().lane, h.work()));
     }
 
     /** How many decision rows the runs held here carry (driven, or staged and stored). */
@@ -667,7 +680,7 @@ final class RunExecutor {
         return n;
     }
 
-    /** How many times a dispatch or a cancel of tasks was held for a stale lease, since this executor was made. */
+    /** How many times a dispatch or a deadline halt was held for a stale lease, since this executor was made. */
     long holds() {
         return holds.get();
     }
@@ -779,33 +792,55 @@ final class RunExecutor {
     /**
      * Stops a run early. Nodes not started are cancelled; with {@code cancelInFlight} the tasks with
      * agents are cancelled too (their late results are refused by the scheduler's fencing),
-     * otherwise they finish first. Tasks are cancelled only while this hub's lease is fresh, as
-     * tasks are submitted only then: on a stale lease the cancel is held as a launch is, until the
-     * next renewal, which first gives up the runs another hub adopted meanwhile (the cancel of such a
-     * run is dropped with it). Call on the run's lane.
+     * otherwise they finish first. With {@code cancelInFlight} the run is halted only while this
+     * hub's lease is fresh, as tasks are submitted only then (another hub may have adopted the run
+     * during a stale spell): on a stale lease nothing is done or marked, and false is returned; the
+     * caller refuses (a person's cancel) or holds the halt for the renewal ({@link #haltOnceFresh}).
+     * Call on the run's lane.
+     *
+     * @return false when refused for a stale lease (nothing of the run changed); true otherwise
      */
-    void halt(String runId, RunState as, String why, boolean cancelInFlight) {
+    boolean halt(String runId, RunState as, String why, boolean cancelInFlight) {
         // the lease first, the run second, as a dispatch reads them
-        boolean mayCancel = cancelInFlight && launchable.getAsBoolean();
+        if (cancelInFlight && !launchable.getAsBoolean()) {
+            return false;
+        }
         Active a = active.get(runId);
         if (a == null || a.halt != null && !cancelInFlight) {
-            return;
+            return true;
         }
         a.halt = why;
         a.haltAs = as;
-        if (cancelInFlight && !mayCancel && RunPlan.inFlight(a.run)) {
-            hold(new Held(a, () -> halt(runId, as, why, true)));
-        } else if (cancelInFlight) {
-            Instant now = clock.instant();
-            for (NodeRecord n : a.run.nodes()) {
-                if (n.state().isInFlight()) {
-                    cancelTimer(a, n.nodeId());
-                    cancelTask(a.run, n.taskId(), as.name());
-                    a.run = a.run.withNode(n.finished(NodeState.CANCELLED, null, why, now));
-                }
-            }
+        if (cancelInFlight) {
+            cancelInFlight(a, as, why);
         }
         advance(a);
+        return true;
+    }
+
+    /**
+     * {@link #halt} with {@code cancelInFlight}, for the engine's own halts (a run's deadline, a cancel
+     * recorded while the run waited to be taken up): on a stale lease the halt waits for the next
+     * renewal (held; the run not marked halted meanwhile, so if the hub closes first, what it stored
+     * stays as it is, and the run is taken up again and halted again). Nothing if the run is no
+     * longer {@code a} here. Call on the run's lane.
+     */
+    private void haltOnceFresh(Active a, RunState as, String why) {
+        if (active.get(a.run.runId()) == a && !halt(a.run.runId(), as, why, true)) {
+            hold(new Held(a, true, () -> haltOnceFresh(a, as, why)));
+        }
+    }
+
+    /** Cancels the run's tasks with agents (their nodes CANCELLED); the lease was read fresh. */
+    private void cancelInFlight(Active a, RunState as, String why) {
+        Instant now = clock.instant();
+        for (NodeRecord n : a.run.nodes()) {
+            if (n.state().isInFlight()) {
+                cancelTimer(a, n.nodeId());
+                cancelTask(a.run, n.taskId(), as.name());
+                a.run = a.run.withNode(n.finished(NodeState.CANCELLED, null, why, now));
+            }
+        }
     }
 
     /** Waits until every change handed to the journal so far is committed (answers to a person's request). */
@@ -880,12 +915,8 @@ final class RunExecutor {
     // ---- timers
 
     private void armDeadline(Active a) {
-        arm(a, "\u0000deadline", a.run.deadlineAt(), () -> {
-            if (active.get(a.run.runId()) == a) {
-                halt(a.run.runId(), RunState.TIMED_OUT, "the run's deadline passed ("
-                        + a.workflow.deadline() + ")", true);
-            }
-        });
+        arm(a, "\u0000deadline", a.run.deadlineAt(), () -> haltOnceFresh(a, RunState.TIMED_OUT,
+                "the run's deadline passed (" + a.workflow.deadline() + ")"));
     }
 
     /** Runs {@code work} on the run's lane at {@code when} (replacing the timer of the same key). */
@@ -923,7 +954,10 @@ final class RunExecutor {
      *
      * <p>{@code cancel}, when present, says why a person cancelled the run while it was taken up (an
      * adopted run): it is halted as {@code CANCELLED} before anything is submitted, as {@link #halt}
-     * would with {@code cancelInFlight}: its tasks still with agents are cancelled.
+     * would with {@code cancelInFlight}: its tasks still with agents are cancelled. Only while the
+     * lease is fresh: on a stale lease the run is taken up as without a cancel (its launches held),
+     * and the caller refuses the person's cancel; a cancel recorded while the scheduler did not
+     * answer waits for the renewal ({@link #haltOnceFresh}).
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel) {
         resume(run, workflow, prediction, cancel, Optional.empty());
@@ -1103,12 +1137,14 @@ final class RunExecutor {
         }
         LOG.log(System.Logger.Level.INFO, "run {0} of {1} resumed ({2} node(s) unknown)", run.runId(), run.workflow(),
                 unknown.size());
+        // a cancel halts the run only while the lease is fresh (as halt): the lease read once, here
+        boolean cancelNow = cancel.isPresent() && launchable.getAsBoolean();
         if (!unknown.isEmpty()) {
             a.halt = "interrupted: the hub restarted while " + String.join(", ", unknown) + " was with an agent;"
                     + (unreachable != null ? " the scheduler did not answer the look-up of its task;" : "")
                     + " the run stops here rather than risk running an action twice";
             a.haltAs = RunState.INTERRUPTED;
-        } else if (cancel.isPresent()) {
+        } else if (cancelNow) {
             a.halt = cancel.get();
             a.haltAs = RunState.CANCELLED;
         } else if (paused.isPresent()) {
@@ -1122,10 +1158,14 @@ final class RunExecutor {
         if (active.get(run.runId()) != a) {
             return;
         }
-        if (cancel.isPresent() && a.haltAs == RunState.CANCELLED) {
-            halt(run.runId(), RunState.CANCELLED, cancel.get(), true); // its tasks with agents too
-        } else {
-            advance(a);
+        if (cancelNow && a.haltAs == RunState.CANCELLED) {
+            cancelInFlight(a, RunState.CANCELLED, cancel.get()); // its tasks with agents too
+        }
+        advance(a);
+        if (cancel.isPresent() && !cancelNow && attempt > 1 && a.halt == null) {
+            // a cancel recorded while the scheduler did not answer (the person was answered then): it
+            // waits for the renewal; a person's cancel taken up now is refused by its caller instead
+            haltOnceFresh(a, RunState.CANCELLED, cancel.get());
         }
     }
 

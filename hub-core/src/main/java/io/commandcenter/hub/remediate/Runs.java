@@ -72,12 +72,13 @@ final class Runs {
      * first ({@link Adoption}) and halted as it is taken up, so nothing of it is submitted here (when
      * the scheduler does not answer the look-up of its tasks yet, the cancel is recorded, the run
      * returned as it is, and it ends {@code CANCELLED} once taken up); one of a hub whose lease is
-     * fresh is refused with {@code RUN_ON_OTHER_HUB}. While this hub's own lease is stale, the tasks
-     * with agents are cancelled only once it is renewed ({@link RunExecutor#halt}): the cancel is
-     * recorded and the run returned as it is (or, found adopted away meanwhile, given up).
+     * fresh is refused with {@code RUN_ON_OTHER_HUB}. While this hub's own lease is stale the cancel
+     * is refused ({@code LEASE_STALE}): nothing is recorded or marked (a run adopted by the cancel is
+     * taken up all the same, its launches held until the renewal), and the person tries again.
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
-     *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers),
+     *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers;
+     *                                {@code LEASE_STALE}: this hub's lease is not fresh, nothing recorded),
      *                                CONTENTION ({@value RunStore#STORE_CONFLICT}: the adoption of a gone hub's
      *                                run was rolled back by the store; try again)
      */
@@ -103,9 +104,10 @@ final class Runs {
                 if (taken.isPresent()) {
                     // on this lane, halted as it is taken up: nothing is submitted for it (ended, if it
                     // cannot resume; its tasks still with agents are cancelled below); not taken up if
-                    // given up meanwhile
+                    // given up meanwhile, nor when it is no longer this hub's as stored now (after a
+                    // stall, its old owner may have adopted it back), as a sweep's take-up
                     try {
-                        resume(taken.get(), Optional.of(why), true);
+                        current(taken.get(), true).ifPresent(r -> resume(r, Optional.of(why), true));
                     } finally {
                         executor.notAdopting(runId);
                     }
@@ -136,11 +138,23 @@ final class Runs {
                         + " is driven by hub " + current.hubId() + ", which is not gone (its lease in the store is"
                         + " fresh); cancel it on hub " + current.hubId());
             }
-            executor.halt(runId, RunState.CANCELLED, why, true);
+            if (!executor.halt(runId, RunState.CANCELLED, why, true)) {
+                // held, the cancel could be lost at close with the run still stored RUNNING: refused
+                throw CommandCenterException.unavailable("LEASE_STALE", "run " + runId + " was not cancelled: this"
+                        + " hub's lease in the database is not fresh (not renewed within half its TTL), so it"
+                        + " cancels no task now; try again shortly, or ask another hub", null);
+            }
             // whoever asked reads the cancelled run back from the store next
             executor.sync();
+            RunRecord after = executor.live(runId).orElseGet(() -> runs.run(runId).orElseThrow());
+            if (executor.live(runId).isEmpty() && !after.hubId().equals(hubId)) {
+                // its write found it another hub's (adopted while this hub stalled): given up, not cancelled here
+                throw new CommandCenterException(ErrorKind.PRECONDITION, "RUN_ON_OTHER_HUB", "run " + runId
+                        + " is driven by hub " + after.hubId() + " (it adopted the run while this hub stalled);"
+                        + " cancel it on hub " + after.hubId());
+            }
             audited(current, by, reason);
-            return executor.live(runId).orElseGet(() -> runs.run(runId).orElseThrow());
+            return after;
         });
     }
 

@@ -1,12 +1,15 @@
 package io.commandcenter.hub.remediate;
 
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.audit.AuditEntry;
 import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.hub.testing.ManualTimers;
 import io.commandcenter.scheduler.state.ForwardingSchedulerState;
 import io.commandcenter.scheduler.state.IdempotencyRecord;
 import io.commandcenter.scheduler.task.Task;
 import io.commandcenter.scheduler.task.TaskState;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,7 +46,12 @@ class FencingTest {
     private static final Duration LAPSED = Duration.ofSeconds(31);
     private final ManualClock storeClock = new ManualClock(Instant.parse("2026-12-07T06:00:00Z"));
     private final InMemoryRemediationStore store = new InMemoryRemediationStore(storeClock);
-    private final EngineFixture f = new EngineFixture(store, Clock.systemUTC(), null);
+    /**
+     * The engines' timed work (adoption sweeps every half TTL, deadlines, retries) on timers that fire
+     * only when a test moves them (none does): a sweep never adopts a run behind a test's back.
+     */
+    private final EngineFixture f = new EngineFixture(store, Clock.systemUTC(),
+            () -> new ManualTimers(new ManualClock(Instant.parse("2026-12-07T06:00:00Z"))));
     /** The clock hub A measures its own lease on (nanoseconds): it moves only when the test says. */
     private final AtomicLong ticker = new AtomicLong();
     private RemediationEngine hubA;
@@ -175,6 +184,17 @@ class FencingTest {
         assertThat(store.refused()).as("hub A tried to write nothing of it").isEmpty();
         assertThat(f.calls("restart")).hasSize(1);
         assertThat(f.calls("sendSlack")).hasSize(1);
+    }
+
+    /** A store hook: a write of hub A's runs (by its journal) counts {@code entered} down, then waits for {@code go}. */
+    private static java.util.function.Consumer<List<RunRecord>> writtenByHubAWaitingOn(CountDownLatch entered,
+                                                                                       CountDownLatch go) {
+        Runnable wait = waitingOn("cc-remediate-journal", entered, go);
+        return runs -> {
+            if (runs.stream().anyMatch(r -> r.hubId().equals("hub-a"))) {
+                wait.run();
+            }
+        };
     }
 
     private List<AuditEntry> audited(String action) {
@@ -542,15 +562,15 @@ class FencingTest {
             // hub A's writes wait too (the database it cannot reach), so none finds the run hub B's first
             CountDownLatch writing = new CountDownLatch(1);
             CountDownLatch write = new CountDownLatch(1);
-            store.beforeWrite = waitingOn("cc-remediate-journal", writing, write);
+            store.beforeWrite = writtenByHubAWaitingOn(writing, write);
             try {
                 c.letGoOn(); // the take-up goes on before hub A renews: it reaches the run's task
-                await().atMost(WAIT).until(() -> hubA.heldLaunches() > 0 || stateOf(o.task()) == TaskState.CANCELLED);
+                assertThat(writing.await(30, TimeUnit.SECONDS)).as("the take-up's write reached the store").isTrue();
                 assertThat(stateOf(o.task())).as("its task not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
             } finally {
                 write.countDown();
             }
-            // the take-up's own write finds the run hub B's: given up, the held cancel dropped with it
+            // the take-up's own write finds the run hub B's: given up, nothing of it cancelled here
             refusedAsDrivenBy(c.cancel(), "hub-b");
         }
         hubA.drain();
@@ -569,10 +589,19 @@ class FencingTest {
         assertThat(hubA.stats().activeRuns()).isZero();
     }
 
+    /** A cancel refused for this hub's stale lease: UNAVAILABLE, reason {@code LEASE_STALE}. */
+    private static void refusedForAStaleLease(ThrowingCallable cancel) {
+        assertThatThrownBy(cancel).isInstanceOfSatisfying(CommandCenterException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+            assertThat(e.reason()).isEqualTo("LEASE_STALE");
+            assertThat(e.getMessage()).contains("lease").contains("try again");
+        });
+    }
+
     @Test
-    void aCancelsTakeUpOnAStaleLease_holdsTheCancelOfItsTasks_untilTheLeaseIsRenewed() throws Exception {
+    void aCancelsTakeUpOnAStaleLease_isRefused_recordsNothing_takesTheRunUp_andACancelAfterTheRenewalEndsIt()
+            throws Exception {
         Orphan o;
-        RunRecord answered;
         try (CancelHeldAtLookUp c = aCancelHeldAtItsTakeUpsLookUp()) {
             o = c.orphan();
             // hub A's renewals fail and half a TTL passes on its own clock: stale here, still fresh in the
@@ -580,25 +609,61 @@ class FencingTest {
             store.unreachableFor("hub-a");
             ticker.addAndGet(TTL.dividedBy(2).toNanos());
             c.letGoOn();
-            answered = c.cancel().get(30, TimeUnit.SECONDS);
+            refusedForAStaleLease(() -> {
+                try {
+                    c.cancel().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    throw e.getCause();
+                }
+            });
         }
         hubA.drain();
-        assertThat(answered.state()).as("returned as it is, to end CANCELLED").isEqualTo(RunState.RUNNING);
         assertThat(stateOf(o.task())).as("not cancelled while the lease is stale").isNotEqualTo(TaskState.CANCELLED);
-        assertThat(hubA.heldLaunches()).isPositive();
+        assertThat(audited("RUN_CANCELLED")).as("nothing recorded").isEmpty();
+        assertThat(hubA.stats().activeRuns()).as("taken up all the same").isEqualTo(1);
+        assertThat(store.run("run-1").orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.RUNNING);
+            assertThat(r.hubId()).isEqualTo("hub-a");
+        });
 
         store.unreachableFor(null);
         hubA.renewLease();
-        await().atMost(WAIT).until(() -> store.run("run-1").orElseThrow().state().isFinished());
+        RunRecord answered = hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck");
         o.release().countDown();
-        assertThat(store.run("run-1").orElseThrow()).satisfies(r -> {
-            assertThat(r.state()).isEqualTo(RunState.CANCELLED);
-            assertThat(r.hubId()).isEqualTo("hub-a");
-        });
+        assertThat(answered.state()).isEqualTo(RunState.CANCELLED);
         assertThat(stateOf(o.task())).as("cancelled once the lease was renewed").isEqualTo(TaskState.CANCELLED);
+        assertThat(store.run("run-1").orElseThrow().state()).isEqualTo(RunState.CANCELLED);
         assertThat(f.calls("sendSlack")).isEmpty();
         assertThat(audited("RUN_CANCELLED")).hasSize(1);
         assertThat(audited("RUN_RELINQUISHED")).isEmpty();
+    }
+
+    @Test
+    void aCancelOnAStaleLease_isRefused_andTheRunStoredAtCloseIsTakenUpAgainAsNotCancelled() {
+        RunRecord held = heldByAStaleLease();
+        store.unreachableFor(f.hubId); // its renewals fail: stale until the test says
+        assertThat(held.node("act").state()).as("stored as handed out").isEqualTo(NodeState.QUEUED);
+        assertThat(f.engine.heldLaunches()).isEqualTo(1);
+
+        refusedForAStaleLease(() -> f.engine.cancel(EngineFixture.P, held.runId(), "ana", "stuck"));
+        f.engine.drain();
+        assertThat(audited("RUN_CANCELLED")).as("nothing recorded").isEmpty();
+        assertThat(f.calls("restart")).isEmpty();
+
+        // closed before a renewal: the held launch is dropped, its stored attempt written back
+        f.stopEngineOnly();
+        assertThat(store.run(held.runId()).orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.RUNNING);
+            assertThat(r.node("act").state()).isEqualTo(NodeState.PENDING);
+        });
+
+        // restarted: taken up as the run it is (it was never cancelled), its node run once
+        store.unreachableFor(null);
+        f.startEngine();
+        await().atMost(WAIT).until(() -> store.run(held.runId()).orElseThrow().state().isFinished());
+        assertThat(store.run(held.runId()).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(f.calls("restart")).hasSize(1);
+        assertThat(audited("RUN_CANCELLED")).isEmpty();
     }
 
     /**

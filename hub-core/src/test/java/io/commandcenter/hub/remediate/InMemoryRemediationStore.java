@@ -199,12 +199,17 @@ public final class InMemoryRemediationStore implements RemediationStore {
      * one held (the creates of the same call stored first). A false one is kept for
      * {@link #untrueLastStored} (a database store would leave that run's unchanged nodes stale).
      */
-    /** Runs before each {@link #writeOwned}, outside the store's lock (a test holds a hub's writes with it). */
-    volatile Runnable beforeWrite = () -> { };
+    /**
+     * Hears the runs of each {@link #writeOwned} (created and updated, each as its writer holds it, so
+     * its hub id is the writer's) before it, outside the store's lock (a test holds one hub's writes with it).
+     */
+    volatile java.util.function.Consumer<List<RunRecord>> beforeWrite = runs -> { };
 
     @Override
     public Written writeOwned(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
-        beforeWrite.run();
+        List<RunRecord> written = new ArrayList<>(updates);
+        creates.forEach(c -> written.add(c.run()));
+        beforeWrite.accept(written);
         return writeOwnedLocked(creates, updates, lastStored);
     }
 
