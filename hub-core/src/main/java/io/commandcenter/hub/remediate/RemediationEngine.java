@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -286,12 +287,15 @@ public final class RemediationEngine implements AutoCloseable {
                     return;
                 }
                 checked.addAll(driven);
+                // before the owners are read: an adoption that commits and is taken up while they are
+                // read is no longer noted after, and its run would be read as its old owner's
+                Map<String, String> adoptingFrom = executor.adoptingFrom();
                 ports.store().owners(driven).forEach((runId, owner) -> {
-                    // a run being adopted whose owner still reads as its old one: the adoption has not
+                    // a run being adopted whose owner still reads as its old one: the adoption had not
                     // committed; should it commit later, the run becomes this hub's only then, after this
                     // renewal, so no other hub adopted it from this one (a later stale spell is checked by
-                    // the renewal ending it): left to its take-up
-                    if (!owner.equals(hubId) && !executor.adoptingFrom(runId, owner)) {
+                    // the renewal ending it): left to its take-up, which reads its owner again
+                    if (!owner.equals(hubId) && !owner.equals(adoptingFrom.get(runId))) {
                         giveUp(runId, owner, "its owner read at the renewal that ended a stale lease");
                     }
                 });

@@ -1023,12 +1023,15 @@ final class RunExecutor {
     }
 
     /**
-     * Whether {@code runId} is noted {@link #adopting} from {@code owner}: an owner read as that hub
-     * means the adoption is not committed (yet), not that the run was adopted away.
+     * The runs noted {@link #adopting} now, each with its old owner as read before its adoption: an
+     * owner read as that hub after this snapshot means the adoption had not committed when it was
+     * read, not that the run was adopted away (taken before the owners are read, so that an adoption
+     * that commits and is taken up meanwhile is still known as such).
      */
-    boolean adoptingFrom(String runId, String owner) {
-        RunRecord asRead = adopting.get(runId);
-        return asRead != null && asRead.hubId().equals(owner);
+    Map<String, String> adoptingFrom() {
+        Map<String, String> from = new HashMap<>();
+        adopting.forEach((runId, asRead) -> from.put(runId, asRead.hubId()));
+        return from;
     }
 
     /**

@@ -757,6 +757,42 @@ class FencingTest {
     }
 
     @Test
+    void anAdoptionThatCommitsAndIsTakenUpWhileARenewalReadsTheOwners_isLeftToThisHub_notGivenUp() throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+        CountDownLatch sending = new CountDownLatch(1);
+        CountDownLatch send = new CountDownLatch(1);
+        store.beforeAdopt = waitingOn(ON_A_LANE, sending, send);
+        ExecutorService person = person();
+        try {
+            Future<RunRecord> cancel = cancelledBy(person);
+            assertThat(sending.await(30, TimeUnit.SECONDS)).isTrue();
+            // hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it)
+            store.unreachableFor("hub-a");
+            ticker.addAndGet(TTL.dividedBy(2).toNanos());
+            store.unreachableFor(null);
+            // the renewal reads run-1 as hub C's; before it decides, the adoption commits and its take-up ends
+            store.afterOwners = () -> {
+                store.afterOwners = () -> { };
+                send.countDown();
+                await().atMost(WAIT).until(cancel::isDone);
+            };
+            hubA.renewLease();
+            assertThat(cancel.isDone()).isTrue();
+        } finally {
+            send.countDown();
+            person.shutdownNow();
+        }
+        assertThat(audited("RUN_RELINQUISHED")).as("hub A's run: not given up").isEmpty();
+        assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-a");
+
+        RunRecord answered = hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck");
+        o.release().countDown();
+        assertThat(answered.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(stateOf(o.task())).isEqualTo(TaskState.CANCELLED);
+        assertThat(audited("RUN_CANCELLED")).hasSize(1);
+    }
+
+    @Test
     void leaseRenewals_goOnWhileAnAdoptionSweepIsStuck() throws InterruptedException {
         InMemoryRemediationStore realTime = new InMemoryRemediationStore();
         CountDownLatch inSweep = new CountDownLatch(1);

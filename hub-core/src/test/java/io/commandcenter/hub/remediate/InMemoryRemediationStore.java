@@ -124,6 +124,9 @@ public final class InMemoryRemediationStore implements RemediationStore {
         renewLocked(hubId, ttl);
     }
 
+    /** Runs after each {@link #owners} read, before it answers, outside the store's lock. */
+    volatile Runnable afterOwners = () -> { };
+
     /** Runs before each {@link #owners} read, outside the store's lock, with the ids asked for. */
     volatile Consumer<Collection<String>> beforeOwners = ids -> { };
 
@@ -131,7 +134,9 @@ public final class InMemoryRemediationStore implements RemediationStore {
     public Map<String, String> owners(Collection<String> runIds) {
         ownerReads.incrementAndGet();
         beforeOwners.accept(runIds);
-        return RemediationStore.super.owners(runIds);
+        Map<String, String> read = RemediationStore.super.owners(runIds);
+        afterOwners.run();
+        return read;
     }
 
     /** Makes {@code hubId} the run's owner, as an adoption that committed would (no lease asked). */
