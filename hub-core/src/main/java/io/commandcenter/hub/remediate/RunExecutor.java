@@ -1052,11 +1052,25 @@ final class RunExecutor {
      * revision cannot be read): written through the journal, fenced as every state of a run this hub
      * drives (the hub that takes a run up drives it), and published once stored. If another hub owns
      * the run by then (it adopted it while this one stalled), nothing of it is written or published and
-     * this hub gives it up ({@code RUN_RELINQUISHED}). Call on the run's lane.
+     * this hub gives it up ({@code RUN_RELINQUISHED}). Held as settling until the write commits, so a
+     * second take-up meanwhile leaves it ({@link #drives}). Call on the run's lane.
+     *
+     * @param noted the run was noted {@link #adopting} (made this hub's when its adoption won); else
+     *              it is made this hub's here, as {@link #resume} does
      */
-    void cannotResume(RunRecord failed, Optional<PredictionRecord> prediction) {
+    void cannotResume(RunRecord failed, Optional<PredictionRecord> prediction, boolean noted) {
+        if (!noted) {
+            owned(failed.runId());
+        }
+        settling.put(failed.runId(), failed);
         journal.write(failed);
-        journal.afterDurable(failed.runId(), () -> events.runChanged(failed, prediction));
+        if (relinquished.contains(failed.runId())) {
+            settling.remove(failed.runId(), failed); // given up meanwhile: not this hub's to answer for
+        }
+        journal.afterDurable(failed.runId(), () -> {
+            settling.remove(failed.runId(), failed);
+            events.runChanged(failed, prediction);
+        });
     }
 
     private boolean drivenAlready(RunRecord run) {

@@ -296,7 +296,7 @@ final class Runs {
             RunRecord failed = RunPlan.closePending(run, NodeState.UNKNOWN, e.getMessage(), now)
                     .withState(RunState.INTERRUPTED, "cannot resume: " + e.getMessage(), now);
             // fenced: this hub took the run up, so its end is the driving hub's write
-            executor.cannotResume(failed, prediction);
+            executor.cannotResume(failed, prediction, noted);
             LOG.log(System.Logger.Level.WARNING, "run {0} cannot resume: {1}", run.runId(), e.getMessage());
             return;
         }
