@@ -135,7 +135,7 @@ final class Adoption {
                 }, conflictThrown);
             } finally {
                 if (held && ours.isEmpty()) {
-                    holder.notAdopting(runId);
+                    holder.notAdopting(runId, run);
                 }
             }
             return ours;

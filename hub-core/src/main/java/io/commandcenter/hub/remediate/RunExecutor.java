@@ -1017,9 +1017,12 @@ final class RunExecutor {
         });
     }
 
-    /** A run noted {@link #adopting} is not held for its adoption any more (not won, taken up, given up, failed). */
-    void notAdopting(String runId) {
-        adopting.remove(runId);
+    /**
+     * A run noted {@link #adopting} as {@code asRead} is not held for its adoption any more (not won,
+     * taken up, given up, failed); a note of another adoption of it (another record) is left.
+     */
+    void notAdopting(String runId, RunRecord asRead) {
+        adopting.remove(runId, asRead);
     }
 
     /**

@@ -109,7 +109,7 @@ final class Runs {
                     try {
                         current(taken.get(), true).ifPresent(r -> resume(r, Optional.of(why), true));
                     } finally {
-                        executor.notAdopting(runId);
+                        executor.notAdopting(runId, current);
                     }
                     if (executor.resuming(runId)) {
                         // the scheduler did not answer yet: the cancel is applied when it is taken up
@@ -200,7 +200,7 @@ final class Runs {
             if (executor.adopting(run)) {
                 executor.adopted(run.runId());
             }
-            takeUp(run, true);
+            takeUp(run, run);
             adopted++;
         }
         Predicate<String> mayAdopt = adoption.sweep();
@@ -218,13 +218,13 @@ final class Runs {
                 // ending a stall in between checks it); the take-up reads its owner again
                 Optional<RunRecord> taken = adoption.take(run, "its owner is gone");
                 if (taken.isPresent()) {
-                    takeUp(taken.get(), true);
+                    takeUp(taken.get(), run);
                     adopted++;
                 }
             }
         }
         for (RunRecord run : adoption.undriven(undriven, clock.instant())) {
-            takeUp(run, false);
+            takeUp(run, null);
         }
         return adopted;
     }
@@ -233,12 +233,14 @@ final class Runs {
      * Takes a run up on its lane, as stored then (its old owner may have written more of it after the
      * sweep read it), unless a take-up of it got there first (a sweep at the same time).
      *
-     * @param adopted true: a run this hub just adopted, held here since ({@link RunExecutor#adopting})
-     *                and no longer after this (taken up as the sweep read it when the read fails; not
-     *                taken up if given up meanwhile); false: one of this hub's own that nobody drove
-     *                on two sweeps (the backstop: logged, and left for the next sweep when the read fails)
+     * @param notedAs a run this hub just adopted: the record it was noted as ({@link RunExecutor#adopting}),
+     *                held here since and no longer after this (taken up as the sweep read it when the
+     *                read fails; not taken up if given up meanwhile); null: one of this hub's own that
+     *                nobody drove on two sweeps (the backstop: logged, and left for the next sweep when
+     *                the read fails)
      */
-    private void takeUp(RunRecord run, boolean adopted) {
+    private void takeUp(RunRecord run, RunRecord notedAs) {
+        boolean adopted = notedAs != null;
         stripes.run(RunExecutor.laneOf(run), () -> {
             try {
                 if (adopted ? executor.heldBeyondAdopting(run.runId()) : executor.drives(run.runId())) {
@@ -255,7 +257,7 @@ final class Runs {
                 });
             } finally {
                 if (adopted) {
-                    executor.notAdopting(run.runId());
+                    executor.notAdopting(run.runId(), notedAs);
                 }
             }
         });
