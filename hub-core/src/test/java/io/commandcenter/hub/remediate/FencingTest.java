@@ -50,8 +50,12 @@ class FencingTest {
      * The engines' timed work (adoption sweeps every half TTL, deadlines, retries) on timers that fire
      * only when a test moves them (none does): a sweep never adopts a run behind a test's back.
      */
-    private final EngineFixture f = new EngineFixture(store, Clock.systemUTC(),
-            () -> new ManualTimers(new ManualClock(Instant.parse("2026-12-07T06:00:00Z"))));
+    private final EngineFixture f = new EngineFixture(store, Clock.systemUTC(), () -> {
+        timers = new ManualTimers(new ManualClock(Clock.systemUTC().instant()));
+        return timers;
+    });
+    /** The timers of the engine started last. */
+    private ManualTimers timers;
     /** The clock hub A measures its own lease on (nanoseconds): it moves only when the test says. */
     private final AtomicLong ticker = new AtomicLong();
     private RemediationEngine hubA;
@@ -754,6 +758,34 @@ class FencingTest {
         assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-a");
         assertThat(stateOf(o.task())).isEqualTo(TaskState.CANCELLED);
         assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-a");
+    }
+
+    @Test
+    void aDeadlinePassingOnAStaleLease_waitsForTheRenewalUnmarked_thenTimesTheRunOutBeforeItsHeldLaunchGoes() {
+        f.wiring = e -> e.leaseTicker(ticker::get);
+        f.soleWriter = false;
+        f.start().put(EngineFixture.RESTART_ON_RISK + "deadline: 5s\n");
+        store.unreachableFor(f.hubId);
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+        RunRecord held = raisedWhileTheLeaseIsStale();
+        long holds = f.engine.heldLaunches();
+
+        timers.advance(Duration.ofMinutes(1)); // past the run's deadline
+        f.engine.drain();
+        assertThat(f.engine.heldLaunches()).as("the deadline's halt held too").isEqualTo(holds + 1);
+        assertThat(store.run(held.runId()).orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.RUNNING);
+            assertThat(r.node("act").state()).as("nothing written of the halt").isEqualTo(NodeState.QUEUED);
+        });
+
+        store.unreachableFor(null);
+        f.engine.renewLease();
+        await().atMost(WAIT).until(() -> store.run(held.runId()).orElseThrow().state().isFinished());
+        assertThat(store.run(held.runId()).orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.TIMED_OUT);
+            assertThat(r.node("act").state()).isEqualTo(NodeState.CANCELLED);
+        });
+        assertThat(f.calls("restart")).as("its held launch never went out").isEmpty();
     }
 
     @Test
