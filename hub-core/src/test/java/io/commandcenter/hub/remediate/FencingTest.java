@@ -51,8 +51,8 @@ class FencingTest {
      * only when a test moves them (none does): a sweep never adopts a run behind a test's back.
      */
     private final EngineFixture f = new EngineFixture(store, Clock.systemUTC(), () -> {
-        timers = new ManualTimers(new ManualClock(Clock.systemUTC().instant()));
-        return timers;
+        this.timers = new ManualTimers(new ManualClock(Clock.systemUTC().instant()));
+        return this.timers;
     });
     /** The timers of the engine started last. */
     private ManualTimers timers;
@@ -236,6 +236,27 @@ class FencingTest {
         assertThat(f.published).filteredOn(s -> s.equals("workflow.run.succeeded")).as("its end told once, by B")
                 .hasSize(1);
         assertThat(hubA.heldDecisionRows()).as("hub A holds nothing of it: no decision row").isZero();
+    }
+
+    @Test
+    void aCancelOfItsRunThatAStalledOwnerLosesOnItsWrite_answersRunOnOtherHub_andRecordsNoCancel() {
+        // hub A stalls between its lease check and its next step: by its own clock its lease is fresh
+        Adopted adopted = adoptedFromAStalledHubA(Duration.ZERO);
+        RunRecord run = adopted.run();
+        assertThat(hubA.leaseFresh()).isTrue();
+
+        // hub A still drives the run: the cancel's write finds it hub B's
+        assertThatThrownBy(() -> hubA.cancel(EngineFixture.P, run.runId(), "ana", "stuck"))
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("RUN_ON_OTHER_HUB");
+                    assertThat(e.getMessage()).contains("hub-b");
+                });
+        assertThat(audited("RUN_CANCELLED")).as("not cancelled here: nothing recorded").isEmpty();
+        assertThat(audited("RUN_RELINQUISHED")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("\"to\":\"hub-b\""));
+        // (its task was cancelled: hub A's lease read fresh, the margin ADR 0028 states)
+        assertThat(store.run(run.runId()).orElseThrow().hubId()).isEqualTo("hub-b");
+        adopted.release().countDown();
     }
 
     @Test
