@@ -967,7 +967,7 @@ final class RunExecutor {
      * {@link #resume(RunRecord, Workflow, Optional, Optional)}; {@code paused}, when present, says
      * why automatic actions are paused now (the kill switch): the run is halted as the pause halts
      * the runs driven here — nodes not started never start, tasks with agents finish — and ends
-     * {@code CANCELLED}.
+     * {@code CANCELLED}; unless a cancel halts it now (a cancel on a stale lease does not: the pause does).
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel,
                 Optional<String> paused) {

@@ -302,8 +302,8 @@ final class Runs {
             LOG.log(System.Logger.Level.WARNING, "run {0} cannot resume: {1}", run.runId(), e.getMessage());
             return;
         }
-        Optional<String> paused = cancel.isPresent() || !run.mode().isAutomatic() ? Optional.empty()
-                : killSwitch.haltReason(run.project());
+        // read with a cancel too: a cancel on a stale lease does not halt the run, the pause then does
+        Optional<String> paused = run.mode().isAutomatic() ? killSwitch.haltReason(run.project()) : Optional.empty();
         if (noted) {
             executor.resumeAdopted(run, workflow, prediction, cancel, paused);
         } else {

@@ -691,6 +691,33 @@ class FencingTest {
         assertThat(audited("RUN_CANCELLED")).isEmpty();
     }
 
+    @Test
+    void anAutomaticRunAdoptedByACancelOnAStaleLeaseInAPausedProject_isHaltedAsTheKillSwitchHaltsRuns() {
+        Orphan o = anOrphanOfAGoneHubC();
+        hubA.setAutonomy(EngineFixture.P.value(), true, "ana", "incident");
+        // hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it)
+        store.unreachableFor("hub-a");
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+
+        refusedForAStaleLease(() -> hubA.cancel(EngineFixture.P, "run-1", "bob", "stuck"));
+        hubA.drain();
+        assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by the cancel").isEqualTo("hub-a");
+        assertThat(hubA.stats().activeRuns()).as("taken up").isEqualTo(1);
+
+        store.unreachableFor(null);
+        hubA.renewLease();
+        o.release().countDown(); // the old hub's restart ends: the pause lets no further node start
+        await().atMost(WAIT).until(() -> store.run("run-1").orElseThrow().state().isFinished());
+        hubA.drain();
+        assertThat(store.run("run-1").orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.CANCELLED);
+            assertThat(r.error()).isEqualTo("automatic actions paused by ana: incident");
+            assertThat(r.node("notify").state()).isEqualTo(NodeState.CANCELLED);
+        });
+        assertThat(f.calls("sendSlack")).as("no action in a paused project").isEmpty();
+        assertThat(audited("RUN_CANCELLED")).as("the refused cancel recorded nothing").isEmpty();
+    }
+
     /**
      * Hub A adopts run-1 by {@code adopting}, run on a person's thread (the adoption itself on threads
      * named as {@code on} says); the answer of its adoption held once it committed while hub A's
