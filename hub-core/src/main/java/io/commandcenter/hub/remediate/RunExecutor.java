@@ -137,6 +137,12 @@ final class RunExecutor {
         /** Why the run stops early (cancel, deadline, kill switch, restart); null while it goes on. */
         String halt;
         RunState haltAs;
+        /**
+         * A halt of the run waits for the renewal ({@link #haltOnceFresh}): until it runs, no node of
+         * the run is submitted (a dispatch is held again) and no new attempt is stored, so nothing
+         * posted on the lane before it, or released by another renewal at the same time, goes first.
+         */
+        boolean haltHeld;
         final Map<String, Timers.Timer> timers = new HashMap<>();
         /** Nodes whose attempt is stored but whose task is not submitted yet, as they were before it. */
         final Map<String, NodeRecord> undispatched = new HashMap<>();
@@ -352,6 +358,9 @@ final class RunExecutor {
                 return;
             }
             a.run = RunPlan.skipUnreachable(a.workflow, a.run, now);
+            if (a.haltHeld) {
+                break; // a halt waits for the renewal: no new attempt is stored before it runs
+            }
             for (String nodeId : RunPlan.ready(a.workflow, a.run)) {
                 submit(a, nodeId);
                 progressed = true;
@@ -402,7 +411,7 @@ final class RunExecutor {
         if (active.get(a.run.runId()) != a || !undispatched(record) || record.attempts() != attempt) {
             return; // cancelled (or the run ended, or another hub took it) while the attempt was being stored
         }
-        if (a.halt == null && !launchNow) {
+        if (a.halt == null && (!launchNow || a.haltHeld)) {
             hold(new Held(a, false, () -> dispatch(a, nodeId, attempt, inputs)));
             return;
         }
@@ -826,7 +835,8 @@ final class RunExecutor {
      * longer {@code a} here. Call on the run's lane.
      */
     private void haltOnceFresh(Active a, RunState as, String why) {
-        if (active.get(a.run.runId()) == a && !halt(a.run.runId(), as, why, true)) {
+        a.haltHeld = active.get(a.run.runId()) == a && !halt(a.run.runId(), as, why, true);
+        if (a.haltHeld) {
             hold(new Held(a, true, () -> haltOnceFresh(a, as, why)));
         }
     }

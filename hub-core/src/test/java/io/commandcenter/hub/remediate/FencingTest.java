@@ -837,6 +837,65 @@ class FencingTest {
     }
 
     @Test
+    void aDispatchReachingTheLaneBeforeADeadlineHaltHeldForTheRenewal_submitsNothing_andTheRunTimesOut()
+            throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        f.devops = EngineFixture.holding(entered, release);
+        f.soleWriter = false;
+        f.hubId = "hub-a";
+        // a lane's read of the lease, once armed, waits (the dispatch reads the lease first)
+        AtomicBoolean armed = new AtomicBoolean();
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch read = new CountDownLatch(1);
+        Runnable readOnALane = waitingOn(ON_A_LANE, reading, read);
+        f.wiring = e -> e.leaseTicker(() -> {
+            if (Thread.currentThread().getName().matches(ON_A_LANE) && armed.compareAndSet(true, false)) {
+                readOnALane.run();
+            }
+            return ticker.get();
+        });
+        f.start().put(CrashMidBurst.WORKFLOW + "deadline: 5s\n");
+        f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
+        assertThat(entered.await(30, TimeUnit.SECONDS)).as("the restart reached its agent").isTrue();
+        RunRecord run = f.onlyRun();
+
+        // the restart ends while the lease is fresh: notify's attempt is stored, its write held
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch write = new CountDownLatch(1);
+        store.beforeWrite = writtenByHubAWaitingOn(writing, write);
+        try {
+            release.countDown();
+            assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
+            // the lease goes stale; the run's deadline passes: its halt is held for the renewal
+            store.unreachableFor("hub-a");
+            ticker.addAndGet(TTL.dividedBy(2).toNanos());
+            long holds = f.engine.heldLaunches();
+            timers.advance(Duration.ofMinutes(1));
+            f.engine.drainLanes();
+            assertThat(f.engine.heldLaunches()).as("the deadline's halt held").isEqualTo(holds + 1);
+            armed.set(true);
+        } finally {
+            write.countDown(); // committed: notify's dispatch is posted on the lane
+        }
+        try {
+            assertThat(reading.await(30, TimeUnit.SECONDS)).as("the dispatch reads the lease").isTrue();
+            store.unreachableFor(null);
+            f.engine.renewLease(); // the held halt is posted on the lane, behind the dispatch
+        } finally {
+            read.countDown();
+        }
+        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
+        f.engine.drain();
+        assertThat(store.run(run.runId()).orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.TIMED_OUT);
+            assertThat(r.node("notify").state()).isEqualTo(NodeState.CANCELLED);
+            assertThat(r.node("notify").taskId()).as("never submitted").isEmpty();
+        });
+        assertThat(f.calls("sendSlack")).isEmpty();
+    }
+
+    @Test
     void anAdoptionThatCommitsAndIsTakenUpWhileARenewalReadsTheOwners_isLeftToThisHub_notGivenUp() throws Exception {
         Orphan o = anOrphanOfAGoneHubC();
         CountDownLatch sending = new CountDownLatch(1);
