@@ -828,8 +828,7 @@ final class RunExecutor {
     }
 
     /**
-     * {@link #halt} with {@code cancelInFlight}, for the engine's own halts (a run's deadline, a cancel
-     * recorded while the run waited to be taken up): on a stale lease the halt waits for the next
+     * {@link #halt} with {@code cancelInFlight}, for the engine's own halt (a run's deadline): on a stale lease the halt waits for the next
      * renewal (held; the run not marked halted meanwhile, so if the hub closes first, what it stored
      * stays as it is, and the run is taken up again and halted again). Nothing if the run is no
      * longer {@code a} here. Call on the run's lane.
@@ -856,6 +855,11 @@ final class RunExecutor {
     /** Waits until every change handed to the journal so far is committed (answers to a person's request). */
     void sync() {
         journal.sync();
+    }
+
+    /** Whether this hub's lease is fresh by its own clock: a node's task may be submitted now. */
+    boolean leaseFresh() {
+        return launchable.getAsBoolean();
     }
 
     /** Runs this hub drives, for the kill switch. */
@@ -966,8 +970,8 @@ final class RunExecutor {
      * adopted run): it is halted as {@code CANCELLED} before anything is submitted, as {@link #halt}
      * would with {@code cancelInFlight}: its tasks still with agents are cancelled. Only while the
      * lease is fresh: on a stale lease the run is taken up as without a cancel (its launches held),
-     * and the caller refuses the person's cancel; a cancel recorded while the scheduler did not
-     * answer waits for the renewal ({@link #haltOnceFresh}).
+     * and the caller refuses the person's cancel. When the scheduler does not answer, the run is
+     * taken up later without the cancel (its caller refuses it: {@code RUN_RESUMING} or {@code LEASE_STALE}).
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel) {
         resume(run, workflow, prediction, cancel, Optional.empty());
@@ -1117,8 +1121,9 @@ final class RunExecutor {
                         + " (try {1} of {2}: {3}); trying again at {4}", run.runId(), attempt, RESUME_TRIES,
                         e.getMessage(), retryAt);
                 resuming.add(run.runId());
-                timers.at(retryAt, () -> stripes.run(laneOf(run), () -> resume(run, workflow, prediction, cancel,
-                        paused, attempt + 1)));
+                // without the cancel: its caller refused it (RUN_RESUMING or LEASE_STALE), recording nothing
+                timers.at(retryAt, () -> stripes.run(laneOf(run), () -> resume(run, workflow, prediction,
+                        Optional.empty(), paused, attempt + 1)));
                 return;
             }
             unreachable = "the hub restarted while this node was with an agent and the scheduler did not answer the"
@@ -1192,11 +1197,6 @@ final class RunExecutor {
             cancelInFlight(a, RunState.CANCELLED, cancel.get()); // its tasks with agents too
         }
         advance(a);
-        if (cancel.isPresent() && !cancelNow && attempt > 1 && a.halt == null) {
-            // a cancel recorded while the scheduler did not answer (the person was answered then): it
-            // waits for the renewal; a person's cancel taken up now is refused by its caller instead
-            haltOnceFresh(a, RunState.CANCELLED, cancel.get());
-        }
     }
 
     /**

@@ -70,15 +70,16 @@ final class Runs {
      * stops — tasks still queued or with agents are cancelled, nodes not started never start. Either
      * way the ledger records one {@code RUN_CANCELLED}. A running run of a hub that is gone is adopted
      * first ({@link Adoption}) and halted as it is taken up, so nothing of it is submitted here (when
-     * the scheduler does not answer the look-up of its tasks yet, the cancel is recorded, the run
-     * returned as it is, and it ends {@code CANCELLED} once taken up); one of a hub whose lease is
-     * fresh is refused with {@code RUN_ON_OTHER_HUB}. While this hub's own lease is stale the cancel
-     * is refused ({@code LEASE_STALE}): nothing is recorded or marked (a run adopted by the cancel is
-     * taken up all the same, its launches held until the renewal), and the person tries again.
+     * the scheduler does not answer the look-up of its tasks yet, the cancel is refused,
+     * {@code RUN_RESUMING}, no cancel recorded, and the run is taken up once it answers, as after any
+     * adoption); one of a hub whose lease is fresh is refused with {@code RUN_ON_OTHER_HUB}. While this
+     * hub's own lease is stale the cancel is refused ({@code LEASE_STALE}): no cancel is recorded or
+     * marked (a run adopted by the cancel stays adopted, {@code RUN_ADOPTED}, and is taken up all the
+     * same, its launches held until the renewal), and the person tries again.
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
      *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers;
-     *                                {@code LEASE_STALE}: this hub's lease is not fresh, nothing recorded),
+     *                                {@code LEASE_STALE}: this hub's lease is not fresh, no cancel recorded),
      *                                CONTENTION ({@value RunStore#STORE_CONFLICT}: the adoption of a gone hub's
      *                                run was rolled back by the store; try again)
      */
@@ -112,9 +113,15 @@ final class Runs {
                         executor.notAdopting(runId, current);
                     }
                     if (executor.resuming(runId)) {
-                        // the scheduler did not answer yet: the cancel is applied when it is taken up
-                        audited(taken.get(), by, reason);
-                        return taken.get();
+                        // the scheduler did not answer yet: the run is taken up later without the cancel
+                        // (nothing of it recorded here could be lost at close), and the person tries again
+                        if (!executor.leaseFresh()) {
+                            throw leaseStale(runId);
+                        }
+                        throw CommandCenterException.unavailable("RUN_RESUMING", "run " + runId + " was adopted by"
+                                + " this hub but not cancelled: the scheduler did not answer the look-up of its"
+                                + " tasks, so it is taken up once it answers; no cancel is recorded; try again in a"
+                                + " few seconds", null);
                     }
                     executor.sync();
                 }
@@ -140,9 +147,7 @@ final class Runs {
             }
             if (!executor.halt(runId, RunState.CANCELLED, why, true)) {
                 // held, the cancel could be lost at close with the run still stored RUNNING: refused
-                throw CommandCenterException.unavailable("LEASE_STALE", "run " + runId + " was not cancelled: this"
-                        + " hub's lease in the database is not fresh (not renewed within half its TTL), so it"
-                        + " cancels no task now; try again shortly, or ask another hub", null);
+                throw leaseStale(runId);
             }
             // whoever asked reads the cancelled run back from the store next
             executor.sync();
@@ -156,6 +161,18 @@ final class Runs {
             audited(current, by, reason);
             return after;
         });
+    }
+
+    /**
+     * A cancel refused because this hub's lease is stale by its own clock. Its adoption of the run,
+     * when the cancel adopted it, stands (recorded {@code RUN_ADOPTED}); other hubs still see the lease
+     * as fresh for up to a TTL, so they answer {@code RUN_ON_OTHER_HUB} meanwhile.
+     */
+    private static CommandCenterException leaseStale(String runId) {
+        return CommandCenterException.unavailable("LEASE_STALE", "run " + runId + " was not cancelled: by this"
+                + " hub's own view of its lease, it was not renewed within half its TTL, so the hub cancels no task"
+                + " and records no cancel now (an adoption of the run by this request stands); try again in a few"
+                + " seconds, once the lease is renewed", null);
     }
 
     private void audited(RunRecord cancelled, String by, String reason) {

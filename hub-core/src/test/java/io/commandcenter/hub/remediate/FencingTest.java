@@ -51,11 +51,16 @@ class FencingTest {
      * only when a test moves them (none does): a sweep never adopts a run behind a test's back.
      */
     private final EngineFixture f = new EngineFixture(store, Clock.systemUTC(), () -> {
-        this.timers = new ManualTimers(new ManualClock(Clock.systemUTC().instant()));
+        this.timersClock = new ManualClock(Clock.systemUTC().instant());
+        this.timers = new ManualTimers(this.timersClock);
         return this.timers;
     });
     /** The timers of the engine started last. */
     private ManualTimers timers;
+    private ManualClock timersClock;
+    /** Hub A's timers and their clock. */
+    private ManualTimers timersOfHubA;
+    private ManualClock timersClockOfHubA;
     /** The clock hub A measures its own lease on (nanoseconds): it moves only when the test says. */
     private final AtomicLong ticker = new AtomicLong();
     private RemediationEngine hubA;
@@ -76,6 +81,8 @@ class FencingTest {
         f.wiring = e -> e.leaseTicker(ticker::get);
         f.start().put(CrashMidBurst.WORKFLOW);
         hubA = f.engine;
+        timersOfHubA = timers;
+        timersClockOfHubA = timersClock;
     }
 
     /** Hub A, driving the run of a confident prediction on svc-1 with its restart held at the agent. */
@@ -664,6 +671,35 @@ class FencingTest {
     }
 
     @Test
+    void aCancelsTakeUpOnAStaleLeaseWhoseLookUpFails_isRefused_recordsNoCancel_andTheRunIsTakenUpWithoutIt() {
+        AtomicReference<FailingKeysState> state = new AtomicReference<>();
+        f.decorateState = FailingKeysState.into(state, 0);
+        Orphan o = anOrphanOfAGoneHubC();
+        // hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it)
+        store.unreachableFor("hub-a");
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+        state.get().failNext(1); // the look-up of the run's task, at the cancel's take-up
+
+        refusedForAStaleLease(() -> hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck"));
+        assertThat(audited("RUN_CANCELLED")).as("no cancel recorded").isEmpty();
+        assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by the cancel").isEqualTo("hub-a");
+
+        // renewed; the take-up is tried again: without the cancel
+        store.unreachableFor(null);
+        hubA.renewLease();
+        // the retry is due a backoff after the take-up, on the engine's (real) clock
+        timersOfHubA.advance(Duration.between(timersClockOfHubA.instant(),
+                Clock.systemUTC().instant().plus(RunExecutor.RESUME_BACKOFF)));
+        hubA.drain();
+        assertThat(hubA.stats().activeRuns()).as("taken up").isEqualTo(1);
+        o.release().countDown();
+        await().atMost(WAIT).until(() -> store.run("run-1").orElseThrow().state().isFinished());
+        assertThat(store.run("run-1").orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(stateOf(o.task())).isNotEqualTo(TaskState.CANCELLED);
+        assertThat(audited("RUN_CANCELLED")).isEmpty();
+    }
+
+    @Test
     void aCancelOnAStaleLease_isRefused_andTheRunStoredAtCloseIsTakenUpAgainAsNotCancelled() {
         RunRecord held = heldByAStaleLease();
         store.unreachableFor(f.hubId); // its renewals fail: stale until the test says
@@ -908,13 +944,14 @@ class FencingTest {
             // hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it)
             store.unreachableFor("hub-a");
             ticker.addAndGet(TTL.dividedBy(2).toNanos());
-            store.unreachableFor(null);
             // the renewal reads run-1 as hub C's; before it decides, the adoption commits and its take-up ends
+            // (set before the store answers hub A's renewals again: its lease thread may renew first)
             store.afterOwners = () -> {
                 store.afterOwners = () -> { };
                 send.countDown();
                 await().atMost(WAIT).until(cancel::isDone);
             };
+            store.unreachableFor(null);
             hubA.renewLease();
             assertThat(cancel.isDone()).isTrue();
         } finally {
