@@ -504,7 +504,8 @@ public final class RemediationEngine implements AutoCloseable {
     /**
      * Cancels a run: a run waiting for approval is withdrawn (its approval rejected); a running one
      * stops — tasks still queued or with agents are cancelled, nodes not started never start. Refused
-     * while this hub's lease is stale ({@code LEASE_STALE}: nothing recorded; try again).
+     * while this hub's lease is stale by its own clock ({@code LEASE_STALE}: no cancel recorded; an
+     * adoption by the request stands; try again in a few seconds).
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
      *                                UNAVAILABLE ({@code RUN_RESUMING}, {@code LEASE_STALE})
