@@ -412,7 +412,7 @@ final class RunExecutor {
             return; // cancelled (or the run ended, or another hub took it) while the attempt was being stored
         }
         if (a.halt == null && (!launchNow || a.haltHeld)) {
-            hold(new Held(a, false, () -> dispatch(a, nodeId, attempt, inputs)));
+            hold(new Held(a, false, () -> dispatch(a, nodeId, attempt, inputs)), !launchNow);
             return;
         }
         a.undispatched.remove(nodeId);
@@ -628,7 +628,8 @@ final class RunExecutor {
             return;
         }
         a.timers.remove(nodeId);
-        if (a.halt != null) {
+        if (a.halt != null || a.haltHeld) {
+            // halted, or a halt waits for the renewal: no new attempt (the node stays RETRY_WAIT; the halt cancels it)
             advance(a);
             return;
         }
@@ -649,10 +650,11 @@ final class RunExecutor {
     // ---- the lease (ADR 0028)
 
     /** Holds a dispatch, or a run's deadline halt, until the lease is renewed (logged once a stale spell). */
-    private void hold(Held h) {
+    private void hold(Held h, boolean staleLease) {
         holds.incrementAndGet();
         held.add(h);
-        if (holding.compareAndSet(false, true)) {
+        // a dispatch held again only behind a halt held for the renewal, on a fresh lease, is not a stale spell
+        if (staleLease && holding.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "this hub''s lease was not renewed within half its TTL: run {0} and"
                     + " any other launch or deadline halt wait until it is renewed", h.active().run.runId());
         }
@@ -836,7 +838,7 @@ final class RunExecutor {
     private void haltOnceFresh(Active a, RunState as, String why) {
         a.haltHeld = active.get(a.run.runId()) == a && !halt(a.run.runId(), as, why, true);
         if (a.haltHeld) {
-            hold(new Held(a, true, () -> haltOnceFresh(a, as, why)));
+            hold(new Held(a, true, () -> haltOnceFresh(a, as, why)), true);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.hub.agents.ActionResult;
+
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.audit.AuditEntry;
@@ -870,6 +872,36 @@ class FencingTest {
             assertThat(r.node("act").state()).isEqualTo(NodeState.CANCELLED);
         });
         assertThat(f.calls("restart")).as("its held launch never went out").isEmpty();
+    }
+
+    @Test
+    void aRetryFallingDueWhileADeadlineHaltIsHeldForTheRenewal_storesNoNewAttempt_andTheRunTimesOut() {
+        f.wiring = e -> e.leaseTicker(ticker::get);
+        f.soleWriter = false;
+        f.devops = (action, inputs) -> ActionResult.failed("BUSY", "try later", true);
+        f.start().put(EngineFixture.RESTART_ON_RISK.replace("      service: $entity.id\n",
+                "      service: $entity.id\n    retry: {max_attempts: 3, backoff: 1m, jitter: 0}\n") + "deadline: 30s\n");
+        f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.calls("restart").size() == 1
+                && f.onlyRun().node("act").state() == NodeState.RETRY_WAIT);
+        RunRecord run = f.onlyRun();
+
+        store.unreachableFor(f.hubId);
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+        timers.advance(Duration.ofSeconds(40)); // past the deadline: its halt is held for the renewal
+        f.engine.drain();
+        timers.advance(Duration.ofSeconds(30)); // the retry falls due while the halt is held
+        f.engine.drain();
+        assertThat(store.run(run.runId()).orElseThrow().node("act")).satisfies(n -> {
+            assertThat(n.state()).as("no new attempt stored behind the held halt").isEqualTo(NodeState.RETRY_WAIT);
+            assertThat(n.attempts()).isEqualTo(1);
+        });
+
+        store.unreachableFor(null);
+        f.engine.renewLease();
+        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
+        assertThat(store.run(run.runId()).orElseThrow().state()).isEqualTo(RunState.TIMED_OUT);
+        assertThat(f.calls("restart")).as("the retry never went out").hasSize(1);
     }
 
     @Test
