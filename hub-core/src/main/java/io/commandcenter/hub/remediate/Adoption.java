@@ -32,6 +32,8 @@ final class Adoption {
     private final AuditTrail audit;
     private final String hubId;
     private final Duration leaseTtl;
+    /** Where a RUNNING run being adopted is held ({@link RunExecutor#adopting}); null: not held (tests). */
+    private final RunExecutor holder;
     /**
      * Runs whose change of owner failed without a clear answer, and whose owner could not be read
      * after it, or was read as still the old one: the statement may have committed (or commit yet,
@@ -58,10 +60,20 @@ final class Adoption {
 
     /** @param leaseTtl how long a lease outlives its last renewal */
     Adoption(RunStore runs, AuditTrail audit, String hubId, Duration leaseTtl) {
+        this(runs, audit, hubId, leaseTtl, null);
+    }
+
+    /**
+     * @param holder holds each RUNNING run from before its adoption's statement is sent until it is
+     *               taken up ({@link RunExecutor#adopting}), so that a renewal ending a stall checks it
+     *               however late the adoption's answer comes
+     */
+    Adoption(RunStore runs, AuditTrail audit, String hubId, Duration leaseTtl, RunExecutor holder) {
         this.runs = runs;
         this.audit = audit;
         this.hubId = hubId;
         this.leaseTtl = leaseTtl;
+        this.holder = holder;
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
         }
@@ -91,26 +103,42 @@ final class Adoption {
 
     /**
      * Makes this hub the run's owner, if its owner (as read) still is: the run as this hub's now,
-     * or empty when another hub adopted it first (nothing recorded then).
+     * or empty when another hub adopted it first (nothing recorded then). A RUNNING run is held here
+     * from before the statement is sent ({@link RunExecutor#adopting}), the caller takes it up next
+     * and ends the hold ({@link RunExecutor#notAdopting}); a run not won is no longer held.
      */
     Optional<RunRecord> take(RunRecord run, String why) {
-        synchronized (lockOf(run.runId())) {
-            return takeLocked(run, why, won -> { }, false);
-        }
+        return take(run, why, false);
     }
 
     /**
-     * {@link #take(RunRecord, String)} for a caller that answers someone (a cancel): {@code won}
-     * hears the run as this hub's as soon as its adoption is known to have won, before it is logged
-     * and recorded (a cancel notes it held here at once: {@link RunExecutor#adopted}).
+     * {@link #take(RunRecord, String)} for a caller that answers someone (a cancel).
      *
      * @throws CommandCenterException CONTENTION ({@value RunStore#STORE_CONFLICT}) when the store
      *                                rolled the adoption back for certain (a conflict, a lock waited
      *                                for too long): not adopted, nothing in doubt; asking again may win
      */
-    Optional<RunRecord> take(RunRecord run, String why, Consumer<RunRecord> won) {
-        synchronized (lockOf(run.runId())) {
-            return takeLocked(run, why, won, true);
+    Optional<RunRecord> takeAsked(RunRecord run, String why) {
+        return take(run, why, true);
+    }
+
+    private Optional<RunRecord> take(RunRecord run, String why, boolean conflictThrown) {
+        String runId = run.runId();
+        synchronized (lockOf(runId)) {
+            boolean held = holder != null && run.state() == RunState.RUNNING && holder.adopting(run);
+            Optional<RunRecord> ours = Optional.empty();
+            try {
+                ours = takeLocked(run, why, won -> {
+                    if (held) {
+                        holder.adopted(runId);
+                    }
+                }, conflictThrown);
+            } finally {
+                if (held && ours.isEmpty()) {
+                    holder.notAdopting(runId, run);
+                }
+            }
+            return ours;
         }
     }
 

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -187,10 +188,10 @@ public final class RemediationEngine implements AutoCloseable {
                 starter);
         this.approvals = new Approvals(store, facts, store, ports.catalog(), ports.predictions(), ports.events(),
                 ports.audit(), executor, outcomes, stripes, clock, hubId);
-        this.adoption = new Adoption(facts, ports.audit(), hubId, settings.leaseTtl());
+        this.adoption = new Adoption(facts, ports.audit(), hubId, settings.leaseTtl(), executor);
         journal.onLost((tried, owner) -> executor.relinquish(tried.runId()).ifPresent(held ->
                 adoption.relinquished(held.orElse(tried), owner, "a write of it found it owned by hub " + owner)));
-        this.runs = new Runs(facts, ports.catalog(), ports.predictions(), ports.events(), ports.audit(), executor,
+        this.runs = new Runs(facts, ports.catalog(), ports.predictions(), ports.audit(), executor,
                 approvals, stripes, clock, adoption, killSwitch);
         this.dryRuns = new DryRuns(starter, clock);
         this.hubId = hubId;
@@ -286,8 +287,15 @@ public final class RemediationEngine implements AutoCloseable {
                     return;
                 }
                 checked.addAll(driven);
+                // before the owners are read: an adoption that commits and is taken up while they are
+                // read is no longer noted after, and its run would be read as its old owner's
+                Map<String, String> adoptingFrom = executor.adoptingFrom();
                 ports.store().owners(driven).forEach((runId, owner) -> {
-                    if (!owner.equals(hubId)) {
+                    // a run being adopted whose owner still reads as its old one: the adoption had not
+                    // committed; should it commit later, the run becomes this hub's only then, after this
+                    // renewal, so no other hub adopted it from this one (a later stale spell is checked by
+                    // the renewal ending it): left to its take-up, which reads its owner again
+                    if (!owner.equals(hubId) && !owner.equals(adoptingFrom.get(runId))) {
                         giveUp(runId, owner, "its owner read at the renewal that ended a stale lease");
                     }
                 });
@@ -495,10 +503,12 @@ public final class RemediationEngine implements AutoCloseable {
 
     /**
      * Cancels a run: a run waiting for approval is withdrawn (its approval rejected); a running one
-     * stops — tasks still queued or with agents are cancelled, nodes not started never start.
+     * stops — tasks still queued or with agents are cancelled, nodes not started never start. Refused
+     * while this hub's lease is stale by its own clock ({@code LEASE_STALE}: no cancel recorded; an
+     * adoption by the request stands; try again in a few seconds).
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
-     *                                UNAVAILABLE ({@code RUN_RESUMING})
+     *                                UNAVAILABLE ({@code RUN_RESUMING}, {@code LEASE_STALE})
      */
     public RunRecord cancel(ProjectId project, String runId, String by, String reason) {
         return runs.cancel(project, runId, by, reason);

@@ -90,8 +90,9 @@ final class RunExecutor {
      */
     private final Map<String, RunRecord> creating = new ConcurrentHashMap<>();
     /**
-     * Runs this hub adopted and is about to take up on their lane ({@link #adopted}: a cancel's
-     * adoption), held here from the moment the adoption committed until they are taken up or given up.
+     * RUNNING runs this hub is adopting, as read before (under their old owner): held here from before
+     * the adoption's statement is sent ({@link #adopting}) until they are taken up on their lane, given
+     * up, or the adoption did not win ({@link #notAdopting}).
      */
     private final Map<String, RunRecord> adopting = new ConcurrentHashMap<>();
     /** Runs of this hub waiting to be taken up again after the scheduler failed a look-up ({@link #resume}). */
@@ -103,7 +104,7 @@ final class RunExecutor {
     /** Dispatches waiting for the lease to be renewed, in the order they were held. */
     private final Queue<Held> held = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean holding = new AtomicBoolean();
-    /** How many times a dispatch was held (tests: a release re-holds a dispatch while the lease is stale). */
+    /** How many times a dispatch or a deadline halt was held (a release holds it again while the lease is stale). */
     private final AtomicLong holds = new AtomicLong();
     /** Runs another hub owns now, given up here: never driven here again (bounded). */
     private final Set<String> relinquished = ConcurrentHashMap.newKeySet();
@@ -113,7 +114,12 @@ final class RunExecutor {
      */
     private volatile Set<String> takenSinceCheck;
 
-    private record Held(Active active, String nodeId, int attempt, Map<String, String> inputs) {
+    /**
+     * Work on agents held for a stale lease, done on its lane once the lease is renewed: a node's task
+     * submitted, or ({@code halt}) a run halted by its own deadline, which goes first, so that launches
+     * held before it never start.
+     */
+    private record Held(Active active, boolean halt, Runnable work) {
     }
 
     /** A run this hub is driving. */
@@ -131,6 +137,12 @@ final class RunExecutor {
         /** Why the run stops early (cancel, deadline, kill switch, restart); null while it goes on. */
         String halt;
         RunState haltAs;
+        /**
+         * A halt of the run waits for the renewal ({@link #haltOnceFresh}): until it runs, no node of
+         * the run is submitted (a dispatch is held again) and no new attempt is stored, so nothing
+         * posted on the lane before it, or released by another renewal at the same time, goes first.
+         */
+        boolean haltHeld;
         final Map<String, Timers.Timer> timers = new HashMap<>();
         /** Nodes whose attempt is stored but whose task is not submitted yet, as they were before it. */
         final Map<String, NodeRecord> undispatched = new HashMap<>();
@@ -346,6 +358,9 @@ final class RunExecutor {
                 return;
             }
             a.run = RunPlan.skipUnreachable(a.workflow, a.run, now);
+            if (a.haltHeld) {
+                break; // a halt waits for the renewal: no new attempt is stored before it runs
+            }
             for (String nodeId : RunPlan.ready(a.workflow, a.run)) {
                 submit(a, nodeId);
                 progressed = true;
@@ -396,8 +411,8 @@ final class RunExecutor {
         if (active.get(a.run.runId()) != a || !undispatched(record) || record.attempts() != attempt) {
             return; // cancelled (or the run ended, or another hub took it) while the attempt was being stored
         }
-        if (a.halt == null && !launchNow) {
-            hold(new Held(a, nodeId, attempt, inputs));
+        if (a.halt == null && (!launchNow || a.haltHeld)) {
+            hold(new Held(a, false, () -> dispatch(a, nodeId, attempt, inputs)), !launchNow);
             return;
         }
         a.undispatched.remove(nodeId);
@@ -613,7 +628,8 @@ final class RunExecutor {
             return;
         }
         a.timers.remove(nodeId);
-        if (a.halt != null) {
+        if (a.halt != null || a.haltHeld) {
+            // halted, or a halt waits for the renewal: no new attempt (the node stays RETRY_WAIT; the halt cancels it)
             advance(a);
             return;
         }
@@ -633,26 +649,35 @@ final class RunExecutor {
 
     // ---- the lease (ADR 0028)
 
-    /** Holds a dispatch until the lease is renewed (logged once a stale spell). */
-    private void hold(Held h) {
+    /** Holds a dispatch, or a run's deadline halt, until the lease is renewed (logged once a stale spell). */
+    private void hold(Held h, boolean staleLease) {
         holds.incrementAndGet();
         held.add(h);
-        if (holding.compareAndSet(false, true)) {
+        // a dispatch held again only behind a halt held for the renewal, on a fresh lease, is not a stale spell
+        if (staleLease && holding.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "this hub''s lease was not renewed within half its TTL: run {0} and"
-                    + " any other launch wait until it is renewed", h.active().run.runId());
+                    + " any other launch or deadline halt wait until it is renewed", h.active().run.runId());
         }
         if (launchable.getAsBoolean()) {
             releaseHeld(); // renewed between the check and the hold: not left behind
         }
     }
 
-    /** The lease was renewed (and runs another hub owns dropped): the held dispatches go on, each on its lane. */
+    /**
+     * The lease was renewed (and runs another hub owns dropped): the held work goes on, each on its
+     * lane, the deadline halts before the launches.
+     */
     void releaseHeld() {
         holding.set(false);
+        List<Held> launches = new ArrayList<>();
         for (Held h; (h = held.poll()) != null; ) {
-            Held go = h;
-            stripes.run(go.active().lane, () -> dispatch(go.active(), go.nodeId(), go.attempt(), go.inputs()));
+            if (h.halt()) {
+                stripes.run(h.active().lane, h.work());
+            } else {
+                launches.add(h);
+            }
         }
+        launches.forEach(h -> stripes.run(h.active().lane, h.work()));
     }
 
     /** How many decision rows the runs held here carry (driven, or staged and stored). */
@@ -666,7 +691,7 @@ final class RunExecutor {
         return n;
     }
 
-    /** How many times a dispatch was held for a stale lease, since this executor was made. */
+    /** How many times a dispatch or a deadline halt was held for a stale lease, since this executor was made. */
     long holds() {
         return holds.get();
     }
@@ -676,8 +701,13 @@ final class RunExecutor {
      * to be taken up again. A RUNNING run of this hub's for which this is false is driven by nobody.
      */
     boolean drives(String runId) {
+        return heldBeyondAdopting(runId) || adopting.containsKey(runId);
+    }
+
+    /** {@link #drives}, not counting a note that it is being adopted ({@link #adopting}): a take-up of it got here. */
+    boolean heldBeyondAdopting(String runId) {
         return active.containsKey(runId) || storedUnlaunched.containsKey(runId) || settling.containsKey(runId)
-                || resuming.contains(runId) || creating.containsKey(runId) || adopting.containsKey(runId);
+                || resuming.contains(runId) || creating.containsKey(runId);
     }
 
     /**
@@ -733,10 +763,19 @@ final class RunExecutor {
         if (relinquished.size() >= 100_000) {
             relinquished.clear();
         }
-        if (!relinquished.add(runId)) {
+        boolean[] first = new boolean[1];
+        RunRecord[] noted = new RunRecord[1];
+        // given up and no longer noted as being adopted in one step: an adoption's win (adopted) either
+        // came before, or finds the note gone and leaves the run given up
+        adopting.compute(runId, (id, asRead) -> {
+            first[0] = relinquished.add(id);
+            noted[0] = asRead;
+            return null;
+        });
+        if (!first[0] && noted[0] == null) {
             return Optional.empty(); // given up already: reported then
         }
-        return Optional.of(dropHeld(runId));
+        return Optional.of(dropHeld(runId).or(() -> Optional.ofNullable(noted[0])));
     }
 
     private Optional<RunRecord> dropHeld(String runId) {
@@ -744,12 +783,11 @@ final class RunExecutor {
         Active staged = storedUnlaunched.remove(runId);
         RunRecord ended = settling.remove(runId);
         RunRecord beingCreated = creating.remove(runId);
-        RunRecord adoptedHere = adopting.remove(runId);
         resuming.remove(runId);
         held.removeIf(h -> h.active().run.runId().equals(runId));
         Active gone = a != null ? a : staged;
         if (gone == null) {
-            return Optional.ofNullable(ended != null ? ended : beingCreated != null ? beingCreated : adoptedHere);
+            return Optional.ofNullable(ended != null ? ended : beingCreated);
         }
         stripes.run(gone.lane, () -> {
             gone.timers.values().forEach(Timers.Timer::cancel);
@@ -765,31 +803,65 @@ final class RunExecutor {
     /**
      * Stops a run early. Nodes not started are cancelled; with {@code cancelInFlight} the tasks with
      * agents are cancelled too (their late results are refused by the scheduler's fencing),
-     * otherwise they finish first. Call on the run's lane.
+     * otherwise they finish first. With {@code cancelInFlight} the run is halted only while this
+     * hub's lease is fresh, as tasks are submitted only then (another hub may have adopted the run
+     * during a stale spell): on a stale lease nothing is done or marked, and false is returned; the
+     * caller refuses (a person's cancel) or holds the halt for the renewal ({@link #haltOnceFresh}).
+     * Call on the run's lane.
+     *
+     * @return false when refused for a stale lease (nothing of the run changed); true otherwise
      */
-    void halt(String runId, RunState as, String why, boolean cancelInFlight) {
+    boolean halt(String runId, RunState as, String why, boolean cancelInFlight) {
+        // the lease first, the run second, as a dispatch reads them
+        if (cancelInFlight && !launchable.getAsBoolean()) {
+            return false;
+        }
         Active a = active.get(runId);
         if (a == null || a.halt != null && !cancelInFlight) {
-            return;
+            return true;
         }
         a.halt = why;
         a.haltAs = as;
         if (cancelInFlight) {
-            Instant now = clock.instant();
-            for (NodeRecord n : a.run.nodes()) {
-                if (n.state().isInFlight()) {
-                    cancelTimer(a, n.nodeId());
-                    cancelTask(a.run, n.taskId(), as.name());
-                    a.run = a.run.withNode(n.finished(NodeState.CANCELLED, null, why, now));
-                }
-            }
+            cancelInFlight(a, as, why);
         }
         advance(a);
+        return true;
+    }
+
+    /**
+     * {@link #halt} with {@code cancelInFlight}, for the engine's own halt (a run's deadline): on a stale lease the halt waits for the next
+     * renewal (held; the run not marked halted meanwhile, so if the hub closes first, what it stored
+     * stays as it is, and the run is taken up again and halted again). Nothing if the run is no
+     * longer {@code a} here. Call on the run's lane.
+     */
+    private void haltOnceFresh(Active a, RunState as, String why) {
+        a.haltHeld = active.get(a.run.runId()) == a && !halt(a.run.runId(), as, why, true);
+        if (a.haltHeld) {
+            hold(new Held(a, true, () -> haltOnceFresh(a, as, why)), true);
+        }
+    }
+
+    /** Cancels the run's tasks with agents (their nodes CANCELLED); the lease was read fresh. */
+    private void cancelInFlight(Active a, RunState as, String why) {
+        Instant now = clock.instant();
+        for (NodeRecord n : a.run.nodes()) {
+            if (n.state().isInFlight()) {
+                cancelTimer(a, n.nodeId());
+                cancelTask(a.run, n.taskId(), as.name());
+                a.run = a.run.withNode(n.finished(NodeState.CANCELLED, null, why, now));
+            }
+        }
     }
 
     /** Waits until every change handed to the journal so far is committed (answers to a person's request). */
     void sync() {
         journal.sync();
+    }
+
+    /** Whether this hub's lease is fresh by its own clock: a node's task may be submitted now. */
+    boolean leaseFresh() {
+        return launchable.getAsBoolean();
     }
 
     /** Runs this hub drives, for the kill switch. */
@@ -859,12 +931,8 @@ final class RunExecutor {
     // ---- timers
 
     private void armDeadline(Active a) {
-        arm(a, "\u0000deadline", a.run.deadlineAt(), () -> {
-            if (active.get(a.run.runId()) == a) {
-                halt(a.run.runId(), RunState.TIMED_OUT, "the run's deadline passed ("
-                        + a.workflow.deadline() + ")", true);
-            }
-        });
+        arm(a, "\u0000deadline", a.run.deadlineAt(), () -> haltOnceFresh(a, RunState.TIMED_OUT,
+                "the run's deadline passed (" + a.workflow.deadline() + ")"));
     }
 
     /** Runs {@code work} on the run's lane at {@code when} (replacing the timer of the same key). */
@@ -902,7 +970,10 @@ final class RunExecutor {
      *
      * <p>{@code cancel}, when present, says why a person cancelled the run while it was taken up (an
      * adopted run): it is halted as {@code CANCELLED} before anything is submitted, as {@link #halt}
-     * would with {@code cancelInFlight}: its tasks still with agents are cancelled.
+     * would with {@code cancelInFlight}: its tasks still with agents are cancelled. Only while the
+     * lease is fresh: on a stale lease the run is taken up as without a cancel (its launches held),
+     * and the caller refuses the person's cancel. When the scheduler does not answer, the run is
+     * taken up later without the cancel (its caller refuses it: {@code RUN_RESUMING} or {@code LEASE_STALE}).
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel) {
         resume(run, workflow, prediction, cancel, Optional.empty());
@@ -912,7 +983,7 @@ final class RunExecutor {
      * {@link #resume(RunRecord, Workflow, Optional, Optional)}; {@code paused}, when present, says
      * why automatic actions are paused now (the kill switch): the run is halted as the pause halts
      * the runs driven here — nodes not started never start, tasks with agents finish — and ends
-     * {@code CANCELLED}.
+     * {@code CANCELLED}; unless a cancel halts it now (a cancel on a stale lease does not: the pause does).
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel,
                 Optional<String> paused) {
@@ -934,23 +1005,56 @@ final class RunExecutor {
     }
 
     /**
-     * Notes a run this hub has just adopted and takes up next on its lane ({@link #resumeAdopted}):
-     * held here from now on ({@link #drives}, and among the runs a renewal that ends a stale spell
-     * checks), so that were it adopted away again before its take-up, that renewal gives it up. Call
-     * as soon as the adoption's statement won; {@link #notAdopting} once the take-up is over.
+     * Notes a RUNNING run this hub is about to adopt ({@code asRead}: under its old owner), before the
+     * adoption's statement is sent, to be taken up next on its lane ({@link #resumeAdopted}): held
+     * here from now on ({@link #drives}, and among the runs a renewal that ends a stale spell checks),
+     * so that a renewal ending a stall after the statement committed, however late its answer, reads
+     * its owner and gives it up if another hub adopted it away meanwhile. {@link #adopted} once the
+     * adoption won; {@link #notAdopting} when it did not, or once the take-up is over.
+     *
+     * @return false when it is noted already (another adoption of it won and waits to be taken up):
+     *         this one then leaves the note alone
      */
-    void adopted(RunRecord run) {
-        owned(run.runId());
-        adopting.put(run.runId(), run);
-    }
-
-    /** The take-up of a run noted {@link #adopted} is over (it is driven, waits to be, was given up, or failed). */
-    void notAdopting(String runId) {
-        adopting.remove(runId);
+    boolean adopting(RunRecord asRead) {
+        taking(asRead.runId());
+        return adopting.putIfAbsent(asRead.runId(), asRead) == null;
     }
 
     /**
-     * {@link #resume(RunRecord, Workflow, Optional, Optional, Optional)} of a run noted {@link #adopted}:
+     * The adoption of a run noted {@link #adopting} won: the run is this hub's again, unless it was
+     * given up since the note (another hub adopted it away): it then stays given up, and its take-up
+     * leaves it.
+     */
+    void adopted(String runId) {
+        // in one step with a give-up's removal of the note (relinquish)
+        adopting.computeIfPresent(runId, (id, asRead) -> {
+            owned(id);
+            return asRead;
+        });
+    }
+
+    /**
+     * A run noted {@link #adopting} as {@code asRead} is not held for its adoption any more (not won,
+     * taken up, given up, failed); a note of another adoption of it (another record) is left.
+     */
+    void notAdopting(String runId, RunRecord asRead) {
+        adopting.remove(runId, asRead);
+    }
+
+    /**
+     * The runs noted {@link #adopting} now, each with its old owner as read before its adoption: an
+     * owner read as that hub after this snapshot means the adoption had not committed when it was
+     * read, not that the run was adopted away (taken before the owners are read, so that an adoption
+     * that commits and is taken up meanwhile is still known as such).
+     */
+    Map<String, String> adoptingFrom() {
+        Map<String, String> from = new HashMap<>();
+        adopting.forEach((runId, asRead) -> from.put(runId, asRead.hubId()));
+        return from;
+    }
+
+    /**
+     * {@link #resume(RunRecord, Workflow, Optional, Optional, Optional)} of a run noted {@link #adopting}:
      * not taken up when this hub gave it up since (another hub adopted it meanwhile), and what it gave up
      * stays given up. Call on the run's lane.
      */
@@ -960,6 +1064,32 @@ final class RunExecutor {
             return;
         }
         resume(run, workflow, prediction, cancel, paused, 1);
+    }
+
+    /**
+     * Ends as {@code failed} (INTERRUPTED) a run this hub took up and cannot resume (its workflow
+     * revision cannot be read): written through the journal, fenced as every state of a run this hub
+     * drives (the hub that takes a run up drives it), and published once stored. If another hub owns
+     * the run by then (it adopted it while this one stalled), nothing of it is written or published and
+     * this hub gives it up ({@code RUN_RELINQUISHED}). Held as settling until the write commits, so a
+     * second take-up meanwhile leaves it ({@link #drives}). Call on the run's lane.
+     *
+     * @param noted the run was noted {@link #adopting} (made this hub's when its adoption won); else
+     *              it is made this hub's here, as {@link #resume} does
+     */
+    void cannotResume(RunRecord failed, Optional<PredictionRecord> prediction, boolean noted) {
+        if (!noted) {
+            owned(failed.runId());
+        }
+        settling.put(failed.runId(), failed);
+        journal.write(failed);
+        if (relinquished.contains(failed.runId())) {
+            settling.remove(failed.runId(), failed); // given up meanwhile: not this hub's to answer for
+        }
+        journal.afterDurable(failed.runId(), () -> {
+            settling.remove(failed.runId(), failed);
+            events.runChanged(failed, prediction);
+        });
     }
 
     private boolean drivenAlready(RunRecord run) {
@@ -993,8 +1123,9 @@ final class RunExecutor {
                         + " (try {1} of {2}: {3}); trying again at {4}", run.runId(), attempt, RESUME_TRIES,
                         e.getMessage(), retryAt);
                 resuming.add(run.runId());
-                timers.at(retryAt, () -> stripes.run(laneOf(run), () -> resume(run, workflow, prediction, cancel,
-                        paused, attempt + 1)));
+                // without the cancel: its caller refused it (RUN_RESUMING or LEASE_STALE), recording nothing
+                timers.at(retryAt, () -> stripes.run(laneOf(run), () -> resume(run, workflow, prediction,
+                        Optional.empty(), paused, attempt + 1)));
                 return;
             }
             unreachable = "the hub restarted while this node was with an agent and the scheduler did not answer the"
@@ -1043,12 +1174,14 @@ final class RunExecutor {
         }
         LOG.log(System.Logger.Level.INFO, "run {0} of {1} resumed ({2} node(s) unknown)", run.runId(), run.workflow(),
                 unknown.size());
+        // a cancel halts the run only while the lease is fresh (as halt): the lease read once, here
+        boolean cancelNow = cancel.isPresent() && launchable.getAsBoolean();
         if (!unknown.isEmpty()) {
             a.halt = "interrupted: the hub restarted while " + String.join(", ", unknown) + " was with an agent;"
                     + (unreachable != null ? " the scheduler did not answer the look-up of its task;" : "")
                     + " the run stops here rather than risk running an action twice";
             a.haltAs = RunState.INTERRUPTED;
-        } else if (cancel.isPresent()) {
+        } else if (cancelNow) {
             a.halt = cancel.get();
             a.haltAs = RunState.CANCELLED;
         } else if (paused.isPresent()) {
@@ -1062,11 +1195,10 @@ final class RunExecutor {
         if (active.get(run.runId()) != a) {
             return;
         }
-        if (cancel.isPresent() && a.haltAs == RunState.CANCELLED) {
-            halt(run.runId(), RunState.CANCELLED, cancel.get(), true); // its tasks with agents too
-        } else {
-            advance(a);
+        if (cancelNow && a.haltAs == RunState.CANCELLED) {
+            cancelInFlight(a, RunState.CANCELLED, cancel.get()); // its tasks with agents too
         }
+        advance(a);
     }
 
     /**

@@ -56,10 +56,10 @@ import java.util.function.Consumer;
  *   <li>Only what changed. The writer remembers the state it last committed of each RUNNING run it
  *       created or wrote, and the store writes only the nodes that differ from it (a step changes one
  *       node of a run; every node was rewritten before). A RUNNING run is written only by the engine
- *       that drives it, through this journal: approvals, withdrawals and resumes write runs directly,
- *       but never one the writer remembers (a run waiting for approval is not remembered, a resumed
- *       one is read by a new engine). A run is forgotten when a state that is not RUNNING is
- *       written, and a run the writer does not remember is written whole.</li>
+ *       that drives it, through this journal (a run taken up that cannot resume ends here too):
+ *       approvals and withdrawals write runs directly, but never one the writer remembers (a run
+ *       waiting for approval is not remembered). A run is forgotten when a state that is not RUNNING
+ *       is written, and a run the writer does not remember is written whole.</li>
  *   <li>Late states wait for the run's next write. A state handed in with {@link #writeLater} (a
  *       node's task taken by an agent: recovery treats it as the task's attempt stored before it)
  *       is not committed on its own at once: when the run's next state is handed in within

@@ -27,7 +27,6 @@ final class Runs {
     private final RunStore runs;
     private final WorkflowCatalog catalog;
     private final PredictionLookup predictions;
-    private final RemediationEvents events;
     private final AuditTrail audit;
     private final RunExecutor executor;
     private final Approvals approvals;
@@ -37,13 +36,11 @@ final class Runs {
     private final Adoption adoption;
     private final KillSwitch killSwitch;
 
-    Runs(RunStore runs, WorkflowCatalog catalog, PredictionLookup predictions, RemediationEvents events,
-         AuditTrail audit, RunExecutor executor, Approvals approvals, Stripes stripes, Clock clock, Adoption adoption,
-         KillSwitch killSwitch) {
+    Runs(RunStore runs, WorkflowCatalog catalog, PredictionLookup predictions, AuditTrail audit, RunExecutor executor,
+         Approvals approvals, Stripes stripes, Clock clock, Adoption adoption, KillSwitch killSwitch) {
         this.runs = runs;
         this.catalog = catalog;
         this.predictions = predictions;
-        this.events = events;
         this.audit = audit;
         this.executor = executor;
         this.approvals = approvals;
@@ -73,12 +70,16 @@ final class Runs {
      * stops — tasks still queued or with agents are cancelled, nodes not started never start. Either
      * way the ledger records one {@code RUN_CANCELLED}. A running run of a hub that is gone is adopted
      * first ({@link Adoption}) and halted as it is taken up, so nothing of it is submitted here (when
-     * the scheduler does not answer the look-up of its tasks yet, the cancel is recorded, the run
-     * returned as it is, and it ends {@code CANCELLED} once taken up); one of a hub whose lease is
-     * fresh is refused with {@code RUN_ON_OTHER_HUB}.
+     * the scheduler does not answer the look-up of its tasks yet, the cancel is refused,
+     * {@code RUN_RESUMING}, no cancel recorded, and the run is taken up once it answers, as after any
+     * adoption); one of a hub whose lease is fresh is refused with {@code RUN_ON_OTHER_HUB}. While this
+     * hub's own lease is stale the cancel is refused ({@code LEASE_STALE}): no cancel is recorded or
+     * marked (a run adopted by the cancel stays adopted, {@code RUN_ADOPTED}, and is taken up all the
+     * same, its launches held until the renewal), and the person tries again.
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
-     *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers),
+     *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers;
+     *                                {@code LEASE_STALE}: this hub's lease is not fresh, no cancel recorded),
      *                                CONTENTION ({@value RunStore#STORE_CONFLICT}: the adoption of a gone hub's
      *                                run was rolled back by the store; try again)
      */
@@ -98,22 +99,29 @@ final class Runs {
             String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);
             if (current.state() == RunState.RUNNING && executor.live(runId).isEmpty()
                     && adoption.mayAdopt(current.hubId())) {
-                // held here from the moment the adoption won: a renewal ending a stale spell before the
-                // take-up below checks it, and gives it up if another hub adopted it away meanwhile
-                Optional<RunRecord> taken = adoption.take(current, "cancelled by " + by, executor::adopted);
+                // held here from before the adoption's statement is sent: a renewal ending a stale spell
+                // before the take-up below checks it, and gives it up if another hub adopted it away meanwhile
+                Optional<RunRecord> taken = adoption.takeAsked(current, "cancelled by " + by);
                 if (taken.isPresent()) {
                     // on this lane, halted as it is taken up: nothing is submitted for it (ended, if it
                     // cannot resume; its tasks still with agents are cancelled below); not taken up if
-                    // given up meanwhile
+                    // given up meanwhile, nor when it is no longer this hub's as stored now (after a
+                    // stall, its old owner may have adopted it back), as a sweep's take-up
                     try {
-                        resume(taken.get(), Optional.of(why), true);
+                        current(taken.get(), true).ifPresent(r -> resume(r, Optional.of(why), true));
                     } finally {
-                        executor.notAdopting(runId);
+                        executor.notAdopting(runId, current);
                     }
                     if (executor.resuming(runId)) {
-                        // the scheduler did not answer yet: the cancel is applied when it is taken up
-                        audited(taken.get(), by, reason);
-                        return taken.get();
+                        // the scheduler did not answer yet: the run is taken up later without the cancel
+                        // (nothing of it recorded here could be lost at close), and the person tries again
+                        if (!executor.leaseFresh()) {
+                            throw leaseStale(runId);
+                        }
+                        throw CommandCenterException.unavailable("RUN_RESUMING", "run " + runId + " was adopted by"
+                                + " this hub but not cancelled: the scheduler did not answer the look-up of its"
+                                + " tasks, so it is taken up once it answers; no cancel is recorded; try again in a"
+                                + " few seconds", null);
                     }
                     executor.sync();
                 }
@@ -137,12 +145,34 @@ final class Runs {
                         + " is driven by hub " + current.hubId() + ", which is not gone (its lease in the store is"
                         + " fresh); cancel it on hub " + current.hubId());
             }
-            executor.halt(runId, RunState.CANCELLED, why, true);
+            if (!executor.halt(runId, RunState.CANCELLED, why, true)) {
+                // held, the cancel could be lost at close with the run still stored RUNNING: refused
+                throw leaseStale(runId);
+            }
             // whoever asked reads the cancelled run back from the store next
             executor.sync();
+            RunRecord after = executor.live(runId).orElseGet(() -> runs.run(runId).orElseThrow());
+            if (executor.live(runId).isEmpty() && !after.hubId().equals(hubId)) {
+                // its write found it another hub's (adopted while this hub stalled): given up, not cancelled here
+                throw new CommandCenterException(ErrorKind.PRECONDITION, "RUN_ON_OTHER_HUB", "run " + runId
+                        + " is driven by hub " + after.hubId() + " (it adopted the run while this hub stalled);"
+                        + " cancel it on hub " + after.hubId());
+            }
             audited(current, by, reason);
-            return executor.live(runId).orElseGet(() -> runs.run(runId).orElseThrow());
+            return after;
         });
+    }
+
+    /**
+     * A cancel refused because this hub's lease is stale by its own clock. Its adoption of the run,
+     * when the cancel adopted it, stands (recorded {@code RUN_ADOPTED}); other hubs still see the lease
+     * as fresh for up to a TTL, so they answer {@code RUN_ON_OTHER_HUB} meanwhile.
+     */
+    private static CommandCenterException leaseStale(String runId) {
+        return CommandCenterException.unavailable("LEASE_STALE", "run " + runId + " was not cancelled: by this"
+                + " hub's own view of its lease, it was not renewed within half its TTL, so the hub cancels no task"
+                + " and records no cancel now (an adoption of the run by this request stands); try again in a few"
+                + " seconds, once the lease is renewed", null);
     }
 
     private void audited(RunRecord cancelled, String by, String reason) {
@@ -183,7 +213,11 @@ final class Runs {
     int adoptAll(List<RunRecord> unfinished) {
         int adopted = 0;
         for (RunRecord run : adoption.settleUnsure()) {
-            takeUp(run, true);
+            // held until its take-up, as a run whose adoption was answered
+            if (executor.adopting(run)) {
+                executor.adopted(run.runId());
+            }
+            takeUp(run, run);
             adopted++;
         }
         Predicate<String> mayAdopt = adoption.sweep();
@@ -197,15 +231,17 @@ final class Runs {
                     undriven.add(run);
                 }
             } else if (mayAdopt.test(run.hubId())) {
+                // held here from before the adoption's statement is sent until its take-up (a renewal
+                // ending a stall in between checks it); the take-up reads its owner again
                 Optional<RunRecord> taken = adoption.take(run, "its owner is gone");
                 if (taken.isPresent()) {
-                    takeUp(taken.get(), true);
+                    takeUp(taken.get(), run);
                     adopted++;
                 }
             }
         }
         for (RunRecord run : adoption.undriven(undriven, clock.instant())) {
-            takeUp(run, false);
+            takeUp(run, null);
         }
         return adopted;
     }
@@ -214,24 +250,33 @@ final class Runs {
      * Takes a run up on its lane, as stored then (its old owner may have written more of it after the
      * sweep read it), unless a take-up of it got there first (a sweep at the same time).
      *
-     * @param adopted true: a run this hub just adopted (taken up as the sweep read it when the read
-     *                fails); false: one of this hub's own that nobody drove on two sweeps (the
-     *                backstop: logged, and left for the next sweep when the read fails)
+     * @param notedAs a run this hub just adopted: the record it was noted as ({@link RunExecutor#adopting}),
+     *                held here since and no longer after this (taken up as the sweep read it when the
+     *                read fails; not taken up if given up meanwhile); null: one of this hub's own that
+     *                nobody drove on two sweeps (the backstop: logged, and left for the next sweep when
+     *                the read fails)
      */
-    private void takeUp(RunRecord run, boolean adopted) {
+    private void takeUp(RunRecord run, RunRecord notedAs) {
+        boolean adopted = notedAs != null;
         stripes.run(RunExecutor.laneOf(run), () -> {
-            if (executor.drives(run.runId())) {
-                return;
-            }
-            executor.taking(run.runId());
-            current(run, adopted).ifPresent(r -> {
-                if (!adopted) {
-                    LOG.log(System.Logger.Level.WARNING, "run {0} of {1} on {2} is this hub''s and was driven by"
-                            + " nobody on two sweeps in a row (an adoption whose answer was lost, say): taken up",
-                            r.runId(), r.workflow(), r.targetId());
+            try {
+                if (adopted ? executor.heldBeyondAdopting(run.runId()) : executor.drives(run.runId())) {
+                    return;
                 }
-                resume(r, Optional.empty(), false);
-            });
+                executor.taking(run.runId());
+                current(run, adopted).ifPresent(r -> {
+                    if (!adopted) {
+                        LOG.log(System.Logger.Level.WARNING, "run {0} of {1} on {2} is this hub''s and was driven"
+                                + " by nobody on two sweeps in a row (an adoption whose answer was lost, say): taken"
+                                + " up", r.runId(), r.workflow(), r.targetId());
+                    }
+                    resume(r, Optional.empty(), adopted);
+                });
+            } finally {
+                if (adopted) {
+                    executor.notAdopting(run.runId(), notedAs);
+                }
+            }
         });
     }
 
@@ -256,7 +301,7 @@ final class Runs {
      * taken up while automatic actions are paused (the kill switch) is halted as the pause halted the
      * runs driven here then.
      *
-     * @param noted the run was noted {@link RunExecutor#adopted} when its adoption won: taken up only
+     * @param noted the run was noted {@link RunExecutor#adopting} when it was adopted: taken up only
      *              if it was not given up since
      */
     private void resume(RunRecord run, Optional<String> cancel, boolean noted) {
@@ -269,13 +314,13 @@ final class Runs {
             Instant now = clock.instant();
             RunRecord failed = RunPlan.closePending(run, NodeState.UNKNOWN, e.getMessage(), now)
                     .withState(RunState.INTERRUPTED, "cannot resume: " + e.getMessage(), now);
-            runs.update(failed);
-            events.runChanged(failed, prediction);
+            // fenced: this hub took the run up, so its end is the driving hub's write
+            executor.cannotResume(failed, prediction, noted);
             LOG.log(System.Logger.Level.WARNING, "run {0} cannot resume: {1}", run.runId(), e.getMessage());
             return;
         }
-        Optional<String> paused = cancel.isPresent() || !run.mode().isAutomatic() ? Optional.empty()
-                : killSwitch.haltReason(run.project());
+        // read with a cancel too: a cancel on a stale lease does not halt the run, the pause then does
+        Optional<String> paused = run.mode().isAutomatic() ? killSwitch.haltReason(run.project()) : Optional.empty();
         if (noted) {
             executor.resumeAdopted(run, workflow, prediction, cancel, paused);
         } else {

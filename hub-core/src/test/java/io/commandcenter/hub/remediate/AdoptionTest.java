@@ -668,7 +668,7 @@ class AdoptionTest {
     }
 
     @Test
-    void cancellingAGoneHubsRunWhileTheSchedulerDoesNotAnswer_recordsTheCancel_andTheRunEndsCancelledOnceTakenUp() {
+    void cancellingAGoneHubsRunWhileTheSchedulerDoesNotAnswer_isRefused_recordsNoCancel_andARetryOnceTakenUpEndsIt() {
         AtomicReference<FailingKeysState> state = new AtomicReference<>();
         f.decorateState = FailingKeysState.into(state, 0);
         workflowStoredByTheOldHub();
@@ -683,11 +683,19 @@ class AdoptionTest {
 
         advanceRenewing(LAPSED, "hub-a");
         state.get().failNext(1); // the look-up of the run's task, at its take-up
-        RunRecord answered = f.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck");
+        assertThatThrownBy(() -> f.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck"))
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+                    assertThat(e.reason()).isEqualTo("RUN_RESUMING");
+                    assertThat(e.getMessage()).contains("no cancel is recorded").contains("try again");
+                });
+        assertThat(f.ledger.all()).filteredOn(e -> e.action().equals("RUN_CANCELLED")).isEmpty();
+        assertThat(f.store.run("run-1").orElseThrow().hubId()).as("adopted").isEqualTo("hub-a");
 
-        assertThat(answered.state()).as("not taken up yet").isEqualTo(RunState.RUNNING);
-        assertThat(answered.hubId()).isEqualTo("hub-a");
-        await().atMost(WAIT).until(() -> f.store.run("run-1").orElseThrow().state().isFinished());
+        // taken up once the scheduler answers (tried again after a second), as not cancelled; the retry ends it
+        await().atMost(WAIT).until(() -> f.engine.stats().activeRuns() == 1);
+        RunRecord answered = f.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck");
+        assertThat(answered.state()).isEqualTo(RunState.CANCELLED);
         RunRecord done = f.store.run("run-1").orElseThrow();
         assertThat(done.state()).isEqualTo(RunState.CANCELLED);
         assertThat(done.node("restart_service").state()).isEqualTo(NodeState.CANCELLED);

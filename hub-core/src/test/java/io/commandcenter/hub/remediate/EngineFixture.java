@@ -90,6 +90,8 @@ public final class EngineFixture implements AutoCloseable {
     java.util.function.UnaryOperator<RemediationEvents> decorateEvents = e -> e;
     /** What the scheduler's state passes through (set before {@link #startScheduler}): itself unless a test says otherwise. */
     java.util.function.UnaryOperator<io.commandcenter.scheduler.state.SchedulerState> decorateState = s -> s;
+    /** What the engine's workflow catalog reads (set before {@link #startEngine}): the store, or a test's wrapper. */
+    java.util.function.UnaryOperator<WorkflowStore> decorateWorkflows = s -> s;
     /** Slots of each built-in agent (set before {@link #start}). */
     int agentCapacity = 8;
     Scheduler scheduler;
@@ -152,8 +154,8 @@ public final class EngineFixture implements AutoCloseable {
 
     /** Starts (or restarts, after {@link #stopEngineOnly}) the engine on the running scheduler. */
     EngineFixture startEngine() {
-        WorkflowCatalog catalog = new WorkflowCatalog(store, new WorkflowParser(CapabilityCatalog.builtIn()), audit,
-                clock);
+        WorkflowCatalog catalog = new WorkflowCatalog(decorateWorkflows.apply(store),
+                new WorkflowParser(CapabilityCatalog.builtIn()), audit, clock);
         RemediationEngine.Ports ports = new RemediationEngine.Ports(store, catalog, scheduler, bus,
                 (project, id) -> Optional.ofNullable(predictions.get(id)).filter(p -> p.project().equals(project)),
                 (project, kind, id) -> probe.read(project, kind, id), decorateEvents.apply(recordingEvents()), audit);

@@ -1,12 +1,17 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.hub.agents.ActionResult;
+
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.audit.AuditEntry;
 import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.hub.testing.ManualTimers;
 import io.commandcenter.scheduler.state.ForwardingSchedulerState;
 import io.commandcenter.scheduler.state.IdempotencyRecord;
 import io.commandcenter.scheduler.task.Task;
 import io.commandcenter.scheduler.task.TaskState;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +19,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,7 +48,21 @@ class FencingTest {
     private static final Duration LAPSED = Duration.ofSeconds(31);
     private final ManualClock storeClock = new ManualClock(Instant.parse("2026-12-07T06:00:00Z"));
     private final InMemoryRemediationStore store = new InMemoryRemediationStore(storeClock);
-    private final EngineFixture f = new EngineFixture(store, Clock.systemUTC(), null);
+    /**
+     * The engines' timed work (adoption sweeps every half TTL, deadlines, retries) on timers that fire
+     * only when a test moves them (none does): a sweep never adopts a run behind a test's back.
+     */
+    private final EngineFixture f = new EngineFixture(store, Clock.systemUTC(), () -> {
+        this.timersClock = new ManualClock(Clock.systemUTC().instant());
+        this.timers = new ManualTimers(this.timersClock);
+        return this.timers;
+    });
+    /** The timers of the engine started last. */
+    private ManualTimers timers;
+    private ManualClock timersClock;
+    /** Hub A's timers and their clock. */
+    private ManualTimers timersOfHubA;
+    private ManualClock timersClockOfHubA;
     /** The clock hub A measures its own lease on (nanoseconds): it moves only when the test says. */
     private final AtomicLong ticker = new AtomicLong();
     private RemediationEngine hubA;
@@ -62,6 +83,8 @@ class FencingTest {
         f.wiring = e -> e.leaseTicker(ticker::get);
         f.start().put(CrashMidBurst.WORKFLOW);
         hubA = f.engine;
+        timersOfHubA = timers;
+        timersClockOfHubA = timersClock;
     }
 
     /** Hub A, driving the run of a confident prediction on svc-1 with its restart held at the agent. */
@@ -135,10 +158,10 @@ class FencingTest {
         return raisedWhileTheLeaseIsStale();
     }
 
-    /** On the thread named {@code thread} only: counts {@code entered} down, then waits for {@code go}. */
+    /** On threads whose name matches {@code thread} only: counts {@code entered} down, then waits for {@code go}. */
     private static Runnable waitingOn(String thread, CountDownLatch entered, CountDownLatch go) {
         return () -> {
-            if (Thread.currentThread().getName().equals(thread)) {
+            if (Thread.currentThread().getName().matches(thread)) {
                 entered.countDown();
                 try {
                     go.await(30, TimeUnit.SECONDS);
@@ -176,6 +199,17 @@ class FencingTest {
         assertThat(f.calls("sendSlack")).hasSize(1);
     }
 
+    /** A store hook: a write of hub A's runs (by its journal) counts {@code entered} down, then waits for {@code go}. */
+    private static java.util.function.Consumer<List<RunRecord>> writtenByHubAWaitingOn(CountDownLatch entered,
+                                                                                       CountDownLatch go) {
+        Runnable wait = waitingOn("cc-remediate-journal", entered, go);
+        return runs -> {
+            if (runs.stream().anyMatch(r -> r.hubId().equals("hub-a"))) {
+                wait.run();
+            }
+        };
+    }
+
     private List<AuditEntry> audited(String action) {
         return f.ledger.all().stream().filter(e -> e.action().equals(action)).toList();
     }
@@ -211,6 +245,27 @@ class FencingTest {
         assertThat(f.published).filteredOn(s -> s.equals("workflow.run.succeeded")).as("its end told once, by B")
                 .hasSize(1);
         assertThat(hubA.heldDecisionRows()).as("hub A holds nothing of it: no decision row").isZero();
+    }
+
+    @Test
+    void aCancelOfItsRunThatAStalledOwnerLosesOnItsWrite_answersRunOnOtherHub_andRecordsNoCancel() {
+        // hub A stalls between its lease check and its next step: by its own clock its lease is fresh
+        Adopted adopted = adoptedFromAStalledHubA(Duration.ZERO);
+        RunRecord run = adopted.run();
+        assertThat(hubA.leaseFresh()).isTrue();
+
+        // hub A still drives the run: the cancel's write finds it hub B's
+        assertThatThrownBy(() -> hubA.cancel(EngineFixture.P, run.runId(), "ana", "stuck"))
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("RUN_ON_OTHER_HUB");
+                    assertThat(e.getMessage()).contains("hub-b");
+                });
+        assertThat(audited("RUN_CANCELLED")).as("not cancelled here: nothing recorded").isEmpty();
+        assertThat(audited("RUN_RELINQUISHED")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("\"to\":\"hub-b\""));
+        // (its task was cancelled: hub A's lease read fresh, the margin ADR 0028 states)
+        assertThat(store.run(run.runId()).orElseThrow().hubId()).isEqualTo("hub-b");
+        adopted.release().countDown();
     }
 
     @Test
@@ -402,13 +457,11 @@ class FencingTest {
         assertThat(audited("RUN_RELINQUISHED")).isEmpty();
     }
 
-    @Test
-    void aRunAdoptedByACancelAndAdoptedAwayBeforeItsTakeUp_isGivenUpAtTheRenewal_andNothingOfItIsCancelledHere()
-            throws Exception {
-        // the take-up's look-up of the run's task, held once armed: hub A stalls after its adoption won
-        AtomicBoolean armed = new AtomicBoolean();
-        CountDownLatch lookingUp = new CountDownLatch(1);
-        CountDownLatch goOn = new CountDownLatch(1);
+    /**
+     * The scheduler's look-up of a task by its key (a take-up's), held once {@code armed}: it counts
+     * {@code lookingUp} down and waits for {@code goOn}. Set before hub A starts.
+     */
+    private void lookUpsHeldWhenArmed(AtomicBoolean armed, CountDownLatch lookingUp, CountDownLatch goOn) {
         f.decorateState = real -> new ForwardingSchedulerState(real) {
             @Override
             public IdempotencyRecord key(String key) {
@@ -423,7 +476,14 @@ class FencingTest {
                 return super.key(key);
             }
         };
-        // hub C's run, its restart held at the agent; hub C is gone
+    }
+
+    /** Run-1 of hub C, which is gone, its restart (the old hub's task) held at the agent until {@code release}. */
+    private record Orphan(RunRecord run, Task task, RemediationEngine hubB, CountDownLatch release) {
+    }
+
+    /** Hub A and hub B started and steady (either may adopt), and hub C's run {@link Orphan}. */
+    private Orphan anOrphanOfAGoneHubC() {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         hubAHoldingRestarts(entered, release);
@@ -433,37 +493,511 @@ class FencingTest {
         store.renewLease("hub-c", TTL);
         RemediationEngine b = hubB();
         pastTheTtlRenewing("hub-a", "hub-b");
-        ExecutorService person = Executors.newSingleThreadExecutor();
-        try {
-            armed.set(true);
-            Future<RunRecord> cancel = person.submit(() -> hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck"));
-            assertThat(lookingUp.await(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by the cancel").isEqualTo("hub-a");
-            // meanwhile hub A's lease goes stale (its renewals fail a TTL long) and hub B adopts the run from it
-            store.unreachableFor("hub-a");
-            pastTheTtlRenewing("hub-b");
-            ticker.addAndGet(TTL.toNanos());
-            assertThat(b.adoptOrphans()).isEqualTo(1);
-            b.drain();
-            store.unreachableFor(null);
+        return new Orphan(run, task, b, release);
+    }
 
-            hubA.renewLease(); // ends the stale spell: the owners of what hub A holds are read first
+    /**
+     * Hub A's lease goes stale (its renewals fail for a TTL of the store's clock, its own clock moves
+     * a TTL) and hub B adopts run-1 from it. Hub A's renewals still fail afterwards.
+     */
+    private void adoptedAwayFromAStaleHubA(RemediationEngine b) {
+        store.unreachableFor("hub-a");
+        pastTheTtlRenewing("hub-b");
+        ticker.addAndGet(TTL.toNanos());
+        assertThat(b.adoptOrphans()).isEqualTo(1);
+        b.drain();
+        assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
+    }
+
+    /** A cancel is answered on its run's lane: the names of the engines' lane threads. */
+    private static final String ON_A_LANE = "cc-remediate-\\d+";
+
+    /** A person's thread, named {@code person} (the store's hooks pick it out by name). */
+    private static ExecutorService person() {
+        return Executors.newSingleThreadExecutor(r -> new Thread(r, "person"));
+    }
+
+    private Future<RunRecord> cancelledBy(ExecutorService person) {
+        return person.submit(() -> hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck"));
+    }
+
+    private static void refusedAsDrivenBy(Future<RunRecord> cancel, String hub) {
+        assertThatThrownBy(() -> cancel.get(30, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason())
+                        .isEqualTo("RUN_ON_OTHER_HUB")).hasMessageContaining(hub);
+    }
+
+    private TaskState stateOf(Task task) {
+        return f.scheduler.get(EngineFixture.P.value(), task.id()).state();
+    }
+
+    /**
+     * A person's cancel of hub C's run on hub A, whose adoption won and whose take-up is held at its
+     * task's look-up (hub A stalls there) until {@link #goOn}; closing it lets the take-up go on.
+     */
+    private record CancelHeldAtLookUp(Orphan orphan, Future<RunRecord> cancel, CountDownLatch goOn,
+                                      ExecutorService person) implements AutoCloseable {
+        void letGoOn() {
             goOn.countDown();
+        }
 
-            assertThatThrownBy(() -> cancel.get(30, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(CommandCenterException.class, e -> assertThat(e.reason())
-                            .isEqualTo("RUN_ON_OTHER_HUB")).hasMessageContaining("hub-b");
-        } finally {
+        @Override
+        public void close() {
             goOn.countDown();
             person.shutdownNow();
         }
-        assertThat(f.scheduler.get(EngineFixture.P.value(), task.id()).state()).as("its task not cancelled by hub A")
-                .isNotEqualTo(TaskState.CANCELLED);
-        givenUpToHubBAtTheRenewal(run);
+    }
 
-        finishedByHubBAlone(run, release, b);
+    private CancelHeldAtLookUp aCancelHeldAtItsTakeUpsLookUp() throws InterruptedException {
+        AtomicBoolean armed = new AtomicBoolean();
+        CountDownLatch lookingUp = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        lookUpsHeldWhenArmed(armed, lookingUp, goOn);
+        Orphan o = anOrphanOfAGoneHubC();
+        ExecutorService person = person();
+        armed.set(true);
+        CancelHeldAtLookUp held = new CancelHeldAtLookUp(o, cancelledBy(person), goOn, person);
+        assertThat(lookingUp.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by the cancel").isEqualTo("hub-a");
+        return held;
+    }
+
+    @Test
+    void aRunAdoptedByACancelAndAdoptedAwayBeforeItsTakeUp_isGivenUpAtTheRenewal_andNothingOfItIsCancelledHere()
+            throws Exception {
+        Orphan o;
+        try (CancelHeldAtLookUp c = aCancelHeldAtItsTakeUpsLookUp()) {
+            o = c.orphan();
+            // meanwhile hub A's lease goes stale and hub B adopts the run from it
+            adoptedAwayFromAStaleHubA(o.hubB());
+            store.unreachableFor(null);
+
+            hubA.renewLease(); // ends the stale spell: the owners of what hub A holds are read first
+            c.letGoOn();
+
+            refusedAsDrivenBy(c.cancel(), "hub-b");
+        }
+        assertThat(stateOf(o.task())).as("its task not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
+        givenUpToHubBAtTheRenewal(o.run());
+
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
         assertThat(hubA.stats().activeRuns()).isZero();
         assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-a", "hub:hub-b");
+    }
+
+    @Test
+    void aCancelsTakeUpOnAStaleLease_cancelsNoTaskOfARunAdoptedAwayMeanwhile_andGivesItUp() throws Exception {
+        Orphan o;
+        try (CancelHeldAtLookUp c = aCancelHeldAtItsTakeUpsLookUp()) {
+            o = c.orphan();
+            // hub A stalls after its adoption won; its lease goes stale and hub B adopts the run from it
+            adoptedAwayFromAStaleHubA(o.hubB());
+            assertThat(hubA.leaseFresh()).isFalse();
+            // hub A's writes wait too (the database it cannot reach), so none finds the run hub B's first
+            CountDownLatch writing = new CountDownLatch(1);
+            CountDownLatch write = new CountDownLatch(1);
+            store.beforeWrite = writtenByHubAWaitingOn(writing, write);
+            try {
+                c.letGoOn(); // the take-up goes on before hub A renews: it reaches the run's task
+                assertThat(writing.await(30, TimeUnit.SECONDS)).as("the take-up's write reached the store").isTrue();
+                assertThat(stateOf(o.task())).as("its task not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
+            } finally {
+                write.countDown();
+            }
+            // the take-up's own write finds the run hub B's: given up, nothing of it cancelled here
+            refusedAsDrivenBy(c.cancel(), "hub-b");
+        }
+        hubA.drain();
+        assertThat(stateOf(o.task())).as("its task not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
+        assertThat(audited("RUN_RELINQUISHED")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("\"to\":\"hub-b\""));
+
+        o.release().countDown();
+        await().atMost(WAIT).until(() -> store.run("run-1").orElseThrow().state().isFinished());
+        assertThat(store.run("run-1").orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+            assertThat(r.hubId()).isEqualTo("hub-b");
+        });
+        assertThat(f.calls("restart")).hasSize(1);
+        assertThat(f.calls("sendSlack")).hasSize(1);
+        assertThat(hubA.stats().activeRuns()).isZero();
+    }
+
+    /** A cancel refused for this hub's stale lease: UNAVAILABLE, reason {@code LEASE_STALE}. */
+    private static void refusedForAStaleLease(ThrowingCallable cancel) {
+        assertThatThrownBy(cancel).isInstanceOfSatisfying(CommandCenterException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+            assertThat(e.reason()).isEqualTo("LEASE_STALE");
+            assertThat(e.getMessage()).contains("lease").contains("try again");
+        });
+    }
+
+    @Test
+    void aCancelsTakeUpOnAStaleLease_isRefused_recordsNothing_takesTheRunUp_andACancelAfterTheRenewalEndsIt()
+            throws Exception {
+        Orphan o;
+        try (CancelHeldAtLookUp c = aCancelHeldAtItsTakeUpsLookUp()) {
+            o = c.orphan();
+            // hub A's renewals fail and half a TTL passes on its own clock: stale here, still fresh in the
+            // store (its clock does not move), so no hub may adopt the run
+            store.unreachableFor("hub-a");
+            ticker.addAndGet(TTL.dividedBy(2).toNanos());
+            c.letGoOn();
+            refusedForAStaleLease(() -> {
+                try {
+                    c.cancel().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    throw e.getCause();
+                }
+            });
+        }
+        hubA.drain();
+        assertThat(stateOf(o.task())).as("not cancelled while the lease is stale").isNotEqualTo(TaskState.CANCELLED);
+        assertThat(audited("RUN_CANCELLED")).as("nothing recorded").isEmpty();
+        assertThat(hubA.stats().activeRuns()).as("taken up all the same").isEqualTo(1);
+        assertThat(store.run("run-1").orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.RUNNING);
+            assertThat(r.hubId()).isEqualTo("hub-a");
+        });
+
+        store.unreachableFor(null);
+        hubA.renewLease();
+        RunRecord answered = hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck");
+        o.release().countDown();
+        assertThat(answered.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(stateOf(o.task())).as("cancelled once the lease was renewed").isEqualTo(TaskState.CANCELLED);
+        assertThat(store.run("run-1").orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+        assertThat(f.calls("sendSlack")).isEmpty();
+        assertThat(audited("RUN_CANCELLED")).hasSize(1);
+        assertThat(audited("RUN_RELINQUISHED")).isEmpty();
+    }
+
+    @Test
+    void aCancelsTakeUpOnAStaleLeaseWhoseLookUpFails_isRefused_recordsNoCancel_andTheRunIsTakenUpWithoutIt() {
+        AtomicReference<FailingKeysState> state = new AtomicReference<>();
+        f.decorateState = FailingKeysState.into(state, 0);
+        Orphan o = anOrphanOfAGoneHubC();
+        // hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it)
+        store.unreachableFor("hub-a");
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+        state.get().failNext(1); // the look-up of the run's task, at the cancel's take-up
+
+        refusedForAStaleLease(() -> hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck"));
+        assertThat(audited("RUN_CANCELLED")).as("no cancel recorded").isEmpty();
+        assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by the cancel").isEqualTo("hub-a");
+
+        // renewed; the take-up is tried again: without the cancel
+        store.unreachableFor(null);
+        hubA.renewLease();
+        // the retry is due a backoff after the take-up, on the engine's (real) clock
+        timersOfHubA.advance(Duration.between(timersClockOfHubA.instant(),
+                Clock.systemUTC().instant().plus(RunExecutor.RESUME_BACKOFF)));
+        hubA.drain();
+        assertThat(hubA.stats().activeRuns()).as("taken up").isEqualTo(1);
+        o.release().countDown();
+        await().atMost(WAIT).until(() -> store.run("run-1").orElseThrow().state().isFinished());
+        assertThat(store.run("run-1").orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(stateOf(o.task())).isNotEqualTo(TaskState.CANCELLED);
+        assertThat(audited("RUN_CANCELLED")).isEmpty();
+    }
+
+    @Test
+    void aCancelOnAStaleLease_isRefused_andTheRunStoredAtCloseIsTakenUpAgainAsNotCancelled() {
+        RunRecord held = heldByAStaleLease();
+        store.unreachableFor(f.hubId); // its renewals fail: stale until the test says
+        assertThat(held.node("act").state()).as("stored as handed out").isEqualTo(NodeState.QUEUED);
+        assertThat(f.engine.heldLaunches()).isEqualTo(1);
+
+        refusedForAStaleLease(() -> f.engine.cancel(EngineFixture.P, held.runId(), "ana", "stuck"));
+        f.engine.drain();
+        assertThat(audited("RUN_CANCELLED")).as("nothing recorded").isEmpty();
+        assertThat(f.calls("restart")).isEmpty();
+
+        // closed before a renewal: the held launch is dropped, its stored attempt written back
+        f.stopEngineOnly();
+        assertThat(store.run(held.runId()).orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.RUNNING);
+            assertThat(r.node("act").state()).isEqualTo(NodeState.PENDING);
+        });
+
+        // restarted: taken up as the run it is (it was never cancelled), its node run once
+        store.unreachableFor(null);
+        f.startEngine();
+        await().atMost(WAIT).until(() -> store.run(held.runId()).orElseThrow().state().isFinished());
+        assertThat(store.run(held.runId()).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(f.calls("restart")).hasSize(1);
+        assertThat(audited("RUN_CANCELLED")).isEmpty();
+    }
+
+    @Test
+    void anAutomaticRunAdoptedByACancelOnAStaleLeaseInAPausedProject_isHaltedAsTheKillSwitchHaltsRuns() {
+        Orphan o = anOrphanOfAGoneHubC();
+        hubA.setAutonomy(EngineFixture.P.value(), true, "ana", "incident");
+        // hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it)
+        store.unreachableFor("hub-a");
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+
+        refusedForAStaleLease(() -> hubA.cancel(EngineFixture.P, "run-1", "bob", "stuck"));
+        hubA.drain();
+        assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by the cancel").isEqualTo("hub-a");
+        assertThat(hubA.stats().activeRuns()).as("taken up").isEqualTo(1);
+
+        store.unreachableFor(null);
+        hubA.renewLease();
+        o.release().countDown(); // the old hub's restart ends: the pause lets no further node start
+        await().atMost(WAIT).until(() -> store.run("run-1").orElseThrow().state().isFinished());
+        hubA.drain();
+        assertThat(store.run("run-1").orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.CANCELLED);
+            assertThat(r.error()).isEqualTo("automatic actions paused by ana: incident");
+            assertThat(r.node("notify").state()).isEqualTo(NodeState.CANCELLED);
+        });
+        assertThat(f.calls("sendSlack")).as("no action in a paused project").isEmpty();
+        assertThat(audited("RUN_CANCELLED")).as("the refused cancel recorded nothing").isEmpty();
+    }
+
+    /**
+     * Hub A adopts run-1 by {@code adopting}, run on a person's thread (the adoption itself on threads
+     * named as {@code on} says); the answer of its adoption held once it committed while hub A's
+     * lease goes stale, hub B adopts the run from it and hub A renews, ending the stale spell: the
+     * renewal gives the run up. Then the answer arrives; returns what {@code adopting} answers.
+     */
+    private <T> Future<T> answeredAfterAStallLongerThanTheTtl(Orphan o, String on, Callable<T> adopting)
+            throws InterruptedException {
+        CountDownLatch committed = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        store.afterAdopt = waitingOn(on, committed, answer);
+        ExecutorService person = person();
+        try {
+            Future<T> answered = person.submit(adopting);
+            assertThat(committed.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by hub A").isEqualTo("hub-a");
+            adoptedAwayFromAStaleHubA(o.hubB());
+            store.unreachableFor(null);
+            hubA.renewLease(); // ends the stale spell before the answer arrives
+            givenUpToHubBAtTheRenewal(o.run());
+            return answered;
+        } finally {
+            answer.countDown();
+            person.shutdown();
+        }
+    }
+
+    @Test
+    void aCancelsAdoptionAnsweredAfterAStallLongerThanTheTtl_isCheckedByTheRenewalEndingIt_andCancelsNothing()
+            throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+
+        refusedAsDrivenBy(answeredAfterAStallLongerThanTheTtl(o, ON_A_LANE,
+                () -> hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck")), "hub-b");
+
+        assertThat(stateOf(o.task())).as("its task not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+        assertThat(hubA.stats().activeRuns()).isZero();
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor)
+                .as("hub A records its adoption once its answer arrives").containsExactly("hub:hub-b", "hub:hub-a");
+    }
+
+    @Test
+    void aSweepsAdoptionAnsweredAfterAStallLongerThanTheTtl_isCheckedByTheRenewalEndingIt_andNotTakenUp()
+            throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+
+        assertThat(answeredAfterAStallLongerThanTheTtl(o, "person", hubA::adoptOrphans).get(30, TimeUnit.SECONDS))
+                .as("won, then given up").isEqualTo(1);
+
+        hubA.drain();
+        assertThat(hubA.stats().activeRuns()).as("not taken up").isZero();
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+        assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
+    }
+
+    @Test
+    void aRunWhoseAdoptionIsNotSentYet_isLeftToItsTakeUpByARenewalEndingAStaleSpell_andTheCancelEndsIt()
+            throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+        CountDownLatch sending = new CountDownLatch(1);
+        CountDownLatch send = new CountDownLatch(1);
+        store.beforeAdopt = waitingOn(ON_A_LANE, sending, send);
+        ExecutorService person = person();
+        RunRecord answered;
+        try {
+            Future<RunRecord> cancel = cancelledBy(person);
+            assertThat(sending.await(30, TimeUnit.SECONDS)).isTrue();
+            // hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it)
+            store.unreachableFor("hub-a");
+            ticker.addAndGet(TTL.dividedBy(2).toNanos());
+            int ownerReads = store.ownerReads.get();
+            store.unreachableFor(null);
+            hubA.renewLease();
+            assertThat(store.ownerReads.get()).as("the run being adopted checked").isEqualTo(ownerReads + 1);
+            assertThat(audited("RUN_RELINQUISHED")).as("still hub C's: not given up").isEmpty();
+
+            send.countDown();
+            answered = cancel.get(30, TimeUnit.SECONDS);
+        } finally {
+            send.countDown();
+            person.shutdownNow();
+        }
+        o.release().countDown();
+        assertThat(answered.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-a");
+        assertThat(stateOf(o.task())).isEqualTo(TaskState.CANCELLED);
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-a");
+    }
+
+    @Test
+    void aDeadlinePassingOnAStaleLease_waitsForTheRenewalUnmarked_thenTimesTheRunOutBeforeItsHeldLaunchGoes() {
+        f.wiring = e -> e.leaseTicker(ticker::get);
+        f.soleWriter = false;
+        f.start().put(EngineFixture.RESTART_ON_RISK + "deadline: 5s\n");
+        store.unreachableFor(f.hubId);
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+        RunRecord held = raisedWhileTheLeaseIsStale();
+        long holds = f.engine.heldLaunches();
+
+        timers.advance(Duration.ofMinutes(1)); // past the run's deadline
+        f.engine.drain();
+        assertThat(f.engine.heldLaunches()).as("the deadline's halt held too").isEqualTo(holds + 1);
+        assertThat(store.run(held.runId()).orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.RUNNING);
+            assertThat(r.node("act").state()).as("nothing written of the halt").isEqualTo(NodeState.QUEUED);
+        });
+
+        store.unreachableFor(null);
+        f.engine.renewLease();
+        await().atMost(WAIT).until(() -> store.run(held.runId()).orElseThrow().state().isFinished());
+        assertThat(store.run(held.runId()).orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.TIMED_OUT);
+            assertThat(r.node("act").state()).isEqualTo(NodeState.CANCELLED);
+        });
+        assertThat(f.calls("restart")).as("its held launch never went out").isEmpty();
+    }
+
+    @Test
+    void aRetryFallingDueWhileADeadlineHaltIsHeldForTheRenewal_storesNoNewAttempt_andTheRunTimesOut() {
+        f.wiring = e -> e.leaseTicker(ticker::get);
+        f.soleWriter = false;
+        f.devops = (action, inputs) -> ActionResult.failed("BUSY", "try later", true);
+        f.start().put(EngineFixture.RESTART_ON_RISK.replace("      service: $entity.id\n",
+                "      service: $entity.id\n    retry: {max_attempts: 3, backoff: 1m, jitter: 0}\n") + "deadline: 30s\n");
+        f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.calls("restart").size() == 1
+                && f.onlyRun().node("act").state() == NodeState.RETRY_WAIT);
+        RunRecord run = f.onlyRun();
+
+        store.unreachableFor(f.hubId);
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+        timers.advance(Duration.ofSeconds(40)); // past the deadline: its halt is held for the renewal
+        f.engine.drain();
+        timers.advance(Duration.ofSeconds(30)); // the retry falls due while the halt is held
+        f.engine.drain();
+        assertThat(store.run(run.runId()).orElseThrow().node("act")).satisfies(n -> {
+            assertThat(n.state()).as("no new attempt stored behind the held halt").isEqualTo(NodeState.RETRY_WAIT);
+            assertThat(n.attempts()).isEqualTo(1);
+        });
+
+        store.unreachableFor(null);
+        f.engine.renewLease();
+        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
+        assertThat(store.run(run.runId()).orElseThrow().state()).isEqualTo(RunState.TIMED_OUT);
+        assertThat(f.calls("restart")).as("the retry never went out").hasSize(1);
+    }
+
+    @Test
+    void aDispatchReachingTheLaneBeforeADeadlineHaltHeldForTheRenewal_submitsNothing_andTheRunTimesOut()
+            throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        f.devops = EngineFixture.holding(entered, release);
+        f.soleWriter = false;
+        f.hubId = "hub-a";
+        // a lane's read of the lease, once armed, waits (the dispatch reads the lease first)
+        AtomicBoolean armed = new AtomicBoolean();
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch read = new CountDownLatch(1);
+        Runnable readOnALane = waitingOn(ON_A_LANE, reading, read);
+        f.wiring = e -> e.leaseTicker(() -> {
+            if (Thread.currentThread().getName().matches(ON_A_LANE) && armed.compareAndSet(true, false)) {
+                readOnALane.run();
+            }
+            return ticker.get();
+        });
+        f.start().put(CrashMidBurst.WORKFLOW + "deadline: 5s\n");
+        f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
+        assertThat(entered.await(30, TimeUnit.SECONDS)).as("the restart reached its agent").isTrue();
+        RunRecord run = f.onlyRun();
+
+        // the restart ends while the lease is fresh: notify's attempt is stored, its write held
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch write = new CountDownLatch(1);
+        store.beforeWrite = writtenByHubAWaitingOn(writing, write);
+        try {
+            release.countDown();
+            assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
+            // the lease goes stale; the run's deadline passes: its halt is held for the renewal
+            store.unreachableFor("hub-a");
+            ticker.addAndGet(TTL.dividedBy(2).toNanos());
+            long holds = f.engine.heldLaunches();
+            timers.advance(Duration.ofMinutes(1));
+            f.engine.drainLanes();
+            assertThat(f.engine.heldLaunches()).as("the deadline's halt held").isEqualTo(holds + 1);
+            armed.set(true);
+        } finally {
+            write.countDown(); // committed: notify's dispatch is posted on the lane
+        }
+        try {
+            assertThat(reading.await(30, TimeUnit.SECONDS)).as("the dispatch reads the lease").isTrue();
+            store.unreachableFor(null);
+            f.engine.renewLease(); // the held halt is posted on the lane, behind the dispatch
+        } finally {
+            read.countDown();
+        }
+        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
+        f.engine.drain();
+        assertThat(store.run(run.runId()).orElseThrow()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(RunState.TIMED_OUT);
+            assertThat(r.node("notify").state()).isEqualTo(NodeState.CANCELLED);
+            assertThat(r.node("notify").taskId()).as("never submitted").isEmpty();
+        });
+        assertThat(f.calls("sendSlack")).isEmpty();
+    }
+
+    @Test
+    void anAdoptionThatCommitsAndIsTakenUpWhileARenewalReadsTheOwners_isLeftToThisHub_notGivenUp() throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+        CountDownLatch sending = new CountDownLatch(1);
+        CountDownLatch send = new CountDownLatch(1);
+        store.beforeAdopt = waitingOn(ON_A_LANE, sending, send);
+        ExecutorService person = person();
+        try {
+            Future<RunRecord> cancel = cancelledBy(person);
+            assertThat(sending.await(30, TimeUnit.SECONDS)).isTrue();
+            // hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it)
+            store.unreachableFor("hub-a");
+            ticker.addAndGet(TTL.dividedBy(2).toNanos());
+            // the renewal reads run-1 as hub C's; before it decides, the adoption commits and its take-up ends
+            // (set before the store answers hub A's renewals again: its lease thread may renew first)
+            store.afterOwners = () -> {
+                store.afterOwners = () -> { };
+                send.countDown();
+                await().atMost(WAIT).until(cancel::isDone);
+            };
+            store.unreachableFor(null);
+            hubA.renewLease();
+            assertThat(cancel.isDone()).isTrue();
+        } finally {
+            send.countDown();
+            person.shutdownNow();
+        }
+        assertThat(audited("RUN_RELINQUISHED")).as("hub A's run: not given up").isEmpty();
+        assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-a");
+
+        RunRecord answered = hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck");
+        o.release().countDown();
+        assertThat(answered.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(stateOf(o.task())).isEqualTo(TaskState.CANCELLED);
+        assertThat(audited("RUN_CANCELLED")).hasSize(1);
     }
 
     @Test

@@ -124,6 +124,9 @@ public final class InMemoryRemediationStore implements RemediationStore {
         renewLocked(hubId, ttl);
     }
 
+    /** Runs after each {@link #owners} read, before it answers, outside the store's lock. */
+    volatile Runnable afterOwners = () -> { };
+
     /** Runs before each {@link #owners} read, outside the store's lock, with the ids asked for. */
     volatile Consumer<Collection<String>> beforeOwners = ids -> { };
 
@@ -131,7 +134,9 @@ public final class InMemoryRemediationStore implements RemediationStore {
     public Map<String, String> owners(Collection<String> runIds) {
         ownerReads.incrementAndGet();
         beforeOwners.accept(runIds);
-        return RemediationStore.super.owners(runIds);
+        Map<String, String> read = RemediationStore.super.owners(runIds);
+        afterOwners.run();
+        return read;
     }
 
     /** Makes {@code hubId} the run's owner, as an adoption that committed would (no lease asked). */
@@ -157,8 +162,25 @@ public final class InMemoryRemediationStore implements RemediationStore {
         return renewed == null || !renewed.isAfter(clock.instant().minus(ttl));
     }
 
+    /** Runs before each {@link #adopt}, outside the store's lock (a test holds an adoption before it is sent). */
+    volatile Runnable beforeAdopt = () -> { };
+    /**
+     * Runs after each {@link #adopt} that won, outside the store's lock, before it answers (a test holds
+     * the answer of an adoption that committed).
+     */
+    volatile Runnable afterAdopt = () -> { };
+
     @Override
-    public synchronized boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
+    public boolean adopt(String runId, String fromHub, String toHub, Duration leaseTtl) {
+        beforeAdopt.run();
+        boolean won = adoptLocked(runId, fromHub, toHub, leaseTtl);
+        if (won) {
+            afterAdopt.run();
+        }
+        return won;
+    }
+
+    private synchronized boolean adoptLocked(String runId, String fromHub, String toHub, Duration leaseTtl) {
         RunRecord run = runs.get(runId);
         Instant streak = streaks.get(toHub);
         boolean steady = !leaseLapsed(toHub, leaseTtl) && !streak.isAfter(clock.instant().minus(leaseTtl));
@@ -182,9 +204,22 @@ public final class InMemoryRemediationStore implements RemediationStore {
      * one held (the creates of the same call stored first). A false one is kept for
      * {@link #untrueLastStored} (a database store would leave that run's unchanged nodes stale).
      */
+    /**
+     * Hears the runs of each {@link #writeOwned} (created and updated, each as its writer holds it, so
+     * its hub id is the writer's) before it, outside the store's lock (a test holds one hub's writes with it).
+     */
+    volatile java.util.function.Consumer<List<RunRecord>> beforeWrite = runs -> { };
+
     @Override
-    public synchronized Written writeOwned(List<NewRun> creates, List<RunRecord> updates,
-                                           Map<String, RunRecord> lastStored) {
+    public Written writeOwned(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
+        List<RunRecord> written = new ArrayList<>(updates);
+        creates.forEach(c -> written.add(c.run()));
+        beforeWrite.accept(written);
+        return writeOwnedLocked(creates, updates, lastStored);
+    }
+
+    private synchronized Written writeOwnedLocked(List<NewRun> creates, List<RunRecord> updates,
+                                                  Map<String, RunRecord> lastStored) {
         List<Boolean> stored = new ArrayList<>(creates.size());
         for (NewRun c : creates) {
             stored.add(create(c.run(), c.approval(), c.action()));

@@ -1,0 +1,14 @@
+package io.commandcenter.hub.remediate;
+
+import io.commandcenter.hub.persistence.DatabaseSettings;
+import io.commandcenter.hub.testing.Databases;
+
+import java.nio.file.Path;
+
+/** {@link UnresumableTakeUpContract} on H2. */
+class H2UnresumableTakeUpTest extends SqlUnresumableTakeUpContract {
+    @Override
+    protected DatabaseSettings settings(Path dir) {
+        return Databases.h2(dir);
+    }
+}
