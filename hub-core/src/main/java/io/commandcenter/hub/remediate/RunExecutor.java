@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -976,17 +977,18 @@ final class RunExecutor {
      * taken up later without the cancel (its caller refuses it: {@code RUN_RESUMING} or {@code LEASE_STALE}).
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel) {
-        resume(run, workflow, prediction, cancel, Optional.empty());
+        resume(run, workflow, prediction, cancel, Optional::empty);
     }
 
     /**
-     * {@link #resume(RunRecord, Workflow, Optional, Optional)}; {@code paused}, when present, says
-     * why automatic actions are paused now (the kill switch): the run is halted as the pause halts
+     * {@link #resume(RunRecord, Workflow, Optional, Optional)}; {@code paused}, read once the run is registered
+     * here (so a pause set during the take-up's look-ups either finds the run registered or is read here), says,
+     * when present, why automatic actions are paused (the kill switch): the run is halted as the pause halts
      * the runs driven here — nodes not started never start, tasks with agents finish — and ends
      * {@code CANCELLED}; unless a cancel halts it now (a cancel on a stale lease does not: the pause does).
      */
     void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction, Optional<String> cancel,
-                Optional<String> paused) {
+                Supplier<Optional<String>> paused) {
         if (drivenAlready(run)) {
             return;
         }
@@ -1054,12 +1056,12 @@ final class RunExecutor {
     }
 
     /**
-     * {@link #resume(RunRecord, Workflow, Optional, Optional, Optional)} of a run noted {@link #adopting}:
+     * {@link #resume(RunRecord, Workflow, Optional, Optional, Supplier)} of a run noted {@link #adopting}:
      * not taken up when this hub gave it up since (another hub adopted it meanwhile), and what it gave up
      * stays given up. Call on the run's lane.
      */
     void resumeAdopted(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction,
-                       Optional<String> cancel, Optional<String> paused) {
+                       Optional<String> cancel, Supplier<Optional<String>> paused) {
         if (drivenAlready(run)) {
             return;
         }
@@ -1101,7 +1103,7 @@ final class RunExecutor {
     }
 
     private void resume(RunRecord run, Workflow workflow, Optional<PredictionRecord> prediction,
-                        Optional<String> cancel, Optional<String> paused, int attempt) {
+                        Optional<String> cancel, Supplier<Optional<String>> paused, int attempt) {
         if (relinquished.contains(run.runId())) {
             resuming.remove(run.runId());
             return;
@@ -1176,6 +1178,7 @@ final class RunExecutor {
                 unknown.size());
         // a cancel halts the run only while the lease is fresh (as halt): the lease read once, here
         boolean cancelNow = cancel.isPresent() && launchable.getAsBoolean();
+        Optional<String> pausedNow = paused.get();
         if (!unknown.isEmpty()) {
             a.halt = "interrupted: the hub restarted while " + String.join(", ", unknown) + " was with an agent;"
                     + (unreachable != null ? " the scheduler did not answer the look-up of its task;" : "")
@@ -1184,8 +1187,8 @@ final class RunExecutor {
         } else if (cancelNow) {
             a.halt = cancel.get();
             a.haltAs = RunState.CANCELLED;
-        } else if (paused.isPresent()) {
-            a.halt = paused.get();
+        } else if (pausedNow.isPresent()) {
+            a.halt = pausedNow.get();
             a.haltAs = RunState.CANCELLED;
         }
         journal.write(a.run);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Runs once they exist: reading one as this hub sees it now, cancelling one, taking up after a
@@ -319,8 +320,10 @@ final class Runs {
             LOG.log(System.Logger.Level.WARNING, "run {0} cannot resume: {1}", run.runId(), e.getMessage());
             return;
         }
-        // read with a cancel too: a cancel on a stale lease does not halt the run, the pause then does
-        Optional<String> paused = run.mode().isAutomatic() ? killSwitch.haltReason(run.project()) : Optional.empty();
+        // read with a cancel too: a cancel on a stale lease does not halt the run, the pause then does; read
+        // once the run is registered (on every try), so a pause set meanwhile either sees the run or is seen
+        Supplier<Optional<String>> paused = () -> run.mode().isAutomatic() ? killSwitch.haltReason(run.project())
+                : Optional.empty();
         if (noted) {
             executor.resumeAdopted(run, workflow, prediction, cancel, paused);
         } else {

@@ -668,6 +668,37 @@ class AdoptionTest {
     }
 
     @Test
+    void aPauseSetWhileAnAdoptedRunWaitsForTheScheduler_haltsIt_whenItsTakeUpIsTriedAgain() {
+        AtomicReference<FailingKeysState> state = new AtomicReference<>();
+        f.decorateState = FailingKeysState.into(state, 0);
+        workflowStoredByTheOldHub();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        f.devops = EngineFixture.holding(entered, release);
+        f.submittedByTheOldHub(f.storedRunOf("hub-b", "run-1", "svc-1"));
+        await().atMost(WAIT).until(() -> entered.getCount() == 0);
+        f.store.renewLease("hub-b", TTL);
+        f.hubId = "hub-a";
+        f.soleWriter = false;
+        f.startEngine();
+
+        advanceRenewing(LAPSED, "hub-a");
+        state.get().failNext(1); // the look-up of the run's task at its take-up: tried again a second later
+        assertThat(f.engine.adoptOrphans()).isEqualTo(1);
+        // paused while the take-up waits: the run is registered nowhere yet, so the pause cannot halt it itself
+        f.engine.setAutonomy(EngineFixture.P.value(), true, "ana", "incident");
+        await().atMost(WAIT).until(() -> f.engine.stats().activeRuns() == 1);
+        release.countDown(); // the restart ends at its agent
+
+        await().atMost(WAIT).until(() -> f.store.run("run-1").orElseThrow().state().isFinished());
+        RunRecord done = f.store.run("run-1").orElseThrow();
+        assertThat(done.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(done.error()).contains("automatic actions paused by ana");
+        assertThat(done.node("notify").attempts()).as("never handed out").isZero();
+        assertThat(f.calls("sendSlack")).isEmpty();
+    }
+
+    @Test
     void cancellingAGoneHubsRunWhileTheSchedulerDoesNotAnswer_isRefused_recordsNoCancel_andARetryOnceTakenUpEndsIt() {
         AtomicReference<FailingKeysState> state = new AtomicReference<>();
         f.decorateState = FailingKeysState.into(state, 0);
