@@ -644,6 +644,12 @@ final class RunExecutor {
             return;
         }
         a.timers.remove(nodeId);
+        if (!launchable.getAsBoolean()) {
+            // the lease is stale: another hub may have adopted the run and timed the same attempt out; its task
+            // is cancelled, and the attempt failed, once the lease is renewed (dropped if the run is given up)
+            hold(new Held(a, false, () -> timedOut(a, nodeId, taskId)), true);
+            return;
+        }
         cancelTask(a.run, taskId, "TIMEOUT");
         attemptFailed(a, nodeId, "TIMEOUT", "no result within " + a.workflow.node(nodeId).timeout(), true);
     }
@@ -657,7 +663,7 @@ final class RunExecutor {
         // a dispatch held again only behind a halt held for the renewal, on a fresh lease, is not a stale spell
         if (staleLease && holding.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "this hub''s lease was not renewed within half its TTL: run {0} and"
-                    + " any other launch or deadline halt wait until it is renewed", h.active().run.runId());
+                    + " any other launch, halt or task timeout waits until it is renewed", h.active().run.runId());
         }
         if (launchable.getAsBoolean()) {
             releaseHeld(); // renewed between the check and the hold: not left behind

@@ -905,6 +905,37 @@ class FencingTest {
     }
 
     @Test
+    void aNodeTimingOutOnAStaleLease_leavesItsTaskAlone_untilTheRenewal() throws InterruptedException {
+        CountDownLatch entered = new CountDownLatch(1);
+        f.devops = EngineFixture.holding(entered, new CountDownLatch(1));
+        f.wiring = e -> e.leaseTicker(ticker::get);
+        f.soleWriter = false;
+        f.start().put(EngineFixture.RESTART_ON_RISK.replace("      service: $entity.id\n",
+                "      service: $entity.id\n    timeout: 30s\n    retry: {max_attempts: 1}\n"));
+        f.raise(f.prediction("svc-1", 0.93, 0.95, "restart"));
+        assertThat(entered.await(30, TimeUnit.SECONDS)).as("the restart reached its agent").isTrue();
+        await().atMost(WAIT).until(() -> !f.onlyRun().node("act").taskId().isEmpty());
+        RunRecord run = f.onlyRun();
+        String taskId = run.node("act").taskId();
+
+        store.unreachableFor(f.hubId);
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+        long holds = f.engine.heldLaunches();
+        timers.advance(Duration.ofMinutes(1)); // past the node's timeout
+        f.engine.drain();
+        assertThat(f.scheduler.get(EngineFixture.P.value(), taskId).state()).as("its task not cancelled")
+                .isNotEqualTo(TaskState.CANCELLED);
+        assertThat(f.engine.heldLaunches()).as("the timeout waits for the renewal").isEqualTo(holds + 1);
+        assertThat(store.run(run.runId()).orElseThrow().node("act").state().isInFlight()).isTrue();
+
+        store.unreachableFor(null);
+        f.engine.renewLease();
+        await().atMost(WAIT).until(() -> store.run(run.runId()).orElseThrow().state().isFinished());
+        assertThat(f.scheduler.get(EngineFixture.P.value(), taskId).state()).isEqualTo(TaskState.CANCELLED);
+        assertThat(store.run(run.runId()).orElseThrow().node("act").error()).contains("TIMEOUT");
+    }
+
+    @Test
     void aDispatchReachingTheLaneBeforeADeadlineHaltHeldForTheRenewal_submitsNothing_andTheRunTimesOut()
             throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
