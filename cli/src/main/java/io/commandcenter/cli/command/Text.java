@@ -90,12 +90,9 @@ final class Text {
      * @throws IllegalArgumentException naming the option when a part is empty or the text has white space
      */
     static Entity entity(String text, String option) {
-        int at = -1;
-        for (int i = 0; i < text.length() && at < 0; i++) {
-            if (text.charAt(i) == '/' || text.charAt(i) == ':') {
-                at = i;
-            }
-        }
+        int slash = text.indexOf('/');
+        int colon = text.indexOf(':');
+        int at = slash < 0 || colon < 0 ? Math.max(slash, colon) : Math.min(slash, colon);
         if (text.isEmpty() || at == 0 || at == text.length() - 1 || text.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException(option + " must be an entity: kind/id (service/checkout-api), kind:id or an id"
                     + "; got '" + text + "'");

@@ -670,19 +670,8 @@ class AdoptionTest {
     @Test
     void aPauseSetWhileAnAdoptedRunWaitsForTheScheduler_haltsIt_whenItsTakeUpIsTriedAgain() {
         AtomicReference<FailingKeysState> state = new AtomicReference<>();
-        f.decorateState = FailingKeysState.into(state, 0);
-        workflowStoredByTheOldHub();
-        CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        f.devops = EngineFixture.holding(entered, release);
-        f.submittedByTheOldHub(f.storedRunOf("hub-b", "run-1", "svc-1"));
-        await().atMost(WAIT).until(() -> entered.getCount() == 0);
-        f.store.renewLease("hub-b", TTL);
-        f.hubId = "hub-a";
-        f.soleWriter = false;
-        f.startEngine();
-
-        advanceRenewing(LAPSED, "hub-a");
+        orphanOfLapsedHubB(state, release);
         state.get().failNext(1); // the look-up of the run's task at its take-up: tried again a second later
         assertThat(f.engine.adoptOrphans()).isEqualTo(1);
         // paused while the take-up waits: the run is registered nowhere yet, so the pause cannot halt it itself
@@ -701,18 +690,7 @@ class AdoptionTest {
     @Test
     void cancellingAGoneHubsRunWhileTheSchedulerDoesNotAnswer_isRefused_recordsNoCancel_andARetryOnceTakenUpEndsIt() {
         AtomicReference<FailingKeysState> state = new AtomicReference<>();
-        f.decorateState = FailingKeysState.into(state, 0);
-        workflowStoredByTheOldHub();
-        CountDownLatch entered = new CountDownLatch(1);
-        f.devops = EngineFixture.holding(entered, new CountDownLatch(1));
-        Task task = f.submittedByTheOldHub(f.storedRunOf("hub-b", "run-1", "svc-1"));
-        await().atMost(WAIT).until(() -> entered.getCount() == 0);
-        f.store.renewLease("hub-b", TTL);
-        f.hubId = "hub-a";
-        f.soleWriter = false;
-        f.startEngine();
-
-        advanceRenewing(LAPSED, "hub-a");
+        Task task = orphanOfLapsedHubB(state, new CountDownLatch(1));
         state.get().failNext(1); // the look-up of the run's task, at its take-up
         assertThatThrownBy(() -> f.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck"))
                 .isInstanceOfSatisfying(CommandCenterException.class, e -> {
@@ -737,5 +715,24 @@ class AdoptionTest {
         await().atMost(WAIT).until(() -> f.ledger.all().stream().anyMatch(e -> e.action().equals("RUN_CANCELLED")));
         assertThat(f.ledger.all()).filteredOn(e -> e.action().equals("RUN_CANCELLED")).hasSize(1);
         assertThat(adoptions()).hasSize(1);
+    }
+
+    /**
+     * Hub B's automatic run-1, its restart with an agent until {@code release}, hub B's lease lapsed and hub A
+     * started (not the sole writer) on a scheduler state whose key look-ups can be made to fail ({@code state}).
+     */
+    private Task orphanOfLapsedHubB(AtomicReference<FailingKeysState> state, CountDownLatch release) {
+        f.decorateState = FailingKeysState.into(state, 0);
+        workflowStoredByTheOldHub();
+        CountDownLatch entered = new CountDownLatch(1);
+        f.devops = EngineFixture.holding(entered, release);
+        Task task = f.submittedByTheOldHub(f.storedRunOf("hub-b", "run-1", "svc-1"));
+        await().atMost(WAIT).until(() -> entered.getCount() == 0);
+        f.store.renewLease("hub-b", TTL);
+        f.hubId = "hub-a";
+        f.soleWriter = false;
+        f.startEngine();
+        advanceRenewing(LAPSED, "hub-a");
+        return task;
     }
 }
