@@ -127,6 +127,7 @@ public final class Cc {
 
     static int run(String[] args, BufferedReader in, boolean interactive, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Cc(in, interactive));
+        withHelp(cli);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -134,6 +135,17 @@ public final class Cc {
             return Errors.exitCode(e);
         });
         return cli.execute(args);
+    }
+
+    /** Gives every subcommand, however deep, {@code -h}/{@code --help} as {@code cc} itself has (where {@code -h} is free). */
+    static void withHelp(CommandLine command) {
+        CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        if (spec.findOption("--help") == null) {
+            String[] names = spec.findOption("-h") == null ? new String[]{"-h", "--help"} : new String[]{"--help"};
+            spec.addOption(CommandLine.Model.OptionSpec.builder(names).usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        command.getSubcommands().values().forEach(Cc::withHelp);
     }
 
     /** Version from the jar manifest. */

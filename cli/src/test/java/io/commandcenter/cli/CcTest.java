@@ -88,6 +88,40 @@ class CcTest {
     }
 
     @Test
+    void everySubcommand_answersHelp_withItsOwnUsage() {
+        List<List<String>> commands = new ArrayList<>();
+        collect(new picocli.CommandLine(new Cc(new java.io.BufferedReader(java.io.Reader.nullReader()), false)),
+                List.of(), commands);
+        assertThat(commands).as("runs, runs list, models history, ...").hasSizeGreaterThan(40);
+
+        for (List<String> path : commands) {
+            for (String flag : List.of("--help", "-h")) {
+                List<String> args = new ArrayList<>(path);
+                args.add(flag);
+                Result r = offline(args.toArray(String[]::new));
+                if (flag.equals("-h") && r.exit() != 0) {
+                    continue; // a command whose -h means something else keeps it; --help is checked above
+                }
+                assertThat(r.exit()).as("cc %s %s: %s", String.join(" ", path), flag, r.err()).isZero();
+                assertThat(r.out()).as("cc %s %s", String.join(" ", path), flag)
+                        .contains("Usage: cc " + String.join(" ", path) + " ");
+            }
+        }
+    }
+
+    private static void collect(picocli.CommandLine command, List<String> path, List<List<String>> into) {
+        command.getSubcommands().forEach((name, sub) -> {
+            if (!sub.getCommandSpec().name().equals(name)) {
+                return; // an alias
+            }
+            List<String> p = new ArrayList<>(path);
+            p.add(name);
+            into.add(p);
+            collect(sub, p, into);
+        });
+    }
+
+    @Test
     void status_listsServicesByReflection() {
         Result r = cc("status");
 

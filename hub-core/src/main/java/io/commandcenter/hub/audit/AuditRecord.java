@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 public record AuditRecord(String id, Instant time, String project, String actor, AuditAction action, String subject,
                           String detail, String hubId) {
     /** The project of what concerns every project. */
-    public static final String GLOBAL = "global";
+    public static final String GLOBAL = io.commandcenter.hub.project.ProjectId.RESERVED;
     public static final int MAX_ID = 128;
     public static final int MAX_ACTOR = 128;
     public static final int MAX_SUBJECT = 256;
@@ -47,7 +47,9 @@ public record AuditRecord(String id, Instant time, String project, String actor,
         }
         Objects.requireNonNull(time, "time");
         time = time.truncatedTo(ChronoUnit.MICROS);
-        ProjectId.of(project);
+        if (!GLOBAL.equals(project)) {
+            ProjectId.of(project); // a project, or the hub-wide scope
+        }
         requireText("actor", actor, MAX_ACTOR);
         Objects.requireNonNull(action, "action");
         requireText("subject", subject, MAX_SUBJECT);

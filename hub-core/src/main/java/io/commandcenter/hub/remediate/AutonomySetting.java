@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param paused whether automatic actions are paused
  */
 public record AutonomySetting(String scope, boolean paused, Instant changedAt, String changedBy, String reason) {
-    public static final String GLOBAL = "global";
+    public static final String GLOBAL = io.commandcenter.hub.project.ProjectId.RESERVED;
 
     public AutonomySetting {
         Objects.requireNonNull(scope, "scope");

@@ -7,6 +7,7 @@ import jakarta.persistence.EntityManagerFactory;
 import org.eclipse.persistence.config.PersistenceUnitProperties;
 import org.eclipse.persistence.jpa.PersistenceProvider;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 
 import javax.sql.DataSource;
@@ -33,13 +34,15 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final EntityManagerFactory emf;
     private final int migrationsApplied;
+    private final String schemaVersion;
 
     private Database(DatabaseSettings settings, HikariDataSource dataSource, EntityManagerFactory emf,
-                     int migrationsApplied) {
+                     int migrationsApplied, String schemaVersion) {
         this.settings = settings;
         this.dataSource = dataSource;
         this.emf = emf;
         this.migrationsApplied = migrationsApplied;
+        this.schemaVersion = schemaVersion;
     }
 
     /**
@@ -56,12 +59,16 @@ public final class Database implements AutoCloseable {
             }
             dataSource = new HikariDataSource(poolConfig(settings));
             ClassLoader loader = Database.class.getClassLoader();
-            MigrateResult result = Flyway.configure(loader)
+            Flyway flyway = Flyway.configure(loader)
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
                     .failOnMissingLocations(true)
-                    .load()
-                    .migrate();
+                    .load();
+            MigrateResult result = flyway.migrate();
+            // the result names a version only when this start migrated; read the schema's own otherwise
+            MigrationInfo current = flyway.info().current();
+            String schemaVersion = current == null || current.getVersion() == null ? "none"
+                    : current.getVersion().getVersion();
             Map<String, Object> properties = new HashMap<>();
             properties.put(PersistenceUnitProperties.NON_JTA_DATASOURCE, dataSource);
             properties.put(PersistenceUnitProperties.CLASSLOADER, loader);
@@ -72,8 +79,8 @@ public final class Database implements AutoCloseable {
             // Connect now, so a mapping error shows at start, not at the first query.
             emf.createEntityManager().close();
             LOG.log(Level.INFO, "database ready: {0} ({1}), {2} migration(s) applied, schema version {3}",
-                    settings.vendor(), settings, result.migrationsExecuted, result.targetSchemaVersion);
-            return new Database(settings, dataSource, emf, result.migrationsExecuted);
+                    settings.vendor(), settings, result.migrationsExecuted, schemaVersion);
+            return new Database(settings, dataSource, emf, result.migrationsExecuted, schemaVersion);
         } catch (RuntimeException | java.io.IOException e) {
             if (dataSource != null) {
                 dataSource.close();
@@ -132,6 +139,11 @@ public final class Database implements AutoCloseable {
     /** Migrations applied when this database was opened (0 when the schema was current). */
     public int migrationsApplied() {
         return migrationsApplied;
+    }
+
+    /** The schema's version after opening (the latest migration applied, by this start or an earlier one). */
+    public String schemaVersion() {
+        return schemaVersion;
     }
 
     /** Whether a connection can be had and answers. */

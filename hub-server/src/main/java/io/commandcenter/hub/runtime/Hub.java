@@ -195,7 +195,7 @@ public final class Hub implements AutoCloseable {
                 try {
                     Set<ProjectId> projects = new LinkedHashSet<>();
                     projects.add(defaultProject);
-                    store.projects().forEach(p -> projects.add(ProjectId.of(p)));
+                    store.projects().stream().filter(ProjectId::isValid).forEach(p -> projects.add(ProjectId.of(p)));
                     loop.installEverywhere(workflows, List.copyOf(projects));
                 } catch (java.sql.SQLException | RuntimeException e) {
                     LOG.log(Level.WARNING, "learning loop: workflow not installed: {0}", e.getMessage());

@@ -204,6 +204,27 @@ class AccessTest {
                 .getGlobal().getPaused()).isFalse();
     }
 
+    @Test
+    void aProjectNamedGlobal_isRefused_soAnOperatorCannotReachTheKillSwitchOfEveryProjectThroughIt() {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("x-cc-project", Metadata.ASCII_STRING_MARSHALLER), "global");
+        var operator = io.commandcenter.proto.v1.RemediateServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(Credentials.bearer(tokens.get("operator")),
+                        MetadataUtils.newAttachHeadersInterceptor(headers));
+        var projectScope = io.commandcenter.proto.v1.SetAutonomyRequest.newBuilder().setPaused(true)
+                .setReason("test").build();
+
+        var refused = org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class,
+                () -> operator.setAutonomy(projectScope));
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(refused.getStatus().getDescription()).contains("'global' is not a project");
+        var plain = io.commandcenter.proto.v1.RemediateServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(Credentials.bearer(tokens.get("operator")));
+        assertThat(plain.getAutonomy(io.commandcenter.proto.v1.GetAutonomyRequest.getDefaultInstance())
+                .getGlobal().getPaused()).as("the kill switch of every project untouched").isFalse();
+    }
+
     /** Opens ConnectAgent with a key and registers; the first answer (registered) or the stream's end. */
     static Object register(String token, String project, String agentId, String... projects) throws Exception {
         CompletableFuture<Object> first = new CompletableFuture<>();

@@ -34,6 +34,8 @@ import java.util.function.Function;
  * ({@code CC_GRPC_PORT}); unset or empty means the default.
  */
 final class ConfigSettings {
+    private static final System.Logger LOG = System.getLogger(ConfigSettings.class.getName());
+
     private ConfigSettings() {
     }
 
@@ -87,10 +89,15 @@ final class ConfigSettings {
                     + integer(config, "cc.http.port", 9080) + ": set CC_HTTP_PORT=-1 and CC_HTTPS_PORT (bin/hub does"
                     + " both for CC_TLS=on)");
         }
-        if (auth.equals("off") && !httpHost.equals("localhost") && !httpHost.startsWith("127.")
-                && !httpHost.equals("::1")) {
+        boolean httpLoopback = httpHost.equals("localhost") || httpHost.startsWith("127.") || httpHost.equals("::1");
+        if (auth.equals("off") && !httpLoopback) {
             throw new IllegalArgumentException("cc.auth=off is allowed only when the hub listens on loopback alone,"
                     + " and cc.http.host (CC_HTTP_HOST) is " + httpHost);
+        }
+        if (tls.isEmpty() && !httpLoopback) {
+            LOG.log(System.Logger.Level.WARNING, "REST and the console listen on {0} beyond this machine WITHOUT TLS:"
+                    + " API keys typed into the console cross the network in clear. Set CC_TLS=on with"
+                    + " CC_TLS_KEYSTORE (section 16 of the guide).", httpHost);
         }
         return new HubSettings(
                 hubId,
@@ -101,7 +108,8 @@ final class ConfigSettings {
                         integer(config, "cc.grpc.flow-control-window", 256 << 10),
                         tls,
                         flag(config, "cc.grpc.predict-on-event-loop", false)),
-                new HttpSettings(integer(config, "cc.http.max-body-bytes", HttpSettings.DEFAULT_MAX_BODY_BYTES)),
+                new HttpSettings(integer(config, "cc.http.max-body-bytes", HttpSettings.DEFAULT_MAX_BODY_BYTES),
+                        auth.equals("off")),
                 new StreamLimits(
                         integer(config, "cc.events.max-subscribers-per-project",
                                 Math.max(1, integer(config, "cc.events.max-subscribers", 256) / 4)),

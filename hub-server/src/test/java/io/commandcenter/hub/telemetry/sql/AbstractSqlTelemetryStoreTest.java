@@ -300,12 +300,15 @@ abstract class AbstractSqlTelemetryStoreTest {
     void migrations_areAppliedOnce_andReopeningKeepsData() {
         store.write(List.of(new Scoped(ALPHA, sample("a", "api", T0, 1))), RECEIVED);
         assertThat(database.migrationsApplied()).isPositive();
+        String version = database.schemaVersion();
+        assertThat(version).matches("\\d+");
         database.close();
 
         database = Database.open(database.settings());
         store = new SqlTelemetryStore(database, java.time.Clock.fixed(RECEIVED, java.time.ZoneOffset.UTC));
 
         assertThat(database.migrationsApplied()).isZero();
+        assertThat(database.schemaVersion()).as("the version the first open migrated to, not null").isEqualTo(version);
         assertThat(list(ALPHA, null, 10, true)).hasSize(1);
     }
 
