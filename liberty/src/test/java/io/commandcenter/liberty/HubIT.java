@@ -555,6 +555,20 @@ class HubIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(onDemand.statusCode()).isEqualTo(200);
         assertThat(onDemand.body()).contains("\"risk\":").contains("\"modelVersion\":\"2.5.0\"");
+        // a change from another site's page is refused before anything runs; the hub's own origin passes
+        HttpResponse<String> foreign = client.http.send(HubClient.authorized(client.base.resolve("api/predict"))
+                .header("X-CC-Project", project).header("Content-Type", "application/json")
+                .header("Origin", "https://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"entity\":{\"kind\":\"service\",\"id\":\"payments\"}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.body()).contains("CROSS_ORIGIN");
+        String own = client.base.getScheme() + "://" + client.base.getAuthority();
+        HttpResponse<String> console = client.http.send(HubClient.authorized(client.base.resolve("api/predict"))
+                .header("X-CC-Project", project).header("Content-Type", "application/json").header("Origin", own)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"entity\":{\"kind\":\"service\",\"id\":\"payments\"}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(console.statusCode()).as(console.body()).isEqualTo(200);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("\"field\":\"entity.id\"");
         HttpResponse<String> models = client.get("/health/ready", null);
