@@ -8,6 +8,7 @@ import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.predict.PredictionRepository;
 import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.telemetry.RecordRules;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -123,7 +124,17 @@ public final class Feedback {
         FeedbackLabel stored = new FeedbackLabel("fl-" + UUID.randomUUID(), project, null, kind, id,
                 FeedbackLabel.Label.INCIDENT, from, to, why, by, clock.instant());
         store.saveLabel(stored);
-        int rows = store.runs(project, kind, id, from, to, null).size();
+        // the label is stored: it is audited and announced even when counting the rows it labels fails
+        int rows;
+        try {
+            rows = store.runs(project, kind, id, from, to, null).size();
+        } catch (RuntimeException e) {
+            audit.record(AuditAction.FEEDBACK_LABELLED, project.value(), by, kind + ":" + id,
+                    AuditRecord.detail("label", "incident", "from", from.toString(), "to", to.toString(),
+                            "reason", why));
+            listener.declared(stored);
+            throw e;
+        }
         audit.record(AuditAction.FEEDBACK_LABELLED, project.value(), by, kind + ":" + id,
                 AuditRecord.detail("label", "incident", "from", from.toString(), "to", to.toString(),
                         "rows", rows, "reason", why));
@@ -242,6 +253,9 @@ public final class Feedback {
         if (why.length() > MAX_REASON) {
             throw CommandCenterException.invalid("TOO_LONG", "reason", "reason is longer than " + MAX_REASON
                     + " characters");
+        }
+        if (RecordRules.hasNul(why)) {
+            throw CommandCenterException.invalid(RecordRules.NUL, "reason", RecordRules.nulMessage("reason"));
         }
         return why;
     }

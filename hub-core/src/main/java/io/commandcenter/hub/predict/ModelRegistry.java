@@ -249,6 +249,10 @@ public final class ModelRegistry {
             throw CommandCenterException.invalid("TOO_LONG", "reason", "reason is longer than " + MAX_REASON
                     + " characters (" + why.length() + ")");
         }
+        if (io.commandcenter.hub.telemetry.RecordRules.hasNul(why)) {
+            throw CommandCenterException.invalid(io.commandcenter.hub.telemetry.RecordRules.NUL, "reason",
+                    io.commandcenter.hub.telemetry.RecordRules.nulMessage("reason"));
+        }
         if (by == null || by.isEmpty() || by.length() > MAX_BY) {
             throw CommandCenterException.invalid("TOO_LONG", "by", "the promoting principal must have 1 to "
                     + MAX_BY + " characters");

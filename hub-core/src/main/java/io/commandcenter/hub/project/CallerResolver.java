@@ -128,10 +128,25 @@ public interface CallerResolver {
         return value == null || value.isEmpty() ? fallback : ProjectId.of(value.trim());
     }
 
-    /** The actor: the principal, or the declared user and the principal that vouched for it. */
-    private static String actor(String principal, Function<String, String> header) {
+    /** The longest actor: what every {@code *_by} column and the audit ledger's {@code actor} hold. */
+    public static final int MAX_ACTOR = 128;
+
+    /**
+     * The actor: the principal, or the declared user and the principal that vouched for it — at most
+     * {@value #MAX_ACTOR} characters, the principal's name cut (ending in {@code …}) when a long user and a long
+     * key name (64 each) or a token's long name would not fit, so a decision is never refused for its actor's length.
+     */
+    static String actor(String principal, Function<String, String> header) {
         String user = declaredUser(header);
-        return user == null || user.equals(principal) ? principal : user + " (key " + principal + ")";
+        if (user == null || user.equals(principal)) {
+            return principal.length() <= MAX_ACTOR ? principal : principal.substring(0, MAX_ACTOR - 1) + "…";
+        }
+        String full = user + " (key " + principal + ")";
+        if (full.length() <= MAX_ACTOR) {
+            return full;
+        }
+        int room = MAX_ACTOR - user.length() - " (key …)".length();
+        return user + " (key " + principal.substring(0, room) + "…)";
     }
 
     /**

@@ -81,11 +81,30 @@ public final class RecordRules {
         }
     }
 
-    /** Free text of at most {@code max} characters. */
+    /** Free text of at most {@code max} characters, without U+0000. */
     public void text(Violations v, String field, String value, int max) {
         if (value.length() > max) {
             v.add(field, "TOO_LONG", field + " is longer than " + max + " characters");
         }
+        if (hasNul(value)) {
+            v.add(field, NUL, nulMessage(field));
+        }
+    }
+
+    /** The reason of free text holding U+0000. */
+    public static final String NUL = "NUL_CHARACTER";
+
+    /**
+     * Whether free text holds U+0000, which PostgreSQL cannot store in a text column: refused as INVALID_ARGUMENT
+     * ({@value #NUL}) rather than failing the write as UNAVAILABLE, which would invite retries that never succeed.
+     */
+    public static boolean hasNul(String value) {
+        return value != null && value.indexOf('\0') >= 0;
+    }
+
+    /** What a refused U+0000 says. */
+    public static String nulMessage(String field) {
+        return field + " contains a NUL character (U+0000), which the database cannot store";
     }
 
     /** A time not before 1970 and not later than the clock plus the allowed skew. */

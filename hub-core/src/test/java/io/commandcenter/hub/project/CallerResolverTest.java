@@ -127,6 +127,19 @@ class CallerResolverTest {
     }
 
     @Test
+    void theLongestUserAndKeyName_makeAnActorThatFitsEveryByColumn() {
+        String name = "k".repeat(64);
+        String ops = token(null, Role.OPERATOR, name);
+        String user = "u".repeat(64);
+
+        String actor = resolve(Permission.DECIDE, ops, "x-cc-user", user).principal();
+
+        assertThat(actor).hasSize(CallerResolver.MAX_ACTOR).startsWith(user + " (key kkk").endsWith("k…)");
+        assertThat(CallerResolver.actor("j".repeat(200), h -> null)).hasSize(CallerResolver.MAX_ACTOR).endsWith("j…");
+        assertThat(resolve(Permission.DECIDE, ops).principal()).as("a name alone fits whole").isEqualTo(name);
+    }
+
+    @Test
     void malformedHeaders_areInvalid_namingTheHeader() {
         String ops = token(null, Role.OPERATOR, "ops");
 

@@ -169,6 +169,11 @@ class FeedbackHubTest {
                 .setLabel("incident").setReason("x".repeat(1025)).build()), Status.Code.INVALID_ARGUMENT, "TOO_LONG",
                 "reason");
         assertStatus(() -> predict("b").labelPrediction(LabelPredictionRequest.newBuilder().setPredictionId("p1")
+                .setLabel("incident").setReason("a\u0000b").build()), Status.Code.INVALID_ARGUMENT, "NUL_CHARACTER",
+                "reason");
+        assertStatus(() -> predict("b").declareIncident(incident("db", now, now.plusSeconds(60)).toBuilder()
+                .setReason("a\u0000b").build()), Status.Code.INVALID_ARGUMENT, "NUL_CHARACTER", "reason");
+        assertStatus(() -> predict("b").labelPrediction(LabelPredictionRequest.newBuilder().setPredictionId("p1")
                 .setLabel("incident").build()), Status.Code.NOT_FOUND, "PREDICTION_NOT_FOUND", null);
         assertStatus(() -> predict("b").declareIncident(incident("db", now, now.minusSeconds(1))),
                 Status.Code.INVALID_ARGUMENT, "OUT_OF_RANGE", "end_time");

@@ -5,6 +5,7 @@ import io.commandcenter.common.error.Violations;
 import io.commandcenter.common.error.grpc.Unary;
 import io.commandcenter.hub.memory.IncidentVectors;
 import io.commandcenter.hub.project.Caller;
+import io.commandcenter.hub.security.Permission;
 import io.commandcenter.hub.telemetry.PageToken;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.grpc.CallContext;
@@ -45,6 +46,8 @@ import java.util.Optional;
 public final class MemoryGrpcService extends MemoryServiceGrpc.MemoryServiceImplBase {
     static final int DEFAULT_K = 3;
     static final int DEFAULT_PAGE = 100;
+    /** The largest page, and the most rows the store lists at once. */
+    static final int MAX_PAGE = 1000;
     static final int MAX_FEATURES = 256;
 
     private final MemoryStore store;
@@ -95,6 +98,13 @@ public final class MemoryGrpcService extends MemoryServiceGrpc.MemoryServiceImpl
         Memory memory = Memory.builder().id(m.getMemoryId()).project(caller.project().value()).entity(m.getEntity())
                 .kind(m.getKind()).at(at).vector(vector).action(m.getAction()).outcome(m.getOutcome())
                 .text(m.getText()).metadata(m.getMetadataMap()).build();
+        if (!caller.who().role().allows(Permission.DECIDE) && store.get(memory.project(), memory.id()).isPresent()) {
+            // adding needs INGEST (agents note what they did); replacing what is remembered — the hub's own
+            // run-<id> memories approvers read among them — needs what deleting needs
+            throw CommandCenterException.permissionDenied("MEMORY_EXISTS", "memory " + memory.id() + " exists;"
+                    + " replacing a memory needs an operator or an administrator (role "
+                    + caller.who().role().wireName() + " may add new ones only)");
+        }
         store.add(memory);
         return AddMemoryResponse.newBuilder().setMemory(toProto(store.get(memory.project(), memory.id())
                 .orElse(memory))).build();
@@ -138,25 +148,42 @@ public final class MemoryGrpcService extends MemoryServiceGrpc.MemoryServiceImpl
     /** {@code ListMemories} for a caller. */
     public ListMemoriesResponse listMemories(Caller caller, ListMemoriesRequest request) {
         Violations v = new Violations();
-        if (request.getPageSize() < 0 || request.getPageSize() > 1000) {
-            v.add("page_size", "OUT_OF_RANGE", "page_size is 0 to 1000 (0: " + DEFAULT_PAGE + ")");
+        if (request.getPageSize() < 0 || request.getPageSize() > MAX_PAGE) {
+            v.add("page_size", "OUT_OF_RANGE", "page_size is 0 to " + MAX_PAGE + " (0: " + DEFAULT_PAGE + ")");
         }
         MemoryFilter filter = filter(v, request.hasFilter() ? request.getFilter()
                 : io.commandcenter.proto.v1.MemoryFilter.getDefaultInstance());
         v.throwIfAny("INVALID_ARGUMENT", "invalid request");
         int size = request.getPageSize() == 0 ? DEFAULT_PAGE : request.getPageSize();
-        int fingerprint = Objects.hash("memories", request.getFilter());
+        int fingerprint = fingerprint(filter);
         Optional<MemoryStore.Cursor> after = PageToken.decode(request.getPageToken(), fingerprint, "page_token")
                 .map(p -> new MemoryStore.Cursor(p.time(), p.id()));
         String project = caller.project().value();
-        List<Memory> rows = store.list(project, filter, Math.min(size + 1, 1000), after);
+        List<Memory> rows = store.list(project, filter, Math.min(size + 1, MAX_PAGE), after);
         ListMemoriesResponse.Builder b = ListMemoriesResponse.newBuilder().setTotalSize(store.count(project, filter));
         rows.stream().limit(size).forEach(m -> b.addMemories(toProto(m)));
-        if (rows.size() > size) {
+        boolean more = rows.size() > size;
+        if (!more && rows.size() == MAX_PAGE) {
+            // a full page of the largest size: the store lists at most MAX_PAGE, so ask past its last row
+            Memory last = rows.get(size - 1);
+            more = !store.list(project, filter, 1, Optional.of(new MemoryStore.Cursor(last.at(), last.id()))).isEmpty();
+        }
+        if (more) {
             Memory last = rows.get(size - 1);
             b.setNextPageToken(PageToken.encode(fingerprint, last.at(), last.id()));
         }
         return b.build();
+    }
+
+    /**
+     * What a page token is bound to: the filter's values, hashed the same in every JVM (a generated message's own
+     * hash includes its descriptor's identity, so a token would not survive a restart or reach another hub).
+     */
+    static int fingerprint(MemoryFilter filter) {
+        return Objects.hash("memories", filter.entity().orElse(""), filter.kind().orElse(""),
+                filter.action().orElse(""), filter.outcome().orElse(""),
+                filter.from().map(Instant::toString).orElse(""), filter.until().map(Instant::toString).orElse(""),
+                filter.labelledOnly());
     }
 
     public static io.commandcenter.proto.v1.Memory toProto(Memory m) {

@@ -115,6 +115,83 @@ class MemoryServiceTest {
     }
 
     @Test
+    void theLargestPage_stillLeadsToTheNext() {
+        var api = memory("mem-big");
+        int n = MemoryGrpcService.MAX_PAGE + 1;
+        List<io.commandcenter.memory.Memory> many = new ArrayList<>();
+        java.time.Instant t0 = java.time.Instant.parse("2026-12-01T00:00:00Z");
+        for (int i = 0; i < n; i++) {
+            float[] v = new float[64];
+            v[i % 64] = 1f;
+            many.add(io.commandcenter.memory.Memory.builder().id("m" + i).project("mem-big").entity("service/api")
+                    .kind("agent.note").at(t0.plusSeconds(i / 3)).vector(v).text("note " + i).build());
+        }
+        hub.memory().addAll(many); // one commit; a thousand AddMemory calls would each commit
+
+        ListMemoriesResponse first = api.listMemories(ListMemoriesRequest.newBuilder()
+                .setPageSize(MemoryGrpcService.MAX_PAGE).build());
+        assertThat(first.getTotalSize()).isEqualTo(n);
+        assertThat(first.getMemoriesList()).hasSize(MemoryGrpcService.MAX_PAGE);
+        assertThat(first.getNextPageToken()).as("one memory is left").isNotEmpty();
+        ListMemoriesResponse rest = api.listMemories(ListMemoriesRequest.newBuilder()
+                .setPageSize(MemoryGrpcService.MAX_PAGE).setPageToken(first.getNextPageToken()).build());
+        assertThat(rest.getMemoriesList()).hasSize(1);
+        assertThat(rest.getNextPageToken()).isEmpty();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        first.getMemoriesList().forEach(m -> seen.add(m.getMemoryId()));
+        assertThat(seen.add(rest.getMemories(0).getMemoryId())).as("no memory twice").isTrue();
+    }
+
+    /** Prints the page-token fingerprint of one filter, computed in a JVM of its own. */
+    public static final class FingerprintInAnotherJvm {
+        public static void main(String[] args) {
+            System.out.println(MemoryGrpcService.fingerprint(FILTER));
+        }
+    }
+
+    static final io.commandcenter.memory.MemoryFilter FILTER = io.commandcenter.memory.MemoryFilter.ALL
+            .withEntity("service/checkout-api").withKind("remediation").withFrom(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+
+    @Test
+    void aPageToken_isBoundToTheFiltersValues_theSameInEveryJvm() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), FingerprintInAnotherJvm.class.getName())
+                .redirectErrorStream(true).start();
+        String printed = new String(child.getInputStream().readAllBytes()).strip();
+        assertThat(child.waitFor()).as(printed).isZero();
+
+        assertThat(printed).as("a restarted hub, or another hub, accepts the token")
+                .isEqualTo(String.valueOf(MemoryGrpcService.fingerprint(FILTER)));
+        assertThat(MemoryGrpcService.fingerprint(FILTER.withKind("agent.note")))
+                .isNotEqualTo(MemoryGrpcService.fingerprint(FILTER));
+    }
+
+    @Test
+    void anAgentKey_addsNewMemories_butCannotReplaceOne() {
+        var admin = io.commandcenter.proto.v1.KeyServiceGrpc.newBlockingStub(channel);
+        String token = admin.createKey(io.commandcenter.proto.v1.CreateKeyRequest.newBuilder().setName("mem-agent")
+                .setRole(io.commandcenter.proto.v1.KeyRole.KEY_ROLE_AGENT).setProjectId("mem-rw").build()).getToken();
+        memory("mem-rw").addMemory(AddMemoryRequest.newBuilder().setMemory(note("run-1").setText("restarted, recovered")
+                .addAllVector(axis(1))).build());
+        ManagedChannel agentChannel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                .intercept(io.commandcenter.hub.testing.Credentials.bearer(token)).build();
+        try {
+            var agent = GrpcFixture.scoped(MemoryServiceGrpc.newBlockingStub(agentChannel), "mem-rw");
+
+            agent.addMemory(AddMemoryRequest.newBuilder().setMemory(note("agent-1").addAllVector(axis(2))).build());
+            assertStatus(() -> agent.addMemory(AddMemoryRequest.newBuilder().setMemory(note("run-1")
+                    .setOutcome("worse").setText("rewritten").addAllVector(axis(1))).build()),
+                    Status.Code.PERMISSION_DENIED, "MEMORY_EXISTS", null);
+        } finally {
+            agentChannel.shutdownNow();
+        }
+        assertThat(memory("mem-rw").getMemory(GetMemoryRequest.newBuilder().setMemoryId("run-1").build()).getMemory()
+                .getText()).isEqualTo("restarted, recovered");
+        assertThat(memory("mem-rw").getMemory(GetMemoryRequest.newBuilder().setMemoryId("agent-1").build())
+                .getMemory().getMemoryId()).isEqualTo("agent-1");
+    }
+
+    @Test
     void oneProjectsMemories_areInvisibleToAnother() {
         memory("iso-a").addMemory(AddMemoryRequest.newBuilder().setMemory(note("secret").addAllVector(axis(5))).build());
         var other = memory("iso-b");
