@@ -22,8 +22,17 @@ import java.util.regex.Pattern;
 public final class Keys {
     /** What a key's name may look like (it becomes the principal of what the key does). */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+:-]{0,63}");
+    /** The actors the hub records its own actions as (and {@code hub:<id>}): no key may be named so. */
+    public static final java.util.List<String> RESERVED = java.util.List.of("engine", "anonymous", "bootstrap", "demo",
+            "learning-loop");
     public static final Duration MIN_LIFETIME = Duration.ofHours(1);
     public static final Duration MAX_LIFETIME = Duration.ofDays(3650);
+
+    /** Whether a name is one the hub records its own actions as (case aside). */
+    public static boolean isReserved(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return RESERVED.contains(n) || n.startsWith("hub:");
+    }
 
     /** A created key and its token (shown once). */
     public record Created(ApiKey key, String token) {
@@ -60,6 +69,9 @@ public final class Keys {
         if (name == null || !NAME.matcher(name).matches()) {
             v.add("name", "INVALID_NAME", "name must be 1-64 letters, digits, '.', '_', '@', '+', ':' or '-',"
                     + " starting with a letter or digit");
+        } else if (isReserved(name)) {
+            v.add("name", "INVALID_NAME", "'" + name + "' is how the hub records its own actions (" + String.join(
+                    ", ", RESERVED) + ", hub:<id>): a key of that name would pass its decisions off as the hub's");
         }
         if (lifetime != null && (lifetime.compareTo(MIN_LIFETIME) < 0 || lifetime.compareTo(MAX_LIFETIME) > 0)) {
             v.add("expires_in", "OUT_OF_RANGE", "expires_in must be from 1h to 3650d");

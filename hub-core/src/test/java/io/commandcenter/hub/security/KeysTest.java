@@ -62,6 +62,19 @@ class KeysTest {
     }
 
     @Test
+    void theNamesTheHubActsUnder_areNotKeyNames() {
+        for (String name : List.of("engine", "Engine", "anonymous", "bootstrap", "demo", "learning-loop", "hub:hub-1",
+                "HUB:x")) {
+            CommandCenterException e = refused(() -> keys.create(ProjectId.of("shop"), Role.OPERATOR, name, null, root));
+            assertThat(e.violations()).as(name).extracting(v -> v.field() + " " + v.reason())
+                    .containsExactly("name INVALID_NAME");
+        }
+        assertThat(store.list(null)).isEmpty();
+        assertThat(keys.create(ProjectId.of("shop"), Role.OPERATOR, "engineer", null, root).key().name())
+                .as("only the exact names").isEqualTo("engineer");
+    }
+
+    @Test
     void anAdministratorOfOneProject_managesThatProjectsKeysOnly() {
         Keys.Created own = keys.create(ProjectId.of("shop"), Role.VIEWER, "v", null, shopAdmin);
         Keys.Created other = keys.create(ProjectId.of("bank"), Role.VIEWER, "v", null, root);

@@ -199,8 +199,10 @@ class HubLearningShutdownTest {
 
         // the next start opens the database without error; the step's result never reached the run, which says so
         hub = Hub.start(settings, Clock.systemUTC());
+        // the take-up ends the run through the run's journal (fenced, ADR 0028), whose writer may finish after start
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(hub.remediation().run(project, runId)
+                .state()).isEqualTo(RunState.INTERRUPTED));
         RunRecord run = hub.remediation().run(project, runId);
-        assertThat(run.state()).as(String.valueOf(run)).isEqualTo(RunState.INTERRUPTED);
         assertThat(node(run, "collect").state()).isEqualTo(NodeState.UNKNOWN);
         assertThat(Files.exists(dir.resolve("db").resolve("hub.trace.db"))).isFalse();
     }
