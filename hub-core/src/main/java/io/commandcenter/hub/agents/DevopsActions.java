@@ -27,20 +27,40 @@ public final class DevopsActions {
     private final Map<String, URI> adminEndpoints;
     private final CommandExecutor commands;
     private final HttpExecutor http;
+    private final String demoProject;
 
     /**
      * @param demo           the demo fleet, when the demo runs (guarded by its owner: calls are synchronized on it)
+     * @param demoProject    the project the demo's services belong to: only its tasks act on them (another
+     *                       project's {@code restart checkout-api} is not the demo's service); null: any project
      * @param adminEndpoints service → base URI of its admin API
      */
-    public DevopsActions(Optional<DemoFleet> demo, Map<String, URI> adminEndpoints, CommandExecutor commands,
-                         HttpExecutor http) {
+    public DevopsActions(Optional<DemoFleet> demo, String demoProject, Map<String, URI> adminEndpoints,
+                         CommandExecutor commands, HttpExecutor http) {
         this.demo = demo;
+        this.demoProject = demoProject;
         this.adminEndpoints = Map.copyOf(adminEndpoints);
         this.commands = commands;
         this.http = http;
     }
 
+    /** Actions whose demo services answer any project's tasks (tests of one project). */
+    public DevopsActions(Optional<DemoFleet> demo, Map<String, URI> adminEndpoints, CommandExecutor commands,
+                         HttpExecutor http) {
+        this(demo, null, adminEndpoints, commands, http);
+    }
+
+    /** Runs an action of a task of {@code task.project()}. */
+    public ActionResult execute(HubAgents.Task task, String action, Map<String, String> inputs) {
+        return execute(task.project(), action, inputs);
+    }
+
+    /** Runs an action for no project in particular (the demo's services answer, as for any project). */
     public ActionResult execute(String action, Map<String, String> inputs) {
+        return execute((String) null, action, inputs);
+    }
+
+    private ActionResult execute(String project, String action, Map<String, String> inputs) {
         if (!ACTIONS.contains(action)) {
             return ActionResult.failed("UNKNOWN_ACTION", "devops does not " + action + "; it can " + ACTIONS, false);
         }
@@ -52,7 +72,7 @@ public final class DevopsActions {
             return ActionResult.failed("UNSAFE_INPUT", "service '" + abbreviate(service)
                     + "' is not a plain name; refused before anything ran", false);
         }
-        if (demo.isPresent()) {
+        if (demo.isPresent() && (demoProject == null || project == null || demoProject.equals(project))) {
             DemoFleet fleet = demo.get();
             boolean known;
             synchronized (fleet) {

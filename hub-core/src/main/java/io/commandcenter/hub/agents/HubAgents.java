@@ -101,7 +101,7 @@ public final class HubAgents implements AutoCloseable {
 
     /** The built-in agents: devops (restart, scale, rollback) and notifier (sendSlack, webhook). */
     public static List<Agent> builtIn(DevopsActions devops, NotifierActions notifier) {
-        return List.of(new Agent("devops", DevopsActions.ACTIONS, devops::execute),
+        return List.of(new Agent("devops", DevopsActions.ACTIONS, (TaskActions) devops::execute, 0),
                 new Agent("notifier", NotifierActions.ACTIONS, notifier::execute));
     }
 

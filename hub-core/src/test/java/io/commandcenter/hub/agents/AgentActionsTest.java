@@ -150,6 +150,25 @@ class AgentActionsTest {
     }
 
     @Test
+    void devops_actsOnTheDemosServices_onlyForTheDemosProject() {
+        DemoFleet fleet = new DemoFleet(new SplittableRandom(1), Integer.MAX_VALUE, Integer.MAX_VALUE);
+        DevopsActions devops = new DevopsActions(Optional.of(fleet), "default", Map.of(), new CommandExecutor(Map.of(),
+                Duration.ofSeconds(1)), http);
+
+        ActionResult other = devops.execute(task("sandbox"), "restart", Map.of("service", "payments"));
+        assertThat(other.ok()).isFalse();
+        assertThat(other.reason()).as("another project's payments is not the demo's").isEqualTo("NO_EXECUTOR");
+        assertThat(fleet.service("payments").orElseThrow().restarts()).isZero();
+
+        assertThat(devops.execute(task("default"), "restart", Map.of("service", "payments")).ok()).isTrue();
+        assertThat(fleet.service("payments").orElseThrow().restarts()).isEqualTo(1);
+    }
+
+    static HubAgents.Task task(String project) {
+        return new HubAgents.Task(project, "run-1", "restart_service", "service", "payments", () -> false);
+    }
+
+    @Test
     void devops_withoutAnExecutor_orWithoutAService_failsForGood() {
         DevopsActions devops = new DevopsActions(Optional.empty(), Map.of(), new CommandExecutor(Map.of(),
                 Duration.ofSeconds(1)), http);

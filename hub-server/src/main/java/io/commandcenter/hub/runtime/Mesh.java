@@ -116,7 +116,8 @@ final class Mesh implements AutoCloseable {
             AgentSettings a = settings.agents();
             HttpExecutor http = new HttpExecutor(a.timeout());
             List<HubAgents.Agent> builtIn = new ArrayList<>(HubAgents.builtIn(
-                    new DevopsActions(demo, a.adminEndpoints(), new CommandExecutor(a.commands(), a.timeout()), http),
+                    new DevopsActions(demo, settings.defaultProject().value(), a.adminEndpoints(),
+                            new CommandExecutor(a.commands(), a.timeout()), http),
                     new NotifierActions(a.slackWebhook(), a.webhooks(), http)));
             builtIn.addAll(more);
             HubAgents agents = HubAgents.start(scheduler, settings.hubId(), a.capacity(), builtIn);
