@@ -59,14 +59,21 @@ public final class DeniedRequests {
         String actor = "anonymous";
         String project = AuditRecord.GLOBAL;
         if (e.kind() == ErrorKind.PERMISSION_DENIED) {
+            ProjectId own = null;
             try {
-                actor = authenticator.authenticate(header.apply(Authenticator.HEADER)).name();
+                Principal who = authenticator.authenticate(header.apply(Authenticator.HEADER));
+                actor = who.name();
+                own = who.project();
             } catch (CommandCenterException notAuthenticated) {
                 // refused before credentials were looked at (an unknown operation): anonymous
             }
             String asked = header.apply(CallerResolver.PROJECT_HEADER);
             if (asked != null && ProjectId.isValid(asked.strip())) {
                 project = asked.strip();
+            } else if (own != null) {
+                // no project asked: the key's own, where its project's people look — not the hub-wide scope,
+                // which every project's viewers read
+                project = own.value();
             }
         }
         String op = printable(operation);

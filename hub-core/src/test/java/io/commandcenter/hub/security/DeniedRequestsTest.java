@@ -70,6 +70,13 @@ class DeniedRequestsTest {
     }
 
     @Test
+    void aProjectKeysRefusal_withoutAProjectHeader_isRecordedInItsOwnProject_notTheHubWideScope() {
+        call(shopViewer, null);
+
+        assertThat(denials()).extracting(e -> e.project() + " " + e.actor()).containsExactly("shop ana");
+    }
+
+    @Test
     void aFloodOfTheSameRefusal_isOneEntryAMinute_countingTheRest() {
         for (int i = 0; i < 1000; i++) {
             call("cck_0123456789abcdef_" + "x".repeat(43), null);
