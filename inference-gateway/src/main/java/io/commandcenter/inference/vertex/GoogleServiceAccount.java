@@ -1,6 +1,8 @@
 package io.commandcenter.inference.vertex;
 
+import io.commandcenter.common.http.HttpCalls;
 import io.commandcenter.common.json.Json;
+import io.commandcenter.common.json.JsonException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,7 +71,12 @@ final class GoogleServiceAccount {
         }
     }
 
-    /** A valid access token, fetched again a minute before the last one expires. */
+    /**
+     * A valid access token, fetched again a minute before the last one expires.
+     *
+     * @throws IOException the token endpoint cannot be reached, does not answer within the timeout (headers
+     *         and body), answers other than 200, or answers without {@code access_token} and {@code expires_in}
+     */
     synchronized String token() throws IOException {
         Instant now = clock.instant();
         if (token != null && now.isBefore(expires.minusSeconds(60))) {
@@ -82,7 +89,8 @@ final class GoogleServiceAccount {
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = HttpCalls.sendWithin(http, request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
+                    timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching a token", e);
@@ -90,10 +98,15 @@ final class GoogleServiceAccount {
         if (response.statusCode() != 200) {
             throw new IOException("the token endpoint answered HTTP " + response.statusCode());
         }
-        Map<String, Object> json = Json.parseObject(response.body());
-        token = Json.string(json, "access_token");
-        expires = now.plusSeconds(Json.number(json, "expires_in").longValue());
-        return token;
+        try {
+            Map<String, Object> json = Json.parseObject(response.body());
+            String fresh = Json.string(json, "access_token");
+            expires = now.plusSeconds(Json.number(json, "expires_in").longValue());
+            token = fresh;
+            return token;
+        } catch (JsonException e) {
+            throw new IOException("the token endpoint answered 200 without a usable token: " + e.getMessage(), e);
+        }
     }
 
     String assertion(Instant now) {

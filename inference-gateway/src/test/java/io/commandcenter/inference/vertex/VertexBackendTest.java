@@ -32,11 +32,14 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * {@link VertexBackend} against a loopback stand-in (JDK HttpServer) speaking Vertex AI's {@code :predict} format
@@ -59,6 +62,12 @@ class VertexBackendTest {
     volatile int failStatus = 503;
     volatile boolean automl;
     volatile int extraPredictions;
+    /** The token endpoint's answer (a usable one unless a test says otherwise). */
+    volatile String tokenAnswer = "{\"access_token\":\"ya29.loopback\",\"expires_in\":3599,\"token_type\":\"Bearer\"}";
+    /** Set: the token endpoint or :predict sends its headers and ten bytes, then waits for the test's end. */
+    volatile boolean stallTokens;
+    volatile boolean stallPredictions;
+    final CountDownLatch stallReleased = new CountDownLatch(1);
 
     @BeforeAll
     static void train() throws Exception {
@@ -81,6 +90,7 @@ class VertexBackendTest {
 
     @AfterEach
     void stop() {
+        stallReleased.countDown();
         server.stop(0);
         onnx.close();
     }
@@ -105,6 +115,10 @@ class VertexBackendTest {
 
     void token(HttpExchange exchange) throws IOException {
         tokenCalls.incrementAndGet();
+        if (stallTokens) {
+            stall(exchange);
+            return;
+        }
         String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Map<String, String> fields = new java.util.HashMap<>();
         for (String pair : form.split("&")) {
@@ -133,7 +147,7 @@ class VertexBackendTest {
             respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
             return;
         }
-        respond(exchange, 200, "{\"access_token\":\"ya29.loopback\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
+        respond(exchange, 200, tokenAnswer);
     }
 
     void predict(HttpExchange exchange) throws IOException {
@@ -145,6 +159,10 @@ class VertexBackendTest {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         if (!"Bearer ya29.loopback".equals(auth)) {
             respond(exchange, 401, "{\"error\":{\"code\":401,\"status\":\"UNAUTHENTICATED\"}}");
+            return;
+        }
+        if (stallPredictions) {
+            stall(exchange);
             return;
         }
         if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -172,6 +190,20 @@ class VertexBackendTest {
         }
         respond(exchange, 200, Json.write(Map.of("predictions", predictions, "deployedModelId", "7",
                 "model", "projects/p1/locations/europe-west4/models/9", "modelDisplayName", "cpu_risk")));
+    }
+
+    /** Headers promising 1000 bytes, ten of them, then nothing until the test ends. */
+    void stall(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 1000);
+        exchange.getResponseBody().write("{\"predicti".getBytes(StandardCharsets.UTF_8));
+        exchange.getResponseBody().flush();
+        try {
+            stallReleased.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        exchange.close();
     }
 
     static void respond(HttpExchange exchange, int status, String body) throws IOException {
@@ -254,6 +286,56 @@ class VertexBackendTest {
             assertThatThrownBy(() -> vertex.load(key, artifact)).isInstanceOfSatisfying(CommandCenterException.class,
                     e -> assertThat(e.reason()).isEqualTo("REMOTE_MODEL_MISMATCH"));
             assertThat(vertex.isLoaded(key)).isFalse();
+        }
+    }
+
+    RemoteEndpoint oneAttempt(Optional<Path> tokenFile, Optional<Path> key) {
+        return endpoint(tokenFile, key).withRetries(1, Duration.ZERO);
+    }
+
+    @Test
+    void anEndpointThatStallsInItsAnswer_isUnavailable_withinTheDeadline() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "ya29.loopback\n");
+        try (VertexBackend vertex = new VertexBackend(oneAttempt(Optional.of(token), Optional.empty()), Clock.systemUTC())) {
+            vertex.load(key, artifact);
+            stallPredictions = true;
+
+            // a guard against hanging, not a timing: one attempt of 2 s is the bound
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(() -> vertex.score(key, ROWS, 1))
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                        assertThat(e.reason()).isEqualTo("REMOTE_UNAVAILABLE");
+                        assertThat(e.metadata().get("code")).startsWith("HttpTimeoutException");
+                    }));
+        }
+    }
+
+    @Test
+    void aTokenEndpointThatStallsInItsAnswer_isUnavailable_withinTheDeadline() throws Exception {
+        stallTokens = true;
+        try (VertexBackend vertex = new VertexBackend(oneAttempt(Optional.empty(), Optional.of(serviceAccount())),
+                Clock.systemUTC())) {
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(() -> vertex.load(key, artifact))
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                        assertThat(e.reason()).isEqualTo("REMOTE_UNAVAILABLE");
+                        assertThat(e.metadata().get("code")).startsWith("HttpTimeoutException");
+                    }));
+            assertThat(predictCalls.get()).isZero();
+        }
+    }
+
+    @Test
+    void aTokenAnswerWithoutAToken_isUnavailable_andCountsAsAFailure() throws Exception {
+        tokenAnswer = "{\"error\":\"try later\"}";
+        RemoteEndpoint oneFailureOpens = new RemoteEndpoint("vertex-a", "vertex", url(), true, Duration.ofSeconds(2), 1,
+                Duration.ZERO, 1, Duration.ofSeconds(30), Map.of(), Optional.empty(), Optional.of(serviceAccount()));
+        try (VertexBackend vertex = new VertexBackend(oneFailureOpens, Clock.systemUTC())) {
+            assertThatThrownBy(() -> vertex.load(key, artifact)).isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                assertThat(e.reason()).isEqualTo("REMOTE_UNAVAILABLE");
+                assertThat(e.getMessage()).contains("without a usable token");
+            });
+            assertThatThrownBy(() -> vertex.load(key, artifact)).as("the breaker counted it").isInstanceOfSatisfying(
+                    CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("CIRCUIT_OPEN"));
         }
     }
 }
