@@ -1,6 +1,8 @@
 package io.commandcenter.memory.mem0;
 
+import io.commandcenter.common.concurrent.CircuitBreaker;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.http.HttpCalls;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
 import io.commandcenter.memory.ExactMemoryStore;
@@ -18,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The memory port over Mem0's REST API (v1), for teams that already run Mem0. A CommandCenter project
@@ -38,30 +42,50 @@ import java.util.Set;
  *   <li>{@code GET /v1/memories/?user_id=&agent_id=&metadata=&page=&page_size=} — get by id, list, and
  *       the candidates of a search (exact-match filters on entity, kind, action and outcome are sent as
  *       {@code metadata}, and checked again here);</li>
- *   <li>{@code DELETE /v1/memories/{memory_id}/} — delete, and replace (delete, then add).</li>
+ *   <li>{@code PUT /v1/memories/{memory_id}/} — replace: the memory's text and metadata rewritten in place,
+ *       so a failed replace leaves the memory as it was;</li>
+ *   <li>{@code DELETE /v1/memories/{memory_id}/} — delete (and copies of one memory a replace finds).</li>
  * </ul>
  * Mem0's own search ranks by its embedding of the text; the hub's similarity is over its incident
  * vector, which Mem0 cannot take as a query, so a search reads the filtered candidates and ranks them
  * here exactly (a scan per search: fine for thousands of memories per project, not millions — the
- * embedded store is for those). Failures of Mem0 are UNAVAILABLE {@code MEMORY_UNAVAILABLE}.
+ * embedded store is for those).
+ *
+ * <p>{@code timeout} bounds each operation whole — a search with every page it reads, an add with its
+ * lookup and write — headers and bodies included. A circuit breaker stands in front of Mem0: after
+ * {@value #BREAKER_FAILURES} operations in a row fail, operations fail at once for
+ * {@link #BREAKER_OPEN}, then one trial goes through. Failures of Mem0, a passed deadline and an open
+ * breaker are UNAVAILABLE {@code MEMORY_UNAVAILABLE}.
  */
 public final class Mem0MemoryStore implements MemoryStore {
     static final String AGENT = "commandcenter";
     private static final int PAGE = 100;
     private static final int MAX_PAGES = 10_000;
+    static final int BREAKER_FAILURES = 5;
+    static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
 
     private final URI base;
     private final String apiKey;
     private final int dimensions;
     private final Duration timeout;
+    private final Clock clock;
+    private final CircuitBreaker breaker;
     private final HttpClient http;
 
+    /** @param timeout the deadline of one operation, all its calls to Mem0 together */
     public Mem0MemoryStore(URI base, String apiKey, int dimensions, Duration timeout) {
+        this(base, apiKey, dimensions, timeout, Clock.systemUTC());
+    }
+
+    /** @param clock what deadlines and the breaker's cool-down are read on */
+    public Mem0MemoryStore(URI base, String apiKey, int dimensions, Duration timeout, Clock clock) {
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b : b + "/");
         this.apiKey = apiKey;
         this.dimensions = dimensions;
         this.timeout = timeout;
+        this.clock = clock;
+        this.breaker = new CircuitBreaker(clock, BREAKER_FAILURES, BREAKER_OPEN);
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -70,31 +94,47 @@ public final class Mem0MemoryStore implements MemoryStore {
         return dimensions;
     }
 
+    /**
+     * Adds the memory, or replaces the one with its id in place ({@code PUT}): when the write fails, the
+     * memory stays as it was. Copies of the id an older version left behind are deleted after the write.
+     */
     @Override
     public void add(Memory memory) {
         MemoryRules.check(memory, dimensions);
-        for (Stored old : find(memory.project(), Map.of("cc_id", memory.id()))) {
-            call("DELETE", "v1/memories/" + encode(old.mem0Id()) + "/", null);
-        }
         Memory unit = memory.withVector(Vectors.unit(memory.vector()));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("messages", List.of(Map.of("role", "user", "content",
-                unit.text().isEmpty() ? unit.kind() + " " + unit.entity() : unit.text())));
-        body.put("user_id", unit.project());
-        body.put("agent_id", AGENT);
-        body.put("infer", false);
-        body.put("metadata", metadata(unit));
-        call("POST", "v1/memories/", Json.write(body));
+        String content = unit.text().isEmpty() ? unit.kind() + " " + unit.entity() : unit.text();
+        operation(deadline -> {
+            List<Stored> old = find(unit.project(), Map.of("cc_id", unit.id()), deadline);
+            if (old.isEmpty()) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("messages", List.of(Map.of("role", "user", "content", content)));
+                body.put("user_id", unit.project());
+                body.put("agent_id", AGENT);
+                body.put("infer", false);
+                body.put("metadata", metadata(unit));
+                call("POST", "v1/memories/", Json.write(body), deadline);
+                return null;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("text", content);
+            body.put("metadata", metadata(unit));
+            call("PUT", "v1/memories/" + encode(old.get(0).mem0Id()) + "/", Json.write(body), deadline);
+            for (Stored copy : old.subList(1, old.size())) {
+                call("DELETE", "v1/memories/" + encode(copy.mem0Id()) + "/", null, deadline);
+            }
+            return null;
+        });
     }
 
     @Override
     public Optional<Memory> get(String project, String id) {
         MemoryRules.checkProject(project, "project");
         MemoryRules.checkId(id, "memory_id");
-        return find(project, Map.of("cc_id", id)).stream().map(Stored::memory).filter(m -> m.id().equals(id))
-                .findFirst();
+        return operation(deadline -> find(project, Map.of("cc_id", id), deadline)).stream().map(Stored::memory)
+                .filter(m -> m.id().equals(id)).findFirst();
     }
 
+    /** Reads the filtered candidates and ranks them here, within one deadline for every page. */
     @Override
     public List<MemoryHit> search(String project, float[] vector, int k, MemoryFilter filter) {
         MemoryRules.checkSearch(project, vector, k, dimensions);
@@ -105,11 +145,13 @@ public final class Mem0MemoryStore implements MemoryStore {
     public boolean delete(String project, String id) {
         MemoryRules.checkProject(project, "project");
         MemoryRules.checkId(id, "memory_id");
-        List<Stored> found = find(project, Map.of("cc_id", id));
-        for (Stored s : found) {
-            call("DELETE", "v1/memories/" + encode(s.mem0Id()) + "/", null);
-        }
-        return !found.isEmpty();
+        return operation(deadline -> {
+            List<Stored> found = find(project, Map.of("cc_id", id), deadline);
+            for (Stored s : found) {
+                call("DELETE", "v1/memories/" + encode(s.mem0Id()) + "/", null, deadline);
+            }
+            return !found.isEmpty();
+        });
     }
 
     @Override
@@ -123,6 +165,20 @@ public final class Mem0MemoryStore implements MemoryStore {
         MemoryRules.checkProject(project, "project");
         MemoryRules.checkLimit(limit);
         return oracle(project, filter).list(project, MemoryFilter.ALL, limit, after);
+    }
+
+    /**
+     * One operation on Mem0 under the breaker, with its deadline ({@code timeout} from now) handed to every
+     * call it makes; any failure of it counts for the breaker.
+     */
+    private <T> T operation(Function<Instant, T> body) {
+        try (CircuitBreaker.Permit permit = breaker.tryAcquire().orElseThrow(() -> CommandCenterException.unavailable(
+                "MEMORY_UNAVAILABLE", "calls to Mem0 at " + base + " are suspended until " + breaker.retryAt()
+                        + " after " + BREAKER_FAILURES + " failed operations in a row", null))) {
+            T result = body.apply(clock.instant().plus(timeout));
+            permit.succeeded();
+            return result;
+        }
     }
 
     @Override
@@ -143,7 +199,8 @@ public final class Mem0MemoryStore implements MemoryStore {
         filter.kind().ifPresent(v -> equal.put("cc_kind", v));
         filter.action().ifPresent(v -> equal.put("cc_action", v));
         filter.outcome().ifPresent(v -> equal.put("cc_outcome", v));
-        return find(project, equal).stream().map(Stored::memory).filter(filter::test).toList();
+        return operation(deadline -> find(project, equal, deadline)).stream().map(Stored::memory).filter(filter::test)
+                .toList();
     }
 
     /** A memory as Mem0 holds it: Mem0's id and ours. */
@@ -151,7 +208,7 @@ public final class Mem0MemoryStore implements MemoryStore {
     }
 
     /** Every CommandCenter memory of the project whose metadata has these values, page by page. */
-    private List<Stored> find(String project, Map<String, String> metadata) {
+    private List<Stored> find(String project, Map<String, String> metadata, Instant deadline) {
         List<Stored> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int page = 1; page <= MAX_PAGES; page++) {
@@ -160,7 +217,7 @@ public final class Mem0MemoryStore implements MemoryStore {
             if (!metadata.isEmpty()) {
                 q.append("&metadata=").append(encode(Json.write(metadata)));
             }
-            List<Object> items = items(call("GET", q.toString(), null));
+            List<Object> items = items(call("GET", q.toString(), null, deadline));
             int fresh = 0;
             for (Object item : items) {
                 Optional<Stored> s = stored(project, item);
@@ -251,8 +308,14 @@ public final class Mem0MemoryStore implements MemoryStore {
         return meta;
     }
 
-    private Object call(String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+    /** One HTTP call, given what is left of its operation's deadline. */
+    private Object call(String method, String path, String body, Instant deadline) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 at " + base + " did not finish within "
+                    + timeout + " (" + method + " /" + path.replaceAll("\\?.*", "") + " not sent)", null);
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(left)
                 .header("Accept", "application/json");
         if (!apiKey.isEmpty()) {
             b.header("Authorization", "Token " + apiKey);
@@ -264,10 +327,10 @@ public final class Mem0MemoryStore implements MemoryStore {
         }
         HttpResponse<String> response;
         try {
-            response = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = HttpCalls.sendWithin(http, b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), left);
         } catch (IOException e) {
             throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 at " + base + " cannot be reached: "
-                    + e.getMessage(), e);
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "interrupted while calling Mem0", e);

@@ -2,6 +2,7 @@ package io.commandcenter.memory.mem0;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.common.testing.ManualClock;
 import io.commandcenter.memory.AbstractMemoryStoreTest;
 import io.commandcenter.memory.MemoryFilter;
 import io.commandcenter.memory.MemoryStore;
@@ -12,10 +13,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** The store contract, with the memories in a server speaking Mem0's REST API over loopback. */
 class Mem0MemoryStoreTest extends AbstractMemoryStoreTest {
@@ -64,6 +68,70 @@ class Mem0MemoryStoreTest extends AbstractMemoryStoreTest {
         MemoryStore nobody = new Mem0MemoryStore(URI.create("http://127.0.0.1:1"), FakeMem0.KEY, DIMS,
                 Duration.ofSeconds(2));
         assertUnavailable(() -> nobody.add(memory("alpha", "a1", axis(0))));
+    }
+
+    @Test
+    void aReplaceWhoseWriteFails_leavesTheMemoryAsItWas() {
+        store.add(memory("alpha", "a1", axis(0)));
+        mem0.failWrites.set(1);
+
+        assertUnavailable(() -> store.add(memory("alpha", "a1", axis(1))));
+
+        assertThat(store.get("alpha", "a1").orElseThrow().vector()[0]).isEqualTo(1f);
+        assertThat(mem0.size()).isEqualTo(1);
+        store.add(memory("alpha", "a1", axis(1)));
+        assertThat(store.get("alpha", "a1").orElseThrow().vector()[1]).as("the next add replaces it").isEqualTo(1f);
+        assertThat(mem0.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aMem0ThatStallsInItsAnswer_failsTheSearch_withinTheDeadline() {
+        MemoryStore quick = new Mem0MemoryStore(mem0.uri(), FakeMem0.KEY, DIMS, Duration.ofMillis(300));
+        mem0.stallListings = true;
+
+        // a guard against hanging, not a timing: the deadline is 300 ms
+        assertTimeoutPreemptively(Duration.ofSeconds(3), () -> assertUnavailable(
+                () -> quick.search("alpha", axis(0), 3, MemoryFilter.ALL)));
+    }
+
+    @Test
+    void theTimeout_boundsAWholeSearch_notEachPage() {
+        for (int i = 0; i < 210; i++) {
+            store.add(memory("alpha", "a" + i, axis(i % DIMS)));
+        }
+        ManualClock clock = new ManualClock(T0);
+        MemoryStore timed = new Mem0MemoryStore(mem0.uri(), FakeMem0.KEY, DIMS, Duration.ofSeconds(5), clock);
+        mem0.onListing = () -> clock.advance(Duration.ofSeconds(3)); // each page of 100 takes 3 s
+        int before = mem0.listings.get();
+
+        assertUnavailable(() -> timed.search("alpha", axis(0), 3, MemoryFilter.ALL));
+
+        assertThat(mem0.listings.get() - before).as("pages 1 and 2 read within 5 s, page 3 not asked").isEqualTo(2);
+    }
+
+    @Test
+    void afterRepeatedFailures_operationsFailAtOnce_untilATrialAfterTheCoolDown() throws InterruptedException {
+        ManualClock clock = new ManualClock(T0);
+        MemoryStore guarded = new Mem0MemoryStore(mem0.uri(), FakeMem0.KEY, DIMS, Duration.ofSeconds(1), clock);
+        mem0.stallListings = true;
+        for (int i = 0; i < Mem0MemoryStore.BREAKER_FAILURES; i++) {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertUnavailable(
+                    () -> guarded.search("alpha", axis(0), 3, MemoryFilter.ALL)));
+        }
+        assertThat(mem0.stalled.tryAcquire(Mem0MemoryStore.BREAKER_FAILURES, 10, TimeUnit.SECONDS)).isTrue();
+        int asked = mem0.listings.get();
+
+        assertThatThrownBy(() -> guarded.search("alpha", axis(0), 3, MemoryFilter.ALL))
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("MEMORY_UNAVAILABLE");
+                    assertThat(e.getMessage()).contains("suspended until 2026-11-01T10:00:30Z");
+                });
+        assertThat(mem0.listings.get()).as("Mem0 not asked").isEqualTo(asked);
+
+        mem0.stallListings = false;
+        clock.advance(Mem0MemoryStore.BREAKER_OPEN);
+        assertThat(guarded.search("alpha", axis(0), 3, MemoryFilter.ALL)).isEmpty();
+        assertThat(mem0.listings.get()).as("the trial reached Mem0").isEqualTo(asked + 1);
     }
 
     private static void assertUnavailable(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
