@@ -1,5 +1,7 @@
 package io.commandcenter.hub.memory;
 
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.predict.EntityKey;
 import io.commandcenter.hub.predict.PredictionAdvisor;
 import io.commandcenter.hub.predict.SimilarIncident;
@@ -27,6 +29,9 @@ import java.util.stream.Collectors;
  *       {@code restart, scale, notify} not known to have failed;</li>
  *   <li>otherwise the model's action stays, and the note says how it fared when it has a record.</li>
  * </ul>
+ * A store that cannot answer (UNAVAILABLE: Mem0 down, past its deadline, its breaker open) gives no
+ * advice: the model's action, no similar incidents. The store bounds how long that takes (Mem0: its
+ * timeout for the whole search; at once while its breaker is open).
  */
 public final class MemoryAdvisor implements PredictionAdvisor {
     public static final int SHOWN = 3;
@@ -38,6 +43,8 @@ public final class MemoryAdvisor implements PredictionAdvisor {
     private final MemoryStore store;
     private final double minSimilarity;
 
+    private static final System.Logger LOG = System.getLogger(MemoryAdvisor.class.getName());
+
     public MemoryAdvisor(MemoryStore store, double minSimilarity) {
         this.store = store;
         this.minSimilarity = minSimilarity;
@@ -45,8 +52,17 @@ public final class MemoryAdvisor implements PredictionAdvisor {
 
     @Override
     public Advice advise(EntityKey entity, Map<String, Double> features, List<Factor> factors, String recommended) {
-        List<MemoryHit> hits = store.search(entity.project().value(), IncidentVectors.vector(features, factors),
-                EVIDENCE, MemoryFilter.ALL.withKind(IncidentMemories.KIND).labelled());
+        List<MemoryHit> hits;
+        try {
+            hits = store.search(entity.project().value(), IncidentVectors.vector(features, factors), EVIDENCE,
+                    MemoryFilter.ALL.withKind(IncidentMemories.KIND).labelled());
+        } catch (CommandCenterException e) {
+            if (e.kind() != ErrorKind.UNAVAILABLE) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.WARNING, "no advice from memory on {0}: {1}", entity, e.getMessage());
+            return Advice.none(recommended);
+        }
         List<SimilarIncident> similar = new ArrayList<>();
         for (MemoryHit h : hits) {
             if (h.similarity() >= minSimilarity) {

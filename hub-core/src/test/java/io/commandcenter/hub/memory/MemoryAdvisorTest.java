@@ -1,11 +1,21 @@
 package io.commandcenter.hub.memory;
 
+import io.commandcenter.hub.predict.EntityKey;
 import io.commandcenter.hub.predict.PredictionAdvisor.Advice;
 import io.commandcenter.hub.predict.SimilarIncident;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.memory.mem0.Mem0MemoryStore;
+import io.commandcenter.models.explain.Factor;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,5 +63,20 @@ class MemoryAdvisorTest {
         assertThat(a.action()).isEqualTo("scale");
         assertThat(a.note()).isEmpty();
         assertThat(a.similar()).hasSize(1);
+    }
+
+    @Test
+    void aMemoryThatCannotBeReached_givesNoAdvice_theModelsActionStands() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again: nobody listens there
+        }
+        MemoryAdvisor advisor = new MemoryAdvisor(new Mem0MemoryStore(URI.create("http://127.0.0.1:" + port), "k",
+                IncidentVectors.DIMENSIONS, Duration.ofSeconds(2)), 0.6);
+
+        Advice a = advisor.advise(new EntityKey(new ProjectId("demo"), "service", "checkout"), Map.of("latency_p50", 3.0),
+                List.of(new Factor("latency_p50", "latency", 3f, 0.5f, 2.0)), "restart");
+
+        assertThat(a).isEqualTo(Advice.none("restart"));
     }
 }
