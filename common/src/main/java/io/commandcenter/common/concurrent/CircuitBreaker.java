@@ -12,7 +12,8 @@ import java.util.Optional;
  *
  * <p>A call holds a {@link Permit} in try-with-resources and marks it {@link Permit#succeeded()} when the
  * service did its part; a permit closed without that — an error, any exception, an early return —
- * counts as a failed call, so a trial that ends in an unexpected exception still frees the trial slot:
+ * counts as a failed call, so a trial that ends in an unexpected exception still frees the trial slot; a
+ * call the caller gave up on itself (interrupted) is {@link Permit#abandon() abandoned}, counted neither way:
  * <pre>{@code
  * try (CircuitBreaker.Permit call = breaker.tryAcquire().orElseThrow(() -> suspended())) {
  *     T answer = remote.call();
@@ -57,11 +58,14 @@ public final class CircuitBreaker {
         return Optional.of(new Permit(true));
     }
 
-    private synchronized void settle(boolean trial, boolean success) {
+    private synchronized void settle(boolean trial, Outcome outcome) {
         if (trial) {
             trialInFlight = false;
         }
-        if (success) {
+        if (outcome == Outcome.ABANDONED) {
+            return; // the caller gave up (interrupted, out of its own budget): the service is not judged
+        }
+        if (outcome == Outcome.SUCCEEDED) {
             consecutive = 0;
             openedAt = null;
             return;
@@ -84,10 +88,15 @@ public final class CircuitBreaker {
         return openedAt == null ? clock.instant() : openedAt.plus(openFor);
     }
 
-    /** Leave to make one call; closing it settles the call: a success if marked so, else a failure. */
+    private enum Outcome { FAILED, SUCCEEDED, ABANDONED }
+
+    /**
+     * Leave to make one call; closing it settles the call: a success if marked so, neither success nor
+     * failure if {@link #abandon abandoned}, else a failure.
+     */
     public final class Permit implements AutoCloseable {
         private final boolean trial;
-        private boolean succeeded;
+        private Outcome outcome = Outcome.FAILED;
         private boolean closed;
 
         private Permit(boolean trial) {
@@ -96,14 +105,24 @@ public final class CircuitBreaker {
 
         /** The service answered as it should (an answer refusing the caller's input counts too). */
         public void succeeded() {
-            succeeded = true;
+            outcome = Outcome.SUCCEEDED;
+        }
+
+        /**
+         * The call ended for a reason of the caller's, not the service's — the caller's thread was
+         * interrupted (a shutdown), or the caller's own budget ran out while the service kept answering —
+         * so closing the permit counts neither a failure nor a success; a half-open trial slot is freed (the
+         * next caller gets the trial).
+         */
+        public void abandon() {
+            outcome = Outcome.ABANDONED;
         }
 
         @Override
         public void close() {
             if (!closed) {
                 closed = true;
-                settle(trial, succeeded);
+                settle(trial, outcome);
             }
         }
     }

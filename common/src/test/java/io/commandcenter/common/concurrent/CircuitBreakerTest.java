@@ -69,4 +69,36 @@ class CircuitBreakerTest {
 
         assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
     }
+
+    private void abandon() {
+        try (CircuitBreaker.Permit call = breaker.tryAcquire().orElseThrow()) {
+            call.abandon();
+        }
+    }
+
+    @Test
+    void abandonedCalls_countNeitherAsFailures_norAsSuccesses() {
+        fail();
+        abandon();
+        abandon();
+        assertThat(breaker.state()).as("abandoned calls are not failures").isEqualTo(CircuitBreaker.State.CLOSED);
+
+        fail();
+        assertThat(breaker.state()).as("nor successes: the earlier failure still counts").isEqualTo(CircuitBreaker.State.OPEN);
+    }
+
+    @Test
+    void anAbandonedTrial_freesTheTrial_andLeavesTheCircuitAsItWas() {
+        fail();
+        fail();
+        clock.advance(Duration.ofSeconds(30));
+
+        abandon();
+
+        assertThat(breaker.state()).as("neither closed by it nor opened again").isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        CircuitBreaker.Permit next = breaker.tryAcquire().orElseThrow(() -> new AssertionError("the trial slot is free"));
+        next.succeeded();
+        next.close();
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
 }

@@ -16,8 +16,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,12 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 /** {@link HttpCalls#sendWithin} against a loopback JDK HttpServer that answers, or stalls inside its body. */
 class HttpCallsTest {
     private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger requests = new AtomicInteger();
     private HttpServer server;
 
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/ok", x -> {
+            requests.incrementAndGet();
             byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
             x.sendResponseHeaders(200, body.length);
             try (OutputStream out = x.getResponseBody()) {
@@ -80,8 +85,8 @@ class HttpCallsTest {
     @Test
     void aServerThatStallsInTheBody_afterItsHeaders_isGivenUpAtTheDeadline() {
         HttpClient http = client();
-        // the request's own timeout ends with the headers: alone, it would wait for the body forever
-        HttpRequest request = get("/stall").timeout(Duration.ofMillis(300)).build();
+        // no request timeout: it would end with the headers anyway, and under load could fire first
+        HttpRequest request = get("/stall").build();
 
         // a guard against hanging, not a timing: the deadline is 300 ms
         assertTimeoutPreemptively(Duration.ofSeconds(3), () -> assertThatThrownBy(() -> HttpCalls.sendWithin(http,
@@ -100,6 +105,117 @@ class HttpCallsTest {
 
         assertThatThrownBy(() -> HttpCalls.sendWithin(client(), nobody,
                 HttpResponse.BodyHandlers.ofString(), Duration.ofSeconds(5)))
-                .isInstanceOf(java.net.ConnectException.class);
+                .isInstanceOfSatisfying(java.net.ConnectException.class, e -> {
+                    assertThat(e.getCause()).as("the exchange's own exception").isInstanceOf(java.net.ConnectException.class);
+                    assertThat(e.getStackTrace()).as("thrown on the caller's thread, its stack kept")
+                            .anyMatch(frame -> frame.getClassName().equals(HttpCallsTest.class.getName()));
+                });
+    }
+
+    @Test
+    void aDeadlineThatHasPassed_throwsBeforeAnythingIsSent() {
+        assertThatThrownBy(() -> HttpCalls.sendWithin(client(), get("/ok").build(), HttpResponse.BodyHandlers.ofString(),
+                Duration.ZERO)).isInstanceOf(HttpTimeoutException.class).hasMessageContaining("not sent");
+        assertThatThrownBy(() -> HttpCalls.sendWithin(client(), get("/ok").build(), HttpResponse.BodyHandlers.ofString(),
+                Duration.ofMillis(-1))).isInstanceOf(HttpTimeoutException.class);
+
+        assertThat(requests.get()).isZero();
+    }
+
+    @Test
+    void anAnswerThatCompletesAsTheDeadlinePasses_isReturned() throws Exception {
+        HttpClient http = new LateClient(client());
+
+        HttpResponse<String> r = HttpCalls.sendWithin(http, get("/ok").build(), HttpResponse.BodyHandlers.ofString(),
+                Duration.ofSeconds(5));
+
+        assertThat(r.body()).isEqualTo("{\"ok\":true}");
+    }
+
+    /**
+     * A real client whose futures report a timeout only once the real exchange has completed: the race
+     * between the deadline and the answer, made certain.
+     */
+    private static final class LateClient extends HttpClient {
+        private final HttpClient real;
+
+        LateClient(HttpClient real) {
+            this.real = real;
+        }
+
+        @Override
+        public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+            CompletableFuture<HttpResponse<T>> late = new CompletableFuture<>() {
+                @Override
+                public HttpResponse<T> get(long timeout, TimeUnit unit) throws TimeoutException {
+                    join(); // the answer arrives...
+                    throw new TimeoutException(); // ...as the wait gives up
+                }
+            };
+            real.sendAsync(request, body).whenComplete((r, e) -> {
+                if (e == null) {
+                    late.complete(r);
+                } else {
+                    late.completeExceptionally(e);
+                }
+            });
+            return late;
+        }
+
+        @Override
+        public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> body,
+                                                                HttpResponse.PushPromiseHandler<T> push) {
+            return sendAsync(request, body);
+        }
+
+        @Override
+        public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.Optional<java.net.CookieHandler> cookieHandler() {
+            return real.cookieHandler();
+        }
+
+        @Override
+        public java.util.Optional<Duration> connectTimeout() {
+            return real.connectTimeout();
+        }
+
+        @Override
+        public Redirect followRedirects() {
+            return real.followRedirects();
+        }
+
+        @Override
+        public java.util.Optional<java.net.ProxySelector> proxy() {
+            return real.proxy();
+        }
+
+        @Override
+        public javax.net.ssl.SSLContext sslContext() {
+            return real.sslContext();
+        }
+
+        @Override
+        public javax.net.ssl.SSLParameters sslParameters() {
+            return real.sslParameters();
+        }
+
+        @Override
+        public java.util.Optional<java.net.Authenticator> authenticator() {
+            return real.authenticator();
+        }
+
+        @Override
+        public Version version() {
+            return real.version();
+        }
+
+        @Override
+        public java.util.Optional<java.util.concurrent.Executor> executor() {
+            return real.executor();
+        }
     }
 }
