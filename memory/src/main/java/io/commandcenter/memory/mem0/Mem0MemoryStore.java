@@ -19,6 +19,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,11 +52,15 @@ import java.util.function.Function;
  * here exactly (a scan per search: fine for thousands of memories per project, not millions — the
  * embedded store is for those).
  *
- * <p>{@code timeout} bounds each operation whole — a search with every page it reads, an add with its
- * lookup and write — headers and bodies included. A circuit breaker stands in front of Mem0: after
- * {@value #BREAKER_FAILURES} operations in a row fail, operations fail at once for
- * {@link #BREAKER_OPEN}, then one trial goes through. Failures of Mem0, a passed deadline and an open
- * breaker are UNAVAILABLE {@code MEMORY_UNAVAILABLE}.
+ * <p>{@code timeout} bounds each HTTP call to Mem0 (one page of a listing, one write), headers and body
+ * included; {@code budget} bounds one operation's calls together (a search with every page it reads, an
+ * add with its lookup and write). Two circuit breakers stand in front of Mem0, one for reads (get, search,
+ * count, list) and one for writes (add, delete), so failing searches never refuse an add: after
+ * {@value #BREAKER_FAILURES} operations of one kind fail in a row, operations of that kind fail at once
+ * for {@link #BREAKER_OPEN}, then one trial goes through. What counts as a failure is Mem0's doing: an I/O
+ * error, an answer other than 2xx or unreadable, a call that did not complete within {@code timeout}. An
+ * operation that runs out of its budget while Mem0 kept answering, or whose thread is interrupted, fails
+ * too but is not counted. Every failure, an open breaker included, is UNAVAILABLE {@code MEMORY_UNAVAILABLE}.
  */
 public final class Mem0MemoryStore implements MemoryStore {
     static final String AGENT = "commandcenter";
@@ -63,29 +68,42 @@ public final class Mem0MemoryStore implements MemoryStore {
     private static final int MAX_PAGES = 10_000;
     static final int BREAKER_FAILURES = 5;
     static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
+    /** The budget of one operation when none is given ({@code cc.memory.mem0.search-budget}'s default). */
+    public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(30);
 
     private final URI base;
     private final String apiKey;
     private final int dimensions;
     private final Duration timeout;
+    private final Duration budget;
     private final Clock clock;
-    private final CircuitBreaker breaker;
+    private final CircuitBreaker reads;
+    private final CircuitBreaker writes;
     private final HttpClient http;
 
-    /** @param timeout the deadline of one operation, all its calls to Mem0 together */
+    /** @param timeout the deadline of each call to Mem0; an operation's budget is {@link #DEFAULT_BUDGET} */
     public Mem0MemoryStore(URI base, String apiKey, int dimensions, Duration timeout) {
-        this(base, apiKey, dimensions, timeout, Clock.systemUTC());
+        this(base, apiKey, dimensions, timeout, DEFAULT_BUDGET, Clock.systemUTC());
     }
 
-    /** @param clock what deadlines and the breaker's cool-down are read on */
-    public Mem0MemoryStore(URI base, String apiKey, int dimensions, Duration timeout, Clock clock) {
+    /**
+     * @param timeout the deadline of each call to Mem0
+     * @param budget  the deadline of one operation, all its calls together; at least {@code timeout}
+     * @param clock   what budgets and the breakers' cool-down are read on
+     */
+    public Mem0MemoryStore(URI base, String apiKey, int dimensions, Duration timeout, Duration budget, Clock clock) {
+        if (timeout.isZero() || timeout.isNegative() || budget.compareTo(timeout) < 0) {
+            throw new IllegalArgumentException("need 0 < timeout <= budget, got timeout " + timeout + ", budget " + budget);
+        }
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b : b + "/");
         this.apiKey = apiKey;
         this.dimensions = dimensions;
         this.timeout = timeout;
+        this.budget = budget;
         this.clock = clock;
-        this.breaker = new CircuitBreaker(clock, BREAKER_FAILURES, BREAKER_OPEN);
+        this.reads = new CircuitBreaker(clock, BREAKER_FAILURES, BREAKER_OPEN);
+        this.writes = new CircuitBreaker(clock, BREAKER_FAILURES, BREAKER_OPEN);
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -103,7 +121,7 @@ public final class Mem0MemoryStore implements MemoryStore {
         MemoryRules.check(memory, dimensions);
         Memory unit = memory.withVector(Vectors.unit(memory.vector()));
         String content = unit.text().isEmpty() ? unit.kind() + " " + unit.entity() : unit.text();
-        operation(deadline -> {
+        operation(writes, "writes to", deadline -> {
             List<Stored> old = find(unit.project(), Map.of("cc_id", unit.id()), deadline);
             if (old.isEmpty()) {
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -130,11 +148,11 @@ public final class Mem0MemoryStore implements MemoryStore {
     public Optional<Memory> get(String project, String id) {
         MemoryRules.checkProject(project, "project");
         MemoryRules.checkId(id, "memory_id");
-        return operation(deadline -> find(project, Map.of("cc_id", id), deadline)).stream().map(Stored::memory)
+        return operation(reads, "reads from", deadline -> find(project, Map.of("cc_id", id), deadline)).stream().map(Stored::memory)
                 .filter(m -> m.id().equals(id)).findFirst();
     }
 
-    /** Reads the filtered candidates and ranks them here, within one deadline for every page. */
+    /** Reads the filtered candidates and ranks them here, every page within one budget. */
     @Override
     public List<MemoryHit> search(String project, float[] vector, int k, MemoryFilter filter) {
         MemoryRules.checkSearch(project, vector, k, dimensions);
@@ -145,7 +163,7 @@ public final class Mem0MemoryStore implements MemoryStore {
     public boolean delete(String project, String id) {
         MemoryRules.checkProject(project, "project");
         MemoryRules.checkId(id, "memory_id");
-        return operation(deadline -> {
+        return operation(writes, "writes to", deadline -> {
             List<Stored> found = find(project, Map.of("cc_id", id), deadline);
             for (Stored s : found) {
                 call("DELETE", "v1/memories/" + encode(s.mem0Id()) + "/", null, deadline);
@@ -168,16 +186,32 @@ public final class Mem0MemoryStore implements MemoryStore {
     }
 
     /**
-     * One operation on Mem0 under the breaker, with its deadline ({@code timeout} from now) handed to every
-     * call it makes; any failure of it counts for the breaker.
+     * One operation on Mem0 under its breaker, with its budget's end ({@code budget} from now) handed to
+     * every call it makes. A failure of Mem0 counts for the breaker; an operation given up by the hub
+     * ({@link GivenUp}) does not.
      */
-    private <T> T operation(Function<Instant, T> body) {
+    private <T> T operation(CircuitBreaker breaker, String what, Function<Instant, T> body) {
         try (CircuitBreaker.Permit permit = breaker.tryAcquire().orElseThrow(() -> CommandCenterException.unavailable(
-                "MEMORY_UNAVAILABLE", "calls to Mem0 at " + base + " are suspended until " + breaker.retryAt()
+                "MEMORY_UNAVAILABLE", what + " Mem0 at " + base + " are suspended until " + breaker.retryAt()
                         + " after " + BREAKER_FAILURES + " failed operations in a row", null))) {
-            T result = body.apply(clock.instant().plus(timeout));
-            permit.succeeded();
-            return result;
+            try {
+                T result = body.apply(clock.instant().plus(budget));
+                permit.succeeded();
+                return result;
+            } catch (GivenUp e) {
+                permit.abandon();
+                throw e.error;
+            }
+        }
+    }
+
+    /** An operation the hub gave up for reasons of its own (its budget spent, its thread interrupted). */
+    private static final class GivenUp extends RuntimeException {
+        final CommandCenterException error;
+
+        GivenUp(CommandCenterException error) {
+            super(error.getMessage(), error, false, false);
+            this.error = error;
         }
     }
 
@@ -199,7 +233,7 @@ public final class Mem0MemoryStore implements MemoryStore {
         filter.kind().ifPresent(v -> equal.put("cc_kind", v));
         filter.action().ifPresent(v -> equal.put("cc_action", v));
         filter.outcome().ifPresent(v -> equal.put("cc_outcome", v));
-        return operation(deadline -> find(project, equal, deadline)).stream().map(Stored::memory).filter(filter::test)
+        return operation(reads, "reads from", deadline -> find(project, equal, deadline)).stream().map(Stored::memory).filter(filter::test)
                 .toList();
     }
 
@@ -308,14 +342,18 @@ public final class Mem0MemoryStore implements MemoryStore {
         return meta;
     }
 
-    /** One HTTP call, given what is left of its operation's deadline. */
-    private Object call(String method, String path, String body, Instant deadline) {
-        Duration left = Duration.between(clock.instant(), deadline);
+    /**
+     * One HTTP call: {@code timeout}, or what is left of the operation's budget when that is less. A call cut
+     * short by the budget, or not sent because none is left, is given up ({@link GivenUp}), not a failure.
+     */
+    private Object call(String method, String path, String body, Instant budgetEnd) {
+        String what = method + " /" + path.replaceAll("\\?.*", "");
+        Duration left = Duration.between(clock.instant(), budgetEnd);
         if (left.isNegative() || left.isZero()) {
-            throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 at " + base + " did not finish within "
-                    + timeout + " (" + method + " /" + path.replaceAll("\\?.*", "") + " not sent)", null);
+            throw outOfBudget(what + " not sent");
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(left)
+        Duration wait = left.compareTo(timeout) < 0 ? left : timeout;
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(wait)
                 .header("Accept", "application/json");
         if (!apiKey.isEmpty()) {
             b.header("Authorization", "Token " + apiKey);
@@ -327,13 +365,20 @@ public final class Mem0MemoryStore implements MemoryStore {
         }
         HttpResponse<String> response;
         try {
-            response = HttpCalls.sendWithin(http, b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), left);
+            response = HttpCalls.sendWithin(http, b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), wait);
+        } catch (HttpTimeoutException e) {
+            if (wait.compareTo(timeout) < 0) {
+                throw outOfBudget(what + " cut at the budget's end");
+            }
+            throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 at " + base + " did not answer " + what
+                    + " within " + timeout + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 at " + base + " cannot be reached: "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "interrupted while calling Mem0", e);
+            throw new GivenUp(CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "interrupted while calling Mem0 ("
+                    + what + ")", e));
         }
         if (response.statusCode() / 100 != 2) {
             throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 answered " + method + " /" + path
@@ -345,6 +390,12 @@ public final class Mem0MemoryStore implements MemoryStore {
             throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 answered with JSON it cannot read: "
                     + e.getMessage(), e);
         }
+    }
+
+    private GivenUp outOfBudget(String detail) {
+        return new GivenUp(CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 at " + base
+                + " kept answering, but the operation did not finish within its budget of " + budget + " ("
+                + detail + ")", null));
     }
 
     private static String encode(String s) {

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code user_id}/{@code agent_id}/{@code metadata} filters and pages, update ({@code PUT}: text and
  * metadata), delete — with Mem0's token authentication. Mem0 itself cannot run here; this speaks its wire
  * format over a real socket. Knobs for a Mem0 in trouble: failing writes, listings that stall in their
- * body, a hook run on every page served.
+ * body, failing listings, a hook run on every page served.
  */
 final class FakeMem0 implements AutoCloseable {
     static final String KEY = "m0-test-key";
@@ -49,6 +49,8 @@ final class FakeMem0 implements AutoCloseable {
     final AtomicInteger listings = new AtomicInteger();
     /** The next this many writes (POST, PUT) answer HTTP 500 and change nothing. */
     final AtomicInteger failWrites = new AtomicInteger();
+    /** The next this many listings (GET) answer HTTP 500. */
+    final AtomicInteger failListings = new AtomicInteger();
     /** Set: a listing sends its headers and ten bytes, then waits for {@link #close}. */
     volatile boolean stallListings;
     /** A permit for every listing that stalled. */
@@ -82,7 +84,8 @@ final class FakeMem0 implements AutoCloseable {
             }
             String path = x.getRequestURI().getPath();
             String method = x.getRequestMethod();
-            if ((method.equals("POST") || method.equals("PUT")) && failWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            if ((method.equals("POST") || method.equals("PUT")) && failWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                    || method.equals("GET") && failListings.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 send(x, 500, Map.of("detail", "Internal server error"));
             } else if (path.equals("/v1/memories/") && method.equals("POST")) {
                 add(x);

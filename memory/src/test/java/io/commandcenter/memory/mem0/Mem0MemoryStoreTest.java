@@ -94,25 +94,79 @@ class Mem0MemoryStoreTest extends AbstractMemoryStoreTest {
                 () -> quick.search("alpha", axis(0), 3, MemoryFilter.ALL)));
     }
 
-    @Test
-    void theTimeout_boundsAWholeSearch_notEachPage() {
+    /** Adds 210 memories (three pages of 100) and has every page served take 3 s on the returned clock. */
+    private ManualClock threeSlowPages() {
         for (int i = 0; i < 210; i++) {
             store.add(memory("alpha", "a" + i, axis(i % DIMS)));
         }
         ManualClock clock = new ManualClock(T0);
-        MemoryStore timed = new Mem0MemoryStore(mem0.uri(), FakeMem0.KEY, DIMS, Duration.ofSeconds(5), clock);
-        mem0.onListing = () -> clock.advance(Duration.ofSeconds(3)); // each page of 100 takes 3 s
+        mem0.onListing = () -> clock.advance(Duration.ofSeconds(3));
+        return clock;
+    }
+
+    @Test
+    void theTimeout_boundsEachPage_andTheBudgetTheWholeSearch() {
+        ManualClock clock = threeSlowPages();
+        MemoryStore timed = new Mem0MemoryStore(mem0.uri(), FakeMem0.KEY, DIMS, Duration.ofSeconds(5),
+                Duration.ofSeconds(30), clock);
+
+        // 3 pages x 3 s: each under the 5 s timeout, 9 s in all
+        assertThat(timed.search("alpha", axis(0), 3, MemoryFilter.ALL)).hasSize(3);
+    }
+
+    @Test
+    void aSearchThatRunsOutOfItsBudget_isUnavailable_butNotCountedAgainstMem0() {
+        ManualClock clock = threeSlowPages();
+        MemoryStore timed = new Mem0MemoryStore(mem0.uri(), FakeMem0.KEY, DIMS, Duration.ofSeconds(5),
+                Duration.ofSeconds(5), clock);
         int before = mem0.listings.get();
 
-        assertUnavailable(() -> timed.search("alpha", axis(0), 3, MemoryFilter.ALL));
+        for (int i = 0; i <= Mem0MemoryStore.BREAKER_FAILURES; i++) {
+            assertThatThrownBy(() -> timed.search("alpha", axis(0), 3, MemoryFilter.ALL))
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                        assertThat(e.reason()).isEqualTo("MEMORY_UNAVAILABLE");
+                        assertThat(e.getMessage()).contains("kept answering").contains("budget of PT5S");
+                    });
+        }
+        assertThat(mem0.listings.get() - before).as("pages 1 and 2 read within 5 s each time, page 3 not asked")
+                .isEqualTo(2 * (Mem0MemoryStore.BREAKER_FAILURES + 1));
 
-        assertThat(mem0.listings.get() - before).as("pages 1 and 2 read within 5 s, page 3 not asked").isEqualTo(2);
+        mem0.onListing = () -> { };
+        assertThat(timed.search("alpha", axis(0), 3, MemoryFilter.ALL)).as("the breaker stayed closed").hasSize(3);
+    }
+
+    @Test
+    void failingSearches_doNotRefuseAnAdd() {
+        mem0.failListings.set(Mem0MemoryStore.BREAKER_FAILURES);
+        for (int i = 0; i < Mem0MemoryStore.BREAKER_FAILURES; i++) {
+            assertUnavailable(() -> store.search("alpha", axis(0), 3, MemoryFilter.ALL));
+        }
+        assertThatThrownBy(() -> store.search("alpha", axis(0), 3, MemoryFilter.ALL))
+                .as("reads suspended").hasMessageContaining("suspended until");
+
+        store.add(memory("alpha", "a1", axis(0)));
+
+        assertThat(mem0.size()).isEqualTo(1);
+    }
+
+    @Test
+    void anInterruptedCaller_failsUnavailable_keepsItsInterrupt_andIsNotCountedAgainstMem0() {
+        for (int i = 0; i <= Mem0MemoryStore.BREAKER_FAILURES; i++) {
+            Thread.currentThread().interrupt();
+            assertUnavailable(() -> store.search("alpha", axis(0), 3, MemoryFilter.ALL));
+            assertThat(Thread.interrupted()).as("the interrupt kept (and cleared here)").isTrue();
+        }
+        int asked = mem0.listings.get();
+
+        assertThat(store.search("alpha", axis(0), 3, MemoryFilter.ALL)).as("the breaker stayed closed").isEmpty();
+        assertThat(mem0.listings.get()).isEqualTo(asked + 1);
     }
 
     @Test
     void afterRepeatedFailures_operationsFailAtOnce_untilATrialAfterTheCoolDown() throws InterruptedException {
         ManualClock clock = new ManualClock(T0);
-        MemoryStore guarded = new Mem0MemoryStore(mem0.uri(), FakeMem0.KEY, DIMS, Duration.ofSeconds(1), clock);
+        MemoryStore guarded = new Mem0MemoryStore(mem0.uri(), FakeMem0.KEY, DIMS, Duration.ofSeconds(1),
+                Duration.ofSeconds(30), clock);
         mem0.stallListings = true;
         for (int i = 0; i < Mem0MemoryStore.BREAKER_FAILURES; i++) {
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertUnavailable(
