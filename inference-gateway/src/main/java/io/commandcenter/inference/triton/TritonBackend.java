@@ -60,7 +60,6 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
     private static final System.Logger LOG = System.getLogger(TritonBackend.class.getName());
 
     private final ManagedChannel channel;
-    private volatile Boolean commandCenter;
 
     /**
      * How a loaded model is called.
@@ -92,7 +91,8 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
         ModelMetadataResponse meta = call("ModelMetadata", stub -> stub.modelMetadata(ModelMetadataRequest.newBuilder()
                 .setName(m.name()).setVersion(m.version()).build()));
         Remote remote = check(key, m, meta);
-        // asked here, not on a score: a remote that fails it fails the load, never holds a score twice
+        // asked at each load, not on a score: a remote that fails it fails the load, never holds a score twice;
+        // the answer is the version's (the server behind the endpoint may be replaced between loads)
         register(key, remote.riskOutput && isCommandCenter() ? remote.withQuiet() : remote);
     }
 
@@ -212,24 +212,20 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
     }
 
     /**
-     * Whether the remote is a CommandCenter hub, asked once ({@code ServerMetadata}): a remote without that
-     * RPC is not one; any other failure is the caller's (the load fails, and is tried again later).
+     * Whether the remote is a CommandCenter hub ({@code ServerMetadata}), asked at the load of a version with
+     * output {@code risk}: a remote without that RPC (UNIMPLEMENTED) is not one; any other failure is the
+     * caller's (the load fails, and is tried again later).
      */
     private boolean isCommandCenter() {
-        Boolean known = commandCenter;
-        if (known == null) {
-            try {
-                known = call("ServerMetadata", stub -> stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()))
-                        .getExtensionsList().contains("commandcenter_explanations");
-            } catch (CommandCenterException e) {
-                if (!Status.Code.UNIMPLEMENTED.name().equals(e.metadata().get("code"))) {
-                    throw e;
-                }
-                known = false;
+        try {
+            return call("ServerMetadata", stub -> stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()))
+                    .getExtensionsList().contains("commandcenter_explanations");
+        } catch (CommandCenterException e) {
+            if (!Status.Code.UNIMPLEMENTED.name().equals(e.metadata().get("code"))) {
+                throw e;
             }
-            commandCenter = known;
+            return false;
         }
-        return known;
     }
 
     private interface Call<T> {
@@ -239,7 +235,8 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
     /**
      * One RPC with deadline, retries and the breaker; failures translated. Whatever ends the call without an
      * answer — an RPC error, an unreadable token file — is UNAVAILABLE {@code REMOTE_UNAVAILABLE} and a
-     * failure for the breaker; a refused input is INVALID and is not.
+     * failure for the breaker; a refused input is INVALID and is not; an interrupted caller (the flag kept)
+     * is UNAVAILABLE with {@code code} {@code INTERRUPTED}, counted neither way.
      */
     private <T> T call(String rpc, Call<T> call) {
         try (CircuitBreaker.Permit permit = permit()) {
@@ -263,6 +260,11 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
                         break;
                     }
                 }
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                // the caller gave up (a shutdown), not the endpoint: neither a failure nor a success
+                permit.abandon();
+                throw unavailable(rpc, "interrupted", "INTERRUPTED", last);
             }
             Status status = last == null ? Status.CANCELLED : last.getStatus();
             throw unavailable(rpc, status.getCode().name() + (status.getDescription() == null ? "" : " "

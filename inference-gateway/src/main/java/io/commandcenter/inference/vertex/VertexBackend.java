@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,18 +161,23 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
     /**
      * One {@code :predict} with deadline, retries and the breaker; the answer's body. The deadline covers
      * each attempt whole (the token, the headers and the body); whatever ends the call without an answer is
-     * UNAVAILABLE {@code REMOTE_UNAVAILABLE} and a failure for the breaker.
+     * UNAVAILABLE {@code REMOTE_UNAVAILABLE} and a failure for the breaker, except an interrupted caller
+     * ({@code code} {@code INTERRUPTED}, the flag kept), counted neither way.
      */
     private String call(String body) {
         try (CircuitBreaker.Permit permit = permit()) {
             String failure = "no attempt";
             for (int attempt = 0; attempt < endpoint.maxAttempts() && backOff(attempt); attempt++) {
+                long end = System.nanoTime() + endpoint.deadline().toNanos();
                 try {
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.target())).timeout(endpoint.deadline())
-                            .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
+                    String token = token(endpoint.deadline());
+                    Duration left = Duration.ofNanos(end - System.nanoTime());
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.target()))
+                            .timeout(left.isNegative() || left.isZero() ? endpoint.deadline() : left)
+                            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
                     HttpResponse<String> response = HttpCalls.sendWithin(http, request,
-                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), endpoint.deadline());
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), left);
                     int status = response.statusCode();
                     if (status == 200) {
                         permit.succeeded();
@@ -190,19 +196,25 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
                     failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    failure = "interrupted";
                     break;
                 }
             }
-            LOG.log(System.Logger.Level.WARNING, "predict on {0} failed: {1}", endpoint.name(), failure);
+            if (Thread.currentThread().isInterrupted()) {
+                // the caller gave up (a shutdown), not the endpoint: neither a failure nor a success
+                permit.abandon();
+                failure = "INTERRUPTED";
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "predict on {0} failed: {1}", endpoint.name(), failure);
+            }
             throw new CommandCenterException(ErrorKind.UNAVAILABLE, "REMOTE_UNAVAILABLE", "predict on " + endpoint.name()
                     + " failed: " + failure, Map.of("endpoint", endpoint.name(), "code", failure), List.of(), null);
         }
     }
 
-    private String token() throws IOException {
+    /** The bearer token: the service account's (waiting at most {@code wait}), or the token file's, read now. */
+    private String token(Duration wait) throws IOException, InterruptedException {
         if (account != null) {
-            return account.token();
+            return account.token(wait);
         }
         return java.nio.file.Files.readString(endpoint.tokenFile().orElseThrow()).strip();
     }

@@ -216,7 +216,9 @@ class TritonBackendTest {
                             e -> assertThat(e.metadata()).containsEntry("code", "DEADLINE_EXCEEDED")));
 
             assertThat(remote.serverMetadataCalls.get()).as("no capability check on a score").isEqualTo(metadataCalls);
-            assertThat(remote.inferCalls.get()).isEqualTo(2);
+            // 2 attempts were made; under load the second can be cancelled at its deadline before the remote's
+            // handler counts it, so 1 is possible too; more would be a second round of attempts
+            assertThat(remote.inferCalls.get()).isBetween(1, 2);
             assertThat(backend.circuit()).as("one failure of two counted").isEqualTo(CircuitBreaker.State.CLOSED);
         }
     }
@@ -231,6 +233,39 @@ class TritonBackendTest {
             assertThat(backend.score(remote.key, ROWS, 2)[1]).isCloseTo(remote.onnx.score(remote.key, ROWS, 2)[1],
                     within(1e-7));
             assertThat(remote.serverMetadataCalls.get()).as("asked once, at load").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theRemotesCapabilities_areAskedAtEachLoad() throws Exception {
+        try (LoopbackTriton remote = new LoopbackTriton(artifact);
+             TritonBackend backend = new TritonBackend(endpoint(remote), Clock.systemUTC())) {
+            remote.riskOutput = true;
+            backend.load(artifact);
+            backend.unload(remote.key);
+            backend.load(artifact);
+
+            assertThat(remote.serverMetadataCalls.get()).as("the answer is the version's, not the backend's").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anInterruptedCaller_isUnavailable_keepsItsInterrupt_andIsNotCountedAgainstTheRemote() throws Exception {
+        try (LoopbackTriton remote = new LoopbackTriton(artifact);
+             TritonBackend backend = new TritonBackend(endpoint(remote).withBreaker(1, Duration.ofSeconds(30)),
+                     Clock.systemUTC())) {
+            backend.load(artifact);
+
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> backend.score(remote.key, ROWS, 1)).isInstanceOfSatisfying(
+                    CommandCenterException.class, e -> {
+                        assertThat(e.reason()).isEqualTo("REMOTE_UNAVAILABLE");
+                        assertThat(e.metadata()).containsEntry("code", "INTERRUPTED");
+                    });
+            assertThat(Thread.interrupted()).as("the interrupt kept (and cleared here)").isTrue();
+
+            assertThat(backend.circuit()).as("one failure would open it").isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(backend.score(remote.key, ROWS, 1)).hasSize(1);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.commandcenter.inference.vertex;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.commandcenter.common.concurrent.CircuitBreaker;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.inference.ModelKey;
@@ -33,12 +34,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
@@ -68,6 +73,7 @@ class VertexBackendTest {
     volatile boolean stallTokens;
     volatile boolean stallPredictions;
     final CountDownLatch stallReleased = new CountDownLatch(1);
+    final ExecutorService exchanges = Executors.newCachedThreadPool();
 
     @BeforeAll
     static void train() throws Exception {
@@ -85,6 +91,7 @@ class VertexBackendTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/token", this::token);
         server.createContext("/v1/", this::predict);
+        server.setExecutor(exchanges); // a stalled exchange holds its own thread, not the server
         server.start();
     }
 
@@ -92,6 +99,7 @@ class VertexBackendTest {
     void stop() {
         stallReleased.countDown();
         server.stop(0);
+        exchanges.shutdownNow();
         onnx.close();
     }
 
@@ -336,6 +344,52 @@ class VertexBackendTest {
             });
             assertThatThrownBy(() -> vertex.load(key, artifact)).as("the breaker counted it").isInstanceOfSatisfying(
                     CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("CIRCUIT_OPEN"));
+        }
+    }
+
+    @Test
+    void callersWaitingForAToken_shareOneFetch_andAllGiveUpAtTheDeadline() throws Exception {
+        stallTokens = true;
+        try (VertexBackend vertex = new VertexBackend(oneAttempt(Optional.empty(), Optional.of(serviceAccount())),
+                Clock.systemUTC())) {
+            ExecutorService callers = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> first = callers.submit(() -> vertex.load(key, artifact));
+                await().atMost(Duration.ofSeconds(10)).until(() -> tokenCalls.get() == 1);
+                Future<?> second = callers.submit(() -> vertex.load(key, artifact));
+
+                for (Future<?> caller : List.of(first, second)) {
+                    // a guard against hanging, not a timing: one deadline of 2 s is the bound for each
+                    assertThatThrownBy(() -> caller.get(20, TimeUnit.SECONDS)).cause()
+                            .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                                assertThat(e.reason()).isEqualTo("REMOTE_UNAVAILABLE");
+                                assertThat(e.metadata().get("code")).startsWith("HttpTimeoutException");
+                            });
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+            assertThat(tokenCalls.get()).as("one fetch, shared").isEqualTo(1);
+            assertThat(predictCalls.get()).isZero();
+        }
+    }
+
+    @Test
+    void anInterruptedCaller_isUnavailable_keepsItsInterrupt_andIsNotCountedAgainstTheEndpoint() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "ya29.loopback\n");
+        RemoteEndpoint oneFailureOpens = new RemoteEndpoint("vertex-a", "vertex", url(), true, Duration.ofSeconds(2), 1,
+                Duration.ZERO, 1, Duration.ofSeconds(30), Map.of(), Optional.of(token), Optional.empty());
+        try (VertexBackend vertex = new VertexBackend(oneFailureOpens, Clock.systemUTC())) {
+            vertex.load(key, artifact);
+
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> vertex.score(key, ROWS, 1)).isInstanceOfSatisfying(CommandCenterException.class,
+                    e -> assertThat(e.metadata()).containsEntry("code", "INTERRUPTED"));
+            assertThat(Thread.interrupted()).as("the interrupt kept (and cleared here)").isTrue();
+
+            assertThat(vertex.circuit()).as("one failure would open it").isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(vertex.score(key, ROWS, 1)).hasSize(1);
         }
     }
 }
