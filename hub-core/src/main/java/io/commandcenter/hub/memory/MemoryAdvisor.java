@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * </ul>
  * A store that cannot answer (UNAVAILABLE: Mem0 down, past its deadline, its breaker open) gives no
  * advice: the model's action, no similar incidents. The store bounds how long that takes (Mem0: its
- * timeout for the whole search; at once while its breaker is open).
+ * search budget for the whole search; at once while its read breaker is open).
  */
 public final class MemoryAdvisor implements PredictionAdvisor {
     public static final int SHOWN = 3;
