@@ -121,8 +121,8 @@ public final class Mem0MemoryStore implements MemoryStore {
         MemoryRules.check(memory, dimensions);
         Memory unit = memory.withVector(Vectors.unit(memory.vector()));
         String content = unit.text().isEmpty() ? unit.kind() + " " + unit.entity() : unit.text();
-        operation(writes, "writes to", deadline -> {
-            List<Stored> old = find(unit.project(), Map.of("cc_id", unit.id()), deadline);
+        operation(writes, "writes to", op -> {
+            List<Stored> old = find(unit.project(), Map.of("cc_id", unit.id()), op);
             if (old.isEmpty()) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("messages", List.of(Map.of("role", "user", "content", content)));
@@ -130,15 +130,15 @@ public final class Mem0MemoryStore implements MemoryStore {
                 body.put("agent_id", AGENT);
                 body.put("infer", false);
                 body.put("metadata", metadata(unit));
-                call("POST", "v1/memories/", Json.write(body), deadline);
+                call("POST", "v1/memories/", Json.write(body), op);
                 return null;
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("text", content);
             body.put("metadata", metadata(unit));
-            call("PUT", "v1/memories/" + encode(old.get(0).mem0Id()) + "/", Json.write(body), deadline);
+            call("PUT", "v1/memories/" + encode(old.get(0).mem0Id()) + "/", Json.write(body), op);
             for (Stored copy : old.subList(1, old.size())) {
-                call("DELETE", "v1/memories/" + encode(copy.mem0Id()) + "/", null, deadline);
+                call("DELETE", "v1/memories/" + encode(copy.mem0Id()) + "/", null, op);
             }
             return null;
         });
@@ -148,7 +148,7 @@ public final class Mem0MemoryStore implements MemoryStore {
     public Optional<Memory> get(String project, String id) {
         MemoryRules.checkProject(project, "project");
         MemoryRules.checkId(id, "memory_id");
-        return operation(reads, "reads from", deadline -> find(project, Map.of("cc_id", id), deadline)).stream().map(Stored::memory)
+        return operation(reads, "reads from", op -> find(project, Map.of("cc_id", id), op)).stream().map(Stored::memory)
                 .filter(m -> m.id().equals(id)).findFirst();
     }
 
@@ -163,10 +163,10 @@ public final class Mem0MemoryStore implements MemoryStore {
     public boolean delete(String project, String id) {
         MemoryRules.checkProject(project, "project");
         MemoryRules.checkId(id, "memory_id");
-        return operation(writes, "writes to", deadline -> {
-            List<Stored> found = find(project, Map.of("cc_id", id), deadline);
+        return operation(writes, "writes to", op -> {
+            List<Stored> found = find(project, Map.of("cc_id", id), op);
             for (Stored s : found) {
-                call("DELETE", "v1/memories/" + encode(s.mem0Id()) + "/", null, deadline);
+                call("DELETE", "v1/memories/" + encode(s.mem0Id()) + "/", null, op);
             }
             return !found.isEmpty();
         });
@@ -185,17 +185,27 @@ public final class Mem0MemoryStore implements MemoryStore {
         return oracle(project, filter).list(project, MemoryFilter.ALL, limit, after);
     }
 
+    /** What is left of one operation's budget; its first call always has the whole timeout. */
+    private static final class Budget {
+        final Instant end;
+        boolean started;
+
+        Budget(Instant end) {
+            this.end = end;
+        }
+    }
+
     /**
-     * One operation on Mem0 under its breaker, with its budget's end ({@code budget} from now) handed to
-     * every call it makes. A failure of Mem0 counts for the breaker; an operation given up by the hub
+     * One operation on Mem0 under its breaker, with its budget ({@code budget} from now) handed to every
+     * call it makes. A failure of Mem0 counts for the breaker; an operation given up by the hub
      * ({@link GivenUp}) does not.
      */
-    private <T> T operation(CircuitBreaker breaker, String what, Function<Instant, T> body) {
+    private <T> T operation(CircuitBreaker breaker, String what, Function<Budget, T> body) {
         try (CircuitBreaker.Permit permit = breaker.tryAcquire().orElseThrow(() -> CommandCenterException.unavailable(
                 "MEMORY_UNAVAILABLE", what + " Mem0 at " + base + " are suspended until " + breaker.retryAt()
                         + " after " + BREAKER_FAILURES + " failed operations in a row", null))) {
             try {
-                T result = body.apply(clock.instant().plus(budget));
+                T result = body.apply(new Budget(clock.instant().plus(budget)));
                 permit.succeeded();
                 return result;
             } catch (GivenUp e) {
@@ -233,7 +243,7 @@ public final class Mem0MemoryStore implements MemoryStore {
         filter.kind().ifPresent(v -> equal.put("cc_kind", v));
         filter.action().ifPresent(v -> equal.put("cc_action", v));
         filter.outcome().ifPresent(v -> equal.put("cc_outcome", v));
-        return operation(reads, "reads from", deadline -> find(project, equal, deadline)).stream().map(Stored::memory).filter(filter::test)
+        return operation(reads, "reads from", op -> find(project, equal, op)).stream().map(Stored::memory).filter(filter::test)
                 .toList();
     }
 
@@ -242,7 +252,7 @@ public final class Mem0MemoryStore implements MemoryStore {
     }
 
     /** Every CommandCenter memory of the project whose metadata has these values, page by page. */
-    private List<Stored> find(String project, Map<String, String> metadata, Instant deadline) {
+    private List<Stored> find(String project, Map<String, String> metadata, Budget op) {
         List<Stored> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int page = 1; page <= MAX_PAGES; page++) {
@@ -251,7 +261,7 @@ public final class Mem0MemoryStore implements MemoryStore {
             if (!metadata.isEmpty()) {
                 q.append("&metadata=").append(encode(Json.write(metadata)));
             }
-            List<Object> items = items(call("GET", q.toString(), null, deadline));
+            List<Object> items = items(call("GET", q.toString(), null, op));
             int fresh = 0;
             for (Object item : items) {
                 Optional<Stored> s = stored(project, item);
@@ -343,16 +353,19 @@ public final class Mem0MemoryStore implements MemoryStore {
     }
 
     /**
-     * One HTTP call: {@code timeout}, or what is left of the operation's budget when that is less. A call cut
-     * short by the budget, or not sent because none is left, is given up ({@link GivenUp}), not a failure.
+     * One HTTP call: {@code timeout}, or what is left of the operation's budget when that is less (never for
+     * the operation's first call). A call cut short by the budget, or not sent because none is left, is given
+     * up ({@link GivenUp}), not a failure.
      */
-    private Object call(String method, String path, String body, Instant budgetEnd) {
+    private Object call(String method, String path, String body, Budget op) {
         String what = method + " /" + path.replaceAll("\\?.*", "");
-        Duration left = Duration.between(clock.instant(), budgetEnd);
-        if (left.isNegative() || left.isZero()) {
+        Duration left = Duration.between(clock.instant(), op.end);
+        if (op.started && (left.isNegative() || left.isZero())) {
             throw outOfBudget(what + " not sent");
         }
-        Duration wait = left.compareTo(timeout) < 0 ? left : timeout;
+        // the first call has the whole timeout (the budget is at least that), so a first call that stalls counts
+        Duration wait = !op.started || left.compareTo(timeout) >= 0 ? timeout : left;
+        op.started = true;
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(wait)
                 .header("Accept", "application/json");
         if (!apiKey.isEmpty()) {

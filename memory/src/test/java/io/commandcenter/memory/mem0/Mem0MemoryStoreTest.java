@@ -136,6 +136,22 @@ class Mem0MemoryStoreTest extends AbstractMemoryStoreTest {
     }
 
     @Test
+    void aFirstCallThatStalls_countsAgainstMem0_evenWithABudgetNoLargerThanTheTimeout() {
+        MemoryStore tight = new Mem0MemoryStore(mem0.uri(), FakeMem0.KEY, DIMS, Duration.ofMillis(200),
+                Duration.ofMillis(200), java.time.Clock.systemUTC());
+        mem0.stallListings = true;
+        for (int i = 0; i < Mem0MemoryStore.BREAKER_FAILURES; i++) {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(
+                    () -> tight.search("alpha", axis(0), 3, MemoryFilter.ALL))
+                    .isInstanceOfSatisfying(CommandCenterException.class,
+                            e -> assertThat(e.getMessage()).as("a stall, not the budget").doesNotContain("kept answering")));
+        }
+
+        assertThatThrownBy(() -> tight.search("alpha", axis(0), 3, MemoryFilter.ALL))
+                .hasMessageContaining("suspended until");
+    }
+
+    @Test
     void failingSearches_doNotRefuseAnAdd() {
         mem0.failListings.set(Mem0MemoryStore.BREAKER_FAILURES);
         for (int i = 0; i < Mem0MemoryStore.BREAKER_FAILURES; i++) {
