@@ -350,8 +350,9 @@ class VertexBackendTest {
     @Test
     void callersWaitingForAToken_shareOneFetch_andAllGiveUpAtTheDeadline() throws Exception {
         stallTokens = true;
-        try (VertexBackend vertex = new VertexBackend(oneAttempt(Optional.empty(), Optional.of(serviceAccount())),
-                Clock.systemUTC())) {
+        // a 5 s deadline: the second caller joins the fetch well before the first one's deadline, even under load
+        try (VertexBackend vertex = new VertexBackend(oneAttempt(Optional.empty(), Optional.of(serviceAccount()))
+                .withDeadline(Duration.ofSeconds(5)), Clock.systemUTC())) {
             ExecutorService callers = Executors.newFixedThreadPool(2);
             try {
                 Future<?> first = callers.submit(() -> vertex.load(key, artifact));
@@ -359,7 +360,7 @@ class VertexBackendTest {
                 Future<?> second = callers.submit(() -> vertex.load(key, artifact));
 
                 for (Future<?> caller : List.of(first, second)) {
-                    // a guard against hanging, not a timing: one deadline of 2 s is the bound for each
+                    // a guard against hanging, not a timing: one deadline of 5 s is the bound for each
                     assertThatThrownBy(() -> caller.get(20, TimeUnit.SECONDS)).cause()
                             .isInstanceOfSatisfying(CommandCenterException.class, e -> {
                                 assertThat(e.reason()).isEqualTo("REMOTE_UNAVAILABLE");

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The memory port over Mem0's REST API (v1), for teams that already run Mem0. A CommandCenter project
@@ -58,9 +59,10 @@ import java.util.function.Function;
  * count, list) and one for writes (add, delete), so failing searches never refuse an add: after
  * {@value #BREAKER_FAILURES} operations of one kind fail in a row, operations of that kind fail at once
  * for {@link #BREAKER_OPEN}, then one trial goes through. What counts as a failure is Mem0's doing: an I/O
- * error, an answer other than 2xx or unreadable, a call that did not complete within {@code timeout}. An
- * operation that runs out of its budget while Mem0 kept answering, or whose thread is interrupted, fails
- * too but is not counted. Every failure, an open breaker included, is UNAVAILABLE {@code MEMORY_UNAVAILABLE}.
+ * error, an answer other than 2xx or unreadable, a call that did not complete within {@code timeout}, or
+ * within what was left of the budget when that was at least half the timeout. An operation that runs out
+ * of its budget while Mem0 kept answering (a call cut with less than half the timeout left, or not sent),
+ * or whose thread is interrupted, fails too but is not counted. Every failure, an open breaker included, is UNAVAILABLE {@code MEMORY_UNAVAILABLE}.
  */
 public final class Mem0MemoryStore implements MemoryStore {
     static final String AGENT = "commandcenter";
@@ -76,7 +78,7 @@ public final class Mem0MemoryStore implements MemoryStore {
     private final int dimensions;
     private final Duration timeout;
     private final Duration budget;
-    private final Clock clock;
+    private final LongSupplier ticker;
     private final CircuitBreaker reads;
     private final CircuitBreaker writes;
     private final HttpClient http;
@@ -89,9 +91,15 @@ public final class Mem0MemoryStore implements MemoryStore {
     /**
      * @param timeout the deadline of each call to Mem0
      * @param budget  the deadline of one operation, all its calls together; at least {@code timeout}
-     * @param clock   what budgets and the breakers' cool-down are read on
+     * @param clock   what the breakers' cool-down is read on (budgets on {@link System#nanoTime})
      */
     public Mem0MemoryStore(URI base, String apiKey, int dimensions, Duration timeout, Duration budget, Clock clock) {
+        this(base, apiKey, dimensions, timeout, budget, clock, System::nanoTime);
+    }
+
+    /** @param ticker nanoseconds, what budgets are read on */
+    public Mem0MemoryStore(URI base, String apiKey, int dimensions, Duration timeout, Duration budget, Clock clock,
+                           LongSupplier ticker) {
         if (timeout.isZero() || timeout.isNegative() || budget.compareTo(timeout) < 0) {
             throw new IllegalArgumentException("need 0 < timeout <= budget, got timeout " + timeout + ", budget " + budget);
         }
@@ -101,7 +109,7 @@ public final class Mem0MemoryStore implements MemoryStore {
         this.dimensions = dimensions;
         this.timeout = timeout;
         this.budget = budget;
-        this.clock = clock;
+        this.ticker = ticker;
         this.reads = new CircuitBreaker(clock, BREAKER_FAILURES, BREAKER_OPEN);
         this.writes = new CircuitBreaker(clock, BREAKER_FAILURES, BREAKER_OPEN);
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
@@ -187,10 +195,10 @@ public final class Mem0MemoryStore implements MemoryStore {
 
     /** What is left of one operation's budget; its first call always has the whole timeout. */
     private static final class Budget {
-        final Instant end;
+        final long end; // on the ticker
         boolean started;
 
-        Budget(Instant end) {
+        Budget(long end) {
             this.end = end;
         }
     }
@@ -205,7 +213,7 @@ public final class Mem0MemoryStore implements MemoryStore {
                 "MEMORY_UNAVAILABLE", what + " Mem0 at " + base + " are suspended until " + breaker.retryAt()
                         + " after " + BREAKER_FAILURES + " failed operations in a row", null))) {
             try {
-                T result = body.apply(new Budget(clock.instant().plus(budget)));
+                T result = body.apply(new Budget(ticker.getAsLong() + budget.toNanos()));
                 permit.succeeded();
                 return result;
             } catch (GivenUp e) {
@@ -354,12 +362,13 @@ public final class Mem0MemoryStore implements MemoryStore {
 
     /**
      * One HTTP call: {@code timeout}, or what is left of the operation's budget when that is less (never for
-     * the operation's first call). A call cut short by the budget, or not sent because none is left, is given
-     * up ({@link GivenUp}), not a failure.
+     * the operation's first call). A call not sent because none is left, or cut short by the budget when it
+     * had less than half the timeout, is given up ({@link GivenUp}), not a failure: the operation's earlier
+     * calls used the budget. Cut with half the timeout or more, it is Mem0's failure (a stall).
      */
     private Object call(String method, String path, String body, Budget op) {
         String what = method + " /" + path.replaceAll("\\?.*", "");
-        Duration left = Duration.between(clock.instant(), op.end);
+        Duration left = Duration.ofNanos(op.end - ticker.getAsLong());
         if (op.started && (left.isNegative() || left.isZero())) {
             throw outOfBudget(what + " not sent");
         }
@@ -380,11 +389,11 @@ public final class Mem0MemoryStore implements MemoryStore {
         try {
             response = HttpCalls.sendWithin(http, b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), wait);
         } catch (HttpTimeoutException e) {
-            if (wait.compareTo(timeout) < 0) {
+            if (wait.multipliedBy(2).compareTo(timeout) < 0) {
                 throw outOfBudget(what + " cut at the budget's end");
             }
             throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 at " + base + " did not answer " + what
-                    + " within " + timeout + ": " + e.getMessage(), e);
+                    + " within " + wait + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 at " + base + " cannot be reached: "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);

@@ -53,6 +53,8 @@ final class FakeMem0 implements AutoCloseable {
     final AtomicInteger failListings = new AtomicInteger();
     /** Set: a listing sends its headers and ten bytes, then waits for {@link #close}. */
     volatile boolean stallListings;
+    /** Listings of this page and after stall as with {@link #stallListings}. */
+    volatile int stallFromPage = Integer.MAX_VALUE;
     /** A permit for every listing that stalled. */
     final Semaphore stalled = new Semaphore(0);
     /** Run before each page is answered (a test moves its clock here). */
@@ -156,7 +158,9 @@ final class FakeMem0 implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private void list(HttpExchange x) throws IOException {
         listings.incrementAndGet();
-        if (stallListings) {
+        Map<String, String> q = query(x.getRequestURI().getRawQuery());
+        int page = Integer.parseInt(q.getOrDefault("page", "1"));
+        if (stallListings || page >= stallFromPage) {
             x.sendResponseHeaders(200, 1000);
             x.getResponseBody().write("[{\"id\":\"m\"".getBytes(StandardCharsets.UTF_8));
             x.getResponseBody().flush();
@@ -169,9 +173,7 @@ final class FakeMem0 implements AutoCloseable {
             return;
         }
         onListing.run();
-        Map<String, String> q = query(x.getRequestURI().getRawQuery());
         Map<String, Object> metadata = q.containsKey("metadata") ? Json.parseObject(q.get("metadata")) : Map.of();
-        int page = Integer.parseInt(q.getOrDefault("page", "1"));
         int size = Integer.parseInt(q.getOrDefault("page_size", "100"));
         List<Object> matching = new ArrayList<>();
         synchronized (this) {
