@@ -19,10 +19,12 @@ import java.util.Optional;
  * @param mem0Timeout   deadline of each HTTP call to Mem0, one page or one write ({@code cc.memory.mem0.timeout})
  * @param mem0Budget    deadline of one memory operation, all its calls to Mem0 together (a search with every page
  *                      it reads); at least {@code mem0Timeout} ({@code cc.memory.mem0.search-budget})
+ * @param adviceTimeout how long a prediction being raised waits for memory's advice at most; past it, no advice,
+ *                      and memory is not asked for advice for a minute ({@code cc.memory.advice-timeout})
  */
 public record MemorySettings(String backend, Path dir, double minSimilarity, int writerQueue,
                              Optional<URI> mem0Url, String mem0ApiKey, Duration mem0Timeout,
-                             Duration mem0Budget) {
+                             Duration mem0Budget, Duration adviceTimeout) {
     public MemorySettings {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(dir, "dir");
@@ -30,6 +32,7 @@ public record MemorySettings(String backend, Path dir, double minSimilarity, int
         Objects.requireNonNull(mem0ApiKey, "mem0ApiKey");
         Objects.requireNonNull(mem0Timeout, "mem0Timeout");
         Objects.requireNonNull(mem0Budget, "mem0Budget");
+        Objects.requireNonNull(adviceTimeout, "adviceTimeout");
         if (!backend.equals("embedded") && !backend.equals("mem0")) {
             throw new IllegalArgumentException("cc.memory.backend must be embedded or mem0, got '" + backend + "'");
         }
@@ -46,6 +49,9 @@ public record MemorySettings(String backend, Path dir, double minSimilarity, int
             throw new IllegalArgumentException("cc.memory.mem0.search-budget (" + mem0Budget
                     + ") must be at least cc.memory.mem0.timeout (" + mem0Timeout + ")");
         }
+        if (adviceTimeout.isZero() || adviceTimeout.isNegative()) {
+            throw new IllegalArgumentException("cc.memory.advice-timeout must be positive, got " + adviceTimeout);
+        }
         if (writerQueue < 1) {
             throw new IllegalArgumentException("cc.memory.writer-queue must be at least 1");
         }
@@ -54,6 +60,6 @@ public record MemorySettings(String backend, Path dir, double minSimilarity, int
     /** The embedded memory under the data directory. */
     public static MemorySettings defaults(Path dataDir) {
         return new MemorySettings("embedded", dataDir.resolve("memory"), 0.6, 10_000, Optional.empty(), "",
-                Duration.ofSeconds(5), Duration.ofSeconds(30));
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(2));
     }
 }

@@ -13,8 +13,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MemorySettingsTest {
 
     private static MemorySettings mem0(Duration timeout, Duration budget) {
+        return mem0(timeout, budget, Duration.ofSeconds(2));
+    }
+
+    private static MemorySettings mem0(Duration timeout, Duration budget, Duration advice) {
         return new MemorySettings("mem0", Path.of("memory"), 0.6, 10, Optional.of(URI.create("https://api.mem0.ai")),
-                "k", timeout, budget);
+                "k", timeout, budget, advice);
     }
 
     @Test
@@ -23,6 +27,14 @@ class MemorySettingsTest {
 
         assertThat(d.mem0Timeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(d.mem0Budget()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.adviceTimeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aZeroAdviceTimeout_isRefused_namingTheSetting() {
+        assertThatThrownBy(() -> mem0(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cc.memory.advice-timeout must be positive");
     }
 
     @Test
