@@ -1,5 +1,7 @@
 package io.commandcenter.hub.memory;
 
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.predict.EntityKey;
 import io.commandcenter.hub.predict.PredictionAdvisor;
 import io.commandcenter.hub.predict.SimilarIncident;
@@ -8,6 +10,9 @@ import io.commandcenter.memory.MemoryHit;
 import io.commandcenter.memory.MemoryStore;
 import io.commandcenter.models.explain.Factor;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -15,6 +20,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -27,6 +41,12 @@ import java.util.stream.Collectors;
  *       {@code restart, scale, notify} not known to have failed;</li>
  *   <li>otherwise the model's action stays, and the note says how it fared when it has a record.</li>
  * </ul>
+ * The search runs on the advisor's own thread, and the caller (the engine's thread) waits for it at
+ * most {@code adviceTimeout}. No advice (the model's action, no similar incidents) when the store does
+ * not answer in that time or cannot answer (UNAVAILABLE: Mem0 down, past its deadline or budget, its
+ * breaker open); either way the store is not asked again for {@code coolDown}, read on {@code clock}.
+ * At most one search is in flight: a search left running past the advice timeout goes on to its own
+ * end (so Mem0's breaker still learns of a stall), and advice asked meanwhile is none, at once.
  */
 public final class MemoryAdvisor implements PredictionAdvisor {
     public static final int SHOWN = 3;
@@ -35,18 +55,89 @@ public final class MemoryAdvisor implements PredictionAdvisor {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
+    /** {@code cc.memory.advice-timeout}'s default. */
+    public static final Duration DEFAULT_ADVICE_TIMEOUT = Duration.ofSeconds(2);
+    /** How long a store that did not answer in time, or could not, is left alone. */
+    public static final Duration COOL_DOWN = Duration.ofSeconds(60);
+
     private final MemoryStore store;
     private final double minSimilarity;
+    private final Duration adviceTimeout;
+    private final Duration coolDown;
+    private final Clock clock;
+    private final AtomicBoolean searching = new AtomicBoolean();
+    private final ExecutorService searches;
+    private volatile Instant quietUntil = Instant.MIN;
+
+    private static final System.Logger LOG = System.getLogger(MemoryAdvisor.class.getName());
 
     public MemoryAdvisor(MemoryStore store, double minSimilarity) {
+        this(store, minSimilarity, DEFAULT_ADVICE_TIMEOUT, COOL_DOWN, Clock.systemUTC());
+    }
+
+    /**
+     * @param adviceTimeout how long the caller waits for the store's answer at most
+     * @param coolDown      how long the store is not asked after it did not answer in time, or could not
+     * @param clock         what the cool-down is read on
+     */
+    public MemoryAdvisor(MemoryStore store, double minSimilarity, Duration adviceTimeout, Duration coolDown,
+                         Clock clock) {
+        if (adviceTimeout.isZero() || adviceTimeout.isNegative()) {
+            throw new IllegalArgumentException("advice timeout must be positive, got " + adviceTimeout);
+        }
         this.store = store;
         this.minSimilarity = minSimilarity;
+        this.adviceTimeout = adviceTimeout;
+        this.coolDown = coolDown;
+        this.clock = clock;
+        // one daemon thread, gone when idle; at most one task (searching guards it)
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "cc-memory-advice");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.searches = pool;
     }
 
     @Override
     public Advice advise(EntityKey entity, Map<String, Double> features, List<Factor> factors, String recommended) {
-        List<MemoryHit> hits = store.search(entity.project().value(), IncidentVectors.vector(features, factors),
-                EVIDENCE, MemoryFilter.ALL.withKind(IncidentMemories.KIND).labelled());
+        if (clock.instant().isBefore(quietUntil) || !searching.compareAndSet(false, true)) {
+            return Advice.none(recommended); // cooling down, or a search still in flight
+        }
+        float[] vector = IncidentVectors.vector(features, factors);
+        Future<List<MemoryHit>> search;
+        try {
+            search = searches.submit(() -> {
+                try {
+                    return store.search(entity.project().value(), vector, EVIDENCE,
+                            MemoryFilter.ALL.withKind(IncidentMemories.KIND).labelled());
+                } finally {
+                    searching.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            searching.set(false);
+            return Advice.none(recommended);
+        }
+        List<MemoryHit> hits;
+        try {
+            hits = search.get(adviceTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return quiet(entity, recommended, "memory did not answer within " + adviceTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Advice.none(recommended);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CommandCenterException c && c.kind() == ErrorKind.UNAVAILABLE) {
+                return quiet(entity, recommended, c.getMessage());
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
         List<SimilarIncident> similar = new ArrayList<>();
         for (MemoryHit h : hits) {
             if (h.similarity() >= minSimilarity) {
@@ -55,6 +146,14 @@ public final class MemoryAdvisor implements PredictionAdvisor {
             }
         }
         return recommend(similar, recommended);
+    }
+
+    /** No advice, and the store left alone for the cool-down. */
+    private Advice quiet(EntityKey entity, String recommended, String why) {
+        quietUntil = clock.instant().plus(coolDown);
+        LOG.log(System.Logger.Level.WARNING, "no advice from memory on {0}, none asked until {1}: {2}", entity,
+                quietUntil, why);
+        return Advice.none(recommended);
     }
 
     /** The advice given these similar incidents (most similar first). */

@@ -1,7 +1,7 @@
 package io.commandcenter.hub.audit;
 
 import io.commandcenter.common.error.CommandCenterException;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,7 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.events.TraceContext;
 import io.commandcenter.hub.feedback.FeedbackLabel;
 import io.commandcenter.hub.project.ProjectId;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import io.commandcenter.hub.testing.Predictions;
 import io.commandcenter.inference.ModelKey;
 import org.junit.jupiter.api.Test;

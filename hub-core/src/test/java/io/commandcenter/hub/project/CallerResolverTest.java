@@ -8,7 +8,7 @@ import io.commandcenter.hub.security.Keys;
 import io.commandcenter.hub.security.Permission;
 import io.commandcenter.hub.security.Principal;
 import io.commandcenter.hub.security.Role;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.security.SecureRandom;

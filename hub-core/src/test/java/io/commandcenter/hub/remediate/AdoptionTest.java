@@ -5,7 +5,7 @@ import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.audit.AuditEntry;
 import io.commandcenter.hub.audit.InMemoryAuditLedger;
 import io.commandcenter.hub.audit.MemoryAuditSpool;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import io.commandcenter.scheduler.task.Capability;
 import io.commandcenter.scheduler.task.Placement;
 import io.commandcenter.scheduler.task.TargetRef;

@@ -5,7 +5,7 @@ import io.commandcenter.common.json.Json;
 import io.commandcenter.hub.agents.ActionResult;
 import io.commandcenter.hub.audit.AuditEntry;
 import io.commandcenter.hub.audit.AuditRecord;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import io.commandcenter.hub.testing.ManualTimers;
 import io.commandcenter.hub.workflow.SeedWorkflows;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,7 @@
 package io.commandcenter.hub.remediate;
 
 import io.commandcenter.common.error.CommandCenterException;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import io.commandcenter.hub.testing.ManualTimers;
 import io.commandcenter.hub.workflow.CapabilityCatalog;
 import io.commandcenter.hub.workflow.SeedWorkflows;

@@ -5,7 +5,7 @@ import io.commandcenter.hub.agents.ActionResult;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.audit.AuditEntry;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import io.commandcenter.hub.testing.ManualTimers;
 import io.commandcenter.scheduler.state.ForwardingSchedulerState;
 import io.commandcenter.scheduler.state.IdempotencyRecord;

@@ -7,7 +7,7 @@ import io.commandcenter.scheduler.task.Task;
 import io.commandcenter.scheduler.task.TaskSpec;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import io.commandcenter.hub.testing.ManualTimers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.project.ProjectId;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.commandcenter.hub.security;
 
 import io.commandcenter.hub.audit.InMemoryAuditLedger;
 import io.commandcenter.hub.audit.MemoryAuditSpool;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

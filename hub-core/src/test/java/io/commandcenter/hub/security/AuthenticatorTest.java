@@ -3,7 +3,7 @@ package io.commandcenter.hub.security;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.project.ProjectId;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.security.SecureRandom;

@@ -7,7 +7,7 @@ import io.commandcenter.hub.audit.InMemoryAuditLedger;
 import io.commandcenter.hub.audit.MemoryAuditSpool;
 import io.commandcenter.hub.project.CallerResolver;
 import io.commandcenter.hub.project.ProjectId;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.security.SecureRandom;

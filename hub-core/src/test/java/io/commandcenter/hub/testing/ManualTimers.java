@@ -1,5 +1,6 @@
 package io.commandcenter.hub.testing;
 
+import io.commandcenter.common.testing.ManualClock;
 import io.commandcenter.hub.remediate.Timers;
 
 import java.time.Duration;

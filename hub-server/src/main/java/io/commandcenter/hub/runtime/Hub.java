@@ -371,7 +371,8 @@ public final class Hub implements AutoCloseable {
                     p -> new ProtoPayload(PredictionCreated.getDescriptor().getFullName(), p, () -> PredictProtos.event(p)),
                     r -> new ProtoPayload(io.commandcenter.proto.v1.EntityRisk.getDescriptor().getFullName(), r,
                             () -> PredictProtos.risk(r)),
-                    clock, settings.predict(), new MemoryAdvisor(memory.store(), memorySettings.minSimilarity()));
+                    clock, settings.predict(), new MemoryAdvisor(memory.store(), memorySettings.minSimilarity(),
+                            memorySettings.adviceTimeout(), MemoryAdvisor.COOL_DOWN, clock));
             if (metricsOn || traces.isPresent()) {
                 engine.observe(!metricsOn ? traces.get() : traces.isEmpty() ? metrics : both(metrics, traces.get()));
             }

@@ -7,6 +7,7 @@ import io.commandcenter.memory.lucene.LuceneMemoryStore;
 import io.commandcenter.memory.mem0.Mem0MemoryStore;
 
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ record HubMemory(MemoryStore store, ExecutorService writer) implements AutoClose
         long started = System.nanoTime();
         MemoryStore store = switch (settings.backend()) {
             case "mem0" -> new Mem0MemoryStore(settings.mem0Url().orElseThrow(), settings.mem0ApiKey(),
-                    IncidentVectors.DIMENSIONS, settings.mem0Timeout());
+                    IncidentVectors.DIMENSIONS, settings.mem0Timeout(), settings.mem0Budget(), Clock.systemUTC());
             default -> LuceneMemoryStore.open(settings.dir(), IncidentVectors.DIMENSIONS).openAll();
         };
         ExecutorService writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,

@@ -3,7 +3,7 @@ package io.commandcenter.hub.learning;
 import io.commandcenter.hub.learning.ShadowGates.Gate;
 import io.commandcenter.hub.learning.ShadowGates.State;
 import io.commandcenter.hub.project.ProjectId;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import io.commandcenter.hub.testing.ManualTimers;
 import org.junit.jupiter.api.Test;
 

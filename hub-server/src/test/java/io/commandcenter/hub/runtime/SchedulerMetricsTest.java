@@ -4,7 +4,7 @@ import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.metrics.HubMetrics;
 import io.commandcenter.hub.metrics.MetricRegistry;
 import io.commandcenter.hub.project.ProjectId;
-import io.commandcenter.hub.testing.ManualClock;
+import io.commandcenter.common.testing.ManualClock;
 import io.commandcenter.scheduler.AgentConnection;
 import io.commandcenter.scheduler.AgentListener;
 import io.commandcenter.scheduler.pool.Dispatched;

@@ -1,11 +1,13 @@
 package io.commandcenter.inference.remote;
 
+import io.commandcenter.common.concurrent.CircuitBreaker;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.inference.InferenceBackend;
 import io.commandcenter.inference.ModelKey;
 import io.commandcenter.models.artifact.ModelMetadata;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,19 +15,56 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every remote backend keeps alike: the versions checked against the endpoint at {@code load}
- * (with how each is called, {@code V}), the open/closed state, and the errors for an unknown version,
- * a closed backend and a short row buffer. A subclass checks and calls its own endpoint.
+ * (with how each is called, {@code V}), the open/closed state, the endpoint's circuit breaker and
+ * back-off between attempts, and the errors for an unknown version, a closed backend, an open circuit and
+ * a short row buffer. A subclass checks and calls its own endpoint.
  */
 public abstract class RemoteBackend<V> implements InferenceBackend {
     protected final RemoteEndpoint endpoint;
     private final String kind;
     private final Map<ModelKey, V> models = new ConcurrentHashMap<>();
+    private final CircuitBreaker breaker;
     private volatile boolean closed;
 
-    /** @param kind the protocol as names show it: {@code triton}, {@code vertex} */
-    protected RemoteBackend(String kind, RemoteEndpoint endpoint) {
+    /**
+     * @param kind  the protocol as names show it: {@code triton}, {@code vertex}
+     * @param clock what the breaker's cool-down is read on
+     */
+    protected RemoteBackend(String kind, RemoteEndpoint endpoint, Clock clock) {
         this.kind = kind;
         this.endpoint = endpoint;
+        this.breaker = new CircuitBreaker(clock, endpoint.breakerFailures(), endpoint.breakerOpen());
+    }
+
+    public CircuitBreaker.State circuit() {
+        return breaker.state();
+    }
+
+    /**
+     * Leave for one call (its attempts included), to be closed when it ends; UNAVAILABLE {@code CIRCUIT_OPEN}
+     * while the endpoint's circuit is open.
+     */
+    protected final CircuitBreaker.Permit permit() {
+        return breaker.tryAcquire().orElseThrow(() -> new CommandCenterException(ErrorKind.UNAVAILABLE, "CIRCUIT_OPEN",
+                "calls to " + endpoint.name() + " are suspended until " + breaker.retryAt() + " after repeated failures",
+                Map.of("endpoint", endpoint.name()), List.of(), null));
+    }
+
+    /**
+     * Waits before attempt {@code attempt} (from 0): nothing before the first, then {@code backoff}, doubled
+     * each time. False when the caller was interrupted (the flag kept): no further attempt.
+     */
+    protected final boolean backOff(int attempt) {
+        if (attempt == 0 || endpoint.backoff().isZero()) {
+            return true;
+        }
+        try {
+            Thread.sleep(endpoint.backoff().toMillis() << (attempt - 1));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The sidecar a loaded version was checked with. */

@@ -1,11 +1,11 @@
 package io.commandcenter.inference.triton;
 
 import com.google.protobuf.ByteString;
+import io.commandcenter.common.concurrent.CircuitBreaker;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.inference.remote.RemoteBackend;
 import io.commandcenter.inference.ModelKey;
-import io.commandcenter.inference.remote.CircuitBreaker;
 import io.commandcenter.inference.remote.RemoteEndpoint;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
@@ -29,7 +29,6 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -61,22 +60,22 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
     private static final System.Logger LOG = System.getLogger(TritonBackend.class.getName());
 
     private final ManagedChannel channel;
-    private final CircuitBreaker breaker;
-    private volatile Boolean commandCenter;
 
-    /** How a loaded model is called. */
-    record Remote(ModelMetadata metadata, boolean perFeature, List<Long> featureShape, boolean riskOutput) {
+    /**
+     * How a loaded model is called.
+     *
+     * @param quiet send {@code explain=false}: the remote is a CommandCenter hub, which explains by default
+     */
+    record Remote(ModelMetadata metadata, boolean perFeature, List<Long> featureShape, boolean riskOutput, boolean quiet) {
+        Remote withQuiet() {
+            return new Remote(metadata, perFeature, featureShape, riskOutput, true);
+        }
     }
 
     public TritonBackend(RemoteEndpoint endpoint, Clock clock) {
-        super("triton", endpoint);
+        super("triton", endpoint, clock);
         ChannelCredentials credentials = endpoint.tls() ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
         this.channel = Grpc.newChannelBuilder(endpoint.target(), credentials).build();
-        this.breaker = new CircuitBreaker(clock, endpoint.breakerFailures(), endpoint.breakerOpen());
-    }
-
-    public CircuitBreaker.State circuit() {
-        return breaker.state();
     }
 
     @Override
@@ -91,7 +90,10 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
         }
         ModelMetadataResponse meta = call("ModelMetadata", stub -> stub.modelMetadata(ModelMetadataRequest.newBuilder()
                 .setName(m.name()).setVersion(m.version()).build()));
-        register(key, check(key, m, meta));
+        Remote remote = check(key, m, meta);
+        // asked at each load, not on a score: a remote that fails it fails the load, never holds a score twice;
+        // the answer is the version's (the server behind the endpoint may be replaced between loads)
+        register(key, remote.riskOutput && isCommandCenter() ? remote.withQuiet() : remote);
     }
 
     private Remote check(ModelKey key, ModelMetadata m, ModelMetadataResponse meta) {
@@ -114,7 +116,7 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
                     Map.of("endpoint", endpoint.name(), "model", key.toString()), List.of(), null);
         }
         List<Long> shape = perFeature ? meta.getInputs(0).getShapeList() : List.of();
-        return new Remote(m, perFeature, shape, risk);
+        return new Remote(m, perFeature, shape, risk, false);
     }
 
     @Override
@@ -162,7 +164,7 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
         }
         String output = r.riskOutput ? "risk" : m.outputName();
         b.addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName(output));
-        if (r.riskOutput && isCommandCenter()) {
+        if (r.quiet) {
             // a CommandCenter hub explains by default; the caller explains here, through this backend
             b.putParameters("explain", InferParameter.newBuilder().setBoolParam(false).build());
         }
@@ -209,67 +211,71 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
         return out;
     }
 
-    /** Whether the remote is a CommandCenter hub (asked once). */
+    /**
+     * Whether the remote is a CommandCenter hub ({@code ServerMetadata}), asked at the load of a version with
+     * output {@code risk}: a remote without that RPC (UNIMPLEMENTED) is not one; any other failure is the
+     * caller's (the load fails, and is tried again later).
+     */
     private boolean isCommandCenter() {
-        Boolean known = commandCenter;
-        if (known == null) {
-            try {
-                known = call("ServerMetadata", stub -> stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()))
-                        .getExtensionsList().contains("commandcenter_explanations");
-            } catch (CommandCenterException e) {
-                return false;
+        try {
+            return call("ServerMetadata", stub -> stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()))
+                    .getExtensionsList().contains("commandcenter_explanations");
+        } catch (CommandCenterException e) {
+            if (!Status.Code.UNIMPLEMENTED.name().equals(e.metadata().get("code"))) {
+                throw e;
             }
-            commandCenter = known;
+            return false;
         }
-        return known;
     }
 
     private interface Call<T> {
         T on(GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub);
     }
 
-    /** One RPC with deadline, retries and the breaker; failures translated. */
+    /**
+     * One RPC with deadline, retries and the breaker; failures translated. Whatever ends the call without an
+     * answer — an RPC error, an unreadable token file — is UNAVAILABLE {@code REMOTE_UNAVAILABLE} and a
+     * failure for the breaker; a refused input is INVALID and is not; an interrupted caller (the flag kept)
+     * is UNAVAILABLE with {@code code} {@code INTERRUPTED}, counted neither way.
+     */
     private <T> T call(String rpc, Call<T> call) {
-        if (!breaker.allow()) {
-            throw new CommandCenterException(ErrorKind.UNAVAILABLE, "CIRCUIT_OPEN", "calls to " + endpoint.name()
-                    + " are suspended until " + breaker.retryAt() + " after repeated failures",
-                    Map.of("endpoint", endpoint.name()), List.of(), null);
-        }
-        StatusRuntimeException last = null;
-        for (int attempt = 0; attempt < endpoint.maxAttempts(); attempt++) {
-            if (attempt > 0 && !endpoint.backoff().isZero()) {
+        try (CircuitBreaker.Permit permit = permit()) {
+            GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub = stub(rpc);
+            StatusRuntimeException last = null;
+            for (int attempt = 0; attempt < endpoint.maxAttempts() && backOff(attempt); attempt++) {
                 try {
-                    Thread.sleep(endpoint.backoff().toMillis() << (attempt - 1));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
+                    T result = call.on(stub.withDeadlineAfter(endpoint.deadline().toMillis(), TimeUnit.MILLISECONDS));
+                    permit.succeeded();
+                    return result;
+                } catch (StatusRuntimeException e) {
+                    last = e;
+                    Status.Code code = e.getStatus().getCode();
+                    if (code == Status.Code.INVALID_ARGUMENT) {
+                        permit.succeeded(); // the endpoint is fine; the input is not
+                        throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID", endpoint.name()
+                                + " refused the input: " + e.getStatus().getDescription(),
+                                Map.of("endpoint", endpoint.name()), List.of(), e);
+                    }
+                    if (!transient_(code)) {
+                        break;
+                    }
                 }
             }
-            try {
-                T result = call.on(stub().withDeadlineAfter(endpoint.deadline().toMillis(), TimeUnit.MILLISECONDS));
-                breaker.onSuccess();
-                return result;
-            } catch (StatusRuntimeException e) {
-                last = e;
-                Status.Code code = e.getStatus().getCode();
-                if (code == Status.Code.INVALID_ARGUMENT) {
-                    breaker.onSuccess(); // the endpoint is fine; the input is not
-                    throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID", endpoint.name()
-                            + " refused the input: " + e.getStatus().getDescription(),
-                            Map.of("endpoint", endpoint.name()), List.of(), e);
-                }
-                if (!transient_(code)) {
-                    break;
-                }
+            if (Thread.currentThread().isInterrupted()) {
+                // the caller gave up (a shutdown), not the endpoint: neither a failure nor a success
+                permit.abandon();
+                throw unavailable(rpc, "interrupted", "INTERRUPTED", last);
             }
+            Status status = last == null ? Status.CANCELLED : last.getStatus();
+            throw unavailable(rpc, status.getCode().name() + (status.getDescription() == null ? "" : " "
+                    + status.getDescription()), status.getCode().name(), last);
         }
-        breaker.onFailure();
-        Status status = last == null ? Status.CANCELLED : last.getStatus();
-        LOG.log(System.Logger.Level.WARNING, "{0} to {1} ({2}) failed: {3}", rpc, endpoint.name(), endpoint.target(),
-                status.getCode());
-        throw new CommandCenterException(ErrorKind.UNAVAILABLE, "REMOTE_UNAVAILABLE", rpc + " to " + endpoint.name()
-                + " failed: " + status.getCode() + (status.getDescription() == null ? "" : " " + status.getDescription()),
-                Map.of("endpoint", endpoint.name(), "code", status.getCode().name()), List.of(), last);
+    }
+
+    private CommandCenterException unavailable(String rpc, String why, String code, Exception cause) {
+        LOG.log(System.Logger.Level.WARNING, "{0} to {1} ({2}) failed: {3}", rpc, endpoint.name(), endpoint.target(), why);
+        return new CommandCenterException(ErrorKind.UNAVAILABLE, "REMOTE_UNAVAILABLE", rpc + " to " + endpoint.name()
+                + " failed: " + why, Map.of("endpoint", endpoint.name(), "code", code), List.of(), cause);
     }
 
     private static boolean transient_(Status.Code code) {
@@ -277,17 +283,18 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
                 || code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.ABORTED;
     }
 
-    private GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub() {
+    /** A stub carrying the endpoint's headers and its token, read now (UNAVAILABLE when it cannot be). */
+    private GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub(String rpc) {
         Metadata headers = new Metadata();
         endpoint.headers().forEach((k, v) -> headers.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
-        endpoint.tokenFile().ifPresent(file -> {
+        if (endpoint.tokenFile().isPresent()) {
             try {
                 headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-                        "Bearer " + Files.readString(file).strip());
+                        "Bearer " + Files.readString(endpoint.tokenFile().get()).strip());
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the token of " + endpoint.name(), e);
+                throw unavailable(rpc, "cannot read the token file: " + e, "TOKEN_UNREADABLE", e);
             }
-        });
+        }
         return GRPCInferenceServiceGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }

@@ -1,6 +1,7 @@
 package io.commandcenter.inference.vertex;
 
 import io.commandcenter.common.json.Json;
+import io.commandcenter.common.json.JsonException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,11 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Access tokens for a Google service account, as Google's OAuth 2.0 for server-to-server applications
@@ -42,6 +49,8 @@ final class GoogleServiceAccount {
     private final Duration timeout;
     private String token;
     private Instant expires = Instant.MIN;
+    /** The token exchange under way, shared by every caller that needs a token meanwhile. */
+    private CompletableFuture<String> inFlight;
 
     private GoogleServiceAccount(String email, PrivateKey key, URI tokenUri, HttpClient http, Clock clock, Duration timeout) {
         this.email = email;
@@ -69,31 +78,86 @@ final class GoogleServiceAccount {
         }
     }
 
-    /** A valid access token, fetched again a minute before the last one expires. */
-    synchronized String token() throws IOException {
-        Instant now = clock.instant();
-        if (token != null && now.isBefore(expires.minusSeconds(60))) {
-            return token;
+    /**
+     * A valid access token, fetched again a minute before the last one expires. Callers that need a new
+     * token at the same time share one fetch, each waiting at most {@code wait} for it; the fetch itself
+     * is given up after the timeout (headers and body), so a stalled token endpoint holds no caller longer
+     * than its own wait.
+     *
+     * @throws IOException          the token endpoint cannot be reached, does not answer within the wait or the
+     *                              timeout, answers other than 200, or without {@code access_token} and
+     *                              {@code expires_in} ({@link HttpTimeoutException} when time ran out)
+     * @throws InterruptedException the caller was interrupted while waiting (the shared fetch goes on)
+     */
+    String token(Duration wait) throws IOException, InterruptedException {
+        CompletableFuture<String> fetch;
+        synchronized (this) {
+            if (token != null && clock.instant().isBefore(expires.minusSeconds(60))) {
+                return token;
+            }
+            if (inFlight == null || inFlight.isDone()) { // done: it failed at once, before it could be forgotten
+                inFlight = fetch();
+            }
+            fetch = inFlight;
         }
+        if (wait.isZero() || wait.isNegative()) {
+            throw new HttpTimeoutException("no time left to wait for a token from " + tokenUri);
+        }
+        try {
+            return fetch.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new HttpTimeoutException("no token from " + tokenUri + " within " + wait);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            String message = cause instanceof TimeoutException ? "no complete answer from " + tokenUri + " within "
+                    + timeout : cause.getMessage();
+            throw cause instanceof TimeoutException ? new HttpTimeoutException(message) : new IOException(message, cause);
+        }
+    }
+
+    /** Starts one token exchange; it ends (and is forgotten) at its answer, its failure or the timeout. */
+    private CompletableFuture<String> fetch() {
+        Instant now = clock.instant();
         String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer", StandardCharsets.UTF_8)
                 + "&assertion=" + URLEncoder.encode(assertion(now), StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(tokenUri).timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching a token", e);
-        }
+        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request,
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        CompletableFuture<String> fetch = exchange.thenApply(response -> kept(now, response))
+                .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        fetch.whenComplete((t, failure) -> {
+            if (failure != null) {
+                exchange.cancel(true); // a stalled body is cut here, not left open
+            }
+            synchronized (this) {
+                if (inFlight == fetch) {
+                    inFlight = null;
+                }
+            }
+        });
+        return fetch;
+    }
+
+    /** The token of a token endpoint's answer, kept until it nearly expires. */
+    private String kept(Instant asked, HttpResponse<String> response) {
         if (response.statusCode() != 200) {
-            throw new IOException("the token endpoint answered HTTP " + response.statusCode());
+            throw new CompletionException(new IOException("the token endpoint answered HTTP " + response.statusCode()));
         }
-        Map<String, Object> json = Json.parseObject(response.body());
-        token = Json.string(json, "access_token");
-        expires = now.plusSeconds(Json.number(json, "expires_in").longValue());
-        return token;
+        try {
+            Map<String, Object> json = Json.parseObject(response.body());
+            String fresh = Json.string(json, "access_token");
+            Instant until = asked.plusSeconds(Json.number(json, "expires_in").longValue());
+            synchronized (this) {
+                token = fresh;
+                expires = until;
+            }
+            return fresh;
+        } catch (JsonException e) {
+            throw new CompletionException(new IOException("the token endpoint answered 200 without a usable token: "
+                    + e.getMessage(), e));
+        }
     }
 
     String assertion(Instant now) {

@@ -1,11 +1,12 @@
 package io.commandcenter.inference.vertex;
 
+import io.commandcenter.common.concurrent.CircuitBreaker;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.http.HttpCalls;
 import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.inference.remote.RemoteBackend;
 import io.commandcenter.inference.ModelKey;
-import io.commandcenter.inference.remote.CircuitBreaker;
 import io.commandcenter.inference.remote.RemoteEndpoint;
 import io.commandcenter.models.artifact.ModelArtifact;
 import io.commandcenter.models.artifact.ModelMetadata;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,20 +35,18 @@ import java.util.Map;
  * <p>Bearer token from the endpoint's token file (re-read each call) or from its service-account key
  * ({@link GoogleServiceAccount}). {@link #load} asks for one prediction of the sidecar's reference vector:
  * an endpoint that does not answer it as above refuses the registration ({@code REMOTE_MODEL_MISMATCH}).
- * Deadline per attempt, bounded retries of transient failures (I/O, 429, 5xx), a circuit breaker; failures
- * as {@code TritonBackend}'s. Thread-safe.
+ * Deadline per attempt (headers and body), bounded retries of transient failures (I/O, 429, 5xx), a
+ * circuit breaker; failures as {@code TritonBackend}'s. Thread-safe.
  */
 public final class VertexBackend extends RemoteBackend<ModelMetadata> {
     private static final System.Logger LOG = System.getLogger(VertexBackend.class.getName());
 
     private final HttpClient http;
-    private final CircuitBreaker breaker;
     private final GoogleServiceAccount account;
 
     public VertexBackend(RemoteEndpoint endpoint, Clock clock) {
-        super("vertex", endpoint);
+        super("vertex", endpoint, clock);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(endpoint.deadline()).build();
-        this.breaker = new CircuitBreaker(clock, endpoint.breakerFailures(), endpoint.breakerOpen());
         this.account = endpoint.serviceAccountKey().map(key -> GoogleServiceAccount.read(key, http, clock,
                 endpoint.deadline())).orElse(null);
         if (account == null && endpoint.tokenFile().isEmpty()) {
@@ -158,59 +158,63 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
                 Map.of("endpoint", endpoint.name()), List.of(), null);
     }
 
-    /** One {@code :predict} with deadline, retries and the breaker; the answer's body. */
+    /**
+     * One {@code :predict} with deadline, retries and the breaker; the answer's body. The deadline covers
+     * each attempt whole (the token, the headers and the body); whatever ends the call without an answer is
+     * UNAVAILABLE {@code REMOTE_UNAVAILABLE} and a failure for the breaker, except an interrupted caller
+     * ({@code code} {@code INTERRUPTED}, the flag kept), counted neither way.
+     */
     private String call(String body) {
-        if (!breaker.allow()) {
-            throw new CommandCenterException(ErrorKind.UNAVAILABLE, "CIRCUIT_OPEN", "calls to " + endpoint.name()
-                    + " are suspended until " + breaker.retryAt() + " after repeated failures",
-                    Map.of("endpoint", endpoint.name()), List.of(), null);
-        }
-        String failure = "no attempt";
-        for (int attempt = 0; attempt < endpoint.maxAttempts(); attempt++) {
-            if (attempt > 0 && !endpoint.backoff().isZero()) {
+        try (CircuitBreaker.Permit permit = permit()) {
+            String failure = "no attempt";
+            for (int attempt = 0; attempt < endpoint.maxAttempts() && backOff(attempt); attempt++) {
+                long end = System.nanoTime() + endpoint.deadline().toNanos();
                 try {
-                    Thread.sleep(endpoint.backoff().toMillis() << (attempt - 1));
+                    String token = token(endpoint.deadline());
+                    Duration left = Duration.ofNanos(end - System.nanoTime());
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.target()))
+                            .timeout(left.isNegative() || left.isZero() ? endpoint.deadline() : left)
+                            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+                    HttpResponse<String> response = HttpCalls.sendWithin(http, request,
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), left);
+                    int status = response.statusCode();
+                    if (status == 200) {
+                        permit.succeeded();
+                        return response.body();
+                    }
+                    failure = "HTTP " + status;
+                    if (status == 400) {
+                        permit.succeeded(); // the endpoint is fine; the input is not
+                        throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID", endpoint.name()
+                                + " refused the input (HTTP 400)", Map.of("endpoint", endpoint.name()), List.of(), null);
+                    }
+                    if (status != 429 && status < 500) {
+                        break; // 401, 403, 404: asking again will not help
+                    }
+                } catch (IOException e) {
+                    failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
                 }
             }
-            try {
-                HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.target())).timeout(endpoint.deadline())
-                        .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                int status = response.statusCode();
-                if (status == 200) {
-                    breaker.onSuccess();
-                    return response.body();
-                }
-                failure = "HTTP " + status;
-                if (status == 400) {
-                    breaker.onSuccess(); // the endpoint is fine; the input is not
-                    throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID", endpoint.name()
-                            + " refused the input (HTTP 400)", Map.of("endpoint", endpoint.name()), List.of(), null);
-                }
-                if (status != 429 && status < 500) {
-                    break; // 401, 403, 404: asking again will not help
-                }
-            } catch (IOException e) {
-                failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = "interrupted";
-                break;
+            if (Thread.currentThread().isInterrupted()) {
+                // the caller gave up (a shutdown), not the endpoint: neither a failure nor a success
+                permit.abandon();
+                failure = "INTERRUPTED";
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "predict on {0} failed: {1}", endpoint.name(), failure);
             }
+            throw new CommandCenterException(ErrorKind.UNAVAILABLE, "REMOTE_UNAVAILABLE", "predict on " + endpoint.name()
+                    + " failed: " + failure, Map.of("endpoint", endpoint.name(), "code", failure), List.of(), null);
         }
-        breaker.onFailure();
-        LOG.log(System.Logger.Level.WARNING, "predict on {0} failed: {1}", endpoint.name(), failure);
-        throw new CommandCenterException(ErrorKind.UNAVAILABLE, "REMOTE_UNAVAILABLE", "predict on " + endpoint.name()
-                + " failed: " + failure, Map.of("endpoint", endpoint.name(), "code", failure), List.of(), null);
     }
 
-    private String token() throws IOException {
+    /** The bearer token: the service account's (waiting at most {@code wait}), or the token file's, read now. */
+    private String token(Duration wait) throws IOException, InterruptedException {
         if (account != null) {
-            return account.token();
+            return account.token(wait);
         }
         return java.nio.file.Files.readString(endpoint.tokenFile().orElseThrow()).strip();
     }

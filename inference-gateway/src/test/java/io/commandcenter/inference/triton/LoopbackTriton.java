@@ -38,9 +38,13 @@ final class LoopbackTriton implements AutoCloseable {
     final ModelArtifact artifact;
     final ModelKey key;
     final AtomicInteger inferCalls = new AtomicInteger();
+    final AtomicInteger serverMetadataCalls = new AtomicInteger();
     final AtomicInteger failNext = new AtomicInteger();
     volatile boolean ready = true;
     volatile int declaredFeatures;
+    /** Serve output {@code risk} ({@code [-1]}) as a CommandCenter hub does, instead of the probabilities. */
+    volatile boolean riskOutput;
+    /** While set, ServerMetadata and ModelInfer wait for it: a remote that hangs. */
     volatile CountDownLatch hold;
     private final Server server;
 
@@ -75,9 +79,22 @@ final class LoopbackTriton implements AutoCloseable {
         onnx.close();
     }
 
+    private void awaitHold() {
+        CountDownLatch h = hold;
+        if (h != null) {
+            try {
+                h.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private final class Service extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
         @Override
         public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> observer) {
+            serverMetadataCalls.incrementAndGet();
+            awaitHold();
             observer.onNext(ServerMetadataResponse.newBuilder().setName("loopback-triton").setVersion("0").build());
             observer.onCompleted();
         }
@@ -96,7 +113,9 @@ final class LoopbackTriton implements AutoCloseable {
                     .setPlatform("onnxruntime_onnx")
                     .addInputs(ModelMetadataResponse.TensorMetadata.newBuilder().setName(m.inputName())
                             .setDatatype("FP32").addShape(-1).addShape(declaredFeatures))
-                    .addOutputs(ModelMetadataResponse.TensorMetadata.newBuilder().setName(m.outputName())
+                    .addOutputs(riskOutput
+                            ? ModelMetadataResponse.TensorMetadata.newBuilder().setName("risk").setDatatype("FP32").addShape(-1)
+                            : ModelMetadataResponse.TensorMetadata.newBuilder().setName(m.outputName())
                             .setDatatype("FP32").addShape(-1).addShape(2)).build());
             observer.onCompleted();
         }
@@ -104,14 +123,7 @@ final class LoopbackTriton implements AutoCloseable {
         @Override
         public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
             inferCalls.incrementAndGet();
-            CountDownLatch h = hold;
-            if (h != null) {
-                try {
-                    h.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            awaitHold();
             if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 observer.onError(Status.UNAVAILABLE.withDescription("overloaded").asRuntimeException());
                 return;
@@ -133,6 +145,17 @@ final class LoopbackTriton implements AutoCloseable {
                 p = onnx.score(key, rows, n);
             } catch (RuntimeException e) {
                 observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+                return;
+            }
+            if (riskOutput) {
+                ByteBuffer risk = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+                for (double v : p) {
+                    risk.putFloat((float) v);
+                }
+                observer.onNext(ModelInferResponse.newBuilder().setModelName(m.name()).setModelVersion(m.version())
+                        .addOutputs(ModelInferResponse.InferOutputTensor.newBuilder().setName("risk").setDatatype("FP32")
+                                .addShape(n)).addRawOutputContents(ByteString.copyFrom(risk.array())).build());
+                observer.onCompleted();
                 return;
             }
             ByteBuffer raw = ByteBuffer.allocate(n * 2 * 4).order(ByteOrder.LITTLE_ENDIAN);

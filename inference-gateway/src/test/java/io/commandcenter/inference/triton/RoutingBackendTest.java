@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,6 +167,24 @@ class RoutingBackendTest {
 
             assertThat(p.backend()).isEqualTo("triton:loopback");
             assertThat(p.factors()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aRemoteWhoseTokenCannotBeRead_fallsBackToTheLocalChampion(@TempDir Path dir) throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "t0k\n");
+        triton.close();
+        endpoint = endpoint.withTokenFile(token);
+        triton = new TritonBackend(endpoint, Clock.systemUTC());
+        try (RoutingBackend backend = routing(true, Set.of("localhost"), Set.of())) {
+            double before = backend.score(ModelKey.of(routed.metadata()), ROW, 1)[0];
+            Files.delete(token);
+
+            InferenceBackend.Scored after = backend.scoreAttributed(ModelKey.of(routed.metadata()), ROW, 1);
+
+            assertThat(after.backend()).isEqualTo("onnx (fallback from triton:loopback: REMOTE_UNAVAILABLE)");
+            assertThat(after.risk()[0]).isCloseTo(before, org.assertj.core.data.Offset.offset(1e-7));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.commandcenter.inference.vertex;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.commandcenter.common.concurrent.CircuitBreaker;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.inference.ModelKey;
@@ -32,11 +33,18 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * {@link VertexBackend} against a loopback stand-in (JDK HttpServer) speaking Vertex AI's {@code :predict} format
@@ -59,6 +67,13 @@ class VertexBackendTest {
     volatile int failStatus = 503;
     volatile boolean automl;
     volatile int extraPredictions;
+    /** The token endpoint's answer (a usable one unless a test says otherwise). */
+    volatile String tokenAnswer = "{\"access_token\":\"ya29.loopback\",\"expires_in\":3599,\"token_type\":\"Bearer\"}";
+    /** Set: the token endpoint or :predict sends its headers and ten bytes, then waits for the test's end. */
+    volatile boolean stallTokens;
+    volatile boolean stallPredictions;
+    final CountDownLatch stallReleased = new CountDownLatch(1);
+    final ExecutorService exchanges = Executors.newCachedThreadPool();
 
     @BeforeAll
     static void train() throws Exception {
@@ -76,12 +91,15 @@ class VertexBackendTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/token", this::token);
         server.createContext("/v1/", this::predict);
+        server.setExecutor(exchanges); // a stalled exchange holds its own thread, not the server
         server.start();
     }
 
     @AfterEach
     void stop() {
+        stallReleased.countDown();
         server.stop(0);
+        exchanges.shutdownNow();
         onnx.close();
     }
 
@@ -105,6 +123,10 @@ class VertexBackendTest {
 
     void token(HttpExchange exchange) throws IOException {
         tokenCalls.incrementAndGet();
+        if (stallTokens) {
+            stall(exchange);
+            return;
+        }
         String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Map<String, String> fields = new java.util.HashMap<>();
         for (String pair : form.split("&")) {
@@ -133,7 +155,7 @@ class VertexBackendTest {
             respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
             return;
         }
-        respond(exchange, 200, "{\"access_token\":\"ya29.loopback\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
+        respond(exchange, 200, tokenAnswer);
     }
 
     void predict(HttpExchange exchange) throws IOException {
@@ -145,6 +167,10 @@ class VertexBackendTest {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         if (!"Bearer ya29.loopback".equals(auth)) {
             respond(exchange, 401, "{\"error\":{\"code\":401,\"status\":\"UNAUTHENTICATED\"}}");
+            return;
+        }
+        if (stallPredictions) {
+            stall(exchange);
             return;
         }
         if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -172,6 +198,20 @@ class VertexBackendTest {
         }
         respond(exchange, 200, Json.write(Map.of("predictions", predictions, "deployedModelId", "7",
                 "model", "projects/p1/locations/europe-west4/models/9", "modelDisplayName", "cpu_risk")));
+    }
+
+    /** Headers promising 1000 bytes, ten of them, then nothing until the test ends. */
+    void stall(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 1000);
+        exchange.getResponseBody().write("{\"predicti".getBytes(StandardCharsets.UTF_8));
+        exchange.getResponseBody().flush();
+        try {
+            stallReleased.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        exchange.close();
     }
 
     static void respond(HttpExchange exchange, int status, String body) throws IOException {
@@ -254,6 +294,103 @@ class VertexBackendTest {
             assertThatThrownBy(() -> vertex.load(key, artifact)).isInstanceOfSatisfying(CommandCenterException.class,
                     e -> assertThat(e.reason()).isEqualTo("REMOTE_MODEL_MISMATCH"));
             assertThat(vertex.isLoaded(key)).isFalse();
+        }
+    }
+
+    RemoteEndpoint oneAttempt(Optional<Path> tokenFile, Optional<Path> key) {
+        return endpoint(tokenFile, key).withRetries(1, Duration.ZERO);
+    }
+
+    @Test
+    void anEndpointThatStallsInItsAnswer_isUnavailable_withinTheDeadline() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "ya29.loopback\n");
+        try (VertexBackend vertex = new VertexBackend(oneAttempt(Optional.of(token), Optional.empty()), Clock.systemUTC())) {
+            vertex.load(key, artifact);
+            stallPredictions = true;
+
+            // a guard against hanging, not a timing: one attempt of 2 s is the bound
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(() -> vertex.score(key, ROWS, 1))
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                        assertThat(e.reason()).isEqualTo("REMOTE_UNAVAILABLE");
+                        assertThat(e.metadata().get("code")).startsWith("HttpTimeoutException");
+                    }));
+        }
+    }
+
+    @Test
+    void aTokenEndpointThatStallsInItsAnswer_isUnavailable_withinTheDeadline() throws Exception {
+        stallTokens = true;
+        try (VertexBackend vertex = new VertexBackend(oneAttempt(Optional.empty(), Optional.of(serviceAccount())),
+                Clock.systemUTC())) {
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(() -> vertex.load(key, artifact))
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                        assertThat(e.reason()).isEqualTo("REMOTE_UNAVAILABLE");
+                        assertThat(e.metadata().get("code")).startsWith("HttpTimeoutException");
+                    }));
+            assertThat(predictCalls.get()).isZero();
+        }
+    }
+
+    @Test
+    void aTokenAnswerWithoutAToken_isUnavailable_andCountsAsAFailure() throws Exception {
+        tokenAnswer = "{\"error\":\"try later\"}";
+        RemoteEndpoint oneFailureOpens = new RemoteEndpoint("vertex-a", "vertex", url(), true, Duration.ofSeconds(2), 1,
+                Duration.ZERO, 1, Duration.ofSeconds(30), Map.of(), Optional.empty(), Optional.of(serviceAccount()));
+        try (VertexBackend vertex = new VertexBackend(oneFailureOpens, Clock.systemUTC())) {
+            assertThatThrownBy(() -> vertex.load(key, artifact)).isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                assertThat(e.reason()).isEqualTo("REMOTE_UNAVAILABLE");
+                assertThat(e.getMessage()).contains("without a usable token");
+            });
+            assertThatThrownBy(() -> vertex.load(key, artifact)).as("the breaker counted it").isInstanceOfSatisfying(
+                    CommandCenterException.class, e -> assertThat(e.reason()).isEqualTo("CIRCUIT_OPEN"));
+        }
+    }
+
+    @Test
+    void callersWaitingForAToken_shareOneFetch_andAllGiveUpAtTheDeadline() throws Exception {
+        stallTokens = true;
+        // a 5 s deadline: the second caller joins the fetch well before the first one's deadline, even under load
+        try (VertexBackend vertex = new VertexBackend(oneAttempt(Optional.empty(), Optional.of(serviceAccount()))
+                .withDeadline(Duration.ofSeconds(5)), Clock.systemUTC())) {
+            ExecutorService callers = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> first = callers.submit(() -> vertex.load(key, artifact));
+                await().atMost(Duration.ofSeconds(10)).until(() -> tokenCalls.get() == 1);
+                Future<?> second = callers.submit(() -> vertex.load(key, artifact));
+
+                for (Future<?> caller : List.of(first, second)) {
+                    // a guard against hanging, not a timing: one deadline of 5 s is the bound for each
+                    assertThatThrownBy(() -> caller.get(20, TimeUnit.SECONDS)).cause()
+                            .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                                assertThat(e.reason()).isEqualTo("REMOTE_UNAVAILABLE");
+                                assertThat(e.metadata().get("code")).startsWith("HttpTimeoutException");
+                            });
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+            assertThat(tokenCalls.get()).as("one fetch, shared").isEqualTo(1);
+            assertThat(predictCalls.get()).isZero();
+        }
+    }
+
+    @Test
+    void anInterruptedCaller_isUnavailable_keepsItsInterrupt_andIsNotCountedAgainstTheEndpoint() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "ya29.loopback\n");
+        RemoteEndpoint oneFailureOpens = new RemoteEndpoint("vertex-a", "vertex", url(), true, Duration.ofSeconds(2), 1,
+                Duration.ZERO, 1, Duration.ofSeconds(30), Map.of(), Optional.of(token), Optional.empty());
+        try (VertexBackend vertex = new VertexBackend(oneFailureOpens, Clock.systemUTC())) {
+            vertex.load(key, artifact);
+
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> vertex.score(key, ROWS, 1)).isInstanceOfSatisfying(CommandCenterException.class,
+                    e -> assertThat(e.metadata()).containsEntry("code", "INTERRUPTED"));
+            assertThat(Thread.interrupted()).as("the interrupt kept (and cleared here)").isTrue();
+
+            assertThat(vertex.circuit()).as("one failure would open it").isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(vertex.score(key, ROWS, 1)).hasSize(1);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.commandcenter.memory.mem0;
 
+import io.commandcenter.common.concurrent.CircuitBreaker;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.http.HttpCalls;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
 import io.commandcenter.memory.ExactMemoryStore;
@@ -17,7 +19,9 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The memory port over Mem0's REST API (v1), for teams that already run Mem0. A CommandCenter project
@@ -38,30 +44,74 @@ import java.util.Set;
  *   <li>{@code GET /v1/memories/?user_id=&agent_id=&metadata=&page=&page_size=} — get by id, list, and
  *       the candidates of a search (exact-match filters on entity, kind, action and outcome are sent as
  *       {@code metadata}, and checked again here);</li>
- *   <li>{@code DELETE /v1/memories/{memory_id}/} — delete, and replace (delete, then add).</li>
+ *   <li>{@code PUT /v1/memories/{memory_id}/} — replace: the memory's text and metadata rewritten in place,
+ *       so a failed replace leaves the memory as it was;</li>
+ *   <li>{@code DELETE /v1/memories/{memory_id}/} — delete (and copies of one memory a replace finds).</li>
  * </ul>
  * Mem0's own search ranks by its embedding of the text; the hub's similarity is over its incident
  * vector, which Mem0 cannot take as a query, so a search reads the filtered candidates and ranks them
  * here exactly (a scan per search: fine for thousands of memories per project, not millions — the
- * embedded store is for those). Failures of Mem0 are UNAVAILABLE {@code MEMORY_UNAVAILABLE}.
+ * embedded store is for those).
+ *
+ * <p>{@code timeout} bounds each HTTP call to Mem0 (one page of a listing, one write), headers and body
+ * included; {@code budget} bounds one operation's calls together (a search with every page it reads, an
+ * add with its lookup and write). Two circuit breakers stand in front of Mem0, one for reads (get, search,
+ * count, list) and one for writes (add, delete), so failing searches never refuse an add: after
+ * {@value #BREAKER_FAILURES} operations of one kind fail in a row, operations of that kind fail at once
+ * for {@link #BREAKER_OPEN}, then one trial goes through. What counts as a failure is Mem0's doing: an I/O
+ * error, an answer other than 2xx or unreadable, a call that did not complete within {@code timeout}, or
+ * within what was left of the budget when that was at least half the timeout. An operation that runs out
+ * of its budget while Mem0 kept answering (a call cut with less than half the timeout left, or not sent),
+ * or whose thread is interrupted, fails too but is not counted. Every failure, an open breaker included, is UNAVAILABLE {@code MEMORY_UNAVAILABLE}.
  */
 public final class Mem0MemoryStore implements MemoryStore {
     static final String AGENT = "commandcenter";
     private static final int PAGE = 100;
     private static final int MAX_PAGES = 10_000;
+    static final int BREAKER_FAILURES = 5;
+    static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
+    /** The budget of one operation when none is given ({@code cc.memory.mem0.search-budget}'s default). */
+    public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(30);
 
     private final URI base;
     private final String apiKey;
     private final int dimensions;
     private final Duration timeout;
+    private final Duration budget;
+    private final LongSupplier ticker;
+    private final CircuitBreaker reads;
+    private final CircuitBreaker writes;
     private final HttpClient http;
 
+    /** @param timeout the deadline of each call to Mem0; an operation's budget is {@link #DEFAULT_BUDGET} */
     public Mem0MemoryStore(URI base, String apiKey, int dimensions, Duration timeout) {
+        this(base, apiKey, dimensions, timeout, DEFAULT_BUDGET, Clock.systemUTC());
+    }
+
+    /**
+     * @param timeout the deadline of each call to Mem0
+     * @param budget  the deadline of one operation, all its calls together; at least {@code timeout}
+     * @param clock   what the breakers' cool-down is read on (budgets on {@link System#nanoTime})
+     */
+    public Mem0MemoryStore(URI base, String apiKey, int dimensions, Duration timeout, Duration budget, Clock clock) {
+        this(base, apiKey, dimensions, timeout, budget, clock, System::nanoTime);
+    }
+
+    /** @param ticker nanoseconds, what budgets are read on */
+    public Mem0MemoryStore(URI base, String apiKey, int dimensions, Duration timeout, Duration budget, Clock clock,
+                           LongSupplier ticker) {
+        if (timeout.isZero() || timeout.isNegative() || budget.compareTo(timeout) < 0) {
+            throw new IllegalArgumentException("need 0 < timeout <= budget, got timeout " + timeout + ", budget " + budget);
+        }
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b : b + "/");
         this.apiKey = apiKey;
         this.dimensions = dimensions;
         this.timeout = timeout;
+        this.budget = budget;
+        this.ticker = ticker;
+        this.reads = new CircuitBreaker(clock, BREAKER_FAILURES, BREAKER_OPEN);
+        this.writes = new CircuitBreaker(clock, BREAKER_FAILURES, BREAKER_OPEN);
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -70,31 +120,47 @@ public final class Mem0MemoryStore implements MemoryStore {
         return dimensions;
     }
 
+    /**
+     * Adds the memory, or replaces the one with its id in place ({@code PUT}): when the write fails, the
+     * memory stays as it was. Copies of the id an older version left behind are deleted after the write.
+     */
     @Override
     public void add(Memory memory) {
         MemoryRules.check(memory, dimensions);
-        for (Stored old : find(memory.project(), Map.of("cc_id", memory.id()))) {
-            call("DELETE", "v1/memories/" + encode(old.mem0Id()) + "/", null);
-        }
         Memory unit = memory.withVector(Vectors.unit(memory.vector()));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("messages", List.of(Map.of("role", "user", "content",
-                unit.text().isEmpty() ? unit.kind() + " " + unit.entity() : unit.text())));
-        body.put("user_id", unit.project());
-        body.put("agent_id", AGENT);
-        body.put("infer", false);
-        body.put("metadata", metadata(unit));
-        call("POST", "v1/memories/", Json.write(body));
+        String content = unit.text().isEmpty() ? unit.kind() + " " + unit.entity() : unit.text();
+        operation(writes, "writes to", op -> {
+            List<Stored> old = find(unit.project(), Map.of("cc_id", unit.id()), op);
+            if (old.isEmpty()) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("messages", List.of(Map.of("role", "user", "content", content)));
+                body.put("user_id", unit.project());
+                body.put("agent_id", AGENT);
+                body.put("infer", false);
+                body.put("metadata", metadata(unit));
+                call("POST", "v1/memories/", Json.write(body), op);
+                return null;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("text", content);
+            body.put("metadata", metadata(unit));
+            call("PUT", "v1/memories/" + encode(old.get(0).mem0Id()) + "/", Json.write(body), op);
+            for (Stored copy : old.subList(1, old.size())) {
+                call("DELETE", "v1/memories/" + encode(copy.mem0Id()) + "/", null, op);
+            }
+            return null;
+        });
     }
 
     @Override
     public Optional<Memory> get(String project, String id) {
         MemoryRules.checkProject(project, "project");
         MemoryRules.checkId(id, "memory_id");
-        return find(project, Map.of("cc_id", id)).stream().map(Stored::memory).filter(m -> m.id().equals(id))
-                .findFirst();
+        return operation(reads, "reads from", op -> find(project, Map.of("cc_id", id), op)).stream().map(Stored::memory)
+                .filter(m -> m.id().equals(id)).findFirst();
     }
 
+    /** Reads the filtered candidates and ranks them here, every page within one budget. */
     @Override
     public List<MemoryHit> search(String project, float[] vector, int k, MemoryFilter filter) {
         MemoryRules.checkSearch(project, vector, k, dimensions);
@@ -105,11 +171,13 @@ public final class Mem0MemoryStore implements MemoryStore {
     public boolean delete(String project, String id) {
         MemoryRules.checkProject(project, "project");
         MemoryRules.checkId(id, "memory_id");
-        List<Stored> found = find(project, Map.of("cc_id", id));
-        for (Stored s : found) {
-            call("DELETE", "v1/memories/" + encode(s.mem0Id()) + "/", null);
-        }
-        return !found.isEmpty();
+        return operation(writes, "writes to", op -> {
+            List<Stored> found = find(project, Map.of("cc_id", id), op);
+            for (Stored s : found) {
+                call("DELETE", "v1/memories/" + encode(s.mem0Id()) + "/", null, op);
+            }
+            return !found.isEmpty();
+        });
     }
 
     @Override
@@ -123,6 +191,46 @@ public final class Mem0MemoryStore implements MemoryStore {
         MemoryRules.checkProject(project, "project");
         MemoryRules.checkLimit(limit);
         return oracle(project, filter).list(project, MemoryFilter.ALL, limit, after);
+    }
+
+    /** What is left of one operation's budget; its first call always has the whole timeout. */
+    private static final class Budget {
+        final long end; // on the ticker
+        boolean started;
+
+        Budget(long end) {
+            this.end = end;
+        }
+    }
+
+    /**
+     * One operation on Mem0 under its breaker, with its budget ({@code budget} from now) handed to every
+     * call it makes. A failure of Mem0 counts for the breaker; an operation given up by the hub
+     * ({@link GivenUp}) does not.
+     */
+    private <T> T operation(CircuitBreaker breaker, String what, Function<Budget, T> body) {
+        try (CircuitBreaker.Permit permit = breaker.tryAcquire().orElseThrow(() -> CommandCenterException.unavailable(
+                "MEMORY_UNAVAILABLE", what + " Mem0 at " + base + " are suspended until " + breaker.retryAt()
+                        + " after " + BREAKER_FAILURES + " failed operations in a row", null))) {
+            try {
+                T result = body.apply(new Budget(ticker.getAsLong() + budget.toNanos()));
+                permit.succeeded();
+                return result;
+            } catch (GivenUp e) {
+                permit.abandon();
+                throw e.error;
+            }
+        }
+    }
+
+    /** An operation the hub gave up for reasons of its own (its budget spent, its thread interrupted). */
+    private static final class GivenUp extends RuntimeException {
+        final CommandCenterException error;
+
+        GivenUp(CommandCenterException error) {
+            super(error.getMessage(), error, false, false);
+            this.error = error;
+        }
     }
 
     @Override
@@ -143,7 +251,8 @@ public final class Mem0MemoryStore implements MemoryStore {
         filter.kind().ifPresent(v -> equal.put("cc_kind", v));
         filter.action().ifPresent(v -> equal.put("cc_action", v));
         filter.outcome().ifPresent(v -> equal.put("cc_outcome", v));
-        return find(project, equal).stream().map(Stored::memory).filter(filter::test).toList();
+        return operation(reads, "reads from", op -> find(project, equal, op)).stream().map(Stored::memory).filter(filter::test)
+                .toList();
     }
 
     /** A memory as Mem0 holds it: Mem0's id and ours. */
@@ -151,7 +260,7 @@ public final class Mem0MemoryStore implements MemoryStore {
     }
 
     /** Every CommandCenter memory of the project whose metadata has these values, page by page. */
-    private List<Stored> find(String project, Map<String, String> metadata) {
+    private List<Stored> find(String project, Map<String, String> metadata, Budget op) {
         List<Stored> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int page = 1; page <= MAX_PAGES; page++) {
@@ -160,7 +269,7 @@ public final class Mem0MemoryStore implements MemoryStore {
             if (!metadata.isEmpty()) {
                 q.append("&metadata=").append(encode(Json.write(metadata)));
             }
-            List<Object> items = items(call("GET", q.toString(), null));
+            List<Object> items = items(call("GET", q.toString(), null, op));
             int fresh = 0;
             for (Object item : items) {
                 Optional<Stored> s = stored(project, item);
@@ -251,8 +360,22 @@ public final class Mem0MemoryStore implements MemoryStore {
         return meta;
     }
 
-    private Object call(String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+    /**
+     * One HTTP call: {@code timeout}, or what is left of the operation's budget when that is less (never for
+     * the operation's first call). A call not sent because none is left, or cut short by the budget when it
+     * had less than half the timeout, is given up ({@link GivenUp}), not a failure: the operation's earlier
+     * calls used the budget. Cut with half the timeout or more, it is Mem0's failure (a stall).
+     */
+    private Object call(String method, String path, String body, Budget op) {
+        String what = method + " /" + path.replaceAll("\\?.*", "");
+        Duration left = Duration.ofNanos(op.end - ticker.getAsLong());
+        if (op.started && (left.isNegative() || left.isZero())) {
+            throw outOfBudget(what + " not sent");
+        }
+        // the first call has the whole timeout (the budget is at least that), so a first call that stalls counts
+        Duration wait = !op.started || left.compareTo(timeout) >= 0 ? timeout : left;
+        op.started = true;
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(wait)
                 .header("Accept", "application/json");
         if (!apiKey.isEmpty()) {
             b.header("Authorization", "Token " + apiKey);
@@ -264,13 +387,20 @@ public final class Mem0MemoryStore implements MemoryStore {
         }
         HttpResponse<String> response;
         try {
-            response = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = HttpCalls.sendWithin(http, b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), wait);
+        } catch (HttpTimeoutException e) {
+            if (wait.multipliedBy(2).compareTo(timeout) < 0) {
+                throw outOfBudget(what + " cut at the budget's end");
+            }
+            throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 at " + base + " did not answer " + what
+                    + " within " + wait + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 at " + base + " cannot be reached: "
-                    + e.getMessage(), e);
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "interrupted while calling Mem0", e);
+            throw new GivenUp(CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "interrupted while calling Mem0 ("
+                    + what + ")", e));
         }
         if (response.statusCode() / 100 != 2) {
             throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 answered " + method + " /" + path
@@ -282,6 +412,12 @@ public final class Mem0MemoryStore implements MemoryStore {
             throw CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 answered with JSON it cannot read: "
                     + e.getMessage(), e);
         }
+    }
+
+    private GivenUp outOfBudget(String detail) {
+        return new GivenUp(CommandCenterException.unavailable("MEMORY_UNAVAILABLE", "Mem0 at " + base
+                + " kept answering, but the operation did not finish within its budget of " + budget + " ("
+                + detail + ")", null));
     }
 
     private static String encode(String s) {

@@ -18,11 +18,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback HTTP server speaking the part of Mem0's REST API (v1) the adapter uses — add, list with
- * {@code user_id}/{@code agent_id}/{@code metadata} filters and pages, delete — with Mem0's token
- * authentication. Mem0 itself cannot run here; this speaks its wire format over a real socket.
+ * {@code user_id}/{@code agent_id}/{@code metadata} filters and pages, update ({@code PUT}: text and
+ * metadata), delete — with Mem0's token authentication. Mem0 itself cannot run here; this speaks its wire
+ * format over a real socket. Knobs for a Mem0 in trouble: failing writes, listings that stall in their
+ * body, failing listings, a hook run on every page served.
  */
 final class FakeMem0 implements AutoCloseable {
     static final String KEY = "m0-test-key";
@@ -36,10 +44,28 @@ final class FakeMem0 implements AutoCloseable {
     /** Mem0 id → the memory object as Mem0 returns it. */
     private final Map<String, Map<String, Object>> memories = new LinkedHashMap<>();
     final List<Map<String, Object>> addBodies = new CopyOnWriteArrayList<>();
+    /** Requests that reached the server, and listings (pages) among them. */
+    final AtomicInteger requests = new AtomicInteger();
+    final AtomicInteger listings = new AtomicInteger();
+    /** The next this many writes (POST, PUT) answer HTTP 500 and change nothing. */
+    final AtomicInteger failWrites = new AtomicInteger();
+    /** The next this many listings (GET) answer HTTP 500. */
+    final AtomicInteger failListings = new AtomicInteger();
+    /** Set: a listing sends its headers and ten bytes, then waits for {@link #close}. */
+    volatile boolean stallListings;
+    /** Listings of this page and after stall as with {@link #stallListings}. */
+    volatile int stallFromPage = Integer.MAX_VALUE;
+    /** A permit for every listing that stalled. */
+    final Semaphore stalled = new Semaphore(0);
+    /** Run before each page is answered (a test moves its clock here). */
+    volatile Runnable onListing = () -> { };
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final ExecutorService threads = Executors.newCachedThreadPool();
 
     FakeMem0() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/memories/", this::handle);
+        server.setExecutor(threads); // a stalled exchange holds its own thread, not the server
         server.start();
     }
 
@@ -52,6 +78,7 @@ final class FakeMem0 implements AutoCloseable {
     }
 
     private void handle(HttpExchange x) throws IOException {
+        requests.incrementAndGet();
         try (x) {
             if (!("Token " + KEY).equals(x.getRequestHeaders().getFirst("Authorization"))) {
                 send(x, 401, Map.of("detail", "Invalid API key"));
@@ -59,10 +86,15 @@ final class FakeMem0 implements AutoCloseable {
             }
             String path = x.getRequestURI().getPath();
             String method = x.getRequestMethod();
-            if (path.equals("/v1/memories/") && method.equals("POST")) {
+            if ((method.equals("POST") || method.equals("PUT")) && failWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                    || method.equals("GET") && failListings.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                send(x, 500, Map.of("detail", "Internal server error"));
+            } else if (path.equals("/v1/memories/") && method.equals("POST")) {
                 add(x);
             } else if (path.equals("/v1/memories/") && method.equals("GET")) {
                 list(x);
+            } else if (path.matches("/v1/memories/[^/]+/") && method.equals("PUT")) {
+                update(x, path.substring("/v1/memories/".length(), path.length() - 1));
             } else if (path.matches("/v1/memories/[^/]+/") && method.equals("DELETE")) {
                 String id = path.substring("/v1/memories/".length(), path.length() - 1);
                 synchronized (this) {
@@ -103,11 +135,45 @@ final class FakeMem0 implements AutoCloseable {
         send(x, 200, List.of(Map.of("id", id, "data", Map.of("memory", content), "event", "ADD")));
     }
 
+    /** {@code PUT /v1/memories/{id}/}: new text and metadata, the rest kept; the memory as Mem0 answers it. */
+    @SuppressWarnings("unchecked")
+    private void update(HttpExchange x, String id) throws IOException {
+        Map<String, Object> body = Json.parseObject(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Map<String, Object> answer;
+        synchronized (this) {
+            Map<String, Object> memory = memories.get(id);
+            if (memory == null) {
+                send(x, 404, Map.of("detail", "Memory not found"));
+                return;
+            }
+            memory.put("memory", body.get("text"));
+            memory.put("metadata", body.getOrDefault("metadata", memory.get("metadata")));
+            memory.put("updated_at", Instant.now().toString());
+            answer = new LinkedHashMap<>(memory);
+            answer.put("text", answer.remove("memory"));
+        }
+        send(x, 200, answer);
+    }
+
     @SuppressWarnings("unchecked")
     private void list(HttpExchange x) throws IOException {
+        listings.incrementAndGet();
         Map<String, String> q = query(x.getRequestURI().getRawQuery());
-        Map<String, Object> metadata = q.containsKey("metadata") ? Json.parseObject(q.get("metadata")) : Map.of();
         int page = Integer.parseInt(q.getOrDefault("page", "1"));
+        if (stallListings || page >= stallFromPage) {
+            x.sendResponseHeaders(200, 1000);
+            x.getResponseBody().write("[{\"id\":\"m\"".getBytes(StandardCharsets.UTF_8));
+            x.getResponseBody().flush();
+            stalled.release();
+            try {
+                closing.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        onListing.run();
+        Map<String, Object> metadata = q.containsKey("metadata") ? Json.parseObject(q.get("metadata")) : Map.of();
         int size = Integer.parseInt(q.getOrDefault("page_size", "100"));
         List<Object> matching = new ArrayList<>();
         synchronized (this) {
@@ -148,6 +214,8 @@ final class FakeMem0 implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
+        threads.shutdownNow();
     }
 }

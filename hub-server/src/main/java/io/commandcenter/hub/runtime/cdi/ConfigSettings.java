@@ -166,7 +166,9 @@ final class ConfigSettings {
                 Path.of(string(config, "cc.memory.dir", dataDir.resolve("memory").toString())).toAbsolutePath().normalize(),
                 number(config, "cc.memory.min-similarity", 0.6), integer(config, "cc.memory.writer-queue", 10_000),
                 url.isEmpty() ? Optional.empty() : Optional.of(java.net.URI.create(url)),
-                string(config, "cc.memory.mem0.api-key", ""), duration(config, "cc.memory.mem0.timeout", "PT5S"));
+                string(config, "cc.memory.mem0.api-key", ""), duration(config, "cc.memory.mem0.timeout", "PT5S"),
+                duration(config, "cc.memory.mem0.search-budget", "PT30S"),
+                duration(config, "cc.memory.advice-timeout", "PT2S"));
     }
 
     private static String string(Config config, String name, String fallback) {

@@ -1,4 +1,4 @@
-package io.commandcenter.hub.testing;
+package io.commandcenter.common.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when told: the engine's time in unit tests. Thread-safe. */
+/** A clock that moves only when a test moves it (deadlines, breakers, the engine's time). Thread-safe. */
 public final class ManualClock extends Clock {
     private volatile Instant now;
 
@@ -18,8 +18,8 @@ public final class ManualClock extends Clock {
         this.now = instant;
     }
 
-    public void advance(Duration by) {
-        this.now = now.plus(by);
+    public synchronized void advance(Duration by) {
+        now = now.plus(by);
     }
 
     @Override
