@@ -22,6 +22,7 @@ import io.commandcenter.hub.workflow.CapabilityCatalog;
 import io.commandcenter.proto.v1.Assignment;
 import io.commandcenter.proto.v1.Delegation;
 import io.commandcenter.proto.v1.ScheduledTask;
+import io.commandcenter.scheduler.DaemonThreads;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.grpc.CallScope;
@@ -89,13 +90,13 @@ final class Mesh implements AutoCloseable {
                 cluster = HazelcastCluster.start(settings.hazelcast().get().withClassLoader(Mesh.class.getClassLoader()));
                 scheduler = Scheduler.start(settings.scheduler(), cluster.state(), cluster.mesh(), clock);
             } else {
-                localMesh = Executors.newSingleThreadExecutor(Hub.daemonThreads("cc-mesh-"));
+                localMesh = Executors.newSingleThreadExecutor(DaemonThreads.numbered("cc-mesh-"));
                 scheduler = Scheduler.start(settings.scheduler(), new InMemorySchedulerState(clock),
                         new InMemoryMesh(new InMemoryMesh.Network(localMesh)), clock);
             }
             SplittableRandom random = new SplittableRandom();
             bridge = scheduler.subscribe(event -> publish(bus, event, random));
-            feedDelivery = Executors.newSingleThreadExecutor(Hub.daemonThreads("cc-mesh-feeds-"));
+            feedDelivery = Executors.newSingleThreadExecutor(DaemonThreads.numbered("cc-mesh-feeds-"));
             Subscription healthFeed = bus.subscribeEveryProject(SubjectPattern.parse(AgentHealthFeed.SUBJECTS), 1024,
                     new AgentHealthFeed(scheduler), feedDelivery);
             AutoCloseable schedulerEvents = bridge;
