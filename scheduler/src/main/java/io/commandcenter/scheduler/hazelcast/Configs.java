@@ -46,6 +46,11 @@ public final class Configs {
      *
      * @param bindAddress the resolved {@code host} (see {@link HazelcastCluster#start})
      */
+    /** Hazelcast's bound on a graceful shutdown, in seconds; {@code -D} on the JVM still sets it. */
+    static final String GRACEFUL_SHUTDOWN_WAIT = "hazelcast.graceful.shutdown.max.wait";
+    /** How long {@link HazelcastCluster#close} waits, at most, for this member's partitions to be handed over. */
+    public static final long GRACEFUL_SHUTDOWN_SECONDS = 10;
+
     static Config member(HazelcastSettings s, InetAddress bindAddress) {
         Config config = new Config();
         config.setInstanceName(s.instanceName() + "-" + Long.toHexString(System.nanoTime()));
@@ -59,6 +64,11 @@ public final class Configs {
         config.getMemberAttributeConfig().setAttribute(Serialization.WIRE_ATTRIBUTE,
                 Integer.toString(Serialization.WIRE_VERSION));
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        // a graceful shutdown hands this member's partitions over; beside a member that cannot be reached it
+        // would wait 600 s (Hazelcast's default), then end without the hand-over anyway (backups take over)
+        if (System.getProperty(GRACEFUL_SHUTDOWN_WAIT) == null) {
+            config.setProperty(GRACEFUL_SHUTDOWN_WAIT, Long.toString(GRACEFUL_SHUTDOWN_SECONDS));
+        }
         // the server socket on the one address, and connections to other members leave from it too
         // (so they see this member's address, the one on their allow-list)
         config.setProperty("hazelcast.socket.bind.any", "false");

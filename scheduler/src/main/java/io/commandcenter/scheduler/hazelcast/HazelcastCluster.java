@@ -189,7 +189,11 @@ public final class HazelcastCluster implements AutoCloseable {
         return instance.getCluster().getMembers().size();
     }
 
-    /** Leaves the cluster gracefully (partitions migrate first when this is a member). */
+    /**
+     * Leaves the cluster gracefully (partitions migrate first when this is a member): at most
+     * {@link Configs#GRACEFUL_SHUTDOWN_SECONDS} for the hand-over, then the member stops without it. Calls still
+     * waiting on this member or client (a pool of a member that cannot be reached) then fail.
+     */
     @Override
     public void close() {
         if (instance.getLifecycleService().isRunning()) {
