@@ -3,6 +3,7 @@ package io.commandcenter.hub.agents;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
 import io.commandcenter.scheduler.BuiltInAgent;
+import io.commandcenter.scheduler.DaemonThreads;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.agents.AgentRegistration;
 import io.commandcenter.scheduler.pool.Dispatched;
@@ -16,7 +17,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 
@@ -29,6 +29,7 @@ import java.util.function.BooleanSupplier;
  * (and the workflow's {@code retry.non_retryable}) to decide whether to try again.
  */
 public final class HubAgents implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(HubAgents.class.getName());
 
     /** What an agent does: one action with its inputs; failures are results, never exceptions. */
     @FunctionalInterface
@@ -125,12 +126,8 @@ public final class HubAgents implements AutoCloseable {
 
     private void add(Scheduler scheduler, Agent agent, String hubId, int capacity) {
         String type = agent.type();
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(capacity, r -> {
-            Thread t = new Thread(r, "cc-agent-" + type + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor = Executors.newFixedThreadPool(capacity,
+                DaemonThreads.numbered("cc-agent-" + type + "-"));
         (agent.interruptible() ? executors : uninterrupted).add(executor);
         AgentRegistration registration = new AgentRegistration(type + ":" + hubId, type, agent.actions(),
                 Map.of("builtin", "true"), capacity, Set.of(AgentRegistration.ALL_PROJECTS), AgentRegistration.HUB_OWNER);
@@ -189,14 +186,26 @@ public final class HubAgents implements AutoCloseable {
     }
 
     /**
-     * Disconnects every agent; interrupts the tasks of interruptible ones. A task of an agent that is not
-     * interruptible is left to end on its own thread (stop it first: the learning loop's {@code stop}).
+     * Stops every agent's heartbeats and revokes its tasks, interrupting those of interruptible agents (a task
+     * of an agent that is not interruptible is left to end on its own thread: stop it first, the learning
+     * loop's {@code stop}), then disconnects each agent. A disconnect that fails (its pool's state gone) is
+     * logged and the next agent is disconnected all the same.
      */
     @Override
     public void close() {
-        agents.forEach(BuiltInAgent::close);
+        // first what needs no call on the shared state, for every agent: a disconnect that throws or waits on an
+        // unreachable pool then holds back no agent's heartbeats and no executor
+        agents.forEach(agent -> agent.onClosed(null));
         executors.forEach(ExecutorService::shutdownNow);
         uninterrupted.forEach(ExecutorService::shutdown);
+        for (BuiltInAgent agent : agents) {
+            try {
+                agent.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "built-in agent " + agent.connection().agentId()
+                        + " did not disconnect; its session ends as a lost hub's does (its leases expire)", e);
+            }
+        }
     }
 
     /**

@@ -155,14 +155,51 @@ public final class Subscription implements AutoCloseable {
         return dropped;
     }
 
-    /** Asks for a drain; the sink calls this when it becomes ready again. */
+    /**
+     * Asks for a drain; the sink calls this when it becomes ready again. An executor that refuses it (shut down
+     * with its subscriber, say, while a publisher was on its way) fails no publish: what waits is drained at the
+     * next signal, if any.
+     */
     public void signal() {
         if (scheduled.compareAndSet(false, true)) {
-            executor.execute(this::drain);
+            try {
+                executor.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                scheduled.set(false);
+                LOG.log(System.Logger.Level.DEBUG, "subscription {0}: no executor for a drain: {1}", id, e.getMessage());
+            }
         }
     }
 
+    /**
+     * Drains on the executor; whatever ends it, the drain flag is released or handed on. An Error from the sink
+     * (an assertion, a stack overflow) loses the delivery in hand, logged at ERROR, not the feed: later events
+     * are delivered; a {@link VirtualMachineError} is rethrown once the flag is settled.
+     */
     private void drain() {
+        boolean settled = false;
+        try {
+            drainUntilSettled();
+            settled = true;
+        } catch (Error e) {
+            LOG.log(System.Logger.Level.ERROR, "subscription " + id + " failed delivering with an Error; what was"
+                    + " in hand is lost, later events are delivered", e);
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+        } finally {
+            if (!settled) {
+                // the drain ended abruptly with the flag still ours: without this no signal would drain again
+                scheduled.set(false);
+                if (hasWork() && sink.isReady() && scheduled.compareAndSet(false, true)) {
+                    handOver();
+                }
+            }
+        }
+    }
+
+    /** Drains until the sink has nothing or is not ready, releasing the flag, or hands the rest to {@code overflow}. */
+    private void drainUntilSettled() {
         int budget = maxPerDrain;
         while (true) {
             try {

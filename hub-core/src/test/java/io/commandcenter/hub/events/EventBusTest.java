@@ -318,6 +318,69 @@ class EventBusTest {
         assertThat(healthy.received).containsExactly("task.failed#1", "task.failed#2");
     }
 
+    /** A sink that throws {@code error} at its first delivery, then records as usual. */
+    static RecordingSink throwingOnce(Error error) {
+        return new RecordingSink() {
+            boolean thrown;
+
+            @Override
+            public void deliver(Event event) {
+                if (!thrown) {
+                    thrown = true;
+                    throw error;
+                }
+                super.deliver(event);
+            }
+        };
+    }
+
+    @Test
+    void aSinkThatThrowsAnError_losesThatEvent_notItsFeed() {
+        RecordingSink sink = throwingOnce(new AssertionError("a broken invariant in the consumer"));
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, sink);
+
+        bus.publish(ALPHA, "task.failed", TRACE, payload(1));
+        bus.publish(ALPHA, "task.failed", TRACE, payload(2));
+        executor.runAll();
+        bus.publish(ALPHA, "task.failed", TRACE, payload(3));
+        executor.runAll();
+
+        assertThat(sink.received).containsExactly("task.failed#2", "task.failed#3");
+        assertThat(sink.closed).isFalse();
+        assertThat(bus.subscriberCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aVirtualMachineErrorInASink_isRethrown_andLaterEventsAreStillDelivered() {
+        RecordingSink sink = throwingOnce(new StackOverflowError());
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, sink);
+        bus.publish(ALPHA, "task.failed", TRACE, payload(1));
+        bus.publish(ALPHA, "task.failed", TRACE, payload(2));
+
+        assertThatThrownBy(executor::runAll).isInstanceOf(StackOverflowError.class);
+        executor.runAll(); // the drain of what was left, handed on before the rethrow
+        bus.publish(ALPHA, "task.failed", TRACE, payload(3));
+        executor.runAll();
+
+        assertThat(sink.received).containsExactly("task.failed#2", "task.failed#3");
+    }
+
+    @Test
+    void aSubscriberWhoseExecutorRefusesWork_failsNoPublish() {
+        RecordingSink sink = new RecordingSink();
+        bus.subscribeEveryProject(SubjectPattern.parse("*"), 10, sink, command -> {
+            throw new java.util.concurrent.RejectedExecutionException("shut down");
+        });
+        RecordingSink other = new RecordingSink();
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, other);
+
+        bus.publish(ALPHA, "task.failed", TRACE, payload(1));
+        executor.runAll();
+
+        assertThat(sink.received).isEmpty();
+        assertThat(other.received).containsExactly("task.failed#1");
+    }
+
     @Test
     void eventIds_sortInPublicationOrder() {
         List<String> ids = new ArrayList<>();
