@@ -194,7 +194,7 @@ final class Mesh implements AutoCloseable {
 
     /**
      * Closes the agents (waiting at most 5 s for them to disconnect), the feeds, the scheduler and the cluster (a
-     * graceful shutdown, bounded: {@code Configs.GRACEFUL_SHUTDOWN_SECONDS}), then waits (at most 5 s in all) until
+     * graceful shutdown, bounded: {@code cc.hazelcast.shutdown-wait}), then waits (at most 5 s in all) until
      * the agents' heartbeat threads, the feeds' threads and the disconnects have ended: one blocked on a pool of a
      * member that cannot be reached ends when the cluster closes.
      */
@@ -202,7 +202,16 @@ final class Mesh implements AutoCloseable {
     public void close() {
         // a disconnect waits on the agent's pool: on a member that cannot be reached, until Hazelcast gives up on it
         // (60 s by default); the close goes on after the bound, and closing the cluster ends that wait
-        Thread disconnects = DaemonThreads.named("cc-mesh-disconnect-" + hubId).newThread(agents::close);
+        Thread disconnects = DaemonThreads.named("cc-mesh-disconnect-" + hubId).newThread(() -> {
+            try {
+                agents.close();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.WARNING, "hub " + hubId + ": closing the built-in agents failed", e);
+                if (e instanceof VirtualMachineError fatal) {
+                    throw fatal;
+                }
+            }
+        });
         disconnects.start();
         if (!join(disconnects, STOP_BOUND)) {
             LOG.log(System.Logger.Level.WARNING, "hub {0}: the built-in agents have not disconnected within 5 s (a pool"

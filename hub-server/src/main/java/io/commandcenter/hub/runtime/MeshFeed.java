@@ -40,10 +40,13 @@ final class MeshFeed {
         }
     }
 
-    /** Ends the subscription and interrupts a delivery in progress; {@link #awaitStopped} waits for its thread. */
+    /**
+     * Ends the subscription, then interrupts a delivery in progress; {@link #awaitStopped} waits for its thread.
+     * In that order: a publish after the close no longer hands the feed a drain.
+     */
     void stop() {
-        delivery.shutdownNow();
         subscription.close();
+        delivery.shutdownNow();
     }
 
     /**

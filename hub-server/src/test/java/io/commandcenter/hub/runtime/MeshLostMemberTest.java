@@ -5,7 +5,9 @@ import com.hazelcast.map.EntryProcessor;
 import io.commandcenter.hub.agents.ActionResult;
 import io.commandcenter.hub.agents.HubAgents;
 import io.commandcenter.hub.events.EventBus;
+import io.commandcenter.hub.testing.LogCapture;
 import io.commandcenter.scheduler.SchedulerSettings;
+import io.commandcenter.scheduler.hazelcast.HazelcastCluster;
 import io.commandcenter.scheduler.hazelcast.HazelcastSettings;
 import io.commandcenter.scheduler.task.Placement;
 import io.commandcenter.scheduler.task.TaskSpec;
@@ -13,6 +15,7 @@ import io.commandcenter.scheduler.testing.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -29,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,7 +41,10 @@ import static org.awaitility.Awaitility.await;
  * {@link Mesh#close} while a built-in agent's heartbeat is held on its pool's owner, another member (two hubs'
  * meshes, real Hazelcast members in one JVM). The agent of type {@code holder} on the closing hub holds a lease
  * (its action waits), so it heartbeats every second (lease 3 s); the pool's owner is found from the partition table.
+ * The members wait 10 s for a hand-over at close ({@code cc.hazelcast.shutdown-wait}; the hub's default is 60 s).
+ * Each test may take longer than the module's 60 s default (its own waits are up to 60 s and 30 s).
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class MeshLostMemberTest {
     /** The owner's partition thread waits on it ({@link Freeze}); the holder's action too. */
     static volatile CountDownLatch thaw;
@@ -51,6 +58,8 @@ class MeshLostMemberTest {
     final List<Mesh> meshes = new ArrayList<>();
     Mesh owner;
     Mesh closing;
+    /** Set when {@link #closing}'s close starts: the tear-down closes it otherwise. */
+    final AtomicBoolean closeStarted = new AtomicBoolean();
     String heartbeat;
 
     @BeforeEach
@@ -74,7 +83,7 @@ class MeshLostMemberTest {
     void tearDown() {
         thaw.countDown();
         for (Mesh m : meshes) {
-            if (m != closing) {
+            if (m != closing || !closeStarted.get()) {
                 m.close();
             }
         }
@@ -86,18 +95,26 @@ class MeshLostMemberTest {
         Thread beating = heldHeartbeat();
 
         CountDownLatch closed = new CountDownLatch(1);
-        Thread closer = new Thread(() -> {
-            closing.close();
-            closed.countDown();
-        }, "mesh-closer-" + run);
-        closer.start();
+        try (LogCapture log = LogCapture.start()) {
+            Thread closer = new Thread(() -> {
+                closeTheClosingHub();
+                closed.countDown();
+            }, "mesh-closer-" + run);
+            closer.start();
 
-        // without a bound on the agents' disconnects (before session 14) close waits on the owner's pool until
-        // Hazelcast gives up on the call, and then on the graceful shutdown's hand-over (600 s by Hazelcast's default)
-        assertThat(closed.await(60, TimeUnit.SECONDS)).as("close returned").isTrue();
+            // without a bound on the agents' disconnects (before session 14) close waits on the owner's pool until
+            // Hazelcast gives up on the call, and then on the graceful shutdown's hand-over (600 s by Hazelcast's
+            // default)
+            assertThat(closed.await(60, TimeUnit.SECONDS)).as("close returned").isTrue();
+            assertThat(log.lines()).as("the member left while partitions were not safe: an ERROR says so")
+                    .anyMatch(line -> line.startsWith("SEVERE " + HazelcastCluster.class.getName())
+                            && line.contains("cc_hazelcast_partitions_unsafe"));
+        }
         assertThat(thaw.getCount()).as("the owner still does not answer").isOne();
-        assertThat(inPoolCall(beating)).as("the heartbeat is no longer waiting on the pool").isFalse();
-        beating.join(10_000);
+        // Mesh.close waits 5 s at most for the heartbeat thread; under load it may end later
+        await("the heartbeat no longer waits on the pool").atMost(Duration.ofSeconds(30))
+                .until(() -> !inPoolCall(beating));
+        beating.join(30_000);
         assertThat(beating.isAlive()).as("the heartbeat thread ended").isFalse();
     }
 
@@ -114,9 +131,14 @@ class MeshLostMemberTest {
 
         await("the held heartbeat returned").atMost(Duration.ofSeconds(30)).until(() -> !inPoolCall(beating));
         assertThat(closing.cluster().orElseThrow().memberCount()).isOne();
-        closing.close();
-        beating.join(10_000);
+        closeTheClosingHub();
+        beating.join(30_000);
         assertThat(beating.isAlive()).as("the heartbeat thread ended").isFalse();
+    }
+
+    void closeTheClosingHub() {
+        closeStarted.set(true);
+        closing.close();
     }
 
     /** The closing hub's holder agent holds a lease; its owner's partition thread waits: the next heartbeat is held. */
@@ -135,7 +157,8 @@ class MeshLostMemberTest {
         int port = Integer.parseInt(member.substring(member.indexOf(':') + 1));
         HubSettings settings = HubSettings.defaults(dir.resolve(id), 0).withHubId(id)
                 .withScheduler(SchedulerSettings.defaults(id).withLease(Duration.ofSeconds(3)), Optional.of(
-                        HazelcastSettings.embedded(id, "127.0.0.1", port, members).withClusterName(cluster)));
+                        HazelcastSettings.embedded(id, "127.0.0.1", port, members).withClusterName(cluster)
+                                .withShutdownWait(Duration.ofSeconds(10))));
         HubAgents.Agent holder = new HubAgents.Agent("holder", Set.of("hold"), (task, action, inputs) -> {
             holding.countDown();
             try {
