@@ -219,11 +219,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
 
     /** One daemon thread; a heartbeat still waiting when it is shut down is dropped, not sent. */
     private static ScheduledExecutorService heartbeatThread(String name) {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(name));
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         timer.setRemoveOnCancelPolicy(true);
         return timer;

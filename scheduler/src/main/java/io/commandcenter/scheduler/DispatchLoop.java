@@ -21,8 +21,7 @@ final class DispatchLoop implements AutoCloseable {
         this.dispatcher = dispatcher;
         this.quiet = quiet;
         if (background) {
-            thread = new Thread(this::loop, name);
-            thread.setDaemon(true);
+            thread = DaemonThreads.named(name).newThread(this::loop);
             thread.start();
         } else {
             thread = null;

@@ -34,8 +34,7 @@ final class EventPublisher implements AutoCloseable {
         this.quiet = quiet;
         this.queue = background ? new ArrayBlockingQueue<>(65_536) : null;
         if (background) {
-            thread = new Thread(this::loop, name);
-            thread.setDaemon(true);
+            thread = DaemonThreads.named(name).newThread(this::loop);
             thread.start();
         } else {
             thread = null;

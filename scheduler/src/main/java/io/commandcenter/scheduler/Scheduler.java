@@ -98,11 +98,8 @@ public final class Scheduler implements AutoCloseable {
                 "cc-scheduler-dispatch-" + settings.hubId(), quiet);
         this.publisher = new EventPublisher(mesh, settings.background(), "cc-scheduler-events-" + settings.hubId(),
                 quiet);
-        this.timers = settings.background() ? Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "cc-scheduler-maintenance-" + settings.hubId());
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.timers = settings.background() ? Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("cc-scheduler-maintenance-" + settings.hubId())) : null;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.commandcenter.hub.agents;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
 import io.commandcenter.scheduler.BuiltInAgent;
+import io.commandcenter.scheduler.DaemonThreads;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.agents.AgentRegistration;
 import io.commandcenter.scheduler.pool.Dispatched;
@@ -16,7 +17,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 
@@ -29,6 +29,7 @@ import java.util.function.BooleanSupplier;
  * (and the workflow's {@code retry.non_retryable}) to decide whether to try again.
  */
 public final class HubAgents implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(HubAgents.class.getName());
 
     /** What an agent does: one action with its inputs; failures are results, never exceptions. */
     @FunctionalInterface
@@ -65,11 +66,14 @@ public final class HubAgents implements AutoCloseable {
         }
     }
 
-    private final List<BuiltInAgent> agents = new ArrayList<>();
-    /** Executors of interruptible agents: stopped with an interrupt at close. */
-    private final List<ExecutorService> executors = new ArrayList<>();
-    /** Executors of agents that must not be interrupted: stopped taking work at close, their tasks left to end. */
-    private final List<ExecutorService> uninterrupted = new ArrayList<>();
+    /**
+     * A started agent and the executor that runs its tasks: at close, stopped with an interrupt when the agent is
+     * interruptible; otherwise it stops taking work and its tasks are left to end.
+     */
+    private record Started(BuiltInAgent agent, ExecutorService executor, boolean interruptible) {
+    }
+
+    private final List<Started> started = new ArrayList<>();
     private final List<BuiltInAgent> uninterruptedAgents = new ArrayList<>();
 
     private HubAgents() {
@@ -125,21 +129,22 @@ public final class HubAgents implements AutoCloseable {
 
     private void add(Scheduler scheduler, Agent agent, String hubId, int capacity) {
         String type = agent.type();
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(capacity, r -> {
-            Thread t = new Thread(r, "cc-agent-" + type + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        (agent.interruptible() ? executors : uninterrupted).add(executor);
+        ExecutorService executor = Executors.newFixedThreadPool(capacity,
+                DaemonThreads.numbered("cc-agent-" + type + "-"));
         AgentRegistration registration = new AgentRegistration(type + ":" + hubId, type, agent.actions(),
                 Map.of("builtin", "true"), capacity, Set.of(AgentRegistration.ALL_PROJECTS), AgentRegistration.HUB_OWNER);
-        BuiltInAgent started = BuiltInAgent.start(scheduler, registration,
-                (BuiltInAgent.RevocableAction) (work, revoked) -> run(agent.body(), work, revoked), executor,
-                agent.interruptible());
-        agents.add(started);
+        BuiltInAgent connected;
+        try {
+            connected = BuiltInAgent.start(scheduler, registration,
+                    (BuiltInAgent.RevocableAction) (work, revoked) -> run(agent.body(), work, revoked), executor,
+                    agent.interruptible());
+        } catch (RuntimeException e) {
+            executor.shutdownNow();
+            throw e;
+        }
+        started.add(new Started(connected, executor, agent.interruptible()));
         if (!agent.interruptible()) {
-            uninterruptedAgents.add(started);
+            uninterruptedAgents.add(connected);
         }
     }
 
@@ -189,14 +194,30 @@ public final class HubAgents implements AutoCloseable {
     }
 
     /**
-     * Disconnects every agent; interrupts the tasks of interruptible ones. A task of an agent that is not
-     * interruptible is left to end on its own thread (stop it first: the learning loop's {@code stop}).
+     * Closes the agents one after the other: each stops heartbeating, revokes its tasks (interrupting them when it
+     * is interruptible; a task of an agent that is not interruptible is left to end on its own thread: stop it
+     * first, the learning loop's {@code stop}), disconnects, and only then has its executor shut down. An agent
+     * whose disconnect waits on a pool that does not answer holds back the agents after it, which stay connected
+     * and keep running what they are given until their turn: none is given a task it can no longer run (its
+     * executor shut down while it is still connected, the task handed straight back to it, again and again). A
+     * disconnect that fails (its pool's state gone) is logged and the next agent is closed all the same.
      */
     @Override
     public void close() {
-        agents.forEach(BuiltInAgent::close);
-        executors.forEach(ExecutorService::shutdownNow);
-        uninterrupted.forEach(ExecutorService::shutdown);
+        for (Started s : started) {
+            try {
+                s.agent().close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "built-in agent " + s.agent().connection().agentId()
+                        + " did not disconnect; its session ends as a lost hub's does (its leases expire)", e);
+            } finally {
+                if (s.interruptible()) {
+                    s.executor().shutdownNow();
+                } else {
+                    s.executor().shutdown();
+                }
+            }
+        }
     }
 
     /**
@@ -206,7 +227,7 @@ public final class HubAgents implements AutoCloseable {
      * @return false when the bound passed first
      */
     public boolean awaitStopped(Duration bound) {
-        return awaitEach(agents, bound, BuiltInAgent::awaitStopped);
+        return awaitEach(started.stream().map(Started::agent).toList(), bound, BuiltInAgent::awaitStopped);
     }
 
     /** Waits on each agent in turn with what is left of {@code bound}; false at the first that was not in time. */

@@ -1,12 +1,15 @@
 package io.commandcenter.hub.events;
 
 import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.scheduler.QuietLog;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One subscriber of the {@link EventBus}: a bounded buffer of undelivered events drained into its
@@ -20,6 +23,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Subscription implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Subscription.class.getName());
+    /** Drains in a row ended by an Error from the sink after which the subscription is closed. */
+    static final int MAX_ERRORS_IN_A_ROW = 3;
+    /** A sink's Errors are logged at most once per this interval (with how many were not). */
+    static final Duration ERROR_LOG_INTERVAL = Duration.ofSeconds(30);
     private final String id;
     private final ProjectId project;
     private final SubjectPattern pattern;
@@ -38,6 +45,10 @@ public final class Subscription implements AutoCloseable {
     private boolean closed;
 
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Drains in a row that an Error from the sink ended; {@value #MAX_ERRORS_IN_A_ROW} end the subscription. */
+    private final AtomicInteger errorsInARow = new AtomicInteger();
+    private final QuietLog errorLog = new QuietLog(LOG, ERROR_LOG_INTERVAL);
+    private final QuietLog startLog = new QuietLog(LOG, ERROR_LOG_INTERVAL);
 
     Subscription(String id, ProjectId project, SubjectPattern pattern, int capacity, EventSink sink,
                  Executor executor, Clock clock, Runnable onClose) {
@@ -155,49 +166,121 @@ public final class Subscription implements AutoCloseable {
         return dropped;
     }
 
-    /** Asks for a drain; the sink calls this when it becomes ready again. */
+    /**
+     * Asks for a drain; the sink calls this when it becomes ready again. An executor that refuses it (shut down
+     * with its subscriber, say, while a publisher was on its way) fails no publish: what waits is drained at the
+     * next signal, if any.
+     */
     public void signal() {
         if (scheduled.compareAndSet(false, true)) {
-            executor.execute(this::drain);
+            startDrain(executor);
         }
     }
 
-    private void drain() {
-        int budget = maxPerDrain;
-        while (true) {
-            try {
-                budget = drainWhileReady(budget);
-            } catch (RuntimeException e) {
-                // A sink that fails (a closed transport, a payload that cannot be rendered) ends
-                // its own subscription, and only that one.
-                LOG.log(System.Logger.Level.WARNING, "subscription {0} failed delivering and is closed: {1}", id,
-                        e.toString());
-                scheduled.set(false);
-                close();
-                sink.closed();
-                return;
-            }
-            scheduled.set(false);
-            // Re-check after releasing the flag: a signal that arrived while we were draining saw
-            // the flag set and did nothing, so the work it announced is ours to pick up.
-            if (!(hasWork() && sink.isReady() && scheduled.compareAndSet(false, true))) {
-                return;
-            }
-            if (budget == 0) {
-                // this drain delivered its share: what is left is the overflow executor's
-                handOver();
-                return;
-            }
-        }
-    }
-
-    private void handOver() {
+    /**
+     * Runs a drain on {@code on}, the drain flag being the caller's: the drain takes it over when it starts. If
+     * {@code on} throws before the drain started (refused: shut down), the flag is released, never when the drain
+     * did start (an executor that runs it on the caller's thread, the drain ending abruptly: the flag is then the
+     * drain's to settle). Nothing {@code on} throws reaches the caller but a {@link VirtualMachineError}.
+     */
+    private void startDrain(Executor on) {
+        // whichever claims it first: the drain starting, or this method finding that execute failed before it did
+        AtomicBoolean claimed = new AtomicBoolean();
         try {
-            overflow.execute(this::drain);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // the executor is shutting down (so is the hub): the next publisher takes them, if any
-            scheduled.set(false);
-            LOG.log(System.Logger.Level.DEBUG, "subscription {0}: no executor for the rest: {1}", id, e.getMessage());
+            on.execute(() -> {
+                if (claimed.compareAndSet(false, true)) {
+                    drain();
+                }
+            });
+        } catch (Throwable e) {
+            if (claimed.compareAndSet(false, true)) {
+                scheduled.set(false);
+            }
+            if (e instanceof VirtualMachineError vm) {
+                throw vm;
+            }
+            if (e instanceof java.util.concurrent.RejectedExecutionException) {
+                LOG.log(System.Logger.Level.DEBUG, "subscription {0}: no executor for a drain: {1}", id, e.getMessage());
+            } else {
+                // what waits is drained at the next signal; an executor broken for good is not logged per publish
+                startLog.warn("subscription " + id + ": starting a drain", e);
+            }
+        }
+    }
+
+    /**
+     * Drains on the executor, the drain flag being ours when it starts; whatever ends it, the flag is released
+     * or handed on while it is ours, and never touched once it is not (released, a publisher's signal may have
+     * started the next drain). A sink that throws a RuntimeException (a closed transport, a payload that cannot be
+     * rendered) ends its own subscription, and only that one. An Error from the sink (an assertion, a stack
+     * overflow) loses the delivery in hand, not the feed: later events are delivered, the Error logged at ERROR
+     * at most once per {@link #ERROR_LOG_INTERVAL}; {@value #MAX_ERRORS_IN_A_ROW} drains in a row ended by an
+     * Error end the subscription, as a RuntimeException does. A {@link VirtualMachineError} is rethrown once the
+     * flag is settled.
+     */
+    private void drain() {
+        boolean owned = true;
+        try {
+            int budget = maxPerDrain;
+            while (true) {
+                budget = drainWhileReady(budget);
+                errorsInARow.set(0);
+                owned = false;
+                scheduled.set(false);
+                // Re-check after releasing the flag: a signal that arrived while we were draining saw
+                // the flag set and did nothing, so the work it announced is ours to pick up.
+                if (!(hasWork() && sink.isReady() && scheduled.compareAndSet(false, true))) {
+                    return;
+                }
+                owned = true;
+                if (budget == 0) {
+                    // this drain delivered its share: what is left is the overflow executor's
+                    owned = false;
+                    startDrain(overflow);
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            fail("failed delivering and is closed: " + e);
+        } catch (Error e) {
+            int errors = errorsInARow.incrementAndGet();
+            errorLog.log(System.Logger.Level.ERROR, "subscription " + id + " failed delivering with an Error; what"
+                    + " was in hand is lost, later events are delivered", e);
+            if (errors >= MAX_ERRORS_IN_A_ROW) {
+                fail("is closed after " + errors + " drains in a row failed with an Error (the last: " + e + ")");
+            }
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+        } finally {
+            if (owned) {
+                // the drain ended abruptly with the flag still ours: without this no signal would drain again
+                scheduled.set(false);
+                handOnWhatWaits();
+            }
+        }
+    }
+
+    /** After a drain ended abruptly with the flag: hands what waits to {@code overflow}, if the sink is ready. */
+    private void handOnWhatWaits() {
+        try {
+            if (hasWork() && sink.isReady() && scheduled.compareAndSet(false, true)) {
+                startDrain(overflow);
+            }
+        } catch (RuntimeException e) {
+            fail("failed telling whether it is ready and is closed: " + e);
+        }
+    }
+
+    /** Ends this subscription after its sink failed, telling the sink (which may fail again: logged, no more). */
+    private void fail(String what) {
+        LOG.log(System.Logger.Level.WARNING, "subscription {0} {1}", id, what);
+        close();
+        try {
+            sink.closed();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "subscription {0}: its sink failed hearing it is closed: {1}", id,
+                    e.toString());
         }
     }
 

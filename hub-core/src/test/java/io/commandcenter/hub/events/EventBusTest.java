@@ -318,6 +318,195 @@ class EventBusTest {
         assertThat(healthy.received).containsExactly("task.failed#1", "task.failed#2");
     }
 
+    /** A sink that throws {@code error} at its first delivery, then records as usual. */
+    static RecordingSink throwingOnce(Error error) {
+        return new RecordingSink() {
+            boolean thrown;
+
+            @Override
+            public void deliver(Event event) {
+                if (!thrown) {
+                    thrown = true;
+                    throw error;
+                }
+                super.deliver(event);
+            }
+        };
+    }
+
+    @Test
+    void aSinkThatThrowsAnError_losesThatEvent_notItsFeed() {
+        RecordingSink sink = throwingOnce(new AssertionError("a broken invariant in the consumer"));
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, sink);
+
+        bus.publish(ALPHA, "task.failed", TRACE, payload(1));
+        bus.publish(ALPHA, "task.failed", TRACE, payload(2));
+        executor.runAll();
+        bus.publish(ALPHA, "task.failed", TRACE, payload(3));
+        executor.runAll();
+
+        assertThat(sink.received).containsExactly("task.failed#2", "task.failed#3");
+        assertThat(sink.closed).isFalse();
+        assertThat(bus.subscriberCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aVirtualMachineErrorInASink_isRethrown_andLaterEventsAreStillDelivered() {
+        RecordingSink sink = throwingOnce(new StackOverflowError());
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, sink);
+        bus.publish(ALPHA, "task.failed", TRACE, payload(1));
+        bus.publish(ALPHA, "task.failed", TRACE, payload(2));
+
+        assertThatThrownBy(executor::runAll).isInstanceOf(StackOverflowError.class);
+        executor.runAll(); // the drain of what was left, handed on before the rethrow
+        bus.publish(ALPHA, "task.failed", TRACE, payload(3));
+        executor.runAll();
+
+        assertThat(sink.received).containsExactly("task.failed#2", "task.failed#3");
+    }
+
+    @Test
+    void aSubscriberWhoseExecutorRefusesWork_failsNoPublish_andLaterSubscribersGetTheEvent() {
+        RecordingSink sink = new RecordingSink();
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, sink, command -> {
+            throw new java.util.concurrent.RejectedExecutionException("shut down");
+        });
+        RecordingSink other = new RecordingSink();
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, other);
+
+        bus.publish(ALPHA, "task.failed", TRACE, payload(1));
+        executor.runAll();
+
+        assertThat(sink.received).isEmpty();
+        assertThat(other.received).containsExactly("task.failed#1");
+    }
+
+    @Test
+    void anExecutorThatFailsOtherwiseOnce_failsNoPublish_andTheNextSignalDrainsWhatWaits() {
+        RecordingSink sink = new RecordingSink();
+        boolean[] failed = {false};
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, sink, command -> {
+            if (!failed[0]) {
+                failed[0] = true;
+                throw new IllegalStateException("a broken executor");
+            }
+            executor.execute(command);
+        });
+
+        bus.publish(ALPHA, "task.failed", TRACE, payload(1));
+        bus.publish(ALPHA, "task.failed", TRACE, payload(2));
+        executor.runAll();
+
+        assertThat(sink.received).containsExactly("task.failed#1", "task.failed#2");
+    }
+
+    /**
+     * A sink whose third readiness question comes after the drain released its flag: a publisher's event arrives
+     * then (its signal starts the next drain), and the question ends with {@code failure}. Its second question
+     * comes while the drain holds the flag: another event arrives, and the sink says it is not ready.
+     */
+    RecordingSink failingAfterTheFlagWasTaken(RuntimeException exception, Error error) {
+        return new RecordingSink() {
+            int questions;
+
+            @Override
+            public boolean isReady() {
+                questions++;
+                if (questions == 2) {
+                    bus.publish(ALPHA, "task.failed", TRACE, payload(2));
+                    return false;
+                }
+                if (questions == 3) {
+                    bus.publish(ALPHA, "task.failed", TRACE, payload(3));
+                    if (exception != null) {
+                        throw exception;
+                    }
+                    throw error;
+                }
+                return true;
+            }
+        };
+    }
+
+    /** Runs the first waiting drain only. */
+    void runOneDrain() {
+        executor.tasks.poll().run();
+    }
+
+    @Test
+    void aSinkFailingAfterTheNextDrainTookTheFlag_isClosed_andNoSecondDrainIsStarted() {
+        RecordingSink sink = failingAfterTheFlagWasTaken(new IllegalStateException("transport gone"), null);
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, sink);
+        bus.publish(ALPHA, "task.failed", TRACE, payload(1));
+
+        runOneDrain();
+
+        // two drains waiting at once would run at once on a pool of threads
+        assertThat(executor.tasks).as("only the drain the publisher's signal started").hasSize(1);
+        assertThat(sink.closed).isTrue();
+        executor.runAll();
+        assertThat(sink.received).containsExactly("task.failed#1");
+    }
+
+    @Test
+    void aSinkThrowingAnErrorAfterTheNextDrainTookTheFlag_leavesThatDrainAlone_andTheOrderIsKept() {
+        RecordingSink sink = failingAfterTheFlagWasTaken(null, new AssertionError("a broken invariant"));
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, sink);
+        bus.publish(ALPHA, "task.failed", TRACE, payload(1));
+
+        runOneDrain();
+
+        assertThat(executor.tasks).as("only the drain the publisher's signal started").hasSize(1);
+        executor.runAll();
+        assertThat(sink.received).containsExactly("task.failed#1", "task.failed#2", "task.failed#3");
+        assertThat(sink.closed).isFalse();
+    }
+
+    @Test
+    void aSinkThatThrowsAnErrorEveryTime_isLoggedOnce_andClosedAfterThreeDrainsInARow() {
+        RecordingSink sink = new RecordingSink() {
+            @Override
+            public void deliver(Event event) {
+                throw new AssertionError("always broken");
+            }
+        };
+        bus.subscribe(ALPHA, SubjectPattern.parse("*"), 10, sink);
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Subscription.class.getName());
+        List<java.util.logging.LogRecord> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.SEVERE) {
+                    errors.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        try {
+            for (int i = 1; i <= 5; i++) {
+                bus.publish(ALPHA, "task.failed", TRACE, payload(i));
+            }
+            executor.runAll();
+            bus.publish(ALPHA, "task.failed", TRACE, payload(6));
+            executor.runAll();
+        } finally {
+            log.removeHandler(handler);
+        }
+
+        assertThat(sink.closed).isTrue();
+        assertThat(bus.subscriberCount()).isZero();
+        assertThat(errors).as("one ERROR with its stack trace, the others counted").hasSize(1);
+        assertThat(errors.get(0).getThrown()).isInstanceOf(AssertionError.class);
+    }
+
     @Test
     void eventIds_sortInPublicationOrder() {
         List<String> ids = new ArrayList<>();

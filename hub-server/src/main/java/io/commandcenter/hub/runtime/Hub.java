@@ -42,6 +42,7 @@ import io.commandcenter.models.artifact.ModelStore;
 import io.commandcenter.models.bootstrap.BootstrapModels;
 import io.commandcenter.models.confidence.ConfidenceCalculator;
 import io.commandcenter.proto.v1.PredictionCreated;
+import io.commandcenter.scheduler.DaemonThreads;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.hub.project.CallerResolver;
 import io.commandcenter.hub.project.ProjectId;
@@ -79,9 +80,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
@@ -175,7 +174,7 @@ public final class Hub implements AutoCloseable {
                             Timers deadlines) implements AutoCloseable {
         static Learning start(LearningLoop loop, WorkflowCatalog workflows, SqlTelemetryStore store,
                               ProjectId defaultProject, Clock clock) {
-            var installing = Executors.newSingleThreadScheduledExecutor(daemonThreads("cc-learning-"));
+            var installing = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("cc-learning-"));
             Runnable judge = () -> {
                 try {
                     loop.shadowGate().ifPresent(io.commandcenter.hub.learning.ShadowGate::tick);
@@ -326,7 +325,7 @@ public final class Hub implements AutoCloseable {
             traces = DecisionTraces.start(tracing, settings.hubId());
             audit = Audit.start(database, settings, clock);
             memory = HubMemory.start(memorySettings);
-            delivery = Executors.newFixedThreadPool(2, daemonThreads("cc-events-"));
+            delivery = Executors.newFixedThreadPool(2, DaemonThreads.numbered("cc-events-"));
             EventBus bus = new EventBus(settings.hubId(), clock, delivery, settings.maxSubscribers(),
                     Math.min(settings.limits().subscribersPerProject(), settings.maxSubscribers()));
             SqlTelemetryStore store = new SqlTelemetryStore(database, clock);
@@ -605,15 +604,6 @@ public final class Hub implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     public HubSettings settings() {

@@ -5,6 +5,7 @@ import io.commandcenter.hub.memory.IncidentVectors;
 import io.commandcenter.memory.MemoryStore;
 import io.commandcenter.memory.lucene.LuceneMemoryStore;
 import io.commandcenter.memory.mem0.Mem0MemoryStore;
+import io.commandcenter.scheduler.DaemonThreads;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -31,7 +32,7 @@ record HubMemory(MemoryStore store, ExecutorService writer) implements AutoClose
             default -> LuceneMemoryStore.open(settings.dir(), IncidentVectors.DIMENSIONS).openAll();
         };
         ExecutorService writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(settings.writerQueue()), Hub.daemonThreads("cc-memory-"),
+                new ArrayBlockingQueue<>(settings.writerQueue()), DaemonThreads.numbered("cc-memory-"),
                 new ThreadPoolExecutor.AbortPolicy());
         LOG.log(Level.INFO, "memory: {0} ({1}) open in {2} ms", settings.backend(),
                 settings.backend().equals("mem0") ? settings.mem0Url().orElseThrow() : settings.dir(),

@@ -11,8 +11,6 @@ import io.commandcenter.hub.capacity.AnticipationFeed;
 import io.commandcenter.hub.capacity.LoadAnticipation;
 import io.commandcenter.hub.demo.DemoFleet;
 import io.commandcenter.hub.events.EventBus;
-import io.commandcenter.hub.events.SubjectPattern;
-import io.commandcenter.hub.events.Subscription;
 import io.commandcenter.hub.events.TraceContext;
 import io.commandcenter.hub.events.grpc.ProtoPayload;
 import io.commandcenter.hub.project.Caller;
@@ -22,6 +20,7 @@ import io.commandcenter.hub.workflow.CapabilityCatalog;
 import io.commandcenter.proto.v1.Assignment;
 import io.commandcenter.proto.v1.Delegation;
 import io.commandcenter.proto.v1.ScheduledTask;
+import io.commandcenter.scheduler.DaemonThreads;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.grpc.CallScope;
@@ -51,23 +50,27 @@ import java.util.concurrent.TimeoutException;
  */
 final class Mesh implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Mesh.class.getName());
+    /** How long {@link #close} waits for the agents to disconnect, and then, in all, for its threads to end. */
+    static final Duration STOP_BOUND = Duration.ofSeconds(5);
 
+    private final String hubId;
     private final HazelcastCluster cluster;
     private final ExecutorService localMesh;
     private final Scheduler scheduler;
     private final AutoCloseable bridge;
-    /** Delivers the bus events the feeds hand to the scheduler (agents' health, anticipation). */
-    private final ExecutorService feedDelivery;
+    /** The bus's events to the scheduler: agents' health, anticipation; each on a thread of its own. */
+    private final List<MeshFeed> feeds;
     private final HubAgents agents;
     private final ScheduleGrpcService grpcService;
 
-    private Mesh(HazelcastCluster cluster, ExecutorService localMesh, Scheduler scheduler, AutoCloseable bridge,
-                 ExecutorService feedDelivery, HubAgents agents, ScheduleGrpcService grpcService) {
+    private Mesh(String hubId, HazelcastCluster cluster, ExecutorService localMesh, Scheduler scheduler,
+                 AutoCloseable bridge, List<MeshFeed> feeds, HubAgents agents, ScheduleGrpcService grpcService) {
+        this.hubId = hubId;
         this.cluster = cluster;
         this.localMesh = localMesh;
         this.scheduler = scheduler;
         this.bridge = bridge;
-        this.feedDelivery = feedDelivery;
+        this.feeds = feeds;
         this.agents = agents;
         this.grpcService = grpcService;
     }
@@ -83,36 +86,25 @@ final class Mesh implements AutoCloseable {
         ExecutorService localMesh = null;
         Scheduler scheduler = null;
         AutoCloseable bridge = null;
-        ExecutorService feedDelivery = null;
+        List<MeshFeed> feeds = new ArrayList<>();
         try {
             if (settings.hazelcast().isPresent()) {
                 cluster = HazelcastCluster.start(settings.hazelcast().get().withClassLoader(Mesh.class.getClassLoader()));
                 scheduler = Scheduler.start(settings.scheduler(), cluster.state(), cluster.mesh(), clock);
             } else {
-                localMesh = Executors.newSingleThreadExecutor(Hub.daemonThreads("cc-mesh-"));
+                localMesh = Executors.newSingleThreadExecutor(DaemonThreads.numbered("cc-mesh-"));
                 scheduler = Scheduler.start(settings.scheduler(), new InMemorySchedulerState(clock),
                         new InMemoryMesh(new InMemoryMesh.Network(localMesh)), clock);
             }
             SplittableRandom random = new SplittableRandom();
             bridge = scheduler.subscribe(event -> publish(bus, event, random));
-            feedDelivery = Executors.newSingleThreadExecutor(Hub.daemonThreads("cc-mesh-feeds-"));
-            Subscription healthFeed = bus.subscribeEveryProject(SubjectPattern.parse(AgentHealthFeed.SUBJECTS), 1024,
-                    new AgentHealthFeed(scheduler), feedDelivery);
-            AutoCloseable schedulerEvents = bridge;
-            bridge = () -> {
-                healthFeed.close();
-                schedulerEvents.close();
-            };
+            feeds.add(MeshFeed.start(bus, AgentHealthFeed.SUBJECTS, new AgentHealthFeed(scheduler),
+                    "cc-mesh-feed-health-" + settings.hubId()));
             Scheduler live = scheduler;
-            Subscription anticipation = bus.subscribeEveryProject(SubjectPattern.parse(AnticipationFeed.SUBJECTS),
-                    1024, new AnticipationFeed(new LoadAnticipation(CapabilityCatalog.builtIn(),
-                            project -> RegisteredAgents.of(live, project),
-                            settings.scheduler().anticipationHorizon()), scheduler), feedDelivery);
-            AutoCloseable feeds = bridge;
-            bridge = () -> {
-                anticipation.close();
-                feeds.close();
-            };
+            feeds.add(MeshFeed.start(bus, AnticipationFeed.SUBJECTS, new AnticipationFeed(new LoadAnticipation(
+                    CapabilityCatalog.builtIn(), project -> RegisteredAgents.of(live, project),
+                    settings.scheduler().anticipationHorizon()), scheduler),
+                    "cc-mesh-feed-anticipation-" + settings.hubId()));
             AgentSettings a = settings.agents();
             HttpExecutor http = new HttpExecutor(a.timeout());
             List<HubAgents.Agent> builtIn = new ArrayList<>(HubAgents.builtIn(
@@ -130,12 +122,10 @@ final class Mesh implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "mesh scheduler of hub {0} ready: {1}", settings.hubId(),
                     cluster == null ? "alone (state in memory)" : cluster.memberCount() + " member(s) in cluster "
                             + settings.hazelcast().get().clusterName());
-            return new Mesh(cluster, localMesh, scheduler, bridge, feedDelivery, agents, grpc);
+            return new Mesh(settings.hubId(), cluster, localMesh, scheduler, bridge, List.copyOf(feeds), agents, grpc);
         } catch (RuntimeException e) {
             closeQuietly(bridge);
-            if (feedDelivery != null) {
-                feedDelivery.shutdownNow();
-            }
+            feeds.forEach(MeshFeed::stop);
             if (scheduler != null) {
                 scheduler.close();
             }
@@ -204,26 +194,68 @@ final class Mesh implements AutoCloseable {
     }
 
     /**
-     * Closes the agents, the feeds, the scheduler and the cluster, then waits (at most 5 s) until the agents'
-     * heartbeat threads have ended: one blocked on a pool of a lost member ends when the cluster closes.
+     * Closes the agents (waiting at most 5 s for them to disconnect), the feeds, the scheduler and the cluster (a
+     * graceful shutdown, bounded: {@code cc.hazelcast.shutdown-wait}), then waits (at most 5 s in all) until
+     * the agents' heartbeat threads, the feeds' threads and the disconnects have ended: one blocked on a pool of a
+     * member that cannot be reached ends when the cluster closes.
      */
     @Override
     public void close() {
-        agents.close();
-        feedDelivery.shutdownNow();
+        // a disconnect waits on the agent's pool: on a member that cannot be reached, until Hazelcast gives up on it
+        // (60 s by default); the close goes on after the bound, and closing the cluster ends that wait
+        Thread disconnects = DaemonThreads.named("cc-mesh-disconnect-" + hubId).newThread(() -> {
+            try {
+                agents.close();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.WARNING, "hub " + hubId + ": closing the built-in agents failed", e);
+                if (e instanceof VirtualMachineError fatal) {
+                    throw fatal;
+                }
+            }
+        });
+        disconnects.start();
+        if (!join(disconnects, STOP_BOUND)) {
+            LOG.log(System.Logger.Level.WARNING, "hub {0}: the built-in agents have not disconnected within 5 s (a pool"
+                    + " cannot be reached); the mesh closes without waiting for them", hubId);
+        }
+        feeds.forEach(MeshFeed::stop);
         closeQuietly(bridge);
         scheduler.close();
         if (cluster != null) {
             cluster.close();
         }
-        if (!agents.awaitStopped(Duration.ofSeconds(5))) {
+        long deadline = System.nanoTime() + STOP_BOUND.toNanos();
+        if (!agents.awaitStopped(STOP_BOUND)) {
             LOG.log(System.Logger.Level.WARNING, "a built-in agent's heartbeat thread still runs 5 s after the mesh closed");
+        }
+        for (MeshFeed feed : feeds) {
+            if (!feed.awaitStopped(left(deadline))) {
+                LOG.log(System.Logger.Level.WARNING, "a feed's thread still runs 5 s after the mesh closed");
+                break;
+            }
+        }
+        if (!join(disconnects, left(deadline))) {
+            LOG.log(System.Logger.Level.WARNING, "a built-in agent's disconnect still runs 5 s after the mesh closed");
         }
         if (localMesh != null) {
             // it hands scheduler events to listeners that may write the database: never interrupted
             io.commandcenter.common.concurrent.Shutdowns.closeWithoutInterrupt(localMesh,
                     Duration.ofSeconds(5), "the mesh's event delivery");
         }
+    }
+
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    /** Waits at most {@code bound} for {@code thread} to end; false when it still runs. */
+    private static boolean join(Thread thread, Duration bound) {
+        try {
+            thread.join(Math.max(1, bound.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
     }
 
     private static void closeQuietly(AutoCloseable c) {

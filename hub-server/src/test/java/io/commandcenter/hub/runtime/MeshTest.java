@@ -33,15 +33,24 @@ class MeshTest {
                     Clock.systemUTC());
             assertThat(heartbeatThreads()).containsExactlyInAnyOrder("cc-heartbeat-devops:" + hub,
                     "cc-heartbeat-notifier:" + hub);
+            assertThat(feedThreads()).containsExactlyInAnyOrder("cc-mesh-feed-health-" + hub,
+                    "cc-mesh-feed-anticipation-" + hub);
 
             mesh.close();
 
             // close returned once every heartbeat executor had terminated; a worker thread may still be exiting
             await("the heartbeat threads ended").atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(heartbeatThreads()).isEmpty());
+            await("the feeds' threads ended").atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(feedThreads()).isEmpty());
         } finally {
             delivery.shutdownNow();
         }
+    }
+
+    List<String> feedThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("cc-mesh-feed-") && n.endsWith("-" + hub)).toList();
     }
 
     List<String> heartbeatThreads() {

@@ -34,8 +34,19 @@ public final class Configs {
     public static final String EVENTS = "cc-scheduler-events";
     /** Prefix of each hub's inbox topic (assignments and revocations for the agents it holds). */
     public static final String INBOX_PREFIX = "cc-scheduler-inbox-";
+    /**
+     * Hazelcast's bound on a graceful shutdown, in seconds: set from {@link HazelcastSettings#shutdownWait()},
+     * unless given with {@code -D} on the JVM (which then wins).
+     */
+    static final String GRACEFUL_SHUTDOWN_WAIT = "hazelcast.graceful.shutdown.max.wait";
 
     private Configs() {
+    }
+
+    /** The seconds a member's graceful shutdown waits at most: the JVM's {@code -D}, else the settings'. */
+    static String gracefulShutdownWait(HazelcastSettings s) {
+        String given = System.getProperty(GRACEFUL_SHUTDOWN_WAIT);
+        return given != null ? given : Long.toString(s.shutdownWaitSeconds());
     }
 
     /**
@@ -59,6 +70,12 @@ public final class Configs {
         config.getMemberAttributeConfig().setAttribute(Serialization.WIRE_ATTRIBUTE,
                 Integer.toString(Serialization.WIRE_VERSION));
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        // a graceful shutdown hands this member's partitions over; beside a member that cannot be reached it
+        // would wait 600 s (Hazelcast's default), then leave without the hand-over anyway. A property set here
+        // would win over the JVM's -D, so it is set only when there is none
+        if (System.getProperty(GRACEFUL_SHUTDOWN_WAIT) == null) {
+            config.setProperty(GRACEFUL_SHUTDOWN_WAIT, gracefulShutdownWait(s));
+        }
         // the server socket on the one address, and connections to other members leave from it too
         // (so they see this member's address, the one on their allow-list)
         config.setProperty("hazelcast.socket.bind.any", "false");

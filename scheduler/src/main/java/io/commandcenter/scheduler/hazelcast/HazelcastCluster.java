@@ -4,6 +4,7 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
+import io.commandcenter.scheduler.DaemonThreads;
 
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -11,7 +12,12 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A hub's place in the scheduler's Hazelcast cluster: an embedded member (the default) or a
@@ -30,6 +36,8 @@ import java.util.List;
  */
 public final class HazelcastCluster implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HazelcastCluster.class.getName());
+    /** How long {@link #close} waits for the cluster to say whether every partition has its backups. */
+    static final Duration SAFE_CHECK_BOUND = Duration.ofSeconds(5);
 
     private final HazelcastSettings settings;
     private final HazelcastInstance instance;
@@ -189,11 +197,49 @@ public final class HazelcastCluster implements AutoCloseable {
         return instance.getCluster().getMembers().size();
     }
 
-    /** Leaves the cluster gracefully (partitions migrate first when this is a member). */
+    /**
+     * Leaves the cluster gracefully. A member first asks whether every partition has its backups (what the hub's
+     * {@code cc_hazelcast_partitions_unsafe} reports; {@link #SAFE_CHECK_BOUND} at most: beside a member that does
+     * not answer, Hazelcast's own check waits as long as the shutdown may) and logs an ERROR when not, or when no
+     * answer came. Then it hands its partitions over, for {@link HazelcastSettings#shutdownWait()} at most (a
+     * {@code -Dhazelcast.graceful.shutdown.max.wait} wins), and after that stops without the hand-over: a partition
+     * whose only copy was on this member is lost (a pool's queued tasks and leases, a target's gate, idempotency
+     * keys). Calls still waiting on this member or client (a pool of a member that cannot be reached) then fail.
+     */
     @Override
     public void close() {
-        if (instance.getLifecycleService().isRunning()) {
-            instance.shutdown();
+        if (!instance.getLifecycleService().isRunning()) {
+            return;
         }
+        if (settings.mode() == HazelcastSettings.Mode.EMBEDDED) {
+            reportUnsafePartitions();
+        }
+        instance.shutdown();
+    }
+
+    /** Logs an ERROR unless the cluster says, within {@link #SAFE_CHECK_BOUND}, that every partition has its backups. */
+    private void reportUnsafePartitions() {
+        FutureTask<Boolean> check = new FutureTask<>(() -> instance.getPartitionService().isClusterSafe());
+        DaemonThreads.named("cc-hazelcast-safe-check-" + settings.instanceName()).newThread(check).start();
+        String why;
+        try {
+            if (check.get(SAFE_CHECK_BOUND.toNanos(), TimeUnit.NANOSECONDS)) {
+                return;
+            }
+            why = "some partitions lack their backups";
+        } catch (TimeoutException e) {
+            why = "the cluster has not said within " + SAFE_CHECK_BOUND.toSeconds() + " s whether every partition"
+                    + " has its backups";
+        } catch (ExecutionException e) {
+            why = "the check whether every partition has its backups failed (" + e.getCause() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            why = "the check whether every partition has its backups was interrupted";
+        }
+        LOG.log(Level.ERROR, "hub {0} leaves Hazelcast cluster {1} while {2} (cc_hazelcast_partitions_unsafe): a"
+                + " partition whose only copy is on this member is lost unless handed over within {3} s"
+                + " (cc.hazelcast.shutdown-wait); in a rolling restart, stop the next hub only when"
+                + " cc_hazelcast_partitions_unsafe is 0", settings.instanceName(), settings.clusterName(), why,
+                Configs.gracefulShutdownWait(settings));
     }
 }

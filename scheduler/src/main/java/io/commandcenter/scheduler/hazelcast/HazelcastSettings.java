@@ -1,5 +1,7 @@
 package io.commandcenter.scheduler.hazelcast;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,13 +31,17 @@ import java.util.function.Function;
  *                     hosts of hubs that join as clients
  * @param backupCount  synchronous backups of every scheduler structure, 1 to 6
  * @param partitionCount Hazelcast partitions (271 by default; every member must agree)
+ * @param shutdownWait how long a member's close waits, at most, for its partitions to be handed over
+ *                     (Hazelcast's {@code hazelcast.graceful.shutdown.max.wait}, whole seconds, rounded up;
+ *                     a {@code -D} of that property on the JVM wins); after it the member leaves without
+ *                     the hand-over, and a partition whose only copy was on it is lost. Embedded only
  * @param instanceName name of the instance in logs (the hub id)
  * @param classLoader  class loader for Hazelcast's config (inside an application server: the
  *                     application's), or null
  */
 public record HazelcastSettings(Mode mode, String clusterName, List<String> members, String host, int port,
                                 boolean clients, List<String> allow, int backupCount, int partitionCount,
-                                String instanceName, ClassLoader classLoader) {
+                                Duration shutdownWait, String instanceName, ClassLoader classLoader) {
     public enum Mode {
         EMBEDDED,
         CLIENT
@@ -45,6 +51,11 @@ public record HazelcastSettings(Mode mode, String clusterName, List<String> memb
     public static final String DEFAULT_CLUSTER = "commandcenter";
     /** The interface a member binds when none is configured: loopback, so nothing off this machine reaches it. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /**
+     * How long a member's close waits for the hand-over when none is configured: long enough for a rolling
+     * restart's migrations on a loaded machine, bounded beside a member that does not answer.
+     */
+    public static final Duration DEFAULT_SHUTDOWN_WAIT = Duration.ofSeconds(60);
     private static final Set<String> WILDCARDS = Set.of("0.0.0.0", "::", "0:0:0:0:0:0:0:0", "*");
 
     public HazelcastSettings {
@@ -100,6 +111,10 @@ public record HazelcastSettings(Mode mode, String clusterName, List<String> memb
         if (partitionCount < 1) {
             throw new IllegalArgumentException("cc.hazelcast.partitions must be >= 1, got " + partitionCount);
         }
+        Objects.requireNonNull(shutdownWait, "shutdownWait");
+        if (shutdownWait.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("cc.hazelcast.shutdown-wait must be at least PT1S, got " + shutdownWait);
+        }
     }
 
     /**
@@ -116,40 +131,51 @@ public record HazelcastSettings(Mode mode, String clusterName, List<String> memb
     /** An embedded member on a host and port, joining the listed members (clients off, nothing else allowed). */
     public static HazelcastSettings embedded(String instanceName, String host, int port, List<String> members) {
         return new HazelcastSettings(Mode.EMBEDDED, DEFAULT_CLUSTER, members, host, port, false, List.of(), 1, 271,
-                instanceName, null);
+                DEFAULT_SHUTDOWN_WAIT, instanceName, null);
     }
 
     /** A client of the listed members (which must accept clients: {@link #withClients(boolean)}). */
     public static HazelcastSettings client(String instanceName, List<String> members) {
         return new HazelcastSettings(Mode.CLIENT, DEFAULT_CLUSTER, members, null, DEFAULT_PORT, false, List.of(), 1,
-                271, instanceName, null);
+                271, DEFAULT_SHUTDOWN_WAIT, instanceName, null);
     }
 
     public HazelcastSettings withClusterName(String value) {
         return new HazelcastSettings(mode, value, members, host, port, clients, allow, backupCount, partitionCount,
-                instanceName, classLoader);
+                shutdownWait, instanceName, classLoader);
     }
 
     public HazelcastSettings withPartitionCount(int value) {
         return new HazelcastSettings(mode, clusterName, members, host, port, clients, allow, backupCount, value,
-                instanceName, classLoader);
+                shutdownWait, instanceName, classLoader);
     }
 
     public HazelcastSettings withClassLoader(ClassLoader value) {
         return new HazelcastSettings(mode, clusterName, members, host, port, clients, allow, backupCount,
-                partitionCount, instanceName, value);
+                partitionCount, shutdownWait, instanceName, value);
     }
 
     /** Accept (true) or refuse (false, the default) Hazelcast clients on this member's port. */
     public HazelcastSettings withClients(boolean value) {
         return new HazelcastSettings(mode, clusterName, members, host, port, value, allow, backupCount,
-                partitionCount, instanceName, classLoader);
+                partitionCount, shutdownWait, instanceName, classLoader);
+    }
+
+    /** How long a member's close waits, at most, for its partitions to be handed over. */
+    public HazelcastSettings withShutdownWait(Duration value) {
+        return new HazelcastSettings(mode, clusterName, members, host, port, clients, allow, backupCount,
+                partitionCount, value, instanceName, classLoader);
+    }
+
+    /** The whole seconds of {@link #shutdownWait}, rounded up: what Hazelcast's property takes. */
+    public long shutdownWaitSeconds() {
+        return shutdownWait.plusNanos(999_999_999).getSeconds();
     }
 
     /** Extra {@code host} or {@code host:port} entries on the allow-list. */
     public HazelcastSettings withAllow(List<String> value) {
         return new HazelcastSettings(mode, clusterName, members, host, port, clients, value, backupCount,
-                partitionCount, instanceName, classLoader);
+                partitionCount, shutdownWait, instanceName, classLoader);
     }
 
     /**
@@ -168,6 +194,8 @@ public record HazelcastSettings(Mode mode, String clusterName, List<String> memb
      *                          the members and this member                (empty)
      * cc.hazelcast.backups     synchronous backups, 1 to 6                (1)
      * cc.hazelcast.partitions  partition count                            (271)
+     * cc.hazelcast.shutdown-wait  a member's close waits this long at most
+     *                          for its partitions' hand-over (ISO-8601)   (PT60S)
      * </pre>
      *
      * @throws IllegalArgumentException naming the property at fault
@@ -182,7 +210,8 @@ public record HazelcastSettings(Mode mode, String clusterName, List<String> memb
                 list(property, "cc.hazelcast.members"), value(property, "cc.hazelcast.host", DEFAULT_HOST),
                 integer(property, "cc.hazelcast.port", DEFAULT_PORT), onOff(property, "cc.hazelcast.clients"),
                 list(property, "cc.hazelcast.allow"), integer(property, "cc.hazelcast.backups", 1),
-                integer(property, "cc.hazelcast.partitions", 271), instanceName, null);
+                integer(property, "cc.hazelcast.partitions", 271),
+                duration(property, "cc.hazelcast.shutdown-wait", DEFAULT_SHUTDOWN_WAIT), instanceName, null);
     }
 
     private static String value(Function<String, String> property, String name, String fallback) {
@@ -206,6 +235,15 @@ public record HazelcastSettings(Mode mode, String clusterName, List<String> memb
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'", e);
+        }
+    }
+
+    private static Duration duration(Function<String, String> property, String name, Duration fallback) {
+        String v = value(property, name, "");
+        try {
+            return v.isEmpty() ? fallback : Duration.parse(v.toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as PT60S, got '" + v + "'", e);
         }
     }
 

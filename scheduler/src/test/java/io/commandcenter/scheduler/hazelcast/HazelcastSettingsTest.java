@@ -83,6 +83,9 @@ class HazelcastSettingsTest {
             cc.hazelcast.host       | ::
             cc.hazelcast.host       | 10.0.0.1:5701
             cc.hazelcast.host       | [::1
+            cc.hazelcast.shutdown-wait | 60
+            cc.hazelcast.shutdown-wait | PT0.5S
+            cc.hazelcast.shutdown-wait | -PT60S
             """)
     void aBadValue_isRefused_namingItsKey(String key, String value) {
         Map<String, String> properties = new HashMap<>(Map.of(key, value));
