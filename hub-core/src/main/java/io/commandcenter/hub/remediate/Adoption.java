@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -44,7 +43,8 @@ final class Adoption {
     /**
      * A run's adoption ({@link #take}) and the settling of its unsure entry ({@link #settleUnsure})
      * hold the run's lock: whichever comes second sees what the first did, so a run is adopted, and
-     * recorded, once.
+     * recorded, once. A give-up found by a renewal records under it too
+     * ({@link #relinquishedAfterItsAdoption}), so it follows the {@code RUN_ADOPTED} of a win it saw.
      */
     private final Object[] locks = new Object[64];
 
@@ -105,7 +105,9 @@ final class Adoption {
      * Makes this hub the run's owner, if its owner (as read) still is: the run as this hub's now,
      * or empty when another hub adopted it first (nothing recorded then). A RUNNING run is held here
      * from before the statement is sent ({@link RunExecutor#adopting}), the caller takes it up next
-     * and ends the hold ({@link RunExecutor#notAdopting}); a run not won is no longer held.
+     * and ends the hold ({@link RunExecutor#notAdopting}); a run not won is no longer held. A win
+     * answered after this hub gave the run up (a renewal ending a stale spell read another hub as its
+     * owner meanwhile) is empty too, and records nothing: the run is not this hub's to drive.
      */
     Optional<RunRecord> take(RunRecord run, String why) {
         return take(run, why, false);
@@ -128,11 +130,7 @@ final class Adoption {
             boolean held = holder != null && run.state() == RunState.RUNNING && holder.adopting(run);
             Optional<RunRecord> ours = Optional.empty();
             try {
-                ours = takeLocked(run, why, won -> {
-                    if (held) {
-                        holder.adopted(runId);
-                    }
-                }, conflictThrown);
+                ours = takeLocked(run, why, won -> !held || holder.adopted(runId), conflictThrown);
             } finally {
                 if (held && ours.isEmpty()) {
                     holder.notAdopting(runId, run);
@@ -142,7 +140,11 @@ final class Adoption {
         }
     }
 
-    private Optional<RunRecord> takeLocked(RunRecord run, String why, Consumer<RunRecord> heard,
+    /**
+     * @param heard told of a win before it is recorded: false when the run was given up meanwhile
+     *              (nothing recorded then, and the run is not this hub's)
+     */
+    private Optional<RunRecord> takeLocked(RunRecord run, String why, Predicate<RunRecord> heard,
                                            boolean conflictThrown) {
         String from = run.hubId();
         boolean won;
@@ -177,7 +179,7 @@ final class Adoption {
      * answer been lost (a connection lost during COMMIT), so who owns the run now says which (when that
      * read fails too, the next sweep asks).
      */
-    private Optional<RunRecord> unanswered(RunRecord run, String from, String why, Consumer<RunRecord> heard,
+    private Optional<RunRecord> unanswered(RunRecord run, String from, String why, Predicate<RunRecord> heard,
                                            RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "adopting run {0} of hub {1} failed without an answer ({2}): reading"
                 + " its owner", run.runId(), from, e.getMessage());
@@ -203,10 +205,15 @@ final class Adoption {
         return Optional.empty();
     }
 
-    private Optional<RunRecord> wonNow(RunRecord run, String from, String why, Consumer<RunRecord> heard) {
-        unsure.remove(run.runId()); // an earlier try that stayed in doubt: taken up now, not by a later settle
+    private Optional<RunRecord> wonNow(RunRecord run, String from, String why, Predicate<RunRecord> heard) {
+        unsure.remove(run.runId()); // an earlier try that stayed in doubt: settled now, not by a later sweep
         RunRecord ours = run.ownedBy(hubId);
-        heard.accept(ours);
+        if (!heard.test(ours)) {
+            LOG.log(System.Logger.Level.WARNING, "run {0}: its adoption from hub {1} by hub {2} won, but the answer came"
+                    + " after hub {2} gave the run up (another hub owns it, read at the renewal that ended a stale"
+                    + " lease): not taken up here, nothing recorded", run.runId(), from, hubId);
+            return Optional.empty();
+        }
         adopted(run, from, why);
         return Optional.of(ours);
     }
@@ -293,5 +300,18 @@ final class Adoption {
         audit.record(AuditAction.RUN_RELINQUISHED, run.project().value(), "hub:" + hubId, "run:" + run.runId(),
                 AuditRecord.detail("from", hubId, "to", owner, "workflow", run.workflow(),
                         "target", run.targetKind() + ":" + run.targetId(), "how", how));
+    }
+
+    /**
+     * {@link #relinquished}, under the run's lock: a give-up that a renewal found by reading the owners,
+     * which may have taken the note of an adoption whose win was being recorded
+     * ({@link RunExecutor#adopted} then {@code RUN_ADOPTED}, both under this lock): recorded after that
+     * {@code RUN_ADOPTED}. A take or a settle holds the lock only while it asks the store about that run
+     * and records what it found: the wait is bounded by those store calls.
+     */
+    void relinquishedAfterItsAdoption(RunRecord run, String owner, String how) {
+        synchronized (lockOf(run.runId())) {
+            relinquished(run, owner, how);
+        }
     }
 }

@@ -289,14 +289,18 @@ public final class RemediationEngine implements AutoCloseable {
                 checked.addAll(driven);
                 // before the owners are read: an adoption that commits and is taken up while they are
                 // read is no longer noted after, and its run would be read as its old owner's
-                Map<String, String> adoptingFrom = executor.adoptingFrom();
+                Map<String, RunExecutor.Noted> adopting = executor.adoptingNow();
                 ports.store().owners(driven).forEach((runId, owner) -> {
                     // a run being adopted whose owner still reads as its old one: the adoption had not
                     // committed; should it commit later, the run becomes this hub's only then, after this
                     // renewal, so no other hub adopted it from this one (a later stale spell is checked by
                     // the renewal ending it): left to its take-up, which reads its owner again
-                    if (!owner.equals(hubId) && !owner.equals(adoptingFrom.get(runId))) {
-                        giveUp(runId, owner, "its owner read at the renewal that ended a stale lease");
+                    RunExecutor.Noted noted = adopting.get(runId);
+                    if (!owner.equals(hubId) && (noted == null || !owner.equals(noted.from()))) {
+                        // owned by a third hub: given up; recorded only if this hub's adoption of it (if any)
+                        // was answered as won, since one not answered may have lost (RunExecutor.relinquish)
+                        giveUp(runId, owner, "its owner read at the renewal that ended a stale lease",
+                                noted != null && !noted.won());
                     }
                 });
             }
@@ -307,13 +311,21 @@ public final class RemediationEngine implements AutoCloseable {
 
     /**
      * Gives up a run {@code owner} adopted while this hub stalled: nothing more of it is written (late
-     * states included) or launched here, and it is recorded once ({@code RUN_RELINQUISHED}).
+     * states included) or launched here, and it is recorded once ({@code RUN_RELINQUISHED}), after the
+     * {@code RUN_ADOPTED} of this hub's adoption of it if that was being recorded. A run held here only
+     * by an adoption not answered yet is given up without a record: that adoption may have lost (the run
+     * never this hub's), and if it won, its late answer records nothing either ({@link Adoption#take}).
      */
     void giveUp(String runId, String owner, String how) {
+        giveUp(runId, owner, how, false);
+    }
+
+    /** {@link #giveUp(String, String, String)}; {@code unanswered}: see {@link RunExecutor#relinquish(String, boolean)}. */
+    private void giveUp(String runId, String owner, String how, boolean unanswered) {
         journal.lost(runId, owner);
         // reported whatever was held: a run whose registration was under way is given up all the same
-        executor.relinquish(runId).ifPresent(held -> held.or(() -> storedQuietly(runId)).ifPresentOrElse(
-                run -> adoption.relinquished(run, owner, how),
+        executor.relinquish(runId, unanswered).ifPresent(held -> held.or(() -> storedQuietly(runId)).ifPresentOrElse(
+                run -> adoption.relinquishedAfterItsAdoption(run, owner, how),
                 () -> LOG.log(System.Logger.Level.WARNING, "run {0} is driven by hub {1} now ({2}): hub {3} gives it"
                         + " up", runId, owner, how, hubId)));
     }
@@ -331,9 +343,12 @@ public final class RemediationEngine implements AutoCloseable {
         return executor.heldDecisionRows();
     }
 
-    /** How many times a launch was held for a stale lease (tests). */
-    long heldLaunches() {
-        return executor.holds();
+    /**
+     * How many times work on agents was held until the next lease renewal: a node's dispatch, a run's
+     * deadline halt, a task's timeout (tests).
+     */
+    long holdsUntilRenewal() {
+        return executor.holdsUntilRenewal();
     }
 
     /** Renews this hub's lease now, as its thread does every sixth of the TTL (tests). */

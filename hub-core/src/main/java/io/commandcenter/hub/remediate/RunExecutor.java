@@ -91,11 +91,11 @@ final class RunExecutor {
      */
     private final Map<String, RunRecord> creating = new ConcurrentHashMap<>();
     /**
-     * RUNNING runs this hub is adopting, as read before (under their old owner): held here from before
-     * the adoption's statement is sent ({@link #adopting}) until they are taken up on their lane, given
-     * up, or the adoption did not win ({@link #notAdopting}).
+     * RUNNING runs this hub is adopting: held here from before the adoption's statement is sent
+     * ({@link #adopting}) until they are taken up on their lane, given up, or the adoption did not win
+     * ({@link #notAdopting}).
      */
-    private final Map<String, RunRecord> adopting = new ConcurrentHashMap<>();
+    private final Map<String, Noted> adopting = new ConcurrentHashMap<>();
     /** Runs of this hub waiting to be taken up again after the scheduler failed a look-up ({@link #resume}). */
     private final Set<String> resuming = ConcurrentHashMap.newKeySet();
     /** Runs that ended here and whose end is not committed yet: still this hub's to answer for. */
@@ -105,8 +105,11 @@ final class RunExecutor {
     /** Dispatches waiting for the lease to be renewed, in the order they were held. */
     private final Queue<Held> held = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean holding = new AtomicBoolean();
-    /** How many times a dispatch or a deadline halt was held (a release holds it again while the lease is stale). */
-    private final AtomicLong holds = new AtomicLong();
+    /**
+     * How many times work on agents was held until the next renewal: a node's dispatch, a run's deadline
+     * halt, a task's timeout (a release holds it again while the lease is stale).
+     */
+    private final AtomicLong holdsUntilRenewal = new AtomicLong();
     /** Runs another hub owns now, given up here: never driven here again (bounded). */
     private final Set<String> relinquished = ConcurrentHashMap.newKeySet();
     /**
@@ -121,6 +124,18 @@ final class RunExecutor {
      * held before it never start.
      */
     private record Held(Active active, boolean halt, Runnable work) {
+    }
+
+    /**
+     * A run being adopted, as read before its adoption (under its old owner); {@code won}: the adoption's
+     * answer arrived and it won ({@link #adopted}), so the run is this hub's; until then the adoption
+     * may lose, and the run may never be this hub's.
+     */
+    record Noted(RunRecord asRead, boolean won) {
+        /** The run's owner before this adoption. */
+        String from() {
+            return asRead.hubId();
+        }
     }
 
     /** A run this hub is driving. */
@@ -658,7 +673,7 @@ final class RunExecutor {
 
     /** Holds a dispatch, or a run's deadline halt, until the lease is renewed (logged once a stale spell). */
     private void hold(Held h, boolean staleLease) {
-        holds.incrementAndGet();
+        holdsUntilRenewal.incrementAndGet();
         held.add(h);
         // a dispatch held again only behind a halt held for the renewal, on a fresh lease, is not a stale spell
         if (staleLease && holding.compareAndSet(false, true)) {
@@ -698,9 +713,12 @@ final class RunExecutor {
         return n;
     }
 
-    /** How many times a dispatch or a deadline halt was held for a stale lease, since this executor was made. */
-    long holds() {
-        return holds.get();
+    /**
+     * How many times work on agents was held until the next lease renewal since this executor was made:
+     * a node's dispatch, a run's deadline halt, a task's timeout (each hold counted, a repeated one too).
+     */
+    long holdsUntilRenewal() {
+        return holdsUntilRenewal.get();
     }
 
     /**
@@ -760,29 +778,53 @@ final class RunExecutor {
     /**
      * Gives up a run another hub owns now (it was adopted while this hub stalled), writing nothing:
      * it is forgotten here at once — no timer of it acts, no scheduler event about it is routed, no
-     * node of it is launched, it is not taken up again — and its tasks are left as they are (the new
-     * owner looks them up). Callable from any thread.
+     * node of it is launched, it is not taken up again, a late answer of its adoption does not make it
+     * this hub's ({@link #adopted}) — and its tasks are left as they are (the new owner looks them up).
+     * Callable from any thread.
      *
-     * @return empty when it was given up before (reported then); otherwise what this hub held of it
-     *         (itself empty when a registration of it was under way: that registration sees it given up)
+     * @return what this hub held of it, to be reported given up (itself empty when a registration of it
+     *         was under way: that registration sees it given up); empty when there is nothing to report:
+     *         it was given up before (reported then), or all this hub held of it was the note of an
+     *         adoption not answered yet ({@link #adopting}), which may have lost: the run may never have
+     *         been this hub's, so it is not giving anything up
      */
     Optional<Optional<RunRecord>> relinquish(String runId) {
+        return relinquish(runId, false);
+    }
+
+    /**
+     * {@link #relinquish(String)} of a run found owned elsewhere by a check that saw it noted as being
+     * adopted ({@link #adoptingNow}), {@code unanswered}: its adoption not answered then. Held in no form
+     * now, with no note, such a run is not reported either: its adoption lost since (never this hub's), or
+     * its take-up left it.
+     */
+    Optional<Optional<RunRecord>> relinquish(String runId, boolean unanswered) {
         if (relinquished.size() >= 100_000) {
             relinquished.clear();
         }
         boolean[] first = new boolean[1];
-        RunRecord[] noted = new RunRecord[1];
+        Noted[] noted = new Noted[1];
         // given up and no longer noted as being adopted in one step: an adoption's win (adopted) either
-        // came before, or finds the note gone and leaves the run given up
-        adopting.compute(runId, (id, asRead) -> {
+        // came before (the note says won), or finds the note gone and leaves the run given up
+        adopting.compute(runId, (id, n) -> {
             first[0] = relinquished.add(id);
-            noted[0] = asRead;
+            noted[0] = n;
             return null;
         });
         if (!first[0] && noted[0] == null) {
             return Optional.empty(); // given up already: reported then
         }
-        return Optional.of(dropHeld(runId).or(() -> Optional.ofNullable(noted[0])));
+        Optional<RunRecord> held = dropHeld(runId);
+        if (held.isPresent()) {
+            return Optional.of(held);
+        }
+        if (noted[0] != null ? !noted[0].won() : unanswered) {
+            LOG.log(System.Logger.Level.INFO, "run {0}: another hub owns it, and this hub held it only for an adoption"
+                    + " not answered (it may have lost): given up, nothing recorded; a late answer of it records"
+                    + " nothing either", runId);
+            return Optional.empty();
+        }
+        return Optional.of(Optional.ofNullable(noted[0] == null ? null : noted[0].asRead()));
     }
 
     private Optional<RunRecord> dropHeld(String runId) {
@@ -1025,19 +1067,37 @@ final class RunExecutor {
      */
     boolean adopting(RunRecord asRead) {
         taking(asRead.runId());
-        return adopting.putIfAbsent(asRead.runId(), asRead) == null;
+        return adopting.putIfAbsent(asRead.runId(), new Noted(asRead, false)) == null;
     }
 
     /**
      * The adoption of a run noted {@link #adopting} won: the run is this hub's again, unless it was
-     * given up since the note (another hub adopted it away): it then stays given up, and its take-up
-     * leaves it.
+     * given up since the note (a renewal ending a stale spell read another hub as its owner): it then
+     * stays given up, and its adoption is neither recorded nor taken up. Call under the adoption's lock
+     * of the run, before its {@code RUN_ADOPTED} is recorded (see {@link Adoption}).
+     *
+     * @return whether the run is this hub's now (false: given up since the note)
      */
-    void adopted(String runId) {
+    boolean adopted(String runId) {
+        boolean[] ours = new boolean[1];
         // in one step with a give-up's removal of the note (relinquish)
-        adopting.computeIfPresent(runId, (id, asRead) -> {
+        adopting.computeIfPresent(runId, (id, n) -> {
             owned(id);
-            return asRead;
+            ours[0] = true;
+            return new Noted(n.asRead(), true);
+        });
+        return ours[0];
+    }
+
+    /**
+     * Notes a RUNNING run whose adoption won without this hub hearing it, settled since (its
+     * {@code RUN_ADOPTED} recorded), as {@link #adopting} and {@link #adopted} do in one step: this
+     * hub's, held here until its take-up. A note of another adoption of it is left as it is.
+     */
+    void adoptedUnheard(RunRecord run) {
+        adopting.computeIfAbsent(run.runId(), id -> {
+            owned(id);
+            return new Noted(run, true);
         });
     }
 
@@ -1046,19 +1106,18 @@ final class RunExecutor {
      * taken up, given up, failed); a note of another adoption of it (another record) is left.
      */
     void notAdopting(String runId, RunRecord asRead) {
-        adopting.remove(runId, asRead);
+        adopting.computeIfPresent(runId, (id, n) -> n.asRead().equals(asRead) ? null : n);
     }
 
     /**
-     * The runs noted {@link #adopting} now, each with its old owner as read before its adoption: an
-     * owner read as that hub after this snapshot means the adoption had not committed when it was
-     * read, not that the run was adopted away (taken before the owners are read, so that an adoption
-     * that commits and is taken up meanwhile is still known as such).
+     * The runs noted {@link #adopting} now, each with its old owner as read before its adoption and
+     * whether the adoption was answered as won: an owner read as that old owner after this snapshot
+     * means the adoption had not committed when it was read, not that the run was adopted away (taken
+     * before the owners are read, so that an adoption that commits and is taken up meanwhile is still
+     * known as such).
      */
-    Map<String, String> adoptingFrom() {
-        Map<String, String> from = new HashMap<>();
-        adopting.forEach((runId, asRead) -> from.put(runId, asRead.hubId()));
-        return from;
+    Map<String, Noted> adoptingNow() {
+        return Map.copyOf(adopting);
     }
 
     /**

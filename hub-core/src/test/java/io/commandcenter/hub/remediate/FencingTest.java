@@ -322,11 +322,11 @@ class FencingTest {
         assertThat(held.state()).isEqualTo(RunState.RUNNING);
         assertThat(held.node("act").state()).as("its attempt stored").isEqualTo(NodeState.QUEUED);
         assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), held.runId() + ":act:1")).isEmpty();
-        assertThat(f.engine.heldLaunches()).isEqualTo(1);
+        assertThat(f.engine.holdsUntilRenewal()).isEqualTo(1);
         assertThatThrownBy(() -> f.engine.renewLease()).isInstanceOf(IllegalStateException.class);
         f.engine.drain();
         // a release would send the dispatch round again, and it would be held a second time
-        assertThat(f.engine.heldLaunches()).as("a renewal that fails releases nothing").isEqualTo(1);
+        assertThat(f.engine.holdsUntilRenewal()).as("a renewal that fails releases nothing").isEqualTo(1);
         assertThat(f.calls("restart")).isEmpty();
 
         store.unreachableFor(null);
@@ -706,7 +706,7 @@ class FencingTest {
         RunRecord held = heldByAStaleLease();
         store.unreachableFor(f.hubId); // its renewals fail: stale until the test says
         assertThat(held.node("act").state()).as("stored as handed out").isEqualTo(NodeState.QUEUED);
-        assertThat(f.engine.heldLaunches()).isEqualTo(1);
+        assertThat(f.engine.holdsUntilRenewal()).isEqualTo(1);
 
         refusedForAStaleLease(() -> f.engine.cancel(EngineFixture.P, held.runId(), "ana", "stuck"));
         f.engine.drain();
@@ -760,7 +760,8 @@ class FencingTest {
      * Hub A adopts run-1 by {@code adopting}, run on a person's thread (the adoption itself on threads
      * named as {@code on} says); the answer of its adoption held once it committed while hub A's
      * lease goes stale, hub B adopts the run from it and hub A renews, ending the stale spell: the
-     * renewal gives the run up. Then the answer arrives; returns what {@code adopting} answers.
+     * renewal gives the run up, recording nothing (hub A cannot know yet whether its adoption won).
+     * Then the answer arrives; returns what {@code adopting} answers.
      */
     private <T> Future<T> answeredAfterAStallLongerThanTheTtl(Orphan o, String on, Callable<T> adopting)
             throws InterruptedException {
@@ -774,8 +775,10 @@ class FencingTest {
             assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by hub A").isEqualTo("hub-a");
             adoptedAwayFromAStaleHubA(o.hubB());
             store.unreachableFor(null);
+            int ownerReads = store.ownerReads.get();
             hubA.renewLease(); // ends the stale spell before the answer arrives
-            givenUpToHubBAtTheRenewal(o.run());
+            assertThat(store.ownerReads.get()).as("the run being adopted checked").isEqualTo(ownerReads + 1);
+            assertThat(audited("RUN_RELINQUISHED")).as("its adoption not answered yet: nothing recorded").isEmpty();
             return answered;
         } finally {
             answer.countDown();
@@ -795,7 +798,8 @@ class FencingTest {
         finishedByHubBAlone(o.run(), o.release(), o.hubB());
         assertThat(hubA.stats().activeRuns()).isZero();
         assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor)
-                .as("hub A records its adoption once its answer arrives").containsExactly("hub:hub-b", "hub:hub-a");
+                .as("the late answer records nothing").containsExactly("hub:hub-b");
+        assertThat(audited("RUN_RELINQUISHED")).isEmpty();
     }
 
     @Test
@@ -804,12 +808,116 @@ class FencingTest {
         Orphan o = anOrphanOfAGoneHubC();
 
         assertThat(answeredAfterAStallLongerThanTheTtl(o, "person", hubA::adoptOrphans).get(30, TimeUnit.SECONDS))
-                .as("won, then given up").isEqualTo(1);
+                .as("won, answered after the give-up: not counted").isZero();
 
         hubA.drain();
         assertThat(hubA.stats().activeRuns()).as("not taken up").isZero();
         finishedByHubBAlone(o.run(), o.release(), o.hubB());
-        assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor)
+                .as("the late answer records nothing").containsExactly("hub:hub-b");
+        assertThat(audited("RUN_RELINQUISHED")).isEmpty();
+    }
+
+    @Test
+    void aRunWhoseAdoptionLosesToAnotherHub_isNotRecordedGivenUpByTheRenewalEndingAStaleSpell() throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+        CountDownLatch sending = new CountDownLatch(1);
+        CountDownLatch send = new CountDownLatch(1);
+        store.beforeAdopt = waitingOn(ON_A_LANE, sending, send);
+        ExecutorService person = person();
+        try {
+            Future<RunRecord> cancel = cancelledBy(person);
+            assertThat(sending.await(30, TimeUnit.SECONDS)).isTrue();
+            // hub B adopts the run from hub C first: hub A's adoption, noted and not sent yet, will lose
+            assertThat(o.hubB().adoptOrphans()).isEqualTo(1);
+            o.hubB().drain();
+            // hub A's lease stale by its own clock only; the renewal ending it reads hub B as the run's owner
+            store.unreachableFor("hub-a");
+            ticker.addAndGet(TTL.dividedBy(2).toNanos());
+            int ownerReads = store.ownerReads.get();
+            store.unreachableFor(null);
+            hubA.renewLease();
+            assertThat(store.ownerReads.get()).as("the run being adopted checked").isEqualTo(ownerReads + 1);
+            assertThat(audited("RUN_RELINQUISHED")).as("never hub A's: nothing given up").isEmpty();
+
+            send.countDown(); // hub A's adoption is sent now, and loses
+            refusedAsDrivenBy(cancel, "hub-b");
+        } finally {
+            send.countDown();
+            person.shutdownNow();
+        }
+        assertThat(audited("RUN_RELINQUISHED")).isEmpty();
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-b");
+        assertThat(stateOf(o.task())).as("its task not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+        assertThat(hubA.stats().activeRuns()).isZero();
+    }
+
+    /**
+     * Hub A adopts run-1 by {@code adopting}, run on a person's thread (the adoption itself on threads
+     * named as {@code on} says); while the answer of its adoption is held, hub A stalls (its lease still
+     * fresh by its own clock), hub B adopts the run from it, and the read of the run by hub A's take-up,
+     * which comes next, fails. Returns what {@code adopting} answers.
+     */
+    private <T> Future<T> adoptedAwayBeforeATakeUpWhoseReadFails(Orphan o, String on, Callable<T> adopting)
+            throws InterruptedException {
+        CountDownLatch committed = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        store.afterAdopt = waitingOn(on, committed, answer);
+        ExecutorService person = person();
+        try {
+            Future<T> answered = person.submit(adopting);
+            assertThat(committed.await(30, TimeUnit.SECONDS)).isTrue();
+            store.unreachableFor("hub-a");
+            pastTheTtlRenewing("hub-b");
+            assertThat(o.hubB().adoptOrphans()).isEqualTo(1);
+            o.hubB().drain();
+            assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
+            assertThat(hubA.leaseFresh()).as("hub A stalled between its lease check and its take-up").isTrue();
+            AtomicBoolean armed = new AtomicBoolean(true);
+            store.beforeRead = runId -> {
+                if (Thread.currentThread().getName().matches(ON_A_LANE) && armed.compareAndSet(true, false)) {
+                    throw new IllegalStateException("the database cannot be reached");
+                }
+            };
+            return answered;
+        } finally {
+            answer.countDown();
+            person.shutdown();
+        }
+    }
+
+    @Test
+    void aCancelsTakeUpWhoseReadOfTheRunFails_leavesIt_isRefusedRunResuming_andCancelsNoTaskOfAnotherHubsRun()
+            throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+
+        Future<RunRecord> cancel = adoptedAwayBeforeATakeUpWhoseReadFails(o, ON_A_LANE,
+                () -> hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck"));
+        assertThatThrownBy(() -> cancel.get(30, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+                    assertThat(e.reason()).isEqualTo("RUN_RESUMING");
+                    assertThat(e.getMessage()).contains("no cancel is recorded").contains("try again");
+                });
+        hubA.drain();
+        assertThat(stateOf(o.task())).as("hub B's task, not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
+        assertThat(audited("RUN_CANCELLED")).as("nothing recorded").isEmpty();
+        assertThat(hubA.stats().activeRuns()).as("not taken up").isZero();
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+        assertThat(audited("RUN_RELINQUISHED")).as("hub A drove nothing of it").isEmpty();
+    }
+
+    @Test
+    void aSweepsTakeUpWhoseReadOfTheRunFails_leavesIt_andWritesNothingOfAnotherHubsRun() throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+
+        assertThat(adoptedAwayBeforeATakeUpWhoseReadFails(o, "person", hubA::adoptOrphans).get(30, TimeUnit.SECONDS))
+                .as("won").isEqualTo(1);
+        hubA.drain();
+        assertThat(hubA.stats().activeRuns()).as("not taken up").isZero();
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+        assertThat(audited("RUN_RELINQUISHED")).as("hub A drove nothing of it").isEmpty();
     }
 
     @Test
@@ -854,11 +962,11 @@ class FencingTest {
         store.unreachableFor(f.hubId);
         ticker.addAndGet(TTL.dividedBy(2).toNanos());
         RunRecord held = raisedWhileTheLeaseIsStale();
-        long holds = f.engine.heldLaunches();
+        long holds = f.engine.holdsUntilRenewal();
 
         timers.advance(Duration.ofMinutes(1)); // past the run's deadline
         f.engine.drain();
-        assertThat(f.engine.heldLaunches()).as("the deadline's halt held too").isEqualTo(holds + 1);
+        assertThat(f.engine.holdsUntilRenewal()).as("the deadline's halt held too").isEqualTo(holds + 1);
         assertThat(store.run(held.runId()).orElseThrow()).satisfies(r -> {
             assertThat(r.state()).isEqualTo(RunState.RUNNING);
             assertThat(r.node("act").state()).as("nothing written of the halt").isEqualTo(NodeState.QUEUED);
@@ -920,12 +1028,12 @@ class FencingTest {
 
         store.unreachableFor(f.hubId);
         ticker.addAndGet(TTL.dividedBy(2).toNanos());
-        long holds = f.engine.heldLaunches();
+        long holds = f.engine.holdsUntilRenewal();
         timers.advance(Duration.ofMinutes(1)); // past the node's timeout
         f.engine.drain();
         assertThat(f.scheduler.get(EngineFixture.P.value(), taskId).state()).as("its task not cancelled")
                 .isNotEqualTo(TaskState.CANCELLED);
-        assertThat(f.engine.heldLaunches()).as("the timeout waits for the renewal").isEqualTo(holds + 1);
+        assertThat(f.engine.holdsUntilRenewal()).as("the timeout waits for the renewal").isEqualTo(holds + 1);
         assertThat(store.run(run.runId()).orElseThrow().node("act").state().isInFlight()).isTrue();
 
         store.unreachableFor(null);
@@ -969,10 +1077,10 @@ class FencingTest {
             // the lease goes stale; the run's deadline passes: its halt is held for the renewal
             store.unreachableFor("hub-a");
             ticker.addAndGet(TTL.dividedBy(2).toNanos());
-            long holds = f.engine.heldLaunches();
+            long holds = f.engine.holdsUntilRenewal();
             timers.advance(Duration.ofMinutes(1));
             f.engine.drainLanes();
-            assertThat(f.engine.heldLaunches()).as("the deadline's halt held").isEqualTo(holds + 1);
+            assertThat(f.engine.holdsUntilRenewal()).as("the deadline's halt held").isEqualTo(holds + 1);
             armed.set(true);
         } finally {
             write.countDown(); // committed: notify's dispatch is posted on the lane
