@@ -562,6 +562,49 @@ class FencingTest {
         return held;
     }
 
+    /**
+     * A person's cancel of hub C's run on hub A, whose adoption is noted and its statement held before it
+     * is sent until {@link #send}; closing it sends it.
+     */
+    private record CancelHeldBeforeSending(Orphan orphan, Future<RunRecord> cancel, CountDownLatch sending,
+                                           ExecutorService person) implements AutoCloseable {
+        void send() {
+            sending.countDown();
+        }
+
+        @Override
+        public void close() {
+            sending.countDown();
+            person.shutdownNow();
+        }
+    }
+
+    private CancelHeldBeforeSending aCancelHeldBeforeItsAdoptionIsSent() throws InterruptedException {
+        Orphan o = anOrphanOfAGoneHubC();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch send = new CountDownLatch(1);
+        store.beforeAdopt = waitingOn(ON_A_LANE, held, send);
+        ExecutorService person = person();
+        CancelHeldBeforeSending c = new CancelHeldBeforeSending(o, cancelledBy(person), send, person);
+        assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+        return c;
+    }
+
+    /** Hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it). */
+    private void staleByHubAsOwnClockOnly() {
+        store.unreachableFor("hub-a");
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+    }
+
+    /** {@link #staleByHubAsOwnClockOnly}, then renewed: the renewal ending the stale spell reads the owners once. */
+    private void staleByItsOwnClockThenRenewed() {
+        staleByHubAsOwnClockOnly();
+        int ownerReads = store.ownerReads.get();
+        store.unreachableFor(null);
+        hubA.renewLease();
+        assertThat(store.ownerReads.get()).as("the run being adopted checked").isEqualTo(ownerReads + 1);
+    }
+
     @Test
     void aRunAdoptedByACancelAndAdoptedAwayBeforeItsTakeUp_isGivenUpAtTheRenewal_andNothingOfItIsCancelledHere()
             throws Exception {
@@ -820,31 +863,18 @@ class FencingTest {
 
     @Test
     void aRunWhoseAdoptionLosesToAnotherHub_isNotRecordedGivenUpByTheRenewalEndingAStaleSpell() throws Exception {
-        Orphan o = anOrphanOfAGoneHubC();
-        CountDownLatch sending = new CountDownLatch(1);
-        CountDownLatch send = new CountDownLatch(1);
-        store.beforeAdopt = waitingOn(ON_A_LANE, sending, send);
-        ExecutorService person = person();
-        try {
-            Future<RunRecord> cancel = cancelledBy(person);
-            assertThat(sending.await(30, TimeUnit.SECONDS)).isTrue();
+        Orphan o;
+        try (CancelHeldBeforeSending c = aCancelHeldBeforeItsAdoptionIsSent()) {
+            o = c.orphan();
             // hub B adopts the run from hub C first: hub A's adoption, noted and not sent yet, will lose
             assertThat(o.hubB().adoptOrphans()).isEqualTo(1);
             o.hubB().drain();
-            // hub A's lease stale by its own clock only; the renewal ending it reads hub B as the run's owner
-            store.unreachableFor("hub-a");
-            ticker.addAndGet(TTL.dividedBy(2).toNanos());
-            int ownerReads = store.ownerReads.get();
-            store.unreachableFor(null);
-            hubA.renewLease();
-            assertThat(store.ownerReads.get()).as("the run being adopted checked").isEqualTo(ownerReads + 1);
+            // the renewal ending hub A's stale spell reads hub B as the run's owner
+            staleByItsOwnClockThenRenewed();
             assertThat(audited("RUN_RELINQUISHED")).as("never hub A's: nothing given up").isEmpty();
 
-            send.countDown(); // hub A's adoption is sent now, and loses
-            refusedAsDrivenBy(cancel, "hub-b");
-        } finally {
-            send.countDown();
-            person.shutdownNow();
+            c.send(); // hub A's adoption is sent now, and loses
+            refusedAsDrivenBy(c.cancel(), "hub-b");
         }
         assertThat(audited("RUN_RELINQUISHED")).isEmpty();
         assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-b");
@@ -923,29 +953,15 @@ class FencingTest {
     @Test
     void aRunWhoseAdoptionIsNotSentYet_isLeftToItsTakeUpByARenewalEndingAStaleSpell_andTheCancelEndsIt()
             throws Exception {
-        Orphan o = anOrphanOfAGoneHubC();
-        CountDownLatch sending = new CountDownLatch(1);
-        CountDownLatch send = new CountDownLatch(1);
-        store.beforeAdopt = waitingOn(ON_A_LANE, sending, send);
-        ExecutorService person = person();
+        Orphan o;
         RunRecord answered;
-        try {
-            Future<RunRecord> cancel = cancelledBy(person);
-            assertThat(sending.await(30, TimeUnit.SECONDS)).isTrue();
-            // hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it)
-            store.unreachableFor("hub-a");
-            ticker.addAndGet(TTL.dividedBy(2).toNanos());
-            int ownerReads = store.ownerReads.get();
-            store.unreachableFor(null);
-            hubA.renewLease();
-            assertThat(store.ownerReads.get()).as("the run being adopted checked").isEqualTo(ownerReads + 1);
+        try (CancelHeldBeforeSending c = aCancelHeldBeforeItsAdoptionIsSent()) {
+            o = c.orphan();
+            staleByItsOwnClockThenRenewed();
             assertThat(audited("RUN_RELINQUISHED")).as("still hub C's: not given up").isEmpty();
 
-            send.countDown();
-            answered = cancel.get(30, TimeUnit.SECONDS);
-        } finally {
-            send.countDown();
-            person.shutdownNow();
+            c.send();
+            answered = c.cancel().get(30, TimeUnit.SECONDS);
         }
         o.release().countDown();
         assertThat(answered.state()).isEqualTo(RunState.CANCELLED);
@@ -1104,30 +1120,21 @@ class FencingTest {
 
     @Test
     void anAdoptionThatCommitsAndIsTakenUpWhileARenewalReadsTheOwners_isLeftToThisHub_notGivenUp() throws Exception {
-        Orphan o = anOrphanOfAGoneHubC();
-        CountDownLatch sending = new CountDownLatch(1);
-        CountDownLatch send = new CountDownLatch(1);
-        store.beforeAdopt = waitingOn(ON_A_LANE, sending, send);
-        ExecutorService person = person();
-        try {
-            Future<RunRecord> cancel = cancelledBy(person);
-            assertThat(sending.await(30, TimeUnit.SECONDS)).isTrue();
-            // hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it)
-            store.unreachableFor("hub-a");
-            ticker.addAndGet(TTL.dividedBy(2).toNanos());
+        Orphan o;
+        try (CancelHeldBeforeSending c = aCancelHeldBeforeItsAdoptionIsSent()) {
+            o = c.orphan();
+            Future<RunRecord> cancel = c.cancel();
+            staleByHubAsOwnClockOnly();
             // the renewal reads run-1 as hub C's; before it decides, the adoption commits and its take-up ends
             // (set before the store answers hub A's renewals again: its lease thread may renew first)
             store.afterOwners = () -> {
                 store.afterOwners = () -> { };
-                send.countDown();
+                c.send();
                 await().atMost(WAIT).until(cancel::isDone);
             };
             store.unreachableFor(null);
             hubA.renewLease();
             assertThat(cancel.isDone()).isTrue();
-        } finally {
-            send.countDown();
-            person.shutdownNow();
         }
         assertThat(audited("RUN_RELINQUISHED")).as("hub A's run: not given up").isEmpty();
         assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-a");
