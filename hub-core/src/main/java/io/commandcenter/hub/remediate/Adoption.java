@@ -43,10 +43,20 @@ final class Adoption {
     /**
      * A run's adoption ({@link #take}) and the settling of its unsure entry ({@link #settleUnsure})
      * hold the run's lock: whichever comes second sees what the first did, so a run is adopted, and
-     * recorded, once. A give-up found by a renewal records under it too
-     * ({@link #relinquishedAfterItsAdoption}), so it follows the {@code RUN_ADOPTED} of a win it saw.
+     * recorded, once. The lease's thread never takes it ({@link #relinquishedAfterItsAdoption}).
      */
     private final Object[] locks = new Object[64];
+
+    /**
+     * Runs whose adoption won and whose {@code RUN_ADOPTED} is being recorded (from before the win is
+     * told to the holder until it is recorded), each with the give-up a renewal found meanwhile, if
+     * one did: recorded by the adoption, after its {@code RUN_ADOPTED} ({@link #relinquishedAfterItsAdoption}).
+     */
+    private final Map<String, Optional<GiveUp>> winsBeingRecorded = new ConcurrentHashMap<>();
+
+    /** A give-up to record ({@link #relinquished}). */
+    private record GiveUp(RunRecord run, String owner, String how) {
+    }
 
     /** This hub's RUNNING runs the last sweep found it held in no form, and since when (see {@link #undriven}). */
     private Map<String, Instant> undrivenSince = Map.of();
@@ -208,14 +218,21 @@ final class Adoption {
     private Optional<RunRecord> wonNow(RunRecord run, String from, String why, Predicate<RunRecord> heard) {
         unsure.remove(run.runId()); // an earlier try that stayed in doubt: settled now, not by a later sweep
         RunRecord ours = run.ownedBy(hubId);
-        if (!heard.test(ours)) {
-            LOG.log(System.Logger.Level.WARNING, "run {0}: its adoption from hub {1} by hub {2} won, but the answer came"
-                    + " after hub {2} gave the run up (another hub owns it, read at the renewal that ended a stale"
-                    + " lease): not taken up here, nothing recorded", run.runId(), from, hubId);
-            return Optional.empty();
+        // before the holder hears of the win: a give-up that sees it won before RUN_ADOPTED is recorded
+        // leaves its record here, to follow it
+        winsBeingRecorded.put(run.runId(), Optional.empty());
+        try {
+            if (!heard.test(ours)) {
+                LOG.log(System.Logger.Level.WARNING, "run {0}: its adoption from hub {1} by hub {2} won, but the answer"
+                        + " came after hub {2} gave the run up (another hub owns it, read at the renewal that ended a"
+                        + " stale lease): not taken up here, nothing recorded", run.runId(), from, hubId);
+                return Optional.empty();
+            }
+            adopted(run, from, why);
+            return Optional.of(ours);
+        } finally {
+            winsBeingRecorded.remove(run.runId()).ifPresent(g -> relinquished(g.run(), g.owner(), g.how()));
         }
-        adopted(run, from, why);
-        return Optional.of(ours);
     }
 
     private void adopted(RunRecord run, String from, String why) {
@@ -303,14 +320,18 @@ final class Adoption {
     }
 
     /**
-     * {@link #relinquished}, under the run's lock: a give-up that a renewal found by reading the owners,
-     * which may have taken the note of an adoption whose win was being recorded
-     * ({@link RunExecutor#adopted} then {@code RUN_ADOPTED}, both under this lock): recorded after that
-     * {@code RUN_ADOPTED}. A take or a settle holds the lock only while it asks the store about that run
-     * and records what it found: the wait is bounded by those store calls.
+     * {@link #relinquished} of a run a renewal found owned by another hub, after the {@code RUN_ADOPTED}
+     * of this hub's adoption of it when that win is being recorded now (the renewal saw it won): left
+     * for the adoption to record right after its {@code RUN_ADOPTED}, otherwise recorded now. Takes no
+     * lock and waits for no other thread: the lease's thread calls it.
      */
     void relinquishedAfterItsAdoption(RunRecord run, String owner, String how) {
-        synchronized (lockOf(run.runId())) {
+        boolean[] left = new boolean[1];
+        winsBeingRecorded.computeIfPresent(run.runId(), (id, none) -> {
+            left[0] = true;
+            return Optional.of(new GiveUp(run, owner, how));
+        });
+        if (!left[0]) {
             relinquished(run, owner, how);
         }
     }

@@ -21,7 +21,8 @@ import java.util.function.LongSupplier;
  * fresh but returned more than half the TTL after the last one began (a slow store) ended a stale
  * spell too: launches may have been held during it. {@code afterFresh} runs after every successful
  * renewal (held launches go on; nothing is held while the lease stays fresh). If {@code beforeFresh}
- * fails, the lease stays stale and the next renewal tries again.
+ * fails, the lease stays stale and the next renewal tries again. Both run on the renewing thread, so
+ * they wait for no lock or statement of another thread (a wait there would delay the renewal as long).
  */
 final class Lease implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Lease.class.getName());

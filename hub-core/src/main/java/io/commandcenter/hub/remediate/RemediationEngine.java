@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The workflow engine, assembled from its parts: {@link Triggers} (events and cron) hand triggers
@@ -153,6 +154,11 @@ public final class RemediationEngine implements AutoCloseable {
     /** Set once {@link #start} can take runs up: adoption before it waits for it. */
     private volatile boolean started;
     private AutoCloseable schedulerSubscription;
+    /**
+     * Runs in a renewal's owners check between its read of the adoptions under way and its read of the
+     * runs this hub holds (tests: an adoption lost in between).
+     */
+    volatile Runnable afterAdoptionsNoted = () -> { };
 
     /** An engine on real timers; {@code clock} dates every record. */
     public RemediationEngine(Ports ports, Clock clock, String hubId, Settings settings) {
@@ -276,8 +282,13 @@ public final class RemediationEngine implements AutoCloseable {
         try {
             Set<String> checked = new HashSet<>();
             for (int round = 1; ; round++) {
-                List<String> driven = executor.drivenRunIds().stream()
-                        .filter(id -> !checked.contains(id) && !begunSince.contains(id)).toList();
+                // the notes first, and the runs held only by a note taken from them: a run read as held by
+                // a note that goes (its adoption lost) before the notes are read would be judged held by
+                // no adoption, so given up as this hub's (RUN_RELINQUISHED of a run it never held)
+                Map<String, RunExecutor.Noted> adopting = executor.adoptingNow();
+                afterAdoptionsNoted.run();
+                List<String> driven = Stream.concat(executor.drivenRunIds().stream(), adopting.keySet().stream())
+                        .distinct().filter(id -> !checked.contains(id) && !begunSince.contains(id)).toList();
                 if (driven.isEmpty()) {
                     return;
                 }
@@ -287,9 +298,8 @@ public final class RemediationEngine implements AutoCloseable {
                     return;
                 }
                 checked.addAll(driven);
-                // before the owners are read: an adoption that commits and is taken up while they are
-                // read is no longer noted after, and its run would be read as its old owner's
-                Map<String, RunExecutor.Noted> adopting = executor.adoptingNow();
+                // the notes are read before the owners too: an adoption that commits and is taken up while
+                // they are read is no longer noted after, and its run would be read as its old owner's
                 ports.store().owners(driven).forEach((runId, owner) -> {
                     // a run being adopted whose owner still reads as its old one: the adoption had not
                     // committed; should it commit later, the run becomes this hub's only then, after this
@@ -299,8 +309,7 @@ public final class RemediationEngine implements AutoCloseable {
                     if (!owner.equals(hubId) && (noted == null || !owner.equals(noted.from()))) {
                         // owned by a third hub: given up; recorded only if this hub's adoption of it (if any)
                         // was answered as won, since one not answered may have lost (RunExecutor.relinquish)
-                        giveUp(runId, owner, "its owner read at the renewal that ended a stale lease",
-                                noted != null && !noted.won());
+                        giveUp(runId, owner, "its owner read at the renewal that ended a stale lease", noted);
                     }
                 });
             }
@@ -317,17 +326,21 @@ public final class RemediationEngine implements AutoCloseable {
      * never this hub's), and if it won, its late answer records nothing either ({@link Adoption#take}).
      */
     void giveUp(String runId, String owner, String how) {
-        giveUp(runId, owner, how, false);
+        giveUp(runId, owner, how, null);
     }
 
-    /** {@link #giveUp(String, String, String)}; {@code unanswered}: see {@link RunExecutor#relinquish(String, boolean)}. */
-    private void giveUp(String runId, String owner, String how, boolean unanswered) {
-        journal.lost(runId, owner);
+    /**
+     * {@link #giveUp(String, String, String)}; {@code judged}: the note of this hub's adoption of the run
+     * the renewal saw, if any ({@link RunExecutor#relinquish(String, String, RunExecutor.Noted)}). On the
+     * lease's thread: no lock another thread holds is waited for; the only store calls are this thread's
+     * own (the run read when nothing of it was held, the audit append).
+     */
+    private void giveUp(String runId, String owner, String how, RunExecutor.Noted judged) {
         // reported whatever was held: a run whose registration was under way is given up all the same
-        executor.relinquish(runId, unanswered).ifPresent(held -> held.or(() -> storedQuietly(runId)).ifPresentOrElse(
-                run -> adoption.relinquishedAfterItsAdoption(run, owner, how),
-                () -> LOG.log(System.Logger.Level.WARNING, "run {0} is driven by hub {1} now ({2}): hub {3} gives it"
-                        + " up", runId, owner, how, hubId)));
+        executor.relinquish(runId, owner, judged).ifPresent(held -> held.or(() -> storedQuietly(runId))
+                .ifPresentOrElse(run -> adoption.relinquishedAfterItsAdoption(run, owner, how),
+                        () -> LOG.log(System.Logger.Level.WARNING, "run {0} is driven by hub {1} now ({2}): hub {3}"
+                                + " gives it up", runId, owner, how, hubId)));
     }
 
     private Optional<RunRecord> storedQuietly(String runId) {
@@ -354,6 +367,11 @@ public final class RemediationEngine implements AutoCloseable {
     /** Renews this hub's lease now, as its thread does every sixth of the TTL (tests). */
     void renewLease() {
         lease.renew();
+    }
+
+    /** Whether the calling thread is one of this engine's lanes (tests). */
+    boolean onItsLane() {
+        return stripes.onALane();
     }
 
     /** Whether this hub's lease is fresh: its launches go on (tests). */

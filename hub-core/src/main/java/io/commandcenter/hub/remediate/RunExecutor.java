@@ -671,7 +671,10 @@ final class RunExecutor {
 
     // ---- the lease (ADR 0028)
 
-    /** Holds a dispatch, or a run's deadline halt, until the lease is renewed (logged once a stale spell). */
+    /**
+     * Holds work on agents until the lease is renewed: a node's dispatch, a run's deadline halt or a
+     * task's timeout (logged once a stale spell; each hold counted, {@link #holdsUntilRenewal}).
+     */
     private void hold(Held h, boolean staleLease) {
         holdsUntilRenewal.incrementAndGet();
         held.add(h);
@@ -737,7 +740,9 @@ final class RunExecutor {
 
     /**
      * The runs this hub drives, has staged or waits to take up again, or whose end it has not stored
-     * yet: whose owner a renewal checks.
+     * yet: whose owner a renewal checks. The runs noted as being adopted are not listed: the renewal
+     * takes them from its read of the notes ({@link #adoptingNow}), made first, so each is judged by the
+     * note it saw.
      */
     List<String> drivenRunIds() {
         List<String> ids = new ArrayList<>(active.keySet());
@@ -745,7 +750,6 @@ final class RunExecutor {
         ids.addAll(settling.keySet());
         ids.addAll(resuming);
         ids.addAll(creating.keySet());
-        ids.addAll(adopting.keySet());
         return ids;
     }
 
@@ -789,28 +793,45 @@ final class RunExecutor {
      *         been this hub's, so it is not giving anything up
      */
     Optional<Optional<RunRecord>> relinquish(String runId) {
-        return relinquish(runId, false);
+        return relinquish(runId, null, null);
     }
 
     /**
-     * {@link #relinquish(String)} of a run found owned elsewhere by a check that saw it noted as being
-     * adopted ({@link #adoptingNow}), {@code unanswered}: its adoption not answered then. Held in no form
-     * now, with no note, such a run is not reported either: its adoption lost since (never this hub's), or
-     * its take-up left it.
+     * {@link #relinquish(String)} of a run a renewal's check found owned by {@code owner}, marked lost
+     * in the journal (its writes dropped) in the same step as the give-up. {@code judged}: the note of
+     * an adoption of it the check saw ({@link #adoptingNow}), null when it saw none. A note of another
+     * adoption of it there now (the one judged lost, and a sweep since began another) leaves the run
+     * as it is: nothing given up, empty (that adoption began under the renewed lease). A run the check
+     * saw held only for an adoption not answered then, held in no form now and no longer noted, is
+     * not reported either: its adoption lost since (never this hub's), or its take-up left it.
      */
-    Optional<Optional<RunRecord>> relinquish(String runId, boolean unanswered) {
+    Optional<Optional<RunRecord>> relinquish(String runId, String owner, Noted judged) {
         if (relinquished.size() >= 100_000) {
             relinquished.clear();
         }
         boolean[] first = new boolean[1];
+        boolean[] another = new boolean[1];
         Noted[] noted = new Noted[1];
-        // given up and no longer noted as being adopted in one step: an adoption's win (adopted) either
-        // came before (the note says won), or finds the note gone and leaves the run given up
+        // given up, marked lost and no longer noted as being adopted in one step: an adoption's win
+        // (adopted) either came before (the note says won), or finds the note gone and leaves the run
+        // given up
         adopting.compute(runId, (id, n) -> {
+            if (n != null && judged != null && n.asRead() != judged.asRead()) {
+                another[0] = true;
+                return n;
+            }
+            if (owner != null) {
+                journal.lost(id, owner);
+            }
             first[0] = relinquished.add(id);
             noted[0] = n;
             return null;
         });
+        if (another[0]) {
+            LOG.log(System.Logger.Level.INFO, "run {0}: another hub owns it, but the adoption of it the check saw is"
+                    + " gone and another adoption of it began since: left to that one", runId);
+            return Optional.empty();
+        }
         if (!first[0] && noted[0] == null) {
             return Optional.empty(); // given up already: reported then
         }
@@ -818,7 +839,8 @@ final class RunExecutor {
         if (held.isPresent()) {
             return Optional.of(held);
         }
-        if (noted[0] != null ? !noted[0].won() : unanswered) {
+        boolean unanswered = noted[0] != null ? !noted[0].won() : judged != null && !judged.won();
+        if (unanswered) {
             LOG.log(System.Logger.Level.INFO, "run {0}: another hub owns it, and this hub held it only for an adoption"
                     + " not answered (it may have lost): given up, nothing recorded; a late answer of it records"
                     + " nothing either", runId);

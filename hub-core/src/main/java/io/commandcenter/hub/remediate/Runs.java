@@ -73,13 +73,16 @@ final class Runs {
      * first ({@link Adoption}) and halted as it is taken up, so nothing of it is submitted here (when
      * the scheduler does not answer the look-up of its tasks yet, the cancel is refused,
      * {@code RUN_RESUMING}, no cancel recorded, and the run is taken up once it answers, as after any
-     * adoption); one of a hub whose lease is fresh is refused with {@code RUN_ON_OTHER_HUB}. While this
-     * hub's own lease is stale the cancel is refused ({@code LEASE_STALE}): no cancel is recorded or
+     * adoption; when the run cannot be read again before its take-up, the cancel is refused the same
+     * way and the run, left, is taken up by a later sweep, within about a lease TTL, if it is this
+     * hub's; a cancel meanwhile is refused {@code RUN_RESUMING} too); one of a hub whose lease is
+     * fresh is refused with {@code RUN_ON_OTHER_HUB}. While this hub's own lease is stale the cancel is refused ({@code LEASE_STALE}): no cancel is recorded or
      * marked (a run adopted by the cancel stays adopted, {@code RUN_ADOPTED}, and is taken up all the
      * same, its launches held until the renewal), and the person tries again.
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
-     *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers;
+     *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers,
+     *                                or by a later sweep when the run could not be read again before its take-up;
      *                                {@code LEASE_STALE}: this hub's lease is not fresh, no cancel recorded),
      *                                CONTENTION ({@value RunStore#STORE_CONFLICT}: the adoption of a gone hub's
      *                                run was rolled back by the store; try again)

@@ -808,13 +808,7 @@ class FencingTest {
      */
     private <T> Future<T> answeredAfterAStallLongerThanTheTtl(Orphan o, String on, Callable<T> adopting)
             throws InterruptedException {
-        CountDownLatch committed = new CountDownLatch(1);
-        CountDownLatch answer = new CountDownLatch(1);
-        store.afterAdopt = waitingOn(on, committed, answer);
-        ExecutorService person = person();
-        try {
-            Future<T> answered = person.submit(adopting);
-            assertThat(committed.await(30, TimeUnit.SECONDS)).isTrue();
+        try (AnswerHeld<T> held = committedWithItsAnswerHeld(on, adopting)) {
             assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by hub A").isEqualTo("hub-a");
             adoptedAwayFromAStaleHubA(o.hubB());
             store.unreachableFor(null);
@@ -822,11 +816,32 @@ class FencingTest {
             hubA.renewLease(); // ends the stale spell before the answer arrives
             assertThat(store.ownerReads.get()).as("the run being adopted checked").isEqualTo(ownerReads + 1);
             assertThat(audited("RUN_RELINQUISHED")).as("its adoption not answered yet: nothing recorded").isEmpty();
-            return answered;
-        } finally {
+            return held.answered();
+        }
+    }
+
+    /** An adoption by a person's thread, committed, its answer held until this is closed. */
+    private record AnswerHeld<T>(Future<T> answered, CountDownLatch answer, ExecutorService person)
+            implements AutoCloseable {
+        @Override
+        public void close() {
             answer.countDown();
             person.shutdown();
         }
+    }
+
+    /**
+     * Hub A adopts run-1 by {@code adopting}, run on a person's thread (the adoption itself on threads
+     * named as {@code on} says): returned once its statement committed, its answer held.
+     */
+    private <T> AnswerHeld<T> committedWithItsAnswerHeld(String on, Callable<T> adopting) throws InterruptedException {
+        CountDownLatch committed = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        store.afterAdopt = waitingOn(on, committed, answer);
+        ExecutorService person = person();
+        AnswerHeld<T> held = new AnswerHeld<>(person.submit(adopting), answer, person);
+        assertThat(committed.await(30, TimeUnit.SECONDS)).isTrue();
+        return held;
     }
 
     @Test
@@ -884,36 +899,204 @@ class FencingTest {
     }
 
     /**
+     * Hub A recorded run-1 adopted, then given up to hub B at the renewal, in that order, and did not
+     * take it up; hub B finishes it alone.
+     */
+    private void adoptedThenGivenUpByHubA(Orphan o) {
+        hubA.drain();
+        assertThat(f.ledger.all()).filteredOn(e -> e.actor().equals("hub:hub-a") && e.subject().equals("run:run-1"))
+                .extracting(AuditEntry::action).containsExactly("RUN_ADOPTED", "RUN_RELINQUISHED");
+        givenUpToHubBAtTheRenewal(o.run());
+        assertThat(hubA.stats().activeRuns()).as("given up: not taken up").isZero();
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+    }
+
+    @Test
+    void aRenewalGivingUpARunWhoseWinIsBeingRecorded_goesOnWhileTheRecordIsHeld_andRunAdoptedComesFirst()
+            throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+        // hub A's sweep wins run-1; the append of its RUN_ADOPTED is held (the ledger's database slow)
+        CountDownLatch appending = new CountDownLatch(1);
+        CountDownLatch append = new CountDownLatch(1);
+        AtomicBoolean appendLetGo = new AtomicBoolean();
+        f.ledger.beforeAppend = r -> {
+            if (r.action().name().equals("RUN_ADOPTED") && r.actor().equals("hub:hub-a")) {
+                appending.countDown();
+                try {
+                    append.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                appendLetGo.set(true);
+            }
+        };
+        ExecutorService person = person();
+        ExecutorService leaseThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "lease"));
+        try {
+            Future<Integer> sweep = person.submit(hubA::adoptOrphans);
+            assertThat(appending.await(30, TimeUnit.SECONDS)).isTrue();
+            // meanwhile hub A's lease goes stale and hub B adopts the run from it; hub A renews
+            adoptedAwayFromAStaleHubA(o.hubB());
+            store.unreachableFor(null);
+            Future<?> renewal = leaseThread.submit(hubA::renewLease);
+
+            renewal.get(30, TimeUnit.SECONDS);
+            assertThat(appendLetGo).as("the renewal ended while the RUN_ADOPTED append was still held").isFalse();
+            assertThat(hubA.leaseFresh()).as("renewed").isTrue();
+            assertThat(audited("RUN_RELINQUISHED")).as("not before its RUN_ADOPTED").isEmpty();
+
+            append.countDown();
+            sweep.get(30, TimeUnit.SECONDS);
+        } finally {
+            append.countDown();
+            person.shutdown();
+            leaseThread.shutdown();
+        }
+        adoptedThenGivenUpByHubA(o);
+    }
+
+    /** Hub B adopts the orphan of {@code c} from hub C first: hub A's adoption, noted and not sent yet, will lose. */
+    private static Orphan adoptedByHubBFirst(CancelHeldBeforeSending c) {
+        Orphan o = c.orphan();
+        assertThat(o.hubB().adoptOrphans()).isEqualTo(1);
+        o.hubB().drain();
+        return o;
+    }
+
+    /** Hub A's adoption held by {@code c} is sent, loses, and its cancel answers. */
+    private static void sentAndLost(CancelHeldBeforeSending c) {
+        c.send();
+        await().atMost(WAIT).until(c.cancel()::isDone);
+    }
+
+    @Test
+    void aRunWhoseAdoptionLosesBetweenTheRenewalsReadsOfAdoptionsAndOfHeldRuns_isNotRecordedGivenUp()
+            throws Exception {
+        Orphan o;
+        try (CancelHeldBeforeSending c = aCancelHeldBeforeItsAdoptionIsSent()) {
+            o = adoptedByHubBFirst(c);
+            // between the renewal's two reads, hub A's adoption is sent and loses (its note removed)
+            hubA.afterAdoptionsNoted = () -> {
+                hubA.afterAdoptionsNoted = () -> { };
+                sentAndLost(c);
+            };
+            staleByItsOwnClockThenRenewed();
+            assertThat(c.cancel().isDone()).as("the adoption lost during the renewal").isTrue();
+            refusedAsDrivenBy(c.cancel(), "hub-b");
+        }
+        assertThat(audited("RUN_RELINQUISHED")).as("never hub A's: nothing given up").isEmpty();
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-b");
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+    }
+
+    @Test
+    void aRenewalThatJudgedAnAdoptionThatLost_leavesAnotherAdoptionOfTheRunBegunSince_whichTakesItUp()
+            throws Exception {
+        Orphan o;
+        CountDownLatch secondHeld = new CountDownLatch(1);
+        CountDownLatch secondSend = new CountDownLatch(1);
+        ExecutorService sweeper = person();
+        AtomicReference<Future<Integer>> sweep = new AtomicReference<>();
+        try (CancelHeldBeforeSending c = aCancelHeldBeforeItsAdoptionIsSent()) {
+            o = adoptedByHubBFirst(c);
+            // once the renewal read hub B as the owner: hub A's first adoption (from hub C) loses, hub B's
+            // lease lapses, and a sweep of hub A notes a second adoption (from hub B), held before it is sent
+            store.afterOwners = () -> {
+                store.afterOwners = () -> { };
+                sentAndLost(c);
+                store.unreachableFor("hub-b");
+                pastTheTtlRenewing("hub-a");
+                store.beforeAdopt = waitingOn("person", secondHeld, secondSend);
+                sweep.set(sweeper.submit(hubA::adoptOrphans));
+                try {
+                    assertThat(secondHeld.await(30, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            staleByItsOwnClockThenRenewed();
+            refusedAsDrivenBy(c.cancel(), "hub-b");
+            assertThat(audited("RUN_RELINQUISHED")).as("the second adoption left to itself").isEmpty();
+
+            secondSend.countDown();
+            assertThat(sweep.get().get(30, TimeUnit.SECONDS)).as("won").isEqualTo(1);
+        } finally {
+            secondSend.countDown();
+            sweeper.shutdown();
+        }
+        hubA.drain();
+        assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-a");
+        assertThat(hubA.stats().activeRuns()).as("taken up by hub A").isEqualTo(1);
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-b", "hub:hub-a");
+        assertThat(audited("RUN_RELINQUISHED")).isEmpty();
+    }
+
+    @Test
+    void aRunJudgedUnansweredWhoseWinIsAnsweredBeforeTheGiveUp_isRecordedGivenUpAfterItsRunAdopted()
+            throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch read = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean();
+        try (AnswerHeld<Integer> held = committedWithItsAnswerHeld("person", hubA::adoptOrphans)) {
+            adoptedAwayFromAStaleHubA(o.hubB());
+            // once the renewal read hub B as the owner (its note of run-1 not answered when read): the win is
+            // answered and recorded, and its take-up is held at its read of the run, the note still there
+            Runnable takeUpReading = waitingOn(".*", reading, read);
+            store.beforeRead = runId -> {
+                if (hubA.onItsLane() && armed.compareAndSet(true, false)) {
+                    takeUpReading.run();
+                }
+            };
+            store.afterOwners = () -> {
+                store.afterOwners = () -> { };
+                armed.set(true);
+                held.answer().countDown();
+                try {
+                    assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            store.unreachableFor(null);
+            hubA.renewLease();
+            assertThat(reading.getCount()).as("the take-up reached its read").isZero();
+            read.countDown();
+            held.answered().get(30, TimeUnit.SECONDS);
+        } finally {
+            read.countDown();
+        }
+        adoptedThenGivenUpByHubA(o);
+    }
+
+    /** Whether a read of the run by hub A's take-up failed ({@link #adoptedAwayBeforeATakeUpWhoseReadFails}). */
+    private void theTakeUpsReadFailed(AtomicBoolean armed) {
+        assertThat(armed).as("the read of hub A's take-up failed").isFalse();
+    }
+
+    /**
      * Hub A adopts run-1 by {@code adopting}, run on a person's thread (the adoption itself on threads
      * named as {@code on} says); while the answer of its adoption is held, hub A stalls (its lease still
-     * fresh by its own clock), hub B adopts the run from it, and the read of the run by hub A's take-up,
-     * which comes next, fails. Returns what {@code adopting} answers.
+     * fresh by its own clock), hub B adopts the run from it, and the next read of the run on one of hub
+     * A's lanes (its take-up's) fails: {@code armed} is false once it did. Returns what {@code adopting}
+     * answers.
      */
-    private <T> Future<T> adoptedAwayBeforeATakeUpWhoseReadFails(Orphan o, String on, Callable<T> adopting)
-            throws InterruptedException {
-        CountDownLatch committed = new CountDownLatch(1);
-        CountDownLatch answer = new CountDownLatch(1);
-        store.afterAdopt = waitingOn(on, committed, answer);
-        ExecutorService person = person();
-        try {
-            Future<T> answered = person.submit(adopting);
-            assertThat(committed.await(30, TimeUnit.SECONDS)).isTrue();
+    private <T> Future<T> adoptedAwayBeforeATakeUpWhoseReadFails(Orphan o, String on, Callable<T> adopting,
+                                                                 AtomicBoolean armed) throws InterruptedException {
+        try (AnswerHeld<T> held = committedWithItsAnswerHeld(on, adopting)) {
             store.unreachableFor("hub-a");
             pastTheTtlRenewing("hub-b");
             assertThat(o.hubB().adoptOrphans()).isEqualTo(1);
             o.hubB().drain();
             assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
             assertThat(hubA.leaseFresh()).as("hub A stalled between its lease check and its take-up").isTrue();
-            AtomicBoolean armed = new AtomicBoolean(true);
+            armed.set(true);
             store.beforeRead = runId -> {
-                if (Thread.currentThread().getName().matches(ON_A_LANE) && armed.compareAndSet(true, false)) {
+                if (hubA.onItsLane() && armed.compareAndSet(true, false)) {
                     throw new IllegalStateException("the database cannot be reached");
                 }
             };
-            return answered;
-        } finally {
-            answer.countDown();
-            person.shutdown();
+            return held.answered();
         }
     }
 
@@ -922,14 +1105,16 @@ class FencingTest {
             throws Exception {
         Orphan o = anOrphanOfAGoneHubC();
 
+        AtomicBoolean armed = new AtomicBoolean();
         Future<RunRecord> cancel = adoptedAwayBeforeATakeUpWhoseReadFails(o, ON_A_LANE,
-                () -> hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck"));
+                () -> hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck"), armed);
         assertThatThrownBy(() -> cancel.get(30, TimeUnit.SECONDS)).cause()
                 .isInstanceOfSatisfying(CommandCenterException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
                     assertThat(e.reason()).isEqualTo("RUN_RESUMING");
                     assertThat(e.getMessage()).contains("no cancel is recorded").contains("try again");
                 });
+        theTakeUpsReadFailed(armed);
         hubA.drain();
         assertThat(stateOf(o.task())).as("hub B's task, not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
         assertThat(audited("RUN_CANCELLED")).as("nothing recorded").isEmpty();
@@ -942,9 +1127,11 @@ class FencingTest {
     void aSweepsTakeUpWhoseReadOfTheRunFails_leavesIt_andWritesNothingOfAnotherHubsRun() throws Exception {
         Orphan o = anOrphanOfAGoneHubC();
 
-        assertThat(adoptedAwayBeforeATakeUpWhoseReadFails(o, "person", hubA::adoptOrphans).get(30, TimeUnit.SECONDS))
-                .as("won").isEqualTo(1);
+        AtomicBoolean armed = new AtomicBoolean();
+        assertThat(adoptedAwayBeforeATakeUpWhoseReadFails(o, "person", hubA::adoptOrphans, armed)
+                .get(30, TimeUnit.SECONDS)).as("won").isEqualTo(1);
         hubA.drain();
+        theTakeUpsReadFailed(armed);
         assertThat(hubA.stats().activeRuns()).as("not taken up").isZero();
         finishedByHubBAlone(o.run(), o.release(), o.hubB());
         assertThat(audited("RUN_RELINQUISHED")).as("hub A drove nothing of it").isEmpty();
