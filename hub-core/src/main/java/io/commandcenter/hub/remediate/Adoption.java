@@ -52,10 +52,17 @@ final class Adoption {
      * told to the holder until it is recorded), each with the give-up a renewal found meanwhile, if
      * one did: recorded by the adoption, after its {@code RUN_ADOPTED} ({@link #relinquishedAfterItsAdoption}).
      */
-    private final Map<String, Optional<GiveUp>> winsBeingRecorded = new ConcurrentHashMap<>();
+    private final Map<String, Win> winsBeingRecorded = new ConcurrentHashMap<>();
 
     /** A give-up to record ({@link #relinquished}). */
     private record GiveUp(RunRecord run, String owner, String how) {
+    }
+
+    /**
+     * A win being recorded: the run as its adoption read it (which adoption, compared by identity), and
+     * the give-up of that adoption a renewal left to it, if any.
+     */
+    private record Win(RunRecord asRead, Optional<GiveUp> giveUp) {
     }
 
     /** This hub's RUNNING runs the last sweep found it held in no form, and since when (see {@link #undriven}). */
@@ -220,7 +227,8 @@ final class Adoption {
         RunRecord ours = run.ownedBy(hubId);
         // before the holder hears of the win: a give-up that sees it won before RUN_ADOPTED is recorded
         // leaves its record here, to follow it
-        winsBeingRecorded.put(run.runId(), Optional.empty());
+        winsBeingRecorded.put(run.runId(), new Win(run, Optional.empty()));
+        Throwable failed = null;
         try {
             if (!heard.test(ours)) {
                 LOG.log(System.Logger.Level.WARNING, "run {0}: its adoption from hub {1} by hub {2} won, but the answer"
@@ -230,8 +238,33 @@ final class Adoption {
             }
             adopted(run, from, why);
             return Optional.of(ours);
+        } catch (RuntimeException | Error e) {
+            failed = e;
+            throw e;
         } finally {
-            winsBeingRecorded.remove(run.runId()).ifPresent(g -> relinquished(g.run(), g.owner(), g.how()));
+            Optional<GiveUp> left = winsBeingRecorded.remove(run.runId()).giveUp();
+            if (left.isPresent()) {
+                recordLeft(left.get(), failed);
+            }
+        }
+    }
+
+    /**
+     * Records a give-up left to an adoption whose win was being recorded, once that is done: not when
+     * it failed ({@code failed}), as its {@code RUN_ADOPTED} may be missing then (logged instead); a
+     * failure of this record itself is attached to {@code failed} when there is one, never hiding it.
+     */
+    private void recordLeft(GiveUp g, Throwable failed) {
+        if (failed == null) {
+            relinquished(g.run(), g.owner(), g.how());
+            return;
+        }
+        try {
+            LOG.log(System.Logger.Level.WARNING, "run {0} was given up to hub {1} ({2}), but recording its adoption by"
+                    + " hub {3} failed: its RUN_RELINQUISHED is not recorded either", g.run().runId(), g.owner(),
+                    g.how(), hubId);
+        } catch (RuntimeException e) {
+            failed.addSuppressed(e);
         }
     }
 
@@ -322,14 +355,19 @@ final class Adoption {
     /**
      * {@link #relinquished} of a run a renewal found owned by another hub, after the {@code RUN_ADOPTED}
      * of this hub's adoption of it when that win is being recorded now (the renewal saw it won): left
-     * for the adoption to record right after its {@code RUN_ADOPTED}, otherwise recorded now. Takes no
+     * for the adoption to record right after its {@code RUN_ADOPTED}, otherwise recorded now. Only the
+     * adoption whose note the give-up removed ({@code adoptedAs}, the run as that adoption read it; null:
+     * none) is left the record: a win of another adoption of the run is not this give-up's. Takes no
      * lock and waits for no other thread: the lease's thread calls it.
      */
-    void relinquishedAfterItsAdoption(RunRecord run, String owner, String how) {
+    void relinquishedAfterItsAdoption(RunRecord run, String owner, String how, RunRecord adoptedAs) {
         boolean[] left = new boolean[1];
-        winsBeingRecorded.computeIfPresent(run.runId(), (id, none) -> {
+        winsBeingRecorded.computeIfPresent(run.runId(), (id, win) -> {
+            if (adoptedAs == null || win.asRead() != adoptedAs) {
+                return win;
+            }
             left[0] = true;
-            return Optional.of(new GiveUp(run, owner, how));
+            return new Win(win.asRead(), Optional.of(new GiveUp(run, owner, how)));
         });
         if (!left[0]) {
             relinquished(run, owner, how);

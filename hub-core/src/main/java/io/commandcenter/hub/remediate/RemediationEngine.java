@@ -287,7 +287,8 @@ public final class RemediationEngine implements AutoCloseable {
                 // no adoption, so given up as this hub's (RUN_RELINQUISHED of a run it never held)
                 Map<String, RunExecutor.Noted> adopting = executor.adoptingNow();
                 afterAdoptionsNoted.run();
-                List<String> driven = Stream.concat(executor.drivenRunIds().stream(), adopting.keySet().stream())
+                Map<String, RunExecutor.Seen> held = executor.heldNow();
+                List<String> driven = Stream.concat(held.keySet().stream(), adopting.keySet().stream())
                         .distinct().filter(id -> !checked.contains(id) && !begunSince.contains(id)).toList();
                 if (driven.isEmpty()) {
                     return;
@@ -309,7 +310,8 @@ public final class RemediationEngine implements AutoCloseable {
                     if (!owner.equals(hubId) && (noted == null || !owner.equals(noted.from()))) {
                         // owned by a third hub: given up; recorded only if this hub's adoption of it (if any)
                         // was answered as won, since one not answered may have lost (RunExecutor.relinquish)
-                        giveUp(runId, owner, "its owner read at the renewal that ended a stale lease", noted);
+                        giveUp(runId, owner, "its owner read at the renewal that ended a stale lease", noted,
+                                held.get(runId), begunSince);
                     }
                 });
             }
@@ -326,19 +328,23 @@ public final class RemediationEngine implements AutoCloseable {
      * never this hub's), and if it won, its late answer records nothing either ({@link Adoption#take}).
      */
     void giveUp(String runId, String owner, String how) {
-        giveUp(runId, owner, how, null);
+        giveUp(runId, owner, how, null, null, Set.of());
     }
 
     /**
-     * {@link #giveUp(String, String, String)}; {@code judged}: the note of this hub's adoption of the run
-     * the renewal saw, if any ({@link RunExecutor#relinquish(String, String, RunExecutor.Noted)}). On the
-     * lease's thread: no lock another thread holds is waited for; the only store calls are this thread's
-     * own (the run read when nothing of it was held, the audit append).
+     * {@link #giveUp(String, String, String)} by a renewal's check; {@code judged}, {@code seen} and
+     * {@code begunSince}: what the check saw of the run, and the runs taken up since it began
+     * ({@link RunExecutor#relinquish(String, String, RunExecutor.Noted, RunExecutor.Seen, Set)}). On the
+     * lease's thread: no lock another thread holds is taken; the only waits are this thread's own store
+     * calls (the run read when nothing of it was held, and the audit append, bounded as {@link Lease}
+     * says).
      */
-    private void giveUp(String runId, String owner, String how, RunExecutor.Noted judged) {
+    private void giveUp(String runId, String owner, String how, RunExecutor.Noted judged, RunExecutor.Seen seen,
+                        Set<String> begunSince) {
         // reported whatever was held: a run whose registration was under way is given up all the same
-        executor.relinquish(runId, owner, judged).ifPresent(held -> held.or(() -> storedQuietly(runId))
-                .ifPresentOrElse(run -> adoption.relinquishedAfterItsAdoption(run, owner, how),
+        executor.relinquish(runId, owner, judged, seen, begunSince).ifPresent(g -> g.held()
+                .or(() -> storedQuietly(runId))
+                .ifPresentOrElse(run -> adoption.relinquishedAfterItsAdoption(run, owner, how, g.adoptedAs()),
                         () -> LOG.log(System.Logger.Level.WARNING, "run {0} is driven by hub {1} now ({2}): hub {3}"
                                 + " gives it up", runId, owner, how, hubId)));
     }
@@ -382,6 +388,15 @@ public final class RemediationEngine implements AutoCloseable {
     /** Measures the lease's freshness on {@code ticker} (nanoseconds) instead of the system's; before {@link #start} (tests). */
     RemediationEngine leaseTicker(LongSupplier ticker) {
         lease.ticker(ticker);
+        return this;
+    }
+
+    /**
+     * Renews the lease on its thread every {@code period} instead of every sixth of the TTL; before
+     * {@link #start} (tests whose own renewals must not race the thread's).
+     */
+    RemediationEngine leaseRenewedEvery(Duration period) {
+        lease.period(period);
         return this;
     }
 

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -740,17 +741,29 @@ final class RunExecutor {
 
     /**
      * The runs this hub drives, has staged or waits to take up again, or whose end it has not stored
-     * yet: whose owner a renewal checks. The runs noted as being adopted are not listed: the renewal
+     * yet, each with what it holds of it: whose owner a renewal checks. The runs noted as being adopted are not listed: the renewal
      * takes them from its read of the notes ({@link #adoptingNow}), made first, so each is judged by the
      * note it saw.
      */
-    List<String> drivenRunIds() {
-        List<String> ids = new ArrayList<>(active.keySet());
+    Map<String, Seen> heldNow() {
+        Map<String, Seen> seen = new HashMap<>();
+        Set<String> ids = new HashSet<>(active.keySet());
         ids.addAll(storedUnlaunched.keySet());
         ids.addAll(settling.keySet());
         ids.addAll(resuming);
         ids.addAll(creating.keySet());
-        return ids;
+        for (String id : ids) {
+            seen.put(id, new Seen(active.get(id), storedUnlaunched.get(id), settling.get(id), creating.get(id)));
+        }
+        return seen;
+    }
+
+    /**
+     * What this hub held of one run beyond a note of its adoption, as {@link #heldNow} saw it: each
+     * form compared by identity, so that a form put there since (by a take-up begun since) is told
+     * apart from it.
+     */
+    record Seen(Active active, Active staged, RunRecord ended, RunRecord beingCreated) {
     }
 
     /**
@@ -793,19 +806,35 @@ final class RunExecutor {
      *         been this hub's, so it is not giving anything up
      */
     Optional<Optional<RunRecord>> relinquish(String runId) {
-        return relinquish(runId, null, null);
+        return relinquish(runId, null, null, null, Set.of()).map(GivenUp::held);
+    }
+
+    /**
+     * What a give-up found to report ({@link #relinquish(String, String, Noted, Seen, Set)}): what this
+     * hub held of the run (empty when a registration of it was under way), and {@code adoptedAs}, the
+     * run as read by the adoption whose note the give-up removed (null: none), which tells the give-up
+     * apart from a later adoption of the same run ({@link Adoption#relinquishedAfterItsAdoption}).
+     */
+    record GivenUp(Optional<RunRecord> held, RunRecord adoptedAs) {
     }
 
     /**
      * {@link #relinquish(String)} of a run a renewal's check found owned by {@code owner}, marked lost
      * in the journal (its writes dropped) in the same step as the give-up. {@code judged}: the note of
-     * an adoption of it the check saw ({@link #adoptingNow}), null when it saw none. A note of another
-     * adoption of it there now (the one judged lost, and a sweep since began another) leaves the run
-     * as it is: nothing given up, empty (that adoption began under the renewed lease). A run the check
-     * saw held only for an adoption not answered then, held in no form now and no longer noted, is
-     * not reported either: its adoption lost since (never this hub's), or its take-up left it.
+     * an adoption of it the check saw ({@link #adoptingNow}), null when it saw none; {@code seen}: what
+     * it saw held of it otherwise ({@link #heldNow}), null when nothing; {@code begunSince}: the runs
+     * this hub began to create or take up since the check began ({@link #watchTakings}).
+     *
+     * <p>A run this hub began to take up since the check began (another adoption of it noted, or a
+     * take-up begun: read under the renewed lease, so not adopted away) is left to that take-up:
+     * nothing given up, empty; only the forms the check saw are dropped (copies from before the stall,
+     * which the new owner may have overtaken), while the newer note and what its take-up holds stay.
+     * A note of another adoption there now (the one judged lost, and a sweep since began another) is
+     * left the same way. A run the check saw held only for an adoption not answered then, held in no
+     * form now and no longer noted, is not reported either: its adoption lost since (never this hub's),
+     * or its take-up left it.
      */
-    Optional<Optional<RunRecord>> relinquish(String runId, String owner, Noted judged) {
+    Optional<GivenUp> relinquish(String runId, String owner, Noted judged, Seen seen, Set<String> begunSince) {
         if (relinquished.size() >= 100_000) {
             relinquished.clear();
         }
@@ -814,9 +843,9 @@ final class RunExecutor {
         Noted[] noted = new Noted[1];
         // given up, marked lost and no longer noted as being adopted in one step: an adoption's win
         // (adopted) either came before (the note says won), or finds the note gone and leaves the run
-        // given up
+        // given up; a take-up begun since notes the run first (taking), so it is seen here
         adopting.compute(runId, (id, n) -> {
-            if (n != null && judged != null && n.asRead() != judged.asRead()) {
+            if (begunSince.contains(id) || n != null && judged != null && n.asRead() != judged.asRead()) {
                 another[0] = true;
                 return n;
             }
@@ -828,16 +857,19 @@ final class RunExecutor {
             return null;
         });
         if (another[0]) {
-            LOG.log(System.Logger.Level.INFO, "run {0}: another hub owns it, but the adoption of it the check saw is"
-                    + " gone and another adoption of it began since: left to that one", runId);
+            boolean stale = seen != null && drop(runId, seen).isPresent();
+            LOG.log(System.Logger.Level.INFO, "run {0}: the renewal read hub {1} as its owner, but this hub began to"
+                    + " take it up again since (another adoption of it): left to that one{2}", runId, owner,
+                    stale ? "; what this hub held of it from before its stale spell is dropped" : "");
             return Optional.empty();
         }
         if (!first[0] && noted[0] == null) {
             return Optional.empty(); // given up already: reported then
         }
-        Optional<RunRecord> held = dropHeld(runId);
+        RunRecord adoptedAs = noted[0] == null ? null : noted[0].asRead();
+        Optional<RunRecord> held = drop(runId, null);
         if (held.isPresent()) {
-            return Optional.of(held);
+            return Optional.of(new GivenUp(held, adoptedAs));
         }
         boolean unanswered = noted[0] != null ? !noted[0].won() : judged != null && !judged.won();
         if (unanswered) {
@@ -846,16 +878,26 @@ final class RunExecutor {
                     + " nothing either", runId);
             return Optional.empty();
         }
-        return Optional.of(Optional.ofNullable(noted[0] == null ? null : noted[0].asRead()));
+        return Optional.of(new GivenUp(Optional.ofNullable(adoptedAs), adoptedAs));
     }
 
-    private Optional<RunRecord> dropHeld(String runId) {
-        Active a = active.remove(runId);
-        Active staged = storedUnlaunched.remove(runId);
-        RunRecord ended = settling.remove(runId);
-        RunRecord beingCreated = creating.remove(runId);
-        resuming.remove(runId);
-        held.removeIf(h -> h.active().run.runId().equals(runId));
+    /**
+     * Drops what this hub holds of the run: all of it ({@code only} null), or only the forms
+     * {@code only} saw, each if it is still the same object (a form put there since stays).
+     */
+    private Optional<RunRecord> drop(String runId, Seen only) {
+        Active a = only == null ? active.remove(runId) : removedIfSame(active, runId, only.active);
+        Active staged = only == null ? storedUnlaunched.remove(runId) : removedIfSame(storedUnlaunched, runId,
+                only.staged);
+        RunRecord ended = only == null ? settling.remove(runId) : removedIfSame(settling, runId, only.ended);
+        RunRecord beingCreated = only == null ? creating.remove(runId) : removedIfSame(creating, runId,
+                only.beingCreated);
+        if (only == null) {
+            resuming.remove(runId);
+            held.removeIf(h -> h.active().run.runId().equals(runId));
+        } else {
+            held.removeIf(h -> h.active() == a || h.active() == staged);
+        }
         Active gone = a != null ? a : staged;
         if (gone == null) {
             return Optional.ofNullable(ended != null ? ended : beingCreated);
@@ -864,9 +906,28 @@ final class RunExecutor {
             gone.timers.values().forEach(Timers.Timer::cancel);
             gone.timers.clear();
             gone.undispatched.clear();
-            gone.run.nodes().forEach(n -> runOfTask.remove(n.taskId()));
+            if (only == null) {
+                // a copy from before a stall leaves them: the take-up begun since routes the same tasks
+                gone.run.nodes().forEach(n -> runOfTask.remove(n.taskId()));
+            }
         });
         return Optional.of(gone.run);
+    }
+
+    /** Removes the value of {@code runId} if it is {@code seen} itself (not an equal one): it, or null. */
+    private static <V> V removedIfSame(Map<String, V> map, String runId, V seen) {
+        if (seen == null) {
+            return null;
+        }
+        boolean[] gone = new boolean[1];
+        map.computeIfPresent(runId, (id, v) -> {
+            if (v != seen) {
+                return v;
+            }
+            gone[0] = true;
+            return null;
+        });
+        return gone[0] ? seen : null;
     }
 
     // ---- stopping runs
@@ -1072,6 +1133,10 @@ final class RunExecutor {
      */
     private void owned(String runId) {
         taking(runId);
+        ownedAgain(runId);
+    }
+
+    private void ownedAgain(String runId) {
         relinquished.remove(runId);
         journal.owned(runId);
     }
@@ -1104,7 +1169,9 @@ final class RunExecutor {
         boolean[] ours = new boolean[1];
         // in one step with a give-up's removal of the note (relinquish)
         adopting.computeIfPresent(runId, (id, n) -> {
-            owned(id);
+            // not noted as a taking again: its note was (adopting), so a renewal's check tells this, the
+            // win of the adoption it judged, from another adoption begun since
+            ownedAgain(id);
             ours[0] = true;
             return new Noted(n.asRead(), true);
         });

@@ -287,7 +287,11 @@ final class Runs {
                 if (adopted ? executor.heldBeyondAdopting(run.runId()) : executor.drives(run.runId())) {
                     return;
                 }
-                executor.taking(run.runId());
+                if (!adopted) {
+                    // an adopted run was noted a taking when its adoption began (RunExecutor.adopting): a
+                    // renewal's check that judged that adoption tells it from one begun since
+                    executor.taking(run.runId());
+                }
                 Optional<RunRecord> stored;
                 try {
                     stored = stillOurs(run.runId());

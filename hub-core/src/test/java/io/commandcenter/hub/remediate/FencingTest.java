@@ -57,6 +57,12 @@ class FencingTest {
         this.timers = new ManualTimers(this.timersClock);
         return this.timers;
     });
+    {
+        // the lease's own thread renews once a day here: the tests renew by hand, and the thread's renewals
+        // (every sixth of the TTL: 5 s) would race the assertions timed to theirs
+        f.tuning = e -> e.leaseRenewedEvery(Duration.ofDays(1));
+    }
+
     /** The timers of the engine started last. */
     private ManualTimers timers;
     private ManualClock timersClock;
@@ -999,13 +1005,8 @@ class FencingTest {
         AtomicReference<Future<Integer>> sweep = new AtomicReference<>();
         try (CancelHeldBeforeSending c = aCancelHeldBeforeItsAdoptionIsSent()) {
             o = adoptedByHubBFirst(c);
-            // once the renewal read hub B as the owner: hub A's first adoption (from hub C) loses, hub B's
-            // lease lapses, and a sweep of hub A notes a second adoption (from hub B), held before it is sent
-            store.afterOwners = () -> {
-                store.afterOwners = () -> { };
-                sentAndLost(c);
-                store.unreachableFor("hub-b");
-                pastTheTtlRenewing("hub-a");
+            // then a sweep of hub A notes a second adoption (from hub B), held before it is sent
+            onceTheOwnersAreReadTheFirstLosesAndHubBIsGone(c, () -> {
                 store.beforeAdopt = waitingOn("person", secondHeld, secondSend);
                 sweep.set(sweeper.submit(hubA::adoptOrphans));
                 try {
@@ -1013,7 +1014,7 @@ class FencingTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            };
+            });
             staleByItsOwnClockThenRenewed();
             refusedAsDrivenBy(c.cancel(), "hub-b");
             assertThat(audited("RUN_RELINQUISHED")).as("the second adoption left to itself").isEmpty();
@@ -1024,11 +1025,49 @@ class FencingTest {
             secondSend.countDown();
             sweeper.shutdown();
         }
+        adoptedBackAndDrivenByHubA();
+    }
+
+    /**
+     * Once the renewal read hub B as run-1's owner ({@code afterOwners}): hub A's first adoption (from
+     * hub C), held by {@code c}, is sent and loses, hub B's lease lapses, then {@code then} runs.
+     */
+    private void onceTheOwnersAreReadTheFirstLosesAndHubBIsGone(CancelHeldBeforeSending c, Runnable then) {
+        store.afterOwners = () -> {
+            store.afterOwners = () -> { };
+            sentAndLost(c);
+            store.unreachableFor("hub-b");
+            pastTheTtlRenewing("hub-a");
+            then.run();
+        };
+    }
+
+    /** Run-1 adopted by hub B, then back by hub A, which drives it, with nothing given up. */
+    private void adoptedBackAndDrivenByHubA() {
         hubA.drain();
         assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-a");
-        assertThat(hubA.stats().activeRuns()).as("taken up by hub A").isEqualTo(1);
+        assertThat(hubA.stats().activeRuns()).as("taken up and driven by hub A").isEqualTo(1);
         assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-b", "hub:hub-a");
-        assertThat(audited("RUN_RELINQUISHED")).isEmpty();
+        assertThat(audited("RUN_RELINQUISHED")).as("nothing given up").isEmpty();
+    }
+
+    @Test
+    void aRenewalThatJudgedAnAdoptionThatLost_leavesAnotherAdoptionOfTheRunWonAndTakenUpSince_drivenByThisHub()
+            throws Exception {
+        AtomicInteger wonSince = new AtomicInteger(-1);
+        try (CancelHeldBeforeSending c = aCancelHeldBeforeItsAdoptionIsSent()) {
+            adoptedByHubBFirst(c);
+            // then a sweep of hub A adopts the run from hub B and takes it up, all before the renewal
+            // reaches its give-up
+            onceTheOwnersAreReadTheFirstLosesAndHubBIsGone(c, () -> {
+                wonSince.set(hubA.adoptOrphans());
+                hubA.drain();
+            });
+            staleByItsOwnClockThenRenewed();
+            refusedAsDrivenBy(c.cancel(), "hub-b");
+        }
+        assertThat(wonSince).as("the second adoption won inside the renewal").hasValue(1);
+        adoptedBackAndDrivenByHubA();
     }
 
     @Test
