@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -44,9 +43,27 @@ final class Adoption {
     /**
      * A run's adoption ({@link #take}) and the settling of its unsure entry ({@link #settleUnsure})
      * hold the run's lock: whichever comes second sees what the first did, so a run is adopted, and
-     * recorded, once.
+     * recorded, once. The lease's thread never takes it ({@link #relinquishedAfterItsAdoption}).
      */
     private final Object[] locks = new Object[64];
+
+    /**
+     * Runs whose adoption won and whose {@code RUN_ADOPTED} is being recorded (from before the win is
+     * told to the holder until it is recorded), each with the give-up a renewal found meanwhile, if
+     * one did: recorded by the adoption, after its {@code RUN_ADOPTED} ({@link #relinquishedAfterItsAdoption}).
+     */
+    private final Map<String, Win> winsBeingRecorded = new ConcurrentHashMap<>();
+
+    /** A give-up to record ({@link #relinquished}). */
+    private record GiveUp(RunRecord run, String owner, String how) {
+    }
+
+    /**
+     * A win being recorded: the run as its adoption read it (which adoption, compared by identity), and
+     * the give-up of that adoption a renewal left to it, if any.
+     */
+    private record Win(RunRecord asRead, Optional<GiveUp> giveUp) {
+    }
 
     /** This hub's RUNNING runs the last sweep found it held in no form, and since when (see {@link #undriven}). */
     private Map<String, Instant> undrivenSince = Map.of();
@@ -105,7 +122,9 @@ final class Adoption {
      * Makes this hub the run's owner, if its owner (as read) still is: the run as this hub's now,
      * or empty when another hub adopted it first (nothing recorded then). A RUNNING run is held here
      * from before the statement is sent ({@link RunExecutor#adopting}), the caller takes it up next
-     * and ends the hold ({@link RunExecutor#notAdopting}); a run not won is no longer held.
+     * and ends the hold ({@link RunExecutor#notAdopting}); a run not won is no longer held. A win
+     * answered after this hub gave the run up (a renewal ending a stale spell read another hub as its
+     * owner meanwhile) is empty too, and records nothing: the run is not this hub's to drive.
      */
     Optional<RunRecord> take(RunRecord run, String why) {
         return take(run, why, false);
@@ -128,11 +147,7 @@ final class Adoption {
             boolean held = holder != null && run.state() == RunState.RUNNING && holder.adopting(run);
             Optional<RunRecord> ours = Optional.empty();
             try {
-                ours = takeLocked(run, why, won -> {
-                    if (held) {
-                        holder.adopted(runId);
-                    }
-                }, conflictThrown);
+                ours = takeLocked(run, why, won -> !held || holder.adopted(runId), conflictThrown);
             } finally {
                 if (held && ours.isEmpty()) {
                     holder.notAdopting(runId, run);
@@ -142,7 +157,11 @@ final class Adoption {
         }
     }
 
-    private Optional<RunRecord> takeLocked(RunRecord run, String why, Consumer<RunRecord> heard,
+    /**
+     * @param heard told of a win before it is recorded: false when the run was given up meanwhile
+     *              (nothing recorded then, and the run is not this hub's)
+     */
+    private Optional<RunRecord> takeLocked(RunRecord run, String why, Predicate<RunRecord> heard,
                                            boolean conflictThrown) {
         String from = run.hubId();
         boolean won;
@@ -177,7 +196,7 @@ final class Adoption {
      * answer been lost (a connection lost during COMMIT), so who owns the run now says which (when that
      * read fails too, the next sweep asks).
      */
-    private Optional<RunRecord> unanswered(RunRecord run, String from, String why, Consumer<RunRecord> heard,
+    private Optional<RunRecord> unanswered(RunRecord run, String from, String why, Predicate<RunRecord> heard,
                                            RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "adopting run {0} of hub {1} failed without an answer ({2}): reading"
                 + " its owner", run.runId(), from, e.getMessage());
@@ -203,12 +222,50 @@ final class Adoption {
         return Optional.empty();
     }
 
-    private Optional<RunRecord> wonNow(RunRecord run, String from, String why, Consumer<RunRecord> heard) {
-        unsure.remove(run.runId()); // an earlier try that stayed in doubt: taken up now, not by a later settle
+    private Optional<RunRecord> wonNow(RunRecord run, String from, String why, Predicate<RunRecord> heard) {
+        unsure.remove(run.runId()); // an earlier try that stayed in doubt: settled now, not by a later sweep
         RunRecord ours = run.ownedBy(hubId);
-        heard.accept(ours);
-        adopted(run, from, why);
-        return Optional.of(ours);
+        // before the holder hears of the win: a give-up that sees it won before RUN_ADOPTED is recorded
+        // leaves its record here, to follow it
+        winsBeingRecorded.put(run.runId(), new Win(run, Optional.empty()));
+        Throwable failed = null;
+        try {
+            if (!heard.test(ours)) {
+                LOG.log(System.Logger.Level.WARNING, "run {0}: its adoption from hub {1} by hub {2} won, but the answer"
+                        + " came after hub {2} gave the run up (another hub owns it, read at the renewal that ended a"
+                        + " stale lease): not taken up here, nothing recorded", run.runId(), from, hubId);
+                return Optional.empty();
+            }
+            adopted(run, from, why);
+            return Optional.of(ours);
+        } catch (RuntimeException | Error e) {
+            failed = e;
+            throw e;
+        } finally {
+            Optional<GiveUp> left = winsBeingRecorded.remove(run.runId()).giveUp();
+            if (left.isPresent()) {
+                recordLeft(left.get(), failed);
+            }
+        }
+    }
+
+    /**
+     * Records a give-up left to an adoption whose win was being recorded, once that is done: not when
+     * it failed ({@code failed}), as its {@code RUN_ADOPTED} may be missing then (logged instead); a
+     * failure of this record itself is attached to {@code failed} when there is one, never hiding it.
+     */
+    private void recordLeft(GiveUp g, Throwable failed) {
+        if (failed == null) {
+            relinquished(g.run(), g.owner(), g.how());
+            return;
+        }
+        try {
+            LOG.log(System.Logger.Level.WARNING, "run {0} was given up to hub {1} ({2}), but recording its adoption by"
+                    + " hub {3} failed: its RUN_RELINQUISHED is not recorded either", g.run().runId(), g.owner(),
+                    g.how(), hubId);
+        } catch (RuntimeException e) {
+            failed.addSuppressed(e);
+        }
     }
 
     private void adopted(RunRecord run, String from, String why) {
@@ -293,5 +350,27 @@ final class Adoption {
         audit.record(AuditAction.RUN_RELINQUISHED, run.project().value(), "hub:" + hubId, "run:" + run.runId(),
                 AuditRecord.detail("from", hubId, "to", owner, "workflow", run.workflow(),
                         "target", run.targetKind() + ":" + run.targetId(), "how", how));
+    }
+
+    /**
+     * {@link #relinquished} of a run a renewal found owned by another hub, after the {@code RUN_ADOPTED}
+     * of this hub's adoption of it when that win is being recorded now (the renewal saw it won): left
+     * for the adoption to record right after its {@code RUN_ADOPTED}, otherwise recorded now. Only the
+     * adoption whose note the give-up removed ({@code adoptedAs}, the run as that adoption read it; null:
+     * none) is left the record: a win of another adoption of the run is not this give-up's. Takes no
+     * lock and waits for no other thread: the lease's thread calls it.
+     */
+    void relinquishedAfterItsAdoption(RunRecord run, String owner, String how, RunRecord adoptedAs) {
+        boolean[] left = new boolean[1];
+        winsBeingRecorded.computeIfPresent(run.runId(), (id, win) -> {
+            if (adoptedAs == null || win.asRead() != adoptedAs) {
+                return win;
+            }
+            left[0] = true;
+            return new Win(win.asRead(), Optional.of(new GiveUp(run, owner, how)));
+        });
+        if (!left[0]) {
+            relinquished(run, owner, how);
+        }
     }
 }

@@ -21,7 +21,13 @@ import java.util.function.LongSupplier;
  * fresh but returned more than half the TTL after the last one began (a slow store) ended a stale
  * spell too: launches may have been held during it. {@code afterFresh} runs after every successful
  * renewal (held launches go on; nothing is held while the lease stays fresh). If {@code beforeFresh}
- * fails, the lease stays stale and the next renewal tries again.
+ * fails, the lease stays stale and the next renewal tries again. Both run on the renewing thread, and
+ * a wait there holds the launches and the next renewal as long (the one under way renewed the lease
+ * in the store first): they take no lock another thread of the engine holds, and wait only for their
+ * own store calls — the owners read, a run read, and an audit append per run given up
+ * ({@code RUN_RELINQUISHED}), which on PostgreSQL waits for the audit head row's lock (lock_timeout
+ * 5 s, 3 tries: about 15 s) and for each pooled connection up to 10 s. Give-ups that wait that long
+ * one after another, past the TTL, let the lease lapse.
  */
 final class Lease implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Lease.class.getName());
@@ -32,6 +38,8 @@ final class Lease implements AutoCloseable {
     private final Runnable beforeFresh;
     private final Runnable afterFresh;
     private volatile LongSupplier nanos = System::nanoTime;
+    /** How often {@link #start}'s thread renews; null: every sixth of the TTL. */
+    private volatile Duration period;
     /** When the last successful renewal began ({@link #nanos}); meaningless until {@link #renewed}. */
     private volatile long renewedAt;
     private volatile boolean renewed;
@@ -48,6 +56,11 @@ final class Lease implements AutoCloseable {
     /** The clock freshness is measured on (tests set one they move by hand), before the first renewal. */
     void ticker(LongSupplier ticker) {
         this.nanos = ticker;
+    }
+
+    /** How often {@link #start}'s thread renews instead of every sixth of the TTL, before it starts (tests). */
+    void period(Duration period) {
+        this.period = period;
     }
 
     /** Whether the last successful renewal began less than half the TTL ago: launches may go on. */
@@ -88,7 +101,7 @@ final class Lease implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long period = Math.max(1, ttl.dividedBy(6).toMillis());
+        long period = Math.max(1, (this.period != null ? this.period : ttl.dividedBy(6)).toMillis());
         thread.scheduleWithFixedDelay(() -> {
             try {
                 renew();

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The workflow engine, assembled from its parts: {@link Triggers} (events and cron) hand triggers
@@ -153,6 +154,11 @@ public final class RemediationEngine implements AutoCloseable {
     /** Set once {@link #start} can take runs up: adoption before it waits for it. */
     private volatile boolean started;
     private AutoCloseable schedulerSubscription;
+    /**
+     * Runs in a renewal's owners check between its read of the adoptions under way and its read of the
+     * runs this hub holds (tests: an adoption lost in between).
+     */
+    volatile Runnable afterAdoptionsNoted = () -> { };
 
     /** An engine on real timers; {@code clock} dates every record. */
     public RemediationEngine(Ports ports, Clock clock, String hubId, Settings settings) {
@@ -276,8 +282,14 @@ public final class RemediationEngine implements AutoCloseable {
         try {
             Set<String> checked = new HashSet<>();
             for (int round = 1; ; round++) {
-                List<String> driven = executor.drivenRunIds().stream()
-                        .filter(id -> !checked.contains(id) && !begunSince.contains(id)).toList();
+                // the notes first, and the runs held only by a note taken from them: a run read as held by
+                // a note that goes (its adoption lost) before the notes are read would be judged held by
+                // no adoption, so given up as this hub's (RUN_RELINQUISHED of a run it never held)
+                Map<String, RunExecutor.Noted> adopting = executor.adoptingNow();
+                afterAdoptionsNoted.run();
+                Map<String, RunExecutor.Seen> held = executor.heldNow();
+                List<String> driven = Stream.concat(held.keySet().stream(), adopting.keySet().stream())
+                        .distinct().filter(id -> !checked.contains(id) && !begunSince.contains(id)).toList();
                 if (driven.isEmpty()) {
                     return;
                 }
@@ -287,16 +299,19 @@ public final class RemediationEngine implements AutoCloseable {
                     return;
                 }
                 checked.addAll(driven);
-                // before the owners are read: an adoption that commits and is taken up while they are
-                // read is no longer noted after, and its run would be read as its old owner's
-                Map<String, String> adoptingFrom = executor.adoptingFrom();
+                // the notes are read before the owners too: an adoption that commits and is taken up while
+                // they are read is no longer noted after, and its run would be read as its old owner's
                 ports.store().owners(driven).forEach((runId, owner) -> {
                     // a run being adopted whose owner still reads as its old one: the adoption had not
                     // committed; should it commit later, the run becomes this hub's only then, after this
                     // renewal, so no other hub adopted it from this one (a later stale spell is checked by
                     // the renewal ending it): left to its take-up, which reads its owner again
-                    if (!owner.equals(hubId) && !owner.equals(adoptingFrom.get(runId))) {
-                        giveUp(runId, owner, "its owner read at the renewal that ended a stale lease");
+                    RunExecutor.Noted noted = adopting.get(runId);
+                    if (!owner.equals(hubId) && (noted == null || !owner.equals(noted.from()))) {
+                        // owned by a third hub: given up; recorded only if this hub's adoption of it (if any)
+                        // was answered as won, since one not answered may have lost (RunExecutor.relinquish)
+                        giveUp(runId, owner, "its owner read at the renewal that ended a stale lease", noted,
+                                held.get(runId), begunSince);
                     }
                 });
             }
@@ -307,15 +322,31 @@ public final class RemediationEngine implements AutoCloseable {
 
     /**
      * Gives up a run {@code owner} adopted while this hub stalled: nothing more of it is written (late
-     * states included) or launched here, and it is recorded once ({@code RUN_RELINQUISHED}).
+     * states included) or launched here, and it is recorded once ({@code RUN_RELINQUISHED}), after the
+     * {@code RUN_ADOPTED} of this hub's adoption of it if that was being recorded. A run held here only
+     * by an adoption not answered yet is given up without a record: that adoption may have lost (the run
+     * never this hub's), and if it won, its late answer records nothing either ({@link Adoption#take}).
      */
     void giveUp(String runId, String owner, String how) {
-        journal.lost(runId, owner);
+        giveUp(runId, owner, how, null, null, Set.of());
+    }
+
+    /**
+     * {@link #giveUp(String, String, String)} by a renewal's check; {@code judged}, {@code seen} and
+     * {@code begunSince}: what the check saw of the run, and the runs taken up since it began
+     * ({@link RunExecutor#relinquish(String, String, RunExecutor.Noted, RunExecutor.Seen, Set)}). On the
+     * lease's thread: no lock another thread holds is taken; the only waits are this thread's own store
+     * calls (the run read when nothing of it was held, and the audit append, bounded as {@link Lease}
+     * says).
+     */
+    private void giveUp(String runId, String owner, String how, RunExecutor.Noted judged, RunExecutor.Seen seen,
+                        Set<String> begunSince) {
         // reported whatever was held: a run whose registration was under way is given up all the same
-        executor.relinquish(runId).ifPresent(held -> held.or(() -> storedQuietly(runId)).ifPresentOrElse(
-                run -> adoption.relinquished(run, owner, how),
-                () -> LOG.log(System.Logger.Level.WARNING, "run {0} is driven by hub {1} now ({2}): hub {3} gives it"
-                        + " up", runId, owner, how, hubId)));
+        executor.relinquish(runId, owner, judged, seen, begunSince).ifPresent(g -> g.held()
+                .or(() -> storedQuietly(runId))
+                .ifPresentOrElse(run -> adoption.relinquishedAfterItsAdoption(run, owner, how, g.adoptedAs()),
+                        () -> LOG.log(System.Logger.Level.WARNING, "run {0} is driven by hub {1} now ({2}): hub {3}"
+                                + " gives it up", runId, owner, how, hubId)));
     }
 
     private Optional<RunRecord> storedQuietly(String runId) {
@@ -331,14 +362,22 @@ public final class RemediationEngine implements AutoCloseable {
         return executor.heldDecisionRows();
     }
 
-    /** How many times a launch was held for a stale lease (tests). */
-    long heldLaunches() {
-        return executor.holds();
+    /**
+     * How many times work on agents was held until the next lease renewal: a node's dispatch, a run's
+     * deadline halt, a task's timeout (tests).
+     */
+    long holdsUntilRenewal() {
+        return executor.holdsUntilRenewal();
     }
 
     /** Renews this hub's lease now, as its thread does every sixth of the TTL (tests). */
     void renewLease() {
         lease.renew();
+    }
+
+    /** Whether the calling thread is one of this engine's lanes (tests). */
+    boolean onItsLane() {
+        return stripes.onALane();
     }
 
     /** Whether this hub's lease is fresh: its launches go on (tests). */
@@ -349,6 +388,15 @@ public final class RemediationEngine implements AutoCloseable {
     /** Measures the lease's freshness on {@code ticker} (nanoseconds) instead of the system's; before {@link #start} (tests). */
     RemediationEngine leaseTicker(LongSupplier ticker) {
         lease.ticker(ticker);
+        return this;
+    }
+
+    /**
+     * Renews the lease on its thread every {@code period} instead of every sixth of the TTL; before
+     * {@link #start} (tests whose own renewals must not race the thread's).
+     */
+    RemediationEngine leaseRenewedEvery(Duration period) {
+        lease.period(period);
         return this;
     }
 

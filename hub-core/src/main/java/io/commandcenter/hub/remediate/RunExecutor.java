@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,11 +92,11 @@ final class RunExecutor {
      */
     private final Map<String, RunRecord> creating = new ConcurrentHashMap<>();
     /**
-     * RUNNING runs this hub is adopting, as read before (under their old owner): held here from before
-     * the adoption's statement is sent ({@link #adopting}) until they are taken up on their lane, given
-     * up, or the adoption did not win ({@link #notAdopting}).
+     * RUNNING runs this hub is adopting: held here from before the adoption's statement is sent
+     * ({@link #adopting}) until they are taken up on their lane, given up, or the adoption did not win
+     * ({@link #notAdopting}).
      */
-    private final Map<String, RunRecord> adopting = new ConcurrentHashMap<>();
+    private final Map<String, Noted> adopting = new ConcurrentHashMap<>();
     /** Runs of this hub waiting to be taken up again after the scheduler failed a look-up ({@link #resume}). */
     private final Set<String> resuming = ConcurrentHashMap.newKeySet();
     /** Runs that ended here and whose end is not committed yet: still this hub's to answer for. */
@@ -105,8 +106,11 @@ final class RunExecutor {
     /** Dispatches waiting for the lease to be renewed, in the order they were held. */
     private final Queue<Held> held = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean holding = new AtomicBoolean();
-    /** How many times a dispatch or a deadline halt was held (a release holds it again while the lease is stale). */
-    private final AtomicLong holds = new AtomicLong();
+    /**
+     * How many times work on agents was held until the next renewal: a node's dispatch, a run's deadline
+     * halt, a task's timeout (a release holds it again while the lease is stale).
+     */
+    private final AtomicLong holdsUntilRenewal = new AtomicLong();
     /** Runs another hub owns now, given up here: never driven here again (bounded). */
     private final Set<String> relinquished = ConcurrentHashMap.newKeySet();
     /**
@@ -121,6 +125,18 @@ final class RunExecutor {
      * held before it never start.
      */
     private record Held(Active active, boolean halt, Runnable work) {
+    }
+
+    /**
+     * A run being adopted, as read before its adoption (under its old owner); {@code won}: the adoption's
+     * answer arrived and it won ({@link #adopted}), so the run is this hub's; until then the adoption
+     * may lose, and the run may never be this hub's.
+     */
+    record Noted(RunRecord asRead, boolean won) {
+        /** The run's owner before this adoption. */
+        String from() {
+            return asRead.hubId();
+        }
     }
 
     /** A run this hub is driving. */
@@ -656,9 +672,12 @@ final class RunExecutor {
 
     // ---- the lease (ADR 0028)
 
-    /** Holds a dispatch, or a run's deadline halt, until the lease is renewed (logged once a stale spell). */
+    /**
+     * Holds work on agents until the lease is renewed: a node's dispatch, a run's deadline halt or a
+     * task's timeout (logged once a stale spell; each hold counted, {@link #holdsUntilRenewal}).
+     */
     private void hold(Held h, boolean staleLease) {
-        holds.incrementAndGet();
+        holdsUntilRenewal.incrementAndGet();
         held.add(h);
         // a dispatch held again only behind a halt held for the renewal, on a fresh lease, is not a stale spell
         if (staleLease && holding.compareAndSet(false, true)) {
@@ -698,9 +717,12 @@ final class RunExecutor {
         return n;
     }
 
-    /** How many times a dispatch or a deadline halt was held for a stale lease, since this executor was made. */
-    long holds() {
-        return holds.get();
+    /**
+     * How many times work on agents was held until the next lease renewal since this executor was made:
+     * a node's dispatch, a run's deadline halt, a task's timeout (each hold counted, a repeated one too).
+     */
+    long holdsUntilRenewal() {
+        return holdsUntilRenewal.get();
     }
 
     /**
@@ -719,16 +741,29 @@ final class RunExecutor {
 
     /**
      * The runs this hub drives, has staged or waits to take up again, or whose end it has not stored
-     * yet: whose owner a renewal checks.
+     * yet, each with what it holds of it: whose owner a renewal checks. The runs noted as being adopted are not listed: the renewal
+     * takes them from its read of the notes ({@link #adoptingNow}), made first, so each is judged by the
+     * note it saw.
      */
-    List<String> drivenRunIds() {
-        List<String> ids = new ArrayList<>(active.keySet());
+    Map<String, Seen> heldNow() {
+        Map<String, Seen> seen = new HashMap<>();
+        Set<String> ids = new HashSet<>(active.keySet());
         ids.addAll(storedUnlaunched.keySet());
         ids.addAll(settling.keySet());
         ids.addAll(resuming);
         ids.addAll(creating.keySet());
-        ids.addAll(adopting.keySet());
-        return ids;
+        for (String id : ids) {
+            seen.put(id, new Seen(active.get(id), storedUnlaunched.get(id), settling.get(id), creating.get(id)));
+        }
+        return seen;
+    }
+
+    /**
+     * What this hub held of one run beyond a note of its adoption, as {@link #heldNow} saw it: each
+     * form compared by identity, so that a form put there since (by a take-up begun since) is told
+     * apart from it.
+     */
+    record Seen(Active active, Active staged, RunRecord ended, RunRecord beingCreated) {
     }
 
     /**
@@ -760,38 +795,109 @@ final class RunExecutor {
     /**
      * Gives up a run another hub owns now (it was adopted while this hub stalled), writing nothing:
      * it is forgotten here at once — no timer of it acts, no scheduler event about it is routed, no
-     * node of it is launched, it is not taken up again — and its tasks are left as they are (the new
-     * owner looks them up). Callable from any thread.
+     * node of it is launched, it is not taken up again, a late answer of its adoption does not make it
+     * this hub's ({@link #adopted}) — and its tasks are left as they are (the new owner looks them up).
+     * Callable from any thread.
      *
-     * @return empty when it was given up before (reported then); otherwise what this hub held of it
-     *         (itself empty when a registration of it was under way: that registration sees it given up)
+     * @return what this hub held of it, to be reported given up (itself empty when a registration of it
+     *         was under way: that registration sees it given up); empty when there is nothing to report:
+     *         it was given up before (reported then), or all this hub held of it was the note of an
+     *         adoption not answered yet ({@link #adopting}), which may have lost: the run may never have
+     *         been this hub's, so it is not giving anything up
      */
     Optional<Optional<RunRecord>> relinquish(String runId) {
+        return relinquish(runId, null, null, null, Set.of()).map(GivenUp::held);
+    }
+
+    /**
+     * What a give-up found to report ({@link #relinquish(String, String, Noted, Seen, Set)}): what this
+     * hub held of the run (empty when a registration of it was under way), and {@code adoptedAs}, the
+     * run as read by the adoption whose note the give-up removed (null: none), which tells the give-up
+     * apart from a later adoption of the same run ({@link Adoption#relinquishedAfterItsAdoption}).
+     */
+    record GivenUp(Optional<RunRecord> held, RunRecord adoptedAs) {
+    }
+
+    /**
+     * {@link #relinquish(String)} of a run a renewal's check found owned by {@code owner}, marked lost
+     * in the journal (its writes dropped) in the same step as the give-up. {@code judged}: the note of
+     * an adoption of it the check saw ({@link #adoptingNow}), null when it saw none; {@code seen}: what
+     * it saw held of it otherwise ({@link #heldNow}), null when nothing; {@code begunSince}: the runs
+     * this hub began to create or take up since the check began ({@link #watchTakings}).
+     *
+     * <p>A run this hub began to take up since the check began (another adoption of it noted, or a
+     * take-up begun: read under the renewed lease, so not adopted away) is left to that take-up:
+     * nothing given up, empty; only the forms the check saw are dropped (copies from before the stall,
+     * which the new owner may have overtaken), while the newer note and what its take-up holds stay.
+     * A note of another adoption there now (the one judged lost, and a sweep since began another) is
+     * left the same way. A run the check saw held only for an adoption not answered then, held in no
+     * form now and no longer noted, is not reported either: its adoption lost since (never this hub's),
+     * or its take-up left it.
+     */
+    Optional<GivenUp> relinquish(String runId, String owner, Noted judged, Seen seen, Set<String> begunSince) {
         if (relinquished.size() >= 100_000) {
             relinquished.clear();
         }
         boolean[] first = new boolean[1];
-        RunRecord[] noted = new RunRecord[1];
-        // given up and no longer noted as being adopted in one step: an adoption's win (adopted) either
-        // came before, or finds the note gone and leaves the run given up
-        adopting.compute(runId, (id, asRead) -> {
+        boolean[] another = new boolean[1];
+        Noted[] noted = new Noted[1];
+        // given up, marked lost and no longer noted as being adopted in one step: an adoption's win
+        // (adopted) either came before (the note says won), or finds the note gone and leaves the run
+        // given up; a take-up begun since notes the run first (taking), so it is seen here
+        adopting.compute(runId, (id, n) -> {
+            if (begunSince.contains(id) || n != null && judged != null && n.asRead() != judged.asRead()) {
+                another[0] = true;
+                return n;
+            }
+            if (owner != null) {
+                journal.lost(id, owner);
+            }
             first[0] = relinquished.add(id);
-            noted[0] = asRead;
+            noted[0] = n;
             return null;
         });
+        if (another[0]) {
+            boolean stale = seen != null && drop(runId, seen).isPresent();
+            LOG.log(System.Logger.Level.INFO, "run {0}: the renewal read hub {1} as its owner, but this hub began to"
+                    + " take it up again since (another adoption of it): left to that one{2}", runId, owner,
+                    stale ? "; what this hub held of it from before its stale spell is dropped" : "");
+            return Optional.empty();
+        }
         if (!first[0] && noted[0] == null) {
             return Optional.empty(); // given up already: reported then
         }
-        return Optional.of(dropHeld(runId).or(() -> Optional.ofNullable(noted[0])));
+        RunRecord adoptedAs = noted[0] == null ? null : noted[0].asRead();
+        Optional<RunRecord> held = drop(runId, null);
+        if (held.isPresent()) {
+            return Optional.of(new GivenUp(held, adoptedAs));
+        }
+        boolean unanswered = noted[0] != null ? !noted[0].won() : judged != null && !judged.won();
+        if (unanswered) {
+            LOG.log(System.Logger.Level.INFO, "run {0}: another hub owns it, and this hub held it only for an adoption"
+                    + " not answered (it may have lost): given up, nothing recorded; a late answer of it records"
+                    + " nothing either", runId);
+            return Optional.empty();
+        }
+        return Optional.of(new GivenUp(Optional.ofNullable(adoptedAs), adoptedAs));
     }
 
-    private Optional<RunRecord> dropHeld(String runId) {
-        Active a = active.remove(runId);
-        Active staged = storedUnlaunched.remove(runId);
-        RunRecord ended = settling.remove(runId);
-        RunRecord beingCreated = creating.remove(runId);
-        resuming.remove(runId);
-        held.removeIf(h -> h.active().run.runId().equals(runId));
+    /**
+     * Drops what this hub holds of the run: all of it ({@code only} null), or only the forms
+     * {@code only} saw, each if it is still the same object (a form put there since stays).
+     */
+    private Optional<RunRecord> drop(String runId, Seen only) {
+        Active a = only == null ? active.remove(runId) : removedIfSame(active, runId, only.active);
+        Active staged = only == null ? storedUnlaunched.remove(runId) : removedIfSame(storedUnlaunched, runId,
+                only.staged);
+        RunRecord ended = only == null ? settling.remove(runId) : removedIfSame(settling, runId, only.ended);
+        RunRecord beingCreated = only == null ? creating.remove(runId) : removedIfSame(creating, runId,
+                only.beingCreated);
+        if (only == null) {
+            resuming.remove(runId);
+            held.removeIf(h -> h.active().run.runId().equals(runId));
+        } else {
+            held.removeIf(h -> h.active() == a || h.active() == staged);
+        }
         Active gone = a != null ? a : staged;
         if (gone == null) {
             return Optional.ofNullable(ended != null ? ended : beingCreated);
@@ -800,9 +906,28 @@ final class RunExecutor {
             gone.timers.values().forEach(Timers.Timer::cancel);
             gone.timers.clear();
             gone.undispatched.clear();
-            gone.run.nodes().forEach(n -> runOfTask.remove(n.taskId()));
+            if (only == null) {
+                // a copy from before a stall leaves them: the take-up begun since routes the same tasks
+                gone.run.nodes().forEach(n -> runOfTask.remove(n.taskId()));
+            }
         });
         return Optional.of(gone.run);
+    }
+
+    /** Removes the value of {@code runId} if it is {@code seen} itself (not an equal one): it, or null. */
+    private static <V> V removedIfSame(Map<String, V> map, String runId, V seen) {
+        if (seen == null) {
+            return null;
+        }
+        boolean[] gone = new boolean[1];
+        map.computeIfPresent(runId, (id, v) -> {
+            if (v != seen) {
+                return v;
+            }
+            gone[0] = true;
+            return null;
+        });
+        return gone[0] ? seen : null;
     }
 
     // ---- stopping runs
@@ -1008,6 +1133,10 @@ final class RunExecutor {
      */
     private void owned(String runId) {
         taking(runId);
+        ownedAgain(runId);
+    }
+
+    private void ownedAgain(String runId) {
         relinquished.remove(runId);
         journal.owned(runId);
     }
@@ -1025,19 +1154,39 @@ final class RunExecutor {
      */
     boolean adopting(RunRecord asRead) {
         taking(asRead.runId());
-        return adopting.putIfAbsent(asRead.runId(), asRead) == null;
+        return adopting.putIfAbsent(asRead.runId(), new Noted(asRead, false)) == null;
     }
 
     /**
      * The adoption of a run noted {@link #adopting} won: the run is this hub's again, unless it was
-     * given up since the note (another hub adopted it away): it then stays given up, and its take-up
-     * leaves it.
+     * given up since the note (a renewal ending a stale spell read another hub as its owner): it then
+     * stays given up, and its adoption is neither recorded nor taken up. Call under the adoption's lock
+     * of the run, before its {@code RUN_ADOPTED} is recorded (see {@link Adoption}).
+     *
+     * @return whether the run is this hub's now (false: given up since the note)
      */
-    void adopted(String runId) {
+    boolean adopted(String runId) {
+        boolean[] ours = new boolean[1];
         // in one step with a give-up's removal of the note (relinquish)
-        adopting.computeIfPresent(runId, (id, asRead) -> {
+        adopting.computeIfPresent(runId, (id, n) -> {
+            // not noted as a taking again: its note was (adopting), so a renewal's check tells this, the
+            // win of the adoption it judged, from another adoption begun since
+            ownedAgain(id);
+            ours[0] = true;
+            return new Noted(n.asRead(), true);
+        });
+        return ours[0];
+    }
+
+    /**
+     * Notes a RUNNING run whose adoption won without this hub hearing it, settled since (its
+     * {@code RUN_ADOPTED} recorded), as {@link #adopting} and {@link #adopted} do in one step: this
+     * hub's, held here until its take-up. A note of another adoption of it is left as it is.
+     */
+    void adoptedUnheard(RunRecord run) {
+        adopting.computeIfAbsent(run.runId(), id -> {
             owned(id);
-            return asRead;
+            return new Noted(run, true);
         });
     }
 
@@ -1046,19 +1195,18 @@ final class RunExecutor {
      * taken up, given up, failed); a note of another adoption of it (another record) is left.
      */
     void notAdopting(String runId, RunRecord asRead) {
-        adopting.remove(runId, asRead);
+        adopting.computeIfPresent(runId, (id, n) -> n.asRead().equals(asRead) ? null : n);
     }
 
     /**
-     * The runs noted {@link #adopting} now, each with its old owner as read before its adoption: an
-     * owner read as that hub after this snapshot means the adoption had not committed when it was
-     * read, not that the run was adopted away (taken before the owners are read, so that an adoption
-     * that commits and is taken up meanwhile is still known as such).
+     * The runs noted {@link #adopting} now, each with its old owner as read before its adoption and
+     * whether the adoption was answered as won: an owner read as that old owner after this snapshot
+     * means the adoption had not committed when it was read, not that the run was adopted away (taken
+     * before the owners are read, so that an adoption that commits and is taken up meanwhile is still
+     * known as such).
      */
-    Map<String, String> adoptingFrom() {
-        Map<String, String> from = new HashMap<>();
-        adopting.forEach((runId, asRead) -> from.put(runId, asRead.hubId()));
-        return from;
+    Map<String, Noted> adoptingNow() {
+        return Map.copyOf(adopting);
     }
 
     /**

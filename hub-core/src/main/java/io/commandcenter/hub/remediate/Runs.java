@@ -73,13 +73,16 @@ final class Runs {
      * first ({@link Adoption}) and halted as it is taken up, so nothing of it is submitted here (when
      * the scheduler does not answer the look-up of its tasks yet, the cancel is refused,
      * {@code RUN_RESUMING}, no cancel recorded, and the run is taken up once it answers, as after any
-     * adoption); one of a hub whose lease is fresh is refused with {@code RUN_ON_OTHER_HUB}. While this
-     * hub's own lease is stale the cancel is refused ({@code LEASE_STALE}): no cancel is recorded or
+     * adoption; when the run cannot be read again before its take-up, the cancel is refused the same
+     * way and the run, left, is taken up by a later sweep, within about a lease TTL, if it is this
+     * hub's; a cancel meanwhile is refused {@code RUN_RESUMING} too); one of a hub whose lease is
+     * fresh is refused with {@code RUN_ON_OTHER_HUB}. While this hub's own lease is stale the cancel is refused ({@code LEASE_STALE}): no cancel is recorded or
      * marked (a run adopted by the cancel stays adopted, {@code RUN_ADOPTED}, and is taken up all the
      * same, its launches held until the renewal), and the person tries again.
      *
      * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
-     *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers;
+     *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers,
+     *                                or by a later sweep when the run could not be read again before its take-up;
      *                                {@code LEASE_STALE}: this hub's lease is not fresh, no cancel recorded),
      *                                CONTENTION ({@value RunStore#STORE_CONFLICT}: the adoption of a gone hub's
      *                                run was rolled back by the store; try again)
@@ -109,20 +112,26 @@ final class Runs {
                     // given up meanwhile, nor when it is no longer this hub's as stored now (after a
                     // stall, its old owner may have adopted it back), as a sweep's take-up
                     try {
-                        current(taken.get(), true).ifPresent(r -> resume(r, Optional.of(why), true));
+                        Optional<RunRecord> stored;
+                        try {
+                            stored = stillOurs(runId);
+                        } catch (RuntimeException e) {
+                            // not sure who owns it: left, as a sweep's take-up leaves it (a later sweep takes
+                            // it up if it is this hub's), and the cancel is refused, nothing recorded
+                            LOG.log(System.Logger.Level.WARNING, "run {0}: reading it again before taking it up"
+                                    + " failed ({1}): left for a later sweep, the cancel refused", runId, e.getMessage());
+                            throw notCancelledYet(runId, "reading the run again before taking it up failed, so it is"
+                                    + " left to be taken up by a later sweep (within about a lease TTL)");
+                        }
+                        stored.ifPresent(r -> resume(r, Optional.of(why), true));
                     } finally {
                         executor.notAdopting(runId, current);
                     }
                     if (executor.resuming(runId)) {
                         // the scheduler did not answer yet: the run is taken up later without the cancel
                         // (nothing of it recorded here could be lost at close), and the person tries again
-                        if (!executor.leaseFresh()) {
-                            throw leaseStale(runId);
-                        }
-                        throw CommandCenterException.unavailable("RUN_RESUMING", "run " + runId + " was adopted by"
-                                + " this hub but not cancelled: the scheduler did not answer the look-up of its"
-                                + " tasks, so it is taken up once it answers; no cancel is recorded; try again in a"
-                                + " few seconds", null);
+                        throw notCancelledYet(runId, "the scheduler did not answer the look-up of its tasks, so it"
+                                + " is taken up once it answers");
                     }
                     executor.sync();
                 }
@@ -162,6 +171,20 @@ final class Runs {
             audited(current, by, reason);
             return after;
         });
+    }
+
+    /**
+     * A cancel of a run this request adopted (recorded {@code RUN_ADOPTED}; the adoption stands) refused
+     * because the run could not be taken up now ({@code notTakenUpBecause}): nothing of the cancel is
+     * recorded, the person tries again. UNAVAILABLE {@code LEASE_STALE} while this hub's lease is stale
+     * (as any cancel then), otherwise {@code RUN_RESUMING}.
+     */
+    private CommandCenterException notCancelledYet(String runId, String notTakenUpBecause) {
+        if (!executor.leaseFresh()) {
+            return leaseStale(runId);
+        }
+        return CommandCenterException.unavailable("RUN_RESUMING", "run " + runId + " was adopted by this hub but not"
+                + " cancelled: " + notTakenUpBecause + "; no cancel is recorded; try again shortly", null);
     }
 
     /**
@@ -215,9 +238,7 @@ final class Runs {
         int adopted = 0;
         for (RunRecord run : adoption.settleUnsure()) {
             // held until its take-up, as a run whose adoption was answered
-            if (executor.adopting(run)) {
-                executor.adopted(run.runId());
-            }
+            executor.adoptedUnheard(run);
             takeUp(run, run);
             adopted++;
         }
@@ -251,11 +272,13 @@ final class Runs {
      * Takes a run up on its lane, as stored then (its old owner may have written more of it after the
      * sweep read it), unless a take-up of it got there first (a sweep at the same time).
      *
+     * <p>When that read fails, the run is left (not sure who owns it now: another hub may have adopted
+     * it during a stall, and a take-up as read would drive it beside that hub); if it is this hub's, a
+     * later sweep takes it up as one driven by nobody (the backstop).
+     *
      * @param notedAs a run this hub just adopted: the record it was noted as ({@link RunExecutor#adopting}),
-     *                held here since and no longer after this (taken up as the sweep read it when the
-     *                read fails; not taken up if given up meanwhile); null: one of this hub's own that
-     *                nobody drove on two sweeps (the backstop: logged, and left for the next sweep when
-     *                the read fails)
+     *                held here since and no longer after this (not taken up if given up meanwhile);
+     *                null: one of this hub's own that nobody drove on two sweeps (the backstop: logged)
      */
     private void takeUp(RunRecord run, RunRecord notedAs) {
         boolean adopted = notedAs != null;
@@ -264,8 +287,20 @@ final class Runs {
                 if (adopted ? executor.heldBeyondAdopting(run.runId()) : executor.drives(run.runId())) {
                     return;
                 }
-                executor.taking(run.runId());
-                current(run, adopted).ifPresent(r -> {
+                if (!adopted) {
+                    // an adopted run was noted a taking when its adoption began (RunExecutor.adopting): a
+                    // renewal's check that judged that adoption tells it from one begun since
+                    executor.taking(run.runId());
+                }
+                Optional<RunRecord> stored;
+                try {
+                    stored = stillOurs(run.runId());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "run {0}: reading it again before taking it up failed ({1}):"
+                            + " left for a later sweep", run.runId(), e.getMessage());
+                    return;
+                }
+                stored.ifPresent(r -> {
                     if (!adopted) {
                         LOG.log(System.Logger.Level.WARNING, "run {0} of {1} on {2} is this hub''s and was driven"
                                 + " by nobody on two sweeps in a row (an adoption whose answer was lost, say): taken"
@@ -282,19 +317,13 @@ final class Runs {
     }
 
     /**
-     * The run as stored now when it is still this hub's and RUNNING (empty otherwise). When the read
-     * fails: {@code taken} itself with {@code orAsRead} (a run this hub just adopted: nobody else
-     * drives it), else empty (the backstop's run: the next sweep tries again). Call on the run's lane.
+     * The run as stored now when it is still this hub's and RUNNING (empty otherwise). Call on the
+     * run's lane.
+     *
+     * @throws RuntimeException when the read fails (the caller leaves the run: see {@link #takeUp})
      */
-    private Optional<RunRecord> current(RunRecord taken, boolean orAsRead) {
-        try {
-            return runs.run(taken.runId()).filter(r -> r.hubId().equals(hubId) && r.state() == RunState.RUNNING);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "run {0}: reading it again before taking it up failed ({1}): {2}",
-                    taken.runId(), e.getMessage(), orAsRead ? "taken up as the sweep read it"
-                            : "left for the next sweep");
-            return orAsRead ? Optional.of(taken) : Optional.empty();
-        }
+    private Optional<RunRecord> stillOurs(String runId) {
+        return runs.run(runId).filter(r -> r.hubId().equals(hubId) && r.state() == RunState.RUNNING);
     }
 
     /**

@@ -7,7 +7,9 @@ import io.commandcenter.hub.project.ProjectId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
@@ -32,6 +34,8 @@ final class Stripes implements AutoCloseable {
     private static final int RUNS = 0;
     private static final int TRIGGERS = 1;
     private final List<ExecutorService> lanes = new ArrayList<>();
+    /** The lanes' threads (each lane's one thread, made when work first reaches it). */
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final AtomicLong order = new AtomicLong();
     private final String prefix;
     /** How long {@link #close} waits for the lanes in all. */
@@ -78,6 +82,7 @@ final class Stripes implements AutoCloseable {
             lanes.add(new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, name);
                 t.setDaemon(true);
+                threads.add(t);
                 return t;
             }));
         }
@@ -85,6 +90,11 @@ final class Stripes implements AutoCloseable {
 
     private ExecutorService lane(String key) {
         return lanes.get(Math.floorMod(key.hashCode(), lanes.size()));
+    }
+
+    /** Whether the calling thread is one of these lanes' (tests: engines in one JVM name theirs alike). */
+    boolean onALane() {
+        return threads.contains(Thread.currentThread());
     }
 
     /** Runs work on a run on the key's lane; a failure is logged, never lost silently. */

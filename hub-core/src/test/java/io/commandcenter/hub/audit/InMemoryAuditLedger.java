@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -18,9 +19,16 @@ public final class InMemoryAuditLedger implements AuditLedger {
     private final Map<String, Long> ids = new HashMap<>();
     private AuditAnchor head = AuditAnchor.GENESIS;
     private volatile Supplier<RuntimeException> failure;
+    /** Runs before each append, outside the ledger's lock (a test holds an append with it). */
+    public volatile Consumer<AuditRecord> beforeAppend = r -> { };
 
     @Override
-    public synchronized AuditEntry append(AuditRecord record) {
+    public AuditEntry append(AuditRecord record) {
+        beforeAppend.accept(record);
+        return appendLocked(record);
+    }
+
+    private synchronized AuditEntry appendLocked(AuditRecord record) {
         Supplier<RuntimeException> failing = failure;
         if (failing != null) {
             throw failing.get();

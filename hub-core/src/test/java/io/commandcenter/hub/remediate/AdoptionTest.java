@@ -506,6 +506,65 @@ class AdoptionTest {
     }
 
     @Test
+    void aRunLeftByACancelsTakeUpWhoseReadFailed_isRefusedRunResumingUntilTheBackstopTakesItUp() {
+        workflowStoredByTheOldHub();
+        f.storedRunOf("pod-7f9c", "run-1", "svc-1");
+        ManualClock hubClock = new ManualClock(f.clock.instant());
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicReference<RemediationEngine> adopter = new AtomicReference<>();
+        // once its adoption is answered, the next read of a run on the adopter's lanes (its take-up's) fails
+        RemediationStore failingOnce = answering(interposed(f.store, (method, args) -> {
+            if (method.equals("run") && adopter.get() != null && adopter.get().onItsLane()
+                    && armed.compareAndSet(true, false)) {
+                throw new IllegalStateException("the database cannot be reached");
+            }
+        }), (method, args) -> {
+            if (method.equals("adopt")) {
+                armed.set(true);
+            }
+        });
+        try (EngineFixture g = new EngineFixture(failingOnce, hubClock, null)) {
+            g.hubId = "pod-c41a";
+            g.soleWriter = false;
+            g.start();
+            adopter.set(g.engine);
+            advanceRenewing(LAPSED, "pod-c41a");
+
+            assertThatThrownBy(() -> g.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck"))
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                        assertThat(e.reason()).isEqualTo("RUN_RESUMING");
+                        assertThat(e.getMessage()).contains("reading the run again", "no cancel is recorded");
+                    });
+            assertThat(armed).as("the take-up's read failed").isFalse();
+            assertThat(f.store.run("run-1").orElseThrow().hubId()).as("adopted: this hub's").isEqualTo("pod-c41a");
+            // asked again before a sweep took it up: still refused, the run driven by nobody yet
+            assertThatThrownBy(() -> g.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck"))
+                    .isInstanceOfSatisfying(CommandCenterException.class,
+                            e -> assertThat(e.reason()).isEqualTo("RUN_RESUMING"));
+            assertThat(g.engine.stats().activeRuns()).isZero();
+
+            // two sweeps half a TTL apart find it driven by nobody: the backstop takes it up
+            g.engine.adoptOrphans();
+            g.engine.drain();
+            assertThat(f.store.run("run-1").orElseThrow().state()).as("not yet: one sweep").isEqualTo(RunState.RUNNING);
+            hubClock.advance(TTL.dividedBy(2));
+            g.engine.adoptOrphans();
+            // taken up: its first node was stored as handed out, with no task, so the run is interrupted
+            await().atMost(WAIT).until(() -> f.store.run("run-1").orElseThrow().state().isFinished());
+            g.engine.drain();
+            assertThat(f.store.run("run-1").orElseThrow()).satisfies(r -> {
+                assertThat(r.state()).isEqualTo(RunState.INTERRUPTED);
+                assertThat(r.hubId()).isEqualTo("pod-c41a");
+            });
+            assertThatThrownBy(() -> g.engine.cancel(EngineFixture.P, "run-1", "ana", "stuck"))
+                    .isInstanceOfSatisfying(CommandCenterException.class,
+                            e -> assertThat(e.reason()).isEqualTo("RUN_FINISHED"));
+            assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_ADOPTED")).hasSize(1);
+            assertThat(g.ledger.all()).filteredOn(e -> e.action().equals("RUN_CANCELLED")).isEmpty();
+        }
+    }
+
+    @Test
     void aRunWhoseCreateIsCommittedButNotYetHeardOf_isNotTakenUpByTheBackstop_andLaunchesOnce()
             throws InterruptedException {
         ManualClock hubClock = new ManualClock(f.clock.instant());

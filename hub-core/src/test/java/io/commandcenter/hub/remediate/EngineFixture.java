@@ -107,6 +107,8 @@ public final class EngineFixture implements AutoCloseable {
      * hub-server's tests); null: {@link #soleWriter} decides.
      */
     java.util.function.Consumer<RemediationEngine> wiring;
+    /** Applied to each engine before it starts, after {@link #wiring} (null: nothing). */
+    java.util.function.Consumer<RemediationEngine> tuning;
     /** The hub id of the engines started (set before {@link #startEngine}): a restart may change it. */
     String hubId = "hub-test";
     RemediationEngine.Settings settings = RemediationEngine.Settings.defaults()
@@ -165,6 +167,9 @@ public final class EngineFixture implements AutoCloseable {
             wiring.accept(engine);
         } else if (soleWriter) {
             engine.soleWriter();
+        }
+        if (tuning != null) {
+            tuning.accept(engine);
         }
         engine.start();
         return this;

@@ -57,6 +57,12 @@ class FencingTest {
         this.timers = new ManualTimers(this.timersClock);
         return this.timers;
     });
+    {
+        // the lease's own thread renews once a day here: the tests renew by hand, and the thread's renewals
+        // (every sixth of the TTL: 5 s) would race the assertions timed to theirs
+        f.tuning = e -> e.leaseRenewedEvery(Duration.ofDays(1));
+    }
+
     /** The timers of the engine started last. */
     private ManualTimers timers;
     private ManualClock timersClock;
@@ -322,11 +328,11 @@ class FencingTest {
         assertThat(held.state()).isEqualTo(RunState.RUNNING);
         assertThat(held.node("act").state()).as("its attempt stored").isEqualTo(NodeState.QUEUED);
         assertThat(f.scheduler.taskWithKey(EngineFixture.P.value(), held.runId() + ":act:1")).isEmpty();
-        assertThat(f.engine.heldLaunches()).isEqualTo(1);
+        assertThat(f.engine.holdsUntilRenewal()).isEqualTo(1);
         assertThatThrownBy(() -> f.engine.renewLease()).isInstanceOf(IllegalStateException.class);
         f.engine.drain();
         // a release would send the dispatch round again, and it would be held a second time
-        assertThat(f.engine.heldLaunches()).as("a renewal that fails releases nothing").isEqualTo(1);
+        assertThat(f.engine.holdsUntilRenewal()).as("a renewal that fails releases nothing").isEqualTo(1);
         assertThat(f.calls("restart")).isEmpty();
 
         store.unreachableFor(null);
@@ -562,6 +568,49 @@ class FencingTest {
         return held;
     }
 
+    /**
+     * A person's cancel of hub C's run on hub A, whose adoption is noted and its statement held before it
+     * is sent until {@link #send}; closing it sends it.
+     */
+    private record CancelHeldBeforeSending(Orphan orphan, Future<RunRecord> cancel, CountDownLatch sending,
+                                           ExecutorService person) implements AutoCloseable {
+        void send() {
+            sending.countDown();
+        }
+
+        @Override
+        public void close() {
+            sending.countDown();
+            person.shutdownNow();
+        }
+    }
+
+    private CancelHeldBeforeSending aCancelHeldBeforeItsAdoptionIsSent() throws InterruptedException {
+        Orphan o = anOrphanOfAGoneHubC();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch send = new CountDownLatch(1);
+        store.beforeAdopt = waitingOn(ON_A_LANE, held, send);
+        ExecutorService person = person();
+        CancelHeldBeforeSending c = new CancelHeldBeforeSending(o, cancelledBy(person), send, person);
+        assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+        return c;
+    }
+
+    /** Hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it). */
+    private void staleByHubAsOwnClockOnly() {
+        store.unreachableFor("hub-a");
+        ticker.addAndGet(TTL.dividedBy(2).toNanos());
+    }
+
+    /** {@link #staleByHubAsOwnClockOnly}, then renewed: the renewal ending the stale spell reads the owners once. */
+    private void staleByItsOwnClockThenRenewed() {
+        staleByHubAsOwnClockOnly();
+        int ownerReads = store.ownerReads.get();
+        store.unreachableFor(null);
+        hubA.renewLease();
+        assertThat(store.ownerReads.get()).as("the run being adopted checked").isEqualTo(ownerReads + 1);
+    }
+
     @Test
     void aRunAdoptedByACancelAndAdoptedAwayBeforeItsTakeUp_isGivenUpAtTheRenewal_andNothingOfItIsCancelledHere()
             throws Exception {
@@ -706,7 +755,7 @@ class FencingTest {
         RunRecord held = heldByAStaleLease();
         store.unreachableFor(f.hubId); // its renewals fail: stale until the test says
         assertThat(held.node("act").state()).as("stored as handed out").isEqualTo(NodeState.QUEUED);
-        assertThat(f.engine.heldLaunches()).isEqualTo(1);
+        assertThat(f.engine.holdsUntilRenewal()).isEqualTo(1);
 
         refusedForAStaleLease(() -> f.engine.cancel(EngineFixture.P, held.runId(), "ana", "stuck"));
         f.engine.drain();
@@ -760,27 +809,45 @@ class FencingTest {
      * Hub A adopts run-1 by {@code adopting}, run on a person's thread (the adoption itself on threads
      * named as {@code on} says); the answer of its adoption held once it committed while hub A's
      * lease goes stale, hub B adopts the run from it and hub A renews, ending the stale spell: the
-     * renewal gives the run up. Then the answer arrives; returns what {@code adopting} answers.
+     * renewal gives the run up, recording nothing (hub A cannot know yet whether its adoption won).
+     * Then the answer arrives; returns what {@code adopting} answers.
      */
     private <T> Future<T> answeredAfterAStallLongerThanTheTtl(Orphan o, String on, Callable<T> adopting)
             throws InterruptedException {
+        try (AnswerHeld<T> held = committedWithItsAnswerHeld(on, adopting)) {
+            assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by hub A").isEqualTo("hub-a");
+            adoptedAwayFromAStaleHubA(o.hubB());
+            store.unreachableFor(null);
+            int ownerReads = store.ownerReads.get();
+            hubA.renewLease(); // ends the stale spell before the answer arrives
+            assertThat(store.ownerReads.get()).as("the run being adopted checked").isEqualTo(ownerReads + 1);
+            assertThat(audited("RUN_RELINQUISHED")).as("its adoption not answered yet: nothing recorded").isEmpty();
+            return held.answered();
+        }
+    }
+
+    /** An adoption by a person's thread, committed, its answer held until this is closed. */
+    private record AnswerHeld<T>(Future<T> answered, CountDownLatch answer, ExecutorService person)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            answer.countDown();
+            person.shutdown();
+        }
+    }
+
+    /**
+     * Hub A adopts run-1 by {@code adopting}, run on a person's thread (the adoption itself on threads
+     * named as {@code on} says): returned once its statement committed, its answer held.
+     */
+    private <T> AnswerHeld<T> committedWithItsAnswerHeld(String on, Callable<T> adopting) throws InterruptedException {
         CountDownLatch committed = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
         store.afterAdopt = waitingOn(on, committed, answer);
         ExecutorService person = person();
-        try {
-            Future<T> answered = person.submit(adopting);
-            assertThat(committed.await(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(store.run("run-1").orElseThrow().hubId()).as("adopted by hub A").isEqualTo("hub-a");
-            adoptedAwayFromAStaleHubA(o.hubB());
-            store.unreachableFor(null);
-            hubA.renewLease(); // ends the stale spell before the answer arrives
-            givenUpToHubBAtTheRenewal(o.run());
-            return answered;
-        } finally {
-            answer.countDown();
-            person.shutdown();
-        }
+        AnswerHeld<T> held = new AnswerHeld<>(person.submit(adopting), answer, person);
+        assertThat(committed.await(30, TimeUnit.SECONDS)).isTrue();
+        return held;
     }
 
     @Test
@@ -795,7 +862,8 @@ class FencingTest {
         finishedByHubBAlone(o.run(), o.release(), o.hubB());
         assertThat(hubA.stats().activeRuns()).isZero();
         assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor)
-                .as("hub A records its adoption once its answer arrives").containsExactly("hub:hub-b", "hub:hub-a");
+                .as("the late answer records nothing").containsExactly("hub:hub-b");
+        assertThat(audited("RUN_RELINQUISHED")).isEmpty();
     }
 
     @Test
@@ -804,40 +872,322 @@ class FencingTest {
         Orphan o = anOrphanOfAGoneHubC();
 
         assertThat(answeredAfterAStallLongerThanTheTtl(o, "person", hubA::adoptOrphans).get(30, TimeUnit.SECONDS))
-                .as("won, then given up").isEqualTo(1);
+                .as("won, answered after the give-up: not counted").isZero();
 
         hubA.drain();
         assertThat(hubA.stats().activeRuns()).as("not taken up").isZero();
         finishedByHubBAlone(o.run(), o.release(), o.hubB());
-        assertThat(audited("RUN_RELINQUISHED")).hasSize(1);
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor)
+                .as("the late answer records nothing").containsExactly("hub:hub-b");
+        assertThat(audited("RUN_RELINQUISHED")).isEmpty();
+    }
+
+    @Test
+    void aRunWhoseAdoptionLosesToAnotherHub_isNotRecordedGivenUpByTheRenewalEndingAStaleSpell() throws Exception {
+        Orphan o;
+        try (CancelHeldBeforeSending c = aCancelHeldBeforeItsAdoptionIsSent()) {
+            o = c.orphan();
+            // hub B adopts the run from hub C first: hub A's adoption, noted and not sent yet, will lose
+            assertThat(o.hubB().adoptOrphans()).isEqualTo(1);
+            o.hubB().drain();
+            // the renewal ending hub A's stale spell reads hub B as the run's owner
+            staleByItsOwnClockThenRenewed();
+            assertThat(audited("RUN_RELINQUISHED")).as("never hub A's: nothing given up").isEmpty();
+
+            c.send(); // hub A's adoption is sent now, and loses
+            refusedAsDrivenBy(c.cancel(), "hub-b");
+        }
+        assertThat(audited("RUN_RELINQUISHED")).isEmpty();
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-b");
+        assertThat(stateOf(o.task())).as("its task not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+        assertThat(hubA.stats().activeRuns()).isZero();
+    }
+
+    /**
+     * Hub A recorded run-1 adopted, then given up to hub B at the renewal, in that order, and did not
+     * take it up; hub B finishes it alone.
+     */
+    private void adoptedThenGivenUpByHubA(Orphan o) {
+        hubA.drain();
+        assertThat(f.ledger.all()).filteredOn(e -> e.actor().equals("hub:hub-a") && e.subject().equals("run:run-1"))
+                .extracting(AuditEntry::action).containsExactly("RUN_ADOPTED", "RUN_RELINQUISHED");
+        givenUpToHubBAtTheRenewal(o.run());
+        assertThat(hubA.stats().activeRuns()).as("given up: not taken up").isZero();
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+    }
+
+    @Test
+    void aRenewalGivingUpARunWhoseWinIsBeingRecorded_goesOnWhileTheRecordIsHeld_andRunAdoptedComesFirst()
+            throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+        // hub A's sweep wins run-1; the append of its RUN_ADOPTED is held (the ledger's database slow)
+        CountDownLatch appending = new CountDownLatch(1);
+        CountDownLatch append = new CountDownLatch(1);
+        AtomicBoolean appendLetGo = new AtomicBoolean();
+        f.ledger.beforeAppend = r -> {
+            if (r.action().name().equals("RUN_ADOPTED") && r.actor().equals("hub:hub-a")) {
+                appending.countDown();
+                try {
+                    append.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                appendLetGo.set(true);
+            }
+        };
+        ExecutorService person = person();
+        ExecutorService leaseThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "lease"));
+        try {
+            Future<Integer> sweep = person.submit(hubA::adoptOrphans);
+            assertThat(appending.await(30, TimeUnit.SECONDS)).isTrue();
+            // meanwhile hub A's lease goes stale and hub B adopts the run from it; hub A renews
+            adoptedAwayFromAStaleHubA(o.hubB());
+            store.unreachableFor(null);
+            Future<?> renewal = leaseThread.submit(hubA::renewLease);
+
+            renewal.get(30, TimeUnit.SECONDS);
+            assertThat(appendLetGo).as("the renewal ended while the RUN_ADOPTED append was still held").isFalse();
+            assertThat(hubA.leaseFresh()).as("renewed").isTrue();
+            assertThat(audited("RUN_RELINQUISHED")).as("not before its RUN_ADOPTED").isEmpty();
+
+            append.countDown();
+            sweep.get(30, TimeUnit.SECONDS);
+        } finally {
+            append.countDown();
+            person.shutdown();
+            leaseThread.shutdown();
+        }
+        adoptedThenGivenUpByHubA(o);
+    }
+
+    /** Hub B adopts the orphan of {@code c} from hub C first: hub A's adoption, noted and not sent yet, will lose. */
+    private static Orphan adoptedByHubBFirst(CancelHeldBeforeSending c) {
+        Orphan o = c.orphan();
+        assertThat(o.hubB().adoptOrphans()).isEqualTo(1);
+        o.hubB().drain();
+        return o;
+    }
+
+    /** Hub A's adoption held by {@code c} is sent, loses, and its cancel answers. */
+    private static void sentAndLost(CancelHeldBeforeSending c) {
+        c.send();
+        await().atMost(WAIT).until(c.cancel()::isDone);
+    }
+
+    @Test
+    void aRunWhoseAdoptionLosesBetweenTheRenewalsReadsOfAdoptionsAndOfHeldRuns_isNotRecordedGivenUp()
+            throws Exception {
+        Orphan o;
+        try (CancelHeldBeforeSending c = aCancelHeldBeforeItsAdoptionIsSent()) {
+            o = adoptedByHubBFirst(c);
+            // between the renewal's two reads, hub A's adoption is sent and loses (its note removed)
+            hubA.afterAdoptionsNoted = () -> {
+                hubA.afterAdoptionsNoted = () -> { };
+                sentAndLost(c);
+            };
+            staleByItsOwnClockThenRenewed();
+            assertThat(c.cancel().isDone()).as("the adoption lost during the renewal").isTrue();
+            refusedAsDrivenBy(c.cancel(), "hub-b");
+        }
+        assertThat(audited("RUN_RELINQUISHED")).as("never hub A's: nothing given up").isEmpty();
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-b");
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+    }
+
+    @Test
+    void aRenewalThatJudgedAnAdoptionThatLost_leavesAnotherAdoptionOfTheRunBegunSince_whichTakesItUp()
+            throws Exception {
+        Orphan o;
+        CountDownLatch secondHeld = new CountDownLatch(1);
+        CountDownLatch secondSend = new CountDownLatch(1);
+        ExecutorService sweeper = person();
+        AtomicReference<Future<Integer>> sweep = new AtomicReference<>();
+        try (CancelHeldBeforeSending c = aCancelHeldBeforeItsAdoptionIsSent()) {
+            o = adoptedByHubBFirst(c);
+            // then a sweep of hub A notes a second adoption (from hub B), held before it is sent
+            onceTheOwnersAreReadTheFirstLosesAndHubBIsGone(c, () -> {
+                store.beforeAdopt = waitingOn("person", secondHeld, secondSend);
+                sweep.set(sweeper.submit(hubA::adoptOrphans));
+                try {
+                    assertThat(secondHeld.await(30, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            staleByItsOwnClockThenRenewed();
+            refusedAsDrivenBy(c.cancel(), "hub-b");
+            assertThat(audited("RUN_RELINQUISHED")).as("the second adoption left to itself").isEmpty();
+
+            secondSend.countDown();
+            assertThat(sweep.get().get(30, TimeUnit.SECONDS)).as("won").isEqualTo(1);
+        } finally {
+            secondSend.countDown();
+            sweeper.shutdown();
+        }
+        adoptedBackAndDrivenByHubA();
+    }
+
+    /**
+     * Once the renewal read hub B as run-1's owner ({@code afterOwners}): hub A's first adoption (from
+     * hub C), held by {@code c}, is sent and loses, hub B's lease lapses, then {@code then} runs.
+     */
+    private void onceTheOwnersAreReadTheFirstLosesAndHubBIsGone(CancelHeldBeforeSending c, Runnable then) {
+        store.afterOwners = () -> {
+            store.afterOwners = () -> { };
+            sentAndLost(c);
+            store.unreachableFor("hub-b");
+            pastTheTtlRenewing("hub-a");
+            then.run();
+        };
+    }
+
+    /** Run-1 adopted by hub B, then back by hub A, which drives it, with nothing given up. */
+    private void adoptedBackAndDrivenByHubA() {
+        hubA.drain();
+        assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-a");
+        assertThat(hubA.stats().activeRuns()).as("taken up and driven by hub A").isEqualTo(1);
+        assertThat(audited("RUN_ADOPTED")).extracting(AuditEntry::actor).containsExactly("hub:hub-b", "hub:hub-a");
+        assertThat(audited("RUN_RELINQUISHED")).as("nothing given up").isEmpty();
+    }
+
+    @Test
+    void aRenewalThatJudgedAnAdoptionThatLost_leavesAnotherAdoptionOfTheRunWonAndTakenUpSince_drivenByThisHub()
+            throws Exception {
+        AtomicInteger wonSince = new AtomicInteger(-1);
+        try (CancelHeldBeforeSending c = aCancelHeldBeforeItsAdoptionIsSent()) {
+            adoptedByHubBFirst(c);
+            // then a sweep of hub A adopts the run from hub B and takes it up, all before the renewal
+            // reaches its give-up
+            onceTheOwnersAreReadTheFirstLosesAndHubBIsGone(c, () -> {
+                wonSince.set(hubA.adoptOrphans());
+                hubA.drain();
+            });
+            staleByItsOwnClockThenRenewed();
+            refusedAsDrivenBy(c.cancel(), "hub-b");
+        }
+        assertThat(wonSince).as("the second adoption won inside the renewal").hasValue(1);
+        adoptedBackAndDrivenByHubA();
+    }
+
+    @Test
+    void aRunJudgedUnansweredWhoseWinIsAnsweredBeforeTheGiveUp_isRecordedGivenUpAfterItsRunAdopted()
+            throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch read = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean();
+        try (AnswerHeld<Integer> held = committedWithItsAnswerHeld("person", hubA::adoptOrphans)) {
+            adoptedAwayFromAStaleHubA(o.hubB());
+            // once the renewal read hub B as the owner (its note of run-1 not answered when read): the win is
+            // answered and recorded, and its take-up is held at its read of the run, the note still there
+            Runnable takeUpReading = waitingOn(".*", reading, read);
+            store.beforeRead = runId -> {
+                if (hubA.onItsLane() && armed.compareAndSet(true, false)) {
+                    takeUpReading.run();
+                }
+            };
+            store.afterOwners = () -> {
+                store.afterOwners = () -> { };
+                armed.set(true);
+                held.answer().countDown();
+                try {
+                    assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            store.unreachableFor(null);
+            hubA.renewLease();
+            assertThat(reading.getCount()).as("the take-up reached its read").isZero();
+            read.countDown();
+            held.answered().get(30, TimeUnit.SECONDS);
+        } finally {
+            read.countDown();
+        }
+        adoptedThenGivenUpByHubA(o);
+    }
+
+    /** Whether a read of the run by hub A's take-up failed ({@link #adoptedAwayBeforeATakeUpWhoseReadFails}). */
+    private void theTakeUpsReadFailed(AtomicBoolean armed) {
+        assertThat(armed).as("the read of hub A's take-up failed").isFalse();
+    }
+
+    /**
+     * Hub A adopts run-1 by {@code adopting}, run on a person's thread (the adoption itself on threads
+     * named as {@code on} says); while the answer of its adoption is held, hub A stalls (its lease still
+     * fresh by its own clock), hub B adopts the run from it, and the next read of the run on one of hub
+     * A's lanes (its take-up's) fails: {@code armed} is false once it did. Returns what {@code adopting}
+     * answers.
+     */
+    private <T> Future<T> adoptedAwayBeforeATakeUpWhoseReadFails(Orphan o, String on, Callable<T> adopting,
+                                                                 AtomicBoolean armed) throws InterruptedException {
+        try (AnswerHeld<T> held = committedWithItsAnswerHeld(on, adopting)) {
+            store.unreachableFor("hub-a");
+            pastTheTtlRenewing("hub-b");
+            assertThat(o.hubB().adoptOrphans()).isEqualTo(1);
+            o.hubB().drain();
+            assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-b");
+            assertThat(hubA.leaseFresh()).as("hub A stalled between its lease check and its take-up").isTrue();
+            armed.set(true);
+            store.beforeRead = runId -> {
+                if (hubA.onItsLane() && armed.compareAndSet(true, false)) {
+                    throw new IllegalStateException("the database cannot be reached");
+                }
+            };
+            return held.answered();
+        }
+    }
+
+    @Test
+    void aCancelsTakeUpWhoseReadOfTheRunFails_leavesIt_isRefusedRunResuming_andCancelsNoTaskOfAnotherHubsRun()
+            throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+
+        AtomicBoolean armed = new AtomicBoolean();
+        Future<RunRecord> cancel = adoptedAwayBeforeATakeUpWhoseReadFails(o, ON_A_LANE,
+                () -> hubA.cancel(EngineFixture.P, "run-1", "ana", "stuck"), armed);
+        assertThatThrownBy(() -> cancel.get(30, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+                    assertThat(e.reason()).isEqualTo("RUN_RESUMING");
+                    assertThat(e.getMessage()).contains("no cancel is recorded").contains("try again");
+                });
+        theTakeUpsReadFailed(armed);
+        hubA.drain();
+        assertThat(stateOf(o.task())).as("hub B's task, not cancelled by hub A").isNotEqualTo(TaskState.CANCELLED);
+        assertThat(audited("RUN_CANCELLED")).as("nothing recorded").isEmpty();
+        assertThat(hubA.stats().activeRuns()).as("not taken up").isZero();
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+        assertThat(audited("RUN_RELINQUISHED")).as("hub A drove nothing of it").isEmpty();
+    }
+
+    @Test
+    void aSweepsTakeUpWhoseReadOfTheRunFails_leavesIt_andWritesNothingOfAnotherHubsRun() throws Exception {
+        Orphan o = anOrphanOfAGoneHubC();
+
+        AtomicBoolean armed = new AtomicBoolean();
+        assertThat(adoptedAwayBeforeATakeUpWhoseReadFails(o, "person", hubA::adoptOrphans, armed)
+                .get(30, TimeUnit.SECONDS)).as("won").isEqualTo(1);
+        hubA.drain();
+        theTakeUpsReadFailed(armed);
+        assertThat(hubA.stats().activeRuns()).as("not taken up").isZero();
+        finishedByHubBAlone(o.run(), o.release(), o.hubB());
+        assertThat(audited("RUN_RELINQUISHED")).as("hub A drove nothing of it").isEmpty();
     }
 
     @Test
     void aRunWhoseAdoptionIsNotSentYet_isLeftToItsTakeUpByARenewalEndingAStaleSpell_andTheCancelEndsIt()
             throws Exception {
-        Orphan o = anOrphanOfAGoneHubC();
-        CountDownLatch sending = new CountDownLatch(1);
-        CountDownLatch send = new CountDownLatch(1);
-        store.beforeAdopt = waitingOn(ON_A_LANE, sending, send);
-        ExecutorService person = person();
+        Orphan o;
         RunRecord answered;
-        try {
-            Future<RunRecord> cancel = cancelledBy(person);
-            assertThat(sending.await(30, TimeUnit.SECONDS)).isTrue();
-            // hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it)
-            store.unreachableFor("hub-a");
-            ticker.addAndGet(TTL.dividedBy(2).toNanos());
-            int ownerReads = store.ownerReads.get();
-            store.unreachableFor(null);
-            hubA.renewLease();
-            assertThat(store.ownerReads.get()).as("the run being adopted checked").isEqualTo(ownerReads + 1);
+        try (CancelHeldBeforeSending c = aCancelHeldBeforeItsAdoptionIsSent()) {
+            o = c.orphan();
+            staleByItsOwnClockThenRenewed();
             assertThat(audited("RUN_RELINQUISHED")).as("still hub C's: not given up").isEmpty();
 
-            send.countDown();
-            answered = cancel.get(30, TimeUnit.SECONDS);
-        } finally {
-            send.countDown();
-            person.shutdownNow();
+            c.send();
+            answered = c.cancel().get(30, TimeUnit.SECONDS);
         }
         o.release().countDown();
         assertThat(answered.state()).isEqualTo(RunState.CANCELLED);
@@ -854,11 +1204,11 @@ class FencingTest {
         store.unreachableFor(f.hubId);
         ticker.addAndGet(TTL.dividedBy(2).toNanos());
         RunRecord held = raisedWhileTheLeaseIsStale();
-        long holds = f.engine.heldLaunches();
+        long holds = f.engine.holdsUntilRenewal();
 
         timers.advance(Duration.ofMinutes(1)); // past the run's deadline
         f.engine.drain();
-        assertThat(f.engine.heldLaunches()).as("the deadline's halt held too").isEqualTo(holds + 1);
+        assertThat(f.engine.holdsUntilRenewal()).as("the deadline's halt held too").isEqualTo(holds + 1);
         assertThat(store.run(held.runId()).orElseThrow()).satisfies(r -> {
             assertThat(r.state()).isEqualTo(RunState.RUNNING);
             assertThat(r.node("act").state()).as("nothing written of the halt").isEqualTo(NodeState.QUEUED);
@@ -920,12 +1270,12 @@ class FencingTest {
 
         store.unreachableFor(f.hubId);
         ticker.addAndGet(TTL.dividedBy(2).toNanos());
-        long holds = f.engine.heldLaunches();
+        long holds = f.engine.holdsUntilRenewal();
         timers.advance(Duration.ofMinutes(1)); // past the node's timeout
         f.engine.drain();
         assertThat(f.scheduler.get(EngineFixture.P.value(), taskId).state()).as("its task not cancelled")
                 .isNotEqualTo(TaskState.CANCELLED);
-        assertThat(f.engine.heldLaunches()).as("the timeout waits for the renewal").isEqualTo(holds + 1);
+        assertThat(f.engine.holdsUntilRenewal()).as("the timeout waits for the renewal").isEqualTo(holds + 1);
         assertThat(store.run(run.runId()).orElseThrow().node("act").state().isInFlight()).isTrue();
 
         store.unreachableFor(null);
@@ -969,10 +1319,10 @@ class FencingTest {
             // the lease goes stale; the run's deadline passes: its halt is held for the renewal
             store.unreachableFor("hub-a");
             ticker.addAndGet(TTL.dividedBy(2).toNanos());
-            long holds = f.engine.heldLaunches();
+            long holds = f.engine.holdsUntilRenewal();
             timers.advance(Duration.ofMinutes(1));
             f.engine.drainLanes();
-            assertThat(f.engine.heldLaunches()).as("the deadline's halt held").isEqualTo(holds + 1);
+            assertThat(f.engine.holdsUntilRenewal()).as("the deadline's halt held").isEqualTo(holds + 1);
             armed.set(true);
         } finally {
             write.countDown(); // committed: notify's dispatch is posted on the lane
@@ -996,30 +1346,21 @@ class FencingTest {
 
     @Test
     void anAdoptionThatCommitsAndIsTakenUpWhileARenewalReadsTheOwners_isLeftToThisHub_notGivenUp() throws Exception {
-        Orphan o = anOrphanOfAGoneHubC();
-        CountDownLatch sending = new CountDownLatch(1);
-        CountDownLatch send = new CountDownLatch(1);
-        store.beforeAdopt = waitingOn(ON_A_LANE, sending, send);
-        ExecutorService person = person();
-        try {
-            Future<RunRecord> cancel = cancelledBy(person);
-            assertThat(sending.await(30, TimeUnit.SECONDS)).isTrue();
-            // hub A's lease stale by its own clock only (the store's does not move: no hub may adopt from it)
-            store.unreachableFor("hub-a");
-            ticker.addAndGet(TTL.dividedBy(2).toNanos());
+        Orphan o;
+        try (CancelHeldBeforeSending c = aCancelHeldBeforeItsAdoptionIsSent()) {
+            o = c.orphan();
+            Future<RunRecord> cancel = c.cancel();
+            staleByHubAsOwnClockOnly();
             // the renewal reads run-1 as hub C's; before it decides, the adoption commits and its take-up ends
             // (set before the store answers hub A's renewals again: its lease thread may renew first)
             store.afterOwners = () -> {
                 store.afterOwners = () -> { };
-                send.countDown();
+                c.send();
                 await().atMost(WAIT).until(cancel::isDone);
             };
             store.unreachableFor(null);
             hubA.renewLease();
             assertThat(cancel.isDone()).isTrue();
-        } finally {
-            send.countDown();
-            person.shutdownNow();
         }
         assertThat(audited("RUN_RELINQUISHED")).as("hub A's run: not given up").isEmpty();
         assertThat(store.run("run-1").orElseThrow().hubId()).isEqualTo("hub-a");

@@ -261,8 +261,16 @@ public final class InMemoryRemediationStore implements RemediationStore {
         return List.copyOf(untrue);
     }
 
+    /** Runs before each {@link #run} read, outside the store's lock, with the run's id (it may throw: a failed read). */
+    volatile Consumer<String> beforeRead = runId -> { };
+
     @Override
-    public synchronized Optional<RunRecord> run(String runId) {
+    public Optional<RunRecord> run(String runId) {
+        beforeRead.accept(runId);
+        return read(runId);
+    }
+
+    private synchronized Optional<RunRecord> read(String runId) {
         return Optional.ofNullable(runs.get(runId));
     }
 
