@@ -92,11 +92,7 @@ public final class MemoryAdvisor implements PredictionAdvisor {
         this.clock = clock;
         // one daemon thread, gone when idle; at most one task (searching guards it)
         ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "cc-memory-advice");
-                    t.setDaemon(true);
-                    return t;
-                });
+                io.commandcenter.scheduler.DaemonThreads.named("cc-memory-advice"));
         pool.allowCoreThreadTimeOut(true);
         this.searches = pool;
     }
