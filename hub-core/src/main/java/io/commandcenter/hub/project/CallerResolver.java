@@ -31,6 +31,12 @@ public interface CallerResolver {
      */
     String USER_HEADER = "x-cc-user";
 
+    /**
+     * Not a header a client sends: the transport answers it with the caller's IP address (null when it
+     * cannot say), so that failed authentications are limited per address ({@link #limitedBy}).
+     */
+    String REMOTE_ADDRESS = ":remote-address";
+
     /** What a declared user may look like: a login or an e-mail address, at most 64 characters. */
     Pattern USER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}");
 
@@ -48,13 +54,26 @@ public interface CallerResolver {
     Caller resolve(String operation, Permission required, Function<String, String> header);
 
     /**
-     * This resolver, with each caller's calls counted against {@code rate} (public calls are not).
+     * This resolver, with each caller's calls counted against {@code rate} (public calls are not), and
+     * each call that fails authentication counted against its address's allowance (the header
+     * {@link #REMOTE_ADDRESS}; one allowance for all calls whose address is not known): past it, such a
+     * call is refused RESOURCE_EXHAUSTED {@code RATE_LIMITED} instead of UNAUTHENTICATED, so guessing
+     * keys is paced like any caller.
      *
      * @see CallRate
      */
     default CallerResolver limitedBy(CallRate rate) {
         return (operation, required, header) -> {
-            Caller caller = resolve(operation, required, header);
+            Caller caller;
+            try {
+                caller = resolve(operation, required, header);
+            } catch (CommandCenterException e) {
+                if (e.kind() == ErrorKind.UNAUTHENTICATED) {
+                    String address = header.apply(REMOTE_ADDRESS);
+                    rate.acquire("unauthenticated:" + (address == null ? "unknown address" : address));
+                }
+                throw e;
+            }
             if (required != Permission.PUBLIC) {
                 rate.acquire(caller.who().keyId());
             }

@@ -75,6 +75,7 @@ public final class Keys {
         ApiKey key = new ApiKey(issued.keyId(), name, project, role, issued.secretHash(), now, by.name(),
                 lifetime == null ? null : now.plus(lifetime), null, null);
         store.insert(key);
+        authenticator.created(key.keyId());
         audit.record(AuditAction.KEY_CREATED, scope(key), by.name(), "key:" + key.keyId(), AuditRecord.detail(
                 "name", key.name(), "role", key.role().wireName(), "project", project == null ? "*" : project.value(),
                 "expires", key.expiresAt() == null ? null : key.expiresAt().toString()));
@@ -90,7 +91,9 @@ public final class Keys {
     }
 
     /**
-     * Revokes a key: it stops working at once on this hub, and on other hubs within their key cache.
+     * Revokes a key: it stops working at once on this hub, and the streams it opened here end
+     * ({@code KEY_REVOKED}); on other hubs it stops within their key cache, their streams at their next
+     * {@link Authenticator#sweep} after that.
      *
      * @throws CommandCenterException NOT_FOUND ({@code KEY_NOT_FOUND}, also for a key of a project
      *         {@code by} does not administer), PRECONDITION ({@code KEY_REVOKED})

@@ -71,4 +71,26 @@ class CallRateHubTest {
                     .as("health is public and not counted").isNotNull();
         }
     }
+
+    @Test
+    void callsThatFailAuthentication_areLimitedToo_perAddress() throws Exception {
+        HubSettings defaults = HubSettings.defaults(dir, 0);
+        hub = Hub.start(defaults.withSecurity(defaults.security().withCallRate(0.001, 3)), Clock.systemUTC());
+        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
+        java.util.Random random = new java.util.Random(1713);
+        java.util.List<Status.Code> codes = new java.util.ArrayList<>();
+
+        for (int i = 0; i < 10; i++) {
+            String made = String.format("cck_%016x_%s", random.nextLong(), "s".repeat(43));
+            var guess = RemediateServiceGrpc.newBlockingStub(channel).withInterceptors(Credentials.bearer(made));
+            codes.add(catchThrowableOfType(StatusRuntimeException.class,
+                    () -> guess.listWorkflows(ListWorkflowsRequest.getDefaultInstance())).getStatus().getCode());
+        }
+
+        assertThat(codes.subList(0, 3)).containsOnly(Status.Code.UNAUTHENTICATED);
+        assertThat(codes.subList(3, 10)).as("past the burst: told to wait").containsOnly(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(RemediateServiceGrpc.newBlockingStub(channel).withInterceptors(Credentials.admin(hub))
+                .listWorkflows(ListWorkflowsRequest.getDefaultInstance())).as("a working key is not slowed")
+                .isNotNull();
+    }
 }

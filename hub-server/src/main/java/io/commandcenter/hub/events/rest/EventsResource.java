@@ -2,12 +2,14 @@ package io.commandcenter.hub.events.rest;
 
 import com.google.protobuf.MessageOrBuilder;
 import io.commandcenter.common.proto.ProtoJson;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.events.Event;
 import io.commandcenter.hub.events.EventSink;
 import io.commandcenter.hub.events.SubjectPattern;
 import io.commandcenter.hub.events.Subscription;
 import io.commandcenter.hub.events.grpc.EventGrpcService;
 import io.commandcenter.hub.project.Caller;
+import io.commandcenter.hub.security.OpenStreams;
 import io.commandcenter.hub.events.EventStreams;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.rest.Mirrors;
@@ -41,7 +43,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       event, the {@code Event} envelope in the protobuf JSON mapping;</li>
  *   <li>{@code event: dropped}: events were dropped because this client read too slowly;</li>
  *   <li>a comment every second ({@code cc.events.sse-heartbeat}), so a client that went away is
- *       noticed within about two and its subscription released, and proxies keep the stream open.</li>
+ *       noticed within about two and its subscription released, and proxies keep the stream open;</li>
+ *   <li>{@code event: error}, last, when the key that opened the stream is revoked or expires
+ *       ({@code {"code":"UNAUTHENTICATED","reason":"KEY_REVOKED"}} or {@code KEY_EXPIRED}): the stream
+ *       then ends.</li>
  * </ul>
  * Each connection delivers on a thread of its own: a client that reads slowly blocks only itself.
  */
@@ -76,6 +81,12 @@ public class EventsResource {
             throw e;
         }
         sseSink.subscription = subscription;
+        try {
+            sseSink.registration = events.openStream(who.who(), sseSink::endedByKey);
+        } catch (RuntimeException e) {
+            sseSink.end();
+            throw e;
+        }
         executor.execute(() -> {
             sseSink.send(sse.newEventBuilder().name("started").mediaType(MediaType.APPLICATION_JSON_TYPE)
                     .data(String.class, json(SubscriptionStarted.newBuilder().setSubscriptionId(subscription.id())
@@ -100,6 +111,7 @@ public class EventsResource {
         private final ScheduledThreadPoolExecutor executor;
         private final AtomicInteger inFlight = new AtomicInteger();
         volatile Subscription subscription;
+        volatile OpenStreams.Registration registration;
         volatile boolean open;
 
         SseSink(SseEventSink sink, Sse sse, ScheduledThreadPoolExecutor executor) {
@@ -132,6 +144,26 @@ public class EventsResource {
             end();
         }
 
+        /** The key that opened the stream was revoked or expired: says so, then ends the stream. */
+        void endedByKey(CommandCenterException why) {
+            open = false;
+            try {
+                executor.execute(() -> {
+                    try {
+                        if (!sink.isClosed()) {
+                            sink.send(sse.newEventBuilder().name("error").mediaType(MediaType.APPLICATION_JSON_TYPE)
+                                    .data(String.class, "{\"code\":\"UNAUTHENTICATED\",\"reason\":\"" + why.reason()
+                                            + "\"}").build());
+                        }
+                    } finally {
+                        end();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                end(); // the stream is ending already
+            }
+        }
+
         void send(OutboundSseEvent event) {
             if (sink.isClosed()) {
                 end();
@@ -153,7 +185,11 @@ public class EventsResource {
             }
         }
 
-        private void end() {
+        void end() {
+            OpenStreams.Registration r = registration;
+            if (r != null) {
+                r.close();
+            }
             Subscription s = subscription;
             if (s != null) {
                 s.close();
