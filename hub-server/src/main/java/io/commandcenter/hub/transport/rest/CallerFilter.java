@@ -36,6 +36,9 @@ public class CallerFilter implements ContainerRequestFilter {
         Permission required = required(method);
         CallerResolver resolver = callers.get();
         requestCaller.set(resolver.resolve(method.getAnnotation(Mirrors.class).value(), required, name -> {
+            if (name.equals(CallerResolver.REMOTE_ADDRESS)) {
+                return null; // never from a header: failed authentications over REST share one allowance
+            }
             String value = request.getHeaderString(name.toLowerCase(Locale.ROOT));
             if (value == null && name.equals(CallerResolver.PROJECT_HEADER)) {
                 value = request.getUriInfo().getQueryParameters().getFirst("project");
