@@ -470,7 +470,8 @@ class HubIT {
 
     /**
      * Session 14: revoking the key that opened an SSE stream ends it at once: a last {@code event: error}
-     * naming {@code KEY_REVOKED}, then the end of the stream; nothing ingested afterwards reaches it.
+     * naming {@code KEY_REVOKED}, then the end of the stream; what is ingested afterwards reaches a
+     * stream of a working key, and not it.
      */
     @Test
     void sse_aRevokedKeysStream_endsWithKeyRevoked() throws Exception {
@@ -486,8 +487,15 @@ class HubIT {
         HttpResponse<InputStream> response = client.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         java.util.concurrent.CountDownLatch ended = readLines(response, lines);
+        BlockingQueue<String> working = new LinkedBlockingQueue<>();
+        HttpResponse<InputStream> workingResponse = client.http.send(HubClient.authorized(client.base.resolve(
+                "api/events?pattern=hub.health.*&project=" + project)).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(workingResponse.statusCode()).isEqualTo(200);
+        readLines(workingResponse, working);
         try {
             assertThat(nextData(lines, "started")).contains("\"projectId\":\"" + project + "\"");
+            assertThat(nextData(working, "started")).contains("\"projectId\":\"" + project + "\"");
 
             keys.revokeKey(io.commandcenter.proto.v1.RevokeKeyRequest.newBuilder()
                     .setKeyId(created.getKey().getKeyId()).build());
@@ -503,9 +511,11 @@ class HubIT {
             assertThat(error.get(30, TimeUnit.SECONDS)).contains("\"reason\":\"KEY_REVOKED\"");
             assertThat(ended.await(30, TimeUnit.SECONDS)).as("the stream ends").isTrue();
             client.ingest(project, samples(1, "after")).get(60, TimeUnit.SECONDS);
+            assertThat(nextData(working, null)).as("published after the revocation").contains("\"recordId\":\"after-0\"");
             assertThat(lines).noneMatch(l -> l.contains("after-0"));
         } finally {
             response.body().close();
+            workingResponse.body().close();
         }
     }
 
@@ -639,7 +649,6 @@ class HubIT {
         return output;
     }
 
-    /** The data of the next SSE message with the given event name (null: unnamed). */
     /** Reads an SSE response's lines into {@code lines} on a thread of its own; counts down when the stream ends. */
     static java.util.concurrent.CountDownLatch readLines(HttpResponse<InputStream> response, BlockingQueue<String> lines) {
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
@@ -659,6 +668,7 @@ class HubIT {
         return ended;
     }
 
+    /** The data of the next SSE message with the given event name (null: unnamed). */
     static String nextData(BlockingQueue<String> lines, String name) throws InterruptedException {
         String event = null;
         while (true) {

@@ -5,6 +5,7 @@ import io.commandcenter.common.error.CommandCenterException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,9 +39,9 @@ import java.util.concurrent.Executor;
  *
  * <p>Streams opened with a key ({@link #openStream}) end when the key stops working: at once when it
  * is revoked here ({@link #forget}); when a read of the key (a call's, a background re-read, or
- * {@link #sweep}'s re-read of keys with open streams once their cache ends) finds it revoked or gone,
+ * {@link #readAgain}'s re-read of keys with open streams once their cache ends) finds it revoked or gone,
  * which is how a revocation on another hub reaches this one's streams, within {@code cacheFor} and a
- * sweep; and at its expiry, at the first {@link #sweep} after it.
+ * sweep; and at its expiry, at the first {@link #endExpired} after it.
  */
 public final class Authenticator {
     /** The header that carries the credentials, gRPC metadata and HTTP alike. */
@@ -51,7 +52,7 @@ public final class Authenticator {
     private static final System.Logger LOG = System.getLogger(Authenticator.class.getName());
     /** How long an id the store does not know is answered as unknown without asking it again. */
     static final Duration UNKNOWN_FOR = Duration.ofSeconds(10);
-    /** Most unknown ids remembered; past that the oldest half is dropped. */
+    /** Most unknown ids remembered; past that those whose time has passed are dropped, and if that is not enough, all. */
     static final int MAX_UNKNOWN = 10_000;
 
     /** Another kind of bearer token (a JWT): empty when the token is not of its kind. */
@@ -326,26 +327,52 @@ public final class Authenticator {
         return registration;
     }
 
-    /**
-     * Ends the streams of keys past their expiry ({@code KEY_EXPIRED}), and reads again each key with a
-     * stream open whose cache has ended, so a revocation on another hub ends its streams here
-     * ({@code KEY_REVOKED}). Run it every second or so (a read that fails is logged and tried at the
-     * next sweep).
-     */
+    /** {@link #endExpired} then {@link #readAgain}. */
     public void sweep() {
+        endExpired();
+        readAgain();
+    }
+
+    /**
+     * Ends the streams of keys past their expiry ({@code KEY_EXPIRED}). Reads nothing: run it every
+     * second or so, apart from {@link #readAgain}, so a slow or failing store does not delay it.
+     */
+    public void endExpired() {
+        streams.expire(clock.instant());
+    }
+
+    /**
+     * Reads again, in one read of the store ({@link KeyStore#find(java.util.Collection)}), each key with
+     * a stream open whose cache has ended, so a revocation on another hub ends its streams here
+     * ({@code KEY_REVOKED}). Run it every second or so; a read that fails is logged and tried at the next.
+     */
+    public void readAgain() {
         Instant now = clock.instant();
-        streams.expire(now);
+        Map<String, Long> due = new HashMap<>();
         for (String keyId : streams.keys()) {
             Cached cached = cache.get(keyId);
             if (KeyTokens.isKeyId(keyId) && (cached == null || !cached.trustedAt(now, cacheFor))) {
-                try {
-                    readNow(keyId, now);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "key {0} with open streams could not be read again ({1});"
-                            + " tried again at the next sweep", keyId, e.getMessage());
-                }
+                due.put(keyId, cached == null ? 0 : cached.generation());
             }
         }
+        if (due.isEmpty()) {
+            return;
+        }
+        Map<String, ApiKey> found;
+        try {
+            found = keys.find(due.keySet());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0} keys with open streams could not be read again ({1}); tried"
+                    + " again at the next sweep", due.size(), e.getMessage());
+            return;
+        }
+        due.forEach((keyId, generation) -> {
+            Optional<ApiKey> key = Optional.ofNullable(found.get(keyId));
+            // a key forgotten meanwhile was revoked here, which ended its streams already
+            if (install(keyId, generation, key, now)) {
+                learned(keyId, key, now);
+            }
+        });
     }
 
     /** The open streams of this hub, by key. */

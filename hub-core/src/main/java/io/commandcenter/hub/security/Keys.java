@@ -93,7 +93,8 @@ public final class Keys {
     /**
      * Revokes a key: it stops working at once on this hub, and the streams it opened here end
      * ({@code KEY_REVOKED}); on other hubs it stops within their key cache, their streams at their next
-     * {@link Authenticator#sweep} after that.
+     * {@link Authenticator#sweep} after that. A key revoked already (on another hub) is refused, and
+     * its streams here end all the same.
      *
      * @throws CommandCenterException NOT_FOUND ({@code KEY_NOT_FOUND}, also for a key of a project
      *         {@code by} does not administer), PRECONDITION ({@code KEY_REVOKED})
@@ -103,6 +104,7 @@ public final class Keys {
                 .orElseThrow(() -> CommandCenterException.notFound("KEY_NOT_FOUND", "no key " + keyId));
         Instant now = clock.instant();
         if (!store.revoke(keyId, now)) {
+            authenticator.forget(keyId); // revoked on another hub: its streams here end now too
             throw CommandCenterException.precondition("KEY_REVOKED", "key_id", "key " + keyId
                     + " was revoked already");
         }

@@ -38,6 +38,8 @@ public final class OpenStreams {
 
         @Override
         public void close() {
+            // inside the map's atomic update, so that an open of the same key never adds to a set
+            // this removal has just dropped from the map
             byKey.computeIfPresent(keyId, (k, set) -> {
                 set.remove(this);
                 return set.isEmpty() ? null : set;
@@ -57,7 +59,13 @@ public final class OpenStreams {
         Objects.requireNonNull(keyId, "keyId");
         Objects.requireNonNull(ending, "ending");
         Registration r = new Registration(keyId, expiresAt, ending);
-        byKey.computeIfAbsent(keyId, k -> ConcurrentHashMap.newKeySet()).add(r);
+        // added inside the atomic update: adding after computeIfAbsent returned could land in a set
+        // that the close of another stream of this key had removed from the map meanwhile
+        byKey.compute(keyId, (k, set) -> {
+            Set<Registration> streams = set == null ? ConcurrentHashMap.newKeySet() : set;
+            streams.add(r);
+            return streams;
+        });
         return r;
     }
 

@@ -313,6 +313,50 @@ class AuthenticatorTest {
         }
 
         @Test
+        void aSweep_readsEveryKeyWhoseCacheEnded_inOneRead() {
+            List<Keys.Created> agents = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                agents.add(keys.create(ProjectId.of("shop"), Role.AGENT, "agent" + i, null, admin));
+                open(signIn(agents.get(i)));
+            }
+            store.revoke(agents.get(1).key().keyId(), clock.instant()); // revoked elsewhere
+            int reads = store.reads.get();
+
+            clock.advance(Duration.ofSeconds(10));
+            auth.sweep();
+
+            assertThat(store.reads.get() - reads).isEqualTo(1);
+            assertThat(ended).containsExactly("agent1:KEY_REVOKED");
+            assertThat(auth.openStreams().size()).isEqualTo(2);
+        }
+
+        @Test
+        void endingExpiredStreams_readsNothing() {
+            Keys.Created brief = keys.create(ProjectId.of("shop"), Role.VIEWER, "brief", Duration.ofHours(1), admin);
+            open(signIn(brief));
+            int reads = store.reads.get();
+
+            clock.advance(Duration.ofHours(1));
+            auth.endExpired();
+
+            assertThat(ended).containsExactly("brief:KEY_EXPIRED");
+            assertThat(store.reads.get()).isEqualTo(reads);
+        }
+
+        @Test
+        void revokingAKeyRevokedAlreadyElsewhere_isRefused_andEndsItsStreamsHere() {
+            Keys.Created agent = keys.create(ProjectId.of("shop"), Role.AGENT, "agent", null, admin);
+            open(signIn(agent));
+            store.revoke(agent.key().keyId(), clock.instant());
+
+            CommandCenterException e = catchThrowableOfType(CommandCenterException.class,
+                    () -> keys.revoke(agent.key().keyId(), admin));
+
+            assertThat(e.reason()).isEqualTo("KEY_REVOKED");
+            assertThat(ended).containsExactly("agent:KEY_REVOKED");
+        }
+
+        @Test
         void anUnknownKeyId_isReadOnce_whileItIsRememberedAsUnknown() {
             String unknown = "Bearer cck_0123456789abcdef_" + "s".repeat(43);
 

@@ -6,8 +6,6 @@ import io.commandcenter.hub.telemetry.HealthSampleRecord;
 import io.commandcenter.hub.telemetry.TelemetryRecord;
 import io.commandcenter.scheduler.Scheduler;
 import io.commandcenter.scheduler.agents.AgentLoad;
-import io.commandcenter.scheduler.agents.AgentRegistration;
-import io.commandcenter.scheduler.agents.AgentView;
 
 /**
  * Agents' load from telemetry: a health sample of the service {@code agent.<type>.<id>} (subject
@@ -17,7 +15,9 @@ import io.commandcenter.scheduler.agents.AgentView;
  * reports its health through the hub's ingest rather than on the agent's own stream.
  *
  * <p>A sample speaks for an agent only when it was ingested with the key that registered the agent
- * (the event's {@link Event#origin}) in a project the agent serves; never for the hub's own agents
+ * (the event's {@link Event#origin}) in a project the agent serves, checked by the scheduler in the one
+ * pool operation that takes the sample ({@link Scheduler#reportAgentHealth(String, String, AgentLoad,
+ * String, String)}); never for the hub's own agents
  * (no key registered them) nor for agents registered in-process. Others are ignored (logged at
  * DEBUG): without that, any key that may ingest in any project could make every agent look busy, or
  * keep a silent agent looking alive. Samples of agents that are not registered are ignored too.
@@ -52,33 +52,22 @@ final class AgentHealthFeed extends InProcessSink {
         }
         String type = rest.substring(0, slash);
         String agentId = rest.substring(slash + 1);
+        if (event.origin().isEmpty()) {
+            return; // the hub's own samples, or another hub's: no key to check
+        }
         try {
-            if (!speaksFor(event, type, agentId)) {
-                LOG.log(System.Logger.Level.DEBUG, "agent health of {0} ignored: not sent with the key that registered"
-                        + " the agent, in a project it serves", sample.service());
-                return;
-            }
-            scheduler.reportAgentHealth(type, agentId, new AgentLoad(
+            // checked in the pool operation that takes it: one operation, and no registration can change between
+            boolean taken = scheduler.reportAgentHealth(type, agentId, new AgentLoad(
                     sample.cpu() == null ? 0 : sample.cpu(), sample.memory() == null ? 0 : sample.memory(),
                     (int) Math.round(sample.metrics().getOrDefault("running_tasks", 0.0)),
-                    (int) Math.round(sample.metrics().getOrDefault("capacity", 0.0))));
+                    (int) Math.round(sample.metrics().getOrDefault("capacity", 0.0))),
+                    OWNER_PREFIX + event.origin(), event.project().value());
+            if (!taken) {
+                LOG.log(System.Logger.Level.DEBUG, "agent health of {0} ignored: no such agent, or not sent with the"
+                        + " key that registered it in a project it serves", sample.service());
+            }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "agent health of {0} not taken: {1}", sample.service(), e.getMessage());
         }
-    }
-
-    /** Whether the agent serves the event's project and was registered with the key that sent it. */
-    private boolean speaksFor(Event event, String type, String agentId) {
-        if (event.origin().isEmpty()) {
-            return false; // the hub's own samples, or another hub's: no key to check
-        }
-        String key = OWNER_PREFIX + event.origin(); // never the hub's agents' owner (AgentRegistration.HUB_OWNER)
-        for (AgentView agent : scheduler.agents(event.project().value(), type).agents()) {
-            AgentRegistration registration = agent.registration();
-            if (registration.agentId().equals(agentId)) {
-                return registration.owner().equals(key) && registration.serves(event.project().value());
-            }
-        }
-        return false;
     }
 }

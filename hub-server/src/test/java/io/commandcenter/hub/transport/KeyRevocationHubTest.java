@@ -145,8 +145,31 @@ class KeyRevocationHubTest {
     void revokingAViewersKey_endsItsSubscription_andLaterEventsAreNotDelivered() throws Exception {
         Key viewer = key("dash", KeyRole.KEY_ROLE_VIEWER, "news");
         BlockingQueue<SubscribeResponse> received = new LinkedBlockingQueue<>();
+        CompletableFuture<Throwable> ended = subscribe(viewer.token(), received);
+        BlockingQueue<SubscribeResponse> working = new LinkedBlockingQueue<>();
+        subscribe(Credentials.adminToken(hub), working);
+        assertThat(received.poll(15, TimeUnit.SECONDS).hasStarted()).isTrue();
+        assertThat(working.poll(15, TimeUnit.SECONDS).hasStarted()).isTrue();
+        var ingest = as(TelemetryServiceGrpc.newStub(channel), Credentials.adminToken(hub), "news");
+        Instant now = Instant.now();
+        Ingest.call(ingest, List.of(Records.request(Records.sample("n-1", "web", now, 10)))).get(15, TimeUnit.SECONDS);
+        assertThat(received.poll(15, TimeUnit.SECONDS)).as("delivered while its key works").isNotNull();
+        assertThat(working.poll(15, TimeUnit.SECONDS)).isNotNull();
+
+        keys.revokeKey(RevokeKeyRequest.newBuilder().setKeyId(viewer.id()).build());
+
+        assertThat(reason(ended.get(15, TimeUnit.SECONDS))).isEqualTo("KEY_REVOKED");
+        Ingest.call(ingest, List.of(Records.request(Records.sample("n-2", "web", now.plusSeconds(1), 10))))
+                .get(15, TimeUnit.SECONDS);
+        assertThat(working.poll(15, TimeUnit.SECONDS)).as("published after the revocation, to a working key")
+                .isNotNull();
+        assertThat(received).as("nothing after the revocation").isEmpty();
+    }
+
+    /** Subscribes to {@code hub.health.*} of the project news; completes with the stream's end. */
+    CompletableFuture<Throwable> subscribe(String token, BlockingQueue<SubscribeResponse> received) {
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
-        as(EventServiceGrpc.newStub(channel), viewer.token(), "news").subscribe(
+        as(EventServiceGrpc.newStub(channel), token, "news").subscribe(
                 SubscribeRequest.newBuilder().setPattern("hub.health.*").build(), new StreamObserver<>() {
                     @Override
                     public void onNext(SubscribeResponse value) {
@@ -163,18 +186,7 @@ class KeyRevocationHubTest {
                         ended.complete(null);
                     }
                 });
-        assertThat(received.poll(15, TimeUnit.SECONDS).hasStarted()).isTrue();
-        var ingest = as(TelemetryServiceGrpc.newStub(channel), Credentials.adminToken(hub), "news");
-        Instant now = Instant.now();
-        Ingest.call(ingest, List.of(Records.request(Records.sample("n-1", "web", now, 10)))).get(15, TimeUnit.SECONDS);
-        assertThat(received.poll(15, TimeUnit.SECONDS)).as("delivered while its key works").isNotNull();
-
-        keys.revokeKey(RevokeKeyRequest.newBuilder().setKeyId(viewer.id()).build());
-
-        assertThat(reason(ended.get(15, TimeUnit.SECONDS))).isEqualTo("KEY_REVOKED");
-        Ingest.call(ingest, List.of(Records.request(Records.sample("n-2", "web", now.plusSeconds(1), 10))))
-                .get(15, TimeUnit.SECONDS);
-        assertThat(received).as("nothing after the revocation").isEmpty();
+        return ended;
     }
 
     @Test

@@ -30,6 +30,7 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,13 +88,22 @@ public class EventsResource {
             sseSink.end();
             throw e;
         }
+        try {
+            startStream(events, sseSink, sse, subscription, parsed, who, executor);
+        } catch (RejectedExecutionException e) {
+            // the key was revoked since it was checked: endedByKey has said so and ended the stream
+        }
+    }
+
+    private static void startStream(EventStreams events, SseSink sseSink, Sse sse, Subscription subscription,
+                                    SubjectPattern parsed, Caller who, ScheduledThreadPoolExecutor executor) {
         executor.execute(() -> {
             sseSink.send(sse.newEventBuilder().name("started").mediaType(MediaType.APPLICATION_JSON_TYPE)
                     .data(String.class, json(SubscriptionStarted.newBuilder().setSubscriptionId(subscription.id())
                             .setPattern(parsed.toString()).setProjectId(who.project().value())
                             .setBufferSize(subscription.capacity())))
                     .build());
-            sseSink.open = true;
+            sseSink.open = !sseSink.keyEnded;
             subscription.signal();
         });
         long heartbeat = events.heartbeat().toMillis();
@@ -113,6 +123,8 @@ public class EventsResource {
         volatile Subscription subscription;
         volatile OpenStreams.Registration registration;
         volatile boolean open;
+        /** Its key ended it: no more events, only the error. */
+        volatile boolean keyEnded;
 
         SseSink(SseEventSink sink, Sse sse, ScheduledThreadPoolExecutor executor) {
             this.sink = sink;
@@ -146,20 +158,24 @@ public class EventsResource {
 
         /** The key that opened the stream was revoked or expired: says so, then ends the stream. */
         void endedByKey(CommandCenterException why) {
+            keyEnded = true;
             open = false;
             try {
                 executor.execute(() -> {
+                    if (sink.isClosed()) {
+                        end();
+                        return;
+                    }
                     try {
-                        if (!sink.isClosed()) {
-                            sink.send(sse.newEventBuilder().name("error").mediaType(MediaType.APPLICATION_JSON_TYPE)
-                                    .data(String.class, "{\"code\":\"UNAUTHENTICATED\",\"reason\":\"" + why.reason()
-                                            + "\"}").build());
-                        }
-                    } finally {
+                        // ended once the error event is sent: closing sooner could cut it off
+                        sink.send(sse.newEventBuilder().name("error").mediaType(MediaType.APPLICATION_JSON_TYPE)
+                                .data(String.class, "{\"code\":\"UNAUTHENTICATED\",\"reason\":\"" + why.reason()
+                                        + "\"}").build()).whenComplete((ok, failure) -> end());
+                    } catch (RuntimeException e) {
                         end();
                     }
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 end(); // the stream is ending already
             }
         }

@@ -68,15 +68,23 @@ public final class CallerInterceptor implements ServerInterceptor {
         this.keys = keys;
     }
 
-    /** Whether streams end with their key, and so {@link #sweep} should run every second or so. */
+    /** Whether streams end with their key, and so {@link #endExpired} and {@link #readKeysAgain} should
+     * each run every second or so. */
     public boolean endsStreams() {
         return keys != null;
     }
 
-    /** Ends the streams of expired keys and of keys revoked on other hubs ({@link Authenticator#sweep}). */
-    public void sweep() {
+    /** Ends the streams of expired keys ({@link Authenticator#endExpired}); reads nothing. */
+    public void endExpired() {
         if (keys != null) {
-            keys.sweep();
+            keys.endExpired();
+        }
+    }
+
+    /** Ends the streams of keys revoked on other hubs ({@link Authenticator#readAgain}): one read of the store. */
+    public void readKeysAgain() {
+        if (keys != null) {
+            keys.readAgain();
         }
     }
 
@@ -111,12 +119,18 @@ public final class CallerInterceptor implements ServerInterceptor {
         try {
             keyed.registration = keys.openStream(caller.who(), keyed::end);
         } catch (CommandCenterException e) {
+            // through the guard: a revocation between registering and checking may have closed it already
             var status = GrpcErrors.toStatus(e);
-            call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+            keyed.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
             return new ServerCall.Listener<>() {
             };
         }
-        return keyed.listener(Contexts.interceptCall(context, keyed, headers, next));
+        try {
+            return keyed.listener(Contexts.interceptCall(context, keyed, headers, next));
+        } catch (RuntimeException | Error e) {
+            keyed.forget(); // the call never started: nothing else would forget it
+            throw e;
+        }
     }
 
     /** The caller's IP address without its port; null when the transport does not say. */

@@ -105,19 +105,15 @@ public final class GrpcServerHost implements AutoCloseable {
                     tls ? "TLS" : "plaintext", names);
             ScheduledExecutorService sweeper = null;
             if (interceptor.endsStreams()) {
-                // streams of expired keys, and of keys revoked on another hub, end within a second of it being known
-                sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                // streams of expired keys, and of keys revoked on another hub, end within a second of it being
+                // known; two threads, so that a slow database read of keys does not hold back the expiries
+                sweeper = Executors.newScheduledThreadPool(2, r -> {
                     Thread thread = new Thread(r, "cc-key-sweep");
                     thread.setDaemon(true);
                     return thread;
                 });
-                sweeper.scheduleWithFixedDelay(() -> {
-                    try {
-                        interceptor.sweep();
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "the sweep of streams by key failed: {0}", e.toString());
-                    }
-                }, 1, 1, TimeUnit.SECONDS);
+                sweeper.scheduleWithFixedDelay(() -> sweepSafely(interceptor::endExpired), 1, 1, TimeUnit.SECONDS);
+                sweeper.scheduleWithFixedDelay(() -> sweepSafely(interceptor::readKeysAgain), 1, 1, TimeUnit.SECONDS);
             }
             return new GrpcServerHost(server, health, List.copyOf(names), executors, sweeper);
         } catch (IOException e) {
@@ -173,5 +169,14 @@ public final class GrpcServerHost implements AutoCloseable {
     public void close() {
         beginShutdown();
         awaitTermination(5_000);
+    }
+
+    /** One run of a sweep; a failure is logged and the next run goes on. */
+    private static void sweepSafely(Runnable sweep) {
+        try {
+            sweep.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the sweep of streams by key failed: {0}", e.toString());
+        }
     }
 }
