@@ -73,6 +73,7 @@ public class EventsResource {
             thread.setDaemon(true);
             return thread;
         });
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // an ended stream's thread goes at once
         SseSink sseSink = new SseSink(sink, sse, executor);
         Subscription subscription;
         try {
@@ -123,6 +124,8 @@ public class EventsResource {
         volatile Subscription subscription;
         volatile OpenStreams.Registration registration;
         volatile boolean open;
+        /** How long the last error event may take to reach a client before the stream is closed anyway. */
+        private static final long ERROR_GRACE_SECONDS = 10;
         /** Its key ended it: no more events, only the error. */
         volatile boolean keyEnded;
 
@@ -167,10 +170,12 @@ public class EventsResource {
                         return;
                     }
                     try {
-                        // ended once the error event is sent: closing sooner could cut it off
+                        // ended once the error event is sent: closing sooner could cut it off; a client
+                        // that does not read is ended all the same after a while
                         sink.send(sse.newEventBuilder().name("error").mediaType(MediaType.APPLICATION_JSON_TYPE)
                                 .data(String.class, "{\"code\":\"UNAUTHENTICATED\",\"reason\":\"" + why.reason()
                                         + "\"}").build()).whenComplete((ok, failure) -> end());
+                        executor.schedule(this::end, ERROR_GRACE_SECONDS, TimeUnit.SECONDS);
                     } catch (RuntimeException e) {
                         end();
                     }

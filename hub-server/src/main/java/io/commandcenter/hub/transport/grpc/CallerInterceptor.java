@@ -68,8 +68,10 @@ public final class CallerInterceptor implements ServerInterceptor {
         this.keys = keys;
     }
 
-    /** Whether streams end with their key, and so {@link #endExpired} and {@link #readKeysAgain} should
-     * each run every second or so. */
+    /**
+     * Whether streams end with their key, and so {@link #endExpired} and {@link #readKeysAgain} should each
+     * run every second or so.
+     */
     public boolean endsStreams() {
         return keys != null;
     }
