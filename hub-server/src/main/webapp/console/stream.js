@@ -1,6 +1,7 @@
 // The hub's event stream (GET /api/events, Server-Sent Events) read with fetch(): EventSource
 // cannot send the Authorization header, and credentials never go in a URL. Reconnects with
-// exponential backoff (1 s doubling to 30 s, reset once a stream has started).
+// exponential backoff (1 s doubling to 30 s, reset once a stream has started); a 429 waits at least
+// its Retry-After.
 import {ApiError} from './api.js';
 
 export class EventStream {
@@ -58,12 +59,18 @@ export class EventStream {
         if (this.handlers.onRefused) this.handlers.onRefused(error);
         return;
       }
+      if (response.status === 429) {
+        const seconds = Number(response.headers.get('Retry-After'));
+        const error = new Error('too many calls (HTTP 429)');
+        error.retryAfterMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+        throw error;
+      }
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
       await this.read(response.body.getReader());
       if (!this.stopped) throw new Error('the hub ended the stream');
     } catch (e) {
       if (this.stopped) return;
-      const wait = this.delay;
+      const wait = Math.max(this.delay, e.retryAfterMs || 0);
       this.delay = Math.min(30000, this.delay * 2);
       this.status('reconnecting', `${e.message}; again in ${Math.round(wait / 1000)} s`);
       this.timer = setTimeout(() => this.connect(), wait);

@@ -450,18 +450,7 @@ class HubIT {
                 .header("Accept", "text/event-stream").build();
         HttpResponse<InputStream> response = client.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (java.io.IOException ignored) {
-                // the test closed the stream
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        readLines(response, lines);
         try {
             assertThat(nextData(lines, "started")).contains("\"projectId\":\"" + project + "\"");
 
@@ -476,6 +465,57 @@ class HubIT {
             }
         } finally {
             response.body().close();
+        }
+    }
+
+    /**
+     * Session 14: revoking the key that opened an SSE stream ends it at once: a last {@code event: error}
+     * naming {@code KEY_REVOKED}, then the end of the stream; what is ingested afterwards reaches a
+     * stream of a working key, and not it.
+     */
+    @Test
+    void sse_aRevokedKeysStream_endsWithKeyRevoked() throws Exception {
+        String project = project();
+        var keys = io.commandcenter.proto.v1.KeyServiceGrpc.newBlockingStub(client.channel);
+        var created = keys.createKey(io.commandcenter.proto.v1.CreateKeyRequest.newBuilder().setName("it-sse")
+                .setProjectId(project).setRole(io.commandcenter.proto.v1.KeyRole.KEY_ROLE_VIEWER).build());
+        String token = UsedSecrets.add(created.getToken());
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        HttpRequest request = HttpRequest.newBuilder(client.base.resolve("api/events?pattern=hub.health.*"))
+                .header("Authorization", "Bearer " + token).header("X-CC-Project", project)
+                .header("Accept", "text/event-stream").build();
+        HttpResponse<InputStream> response = client.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        java.util.concurrent.CountDownLatch ended = readLines(response, lines);
+        BlockingQueue<String> working = new LinkedBlockingQueue<>();
+        HttpResponse<InputStream> workingResponse = client.http.send(HubClient.authorized(client.base.resolve(
+                "api/events?pattern=hub.health.*&project=" + project)).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(workingResponse.statusCode()).isEqualTo(200);
+        readLines(workingResponse, working);
+        try {
+            assertThat(nextData(lines, "started")).contains("\"projectId\":\"" + project + "\"");
+            assertThat(nextData(working, "started")).contains("\"projectId\":\"" + project + "\"");
+
+            keys.revokeKey(io.commandcenter.proto.v1.RevokeKeyRequest.newBuilder()
+                    .setKeyId(created.getKey().getKeyId()).build());
+
+            // heartbeats keep coming on a stream that does not end: look for the error within 30 s in all
+            java.util.concurrent.CompletableFuture<String> error = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return nextData(lines, "error");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(error.get(30, TimeUnit.SECONDS)).contains("\"reason\":\"KEY_REVOKED\"");
+            assertThat(ended.await(30, TimeUnit.SECONDS)).as("the stream ends").isTrue();
+            client.ingest(project, samples(1, "after")).get(60, TimeUnit.SECONDS);
+            assertThat(nextData(working, null)).as("published after the revocation").contains("\"recordId\":\"after-0\"");
+            assertThat(lines).noneMatch(l -> l.contains("after-0"));
+        } finally {
+            response.body().close();
+            workingResponse.body().close();
         }
     }
 
@@ -621,6 +661,25 @@ class HubIT {
         assertThat(finished && process.exitValue() == 0).as("%s exited 0 in %d s; output:%n%s",
                 String.join(" ", command), seconds, output).isTrue();
         return output;
+    }
+
+    /** Reads an SSE response's lines into {@code lines} on a thread of its own; counts down when the stream ends. */
+    static java.util.concurrent.CountDownLatch readLines(HttpResponse<InputStream> response, BlockingQueue<String> lines) {
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (java.io.IOException ignored) {
+                // the test closed the stream
+            }
+            ended.countDown();
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return ended;
     }
 
     /** The data of the next SSE message with the given event name (null: unnamed). */

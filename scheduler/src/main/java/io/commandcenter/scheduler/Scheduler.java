@@ -408,8 +408,18 @@ public final class Scheduler implements AutoCloseable {
      * @return false when no such agent is registered
      */
     public boolean reportAgentHealth(String agentType, String agentId, AgentLoad load) {
+        return reportAgentHealth(agentType, agentId, load, null, null);
+    }
+
+    /**
+     * {@link #reportAgentHealth(String, String, AgentLoad)}, taken only when {@code owner} registered the
+     * agent and it serves {@code project}, checked in the same pool operation (null: any).
+     *
+     * @return false when no such agent is registered, or the report is not taken
+     */
+    public boolean reportAgentHealth(String agentType, String agentId, AgentLoad load, String owner, String project) {
         checkOpen();
-        boolean known = state.pool(agentType, config, new PoolOps.ReportLoad(agentId, load, now()));
+        boolean known = state.pool(agentType, config, new PoolOps.ReportLoad(agentId, load, now(), owner, project));
         if (known) {
             signal(agentType);
         }

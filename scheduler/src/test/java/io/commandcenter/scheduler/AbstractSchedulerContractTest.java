@@ -199,6 +199,29 @@ public abstract class AbstractSchedulerContractTest {
     }
 
     @Test
+    void aLoadReportNamingAnOwnerAndProject_isTakenOnlyForTheAgentItMatches() {
+        Scheduler hub = hub(0);
+        TestAgent busy = TestAgent.connect(hub, AgentRegistration.of("busy", "devops", 4, "restart")
+                .withOwner("key:k1").withProjects(java.util.Set.of(P)));
+        TestAgent idle = agent(hub, "idle", 4, "restart");
+        AgentLoad full = new AgentLoad(0.1, 0.1, 4, 4);
+
+        assertThat(hub.reportAgentHealth("devops", "busy", full, "key:k2", P)).as("another owner").isFalse();
+        assertThat(hub.reportAgentHealth("devops", "busy", full, "key:k1", "elsewhere")).as("a project it does not serve")
+                .isFalse();
+        hub.submit(restart());
+        hub.runPending();
+        assertThat(busy.drain()).as("refused reports changed nothing: a tie goes to the smaller id").hasSize(1);
+        assertThat(idle.drain()).isEmpty();
+
+        assertThat(hub.reportAgentHealth("devops", "busy", full, "key:k1", P)).isTrue();
+        hub.submit(restart());
+        hub.runPending();
+        assertThat(busy.drain()).as("full, by its own owner's report").isEmpty();
+        assertThat(idle.drain()).hasSize(1);
+    }
+
+    @Test
     void anAgentWithABetterRecordForTheAction_winsTheTask() {
         Scheduler hub = hub(0);
         TestAgent flaky = agent(hub, "flaky", 1, "restart");

@@ -80,7 +80,11 @@ public final class EventBus implements AutoCloseable {
     }
 
     /** An event to publish with {@link #publishAll}: what {@link #publish} takes. */
-    public record Draft(ProjectId project, String subject, TraceContext trace, Payload payload) {
+    public record Draft(ProjectId project, String subject, TraceContext trace, Payload payload, String origin) {
+        /** A draft of no known origin ({@link Event#origin}). */
+        public Draft(ProjectId project, String subject, TraceContext trace, Payload payload) {
+            this(project, subject, trace, payload, "");
+        }
     }
 
     /**
@@ -95,7 +99,7 @@ public final class EventBus implements AutoCloseable {
         List<Event> events = new java.util.ArrayList<>(drafts.size());
         Map<ProjectId, List<Event>> followed = null;
         for (Draft d : drafts) {
-            Event event = stamp(d.project(), d.subject(), d.trace(), d.payload());
+            Event event = stamp(d.project(), d.subject(), d.trace(), d.payload(), d.origin());
             events.add(event);
             List<Subscription> subscriptions = byProject.get(d.project());
             if (subscriptions != null && !subscriptions.isEmpty()) {
@@ -123,8 +127,12 @@ public final class EventBus implements AutoCloseable {
 
     /** A new event of this hub: the next id in sequence, stamped now. */
     private Event stamp(ProjectId project, String subject, TraceContext trace, Payload payload) {
+        return stamp(project, subject, trace, payload, "");
+    }
+
+    private Event stamp(ProjectId project, String subject, TraceContext trace, Payload payload, String origin) {
         return new Event(hubId + "-" + Long.toHexString(sequence.incrementAndGet()), subject, project, hubId,
-                clock.instant(), trace, payload);
+                clock.instant(), trace, payload, origin);
     }
 
     /** Whether anyone in the project listens; publishers may skip building payloads otherwise. */

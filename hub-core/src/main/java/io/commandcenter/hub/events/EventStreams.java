@@ -1,6 +1,9 @@
 package io.commandcenter.hub.events;
 
 import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.security.Authenticator;
+import io.commandcenter.hub.security.OpenStreams;
+import io.commandcenter.hub.security.Principal;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -13,6 +16,9 @@ public final class EventStreams {
     private final EventBus bus;
     private final int bufferSize;
     private final Duration heartbeat;
+    /** Where streams are registered to end with their key; null: they do not. */
+    private final Authenticator keys;
+    private final OpenStreams unkeyed = new OpenStreams();
 
     /** Streams with a heartbeat every second. */
     public EventStreams(EventBus bus, int bufferSize) {
@@ -24,9 +30,29 @@ public final class EventStreams {
      *                  client that went away is noticed, and its subscription released, this soon
      */
     public EventStreams(EventBus bus, int bufferSize, Duration heartbeat) {
+        this(bus, bufferSize, heartbeat, null);
+    }
+
+    /**
+     * @param keys where each stream is registered to end when its key is revoked or expires
+     *             ({@link Authenticator#openStream}); null: streams do not end with their key
+     */
+    public EventStreams(EventBus bus, int bufferSize, Duration heartbeat, Authenticator keys) {
         this.bus = bus;
         this.bufferSize = bufferSize;
         this.heartbeat = heartbeat;
+        this.keys = keys;
+    }
+
+    /**
+     * Registers a stream of {@code who}, ended through {@code ending} when its key is revoked or expires.
+     *
+     * @return close it when the stream ends on its own
+     * @throws io.commandcenter.common.error.CommandCenterException UNAUTHENTICATED {@code KEY_REVOKED}
+     *         when the key was revoked since the request was authenticated
+     */
+    public OpenStreams.Registration openStream(Principal who, OpenStreams.Ending ending) {
+        return keys == null ? unkeyed.open(who.keyId(), null, ending) : keys.openStream(who, ending);
     }
 
     /** How often a stream is sent a heartbeat. */

@@ -11,6 +11,7 @@ import io.commandcenter.hub.security.Role;
 
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +32,12 @@ public interface CallerResolver {
      */
     String USER_HEADER = "x-cc-user";
 
+    /**
+     * Not a header a client sends: the transport answers it with the caller's IP address (null when it
+     * cannot say), so that failed authentications are limited per address ({@link #limitedBy}).
+     */
+    String REMOTE_ADDRESS = ":remote-address";
+
     /** What a declared user may look like: a login or an e-mail address, at most 64 characters. */
     Pattern USER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}");
 
@@ -48,13 +55,37 @@ public interface CallerResolver {
     Caller resolve(String operation, Permission required, Function<String, String> header);
 
     /**
-     * This resolver, with each caller's calls counted against {@code rate} (public calls are not).
+     * This resolver, with each caller's calls counted against {@code rate} (public calls are not), and
+     * each call that fails authentication counted against its address's allowance (the header
+     * {@link #REMOTE_ADDRESS}; one allowance for all calls whose address is not known). Once an
+     * address's allowance is spent, its calls are refused RESOURCE_EXHAUSTED {@code RATE_LIMITED} before
+     * their credentials are checked, so guessing keys is paced and costs no reads of the store; calls
+     * whose key is answered from the cache ({@code answeredAtOnce} of the authorization header) are never
+     * refused so, so a valid key is not shut out by guessing from its address.
      *
+     * @param answeredAtOnce whether an authorization header (null when absent) is answered without
+     *                       reading the store ({@link Authenticator#answersAtOnce})
      * @see CallRate
      */
-    default CallerResolver limitedBy(CallRate rate) {
+    default CallerResolver limitedBy(CallRate rate, Predicate<String> answeredAtOnce) {
         return (operation, required, header) -> {
-            Caller caller = resolve(operation, required, header);
+            String failures = null;
+            if (required != Permission.PUBLIC) {
+                String address = header.apply(REMOTE_ADDRESS);
+                failures = "unauthenticated:" + (address == null ? "unknown address" : address);
+                if (!answeredAtOnce.test(header.apply(Authenticator.HEADER))) {
+                    rate.check(failures);
+                }
+            }
+            Caller caller;
+            try {
+                caller = resolve(operation, required, header);
+            } catch (CommandCenterException e) {
+                if (failures != null && e.kind() == ErrorKind.UNAUTHENTICATED) {
+                    rate.acquire(failures);
+                }
+                throw e;
+            }
             if (required != Permission.PUBLIC) {
                 rate.acquire(caller.who().keyId());
             }

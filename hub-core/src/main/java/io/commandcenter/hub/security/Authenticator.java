@@ -5,6 +5,7 @@ import io.commandcenter.common.error.CommandCenterException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +33,15 @@ import java.util.concurrent.Executor;
  * than {@code cacheFor} after the revocation.
  *
  * <p>Failures say what to send, never what was sent: one reason ({@code CREDENTIALS_INVALID}) for
- * an unknown key and a wrong secret alike, so the answer is no oracle for key ids.
+ * an unknown key and a wrong secret alike, so the answer is no oracle for key ids. An id the store
+ * does not know is remembered as unknown for {@link #UNKNOWN_FOR} (at most {@link #MAX_UNKNOWN} ids),
+ * so a flood of calls with one made-up id costs one read, not one a call.
+ *
+ * <p>Streams opened with a key ({@link #openStream}) end when the key stops working: at once when it
+ * is revoked here ({@link #forget}); when a read of the key (a call's, a background re-read, or
+ * {@link #readAgain}'s re-read of keys with open streams once their cache ends) finds it revoked or gone,
+ * which is how a revocation on another hub reaches this one's streams, within {@code cacheFor} and a
+ * sweep; and at its expiry, at the first {@link #endExpired} after it.
  */
 public final class Authenticator {
     /** The header that carries the credentials, gRPC metadata and HTTP alike. */
@@ -41,6 +50,10 @@ public final class Authenticator {
     /** How long a key must stay cached after a call starts for {@link #answersAtOnce} to vouch for it. */
     static final Duration AT_ONCE_MARGIN = Duration.ofSeconds(1);
     private static final System.Logger LOG = System.getLogger(Authenticator.class.getName());
+    /** How long an id the store does not know is answered as unknown without asking it again. */
+    static final Duration UNKNOWN_FOR = Duration.ofSeconds(10);
+    /** Most unknown ids remembered; past that those whose time has passed are dropped, and if that is not enough, all. */
+    static final int MAX_UNKNOWN = 10_000;
 
     /** Another kind of bearer token (a JWT): empty when the token is not of its kind. */
     @FunctionalInterface
@@ -73,6 +86,9 @@ public final class Authenticator {
     /** Keys being read again in the background (at most one read a key at a time). */
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
     private final Executor background;
+    /** Ids the store did not know, until when they are answered as unknown without reading it. */
+    private final Map<String, Instant> unknown = new ConcurrentHashMap<>();
+    private final OpenStreams streams = new OpenStreams();
 
     /** Reads and last-use writes on the calling thread. */
     public Authenticator(KeyStore keys, Clock clock, Duration cacheFor, List<TokenVerifier> others) {
@@ -163,6 +179,10 @@ public final class Authenticator {
     }
 
     private Optional<ApiKey> read(String keyId, Instant now) {
+        Instant unknownUntil = unknown.get(keyId);
+        if (unknownUntil != null && now.isBefore(unknownUntil)) {
+            return Optional.empty();
+        }
         Cached cached = cache.get(keyId);
         if (cached != null && cached.trustedAt(now, cacheFor)) {
             if (!now.isBefore(cached.readAt().plus(cacheFor.dividedBy(2))) && refreshing.add(keyId)) {
@@ -185,6 +205,7 @@ public final class Authenticator {
             long generation = generation(keyId);
             Optional<ApiKey> key = keys.find(keyId);
             if (install(keyId, generation, key, now)) {
+                learned(keyId, key, now);
                 return key;
             }
         }
@@ -195,12 +216,39 @@ public final class Authenticator {
         try {
             Instant readAt = clock.instant();
             long generation = generation(keyId);
-            install(keyId, generation, keys.find(keyId), readAt); // dropped when forgotten: the next call reads
+            Optional<ApiKey> key = keys.find(keyId);
+            if (install(keyId, generation, key, readAt)) { // dropped when forgotten: the next call reads
+                learned(keyId, key, readAt);
+            }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "key {0} could not be read again ({1}); the cached one answers"
                     + " until its cache ends", keyId, e.getMessage());
         } finally {
             refreshing.remove(keyId);
+        }
+    }
+
+    /**
+     * What a read of the store taught: an id it does not know is remembered as unknown for a while;
+     * a key revoked (on another hub) or gone ends the streams it opened here.
+     */
+    private void learned(String keyId, Optional<ApiKey> key, Instant readAt) {
+        if (key.isEmpty()) {
+            if (unknown.size() >= MAX_UNKNOWN) {
+                pruneUnknown(readAt);
+            }
+            unknown.put(keyId, readAt.plus(UNKNOWN_FOR));
+        }
+        if (key.isEmpty() || key.get().revokedAt() != null) {
+            streams.revoked(keyId);
+        }
+    }
+
+    /** Drops the unknown ids whose time has passed, and when that is not enough, every one. */
+    private void pruneUnknown(Instant now) {
+        unknown.values().removeIf(until -> !now.isBefore(until));
+        if (unknown.size() >= MAX_UNKNOWN) {
+            unknown.clear();
         }
     }
 
@@ -249,6 +297,87 @@ public final class Authenticator {
      */
     public void forget(String keyId) {
         cache.compute(keyId, (id, cached) -> new Cached(null, null, (cached == null ? 0 : cached.generation()) + 1));
+        streams.revoked(keyId);
+    }
+
+    /** A key was just created here: its id is no longer unknown. */
+    void created(String keyId) {
+        unknown.remove(keyId);
+    }
+
+    /**
+     * Registers a long call (a stream) of {@code who}, to be ended when its key is revoked or expires.
+     * Calls without a key (authentication off, tokens of other kinds) are registered too and never ended
+     * by it.
+     *
+     * @return close it when the stream ends on its own
+     * @throws CommandCenterException UNAUTHENTICATED {@code KEY_REVOKED} when the key was revoked since
+     *         the call was authenticated
+     */
+    public OpenStreams.Registration openStream(Principal who, OpenStreams.Ending ending) {
+        Cached cached = cache.get(who.keyId());
+        Instant expiresAt = cached == null || cached.key() == null ? null : cached.key().expiresAt();
+        OpenStreams.Registration registration = streams.open(who.keyId(), expiresAt, ending);
+        // registered first, checked after: a revocation either is seen here or finds the registration
+        Cached now = cache.get(who.keyId());
+        if (now != null && (now.key() == null ? now.generation() > 0 : now.key().revokedAt() != null)) {
+            registration.close();
+            throw CommandCenterException.unauthenticated("KEY_REVOKED", "key " + who.keyId() + " was revoked");
+        }
+        return registration;
+    }
+
+    /** {@link #endExpired} then {@link #readAgain}. */
+    public void sweep() {
+        endExpired();
+        readAgain();
+    }
+
+    /**
+     * Ends the streams of keys past their expiry ({@code KEY_EXPIRED}). Reads nothing: run it every
+     * second or so, apart from {@link #readAgain}, so a slow or failing store does not delay it.
+     */
+    public void endExpired() {
+        streams.expire(clock.instant());
+    }
+
+    /**
+     * Reads again, in one read of the store ({@link KeyStore#find(java.util.Collection)}), each key with
+     * a stream open whose cache has ended, so a revocation on another hub ends its streams here
+     * ({@code KEY_REVOKED}). Run it every second or so; a read that fails is logged and tried at the next.
+     */
+    public void readAgain() {
+        Instant now = clock.instant();
+        Map<String, Long> due = new HashMap<>();
+        for (String keyId : streams.keys()) {
+            Cached cached = cache.get(keyId);
+            if (KeyTokens.isKeyId(keyId) && (cached == null || !cached.trustedAt(now, cacheFor))) {
+                due.put(keyId, cached == null ? 0 : cached.generation());
+            }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        Map<String, ApiKey> found;
+        try {
+            found = keys.find(due.keySet());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0} keys with open streams could not be read again ({1}); tried"
+                    + " again at the next sweep", due.size(), e.getMessage());
+            return;
+        }
+        due.forEach((keyId, generation) -> {
+            Optional<ApiKey> key = Optional.ofNullable(found.get(keyId));
+            // a key forgotten meanwhile was revoked here, which ended its streams already
+            if (install(keyId, generation, key, now)) {
+                learned(keyId, key, now);
+            }
+        });
+    }
+
+    /** The open streams of this hub, by key. */
+    public OpenStreams openStreams() {
+        return streams;
     }
 
     /** The key a call at {@code now} would be answered from without reading the store; empty when none. */

@@ -65,8 +65,32 @@ public final class CallRate {
                 return;
             }
         }
+        throw limited(waitNanos);
+    }
+
+    /**
+     * Whether {@code caller} has a call left, without taking it: refuses as {@link #acquire} would.
+     *
+     * @throws CommandCenterException EXHAUSTED {@code RATE_LIMITED}
+     */
+    public void check(String caller) {
+        long[] at = full.get(caller);
+        if (at == null) {
+            return;
+        }
+        long now = nanos.getAsLong();
+        long waitNanos;
+        synchronized (at) {
+            waitNanos = Math.max(at[0], now) + interval - now - burst * interval;
+        }
+        if (waitNanos > 0) {
+            throw limited(waitNanos);
+        }
+    }
+
+    private CommandCenterException limited(long waitNanos) {
         long waitMillis = (waitNanos + 999_999) / 1_000_000;
-        throw new CommandCenterException(ErrorKind.EXHAUSTED, "RATE_LIMITED", "these credentials made more than "
+        return new CommandCenterException(ErrorKind.EXHAUSTED, "RATE_LIMITED", "these credentials made more than "
                 + format(perSecond) + " calls a second (bursts of " + burst + "); retry in " + waitMillis
                 + " ms", Map.of(CommandCenterException.RETRY_AFTER_MS, Long.toString(waitMillis)), List.of(), null);
     }

@@ -59,11 +59,8 @@ public final class KeyTokens {
         if (token == null || token.length() != LENGTH || !token.startsWith("cck_") || token.charAt(4 + ID_LENGTH) != '_') {
             return Optional.empty();
         }
-        for (int i = 4; i < 4 + ID_LENGTH; i++) {
-            char c = token.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return Optional.empty();
-            }
+        if (!isHex(token, 4, 4 + ID_LENGTH)) {
+            return Optional.empty();
         }
         for (int i = 4 + ID_LENGTH + 1; i < LENGTH; i++) {
             char c = token.charAt(i);
@@ -72,6 +69,21 @@ public final class KeyTokens {
             }
         }
         return Optional.of(new Parsed(token.substring(4, 4 + ID_LENGTH), token.substring(4 + ID_LENGTH + 1)));
+    }
+
+    /** Whether {@code id} has the form of a key id (16 lowercase hex characters). */
+    public static boolean isKeyId(String id) {
+        return id != null && id.length() == ID_LENGTH && isHex(id, 0, ID_LENGTH);
+    }
+
+    private static boolean isHex(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** SHA-256 of a secret, lowercase hex. */

@@ -87,6 +87,7 @@ public final class Keys {
         ApiKey key = new ApiKey(issued.keyId(), name, project, role, issued.secretHash(), now, by.name(),
                 lifetime == null ? null : now.plus(lifetime), null, null);
         store.insert(key);
+        authenticator.created(key.keyId());
         audit.record(AuditAction.KEY_CREATED, scope(key), by.name(), "key:" + key.keyId(), AuditRecord.detail(
                 "name", key.name(), "role", key.role().wireName(), "project", project == null ? "*" : project.value(),
                 "expires", key.expiresAt() == null ? null : key.expiresAt().toString()));
@@ -102,7 +103,10 @@ public final class Keys {
     }
 
     /**
-     * Revokes a key: it stops working at once on this hub, and on other hubs within their key cache.
+     * Revokes a key: it stops working at once on this hub, and the streams it opened here end
+     * ({@code KEY_REVOKED}); on other hubs it stops within their key cache, their streams at their next
+     * {@link Authenticator#sweep} after that. A key revoked already (on another hub) is refused, and
+     * its streams here end all the same.
      *
      * @throws CommandCenterException NOT_FOUND ({@code KEY_NOT_FOUND}, also for a key of a project
      *         {@code by} does not administer), PRECONDITION ({@code KEY_REVOKED})
@@ -112,6 +116,7 @@ public final class Keys {
                 .orElseThrow(() -> CommandCenterException.notFound("KEY_NOT_FOUND", "no key " + keyId));
         Instant now = clock.instant();
         if (!store.revoke(keyId, now)) {
+            authenticator.forget(keyId); // revoked on another hub: its streams here end now too
             throw CommandCenterException.precondition("KEY_REVOKED", "key_id", "key " + keyId
                     + " was revoked already");
         }

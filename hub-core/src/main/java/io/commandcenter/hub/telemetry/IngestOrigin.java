@@ -14,6 +14,11 @@ interface IngestOrigin {
 
     TraceContext trace();
 
+    /** The key id of the credentials that sent the records ({@code Event.origin}); empty for the hub's own. */
+    default String keyId() {
+        return "";
+    }
+
     /** Whether the origin failed: its remaining records are not written. */
     boolean isFailed();
 

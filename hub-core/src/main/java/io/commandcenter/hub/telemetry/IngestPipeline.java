@@ -233,7 +233,7 @@ public final class IngestPipeline implements AutoCloseable {
             boolean isStored = outcomes.get(i) == TelemetryStore.Outcome.STORED;
             if (isStored) {
                 events.add(new EventBus.Draft(p.session().project(), p.record().subject(), p.session().trace(),
-                        payloads.apply(p.record())));
+                        payloads.apply(p.record()), p.session().keyId()));
             }
             settlements.computeIfAbsent(p.session(), k -> new Settlement()).add(p.index(), isStored);
         }

@@ -52,6 +52,7 @@ public final class IngestSession implements IngestOrigin {
     private enum State { OPEN, DONE, FAILED, CANCELLED }
 
     private final ProjectId project;
+    private final String keyId;
     private final TraceContext trace;
     private final IngestPipeline pipeline;
     private final Listener listener;
@@ -77,11 +78,20 @@ public final class IngestSession implements IngestOrigin {
      */
     public IngestSession(ProjectId project, TraceContext trace, IngestPipeline pipeline, Listener listener,
                          boolean acknowledgeAsYouGo, int window) {
+        this(project, trace, "", pipeline, listener, acknowledgeAsYouGo, window);
+    }
+
+    /**
+     * @param keyId the key id of the credentials that opened the stream (the events' {@code origin})
+     */
+    public IngestSession(ProjectId project, TraceContext trace, String keyId, IngestPipeline pipeline,
+                         Listener listener, boolean acknowledgeAsYouGo, int window) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be >= 1");
         }
         this.project = project;
         this.trace = trace;
+        this.keyId = keyId == null ? "" : keyId;
         this.pipeline = pipeline;
         this.listener = listener;
         this.acknowledgeAsYouGo = acknowledgeAsYouGo;
@@ -96,6 +106,11 @@ public final class IngestSession implements IngestOrigin {
     @Override
     public TraceContext trace() {
         return trace;
+    }
+
+    @Override
+    public String keyId() {
+        return keyId;
     }
 
     /** Opens the window: asks the transport for the first records (this stream's share). */

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -220,5 +221,154 @@ class AuthenticatorTest {
         assertThat(hub.answersAtOnce("Basic " + created.token())).isFalse();
         assertThat(new Authenticator(store, clock, Duration.ZERO, List.of()).answersAtOnce(header))
                 .as("no cache").isFalse();
+    }
+
+    /**
+     * Streams end with their key ({@link Authenticator#openStream}): at its revocation here, at the first
+     * sweep after its expiry, at the first sweep that reads it revoked elsewhere; and ids the store does
+     * not know cost one read while they are remembered as unknown.
+     */
+    @org.junit.jupiter.api.Nested
+    class StreamsEndWithTheirKey {
+        final List<String> ended = new ArrayList<>();
+
+        Principal signIn(Keys.Created key) {
+            return auth.authenticate("Bearer " + key.token());
+        }
+
+        OpenStreams.Registration open(Principal who) {
+            return auth.openStream(who, why -> {
+                assertThat(why.kind()).isEqualTo(ErrorKind.UNAUTHENTICATED);
+                ended.add(who.name() + ":" + why.reason());
+            });
+        }
+
+        @Test
+        void revokingAKey_endsItsStreams_andNoOtherKeys() {
+            Keys.Created agent = keys.create(ProjectId.of("shop"), Role.AGENT, "agent", null, admin);
+            Keys.Created viewer = keys.create(ProjectId.of("shop"), Role.VIEWER, "viewer", null, admin);
+            open(signIn(agent));
+            open(signIn(agent));
+            open(signIn(viewer));
+
+            keys.revoke(agent.key().keyId(), admin);
+
+            assertThat(ended).containsExactly("agent:KEY_REVOKED", "agent:KEY_REVOKED");
+            assertThat(auth.openStreams().size()).isEqualTo(1);
+        }
+
+        @Test
+        void aStreamThatEndedOnItsOwn_isNotEndedAgain() {
+            Keys.Created agent = keys.create(ProjectId.of("shop"), Role.AGENT, "agent", null, admin);
+            open(signIn(agent)).close();
+
+            keys.revoke(agent.key().keyId(), admin);
+
+            assertThat(ended).isEmpty();
+        }
+
+        @Test
+        void aStreamOpenedAfterItsKeyWasRevoked_isRefused() {
+            Keys.Created agent = keys.create(ProjectId.of("shop"), Role.AGENT, "agent", null, admin);
+            Principal who = signIn(agent);
+            keys.revoke(agent.key().keyId(), admin);
+
+            CommandCenterException e = catchThrowableOfType(CommandCenterException.class, () -> open(who));
+
+            assertThat(e.reason()).isEqualTo("KEY_REVOKED");
+            assertThat(auth.openStreams().size()).isZero();
+        }
+
+        @Test
+        void aSweep_endsTheStreamsOfAnExpiredKey_fromItsExpiryOn() {
+            Keys.Created brief = keys.create(ProjectId.of("shop"), Role.VIEWER, "brief", Duration.ofHours(1), admin);
+            Keys.Created lasting = keys.create(ProjectId.of("shop"), Role.VIEWER, "lasting", null, admin);
+            open(signIn(brief));
+            open(signIn(lasting));
+
+            clock.advance(Duration.ofMinutes(59));
+            auth.sweep();
+            assertThat(ended).isEmpty();
+
+            clock.advance(Duration.ofMinutes(1));
+            auth.sweep();
+            assertThat(ended).containsExactly("brief:KEY_EXPIRED");
+        }
+
+        @Test
+        void aSweep_endsTheStreamsOfAKeyRevokedElsewhere_onceItsCacheEnds() {
+            Keys.Created agent = keys.create(ProjectId.of("shop"), Role.AGENT, "agent", null, admin);
+            open(signIn(agent));
+            store.revoke(agent.key().keyId(), clock.instant()); // another hub's revocation: this one was not told
+            int reads = store.reads.get();
+
+            clock.advance(Duration.ofSeconds(9));
+            auth.sweep();
+            assertThat(ended).as("the cached key is trusted until its cache ends").isEmpty();
+            assertThat(store.reads.get()).isEqualTo(reads);
+
+            clock.advance(Duration.ofSeconds(1));
+            auth.sweep();
+            assertThat(ended).containsExactly("agent:KEY_REVOKED");
+        }
+
+        @Test
+        void aSweep_readsEveryKeyWhoseCacheEnded_inOneRead() {
+            List<Keys.Created> agents = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                agents.add(keys.create(ProjectId.of("shop"), Role.AGENT, "agent" + i, null, admin));
+                open(signIn(agents.get(i)));
+            }
+            store.revoke(agents.get(1).key().keyId(), clock.instant()); // revoked elsewhere
+            int reads = store.reads.get();
+
+            clock.advance(Duration.ofSeconds(10));
+            auth.sweep();
+
+            assertThat(store.reads.get() - reads).isEqualTo(1);
+            assertThat(ended).containsExactly("agent1:KEY_REVOKED");
+            assertThat(auth.openStreams().size()).isEqualTo(2);
+        }
+
+        @Test
+        void endingExpiredStreams_readsNothing() {
+            Keys.Created brief = keys.create(ProjectId.of("shop"), Role.VIEWER, "brief", Duration.ofHours(1), admin);
+            open(signIn(brief));
+            int reads = store.reads.get();
+
+            clock.advance(Duration.ofHours(1));
+            auth.endExpired();
+
+            assertThat(ended).containsExactly("brief:KEY_EXPIRED");
+            assertThat(store.reads.get()).isEqualTo(reads);
+        }
+
+        @Test
+        void revokingAKeyRevokedAlreadyElsewhere_isRefused_andEndsItsStreamsHere() {
+            Keys.Created agent = keys.create(ProjectId.of("shop"), Role.AGENT, "agent", null, admin);
+            open(signIn(agent));
+            store.revoke(agent.key().keyId(), clock.instant());
+
+            CommandCenterException e = catchThrowableOfType(CommandCenterException.class,
+                    () -> keys.revoke(agent.key().keyId(), admin));
+
+            assertThat(e.reason()).isEqualTo("KEY_REVOKED");
+            assertThat(ended).containsExactly("agent:KEY_REVOKED");
+        }
+
+        @Test
+        void anUnknownKeyId_isReadOnce_whileItIsRememberedAsUnknown() {
+            String unknown = "Bearer cck_0123456789abcdef_" + "s".repeat(43);
+
+            for (int i = 0; i < 50; i++) {
+                assertThat(catchThrowableOfType(CommandCenterException.class, () -> auth.authenticate(unknown)).reason())
+                        .isEqualTo("CREDENTIALS_INVALID");
+            }
+            assertThat(store.reads.get()).isEqualTo(1);
+
+            clock.advance(Authenticator.UNKNOWN_FOR);
+            catchThrowableOfType(CommandCenterException.class, () -> auth.authenticate(unknown));
+            assertThat(store.reads.get()).as("read again once its time is over").isEqualTo(2);
+        }
     }
 }

@@ -3,7 +3,9 @@ package io.commandcenter.hub.security;
 import io.commandcenter.hub.project.ProjectId;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,20 @@ public final class InMemoryKeyStore implements KeyStore {
     public synchronized Optional<ApiKey> find(String keyId) {
         reads.incrementAndGet();
         return Optional.ofNullable(keys.get(keyId));
+    }
+
+    /** One read for them all, as the SQL store's one query. */
+    @Override
+    public synchronized Map<String, ApiKey> find(Collection<String> keyIds) {
+        reads.incrementAndGet();
+        Map<String, ApiKey> found = new HashMap<>();
+        for (String keyId : keyIds) {
+            ApiKey key = keys.get(keyId);
+            if (key != null) {
+                found.put(keyId, key);
+            }
+        }
+        return found;
     }
 
     @Override

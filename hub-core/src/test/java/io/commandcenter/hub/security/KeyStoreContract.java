@@ -50,6 +50,18 @@ public abstract class KeyStoreContract {
     }
 
     @Test
+    void manyIds_areFoundTogether_andUnknownOnesAreLeftOut() {
+        ApiKey a = key("00000000000000a1", ProjectId.of("shop"), Role.OPERATOR, T0);
+        ApiKey b = key("00000000000000b2", null, Role.ADMIN, T0);
+        store.insert(a);
+        store.insert(b);
+
+        assertThat(store.find(java.util.List.of("00000000000000a1", "00000000000000c3", "00000000000000b2")))
+                .containsOnly(java.util.Map.entry("00000000000000a1", a), java.util.Map.entry("00000000000000b2", b));
+        assertThat(store.find(java.util.List.of())).isEmpty();
+    }
+
+    @Test
     void aKeyForEveryProject_keepsItsEmptyScope() {
         store.insert(key("00000000000000aa", null, Role.ADMIN, T0));
 

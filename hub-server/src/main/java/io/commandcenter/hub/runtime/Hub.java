@@ -479,7 +479,8 @@ public final class Hub implements AutoCloseable {
                             .orElse(List.of()));
             GrpcServerHost grpc = GrpcServerHost.start(settings.grpc().host(), settings.grpc().port(),
                     settings.grpc().maxInboundMessageBytes(), settings.grpc().flowControlWindowBytes(),
-                    TlsSettings.grpcCredentials(settings.grpc().tls()), new CallerInterceptor(resolver, new SecureRandom()),
+                    TlsSettings.grpcCredentials(settings.grpc().tls()), new CallerInterceptor(resolver, new SecureRandom(),
+                            access.authenticates() ? access.authenticator() : null),
                     List.of(new TelemetryGrpcService(pipeline, listing, rules, settings.ingestWindow(),
                                     settings.ingestMaxStreams(), Math.min(settings.limits().ingestStreamsPerProject(),
                                     settings.ingestMaxStreams()), settings.limits().ingestIdleTimeout()),
@@ -500,7 +501,8 @@ public final class Hub implements AutoCloseable {
                             ? " (loopback only: set cc.grpc.host to listen beyond this machine)" : "",
                     database.vendor(), settings.defaultProject());
             RestEndpoints endpoints = new RestEndpoints(resolver, rules, listing,
-                    new EventStreams(bus, settings.eventBufferSize(), settings.limits().sseHeartbeat()), predictApi, remediateApi, auditApi,
+                    new EventStreams(bus, settings.eventBufferSize(), settings.limits().sseHeartbeat(),
+                            access.authenticates() ? access.authenticator() : null), predictApi, remediateApi, auditApi,
                     memoryApi, settings.http(), modelsApi, statsApi);
             Hub hub = new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
                     endpoints, demo, grpc, audit, feedback, metrics, meshMetrics, traces, memory);

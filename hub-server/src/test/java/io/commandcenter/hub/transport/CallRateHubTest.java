@@ -71,4 +71,47 @@ class CallRateHubTest {
                     .as("health is public and not counted").isNotNull();
         }
     }
+
+    @Test
+    void callsThatFailAuthentication_areLimitedToo_perAddress() throws Exception {
+        HubSettings defaults = HubSettings.defaults(dir, 0);
+        hub = Hub.start(defaults.withSecurity(defaults.security().withCallRate(0.001, 3)), Clock.systemUTC());
+        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
+        // from another loopback address: the hub tells the two apart by the connection's source address
+        ManagedChannel second = NettyChannelBuilder.forAddress("127.0.0.1", hub.grpcPort()).usePlaintext()
+                .localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {
+                    @Override
+                    public java.net.SocketAddress createSocketAddress(java.net.SocketAddress remote,
+                                                                      io.grpc.Attributes attributes) {
+                        return new java.net.InetSocketAddress("127.0.0.2", 0);
+                    }
+                }).build();
+        var admin = RemediateServiceGrpc.newBlockingStub(channel).withInterceptors(Credentials.admin(hub));
+        assertThat(admin.listWorkflows(ListWorkflowsRequest.getDefaultInstance())).isNotNull(); // now in its cache
+        java.util.Random random = new java.util.Random(1713);
+        try {
+            java.util.List<Status.Code> codes = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                codes.add(guess(channel, random));
+            }
+
+            assertThat(codes.subList(0, 3)).containsOnly(Status.Code.UNAUTHENTICATED);
+            assertThat(codes.subList(3, 10)).as("past the burst: told to wait")
+                    .containsOnly(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(admin.listWorkflows(ListWorkflowsRequest.getDefaultInstance()))
+                    .as("a working key in use from the same address is not slowed").isNotNull();
+            assertThat(guess(second, random)).as("another address has its own allowance")
+                    .isEqualTo(Status.Code.UNAUTHENTICATED);
+        } finally {
+            second.shutdownNow();
+        }
+    }
+
+    /** A call with a made-up key; its status. */
+    static Status.Code guess(ManagedChannel channel, java.util.Random random) {
+        String made = String.format("cck_%016x_%s", random.nextLong(), "s".repeat(43));
+        var guess = RemediateServiceGrpc.newBlockingStub(channel).withInterceptors(Credentials.bearer(made));
+        return catchThrowableOfType(StatusRuntimeException.class,
+                () -> guess.listWorkflows(ListWorkflowsRequest.getDefaultInstance())).getStatus().getCode();
+    }
 }

@@ -34,9 +34,10 @@ final class Serialization {
      * it in the {@value #WIRE_ATTRIBUTE} attribute, and a starting hub refuses a cluster that speaks
      * another ({@link HazelcastCluster#start}). 2: pools remember when they were last reached,
      * processors carry the owner's decision to their backups (guide 14.15). 3: which leases a pause
-     * moves, counting what moved since the agent was heard (same encoding; guide 14.17).
+     * moves, counting what moved since the agent was heard (same encoding; guide 14.17). 4: a load report
+     * carries the owner and project it must match (guide 16.2).
      */
-    static final int WIRE_VERSION = 3;
+    static final int WIRE_VERSION = 4;
     static final String WIRE_ATTRIBUTE = "cc.scheduler.wire";
 
     private Serialization() {

@@ -464,8 +464,19 @@ public final class PoolOps {
         }
     }
 
-    /** {@link PoolState#reportLoad}. */
-    public record ReportLoad(String agentId, AgentLoad load, long now) implements PoolOp<Boolean> {
+    /**
+     * {@link PoolState#reportLoad}.
+     *
+     * @param owner   taken only for an agent registered by this owner; null: any (the agent's own stream)
+     * @param project taken only for an agent that serves this project; null: any
+     */
+    public record ReportLoad(String agentId, AgentLoad load, long now, String owner, String project)
+            implements PoolOp<Boolean> {
+        /** A report on the agent's own stream: taken for the agent, whoever registered it. */
+        public ReportLoad(String agentId, AgentLoad load, long now) {
+            this(agentId, load, now, null, null);
+        }
+
         public int code() {
             return 13;
         }
@@ -479,7 +490,7 @@ public final class PoolOps {
         }
 
         public Boolean apply(PoolState pool, PoolConfig config) {
-            return pool.reportLoad(agentId, load, now);
+            return pool.reportLoad(agentId, load, now, owner, project);
         }
 
         public Boolean absent() {
@@ -490,6 +501,8 @@ public final class PoolOps {
             out.str(agentId);
             AgentLoad.write(out, load);
             out.i64(now);
+            out.str(owner);
+            out.str(project);
         }
 
         public PoolOp.ResultCodec<Boolean> result() {
@@ -927,7 +940,7 @@ public final class PoolOps {
             case 10 -> new Disconnect(in.str(), in.str(), in.i64());
             case 11 -> new PeerLost(in.str(), in.i64());
             case 12 -> new Touch(in.stringMap(), in.i64());
-            case 13 -> new ReportLoad(in.str(), AgentLoad.read(in), in.i64());
+            case 13 -> new ReportLoad(in.str(), AgentLoad.read(in), in.i64(), in.str(), in.str());
             case 14 -> new SetWeight(in.str(), in.f64());
             case 15 -> new Signal(LoadSignal.read(in));
             case 16 -> new Delegate(in.str(), in.str(), in.str(), in.i32(), in.i64());

@@ -500,10 +500,14 @@ public final class PoolState {
         }
     }
 
-    /** Records an agent's load report; false when the agent is unknown. */
-    public boolean reportLoad(String agentId, AgentLoad load, long now) {
+    /**
+     * Records an agent's load report; false when the agent is unknown, or when {@code owner} (null: any)
+     * did not register it or it does not serve {@code project} (null: any) — then nothing changes.
+     */
+    public boolean reportLoad(String agentId, AgentLoad load, long now, String owner, String project) {
         AgentEntry a = agents.get(agentId);
-        if (a == null) {
+        if (a == null || owner != null && !owner.equals(a.registration.owner())
+                || project != null && !a.registration.serves(project)) {
             return false;
         }
         a.load = load;

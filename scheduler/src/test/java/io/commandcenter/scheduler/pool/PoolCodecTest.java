@@ -53,7 +53,10 @@ class PoolCodecTest {
             case 6 -> new PoolOps.Complete(agent, task, r.nextInt(n + 1), r.nextBoolean() ? TaskOutcome.SUCCEEDED
                     : TaskOutcome.FAILED, "{}", "", r.nextBoolean(), now);
             case 7 -> new PoolOps.Heartbeat(agent, List.of(new LeaseRef(task, r.nextInt(n + 1))), now);
-            case 8 -> new PoolOps.ReportLoad(agent, new AgentLoad(r.nextDouble(), r.nextDouble(), r.nextInt(3), 0), now);
+            case 8 -> r.nextBoolean()
+                    ? new PoolOps.ReportLoad(agent, new AgentLoad(r.nextDouble(), r.nextDouble(), r.nextInt(3), 0), now)
+                    : new PoolOps.ReportLoad(agent, new AgentLoad(r.nextDouble(), r.nextDouble(), r.nextInt(3), 0), now,
+                            r.nextBoolean() ? "key:k1" : "hub", r.nextBoolean() ? "shop" : "bank");
             case 9 -> new PoolOps.Cancel("p" + r.nextInt(3), task, "", now);
             case 10 -> new PoolOps.Signal(new LoadSignal("pred-x" + n, "restart", r.nextDouble(), r.nextDouble(),
                     now + 5_000));

@@ -2,12 +2,14 @@ package io.commandcenter.hub.events.rest;
 
 import com.google.protobuf.MessageOrBuilder;
 import io.commandcenter.common.proto.ProtoJson;
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.events.Event;
 import io.commandcenter.hub.events.EventSink;
 import io.commandcenter.hub.events.SubjectPattern;
 import io.commandcenter.hub.events.Subscription;
 import io.commandcenter.hub.events.grpc.EventGrpcService;
 import io.commandcenter.hub.project.Caller;
+import io.commandcenter.hub.security.OpenStreams;
 import io.commandcenter.hub.events.EventStreams;
 import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.rest.Mirrors;
@@ -28,6 +30,7 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +44,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       event, the {@code Event} envelope in the protobuf JSON mapping;</li>
  *   <li>{@code event: dropped}: events were dropped because this client read too slowly;</li>
  *   <li>a comment every second ({@code cc.events.sse-heartbeat}), so a client that went away is
- *       noticed within about two and its subscription released, and proxies keep the stream open.</li>
+ *       noticed within about two and its subscription released, and proxies keep the stream open;</li>
+ *   <li>{@code event: error}, last, when the key that opened the stream is revoked or expires
+ *       ({@code {"code":"UNAUTHENTICATED","reason":"KEY_REVOKED"}} or {@code KEY_EXPIRED}): the stream
+ *       then ends.</li>
  * </ul>
  * Each connection delivers on a thread of its own: a client that reads slowly blocks only itself.
  */
@@ -67,6 +73,7 @@ public class EventsResource {
             thread.setDaemon(true);
             return thread;
         });
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // an ended stream's thread goes at once
         SseSink sseSink = new SseSink(sink, sse, executor);
         Subscription subscription;
         try {
@@ -76,13 +83,28 @@ public class EventsResource {
             throw e;
         }
         sseSink.subscription = subscription;
+        try {
+            sseSink.registration = events.openStream(who.who(), sseSink::endedByKey);
+        } catch (RuntimeException e) {
+            sseSink.end();
+            throw e;
+        }
+        try {
+            startStream(events, sseSink, sse, subscription, parsed, who, executor);
+        } catch (RejectedExecutionException e) {
+            // the key was revoked since it was checked: endedByKey has said so and ended the stream
+        }
+    }
+
+    private static void startStream(EventStreams events, SseSink sseSink, Sse sse, Subscription subscription,
+                                    SubjectPattern parsed, Caller who, ScheduledThreadPoolExecutor executor) {
         executor.execute(() -> {
             sseSink.send(sse.newEventBuilder().name("started").mediaType(MediaType.APPLICATION_JSON_TYPE)
                     .data(String.class, json(SubscriptionStarted.newBuilder().setSubscriptionId(subscription.id())
                             .setPattern(parsed.toString()).setProjectId(who.project().value())
                             .setBufferSize(subscription.capacity())))
                     .build());
-            sseSink.open = true;
+            sseSink.open = !sseSink.keyEnded;
             subscription.signal();
         });
         long heartbeat = events.heartbeat().toMillis();
@@ -100,7 +122,12 @@ public class EventsResource {
         private final ScheduledThreadPoolExecutor executor;
         private final AtomicInteger inFlight = new AtomicInteger();
         volatile Subscription subscription;
+        volatile OpenStreams.Registration registration;
         volatile boolean open;
+        /** How long the last error event may take to reach a client before the stream is closed anyway. */
+        private static final long ERROR_GRACE_SECONDS = 10;
+        /** Its key ended it: no more events, only the error. */
+        volatile boolean keyEnded;
 
         SseSink(SseEventSink sink, Sse sse, ScheduledThreadPoolExecutor executor) {
             this.sink = sink;
@@ -132,6 +159,32 @@ public class EventsResource {
             end();
         }
 
+        /** The key that opened the stream was revoked or expired: says so, then ends the stream. */
+        void endedByKey(CommandCenterException why) {
+            keyEnded = true;
+            open = false;
+            try {
+                executor.execute(() -> {
+                    if (sink.isClosed()) {
+                        end();
+                        return;
+                    }
+                    try {
+                        // ended once the error event is sent: closing sooner could cut it off; a client
+                        // that does not read is ended all the same after a while
+                        sink.send(sse.newEventBuilder().name("error").mediaType(MediaType.APPLICATION_JSON_TYPE)
+                                .data(String.class, "{\"code\":\"UNAUTHENTICATED\",\"reason\":\"" + why.reason()
+                                        + "\"}").build()).whenComplete((ok, failure) -> end());
+                        executor.schedule(this::end, ERROR_GRACE_SECONDS, TimeUnit.SECONDS);
+                    } catch (RuntimeException e) {
+                        end();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                end(); // the stream is ending already
+            }
+        }
+
         void send(OutboundSseEvent event) {
             if (sink.isClosed()) {
                 end();
@@ -153,7 +206,11 @@ public class EventsResource {
             }
         }
 
-        private void end() {
+        void end() {
+            OpenStreams.Registration r = registration;
+            if (r != null) {
+                r.close();
+            }
             Subscription s = subscription;
             if (s != null) {
                 s.close();

@@ -8,7 +8,11 @@ import io.commandcenter.hub.security.KeyStore;
 import io.commandcenter.hub.security.Role;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** API keys in the hub's database ({@code api_key}, migration V6). */
@@ -30,6 +34,22 @@ public final class JpaKeyStore implements KeyStore {
     @Override
     public Optional<ApiKey> find(String keyId) {
         return jpa.read(em -> Optional.ofNullable(em.find(ApiKeyEntity.class, keyId)).map(JpaKeyStore::record));
+    }
+
+    /** One query for each 500 ids. */
+    @Override
+    public Map<String, ApiKey> find(Collection<String> keyIds) {
+        List<String> ids = List.copyOf(keyIds);
+        Map<String, ApiKey> found = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = new ArrayList<>(ids.subList(from, Math.min(ids.size(), from + 500)));
+            jpa.read(em -> em.createQuery("SELECT k FROM ApiKeyEntity k WHERE k.keyId IN :ids", ApiKeyEntity.class)
+                    .setParameter("ids", chunk).getResultList()).forEach(e -> {
+                        ApiKey key = record(e);
+                        found.put(key.keyId(), key);
+                    });
+        }
+        return found;
     }
 
     @Override

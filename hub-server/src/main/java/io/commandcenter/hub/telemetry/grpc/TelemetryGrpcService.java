@@ -167,7 +167,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
         };
         AtomicLong lastActive = new AtomicLong(System.nanoTime());
         call.disableAutoRequest();
-        IngestSession session = new IngestSession(caller.project(), CallContext.trace(), pipeline,
+        IngestSession session = new IngestSession(caller.project(), CallContext.trace(), caller.who().keyId(), pipeline,
                 new IngestSession.Listener() {
                     @Override
                     public void requestMore(int count) {

@@ -18,6 +18,8 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,13 +35,16 @@ public final class GrpcServerHost implements AutoCloseable {
     private final HealthStatusManager health;
     private final List<String> serviceNames;
     private final CallExecutors executors;
+    /** Runs the interceptor's sweep of streams whose key ended; null when streams do not end with their key. */
+    private final ScheduledExecutorService sweeper;
 
     private GrpcServerHost(Server server, HealthStatusManager health, List<String> serviceNames,
-                           CallExecutors executors) {
+                           CallExecutors executors, ScheduledExecutorService sweeper) {
         this.server = server;
         this.health = health;
         this.serviceNames = serviceNames;
         this.executors = executors;
+        this.sweeper = sweeper;
     }
 
     /**
@@ -98,7 +103,19 @@ public final class GrpcServerHost implements AutoCloseable {
             boolean tls = !(credentials instanceof InsecureServerCredentials);
             LOG.log(Level.INFO, "gRPC listening on {0}:{1,number,#} ({2}) with {3}", host, server.getPort(),
                     tls ? "TLS" : "plaintext", names);
-            return new GrpcServerHost(server, health, List.copyOf(names), executors);
+            ScheduledExecutorService sweeper = null;
+            if (interceptor.endsStreams()) {
+                // streams of expired keys, and of keys revoked on another hub, end within a second of it being
+                // known; two threads, so that a slow database read of keys does not hold back the expiries
+                sweeper = Executors.newScheduledThreadPool(2, r -> {
+                    Thread thread = new Thread(r, "cc-key-sweep");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                sweeper.scheduleWithFixedDelay(() -> sweepSafely(interceptor::endExpired), 1, 1, TimeUnit.SECONDS);
+                sweeper.scheduleWithFixedDelay(() -> sweepSafely(interceptor::readKeysAgain), 1, 1, TimeUnit.SECONDS);
+            }
+            return new GrpcServerHost(server, health, List.copyOf(names), executors, sweeper);
         } catch (IOException e) {
             executors.close();
             throw new UncheckedIOException("cannot listen for gRPC on " + host + ":" + port + ": " + e.getMessage(), e);
@@ -121,6 +138,9 @@ public final class GrpcServerHost implements AutoCloseable {
 
     /** Marks every service NOT_SERVING and stops taking new calls; running calls go on. */
     public void beginShutdown() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
         health.enterTerminalState();
         server.shutdown();
     }
@@ -149,5 +169,14 @@ public final class GrpcServerHost implements AutoCloseable {
     public void close() {
         beginShutdown();
         awaitTermination(5_000);
+    }
+
+    /** One run of a sweep; a failure is logged and the next run goes on. */
+    private static void sweepSafely(Runnable sweep) {
+        try {
+            sweep.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the sweep of streams by key failed: {0}", e.toString());
+        }
     }
 }

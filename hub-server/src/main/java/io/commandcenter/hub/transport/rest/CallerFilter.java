@@ -5,6 +5,7 @@ import io.commandcenter.hub.project.CallerResolver;
 import io.commandcenter.hub.security.Permission;
 import io.commandcenter.hub.transport.AccessTable;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -29,6 +30,9 @@ public class CallerFilter implements ContainerRequestFilter {
     RequestCaller requestCaller;
     @Context
     ResourceInfo resource;
+    /** The client's address, for the allowance of failed authentications; null outside a servlet container. */
+    @Context
+    HttpServletRequest servletRequest;
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -36,12 +40,23 @@ public class CallerFilter implements ContainerRequestFilter {
         Permission required = required(method);
         CallerResolver resolver = callers.get();
         requestCaller.set(resolver.resolve(method.getAnnotation(Mirrors.class).value(), required, name -> {
+            if (name.equals(CallerResolver.REMOTE_ADDRESS)) {
+                return remoteAddress(); // never from a header, which the client could vary at will
+            }
             String value = request.getHeaderString(name.toLowerCase(Locale.ROOT));
             if (value == null && name.equals(CallerResolver.PROJECT_HEADER)) {
                 value = request.getUriInfo().getQueryParameters().getFirst("project");
             }
             return value;
         }));
+    }
+
+    private String remoteAddress() {
+        try {
+            return servletRequest == null ? null : servletRequest.getRemoteAddr();
+        } catch (IllegalStateException e) {
+            return null; // no request in scope: such calls share one allowance
+        }
     }
 
     /** What an endpoint needs: the permission of the RPC it mirrors; refused when it names none. */

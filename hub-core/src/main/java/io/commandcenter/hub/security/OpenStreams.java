@@ -1,0 +1,131 @@
+package io.commandcenter.hub.security;
+
+import io.commandcenter.common.error.CommandCenterException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The long calls (gRPC streams, REST event streams) open on this hub, by the key that opened them,
+ * so that a key that stops working ends them too: a revocation ends its key's streams with
+ * UNAUTHENTICATED {@code KEY_REVOKED} ({@link #revoked}), and {@link #expire} ends the streams of
+ * keys past their expiry with {@code KEY_EXPIRED}. A stream is ended once, by whichever comes first:
+ * its own end ({@link Registration#close}) or its key's.
+ */
+public final class OpenStreams {
+    /** Ends one open stream with the error given (a transport closes its call or its event sink). */
+    @FunctionalInterface
+    public interface Ending {
+        void end(CommandCenterException why);
+    }
+
+    /** One open stream; closing it (when the stream ends on its own) forgets it. */
+    public final class Registration implements AutoCloseable {
+        private final String keyId;
+        private final Instant expiresAt;
+        private final Ending ending;
+
+        private Registration(String keyId, Instant expiresAt, Ending ending) {
+            this.keyId = keyId;
+            this.expiresAt = expiresAt;
+            this.ending = ending;
+        }
+
+        @Override
+        public void close() {
+            // inside the map's atomic update, so that an open of the same key never adds to a set
+            // this removal has just dropped from the map
+            byKey.computeIfPresent(keyId, (k, set) -> {
+                set.remove(this);
+                return set.isEmpty() ? null : set;
+            });
+        }
+    }
+
+    private final Map<String, Set<Registration>> byKey = new ConcurrentHashMap<>();
+
+    /**
+     * Registers a stream opened with key {@code keyId}.
+     *
+     * @param expiresAt when the key stops working; {@code null}: never
+     * @return close it when the stream ends on its own
+     */
+    public Registration open(String keyId, Instant expiresAt, Ending ending) {
+        Objects.requireNonNull(keyId, "keyId");
+        Objects.requireNonNull(ending, "ending");
+        Registration r = new Registration(keyId, expiresAt, ending);
+        // added inside the atomic update: adding after computeIfAbsent returned could land in a set
+        // that the close of another stream of this key had removed from the map meanwhile
+        byKey.compute(keyId, (k, set) -> {
+            Set<Registration> streams = set == null ? ConcurrentHashMap.newKeySet() : set;
+            streams.add(r);
+            return streams;
+        });
+        return r;
+    }
+
+    /**
+     * Ends every stream of a revoked key with UNAUTHENTICATED {@code KEY_REVOKED}.
+     *
+     * @return how many were ended
+     */
+    public int revoked(String keyId) {
+        Set<Registration> streams = byKey.remove(keyId);
+        if (streams == null) {
+            return 0;
+        }
+        CommandCenterException why = CommandCenterException.unauthenticated("KEY_REVOKED", "key " + keyId
+                + " was revoked: this stream ended");
+        return end(List.copyOf(streams), why);
+    }
+
+    /**
+     * Ends every stream whose key expired at or before {@code now} with UNAUTHENTICATED {@code KEY_EXPIRED}.
+     *
+     * @return how many were ended
+     */
+    public int expire(Instant now) {
+        List<Registration> expired = new ArrayList<>();
+        for (Set<Registration> streams : byKey.values()) {
+            for (Registration r : streams) {
+                if (r.expiresAt != null && !now.isBefore(r.expiresAt)) {
+                    expired.add(r);
+                }
+            }
+        }
+        int ended = 0;
+        for (Registration r : expired) {
+            r.close();
+            ended += end(List.of(r), CommandCenterException.unauthenticated("KEY_EXPIRED", "key " + r.keyId
+                    + " expired at " + r.expiresAt + ": this stream ended"));
+        }
+        return ended;
+    }
+
+    /** The keys that have a stream open now. */
+    public Set<String> keys() {
+        return Set.copyOf(byKey.keySet());
+    }
+
+    /** How many streams are open now. */
+    public int size() {
+        return byKey.values().stream().mapToInt(Set::size).sum();
+    }
+
+    private static int end(List<Registration> streams, CommandCenterException why) {
+        for (Registration r : streams) {
+            try {
+                r.ending.end(why);
+            } catch (RuntimeException e) {
+                System.getLogger(OpenStreams.class.getName()).log(System.Logger.Level.WARNING,
+                        "a stream of key {0} could not be ended: {1}", r.keyId, e.getMessage());
+            }
+        }
+        return streams.size();
+    }
+}
