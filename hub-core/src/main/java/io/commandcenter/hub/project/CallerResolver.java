@@ -11,7 +11,6 @@ import io.commandcenter.hub.security.Role;
 
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -58,31 +57,24 @@ public interface CallerResolver {
      * This resolver, with each caller's calls counted against {@code rate} (public calls are not), and
      * each call that fails authentication counted against its address's allowance (the header
      * {@link #REMOTE_ADDRESS}; one allowance for all calls whose address is not known). Once an
-     * address's allowance is spent, its calls are refused RESOURCE_EXHAUSTED {@code RATE_LIMITED} before
-     * their credentials are checked, so guessing keys is paced and costs no reads of the store; calls
-     * whose key is answered from the cache ({@code answeredAtOnce} of the authorization header) are never
-     * refused so, so a valid key is not shut out by guessing from its address.
+     * address's allowance is spent, its failed calls are answered RESOURCE_EXHAUSTED {@code RATE_LIMITED}
+     * instead of UNAUTHENTICATED. Only failures are counted and nothing is refused before its credentials are
+     * read, so a valid key or token is never refused because others failed from its address (a NAT, a proxy
+     * in front of the console): a check before reading cannot tell a valid key that is not cached yet from a
+     * made-up one. A made-up key id costs one read of the store by its primary key; the same id again within
+     * the authenticator's negative cache costs none.
      *
-     * @param answeredAtOnce whether an authorization header (null when absent) is answered without
-     *                       reading the store ({@link Authenticator#answersAtOnce})
      * @see CallRate
      */
-    default CallerResolver limitedBy(CallRate rate, Predicate<String> answeredAtOnce) {
+    default CallerResolver limitedBy(CallRate rate) {
         return (operation, required, header) -> {
-            String failures = null;
-            if (required != Permission.PUBLIC) {
-                String address = header.apply(REMOTE_ADDRESS);
-                failures = "unauthenticated:" + (address == null ? "unknown address" : address);
-                if (!answeredAtOnce.test(header.apply(Authenticator.HEADER))) {
-                    rate.check(failures);
-                }
-            }
             Caller caller;
             try {
                 caller = resolve(operation, required, header);
             } catch (CommandCenterException e) {
-                if (failures != null && e.kind() == ErrorKind.UNAUTHENTICATED) {
-                    rate.acquire(failures);
+                if (required != Permission.PUBLIC && e.kind() == ErrorKind.UNAUTHENTICATED) {
+                    String address = header.apply(REMOTE_ADDRESS);
+                    rate.acquire("unauthenticated:" + (address == null ? "unknown address" : address));
                 }
                 throw e;
             }

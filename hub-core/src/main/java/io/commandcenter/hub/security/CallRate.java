@@ -68,26 +68,6 @@ public final class CallRate {
         throw limited(waitNanos);
     }
 
-    /**
-     * Whether {@code caller} has a call left, without taking it: refuses as {@link #acquire} would.
-     *
-     * @throws CommandCenterException EXHAUSTED {@code RATE_LIMITED}
-     */
-    public void check(String caller) {
-        long[] at = full.get(caller);
-        if (at == null) {
-            return;
-        }
-        long now = nanos.getAsLong();
-        long waitNanos;
-        synchronized (at) {
-            waitNanos = Math.max(at[0], now) + interval - now - burst * interval;
-        }
-        if (waitNanos > 0) {
-            throw limited(waitNanos);
-        }
-    }
-
     private CommandCenterException limited(long waitNanos) {
         long waitMillis = (waitNanos + 999_999) / 1_000_000;
         return new CommandCenterException(ErrorKind.EXHAUSTED, "RATE_LIMITED", "these credentials made more than "

@@ -29,6 +29,8 @@ public final class OpenStreams {
         private final String keyId;
         private final Instant expiresAt;
         private final Ending ending;
+        /** Set by the first end: a revocation and an expiry seen at once end the stream once. */
+        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
         private Registration(String keyId, Instant expiresAt, Ending ending) {
             this.keyId = keyId;
@@ -118,7 +120,12 @@ public final class OpenStreams {
     }
 
     private static int end(List<Registration> streams, CommandCenterException why) {
+        int ended = 0;
         for (Registration r : streams) {
+            if (!r.ended.compareAndSet(false, true)) {
+                continue; // ended already, by the other of a revocation and an expiry
+            }
+            ended++;
             try {
                 r.ending.end(why);
             } catch (RuntimeException e) {
@@ -126,6 +133,6 @@ public final class OpenStreams {
                         "a stream of key {0} could not be ended: {1}", r.keyId, e.getMessage());
             }
         }
-        return streams.size();
+        return ended;
     }
 }

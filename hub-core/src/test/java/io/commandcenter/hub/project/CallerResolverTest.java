@@ -165,16 +165,16 @@ class CallerResolverTest {
     }
 
     @Test
-    void anAddressPastItsFailedAuthentications_isRefusedUnread_whileACachedKeyFromItIsServed() {
+    void anAddressPastItsFailedAuthentications_isAnsweredRateLimited_whileValidKeysFromItAreServed_cachedOrNot() {
         Authenticator caching = new Authenticator(store, clock, Duration.ofMinutes(1), List.of());
         Keys cachingKeys = new Keys(store, caching, new SecureRandom(), clock,
                 io.commandcenter.hub.audit.MemoryAuditSpool.trail(new io.commandcenter.hub.audit.InMemoryAuditLedger(), clock, "hub-1"));
         String valid = cachingKeys.create(ProjectId.of("shop"), Role.OPERATOR, "ops", null, root).token();
+        String notYetUsed = cachingKeys.create(ProjectId.of("shop"), Role.VIEWER, "dash", null, root).token();
         java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
         CallerResolver limited = CallerResolver.authenticating(caching, DEFAULT)
-                .limitedBy(new io.commandcenter.hub.security.CallRate(1, 3, nanos::get), caching::answersAtOnce);
+                .limitedBy(new io.commandcenter.hub.security.CallRate(1, 3, nanos::get));
         limited.resolve("test/Op", Permission.READ, from("10.0.0.1", valid)); // the valid key is cached
-        int readsBefore = store.reads.get();
 
         List<ErrorKind> guesses = new java.util.ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -185,11 +185,16 @@ class CallerResolverTest {
         assertThat(guesses).containsExactly(ErrorKind.UNAUTHENTICATED, ErrorKind.UNAUTHENTICATED,
                 ErrorKind.UNAUTHENTICATED, ErrorKind.EXHAUSTED, ErrorKind.EXHAUSTED, ErrorKind.EXHAUSTED,
                 ErrorKind.EXHAUSTED, ErrorKind.EXHAUSTED, ErrorKind.EXHAUSTED, ErrorKind.EXHAUSTED);
-        assertThat(store.reads.get() - readsBefore).as("store reads: one for each guess let through").isEqualTo(3);
         assertThat(limited.resolve("test/Op", Permission.READ, from("10.0.0.1", valid)).principal()).isEqualTo("ops");
+        assertThat(limited.resolve("test/Op", Permission.READ, from("10.0.0.1", notYetUsed)).principal())
+                .as("a valid key the hub has not read yet, from the same address (a NAT, a proxy)").isEqualTo("dash");
         String other = String.format("cck_%016x_%s", 0xcd00L, "A".repeat(43));
         assertThat(refused(() -> limited.resolve("test/Op", Permission.READ, from("10.0.0.2", other))).kind())
                 .as("another address has its own allowance").isEqualTo(ErrorKind.UNAUTHENTICATED);
+        int readsBefore = store.reads.get();
+        String again = String.format("cck_%016x_%s", 0xab00L, "A".repeat(43));
+        refused(() -> limited.resolve("test/Op", Permission.READ, from("10.0.0.3", again)));
+        assertThat(store.reads.get() - readsBefore).as("a made-up id seen before is not read again").isZero();
     }
 
     static java.util.function.Function<String, String> from(String address, String token) {

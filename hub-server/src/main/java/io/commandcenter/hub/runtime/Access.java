@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * Who may call this hub, assembled from its settings: with authentication on (the default) the
@@ -50,8 +49,7 @@ record Access(CallerResolver resolver, Keys keys, Authenticator authenticator, b
             }
             LOG.log(Level.WARNING, "AUTHENTICATION IS OFF (cc.auth=off): every caller on this machine is an"
                     + " administrator of every project. Never expose this hub beyond loopback.");
-            return new Access(limited(CallerResolver.unauthenticated(settings.defaultProject()), settings,
-                    authorization -> true), keys,
+            return new Access(limited(CallerResolver.unauthenticated(settings.defaultProject()), settings), keys,
                     authenticator, false);
         }
         if (!isLoopback(settings.grpc().host()) && settings.grpc().tls().isEmpty()) {
@@ -69,7 +67,7 @@ record Access(CallerResolver resolver, Keys keys, Authenticator authenticator, b
                 j.audiences().isEmpty() ? "not checked" : j.audiences(), j.roleClaim(), j.projectClaim()));
         CallerResolver resolver = CallerResolver.authenticating(authenticator, settings.defaultProject())
                 .recordingDenials(new DeniedRequests(audit, authenticator, clock, mayWait));
-        return new Access(limited(resolver, settings, authenticator::answersAtOnce), keys, authenticator, true);
+        return new Access(limited(resolver, settings), keys, authenticator, true);
     }
 
     /**
@@ -81,11 +79,10 @@ record Access(CallerResolver resolver, Keys keys, Authenticator authenticator, b
         return !authenticates || authenticator.answersAtOnce(header.apply(Authenticator.HEADER));
     }
 
-    private static CallerResolver limited(CallerResolver resolver, HubSettings settings,
-                                          Predicate<String> answeredAtOnce) {
+    private static CallerResolver limited(CallerResolver resolver, HubSettings settings) {
         SecuritySettings s = settings.security();
         return s.callsPerSecond() == 0 ? resolver : resolver.limitedBy(new CallRate(s.callsPerSecond(), s.burst(),
-                System::nanoTime), answeredAtOnce);
+                System::nanoTime));
     }
 
     /** Whether a bind address reaches this machine only. */

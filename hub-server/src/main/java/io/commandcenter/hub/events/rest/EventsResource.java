@@ -137,7 +137,7 @@ public class EventsResource {
 
         @Override
         public boolean isReady() {
-            return open && !sink.isClosed() && inFlight.get() < IN_FLIGHT;
+            return open && !keyEnded && !sink.isClosed() && inFlight.get() < IN_FLIGHT;
         }
 
         @Override

@@ -172,11 +172,17 @@ public final class GrpcServerHost implements AutoCloseable {
     }
 
     /** One run of a sweep; a failure is logged and the next run goes on. */
+    /** Runs one sweep; whatever it throws is logged, never let through: a periodic task that throws is not run again. */
     private static void sweepSafely(Runnable sweep) {
         try {
             sweep.run();
+        } catch (VirtualMachineError e) {
+            LOG.log(Level.ERROR, "the sweep of streams by key failed", e);
+            throw e;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the sweep of streams by key failed: {0}", e.toString());
+        } catch (Error e) {
+            LOG.log(Level.ERROR, "the sweep of streams by key failed", e);
         }
     }
 }
