@@ -56,7 +56,7 @@ class PoolCodecTest {
             case 8 -> r.nextBoolean()
                     ? new PoolOps.ReportLoad(agent, new AgentLoad(r.nextDouble(), r.nextDouble(), r.nextInt(3), 0), now)
                     : new PoolOps.ReportLoad(agent, new AgentLoad(r.nextDouble(), r.nextDouble(), r.nextInt(3), 0), now,
-                            r.nextBoolean() ? "key:k1" : "hub", r.nextBoolean() ? "shop" : "bank");
+                            r.nextBoolean() ? "key:first" : "key:other", r.nextBoolean() ? "shop" : null);
             case 9 -> new PoolOps.Cancel("p" + r.nextInt(3), task, "", now);
             case 10 -> new PoolOps.Signal(new LoadSignal("pred-x" + n, "restart", r.nextDouble(), r.nextDouble(),
                     now + 5_000));
