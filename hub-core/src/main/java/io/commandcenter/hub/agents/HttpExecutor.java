@@ -1,5 +1,7 @@
 package io.commandcenter.hub.agents;
 
+import io.commandcenter.common.http.HttpCalls;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +32,9 @@ public final class HttpExecutor {
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(request::header);
         try {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            // the deadline covers the body too: a request's own timeout ends at the headers on Java 17
+            HttpResponse<String> response = HttpCalls.sendWithin(client, request.build(),
+                    HttpResponse.BodyHandlers.ofString(), timeout);
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
                 return ActionResult.done("{\"status\":" + status + "}");

@@ -24,6 +24,19 @@ class AgentActionsTest {
     }
 
     @Test
+    void anEndpointThatStallsInItsBody_failsRetryablyWithinTheTimeout_insteadOfHoldingTheAgent() {
+        remote.stallInTheBody = true;
+        HttpExecutor quick = new HttpExecutor(Duration.ofMillis(500));
+
+        ActionResult result = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> quick.post(remote.uri("/admin/restart"), "{}", Map.of()));
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.reason()).isEqualTo("HTTP_UNREACHABLE");
+        assertThat(result.retryable()).isTrue();
+    }
+
+    @Test
     void sendSlack_postsSlacksIncomingWebhookJson() {
         NotifierActions notifier = new NotifierActions(Optional.of(remote.uri("/services/T000/B000/XXX")), Map.of(), http);
 
