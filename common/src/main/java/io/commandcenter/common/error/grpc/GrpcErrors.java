@@ -61,6 +61,11 @@ public final class GrpcErrors {
         return withDetails(e);
     }
 
+    /** A status's trailers, never null: what {@code ServerCall.close} takes beside the status. */
+    public static io.grpc.Metadata trailers(StatusRuntimeException status) {
+        return status.getTrailers() == null ? new io.grpc.Metadata() : status.getTrailers();
+    }
+
     /**
      * The status of an error, with {@code extra} details appended (e.g. a partial result). The whole is
      * bounded ({@link ShownError}): the message and every text echoed are cut, violations past the

@@ -123,7 +123,7 @@ public final class CallGuard {
                 log(original.getFullMethodName(), why);
                 StatusRuntimeException status = GrpcErrors.toStatus(CommandCenterException.invalid(REASON,
                         "the request is not a valid " + messageName(original) + " message: " + why));
-                view.closeForGood(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+                view.closeForGood(status.getStatus(), GrpcErrors.trailers(status));
                 listener.onCancel(); // the service releases what the call held (a stream, a session)
             }
 

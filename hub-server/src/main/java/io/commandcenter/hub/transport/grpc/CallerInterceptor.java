@@ -103,7 +103,7 @@ public final class CallerInterceptor implements ServerInterceptor {
                     ? remoteAddress(call) : headers.get(key(name)));
         } catch (CommandCenterException e) {
             var status = GrpcErrors.toStatus(e);
-            call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+            call.close(status.getStatus(), GrpcErrors.trailers(status));
             return new ServerCall.Listener<>() {
             };
         } catch (RuntimeException e) {
@@ -123,7 +123,7 @@ public final class CallerInterceptor implements ServerInterceptor {
         } catch (CommandCenterException e) {
             // through the guard: a revocation between registering and checking may have closed it already
             var status = GrpcErrors.toStatus(e);
-            keyed.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+            keyed.close(status.getStatus(), GrpcErrors.trailers(status));
             return new ServerCall.Listener<>() {
             };
         }
@@ -164,7 +164,7 @@ public final class CallerInterceptor implements ServerInterceptor {
             closed = true;
             endedByKey = true;
             var status = GrpcErrors.toStatus(why);
-            super.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+            super.close(status.getStatus(), GrpcErrors.trailers(status));
         }
 
         @Override
