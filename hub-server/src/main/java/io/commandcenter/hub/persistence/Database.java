@@ -99,7 +99,9 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(Math.min(2, settings.poolSize()));
         config.setConnectionTimeout(10_000);
-        config.setInitializationFailTimeout(15_000);
+        // one try (about a second): a database that is down fails the start at once, and the server's start
+        // tries again with its own backoff, saying each time why (HubLifecycle, guide section 3)
+        config.setInitializationFailTimeout(1);
         config.setAutoCommit(false);
         switch (settings.vendor()) {
             case H2 -> config.setDriverClassName("org.h2.Driver");
@@ -111,6 +113,33 @@ public final class Database implements AutoCloseable {
         }
         return config;
     }
+
+    /**
+     * Whether a failure means the database could not be reached for now, so that trying again later may
+     * succeed: a connection refused, reset or timed out, a host name not resolved (SQLState class
+     * {@code 08}, or a {@link java.net.SocketException}, {@link java.net.UnknownHostException} or
+     * {@link java.net.SocketTimeoutException} in the causes), a PostgreSQL server starting or shutting down
+     * ({@code 57P01}–{@code 57P03}) or out of connections ({@code 53300}). Anything else — wrong
+     * credentials, a database that does not exist, an embedded database locked by another hub, a
+     * migration that fails — is a fault of the configuration or of the data, which waiting does not mend.
+     */
+    public static boolean isUnreachable(Throwable failure) {
+        if (Jpa.hasSqlState(failure, TRANSIENT_STATES)) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+            if (t instanceof java.net.SocketException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final java.util.Set<String> TRANSIENT_STATES = java.util.Set.of("57P01", "57P02", "57P03", "53300");
 
     private static String rootMessage(Throwable e) {
         Throwable root = e;
