@@ -70,7 +70,7 @@ final class HubStarter implements AutoCloseable {
         RuntimeException unreachable = first;
         Duration wait = firstWait;
         while (unreachable != null) {
-            LOG.log(Level.WARNING, "the hub cannot reach its database (attempt {0}): {1}; trying again in {2} ms",
+            LOG.log(Level.WARNING, "the hub cannot reach its database (attempt {0}): {1}; trying again in {2,number,#} ms",
                     attempts(), unreachable.getMessage(), wait.toMillis());
             if (!await(wait)) {
                 return;
