@@ -29,6 +29,8 @@ public final class Database implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
     /** The persistence unit in META-INF/persistence.xml. */
     public static final String UNIT = "commandcenter";
+    /** PostgreSQL's admin/crash shutdown, "cannot connect now" (starting up) and too many connections. */
+    private static final java.util.Set<String> TRANSIENT_STATES = java.util.Set.of("57P01", "57P02", "57P03", "53300");
 
     private final DatabaseSettings settings;
     private final HikariDataSource dataSource;
@@ -100,7 +102,7 @@ public final class Database implements AutoCloseable {
         config.setMinimumIdle(Math.min(2, settings.poolSize()));
         config.setConnectionTimeout(10_000);
         // one try (about a second): a database that is down fails the start at once, and the server's start
-        // tries again with its own backoff, saying each time why (HubLifecycle, guide section 3)
+        // tries again with its own backoff, saying each time why (HubStarter, guide 3.1)
         config.setInitializationFailTimeout(1);
         config.setAutoCommit(false);
         switch (settings.vendor()) {
@@ -138,8 +140,6 @@ public final class Database implements AutoCloseable {
         }
         return false;
     }
-
-    private static final java.util.Set<String> TRANSIENT_STATES = java.util.Set.of("57P01", "57P02", "57P03", "53300");
 
     private static String rootMessage(Throwable e) {
         Throwable root = e;
