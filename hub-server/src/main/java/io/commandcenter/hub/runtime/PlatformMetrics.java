@@ -70,14 +70,6 @@ final class PlatformMetrics {
         }, p -> remediation.approvals(p, ApprovalState.PENDING, PendingApprovalsGauge.LIMIT).size()).register(r);
 
         AutoCloseable scheduled = scheduler(r, domain, scheduler, defaultProject, hubId);
-        approvals.start(java.time.Clock.systemUTC());
-        AutoCloseable subscription = () -> {
-            try {
-                scheduled.close();
-            } finally {
-                approvals.close();
-            }
-        };
 
         r.gauge("jvm_memory_used_bytes", "Used bytes of the JVM's memory areas.", List.of("area"), s -> {
             s.set(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), "heap");
@@ -121,7 +113,15 @@ final class PlatformMetrics {
                         s.set(c.instance().getPartitionService().isClusterSafe() ? 0 : 1);
                     }
                 }));
-        return subscription;
+        // the timer starts last: a registration that fails above leaves no thread behind
+        approvals.start(java.time.Clock.systemUTC());
+        return () -> {
+            try {
+                scheduled.close();
+            } finally {
+                approvals.close();
+            }
+        };
     }
 
     /**

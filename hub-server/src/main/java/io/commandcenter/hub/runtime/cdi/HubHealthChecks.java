@@ -13,8 +13,8 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * MicroProfile Health: {@code /health/ready} is UP once the hub serves gRPC and its database
  * answers (DOWN before, with the reason: {@code starting}, {@code starting, waiting for the database
- * (attempt n)} and the last failure, or why the start failed); {@code /health/live} is UP while the
- * ingest writer is alive and not stuck, and while the hub starts.
+ * (attempt n failed)} and that attempt's failure, why the start failed, or {@code stopped}); {@code /health/live}
+ * is UP while the ingest writer is alive and not stuck, and while the hub starts.
  */
 @ApplicationScoped
 public class HubHealthChecks {
@@ -50,8 +50,8 @@ public class HubHealthChecks {
                 // not started yet, waiting for its database (the hub tries again by itself), or failed to
                 // start: restarting the process will not help a bad config, and a live check must not flap
                 // while the server starts
-                return response.up().withData("state", lifecycle.startFailure() == null ? "starting" : "failed")
-                        .build();
+                return response.up().withData("state", lifecycle.startFailure() != null ? "failed"
+                        : lifecycle.isStopped() ? "stopped" : "starting").build();
             }
             Hub hub = lifecycle.hub();
             return response.status(hub.isLive())

@@ -152,6 +152,12 @@ public class HubLifecycle {
         return starting != null && starting.hub() != null;
     }
 
+    /** Whether the hub was stopped (the application stops). */
+    public boolean isStopped() {
+        HubStarter starting = starter;
+        return starting != null && starting.isStopped();
+    }
+
     /** Why the hub failed to start for good; {@code null} when it did not fail. */
     public String startFailure() {
         HubStarter starting = starter;
@@ -159,9 +165,9 @@ public class HubLifecycle {
     }
 
     /**
-     * Why the hub does not run: {@code starting}; {@code starting, waiting for the database (attempt n)} while
-     * its database cannot be reached (n attempts made); the failure that ended its start; {@code running} when
-     * it runs.
+     * Why the hub does not run: {@code starting}; {@code starting, waiting for the database (attempt n failed)}
+     * while its database cannot be reached (attempt n is the last that failed, {@link #lastStartFailure} its
+     * cause); the failure that ended its start; {@code stopped} once stopped; {@code running} when it runs.
      */
     public String notRunningReason() {
         HubStarter starting = starter;
@@ -171,16 +177,20 @@ public class HubLifecycle {
         if (starting.hub() != null) {
             return "running";
         }
+        if (starting.isStopped()) {
+            return "stopped";
+        }
         if (starting.failure() != null) {
             return starting.failure();
         }
         return lastStartFailure() == null ? "starting"
-                : "starting, waiting for the database (attempt " + starting.attempts() + ")";
+                : "starting, waiting for the database (attempt " + starting.lastFailed() + " failed)";
     }
 
     /** The last failed attempt's cause while the start waits for the database; {@code null} otherwise. */
     public String lastStartFailure() {
         HubStarter starting = starter;
-        return starting == null || starting.hub() != null || starting.failure() != null ? null : starting.lastCause();
+        return starting == null || starting.hub() != null || starting.failure() != null || starting.isStopped()
+                ? null : starting.lastCause();
     }
 }

@@ -6,15 +6,22 @@ import io.commandcenter.hub.runtime.Hub;
 import io.commandcenter.hub.runtime.HubSettings;
 import io.commandcenter.hub.testing.Databases;
 import io.commandcenter.hub.testing.LogCapture;
+import io.commandcenter.scheduler.SchedulerSettings;
+import io.commandcenter.scheduler.hazelcast.HazelcastSettings;
 import io.commandcenter.scheduler.testing.Ports;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -54,7 +61,8 @@ class HubLifecycleTest {
             // the first attempt failed on this thread: not ready, waiting, not failed
             assertThat(lifecycle.isRunning()).isFalse();
             assertThat(lifecycle.startFailure()).isNull();
-            assertThat(lifecycle.notRunningReason()).startsWith("starting, waiting for the database (attempt ");
+            assertThat(lifecycle.notRunningReason()).startsWith("starting, waiting for the database (attempt ")
+                    .endsWith(" failed)");
             assertThat(lifecycle.lastStartFailure()).contains("DatabaseSettings[jdbc:postgresql://localhost:" + port);
             assertThatThrownBy(lifecycle::hub).isInstanceOf(CommandCenterException.class)
                     .hasMessageContaining("waiting for the database")
@@ -73,6 +81,9 @@ class HubLifecycleTest {
                 assertThat(lifecycle.lastStartFailure()).isNull();
                 lifecycle.stop();
                 assertThat(lifecycle.isRunning()).isFalse();
+                // the failures before the start are over: not "waiting for the database" with an old cause
+                assertThat(lifecycle.notRunningReason()).isEqualTo("stopped");
+                assertThat(lifecycle.lastStartFailure()).isNull();
             }
         }
     }
@@ -125,6 +136,7 @@ class HubLifecycleTest {
         lifecycle.begin(starter);
         assertThat(starter.isRetrying()).isTrue();
         assertThat(starter.attempts()).isEqualTo(1);
+        assertThat(lifecycle.notRunningReason()).isEqualTo("starting, waiting for the database (attempt 1 failed)");
 
         lifecycle.stop();
 
@@ -132,5 +144,51 @@ class HubLifecycleTest {
         assertThat(starter.attempts()).isEqualTo(1);
         assertThat(lifecycle.isRunning()).isFalse();
         assertThat(lifecycle.startFailure()).isNull();
+        assertThat(lifecycle.isStopped()).isTrue();
+        assertThat(lifecycle.notRunningReason()).isEqualTo("stopped");
+        assertThat(lifecycle.lastStartFailure()).isNull();
+    }
+
+    @Test
+    void aHazelcastPortTaken_failsTheStartForGood_afterOneAttempt() throws Exception {
+        int port = Ports.free();
+        HubSettings defaults = HubSettings.defaults(dir, 0);
+        HubSettings settings = defaults.withScheduler(SchedulerSettings.defaults(defaults.hubId()), Optional.of(
+                HazelcastSettings.embedded(defaults.hubId(), "127.0.0.1", port, List.of("127.0.0.1:" + port))));
+        try (ServerSocket taken = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1"))) {
+            HubStarter starter = new HubStarter(() -> Hub.start(settings, Clock.systemUTC()), Duration.ofMillis(10),
+                    Duration.ofMillis(10));
+            lifecycle.begin(starter);
+
+            // a BindException is a SocketException, but no database's: the same port stays taken
+            assertThat(lifecycle.isRunning()).isFalse();
+            assertThat(lifecycle.startFailure()).isNotNull();
+            assertThat(lifecycle.notRunningReason()).isEqualTo(lifecycle.startFailure());
+            assertThat(starter.isRetrying()).isFalse();
+            assertThat(starter.attempts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStartThatFailsAfterItsMetricsStarted_leavesNoMetricsTimerRunning() throws Exception {
+        Set<Thread> before = metricsTimers();
+        int port = Ports.free();
+        try (ServerSocket taken = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1"))) {
+            // the gRPC port is bound last in Hub.start, after the metrics' timers started
+            HubStarter starter = new HubStarter(() -> Hub.start(HubSettings.defaults(dir, port), Clock.systemUTC()),
+                    Duration.ofMillis(10), Duration.ofMillis(10));
+            lifecycle.begin(starter);
+
+            assertThat(lifecycle.startFailure()).isNotNull();
+            assertThat(starter.isRetrying()).isFalse();
+            assertThat(starter.attempts()).isEqualTo(1);
+            await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(metricsTimers()).isSubsetOf(before));
+        }
+    }
+
+    /** The live threads of the metrics' timers (the stats' snapshots, the pending approvals' count). */
+    static Set<Thread> metricsTimers() {
+        return Set.copyOf(Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive()
+                && (t.getName().equals("cc-stats") || t.getName().equals("cc-metrics-approvals"))).toList());
     }
 }
