@@ -29,6 +29,17 @@ public final class Database implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
     /** The persistence unit in META-INF/persistence.xml. */
     public static final String UNIT = "commandcenter";
+    /**
+     * The reason of {@link #open}'s failure when the database could not be reached for now ({@link #isUnreachable}):
+     * trying again later may succeed. Any other failure of {@code open} is {@link #UNAVAILABLE}.
+     */
+    public static final String UNREACHABLE = "DATABASE_UNREACHABLE";
+    /** The reason of {@link #open}'s failure for any cause other than {@link #UNREACHABLE}. */
+    public static final String UNAVAILABLE = "DATABASE_UNAVAILABLE";
+    /** PostgreSQL's admin/crash shutdown, "cannot connect now" (starting up) and too many connections. */
+    private static final java.util.Set<String> TRANSIENT_STATES = java.util.Set.of("57P01", "57P02", "57P03", "53300");
+    /** pgjdbc's "connection rejected": the server does not support SSL or GSS, channel binding refused. */
+    private static final String CONNECTION_REJECTED = "08004";
 
     private final DatabaseSettings settings;
     private final HikariDataSource dataSource;
@@ -48,8 +59,8 @@ public final class Database implements AutoCloseable {
     /**
      * Opens the pool, migrates the schema and starts JPA.
      *
-     * @throws CommandCenterException UNAVAILABLE ({@code DATABASE_UNAVAILABLE}) when the database cannot be
-     *         reached or migrated
+     * @throws CommandCenterException UNAVAILABLE: {@link #UNREACHABLE} when the database cannot be reached for now
+     *         ({@link #isUnreachable}), {@link #UNAVAILABLE} when it cannot be opened or migrated for any other cause
      */
     public static Database open(DatabaseSettings settings) {
         HikariDataSource dataSource = null;
@@ -85,7 +96,7 @@ public final class Database implements AutoCloseable {
             if (dataSource != null) {
                 dataSource.close();
             }
-            throw CommandCenterException.unavailable("DATABASE_UNAVAILABLE",
+            throw CommandCenterException.unavailable(isUnreachable(e) ? UNREACHABLE : UNAVAILABLE,
                     "cannot open the database " + settings + ": " + rootMessage(e), e);
         }
     }
@@ -99,7 +110,9 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(Math.min(2, settings.poolSize()));
         config.setConnectionTimeout(10_000);
-        config.setInitializationFailTimeout(15_000);
+        // one try (about a second): a database that is down fails the start at once, and the server's start
+        // tries again with its own backoff, saying each time why (HubStarter, guide 3.1)
+        config.setInitializationFailTimeout(1);
         config.setAutoCommit(false);
         switch (settings.vendor()) {
             case H2 -> config.setDriverClassName("org.h2.Driver");
@@ -110,6 +123,51 @@ public final class Database implements AutoCloseable {
             }
         }
         return config;
+    }
+
+    /**
+     * Whether a failure to open the database means it could not be reached for now, so that trying again later
+     * may succeed: a connection refused, reset or timed out, a host name not resolved (SQLState class {@code 08},
+     * or a {@link java.net.SocketException}, {@link java.net.UnknownHostException} or
+     * {@link java.net.SocketTimeoutException} in the causes), a PostgreSQL server starting or shutting down
+     * ({@code 57P01}–{@code 57P03}) or out of connections ({@code 53300}). Never when the causes hold what
+     * waiting does not mend, whatever else they hold: an {@link javax.net.ssl.SSLException} (a certificate not
+     * trusted, a handshake refused), a failure raised by pgjdbc's SSL setup ({@code org.postgresql.ssl}: a host
+     * name the certificate does not name), SQLState {@code 08004} (the server rejects the connection: no SSL
+     * when {@code sslmode} asks for it, channel binding), a {@link java.net.BindException} (a local port taken).
+     * Anything else — wrong credentials, a database that does not exist, an embedded database locked by another
+     * hub, a migration that fails — is a fault of the configuration or of the data.
+     *
+     * <p>Meant for failures of {@link #open} only (which says so with {@link #UNREACHABLE}): a socket error
+     * elsewhere in a hub's start is no database's.
+     */
+    public static boolean isUnreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.net.BindException
+                    || t instanceof java.sql.SQLException sql && (CONNECTION_REJECTED.equals(sql.getSQLState())
+                    || raisedIn(sql, "org.postgresql.ssl."))) {
+                return false;
+            }
+        }
+        if (Jpa.hasSqlState(failure, TRANSIENT_STATES)) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+            if (t instanceof java.net.SocketException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code failure} was created in a class of {@code packagePrefix}. */
+    private static boolean raisedIn(Throwable failure, String packagePrefix) {
+        StackTraceElement[] trace = failure.getStackTrace();
+        return trace.length > 0 && trace[0].getClassName().startsWith(packagePrefix);
     }
 
     private static String rootMessage(Throwable e) {

@@ -22,22 +22,42 @@ public final class Jpa {
         this.emf = emf;
     }
 
-    /** Runs {@code work} in a transaction and commits. */
+    /**
+     * Runs {@code work} in a transaction and commits. When the work or the commit fails, the transaction is
+     * rolled back and the failure thrown (a database failure as UNAVAILABLE {@code STORE_UNAVAILABLE}); a
+     * rollback that fails too (the connection broken) is added to it as suppressed, never thrown instead of it.
+     * The entity manager is closed in every case.
+     */
     public <T> T write(Function<EntityManager, T> work) {
         EntityManager em = emf.createEntityManager();
-        EntityTransaction tx = em.getTransaction();
+        EntityTransaction tx = null;
         try {
+            tx = em.getTransaction();
             tx.begin();
             T result = work.apply(em);
             tx.commit();
             return result;
         } catch (PersistenceException e) {
-            throw CommandCenterException.unavailable("STORE_UNAVAILABLE", "database write failed: " + e.getMessage(), e);
+            CommandCenterException failure = CommandCenterException.unavailable("STORE_UNAVAILABLE",
+                    "database write failed: " + e.getMessage(), e);
+            rollBack(tx, failure);
+            throw failure;
+        } catch (RuntimeException | Error e) {
+            rollBack(tx, e);
+            throw e;
         } finally {
-            if (tx.isActive()) {
+            em.close();
+        }
+    }
+
+    /** Rolls back a transaction still active; a rollback that fails is added to {@code failure}. */
+    private static void rollBack(EntityTransaction tx, Throwable failure) {
+        try {
+            if (tx != null && tx.isActive()) {
                 tx.rollback();
             }
-            em.close();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -321,6 +321,9 @@ public final class Hub implements AutoCloseable {
         HubMemory memory = null;
         ClusterSolitude solitude = null;
         ClusterOwners owners = null;
+        // what the metrics started (the scheduler subscriptions, the approvals' and the stats' timers): the hub
+        // closes it, or the failure below
+        AutoCloseable meshMetrics = () -> { };
         try {
             traces = DecisionTraces.start(tracing, settings.hubId());
             audit = Audit.start(database, settings, clock);
@@ -435,35 +438,28 @@ public final class Hub implements AutoCloseable {
             learningLoop.readRunsFrom(remediation);
             learning = Learning.start(learningLoop, workflows, store, settings.defaultProject(), clock);
             RemediateGrpcService remediateApi = new RemediateGrpcService(remediation, lookup, rules);
-            AutoCloseable meshMetrics = !metricsOn ? () -> { }
+            meshMetrics = !metricsOn ? () -> { }
                     : PlatformMetrics.register(metrics.registry(), metrics, pipeline, bus, engine, remediation,
                     mesh.scheduler(), mesh.cluster(), settings.defaultProject(), settings.hubId());
             if (traces.isPresent()) {
                 mesh.grpcService().traceparents(traces.get()::traceparent); // remote agents continue the trace
-                AutoCloseable scheduled = mesh.scheduler().subscribe(traces.get());
-                AutoCloseable counted = meshMetrics;
-                meshMetrics = () -> {
-                    scheduled.close();
-                    counted.close();
-                };
+                meshMetrics = inOrder(mesh.scheduler().subscribe(traces.get()), meshMetrics);
             }
             AuditGrpcService auditApi = new AuditGrpcService(audit.trail().ledger());
             io.commandcenter.hub.metrics.HubStats stats = new io.commandcenter.hub.metrics.HubStats(metrics, clock);
             Timers statsTimer = Timers.onThread(clock, "cc-stats");
+            meshMetrics = inOrder(statsTimer::close, meshMetrics);
             statsTimer.every(io.commandcenter.hub.metrics.HubStats.EVERY, stats::snapshot);
-            AutoCloseable countedBefore = meshMetrics;
             ClusterSolitude members = solitude;
             ClusterOwners adopting = owners;
-            meshMetrics = () -> {
-                statsTimer.close();
-                countedBefore.close();
+            AutoCloseable closedWithHub = inOrder(meshMetrics, () -> {
                 if (members != null) {
                     members.close(); // before the engine closes: no membership change reaches a closed engine
                 }
                 if (adopting != null) {
                     adopting.close();
                 }
-            };
+            });
             MemoryGrpcService memoryApi = new MemoryGrpcService(memory.store(), clock);
             io.commandcenter.hub.metrics.grpc.StatsGrpcService statsApi =
                     new io.commandcenter.hub.metrics.grpc.StatsGrpcService(stats, remediation, settings.hubId());
@@ -505,10 +501,15 @@ public final class Hub implements AutoCloseable {
                             access.authenticates() ? access.authenticator() : null), predictApi, remediateApi, auditApi,
                     memoryApi, settings.http(), modelsApi, statsApi);
             Hub hub = new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
-                    endpoints, demo, grpc, audit, feedback, metrics, meshMetrics, traces, memory);
+                    endpoints, demo, grpc, audit, feedback, metrics, closedWithHub, traces, memory);
             hub.learning = learning;
             return hub;
         } catch (RuntimeException | java.sql.SQLException e) {
+            try {
+                meshMetrics.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
             if (demo != null) {
                 demo.close();
             }
@@ -556,6 +557,23 @@ public final class Hub implements AutoCloseable {
             throw io.commandcenter.common.error.CommandCenterException.unavailable("DATABASE_UNAVAILABLE",
                     "cannot prepare the database: " + e.getMessage(), e);
         }
+    }
+
+    /** Closes {@code first}, then {@code then} even when the first fails (the first failure is thrown). */
+    private static AutoCloseable inOrder(AutoCloseable first, AutoCloseable then) {
+        return () -> {
+            try {
+                first.close();
+            } catch (Exception e) {
+                try {
+                    then.close();
+                } catch (Exception also) {
+                    e.addSuppressed(also);
+                }
+                throw e;
+            }
+            then.close();
+        };
     }
 
     private static io.commandcenter.hub.remediate.RemediationEvents metered(boolean on, HubMetrics metrics,

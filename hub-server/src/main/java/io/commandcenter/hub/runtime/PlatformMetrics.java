@@ -29,16 +29,18 @@ import java.util.Set;
 /**
  * The metrics of the hub's machinery, next to {@link HubMetrics}' domain ones: the ingest queue and
  * the event bus, the engine's counts, pending approvals, the mesh scheduler (queues, assignments,
- * task changes, agents by state), the JVM and the Hazelcast member. Gauges are read at scrape time.
+ * task changes, agents by state), the JVM and the Hazelcast member. Gauges are read at scrape time, from
+ * memory; the one that needs the database, pending approvals, is counted on its own timer
+ * ({@link PendingApprovalsGauge}), so a scrape never waits on the database.
  */
 final class PlatformMetrics {
     private PlatformMetrics() {
     }
 
     /**
-     * Registers the gauges and subscribes to the scheduler's events.
+     * Registers the gauges, starts counting pending approvals and subscribes to the scheduler's events.
      *
-     * @return the scheduler subscription, to close with the hub
+     * @return the scheduler subscription and the approvals' timer, to close with the hub
      */
     static AutoCloseable register(MetricRegistry r, HubMetrics domain, IngestPipeline pipeline, EventBus bus,
                                   PredictiveEngine engine, RemediationEngine remediation, Scheduler scheduler,
@@ -61,15 +63,13 @@ final class PlatformMetrics {
                 s -> s.set(engine.stats().dropped()));
         r.counter("cc_engine_failures_total", "Scoring or storing failures of the predictive engine.", List.of(),
                 s -> s.set(engine.stats().failures()));
-        r.gauge("cc_remediation_approvals_pending", "Approvals waiting for a person.", List.of("project"), s -> {
+        PendingApprovalsGauge approvals = new PendingApprovalsGauge(() -> {
             Set<ProjectId> projects = new java.util.HashSet<>(domain.projectsSeen());
             projects.add(defaultProject);
-            for (ProjectId p : projects) {
-                s.set(remediation.approvals(p, ApprovalState.PENDING, 1000).size(), p.value());
-            }
-        });
+            return projects;
+        }, p -> remediation.approvals(p, ApprovalState.PENDING, PendingApprovalsGauge.LIMIT).size()).register(r);
 
-        AutoCloseable subscription = scheduler(r, domain, scheduler, defaultProject, hubId);
+        AutoCloseable scheduled = scheduler(r, domain, scheduler, defaultProject, hubId);
 
         r.gauge("jvm_memory_used_bytes", "Used bytes of the JVM's memory areas.", List.of("area"), s -> {
             s.set(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), "heap");
@@ -113,7 +113,15 @@ final class PlatformMetrics {
                         s.set(c.instance().getPartitionService().isClusterSafe() ? 0 : 1);
                     }
                 }));
-        return subscription;
+        // the timer starts last: a registration that fails above leaves no thread behind
+        approvals.start(java.time.Clock.systemUTC());
+        return () -> {
+            try {
+                scheduled.close();
+            } finally {
+                approvals.close();
+            }
+        };
     }
 
     /**

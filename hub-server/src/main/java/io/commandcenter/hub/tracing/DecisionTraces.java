@@ -25,6 +25,7 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -38,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * prediction, the prediction, the remediation decision, the approval (if any), the run, each node's
  * task through the scheduler (queued, assigned to an agent, ended) and the judged outcome — every
  * span in the trace the record arrived with (its W3C {@code traceparent}), each the child of the
- * step that led to it. Spans are built when each step is known, with the step's own times, and
+ * step that led to it. Every loop is traced: the client's sampled flag is not followed (a record sent
+ * with flags {@code 00} still gets its trace, in the client's trace id). Spans are built when each step is known, with the step's own times, and
  * exported in batches by OTLP/HTTP (protobuf) to the configured endpoint.
  *
  * <p>Off ({@link TracingSettings#enabled()} false) the hub never builds one: no observer is
@@ -78,6 +80,9 @@ public final class DecisionTraces implements PredictiveEngine.Observer, Schedule
                 .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
                         AttributeKey.stringKey("service.name"), "commandcenter-hub",
                         AttributeKey.stringKey("service.instance.id"), hubId))))
+                // every decision loop is traced: the SDK's default follows a parent's sampled flag, so a client
+                // sending traceparent flags 00 would switch the loop's trace off (guide 21.2)
+                .setSampler(Sampler.alwaysOn())
                 .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(settings.delay()).build())
                 .build();
         LOG.log(System.Logger.Level.INFO, "traces of every decision loop go to {0} (OTLP/HTTP)", settings.endpoint());

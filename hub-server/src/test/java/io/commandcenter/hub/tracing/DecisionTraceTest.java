@@ -1,15 +1,18 @@
 package io.commandcenter.hub.tracing;
 
+import io.commandcenter.hub.events.TraceContext;
 import io.commandcenter.hub.metrics.DemoHubFixture;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.predict.sql.JpaPredictionRepository;
 import io.commandcenter.hub.remediate.ApprovalRecord;
 import io.commandcenter.hub.remediate.ApprovalState;
+import io.commandcenter.models.confidence.Confidence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,6 +110,39 @@ class DecisionTraceTest {
         });
         String traceId = receiver.spans.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().traceId();
         return Map.of(traceId, receiver.spans.stream().filter(s -> s.traceId().equals(traceId)).toList());
+    }
+
+    /**
+     * A client that sends a traceparent with flags {@code 00} (not sampled) still gets the decision loop's
+     * trace: in its own trace id, the record's span the child of the client's span.
+     */
+    @Test
+    void aRecordIngestedWithAnUnsampledTraceparent_stillGetsItsDecisionTrace_inTheClientsTrace() throws Exception {
+        String clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String clientSpan = "00f067aa0ba902b7";
+        Instant at = Instant.parse("2026-12-07T18:00:00Z");
+        PredictionRecord p = new PredictionRecord("p-unsampled", DemoHubFixture.PROJECT, "service", "checkout-api",
+                "risk", 0.93, new Confidence(0.8, 0.9, 1, 1, 0.9), "restart", List.of(), "service_health", "2.5.0",
+                0.8, clientTrace, "mr-1", at, at.plusMillis(5));
+        try (OtlpReceiver receiver = new OtlpReceiver();
+             DecisionTraces traces = DecisionTraces.start(TracingSettings.to(receiver.endpoint())
+                     .withDelay(Duration.ofMillis(200)), "hub-test").orElseThrow()) {
+            traces.raised(p, new TraceContext("00-" + clientTrace + "-" + clientSpan + "-00", ""));
+
+            await().atMost(60, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).untilAsserted(() -> {
+                traces.flush();
+                assertThat(receiver.spans).extracting(OtlpReceiver.Received::name)
+                        .contains("telemetry.record", "prediction");
+            });
+            OtlpReceiver.Received record = receiver.spans.stream().filter(s -> s.name().equals("telemetry.record"))
+                    .findFirst().orElseThrow();
+            OtlpReceiver.Received prediction = receiver.spans.stream().filter(s -> s.name().equals("prediction"))
+                    .findFirst().orElseThrow();
+            assertThat(record.traceId()).isEqualTo(clientTrace);
+            assertThat(record.parentSpanId()).isEqualTo(clientSpan);
+            assertThat(prediction.traceId()).isEqualTo(clientTrace);
+            assertThat(prediction.parentSpanId()).isEqualTo(record.spanId());
+        }
     }
 
     @Test

@@ -12,7 +12,9 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * MicroProfile Health: {@code /health/ready} is UP once the hub serves gRPC and its database
- * answers; {@code /health/live} is UP while the ingest writer is alive and not stuck.
+ * answers (DOWN before, with the reason: {@code starting}, {@code starting, waiting for the database
+ * (attempt n failed)} and that attempt's failure, why the start failed, or {@code stopped}); {@code /health/live}
+ * is UP while the ingest writer is alive and not stuck, and while the hub starts.
  */
 @ApplicationScoped
 public class HubHealthChecks {
@@ -25,8 +27,9 @@ public class HubHealthChecks {
         return () -> {
             HealthCheckResponseBuilder response = HealthCheckResponse.named("hub");
             if (!lifecycle.isRunning()) {
-                return response.down().withData("reason", lifecycle.startFailure() == null ? "starting"
-                        : lifecycle.startFailure()).build();
+                response.down().withData("reason", lifecycle.notRunningReason());
+                String cause = lifecycle.lastStartFailure();
+                return (cause == null ? response : response.withData("lastFailure", cause)).build();
             }
             Hub hub = lifecycle.hub();
             return response.status(hub.isReady())
@@ -44,10 +47,11 @@ public class HubHealthChecks {
         return () -> {
             HealthCheckResponseBuilder response = HealthCheckResponse.named("ingest");
             if (!lifecycle.isRunning()) {
-                // not started yet, or failed to start: restarting the process will not help a bad config,
-                // but a live check must not flap while the server starts
-                return response.up().withData("state", lifecycle.startFailure() == null ? "starting" : "failed")
-                        .build();
+                // not started yet, waiting for its database (the hub tries again by itself), or failed to
+                // start: restarting the process will not help a bad config, and a live check must not flap
+                // while the server starts
+                return response.up().withData("state", lifecycle.startFailure() != null ? "failed"
+                        : lifecycle.isStopped() ? "stopped" : "starting").build();
             }
             Hub hub = lifecycle.hub();
             return response.status(hub.isLive())

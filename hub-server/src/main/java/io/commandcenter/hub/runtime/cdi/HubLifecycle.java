@@ -20,35 +20,36 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 
 /**
  * Starts the hub when the application starts and stops it when the application stops. The hub
  * is built by hand ({@link Hub#start}); CDI only carries to the REST resources the pieces the hub
  * built for them ({@link RestEndpoints}), one producer each, so a resource injects exactly what it
- * uses (as a {@code Provider}, read per request) and never the hub. A hub that fails to start
- * leaves the application running but not ready, with the reason in the log and in
- * {@code /health/ready}; a request then answers UNAVAILABLE ({@code HUB_NOT_STARTED}).
+ * uses (as a {@code Provider}, read per request) and never the hub. A hub whose database cannot be
+ * reached at start is started again with backoff ({@link HubStarter}) until it can, not ready
+ * meanwhile; a hub that fails to start for any other reason leaves the application running but not
+ * ready, with the reason in the log and in {@code /health/ready}. A request to a hub not running
+ * answers UNAVAILABLE ({@code HUB_NOT_STARTED}).
  */
 @ApplicationScoped
 public class HubLifecycle {
-    private static final System.Logger LOG = System.getLogger(HubLifecycle.class.getName());
-
-    private volatile Hub hub;
-    private volatile String startFailure;
+    private volatile HubStarter starter;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        try {
+        begin(new HubStarter(() -> {
             org.eclipse.microprofile.config.Config config = ConfigProvider.getConfig(HubLifecycle.class.getClassLoader());
             HubSettings settings = ConfigSettings.read(config);
-            hub = Hub.start(settings, io.commandcenter.hub.runtime.InferenceSettings.from(name -> config
+            return Hub.start(settings, io.commandcenter.hub.runtime.InferenceSettings.from(name -> config
                     .getOptionalValue(name, String.class).orElse("")), ConfigSettings.memory(config), Clock.systemUTC(),
                     ConfigSettings.tracing(config), true);
-        } catch (RuntimeException e) {
-            startFailure = e.getMessage();
-            LOG.log(Level.ERROR, "the hub could not start: " + e.getMessage(), e);
-        }
+        }));
+    }
+
+    /** Starts the hub through {@code starting} (its first attempt on this thread; tests give their own). */
+    void begin(HubStarter starting) {
+        starter = starting;
+        starting.begin();
     }
 
     void onStop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored) {
@@ -57,10 +58,9 @@ public class HubLifecycle {
 
     @PreDestroy
     void stop() {
-        Hub running = hub;
-        hub = null;
-        if (running != null) {
-            running.close();
+        HubStarter starting = starter;
+        if (starting != null) {
+            starting.close();
         }
     }
 
@@ -137,21 +137,60 @@ public class HubLifecycle {
      *         it is not running
      */
     public Hub hub() {
-        Hub running = hub;
+        HubStarter starting = starter;
+        Hub running = starting == null ? null : starting.hub();
         if (running == null) {
             throw io.commandcenter.common.error.CommandCenterException.unavailable("HUB_NOT_STARTED",
-                    "the hub is not running" + (startFailure == null ? "" : ": " + startFailure), null);
+                    "the hub is not running: " + notRunningReason(), null);
         }
         return running;
     }
 
-    /** Whether the hub runs; {@code false} before start, after stop, or when it failed to start. */
+    /** Whether the hub runs; {@code false} before start, while waiting for the database, after stop, or when it failed to start. */
     public boolean isRunning() {
-        return hub != null;
+        HubStarter starting = starter;
+        return starting != null && starting.hub() != null;
     }
 
-    /** Why the hub failed to start; {@code null} when it did not fail. */
+    /** Whether the hub was stopped (the application stops). */
+    public boolean isStopped() {
+        HubStarter starting = starter;
+        return starting != null && starting.isStopped();
+    }
+
+    /** Why the hub failed to start for good; {@code null} when it did not fail. */
     public String startFailure() {
-        return startFailure;
+        HubStarter starting = starter;
+        return starting == null ? null : starting.failure();
+    }
+
+    /**
+     * Why the hub does not run: {@code starting}; {@code starting, waiting for the database (attempt n failed)}
+     * while its database cannot be reached (attempt n is the last that failed, {@link #lastStartFailure} its
+     * cause); the failure that ended its start; {@code stopped} once stopped; {@code running} when it runs.
+     */
+    public String notRunningReason() {
+        HubStarter starting = starter;
+        if (starting == null) {
+            return "starting";
+        }
+        if (starting.hub() != null) {
+            return "running";
+        }
+        if (starting.isStopped()) {
+            return "stopped";
+        }
+        if (starting.failure() != null) {
+            return starting.failure();
+        }
+        return lastStartFailure() == null ? "starting"
+                : "starting, waiting for the database (attempt " + starting.lastFailed() + " failed)";
+    }
+
+    /** The last failed attempt's cause while the start waits for the database; {@code null} otherwise. */
+    public String lastStartFailure() {
+        HubStarter starting = starter;
+        return starting == null || starting.hub() != null || starting.failure() != null || starting.isStopped()
+                ? null : starting.lastCause();
     }
 }
