@@ -114,6 +114,8 @@ public final class Hub implements AutoCloseable {
     private final AutoCloseable meshMetrics;
     private final Optional<DecisionTraces> traces;
     private final HubMemory memory;
+    /** Runs in {@link #close} just before the mesh closes (tests hold the close there). */
+    volatile Runnable beforeMeshClose = () -> { };
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, InferenceBackend backend, ModelRegistry registry, PredictiveEngine engine,
@@ -694,6 +696,12 @@ public final class Hub implements AutoCloseable {
         return pipeline.isHealthy(TimeUnit.MINUTES.toNanos(1));
     }
 
+    /**
+     * Stops the hub: gRPC and the event bus first (no input any more), then the demo, the learning steps, the
+     * workflow engine, the ingest pipeline (its queued records written) and the predictive engine (its open
+     * aggregates stored), and only then the mesh, whose close may wait on a cluster member that does not answer;
+     * the learning loop, the inference backend, the memory writer, the audit trail and the database after it.
+     */
     @Override
     public void close() {
         LOG.log(Level.INFO, "hub {0} stopping", settings.hubId());
@@ -716,10 +724,15 @@ public final class Hub implements AutoCloseable {
             LOG.log(Level.DEBUG, "closing the scheduler metrics: {0}", e.getMessage());
         }
         remediation.close();
-        mesh.close();
-        learning.loop().close();
+        // ahead of the mesh, whose close beside a member that does not answer takes up to cc.hazelcast.shutdown-wait
+        // + 25 s: the queued ingest records are written (later ones refused SHUTTING_DOWN) and the engine's open
+        // aggregates stored before that wait, so a hub killed in it loses neither. Neither takes input from the mesh:
+        // gRPC and the bus are closed, and what they publish goes to the closed bus (guide 14.21)
         pipeline.close();
         engine.close();
+        beforeMeshClose.run();
+        mesh.close();
+        learning.loop().close();
         backend.close();
         memory.close(); // after the engines: the last outcomes' memories are written first
         audit.close();
