@@ -1,5 +1,19 @@
 package io.commandcenter.hub.transport;
 
+import com.google.rpc.ErrorInfo;
+import io.commandcenter.hub.testing.GrpcFixture;
+import io.commandcenter.hub.testing.Ingest;
+import io.commandcenter.hub.testing.Records;
+import io.commandcenter.proto.v1.EventServiceGrpc;
+import io.commandcenter.proto.v1.SubscribeRequest;
+import io.commandcenter.proto.v1.SubscribeResponse;
+import io.commandcenter.proto.v1.TelemetryServiceGrpc;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import io.commandcenter.hub.runtime.Hub;
 import io.commandcenter.hub.runtime.HubSettings;
 import io.commandcenter.hub.security.jwt.JwtSettings;
@@ -46,8 +60,10 @@ class TokenAccessTest {
     static void start() {
         idp = new TestIdentityProvider();
         HubSettings defaults = HubSettings.defaults(dir, 0);
-        hub = Hub.start(defaults.withSecurity(defaults.security().withJwt(JwtSettings.of(ISSUER, idp.jwksUri(),
-                "commandcenter"))), Clock.systemUTC());
+        // no clock skew: a token is refused, and its streams end, at its exp itself
+        hub = Hub.start(defaults.withSecurity(defaults.security().withJwt(new JwtSettings(ISSUER,
+                java.util.Set.of("commandcenter"), idp.jwksUri(), java.util.Set.of(com.nimbusds.jose.JWSAlgorithm.RS256),
+                java.time.Duration.ZERO, java.time.Duration.ofMinutes(5), "groups", "cc_project"))), Clock.systemUTC());
         channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
     }
 
@@ -92,6 +108,65 @@ class TokenAccessTest {
                 .isEqualTo(Status.Code.OK);
         assertThat(code(() -> as(vi, "bank").setAutonomy(SetAutonomyRequest.newBuilder().setPaused(true)
                 .setReason("x").build()))).isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+
+    /** Subscribes to the project's health events; the future completes with the error that ends the stream. */
+    static CompletableFuture<Throwable> subscribe(String token, String project, BlockingQueue<SubscribeResponse> received) {
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("x-cc-project", Metadata.ASCII_STRING_MARSHALLER), project);
+        EventServiceGrpc.newStub(channel).withInterceptors(Credentials.bearer(token),
+                MetadataUtils.newAttachHeadersInterceptor(headers)).subscribe(
+                SubscribeRequest.newBuilder().setPattern("hub.health.*").build(), new StreamObserver<>() {
+                    @Override
+                    public void onNext(SubscribeResponse value) {
+                        received.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        ended.complete(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        ended.complete(null);
+                    }
+                });
+        return ended;
+    }
+
+    @Test
+    void aStreamOpenedWithAToken_endsTokenExpired_atTheTokensExpiry_andAKeysStreamRunsOn() throws Exception {
+        // exp is in whole seconds; 5 s ahead leaves the stream time to start on a loaded machine
+        Instant exp = Instant.now().plusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String brief = idp.token("brief", List.of("viewer"), "tokens", b -> b.expirationTime(Date.from(exp)));
+        BlockingQueue<SubscribeResponse> byToken = new LinkedBlockingQueue<>();
+        BlockingQueue<SubscribeResponse> byKey = new LinkedBlockingQueue<>();
+        CompletableFuture<Throwable> tokenEnded = subscribe(brief, "tokens", byToken);
+        CompletableFuture<Throwable> keyEnded = subscribe(Credentials.adminToken(hub), "tokens", byKey);
+        assertThat(byToken.poll(15, TimeUnit.SECONDS)).as("the token's stream started").isNotNull();
+        assertThat(byKey.poll(15, TimeUnit.SECONDS)).as("the key's stream started").isNotNull();
+
+        Throwable ended = tokenEnded.get(30, TimeUnit.SECONDS);
+        Instant endedAt = Instant.now();
+
+        assertThat(ended).isInstanceOf(StatusRuntimeException.class);
+        assertThat(((StatusRuntimeException) ended).getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(StatusProto.fromThrowable(ended).getDetailsList().stream().filter(a -> a.is(ErrorInfo.class))
+                .map(a -> {
+                    try {
+                        return a.unpack(ErrorInfo.class).getReason();
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                        throw new AssertionError(e);
+                    }
+                }).findFirst()).contains("TOKEN_EXPIRED");
+        assertThat(endedAt).as("not before the token's expiry").isAfterOrEqualTo(exp);
+        assertThat(keyEnded).as("the key's stream runs on").isNotDone();
+        Ingest.call(GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), "tokens").withInterceptors(
+                Credentials.bearer(Credentials.adminToken(hub))), List.of(Records.request(Records.sample("t-1", "web",
+                Instant.now(), 10)))).get(15, TimeUnit.SECONDS);
+        assertThat(byKey.poll(15, TimeUnit.SECONDS)).as("and is served").isNotNull();
     }
 
     @Test
