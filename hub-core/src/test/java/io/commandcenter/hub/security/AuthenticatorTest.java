@@ -24,6 +24,14 @@ class AuthenticatorTest {
             io.commandcenter.hub.audit.MemoryAuditSpool.trail(new io.commandcenter.hub.audit.InMemoryAuditLedger(), clock, "hub-1"));
     final Principal admin = new Principal("root", Role.ADMIN, null, "boot");
 
+    /** Opens a stream of {@code who}; its end (always UNAUTHENTICATED) is recorded as {@code name:REASON}. */
+    static OpenStreams.Registration openRecording(Authenticator on, Principal who, List<String> ended) {
+        return on.openStream(who, why -> {
+            assertThat(why.kind()).isEqualTo(ErrorKind.UNAUTHENTICATED);
+            ended.add(who.name() + ":" + why.reason());
+        });
+    }
+
     static String reason(Runnable call) {
         CommandCenterException e = catchThrowableOfType(CommandCenterException.class, call::run);
         assertThat(e).as("refused").isNotNull();
@@ -237,10 +245,7 @@ class AuthenticatorTest {
         }
 
         OpenStreams.Registration open(Principal who) {
-            return auth.openStream(who, why -> {
-                assertThat(why.kind()).isEqualTo(ErrorKind.UNAUTHENTICATED);
-                ended.add(who.name() + ":" + why.reason());
-            });
+            return openRecording(auth, who, ended);
         }
 
         @Test
@@ -388,10 +393,7 @@ class AuthenticatorTest {
                         clock, "hub-1"));
 
         OpenStreams.Registration open(Principal who) {
-            return withTokens.openStream(who, why -> {
-                assertThat(why.kind()).isEqualTo(ErrorKind.UNAUTHENTICATED);
-                ended.add(who.name() + ":" + why.reason());
-            });
+            return openRecording(withTokens, who, ended);
         }
 
         @Test

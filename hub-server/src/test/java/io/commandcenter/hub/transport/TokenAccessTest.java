@@ -1,28 +1,21 @@
 package io.commandcenter.hub.transport;
 
-import com.google.rpc.ErrorInfo;
-import io.commandcenter.hub.testing.GrpcFixture;
-import io.commandcenter.hub.testing.Ingest;
-import io.commandcenter.hub.testing.Records;
-import io.commandcenter.proto.v1.EventServiceGrpc;
-import io.commandcenter.proto.v1.SubscribeRequest;
-import io.commandcenter.proto.v1.SubscribeResponse;
-import io.commandcenter.proto.v1.TelemetryServiceGrpc;
-import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.StreamObserver;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import io.commandcenter.hub.runtime.Hub;
 import io.commandcenter.hub.runtime.HubSettings;
 import io.commandcenter.hub.security.jwt.JwtSettings;
 import io.commandcenter.hub.testing.Credentials;
+import io.commandcenter.hub.testing.GrpcFixture;
+import io.commandcenter.hub.testing.Ingest;
+import io.commandcenter.hub.testing.Records;
+import io.commandcenter.hub.testing.Subscriptions;
 import io.commandcenter.hub.testing.TestIdentityProvider;
+import io.commandcenter.proto.v1.EventServiceGrpc;
 import io.commandcenter.proto.v1.GetAutonomyRequest;
 import io.commandcenter.proto.v1.ListWorkflowsRequest;
 import io.commandcenter.proto.v1.RemediateServiceGrpc;
 import io.commandcenter.proto.v1.SetAutonomyRequest;
+import io.commandcenter.proto.v1.SubscribeResponse;
+import io.commandcenter.proto.v1.TelemetryServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -39,6 +32,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static io.commandcenter.hub.testing.TestIdentityProvider.ISSUER;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,28 +109,10 @@ class TokenAccessTest {
 
     /** Subscribes to the project's health events; the future completes with the error that ends the stream. */
     static CompletableFuture<Throwable> subscribe(String token, String project, BlockingQueue<SubscribeResponse> received) {
-        CompletableFuture<Throwable> ended = new CompletableFuture<>();
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("x-cc-project", Metadata.ASCII_STRING_MARSHALLER), project);
-        EventServiceGrpc.newStub(channel).withInterceptors(Credentials.bearer(token),
-                MetadataUtils.newAttachHeadersInterceptor(headers)).subscribe(
-                SubscribeRequest.newBuilder().setPattern("hub.health.*").build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(SubscribeResponse value) {
-                        received.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        ended.complete(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        ended.complete(null);
-                    }
-                });
-        return ended;
+        return Subscriptions.healthEvents(EventServiceGrpc.newStub(channel).withInterceptors(Credentials.bearer(token),
+                MetadataUtils.newAttachHeadersInterceptor(headers)), received);
     }
 
     @Test
@@ -151,16 +130,7 @@ class TokenAccessTest {
         Throwable ended = tokenEnded.get(30, TimeUnit.SECONDS);
         Instant endedAt = Instant.now();
 
-        assertThat(ended).isInstanceOf(StatusRuntimeException.class);
-        assertThat(((StatusRuntimeException) ended).getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-        assertThat(StatusProto.fromThrowable(ended).getDetailsList().stream().filter(a -> a.is(ErrorInfo.class))
-                .map(a -> {
-                    try {
-                        return a.unpack(ErrorInfo.class).getReason();
-                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                        throw new AssertionError(e);
-                    }
-                }).findFirst()).contains("TOKEN_EXPIRED");
+        assertThat(Subscriptions.unauthenticatedReason(ended)).isEqualTo("TOKEN_EXPIRED");
         assertThat(endedAt).as("not before the token's expiry").isAfterOrEqualTo(exp);
         assertThat(keyEnded).as("the key's stream runs on").isNotDone();
         Ingest.call(GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), "tokens").withInterceptors(
