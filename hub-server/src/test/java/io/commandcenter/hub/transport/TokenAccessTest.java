@@ -117,21 +117,27 @@ class TokenAccessTest {
 
     @Test
     void aStreamOpenedWithAToken_endsTokenExpired_atTheTokensExpiry_andAKeysStreamRunsOn() throws Exception {
-        // exp is in whole seconds; 5 s ahead leaves the stream time to start on a loaded machine
-        Instant exp = Instant.now().plusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        // exp is in whole seconds; 10 s ahead leaves the first JWKS fetch and the stream's start time on a loaded
+        // machine (checked below: a stream started after exp would prove nothing)
+        Instant exp = Instant.now().plusSeconds(10).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         String brief = idp.token("brief", List.of("viewer"), "tokens", b -> b.expirationTime(Date.from(exp)));
         BlockingQueue<SubscribeResponse> byToken = new LinkedBlockingQueue<>();
         BlockingQueue<SubscribeResponse> byKey = new LinkedBlockingQueue<>();
         CompletableFuture<Throwable> tokenEnded = subscribe(brief, "tokens", byToken);
+        // the time the end reached this client, taken on the thread that delivers it
+        CompletableFuture<Instant> tokenEndedAt = tokenEnded.thenApply(t -> Instant.now());
         CompletableFuture<Throwable> keyEnded = subscribe(Credentials.adminToken(hub), "tokens", byKey);
         assertThat(byToken.poll(15, TimeUnit.SECONDS)).as("the token's stream started").isNotNull();
+        assertThat(Instant.now()).as("the token's stream started before the token's expiry").isBefore(exp);
         assertThat(byKey.poll(15, TimeUnit.SECONDS)).as("the key's stream started").isNotNull();
 
         Throwable ended = tokenEnded.get(30, TimeUnit.SECONDS);
-        Instant endedAt = Instant.now();
+        Instant endedAt = tokenEndedAt.get(1, TimeUnit.SECONDS);
 
         assertThat(Subscriptions.unauthenticatedReason(ended)).isEqualTo("TOKEN_EXPIRED");
-        assertThat(endedAt).as("not before the token's expiry").isAfterOrEqualTo(exp);
+        // the sweep runs once a second: the first one at or after exp ends it, and 3 s leave room for a loaded machine
+        assertThat(endedAt).as("not before the token's expiry").isAfterOrEqualTo(exp)
+                .as("by the first sweeps after the expiry").isBefore(exp.plusSeconds(3));
         assertThat(keyEnded).as("the key's stream runs on").isNotDone();
         Ingest.call(GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), "tokens").withInterceptors(
                 Credentials.bearer(Credentials.adminToken(hub))), List.of(Records.request(Records.sample("t-1", "web",
