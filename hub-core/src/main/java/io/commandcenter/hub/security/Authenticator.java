@@ -311,8 +311,9 @@ public final class Authenticator {
      * stream when the key is revoked ({@code KEY_REVOKED}) or expires ({@code KEY_EXPIRED}); the stream of a
      * token of another kind (an identity provider's JWT) at {@link Principal#expiresAt} ({@code TOKEN_EXPIRED},
      * at the first {@link #endExpired} from then on). A token's stream is registered apart from the keys', so
-     * no key's revocation ever ends it, whatever its subject. Calls without credentials (authentication off)
-     * are registered like tokens that never expire.
+     * no key's revocation ever ends it, whatever its subject. A {@code PUBLIC} streaming call (gRPC health
+     * {@code Watch}, server reflection) carries the anonymous principal ({@code none}, no expiry): it is
+     * registered like a token that never expires. With authentication off no stream reaches this method.
      *
      * @return close it when the stream ends on its own
      * @throws CommandCenterException UNAUTHENTICATED {@code KEY_REVOKED} when the key was revoked since

@@ -94,8 +94,9 @@ public final class OpenStreams {
 
     /**
      * Registers a stream opened with a token of another kind than a key (an identity provider's JWT), or
-     * with no credentials (authentication off). No {@link #revoked} reaches it; {@link #expire} ends it
-     * at {@code expiresAt} with UNAUTHENTICATED {@code TOKEN_EXPIRED}.
+     * a {@code PUBLIC} streaming call's, whose anonymous principal ({@code none}) has no expiry. No
+     * {@link #revoked} reaches it; {@link #expire} ends it at {@code expiresAt} with UNAUTHENTICATED
+     * {@code TOKEN_EXPIRED}.
      *
      * @param holder    who holds the token (its issuer and subject), for messages and logs; never the token
      * @param expiresAt when the token stops being accepted; {@code null}: never
