@@ -198,6 +198,16 @@ public final class CallerInterceptor implements ServerInterceptor {
             return !endedByKey && super.isReady();
         }
 
+        /**
+         * True once its credentials' end closed the call, before the cancellation reaches the service: a service
+         * that asks before it sends (an agent's stream before an assignment) then sees the stream gone and gives
+         * the work back, instead of sending it into this call, which drops it.
+         */
+        @Override
+        public boolean isCancelled() {
+            return endedByKey || super.isCancelled();
+        }
+
         private void forget() {
             OpenStreams.Registration r = registration;
             if (r != null) {
