@@ -45,7 +45,8 @@ public final class EventStreams {
     }
 
     /**
-     * Registers a stream of {@code who}, ended through {@code ending} when its key is revoked or expires.
+     * Registers a stream of {@code who}, ended through {@code ending} when its key is revoked or expires
+     * ({@code KEY_REVOKED}, {@code KEY_EXPIRED}) or its identity provider's token expires ({@code TOKEN_EXPIRED}).
      *
      * @return close it when the stream ends on its own
      * @throws io.commandcenter.common.error.CommandCenterException UNAUTHENTICATED {@code KEY_REVOKED}

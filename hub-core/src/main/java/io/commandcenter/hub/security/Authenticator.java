@@ -41,7 +41,8 @@ import java.util.concurrent.Executor;
  * is revoked here ({@link #forget}); when a read of the key (a call's, a background re-read, or
  * {@link #readAgain}'s re-read of keys with open streams once their cache ends) finds it revoked or gone,
  * which is how a revocation on another hub reaches this one's streams, within {@code cacheFor} and a
- * sweep; and at its expiry, at the first {@link #endExpired} after it.
+ * sweep; and at its expiry, at the first {@link #endExpired} after it. Streams opened with a token of
+ * another kind end at the token's expiry ({@link Principal#expiresAt}), at the first {@link #endExpired} after it.
  */
 public final class Authenticator {
     /** The header that carries the credentials, gRPC metadata and HTTP alike. */
@@ -175,7 +176,7 @@ public final class Authenticator {
                     + key.expiresAt());
         }
         touch(key.keyId(), now);
-        return new Principal(key.name(), key.role(), key.project(), key.keyId());
+        return new Principal(key.name(), key.role(), key.project(), key.keyId(), key.expiresAt());
     }
 
     private Optional<ApiKey> read(String keyId, Instant now) {
@@ -306,18 +307,23 @@ public final class Authenticator {
     }
 
     /**
-     * Registers a long call (a stream) of {@code who}, to be ended when its key is revoked or expires.
-     * Calls without a key (authentication off, tokens of other kinds) are registered too and never ended
-     * by it.
+     * Registers a long call (a stream) of {@code who}, to be ended when its credentials stop working: a key's
+     * stream when the key is revoked ({@code KEY_REVOKED}) or expires ({@code KEY_EXPIRED}); the stream of a
+     * token of another kind (an identity provider's JWT) at {@link Principal#expiresAt} ({@code TOKEN_EXPIRED},
+     * at the first {@link #endExpired} from then on). A token's stream is registered apart from the keys', so
+     * no key's revocation ever ends it, whatever its subject. A {@code PUBLIC} streaming call (gRPC health
+     * {@code Watch}, server reflection) carries the anonymous principal ({@code none}, no expiry): it is
+     * registered like a token that never expires. With authentication off no stream reaches this method.
      *
      * @return close it when the stream ends on its own
      * @throws CommandCenterException UNAUTHENTICATED {@code KEY_REVOKED} when the key was revoked since
      *         the call was authenticated
      */
     public OpenStreams.Registration openStream(Principal who, OpenStreams.Ending ending) {
-        Cached cached = cache.get(who.keyId());
-        Instant expiresAt = cached == null || cached.key() == null ? null : cached.key().expiresAt();
-        OpenStreams.Registration registration = streams.open(who.keyId(), expiresAt, ending);
+        if (!KeyTokens.isKeyId(who.keyId())) {
+            return streams.openToken(who.keyId(), who.expiresAt(), ending);
+        }
+        OpenStreams.Registration registration = streams.open(who.keyId(), who.expiresAt(), ending);
         // registered first, checked after: a revocation either is seen here or finds the registration
         Cached now = cache.get(who.keyId());
         if (now != null && (now.key() == null ? now.generation() > 0 : now.key().revokedAt() != null)) {
@@ -334,8 +340,9 @@ public final class Authenticator {
     }
 
     /**
-     * Ends the streams of keys past their expiry ({@code KEY_EXPIRED}). Reads nothing: run it every
-     * second or so, apart from {@link #readAgain}, so a slow or failing store does not delay it.
+     * Ends the streams of keys past their expiry ({@code KEY_EXPIRED}) and of tokens past theirs
+     * ({@code TOKEN_EXPIRED}). Reads nothing: run it every second or so, apart from {@link #readAgain}, so a
+     * slow or failing store does not delay it.
      */
     public void endExpired() {
         streams.expire(clock.instant());

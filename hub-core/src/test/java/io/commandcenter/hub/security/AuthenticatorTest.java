@@ -24,6 +24,14 @@ class AuthenticatorTest {
             io.commandcenter.hub.audit.MemoryAuditSpool.trail(new io.commandcenter.hub.audit.InMemoryAuditLedger(), clock, "hub-1"));
     final Principal admin = new Principal("root", Role.ADMIN, null, "boot");
 
+    /** Opens a stream of {@code who}; its end (always UNAUTHENTICATED) is recorded as {@code name:REASON}. */
+    static OpenStreams.Registration openRecording(Authenticator on, Principal who, List<String> ended) {
+        return on.openStream(who, why -> {
+            assertThat(why.kind()).isEqualTo(ErrorKind.UNAUTHENTICATED);
+            ended.add(who.name() + ":" + why.reason());
+        });
+    }
+
     static String reason(Runnable call) {
         CommandCenterException e = catchThrowableOfType(CommandCenterException.class, call::run);
         assertThat(e).as("refused").isNotNull();
@@ -237,10 +245,7 @@ class AuthenticatorTest {
         }
 
         OpenStreams.Registration open(Principal who) {
-            return auth.openStream(who, why -> {
-                assertThat(why.kind()).isEqualTo(ErrorKind.UNAUTHENTICATED);
-                ended.add(who.name() + ":" + why.reason());
-            });
+            return openRecording(auth, who, ended);
         }
 
         @Test
@@ -369,6 +374,85 @@ class AuthenticatorTest {
             clock.advance(Authenticator.UNKNOWN_FOR);
             catchThrowableOfType(CommandCenterException.class, () -> auth.authenticate(unknown));
             assertThat(store.reads.get()).as("read again once its time is over").isEqualTo(2);
+        }
+    }
+    /**
+     * Streams opened with an identity provider's token ({@link Authenticator.TokenVerifier}) end at the expiry
+     * the verifier gave the principal, at the first sweep from then on, with {@code TOKEN_EXPIRED}; no key's
+     * revocation ends them, even one whose id the token's holder repeats.
+     */
+    @org.junit.jupiter.api.Nested
+    class TokenStreamsEndAtTheTokensExpiry {
+        final List<String> ended = new ArrayList<>();
+        final Instant expiry = clock.instant().plus(Duration.ofMinutes(5));
+        final Principal ana = new Principal("ana", Role.VIEWER, ProjectId.of("shop"), "jwt:ana", expiry);
+        final Authenticator withTokens = new Authenticator(store, clock, Duration.ofSeconds(10),
+                List.of(token -> token.startsWith("ey") ? Optional.of(ana) : Optional.empty()));
+        final Keys keysHere = new Keys(store, withTokens, new SecureRandom(), clock,
+                io.commandcenter.hub.audit.MemoryAuditSpool.trail(new io.commandcenter.hub.audit.InMemoryAuditLedger(),
+                        clock, "hub-1"));
+
+        OpenStreams.Registration open(Principal who) {
+            return openRecording(withTokens, who, ended);
+        }
+
+        @Test
+        void aTokensStream_isEndedTokenExpired_byTheFirstSweepAtItsExpiry_notBefore() {
+            Principal who = withTokens.authenticate("Bearer eyJhbGciOi.x.y");
+            open(who);
+            Keys.Created lasting = keysHere.create(ProjectId.of("shop"), Role.VIEWER, "lasting", null, admin);
+            open(withTokens.authenticate("Bearer " + lasting.token()));
+
+            clock.advance(Duration.ofMinutes(5).minusMillis(1));
+            withTokens.sweep();
+            assertThat(ended).as("a millisecond before its expiry").isEmpty();
+
+            clock.advance(Duration.ofMillis(1));
+            withTokens.endExpired();
+            assertThat(ended).containsExactly("ana:TOKEN_EXPIRED");
+            assertThat(withTokens.openStreams().size()).as("the key's stream runs on").isEqualTo(1);
+            withTokens.sweep();
+            assertThat(ended).as("ended once").containsExactly("ana:TOKEN_EXPIRED");
+        }
+
+        @Test
+        void revokingAKey_neverEndsATokensStream_evenOneNamingThatKey() {
+            Keys.Created agent = keysHere.create(ProjectId.of("shop"), Role.AGENT, "agent", null, admin);
+            open(withTokens.authenticate("Bearer " + agent.token()));
+            open(new Principal("mimic", Role.VIEWER, ProjectId.of("shop"), agent.key().keyId() + "-token", expiry));
+            open(new Principal("sso", Role.VIEWER, ProjectId.of("shop"), "jwt:" + agent.key().keyId(), expiry));
+
+            keysHere.revoke(agent.key().keyId(), admin);
+            withTokens.forget("jwt:" + agent.key().keyId());
+            withTokens.sweep();
+
+            assertThat(ended).containsExactly("agent:KEY_REVOKED");
+            assertThat(withTokens.openStreams().size()).isEqualTo(2);
+            assertThat(withTokens.openStreams().keys()).isEmpty();
+        }
+
+        @Test
+        void aTokenWithoutExpiry_keepsItsStream() {
+            open(new Principal("service", Role.VIEWER, ProjectId.of("shop"), "jwt:service", null));
+
+            clock.advance(Duration.ofDays(365));
+            withTokens.sweep();
+
+            assertThat(ended).isEmpty();
+            assertThat(withTokens.openStreams().size()).isEqualTo(1);
+        }
+
+        @Test
+        void aKeysStream_stillEndsKeyExpired_atTheKeysExpiry() {
+            Keys.Created brief = keysHere.create(ProjectId.of("shop"), Role.VIEWER, "brief", Duration.ofHours(1), admin);
+            Principal who = withTokens.authenticate("Bearer " + brief.token());
+            assertThat(who.expiresAt()).isEqualTo(brief.key().expiresAt());
+            open(who);
+
+            clock.advance(Duration.ofHours(1));
+            withTokens.endExpired();
+
+            assertThat(ended).containsExactly("brief:KEY_EXPIRED");
         }
     }
 }

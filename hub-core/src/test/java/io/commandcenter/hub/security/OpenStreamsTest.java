@@ -75,4 +75,38 @@ class OpenStreamsTest {
         assertThat(streams.keys()).isEmpty();
         assertThat(streams.revoked(KEY)).isZero();
     }
+    @Test
+    void aTokensStream_endsTokenExpired_atItsExpiry_andNoRevocationReachesIt() {
+        OpenStreams streams = new OpenStreams();
+        List<String> ended = new ArrayList<>();
+        Instant expiry = Instant.parse("2026-12-01T09:05:00Z");
+        // a holder named like a key id: registered apart from the keys all the same
+        OpenStreams.Registration token = streams.openToken(KEY, expiry, why -> ended.add("token:" + why.reason()));
+        streams.open(KEY, expiry, why -> ended.add("key:" + why.reason()));
+
+        assertThat(streams.revoked(KEY)).isEqualTo(1);
+        assertThat(ended).containsExactly("key:KEY_REVOKED");
+        assertThat(streams.keys()).as("a token's holder is never listed as a key").isEmpty();
+        assertThat(streams.size()).isEqualTo(1);
+
+        assertThat(streams.expire(expiry.minusNanos(1))).isZero();
+        assertThat(streams.expire(expiry)).isEqualTo(1);
+        assertThat(ended).containsExactly("key:KEY_REVOKED", "token:TOKEN_EXPIRED");
+        assertThat(streams.size()).isZero();
+        token.close(); // ended already: closing it again changes nothing
+        assertThat(streams.expire(expiry.plusSeconds(60))).isZero();
+    }
+
+    @Test
+    void aTokensStreamThatEndedOnItsOwn_isNotEndedAtItsExpiry_andOneWithoutExpiryStays() {
+        OpenStreams streams = new OpenStreams();
+        List<String> ended = new ArrayList<>();
+        Instant expiry = Instant.parse("2026-12-01T09:05:00Z");
+        streams.openToken("jwt:ana", expiry, why -> ended.add("ana")).close();
+        streams.openToken("none", null, why -> ended.add("none"));
+
+        assertThat(streams.expire(expiry.plusSeconds(3600))).isZero();
+        assertThat(ended).isEmpty();
+        assertThat(streams.size()).isEqualTo(1);
+    }
 }

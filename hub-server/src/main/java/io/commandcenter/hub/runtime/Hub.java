@@ -114,12 +114,14 @@ public final class Hub implements AutoCloseable {
     private final AutoCloseable meshMetrics;
     private final Optional<DecisionTraces> traces;
     private final HubMemory memory;
+    /** Runs in {@link #close} just before the mesh closes (tests hold the close there; otherwise nothing). */
+    private final Runnable beforeMeshClose;
 
     private Hub(HubSettings settings, Database database, ExecutorService deliveryExecutor, EventBus bus,
                 IngestPipeline pipeline, InferenceBackend backend, ModelRegistry registry, PredictiveEngine engine,
                 Mesh mesh, RemediationEngine remediation, RestEndpoints endpoints, DemoRunner demo,
                 GrpcServerHost grpc, Audit audit, Feedback feedback, HubMetrics metrics, AutoCloseable meshMetrics,
-                Optional<DecisionTraces> traces, HubMemory memory) {
+                Optional<DecisionTraces> traces, HubMemory memory, Runnable beforeMeshClose) {
         this.settings = settings;
         this.database = database;
         this.deliveryExecutor = deliveryExecutor;
@@ -139,6 +141,7 @@ public final class Hub implements AutoCloseable {
         this.meshMetrics = meshMetrics;
         this.traces = traces;
         this.memory = memory;
+        this.beforeMeshClose = beforeMeshClose;
     }
 
     /**
@@ -289,7 +292,7 @@ public final class Hub implements AutoCloseable {
     /** A hub with everything chosen: inference routes, memory, tracing, metrics (the other overloads' defaults). */
     public static Hub start(HubSettings settings, InferenceSettings inference, MemorySettings memorySettings, Clock clock,
                             TracingSettings tracing, boolean metricsOn) {
-        return start(settings, inference, memorySettings, clock, tracing, metricsOn, UnaryOperator.identity());
+        return start(settings, inference, memorySettings, clock, tracing, metricsOn, UnaryOperator.identity(), () -> { });
     }
 
     /**
@@ -299,12 +302,22 @@ public final class Hub implements AutoCloseable {
     static Hub start(HubSettings settings, Clock clock,
                      UnaryOperator<io.commandcenter.hub.telemetry.TelemetryStore> learningReads) {
         return start(settings, InferenceSettings.defaults(), MemorySettings.defaults(settings.database().dataDir()), clock,
-                TracingSettings.off(), true, learningReads);
+                TracingSettings.off(), true, learningReads, () -> { });
+    }
+
+    /**
+     * A hub whose {@link #close} runs {@code beforeMeshClose} after the ingest pipeline and the predictive engine
+     * closed and before the mesh does (tests: the mesh's close held there, guide 14.21).
+     */
+    static Hub start(HubSettings settings, Clock clock, Runnable beforeMeshClose) {
+        return start(settings, InferenceSettings.defaults(), MemorySettings.defaults(settings.database().dataDir()), clock,
+                TracingSettings.off(), true, UnaryOperator.identity(), beforeMeshClose);
     }
 
     private static Hub start(HubSettings settings, InferenceSettings inference, MemorySettings memorySettings,
                              Clock clock, TracingSettings tracing, boolean metricsOn,
-                             UnaryOperator<io.commandcenter.hub.telemetry.TelemetryStore> learningReads) {
+                             UnaryOperator<io.commandcenter.hub.telemetry.TelemetryStore> learningReads,
+                             Runnable beforeMeshClose) {
         long started = System.nanoTime();
         Database database = Database.open(settings.database());
         ExecutorService delivery = null;
@@ -501,7 +514,7 @@ public final class Hub implements AutoCloseable {
                             access.authenticates() ? access.authenticator() : null), predictApi, remediateApi, auditApi,
                     memoryApi, settings.http(), modelsApi, statsApi);
             Hub hub = new Hub(settings, database, delivery, bus, pipeline, backend, registry, engine, mesh, remediation,
-                    endpoints, demo, grpc, audit, feedback, metrics, closedWithHub, traces, memory);
+                    endpoints, demo, grpc, audit, feedback, metrics, closedWithHub, traces, memory, beforeMeshClose);
             hub.learning = learning;
             return hub;
         } catch (RuntimeException | java.sql.SQLException e) {
@@ -712,6 +725,12 @@ public final class Hub implements AutoCloseable {
         return pipeline.isHealthy(TimeUnit.MINUTES.toNanos(1));
     }
 
+    /**
+     * Stops the hub: gRPC and the event bus first (no input any more), then the demo, the learning steps, the
+     * workflow engine, the ingest pipeline (its queued records written) and the predictive engine (its open
+     * aggregates stored), and only then the mesh, whose close may wait on a cluster member that does not answer;
+     * the learning loop, the inference backend, the memory writer, the audit trail and the database after it.
+     */
     @Override
     public void close() {
         LOG.log(Level.INFO, "hub {0} stopping", settings.hubId());
@@ -734,10 +753,15 @@ public final class Hub implements AutoCloseable {
             LOG.log(Level.DEBUG, "closing the scheduler metrics: {0}", e.getMessage());
         }
         remediation.close();
-        mesh.close();
-        learning.loop().close();
+        // ahead of the mesh, whose close beside a member that does not answer takes up to cc.hazelcast.shutdown-wait
+        // + 25 s: the queued ingest records are written (later ones refused SHUTTING_DOWN) and the engine's open
+        // aggregates stored before that wait, so a hub killed in it loses neither. Neither takes input from the mesh:
+        // gRPC and the bus are closed, and what they publish goes to the closed bus (guide 14.21)
         pipeline.close();
         engine.close();
+        beforeMeshClose.run();
+        mesh.close();
+        learning.loop().close();
         backend.close();
         memory.close(); // after the engines: the last outcomes' memories are written first
         audit.close();

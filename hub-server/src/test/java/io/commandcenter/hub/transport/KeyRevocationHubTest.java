@@ -1,11 +1,11 @@
 package io.commandcenter.hub.transport;
 
-import com.google.rpc.ErrorInfo;
 import io.commandcenter.hub.runtime.Hub;
 import io.commandcenter.hub.runtime.HubSettings;
 import io.commandcenter.hub.testing.Credentials;
 import io.commandcenter.hub.testing.Ingest;
 import io.commandcenter.hub.testing.Records;
+import io.commandcenter.hub.testing.Subscriptions;
 import io.commandcenter.hub.testing.TestAgent;
 import io.commandcenter.proto.v1.AgentAssignment;
 import io.commandcenter.proto.v1.CreateKeyRequest;
@@ -17,19 +17,14 @@ import io.commandcenter.proto.v1.RevokeKeyRequest;
 import io.commandcenter.proto.v1.ScheduleServiceGrpc;
 import io.commandcenter.proto.v1.ScheduledTaskState;
 import io.commandcenter.proto.v1.SubmitTaskRequest;
-import io.commandcenter.proto.v1.SubscribeRequest;
 import io.commandcenter.proto.v1.SubscribeResponse;
 import io.commandcenter.proto.v1.EventServiceGrpc;
 import io.commandcenter.proto.v1.TelemetryServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,16 +90,7 @@ class KeyRevocationHubTest {
     }
 
     static String reason(Throwable ended) {
-        assertThat(ended).isInstanceOf(StatusRuntimeException.class);
-        assertThat(((StatusRuntimeException) ended).getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-        return StatusProto.fromThrowable(ended).getDetailsList().stream().filter(a -> a.is(ErrorInfo.class))
-                .map(a -> {
-                    try {
-                        return a.unpack(ErrorInfo.class).getReason();
-                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                        throw new AssertionError(e);
-                    }
-                }).findFirst().orElseThrow();
+        return Subscriptions.unauthenticatedReason(ended);
     }
 
     static String submit(String project, String capability) {
@@ -168,25 +154,7 @@ class KeyRevocationHubTest {
 
     /** Subscribes to {@code hub.health.*} of the project news; completes with the stream's end. */
     CompletableFuture<Throwable> subscribe(String token, BlockingQueue<SubscribeResponse> received) {
-        CompletableFuture<Throwable> ended = new CompletableFuture<>();
-        as(EventServiceGrpc.newStub(channel), token, "news").subscribe(
-                SubscribeRequest.newBuilder().setPattern("hub.health.*").build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(SubscribeResponse value) {
-                        received.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        ended.complete(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        ended.complete(null);
-                    }
-                });
-        return ended;
+        return Subscriptions.healthEvents(as(EventServiceGrpc.newStub(channel), token, "news"), received);
     }
 
     @Test

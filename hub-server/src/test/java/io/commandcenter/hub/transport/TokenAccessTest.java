@@ -4,11 +4,18 @@ import io.commandcenter.hub.runtime.Hub;
 import io.commandcenter.hub.runtime.HubSettings;
 import io.commandcenter.hub.security.jwt.JwtSettings;
 import io.commandcenter.hub.testing.Credentials;
+import io.commandcenter.hub.testing.GrpcFixture;
+import io.commandcenter.hub.testing.Ingest;
+import io.commandcenter.hub.testing.Records;
+import io.commandcenter.hub.testing.Subscriptions;
 import io.commandcenter.hub.testing.TestIdentityProvider;
+import io.commandcenter.proto.v1.EventServiceGrpc;
 import io.commandcenter.proto.v1.GetAutonomyRequest;
 import io.commandcenter.proto.v1.ListWorkflowsRequest;
 import io.commandcenter.proto.v1.RemediateServiceGrpc;
 import io.commandcenter.proto.v1.SetAutonomyRequest;
+import io.commandcenter.proto.v1.SubscribeResponse;
+import io.commandcenter.proto.v1.TelemetryServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -25,6 +32,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static io.commandcenter.hub.testing.TestIdentityProvider.ISSUER;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,8 +57,10 @@ class TokenAccessTest {
     static void start() {
         idp = new TestIdentityProvider();
         HubSettings defaults = HubSettings.defaults(dir, 0);
-        hub = Hub.start(defaults.withSecurity(defaults.security().withJwt(JwtSettings.of(ISSUER, idp.jwksUri(),
-                "commandcenter"))), Clock.systemUTC());
+        // no clock skew: a token is refused, and its streams end, at its exp itself
+        hub = Hub.start(defaults.withSecurity(defaults.security().withJwt(new JwtSettings(ISSUER,
+                java.util.Set.of("commandcenter"), idp.jwksUri(), java.util.Set.of(com.nimbusds.jose.JWSAlgorithm.RS256),
+                java.time.Duration.ZERO, java.time.Duration.ofMinutes(5), "groups", "cc_project"))), Clock.systemUTC());
         channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().build();
     }
 
@@ -92,6 +105,44 @@ class TokenAccessTest {
                 .isEqualTo(Status.Code.OK);
         assertThat(code(() -> as(vi, "bank").setAutonomy(SetAutonomyRequest.newBuilder().setPaused(true)
                 .setReason("x").build()))).isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+
+    /** Subscribes to the project's health events; the future completes with the error that ends the stream. */
+    static CompletableFuture<Throwable> subscribe(String token, String project, BlockingQueue<SubscribeResponse> received) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("x-cc-project", Metadata.ASCII_STRING_MARSHALLER), project);
+        return Subscriptions.healthEvents(EventServiceGrpc.newStub(channel).withInterceptors(Credentials.bearer(token),
+                MetadataUtils.newAttachHeadersInterceptor(headers)), received);
+    }
+
+    @Test
+    void aStreamOpenedWithAToken_endsTokenExpired_atTheTokensExpiry_andAKeysStreamRunsOn() throws Exception {
+        // exp is in whole seconds; 10 s ahead leaves the first JWKS fetch and the stream's start time on a loaded
+        // machine (checked below: a stream started after exp would prove nothing)
+        Instant exp = Instant.now().plusSeconds(10).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String brief = idp.token("brief", List.of("viewer"), "tokens", b -> b.expirationTime(Date.from(exp)));
+        BlockingQueue<SubscribeResponse> byToken = new LinkedBlockingQueue<>();
+        BlockingQueue<SubscribeResponse> byKey = new LinkedBlockingQueue<>();
+        CompletableFuture<Throwable> tokenEnded = subscribe(brief, "tokens", byToken);
+        // the time the end reached this client, taken on the thread that delivers it
+        CompletableFuture<Instant> tokenEndedAt = tokenEnded.thenApply(t -> Instant.now());
+        CompletableFuture<Throwable> keyEnded = subscribe(Credentials.adminToken(hub), "tokens", byKey);
+        assertThat(byToken.poll(15, TimeUnit.SECONDS)).as("the token's stream started").isNotNull();
+        assertThat(Instant.now()).as("the token's stream started before the token's expiry").isBefore(exp);
+        assertThat(byKey.poll(15, TimeUnit.SECONDS)).as("the key's stream started").isNotNull();
+
+        Throwable ended = tokenEnded.get(30, TimeUnit.SECONDS);
+        Instant endedAt = tokenEndedAt.get(1, TimeUnit.SECONDS);
+
+        assertThat(Subscriptions.unauthenticatedReason(ended)).isEqualTo("TOKEN_EXPIRED");
+        // the sweep runs once a second: the first one at or after exp ends it, and 3 s leave room for a loaded machine
+        assertThat(endedAt).as("not before the token's expiry").isAfterOrEqualTo(exp)
+                .as("by the first sweeps after the expiry").isBefore(exp.plusSeconds(3));
+        assertThat(keyEnded).as("the key's stream runs on").isNotDone();
+        Ingest.call(GrpcFixture.scoped(TelemetryServiceGrpc.newStub(channel), "tokens").withInterceptors(
+                Credentials.bearer(Credentials.adminToken(hub))), List.of(Records.request(Records.sample("t-1", "web",
+                Instant.now(), 10)))).get(15, TimeUnit.SECONDS);
+        assertThat(byKey.poll(15, TimeUnit.SECONDS)).as("and is served").isNotNull();
     }
 
     @Test

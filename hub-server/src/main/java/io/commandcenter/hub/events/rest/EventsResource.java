@@ -46,8 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>a comment every second ({@code cc.events.sse-heartbeat}), so a client that went away is
  *       noticed within about two and its subscription released, and proxies keep the stream open;</li>
  *   <li>{@code event: error}, last, when the key that opened the stream is revoked or expires
- *       ({@code {"code":"UNAUTHENTICATED","reason":"KEY_REVOKED"}} or {@code KEY_EXPIRED}): the stream
- *       then ends.</li>
+ *       ({@code {"code":"UNAUTHENTICATED","reason":"KEY_REVOKED"}} or {@code KEY_EXPIRED}), or the identity
+ *       provider's token that opened it expires ({@code TOKEN_EXPIRED}): the stream then ends.</li>
  * </ul>
  * Each connection delivers on a thread of its own: a client that reads slowly blocks only itself.
  */

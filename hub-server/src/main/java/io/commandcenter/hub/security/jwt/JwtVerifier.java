@@ -43,7 +43,9 @@ import java.util.Set;
  * issuer exact, audience when configured, {@code exp} required and {@code nbf} honoured within the
  * clock skew. The caller's role comes from its groups claim and its project from the project claim
  * ({@link JwtSettings}); a valid token that names neither is refused (PERMISSION_DENIED), never
- * given a default. The same verifier serves gRPC, REST and SSE through the {@link Authenticator}.
+ * given a default. The same verifier serves gRPC, REST and SSE through the {@link Authenticator}. The
+ * principal's {@link Principal#expiresAt} is {@code exp} plus the clock skew, the last moment a call with
+ * the token is accepted: the streams it opened end then ({@code TOKEN_EXPIRED}).
  */
 public final class JwtVerifier implements Authenticator.TokenVerifier {
     private static final List<Role> BY_PRECEDENCE = List.of(Role.ADMIN, Role.OPERATOR, Role.AGENT, Role.VIEWER);
@@ -122,8 +124,10 @@ public final class JwtVerifier implements Authenticator.TokenVerifier {
                     + settings.projectClaim() + "' must hold a project id, or * for every project");
         }
         String name = printable(firstOf(claims, "upn", "preferred_username", "sub"));
+        // accepted until exp + the skew (as a new call would be), so its streams end then: TOKEN_EXPIRED
+        java.util.Date exp = claims.getExpirationTime();
         return new Principal(name, role, project.equals("*") ? null : ProjectId.of(project),
-                "jwt:" + printable(claims.getSubject()));
+                "jwt:" + printable(claims.getSubject()), exp == null ? null : exp.toInstant().plus(settings.clockSkew()));
     }
 
     private Optional<Role> role(JWTClaimsSet claims) {

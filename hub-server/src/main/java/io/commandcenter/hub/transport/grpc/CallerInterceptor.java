@@ -31,8 +31,9 @@ import java.util.random.RandomGenerator;
  * method the table does not know ends before it reaches a service (UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT).
  *
  * <p>Given the hub's {@link Authenticator}, every streaming call (client, server or both) is
- * registered as a stream of its key ({@link Authenticator#openStream}) and ends when the key does:
- * closed with UNAUTHENTICATED {@code KEY_REVOKED} or {@code KEY_EXPIRED}, the service told the call
+ * registered as a stream of its key or token ({@link Authenticator#openStream}) and ends when they stop
+ * working: closed with UNAUTHENTICATED {@code KEY_REVOKED}, {@code KEY_EXPIRED} or (an identity provider's
+ * token) {@code TOKEN_EXPIRED}, the service told the call
  * was cancelled (it releases the session or subscription), and whatever the client or the service
  * still sends dropped. The caller's address (without port) is offered to the resolver as the header
  * {@link CallerResolver#REMOTE_ADDRESS}, so failed authentications can be limited by where they come from.
@@ -156,7 +157,10 @@ public final class CallerInterceptor implements ServerInterceptor {
             super(call);
         }
 
-        /** Closes the call with its key's end ({@code KEY_REVOKED}, {@code KEY_EXPIRED}), unless it is closed. */
+        /**
+         * Closes the call with its credentials' end ({@code KEY_REVOKED}, {@code KEY_EXPIRED}, {@code TOKEN_EXPIRED}),
+         * unless it is closed.
+         */
         synchronized void end(CommandCenterException why) {
             if (closed) {
                 return;
@@ -192,6 +196,16 @@ public final class CallerInterceptor implements ServerInterceptor {
         @Override
         public boolean isReady() {
             return !endedByKey && super.isReady();
+        }
+
+        /**
+         * True once its credentials' end closed the call, before the cancellation reaches the service: a service
+         * that asks before it sends (an agent's stream before an assignment) then sees the stream gone and gives
+         * the work back, instead of sending it into this call, which drops it.
+         */
+        @Override
+        public boolean isCancelled() {
+            return endedByKey || super.isCancelled();
         }
 
         private void forget() {

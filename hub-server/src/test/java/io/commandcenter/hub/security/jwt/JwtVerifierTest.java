@@ -67,6 +67,19 @@ class JwtVerifierTest {
     }
 
     @Test
+    void thePrincipalExpires_atTheTokensExp_plusTheClockSkew() {
+        Instant exp = Instant.now().plusSeconds(300).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String token = idp.token("ana", List.of("viewer"), "shop", b -> b.expirationTime(Date.from(exp)));
+        JwtVerifier noSkew = new JwtVerifier(new JwtSettings(ISSUER, java.util.Set.of("commandcenter"), idp.jwksUri(),
+                java.util.Set.of(com.nimbusds.jose.JWSAlgorithm.RS256), java.time.Duration.ZERO,
+                java.time.Duration.ofMinutes(5), "groups", "cc_project"));
+
+        assertThat(verifier.verify(token).orElseThrow().expiresAt()).as("the default skew, 60 s")
+                .isEqualTo(exp.plusSeconds(60));
+        assertThat(noSkew.verify(token).orElseThrow().expiresAt()).isEqualTo(exp);
+    }
+
+    @Test
     void whatIsNotAJwt_isLeftToOtherVerifiers() {
         assertThat(verifier.verify("cck_0123456789abcdef_" + "a".repeat(43))).isEmpty();
         assertThat(verifier.verify("not-a-token")).isEmpty();
