@@ -2,7 +2,6 @@ package io.commandcenter.hub.agents;
 
 import io.commandcenter.common.json.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,32 +81,55 @@ public final class CommandExecutor {
         }
     }
 
-    /** Runs the action's command; exit 0 is success. */
+    /**
+     * Runs the action's command; exit 0 is success. Its output (stdout and stderr together) is read
+     * while it runs, so a command that prints more than a pipe holds never blocks on it; the result
+     * keeps the first and the last {@value #KEPT_BYTES} bytes of it. A command still running at the
+     * timeout is killed with the processes it started: {@code COMMAND_TIMEOUT}, retryable.
+     */
     public ActionResult run(String action, Map<String, String> inputs) {
         Argv argv = argv(action, inputs);
         if (!argv.ok()) {
             return ActionResult.failed(argv.reason(), argv.message(), false);
         }
+        String command = argv.args().get(0);
+        Process process;
         try {
-            Process process = new ProcessBuilder(argv.args()).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!finished) {
-                process.destroyForcibly();
-                return ActionResult.failed("COMMAND_TIMEOUT", argv.args().get(0) + " did not finish in " + timeout, true);
-            }
-            String output = new String(process.getInputStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
-            if (process.exitValue() != 0) {
-                return ActionResult.failed("EXIT_" + process.exitValue(), argv.args().get(0) + " exited "
-                        + process.exitValue() + (output.isEmpty() ? "" : ": " + output), true);
-            }
-            return ActionResult.done("{\"exit\":0,\"output\":" + Json.quote(output) + "}");
+            process = new ProcessBuilder(argv.args()).redirectErrorStream(true).start();
         } catch (IOException e) {
-            return ActionResult.failed("COMMAND_FAILED", "could not run " + argv.args().get(0) + ": " + e.getMessage(),
-                    false);
+            return ActionResult.failed("COMMAND_FAILED", "could not run " + command + ": " + e.getMessage(), false);
+        }
+        OutputCapture output = new OutputCapture(KEPT_BYTES);
+        Thread reader = new Thread(() -> output.drain(process.getInputStream()), "cc-command-output-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            process.getOutputStream().close();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                return ActionResult.failed("COMMAND_TIMEOUT", command + " did not finish in " + timeout, true);
+            }
+            // A process the command left running in the background may still hold the pipe open: the
+            // output is what arrived by its exit plus a short grace, never the background's lifetime.
+            reader.join(OUTPUT_GRACE.toMillis());
+            String text = output.text().strip();
+            if (process.exitValue() != 0) {
+                return ActionResult.failed("EXIT_" + process.exitValue(), command + " exited "
+                        + process.exitValue() + (text.isEmpty() ? "" : ": " + text), true);
+            }
+            return ActionResult.done("{\"exit\":0,\"output\":" + Json.quote(text) + "}");
+        } catch (IOException e) {
+            return ActionResult.failed("COMMAND_FAILED", "could not run " + command + ": " + e.getMessage(), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
             return ActionResult.failed("INTERRUPTED", "interrupted", true);
         }
     }
+
+    /** How much of a command's output is kept at each end. */
+    static final int KEPT_BYTES = 4096;
+    private static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
 }
