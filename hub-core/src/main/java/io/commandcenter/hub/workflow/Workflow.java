@@ -25,7 +25,9 @@ public final class Workflow {
     /** Default run deadline. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(30);
     /** Default idempotency key: one run per workflow and trigger. */
-    public static final String DEFAULT_IDEMPOTENCY_KEY = "$workflow.name:$trigger.id";
+    /** What every idempotency key starts with, so that two workflows' keys never meet. */
+    public static final String IDEMPOTENCY_KEY_NAMESPACE = "$workflow.name:";
+    public static final String DEFAULT_IDEMPOTENCY_KEY = IDEMPOTENCY_KEY_NAMESPACE + "$trigger.id";
 
     private final String name;
     private final String description;
@@ -100,7 +102,11 @@ public final class Workflow {
         return priority;
     }
 
-    /** Rendered per run; two runs with the same key are one run. */
+    /**
+     * Rendered per run; two runs with the same key are one run. Always starts with
+     * {@value #IDEMPOTENCY_KEY_NAMESPACE}: a key written without it gets it in front, so two workflows
+     * firing on the same trigger never take each other's key.
+     */
     public Template idempotencyKey() {
         return idempotencyKey;
     }

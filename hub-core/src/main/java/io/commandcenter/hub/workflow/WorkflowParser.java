@@ -27,7 +27,7 @@ import java.util.function.Function;
  * blast_radius: {max_per_hour: 3}
  * deadline: 30m
  * priority: 5                       # 1-10: the share of this workflow's tasks inside the project
- * idempotency_key: "$workflow.name:$trigger.id"
+ * idempotency_key: "$workflow.name:$trigger.id"   # always begins "$workflow.name:" (put in front if missing)
  * nodes:                            # 1 to 100
  *   - id: restart_service           # unique, [a-z0-9_][a-z0-9_-]{0,63}
  *     agent: devops                 # known to the CapabilityCatalog, with the action
@@ -137,7 +137,10 @@ public final class WorkflowParser {
                 yaml.problems().add("idempotency_key", node.get(), "an idempotency key without references is the "
                         + "same for every run, so only the first run would ever start; include $trigger.id");
             }
-            return template;
+            // Keys are unique per project, not per workflow: without the workflow's name in front, two
+            // workflows rendering the same key (two schedules at one minute, "$trigger.id") would let one run.
+            return template.startsWithWorkflowName() ? template
+                    : template.after(Template.parse(Workflow.IDEMPOTENCY_KEY_NAMESPACE));
         } catch (CommandCenterException e) {
             yaml.problems().add("idempotency_key", node.get(), e.getMessage());
             return fallback;
