@@ -18,8 +18,10 @@ import java.util.Optional;
  *   <li>automatic actions are paused (kill switch), the confidence is below the workflow's
  *       {@code approval.min_confidence}, or the target's blast-radius budget for the hour is
  *       spent → {@link Kind#APPROVAL}, naming every reason that applies. An event that carries no
- *       prediction has no confidence: it counts as 0, so a person decides unless
- *       {@code min_confidence} is 0. Only a schedule has no confidence to check;</li>
+ *       prediction has no confidence: when the workflow writes {@code approval.min_confidence} it
+ *       counts as 0, so a person decides unless that minimum is 0; a workflow that leaves the minimum
+ *       at its default runs such events on its own, as before the check. A schedule has no confidence
+ *       to check;</li>
  *   <li>otherwise → {@link Kind#AUTOMATIC}.</li>
  * </ol>
  *
@@ -53,7 +55,7 @@ public record Decision(Kind kind, String reason) {
                 + " by " + s.changedBy() + (s.reason().isEmpty() ? "" : " (" + s.reason() + ")")));
         facts.confidence().filter(c -> workflow.approval().needsHuman(c)).ifPresent(c -> reasons.add(
                 "confidence " + twoDecimals(c) + " is below " + twoDecimals(workflow.approval().minConfidence())));
-        if (facts.confidence().isEmpty() && byEventOnly(workflow) && workflow.approval().needsHuman(0)) {
+        if (facts.confidence().isEmpty() && confidenceZero(workflow)) {
             reasons.add("the event carries no prediction, so no confidence (counted as 0, below "
                     + twoDecimals(workflow.approval().minConfidence()) + ")");
         }
@@ -69,7 +71,8 @@ public record Decision(Kind kind, String reason) {
         return new Decision(Kind.AUTOMATIC, facts.confidence().map(c -> "confidence " + twoDecimals(c) + " >= "
                         + twoDecimals(workflow.approval().minConfidence()) + ", " + facts.blastUsed() + " of " + budget
                         + " automatic runs used this hour")
-                .orElse((byEventOnly(workflow) ? "no confidence needed (min_confidence 0); " : "scheduled; ")
+                .orElse((!byEventOnly(workflow) ? "scheduled; " : workflow.approval().minConfidenceWritten()
+                        ? "no confidence needed (min_confidence 0); " : "no prediction, min_confidence not written; ")
                         + facts.blastUsed() + " of " + budget + " automatic runs used this hour"));
     }
 
@@ -80,6 +83,15 @@ public record Decision(Kind kind, String reason) {
      */
     private static boolean byEventOnly(Workflow workflow) {
         return workflow.trigger().onEvents() && workflow.trigger().schedule().isEmpty();
+    }
+
+    /**
+     * Whether a trigger without a prediction counts as confidence 0 and is below the minimum: only
+     * for a workflow started by events alone that writes {@code approval.min_confidence}; one that
+     * leaves the default (0.9) kept running such events on its own before this check, and still does.
+     */
+    private static boolean confidenceZero(Workflow workflow) {
+        return byEventOnly(workflow) && workflow.approval().minConfidenceWritten() && workflow.approval().needsHuman(0);
     }
 
     /**

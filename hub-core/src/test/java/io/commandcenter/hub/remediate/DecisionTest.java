@@ -118,8 +118,22 @@ class DecisionTest {
 
         assertThat(d.kind()).isEqualTo(Decision.Kind.APPROVAL);
         assertThat(d.reason()).isEqualTo("the event carries no prediction, so no confidence (counted as 0, below 1.00)");
-        assertThat(decide(SEED, Optional.empty(), Optional.empty(), 0, 0).kind()).as("the default 0.9 too")
-                .isEqualTo(Decision.Kind.APPROVAL);
+        assertThat(decide(workflow("on: [audit.result.failed]", "approval: {min_confidence: 0.9}\n"), Optional.empty(),
+                Optional.empty(), 0, 0).kind()).as("0.9 written, as the default").isEqualTo(Decision.Kind.APPROVAL);
+    }
+
+    @Test
+    void anEventWithoutAPrediction_runsOnItsOwn_whenTheWorkflowLeavesMinConfidenceAtItsDefault() {
+        // stored before events without a prediction counted as confidence 0: it ran on its own and still does
+        Workflow onOutcome = workflow("on: [remediation.outcome.not_recovered]", "concurrency: {per_target: 1}\n");
+
+        Decision d = decide(onOutcome, Optional.empty(), Optional.empty(), 0, 0);
+
+        assertThat(d.kind()).isEqualTo(Decision.Kind.AUTOMATIC);
+        assertThat(d.reason()).isEqualTo("no prediction, min_confidence not written; 0 of 3 automatic runs used this hour");
+        assertThat(decide(SEED, Optional.empty(), Optional.empty(), 0, 0).kind()).isEqualTo(Decision.Kind.AUTOMATIC);
+        assertThat(decide(onOutcome, Optional.of(0.5), Optional.empty(), 0, 0).kind()).as("a prediction's confidence "
+                + "is still held to the default").isEqualTo(Decision.Kind.APPROVAL);
     }
 
     @Test

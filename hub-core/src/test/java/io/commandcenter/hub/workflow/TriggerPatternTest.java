@@ -84,4 +84,25 @@ class TriggerPatternTest {
 
         assertThat(w.trigger().on()).singleElement().hasToString(pattern);
     }
+
+    @Test
+    void aStoredRevision_withPatternsTheRulesRefuse_parsesAsWritten_warningOncePerPattern() {
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        Workflow w = parser.parseStored(withOn("[prediction.created, predictions.created, \"approval,task\"]"),
+                warnings::add);
+
+        assertThat(w.trigger().on()).extracting(Object::toString)
+                .containsExactly("prediction.created", "predictions.created", "approval,task");
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0)).startsWith("trigger.on[1] (line 3, column 28: no event subject starts with "
+                + "'predictions'");
+        assertThat(warnings.get(1)).startsWith("trigger.on[2] (").contains("one pattern with a comma");
+    }
+
+    @Test
+    void aStoredRevision_withAPatternThatNeverParsed_isStillRefused() {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> parser.parseStored(withOn("[\"a..b\"]"),
+                s -> { })))
+                .hasMessageContaining("trigger.on[0]").hasMessageContaining("empty token");
+    }
 }
