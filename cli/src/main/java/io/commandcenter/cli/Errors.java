@@ -11,8 +11,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 
-/** How the CLI reports failures: one line a person can act on, and an exit code per kind. */
+/**
+ * How the CLI reports failures: one line a person can act on, and an exit code per kind. Every code
+ * {@code cc} exits with is one of these, each with one meaning (a script branches on them).
+ */
 public final class Errors {
+    /** Done. */
+    public static final int OK = 0;
+    /** Anything not named below (the hub's INTERNAL, an unexpected failure). */
+    public static final int FAILED = 1;
+    /** Bad input: a bad option or argument (picocli's usage errors too), a refused request or row. */
+    public static final int BAD_INPUT = 2;
+    /** The hub cannot be reached, is not serving, or did not answer in time. */
+    public static final int UNREACHABLE = 3;
+    /** {@code cc audit verify}: the ledger is not intact (altered, missing or not matching an anchor). */
+    public static final int LEDGER_ALTERED = 4;
+    /** Not signed in (no key, an unknown, expired or revoked one) or the key may not do this. */
+    public static final int NOT_ALLOWED = 5;
+
     private Errors() {
     }
 
@@ -56,18 +72,22 @@ public final class Errors {
         return text.toString();
     }
 
-    /** 2: bad input; 3: hub unreachable or unavailable; 4: not signed in or not allowed; 1: anything else. */
+    /**
+     * {@value #BAD_INPUT}: bad input; {@value #UNREACHABLE}: hub unreachable or unavailable;
+     * {@value #NOT_ALLOWED}: not signed in or not allowed; {@value #FAILED}: anything else. Never
+     * {@value #LEDGER_ALTERED}, which only a verification that found the ledger altered returns.
+     */
     public static int exitCode(Throwable e) {
         StatusRuntimeException status = statusOf(e);
         if (status == null) {
             return e instanceof IllegalArgumentException || e instanceof java.io.IOException
-                    || e instanceof io.commandcenter.common.error.CommandCenterException ? 2 : 1;
+                    || e instanceof io.commandcenter.common.error.CommandCenterException ? BAD_INPUT : FAILED;
         }
         return switch (status.getStatus().getCode()) {
-            case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE -> 2;
-            case UNAVAILABLE, DEADLINE_EXCEEDED -> 3;
-            case UNAUTHENTICATED, PERMISSION_DENIED -> 4;
-            default -> 1;
+            case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE -> BAD_INPUT;
+            case UNAVAILABLE, DEADLINE_EXCEEDED -> UNREACHABLE;
+            case UNAUTHENTICATED, PERMISSION_DENIED -> NOT_ALLOWED;
+            default -> FAILED;
         };
     }
 

@@ -1,5 +1,6 @@
 package io.commandcenter.cli;
 
+import io.commandcenter.cli.command.AuditCommand;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.hub.audit.AuditChain;
 import io.commandcenter.hub.audit.AuditEntry;
@@ -90,8 +91,23 @@ class AuditCliTest {
         Result wrong = cc("audit", "verify", "--anchor", head.group(2) + ":" + "0".repeat(64));
 
         assertThat(anchored.exit()).isZero();
-        assertThat(wrong.exit()).isEqualTo(4);
+        assertThat(wrong.exit()).isEqualTo(AuditCommand.NOT_INTACT);
         assertThat(wrong.out()).contains("NOT INTACT at entry " + head.group(2) + ": ANCHOR_MISMATCH");
+    }
+
+    @Test
+    void verifyWithAKeyThatMayNotVerify_exitsNotAllowed_neverAsIfTheLedgerWereAltered() {
+        String p = project();
+        String viewer = KeysCliTest.token(cc("--project", p, "keys", "create", "--role", "viewer", "--name", "monitor"));
+
+        Result denied = SharedHub.ccAs(viewer, "--project", p, "audit", "verify");
+        Result anonymous = SharedHub.ccAs(null, "--project", p, "audit", "verify");
+
+        assertThat(denied.err()).startsWith("cc: PERMISSION_DENIED");
+        assertThat(denied.exit()).isEqualTo(Errors.NOT_ALLOWED).isNotEqualTo(AuditCommand.NOT_INTACT);
+        assertThat(anonymous.err()).startsWith("cc: UNAUTHENTICATED");
+        assertThat(anonymous.exit()).isEqualTo(Errors.NOT_ALLOWED);
+        assertThat(cc("--project", p, "audit", "verify").exit()).as("the ledger itself is intact").isZero();
     }
 
     @Test
@@ -105,7 +121,7 @@ class AuditCliTest {
         try {
             Result verified = cc("--project", p, "audit", "verify");
 
-            assertThat(verified.exit()).isEqualTo(4);
+            assertThat(verified.exit()).isEqualTo(AuditCommand.NOT_INTACT);
             assertThat(verified.out()).contains("NOT INTACT at entry " + sequence + ": HASH_MISMATCH")
                     .contains("as stored:").contains("mallory")
                     .contains("entries before it check out: " + (sequence - 1));

@@ -32,9 +32,9 @@ class KeysCliTest {
         Result elsewhere = ccAs(viewer, "--project", project(), "runs", "list");
 
         assertThat(read.exit()).as(read.err()).isZero();
-        assertThat(pause.exit()).isEqualTo(4);
+        assertThat(pause.exit()).isEqualTo(Errors.NOT_ALLOWED);
         assertThat(pause.err()).startsWith("cc: PERMISSION_DENIED").contains("role viewer");
-        assertThat(elsewhere.exit()).isEqualTo(4);
+        assertThat(elsewhere.exit()).isEqualTo(Errors.NOT_ALLOWED);
         assertThat(elsewhere.err()).startsWith("cc: PERMISSION_DENIED");
         assertThat(cc("--project", p, "keys", "list").out()).contains(keyId).contains("dash").contains("active");
 
@@ -42,7 +42,7 @@ class KeysCliTest {
         Result after = ccAs(viewer, "--project", p, "runs", "list");
 
         assertThat(revoked.out()).isEqualTo("key " + keyId + " (dash) revoked\n");
-        assertThat(after.exit()).isEqualTo(4);
+        assertThat(after.exit()).isEqualTo(Errors.NOT_ALLOWED);
         assertThat(after.err()).startsWith("cc: UNAUTHENTICATED").contains("revoked");
         assertThat(cc("--project", p, "keys", "list").out()).contains("revoked");
     }
@@ -65,7 +65,7 @@ class KeysCliTest {
     void withoutAKey_theHubSaysWhatToSend() {
         Result none = ccAs(null, "runs", "list");
 
-        assertThat(none.exit()).isEqualTo(4);
+        assertThat(none.exit()).isEqualTo(Errors.NOT_ALLOWED);
         assertThat(none.err()).startsWith("cc: UNAUTHENTICATED").contains("authorization: Bearer");
     }
 

@@ -513,6 +513,10 @@ class RemediateCliTest {
         assertThat(cancel.out()).startsWith("run " + approval.getRunId() + " is REJECTED");
         assertThat(approvals(p)).isEmpty();
         assertThat(approvals(p, "--state", "rejected")).extracting(Approval::getDecidedBy).containsExactly("carol (key admin)");
+        assertThat(waiting.out()).contains("outcome      not observed yet: judged a window after the decision");
+        assertThat(cc("--project", p, "runs", "get", approval.getRunId()).out())
+                .contains("state        REJECTED")
+                .contains("outcome      not observed (yet): nothing ran; the rejection is judged a window after it");
     }
 
     // ---- autonomy

@@ -1,6 +1,7 @@
 package io.commandcenter.cli.command;
 
 import io.commandcenter.cli.Cc;
+import io.commandcenter.cli.Errors;
 import io.commandcenter.cli.HubConnection;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.common.proto.ProtoJson;
@@ -42,8 +43,8 @@ import java.util.concurrent.TimeUnit;
         subcommands = {AuditCommand.ListCommand.class, AuditCommand.VerifyCommand.class,
                 AuditCommand.ExportCommand.class})
 public final class AuditCommand {
-    /** The exit code of {@code cc audit verify} when the ledger is not intact. */
-    public static final int NOT_INTACT = 4;
+    /** The exit code of {@code cc audit verify} when the ledger is not intact (no other failure uses it). */
+    public static final int NOT_INTACT = Errors.LEDGER_ALTERED;
     /** Times as the chain hashes them: UTC, six fraction digits. */
     static final DateTimeFormatter CHAIN_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
             .withZone(ZoneOffset.UTC);

@@ -251,7 +251,7 @@ public final class RunsCommand {
         if (!r.getError().isEmpty() && r.getState() != RunState.RUN_STATE_AWAITING_APPROVAL) {
             out.printf("error        %s%n", r.getError());
         }
-        out.printf("outcome      %s%n", r.getOutcome().isEmpty() ? "not observed (yet)" : r.getOutcome());
+        out.printf("outcome      %s%n", outcome(r, decision));
         out.println("nodes");
         for (NodeRun n : r.getNodesList()) {
             out.printf("  %s  %s.%s  %s%s  attempts %d  task %s%n", n.getId(), n.getAgent(), n.getAction(),
@@ -270,6 +270,36 @@ public final class RunsCommand {
                 out.printf("      time     %s .. %s%n", Text.time(n.getStartTime()), Text.time(n.getEndTime()));
             }
         }
+    }
+
+    /**
+     * The run's outcome, or why there is none yet or will be none. The hub judges the decision on a run
+     * on an entity (automatic, approved, rejected, expired, manual) a window after the run ends; a run on
+     * the workflow itself (a schedule) and a run decided by nobody (skipped) are never judged.
+     */
+    static String outcome(WorkflowRun r, Optional<PredictionAction> decision) {
+        if (!r.getOutcome().isEmpty()) {
+            return r.getOutcome();
+        }
+        if (r.getState() == RunState.RUN_STATE_SKIPPED) {
+            return "none: skipped, nothing ran and nothing was decided";
+        }
+        if (r.getTarget().getKind().equals("workflow")) {
+            return "none: judged only on an entity, and this run's target is its workflow";
+        }
+        if (r.getState() == RunState.RUN_STATE_AWAITING_APPROVAL) {
+            return "not observed yet: judged a window after the decision (and the run, if approved) ends";
+        }
+        if (r.getState() == RunState.RUN_STATE_RUNNING) {
+            return "not observed yet: judged a window after the run ends";
+        }
+        if (decision.isEmpty()) {
+            return "none: no decision was recorded to judge";
+        }
+        return r.getState() == RunState.RUN_STATE_REJECTED
+                ? "not observed (yet): nothing ran; the rejection is judged a window after it (did the target recover"
+                + " without action?)"
+                : "not observed (yet): judged a window after the run ended";
     }
 
     static String inputs(Map<String, String> inputs) {

@@ -17,7 +17,11 @@ import java.util.Optional;
  *       {@code concurrency.per_target}) → {@link Kind#SKIP};</li>
  *   <li>automatic actions are paused (kill switch), the confidence is below the workflow's
  *       {@code approval.min_confidence}, or the target's blast-radius budget for the hour is
- *       spent → {@link Kind#APPROVAL}, naming every reason that applies;</li>
+ *       spent → {@link Kind#APPROVAL}, naming every reason that applies. An event that carries no
+ *       prediction has no confidence: when the workflow writes {@code approval.min_confidence} it
+ *       counts as 0, so a person decides unless that minimum is 0; a workflow that leaves the minimum
+ *       at its default runs such events on its own, as before the check. A schedule has no confidence
+ *       to check;</li>
  *   <li>otherwise → {@link Kind#AUTOMATIC}.</li>
  * </ol>
  *
@@ -29,7 +33,8 @@ public record Decision(Kind kind, String reason) {
     /**
      * What the engine knows when it decides.
      *
-     * @param confidence the prediction's confidence, empty for a scheduled run (no prediction)
+     * @param confidence the prediction's confidence, empty when the trigger carries no prediction (a
+     *                   schedule, or an event that is not a prediction)
      * @param pausedBy   the kill switch that pauses automatic actions (project or global), if any
      * @param blastUsed  automatic runs on the target in the last hour
      * @param activeRuns runs of the workflow on the target awaiting approval or running
@@ -50,6 +55,10 @@ public record Decision(Kind kind, String reason) {
                 + " by " + s.changedBy() + (s.reason().isEmpty() ? "" : " (" + s.reason() + ")")));
         facts.confidence().filter(c -> workflow.approval().needsHuman(c)).ifPresent(c -> reasons.add(
                 "confidence " + twoDecimals(c) + " is below " + twoDecimals(workflow.approval().minConfidence())));
+        if (facts.confidence().isEmpty() && confidenceZero(workflow)) {
+            reasons.add("the event carries no prediction, so no confidence (counted as 0, below "
+                    + twoDecimals(workflow.approval().minConfidence()) + ")");
+        }
         int budget = workflow.blastRadius().maxPerHour();
         if (facts.blastUsed() >= budget) {
             reasons.add(budget == 0 ? "the workflow always asks a person (max_per_hour 0)"
@@ -62,7 +71,27 @@ public record Decision(Kind kind, String reason) {
         return new Decision(Kind.AUTOMATIC, facts.confidence().map(c -> "confidence " + twoDecimals(c) + " >= "
                         + twoDecimals(workflow.approval().minConfidence()) + ", " + facts.blastUsed() + " of " + budget
                         + " automatic runs used this hour")
-                .orElse("scheduled; " + facts.blastUsed() + " of " + budget + " automatic runs used this hour"));
+                .orElse((!byEventOnly(workflow) ? "scheduled; " : workflow.approval().minConfidenceWritten()
+                        ? "no confidence needed (min_confidence 0); " : "no prediction, min_confidence not written; ")
+                        + facts.blastUsed() + " of " + budget + " automatic runs used this hour"));
+    }
+
+    /**
+     * Whether only events start the workflow, so a trigger without a confidence is an event without a
+     * prediction. A workflow with both {@code on} and a schedule cannot tell the two apart from the
+     * facts alone: its triggers without a confidence are taken as its schedule's (unchanged).
+     */
+    private static boolean byEventOnly(Workflow workflow) {
+        return workflow.trigger().onEvents() && workflow.trigger().schedule().isEmpty();
+    }
+
+    /**
+     * Whether a trigger without a prediction counts as confidence 0 and is below the minimum: only
+     * for a workflow started by events alone that writes {@code approval.min_confidence}; one that
+     * leaves the default (0.9) kept running such events on its own before this check, and still does.
+     */
+    private static boolean confidenceZero(Workflow workflow) {
+        return byEventOnly(workflow) && workflow.approval().minConfidenceWritten() && workflow.approval().needsHuman(0);
     }
 
     /**

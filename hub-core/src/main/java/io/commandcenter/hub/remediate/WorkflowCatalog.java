@@ -41,6 +41,7 @@ public final class WorkflowCatalog {
     private final Map<Key, Entry> pinned = new ConcurrentHashMap<>();
     private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
     private final java.util.Set<Key> broken = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<Key> warned = ConcurrentHashMap.newKeySet();
 
     public WorkflowCatalog(WorkflowStore store, WorkflowParser parser, AuditTrail audit, Clock clock) {
         this.store = store;
@@ -53,7 +54,8 @@ public final class WorkflowCatalog {
      * Reads the latest revision of every workflow (at start, then now and then to see what other
      * hubs stored); listeners hear of each revision newer than the one held. One that does not
      * parse is logged (once) and left out, and tried again at the next load: a workflow naming an
-     * external agent comes back once that agent has reconnected.
+     * external agent comes back once that agent has reconnected. Rules added after a revision was
+     * stored only warn when it loads ({@link WorkflowParser#parseStored}).
      */
     public WorkflowCatalog load() {
         for (WorkflowRevision revision : store.latestEverywhere()) {
@@ -63,7 +65,7 @@ public final class WorkflowCatalog {
             }
             Key key = new Key(revision.project(), revision.name(), revision.revision());
             try {
-                Entry entry = new Entry(revision, parser.parse(revision.source()));
+                Entry entry = new Entry(revision, parseStored(revision));
                 remember(entry);
                 if (broken.remove(key)) {
                     LOG.log(System.Logger.Level.INFO, "workflow {0} revision {1} of project {2} loads again",
@@ -135,6 +137,14 @@ public final class WorkflowCatalog {
     }
 
     /**
+     * The latest revision stored, whether or not it loads (one naming an agent not connected yet is
+     * not held in memory): what decides whose a workflow is.
+     */
+    public Optional<WorkflowRevision> storedLatest(ProjectId project, String name) {
+        return store.latest(project, name);
+    }
+
+    /**
      * The latest revision, or NOT_FOUND ({@code WORKFLOW_NOT_FOUND}, field {@code field}).
      */
     public Entry require(ProjectId project, String name, String field) {
@@ -159,9 +169,25 @@ public final class WorkflowCatalog {
         }
         WorkflowRevision stored = store.revision(project, name, revision).orElseThrow(() -> CommandCenterException.notFound(
                 "WORKFLOW_NOT_FOUND", "no revision " + revision + " of workflow '" + name + "' in project " + project));
-        Entry entry = new Entry(stored, parser.parse(stored.source()));
+        Entry entry = new Entry(stored, parseStored(stored));
         pinned.put(key, entry);
         return entry;
+    }
+
+    /**
+     * A stored revision parsed by the rules it was stored under ({@link WorkflowParser#parseStored}): a
+     * trigger pattern that newer rules refuse is kept, with one WARNING per revision naming it.
+     */
+    private Workflow parseStored(WorkflowRevision revision) {
+        List<String> warnings = new ArrayList<>();
+        Workflow workflow = parser.parseStored(revision.source(), warnings::add);
+        Key key = new Key(revision.project(), revision.name(), revision.revision());
+        if (!warnings.isEmpty() && warned.add(key)) {
+            LOG.log(System.Logger.Level.WARNING, "workflow {0} revision {1} of project {2} loads, but it may never "
+                    + "fire as written; store a corrected revision: {3}", revision.name(), revision.revision(),
+                    revision.project(), String.join("; ", warnings));
+        }
+        return workflow;
     }
 
     private void remember(Entry entry) {

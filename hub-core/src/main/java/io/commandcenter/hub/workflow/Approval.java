@@ -7,8 +7,12 @@ import java.util.Objects;
  * When a human must approve (seed 3.3): a prediction whose confidence is below
  * {@code minConfidence} waits for a decision, which expires (and so rejects) after
  * {@code expiresAfter}.
+ *
+ * @param minConfidenceWritten whether the document wrote {@code approval.min_confidence} (else the
+ *                             default holds): only then does an event without a prediction count as
+ *                             confidence 0 ({@code Decision})
  */
-public record Approval(double minConfidence, Duration expiresAfter) {
+public record Approval(double minConfidence, Duration expiresAfter, boolean minConfidenceWritten) {
     public static final double DEFAULT_MIN_CONFIDENCE = 0.9;
     public static final Duration DEFAULT_EXPIRES_AFTER = Duration.ofMinutes(30);
 
@@ -19,8 +23,13 @@ public record Approval(double minConfidence, Duration expiresAfter) {
         }
     }
 
+    /** An approval whose minimum was written. */
+    public Approval(double minConfidence, Duration expiresAfter) {
+        this(minConfidence, expiresAfter, true);
+    }
+
     public static Approval defaults() {
-        return new Approval(DEFAULT_MIN_CONFIDENCE, DEFAULT_EXPIRES_AFTER);
+        return new Approval(DEFAULT_MIN_CONFIDENCE, DEFAULT_EXPIRES_AFTER, false);
     }
 
     /** Whether a prediction of this confidence needs a human (strictly below the minimum). */

@@ -22,6 +22,22 @@ final class Problems {
     static final int MAX = 50;
 
     private final List<FieldViolation> list = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final boolean stored;
+
+    /** Problems of a document being stored: every rule applies. */
+    Problems() {
+        this(false);
+    }
+
+    /**
+     * @param stored whether the document is a revision already stored, being loaded: rules added since
+     *               revisions were stored ({@link #addNewRule}) only warn, so a revision stored before
+     *               them still loads (its runs resume, its approvals can be decided)
+     */
+    Problems(boolean stored) {
+        this.stored = stored;
+    }
 
     /** Records a problem at a node's start (its line and column). */
     void add(String field, Node at, String message) {
@@ -32,6 +48,27 @@ final class Problems {
         if (list.size() < MAX) {
             list.add(new FieldViolation(field, REASON, position(mark) + message));
         }
+    }
+
+    /**
+     * A rule that revisions stored before it may break (a trigger pattern that could never match):
+     * a problem when the document is being stored; a warning when it is a stored revision, which
+     * loads as it is.
+     *
+     * @return whether the part is refused (the document is being stored)
+     */
+    boolean addNewRule(String field, Node at, String message) {
+        if (!stored) {
+            add(field, at, message);
+            return true;
+        }
+        warnings.add(field + " (" + position(at == null ? Optional.empty() : at.getStartMark()) + message + ")");
+        return false;
+    }
+
+    /** What {@link #addNewRule} let through in a stored revision. */
+    List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     int count() {

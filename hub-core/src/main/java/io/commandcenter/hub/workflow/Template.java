@@ -123,6 +123,23 @@ public final class Template {
         return new Template(text, parts);
     }
 
+    /**
+     * Whether the template starts with {@code $workflow.name} (or {@code ${workflow.name}}) followed by
+     * text whose first character cannot be part of a workflow's name ({@code :}, {@code /}): a key
+     * that does is already told apart from every other workflow's.
+     */
+    boolean startsWithWorkflowName() {
+        return parts.size() >= 2 && parts.get(0).equals(new Reference(List.of("workflow", "name")))
+                && parts.get(1) instanceof String text && !WorkflowGrammar.NAME_FORM.matcher("a" + text.charAt(0)).matches();
+    }
+
+    /** {@code prefix} followed by this template: its parts, then these (no length limit: both were parsed). */
+    Template after(Template prefix) {
+        List<Object> joined = new ArrayList<>(prefix.parts);
+        joined.addAll(parts);
+        return new Template(prefix.source + source, joined);
+    }
+
     /** The text as written. */
     public String source() {
         return source;

@@ -1,6 +1,7 @@
 package io.commandcenter.hub.workflow;
 
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.events.EventSubjects;
 import io.commandcenter.hub.events.SubjectPattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -12,6 +13,7 @@ import java.math.BigDecimal;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,15 +66,72 @@ final class TriggerReader {
         for (int i = 0; i < items.size(); i++) {
             String path = prefix == null ? "trigger.on" : prefix + i + "]";
             Node item = items.get(i);
-            yaml.text(item, path).ifPresent(text -> {
-                try {
-                    out.add(SubjectPattern.parse(text));
-                } catch (CommandCenterException e) {
-                    problems.add(path, item, e.getMessage());
-                }
-            });
+            yaml.text(item, path).flatMap(text -> pattern(text, path, item)).ifPresent(out::add);
         }
         return out;
+    }
+
+    /**
+     * One pattern, refused (recorded) when it could never match: a comma (a list written as one
+     * string), a wildcard inside a token or {@code >}, a first token no subject has, or a second
+     * token where the subjects under the first all share another ({@link EventSubjects}). Those rules
+     * are newer than stored revisions: in a stored revision being loaded they only warn
+     * ({@link Problems#addNewRule}) and the pattern is kept.
+     */
+    private Optional<SubjectPattern> pattern(String text, String path, Node item) {
+        Optional<String> comma = Optional.empty();
+        if (text.contains(",")) {
+            String list = String.join(", ", text.split("\\s*,\\s*"));
+            comma = Optional.of("'" + YamlReader.abbreviate(text) + "' is one pattern with a comma in it; "
+                    + "name several as a list: on: [" + YamlReader.abbreviate(list) + "]");
+            if (problems.addNewRule(path, item, comma.get())) {
+                return Optional.empty();
+            }
+        }
+        SubjectPattern pattern;
+        try {
+            pattern = SubjectPattern.parse(text);
+        } catch (CommandCenterException e) {
+            problems.add(path, item, comma.orElse(e.getMessage()));
+            return Optional.empty();
+        }
+        Optional<String> never = comma.isPresent() ? Optional.empty() : neverMatches(pattern);
+        if (never.isPresent() && problems.addNewRule(path, item, never.get())) {
+            return Optional.empty();
+        }
+        return Optional.of(pattern);
+    }
+
+    /** Why a pattern (without a comma) could never match a subject the hub publishes, if it could not. */
+    private static Optional<String> neverMatches(SubjectPattern pattern) {
+        String[] tokens = pattern.toString().split("\\.");
+        for (int t = 0; t < tokens.length; t++) {
+            String token = tokens[t];
+            if (token.contains(">")) {
+                String below = String.join(".", Arrays.copyOf(tokens, t));
+                return Optional.of("'>' is not a wildcard here: a pattern already matches every subject below it"
+                        + (below.isEmpty() ? "; write '*' for every subject" : "; write '" + below + "'"));
+            }
+            if (token.contains("*") && !token.equals("*")) {
+                return Optional.of("'" + YamlReader.abbreviate(token) + "': '*' stands for one whole token "
+                        + "(hub.health.*), never part of one");
+            }
+        }
+        String root = tokens[0];
+        if (!root.equals("*") && !EventSubjects.roots().contains(root)) {
+            return Optional.of("no event subject starts with '" + YamlReader.abbreviate(root) + "'"
+                    + Suggestions.didYouMean(root, EventSubjects.roots()) + "; subjects start with "
+                    + String.join(", ", EventSubjects.roots()));
+        }
+        if (tokens.length > 1 && !tokens[1].equals("*")) {
+            Optional<String> second = EventSubjects.secondToken(root).filter(s -> !s.equals(tokens[1]));
+            if (second.isPresent()) {
+                return Optional.of("no event subject starts with '" + root + "." + YamlReader.abbreviate(tokens[1])
+                        + "' (did you mean '" + root + "." + second.get() + "'?); every subject under '" + root
+                        + "' starts with " + root + "." + second.get());
+            }
+        }
+        return Optional.empty();
     }
 
     private List<FieldFilter> filters(Node node) {

@@ -24,8 +24,13 @@ import java.util.Set;
 public final class Workflow {
     /** Default run deadline. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(30);
+    /**
+     * What a key gets in front when it does not already begin with the workflow's name and a
+     * character no name holds, so that two workflows' keys never meet.
+     */
+    public static final String IDEMPOTENCY_KEY_NAMESPACE = "$workflow.name:";
     /** Default idempotency key: one run per workflow and trigger. */
-    public static final String DEFAULT_IDEMPOTENCY_KEY = "$workflow.name:$trigger.id";
+    public static final String DEFAULT_IDEMPOTENCY_KEY = IDEMPOTENCY_KEY_NAMESPACE + "$trigger.id";
 
     private final String name;
     private final String description;
@@ -100,7 +105,14 @@ public final class Workflow {
         return priority;
     }
 
-    /** Rendered per run; two runs with the same key are one run. */
+    /**
+     * Rendered per run; two runs with the same key are one run. Always starts with the workflow's name
+     * and a character no name holds: as written when it begins {@code $workflow.name} (or
+     * {@code ${workflow.name}}) followed by such a character ({@code $workflow.name/$entity.id}), else
+     * with {@value #IDEMPOTENCY_KEY_NAMESPACE} put in front ({@code $trigger.id} →
+     * {@code $workflow.name:$trigger.id}), so two workflows firing on the same trigger never take each
+     * other's key.
+     */
     public Template idempotencyKey() {
         return idempotencyKey;
     }

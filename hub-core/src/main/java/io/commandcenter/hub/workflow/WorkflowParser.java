@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -27,7 +28,7 @@ import java.util.function.Function;
  * blast_radius: {max_per_hour: 3}
  * deadline: 30m
  * priority: 5                       # 1-10: the share of this workflow's tasks inside the project
- * idempotency_key: "$workflow.name:$trigger.id"
+ * idempotency_key: "$workflow.name:$trigger.id"   # begins with $workflow.name and : or / (else "$workflow.name:" is put in front)
  * nodes:                            # 1 to 100
  *   - id: restart_service           # unique, [a-z0-9_][a-z0-9_-]{0,63}
  *     agent: devops                 # known to the CapabilityCatalog, with the action
@@ -64,10 +65,29 @@ public final class WorkflowParser {
      *         aliases, tags, merge keys) and YAML that does not parse stop at the first problem.
      */
     public Workflow parse(String text) {
+        return parse(text, new Problems());
+    }
+
+    /**
+     * Parses a revision already stored (the latest, a run's pinned one): as {@link #parse}, except that
+     * rules added after revisions were stored only warn, so a revision stored before them loads as it
+     * did (its runs resume, its approvals can be decided). Today those are the trigger pattern checks:
+     * such a pattern is kept as written and may never match.
+     *
+     * @param warnings hears each rule the revision breaks, as {@code field (line L, column C: rule)}, once
+     *                 the revision has parsed
+     */
+    public Workflow parseStored(String text, Consumer<String> warnings) {
+        Problems problems = new Problems(true);
+        Workflow workflow = parse(text, problems);
+        problems.warnings().forEach(warnings);
+        return workflow;
+    }
+
+    private Workflow parse(String text, Problems problems) {
         Objects.requireNonNull(text, "text");
         String source = Workflow.normalize(text);
         MappingNode root = safeYaml.read(source);
-        Problems problems = new Problems();
         YamlReader yaml = new YamlReader(problems);
         YamlReader.Fields top = yaml.mapping(root, "", WorkflowGrammar.WORKFLOW).orElseThrow();
 
@@ -85,7 +105,8 @@ public final class WorkflowParser {
                         f.value("min_confidence").flatMap(n -> yaml.decimal(n, f.path("min_confidence"), 0, 1))
                                 .orElse(Approval.DEFAULT_MIN_CONFIDENCE),
                         f.value("expires_after").flatMap(n -> yaml.duration(n, f.path("expires_after"),
-                                Duration.ofSeconds(1), MAX_EXPIRY)).orElse(Approval.DEFAULT_EXPIRES_AFTER)));
+                                Duration.ofSeconds(1), MAX_EXPIRY)).orElse(Approval.DEFAULT_EXPIRES_AFTER),
+                        f.value("min_confidence").isPresent()));
         Concurrency concurrency = section(top, "concurrency", WorkflowGrammar.CONCURRENCY, yaml,
                 Concurrency.defaults(), f -> new Concurrency(f.value("per_target")
                         .flatMap(n -> yaml.integer(n, f.path("per_target"), 1, 100)).orElse(Concurrency.DEFAULT_PER_TARGET)));
@@ -137,7 +158,10 @@ public final class WorkflowParser {
                 yaml.problems().add("idempotency_key", node.get(), "an idempotency key without references is the "
                         + "same for every run, so only the first run would ever start; include $trigger.id");
             }
-            return template;
+            // Keys are unique per project, not per workflow: without the workflow's name in front, two
+            // workflows rendering the same key (two schedules at one minute, "$trigger.id") would let one run.
+            return template.startsWithWorkflowName() ? template
+                    : template.after(Template.parse(Workflow.IDEMPOTENCY_KEY_NAMESPACE));
         } catch (CommandCenterException e) {
             yaml.problems().add("idempotency_key", node.get(), e.getMessage());
             return fallback;

@@ -94,10 +94,62 @@ class DecisionTest {
         assertThat(d.reason()).isEqualTo("1 run(s) of auto-restart already active on the target (per_target 1)");
     }
 
+    static Workflow workflow(String trigger, String approval) {
+        return PARSER.parse("name: w\ntrigger:\n  " + trigger + "\n" + approval
+                + "nodes:\n  - {id: a, agent: notifier, action: sendSlack, inputs: {message: hi}}\n");
+    }
+
     @Test
     void aScheduledRun_hasNoConfidence_andIsLimitedOnlyByTheSwitchAndTheBudget() {
-        assertThat(decide(SEED, Optional.empty(), Optional.empty(), 0, 0).reason())
-                .isEqualTo("scheduled; 0 of 3 automatic runs used this hour");
-        assertThat(decide(SEED, Optional.empty(), Optional.of(PAUSED), 0, 0).kind()).isEqualTo(Decision.Kind.APPROVAL);
+        Workflow nightly = workflow("schedule: \"0 3 * * *\"", "approval: {min_confidence: 1.0}\n");
+
+        Decision d = decide(nightly, Optional.empty(), Optional.empty(), 0, 0);
+
+        assertThat(d.kind()).isEqualTo(Decision.Kind.AUTOMATIC);
+        assertThat(d.reason()).isEqualTo("scheduled; 0 of 3 automatic runs used this hour");
+        assertThat(decide(nightly, Optional.empty(), Optional.of(PAUSED), 0, 0).kind()).isEqualTo(Decision.Kind.APPROVAL);
+    }
+
+    @Test
+    void anEventWithoutAPrediction_countsAsConfidenceZero_soAPersonDecides() {
+        Workflow onAudit = workflow("on: [audit.result.failed]", "approval: {min_confidence: 1.0}\n");
+
+        Decision d = decide(onAudit, Optional.empty(), Optional.empty(), 0, 0);
+
+        assertThat(d.kind()).isEqualTo(Decision.Kind.APPROVAL);
+        assertThat(d.reason()).isEqualTo("the event carries no prediction, so no confidence (counted as 0, below 1.00)");
+        assertThat(decide(workflow("on: [audit.result.failed]", "approval: {min_confidence: 0.9}\n"), Optional.empty(),
+                Optional.empty(), 0, 0).kind()).as("0.9 written, as the default").isEqualTo(Decision.Kind.APPROVAL);
+    }
+
+    @Test
+    void anEventWithoutAPrediction_runsOnItsOwn_whenTheWorkflowLeavesMinConfidenceAtItsDefault() {
+        // stored before events without a prediction counted as confidence 0: it ran on its own and still does
+        Workflow onOutcome = workflow("on: [remediation.outcome.not_recovered]", "concurrency: {per_target: 1}\n");
+
+        Decision d = decide(onOutcome, Optional.empty(), Optional.empty(), 0, 0);
+
+        assertThat(d.kind()).isEqualTo(Decision.Kind.AUTOMATIC);
+        assertThat(d.reason()).isEqualTo("no prediction, min_confidence not written; 0 of 3 automatic runs used this hour");
+        assertThat(decide(SEED, Optional.empty(), Optional.empty(), 0, 0).kind()).isEqualTo(Decision.Kind.AUTOMATIC);
+        assertThat(decide(onOutcome, Optional.of(0.5), Optional.empty(), 0, 0).kind()).as("a prediction's confidence "
+                + "is still held to the default").isEqualTo(Decision.Kind.APPROVAL);
+    }
+
+    @Test
+    void anEventWithoutAPrediction_runsOnItsOwn_whenTheWorkflowNeedsNoConfidence() {
+        Workflow onAudit = workflow("on: [audit.result.failed]", "approval: {min_confidence: 0}\n");
+
+        Decision d = decide(onAudit, Optional.empty(), Optional.empty(), 1, 0);
+
+        assertThat(d.kind()).isEqualTo(Decision.Kind.AUTOMATIC);
+        assertThat(d.reason()).isEqualTo("no confidence needed (min_confidence 0); 1 of 3 automatic runs used this hour");
+    }
+
+    @Test
+    void aWorkflowWithEventsAndASchedule_takesATriggerWithoutConfidenceAsItsSchedule() {
+        Workflow both = workflow("on: [audit.result.failed]\n  schedule: \"0 3 * * *\"", "");
+
+        assertThat(decide(both, Optional.empty(), Optional.empty(), 0, 0).kind()).isEqualTo(Decision.Kind.AUTOMATIC);
     }
 }

@@ -54,9 +54,9 @@ class CatalogAndDurationsTest {
         CapabilityCatalog lambda = agent -> agent.equals("devops") ? Set.of("restart") : Set.of();
         WorkflowParser parser = new WorkflowParser(lambda);
 
-        assertThat(parser.parse("name: w\ntrigger: {on: x}\nnodes: [{id: a, agent: devops, action: restart}]\n")
+        assertThat(parser.parse("name: w\ntrigger: {on: hub.health}\nnodes: [{id: a, agent: devops, action: restart}]\n")
                 .node("a").action()).isEqualTo("restart");
-        assertThat(Refusals.refuseOnce(parser, "name: w\ntrigger: {on: x}\nnodes: [{id: a, agent: ops, action: restart}]\n")
+        assertThat(Refusals.refuseOnce(parser, "name: w\ntrigger: {on: hub.health}\nnodes: [{id: a, agent: ops, action: restart}]\n")
                 .message()).isEqualTo("line 3, column 24: unknown agent 'ops'");
     }
 

@@ -76,13 +76,13 @@ class TriggerTest {
     @Test
     void everyOperator_holdsAsNamed() {
         Map<String, Object> p = prediction("risk", 0.9);
-        assertThat(trigger("on: p\nfilters: {risk: {eq: 0.9}}").matches("p", p)).isTrue();
-        assertThat(trigger("on: p\nfilters: {risk: {ne: 0.9}}").matches("p", p)).isFalse();
-        assertThat(trigger("on: p\nfilters: {risk: {gt: 0.9}}").matches("p", p)).isFalse();
-        assertThat(trigger("on: p\nfilters: {risk: {gte: 0.9}}").matches("p", p)).isTrue();
-        assertThat(trigger("on: p\nfilters: {risk: {lt: 0.9}}").matches("p", p)).isFalse();
-        assertThat(trigger("on: p\nfilters: {risk: {lte: 0.9}}").matches("p", p)).isTrue();
-        assertThat(trigger("on: p\nfilters: {risk: {in: [0.5, 0.9]}}").matches("p", p)).isTrue();
+        assertThat(trigger("on: prediction.created\nfilters: {risk: {eq: 0.9}}").matches("prediction.created", p)).isTrue();
+        assertThat(trigger("on: prediction.created\nfilters: {risk: {ne: 0.9}}").matches("prediction.created", p)).isFalse();
+        assertThat(trigger("on: prediction.created\nfilters: {risk: {gt: 0.9}}").matches("prediction.created", p)).isFalse();
+        assertThat(trigger("on: prediction.created\nfilters: {risk: {gte: 0.9}}").matches("prediction.created", p)).isTrue();
+        assertThat(trigger("on: prediction.created\nfilters: {risk: {lt: 0.9}}").matches("prediction.created", p)).isFalse();
+        assertThat(trigger("on: prediction.created\nfilters: {risk: {lte: 0.9}}").matches("prediction.created", p)).isTrue();
+        assertThat(trigger("on: prediction.created\nfilters: {risk: {in: [0.5, 0.9]}}").matches("prediction.created", p)).isTrue();
     }
 
     @Test
@@ -96,10 +96,10 @@ class TriggerTest {
 
     @Test
     void aStringFilter_comparesWithTheFieldsCanonicalText() {
-        Trigger t = trigger("on: p\nfilters: {modelVersion: \"3\"}");
+        Trigger t = trigger("on: prediction.created\nfilters: {modelVersion: \"3\"}");
 
-        assertThat(t.matches("p", prediction("modelVersion", 3))).isTrue();
-        assertThat(t.matches("p", prediction("modelVersion", "3.0"))).isFalse();
+        assertThat(t.matches("prediction.created", prediction("modelVersion", 3))).isTrue();
+        assertThat(t.matches("prediction.created", prediction("modelVersion", "3.0"))).isFalse();
     }
 
     @Test

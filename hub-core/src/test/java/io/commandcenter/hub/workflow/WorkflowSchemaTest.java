@@ -156,6 +156,12 @@ class WorkflowSchemaTest {
     }
 
     @Test
+    void theSubjectPattern_namesTheRootsTheParserAccepts() {
+        assertThat(text(at("/$defs/subjectPattern"), "pattern")).isEqualTo("^(\\*|"
+                + String.join("|", io.commandcenter.hub.events.EventSubjects.roots()) + ")(\\.([^.\\s,>*]+|\\*))*$");
+    }
+
+    @Test
     void theDurationPattern_acceptsTheParsersShortForms() {
         java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(text(at("/$defs/duration"), "pattern"));
 

@@ -55,15 +55,16 @@ public final class LearningWorkflow {
     /**
      * Installs the workflow in a project: when it has none of that name, or when the latest revision
      * is the loop's own and differs (the schedule was reconfigured). A revision someone else stored is
-     * theirs and is left alone.
+     * theirs and is left alone, read from the store: one that does not load (an agent it names is not
+     * connected) is not in the catalog's memory, and still theirs.
      *
      * @return whether a revision was stored
      */
     public boolean install(WorkflowCatalog workflows, ProjectId project) {
         String yaml = yaml();
-        var latest = workflows.latest(project, LearningLoop.WORKFLOW);
-        if (latest.isPresent() && (!LearningLoop.BY.equals(latest.get().revision().createdBy())
-                || latest.get().revision().source().equals(yaml))) {
+        var latest = workflows.storedLatest(project, LearningLoop.WORKFLOW);
+        if (latest.isPresent() && (!LearningLoop.BY.equals(latest.get().createdBy())
+                || latest.get().source().equals(yaml))) {
             return false;
         }
         return workflows.put(project, yaml, LearningLoop.BY).created();
