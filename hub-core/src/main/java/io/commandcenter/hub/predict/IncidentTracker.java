@@ -11,7 +11,8 @@ import java.util.Map;
  * {@code clearAfter} consecutive scores below {@code lowWater × threshold} (hysteresis: a risk
  * hovering around the threshold does not flap). An incident that re-opens within {@code cooldown}
  * of the last raised prediction is the same trouble returning: it raises nothing new.
- * Not thread-safe: the engine's thread owns it.
+ * One state per entity and model, kept until {@link #forget} (the engine forgets an entity's state when its
+ * {@link FeatureBook} does). Not thread-safe: the engine's thread owns it.
  */
 public final class IncidentTracker {
 
@@ -87,6 +88,16 @@ public final class IncidentTracker {
             s.open = false;
             s.lastRaised = null;
         }
+    }
+
+    /** Forgets an entity's state for a model (its features were forgotten: the state would never be read again). */
+    public void forget(EntityKey entity, String model) {
+        states.remove(new EntityModel(entity, model));
+    }
+
+    /** Entities and models with a state. */
+    int size() {
+        return states.size();
     }
 
     /** Whether the entity is inside an incident of the model. */

@@ -104,11 +104,21 @@ public final class PredictiveEngine implements AutoCloseable {
     private final IncidentTracker incidents;
     private final RunAggregator aggregator;
     private final RiskFeed riskFeed;
-    /** A record's vector, captured when it arrived, waiting to be scored. */
-    private record Pending(EntityFeatures entity, FeatureVector vector, long observations, Instant observedAt, double novelty) {
+    /** A record's vector, captured when it arrived, waiting to be scored ({@code retried}: kept once already). */
+    private record Pending(EntityFeatures entity, FeatureVector vector, long observations, Instant observedAt, double novelty,
+                           boolean retried) {
+        Pending retry() {
+            return new Pending(entity, vector, observations, observedAt, novelty, true);
+        }
     }
 
     private final List<Pending> pending = new ArrayList<>();
+    /** States the book forgot since the last flush: their incident and shadow states go with them after it. */
+    private final List<EntityModel> evicted = new ArrayList<>();
+    private final io.commandcenter.scheduler.QuietLog recordLog = new io.commandcenter.scheduler.QuietLog(LOG,
+            Duration.ofSeconds(30));
+    private final io.commandcenter.scheduler.QuietLog scoreLog = new io.commandcenter.scheduler.QuietLog(LOG,
+            Duration.ofSeconds(30));
     private final Map<String, TraceContext> traces = new HashMap<>();
     private final ScheduledExecutorService thread;
     private final List<Subscription> subscriptions = new ArrayList<>();
@@ -118,6 +128,7 @@ public final class PredictiveEngine implements AutoCloseable {
     private final AtomicLong raised = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong lost = new AtomicLong();
     private final ShadowScoring shadows;
     private volatile Observer observer = Observer.NONE;
 
@@ -167,6 +178,7 @@ public final class PredictiveEngine implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.book = new FeatureBook(settings.maxEntities());
+        book.onEvict(evicted::add);
         this.incidents = new IncidentTracker(settings.cooldown(), 0.7, 3);
         this.aggregator = new RunAggregator(settings.aggregateWindow());
         this.riskFeed = new RiskFeed(0.05, Duration.ofSeconds(10), settings.maxEntities());
@@ -215,9 +227,19 @@ public final class PredictiveEngine implements AutoCloseable {
             return DELIVERY_BATCH;
         }
 
+        /**
+         * One record's failure is that record's: counted, logged (at most every 30 s) and skipped. Thrown
+         * out of here it would close the subscription, every project's records of its kind with it.
+         */
         @Override
         public void deliver(Event event) {
-            event.payload().as(TelemetryRecord.class).ifPresent(record -> accept(event, record));
+            try {
+                event.payload().as(TelemetryRecord.class).ifPresent(record -> accept(event, record));
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                recordLog.log(Level.WARNING, "predictive engine skipped event " + event.id() + " (" + event.subject()
+                        + ", project " + event.project() + "): " + e, e);
+            }
         }
 
         @Override
@@ -233,8 +255,9 @@ public final class PredictiveEngine implements AutoCloseable {
 
     private void accept(Event event, TelemetryRecord record) {
         recordsSeen.incrementAndGet();
-        book.apply(event.project(), record, event.trace().traceId()).ifPresent(entity -> {
-            pending.add(new Pending(entity, entity.vector(entity.lastTime()), entity.observations(), entity.lastTime(), entity.novelty()));
+        book.apply(event.project(), record, event.trace().traceId(), clock.instant()).ifPresent(entity -> {
+            pending.add(new Pending(entity, entity.vector(entity.lastTime()), entity.observations(), entity.lastTime(),
+                    entity.novelty(), false));
             traces.put(entity.traceId(), event.trace());
         });
         if (pending.size() >= settings.batchSize()) {
@@ -269,8 +292,11 @@ public final class PredictiveEngine implements AutoCloseable {
                         .computeIfAbsent(p.entity().model(), m -> new ArrayList<>()).add(p);
             }
             pending.clear();
-            groups.forEach((project, byModel) -> byModel.forEach((model, rows) -> score(project, model, rows, now)));
+            List<Pending> kept = new ArrayList<>();
+            groups.forEach((project, byModel) -> byModel.forEach((model, rows) -> score(project, model, rows, now, kept)));
+            pending.addAll(kept);
         }
+        forgetEvicted();
         List<ModelRun> due = aggregator.drainDue(now);
         if (!due.isEmpty()) {
             try {
@@ -285,58 +311,101 @@ public final class PredictiveEngine implements AutoCloseable {
         }
     }
 
-    private void score(ProjectId project, String model, List<Pending> batch, Instant now) {
+    /**
+     * Scores one project's rows of one model. A failure before any row is applied (the champion, its
+     * sidecar or id not readable, the backend refusing: a database or a promotion in the way) keeps the
+     * rows for the next flush, once; a row whose application fails is that row's loss alone. Either way
+     * the other groups of the flush are scored.
+     */
+    private void score(ProjectId project, String model, List<Pending> batch, Instant now, List<Pending> kept) {
         ModelKey key;
+        ModelMetadata meta;
+        String modelId;
+        double[] risks;
+        long scoring;
         try {
             key = registry.champion(project, model).orElse(null);
-        } catch (CommandCenterException e) {
-            LOG.log(Level.WARNING, "project {0}: no model to score {1}: {2}", project, model, e.getMessage());
-            return;
-        }
-        if (key == null) {
-            return;
-        }
-        ModelMetadata meta = registry.metadata(key);
-        float[] rows = rows(batch, meta);
-        double[] risks;
-        long scoring = System.nanoTime();
-        try {
-            risks = backend.forProject(project.value()).score(key, rows, batch.size());
-        } catch (CommandCenterException e) {
-            // a promotion unloaded the version between lookup and call: score again with the new champion
-            failures.incrementAndGet();
-            LOG.log(Level.DEBUG, "scoring {0} failed: {1}", key, e.getMessage());
-            if ("MODEL_NOT_LOADED".equals(e.reason())) {
-                pending.addAll(batch);
+            if (key == null) {
+                return;
             }
+            meta = registry.metadata(key);
+            modelId = registry.modelId(project, key);
+            float[] rows = rows(batch, meta);
+            scoring = System.nanoTime();
+            // MODEL_NOT_LOADED: a promotion unloaded the version between lookup and call; kept, the rows are
+            // scored with the new champion
+            risks = backend.forProject(project.value()).score(key, rows, batch.size());
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            keep(project, model, batch, kept, e);
             return;
         }
         runs.addAndGet(batch.size());
         long took = System.nanoTime() - scoring;
         Duration lag = Duration.between(batch.get(batch.size() - 1).observedAt(), now);
         observer.scored(project, key, batch.size(), took, lag.isNegative() ? Duration.ZERO : lag);
-        String modelId = registry.modelId(project, key);
         double[] championRisks = new double[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
-            EntityKey entity = p.entity().key();
-            // the model's probability through the entity's calibration state, in arrival order: the same
-            // OnsetCalibration a backtest replays, so live risks equal backtested ones row by row
-            double risk = p.entity().onset(key, meta).next(risks[i], p.observedAt().toEpochMilli(), p.novelty());
-            championRisks[i] = risk;
-            if (riskFeed.due(entity, risk, meta.threshold(), now)) {
-                RiskReading reading = new RiskReading(entity, key.name(), key.version(), PredictionTypes.of(key.name()),
-                        risk, meta.threshold(), p.observedAt());
-                bus.publish(entity.project(), reading.subject(), TraceContext.newRoot(RANDOM),
-                        riskPayloads.apply(reading));
-            }
-            switch (incidents.observe(entity, model, risk, meta.threshold(), p.observedAt())) {
-                case RAISE -> raise(p, key, modelId, now, risk);
-                case ONGOING, QUIET -> aggregator.add(entity, modelId, risk, () -> RunJson.input(p.vector()), now);
+            try {
+                championRisks[i] = apply(p, key, meta, modelId, risks[i], now);
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                championRisks[i] = Double.NaN;
+                scoreLog.log(Level.WARNING, "predictive engine: the score of " + p.entity().key() + " by " + key
+                        + " was not applied: " + e, e);
             }
         }
         shadows.active(project, model).filter(s -> !s.key.equals(key))
                 .ifPresent(s -> shadow(s, batch, championRisks, meta.threshold()));
+    }
+
+    /** A group that could not be scored: kept for the next flush unless it was kept once already. */
+    private void keep(ProjectId project, String model, List<Pending> batch, List<Pending> kept, RuntimeException e) {
+        int retried = 0;
+        for (Pending p : batch) {
+            if (p.retried()) {
+                retried++;
+            } else {
+                kept.add(p.retry());
+            }
+        }
+        lost.addAndGet(retried);
+        scoreLog.log(Level.WARNING, "project " + project + ": " + batch.size() + " rows of " + model
+                + " not scored (" + (batch.size() - retried) + " kept for the next flush, " + retried + " lost): " + e, e);
+    }
+
+    /** One row's risk through the entity's calibration, its event, its incident and its run; the risk. */
+    private double apply(Pending p, ModelKey key, ModelMetadata meta, String modelId, double probability, Instant now) {
+        EntityKey entity = p.entity().key();
+        // the model's probability through the entity's calibration state, in arrival order: the same
+        // OnsetCalibration a backtest replays, so live risks equal backtested ones row by row
+        double risk = p.entity().onset(key, meta).next(probability, p.observedAt().toEpochMilli(), p.novelty());
+        if (riskFeed.due(entity, risk, meta.threshold(), now)) {
+            RiskReading reading = new RiskReading(entity, key.name(), key.version(), PredictionTypes.of(key.name()),
+                    risk, meta.threshold(), p.observedAt());
+            bus.publish(entity.project(), reading.subject(), TraceContext.newRoot(RANDOM),
+                    riskPayloads.apply(reading));
+        }
+        switch (incidents.observe(entity, key.name(), risk, meta.threshold(), p.observedAt())) {
+            case RAISE -> raise(p, key, modelId, now, risk);
+            case ONGOING, QUIET -> aggregator.add(entity, modelId, risk, () -> RunJson.input(p.vector()), now);
+        }
+        return risk;
+    }
+
+    /**
+     * Forgets the incident and shadow states of the entities the book forgot, once their last rows are
+     * scored (a state the book has again, fed since, stays).
+     */
+    private void forgetEvicted() {
+        for (EntityModel gone : evicted) {
+            if (!book.contains(gone)) {
+                incidents.forget(gone.entity(), gone.model());
+                shadows.forget(gone.entity(), gone.model());
+            }
+        }
+        evicted.clear();
     }
 
     /** The batch's vectors in a model's feature order. */
@@ -370,6 +439,9 @@ public final class PredictiveEngine implements AutoCloseable {
         }
         List<ShadowScoring.WouldBe> wouldBe = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
+            if (Double.isNaN(championRisks[i])) {
+                continue; // the champion's row failed: nothing to compare with
+            }
             Pending row = batch.get(i);
             ShadowScoring.WouldBe w = s.observe(row.entity().key(), p[i], row.observedAt().toEpochMilli(), row.novelty(),
                     championRisks[i], championThreshold);
@@ -479,19 +551,38 @@ public final class PredictiveEngine implements AutoCloseable {
     }
 
     /** Counters for health and metrics. */
-    public record Stats(long recordsSeen, long runs, long raised, long dropped, long failures) {
+    public record Stats(long recordsSeen, long runs, long raised, long dropped, long failures, long lost) {
     }
 
     public Stats stats() {
-        return new Stats(recordsSeen.get(), runs.get(), raised.get(), dropped.get(), failures.get());
+        return new Stats(recordsSeen.get(), runs.get(), raised.get(), dropped.get(), failures.get(), lost.get());
     }
 
-    /** Unsubscribes, stores the open aggregates, stops the thread (without interrupting it: waits up to 10 s). */
+    /** Entities and models the incident tracker keeps a state for (for tests). */
+    int incidentStates() {
+        try {
+            return thread.submit(incidents::size).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Unsubscribes, scores the records still waiting (those kept after a failure get their one more
+     * try), stores the open aggregates, stops the thread (without interrupting it: waits up to 10 s).
+     */
     @Override
     public void close() {
         subscriptions.forEach(Subscription::close);
         try {
             thread.submit(() -> {
+                safeFlush();
+                if (!pending.isEmpty()) {
+                    safeFlush();
+                }
                 List<ModelRun> rest = aggregator.drainAll();
                 if (!rest.isEmpty()) {
                     repository.saveRuns(rest);

@@ -133,6 +133,11 @@ public final class ShadowScoring {
                     ? new WouldBe(entity, key.name(), key.version(), risk, metadata.threshold(), at) : null;
         }
 
+        synchronized void forget(EntityKey entity) {
+            states.remove(entity);
+            incidents.forget(entity, key.name());
+        }
+
         synchronized void failed() {
             failures++;
         }
@@ -165,6 +170,17 @@ public final class ShadowScoring {
     /** The version in shadow of a name in the project, if any. */
     public Optional<ModelKey> version(ProjectId project, String model) {
         return Optional.ofNullable(shadows.get(id(project, model))).map(s -> s.key);
+    }
+
+    /**
+     * Forgets an entity's state in the shadow of a model (the engine calls this when its {@link FeatureBook}
+     * forgot the entity), so a shadow's per-entity state is bounded as the book is.
+     */
+    void forget(EntityKey entity, String model) {
+        Shadow s = shadows.get(id(entity.project(), model));
+        if (s != null) {
+            s.forget(entity);
+        }
     }
 
     Optional<Shadow> active(ProjectId project, String model) {

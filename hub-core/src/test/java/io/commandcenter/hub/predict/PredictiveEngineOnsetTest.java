@@ -210,6 +210,8 @@ class PredictiveEngineOnsetTest {
         private final List<Row> rows = new CopyOnWriteArrayList<>();
         private final Map<String, StoredArtifact> artifacts = new ConcurrentHashMap<>();
         private final Map<String, Champion> champions = new HashMap<>();
+        /** Projects whose next {@link #find} fails as a database that does not answer. */
+        final Set<ProjectId> failNextFind = ConcurrentHashMap.newKeySet();
 
         @Override
         public synchronized void insert(Row row, Promotion promotion) {
@@ -231,6 +233,10 @@ class PredictiveEngineOnsetTest {
 
         @Override
         public Optional<Row> find(ProjectId project, String name, String version) {
+            if (failNextFind.remove(project)) {
+                throw io.commandcenter.common.error.CommandCenterException.unavailable("DATABASE_UNAVAILABLE",
+                        "the database did not answer", null);
+            }
             return rows.stream().filter(r -> r.project().equals(project) && r.name().equals(name) && r.version().equals(version))
                     .findFirst();
         }
