@@ -396,16 +396,28 @@ public final class PredictiveEngine implements AutoCloseable {
 
     /**
      * Forgets the incident and shadow states of the entities the book forgot, once their last rows are
-     * scored (a state the book has again, fed since, stays).
+     * scored: a state the book has again (fed since) stays, one with rows kept for the next flush waits
+     * for that flush.
      */
     private void forgetEvicted() {
+        if (evicted.isEmpty()) {
+            return;
+        }
+        java.util.Set<EntityModel> waiting = new java.util.HashSet<>();
+        for (Pending p : pending) {
+            waiting.add(new EntityModel(p.entity().key(), p.entity().model()));
+        }
+        List<EntityModel> later = new ArrayList<>();
         for (EntityModel gone : evicted) {
-            if (!book.contains(gone)) {
+            if (waiting.contains(gone)) {
+                later.add(gone);
+            } else if (!book.contains(gone)) {
                 incidents.forget(gone.entity(), gone.model());
                 shadows.forget(gone.entity(), gone.model());
             }
         }
         evicted.clear();
+        evicted.addAll(later);
     }
 
     /** The batch's vectors in a model's feature order. */

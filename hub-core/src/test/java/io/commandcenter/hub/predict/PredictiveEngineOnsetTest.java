@@ -156,7 +156,12 @@ class PredictiveEngineOnsetTest {
         }
     }
 
-    record RecordPayload(TelemetryRecord record) implements Payload {
+    /** A stored record's payload; an {@code unreadable} one throws when the record is read from it. */
+    record RecordPayload(TelemetryRecord record, boolean unreadable) implements Payload {
+        RecordPayload(TelemetryRecord record) {
+            this(record, false);
+        }
+
         @Override
         public String type() {
             return "test.Record";
@@ -169,6 +174,9 @@ class PredictiveEngineOnsetTest {
 
         @Override
         public <T> Optional<T> as(Class<T> type) {
+            if (unreadable) {
+                throw new IllegalStateException("unreadable on purpose");
+            }
             return record != null && type.isInstance(record) ? Optional.of(type.cast(record)) : Optional.empty();
         }
     }

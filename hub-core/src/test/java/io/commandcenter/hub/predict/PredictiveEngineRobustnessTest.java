@@ -1,7 +1,6 @@
 package io.commandcenter.hub.predict;
 
 import io.commandcenter.hub.events.EventBus;
-import io.commandcenter.hub.events.Payload;
 import io.commandcenter.hub.events.TraceContext;
 import io.commandcenter.hub.predict.PredictiveEngineOnsetTest.ErrorRateBackend;
 import io.commandcenter.hub.predict.PredictiveEngineOnsetTest.MemoryModels;
@@ -17,7 +16,7 @@ import io.commandcenter.inference.RiskPredictor;
 import io.commandcenter.models.artifact.ModelStore;
 import io.commandcenter.models.bootstrap.BootstrapModels;
 import io.commandcenter.models.confidence.ConfidenceCalculator;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +51,7 @@ class PredictiveEngineRobustnessTest {
 
     @TempDir
     Path dir;
+    @AutoClose("shutdownNow")
     final ExecutorService busExecutor = Executors.newSingleThreadExecutor();
     final Clock clock = Clock.fixed(T0.plus(Duration.ofDays(1)), ZoneOffset.UTC);
     final EventBus bus = new EventBus("hub-test", clock, busExecutor, 16);
@@ -61,15 +61,8 @@ class PredictiveEngineRobustnessTest {
     /** Rows scored, by project and model name. */
     final Map<String, AtomicInteger> scored = new ConcurrentHashMap<>();
     final SplittableRandom random = new SplittableRandom(3);
+    @AutoClose
     PredictiveEngine engine;
-
-    @AfterEach
-    void stop() {
-        if (engine != null) {
-            engine.close();
-        }
-        busExecutor.shutdownNow();
-    }
 
     @BeforeEach
     void registry() {
@@ -130,29 +123,11 @@ class PredictiveEngineRobustnessTest {
         assertThat(engine.stats().failures()).isZero();
     }
 
-    /** A payload whose record cannot even be read. */
-    record Unreadable() implements Payload {
-        @Override
-        public String type() {
-            return "test.Unreadable";
-        }
-
-        @Override
-        public String toJson() {
-            return "{}";
-        }
-
-        @Override
-        public <T> Optional<T> as(Class<T> type) {
-            throw new IllegalStateException("unreadable on purpose");
-        }
-    }
-
     @Test
     void aRecordWhoseProcessingThrows_isCountedAndSkipped_andTheNextRecordsOfAnotherProjectAreScored() {
         start(Duration.ofMillis(20), 1000);
-        bus.publish(A, "audit.result.failed", TraceContext.newRoot(random), new Unreadable());
-        bus.publish(A, "hub.health.checkout", TraceContext.newRoot(random), new Unreadable());
+        bus.publish(A, "audit.result.failed", TraceContext.newRoot(random), new RecordPayload(null, true));
+        bus.publish(A, "hub.health.checkout", TraceContext.newRoot(random), new RecordPayload(null, true));
         publish(B, audit("cluster", "eu-1", 1));
         publish(B, sample("api", 1));
         await().atMost(15, TimeUnit.SECONDS).until(() -> engine.stats().recordsSeen() == 2);

@@ -71,4 +71,24 @@ class ShadowScoringTest {
         });
         shadows.record(raised); // a failing store loses the would-be rows, never the champion's scoring
     }
+
+    @Test
+    void anEntityForgottenByTheBook_isForgottenByTheShadow_calibrationAndIncident() {
+        ShadowScoring shadows = new ShadowScoring(1000);
+        shadows.start(P, ModelKey.of(META, "abc"), META, Instant.EPOCH);
+        ShadowScoring.Shadow s = shadows.active(P, "service_health").orElseThrow();
+        for (int i = 0; i < 100; i++) {
+            s.observe(new EntityKey(P, "service", "s-" + i), 1.0, 1_000, Double.NaN, 0.1, 0.8); // each opens an incident
+        }
+        assertThat(s.states).hasSize(100);
+        assertThat(s.incidents.size()).isEqualTo(100);
+
+        for (int i = 0; i < 100; i++) {
+            shadows.forget(new EntityKey(P, "service", "s-" + i), "service_health");
+        }
+        shadows.forget(new EntityKey(P, "service", "s-0"), "compliance_risk"); // no shadow of that name: nothing
+
+        assertThat(s.states).isEmpty();
+        assertThat(s.incidents.size()).isZero();
+    }
 }
