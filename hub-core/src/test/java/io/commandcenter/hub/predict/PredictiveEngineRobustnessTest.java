@@ -90,6 +90,12 @@ class PredictiveEngineRobustnessTest {
         return n == null ? 0 : n.get();
     }
 
+    /** Waits until the engine has seen {@code records} records (at most {@code seconds}), then flushes. */
+    void flushAfter(long records, int seconds) {
+        await().atMost(seconds, TimeUnit.SECONDS).until(() -> engine.stats().recordsSeen() == records);
+        engine.sync();
+    }
+
     void publish(ProjectId project, TelemetryRecord record) {
         bus.publish(project, record.subject(), TraceContext.newRoot(random), new RecordPayload(record));
     }
@@ -113,8 +119,7 @@ class PredictiveEngineRobustnessTest {
         publish(A, sample("checkout", 2));
         publish(B, audit("cluster", "eu-1", 3));
         publish(B, sample("api", 3));
-        await().atMost(15, TimeUnit.SECONDS).until(() -> engine.stats().recordsSeen() == 5);
-        engine.sync();
+        flushAfter(5, 15);
 
         assertThat(scored(A, FeatureBook.SERVICE_HEALTH)).isEqualTo(2);
         assertThat(scored(A, FeatureBook.COMPLIANCE_RISK)).isEqualTo(1);
@@ -130,8 +135,7 @@ class PredictiveEngineRobustnessTest {
         bus.publish(A, "hub.health.checkout", TraceContext.newRoot(random), new RecordPayload(null, true));
         publish(B, audit("cluster", "eu-1", 1));
         publish(B, sample("api", 1));
-        await().atMost(15, TimeUnit.SECONDS).until(() -> engine.stats().recordsSeen() == 2);
-        engine.sync();
+        flushAfter(2, 15);
 
         assertThat(scored(B, FeatureBook.COMPLIANCE_RISK)).isEqualTo(1);
         assertThat(scored(B, FeatureBook.SERVICE_HEALTH)).isEqualTo(1);
@@ -144,8 +148,7 @@ class PredictiveEngineRobustnessTest {
         for (int i = 0; i < 10_000; i++) {
             publish(A, sample("svc-" + i, 0));
         }
-        await().atMost(60, TimeUnit.SECONDS).until(() -> engine.stats().recordsSeen() == 10_000);
-        engine.sync();
+        flushAfter(10_000, 60);
 
         assertThat(engine.stats().runs()).isEqualTo(10_000);
         assertThat(engine.incidentStates()).isLessThanOrEqualTo(10);
@@ -189,8 +192,7 @@ class PredictiveEngineRobustnessTest {
         registry.ensureBootstrap(A);
         models.failNextFind.add(A);
         publish(A, sample("checkout", 0));
-        await().atMost(30, TimeUnit.SECONDS).until(() -> engine.stats().recordsSeen() == 1);
-        engine.sync();
+        flushAfter(1, 30);
         models.failNextFind.add(A);
         engine.sync();
         engine.sync();
