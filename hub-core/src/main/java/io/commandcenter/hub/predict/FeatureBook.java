@@ -16,6 +16,7 @@ import io.commandcenter.models.features.TimeAxis;
 import io.commandcenter.models.features.compliance.ComplianceFeatures;
 import io.commandcenter.models.features.workflow.WorkflowFeatures;
 import io.commandcenter.models.features.workflow.WorkflowRunRecord;
+import io.commandcenter.scheduler.QuietLog;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,7 @@ import java.util.function.Consumer;
  * A health sample's latency percentiles come from the metrics {@code latency_p50_ms},
  * {@code latency_p95_ms}, {@code latency_p99_ms} when present, else {@code latency_ms} is the median;
  * cpu, memory and other metrics are further metrics, at most {@link #MAX_METRICS_PER_ENTITY} names a
- * service: a name new to a service that has them all is not fed (counted in {@link #metricsIgnored()}),
+ * service besides cpu and memory (always fed): a name new to a service that has them all is not fed (counted in {@link #metricsIgnored()}),
  * so a service under the cap is fed exactly as without it.
  *
  * <p>An entity's state is its pipeline's: a service's health samples and the audits of the same
@@ -71,7 +72,23 @@ public final class FeatureBook {
     private long skippedLate;
     private long metricsIgnored;
 
+    /** How far ahead of the hub's clock a sample may be stamped, unless told: the ingest's default ({@code cc.ingest.max-future-skew}). */
+    public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+
+    private final Duration maxFutureSkew;
+    /** Services reaching the metric-name cap: logged at most every 30 s, whichever service. */
+    private final QuietLog capLog = new QuietLog(LOG, Duration.ofSeconds(30));
+
     public FeatureBook(int maxEntities) {
+        this(maxEntities, DEFAULT_MAX_FUTURE_SKEW);
+    }
+
+    /**
+     * @param maxFutureSkew how far ahead of the hub's clock the ingest accepts a record's time: a sample
+     *                      behind one stamped ahead is fed only if it is at most this much older than it
+     */
+    public FeatureBook(int maxEntities, Duration maxFutureSkew) {
+        this.maxFutureSkew = java.util.Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
         this.entities = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<EntityModel, EntityFeatures> eldest) {
@@ -113,7 +130,7 @@ public final class FeatureBook {
         // the state's class follows from the model in its key: the casts below cannot fail
         if (record instanceof HealthSampleRecord s) {
             Service service = (Service) state(new EntityKey(project, EntityKey.SERVICE, s.service()), SERVICE_HEALTH);
-            if (!service.update(s, traceId, now)) {
+            if (!service.update(s, traceId, now, maxFutureSkew)) {
                 return late();
             }
             metricsIgnored += service.ignored;
@@ -142,7 +159,7 @@ public final class FeatureBook {
         EntityFeatures state = entities.get(key);
         if (state == null) {
             state = switch (model) {
-                case SERVICE_HEALTH -> new Service(entity);
+                case SERVICE_HEALTH -> new Service(entity, capLog);
                 case COMPLIANCE_RISK -> new Compliance(entity);
                 default -> new Runs(entity);
             };
@@ -286,16 +303,17 @@ public final class FeatureBook {
         private static final String P95 = "latency_p95_ms";
         private static final String P99 = "latency_p99_ms";
         private final TelemetryFeatureExtractor extractor = new TelemetryFeatureExtractor(TimeAxis.EPOCH_MILLIS);
-        /** Further metric names fed so far (at most {@link #MAX_METRICS_PER_ENTITY}). */
+        /** Further metric names fed so far (at most {@link #MAX_METRICS_PER_ENTITY}, plus cpu and memory). */
         private final Set<String> known = new HashSet<>();
-        private boolean capLogged;
+        private final QuietLog capLog;
         /** Values of the last row not fed (their names beyond the cap). */
         private int ignored;
         /** The latest time fed of a sample that was not ahead of the hub's clock. */
         private Instant inOrder;
 
-        Service(EntityKey key) {
+        Service(EntityKey key, QuietLog capLog) {
             super(key);
+            this.capLog = capLog;
         }
 
         /** The last row's metric names (the five health metrics, then the others by name); never changed once fed. */
@@ -304,14 +322,16 @@ public final class FeatureBook {
         /** Scratch: this row's further metric names. */
         private String[] extras = new String[8];
 
-        boolean update(HealthSampleRecord s, String traceId, Instant now) {
+        boolean update(HealthSampleRecord s, String traceId, Instant now, Duration maxFutureSkew) {
             ignored = 0;
             Instant time = s.time();
             Instant latest = lastTime();
             if (latest != null && time.isBefore(latest)) {
                 // late, unless the latest was stamped ahead of the clock and this one is in order with the
                 // samples before it: then it is fed at the latest's time (the pipeline's time never goes back)
-                if (!latest.isAfter(now) || time.isAfter(now) || inOrder != null && time.isBefore(inOrder)) {
+                // (before the first sample in order, the ahead one's skew bounds how old this one may be)
+                if (!latest.isAfter(now) || time.isAfter(now) || inOrder != null && time.isBefore(inOrder)
+                        || inOrder == null && time.isBefore(latest.minus(maxFutureSkew))) {
                     return false;
                 }
                 inOrder = time;
@@ -380,7 +400,8 @@ public final class FeatureBook {
             int kept = 0;
             for (int i = 0; i < count; i++) {
                 String name = extras[i];
-                if (known.contains(name) || known.size() < MAX_METRICS_PER_ENTITY && known.add(name)) {
+                // cpu and memory are named fields of a sample: always fed, whatever other names came first
+                if (known.contains(name) || (known.size() < MAX_METRICS_PER_ENTITY || isNamedField(name)) && known.add(name)) {
                     extras[kept++] = name;
                 }
             }
@@ -392,11 +413,12 @@ public final class FeatureBook {
 
         private void ignored(int values) {
             ignored = values;
-            if (!capLogged) {
-                capLogged = true;
-                LOG.log(System.Logger.Level.WARNING, "{0} sent more than {1} metric names: new names are not scored",
-                        key(), MAX_METRICS_PER_ENTITY);
-            }
+            capLog.log(System.Logger.Level.WARNING, key() + " sent more than " + MAX_METRICS_PER_ENTITY
+                    + " metric names: new names are not scored", null);
+        }
+
+        private static boolean isNamedField(String name) {
+            return name.equals("cpu") || name.equals("memory");
         }
 
         private boolean sameExtras(int count) {

@@ -119,6 +119,12 @@ public final class PredictiveEngine implements AutoCloseable {
             Duration.ofSeconds(30));
     private final io.commandcenter.scheduler.QuietLog scoreLog = new io.commandcenter.scheduler.QuietLog(LOG,
             Duration.ofSeconds(30));
+    /** Groups not scored (kept or lost): apart from the per-row log, so one cannot hide the other. */
+    private final io.commandcenter.scheduler.QuietLog groupLog = new io.commandcenter.scheduler.QuietLog(LOG,
+            Duration.ofSeconds(30));
+    /** The observer or a shadow failing. */
+    private final io.commandcenter.scheduler.QuietLog sideLog = new io.commandcenter.scheduler.QuietLog(LOG,
+            Duration.ofSeconds(30));
     private final Map<String, TraceContext> traces = new HashMap<>();
     private final ScheduledExecutorService thread;
     private final List<Subscription> subscriptions = new ArrayList<>();
@@ -179,7 +185,7 @@ public final class PredictiveEngine implements AutoCloseable {
         this.settings = settings;
         this.book = new FeatureBook(settings.maxEntities());
         book.onEvict(evicted::add);
-        this.incidents = new IncidentTracker(settings.cooldown(), 0.7, 3);
+        this.incidents = new IncidentTracker(settings.cooldown(), 0.7, 3, settings.maxEntities());
         this.aggregator = new RunAggregator(settings.aggregateWindow());
         this.riskFeed = new RiskFeed(0.05, Duration.ofSeconds(10), settings.maxEntities());
         this.shadows = new ShadowScoring(settings.maxEntities(), settings.cooldown());
@@ -293,10 +299,14 @@ public final class PredictiveEngine implements AutoCloseable {
             }
             pending.clear();
             List<Pending> kept = new ArrayList<>();
-            groups.forEach((project, byModel) -> byModel.forEach((model, rows) -> score(project, model, rows, now, kept)));
-            pending.addAll(kept);
+            try {
+                groups.forEach((project, byModel) -> byModel.forEach((model, rows) -> scoreGroup(project, model, rows, now,
+                        kept)));
+            } finally {
+                pending.addAll(kept); // whatever happened to the flush, the rows kept for retry are not lost
+            }
         }
-        forgetEvicted();
+        forgetEvicted(now);
         List<ModelRun> due = aggregator.drainDue(now);
         if (!due.isEmpty()) {
             try {
@@ -308,6 +318,17 @@ public final class PredictiveEngine implements AutoCloseable {
         }
         if (traces.size() > 4 * Math.max(1024, book.size())) {
             traces.clear();
+        }
+    }
+
+    /** {@link #score}, whose unforeseen failure is that group's alone: counted, logged, the next group scored. */
+    private void scoreGroup(ProjectId project, String model, List<Pending> batch, Instant now, List<Pending> kept) {
+        try {
+            score(project, model, batch, now, kept);
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            groupLog.log(Level.WARNING, "project " + project + ": scoring " + batch.size() + " rows of " + model
+                    + " failed: " + e, e);
         }
     }
 
@@ -343,7 +364,12 @@ public final class PredictiveEngine implements AutoCloseable {
         runs.addAndGet(batch.size());
         long took = System.nanoTime() - scoring;
         Duration lag = Duration.between(batch.get(batch.size() - 1).observedAt(), now);
-        observer.scored(project, key, batch.size(), took, lag.isNegative() ? Duration.ZERO : lag);
+        try {
+            observer.scored(project, key, batch.size(), took, lag.isNegative() ? Duration.ZERO : lag);
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            sideLog.log(Level.WARNING, "predictive engine: the observer failed on " + key + ": " + e, e);
+        }
         double[] championRisks = new double[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
@@ -356,8 +382,14 @@ public final class PredictiveEngine implements AutoCloseable {
                         + " was not applied: " + e, e);
             }
         }
-        shadows.active(project, model).filter(s -> !s.key.equals(key))
-                .ifPresent(s -> shadow(s, batch, championRisks, meta.threshold()));
+        try {
+            shadows.active(project, model).filter(s -> !s.key.equals(key))
+                    .ifPresent(s -> shadow(s, batch, championRisks, meta.threshold()));
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            sideLog.log(Level.WARNING, "predictive engine: the shadow of " + model + " in project " + project
+                    + " failed: " + e, e);
+        }
     }
 
     /** A group that could not be scored: kept for the next flush unless it was kept once already. */
@@ -371,7 +403,7 @@ public final class PredictiveEngine implements AutoCloseable {
             }
         }
         lost.addAndGet(retried);
-        scoreLog.log(Level.WARNING, "project " + project + ": " + batch.size() + " rows of " + model
+        groupLog.log(Level.WARNING, "project " + project + ": " + batch.size() + " rows of " + model
                 + " not scored (" + (batch.size() - retried) + " kept for the next flush, " + retried + " lost): " + e, e);
     }
 
@@ -381,7 +413,7 @@ public final class PredictiveEngine implements AutoCloseable {
         // the model's probability through the entity's calibration state, in arrival order: the same
         // OnsetCalibration a backtest replays, so live risks equal backtested ones row by row
         double risk = p.entity().onset(key, meta).next(probability, p.observedAt().toEpochMilli(), p.novelty());
-        if (riskFeed.due(entity, risk, meta.threshold(), now)) {
+        if (riskFeed.due(entity, key.name(), risk, meta.threshold(), now)) {
             RiskReading reading = new RiskReading(entity, key.name(), key.version(), PredictionTypes.of(key.name()),
                     risk, meta.threshold(), p.observedAt());
             bus.publish(entity.project(), reading.subject(), TraceContext.newRoot(RANDOM),
@@ -395,11 +427,12 @@ public final class PredictiveEngine implements AutoCloseable {
     }
 
     /**
-     * Forgets the incident and shadow states of the entities the book forgot, once their last rows are
+     * Releases the incident and shadow states of the entities the book forgot, once their last rows are
      * scored: a state the book has again (fed since) stays, one with rows kept for the next flush waits
-     * for that flush.
+     * for that flush. A released incident that is open or in its cooldown lingers ({@link IncidentTracker#release}).
      */
-    private void forgetEvicted() {
+    private void forgetEvicted(Instant now) {
+        incidents.sweep(now);
         if (evicted.isEmpty()) {
             return;
         }
@@ -412,8 +445,8 @@ public final class PredictiveEngine implements AutoCloseable {
             if (waiting.contains(gone)) {
                 later.add(gone);
             } else if (!book.contains(gone)) {
-                incidents.forget(gone.entity(), gone.model());
-                shadows.forget(gone.entity(), gone.model());
+                incidents.release(gone.entity(), gone.model(), now);
+                shadows.forget(gone.entity(), gone.model(), now);
             }
         }
         evicted.clear();
@@ -444,7 +477,7 @@ public final class PredictiveEngine implements AutoCloseable {
         double[] p;
         try {
             p = backend.score(s.key, rows(batch, s.metadata), batch.size());
-        } catch (CommandCenterException e) {
+        } catch (RuntimeException e) {
             s.failed();
             LOG.log(Level.DEBUG, "shadow {0} could not score: {1}", s.key, e.getMessage());
             return;
@@ -469,23 +502,37 @@ public final class PredictiveEngine implements AutoCloseable {
         return shadows;
     }
 
+    /**
+     * Explains, stores and publishes a prediction. Until it is stored any failure retracts the incident (the
+     * next high score raises again); once stored, a failing observer or publication is logged, not retracted
+     * (retracting would store the same prediction twice).
+     */
     private void raise(Pending pending, ModelKey key, String modelId, Instant now, double risk) {
         EntityFeatures entity = pending.entity();
         EntityKey e = entity.key();
+        PredictionRecord prediction;
+        RiskPrediction p;
         try {
             Duration age = Duration.between(pending.observedAt(), now);
-            RiskPrediction p = predictor.forProject(e.project().value()).predict(key, pending.vector(), pending.observations(),
+            p = predictor.forProject(e.project().value()).predict(key, pending.vector(), pending.observations(),
                     age.isNegative() ? Duration.ZERO : age, entity.interval(), probability -> risk);
             String runId = UUID.randomUUID().toString();
             ModelRun run = new ModelRun(runId, e.project(), modelId, e.kind(), e.id(), ModelRun.Kind.PREDICTION, 1,
                     RunJson.input(pending.vector()), RunJson.output(p), p.confidence().value(), now);
             PredictionAdvisor.Advice advice = advise(e, pending.vector(), p);
-            PredictionRecord prediction = new PredictionRecord(UUID.randomUUID().toString(), e.project(), e.kind(),
+            prediction = new PredictionRecord(UUID.randomUUID().toString(), e.project(), e.kind(),
                     e.id(), PredictionTypes.of(key.name()), p.risk(), p.confidence(), advice.action(),
                     p.factors(), key.name(), key.version(), p.threshold(), entity.traceId(), runId,
                     pending.observedAt(), now, advice.similar(), advice.note());
             repository.save(prediction, run);
-            raised.incrementAndGet();
+        } catch (RuntimeException ex) {
+            failures.incrementAndGet();
+            incidents.retract(e, key.name());
+            scoreLog.log(Level.WARNING, "could not raise a prediction for " + e + ": " + ex, ex);
+            return;
+        }
+        raised.incrementAndGet();
+        try {
             TraceContext cause = traces.get(entity.traceId());
             TraceContext trace = cause != null ? cause : TraceContext.newRoot(new java.util.SplittableRandom());
             observer.raised(prediction, trace);
@@ -493,10 +540,9 @@ public final class PredictiveEngine implements AutoCloseable {
             LOG.log(Level.INFO, "prediction {0}: {1} risk {2} (threshold {3}), confidence {4}, {5}",
                     prediction.id(), e, String.format("%.2f", p.risk()), p.threshold(),
                     String.format("%.2f", p.confidence().value()), prediction.recommendedAction());
-        } catch (CommandCenterException ex) {
+        } catch (RuntimeException ex) {
             failures.incrementAndGet();
-            incidents.retract(e, key.name());
-            LOG.log(Level.WARNING, "could not raise a prediction for {0}: {1}", e, ex.getMessage());
+            sideLog.log(Level.WARNING, "prediction " + prediction.id() + " is stored but was not published: " + ex, ex);
         }
     }
 

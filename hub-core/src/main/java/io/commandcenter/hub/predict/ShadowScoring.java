@@ -105,7 +105,7 @@ public final class ShadowScoring {
 
         Shadow(ModelKey key, ModelMetadata metadata, Instant since, int maxEntities, Duration cooldown) {
             this.key = key;
-            this.incidents = new IncidentTracker(cooldown, 0.7, 3);
+            this.incidents = new IncidentTracker(cooldown, 0.7, 3, maxEntities);
             this.metadata = metadata;
             this.since = since;
             this.states = new LinkedHashMap<>(16, 0.75f, true) {
@@ -133,9 +133,10 @@ public final class ShadowScoring {
                     ? new WouldBe(entity, key.name(), key.version(), risk, metadata.threshold(), at) : null;
         }
 
-        synchronized void forget(EntityKey entity) {
+        synchronized void forget(EntityKey entity, Instant now) {
             states.remove(entity);
-            incidents.forget(entity, key.name());
+            incidents.release(entity, key.name(), now);
+            incidents.sweep(now);
         }
 
         synchronized void failed() {
@@ -174,12 +175,13 @@ public final class ShadowScoring {
 
     /**
      * Forgets an entity's state in the shadow of a model (the engine calls this when its {@link FeatureBook}
-     * forgot the entity), so a shadow's per-entity state is bounded as the book is.
+     * forgot the entity), so a shadow's per-entity state is bounded as the book is; its would-be incident
+     * is released as the champion's is ({@link IncidentTracker#release}).
      */
-    void forget(EntityKey entity, String model) {
+    void forget(EntityKey entity, String model, Instant now) {
         Shadow s = shadows.get(id(entity.project(), model));
         if (s != null) {
-            s.forget(entity);
+            s.forget(entity, now);
         }
     }
 

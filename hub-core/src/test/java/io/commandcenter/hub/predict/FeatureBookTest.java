@@ -338,4 +338,30 @@ class FeatureBookTest {
 
         assertThat(b.apply(P, at(602), "")).isEmpty();
     }
+
+    @Test
+    void beforeAnySampleInOrder_aSampleBehindTheAheadOne_isFedOnlyWithinTheSkew() {
+        FeatureBook b = new FeatureBook(10, Duration.ofMinutes(5));
+        assertThat(b.apply(P, at(1000), "", T0.plusSeconds(800))).as("first sample, 200 s ahead").isPresent();
+
+        assertThat(b.apply(P, at(600), "", T0.plusSeconds(801))).as("400 s behind it: older than the skew").isEmpty();
+        assertThat(b.apply(P, at(750), "", T0.plusSeconds(802))).as("250 s behind it").isPresent();
+        assertThat(b.skippedLate()).isEqualTo(1);
+    }
+
+    @Test
+    void cpuAndMemory_areFedEvenWhenTheServiceHasReachedTheMetricNameCap() {
+        FeatureBook churn = new FeatureBook(10);
+        for (int i = 0; i < 10; i++) {
+            churn.apply(P, new HealthSampleRecord("s-" + i, "api", T0.plusSeconds(i), 1.0, 100.0, 0.01, null, null,
+                    fresh(i, 64)), "");
+        }
+        long ignored = churn.metricsIgnored();
+
+        churn.apply(P, new HealthSampleRecord("s-cpu", "api", T0.plusSeconds(10), 1.0, 100.0, 0.01, 0.4, 0.5, Map.of()), "");
+
+        FeatureBook.Service api = (FeatureBook.Service) churn.get(new EntityKey(P, EntityKey.SERVICE, "api")).orElseThrow();
+        assertThat(api.metricNames()).contains("cpu", "memory");
+        assertThat(churn.metricsIgnored()).as("nothing of that row ignored").isEqualTo(ignored);
+    }
 }

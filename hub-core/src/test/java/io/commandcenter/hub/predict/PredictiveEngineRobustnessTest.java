@@ -200,4 +200,83 @@ class PredictiveEngineRobustnessTest {
         assertThat(scored(A, FeatureBook.SERVICE_HEALTH)).isZero();
         assertThat(engine.stats().lost()).isEqualTo(1);
     }
+
+    @Test
+    void anObserverThatThrowsForOneProject_losesNothingOfTheOtherProjectsGroup() {
+        start(Duration.ofHours(1), 1000);
+        engine.observe(new PredictiveEngine.Observer() {
+            @Override
+            public void scored(ProjectId project, ModelKey model, int rows, long nanos, Duration lag) {
+                if (project.equals(A)) {
+                    throw new IllegalStateException("observer broken on purpose");
+                }
+                scored.computeIfAbsent(project.value() + "/" + model.name(), k -> new AtomicInteger()).addAndGet(rows);
+            }
+        });
+        publish(A, sample("checkout", 0)); // A's group comes first in the flush
+        publish(B, sample("api", 0));
+        flushAfter(2, 15);
+
+        assertThat(scored(B, FeatureBook.SERVICE_HEALTH)).isEqualTo(1);
+        assertThat(engine.stats().runs()).as("both groups scored").isEqualTo(2);
+        assertThat(engine.stats().failures()).as("the observer's failure counted").isEqualTo(1);
+    }
+
+    @Test
+    void aRaiseWhoseStoreFailsWithAnyRuntimeException_isRetracted_soTheNextAlarmRaises() {
+        AtomicInteger saveFailures = new AtomicInteger(1);
+        MemoryPredictions saved = new MemoryPredictions();
+        PredictionRepository failingOnce = new PredictionRepository() {
+            @Override
+            public void save(PredictionRecord prediction, ModelRun run) {
+                if (saveFailures.getAndDecrement() > 0) {
+                    throw new IllegalStateException("the database went away on purpose");
+                }
+                saved.save(prediction, run);
+            }
+
+            @Override
+            public void saveRuns(List<ModelRun> runs) {
+            }
+
+            @Override
+            public List<PredictionRecord> list(ProjectId project, Query query) {
+                return saved.list(project, query);
+            }
+
+            @Override
+            public Optional<PredictionRecord> get(ProjectId project, String predictionId) {
+                return saved.get(project, predictionId);
+            }
+
+            @Override
+            public List<ModelRun> listRuns(ProjectId project, RunQuery query) {
+                return List.of();
+            }
+
+            @Override
+            public Optional<ModelRun> getRun(ProjectId project, String runId) {
+                return Optional.empty();
+            }
+        };
+        // a day of cool-down: without the retraction the second alarm would fall inside it and raise nothing
+        PredictiveEngine.Settings settings = new PredictiveEngine.Settings(true, 65_536, 512, Duration.ofMillis(50),
+                Duration.ofDays(1), 1000, Duration.ofMinutes(1), Duration.ofHours(1));
+        engine = new PredictiveEngine(bus, registry, backend, new RiskPredictor(backend, new ConfidenceCalculator(), 3),
+                failingOnce, p -> new RecordPayload(null), r -> new RecordPayload(null), clock, settings).start();
+        int refractory = new BootstrapModels().load(FeatureBook.SERVICE_HEALTH).metadata().onset().refractoryRows();
+        int first = 100;
+        int second = first + refractory + 10;
+        int rows = second + 20;
+        for (int i = 0; i < rows; i++) {
+            // the stand-in model's probability is the error rate: 0.01 is quiet, 0.6 alarms
+            publish(A, new HealthSampleRecord("s-" + i, "api", T0.plusSeconds(60L * i), 1.0, 100 + random.nextGaussian(),
+                    i == first || i == second ? 0.6 : 0.01, 0.4, 0.5, Map.of()));
+        }
+        flushAfter(rows, 30);
+
+        assertThat(saved.saved).extracting(p -> (int) Duration.between(T0, p.observedAt()).toMinutes())
+                .as("the failed raise at %d left no open incident nor cool-down behind", first).containsExactly(second);
+        assertThat(engine.stats().failures()).isEqualTo(1);
+    }
 }
