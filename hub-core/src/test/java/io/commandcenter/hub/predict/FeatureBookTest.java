@@ -259,13 +259,19 @@ class FeatureBookTest {
         return metrics;
     }
 
-    @Test
-    void metricNamesThatChangeEverySample_areCapped_theNewOnesBeyondTheCapIgnoredAndCounted() {
+    /** A book fed {@code rows} samples of service {@code api}, each with 64 metric names never sent before. */
+    static FeatureBook churned(int rows) {
         FeatureBook churn = new FeatureBook(10);
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < rows; i++) {
             churn.apply(P, new HealthSampleRecord("s-" + i, "api", T0.plusSeconds(i), 1.0, 100.0, 0.01, null, null,
                     fresh(i, 64)), "");
         }
+        return churn;
+    }
+
+    @Test
+    void metricNamesThatChangeEverySample_areCapped_theNewOnesBeyondTheCapIgnoredAndCounted() {
+        FeatureBook churn = churned(10_000);
 
         FeatureBook.Service api = (FeatureBook.Service) churn.get(new EntityKey(P, EntityKey.SERVICE, "api")).orElseThrow();
         assertThat(api.metricNames()).hasSize(io.commandcenter.models.features.TelemetryFeatureExtractor.HEALTH_METRICS.size()
@@ -351,11 +357,7 @@ class FeatureBookTest {
 
     @Test
     void cpuAndMemory_areFedEvenWhenTheServiceHasReachedTheMetricNameCap() {
-        FeatureBook churn = new FeatureBook(10);
-        for (int i = 0; i < 10; i++) {
-            churn.apply(P, new HealthSampleRecord("s-" + i, "api", T0.plusSeconds(i), 1.0, 100.0, 0.01, null, null,
-                    fresh(i, 64)), "");
-        }
+        FeatureBook churn = churned(10);
         long ignored = churn.metricsIgnored();
 
         churn.apply(P, new HealthSampleRecord("s-cpu", "api", T0.plusSeconds(10), 1.0, 100.0, 0.01, 0.4, 0.5, Map.of()), "");

@@ -183,9 +183,14 @@ class PredictiveEngineOnsetTest {
 
     static final class MemoryPredictions implements PredictionRepository {
         final List<PredictionRecord> saved = new CopyOnWriteArrayList<>();
+        /** Saves still to fail (with an IllegalStateException: a database gone, say) before saves succeed. */
+        final java.util.concurrent.atomic.AtomicInteger failNextSaves = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void save(PredictionRecord prediction, ModelRun run) {
+            if (failNextSaves.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalStateException("the database went away on purpose");
+            }
             saved.add(prediction);
         }
 

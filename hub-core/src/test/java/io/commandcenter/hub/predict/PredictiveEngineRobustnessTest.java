@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -224,46 +223,13 @@ class PredictiveEngineRobustnessTest {
 
     @Test
     void aRaiseWhoseStoreFailsWithAnyRuntimeException_isRetracted_soTheNextAlarmRaises() {
-        AtomicInteger saveFailures = new AtomicInteger(1);
         MemoryPredictions saved = new MemoryPredictions();
-        PredictionRepository failingOnce = new PredictionRepository() {
-            @Override
-            public void save(PredictionRecord prediction, ModelRun run) {
-                if (saveFailures.getAndDecrement() > 0) {
-                    throw new IllegalStateException("the database went away on purpose");
-                }
-                saved.save(prediction, run);
-            }
-
-            @Override
-            public void saveRuns(List<ModelRun> runs) {
-            }
-
-            @Override
-            public List<PredictionRecord> list(ProjectId project, Query query) {
-                return saved.list(project, query);
-            }
-
-            @Override
-            public Optional<PredictionRecord> get(ProjectId project, String predictionId) {
-                return saved.get(project, predictionId);
-            }
-
-            @Override
-            public List<ModelRun> listRuns(ProjectId project, RunQuery query) {
-                return List.of();
-            }
-
-            @Override
-            public Optional<ModelRun> getRun(ProjectId project, String runId) {
-                return Optional.empty();
-            }
-        };
+        saved.failNextSaves.set(1);
         // a day of cool-down: without the retraction the second alarm would fall inside it and raise nothing
         PredictiveEngine.Settings settings = new PredictiveEngine.Settings(true, 65_536, 512, Duration.ofMillis(50),
                 Duration.ofDays(1), 1000, Duration.ofMinutes(1), Duration.ofHours(1));
         engine = new PredictiveEngine(bus, registry, backend, new RiskPredictor(backend, new ConfidenceCalculator(), 3),
-                failingOnce, p -> new RecordPayload(null), r -> new RecordPayload(null), clock, settings).start();
+                saved, p -> new RecordPayload(null), r -> new RecordPayload(null), clock, settings).start();
         int refractory = new BootstrapModels().load(FeatureBook.SERVICE_HEALTH).metadata().onset().refractoryRows();
         int first = 100;
         int second = first + refractory + 10;
