@@ -221,28 +221,59 @@ class PredictiveEngineRobustnessTest {
         assertThat(engine.stats().failures()).as("the observer's failure counted").isEqualTo(1);
     }
 
+    /** An engine with a day of cool-down storing its predictions in {@code saved}. */
+    PredictiveEngine startWithDayCooldown(MemoryPredictions saved, int maxEntities) {
+        PredictiveEngine.Settings settings = new PredictiveEngine.Settings(true, 65_536, 512, Duration.ofMillis(50),
+                Duration.ofDays(1), maxEntities, Duration.ofMinutes(1), Duration.ofHours(1));
+        engine = new PredictiveEngine(bus, registry, backend, new RiskPredictor(backend, new ConfidenceCalculator(), 3),
+                saved, p -> new RecordPayload(null), r -> new RecordPayload(null), clock, settings).start();
+        return engine;
+    }
+
+    /** Samples {@code from} to {@code to} (exclusive) of {@code service}, a minute apart, alarming (0.6) at {@code alarms}. */
+    void samples(String service, int from, int to, int... alarms) {
+        for (int i = from; i < to; i++) {
+            int minute = i;
+            boolean alarm = java.util.Arrays.stream(alarms).anyMatch(a -> a == minute);
+            // the stand-in model's probability is the error rate: 0.01 is quiet, 0.6 alarms
+            publish(A, new HealthSampleRecord("s-" + service + "-" + i, service, T0.plusSeconds(60L * i), 1.0,
+                    100 + random.nextGaussian(), alarm ? 0.6 : 0.01, 0.4, 0.5, Map.of()));
+        }
+    }
+
+    static List<Integer> minutes(MemoryPredictions saved) {
+        return saved.saved.stream().map(p -> (int) Duration.between(T0, p.observedAt()).toMinutes()).toList();
+    }
+
+    @Test
+    void anEntityEvictedInsideItsCooldown_keepsIt_soItsNextAlarmRaisesNoSecondPrediction() {
+        MemoryPredictions saved = new MemoryPredictions();
+        startWithDayCooldown(saved, 1);
+        samples("api", 0, 101, 100);
+        flushAfter(101, 30);
+        assertThat(minutes(saved)).containsExactly(100);
+
+        samples("db", 0, 1); // the book keeps one state: api's goes
+        flushAfter(102, 30);
+        samples("api", 101, 202, 201); // api again, from a fresh state: warmed up, then an alarm within the day
+        flushAfter(203, 30);
+
+        assertThat(minutes(saved)).as("the alarm at 201 is inside the cool-down of the one at 100").containsExactly(100);
+    }
+
     @Test
     void aRaiseWhoseStoreFailsWithAnyRuntimeException_isRetracted_soTheNextAlarmRaises() {
         MemoryPredictions saved = new MemoryPredictions();
         saved.failNextSaves.set(1);
-        // a day of cool-down: without the retraction the second alarm would fall inside it and raise nothing
-        PredictiveEngine.Settings settings = new PredictiveEngine.Settings(true, 65_536, 512, Duration.ofMillis(50),
-                Duration.ofDays(1), 1000, Duration.ofMinutes(1), Duration.ofHours(1));
-        engine = new PredictiveEngine(bus, registry, backend, new RiskPredictor(backend, new ConfidenceCalculator(), 3),
-                saved, p -> new RecordPayload(null), r -> new RecordPayload(null), clock, settings).start();
+        startWithDayCooldown(saved, 1000); // without the retraction the second alarm would fall inside the cool-down
         int refractory = new BootstrapModels().load(FeatureBook.SERVICE_HEALTH).metadata().onset().refractoryRows();
         int first = 100;
         int second = first + refractory + 10;
         int rows = second + 20;
-        for (int i = 0; i < rows; i++) {
-            // the stand-in model's probability is the error rate: 0.01 is quiet, 0.6 alarms
-            publish(A, new HealthSampleRecord("s-" + i, "api", T0.plusSeconds(60L * i), 1.0, 100 + random.nextGaussian(),
-                    i == first || i == second ? 0.6 : 0.01, 0.4, 0.5, Map.of()));
-        }
+        samples("api", 0, rows, first, second);
         flushAfter(rows, 30);
 
-        assertThat(saved.saved).extracting(p -> (int) Duration.between(T0, p.observedAt()).toMinutes())
-                .as("the failed raise at %d left no open incident nor cool-down behind", first).containsExactly(second);
+        assertThat(minutes(saved)).as("the failed raise at %d left no open incident nor cool-down behind", first).containsExactly(second);
         assertThat(engine.stats().failures()).isEqualTo(1);
     }
 }
