@@ -3,6 +3,8 @@ package io.commandcenter.hub.predict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.Map;
 
 /**
@@ -11,7 +13,12 @@ import java.util.Map;
  * {@code clearAfter} consecutive scores below {@code lowWater × threshold} (hysteresis: a risk
  * hovering around the threshold does not flap). An incident that re-opens within {@code cooldown}
  * of the last raised prediction is the same trouble returning: it raises nothing new.
- * Not thread-safe: the engine's thread owns it.
+ * One state per entity and model. When the engine's {@link FeatureBook} forgets an entity it
+ * {@linkplain #release releases} the state: a closed state whose last prediction is older than the cooldown
+ * goes at once; an open one, or one still in its cooldown, lingers (so a rarely-updated entity keeps its
+ * incident and its cooldown between updates) until it is closed and out of its cooldown, or is scored again.
+ * At most {@code maxLingering} states linger: beyond that the oldest closed ones go first, then the oldest
+ * open ones. Not thread-safe: the engine's thread owns it.
  */
 public final class IncidentTracker {
 
@@ -35,6 +42,10 @@ public final class IncidentTracker {
     private final double lowWater;
     private final int clearAfter;
     private final Map<EntityModel, State> states = new HashMap<>();
+    /** Released states that could not go yet, oldest release first. */
+    private final LinkedHashSet<EntityModel> lingering = new LinkedHashSet<>();
+    private final int maxLingering;
+    private Instant nextSweep = Instant.MIN;
 
     /**
      * @param cooldown   a re-opened incident within this time of the last prediction raises nothing
@@ -42,16 +53,26 @@ public final class IncidentTracker {
      * @param clearAfter consecutive scores below the low water that close an incident
      */
     public IncidentTracker(Duration cooldown, double lowWater, int clearAfter) {
-        if (!(lowWater > 0 && lowWater <= 1) || clearAfter < 1) {
-            throw new IllegalArgumentException("lowWater in (0, 1], clearAfter >= 1");
+        this(cooldown, lowWater, clearAfter, Integer.MAX_VALUE);
+    }
+
+    /** @param maxLingering released states kept at most while open or in their cooldown */
+    public IncidentTracker(Duration cooldown, double lowWater, int clearAfter, int maxLingering) {
+        if (!(lowWater > 0 && lowWater <= 1) || clearAfter < 1 || maxLingering < 1) {
+            throw new IllegalArgumentException("lowWater in (0, 1], clearAfter >= 1, maxLingering >= 1");
         }
+        this.maxLingering = maxLingering;
         this.cooldown = cooldown;
         this.lowWater = lowWater;
         this.clearAfter = clearAfter;
     }
 
     public Decision observe(EntityKey entity, String model, double risk, double threshold, Instant now) {
-        State s = states.computeIfAbsent(new EntityModel(entity, model), k -> new State());
+        EntityModel key = new EntityModel(entity, model);
+        if (!lingering.isEmpty()) {
+            lingering.remove(key); // scored again: live, released again when the book forgets it again
+        }
+        State s = states.computeIfAbsent(key, k -> new State());
         if (risk >= threshold) {
             s.below = 0;
             if (s.open) {
@@ -87,6 +108,79 @@ public final class IncidentTracker {
             s.open = false;
             s.lastRaised = null;
         }
+    }
+
+    /**
+     * The entity's features were forgotten: its state goes now if it is closed and its last prediction
+     * is older than the cooldown at {@code now}, else it lingers until it is (see the class comment).
+     */
+    public void release(EntityKey entity, String model, Instant now) {
+        EntityModel key = new EntityModel(entity, model);
+        State s = states.get(key);
+        if (s == null) {
+            return;
+        }
+        if (done(s, now)) {
+            states.remove(key);
+            lingering.remove(key);
+            return;
+        }
+        lingering.add(key);
+        if (lingering.size() > maxLingering) {
+            dropOldestLingering();
+        }
+    }
+
+    /**
+     * Forgets the lingering states that are now closed and out of their cooldown; does the work at most
+     * once a minute of {@code now}.
+     */
+    public void sweep(Instant now) {
+        if (lingering.isEmpty() || now.isBefore(nextSweep)) {
+            return;
+        }
+        nextSweep = now.plus(SWEEP_EVERY);
+        for (Iterator<EntityModel> it = lingering.iterator(); it.hasNext(); ) {
+            EntityModel key = it.next();
+            State s = states.get(key);
+            if (s == null || done(s, now)) {
+                states.remove(key);
+                it.remove();
+            }
+        }
+    }
+
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+
+    private boolean done(State s, Instant now) {
+        return !s.open && (s.lastRaised == null || !s.lastRaised.plus(cooldown).isAfter(now));
+    }
+
+    /** Over the cap: the oldest closed lingering state goes, else the oldest open one. */
+    private void dropOldestLingering() {
+        EntityModel victim = null;
+        for (EntityModel key : lingering) {
+            State s = states.get(key);
+            if (s == null || !s.open) {
+                victim = key;
+                break;
+            }
+        }
+        if (victim == null) {
+            victim = lingering.iterator().next();
+        }
+        lingering.remove(victim);
+        states.remove(victim);
+    }
+
+    /** Entities and models with a state. */
+    int size() {
+        return states.size();
+    }
+
+    /** Released states still kept (open or in their cooldown). */
+    int lingering() {
+        return lingering.size();
     }
 
     /** Whether the entity is inside an incident of the model. */

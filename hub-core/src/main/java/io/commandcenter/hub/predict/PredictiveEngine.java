@@ -104,11 +104,27 @@ public final class PredictiveEngine implements AutoCloseable {
     private final IncidentTracker incidents;
     private final RunAggregator aggregator;
     private final RiskFeed riskFeed;
-    /** A record's vector, captured when it arrived, waiting to be scored. */
-    private record Pending(EntityFeatures entity, FeatureVector vector, long observations, Instant observedAt, double novelty) {
+    /** A record's vector, captured when it arrived, waiting to be scored ({@code retried}: kept once already). */
+    private record Pending(EntityFeatures entity, FeatureVector vector, long observations, Instant observedAt, double novelty,
+                           boolean retried) {
+        Pending retry() {
+            return new Pending(entity, vector, observations, observedAt, novelty, true);
+        }
     }
 
     private final List<Pending> pending = new ArrayList<>();
+    /** States the book forgot since the last flush: their incident and shadow states go with them after it. */
+    private final List<EntityModel> evicted = new ArrayList<>();
+    private final io.commandcenter.scheduler.QuietLog recordLog = new io.commandcenter.scheduler.QuietLog(LOG,
+            Duration.ofSeconds(30));
+    private final io.commandcenter.scheduler.QuietLog scoreLog = new io.commandcenter.scheduler.QuietLog(LOG,
+            Duration.ofSeconds(30));
+    /** Groups not scored (kept or lost): apart from the per-row log, so one cannot hide the other. */
+    private final io.commandcenter.scheduler.QuietLog groupLog = new io.commandcenter.scheduler.QuietLog(LOG,
+            Duration.ofSeconds(30));
+    /** The observer or a shadow failing. */
+    private final io.commandcenter.scheduler.QuietLog sideLog = new io.commandcenter.scheduler.QuietLog(LOG,
+            Duration.ofSeconds(30));
     private final Map<String, TraceContext> traces = new HashMap<>();
     private final ScheduledExecutorService thread;
     private final List<Subscription> subscriptions = new ArrayList<>();
@@ -118,6 +134,7 @@ public final class PredictiveEngine implements AutoCloseable {
     private final AtomicLong raised = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong lost = new AtomicLong();
     private final ShadowScoring shadows;
     private volatile Observer observer = Observer.NONE;
 
@@ -167,7 +184,8 @@ public final class PredictiveEngine implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.book = new FeatureBook(settings.maxEntities());
-        this.incidents = new IncidentTracker(settings.cooldown(), 0.7, 3);
+        book.onEvict(evicted::add);
+        this.incidents = new IncidentTracker(settings.cooldown(), 0.7, 3, settings.maxEntities());
         this.aggregator = new RunAggregator(settings.aggregateWindow());
         this.riskFeed = new RiskFeed(0.05, Duration.ofSeconds(10), settings.maxEntities());
         this.shadows = new ShadowScoring(settings.maxEntities(), settings.cooldown());
@@ -215,9 +233,19 @@ public final class PredictiveEngine implements AutoCloseable {
             return DELIVERY_BATCH;
         }
 
+        /**
+         * One record's failure is that record's: counted, logged (at most every 30 s) and skipped. Thrown
+         * out of here it would close the subscription, every project's records of its kind with it.
+         */
         @Override
         public void deliver(Event event) {
-            event.payload().as(TelemetryRecord.class).ifPresent(record -> accept(event, record));
+            try {
+                event.payload().as(TelemetryRecord.class).ifPresent(record -> accept(event, record));
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                recordLog.log(Level.WARNING, "predictive engine skipped event " + event.id() + " (" + event.subject()
+                        + ", project " + event.project() + "): " + e, e);
+            }
         }
 
         @Override
@@ -233,8 +261,9 @@ public final class PredictiveEngine implements AutoCloseable {
 
     private void accept(Event event, TelemetryRecord record) {
         recordsSeen.incrementAndGet();
-        book.apply(event.project(), record, event.trace().traceId()).ifPresent(entity -> {
-            pending.add(new Pending(entity, entity.vector(entity.lastTime()), entity.observations(), entity.lastTime(), entity.novelty()));
+        book.apply(event.project(), record, event.trace().traceId(), clock.instant()).ifPresent(entity -> {
+            pending.add(new Pending(entity, entity.vector(entity.lastTime()), entity.observations(), entity.lastTime(),
+                    entity.novelty(), false));
             traces.put(entity.traceId(), event.trace());
         });
         if (pending.size() >= settings.batchSize()) {
@@ -269,8 +298,15 @@ public final class PredictiveEngine implements AutoCloseable {
                         .computeIfAbsent(p.entity().model(), m -> new ArrayList<>()).add(p);
             }
             pending.clear();
-            groups.forEach((project, byModel) -> byModel.forEach((model, rows) -> score(project, model, rows, now)));
+            List<Pending> kept = new ArrayList<>();
+            try {
+                groups.forEach((project, byModel) -> byModel.forEach((model, rows) -> scoreGroup(project, model, rows, now,
+                        kept)));
+            } finally {
+                pending.addAll(kept); // whatever happened to the flush, the rows kept for retry are not lost
+            }
         }
+        forgetEvicted(now);
         List<ModelRun> due = aggregator.drainDue(now);
         if (!due.isEmpty()) {
             try {
@@ -285,58 +321,136 @@ public final class PredictiveEngine implements AutoCloseable {
         }
     }
 
-    private void score(ProjectId project, String model, List<Pending> batch, Instant now) {
+    /** {@link #score}, whose unforeseen failure is that group's alone: counted, logged, the next group scored. */
+    private void scoreGroup(ProjectId project, String model, List<Pending> batch, Instant now, List<Pending> kept) {
+        try {
+            score(project, model, batch, now, kept);
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            groupLog.log(Level.WARNING, "project " + project + ": scoring " + batch.size() + " rows of " + model
+                    + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * Scores one project's rows of one model. A failure before any row is applied (the champion, its
+     * sidecar or id not readable, the backend refusing: a database or a promotion in the way) keeps the
+     * rows for the next flush, once; a row whose application fails is that row's loss alone. Either way
+     * the other groups of the flush are scored.
+     */
+    private void score(ProjectId project, String model, List<Pending> batch, Instant now, List<Pending> kept) {
         ModelKey key;
+        ModelMetadata meta;
+        String modelId;
+        double[] risks;
+        long scoring;
         try {
             key = registry.champion(project, model).orElse(null);
-        } catch (CommandCenterException e) {
-            LOG.log(Level.WARNING, "project {0}: no model to score {1}: {2}", project, model, e.getMessage());
-            return;
-        }
-        if (key == null) {
-            return;
-        }
-        ModelMetadata meta = registry.metadata(key);
-        float[] rows = rows(batch, meta);
-        double[] risks;
-        long scoring = System.nanoTime();
-        try {
-            risks = backend.forProject(project.value()).score(key, rows, batch.size());
-        } catch (CommandCenterException e) {
-            // a promotion unloaded the version between lookup and call: score again with the new champion
-            failures.incrementAndGet();
-            LOG.log(Level.DEBUG, "scoring {0} failed: {1}", key, e.getMessage());
-            if ("MODEL_NOT_LOADED".equals(e.reason())) {
-                pending.addAll(batch);
+            if (key == null) {
+                return;
             }
+            meta = registry.metadata(key);
+            modelId = registry.modelId(project, key);
+            float[] rows = rows(batch, meta);
+            scoring = System.nanoTime();
+            // MODEL_NOT_LOADED: a promotion unloaded the version between lookup and call; kept, the rows are
+            // scored with the new champion
+            risks = backend.forProject(project.value()).score(key, rows, batch.size());
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            keep(project, model, batch, kept, e);
             return;
         }
         runs.addAndGet(batch.size());
         long took = System.nanoTime() - scoring;
         Duration lag = Duration.between(batch.get(batch.size() - 1).observedAt(), now);
-        observer.scored(project, key, batch.size(), took, lag.isNegative() ? Duration.ZERO : lag);
-        String modelId = registry.modelId(project, key);
+        try {
+            observer.scored(project, key, batch.size(), took, lag.isNegative() ? Duration.ZERO : lag);
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            sideLog.log(Level.WARNING, "predictive engine: the observer failed on " + key + ": " + e, e);
+        }
         double[] championRisks = new double[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
-            EntityKey entity = p.entity().key();
-            // the model's probability through the entity's calibration state, in arrival order: the same
-            // OnsetCalibration a backtest replays, so live risks equal backtested ones row by row
-            double risk = p.entity().onset(key, meta).next(risks[i], p.observedAt().toEpochMilli(), p.novelty());
-            championRisks[i] = risk;
-            if (riskFeed.due(entity, risk, meta.threshold(), now)) {
-                RiskReading reading = new RiskReading(entity, key.name(), key.version(), PredictionTypes.of(key.name()),
-                        risk, meta.threshold(), p.observedAt());
-                bus.publish(entity.project(), reading.subject(), TraceContext.newRoot(RANDOM),
-                        riskPayloads.apply(reading));
-            }
-            switch (incidents.observe(entity, model, risk, meta.threshold(), p.observedAt())) {
-                case RAISE -> raise(p, key, modelId, now, risk);
-                case ONGOING, QUIET -> aggregator.add(entity, modelId, risk, () -> RunJson.input(p.vector()), now);
+            try {
+                championRisks[i] = apply(p, key, meta, modelId, risks[i], now);
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                championRisks[i] = Double.NaN;
+                scoreLog.log(Level.WARNING, "predictive engine: the score of " + p.entity().key() + " by " + key
+                        + " was not applied: " + e, e);
             }
         }
-        shadows.active(project, model).filter(s -> !s.key.equals(key))
-                .ifPresent(s -> shadow(s, batch, championRisks, meta.threshold()));
+        try {
+            shadows.active(project, model).filter(s -> !s.key.equals(key))
+                    .ifPresent(s -> shadow(s, batch, championRisks, meta.threshold()));
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            sideLog.log(Level.WARNING, "predictive engine: the shadow of " + model + " in project " + project
+                    + " failed: " + e, e);
+        }
+    }
+
+    /** A group that could not be scored: kept for the next flush unless it was kept once already. */
+    private void keep(ProjectId project, String model, List<Pending> batch, List<Pending> kept, RuntimeException e) {
+        int retried = 0;
+        for (Pending p : batch) {
+            if (p.retried()) {
+                retried++;
+            } else {
+                kept.add(p.retry());
+            }
+        }
+        lost.addAndGet(retried);
+        groupLog.log(Level.WARNING, "project " + project + ": " + batch.size() + " rows of " + model
+                + " not scored (" + (batch.size() - retried) + " kept for the next flush, " + retried + " lost): " + e, e);
+    }
+
+    /** One row's risk through the entity's calibration, its event, its incident and its run; the risk. */
+    private double apply(Pending p, ModelKey key, ModelMetadata meta, String modelId, double probability, Instant now) {
+        EntityKey entity = p.entity().key();
+        // the model's probability through the entity's calibration state, in arrival order: the same
+        // OnsetCalibration a backtest replays, so live risks equal backtested ones row by row
+        double risk = p.entity().onset(key, meta).next(probability, p.observedAt().toEpochMilli(), p.novelty());
+        if (riskFeed.due(entity, key.name(), risk, meta.threshold(), now)) {
+            RiskReading reading = new RiskReading(entity, key.name(), key.version(), PredictionTypes.of(key.name()),
+                    risk, meta.threshold(), p.observedAt());
+            bus.publish(entity.project(), reading.subject(), TraceContext.newRoot(RANDOM),
+                    riskPayloads.apply(reading));
+        }
+        switch (incidents.observe(entity, key.name(), risk, meta.threshold(), p.observedAt())) {
+            case RAISE -> raise(p, key, modelId, now, risk);
+            case ONGOING, QUIET -> aggregator.add(entity, modelId, risk, () -> RunJson.input(p.vector()), now);
+        }
+        return risk;
+    }
+
+    /**
+     * Releases the incident and shadow states of the entities the book forgot, once their last rows are
+     * scored: a state the book has again (fed since) stays, one with rows kept for the next flush waits
+     * for that flush. A released incident that is open or in its cooldown lingers ({@link IncidentTracker#release}).
+     */
+    private void forgetEvicted(Instant now) {
+        incidents.sweep(now);
+        if (evicted.isEmpty()) {
+            return;
+        }
+        java.util.Set<EntityModel> waiting = new java.util.HashSet<>();
+        for (Pending p : pending) {
+            waiting.add(new EntityModel(p.entity().key(), p.entity().model()));
+        }
+        List<EntityModel> later = new ArrayList<>();
+        for (EntityModel gone : evicted) {
+            if (waiting.contains(gone)) {
+                later.add(gone);
+            } else if (!book.contains(gone)) {
+                incidents.release(gone.entity(), gone.model(), now);
+                shadows.forget(gone.entity(), gone.model(), now);
+            }
+        }
+        evicted.clear();
+        evicted.addAll(later);
     }
 
     /** The batch's vectors in a model's feature order. */
@@ -363,13 +477,16 @@ public final class PredictiveEngine implements AutoCloseable {
         double[] p;
         try {
             p = backend.score(s.key, rows(batch, s.metadata), batch.size());
-        } catch (CommandCenterException e) {
+        } catch (RuntimeException e) {
             s.failed();
             LOG.log(Level.DEBUG, "shadow {0} could not score: {1}", s.key, e.getMessage());
             return;
         }
         List<ShadowScoring.WouldBe> wouldBe = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
+            if (Double.isNaN(championRisks[i])) {
+                continue; // the champion's row failed: nothing to compare with
+            }
             Pending row = batch.get(i);
             ShadowScoring.WouldBe w = s.observe(row.entity().key(), p[i], row.observedAt().toEpochMilli(), row.novelty(),
                     championRisks[i], championThreshold);
@@ -385,23 +502,37 @@ public final class PredictiveEngine implements AutoCloseable {
         return shadows;
     }
 
+    /**
+     * Explains, stores and publishes a prediction. Until it is stored any failure retracts the incident (the
+     * next high score raises again); once stored, a failing observer or publication is logged, not retracted
+     * (retracting would store the same prediction twice).
+     */
     private void raise(Pending pending, ModelKey key, String modelId, Instant now, double risk) {
         EntityFeatures entity = pending.entity();
         EntityKey e = entity.key();
+        PredictionRecord prediction;
+        RiskPrediction p;
         try {
             Duration age = Duration.between(pending.observedAt(), now);
-            RiskPrediction p = predictor.forProject(e.project().value()).predict(key, pending.vector(), pending.observations(),
+            p = predictor.forProject(e.project().value()).predict(key, pending.vector(), pending.observations(),
                     age.isNegative() ? Duration.ZERO : age, entity.interval(), probability -> risk);
             String runId = UUID.randomUUID().toString();
             ModelRun run = new ModelRun(runId, e.project(), modelId, e.kind(), e.id(), ModelRun.Kind.PREDICTION, 1,
                     RunJson.input(pending.vector()), RunJson.output(p), p.confidence().value(), now);
             PredictionAdvisor.Advice advice = advise(e, pending.vector(), p);
-            PredictionRecord prediction = new PredictionRecord(UUID.randomUUID().toString(), e.project(), e.kind(),
+            prediction = new PredictionRecord(UUID.randomUUID().toString(), e.project(), e.kind(),
                     e.id(), PredictionTypes.of(key.name()), p.risk(), p.confidence(), advice.action(),
                     p.factors(), key.name(), key.version(), p.threshold(), entity.traceId(), runId,
                     pending.observedAt(), now, advice.similar(), advice.note());
             repository.save(prediction, run);
-            raised.incrementAndGet();
+        } catch (RuntimeException ex) {
+            failures.incrementAndGet();
+            incidents.retract(e, key.name());
+            scoreLog.log(Level.WARNING, "could not raise a prediction for " + e + ": " + ex, ex);
+            return;
+        }
+        raised.incrementAndGet();
+        try {
             TraceContext cause = traces.get(entity.traceId());
             TraceContext trace = cause != null ? cause : TraceContext.newRoot(new java.util.SplittableRandom());
             observer.raised(prediction, trace);
@@ -409,10 +540,9 @@ public final class PredictiveEngine implements AutoCloseable {
             LOG.log(Level.INFO, "prediction {0}: {1} risk {2} (threshold {3}), confidence {4}, {5}",
                     prediction.id(), e, String.format("%.2f", p.risk()), p.threshold(),
                     String.format("%.2f", p.confidence().value()), prediction.recommendedAction());
-        } catch (CommandCenterException ex) {
+        } catch (RuntimeException ex) {
             failures.incrementAndGet();
-            incidents.retract(e, key.name());
-            LOG.log(Level.WARNING, "could not raise a prediction for {0}: {1}", e, ex.getMessage());
+            sideLog.log(Level.WARNING, "prediction " + prediction.id() + " is stored but was not published: " + ex, ex);
         }
     }
 
@@ -479,19 +609,38 @@ public final class PredictiveEngine implements AutoCloseable {
     }
 
     /** Counters for health and metrics. */
-    public record Stats(long recordsSeen, long runs, long raised, long dropped, long failures) {
+    public record Stats(long recordsSeen, long runs, long raised, long dropped, long failures, long lost) {
     }
 
     public Stats stats() {
-        return new Stats(recordsSeen.get(), runs.get(), raised.get(), dropped.get(), failures.get());
+        return new Stats(recordsSeen.get(), runs.get(), raised.get(), dropped.get(), failures.get(), lost.get());
     }
 
-    /** Unsubscribes, stores the open aggregates, stops the thread (without interrupting it: waits up to 10 s). */
+    /** Entities and models the incident tracker keeps a state for (for tests). */
+    int incidentStates() {
+        try {
+            return thread.submit(incidents::size).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Unsubscribes, scores the records still waiting (those kept after a failure get their one more
+     * try), stores the open aggregates, stops the thread (without interrupting it: waits up to 10 s).
+     */
     @Override
     public void close() {
         subscriptions.forEach(Subscription::close);
         try {
             thread.submit(() -> {
+                safeFlush();
+                if (!pending.isEmpty()) {
+                    safeFlush();
+                }
                 List<ModelRun> rest = aggregator.drainAll();
                 if (!rest.isEmpty()) {
                     repository.saveRuns(rest);

@@ -105,7 +105,7 @@ public final class ShadowScoring {
 
         Shadow(ModelKey key, ModelMetadata metadata, Instant since, int maxEntities, Duration cooldown) {
             this.key = key;
-            this.incidents = new IncidentTracker(cooldown, 0.7, 3);
+            this.incidents = new IncidentTracker(cooldown, 0.7, 3, maxEntities);
             this.metadata = metadata;
             this.since = since;
             this.states = new LinkedHashMap<>(16, 0.75f, true) {
@@ -131,6 +131,12 @@ public final class ShadowScoring {
             Instant at = Instant.ofEpochMilli(timeMillis);
             return incidents.observe(entity, key.name(), risk, metadata.threshold(), at) == IncidentTracker.Decision.RAISE
                     ? new WouldBe(entity, key.name(), key.version(), risk, metadata.threshold(), at) : null;
+        }
+
+        synchronized void forget(EntityKey entity, Instant now) {
+            states.remove(entity);
+            incidents.release(entity, key.name(), now);
+            incidents.sweep(now);
         }
 
         synchronized void failed() {
@@ -165,6 +171,18 @@ public final class ShadowScoring {
     /** The version in shadow of a name in the project, if any. */
     public Optional<ModelKey> version(ProjectId project, String model) {
         return Optional.ofNullable(shadows.get(id(project, model))).map(s -> s.key);
+    }
+
+    /**
+     * Forgets an entity's state in the shadow of a model (the engine calls this when its {@link FeatureBook}
+     * forgot the entity), so a shadow's per-entity state is bounded as the book is; its would-be incident
+     * is released as the champion's is ({@link IncidentTracker#release}).
+     */
+    void forget(EntityKey entity, String model, Instant now) {
+        Shadow s = shadows.get(id(entity.project(), model));
+        if (s != null) {
+            s.forget(entity, now);
+        }
     }
 
     Optional<Shadow> active(ProjectId project, String model) {

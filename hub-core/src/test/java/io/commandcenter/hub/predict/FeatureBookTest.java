@@ -169,4 +169,201 @@ class FeatureBookTest {
         assertThat(api.onset(next, m)).isNotSameAs(state);
         assertThat(api.onset(next, m).next(0.99)).isEqualTo(0.99);
     }
+
+    static AuditRecord audit(String kind, String id, Instant time) {
+        return new AuditRecord("a-" + time, "", new EntityId(kind, id), "cis", AuditRecord.Status.FAILED, time,
+                List.of(new AuditRecord.ComplianceRecord("1.1", AuditRecord.ComplianceStatus.NON_COMPLIANT,
+                        AuditRecord.Severity.CRITICAL, "")), "");
+    }
+
+    @Test
+    void anAuditOfAServiceThatSendsHealthSamples_isAComplianceStateBesideItsHealthState() {
+        assertThat(book.apply(P, sample(0, 100, Map.of()), "")).map(EntityFeatures::model).contains(FeatureBook.SERVICE_HEALTH);
+        assertThat(book.apply(P, audit(EntityKey.SERVICE, "api", T0.plusSeconds(30)), "")).map(EntityFeatures::model)
+                .contains(FeatureBook.COMPLIANCE_RISK);
+        assertThat(book.apply(P, sample(1, 100, Map.of()), "")).map(EntityFeatures::model).contains(FeatureBook.SERVICE_HEALTH);
+
+        assertThat(book.get(new EntityKey(P, EntityKey.SERVICE, "api"))).map(EntityFeatures::model)
+                .as("the kind's own pipeline first").contains(FeatureBook.SERVICE_HEALTH);
+        assertThat(book.get(new EntityKey(P, EntityKey.SERVICE, "api")).orElseThrow().observations()).isEqualTo(2);
+        assertThat(book.skippedLate()).isZero();
+    }
+
+    @Test
+    void aHealthSampleOfAServiceAlreadyAudited_andARunOfATaskAlreadyAudited_feedTheirOwnPipelines() {
+        assertThat(book.apply(P, audit(EntityKey.SERVICE, "api", T0), "")).isPresent();
+        assertThat(book.apply(P, sample(1, 100, Map.of()), "")).map(EntityFeatures::model).contains(FeatureBook.SERVICE_HEALTH);
+        assertThat(book.apply(P, audit(EntityKey.TASK, "devops.restart", T0), "")).isPresent();
+        assertThat(book.apply(P, new TaskHistoryRecord("t-1", "9", "devops.restart", null, "", TaskHistoryRecord.Status.FAILED,
+                T0.plusSeconds(60), Duration.ofSeconds(3), "exit 1", ""), "")).map(EntityFeatures::model)
+                .contains(FeatureBook.WORKFLOW_FAILURE);
+        assertThat(book.apply(P, audit(EntityKey.WORKFLOW, "auto-restart", T0), "")).isPresent();
+        assertThat(book.apply(P, new WorkflowRunHistoryRecord("w-1", "r", "auto-restart", null,
+                WorkflowRunHistoryRecord.Status.SUCCEEDED, T0, T0.plusSeconds(30), "", ""), "")).map(EntityFeatures::model)
+                .contains(FeatureBook.WORKFLOW_FAILURE);
+    }
+
+    static WorkflowRunHistoryRecord run(String id, Instant start, Instant end) {
+        return new WorkflowRunHistoryRecord(id, "run-" + id, "deploy", null, WorkflowRunHistoryRecord.Status.FAILED, start,
+                end, "", "");
+    }
+
+    @Test
+    void overlappingRuns_theOneThatStartedFirstButFinishedLast_isApplied_andReplaysAreSkipped() {
+        FeatureBook runs = new FeatureBook(10);
+        WorkflowRunHistoryRecord b = run("b", T0.plusSeconds(300), T0.plusSeconds(360)); // 10:05-10:06, arrives first
+        WorkflowRunHistoryRecord a = run("a", T0, T0.plusSeconds(1800));                  // 10:00-10:30
+
+        assertThat(runs.apply(P, b, "")).isPresent();
+        assertThat(runs.apply(P, a, "")).as("A finished after B").isPresent();
+        assertThat(runs.skippedLate()).isZero();
+        EntityFeatures deploy = runs.get(new EntityKey(P, EntityKey.WORKFLOW, "deploy")).orElseThrow();
+        assertThat(deploy.observations()).isEqualTo(2);
+        assertThat(deploy.vector(deploy.lastTime()).value(io.commandcenter.models.features.workflow.WorkflowFeatures.CONSECUTIVE_FAILS))
+                .isEqualTo((float) Math.log1p(2));
+
+        assertThat(runs.apply(P, a, "")).as("A again").isEmpty();
+        assertThat(runs.apply(P, b, "")).as("B again").isEmpty();
+        assertThat(runs.skippedLate()).isEqualTo(2);
+        assertThat(deploy.observations()).isEqualTo(2);
+    }
+
+    @Test
+    void overlappingTasks_areOrderedByTheirEnd_andReplaysAreSkipped() {
+        FeatureBook tasks = new FeatureBook(10);
+        TaskHistoryRecord b = new TaskHistoryRecord("t-b", "2", "devops.restart", null, "", TaskHistoryRecord.Status.SUCCEEDED,
+                T0.plusSeconds(300), Duration.ofSeconds(60), "", "");
+        TaskHistoryRecord a = new TaskHistoryRecord("t-a", "1", "devops.restart", null, "", TaskHistoryRecord.Status.FAILED,
+                T0, Duration.ofMinutes(30), "timeout", "");
+
+        assertThat(tasks.apply(P, b, "")).isPresent();
+        assertThat(tasks.apply(P, a, "")).isPresent();
+        assertThat(tasks.apply(P, b, "")).isEmpty();
+        assertThat(tasks.skippedLate()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunThatStartedAndEndedBeforeTheLatest_isStillLate() {
+        FeatureBook runs = new FeatureBook(10);
+        runs.apply(P, run("b", T0.plusSeconds(300), T0.plusSeconds(360)), "");
+
+        assertThat(runs.apply(P, run("c", T0, T0.plusSeconds(60)), "")).isEmpty();
+        assertThat(runs.skippedLate()).isEqualTo(1);
+    }
+
+    static Map<String, Double> fresh(int sample, int names) {
+        Map<String, Double> metrics = new java.util.HashMap<>();
+        for (int j = 0; j < names; j++) {
+            metrics.put("req_" + (sample * names + j), 1.0 + j);
+        }
+        return metrics;
+    }
+
+    /** A book fed {@code rows} samples of service {@code api}, each with 64 metric names never sent before. */
+    static FeatureBook churned(int rows) {
+        FeatureBook churn = new FeatureBook(10);
+        for (int i = 0; i < rows; i++) {
+            churn.apply(P, new HealthSampleRecord("s-" + i, "api", T0.plusSeconds(i), 1.0, 100.0, 0.01, null, null,
+                    fresh(i, 64)), "");
+        }
+        return churn;
+    }
+
+    @Test
+    void metricNamesThatChangeEverySample_areCapped_theNewOnesBeyondTheCapIgnoredAndCounted() {
+        FeatureBook churn = churned(10_000);
+
+        FeatureBook.Service api = (FeatureBook.Service) churn.get(new EntityKey(P, EntityKey.SERVICE, "api")).orElseThrow();
+        assertThat(api.metricNames()).hasSize(io.commandcenter.models.features.TelemetryFeatureExtractor.HEALTH_METRICS.size()
+                + FeatureBook.MAX_METRICS_PER_ENTITY);
+        assertThat(churn.metricsIgnored()).isEqualTo(10_000L * 64 - FeatureBook.MAX_METRICS_PER_ENTITY);
+        assertThat(api.observations()).isEqualTo(10_000);
+    }
+
+    @Test
+    void anEntityAtTheCap_isFedExactlyAsTheMapFedExtractor_rowByRow() {
+        var reference = new io.commandcenter.models.features.TelemetryFeatureExtractor(
+                io.commandcenter.models.features.TimeAxis.EPOCH_MILLIS);
+        FeatureBook atCap = new FeatureBook(10);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int i = 0; i < 300; i++) {
+            // 64 of the same 256 names a sample, shifting: every name of the pool comes and goes
+            Map<String, Double> metrics = new java.util.HashMap<>();
+            for (int j = 0; j < 64; j++) {
+                metrics.put("m_" + ((i * 16 + j) % FeatureBook.MAX_METRICS_PER_ENTITY), random.nextDouble(100));
+            }
+            HealthSampleRecord s = new HealthSampleRecord("s-" + i, "api", T0.plusSeconds(60L * i), 1.0,
+                    100 + random.nextDouble(30), random.nextDouble(0.05), null, null, metrics);
+
+            atCap.apply(P, s, "");
+            feedAsAMap(reference, s);
+
+            FeatureVector live = atCap.get(new EntityKey(P, EntityKey.SERVICE, "api")).orElseThrow().vector(s.time());
+            assertThat(live).as("row %d", i).isEqualTo(reference.features());
+        }
+        assertThat(atCap.metricsIgnored()).isZero();
+    }
+
+    static HealthSampleRecord at(int second) {
+        return new HealthSampleRecord("s-" + second, "api", T0.plusSeconds(second), 1.0, 100.0, 0.01, null, null, Map.of());
+    }
+
+    @Test
+    void aSampleStampedAheadOfTheClock_doesNotMakeTheSamplesAfterItLate_untilTheClockReachesIt() {
+        FeatureBook b = new FeatureBook(10);
+        assertThat(b.apply(P, at(600), "", T0.plusSeconds(600))).isPresent();
+        assertThat(b.apply(P, at(899), "", T0.plusSeconds(601))).as("4m58s ahead").isPresent();
+        assertThat(b.apply(P, at(602), "", T0.plusSeconds(602))).isPresent();
+        assertThat(b.apply(P, at(603), "", T0.plusSeconds(603))).isPresent();
+
+        assertThat(b.apply(P, at(602), "", T0.plusSeconds(604))).as("a replay").isEmpty();
+        assertThat(b.apply(P, at(601), "", T0.plusSeconds(605))).as("older than the samples in order").isEmpty();
+        assertThat(b.apply(P, at(900), "", T0.plusSeconds(900))).as("the clock reached it").isPresent();
+        assertThat(b.apply(P, at(899), "", T0.plusSeconds(901))).isEmpty();
+
+        EntityFeatures api = b.get(new EntityKey(P, EntityKey.SERVICE, "api")).orElseThrow();
+        assertThat(api.observations()).isEqualTo(5);
+        assertThat(api.lastTime()).isEqualTo(T0.plusSeconds(900));
+        assertThat(b.skippedLate()).isEqualTo(3);
+    }
+
+    @Test
+    void samplesBehindTheAheadOne_areFedAtItsTime_soThePipelinesTimeNeverGoesBack() {
+        FeatureBook b = new FeatureBook(10);
+        b.apply(P, at(600), "", T0.plusSeconds(600));
+        b.apply(P, at(899), "", T0.plusSeconds(601));
+        b.apply(P, at(602), "", T0.plusSeconds(602));
+
+        assertThat(b.get(new EntityKey(P, EntityKey.SERVICE, "api")).orElseThrow().lastTime()).isEqualTo(T0.plusSeconds(899));
+    }
+
+    @Test
+    void withoutAClock_aSampleOlderThanTheLatestIsLate_whateverItsTime() {
+        FeatureBook b = new FeatureBook(10);
+        b.apply(P, at(899), "");
+
+        assertThat(b.apply(P, at(602), "")).isEmpty();
+    }
+
+    @Test
+    void beforeAnySampleInOrder_aSampleBehindTheAheadOne_isFedOnlyWithinTheSkew() {
+        FeatureBook b = new FeatureBook(10, Duration.ofMinutes(5));
+        assertThat(b.apply(P, at(1000), "", T0.plusSeconds(800))).as("first sample, 200 s ahead").isPresent();
+
+        assertThat(b.apply(P, at(600), "", T0.plusSeconds(801))).as("400 s behind it: older than the skew").isEmpty();
+        assertThat(b.apply(P, at(750), "", T0.plusSeconds(802))).as("250 s behind it").isPresent();
+        assertThat(b.skippedLate()).isEqualTo(1);
+    }
+
+    @Test
+    void cpuAndMemory_areFedEvenWhenTheServiceHasReachedTheMetricNameCap() {
+        FeatureBook churn = churned(10);
+        long ignored = churn.metricsIgnored();
+
+        churn.apply(P, new HealthSampleRecord("s-cpu", "api", T0.plusSeconds(10), 1.0, 100.0, 0.01, 0.4, 0.5, Map.of()), "");
+
+        FeatureBook.Service api = (FeatureBook.Service) churn.get(new EntityKey(P, EntityKey.SERVICE, "api")).orElseThrow();
+        assertThat(api.metricNames()).contains("cpu", "memory");
+        assertThat(churn.metricsIgnored()).as("nothing of that row ignored").isEqualTo(ignored);
+    }
 }

@@ -75,4 +75,66 @@ class IncidentTrackerTest {
 
         assertThat(tracker.observe(API, "m", 0.9, 0.5, T0.plusSeconds(1))).isEqualTo(RAISE);
     }
+
+    @Test
+    void anOpenIncidentReleasedByTheBook_lingers_andTheNextHighScoreIsOngoing() {
+        assertThat(tracker.observe(API, "m", 0.9, 0.5, T0)).isEqualTo(RAISE);
+
+        tracker.release(API, "m", T0.plusSeconds(60));
+
+        assertThat(tracker.lingering()).isEqualTo(1);
+        assertThat(tracker.observe(API, "m", 0.9, 0.5, T0.plus(Duration.ofHours(1))))
+                .as("still the open incident, however long since").isEqualTo(ONGOING);
+        assertThat(tracker.lingering()).as("scored again: live").isZero();
+    }
+
+    @Test
+    void aClosedIncidentReleasedWithinTheCooldown_keepsItsCooldown() {
+        assertThat(feed(0.9, 0.1, 0.1, 0.1)).containsExactly(RAISE, ONGOING, ONGOING, QUIET);
+
+        tracker.release(API, "m", T0.plusSeconds(240));
+
+        assertThat(tracker.observe(API, "m", 0.9, 0.5, T0.plusSeconds(300))).as("within 10 min of the raise").isEqualTo(ONGOING);
+    }
+
+    @Test
+    void aClosedStateOutOfItsCooldown_goesAtRelease_andALingeringOneAtTheSweepAfterItsCooldown() {
+        EntityKey db = new EntityKey(ProjectId.of("p"), "service", "db");
+        tracker.observe(API, "m", 0.1, 0.5, T0);
+        tracker.observe(db, "m", 0.9, 0.5, T0);
+        for (int i = 1; i <= 3; i++) {
+            tracker.observe(db, "m", 0.1, 0.5, T0.plusSeconds(i));
+        }
+
+        tracker.release(API, "m", T0.plusSeconds(10));
+        tracker.release(db, "m", T0.plusSeconds(10));
+        assertThat(tracker.size()).as("the quiet one went, the one in its cooldown lingers").isEqualTo(1);
+
+        tracker.sweep(T0.plus(Duration.ofMinutes(9)));
+        assertThat(tracker.size()).isEqualTo(1);
+        tracker.sweep(T0.plus(Duration.ofMinutes(11)));
+        assertThat(tracker.size()).isZero();
+        assertThat(tracker.observe(db, "m", 0.9, 0.5, T0.plus(Duration.ofMinutes(12)))).isEqualTo(RAISE);
+    }
+
+    @Test
+    void lingeringStates_areCapped_theOldestClosedGoFirst() {
+        IncidentTracker small = new IncidentTracker(Duration.ofMinutes(10), 0.7, 1, 2);
+        EntityKey a = new EntityKey(ProjectId.of("p"), "service", "a");
+        EntityKey b = new EntityKey(ProjectId.of("p"), "service", "b");
+        EntityKey c = new EntityKey(ProjectId.of("p"), "service", "c");
+        small.observe(a, "m", 0.9, 0.5, T0); // open
+        small.observe(b, "m", 0.9, 0.5, T0);
+        small.observe(b, "m", 0.1, 0.5, T0.plusSeconds(1)); // closed, in its cooldown
+        small.observe(c, "m", 0.9, 0.5, T0); // open
+
+        small.release(a, "m", T0.plusSeconds(2));
+        small.release(b, "m", T0.plusSeconds(2));
+        small.release(c, "m", T0.plusSeconds(2));
+
+        assertThat(small.lingering()).isEqualTo(2);
+        assertThat(small.isOpen(a, "m")).isTrue();
+        assertThat(small.isOpen(c, "m")).isTrue();
+        assertThat(small.observe(b, "m", 0.9, 0.5, T0.plusSeconds(3))).as("b's state went first").isEqualTo(RAISE);
+    }
 }

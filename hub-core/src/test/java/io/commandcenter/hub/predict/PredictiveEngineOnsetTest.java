@@ -156,7 +156,12 @@ class PredictiveEngineOnsetTest {
         }
     }
 
-    record RecordPayload(TelemetryRecord record) implements Payload {
+    /** A stored record's payload; an {@code unreadable} one throws when the record is read from it. */
+    record RecordPayload(TelemetryRecord record, boolean unreadable) implements Payload {
+        RecordPayload(TelemetryRecord record) {
+            this(record, false);
+        }
+
         @Override
         public String type() {
             return "test.Record";
@@ -169,15 +174,23 @@ class PredictiveEngineOnsetTest {
 
         @Override
         public <T> Optional<T> as(Class<T> type) {
+            if (unreadable) {
+                throw new IllegalStateException("unreadable on purpose");
+            }
             return record != null && type.isInstance(record) ? Optional.of(type.cast(record)) : Optional.empty();
         }
     }
 
     static final class MemoryPredictions implements PredictionRepository {
         final List<PredictionRecord> saved = new CopyOnWriteArrayList<>();
+        /** Saves still to fail (with an IllegalStateException: a database gone, say) before saves succeed. */
+        final java.util.concurrent.atomic.AtomicInteger failNextSaves = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void save(PredictionRecord prediction, ModelRun run) {
+            if (failNextSaves.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalStateException("the database went away on purpose");
+            }
             saved.add(prediction);
         }
 
@@ -210,6 +223,8 @@ class PredictiveEngineOnsetTest {
         private final List<Row> rows = new CopyOnWriteArrayList<>();
         private final Map<String, StoredArtifact> artifacts = new ConcurrentHashMap<>();
         private final Map<String, Champion> champions = new HashMap<>();
+        /** Projects whose next {@link #find} fails as a database that does not answer. */
+        final Set<ProjectId> failNextFind = ConcurrentHashMap.newKeySet();
 
         @Override
         public synchronized void insert(Row row, Promotion promotion) {
@@ -231,6 +246,10 @@ class PredictiveEngineOnsetTest {
 
         @Override
         public Optional<Row> find(ProjectId project, String name, String version) {
+            if (failNextFind.remove(project)) {
+                throw io.commandcenter.common.error.CommandCenterException.unavailable("DATABASE_UNAVAILABLE",
+                        "the database did not answer", null);
+            }
             return rows.stream().filter(r -> r.project().equals(project) && r.name().equals(name) && r.version().equals(version))
                     .findFirst();
         }

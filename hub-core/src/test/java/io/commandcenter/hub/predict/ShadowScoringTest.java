@@ -71,4 +71,25 @@ class ShadowScoringTest {
         });
         shadows.record(raised); // a failing store loses the would-be rows, never the champion's scoring
     }
+
+    @Test
+    void anEntityForgottenByTheBook_isForgottenByTheShadow_itsOpenWouldBeIncidentLingers() {
+        ShadowScoring shadows = new ShadowScoring(1000);
+        shadows.start(P, ModelKey.of(META, "abc"), META, Instant.EPOCH);
+        ShadowScoring.Shadow s = shadows.active(P, "service_health").orElseThrow();
+        for (int i = 0; i < 100; i++) {
+            // the first 50 open an incident, the others stay quiet
+            s.observe(new EntityKey(P, "service", "s-" + i), i < 50 ? 1.0 : 0.0, 1_000, Double.NaN, 0.1, 0.8);
+        }
+        assertThat(s.states).hasSize(100);
+        assertThat(s.incidents.size()).isEqualTo(100);
+
+        for (int i = 0; i < 100; i++) {
+            shadows.forget(new EntityKey(P, "service", "s-" + i), "service_health", Instant.ofEpochSecond(2));
+        }
+        shadows.forget(new EntityKey(P, "service", "s-0"), "compliance_risk", Instant.ofEpochSecond(2)); // no shadow of that name
+
+        assertThat(s.states).isEmpty();
+        assertThat(s.incidents.size()).as("the open would-be incidents linger, the quiet states go").isEqualTo(50);
+    }
 }
