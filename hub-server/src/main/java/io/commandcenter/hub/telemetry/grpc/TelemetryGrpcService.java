@@ -43,8 +43,9 @@ import java.util.function.Function;
 
 /**
  * {@code TelemetryService}. Ingest streams read with manual flow control: the hub asks the
- * transport for a record only when the stream's window has room, so HTTP/2 flow control holds
- * back a client that sends faster than the database commits.
+ * transport for a record only when the stream's window has room and the call takes answers
+ * ({@code isReady}), so HTTP/2 flow control holds back a client that sends faster than the database
+ * commits, and one that does not read its acks.
  */
 public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceImplBase {
     private final IngestPipeline pipeline;
@@ -176,6 +177,11 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
                     }
 
                     @Override
+                    public boolean isReady() {
+                        return call.isReady();
+                    }
+
+                    @Override
                     public void settled() {
                         // its records were being written: the idle clock starts again from their commit
                         lastActive.set(System.nanoTime());
@@ -204,6 +210,9 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
                         }
                     }
                 }, acknowledge, window);
+        // a client that does not read its answers stops being read (the session asks for nothing while the
+        // call is not ready) and is read again once it catches up
+        call.setOnReadyHandler(session::onReady);
         call.setOnCancelHandler(() -> {
             session.onCancel();
             release.run();

@@ -412,6 +412,75 @@ class TelemetryGrpcServiceTest {
                 });
     }
 
+    /**
+     * A client that sends and never reads its acks: every empty record is refused (kind REQUIRED) and
+     * acknowledged at once; the hub asks for more only while the call takes answers, so it stops reading
+     * instead of piling acks up (before the fix each rejection asked for the next record: 10,000 sent).
+     * Reading the acks again lets the same stream go on, and nothing is lost.
+     */
+    @Test
+    void ingestStream_aClientThatDoesNotReadItsAcks_stopsBeingRead_andGoesOnOnceItReads() throws Exception {
+        AtomicInteger acks = new AtomicInteger();
+        java.util.concurrent.Semaphore ready = new java.util.concurrent.Semaphore(0);
+        CompletableFuture<ClientCallStreamObserver<IngestStreamRequest>> callRef = new CompletableFuture<>();
+        List<IngestStreamResponse> last = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        grpc.telemetryAsync("alpha").ingestStream(new io.grpc.stub.ClientResponseObserver<IngestStreamRequest,
+                IngestStreamResponse>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<IngestStreamRequest> call) {
+                call.disableAutoRequestWithInitial(1); // reads one ack, then none
+                call.setOnReadyHandler(ready::release);
+                callRef.complete(call);
+            }
+
+            @Override
+            public void onNext(IngestStreamResponse ack) {
+                acks.incrementAndGet();
+                last.add(0, ack);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.complete(null);
+            }
+        });
+        ClientCallStreamObserver<IngestStreamRequest> call = callRef.get(5, TimeUnit.SECONDS);
+        int limit = 10_000;
+        int sent = 0;
+        while (sent < limit) {
+            if (call.isReady()) {
+                call.onNext(IngestStreamRequest.getDefaultInstance());
+                sent++;
+            } else if (!ready.tryAcquire(2, TimeUnit.SECONDS)) {
+                break; // the hub stopped asking for records
+            }
+        }
+        assertThat(sent).as("records the hub read from a client that reads no acks")
+                .isGreaterThan(0).isLessThan(limit);
+        assertThat(acks.get()).isEqualTo(1);
+
+        call.request(Integer.MAX_VALUE);
+        List<IngestRequest> valid = samples(5, "api");
+        for (IngestRequest request : valid) {
+            while (!call.isReady()) {
+                assertThat(ready.tryAcquire(5, TimeUnit.SECONDS)).as("ready again once the acks are read").isTrue();
+            }
+            call.onNext(IngestStreamRequest.newBuilder().setRecord(request.getRecord()).build());
+        }
+        call.onCompleted();
+        done.get(10, TimeUnit.SECONDS);
+        assertThat(last.get(0).getRejected()).isEqualTo(sent);
+        assertThat(last.get(0).getAccepted()).isEqualTo(5);
+        assertThat(last.get(0).getSettledThrough()).isEqualTo(sent + 4);
+        assertThat(store.stored(ProjectId.of("alpha"))).hasSize(5);
+    }
+
     @Test
     void listHealthSamples_pagesNewestFirst_andFiltersByService() {
         ingest("alpha", samples(5, "api")).join();
