@@ -58,33 +58,11 @@ public final class SeriesCsv {
         if (header == null) {
             throw CommandCenterException.invalid("CSV_EMPTY", "the CSV has no header");
         }
-        if (header.startsWith("\uFEFF")) {
-            header = header.substring(1);
-        }
-        String[] cols = split(header);
-        int timeCol = -1;
-        boolean stepColumn = false;
-        int labelCol = -1;
-        for (int i = 0; i < cols.length; i++) {
-            String c = cols[i].trim().toLowerCase(Locale.ROOT);
-            cols[i] = cols[i].trim();
-            if (timeCol < 0 && (c.equals("timestamp") || c.equals("timestamps"))) {
-                timeCol = i;
-            } else if (timeCol < 0 && c.equals("t")) {
-                timeCol = i;
-                stepColumn = true;
-            }
-        }
-        for (String candidate : new String[] {labelColumn, "is_anomaly", "anomaly"}) {
-            for (int i = 0; i < cols.length && labelCol < 0; i++) {
-                if (i != timeCol && cols[i].equalsIgnoreCase(candidate)) {
-                    labelCol = i;
-                }
-            }
-            if (labelCol >= 0) {
-                break;
-            }
-        }
+        Header h = Header.of(header, labelColumn);
+        String[] cols = h.cols();
+        int timeCol = h.timeCol();
+        boolean stepColumn = h.stepColumn();
+        int labelCol = h.labelCol();
         boolean implicitTime = timeCol < 0;
         if (implicitTime) {
             stepColumn = true;
@@ -176,6 +154,50 @@ public final class SeriesCsv {
         }
         return new Series(kept, axis, stamps, java.util.Arrays.copyOf(times, rows), out,
                 labels == null ? null : java.util.Arrays.copyOf(labels, rows));
+    }
+
+    /**
+     * How many metric columns a CSV with this header line has (every column but the time and label
+     * columns; text columns, dropped once the rows are read, still count): what a replay holds per row
+     * grows with it, so a service can bound a CSV by its header before reading the rows.
+     */
+    public static int metricColumns(String headerLine, String labelColumn) {
+        Header h = Header.of(headerLine, labelColumn == null || labelColumn.isEmpty() ? "label" : labelColumn);
+        return h.cols().length - (h.timeCol() >= 0 ? 1 : 0) - (h.labelCol() >= 0 ? 1 : 0);
+    }
+
+    /** A header's trimmed column names, its time column (-1: none) and kind, its label column (-1: none). */
+    private record Header(String[] cols, int timeCol, boolean stepColumn, int labelCol) {
+        static Header of(String header, String labelColumn) {
+            if (header.startsWith("\uFEFF")) {
+                header = header.substring(1);
+            }
+            String[] cols = split(header);
+            int timeCol = -1;
+            boolean stepColumn = false;
+            int labelCol = -1;
+            for (int i = 0; i < cols.length; i++) {
+                String c = cols[i].trim().toLowerCase(Locale.ROOT);
+                cols[i] = cols[i].trim();
+                if (timeCol < 0 && (c.equals("timestamp") || c.equals("timestamps"))) {
+                    timeCol = i;
+                } else if (timeCol < 0 && c.equals("t")) {
+                    timeCol = i;
+                    stepColumn = true;
+                }
+            }
+            for (String candidate : new String[] {labelColumn, "is_anomaly", "anomaly"}) {
+                for (int i = 0; i < cols.length && labelCol < 0; i++) {
+                    if (i != timeCol && cols[i].equalsIgnoreCase(candidate)) {
+                        labelCol = i;
+                    }
+                }
+                if (labelCol >= 0) {
+                    break;
+                }
+            }
+            return new Header(cols, timeCol, stepColumn, labelCol);
+        }
     }
 
     /** [time, 1 if epoch millis else 0]. */

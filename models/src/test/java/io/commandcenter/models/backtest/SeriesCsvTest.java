@@ -76,4 +76,15 @@ class SeriesCsvTest {
     void quotedCells_withCommas_areOneCell() {
         assertThat(SeriesCsv.split("a,\"b,c\",\"d\"\"e\"")).containsExactly("a", "b,c", "d\"e");
     }
+
+    /** The count a service bounds a CSV by before reading it: the metric columns read() would take, text ones too. */
+    @Test
+    void metricColumns_areEveryColumnButTimeAndLabel_asReadFindsThem() throws Exception {
+        assertThat(SeriesCsv.metricColumns("\uFEFFtimestamp,a,b,label", "")).isEqualTo(2);
+        assertThat(SeriesCsv.metricColumns("t,x,is_anomaly", "label")).isEqualTo(1);
+        assertThat(SeriesCsv.metricColumns("a,b,c", null)).isEqualTo(3);
+        assertThat(SeriesCsv.metricColumns("timestamp,y,label", "y")).isEqualTo(1);
+        assertThat(read("timestamp,a,b,label\n2024-01-01T00:00:00Z,1,2,0\n").metrics())
+                .hasSize(SeriesCsv.metricColumns("timestamp,a,b,label", "label"));
+    }
 }
