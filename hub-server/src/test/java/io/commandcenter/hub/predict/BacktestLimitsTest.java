@@ -6,6 +6,7 @@ import com.google.rpc.RetryInfo;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.runtime.Hub;
 import io.commandcenter.hub.runtime.HubSettings;
+import io.commandcenter.hub.testing.Answers;
 import io.commandcenter.hub.testing.GrpcFixture;
 import io.commandcenter.hub.testing.Ingest;
 import io.commandcenter.proto.v1.BacktestRequest;
@@ -17,7 +18,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -181,37 +181,27 @@ class BacktestLimitsTest {
     @Test
     void aClientThatReadsOneAnswerAtATime_getsEveryRowInOrder_thenTheSummary() throws Exception {
         int rows = 12_000;
-        List<BacktestResponse> answers = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        Answers<BacktestRequest, BacktestResponse> reader = new Answers<>() {
+            ClientCallStreamObserver<BacktestRequest> call;
+
+            @Override
+            public void beforeStart(ClientCallStreamObserver<BacktestRequest> requestStream) {
+                call = requestStream;
+                requestStream.disableAutoRequestWithInitial(1);
+            }
+
+            @Override
+            public void onNext(BacktestResponse value) {
+                super.onNext(value);
+                call.request(1);
+            }
+        };
         StreamObserver<BacktestRequest> stream = GrpcFixture.scoped(PredictServiceGrpc.newStub(channel), "b")
-                .backtest(new ClientResponseObserver<BacktestRequest, BacktestResponse>() {
-                    ClientCallStreamObserver<BacktestRequest> call;
-
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<BacktestRequest> requestStream) {
-                        call = requestStream;
-                        requestStream.disableAutoRequestWithInitial(1);
-                    }
-
-                    @Override
-                    public void onNext(BacktestResponse value) {
-                        answers.add(value);
-                        call.request(1);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        done.complete(null);
-                    }
-                });
+                .backtest(reader);
         stream.onNext(BacktestRequest.newBuilder().setStart(BacktestStart.getDefaultInstance()).build());
         send(stream, csv(rows, true));
-        done.get(60, TimeUnit.SECONDS);
+        reader.done.get(60, TimeUnit.SECONDS);
+        List<BacktestResponse> answers = reader.answers;
 
         List<String> timestamps = answers.stream().filter(BacktestResponse::hasRows)
                 .flatMap(a -> a.getRows().getRowsList().stream()).map(io.commandcenter.proto.v1.BacktestRow::getTimestamp)

@@ -55,8 +55,8 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
     public static final int MAX_CSV_BYTES = 64 << 20;
     /*
      * What a replay holds grows with its rows and values (timestamps, features, scores, answers) and with
-     * the CSV's bytes: at these limits one backtest fits in about 320 MiB of heap at worst (measured:
-     * docs/phase12-intelligence.md section 13); longer series replay offline.
+     * the CSV's bytes: at these limits one backtest needed at most 288-352 MiB of heap in the worst case tried
+     * (docs/benchmarks.md, "Heap of one hub backtest at its limits"); longer series replay offline.
      */
     /** Most rows (lines after the header) a backtest on the hub accepts. */
     public static final int MAX_ROWS = 500_000;

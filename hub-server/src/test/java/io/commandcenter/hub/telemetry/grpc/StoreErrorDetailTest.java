@@ -6,6 +6,7 @@ import io.commandcenter.hub.telemetry.sql.SqlTelemetryStore;
 import io.commandcenter.hub.testing.Databases;
 import io.commandcenter.hub.testing.GrpcFixture;
 import io.commandcenter.hub.testing.Ingest;
+import io.commandcenter.hub.testing.LogCapture;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.h2.api.Trigger;
@@ -18,11 +19,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,22 +41,7 @@ class StoreErrorDetailTest {
     Path dir;
     Database database;
     GrpcFixture grpc;
-    final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    final Logger storeLog = Logger.getLogger(SqlTelemetryStore.class.getName());
-    final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    LogCapture log;
 
     @BeforeEach
     void open() throws SQLException {
@@ -70,14 +51,14 @@ class StoreErrorDetailTest {
                     + Unreachable.class.getName() + "\"");
             c.commit();
         }
-        storeLog.addHandler(capture);
+        log = LogCapture.start();
         grpc = new GrpcFixture(new SqlTelemetryStore(database, TelemetryGrpcServiceTest.CLOCK),
                 TelemetryGrpcServiceTest.CLOCK);
     }
 
     @AfterEach
     void close() throws InterruptedException {
-        storeLog.removeHandler(capture);
+        log.close();
         grpc.close();
         database.close();
     }
@@ -94,9 +75,6 @@ class StoreErrorDetailTest {
         assertThat(info.getReason()).isEqualTo("STORE_UNAVAILABLE");
         String errorId = info.getMetadataOrThrow("error_id");
         assertThat(e.getStatus().getDescription()).contains(errorId);
-        assertThat(logged).anySatisfy(record -> {
-            assertThat(record.getMessage()).contains(errorId);
-            assertThat(record.getThrown()).hasMessageContaining("secret-host");
-        });
+        assertThat(log.lines()).anySatisfy(line -> assertThat(line).contains(errorId).contains("secret-host"));
     }
 }

@@ -6,6 +6,7 @@ import com.google.rpc.ErrorInfo;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.telemetry.InFlightShares;
 import io.commandcenter.hub.telemetry.HealthSampleRecord;
+import io.commandcenter.hub.testing.Answers;
 import io.commandcenter.hub.testing.GrpcFixture;
 import io.commandcenter.hub.testing.Ingest;
 import io.commandcenter.hub.testing.MemoryTelemetryStore;
@@ -420,36 +421,17 @@ class TelemetryGrpcServiceTest {
      */
     @Test
     void ingestStream_aClientThatDoesNotReadItsAcks_stopsBeingRead_andGoesOnOnceItReads() throws Exception {
-        AtomicInteger acks = new AtomicInteger();
         java.util.concurrent.Semaphore ready = new java.util.concurrent.Semaphore(0);
         CompletableFuture<ClientCallStreamObserver<IngestStreamRequest>> callRef = new CompletableFuture<>();
-        List<IngestStreamResponse> last = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        grpc.telemetryAsync("alpha").ingestStream(new io.grpc.stub.ClientResponseObserver<IngestStreamRequest,
-                IngestStreamResponse>() {
+        Answers<IngestStreamRequest, IngestStreamResponse> acks = new Answers<>() {
             @Override
             public void beforeStart(ClientCallStreamObserver<IngestStreamRequest> call) {
                 call.disableAutoRequestWithInitial(1); // reads one ack, then none
                 call.setOnReadyHandler(ready::release);
                 callRef.complete(call);
             }
-
-            @Override
-            public void onNext(IngestStreamResponse ack) {
-                acks.incrementAndGet();
-                last.add(0, ack);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
+        };
+        grpc.telemetryAsync("alpha").ingestStream(acks);
         ClientCallStreamObserver<IngestStreamRequest> call = callRef.get(5, TimeUnit.SECONDS);
         int limit = 10_000;
         int sent = 0;
@@ -463,7 +445,7 @@ class TelemetryGrpcServiceTest {
         }
         assertThat(sent).as("records the hub read from a client that reads no acks")
                 .isGreaterThan(0).isLessThan(limit);
-        assertThat(acks.get()).isEqualTo(1);
+        assertThat(acks.answers).hasSize(1);
 
         call.request(Integer.MAX_VALUE);
         List<IngestRequest> valid = samples(5, "api");
@@ -474,10 +456,10 @@ class TelemetryGrpcServiceTest {
             call.onNext(IngestStreamRequest.newBuilder().setRecord(request.getRecord()).build());
         }
         call.onCompleted();
-        done.get(10, TimeUnit.SECONDS);
-        assertThat(last.get(0).getRejected()).isEqualTo(sent);
-        assertThat(last.get(0).getAccepted()).isEqualTo(5);
-        assertThat(last.get(0).getSettledThrough()).isEqualTo(sent + 4);
+        acks.done.get(10, TimeUnit.SECONDS);
+        assertThat(acks.last().getRejected()).isEqualTo(sent);
+        assertThat(acks.last().getAccepted()).isEqualTo(5);
+        assertThat(acks.last().getSettledThrough()).isEqualTo(sent + 4);
         assertThat(store.stored(ProjectId.of("alpha"))).hasSize(5);
     }
 
