@@ -6,6 +6,7 @@ import com.google.rpc.RetryInfo;
 import io.commandcenter.hub.predict.grpc.PredictGrpcService;
 import io.commandcenter.hub.runtime.Hub;
 import io.commandcenter.hub.runtime.HubSettings;
+import io.commandcenter.hub.runtime.StreamLimits;
 import io.commandcenter.hub.testing.Answers;
 import io.commandcenter.hub.testing.GrpcFixture;
 import io.commandcenter.hub.testing.Ingest;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,11 +36,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a hub backtest may hold: at most {@link PredictGrpcService#MAX_ROWS} rows, at most
- * {@link PredictGrpcService#MAX_CONCURRENT_BACKTESTS} at once, and its answer sent only as fast as the
- * client reads it. An assembled hub over a real port.
+ * {@link PredictGrpcService#MAX_CONCURRENT_BACKTESTS} replaying at once, its answer sent only as fast as the
+ * client reads it, and no slot held by a client that sends or reads nothing for the idle timeout. An assembled
+ * hub over a real port.
  */
 class BacktestLimitsTest {
     @TempDir
@@ -57,6 +61,83 @@ class BacktestLimitsTest {
     void stop() {
         channel.shutdownNow();
         hub.close();
+    }
+
+    /** Starts the hub again with a backtest idle timeout of {@code idle}. */
+    void restart(Duration idle) {
+        stop();
+        StreamLimits l = StreamLimits.defaults();
+        hub = Hub.start(HubSettings.defaults(dir, 0).withLimits(new StreamLimits(l.subscribersPerProject(),
+                l.ingestStreamsPerProject(), l.ingestIdleTimeout(), l.sseHeartbeat(), l.ingestInFlight(), idle)),
+                Clock.systemUTC());
+        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
+                .intercept(io.commandcenter.hub.testing.Credentials.admin(hub)).build();
+    }
+
+    /** A channel whose client takes at most 64 KiB of a stream's answers before the test reads them. */
+    ManagedChannel smallWindow() {
+        return NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext().flowControlWindow(64 << 10)
+                .intercept(io.commandcenter.hub.testing.Credentials.admin(hub)).build();
+    }
+
+    /** A series of {@code rows} steps, one metric, every line ending in a bare CR. */
+    static byte[] crCsv(int rows) {
+        return new String(csv(rows, true), StandardCharsets.UTF_8).replace('\n', '\r').getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A client that reads the first answer, then none until the test asks ({@link #read}). */
+    static final class SlowReader extends Answers<BacktestRequest, BacktestResponse> {
+        final CompletableFuture<Void> first = new CompletableFuture<>();
+        ClientCallStreamObserver<BacktestRequest> call;
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<BacktestRequest> requestStream) {
+            call = requestStream;
+            requestStream.disableAutoRequestWithInitial(1);
+        }
+
+        @Override
+        public void onNext(BacktestResponse value) {
+            super.onNext(value);
+            first.complete(null);
+        }
+
+        void read() {
+            call.request(Integer.MAX_VALUE);
+        }
+    }
+
+    /** Opens a backtest on {@code on} whose client reads one answer, and uploads {@code rows} rows. */
+    SlowReader uploadAndReadOne(ManagedChannel on, int rows) throws Exception {
+        SlowReader reader = new SlowReader();
+        StreamObserver<BacktestRequest> stream = GrpcFixture.scoped(PredictServiceGrpc.newStub(on), "b").backtest(reader);
+        stream.onNext(BacktestRequest.newBuilder().setStart(BacktestStart.getDefaultInstance()).build());
+        send(stream, csv(rows, true));
+        reader.first.get(60, TimeUnit.SECONDS); // replayed: it holds the replay slot until its answers are read
+        return reader;
+    }
+
+    /** The timestamps of every row answered, in order. */
+    static List<String> timestamps(List<BacktestResponse> answers) {
+        return answers.stream().filter(BacktestResponse::hasRows)
+                .flatMap(a -> a.getRows().getRowsList().stream()).map(io.commandcenter.proto.v1.BacktestRow::getTimestamp)
+                .toList();
+    }
+
+    /** Expects {@code call} to end (within 10 s) UNAVAILABLE {@code BACKTEST_IDLE}, its message saying {@code why}. */
+    static void assertIdle(CompletableFuture<Void> call, String why) throws Exception {
+        call.handle((v, t) -> null).get(10, TimeUnit.SECONDS);
+        StatusRuntimeException e = Ingest.failure(call);
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(PredictiveHubTest.detail(e, ErrorInfo.class).getReason()).isEqualTo("BACKTEST_IDLE");
+        assertThat(e.getStatus().getDescription()).contains(why);
+    }
+
+    /** How a backtest of {@code rows} rows ended: null if it completed, else its status. */
+    Status attempt(int rows) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        send(open(PredictiveHubTest.collect(new ArrayList<>(), done)), csv(rows, true));
+        return done.handle((v, t) -> t == null ? null : Status.fromThrowable(t)).get(60, TimeUnit.SECONDS);
     }
 
     /** A series of {@code rows} steps, one metric; the last line ends with a newline or not. */
@@ -137,80 +218,79 @@ class BacktestLimitsTest {
         assertThat(answers.get(answers.size() - 1).getSummary().getRows()).isEqualTo(rows);
     }
 
+    /** Bare-CR line ends count as rows, and a header ending in one is read as the header. */
     @Test
-    void oneBacktestMoreThanTheHubRunsAtOnce_isResourceExhaustedWithARetryDelay_andTheOthersRun() throws Exception {
-        int calls = PredictGrpcService.MAX_CONCURRENT_BACKTESTS + 1;
-        List<CompletableFuture<Void>> outcomes = new ArrayList<>();
-        List<List<BacktestResponse>> answers = new ArrayList<>();
-        List<StreamObserver<BacktestRequest>> streams = new ArrayList<>();
-        for (int i = 0; i < calls; i++) {
-            answers.add(new CopyOnWriteArrayList<>());
-            outcomes.add(new CompletableFuture<>());
-            streams.add(open(PredictiveHubTest.collect(answers.get(i), outcomes.get(i))));
-        }
-        // none has sent its CSV: whichever the hub saw last is refused, the others wait for their rows
-        CompletableFuture.anyOf(outcomes.toArray(CompletableFuture[]::new)).handle((v, t) -> null)
-                .get(10, TimeUnit.SECONDS);
-        List<Integer> refused = new ArrayList<>();
-        for (int i = 0; i < calls; i++) {
-            if (outcomes.get(i).isDone()) {
-                refused.add(i);
-            }
-        }
-        assertThat(refused).hasSize(1);
-        StatusRuntimeException busy = Ingest.failure(outcomes.get(refused.get(0)));
-        assertThat(busy.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(PredictiveHubTest.detail(busy, ErrorInfo.class).getReason()).isEqualTo("BACKTEST_BUSY");
-        assertThat(PredictiveHubTest.detail(busy, RetryInfo.class).getRetryDelay().getSeconds()).isPositive();
-
-        for (int i = 0; i < calls; i++) {
-            if (i != refused.get(0)) {
-                send(streams.get(i), csv(30, true));
-                outcomes.get(i).get(60, TimeUnit.SECONDS);
-                assertThat(answers.get(i).get(answers.get(i).size() - 1).getSummary().getRows()).isEqualTo(30);
-            }
-        }
-        // their slots came back
-        assertThat(backtest(20).get(0).getRows().getRowsCount()).isEqualTo(20);
+    void aCsvWithBareCrLineEnds_isCountedAsItsRows() throws Exception {
+        assertRefused(crCsv(PredictGrpcService.MAX_ROWS + 1), "CSV_TOO_MANY_ROWS", "500,000 rows");
+        List<BacktestResponse> answers = backtest(crCsv(20_000));
+        assertThat(timestamps(answers)).hasSize(20_000);
+        assertThat(answers.get(answers.size() - 1).getSummary().getRows()).isEqualTo(20_000);
     }
 
     /**
-     * A client that asks for one answer at a time gets every row once, in order, then the summary: the hub
-     * sends while the transport takes it and goes on when the client reads (12,000 rows: six messages).
+     * A backtest half-closed while another replays (the other's client has not read its answers) is
+     * RESOURCE_EXHAUSTED with a retry delay; the other, read at last, gets every row once, in order, though
+     * its client took at most 64 KiB at a time; then the slot is free.
      */
     @Test
-    void aClientThatReadsOneAnswerAtATime_getsEveryRowInOrder_thenTheSummary() throws Exception {
-        int rows = 12_000;
-        Answers<BacktestRequest, BacktestResponse> reader = new Answers<>() {
-            ClientCallStreamObserver<BacktestRequest> call;
+    void aBacktestWhileAnotherReplays_isBusyWithARetryDelay_andTheOtherGetsEveryRowInOrder() throws Exception {
+        ManagedChannel small = smallWindow();
+        try {
+            int rows = 100_000; // ~3 MB of answers: far more than the client's window and the hub's buffer
+            SlowReader replaying = uploadAndReadOne(small, rows);
 
-            @Override
-            public void beforeStart(ClientCallStreamObserver<BacktestRequest> requestStream) {
-                call = requestStream;
-                requestStream.disableAutoRequestWithInitial(1);
+            CompletableFuture<Void> refused = new CompletableFuture<>();
+            send(open(PredictiveHubTest.collect(new ArrayList<>(), refused)), csv(30, true));
+            StatusRuntimeException busy = Ingest.failure(refused);
+            assertThat(busy.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(PredictiveHubTest.detail(busy, ErrorInfo.class).getReason()).isEqualTo("BACKTEST_BUSY");
+            assertThat(PredictiveHubTest.detail(busy, RetryInfo.class).getRetryDelay().getSeconds()).isPositive();
+
+            replaying.read();
+            replaying.done.get(60, TimeUnit.SECONDS);
+            List<String> timestamps = timestamps(replaying.answers);
+            assertThat(timestamps).hasSize(rows);
+            for (int i = 0; i < rows; i++) {
+                assertThat(timestamps.get(i)).isEqualTo(Integer.toString(i));
             }
-
-            @Override
-            public void onNext(BacktestResponse value) {
-                super.onNext(value);
-                call.request(1);
-            }
-        };
-        StreamObserver<BacktestRequest> stream = GrpcFixture.scoped(PredictServiceGrpc.newStub(channel), "b")
-                .backtest(reader);
-        stream.onNext(BacktestRequest.newBuilder().setStart(BacktestStart.getDefaultInstance()).build());
-        send(stream, csv(rows, true));
-        reader.done.get(60, TimeUnit.SECONDS);
-        List<BacktestResponse> answers = reader.answers;
-
-        List<String> timestamps = answers.stream().filter(BacktestResponse::hasRows)
-                .flatMap(a -> a.getRows().getRowsList().stream()).map(io.commandcenter.proto.v1.BacktestRow::getTimestamp)
-                .toList();
-        assertThat(timestamps).hasSize(rows);
-        for (int i = 0; i < rows; i++) {
-            assertThat(timestamps.get(i)).isEqualTo(Integer.toString(i));
+            assertThat(replaying.last().getSummary().getRows()).isEqualTo(rows);
+            // its slot came back before it was told the call ended
+            assertThat(backtest(20).get(0).getRows().getRowsCount()).isEqualTo(20);
+        } finally {
+            small.shutdownNow();
         }
-        assertThat(answers.get(answers.size() - 1).hasSummary()).isTrue();
-        assertThat(answers.get(answers.size() - 1).getSummary().getRows()).isEqualTo(rows);
+    }
+
+    /** Calls that open and send nothing are ended BACKTEST_IDLE, and free their slots for the next. */
+    @Test
+    void callsThatSendNoChunk_areEndedIdle_andTheNextBacktestRuns() throws Exception {
+        restart(Duration.ofMillis(300));
+        List<CompletableFuture<Void>> idle = new ArrayList<>();
+        for (int i = 0; i < PredictGrpcService.MAX_BACKTEST_UPLOADS; i++) {
+            idle.add(new CompletableFuture<>());
+            open(PredictiveHubTest.collect(new ArrayList<>(), idle.get(i)));
+        }
+        for (CompletableFuture<Void> call : idle) {
+            assertIdle(call, "sent no CSV chunk");
+        }
+        assertThat(attempt(20)).isNull();
+    }
+
+    /** A call whose client never reads its answers is ended BACKTEST_IDLE, and frees the replay slot. */
+    @Test
+    void aCallWhoseClientReadsNoAnswers_isEndedIdle_andTheNextBacktestRuns() throws Exception {
+        restart(Duration.ofMillis(300));
+        ManagedChannel small = smallWindow();
+        try {
+            SlowReader stalled = uploadAndReadOne(small, 100_000);
+            // the next backtest is BUSY until the hub ends the stalled one, then runs
+            await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50)).until(() -> attempt(20) == null);
+
+            stalled.read(); // what the hub had sent, then the end
+            assertIdle(stalled.done, "read no answer");
+            assertThat(timestamps(stalled.answers)).hasSizeLessThan(100_000);
+        } finally {
+            small.shutdownNow();
+        }
     }
 }

@@ -50,6 +50,16 @@ public final class SeriesCsv {
     }
 
     public Series read(Reader in) throws IOException {
+        return read(in, Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads at most {@code maxRows} rows (non-blank lines after the header) and {@code maxValues} values
+     * (rows × metric columns, text columns included), stopping as soon as a row would pass either: fails with
+     * INVALID {@code CSV_TOO_MANY_ROWS} / {@code CSV_TOO_MANY_VALUES} ({@link #tooManyRows}, {@link #tooManyValues})
+     * before the row is held. A line ends at {@code \n}, {@code \r\n} or a bare {@code \r}.
+     */
+    public Series read(Reader in, long maxRows, long maxValues) throws IOException {
         BufferedReader r = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
         String header = r.readLine();
         while (header != null && header.isBlank()) {
@@ -98,6 +108,12 @@ public final class SeriesCsv {
             if (cells.length != cols.length) {
                 throw new CommandCenterException(ErrorKind.INVALID, "CSV_ROW_WIDTH", "line " + lineNo + " has " + cells.length
                         + " cells, the header " + cols.length, Map.of("line", Integer.toString(lineNo)), java.util.List.of(), null);
+            }
+            if (rows == maxRows) {
+                throw tooManyRows(maxRows);
+            }
+            if ((long) (rows + 1) * m > maxValues) {
+                throw tooManyValues(maxValues, m);
             }
             if (rows == times.length) {
                 times = java.util.Arrays.copyOf(times, rows * 2);
@@ -154,6 +170,20 @@ public final class SeriesCsv {
         }
         return new Series(kept, axis, stamps, java.util.Arrays.copyOf(times, rows), out,
                 labels == null ? null : java.util.Arrays.copyOf(labels, rows));
+    }
+
+    /** INVALID {@code CSV_TOO_MANY_ROWS}: the CSV has more than {@code max} rows (lines after the header). */
+    public static CommandCenterException tooManyRows(long max) {
+        return CommandCenterException.invalid("CSV_TOO_MANY_ROWS", "csv_chunk", String.format(Locale.ROOT,
+                "a backtest on the hub takes at most %,d rows (lines after the header); replay a longer series"
+                        + " offline (cc backtest without --hub) or in parts", max));
+    }
+
+    /** INVALID {@code CSV_TOO_MANY_VALUES}: the CSV has more than {@code max} values (rows × {@code columns}). */
+    public static CommandCenterException tooManyValues(long max, int columns) {
+        return CommandCenterException.invalid("CSV_TOO_MANY_VALUES", "csv_chunk", String.format(Locale.ROOT,
+                "a backtest on the hub takes at most %,d values (rows × metric columns; this CSV has %,d metric"
+                        + " columns); replay it offline (cc backtest without --hub) or in parts", max, columns));
     }
 
     /**

@@ -67,10 +67,15 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
     /** Longest header line a backtest accepts. */
     public static final int MAX_HEADER_BYTES = 64 << 10;
     /**
-     * Most backtests a hub runs at once, from their first message to their last answer: with the hub's
-     * 1 GiB heap, one at its limits at a time.
+     * Most backtests a hub replays at once, from the client's half-close (the CSV is whole) to the last answer
+     * sent: with the hub's 1 GiB heap, one at its limits at a time.
      */
     public static final int MAX_CONCURRENT_BACKTESTS = 1;
+    /**
+     * Most backtest calls that hold a CSV at once (each at most {@link #MAX_CSV_BYTES}), from their first
+     * message to their end, the one replaying included.
+     */
+    public static final int MAX_BACKTEST_UPLOADS = 2;
     /** The retry delay a refused backtest is told. */
     static final long BACKTEST_RETRY_MILLIS = 5_000;
     private static final Pattern MODEL_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
@@ -81,7 +86,11 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
     private final RecordRules rules;
     private final Feedback feedback;
     private final java.util.function.Consumer<Runnable> mayWait;
+    /** Replays (from the client's half-close to the last answer sent). */
     private final java.util.concurrent.Semaphore backtestSlots = new java.util.concurrent.Semaphore(MAX_CONCURRENT_BACKTESTS);
+    /** Calls holding a CSV (from their first message to their end). */
+    private final java.util.concurrent.Semaphore uploadSlots = new java.util.concurrent.Semaphore(MAX_BACKTEST_UPLOADS);
+    private final java.time.Duration backtestIdle;
 
     public PredictGrpcService(PredictionService service, RecordRules rules, Feedback feedback) {
         this(service, rules, feedback, Runnable::run);
@@ -97,6 +106,16 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
      */
     public PredictGrpcService(PredictionService service, RecordRules rules, Feedback feedback,
                               java.util.function.Consumer<Runnable> mayWait) {
+        this(service, rules, feedback, mayWait, io.commandcenter.hub.runtime.StreamLimits.DEFAULT_BACKTEST_IDLE_TIMEOUT);
+    }
+
+    /**
+     * @param backtestIdle a {@code Backtest} that sent no chunk, or read no answer, for this long is ended with
+     *                     UNAVAILABLE {@code BACKTEST_IDLE} ({@code cc.backtest.idle-timeout})
+     */
+    public PredictGrpcService(PredictionService service, RecordRules rules, Feedback feedback,
+                              java.util.function.Consumer<Runnable> mayWait, java.time.Duration backtestIdle) {
+        this.backtestIdle = backtestIdle;
         this.service = service;
         this.rules = rules;
         this.feedback = feedback;
@@ -372,23 +391,30 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
 
     /**
      * {@code Backtest}: see {@link BacktestCall}. Fails with RESOURCE_EXHAUSTED {@code BACKTEST_BUSY} (with a
-     * retry delay) while {@value #MAX_CONCURRENT_BACKTESTS} backtests hold the hub's slots, RESOURCE_EXHAUSTED
-     * {@code CSV_TOO_LARGE} past {@link #MAX_CSV_BYTES}, INVALID_ARGUMENT {@code CSV_TOO_MANY_ROWS} past
-     * {@link #MAX_ROWS} lines after the header.
+     * retry delay) while {@value #MAX_BACKTEST_UPLOADS} calls hold a CSV, or at the half-close while
+     * {@value #MAX_CONCURRENT_BACKTESTS} backtests replay; RESOURCE_EXHAUSTED {@code CSV_TOO_LARGE} past
+     * {@link #MAX_CSV_BYTES}; INVALID_ARGUMENT {@code CSV_TOO_MANY_ROWS} past {@link #MAX_ROWS} lines after the
+     * header; UNAVAILABLE {@code BACKTEST_IDLE} when the client sent no chunk or read no answer for the idle timeout.
      */
     @Override
     public StreamObserver<BacktestRequest> backtest(StreamObserver<BacktestResponse> observer) {
         ProjectId project = CallContext.caller().project();
-        if (!backtestSlots.tryAcquire()) {
-            observer.onError(GrpcErrors.toStatus(new CommandCenterException(ErrorKind.EXHAUSTED, "BACKTEST_BUSY",
-                    "the hub runs at most " + MAX_CONCURRENT_BACKTESTS + " backtests at once; retry in a few seconds,"
-                            + " or replay offline (cc backtest without --hub)",
-                    Map.of(CommandCenterException.RETRY_AFTER_MS, Long.toString(BACKTEST_RETRY_MILLIS)), List.of(), null)));
+        if (!uploadSlots.tryAcquire()) {
+            observer.onError(GrpcErrors.toStatus(busy("the hub holds at most " + MAX_BACKTEST_UPLOADS
+                    + " backtest CSVs at once")));
             return new BacktestCall.Refused();
         }
         return new BacktestCall((ServerCallStreamObserver<BacktestResponse>) observer,
-                (model, version, labelColumn, csv) -> service.backtest(project, model, version, labelColumn, csv),
-                backtestSlots::release);
+                (model, version, labelColumn, csv) -> service.backtest(project, model, version, labelColumn, csv,
+                        MAX_ROWS, MAX_VALUES),
+                backtestSlots, uploadSlots::release, backtestIdle);
+    }
+
+    /** RESOURCE_EXHAUSTED {@code BACKTEST_BUSY} with a retry delay. */
+    static CommandCenterException busy(String why) {
+        return new CommandCenterException(ErrorKind.EXHAUSTED, "BACKTEST_BUSY", why + "; retry in a few seconds,"
+                + " or replay offline (cc backtest without --hub)",
+                Map.of(CommandCenterException.RETRY_AFTER_MS, Long.toString(BACKTEST_RETRY_MILLIS)), List.of(), null);
     }
 
     static BacktestSummary summary(BacktestResult result, BacktestStart start) {
