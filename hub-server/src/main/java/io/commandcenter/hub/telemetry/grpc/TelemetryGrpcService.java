@@ -219,7 +219,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
         });
         session.start();
         if (idleNanos > 0) {
-            watchIdle(session, lastActive, released, idleCheck);
+            watchIdle(session, call, lastActive, released, idleCheck);
         }
         return new StreamObserver<>() {
             @Override
@@ -249,9 +249,11 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
     /**
      * Ends {@code session} once its client has been quiet for the idle timeout while the hub holds
      * none of its records (its listener then releases the slot); checks again when it was not quiet
-     * that long, or its records were still being written.
+     * that long, or its records were still being written. When the hub stopped reading because the client
+     * read no acks ({@code call} not ready), the reason says so ({@code ACKS_NOT_READ}), not {@code STREAM_IDLE}.
      */
-    private void watchIdle(IngestSession session, AtomicLong lastActive, AtomicBoolean released,
+    private void watchIdle(IngestSession session, ServerCallStreamObserver<?> call, AtomicLong lastActive,
+                           AtomicBoolean released,
                            AtomicReference<ScheduledFuture<?>> idleCheck) {
         Runnable check = new Runnable() {
             @Override
@@ -260,10 +262,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
                     return;
                 }
                 long quiet = System.nanoTime() - lastActive.get();
-                if (quiet >= idleNanos && session.expireIfWaiting(CommandCenterException.unavailable("STREAM_IDLE",
-                        "the stream sent nothing for " + Duration.ofNanos(idleNanos).toSeconds()
-                                + " s (cc.ingest.idle-timeout), so the hub closed it; every record it acknowledged"
-                                + " is stored: open a new stream to send more", null))) {
+                if (quiet >= idleNanos && session.expireIfWaiting(idle(call.isReady()))) {
                     return;
                 }
                 idleCheck.set(IDLE_CHECKS.schedule(this, quiet >= idleNanos ? idleNanos : idleNanos - quiet,
@@ -274,6 +273,22 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
             }
         };
         idleCheck.set(IDLE_CHECKS.schedule(check, idleNanos, TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * UNAVAILABLE {@code STREAM_IDLE}, or {@code ACKS_NOT_READ} when the call took no answers
+     * ({@code readingAcks} false): the hub then stopped reading records, so the client sent nothing because
+     * it read nothing.
+     */
+    private CommandCenterException idle(boolean readingAcks) {
+        long seconds = Duration.ofNanos(idleNanos).toSeconds();
+        String kept = "; every record it acknowledged is stored: open a new stream to send more";
+        return readingAcks
+                ? CommandCenterException.unavailable("STREAM_IDLE", "the stream sent nothing for " + seconds
+                        + " s (cc.ingest.idle-timeout), so the hub closed it" + kept, null)
+                : CommandCenterException.unavailable("ACKS_NOT_READ", "the stream's client read no acks, so the hub"
+                        + " stopped reading its records (acks must be read while sending); after " + seconds
+                        + " s (cc.ingest.idle-timeout) the hub closed it" + kept, null);
     }
 
     @Override
