@@ -52,7 +52,11 @@ class BacktestLimitsTest {
 
     @BeforeEach
     void start() {
-        hub = Hub.start(HubSettings.defaults(dir, 0), Clock.systemUTC());
+        start(HubSettings.defaults(dir, 0));
+    }
+
+    void start(HubSettings settings) {
+        hub = Hub.start(settings, Clock.systemUTC());
         channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
                 .intercept(io.commandcenter.hub.testing.Credentials.admin(hub)).build();
     }
@@ -67,11 +71,8 @@ class BacktestLimitsTest {
     void restart(Duration idle) {
         stop();
         StreamLimits l = StreamLimits.defaults();
-        hub = Hub.start(HubSettings.defaults(dir, 0).withLimits(new StreamLimits(l.subscribersPerProject(),
-                l.ingestStreamsPerProject(), l.ingestIdleTimeout(), l.sseHeartbeat(), l.ingestInFlight(), idle)),
-                Clock.systemUTC());
-        channel = NettyChannelBuilder.forAddress("localhost", hub.grpcPort()).usePlaintext()
-                .intercept(io.commandcenter.hub.testing.Credentials.admin(hub)).build();
+        start(HubSettings.defaults(dir, 0).withLimits(new StreamLimits(l.subscribersPerProject(),
+                l.ingestStreamsPerProject(), l.ingestIdleTimeout(), l.sseHeartbeat(), l.ingestInFlight(), idle)));
     }
 
     /** A channel whose client takes at most 64 KiB of a stream's answers before the test reads them. */

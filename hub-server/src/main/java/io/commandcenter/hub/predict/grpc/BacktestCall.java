@@ -10,6 +10,7 @@ import io.commandcenter.proto.v1.BacktestResponse;
 import io.commandcenter.proto.v1.BacktestRows;
 import io.commandcenter.proto.v1.BacktestStart;
 import io.commandcenter.proto.v1.BacktestSummary;
+import io.commandcenter.hub.transport.grpc.IdleTimers;
 import io.commandcenter.models.backtest.SeriesCsv;
 import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -57,7 +58,7 @@ final class BacktestCall implements StreamObserver<BacktestRequest> {
 
     private static final int ROWS_PER_MESSAGE = 2_000;
     /** Checks backtests for idleness; one daemon thread for every hub of the process. */
-    private static final ScheduledThreadPoolExecutor IDLE_CHECKS = idleChecks();
+    private static final ScheduledThreadPoolExecutor IDLE_CHECKS = IdleTimers.daemon("cc-backtest-idle");
 
     /** What the call waits for: a chunk, its replay, the client to read, nothing. */
     private enum Phase { UPLOAD, REPLAY, ANSWER, ENDED }
@@ -110,16 +111,6 @@ final class BacktestCall implements StreamObserver<BacktestRequest> {
         call.setOnReadyHandler(this::send);
         call.setOnCancelHandler(this::end);
         watchIdle(idleNanos);
-    }
-
-    private static ScheduledThreadPoolExecutor idleChecks() {
-        ScheduledThreadPoolExecutor checks = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "cc-backtest-idle");
-            thread.setDaemon(true);
-            return thread;
-        });
-        checks.setRemoveOnCancelPolicy(true);
-        return checks;
     }
 
     private synchronized void watchIdle(long delayNanos) {
@@ -363,20 +354,5 @@ final class BacktestCall implements StreamObserver<BacktestRequest> {
             replaySlots.release();
         }
         releaseUpload.run();
-    }
-
-    /** Swallows a call refused at its start. */
-    static final class Refused implements StreamObserver<BacktestRequest> {
-        @Override
-        public void onNext(BacktestRequest value) {
-        }
-
-        @Override
-        public void onError(Throwable t) {
-        }
-
-        @Override
-        public void onCompleted() {
-        }
     }
 }

@@ -402,7 +402,7 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
         if (!uploadSlots.tryAcquire()) {
             observer.onError(GrpcErrors.toStatus(busy("the hub holds at most " + MAX_BACKTEST_UPLOADS
                     + " backtest CSVs at once")));
-            return new BacktestCall.Refused();
+            return new io.commandcenter.hub.transport.grpc.Ignored<>();
         }
         return new BacktestCall((ServerCallStreamObserver<BacktestResponse>) observer,
                 (model, version, labelColumn, csv) -> service.backtest(project, model, version, labelColumn, csv,

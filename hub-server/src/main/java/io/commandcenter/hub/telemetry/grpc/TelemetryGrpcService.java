@@ -57,7 +57,8 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
     private final long idleNanos;
 
     /** Checks ingest streams for idleness; one daemon thread for every hub of the process. */
-    private static final ScheduledThreadPoolExecutor IDLE_CHECKS = idleChecks();
+    private static final ScheduledThreadPoolExecutor IDLE_CHECKS =
+            io.commandcenter.hub.transport.grpc.IdleTimers.daemon("cc-ingest-idle");
 
     /**
      * Streams without a project share or an idle timeout.
@@ -89,16 +90,6 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
         this.window = window;
         this.streams = new ProjectShares("ingest streams", "TOO_MANY_STREAMS", maxStreams, perProject);
         this.idleNanos = idleTimeout.toNanos();
-    }
-
-    private static ScheduledThreadPoolExecutor idleChecks() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "cc-ingest-idle");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
     }
 
     @Override
@@ -153,7 +144,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
             slot = streams.acquire(caller.project());
         } catch (CommandCenterException e) {
             observer.onError(GrpcErrors.toStatus(e));
-            return new Ignore<>();
+            return new io.commandcenter.hub.transport.grpc.Ignored<>();
         }
         AtomicBoolean released = new AtomicBoolean();
         AtomicReference<ScheduledFuture<?>> idleCheck = new AtomicReference<>();
@@ -379,18 +370,4 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
                 violations, null);
     }
 
-    /** Swallows a stream the hub refused at the start. */
-    private static final class Ignore<Q> implements StreamObserver<Q> {
-        @Override
-        public void onNext(Q value) {
-        }
-
-        @Override
-        public void onError(Throwable t) {
-        }
-
-        @Override
-        public void onCompleted() {
-        }
-    }
 }
