@@ -263,11 +263,21 @@ public final class PredictionService {
      * @throws CommandCenterException INVALID ({@code CSV_*}, with the line) for a malformed CSV
      */
     public BacktestResult backtest(ProjectId project, String model, String version, String labelColumn, Reader csv) {
+        return backtest(project, model, version, labelColumn, csv, Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * The same, reading at most {@code maxRows} rows and {@code maxValues} values (rows × metric columns): fails
+     * with INVALID {@code CSV_TOO_MANY_ROWS} / {@code CSV_TOO_MANY_VALUES} as soon as the CSV passes one, before
+     * the rest is held.
+     */
+    public BacktestResult backtest(ProjectId project, String model, String version, String labelColumn, Reader csv,
+                                   long maxRows, long maxValues) {
         String name = model == null || model.isEmpty() ? FeatureBook.SERVICE_HEALTH : model;
         ModelKey key = registry.resolve(project, name, version);
         try {
             var series = (labelColumn == null || labelColumn.isEmpty() ? new SeriesCsv() : new SeriesCsv(labelColumn))
-                    .read(csv);
+                    .read(csv, maxRows, maxValues);
             return new Backtest(new BackendScorer(backend.forProject(project.value()), key), registry.metadata(key)).run(series);
         } catch (IOException e) {
             throw CommandCenterException.invalid("CSV_UNREADABLE", "csv_chunk", "the CSV could not be read: " + e.getMessage());

@@ -31,6 +31,16 @@ public final class IngestSession implements IngestOrigin {
         /** Let the client send {@code count} more records. */
         void requestMore(int count);
 
+        /**
+         * Whether the transport takes more answers now (gRPC {@code isReady}). While it does not, the
+         * session asks for no more records, so a client that does not read its answers (acks, each
+         * rejection's among them) stops being read instead of piling them up in the hub; the
+         * transport calls {@link IngestSession#onReady} when it takes answers again.
+         */
+        default boolean isReady() {
+            return true;
+        }
+
         /** Progress: sent only by sessions that acknowledge as they go. */
         void acknowledged(IngestSummary progress);
 
@@ -122,9 +132,13 @@ public final class IngestSession implements IngestOrigin {
     /**
      * Asks the transport for as many records as bring this stream's records in the hub (unsettled,
      * or asked for and not arrived) up to its current share; nothing when it holds that many already
-     * (its share shrank because other streams opened: it shrinks as its records settle).
+     * (its share shrank because other streams opened: it shrinks as its records settle); nothing
+     * while the transport does not take answers ({@link Listener#isReady}: {@link #onReady} tops up).
      */
     private void topUp() {
+        if (!listener.isReady()) {
+            return;
+        }
         long inHub = outstanding.size() + requested;
         int share = pipeline.shares().share(project, window);
         if (share > inHub) {
@@ -179,11 +193,19 @@ public final class IngestSession implements IngestOrigin {
                 sinceLastAck.add(rejection);
             }
         }
+        // the answer first, so that whether the transport still takes answers decides whether to read on
+        acknowledge();
         if (!halfClosed) {
             topUp();
         }
-        acknowledge();
         finishIfDone();
+    }
+
+    /** The transport takes answers again: ask for the records held back meanwhile. */
+    public synchronized void onReady() {
+        if (state == State.OPEN && !halfClosed) {
+            topUp();
+        }
     }
 
     /** The client sent its last record. */
@@ -229,10 +251,11 @@ public final class IngestSession implements IngestOrigin {
             return;
         }
         listener.settled();
+        // the answer first, so that whether the transport still takes answers decides whether to read on
+        acknowledge();
         if (!halfClosed) {
             topUp();
         }
-        acknowledge();
         finishIfDone();
     }
 

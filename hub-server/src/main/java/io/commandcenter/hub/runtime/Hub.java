@@ -403,7 +403,8 @@ public final class Hub implements AutoCloseable {
                             : io.commandcenter.hub.predict.EntityKey.TASK.equals(kind)
                             || io.commandcenter.hub.predict.EntityKey.WORKFLOW.equals(kind)
                             ? FeatureBook.WORKFLOW_FAILURE : FeatureBook.COMPLIANCE_RISK));
-            PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback, callExecutors::runMayWait);
+            PredictGrpcService predictApi = new PredictGrpcService(predictions, rules, feedback, callExecutors::runMayWait,
+                    settings.limits().backtestIdleTimeout());
             LearningLoop learningLoop = new LearningLoop(settings.learning(), learningReads.apply(store), feedback,
                     memory.store()::labelledIncidents, registry, engine.shadows(), clock);
             learningLoop.gateWith(new io.commandcenter.hub.learning.sql.JpaShadowGates(database), predictionRepository,

@@ -21,9 +21,14 @@ import java.util.Objects;
  * @param ingestInFlight          most records of all ingest streams together inside the hub, shared per
  *                                project, then per stream ({@code cc.ingest.max-in-flight};
  *                                {@link io.commandcenter.hub.telemetry.InFlightShares})
+ * @param backtestIdleTimeout     a {@code Backtest} call that sent no chunk, or read no answer, for this long is
+ *                                ended with UNAVAILABLE {@code BACKTEST_IDLE} and its slot freed
+ *                                ({@code cc.backtest.idle-timeout})
  */
 public record StreamLimits(int subscribersPerProject, int ingestStreamsPerProject, Duration ingestIdleTimeout,
-                           Duration sseHeartbeat, int ingestInFlight) {
+                           Duration sseHeartbeat, int ingestInFlight, Duration backtestIdleTimeout) {
+    /** The default {@link #backtestIdleTimeout}. */
+    public static final Duration DEFAULT_BACKTEST_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** The default hub-wide bound of records inside the hub ({@code cc.ingest.max-in-flight}). */
     public static final int DEFAULT_INGEST_IN_FLIGHT = 4096;
 
@@ -33,12 +38,23 @@ public record StreamLimits(int subscribersPerProject, int ingestStreamsPerProjec
         this(subscribersPerProject, ingestStreamsPerProject, ingestIdleTimeout, sseHeartbeat, DEFAULT_INGEST_IN_FLIGHT);
     }
 
+    /** The same with the default {@link #DEFAULT_BACKTEST_IDLE_TIMEOUT}. */
+    public StreamLimits(int subscribersPerProject, int ingestStreamsPerProject, Duration ingestIdleTimeout,
+                        Duration sseHeartbeat, int ingestInFlight) {
+        this(subscribersPerProject, ingestStreamsPerProject, ingestIdleTimeout, sseHeartbeat, ingestInFlight,
+                DEFAULT_BACKTEST_IDLE_TIMEOUT);
+    }
+
     public StreamLimits {
         HubSettings.requireRange("cc.ingest.max-in-flight", ingestInFlight, 1, 100_000_000);
         HubSettings.requireRange("cc.events.max-subscribers-per-project", subscribersPerProject, 1, 100_000);
         HubSettings.requireRange("cc.ingest.max-streams-per-project", ingestStreamsPerProject, 1, 100_000);
         Objects.requireNonNull(ingestIdleTimeout, "ingestIdleTimeout");
         Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
+        Objects.requireNonNull(backtestIdleTimeout, "backtestIdleTimeout");
+        if (backtestIdleTimeout.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("cc.backtest.idle-timeout must be at least 100 ms, got " + backtestIdleTimeout);
+        }
         if (ingestIdleTimeout.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("cc.ingest.idle-timeout must be at least 100 ms, got " + ingestIdleTimeout);
         }

@@ -777,6 +777,8 @@ class PredictiveHubTest {
                 .backtest(collect(new ArrayList<>(), noStart));
         a.onNext(BacktestRequest.newBuilder().setCsvChunk(ByteString.copyFromUtf8("t,x\n1,2\n")).build());
         a.onCompleted();
+        // one after the other: a hub runs one backtest at a time (BacktestLimitsTest)
+        noStart.handle((v, t) -> null).get(30, TimeUnit.SECONDS);
         CompletableFuture<Void> badCsv = new CompletableFuture<>();
         StreamObserver<BacktestRequest> b = GrpcFixture.scoped(PredictServiceGrpc.newStub(channel), "b")
                 .backtest(collect(new ArrayList<>(), badCsv));

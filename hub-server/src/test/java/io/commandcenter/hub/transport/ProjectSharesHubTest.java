@@ -218,4 +218,47 @@ class ProjectSharesHubTest {
                 .getDefaultInstance()).getSamplesList()).extracting(s -> s.getRecordId())
                 .containsExactlyInAnyOrder("q-1", "q-3");
     }
+
+    /**
+     * A client that sends and reads no acks: the hub stops reading its records once the acks wait, and the
+     * idle close says why (ACKS_NOT_READ, not STREAM_IDLE "sent nothing").
+     */
+    @Test
+    void anIngestStreamWhoseClientReadsNoAcks_isClosedWithAcksNotRead() throws Exception {
+        start(HubSettings.defaults(dir, 0).withLimits(new StreamLimits(64, 1, Duration.ofSeconds(1),
+                Duration.ofSeconds(1))));
+        java.util.concurrent.Semaphore ready = new java.util.concurrent.Semaphore(0);
+        CompletableFuture<io.grpc.stub.ClientCallStreamObserver<IngestStreamRequest>> callRef = new CompletableFuture<>();
+        io.commandcenter.hub.testing.Answers<IngestStreamRequest, IngestStreamResponse> acks =
+                new io.commandcenter.hub.testing.Answers<>() {
+                    @Override
+                    public void beforeStart(io.grpc.stub.ClientCallStreamObserver<IngestStreamRequest> call) {
+                        call.disableAutoRequestWithInitial(0); // reads no ack
+                        call.setOnReadyHandler(ready::release);
+                        callRef.complete(call);
+                    }
+                };
+        TelemetryServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(admin("deaf")))
+                .ingestStream(acks);
+        io.grpc.stub.ClientCallStreamObserver<IngestStreamRequest> call = callRef.get(5, TimeUnit.SECONDS);
+        int sent = 0;
+        while (sent < 100_000) {
+            if (call.isReady()) {
+                call.onNext(IngestStreamRequest.getDefaultInstance()); // refused (REQUIRED), acknowledged at once
+                sent++;
+            } else if (!ready.tryAcquire(2, TimeUnit.SECONDS)) {
+                break; // the hub stopped asking for records
+            }
+        }
+        assertThat(sent).as("records read from a client that reads no acks").isLessThan(100_000);
+        // the project's one stream is free once the hub closed the deaf one
+        await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200)).until(() ->
+                ingestStream("deaf", "d-1").firstAck().handle((ack, refused) -> ack != null).get(10, TimeUnit.SECONDS));
+
+        call.request(Integer.MAX_VALUE); // its acks, then why it ended
+        StatusRuntimeException closed = acks.done.handle((v, t) -> (StatusRuntimeException) t).get(10, TimeUnit.SECONDS);
+        assertThat(closed.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(reason(closed)).isEqualTo("ACKS_NOT_READ");
+        assertThat(closed.getStatus().getDescription()).contains("acks must be read while sending");
+    }
 }

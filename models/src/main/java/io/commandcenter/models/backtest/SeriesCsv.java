@@ -50,6 +50,16 @@ public final class SeriesCsv {
     }
 
     public Series read(Reader in) throws IOException {
+        return read(in, Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads at most {@code maxRows} rows (non-blank lines after the header) and {@code maxValues} values
+     * (rows × metric columns, text columns included), stopping as soon as a row would pass either: fails with
+     * INVALID {@code CSV_TOO_MANY_ROWS} / {@code CSV_TOO_MANY_VALUES} ({@link #tooManyRows}, {@link #tooManyValues})
+     * before the row is held. A line ends at {@code \n}, {@code \r\n} or a bare {@code \r}.
+     */
+    public Series read(Reader in, long maxRows, long maxValues) throws IOException {
         BufferedReader r = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
         String header = r.readLine();
         while (header != null && header.isBlank()) {
@@ -58,33 +68,11 @@ public final class SeriesCsv {
         if (header == null) {
             throw CommandCenterException.invalid("CSV_EMPTY", "the CSV has no header");
         }
-        if (header.startsWith("\uFEFF")) {
-            header = header.substring(1);
-        }
-        String[] cols = split(header);
-        int timeCol = -1;
-        boolean stepColumn = false;
-        int labelCol = -1;
-        for (int i = 0; i < cols.length; i++) {
-            String c = cols[i].trim().toLowerCase(Locale.ROOT);
-            cols[i] = cols[i].trim();
-            if (timeCol < 0 && (c.equals("timestamp") || c.equals("timestamps"))) {
-                timeCol = i;
-            } else if (timeCol < 0 && c.equals("t")) {
-                timeCol = i;
-                stepColumn = true;
-            }
-        }
-        for (String candidate : new String[] {labelColumn, "is_anomaly", "anomaly"}) {
-            for (int i = 0; i < cols.length && labelCol < 0; i++) {
-                if (i != timeCol && cols[i].equalsIgnoreCase(candidate)) {
-                    labelCol = i;
-                }
-            }
-            if (labelCol >= 0) {
-                break;
-            }
-        }
+        Header h = Header.of(header, labelColumn);
+        String[] cols = h.cols();
+        int timeCol = h.timeCol();
+        boolean stepColumn = h.stepColumn();
+        int labelCol = h.labelCol();
         boolean implicitTime = timeCol < 0;
         if (implicitTime) {
             stepColumn = true;
@@ -120,6 +108,12 @@ public final class SeriesCsv {
             if (cells.length != cols.length) {
                 throw new CommandCenterException(ErrorKind.INVALID, "CSV_ROW_WIDTH", "line " + lineNo + " has " + cells.length
                         + " cells, the header " + cols.length, Map.of("line", Integer.toString(lineNo)), java.util.List.of(), null);
+            }
+            if (rows == maxRows) {
+                throw tooManyRows(maxRows);
+            }
+            if ((long) (rows + 1) * m > maxValues) {
+                throw tooManyValues(maxValues, m);
             }
             if (rows == times.length) {
                 times = java.util.Arrays.copyOf(times, rows * 2);
@@ -176,6 +170,64 @@ public final class SeriesCsv {
         }
         return new Series(kept, axis, stamps, java.util.Arrays.copyOf(times, rows), out,
                 labels == null ? null : java.util.Arrays.copyOf(labels, rows));
+    }
+
+    /** INVALID {@code CSV_TOO_MANY_ROWS}: the CSV has more than {@code max} rows (lines after the header). */
+    public static CommandCenterException tooManyRows(long max) {
+        return CommandCenterException.invalid("CSV_TOO_MANY_ROWS", "csv_chunk", String.format(Locale.ROOT,
+                "a backtest on the hub takes at most %,d rows (lines after the header); replay a longer series"
+                        + " offline (cc backtest without --hub) or in parts", max));
+    }
+
+    /** INVALID {@code CSV_TOO_MANY_VALUES}: the CSV has more than {@code max} values (rows × {@code columns}). */
+    public static CommandCenterException tooManyValues(long max, int columns) {
+        return CommandCenterException.invalid("CSV_TOO_MANY_VALUES", "csv_chunk", String.format(Locale.ROOT,
+                "a backtest on the hub takes at most %,d values (rows × metric columns; this CSV has %,d metric"
+                        + " columns); replay it offline (cc backtest without --hub) or in parts", max, columns));
+    }
+
+    /**
+     * How many metric columns a CSV with this header line has (every column but the time and label
+     * columns; text columns, dropped once the rows are read, still count): what a replay holds per row
+     * grows with it, so a service can bound a CSV by its header before reading the rows.
+     */
+    public static int metricColumns(String headerLine, String labelColumn) {
+        Header h = Header.of(headerLine, labelColumn == null || labelColumn.isEmpty() ? "label" : labelColumn);
+        return h.cols().length - (h.timeCol() >= 0 ? 1 : 0) - (h.labelCol() >= 0 ? 1 : 0);
+    }
+
+    /** A header's trimmed column names, its time column (-1: none) and kind, its label column (-1: none). */
+    private record Header(String[] cols, int timeCol, boolean stepColumn, int labelCol) {
+        static Header of(String header, String labelColumn) {
+            if (header.startsWith("\uFEFF")) {
+                header = header.substring(1);
+            }
+            String[] cols = split(header);
+            int timeCol = -1;
+            boolean stepColumn = false;
+            int labelCol = -1;
+            for (int i = 0; i < cols.length; i++) {
+                String c = cols[i].trim().toLowerCase(Locale.ROOT);
+                cols[i] = cols[i].trim();
+                if (timeCol < 0 && (c.equals("timestamp") || c.equals("timestamps"))) {
+                    timeCol = i;
+                } else if (timeCol < 0 && c.equals("t")) {
+                    timeCol = i;
+                    stepColumn = true;
+                }
+            }
+            for (String candidate : new String[] {labelColumn, "is_anomaly", "anomaly"}) {
+                for (int i = 0; i < cols.length && labelCol < 0; i++) {
+                    if (i != timeCol && cols[i].equalsIgnoreCase(candidate)) {
+                        labelCol = i;
+                    }
+                }
+                if (labelCol >= 0) {
+                    break;
+                }
+            }
+            return new Header(cols, timeCol, stepColumn, labelCol);
+        }
     }
 
     /** [time, 1 if epoch millis else 0]. */

@@ -76,4 +76,48 @@ class SeriesCsvTest {
     void quotedCells_withCommas_areOneCell() {
         assertThat(SeriesCsv.split("a,\"b,c\",\"d\"\"e\"")).containsExactly("a", "b,c", "d\"e");
     }
+
+    /** The count a service bounds a CSV by before reading it: the metric columns read() would take, text ones too. */
+    @Test
+    void metricColumns_areEveryColumnButTimeAndLabel_asReadFindsThem() throws Exception {
+        assertThat(SeriesCsv.metricColumns("\uFEFFtimestamp,a,b,label", "")).isEqualTo(2);
+        assertThat(SeriesCsv.metricColumns("t,x,is_anomaly", "label")).isEqualTo(1);
+        assertThat(SeriesCsv.metricColumns("a,b,c", null)).isEqualTo(3);
+        assertThat(SeriesCsv.metricColumns("timestamp,y,label", "y")).isEqualTo(1);
+        assertThat(read("timestamp,a,b,label\n2024-01-01T00:00:00Z,1,2,0\n").metrics())
+                .hasSize(SeriesCsv.metricColumns("timestamp,a,b,label", "label"));
+    }
+
+    /** Limits are held while reading: the parser stops at the first row past one, lines ending in a bare CR too. */
+    @Test
+    void aCsvPastItsRowOrValueLimit_failsAsItIsRead_withBareCrLineEndsCounted() throws Exception {
+        StringBuilder csv = new StringBuilder("t,a,b\r");
+        for (int t = 0; t < 5_000; t++) {
+            csv.append(t).append(",1,2\r");
+        }
+        int[] charsRead = {0};
+        java.io.Reader counting = new java.io.FilterReader(new StringReader(csv.toString())) {
+            @Override
+            public int read(char[] b, int off, int len) throws java.io.IOException {
+                int n = super.read(b, off, Math.min(len, 1024));
+                charsRead[0] += Math.max(n, 0);
+                return n;
+            }
+        };
+        assertThatThrownBy(() -> new SeriesCsv().read(new java.io.BufferedReader(counting, 1024), 1_000, Long.MAX_VALUE))
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("CSV_TOO_MANY_ROWS");
+                    assertThat(e.getMessage()).contains("1,000 rows");
+                });
+        assertThat(charsRead[0]).isLessThan(csv.length() / 2);
+        assertThatThrownBy(() -> new SeriesCsv().read(new StringReader(csv.toString()), 10_000, 2 * 999))
+                .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("CSV_TOO_MANY_VALUES");
+                    assertThat(e.getMessage()).contains("1,998 values");
+                });
+        // exactly at both limits, bare-CR rows are read whole
+        Series s = new SeriesCsv().read(new StringReader(csv.toString()), 5_000, 10_000);
+        assertThat(s.timestamps()).hasSize(5_000);
+        assertThat(s.metrics()).containsExactly("a", "b");
+    }
 }

@@ -23,10 +23,8 @@ import io.commandcenter.hub.telemetry.grpc.TelemetryProtoMapper;
 import io.commandcenter.hub.transport.grpc.CallContext;
 import io.commandcenter.common.error.grpc.GrpcErrors;
 import io.commandcenter.models.backtest.BacktestResult;
-import io.commandcenter.models.backtest.BacktestRow;
 import io.commandcenter.proto.v1.BacktestRequest;
 import io.commandcenter.proto.v1.BacktestResponse;
-import io.commandcenter.proto.v1.BacktestRows;
 import io.commandcenter.proto.v1.BacktestStart;
 import io.commandcenter.proto.v1.BacktestSummary;
 import io.commandcenter.proto.v1.GetPredictionRequest;
@@ -43,11 +41,9 @@ import io.commandcenter.proto.v1.PredictRequest;
 import io.commandcenter.proto.v1.PredictResponse;
 import io.commandcenter.proto.v1.PredictServiceGrpc;
 import io.commandcenter.proto.v1.TelemetryRecord;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +53,31 @@ import java.util.regex.Pattern;
 public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceImplBase {
     /** Largest CSV a backtest accepts. */
     public static final int MAX_CSV_BYTES = 64 << 20;
-    private static final int ROWS_PER_MESSAGE = 2_000;
+    /*
+     * What a replay holds grows with its rows and values (timestamps, features, scores, answers) and with
+     * the CSV's bytes: at these limits one backtest needed at most 288-352 MiB of heap in the worst case tried
+     * (docs/benchmarks.md, "Heap of one hub backtest at its limits"); longer series replay offline.
+     */
+    /** Most rows (lines after the header) a backtest on the hub accepts. */
+    public static final int MAX_ROWS = 500_000;
+    /** Most values (rows × metric columns) a backtest on the hub accepts. */
+    public static final long MAX_VALUES = 2_000_000;
+    /** Most metric columns a backtest on the hub accepts. */
+    public static final int MAX_COLUMNS = 1_000;
+    /** Longest header line a backtest accepts. */
+    public static final int MAX_HEADER_BYTES = 64 << 10;
+    /**
+     * Most backtests a hub replays at once, from the client's half-close (the CSV is whole) to the last answer
+     * sent: with the hub's 1 GiB heap, one at its limits at a time.
+     */
+    public static final int MAX_CONCURRENT_BACKTESTS = 1;
+    /**
+     * Most backtest calls that hold a CSV at once (each at most {@link #MAX_CSV_BYTES}), from their first
+     * message to their end, the one replaying included.
+     */
+    public static final int MAX_BACKTEST_UPLOADS = 2;
+    /** The retry delay a refused backtest is told. */
+    static final long BACKTEST_RETRY_MILLIS = 5_000;
     private static final Pattern MODEL_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Pattern MODEL_VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.]{0,63}");
 
@@ -66,6 +86,11 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
     private final RecordRules rules;
     private final Feedback feedback;
     private final java.util.function.Consumer<Runnable> mayWait;
+    /** Replays (from the client's half-close to the last answer sent). */
+    private final java.util.concurrent.Semaphore backtestSlots = new java.util.concurrent.Semaphore(MAX_CONCURRENT_BACKTESTS);
+    /** Calls holding a CSV (from their first message to their end). */
+    private final java.util.concurrent.Semaphore uploadSlots = new java.util.concurrent.Semaphore(MAX_BACKTEST_UPLOADS);
+    private final java.time.Duration backtestIdle;
 
     public PredictGrpcService(PredictionService service, RecordRules rules, Feedback feedback) {
         this(service, rules, feedback, Runnable::run);
@@ -81,6 +106,16 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
      */
     public PredictGrpcService(PredictionService service, RecordRules rules, Feedback feedback,
                               java.util.function.Consumer<Runnable> mayWait) {
+        this(service, rules, feedback, mayWait, io.commandcenter.hub.runtime.StreamLimits.DEFAULT_BACKTEST_IDLE_TIMEOUT);
+    }
+
+    /**
+     * @param backtestIdle a {@code Backtest} that sent no chunk, or read no answer, for this long is ended with
+     *                     UNAVAILABLE {@code BACKTEST_IDLE} ({@code cc.backtest.idle-timeout})
+     */
+    public PredictGrpcService(PredictionService service, RecordRules rules, Feedback feedback,
+                              java.util.function.Consumer<Runnable> mayWait, java.time.Duration backtestIdle) {
+        this.backtestIdle = backtestIdle;
         this.service = service;
         this.rules = rules;
         this.feedback = feedback;
@@ -354,82 +389,35 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
                 .build();
     }
 
+    /**
+     * {@code Backtest}: see {@link BacktestCall}. Fails with RESOURCE_EXHAUSTED {@code BACKTEST_BUSY} (with a
+     * retry delay) while {@value #MAX_BACKTEST_UPLOADS} calls hold a CSV, or at the half-close while
+     * {@value #MAX_CONCURRENT_BACKTESTS} backtests replay; RESOURCE_EXHAUSTED {@code CSV_TOO_LARGE} past
+     * {@link #MAX_CSV_BYTES}; INVALID_ARGUMENT {@code CSV_TOO_MANY_ROWS} past {@link #MAX_ROWS} lines after the
+     * header; UNAVAILABLE {@code BACKTEST_IDLE} when the client sent no chunk or read no answer for the idle timeout.
+     */
     @Override
     public StreamObserver<BacktestRequest> backtest(StreamObserver<BacktestResponse> observer) {
         ProjectId project = CallContext.caller().project();
-        return new StreamObserver<>() {
-            private BacktestStart start;
-            private final ByteArrayOutputStream csv = new ByteArrayOutputStream();
-            private boolean failed;
-
-            @Override
-            public void onNext(BacktestRequest request) {
-                if (failed) {
-                    return;
-                }
-                try {
-                    if (start == null) {
-                        if (!request.hasStart()) {
-                            throw CommandCenterException.invalid("REQUIRED", "start", "the first message must be start");
-                        }
-                        checkModel(request.getStart().getModel(), request.getStart().getModelVersion(), "start.model",
-                                "start.model_version");
-                        start = request.getStart();
-                        return;
-                    }
-                    if (!request.hasCsvChunk() && request.hasStart()) {
-                        throw CommandCenterException.invalid("UNEXPECTED", "start", "start may only be sent first");
-                    }
-                    if (csv.size() + request.getCsvChunk().size() > MAX_CSV_BYTES) {
-                        throw CommandCenterException.exhausted("CSV_TOO_LARGE", "a backtest takes at most "
-                                + (MAX_CSV_BYTES >> 20) + " MiB of CSV");
-                    }
-                    request.getCsvChunk().writeTo(csv);
-                } catch (RuntimeException | java.io.IOException e) {
-                    failed = true;
-                    observer.onError(GrpcErrors.toStatus(e));
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                failed = true;
-            }
-
-            @Override
-            public void onCompleted() {
-                if (failed) {
-                    return;
-                }
-                try {
-                    if (start == null) {
-                        throw CommandCenterException.invalid("REQUIRED", "start", "the stream had no start message");
-                    }
-                    BacktestResult result = service.backtest(project, start.getModel(), start.getModelVersion(),
-                            start.getLabelColumn(), new InputStreamReader(
-                                    new java.io.ByteArrayInputStream(csv.toByteArray()), StandardCharsets.UTF_8));
-                    BacktestRows.Builder chunk = BacktestRows.newBuilder();
-                    for (BacktestRow row : result.rows()) {
-                        chunk.addRows(io.commandcenter.proto.v1.BacktestRow.newBuilder().setTimestamp(row.timestamp())
-                                .setRisk(row.risk()).setConfidence(row.confidence()).setTopFactor(row.topFactor()));
-                        if (chunk.getRowsCount() == ROWS_PER_MESSAGE) {
-                            observer.onNext(BacktestResponse.newBuilder().setRows(chunk).build());
-                            chunk = BacktestRows.newBuilder();
-                        }
-                    }
-                    if (chunk.getRowsCount() > 0) {
-                        observer.onNext(BacktestResponse.newBuilder().setRows(chunk).build());
-                    }
-                    observer.onNext(BacktestResponse.newBuilder().setSummary(summary(result, start)).build());
-                    observer.onCompleted();
-                } catch (RuntimeException e) {
-                    observer.onError(GrpcErrors.toStatus(e));
-                }
-            }
-        };
+        if (!uploadSlots.tryAcquire()) {
+            observer.onError(GrpcErrors.toStatus(busy("the hub holds at most " + MAX_BACKTEST_UPLOADS
+                    + " backtest CSVs at once")));
+            return new io.commandcenter.hub.transport.grpc.Ignored<>();
+        }
+        return new BacktestCall((ServerCallStreamObserver<BacktestResponse>) observer,
+                (model, version, labelColumn, csv) -> service.backtest(project, model, version, labelColumn, csv,
+                        MAX_ROWS, MAX_VALUES),
+                backtestSlots, uploadSlots::release, backtestIdle);
     }
 
-    private static BacktestSummary summary(BacktestResult result, BacktestStart start) {
+    /** RESOURCE_EXHAUSTED {@code BACKTEST_BUSY} with a retry delay. */
+    static CommandCenterException busy(String why) {
+        return new CommandCenterException(ErrorKind.EXHAUSTED, "BACKTEST_BUSY", why + "; retry in a few seconds,"
+                + " or replay offline (cc backtest without --hub)",
+                Map.of(CommandCenterException.RETRY_AFTER_MS, Long.toString(BACKTEST_RETRY_MILLIS)), List.of(), null);
+    }
+
+    static BacktestSummary summary(BacktestResult result, BacktestStart start) {
         BacktestSummary.Builder b = BacktestSummary.newBuilder().setRows(result.rows().size())
                 .setModel(start.getModel().isEmpty() ? "service_health" : start.getModel())
                 .setModelVersion(start.getModelVersion());

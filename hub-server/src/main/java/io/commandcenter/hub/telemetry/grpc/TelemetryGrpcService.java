@@ -43,8 +43,9 @@ import java.util.function.Function;
 
 /**
  * {@code TelemetryService}. Ingest streams read with manual flow control: the hub asks the
- * transport for a record only when the stream's window has room, so HTTP/2 flow control holds
- * back a client that sends faster than the database commits.
+ * transport for a record only when the stream's window has room and the call takes answers
+ * ({@code isReady}), so HTTP/2 flow control holds back a client that sends faster than the database
+ * commits, and one that does not read its acks.
  */
 public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceImplBase {
     private final IngestPipeline pipeline;
@@ -56,7 +57,8 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
     private final long idleNanos;
 
     /** Checks ingest streams for idleness; one daemon thread for every hub of the process. */
-    private static final ScheduledThreadPoolExecutor IDLE_CHECKS = idleChecks();
+    private static final ScheduledThreadPoolExecutor IDLE_CHECKS =
+            io.commandcenter.hub.transport.grpc.IdleTimers.daemon("cc-ingest-idle");
 
     /**
      * Streams without a project share or an idle timeout.
@@ -88,16 +90,6 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
         this.window = window;
         this.streams = new ProjectShares("ingest streams", "TOO_MANY_STREAMS", maxStreams, perProject);
         this.idleNanos = idleTimeout.toNanos();
-    }
-
-    private static ScheduledThreadPoolExecutor idleChecks() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "cc-ingest-idle");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
     }
 
     @Override
@@ -152,7 +144,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
             slot = streams.acquire(caller.project());
         } catch (CommandCenterException e) {
             observer.onError(GrpcErrors.toStatus(e));
-            return new Ignore<>();
+            return new io.commandcenter.hub.transport.grpc.Ignored<>();
         }
         AtomicBoolean released = new AtomicBoolean();
         AtomicReference<ScheduledFuture<?>> idleCheck = new AtomicReference<>();
@@ -173,6 +165,11 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
                     public void requestMore(int count) {
                         lastActive.set(System.nanoTime());
                         call.request(count);
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return call.isReady();
                     }
 
                     @Override
@@ -204,13 +201,16 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
                         }
                     }
                 }, acknowledge, window);
+        // a client that does not read its answers stops being read (the session asks for nothing while the
+        // call is not ready) and is read again once it catches up
+        call.setOnReadyHandler(session::onReady);
         call.setOnCancelHandler(() -> {
             session.onCancel();
             release.run();
         });
         session.start();
         if (idleNanos > 0) {
-            watchIdle(session, lastActive, released, idleCheck);
+            watchIdle(session, call, lastActive, released, idleCheck);
         }
         return new StreamObserver<>() {
             @Override
@@ -240,9 +240,11 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
     /**
      * Ends {@code session} once its client has been quiet for the idle timeout while the hub holds
      * none of its records (its listener then releases the slot); checks again when it was not quiet
-     * that long, or its records were still being written.
+     * that long, or its records were still being written. When the hub stopped reading because the client
+     * read no acks ({@code call} not ready), the reason says so ({@code ACKS_NOT_READ}), not {@code STREAM_IDLE}.
      */
-    private void watchIdle(IngestSession session, AtomicLong lastActive, AtomicBoolean released,
+    private void watchIdle(IngestSession session, ServerCallStreamObserver<?> call, AtomicLong lastActive,
+                           AtomicBoolean released,
                            AtomicReference<ScheduledFuture<?>> idleCheck) {
         Runnable check = new Runnable() {
             @Override
@@ -251,10 +253,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
                     return;
                 }
                 long quiet = System.nanoTime() - lastActive.get();
-                if (quiet >= idleNanos && session.expireIfWaiting(CommandCenterException.unavailable("STREAM_IDLE",
-                        "the stream sent nothing for " + Duration.ofNanos(idleNanos).toSeconds()
-                                + " s (cc.ingest.idle-timeout), so the hub closed it; every record it acknowledged"
-                                + " is stored: open a new stream to send more", null))) {
+                if (quiet >= idleNanos && session.expireIfWaiting(idle(call.isReady()))) {
                     return;
                 }
                 idleCheck.set(IDLE_CHECKS.schedule(this, quiet >= idleNanos ? idleNanos : idleNanos - quiet,
@@ -265,6 +264,22 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
             }
         };
         idleCheck.set(IDLE_CHECKS.schedule(check, idleNanos, TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * UNAVAILABLE {@code STREAM_IDLE}, or {@code ACKS_NOT_READ} when the call took no answers
+     * ({@code readingAcks} false): the hub then stopped reading records, so the client sent nothing because
+     * it read nothing.
+     */
+    private CommandCenterException idle(boolean readingAcks) {
+        long seconds = Duration.ofNanos(idleNanos).toSeconds();
+        String kept = "; every record it acknowledged is stored: open a new stream to send more";
+        return readingAcks
+                ? CommandCenterException.unavailable("STREAM_IDLE", "the stream sent nothing for " + seconds
+                        + " s (cc.ingest.idle-timeout), so the hub closed it" + kept, null)
+                : CommandCenterException.unavailable("ACKS_NOT_READ", "the stream's client read no acks, so the hub"
+                        + " stopped reading its records (acks must be read while sending); after " + seconds
+                        + " s (cc.ingest.idle-timeout) the hub closed it" + kept, null);
     }
 
     @Override
@@ -355,18 +370,4 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
                 violations, null);
     }
 
-    /** Swallows a stream the hub refused at the start. */
-    private static final class Ignore<Q> implements StreamObserver<Q> {
-        @Override
-        public void onNext(Q value) {
-        }
-
-        @Override
-        public void onError(Throwable t) {
-        }
-
-        @Override
-        public void onCompleted() {
-        }
-    }
 }

@@ -55,6 +55,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * pays the refused attempt once, not once a batch.
  */
 public final class SqlTelemetryStore implements TelemetryStore {
+    private static final System.Logger LOG = System.getLogger(SqlTelemetryStore.class.getName());
     private static final int MAX_ATTEMPTS = 4;
 
     /** The SQL types of the columns the telemetry tables use, as each database spells them. */
@@ -293,7 +294,7 @@ public final class SqlTelemetryStore implements TelemetryStore {
                 return result;
             }
         } catch (SQLException e) {
-            throw CommandCenterException.unavailable("STORE_UNAVAILABLE", "could not store telemetry: " + e.getMessage(), e);
+            throw storeFailed("store telemetry", e);
         }
     }
 
@@ -597,7 +598,7 @@ public final class SqlTelemetryStore implements TelemetryStore {
                 connection.rollback(); // the pool's connections do not auto-commit: end the read's transaction
             }
         } catch (SQLException e) {
-            throw CommandCenterException.unavailable("STORE_UNAVAILABLE", "could not read health samples: " + e.getMessage(), e);
+            throw storeFailed("read health samples", e);
         }
     }
 
@@ -612,5 +613,18 @@ public final class SqlTelemetryStore implements TelemetryStore {
     private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
         double value = rs.getDouble(column);
         return rs.wasNull() ? null : value;
+    }
+
+    /**
+     * UNAVAILABLE {@code STORE_UNAVAILABLE} for a database failure: the driver's message (statement, table,
+     * host) goes to the log only, under an error id that the answer names; the answer reaches clients, and
+     * every stream of a failed batch, whatever its project, gets the same one.
+     */
+    static CommandCenterException storeFailed(String what, SQLException e) {
+        String errorId = java.util.UUID.randomUUID().toString();
+        LOG.log(System.Logger.Level.WARNING, "could not " + what + " (error " + errorId + ")", e);
+        return new CommandCenterException(io.commandcenter.common.error.ErrorKind.UNAVAILABLE, "STORE_UNAVAILABLE",
+                "could not " + what + ": the database failed (error " + errorId + ", details in the hub's log)",
+                java.util.Map.of("error_id", errorId), List.of(), e);
     }
 }

@@ -6,6 +6,7 @@ import com.google.rpc.ErrorInfo;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.telemetry.InFlightShares;
 import io.commandcenter.hub.telemetry.HealthSampleRecord;
+import io.commandcenter.hub.testing.Answers;
 import io.commandcenter.hub.testing.GrpcFixture;
 import io.commandcenter.hub.testing.Ingest;
 import io.commandcenter.hub.testing.MemoryTelemetryStore;
@@ -410,6 +411,56 @@ class TelemetryGrpcServiceTest {
                     assertThat(r.getIndex()).isEqualTo(10);
                     assertThat(r.getField()).isEqualTo("health_sample.latency_ms");
                 });
+    }
+
+    /**
+     * A client that sends and never reads its acks: every empty record is refused (kind REQUIRED) and
+     * acknowledged at once; the hub asks for more only while the call takes answers, so it stops reading
+     * instead of piling acks up (before the fix each rejection asked for the next record: 10,000 sent).
+     * Reading the acks again lets the same stream go on, and nothing is lost.
+     */
+    @Test
+    void ingestStream_aClientThatDoesNotReadItsAcks_stopsBeingRead_andGoesOnOnceItReads() throws Exception {
+        java.util.concurrent.Semaphore ready = new java.util.concurrent.Semaphore(0);
+        CompletableFuture<ClientCallStreamObserver<IngestStreamRequest>> callRef = new CompletableFuture<>();
+        Answers<IngestStreamRequest, IngestStreamResponse> acks = new Answers<>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<IngestStreamRequest> call) {
+                call.disableAutoRequestWithInitial(1); // reads one ack, then none
+                call.setOnReadyHandler(ready::release);
+                callRef.complete(call);
+            }
+        };
+        grpc.telemetryAsync("alpha").ingestStream(acks);
+        ClientCallStreamObserver<IngestStreamRequest> call = callRef.get(5, TimeUnit.SECONDS);
+        int limit = 10_000;
+        int sent = 0;
+        while (sent < limit) {
+            if (call.isReady()) {
+                call.onNext(IngestStreamRequest.getDefaultInstance());
+                sent++;
+            } else if (!ready.tryAcquire(2, TimeUnit.SECONDS)) {
+                break; // the hub stopped asking for records
+            }
+        }
+        assertThat(sent).as("records the hub read from a client that reads no acks")
+                .isGreaterThan(0).isLessThan(limit);
+        assertThat(acks.answers).hasSize(1);
+
+        call.request(Integer.MAX_VALUE);
+        List<IngestRequest> valid = samples(5, "api");
+        for (IngestRequest request : valid) {
+            while (!call.isReady()) {
+                assertThat(ready.tryAcquire(5, TimeUnit.SECONDS)).as("ready again once the acks are read").isTrue();
+            }
+            call.onNext(IngestStreamRequest.newBuilder().setRecord(request.getRecord()).build());
+        }
+        call.onCompleted();
+        acks.done.get(10, TimeUnit.SECONDS);
+        assertThat(acks.last().getRejected()).isEqualTo(sent);
+        assertThat(acks.last().getAccepted()).isEqualTo(5);
+        assertThat(acks.last().getSettledThrough()).isEqualTo(sent + 4);
+        assertThat(store.stored(ProjectId.of("alpha"))).hasSize(5);
     }
 
     @Test
