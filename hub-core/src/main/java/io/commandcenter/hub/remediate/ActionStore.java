@@ -13,6 +13,13 @@ public interface ActionStore {
 
     void update(ActionRecord action);
 
+    /**
+     * Stores a judged decision's outcome only where none is stored yet, in one conditional write: true
+     * when this call stored it; false when the decision was judged already (by another hub sharing the
+     * database, or another watch of this one) or is unknown — nothing is changed then.
+     */
+    boolean recordOutcome(ActionRecord judged);
+
     Optional<ActionRecord> actionOfRun(String runId);
 
     /** Decisions whose outcome has not been judged yet, oldest first (to resume watching after a restart). */

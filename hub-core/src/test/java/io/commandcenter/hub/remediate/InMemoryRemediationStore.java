@@ -371,6 +371,19 @@ public final class InMemoryRemediationStore implements RemediationStore {
     }
 
     @Override
+    public synchronized boolean recordOutcome(ActionRecord judged) {
+        if (!judged.isJudged()) {
+            throw new IllegalArgumentException("no outcome to record on " + judged.actionId());
+        }
+        ActionRecord stored = actions.get(judged.actionId());
+        if (stored == null || stored.isJudged()) {
+            return false;
+        }
+        actions.put(judged.actionId(), judged);
+        return true;
+    }
+
+    @Override
     public synchronized Optional<ActionRecord> actionOfRun(String runId) {
         return actions.values().stream().filter(a -> a.runId().equals(runId)).max(OLDEST_ACTION_FIRST);
     }

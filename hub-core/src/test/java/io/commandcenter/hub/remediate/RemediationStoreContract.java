@@ -444,6 +444,41 @@ public abstract class RemediationStoreContract {
     }
 
     @Test
+    void anOutcome_isRecordedOnce_aSecondJudgeChangesNothing() {
+        ActionRecord action = new ActionRecord("a-1", P, "pred-1", "r-1", ActionDecision.AUTOMATIC, "engine", T0, "",
+                "service", "api", 0.9, null, null, null, "{}");
+        store.insert(action);
+
+        boolean first = store.recordOutcome(action.withOutcome(Outcome.RECOVERED, 0.1, "{\"by\":\"hub-a\"}",
+                T0.plusSeconds(60)));
+        boolean second = store.recordOutcome(action.withOutcome(Outcome.WORSE, 0.99, "{\"by\":\"hub-b\"}",
+                T0.plusSeconds(61)));
+
+        assertThat(first).isTrue();
+        assertThat(second).isFalse();
+        ActionRecord stored = store.actionOfRun("r-1").orElseThrow();
+        assertThat(stored.outcome()).isEqualTo(Outcome.RECOVERED);
+        assertThat(stored.riskAfter()).isEqualTo(0.1);
+        assertThat(stored.outcomeAt()).isEqualTo(T0.plusSeconds(60));
+        assertThat(stored.outcomeJson()).isEqualTo("{\"by\":\"hub-a\"}");
+        assertThat(store.awaitingOutcome(10)).isEmpty();
+    }
+
+    @Test
+    void anOutcomeWithoutARiskAfter_isRecorded() {
+        ActionRecord action = new ActionRecord("a-1", P, "pred-1", "r-1", ActionDecision.AUTOMATIC, "engine", T0, "",
+                "service", "api", 0.9, null, null, null, "{}");
+        store.insert(action);
+
+        assertThat(store.recordOutcome(action.withOutcome(Outcome.NOT_RECOVERED, null, "{\"note\":\"no telemetry\"}",
+                T0.plusSeconds(60)))).isTrue();
+
+        ActionRecord stored = store.actionOfRun("r-1").orElseThrow();
+        assertThat(stored.outcome()).isEqualTo(Outcome.NOT_RECOVERED);
+        assertThat(stored.riskAfter()).isNull();
+    }
+
+    @Test
     void predictionActions_recordOutcomes_andPage() {
         for (int i = 0; i < 3; i++) {
             store.insert(new ActionRecord("a-" + i, P, "pred-1", "r-" + i, ActionDecision.AUTOMATIC, "engine",

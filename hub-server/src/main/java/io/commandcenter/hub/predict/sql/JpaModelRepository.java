@@ -7,12 +7,26 @@ import io.commandcenter.hub.predict.ChampionPeriod;
 import io.commandcenter.hub.predict.ModelRepository;
 import io.commandcenter.hub.project.ProjectId;
 
+import jakarta.persistence.PersistenceException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The model registry's rows in SQL, through JPA. */
+/**
+ * The model registry's rows in SQL, through JPA.
+ *
+ * <p>A promotion ends its name's open champion period and opens the next one in one transaction that
+ * first locks the name's row in {@code model_champion_lock} ({@code SELECT ... FOR UPDATE}, honoured by
+ * H2 and PostgreSQL alike; migration V15). Two promotions of one (project, name) at once, on one hub or
+ * on two hubs sharing the database, therefore take turns: the second reads the open period the first
+ * committed and ends it, so a name has at most one open period.
+ */
 public final class JpaModelRepository implements ModelRepository {
     private final Jpa jpa;
 
@@ -22,6 +36,9 @@ public final class JpaModelRepository implements ModelRepository {
 
     @Override
     public void insert(Row row, Promotion promotion) {
+        if (promotion != null) {
+            ensureChampionLock(row.project(), row.name());
+        }
         jpa.write(em -> {
             em.persist(new ModelEntity(row.modelId(), row.project().value(), row.name(), row.version(), row.type(),
                     row.path(), row.onnxSha256(), row.threshold(), row.metricsJson(), Jpa.ts(row.createdAt()),
@@ -126,14 +143,60 @@ public final class JpaModelRepository implements ModelRepository {
 
     @Override
     public void promote(ProjectId project, Row model, Instant at, String promotedBy, String reason) {
+        ensureChampionLock(project, model.name());
         jpa.write(em -> {
             promote(em, project, model, at, promotedBy, reason);
             return null;
         });
     }
 
+    /**
+     * Makes sure the (project, name) row of {@code model_champion_lock} exists, in a transaction of its
+     * own: rows are never deleted, so the promotion's transaction always finds one to lock. Two hubs
+     * inserting it at once: the second's unique violation means it is there.
+     */
+    private void ensureChampionLock(ProjectId project, String name) {
+        long present = jpa.read(em -> ((Number) em.createNativeQuery("SELECT COUNT(*) FROM model_champion_lock "
+                + "WHERE project_id = ? AND name = ?").setParameter(1, project.value()).setParameter(2, name)
+                .getSingleResult()).longValue());
+        if (present > 0) {
+            return;
+        }
+        try {
+            jpa.write(em -> em.createNativeQuery("INSERT INTO model_champion_lock (project_id, name) VALUES (?, ?)")
+                    .setParameter(1, project.value()).setParameter(2, name).executeUpdate());
+        } catch (CommandCenterException e) {
+            if (!Jpa.isUniqueViolation(e)) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Locks the name's {@code model_champion_lock} row until the transaction ends, on the transaction's own
+     * connection (unwrapping it begins the database transaction, so the reads that follow use it too):
+     * taken before the open period is read, so promotions of one name take turns.
+     */
+    private static void lockChampion(jakarta.persistence.EntityManager em, ProjectId project, String name) {
+        Connection connection = em.unwrap(Connection.class);
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT name FROM model_champion_lock WHERE project_id = ? AND name = ? FOR UPDATE")) {
+            s.setString(1, project.value());
+            s.setString(2, name);
+            try (ResultSet row = s.executeQuery()) {
+                if (!row.next()) {
+                    throw new PersistenceException("no model_champion_lock row for " + project.value() + "/" + name);
+                }
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot lock the champion of " + project.value() + "/" + name + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     private static void promote(jakarta.persistence.EntityManager em, ProjectId project, Row model, Instant at,
                                 String promotedBy, String reason) {
+            lockChampion(em, project, model.name());
             for (ModelChampionEntity current : em.createQuery("SELECT c FROM ModelChampionEntity c WHERE "
                             + "c.projectId = :p AND c.name = :n AND c.endTime IS NULL", ModelChampionEntity.class)
                     .setParameter("p", project.value()).setParameter("n", model.name()).getResultList()) {

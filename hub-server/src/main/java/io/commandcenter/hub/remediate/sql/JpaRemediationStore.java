@@ -24,6 +24,7 @@ import io.commandcenter.hub.remediate.RunStore;
 import io.commandcenter.hub.remediate.WorkflowRevision;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
+import jakarta.persistence.Query;
 import jakarta.persistence.TypedQuery;
 
 import java.time.Duration;
@@ -387,17 +388,28 @@ public final class JpaRemediationStore implements RemediationStore {
         return ids + (runs.size() > ids.size() ? " and " + (runs.size() - ids.size()) + " more" : "");
     }
 
-    /** The keys of these creates that are stored already, as project + NUL + key; one query per 500. */
+    /**
+     * The keys of these creates that are stored already, as project + NUL + key; one query per project and
+     * 500 keys, the project given so that each key is a seek in {@code uq_remediation_run_key (project_id,
+     * idempotency_key)}.
+     */
     private static Set<String> storedKeys(EntityManager em, List<NewRun> creates) {
         Set<String> out = new HashSet<>();
-        for (int from = 0; from < creates.size(); from += 500) {
-            List<String> keys = creates.subList(from, Math.min(creates.size(), from + 500)).stream()
-                    .map(c -> c.run().idempotencyKey()).distinct().toList();
-            for (Object[] row : em.createQuery("SELECT r.projectId, r.idempotencyKey FROM RunEntity r "
-                    + "WHERE r.idempotencyKey IN :keys", Object[].class).setParameter("keys", keys).getResultList()) {
-                out.add(row[0] + "\u0000" + row[1]);
-            }
+        Map<String, List<String>> byProject = new LinkedHashMap<>();
+        for (NewRun c : creates) {
+            byProject.computeIfAbsent(c.run().project().value(), p -> new ArrayList<>()).add(c.run().idempotencyKey());
         }
+        byProject.forEach((project, all) -> {
+            List<String> distinct = all.stream().distinct().toList();
+            for (int from = 0; from < distinct.size(); from += 500) {
+                List<String> keys = distinct.subList(from, Math.min(distinct.size(), from + 500));
+                for (String key : em.createQuery("SELECT r.idempotencyKey FROM RunEntity r WHERE r.projectId = :p "
+                                + "AND r.idempotencyKey IN :keys", String.class).setParameter("p", project)
+                        .setParameter("keys", keys).getResultList()) {
+                    out.add(project + "\u0000" + key);
+                }
+            }
+        });
         return out;
     }
 
@@ -973,6 +985,7 @@ public final class JpaRemediationStore implements RemediationStore {
 
     @Override
     public List<ApprovalRecord> expired(Instant now) {
+        // every project's: a range of ix_approval_expiry (state, expires_at), V15
         return jpa.read(em -> em.createQuery("SELECT a FROM ApprovalEntity a WHERE a.state = :s AND a.expiresAt <= :now",
                         ApprovalEntity.class)
                 .setParameter("s", ApprovalState.PENDING.name()).setParameter("now", Jpa.ts(now)).getResultList().stream()
@@ -1020,6 +1033,26 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     @Override
+    public boolean recordOutcome(ActionRecord judged) {
+        if (!judged.isJudged()) {
+            throw new IllegalArgumentException("no outcome to record on " + judged.actionId());
+        }
+        // conditional: of two hubs judging one decision (a stalled one and its adopter), one changes the row.
+        // No risk after (no live reading): a literal NULL, not a null parameter whose SQL type the driver must guess.
+        boolean riskAfter = judged.riskAfter() != null;
+        return jpa.write(em -> {
+            Query update = em.createQuery("UPDATE ActionEntity a SET a.outcome = :o, a.outcomeAt = :at, a.riskAfter = "
+                    + (riskAfter ? ":ra" : "NULL") + ", a.outcomeJson = :j WHERE a.actionId = :id AND a.outcome = ''")
+                    .setParameter("o", judged.outcome().wireName()).setParameter("at", Jpa.ts(judged.outcomeAt()))
+                    .setParameter("j", truncate(judged.outcomeJson(), 4096)).setParameter("id", judged.actionId());
+            if (riskAfter) {
+                update.setParameter("ra", judged.riskAfter());
+            }
+            return update.executeUpdate();
+        }) == 1;
+    }
+
+    @Override
     public Optional<ActionRecord> actionOfRun(String runId) {
         return jpa.read(em -> em.createQuery("SELECT a FROM ActionEntity a WHERE a.runId = :r ORDER BY a.decidedAt DESC",
                         ActionEntity.class).setParameter("r", runId).setMaxResults(1).getResultStream().findFirst()
@@ -1028,8 +1061,10 @@ public final class JpaRemediationStore implements RemediationStore {
 
     @Override
     public List<ActionRecord> awaitingOutcome(int limit) {
+        // the outcome (fixed) leads the order: H2 reads ix_prediction_action_outcome (outcome, decided_at, action_id),
+        // V15, in order and stops after the page
         return jpa.read(em -> em.createQuery("SELECT a FROM ActionEntity a WHERE a.outcome = '' "
-                        + "ORDER BY a.decidedAt, a.actionId", ActionEntity.class).setMaxResults(limit)
+                        + "ORDER BY a.outcome, a.decidedAt, a.actionId", ActionEntity.class).setMaxResults(limit)
                 .getResultList().stream().map(JpaRemediationStore::record).toList());
     }
 

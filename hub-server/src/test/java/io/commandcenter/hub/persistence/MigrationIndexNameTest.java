@@ -1,0 +1,53 @@
+package io.commandcenter.hub.persistence;
+
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.testing.Databases;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Guide section 8.1, known limit: V9 builds {@code ix_model_run_target} with a plain CREATE INDEX, so
+ * an operator who built it first by hand ({@code CONCURRENTLY}, under the same name) makes the upgrade
+ * fail on PostgreSQL, with nothing of V9 kept; once that index is dropped, the upgrade goes through.
+ */
+class MigrationIndexNameTest {
+
+    @Test
+    void anIndexBuiltByHandUnderV9sName_failsTheUpgrade_untilItIsDropped(@TempDir Path dir) throws Exception {
+        DatabaseSettings settings = Databases.postgres(dir);
+        Flyway.configure(getClass().getClassLoader())
+                .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
+                .locations("classpath:db/migration").target("8").load().migrate();
+        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+             Statement s = c.createStatement()) {
+            s.execute("CREATE INDEX CONCURRENTLY ix_model_run_target ON model_run (project_id, target_id, executed_at)");
+        }
+
+        assertThatThrownBy(() -> Database.open(settings).close())
+                .isInstanceOfSatisfying(CommandCenterException.class,
+                        e -> assertThat(e.getMessage()).contains("ix_model_run_target").contains("already exists"));
+        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+             Statement s = c.createStatement()) {
+            try (ResultSet r = s.executeQuery(
+                    "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'feedback_label'")) {
+                r.next();
+                assertThat(r.getInt(1)).as("nothing of V9 kept").isZero();
+            }
+            s.execute("DROP INDEX CONCURRENTLY ix_model_run_target");
+        }
+
+        try (Database upgraded = Database.open(settings)) {
+            assertThat(upgraded.schemaVersion()).isEqualTo("15");
+        }
+    }
+}

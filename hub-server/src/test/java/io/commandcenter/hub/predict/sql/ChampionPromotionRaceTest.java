@@ -1,0 +1,124 @@
+package io.commandcenter.hub.predict.sql;
+
+import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.persistence.DatabaseSettings;
+import io.commandcenter.hub.predict.ChampionPeriod;
+import io.commandcenter.hub.predict.ModelRepository.Champion;
+import io.commandcenter.hub.predict.ModelRepository.Row;
+import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.testing.Databases;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two promotions of one (project, name) at once, on H2 (one hub, one pool) and on PostgreSQL (two hubs,
+ * a pool each): the second must see the period the first opened.
+ *
+ * <p>The interleaving is made deterministic without knowing the store's lock: a test connection holds
+ * the open period's row ({@code FOR UPDATE}); promotion A starts and is seen waiting for a lock, then
+ * promotion B, then the row is released. A store that reads the open period without taking turns has
+ * both promotions past that read when they wait (both then end v1's period and open their own); a
+ * store that takes turns holds B before its read.
+ */
+class ChampionPromotionRaceTest {
+    static final ProjectId SHOP = ProjectId.of("shop");
+    static final String NAME = "service_health";
+    static final Instant T0 = Instant.parse("2026-12-07T10:00:00Z");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void twoPromotionsAtOnce_leaveOneOpenPeriod_andBothInTheHistoryInOrder(String vendor, @TempDir Path dir)
+            throws Exception {
+        DatabaseSettings settings = vendor.equals("h2") ? longLockWait(Databases.h2(dir)) : Databases.postgres(dir);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (Database hubA = Database.open(settings);
+             Database hubB = vendor.equals("h2") ? null : Database.open(settings)) {
+            JpaModelRepository a = new JpaModelRepository(hubA);
+            JpaModelRepository b = hubB == null ? a : new JpaModelRepository(hubB);
+            Row v1 = model("m-1", "1.0.0");
+            Row v2 = model("m-2", "2.0.0");
+            Row v3 = model("m-3", "3.0.0");
+            a.insert(v1, null);
+            a.insert(v2, null);
+            a.insert(v3, null);
+            a.promote(SHOP, v1, T0, "ops", "first");
+
+            Future<?> promotedA;
+            Future<?> promotedB;
+            try (Connection holder = connection(settings)) {
+                try (Statement s = holder.createStatement()) {
+                    s.executeQuery("SELECT period_id FROM model_champion WHERE end_time IS NULL FOR UPDATE").close();
+                }
+                promotedA = threads.submit(() -> a.promote(SHOP, v2, T0.plusSeconds(60), "cc models promote", "A"));
+                awaitLockWaiters(settings, 1);
+                promotedB = threads.submit(() -> b.promote(SHOP, v3, T0.plusSeconds(120), "learning loop", "B"));
+                awaitLockWaiters(settings, 2);
+                holder.rollback();
+            }
+            promotedA.get(60, TimeUnit.SECONDS);
+            promotedB.get(60, TimeUnit.SECONDS);
+
+            List<Champion> open = a.currentChampions().stream()
+                    .filter(c -> c.project().equals(SHOP) && c.name().equals(NAME)).toList();
+            assertThat(open).as("one open period").extracting(Champion::version).containsExactly("3.0.0");
+            List<ChampionPeriod> history = a.championHistory(SHOP, NAME);
+            assertThat(history).extracting(ChampionPeriod::version).containsExactly("3.0.0", "2.0.0", "1.0.0");
+            assertThat(history.get(0).end()).isNull();
+            assertThat(history.get(1).end()).as("v2 ended when v3 began").isEqualTo(history.get(0).start());
+            assertThat(history.get(2).end()).as("v1 ended when v2 began").isEqualTo(history.get(1).start());
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static Row model(String id, String version) {
+        return new Row(id, SHOP, NAME, version, "SERVICE_HEALTH", "p", "a".repeat(64), 0.5, "{}", T0, "");
+    }
+
+    /** H2 as the product configures it, but a session waits for a lock long enough for the test's look. */
+    private static DatabaseSettings longLockWait(DatabaseSettings h2) {
+        return new DatabaseSettings(h2.jdbcUrl() + ";LOCK_TIMEOUT=30000", "", "", h2.dataDir(), h2.poolSize());
+    }
+
+    private static Connection connection(DatabaseSettings settings) throws SQLException {
+        Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    /** Until {@code n} sessions wait for a lock (each look in a transaction of its own). */
+    private static void awaitLockWaiters(DatabaseSettings settings, int n) throws SQLException {
+        String sql = settings.vendor() == DatabaseSettings.Vendor.H2
+                ? "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL"
+                : "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            c.setAutoCommit(true);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1) >= n;
+                }
+            });
+        }
+    }
+}
