@@ -27,8 +27,10 @@ import java.util.function.Predicate;
  * not turn into a "not recovered" label.
  *
  * <p>An outcome is stored with a conditional write ({@link ActionStore#recordOutcome}): when two hubs
- * judge one decision at once (a stalled hub and the one that adopted its run), one stores it and only
- * that one updates the run and emits {@code outcomeObserved}.
+ * judge one decision at once (a stalled hub and the one that adopted its run), one stores it, with the
+ * run's outcome in the same transaction, and only that one emits {@code outcomeObserved}. A failed write
+ * stores nothing: the decision stays awaiting its outcome, judged again when this hub restarts or
+ * another hub adopts the watch.
  */
 final class OutcomeWatcher {
     private static final System.Logger LOG = System.getLogger(OutcomeWatcher.class.getName());
@@ -133,7 +135,6 @@ final class OutcomeWatcher {
             LOG.log(System.Logger.Level.DEBUG, "outcome of {0} was judged already elsewhere", action.actionId());
             return;
         }
-        runs.run(runId).filter(r -> r.state().isFinished()).ifPresent(r -> runs.update(r.withOutcome(outcome)));
         LOG.log(System.Logger.Level.INFO, "outcome of {0} on {1} {2}: {3} (risk {4} -> {5})", action.decision().wireName(),
                 action.targetKind(), action.targetId(), outcome.wireName(), String.format(Locale.ROOT, "%.2f", before),
                 after.map(r -> String.format(Locale.ROOT, "%.2f", r)).orElse("n/a"));

@@ -379,7 +379,13 @@ public final class InMemoryRemediationStore implements RemediationStore {
         if (stored == null || stored.isJudged()) {
             return false;
         }
-        actions.put(judged.actionId(), judged);
+        // the outcome's fields only, the JSON cut as the SQL store cuts it; and the finished run's outcome
+        actions.put(judged.actionId(), stored.withOutcome(judged.outcome(), judged.riskAfter(),
+                ActionStore.outcomeJsonAsStored(judged.outcomeJson()), judged.outcomeAt()));
+        RunRecord run = runs.get(stored.runId());
+        if (run != null && run.state().isFinished()) {
+            runs.put(run.runId(), run.withOutcome(judged.outcome()));
+        }
         return true;
     }
 

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Guide section 8.1, known limit: V9 builds {@code ix_model_run_target} with a plain CREATE INDEX, so
  * an operator who built it first by hand ({@code CONCURRENTLY}, under the same name) makes the upgrade
  * fail on PostgreSQL, with nothing of V9 kept; once that index is dropped, the upgrade goes through.
+ * V15 instead accepts its indexes built beforehand ({@code IF NOT EXISTS}) and drops V2's and V9's.
  */
 class MigrationIndexNameTest {
 
@@ -48,6 +49,39 @@ class MigrationIndexNameTest {
 
         try (Database upgraded = Database.open(settings)) {
             assertThat(upgraded.schemaVersion()).isEqualTo("15");
+        }
+    }
+
+    @Test
+    void v15sIndexesBuiltByHandConcurrently_areKept_andTheUpgradeDropsTheOldOnes(@TempDir Path dir) throws Exception {
+        DatabaseSettings settings = Databases.postgres(dir);
+        Flyway.configure(getClass().getClassLoader())
+                .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
+                .locations("classpath:db/migration").target("14").load().migrate();
+        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+             Statement s = c.createStatement()) {
+            // guide 8.1: built beforehand, without blocking writes, under V15's names
+            s.execute("CREATE INDEX CONCURRENTLY ix_prediction_action_outcome ON prediction_action "
+                    + "(outcome, decided_at, action_id)");
+            s.execute("CREATE INDEX CONCURRENTLY ix_approval_expiry ON approval (state, expires_at)");
+            s.execute("CREATE INDEX CONCURRENTLY ix_model_run_page ON model_run (project_id, executed_at, run_id)");
+            s.execute("CREATE INDEX CONCURRENTLY ix_model_run_target_page ON model_run "
+                    + "(project_id, target_id, executed_at, run_id)");
+        }
+
+        try (Database upgraded = Database.open(settings)) {
+            assertThat(upgraded.schemaVersion()).isEqualTo("15");
+        }
+        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix_model_run%' "
+                     + "OR indexname IN ('ix_prediction_action_outcome', 'ix_approval_expiry') ORDER BY indexname")) {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            while (r.next()) {
+                names.add(r.getString(1));
+            }
+            assertThat(names).containsExactly("ix_approval_expiry", "ix_model_run_page", "ix_model_run_target_page",
+                    "ix_prediction_action_outcome");
         }
     }
 }

@@ -10,6 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two hubs sharing one database (a stalled hub and the one that adopted its run) judge the same
  * decision at once: each watcher has read the decision as not judged yet and probed the target's health
  * (the probe holds both until both are inside it) before either stores an outcome. One outcome is stored
- * and one {@code outcomeObserved} emitted. On PostgreSQL two stores on pools of their own; on H2 (one hub
- * per file) two watchers on one store.
+ * (with the run's, in the same transaction) and one {@code outcomeObserved} emitted. On PostgreSQL two
+ * stores on pools of their own; on H2 (one hub per file) two watchers on one store.
  */
 class OutcomeJudgedOnceTest {
     static final ProjectId P = ProjectId.of("shop");
@@ -48,6 +51,7 @@ class OutcomeJudgedOnceTest {
             JpaRemediationStore storeB = hubB == null ? storeA : new JpaRemediationStore(hubB);
             ActionRecord action = new ActionRecord("a-1", P, null, "r-1", ActionDecision.AUTOMATIC, "engine", T0,
                     "confident", "service", "api", 0.93, null, null, null, "{}");
+            storeA.create(finishedRun(), Optional.empty(), Optional.empty());
             storeA.insert(action);
             OutcomeWatcher a = watcher(storeA, lanesA, probe(bothProbing, 0.10), observed);
             OutcomeWatcher b = watcher(storeB, lanesB, probe(bothProbing, 0.99), observed);
@@ -66,7 +70,51 @@ class OutcomeJudgedOnceTest {
                     .isEqualTo(observed.get(0).outcome());
             assertThat(stored.riskAfter()).isEqualTo(observed.get(0).riskAfter());
             assertThat(storeA.awaitingOutcome(10)).isEmpty();
+            assertThat(storeA.run("r-1").orElseThrow().outcome()).as("the run's outcome is the emitting watcher's")
+                    .isEqualTo(observed.get(0).outcome());
         }
+    }
+
+    /**
+     * The run's part of the outcome write fails (here a constraint refuses any outcome on the run, as a
+     * database blip would fail it): nothing is stored, no event is emitted, and the decision still awaits
+     * its outcome, so a later resume judges it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aFailedRunUpdate_storesNoOutcome_andTheDecisionStaysAwaiting(String vendor, @TempDir Path dir)
+            throws Exception {
+        DatabaseSettings settings = vendor.equals("h2") ? Databases.h2(dir) : Databases.postgres(dir);
+        List<ActionRecord> observed = new CopyOnWriteArrayList<>();
+        try (Database hub = Database.open(settings);
+             Stripes lanes = new Stripes(1, "outcome-")) {
+            JpaRemediationStore store = new JpaRemediationStore(hub);
+            ActionRecord action = new ActionRecord("a-1", P, null, "r-1", ActionDecision.AUTOMATIC, "engine", T0,
+                    "confident", "service", "api", 0.93, null, null, null, "{}");
+            store.create(finishedRun(), Optional.empty(), Optional.empty());
+            store.insert(action);
+            try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+                 Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE remediation_run ADD CONSTRAINT ck_test_no_outcome CHECK (outcome = '')");
+            }
+            OutcomeWatcher watcher = watcher(store, lanes,
+                    (project, kind, id) -> Optional.of(new HealthProbe.Reading(0.10, "{}")), observed);
+
+            watcher.watch(action, T0);
+            lanes.call(Stripes.key(P, "service", "api"), () -> null);
+
+            assertThat(observed).as("no outcomeObserved").isEmpty();
+            assertThat(store.actionOfRun("r-1").orElseThrow().outcome()).as("no outcome on the decision").isNull();
+            assertThat(store.awaitingOutcome(10)).extracting(ActionRecord::actionId).containsExactly("a-1");
+            assertThat(store.run("r-1").orElseThrow().outcome()).isNull();
+        }
+    }
+
+    /** Run r-1 of hub-a, ended. */
+    private static RunRecord finishedRun() {
+        return new RunRecord("r-1", P, "auto-restart", 1, RunState.SUCCEEDED, RunMode.AUTOMATIC,
+                "prediction.created.risk", "e-1", null, "service", "api", "auto-restart:e-1", null, "hub-a", "", null,
+                T0, T0, T0.plusSeconds(5), T0.plusSeconds(1800), List.of());
     }
 
     /** Reads {@code risk} once both watchers are inside a probe. */

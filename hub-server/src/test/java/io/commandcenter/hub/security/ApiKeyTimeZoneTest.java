@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.TimeZone;
 
@@ -24,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An API key's times are instants, whatever the zone of the hub that wrote them (migration V15): one
  * hub in Tokyo writes a key, another in UTC reads the same expiry and revocation; and keys stored
- * before V15 (local times of hubs that ran in UTC) keep their instants through the migration.
+ * before V15 (local wall-clock times of the hubs' zone) keep their instants when a hub of that zone
+ * migrates.
  * The JVM's default zone is what the JDBC drivers bind with: each test sets it and restores it.
  */
 class ApiKeyTimeZoneTest {
@@ -74,26 +76,35 @@ class ApiKeyTimeZoneTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
-    void keysStoredBeforeV15_keepTheirInstants_readAsUtc(String vendor, @TempDir Path dir) throws Exception {
+    void keysStoredBeforeV15_byAHubOutsideUtc_keepTheirInstants_whenThatZoneMigrates(String vendor,
+                                                                                      @TempDir Path dir)
+            throws Exception {
         DatabaseSettings settings = settings(vendor, dir);
-        // a database at V14, with a key as a hub in UTC stored it then (local wall-clock times)
-        zone("UTC");
+        // a database at V14, with a key as a hub in New York stored it then: bound as java.sql.Timestamp,
+        // which the drivers write as that zone's wall-clock time
+        zone("America/New_York");
         Flyway.configure(getClass().getClassLoader())
                 .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
                 .locations("classpath:db/migration").target("14").load().migrate();
         try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
-             Statement s = c.createStatement()) {
-            s.execute("INSERT INTO api_key (key_id, name, project_id, role, secret_hash, created_at, created_by, "
-                    + "expires_at, revoked_at, last_used_at) VALUES ('00000000000000a1', 'old', 'shop', 'OPERATOR', '"
-                    + KeyTokens.hash("s") + "', TIMESTAMP '2026-12-07 09:00:00', 'admin', "
-                    + "TIMESTAMP '2026-12-07 10:00:00', TIMESTAMP '2026-12-07 09:01:00', NULL)");
+             PreparedStatement s = c.prepareStatement("INSERT INTO api_key (key_id, name, project_id, role, "
+                     + "secret_hash, created_at, created_by, expires_at, revoked_at, last_used_at) "
+                     + "VALUES ('00000000000000a1', 'old', 'shop', 'OPERATOR', ?, ?, 'admin', ?, ?, NULL)")) {
+            s.setString(1, KeyTokens.hash("s"));
+            s.setTimestamp(2, Timestamp.from(T0));
+            s.setTimestamp(3, Timestamp.from(T0.plusSeconds(3600)));
+            s.setTimestamp(4, Timestamp.from(T0.plusSeconds(60)));
+            s.executeUpdate();
         }
 
-        // migrated by a hub whose zone is not UTC: the stored values are still read as UTC
-        zone("America/New_York");
+        // migrated by a hub of the same zone (V15 converts in the migrating hub's zone) ...
         try (Database migrated = Database.open(settings)) {
             assertThat(migrated.schemaVersion()).isEqualTo("15");
-            ApiKey read = new JpaKeyStore(migrated).find("00000000000000a1").orElseThrow();
+        }
+        // ... and read by a hub in UTC: the same instants
+        zone("UTC");
+        try (Database utc = Database.open(settings)) {
+            ApiKey read = new JpaKeyStore(utc).find("00000000000000a1").orElseThrow();
 
             assertThat(read.createdAt()).isEqualTo(T0);
             assertThat(read.expiresAt()).isEqualTo(T0.plusSeconds(3600));

@@ -9,6 +9,7 @@ import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.ActionRecord;
+import io.commandcenter.hub.remediate.ActionStore;
 import io.commandcenter.hub.remediate.ActionDecision;
 import io.commandcenter.hub.remediate.ApprovalRecord;
 import io.commandcenter.hub.remediate.ApprovalState;
@@ -389,27 +390,28 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     /**
-     * The keys of these creates that are stored already, as project + NUL + key; one query per project and
-     * 500 keys, the project given so that each key is a seek in {@code uq_remediation_run_key (project_id,
-     * idempotency_key)}.
+     * The keys of these creates that are stored already, as project + NUL + key; one query per 500 keys,
+     * for all their projects at once ({@code project_id IN ... AND idempotency_key IN ...}, seeks in
+     * {@code uq_remediation_run_key (project_id, idempotency_key)}), the pairs not asked for dropped here.
      */
     private static Set<String> storedKeys(EntityManager em, List<NewRun> creates) {
+        List<String> wanted = creates.stream().map(c -> c.run().project().value() + "\u0000" + c.run().idempotencyKey())
+                .distinct().toList();
         Set<String> out = new HashSet<>();
-        Map<String, List<String>> byProject = new LinkedHashMap<>();
-        for (NewRun c : creates) {
-            byProject.computeIfAbsent(c.run().project().value(), p -> new ArrayList<>()).add(c.run().idempotencyKey());
-        }
-        byProject.forEach((project, all) -> {
-            List<String> distinct = all.stream().distinct().toList();
-            for (int from = 0; from < distinct.size(); from += 500) {
-                List<String> keys = distinct.subList(from, Math.min(distinct.size(), from + 500));
-                for (String key : em.createQuery("SELECT r.idempotencyKey FROM RunEntity r WHERE r.projectId = :p "
-                                + "AND r.idempotencyKey IN :keys", String.class).setParameter("p", project)
-                        .setParameter("keys", keys).getResultList()) {
-                    out.add(project + "\u0000" + key);
+        for (int from = 0; from < wanted.size(); from += 500) {
+            List<String> pairs = wanted.subList(from, Math.min(wanted.size(), from + 500));
+            List<String> projects = pairs.stream().map(p -> p.substring(0, p.indexOf('\u0000'))).distinct().toList();
+            List<String> keys = pairs.stream().map(p -> p.substring(p.indexOf('\u0000') + 1)).distinct().toList();
+            Set<String> asked = new HashSet<>(pairs);
+            for (Object[] row : em.createQuery("SELECT r.projectId, r.idempotencyKey FROM RunEntity r "
+                            + "WHERE r.projectId IN :ps AND r.idempotencyKey IN :ks", Object[].class)
+                    .setParameter("ps", projects).setParameter("ks", keys).getResultList()) {
+                String pair = row[0] + "\u0000" + row[1];
+                if (asked.contains(pair)) {
+                    out.add(pair);
                 }
             }
-        });
+        }
         return out;
     }
 
@@ -1032,6 +1034,10 @@ public final class JpaRemediationStore implements RemediationStore {
         jpa.write(em -> em.merge(entity(action)));
     }
 
+    /** The names of the run states a run ends in. */
+    private static final List<String> FINISHED_STATES = Arrays.stream(RunState.values())
+            .filter(RunState::isFinished).map(RunState::name).toList();
+
     @Override
     public boolean recordOutcome(ActionRecord judged) {
         if (!judged.isJudged()) {
@@ -1044,12 +1050,19 @@ public final class JpaRemediationStore implements RemediationStore {
             Query update = em.createQuery("UPDATE ActionEntity a SET a.outcome = :o, a.outcomeAt = :at, a.riskAfter = "
                     + (riskAfter ? ":ra" : "NULL") + ", a.outcomeJson = :j WHERE a.actionId = :id AND a.outcome = ''")
                     .setParameter("o", judged.outcome().wireName()).setParameter("at", Jpa.ts(judged.outcomeAt()))
-                    .setParameter("j", truncate(judged.outcomeJson(), 4096)).setParameter("id", judged.actionId());
+                    .setParameter("j", ActionStore.outcomeJsonAsStored(judged.outcomeJson())).setParameter("id", judged.actionId());
             if (riskAfter) {
                 update.setParameter("ra", judged.riskAfter());
             }
-            return update.executeUpdate();
-        }) == 1;
+            if (update.executeUpdate() != 1) {
+                return false;
+            }
+            // the run's outcome in the same transaction: a failure here stores neither
+            em.createQuery("UPDATE RunEntity r SET r.outcome = :o WHERE r.runId = :r AND r.state IN :finished")
+                    .setParameter("o", judged.outcome().wireName()).setParameter("r", judged.runId())
+                    .setParameter("finished", FINISHED_STATES).executeUpdate();
+            return true;
+        });
     }
 
     @Override
@@ -1115,7 +1128,7 @@ public final class JpaRemediationStore implements RemediationStore {
         e.outcome = a.outcome() == null ? "" : a.outcome().wireName();
         e.outcomeAt = Jpa.ts(a.outcomeAt());
         e.riskAfter = a.riskAfter();
-        e.outcomeJson = truncate(a.outcomeJson(), 4096);
+        e.outcomeJson = ActionStore.outcomeJsonAsStored(a.outcomeJson());
         return e;
     }
 

@@ -1,5 +1,7 @@
 package io.commandcenter.hub.predict.sql;
 
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.DatabaseSettings;
 import io.commandcenter.hub.predict.ChampionPeriod;
@@ -28,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Two promotions of one (project, name) at once, on H2 (one hub, one pool) and on PostgreSQL (two hubs,
@@ -85,6 +88,100 @@ class ChampionPromotionRaceTest {
             assertThat(history.get(0).end()).isNull();
             assertThat(history.get(1).end()).as("v2 ended when v3 began").isEqualTo(history.get(0).start());
             assertThat(history.get(2).end()).as("v1 ended when v2 began").isEqualTo(history.get(1).start());
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /**
+     * A rollback chose v1 → its target while v2 was the champion, and another hub promoted v3 before the
+     * rollback got the lock: the rollback's promotion, checking under the lock, fails CHAMPION_CHANGED and
+     * v3 stays the champion. PostgreSQL queues the two waiters on the lock in arrival order: B (v3) first.
+     */
+    @org.junit.jupiter.api.Test
+    void aRollbackWhoseChampionChangedBeforeItsLock_failsChampionChanged_andChangesNothing(@TempDir Path dir)
+            throws Exception {
+        DatabaseSettings settings = Databases.postgres(dir);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (Database hubA = Database.open(settings); Database hubB = Database.open(settings)) {
+            JpaModelRepository a = new JpaModelRepository(hubA);
+            JpaModelRepository b = new JpaModelRepository(hubB);
+            Row v1 = model("m-1", "1.0.0");
+            Row v2 = model("m-2", "2.0.0");
+            Row v3 = model("m-3", "3.0.0");
+            a.insert(v1, null);
+            a.insert(v2, null);
+            a.insert(v3, null);
+            a.promote(SHOP, v1, T0, "ops", "first");
+            a.promote(SHOP, v2, T0.plusSeconds(10), "ops", "second");
+            // hub A's rollback read the history: 2.0.0 is the champion, 1.0.0 the one to restore
+
+            Future<?> promotedB;
+            Future<?> rolledBack;
+            try (Connection holder = connection(settings)) {
+                try (Statement s = holder.createStatement()) {
+                    s.executeQuery("SELECT name FROM model_champion_lock FOR UPDATE").close();
+                }
+                promotedB = threads.submit(() -> b.promote(SHOP, v3, T0.plusSeconds(60), "learning loop", "B"));
+                awaitLockWaiters(settings, 1);
+                rolledBack = threads.submit(() -> a.promoteIfCurrent(SHOP, v1, T0.plusSeconds(61), "ops",
+                        "rollback from 2.0.0", "2.0.0"));
+                awaitLockWaiters(settings, 2);
+                holder.rollback();
+            }
+            promotedB.get(60, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> rolledBack.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(CommandCenterException.class)
+                    .cause().satisfies(e -> {
+                        CommandCenterException c = (CommandCenterException) e;
+                        assertThat(c.kind()).isEqualTo(ErrorKind.PRECONDITION);
+                        assertThat(c.reason()).isEqualTo("CHAMPION_CHANGED");
+                        assertThat(c.getMessage()).contains("is 3.0.0 now, not 2.0.0");
+                    });
+
+            assertThat(a.championHistory(SHOP, NAME)).extracting(ChampionPeriod::version)
+                    .containsExactly("3.0.0", "2.0.0", "1.0.0");
+            assertThat(a.championHistory(SHOP, NAME).get(0).end()).isNull();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /**
+     * A promotion that does not get its name's lock in time (another promotion holds it: here a test
+     * connection) fails CONTENTION PROMOTION_IN_PROGRESS with nothing changed; on PostgreSQL it waits
+     * {@link JpaModelRepository#LOCK_TIMEOUT} at most (before, it waited for ever), on H2 its LOCK_TIMEOUT.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aPromotionThatDoesNotGetTheLockInTime_failsPromotionInProgress(String vendor, @TempDir Path dir)
+            throws Exception {
+        DatabaseSettings settings = vendor.equals("h2") ? Databases.h2(dir) : Databases.postgres(dir);
+        ExecutorService threads = Executors.newFixedThreadPool(1);
+        try (Database hub = Database.open(settings)) {
+            JpaModelRepository repository = new JpaModelRepository(hub);
+            Row v1 = model("m-1", "1.0.0");
+            Row v2 = model("m-2", "2.0.0");
+            repository.insert(v1, null);
+            repository.insert(v2, null);
+            repository.promote(SHOP, v1, T0, "ops", "first");
+
+            Future<?> promoted;
+            try (Connection holder = connection(settings)) {
+                try (Statement s = holder.createStatement()) {
+                    s.executeQuery("SELECT name FROM model_champion_lock FOR UPDATE").close();
+                }
+                promoted = threads.submit(() -> repository.promote(SHOP, v2, T0.plusSeconds(60), "ops", "second"));
+                assertThatThrownBy(() -> promoted.get(60, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(CommandCenterException.class).cause().satisfies(e -> {
+                            CommandCenterException c = (CommandCenterException) e;
+                            assertThat(c.kind()).isEqualTo(ErrorKind.CONTENTION);
+                            assertThat(c.reason()).isEqualTo("PROMOTION_IN_PROGRESS");
+                            assertThat(c.getMessage()).contains("retry");
+                        });
+                holder.rollback();
+            }
+            assertThat(repository.championHistory(SHOP, NAME)).extracting(ChampionPeriod::version)
+                    .containsExactly("1.0.0");
         } finally {
             threads.shutdownNow();
         }
