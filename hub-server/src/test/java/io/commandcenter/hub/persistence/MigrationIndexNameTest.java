@@ -26,9 +26,7 @@ class MigrationIndexNameTest {
     @Test
     void anIndexBuiltByHandUnderV9sName_failsTheUpgrade_untilItIsDropped(@TempDir Path dir) throws Exception {
         DatabaseSettings settings = Databases.postgres(dir);
-        Flyway.configure(getClass().getClassLoader())
-                .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
-                .locations("classpath:db/migration").target("8").load().migrate();
+        migrateTo(settings, "8");
         try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
              Statement s = c.createStatement()) {
             s.execute("CREATE INDEX CONCURRENTLY ix_model_run_target ON model_run (project_id, target_id, executed_at)");
@@ -55,9 +53,7 @@ class MigrationIndexNameTest {
     @Test
     void v15sIndexesBuiltByHandConcurrently_areKept_andTheUpgradeDropsTheOldOnes(@TempDir Path dir) throws Exception {
         DatabaseSettings settings = Databases.postgres(dir);
-        Flyway.configure(getClass().getClassLoader())
-                .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
-                .locations("classpath:db/migration").target("14").load().migrate();
+        migrateTo(settings, "14");
         try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
              Statement s = c.createStatement()) {
             // guide 8.1: built beforehand, without blocking writes, under V15's names
@@ -83,5 +79,12 @@ class MigrationIndexNameTest {
             assertThat(names).containsExactly("ix_approval_expiry", "ix_model_run_page", "ix_model_run_target_page",
                     "ix_prediction_action_outcome");
         }
+    }
+
+    /** The database as the hub's migrations leave it at {@code version}. */
+    private void migrateTo(DatabaseSettings settings, String version) {
+        Flyway.configure(getClass().getClassLoader())
+                .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
+                .locations("classpath:db/migration").target(version).load().migrate();
     }
 }

@@ -57,26 +57,17 @@ class ChampionPromotionRaceTest {
              Database hubB = vendor.equals("h2") ? null : Database.open(settings)) {
             JpaModelRepository a = new JpaModelRepository(hubA);
             JpaModelRepository b = hubB == null ? a : new JpaModelRepository(hubB);
-            Row v1 = model("m-1", "1.0.0");
-            Row v2 = model("m-2", "2.0.0");
-            Row v3 = model("m-3", "3.0.0");
-            a.insert(v1, null);
-            a.insert(v2, null);
-            a.insert(v3, null);
-            a.promote(SHOP, v1, T0, "ops", "first");
+            List<Row> versions = versionsOneChampion(a);
+            Row v1 = versions.get(0);
+            Row v2 = versions.get(1);
+            Row v3 = versions.get(2);
 
-            Future<?> promotedA;
-            Future<?> promotedB;
-            try (Connection holder = connection(settings)) {
-                try (Statement s = holder.createStatement()) {
-                    s.executeQuery("SELECT period_id FROM model_champion WHERE end_time IS NULL FOR UPDATE").close();
-                }
-                promotedA = threads.submit(() -> a.promote(SHOP, v2, T0.plusSeconds(60), "cc models promote", "A"));
-                awaitLockWaiters(settings, 1);
-                promotedB = threads.submit(() -> b.promote(SHOP, v3, T0.plusSeconds(120), "learning loop", "B"));
-                awaitLockWaiters(settings, 2);
-                holder.rollback();
-            }
+            List<Future<?>> promoted = inTurnBehindALock(settings, threads,
+                    "SELECT period_id FROM model_champion WHERE end_time IS NULL FOR UPDATE",
+                    () -> a.promote(SHOP, v2, T0.plusSeconds(60), "cc models promote", "A"),
+                    () -> b.promote(SHOP, v3, T0.plusSeconds(120), "learning loop", "B"));
+            Future<?> promotedA = promoted.get(0);
+            Future<?> promotedB = promoted.get(1);
             promotedA.get(60, TimeUnit.SECONDS);
             promotedB.get(60, TimeUnit.SECONDS);
 
@@ -106,29 +97,19 @@ class ChampionPromotionRaceTest {
         try (Database hubA = Database.open(settings); Database hubB = Database.open(settings)) {
             JpaModelRepository a = new JpaModelRepository(hubA);
             JpaModelRepository b = new JpaModelRepository(hubB);
-            Row v1 = model("m-1", "1.0.0");
-            Row v2 = model("m-2", "2.0.0");
-            Row v3 = model("m-3", "3.0.0");
-            a.insert(v1, null);
-            a.insert(v2, null);
-            a.insert(v3, null);
-            a.promote(SHOP, v1, T0, "ops", "first");
+            List<Row> versions = versionsOneChampion(a);
+            Row v1 = versions.get(0);
+            Row v2 = versions.get(1);
+            Row v3 = versions.get(2);
             a.promote(SHOP, v2, T0.plusSeconds(10), "ops", "second");
             // hub A's rollback read the history: 2.0.0 is the champion, 1.0.0 the one to restore
 
-            Future<?> promotedB;
-            Future<?> rolledBack;
-            try (Connection holder = connection(settings)) {
-                try (Statement s = holder.createStatement()) {
-                    s.executeQuery("SELECT name FROM model_champion_lock FOR UPDATE").close();
-                }
-                promotedB = threads.submit(() -> b.promote(SHOP, v3, T0.plusSeconds(60), "learning loop", "B"));
-                awaitLockWaiters(settings, 1);
-                rolledBack = threads.submit(() -> a.promoteIfCurrent(SHOP, v1, T0.plusSeconds(61), "ops",
-                        "rollback from 2.0.0", "2.0.0"));
-                awaitLockWaiters(settings, 2);
-                holder.rollback();
-            }
+            List<Future<?>> promoted = inTurnBehindALock(settings, threads,
+                    "SELECT name FROM model_champion_lock FOR UPDATE",
+                    () -> b.promote(SHOP, v3, T0.plusSeconds(60), "learning loop", "B"),
+                    () -> a.promoteIfCurrent(SHOP, v1, T0.plusSeconds(61), "ops", "rollback from 2.0.0", "2.0.0"));
+            Future<?> promotedB = promoted.get(0);
+            Future<?> rolledBack = promoted.get(1);
             promotedB.get(60, TimeUnit.SECONDS);
             assertThatThrownBy(() -> rolledBack.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(CommandCenterException.class)
                     .cause().satisfies(e -> {
@@ -185,6 +166,33 @@ class ChampionPromotionRaceTest {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /**
+     * Holds the rows {@code lockSql} selects on a test connection, starts {@code first} and sees it wait
+     * for a lock, then {@code second}, and releases the rows.
+     */
+    private static List<Future<?>> inTurnBehindALock(DatabaseSettings settings, ExecutorService threads, String lockSql,
+                                                     Runnable first, Runnable second) throws SQLException {
+        try (Connection holder = connection(settings)) {
+            try (Statement s = holder.createStatement()) {
+                s.executeQuery(lockSql).close();
+            }
+            Future<?> one = threads.submit(first);
+            awaitLockWaiters(settings, 1);
+            Future<?> two = threads.submit(second);
+            awaitLockWaiters(settings, 2);
+            holder.rollback();
+            return List.of(one, two);
+        }
+    }
+
+    /** Registers 1.0.0, 2.0.0 and 3.0.0 of the name and promotes 1.0.0. */
+    private static List<Row> versionsOneChampion(JpaModelRepository repository) {
+        List<Row> versions = List.of(model("m-1", "1.0.0"), model("m-2", "2.0.0"), model("m-3", "3.0.0"));
+        versions.forEach(v -> repository.insert(v, null));
+        repository.promote(SHOP, versions.get(0), T0, "ops", "first");
+        return versions;
     }
 
     private static Row model(String id, String version) {
