@@ -157,7 +157,10 @@ public final class JpaModelRepository implements ModelRepository {
         promoteIfCurrent(project, model, at, promotedBy, reason, null);
     }
 
-    /** {@inheritDoc} The check reads the open period under the name's lock, in the promotion's transaction. */
+    /**
+     * {@inheritDoc} The check reads the open period under the name's lock, in the promotion's transaction;
+     * {@code expected} null: no check ({@link #promote}).
+     */
     @Override
     public void promoteIfCurrent(ProjectId project, Row model, Instant at, String promotedBy, String reason,
                                  String expected) {
