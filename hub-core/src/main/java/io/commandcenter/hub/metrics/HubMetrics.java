@@ -290,8 +290,11 @@ public final class HubMetrics implements IngestPipeline.Observer, PredictiveEngi
         projectSeen(label.project());
         PredictionRepository store = predictionStore;
         if (store != null) {
+            // the kind in the query: a newer prediction on another entity of the same id (a service and a
+            // workflow both named checkout) must not hide this one's
             List<PredictionRecord> caught = store.list(label.project(), new PredictionRepository.Query(
-                    label.targetId(), null, label.start().minus(CATCH_LEAD), label.end(), 1, null, null));
+                    label.targetId(), null, label.start().minus(CATCH_LEAD), label.end(), 1, null, null,
+                    label.targetKind()));
             if (caught.stream().anyMatch(p -> p.targetKind().equals(label.targetKind()))) {
                 return;
             }

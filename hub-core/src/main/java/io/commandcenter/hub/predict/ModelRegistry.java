@@ -197,11 +197,20 @@ public final class ModelRegistry {
      *         INVALID (TOO_LONG) for a reason over 512 characters
      */
     public synchronized Promotion promote(ProjectId project, String name, String version, String by, String reason) {
-        String why = checkPromotion(by, reason);
+        return promote(project, name, version, by, checkPromotion(by, reason), null);
+    }
+
+    /** Promotes a version; with {@code expected}, only while that version is the champion (a rollback). */
+    private Promotion promote(ProjectId project, String name, String version, String by, String why,
+                              String expected) {
         ModelRepository.Row row = repository.find(project, name, version)
                 .orElseThrow(() -> notFound(project, name, version));
         ModelKey key = ensureLoaded(row);
-        repository.promote(project, row, clock.instant(), by, why);
+        if (expected == null) {
+            repository.promote(project, row, clock.instant(), by, why);
+        } else {
+            repository.promoteIfCurrent(project, row, clock.instant(), by, why, expected);
+        }
         Optional<ModelKey> previous = route(project, key);
         promoted(project, key, previous, by, why);
         return new Promotion(toModel(row, metadata(key)).withChampion(true),
@@ -212,7 +221,8 @@ public final class ModelRegistry {
      * Restores the champion before the current one of a name in the project (a new champion period
      * whose reason starts with {@code rollback}).
      *
-     * @throws CommandCenterException NOT_FOUND (MODEL_NOT_FOUND), PRECONDITION (NO_PREVIOUS_CHAMPION)
+     * @throws CommandCenterException NOT_FOUND (MODEL_NOT_FOUND), PRECONDITION (NO_PREVIOUS_CHAMPION;
+     *         CHAMPION_CHANGED when another hub promoted a version after the history was read)
      */
     public synchronized Promotion rollback(ProjectId project, String name, String by, String reason) {
         String why = checkPromotion(by, reason);
@@ -227,7 +237,10 @@ public final class ModelRegistry {
                         "NO_PREVIOUS_CHAMPION", "model " + name + " has had one champion only (" + current
                         + "): nothing to roll back to"));
         String text = "rollback from " + current + (why.isEmpty() ? "" : ": " + why);
-        return promote(project, name, previous, by, text.length() > MAX_REASON ? text.substring(0, MAX_REASON) : text);
+        String stored = text.length() > MAX_REASON ? text.substring(0, MAX_REASON) : text;
+        // the history was read before the promotion's lock: the promotion checks, under it, that current is
+        // still the champion (another hub may have promoted since), or fails CHAMPION_CHANGED
+        return promote(project, name, previous, by, stored, current);
     }
 
     private void promoted(ProjectId project, ModelKey key, Optional<ModelKey> previous, String by, String reason) {

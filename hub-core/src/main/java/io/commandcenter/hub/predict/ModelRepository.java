@@ -1,5 +1,7 @@
 package io.commandcenter.hub.predict;
 
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.project.ProjectId;
 
 import java.time.Instant;
@@ -82,4 +84,29 @@ public interface ModelRepository {
      * starts a new one.
      */
     void promote(ProjectId project, Row model, Instant at, String promotedBy, String reason);
+
+    /**
+     * Like {@link #promote}, but only while {@code expected} is the name's open champion, checked in the
+     * promotion's own transaction (a rollback chose its target from it).
+     *
+     * @throws CommandCenterException PRECONDITION (CHAMPION_CHANGED) when another version is the champion
+     *         now (another hub promoted meanwhile): nothing is changed
+     */
+    default void promoteIfCurrent(ProjectId project, Row model, Instant at, String promotedBy, String reason,
+                                  String expected) {
+        // one hub's repository: the registry's lock makes this check and the promotion one step
+        String current = championHistory(project, model.name()).stream().filter(p -> p.end() == null)
+                .map(ChampionPeriod::version).findFirst().orElse(null);
+        if (!expected.equals(current)) {
+            throw championChanged(model.name(), expected, current);
+        }
+        promote(project, model, at, promotedBy, reason);
+    }
+
+    /** The refusal of {@link #promoteIfCurrent} when {@code current} is not {@code expected}. */
+    static CommandCenterException championChanged(String name, String expected, String current) {
+        return new CommandCenterException(ErrorKind.PRECONDITION, "CHAMPION_CHANGED", "the champion of model "
+                + name + " is " + (current == null ? "none" : current) + " now, not " + expected
+                + " (promoted meanwhile): nothing rolled back; look at its history and roll back again if meant");
+    }
 }

@@ -9,9 +9,14 @@ import java.util.Optional;
 /** Where predictions and model runs are kept. Implementation: {@code JpaPredictionRepository}. */
 public interface PredictionRepository {
 
-    /** Filters and keyset position of a listing, newest first. */
+    /** Filters and keyset position of a listing, newest first; {@code targetKind} null: any kind. */
     record Query(String targetId, String model, Instant start, Instant end, int limit, Instant afterTime,
-                 String afterId) {
+                 String afterId, String targetKind) {
+        /** Predictions on entities of any kind. */
+        public Query(String targetId, String model, Instant start, Instant end, int limit, Instant afterTime,
+                     String afterId) {
+            this(targetId, model, start, end, limit, afterTime, afterId, null);
+        }
     }
 
     /** Stores a prediction and the run that raised it, in one transaction. */

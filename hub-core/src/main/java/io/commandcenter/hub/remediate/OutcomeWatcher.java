@@ -25,6 +25,12 @@ import java.util.function.Predicate;
  * A target with no live reading at the end of the window (a hub restarted since, a service slow to
  * report after its restart) gets one more window before it is judged, so a restart of the hub does
  * not turn into a "not recovered" label.
+ *
+ * <p>An outcome is stored with a conditional write ({@link ActionStore#recordOutcome}): when two hubs
+ * judge one decision at once (a stalled hub and the one that adopted its run), one stores it, with the
+ * run's outcome in the same transaction, and only that one emits {@code outcomeObserved}. A failed write
+ * stores nothing: the decision stays awaiting its outcome, judged again when this hub restarts or
+ * another hub adopts the watch.
  */
 final class OutcomeWatcher {
     private static final System.Logger LOG = System.getLogger(OutcomeWatcher.class.getName());
@@ -123,8 +129,12 @@ final class OutcomeWatcher {
         });
         Instant now = clock.instant();
         ActionRecord observed = action.withOutcome(outcome, after.orElse(null), Json.write(json), now);
-        runs.run(runId).filter(r -> r.state().isFinished()).ifPresent(r -> runs.update(r.withOutcome(outcome)));
-        actions.update(observed);
+        if (!actions.recordOutcome(observed)) {
+            // judged meanwhile by another hub sharing the database (or another watch): its outcome stands,
+            // and only the hub that stored it tells the world (counters, memory, events)
+            LOG.log(System.Logger.Level.DEBUG, "outcome of {0} was judged already elsewhere", action.actionId());
+            return;
+        }
         LOG.log(System.Logger.Level.INFO, "outcome of {0} on {1} {2}: {3} (risk {4} -> {5})", action.decision().wireName(),
                 action.targetKind(), action.targetId(), outcome.wireName(), String.format(Locale.ROOT, "%.2f", before),
                 after.map(r -> String.format(Locale.ROOT, "%.2f", r)).orElse("n/a"));

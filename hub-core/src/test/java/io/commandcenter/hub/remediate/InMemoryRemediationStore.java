@@ -371,6 +371,25 @@ public final class InMemoryRemediationStore implements RemediationStore {
     }
 
     @Override
+    public synchronized boolean recordOutcome(ActionRecord judged) {
+        if (!judged.isJudged()) {
+            throw new IllegalArgumentException("no outcome to record on " + judged.actionId());
+        }
+        ActionRecord stored = actions.get(judged.actionId());
+        if (stored == null || stored.isJudged()) {
+            return false;
+        }
+        // the outcome's fields only, the JSON cut as the SQL store cuts it; and the finished run's outcome
+        actions.put(judged.actionId(), stored.withOutcome(judged.outcome(), judged.riskAfter(),
+                ActionStore.outcomeJsonAsStored(judged.outcomeJson()), judged.outcomeAt()));
+        RunRecord run = runs.get(stored.runId());
+        if (run != null && run.state().isFinished()) {
+            runs.put(run.runId(), run.withOutcome(judged.outcome()));
+        }
+        return true;
+    }
+
+    @Override
     public synchronized Optional<ActionRecord> actionOfRun(String runId) {
         return actions.values().stream().filter(a -> a.runId().equals(runId)).max(OLDEST_ACTION_FIRST);
     }

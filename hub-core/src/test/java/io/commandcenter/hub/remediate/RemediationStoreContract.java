@@ -444,6 +444,72 @@ public abstract class RemediationStoreContract {
     }
 
     @Test
+    void anOutcome_isRecordedOnce_aSecondJudgeChangesNothing() {
+        ActionRecord action = new ActionRecord("a-1", P, "pred-1", "r-1", ActionDecision.AUTOMATIC, "engine", T0, "",
+                "service", "api", 0.9, null, null, null, "{}");
+        store.insert(action);
+
+        boolean first = store.recordOutcome(action.withOutcome(Outcome.RECOVERED, 0.1, "{\"by\":\"hub-a\"}",
+                T0.plusSeconds(60)));
+        boolean second = store.recordOutcome(action.withOutcome(Outcome.WORSE, 0.99, "{\"by\":\"hub-b\"}",
+                T0.plusSeconds(61)));
+
+        assertThat(first).isTrue();
+        assertThat(second).isFalse();
+        ActionRecord stored = store.actionOfRun("r-1").orElseThrow();
+        assertThat(stored.outcome()).isEqualTo(Outcome.RECOVERED);
+        assertThat(stored.riskAfter()).isEqualTo(0.1);
+        assertThat(stored.outcomeAt()).isEqualTo(T0.plusSeconds(60));
+        assertThat(stored.outcomeJson()).isEqualTo("{\"by\":\"hub-a\"}");
+        assertThat(store.awaitingOutcome(10)).isEmpty();
+    }
+
+    @Test
+    void anOutcome_isRecordedOnItsFinishedRun_onlyTheOutcomeFieldsChange_andTheJsonIsCut() {
+        store.create(run("r-1", "k-1", RunMode.AUTOMATIC, T0).withState(RunState.SUCCEEDED, "", T0.plusSeconds(5)),
+                Optional.empty(), Optional.empty());
+        store.create(run("r-2", "k-2", RunMode.AUTOMATIC, T0), Optional.empty(), Optional.empty());
+        ActionRecord done = new ActionRecord("a-1", P, "pred-1", "r-1", ActionDecision.AUTOMATIC, "engine", T0,
+                "confident", "service", "api", 0.9, null, null, null, "{}");
+        ActionRecord running = new ActionRecord("a-2", P, "pred-2", "r-2", ActionDecision.AUTOMATIC, "engine", T0,
+                "confident", "service", "api", 0.9, null, null, null, "{}");
+        store.insert(done);
+        store.insert(running);
+        String longJson = "{\"note\":\"" + "x".repeat(5000) + "\"}";
+        // a judge holding other values of the decision's fields (a stale copy): only the outcome is taken
+        ActionRecord stale = new ActionRecord("a-1", P, "pred-x", "r-1", ActionDecision.AUTOMATIC, "someone", T0,
+                "stale", "service", "api", 0.5, null, null, null, "{}");
+
+        assertThat(store.recordOutcome(stale.withOutcome(Outcome.RECOVERED, 0.1, longJson, T0.plusSeconds(60))))
+                .isTrue();
+        assertThat(store.recordOutcome(running.withOutcome(Outcome.WORSE, 0.99, "{}", T0.plusSeconds(60)))).isTrue();
+
+        ActionRecord stored = store.actionOfRun("r-1").orElseThrow();
+        assertThat(stored.reason()).isEqualTo("confident");
+        assertThat(stored.predictionId()).isEqualTo("pred-1");
+        assertThat(stored.riskBefore()).isEqualTo(0.9);
+        assertThat(stored.outcome()).isEqualTo(Outcome.RECOVERED);
+        assertThat(stored.outcomeJson()).hasSize(ActionStore.MAX_OUTCOME_JSON).endsWith("...")
+                .isEqualTo(longJson.substring(0, ActionStore.MAX_OUTCOME_JSON - 3) + "...");
+        assertThat(store.run("r-1").orElseThrow().outcome()).as("the finished run's outcome").isEqualTo(Outcome.RECOVERED);
+        assertThat(store.run("r-2").orElseThrow().outcome()).as("a run not finished keeps none").isNull();
+    }
+
+    @Test
+    void anOutcomeWithoutARiskAfter_isRecorded() {
+        ActionRecord action = new ActionRecord("a-1", P, "pred-1", "r-1", ActionDecision.AUTOMATIC, "engine", T0, "",
+                "service", "api", 0.9, null, null, null, "{}");
+        store.insert(action);
+
+        assertThat(store.recordOutcome(action.withOutcome(Outcome.NOT_RECOVERED, null, "{\"note\":\"no telemetry\"}",
+                T0.plusSeconds(60)))).isTrue();
+
+        ActionRecord stored = store.actionOfRun("r-1").orElseThrow();
+        assertThat(stored.outcome()).isEqualTo(Outcome.NOT_RECOVERED);
+        assertThat(stored.riskAfter()).isNull();
+    }
+
+    @Test
     void predictionActions_recordOutcomes_andPage() {
         for (int i = 0; i < 3; i++) {
             store.insert(new ActionRecord("a-" + i, P, "pred-1", "r-" + i, ActionDecision.AUTOMATIC, "engine",

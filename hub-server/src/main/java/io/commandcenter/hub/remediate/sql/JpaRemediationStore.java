@@ -9,6 +9,7 @@ import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.ActionRecord;
+import io.commandcenter.hub.remediate.ActionStore;
 import io.commandcenter.hub.remediate.ActionDecision;
 import io.commandcenter.hub.remediate.ApprovalRecord;
 import io.commandcenter.hub.remediate.ApprovalState;
@@ -24,6 +25,7 @@ import io.commandcenter.hub.remediate.RunStore;
 import io.commandcenter.hub.remediate.WorkflowRevision;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
+import jakarta.persistence.Query;
 import jakarta.persistence.TypedQuery;
 
 import java.time.Duration;
@@ -387,15 +389,27 @@ public final class JpaRemediationStore implements RemediationStore {
         return ids + (runs.size() > ids.size() ? " and " + (runs.size() - ids.size()) + " more" : "");
     }
 
-    /** The keys of these creates that are stored already, as project + NUL + key; one query per 500. */
+    /**
+     * The keys of these creates that are stored already, as project + NUL + key; one query per 500 keys,
+     * for all their projects at once ({@code project_id IN ... AND idempotency_key IN ...}, seeks in
+     * {@code uq_remediation_run_key (project_id, idempotency_key)}), the pairs not asked for dropped here.
+     */
     private static Set<String> storedKeys(EntityManager em, List<NewRun> creates) {
+        List<String> wanted = creates.stream().map(c -> c.run().project().value() + "\u0000" + c.run().idempotencyKey())
+                .distinct().toList();
         Set<String> out = new HashSet<>();
-        for (int from = 0; from < creates.size(); from += 500) {
-            List<String> keys = creates.subList(from, Math.min(creates.size(), from + 500)).stream()
-                    .map(c -> c.run().idempotencyKey()).distinct().toList();
+        for (int from = 0; from < wanted.size(); from += 500) {
+            List<String> pairs = wanted.subList(from, Math.min(wanted.size(), from + 500));
+            List<String> projects = pairs.stream().map(p -> p.substring(0, p.indexOf('\u0000'))).distinct().toList();
+            List<String> keys = pairs.stream().map(p -> p.substring(p.indexOf('\u0000') + 1)).distinct().toList();
+            Set<String> asked = new HashSet<>(pairs);
             for (Object[] row : em.createQuery("SELECT r.projectId, r.idempotencyKey FROM RunEntity r "
-                    + "WHERE r.idempotencyKey IN :keys", Object[].class).setParameter("keys", keys).getResultList()) {
-                out.add(row[0] + "\u0000" + row[1]);
+                            + "WHERE r.projectId IN :ps AND r.idempotencyKey IN :ks", Object[].class)
+                    .setParameter("ps", projects).setParameter("ks", keys).getResultList()) {
+                String pair = row[0] + "\u0000" + row[1];
+                if (asked.contains(pair)) {
+                    out.add(pair);
+                }
             }
         }
         return out;
@@ -973,6 +987,7 @@ public final class JpaRemediationStore implements RemediationStore {
 
     @Override
     public List<ApprovalRecord> expired(Instant now) {
+        // every project's: a range of ix_approval_expiry (state, expires_at), V15
         return jpa.read(em -> em.createQuery("SELECT a FROM ApprovalEntity a WHERE a.state = :s AND a.expiresAt <= :now",
                         ApprovalEntity.class)
                 .setParameter("s", ApprovalState.PENDING.name()).setParameter("now", Jpa.ts(now)).getResultList().stream()
@@ -1019,6 +1034,37 @@ public final class JpaRemediationStore implements RemediationStore {
         jpa.write(em -> em.merge(entity(action)));
     }
 
+    /** The names of the run states a run ends in. */
+    private static final List<String> FINISHED_STATES = Arrays.stream(RunState.values())
+            .filter(RunState::isFinished).map(RunState::name).toList();
+
+    @Override
+    public boolean recordOutcome(ActionRecord judged) {
+        if (!judged.isJudged()) {
+            throw new IllegalArgumentException("no outcome to record on " + judged.actionId());
+        }
+        // conditional: of two hubs judging one decision (a stalled one and its adopter), one changes the row.
+        // No risk after (no live reading): a literal NULL, not a null parameter whose SQL type the driver must guess.
+        boolean riskAfter = judged.riskAfter() != null;
+        return jpa.write(em -> {
+            Query update = em.createQuery("UPDATE ActionEntity a SET a.outcome = :o, a.outcomeAt = :at, a.riskAfter = "
+                    + (riskAfter ? ":ra" : "NULL") + ", a.outcomeJson = :j WHERE a.actionId = :id AND a.outcome = ''")
+                    .setParameter("o", judged.outcome().wireName()).setParameter("at", Jpa.ts(judged.outcomeAt()))
+                    .setParameter("j", ActionStore.outcomeJsonAsStored(judged.outcomeJson())).setParameter("id", judged.actionId());
+            if (riskAfter) {
+                update.setParameter("ra", judged.riskAfter());
+            }
+            if (update.executeUpdate() != 1) {
+                return false;
+            }
+            // the run's outcome in the same transaction: a failure here stores neither
+            em.createQuery("UPDATE RunEntity r SET r.outcome = :o WHERE r.runId = :r AND r.state IN :finished")
+                    .setParameter("o", judged.outcome().wireName()).setParameter("r", judged.runId())
+                    .setParameter("finished", FINISHED_STATES).executeUpdate();
+            return true;
+        });
+    }
+
     @Override
     public Optional<ActionRecord> actionOfRun(String runId) {
         return jpa.read(em -> em.createQuery("SELECT a FROM ActionEntity a WHERE a.runId = :r ORDER BY a.decidedAt DESC",
@@ -1028,8 +1074,10 @@ public final class JpaRemediationStore implements RemediationStore {
 
     @Override
     public List<ActionRecord> awaitingOutcome(int limit) {
+        // the outcome (fixed) leads the order: H2 reads ix_prediction_action_outcome (outcome, decided_at, action_id),
+        // V15, in order and stops after the page
         return jpa.read(em -> em.createQuery("SELECT a FROM ActionEntity a WHERE a.outcome = '' "
-                        + "ORDER BY a.decidedAt, a.actionId", ActionEntity.class).setMaxResults(limit)
+                        + "ORDER BY a.outcome, a.decidedAt, a.actionId", ActionEntity.class).setMaxResults(limit)
                 .getResultList().stream().map(JpaRemediationStore::record).toList());
     }
 
@@ -1080,7 +1128,7 @@ public final class JpaRemediationStore implements RemediationStore {
         e.outcome = a.outcome() == null ? "" : a.outcome().wireName();
         e.outcomeAt = Jpa.ts(a.outcomeAt());
         e.riskAfter = a.riskAfter();
-        e.outcomeJson = truncate(a.outcomeJson(), 4096);
+        e.outcomeJson = ActionStore.outcomeJsonAsStored(a.outcomeJson());
         return e;
     }
 
