@@ -470,6 +470,11 @@ public final class RemediationEngine implements AutoCloseable {
         return triggers.failed();
     }
 
+    /** Events about runs that a trigger matched and that started nothing since start ({@link RunChains}). */
+    long chainsRefused() {
+        return triggers.chainsRefused();
+    }
+
     /** The run journal's commits since start and the run writes (creates, states) they carried. */
     /** The run journal's commits, run writes in them, and of the commits those a lane made itself (writer idle). */
     public record JournalStats(long commits, long written, long commitsOnLanes) {

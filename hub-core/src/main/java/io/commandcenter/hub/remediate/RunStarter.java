@@ -79,13 +79,15 @@ final class RunStarter {
 
     /**
      * Decides on a trigger and stores the run (and its approval or decision); an automatic run
-     * starts at once. Call on the target's lane.
+     * starts at once. Nothing is stored when the trigger was handled before (same idempotency key) or
+     * its key cannot be rendered, nor when the trigger is an event about a run and the decision is to
+     * skip (a run's events would otherwise fill the store with skipped runs: {@link RunChains}). A
+     * skipped run is stored with its nodes SKIPPED, with the reason. Call on the target's lane.
      *
-     * @return the run, empty when the trigger was handled before (same idempotency key) or its key
-     *         cannot be rendered
+     * @param aboutARun the trigger is an event about a run ({@link RunChains#about})
      */
     void start(WorkflowCatalog.Entry entry, ProjectId project, Trigger trigger, Target target,
-               Optional<PredictionRecord> prediction) {
+               Optional<PredictionRecord> prediction, boolean aboutARun) {
         Workflow workflow = entry.workflow();
         int revision = entry.revision().revision();
         String key;
@@ -100,6 +102,12 @@ final class RunStarter {
         Instant now = clock.instant();
         Decision.Facts facts = facts(project, workflow, target, prediction.map(p -> p.confidence().value()), now);
         Decision decision = Decision.decide(workflow, facts);
+        if (decision.kind() == Decision.Kind.SKIP && aboutARun) {
+            skipped.incrementAndGet();
+            LOG.log(System.Logger.Level.DEBUG, "workflow {0}: {1} skipped, not stored ({2})", workflow.name(),
+                    trigger.subject(), decision.reason());
+            return;
+        }
         RunMode mode = decision.kind() == Decision.Kind.APPROVAL ? RunMode.APPROVAL
                 : prediction.isPresent() || target.isEntity() ? RunMode.AUTOMATIC : RunMode.SCHEDULED;
         RunState state = switch (decision.kind()) {
@@ -116,11 +124,14 @@ final class RunStarter {
                     workflow.blastRadius().maxPerHour(), facts.blastUsed(), now,
                     now.plus(workflow.approval().expiresAfter()), null, "", ""));
         }
-        RunRecord run = new RunRecord(runId, project, workflow.name(), revision, state, mode, trigger.subject(),
+        RunRecord fresh = new RunRecord(runId, project, workflow.name(), revision, state, mode, trigger.subject(),
                 trigger.id(), prediction.map(PredictionRecord::id).orElse(null), target.kind(), target.id(), key,
                 approval.map(ApprovalRecord::approvalId).orElse(null), hubId,
                 state == RunState.RUNNING ? "" : decision.reason(), null, now, state == RunState.RUNNING ? now : null,
                 state == RunState.SKIPPED ? now : null, now.plus(workflow.deadline()), pendingNodes(workflow));
+        // a skipped run never runs: its nodes are stored SKIPPED with the run's reason, not PENDING
+        RunRecord run = state == RunState.SKIPPED ? RunPlan.closePending(fresh, NodeState.SKIPPED, decision.reason(),
+                now) : fresh;
         Optional<ActionRecord> action = state == RunState.RUNNING && target.isEntity()
                 ? Optional.of(ActionRecord.of(run, prediction, ActionDecision.AUTOMATIC, ENGINE, decision.reason(),
                 now))
@@ -219,6 +230,11 @@ final class RunStarter {
             }
             case SKIP -> skipped.incrementAndGet();
         }
+    }
+
+    /** A run as this hub drives it, else as stored (an event about a run names it by id). */
+    Optional<RunRecord> run(String runId) {
+        return executor.live(runId).or(() -> runs.run(runId));
     }
 
     private List<RunRecord> waiting(String lane) {
