@@ -6,12 +6,17 @@ import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.workflow.Workflow;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A person's say on a run that waits: approve (the run starts on this hub, pinned to the revision
@@ -36,6 +41,8 @@ final class Approvals {
     private final Stripes stripes;
     private final Clock clock;
     private final String hubId;
+    /** Waiting runs whose approval was found decided, and when first (the sweep's {@link #repair}). */
+    private final Map<String, Instant> decidedWhileWaiting = new ConcurrentHashMap<>();
 
     Approvals(ApprovalStore approvals, RunStore runs, ActionStore actions, WorkflowCatalog catalog,
               PredictionLookup predictions, RemediationEvents events, AuditTrail audit, RunExecutor executor,
@@ -89,11 +96,18 @@ final class Approvals {
     /**
      * Withdraws the approval of a waiting run that a person cancels (a rejection). The ledger
      * records the cancel ({@link Runs#cancel}), not a second verdict. Call on the run's lane.
+     *
+     * @throws CommandCenterException PRECONDITION ({@code APPROVAL_DECIDED}) when the approval was decided
+     *         first (approved on another hub meanwhile): nothing is withdrawn
      */
     void withdraw(RunRecord run, String by, String reason) {
         ApprovalRecord approval = approvals.approval(run.approvalId()).orElseThrow();
-        settle(approval, ApprovalState.REJECTED, by, "run cancelled" + (reason == null || reason.isEmpty() ? ""
-                : ": " + reason), clock.instant(), false);
+        String why = "run cancelled" + (reason == null || reason.isEmpty() ? "" : ": " + reason);
+        if (!approval.isPending()
+                || settle(approval, ApprovalState.REJECTED, by, why, clock.instant(), false).isEmpty()) {
+            // decided meanwhile (another hub, or a person): nothing cancelled, nothing recorded
+            throw alreadyDecided(approvals.approval(run.approvalId()).orElseThrow());
+        }
     }
 
     /** Expires every pending approval whose time ran out (the sweep; each on its run's lane). */
@@ -127,59 +141,145 @@ final class Approvals {
     /**
      * Records a decision if nobody else did first, and moves the run; {@code audited}: the verdict is
      * also an entry of the audit ledger, written before the approved run starts. Call on the run's lane.
+     *
+     * <p>What can fail is resolved before the decision is recorded (the run, its prediction, and for an
+     * approval the pinned revision: INVALID when it no longer parses), so such a failure leaves the
+     * approval pending and the run waiting. When the run's write fails after the decision, the run is
+     * written once more as that decision leaves a run that cannot go on ({@link #settledRun}: an
+     * approved one INTERRUPTED, nothing ran) and the failure is thrown; if that write fails too, the
+     * sweep repairs the run ({@link #repair}).
      */
     private Optional<Decided> settle(ApprovalRecord approval, ApprovalState verdict, String by, String reason,
                                      Instant now, boolean audited) {
         String why = reason == null ? "" : reason;
+        RunRecord run = runs.run(approval.runId()).orElseThrow();
+        Optional<PredictionRecord> prediction = run.predictionId() == null ? Optional.empty()
+                : predictions.find(run.project(), run.predictionId());
+        Optional<Workflow> pinned = verdict == ApprovalState.APPROVED
+                ? Optional.of(catalog.pinned(run.project(), run.workflow(), run.revision()).workflow())
+                : Optional.empty();
         ApprovalRecord decided = approval.decided(verdict, by, why, now);
         if (!approvals.decide(decided)) {
             return Optional.empty();
         }
-        RunRecord run = runs.run(approval.runId()).orElseThrow();
-        Optional<PredictionRecord> prediction = run.predictionId() == null ? Optional.empty()
-                : predictions.find(run.project(), run.predictionId());
         ActionRecord action = ActionRecord.of(run, prediction, verdict.decision(), by, why, now);
-        RunRecord next;
-        if (verdict == ApprovalState.APPROVED) {
-            Duration deadline = catalog.pinned(run.project(), run.workflow(), run.revision()).workflow().deadline();
-            next = run.takenBy(hubId, RunMode.APPROVED, now.plus(deadline)).withState(RunState.RUNNING, "", now);
-        } else {
-            String ended = verdict == ApprovalState.EXPIRED ? "approval expired at " + approval.expiresAt()
-                    + " without a decision" : "rejected by " + by + (why.isEmpty() ? "" : ": " + why);
-            next = RunPlan.closePending(run, NodeState.SKIPPED, ended, now).withState(RunState.REJECTED, ended, now);
-        }
+        RunRecord next = pinned.isPresent()
+                ? run.takenBy(hubId, RunMode.APPROVED, now.plus(pinned.get().deadline())).withState(RunState.RUNNING, "",
+                now)
+                : settledRun(decided, run, "", now);
         // an approved run is stored with its first attempts: its first tasks go out before the approver hears back
-        Optional<RunExecutor.Staged> staged = next.state() == RunState.RUNNING ? executor.stage(next,
-                catalog.pinned(run.project(), run.workflow(), run.revision()).workflow(), prediction) : Optional.empty();
-        RunRecord approved = next;
-        next = staged.map(RunExecutor.Staged::run).orElse(next);
-        runs.update(next);
+        Optional<RunExecutor.Staged> staged = pinned.flatMap(workflow -> executor.stage(next, workflow, prediction));
+        RunRecord written = staged.map(RunExecutor.Staged::run).orElse(next);
+        if (audited) {
+            // before the run's write: a verdict recorded in the approval is in the ledger whatever the write does
+            audit.record(verdict.audited(), run.project().value(), by, "approval:" + approval.approvalId(),
+                    AuditRecord.detail("run", run.runId(), "workflow", run.workflow(), "revision", run.revision(),
+                            "target", run.targetKind() + ":" + run.targetId(), "prediction", run.predictionId(),
+                            "reason", why));
+        }
+        try {
+            runs.update(written);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "approval {0} of {1} on {2}: {3} by {4}, but the run could not be"
+                    + " written ({5}): it is written as the decision leaves it", approval.approvalId(), run.workflow(),
+                    run.targetId(), verdict.wireName(), by, e.getMessage());
+            settleRun(decided, run, prediction, "its write failed: " + e.getMessage());
+            throw e;
+        }
         boolean entity = Target.of(run).isEntity();
         if (entity) {
             actions.insert(action);
         }
         LOG.log(System.Logger.Level.INFO, "approval {0} of {1} on {2}: {3} by {4}", approval.approvalId(),
                 run.workflow(), run.targetId(), verdict.wireName(), by);
-        if (audited) {
-            audit.record(verdict.audited(), run.project().value(), by, "approval:" + approval.approvalId(),
-                    AuditRecord.detail("run", run.runId(), "workflow", run.workflow(), "revision", run.revision(),
-                            "target", run.targetKind() + ":" + run.targetId(), "prediction", run.predictionId(),
-                            "reason", why));
-        }
-        events.approvalDecided(decided, prediction, next);
-        events.runChanged(next, prediction);
-        if (next.state() == RunState.RUNNING) {
+        events.approvalDecided(decided, prediction, written);
+        events.runChanged(written, prediction);
+        if (written.state() == RunState.RUNNING) {
             if (staged.isPresent()) {
                 executor.launch(staged.get(), Optional.empty());
             } else {
-                executor.begin(approved, catalog.pinned(run.project(), run.workflow(), run.revision()).workflow(),
-                        prediction);
+                executor.begin(next, pinned.get(), prediction);
             }
-            return Optional.of(new Decided(decided, executor.live(run.runId()).orElse(next)));
+            return Optional.of(new Decided(decided, executor.live(run.runId()).orElse(written)));
         }
         if (entity) {
             outcomes.watch(action, now);
         }
-        return Optional.of(new Decided(decided, next));
+        return Optional.of(new Decided(decided, written));
+    }
+
+    /**
+     * The run as a decided approval leaves it when it cannot go on: rejected or expired, REJECTED
+     * with the reason; approved, INTERRUPTED (its start was never stored, so nothing of it ran). Its
+     * nodes are SKIPPED with the same reason.
+     *
+     * @param cause why an approved run did not start (empty for a rejection)
+     */
+    static RunRecord settledRun(ApprovalRecord decided, RunRecord run, String cause, Instant now) {
+        String ended = switch (decided.state()) {
+            case APPROVED -> "approved by " + decided.decidedBy() + " at " + decided.decidedAt()
+                    + ", but the run was not started (" + cause + "); nothing ran";
+            case EXPIRED -> "approval expired at " + decided.expiresAt() + " without a decision";
+            case REJECTED -> "rejected by " + decided.decidedBy()
+                    + (decided.reason().isEmpty() ? "" : ": " + decided.reason());
+            case PENDING -> throw new IllegalArgumentException("approval " + decided.approvalId() + " is pending");
+        };
+        RunState state = decided.state() == ApprovalState.APPROVED ? RunState.INTERRUPTED : RunState.REJECTED;
+        return RunPlan.closePending(run, NodeState.SKIPPED, ended, now).withState(state, ended, now);
+    }
+
+    /**
+     * Writes a waiting run as its decided approval leaves it ({@link #settledRun}); a failure is
+     * logged and left to the sweep ({@link #repair}). Call on the run's lane.
+     */
+    private void settleRun(ApprovalRecord decided, RunRecord run, Optional<PredictionRecord> prediction,
+                           String cause) {
+        RunRecord settled = settledRun(decided, run, cause, clock.instant());
+        try {
+            runs.update(settled);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "run {0} still waits for approval {1}, which is {2}: writing it {3}"
+                    + " failed ({4}); the sweep repairs it", run.runId(), decided.approvalId(),
+                    decided.state().wireName(), settled.state(), e.getMessage());
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "run {0}: {1} ({2})", run.runId(), settled.state(), settled.error());
+        events.runChanged(settled, prediction);
+    }
+
+    /**
+     * Repairs the runs that still wait for an approval already decided (the run's write failed after
+     * the decision, or the hub stopped between the two): each is written as the decision leaves it
+     * ({@link #settledRun}), on its lane, if it still waits then. A run is repaired only when an earlier
+     * call, at least {@code grace} before, found it so too: the hub that decided may be writing the run
+     * right now, and a repair must not overwrite its start. Called by the sweep that reads the
+     * unfinished runs (every half lease TTL, and at start); reads each waiting run's approval.
+     *
+     * @return how many runs were repaired
+     */
+    int repair(List<RunRecord> unfinished, Duration grace) {
+        Instant now = clock.instant();
+        Set<String> seen = new HashSet<>();
+        int repaired = 0;
+        for (RunRecord waiting : unfinished) {
+            if (waiting.state() != RunState.AWAITING_APPROVAL || waiting.approvalId() == null
+                    || approvals.approval(waiting.approvalId()).filter(a -> !a.isPending()).isEmpty()) {
+                continue;
+            }
+            seen.add(waiting.runId());
+            Instant first = decidedWhileWaiting.putIfAbsent(waiting.runId(), now);
+            if (first == null || now.isBefore(first.plus(grace))) {
+                continue;
+            }
+            repaired++;
+            stripes.run(RunExecutor.laneOf(waiting), () -> runs.run(waiting.runId())
+                    .filter(r -> r.state() == RunState.AWAITING_APPROVAL)
+                    .ifPresent(run -> settleRun(approvals.approval(run.approvalId()).orElseThrow(), run,
+                            run.predictionId() == null ? Optional.empty()
+                                    : predictions.find(run.project(), run.predictionId()),
+                            "its start was never stored")));
+        }
+        decidedWhileWaiting.keySet().retainAll(seen);
+        return repaired;
     }
 }

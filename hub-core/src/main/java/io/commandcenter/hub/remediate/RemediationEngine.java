@@ -242,8 +242,9 @@ public final class RemediationEngine implements AutoCloseable {
      * the store lapsed ({@link Settings#leaseTtl}, by the store's clock) — each by one conditional
      * change of owner that checks the lease in the same statement, and takes them up; returns how
      * many runs this hub won. The engine calls it every half lease TTL; a cluster adapter may call it
-     * sooner (a member left). Does nothing before {@link #start} (which adopts). Failures are logged
-     * (the next call tries again).
+     * sooner (a member left). With the same read of the unfinished runs it repairs the runs still
+     * waiting for an approval that was decided ({@link Approvals#repair}). Does nothing before
+     * {@link #start} (which adopts). Failures are logged (the next call tries again).
      */
     public int adoptOrphans() {
         if (!started) {
@@ -255,8 +256,12 @@ public final class RemediationEngine implements AutoCloseable {
     private int adoptOrphans(Supplier<List<RunRecord>> unfinished) {
         int[] adopted = {0};
         guarded("adopting the runs of hubs that are gone", () -> {
-            adopted[0] = runs.adoptAll(unfinished.get());
+            List<RunRecord> read = unfinished.get();
+            adopted[0] = runs.adoptAll(read);
             outcomes.resume(adoption, false);
+            // the same read: runs still waiting for an approval that was decided, on two sweeps in a row, are
+            // written as it leaves them
+            approvals.repair(read, settings.leaseTtl().dividedBy(2));
         });
         return adopted[0];
     }
@@ -538,7 +543,9 @@ public final class RemediationEngine implements AutoCloseable {
      * raised with. An approval past its expiry cannot be approved.
      *
      * @throws CommandCenterException NOT_FOUND ({@code APPROVAL_NOT_FOUND}), PRECONDITION
-     *         ({@code APPROVAL_DECIDED}, {@code APPROVAL_EXPIRED})
+     *         ({@code APPROVAL_DECIDED}, {@code APPROVAL_EXPIRED}), INVALID (the pinned revision no longer
+     *         parses: nothing decided), CONTENTION ({@code STORE_CONFLICT}: decided, but the run's write
+     *         failed; an approved run is then INTERRUPTED, nothing ran)
      */
     public Decided approve(ProjectId project, String approvalId, String by, String reason) {
         return approvals.decide(project, approvalId, ApprovalState.APPROVED, by, reason);
@@ -560,7 +567,8 @@ public final class RemediationEngine implements AutoCloseable {
      * while this hub's lease is stale by its own clock ({@code LEASE_STALE}: no cancel recorded; an
      * adoption by the request stands; try again in a few seconds).
      *
-     * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
+     * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB},
+     *                                {@code APPROVAL_DECIDED}: nothing cancelled or recorded),
      *                                UNAVAILABLE ({@code RUN_RESUMING}, {@code LEASE_STALE})
      */
     public RunRecord cancel(ProjectId project, String runId, String by, String reason) {

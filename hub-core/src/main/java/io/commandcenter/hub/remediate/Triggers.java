@@ -140,7 +140,8 @@ final class Triggers implements AutoCloseable {
     private void onEvent(Event event, SubjectPattern via) {
         Optional<PredictionRecord> prediction = event.payload().as(PredictionRecord.class);
         Map<String, Object> fields = prediction.map(PredictionFields::of).orElse(Map.of());
-        Optional<RunChains.About> about = RunChains.about(event);
+        // an event about a run is one of the engine's own: never a prediction's
+        Optional<RunChains.About> about = prediction.isPresent() ? Optional.empty() : RunChains.about(event);
         for (WorkflowCatalog.Entry entry : catalog.latest(event.project())) {
             Workflow workflow = entry.workflow();
             // an event matching several patterns of a workflow is handled once, by the first

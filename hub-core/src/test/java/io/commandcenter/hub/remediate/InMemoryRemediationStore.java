@@ -191,8 +191,16 @@ public final class InMemoryRemediationStore implements RemediationStore {
         return true;
     }
 
+    /** Hears each {@link #update} before it, outside the store's lock; what it throws, the update throws. */
+    volatile Consumer<RunRecord> beforeUpdate = run -> { };
+
     @Override
-    public synchronized void update(RunRecord run) {
+    public void update(RunRecord run) {
+        beforeUpdate.accept(run);
+        updateNow(run);
+    }
+
+    private synchronized void updateNow(RunRecord run) {
         if (runs.containsKey(run.runId())) {
             runs.put(run.runId(), run);
         }
@@ -328,8 +336,16 @@ public final class InMemoryRemediationStore implements RemediationStore {
 
     // ---- approvals
 
+    /** Runs before each {@link #decide}, outside the store's lock (a test decides first, as another hub would). */
+    volatile Consumer<ApprovalRecord> beforeDecide = decided -> { };
+
     @Override
-    public synchronized boolean decide(ApprovalRecord decided) {
+    public boolean decide(ApprovalRecord decided) {
+        beforeDecide.accept(decided);
+        return decideNow(decided);
+    }
+
+    private synchronized boolean decideNow(ApprovalRecord decided) {
         ApprovalRecord current = approvals.get(decided.approvalId());
         if (current == null || !current.isPending()) {
             return false;
