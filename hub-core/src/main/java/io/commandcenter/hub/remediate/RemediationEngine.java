@@ -259,9 +259,8 @@ public final class RemediationEngine implements AutoCloseable {
             List<RunRecord> read = unfinished.get();
             adopted[0] = runs.adoptAll(read);
             outcomes.resume(adoption, false);
-            // the same read: runs still waiting for an approval that was decided, on two sweeps in a row, are
-            // written as it leaves them
-            approvals.repair(read, settings.leaseTtl().dividedBy(2));
+            // the same read: runs still waiting for an approval decided long enough ago are written as it leaves them
+            approvals.repair(read);
         });
         return adopted[0];
     }
@@ -475,8 +474,11 @@ public final class RemediationEngine implements AutoCloseable {
         return triggers.failed();
     }
 
-    /** Events about runs that a trigger matched and that started nothing since start ({@link RunChains}). */
-    long chainsRefused() {
+    /**
+     * Events about runs that a trigger matched and that started nothing since start ({@link RunChains}):
+     * the hub's liveness data, {@code runChainsRefused}.
+     */
+    public long chainsRefused() {
         return triggers.chainsRefused();
     }
 
@@ -545,7 +547,9 @@ public final class RemediationEngine implements AutoCloseable {
      * @throws CommandCenterException NOT_FOUND ({@code APPROVAL_NOT_FOUND}), PRECONDITION
      *         ({@code APPROVAL_DECIDED}, {@code APPROVAL_EXPIRED}), INVALID (the pinned revision no longer
      *         parses: nothing decided), CONTENTION ({@code STORE_CONFLICT}: decided, but the run's write
-     *         failed; an approved run is then INTERRUPTED, nothing ran)
+     *         failed; an approved run is then INTERRUPTED, nothing ran; {@code RUN_SETTLED}: decided, but
+     *         another hub's sweep wrote the run first, {@code Approvals.REPAIR_AFTER} after the decision:
+     *         nothing ran)
      */
     public Decided approve(ProjectId project, String approvalId, String by, String reason) {
         return approvals.decide(project, approvalId, ApprovalState.APPROVED, by, reason);

@@ -97,8 +97,9 @@ final class Runs {
                         + " already ended " + current.state());
             }
             if (current.state() == RunState.AWAITING_APPROVAL) {
-                approvals.withdraw(current, by, reason);
-                audited(current, by, reason);
+                // the cancel is in the ledger once the withdrawal is decided, whatever the run's write does
+                RunRecord waiting = current;
+                approvals.withdraw(waiting, by, reason, () -> audited(waiting, by, reason));
                 return runs.run(runId).orElseThrow();
             }
             String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);

@@ -14,6 +14,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import io.commandcenter.hub.workflow.CapabilityCatalog;
+import io.commandcenter.hub.workflow.WorkflowParser;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,11 +123,12 @@ class ApprovalAndRunAgreeTest {
         assertThat(f.store.approval(run.approvalId()).orElseThrow().state()).isEqualTo(ApprovalState.APPROVED);
         assertThat(f.onlyRun().state()).as("both writes failed").isEqualTo(RunState.AWAITING_APPROVAL);
 
-        // the sweep that reads the unfinished runs, every half lease TTL: the first finds it, the next repairs it
-        advance(f.settings.leaseTtl().dividedBy(2));
-        assertThat(f.onlyRun().state()).as("the deciding hub may be writing it: left one sweep").isEqualTo(
+        // the sweep that reads the unfinished runs, every half lease TTL, repairs it once the decision is
+        // older than the deciding hub's worst path to its own write
+        advance(Approvals.REPAIR_AFTER.minus(f.settings.leaseTtl().dividedBy(2)));
+        assertThat(f.onlyRun().state()).as("the deciding hub may still be writing it").isEqualTo(
                 RunState.AWAITING_APPROVAL);
-        advance(f.settings.leaseTtl().dividedBy(2));
+        advance(f.settings.leaseTtl()); // a sweep (every half TTL) comes after the bound
 
         RunRecord repaired = f.onlyRun();
         assertThat(repaired.state()).isEqualTo(RunState.INTERRUPTED);
@@ -142,7 +149,7 @@ class ApprovalAndRunAgreeTest {
 
         assertThatThrownBy(() -> f.engine.reject(EngineFixture.P, run.approvalId(), "ana", "not now"))
                 .isInstanceOf(CommandCenterException.class);
-        advance(f.settings.leaseTtl());
+        advance(Approvals.REPAIR_AFTER.plus(f.settings.leaseTtl()));
 
         assertThat(f.onlyRun().state()).isEqualTo(RunState.REJECTED);
         assertThat(f.onlyRun().error()).isEqualTo("rejected by ana: not now");
@@ -172,6 +179,74 @@ class ApprovalAndRunAgreeTest {
                 .isInstanceOfSatisfying(CommandCenterException.class,
                         e -> assertThat(e.reason()).isEqualTo("APPROVAL_DECIDED"));
         assertThat(f.ledger.all()).noneMatch(e -> e.action().equals(AuditAction.RUN_CANCELLED.name()));
+    }
+
+    /**
+     * Hub A approves; its run's write is held (as behind a slow audit append) while hub B's sweep, its
+     * clock past the bound, repairs the run: B's conditional write wins, A's changes nothing, A starts
+     * nothing and answers RUN_SETTLED; the run stays INTERRUPTED. The decision's row and event are there.
+     */
+    @Test
+    void approve_whoseRunWriteIsOvertakenByAnotherHubsRepair_startsNothing_andAnswersRunSettled() throws Exception {
+        f.soleWriter = false;
+        RunRecord run = waitingRun();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        memory.beforeUpdateWaiting = written -> {
+            if (written.state() == RunState.RUNNING) {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        RemediationEngine hubB = new RemediationEngine(new RemediationEngine.Ports(f.store,
+                new WorkflowCatalog(f.store, new WorkflowParser(CapabilityCatalog.builtIn()), f.audit, clock),
+                f.scheduler, f.bus, (project, id) -> Optional.empty(), (project, kind, id) -> Optional.empty(),
+                RemediationEvents.none(), f.audit), clock, timers, "hub-b", f.settings).start();
+        ExecutorService approver = Executors.newSingleThreadExecutor();
+        try {
+            Future<Decided> approved = approver.submit(() -> f.engine.approve(EngineFixture.P, run.approvalId(),
+                    "ana", "go"));
+            assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+            clock.advance(Approvals.REPAIR_AFTER.plusSeconds(1));
+            hubB.adoptOrphans();
+            hubB.drain();
+            assertThat(f.onlyRun().state()).as("hub b's repair won").isEqualTo(RunState.INTERRUPTED);
+            release.countDown();
+
+            assertThatThrownBy(() -> approved.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .cause().isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.CONTENTION);
+                        assertThat(e.reason()).isEqualTo(Approvals.RUN_SETTLED);
+                    });
+            f.engine.drain();
+            RunRecord after = f.onlyRun();
+            assertThat(after.state()).as("never back to RUNNING").isEqualTo(RunState.INTERRUPTED);
+            assertThat(after.error()).contains("approved by ana").contains("its start was never stored");
+            assertThat(f.calls).isEmpty();
+            assertThat(f.published).contains("approval.approved").doesNotContain("workflow.run.running");
+            assertThat(f.store.actions(EngineFixture.P, null, run.runId(), 10, null, null))
+                    .filteredOn(a -> a.decision() == ActionDecision.APPROVED).singleElement()
+                    .satisfies(a -> assertThat(a.decidedBy()).isEqualTo("ana"));
+        } finally {
+            release.countDown();
+            approver.shutdownNow();
+            hubB.close();
+        }
+    }
+
+    /** A repair that finds the run started by the deciding hub meanwhile changes nothing (the store's word). */
+    @Test
+    void updateWaiting_writesOnlyARunThatStillWaits() {
+        RunRecord run = waitingRun();
+        RunRecord running = run.withState(RunState.RUNNING, "", clock.instant());
+        assertThat(memory.updateWaiting(running)).isTrue();
+        assertThat(memory.updateWaiting(run.withState(RunState.INTERRUPTED, "late repair", clock.instant()))).isFalse();
+        assertThat(f.onlyRun().state()).isEqualTo(RunState.RUNNING);
     }
 
     @Test

@@ -206,6 +206,25 @@ public final class InMemoryRemediationStore implements RemediationStore {
         }
     }
 
+    /** Hears each {@link #updateWaiting} before it (after {@link #beforeUpdate}), outside the store's lock. */
+    volatile Consumer<RunRecord> beforeUpdateWaiting = run -> { };
+
+    @Override
+    public boolean updateWaiting(RunRecord run) {
+        beforeUpdate.accept(run);
+        beforeUpdateWaiting.accept(run);
+        return updateWaitingNow(run);
+    }
+
+    private synchronized boolean updateWaitingNow(RunRecord run) {
+        RunRecord stored = runs.get(run.runId());
+        if (stored == null || stored.state() != RunState.AWAITING_APPROVAL) {
+            return false;
+        }
+        runs.put(run.runId(), run);
+        return true;
+    }
+
     /**
      * Fenced as the port says (an update of a run another hub owns changes nothing and is answered
      * lost), and it checks the caller's word: each state it says it last stored of a run must be the

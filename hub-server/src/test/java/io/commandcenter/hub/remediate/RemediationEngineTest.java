@@ -470,11 +470,12 @@ class RemediationEngineTest {
 
     /**
      * A run left waiting for an approval that is decided — the hub that decided stopped before it wrote
-     * the run — is repaired by the sweep that reads the unfinished runs, on its second look (on a manual
+     * the run — is repaired by the sweep that reads the unfinished runs, once the decision is older than
+     * {@code Approvals.REPAIR_AFTER} (on a manual
      * clock; hub-core's {@code ApprovalAndRunAgreeTest} shows the rest on the in-memory store).
      */
     @Test
-    void aRunWaitingForAnApprovalDecidedElsewhere_isInterruptedByTheSecondSweep_nothingRuns() {
+    void aRunWaitingForAnApprovalDecidedElsewhere_isInterruptedByASweepPastTheBound_nothingRuns() {
         ManualClock clock = new ManualClock(Instant.parse("2026-12-01T09:00:30Z"));
         ManualTimers timers = new ManualTimers(clock);
         database = Database.open(DatabaseSettings.embedded(dir));
@@ -490,10 +491,10 @@ class RemediationEngineTest {
         ApprovalRecord pending = f.store.approval(waiting.approvalId()).orElseThrow();
         assertThat(f.store.decide(pending.decided(ApprovalState.APPROVED, "bob", "go", clock.instant()))).isTrue();
 
-        f.advance(timers, f.settings.leaseTtl().dividedBy(2));
-        assertThat(f.onlyRun().state()).as("found once: left, the deciding hub may be writing it")
+        f.advance(timers, Approvals.REPAIR_AFTER.minus(f.settings.leaseTtl().dividedBy(2)));
+        assertThat(f.onlyRun().state()).as("decided too recently: the deciding hub may still be writing it")
                 .isEqualTo(RunState.AWAITING_APPROVAL);
-        f.advance(timers, f.settings.leaseTtl().dividedBy(2));
+        f.advance(timers, f.settings.leaseTtl()); // a sweep (every half TTL) comes after the bound
 
         RunRecord repaired = f.onlyRun();
         assertThat(repaired.state()).isEqualTo(RunState.INTERRUPTED);
