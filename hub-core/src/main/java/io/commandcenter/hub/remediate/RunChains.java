@@ -2,6 +2,8 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.events.Event;
 import io.commandcenter.hub.events.SubjectPattern;
+import io.commandcenter.scheduler.events.SchedulerEvent;
+import io.commandcenter.scheduler.task.TaskSpec;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -18,10 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>An <em>event about a run</em> is one the engine published about one of its runs: its payload
  *       is the run ({@code workflow.run.<state>}), its approval ({@code approval.*}) or its decision
- *       row ({@code remediation.outcome.*}).</li>
+ *       row ({@code remediation.outcome.*}); or the mesh's scheduler published it about one of the
+ *       run's tasks ({@code mesh.schedule.task.*}: the task names the run and its workflow;
+ *       {@code mesh.schedule.assignment}: the assignment names the workflow only, so it is refused
+ *       for that workflow and read no further; a task of no workflow, {@code default}, is about no run).</li>
  *   <li>A <em>run started by a run</em> is one whose trigger subject is below {@code workflow.run},
- *       {@code approval} or {@code remediation.outcome} (an event about a run, or a workflow-run
- *       record ingested as telemetry: the subjects are the same).</li>
+ *       {@code approval}, {@code remediation.outcome} or {@code mesh.schedule} (an event about a
+ *       run, or a record ingested as telemetry under the same subjects).</li>
  *   <li>An event about run R starts no run of workflow W when R is a run of W, or when R was itself
  *       started by a run. Such an event is counted, and logged at INFO at most once a minute per
  *       workflow with the number refused meanwhile.</li>
@@ -35,11 +40,12 @@ final class RunChains {
     static final Duration LOG_EVERY = Duration.ofMinutes(1);
     /** The subjects the engine publishes about its runs. */
     private static final List<SubjectPattern> RUN_SUBJECTS = List.of(SubjectPattern.parse("workflow.run"),
-            SubjectPattern.parse("approval"), SubjectPattern.parse("remediation.outcome"));
+            SubjectPattern.parse("approval"), SubjectPattern.parse("remediation.outcome"),
+            SubjectPattern.parse("mesh.schedule"));
 
     /**
-     * The run an event is about: its id, its workflow when the payload names it, and the run itself
-     * when the payload is the run.
+     * The run an event is about: its id (null when the payload does not name it: an assignment), its
+     * workflow when the payload names it, and the run itself when the payload is the run.
      */
     record About(String runId, Optional<String> workflow, Optional<RunRecord> run) {
     }
@@ -69,8 +75,26 @@ final class RunChains {
             return Optional.of(new About(approval.get().runId(), Optional.of(approval.get().workflow()),
                     Optional.empty()));
         }
-        return event.payload().as(ActionRecord.class)
-                .map(a -> new About(a.runId(), Optional.empty(), Optional.empty()));
+        Optional<ActionRecord> action = event.payload().as(ActionRecord.class);
+        if (action.isPresent()) {
+            return Optional.of(new About(action.get().runId(), Optional.empty(), Optional.empty()));
+        }
+        // the scheduler's events of a run's tasks, as the mesh publishes them on the run's project bus
+        Optional<SchedulerEvent.TaskChanged> task = event.payload().as(SchedulerEvent.TaskChanged.class)
+                .filter(t -> notEmpty(t.task().spec().workflowRunId()));
+        if (task.isPresent()) {
+            TaskSpec spec = task.get().task().spec();
+            return Optional.of(new About(spec.workflowRunId(), Optional.ofNullable(spec.workflow())
+                    .filter(RunChains::notEmpty), Optional.empty()));
+        }
+        return event.payload().as(SchedulerEvent.AssignmentMade.class)
+                .filter(a -> notEmpty(a.assignment().workflow())
+                        && !TaskSpec.DEFAULT_WORKFLOW.equals(a.assignment().workflow()))
+                .map(a -> new About(null, Optional.of(a.assignment().workflow()), Optional.empty()));
+    }
+
+    private static boolean notEmpty(String s) {
+        return s != null && !s.isEmpty();
     }
 
     /**

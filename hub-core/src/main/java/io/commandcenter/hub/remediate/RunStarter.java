@@ -80,14 +80,11 @@ final class RunStarter {
     /**
      * Decides on a trigger and stores the run (and its approval or decision); an automatic run
      * starts at once. Nothing is stored when the trigger was handled before (same idempotency key) or
-     * its key cannot be rendered, nor when the trigger is an event about a run and the decision is to
-     * skip (a run's events would otherwise fill the store with skipped runs: {@link RunChains}). A
-     * skipped run is stored with its nodes SKIPPED, with the reason. Call on the target's lane.
-     *
-     * @param aboutARun the trigger is an event about a run ({@link RunChains#about})
+     * its key cannot be rendered. A skipped run is stored with its nodes SKIPPED, with the reason (its
+     * own events start nothing: {@link RunChains}). Call on the target's lane.
      */
     void start(WorkflowCatalog.Entry entry, ProjectId project, Trigger trigger, Target target,
-               Optional<PredictionRecord> prediction, boolean aboutARun) {
+               Optional<PredictionRecord> prediction) {
         Workflow workflow = entry.workflow();
         int revision = entry.revision().revision();
         String key;
@@ -102,12 +99,6 @@ final class RunStarter {
         Instant now = clock.instant();
         Decision.Facts facts = facts(project, workflow, target, prediction.map(p -> p.confidence().value()), now);
         Decision decision = Decision.decide(workflow, facts);
-        if (decision.kind() == Decision.Kind.SKIP && aboutARun) {
-            skipped.incrementAndGet();
-            LOG.log(System.Logger.Level.DEBUG, "workflow {0}: {1} skipped, not stored ({2})", workflow.name(),
-                    trigger.subject(), decision.reason());
-            return;
-        }
         RunMode mode = decision.kind() == Decision.Kind.APPROVAL ? RunMode.APPROVAL
                 : prediction.isPresent() || target.isEntity() ? RunMode.AUTOMATIC : RunMode.SCHEDULED;
         RunState state = switch (decision.kind()) {

@@ -171,16 +171,22 @@ final class Triggers implements AutoCloseable {
         if (closed) {
             return;
         }
-        if (about.isPresent() && about.get().run().isEmpty()) {
-            // an approval's or a decision row's event: what started its run is read here, on the lane
-            Optional<String> refusal = starter.run(about.get().runId())
-                    .flatMap(run -> RunChains.refusal(entry.workflow().name(), run));
+        if (about.isPresent() && about.get().run().isEmpty() && about.get().runId() != null) {
+            // an approval's, a decision row's or a task's event: what started its run is read here, on the lane
+            Optional<String> refusal;
+            try {
+                refusal = starter.run(about.get().runId())
+                        .flatMap(run -> RunChains.refusal(entry.workflow().name(), run));
+            } catch (RuntimeException e) {
+                // not knowing what started the run, nothing is started (counted and logged as a refusal)
+                refusal = Optional.of("its run " + about.get().runId() + " could not be read (" + e.getMessage() + ")");
+            }
             if (refusal.isPresent()) {
                 chains.refused(entry.workflow().name(), trigger.subject(), refusal.get());
                 return;
             }
         }
-        starter.start(entry, project, trigger, target, prediction, about.isPresent());
+        starter.start(entry, project, trigger, target, prediction);
     }
 
     // ---- schedules

@@ -9,6 +9,12 @@ import io.commandcenter.hub.events.TraceContext;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.testing.ManualTimers;
+import io.commandcenter.scheduler.events.SchedulerEvent;
+import io.commandcenter.scheduler.task.Capability;
+import io.commandcenter.scheduler.task.Placement;
+import io.commandcenter.scheduler.task.Task;
+import io.commandcenter.scheduler.task.TaskSpec;
+import io.commandcenter.scheduler.task.TaskState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -109,11 +116,7 @@ class RunChainsTest {
                 "tell-others:ev-1", null, "hub-test", "", null, T0, T0, T0, T0.plus(Duration.ofMinutes(30)), List.of());
 
         publishAbout(second, "workflow.run.failed");
-        await().atMost(WAIT).until(() -> f.engine.chainsRefused() == 1);
-        f.engine.drain();
-
-        assertThat(runsOf("tell-every-run")).isEmpty();
-        assertThat(f.calls).isEmpty();
+        refusedOnce_nothingStarted("tell-every-run");
     }
 
     @Test
@@ -141,8 +144,53 @@ class RunChainsTest {
         assertThat(f.engine.chainsRefused()).isEqualTo(1);
     }
 
+    static final String TELL_EVERYTHING = """
+            name: tell-everything
+            trigger:
+              on: ["*"]
+            nodes:
+              - id: tell
+                agent: notifier
+                action: sendSlack
+                inputs:
+                  message: "something happened: $trigger.id"
+            """;
+
+    /** The scheduler's event of a run's task, as the mesh publishes it on the run's project bus. */
+    static SchedulerEvent.TaskChanged taskOf(String workflow, String runId) {
+        TaskSpec spec = new TaskSpec(EngineFixture.P.value(), new Capability("notifier", "sendSlack"), workflow, runId,
+                "tell", "{}", 1.0, 5, null, null, false, runId + ":tell:1", Map.of(), Placement.DEFAULT, 1);
+        return new SchedulerEvent.TaskChanged(new Task("task-1", spec, TaskState.QUEUED, "", "hub-test", List.of(), 0,
+                0.0, T0, T0, null, null, null), "queued", "hub-test", T0);
+    }
+
     @Test
-    void aSkipDecidedOnAnEventAboutARun_isNotStored() {
+    void aWorkflowOnEverything_startsNothingFromTheSchedulerEventsOfItsOwnRunsTasks() {
+        f.start().put(TELL_EVERYTHING);
+
+        SchedulerEvent.TaskChanged own = taskOf("tell-everything", "run-own");
+        publish(f.bus, EngineFixture.P, own.subject(), own);
+        refusedOnce_nothingStarted("tell-everything");
+    }
+
+    @Test
+    void aWorkflowOnEverything_startsNothingFromATaskEventOfARunThatASchedulerEventStarted() {
+        f.start().put(TELL_EVERYTHING);
+        // another workflow's run, started by the scheduler's event of a run's task: read on the lane
+        RunRecord second = new RunRecord("run-second", EngineFixture.P, "tell-others", 1, RunState.RUNNING,
+                RunMode.AUTOMATIC, "mesh.schedule.task.queued", "ev-1", null, Target.WORKFLOW, "tell-others",
+                "tell-others:ev-1", null, "hub-test", "", null, T0, T0, null, T0.plus(Duration.ofMinutes(30)),
+                List.of());
+        assertThat(f.store.create(second, Optional.empty(), Optional.empty())).isTrue();
+
+        SchedulerEvent.TaskChanged task = taskOf("tell-others", "run-second");
+        publish(f.bus, EngineFixture.P, task.subject(), task);
+        refusedOnce_nothingStarted("tell-everything");
+        assertThat(RunChains.startedByARun("mesh.schedule.assignment")).isTrue();
+    }
+
+    @Test
+    void aSkipDecidedOnAnEventAboutARun_isStoredSkipped_andItsOwnEventsStartNothing() {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
         f.notifier = EngineFixture.holding(entered, release);
@@ -156,15 +204,26 @@ class RunChainsTest {
         publishAbout(root.withState(RunState.SUCCEEDED, "", T0), "workflow.run.succeeded");
         await().atMost(WAIT).until(() -> f.engine.stats().skipped() == skippedBefore + 1);
         release.countDown();
-        await().atMost(WAIT).until(() -> runsOf("tell-every-run").get(0).state() == RunState.SUCCEEDED);
+        // two runs now (the skipped one stored too), in no set order
+        await().atMost(WAIT).until(() -> runsOf("tell-every-run").stream()
+                .anyMatch(r -> r.state() == RunState.SUCCEEDED));
         f.engine.drain();
 
-        assertThat(runsOf("tell-every-run")).singleElement()
-                .satisfies(r -> assertThat(r.state()).isEqualTo(RunState.SUCCEEDED));
-        assertThat(f.ledger.all()).filteredOn(e -> e.action().equals(AuditAction.RUN_DECIDED.name())).hasSize(1);
+        assertThat(runsOf("tell-every-run")).extracting(RunRecord::state)
+                .containsExactlyInAnyOrder(RunState.SUCCEEDED, RunState.SKIPPED);
+        assertThat(f.ledger.all()).filteredOn(e -> e.action().equals(AuditAction.RUN_DECIDED.name())).hasSize(2);
+        assertThat(f.calls("sendSlack")).hasSize(1);
     }
 
     // ---- helpers
+
+    /** Waits until one event was refused and the engine is idle: no run of {@code workflow}, no agent called. */
+    void refusedOnce_nothingStarted(String workflow) {
+        await().atMost(WAIT).until(() -> f.engine.chainsRefused() == 1);
+        f.engine.drain();
+        assertThat(runsOf(workflow)).isEmpty();
+        assertThat(f.calls).isEmpty();
+    }
 
     List<RunRecord> runsOf(String workflow) {
         return f.runs().stream().filter(r -> r.workflow().equals(workflow)).toList();
