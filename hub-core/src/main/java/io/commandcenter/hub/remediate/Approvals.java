@@ -6,6 +6,7 @@ import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.hub.predict.PredictionRecord;
 import io.commandcenter.hub.project.ProjectId;
+import io.commandcenter.hub.workflow.Workflow;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +37,14 @@ final class Approvals {
     private final Stripes stripes;
     private final Clock clock;
     private final String hubId;
+    /**
+     * How long after its approval was decided a run still waiting is repaired by the sweep
+     * ({@link #repair}): longer than the deciding hub's worst path from its decision to its run's
+     * write (the audit append's head-lock budget, about 15 s, and the store's statement timeouts).
+     */
+    static final Duration REPAIR_AFTER = Duration.ofMinutes(2);
+    /** The reason of the CONTENTION an approval answers when its run was settled by another hub first. */
+    static final String RUN_SETTLED = "RUN_SETTLED";
 
     Approvals(ApprovalStore approvals, RunStore runs, ActionStore actions, WorkflowCatalog catalog,
               PredictionLookup predictions, RemediationEvents events, AuditTrail audit, RunExecutor executor,
@@ -81,19 +90,28 @@ final class Approvals {
                 throw new CommandCenterException(ErrorKind.PRECONDITION, "APPROVAL_EXPIRED", "approval " + approvalId
                         + " expired at " + current.expiresAt() + "; an expired approval is a rejection");
             }
-            return settle(current, verdict, by, reason, now, true).orElseThrow(() ->
+            return settle(current, verdict, by, reason, now, () -> auditVerdict(current, verdict, by, reason))
+                    .orElseThrow(() ->
                     alreadyDecided(approvals.approval(approvalId).orElseThrow()));
         });
     }
 
     /**
      * Withdraws the approval of a waiting run that a person cancels (a rejection). The ledger
-     * records the cancel ({@link Runs#cancel}), not a second verdict. Call on the run's lane.
+     * records the cancel ({@code recordCancel}, run once the withdrawal is decided, before the run's
+     * write), not a second verdict. Call on the run's lane.
+     *
+     * @throws CommandCenterException PRECONDITION ({@code APPROVAL_DECIDED}) when the approval was decided
+     *         first (approved on another hub meanwhile): nothing is withdrawn
      */
-    void withdraw(RunRecord run, String by, String reason) {
+    void withdraw(RunRecord run, String by, String reason, Runnable recordCancel) {
         ApprovalRecord approval = approvals.approval(run.approvalId()).orElseThrow();
-        settle(approval, ApprovalState.REJECTED, by, "run cancelled" + (reason == null || reason.isEmpty() ? ""
-                : ": " + reason), clock.instant(), false);
+        String why = "run cancelled" + (reason == null || reason.isEmpty() ? "" : ": " + reason);
+        if (!approval.isPending()
+                || settle(approval, ApprovalState.REJECTED, by, why, clock.instant(), recordCancel).isEmpty()) {
+            // decided meanwhile (another hub, or a person): nothing cancelled, nothing recorded
+            throw alreadyDecided(approvals.approval(run.approvalId()).orElseThrow());
+        }
     }
 
     /** Expires every pending approval whose time ran out (the sweep; each on its run's lane). */
@@ -114,8 +132,17 @@ final class Approvals {
     }
 
     private void expire(ApprovalRecord approval, Instant now) {
-        settle(approval, ApprovalState.EXPIRED, "hub:" + hubId, "no decision within "
-                + Duration.between(approval.requestedAt(), approval.expiresAt()), now, true);
+        String why = "no decision within " + Duration.between(approval.requestedAt(), approval.expiresAt());
+        settle(approval, ApprovalState.EXPIRED, "hub:" + hubId, why, now,
+                () -> auditVerdict(approval, ApprovalState.EXPIRED, "hub:" + hubId, why));
+    }
+
+    private void auditVerdict(ApprovalRecord approval, ApprovalState verdict, String by, String reason) {
+        RunRecord run = runs.run(approval.runId()).orElseThrow();
+        audit.record(verdict.audited(), run.project().value(), by, "approval:" + approval.approvalId(),
+                AuditRecord.detail("run", run.runId(), "workflow", run.workflow(), "revision", run.revision(),
+                        "target", run.targetKind() + ":" + run.targetId(), "prediction", run.predictionId(),
+                        "reason", reason == null ? "" : reason));
     }
 
     private static CommandCenterException alreadyDecided(ApprovalRecord a) {
@@ -125,61 +152,178 @@ final class Approvals {
     }
 
     /**
-     * Records a decision if nobody else did first, and moves the run; {@code audited}: the verdict is
-     * also an entry of the audit ledger, written before the approved run starts. Call on the run's lane.
+     * Records a decision if nobody else did first, and moves the run; {@code record}: the ledger's
+     * entry (the verdict, or a cancel), written once the decision is recorded, before the run's write.
+     * Call on the run's lane.
+     *
+     * <p>What can fail is resolved before the decision is recorded (the run, its prediction, and for an
+     * approval the pinned revision: INVALID when it no longer parses), so such a failure leaves the
+     * approval pending and the run waiting. The run is written only while it still waits
+     * ({@link RunStore#updateWaiting}): another hub's sweep may have settled it ({@link #repair}), and
+     * then nothing of the run is started here and CONTENTION ({@value #RUN_SETTLED}) is thrown. When the
+     * run's write fails, the run is written once more as the decision leaves a run that cannot go on
+     * ({@link #settledRun}: an approved one INTERRUPTED, nothing ran) and the failure is thrown; if that
+     * write fails too, the sweep repairs the run. Once the decision is recorded, its decision row is
+     * inserted and its event published whatever happens to the run's write (with the run as stored).
      */
     private Optional<Decided> settle(ApprovalRecord approval, ApprovalState verdict, String by, String reason,
-                                     Instant now, boolean audited) {
+                                     Instant now, Runnable record) {
         String why = reason == null ? "" : reason;
+        RunRecord run = runs.run(approval.runId()).orElseThrow();
+        Optional<PredictionRecord> prediction = run.predictionId() == null ? Optional.empty()
+                : predictions.find(run.project(), run.predictionId());
+        Optional<Workflow> pinned = verdict == ApprovalState.APPROVED
+                ? Optional.of(catalog.pinned(run.project(), run.workflow(), run.revision()).workflow())
+                : Optional.empty();
         ApprovalRecord decided = approval.decided(verdict, by, why, now);
         if (!approvals.decide(decided)) {
             return Optional.empty();
         }
-        RunRecord run = runs.run(approval.runId()).orElseThrow();
-        Optional<PredictionRecord> prediction = run.predictionId() == null ? Optional.empty()
-                : predictions.find(run.project(), run.predictionId());
         ActionRecord action = ActionRecord.of(run, prediction, verdict.decision(), by, why, now);
-        RunRecord next;
-        if (verdict == ApprovalState.APPROVED) {
-            Duration deadline = catalog.pinned(run.project(), run.workflow(), run.revision()).workflow().deadline();
-            next = run.takenBy(hubId, RunMode.APPROVED, now.plus(deadline)).withState(RunState.RUNNING, "", now);
-        } else {
-            String ended = verdict == ApprovalState.EXPIRED ? "approval expired at " + approval.expiresAt()
-                    + " without a decision" : "rejected by " + by + (why.isEmpty() ? "" : ": " + why);
-            next = RunPlan.closePending(run, NodeState.SKIPPED, ended, now).withState(RunState.REJECTED, ended, now);
-        }
+        RunRecord next = pinned.isPresent()
+                ? run.takenBy(hubId, RunMode.APPROVED, now.plus(pinned.get().deadline())).withState(RunState.RUNNING, "",
+                now)
+                : settledRun(decided, run, "", now);
         // an approved run is stored with its first attempts: its first tasks go out before the approver hears back
-        Optional<RunExecutor.Staged> staged = next.state() == RunState.RUNNING ? executor.stage(next,
-                catalog.pinned(run.project(), run.workflow(), run.revision()).workflow(), prediction) : Optional.empty();
-        RunRecord approved = next;
-        next = staged.map(RunExecutor.Staged::run).orElse(next);
-        runs.update(next);
+        Optional<RunExecutor.Staged> staged = pinned.flatMap(workflow -> executor.stage(next, workflow, prediction));
+        RunRecord written = staged.map(RunExecutor.Staged::run).orElse(next);
         boolean entity = Target.of(run).isEntity();
+        // before the run's write: a decision recorded in the approval is in the ledger whatever the write does
+        record.run();
+        boolean wrote;
+        try {
+            wrote = runs.updateWaiting(written);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "approval {0} of {1} on {2}: {3} by {4}, but the run could not be"
+                    + " written ({5}): it is written as the decision leaves it", approval.approvalId(), run.workflow(),
+                    run.targetId(), verdict.wireName(), by, e.getMessage());
+            settleRun(decided, run, prediction, "its write failed: " + e.getMessage());
+            decidedOnly(decided, entity ? Optional.of(action) : Optional.empty(), prediction, run);
+            throw e;
+        }
+        if (!wrote) {
+            // another hub's sweep settled the run first: nothing of it starts here
+            RunRecord stored = decidedOnly(decided, entity ? Optional.of(action) : Optional.empty(), prediction, run);
+            LOG.log(System.Logger.Level.WARNING, "approval {0} of {1} on {2}: {3} by {4}, but the run no longer"
+                    + " waited ({5}): nothing of it started", approval.approvalId(), run.workflow(), run.targetId(),
+                    verdict.wireName(), by, stored.state());
+            throw new CommandCenterException(ErrorKind.CONTENTION, RUN_SETTLED, "approval " + approval.approvalId()
+                    + " is " + verdict.wireName() + ", but its run " + run.runId() + " no longer waited when written: it is "
+                    + stored.state() + (stored.error().isEmpty() ? "" : " (" + stored.error() + ")")
+                    + "; nothing of it was started");
+        }
         if (entity) {
             actions.insert(action);
         }
         LOG.log(System.Logger.Level.INFO, "approval {0} of {1} on {2}: {3} by {4}", approval.approvalId(),
                 run.workflow(), run.targetId(), verdict.wireName(), by);
-        if (audited) {
-            audit.record(verdict.audited(), run.project().value(), by, "approval:" + approval.approvalId(),
-                    AuditRecord.detail("run", run.runId(), "workflow", run.workflow(), "revision", run.revision(),
-                            "target", run.targetKind() + ":" + run.targetId(), "prediction", run.predictionId(),
-                            "reason", why));
-        }
-        events.approvalDecided(decided, prediction, next);
-        events.runChanged(next, prediction);
-        if (next.state() == RunState.RUNNING) {
+        events.approvalDecided(decided, prediction, written);
+        events.runChanged(written, prediction);
+        if (written.state() == RunState.RUNNING) {
             if (staged.isPresent()) {
                 executor.launch(staged.get(), Optional.empty());
             } else {
-                executor.begin(approved, catalog.pinned(run.project(), run.workflow(), run.revision()).workflow(),
-                        prediction);
+                executor.begin(next, pinned.get(), prediction);
             }
-            return Optional.of(new Decided(decided, executor.live(run.runId()).orElse(next)));
+            return Optional.of(new Decided(decided, executor.live(run.runId()).orElse(written)));
         }
         if (entity) {
             outcomes.watch(action, now);
         }
-        return Optional.of(new Decided(decided, next));
+        return Optional.of(new Decided(decided, written));
+    }
+
+    /**
+     * What a recorded decision owes whatever its run's write did: its decision row and its event
+     * (with the run as stored now; the run as it was when that read fails too). Failures are logged.
+     *
+     * @return the run the event carried
+     */
+    private RunRecord decidedOnly(ApprovalRecord decided, Optional<ActionRecord> action,
+                                  Optional<PredictionRecord> prediction, RunRecord before) {
+        RunRecord stored = before;
+        try {
+            stored = runs.run(before.runId()).orElse(before);
+            action.ifPresent(actions::insert);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "approval {0}: its decision row could not be stored ({1})",
+                    decided.approvalId(), e.getMessage());
+        }
+        events.approvalDecided(decided, prediction, stored);
+        return stored;
+    }
+
+    /**
+     * The run as a decided approval leaves it when it cannot go on: rejected or expired, REJECTED
+     * with the reason; approved, INTERRUPTED (its start was never stored, so nothing of it ran). Its
+     * nodes are SKIPPED with the same reason.
+     *
+     * @param cause why an approved run did not start (empty for a rejection)
+     */
+    static RunRecord settledRun(ApprovalRecord decided, RunRecord run, String cause, Instant now) {
+        String ended = switch (decided.state()) {
+            case APPROVED -> "approved by " + decided.decidedBy() + " at " + decided.decidedAt()
+                    + ", but the run was not started (" + cause + "); nothing ran";
+            case EXPIRED -> "approval expired at " + decided.expiresAt() + " without a decision";
+            case REJECTED -> "rejected by " + decided.decidedBy()
+                    + (decided.reason().isEmpty() ? "" : ": " + decided.reason());
+            case PENDING -> throw new IllegalArgumentException("approval " + decided.approvalId() + " is pending");
+        };
+        RunState state = decided.state() == ApprovalState.APPROVED ? RunState.INTERRUPTED : RunState.REJECTED;
+        return RunPlan.closePending(run, NodeState.SKIPPED, ended, now).withState(state, ended, now);
+    }
+
+    /**
+     * Writes a waiting run as its decided approval leaves it ({@link #settledRun}) if it still waits
+     * ({@link RunStore#updateWaiting}); its event is published only when this write changed it (of
+     * several hubs repairing it, one). A failure is logged and left to the sweep ({@link #repair}).
+     * Call on the run's lane.
+     */
+    private void settleRun(ApprovalRecord decided, RunRecord run, Optional<PredictionRecord> prediction,
+                           String cause) {
+        RunRecord settled = settledRun(decided, run, cause, clock.instant());
+        try {
+            if (!runs.updateWaiting(settled)) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "run {0} still waits for approval {1}, which is {2}: writing it {3}"
+                    + " failed ({4}); the sweep repairs it", run.runId(), decided.approvalId(),
+                    decided.state().wireName(), settled.state(), e.getMessage());
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "run {0}: {1} by hub {2} ({3})", run.runId(), settled.state(), hubId,
+                settled.error());
+        events.runChanged(settled, prediction);
+    }
+
+    /**
+     * Repairs the runs that still wait for an approval decided more than {@link #REPAIR_AFTER} ago
+     * (the run's write failed after the decision, or the hub stopped between the two): each is written
+     * as the decision leaves it ({@link #settledRun}), on its lane, only if it still waits then
+     * ({@link RunStore#updateWaiting}; the deciding hub's own write is as conditional, so of the two one
+     * changes the run). Called by the sweep that reads the unfinished runs (every half lease TTL, and at
+     * start); reads each waiting run's approval.
+     *
+     * @return how many runs were found to repair (each written unless it no longer waits)
+     */
+    int repair(List<RunRecord> unfinished) {
+        Instant bound = clock.instant().minus(REPAIR_AFTER);
+        int repaired = 0;
+        for (RunRecord waiting : unfinished) {
+            if (waiting.state() != RunState.AWAITING_APPROVAL || waiting.approvalId() == null
+                    || approvals.approval(waiting.approvalId())
+                    .filter(a -> !a.isPending() && a.decidedAt() != null && a.decidedAt().isBefore(bound)).isEmpty()) {
+                continue;
+            }
+            repaired++;
+            stripes.run(RunExecutor.laneOf(waiting), () -> runs.run(waiting.runId())
+                    .filter(r -> r.state() == RunState.AWAITING_APPROVAL)
+                    .ifPresent(run -> settleRun(approvals.approval(run.approvalId()).orElseThrow(), run,
+                            run.predictionId() == null ? Optional.empty()
+                                    : predictions.find(run.project(), run.predictionId()),
+                            "its start was never stored")));
+        }
+        return repaired;
     }
 }

@@ -28,6 +28,11 @@ abstract class ForwardingRunStore implements RunStore {
     }
 
     @Override
+    public boolean updateWaiting(RunRecord run) {
+        return store.updateWaiting(run);
+    }
+
+    @Override
     public Written writeOwned(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
         return store.writeOwned(creates, updates, lastStored);
     }

@@ -242,8 +242,9 @@ public final class RemediationEngine implements AutoCloseable {
      * the store lapsed ({@link Settings#leaseTtl}, by the store's clock) — each by one conditional
      * change of owner that checks the lease in the same statement, and takes them up; returns how
      * many runs this hub won. The engine calls it every half lease TTL; a cluster adapter may call it
-     * sooner (a member left). Does nothing before {@link #start} (which adopts). Failures are logged
-     * (the next call tries again).
+     * sooner (a member left). With the same read of the unfinished runs it repairs the runs still
+     * waiting for an approval that was decided ({@link Approvals#repair}). Does nothing before
+     * {@link #start} (which adopts). Failures are logged (the next call tries again).
      */
     public int adoptOrphans() {
         if (!started) {
@@ -255,8 +256,11 @@ public final class RemediationEngine implements AutoCloseable {
     private int adoptOrphans(Supplier<List<RunRecord>> unfinished) {
         int[] adopted = {0};
         guarded("adopting the runs of hubs that are gone", () -> {
-            adopted[0] = runs.adoptAll(unfinished.get());
+            List<RunRecord> read = unfinished.get();
+            adopted[0] = runs.adoptAll(read);
             outcomes.resume(adoption, false);
+            // the same read: runs still waiting for an approval decided long enough ago are written as it leaves them
+            approvals.repair(read);
         });
         return adopted[0];
     }
@@ -470,6 +474,14 @@ public final class RemediationEngine implements AutoCloseable {
         return triggers.failed();
     }
 
+    /**
+     * Events about runs that a trigger matched and that started nothing since start ({@link RunChains}):
+     * the hub's liveness data, {@code runChainsRefused}.
+     */
+    public long chainsRefused() {
+        return triggers.chainsRefused();
+    }
+
     /** The run journal's commits since start and the run writes (creates, states) they carried. */
     /** The run journal's commits, run writes in them, and of the commits those a lane made itself (writer idle). */
     public record JournalStats(long commits, long written, long commitsOnLanes) {
@@ -533,7 +545,11 @@ public final class RemediationEngine implements AutoCloseable {
      * raised with. An approval past its expiry cannot be approved.
      *
      * @throws CommandCenterException NOT_FOUND ({@code APPROVAL_NOT_FOUND}), PRECONDITION
-     *         ({@code APPROVAL_DECIDED}, {@code APPROVAL_EXPIRED})
+     *         ({@code APPROVAL_DECIDED}, {@code APPROVAL_EXPIRED}), INVALID (the pinned revision no longer
+     *         parses: nothing decided), CONTENTION ({@code STORE_CONFLICT}: decided, but the run's write
+     *         failed; an approved run is then INTERRUPTED, nothing ran; {@code RUN_SETTLED}: decided, but
+     *         another hub's sweep wrote the run first, {@code Approvals.REPAIR_AFTER} after the decision:
+     *         nothing ran)
      */
     public Decided approve(ProjectId project, String approvalId, String by, String reason) {
         return approvals.decide(project, approvalId, ApprovalState.APPROVED, by, reason);
@@ -555,7 +571,8 @@ public final class RemediationEngine implements AutoCloseable {
      * while this hub's lease is stale by its own clock ({@code LEASE_STALE}: no cancel recorded; an
      * adoption by the request stands; try again in a few seconds).
      *
-     * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
+     * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB},
+     *                                {@code APPROVAL_DECIDED}: nothing cancelled or recorded),
      *                                UNAVAILABLE ({@code RUN_RESUMING}, {@code LEASE_STALE})
      */
     public RunRecord cancel(ProjectId project, String runId, String by, String reason) {

@@ -79,10 +79,9 @@ final class RunStarter {
 
     /**
      * Decides on a trigger and stores the run (and its approval or decision); an automatic run
-     * starts at once. Call on the target's lane.
-     *
-     * @return the run, empty when the trigger was handled before (same idempotency key) or its key
-     *         cannot be rendered
+     * starts at once. Nothing is stored when the trigger was handled before (same idempotency key) or
+     * its key cannot be rendered. A skipped run is stored with its nodes SKIPPED, with the reason (its
+     * own events start nothing: {@link RunChains}). Call on the target's lane.
      */
     void start(WorkflowCatalog.Entry entry, ProjectId project, Trigger trigger, Target target,
                Optional<PredictionRecord> prediction) {
@@ -116,11 +115,14 @@ final class RunStarter {
                     workflow.blastRadius().maxPerHour(), facts.blastUsed(), now,
                     now.plus(workflow.approval().expiresAfter()), null, "", ""));
         }
-        RunRecord run = new RunRecord(runId, project, workflow.name(), revision, state, mode, trigger.subject(),
+        RunRecord fresh = new RunRecord(runId, project, workflow.name(), revision, state, mode, trigger.subject(),
                 trigger.id(), prediction.map(PredictionRecord::id).orElse(null), target.kind(), target.id(), key,
                 approval.map(ApprovalRecord::approvalId).orElse(null), hubId,
                 state == RunState.RUNNING ? "" : decision.reason(), null, now, state == RunState.RUNNING ? now : null,
                 state == RunState.SKIPPED ? now : null, now.plus(workflow.deadline()), pendingNodes(workflow));
+        // a skipped run never runs: its nodes are stored SKIPPED with the run's reason, not PENDING
+        RunRecord run = state == RunState.SKIPPED ? RunPlan.closePending(fresh, NodeState.SKIPPED, decision.reason(),
+                now) : fresh;
         Optional<ActionRecord> action = state == RunState.RUNNING && target.isEntity()
                 ? Optional.of(ActionRecord.of(run, prediction, ActionDecision.AUTOMATIC, ENGINE, decision.reason(),
                 now))
@@ -219,6 +221,11 @@ final class RunStarter {
             }
             case SKIP -> skipped.incrementAndGet();
         }
+    }
+
+    /** A run as this hub drives it, else as stored (an event about a run names it by id). */
+    Optional<RunRecord> run(String runId) {
+        return executor.live(runId).or(() -> runs.run(runId));
     }
 
     private List<RunRecord> waiting(String lane) {

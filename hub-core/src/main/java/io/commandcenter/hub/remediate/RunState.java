@@ -9,7 +9,7 @@ public enum RunState {
     AWAITING_APPROVAL, RUNNING, SUCCEEDED, FAILED, CANCELLED, REJECTED, TIMED_OUT, SKIPPED, INTERRUPTED;
 
     private static final Map<RunState, Set<RunState>> NEXT = Map.of(
-            AWAITING_APPROVAL, EnumSet.of(RUNNING, REJECTED, CANCELLED, SKIPPED),
+            AWAITING_APPROVAL, EnumSet.of(RUNNING, REJECTED, CANCELLED, SKIPPED, INTERRUPTED),
             RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, INTERRUPTED),
             SUCCEEDED, EnumSet.noneOf(RunState.class),
             FAILED, EnumSet.noneOf(RunState.class),

@@ -32,6 +32,15 @@ public interface RunStore {
     void update(RunRecord run);
 
     /**
+     * Stores a run's new state and nodes only while the stored run still waits for its approval
+     * ({@link RunState#AWAITING_APPROVAL}), checked in the same statement (or under the same lock) as
+     * the write: of two hubs moving a waiting run at once, exactly one changes it.
+     *
+     * @return whether the run was written (false: it no longer waits, or has no row; nothing written)
+     */
+    boolean updateWaiting(RunRecord run);
+
+    /**
      * A run to create with its approval and decision, as {@link #create} takes them.
      *
      * @param decided the audit record of the decision (null: none), appended by a store that

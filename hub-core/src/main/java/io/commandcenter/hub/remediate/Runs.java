@@ -80,7 +80,8 @@ final class Runs {
      * marked (a run adopted by the cancel stays adopted, {@code RUN_ADOPTED}, and is taken up all the
      * same, its launches held until the renewal), and the person tries again.
      *
-     * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB}),
+     * @throws CommandCenterException NOT_FOUND, PRECONDITION ({@code RUN_FINISHED}, {@code RUN_ON_OTHER_HUB},
+     *                                {@code APPROVAL_DECIDED}: a waiting run whose approval was decided first),
      *                                UNAVAILABLE ({@code RUN_RESUMING}: taken up again once the scheduler answers,
      *                                or by a later sweep when the run could not be read again before its take-up;
      *                                {@code LEASE_STALE}: this hub's lease is not fresh, no cancel recorded),
@@ -96,8 +97,9 @@ final class Runs {
                         + " already ended " + current.state());
             }
             if (current.state() == RunState.AWAITING_APPROVAL) {
-                approvals.withdraw(current, by, reason);
-                audited(current, by, reason);
+                // the cancel is in the ledger once the withdrawal is decided, whatever the run's write does
+                RunRecord waiting = current;
+                approvals.withdraw(waiting, by, reason, () -> audited(waiting, by, reason));
                 return runs.run(runId).orElseThrow();
             }
             String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * match, and cron schedules. Each trigger goes to its target's lane and to {@link RunStarter}; it
  * never blocks the bus (an event is matched on the publisher's thread and handed to a lane). A cron
  * minute renders the same idempotency key on every hub, so of hubs firing at once one run starts.
+ * The engine's own events about runs start runs one step deep at most ({@link RunChains}): the
+ * payload tells the run, or (an approval's or a decision row's event) the run is read on the lane.
  */
 final class Triggers implements AutoCloseable {
 
@@ -37,6 +39,7 @@ final class Triggers implements AutoCloseable {
     private final Clock clock;
     private final Stripes stripes;
     private final RunStarter starter;
+    private final RunChains chains;
     private final Map<SubjectPattern, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, Timers.Timer> schedules = new ConcurrentHashMap<>();
     private final AtomicLong triggers = new AtomicLong();
@@ -53,6 +56,7 @@ final class Triggers implements AutoCloseable {
         this.clock = clock;
         this.stripes = stripes;
         this.starter = starter;
+        this.chains = new RunChains(clock);
     }
 
     /** Subscribes to every workflow's events and plans every schedule; follows the catalog's changes. */
@@ -76,6 +80,11 @@ final class Triggers implements AutoCloseable {
     /** Trigger events whose handling failed (logged; no run started for them). */
     long failed() {
         return failed.get();
+    }
+
+    /** Events about runs that a workflow's trigger matched and that started nothing ({@link RunChains}). */
+    long chainsRefused() {
+        return chains.refused();
     }
 
     // ---- events
@@ -131,6 +140,8 @@ final class Triggers implements AutoCloseable {
     private void onEvent(Event event, SubjectPattern via) {
         Optional<PredictionRecord> prediction = event.payload().as(PredictionRecord.class);
         Map<String, Object> fields = prediction.map(PredictionFields::of).orElse(Map.of());
+        // an event about a run is one of the engine's own: never a prediction's
+        Optional<RunChains.About> about = prediction.isPresent() ? Optional.empty() : RunChains.about(event);
         for (WorkflowCatalog.Entry entry : catalog.latest(event.project())) {
             Workflow workflow = entry.workflow();
             // an event matching several patterns of a workflow is handled once, by the first
@@ -139,22 +150,43 @@ final class Triggers implements AutoCloseable {
             if (first.isEmpty() || !first.get().equals(via) || !workflow.trigger().matches(event.subject(), fields)) {
                 continue;
             }
+            Optional<String> refusal = about.flatMap(a -> RunChains.refusal(workflow.name(), a));
+            if (refusal.isPresent()) {
+                chains.refused(workflow.name(), event.subject(), refusal.get());
+                continue;
+            }
             triggers.incrementAndGet();
             Target target = Target.resolve(prediction, null, null, workflow.name());
             Trigger trigger = new Trigger(prediction.map(PredictionRecord::id).orElse(event.id()), event.subject(),
                     event.time());
             PathStep.mark(target.id(), PathStep.MATCHED);
             stripes.decide(target.lane(event.project()), () -> startUnlessClosed(entry, event.project(), trigger, target,
-                    prediction));
+                    prediction, about));
         }
     }
 
     private void startUnlessClosed(WorkflowCatalog.Entry entry, ProjectId project, Trigger trigger, Target target,
-                                   Optional<PredictionRecord> prediction) {
+                                   Optional<PredictionRecord> prediction, Optional<RunChains.About> about) {
         PathStep.mark(target.id(), PathStep.DECIDING);
-        if (!closed) {
-            starter.start(entry, project, trigger, target, prediction);
+        if (closed) {
+            return;
         }
+        if (about.isPresent() && about.get().run().isEmpty() && about.get().runId() != null) {
+            // an approval's, a decision row's or a task's event: what started its run is read here, on the lane
+            Optional<String> refusal;
+            try {
+                refusal = starter.run(about.get().runId())
+                        .flatMap(run -> RunChains.refusal(entry.workflow().name(), run));
+            } catch (RuntimeException e) {
+                // not knowing what started the run, nothing is started (counted and logged as a refusal)
+                refusal = Optional.of("its run " + about.get().runId() + " could not be read (" + e.getMessage() + ")");
+            }
+            if (refusal.isPresent()) {
+                chains.refused(entry.workflow().name(), trigger.subject(), refusal.get());
+                return;
+            }
+        }
+        starter.start(entry, project, trigger, target, prediction);
     }
 
     // ---- schedules
@@ -182,7 +214,7 @@ final class Triggers implements AutoCloseable {
         Target target = new Target(Target.WORKFLOW, entry.workflow().name());
         // the key renders the scheduled time: every hub computes the same, so only one run starts
         stripes.decide(target.lane(project), () -> startUnlessClosed(entry, project,
-                new Trigger(at.toString(), "schedule", at), target, Optional.empty()));
+                new Trigger(at.toString(), "schedule", at), target, Optional.empty(), Optional.empty()));
         plan(entry);
     }
 

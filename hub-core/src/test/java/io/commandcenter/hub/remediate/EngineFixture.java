@@ -175,6 +175,19 @@ public final class EngineFixture implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Moves the fixture's manual clock ({@code timers} on it) a second at a time, the engine's work of
+     * each step done before the next, so work that plans more work sees its own time.
+     */
+    void advance(io.commandcenter.hub.testing.ManualTimers timers, Duration by) {
+        Instant target = clock.instant().plus(by);
+        while (clock.instant().isBefore(target)) {
+            Duration left = Duration.between(clock.instant(), target);
+            timers.advance(left.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : left);
+            engine.drain();
+        }
+    }
+
     /** Stops the engine, the agents and the scheduler (its in-memory state is lost, as in a crash). */
     void stopEngine() {
         stopEngineOnly();

@@ -191,11 +191,38 @@ public final class InMemoryRemediationStore implements RemediationStore {
         return true;
     }
 
+    /** Hears each {@link #update} before it, outside the store's lock; what it throws, the update throws. */
+    volatile Consumer<RunRecord> beforeUpdate = run -> { };
+
     @Override
-    public synchronized void update(RunRecord run) {
+    public void update(RunRecord run) {
+        beforeUpdate.accept(run);
+        updateNow(run);
+    }
+
+    private synchronized void updateNow(RunRecord run) {
         if (runs.containsKey(run.runId())) {
             runs.put(run.runId(), run);
         }
+    }
+
+    /** Hears each {@link #updateWaiting} before it (after {@link #beforeUpdate}), outside the store's lock. */
+    volatile Consumer<RunRecord> beforeUpdateWaiting = run -> { };
+
+    @Override
+    public boolean updateWaiting(RunRecord run) {
+        beforeUpdate.accept(run);
+        beforeUpdateWaiting.accept(run);
+        return updateWaitingNow(run);
+    }
+
+    private synchronized boolean updateWaitingNow(RunRecord run) {
+        RunRecord stored = runs.get(run.runId());
+        if (stored == null || stored.state() != RunState.AWAITING_APPROVAL) {
+            return false;
+        }
+        runs.put(run.runId(), run);
+        return true;
     }
 
     /**
@@ -328,8 +355,16 @@ public final class InMemoryRemediationStore implements RemediationStore {
 
     // ---- approvals
 
+    /** Runs before each {@link #decide}, outside the store's lock (a test decides first, as another hub would). */
+    volatile Consumer<ApprovalRecord> beforeDecide = decided -> { };
+
     @Override
-    public synchronized boolean decide(ApprovalRecord decided) {
+    public boolean decide(ApprovalRecord decided) {
+        beforeDecide.accept(decided);
+        return decideNow(decided);
+    }
+
+    private synchronized boolean decideNow(ApprovalRecord decided) {
         ApprovalRecord current = approvals.get(decided.approvalId());
         if (current == null || !current.isPending()) {
             return false;

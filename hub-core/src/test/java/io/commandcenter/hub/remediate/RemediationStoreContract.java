@@ -71,6 +71,29 @@ public abstract class RemediationStoreContract {
         assertThat(store.latestEverywhere()).singleElement().satisfies(r -> assertThat(r.revision()).isEqualTo(2));
     }
 
+    /**
+     * The conditional write of a waiting run (an approval's, a repair's): it writes a run only while
+     * the stored one waits, so of the deciding hub's start and another hub's repair one changes it.
+     */
+    @Test
+    void updateWaiting_writesTheRunOnlyWhileItWaits_soOfTwoWritersOneWins() {
+        RunRecord waiting = new RunRecord("r-1", P, "auto-restart", 1, RunState.AWAITING_APPROVAL, RunMode.APPROVAL,
+                "prediction.created.risk", "e-r-1", "pred-r-1", "service", "api", "k1", null, "hub-1", "", null, T0,
+                null, null, T0.plusSeconds(1800), List.of(NodeRecord.pending("restart_service", 0, "devops", "restart",
+                false)));
+        store.create(waiting, Optional.empty(), Optional.empty());
+        RunRecord started = waiting.withState(RunState.RUNNING, "", T0.plusSeconds(5));
+        RunRecord repaired = RunPlan.closePending(waiting, NodeState.SKIPPED, "repaired", T0.plusSeconds(6))
+                .withState(RunState.INTERRUPTED, "repaired", T0.plusSeconds(6));
+
+        assertThat(store.updateWaiting(started)).isTrue();
+        assertThat(store.updateWaiting(repaired)).isFalse();
+
+        assertThat(store.run("r-1")).contains(started);
+        assertThat(store.updateWaiting(run("r-none", "k-none", RunMode.AUTOMATIC, T0))).as("no row").isFalse();
+        assertThat(store.run("r-none")).isEmpty();
+    }
+
     /** A TTL short enough to wait out: the stores' clocks cannot be set (a database's). */
     static final Duration SHORT = Duration.ofSeconds(1);
 

@@ -1,6 +1,8 @@
 package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.agents.ActionResult;
+import io.commandcenter.common.testing.ManualClock;
+import io.commandcenter.hub.testing.ManualTimers;
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.DatabaseSettings;
@@ -464,5 +466,41 @@ class RemediationEngineTest {
         assertThat(f.store.runs(io.commandcenter.hub.project.ProjectId.of("other"),
                 new RemediationStore.RunQuery(null, null, null, 10, null, null))).isEmpty();
         assertThat(List.of(f.engine.stats().triggers())).containsExactly(1L);
+    }
+
+    /**
+     * A run left waiting for an approval that is decided — the hub that decided stopped before it wrote
+     * the run — is repaired by the sweep that reads the unfinished runs, once the decision is older than
+     * {@code Approvals.REPAIR_AFTER} (on a manual
+     * clock; hub-core's {@code ApprovalAndRunAgreeTest} shows the rest on the in-memory store).
+     */
+    @Test
+    void aRunWaitingForAnApprovalDecidedElsewhere_isInterruptedByASweepPastTheBound_nothingRuns() {
+        ManualClock clock = new ManualClock(Instant.parse("2026-12-01T09:00:30Z"));
+        ManualTimers timers = new ManualTimers(clock);
+        database = Database.open(DatabaseSettings.embedded(dir));
+        f = new EngineFixture(new JpaRemediationStore(database), clock, () -> timers).start();
+        f.put(AUTO_RESTART);
+        f.raise(f.prediction("payments", 0.88, 0.62, "restart")); // below 0.9: a person decides
+        await().atMost(WAIT).until(() -> f.runs().size() == 1);
+        f.engine.drain();
+        RunRecord waiting = f.onlyRun();
+        assertThat(waiting.state()).isEqualTo(RunState.AWAITING_APPROVAL);
+
+        // another hub approved, then stopped before writing the run
+        ApprovalRecord pending = f.store.approval(waiting.approvalId()).orElseThrow();
+        assertThat(f.store.decide(pending.decided(ApprovalState.APPROVED, "bob", "go", clock.instant()))).isTrue();
+
+        f.advance(timers, Approvals.REPAIR_AFTER.minus(f.settings.leaseTtl().dividedBy(2)));
+        assertThat(f.onlyRun().state()).as("decided too recently: the deciding hub may still be writing it")
+                .isEqualTo(RunState.AWAITING_APPROVAL);
+        f.advance(timers, f.settings.leaseTtl()); // a sweep (every half TTL) comes after the bound
+
+        RunRecord repaired = f.onlyRun();
+        assertThat(repaired.state()).isEqualTo(RunState.INTERRUPTED);
+        assertThat(repaired.error()).contains("approved by bob").contains("nothing ran");
+        assertThat(repaired.nodes()).isNotEmpty()
+                .allSatisfy(n -> assertThat(n.state()).isEqualTo(NodeState.SKIPPED));
+        assertThat(f.calls).isEmpty();
     }
 }

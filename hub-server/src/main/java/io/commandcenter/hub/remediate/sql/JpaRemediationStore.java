@@ -690,6 +690,22 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     @Override
+    public boolean updateWaiting(RunRecord run) {
+        return jpa.write(em -> {
+            // the check and the row's lock (to the commit) in one statement: of two such writes at once,
+            // the second waits for the first's commit, then finds the run no longer waiting
+            if (em.createNativeQuery("UPDATE remediation_run SET state = ?1 WHERE run_id = ?2 AND state = ?3")
+                    .setParameter(1, run.state().name()).setParameter(2, run.runId())
+                    .setParameter(3, RunState.AWAITING_APPROVAL.name()).executeUpdate() == 0) {
+                return false;
+            }
+            em.merge(entity(run));
+            run.nodes().forEach(n -> em.merge(entity(run.runId(), n)));
+            return true;
+        });
+    }
+
+    @Override
     public void renewLease(String hubId, Duration ttl) {
         jpa.write(em -> {
             // a renewal more than a TTL after the previous one starts a new streak (ADR 0028)

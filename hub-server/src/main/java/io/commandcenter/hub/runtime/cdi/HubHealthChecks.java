@@ -64,6 +64,7 @@ public class HubHealthChecks {
                     .withData("predictRuns", hub.engine().stats().runs())
                     .withData("predictionsRaised", hub.engine().stats().raised())
                     .withData("predictDropped", hub.engine().stats().dropped())
+                    .withData("runChainsRefused", hub.remediation().chainsRefused())
                     .build();
         };
     }
