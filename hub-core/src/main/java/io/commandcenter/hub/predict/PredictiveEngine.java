@@ -58,6 +58,9 @@ import java.util.function.Function;
  * slowed.
  */
 public final class PredictiveEngine implements AutoCloseable {
+    /** The reason {@link #predictLive} answers (UNAVAILABLE) once the engine is closed. */
+    public static final String SHUTTING_DOWN = "SHUTTING_DOWN";
+
     private static final System.Logger LOG = System.getLogger(PredictiveEngine.class.getName());
     private static final List<String> PATTERNS = List.of("hub.health", "audit.result", "task", "workflow.run");
     private static final java.util.SplittableRandom RANDOM = new java.util.SplittableRandom();
@@ -571,16 +574,22 @@ public final class PredictiveEngine implements AutoCloseable {
      * @throws CommandCenterException NOT_FOUND (ENTITY_NOT_FOUND) when the hub keeps no state for it
      */
     public RiskPrediction predictLive(EntityKey entity, String modelVersion) {
-        Future<RiskPrediction> answer = thread.submit(() -> {
-            EntityFeatures features = book.get(entity).orElseThrow(() -> CommandCenterException.notFound("ENTITY_NOT_FOUND",
-                    "the hub has no live state for " + entity.kind() + " " + entity.id()
-                            + " in project " + entity.project()));
-            ModelKey key = registry.resolve(entity.project(), features.model(), modelVersion);
-            Instant now = clock.instant();
-            Duration age = Duration.between(features.lastTime(), now);
-            return predictor.forProject(entity.project().value()).predict(key, features.vector(now), features.observations(),
-                    age.isNegative() ? Duration.ZERO : age, features.interval());
-        });
+        Future<RiskPrediction> answer;
+        try {
+            answer = thread.submit(() -> {
+                EntityFeatures features = book.get(entity).orElseThrow(() -> CommandCenterException.notFound("ENTITY_NOT_FOUND",
+                        "the hub has no live state for " + entity.kind() + " " + entity.id()
+                                + " in project " + entity.project()));
+                ModelKey key = registry.resolve(entity.project(), features.model(), modelVersion);
+                Instant now = clock.instant();
+                Duration age = Duration.between(features.lastTime(), now);
+                return predictor.forProject(entity.project().value()).predict(key, features.vector(now), features.observations(),
+                        age.isNegative() ? Duration.ZERO : age, features.interval());
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: a caller such as the outcome watcher must not read this as "no live telemetry"
+            throw CommandCenterException.unavailable(SHUTTING_DOWN, "the predictive engine is closed", e);
+        }
         try {
             return answer.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

@@ -1,8 +1,10 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.json.Json;
 import io.commandcenter.common.json.JsonException;
 import io.commandcenter.hub.predict.PredictionRecord;
+import io.commandcenter.hub.predict.PredictiveEngine;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -104,6 +106,12 @@ final class OutcomeWatcher {
         try {
             reading = probe.read(action.project(), action.targetKind(), action.targetId());
         } catch (RuntimeException e) {
+            if (e instanceof CommandCenterException c && PredictiveEngine.SHUTTING_DOWN.equals(c.reason())) {
+                // the hub is stopping: not "no live telemetry" — left unjudged, so the next start (or another hub's
+                // adoption sweep) watches it again
+                LOG.log(System.Logger.Level.INFO, "outcome of run {0} left unjudged: the hub is stopping", runId);
+                return;
+            }
             LOG.log(System.Logger.Level.WARNING, "cannot read the health of {0} {1}: {2}", action.targetKind(),
                     action.targetId(), e.getMessage());
             reading = Optional.empty();

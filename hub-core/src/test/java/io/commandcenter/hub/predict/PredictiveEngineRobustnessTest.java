@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -165,6 +166,21 @@ class PredictiveEngineRobustnessTest {
         engine = null;
 
         assertThat(scored(A, FeatureBook.SERVICE_HEALTH)).isEqualTo(10);
+    }
+
+    @Test
+    void aLiveReadOfAClosedEngine_isUnavailableShuttingDown_notAnUncheckedRejection() {
+        PredictiveEngine closed = start(Duration.ofHours(1), 1000);
+        publish(A, sample("checkout", 0));
+        await().atMost(30, TimeUnit.SECONDS).until(() -> closed.stats().recordsSeen() == 1);
+        closed.close();
+        engine = null;
+
+        assertThatThrownBy(() -> closed.predictLive(new EntityKey(A, "service", "checkout"), null))
+                .isInstanceOfSatisfying(io.commandcenter.common.error.CommandCenterException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(io.commandcenter.common.error.ErrorKind.UNAVAILABLE);
+                    assertThat(e.reason()).isEqualTo(PredictiveEngine.SHUTTING_DOWN);
+                });
     }
 
     @Test

@@ -371,6 +371,25 @@ class EngineOnAManualClockTest {
     }
 
     @Test
+    void aProbeAnsweringThatTheEngineIsClosed_leavesTheOutcomeUnjudged_neverNotRecovered() {
+        start(SeedWorkflows.AUTO_RESTART);
+        f.probe = (project, kind, id) -> {
+            throw io.commandcenter.common.error.CommandCenterException.unavailable(
+                    io.commandcenter.hub.predict.PredictiveEngine.SHUTTING_DOWN, "the predictive engine is closed", null);
+        };
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state() == RunState.SUCCEEDED);
+
+        // both the window and the one more a target without telemetry gets: a closing engine is not "no telemetry"
+        advance(WINDOW.plus(WINDOW));
+
+        ActionRecord action = f.store.actionOfRun(f.onlyRun().runId()).orElseThrow();
+        assertThat(action.isJudged()).isFalse();
+        assertThat(f.onlyRun().outcome()).isNull();
+        assertThat(f.published).noneMatch(s -> s.startsWith("remediation.outcome."));
+    }
+
+    @Test
     void aRejection_isJudgedToo_soARecoveryWithoutActionSaysTheModelCriedWolf() {
         start(SeedWorkflows.AUTO_RESTART);
         f.health.put("payments", 0.05);
