@@ -13,7 +13,10 @@ import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.function.Function;
 
-/** Resource-local JPA work in one transaction, with database failures as UNAVAILABLE. */
+/**
+ * Resource-local JPA work in one transaction, with database failures as UNAVAILABLE ({@link StoreFailures}: the
+ * driver's message in the log only).
+ */
 public final class Jpa {
     private static final String UNIQUE_VIOLATION = "23505";
     private final EntityManagerFactory emf;
@@ -38,8 +41,7 @@ public final class Jpa {
             tx.commit();
             return result;
         } catch (PersistenceException e) {
-            CommandCenterException failure = CommandCenterException.unavailable("STORE_UNAVAILABLE",
-                    "database write failed: " + e.getMessage(), e);
+            CommandCenterException failure = StoreFailures.unavailable("write to the database", e);
             rollBack(tx, failure);
             throw failure;
         } catch (RuntimeException | Error e) {
@@ -67,7 +69,7 @@ public final class Jpa {
         try {
             return work.apply(em);
         } catch (PersistenceException e) {
-            throw CommandCenterException.unavailable("STORE_UNAVAILABLE", "database read failed: " + e.getMessage(), e);
+            throw StoreFailures.unavailable("read from the database", e);
         } finally {
             em.close();
         }

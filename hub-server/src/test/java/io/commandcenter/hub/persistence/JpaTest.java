@@ -73,10 +73,50 @@ class JpaTest {
             throw new PersistenceException("lost");
         }));
 
-        assertThat(thrown).isInstanceOf(CommandCenterException.class).hasMessageContaining("lost");
+        assertThat(thrown).isInstanceOf(CommandCenterException.class).hasRootCauseMessage("lost");
         assertThat(((CommandCenterException) thrown).reason()).isEqualTo("STORE_UNAVAILABLE");
         assertThat(thrown.getSuppressed()).hasSize(1);
         assertThat(used.get().isOpen()).isFalse();
+    }
+
+    @Test
+    void aDatabaseFailure_answersWithAnErrorId_andTheDriversWordsOnlyInTheLog() {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(StoreFailures.class.getName());
+        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            // what a key look-up meets when the database is gone: the driver names the host
+            Throwable read = catchThrowable(() -> jpa.read(em -> {
+                throw new PersistenceException("Connection to secret-host.internal:5432 refused");
+            }));
+            Throwable write = catchThrowable(() -> jpa.write(em -> {
+                throw new PersistenceException("INSERT INTO api_key … on secret-host.internal");
+            }));
+
+            for (Throwable t : java.util.List.of(read, write)) {
+                CommandCenterException e = (CommandCenterException) t;
+                assertThat(e.reason()).isEqualTo("STORE_UNAVAILABLE");
+                assertThat(e.getMessage()).doesNotContain("secret-host").contains(e.metadata().get("error_id"));
+                assertThat(logged).anySatisfy(line -> assertThat(line).contains(e.metadata().get("error_id"))
+                        .contains("secret-host"));
+            }
+        } finally {
+            logger.removeHandler(handler);
+        }
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.commandcenter.hub.telemetry.sql;
 
-import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
+import io.commandcenter.hub.persistence.StoreFailures;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.telemetry.AuditRecord;
 import io.commandcenter.hub.telemetry.HealthSampleRecord;
@@ -294,7 +294,7 @@ public final class SqlTelemetryStore implements TelemetryStore {
                 return result;
             }
         } catch (SQLException e) {
-            throw storeFailed("store telemetry", e);
+            throw StoreFailures.unavailable("store telemetry", e);
         }
     }
 
@@ -598,7 +598,7 @@ public final class SqlTelemetryStore implements TelemetryStore {
                 connection.rollback(); // the pool's connections do not auto-commit: end the read's transaction
             }
         } catch (SQLException e) {
-            throw storeFailed("read health samples", e);
+            throw StoreFailures.unavailable("read health samples", e);
         }
     }
 
@@ -615,16 +615,4 @@ public final class SqlTelemetryStore implements TelemetryStore {
         return rs.wasNull() ? null : value;
     }
 
-    /**
-     * UNAVAILABLE {@code STORE_UNAVAILABLE} for a database failure: the driver's message (statement, table,
-     * host) goes to the log only, under an error id that the answer names; the answer reaches clients, and
-     * every stream of a failed batch, whatever its project, gets the same one.
-     */
-    static CommandCenterException storeFailed(String what, SQLException e) {
-        String errorId = java.util.UUID.randomUUID().toString();
-        LOG.log(System.Logger.Level.WARNING, "could not " + what + " (error " + errorId + ")", e);
-        return new CommandCenterException(io.commandcenter.common.error.ErrorKind.UNAVAILABLE, "STORE_UNAVAILABLE",
-                "could not " + what + ": the database failed (error " + errorId + ", details in the hub's log)",
-                java.util.Map.of("error_id", errorId), List.of(), e);
-    }
 }
