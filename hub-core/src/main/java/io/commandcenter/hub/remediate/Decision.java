@@ -20,8 +20,8 @@ import java.util.Optional;
  *       spent → {@link Kind#APPROVAL}, naming every reason that applies. An event that carries no
  *       prediction has no confidence: when the workflow writes {@code approval.min_confidence} it
  *       counts as 0, so a person decides unless that minimum is 0; a workflow that leaves the minimum
- *       at its default runs such events on its own, as before the check. A schedule has no confidence
- *       to check;</li>
+ *       at its default runs such events on its own, as before the check. A schedule firing has no
+ *       confidence to check (in a workflow with both {@code on} and a schedule too);</li>
  *   <li>otherwise → {@link Kind#AUTOMATIC}.</li>
  * </ol>
  *
@@ -35,12 +35,17 @@ public record Decision(Kind kind, String reason) {
      *
      * @param confidence the prediction's confidence, empty when the trigger carries no prediction (a
      *                   schedule, or an event that is not a prediction)
+     * @param scheduled  whether the trigger is the workflow's schedule firing (not an event)
      * @param pausedBy   the kill switch that pauses automatic actions (project or global), if any
      * @param blastUsed  automatic runs on the target in the last hour
      * @param activeRuns runs of the workflow on the target awaiting approval or running
      */
-    public record Facts(Optional<Double> confidence, Optional<AutonomySetting> pausedBy, int blastUsed,
-                        int activeRuns) {
+    public record Facts(Optional<Double> confidence, boolean scheduled, Optional<AutonomySetting> pausedBy,
+                        int blastUsed, int activeRuns) {
+        /** Facts of an event's trigger (not a schedule firing). */
+        public Facts(Optional<Double> confidence, Optional<AutonomySetting> pausedBy, int blastUsed, int activeRuns) {
+            this(confidence, false, pausedBy, blastUsed, activeRuns);
+        }
     }
 
     public static Decision decide(Workflow workflow, Facts facts) {
@@ -55,7 +60,7 @@ public record Decision(Kind kind, String reason) {
                 + " by " + s.changedBy() + (s.reason().isEmpty() ? "" : " (" + s.reason() + ")")));
         facts.confidence().filter(c -> workflow.approval().needsHuman(c)).ifPresent(c -> reasons.add(
                 "confidence " + twoDecimals(c) + " is below " + twoDecimals(workflow.approval().minConfidence())));
-        if (facts.confidence().isEmpty() && confidenceZero(workflow)) {
+        if (facts.confidence().isEmpty() && confidenceZero(workflow, facts)) {
             reasons.add("the event carries no prediction, so no confidence (counted as 0, below "
                     + twoDecimals(workflow.approval().minConfidence()) + ")");
         }
@@ -71,27 +76,28 @@ public record Decision(Kind kind, String reason) {
         return new Decision(Kind.AUTOMATIC, facts.confidence().map(c -> "confidence " + twoDecimals(c) + " >= "
                         + twoDecimals(workflow.approval().minConfidence()) + ", " + facts.blastUsed() + " of " + budget
                         + " automatic runs used this hour")
-                .orElse((!byEventOnly(workflow) ? "scheduled; " : workflow.approval().minConfidenceWritten()
+                .orElse((!byEvent(workflow, facts) ? "scheduled; " : workflow.approval().minConfidenceWritten()
                         ? "no confidence needed (min_confidence 0); " : "no prediction, min_confidence not written; ")
                         + facts.blastUsed() + " of " + budget + " automatic runs used this hour"));
     }
 
     /**
-     * Whether only events start the workflow, so a trigger without a confidence is an event without a
-     * prediction. A workflow with both {@code on} and a schedule cannot tell the two apart from the
-     * facts alone: its triggers without a confidence are taken as its schedule's (unchanged).
+     * Whether the trigger is an event (not the workflow's schedule firing), so one without a confidence is an
+     * event without a prediction. A workflow with both {@code on} and a schedule is told apart by the trigger
+     * itself ({@link Facts#scheduled}).
      */
-    private static boolean byEventOnly(Workflow workflow) {
-        return workflow.trigger().onEvents() && workflow.trigger().schedule().isEmpty();
+    private static boolean byEvent(Workflow workflow, Facts facts) {
+        return workflow.trigger().onEvents() && !facts.scheduled();
     }
 
     /**
-     * Whether a trigger without a prediction counts as confidence 0 and is below the minimum: only
-     * for a workflow started by events alone that writes {@code approval.min_confidence}; one that
-     * leaves the default (0.9) kept running such events on its own before this check, and still does.
+     * Whether a trigger without a prediction counts as confidence 0 and is below the minimum: only for an
+     * event's trigger in a workflow that writes {@code approval.min_confidence}; one that leaves the default
+     * (0.9) kept running such events on its own before this check, and still does.
      */
-    private static boolean confidenceZero(Workflow workflow) {
-        return byEventOnly(workflow) && workflow.approval().minConfidenceWritten() && workflow.approval().needsHuman(0);
+    private static boolean confidenceZero(Workflow workflow, Facts facts) {
+        return byEvent(workflow, facts) && workflow.approval().minConfidenceWritten()
+                && workflow.approval().needsHuman(0);
     }
 
     /**

@@ -32,8 +32,10 @@ final class DryRuns {
         Target target = Target.resolve(prediction, targetKind, targetId, workflow.name());
         String matchReason = matchReason(workflow, prediction);
         Instant now = clock.instant();
+        // without a prediction, a workflow that has a schedule is tried as its schedule firing
         Decision decision = Decision.decide(workflow, starter.facts(project, workflow, target,
-                prediction.map(p -> p.confidence().value()), now));
+                prediction.map(p -> p.confidence().value()),
+                prediction.isEmpty() && workflow.trigger().schedule().isPresent(), now));
         Trigger trigger = new Trigger(prediction.map(PredictionRecord::id).orElse("dry-run"),
                 prediction.map(PredictionRecord::subject).orElse("manual"), now);
         Bindings bindings = RunStarter.bindings(workflow.name(), revision, trigger, target, prediction)

@@ -97,7 +97,8 @@ final class RunStarter {
             return;
         }
         Instant now = clock.instant();
-        Decision.Facts facts = facts(project, workflow, target, prediction.map(p -> p.confidence().value()), now);
+        Decision.Facts facts = facts(project, workflow, target, prediction.map(p -> p.confidence().value()),
+                Trigger.SCHEDULE.equals(trigger.subject()), now);
         Decision decision = Decision.decide(workflow, facts);
         RunMode mode = decision.kind() == Decision.Kind.APPROVAL ? RunMode.APPROVAL
                 : prediction.isPresent() || target.isEntity() ? RunMode.AUTOMATIC : RunMode.SCHEDULED;
@@ -280,14 +281,14 @@ final class RunStarter {
 
     /** What the decision on {@code workflow} for {@code target} knows at {@code now}. */
     Decision.Facts facts(ProjectId project, Workflow workflow, Target target, Optional<Double> confidence,
-                         Instant now) {
+                         boolean scheduled, Instant now) {
         Instant since = now.minus(BLAST_WINDOW);
         long waitingAutomatic = waiting(Stripes.key(project, target.kind(), target.id())).stream()
                 .filter(r -> r.mode().isAutomatic() && r.state() != RunState.SKIPPED && !r.createdAt().isBefore(since))
                 .count();
         // the target's two counts in one read
         RunStore.TargetCounts stored = runs.targetCounts(project, workflow.name(), target.kind(), target.id(), since);
-        return new Decision.Facts(confidence, killSwitch.pausedBy(project),
+        return new Decision.Facts(confidence, scheduled, killSwitch.pausedBy(project),
                 stored.automaticSince() + (int) waitingAutomatic, activeRuns(project, workflow.name(), target,
                 stored.active()));
     }

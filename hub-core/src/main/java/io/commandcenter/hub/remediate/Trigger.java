@@ -9,4 +9,6 @@ import java.time.Instant;
  * @param subject the event subject, {@code schedule} or {@code manual}
  */
 record Trigger(String id, String subject, Instant time) {
+    /** The subject of a schedule's firing. */
+    static final String SCHEDULE = "schedule";
 }

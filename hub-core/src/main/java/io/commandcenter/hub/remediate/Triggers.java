@@ -214,7 +214,7 @@ final class Triggers implements AutoCloseable {
         Target target = new Target(Target.WORKFLOW, entry.workflow().name());
         // the key renders the scheduled time: every hub computes the same, so only one run starts
         stripes.decide(target.lane(project), () -> startUnlessClosed(entry, project,
-                new Trigger(at.toString(), "schedule", at), target, Optional.empty(), Optional.empty()));
+                new Trigger(at.toString(), Trigger.SCHEDULE, at), target, Optional.empty(), Optional.empty()));
         plan(entry);
     }
 

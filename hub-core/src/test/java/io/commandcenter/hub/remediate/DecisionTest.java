@@ -147,9 +147,18 @@ class DecisionTest {
     }
 
     @Test
-    void aWorkflowWithEventsAndASchedule_takesATriggerWithoutConfidenceAsItsSchedule() {
-        Workflow both = workflow("on: [audit.result.failed]\n  schedule: \"0 3 * * *\"", "");
+    void aWorkflowWithEventsAndASchedule_tellsItsScheduleFromAnEventWithoutAPrediction() {
+        Workflow both = workflow("on: [audit.result.failed]\n  schedule: \"0 3 * * *\"", "approval: {min_confidence: 1.0}\n");
 
-        assertThat(decide(both, Optional.empty(), Optional.empty(), 0, 0).kind()).isEqualTo(Decision.Kind.AUTOMATIC);
+        Decision scheduled = Decision.decide(both, new Decision.Facts(Optional.empty(), true, Optional.empty(), 0, 0));
+        Decision event = Decision.decide(both, new Decision.Facts(Optional.empty(), false, Optional.empty(), 0, 0));
+
+        assertThat(scheduled.kind()).isEqualTo(Decision.Kind.AUTOMATIC);
+        assertThat(scheduled.reason()).isEqualTo("scheduled; 0 of 3 automatic runs used this hour");
+        assertThat(event.kind()).as("an event of a workflow that writes min_confidence: 1.0").isEqualTo(
+                Decision.Kind.APPROVAL);
+        assertThat(Decision.decide(workflow("on: [audit.result.failed]\n  schedule: \"0 3 * * *\"", ""),
+                new Decision.Facts(Optional.empty(), false, Optional.empty(), 0, 0)).kind())
+                .as("min_confidence not written: as before").isEqualTo(Decision.Kind.AUTOMATIC);
     }
 }
