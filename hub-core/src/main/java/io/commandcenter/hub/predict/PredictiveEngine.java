@@ -58,8 +58,8 @@ import java.util.function.Function;
  * slowed.
  */
 public final class PredictiveEngine implements AutoCloseable {
-    /** The reason {@link #predictLive} answers (UNAVAILABLE) once the engine is closed. */
-    public static final String SHUTTING_DOWN = "SHUTTING_DOWN";
+    /** The reason {@link #predictLive} answers (UNAVAILABLE) once the engine is closed; no other part uses it. */
+    public static final String ENGINE_CLOSED = "ENGINE_CLOSED";
 
     private static final System.Logger LOG = System.getLogger(PredictiveEngine.class.getName());
     private static final List<String> PATTERNS = List.of("hub.health", "audit.result", "task", "workflow.run");
@@ -588,7 +588,7 @@ public final class PredictiveEngine implements AutoCloseable {
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closed: a caller such as the outcome watcher must not read this as "no live telemetry"
-            throw CommandCenterException.unavailable(SHUTTING_DOWN, "the predictive engine is closed", e);
+            throw CommandCenterException.unavailable(ENGINE_CLOSED, "the predictive engine is closed", e);
         }
         try {
             return answer.get(10, TimeUnit.SECONDS);

@@ -106,10 +106,18 @@ final class OutcomeWatcher {
         try {
             reading = probe.read(action.project(), action.targetKind(), action.targetId());
         } catch (RuntimeException e) {
-            if (e instanceof CommandCenterException c && PredictiveEngine.SHUTTING_DOWN.equals(c.reason())) {
+            if (e instanceof CommandCenterException c && PredictiveEngine.ENGINE_CLOSED.equals(c.reason())) {
                 // the hub is stopping: not "no live telemetry" — left unjudged, so the next start (or another hub's
                 // adoption sweep) watches it again
                 LOG.log(System.Logger.Level.INFO, "outcome of run {0} left unjudged: the hub is stopping", runId);
+                return;
+            }
+            if (lastChance) {
+                // a failed read (engine busy, backend or store unavailable) is not "no live telemetry" either: judged
+                // on it, the action would be labelled not_recovered for the learning loop. Left unjudged; the next
+                // start, or another hub's adoption sweep, watches it again
+                LOG.log(System.Logger.Level.WARNING, "outcome of run {0} left unjudged: the health of {1} {2} could"
+                        + " not be read: {3}", runId, action.targetKind(), action.targetId(), e.getMessage());
                 return;
             }
             LOG.log(System.Logger.Level.WARNING, "cannot read the health of {0} {1}: {2}", action.targetKind(),

@@ -169,7 +169,7 @@ class PredictiveEngineRobustnessTest {
     }
 
     @Test
-    void aLiveReadOfAClosedEngine_isUnavailableShuttingDown_notAnUncheckedRejection() {
+    void aLiveReadOfAClosedEngine_isUnavailableEngineClosed_notAnUncheckedRejection() {
         PredictiveEngine closed = start(Duration.ofHours(1), 1000);
         publish(A, sample("checkout", 0));
         await().atMost(30, TimeUnit.SECONDS).until(() -> closed.stats().recordsSeen() == 1);
@@ -179,7 +179,7 @@ class PredictiveEngineRobustnessTest {
         assertThatThrownBy(() -> closed.predictLive(new EntityKey(A, "service", "checkout"), null))
                 .isInstanceOfSatisfying(io.commandcenter.common.error.CommandCenterException.class, e -> {
                     assertThat(e.kind()).isEqualTo(io.commandcenter.common.error.ErrorKind.UNAVAILABLE);
-                    assertThat(e.reason()).isEqualTo(PredictiveEngine.SHUTTING_DOWN);
+                    assertThat(e.reason()).isEqualTo(PredictiveEngine.ENGINE_CLOSED);
                 });
     }
 

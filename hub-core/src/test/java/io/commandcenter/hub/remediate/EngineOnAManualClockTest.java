@@ -375,7 +375,7 @@ class EngineOnAManualClockTest {
         start(SeedWorkflows.AUTO_RESTART);
         f.probe = (project, kind, id) -> {
             throw io.commandcenter.common.error.CommandCenterException.unavailable(
-                    io.commandcenter.hub.predict.PredictiveEngine.SHUTTING_DOWN, "the predictive engine is closed", null);
+                    io.commandcenter.hub.predict.PredictiveEngine.ENGINE_CLOSED, "the predictive engine is closed", null);
         };
         f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
         await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state() == RunState.SUCCEEDED);
@@ -386,6 +386,27 @@ class EngineOnAManualClockTest {
         ActionRecord action = f.store.actionOfRun(f.onlyRun().runId()).orElseThrow();
         assertThat(action.isJudged()).isFalse();
         assertThat(f.onlyRun().outcome()).isNull();
+        assertThat(f.published).noneMatch(s -> s.startsWith("remediation.outcome."));
+    }
+
+    @Test
+    void aHealthReadThatFailsAtTheLastChance_leavesTheOutcomeUnjudged_notNotRecovered() {
+        start(SeedWorkflows.AUTO_RESTART);
+        AtomicInteger reads = new AtomicInteger();
+        f.probe = (project, kind, id) -> {
+            if (reads.incrementAndGet() == 1) {
+                return Optional.empty(); // no telemetry at the end of the window: one more window
+            }
+            throw io.commandcenter.common.error.CommandCenterException.unavailable("ENGINE_BUSY",
+                    "the predictive engine did not answer in 10 s", null);
+        };
+        f.raise(f.prediction("checkout", 0.93, 0.95, "restart"));
+        await().atMost(WAIT).until(() -> f.runs().size() == 1 && f.onlyRun().state() == RunState.SUCCEEDED);
+
+        advance(WINDOW.plus(WINDOW));
+
+        assertThat(reads.get()).isEqualTo(2);
+        assertThat(f.store.actionOfRun(f.onlyRun().runId()).orElseThrow().isJudged()).isFalse();
         assertThat(f.published).noneMatch(s -> s.startsWith("remediation.outcome."));
     }
 

@@ -633,7 +633,9 @@ public final class Hub implements AutoCloseable {
             RiskPrediction p = engine.predictLive(new EntityKey(project, kind, id), null);
             return Optional.of(new HealthProbe.Reading(p.risk(), RunJson.output(p)));
         } catch (io.commandcenter.common.error.CommandCenterException e) {
-            if (e.kind() == io.commandcenter.common.error.ErrorKind.NOT_FOUND) {
+            // no live state of the target: no telemetry. Any other NOT_FOUND (no champion, model not loaded) is a
+            // failed read, never "no telemetry" (the outcome watcher would label the action not_recovered on it)
+            if (e.kind() == io.commandcenter.common.error.ErrorKind.NOT_FOUND && "ENTITY_NOT_FOUND".equals(e.reason())) {
                 return Optional.empty();
             }
             throw e;

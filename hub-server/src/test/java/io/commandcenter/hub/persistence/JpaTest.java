@@ -86,7 +86,11 @@ class JpaTest {
         java.util.logging.Handler handler = new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord r) {
-                logged.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+                java.io.StringWriter trace = new java.io.StringWriter();
+                if (r.getThrown() != null) {
+                    r.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+                }
+                logged.add(r.getLevel() + " " + new java.util.logging.SimpleFormatter().formatMessage(r) + " " + trace);
             }
 
             @Override
@@ -111,11 +115,48 @@ class JpaTest {
                 CommandCenterException e = (CommandCenterException) t;
                 assertThat(e.reason()).isEqualTo("STORE_UNAVAILABLE");
                 assertThat(e.getMessage()).doesNotContain("secret-host").contains(e.metadata().get("error_id"));
-                assertThat(logged).anySatisfy(line -> assertThat(line).contains(e.metadata().get("error_id"))
-                        .contains("secret-host"));
+                assertThat(logged).anySatisfy(line -> assertThat(line).startsWith("WARNING")
+                        .contains(e.metadata().get("error_id")).contains("secret-host"));
             }
         } finally {
             logger.removeHandler(handler);
+        }
+    }
+
+    @Test
+    void aUniqueKeyMet_isAStoreFailureLoggedAtDebug_forItsCallerHandlesIt() {
+        jpa.write(em -> em.createNativeQuery("CREATE TABLE jpa_unique (id INT PRIMARY KEY)").executeUpdate());
+        jpa.write(em -> em.createNativeQuery("INSERT INTO jpa_unique VALUES (1)").executeUpdate());
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(StoreFailures.class.getName());
+        java.util.List<java.util.logging.Level> levels = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Level saved = logger.getLevel();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                levels.add(r.getLevel());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        handler.setLevel(java.util.logging.Level.ALL);
+        logger.setLevel(java.util.logging.Level.ALL);
+        logger.addHandler(handler);
+        try {
+            Throwable thrown = catchThrowable(() -> jpa.write(em ->
+                    em.createNativeQuery("INSERT INTO jpa_unique VALUES (1)").executeUpdate()));
+
+            assertThat(Jpa.isUniqueViolation(thrown)).isTrue();
+            assertThat(levels).isNotEmpty().allSatisfy(l -> assertThat(l.intValue())
+                    .isLessThan(java.util.logging.Level.INFO.intValue()));
+        } finally {
+            logger.removeHandler(handler);
+            logger.setLevel(saved);
         }
     }
 

@@ -55,7 +55,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * pays the refused attempt once, not once a batch.
  */
 public final class SqlTelemetryStore implements TelemetryStore {
-    private static final System.Logger LOG = System.getLogger(SqlTelemetryStore.class.getName());
     private static final int MAX_ATTEMPTS = 4;
 
     /** The SQL types of the columns the telemetry tables use, as each database spells them. */
