@@ -54,6 +54,22 @@ class LearningWorkflowOwnershipTest {
     }
 
     @Test
+    void theLoopsOwnRevision_storedByAnotherCatalog_isLoadedIntoThisOne_notStoredTwice() {
+        // another hub's installer (or this hub's, a moment ago) stored the loop's revision; this catalog has not
+        // read it yet: after install it is in this catalog's memory, so a train that follows finds it
+        WorkflowCatalog other = new WorkflowCatalog(store, new WorkflowParser(CapabilityCatalog.builtIn()
+                .and(LearningLoop.CATALOG)), MemoryAuditSpool.trail(new InMemoryAuditLedger(), clock, "hub-other"),
+                clock);
+        assertThat(workflow.install(other, P)).isTrue();
+        assertThat(catalog.latest(P, LearningLoop.WORKFLOW)).isEmpty();
+
+        assertThat(workflow.install(catalog, P)).as("nothing new stored").isFalse();
+
+        assertThat(catalog.latest(P, LearningLoop.WORKFLOW)).isPresent();
+        assertThat(store.latest(P, LearningLoop.WORKFLOW).orElseThrow().revision()).isEqualTo(1);
+    }
+
+    @Test
     void withoutAnyRevision_theLoopsOwnIsInstalled() {
         assertThat(workflow.install(catalog, P)).isTrue();
 
