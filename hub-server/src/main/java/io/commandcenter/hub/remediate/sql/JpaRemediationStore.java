@@ -739,9 +739,10 @@ public final class JpaRemediationStore implements RemediationStore {
                 }
                 // a statement gave up waiting for a row lock, before the commit: the transaction rolls
                 // back, nothing of it is stored (not an answer lost), so not tried again at once
+                // the driver's words (the statement) stay with the cause, never in the answer (StoreFailures)
                 throw new CommandCenterException(ErrorKind.CONTENTION, RunStore.STORE_CONFLICT, what.get()
-                        + " gave up waiting for a row lock another transaction holds; nothing of it is stored: "
-                        + e.getMessage(), Map.of(), List.of(), e);
+                        + " gave up waiting for a row lock another transaction holds; nothing of it is stored",
+                        Map.of(), List.of(), e);
             }
         });
     }
