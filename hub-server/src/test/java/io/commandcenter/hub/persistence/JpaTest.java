@@ -1,6 +1,7 @@
 package io.commandcenter.hub.persistence;
 
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.testing.LogCapture;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import org.junit.jupiter.api.AfterEach;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.sql.Connection;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -81,28 +83,7 @@ class JpaTest {
 
     @Test
     void aDatabaseFailure_answersWithAnErrorId_andTheDriversWordsOnlyInTheLog() {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(StoreFailures.class.getName());
-        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                java.io.StringWriter trace = new java.io.StringWriter();
-                if (r.getThrown() != null) {
-                    r.getThrown().printStackTrace(new java.io.PrintWriter(trace));
-                }
-                logged.add(r.getLevel() + " " + new java.util.logging.SimpleFormatter().formatMessage(r) + " " + trace);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        try {
+        try (LogCapture log = LogCapture.start()) {
             // what a key look-up meets when the database is gone: the driver names the host
             Throwable read = catchThrowable(() -> jpa.read(em -> {
                 throw new PersistenceException("Connection to secret-host.internal:5432 refused");
@@ -111,15 +92,13 @@ class JpaTest {
                 throw new PersistenceException("INSERT INTO api_key … on secret-host.internal");
             }));
 
-            for (Throwable t : java.util.List.of(read, write)) {
+            for (Throwable t : List.of(read, write)) {
                 CommandCenterException e = (CommandCenterException) t;
                 assertThat(e.reason()).isEqualTo("STORE_UNAVAILABLE");
                 assertThat(e.getMessage()).doesNotContain("secret-host").contains(e.metadata().get("error_id"));
-                assertThat(logged).anySatisfy(line -> assertThat(line).startsWith("WARNING")
+                assertThat(log.lines()).anySatisfy(line -> assertThat(line).startsWith("WARNING")
                         .contains(e.metadata().get("error_id")).contains("secret-host"));
             }
-        } finally {
-            logger.removeHandler(handler);
         }
     }
 
@@ -127,36 +106,13 @@ class JpaTest {
     void aUniqueKeyMet_isAStoreFailureLoggedAtDebug_forItsCallerHandlesIt() {
         jpa.write(em -> em.createNativeQuery("CREATE TABLE jpa_unique (id INT PRIMARY KEY)").executeUpdate());
         jpa.write(em -> em.createNativeQuery("INSERT INTO jpa_unique VALUES (1)").executeUpdate());
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(StoreFailures.class.getName());
-        java.util.List<java.util.logging.Level> levels = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Level saved = logger.getLevel();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                levels.add(r.getLevel());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        handler.setLevel(java.util.logging.Level.ALL);
-        logger.setLevel(java.util.logging.Level.ALL);
-        logger.addHandler(handler);
-        try {
+        try (LogCapture log = LogCapture.start()) {
             Throwable thrown = catchThrowable(() -> jpa.write(em ->
                     em.createNativeQuery("INSERT INTO jpa_unique VALUES (1)").executeUpdate()));
 
             assertThat(Jpa.isUniqueViolation(thrown)).isTrue();
-            assertThat(levels).isNotEmpty().allSatisfy(l -> assertThat(l.intValue())
-                    .isLessThan(java.util.logging.Level.INFO.intValue()));
-        } finally {
-            logger.removeHandler(handler);
-            logger.setLevel(saved);
+            List<String> failures = log.lines().stream().filter(l -> l.contains(StoreFailures.class.getName())).toList();
+            assertThat(failures).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("FINE"));
         }
     }
 
