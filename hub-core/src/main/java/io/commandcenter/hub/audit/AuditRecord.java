@@ -87,6 +87,11 @@ public record AuditRecord(String id, Instant time, String project, String actor,
                 clean(subject, MAX_SUBJECT), utf8(json), clean(hubId, MAX_ACTOR));
     }
 
+    /** This record under {@code id} (one that names what happened, so that recording it again stores nothing). */
+    public AuditRecord withId(String id) {
+        return new AuditRecord(id, time, project, actor, action, subject, detail, hubId);
+    }
+
     /** Members of a detail, in order: {@code detail("run", id, "reason", why)}; null values are left out. */
     public static Map<String, Object> detail(Object... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {

@@ -53,6 +53,16 @@ public final class AuditTrail {
         return record(AuditRecord.of(clock.instant(), project, actor, action, subject, detail, hubId));
     }
 
+    /**
+     * {@link #record(AuditAction, String, String, String, Map)} under an id that names what happened
+     * (letters, digits, '.', '_', ':', '-'), not a new one: recorded again, by this hub or another, it
+     * is stored once.
+     */
+    public Optional<AuditEntry> record(String id, AuditAction action, String project, String actor, String subject,
+                                       Map<String, ?> detail) {
+        return record(AuditRecord.of(clock.instant(), project, actor, action, subject, detail, hubId).withId(id));
+    }
+
     /** Records a record made elsewhere ({@link #record(AuditAction, String, String, String, Map)}). */
     public Optional<AuditEntry> record(AuditRecord record) {
         synchronized (this) {

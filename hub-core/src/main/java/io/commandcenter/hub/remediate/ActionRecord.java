@@ -35,7 +35,16 @@ public record ActionRecord(String actionId, ProjectId project, String prediction
     /** A new decision on a run, not judged yet. */
     public static ActionRecord of(RunRecord run, Optional<PredictionRecord> prediction, ActionDecision decision,
                                   String by, String reason, Instant at) {
-        return new ActionRecord("pa-" + UUID.randomUUID(), run.project(), run.predictionId(), run.runId(), decision,
+        return of("pa-" + UUID.randomUUID(), run, prediction, decision, by, reason, at);
+    }
+
+    /**
+     * A decision on a run under an id that names it (a second insert of it, by another hub, stores
+     * nothing twice), not judged yet.
+     */
+    public static ActionRecord of(String actionId, RunRecord run, Optional<PredictionRecord> prediction,
+                                  ActionDecision decision, String by, String reason, Instant at) {
+        return new ActionRecord(actionId, run.project(), run.predictionId(), run.runId(), decision,
                 by, at, reason == null ? "" : reason, run.targetKind(), run.targetId(),
                 prediction.map(PredictionRecord::risk).orElse(null), null, null, null, "{}");
     }

@@ -137,9 +137,18 @@ final class Approvals {
                 () -> auditVerdict(approval, ApprovalState.EXPIRED, "hub:" + hubId, why));
     }
 
+    /**
+     * The id of an approval's decision in the audit ledger, its verdict's or its cancel's: the deciding
+     * hub and a repair ({@link #repair}) record it once between them.
+     */
+    static String ledgerId(String approvalId) {
+        return approvalId + ":decision";
+    }
+
     private void auditVerdict(ApprovalRecord approval, ApprovalState verdict, String by, String reason) {
         RunRecord run = runs.run(approval.runId()).orElseThrow();
-        audit.record(verdict.audited(), run.project().value(), by, "approval:" + approval.approvalId(),
+        audit.record(ledgerId(approval.approvalId()), verdict.audited(), run.project().value(), by,
+                "approval:" + approval.approvalId(),
                 AuditRecord.detail("run", run.runId(), "workflow", run.workflow(), "revision", run.revision(),
                         "target", run.targetKind() + ":" + run.targetId(), "prediction", run.predictionId(),
                         "reason", reason == null ? "" : reason));
@@ -179,7 +188,7 @@ final class Approvals {
         if (!approvals.decide(decided)) {
             return Optional.empty();
         }
-        ActionRecord action = ActionRecord.of(run, prediction, verdict.decision(), by, why, now);
+        Optional<ActionRecord> action = decisionRow(decided, run, prediction);
         RunRecord next = pinned.isPresent()
                 ? run.takenBy(hubId, RunMode.APPROVED, now.plus(pinned.get().deadline())).withState(RunState.RUNNING, "",
                 now)
@@ -187,7 +196,6 @@ final class Approvals {
         // an approved run is stored with its first attempts: its first tasks go out before the approver hears back
         Optional<RunExecutor.Staged> staged = pinned.flatMap(workflow -> executor.stage(next, workflow, prediction));
         RunRecord written = staged.map(RunExecutor.Staged::run).orElse(next);
-        boolean entity = Target.of(run).isEntity();
         // before the run's write: a decision recorded in the approval is in the ledger whatever the write does
         record.run();
         boolean wrote;
@@ -198,12 +206,12 @@ final class Approvals {
                     + " written ({5}): it is written as the decision leaves it", approval.approvalId(), run.workflow(),
                     run.targetId(), verdict.wireName(), by, e.getMessage());
             settleRun(decided, run, prediction, "its write failed: " + e.getMessage());
-            decidedOnly(decided, entity ? Optional.of(action) : Optional.empty(), prediction, run);
+            decidedOnly(decided, action, prediction, run);
             throw e;
         }
         if (!wrote) {
             // another hub's sweep settled the run first: nothing of it starts here
-            RunRecord stored = decidedOnly(decided, entity ? Optional.of(action) : Optional.empty(), prediction, run);
+            RunRecord stored = decidedOnly(decided, action, prediction, run);
             LOG.log(System.Logger.Level.WARNING, "approval {0} of {1} on {2}: {3} by {4}, but the run no longer"
                     + " waited ({5}): nothing of it started", approval.approvalId(), run.workflow(), run.targetId(),
                     verdict.wireName(), by, stored.state());
@@ -212,9 +220,7 @@ final class Approvals {
                     + stored.state() + (stored.error().isEmpty() ? "" : " (" + stored.error() + ")")
                     + "; nothing of it was started");
         }
-        if (entity) {
-            actions.insert(action);
-        }
+        owed(action, written);
         LOG.log(System.Logger.Level.INFO, "approval {0} of {1} on {2}: {3} by {4}", approval.approvalId(),
                 run.workflow(), run.targetId(), verdict.wireName(), by);
         events.approvalDecided(decided, prediction, written);
@@ -227,15 +233,12 @@ final class Approvals {
             }
             return Optional.of(new Decided(decided, executor.live(run.runId()).orElse(written)));
         }
-        if (entity) {
-            outcomes.watch(action, now);
-        }
         return Optional.of(new Decided(decided, written));
     }
 
     /**
-     * What a recorded decision owes whatever its run's write did: its decision row and its event
-     * (with the run as stored now; the run as it was when that read fails too). Failures are logged.
+     * What a recorded decision owes whatever its run's write did: what {@link #owed} does (with the
+     * run as stored now; the run as it was when that read fails) and its event. Failures are logged.
      *
      * @return the run the event carried
      */
@@ -244,13 +247,56 @@ final class Approvals {
         RunRecord stored = before;
         try {
             stored = runs.run(before.runId()).orElse(before);
-            action.ifPresent(actions::insert);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "approval {0}: its decision row could not be stored ({1})",
+            LOG.log(System.Logger.Level.WARNING, "approval {0}: its run could not be read again ({1})",
                     decided.approvalId(), e.getMessage());
         }
+        owed(action, stored);
         events.approvalDecided(decided, prediction, stored);
         return stored;
+    }
+
+    /**
+     * The decision row of a decided approval whose run is on an entity (none for a run on its
+     * workflow): its id names the approval, so the deciding hub and another hub's repair
+     * ({@link #repair}) store one row between them.
+     */
+    private static Optional<ActionRecord> decisionRow(ApprovalRecord decided, RunRecord run,
+                                                      Optional<PredictionRecord> prediction) {
+        return Target.of(run).isEntity()
+                ? Optional.of(ActionRecord.of("pa-" + decided.approvalId(), run, prediction,
+                decided.state().decision(), decided.decidedBy(), decided.reason(), decided.decidedAt()))
+                : Optional.empty();
+    }
+
+    /**
+     * What a decision owes once its run is written (by the deciding hub, or by a repair): its decision
+     * row ({@link #decisionRow}), and when the run has ended (rejected, expired, or approved but never
+     * started) the watch of its outcome, a window after that end, as for any run that ends
+     * ({@link OutcomeWatcher}). A run still waiting (its writes failed) owes its watch to the repair;
+     * a running one to its end. A failed insert is logged (a row another hub stored first at DEBUG).
+     */
+    private void owed(Optional<ActionRecord> action, RunRecord stored) {
+        if (action.isEmpty()) {
+            return;
+        }
+        ActionRecord row = action.get();
+        try {
+            actions.insert(row);
+        } catch (RuntimeException e) {
+            boolean elsewhere;
+            try {
+                elsewhere = actions.actionOfRun(row.runId()).filter(a -> a.actionId().equals(row.actionId())).isPresent();
+            } catch (RuntimeException again) {
+                elsewhere = false;
+            }
+            LOG.log(elsewhere ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "run {0}: its decision row {1}"
+                    + " could not be inserted ({2}){3}", row.runId(), row.actionId(), e.getMessage(),
+                    elsewhere ? "; another hub stored it" : "");
+        }
+        if (stored.state().isFinished()) {
+            outcomes.watch(row, stored.finishedAt() == null ? row.decidedAt() : stored.finishedAt());
+        }
     }
 
     /**
@@ -278,23 +324,26 @@ final class Approvals {
      * ({@link RunStore#updateWaiting}); its event is published only when this write changed it (of
      * several hubs repairing it, one). A failure is logged and left to the sweep ({@link #repair}).
      * Call on the run's lane.
+     *
+     * @return the run as written, when this write changed it
      */
-    private void settleRun(ApprovalRecord decided, RunRecord run, Optional<PredictionRecord> prediction,
-                           String cause) {
+    private Optional<RunRecord> settleRun(ApprovalRecord decided, RunRecord run, Optional<PredictionRecord> prediction,
+                                          String cause) {
         RunRecord settled = settledRun(decided, run, cause, clock.instant());
         try {
             if (!runs.updateWaiting(settled)) {
-                return;
+                return Optional.empty();
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "run {0} still waits for approval {1}, which is {2}: writing it {3}"
                     + " failed ({4}); the sweep repairs it", run.runId(), decided.approvalId(),
                     decided.state().wireName(), settled.state(), e.getMessage());
-            return;
+            return Optional.empty();
         }
         LOG.log(System.Logger.Level.WARNING, "run {0}: {1} by hub {2} ({3})", run.runId(), settled.state(), hubId,
                 settled.error());
         events.runChanged(settled, prediction);
+        return Optional.of(settled);
     }
 
     /**
@@ -319,11 +368,24 @@ final class Approvals {
             repaired++;
             stripes.run(RunExecutor.laneOf(waiting), () -> runs.run(waiting.runId())
                     .filter(r -> r.state() == RunState.AWAITING_APPROVAL)
-                    .ifPresent(run -> settleRun(approvals.approval(run.approvalId()).orElseThrow(), run,
-                            run.predictionId() == null ? Optional.empty()
-                                    : predictions.find(run.project(), run.predictionId()),
-                            "its start was never stored")));
+                    .ifPresent(this::repair));
         }
         return repaired;
+    }
+
+    /**
+     * Repairs one run still waiting for its decided approval, on its lane: written as the decision
+     * leaves it, and, when this write changed it, what the deciding hub owed and may not have done
+     * (it stopped after its decide): the decision in the ledger ({@link #ledgerId}: once, whoever
+     * records it) and what {@link #owed} does — the decision row, the outcome watch.
+     */
+    private void repair(RunRecord run) {
+        ApprovalRecord decided = approvals.approval(run.approvalId()).orElseThrow();
+        Optional<PredictionRecord> prediction = run.predictionId() == null ? Optional.empty()
+                : predictions.find(run.project(), run.predictionId());
+        settleRun(decided, run, prediction, "its start was never stored").ifPresent(settled -> {
+            auditVerdict(decided, decided.state(), decided.decidedBy(), decided.reason());
+            owed(decisionRow(decided, run, prediction), settled);
+        });
     }
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -99,7 +100,10 @@ final class Runs {
             if (current.state() == RunState.AWAITING_APPROVAL) {
                 // the cancel is in the ledger once the withdrawal is decided, whatever the run's write does
                 RunRecord waiting = current;
-                approvals.withdraw(waiting, by, reason, () -> audited(waiting, by, reason));
+                // under the id of the approval's decision: a repair of the run by another hub records nothing more
+                approvals.withdraw(waiting, by, reason, () -> audit.record(Approvals.ledgerId(waiting.approvalId()),
+                        AuditAction.RUN_CANCELLED, waiting.project().value(), by, "run:" + waiting.runId(),
+                        cancelDetail(waiting, reason)));
                 return runs.run(runId).orElseThrow();
             }
             String why = "cancelled by " + by + (reason == null || reason.isEmpty() ? "" : ": " + reason);
@@ -203,10 +207,14 @@ final class Runs {
 
     private void audited(RunRecord cancelled, String by, String reason) {
         audit.record(AuditAction.RUN_CANCELLED, cancelled.project().value(), by, "run:" + cancelled.runId(),
-                AuditRecord.detail("workflow", cancelled.workflow(), "revision", cancelled.revision(),
-                        "target", cancelled.targetKind() + ":" + cancelled.targetId(),
-                        "was", cancelled.state().name().toLowerCase(Locale.ROOT),
-                        "approval", cancelled.approvalId(), "reason", reason == null ? "" : reason));
+                cancelDetail(cancelled, reason));
+    }
+
+    private static Map<String, Object> cancelDetail(RunRecord cancelled, String reason) {
+        return AuditRecord.detail("workflow", cancelled.workflow(), "revision", cancelled.revision(),
+                "target", cancelled.targetKind() + ":" + cancelled.targetId(),
+                "was", cancelled.state().name().toLowerCase(Locale.ROOT),
+                "approval", cancelled.approvalId(), "reason", reason == null ? "" : reason);
     }
 
     /**

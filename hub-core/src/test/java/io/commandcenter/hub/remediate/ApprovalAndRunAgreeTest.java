@@ -155,6 +155,110 @@ class ApprovalAndRunAgreeTest {
         assertThat(f.onlyRun().error()).isEqualTo("rejected by ana: not now");
     }
 
+    /** The decision rows of a run. */
+    List<ActionRecord> rows(RunRecord run) {
+        return f.store.actions(EngineFixture.P, null, run.runId(), 10, null, null);
+    }
+
+    /** The ledger's entries of an action. */
+    List<io.commandcenter.hub.audit.AuditEntry> entries(String action) {
+        return f.ledger.all().stream().filter(e -> e.action().equals(action)).toList();
+    }
+
+    @Test
+    void aRejectionWhoseRunWriteFailsOnce_isWatchedForItsOutcome() {
+        RunRecord run = waitingRun();
+        failWritesOf(run.runId(), 1); // the rejection's write; the rewrite at once after it succeeds
+        f.health.put("payments", 0.1);
+
+        assertThatThrownBy(() -> f.engine.reject(EngineFixture.P, run.approvalId(), "ana", "not now"))
+                .isInstanceOf(CommandCenterException.class);
+        assertThat(f.onlyRun().state()).isEqualTo(RunState.REJECTED);
+        advance(Duration.ofSeconds(2)); // past the outcome window (and the last chance's)
+
+        // before: the row waited for its outcome until the raising hub restarted
+        assertThat(rows(run)).singleElement().satisfies(a -> {
+            assertThat(a.decision()).isEqualTo(ActionDecision.REJECTED);
+            assertThat(a.outcome()).isEqualTo(Outcome.RECOVERED);
+        });
+    }
+
+    @Test
+    void aRunWhoseDecidingHubStoppedRightAfterItsDecide_isRepairedWithItsLedgerEntry_itsRow_andItsOutcome() {
+        RunRecord run = waitingRun();
+        ApprovalRecord pending = f.store.approval(run.approvalId()).orElseThrow();
+        // the deciding hub recorded the rejection and stopped before anything else
+        assertThat(f.store.decide(pending.decided(ApprovalState.REJECTED, "ana", "not now", clock.instant())))
+                .isTrue();
+        f.health.put("payments", 0.1);
+
+        advance(Approvals.REPAIR_AFTER.plus(f.settings.leaseTtl()));
+        assertThat(f.onlyRun().state()).isEqualTo(RunState.REJECTED);
+        advance(Duration.ofSeconds(2));
+
+        // before: no ledger entry, no row, no outcome
+        assertThat(entries("APPROVAL_REJECTED")).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo("ana");
+            assertThat(e.subject()).isEqualTo("approval:" + run.approvalId());
+            assertThat(e.detail()).contains("not now");
+        });
+        assertThat(rows(run)).singleElement().satisfies(a -> {
+            assertThat(a.decision()).isEqualTo(ActionDecision.REJECTED);
+            assertThat(a.decidedBy()).isEqualTo("ana");
+            assertThat(a.outcome()).isEqualTo(Outcome.RECOVERED);
+        });
+    }
+
+    @Test
+    void aRepairAfterTheDecidingHubRecordedItsPart_recordsNothingTwice() {
+        RunRecord run = waitingRun();
+        failWritesOf(run.runId(), 2); // the decider records the verdict and the row; both run writes fail
+        f.health.put("payments", 0.1);
+        assertThatThrownBy(() -> f.engine.reject(EngineFixture.P, run.approvalId(), "ana", "not now"))
+                .isInstanceOf(CommandCenterException.class);
+        assertThat(entries("APPROVAL_REJECTED")).hasSize(1);
+        assertThat(rows(run)).hasSize(1);
+
+        advance(Approvals.REPAIR_AFTER.plus(f.settings.leaseTtl()).plusSeconds(2));
+
+        assertThat(f.onlyRun().state()).isEqualTo(RunState.REJECTED);
+        assertThat(entries("APPROVAL_REJECTED")).hasSize(1);
+        assertThat(rows(run)).singleElement()
+                .satisfies(a -> assertThat(a.outcome()).isEqualTo(Outcome.RECOVERED));
+    }
+
+    @Test
+    void aCancelledRunRepairedLater_hasItsCancelInTheLedger_andNoSecondVerdict() {
+        RunRecord run = waitingRun();
+        failWritesOf(run.runId(), 2);
+        assertThatThrownBy(() -> f.engine.cancel(EngineFixture.P, run.runId(), "ana", "wrong target"))
+                .isInstanceOf(CommandCenterException.class);
+
+        advance(Approvals.REPAIR_AFTER.plus(f.settings.leaseTtl()));
+
+        assertThat(f.onlyRun().state()).isEqualTo(RunState.REJECTED);
+        assertThat(entries("RUN_CANCELLED")).hasSize(1);
+        assertThat(entries("APPROVAL_REJECTED")).isEmpty();
+    }
+
+    @Test
+    void anApprovalWhoseDecisionRowFailsToInsert_stillStartsItsRun() {
+        RunRecord run = waitingRun();
+        AtomicInteger left = new AtomicInteger(1);
+        memory.beforeInsert = a -> {
+            if (a.runId().equals(run.runId()) && left.getAndDecrement() > 0) {
+                throw CommandCenterException.unavailable("STORE_UNAVAILABLE", "the database is down", null);
+            }
+        };
+
+        // before: STORE_UNAVAILABLE for an approved run stored RUNNING, launched only by the backstop
+        Decided decided = f.engine.approve(EngineFixture.P, run.approvalId(), "ana", "go");
+        assertThat(decided.run().state()).isEqualTo(RunState.RUNNING);
+        f.engine.drain();
+        await().atMost(WAIT).until(() -> !f.calls.isEmpty());
+        assertThat(f.published).contains("approval.approved", "workflow.run.running");
+    }
+
     @Test
     void cancel_ofAWaitingRunWhoseApprovalWasDecidedMeanwhile_answersApprovalDecided_andRecordsNoCancel() {
         RunRecord run = waitingRun();

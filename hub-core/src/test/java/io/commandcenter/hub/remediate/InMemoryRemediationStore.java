@@ -1,5 +1,6 @@
 package io.commandcenter.hub.remediate;
 
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.project.ProjectId;
 
 import java.time.Clock;
@@ -394,9 +395,21 @@ public final class InMemoryRemediationStore implements RemediationStore {
     // ---- decisions
 
     @Override
-    public synchronized void insert(ActionRecord action) {
-        actions.put(action.actionId(), action);
+    public void insert(ActionRecord action) {
+        beforeInsert.accept(action);
+        insertLocked(action);
     }
+
+    private synchronized void insertLocked(ActionRecord action) {
+        if (actions.putIfAbsent(action.actionId(), action) != null) {
+            // as the database's primary key refuses it
+            throw CommandCenterException.unavailable("STORE_UNAVAILABLE", "decision row " + action.actionId()
+                    + " is stored already", null);
+        }
+    }
+
+    /** Hears each {@link #insert} of a decision row before it, outside the store's lock (a test fails it). */
+    volatile Consumer<ActionRecord> beforeInsert = action -> { };
 
     @Override
     public synchronized void update(ActionRecord action) {

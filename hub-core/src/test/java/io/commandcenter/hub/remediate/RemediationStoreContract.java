@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -436,6 +437,19 @@ public abstract class RemediationStoreContract {
         assertThat(store.approval("ap-1")).contains(decided);
         assertThat(store.approvals(P, null, 10)).isEmpty();
         assertThat(store.approvals(P, ApprovalState.REJECTED, 10)).containsExactly(decided);
+    }
+
+    @Test
+    void aDecisionRowInsertedTwice_isStoredOnce_theSecondInsertFails() {
+        RunRecord run = run("r-1", "k1", RunMode.AUTOMATIC, T0);
+        store.create(run, Optional.empty(), Optional.empty());
+        ActionRecord row = ActionRecord.of("pa-ap-1", run, Optional.empty(), ActionDecision.REJECTED, "ana", "no", T0);
+        store.insert(row);
+
+        assertThatThrownBy(() -> store.insert(ActionRecord.of("pa-ap-1", run, Optional.empty(),
+                ActionDecision.REJECTED, "hub-b", "no", T0.plusSeconds(120)))).isInstanceOf(RuntimeException.class);
+        assertThat(store.actions(P, null, "r-1", 10, null, null)).singleElement()
+                .satisfies(a -> assertThat(a.decidedBy()).isEqualTo("ana"));
     }
 
     @Test
