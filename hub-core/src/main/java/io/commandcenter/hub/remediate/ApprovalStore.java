@@ -22,6 +22,9 @@ public interface ApprovalStore {
     /** Approvals of a project in a state (null: pending), oldest first. */
     List<ApprovalRecord> approvals(ProjectId project, ApprovalState state, int limit);
 
+    /** How many approvals of a project are pending (one count, nothing loaded). */
+    long countPending(ProjectId project);
+
     /** Pending approvals whose time ran out. */
     List<ApprovalRecord> expired(Instant now);
 }

@@ -565,6 +565,11 @@ public final class RemediationEngine implements AutoCloseable {
         return approvals.list(project, state, limit);
     }
 
+    /** How many approvals of a project wait for a person (a count in the store, cluster-wide). */
+    public long pendingApprovals(ProjectId project) {
+        return ports.store().countPending(project);
+    }
+
     /**
      * Cancels a run: a run waiting for approval is withdrawn (its approval rejected); a running one
      * stops — tasks still queued or with agents are cancelled, nodes not started never start. Refused

@@ -388,6 +388,11 @@ public final class InMemoryRemediationStore implements RemediationStore {
     }
 
     @Override
+    public synchronized long countPending(ProjectId project) {
+        return approvals.values().stream().filter(a -> a.project().equals(project) && a.isPending()).count();
+    }
+
+    @Override
     public synchronized List<ApprovalRecord> expired(Instant now) {
         return approvals.values().stream().filter(a -> a.isPending() && !a.expiresAt().isAfter(now)).toList();
     }

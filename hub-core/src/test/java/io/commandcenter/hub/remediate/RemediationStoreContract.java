@@ -440,6 +440,25 @@ public abstract class RemediationStoreContract {
     }
 
     @Test
+    void countPending_countsAProjectsPendingApprovalsOnly() {
+        ProjectId other = ProjectId.of("other");
+        for (int i = 1; i <= 5; i++) {
+            ApprovalRecord approval = new ApprovalRecord("ap-" + i, i == 5 ? other : P, "r-" + i, "pred-r-" + i,
+                    "auto-restart", 1, ApprovalState.PENDING, "confidence 0.62 < 0.90", 0.9, 3, 1, T0,
+                    T0.plusSeconds(600), null, "", "");
+            store.create(run("r-" + i, "k" + i, RunMode.AUTOMATIC, T0), Optional.of(approval), Optional.empty());
+            if (i == 4) {
+                assertThat(store.decide(approval.decided(ApprovalState.REJECTED, "ana", "", T0.plusSeconds(5))))
+                        .isTrue();
+            }
+        }
+
+        assertThat(store.countPending(P)).isEqualTo(3);
+        assertThat(store.countPending(other)).isEqualTo(1);
+        assertThat(store.countPending(ProjectId.of("none"))).isZero();
+    }
+
+    @Test
     void aDecisionRowInsertedTwice_isStoredOnce_theSecondInsertFails() {
         RunRecord run = run("r-1", "k1", RunMode.AUTOMATIC, T0);
         store.create(run, Optional.empty(), Optional.empty());

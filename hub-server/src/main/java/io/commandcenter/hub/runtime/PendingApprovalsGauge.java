@@ -12,12 +12,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * {@code cc_remediation_approvals_pending}, counted off the scrape path: a timer thread counts the pending
  * approvals of every project the hub knows, at once and then every {@link #EVERY}, and a scrape reports the
- * last counts without touching the database. A count that fails (the database down or slow) keeps that
+ * last counts without touching the database. Each count is one query in the store (nothing loaded, no
+ * cap). A count that fails (the database down or slow) keeps that
  * project's last value, and the failure is logged once until a count succeeds again. The approvals live in
  * the shared database, so every hub of a cluster reports the same, cluster-wide, value: aggregate over hubs
  * with {@code max}, never {@code sum}.
@@ -27,29 +28,26 @@ final class PendingApprovalsGauge implements AutoCloseable {
     static final String NAME = "cc_remediation_approvals_pending";
     /** How often the counts are refreshed. */
     static final Duration EVERY = Duration.ofSeconds(10);
-    /** Most approvals counted per project (the store lists approvals, it does not count them). */
-    static final int LIMIT = 1000;
 
     private final Supplier<Set<ProjectId>> projects;
-    private final ToIntFunction<ProjectId> pending;
-    private final Map<ProjectId, Integer> last = new ConcurrentHashMap<>();
+    private final ToLongFunction<ProjectId> pending;
+    private final Map<ProjectId, Long> last = new ConcurrentHashMap<>();
     private volatile boolean failing;
     private volatile Timers timers;
 
     /**
      * @param projects the projects to count (read on each refresh)
-     * @param pending  a project's pending approvals, at most {@link #LIMIT}; may block or throw
+     * @param pending  a project's pending approvals; may block or throw
      */
-    PendingApprovalsGauge(Supplier<Set<ProjectId>> projects, ToIntFunction<ProjectId> pending) {
+    PendingApprovalsGauge(Supplier<Set<ProjectId>> projects, ToLongFunction<ProjectId> pending) {
         this.projects = projects;
         this.pending = pending;
     }
 
     /** Registers the gauge in {@code registry}; it reports the last counts. */
     PendingApprovalsGauge register(MetricRegistry registry) {
-        registry.gauge(NAME, "Approvals waiting for a person (cluster-wide: the same on every hub; at most "
-                + LIMIT + " counted per project).", List.of("project"), s -> last.forEach((p, n) -> s.set(n,
-                p.value())));
+        registry.gauge(NAME, "Approvals waiting for a person (cluster-wide: the same on every hub).",
+                List.of("project"), s -> last.forEach((p, n) -> s.set(n, p.value())));
         return this;
     }
 
@@ -72,7 +70,7 @@ final class PendingApprovalsGauge implements AutoCloseable {
         RuntimeException failed = null;
         for (ProjectId p : projects.get()) {
             try {
-                last.put(p, pending.applyAsInt(p));
+                last.put(p, pending.applyAsLong(p));
             } catch (RuntimeException e) {
                 failed = e;
             }

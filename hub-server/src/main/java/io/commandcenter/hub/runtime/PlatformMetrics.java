@@ -5,7 +5,6 @@ import io.commandcenter.hub.metrics.HubMetrics;
 import io.commandcenter.hub.metrics.MetricRegistry;
 import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.project.ProjectId;
-import io.commandcenter.hub.remediate.ApprovalState;
 import io.commandcenter.hub.remediate.RemediationEngine;
 import io.commandcenter.hub.telemetry.IngestPipeline;
 import io.commandcenter.scheduler.Scheduler;
@@ -67,7 +66,7 @@ final class PlatformMetrics {
             Set<ProjectId> projects = new java.util.HashSet<>(domain.projectsSeen());
             projects.add(defaultProject);
             return projects;
-        }, p -> remediation.approvals(p, ApprovalState.PENDING, PendingApprovalsGauge.LIMIT).size()).register(r);
+        }, remediation::pendingApprovals).register(r);
 
         AutoCloseable scheduled = scheduler(r, domain, scheduler, defaultProject, hubId);
 

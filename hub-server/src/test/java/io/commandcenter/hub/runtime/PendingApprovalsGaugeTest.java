@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,10 +24,10 @@ class PendingApprovalsGaugeTest {
 
     final MetricRegistry registry = new MetricRegistry();
     final AtomicInteger asked = new AtomicInteger();
-    final AtomicReference<ToIntFunction<ProjectId>> store = new AtomicReference<>(p -> p.equals(A) ? 3 : 0);
+    final AtomicReference<ToLongFunction<ProjectId>> store = new AtomicReference<>(p -> p.equals(A) ? 3 : 0);
     final PendingApprovalsGauge gauge = new PendingApprovalsGauge(() -> Set.of(A, B), p -> {
         asked.incrementAndGet();
-        return store.get().applyAsInt(p);
+        return store.get().applyAsLong(p);
     }).register(registry);
 
     @Test

@@ -4,7 +4,6 @@ import com.google.protobuf.Timestamp;
 import io.commandcenter.common.error.grpc.Unary;
 import io.commandcenter.hub.metrics.HubStats;
 import io.commandcenter.hub.project.ProjectId;
-import io.commandcenter.hub.remediate.ApprovalState;
 import io.commandcenter.hub.remediate.RemediationEngine;
 import io.commandcenter.hub.transport.grpc.CallContext;
 import io.commandcenter.proto.v1.GetStatsRequest;
@@ -17,9 +16,6 @@ import java.time.Instant;
 
 /** {@code StatsService}: the headline figures of the caller's project ({@code cc stats}, guide section 21). */
 public final class StatsGrpcService extends StatsServiceGrpc.StatsServiceImplBase {
-    /** Most pending approvals counted (the figure reads "1000" beyond). */
-    static final int MAX_PENDING = 1000;
-
     private final HubStats stats;
     private final RemediationEngine remediation;
     private final String hubId;
@@ -57,7 +53,7 @@ public final class StatsGrpcService extends StatsServiceGrpc.StatsServiceImplBas
                 .setDecisionsApproval(Math.round(c.approval())).setDecisionsRefused(Math.round(c.refused()))
                 .setAutomaticOutcomes(Math.round(c.automaticOutcomes()))
                 .setAutomaticRecovered(Math.round(c.automaticRecovered()))
-                .setApprovalsPending(remediation.approvals(project, ApprovalState.PENDING, MAX_PENDING).size());
+                .setApprovalsPending(remediation.pendingApprovals(project));
         f.averageConfidence().ifPresent(b::setAverageConfidence);
         f.precision().ifPresent(b::setPrecision);
         f.recall().ifPresent(b::setRecall);

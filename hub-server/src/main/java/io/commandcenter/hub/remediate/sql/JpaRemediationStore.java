@@ -1003,6 +1003,14 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     @Override
+    public long countPending(ProjectId project) {
+        // an index-only range of ix_approval_state (project_id, state, requested_at), V3
+        return jpa.read(em -> em.createQuery("SELECT COUNT(a) FROM ApprovalEntity a WHERE a.projectId = :p"
+                        + " AND a.state = :s", Long.class)
+                .setParameter("p", project.value()).setParameter("s", ApprovalState.PENDING.name()).getSingleResult());
+    }
+
+    @Override
     public List<ApprovalRecord> expired(Instant now) {
         // every project's: a range of ix_approval_expiry (state, expires_at), V15
         return jpa.read(em -> em.createQuery("SELECT a FROM ApprovalEntity a WHERE a.state = :s AND a.expiresAt <= :now",
