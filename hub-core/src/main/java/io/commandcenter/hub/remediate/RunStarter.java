@@ -89,8 +89,10 @@ final class RunStarter {
         int revision = entry.revision().revision();
         String key;
         try {
-            key = workflow.idempotencyKey().render(bindings(workflow.name(), revision, trigger, target, prediction)
-                    .build());
+            // a key past the column's size is kept as its start and its digest (a longer one was refused by the
+            // database: nothing of that workflow was ever stored)
+            key = RunStore.idempotencyKeyAsStored(workflow.idempotencyKey().render(bindings(workflow.name(),
+                    revision, trigger, target, prediction).build()));
         } catch (CommandCenterException e) {
             LOG.log(System.Logger.Level.WARNING, "workflow {0}: idempotency key cannot be rendered for trigger {1}:"
                     + " {2}", workflow.name(), trigger.id(), e.getMessage());

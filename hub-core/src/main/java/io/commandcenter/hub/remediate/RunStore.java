@@ -21,6 +21,30 @@ public interface RunStore {
      */
     String STORE_CONFLICT = "STORE_CONFLICT";
 
+    /** The longest idempotency key a store keeps (the column's size). */
+    int MAX_IDEMPOTENCY_KEY = 512;
+
+    /**
+     * A rendered idempotency key as a store keeps it: as it is when it fits {@link #MAX_IDEMPOTENCY_KEY},
+     * else its start, {@code #} and the SHA-256 of the whole key (hex), within the limit. The same key
+     * gives the same stored key on every hub, and two keys differing anywhere give two.
+     */
+    static String idempotencyKeyAsStored(String key) {
+        if (key.length() <= MAX_IDEMPOTENCY_KEY) {
+            return key;
+        }
+        try {
+            String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            int start = MAX_IDEMPOTENCY_KEY - 1 - digest.length();
+            // not cut inside a surrogate pair
+            int end = Character.isHighSurrogate(key.charAt(start - 1)) ? start - 1 : start;
+            return key.substring(0, end) + "#" + digest;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
     /**
      * Stores a new run with its approval and decision (either may be absent), in one transaction.
      *

@@ -459,6 +459,17 @@ public abstract class RemediationStoreContract {
     }
 
     @Test
+    void anIdempotencyKeyOfTheLongestSize_isStoredWhole() {
+        String key = RunStore.idempotencyKeyAsStored("auto-restart:" + "k".repeat(2 * RunStore.MAX_IDEMPOTENCY_KEY));
+        assertThat(key).hasSize(RunStore.MAX_IDEMPOTENCY_KEY);
+        store.create(run("r-1", key, RunMode.AUTOMATIC, T0), Optional.empty(), Optional.empty());
+
+        assertThat(store.run("r-1").orElseThrow().idempotencyKey()).isEqualTo(key);
+        assertThat(store.create(run("r-2", key, RunMode.AUTOMATIC, T0), Optional.empty(), Optional.empty()))
+                .as("the same key again").isFalse();
+    }
+
+    @Test
     void aDecisionRowInsertedTwice_isStoredOnce_theSecondInsertFails() {
         RunRecord run = run("r-1", "k1", RunMode.AUTOMATIC, T0);
         store.create(run, Optional.empty(), Optional.empty());

@@ -56,4 +56,23 @@ class WorkflowKeysTest {
                 .containsExactlyInAnyOrder("backup-db:" + THREE, "rotate-logs:" + THREE);
         assertThat(f.engine.stats().duplicates()).isZero();
     }
+
+    @Test
+    void aKeyLongerThanTheStoresColumn_isStoredAsItsStartAndDigest_andTellsTriggersApart() {
+        f.start();
+        // 600 characters before the trigger: the database refused such a run (the column holds 512)
+        f.put(nightly("backup-db").replace("\"$trigger.id\"", "\"" + "x".repeat(600) + "-$trigger.id\""));
+
+        timers.advance(Duration.between(T0, THREE.plus(Duration.ofDays(1))));
+        f.engine.drain();
+
+        assertThat(f.runs()).hasSize(2).extracting(RunRecord::idempotencyKey).doesNotHaveDuplicates()
+                .allSatisfy(key -> {
+                    assertThat(key).hasSizeLessThanOrEqualTo(RunStore.MAX_IDEMPOTENCY_KEY)
+                            .startsWith("backup-db:xxx").containsPattern("#[0-9a-f]{64}$");
+                });
+        assertThat(RunStore.idempotencyKeyAsStored("backup-db:" + "x".repeat(600) + "-" + THREE))
+                .as("the same key, the same stored key (every hub)").isIn(f.runs().stream()
+                        .map(RunRecord::idempotencyKey).toList());
+    }
 }
