@@ -89,7 +89,9 @@ public final class FeatureBook {
      */
     public FeatureBook(int maxEntities, Duration maxFutureSkew) {
         this.maxFutureSkew = java.util.Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
-        this.entities = new LinkedHashMap<>(1024, 0.75f, true) {
+        // in order of last update: a state moves to the end when a record updates it (state()), not when it is read
+        // (a live read, a listing), so reading an entity that sends nothing does not keep it in the book
+        this.entities = new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<EntityModel, EntityFeatures> eldest) {
                 if (size() <= maxEntities) {
@@ -156,15 +158,15 @@ public final class FeatureBook {
 
     private EntityFeatures state(EntityKey entity, String model) {
         EntityModel key = new EntityModel(entity, model);
-        EntityFeatures state = entities.get(key);
+        EntityFeatures state = entities.remove(key); // put back below: now the most recently updated
         if (state == null) {
             state = switch (model) {
                 case SERVICE_HEALTH -> new Service(entity, capLog);
                 case COMPLIANCE_RISK -> new Compliance(entity);
                 default -> new Runs(entity);
             };
-            entities.put(key, state);
         }
+        entities.put(key, state);
         return state;
     }
 

@@ -42,8 +42,13 @@ public final class IncidentTracker {
     private final double lowWater;
     private final int clearAfter;
     private final Map<EntityModel, State> states = new HashMap<>();
-    /** Released states that could not go yet, oldest release first. */
-    private final LinkedHashSet<EntityModel> lingering = new LinkedHashSet<>();
+    /**
+     * Released states that could not go yet, oldest release first: the closed ones (in their cooldown) apart from
+     * the open ones, so the cap takes the oldest closed one, or else the oldest open one, without a scan (a
+     * lingering state is not scored, so it stays in its set until it goes or is scored again).
+     */
+    private final LinkedHashSet<EntityModel> lingeringClosed = new LinkedHashSet<>();
+    private final LinkedHashSet<EntityModel> lingeringOpen = new LinkedHashSet<>();
     private final int maxLingering;
     private Instant nextSweep = Instant.MIN;
 
@@ -69,8 +74,10 @@ public final class IncidentTracker {
 
     public Decision observe(EntityKey entity, String model, double risk, double threshold, Instant now) {
         EntityModel key = new EntityModel(entity, model);
-        if (!lingering.isEmpty()) {
-            lingering.remove(key); // scored again: live, released again when the book forgets it again
+        if (!lingeringClosed.isEmpty() || !lingeringOpen.isEmpty()) {
+            // scored again: live, released again when the book forgets it again
+            lingeringClosed.remove(key);
+            lingeringOpen.remove(key);
         }
         State s = states.computeIfAbsent(key, k -> new State());
         if (risk >= threshold) {
@@ -122,25 +129,27 @@ public final class IncidentTracker {
         }
         if (done(s, now)) {
             states.remove(key);
-            lingering.remove(key);
+            lingeringClosed.remove(key);
+            lingeringOpen.remove(key);
             return;
         }
-        lingering.add(key);
-        if (lingering.size() > maxLingering) {
+        (s.open ? lingeringOpen : lingeringClosed).add(key);
+        (s.open ? lingeringClosed : lingeringOpen).remove(key);
+        if (lingering() > maxLingering) {
             dropOldestLingering();
         }
     }
 
     /**
-     * Forgets the lingering states that are now closed and out of their cooldown; does the work at most
-     * once a minute of {@code now}.
+     * Forgets the lingering states that are now closed and out of their cooldown (an open one is not scored while
+     * it lingers, so it stays open); does the work at most once a minute of {@code now}.
      */
     public void sweep(Instant now) {
-        if (lingering.isEmpty() || now.isBefore(nextSweep)) {
+        if (lingeringClosed.isEmpty() || now.isBefore(nextSweep)) {
             return;
         }
         nextSweep = now.plus(SWEEP_EVERY);
-        for (Iterator<EntityModel> it = lingering.iterator(); it.hasNext(); ) {
+        for (Iterator<EntityModel> it = lingeringClosed.iterator(); it.hasNext(); ) {
             EntityModel key = it.next();
             State s = states.get(key);
             if (s == null || done(s, now)) {
@@ -158,18 +167,9 @@ public final class IncidentTracker {
 
     /** Over the cap: the oldest closed lingering state goes, else the oldest open one. */
     private void dropOldestLingering() {
-        EntityModel victim = null;
-        for (EntityModel key : lingering) {
-            State s = states.get(key);
-            if (s == null || !s.open) {
-                victim = key;
-                break;
-            }
-        }
-        if (victim == null) {
-            victim = lingering.iterator().next();
-        }
-        lingering.remove(victim);
+        LinkedHashSet<EntityModel> from = lingeringClosed.isEmpty() ? lingeringOpen : lingeringClosed;
+        EntityModel victim = from.iterator().next();
+        from.remove(victim);
         states.remove(victim);
     }
 
@@ -180,7 +180,7 @@ public final class IncidentTracker {
 
     /** Released states still kept (open or in their cooldown). */
     int lingering() {
-        return lingering.size();
+        return lingeringClosed.size() + lingeringOpen.size();
     }
 
     /** Whether the entity is inside an incident of the model. */

@@ -263,22 +263,24 @@ public final class PredictionService {
      * @throws CommandCenterException INVALID ({@code CSV_*}, with the line) for a malformed CSV
      */
     public BacktestResult backtest(ProjectId project, String model, String version, String labelColumn, Reader csv) {
-        return backtest(project, model, version, labelColumn, csv, Long.MAX_VALUE, Long.MAX_VALUE);
+        return backtest(project, model, version, labelColumn, csv, Long.MAX_VALUE, Long.MAX_VALUE, () -> false);
     }
 
     /**
      * The same, reading at most {@code maxRows} rows and {@code maxValues} values (rows × metric columns): fails
      * with INVALID {@code CSV_TOO_MANY_ROWS} / {@code CSV_TOO_MANY_VALUES} as soon as the CSV passes one, before
-     * the rest is held.
+     * the rest is held; and stopping with a {@link java.util.concurrent.CancellationException} soon after
+     * {@code cancelled} says so while it scores ({@link Backtest#run(io.commandcenter.models.backtest.Series,
+     * java.util.function.BooleanSupplier)}: a client that went away frees the hub at once).
      */
     public BacktestResult backtest(ProjectId project, String model, String version, String labelColumn, Reader csv,
-                                   long maxRows, long maxValues) {
+                                   long maxRows, long maxValues, java.util.function.BooleanSupplier cancelled) {
         String name = model == null || model.isEmpty() ? FeatureBook.SERVICE_HEALTH : model;
         ModelKey key = registry.resolve(project, name, version);
         try {
             var series = (labelColumn == null || labelColumn.isEmpty() ? new SeriesCsv() : new SeriesCsv(labelColumn))
                     .read(csv, maxRows, maxValues);
-            return new Backtest(new BackendScorer(backend.forProject(project.value()), key), registry.metadata(key)).run(series);
+            return new Backtest(new BackendScorer(backend.forProject(project.value()), key), registry.metadata(key)).run(series, cancelled);
         } catch (IOException e) {
             throw CommandCenterException.invalid("CSV_UNREADABLE", "csv_chunk", "the CSV could not be read: " + e.getMessage());
         }

@@ -25,6 +25,11 @@ import java.util.List;
 public final class IngestSession implements IngestOrigin {
     /** How many rejections the final summary lists. */
     public static final int MAX_REPORTED_REJECTIONS = 100;
+    /**
+     * Most rejections one ack holds back while the transport takes no answers: an ack that has this many is
+     * sent even then, so no ack grows with the records a stream sends.
+     */
+    public static final int MAX_HELD_REJECTIONS = 100;
 
     /** What the session needs from its transport. */
     public interface Listener {
@@ -33,15 +38,21 @@ public final class IngestSession implements IngestOrigin {
 
         /**
          * Whether the transport takes more answers now (gRPC {@code isReady}). While it does not, the
-         * session asks for no more records, so a client that does not read its answers (acks, each
-         * rejection's among them) stops being read instead of piling them up in the hub; the
-         * transport calls {@link IngestSession#onReady} when it takes answers again.
+         * session asks for no more records and merges its acks into one, so a client that does not read its
+         * answers stops being read instead of piling them up in the hub; the transport calls
+         * {@link IngestSession#onReady} when it takes answers again.
          */
         default boolean isReady() {
             return true;
         }
 
-        /** Progress: sent only by sessions that acknowledge as they go. */
+        /**
+         * Progress: sent only by sessions that acknowledge as they go. While the transport takes no answers
+         * ({@link #isReady} false) the progress is held and merged, one ack for the whole run of records (the
+         * counts and {@code settledThrough} are cumulative, the rejections those since the previous ack), sent
+         * when it takes answers again, before the stream completes or fails, or once it holds
+         * {@value #MAX_HELD_REJECTIONS} rejections.
+         */
         void acknowledged(IngestSummary progress);
 
         /**
@@ -201,9 +212,13 @@ public final class IngestSession implements IngestOrigin {
         finishIfDone();
     }
 
-    /** The transport takes answers again: ask for the records held back meanwhile. */
+    /** The transport takes answers again: the ack held meanwhile, then ask for the records held back. */
     public synchronized void onReady() {
-        if (state == State.OPEN && !halfClosed) {
+        if (state != State.OPEN) {
+            return;
+        }
+        acknowledge();
+        if (!halfClosed) {
             topUp();
         }
     }
@@ -265,6 +280,7 @@ public final class IngestSession implements IngestOrigin {
         if (state != State.OPEN) {
             return;
         }
+        flushAck(); // what did settle before the failure: the client resends only the rest
         end(State.FAILED);
         listener.failed(error);
     }
@@ -280,6 +296,7 @@ public final class IngestSession implements IngestOrigin {
         if (state != State.OPEN || halfClosed || !outstanding.isEmpty()) {
             return false;
         }
+        flushAck();
         end(State.FAILED);
         listener.failed(error);
         return true;
@@ -294,7 +311,18 @@ public final class IngestSession implements IngestOrigin {
         return outstanding.isEmpty() ? received - 1 : outstanding.peekFirst() - 1;
     }
 
+    /**
+     * Sends the progress not acknowledged yet, while the transport takes answers; while it does not, holds it (the
+     * next ack says it too) unless it holds {@value #MAX_HELD_REJECTIONS} rejections.
+     */
     private void acknowledge() {
+        if (listener.isReady() || sinceLastAck.size() >= MAX_HELD_REJECTIONS) {
+            flushAck();
+        }
+    }
+
+    /** Sends the progress not acknowledged yet, whether or not the transport takes answers now. */
+    private void flushAck() {
         if (!acknowledgeAsYouGo || state != State.OPEN) {
             return;
         }
@@ -309,6 +337,7 @@ public final class IngestSession implements IngestOrigin {
 
     private void finishIfDone() {
         if (halfClosed && outstanding.isEmpty() && state == State.OPEN) {
+            flushAck(); // the last ack before the end, whether or not the client reads now
             end(State.DONE);
             listener.completed(summary());
         }

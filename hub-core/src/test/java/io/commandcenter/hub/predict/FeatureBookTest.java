@@ -144,6 +144,31 @@ class FeatureBookTest {
     }
 
     @Test
+    void aLiveReadOfAnEntity_doesNotCountAsAnUpdate_soItIsStillForgottenFirst() {
+        for (String service : List.of("a", "b", "c")) {
+            book.apply(P, new HealthSampleRecord("x", service, T0, 1.0, 1.0, 0.0, null, null, Map.of()), "");
+        }
+        // a dashboard polls the live risk of "a", which sends nothing more
+        assertThat(book.get(new EntityKey(P, EntityKey.SERVICE, "a"))).isPresent();
+        assertThat(book.get(new EntityKey(P, EntityKey.SERVICE, "a"), FeatureBook.SERVICE_HEALTH)).isPresent();
+        book.apply(P, new HealthSampleRecord("x", "d", T0, 1.0, 1.0, 0.0, null, null, Map.of()), "");
+
+        assertThat(book.keys(P)).extracting(EntityKey::id).as("a, least recently updated, went; b stays")
+                .containsExactly("b", "c", "d");
+    }
+
+    @Test
+    void anUpdate_movesAnEntityToTheEnd_soAnotherIsForgottenFirst() {
+        for (String service : List.of("a", "b", "c")) {
+            book.apply(P, new HealthSampleRecord("x", service, T0, 1.0, 1.0, 0.0, null, null, Map.of()), "");
+        }
+        book.apply(P, new HealthSampleRecord("y", "a", T0.plusSeconds(1), 1.0, 1.0, 0.0, null, null, Map.of()), "");
+        book.apply(P, new HealthSampleRecord("x", "d", T0, 1.0, 1.0, 0.0, null, null, Map.of()), "");
+
+        assertThat(book.keys(P)).extracting(EntityKey::id).containsExactly("c", "a", "d");
+    }
+
+    @Test
     void theBookIsBounded_forgettingTheLeastRecentlyUpdatedEntity() {
         for (String service : List.of("a", "b", "c", "d")) {
             book.apply(P, new HealthSampleRecord("x", service, T0, 1.0, 1.0, 0.0, null, null, Map.of()), "");

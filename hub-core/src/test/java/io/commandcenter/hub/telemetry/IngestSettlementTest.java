@@ -75,7 +75,10 @@ class IngestSettlementTest {
     final class Stream implements IngestSession.Listener {
         final String name;
         final CompletableFuture<IngestSummary> done = new CompletableFuture<>();
+        final List<IngestSummary> acks = new CopyOnWriteArrayList<>();
         volatile IngestSummary last;
+        /** Whether the transport takes answers. */
+        volatile boolean ready = true;
 
         Stream(String name) {
             this.name = name;
@@ -86,7 +89,13 @@ class IngestSettlementTest {
         }
 
         @Override
+        public boolean isReady() {
+            return ready;
+        }
+
+        @Override
         public void acknowledged(IngestSummary progress) {
+            acks.add(progress);
             last = progress;
             log.add("ack " + name + " " + progress.settledThrough());
         }
@@ -156,6 +165,62 @@ class IngestSettlementTest {
         int lastEvent = log.indexOf("event two-4");
         assertThat(log.indexOf("ack s1 6")).as("the stream hears of its batch after its events").isGreaterThan(lastEvent);
         assertThat(log.indexOf("ack s2 5")).isGreaterThan(lastEvent);
+    }
+
+    @Test
+    void whileTheTransportTakesNoAnswers_theAcksOfARunOfRecordsMergeIntoOne_sentWhenItDoes() {
+        Stream s = new Stream("s");
+        IngestSession session = new IngestSession(A, trace, pipeline, s, true, 100);
+        session.start();
+        s.ready = false;
+        for (int i = 0; i < 5; i++) {
+            session.onRejected("bad-" + i, List.of(new FieldViolation("health_sample.cpu", "OUT_OF_RANGE", "cpu > 1")));
+        }
+        assertThat(s.acks).as("nothing is queued for a client that reads nothing").isEmpty();
+
+        s.ready = true;
+        session.onReady();
+        assertThat(s.acks).as("one ack for the run").hasSize(1);
+        IngestSummary ack = s.acks.get(0);
+        assertThat(ack.settledThrough()).isEqualTo(4);
+        assertThat(ack.rejected()).isEqualTo(5);
+        assertThat(ack.rejections()).extracting(Rejection::index).containsExactly(0L, 1L, 2L, 3L, 4L);
+
+        session.onReady();
+        assertThat(s.acks).as("nothing new: no ack").hasSize(1);
+    }
+
+    @Test
+    void aHeldAckIsSentAtItsRejectionCap_andBeforeTheStreamEnds_whetherOrNotTheClientReads() throws Exception {
+        // hold the writer, so the stream's valid records wait unsettled
+        pipeline.record(A, sample("own-0"), trace);
+        assertThat(store.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        Stream s = new Stream("s");
+        IngestSession session = new IngestSession(A, trace, pipeline, s, true, 1000);
+        session.start();
+        s.ready = false;
+        session.onRecord(sample("one-0"));
+        int bad = 2 * IngestSession.MAX_HELD_REJECTIONS + 50;
+        for (int i = 0; i < bad; i++) {
+            session.onRejected("bad-" + i, List.of(new FieldViolation("health_sample.cpu", "OUT_OF_RANGE", "cpu > 1")));
+        }
+        session.onRecord(sample("one-1"));
+        assertThat(s.acks).as("an ack never holds more than the cap").hasSize(2)
+                .allSatisfy(a -> assertThat(a.rejections()).hasSize(IngestSession.MAX_HELD_REJECTIONS))
+                .allSatisfy(a -> assertThat(a.settledThrough()).as("record 0 is not settled yet").isEqualTo(-1));
+
+        session.onHalfClose();
+        store.gate.countDown();
+        IngestSummary done = s.done.get(10, TimeUnit.SECONDS);
+        assertThat(s.acks).as("the commit and the rest of the rejections in one last ack, before the end").hasSize(3);
+        IngestSummary last = s.acks.get(2);
+        assertThat(last.settledThrough()).isEqualTo(bad + 1);
+        assertThat(last.accepted()).isEqualTo(2);
+        assertThat(last.rejected()).isEqualTo(bad);
+        assertThat(last.rejections()).hasSize(50);
+        assertThat(s.acks).flatMap(IngestSummary::rejections).extracting(Rejection::index).doesNotHaveDuplicates()
+                .hasSize(bad);
+        assertThat(done.settledThrough()).isEqualTo(bad + 1);
     }
 
     @Test

@@ -737,45 +737,80 @@ public final class Hub implements AutoCloseable {
     @Override
     public void close() {
         LOG.log(Level.INFO, "hub {0} stopping", settings.hubId());
-        grpc.beginShutdown();
-        bus.close(); // ends event streams, so the server is not kept waiting on them
-        grpc.awaitTermination(10_000);
+        Closing closing = new Closing();
+        closing.step("gRPC", grpc::beginShutdown);
+        closing.step("the event bus", bus::close); // ends event streams, so the server is not kept waiting on them
+        closing.step("gRPC", () -> grpc.awaitTermination(10_000));
         if (demo != null) {
-            demo.close();
+            closing.step("the demo", demo::close);
         }
-        boolean stopped = learning.stop();
+        boolean[] stopped = new boolean[1];
+        closing.step("the learning steps", () -> stopped[0] = learning.stop());
         // the results of the learning steps just stopped reach the workflow engine before it closes (a step still
         // running past the wait has none to give yet: not waited for again)
-        if (stopped && !mesh.settle(Duration.ofSeconds(5))) {
-            LOG.log(Level.WARNING, "hub {0}: the last learning results may not be recorded on their runs",
-                    settings.hubId());
-        }
+        closing.step("the learning results", () -> {
+            if (stopped[0] && !mesh.settle(Duration.ofSeconds(5))) {
+                LOG.log(Level.WARNING, "hub {0}: the last learning results may not be recorded on their runs",
+                        settings.hubId());
+            }
+        });
         try {
             meshMetrics.close();
         } catch (Exception e) {
             LOG.log(Level.DEBUG, "closing the scheduler metrics: {0}", e.getMessage());
         }
-        remediation.close();
+        closing.step("the workflow engine", remediation::close);
         // ahead of the mesh, whose close beside a member that does not answer takes up to cc.hazelcast.shutdown-wait
         // + 25 s: the queued ingest records are written (later ones refused SHUTTING_DOWN) and the engine's open
         // aggregates stored before that wait, so a hub killed in it loses neither. Neither takes input from the mesh:
         // gRPC and the bus are closed, and what they publish goes to the closed bus (guide 14.21)
-        pipeline.close();
-        engine.close();
-        beforeMeshClose.run();
-        mesh.close();
-        learning.loop().close();
-        backend.close();
-        memory.close(); // after the engines: the last outcomes' memories are written first
-        audit.close();
-        traces.ifPresent(DecisionTraces::close);
-        deliveryExecutor.shutdown();
-        try {
-            deliveryExecutor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        database.close();
+        closing.step("the ingest pipeline", pipeline::close);
+        closing.step("the predictive engine", engine::close);
+        closing.step("the step before the mesh", beforeMeshClose);
+        closing.step("the mesh", mesh::close);
+        closing.step("the learning loop", () -> learning.loop().close());
+        closing.step("the inference backend", backend::close);
+        closing.step("the memory writer", memory::close); // after the engines: the last outcomes' memories are written first
+        closing.step("the audit trail", audit::close);
+        traces.ifPresent(t -> closing.step("the decision traces", t::close));
+        closing.step("the event delivery", () -> {
+            deliveryExecutor.shutdown();
+            try {
+                deliveryExecutor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        closing.step("the database", database::close);
         LOG.log(Level.INFO, "hub {0} stopped", settings.hubId());
+        closing.rethrow();
+    }
+
+    /**
+     * The steps of {@link #close}: one that fails is logged and the next still run (the database last, whatever
+     * failed before it); the first failure is thrown once every step ran, the later ones suppressed in it.
+     */
+    private final class Closing {
+        private RuntimeException first;
+
+        void step(String what, Runnable step) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "hub " + settings.hubId() + ": closing " + what + " failed; the rest still closes",
+                        e);
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+
+        void rethrow() {
+            if (first != null) {
+                throw first;
+            }
+        }
     }
 }

@@ -202,4 +202,24 @@ class HubCloseOrderTest {
         assertThat(closing.isAlive()).as("the close ends once the mesh's close is let go").isFalse();
         hub = null;
     }
+
+    /**
+     * A step of the close that fails (here the one before the mesh) is logged and thrown at the end, and the steps
+     * after it still run: the mesh, and the database last. Before, the close stopped at the failure and left the
+     * database's pool and JPA open.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aStepOfTheCloseThatFails_leavesTheNextStepsToRun_theDatabaseLast_andIsThrownAtTheEnd() {
+        hub = Hub.start(HubSettings.defaults(dir, 0), clock, () -> {
+            throw new IllegalStateException("a close that fails");
+        });
+        Hub stopping = hub;
+        hub = null;
+        org.assertj.core.api.Assertions.assertThatThrownBy(stopping::close)
+                .isInstanceOf(IllegalStateException.class).hasMessage("a close that fails");
+        assertThat(((com.zaxxer.hikari.HikariDataSource) stopping.database().dataSource()).isClosed())
+                .as("the database's pool is closed").isTrue();
+        assertThat(stopping.database().entityManagerFactory().isOpen()).as("and JPA").isFalse();
+    }
 }

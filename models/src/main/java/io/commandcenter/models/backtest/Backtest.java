@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Offline replay of one entity's history through the live pipeline and model (the dry run before
@@ -33,6 +35,8 @@ public final class Backtest {
 
     /** Rows before an incident in which a warning counts for lead time and early-warning score. */
     public static final int DEFAULT_HORIZON = 12;
+    /** How often, in rows, a replay asks whether it was cancelled while scoring. */
+    static final int CANCEL_CHECK_ROWS = 1024;
 
     private final BatchScorer scorer;
     private final ModelMetadata metadata;
@@ -62,11 +66,22 @@ public final class Backtest {
     }
 
     public BacktestResult run(Series series) {
+        return run(series, () -> false);
+    }
+
+    /**
+     * The same, asking {@code cancelled} between the replay's steps and every {@value #CANCEL_CHECK_ROWS} rows
+     * while scoring (a model call of the scorer is never interrupted).
+     *
+     * @throws CancellationException as soon as {@code cancelled} says so: nothing is returned
+     */
+    public BacktestResult run(Series series, BooleanSupplier cancelled) {
         long t0 = System.nanoTime();
         TelemetryFeatureExtractor extractor = new TelemetryFeatureExtractor(series.axis());
         FeatureSchema modelSchema = new FeatureSchema(metadata.features());
         // the vectors are written in the model's column order directly (no second matrix)
         FeatureReplay.Result replay = FeatureReplay.replay(extractor, series.metrics(), series.times(), series.values(), true, modelSchema);
+        stopIf(cancelled, 0);
         long t1 = System.nanoTime();
         int n = series.rows();
         float[] x = replay.features();
@@ -78,6 +93,7 @@ public final class Backtest {
         double[] agreementSums = new double[3 * n];
         int features = modelSchema.size();
         explainer.attribute(x, n, (row, p, c, offset) -> {
+            stopIf(cancelled, row);
             probability[row] = p;
             topFeature[row] = OcclusionExplainer.topFeature(c, offset, features);
             ConfidenceCalculator.agreementSums(c, offset, features, agreementSums, 3 * row);
@@ -101,6 +117,7 @@ public final class Backtest {
         long[] observations = replay.observations();
         List<String> timestamps = series.timestamps();
         for (int i = 0; i < n; i++) {
+            stopIf(cancelled, i);
             int top = topFeature[i];
             String metric = sources[i][pipelineIndex[top]];
             String label = lastLabel[top];
@@ -123,6 +140,13 @@ public final class Backtest {
         }
         long t2 = System.nanoTime();
         return new BacktestResult(rows, series.hasLabels() ? Optional.of(summarise(series, risk)) : Optional.empty(), t1 - t0, t2 - t1);
+    }
+
+    /** Throws when {@code cancelled} says so, asked at row 0 and every {@value #CANCEL_CHECK_ROWS} rows after it. */
+    private static void stopIf(BooleanSupplier cancelled, int row) {
+        if (row % CANCEL_CHECK_ROWS == 0 && cancelled.getAsBoolean()) {
+            throw new CancellationException("the backtest was cancelled at row " + row);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -221,6 +221,42 @@ class BacktestTest {
         assertThat(lowered).as("alarms reported lower").isGreaterThan(0);
     }
 
+    @Test
+    void aReplayCancelledWhileScoring_stopsAtTheNextCheck_withoutScoringTheRest() {
+        int n = 3 * 2048 + 100; // four chunks of the occlusion explainer
+        LinearScorer linear = scorer(MODEL_ORDER);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        // not affine: F + 1 variants a row, one model call a chunk of rows (the costly path)
+        io.commandcenter.models.scoring.BatchScorer counting = new io.commandcenter.models.scoring.BatchScorer() {
+            @Override
+            public int featureCount() {
+                return linear.featureCount();
+            }
+
+            @Override
+            public double[] score(float[] rows, int rowCount) {
+                calls.incrementAndGet();
+                return linear.score(rows, rowCount);
+            }
+        };
+        Backtest backtest = new Backtest(counting, metadata(MODEL_ORDER));
+        assertThat(backtest.run(stepSeries(n, 25)).rows()).hasSize(n);
+        assertThat(calls.get()).isEqualTo(4);
+
+        // the client goes away while the first chunk is scored
+        calls.set(0);
+        assertThatThrownBy(() -> backtest.run(stepSeries(n, 25), () -> calls.get() > 0))
+                .isInstanceOf(java.util.concurrent.CancellationException.class)
+                .hasMessageContaining("cancelled at row 0");
+        assertThat(calls.get()).isEqualTo(1);
+
+        // cancelled before the scoring: no model call at all
+        calls.set(0);
+        assertThatThrownBy(() -> backtest.run(stepSeries(n, 25), () -> true))
+                .isInstanceOf(java.util.concurrent.CancellationException.class);
+        assertThat(calls.get()).isZero();
+    }
+
     private static Series stepSeries(int n, double jump) {
         Random rnd = new Random(4);
         long[] times = new long[n];

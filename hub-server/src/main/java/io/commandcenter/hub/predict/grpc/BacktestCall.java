@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * One {@code Backtest} call: takes the start message and the CSV's chunks (at most
@@ -45,15 +46,20 @@ import java.util.concurrent.TimeUnit;
  * <p>It holds an upload slot (given by the service) from its start to its end, and one of the hub's replay
  * slots from the half-close to its end, whichever way it ends (both are freed before the client is told the
  * call ended). A call whose client sent no chunk, or read no answer, for the idle timeout is ended with
- * UNAVAILABLE {@code BACKTEST_IDLE}; a call the client cancels stops its replay while the CSV is read.
+ * UNAVAILABLE {@code BACKTEST_IDLE}; a call the client cancels (or whose deadline passes) stops its replay, while the
+ * CSV is read (at every read) and while it is scored (every {@code Backtest.CANCEL_CHECK_ROWS} rows), and frees its
+ * slots.
  *
  * <p>The call's callbacks run on its serialized executor; the idle check runs on a timer thread, so the
  * state is guarded by {@code this} (the replay itself runs outside the lock).
  */
 final class BacktestCall implements StreamObserver<BacktestRequest> {
-    /** Replays a CSV with the project's model (the hub's {@code PredictionService.backtest}). */
+    /**
+     * Replays a CSV with the project's model (the hub's {@code PredictionService.backtest}), stopping soon after
+     * {@code cancelled} says so.
+     */
     interface Replay {
-        BacktestResult run(String model, String version, String labelColumn, Reader csv);
+        BacktestResult run(String model, String version, String labelColumn, Reader csv, BooleanSupplier cancelled);
     }
 
     private static final int ROWS_PER_MESSAGE = 2_000;
@@ -258,7 +264,8 @@ final class BacktestCall implements StreamObserver<BacktestRequest> {
         BacktestResult result;
         try {
             // outside the lock: the idle check may run meanwhile and only sees the replay is on
-            result = replay.run(start.getModel(), start.getModelVersion(), start.getLabelColumn(), csv);
+            result = replay.run(start.getModel(), start.getModelVersion(), start.getLabelColumn(), csv,
+                    context::isCancelled);
         } catch (RuntimeException e) {
             synchronized (this) {
                 fail(e);

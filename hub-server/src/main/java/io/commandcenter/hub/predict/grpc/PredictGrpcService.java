@@ -405,8 +405,8 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
             return new io.commandcenter.hub.transport.grpc.Ignored<>();
         }
         return new BacktestCall((ServerCallStreamObserver<BacktestResponse>) observer,
-                (model, version, labelColumn, csv) -> service.backtest(project, model, version, labelColumn, csv,
-                        MAX_ROWS, MAX_VALUES),
+                (model, version, labelColumn, csv, cancelled) -> service.backtest(project, model, version, labelColumn,
+                        csv, MAX_ROWS, MAX_VALUES, cancelled),
                 backtestSlots, uploadSlots::release, backtestIdle);
     }
 
