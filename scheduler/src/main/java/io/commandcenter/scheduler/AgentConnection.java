@@ -240,6 +240,15 @@ public final class AgentConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * The agent stopped working on a lease without a result that was recorded (its action ended
+     * without one, or reporting it failed): {@link #heartbeat()} no longer extends it, so it
+     * expires and its task is queued again (or fails, out of attempts).
+     */
+    void abandon(LeaseRef lease) {
+        leases.remove(lease);
+    }
+
     /** Called by the scheduler: delivers one assignment; false when the session is closed. */
     boolean deliver(Dispatched work) {
         if (closed) {
