@@ -109,29 +109,40 @@ public final class Scheduler implements AutoCloseable {
      */
     public static Scheduler start(SchedulerSettings settings, SchedulerState state, SchedulerMesh mesh, Clock clock) {
         Scheduler s = new Scheduler(settings, state, mesh, clock);
-        s.subscriptions.add(mesh.subscribeEvents(s::fanOut));
-        s.subscriptions.add(mesh.receive(settings.hubId(), s.agents::receive));
-        s.subscriptions.add(mesh.onPeerLost(s.maintenance::peerLost));
-        settings.projectWeights().forEach((project, w) -> {
-            if (state.weight(project, -1) < 0) {
-                s.setProjectWeight(project, w);
-            }
-        });
-        if (s.timers != null) {
-            long sweep = settings.sweepInterval().toMillis();
-            s.timers.scheduleWithFixedDelay(s::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
-            if (settings.metaHub()) {
-                long every = settings.federationInterval().toMillis();
-                s.timers.scheduleWithFixedDelay(s::rebalanceQuietly, every, every, TimeUnit.MILLISECONDS);
-            }
-        }
-        for (String type : state.agentTypes()) {
-            s.signal(type);
+        try {
+            s.begin();
+        } catch (RuntimeException | Error e) {
+            // the threads are running and the mesh may hear this scheduler already: stop them before failing
+            s.close();
+            throw e;
         }
         LOG.log(Level.INFO, "scheduler of hub {0} started: placement {1}, policy {2}, lease {3}, meta hub {4}",
                 settings.hubId(), settings.placement(), settings.policy(), settings.lease(),
                 settings.metaHub() ? (settings.delegation() ? "delegating" : "observing") : "no");
         return s;
+    }
+
+    /** Subscribes to the mesh, seeds the configured weights, starts the timers and signals every pool. */
+    private void begin() {
+        subscriptions.add(mesh.subscribeEvents(this::fanOut));
+        subscriptions.add(mesh.receive(settings.hubId(), agents::receive));
+        subscriptions.add(mesh.onPeerLost(maintenance::peerLost));
+        settings.projectWeights().forEach((project, w) -> {
+            if (state.weight(project, -1) < 0) {
+                setProjectWeight(project, w);
+            }
+        });
+        if (timers != null) {
+            long sweep = settings.sweepInterval().toMillis();
+            timers.scheduleWithFixedDelay(this::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
+            if (settings.metaHub()) {
+                long every = settings.federationInterval().toMillis();
+                timers.scheduleWithFixedDelay(this::rebalanceQuietly, every, every, TimeUnit.MILLISECONDS);
+            }
+        }
+        for (String type : state.agentTypes()) {
+            signal(type);
+        }
     }
 
     // ------------------------------------------------------------------ tasks
@@ -498,8 +509,9 @@ public final class Scheduler implements AutoCloseable {
             timers.shutdownNow();
         }
         dispatcher.close();
-        publisher.close();
+        // the sessions end before the publisher stops: a result recorded meanwhile has its event queued and sent
         agents.closeAll(CommandCenterException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null));
+        publisher.close();
         for (AutoCloseable s : subscriptions) {
             try {
                 s.close();
