@@ -122,13 +122,8 @@ public final class AgentConnection implements AutoCloseable {
         }
         List<Revocation> revoked = scheduler.state().pool(agentType(), scheduler.config(),
                 new PoolOps.Heartbeat(agentId(), refs, scheduler.now()));
-        boolean requeued = false;
         for (Revocation r : revoked) {
             leases.remove(r.lease());
-            requeued |= r.reason().equals("LEASE_EXPIRED");
-        }
-        if (requeued) {
-            scheduler.signal(agentType());
         }
         return revoked;
     }

@@ -374,6 +374,30 @@ public abstract class AbstractSchedulerContractTest {
     }
 
     @Test
+    void aLeaseAHeartbeatFindsRunOut_isExpiredByTheSweep_andItsTaskChangeIsPublished() {
+        Scheduler hub = hub(0);
+        EventLog events = new EventLog();
+        hub.subscribe(events);
+        TestAgent slow = agent(hub, "slow", 1, "restart");
+        Task task = hub.submit(restart().withMaxAttempts(1)).task();
+        hub.runPending();
+        slow.drain();
+
+        pass(Duration.ofSeconds(30), hub); // the lease's last live moment
+        CLOCK.advance(Duration.ofSeconds(1)); // no sweep has looked since it ran out
+
+        assertThat(slow.connection.heartbeat()).singleElement()
+                .satisfies(r -> assertThat(r.reason()).isEqualTo("LEASE_EXPIRED"));
+        hub.sweep();
+
+        // before: the heartbeat expired the lease itself (the task FAILED, out of attempts) and nothing was published
+        eventually(() -> assertThat(events.withSubject("mesh.schedule.task.failed")).singleElement()
+                .satisfies(e -> assertThat(((SchedulerEvent.TaskChanged) e).task().stateReason())
+                        .isEqualTo("ATTEMPTS_EXHAUSTED")));
+        assertThat(hub.get(P, task.id()).state()).isEqualTo(TaskState.FAILED);
+    }
+
+    @Test
     void heartbeats_keepALeaseAlivePastItsDuration() {
         Scheduler hub = hub(0);
         TestAgent devops = agent(hub, "devops-1", 1, "restart");
