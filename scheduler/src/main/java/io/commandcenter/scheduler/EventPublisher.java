@@ -154,7 +154,10 @@ final class EventPublisher implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            sendRemaining();
+            if (!thread.isAlive()) {
+                // a thread still held by the mesh sends the rest itself when it returns, and the close does not wait
+                sendRemaining();
+            }
         }
     }
 }
