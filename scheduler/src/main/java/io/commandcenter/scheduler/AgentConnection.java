@@ -227,6 +227,14 @@ public final class AgentConnection implements AutoCloseable {
         }
         closed = true;
         scheduler.agents().remove(this);
+        disconnect();
+    }
+
+    /**
+     * Marks this session's agent disconnected in the pool (a later session of the agent is left alone), so
+     * no hub chooses it any more; its leases run on.
+     */
+    void disconnect() {
         try {
             scheduler.state().pool(agentType(), scheduler.config(),
                     new PoolOps.Disconnect(agentId(), sessionId, scheduler.now()));
@@ -266,7 +274,7 @@ public final class AgentConnection implements AutoCloseable {
         }
     }
 
-    /** Ends the session from the scheduler's side. */
+    /** Ends the session from the scheduler's side (the pool is not told: see {@link #disconnect()}). */
     void closeBy(CommandCenterException reason) {
         if (closed) {
             return;

@@ -62,11 +62,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * after {@link #close()} fail with UNAVAILABLE ({@code SHUTTING_DOWN}). Background work (dispatch,
  * maintenance, federation) logs its failures and carries on. Thread-safe.
  *
- * <p>Closing stops this hub's threads and ends its agents' sessions; it does not close the state
- * or the mesh, which belong to the caller.
+ * <p>Closing stops this hub's threads and ends its agents' sessions, marking them disconnected in
+ * their pools (waited for {@value #DISCONNECT_WAIT_MILLIS} ms at most, while its own threads are
+ * joined: the close takes no longer than before); it does not close the state or the mesh, which
+ * belong to the caller.
  */
 public final class Scheduler implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
+    /** How long {@link #close} waits for the pools to mark its agents disconnected. */
+    static final long DISCONNECT_WAIT_MILLIS = 5_000;
 
     private final SchedulerSettings settings;
     private final SchedulerState state;
@@ -508,10 +512,15 @@ public final class Scheduler implements AutoCloseable {
         if (timers != null) {
             timers.shutdownNow();
         }
-        dispatcher.close();
-        // the sessions end before the publisher stops: a result recorded meanwhile has its event queued and sent
+        // the sessions end before the publisher stops (a result recorded meanwhile has its event queued and sent),
+        // and are marked disconnected in their pools while the dispatch and event threads are joined
+        List<AgentConnection> open = agents.all();
         agents.closeAll(CommandCenterException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null));
+        long disconnectDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DISCONNECT_WAIT_MILLIS);
+        Thread disconnects = disconnect(open);
+        dispatcher.close();
         publisher.close();
+        awaitDisconnects(disconnects, open.size(), disconnectDeadline);
         for (AutoCloseable s : subscriptions) {
             try {
                 s.close();
@@ -520,6 +529,41 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         LOG.log(Level.INFO, "scheduler of hub {0} stopped", settings.hubId());
+    }
+
+    /**
+     * Marks the sessions this close ended disconnected in their pools, so that other hubs stop choosing their
+     * agents (else until {@code agent-silence}), on a thread of its own (null: no session).
+     */
+    private Thread disconnect(List<AgentConnection> sessions) {
+        if (sessions.isEmpty()) {
+            return null;
+        }
+        Thread disconnects = DaemonThreads.named("cc-scheduler-disconnect-" + settings.hubId()).newThread(() ->
+                sessions.forEach(AgentConnection::disconnect));
+        disconnects.start();
+        return disconnects;
+    }
+
+    /**
+     * Waits for {@link #disconnect} until the deadline, {@value #DISCONNECT_WAIT_MILLIS} ms after it began (the
+     * dispatch and event threads are joined meanwhile); beside a pool that does not answer it ends when the
+     * state does.
+     */
+    private void awaitDisconnects(Thread disconnects, int sessions, long deadline) {
+        if (disconnects == null) {
+            return;
+        }
+        try {
+            disconnects.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (disconnects.isAlive()) {
+            LOG.log(Level.WARNING, "scheduler of hub {0}: {1} agents not yet marked disconnected {2} ms into the close"
+                    + " (a pool does not answer); other hubs disconnect them when they fall silent", settings.hubId(),
+                    sessions, DISCONNECT_WAIT_MILLIS);
+        }
     }
 
     // ------------------------------------------------------------------ internals shared with collaborators

@@ -398,6 +398,22 @@ public abstract class AbstractSchedulerContractTest {
     }
 
     @Test
+    void aHubThatCloses_marksItsAgentsDisconnected_soOtherHubsStopChoosingThem() {
+        Scheduler closing = hub(0);
+        Scheduler other = hub(1);
+        agent(closing, "on-closing-hub", 1, "restart");
+
+        closing.close();
+
+        // before: the agent stayed CONNECTED until it fell silent (90 s), and the task below was leased to it
+        eventually(() -> assertThat(other.agents(P, "devops").agents()).singleElement()
+                .satisfies(a -> assertThat(a.state()).isEqualTo(AgentState.DISCONNECTED)));
+        Task task = other.submit(restart()).task();
+        other.runPending();
+        assertThat(other.get(P, task.id()).state()).isEqualTo(TaskState.QUEUED);
+    }
+
+    @Test
     void heartbeats_keepALeaseAlivePastItsDuration() {
         Scheduler hub = hub(0);
         TestAgent devops = agent(hub, "devops-1", 1, "restart");
