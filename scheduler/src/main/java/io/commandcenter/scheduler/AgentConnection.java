@@ -122,13 +122,8 @@ public final class AgentConnection implements AutoCloseable {
         }
         List<Revocation> revoked = scheduler.state().pool(agentType(), scheduler.config(),
                 new PoolOps.Heartbeat(agentId(), refs, scheduler.now()));
-        boolean requeued = false;
         for (Revocation r : revoked) {
             leases.remove(r.lease());
-            requeued |= r.reason().equals("LEASE_EXPIRED");
-        }
-        if (requeued) {
-            scheduler.signal(agentType());
         }
         return revoked;
     }
@@ -232,12 +227,29 @@ public final class AgentConnection implements AutoCloseable {
         }
         closed = true;
         scheduler.agents().remove(this);
+        disconnect();
+    }
+
+    /**
+     * Marks this session's agent disconnected in the pool (a later session of the agent is left alone), so
+     * no hub chooses it any more; its leases run on.
+     */
+    void disconnect() {
         try {
             scheduler.state().pool(agentType(), scheduler.config(),
                     new PoolOps.Disconnect(agentId(), sessionId, scheduler.now()));
         } catch (CommandCenterException e) {
             // the state is gone (hub stopping): the agent falls silent and is disconnected by the survivors
         }
+    }
+
+    /**
+     * The agent stopped working on a lease without a result that was recorded (its action ended
+     * without one, or reporting it failed): {@link #heartbeat()} no longer extends it, so it
+     * expires and its task is queued again (or fails, out of attempts).
+     */
+    void abandon(LeaseRef lease) {
+        leases.remove(lease);
     }
 
     /** Called by the scheduler: delivers one assignment; false when the session is closed. */
@@ -262,7 +274,7 @@ public final class AgentConnection implements AutoCloseable {
         }
     }
 
-    /** Ends the session from the scheduler's side. */
+    /** Ends the session from the scheduler's side (the pool is not told: see {@link #disconnect()}). */
     void closeBy(CommandCenterException reason) {
         if (closed) {
             return;

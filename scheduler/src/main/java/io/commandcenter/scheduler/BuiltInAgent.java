@@ -27,7 +27,10 @@ import java.util.function.LongSupplier;
  * outcome with the lease's fencing token, and interrupts an action whose lease was revoked — unless
  * it was started not {@code interruptible}: an action that may be inside an embedded database, which
  * answers an interrupt by closing its file, is left to finish (its result is then refused); a
- * {@link RevocableAction} is told of the revocation and can stop at its next safe point.
+ * {@link RevocableAction} is told of the revocation and can stop at its next safe point. An Error
+ * thrown by an action is reported as a failure (not retryable) like any exception. A lease whose
+ * result was not recorded (the state failed to take it, or the action was interrupted without a
+ * revocation) is no longer heartbeated: it expires and its task is queued again.
  *
  * <p>Each agent heartbeats on a thread of its own ({@code cc-heartbeat-<agent id>}, a daemon), so a
  * heartbeat blocked on a pool that cannot be reached (up to a minute, while Hazelcast finds a lost
@@ -249,16 +252,22 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
             }
             AgentConnection c = awaitConnection();
             String output = null;
-            Exception failure = null;
+            Throwable failure = null;
             try {
                 output = action.run(work, run::revoked);
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
                 failure = e;
             } finally {
                 run.finish();
             }
+            if (failure instanceof VirtualMachineError fatal) {
+                // nothing is reported in a JVM that may not go on; the lease is left to expire (finally, below)
+                LOG.log(Level.ERROR, "task " + lease.taskId() + " of agent " + c.agentId() + " failed", fatal);
+                throw fatal;
+            }
             if (failure instanceof InterruptedException) {
-                // revoked while it ran: the lease is gone, nothing to report
+                // revoked while it ran: the lease is gone, nothing to report. Interrupted otherwise (an
+                // executor shut down): it did not finish; its lease is left to expire (finally, below)
                 return;
             }
             try {
@@ -270,9 +279,15 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
                     report(c, lease, failure.toString(), false);
                 }
             } catch (CommandCenterException e) {
-                LOG.log(Level.WARNING, "result of task {0} refused: {1}", lease.taskId(), e.getMessage());
+                LOG.log(Level.WARNING, "result of task {0} not recorded: {1}", lease.taskId(), e.getMessage());
             }
         } finally {
+            // a lease whose result was not recorded (refused, the state failing, no result at all) is no
+            // longer extended by this agent's heartbeats: it expires and its task is queued again
+            AgentConnection c = connection;
+            if (c != null) {
+                c.abandon(lease);
+            }
             running.remove(lease, run);
             synchronized (idle) {
                 idle.notifyAll();
@@ -310,7 +325,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
             c.complete(lease.taskId(), lease.fencingToken(), TaskOutcome.FAILED, "",
                     error == null ? "" : error.length() > 4096 ? error.substring(0, 4096) : error, retryable);
         } catch (CommandCenterException e) {
-            LOG.log(Level.WARNING, "failure of task {0} refused: {1}", lease.taskId(), e.getMessage());
+            LOG.log(Level.WARNING, "failure of task {0} not recorded: {1}", lease.taskId(), e.getMessage());
         }
     }
 

@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Publishes this hub's events in batches: decisions made on any thread are queued and one thread
  * sends what has accumulated as one mesh message (one topic publish for up to
  * {@value #MAX_BATCH} events), in the order they were queued. A full queue holds producers back
- * rather than dropping events, and so does an interrupted producer. In manual mode (no thread) events are published at once.
+ * rather than dropping events, and so does an interrupted producer. In manual mode (no thread) events are published at once,
+ * and so are events published once {@link #close} has begun (a result recorded while the hub stops): none is left in a
+ * queue that nothing sends.
  */
 final class EventPublisher implements AutoCloseable {
     static final int MAX_BATCH = 1024;
@@ -62,6 +64,28 @@ final class EventPublisher implements AutoCloseable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+        if (!running) {
+            // closing: the thread may have ended before these were queued
+            sendRemaining();
+        }
+    }
+
+    /** Sends what is queued from the calling thread (the publisher closed or closing). */
+    private void sendRemaining() {
+        List<SchedulerEvent> batch = new ArrayList<>(MAX_BATCH);
+        while (queue.drainTo(batch, MAX_BATCH) > 0) {
+            try {
+                mesh.publish(batch);
+            } catch (RuntimeException e) {
+                quiet.warn("publishing " + batch.size() + " scheduler events", e);
+            } finally {
+                sent.addAndGet(batch.size());
+                batch.clear();
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
         }
     }
 
@@ -120,7 +144,7 @@ final class EventPublisher implements AutoCloseable {
         return true;
     }
 
-    /** Publishes what is queued, then stops. */
+    /** Publishes what is queued, then stops; events published from now on are sent by their publisher. */
     @Override
     public void close() {
         running = false;
@@ -129,6 +153,10 @@ final class EventPublisher implements AutoCloseable {
                 thread.join(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (!thread.isAlive()) {
+                // a thread still held by the mesh sends the rest itself when it returns, and the close does not wait
+                sendRemaining();
             }
         }
     }

@@ -61,7 +61,12 @@ final class LocalAgents {
         return List.copyOf(connections.values());
     }
 
-    /** Delivers a dispatch's decisions: local ones here, the others to their agents' hubs. */
+    /**
+     * Delivers a dispatch's decisions: local ones here, the others to their agents' hubs, each hub's
+     * on its own: a hub's inbox that cannot be reached costs only its own decisions (their leases
+     * expire, as for a hub that dies with them; whether the message got through is not known), and
+     * the first such failure is thrown once every hub was tried.
+     */
     void deliver(List<Dispatched> batch) {
         Map<String, List<AgentMessage>> remote = new TreeMap<>();
         for (Dispatched d : batch) {
@@ -72,7 +77,21 @@ final class LocalAgents {
                 remote.computeIfAbsent(hub, h -> new ArrayList<>()).add(new AgentMessage.Deliver(d));
             }
         }
-        remote.forEach((hub, messages) -> scheduler.mesh().send(hub, messages));
+        RuntimeException failed = null;
+        for (Map.Entry<String, List<AgentMessage>> to : remote.entrySet()) {
+            try {
+                scheduler.mesh().send(to.getKey(), to.getValue());
+            } catch (RuntimeException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed; // the caller logs it, once per interval
+        }
     }
 
     /** Tells an agent, wherever it is connected, that a lease ended. */

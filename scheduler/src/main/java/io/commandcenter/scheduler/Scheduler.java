@@ -62,11 +62,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * after {@link #close()} fail with UNAVAILABLE ({@code SHUTTING_DOWN}). Background work (dispatch,
  * maintenance, federation) logs its failures and carries on. Thread-safe.
  *
- * <p>Closing stops this hub's threads and ends its agents' sessions; it does not close the state
- * or the mesh, which belong to the caller.
+ * <p>Closing stops this hub's threads and ends its agents' sessions, marking them disconnected in
+ * their pools (waited for {@value #DISCONNECT_WAIT_MILLIS} ms at most, while its own threads are
+ * joined: the close takes no longer than before); it does not close the state or the mesh, which
+ * belong to the caller.
  */
 public final class Scheduler implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
+    /** How long {@link #close} waits for the pools to mark its agents disconnected. */
+    static final long DISCONNECT_WAIT_MILLIS = 5_000;
 
     private final SchedulerSettings settings;
     private final SchedulerState state;
@@ -109,29 +113,40 @@ public final class Scheduler implements AutoCloseable {
      */
     public static Scheduler start(SchedulerSettings settings, SchedulerState state, SchedulerMesh mesh, Clock clock) {
         Scheduler s = new Scheduler(settings, state, mesh, clock);
-        s.subscriptions.add(mesh.subscribeEvents(s::fanOut));
-        s.subscriptions.add(mesh.receive(settings.hubId(), s.agents::receive));
-        s.subscriptions.add(mesh.onPeerLost(s.maintenance::peerLost));
-        settings.projectWeights().forEach((project, w) -> {
-            if (state.weight(project, -1) < 0) {
-                s.setProjectWeight(project, w);
-            }
-        });
-        if (s.timers != null) {
-            long sweep = settings.sweepInterval().toMillis();
-            s.timers.scheduleWithFixedDelay(s::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
-            if (settings.metaHub()) {
-                long every = settings.federationInterval().toMillis();
-                s.timers.scheduleWithFixedDelay(s::rebalanceQuietly, every, every, TimeUnit.MILLISECONDS);
-            }
-        }
-        for (String type : state.agentTypes()) {
-            s.signal(type);
+        try {
+            s.begin();
+        } catch (RuntimeException | Error e) {
+            // the threads are running and the mesh may hear this scheduler already: stop them before failing
+            s.close();
+            throw e;
         }
         LOG.log(Level.INFO, "scheduler of hub {0} started: placement {1}, policy {2}, lease {3}, meta hub {4}",
                 settings.hubId(), settings.placement(), settings.policy(), settings.lease(),
                 settings.metaHub() ? (settings.delegation() ? "delegating" : "observing") : "no");
         return s;
+    }
+
+    /** Subscribes to the mesh, seeds the configured weights, starts the timers and signals every pool. */
+    private void begin() {
+        subscriptions.add(mesh.subscribeEvents(this::fanOut));
+        subscriptions.add(mesh.receive(settings.hubId(), agents::receive));
+        subscriptions.add(mesh.onPeerLost(maintenance::peerLost));
+        settings.projectWeights().forEach((project, w) -> {
+            if (state.weight(project, -1) < 0) {
+                setProjectWeight(project, w);
+            }
+        });
+        if (timers != null) {
+            long sweep = settings.sweepInterval().toMillis();
+            timers.scheduleWithFixedDelay(this::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
+            if (settings.metaHub()) {
+                long every = settings.federationInterval().toMillis();
+                timers.scheduleWithFixedDelay(this::rebalanceQuietly, every, every, TimeUnit.MILLISECONDS);
+            }
+        }
+        for (String type : state.agentTypes()) {
+            signal(type);
+        }
     }
 
     // ------------------------------------------------------------------ tasks
@@ -497,9 +512,15 @@ public final class Scheduler implements AutoCloseable {
         if (timers != null) {
             timers.shutdownNow();
         }
+        // the sessions end before the publisher stops (a result recorded meanwhile has its event queued and sent),
+        // and are marked disconnected in their pools while the dispatch and event threads are joined
+        List<AgentConnection> open = agents.all();
+        agents.closeAll(CommandCenterException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null));
+        long disconnectDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DISCONNECT_WAIT_MILLIS);
+        Thread disconnects = disconnect(open);
         dispatcher.close();
         publisher.close();
-        agents.closeAll(CommandCenterException.unavailable("SHUTTING_DOWN", "the hub is shutting down", null));
+        awaitDisconnects(disconnects, open.size(), disconnectDeadline);
         for (AutoCloseable s : subscriptions) {
             try {
                 s.close();
@@ -508,6 +529,41 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         LOG.log(Level.INFO, "scheduler of hub {0} stopped", settings.hubId());
+    }
+
+    /**
+     * Marks the sessions this close ended disconnected in their pools, so that other hubs stop choosing their
+     * agents (else until {@code agent-silence}), on a thread of its own (null: no session).
+     */
+    private Thread disconnect(List<AgentConnection> sessions) {
+        if (sessions.isEmpty()) {
+            return null;
+        }
+        Thread disconnects = DaemonThreads.named("cc-scheduler-disconnect-" + settings.hubId()).newThread(() ->
+                sessions.forEach(AgentConnection::disconnect));
+        disconnects.start();
+        return disconnects;
+    }
+
+    /**
+     * Waits for {@link #disconnect} until the deadline, {@value #DISCONNECT_WAIT_MILLIS} ms after it began (the
+     * dispatch and event threads are joined meanwhile); beside a pool that does not answer it ends when the
+     * state does.
+     */
+    private void awaitDisconnects(Thread disconnects, int sessions, long deadline) {
+        if (disconnects == null) {
+            return;
+        }
+        try {
+            disconnects.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (disconnects.isAlive()) {
+            LOG.log(Level.WARNING, "scheduler of hub {0}: {1} agents not yet marked disconnected {2} ms into the close"
+                    + " (a pool does not answer); other hubs disconnect them when they fall silent", settings.hubId(),
+                    sessions, DISCONNECT_WAIT_MILLIS);
+        }
     }
 
     // ------------------------------------------------------------------ internals shared with collaborators

@@ -374,6 +374,46 @@ public abstract class AbstractSchedulerContractTest {
     }
 
     @Test
+    void aLeaseAHeartbeatFindsRunOut_isExpiredByTheSweep_andItsTaskChangeIsPublished() {
+        Scheduler hub = hub(0);
+        EventLog events = new EventLog();
+        hub.subscribe(events);
+        TestAgent slow = agent(hub, "slow", 1, "restart");
+        Task task = hub.submit(restart().withMaxAttempts(1)).task();
+        hub.runPending();
+        slow.drain();
+
+        pass(Duration.ofSeconds(30), hub); // the lease's last live moment
+        CLOCK.advance(Duration.ofSeconds(1)); // no sweep has looked since it ran out
+
+        assertThat(slow.connection.heartbeat()).singleElement()
+                .satisfies(r -> assertThat(r.reason()).isEqualTo("LEASE_EXPIRED"));
+        hub.sweep();
+
+        // before: the heartbeat expired the lease itself (the task FAILED, out of attempts) and nothing was published
+        eventually(() -> assertThat(events.withSubject("mesh.schedule.task.failed")).singleElement()
+                .satisfies(e -> assertThat(((SchedulerEvent.TaskChanged) e).task().stateReason())
+                        .isEqualTo("ATTEMPTS_EXHAUSTED")));
+        assertThat(hub.get(P, task.id()).state()).isEqualTo(TaskState.FAILED);
+    }
+
+    @Test
+    void aHubThatCloses_marksItsAgentsDisconnected_soOtherHubsStopChoosingThem() {
+        Scheduler closing = hub(0);
+        Scheduler other = hub(1);
+        agent(closing, "on-closing-hub", 1, "restart");
+
+        closing.close();
+
+        // before: the agent stayed CONNECTED until it fell silent (90 s), and the task below was leased to it
+        eventually(() -> assertThat(other.agents(P, "devops").agents()).singleElement()
+                .satisfies(a -> assertThat(a.state()).isEqualTo(AgentState.DISCONNECTED)));
+        Task task = other.submit(restart()).task();
+        other.runPending();
+        assertThat(other.get(P, task.id()).state()).isEqualTo(TaskState.QUEUED);
+    }
+
+    @Test
     void heartbeats_keepALeaseAlivePastItsDuration() {
         Scheduler hub = hub(0);
         TestAgent devops = agent(hub, "devops-1", 1, "restart");

@@ -1,7 +1,12 @@
 package io.commandcenter.scheduler;
 
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.scheduler.agents.AgentRegistration;
 import io.commandcenter.scheduler.mesh.InMemoryMesh;
+import io.commandcenter.scheduler.pool.PoolConfig;
+import io.commandcenter.scheduler.pool.PoolOp;
+import io.commandcenter.scheduler.pool.PoolOps;
+import io.commandcenter.scheduler.state.ForwardingSchedulerState;
 import io.commandcenter.scheduler.state.InMemorySchedulerState;
 import io.commandcenter.scheduler.task.Task;
 import io.commandcenter.scheduler.task.TaskSpec;
@@ -15,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -175,5 +181,69 @@ class BuiltInAgentTest {
         assertThat(seen[1]).as("the cancel reached the action's signal").isTrue();
         assertThat(seen[2]).as("nothing interrupted the action").isFalse();
         assertThat(scheduler.get("p", task.id()).state()).isEqualTo(TaskState.CANCELLED);
+    }
+
+    @Test
+    void anActionThrowingAnError_failsItsTask_insteadOfHoldingItsLeaseForEver() {
+        BuiltInAgent.start(scheduler, AgentRegistration.of("broken", "devops", 1, "restart"), work -> {
+            throw new NoClassDefFoundError("com/example/Missing");
+        }, executor);
+
+        Task task = scheduler.submit(TaskSpec.of("p", "devops.restart")).task();
+
+        // before: the Error escaped the agent's run, nothing was reported and the heartbeats extended the lease
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(scheduler.get("p", task.id()).state()).isEqualTo(TaskState.FAILED));
+        assertThat(scheduler.get("p", task.id()).result().error()).contains("NoClassDefFoundError", "com/example/Missing");
+    }
+
+    @Test
+    void aResultTheStateFailedToTake_letsTheLeaseExpire_andTheTaskRunsAgain() {
+        AtomicInteger failedReports = new AtomicInteger();
+        // the first result meets a pool that cannot be reached (Hazelcast gave up on its owner)
+        ForwardingSchedulerState failing = new ForwardingSchedulerState(new InMemorySchedulerState(Clock.systemUTC())) {
+            @Override
+            public <R> R pool(String agentType, PoolConfig config, PoolOp<R> op) {
+                if (op instanceof PoolOps.Complete && failedReports.getAndIncrement() == 0) {
+                    throw CommandCenterException.unavailable("STATE_UNAVAILABLE", "the pool's owner left", null);
+                }
+                return super.pool(agentType, config, op);
+            }
+        };
+        try (Scheduler hub = Scheduler.start(SchedulerSettings.defaults("hub-2").withLease(Duration.ofMillis(600))
+                        .withSweepInterval(Duration.ofMillis(50)), failing,
+                new InMemoryMesh(new InMemoryMesh.Network(Runnable::run)), Clock.systemUTC())) {
+            AtomicInteger runs = new AtomicInteger();
+            BuiltInAgent agent = BuiltInAgent.start(hub, AgentRegistration.of("devops-1", "devops", 1, "restart"),
+                    work -> "{\"run\":" + runs.incrementAndGet() + "}", executor);
+
+            Task task = hub.submit(TaskSpec.of("p", "devops.restart")).task();
+
+            // before: the lost report left the lease in the session, heartbeated for ever (ASSIGNED for ever)
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(hub.get("p", task.id()).state()).isEqualTo(TaskState.SUCCEEDED));
+            assertThat(hub.get("p", task.id()).attempt()).isEqualTo(2);
+            assertThat(hub.get("p", task.id()).result().outputJson()).isEqualTo("{\"run\":2}");
+            assertThat(agent.connection().leases()).isEmpty();
+            agent.close();
+        }
+    }
+
+    @Test
+    void anActionInterruptedWithoutARevocation_letsItsLeaseExpire_andTheTaskRunsAgain() {
+        AtomicInteger runs = new AtomicInteger();
+        BuiltInAgent.start(scheduler, AgentRegistration.of("interrupted", "devops", 1, "restart"), work -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new InterruptedException("the action's own client was interrupted");
+            }
+            return "";
+        }, executor);
+
+        Task task = scheduler.submit(TaskSpec.of("p", "devops.restart")).task();
+
+        // before: nothing was reported and the heartbeats extended the lease for ever
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(scheduler.get("p", task.id()).state()).isEqualTo(TaskState.SUCCEEDED));
+        assertThat(scheduler.get("p", task.id()).attempt()).isEqualTo(2);
     }
 }

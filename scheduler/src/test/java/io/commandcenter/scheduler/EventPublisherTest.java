@@ -42,6 +42,21 @@ class EventPublisherTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(heard).containsExactlyElementsOf(events));
     }
 
+    @Test
+    void anEventPublishedAfterClose_isStillHandedToTheMesh() {
+        List<SchedulerEvent> heard = new CopyOnWriteArrayList<>();
+        mesh.subscribeEvents(heard::addAll);
+        publisher.publish(List.of(delegated("t-1")));
+        publisher.close();
+
+        // a result recorded while the hub stops: before, it was queued for a thread that had ended
+        publisher.publish(List.of(delegated("t-2")));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(heard).containsExactly(delegated("t-1"), delegated("t-2")));
+        assertThat(publisher.flush(Duration.ofSeconds(1))).isTrue();
+    }
+
     static SchedulerEvent delegated(String taskId) {
         return new SchedulerEvent.TaskDelegated(new Delegation(taskId, "p", "devops.restart", "hub-a", "hub-b", "hub-m",
                 Instant.parse("2026-12-07T00:00:00Z"), 3, 1));

@@ -35,9 +35,11 @@ final class Serialization {
      * another ({@link HazelcastCluster#start}). 2: pools remember when they were last reached,
      * processors carry the owner's decision to their backups (guide 14.15). 3: which leases a pause
      * moves, counting what moved since the agent was heard (same encoding; guide 14.17). 4: a load report
-     * carries the owner and project it must match (guide 16.2).
+     * carries the owner and project it must match (guide 16.2). 5: a heartbeat that finds its lease run out
+     * reports it and leaves the expiry to the sweep, and the sweep drops old dispatch memos (same encoding;
+     * guide 14.22).
      */
-    static final int WIRE_VERSION = 4;
+    static final int WIRE_VERSION = 5;
     static final String WIRE_ATTRIBUTE = "cc.scheduler.wire";
 
     private Serialization() {

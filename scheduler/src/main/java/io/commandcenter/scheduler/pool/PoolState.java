@@ -60,7 +60,10 @@ public final class PoolState {
     /** Actions (or {@code *}) declared by agents that left, with when they left. */
     final TreeMap<String, Long> knownActions = new TreeMap<>();
     final ArrayDeque<Assignment> recent = new ArrayDeque<>();
-    /** The last dispatch of each hub, so a dispatch retried after a member loss returns the same decisions. */
+    /**
+     * The last dispatch of each hub, so a dispatch retried after a member loss returns the same decisions;
+     * dropped by the sweep once older than {@link PoolConfig#moveBoundMillis()}.
+     */
     final TreeMap<String, DispatchMemo> lastDispatch = new TreeMap<>();
     final SpikeAnticipator anticipator;
     /** ROUND_ROBIN only: the agent that got the last task (the next one after it gets the next). */
@@ -266,7 +269,7 @@ public final class PoolState {
     /**
      * Extends the leases the agent names. Each one it no longer holds comes back as a revocation
      * ({@code LEASE_NOT_HELD}, or {@code LEASE_EXPIRED} for a lease that ran out before this
-     * heartbeat: its task is returned to the queue now).
+     * heartbeat: the next sweep returns its task to the queue and tells the agent again).
      */
     public List<Revocation> heartbeat(String agentId, List<LeaseRef> leases, long now, PoolConfig config) {
         AgentEntry agent = agents.get(agentId);
@@ -280,7 +283,9 @@ public final class PoolState {
             if (e == null || !e.holds(agentId, ref.fencingToken())) {
                 revoked.add(new Revocation(agentType, agentId, hub, ref, "LEASE_NOT_HELD"));
             } else if (now > e.lease.leaseExpiresAt().toEpochMilli()) {
-                revoked.add(expire(e, now));
+                // the agent is told; the expiry itself is left to the sweep (or to this lease's next progress or
+                // result), whose caller publishes the task's change: a heartbeat's answer carries no task
+                revoked.add(new Revocation(agentType, agentId, hub, ref, "LEASE_EXPIRED"));
             } else {
                 e.heard(now, lastApplied, config);
             }
@@ -586,8 +591,8 @@ public final class PoolState {
 
     /**
      * The periodic pass: ends expired leases, disconnects silent agents, forgets long-gone agents,
-     * drops finished tasks past retention, and reports target releases and waiting tasks that need
-     * another look at their gate.
+     * drops finished tasks past retention and dispatch memos past {@link PoolConfig#moveBoundMillis()},
+     * and reports target releases and waiting tasks that need another look at their gate.
      */
     public SweepReport sweep(long now, PoolConfig config) {
         List<Revocation> revocations = new ArrayList<>();
@@ -644,6 +649,10 @@ public final class PoolState {
                 stuck.add(e.view());
             }
         }
+        // a dispatch's memo serves a retry of that operation, which comes within the member timeout: an older one
+        // (its hub gone, or quiet since) is dropped with the decisions and inputs it holds
+        lastDispatch.values().removeIf(memo ->
+                now - memo.result().get(0).assignment().assignedAt().toEpochMilli() > config.moveBoundMillis());
         anticipator.expire(now, config.anticipation());
         queue.prune();
         return new SweepReport(revocations, changed, disconnected, releases, stuck, evicted);
