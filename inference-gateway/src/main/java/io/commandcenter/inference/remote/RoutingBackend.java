@@ -40,6 +40,7 @@ public final class RoutingBackend implements InferenceBackend {
     private final Refusals refusals;
     private final Map<ModelKey, ModelArtifact> artifacts = new ConcurrentHashMap<>();
     private final Set<String> refusedOnce = ConcurrentHashMap.newKeySet();
+    private final InHub inHub = new InHub();
 
     /**
      * @param remotes endpoint name → backend (each also in {@code endpoints})
@@ -160,6 +161,12 @@ public final class RoutingBackend implements InferenceBackend {
         return policy.sensitive(project) ? new View(project) : this;
     }
 
+    /** The local backend's scoring, loading and unloading through this one (so the remotes are checked too). */
+    @Override
+    public InferenceBackend inHub() {
+        return inHub;
+    }
+
     private Scored route(String project, ModelKey key, float[] rows, int rowCount) {
         InferencePolicy.Route route = policy.routes().get(key.name());
         if (route == null) {
@@ -217,8 +224,34 @@ public final class RoutingBackend implements InferenceBackend {
         local.close();
     }
 
-    /** A sensitive project's view: the same models, scored in the hub only. */
-    /** One project's calls: loading goes to the routing backend, scoring follows the project's route. */
+    /** Every call scored here; loading and unloading go to the routing backend. */
+    private final class InHub extends ForwardingBackend {
+        InHub() {
+            super(RoutingBackend.this);
+        }
+
+        @Override
+        public String name() {
+            return local.name();
+        }
+
+        @Override
+        public double[] score(ModelKey key, float[] rows, int rowCount) {
+            return local.score(key, rows, rowCount);
+        }
+
+        @Override
+        public java.util.Optional<io.commandcenter.models.scoring.AffineLogOdds> affineLogOdds(ModelKey key) {
+            return local.affineLogOdds(key);
+        }
+
+        @Override
+        public InferenceBackend inHub() {
+            return this;
+        }
+    }
+
+    /** A sensitive project's view: the same models, scored in the hub only, the refusal recorded. */
     private final class View extends ForwardingBackend {
         private final String project;
 
