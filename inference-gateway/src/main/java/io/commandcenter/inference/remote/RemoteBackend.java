@@ -115,6 +115,26 @@ public abstract class RemoteBackend<V> implements InferenceBackend {
         }
     }
 
+    /**
+     * The remote's answers as probabilities: UNAVAILABLE {@code REMOTE_BAD_RESPONSE} naming the row when one is
+     * not a number in [0, 1] (a remote serving logits, or the wrong column), so a route with fallback scores in
+     * the hub instead of passing it on as a risk. Thrown inside the call's permit, it counts as a failure.
+     */
+    protected final double[] probabilities(double[] answers) {
+        for (int row = 0; row < answers.length; row++) {
+            if (!(answers[row] >= 0 && answers[row] <= 1)) {
+                throw badResponse("row " + row + " was answered " + answers[row] + ", not a probability");
+            }
+        }
+        return answers;
+    }
+
+    /** UNAVAILABLE {@code REMOTE_BAD_RESPONSE}: the endpoint answered, but not as the protocol says. */
+    protected final CommandCenterException badResponse(String why) {
+        return new CommandCenterException(ErrorKind.UNAVAILABLE, "REMOTE_BAD_RESPONSE", endpoint.name() + ": " + why,
+                Map.of("endpoint", endpoint.name()), List.of(), null);
+    }
+
     @Override
     public final void unload(ModelKey key) {
         models.remove(key);

@@ -60,21 +60,16 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
         ensureOpen();
         ModelMetadata m = artifact.metadata();
         float[] reference = m.referenceVector();
-        double[] risk;
         try {
-            risk = predict(m, reference.length == m.features().size() ? reference : new float[m.features().size()], 1);
+            // an answer that is not one probability per instance is a bad response
+            predict(m, reference.length == m.features().size() ? reference : new float[m.features().size()], 1);
         } catch (CommandCenterException e) {
             if ("REMOTE_BAD_RESPONSE".equals(e.reason())) {
                 throw new CommandCenterException(ErrorKind.INVALID, "REMOTE_MODEL_MISMATCH", endpoint.name()
-                        + " does not answer " + key + "'s features as one prediction per instance: " + e.getMessage(),
+                        + " does not answer " + key + "'s features as one probability per instance: " + e.getMessage(),
                         Map.of("endpoint", endpoint.name(), "model", key.toString()), List.of(), e);
             }
             throw e;
-        }
-        if (!(risk[0] >= 0 && risk[0] <= 1)) {
-            throw new CommandCenterException(ErrorKind.INVALID, "REMOTE_MODEL_MISMATCH", endpoint.name()
-                    + " answered " + risk[0] + " for " + key + ", not a probability",
-                    Map.of("endpoint", endpoint.name(), "model", key.toString()), List.of(), null);
         }
         register(key, m);
     }
@@ -108,8 +103,7 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
             instances.add(instance);
         }
         String body = Json.write(Map.of("instances", instances));
-        String answer = call(body);
-        return risks(m, answer, n);
+        return call(body, answer -> risks(m, answer, n));
     }
 
     private double[] risks(ModelMetadata m, String answer, int n) {
@@ -126,7 +120,7 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
         for (int i = 0; i < n; i++) {
             out[i] = probability(list.get(i), m.positiveIndex());
         }
-        return out;
+        return probabilities(out);
     }
 
     private double probability(Object prediction, int positive) {
@@ -153,18 +147,14 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
         throw badResponse("a prediction is neither a probability, an array of them nor {scores, classes}");
     }
 
-    private CommandCenterException badResponse(String why) {
-        return new CommandCenterException(ErrorKind.UNAVAILABLE, "REMOTE_BAD_RESPONSE", endpoint.name() + ": " + why,
-                Map.of("endpoint", endpoint.name()), List.of(), null);
-    }
-
     /**
-     * One {@code :predict} with deadline, retries and the breaker; the answer's body. The deadline covers
-     * each attempt whole (the token, the headers and the body); whatever ends the call without an answer is
-     * UNAVAILABLE {@code REMOTE_UNAVAILABLE} and a failure for the breaker, except an interrupted caller
-     * ({@code code} {@code INTERRUPTED}, the flag kept), counted neither way.
+     * One {@code :predict} with deadline, retries and the breaker; the answer's body as {@code read} reads it.
+     * The deadline covers each attempt whole (the token, the headers and the body); whatever ends the call
+     * without an answer is UNAVAILABLE {@code REMOTE_UNAVAILABLE} and a failure for the breaker, as is an answer
+     * {@code read} refuses ({@code REMOTE_BAD_RESPONSE}, not retried), except an interrupted caller ({@code code}
+     * {@code INTERRUPTED}, the flag kept), counted neither way.
      */
-    private String call(String body) {
+    private double[] call(String body, java.util.function.Function<String, double[]> read) {
         try (CircuitBreaker.Permit permit = permit()) {
             String failure = "no attempt";
             for (int attempt = 0; attempt < endpoint.maxAttempts() && backOff(attempt); attempt++) {
@@ -180,8 +170,9 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
                             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), left);
                     int status = response.statusCode();
                     if (status == 200) {
+                        double[] answer = read.apply(response.body());
                         permit.succeeded();
-                        return response.body();
+                        return answer;
                     }
                     failure = "HTTP " + status;
                     if (status == 400) {

@@ -2,6 +2,7 @@ package io.commandcenter.inference.triton;
 
 import io.commandcenter.common.concurrent.CircuitBreaker;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.common.testing.ManualClock;
 import io.commandcenter.inference.TestModels;
 import io.commandcenter.inference.remote.RemoteEndpoint;
@@ -137,6 +138,25 @@ class TritonBackendTest {
             assertThat(backend.circuit()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
             assertThat(backend.score(remote.key, ROWS, 1)).hasSize(1);
             assertThat(backend.circuit()).isEqualTo(CircuitBreaker.State.CLOSED);
+        }
+    }
+
+    @Test
+    void anAnswerThatIsNotAProbability_isABadResponse_countedByTheBreaker_notARisk() throws Exception {
+        try (LoopbackTriton remote = new LoopbackTriton(artifact);
+             TritonBackend backend = new TritonBackend(endpoint(remote).withBreaker(1, Duration.ofSeconds(30)),
+                     Clock.systemUTC())) {
+            backend.load(artifact);
+            remote.shift = 2f;
+
+            assertThatThrownBy(() -> backend.score(remote.key, ROWS, 4)).isInstanceOfSatisfying(
+                    CommandCenterException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+                        assertThat(e.reason()).isEqualTo("REMOTE_BAD_RESPONSE");
+                        assertThat(e.getMessage()).contains("row 0").contains("not a probability");
+                    });
+            assertThat(remote.inferCalls.get()).as("not retried").isEqualTo(1);
+            assertThat(backend.circuit()).as("counted by the breaker").isEqualTo(CircuitBreaker.State.OPEN);
         }
     }
 

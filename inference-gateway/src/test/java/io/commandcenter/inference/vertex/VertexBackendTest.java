@@ -67,6 +67,8 @@ class VertexBackendTest {
     volatile int failStatus = 503;
     volatile boolean automl;
     volatile int extraPredictions;
+    /** Added to every prediction: an endpoint that answers something other than probabilities. */
+    volatile double shift;
     /** The token endpoint's answer (a usable one unless a test says otherwise). */
     volatile String tokenAnswer = "{\"access_token\":\"ya29.loopback\",\"expires_in\":3599,\"token_type\":\"Bearer\"}";
     /** Set: the token endpoint or :predict sends its headers and ten bytes, then waits for the test's end. */
@@ -191,7 +193,7 @@ class VertexBackendTest {
         double[] p = onnx.score(key, rows, instances.size());
         List<Object> predictions = new ArrayList<>();
         for (double v : p) {
-            predictions.add(automl ? Map.of("classes", List.of("0", "1"), "scores", List.of(1 - v, v)) : v);
+            predictions.add(automl ? Map.of("classes", List.of("0", "1"), "scores", List.of(1 - v, v + shift)) : v + shift);
         }
         for (int i = 0; i < extraPredictions; i++) {
             predictions.add(0.5);
@@ -283,6 +285,22 @@ class VertexBackendTest {
                         });
                 assertThat(predictCalls.get() - before).as("401 is not retried").isEqualTo(1);
             }
+        }
+    }
+
+    @Test
+    void aPredictionThatIsNotAProbability_isABadResponse_countedByTheBreaker_notARisk() throws Exception {
+        try (VertexBackend vertex = new VertexBackend(endpoint(Optional.empty(), Optional.of(serviceAccount()))
+                .withBreaker(1, Duration.ofSeconds(30)), Clock.systemUTC())) {
+            vertex.load(key, artifact);
+            shift = -1.5;
+
+            assertThatThrownBy(() -> vertex.score(key, ROWS, 4)).isInstanceOfSatisfying(CommandCenterException.class,
+                    e -> {
+                        assertThat(e.reason()).isEqualTo("REMOTE_BAD_RESPONSE");
+                        assertThat(e.getMessage()).contains("row 0").contains("not a probability");
+                    });
+            assertThat(vertex.circuit()).as("counted by the breaker").isEqualTo(CircuitBreaker.State.OPEN);
         }
     }
 
