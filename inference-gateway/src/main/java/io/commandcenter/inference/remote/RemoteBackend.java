@@ -106,12 +106,22 @@ public abstract class RemoteBackend<V> implements InferenceBackend {
         }
     }
 
-    /** INVALID / SCORE_INPUT_INVALID when {@code rows} holds fewer than {@code rowCount} rows of the version's width. */
+    /**
+     * INVALID / SCORE_INPUT_INVALID when {@code rows} holds fewer than {@code rowCount} rows of the version's width,
+     * or a value that is not finite (naming its row and feature), as the local backend refuses them: checked
+     * before the call, so the caller's bad row is never sent out, nor answered as the remote's fault.
+     */
     protected static void checkRows(ModelMetadata m, float[] rows, int rowCount) {
         int width = m.features().size();
         if (rowCount < 0 || rows.length < (long) rowCount * width) {
             throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID",
                     "need " + rowCount + " rows of " + width + " features, got " + rows.length + " values");
+        }
+        for (int i = 0; i < rowCount * width; i++) {
+            if (!Float.isFinite(rows[i])) {
+                throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID",
+                        "non-finite value in row " + i / width + ", feature " + m.features().get(i % width));
+            }
         }
     }
 

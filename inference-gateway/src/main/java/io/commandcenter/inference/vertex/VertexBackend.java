@@ -60,9 +60,11 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
         ensureOpen();
         ModelMetadata m = artifact.metadata();
         float[] reference = m.referenceVector();
+        float[] row = reference.length == m.features().size() ? reference : new float[m.features().size()];
+        checkRows(m, row, 1);
         try {
             // an answer that is not one probability per instance is a bad response
-            predict(m, reference.length == m.features().size() ? reference : new float[m.features().size()], 1);
+            predict(m, row, 1);
         } catch (CommandCenterException e) {
             if ("REMOTE_BAD_RESPONSE".equals(e.reason())) {
                 throw new CommandCenterException(ErrorKind.INVALID, "REMOTE_MODEL_MISMATCH", endpoint.name()
@@ -93,12 +95,7 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
         for (int i = 0; i < n; i++) {
             Map<String, Object> instance = new LinkedHashMap<>();
             for (int j = 0; j < width; j++) {
-                float v = rows[i * width + j];
-                if (!Float.isFinite(v)) {
-                    throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID",
-                            "non-finite value in row " + i + ", feature " + m.features().get(j));
-                }
-                instance.put(m.features().get(j), (double) v);
+                instance.put(m.features().get(j), (double) rows[i * width + j]); // finite: checkRows
             }
             instances.add(instance);
         }
