@@ -154,6 +154,7 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
     private double[] call(String body, java.util.function.Function<String, double[]> read) {
         try (CircuitBreaker.Permit permit = permit()) {
             String failure = "no attempt";
+            boolean renewed = false;
             for (int attempt = 0; attempt < endpoint.maxAttempts() && backOff(attempt); attempt++) {
                 long end = System.nanoTime() + endpoint.deadline().toNanos();
                 try {
@@ -177,8 +178,13 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
                         throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID", endpoint.name()
                                 + " refused the input (HTTP 400)", Map.of("endpoint", endpoint.name()), List.of(), null);
                     }
+                    if (status == 401 && account != null && !renewed) {
+                        account.forget(token); // the token kept was refused: the next attempt fetches a new one
+                        renewed = true;
+                        continue;
+                    }
                     if (status != 429 && status < 500) {
-                        break; // 401, 403, 404: asking again will not help
+                        break; // 401 (again, or a token file's), 403, 404: asking again will not help
                     }
                 } catch (IOException e) {
                     failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());

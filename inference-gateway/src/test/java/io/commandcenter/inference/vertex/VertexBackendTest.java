@@ -67,6 +67,8 @@ class VertexBackendTest {
     volatile int failStatus = 503;
     volatile boolean automl;
     volatile int extraPredictions;
+    /** The only token :predict accepts (another one is 401). */
+    volatile String acceptedToken = "ya29.loopback";
     /** Added to every prediction: an endpoint that answers something other than probabilities. */
     volatile double shift;
     /** The token endpoint's answer (a usable one unless a test says otherwise). */
@@ -167,7 +169,7 @@ class VertexBackendTest {
             return;
         }
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        if (!"Bearer ya29.loopback".equals(auth)) {
+        if (!("Bearer " + acceptedToken).equals(auth)) {
             respond(exchange, 401, "{\"error\":{\"code\":401,\"status\":\"UNAUTHENTICATED\"}}");
             return;
         }
@@ -285,6 +287,24 @@ class VertexBackendTest {
                         });
                 assertThat(predictCalls.get() - before).as("401 is not retried").isEqualTo(1);
             }
+        }
+    }
+
+    @Test
+    void aServiceAccountTokenRefusedWith401_isForgotten_andTheNextAttemptFetchesANewOne() throws Exception {
+        try (VertexBackend vertex = new VertexBackend(endpoint(Optional.empty(), Optional.of(serviceAccount())),
+                Clock.systemUTC())) {
+            vertex.load(key, artifact);
+            // the endpoint stops accepting the token kept (revoked) long before it expires
+            acceptedToken = "ya29.fresh";
+            tokenAnswer = "{\"access_token\":\"ya29.fresh\",\"expires_in\":3599,\"token_type\":\"Bearer\"}";
+            int predictsBefore = predictCalls.get();
+
+            assertThat(vertex.score(key, ROWS, 4)).hasSize(4);
+            assertThat(tokenCalls.get()).as("a new token fetched once").isEqualTo(2);
+            assertThat(predictCalls.get() - predictsBefore).as("the refused attempt and the renewed one").isEqualTo(2);
+            assertThat(vertex.score(key, ROWS, 1)).hasSize(1);
+            assertThat(tokenCalls.get()).as("the new one is kept").isEqualTo(2);
         }
     }
 
