@@ -47,11 +47,20 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
     public VertexBackend(RemoteEndpoint endpoint, Clock clock) {
         super("vertex", endpoint, clock);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(endpoint.deadline()).build();
-        this.account = endpoint.serviceAccountKey().map(key -> GoogleServiceAccount.read(key, http, clock,
-                endpoint.deadline())).orElse(null);
+        this.account = endpoint.serviceAccountKey().map(key -> account(endpoint, key, clock)).orElse(null);
         if (account == null && endpoint.tokenFile().isEmpty()) {
             throw new IllegalArgumentException("cc.inference.endpoint." + endpoint.name()
                     + ": a vertex endpoint needs token-file or service-account-key");
+        }
+    }
+
+    /** The key file's account; a file that cannot be read or used is refused at start, naming the property. */
+    private GoogleServiceAccount account(RemoteEndpoint endpoint, java.nio.file.Path key, Clock clock) {
+        try {
+            return GoogleServiceAccount.read(key, http, clock, endpoint.deadline());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cc.inference.endpoint." + endpoint.name() + ".service-account-key: "
+                    + e.getMessage(), e);
         }
     }
 

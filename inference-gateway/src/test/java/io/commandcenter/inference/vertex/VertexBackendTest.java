@@ -309,6 +309,17 @@ class VertexBackendTest {
     }
 
     @Test
+    void aServiceAccountKeyThatCannotBeReadOrUsed_isRefusedAtStart_namingTheProperty() throws Exception {
+        Path missing = dir.resolve("missing.json");
+        Path noEmail = Files.writeString(dir.resolve("no-email.json"), "{\"type\":\"service_account\"}");
+        for (Path key : List.of(missing, noEmail)) {
+            assertThatThrownBy(() -> new VertexBackend(endpoint(Optional.empty(), Optional.of(key)), Clock.systemUTC()))
+                    .as(key.toString()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("cc.inference.endpoint.vertex-a.service-account-key: ");
+        }
+    }
+
+    @Test
     void aPredictionThatIsNotAProbability_isABadResponse_countedByTheBreaker_notARisk() throws Exception {
         try (VertexBackend vertex = new VertexBackend(endpoint(Optional.empty(), Optional.of(serviceAccount()))
                 .withBreaker(1, Duration.ofSeconds(30)), Clock.systemUTC())) {
