@@ -95,6 +95,15 @@ public interface InferenceBackend extends AutoCloseable {
         return this;
     }
 
+    /**
+     * This backend with every call scored in the hub, whatever a model's route says: what checks a model
+     * itself (the explainability check at registration) uses, so a remote endpoint that is down or slow does
+     * not decide whether a model may be registered. Loading and unloading go through it alike.
+     */
+    default InferenceBackend inHub() {
+        return this;
+    }
+
     /** Probabilities and the backend that produced them. */
     record Scored(double[] risk, String backend) {
     }

@@ -99,10 +99,10 @@ public final class MicroBatchingBackend extends ForwardingBackend {
                     }
                 } finally {
                     lane.lock.unlock();
-                }
-                Request next = lane.queue.peek();
-                if (next != null) {
-                    LockSupport.unpark(next.thread); // the next caller takes the lane
+                    Request next = lane.queue.peek();
+                    if (next != null) {
+                        LockSupport.unpark(next.thread); // the next caller takes the lane, whatever ended this call
+                    }
                 }
             } else {
                 LockSupport.park(lane);
@@ -184,15 +184,33 @@ public final class MicroBatchingBackend extends ForwardingBackend {
             if (batch.isEmpty()) {
                 return;
             }
-            float[] rows = new float[total * width];
-            int at = 0;
-            for (Request r : batch) {
-                System.arraycopy(r.rows, 0, rows, at, r.count * width);
-                at += r.count * width;
+            try {
+                share(batch, total);
+            } catch (Throwable e) {
+                // an Error: the batch's requests left the queue, so each still waiting is answered (or its caller
+                // would wait for ever), then the Error goes on
+                CommandCenterException failed = new CommandCenterException(ErrorKind.UNAVAILABLE, "BACKEND_FAILED",
+                        "the shared call of " + key + " failed: " + e, Map.of("model", key.toString()), List.of(), e);
+                for (Request r : batch) {
+                    if (!r.done) {
+                        r.complete(null, failed);
+                    }
+                }
+                throw e;
             }
-            calls.increment();
+        }
+
+        /** One backend call for the batch; each request completed with its rows' answers or the failure. */
+        private void share(List<Request> batch, int total) {
             double[] risks;
             try {
+                float[] rows = new float[total * width];
+                int at = 0;
+                for (Request r : batch) {
+                    System.arraycopy(r.rows, 0, rows, at, r.count * width);
+                    at += r.count * width;
+                }
+                calls.increment();
                 risks = delegate.score(key, rows, total);
             } catch (CommandCenterException e) {
                 if (e.kind() == ErrorKind.INVALID && batch.size() > 1) {

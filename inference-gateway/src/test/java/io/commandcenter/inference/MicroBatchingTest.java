@@ -15,12 +15,14 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
@@ -59,6 +61,8 @@ class MicroBatchingTest {
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch entered = new CountDownLatch(1);
         volatile boolean holdFirst;
+        /** Thrown by the second call (the shared one after a held first): a runtime's Error, not an exception. */
+        volatile Error failSecond;
 
         Gate(InferenceBackend delegate) {
             super(delegate);
@@ -74,6 +78,9 @@ class MicroBatchingTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            if (failSecond != null && callRows.size() == 2) {
+                throw failSecond;
             }
             return delegate.score(key, rows, rowCount);
         }
@@ -106,6 +113,38 @@ class MicroBatchingTest {
         assertThat(gate.callRows).containsExactly(1, 15);
         assertThat(batching.requests()).isEqualTo(16);
         assertThat(batching.calls()).isEqualTo(2);
+    }
+
+    @Test
+    void anErrorInASharedCall_failsEveryCallerInIt_noneLeftWaiting_andTheLaneGoesOn() throws Exception {
+        MicroBatchingBackend batching = new MicroBatchingBackend(gate, 256, Duration.ZERO);
+        gate.holdFirst = true;
+        gate.failSecond = new AssertionError("the runtime broke");
+        CompletableFuture<double[]> first = CompletableFuture.supplyAsync(() -> batching.score(key, row(0), 1), pool);
+        assertThat(gate.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<double[]>> shared = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            int n = i;
+            shared.add(CompletableFuture.supplyAsync(() -> batching.score(key, row(n), 1), pool));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> batching.waiting(key) == 3);
+
+        gate.release.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).hasSize(1);
+        for (CompletableFuture<double[]> f : shared) {
+            // a bound, not a timing: on the old code the callers the Error did not reach wait for ever
+            assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().satisfiesAnyOf(
+                            c -> assertThat(c).isInstanceOf(AssertionError.class),
+                            c -> assertThat(c).isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                                assertThat(e.reason()).isEqualTo("BACKEND_FAILED");
+                                assertThat(e.getCause()).isSameAs(gate.failSecond);
+                            }));
+        }
+        assertThat(gate.callRows).containsExactly(1, 3);
+        assertThat(batching.score(key, row(4), 1)[0]).as("the lane is free again")
+                .isCloseTo(onnx.score(key, row(4), 1)[0], within(1e-6));
     }
 
     @Test

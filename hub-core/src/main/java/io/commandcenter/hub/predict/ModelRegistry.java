@@ -78,7 +78,8 @@ public final class ModelRegistry {
         this.bootstrap = bootstrap;
         this.audit = audit;
         this.clock = clock;
-        this.validator = new ExplainabilityValidator(backend);
+        // the model itself is checked, in the hub: a remote endpoint that is down does not refuse a registration
+        this.validator = new ExplainabilityValidator(backend.inHub());
     }
 
     /** Restores the champions of every project from the database: loads their artifacts and routes to them. */

@@ -387,7 +387,7 @@ public final class PredictiveEngine implements AutoCloseable {
         }
         try {
             shadows.active(project, model).filter(s -> !s.key.equals(key))
-                    .ifPresent(s -> shadow(s, batch, championRisks, meta.threshold()));
+                    .ifPresent(s -> shadow(project, s, batch, championRisks, meta.threshold()));
         } catch (RuntimeException e) {
             failures.incrementAndGet();
             sideLog.log(Level.WARNING, "predictive engine: the shadow of " + model + " in project " + project
@@ -475,11 +475,15 @@ public final class PredictiveEngine implements AutoCloseable {
         return rows;
     }
 
-    /** The shadow scores the same rows; it stores, raises and publishes nothing. */
-    private void shadow(ShadowScoring.Shadow s, List<Pending> batch, double[] championRisks, double championThreshold) {
+    /**
+     * The shadow scores the same rows, through the project's view as the champion does (a sensitive project's rows
+     * stay in the hub whatever the model's route); it stores, raises and publishes nothing.
+     */
+    private void shadow(ProjectId project, ShadowScoring.Shadow s, List<Pending> batch, double[] championRisks,
+                        double championThreshold) {
         double[] p;
         try {
-            p = backend.score(s.key, rows(batch, s.metadata), batch.size());
+            p = backend.forProject(project.value()).score(s.key, rows(batch, s.metadata), batch.size());
         } catch (RuntimeException e) {
             s.failed();
             LOG.log(Level.DEBUG, "shadow {0} could not score: {1}", s.key, e.getMessage());

@@ -74,6 +74,9 @@ public record InferenceSettings(Map<String, RemoteEndpoint> endpoints, Inference
                 throw new IllegalArgumentException(p + "target is required (host:port for triton, the :predict URL"
                         + " for vertex)");
             }
+            if (kind.equals("vertex")) {
+                requireUrl(p + "target", target);
+            }
             Map<String, String> headers = new HashMap<>();
             String project = value(property, p + "project", "");
             if (!project.isEmpty()) {
@@ -82,17 +85,17 @@ public record InferenceSettings(Map<String, RemoteEndpoint> endpoints, Inference
             String tokenFile = value(property, p + "token-file", "");
             String keyFile = value(property, p + "service-account-key", "");
             endpoints.put(name, new RemoteEndpoint(name, kind, target,
-                    Boolean.parseBoolean(value(property, p + "tls", "false")),
-                    duration(property, p + "deadline", "PT2S"),
-                    integer(property, p + "attempts", 3),
-                    duration(property, p + "backoff", "PT0.05S"),
-                    integer(property, p + "breaker-failures", 5),
-                    duration(property, p + "breaker-open", "PT30S"),
+                    flag(property, p + "tls", false),
+                    positive(p + "deadline", duration(property, p + "deadline", "PT2S")),
+                    range(p + "attempts", integer(property, p + "attempts", 3), 1, 10),
+                    notNegative(p + "backoff", duration(property, p + "backoff", "PT0.05S")),
+                    range(p + "breaker-failures", integer(property, p + "breaker-failures", 5), 1, 1_000_000),
+                    notNegative(p + "breaker-open", duration(property, p + "breaker-open", "PT30S")),
                     headers,
                     tokenFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(tokenFile)),
                     keyFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(keyFile))));
         }
-        boolean fallback = !value(property, "cc.inference.fallback", "true").equalsIgnoreCase("false");
+        boolean fallback = flag(property, "cc.inference.fallback", true);
         Map<String, InferencePolicy.Route> routes = new HashMap<>();
         for (String route : list(property, "cc.inference.routes")) {
             String[] parts = route.split("=", 2);
@@ -116,6 +119,51 @@ public record InferenceSettings(Map<String, RemoteEndpoint> endpoints, Inference
     private static String value(Function<String, String> property, String name, String fallback) {
         String v = property.apply(name);
         return v == null || v.isBlank() ? fallback : v.strip();
+    }
+
+    /** {@code true}/{@code on}, {@code false}/{@code off} (as every hub flag); anything else names the property. */
+    private static boolean flag(Function<String, String> property, String name, boolean fallback) {
+        String v = value(property, name, "").toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "" -> fallback;
+            case "true", "on" -> true;
+            case "false", "off" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+        };
+    }
+
+    private static int range(String name, int value, int min, int max) {
+        HubSettings.requireRange(name, value, min, max);
+        return value;
+    }
+
+    private static Duration positive(String name, Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be above zero, got " + d);
+        }
+        return d;
+    }
+
+    private static Duration notNegative(String name, Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + d);
+        }
+        return d;
+    }
+
+    /** The {@code https://…:predict} URL of a vertex endpoint: absolute, http(s), with a host. */
+    private static void requireUrl(String name, String target) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(target);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(name + " must be the endpoint's :predict URL, got '" + target + "': "
+                    + e.getMessage(), e);
+        }
+        if (uri.getHost() == null || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+            throw new IllegalArgumentException(name + " must be the endpoint's http(s) :predict URL with a host, got '"
+                    + target + "'");
+        }
     }
 
     private static int integer(Function<String, String> property, String name, int fallback) {

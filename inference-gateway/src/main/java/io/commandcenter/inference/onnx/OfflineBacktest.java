@@ -53,14 +53,24 @@ public final class OfflineBacktest {
         Path modelFile = null;
         String label = "label";
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--input" -> input = Path.of(args[++i]);
-                case "--output" -> output = Path.of(args[++i]);
-                case "--model" -> model = args[++i];
-                case "--model-file" -> modelFile = Path.of(args[++i]);
-                case "--label-column" -> label = args[++i];
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            String option = args[i];
+            if (!option.startsWith("--") || i + 1 == args.length) {
+                throw new IllegalArgumentException(option.startsWith("--") ? option + " needs a value"
+                        : "unknown option " + option);
             }
+            String value = args[++i];
+            switch (option) {
+                case "--input" -> input = Path.of(value);
+                case "--output" -> output = Path.of(value);
+                case "--model" -> model = value;
+                case "--model-file" -> modelFile = Path.of(value);
+                case "--label-column" -> label = value;
+                default -> throw new IllegalArgumentException("unknown option " + option);
+            }
+        }
+        if (modelFile != null && !modelFile.getFileName().toString().endsWith(".onnx")) {
+            throw new IllegalArgumentException("--model-file must name the .onnx file (its sidecar .json beside it), got "
+                    + modelFile);
         }
         if (input == null || output == null) {
             throw new IllegalArgumentException("usage: --input FILE.csv --output OUT.csv [--model NAME | --model-file M.onnx] [--label-column label]");

@@ -106,13 +106,43 @@ public abstract class RemoteBackend<V> implements InferenceBackend {
         }
     }
 
-    /** INVALID / SCORE_INPUT_INVALID when {@code rows} holds fewer than {@code rowCount} rows of the version's width. */
+    /**
+     * INVALID / SCORE_INPUT_INVALID when {@code rows} holds fewer than {@code rowCount} rows of the version's width,
+     * or a value that is not finite (naming its row and feature), as the local backend refuses them: checked
+     * before the call, so the caller's bad row is never sent out, nor answered as the remote's fault.
+     */
     protected static void checkRows(ModelMetadata m, float[] rows, int rowCount) {
         int width = m.features().size();
         if (rowCount < 0 || rows.length < (long) rowCount * width) {
             throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID",
                     "need " + rowCount + " rows of " + width + " features, got " + rows.length + " values");
         }
+        for (int i = 0; i < rowCount * width; i++) {
+            if (!Float.isFinite(rows[i])) {
+                throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID",
+                        "non-finite value in row " + i / width + ", feature " + m.features().get(i % width));
+            }
+        }
+    }
+
+    /**
+     * The remote's answers as probabilities: UNAVAILABLE {@code REMOTE_BAD_RESPONSE} naming the row when one is
+     * not a number in [0, 1] (a remote serving logits, or the wrong column), so a route with fallback scores in
+     * the hub instead of passing it on as a risk. Thrown inside the call's permit, it counts as a failure.
+     */
+    protected final double[] probabilities(double[] answers) {
+        for (int row = 0; row < answers.length; row++) {
+            if (!(answers[row] >= 0 && answers[row] <= 1)) {
+                throw badResponse("row " + row + " was answered " + answers[row] + ", not a probability");
+            }
+        }
+        return answers;
+    }
+
+    /** UNAVAILABLE {@code REMOTE_BAD_RESPONSE}: the endpoint answered, but not as the protocol says. */
+    protected final CommandCenterException badResponse(String why) {
+        return new CommandCenterException(ErrorKind.UNAVAILABLE, "REMOTE_BAD_RESPONSE", endpoint.name() + ": " + why,
+                Map.of("endpoint", endpoint.name()), List.of(), null);
     }
 
     @Override

@@ -40,6 +40,7 @@ public final class RoutingBackend implements InferenceBackend {
     private final Refusals refusals;
     private final Map<ModelKey, ModelArtifact> artifacts = new ConcurrentHashMap<>();
     private final Set<String> refusedOnce = ConcurrentHashMap.newKeySet();
+    private final InHub inHub = new InHub();
 
     /**
      * @param remotes endpoint name → backend (each also in {@code endpoints})
@@ -76,23 +77,39 @@ public final class RoutingBackend implements InferenceBackend {
         return local.name();
     }
 
+    /**
+     * Loads the version here, then on its route's endpoint. A remote that cannot be asked now (UNAVAILABLE) is
+     * asked again on the version's next call; one that refuses the version ({@code REMOTE_MODEL_MISMATCH}) fails
+     * the load, and the version is unloaded here again (unless it was loaded before), so a refused
+     * registration leaves no session behind.
+     */
     @Override
     public void load(ModelKey key, ModelArtifact artifact) {
+        boolean wasLoaded = local.isLoaded(key);
         local.load(key, artifact);
-        artifacts.put(key, artifact);
         InferencePolicy.Route route = policy.routes().get(key.name());
-        if (route == null) {
-            return;
-        }
-        InferenceBackend remote = remotes.get(route.endpoint());
-        try {
-            remote.load(key, artifact);
-        } catch (CommandCenterException e) {
-            if (e.kind() != ErrorKind.UNAVAILABLE) {
+        if (route != null) {
+            InferenceBackend remote = remotes.get(route.endpoint());
+            try {
+                remote.load(key, artifact);
+            } catch (CommandCenterException e) {
+                if (e.kind() != ErrorKind.UNAVAILABLE) {
+                    unloadRefused(key, wasLoaded);
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.WARNING, "{0} cannot check {1} now ({2}); it is asked again on the next call",
+                        remote.name(), key, e.getMessage());
+            } catch (RuntimeException e) {
+                unloadRefused(key, wasLoaded);
                 throw e;
             }
-            LOG.log(System.Logger.Level.WARNING, "{0} cannot check {1} now ({2}); it is asked again on the next call",
-                    remote.name(), key, e.getMessage());
+        }
+        artifacts.put(key, artifact);
+    }
+
+    private void unloadRefused(ModelKey key, boolean wasLoaded) {
+        if (!wasLoaded) {
+            local.unload(key);
         }
     }
 
@@ -144,6 +161,12 @@ public final class RoutingBackend implements InferenceBackend {
         return policy.sensitive(project) ? new View(project) : this;
     }
 
+    /** The local backend's scoring, loading and unloading through this one (so the remotes are checked too). */
+    @Override
+    public InferenceBackend inHub() {
+        return inHub;
+    }
+
     private Scored route(String project, ModelKey key, float[] rows, int rowCount) {
         InferencePolicy.Route route = policy.routes().get(key.name());
         if (route == null) {
@@ -165,7 +188,7 @@ public final class RoutingBackend implements InferenceBackend {
                 if (artifact == null) {
                     return local.scoreAttributed(key, rows, rowCount); // not loaded here either: local says so
                 }
-                remote.load(key, artifact);
+                loadOnFirstCall(remote, key, artifact);
             }
             return remote.scoreAttributed(key, rows, rowCount);
         } catch (CommandCenterException e) {
@@ -177,14 +200,58 @@ public final class RoutingBackend implements InferenceBackend {
         }
     }
 
+    /**
+     * The remote check of a version registered while its endpoint could not be asked. The registration stands,
+     * so a remote that now refuses the version ({@code REMOTE_MODEL_MISMATCH}) is not the caller's fault: it is
+     * UNAVAILABLE with the remote's reason (the route falls back, or the caller is told what is wrong with the
+     * endpoint), never INVALID as if the caller's rows were bad.
+     */
+    private static void loadOnFirstCall(InferenceBackend remote, ModelKey key, ModelArtifact artifact) {
+        try {
+            remote.load(key, artifact);
+        } catch (CommandCenterException e) {
+            if (e.kind() == ErrorKind.UNAVAILABLE) {
+                throw e;
+            }
+            throw new CommandCenterException(ErrorKind.UNAVAILABLE, e.reason(), remote.name() + " cannot score " + key
+                    + ": " + e.getMessage(), e.metadata(), List.of(), e);
+        }
+    }
+
     @Override
     public void close() {
         remotes.values().forEach(InferenceBackend::close);
         local.close();
     }
 
-    /** A sensitive project's view: the same models, scored in the hub only. */
-    /** One project's calls: loading goes to the routing backend, scoring follows the project's route. */
+    /** Every call scored here; loading and unloading go to the routing backend. */
+    private final class InHub extends ForwardingBackend {
+        InHub() {
+            super(RoutingBackend.this);
+        }
+
+        @Override
+        public String name() {
+            return local.name();
+        }
+
+        @Override
+        public double[] score(ModelKey key, float[] rows, int rowCount) {
+            return local.score(key, rows, rowCount);
+        }
+
+        @Override
+        public java.util.Optional<io.commandcenter.models.scoring.AffineLogOdds> affineLogOdds(ModelKey key) {
+            return local.affineLogOdds(key);
+        }
+
+        @Override
+        public InferenceBackend inHub() {
+            return this;
+        }
+    }
+
+    /** A sensitive project's view: the same models, scored in the hub only, the refusal recorded. */
     private final class View extends ForwardingBackend {
         private final String project;
 

@@ -133,8 +133,8 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
             return new double[0];
         }
         ModelInferRequest request = request(r, rows, rowCount);
-        ModelInferResponse response = call("ModelInfer", stub -> stub.modelInfer(request));
-        return risks(r, response, rowCount);
+        // read inside the call: an answer that is not usable is a failure of the endpoint
+        return call("ModelInfer", stub -> risks(r, stub.modelInfer(request), rowCount));
     }
 
     private ModelInferRequest request(Remote r, float[] rows, int n) {
@@ -188,11 +188,9 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
             for (int row = 0; row < n; row++) {
                 out[row] = values[row * columns + column];
             }
-            return out;
+            return probabilities(out);
         }
-        throw new CommandCenterException(ErrorKind.UNAVAILABLE, "REMOTE_BAD_RESPONSE", endpoint.name()
-                + " answered without a usable '" + name + "' output for " + n + " rows",
-                Map.of("endpoint", endpoint.name()), List.of(), null);
+        throw badResponse("answered without a usable '" + name + "' output for " + n + " rows");
     }
 
     private static float[] values(ModelInferResponse.InferOutputTensor t, ByteString raw) {
@@ -235,7 +233,8 @@ public final class TritonBackend extends RemoteBackend<TritonBackend.Remote> {
     /**
      * One RPC with deadline, retries and the breaker; failures translated. Whatever ends the call without an
      * answer — an RPC error, an unreadable token file — is UNAVAILABLE {@code REMOTE_UNAVAILABLE} and a
-     * failure for the breaker; a refused input is INVALID and is not; an interrupted caller (the flag kept)
+     * failure for the breaker, as is an answer {@code call} finds unusable ({@code REMOTE_BAD_RESPONSE}, not
+     * retried); a refused input is INVALID and is not; an interrupted caller (the flag kept)
      * is UNAVAILABLE with {@code code} {@code INTERRUPTED}, counted neither way.
      */
     private <T> T call(String rpc, Call<T> call) {

@@ -115,6 +115,16 @@ final class GoogleServiceAccount {
         }
     }
 
+    /**
+     * Forgets {@code rejected} if it is the token kept (the endpoint answered 401 to it: revoked, or the key's
+     * permissions changed), so the next caller fetches a new one instead of using it until it expires.
+     */
+    synchronized void forget(String rejected) {
+        if (rejected.equals(token)) {
+            token = null;
+        }
+    }
+
     /** Starts one token exchange; it ends (and is forgotten) at its answer, its failure or the timeout. */
     private CompletableFuture<String> fetch() {
         Instant now = clock.instant();

@@ -47,11 +47,20 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
     public VertexBackend(RemoteEndpoint endpoint, Clock clock) {
         super("vertex", endpoint, clock);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(endpoint.deadline()).build();
-        this.account = endpoint.serviceAccountKey().map(key -> GoogleServiceAccount.read(key, http, clock,
-                endpoint.deadline())).orElse(null);
+        this.account = endpoint.serviceAccountKey().map(key -> account(endpoint, key, clock)).orElse(null);
         if (account == null && endpoint.tokenFile().isEmpty()) {
             throw new IllegalArgumentException("cc.inference.endpoint." + endpoint.name()
                     + ": a vertex endpoint needs token-file or service-account-key");
+        }
+    }
+
+    /** The key file's account; a file that cannot be read or used is refused at start, naming the property. */
+    private GoogleServiceAccount account(RemoteEndpoint endpoint, java.nio.file.Path key, Clock clock) {
+        try {
+            return GoogleServiceAccount.read(key, http, clock, endpoint.deadline());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cc.inference.endpoint." + endpoint.name() + ".service-account-key: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -60,21 +69,18 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
         ensureOpen();
         ModelMetadata m = artifact.metadata();
         float[] reference = m.referenceVector();
-        double[] risk;
+        float[] row = reference.length == m.features().size() ? reference : new float[m.features().size()];
+        checkRows(m, row, 1);
         try {
-            risk = predict(m, reference.length == m.features().size() ? reference : new float[m.features().size()], 1);
+            // an answer that is not one probability per instance is a bad response
+            predict(m, row, 1);
         } catch (CommandCenterException e) {
             if ("REMOTE_BAD_RESPONSE".equals(e.reason())) {
                 throw new CommandCenterException(ErrorKind.INVALID, "REMOTE_MODEL_MISMATCH", endpoint.name()
-                        + " does not answer " + key + "'s features as one prediction per instance: " + e.getMessage(),
+                        + " does not answer " + key + "'s features as one probability per instance: " + e.getMessage(),
                         Map.of("endpoint", endpoint.name(), "model", key.toString()), List.of(), e);
             }
             throw e;
-        }
-        if (!(risk[0] >= 0 && risk[0] <= 1)) {
-            throw new CommandCenterException(ErrorKind.INVALID, "REMOTE_MODEL_MISMATCH", endpoint.name()
-                    + " answered " + risk[0] + " for " + key + ", not a probability",
-                    Map.of("endpoint", endpoint.name(), "model", key.toString()), List.of(), null);
         }
         register(key, m);
     }
@@ -98,18 +104,12 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
         for (int i = 0; i < n; i++) {
             Map<String, Object> instance = new LinkedHashMap<>();
             for (int j = 0; j < width; j++) {
-                float v = rows[i * width + j];
-                if (!Float.isFinite(v)) {
-                    throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID",
-                            "non-finite value in row " + i + ", feature " + m.features().get(j));
-                }
-                instance.put(m.features().get(j), (double) v);
+                instance.put(m.features().get(j), (double) rows[i * width + j]); // finite: checkRows
             }
             instances.add(instance);
         }
         String body = Json.write(Map.of("instances", instances));
-        String answer = call(body);
-        return risks(m, answer, n);
+        return call(body, answer -> risks(m, answer, n));
     }
 
     private double[] risks(ModelMetadata m, String answer, int n) {
@@ -126,7 +126,7 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
         for (int i = 0; i < n; i++) {
             out[i] = probability(list.get(i), m.positiveIndex());
         }
-        return out;
+        return probabilities(out);
     }
 
     private double probability(Object prediction, int positive) {
@@ -153,20 +153,17 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
         throw badResponse("a prediction is neither a probability, an array of them nor {scores, classes}");
     }
 
-    private CommandCenterException badResponse(String why) {
-        return new CommandCenterException(ErrorKind.UNAVAILABLE, "REMOTE_BAD_RESPONSE", endpoint.name() + ": " + why,
-                Map.of("endpoint", endpoint.name()), List.of(), null);
-    }
-
     /**
-     * One {@code :predict} with deadline, retries and the breaker; the answer's body. The deadline covers
-     * each attempt whole (the token, the headers and the body); whatever ends the call without an answer is
-     * UNAVAILABLE {@code REMOTE_UNAVAILABLE} and a failure for the breaker, except an interrupted caller
-     * ({@code code} {@code INTERRUPTED}, the flag kept), counted neither way.
+     * One {@code :predict} with deadline, retries and the breaker; the answer's body as {@code read} reads it.
+     * The deadline covers each attempt whole (the token, the headers and the body); whatever ends the call
+     * without an answer is UNAVAILABLE {@code REMOTE_UNAVAILABLE} and a failure for the breaker, as is an answer
+     * {@code read} refuses ({@code REMOTE_BAD_RESPONSE}, not retried), except an interrupted caller ({@code code}
+     * {@code INTERRUPTED}, the flag kept), counted neither way.
      */
-    private String call(String body) {
+    private double[] call(String body, java.util.function.Function<String, double[]> read) {
         try (CircuitBreaker.Permit permit = permit()) {
             String failure = "no attempt";
+            boolean renewed = false;
             for (int attempt = 0; attempt < endpoint.maxAttempts() && backOff(attempt); attempt++) {
                 long end = System.nanoTime() + endpoint.deadline().toNanos();
                 try {
@@ -180,8 +177,9 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
                             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), left);
                     int status = response.statusCode();
                     if (status == 200) {
+                        double[] answer = read.apply(response.body());
                         permit.succeeded();
-                        return response.body();
+                        return answer;
                     }
                     failure = "HTTP " + status;
                     if (status == 400) {
@@ -189,8 +187,13 @@ public final class VertexBackend extends RemoteBackend<ModelMetadata> {
                         throw new CommandCenterException(ErrorKind.INVALID, "SCORE_INPUT_INVALID", endpoint.name()
                                 + " refused the input (HTTP 400)", Map.of("endpoint", endpoint.name()), List.of(), null);
                     }
+                    if (status == 401 && account != null && !renewed) {
+                        account.forget(token); // the token kept was refused: the next attempt fetches a new one
+                        renewed = true;
+                        continue;
+                    }
                     if (status != 429 && status < 500) {
-                        break; // 401, 403, 404: asking again will not help
+                        break; // 401 (again, or a token file's), 403, 404: asking again will not help
                     }
                 } catch (IOException e) {
                     failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());

@@ -100,6 +100,15 @@ class OfflineBacktestTest {
     }
 
     @Test
+    void theCommandLine_namesAMissingValue_andRefusesAModelFileThatIsNotOnnx() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OfflineBacktest.main(new String[] {"--output", "o.csv", "--input"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--input needs a value");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OfflineBacktest.main(new String[] {"--input", "i.csv",
+                        "--output", "o.csv", "--model-file", "service_health.json"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--model-file must name the .onnx file");
+    }
+
+    @Test
     void twentyThousandRowUnivariateFile_isScoredInWellUnderTheBudget_andWarnsOfTheCreep() {
         ModelArtifact sh = new BootstrapModels().load("service_health");
         OfflineBacktest.run(sh, degrading(5000, 3)); // warm the JIT

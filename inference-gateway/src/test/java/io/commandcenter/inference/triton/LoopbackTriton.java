@@ -44,6 +44,8 @@ final class LoopbackTriton implements AutoCloseable {
     volatile int declaredFeatures;
     /** Serve output {@code risk} ({@code [-1]}) as a CommandCenter hub does, instead of the probabilities. */
     volatile boolean riskOutput;
+    /** Added to every answer: a remote that answers something other than probabilities (logits, a wrong column). */
+    volatile float shift;
     /** While set, ServerMetadata and ModelInfer wait for it: a remote that hangs. */
     volatile CountDownLatch hold;
     private final Server server;
@@ -150,7 +152,7 @@ final class LoopbackTriton implements AutoCloseable {
             if (riskOutput) {
                 ByteBuffer risk = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
                 for (double v : p) {
-                    risk.putFloat((float) v);
+                    risk.putFloat((float) v + shift);
                 }
                 observer.onNext(ModelInferResponse.newBuilder().setModelName(m.name()).setModelVersion(m.version())
                         .addOutputs(ModelInferResponse.InferOutputTensor.newBuilder().setName("risk").setDatatype("FP32")
@@ -160,7 +162,7 @@ final class LoopbackTriton implements AutoCloseable {
             }
             ByteBuffer raw = ByteBuffer.allocate(n * 2 * 4).order(ByteOrder.LITTLE_ENDIAN);
             for (double v : p) {
-                float positive = (float) v;
+                float positive = (float) v + shift;
                 raw.putFloat(m.positiveIndex() == 0 ? positive : 1 - positive);
                 raw.putFloat(m.positiveIndex() == 0 ? 1 - positive : positive);
             }

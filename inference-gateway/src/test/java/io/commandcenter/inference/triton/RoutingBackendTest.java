@@ -66,14 +66,57 @@ class RoutingBackendTest {
     }
 
     RoutingBackend routing(boolean fallback, Set<String> approved, Set<String> sensitive) {
-        InferencePolicy policy = new InferencePolicy(Map.of("cpu_risk", new InferencePolicy.Route("loopback", fallback)),
-                approved, sensitive);
-        RoutingBackend backend = new RoutingBackend(new OnnxBackend(), Map.of("loopback", triton),
-                Map.of("loopback", endpoint), policy, (project, model, e) -> refusals.add(project + "|" + model + "|"
-                + e.kind() + "|" + e.reason()));
+        RoutingBackend backend = routing(new OnnxBackend(), fallback, approved, sensitive);
         backend.load(routed);
         backend.load(unrouted);
         return backend;
+    }
+
+    /** {@code cpu_risk} routed to the loopback remote, nothing loaded yet. */
+    RoutingBackend routing(InferenceBackend local, boolean fallback, Set<String> approved, Set<String> sensitive) {
+        InferencePolicy policy = new InferencePolicy(Map.of("cpu_risk", new InferencePolicy.Route("loopback", fallback)),
+                approved, sensitive);
+        return new RoutingBackend(local, Map.of("loopback", triton), Map.of("loopback", endpoint), policy,
+                (project, model, e) -> refusals.add(project + "|" + model + "|" + e.kind() + "|" + e.reason()));
+    }
+
+    @Test
+    void aVersionTheRemoteRefuses_isRefused_andNotLeftLoadedHere() {
+        remote.declaredFeatures = routed.metadata().features().size() + 1;
+        OnnxBackend local = new OnnxBackend();
+        try (RoutingBackend backend = routing(local, true, Set.of("localhost"), Set.of())) {
+            assertThatThrownBy(() -> backend.load(routed)).isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                assertThat(e.kind()).isEqualTo(ErrorKind.INVALID);
+                assertThat(e.reason()).isEqualTo("REMOTE_MODEL_MISMATCH");
+            });
+
+            assertThat(local.loaded()).as("no ONNX Runtime session of the refused version").isEmpty();
+            assertThat(backend.isLoaded(ModelKey.of(routed.metadata()))).isFalse();
+            assertThatThrownBy(() -> backend.score(ModelKey.of(routed.metadata()), ROW, 1))
+                    .isInstanceOfSatisfying(CommandCenterException.class,
+                            e -> assertThat(e.reason()).isEqualTo("MODEL_NOT_LOADED"));
+        }
+    }
+
+    @Test
+    void aVersionTheRemoteCouldNotCheckAtRegistration_andThenServesWithOtherFeatures_isUnavailableThere_notInvalid() {
+        remote.ready = false; // UNAVAILABLE at registration: asked again on the first call
+        try (RoutingBackend withFallback = routing(true, Set.of("localhost"), Set.of());
+             RoutingBackend without = routing(false, Set.of("localhost"), Set.of())) {
+            remote.ready = true;
+            remote.declaredFeatures = routed.metadata().features().size() + 1;
+
+            InferenceBackend.Scored s = withFallback.scoreAttributed(ModelKey.of(routed.metadata()), ROW, 1);
+
+            assertThat(s.backend()).isEqualTo("onnx (fallback from triton:loopback: REMOTE_MODEL_MISMATCH)");
+            assertThatThrownBy(() -> without.score(ModelKey.of(routed.metadata()), ROW, 1))
+                    .isInstanceOfSatisfying(CommandCenterException.class, e -> {
+                        assertThat(e.kind()).as("the endpoint's fault, not the caller's rows").isEqualTo(ErrorKind.UNAVAILABLE);
+                        assertThat(e.reason()).isEqualTo("REMOTE_MODEL_MISMATCH");
+                        assertThat(e.getMessage()).contains("triton:loopback");
+                    });
+            assertThat(remote.inferCalls.get()).as("nothing scored on a remote that does not match").isZero();
+        }
     }
 
     @Test

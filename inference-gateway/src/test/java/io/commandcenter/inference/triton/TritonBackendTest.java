@@ -2,6 +2,7 @@ package io.commandcenter.inference.triton;
 
 import io.commandcenter.common.concurrent.CircuitBreaker;
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.common.testing.ManualClock;
 import io.commandcenter.inference.TestModels;
 import io.commandcenter.inference.remote.RemoteEndpoint;
@@ -141,6 +142,46 @@ class TritonBackendTest {
     }
 
     @Test
+    void anAnswerThatIsNotAProbability_isABadResponse_countedByTheBreaker_notARisk() throws Exception {
+        try (LoopbackTriton remote = new LoopbackTriton(artifact);
+             TritonBackend backend = new TritonBackend(endpoint(remote).withBreaker(1, Duration.ofSeconds(30)),
+                     Clock.systemUTC())) {
+            backend.load(artifact);
+            remote.shift = 2f;
+
+            assertThatThrownBy(() -> backend.score(remote.key, ROWS, 4)).isInstanceOfSatisfying(
+                    CommandCenterException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+                        assertThat(e.reason()).isEqualTo("REMOTE_BAD_RESPONSE");
+                        assertThat(e.getMessage()).contains("row 0").contains("not a probability");
+                    });
+            assertThat(remote.inferCalls.get()).as("not retried").isEqualTo(1);
+            assertThat(backend.circuit()).as("counted by the breaker").isEqualTo(CircuitBreaker.State.OPEN);
+        }
+    }
+
+    @Test
+    void aRowThatIsNotFinite_isTheCallersError_neverSent() throws Exception {
+        try (LoopbackTriton remote = new LoopbackTriton(artifact);
+             TritonBackend backend = new TritonBackend(endpoint(remote).withBreaker(1, Duration.ofSeconds(30)),
+                     Clock.systemUTC())) {
+            backend.load(artifact);
+            float[] rows = ROWS.clone();
+            rows[4] = Float.NaN; // row 1, the model's second feature
+
+            assertThatThrownBy(() -> backend.score(remote.key, rows, 4)).isInstanceOfSatisfying(
+                    CommandCenterException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.INVALID);
+                        assertThat(e.reason()).isEqualTo("SCORE_INPUT_INVALID");
+                        assertThat(e.getMessage()).contains("row 1, feature " + artifact.metadata().features().get(1));
+                    });
+            // a real Triton does not refuse NaN: it would answer NaN, a bad response counted against the endpoint
+            assertThat(remote.inferCalls.get()).as("never sent").isZero();
+            assertThat(backend.circuit()).isEqualTo(CircuitBreaker.State.CLOSED);
+        }
+    }
+
+    @Test
     void aRemoteThatIsGone_isUnavailable_notACrash() throws Exception {
         LoopbackTriton remote = new LoopbackTriton(artifact);
         try (TritonBackend backend = new TritonBackend(endpoint(remote), Clock.systemUTC())) {
@@ -178,8 +219,9 @@ class TritonBackendTest {
         Files.writeString(token, "t0k\n");
         ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (LoopbackTriton remote = new LoopbackTriton(artifact);
+             // one attempt per call, and a deadline no loaded machine's first connection reaches (nothing here hangs)
              TritonBackend backend = new TritonBackend(endpoint(remote).withRetries(1, Duration.ZERO).withTokenFile(token)
-                     .withBreaker(1, Duration.ofSeconds(30)), clock)) {
+                     .withDeadline(Duration.ofSeconds(10)).withBreaker(1, Duration.ofSeconds(30)), clock)) {
             backend.load(artifact);
             remote.failNext.set(1);
             assertThatThrownBy(() -> backend.score(remote.key, ROWS, 1)).isInstanceOf(CommandCenterException.class);

@@ -67,6 +67,10 @@ class VertexBackendTest {
     volatile int failStatus = 503;
     volatile boolean automl;
     volatile int extraPredictions;
+    /** The only token :predict accepts (another one is 401). */
+    volatile String acceptedToken = "ya29.loopback";
+    /** Added to every prediction: an endpoint that answers something other than probabilities. */
+    volatile double shift;
     /** The token endpoint's answer (a usable one unless a test says otherwise). */
     volatile String tokenAnswer = "{\"access_token\":\"ya29.loopback\",\"expires_in\":3599,\"token_type\":\"Bearer\"}";
     /** Set: the token endpoint or :predict sends its headers and ten bytes, then waits for the test's end. */
@@ -165,7 +169,7 @@ class VertexBackendTest {
             return;
         }
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        if (!"Bearer ya29.loopback".equals(auth)) {
+        if (!("Bearer " + acceptedToken).equals(auth)) {
             respond(exchange, 401, "{\"error\":{\"code\":401,\"status\":\"UNAUTHENTICATED\"}}");
             return;
         }
@@ -191,7 +195,7 @@ class VertexBackendTest {
         double[] p = onnx.score(key, rows, instances.size());
         List<Object> predictions = new ArrayList<>();
         for (double v : p) {
-            predictions.add(automl ? Map.of("classes", List.of("0", "1"), "scores", List.of(1 - v, v)) : v);
+            predictions.add(automl ? Map.of("classes", List.of("0", "1"), "scores", List.of(1 - v, v + shift)) : v + shift);
         }
         for (int i = 0; i < extraPredictions; i++) {
             predictions.add(0.5);
@@ -283,6 +287,51 @@ class VertexBackendTest {
                         });
                 assertThat(predictCalls.get() - before).as("401 is not retried").isEqualTo(1);
             }
+        }
+    }
+
+    @Test
+    void aServiceAccountTokenRefusedWith401_isForgotten_andTheNextAttemptFetchesANewOne() throws Exception {
+        try (VertexBackend vertex = new VertexBackend(endpoint(Optional.empty(), Optional.of(serviceAccount())),
+                Clock.systemUTC())) {
+            vertex.load(key, artifact);
+            // the endpoint stops accepting the token kept (revoked) long before it expires
+            acceptedToken = "ya29.fresh";
+            tokenAnswer = "{\"access_token\":\"ya29.fresh\",\"expires_in\":3599,\"token_type\":\"Bearer\"}";
+            int predictsBefore = predictCalls.get();
+
+            assertThat(vertex.score(key, ROWS, 4)).hasSize(4);
+            assertThat(tokenCalls.get()).as("a new token fetched once").isEqualTo(2);
+            assertThat(predictCalls.get() - predictsBefore).as("the refused attempt and the renewed one").isEqualTo(2);
+            assertThat(vertex.score(key, ROWS, 1)).hasSize(1);
+            assertThat(tokenCalls.get()).as("the new one is kept").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aServiceAccountKeyThatCannotBeReadOrUsed_isRefusedAtStart_namingTheProperty() throws Exception {
+        Path missing = dir.resolve("missing.json");
+        Path noEmail = Files.writeString(dir.resolve("no-email.json"), "{\"type\":\"service_account\"}");
+        for (Path key : List.of(missing, noEmail)) {
+            assertThatThrownBy(() -> new VertexBackend(endpoint(Optional.empty(), Optional.of(key)), Clock.systemUTC()))
+                    .as(key.toString()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("cc.inference.endpoint.vertex-a.service-account-key: ");
+        }
+    }
+
+    @Test
+    void aPredictionThatIsNotAProbability_isABadResponse_countedByTheBreaker_notARisk() throws Exception {
+        try (VertexBackend vertex = new VertexBackend(endpoint(Optional.empty(), Optional.of(serviceAccount()))
+                .withBreaker(1, Duration.ofSeconds(30)), Clock.systemUTC())) {
+            vertex.load(key, artifact);
+            shift = -1.5;
+
+            assertThatThrownBy(() -> vertex.score(key, ROWS, 4)).isInstanceOfSatisfying(CommandCenterException.class,
+                    e -> {
+                        assertThat(e.reason()).isEqualTo("REMOTE_BAD_RESPONSE");
+                        assertThat(e.getMessage()).contains("row 0").contains("not a probability");
+                    });
+            assertThat(vertex.circuit()).as("counted by the breaker").isEqualTo(CircuitBreaker.State.OPEN);
         }
     }
 
