@@ -41,7 +41,8 @@ import java.util.stream.Collectors;
  */
 public final class ShadowGate {
     private static final System.Logger LOG = System.getLogger(ShadowGate.class.getName());
-    private static final int MAX_PREDICTIONS = 10_000;
+    /** The champion's predictions read per page when a wait is judged. */
+    static final int PAGE = 10_000;
 
     private final LearningSettings settings;
     private final ShadowGates store;
@@ -183,18 +184,39 @@ public final class ShadowGate {
                     + "): judged against another model", now);
         }
         DataSnapshot period = periodSnapshot.apply(g.project(), g);
-        List<ShadowVerdict.Alarm> real = new ArrayList<>();
-        for (PredictionRecord p : predictions.list(g.project(), new PredictionRepository.Query(null, g.model(),
-                g.start(), null, MAX_PREDICTIONS, null, null))) {
-            if (!p.observedAt().isBefore(g.start()) && !p.observedAt().isAfter(g.end())) {
-                real.add(new ShadowVerdict.Alarm(p.targetKind() + ":" + p.targetId(), p.observedAt()));
-            }
-        }
+        List<ShadowVerdict.Alarm> real = championAlarms(g);
         List<ShadowVerdict.Alarm> wouldBe = store.wouldBe(g.project(), g.model(), g.version(), g.start(), g.end())
                 .stream().map(w -> new ShadowVerdict.Alarm(w.entity().kind() + ":" + w.entity().id(), w.observedAt()))
                 .toList();
         ShadowVerdict.Result r = ShadowVerdict.judge(period, real, wouldBe, settings.rule().tolerance());
         return decided(g, r.agree(), r.reason(), now);
+    }
+
+    /**
+     * The champion's real predictions observed in the wait's period: every page of those created since it began
+     * (newest first, keyset), however many there are and however late the wait is judged.
+     */
+    private List<ShadowVerdict.Alarm> championAlarms(Gate g) {
+        List<ShadowVerdict.Alarm> real = new ArrayList<>();
+        Instant afterTime = null;
+        String afterId = null;
+        while (true) {
+            List<PredictionRecord> page = predictions.list(g.project(), new PredictionRepository.Query(null, g.model(),
+                    g.start(), null, PAGE, afterTime, afterId));
+            // the repository answers up to PAGE + 1 rows: the last tells there is more
+            List<PredictionRecord> rows = page.size() > PAGE ? page.subList(0, PAGE) : page;
+            for (PredictionRecord p : rows) {
+                if (!p.observedAt().isBefore(g.start()) && !p.observedAt().isAfter(g.end())) {
+                    real.add(new ShadowVerdict.Alarm(p.targetKind() + ":" + p.targetId(), p.observedAt()));
+                }
+            }
+            if (page.size() <= PAGE) {
+                return real;
+            }
+            PredictionRecord last = rows.get(rows.size() - 1);
+            afterTime = last.createdAt();
+            afterId = last.id();
+        }
     }
 
     /** Decides a wait (if no other hub did first): promotes on agreement, ends the shadow either way. */
