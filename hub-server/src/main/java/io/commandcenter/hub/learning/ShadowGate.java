@@ -189,7 +189,7 @@ public final class ShadowGate {
                 .stream().map(w -> new ShadowVerdict.Alarm(w.entity().kind() + ":" + w.entity().id(), w.observedAt()))
                 .toList();
         ShadowVerdict.Result r = ShadowVerdict.judge(period, real, wouldBe, settings.rule().tolerance());
-        return decided(g, r.agree(), r.reason(), now);
+        return decided(g, r.agree(), r.reason(), now, champion);
     }
 
     /**
@@ -219,8 +219,18 @@ public final class ShadowGate {
         }
     }
 
-    /** Decides a wait (if no other hub did first): promotes on agreement, ends the shadow either way. */
+    /** Decides a wait that is not promoted (if no other hub did first); ends the shadow. */
     private Optional<Gate> decided(Gate g, boolean promote, String shadowReason, Instant now) {
+        return decided(g, promote, shadowReason, now, "");
+    }
+
+    /**
+     * Decides a wait (if no other hub did first): promotes on agreement — only while {@code champion}, the model the
+     * shadow was judged against, is still the champion — and ends the shadow either way. A promotion that fails (a
+     * person promoted or rolled back while the period was read, the version cannot be loaded) turns the wait refused,
+     * with why: the wait never says promoted when the champion did not change.
+     */
+    private Optional<Gate> decided(Gate g, boolean promote, String shadowReason, Instant now, String champion) {
         String verdict = (promote ? "promoted: holdout and shadow agree: " : "not promoted: holdout passed, ")
                 + shadowReason;
         ShadowDeadlines d = deadlines;
@@ -232,8 +242,26 @@ public final class ShadowGate {
         }
         if (promote) {
             String reason = verdict + "; holdout: " + g.holdoutReason();
-            registry.promote(g.project(), g.model(), g.version(), LearningLoop.BY,
-                    reason.length() > ModelRegistry.MAX_REASON ? reason.substring(0, ModelRegistry.MAX_REASON) : reason);
+            reason = reason.length() > ModelRegistry.MAX_REASON ? reason.substring(0, ModelRegistry.MAX_REASON) : reason;
+            try {
+                if (champion.isEmpty()) {
+                    registry.promote(g.project(), g.model(), g.version(), LearningLoop.BY, reason);
+                } else {
+                    registry.promoteIfChampion(g.project(), g.model(), g.version(), champion, LearningLoop.BY, reason);
+                }
+            } catch (RuntimeException e) {
+                promote = false;
+                String why = e instanceof io.commandcenter.common.error.CommandCenterException c
+                        && "CHAMPION_CHANGED".equals(c.reason())
+                        ? "the champion changed while the period was judged (now " + registry.champion(g.project(),
+                        g.model()).map(ModelKey::version).orElse("none") + ", judged against " + champion + ")"
+                        : "the promotion failed: " + e.getMessage();
+                verdict = "not promoted: holdout and shadow agreed, but " + why + "; " + shadowReason;
+                if (!store.overturn(g.project(), g.model(), g.version(), verdict, now)) {
+                    LOG.log(Level.ERROR, "project {0}: the wait of {1} {2} stays promoted though its promotion failed: {3}",
+                            g.project(), g.model(), g.version(), e.getMessage());
+                }
+            }
         }
         if (shadows.version(g.project(), g.model()).map(k -> k.version().equals(g.version())).orElse(false)) {
             shadows.stop(g.project(), g.model());

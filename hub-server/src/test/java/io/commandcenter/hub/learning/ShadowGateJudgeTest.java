@@ -94,6 +94,59 @@ class ShadowGateJudgeTest {
         }
     }
 
+    /**
+     * The wait is judged against the champion its challenger was trained beside; a person who promotes another version
+     * while the period's data is being read (seconds of telemetry pages) keeps their champion. Before, the gate
+     * promoted the challenger over it, having checked the champion only before reading.
+     */
+    @Test
+    void aPersonsPromotion_whileThePeriodIsRead_isNotOverridden_theWaitIsRefusedSayingWhy(@TempDir Path dir) {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        InMemoryAuditLedger ledger = new InMemoryAuditLedger();
+        AuditTrail audit = MemoryAuditSpool.trail(ledger, clock, "hub-test");
+        try (Database db = Database.open(Databases.h2(dir.resolve("db")));
+             OnnxBackend backend = new OnnxBackend()) {
+            ModelRegistry registry = new ModelRegistry(new JpaModelRepository(db), backend,
+                    new ModelStore(dir.resolve("models")), new BootstrapModels(), audit, clock);
+            registry.start();
+            registry.ensureBootstrap(SHOP);
+            ModelArtifact shipped = new BootstrapModels().load(LearningLoop.MODEL);
+            String champion = shipped.metadata().version();
+            registry.register(SHOP, challenger(shipped, "9.9.1", champion), false, "learning-loop", "in shadow");
+            registry.register(SHOP, challenger(shipped, "9.9.2", champion), false, "ana", "hand-tuned");
+            JpaShadowGates store = new JpaShadowGates(db);
+            store.open(new Gate(SHOP, LearningLoop.MODEL, "9.9.1", State.PENDING, START, END, "holdout passed", "",
+                    null));
+            ShadowGate gate = new ShadowGate(LearningSettings.defaults(), store, (project, wait) -> {
+                // a person promotes their version while the gate reads the period
+                registry.promote(SHOP, LearningLoop.MODEL, "9.9.2", "ana", "hand-tuned, paged twice");
+                return quietPeriod();
+            }, registry, new ShadowScoring(10), new JpaPredictionRepository(db), audit, clock);
+
+            List<Gate> decided = gate.tick();
+
+            assertThat(registry.champion(SHOP, LearningLoop.MODEL).orElseThrow().version()).as("the person's choice")
+                    .isEqualTo("9.9.2");
+            assertThat(decided).hasSize(1);
+            assertThat(decided.get(0).state()).isEqualTo(State.REFUSED);
+            assertThat(decided.get(0).verdict()).startsWith("not promoted: holdout and shadow agreed, but the champion "
+                    + "changed while the period was judged (now 9.9.2, judged against " + champion + ")");
+            assertThat(store.gates(SHOP, LearningLoop.MODEL).get(0).state()).as("stored as it is")
+                    .isEqualTo(State.REFUSED);
+            assertThat(ledger.all()).filteredOn(e -> e.action().equals("MODEL_SHADOW_JUDGED")).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).contains("\"promoted\":false"));
+        }
+    }
+
+    /** A period without incident, on which neither model raised anything: the shadow agrees. */
+    static DataSnapshot quietPeriod() {
+        DataSnapshot d = period();
+        boolean[] none = new boolean[30];
+        Replayed r = d.series().get(0);
+        return DataSnapshot.of(List.of(new Replayed(r.entry(), r.historyFeatures(), r.historyRows(), r.features(), none,
+                r.historyNovelty(), r.novelty())), 0, "the period");
+    }
+
     /** The period's labelled snapshot: checkout, one row a minute, an incident at rows 10..19. */
     static DataSnapshot period() {
         int n = 30;
