@@ -144,6 +144,15 @@ public final class Feedback {
 
     /** The project's labelled rows (optionally of one model), oldest first. */
     public List<FeedbackRow> dataset(ProjectId project, String model) {
+        return dataset(project, model, null, null);
+    }
+
+    /**
+     * The project's labelled rows (optionally of one model) observed from {@code from} to {@code to} (both
+     * included; null: unbounded), oldest first: predictions observed in the range, and the runs of declared windows
+     * inside it (a window reaching outside is read for the part inside). Precedence as for the whole dataset.
+     */
+    public List<FeedbackRow> dataset(ProjectId project, String model, Instant from, Instant to) {
         String m = model == null || model.isEmpty() ? null : model;
         List<FeedbackLabel> labels = store.labels(project);
         Map<String, FeedbackLabel> person = new HashMap<>();
@@ -164,7 +173,7 @@ public final class Feedback {
         }
         Map<String, FeedbackRow> byRun = new LinkedHashMap<>();
         Map<String, String> predictionOfRun = new HashMap<>();
-        for (FeedbackStore.ScoredPrediction p : store.predictions(project, m)) {
+        for (FeedbackStore.ScoredPrediction p : store.predictions(project, m, from, to)) {
             predictionOfRun.put(p.runId(), p.predictionId());
             FeedbackLabel l = person.get(p.predictionId());
             FeedbackStore.Decision d = lastDecision.get(p.predictionId());
@@ -193,10 +202,12 @@ public final class Feedback {
                     p.runId(), p.predictionId(), label, source, reason, p.risk(), features(p.inputJson())));
         }
         for (FeedbackLabel w : labels) {
-            if (!w.isWindow()) {
+            if (!w.isWindow() || from != null && w.end().isBefore(from) || to != null && w.start().isAfter(to)) {
                 continue;
             }
-            for (FeedbackStore.StoredRun r : store.runs(project, w.targetKind(), w.targetId(), w.start(), w.end(), m)) {
+            Instant start = from != null && w.start().isBefore(from) ? from : w.start();
+            Instant end = to != null && w.end().isAfter(to) ? to : w.end();
+            for (FeedbackStore.StoredRun r : store.runs(project, w.targetKind(), w.targetId(), start, end, m)) {
                 String predictionId = predictionOfRun.get(r.runId());
                 FeedbackRow existing = byRun.get(r.runId());
                 if (existing != null && existing.source().equals("person")) {

@@ -31,8 +31,11 @@ public interface FeedbackStore {
     /** Every label of a project, oldest first. */
     List<FeedbackLabel> labels(ProjectId project);
 
-    /** The project's predictions (optionally of one model) with their runs, oldest first. */
-    List<ScoredPrediction> predictions(ProjectId project, String model);
+    /**
+     * The project's predictions (optionally of one model) observed from {@code from} to {@code to} (both included;
+     * null: unbounded) with their runs, oldest first.
+     */
+    List<ScoredPrediction> predictions(ProjectId project, String model, Instant from, Instant to);
 
     /** Decisions on the project's predictions, oldest first. */
     List<Decision> decisions(ProjectId project);

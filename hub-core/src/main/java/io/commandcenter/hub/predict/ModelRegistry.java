@@ -201,6 +201,18 @@ public final class ModelRegistry {
         return promote(project, name, version, by, checkPromotion(by, reason), null);
     }
 
+    /**
+     * Promotes a version only while {@code expected} is its name's champion, checked under the promotion's lock (the
+     * learning loop's shadow gate: its verdict was reached against {@code expected}).
+     *
+     * @throws CommandCenterException NOT_FOUND (MODEL_NOT_FOUND), PRECONDITION (CHAMPION_CHANGED when another version
+     *         became the champion), INVALID (TOO_LONG) for a reason over 512 characters
+     */
+    public synchronized Promotion promoteIfChampion(ProjectId project, String name, String version, String expected,
+                                                    String by, String reason) {
+        return promote(project, name, version, by, checkPromotion(by, reason), expected);
+    }
+
     /** Promotes a version; with {@code expected}, only while that version is the champion (a rollback). */
     private Promotion promote(ProjectId project, String name, String version, String by, String why,
                               String expected) {

@@ -35,7 +35,7 @@ class FeedbackDeclareTest {
         }
 
         @Override
-        public List<ScoredPrediction> predictions(ProjectId project, String model) {
+        public List<ScoredPrediction> predictions(ProjectId project, String model, Instant from, Instant to) {
             return List.of();
         }
 

@@ -469,7 +469,7 @@ public final class LearningLoop implements AutoCloseable {
         if (reason.length() > ModelRegistry.MAX_REASON) {
             reason = reason.substring(0, ModelRegistry.MAX_REASON);
         }
-        ModelRegistry.Registration r = registry.register(project, s.challenger.artifact(), promote, BY, reason);
+        ModelRegistry.Registration r = registerUnderAFreeVersion(project, model, s, promote, reason);
         String version = r.model().metadata().version();
         LOG.log(Level.INFO, "project {0}: challenger {1} of {2} registered, {3}", project, version, model, reason);
         boolean shadow = false;
@@ -496,6 +496,45 @@ public final class LearningLoop implements AutoCloseable {
         out.put("reason", s.verdict.reason());
         out.put("champion", registry.champion(project, model).map(ModelKey::version).orElse(""));
         return out;
+    }
+
+    /** How many times registering looks for a free version before the conflict is the step's answer. */
+    private static final int REGISTER_ATTEMPTS = 5;
+
+    /**
+     * Registers the run's challenger. Its version was chosen when it was trained (one more than the highest registered
+     * then), so another retraining of the project trained meanwhile — the 03:00 run beside a person's
+     * {@code TrainModel}, which has a target while the scheduled one has none, or a run on another hub — may have
+     * registered that version first, with other bytes: {@code MODEL_VERSION_CONFLICT}. The challenger is then the
+     * same model under the next free version (its threshold-only {@code t} kept), and the run's state carries the new
+     * name, so a retried step registers the same.
+     */
+    private ModelRegistry.Registration registerUnderAFreeVersion(ProjectId project, String model, RunState s,
+                                                                 boolean promote, String reason) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return registry.register(project, s.challenger.artifact(), promote, BY, reason);
+            } catch (CommandCenterException e) {
+                if (!"MODEL_VERSION_CONFLICT".equals(e.reason()) || attempt >= REGISTER_ATTEMPTS) {
+                    throw e;
+                }
+                String taken = s.challenger.artifact().metadata().version();
+                String free = nextVersion(project, model) + (taken.endsWith("t") ? "t" : "");
+                LOG.log(Level.INFO, "project {0}: {1} {2} was registered meanwhile by another retraining; this run''s "
+                        + "challenger is registered as {3}", project, model, taken, free);
+                s.challenger = renamed(s.challenger, free);
+            }
+        }
+    }
+
+    /** The same challenger (bytes, threshold, lineage) named {@code version}. */
+    private static Retrainer.Challenger renamed(Retrainer.Challenger c, String version) {
+        io.commandcenter.models.artifact.ModelMetadata m = c.artifact().metadata();
+        return new Retrainer.Challenger(new ModelArtifact(new io.commandcenter.models.artifact.ModelMetadata(m.name(),
+                version, m.type(), m.features(), m.inputName(), m.outputName(), m.positiveIndex(), m.pipeline(),
+                m.threshold(), m.reference(), m.calibration(), m.trainingWindow(), m.dataHash(), m.metrics(),
+                m.codeVersion(), m.seed(), m.createdAt(), m.provenance(), m.onset()), c.artifact().onnx()), c.split(),
+                c.snapshot());
     }
 
     private static Map<String, Object> metrics(Evaluator.Metrics m) {

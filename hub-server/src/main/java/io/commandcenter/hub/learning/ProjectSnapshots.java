@@ -113,7 +113,9 @@ public final class ProjectSnapshots {
 
         steps.checkpoint("before reading the feedback");
         List<FeedbackLabel> labels = feedback.labels(project);
-        List<FeedbackRow> decided = feedback.dataset(project, model).stream()
+        // only what was observed inside the window: a prediction confirmed before it has no row here (it would be
+        // placed on the window's first rows), and the project's older history is not read at all
+        List<FeedbackRow> decided = feedback.dataset(project, model, from, end).stream()
                 .filter(r -> !r.predictionId().isEmpty() && !r.source().equals("declared")).toList();
         Set<String> decidedPredictions = new HashSet<>();
         decided.forEach(r -> decidedPredictions.add(r.predictionId()));

@@ -41,7 +41,8 @@ import java.util.stream.Collectors;
  */
 public final class ShadowGate {
     private static final System.Logger LOG = System.getLogger(ShadowGate.class.getName());
-    private static final int MAX_PREDICTIONS = 10_000;
+    /** The champion's predictions read per page when a wait is judged. */
+    static final int PAGE = 10_000;
 
     private final LearningSettings settings;
     private final ShadowGates store;
@@ -183,22 +184,53 @@ public final class ShadowGate {
                     + "): judged against another model", now);
         }
         DataSnapshot period = periodSnapshot.apply(g.project(), g);
-        List<ShadowVerdict.Alarm> real = new ArrayList<>();
-        for (PredictionRecord p : predictions.list(g.project(), new PredictionRepository.Query(null, g.model(),
-                g.start(), null, MAX_PREDICTIONS, null, null))) {
-            if (!p.observedAt().isBefore(g.start()) && !p.observedAt().isAfter(g.end())) {
-                real.add(new ShadowVerdict.Alarm(p.targetKind() + ":" + p.targetId(), p.observedAt()));
-            }
-        }
+        List<ShadowVerdict.Alarm> real = championAlarms(g);
         List<ShadowVerdict.Alarm> wouldBe = store.wouldBe(g.project(), g.model(), g.version(), g.start(), g.end())
                 .stream().map(w -> new ShadowVerdict.Alarm(w.entity().kind() + ":" + w.entity().id(), w.observedAt()))
                 .toList();
         ShadowVerdict.Result r = ShadowVerdict.judge(period, real, wouldBe, settings.rule().tolerance());
-        return decided(g, r.agree(), r.reason(), now);
+        return decided(g, r.agree(), r.reason(), now, champion);
     }
 
-    /** Decides a wait (if no other hub did first): promotes on agreement, ends the shadow either way. */
+    /**
+     * The champion's real predictions observed in the wait's period: every page of those created since it began
+     * (newest first, keyset), however many there are and however late the wait is judged.
+     */
+    private List<ShadowVerdict.Alarm> championAlarms(Gate g) {
+        List<ShadowVerdict.Alarm> real = new ArrayList<>();
+        Instant afterTime = null;
+        String afterId = null;
+        while (true) {
+            List<PredictionRecord> page = predictions.list(g.project(), new PredictionRepository.Query(null, g.model(),
+                    g.start(), null, PAGE, afterTime, afterId));
+            // the repository answers up to PAGE + 1 rows: the last tells there is more
+            List<PredictionRecord> rows = page.size() > PAGE ? page.subList(0, PAGE) : page;
+            for (PredictionRecord p : rows) {
+                if (!p.observedAt().isBefore(g.start()) && !p.observedAt().isAfter(g.end())) {
+                    real.add(new ShadowVerdict.Alarm(p.targetKind() + ":" + p.targetId(), p.observedAt()));
+                }
+            }
+            if (page.size() <= PAGE) {
+                return real;
+            }
+            PredictionRecord last = rows.get(rows.size() - 1);
+            afterTime = last.createdAt();
+            afterId = last.id();
+        }
+    }
+
+    /** Decides a wait that is not promoted (if no other hub did first); ends the shadow. */
     private Optional<Gate> decided(Gate g, boolean promote, String shadowReason, Instant now) {
+        return decided(g, promote, shadowReason, now, "");
+    }
+
+    /**
+     * Decides a wait (if no other hub did first): promotes on agreement — only while {@code champion}, the model the
+     * shadow was judged against, is still the champion — and ends the shadow either way. A promotion that fails (a
+     * person promoted or rolled back while the period was read, the version cannot be loaded) turns the wait refused,
+     * with why: the wait never says promoted when the champion did not change.
+     */
+    private Optional<Gate> decided(Gate g, boolean promote, String shadowReason, Instant now, String champion) {
         String verdict = (promote ? "promoted: holdout and shadow agree: " : "not promoted: holdout passed, ")
                 + shadowReason;
         ShadowDeadlines d = deadlines;
@@ -210,8 +242,26 @@ public final class ShadowGate {
         }
         if (promote) {
             String reason = verdict + "; holdout: " + g.holdoutReason();
-            registry.promote(g.project(), g.model(), g.version(), LearningLoop.BY,
-                    reason.length() > ModelRegistry.MAX_REASON ? reason.substring(0, ModelRegistry.MAX_REASON) : reason);
+            reason = reason.length() > ModelRegistry.MAX_REASON ? reason.substring(0, ModelRegistry.MAX_REASON) : reason;
+            try {
+                if (champion.isEmpty()) {
+                    registry.promote(g.project(), g.model(), g.version(), LearningLoop.BY, reason);
+                } else {
+                    registry.promoteIfChampion(g.project(), g.model(), g.version(), champion, LearningLoop.BY, reason);
+                }
+            } catch (RuntimeException e) {
+                promote = false;
+                String why = e instanceof io.commandcenter.common.error.CommandCenterException c
+                        && "CHAMPION_CHANGED".equals(c.reason())
+                        ? "the champion changed while the period was judged (now " + registry.champion(g.project(),
+                        g.model()).map(ModelKey::version).orElse("none") + ", judged against " + champion + ")"
+                        : "the promotion failed: " + e.getMessage();
+                verdict = "not promoted: holdout and shadow agreed, but " + why + "; " + shadowReason;
+                if (!store.overturn(g.project(), g.model(), g.version(), verdict, now)) {
+                    LOG.log(Level.ERROR, "project {0}: the wait of {1} {2} stays promoted though its promotion failed: {3}",
+                            g.project(), g.model(), g.version(), e.getMessage());
+                }
+            }
         }
         if (shadows.version(g.project(), g.model()).map(k -> k.version().equals(g.version())).orElse(false)) {
             shadows.stop(g.project(), g.model());

@@ -68,6 +68,13 @@ public interface ShadowGates {
     boolean decide(ProjectId project, String model, String version, State state, String verdict, Instant at);
 
     /**
+     * A wait this hub decided {@code promoted} whose promotion then failed becomes {@code refused} with {@code verdict}.
+     *
+     * @return whether it was promoted (and is now refused)
+     */
+    boolean overturn(ProjectId project, String model, String version, String verdict, Instant at);
+
+    /**
      * Stores would-be predictions of shadows (never as predictions), each (model, version, entity, time)
      * once: hubs scoring the same telemetry of a project store one row, not one each.
      */

@@ -21,11 +21,16 @@ final class SharedLoads {
         this.backend = backend;
     }
 
-    /** Loads {@code artifact} as {@code key} unless it is loaded, for one more user. */
+    /**
+     * Loads {@code artifact} as {@code key} unless it is loaded, for one more user. A load that fails counts no user
+     * (the caller, which got no key, releases nothing): the next acquire loads again.
+     */
     synchronized ModelKey acquire(ModelKey key, ModelArtifact artifact) {
-        if (users.merge(key, 1, Integer::sum) == 1 && !backend.isLoaded(key)) {
+        int n = users.getOrDefault(key, 0);
+        if (n == 0 && !backend.isLoaded(key)) {
             backend.load(key, artifact);
         }
+        users.put(key, n + 1);
         return key;
     }
 

@@ -1,6 +1,8 @@
 package io.commandcenter.hub.learning;
 
 import io.commandcenter.common.json.Json;
+import io.commandcenter.hub.agents.ActionResult;
+import io.commandcenter.hub.agents.HubAgents;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.NodeRecord;
 import io.commandcenter.hub.remediate.NodeState;
@@ -292,6 +294,52 @@ class LearningLoopHubTest {
         assertThat(shadow.getAgreement()).isBetween(0.0, 1.0);
         assertThat(predictions(ML)).as("the shadow raised nothing").isNotEmpty()
                 .noneSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(shadowVersion));
+    }
+
+    /**
+     * Two retrainings of one project at once — the 03:00 run (no target) beside a person's {@code TrainModel} (target
+     * {@code model service_health}), which per-target concurrency does not keep apart — each name their challenger when
+     * they train, before either is registered: both chose the same version. Before, the second to register failed
+     * {@code MODEL_VERSION_CONFLICT} after its whole training; now it is registered under the next free version.
+     */
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void twoRetrainingsAtOnce_chooseTheSameVersion_theSecondToRegisterTakesTheNextFreeOne() {
+        open(small(), Clock.systemUTC());
+        labelledProject(ML);
+        String shipped = new BootstrapModels().load("service_health").metadata().version();
+        Map<String, HubAgents.Agent> agents = new java.util.HashMap<>();
+        hub.learning().agents().forEach(a -> agents.put(a.type(), a));
+        java.util.function.BiFunction<String, String, ActionResult> step = (runId, node) -> {
+            String agent = Map.of("train", "trainer", "evaluate", "evaluator", "register", "registry").get(node);
+            String action = Map.of("train", "trainModel", "evaluate", "validate", "register", "updateModelRegistry")
+                    .get(node);
+            return agents.get(agent).body().execute(new HubAgents.Task(ML.value(), runId, node, "", ""), action, Map.of());
+        };
+
+        ActionResult trainedA = step.apply("run-scheduled", "train");
+        ActionResult trainedB = step.apply("run-manual", "train");
+        assertThat(trainedA.ok()).as(trainedA.message()).isTrue();
+        assertThat(trainedB.ok()).as(trainedB.message()).isTrue();
+        assertThat(Json.parseObject(trainedA.output())).containsEntry("challenger", nextMinor(shipped) + "1");
+        assertThat(Json.parseObject(trainedB.output())).as("nothing was registered yet: the same name")
+                .containsEntry("challenger", nextMinor(shipped) + "1");
+        assertThat(step.apply("run-scheduled", "evaluate").ok()).isTrue();
+        ActionResult registeredA = step.apply("run-scheduled", "register");
+        assertThat(step.apply("run-manual", "evaluate").ok()).isTrue();
+        ActionResult registeredB = step.apply("run-manual", "register");
+
+        assertThat(registeredA.ok()).as(registeredA.message()).isTrue();
+        assertThat(registeredB.ok()).as(registeredB.reason() + ": " + registeredB.message()).isTrue();
+        String versionA = (String) Json.parseObject(registeredA.output()).get("version");
+        String versionB = (String) Json.parseObject(registeredB.output()).get("version");
+        assertThat(versionA).isIn(nextMinor(shipped) + "1", nextMinor(shipped) + "1t");
+        assertThat(versionB).as("the next free version, of the same kind").isIn(nextMinor(shipped) + "2",
+                nextMinor(shipped) + "2t");
+        // each registered version is its own run's challenger: its own snapshot window in the lineage
+        String windowA = hub.registry().get(ML, "service_health", versionA).metadata().provenance().get("corpus");
+        String windowB = hub.registry().get(ML, "service_health", versionB).metadata().provenance().get("corpus");
+        assertThat(windowA).isNotEqualTo(windowB);
     }
 
     @Test

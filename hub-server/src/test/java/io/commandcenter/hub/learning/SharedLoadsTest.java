@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Two retrainings judging against the same champion on the loop's one backend: neither unloads it from the other. */
 class SharedLoadsTest {
@@ -38,6 +39,24 @@ class SharedLoadsTest {
 
             loads.release(key);
             assertThat(loads.users(key)).as("a release nobody acquired changes nothing").isZero();
+        }
+    }
+
+    @Test
+    void aLoadThatFails_countsNoUser_soTheNextStepLoadsTheModelAgain() {
+        try (OnnxBackend backend = new OnnxBackend()) {
+            SharedLoads loads = new SharedLoads(backend);
+            ModelKey key = ModelKey.of(SHIPPED.metadata(), ModelRegistry.content(SHIPPED));
+            // ONNX Runtime refuses the bytes (as it does a model it has no memory for): the step fails, holding nothing
+            ModelArtifact unreadable = new ModelArtifact(SHIPPED.metadata(), new byte[]{1, 2, 3});
+
+            assertThatThrownBy(() -> loads.acquire(key, unreadable)).isInstanceOf(RuntimeException.class);
+            assertThat(loads.users(key)).as("the failed step is no user").isZero();
+
+            loads.acquire(key, SHIPPED);
+            assertThat(backend.isLoaded(key)).as("the next step's load is not skipped").isTrue();
+            loads.release(key);
+            assertThat(backend.isLoaded(key)).isFalse();
         }
     }
 

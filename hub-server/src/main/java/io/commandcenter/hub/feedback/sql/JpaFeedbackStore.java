@@ -42,15 +42,22 @@ public final class JpaFeedbackStore implements FeedbackStore {
     }
 
     @Override
-    public List<ScoredPrediction> predictions(ProjectId project, String model) {
+    public List<ScoredPrediction> predictions(ProjectId project, String model, Instant from, Instant to) {
         return jpa.read(em -> {
             var query = em.createQuery("SELECT p.predictionId, p.targetEntity, p.targetId, p.modelName, p.modelVersion, "
                     + "p.risk, p.observedAt, r.runId, r.inputJson FROM PredictionEntity p, ModelRunEntity r "
                     + "WHERE r.runId = p.modelRunId AND p.projectId = :p"
-                    + (model == null ? "" : " AND p.modelName = :m") + " ORDER BY p.observedAt, p.predictionId",
-                    Object[].class).setParameter("p", project.value());
+                    + (model == null ? "" : " AND p.modelName = :m")
+                    + (from == null ? "" : " AND p.observedAt >= :f") + (to == null ? "" : " AND p.observedAt <= :u")
+                    + " ORDER BY p.observedAt, p.predictionId", Object[].class).setParameter("p", project.value());
             if (model != null) {
                 query.setParameter("m", model);
+            }
+            if (from != null) {
+                query.setParameter("f", Jpa.ts(from));
+            }
+            if (to != null) {
+                query.setParameter("u", Jpa.ts(to));
             }
             return query.getResultList().stream().map(r -> new ScoredPrediction((String) r[0], (String) r[1],
                     (String) r[2], (String) r[3], (String) r[4], ((Number) r[5]).doubleValue(), Jpa.instant(r[6]),

@@ -73,6 +73,16 @@ public final class JpaShadowGates implements ShadowGates {
     }
 
     @Override
+    public boolean overturn(ProjectId project, String model, String version, String verdict, Instant at) {
+        int changed = jpa.write(em -> em.createNativeQuery("UPDATE shadow_gate SET state = ?, verdict = ?, "
+                        + "decided_at = ? WHERE project_id = ? AND model_name = ? AND model_version = ? AND state = ?")
+                .setParameter(1, State.REFUSED.wireName()).setParameter(2, cut(verdict)).setParameter(3, Jpa.ts(at))
+                .setParameter(4, project.value()).setParameter(5, model).setParameter(6, version)
+                .setParameter(7, State.PROMOTED.wireName()).executeUpdate());
+        return changed == 1;
+    }
+
+    @Override
     public void saveWouldBe(ProjectId project, List<ShadowScoring.WouldBe> rows) {
         // one transaction per row: would-be predictions are one per incident, so few; a row another hub stored
         // first (same id) is skipped, and one it stores at the same instant is refused by the key alone, without

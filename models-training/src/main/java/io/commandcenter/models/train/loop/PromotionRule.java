@@ -8,7 +8,7 @@ import java.util.Locale;
  * holdout by {@code margin} (F1 per incident; its ROC AUC no more than {@code tolerance} lower), and
  * it is no more than {@code tolerance} worse on the shipped validation series (early warning, whose
  * 0–100 scale makes that {@code 100 × tolerance} points) —
- * otherwise the champion stays and the verdict says why.
+ * otherwise the champion stays and the verdict says why. A figure that is not a number refuses (fails closed).
  */
 public record PromotionRule(double margin, double tolerance, int minIncidents) {
 
@@ -52,13 +52,14 @@ public record PromotionRule(double margin, double tolerance, int minIncidents) {
         if (!explainable) {
             return new Verdict(false, "the challenger cannot be explained (no feature moves its score)");
         }
+        // each check is "refuse unless shown better", so a figure that is not a number (NaN) refuses, never promotes
         double f1 = c.challengerProject().f1() - c.championProject().f1();
-        if (f1 < margin) {
+        if (!(f1 >= margin)) {
             return new Verdict(false, String.format(Locale.ROOT,
                     "not better by the margin on the project holdout: F1 %.3f vs champion %.3f (needs +%.3f)",
                     c.challengerProject().f1(), c.championProject().f1(), margin));
         }
-        if (c.challengerProject().auc() < c.championProject().auc() - tolerance) {
+        if (!(c.challengerProject().auc() >= c.championProject().auc() - tolerance)) {
             return new Verdict(false, String.format(Locale.ROOT,
                     "ROC AUC worse on the project holdout: %.3f vs champion %.3f", c.challengerProject().auc(),
                     c.championProject().auc()));
@@ -71,7 +72,7 @@ public record PromotionRule(double margin, double tolerance, int minIncidents) {
                     c.championProject().auc(), c.challengerShipped().earlyWarning(), c.championShipped().earlyWarning()));
         }
         // the early-warning score is on NAB's 0–100 scale: the tolerance is a fraction of it
-        if (c.challengerShipped().earlyWarning() < c.championShipped().earlyWarning() - 100 * tolerance) {
+        if (!(c.challengerShipped().earlyWarning() >= c.championShipped().earlyWarning() - 100 * tolerance)) {
             return new Verdict(false, String.format(Locale.ROOT,
                     "worse on the shipped validation series: early warning %.3f vs champion %.3f",
                     c.challengerShipped().earlyWarning(), c.championShipped().earlyWarning()));

@@ -48,6 +48,22 @@ class PromotionRuleTest {
     }
 
     @Test
+    void aFigureThatIsNotANumber_refuses_neverPromotes() {
+        double nan = Double.NaN;
+        var f1 = RULE.judge(snapshot(5), new PromotionRule.Comparison(m(0.40, 0.80, 50, 4), m(nan, 0.81, 50, 4),
+                m(0.3, 0.8, 60, 10), m(0.3, 0.8, 60, 10)), true);
+        var auc = RULE.judge(snapshot(5), new PromotionRule.Comparison(m(0.40, 0.80, 50, 4), m(0.50, nan, 50, 4),
+                m(0.3, 0.8, 60, 10), m(0.3, 0.8, 60, 10)), true);
+        var shipped = RULE.judge(snapshot(5), new PromotionRule.Comparison(m(0.40, 0.80, 50, 4), m(0.50, 0.81, 50, 4),
+                m(0.3, 0.8, 60, 10), m(0.3, 0.8, nan, 10)), true);
+
+        assertThat(List.of(f1, auc, shipped)).noneMatch(PromotionRule.Verdict::promote);
+        assertThat(f1.reason()).startsWith("not better by the margin").contains("F1 NaN");
+        assertThat(auc.reason()).startsWith("ROC AUC worse").contains("NaN");
+        assertThat(shipped.reason()).startsWith("worse on the shipped validation series").contains("NaN");
+    }
+
+    @Test
     void tooLittleLabelledData_keepsTheChampion() {
         var v = RULE.judge(snapshot(2), new PromotionRule.Comparison(m(0.1, 0.5, 10, 1), m(0.9, 0.9, 90, 1),
                 m(0.3, 0.8, 60, 10), m(0.9, 0.9, 90, 10)), true);
