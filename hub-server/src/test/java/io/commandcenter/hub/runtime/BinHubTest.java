@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code bin/hub} as an operator runs it, from a copy of the checkout's layout in a temporary directory: the
@@ -59,6 +60,8 @@ class BinHubTest {
         root = dir.resolve("checkout");
         Files.createDirectories(root.resolve("bin"));
         Files.copy(SCRIPT, root.resolve("bin/hub"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createDirectories(root.resolve("bin/lib"));
+        Files.copy(SCRIPT.resolveSibling("lib/build"), root.resolve("bin/lib/build"), StandardCopyOption.COPY_ATTRIBUTES);
         Path wlp = root.resolve("liberty/target/liberty/wlp");
         executable(wlp.resolve("bin/server"), REPORT);
         war = wlp.resolve("usr/servers/hub/apps/hub-server.war");
@@ -152,9 +155,7 @@ class BinHubTest {
         Map<String, String> env = new HashMap<>();
         env.put("CC_NO_BUILD", "");
         Run run = run(env);
-        String pid = run.lines.stream().filter(l -> l.startsWith("pid=")).findFirst().orElseThrow(
-                () -> new AssertionError("the build never started: " + run.describe()));
-        ProcessHandle build = ProcessHandle.of(Long.parseLong(pid.substring(4))).orElseThrow();
+        ProcessHandle build = ProcessHandle.of(pidOf(run)).orElseThrow();
         assertThat(build.pid()).isNotEqualTo(run.process.pid());
 
         try {
@@ -166,6 +167,33 @@ class BinHubTest {
         } finally {
             build.destroyForcibly();   // no longer bin/hub's descendant when it was left behind
         }
+    }
+
+    /** Two first runs at once (or bin/hub and bin/cc, bin/lib/build): one build at a time, the second waits. */
+    @Test
+    void twoBuildsAtOnce_runOneAfterTheOther() throws Exception {
+        Files.delete(war);
+        executable(root.resolve("mvnw"), REPORT);
+        Run first = run(Map.of("CC_NO_BUILD", ""));
+        ProcessHandle firstBuild = ProcessHandle.of(pidOf(first)).orElseThrow();
+
+        Path secondErrors = Files.createTempFile(dir, "stderr", ".txt");
+        Process second = builder(Map.of("CC_NO_BUILD", ""), secondErrors).start();
+        started.add(second);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> Files.readString(secondErrors).contains(
+                "another build of this checkout runs (bin/hub or bin/cc): waiting for it") || !second.isAlive());
+        assertThat(second.isAlive()).as(Files.readString(secondErrors)).isTrue();
+        assertThat(firstBuild.isAlive()).isTrue();
+
+        first.process.destroy();
+        assertThat(firstBuild.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).get()).isNotNull();
+        Run then = new Run(second, readUntilReady(second), secondErrors);
+        assertThat(pidOf(then)).as(then.describe()).isNotEqualTo(firstBuild.pid());
+    }
+
+    private static long pidOf(Run run) {
+        return Long.parseLong(run.lines.stream().filter(l -> l.startsWith("pid=")).findFirst().orElseThrow(
+                () -> new AssertionError("nothing started: " + run.describe())).substring(4));
     }
 
     private record Run(Process process, List<String> lines, Path stderr) {
@@ -193,6 +221,12 @@ class BinHubTest {
      */
     private Run run(Map<String, String> env) throws IOException {
         Path stderr = Files.createTempFile(dir, "stderr", ".txt");
+        Process process = builder(env, stderr).start();
+        started.add(process);
+        return new Run(process, readUntilReady(process), stderr);
+    }
+
+    private ProcessBuilder builder(Map<String, String> env, Path stderr) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(root.resolve("bin/hub").toString()).directory(work.toFile())
                 .redirectError(stderr.toFile());
         Map<String, String> environment = builder.environment();
@@ -204,8 +238,10 @@ class BinHubTest {
             environment.put(port, Integer.toString(freePort()));
         }
         environment.putAll(env);
-        Process process = builder.start();
-        started.add(process);
+        return builder;
+    }
+
+    private static List<String> readUntilReady(Process process) throws IOException {
         List<String> lines = new ArrayList<>();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line = out.readLine(); line != null; line = out.readLine()) {
@@ -214,7 +250,7 @@ class BinHubTest {
                 break;
             }
         }
-        return new Run(process, lines, stderr);
+        return lines;
     }
 
     private static int freePort() throws IOException {
