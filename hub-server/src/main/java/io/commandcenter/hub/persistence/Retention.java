@@ -20,8 +20,9 @@ import java.util.function.Function;
 /**
  * Deletes what is older than its family's age ({@link RetentionSettings}, guide 8.2), every
  * {@code cc.retention.interval}, on a thread of its own ({@code cc-retention}). A pass goes table by table and
- * project by project: it reads a batch of the oldest keys by a time index and deletes those rows (and their
- * children) by key, in one short transaction per batch, until a batch comes back short. Never deleted, whatever the
+ * project by project, batch by batch: one short transaction per batch, which reads the time of the project's
+ * {@code cc.retention.batch}-th oldest row past its age and deletes the rows up to that time (children first), each
+ * statement a range of the table's time index, the same text on H2 and PostgreSQL. Never deleted, whatever the
  * ages: labels ({@code feedback_label}) and decisions ({@code prediction_action}); a prediction a label or a decision
  * names; a model run a stored prediction names or a declared incident's window covers; a run not finished
  * ({@code AWAITING_APPROVAL}, {@code RUNNING}) or one a decision names; the audit ledger ({@code audit_entry},
@@ -45,8 +46,8 @@ public final class Retention implements AutoCloseable {
                           Function<RetentionSettings, Duration> age) {
     }
 
-    /** Rows of another table deleted with their parent: {@code key} holds the parent's key. */
-    private record Child(String table, String key, boolean byProject) {
+    /** Rows of another table deleted first, with their parent: {@code key} holds the parent's key. */
+    private record Child(String table, String key) {
     }
 
     /**
@@ -55,12 +56,13 @@ public final class Retention implements AutoCloseable {
      */
     private static final List<Target> TARGETS = List.of(
             telemetry("health_sample", "sample_time", List.of()),
-            telemetry("audit", "audit_time", List.of(new Child("compliance_result", "record_id", true))),
+            // an audit's compliance results go with it (V1's ON DELETE CASCADE)
+            telemetry("audit", "audit_time", List.of()),
             telemetry("task", "start_time", List.of()),
             telemetry("workflow_run", "start_time", List.of()),
             new Target("remediation_run", "run_id", "created_at", "t.state NOT IN (" + UNFINISHED + ")"
                     + " AND NOT EXISTS (SELECT 1 FROM prediction_action a WHERE a.run_id = t.run_id)",
-                    List.of(new Child("remediation_node", "run_id", false), new Child("approval", "run_id", false)),
+                    List.of(new Child("remediation_node", "run_id"), new Child("approval", "run_id")),
                     RetentionSettings::runs),
             new Target("prediction", "prediction_id", "created_at",
                     "NOT EXISTS (SELECT 1 FROM feedback_label f WHERE f.prediction_id = t.prediction_id)"
@@ -153,13 +155,15 @@ public final class Retention implements AutoCloseable {
                 Instant cut = now.minus(age);
                 for (String project : projects) {
                     while (!closed) {
-                        Batch b = batch(target, project, cut);
-                        b.deleted().forEach((table, rows) -> {
-                            out.merge(table, rows, Long::sum);
-                            deleted.add(rows, table);
+                        Batch batch = batch(target, project, cut);
+                        batch.deleted().forEach((table, rows) -> {
+                            if (rows > 0) {
+                                out.merge(table, rows, Long::sum);
+                                deleted.add(rows, table);
+                            }
                         });
-                        if (b.selected() < settings.batch() || b.deleted().getOrDefault(target.table(), 0L) == 0) {
-                            break;
+                        if (batch.last() || batch.deleted().get(target.table()) == 0) {
+                            break; // the project's last batch, or one another hub's pass (or a run's nodes) held
                         }
                     }
                 }
@@ -177,54 +181,44 @@ public final class Retention implements AutoCloseable {
         return out;
     }
 
-    private record Batch(int selected, Map<String, Long> deleted) {
+    /**
+     * One transaction: the time of the project's {@code batch}-th oldest row before the cut that nothing keeps (none:
+     * fewer are left, and this batch is the last), then the children of the rows up to that time and the rows
+     * themselves. Every statement is a range of the table's time index ({@code project_id, time}), the same text on
+     * H2 and PostgreSQL; rows sharing the bound's time all go in this batch. On PostgreSQL each statement reads its
+     * own snapshot, so the rows' delete skips a row whose children are still there (a later batch takes it).
+     *
+     * @return the rows deleted, by table (the target's first), and whether this was the project's last batch
+     */
+    private Batch batch(Target target, String project, Instant cut) {
+        String where = target.table() + " t WHERE t.project_id = ? AND t." + target.time() + " < ?"
+                + (target.keep().isEmpty() ? "" : " AND " + target.keep());
+        return jpa.write(em -> {
+            List<?> bound = em.createNativeQuery("SELECT t." + target.time() + " FROM " + where + " ORDER BY t."
+                            + target.time() + " OFFSET " + (settings.batch() - 1) + " ROWS FETCH FIRST 1 ROWS ONLY")
+                    .setParameter(1, project).setParameter(2, Jpa.ts(cut)).getResultList();
+            var upTo = bound.isEmpty() ? Jpa.ts(cut) : Jpa.ts(Jpa.instant(bound.get(0)));
+            String range = where + " AND t." + target.time() + " <= ?";
+            Map<String, Long> out = new LinkedHashMap<>();
+            out.put(target.table(), 0L);
+            StringBuilder orphan = new StringBuilder();
+            for (Child child : target.children()) {
+                long rows = em.createNativeQuery("DELETE FROM " + child.table() + " WHERE " + child.key()
+                                + " IN (SELECT t." + target.key() + " FROM " + range + ")")
+                        .setParameter(1, project).setParameter(2, Jpa.ts(cut)).setParameter(3, upTo).executeUpdate();
+                if (rows > 0) {
+                    out.put(child.table(), rows);
+                }
+                orphan.append(" AND NOT EXISTS (SELECT 1 FROM ").append(child.table()).append(" c WHERE c.")
+                        .append(child.key()).append(" = t.").append(target.key()).append(')');
+            }
+            out.put(target.table(), (long) em.createNativeQuery("DELETE FROM " + range + orphan)
+                    .setParameter(1, project).setParameter(2, Jpa.ts(cut)).setParameter(3, upTo).executeUpdate());
+            return new Batch(out, bound.isEmpty());
+        });
     }
 
-    /** One transaction: the oldest keys of one project before the cut, then their children and themselves. */
-    private Batch batch(Target target, String project, Instant cut) {
-        String keep = target.keep().isEmpty() ? "" : " AND " + target.keep();
-        return jpa.write(em -> {
-            @SuppressWarnings("unchecked")
-            List<Object> keys = em.createNativeQuery("SELECT t." + target.key() + " FROM " + target.table()
-                            + " t WHERE t.project_id = ? AND t." + target.time() + " < ?" + keep
-                            + " ORDER BY t." + target.time() + " FETCH FIRST " + settings.batch() + " ROWS ONLY")
-                    .setParameter(1, project).setParameter(2, Jpa.ts(cut)).getResultList();
-            Map<String, Long> deleted = new LinkedHashMap<>();
-            if (keys.isEmpty()) {
-                return new Batch(0, deleted);
-            }
-            String in = String.join(", ", Collections.nCopies(keys.size(), "?"));
-            for (Child child : target.children()) {
-                var delete = em.createNativeQuery("DELETE FROM " + child.table() + " WHERE "
-                        + (child.byProject() ? "project_id = ? AND " : "") + child.key() + " IN (" + in + ")");
-                int p = 1;
-                if (child.byProject()) {
-                    delete.setParameter(p++, project);
-                }
-                for (Object key : keys) {
-                    delete.setParameter(p++, key);
-                }
-                long rows = delete.executeUpdate();
-                if (rows > 0) {
-                    deleted.put(child.table(), rows);
-                }
-            }
-            // the conditions that keep a row are checked again by the delete itself: a label or a decision stored
-            // since the read keeps its row
-            var delete = em.createNativeQuery("DELETE FROM " + target.table() + " t WHERE t.project_id = ? AND t."
-                    + target.key() + " IN (" + in + ")" + keep).setParameter(1, project);
-            int p = 2;
-            for (Object key : keys) {
-                delete.setParameter(p++, key);
-            }
-            long rows = delete.executeUpdate();
-            Map<String, Long> ordered = new LinkedHashMap<>();
-            if (rows > 0) {
-                ordered.put(target.table(), rows);
-            }
-            ordered.putAll(deleted);
-            return new Batch(keys.size(), ordered);
-        });
+    private record Batch(Map<String, Long> deleted, boolean last) {
     }
 
     /**

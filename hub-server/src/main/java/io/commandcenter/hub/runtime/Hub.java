@@ -755,7 +755,7 @@ public final class Hub implements AutoCloseable {
                     settings.hubId());
         }
         try {
-            meshMetrics.close();
+            meshMetrics.close(); // with the metrics' timers, retention's passes (guide 8.2): long before the database
         } catch (Exception e) {
             LOG.log(Level.DEBUG, "closing the scheduler metrics: {0}", e.getMessage());
         }

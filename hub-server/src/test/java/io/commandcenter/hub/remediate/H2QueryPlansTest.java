@@ -183,14 +183,26 @@ class H2QueryPlansTest {
                 new io.commandcenter.hub.metrics.MetricRegistry(), clock)) {
             assertThat(retention.pass()).isEqualTo(Map.of("health_sample", 4L, "model_run", 4L));
         }
-        // the statements the pass ran, on the 4 old rows again
+        // the statements the pass ran, on the 4 old rows again (EXPLAIN ANALYZE runs them)
         execute(String.format(samples, 1, 4));
         execute(String.format(runs, 1, 4));
-        assertThat(scanned(statement(List.of("FROM health_sample t WHERE"), List.of()), "shop",
-                T0.plusHours(2).minusDays(30))).as("the old samples").isLessThanOrEqualTo(4 + 2);
-        assertThat(scanned(statement(List.of("FROM model_run t WHERE"), List.of()), "shop",
-                T0.plusHours(2).minusDays(14))).as("the old model runs, checked by seeks in the prediction and label indexes")
+        OffsetDateTime sampleCut = T0.plusHours(2).minusDays(30);
+        OffsetDateTime runCut = T0.plusHours(2).minusDays(14);
+        assertThat(scanned(statement(List.of("FROM health_sample t WHERE", "OFFSET"), List.of()), "shop", sampleCut))
+                .as("the batch's bound").isLessThanOrEqualTo(4 + 2);
+        assertThat(scanned(statement(List.of("DELETE FROM health_sample t WHERE"), List.of()), "shop", sampleCut,
+                sampleCut)).as("the old samples").isLessThanOrEqualTo(4 + 2);
+        assertThat(scanned(statement(List.of("DELETE FROM model_run t WHERE"), List.of()), "shop", runCut, runCut))
+                .as("the old model runs, checked by seeks in the prediction and label indexes")
                 .isLessThanOrEqualTo(4 + 2 + 2);
+        assertThat(samplesLeft()).as("EXPLAIN ANALYZE ran the deletes").isEqualTo(ROWS);
+    }
+
+    private long samplesLeft() throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM health_sample")) {
+            r.next();
+            return r.getLong(1);
+        }
     }
 
     private static RunStore.NewRun create(String runId, String key) {
@@ -206,7 +218,7 @@ class H2QueryPlansTest {
     }
 
     /**
-     * The one SELECT the stores ran that contains each of {@code with} and none of {@code without}
+     * The one SELECT (or DELETE) the stores ran that contains each of {@code with} and none of {@code without}
      * (case-insensitive; {@code without} may be empty).
      */
     private String statement(List<String> with, List<String> without) throws SQLException {
@@ -216,7 +228,7 @@ class H2QueryPlansTest {
             while (r.next()) {
                 String sql = r.getString(1);
                 String upper = sql.toUpperCase(Locale.ROOT);
-                if (upper.startsWith("SELECT") && with.stream().allMatch(w -> upper.contains(w.toUpperCase(Locale.ROOT)))
+                if ((upper.startsWith("SELECT") || upper.startsWith("DELETE")) && with.stream().allMatch(w -> upper.contains(w.toUpperCase(Locale.ROOT)))
                         && without.stream().noneMatch(w -> upper.contains(w.toUpperCase(Locale.ROOT)))) {
                     found.add(sql);
                 }
