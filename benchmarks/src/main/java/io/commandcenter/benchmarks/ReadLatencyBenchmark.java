@@ -61,7 +61,7 @@ public final class ReadLatencyBenchmark {
             settings = new HubSettings(s.hubId(), s.grpc(), s.http(), s.limits(), s.security(), s.database(),
                     s.defaultProject(), s.ingestBatchSize(), window, s.ingestMaxStreams(), s.maxFutureSkew(),
                     s.eventBufferSize(), s.maxSubscribers(), s.modelsDir(), s.predict(), s.scheduler(), s.hazelcast(),
-                    s.remediate(), s.agents(), s.demo(), s.learning());
+                    s.remediate(), s.agents(), s.demo(), s.learning(), s.retention());
         }
         int inFlight = Integer.parseInt(IngestBenchmark.option(args, "--in-flight", "0"));
         if (inFlight > 0) { // the hub's cc.ingest.max-in-flight

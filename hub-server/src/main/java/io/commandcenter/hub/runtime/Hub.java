@@ -464,6 +464,10 @@ public final class Hub implements AutoCloseable {
             Timers statsTimer = Timers.onThread(clock, "cc-stats");
             meshMetrics = inOrder(statsTimer::close, meshMetrics);
             statsTimer.every(io.commandcenter.hub.metrics.HubStats.EVERY, stats::snapshot);
+            // retention's passes (guide 8.2) stop with the timers above: in close, well before the database closes
+            io.commandcenter.hub.persistence.Retention retention = io.commandcenter.hub.persistence.Retention.start(
+                    database, settings.retention(), metricsOn ? metrics.registry() : new MetricRegistry(), clock);
+            meshMetrics = inOrder(retention::close, meshMetrics);
             ClusterSolitude members = solitude;
             ClusterOwners adopting = owners;
             AutoCloseable closedWithHub = inOrder(meshMetrics, () -> {
@@ -755,7 +759,7 @@ public final class Hub implements AutoCloseable {
             }
         });
         try {
-            meshMetrics.close();
+            meshMetrics.close(); // with the metrics' timers, retention's passes (guide 8.2): long before the database
         } catch (Exception e) {
             LOG.log(Level.DEBUG, "closing the scheduler metrics: {0}", e.getMessage());
         }

@@ -4,6 +4,7 @@ import io.commandcenter.hub.agents.AgentSettings;
 import io.commandcenter.hub.demo.DemoSettings;
 import io.commandcenter.hub.learning.LearningSettings;
 import io.commandcenter.hub.persistence.DatabaseSettings;
+import io.commandcenter.hub.persistence.RetentionSettings;
 import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.RemediationEngine;
@@ -43,6 +44,7 @@ import java.util.Optional;
  *                               {@code cc.notifier.*})
  * @param demo                   the live demo ({@code cc.demo}, {@code cc.demo.*})
  * @param learning               the learning loop ({@code cc.learning.*})
+ * @param retention              how long telemetry, model runs, predictions and runs are kept ({@code cc.retention.*})
  */
 public record HubSettings(String hubId, GrpcSettings grpc, HttpSettings http, StreamLimits limits,
                           SecuritySettings security, DatabaseSettings database,
@@ -50,7 +52,8 @@ public record HubSettings(String hubId, GrpcSettings grpc, HttpSettings http, St
                           int ingestMaxStreams, Duration maxFutureSkew, int eventBufferSize, int maxSubscribers,
                           Path modelsDir, PredictiveEngine.Settings predict, SchedulerSettings scheduler,
                           Optional<HazelcastSettings> hazelcast, RemediationEngine.Settings remediate,
-                          AgentSettings agents, DemoSettings demo, LearningSettings learning) {
+                          AgentSettings agents, DemoSettings demo, LearningSettings learning,
+                          RetentionSettings retention) {
 
     public HubSettings {
         Objects.requireNonNull(hubId, "hubId");
@@ -69,6 +72,8 @@ public record HubSettings(String hubId, GrpcSettings grpc, HttpSettings http, St
         Objects.requireNonNull(agents, "agents");
         Objects.requireNonNull(demo, "demo");
         Objects.requireNonNull(learning, "learning");
+        Objects.requireNonNull(retention, "retention");
+        retention.requireCovers(learning.window());
         requireRange("cc.ingest.batch-size", ingestBatchSize, 1, 100_000);
         requireRange("cc.ingest.window", ingestWindow, 1, 1_000_000);
         requireRange("cc.ingest.max-streams", ingestMaxStreams, 1, 100_000);
@@ -90,85 +95,92 @@ public record HubSettings(String hubId, GrpcSettings grpc, HttpSettings http, St
                 ProjectId.of("default"), 1000, 2048, 64, Duration.ofMinutes(5), 4096, 256, dataDir.resolve("models"),
                 PredictiveEngine.Settings.defaults(), SchedulerSettings.defaults("hub-local"), Optional.empty(),
                 RemediationEngine.Settings.defaults(), AgentSettings.defaults(), DemoSettings.off(),
-                LearningSettings.defaults());
+                LearningSettings.defaults(), RetentionSettings.defaults());
     }
 
     /** Another hub id; give the scheduler the same one ({@link #withScheduler}). */
     public HubSettings withHubId(String value) {
         return new HubSettings(value, grpc, http, limits, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
-                maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, demo, learning);
+                maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, demo, learning, retention);
     }
 
     public HubSettings withDatabase(DatabaseSettings value) {
         return new HubSettings(hubId, grpc, http, limits, security, value,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
-                maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, demo, learning);
+                maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, demo, learning, retention);
     }
 
     public HubSettings withPredict(PredictiveEngine.Settings value) {
         return new HubSettings(hubId, grpc, http, limits, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
-                maxSubscribers, modelsDir, value, scheduler, hazelcast, remediate, agents, demo, learning);
+                maxSubscribers, modelsDir, value, scheduler, hazelcast, remediate, agents, demo, learning, retention);
     }
 
     public HubSettings withScheduler(SchedulerSettings value, Optional<HazelcastSettings> cluster) {
         return new HubSettings(hubId, grpc, http, limits, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
-                maxSubscribers, modelsDir, predict, value, cluster, remediate, agents, demo, learning);
+                maxSubscribers, modelsDir, predict, value, cluster, remediate, agents, demo, learning, retention);
     }
 
     public HubSettings withRemediate(RemediationEngine.Settings value) {
         return new HubSettings(hubId, grpc, http, limits, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
-                maxSubscribers, modelsDir, predict, scheduler, hazelcast, value, agents, demo, learning);
+                maxSubscribers, modelsDir, predict, scheduler, hazelcast, value, agents, demo, learning, retention);
     }
 
     public HubSettings withAgents(AgentSettings value) {
         return new HubSettings(hubId, grpc, http, limits, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
-                maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, value, demo, learning);
+                maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, value, demo, learning, retention);
     }
 
     public HubSettings withDemo(DemoSettings value) {
         return new HubSettings(hubId, grpc, http, limits, security, database,
                 defaultProject, ingestBatchSize, ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize,
-                maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, value, learning);
+                maxSubscribers, modelsDir, predict, scheduler, hazelcast, remediate, agents, value, learning, retention);
     }
 
     /** The same with other security settings. */
     public HubSettings withSecurity(SecuritySettings value) {
         return new HubSettings(hubId, grpc, http, limits, value, database, defaultProject, ingestBatchSize, ingestWindow,
                 ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers, modelsDir, predict, scheduler,
-                hazelcast, remediate, agents, demo, learning);
+                hazelcast, remediate, agents, demo, learning, retention);
     }
 
     /** The same with another gRPC server setup. */
     public HubSettings withGrpc(GrpcSettings value) {
         return new HubSettings(hubId, value, http, limits, security, database, defaultProject, ingestBatchSize, ingestWindow,
                 ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers, modelsDir, predict, scheduler,
-                hazelcast, remediate, agents, demo, learning);
+                hazelcast, remediate, agents, demo, learning, retention);
     }
 
     /** The same with other project shares and idle timeouts. */
     public HubSettings withLimits(StreamLimits value) {
         return new HubSettings(hubId, grpc, http, value, security, database, defaultProject, ingestBatchSize,
                 ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers, modelsDir, predict,
-                scheduler, hazelcast, remediate, agents, demo, learning);
+                scheduler, hazelcast, remediate, agents, demo, learning, retention);
     }
 
     /** The same with other HTTP limits. */
     public HubSettings withHttp(HttpSettings value) {
         return new HubSettings(hubId, grpc, value, limits, security, database, defaultProject, ingestBatchSize, ingestWindow,
                 ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers, modelsDir, predict, scheduler,
-                hazelcast, remediate, agents, demo, learning);
+                hazelcast, remediate, agents, demo, learning, retention);
     }
 
     /** The same with another learning loop setup. */
     public HubSettings withLearning(LearningSettings value) {
         return new HubSettings(hubId, grpc, http, limits, security, database, defaultProject, ingestBatchSize,
                 ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers, modelsDir, predict,
-                scheduler, hazelcast, remediate, agents, demo, value);
+                scheduler, hazelcast, remediate, agents, demo, value, retention);
+    }
+
+    /** The same with other retention ages, interval or batch. */
+    public HubSettings withRetention(RetentionSettings value) {
+        return new HubSettings(hubId, grpc, http, limits, security, database, defaultProject, ingestBatchSize,
+                ingestWindow, ingestMaxStreams, maxFutureSkew, eventBufferSize, maxSubscribers, modelsDir, predict,
+                scheduler, hazelcast, remediate, agents, demo, learning, value);
     }
 
     static void requireRange(String name, long value, long min, long max) {

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Guide section 8.1, known limit: V9 builds {@code ix_model_run_target} with a plain CREATE INDEX, so
  * an operator who built it first by hand ({@code CONCURRENTLY}, under the same name) makes the upgrade
  * fail on PostgreSQL, with nothing of V9 kept; once that index is dropped, the upgrade goes through.
- * V15 instead accepts its indexes built beforehand ({@code IF NOT EXISTS}) and drops V2's and V9's.
+ * V15 instead accepts its indexes built beforehand ({@code IF NOT EXISTS}) and drops V2's and V9's; V16 (retention's
+ * indexes) accepts them too.
  */
 class MigrationIndexNameTest {
 
@@ -46,7 +47,7 @@ class MigrationIndexNameTest {
         }
 
         try (Database upgraded = Database.open(settings)) {
-            assertThat(upgraded.schemaVersion()).isEqualTo("15");
+            assertThat(upgraded.schemaVersion()).isEqualTo("16");
         }
     }
 
@@ -66,7 +67,7 @@ class MigrationIndexNameTest {
         }
 
         try (Database upgraded = Database.open(settings)) {
-            assertThat(upgraded.schemaVersion()).isEqualTo("15");
+            assertThat(upgraded.schemaVersion()).isEqualTo("16");
         }
         try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
              Statement s = c.createStatement();
@@ -78,6 +79,34 @@ class MigrationIndexNameTest {
             }
             assertThat(names).containsExactly("ix_approval_expiry", "ix_model_run_page", "ix_model_run_target_page",
                     "ix_prediction_action_outcome");
+        }
+    }
+
+    @Test
+    void v16sIndexesBuiltByHandConcurrently_areKept(@TempDir Path dir) throws Exception {
+        DatabaseSettings settings = Databases.postgres(dir);
+        migrateTo(settings, "15");
+        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+             Statement s = c.createStatement()) {
+            // guide 8.2: built beforehand, without blocking writes, under V16's names
+            s.execute("CREATE INDEX CONCURRENTLY ix_audit_time ON audit (project_id, audit_time, record_id)");
+            s.execute("CREATE INDEX CONCURRENTLY ix_prediction_model_run ON prediction (model_run_id)");
+        }
+
+        try (Database upgraded = Database.open(settings)) {
+            assertThat(upgraded.schemaVersion()).isEqualTo("16");
+        }
+        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT indexname FROM pg_indexes WHERE indexname IN ('ix_audit_time',"
+                     + " 'ix_task_time', 'ix_workflow_run_time', 'ix_prediction_model_run', 'ix_feedback_label_prediction',"
+                     + " 'ix_feedback_label_target', 'ix_approval_run') ORDER BY indexname")) {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            while (r.next()) {
+                names.add(r.getString(1));
+            }
+            assertThat(names).containsExactly("ix_approval_run", "ix_audit_time", "ix_feedback_label_prediction",
+                    "ix_feedback_label_target", "ix_prediction_model_run", "ix_task_time", "ix_workflow_run_time");
         }
     }
 

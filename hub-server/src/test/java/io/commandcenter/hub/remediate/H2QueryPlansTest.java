@@ -7,6 +7,8 @@ import io.commandcenter.hub.predict.PredictionRepository.RunQuery;
 import io.commandcenter.hub.predict.sql.JpaPredictionRepository;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.persistence.Database;
+import io.commandcenter.hub.persistence.Retention;
+import io.commandcenter.hub.persistence.RetentionSettings;
 import io.commandcenter.hub.remediate.sql.JpaRemediationStore;
 import io.commandcenter.hub.testing.Databases;
 import org.junit.jupiter.api.AfterEach;
@@ -153,6 +155,56 @@ class H2QueryPlansTest {
         assertThat(scanned(sql, P.value(), "k1", "k2")).isLessThanOrEqualTo(2 + 2);
     }
 
+    @Test
+    void retentionsOldestRowsOfAProject_areARangeOfATimeIndex_notTheTable() throws Exception {
+        // ROWS recent samples and model runs (each named by a prediction), and 4 of each past their age
+        execute("INSERT INTO project (project_id, created_at) VALUES ('shop', TIMESTAMP WITH TIME ZONE"
+                + " '2026-01-01 00:00:00+00')");
+        String samples = "INSERT INTO health_sample (project_id, record_id, service, sample_time, received_at) SELECT"
+                + " 'shop', 's-' || X, 'api', TIMESTAMP WITH TIME ZONE '2026-12-07 10:00:00+00' - CASE WHEN X <= 4 THEN"
+                + " INTERVAL '40' DAY ELSE INTERVAL '0' DAY END + X * INTERVAL '1' SECOND,"
+                + " TIMESTAMP WITH TIME ZONE '2026-12-07 10:00:00+00' FROM SYSTEM_RANGE(%d, %d)";
+        String runs = "INSERT INTO model_run (run_id, project_id, model_id, target_kind, target_id, run_kind, runs,"
+                + " input_json, output_json, confidence, executed_at) SELECT 'r-' || X, 'shop', 'm-1', 'service', 'api',"
+                + " 'PREDICTION', 1, '{}', '{}', 0.9, TIMESTAMP WITH TIME ZONE '2026-12-07 10:00:00+00' - CASE WHEN X <= 4"
+                + " THEN INTERVAL '20' DAY ELSE INTERVAL '0' DAY END + X * INTERVAL '1' SECOND FROM SYSTEM_RANGE(%d, %d)";
+        execute(String.format(samples, 1, ROWS + 4));
+        execute(String.format(runs, 1, ROWS + 4));
+        execute("INSERT INTO prediction (prediction_id, project_id, target_entity, target_id, prediction_type, risk,"
+                + " confidence, confidence_terms_json, recommended_action, factors_json, model_name, model_version,"
+                + " threshold, trace_id, model_run_id, observed_at, created_at) SELECT 'p-' || X, 'shop', 'service', 'api',"
+                + " 'failure', 0.9, 0.8, '{}', 'none', '[]', 'service_health', '1', 0.5, '', 'r-' || X, T0, T0"
+                + " FROM (SELECT X, TIMESTAMP WITH TIME ZONE '2026-12-07 10:00:00+00' AS T0 FROM SYSTEM_RANGE(5, "
+                + (ROWS + 4) + "))");
+        execute("SET QUERY_STATISTICS TRUE");
+        java.time.Clock clock = java.time.Clock.fixed(Instant.parse("2026-12-07T12:00:00Z"), ZoneOffset.UTC);
+
+        try (Retention retention = Retention.start(database, RetentionSettings.defaults(),
+                new io.commandcenter.hub.metrics.MetricRegistry(), clock)) {
+            assertThat(retention.pass()).isEqualTo(Map.of("health_sample", 4L, "model_run", 4L));
+        }
+        // the statements the pass ran, on the 4 old rows again (EXPLAIN ANALYZE runs them)
+        execute(String.format(samples, 1, 4));
+        execute(String.format(runs, 1, 4));
+        OffsetDateTime sampleCut = T0.plusHours(2).minusDays(30);
+        OffsetDateTime runCut = T0.plusHours(2).minusDays(14);
+        assertThat(scanned(statement(List.of("FROM health_sample t WHERE", "OFFSET"), List.of()), "shop", sampleCut))
+                .as("the batch's bound").isLessThanOrEqualTo(4 + 2);
+        assertThat(scanned(statement(List.of("DELETE FROM health_sample t WHERE"), List.of()), "shop", sampleCut,
+                sampleCut)).as("the old samples").isLessThanOrEqualTo(4 + 2);
+        assertThat(scanned(statement(List.of("DELETE FROM model_run t WHERE"), List.of()), "shop", runCut, runCut))
+                .as("the old model runs, checked by seeks in the prediction and label indexes")
+                .isLessThanOrEqualTo(4 + 2 + 2);
+        assertThat(samplesLeft()).as("EXPLAIN ANALYZE ran the deletes").isEqualTo(ROWS);
+    }
+
+    private long samplesLeft() throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM health_sample")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
     private static RunStore.NewRun create(String runId, String key) {
         var run = run(runId, key, RunMode.AUTOMATIC, T0.toInstant());
         return new RunStore.NewRun(run, Optional.empty(), Optional.empty(), AuditRecord.of(T0.toInstant(),
@@ -166,7 +218,7 @@ class H2QueryPlansTest {
     }
 
     /**
-     * The one SELECT the stores ran that contains each of {@code with} and none of {@code without}
+     * The one SELECT (or DELETE) the stores ran that contains each of {@code with} and none of {@code without}
      * (case-insensitive; {@code without} may be empty).
      */
     private String statement(List<String> with, List<String> without) throws SQLException {
@@ -176,7 +228,7 @@ class H2QueryPlansTest {
             while (r.next()) {
                 String sql = r.getString(1);
                 String upper = sql.toUpperCase(Locale.ROOT);
-                if (upper.startsWith("SELECT") && with.stream().allMatch(w -> upper.contains(w.toUpperCase(Locale.ROOT)))
+                if ((upper.startsWith("SELECT") || upper.startsWith("DELETE")) && with.stream().allMatch(w -> upper.contains(w.toUpperCase(Locale.ROOT)))
                         && without.stream().noneMatch(w -> upper.contains(w.toUpperCase(Locale.ROOT)))) {
                     found.add(sql);
                 }

@@ -3,6 +3,7 @@ package io.commandcenter.hub.runtime.cdi;
 import io.commandcenter.hub.agents.AgentSettings;
 import io.commandcenter.hub.demo.DemoSettings;
 import io.commandcenter.hub.persistence.DatabaseSettings;
+import io.commandcenter.hub.persistence.RetentionSettings;
 import io.commandcenter.hub.predict.PredictiveEngine;
 import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.RemediationEngine;
@@ -156,7 +157,13 @@ final class ConfigSettings {
                         !string(config, "cc.learning.shadow", "true").equalsIgnoreCase("false"),
                         LearningSettings.parseShadowGate(string(config, "cc.learning.shadow-gate", "")),
                         duration(config, "cc.learning.shadow-retention", "P30D"),
-                        duration(config, "cc.learning.stop-wait", "PT30S")));
+                        duration(config, "cc.learning.stop-wait", "PT30S")),
+                new RetentionSettings(age(config, "cc.retention.telemetry", "P30D"),
+                        age(config, "cc.retention.model-runs", "P14D"),
+                        age(config, "cc.retention.predictions", "P90D"),
+                        age(config, "cc.retention.runs", "P90D"),
+                        duration(config, "cc.retention.interval", "PT10M"),
+                        integer(config, "cc.retention.batch", 5000)));
     }
 
     /** The hub's memory ({@code cc.memory.*}, guide section 20). */
@@ -184,6 +191,11 @@ final class ConfigSettings {
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as PT5M, got '" + value + "'", e);
         }
+    }
+
+    /** A retention age: an ISO-8601 duration, or {@code 0} (keep forever). */
+    private static Duration age(Config config, String name, String fallback) {
+        return string(config, name, fallback).equals("0") ? Duration.ZERO : duration(config, name, fallback);
     }
 
     private static double number(Config config, String name, double fallback) {
