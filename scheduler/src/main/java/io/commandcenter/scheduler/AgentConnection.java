@@ -235,12 +235,9 @@ public final class AgentConnection implements AutoCloseable {
      * no hub chooses it any more; its leases run on.
      */
     void disconnect() {
-        try {
-            scheduler.state().pool(agentType(), scheduler.config(),
-                    new PoolOps.Disconnect(agentId(), sessionId, scheduler.now()));
-        } catch (CommandCenterException e) {
-            // the state is gone (hub stopping): the agent falls silent and is disconnected by the survivors
-        }
+        // a pool that cannot be told now is told by the next sweep (or delivery to this session); when the state is
+        // gone (hub stopping), the agent falls silent and is disconnected by the survivors
+        scheduler.agents().disconnect(new LocalAgents.Ended(agentType(), agentId(), sessionId));
     }
 
     /**

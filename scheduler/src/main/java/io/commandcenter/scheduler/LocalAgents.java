@@ -13,6 +13,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,8 +28,17 @@ final class LocalAgents {
     record Key(String agentType, String agentId) {
     }
 
+    /** A session that ended on this hub. */
+    record Ended(String agentType, String agentId, String sessionId) {
+    }
+
     private final Scheduler scheduler;
     private final ConcurrentHashMap<Key, AgentConnection> connections = new ConcurrentHashMap<>();
+    /**
+     * Sessions that ended here and whose pool could not be told ({@code Disconnect} failed): their agents stay
+     * {@code CONNECTED} there, and would be chosen again and again, until the pool is told (guide 14.22).
+     */
+    private final Set<Ended> untold = ConcurrentHashMap.newKeySet();
 
     LocalAgents(Scheduler scheduler) {
         this.scheduler = scheduler;
@@ -139,7 +149,8 @@ final class LocalAgents {
     }
 
     private void deliverHere(Dispatched d) {
-        AgentConnection c = connections.get(new Key(d.assignment().agentType(), d.assignment().agentId()));
+        String type = d.assignment().agentType();
+        AgentConnection c = connections.get(new Key(type, d.assignment().agentId()));
         boolean delivered = false;
         if (c != null && c.sessionId().equals(d.agentSession())) {
             try {
@@ -149,7 +160,44 @@ final class LocalAgents {
             }
         }
         if (!delivered) {
+            // a session that ended here and whose pool was not told: told now, before the lease goes back, so the
+            // pool does not choose it again (only that session: an agent registering again has a new one)
+            Ended ended = new Ended(type, d.assignment().agentId(), d.agentSession());
+            if (untold.contains(ended)) {
+                tell(ended);
+            }
             giveBack(d);
+        }
+    }
+
+    /**
+     * Marks an ended session disconnected in its pool (a later session of the agent is left alone); when the
+     * pool cannot be told, the session is remembered and told again by the next sweep or delivery to it.
+     *
+     * @return whether the pool was told
+     */
+    boolean disconnect(Ended session) {
+        untold.add(session);
+        return tell(session);
+    }
+
+    /** Tells the pools of the sessions a failed {@link #disconnect} left (each sweep). */
+    void disconnectUntold() {
+        for (Ended session : untold) {
+            tell(session);
+        }
+    }
+
+    private boolean tell(Ended session) {
+        try {
+            scheduler.state().pool(session.agentType(), scheduler.config(),
+                    new PoolOps.Disconnect(session.agentId(), session.sessionId(), scheduler.now()));
+            untold.remove(session);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "marking agent {0} (session {1}) disconnected failed, tried again by the next sweep:"
+                    + " {2}", session.agentId(), session.sessionId(), e.toString());
+            return false;
         }
     }
 

@@ -41,11 +41,13 @@ final class Maintenance {
     }
 
     /**
-     * For every pool: vouches for this hub's connected agents, expires leases (telling their
-     * agents), disconnects silent agents, drops old finished tasks, redoes target releases and
-     * acquisitions a failed hub left halfway, and dispatches.
+     * Marks sessions that ended here disconnected in their pools when that failed before; then, for every
+     * pool: vouches for this hub's connected agents, expires leases (telling their agents), disconnects
+     * silent agents, drops old finished tasks, redoes target releases and acquisitions a failed hub left
+     * halfway, and dispatches.
      */
     void sweep() {
+        scheduler.agents().disconnectUntold(); // before the pools' dispatch below: none chooses a session ended here
         for (String type : scheduler.agentTypes()) {
             try {
                 sweep(type);

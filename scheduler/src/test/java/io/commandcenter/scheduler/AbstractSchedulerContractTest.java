@@ -414,6 +414,75 @@ public abstract class AbstractSchedulerContractTest {
     }
 
     @Test
+    void aSessionWhoseDisconnectFailed_isMarkedDisconnectedByTheNextSweep() {
+        DisconnectsFailing state = new DisconnectsFailing(backend().state(0));
+        Scheduler hub = hub(0, s -> s, state);
+        TestAgent gone = agent(hub, "gone", 1, "restart");
+        gone.connection.close(); // its Disconnect fails: the pool still has the agent CONNECTED
+        assertThat(hub.agents(P, "devops").agents()).singleElement()
+                .satisfies(a -> assertThat(a.state()).isEqualTo(AgentState.CONNECTED));
+        state.failing = false;
+
+        hub.sweep();
+
+        // before: the sweep vouched only for live sessions and left the agent CONNECTED until it fell silent (90 s)
+        eventually(() -> assertThat(hub.agents(P, "devops").agents()).singleElement()
+                .satisfies(a -> assertThat(a.state()).isEqualTo(AgentState.DISCONNECTED)));
+        Task task = hub.submit(restart()).task();
+        hub.runPending();
+        assertThat(hub.get(P, task.id()).state()).isEqualTo(TaskState.QUEUED);
+        assertThat(state.returned).isZero();
+    }
+
+    @Test
+    void aDeliveryToASessionWhoseDisconnectFailed_marksItDisconnected_andDoesNotChooseItAgain() {
+        DisconnectsFailing state = new DisconnectsFailing(backend().state(0));
+        Scheduler hub = hub(0, s -> s, state);
+        TestAgent gone = agent(hub, "gone", 1, "restart");
+        gone.connection.close();
+        state.failing = false;
+
+        Task task = hub.submit(restart()).task();
+        hub.runPending();
+
+        // before: each dispatch leased the task to the ended session and the delivery gave it back, again and
+        // again (this state stops that loop at its 20th ReturnLease, so the old code ends with 20)
+        assertThat(state.returned).isEqualTo(1);
+        assertThat(hub.get(P, task.id()).state()).isEqualTo(TaskState.QUEUED);
+        assertThat(hub.agents(P, "devops").agents()).singleElement()
+                .satisfies(a -> assertThat(a.state()).isEqualTo(AgentState.DISCONNECTED));
+        // an agent registering again (a new session) is not touched by what is remembered of the old one
+        TestAgent back = agent(hub, "gone", 1, "restart");
+        hub.sweep();
+        hub.runPending();
+        assertThat(back.drain()).singleElement()
+                .satisfies(d -> assertThat(d.assignment().taskId()).isEqualTo(task.id()));
+    }
+
+    /** A real state whose {@code Disconnect}s fail while {@link #failing}; counts the leases given back. */
+    static final class DisconnectsFailing extends io.commandcenter.scheduler.state.ForwardingSchedulerState {
+        volatile boolean failing = true;
+        volatile int returned;
+
+        DisconnectsFailing(SchedulerState real) {
+            super(real);
+        }
+
+        @Override
+        public <R> R pool(String agentType, io.commandcenter.scheduler.pool.PoolConfig config,
+                          io.commandcenter.scheduler.pool.PoolOp<R> op) {
+            if (failing && op instanceof io.commandcenter.scheduler.pool.PoolOps.Disconnect) {
+                throw CommandCenterException.unavailable("STATE_UNAVAILABLE", "pool " + agentType + " unreachable",
+                        null);
+            }
+            if (op instanceof io.commandcenter.scheduler.pool.PoolOps.ReturnLease && ++returned >= 20) {
+                throw CommandCenterException.unavailable("STATE_UNAVAILABLE", "the test ends the loop", null);
+            }
+            return real.pool(agentType, config, op);
+        }
+    }
+
+    @Test
     void heartbeats_keepALeaseAlivePastItsDuration() {
         Scheduler hub = hub(0);
         TestAgent devops = agent(hub, "devops-1", 1, "restart");
