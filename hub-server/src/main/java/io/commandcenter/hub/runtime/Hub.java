@@ -733,7 +733,8 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Stops the hub: gRPC and the event bus first (no input any more), then the demo, the learning steps, the
+     * Stops the hub: gRPC, its agent streams and assignment watches, and the event bus first (no input any more;
+     * each stream still open ends with a status), then the demo, the learning steps, the
      * workflow engine, the ingest pipeline (its queued records written) and the predictive engine (its open
      * aggregates stored), and only then the mesh, whose close may wait on a cluster member that does not answer;
      * the learning loop, the inference backend, the memory writer, the audit trail and the database after it.
@@ -743,6 +744,9 @@ public final class Hub implements AutoCloseable {
         LOG.log(Level.INFO, "hub {0} stopping", settings.hubId());
         Closing closing = new Closing();
         closing.step("gRPC", grpc::beginShutdown);
+        // agent streams and assignment watches never end by themselves: ended UNAVAILABLE SHUTTING_DOWN (their
+        // agents reconnect to another hub) and the agents marked disconnected, so the grace below is not waited out
+        closing.step("the agent streams", mesh.grpcService()::endStreams);
         closing.step("the event bus", bus::close); // ends event streams, so the server is not kept waiting on them
         closing.step("gRPC", () -> grpc.awaitTermination(10_000));
         if (demo != null) {

@@ -33,7 +33,7 @@ import java.util.List;
  * or when the hub stops. The agent closing or cancelling the stream disconnects it (its leases
  * run until they expire, so it may reconnect anywhere and finish them).
  */
-final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentListener {
+final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentListener, OpenStream {
     private static final System.Logger LOG = System.getLogger(AgentStream.class.getName());
 
     private final Scheduler scheduler;
@@ -45,10 +45,14 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
     private List<ConnectAgentResponse> early = new ArrayList<>();
 
     private final java.util.function.Function<io.commandcenter.scheduler.task.TaskSpec, String> traceparents;
+    /** Runs each time the stream lets its session go (its end, the agent's close or cancel). */
+    private final Runnable onEnd;
 
     AgentStream(Scheduler scheduler, CallScope caller, ServerCallStreamObserver<ConnectAgentResponse> call,
-                java.util.function.Function<io.commandcenter.scheduler.task.TaskSpec, String> traceparents) {
+                java.util.function.Function<io.commandcenter.scheduler.task.TaskSpec, String> traceparents,
+                Runnable onEnd) {
         this.traceparents = traceparents;
+        this.onEnd = onEnd;
         this.scheduler = scheduler;
         this.caller = caller;
         this.call = call;
@@ -114,6 +118,11 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
     }
 
     private void register(ConnectAgentRequest request) {
+        synchronized (call) {
+            if (ended) {
+                return; // a registration that arrives after the stream ended (the hub stopping) is not made
+            }
+        }
         if (connection != null) {
             end(CommandCenterException.invalid("ALREADY_REGISTERED", "register",
                     "register: this stream already registered agent " + connection.agentId()));
@@ -129,13 +138,18 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
                 registered.addHeldLeases(io.commandcenter.proto.v1.LeaseRef.newBuilder().setTaskId(held.taskId())
                         .setFencingToken(held.fencingToken()));
             }
+            boolean endedMeanwhile;
             synchronized (call) {
                 // registered goes out before any assignment the dispatcher may already have pushed
                 connection = c;
+                endedMeanwhile = ended;
                 List<ConnectAgentResponse> before = early;
                 early = null;
                 send(ConnectAgentResponse.newBuilder().setRegistered(registered).build());
                 before.forEach(this::send);
+            }
+            if (endedMeanwhile) {
+                disconnect(); // the stream ended (the hub stopping) while the agent registered: no session left open
             }
         } catch (RuntimeException e) {
             end(e);
@@ -232,6 +246,16 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
     }
 
     private void end(Throwable error) {
+        endCall(error);
+        disconnect();
+    }
+
+    @Override
+    public void endCall(CommandCenterException reason) {
+        endCall((Throwable) reason);
+    }
+
+    private void endCall(Throwable error) {
         synchronized (call) {
             if (ended) {
                 return;
@@ -241,6 +265,10 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
                 call.onError(GrpcErrors.toStatus(error));
             }
         }
+    }
+
+    @Override
+    public void release() {
         disconnect();
     }
 
@@ -253,5 +281,6 @@ final class AgentStream implements StreamObserver<ConnectAgentRequest>, AgentLis
                 LOG.log(Level.DEBUG, "disconnecting agent {0} failed: {1}", c.agentId(), e.toString());
             }
         }
+        onEnd.run();
     }
 }

@@ -1,5 +1,7 @@
 package io.commandcenter.scheduler.grpc;
 
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.grpc.GrpcErrors;
 import io.commandcenter.proto.v1.WatchAssignmentsResponse;
 import io.commandcenter.proto.v1.WatchDropped;
 import io.commandcenter.proto.v1.WatchStarted;
@@ -16,7 +18,7 @@ import java.util.ArrayDeque;
  * read; when it is full the oldest decision is dropped and the client hears how many before the
  * next one. A slow follower never slows the scheduler.
  */
-final class AssignmentWatch implements SchedulerEvents {
+final class AssignmentWatch implements SchedulerEvents, OpenStream {
     private final ServerCallStreamObserver<WatchAssignmentsResponse> call;
     private final Scheduler scheduler;
     private final String project;
@@ -90,6 +92,30 @@ final class AssignmentWatch implements SchedulerEvents {
         }
     }
 
+    synchronized boolean hasEnded() {
+        return ended;
+    }
+
+    @Override
+    public void endCall(CommandCenterException reason) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            buffer.clear();
+            if (!call.isCancelled()) {
+                call.onError(GrpcErrors.toStatus(reason));
+            }
+        }
+        unsubscribe();
+    }
+
+    @Override
+    public void release() {
+        stop();
+    }
+
     private void stop() {
         synchronized (this) {
             if (ended) {
@@ -98,6 +124,10 @@ final class AssignmentWatch implements SchedulerEvents {
             ended = true;
             buffer.clear();
         }
+        unsubscribe();
+    }
+
+    private void unsubscribe() {
         try {
             subscription.close();
         } catch (Exception e) {

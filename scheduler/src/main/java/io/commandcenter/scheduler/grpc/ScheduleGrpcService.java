@@ -33,7 +33,9 @@ import io.grpc.stub.StreamObserver;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -47,6 +49,10 @@ import java.util.function.Supplier;
  * as a bare UNKNOWN; a failure of one call never affects the scheduler or other calls.
  */
 public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServiceImplBase {
+    private static final System.Logger LOG = System.getLogger(ScheduleGrpcService.class.getName());
+    /** How long {@link #endStreams} waits for the ended streams' agents to be marked disconnected. */
+    static final long RELEASE_WAIT_MILLIS = 5_000;
+
     /** Limits of the adapter. */
     public record Options(int maxWatchers, int watchBuffer) {
         public static final Options DEFAULT = new Options(64, 1024);
@@ -62,6 +68,9 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
     private final Supplier<CallScope> caller;
     private final Options options;
     private final AtomicInteger watchers = new AtomicInteger();
+    /** The agent streams and watches open on this service: they end only when asked ({@link #endStreams}). */
+    private final Set<OpenStream> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean ending;
 
     /**
      * @param caller who makes the current call (e.g. from the hub's {@code CallContext}); a null or
@@ -205,6 +214,9 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
         String p;
         try {
             p = project();
+            if (ending) {
+                throw shuttingDown();
+            }
             if (watchers.incrementAndGet() > options.maxWatchers()) {
                 watchers.decrementAndGet();
                 throw CommandCenterException.exhausted("TOO_MANY_WATCHERS", "the hub already serves "
@@ -214,8 +226,18 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
             observer.onError(GrpcErrors.toStatus(e));
             return;
         }
-        new AssignmentWatch((ServerCallStreamObserver<WatchAssignmentsResponse>) observer, scheduler, p,
-                request.getIncludeDelegations(), options.watchBuffer(), watchers::decrementAndGet).start();
+        AssignmentWatch[] watch = new AssignmentWatch[1];
+        watch[0] = new AssignmentWatch((ServerCallStreamObserver<WatchAssignmentsResponse>) observer, scheduler, p,
+                request.getIncludeDelegations(), options.watchBuffer(), () -> {
+                    watchers.decrementAndGet();
+                    open.remove(watch[0]);
+                });
+        watch[0].start();
+        open.add(watch[0]); // after its start: ending it needs its subscription
+        if (watch[0].hasEnded()) {
+            open.remove(watch[0]); // cancelled during its start
+        }
+        endIfEnding(watch[0]);
     }
 
     @Override
@@ -240,8 +262,56 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
                 }
             };
         }
-        return new AgentStream(scheduler, scope, (ServerCallStreamObserver<ConnectAgentResponse>) observer,
-                traceparents);
+        AgentStream[] stream = new AgentStream[1];
+        stream[0] = new AgentStream(scheduler, scope, (ServerCallStreamObserver<ConnectAgentResponse>) observer,
+                traceparents, () -> open.remove(stream[0]));
+        open.add(stream[0]);
+        endIfEnding(stream[0]);
+        return stream[0];
+    }
+
+    /**
+     * Ends every agent stream and assignment watch open on this service, and those that open from now on,
+     * with UNAVAILABLE {@code SHUTTING_DOWN} (the agent protocol's "reconnect to any hub"); then marks the
+     * agents of the ended streams disconnected in their pools, waited for {@value #RELEASE_WAIT_MILLIS} ms at
+     * most (beside a pool that does not answer, the rest goes on on a thread of its own). These streams never
+     * end by themselves: the hub calls this once gRPC takes no new calls, so its stop does not wait out the
+     * gRPC grace for them (guide 14.22).
+     */
+    public void endStreams() {
+        ending = true;
+        List<OpenStream> ended = List.copyOf(open);
+        CommandCenterException reason = shuttingDown();
+        ended.forEach(s -> s.endCall(reason)); // every status goes out first: no agent waits on another's release
+        if (ended.isEmpty()) {
+            return;
+        }
+        Thread releases = io.commandcenter.scheduler.DaemonThreads.named("cc-schedule-streams-end-" + scheduler.hubId())
+                .newThread(() -> ended.forEach(OpenStream::release));
+        releases.start();
+        try {
+            releases.join(RELEASE_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (releases.isAlive()) {
+            LOG.log(System.Logger.Level.WARNING, "hub {0}: the agents of {1} ended streams not yet marked disconnected"
+                    + " after {2} ms (a pool does not answer); other hubs disconnect them when they fall silent",
+                    scheduler.hubId(), ended.size(), RELEASE_WAIT_MILLIS);
+        }
+    }
+
+    /** A stream opened while {@link #endStreams} runs, or after it: ended at once. */
+    private void endIfEnding(OpenStream stream) {
+        if (ending) {
+            stream.endCall(shuttingDown());
+            stream.release();
+        }
+    }
+
+    private static CommandCenterException shuttingDown() {
+        return CommandCenterException.unavailable("SHUTTING_DOWN",
+                "the hub is shutting down; reconnect to another hub", null);
     }
 
     private static int pageSize(int size) {

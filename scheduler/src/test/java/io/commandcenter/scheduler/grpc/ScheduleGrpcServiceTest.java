@@ -247,6 +247,45 @@ class ScheduleGrpcServiceTest {
                 });
     }
 
+    @Test
+    void endingTheStreams_endsAgentStreamsAndWatchesShuttingDown_disconnectsTheAgents_andEndsLaterOnesAtOnce()
+            throws Exception {
+        Agent agent = new Agent(P).register("devops-1", 2, "restart");
+        assertThat(agent.next().hasRegistered()).isTrue();
+        Iterator<WatchAssignmentsResponse> watch = grpc.blocking(P).watchAssignments(
+                WatchAssignmentsRequest.getDefaultInstance());
+        assertThat(watch.next().hasStarted()).isTrue();
+
+        grpc.service().endStreams();
+
+        assertShuttingDown(agent.error());
+        assertThatThrownBy(watch::next).isInstanceOfSatisfying(StatusRuntimeException.class,
+                ScheduleGrpcServiceTest::assertShuttingDown);
+        // marked disconnected in its pool (other hubs stop choosing it), not left for its silence
+        assertThat(scheduler.agents(P, "devops").agents()).singleElement().satisfies(a -> {
+            assertThat(a.registration().agentId()).isEqualTo("devops-1");
+            assertThat(a.state()).isEqualTo(io.commandcenter.scheduler.agents.AgentState.DISCONNECTED);
+        });
+        // a stream opened afterwards (a call gRPC accepted before it stopped taking new ones) ends at once,
+        // unregistered; the ended watch no longer counts against the limit of one follower
+        Agent late = new Agent(P).register("devops-2", 2, "restart");
+        assertShuttingDown(late.error());
+        assertThatThrownBy(() -> grpc.blocking(P).watchAssignments(WatchAssignmentsRequest.getDefaultInstance()).next())
+                .isInstanceOfSatisfying(StatusRuntimeException.class, ScheduleGrpcServiceTest::assertShuttingDown);
+        assertThat(scheduler.agents(P, "devops").agents()).extracting(a -> a.registration().agentId()).containsExactly("devops-1");
+    }
+
+    static void assertShuttingDown(Throwable ended) {
+        assertThat(ended).isInstanceOf(StatusRuntimeException.class);
+        StatusRuntimeException e = (StatusRuntimeException) ended;
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        try {
+            assertThat(info(e).getReason()).isEqualTo("SHUTTING_DOWN");
+        } catch (Exception x) {
+            throw new AssertionError(x);
+        }
+    }
+
     // ------------------------------------------------------------------ bad input, one kind each
 
     @Test

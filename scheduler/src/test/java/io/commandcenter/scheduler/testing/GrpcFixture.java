@@ -42,20 +42,23 @@ public final class GrpcFixture implements AutoCloseable {
 
     private final Server server;
     private final ManagedChannel channel;
+    private final ScheduleGrpcService service;
 
-    private GrpcFixture(Server server, ManagedChannel channel) {
+    private GrpcFixture(Server server, ManagedChannel channel, ScheduleGrpcService service) {
         this.server = server;
         this.channel = channel;
+        this.service = service;
     }
 
     /** An in-process server and channel. */
     public static GrpcFixture inProcess(Scheduler scheduler, ScheduleGrpcService.Options options) {
         String name = InProcessServerBuilder.generateName();
+        ScheduleGrpcService service = service(scheduler, options);
         try {
             Server server = InProcessServerBuilder.forName(name).maxInboundMessageSize(1024 * 1024)
-                    .addService(ServerInterceptors.intercept(service(scheduler, options), new ProjectInterceptor()))
+                    .addService(ServerInterceptors.intercept(service, new ProjectInterceptor()))
                     .build().start();
-            return new GrpcFixture(server, InProcessChannelBuilder.forName(name).build());
+            return new GrpcFixture(server, InProcessChannelBuilder.forName(name).build(), service);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,12 +66,12 @@ public final class GrpcFixture implements AutoCloseable {
 
     /** A Netty server on a loopback port (no channel of its own). */
     public static GrpcFixture loopback(Scheduler scheduler) {
+        ScheduleGrpcService service = service(scheduler, ScheduleGrpcService.Options.DEFAULT);
         try {
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                    .addService(ServerInterceptors.intercept(service(scheduler, ScheduleGrpcService.Options.DEFAULT),
-                            new ProjectInterceptor()))
+                    .addService(ServerInterceptors.intercept(service, new ProjectInterceptor()))
                     .build().start();
-            return new GrpcFixture(server, null);
+            return new GrpcFixture(server, null, service);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -76,6 +79,11 @@ public final class GrpcFixture implements AutoCloseable {
 
     private static ScheduleGrpcService service(Scheduler scheduler, ScheduleGrpcService.Options options) {
         return new ScheduleGrpcService(scheduler, CALLER::get, options);
+    }
+
+    /** The service the server serves. */
+    public ScheduleGrpcService service() {
+        return service;
     }
 
     public int port() {

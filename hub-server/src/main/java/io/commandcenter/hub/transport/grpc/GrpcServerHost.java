@@ -145,16 +145,24 @@ public final class GrpcServerHost implements AutoCloseable {
         server.shutdown();
     }
 
-    /** Waits up to {@code millis} for running calls, then cancels the rest and stops the call threads. */
-    public void awaitTermination(long millis) {
+    /**
+     * Waits up to {@code millis} for running calls, then cancels the rest and stops the call threads.
+     *
+     * @return whether every call ended within the wait (none had to be cancelled)
+     */
+    public boolean awaitTermination(long millis) {
         try {
             if (!server.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
+                LOG.log(Level.WARNING, "gRPC calls still running {0} ms into the stop are cancelled", millis);
                 server.shutdownNow();
                 server.awaitTermination(5, TimeUnit.SECONDS);
+                return false;
             }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.shutdownNow();
+            return false;
         } finally {
             executors.close();
         }
