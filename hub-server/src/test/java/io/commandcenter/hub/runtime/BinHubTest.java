@@ -62,6 +62,7 @@ class BinHubTest {
         Files.copy(SCRIPT, root.resolve("bin/hub"), StandardCopyOption.COPY_ATTRIBUTES);
         Files.createDirectories(root.resolve("bin/lib"));
         Files.copy(SCRIPT.resolveSibling("lib/build"), root.resolve("bin/lib/build"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(SCRIPT.resolveSibling("lib/java"), root.resolve("bin/lib/java"), StandardCopyOption.COPY_ATTRIBUTES);
         Path wlp = root.resolve("liberty/target/liberty/wlp");
         executable(wlp.resolve("bin/server"), REPORT);
         war = wlp.resolve("usr/servers/hub/apps/hub-server.war");
