@@ -10,15 +10,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -44,40 +47,68 @@ public final class FeedbackCommand {
         @Option(names = "--model", defaultValue = "", description = "Only rows scored by this model.")
         String model;
 
+        /**
+         * Streams the rows to a spool file beside the output as they arrive (the CSV's header needs every row's
+         * feature names first), then writes the CSV from it: neither the hub nor this command holds the dataset.
+         */
         @Override
         public Integer call() {
-            List<FeedbackRow> rows = new ArrayList<>();
-            try (HubConnection hub = parent.cc.connect()) {
-                hub.scoped(PredictServiceGrpc.newBlockingStub(hub.channel())).withDeadlineAfter(300, TimeUnit.SECONDS)
-                        .exportFeedback(ExportFeedbackRequest.newBuilder().setModel(model).build())
-                        .forEachRemaining(rows::add);
-            }
             TreeSet<String> features = new TreeSet<>();
-            rows.forEach(r -> features.addAll(r.getFeaturesMap().keySet()));
-            try (Writer out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                out.write("time,entity_kind,entity_id,model,model_version,run_id,prediction_id,label,source,reason,risk");
-                for (String f : features) {
-                    out.write("," + csv(f));
-                }
-                out.write("\n");
-                for (FeedbackRow r : rows) {
-                    out.write(String.join(",", Instant.ofEpochSecond(r.getTime().getSeconds(), r.getTime().getNanos())
-                                    .toString(), csv(r.getEntity().getKind()), csv(r.getEntity().getId()), csv(r.getModel()),
-                            csv(r.getModelVersion()), csv(r.getRunId()), csv(r.getPredictionId()),
-                            Integer.toString(r.getLabel()), csv(r.getSource()), csv(r.getReason()),
-                            Double.toString(r.getRisk())));
-                    for (String f : features) {
-                        Double v = r.getFeaturesMap().get(f);
-                        out.write("," + (v == null ? "" : Double.toString(v)));
-                    }
-                    out.write("\n");
-                }
+            long rows = 0;
+            long incidents = 0;
+            Path absolute = output.toAbsolutePath();
+            Path spool;
+            try {
+                spool = Files.createTempFile(absolute.getParent(), ".cc-feedback-", ".spool");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            long incidents = rows.stream().filter(r -> r.getLabel() == 1).count();
-            spec.commandLine().getOut().printf("%d row(s) written to %s (%d incident, %d no incident)%n", rows.size(),
-                    output, incidents, rows.size() - incidents);
+            try {
+                try (HubConnection hub = parent.cc.connect();
+                     OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool))) {
+                    Iterator<FeedbackRow> it = hub.scoped(PredictServiceGrpc.newBlockingStub(hub.channel()))
+                            .withDeadlineAfter(300, TimeUnit.SECONDS)
+                            .exportFeedback(ExportFeedbackRequest.newBuilder().setModel(model).build());
+                    while (it.hasNext()) {
+                        FeedbackRow r = it.next();
+                        features.addAll(r.getFeaturesMap().keySet());
+                        r.writeDelimitedTo(out);
+                        rows++;
+                        incidents += r.getLabel() == 1 ? 1 : 0;
+                    }
+                }
+                try (InputStream in = new BufferedInputStream(Files.newInputStream(spool));
+                     Writer out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                    out.write("time,entity_kind,entity_id,model,model_version,run_id,prediction_id,label,source,reason,risk");
+                    for (String f : features) {
+                        out.write("," + csv(f));
+                    }
+                    out.write("\n");
+                    FeedbackRow r;
+                    while ((r = FeedbackRow.parseDelimitedFrom(in)) != null) {
+                        out.write(String.join(",", Instant.ofEpochSecond(r.getTime().getSeconds(),
+                                        r.getTime().getNanos()).toString(), csv(r.getEntity().getKind()),
+                                csv(r.getEntity().getId()), csv(r.getModel()), csv(r.getModelVersion()),
+                                csv(r.getRunId()), csv(r.getPredictionId()), Integer.toString(r.getLabel()),
+                                csv(r.getSource()), csv(r.getReason()), Double.toString(r.getRisk())));
+                        for (String f : features) {
+                            Double v = r.getFeaturesMap().get(f);
+                            out.write("," + (v == null ? "" : Double.toString(v)));
+                        }
+                        out.write("\n");
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                try {
+                    Files.deleteIfExists(spool);
+                } catch (IOException ignored) {
+                    // a temporary file left beside the output
+                }
+            }
+            spec.commandLine().getOut().printf("%d row(s) written to %s (%d incident, %d no incident)%n", rows,
+                    output, incidents, rows - incidents);
             return 0;
         }
 

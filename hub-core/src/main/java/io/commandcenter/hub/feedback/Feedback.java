@@ -14,8 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +37,8 @@ import java.util.UUID;
 public final class Feedback {
     /** The longest reason kept. */
     public static final int MAX_REASON = 1024;
+    /** Predictions or runs read from the store per page when the dataset is read. */
+    public static final int PAGE = 500;
     /** The longest incident window. */
     public static final Duration MAX_WINDOW = Duration.ofDays(31);
 
@@ -153,74 +154,18 @@ public final class Feedback {
      * inside it (a window reaching outside is read for the part inside). Precedence as for the whole dataset.
      */
     public List<FeedbackRow> dataset(ProjectId project, String model, Instant from, Instant to) {
-        String m = model == null || model.isEmpty() ? null : model;
-        List<FeedbackLabel> labels = store.labels(project);
-        Map<String, FeedbackLabel> person = new HashMap<>();
-        for (FeedbackLabel l : labels) {
-            if (!l.isWindow()) {
-                person.merge(l.predictionId(), l, (a, b) -> b.labelledAt().isBefore(a.labelledAt()) ? a : b);
-            }
-        }
-        Map<String, FeedbackStore.Decision> lastDecision = new HashMap<>();
-        Map<String, Boolean> recovered = new HashMap<>();
-        for (FeedbackStore.Decision d : store.decisions(project)) {
-            if (d.decision().equals("approved") || d.decision().equals("rejected")) {
-                lastDecision.merge(d.predictionId(), d, (a, b) -> b.decidedAt().isBefore(a.decidedAt()) ? a : b);
-            }
-            if ("recovered".equals(d.outcome())) {
-                recovered.put(d.predictionId(), true);
-            }
-        }
-        Map<String, FeedbackRow> byRun = new LinkedHashMap<>();
-        Map<String, String> predictionOfRun = new HashMap<>();
-        for (FeedbackStore.ScoredPrediction p : store.predictions(project, m, from, to)) {
-            predictionOfRun.put(p.runId(), p.predictionId());
-            FeedbackLabel l = person.get(p.predictionId());
-            FeedbackStore.Decision d = lastDecision.get(p.predictionId());
-            int label;
-            String source;
-            String reason = "";
-            if (l != null) {
-                label = l.label() == FeedbackLabel.Label.INCIDENT ? 1 : 0;
-                source = "person";
-                reason = l.reason();
-            } else if (d != null && d.decision().equals("rejected")) {
-                label = 0;
-                source = "rejection";
-                reason = d.reason();
-            } else if (d != null) {
-                label = 1;
-                source = "approval";
-                reason = d.reason();
-            } else if (recovered.containsKey(p.predictionId())) {
-                label = 1;
-                source = "outcome";
-            } else {
-                continue;
-            }
-            byRun.put(p.runId(), new FeedbackRow(p.observedAt(), p.targetKind(), p.targetId(), p.model(), p.version(),
-                    p.runId(), p.predictionId(), label, source, reason, p.risk(), features(p.inputJson())));
-        }
-        for (FeedbackLabel w : labels) {
-            if (!w.isWindow() || from != null && w.end().isBefore(from) || to != null && w.start().isAfter(to)) {
-                continue;
-            }
-            Instant start = from != null && w.start().isBefore(from) ? from : w.start();
-            Instant end = to != null && w.end().isAfter(to) ? to : w.end();
-            for (FeedbackStore.StoredRun r : store.runs(project, w.targetKind(), w.targetId(), start, end, m)) {
-                String predictionId = predictionOfRun.get(r.runId());
-                FeedbackRow existing = byRun.get(r.runId());
-                if (existing != null && existing.source().equals("person")) {
-                    continue; // a person's word on the prediction itself wins
-                }
-                byRun.put(r.runId(), new FeedbackRow(r.executedAt(), r.targetKind(), r.targetId(), r.model(),
-                        r.version(), r.runId(), predictionId == null ? "" : predictionId, 1, "declared", w.reason(),
-                        risk(r.outputJson()), features(r.inputJson())));
-            }
-        }
-        List<FeedbackRow> rows = new ArrayList<>(byRun.values());
-        rows.sort(Comparator.comparing(FeedbackRow::time).thenComparing(FeedbackRow::runId));
+        List<FeedbackRow> rows = new ArrayList<>();
+        rows(project, model, from, to, PAGE).forEachRemaining(rows::add);
         return rows;
+    }
+
+    /**
+     * The rows of {@link #dataset(ProjectId, String, Instant, Instant)}, in its order, read from the store as they
+     * are taken: pages of at most {@code pageSize} predictions or runs (each with its input vector), nothing past the
+     * row last taken; only the project's labels and decisions are read whole, at once. One reader.
+     */
+    public Iterator<FeedbackRow> rows(ProjectId project, String model, Instant from, Instant to, int pageSize) {
+        return new DatasetRows(store, project, model == null || model.isEmpty() ? null : model, from, to, pageSize);
     }
 
     /** Every label of the project (on predictions and declared windows), oldest first. */

@@ -3,7 +3,9 @@ package io.commandcenter.hub.feedback;
 import io.commandcenter.hub.project.ProjectId;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where labels are kept, and the reads the feedback dataset is made of: predictions with the run
@@ -12,9 +14,13 @@ import java.util.List;
  */
 public interface FeedbackStore {
 
-    /** A raised prediction and the stored run that raised it. */
+    /** A raised prediction and the stored run that raised it (executed at {@code runAt}). */
     record ScoredPrediction(String predictionId, String targetKind, String targetId, String model, String version,
-                            double risk, Instant observedAt, String runId, String inputJson) {
+                            double risk, Instant observedAt, String runId, Instant runAt, String inputJson) {
+    }
+
+    /** Where a page read by time and run id ended: the next page starts after it (null: at the first row). */
+    record After(Instant time, String runId) {
     }
 
     /** A decision taken on a prediction's remediation ({@code prediction_action}), and its outcome. */
@@ -32,16 +38,35 @@ public interface FeedbackStore {
     List<FeedbackLabel> labels(ProjectId project);
 
     /**
-     * The project's predictions (optionally of one model) observed from {@code from} to {@code to} (both included;
-     * null: unbounded) with their runs, oldest first.
+     * A page of the project's predictions (optionally of one model) observed from {@code from} to {@code to} (both
+     * included; null: unbounded) with their runs, by observation time and run id: at most {@code limit} after
+     * {@code after} (null: from the first).
      */
-    List<ScoredPrediction> predictions(ProjectId project, String model, Instant from, Instant to);
+    List<ScoredPrediction> predictions(ProjectId project, String model, Instant from, Instant to, After after,
+                                       int limit);
+
+    /**
+     * Of {@code runIds}, those that raised a prediction of the project (optionally of one model) observed from
+     * {@code from} to {@code to} (both included; null: unbounded): run id to prediction id.
+     */
+    Map<String, String> predictionsOfRuns(ProjectId project, String model, Instant from, Instant to,
+                                          Collection<String> runIds);
 
     /** Decisions on the project's predictions, oldest first. */
     List<Decision> decisions(ProjectId project);
 
     /** Stored runs of one entity from {@code from} to {@code to} (both included), optionally of one model. */
-    List<StoredRun> runs(ProjectId project, String targetKind, String targetId, Instant from, Instant to, String model);
+    default List<StoredRun> runs(ProjectId project, String targetKind, String targetId, Instant from, Instant to,
+                                 String model) {
+        return runs(project, targetKind, targetId, from, to, model, null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A page of one entity's stored runs from {@code from} to {@code to} (both included), optionally of one model,
+     * by time and run id: at most {@code limit} after {@code after} (null: from the first).
+     */
+    List<StoredRun> runs(ProjectId project, String targetKind, String targetId, Instant from, Instant to, String model,
+                         After after, int limit);
 
     /**
      * Stored runs of every entity of one model from {@code from} to {@code to} (both included), by

@@ -35,8 +35,15 @@ class FeedbackDeclareTest {
         }
 
         @Override
-        public List<ScoredPrediction> predictions(ProjectId project, String model, Instant from, Instant to) {
+        public List<ScoredPrediction> predictions(ProjectId project, String model, Instant from, Instant to,
+                                                  After after, int limit) {
             return List.of();
+        }
+
+        @Override
+        public java.util.Map<String, String> predictionsOfRuns(ProjectId project, String model, Instant from,
+                                                               Instant to, java.util.Collection<String> runIds) {
+            return java.util.Map.of();
         }
 
         @Override
@@ -45,7 +52,8 @@ class FeedbackDeclareTest {
         }
 
         @Override
-        public List<StoredRun> runs(ProjectId project, String kind, String id, Instant from, Instant to, String model) {
+        public List<StoredRun> runs(ProjectId project, String kind, String id, Instant from, Instant to, String model,
+                                    After after, int limit) {
             throw CommandCenterException.unavailable("STORE_UNAVAILABLE", "the database went away", null);
         }
 

@@ -597,9 +597,17 @@ public final class LearningLoop implements AutoCloseable {
         return workflow.train(engine, project, model, by, reason);
     }
 
-    /** Closes the judging backend, unless a step is still using it (after a {@link #stop} that timed out). */
+    /**
+     * Writes the shadow's queued would-be predictions (the hub closes the loop after the engine, before the
+     * database), then closes the judging backend, unless a step is still using it (after a {@link #stop} that timed
+     * out).
+     */
     @Override
     public void close() {
+        ShadowGate g = gate;
+        if (g != null) {
+            g.close();
+        }
         if (steps.running() > 0) {
             LOG.log(Level.WARNING, "learning loop: a step is still running; its ONNX Runtime sessions are left open");
             return;

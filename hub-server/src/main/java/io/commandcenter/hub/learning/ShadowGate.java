@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import java.util.stream.Collectors;
 
 /**
  * The shadow gate: in a project with a shadow period ({@code cc.learning.shadow-gate}), a challenger
@@ -53,6 +52,8 @@ public final class ShadowGate {
     private final AuditTrail audit;
     private final Clock clock;
     private volatile ShadowDeadlines deadlines;
+    /** Would-be predictions on their way to the store, off the scoring thread. */
+    private final ShadowWrites writes;
 
     /** @param periodSnapshot the data collector's labelled snapshot of a wait's period */
     ShadowGate(LearningSettings settings, ShadowGates store, BiFunction<ProjectId, Gate, DataSnapshot> periodSnapshot,
@@ -66,8 +67,18 @@ public final class ShadowGate {
         this.predictions = predictions;
         this.audit = audit;
         this.clock = clock;
-        shadows.recordTo(rows -> rows.stream().collect(Collectors.groupingBy(w -> w.entity().project()))
-                .forEach(store::saveWouldBe));
+        this.writes = new ShadowWrites(store, ShadowWrites.QUEUE, Duration.ofSeconds(10));
+        shadows.recordTo(writes);
+    }
+
+    /** Would-be predictions dropped because their write queue was full (never waited for on the scoring thread). */
+    public long wouldBeDropped() {
+        return writes.dropped();
+    }
+
+    /** Writes the would-be predictions still queued (the hub's close, before the database closes). */
+    public void close() {
+        writes.close();
     }
 
     /**

@@ -407,8 +407,13 @@ public final class Hub implements AutoCloseable {
                     settings.limits().backtestIdleTimeout());
             LearningLoop learningLoop = new LearningLoop(settings.learning(), learningReads.apply(store), feedback,
                     memory.store()::labelledIncidents, registry, engine.shadows(), clock);
-            learningLoop.gateWith(new io.commandcenter.hub.learning.sql.JpaShadowGates(database), predictionRepository,
-                    audit.trail());
+            io.commandcenter.hub.learning.ShadowGate shadowGate = learningLoop.gateWith(
+                    new io.commandcenter.hub.learning.sql.JpaShadowGates(database), predictionRepository, audit.trail());
+            if (metricsOn) {
+                metrics.registry().counter("cc_shadow_predictions_dropped_total",
+                        "Would-be predictions of shadows dropped because their write queue was full.", List.of(),
+                        s -> s.set(shadowGate.wouldBeDropped()));
+            }
 
             Optional<DemoFleet> fleet = settings.demo().enabled() ? Optional.of(DemoRunner.fleet(settings.demo()))
                     : Optional.empty();

@@ -7,7 +7,10 @@ import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.project.ProjectId;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Labels in {@code feedback_label} (migration V9); the dataset's reads over predictions, runs and decisions. */
 public final class JpaFeedbackStore implements FeedbackStore {
@@ -42,14 +45,17 @@ public final class JpaFeedbackStore implements FeedbackStore {
     }
 
     @Override
-    public List<ScoredPrediction> predictions(ProjectId project, String model, Instant from, Instant to) {
+    public List<ScoredPrediction> predictions(ProjectId project, String model, Instant from, Instant to, After after,
+                                              int limit) {
         return jpa.read(em -> {
             var query = em.createQuery("SELECT p.predictionId, p.targetEntity, p.targetId, p.modelName, p.modelVersion, "
-                    + "p.risk, p.observedAt, r.runId, r.inputJson FROM PredictionEntity p, ModelRunEntity r "
-                    + "WHERE r.runId = p.modelRunId AND p.projectId = :p"
+                    + "p.risk, p.observedAt, r.runId, r.executedAt, r.inputJson FROM PredictionEntity p, "
+                    + "ModelRunEntity r WHERE r.runId = p.modelRunId AND p.projectId = :p"
                     + (model == null ? "" : " AND p.modelName = :m")
                     + (from == null ? "" : " AND p.observedAt >= :f") + (to == null ? "" : " AND p.observedAt <= :u")
-                    + " ORDER BY p.observedAt, p.predictionId", Object[].class).setParameter("p", project.value());
+                    + (after == null ? "" : " AND (p.observedAt > :at OR (p.observedAt = :at AND r.runId > :id))")
+                    + " ORDER BY p.observedAt, r.runId", Object[].class).setParameter("p", project.value())
+                    .setMaxResults(limit);
             if (model != null) {
                 query.setParameter("m", model);
             }
@@ -59,9 +65,39 @@ public final class JpaFeedbackStore implements FeedbackStore {
             if (to != null) {
                 query.setParameter("u", Jpa.ts(to));
             }
+            if (after != null) {
+                query.setParameter("at", Jpa.ts(after.time())).setParameter("id", after.runId());
+            }
             return query.getResultList().stream().map(r -> new ScoredPrediction((String) r[0], (String) r[1],
                     (String) r[2], (String) r[3], (String) r[4], ((Number) r[5]).doubleValue(), Jpa.instant(r[6]),
-                    (String) r[7], (String) r[8])).toList();
+                    (String) r[7], Jpa.instant(r[8]), (String) r[9])).toList();
+        });
+    }
+
+    @Override
+    public Map<String, String> predictionsOfRuns(ProjectId project, String model, Instant from, Instant to,
+                                                 Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return Map.of();
+        }
+        return jpa.read(em -> {
+            var query = em.createQuery("SELECT p.modelRunId, p.predictionId FROM PredictionEntity p "
+                    + "WHERE p.projectId = :p AND p.modelRunId IN :runs"
+                    + (model == null ? "" : " AND p.modelName = :m")
+                    + (from == null ? "" : " AND p.observedAt >= :f") + (to == null ? "" : " AND p.observedAt <= :u"),
+                    Object[].class).setParameter("p", project.value()).setParameter("runs", List.copyOf(runIds));
+            if (model != null) {
+                query.setParameter("m", model);
+            }
+            if (from != null) {
+                query.setParameter("f", Jpa.ts(from));
+            }
+            if (to != null) {
+                query.setParameter("u", Jpa.ts(to));
+            }
+            Map<String, String> out = new HashMap<>();
+            query.getResultList().forEach(r -> out.put((String) r[0], (String) r[1]));
+            return out;
         });
     }
 
@@ -76,17 +112,21 @@ public final class JpaFeedbackStore implements FeedbackStore {
 
     @Override
     public List<StoredRun> runs(ProjectId project, String targetKind, String targetId, Instant from, Instant to,
-                                String model) {
+                                String model, After after, int limit) {
         return jpa.read(em -> {
             var query = em.createQuery("SELECT r.runId, r.targetKind, r.targetId, m.name, m.version, r.executedAt, "
                     + "r.inputJson, r.outputJson FROM ModelRunEntity r, ModelEntity m WHERE m.modelId = r.modelId "
                     + "AND r.projectId = :p AND r.targetId = :t AND r.targetKind = :k AND r.executedAt >= :f "
                     + "AND r.executedAt <= :u" + (model == null ? "" : " AND m.name = :m")
+                    + (after == null ? "" : " AND (r.executedAt > :at OR (r.executedAt = :at AND r.runId > :id))")
                     + " ORDER BY r.executedAt, r.runId", Object[].class)
                     .setParameter("p", project.value()).setParameter("t", targetId).setParameter("k", targetKind)
-                    .setParameter("f", Jpa.ts(from)).setParameter("u", Jpa.ts(to));
+                    .setParameter("f", Jpa.ts(from)).setParameter("u", Jpa.ts(to)).setMaxResults(limit);
             if (model != null) {
                 query.setParameter("m", model);
+            }
+            if (after != null) {
+                query.setParameter("at", Jpa.ts(after.time())).setParameter("id", after.runId());
             }
             return query.getResultList().stream().map(r -> new StoredRun((String) r[0], (String) r[1], (String) r[2],
                     (String) r[3], (String) r[4], Jpa.instant(r[5]), (String) r[6], (String) r[7])).toList();

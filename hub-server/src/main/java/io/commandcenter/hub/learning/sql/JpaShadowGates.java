@@ -84,26 +84,40 @@ public final class JpaShadowGates implements ShadowGates {
 
     @Override
     public void saveWouldBe(ProjectId project, List<ShadowScoring.WouldBe> rows) {
-        // one transaction per row: would-be predictions are one per incident, so few; a row another hub stored
-        // first (same id) is skipped, and one it stores at the same instant is refused by the key alone, without
-        // undoing this hub's other rows
-        for (ShadowScoring.WouldBe w : rows) {
-            String id = id(project, w);
-            try {
-                jpa.write(em -> em.createNativeQuery("INSERT INTO shadow_prediction (shadow_prediction_id, project_id, "
-                                + "model_name, model_version, target_kind, target_id, risk, threshold, observed_at) "
-                                + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS "
-                                + "(SELECT 1 FROM shadow_prediction WHERE shadow_prediction_id = ?)")
-                        .setParameter(1, id).setParameter(10, id).setParameter(2, project.value())
-                        .setParameter(3, w.model()).setParameter(4, w.version()).setParameter(5, w.entity().kind())
-                        .setParameter(6, w.entity().id()).setParameter(7, w.risk()).setParameter(8, w.threshold())
-                        .setParameter(9, Jpa.ts(w.observedAt())).executeUpdate());
-            } catch (RuntimeException e) {
-                if (!Jpa.isUniqueViolation(e)) {
-                    throw e;
+        // the batch in one transaction; a row another hub stored first (same id) is skipped. One it stores at the same
+        // instant is refused by the key: the batch is then written again one row a transaction, so that row alone
+        // is refused and the batch's other rows are kept
+        try {
+            jpa.write(em -> {
+                rows.forEach(w -> insert(em, project, w));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            if (!Jpa.isUniqueViolation(e)) {
+                throw e;
+            }
+            for (ShadowScoring.WouldBe w : rows) {
+                try {
+                    jpa.write(em -> insert(em, project, w));
+                } catch (RuntimeException one) {
+                    if (!Jpa.isUniqueViolation(one)) {
+                        throw one;
+                    }
                 }
             }
         }
+    }
+
+    private static int insert(jakarta.persistence.EntityManager em, ProjectId project, ShadowScoring.WouldBe w) {
+        String id = id(project, w);
+        return em.createNativeQuery("INSERT INTO shadow_prediction (shadow_prediction_id, project_id, "
+                        + "model_name, model_version, target_kind, target_id, risk, threshold, observed_at) "
+                        + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS "
+                        + "(SELECT 1 FROM shadow_prediction WHERE shadow_prediction_id = ?)")
+                .setParameter(1, id).setParameter(10, id).setParameter(2, project.value())
+                .setParameter(3, w.model()).setParameter(4, w.version()).setParameter(5, w.entity().kind())
+                .setParameter(6, w.entity().id()).setParameter(7, w.risk()).setParameter(8, w.threshold())
+                .setParameter(9, Jpa.ts(w.observedAt())).executeUpdate();
     }
 
     /**

@@ -45,6 +45,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -170,26 +171,45 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
 
     @Override
     public void exportFeedback(ExportFeedbackRequest request, StreamObserver<FeedbackRow> observer) {
+        Iterator<FeedbackRow> rows;
         try {
-            List<FeedbackRow> rows = exportFeedback(CallContext.caller().project(), request);
-            rows.forEach(observer::onNext);
-            observer.onCompleted();
+            rows = exportFeedback(CallContext.caller().project(), request);
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
+            return;
         }
+        new FeedbackExport((ServerCallStreamObserver<FeedbackRow>) observer, rows).start();
     }
 
-    /** {@code ExportFeedback} for a project: shared by gRPC and {@code GET /api/feedback}. */
-    public List<FeedbackRow> exportFeedback(ProjectId project, ExportFeedbackRequest request) {
+    /**
+     * {@code ExportFeedback} for a project: shared by gRPC and {@code GET /api/feedback}. The rows are read from the
+     * store as they are taken ({@link Feedback#rows}), at most {@code limit} (0: all), pages no larger than it.
+     */
+    public Iterator<FeedbackRow> exportFeedback(ProjectId project, ExportFeedbackRequest request) {
         checkModel(request.getModel(), "", "model", "");
         if (request.getLimit() < 0) {
             throw CommandCenterException.invalid("OUT_OF_RANGE", "limit", "limit must be >= 0");
         }
-        List<io.commandcenter.hub.feedback.FeedbackRow> rows = feedback.dataset(project, request.getModel());
-        if (request.getLimit() > 0 && rows.size() > request.getLimit()) {
-            rows = rows.subList(0, request.getLimit());
-        }
-        return rows.stream().map(PredictGrpcService::toProto).toList();
+        int limit = request.getLimit();
+        Iterator<io.commandcenter.hub.feedback.FeedbackRow> rows = feedback.rows(project, request.getModel(), null,
+                null, limit > 0 ? Math.min(limit, Feedback.PAGE) : Feedback.PAGE);
+        return new Iterator<>() {
+            private int taken;
+
+            @Override
+            public boolean hasNext() {
+                return (limit == 0 || taken < limit) && rows.hasNext();
+            }
+
+            @Override
+            public FeedbackRow next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                taken++;
+                return toProto(rows.next());
+            }
+        };
     }
 
     static FeedbackRow toProto(io.commandcenter.hub.feedback.FeedbackRow r) {

@@ -7,6 +7,7 @@ import io.commandcenter.hub.transport.rest.QueryArguments;
 import io.commandcenter.hub.transport.rest.RequestCaller;
 import io.commandcenter.proto.v1.DeclareIncidentRequest;
 import io.commandcenter.proto.v1.ExportFeedbackRequest;
+import io.commandcenter.proto.v1.FeedbackRow;
 import io.commandcenter.proto.v1.GetModelRunRequest;
 import io.commandcenter.proto.v1.GetPredictionRequest;
 import io.commandcenter.proto.v1.LabelPredictionRequest;
@@ -25,8 +26,15 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.StreamingOutput;
 
 
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 
 import static io.commandcenter.common.proto.ProtoJson.print;
 
@@ -153,20 +161,31 @@ public class PredictResource {
         return print(api.get().declareIncident(caller.get().project(), caller.get().principal(), request));
     }
 
-    /** The feedback dataset as a JSON array of {@code FeedbackRow}s, oldest first. */
+    /**
+     * The feedback dataset as a JSON array of {@code FeedbackRow}s, oldest first, written as the rows are read from
+     * the store (a page at a time; the request is checked, and the labels read, before the first byte).
+     */
     @Mirrors("commandcenter.v1.PredictService/ExportFeedback")
     @GET
     @Path("feedback")
     @Produces(MediaType.APPLICATION_JSON)
-    public String feedback(@QueryParam("model") String model, @QueryParam("limit") String limit) {
+    public StreamingOutput feedback(@QueryParam("model") String model, @QueryParam("limit") String limit) {
         ExportFeedbackRequest.Builder request = ExportFeedbackRequest.newBuilder().setLimit(QueryArguments.integer(limit, "limit"));
         if (model != null) {
             request.setModel(model);
         }
-        StringBuilder out = new StringBuilder("[");
-        for (var row : api.get().exportFeedback(caller.get().project(), request.build())) {
-            out.append(out.length() > 1 ? "," : "").append(print(row));
-        }
-        return out.append("]").toString();
+        Iterator<FeedbackRow> rows = api.get().exportFeedback(caller.get().project(), request.build());
+        return output -> {
+            Writer out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8));
+            out.write('[');
+            for (boolean first = true; rows.hasNext(); first = false) {
+                if (!first) {
+                    out.write(',');
+                }
+                out.write(print(rows.next()));
+            }
+            out.write(']');
+            out.flush();
+        };
     }
 }
