@@ -97,6 +97,14 @@ public final class MicroBatchingBackend extends ForwardingBackend {
                     if (!r.done) {
                         lane.run();
                     }
+                } catch (Throwable e) {
+                    // an Error of a shared call this caller's request was not in (it waited behind a full batch): the
+                    // caller leaves with it, so its request leaves the queue too, else it would stay at the head and
+                    // the lane would wake its gone thread instead of the callers behind it
+                    if (!r.done && lane.queue.remove(r)) {
+                        lane.queuedRows.addAndGet(-rowCount);
+                    }
+                    throw e;
                 } finally {
                     lane.lock.unlock();
                     Request next = lane.queue.peek();

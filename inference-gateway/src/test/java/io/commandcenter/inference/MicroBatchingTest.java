@@ -147,6 +147,82 @@ class MicroBatchingTest {
                 .isCloseTo(onnx.score(key, row(4), 1)[0], within(1e-6));
     }
 
+    /**
+     * The thread that makes a shared call need not be in it (its request queued behind a full batch of others'); when
+     * that call ends in an Error, the thread leaves with the Error and its request must leave the queue with it: else
+     * it stays at the head, the lane wakes that request's gone thread, and the callers queued behind it wait for ever.
+     * A call made from inside the held call (the same thread holds the lane again) makes that order certain: its two
+     * rows wait behind W1's two (max 3). On the old code W2, queued behind the orphan, never returns.
+     */
+    @Test
+    void anErrorInASharedCallItsRunnerIsNotIn_takesTheRunnersRequestOutOfTheQueue_soTheCallersBehindGoOn()
+            throws Exception {
+        CountDownLatch w2Queued = new CountDownLatch(1);
+        Error broke = new AssertionError("the runtime broke");
+        MicroBatchingBackend[] lane = new MicroBatchingBackend[1];
+        List<Throwable> nested = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> callRows = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        InferenceBackend reentering = new ForwardingBackend(onnx) {
+            @Override
+            public double[] score(ModelKey k, float[] rows, int rowCount) {
+                callRows.add(rowCount);
+                if (callRows.size() == 1) {
+                    entered.countDown();
+                    awaitLatch(release);
+                    try {
+                        lane[0].score(k, twoRows(5), 2); // behind W1: W1's call is the one that breaks
+                    } catch (Throwable e) {
+                        nested.add(e);
+                    }
+                    awaitLatch(w2Queued);
+                } else if (callRows.size() == 2) {
+                    throw broke;
+                }
+                return delegate.score(k, rows, rowCount);
+            }
+        };
+        MicroBatchingBackend batching = new MicroBatchingBackend(reentering, 3, Duration.ZERO);
+        lane[0] = batching;
+        CompletableFuture<double[]> first = CompletableFuture.supplyAsync(() -> batching.score(key, row(0), 1), pool);
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<double[]> w1 = CompletableFuture.supplyAsync(() -> batching.score(key, twoRows(1), 2), pool);
+        await().atMost(Duration.ofSeconds(10)).until(() -> batching.waiting(key) == 1);
+        release.countDown();
+        assertThat(w1).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(CommandCenterException.class,
+                        e -> assertThat(e.reason()).isEqualTo("BACKEND_FAILED"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> nested.size() == 1);
+        assertThat(nested.get(0)).as("the runner left with the Error").isSameAs(broke);
+        CompletableFuture<double[]> w2 = CompletableFuture.supplyAsync(() -> batching.score(key, row(3), 1), pool);
+        await().atMost(Duration.ofSeconds(10)).until(() -> batching.requests() == 4);
+        w2Queued.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).hasSize(1);
+        // a bound, not a timing: on the old code W2 waits for ever behind the runner's orphaned request
+        assertThat(w2.get(10, TimeUnit.SECONDS)[0]).isCloseTo(onnx.score(key, row(3), 1)[0], within(1e-6));
+        assertThat(callRows).as("the orphan is never scored for nobody").containsExactly(1, 2, 1);
+        assertThat(batching.waiting(key)).isZero();
+    }
+
+    static float[] twoRows(int i) {
+        float[] a = row(i);
+        float[] b = row(i + 1);
+        float[] out = new float[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    static void awaitLatch(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void aSharedCall_carriesAtMostMaxRows() throws Exception {
         MicroBatchingBackend batching = new MicroBatchingBackend(gate, 4, Duration.ZERO);

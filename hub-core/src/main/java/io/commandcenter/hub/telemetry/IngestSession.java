@@ -27,7 +27,8 @@ public final class IngestSession implements IngestOrigin {
     public static final int MAX_REPORTED_REJECTIONS = 100;
     /**
      * Most rejections one ack holds back while the transport takes no answers: an ack that has this many is
-     * sent even then, so no ack grows with the records a stream sends.
+     * sent even then, so no ack grows with the records a stream sends. Also the most one ack carries: more (a
+     * record with many violations) go in several acks with the same counts.
      */
     public static final int MAX_HELD_REJECTIONS = 100;
 
@@ -328,8 +329,15 @@ public final class IngestSession implements IngestOrigin {
         }
         long through = settledThrough();
         if (through > lastAckedThrough || !sinceLastAck.isEmpty()) {
-            listener.acknowledged(new IngestSummary(through, received, accepted, duplicates, rejected,
-                    sinceLastAck));
+            // at most MAX_HELD_REJECTIONS rejections an ack, in stream order: the rejections past them (a record's
+            // many violations, the record that crossed the cap) go in the next acks, with the same counts
+            int from = 0;
+            do {
+                int to = Math.min(sinceLastAck.size(), from + MAX_HELD_REJECTIONS);
+                listener.acknowledged(new IngestSummary(through, received, accepted, duplicates, rejected,
+                        sinceLastAck.subList(from, to)));
+                from = to;
+            } while (from < sinceLastAck.size());
             sinceLastAck.clear();
             lastAckedThrough = through;
         }

@@ -223,6 +223,41 @@ class IngestSettlementTest {
         assertThat(done.settledThrough()).isEqualTo(bad + 1);
     }
 
+    /**
+     * The cap is a bound on every ack: 99 held rejections and then a record with 10 violations are two acks of 100 and
+     * 9, in stream order, with the same counts; the old session sent one ack of 109 (a record can have some 75).
+     */
+    @Test
+    void noAckCarriesMoreThanTheCap_aRecordsManyViolationsAreSplitInStreamOrder() {
+        Stream s = new Stream("s");
+        IngestSession session = new IngestSession(A, trace, pipeline, s, true, 1000);
+        session.start();
+        s.ready = false;
+        int held = IngestSession.MAX_HELD_REJECTIONS - 1;
+        for (int i = 0; i < held; i++) {
+            session.onRejected("bad-" + i, List.of(new FieldViolation("health_sample.cpu", "OUT_OF_RANGE", "cpu > 1")));
+        }
+        List<FieldViolation> many = new java.util.ArrayList<>();
+        for (int m = 0; m < 10; m++) {
+            many.add(new FieldViolation("health_sample.metrics[m" + m + "]", "NOT_FINITE", "metric m" + m + " is NaN"));
+        }
+        session.onRejected("many", many);
+
+        assertThat(s.acks).as("the cap reached: sent though the client does not read").hasSize(2);
+        assertThat(s.acks.get(0).rejections()).hasSize(IngestSession.MAX_HELD_REJECTIONS);
+        assertThat(s.acks.get(1).rejections()).hasSize(held + 10 - IngestSession.MAX_HELD_REJECTIONS);
+        assertThat(s.acks).allSatisfy(a -> {
+            assertThat(a.settledThrough()).isEqualTo(held);
+            assertThat(a.rejected()).isEqualTo(held + 1);
+        });
+        assertThat(s.acks).flatMap(IngestSummary::rejections).extracting(Rejection::field)
+                .endsWith("health_sample.metrics[m0]", "health_sample.metrics[m1]", "health_sample.metrics[m2]",
+                        "health_sample.metrics[m3]", "health_sample.metrics[m4]", "health_sample.metrics[m5]",
+                        "health_sample.metrics[m6]", "health_sample.metrics[m7]", "health_sample.metrics[m8]",
+                        "health_sample.metrics[m9]")
+                .hasSize(held + 10);
+    }
+
     @Test
     void settlingRecordsAStreamDoesNotHoldInThatOrder_isRefused() {
         Stream s = new Stream("s");

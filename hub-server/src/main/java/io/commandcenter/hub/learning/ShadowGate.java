@@ -264,11 +264,20 @@ public final class ShadowGate {
                 promote = false;
                 String why = e instanceof io.commandcenter.common.error.CommandCenterException c
                         && "CHAMPION_CHANGED".equals(c.reason())
-                        ? "the champion changed while the period was judged (now " + registry.champion(g.project(),
-                        g.model()).map(ModelKey::version).orElse("none") + ", judged against " + champion + ")"
+                        ? "the champion changed while the period was judged (now " + championNow(g)
+                        + ", judged against " + champion + ")"
                         : "the promotion failed: " + e.getMessage();
                 verdict = "not promoted: holdout and shadow agreed, but " + why + "; " + shadowReason;
-                if (!store.overturn(g.project(), g.model(), g.version(), verdict, now)) {
+                // the promotion often failed because the database did: the overturn may fail too, and the wait is
+                // still ended here (shadow stopped, judgement audited as not promoted), never left half done
+                boolean overturned;
+                try {
+                    overturned = store.overturn(g.project(), g.model(), g.version(), verdict, now);
+                } catch (RuntimeException stored) {
+                    e.addSuppressed(stored);
+                    overturned = false;
+                }
+                if (!overturned) {
                     LOG.log(Level.ERROR, "project {0}: the wait of {1} {2} stays promoted though its promotion failed: {3}",
                             g.project(), g.model(), g.version(), e.getMessage());
                 }
@@ -283,6 +292,15 @@ public final class ShadowGate {
         LOG.log(Level.INFO, "project {0}: challenger {1} of {2}: {3}", g.project(), g.version(), g.model(), verdict);
         return Optional.of(new Gate(g.project(), g.model(), g.version(), promote ? State.PROMOTED : State.REFUSED,
                 g.start(), g.end(), g.holdoutReason(), verdict, now));
+    }
+
+    /** The champion's version now, for a verdict; "unknown" when it cannot be read. */
+    private String championNow(Gate g) {
+        try {
+            return registry.champion(g.project(), g.model()).map(ModelKey::version).orElse("none");
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
     }
 
     static Map<String, Object> describe(Gate g) {

@@ -63,7 +63,18 @@ public final class Database implements AutoCloseable {
      *         ({@link #isUnreachable}), {@link #UNAVAILABLE} when it cannot be opened or migrated for any other cause
      */
     public static Database open(DatabaseSettings settings) {
+        // Connect now, so a mapping error shows at start, not at the first query.
+        return open(settings, emf -> emf.createEntityManager().close());
+    }
+
+    /**
+     * {@link #open(DatabaseSettings)} with the check that JPA works ({@code connect}, run on the new factory): whatever
+     * fails after the pool or the factory was made closes both, so a start tried again after a failure (HubStarter's
+     * DATABASE_UNREACHABLE) leaks neither.
+     */
+    static Database open(DatabaseSettings settings, java.util.function.Consumer<EntityManagerFactory> connect) {
         HikariDataSource dataSource = null;
+        EntityManagerFactory emf = null;
         try {
             if (settings.vendor() == DatabaseSettings.Vendor.H2 && settings.url().isEmpty()) {
                 Files.createDirectories(settings.dataDir().resolve("db"));
@@ -83,16 +94,22 @@ public final class Database implements AutoCloseable {
             Map<String, Object> properties = new HashMap<>();
             properties.put(PersistenceUnitProperties.NON_JTA_DATASOURCE, dataSource);
             properties.put(PersistenceUnitProperties.CLASSLOADER, loader);
-            EntityManagerFactory emf = new PersistenceProvider().createEntityManagerFactory(UNIT, properties);
+            emf = new PersistenceProvider().createEntityManagerFactory(UNIT, properties);
             if (emf == null) {
                 throw new IllegalStateException("persistence unit " + UNIT + " not found");
             }
-            // Connect now, so a mapping error shows at start, not at the first query.
-            emf.createEntityManager().close();
+            connect.accept(emf);
             LOG.log(Level.INFO, "database ready: {0} ({1}), {2} migration(s) applied, schema version {3}",
                     settings.vendor(), settings, result.migrationsExecuted, schemaVersion);
             return new Database(settings, dataSource, emf, result.migrationsExecuted, schemaVersion);
         } catch (RuntimeException | java.io.IOException e) {
+            if (emf != null) {
+                try {
+                    emf.close();
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
             if (dataSource != null) {
                 dataSource.close();
             }

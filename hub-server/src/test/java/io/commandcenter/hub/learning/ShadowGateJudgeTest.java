@@ -138,6 +138,49 @@ class ShadowGateJudgeTest {
         }
     }
 
+    /**
+     * The promotion fails and the database then refuses the overturn too (here a constraint on the table; in
+     * production the database that failed the promotion): the wait is still ended — judged not promoted, audited so,
+     * the champion kept — instead of the failure leaving the judgement half done. Before, the overturn's exception left
+     * the gate: the tick decided nothing and audited nothing, though the stored wait was no longer pending.
+     */
+    @Test
+    void aPromotionThatFails_whenItsOverturnFailsToo_stillEndsTheWaitAsNotPromoted(@TempDir Path dir) {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        InMemoryAuditLedger ledger = new InMemoryAuditLedger();
+        AuditTrail audit = MemoryAuditSpool.trail(ledger, clock, "hub-test");
+        try (Database db = Database.open(Databases.h2(dir.resolve("db")));
+             OnnxBackend backend = new OnnxBackend()) {
+            ModelRegistry registry = new ModelRegistry(new JpaModelRepository(db), backend,
+                    new ModelStore(dir.resolve("models")), new BootstrapModels(), audit, clock);
+            registry.start();
+            registry.ensureBootstrap(SHOP);
+            ModelArtifact shipped = new BootstrapModels().load(LearningLoop.MODEL);
+            String champion = shipped.metadata().version();
+            registry.register(SHOP, challenger(shipped, "9.9.1", champion), false, "learning-loop", "in shadow");
+            registry.register(SHOP, challenger(shipped, "9.9.2", champion), false, "ana", "hand-tuned");
+            JpaShadowGates store = new JpaShadowGates(db);
+            store.open(new Gate(SHOP, LearningLoop.MODEL, "9.9.1", State.PENDING, START, END, "holdout passed", "",
+                    null));
+            new Jpa(db.entityManagerFactory()).write(em -> em.createNativeQuery("ALTER TABLE shadow_gate ADD CONSTRAINT "
+                    + "no_overturn CHECK (verdict NOT LIKE 'not promoted: holdout and shadow agreed%')").executeUpdate());
+            ShadowGate gate = new ShadowGate(LearningSettings.defaults(), store, (project, wait) -> {
+                registry.promote(SHOP, LearningLoop.MODEL, "9.9.2", "ana", "hand-tuned, paged twice");
+                return quietPeriod();
+            }, registry, new ShadowScoring(10), new JpaPredictionRepository(db), audit, clock);
+
+            List<Gate> decided = gate.tick();
+
+            assertThat(decided).as("judged, though the overturn was refused").hasSize(1);
+            assertThat(decided.get(0).state()).isEqualTo(State.REFUSED);
+            assertThat(decided.get(0).verdict()).startsWith("not promoted: holdout and shadow agreed, but the champion "
+                    + "changed while the period was judged (now 9.9.2");
+            assertThat(registry.champion(SHOP, LearningLoop.MODEL).orElseThrow().version()).isEqualTo("9.9.2");
+            assertThat(ledger.all()).filteredOn(e -> e.action().equals("MODEL_SHADOW_JUDGED")).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).contains("\"promoted\":false"));
+        }
+    }
+
     /** A period without incident, on which neither model raised anything: the shadow agrees. */
     static DataSnapshot quietPeriod() {
         DataSnapshot d = period();

@@ -102,4 +102,26 @@ class DatabaseUnreachableTest {
                 .hasMessageContaining("SSL")
                 .satisfies(e -> assertThat(((CommandCenterException) e).reason()).isEqualTo(Database.UNAVAILABLE));
     }
+
+    /**
+     * A failure after JPA's factory was made (here its first connection, as a database that went away between the
+     * migration and JPA's login does) closes the factory and the pool: a start tried again leaks neither. Before,
+     * only the pool was closed and each failed attempt kept a factory open.
+     */
+    @Test
+    void aFailureAfterTheFactoryWasMade_closesTheFactoryAndThePool() {
+        java.util.concurrent.atomic.AtomicReference<jakarta.persistence.EntityManagerFactory> made =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        assertThatThrownBy(() -> Database.open(Databases.h2(dir.resolve("db")), emf -> {
+            made.set(emf);
+            throw new IllegalStateException("the first connection failed");
+        })).isInstanceOf(CommandCenterException.class).hasMessageContaining("the first connection failed")
+                .satisfies(e -> assertThat(((CommandCenterException) e).reason()).isEqualTo(Database.UNAVAILABLE));
+        assertThat(made.get()).as("the factory was made").isNotNull();
+        assertThat(made.get().isOpen()).as("and closed again").isFalse();
+        // the same database opens at once afterwards (the pool let go of the embedded file)
+        try (Database db = Database.open(Databases.h2(dir.resolve("db")))) {
+            assertThat(db.isReachable()).isTrue();
+        }
+    }
 }
