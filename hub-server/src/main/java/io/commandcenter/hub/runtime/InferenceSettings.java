@@ -1,6 +1,7 @@
 package io.commandcenter.hub.runtime;
 
 import io.commandcenter.inference.remote.InferencePolicy;
+import io.commandcenter.inference.remote.RemoteBackend;
 import io.commandcenter.inference.remote.RemoteEndpoint;
 
 import java.nio.file.Path;
@@ -88,7 +89,8 @@ public record InferenceSettings(Map<String, RemoteEndpoint> endpoints, Inference
                     flag(property, p + "tls", false),
                     positive(p + "deadline", duration(property, p + "deadline", "PT2S")),
                     range(p + "attempts", integer(property, p + "attempts", 3), 1, 10),
-                    notNegative(p + "backoff", duration(property, p + "backoff", "PT0.05S")),
+                    atMost(p + "backoff", notNegative(p + "backoff", duration(property, p + "backoff", "PT0.05S")),
+                            RemoteBackend.MAX_WAIT),
                     range(p + "breaker-failures", integer(property, p + "breaker-failures", 5), 1, 1_000_000),
                     notNegative(p + "breaker-open", duration(property, p + "breaker-open", "PT30S")),
                     headers,
@@ -147,6 +149,14 @@ public record InferenceSettings(Map<String, RemoteEndpoint> endpoints, Inference
     private static Duration notNegative(String name, Duration d) {
         if (d.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative, got " + d);
+        }
+        return d;
+    }
+
+    private static Duration atMost(String name, Duration d, Duration max) {
+        if (d.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + max + " (the waits run inside a scoring"
+                    + " call), got " + d);
         }
         return d;
     }

@@ -57,6 +57,11 @@ class InferenceSettingsTest {
                 "cc.inference.endpoint.triton-a.breaker-failures");
         refused(triton("cc.inference.endpoint.triton-a.deadline", "PT0S"), "cc.inference.endpoint.triton-a.deadline");
         refused(triton("cc.inference.endpoint.triton-a.backoff", "-PT1S"), "cc.inference.endpoint.triton-a.backoff");
+        // the waits run inside a scoring call: PT5S with 10 attempts was about 42 minutes of sleeping
+        refused(triton("cc.inference.endpoint.triton-a.backoff", "PT1.001S"), "cc.inference.endpoint.triton-a.backoff"
+                + " must be at most PT1S");
+        assertThat(InferenceSettings.from(triton("cc.inference.endpoint.triton-a.backoff", "PT1S")::get).endpoints()
+                .get("triton-a").backoff()).isEqualTo(Duration.ofSeconds(1));
         refused(triton("cc.inference.endpoint.triton-a.breaker-open", "-PT1S"),
                 "cc.inference.endpoint.triton-a.breaker-open");
     }

@@ -50,21 +50,34 @@ public abstract class RemoteBackend<V> implements InferenceBackend {
                 Map.of("endpoint", endpoint.name()), List.of(), null));
     }
 
+    /** The longest wait between two attempts: the waits run inside the caller's scoring call. */
+    public static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(1);
+
     /**
      * Waits before attempt {@code attempt} (from 0): nothing before the first, then {@code backoff}, doubled
-     * each time. False when the caller was interrupted (the flag kept): no further attempt.
+     * each time, at most {@link #MAX_WAIT} (10 attempts wait 9 s at most in all). False when the caller was
+     * interrupted (the flag kept): no further attempt.
      */
     protected final boolean backOff(int attempt) {
         if (attempt == 0 || endpoint.backoff().isZero()) {
             return true;
         }
         try {
-            Thread.sleep(endpoint.backoff().toMillis() << (attempt - 1));
+            Thread.sleep(wait(endpoint.backoff(), attempt).toMillis());
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** The wait before attempt {@code attempt} (1 or more): {@code backoff} doubled {@code attempt - 1} times, at most {@link #MAX_WAIT}. */
+    static java.time.Duration wait(java.time.Duration backoff, int attempt) {
+        long millis = backoff.toMillis();
+        for (int i = 1; i < attempt && millis < MAX_WAIT.toMillis(); i++) {
+            millis *= 2;
+        }
+        return java.time.Duration.ofMillis(Math.min(millis, MAX_WAIT.toMillis()));
     }
 
     /** The sidecar a loaded version was checked with. */
