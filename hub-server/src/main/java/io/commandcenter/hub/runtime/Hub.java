@@ -795,8 +795,7 @@ public final class Hub implements AutoCloseable {
             }
         });
         closing.step("the database", database::close);
-        LOG.log(Level.INFO, "hub {0} stopped", settings.hubId());
-        closing.rethrow();
+        closing.stopped();
     }
 
     /**
@@ -820,10 +819,15 @@ public final class Hub implements AutoCloseable {
             }
         }
 
-        void rethrow() {
-            if (first != null) {
-                throw first;
+        /** Says how the close ended (INFO when every step closed, WARNING naming how many failed) and throws the first failure. */
+        void stopped() {
+            if (first == null) {
+                LOG.log(Level.INFO, "hub {0} stopped", settings.hubId());
+                return;
             }
+            LOG.log(Level.WARNING, "hub {0} stopped; {1} of its closing steps failed (the ERROR lines above)",
+                    settings.hubId(), 1 + first.getSuppressed().length);
+            throw first;
         }
     }
 }

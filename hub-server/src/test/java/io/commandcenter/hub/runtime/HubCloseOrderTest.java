@@ -216,8 +216,15 @@ class HubCloseOrderTest {
         });
         Hub stopping = hub;
         hub = null;
-        org.assertj.core.api.Assertions.assertThatThrownBy(stopping::close)
-                .isInstanceOf(IllegalStateException.class).hasMessage("a close that fails");
+        try (io.commandcenter.hub.testing.LogCapture log = io.commandcenter.hub.testing.LogCapture.start()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(stopping::close)
+                    .isInstanceOf(IllegalStateException.class).hasMessage("a close that fails");
+            // not "hub … stopped" at INFO as if all went well (the old last line)
+            assertThat(log.lines()).anySatisfy(l -> assertThat(l).startsWith("WARNING").contains("stopped; 1 of its"
+                    + " closing steps failed"));
+            assertThat(log.lines()).noneSatisfy(l -> assertThat(l).isEqualTo("INFO io.commandcenter.hub.runtime.Hub: hub "
+                    + stopping.settings().hubId() + " stopped"));
+        }
         assertThat(((com.zaxxer.hikari.HikariDataSource) stopping.database().dataSource()).isClosed())
                 .as("the database's pool is closed").isTrue();
         assertThat(stopping.database().entityManagerFactory().isOpen()).as("and JPA").isFalse();
