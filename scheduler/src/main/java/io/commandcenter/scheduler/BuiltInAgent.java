@@ -28,9 +28,11 @@ import java.util.function.LongSupplier;
  * it was started not {@code interruptible}: an action that may be inside an embedded database, which
  * answers an interrupt by closing its file, is left to finish (its result is then refused); a
  * {@link RevocableAction} is told of the revocation and can stop at its next safe point. An Error
- * thrown by an action is reported as a failure (not retryable) like any exception. A lease whose
- * result was not recorded (the state failed to take it, or the action was interrupted without a
- * revocation) is no longer heartbeated: it expires and its task is queued again.
+ * thrown by an action is reported as a failure (not retryable) like any exception. A result the
+ * state fails to take ({@code STATE_UNAVAILABLE}) is sent again, {@value #REPORT_ATTEMPTS} times in all
+ * while the lease is held. A lease whose result was not recorded (refused, the state failing every
+ * time, or the action interrupted without a revocation) is no longer heartbeated: it expires and its
+ * task is queued again.
  *
  * <p>Each agent heartbeats on a thread of its own ({@code cc-heartbeat-<agent id>}, a daemon), so a
  * heartbeat blocked on a pool that cannot be reached (up to a minute, while Hazelcast finds a lost
@@ -47,6 +49,10 @@ import java.util.function.LongSupplier;
  */
 public final class BuiltInAgent implements AgentListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(BuiltInAgent.class.getName());
+    /** How many times a result the state failed to take is sent in all. */
+    static final int REPORT_ATTEMPTS = 3;
+    /** The wait before the first resend of a result; each next one waits this much longer. */
+    static final long REPORT_BACKOFF_MILLIS = 200;
 
     /** What the agent does with a task. */
     @FunctionalInterface
@@ -272,7 +278,7 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
             }
             try {
                 if (failure == null) {
-                    c.complete(lease.taskId(), lease.fencingToken(), TaskOutcome.SUCCEEDED, output, "", false);
+                    complete(c, lease, TaskOutcome.SUCCEEDED, output, "", false);
                 } else if (failure instanceof Failure f) {
                     report(c, lease, f.getMessage(), f.retryable());
                 } else {
@@ -322,10 +328,38 @@ public final class BuiltInAgent implements AgentListener, AutoCloseable {
 
     private void report(AgentConnection c, LeaseRef lease, String error, boolean retryable) {
         try {
-            c.complete(lease.taskId(), lease.fencingToken(), TaskOutcome.FAILED, "",
+            complete(c, lease, TaskOutcome.FAILED, "",
                     error == null ? "" : error.length() > 4096 ? error.substring(0, 4096) : error, retryable);
         } catch (CommandCenterException e) {
             LOG.log(Level.WARNING, "failure of task {0} not recorded: {1}", lease.taskId(), e.getMessage());
+        }
+    }
+
+    /**
+     * Reports a result, sent again (up to {@value #REPORT_ATTEMPTS} times in all, {@value #REPORT_BACKOFF_MILLIS}
+     * ms more apart each time) when the state failed to take it ({@code STATE_UNAVAILABLE}) while the session
+     * still holds the lease (heartbeated meanwhile): a resend of a result already taken is taken again without
+     * effect, and one transient failure no longer makes the action run twice.
+     */
+    private static void complete(AgentConnection c, LeaseRef lease, TaskOutcome outcome, String output, String error,
+                                 boolean retryable) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                c.complete(lease.taskId(), lease.fencingToken(), outcome, output, error, retryable);
+                return;
+            } catch (CommandCenterException e) {
+                if (attempt >= REPORT_ATTEMPTS || !"STATE_UNAVAILABLE".equals(e.reason()) || c.isClosed()
+                        || !c.leases().contains(lease)) {
+                    throw e;
+                }
+                LOG.log(Level.DEBUG, "result of task {0} not taken ({1}); sent again", lease.taskId(), e.getMessage());
+                try {
+                    Thread.sleep(REPORT_BACKOFF_MILLIS * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

@@ -74,34 +74,45 @@ final class LocalAgents {
     /**
      * Delivers a dispatch's decisions: local ones here, the others to their agents' hubs, each hub's
      * on its own: a hub's inbox that cannot be reached costs only its own decisions (their leases
-     * expire, as for a hub that dies with them; whether the message got through is not known), and
-     * the first such failure is thrown once every hub was tried.
+     * expire, as for a hub that dies with them; whether the message got through is not known); a
+     * local decision whose give-back fails costs only itself too; the first failure is thrown once
+     * every decision and every hub was tried.
      */
     void deliver(List<Dispatched> batch) {
         Map<String, List<AgentMessage>> remote = new TreeMap<>();
+        RuntimeException failed = null;
         for (Dispatched d : batch) {
             String hub = d.assignment().agentHub();
             if (hub.equals(scheduler.hubId())) {
-                deliverHere(d);
+                try {
+                    // a decision given back (no session here) is a pool operation, which can fail: the others go on
+                    deliverHere(d);
+                } catch (RuntimeException e) {
+                    failed = firstOf(failed, e);
+                }
             } else {
                 remote.computeIfAbsent(hub, h -> new ArrayList<>()).add(new AgentMessage.Deliver(d));
             }
         }
-        RuntimeException failed = null;
         for (Map.Entry<String, List<AgentMessage>> to : remote.entrySet()) {
             try {
                 scheduler.mesh().send(to.getKey(), to.getValue());
             } catch (RuntimeException e) {
-                if (failed == null) {
-                    failed = e;
-                } else {
-                    failed.addSuppressed(e);
-                }
+                failed = firstOf(failed, e);
             }
         }
         if (failed != null) {
             throw failed; // the caller logs it, once per interval
         }
+    }
+
+    /** The first failure, with each later one added to it as suppressed. */
+    private static RuntimeException firstOf(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     /** Tells an agent, wherever it is connected, that a lease ended. */
@@ -212,9 +223,15 @@ final class LocalAgents {
         }
     }
 
+    /** Ends every session; a listener that fails on its close is logged, and the sessions after it still end. */
     void closeAll(CommandCenterException reason) {
         for (AgentConnection c : connections.values()) {
-            c.closeBy(reason);
+            try {
+                c.closeBy(reason);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "agent " + c.agentType() + "/" + c.agentId() + " failed on the close of its"
+                        + " session", e);
+            }
         }
     }
 

@@ -198,13 +198,44 @@ class BuiltInAgentTest {
     }
 
     @Test
-    void aResultTheStateFailedToTake_letsTheLeaseExpire_andTheTaskRunsAgain() {
-        AtomicInteger failedReports = new AtomicInteger();
-        // the first result meets a pool that cannot be reached (Hazelcast gave up on its owner)
+    void aResultTheStateFailedToTakeOnce_isSentAgain_andTheActionRunsOnce() {
+        AtomicInteger reports = new AtomicInteger();
+        // the first report meets a pool that cannot be reached (its owner being replaced); the second gets through
         ForwardingSchedulerState failing = new ForwardingSchedulerState(new InMemorySchedulerState(Clock.systemUTC())) {
             @Override
             public <R> R pool(String agentType, PoolConfig config, PoolOp<R> op) {
-                if (op instanceof PoolOps.Complete && failedReports.getAndIncrement() == 0) {
+                if (op instanceof PoolOps.Complete && reports.getAndIncrement() == 0) {
+                    throw CommandCenterException.unavailable("STATE_UNAVAILABLE", "the pool's owner left", null);
+                }
+                return super.pool(agentType, config, op);
+            }
+        };
+        try (Scheduler hub = Scheduler.start(SchedulerSettings.defaults("hub-2").withSweepInterval(Duration.ofMillis(50)),
+                failing, new InMemoryMesh(new InMemoryMesh.Network(Runnable::run)), Clock.systemUTC())) {
+            AtomicInteger runs = new AtomicInteger();
+            BuiltInAgent agent = BuiltInAgent.start(hub, AgentRegistration.of("devops-1", "devops", 1, "restart"),
+                    work -> "{\"run\":" + runs.incrementAndGet() + "}", executor);
+
+            Task task = hub.submit(TaskSpec.of("p", "devops.restart")).task();
+
+            // before: the result was dropped at its first failure, and the action ran again once the lease expired
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(hub.get("p", task.id()).state()).isEqualTo(TaskState.SUCCEEDED));
+            assertThat(hub.get("p", task.id()).attempt()).isEqualTo(1);
+            assertThat(runs).hasValue(1);
+            assertThat(reports).hasValue(2);
+            agent.close();
+        }
+    }
+
+    @Test
+    void aResultTheStateFailedToTakeEveryTime_letsTheLeaseExpire_andTheTaskRunsAgain() {
+        AtomicInteger failedReports = new AtomicInteger();
+        // the first result's every send meets a pool that cannot be reached (Hazelcast gave up on its owner)
+        ForwardingSchedulerState failing = new ForwardingSchedulerState(new InMemorySchedulerState(Clock.systemUTC())) {
+            @Override
+            public <R> R pool(String agentType, PoolConfig config, PoolOp<R> op) {
+                if (op instanceof PoolOps.Complete && failedReports.getAndIncrement() < BuiltInAgent.REPORT_ATTEMPTS) {
                     throw CommandCenterException.unavailable("STATE_UNAVAILABLE", "the pool's owner left", null);
                 }
                 return super.pool(agentType, config, op);

@@ -6,6 +6,13 @@ import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.mesh.AgentMessage;
 import io.commandcenter.scheduler.mesh.InMemoryMesh;
 import io.commandcenter.scheduler.mesh.SchedulerMesh;
+import io.commandcenter.scheduler.leases.Revocation;
+import io.commandcenter.scheduler.pool.Dispatched;
+import io.commandcenter.scheduler.pool.PoolConfig;
+import io.commandcenter.scheduler.pool.PoolOp;
+import io.commandcenter.scheduler.pool.PoolOps;
+import io.commandcenter.scheduler.state.ForwardingSchedulerState;
+import io.commandcenter.scheduler.state.SchedulerState;
 import io.commandcenter.scheduler.state.InMemorySchedulerState;
 import io.commandcenter.scheduler.task.TaskSpec;
 import io.commandcenter.scheduler.testing.MutableClock;
@@ -32,6 +39,10 @@ class RemoteDeliveryTest {
     }
 
     Scheduler hub(String id, SchedulerMesh mesh) {
+        return hub(id, state, mesh);
+    }
+
+    Scheduler hub(String id, SchedulerState state, SchedulerMesh mesh) {
         Scheduler s = Scheduler.start(SchedulerSettings.defaults(id).withBackground(false), state, mesh, clock);
         hubs.add(s);
         return s;
@@ -52,6 +63,45 @@ class RemoteDeliveryTest {
 
         assertThat(onA.received).isEmpty();
         // before: hub-a's failure ended the delivery, and hub-b (after it in order) never heard of its task
+        assertThat(onB.received).singleElement()
+                .satisfies(w -> assertThat(w.assignment().agentId()).isEqualTo("agent-b"));
+    }
+
+    @Test
+    void aLocalDecisionWhoseGiveBackFails_costsOnlyItself() {
+        Scheduler b = hub("hub-b", new InMemoryMesh(network));
+        // hub-d's give-backs meet a pool that cannot be reached (its owner is being replaced)
+        Scheduler d = hub("hub-d", new ForwardingSchedulerState(state) {
+            @Override
+            public <R> R pool(String agentType, PoolConfig config, PoolOp<R> op) {
+                if (op instanceof PoolOps.ReturnLease) {
+                    throw CommandCenterException.unavailable("STATE_UNAVAILABLE", "the pool's owner left", null);
+                }
+                return super.pool(agentType, config, op);
+            }
+        }, new InMemoryMesh(network));
+        // an agent on hub-d that refuses what it is given: its decision is given back
+        d.connect(AgentRegistration.of("agent-d", "devops", 1, "restart"), new AgentListener() {
+            @Override
+            public void onAssignment(Dispatched work) {
+                throw new IllegalStateException("stream full");
+            }
+
+            @Override
+            public void onRevoked(Revocation revocation) {
+            }
+
+            @Override
+            public void onClosed(CommandCenterException reason) {
+            }
+        });
+        TestAgent onB = TestAgent.connect(b, AgentRegistration.of("agent-b", "devops", 1, "restart"));
+
+        d.submit(TaskSpec.of("p", "devops.restart"));
+        d.submit(TaskSpec.of("p", "devops.restart"));
+        d.runPending();
+
+        // before: the failed give-back ended the delivery, and hub-b's agent never heard of its task
         assertThat(onB.received).singleElement()
                 .satisfies(w -> assertThat(w.assignment().agentId()).isEqualTo("agent-b"));
     }

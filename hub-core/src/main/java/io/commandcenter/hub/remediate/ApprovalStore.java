@@ -25,6 +25,9 @@ public interface ApprovalStore {
     /** How many approvals of a project are pending (one count, nothing loaded). */
     long countPending(ProjectId project);
 
-    /** Pending approvals whose time ran out. */
-    List<ApprovalRecord> expired(Instant now);
+    /**
+     * A page of the pending approvals whose time ran out, of every project, by expiry then id: those
+     * after {@code after} in that order (null: from the first), at most {@code limit}.
+     */
+    List<ApprovalRecord> expired(Instant now, ApprovalRecord after, int limit);
 }

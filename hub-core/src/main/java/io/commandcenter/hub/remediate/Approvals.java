@@ -2,6 +2,8 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.common.error.ErrorKind;
+import io.commandcenter.hub.audit.AuditAction;
+import io.commandcenter.hub.audit.AuditQuery;
 import io.commandcenter.hub.audit.AuditRecord;
 import io.commandcenter.hub.audit.AuditTrail;
 import io.commandcenter.hub.predict.PredictionRecord;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A person's say on a run that waits: approve (the run starts on this hub, pinned to the revision
@@ -45,6 +48,8 @@ final class Approvals {
     static final Duration REPAIR_AFTER = Duration.ofMinutes(2);
     /** The reason of the CONTENTION an approval answers when its run was settled by another hub first. */
     static final String RUN_SETTLED = "RUN_SETTLED";
+    /** How many expired approvals the sweep reads at a time. */
+    static final int EXPIRED_PAGE = 500;
 
     Approvals(ApprovalStore approvals, RunStore runs, ActionStore actions, WorkflowCatalog catalog,
               PredictionLookup predictions, RemediationEvents events, AuditTrail audit, RunExecutor executor,
@@ -114,16 +119,27 @@ final class Approvals {
         }
     }
 
-    /** Expires every pending approval whose time ran out (the sweep; each on its run's lane). */
+    /**
+     * Expires every pending approval whose time ran out (the sweep; each on its run's lane), read
+     * {@value #EXPIRED_PAGE} at a time.
+     */
     void expireDue() {
-        for (ApprovalRecord a : approvals.expired(clock.instant())) {
-            runs.run(a.runId()).ifPresent(run -> stripes.run(RunExecutor.laneOf(run), () -> {
-                ApprovalRecord current = approvals.approval(a.approvalId()).orElseThrow();
-                if (current.isPending()) {
-                    expire(current, clock.instant());
-                }
-            }));
-        }
+        Instant now = clock.instant();
+        ApprovalRecord after = null;
+        List<ApprovalRecord> page;
+        do {
+            page = approvals.expired(now, after, EXPIRED_PAGE);
+            for (ApprovalRecord a : page) {
+                String approvalId = a.approvalId();
+                runs.run(a.runId()).ifPresent(run -> stripes.run(RunExecutor.laneOf(run), () -> {
+                    ApprovalRecord current = approvals.approval(approvalId).orElseThrow();
+                    if (current.isPending()) {
+                        expire(current, clock.instant());
+                    }
+                }));
+            }
+            after = page.isEmpty() ? null : page.get(page.size() - 1);
+        } while (page.size() == EXPIRED_PAGE);
     }
 
     /** Approvals of a project in a state (null: pending), oldest first. */
@@ -384,8 +400,48 @@ final class Approvals {
         Optional<PredictionRecord> prediction = run.predictionId() == null ? Optional.empty()
                 : predictions.find(run.project(), run.predictionId());
         settleRun(decided, run, prediction, "its start was never stored").ifPresent(settled -> {
-            auditVerdict(decided, decided.state(), decided.decidedBy(), decided.reason());
-            owed(decisionRow(decided, run, prediction), settled);
+            // a hub from before session 16 recorded its part under random ids, which the ids below do not meet
+            if (!decisionInLedger(decided, run)) {
+                auditVerdict(decided, decided.state(), decided.decidedBy(), decided.reason());
+            }
+            Optional<ActionRecord> stored = storedRow(run);
+            if (stored.isEmpty()) {
+                owed(decisionRow(decided, run, prediction), settled);
+            } else if (!stored.get().isJudged()) {
+                outcomes.watch(stored.get(), settled.finishedAt() == null ? stored.get().decidedAt()
+                        : settled.finishedAt());
+            }
         });
+    }
+
+    /**
+     * Whether the ledger holds the approval's decision already, under any id: its verdict, or the cancel
+     * of its run. Unknown (the read fails): false, and the entry recorded under {@link #ledgerId} is stored
+     * once all the same unless an older hub recorded it.
+     */
+    private boolean decisionInLedger(ApprovalRecord decided, RunRecord run) {
+        try {
+            Set<String> verdicts = Set.of(AuditAction.APPROVAL_APPROVED.name(), AuditAction.APPROVAL_REJECTED.name(),
+                    AuditAction.APPROVAL_EXPIRED.name());
+            return !audit.ledger().list(AuditQuery.newestFirst(1).about("approval:" + decided.approvalId())
+                    .withActions(verdicts)).isEmpty()
+                    || !audit.ledger().list(AuditQuery.newestFirst(1).about("run:" + run.runId())
+                    .withActions(Set.of(AuditAction.RUN_CANCELLED.name()))).isEmpty();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "approval {0}: the ledger could not be read ({1}); its decision is"
+                    + " recorded under {2}", decided.approvalId(), e.getMessage(), ledgerId(decided.approvalId()));
+            return false;
+        }
+    }
+
+    /** The run's decision row, under any id (an older hub's is random); empty when the read fails too. */
+    private Optional<ActionRecord> storedRow(RunRecord run) {
+        try {
+            return actions.actionOfRun(run.runId());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "run {0}: its decision row could not be read ({1})", run.runId(),
+                    e.getMessage());
+            return Optional.empty();
+        }
     }
 }

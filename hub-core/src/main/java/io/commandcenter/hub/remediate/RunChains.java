@@ -2,6 +2,7 @@ package io.commandcenter.hub.remediate;
 
 import io.commandcenter.hub.events.Event;
 import io.commandcenter.hub.events.SubjectPattern;
+import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.scheduler.events.SchedulerEvent;
 import io.commandcenter.scheduler.task.TaskSpec;
 
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The rule that keeps workflows from feeding themselves: a run's events start runs one step deep
@@ -29,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       run, or a record ingested as telemetry under the same subjects).</li>
  *   <li>An event about run R starts no run of workflow W when R is a run of W, or when R was itself
  *       started by a run. Such an event is counted, and logged at INFO at most once a minute per
- *       workflow with the number refused meanwhile.</li>
+ *       workflow of a project with the number refused meanwhile.</li>
  * </ul>
  * So from a run started otherwise (a prediction, a schedule, a person), each workflow listening to
  * its events starts at most one run per event, and those runs' own events start nothing.
@@ -50,10 +52,18 @@ final class RunChains {
     record About(String runId, Optional<String> workflow, Optional<RunRecord> run) {
     }
 
+    /** How many project and workflow pairs the log throttle remembers at most. */
+    static final int MAX_THROTTLED = 10_000;
+
+    /** The log throttle of one project's workflow: when its last line was written, and what was refused since. */
+    private static final class Throttle {
+        final AtomicReference<Instant> lastLogged = new AtomicReference<>();
+        final AtomicLong refusedSinceLog = new AtomicLong();
+    }
+
     private final Clock clock;
     private final AtomicLong refused = new AtomicLong();
-    private final Map<String, Instant> lastLogged = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> refusedSinceLog = new ConcurrentHashMap<>();
+    private final Map<String, Throttle> throttles = new ConcurrentHashMap<>();
 
     RunChains(Clock clock) {
         this.clock = clock;
@@ -120,23 +130,49 @@ final class RunChains {
                 .map(w -> "it is about a run of the same workflow (" + about.runId() + ")");
     }
 
-    /** Counts a refused event and logs it, at most once a {@link #LOG_EVERY} per workflow. */
-    void refused(String workflow, String subject, String why) {
+    /**
+     * Counts a refused event and logs it, at most once a {@link #LOG_EVERY} per workflow of a project.
+     * The throttle remembers {@value #MAX_THROTTLED} pairs at most: when full, those whose minute has
+     * passed are forgotten (their refusals since their last line stay in {@link #refused()}, not in a
+     * later line), and all of them if none has.
+     */
+    void refused(ProjectId project, String workflow, String subject, String why) {
         refused.incrementAndGet();
-        AtomicLong since = refusedSinceLog.computeIfAbsent(workflow, w -> new AtomicLong());
-        since.incrementAndGet();
         Instant now = clock.instant();
-        Instant last = lastLogged.get(workflow);
+        String key = project.value() + "\u0000" + workflow;
+        Throttle throttle = throttles.get(key);
+        if (throttle == null) {
+            if (throttles.size() >= MAX_THROTTLED) {
+                forgetQuiet(now);
+            }
+            throttle = throttles.computeIfAbsent(key, k -> new Throttle());
+        }
+        throttle.refusedSinceLog.incrementAndGet();
+        Instant last = throttle.lastLogged.get();
         if (last != null && now.isBefore(last.plus(LOG_EVERY))) {
             return;
         }
-        boolean mine = last == null ? lastLogged.putIfAbsent(workflow, now) == null
-                : lastLogged.replace(workflow, last, now);
-        if (mine) {
-            LOG.log(System.Logger.Level.INFO, "workflow {0}: {1} starts no run: {2} (a run''s events start runs one"
-                    + " step deep at most; {3} event(s) refused so for this workflow since the last line)", workflow,
-                    subject, why, since.getAndSet(0));
+        if (throttle.lastLogged.compareAndSet(last, now)) {
+            LOG.log(System.Logger.Level.INFO, "workflow {0} of project {1}: {2} starts no run: {3} (a run''s events"
+                    + " start runs one step deep at most; {4} event(s) refused so for this workflow since the last"
+                    + " line)", workflow, project.value(), subject, why, throttle.refusedSinceLog.getAndSet(0));
         }
+    }
+
+    /** Forgets the throttles whose minute has passed; all of them when none has (the map stays bounded). */
+    private void forgetQuiet(Instant now) {
+        throttles.values().removeIf(t -> {
+            Instant last = t.lastLogged.get();
+            return last != null && !now.isBefore(last.plus(LOG_EVERY));
+        });
+        if (throttles.size() >= MAX_THROTTLED) {
+            throttles.clear();
+        }
+    }
+
+    /** How many project and workflow pairs the log throttle remembers (tests). */
+    int throttled() {
+        return throttles.size();
     }
 
     /** Events about runs that started nothing by this rule. */

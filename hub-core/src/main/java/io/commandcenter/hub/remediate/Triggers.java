@@ -152,7 +152,7 @@ final class Triggers implements AutoCloseable {
             }
             Optional<String> refusal = about.flatMap(a -> RunChains.refusal(workflow.name(), a));
             if (refusal.isPresent()) {
-                chains.refused(workflow.name(), event.subject(), refusal.get());
+                chains.refused(event.project(), workflow.name(), event.subject(), refusal.get());
                 continue;
             }
             triggers.incrementAndGet();
@@ -182,7 +182,7 @@ final class Triggers implements AutoCloseable {
                 refusal = Optional.of("its run " + about.get().runId() + " could not be read (" + e.getMessage() + ")");
             }
             if (refusal.isPresent()) {
-                chains.refused(entry.workflow().name(), trigger.subject(), refusal.get());
+                chains.refused(project, entry.workflow().name(), trigger.subject(), refusal.get());
                 return;
             }
         }

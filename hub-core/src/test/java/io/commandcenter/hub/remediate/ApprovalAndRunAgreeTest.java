@@ -228,6 +228,32 @@ class ApprovalAndRunAgreeTest {
     }
 
     @Test
+    void aRepairOfADecisionAnOlderHubRecordedUnderRandomIds_recordsNothingTwice_andJudgesItsRow() {
+        RunRecord run = waitingRun();
+        ApprovalRecord pending = f.store.approval(run.approvalId()).orElseThrow();
+        // a hub from before session 16 decided, recorded its verdict and row under random ids, and its run writes failed
+        ApprovalRecord decided = pending.decided(ApprovalState.REJECTED, "ana", "not now", clock.instant());
+        assertThat(f.store.decide(decided)).isTrue();
+        f.audit.record(AuditAction.APPROVAL_REJECTED, EngineFixture.P.value(), "ana", "approval:" + run.approvalId(),
+                io.commandcenter.hub.audit.AuditRecord.detail("run", run.runId(), "reason", "not now"));
+        f.store.insert(ActionRecord.of(run, Optional.empty(), ActionDecision.REJECTED, "ana", "not now",
+                clock.instant()));
+        f.health.put("payments", 0.1);
+
+        advance(Approvals.REPAIR_AFTER.plus(f.settings.leaseTtl()));
+        assertThat(f.onlyRun().state()).isEqualTo(RunState.REJECTED);
+        advance(Duration.ofSeconds(2));
+
+        // before: a second APPROVAL_REJECTED (under <approval>:decision) and a second row (pa-<approval>), one of
+        // the two rows never judged
+        assertThat(entries("APPROVAL_REJECTED")).hasSize(1);
+        assertThat(rows(run)).singleElement().satisfies(a -> {
+            assertThat(a.actionId()).isNotEqualTo("pa-" + run.approvalId());
+            assertThat(a.outcome()).isEqualTo(Outcome.RECOVERED);
+        });
+    }
+
+    @Test
     void aCancelledRunRepairedLater_hasItsCancelInTheLedger_andNoSecondVerdict() {
         RunRecord run = waitingRun();
         failWritesOf(run.runId(), 2);

@@ -393,8 +393,11 @@ public final class InMemoryRemediationStore implements RemediationStore {
     }
 
     @Override
-    public synchronized List<ApprovalRecord> expired(Instant now) {
-        return approvals.values().stream().filter(a -> a.isPending() && !a.expiresAt().isAfter(now)).toList();
+    public synchronized List<ApprovalRecord> expired(Instant now, ApprovalRecord after, int limit) {
+        Comparator<ApprovalRecord> order = Comparator.comparing(ApprovalRecord::expiresAt)
+                .thenComparing(ApprovalRecord::approvalId);
+        return approvals.values().stream().filter(a -> a.isPending() && !a.expiresAt().isAfter(now))
+                .filter(a -> after == null || order.compare(a, after) > 0).sorted(order).limit(limit).toList();
     }
 
     // ---- decisions

@@ -422,14 +422,38 @@ public abstract class RemediationStoreContract {
     }
 
     @Test
+    void expiredApprovals_areReadPageByPage_byExpiryThenId_ofEveryProject() {
+        // five due (two with one expiry), one not due yet, one decided; two projects
+        String[][] rows = {{"ap-e", "p", "500"}, {"ap-a", "other", "300"}, {"ap-c", "p", "300"}, {"ap-b", "p", "100"},
+                {"ap-d", "other", "600"}, {"ap-late", "p", "900"}, {"ap-decided", "p", "100"}};
+        for (String[] r : rows) {
+            RunRecord run = run("r-" + r[0], "k-" + r[0], RunMode.AUTOMATIC, T0);
+            store.create(run, Optional.of(new ApprovalRecord(r[0], ProjectId.of(r[1]), run.runId(), null,
+                    "auto-restart", 1, ApprovalState.PENDING, "", 0.9, 3, 1, T0,
+                    T0.plusSeconds(Long.parseLong(r[2])), null, "", "")), Optional.empty());
+        }
+        store.decide(store.approval("ap-decided").orElseThrow().decided(ApprovalState.REJECTED, "ana", "", T0));
+        Instant now = T0.plusSeconds(600);
+
+        List<ApprovalRecord> first = store.expired(now, null, 2);
+        List<ApprovalRecord> second = store.expired(now, first.get(1), 2);
+        List<ApprovalRecord> third = store.expired(now, second.get(1), 2);
+
+        // before: one read of every expired approval, however many (there was no page)
+        assertThat(first).extracting(ApprovalRecord::approvalId).containsExactly("ap-b", "ap-a");
+        assertThat(second).extracting(ApprovalRecord::approvalId).containsExactly("ap-c", "ap-e");
+        assertThat(third).extracting(ApprovalRecord::approvalId).containsExactly("ap-d");
+    }
+
+    @Test
     void approvals_expire_andDecisionsRoundTrip() {
         RunRecord run = run("r-1", "k1", RunMode.AUTOMATIC, T0);
         ApprovalRecord approval = new ApprovalRecord("ap-1", P, "r-1", "pred-r-1", "auto-restart", 1,
                 ApprovalState.PENDING, "confidence 0.62 < 0.90", 0.9, 3, 1, T0, T0.plusSeconds(600), null, "", "");
         store.create(run, Optional.of(approval), Optional.empty());
 
-        assertThat(store.expired(T0.plusSeconds(599))).isEmpty();
-        assertThat(store.expired(T0.plusSeconds(600))).containsExactly(approval);
+        assertThat(store.expired(T0.plusSeconds(599), null, 10)).isEmpty();
+        assertThat(store.expired(T0.plusSeconds(600), null, 10)).containsExactly(approval);
         assertThat(store.approvals(P, null, 10)).containsExactly(approval);
 
         ApprovalRecord decided = approval.decided(ApprovalState.REJECTED, "ana", "not now", T0.plusSeconds(60));

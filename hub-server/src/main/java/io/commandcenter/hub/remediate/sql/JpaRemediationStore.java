@@ -1011,12 +1011,19 @@ public final class JpaRemediationStore implements RemediationStore {
     }
 
     @Override
-    public List<ApprovalRecord> expired(Instant now) {
-        // every project's: a range of ix_approval_expiry (state, expires_at), V15
-        return jpa.read(em -> em.createQuery("SELECT a FROM ApprovalEntity a WHERE a.state = :s AND a.expiresAt <= :now",
-                        ApprovalEntity.class)
-                .setParameter("s", ApprovalState.PENDING.name()).setParameter("now", Jpa.ts(now)).getResultList().stream()
-                .map(JpaRemediationStore::record).toList());
+    public List<ApprovalRecord> expired(Instant now, ApprovalRecord after, int limit) {
+        // every project's: a range of ix_approval_expiry (state, expires_at), V15, from the last page's expiry on
+        return jpa.read(em -> {
+            TypedQuery<ApprovalEntity> q = em.createQuery("SELECT a FROM ApprovalEntity a WHERE a.state = :s"
+                    + " AND a.expiresAt <= :now" + (after == null ? "" : " AND a.expiresAt >= :t"
+                    + " AND (a.expiresAt > :t OR a.approvalId > :id)")
+                    + " ORDER BY a.expiresAt, a.approvalId", ApprovalEntity.class)
+                    .setParameter("s", ApprovalState.PENDING.name()).setParameter("now", Jpa.ts(now));
+            if (after != null) {
+                q.setParameter("t", Jpa.ts(after.expiresAt())).setParameter("id", after.approvalId());
+            }
+            return q.setMaxResults(limit).getResultList().stream().map(JpaRemediationStore::record).toList();
+        });
     }
 
     private static ApprovalEntity entity(ApprovalRecord a) {
