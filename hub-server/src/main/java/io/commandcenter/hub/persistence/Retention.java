@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Deletes what is older than its family's age ({@link RetentionSettings}, guide 8.2), every
+ * Deletes what is older than its family's age ({@link RetentionSettings}, guide 8.2) by the earlier of the hub's
+ * clock and the database's, every
  * {@code cc.retention.interval}, on a thread of its own ({@code cc-retention}). A pass goes table by table and
  * project by project, batch by batch: one short transaction per batch, which reads the time of the project's
  * {@code cc.retention.batch}-th oldest row past its age and deletes the rows up to that time (children first), each
@@ -79,6 +80,9 @@ public final class Retention implements AutoCloseable {
     private static Target telemetry(String table, String time, List<Child> children) {
         return new Target(table, "record_id", time, "", children, RetentionSettings::telemetry);
     }
+
+    /** How far the hub's clock may be ahead of the database's before a pass says so. */
+    private static final Duration CLOCK_AHEAD = Duration.ofMinutes(1);
 
     private final Jpa jpa;
     private final RetentionSettings settings;
@@ -144,8 +148,8 @@ public final class Retention implements AutoCloseable {
             return out;
         }
         long started = System.nanoTime();
-        Instant now = clock.instant();
         try {
+            Instant now = now();
             List<String> projects = projects();
             for (Target target : TARGETS) {
                 Duration age = target.age().apply(settings);
@@ -226,6 +230,21 @@ public final class Retention implements AutoCloseable {
      * model runs and predictions are of its models) and the workflow engine's ({@code workflow_revision}: a
      * project's runs are of its workflows). Three small tables, not the large ones.
      */
+    /**
+     * The time ages count back from: the earlier of the hub's clock and the database's ({@code CURRENT_TIMESTAMP}).
+     * A hub whose clock is far ahead would otherwise delete what is not old yet, on every hub's database; one whose
+     * clock is behind deletes later, never more. Ahead by more than a minute is logged at WARNING.
+     */
+    private Instant now() {
+        Instant hub = clock.instant();
+        Instant database = jpa.read(em -> Jpa.instant(em.createNativeQuery("SELECT CURRENT_TIMESTAMP").getSingleResult()));
+        if (hub.isAfter(database.plus(CLOCK_AHEAD))) {
+            LOG.log(System.Logger.Level.WARNING, "the hub''s clock ({0}) is ahead of the database''s ({1}); retention"
+                    + " counts its ages from the database''s", hub, database);
+        }
+        return hub.isAfter(database) ? database : hub;
+    }
+
     private List<String> projects() {
         return jpa.read(em -> {
             @SuppressWarnings("unchecked")

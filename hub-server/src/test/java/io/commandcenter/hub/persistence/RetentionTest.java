@@ -162,6 +162,32 @@ class RetentionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
+    void aHubClockFarAhead_deletesOnlyWhatIsOldByTheDatabasesClock_andSaysSo(String vendor, @TempDir Path dir)
+            throws Exception {
+        try (Database db = Database.open(settings(vendor, dir))) {
+            Instant real = Instant.now();
+            project(db, "shop");
+            sample(db, "shop", "yesterday", real.minus(Duration.ofDays(1)));
+            sample(db, "shop", "forty-days", real.minus(Duration.ofDays(40)));
+            modelRun(db, "shop", "mr-yesterday", "svc-a", real.minus(Duration.ofDays(1)));
+            // a hub whose clock is a year ahead: by it, every row above is past its age
+            Clock ahead = Clock.fixed(real.plus(Duration.ofDays(365)), ZoneOffset.UTC);
+            List<String> lines;
+            try (Retention retention = new Retention(db, RetentionSettings.defaults(), new MetricRegistry(), ahead,
+                    Timers.onThread(ahead, "test-retention"))) {
+                try (LogCapture log = LogCapture.start()) {
+                    assertThat(retention.pass()).containsExactlyEntriesOf(Map.of("health_sample", 1L));
+                    lines = log.lines();
+                }
+            }
+            assertThat(ids(db, "SELECT record_id FROM health_sample")).containsExactly("yesterday");
+            assertThat(ids(db, "SELECT run_id FROM model_run")).containsExactly("mr-yesterday");
+            assertThat(lines).anyMatch(l -> l.startsWith("WARNING") && l.contains("ahead of the database's"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
     void telemetryInsideTheLearningWindowStays_atTheShortestAgeAllowed(String vendor, @TempDir Path dir)
             throws Exception {
         try (Database db = Database.open(settings(vendor, dir))) {
