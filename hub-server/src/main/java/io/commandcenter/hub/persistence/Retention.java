@@ -30,6 +30,9 @@ import java.util.function.Function;
  * {@code audit_head}: a hash chain); models, workflows, keys. Telemetry newer than {@code cc.learning.window} is
  * kept by the settings themselves ({@link RetentionSettings#requireCovers}).
  *
+ * <p>A batch and a label ({@code feedback_label}) of its project never overlap: both lock the project's row first
+ * ({@link #lockProject}), so a batch sees every label committed before it, and a label sees what a batch deleted.
+ *
  * <p>Hubs sharing a database may run passes at once: each counts only the rows its own statements deleted, and a row
  * another hub deleted first is simply not there any more. A pass that fails (the database down) stops; the
  * failure is logged once, at WARNING by {@link StoreFailures} with its error id, and the next interval tries again.
@@ -198,6 +201,7 @@ public final class Retention implements AutoCloseable {
         String where = target.table() + " t WHERE t.project_id = ? AND t." + target.time() + " < ?"
                 + (target.keep().isEmpty() ? "" : " AND " + target.keep());
         return jpa.write(em -> {
+            lockProject(em, project);
             List<?> bound = em.createNativeQuery("SELECT t." + target.time() + " FROM " + where + " ORDER BY t."
                             + target.time() + " OFFSET " + (settings.batch() - 1) + " ROWS FETCH FIRST 1 ROWS ONLY")
                     .setParameter(1, project).setParameter(2, Jpa.ts(cut)).getResultList();
@@ -223,6 +227,19 @@ public final class Retention implements AutoCloseable {
     }
 
     private record Batch(Map<String, Long> deleted, boolean last) {
+    }
+
+    /**
+     * Locks the project's row ({@code project}) until the transaction ends: every retention batch takes it first, and
+     * so does every label written ({@code JpaFeedbackStore.saveLabel}). A label committed while a batch runs would
+     * otherwise not be seen by it: on PostgreSQL a statement's {@code NOT EXISTS} reads the snapshot the statement
+     * started with, also after it waited for a row lock. With the lock, a batch's statements start after every label
+     * of the project committed, and a label written after a batch sees what it deleted. A project without a row
+     * (none: ingest creates it) locks nothing.
+     */
+    public static void lockProject(jakarta.persistence.EntityManager em, String project) {
+        em.createNativeQuery("SELECT project_id FROM project WHERE project_id = ? FOR UPDATE").setParameter(1, project)
+                .getResultList();
     }
 
     /**
