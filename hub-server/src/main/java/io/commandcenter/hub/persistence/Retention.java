@@ -161,8 +161,9 @@ public final class Retention implements AutoCloseable {
                 }
                 Instant cut = now.minus(age);
                 for (String project : projects) {
+                    Instant after = null;
                     while (!closed) {
-                        Batch batch = batch(target, project, cut);
+                        Batch batch = batch(target, project, cut, after);
                         batch.deleted().forEach((table, rows) -> {
                             if (rows > 0) {
                                 out.merge(table, rows, Long::sum);
@@ -172,6 +173,8 @@ public final class Retention implements AutoCloseable {
                         if (batch.last() || batch.deleted().get(target.table()) == 0) {
                             break; // the project's last batch, or one another hub's pass (or a run's nodes) held
                         }
+                        // what is left up to the bound is kept: the next batch starts past it, not at the oldest row
+                        after = batch.upTo();
                     }
                 }
             }
@@ -191,42 +194,54 @@ public final class Retention implements AutoCloseable {
     /**
      * One transaction: the time of the project's {@code batch}-th oldest row before the cut that nothing keeps (none:
      * fewer are left, and this batch is the last), then the children of the rows up to that time and the rows
-     * themselves. Every statement is a range of the table's time index ({@code project_id, time}), the same text on
+     * themselves. Past a project's first batch, only rows after the previous batch's bound ({@code after}) are read:
+     * what is left before it is kept (a labelled prediction, a decided run), and reading it again for every batch
+     * made a long pass quadratic in the kept rows. Every statement is a range of the table's time index ({@code project_id, time}), the same text on
      * H2 and PostgreSQL; rows sharing the bound's time all go in this batch. On PostgreSQL each statement reads its
      * own snapshot, so the rows' delete skips a row whose children are still there (a later batch takes it).
      *
      * @return the rows deleted, by table (the target's first), and whether this was the project's last batch
      */
-    private Batch batch(Target target, String project, Instant cut) {
+    private Batch batch(Target target, String project, Instant cut, Instant after) {
         String where = target.table() + " t WHERE t.project_id = ? AND t." + target.time() + " < ?"
+                + (after == null ? "" : " AND t." + target.time() + " > ?")
                 + (target.keep().isEmpty() ? "" : " AND " + target.keep());
+        int last = after == null ? 3 : 4;
         return jpa.write(em -> {
             lockProject(em, project);
-            List<?> bound = em.createNativeQuery("SELECT t." + target.time() + " FROM " + where + " ORDER BY t."
-                            + target.time() + " OFFSET " + (settings.batch() - 1) + " ROWS FETCH FIRST 1 ROWS ONLY")
-                    .setParameter(1, project).setParameter(2, Jpa.ts(cut)).getResultList();
-            var upTo = bound.isEmpty() ? Jpa.ts(cut) : Jpa.ts(Jpa.instant(bound.get(0)));
+            List<?> bound = range(em.createNativeQuery("SELECT t." + target.time() + " FROM " + where + " ORDER BY t."
+                            + target.time() + " OFFSET " + (settings.batch() - 1) + " ROWS FETCH FIRST 1 ROWS ONLY"),
+                    project, cut, after).getResultList();
+            Instant upTo = bound.isEmpty() ? cut : Jpa.instant(bound.get(0));
             String range = where + " AND t." + target.time() + " <= ?";
             Map<String, Long> out = new LinkedHashMap<>();
             out.put(target.table(), 0L);
             StringBuilder orphan = new StringBuilder();
             for (Child child : target.children()) {
-                long rows = em.createNativeQuery("DELETE FROM " + child.table() + " WHERE " + child.key()
-                                + " IN (SELECT t." + target.key() + " FROM " + range + ")")
-                        .setParameter(1, project).setParameter(2, Jpa.ts(cut)).setParameter(3, upTo).executeUpdate();
+                long rows = range(em.createNativeQuery("DELETE FROM " + child.table() + " WHERE " + child.key()
+                                + " IN (SELECT t." + target.key() + " FROM " + range + ")"), project, cut, after)
+                        .setParameter(last, Jpa.ts(upTo)).executeUpdate();
                 if (rows > 0) {
                     out.put(child.table(), rows);
                 }
                 orphan.append(" AND NOT EXISTS (SELECT 1 FROM ").append(child.table()).append(" c WHERE c.")
                         .append(child.key()).append(" = t.").append(target.key()).append(')');
             }
-            out.put(target.table(), (long) em.createNativeQuery("DELETE FROM " + range + orphan)
-                    .setParameter(1, project).setParameter(2, Jpa.ts(cut)).setParameter(3, upTo).executeUpdate());
-            return new Batch(out, bound.isEmpty());
+            out.put(target.table(), (long) range(em.createNativeQuery("DELETE FROM " + range + orphan), project, cut,
+                    after).setParameter(last, Jpa.ts(upTo)).executeUpdate());
+            return new Batch(out, bound.isEmpty(), upTo);
         });
     }
 
-    private record Batch(Map<String, Long> deleted, boolean last) {
+    /** The project, the cut and (past a project's first batch) the previous batch's bound, in that order. */
+    private static jakarta.persistence.Query range(jakarta.persistence.Query query, String project, Instant cut,
+                                                   Instant after) {
+        query.setParameter(1, project).setParameter(2, Jpa.ts(cut));
+        return after == null ? query : query.setParameter(3, Jpa.ts(after));
+    }
+
+    /** @param upTo the time this batch deleted up to: the next batch of the project reads only what is after it */
+    private record Batch(Map<String, Long> deleted, boolean last, Instant upTo) {
     }
 
     /**
