@@ -87,7 +87,11 @@ public final class Retention implements AutoCloseable {
     /** How far the hub's clock may be ahead of the database's before a pass says so. */
     private static final Duration CLOCK_AHEAD = Duration.ofMinutes(1);
 
+    /** How long a batch waits for a row lock on PostgreSQL (H2: its LOCK_TIMEOUT) before its pass fails. */
+    static final String LOCK_TIMEOUT = "5s";
+
     private final Jpa jpa;
+    private final boolean postgres;
     private final RetentionSettings settings;
     private final Clock clock;
     private final MetricRegistry.Counter deleted;
@@ -102,6 +106,7 @@ public final class Retention implements AutoCloseable {
      */
     Retention(Database database, RetentionSettings settings, MetricRegistry metrics, Clock clock, Timers timers) {
         this.jpa = new Jpa(database.entityManagerFactory());
+        this.postgres = database.vendor() == DatabaseSettings.Vendor.POSTGRESQL;
         this.settings = settings;
         this.clock = clock;
         this.deleted = metrics.counter("cc_retention_deleted_rows_total",
@@ -208,6 +213,11 @@ public final class Retention implements AutoCloseable {
                 + (target.keep().isEmpty() ? "" : " AND " + target.keep());
         int last = after == null ? 3 : 4;
         return jpa.write(em -> {
+            if (postgres) {
+                // PostgreSQL waits for a lock forever by default: a row a stuck transaction holds would hold the pass,
+                // and the hub's close after it, for good
+                em.createNativeQuery("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'").executeUpdate();
+            }
             lockProject(em, project);
             List<?> bound = range(em.createNativeQuery("SELECT t." + target.time() + " FROM " + where + " ORDER BY t."
                             + target.time() + " OFFSET " + (settings.batch() - 1) + " ROWS FETCH FIRST 1 ROWS ONLY"),

@@ -376,6 +376,35 @@ class RetentionTest {
         }
     }
 
+    /** A row a stuck transaction holds: the batch waits for it a bounded time, then the pass fails and says so. */
+    @Test
+    void aRowLockedByAStuckTransaction_failsThePassInBoundedTime_notHoldingItForGood(@TempDir Path dir)
+            throws Exception {
+        try (Database db = Database.open(Databases.postgres(dir))) {
+            project(db, "shop");
+            sample(db, "shop", "h-old", daysAgo(40));
+            MetricRegistry metrics = new MetricRegistry();
+            ExecutorService one = Executors.newSingleThreadExecutor();
+            try (Retention retention = retention(db, RetentionSettings.defaults(), metrics);
+                 Connection stuck = db.dataSource().getConnection()) {
+                try (PreparedStatement hold = stuck.prepareStatement(
+                        "SELECT record_id FROM health_sample WHERE record_id = 'h-old' FOR UPDATE")) {
+                    hold.executeQuery().close();
+                }
+                try {
+                    Future<?> pass = one.submit(retention::passLogged);
+                    pass.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(metrics.scrape()).contains("cc_retention_failed_passes_total 1");
+                } finally {
+                    stuck.rollback();
+                }
+                assertThat(retention.pass()).as("the next pass goes on").isEqualTo(Map.of("health_sample", 1L));
+            } finally {
+                one.shutdownNow();
+            }
+        }
+    }
+
     /** Whether a PostgreSQL backend running a statement that starts with {@code sql} waits for a lock. */
     static boolean waiting(Database db, String sql) throws SQLException {
         try (Connection c = db.dataSource().getConnection();
