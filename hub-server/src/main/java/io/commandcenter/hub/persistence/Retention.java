@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Deletes what is older than its family's age ({@link RetentionSettings}, guide 8.2), every
+ * Deletes what is older than its family's age ({@link RetentionSettings}, guide 8.2) by the earlier of the hub's
+ * clock and the database's, every
  * {@code cc.retention.interval}, on a thread of its own ({@code cc-retention}). A pass goes table by table and
  * project by project, batch by batch: one short transaction per batch, which reads the time of the project's
  * {@code cc.retention.batch}-th oldest row past its age and deletes the rows up to that time (children first), each
@@ -28,6 +29,9 @@ import java.util.function.Function;
  * ({@code AWAITING_APPROVAL}, {@code RUNNING}) or one a decision names; the audit ledger ({@code audit_entry},
  * {@code audit_head}: a hash chain); models, workflows, keys. Telemetry newer than {@code cc.learning.window} is
  * kept by the settings themselves ({@link RetentionSettings#requireCovers}).
+ *
+ * <p>A batch and a label ({@code feedback_label}) of its project never overlap: both lock the project's row first
+ * ({@link #lockProject}), so a batch sees every label committed before it, and a label sees what a batch deleted.
  *
  * <p>Hubs sharing a database may run passes at once: each counts only the rows its own statements deleted, and a row
  * another hub deleted first is simply not there any more. A pass that fails (the database down) stops; the
@@ -80,7 +84,14 @@ public final class Retention implements AutoCloseable {
         return new Target(table, "record_id", time, "", children, RetentionSettings::telemetry);
     }
 
+    /** How far the hub's clock may be ahead of the database's before a pass says so. */
+    private static final Duration CLOCK_AHEAD = Duration.ofMinutes(1);
+
+    /** How long a batch waits for a row lock on PostgreSQL (H2: its LOCK_TIMEOUT) before its pass fails. */
+    static final String LOCK_TIMEOUT = "5s";
+
     private final Jpa jpa;
+    private final boolean postgres;
     private final RetentionSettings settings;
     private final Clock clock;
     private final MetricRegistry.Counter deleted;
@@ -95,6 +106,7 @@ public final class Retention implements AutoCloseable {
      */
     Retention(Database database, RetentionSettings settings, MetricRegistry metrics, Clock clock, Timers timers) {
         this.jpa = new Jpa(database.entityManagerFactory());
+        this.postgres = database.vendor() == DatabaseSettings.Vendor.POSTGRESQL;
         this.settings = settings;
         this.clock = clock;
         this.deleted = metrics.counter("cc_retention_deleted_rows_total",
@@ -144,8 +156,8 @@ public final class Retention implements AutoCloseable {
             return out;
         }
         long started = System.nanoTime();
-        Instant now = clock.instant();
         try {
+            Instant now = now();
             List<String> projects = projects();
             for (Target target : TARGETS) {
                 Duration age = target.age().apply(settings);
@@ -154,8 +166,9 @@ public final class Retention implements AutoCloseable {
                 }
                 Instant cut = now.minus(age);
                 for (String project : projects) {
+                    Instant after = null;
                     while (!closed) {
-                        Batch batch = batch(target, project, cut);
+                        Batch batch = batch(target, project, cut, after);
                         batch.deleted().forEach((table, rows) -> {
                             if (rows > 0) {
                                 out.merge(table, rows, Long::sum);
@@ -165,6 +178,8 @@ public final class Retention implements AutoCloseable {
                         if (batch.last() || batch.deleted().get(target.table()) == 0) {
                             break; // the project's last batch, or one another hub's pass (or a run's nodes) held
                         }
+                        // what is left up to the bound is kept: the next batch starts past it, not at the oldest row
+                        after = batch.upTo();
                     }
                 }
             }
@@ -184,41 +199,72 @@ public final class Retention implements AutoCloseable {
     /**
      * One transaction: the time of the project's {@code batch}-th oldest row before the cut that nothing keeps (none:
      * fewer are left, and this batch is the last), then the children of the rows up to that time and the rows
-     * themselves. Every statement is a range of the table's time index ({@code project_id, time}), the same text on
+     * themselves. Past a project's first batch, only rows after the previous batch's bound ({@code after}) are read:
+     * what is left before it is kept (a labelled prediction, a decided run), and reading it again for every batch
+     * made a long pass quadratic in the kept rows. Every statement is a range of the table's time index ({@code project_id, time}), the same text on
      * H2 and PostgreSQL; rows sharing the bound's time all go in this batch. On PostgreSQL each statement reads its
      * own snapshot, so the rows' delete skips a row whose children are still there (a later batch takes it).
      *
      * @return the rows deleted, by table (the target's first), and whether this was the project's last batch
      */
-    private Batch batch(Target target, String project, Instant cut) {
+    private Batch batch(Target target, String project, Instant cut, Instant after) {
         String where = target.table() + " t WHERE t.project_id = ? AND t." + target.time() + " < ?"
+                + (after == null ? "" : " AND t." + target.time() + " > ?")
                 + (target.keep().isEmpty() ? "" : " AND " + target.keep());
+        int last = after == null ? 3 : 4;
         return jpa.write(em -> {
-            List<?> bound = em.createNativeQuery("SELECT t." + target.time() + " FROM " + where + " ORDER BY t."
-                            + target.time() + " OFFSET " + (settings.batch() - 1) + " ROWS FETCH FIRST 1 ROWS ONLY")
-                    .setParameter(1, project).setParameter(2, Jpa.ts(cut)).getResultList();
-            var upTo = bound.isEmpty() ? Jpa.ts(cut) : Jpa.ts(Jpa.instant(bound.get(0)));
+            if (postgres) {
+                // PostgreSQL waits for a lock forever by default: a row a stuck transaction holds would hold the pass,
+                // and the hub's close after it, for good
+                em.createNativeQuery("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'").executeUpdate();
+            }
+            lockProject(em, project);
+            List<?> bound = range(em.createNativeQuery("SELECT t." + target.time() + " FROM " + where + " ORDER BY t."
+                            + target.time() + " OFFSET " + (settings.batch() - 1) + " ROWS FETCH FIRST 1 ROWS ONLY"),
+                    project, cut, after).getResultList();
+            Instant upTo = bound.isEmpty() ? cut : Jpa.instant(bound.get(0));
             String range = where + " AND t." + target.time() + " <= ?";
             Map<String, Long> out = new LinkedHashMap<>();
             out.put(target.table(), 0L);
             StringBuilder orphan = new StringBuilder();
             for (Child child : target.children()) {
-                long rows = em.createNativeQuery("DELETE FROM " + child.table() + " WHERE " + child.key()
-                                + " IN (SELECT t." + target.key() + " FROM " + range + ")")
-                        .setParameter(1, project).setParameter(2, Jpa.ts(cut)).setParameter(3, upTo).executeUpdate();
+                long rows = range(em.createNativeQuery("DELETE FROM " + child.table() + " WHERE " + child.key()
+                                + " IN (SELECT t." + target.key() + " FROM " + range + ")"), project, cut, after)
+                        .setParameter(last, Jpa.ts(upTo)).executeUpdate();
                 if (rows > 0) {
                     out.put(child.table(), rows);
                 }
                 orphan.append(" AND NOT EXISTS (SELECT 1 FROM ").append(child.table()).append(" c WHERE c.")
                         .append(child.key()).append(" = t.").append(target.key()).append(')');
             }
-            out.put(target.table(), (long) em.createNativeQuery("DELETE FROM " + range + orphan)
-                    .setParameter(1, project).setParameter(2, Jpa.ts(cut)).setParameter(3, upTo).executeUpdate());
-            return new Batch(out, bound.isEmpty());
+            out.put(target.table(), (long) range(em.createNativeQuery("DELETE FROM " + range + orphan), project, cut,
+                    after).setParameter(last, Jpa.ts(upTo)).executeUpdate());
+            return new Batch(out, bound.isEmpty(), upTo);
         });
     }
 
-    private record Batch(Map<String, Long> deleted, boolean last) {
+    /** The project, the cut and (past a project's first batch) the previous batch's bound, in that order. */
+    private static jakarta.persistence.Query range(jakarta.persistence.Query query, String project, Instant cut,
+                                                   Instant after) {
+        query.setParameter(1, project).setParameter(2, Jpa.ts(cut));
+        return after == null ? query : query.setParameter(3, Jpa.ts(after));
+    }
+
+    /** @param upTo the time this batch deleted up to: the next batch of the project reads only what is after it */
+    private record Batch(Map<String, Long> deleted, boolean last, Instant upTo) {
+    }
+
+    /**
+     * Locks the project's row ({@code project}) until the transaction ends: every retention batch takes it first, and
+     * so does every label written ({@code JpaFeedbackStore.saveLabel}). A label committed while a batch runs would
+     * otherwise not be seen by it: on PostgreSQL a statement's {@code NOT EXISTS} reads the snapshot the statement
+     * started with, also after it waited for a row lock. With the lock, a batch's statements start after every label
+     * of the project committed, and a label written after a batch sees what it deleted. A project without a row
+     * (none: ingest creates it) locks nothing.
+     */
+    public static void lockProject(jakarta.persistence.EntityManager em, String project) {
+        em.createNativeQuery("SELECT project_id FROM project WHERE project_id = ? FOR UPDATE").setParameter(1, project)
+                .getResultList();
     }
 
     /**
@@ -226,6 +272,21 @@ public final class Retention implements AutoCloseable {
      * model runs and predictions are of its models) and the workflow engine's ({@code workflow_revision}: a
      * project's runs are of its workflows). Three small tables, not the large ones.
      */
+    /**
+     * The time ages count back from: the earlier of the hub's clock and the database's ({@code CURRENT_TIMESTAMP}).
+     * A hub whose clock is far ahead would otherwise delete what is not old yet, on every hub's database; one whose
+     * clock is behind deletes later, never more. Ahead by more than a minute is logged at WARNING.
+     */
+    private Instant now() {
+        Instant hub = clock.instant();
+        Instant database = jpa.read(em -> Jpa.instant(em.createNativeQuery("SELECT CURRENT_TIMESTAMP").getSingleResult()));
+        if (hub.isAfter(database.plus(CLOCK_AHEAD))) {
+            LOG.log(System.Logger.Level.WARNING, "the hub''s clock ({0}) is ahead of the database''s ({1}); retention"
+                    + " counts its ages from the database''s", hub, database);
+        }
+        return hub.isAfter(database) ? database : hub;
+    }
+
     private List<String> projects() {
         return jpa.read(em -> {
             @SuppressWarnings("unchecked")

@@ -1,7 +1,10 @@
 package io.commandcenter.hub.persistence;
 
 import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.hub.feedback.FeedbackLabel;
+import io.commandcenter.hub.feedback.sql.JpaFeedbackStore;
 import io.commandcenter.hub.metrics.MetricRegistry;
+import io.commandcenter.hub.project.ProjectId;
 import io.commandcenter.hub.remediate.Timers;
 import io.commandcenter.hub.runtime.HubSettings;
 import io.commandcenter.hub.testing.Databases;
@@ -34,6 +37,7 @@ import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Retention (guide 8.2) on H2 and on a real PostgreSQL: what is older than its family's age goes, in batches;
@@ -157,6 +161,32 @@ class RetentionTest {
             }
             assertThat(ids(db, "SELECT project_id || '/' || record_id FROM health_sample"))
                     .containsExactly("bank/new", "shop/new");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aHubClockFarAhead_deletesOnlyWhatIsOldByTheDatabasesClock_andSaysSo(String vendor, @TempDir Path dir)
+            throws Exception {
+        try (Database db = Database.open(settings(vendor, dir))) {
+            Instant real = Instant.now();
+            project(db, "shop");
+            sample(db, "shop", "yesterday", real.minus(Duration.ofDays(1)));
+            sample(db, "shop", "forty-days", real.minus(Duration.ofDays(40)));
+            modelRun(db, "shop", "mr-yesterday", "svc-a", real.minus(Duration.ofDays(1)));
+            // a hub whose clock is a year ahead: by it, every row above is past its age
+            Clock ahead = Clock.fixed(real.plus(Duration.ofDays(365)), ZoneOffset.UTC);
+            List<String> lines;
+            try (Retention retention = new Retention(db, RetentionSettings.defaults(), new MetricRegistry(), ahead,
+                    Timers.onThread(ahead, "test-retention"))) {
+                try (LogCapture log = LogCapture.start()) {
+                    assertThat(retention.pass()).containsExactlyEntriesOf(Map.of("health_sample", 1L));
+                    lines = log.lines();
+                }
+            }
+            assertThat(ids(db, "SELECT record_id FROM health_sample")).containsExactly("yesterday");
+            assertThat(ids(db, "SELECT run_id FROM model_run")).containsExactly("mr-yesterday");
+            assertThat(lines).anyMatch(l -> l.startsWith("WARNING") && l.contains("ahead of the database's"));
         }
     }
 
@@ -301,6 +331,92 @@ class RetentionTest {
                 two.shutdown();
             }
             assertThat(ids(a, "SELECT record_id FROM health_sample")).isEmpty();
+        }
+    }
+
+    /**
+     * A label committed while a batch's delete of its prediction waits for a row lock: the delete read its snapshot
+     * before the label, so on its own it deletes the prediction anyway. Both lock the project's row first: the label
+     * waits for the batch and is refused, the prediction being gone.
+     */
+    @Test
+    void aLabelWrittenWhileABatchDeletesItsPrediction_isRefused_neverLeftNamingADeletedPrediction(@TempDir Path dir)
+            throws Exception {
+        try (Database db = Database.open(Databases.postgres(dir))) {
+            project(db, "shop");
+            modelRun(db, "shop", "mr-old", "svc-a", daysAgo(100));
+            prediction(db, "shop", "p-old", "mr-old", daysAgo(100));
+            JpaFeedbackStore labels = new JpaFeedbackStore(db);
+            FeedbackLabel label = new FeedbackLabel("l-late", ProjectId.of("shop"), "p-old", "service", "svc-a",
+                    FeedbackLabel.Label.INCIDENT, daysAgo(100), daysAgo(100), "", "ops", NOW);
+            ExecutorService two = Executors.newFixedThreadPool(2);
+            try (Retention retention = retention(db, RetentionSettings.defaults(), new MetricRegistry());
+                 Connection holder = db.dataSource().getConnection()) {
+                // another transaction holds the prediction's row: the batch's delete, its snapshot taken, waits for it
+                try (PreparedStatement hold = holder.prepareStatement(
+                        "SELECT prediction_id FROM prediction WHERE prediction_id = 'p-old' FOR UPDATE")) {
+                    hold.executeQuery().close();
+                }
+                Future<Map<String, Long>> pass = two.submit(retention::pass);
+                await().atMost(Duration.ofSeconds(60)).until(() -> waiting(db, "DELETE FROM prediction"));
+                Future<?> labelled = two.submit(() -> labels.saveLabel(label));
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> labelled.isDone() || waiting(db, "SELECT project_id FROM project"));
+                holder.commit();
+
+                assertThat(pass.get().get("prediction")).isEqualTo(1L);
+                assertThatThrownBy(labelled::get).hasCauseInstanceOf(CommandCenterException.class)
+                        .hasMessageContaining("no prediction p-old in project shop");
+            } finally {
+                two.shutdown();
+            }
+            assertThat(ids(db, "SELECT prediction_id FROM prediction")).isEmpty();
+            assertThat(ids(db, "SELECT label_id FROM feedback_label")).as("no label names a deleted prediction")
+                    .isEmpty();
+        }
+    }
+
+    /** A row a stuck transaction holds: the batch waits for it a bounded time, then the pass fails and says so. */
+    @Test
+    void aRowLockedByAStuckTransaction_failsThePassInBoundedTime_notHoldingItForGood(@TempDir Path dir)
+            throws Exception {
+        try (Database db = Database.open(Databases.postgres(dir))) {
+            project(db, "shop");
+            sample(db, "shop", "h-old", daysAgo(40));
+            MetricRegistry metrics = new MetricRegistry();
+            ExecutorService one = Executors.newSingleThreadExecutor();
+            try (Retention retention = retention(db, RetentionSettings.defaults(), metrics);
+                 Connection stuck = db.dataSource().getConnection()) {
+                try (PreparedStatement hold = stuck.prepareStatement(
+                        "SELECT record_id FROM health_sample WHERE record_id = 'h-old' FOR UPDATE")) {
+                    hold.executeQuery().close();
+                }
+                try {
+                    Future<?> pass = one.submit(retention::passLogged);
+                    pass.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(metrics.scrape()).contains("cc_retention_failed_passes_total 1");
+                } finally {
+                    stuck.rollback();
+                }
+                assertThat(retention.pass()).as("the next pass goes on").isEqualTo(Map.of("health_sample", 1L));
+            } finally {
+                one.shutdownNow();
+            }
+        }
+    }
+
+    /** Whether a PostgreSQL backend running a statement that starts with {@code sql} waits for a lock. */
+    static boolean waiting(Database db, String sql) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity"
+                     + " WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
+            s.setString(1, sql + "%");
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                boolean out = r.getLong(1) > 0;
+                c.rollback();
+                return out;
+            }
         }
     }
 

@@ -200,6 +200,43 @@ class H2QueryPlansTest {
         assertThat(samplesLeft()).as("EXPLAIN ANALYZE ran the deletes").isEqualTo(ROWS);
     }
 
+    @Test
+    void retentionsLaterBatches_startPastThePreviousBound_notAtTheKeptRowsBeforeIt() throws Exception {
+        // ROWS old model runs a stored prediction names (kept), then 6 old ones nothing names, taken 2 by 2
+        execute("INSERT INTO project (project_id, created_at) VALUES ('shop', TIMESTAMP WITH TIME ZONE"
+                + " '2026-01-01 00:00:00+00')");
+        String runs = "INSERT INTO model_run (run_id, project_id, model_id, target_kind, target_id, run_kind, runs,"
+                + " input_json, output_json, confidence, executed_at) SELECT '%s' || X, 'shop', 'm-1', 'service', 'api',"
+                + " 'PREDICTION', 1, '{}', '{}', 0.9, TIMESTAMP WITH TIME ZONE '2026-12-07 10:00:00+00' - INTERVAL '%d'"
+                + " DAY + X * INTERVAL '1' SECOND FROM SYSTEM_RANGE(1, %d)";
+        execute(String.format(runs, "kept-", 20, ROWS));
+        execute(String.format(runs, "old-", 19, 6));
+        execute("INSERT INTO prediction (prediction_id, project_id, target_entity, target_id, prediction_type, risk,"
+                + " confidence, confidence_terms_json, recommended_action, factors_json, model_name, model_version,"
+                + " threshold, trace_id, model_run_id, observed_at, created_at) SELECT 'p-' || X, 'shop', 'service', 'api',"
+                + " 'failure', 0.9, 0.8, '{}', 'none', '[]', 'service_health', '1', 0.5, '', 'kept-' || X, T0, T0"
+                + " FROM (SELECT X, TIMESTAMP WITH TIME ZONE '2026-12-07 10:00:00+00' AS T0 FROM SYSTEM_RANGE(1, "
+                + ROWS + "))");
+        execute("SET QUERY_STATISTICS TRUE");
+        java.time.Clock clock = java.time.Clock.fixed(Instant.parse("2026-12-07T12:00:00Z"), ZoneOffset.UTC);
+
+        try (Retention retention = Retention.start(database, RetentionSettings.defaults().withBatch(2),
+                new io.commandcenter.hub.metrics.MetricRegistry(), clock)) {
+            assertThat(retention.pass()).isEqualTo(Map.of("model_run", 6L));
+        }
+        // the later batches' bound, run again on the 6 rows: past the first batch's bound (old-2), not from the start
+        execute(String.format(runs, "old-", 19, 6));
+        OffsetDateTime runCut = T0.plusHours(2).minusDays(14);
+        OffsetDateTime firstBound = T0.minusDays(19).plusSeconds(2);
+        long later = scanned(statement(List.of("FROM model_run t WHERE", "OFFSET", "t.executed_at > ?"), List.of()),
+                "shop", runCut, firstBound);
+        long first = scanned(statement(List.of("FROM model_run t WHERE", "OFFSET"), List.of("t.executed_at > ?")),
+                "shop", runCut);
+        assertThat(later).as("the rows after the bound and their seeks, not the %d kept before it", ROWS)
+                .isLessThanOrEqualTo(3 * 4 + 2);
+        assertThat(first).as("a project's first batch reads the kept rows once").isGreaterThan(ROWS);
+    }
+
     private long samplesLeft() throws SQLException {
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM health_sample")) {
             r.next();

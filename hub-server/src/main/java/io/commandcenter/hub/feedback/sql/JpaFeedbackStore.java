@@ -1,9 +1,11 @@
 package io.commandcenter.hub.feedback.sql;
 
+import io.commandcenter.common.error.CommandCenterException;
 import io.commandcenter.hub.feedback.FeedbackLabel;
 import io.commandcenter.hub.feedback.FeedbackStore;
 import io.commandcenter.hub.persistence.Database;
 import io.commandcenter.hub.persistence.Jpa;
+import io.commandcenter.hub.persistence.Retention;
 import io.commandcenter.hub.project.ProjectId;
 
 import java.time.Instant;
@@ -20,15 +22,36 @@ public final class JpaFeedbackStore implements FeedbackStore {
         this.jpa = new Jpa(database.entityManagerFactory());
     }
 
+    /**
+     * Stores a label, in one transaction with its project's row locked as retention's batches lock it
+     * ({@link Retention#lockProject}, guide 8.2): a label on a prediction retention deleted meanwhile is refused, and
+     * a batch running after it keeps what it names.
+     *
+     * @throws CommandCenterException NOT_FOUND {@code PREDICTION_NOT_FOUND} when the prediction the label names is
+     *         not (or no longer) stored
+     */
     @Override
     public void saveLabel(FeedbackLabel l) {
-        jpa.write(em -> em.createNativeQuery("INSERT INTO feedback_label (label_id, project_id, prediction_id, "
+        jpa.write(em -> {
+            Retention.lockProject(em, l.project().value());
+            if (l.predictionId() != null && em.createNativeQuery("SELECT 1 FROM prediction WHERE prediction_id = ?"
+                    + " AND project_id = ?").setParameter(1, l.predictionId()).setParameter(2, l.project().value())
+                    .getResultList().isEmpty()) {
+                throw CommandCenterException.notFound("PREDICTION_NOT_FOUND", "no prediction " + l.predictionId()
+                        + " in project " + l.project());
+            }
+            return insert(em, l);
+        });
+    }
+
+    private static int insert(jakarta.persistence.EntityManager em, FeedbackLabel l) {
+        return em.createNativeQuery("INSERT INTO feedback_label (label_id, project_id, prediction_id, "
                         + "target_kind, target_id, label, start_time, end_time, reason, labelled_by, labelled_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .setParameter(1, l.labelId()).setParameter(2, l.project().value()).setParameter(3, l.predictionId())
                 .setParameter(4, l.targetKind()).setParameter(5, l.targetId()).setParameter(6, l.label().wireName())
                 .setParameter(7, Jpa.ts(l.start())).setParameter(8, Jpa.ts(l.end())).setParameter(9, l.reason())
-                .setParameter(10, l.labelledBy()).setParameter(11, Jpa.ts(l.labelledAt())).executeUpdate());
+                .setParameter(10, l.labelledBy()).setParameter(11, Jpa.ts(l.labelledAt())).executeUpdate();
     }
 
     @Override
