@@ -75,16 +75,21 @@ final class EventPublisher implements AutoCloseable {
     private void sendRemaining() {
         List<SchedulerEvent> batch = new ArrayList<>(MAX_BATCH);
         while (queue.drainTo(batch, MAX_BATCH) > 0) {
-            try {
-                mesh.publish(batch);
-            } catch (RuntimeException e) {
-                quiet.warn("publishing " + batch.size() + " scheduler events", e);
-            } finally {
-                sent.addAndGet(batch.size());
-                batch.clear();
-                synchronized (this) {
-                    notifyAll();
-                }
+            send(batch);
+        }
+    }
+
+    /** Hands a batch to the mesh (a failure logged, the events counted as sent either way) and empties it. */
+    private void send(List<SchedulerEvent> batch) {
+        try {
+            mesh.publish(batch);
+        } catch (RuntimeException e) {
+            quiet.warn("publishing " + batch.size() + " scheduler events", e);
+        } finally {
+            sent.addAndGet(batch.size());
+            batch.clear();
+            synchronized (this) {
+                notifyAll();
             }
         }
     }
@@ -92,26 +97,19 @@ final class EventPublisher implements AutoCloseable {
     private void loop() {
         List<SchedulerEvent> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
+            SchedulerEvent first;
             try {
-                SchedulerEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                mesh.publish(batch);
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                quiet.warn("publishing " + batch.size() + " scheduler events", e);
-            } finally {
-                sent.addAndGet(batch.size());
-                batch.clear();
-                synchronized (this) {
-                    notifyAll();
-                }
             }
+            if (first == null) {
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, MAX_BATCH - 1);
+            send(batch);
         }
     }
 
