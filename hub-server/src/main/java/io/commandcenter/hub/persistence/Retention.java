@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -36,6 +37,8 @@ import java.util.function.Function;
  * <p>Hubs sharing a database may run passes at once: each counts only the rows its own statements deleted, and a row
  * another hub deleted first is simply not there any more. A pass that fails (the database down) stops; the
  * failure is logged once, at WARNING by {@link StoreFailures} with its error id, and the next interval tries again.
+ * A row lock not granted in time (a stuck transaction holds the row) leaves only that project's table for the next
+ * pass, with a WARNING; the pass goes on with the other projects and tables, and counts as failed.
  */
 public final class Retention implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Retention.class.getName());
@@ -90,6 +93,9 @@ public final class Retention implements AutoCloseable {
     /** How long a batch waits for a row lock on PostgreSQL (H2: its LOCK_TIMEOUT) before its pass fails. */
     static final String LOCK_TIMEOUT = "5s";
 
+    /** A row lock not granted: PostgreSQL's lock_timeout (55P03), H2's lock timeout (HYT00), a deadlock (40P01). */
+    private static final Set<String> LOCK_NOT_GRANTED = Set.of("55P03", "HYT00", "40P01");
+
     private final Jpa jpa;
     private final boolean postgres;
     private final RetentionSettings settings;
@@ -112,7 +118,8 @@ public final class Retention implements AutoCloseable {
         this.deleted = metrics.counter("cc_retention_deleted_rows_total",
                 "Rows the hub's retention passes deleted, by table.", "table");
         this.failed = metrics.counter("cc_retention_failed_passes_total",
-                "Retention passes a failure stopped (the next interval tries again).");
+                "Retention passes a failure stopped, or that left a project's table for a row lock not granted"
+                        + " (the next interval tries again).");
         this.timers = timers;
     }
 
@@ -148,7 +155,8 @@ public final class Retention implements AutoCloseable {
      *
      * @return the rows deleted, by table, in the order deleted (tables with none left out)
      * @throws CommandCenterException UNAVAILABLE {@code STORE_UNAVAILABLE} when the database fails (logged by
-     *         {@link StoreFailures}); what was deleted before stays deleted
+     *         {@link StoreFailures}); what was deleted before stays deleted. A row lock not granted is not thrown:
+     *         the project's table is left for the next pass (a WARNING, the pass counted as failed)
      */
     public Map<String, Long> pass() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -156,6 +164,7 @@ public final class Retention implements AutoCloseable {
             return out;
         }
         long started = System.nanoTime();
+        int left = 0;
         try {
             Instant now = now();
             List<String> projects = projects();
@@ -166,20 +175,17 @@ public final class Retention implements AutoCloseable {
                 }
                 Instant cut = now.minus(age);
                 for (String project : projects) {
-                    Instant after = null;
-                    while (!closed) {
-                        Batch batch = batch(target, project, cut, after);
-                        batch.deleted().forEach((table, rows) -> {
-                            if (rows > 0) {
-                                out.merge(table, rows, Long::sum);
-                                deleted.add(rows, table);
-                            }
-                        });
-                        if (batch.last() || batch.deleted().get(target.table()) == 0) {
-                            break; // the project's last batch, or one another hub's pass (or a run's nodes) held
+                    try {
+                        project(target, project, cut, out);
+                    } catch (CommandCenterException e) {
+                        if (!Jpa.hasSqlState(e, LOCK_NOT_GRANTED)) {
+                            throw e;
                         }
-                        // what is left up to the bound is kept: the next batch starts past it, not at the oldest row
-                        after = batch.upTo();
+                        // one row held (a stuck transaction) leaves this project's table, not the rest of the pass
+                        left++;
+                        LOG.log(System.Logger.Level.WARNING, "retention left " + target.table() + " of project "
+                                + project + " for the next pass: a row lock was not granted in time (PostgreSQL: "
+                                + LOCK_TIMEOUT + "; H2: its lock timeout; " + e.getMessage() + ")", e);
                     }
                 }
             }
@@ -193,7 +199,29 @@ public final class Retention implements AutoCloseable {
         if (!out.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "retention pass deleted {0} in {1} ms", describe(out), millis(started));
         }
+        if (left > 0) {
+            failed.inc();
+        }
         return out;
+    }
+
+    /** The project's batches of the target until its last one (or one that deleted none of the target's rows). */
+    private void project(Target target, String project, Instant cut, Map<String, Long> out) {
+        Instant after = null;
+        while (!closed) {
+            Batch batch = batch(target, project, cut, after);
+            batch.deleted().forEach((table, rows) -> {
+                if (rows > 0) {
+                    out.merge(table, rows, Long::sum);
+                    deleted.add(rows, table);
+                }
+            });
+            if (batch.last() || batch.deleted().get(target.table()) == 0) {
+                break; // the project's last batch, or one another hub's pass (or a run's nodes) held
+            }
+            // what is left up to the bound is kept: the next batch starts past it, not at the oldest row
+            after = batch.upTo();
+        }
     }
 
     /**
@@ -203,7 +231,7 @@ public final class Retention implements AutoCloseable {
      * what is left before it is kept (a labelled prediction, a decided run), and reading it again for every batch
      * made a long pass quadratic in the kept rows. Every statement is a range of the table's time index ({@code project_id, time}), the same text on
      * H2 and PostgreSQL; rows sharing the bound's time all go in this batch. On PostgreSQL each statement reads its
-     * own snapshot, so the rows' delete skips a row whose children are still there (a later batch takes it).
+     * own snapshot, so the rows' delete skips a row whose children are still there (the next pass takes it).
      *
      * @return the rows deleted, by table (the target's first), and whether this was the project's last batch
      */
