@@ -22,12 +22,22 @@ public record RetentionSettings(Duration telemetry, Duration modelRuns, Duration
                                 Duration interval, int batch) {
     /** Most rows per statement: one statement names each row's key once (PostgreSQL takes at most 65,535). */
     public static final int MAX_BATCH = 10_000;
+    /**
+     * The shortest age of predictions (but 0): longer than an approval can wait ({@code expires_after}, 7 days at most),
+     * so a run waiting for a person never loses the prediction it shows.
+     */
+    public static final Duration MIN_PREDICTIONS = Duration.ofDays(8);
 
     public RetentionSettings {
         age("cc.retention.telemetry", telemetry);
         age("cc.retention.model-runs", modelRuns);
         age("cc.retention.predictions", predictions);
         age("cc.retention.runs", runs);
+        if (!predictions.isZero() && predictions.compareTo(MIN_PREDICTIONS) < 0) {
+            throw new IllegalArgumentException("cc.retention.predictions must be 0 (keep forever) or at least "
+                    + MIN_PREDICTIONS + ", got " + predictions + ": a run waiting for approval (expires_after up to 7"
+                    + " days) reads the prediction it was started for, and nothing else keeps it");
+        }
         Objects.requireNonNull(interval, "cc.retention.interval");
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("cc.retention.interval must be positive, got " + interval);

@@ -228,6 +228,10 @@ class RetentionTest {
                 .hasMessageContaining("cc.retention.model-runs must not be negative");
         assertThatThrownBy(() -> d.withPredictions(Duration.ofDays(-1)))
                 .hasMessageContaining("cc.retention.predictions must not be negative");
+        // a run waiting for approval (up to 7 days) reads its prediction, which nothing else keeps
+        assertThatThrownBy(() -> d.withPredictions(Duration.ofDays(7)))
+                .hasMessageContaining("cc.retention.predictions must be 0 (keep forever) or at least PT192H");
+        assertThat(d.withPredictions(RetentionSettings.MIN_PREDICTIONS).predictions()).isEqualTo(Duration.ofDays(8));
         assertThatThrownBy(() -> d.withRuns(Duration.ofSeconds(-1)))
                 .hasMessageContaining("cc.retention.runs must not be negative");
         assertThatThrownBy(() -> d.withTelemetry(Duration.ofDays(-1)))
