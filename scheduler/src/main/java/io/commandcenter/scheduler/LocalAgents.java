@@ -139,16 +139,28 @@ final class LocalAgents {
         }
     }
 
-    /** Messages other hubs sent to this hub's agents. */
+    /**
+     * Messages other hubs sent to this hub's agents, each on its own: one that fails (a give-back the pool does not
+     * take, a listener failing on its close) costs only itself; the first failure is thrown once every message was
+     * handled (the mesh logs it).
+     */
     void receive(List<AgentMessage> messages) {
+        RuntimeException failed = null;
         for (AgentMessage message : messages) {
-            if (message instanceof AgentMessage.Deliver d) {
-                deliverHere(d.dispatched());
-            } else if (message instanceof AgentMessage.Revoke r) {
-                revoke(r.revocation());
-            } else if (message instanceof AgentMessage.Supersede s) {
-                closeIfSession(s.agentType(), s.agentId(), s.sessionId());
+            try {
+                if (message instanceof AgentMessage.Deliver d) {
+                    deliverHere(d.dispatched());
+                } else if (message instanceof AgentMessage.Revoke r) {
+                    revoke(r.revocation());
+                } else if (message instanceof AgentMessage.Supersede s) {
+                    closeIfSession(s.agentType(), s.agentId(), s.sessionId());
+                }
+            } catch (RuntimeException e) {
+                failed = firstOf(failed, e);
             }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 
