@@ -11,6 +11,7 @@ import io.commandcenter.scheduler.pool.Settled;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -204,10 +205,17 @@ final class LocalAgents {
         return tell(session);
     }
 
-    /** Tells the pools of the sessions a failed {@link #disconnect} left (each sweep). */
+    /**
+     * Tells the pools of the sessions a failed {@link #disconnect} left (each sweep). A pool that fails is not
+     * called again for its other sessions in this pass (the next sweep tells them): each call to a pool that
+     * does not answer waits, and the sweep of every pool waits behind them.
+     */
     void disconnectUntold() {
+        Set<String> failed = new HashSet<>();
         for (Ended session : untold) {
-            tell(session);
+            if (!failed.contains(session.agentType()) && !tell(session)) {
+                failed.add(session.agentType());
+            }
         }
     }
 
