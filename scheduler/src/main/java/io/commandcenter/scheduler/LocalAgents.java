@@ -11,6 +11,7 @@ import io.commandcenter.scheduler.pool.Settled;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -139,16 +140,28 @@ final class LocalAgents {
         }
     }
 
-    /** Messages other hubs sent to this hub's agents. */
+    /**
+     * Messages other hubs sent to this hub's agents, each on its own: one that fails (a give-back the pool does not
+     * take, a listener failing on its close) costs only itself; the first failure is thrown once every message was
+     * handled (the mesh logs it).
+     */
     void receive(List<AgentMessage> messages) {
+        RuntimeException failed = null;
         for (AgentMessage message : messages) {
-            if (message instanceof AgentMessage.Deliver d) {
-                deliverHere(d.dispatched());
-            } else if (message instanceof AgentMessage.Revoke r) {
-                revoke(r.revocation());
-            } else if (message instanceof AgentMessage.Supersede s) {
-                closeIfSession(s.agentType(), s.agentId(), s.sessionId());
+            try {
+                if (message instanceof AgentMessage.Deliver d) {
+                    deliverHere(d.dispatched());
+                } else if (message instanceof AgentMessage.Revoke r) {
+                    revoke(r.revocation());
+                } else if (message instanceof AgentMessage.Supersede s) {
+                    closeIfSession(s.agentType(), s.agentId(), s.sessionId());
+                }
+            } catch (RuntimeException e) {
+                failed = firstOf(failed, e);
             }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 
@@ -192,10 +205,17 @@ final class LocalAgents {
         return tell(session);
     }
 
-    /** Tells the pools of the sessions a failed {@link #disconnect} left (each sweep). */
+    /**
+     * Tells the pools of the sessions a failed {@link #disconnect} left (each sweep). A pool that fails is not
+     * called again for its other sessions in this pass (the next sweep tells them): each call to a pool that
+     * does not answer waits, and the sweep of every pool waits behind them.
+     */
     void disconnectUntold() {
+        Set<String> failed = new HashSet<>();
         for (Ended session : untold) {
-            tell(session);
+            if (!failed.contains(session.agentType()) && !tell(session)) {
+                failed.add(session.agentType());
+            }
         }
     }
 

@@ -459,10 +459,30 @@ public abstract class AbstractSchedulerContractTest {
                 .satisfies(d -> assertThat(d.assignment().taskId()).isEqualTo(task.id()));
     }
 
+    @Test
+    void aSweepCallsAPoolThatFailsOnceForItsRememberedSessions_notOncePerSession() {
+        DisconnectsFailing state = new DisconnectsFailing(backend().state(0));
+        Scheduler hub = hub(0, s -> s, state);
+        for (String id : List.of("gone-1", "gone-2", "gone-3")) {
+            agent(hub, id, 1, "restart").connection.close(); // each Disconnect fails: remembered
+        }
+        assertThat(state.disconnects.get()).isEqualTo(3);
+
+        hub.sweep();
+
+        // before: one call per remembered session (3), each waiting on a pool that does not answer, every sweep
+        assertThat(state.disconnects.get()).isEqualTo(4);
+        state.failing = false;
+        hub.sweep();
+        eventually(() -> assertThat(hub.agents(P, "devops").agents()).hasSize(3)
+                .allSatisfy(a -> assertThat(a.state()).isEqualTo(AgentState.DISCONNECTED)));
+    }
+
     /** A real state whose {@code Disconnect}s fail while {@link #failing}; counts the leases given back. */
     static final class DisconnectsFailing extends io.commandcenter.scheduler.state.ForwardingSchedulerState {
         volatile boolean failing = true;
         volatile int returned;
+        final java.util.concurrent.atomic.AtomicInteger disconnects = new java.util.concurrent.atomic.AtomicInteger();
 
         DisconnectsFailing(SchedulerState real) {
             super(real);
@@ -471,6 +491,9 @@ public abstract class AbstractSchedulerContractTest {
         @Override
         public <R> R pool(String agentType, io.commandcenter.scheduler.pool.PoolConfig config,
                           io.commandcenter.scheduler.pool.PoolOp<R> op) {
+            if (op instanceof io.commandcenter.scheduler.pool.PoolOps.Disconnect) {
+                disconnects.incrementAndGet();
+            }
             if (failing && op instanceof io.commandcenter.scheduler.pool.PoolOps.Disconnect) {
                 throw CommandCenterException.unavailable("STATE_UNAVAILABLE", "pool " + agentType + " unreachable",
                         null);

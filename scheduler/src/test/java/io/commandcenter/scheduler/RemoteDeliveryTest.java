@@ -106,6 +106,49 @@ class RemoteDeliveryTest {
                 .satisfies(w -> assertThat(w.assignment().agentId()).isEqualTo("agent-b"));
     }
 
+    @Test
+    void aDecisionFromAnotherHubWhoseGiveBackFails_costsOnlyItself_notTheRestOfItsMessage() {
+        // hub-b's give-backs meet a pool that cannot be reached (its owner is being replaced)
+        Scheduler b = hub("hub-b", new ForwardingSchedulerState(state) {
+            @Override
+            public <R> R pool(String agentType, PoolConfig config, PoolOp<R> op) {
+                if (op instanceof PoolOps.ReturnLease) {
+                    throw CommandCenterException.unavailable("STATE_UNAVAILABLE", "the pool's owner left", null);
+                }
+                return super.pool(agentType, config, op);
+            }
+        }, new InMemoryMesh(network));
+        Scheduler d = hub("hub-d", new InMemoryMesh(network));
+        // two agents on hub-b: the first refuses what it is given (its decision is given back), the second takes it
+        List<String> refused = new ArrayList<>();
+        b.connect(AgentRegistration.of("agent-b1", "devops", 1, "restart"), new AgentListener() {
+            @Override
+            public void onAssignment(Dispatched work) {
+                refused.add(work.assignment().taskId());
+                throw new IllegalStateException("stream full");
+            }
+
+            @Override
+            public void onRevoked(Revocation revocation) {
+            }
+
+            @Override
+            public void onClosed(CommandCenterException reason) {
+            }
+        });
+        TestAgent onB = TestAgent.connect(b, AgentRegistration.of("agent-b2", "devops", 1, "restart"));
+
+        d.submit(TaskSpec.of("p", "devops.restart"));
+        d.submit(TaskSpec.of("p", "devops.restart"));
+        d.runPending();
+
+        // both decisions went to hub-b in one message, the refused one first
+        assertThat(refused).hasSize(1);
+        // before: its failed give-back ended the message, and agent-b2 never heard of its task
+        assertThat(onB.received).singleElement()
+                .satisfies(w -> assertThat(w.assignment().agentId()).isEqualTo("agent-b2"));
+    }
+
     /** A real in-memory mesh whose sends to one hub fail, as a topic publish does when it cannot be reached. */
     record FailingSends(SchedulerMesh real, String unreachableHub) implements SchedulerMesh {
         @Override

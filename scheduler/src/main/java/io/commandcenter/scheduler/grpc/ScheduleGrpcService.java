@@ -286,8 +286,12 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
         if (ended.isEmpty()) {
             return;
         }
+        AtomicInteger left = new AtomicInteger(ended.size());
         Thread releases = io.commandcenter.scheduler.DaemonThreads.named("cc-schedule-streams-end-" + scheduler.hubId())
-                .newThread(() -> ended.forEach(OpenStream::release));
+                .newThread(() -> ended.forEach(s -> {
+                    s.release();
+                    left.decrementAndGet();
+                }));
         releases.start();
         try {
             releases.join(RELEASE_WAIT_MILLIS);
@@ -295,9 +299,9 @@ public final class ScheduleGrpcService extends ScheduleServiceGrpc.ScheduleServi
             Thread.currentThread().interrupt();
         }
         if (releases.isAlive()) {
-            LOG.log(System.Logger.Level.WARNING, "hub {0}: the agents of {1} ended streams not yet marked disconnected"
-                    + " after {2} ms (a pool does not answer); other hubs disconnect them when they fall silent",
-                    scheduler.hubId(), ended.size(), RELEASE_WAIT_MILLIS);
+            LOG.log(System.Logger.Level.WARNING, "hub {0}: {1} of {2} ended streams not yet released (their agents"
+                    + " not marked disconnected) after {3} ms (a pool does not answer); other hubs disconnect them when"
+                    + " they fall silent", scheduler.hubId(), left.get(), ended.size(), RELEASE_WAIT_MILLIS);
         }
     }
 
