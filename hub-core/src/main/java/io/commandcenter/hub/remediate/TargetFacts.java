@@ -317,6 +317,17 @@ final class TargetFacts extends ForwardingRunStore {
         stored(run);
     }
 
+    /**
+     * A waiting run's conditional write (an approval decided, a repair): remembered when it changed the run; when it
+     * did not (the run no longer waited: another hub settled it), its target's runs are read again.
+     */
+    @Override
+    public boolean updateWaiting(RunRecord run) {
+        boolean wrote = writing(List.of(run), () -> store.updateWaiting(run));
+        remember(run, wrote);
+        return wrote;
+    }
+
     @Override
     public Written writeOwned(List<NewRun> creates, List<RunRecord> updates, Map<String, RunRecord> lastStored) {
         List<RunRecord> all = new ArrayList<>(creates.size() + updates.size());

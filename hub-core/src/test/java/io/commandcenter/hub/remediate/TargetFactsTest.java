@@ -96,7 +96,10 @@ class TargetFactsTest {
                         ? r.withState(RunState.RUNNING, "", now)
                         : r.withState(r.state() == RunState.AWAITING_APPROVAL ? RunState.REJECTED : RunState.SUCCEEDED,
                         "", now);
-                if (what < 8) {
+                if (r.state() == RunState.AWAITING_APPROVAL && what == 5) {
+                    // an approval decided: the conditional write of a waiting run (Approvals)
+                    assertThat(facts.updateWaiting(next)).isTrue();
+                } else if (what < 8) {
                     facts.update(next);
                 } else {
                     facts.write(List.of(), List.of(next), Map.of(r.runId(), r));
@@ -112,6 +115,37 @@ class TargetFactsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aWaitingRunRejectedByItsConditionalWrite_isNoLongerCountedActive() {
+        aloneSinceStart();
+        RunRecord waiting = run("w", "careful-restart", "payments", RunMode.APPROVAL, RunState.AWAITING_APPROVAL, T0);
+        facts.create(waiting, Optional.empty(), Optional.empty());
+        assertThat(counts(facts, "careful-restart", "payments", T0).active()).isEqualTo(1);
+
+        // a person rejects it (Approvals.settle writes it only while it waits): before, the memory kept it active, and
+        // the workflow skipped the target ("already active") until the memory expired
+        assertThat(facts.updateWaiting(waiting.withState(RunState.REJECTED, "", T0))).isTrue();
+
+        assertThat(counts(facts, "careful-restart", "payments", T0)).isEqualTo(counts(store, "careful-restart",
+                "payments", T0));
+        assertThat(counts(facts, "careful-restart", "payments", T0).active()).isZero();
+    }
+
+    @Test
+    void aConditionalWriteThatFindsTheRunSettledElsewhere_makesItsTargetBeReadAgain() {
+        aloneSinceStart();
+        RunRecord waiting = run("w", "careful-restart", "payments", RunMode.APPROVAL, RunState.AWAITING_APPROVAL, T0);
+        facts.create(waiting, Optional.empty(), Optional.empty());
+        // settled by another hub's repair, straight in the store
+        store.update(waiting.withState(RunState.REJECTED, "repaired", T0));
+        long loads = facts.loads();
+
+        assertThat(facts.updateWaiting(waiting.withState(RunState.RUNNING, "", T0))).isFalse();
+
+        assertThat(counts(facts, "careful-restart", "payments", T0).active()).isZero();
+        assertThat(facts.loads()).as("the target read again").isEqualTo(loads + 1);
     }
 
     @Test
