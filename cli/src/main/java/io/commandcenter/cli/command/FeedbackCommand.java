@@ -59,7 +59,7 @@ public final class FeedbackCommand {
             Path absolute = output.toAbsolutePath();
             Path spool;
             try {
-                spool = Files.createTempFile(absolute.getParent(), ".cc-feedback-", ".spool");
+                spool = spool(absolute);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -110,6 +110,16 @@ public final class FeedbackCommand {
             spec.commandLine().getOut().printf("%d row(s) written to %s (%d incident, %d no incident)%n", rows,
                     output, incidents, rows - incidents);
             return 0;
+        }
+
+        /**
+         * A new spool file beside {@code output}, deleted when the JVM ends: Ctrl-C (or a SIGTERM) ends it without
+         * the command's finally block, and the spool holds the whole dataset.
+         */
+        static Path spool(Path output) throws IOException {
+            Path spool = Files.createTempFile(output.toAbsolutePath().getParent(), ".cc-feedback-", ".spool");
+            spool.toFile().deleteOnExit();
+            return spool;
         }
 
         static String csv(String s) {

@@ -71,7 +71,7 @@ public final class ShadowGate {
         shadows.recordTo(writes);
     }
 
-    /** Would-be predictions dropped because their write queue was full (never waited for on the scoring thread). */
+    /** Would-be predictions not stored: their write queue full or closed, or refused by the database. */
     public long wouldBeDropped() {
         return writes.dropped();
     }

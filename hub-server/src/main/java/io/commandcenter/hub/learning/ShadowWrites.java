@@ -1,5 +1,6 @@
 package io.commandcenter.hub.learning;
 
+import io.commandcenter.hub.persistence.Jpa;
 import io.commandcenter.hub.predict.ShadowScoring;
 import io.commandcenter.scheduler.DaemonThreads;
 
@@ -16,8 +17,10 @@ import java.util.stream.Collectors;
  * waiting on the database), one writer thread stores them in batches of at most {@link #BATCH} rows (one
  * transaction a project's batch, {@link ShadowGates#saveWouldBe}). The queue holds at most {@code capacity}
  * rows: past it, rows are dropped and counted ({@link #dropped}), with one WARNING per overflow (the next
- * once the queue has room again). A batch the store refuses is tried again every {@link #RETRY} until it is
- * stored or the writer closes. {@link #close} writes what is queued, waiting up to {@code closeWait}; the
+ * once the queue has room again). A batch the database fails is tried again every {@link #RETRY} until it
+ * is stored or the writer closes (then dropped and counted); one it refuses for what it holds (a value too long, a
+ * constraint) is written a row at a time, and the rows refused are dropped and counted, so that one bad row never
+ * holds the writer. {@link #close} writes what is queued, waiting up to {@code closeWait}; the
  * writer thread starts with the first row.
  */
 final class ShadowWrites implements ShadowScoring.Sink, AutoCloseable {
@@ -80,7 +83,10 @@ final class ShadowWrites implements ShadowScoring.Sink, AutoCloseable {
         notifyAll();
     }
 
-    /** Rows dropped because the queue was full (or the writer closed). */
+    /**
+     * Rows not stored: past the queue's capacity, handed over after close, refused by the database for what they
+     * hold, or given up when the writer closed.
+     */
     synchronized long dropped() {
         return dropped;
     }
@@ -103,18 +109,48 @@ final class ShadowWrites implements ShadowScoring.Sink, AutoCloseable {
     private void run() {
         List<ShadowScoring.WouldBe> batch;
         while ((batch = take()) != null) {
-            while (!write(batch)) {
-                if (!waitToRetry()) {
-                    LOG.log(Level.WARNING, "shadow predictions: {0} rows not stored before the writer closed",
-                            batch.size());
-                    break;
-                }
-            }
+            store(batch);
             synchronized (this) {
                 writing = 0;
                 notifyAll();
             }
         }
+    }
+
+    /**
+     * Stores a batch, again every {@link #RETRY} while the database fails, until the writer closes (the rows then
+     * given up are counted as dropped). A batch the database refuses for what it holds ({@link Jpa#isRefusedData}:
+     * writing it again cannot succeed) is stored a row at a time, and a row so refused is dropped and counted.
+     */
+    private void store(List<ShadowScoring.WouldBe> batch) {
+        for (;;) {
+            RuntimeException failure = write(batch);
+            if (failure == null) {
+                return;
+            }
+            if (Jpa.isRefusedData(failure)) {
+                if (batch.size() == 1) {
+                    LOG.log(Level.WARNING, "shadow predictions: the database refused a row ({0}); dropped "
+                            + "(cc_shadow_predictions_dropped_total)", batch.get(0).entity());
+                    drop(1);
+                    return;
+                }
+                batch.forEach(w -> store(List.of(w)));
+                return;
+            }
+            LOG.log(Level.WARNING, "shadow predictions: {0} rows not stored yet, tried again in {1}: {2}",
+                    batch.size(), RETRY, failure.getMessage());
+            if (!waitToRetry()) {
+                LOG.log(Level.WARNING, "shadow predictions: {0} rows not stored before the writer closed; dropped "
+                        + "(cc_shadow_predictions_dropped_total)", batch.size());
+                drop(batch.size());
+                return;
+            }
+        }
+    }
+
+    private synchronized void drop(int rows) {
+        dropped += rows;
     }
 
     /** The next batch; null once closed and empty. */
@@ -139,17 +175,16 @@ final class ShadowWrites implements ShadowScoring.Sink, AutoCloseable {
         return batch;
     }
 
-    private boolean write(List<ShadowScoring.WouldBe> batch) {
+    /** Writes the batch: null when stored, else the failure. */
+    private RuntimeException write(List<ShadowScoring.WouldBe> batch) {
         try {
             batch.stream().collect(Collectors.groupingBy(w -> w.entity().project())).forEach(store::saveWouldBe);
             synchronized (this) {
                 written += batch.size();
             }
-            return true;
+            return null;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "shadow predictions: {0} rows not stored yet, tried again in {1}: {2}",
-                    batch.size(), RETRY, e.getMessage());
-            return false;
+            return e;
         }
     }
 

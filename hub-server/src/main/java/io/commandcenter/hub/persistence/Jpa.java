@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Resource-local JPA work in one transaction, with database failures as UNAVAILABLE ({@link StoreFailures}: the
@@ -80,12 +81,24 @@ public final class Jpa {
         return hasSqlState(failure, Set.of(UNIQUE_VIOLATION));
     }
 
+    /**
+     * Whether the database refused what was written (SQL state class 22, a data exception such as a value too long,
+     * or 23, an integrity constraint): writing the same rows again cannot succeed.
+     */
+    public static boolean isRefusedData(Throwable failure) {
+        return anySqlState(failure, state -> state.startsWith("22") || state.startsWith("23"));
+    }
+
     /** Whether a failure was caused by a database error with one of these SQL states. */
     public static boolean hasSqlState(Throwable failure, Set<String> states) {
+        return anySqlState(failure, states::contains);
+    }
+
+    private static boolean anySqlState(Throwable failure, Predicate<String> state) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql) {
                 for (SQLException s = sql; s != null; s = s.getNextException()) {
-                    if (s.getSQLState() != null && states.contains(s.getSQLState())) {
+                    if (s.getSQLState() != null && state.test(s.getSQLState())) {
                         return true;
                     }
                 }

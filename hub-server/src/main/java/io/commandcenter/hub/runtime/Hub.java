@@ -411,7 +411,8 @@ public final class Hub implements AutoCloseable {
                     new io.commandcenter.hub.learning.sql.JpaShadowGates(database), predictionRepository, audit.trail());
             if (metricsOn) {
                 metrics.registry().counter("cc_shadow_predictions_dropped_total",
-                        "Would-be predictions of shadows dropped because their write queue was full.", List.of(),
+                        "Would-be predictions of shadows not stored: their write queue full or closed, or the rows "
+                                + "refused by the database.", List.of(),
                         s -> s.set(shadowGate.wouldBeDropped()));
             }
 

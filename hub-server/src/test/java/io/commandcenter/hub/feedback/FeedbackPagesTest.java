@@ -140,6 +140,45 @@ class FeedbackPagesTest {
         }
     }
 
+    /**
+     * Rows with equal times, so that page boundaries fall between them: 7 labelled predictions observed at one
+     * instant (their runs at another), and 9 runs of cart at one instant inside a declared window. Pages of 1, 2
+     * and 4 give every row once, in (time, run id) order, as the whole read: a keyset on time alone would skip or
+     * repeat rows at the boundaries.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void rowsOfEqualTimes_acrossPageBoundaries_areEachReadOnce(String kind, @TempDir Path dir) {
+        try (Database db = open(kind, dir)) {
+            model(db);
+            JpaFeedbackStore store = new JpaFeedbackStore(db);
+            JpaPredictionRepository predictions = new JpaPredictionRepository(db);
+            Feedback feedback = new Feedback(store, predictions,
+                    MemoryAuditSpool.trail(new InMemoryAuditLedger(), Clock.systemUTC(), "hub-test"), Clock.systemUTC());
+            for (int i = 6; i >= 0; i--) { // stored against the run ids' order
+                PredictionRecord p = new PredictionRecord("q-" + i, SHOP, "service", "checkout", "risk", 0.9,
+                        new Confidence(0.9, 1, 1, 1, 0.9), "restart", List.of(), MODEL, "2.4.0", 0.8,
+                        "0af7651916cd43dd8448eb211c80319c", "run-q-" + i, T0, T0.plusSeconds(20));
+                predictions.save(p, run(p.modelRunId(), "checkout", T0.plusSeconds(20), i));
+                feedback.label(SHOP, "q-" + i, i % 2 == 0 ? "incident" : "false_alarm", "q" + i, "ana");
+            }
+            List<ModelRun> cart = new ArrayList<>();
+            for (int i = 8; i >= 0; i--) {
+                cart.add(run("run-d-" + i, "cart", T0, i));
+            }
+            predictions.saveRuns(cart);
+            feedback.declare(SHOP, "service", "cart", T0.minusSeconds(60), T0.plusSeconds(60), "w", "ana");
+
+            List<FeedbackRow> whole = wholeRead(store, MODEL, null, null);
+            assertThat(whole).hasSize(16);
+            for (int page : new int[] {1, 2, 4}) {
+                List<FeedbackRow> paged = take(feedback.rows(SHOP, MODEL, null, null, page));
+                assertThat(paged).as("pages of " + page).containsExactlyElementsOf(whole);
+                assertThat(paged).extracting(FeedbackRow::runId).doesNotHaveDuplicates();
+            }
+        }
+    }
+
     /** The former {@code Feedback.dataset}: every row built in memory, then sorted. The reference. */
     static List<FeedbackRow> wholeRead(FeedbackStore store, String m, Instant from, Instant to) {
         List<FeedbackLabel> labels = store.labels(SHOP);

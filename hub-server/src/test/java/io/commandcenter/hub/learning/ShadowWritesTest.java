@@ -115,4 +115,33 @@ class ShadowWritesTest {
             db.close();
         }
     }
+
+    /**
+     * A row the database refuses for what it holds (a model name longer than its 64-character column) is dropped and
+     * counted, and the rows of its batch and after it are stored. On the old writer the batch was tried again every
+     * second for ever: nothing was written, and the await fails.
+     */
+    @Test
+    void aRowTheDatabaseRefuses_isDroppedAndCounted_andTheOthersAreStored(@TempDir Path dir) {
+        Database db = Database.open(Databases.postgres(dir));
+        ShadowWrites writes = null;
+        try {
+            JpaShadowGates store = new JpaShadowGates(db);
+            writes = new ShadowWrites(store, 100, Duration.ofSeconds(30));
+            ShadowWrites w = writes;
+            WouldBe tooLong = new WouldBe(new EntityKey(SHOP, "service", "bad"), "m".repeat(65), "2.2.1", 0.9, 0.5, T0);
+            List<WouldBe> batch = new java.util.ArrayList<>(rows(0, 10));
+            batch.add(5, tooLong);
+            w.accept(batch);
+            w.accept(rows(10, 20));
+            await().atMost(Duration.ofSeconds(30)).until(() -> w.written() == 30 && w.dropped() == 1);
+            assertThat(stored(store)).isEqualTo(30);
+            assertThat(w.pending()).isZero();
+        } finally {
+            if (writes != null) {
+                writes.close();
+            }
+            db.close();
+        }
+    }
 }

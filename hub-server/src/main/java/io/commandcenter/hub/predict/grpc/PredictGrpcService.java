@@ -183,7 +183,8 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
 
     /**
      * {@code ExportFeedback} for a project: shared by gRPC and {@code GET /api/feedback}. The rows are read from the
-     * store as they are taken ({@link Feedback#rows}), at most {@code limit} (0: all), pages no larger than it.
+     * store as they are taken ({@link Feedback#rows}), at most {@code limit} (0: all), pages no larger than it; the
+     * labels, the decisions and the first page are read before it returns.
      */
     public Iterator<FeedbackRow> exportFeedback(ProjectId project, ExportFeedbackRequest request) {
         checkModel(request.getModel(), "", "model", "");
@@ -193,6 +194,9 @@ public final class PredictGrpcService extends PredictServiceGrpc.PredictServiceI
         int limit = request.getLimit();
         Iterator<io.commandcenter.hub.feedback.FeedbackRow> rows = feedback.rows(project, request.getModel(), null,
                 null, limit > 0 ? Math.min(limit, Feedback.PAGE) : Feedback.PAGE);
+        // the first page is read here: a database failing before the first row is the call's status (REST: a 503,
+        // not a 200 with a broken body); one failing later can only end the stream
+        rows.hasNext();
         return new Iterator<>() {
             private int taken;
 

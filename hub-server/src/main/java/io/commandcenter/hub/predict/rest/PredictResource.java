@@ -163,7 +163,8 @@ public class PredictResource {
 
     /**
      * The feedback dataset as a JSON array of {@code FeedbackRow}s, oldest first, written as the rows are read from
-     * the store (a page at a time; the request is checked, and the labels read, before the first byte).
+     * the store (a page at a time; the request is checked, and the labels, decisions and first page read, before the
+     * first byte: a database failing then is a 503, one failing later cuts the array short).
      */
     @Mirrors("commandcenter.v1.PredictService/ExportFeedback")
     @GET

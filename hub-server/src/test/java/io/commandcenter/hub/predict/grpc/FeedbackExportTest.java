@@ -1,5 +1,7 @@
 package io.commandcenter.hub.predict.grpc;
 
+import io.commandcenter.common.error.CommandCenterException;
+import io.commandcenter.common.error.ErrorKind;
 import io.commandcenter.hub.audit.InMemoryAuditLedger;
 import io.commandcenter.hub.audit.MemoryAuditSpool;
 import io.commandcenter.hub.feedback.CountingFeedbackStore;
@@ -42,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -181,5 +184,21 @@ class FeedbackExportTest {
         api.exportFeedback(SHOP, ExportFeedbackRequest.newBuilder().setLimit(3).build()).forEachRemaining(rows::add);
         assertThat(rows).extracting(FeedbackRow::getRunId).containsExactly("run-0", "run-1", "run-2");
         assertThat(store.rows.get()).as("before: 300 rows read, 3 kept").isEqualTo(3);
+    }
+
+    /**
+     * A database failing before the first row (here the runs' table gone: a real SQL error) fails the export's call
+     * itself, UNAVAILABLE, so that {@code GET /api/feedback} answers 503 before its 200 and the gRPC call ends with the
+     * status and no row. On the old code the call returned and the failure came with the first row, after REST's 200.
+     */
+    @Test
+    void aDatabaseFailingBeforeTheFirstRow_failsTheCallItself() {
+        new Jpa(db.entityManagerFactory()).write(em -> em.createNativeQuery("DROP TABLE model_run CASCADE")
+                .executeUpdate());
+        PredictGrpcService api = new PredictGrpcService(null, new RecordRules(Clock.systemUTC(), Duration.ofMinutes(5)),
+                feedback);
+        assertThatThrownBy(() -> api.exportFeedback(SHOP, ExportFeedbackRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(CommandCenterException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE));
     }
 }
