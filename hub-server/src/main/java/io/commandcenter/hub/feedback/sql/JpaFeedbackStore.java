@@ -79,15 +79,7 @@ public final class JpaFeedbackStore implements FeedbackStore {
                     + (after == null ? "" : " AND (p.observedAt > :at OR (p.observedAt = :at AND r.runId > :id))")
                     + " ORDER BY p.observedAt, r.runId", Object[].class).setParameter("p", project.value())
                     .setMaxResults(limit);
-            if (model != null) {
-                query.setParameter("m", model);
-            }
-            if (from != null) {
-                query.setParameter("f", Jpa.ts(from));
-            }
-            if (to != null) {
-                query.setParameter("u", Jpa.ts(to));
-            }
+            bindRange(query, model, from, to);
             if (after != null) {
                 query.setParameter("at", Jpa.ts(after.time())).setParameter("id", after.runId());
             }
@@ -95,6 +87,19 @@ public final class JpaFeedbackStore implements FeedbackStore {
                     (String) r[2], (String) r[3], (String) r[4], ((Number) r[5]).doubleValue(), Jpa.instant(r[6]),
                     (String) r[7], Jpa.instant(r[8]), (String) r[9])).toList();
         });
+    }
+
+    /** Binds what the query names of {@code :m} (the model), {@code :f} and {@code :u} (the time range): null ones are left out of its text. */
+    private static void bindRange(jakarta.persistence.Query query, String model, Instant from, Instant to) {
+        if (model != null) {
+            query.setParameter("m", model);
+        }
+        if (from != null) {
+            query.setParameter("f", Jpa.ts(from));
+        }
+        if (to != null) {
+            query.setParameter("u", Jpa.ts(to));
+        }
     }
 
     @Override
@@ -109,15 +114,7 @@ public final class JpaFeedbackStore implements FeedbackStore {
                     + (model == null ? "" : " AND p.modelName = :m")
                     + (from == null ? "" : " AND p.observedAt >= :f") + (to == null ? "" : " AND p.observedAt <= :u"),
                     Object[].class).setParameter("p", project.value()).setParameter("runs", List.copyOf(runIds));
-            if (model != null) {
-                query.setParameter("m", model);
-            }
-            if (from != null) {
-                query.setParameter("f", Jpa.ts(from));
-            }
-            if (to != null) {
-                query.setParameter("u", Jpa.ts(to));
-            }
+            bindRange(query, model, from, to);
             Map<String, String> out = new HashMap<>();
             query.getResultList().forEach(r -> out.put((String) r[0], (String) r[1]));
             return out;
