@@ -30,13 +30,19 @@ public final class HttpCalls {
      * stack shows the caller), with the exchange's exception as its cause — as {@link HttpClient#send} does.
      *
      * @throws IOException          the exchange failed, or did not finish within the deadline
-     * @throws InterruptedException the caller was interrupted while waiting (the exchange is cancelled)
+     * @throws InterruptedException the caller was interrupted before the call (nothing sent) or while waiting (the
+     *                              exchange is cancelled); the interrupt flag is cleared, as by every such method
      */
     public static <T> HttpResponse<T> sendWithin(HttpClient http, HttpRequest request,
                                                  HttpResponse.BodyHandler<T> body, Duration deadline)
             throws IOException, InterruptedException {
         if (deadline.isZero() || deadline.isNegative()) {
             throw new HttpTimeoutException(describe(request) + ": not sent, no time left (deadline " + deadline + ")");
+        }
+        // an interrupted caller sends nothing: the wait below would not see the interrupt if the answer came first
+        // (a future already complete returns without checking it), so the caller's interrupt would go unnoticed
+        if (Thread.interrupted()) {
+            throw new InterruptedException(describe(request) + ": not sent, the caller was interrupted");
         }
         CompletableFuture<HttpResponse<T>> answer = http.sendAsync(request, body);
         try {

@@ -74,6 +74,18 @@ class HttpCallsTest {
     }
 
     @Test
+    void anInterruptedCaller_sendsNothing_andGetsInterruptedException_evenWhenTheAnswerWouldBeAtOnce() throws Exception {
+        HttpClient http = client();
+        for (int i = 0; i < 20; i++) {
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> HttpCalls.sendWithin(http, get("/ok").build(), HttpResponse.BodyHandlers.ofString(),
+                    Duration.ofSeconds(5))).isInstanceOf(InterruptedException.class).hasMessageContaining("not sent");
+            assertThat(Thread.interrupted()).as("the flag cleared with the exception").isFalse();
+        }
+        assertThat(requests.get()).as("nothing sent").isZero();
+    }
+
+    @Test
     void aCompleteAnswer_isReturned() throws Exception {
         HttpResponse<String> r = HttpCalls.sendWithin(client(), get("/ok").build(),
                 HttpResponse.BodyHandlers.ofString(), Duration.ofSeconds(5));
