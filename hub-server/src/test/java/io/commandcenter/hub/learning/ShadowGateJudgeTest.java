@@ -106,17 +106,9 @@ class ShadowGateJudgeTest {
         AuditTrail audit = MemoryAuditSpool.trail(ledger, clock, "hub-test");
         try (Database db = Database.open(Databases.h2(dir.resolve("db")));
              OnnxBackend backend = new OnnxBackend()) {
-            ModelRegistry registry = new ModelRegistry(new JpaModelRepository(db), backend,
-                    new ModelStore(dir.resolve("models")), new BootstrapModels(), audit, clock);
-            registry.start();
-            registry.ensureBootstrap(SHOP);
-            ModelArtifact shipped = new BootstrapModels().load(LearningLoop.MODEL);
-            String champion = shipped.metadata().version();
-            registry.register(SHOP, challenger(shipped, "9.9.1", champion), false, "learning-loop", "in shadow");
-            registry.register(SHOP, challenger(shipped, "9.9.2", champion), false, "ana", "hand-tuned");
-            JpaShadowGates store = new JpaShadowGates(db);
-            store.open(new Gate(SHOP, LearningLoop.MODEL, "9.9.1", State.PENDING, START, END, "holdout passed", "",
-                    null));
+            ModelRegistry registry = registryWithTwoChallengers(db, backend, dir, audit, clock);
+            JpaShadowGates store = pendingWaitOfTheFirst(db);
+            String champion = new BootstrapModels().load(LearningLoop.MODEL).metadata().version();
             ShadowGate gate = new ShadowGate(LearningSettings.defaults(), store, (project, wait) -> {
                 // a person promotes their version while the gate reads the period
                 registry.promote(SHOP, LearningLoop.MODEL, "9.9.2", "ana", "hand-tuned, paged twice");
@@ -151,17 +143,8 @@ class ShadowGateJudgeTest {
         AuditTrail audit = MemoryAuditSpool.trail(ledger, clock, "hub-test");
         try (Database db = Database.open(Databases.h2(dir.resolve("db")));
              OnnxBackend backend = new OnnxBackend()) {
-            ModelRegistry registry = new ModelRegistry(new JpaModelRepository(db), backend,
-                    new ModelStore(dir.resolve("models")), new BootstrapModels(), audit, clock);
-            registry.start();
-            registry.ensureBootstrap(SHOP);
-            ModelArtifact shipped = new BootstrapModels().load(LearningLoop.MODEL);
-            String champion = shipped.metadata().version();
-            registry.register(SHOP, challenger(shipped, "9.9.1", champion), false, "learning-loop", "in shadow");
-            registry.register(SHOP, challenger(shipped, "9.9.2", champion), false, "ana", "hand-tuned");
-            JpaShadowGates store = new JpaShadowGates(db);
-            store.open(new Gate(SHOP, LearningLoop.MODEL, "9.9.1", State.PENDING, START, END, "holdout passed", "",
-                    null));
+            ModelRegistry registry = registryWithTwoChallengers(db, backend, dir, audit, clock);
+            JpaShadowGates store = pendingWaitOfTheFirst(db);
             new Jpa(db.entityManagerFactory()).write(em -> em.createNativeQuery("ALTER TABLE shadow_gate ADD CONSTRAINT "
                     + "no_overturn CHECK (verdict NOT LIKE 'not promoted: holdout and shadow agreed%')").executeUpdate());
             ShadowGate gate = new ShadowGate(LearningSettings.defaults(), store, (project, wait) -> {
@@ -223,5 +206,29 @@ class ShadowGateJudgeTest {
                 m.outputName(), m.positiveIndex(), m.pipeline(), m.threshold(), m.reference(), m.calibration(),
                 m.trainingWindow(), m.dataHash(), m.metrics(), m.codeVersion(), m.seed(), m.createdAt(), provenance,
                 m.onset()), shipped.onnx());
+    }
+
+    /**
+     * The shop's registry with the shipped champion and two challengers beside it: 9.9.1 (the loop's, in shadow) and
+     * 9.9.2 (a person's).
+     */
+    private static ModelRegistry registryWithTwoChallengers(Database db, OnnxBackend backend, Path dir, AuditTrail audit,
+                                                            Clock clock) {
+        ModelRegistry registry = new ModelRegistry(new JpaModelRepository(db), backend,
+                new ModelStore(dir.resolve("models")), new BootstrapModels(), audit, clock);
+        registry.start();
+        registry.ensureBootstrap(SHOP);
+        ModelArtifact shipped = new BootstrapModels().load(LearningLoop.MODEL);
+        String champion = shipped.metadata().version();
+        registry.register(SHOP, challenger(shipped, "9.9.1", champion), false, "learning-loop", "in shadow");
+        registry.register(SHOP, challenger(shipped, "9.9.2", champion), false, "ana", "hand-tuned");
+        return registry;
+    }
+
+    /** The gates' store with 9.9.1's shadow wait pending over the period. */
+    private static JpaShadowGates pendingWaitOfTheFirst(Database db) {
+        JpaShadowGates store = new JpaShadowGates(db);
+        store.open(new Gate(SHOP, LearningLoop.MODEL, "9.9.1", State.PENDING, START, END, "holdout passed", "", null));
+        return store;
     }
 }
